@@ -1,0 +1,5 @@
+"""``python -m sopkit`` runs the CLI."""
+
+from sopkit.cli import main
+
+main()

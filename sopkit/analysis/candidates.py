@@ -1,0 +1,106 @@
+"""Automation candidates: what automating a step would save, and when it pays back.
+
+Savings follow the format's definitions: gross = annual cost × share; net =
+gross − yearly tool cost; setup cost = setup hours × the owner's rate; payback
+in months = setup ÷ (net ÷ 12); first-year ROI % = (gross − tool − setup) × 100
+÷ (tool + setup), the same shape as ROI = (revenue − cost) × 100 ÷ cost.
+"""
+
+from __future__ import annotations
+
+import decimal
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .cost import _CONTEXT, MONTHS, PortfolioCost, ProcessCost, StepCost, fte
+
+__all__ = ["Candidate", "candidate_for", "rank_candidates"]
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One step worth automating, with what it saves and what it costs."""
+
+    process_id: str
+    step_id: str
+    name: str
+    owner: str
+    share: Decimal
+    tool: str | None
+    annual_cost: Decimal
+    annual_hours: Decimal
+    gross_saving: Decimal
+    tool_cost: Decimal
+    net_saving: Decimal
+    setup_hours: Decimal
+    setup_cost: Decimal
+    #: ``None`` when the tool costs more than it saves: it never pays back.
+    payback_months: Decimal | None
+    #: ``None`` when there is nothing invested (no tool cost, no setup).
+    roi_percent: Decimal | None
+    hours_saved: Decimal
+    fte_freed: Decimal
+
+
+def candidate_for(process: ProcessCost, step_cost: StepCost) -> Candidate | None:
+    """The candidate for one step, or ``None`` when it has no automation share."""
+    step = process.process.step(step_cost.step_id)
+    automation = step.automation
+    if automation is None or automation.share <= 0:
+        return None
+    settings = process.process.settings
+    with decimal.localcontext(_CONTEXT):
+        gross = step_cost.annual_cost * automation.share
+        net = gross - automation.tool_cost
+        setup_hours = automation.setup.in_hours(settings.calendar)
+        setup_cost = setup_hours * step_cost.rate
+        invested = automation.tool_cost + setup_cost
+        hours_saved = step_cost.annual_hours * automation.share
+        return Candidate(
+            process_id=process.id,
+            step_id=step.id,
+            name=step.name,
+            owner=step.owner,
+            share=automation.share,
+            tool=automation.tool,
+            annual_cost=step_cost.annual_cost,
+            annual_hours=step_cost.annual_hours,
+            gross_saving=gross,
+            tool_cost=automation.tool_cost,
+            net_saving=net,
+            setup_hours=setup_hours,
+            setup_cost=setup_cost,
+            payback_months=_payback(setup_cost, net),
+            roi_percent=None if invested == 0 else (gross - invested) * 100 / invested,
+            hours_saved=hours_saved,
+            fte_freed=fte(hours_saved, settings),
+        )
+
+
+def _payback(setup_cost: Decimal, net: Decimal) -> Decimal | None:
+    if setup_cost == 0 and net >= 0:
+        return Decimal(0)
+    if net <= 0:
+        return None
+    return setup_cost / (net / MONTHS)
+
+
+def rank_candidates(
+    costs: PortfolioCost | Iterable[ProcessCost],
+    *,
+    top: int | None = None,
+    min_saving: Decimal | None = None,
+) -> list[Candidate]:
+    """Steps with an automation share, highest net saving first; ties by process, then step."""
+    processes = costs.processes if isinstance(costs, PortfolioCost) else tuple(costs)
+    found = [
+        candidate
+        for process in processes
+        for step_cost in process.steps
+        if (candidate := candidate_for(process, step_cost)) is not None
+    ]
+    if min_saving is not None:
+        found = [c for c in found if c.net_saving >= min_saving]
+    found.sort(key=lambda c: (-c.net_saving, c.process_id, c.step_id))
+    return found if top is None else found[:top]

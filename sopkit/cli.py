@@ -1,0 +1,162 @@
+"""The ``sopkit`` command line: parse arguments, call the library, print or write.
+
+Library modules are imported inside the commands so ``sopkit --help`` stays as
+fast as Typer itself. User mistakes arrive as ``SopkitError`` and leave as
+``path:line:col: error: …`` lines with exit status 1; usage errors exit 2.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from . import __version__
+
+app = typer.Typer(
+    name="sopkit",
+    help=(
+        "Document and cost marketing processes written as YAML step graphs: "
+        "SOP documents, workflow diagrams and annual workflow-cost reports."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+Paths = Annotated[
+    list[Path],
+    typer.Argument(
+        help="Process files, or folders searched for *.yaml / *.yml (roles.yaml is skipped).",
+        show_default=False,
+    ),
+]
+RolesOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--roles",
+        help="roles.yaml to use instead of the nearest one next to each process or in a parent.",
+        dir_okay=False,
+    ),
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"sopkit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Document and cost marketing processes written as YAML step graphs."""
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn ``SopkitError`` into located one-line messages and exit status 1."""
+    from .errors import SopkitError
+
+    try:
+        yield
+    except SopkitError as exc:
+        for problem in exc.problems:
+            typer.echo(problem.format(), err=True)
+        raise typer.Exit(1) from None
+    except KeyboardInterrupt:
+        typer.echo("sopkit: interrupted", err=True)
+        raise typer.Exit(130) from None
+
+
+def echo_problems(problems: list[Any]) -> None:
+    for problem in problems:
+        typer.echo(problem.format(), err=True)
+
+
+@app.command()
+def validate(
+    paths: Paths,
+    roles: RolesOption = None,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict", help="Also fail on missing recommended fields (purpose, done_when)."
+        ),
+    ] = False,
+) -> None:
+    """Check process files: fields, durations, step references, cycles, rework and rates.
+
+    Exit status 0 when every file is valid, 1 when any is not, 2 on a usage error.
+
+    Example: sopkit validate processes/
+    """
+    from .load import load_portfolio
+    from .validate import lint_process
+
+    with user_errors():
+        portfolio = load_portfolio(paths, roles=roles)
+        warnings = [w for process in portfolio for w in lint_process(process)]
+        echo_problems(warnings)
+        steps = sum(len(p.steps) for p in portfolio)
+        if strict and warnings:
+            typer.echo(f"{len(warnings)} warning(s) with --strict: not valid", err=True)
+            raise typer.Exit(1)
+        noun = "process" if len(portfolio) == 1 else "processes"
+        typer.echo(f"ok: {len(portfolio)} {noun}, {steps} steps valid", err=True)
+
+
+@app.command()
+def schema(
+    kind: Annotated[
+        str,
+        typer.Argument(help="Which file's schema: 'process' or 'roles'.", show_default=True),
+    ] = "process",
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write to this file instead of stdout.")
+    ] = None,
+) -> None:
+    """Print the JSON Schema of process files (or roles.yaml) for editor autocompletion.
+
+    Save it and point your editor at it, e.g. put this line at the top of a process file
+    for VS Code's YAML extension:
+
+        # yaml-language-server: $schema=./sopkit.schema.json
+
+    Example: sopkit schema -o processes/sopkit.schema.json
+    """
+    import json
+
+    from .errors import SopkitError
+    from .output import write_atomic
+    from .schema import json_schema
+
+    with user_errors():
+        if kind not in ("process", "roles"):
+            raise SopkitError(f"unknown schema '{kind}'", hint="use 'process' or 'roles'")
+        text = json.dumps(json_schema(kind), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+        if output is None:
+            typer.echo(text, nl=False)
+        else:
+            write_atomic(output, text)
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Console-script entry point."""
+    return app(args=argv, prog_name="sopkit")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

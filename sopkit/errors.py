@@ -1,0 +1,144 @@
+"""Errors for user mistakes.
+
+Everything a user can get wrong (a typo in a process file, a missing rate, an
+output path that would overwrite an input) is raised as a ``SopkitError`` that
+carries one or more located ``Problem``s. The CLI catches this one type and
+prints ``path:line:col: error: message (hint)`` lines; anything else is a bug.
+
+    SopkitError
+    ├── InputError        the file cannot be read as a process (size, bytes, YAML)
+    ├── ValidationError   the file reads, but breaks the format's rules
+    ├── RenderError       a renderer is missing or failed (e.g. no Graphviz)
+    └── OutputError       an output path is unsafe (escapes, overwrites an input)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = [
+    "InputError",
+    "OutputError",
+    "Problem",
+    "RenderError",
+    "SopkitError",
+    "ValidationError",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One located mistake; several may be reported for one file."""
+
+    message: str
+    path: str | None = None
+    line: int | None = None
+    column: int | None = None
+    hint: str | None = None
+    step: str | None = None
+    severity: str = "error"
+
+    def format(self) -> str:
+        """The compiler-style line the CLI prints: ``path:line:col: error: msg (hint)``."""
+        where = [self.path or "<input>"]
+        if self.line is not None:
+            where.append(str(self.line))
+            if self.column is not None:
+                where.append(str(self.column))
+        text = f"{':'.join(where)}: {self.severity}: {_one_line(self.message)}"
+        if self.hint:
+            text += f" ({_one_line(self.hint)})"
+        return text
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path or "", self.line or 0, self.column or 0, self.message)
+
+
+def _one_line(text: str) -> str:
+    """Keep each problem on one line so tools can grep and editors can jump."""
+    return " ".join(text.split())
+
+
+class SopkitError(Exception):
+    """A user mistake, located in a file, with a hint on how to fix it."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | Path | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        hint: str | None = None,
+        step: str | None = None,
+        problems: Sequence[Problem] | None = None,
+    ) -> None:
+        if problems:
+            self.problems: tuple[Problem, ...] = tuple(problems)
+        else:
+            self.problems = (
+                Problem(
+                    message,
+                    path=None if path is None else str(path),
+                    line=line,
+                    column=column,
+                    hint=hint,
+                    step=step,
+                ),
+            )
+        super().__init__(self.problems[0].format() if len(self.problems) == 1 else message)
+
+    @classmethod
+    def collect(cls, problems: Iterable[Problem], summary: str = "") -> SopkitError:
+        """One error for many problems, sorted by where they are."""
+        ordered = sorted(problems, key=lambda p: p.sort_key)
+        if not ordered:
+            raise ValueError("collect() needs at least one problem")
+        text = summary or f"{len(ordered)} problems"
+        return cls(text, problems=ordered)
+
+    @property
+    def first(self) -> Problem:
+        return self.problems[0]
+
+    @property
+    def path(self) -> str | None:
+        return self.first.path
+
+    @property
+    def line(self) -> int | None:
+        return self.first.line
+
+    @property
+    def column(self) -> int | None:
+        return self.first.column
+
+    @property
+    def hint(self) -> str | None:
+        return self.first.hint
+
+    @property
+    def message(self) -> str:
+        return self.first.message
+
+    def format(self) -> str:
+        return "\n".join(p.format() for p in self.problems)
+
+
+class InputError(SopkitError):
+    """The file is not something sopkit can read: too large, not UTF-8, not YAML."""
+
+
+class ValidationError(SopkitError):
+    """The file reads, but does not follow the process format."""
+
+
+class RenderError(SopkitError):
+    """A renderer is missing or failed, e.g. no Graphviz to draw a PNG."""
+
+
+class OutputError(SopkitError):
+    """An output path is unsafe: it escapes the output folder or would overwrite an input."""

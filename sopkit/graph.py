@@ -1,0 +1,42 @@
+"""A process as a networkx graph of its ``after`` dependencies.
+
+Only ``after`` edges make the graph; rework edges point backwards and would
+make every loop a cycle, so they are kept as step attributes and drawn or
+costed separately.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from .models import Process
+
+__all__ = ["flow_graph", "loop_members", "upstream"]
+
+
+def flow_graph(process: Process) -> nx.DiGraph:
+    """Nodes are step ids (with ``step`` attributes); an edge ``a → b`` means b is after a.
+
+    References to unknown steps are left out: ``validate`` reports them.
+    """
+    graph = nx.DiGraph()
+    for step in process.steps:
+        graph.add_node(step.id, step=step)
+    for step in process.steps:
+        for before in step.after:
+            if before in graph and before != step.id:
+                graph.add_edge(before, step.id)
+    return graph
+
+
+def upstream(graph: nx.DiGraph, step_id: str) -> set[str]:
+    """Every step that must finish before ``step_id`` can start."""
+    return set(nx.ancestors(graph, step_id))
+
+
+def loop_members(graph: nx.DiGraph, start: str, end: str) -> set[str]:
+    """The steps on some path from ``start`` (rework target) to ``end`` (reworking step)."""
+    if start == end:
+        return {end}
+    between = nx.descendants(graph, start) & nx.ancestors(graph, end)
+    return between | {start, end}

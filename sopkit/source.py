@@ -1,0 +1,305 @@
+"""Reading YAML so that every value remembers where it came from.
+
+PyYAML's ``safe_load`` forgets source positions, keeps the last of two
+duplicate keys and happily expands alias bombs. We let libyaml (C) compose the
+node tree, then build plain Python values ourselves: that keeps a line and
+column for every key and value, rejects duplicate keys, bounds alias expansion
+and nesting, and reads decimals as exact ``Decimal`` so money never passes
+through binary floating point.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import InputError, Problem
+
+__all__ = ["MAX_BYTES", "Document", "Loc", "SourceMap", "parse_yaml", "read_document"]
+
+#: Larger files are refused: no hand-written process comes near this.
+MAX_BYTES = 5 * 1024 * 1024
+#: How deep mappings and lists may nest; a process needs about six levels.
+MAX_DEPTH = 64
+#: How many values aliases may add beyond the text's length, so bombs stop early.
+MAX_ALIAS_NODES = 10_000
+
+try:  # libyaml is much faster; the pure-Python loader gives the same marks.
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Loader = yaml.SafeLoader
+
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+
+#: A path into the document, as pydantic reports it: ``("steps", 2, "time")``.
+Loc = tuple[str | int, ...]
+
+
+@dataclass(slots=True)
+class SourceMap:
+    """Line and column (1-based) of each value and each mapping key in one file."""
+
+    path: str
+    values: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+
+    def locate(self, loc: Loc, *, key: bool = False) -> tuple[int | None, int | None]:
+        """The nearest known position for ``loc``, walking up to its parents."""
+        table = self.keys if key else self.values
+        if key and loc in table:
+            return table[loc]
+        probe = tuple(loc)
+        while probe:
+            if probe in self.values:
+                return self.values[probe]
+            probe = probe[:-1]
+        return self.values.get((), (None, None))  # type: ignore[return-value]
+
+    def problem(
+        self, loc: Loc, message: str, *, hint: str | None = None, key: bool = False
+    ) -> Problem:
+        line, column = self.locate(loc, key=key)
+        return Problem(message, path=self.path, line=line, column=column, hint=hint)
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A parsed YAML file: its data and where each value stands in the text."""
+
+    data: Any
+    source: SourceMap
+
+
+def read_document(path: Path, *, display: str | None = None) -> Document:
+    """Read and parse one YAML file, refusing anything that is not a small UTF-8 text."""
+    shown = display or str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise InputError(
+                f"file is {size / 1024 / 1024:.1f} MB, too large to be a process",
+                path=shown,
+                hint=f"process files are at most {MAX_BYTES // 1024 // 1024} MB; split it",
+            )
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except IsADirectoryError:
+        raise InputError("is a folder, not a file", path=shown) from None
+    except FileNotFoundError:
+        raise InputError("no such file", path=shown, hint="check the path") from None
+    except PermissionError:
+        raise InputError("permission denied", path=shown) from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", path=shown) from None
+    if len(raw) > MAX_BYTES:
+        raise InputError(
+            "file is too large to be a process",
+            path=shown,
+            hint=f"process files are at most {MAX_BYTES // 1024 // 1024} MB; split it",
+        )
+    return parse_yaml(decode(raw, shown), shown)
+
+
+def decode(raw: bytes, shown: str) -> str:
+    """UTF-8 only (a UTF-8 byte-order mark is accepted and dropped)."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(
+            "file is UTF-16, not UTF-8",
+            path=shown,
+            line=1,
+            column=1,
+            hint="save it as UTF-8",
+        )
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    if b"\x00" in raw:
+        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+        raise InputError(
+            "file contains NUL bytes: it is binary, not a YAML text",
+            path=shown,
+            line=line,
+            hint="process files are UTF-8 YAML text",
+        )
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise InputError(
+            f"byte 0x{raw[exc.start]:02x} is not valid UTF-8",
+            path=shown,
+            line=line,
+            column=column,
+            hint="save the file as UTF-8",
+        ) from None
+
+
+def parse_yaml(text: str, shown: str = "<string>") -> Document:
+    """Parse one YAML document from text; see the module docstring for why by hand."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        raise _yaml_error(exc, shown) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - libyaml always marks errors
+        raise InputError(f"not valid YAML: {exc}", path=shown) from None
+    except RecursionError:
+        raise InputError(
+            "document nests too deeply", path=shown, hint=f"at most {MAX_DEPTH} levels"
+        ) from None
+    finally:
+        loader.dispose()
+    source = SourceMap(shown)
+    if node is None:
+        raise InputError("file is empty", path=shown, line=1, column=1, hint=_EMPTY_HINT)
+    builder = _Builder(source, len(text))
+    data = builder.build(node, (), 0)
+    if builder.problems:
+        raise InputError.collect(builder.problems)
+    return Document(data, source)
+
+
+_EMPTY_HINT = "a process starts with 'sopkit: 1', 'id:', 'name:' and 'steps:'"
+
+
+def _yaml_error(exc: yaml.MarkedYAMLError, shown: str) -> InputError:
+    mark = exc.problem_mark or exc.context_mark
+    problem = exc.problem or exc.context or "not valid YAML"
+    hint = "fix the YAML syntax"
+    if "\t" in problem or "'\\t'" in problem:
+        hint = "YAML does not allow tabs for indentation; use spaces"
+    elif "expected a single document" in str(exc):
+        problem = "more than one YAML document ('---') in the file"
+        hint = "put one process in each file"
+    return InputError(
+        f"not valid YAML: {problem}",
+        path=shown,
+        line=None if mark is None else mark.line + 1,
+        column=None if mark is None else mark.column + 1,
+        hint=hint,
+    )
+
+
+_PLAIN_DECIMAL = re.compile(r"^[-+]?(\d[\d_]*)?(\.[\d_]*)?([eE][-+]?\d+)?$")
+
+
+class _Builder:
+    """Turns a composed node tree into Python values, recording positions."""
+
+    def __init__(self, source: SourceMap, text_length: int) -> None:
+        self.source = source
+        self.problems: list[Problem] = []
+        # Without aliases a document has fewer values than characters, so any
+        # excess over that is what aliases added.
+        self.budget = text_length + MAX_ALIAS_NODES
+        self.active: set[int] = set()
+
+    def _problem(self, node: yaml.Node, message: str, hint: str | None = None) -> None:
+        mark = node.start_mark
+        self.problems.append(
+            Problem(
+                message,
+                path=self.source.path,
+                line=mark.line + 1,
+                column=mark.column + 1,
+                hint=hint,
+            )
+        )
+
+    def build(self, node: yaml.Node, loc: Loc, depth: int) -> Any:
+        mark = node.start_mark
+        self.source.values[loc] = (mark.line + 1, mark.column + 1)
+        if depth > MAX_DEPTH:
+            self._problem(node, "document nests too deeply", f"at most {MAX_DEPTH} levels")
+            raise InputError.collect(self.problems)
+        ident = id(node)
+        if ident in self.active:
+            self._problem(node, "an alias refers to itself", "remove the recursive '*alias'")
+            raise InputError.collect(self.problems)
+        self.budget -= 1
+        if self.budget < 0:
+            self._problem(
+                node,
+                "aliases expand to too many values (an alias bomb?)",
+                "write the values out or use fewer '*alias' references",
+            )
+            raise InputError.collect(self.problems)
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node)
+        self.active.add(ident)
+        try:
+            if isinstance(node, yaml.SequenceNode):
+                return [self.build(item, (*loc, i), depth + 1) for i, item in enumerate(node.value)]
+            return self._mapping(node, loc, depth)
+        finally:
+            self.active.discard(ident)
+
+    def _mapping(self, node: yaml.MappingNode, loc: Loc, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self._problem(key_node, "a mapping key must be a plain name", "use 'name: value'")
+                continue
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self._problem(
+                    key_node, "merge keys ('<<') are not supported", "write the fields out"
+                )
+                continue
+            key = key_node.value
+            if key in result:
+                first = self.source.keys[(*loc, key)]
+                self._problem(
+                    key_node,
+                    f"duplicate key '{key}' (first at line {first[0]})",
+                    "remove one of them; YAML keeps only one",
+                )
+                continue
+            mark = key_node.start_mark
+            self.source.keys[(*loc, key)] = (mark.line + 1, mark.column + 1)
+            result[key] = self.build(value_node, (*loc, key), depth + 1)
+        return result
+
+    def _scalar(self, node: yaml.ScalarNode) -> Any:
+        tag = node.tag
+        if tag == "tag:yaml.org,2002:str":
+            return node.value
+        if tag == "tag:yaml.org,2002:int":
+            return _CONSTRUCTOR.construct_yaml_int(node)
+        if tag == "tag:yaml.org,2002:float":
+            return _decimal(node.value)
+        if tag == "tag:yaml.org,2002:bool":
+            return _CONSTRUCTOR.construct_yaml_bool(node)
+        if tag == "tag:yaml.org,2002:null":
+            return None
+        if tag == "tag:yaml.org,2002:timestamp":
+            try:
+                value = _CONSTRUCTOR.construct_yaml_timestamp(node)
+            except ValueError as exc:
+                self._problem(node, f"not a valid date: {exc}", "write dates as YYYY-MM-DD")
+                return None
+            return value.date() if isinstance(value, _dt.datetime) else value
+        self._problem(node, f"unsupported YAML tag '{tag}'", "remove the '!tag'")
+        return None
+
+
+def _decimal(text: str) -> Decimal:
+    """Exact value of a YAML float, so ``0.3`` stays three tenths."""
+    cleaned = text.replace("_", "")
+    lowered = cleaned.lower()
+    if lowered.endswith((".inf", "inf")):
+        return Decimal("-Infinity") if lowered.startswith("-") else Decimal("Infinity")
+    if lowered.endswith("nan"):
+        return Decimal("NaN")
+    if _PLAIN_DECIMAL.match(cleaned):
+        try:
+            return Decimal(cleaned)
+        except InvalidOperation:  # pragma: no cover - the regex admits only decimals
+            pass
+    # Sexagesimal and other YAML 1.1 oddities: fall back on PyYAML's reading.
+    return Decimal(repr(float(_CONSTRUCTOR.construct_yaml_float(yaml.ScalarNode("", text)))))
