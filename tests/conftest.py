@@ -1,19 +1,100 @@
-"""Shared fixtures: the library folder and small process files written on the fly."""
+"""Shared fixtures: paths, golden files and the rule for tests that need real tools.
+
+Golden files live in ``tests/golden/``. Regenerate them with
+``python tests/scripts/regen_golden.py`` (or ``pytest --update-golden``) and
+review the diff like code.
+"""
 
 from __future__ import annotations
 
 import os
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PROCESSES = ROOT / "processes"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+IN_CI = os.environ.get("CI", "").lower() == "true"
 
-os.environ.setdefault("TERM", "unknown")
-os.environ.setdefault("NO_COLOR", "1")
+# Colours and terminal widths must not leak into CLI output under test.
+os.environ["TERM"] = "unknown"
+os.environ["NO_COLOR"] = "1"
+os.environ["COLUMNS"] = "120"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite tests/golden/ from the current output instead of comparing",
+    )
 
 
 @pytest.fixture
 def processes_dir() -> Path:
     return PROCESSES
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest) -> Callable[[str, str | bytes], None]:
+    """``golden("cost/library.csv", text)`` compares with (or rewrites) a golden file."""
+    update = request.config.getoption("--update-golden")
+
+    def check(name: str, actual: str | bytes) -> None:
+        path = GOLDEN / name
+        data = actual.encode("utf-8") if isinstance(actual, str) else actual
+        if update:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+            return
+        if not path.exists():
+            pytest.fail(f"no golden file {path}; run python tests/scripts/regen_golden.py")
+        expected = path.read_bytes()
+        if isinstance(actual, str):
+            assert actual == expected.decode("utf-8"), f"{name} differs from its golden file"
+        else:
+            assert data == expected, f"{name} differs from its golden file"
+
+    return check
+
+
+def require_tool(executable: str, debian_package: str) -> str:
+    """The tool's path; skip locally without it, but never skip in CI (CI installs it)."""
+    found = shutil.which(executable)
+    if found:
+        return found
+    message = f"{executable} not found: apt-get install {debian_package}"
+    if IN_CI:
+        pytest.fail(message + " (CI must install it in .ci/run)")
+    pytest.skip(message)
+    raise AssertionError("unreachable")
+
+
+@pytest.fixture
+def write_process(tmp_path: Path) -> Callable[..., Path]:
+    """Write a process file (and a roles.yaml beside it) into a temporary folder."""
+
+    def write(text: str, name: str = "process.yaml", roles: str | None = DEFAULT_ROLES) -> Path:
+        if roles is not None:
+            (tmp_path / "roles.yaml").write_text(roles, encoding="utf-8")
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write
+
+
+DEFAULT_ROLES = """\
+currency: USD
+hours_per_day: 8
+days_per_week: 5
+working_days_per_year: 260
+roles:
+  Content Writer: {rate: 40}
+  SEO Specialist: {rate: 45}
+  Editor: {rate: 50}
+  Social Media Manager: {rate: 35}
+"""
