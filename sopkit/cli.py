@@ -153,6 +153,48 @@ def schema(
             write_atomic(output, text)
 
 
+@app.command()
+def new(
+    template: Annotated[
+        str | None, typer.Argument(help="Library process to copy, e.g. content-marketing.")
+    ] = None,
+    process_id: Annotated[
+        str | None, typer.Argument(metavar="ID", help="Id (and file name) of the new process.")
+    ] = None,
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="Folder to write the new process into.")
+    ] = Path("."),
+    list_: Annotated[
+        bool, typer.Option("--list", help="List the library processes and exit.")
+    ] = False,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Start a new process file from a working library process.
+
+    The copy gets your id; its roles.yaml comes along when the folder has none.
+
+    Example: sopkit new content-marketing webinar -o processes/
+    """
+    from .errors import SopkitError
+    from .library import library_entries, new_process
+
+    with user_errors():
+        if list_:
+            for entry in library_entries():
+                typer.echo(
+                    f"{entry.id:<24} {entry.language}  {entry.frequency:<10} "
+                    f"{entry.steps:>2} steps  {entry.name}"
+                )
+            return
+        if template is None or process_id is None:
+            raise SopkitError(
+                "give a library process and a new id",
+                hint="e.g. 'sopkit new content-marketing webinar'; see 'sopkit new --list'",
+            )
+        for path in new_process(template, process_id, output, force=force):
+            typer.echo(f"wrote {path}", err=True)
+
+
 def main(argv: list[str] | None = None) -> Any:
     """Console-script entry point."""
     return app(args=argv, prog_name="sopkit")

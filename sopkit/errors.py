@@ -42,7 +42,7 @@ class Problem:
 
     def format(self) -> str:
         """The compiler-style line the CLI prints: ``path:line:col: error: msg (hint)``."""
-        where = [self.path or "<input>"]
+        where = [self.path or "sopkit"]
         if self.line is not None:
             where.append(str(self.line))
             if self.column is not None:

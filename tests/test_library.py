@@ -1,0 +1,109 @@
+"""The process library is the showcase: every file loads, validates, costs and renders."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from conftest import PROCESSES
+from typer.testing import CliRunner
+
+from sopkit import lint_process, load_portfolio, load_process
+from sopkit.analysis import cost_process, rank_candidates
+from sopkit.cli import app
+from sopkit.library import library_entries, new_process
+
+LIBRARY = sorted(p for p in PROCESSES.rglob("*.y*ml") if p.name not in ("roles.yaml", "roles.yml"))
+REQUIRED = {
+    "content-marketing",
+    "ppc-search-ads",
+    "user-onboarding",
+    "lead-generation",
+    "lead-nurturing",
+    "social-media",
+    "sostac-plan-ru",
+    "quarterly-roadmap",
+}
+
+
+def test_library_has_the_processes_the_material_names() -> None:
+    ids = {load_process(p).id for p in LIBRARY}
+    assert REQUIRED <= ids
+    languages = {load_process(p).language.value for p in LIBRARY}
+    assert {"en", "ko", "ru"} <= languages
+
+
+@pytest.mark.parametrize("path", LIBRARY, ids=lambda p: p.stem)
+def test_library_process_is_complete(path: Path) -> None:
+    process = load_process(path)
+    assert lint_process(process) == []  # purpose and done_when everywhere
+    assert process.trigger and process.owner and process.tools and process.review
+    for step in process.steps:
+        assert step.instructions, f"{step.id} has no instructions"
+        assert step.done_when, f"{step.id} has no done_when"
+
+
+@pytest.mark.parametrize("path", LIBRARY, ids=lambda p: p.stem)
+def test_library_costs_are_believable(path: Path) -> None:
+    """A marketing lead should nod at these figures: no 6-second steps, no $10,000/h rates."""
+    process = load_process(path)
+    cost = cost_process(process)
+    calendar = process.settings.calendar
+    for step in process.steps:
+        assert step.time.low.in_hours(calendar) >= Decimal(5) / 60, step.id
+        assert 15 <= process.settings.roles[step.owner].rate <= 250, step.owner
+    assert Decimal(1_000) <= cost.annual_cost <= Decimal(100_000), cost.annual_cost
+    assert cost.schedule.lead_time_hours > 0
+    assert cost.schedule.critical_path[0] in {s.id for s in process.steps if not s.after}
+
+
+def test_library_portfolio_has_candidates() -> None:
+    from sopkit.analysis import cost_portfolio
+
+    portfolio = cost_portfolio(load_portfolio(PROCESSES))
+    candidates = rank_candidates(portfolio)
+    assert len(candidates) >= 5
+    assert candidates == sorted(candidates, key=lambda c: -c.net_saving)
+
+
+def test_library_entries_match_the_folder() -> None:
+    assert [e.id for e in library_entries()] == sorted(load_process(p).id for p in LIBRARY)
+
+
+def test_new_copies_a_working_process(tmp_path: Path) -> None:
+    written = new_process("content-marketing", "webinar", tmp_path)
+    assert [p.name for p in written] == ["webinar.yaml", "roles.yaml"]
+    copy = load_process(tmp_path / "webinar.yaml")
+    original = load_process(PROCESSES / "content-marketing.yaml")
+    assert copy.id == "webinar"
+    assert copy.steps == original.steps
+    assert cost_process(copy).annual_cost == cost_process(original).annual_cost
+
+
+def test_new_keeps_an_existing_roles_file(tmp_path: Path) -> None:
+    (tmp_path / "roles.yaml").write_text("currency: USD\nroles: {}\n", encoding="utf-8")
+    written = new_process("social-media", "social", tmp_path)
+    assert [p.name for p in written] == ["social.yaml"]
+
+
+def test_new_cli_refuses_overwrite_and_bad_ids(tmp_path: Path) -> None:
+    runner = CliRunner()
+    ok = runner.invoke(app, ["new", "ppc-search-ads", "search", "-o", str(tmp_path)])
+    assert ok.exit_code == 0, ok.output
+    again = runner.invoke(app, ["new", "ppc-search-ads", "search", "-o", str(tmp_path)])
+    assert again.exit_code == 1
+    assert "file exists" in again.stderr and "--force" in again.stderr
+    bad = runner.invoke(app, ["new", "ppc-search-ads", "../escape", "-o", str(tmp_path)])
+    assert bad.exit_code == 1
+    assert "'../escape' is not a valid id" in bad.stderr
+    unknown = runner.invoke(app, ["new", "nope", "x", "-o", str(tmp_path)])
+    assert unknown.exit_code == 1 and "sopkit new --list" in unknown.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["roles.yaml", "search.yaml"]
+
+
+def test_new_list_names_every_library_process() -> None:
+    result = CliRunner().invoke(app, ["new", "--list"])
+    assert result.exit_code == 0
+    for entry in library_entries():
+        assert entry.id in result.stdout
