@@ -8,12 +8,13 @@ in months = setup ÷ (net ÷ 12); first-year ROI % = (gross − tool − setup) 
 
 from __future__ import annotations
 
-import decimal
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 
-from .cost import _CONTEXT, MONTHS, PortfolioCost, ProcessCost, StepCost, fte
+from .cost import PortfolioCost, ProcessCost, StepCost, fte
+from .units import MONTHS, exact_hours, to_decimal
 
 __all__ = ["Candidate", "candidate_for", "rank_candidates"]
 
@@ -35,12 +36,16 @@ class Candidate:
     net_saving: Decimal
     setup_hours: Decimal
     setup_cost: Decimal
-    #: ``None`` when the tool costs more than it saves: it never pays back.
+    #: ``None`` when it never pays back: the net saving is zero or below while
+    #: something was invested (a tool that costs more than it saves).
     payback_months: Decimal | None
     #: ``None`` when there is nothing invested (no tool cost, no setup).
     roi_percent: Decimal | None
     hours_saved: Decimal
     fte_freed: Decimal
+    #: The owner's hourly rate, which prices the setup hours.
+    rate: Decimal = Decimal(0)
+    exact_net_saving: Fraction = field(default=Fraction(0), repr=False)
 
 
 def candidate_for(process: ProcessCost, step_cost: StepCost) -> Candidate | None:
@@ -50,37 +55,43 @@ def candidate_for(process: ProcessCost, step_cost: StepCost) -> Candidate | None
     if automation is None or automation.share <= 0:
         return None
     settings = process.process.settings
-    with decimal.localcontext(_CONTEXT):
-        gross = step_cost.annual_cost * automation.share
-        net = gross - automation.tool_cost
-        setup_hours = automation.setup.in_hours(settings.calendar)
-        setup_cost = setup_hours * step_cost.rate
-        invested = automation.tool_cost + setup_cost
-        hours_saved = step_cost.annual_hours * automation.share
-        return Candidate(
-            process_id=process.id,
-            step_id=step.id,
-            name=step.name,
-            owner=step.owner,
-            share=automation.share,
-            tool=automation.tool,
-            annual_cost=step_cost.annual_cost,
-            annual_hours=step_cost.annual_hours,
-            gross_saving=gross,
-            tool_cost=automation.tool_cost,
-            net_saving=net,
-            setup_hours=setup_hours,
-            setup_cost=setup_cost,
-            payback_months=_payback(setup_cost, net),
-            roi_percent=None if invested == 0 else (gross - invested) * 100 / invested,
-            hours_saved=hours_saved,
-            fte_freed=fte(hours_saved, settings),
-        )
+    share = Fraction(automation.share)
+    tool_cost = Fraction(automation.tool_cost)
+    gross = step_cost.exact_annual_cost * share
+    net = gross - tool_cost
+    setup_hours = exact_hours(automation.setup, settings.calendar)
+    setup_cost = setup_hours * Fraction(step_cost.rate)
+    invested = tool_cost + setup_cost
+    hours_saved = step_cost.exact_annual_hours * share
+    payback = _payback(setup_cost, net)
+    roi = None if invested == 0 else (gross - invested) * 100 / invested
+    return Candidate(
+        process_id=process.id,
+        step_id=step.id,
+        name=step.name,
+        owner=step.owner,
+        share=automation.share,
+        tool=automation.tool,
+        annual_cost=step_cost.annual_cost,
+        annual_hours=step_cost.annual_hours,
+        gross_saving=to_decimal(gross),
+        tool_cost=automation.tool_cost,
+        net_saving=to_decimal(net),
+        setup_hours=to_decimal(setup_hours),
+        setup_cost=to_decimal(setup_cost),
+        payback_months=None if payback is None else to_decimal(payback),
+        roi_percent=None if roi is None else to_decimal(roi),
+        hours_saved=to_decimal(hours_saved),
+        fte_freed=fte(hours_saved, settings),
+        rate=step_cost.rate,
+        exact_net_saving=net,
+    )
 
 
-def _payback(setup_cost: Decimal, net: Decimal) -> Decimal | None:
+def _payback(setup_cost: Fraction, net: Fraction) -> Fraction | None:
+    """Months until the setup is earned back; ``None`` when it never is."""
     if setup_cost == 0 and net >= 0:
-        return Decimal(0)
+        return Fraction(0)
     if net <= 0:
         return None
     return setup_cost / (net / MONTHS)
@@ -101,6 +112,6 @@ def rank_candidates(
         if (candidate := candidate_for(process, step_cost)) is not None
     ]
     if min_saving is not None:
-        found = [c for c in found if c.net_saving >= min_saving]
-    found.sort(key=lambda c: (-c.net_saving, c.process_id, c.step_id))
+        found = [c for c in found if c.exact_net_saving >= Fraction(min_saving)]
+    found.sort(key=lambda c: (-c.exact_net_saving, c.process_id, c.step_id))
     return found if top is None else found[:top]

@@ -1,41 +1,59 @@
 """Annual workflow cost: hours × executions per run × runs per month × rate × 12.
 
-All arithmetic is ``Decimal`` at 40 significant digits and nothing is rounded
-here: totals are sums of unrounded values, and rounding to the currency's
-minor unit happens only when a renderer shows a figure.
+Every figure is first computed as an exact fraction (``fractions.Fraction``),
+so ``20m`` is exactly a third of an hour and a rework factor ``1 / (1 − 0.3)``
+is exactly ``10/7``; totals are sums of these exact values. The ``Decimal``
+fields the renderers use are the exact values correctly rounded to 40
+significant digits, so rounding half-up to the currency's minor unit (done only
+by ``sopkit.render.numbers``) lands on the same cent as the exact value would.
 """
 
 from __future__ import annotations
 
-import decimal
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 
 from ..errors import SopkitError
 from ..graph import flow_graph, loop_members
 from ..models import Process, Settings
 from .schedule import Schedule, schedule
+from .units import MONTHS, exact_hours, expected_hours, runs_per_month, to_decimal
 
 __all__ = [
+    "MONTHS",
     "PortfolioCost",
     "ProcessCost",
+    "ReworkLoop",
     "RoleCost",
     "StepCost",
     "cost_portfolio",
     "cost_process",
+    "exact_hours",
     "executions_per_run",
+    "expected_hours",
     "fte",
+    "rework_loops",
+    "runs_per_month",
+    "to_decimal",
 ]
 
-MONTHS = Decimal(12)
-#: Enough digits that rounding 1/(1-p) and thirds never shows in a cent.
-_CONTEXT = decimal.Context(prec=40, rounding=decimal.ROUND_HALF_EVEN)
+
+def _sum(values: Iterable[Fraction]) -> Fraction:
+    return sum(values, Fraction(0))
+
+
+# --- results ----------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
 class StepCost:
-    """The yearly hours and cost of one step, with every factor that made them."""
+    """The yearly hours and cost of one step, with every factor that made them.
+
+    The ``Decimal`` fields are 40-digit views of exact values; the ``exact_*``
+    fields keep the exact fractions that every total is summed from.
+    """
 
     process_id: str
     step_id: str
@@ -48,6 +66,25 @@ class StepCost:
     annual_hours: Decimal
     annual_cost: Decimal
     fte: Decimal
+    exact_annual_hours: Fraction = field(default=Fraction(0), repr=False)
+    exact_annual_cost: Fraction = field(default=Fraction(0), repr=False)
+    #: Where the factors came from (the estimate, loops, frequency), for explanations.
+    per_run: Decimal = Decimal(1)
+    rework: tuple[ReworkLoop, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ReworkLoop:
+    """A rework loop a step is inside: ``step`` sends work back ``to`` with ``probability``."""
+
+    step: str
+    to: str
+    probability: Decimal
+
+    @property
+    def factor(self) -> Fraction:
+        """How many times, on average, every step in the loop runs: ``1 / (1 − p)``."""
+        return 1 / (1 - Fraction(self.probability))
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,27 +109,36 @@ class ProcessCost:
         return self.process.settings.currency
 
     @property
+    def exact_annual_hours(self) -> Fraction:
+        return _sum(s.exact_annual_hours for s in self.steps)
+
+    @property
+    def exact_annual_cost(self) -> Fraction:
+        return _sum(s.exact_annual_cost for s in self.steps)
+
+    @property
     def annual_hours(self) -> Decimal:
-        return sum((s.annual_hours for s in self.steps), Decimal(0))
+        """Σ steps' annual hours, summed exactly."""
+        return to_decimal(self.exact_annual_hours)
 
     @property
     def annual_cost(self) -> Decimal:
-        return sum((s.annual_cost for s in self.steps), Decimal(0))
+        """Σ steps' annual cost, summed exactly."""
+        return to_decimal(self.exact_annual_cost)
 
     @property
     def hours_per_run(self) -> Decimal:
         """Hands-on hours of one average run, rework and ``per_run`` included."""
-        return sum((s.hours_per_execution * s.executions_per_run for s in self.steps), Decimal(0))
+        return to_decimal(self.exact_annual_hours / (Fraction(self.runs_per_month) * MONTHS))
 
     @property
     def cost_per_run(self) -> Decimal:
-        return sum(
-            (s.hours_per_execution * s.executions_per_run * s.rate for s in self.steps), Decimal(0)
-        )
+        """Cost of one average run, rework and ``per_run`` included."""
+        return to_decimal(self.exact_annual_cost / (Fraction(self.runs_per_month) * MONTHS))
 
     @property
     def fte(self) -> Decimal:
-        return fte(self.annual_hours, self.process.settings)
+        return fte(self.exact_annual_hours, self.process.settings)
 
     def step(self, step_id: str) -> StepCost:
         for step in self.steps:
@@ -114,10 +160,22 @@ class RoleCost:
     fte: Decimal
     steps: tuple[StepCost, ...]
 
+    @property
+    def exact_annual_hours(self) -> Fraction:
+        return _sum(s.exact_annual_hours for s in self.steps)
+
+    @property
+    def exact_annual_cost(self) -> Fraction:
+        return _sum(s.exact_annual_cost for s in self.steps)
+
 
 @dataclass(frozen=True, slots=True)
 class PortfolioCost:
-    """Every process of a report, in one currency."""
+    """Every process of a report, in one currency.
+
+    FTE of roles and of the whole portfolio use ``settings`` (the first
+    process's calendar); each process's FTE uses its own.
+    """
 
     currency: str
     settings: Settings
@@ -128,16 +186,24 @@ class PortfolioCost:
         return tuple(s for p in self.processes for s in p.steps)
 
     @property
+    def exact_annual_hours(self) -> Fraction:
+        return _sum(p.exact_annual_hours for p in self.processes)
+
+    @property
+    def exact_annual_cost(self) -> Fraction:
+        return _sum(p.exact_annual_cost for p in self.processes)
+
+    @property
     def annual_hours(self) -> Decimal:
-        return sum((p.annual_hours for p in self.processes), Decimal(0))
+        return to_decimal(self.exact_annual_hours)
 
     @property
     def annual_cost(self) -> Decimal:
-        return sum((p.annual_cost for p in self.processes), Decimal(0))
+        return to_decimal(self.exact_annual_cost)
 
     @property
     def fte(self) -> Decimal:
-        return fte(self.annual_hours, self.settings)
+        return fte(self.exact_annual_hours, self.settings)
 
     @property
     def roles(self) -> tuple[RoleCost, ...]:
@@ -150,10 +216,42 @@ class PortfolioCost:
         raise KeyError(process_id)
 
 
-def fte(annual_hours: Decimal, settings: Settings) -> Decimal:
+# --- the computation --------------------------------------------------------------
+
+
+def fte(annual_hours: Fraction | Decimal, settings: Settings) -> Decimal:
     """Full-time people: annual hours ÷ (working days per year × hours per day)."""
-    with decimal.localcontext(_CONTEXT):
-        return annual_hours / (settings.working_days_per_year * settings.hours_per_day)
+    year = Fraction(settings.working_days_per_year) * Fraction(settings.hours_per_day)
+    return to_decimal(Fraction(annual_hours) / year)
+
+
+def rework_loops(process: Process) -> dict[str, tuple[ReworkLoop, ...]]:
+    """For each step, the rework loops it is inside, in file order.
+
+    A loop runs from ``rework.to`` to the reworking step and holds every step on
+    some path between them (a self loop holds just the step). Loops with
+    probability 0 are left out: they repeat nothing.
+    """
+    graph = flow_graph(process)
+    found: dict[str, list[ReworkLoop]] = {step.id: [] for step in process.steps}
+    for step in process.steps:
+        if step.rework is None or step.rework.probability == 0:
+            continue
+        loop = ReworkLoop(step.id, step.rework.to, step.rework.probability)
+        for member in loop_members(graph, step.rework.to, step.id):
+            found[member].append(loop)
+    return {step_id: tuple(loops) for step_id, loops in found.items()}
+
+
+def _executions(process: Process) -> dict[str, Fraction]:
+    loops = rework_loops(process)
+    executions = {}
+    for step in process.steps:
+        factor = Fraction(step.per_run)
+        for loop in loops[step.id]:
+            factor *= loop.factor  # nested (and overlapping) loops multiply
+        executions[step.id] = factor
+    return executions
 
 
 def executions_per_run(process: Process) -> dict[str, Decimal]:
@@ -163,50 +261,50 @@ def executions_per_run(process: Process) -> dict[str, Decimal]:
     between them ``1 / (1 − p)`` times on average; a step inside several loops
     multiplies their factors.
     """
-    graph = flow_graph(process)
-    with decimal.localcontext(_CONTEXT):
-        factor = {step.id: Decimal(1) for step in process.steps}
-        for step in process.steps:
-            if step.rework is None or step.rework.probability == 0:
-                continue
-            repeat = Decimal(1) / (Decimal(1) - step.rework.probability)
-            for member in loop_members(graph, step.rework.to, step.id):
-                factor[member] *= repeat
-        return {step.id: step.per_run * factor[step.id] for step in process.steps}
+    return {step_id: to_decimal(value) for step_id, value in _executions(process).items()}
 
 
 def cost_process(process: Process) -> ProcessCost:
     """Annual hours and cost of each step of one process, and its schedule."""
     settings = process.settings
     calendar = settings.calendar
-    executions = executions_per_run(process)
-    with decimal.localcontext(_CONTEXT):
-        runs = process.frequency.per_month(settings.working_days_per_year)
-        steps = []
-        for step in process.steps:
-            rate = settings.roles[step.owner].rate
-            hours = step.time.expected_hours(calendar)
-            annual_hours = hours * executions[step.id] * runs * MONTHS
-            steps.append(
-                StepCost(
-                    process_id=process.id,
-                    step_id=step.id,
-                    name=step.name,
-                    owner=step.owner,
-                    rate=rate,
-                    hours_per_execution=hours,
-                    executions_per_run=executions[step.id],
-                    runs_per_month=runs,
-                    annual_hours=annual_hours,
-                    annual_cost=annual_hours * rate,
-                    fte=fte(annual_hours, settings),
-                )
+    executions = _executions(process)
+    loops = rework_loops(process)
+    runs = runs_per_month(process.frequency, settings.working_days_per_year)
+    steps = []
+    for step in process.steps:
+        rate = settings.roles[step.owner].rate
+        hours = expected_hours(step.time, calendar)
+        annual_hours = hours * executions[step.id] * runs * MONTHS
+        annual_cost = annual_hours * Fraction(rate)
+        steps.append(
+            StepCost(
+                process_id=process.id,
+                step_id=step.id,
+                name=step.name,
+                owner=step.owner,
+                rate=rate,
+                hours_per_execution=to_decimal(hours),
+                executions_per_run=to_decimal(executions[step.id]),
+                runs_per_month=to_decimal(runs),
+                annual_hours=to_decimal(annual_hours),
+                annual_cost=to_decimal(annual_cost),
+                fte=fte(annual_hours, settings),
+                exact_annual_hours=annual_hours,
+                exact_annual_cost=annual_cost,
+                per_run=step.per_run,
+                rework=loops[step.id],
             )
-    return ProcessCost(process, runs, tuple(steps), schedule(process))
+        )
+    return ProcessCost(process, to_decimal(runs), tuple(steps), schedule(process))
 
 
 def cost_portfolio(processes: Iterable[Process]) -> PortfolioCost:
-    """Cost every process; the settings of the first give the currency and calendar."""
+    """Cost every process; the settings of the first give the currency and calendar.
+
+    Raises:
+        SopkitError: when the processes use more than one currency.
+    """
     costed = tuple(cost_process(p) for p in processes)
     settings = costed[0].process.settings if costed else Settings()
     currencies = {c.currency for c in costed}
@@ -224,14 +322,19 @@ def _roles(steps: Iterable[StepCost], settings: Settings) -> tuple[RoleCost, ...
         grouped.setdefault(step.owner, []).append(step)
     roles = []
     for role, items in grouped.items():
-        hours = sum((s.annual_hours for s in items), Decimal(0))
+        hours = _sum(s.exact_annual_hours for s in items)
+        cost = _sum(s.exact_annual_cost for s in items)
         roles.append(
-            RoleCost(
-                role=role,
-                annual_hours=hours,
-                annual_cost=sum((s.annual_cost for s in items), Decimal(0)),
-                fte=fte(hours, settings),
-                steps=tuple(items),
+            (
+                -cost,
+                role,
+                RoleCost(
+                    role=role,
+                    annual_hours=to_decimal(hours),
+                    annual_cost=to_decimal(cost),
+                    fte=fte(hours, settings),
+                    steps=tuple(items),
+                ),
             )
         )
-    return tuple(sorted(roles, key=lambda r: (-r.annual_cost, r.role)))
+    return tuple(item[2] for item in sorted(roles, key=lambda r: (r[0], r[1])))

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 
 import networkx as nx
 
 from ..graph import flow_graph
 from ..models import Process
+from .units import expected_hours, to_decimal
 
 __all__ = ["Schedule", "schedule"]
 
@@ -35,22 +37,27 @@ class Schedule:
 
 
 def schedule(process: Process) -> Schedule:
-    """The longest path through the step graph weighted by ``time + wait``."""
+    """The longest path through the step graph weighted by ``time + wait``.
+
+    Parallel branches overlap: a step starts when the last of its ``after``
+    steps (and that step's wait) is done. Ties go to the earliest-listed step,
+    so the critical path is stable.
+    """
     calendar = process.settings.calendar
     graph = flow_graph(process)
     order = {step.id: i for i, step in enumerate(process.steps)}
     weight = {
-        step.id: step.time.expected_hours(calendar) + step.wait.expected_hours(calendar)
+        step.id: expected_hours(step.time, calendar) + expected_hours(step.wait, calendar)
         for step in process.steps
     }
-    start: dict[str, Decimal] = {}
-    finish: dict[str, Decimal] = {}
+    start: dict[str, Fraction] = {}
+    finish: dict[str, Fraction] = {}
     came_from: dict[str, str | None] = {}
     for node in nx.lexicographical_topological_sort(graph, key=order.__getitem__):
         # The earliest-listed predecessor wins ties, so the path is stable.
         preds = sorted(graph.predecessors(node), key=lambda p: (-finish[p], order[p]))
         came_from[node] = preds[0] if preds else None
-        start[node] = finish[preds[0]] if preds else Decimal(0)
+        start[node] = finish[preds[0]] if preds else Fraction(0)
         finish[node] = start[node] + weight[node]
     end = min(finish, key=lambda n: (-finish[n], order[n]))
     path = [end]
@@ -58,9 +65,9 @@ def schedule(process: Process) -> Schedule:
         path.append(previous)
     lead = finish[end]
     return Schedule(
-        lead_time_hours=lead,
-        lead_time_days=lead / calendar.hours_per_day,
+        lead_time_hours=to_decimal(lead),
+        lead_time_days=to_decimal(lead / Fraction(calendar.hours_per_day)),
         critical_path=tuple(reversed(path)),
-        earliest_start=start,
-        earliest_finish=finish,
+        earliest_start={k: to_decimal(v) for k, v in start.items()},
+        earliest_finish={k: to_decimal(v) for k, v in finish.items()},
     )

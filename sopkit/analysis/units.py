@@ -1,0 +1,70 @@
+"""Exact hours and runs: the unit conversions every figure starts from.
+
+Values are ``fractions.Fraction`` so ``20m`` is exactly a third of an hour and
+``1/week`` exactly 13/3 runs a month; ``to_decimal`` turns a result into the
+``Decimal`` the renderers show, correctly rounded to 40 significant digits.
+"""
+
+from __future__ import annotations
+
+import decimal
+from decimal import Decimal
+from fractions import Fraction
+
+from ..models import Calendar, Duration, Estimate, Frequency, Period
+
+__all__ = ["MONTHS", "exact_hours", "expected_hours", "runs_per_month", "to_decimal"]
+
+MONTHS = 12
+#: Significant digits of the ``Decimal`` views of exact values.
+DIGITS = 40
+_CONTEXT = decimal.Context(prec=DIGITS, rounding=decimal.ROUND_HALF_EVEN)
+
+
+def to_decimal(value: Fraction | Decimal | int) -> Decimal:
+    """An exact fraction as a ``Decimal`` correctly rounded to 40 significant digits."""
+    if isinstance(value, Decimal):
+        return value
+    fraction = Fraction(value)
+    if fraction.denominator == 1:
+        return Decimal(fraction.numerator)
+    return _CONTEXT.divide(Decimal(fraction.numerator), Decimal(fraction.denominator))
+
+
+def exact_hours(duration: Duration, calendar: Calendar) -> Fraction:
+    """A duration in hours: ``60m`` = 1h, ``1d`` = hours_per_day h, ``1w`` = days_per_week d."""
+    day = Fraction(calendar.hours_per_day)
+    return (
+        Fraction(duration.minutes) / 60
+        + Fraction(duration.hours)
+        + Fraction(duration.days) * day
+        + Fraction(duration.weeks) * Fraction(calendar.days_per_week) * day
+    )
+
+
+def expected_hours(estimate: Estimate, calendar: Calendar) -> Fraction:
+    """The PERT mean ``(min + 4·likely + max) / 6``; a bare range's likely is its midpoint."""
+    if not estimate.is_range:
+        return exact_hours(estimate.low, calendar)
+    low = exact_hours(estimate.low, calendar)
+    high = exact_hours(estimate.high, calendar)
+    likely = (low + high) / 2 if estimate.likely is None else exact_hours(estimate.likely, calendar)
+    return (low + 4 * likely + high) / 6
+
+
+_PER_YEAR = {
+    Period.WEEK: Fraction(52),
+    Period.MONTH: Fraction(12),
+    Period.QUARTER: Fraction(4),
+    Period.YEAR: Fraction(1),
+}
+
+
+def runs_per_month(frequency: Frequency, working_days_per_year: Decimal) -> Fraction:
+    """``/day`` × working days ÷ 12, ``/week`` × 52 ÷ 12, ``/month`` × 1, ``/quarter`` ÷ 3,
+    ``/year`` ÷ 12."""
+    if frequency.period is Period.DAY:
+        per_year = Fraction(working_days_per_year)
+    else:
+        per_year = _PER_YEAR[frequency.period]
+    return Fraction(frequency.count) * per_year / MONTHS
