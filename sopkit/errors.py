@@ -14,6 +14,7 @@ prints ``path:line:col: error: message (hint)`` lines; anything else is a bug.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,7 +43,7 @@ class Problem:
 
     def format(self) -> str:
         """The compiler-style line the CLI prints: ``path:line:col: error: msg (hint)``."""
-        where = [self.path or "sopkit"]
+        where = [_UNSAFE.sub(_escape, self.path or "sopkit")]
         if self.line is not None:
             where.append(str(self.line))
             if self.column is not None:
@@ -58,8 +59,20 @@ class Problem:
 
 
 def _one_line(text: str) -> str:
-    """Keep each problem on one line so tools can grep and editors can jump."""
-    return " ".join(text.split())
+    """Keep each problem on one line so tools can grep and editors can jump.
+
+    Control and bidirectional-override characters from a hostile file are shown
+    escaped (``\\x1b``, ``\\u202e``) so a message can never drive the terminal.
+    """
+    return _UNSAFE.sub(_escape, " ".join(text.split()))
+
+
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 class SopkitError(Exception):

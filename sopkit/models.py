@@ -79,12 +79,27 @@ Slug = Annotated[
 
 
 def _text(value: Any) -> Any:
-    """Numbers where text is expected (``version: 1.2``) are read as their literal text."""
+    """Numbers where text is expected (``version: 1.2``) are read as their literal text.
+
+    Control characters other than tab and line break (NUL, ESC, DEL, C1) are
+    refused: they are never meant, and in a terminal or a document they can hide
+    or rewrite what is shown. Right-to-left marks are text and stay.
+    """
     if isinstance(value, bool):
         return value
     if isinstance(value, int | Decimal):
         return str(value)
+    if isinstance(value, str):
+        bad = _CONTROL.search(value)
+        if bad:
+            raise _fail(
+                f"text contains the control character U+{ord(bad.group()):04X}",
+                "remove it; only tabs and line breaks are allowed in text",
+            )
     return value
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 Text = Annotated[str, BeforeValidator(_text), Field(min_length=1)]

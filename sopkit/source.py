@@ -144,6 +144,7 @@ def parse_yaml(text: str, shown: str = "<string>") -> Document:
     """Parse one YAML document from text; see the module docstring for why by hand."""
     loader = _Loader(text)
     try:
+        _check_depth(text, shown)
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         raise _yaml_error(exc, shown) from None
@@ -168,6 +169,32 @@ def parse_yaml(text: str, shown: str = "<string>") -> Document:
 _EMPTY_HINT = "a process starts with 'sopkit: 1', 'id:', 'name:' and 'steps:'"
 
 
+def _check_depth(text: str, shown: str) -> None:
+    """Refuse deep nesting before libyaml composes it: its recursion overflows the C stack.
+
+    ``[[[…]]]`` 25,000 levels deep (50 kB of text) crashes the interpreter with a
+    segmentation fault, beyond the reach of ``RecursionError``. The event stream
+    is flat, so counting depth on it is safe and costs a fraction of composing.
+    """
+    if len(text) <= 2 * MAX_DEPTH:
+        return
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                raise InputError(
+                    "document nests too deeply",
+                    path=shown,
+                    line=mark.line + 1,
+                    column=mark.column + 1,
+                    hint=f"at most {MAX_DEPTH} levels",
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
 def _yaml_error(exc: yaml.MarkedYAMLError, shown: str) -> InputError:
     mark = exc.problem_mark or exc.context_mark
     problem = exc.problem or exc.context or "not valid YAML"
@@ -186,6 +213,7 @@ def _yaml_error(exc: yaml.MarkedYAMLError, shown: str) -> InputError:
     )
 
 
+_COLLECTION_TAGS = ("tag:yaml.org,2002:seq", "tag:yaml.org,2002:map")
 _PLAIN_DECIMAL = re.compile(r"^[-+]?(\d[\d_]*)?(\.[\d_]*)?([eE][-+]?\d+)?$")
 
 
@@ -232,6 +260,9 @@ class _Builder:
             raise InputError.collect(self.problems)
         if isinstance(node, yaml.ScalarNode):
             return self._scalar(node)
+        if node.tag not in _COLLECTION_TAGS:
+            self._problem(node, f"unsupported YAML tag '{_short(node.tag)}'", "remove the '!tag'")
+            return None
         self.active.add(ident)
         try:
             if isinstance(node, yaml.SequenceNode):
@@ -270,7 +301,11 @@ class _Builder:
         if tag == "tag:yaml.org,2002:str":
             return node.value
         if tag == "tag:yaml.org,2002:int":
-            return _CONSTRUCTOR.construct_yaml_int(node)
+            try:
+                return _CONSTRUCTOR.construct_yaml_int(node)
+            except ValueError:  # more digits than int() converts (sys.get_int_max_str_digits)
+                self._problem(node, "number has too many digits", "check the value")
+                return None
         if tag == "tag:yaml.org,2002:float":
             return _decimal(node.value)
         if tag == "tag:yaml.org,2002:bool":
@@ -284,8 +319,13 @@ class _Builder:
                 self._problem(node, f"not a valid date: {exc}", "write dates as YYYY-MM-DD")
                 return None
             return value.date() if isinstance(value, _dt.datetime) else value
-        self._problem(node, f"unsupported YAML tag '{tag}'", "remove the '!tag'")
+        self._problem(node, f"unsupported YAML tag '{_short(tag)}'", "remove the '!tag'")
         return None
+
+
+def _short(tag: str) -> str:
+    """``tag:yaml.org,2002:python/object`` as written: ``!!python/object``."""
+    return tag.replace("tag:yaml.org,2002:", "!!", 1)
 
 
 def _decimal(text: str) -> Decimal:
