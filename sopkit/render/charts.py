@@ -1,0 +1,339 @@
+"""Small inline SVG charts for the site: horizontal bars and a Pareto chart.
+
+The charts are drawn at build time, so the dashboard needs no JavaScript, no
+CDN and no network. Geometry is computed here as plain numbers; the markup
+comes from Jinja templates with autoescaping, so a label such as
+``<script>`` or ``R&D`` arrives in the SVG as text, never as markup.
+
+Values are ``Decimal`` (money stays exact until shown); the caller passes the
+text to show for each value, already formatted by ``sopkit.render.numbers``.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_CEILING, Decimal
+from functools import lru_cache
+
+import jinja2
+
+from .numbers import number_text
+
+__all__ = [
+    "Datum",
+    "bar_chart",
+    "label_width",
+    "nice_ticks",
+    "pareto_chart",
+    "truncate",
+]
+
+#: Colours of the charts, matched by the site's stylesheet.
+PALETTE = {
+    "bar": "#2563eb",
+    "bar_other": "#94a3b8",
+    "track": "#eff6ff",
+    "line": "#f59e0b",
+    "grid": "#e2e8f0",
+    "axis": "#64748b",
+    "text": "#0f172a",
+    "muted": "#475569",
+}
+
+FONT_SIZE = 12.0
+_ELLIPSIS = "…"
+
+
+@dataclass(frozen=True, slots=True)
+class Datum:
+    """One bar: its label, its value and the text that shows the value.
+
+    Attributes:
+        label: what the bar is (a role, a process, a step); any text.
+        value: the number the bar's length is drawn from; negative counts as 0.
+        value_text: the value as shown to people, e.g. ``$4,320.00``.
+        detail: extra text for the tooltip, e.g. the process a step belongs to.
+    """
+
+    label: str
+    value: Decimal
+    value_text: str
+    detail: str = ""
+
+
+# --- text measuring --------------------------------------------------------------
+
+
+def _char_width(char: str) -> float:
+    """Width of one character in ems, roughly: wide East Asian characters are 1 em."""
+    if unicodedata.east_asian_width(char) in ("W", "F"):
+        return 1.0
+    if unicodedata.combining(char):
+        return 0.0
+    if char in "il.,:;|!'`() ":
+        return 0.32
+    if char.isupper() or char in "mwMW@%—":
+        return 0.75
+    return 0.6
+
+
+def label_width(text: str, font_size: float = FONT_SIZE) -> float:
+    """An estimate of the rendered width of ``text`` in pixels (SVG cannot measure)."""
+    return sum(_char_width(c) for c in text) * font_size
+
+
+def truncate(text: str, max_width: float, font_size: float = FONT_SIZE) -> str:
+    """``text`` shortened with an ellipsis so it fits ``max_width`` pixels."""
+    if label_width(text, font_size) <= max_width:
+        return text
+    room = max_width - label_width(_ELLIPSIS, font_size)
+    kept: list[str] = []
+    used = 0.0
+    for char in text:
+        used += _char_width(char) * font_size
+        if used > room:
+            break
+        kept.append(char)
+    return "".join(kept).rstrip() + _ELLIPSIS
+
+
+# --- axes ------------------------------------------------------------------------
+
+
+def nice_ticks(maximum: Decimal, count: int = 5) -> list[Decimal]:
+    """Round axis ticks from 0 to at least ``maximum``: steps of 1, 2, 2.5 or 5 × 10ⁿ."""
+    if maximum <= 0:
+        return [Decimal(0), Decimal(1)]
+    raw = maximum / count
+    magnitude = Decimal(1).scaleb(raw.adjusted())
+    step = next(
+        m * magnitude
+        for m in (Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5), Decimal(10))
+        if m * magnitude >= raw
+    )
+    top = (maximum / step).to_integral_value(rounding=ROUND_CEILING) * step
+    ticks = []
+    value = Decimal(0)
+    while value <= top:
+        ticks.append(Decimal(int(value)) if value == int(value) else value.normalize())
+        value += step
+    return ticks
+
+
+def _scale(maximum: Decimal) -> tuple[Decimal, str]:
+    """A divisor and its name so axis labels stay short: thousands, millions."""
+    if maximum >= 10_000_000:
+        return Decimal(1_000_000), "millions"
+    if maximum >= 10_000:
+        return Decimal(1_000), "thousands"
+    return Decimal(1), ""
+
+
+def _tick_text(value: Decimal, divisor: Decimal) -> str:
+    scaled = value / divisor
+    digits = 0 if scaled == scaled.to_integral_value() else 1
+    return number_text(scaled, digits)
+
+
+def _num(value: float) -> str:
+    """SVG coordinates with at most two decimals and no trailing zeros."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+# --- rendering ---------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("sopkit", "templates/site"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["num"] = _num
+    return env
+
+
+def _render(template: str, **context: object) -> str:
+    return _environment().get_template(template).render(palette=PALETTE, **context)
+
+
+def _positive(value: Decimal) -> Decimal:
+    return value if value > 0 else Decimal(0)
+
+
+def bar_chart(
+    data: Sequence[Datum],
+    *,
+    chart_id: str,
+    title: str,
+    width: int = 560,
+) -> str:
+    """Horizontal bars in the order given: label and value above each bar, full width.
+
+    Labels sit above their bars rather than beside them, so long names (and
+    Korean or Russian ones) keep the whole width before they are shortened.
+
+    Args:
+        data: the bars, top to bottom.
+        chart_id: an id unique on the page (an XML name) for the chart's title.
+        title: what the chart shows, for screen readers and tooltips.
+        width: the drawing's width in SVG units; it scales to its container.
+    """
+    row, bar_height, gap = 40.0, 12.0, 6.0
+    largest = max((_positive(d.value) for d in data), default=Decimal(0))
+    rows = []
+    for i, datum in enumerate(data):
+        share = float(_positive(datum.value) / largest) if largest else 0.0
+        top = i * row
+        value_room = label_width(datum.value_text) + 12.0
+        rows.append(
+            {
+                "label": truncate(datum.label, width - value_room),
+                "tooltip": _tooltip(datum),
+                "text_y": top + FONT_SIZE + 2,
+                "y": top + FONT_SIZE + gap + 2,
+                "bar_width": max(width * share, 2.0 if datum.value > 0 else 0.0),
+                "value_text": datum.value_text,
+            }
+        )
+    height = max(len(data), 1) * row - (row - FONT_SIZE - gap - bar_height - 4)
+    return _render(
+        "charts/bars.svg.j2",
+        chart_id=chart_id,
+        title=title,
+        width=width,
+        height=height,
+        bar_height=bar_height,
+        rows=rows,
+        font_size=FONT_SIZE,
+    )
+
+
+def _tooltip(datum: Datum) -> str:
+    parts = [datum.label, datum.value_text]
+    if datum.detail:
+        parts.insert(1, datum.detail)
+    return " — ".join(parts)
+
+
+def pareto_chart(
+    data: Sequence[Datum],
+    *,
+    chart_id: str,
+    title: str,
+    axis_title: str,
+    label_limit: int = 24,
+    bar_limit: int = 300,
+    other_label: Callable[[int], str] = lambda n: f"{n} other steps",
+    other_value_text: Callable[[Decimal], str] = str,
+    width: int = 960,
+    height: int = 380,
+) -> str:
+    """Bars sorted by value, highest first, with the cumulative share as a line.
+
+    Up to ``label_limit`` bars are labelled with their names (rotated); more
+    bars are numbered by rank on the axis and named in their tooltips. Beyond
+    ``bar_limit`` the smallest are summed into one grey "other" bar, so the
+    cumulative line still ends at 100 %. A dashed line marks 80 %.
+
+    Args:
+        data: the items in any order; they are sorted here (ties keep their order).
+        chart_id: an id unique on the page for the chart's title.
+        title: what the chart shows.
+        axis_title: the left axis' unit, e.g. ``Annual cost (USD)``.
+        label_limit: the most bars that get their names under them.
+        bar_limit: the most bars drawn before the rest are summed.
+        other_label: the label of the summed bar, given how many items it holds.
+        other_value_text: formats the summed bar's value.
+        width: the drawing's width in SVG units.
+        height: the drawing's height in SVG units.
+    """
+    ordered = sorted(data, key=lambda d: -_positive(d.value))
+    bars: list[tuple[Datum, bool]] = [(d, False) for d in ordered[:bar_limit]]
+    rest = ordered[bar_limit:]
+    if rest:
+        rest_value = sum((_positive(d.value) for d in rest), Decimal(0))
+        bars.append((Datum(other_label(len(rest)), rest_value, other_value_text(rest_value)), True))
+    total = sum((_positive(d.value) for d in ordered), Decimal(0))
+    labelled = len(bars) <= label_limit
+
+    left, right, top = 64.0, 52.0, 24.0
+    bottom = 120.0 if labelled else 44.0
+    height = height if labelled else height - 76
+    plot_w = width - left - right
+    plot_h = height - top - bottom
+    largest = max((_positive(d.value) for d, _ in bars), default=Decimal(0))
+    ticks = nice_ticks(largest)
+    axis_max = ticks[-1]
+    divisor, scale_name = _scale(axis_max)
+    slot = plot_w / max(len(bars), 1)
+    bar_w = slot * (0.7 if labelled else 0.8)
+    base = top + plot_h
+
+    def y_of(value: Decimal) -> float:
+        return base - plot_h * float(value / axis_max) if axis_max else base
+
+    cumulative = Decimal(0)
+    items = []
+    for i, (datum, is_other) in enumerate(bars):
+        value = _positive(datum.value)
+        cumulative += value
+        share = cumulative / total if total else Decimal(0)
+        x = left + i * slot + (slot - bar_w) / 2
+        y = y_of(value)
+        cumulative_text = number_text(share * 100, 0) + "%"
+        items.append(
+            {
+                "x": x,
+                "y": y,
+                "width": bar_w,
+                "height": base - y,
+                "center": x + bar_w / 2,
+                "label": truncate(datum.label, (bottom - 24.0) * 1.3) if labelled else "",
+                "tooltip": f"{i + 1}. {_tooltip(datum)} (cumulative {cumulative_text})",
+                "other": is_other,
+                "line_y": base - plot_h * float(share),
+            }
+        )
+    points = " ".join(f"{_num(it['center'])},{_num(it['line_y'])}" for it in items)
+    rank_ticks = [] if labelled else _rank_ticks(len(bars))
+    scale_suffix = f", {scale_name}" if scale_name else ""
+    return _render(
+        "charts/pareto.svg.j2",
+        chart_id=chart_id,
+        title=title,
+        axis_title=axis_title + scale_suffix,
+        width=width,
+        height=height,
+        left=left,
+        right=width - right,
+        top=top,
+        bottom=base,
+        ticks=[{"y": y_of(t), "text": _tick_text(t, divisor)} for t in ticks],
+        percent_ticks=[
+            {"y": base - plot_h * p / 100, "text": f"{p}%"} for p in (0, 25, 50, 75, 100)
+        ],
+        eighty_y=top + plot_h * 0.2,
+        items=items,
+        points=points,
+        markers=labelled,
+        rank_ticks=[
+            {"x": items[r - 1]["center"], "text": number_text(Decimal(r), 0)} for r in rank_ticks
+        ],
+        rank_title="Steps ranked by annual cost" if not labelled else "",
+        label_y=base + 14,
+        font_size=FONT_SIZE,
+    )
+
+
+def _rank_ticks(count: int) -> list[int]:
+    """Ranks to number under an unlabelled Pareto axis: 1 and round steps up to ``count``."""
+    step = int(nice_ticks(Decimal(count), 8)[1])
+    return [1, *range(step, count + 1, step)] if step > 1 else list(range(1, count + 1))

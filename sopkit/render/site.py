@@ -1,0 +1,370 @@
+"""The portfolio dashboard: ``index.html`` of the site ``sopkit build`` writes.
+
+One self-contained page: inline CSS, inline SVG charts drawn at build time,
+no JavaScript, no fonts or scripts from the network, so it works from
+``file://`` and prints cleanly. Every figure is formatted by
+``sopkit.render.numbers``; every text from a process file is autoescaped by
+Jinja.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+import jinja2
+
+from .. import __version__
+from ..analysis.candidates import Candidate
+from ..analysis.cost import PortfolioCost, ProcessCost, RoleCost
+from .charts import Datum, bar_chart, pareto_chart
+from .numbers import DASH, hours_text, money_text, number_text, percent_text
+
+__all__ = ["Download", "ProcessPage", "render_index"]
+
+#: How many roles the role chart shows before summing the rest into one bar.
+ROLE_BARS = 12
+#: How many of the costliest steps are listed under the Pareto chart.
+TOP_STEPS = 10
+#: How many candidates the table shows before the rest fold away.
+CANDIDATE_ROWS = 12
+LANGUAGE = "en"
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessPage:
+    """Where one process's documents are in the site, as links relative to ``index.html``.
+
+    A link is ``None`` when that document was not built (e.g. no diagram engine).
+    """
+
+    process_id: str
+    sop_html: str
+    sop_markdown: str
+    checklist: str
+    diagram_svg: str | None = None
+    diagram_png: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Download:
+    """A report beside the dashboard: its link, a short name and what it is for."""
+
+    href: str
+    label: str
+    description: str
+
+
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("sopkit", "templates/site"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def render_index(
+    cost: PortfolioCost,
+    candidates: Sequence[Candidate],
+    pages: Sequence[ProcessPage],
+    *,
+    downloads: Sequence[Download] = (),
+    notices: Sequence[str] = (),
+    stamp: str | None = None,
+    title: str = "Marketing process portfolio",
+) -> str:
+    """The dashboard's HTML.
+
+    Args:
+        cost: the costed portfolio.
+        candidates: automation candidates, already ranked.
+        pages: where each process's documents are; a process without a page
+            gets a card without links.
+        downloads: the reports beside the dashboard.
+        notices: warnings to show at the top, e.g. that diagrams are missing.
+        stamp: text such as a build date for the footer; ``None`` keeps the
+            page byte-identical between builds.
+        title: the page's heading.
+    """
+    money = _Money(cost.currency)
+    by_id = {page.process_id: page for page in pages}
+    context: dict[str, Any] = {
+        "title": title,
+        "currency": cost.currency,
+        "kpis": _kpis(cost, candidates, money),
+        "process_chart": _process_chart(cost, money),
+        "role_chart": _role_chart(cost, money),
+        "pareto_chart": _pareto(cost, money),
+        "pareto_note": _pareto_note(cost),
+        "top_steps": _top_steps(cost, by_id, money),
+        "roles": [_role_row(role, cost, money) for role in cost.roles],
+        "role_bars": ROLE_BARS,
+        "candidates": [_candidate_row(c, cost, by_id, money) for c in candidates],
+        "candidate_rows": CANDIDATE_ROWS,
+        "candidate_totals": _candidate_totals(candidates, money),
+        "processes": [_card(p, cost, by_id.get(p.id), money) for p in cost.processes],
+        "downloads": list(downloads),
+        "notices": list(notices),
+        "stamp": stamp,
+        "version": __version__,
+    }
+    return _environment().get_template("index.html.j2").render(context)
+
+
+class _Money:
+    """Money in the portfolio's currency, shown the one way (``numbers.money_text``)."""
+
+    def __init__(self, currency: str) -> None:
+        self.currency = currency
+
+    def __call__(self, amount: Decimal) -> str:
+        return money_text(amount, self.currency, LANGUAGE)
+
+
+def _share(part: Decimal, whole: Decimal) -> Decimal:
+    return part * 100 / whole if whole else Decimal(0)
+
+
+def _kpis(
+    cost: PortfolioCost, candidates: Sequence[Candidate], money: _Money
+) -> list[dict[str, str]]:
+    saving = sum((c.net_saving for c in candidates if c.net_saving > 0), Decimal(0))
+    steps = sum(len(p.steps) for p in cost.processes)
+    process_word = "process" if len(cost.processes) == 1 else "processes"
+    return [
+        {
+            "label": "Annual cost",
+            "value": money(cost.annual_cost),
+            "note": f"{len(cost.processes)} {process_word}, {steps} steps",
+        },
+        {
+            "label": "Annual hours",
+            "value": hours_text(cost.annual_hours, LANGUAGE),
+            "note": "hands-on working hours a year",
+        },
+        {
+            "label": "Full-time equivalent",
+            "value": number_text(cost.fte, 2, LANGUAGE),
+            "note": f"at {hours_text(_year_hours(cost), LANGUAGE)} working hours per person-year",
+        },
+        {
+            "label": "Automation potential",
+            "value": money(saving),
+            "note": f"net saving a year across {len(candidates)} candidate steps",
+        },
+    ]
+
+
+def _year_hours(cost: PortfolioCost) -> Decimal:
+    return cost.settings.working_days_per_year * cost.settings.hours_per_day
+
+
+def _process_chart(cost: PortfolioCost, money: _Money) -> str:
+    ordered = sorted(cost.processes, key=lambda p: (-p.annual_cost, p.id))
+    data = [
+        Datum(p.name, p.annual_cost, money(p.annual_cost), f"{hours_text(p.annual_hours)} h")
+        for p in ordered
+    ]
+    return bar_chart(data, chart_id="chart-processes", title="Annual cost by process")
+
+
+def _role_chart(cost: PortfolioCost, money: _Money) -> str:
+    roles = list(cost.roles)
+    data = [
+        Datum(r.role, r.annual_cost, money(r.annual_cost), f"{hours_text(r.annual_hours)} h")
+        for r in roles[:ROLE_BARS]
+    ]
+    return bar_chart(data, chart_id="chart-roles", title="Annual cost by role")
+
+
+def _pareto(cost: PortfolioCost, money: _Money) -> str:
+    names = {p.id: p.name for p in cost.processes}
+    data = [
+        Datum(s.name, s.annual_cost, money(s.annual_cost), names[s.process_id]) for s in cost.steps
+    ]
+    return pareto_chart(
+        data,
+        chart_id="chart-pareto",
+        title="Annual cost by step, highest first, with the cumulative share",
+        axis_title=f"Annual cost ({cost.currency})",
+        other_label=lambda n: f"{n} other steps",
+        other_value_text=money,
+    )
+
+
+def _pareto_note(cost: PortfolioCost) -> str:
+    """How many steps make up 80 % of the cost: the sentence under the Pareto chart."""
+    values = sorted((s.annual_cost for s in cost.steps), reverse=True)
+    total = sum(values, Decimal(0))
+    running, count = Decimal(0), 0
+    for value in values:
+        if total == 0 or running >= total * Decimal("0.8"):
+            break
+        running += value
+        count += 1
+    share = percent_text(_share(Decimal(count), Decimal(len(values))), LANGUAGE)
+    return (
+        f"{count} of {len(values)} steps ({share}) account for "
+        f"{percent_text(_share(running, total), LANGUAGE)} of the annual cost."
+    )
+
+
+def _top_steps(
+    cost: PortfolioCost, pages: dict[str, ProcessPage], money: _Money
+) -> list[dict[str, Any]]:
+    """The costliest steps with their running share of the total, for the Pareto table."""
+    ordered = sorted(cost.steps, key=lambda s: -s.annual_cost)
+    running = Decimal(0)
+    rows = []
+    for rank, step in enumerate(ordered[:TOP_STEPS], start=1):
+        running += step.annual_cost
+        page = pages.get(step.process_id)
+        rows.append(
+            {
+                "rank": str(rank),
+                "step": step.name,
+                "process": cost.process(step.process_id).name,
+                "href": page.sop_html if page else None,
+                "lang": _language(cost, step.process_id),
+                "owner": step.owner,
+                "cost": money(step.annual_cost),
+                "cumulative": percent_text(_share(running, cost.annual_cost), LANGUAGE),
+            }
+        )
+    return rows
+
+
+def _role_row(role: RoleCost, cost: PortfolioCost, money: _Money) -> dict[str, str]:
+    return {
+        "role": role.role,
+        "hours": hours_text(role.annual_hours, LANGUAGE),
+        "cost": money(role.annual_cost),
+        "fte": number_text(role.fte, 2, LANGUAGE),
+        "share": percent_text(_share(role.annual_cost, cost.annual_cost), LANGUAGE),
+        "steps": str(len(role.steps)),
+    }
+
+
+def _language(cost: PortfolioCost, process_id: str) -> str:
+    return cost.process(process_id).process.language.value
+
+
+def _candidate_row(
+    candidate: Candidate,
+    cost: PortfolioCost,
+    pages: dict[str, ProcessPage],
+    money: _Money,
+) -> dict[str, Any]:
+    page = pages.get(candidate.process_id)
+    if candidate.payback_months is None:
+        payback = "never"
+    else:
+        payback = number_text(candidate.payback_months, 1, LANGUAGE)
+    return {
+        "process": cost.process(candidate.process_id).name,
+        "href": page.sop_html if page else None,
+        "lang": _language(cost, candidate.process_id),
+        "step": candidate.name,
+        "owner": candidate.owner,
+        "tool": candidate.tool or "",
+        "share": percent_text(candidate.share * 100, LANGUAGE),
+        "annual_cost": money(candidate.annual_cost),
+        "gross": money(candidate.gross_saving),
+        "tool_cost": money(candidate.tool_cost),
+        "net": money(candidate.net_saving),
+        "negative": candidate.net_saving < 0,
+        "setup": money(candidate.setup_cost),
+        "payback": payback,
+        "roi": percent_text(candidate.roi_percent, LANGUAGE),
+    }
+
+
+def _candidate_totals(candidates: Sequence[Candidate], money: _Money) -> dict[str, str]:
+    def total(field: str) -> Decimal:
+        return sum((getattr(c, field) for c in candidates), Decimal(0))
+
+    return {
+        "annual_cost": money(total("annual_cost")),
+        "gross": money(total("gross_saving")),
+        "tool_cost": money(total("tool_cost")),
+        "net": money(total("net_saving")),
+        "setup": money(total("setup_cost")),
+    }
+
+
+def _card(
+    process: ProcessCost, cost: PortfolioCost, page: ProcessPage | None, money: _Money
+) -> dict[str, Any]:
+    model = process.process
+    schedule = process.schedule
+    links: list[dict[str, str]] = []
+    if page is not None:
+        links = [
+            {
+                "href": page.sop_html,
+                "label": "SOP",
+                "kind": "primary",
+                "title": "The SOP as a web page",
+            },
+            {
+                "href": page.checklist,
+                "label": "Checklist",
+                "kind": "",
+                "title": "Checklist (Markdown)",
+            },
+        ]
+        if page.diagram_svg:
+            links.append(
+                {
+                    "href": page.diagram_svg,
+                    "label": "Diagram",
+                    "kind": "",
+                    "title": "Workflow diagram (SVG)",
+                }
+            )
+        links.append(
+            {
+                "href": page.sop_markdown,
+                "label": "Markdown",
+                "kind": "minor",
+                "title": "The SOP in Markdown",
+            }
+        )
+        if page.diagram_png:
+            links.append(
+                {
+                    "href": page.diagram_png,
+                    "label": "PNG",
+                    "kind": "minor",
+                    "title": "Workflow diagram (PNG)",
+                }
+            )
+    share = _share(process.annual_cost, cost.annual_cost)
+    return {
+        "id": process.id,
+        "name": process.name,
+        "lang": model.language.value,
+        "owner": model.owner,
+        "frequency": str(model.frequency),
+        "runs": number_text(process.runs_per_month, 2, LANGUAGE),
+        "cost": money(process.annual_cost),
+        "hours": hours_text(process.annual_hours, LANGUAGE),
+        "fte": number_text(process.fte, 2, LANGUAGE),
+        "lead_hours": hours_text(schedule.lead_time_hours, LANGUAGE),
+        "lead_days": number_text(schedule.lead_time_days, 1, LANGUAGE),
+        "steps": str(len(process.steps)),
+        "per_run": money(process.cost_per_run),
+        "share": percent_text(share, LANGUAGE),
+        "share_width": number_text(share, 2, "en").replace(",", ""),
+        "purpose": model.purpose or "",
+        "tags": list(model.tags),
+        "links": links,
+        "review": model.review.version if model.review else DASH,
+    }
