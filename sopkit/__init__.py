@@ -15,60 +15,86 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "Automation": "sopkit.models",
     "Calendar": "sopkit.models",
+    "Candidate": "sopkit.analysis",
     "Duration": "sopkit.models",
     "Estimate": "sopkit.models",
     "Frequency": "sopkit.models",
     "InputError": "sopkit.errors",
     "OutputError": "sopkit.errors",
     "Portfolio": "sopkit.load",
+    "PortfolioCost": "sopkit.analysis",
     "Problem": "sopkit.errors",
     "Process": "sopkit.models",
+    "ProcessCost": "sopkit.analysis",
     "RenderError": "sopkit.errors",
     "Review": "sopkit.models",
     "Rework": "sopkit.models",
     "Role": "sopkit.models",
+    "RoleCost": "sopkit.analysis",
+    "Schedule": "sopkit.analysis",
     "Settings": "sopkit.models",
     "SopkitError": "sopkit.errors",
     "Step": "sopkit.models",
+    "StepCost": "sopkit.analysis",
     "ValidationError": "sopkit.errors",
+    "candidates_report": "sopkit.render.report",
     "check_process": "sopkit.validate",
+    "cost_portfolio": "sopkit.analysis",
+    "cost_process": "sopkit.analysis",
+    "cost_report": "sopkit.render.report",
     "discover": "sopkit.load",
+    "explain_step": "sopkit.render.explain",
     "flow_graph": "sopkit.graph",
     "json_schema": "sopkit.schema",
     "lint_process": "sopkit.validate",
     "load_portfolio": "sopkit.load",
     "load_process": "sopkit.load",
     "load_settings": "sopkit.load",
+    "rank_candidates": "sopkit.analysis",
+    "schedule": "sopkit.analysis",
 }
 
 __all__ = [
     "Automation",
     "Calendar",
+    "Candidate",
     "Duration",
     "Estimate",
     "Frequency",
     "InputError",
     "OutputError",
     "Portfolio",
+    "PortfolioCost",
     "Problem",
     "Process",
+    "ProcessCost",
     "RenderError",
     "Review",
     "Rework",
     "Role",
+    "RoleCost",
+    "Schedule",
     "Settings",
     "SopkitError",
     "Step",
+    "StepCost",
     "ValidationError",
     "__version__",
+    "candidates_report",
     "check_process",
+    "cost_portfolio",
+    "cost_process",
+    "cost_report",
     "discover",
+    "explain_step",
     "flow_graph",
     "json_schema",
     "lint_process",
     "load_portfolio",
     "load_process",
     "load_settings",
+    "rank_candidates",
+    "schedule",
 ]
 
 
@@ -86,6 +112,18 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from .analysis import (
+        Candidate,
+        PortfolioCost,
+        ProcessCost,
+        RoleCost,
+        Schedule,
+        StepCost,
+        cost_portfolio,
+        cost_process,
+        rank_candidates,
+        schedule,
+    )
     from .errors import InputError, OutputError, Problem, RenderError, SopkitError, ValidationError
     from .graph import flow_graph
     from .load import Portfolio, discover, load_portfolio, load_process, load_settings
@@ -102,5 +140,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         Settings,
         Step,
     )
+    from .render.explain import explain_step
+    from .render.report import candidates_report, cost_report
     from .schema import json_schema
     from .validate import check_process, lint_process

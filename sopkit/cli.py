@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -193,6 +194,164 @@ def new(
             )
         for path in new_process(template, process_id, output, force=force):
             typer.echo(f"wrote {path}", err=True)
+
+
+class CostView(StrEnum):
+    """``sopkit cost --by``: one row per step, role or process."""
+
+    step = "step"
+    role = "role"
+    process = "process"
+
+
+class ReportFormat(StrEnum):
+    """``--format`` of ``sopkit cost`` and ``sopkit candidates``."""
+
+    table = "table"
+    markdown = "markdown"
+    csv = "csv"
+    json = "json"
+
+
+FormatOption = Annotated[
+    ReportFormat,
+    typer.Option(
+        "--format",
+        help="table (for reading in a terminal), markdown, csv (for spreadsheets) or json "
+        "(the stable interface for other tools).",
+        case_sensitive=False,
+    ),
+]
+ReportOutput = Annotated[
+    Path | None,
+    typer.Option("-o", "--output", help="Write to this file instead of stdout.", dir_okay=False),
+]
+
+
+def _table_width(output: Path | None) -> int | None:
+    """Wrap tables to the terminal; files and pipes get the table's natural width."""
+    import shutil
+
+    if output is None and sys.stdout.isatty():
+        return shutil.get_terminal_size().columns
+    return None
+
+
+def _emit(text: str, output: Path | None) -> None:
+    from .output import write_atomic
+
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        write_atomic(output, text)
+        typer.echo(f"wrote {output}", err=True)
+
+
+def _amount(value: str | None) -> Any:
+    from decimal import Decimal, InvalidOperation
+
+    if value is None:
+        return None
+    try:
+        amount = Decimal(value.replace(",", "").replace("_", ""))
+    except InvalidOperation:
+        raise typer.BadParameter(f"'{value}' is not an amount; write e.g. 1000") from None
+    if not amount.is_finite():
+        raise typer.BadParameter(f"'{value}' is not an amount; write e.g. 1000")
+    return amount
+
+
+@app.command()
+def cost(
+    paths: Paths,
+    by: Annotated[
+        CostView,
+        typer.Option(
+            "--by",
+            help="One row per step, role or process (JSON always holds all three).",
+            case_sensitive=False,
+        ),
+    ] = CostView.step,
+    fmt: FormatOption = ReportFormat.table,
+    roles: RolesOption = None,
+    output: ReportOutput = None,
+    explain: Annotated[
+        str | None,
+        typer.Option(
+            "--explain",
+            metavar="STEP_ID",
+            help="Instead of the report, show how one step's figures were computed "
+            "(PROCESS_ID/STEP_ID when several processes have that step).",
+        ),
+    ] = None,
+) -> None:
+    """Annual workflow cost: time × executions × runs per month × hourly rate × 12.
+
+    Tables sort by annual cost, highest first, with totals, FTE and lead times;
+    CSV and JSON keep the files' order.
+
+    Examples: sopkit cost processes/ --by role;
+    sopkit cost processes/ --format json -o cost.json;
+    sopkit cost processes/content-marketing.yaml --explain draft
+    """
+    from .load import load_portfolio
+    from .output import refuse_inputs
+    from .render.explain import explain_step
+    from .render.report import cost_report
+
+    with user_errors():
+        if output is not None:
+            refuse_inputs(output, paths)
+        portfolio = load_portfolio(paths, roles=roles)
+        if explain is not None:
+            text = explain_step(portfolio, explain)
+        else:
+            text = cost_report(portfolio, by=by.value, fmt=fmt.value, width=_table_width(output))
+        _emit(text, output)
+
+
+@app.command()
+def candidates(
+    paths: Paths,
+    top: Annotated[
+        int | None,
+        typer.Option("--top", min=0, metavar="N", help="Show only the N best candidates."),
+    ] = None,
+    min_saving: Annotated[
+        str | None,
+        typer.Option(
+            "--min-saving",
+            metavar="AMOUNT",
+            parser=_amount,
+            help="Show only candidates whose net annual saving is at least AMOUNT.",
+        ),
+    ] = None,
+    fmt: FormatOption = ReportFormat.table,
+    roles: RolesOption = None,
+    output: ReportOutput = None,
+) -> None:
+    """Automation candidates: steps with an automation share, best net annual saving first.
+
+    Shows share, annual cost, gross and net saving, tool and setup cost, payback
+    months, first-year ROI (— where undefined) and the FTE each would free.
+
+    Example: sopkit candidates processes/ --top 5 --min-saving 1000
+    """
+    from .load import load_portfolio
+    from .output import refuse_inputs
+    from .render.report import candidates_report
+
+    with user_errors():
+        if output is not None:
+            refuse_inputs(output, paths)
+        text = candidates_report(
+            load_portfolio(paths, roles=roles),
+            top=top,
+            min_saving=min_saving,  # type: ignore[arg-type]  # parsed to Decimal by _amount
+            fmt=fmt.value,
+            width=_table_width(output),
+        )
+        _emit(text, output)
 
 
 def main(argv: list[str] | None = None) -> Any:

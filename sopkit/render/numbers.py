@@ -13,25 +13,42 @@ from functools import lru_cache
 from ..currency import MINOR_UNITS
 
 __all__ = [
+    "DASH",
     "hours_text",
+    "json_number",
+    "minor_unit",
     "money_text",
     "number_text",
     "percent_text",
+    "rate_text",
     "round_money",
     "round_number",
+    "share_text",
 ]
 
 DASH = "—"
 
 
+def minor_unit(currency: str) -> int:
+    """Digits after the decimal point for this currency: USD 2, KRW and JPY 0."""
+    return MINOR_UNITS.get(currency, 2)
+
+
 def round_money(amount: Decimal, currency: str) -> Decimal:
     """Half-up to the currency's minor unit: ``4290.005`` USD → ``4290.01``."""
-    return amount.quantize(Decimal(1).scaleb(-MINOR_UNITS.get(currency, 2)), ROUND_HALF_UP)
+    return _no_negative_zero(
+        amount.quantize(Decimal(1).scaleb(-minor_unit(currency)), ROUND_HALF_UP)
+    )
 
 
 def round_number(value: Decimal, digits: int = 2) -> Decimal:
     """Half-up to ``digits`` decimals, for hours, months and percentages."""
-    return value.quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP)
+    return _no_negative_zero(value.quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP))
+
+
+def _no_negative_zero(value: Decimal) -> Decimal:
+    """``-0.001`` rounds to ``0.00``, not ``-0.00``."""
+    return value if value else abs(value)
 
 
 @lru_cache(maxsize=64)
@@ -43,10 +60,39 @@ def _locale(language: str) -> object:
 
 def money_text(amount: Decimal, currency: str, language: str = "en") -> str:
     """``$4,290.00`` in English, ``₩10,500,000`` in Korean, ``4 290,00 $`` in Russian."""
-    from babel.numbers import format_currency
+    # Rounded half-up first and shown with exactly our minor-unit digits, so
+    # Babel (whose rounding is half-even, and whose digits differ for a few
+    # currencies such as RSD) never rounds again.
+    return _currency(round_money(amount, currency), currency, language, minor_unit(currency))
 
-    # Already rounded half-up, so Babel's half-even rounding changes nothing.
-    return format_currency(round_money(amount, currency), currency, locale=_locale(language))
+
+def rate_text(rate: Decimal, currency: str, language: str = "en") -> str:
+    """An hourly rate as people write it: ``$55``, ``$42.50``, ``₩30,000``."""
+    rounded = round_money(rate, currency)
+    digits = 0 if rounded == rounded.to_integral_value() else minor_unit(currency)
+    return _currency(rounded.quantize(Decimal(1).scaleb(-digits)), currency, language, digits)
+
+
+def _currency(amount: Decimal, currency: str, language: str, digits: int) -> str:
+    import copy
+
+    locale = _locale(language)
+    pattern = copy.copy(locale.currency_formats["standard"])  # type: ignore[attr-defined]
+    pattern.frac_prec = (digits, digits)
+    text: str = pattern.apply(amount, locale, currency=currency, currency_digits=False)
+    return text
+
+
+def json_number(value: Decimal) -> str:
+    """A rounded value as JSON number text, always with a decimal point: ``4320.0``, ``0.5``.
+
+    Written from the decimal digits, never through a float, so large amounts
+    keep every digit; ``-0`` is written ``0.0``.
+    """
+    if value == 0:
+        return "0.0"
+    text = format(value.normalize(), "f")
+    return text if "." in text else text + ".0"
 
 
 def number_text(value: Decimal, digits: int = 2, language: str = "en") -> str:
@@ -58,11 +104,17 @@ def number_text(value: Decimal, digits: int = 2, language: str = "en") -> str:
     return format_decimal(rounded, format=pattern, locale=_locale(language))
 
 
-def hours_text(value: Decimal, language: str = "en") -> str:
-    """Hours with up to two decimals and no trailing zeros: ``1.5``, ``2``, ``0.25``."""
+def hours_text(value: Decimal, language: str = "en", digits: int = 2) -> str:
+    """Hours with up to ``digits`` decimals and no trailing zeros: ``1.5``, ``2``, ``0.25``."""
     from babel.numbers import format_decimal
 
-    return format_decimal(round_number(value, 2), format="#,##0.##", locale=_locale(language))
+    pattern = "#,##0" + ("." + "#" * digits if digits else "")
+    return format_decimal(round_number(value, digits), format=pattern, locale=_locale(language))
+
+
+def share_text(share: Decimal, language: str = "en") -> str:
+    """An automation share as a percentage without trailing zeros: ``0.5`` → ``50%``."""
+    return hours_text(share * 100, language) + "%"
 
 
 def percent_text(value: Decimal | None, language: str = "en") -> str:

@@ -1,0 +1,670 @@
+"""Cost and automation-candidate reports: terminal tables, Markdown, CSV and JSON.
+
+Every function here takes analysis results (or loaded processes, which it costs
+first) and returns text; nothing is printed or written. Figures are rounded
+only here, through ``sopkit.render.numbers``.
+
+Order of rows:
+
+* tables and Markdown are for reading: rows by annual cost, highest first
+  (ties by process id, then step id or role name), with a totals row;
+* CSV and JSON are for other tools: processes as given, steps as written in
+  the file, roles by name, so a changed number never reorders a diff;
+  candidates are always in rank order (highest net saving first).
+
+JSON follows the format's "Machine-readable output" contract: money is a JSON
+number rounded half-up to the currency's minor unit; hours, months,
+percentages, runs per month, executions per run and FTE are rounded to 2
+decimals; an undefined percentage or payback is ``null``. Numbers are written
+from their decimal digits (never through a float) and always with a decimal
+point (``4320.0``, ``96.0``, ``10500000.0`` for KRW), so typed readers always
+see the same kind of number. Keys beyond the contract are only ever added.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from ..analysis import (
+    Candidate,
+    PortfolioCost,
+    ProcessCost,
+    RoleCost,
+    StepCost,
+    cost_portfolio,
+    rank_candidates,
+)
+from ..errors import SopkitError
+from ..models import Process
+from .numbers import (
+    DASH,
+    hours_text,
+    json_number,
+    money_text,
+    number_text,
+    percent_text,
+    rate_text,
+    round_money,
+    round_number,
+    share_text,
+)
+
+__all__ = [
+    "COST_VIEWS",
+    "FORMATS",
+    "candidates_document",
+    "candidates_report",
+    "cost_document",
+    "cost_report",
+    "dump_json",
+    "ensure_costs",
+]
+
+#: Output formats of ``sopkit cost`` and ``sopkit candidates``.
+FORMATS = ("table", "markdown", "csv", "json")
+#: What a cost report has one row per (``--by``).
+COST_VIEWS = ("step", "role", "process")
+
+Costable = PortfolioCost | Iterable[Process]
+
+
+def ensure_costs(source: Costable) -> PortfolioCost:
+    """Cost loaded processes (a ``Portfolio`` or any iterable), or pass costs through."""
+    if isinstance(source, PortfolioCost):
+        return source
+    return cost_portfolio(source)
+
+
+def _choice(value: str, valid: Sequence[str], what: str) -> str:
+    if value not in valid:
+        raise SopkitError(f"unknown {what} '{value}'", hint="use one of: " + ", ".join(valid))
+    return value
+
+
+# --- public entry points ------------------------------------------------------------
+
+
+def cost_report(
+    source: Costable, *, by: str = "step", fmt: str = "table", width: int | None = None
+) -> str:
+    """The annual cost report in one format.
+
+    Args:
+        source: loaded processes (they are costed here) or a ``PortfolioCost``.
+        by: one row per ``step``, ``role`` or ``process`` (JSON always has all three).
+        fmt: ``table`` (for a terminal), ``markdown``, ``csv`` or ``json``.
+        width: wrap a table to this many columns; ``None`` keeps its natural width.
+
+    Raises:
+        SopkitError: on an unknown view or format, or mixed currencies.
+    """
+    _choice(by, COST_VIEWS, "view")
+    _choice(fmt, FORMATS, "format")
+    costs = ensure_costs(source)
+    if fmt == "json":
+        return dump_json(cost_document(costs))
+    sheet = _COST_SHEETS[by](costs, reading=fmt != "csv")
+    return _render(sheet, fmt, width)
+
+
+def candidates_report(
+    source: Costable,
+    *,
+    top: int | None = None,
+    min_saving: Decimal | None = None,
+    fmt: str = "table",
+    width: int | None = None,
+) -> str:
+    """Automation candidates ranked by net annual saving, in one format.
+
+    Args:
+        source: loaded processes or a ``PortfolioCost``.
+        top: keep only the first ``top`` candidates.
+        min_saving: keep only candidates whose net annual saving is at least this.
+        fmt: ``table``, ``markdown``, ``csv`` or ``json``.
+        width: wrap a table to this many columns; ``None`` keeps its natural width.
+    """
+    _choice(fmt, FORMATS, "format")
+    if top is not None and top < 0:
+        raise SopkitError(f"--top {top} is below zero", hint="give a count such as 5")
+    costs = ensure_costs(source)
+    ranked = rank_candidates(costs, top=top, min_saving=min_saving)
+    if fmt == "json":
+        return dump_json(candidates_document(ranked, costs.currency))
+    return _render(_candidates_sheet(costs, ranked), fmt, width)
+
+
+# --- JSON ---------------------------------------------------------------------------
+
+
+def _money(value: Decimal, currency: str) -> Decimal:
+    return round_money(value, currency)
+
+
+def _two(value: Decimal) -> Decimal:
+    return round_number(value, 2)
+
+
+def cost_document(costs: PortfolioCost) -> dict[str, Any]:
+    """The ``sopkit cost --format json`` document, with rounded ``Decimal`` numbers.
+
+    The contract's keys come first in each object, in its order; added keys
+    (``fte``, ``rate``, ``frequency``, ``lead_time_days``, ``hours_per_run``,
+    ``cost_per_run``, ``total_fte``) follow.
+    """
+    currency = costs.currency
+    return {
+        "currency": currency,
+        "total_annual_cost": _money(costs.annual_cost, currency),
+        "total_annual_hours": _two(costs.annual_hours),
+        "processes": [_process_document(p, currency) for p in costs.processes],
+        "roles": [
+            {
+                "role": role.role,
+                "annual_hours": _two(role.annual_hours),
+                "annual_cost": _money(role.annual_cost, currency),
+                "fte": _two(role.fte),
+            }
+            for role in sorted(costs.roles, key=lambda r: r.role)
+        ],
+        "total_fte": _two(costs.fte),
+    }
+
+
+def _process_document(process: ProcessCost, currency: str) -> dict[str, Any]:
+    schedule = process.schedule
+    return {
+        "id": process.id,
+        "name": process.name,
+        "runs_per_month": _two(process.runs_per_month),
+        "annual_cost": _money(process.annual_cost, currency),
+        "annual_hours": _two(process.annual_hours),
+        "lead_time_hours": _two(schedule.lead_time_hours),
+        "critical_path": list(schedule.critical_path),
+        "steps": [
+            {
+                "id": step.step_id,
+                "name": step.name,
+                "owner": step.owner,
+                "executions_per_run": _two(step.executions_per_run),
+                "hours_per_execution": _two(step.hours_per_execution),
+                "annual_hours": _two(step.annual_hours),
+                "annual_cost": _money(step.annual_cost, currency),
+                "rate": _money(step.rate, currency),
+                "fte": _two(step.fte),
+            }
+            for step in process.steps
+        ],
+        "frequency": str(process.process.frequency),
+        "lead_time_days": _two(schedule.lead_time_days),
+        "hours_per_run": _two(process.hours_per_run),
+        "cost_per_run": _money(process.cost_per_run, currency),
+        "fte": _two(process.fte),
+    }
+
+
+def candidates_document(candidates: Sequence[Candidate], currency: str) -> dict[str, Any]:
+    """The ``sopkit candidates --format json`` document, candidates in rank order.
+
+    ``share`` is written as given in the process file; ``payback_months`` is
+    ``null`` when the investment never pays back and ``roi_percent`` is
+    ``null`` when nothing is invested.
+    """
+    return {
+        "currency": currency,
+        "candidates": [_candidate_document(c, currency) for c in candidates],
+        "total_gross_saving": _money(_total(c.gross_saving for c in candidates), currency),
+        "total_net_saving": _money(_total(c.net_saving for c in candidates), currency),
+        "total_fte_freed": _two(_total(c.fte_freed for c in candidates)),
+    }
+
+
+def _candidate_document(c: Candidate, currency: str) -> dict[str, Any]:
+    return {
+        "process": c.process_id,
+        "step": c.step_id,
+        "owner": c.owner,
+        "share": c.share,
+        "annual_cost": _money(c.annual_cost, currency),
+        "gross_saving": _money(c.gross_saving, currency),
+        "tool_cost": _money(c.tool_cost, currency),
+        "net_saving": _money(c.net_saving, currency),
+        "setup_cost": _money(c.setup_cost, currency),
+        "payback_months": None if c.payback_months is None else _two(c.payback_months),
+        "roi_percent": None if c.roi_percent is None else _two(c.roi_percent),
+        "name": c.name,
+        "tool": c.tool,
+        "annual_hours": _two(c.annual_hours),
+        "setup_hours": _two(c.setup_hours),
+        "hours_saved": _two(c.hours_saved),
+        "fte_freed": _two(c.fte_freed),
+    }
+
+
+def _total(values: Iterable[Decimal]) -> Decimal:
+    return sum(values, Decimal(0))
+
+
+def dump_json(document: Any) -> str:
+    """Deterministic JSON: keys in the order built, two-space indent, UTF-8 text, one newline.
+
+    ``Decimal`` numbers are written with ``json_number`` (``4320.0``), never
+    through a float.
+    """
+    return _dump(document, 0) + "\n"
+
+
+def _dump(value: Any, level: int) -> str:
+    pad, inner = "  " * level, "  " * (level + 1)
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        items = [
+            f"{inner}{json.dumps(str(k), ensure_ascii=False)}: {_dump(v, level + 1)}"
+            for k, v in value.items()
+        ]
+        return "{\n" + ",\n".join(items) + "\n" + pad + "}"
+    if isinstance(value, list | tuple):
+        if not value:
+            return "[]"
+        if all(isinstance(v, str) for v in value):
+            return "[" + ", ".join(json.dumps(v, ensure_ascii=False) for v in value) + "]"
+        return "[\n" + ",\n".join(inner + _dump(v, level + 1) for v in value) + "\n" + pad + "]"
+    if isinstance(value, Decimal):
+        return json_number(value)
+    if isinstance(value, bool) or value is None or isinstance(value, int | str):
+        return json.dumps(value, ensure_ascii=False)
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+# --- sheets: one model for table, Markdown and CSV ------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """A figure as shown to people (``text``) and as written to CSV (``raw``)."""
+
+    text: str
+    raw: str
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: str  # the CSV header
+    title: str  # the table and Markdown header
+    numeric: bool = True
+    #: Only in tables and Markdown (e.g. a currency symbol already in the cells).
+    reading_only: bool = False
+    #: Only in CSV.
+    csv_only: bool = False
+
+
+@dataclass(slots=True)
+class Sheet:
+    title: str
+    columns: list[Column]
+    rows: list[list[Cell]] = field(default_factory=list)
+    total: list[Cell] | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _text(value: str | None) -> Cell:
+    return Cell(value or "", value or "")
+
+
+def _money_cell(value: Decimal, currency: str) -> Cell:
+    rounded = round_money(value, currency)
+    return Cell(money_text(rounded, currency), format(rounded, "f"))
+
+
+def _number_cell(value: Decimal, digits: int = 2) -> Cell:
+    rounded = round_number(value, digits)
+    return Cell(number_text(rounded, digits), format(rounded, "f"))
+
+
+def _hours_cell(value: Decimal) -> Cell:
+    return _number_cell(value, 2)
+
+
+def _optional_cell(value: Decimal | None, text: str) -> Cell:
+    if value is None:
+        return Cell(DASH, "")
+    return Cell(text, format(round_number(value, 2), "f"))
+
+
+_BLANK = Cell("", "")
+
+
+def _step_sort(step: StepCost) -> tuple[Any, ...]:
+    return (-step.exact_annual_cost, step.process_id, step.step_id)
+
+
+def _step_sheet(costs: PortfolioCost, *, reading: bool) -> Sheet:
+    currency = costs.currency
+    several = len(costs.processes) > 1 or not reading
+    columns = [
+        *([Column("process", "Process", numeric=False)] if several else []),
+        Column("step", "Step", numeric=False),
+        Column("name", "Name", numeric=False),
+        Column("owner", "Owner", numeric=False),
+        Column("hours_per_execution", "h/exec"),
+        Column("executions_per_run", "exec/run"),
+        Column("runs_per_month", "runs/month"),
+        Column("rate", "Rate/h"),
+        Column("annual_hours", "Hours/year"),
+        Column("fte", "FTE"),
+        Column("annual_cost", "Annual cost"),
+        Column("currency", "Currency", numeric=False, csv_only=True),
+    ]
+    steps = costs.steps
+    if reading:
+        steps = tuple(sorted(steps, key=_step_sort))
+    rows = []
+    for step in steps:
+        rows.append(
+            [
+                *([_text(step.process_id)] if several else []),
+                _text(step.step_id),
+                _text(step.name),
+                _text(step.owner),
+                _hours_cell(step.hours_per_execution),
+                _number_cell(step.executions_per_run),
+                _number_cell(step.runs_per_month),
+                Cell(rate_text(step.rate, currency), format(round_money(step.rate, currency), "f")),
+                _hours_cell(step.annual_hours),
+                _number_cell(step.fte),
+                _money_cell(step.annual_cost, currency),
+                _text(currency),
+            ]
+        )
+    total = [
+        *([_BLANK] if several else []),
+        _text("Total"),
+        *[_BLANK] * 6,
+        _hours_cell(costs.annual_hours),
+        _number_cell(costs.fte),
+        _money_cell(costs.annual_cost, currency),
+        _text(currency),
+    ]
+    notes = [_lead_time_note(p) for p in costs.processes]
+    return Sheet(_title("Annual workflow cost by step", costs), columns, rows, total, notes)
+
+
+def _role_sheet(costs: PortfolioCost, *, reading: bool) -> Sheet:
+    currency = costs.currency
+    columns = [
+        Column("role", "Role", numeric=False),
+        Column("steps", "Steps"),
+        Column("annual_hours", "Hours/year"),
+        Column("fte", "FTE"),
+        Column("annual_cost", "Annual cost"),
+        Column("share_percent", "Share"),
+        Column("currency", "Currency", numeric=False, csv_only=True),
+    ]
+    roles: Sequence[RoleCost] = costs.roles  # by annual cost, highest first
+    if not reading:
+        roles = sorted(roles, key=lambda r: r.role)
+    whole = costs.annual_cost
+    rows = []
+    for role in roles:
+        share = None if whole == 0 else role.annual_cost * 100 / whole
+        rows.append(
+            [
+                _text(role.role),
+                Cell(str(len(role.steps)), str(len(role.steps))),
+                _hours_cell(role.annual_hours),
+                _number_cell(role.fte),
+                _money_cell(role.annual_cost, currency),
+                _optional_cell(share, percent_text(share)),
+                _text(currency),
+            ]
+        )
+    total = [
+        _text("Total"),
+        Cell(str(len(costs.steps)), str(len(costs.steps))),
+        _hours_cell(costs.annual_hours),
+        _number_cell(costs.fte),
+        _money_cell(costs.annual_cost, currency),
+        _optional_cell(None if whole == 0 else Decimal(100), percent_text(Decimal(100))),
+        _text(currency),
+    ]
+    return Sheet(_title("Annual workflow cost by role", costs), columns, rows, total)
+
+
+def _process_sheet(costs: PortfolioCost, *, reading: bool) -> Sheet:
+    currency = costs.currency
+    columns = [
+        Column("process", "Process", numeric=False),
+        Column("name", "Name", numeric=False),
+        Column("frequency", "Frequency", numeric=False),
+        Column("runs_per_month", "runs/month"),
+        Column("hours_per_run", "h/run"),
+        Column("lead_time_hours", "Lead time h"),
+        Column("lead_time_days", "Lead time d"),
+        Column("annual_hours", "Hours/year"),
+        Column("fte", "FTE"),
+        Column("annual_cost", "Annual cost"),
+        Column("critical_path", "Critical path", numeric=False, csv_only=True),
+        Column("currency", "Currency", numeric=False, csv_only=True),
+    ]
+    processes: Sequence[ProcessCost] = costs.processes
+    if reading:
+        processes = sorted(processes, key=lambda p: (-p.exact_annual_cost, p.id))
+    rows = []
+    for process in processes:
+        schedule = process.schedule
+        rows.append(
+            [
+                _text(process.id),
+                _text(process.name),
+                _text(str(process.process.frequency)),
+                _number_cell(process.runs_per_month),
+                _hours_cell(process.hours_per_run),
+                _hours_cell(schedule.lead_time_hours),
+                _number_cell(schedule.lead_time_days),
+                _hours_cell(process.annual_hours),
+                _number_cell(process.fte),
+                _money_cell(process.annual_cost, currency),
+                _text(" > ".join(schedule.critical_path)),
+                _text(currency),
+            ]
+        )
+    total = [
+        _text("Total"),
+        *[_BLANK] * 6,
+        _hours_cell(costs.annual_hours),
+        _number_cell(costs.fte),
+        _money_cell(costs.annual_cost, currency),
+        _BLANK,
+        _text(currency),
+    ]
+    notes = [_lead_time_note(p) for p in processes]
+    return Sheet(_title("Annual workflow cost by process", costs), columns, rows, total, notes)
+
+
+_COST_SHEETS = {"step": _step_sheet, "role": _role_sheet, "process": _process_sheet}
+
+
+def _title(what: str, costs: PortfolioCost) -> str:
+    count = len(costs.processes)
+    noun = "process" if count == 1 else "processes"
+    return f"{what} ({costs.currency}, {count} {noun}, {len(costs.steps)} steps)"
+
+
+def _lead_time_note(process: ProcessCost) -> str:
+    schedule = process.schedule
+    return (
+        f"Lead time of {process.id}: {hours_text(schedule.lead_time_hours)} working hours "
+        f"({number_text(schedule.lead_time_days)} days); critical path: "
+        + " → ".join(schedule.critical_path)
+    )
+
+
+def _candidates_sheet(costs: PortfolioCost, ranked: Sequence[Candidate]) -> Sheet:
+    currency = costs.currency
+    columns = [
+        Column("rank", "#"),
+        Column("process", "Process", numeric=False),
+        Column("step", "Step", numeric=False),
+        Column("owner", "Owner", numeric=False),
+        Column("tool", "Tool", numeric=False),
+        Column("share", "Share"),
+        Column("annual_cost", "Annual cost"),
+        Column("gross_saving", "Gross saving"),
+        Column("tool_cost", "Tool/year"),
+        Column("net_saving", "Net saving"),
+        Column("setup_cost", "Setup"),
+        Column("payback_months", "Payback (months)"),
+        Column("roi_percent", "ROI 1st year"),
+        Column("hours_saved", "Hours saved/year"),
+        Column("fte_freed", "FTE freed"),
+        Column("currency", "Currency", numeric=False, csv_only=True),
+    ]
+    rows = []
+    for rank, c in enumerate(ranked, 1):
+        payback = c.payback_months
+        rows.append(
+            [
+                Cell(str(rank), str(rank)),
+                _text(c.process_id),
+                _text(c.step_id),
+                _text(c.owner),
+                Cell(c.tool or DASH, c.tool or ""),
+                Cell(share_text(c.share), format(c.share.normalize(), "f")),
+                _money_cell(c.annual_cost, currency),
+                _money_cell(c.gross_saving, currency),
+                _money_cell(c.tool_cost, currency),
+                _money_cell(c.net_saving, currency),
+                _money_cell(c.setup_cost, currency),
+                _optional_cell(payback, "" if payback is None else number_text(payback)),
+                _optional_cell(c.roi_percent, percent_text(c.roi_percent)),
+                _hours_cell(c.hours_saved),
+                _number_cell(c.fte_freed),
+                _text(currency),
+            ]
+        )
+    total = [
+        _BLANK,
+        _text("Total"),
+        *[_BLANK] * 5,
+        _money_cell(_total(c.gross_saving for c in ranked), currency),
+        _money_cell(_total(c.tool_cost for c in ranked), currency),
+        _money_cell(_total(c.net_saving for c in ranked), currency),
+        _money_cell(_total(c.setup_cost for c in ranked), currency),
+        _BLANK,
+        _BLANK,
+        _hours_cell(_total(c.hours_saved for c in ranked)),
+        _number_cell(_total(c.fte_freed for c in ranked)),
+        _text(currency),
+    ]
+    count = len(ranked)
+    title = (
+        f"Automation candidates ({currency}, {count} "
+        f"{'step' if count == 1 else 'steps'}, ranked by net annual saving)"
+    )
+    notes = [
+        "Net saving = annual cost × share − tool cost per year; setup = setup hours × owner's "
+        "rate; payback = setup ÷ (net saving ÷ 12); ROI 1st year = (gross − tool − setup) × "
+        f"100 ÷ (tool + setup); {DASH} where undefined."
+    ]
+    return Sheet(title, columns, rows, total if ranked else None, notes)
+
+
+# --- rendering sheets -----------------------------------------------------------------
+
+
+def _render(sheet: Sheet, fmt: str, width: int | None) -> str:
+    if fmt == "csv":
+        return _csv(sheet)
+    if fmt == "markdown":
+        return _markdown(sheet)
+    return _table(sheet, width)
+
+
+def _visible(sheet: Sheet, *, csv_output: bool) -> list[int]:
+    return [
+        i
+        for i, column in enumerate(sheet.columns)
+        if (column.csv_only and csv_output)
+        or (column.reading_only and not csv_output)
+        or not (column.csv_only or column.reading_only)
+    ]
+
+
+def _csv(sheet: Sheet) -> str:
+    """Plain numbers (rounded, no symbols or separators) and a header row; no totals row,
+    so a spreadsheet can sum the columns itself."""
+    keep = _visible(sheet, csv_output=True)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([sheet.columns[i].key for i in keep])
+    for row in sheet.rows:
+        writer.writerow([row[i].raw for i in keep])
+    return out.getvalue()
+
+
+def _markdown_cell(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def _markdown(sheet: Sheet) -> str:
+    keep = _visible(sheet, csv_output=False)
+    columns = [sheet.columns[i] for i in keep]
+    lines = [f"**{_markdown_cell(sheet.title)}**", ""]
+    lines.append("| " + " | ".join(_markdown_cell(c.title) for c in columns) + " |")
+    lines.append("|" + "|".join("---:" if c.numeric else "---" for c in columns) + "|")
+    for row in sheet.rows:
+        lines.append("| " + " | ".join(_markdown_cell(row[i].text) for i in keep) + " |")
+    if sheet.total is not None:
+        total = sheet.total
+        cells = [f"**{_markdown_cell(total[i].text)}**" if total[i].text else "" for i in keep]
+        lines.append("| " + " | ".join(cells) + " |")
+    if sheet.notes:
+        lines.append("")
+        lines.extend(f"- {_markdown_cell(note)}" for note in sheet.notes)
+    return "\n".join(lines) + "\n"
+
+
+def _table(sheet: Sheet, width: int | None) -> str:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    keep = _visible(sheet, csv_output=False)
+    table = Table(box=box.SIMPLE_HEAD, show_footer=sheet.total is not None, pad_edge=False)
+    for i in keep:
+        column = sheet.columns[i]
+        footer = sheet.total[i].text if sheet.total is not None else ""
+        table.add_column(
+            column.title,
+            footer=footer,
+            justify="right" if column.numeric else "left",
+            overflow="fold",
+        )
+    for row in sheet.rows:
+        table.add_row(*(row[i].text for i in keep))
+    out = io.StringIO()
+    console = Console(
+        file=out,
+        width=width or 10_000,
+        color_system=None,
+        force_terminal=False,
+        force_jupyter=False,
+        legacy_windows=False,
+        emoji=False,
+        highlight=False,
+        markup=False,
+        soft_wrap=False,
+    )
+    console.print(sheet.title, markup=False, highlight=False, soft_wrap=True)
+    console.print(table)
+    for note in sheet.notes:
+        console.print(note, markup=False, highlight=False, soft_wrap=width is None)
+    lines = [line.rstrip() for line in out.getvalue().splitlines()]
+    return "\n".join(lines).rstrip("\n") + "\n"
