@@ -1,0 +1,152 @@
+"""The one place user text is escaped for diagram labels (Graphviz and Mermaid).
+
+Every piece of text from a process file (step names, roles, tool names) goes
+through here before it reaches a label, so no name can add nodes, edges or
+attributes, and every character shows literally:
+
+- ``html_text`` for Graphviz HTML-like labels (``label=<...>``): ``html.escape``,
+  backslashes doubled (Graphviz expands ``\\N``, ``\\G``... even inside HTML
+  labels, after entities are decoded), newlines as ``<br/>``, and characters
+  XML cannot hold replaced by U+FFFD.
+- ``dot_quoted`` for ordinary quoted DOT strings (``tooltip="..."``).
+- ``mermaid_text`` for Mermaid ``"..."`` labels, with Mermaid entity codes.
+
+``wrap`` breaks long text into lines by display width (CJK characters count
+double), so labels stay readable in any language.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Iterable
+
+__all__ = [
+    "bold",
+    "dot_quoted",
+    "html_label",
+    "html_lines",
+    "html_text",
+    "mermaid_text",
+    "plain_text",
+    "text_width",
+    "wrap",
+]
+
+REPLACEMENT = "\ufffd"
+
+# C0 controls except tab/newline/carriage return, DEL, C1 controls, surrogates and
+# the two non-characters XML 1.0 forbids. Graphviz's XML parser rejects them.
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+def _clean(text: str) -> str:
+    return _UNSAFE.sub(REPLACEMENT, text).replace("\t", " ")
+
+
+def plain_text(text: str) -> str:
+    """One line of plain text: unsafe characters replaced, whitespace runs collapsed.
+
+    For places that show text as-is but cannot hold line breaks (a Mermaid title).
+    """
+    return " ".join(_clean(text).split())
+
+
+def html_text(text: str) -> str:
+    """Text for a Graphviz HTML-like label: shows literally, newlines become ``<br/>``."""
+    lines = _NEWLINE.split(_clean(text))
+    return "<br/>".join(html.escape(line.replace("\\", "\\\\"), quote=True) for line in lines)
+
+
+def html_lines(lines: Iterable[str]) -> str:
+    """Several lines of user text, each escaped, joined with ``<br/>``."""
+    return "<br/>".join(html_text(line) for line in lines)
+
+
+def bold(markup: str) -> str:
+    """Already-escaped markup in bold."""
+    return f"<b>{markup}</b>"
+
+
+def html_label(markup: str) -> str:
+    """Markup (already escaped) as a DOT HTML-like label value: ``<...>``.
+
+    The ``graphviz`` package passes a value that starts with ``<`` and ends
+    with ``>`` through unquoted, which is what makes it an HTML-like label.
+    """
+    return f"<{markup}>"
+
+
+def dot_quoted(text: str) -> str:
+    """Text as a quoted DOT string (with the quotes), for non-label attributes.
+
+    Backslashes are doubled so ``\\N`` and friends stay literal, quotes are
+    escaped, and newlines become ``\\n``.
+    """
+    cleaned = _clean(text).replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + _NEWLINE.sub("\\\\n", cleaned) + '"'
+
+
+# Mermaid decodes "#name;" / "#123;" entity codes inside "..." labels. Escaping
+# '#' first keeps a literal "#quot;" in a step name literal too.
+_MERMAID = {
+    "#": "#35;",
+    '"': "#quot;",
+    "&": "#38;",
+    "<": "#lt;",
+    ">": "#gt;",
+    "[": "#91;",
+    "]": "#93;",
+    "{": "#123;",
+    "}": "#125;",
+    "(": "#40;",
+    ")": "#41;",
+    "|": "#124;",
+    "`": "#96;",
+    "\\": "#92;",
+}
+_MERMAID_RE = re.compile("|".join(re.escape(c) for c in _MERMAID))
+
+
+def mermaid_text(text: str) -> str:
+    """Text for a Mermaid ``"..."`` label: entity codes for anything Mermaid parses."""
+    lines = _NEWLINE.split(_clean(text))
+    return "<br/>".join(_MERMAID_RE.sub(lambda m: _MERMAID[m.group(0)], line) for line in lines)
+
+
+def text_width(text: str) -> int:
+    """Display width: East Asian wide and full-width characters count as two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _chunks(word: str, width: int) -> list[str]:
+    """A word wider than a line, cut into line-sized pieces."""
+    pieces, current = [], ""
+    for ch in word:
+        if current and text_width(current + ch) > width:
+            pieces.append(current)
+            current = ""
+        current += ch
+    return [*pieces, current] if current else pieces
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """Lines of at most ``width`` display columns, breaking at spaces when possible.
+
+    Explicit newlines are kept; a word longer than a line is cut.
+    """
+    lines: list[str] = []
+    for paragraph in _NEWLINE.split(text):
+        current = ""
+        for word in paragraph.split():
+            for piece in _chunks(word, width) if text_width(word) > width else [word]:
+                candidate = f"{current} {piece}" if current else piece
+                if current and text_width(candidate) > width:
+                    lines.append(current)
+                    current = piece
+                else:
+                    current = candidate
+        lines.append(current)
+    return lines
