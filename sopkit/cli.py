@@ -290,8 +290,9 @@ def cost(
     Tables sort by annual cost, highest first, with totals, FTE and lead times;
     CSV and JSON keep the files' order.
 
-    Examples: sopkit cost processes/ --by role;
-    sopkit cost processes/ --format json -o cost.json;
+    Example: sopkit cost processes/ --by role
+
+    More: sopkit cost processes/ --format json -o cost.json;
     sopkit cost processes/content-marketing.yaml --explain draft
     """
     from .load import load_portfolio
@@ -352,6 +353,265 @@ def candidates(
             width=_table_width(output),
         )
         _emit(text, output)
+
+
+@contextmanager
+def _progress_bar(enabled: bool) -> Iterator[Any]:
+    """A rich progress bar on stderr, or ``None`` when it would only be noise."""
+    if not enabled:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+    task = bar.add_task("building", total=None)
+
+    def advance(done: int, total: int, what: str) -> None:
+        bar.update(task, completed=done, total=total, description=f"building {what}")
+
+    with bar:
+        yield advance
+
+
+@app.command()
+def build(
+    paths: Paths,
+    output: Annotated[
+        Path,
+        typer.Option(
+            "-o",
+            "--output",
+            help="The site folder: created, or replaced if it is a previous sopkit site.",
+            file_okay=False,
+        ),
+    ] = Path("site"),
+    roles: RolesOption = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "-j", "--jobs", min=1, help="Processes to render at once (default: one per CPU)."
+        ),
+    ] = None,
+    stamp: Annotated[
+        bool,
+        typer.Option(
+            "--stamp", help="Show the build time on the dashboard (builds then differ)."
+        ),
+    ] = False,
+    quiet: Annotated[
+        bool, typer.Option("-q", "--quiet", help="No progress bar and no summary line.")
+    ] = False,
+) -> None:
+    """Build the whole portfolio as a browsable site and a cost workbook.
+
+    Writes index.html (a dashboard: totals, cost by process and role, a Pareto
+    chart, automation candidates, a card per process), every SOP as HTML and
+    Markdown, checklists, SVG and PNG diagrams, cost.csv, cost.json,
+    candidates.csv and cost.xlsx (live formulas). Everything is validated before
+    anything is written; the new site replaces the old one only when complete.
+
+    Example: sopkit build processes/ -o site/
+    """
+    import datetime
+
+    from .build import build_site
+
+    text = None
+    if stamp:
+        now = datetime.datetime.now(datetime.timezone.utc)
+        text = f"built {now:%Y-%m-%d %H:%M} UTC"
+    with user_errors(), _progress_bar(not quiet and sys.stderr.isatty()) as progress:
+        result = build_site(paths, output, roles=roles, progress=progress, jobs=jobs, stamp=text)
+    for warning in result.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    if not quiet:
+        noun = "process" if result.processes == 1 else "processes"
+        typer.echo(
+            f"built {output}: {result.processes} {noun}, {len(result.files)} files; "
+            f"open {result.index}",
+            err=True,
+        )
+
+
+class SopFormat(StrEnum):
+    """``sopkit sop --format``."""
+
+    markdown = "markdown"
+    html = "html"
+
+
+class ChecklistFormat(StrEnum):
+    """``sopkit checklist --format``."""
+
+    markdown = "markdown"
+    github_issue = "github-issue"
+
+
+ProcessFile = Annotated[
+    Path,
+    typer.Argument(metavar="FILE", help="One process file.", dir_okay=False, show_default=False),
+]
+
+
+@app.command()
+def sop(
+    file: ProcessFile,
+    fmt: Annotated[
+        SopFormat,
+        typer.Option(
+            "--format",
+            help="markdown (GitHub, MkDocs; diagram as Mermaid) or html (one self-contained "
+            "page with inline CSS and SVG, prints on A4/Letter).",
+            case_sensitive=False,
+        ),
+    ] = SopFormat.markdown,
+    output: ReportOutput = None,
+    template: Annotated[
+        Path | None,
+        typer.Option(
+            "--template",
+            metavar="DIR",
+            help="Folder of your own templates (sop.md.j2, sop.html.j2), searched before the "
+            "defaults; a template may {% extends \"default/sop.html.j2\" %} and override blocks.",
+            file_okay=False,
+        ),
+    ] = None,
+    roles: RolesOption = None,
+) -> None:
+    """Write the SOP of one process: owner, review, purpose, roles, numbered steps, diagram.
+
+    Headings follow the process's language (en, ko, ru); money its currency.
+
+    Example: sopkit sop processes/content-marketing.yaml --format html -o sop.html
+    """
+    from .analysis import cost_process
+    from .load import load_process
+    from .output import refuse_inputs
+    from .render.sop import render_sop
+
+    with user_errors():
+        if output is not None:
+            refuse_inputs(output, [file, *([roles] if roles else [])])
+        cost = cost_process(load_process(file, roles=roles))
+        _emit(render_sop(cost, fmt=fmt.value, template_dir=template), output)
+
+
+@app.command()
+def checklist(
+    file: ProcessFile,
+    fmt: Annotated[
+        ChecklistFormat,
+        typer.Option(
+            "--format",
+            help="markdown (a task list to paste) or github-issue (the same with issue-template "
+            "front matter, for .github/ISSUE_TEMPLATE/).",
+            case_sensitive=False,
+        ),
+    ] = ChecklistFormat.markdown,
+    output: ReportOutput = None,
+    roles: RolesOption = None,
+) -> None:
+    """Print a Markdown checklist for one run: a box per step in order, owner and done-when.
+
+    Example: sopkit checklist processes/content-marketing.yaml --format github-issue
+    -o .github/ISSUE_TEMPLATE/content-marketing.md
+    """
+    from .load import load_process
+    from .output import refuse_inputs
+    from .render.checklist import render_checklist
+
+    with user_errors():
+        if output is not None:
+            refuse_inputs(output, [file, *([roles] if roles else [])])
+        _emit(render_checklist(load_process(file, roles=roles), fmt=fmt.value), output)
+
+
+class DiagramFormat(StrEnum):
+    """``sopkit diagram --format``."""
+
+    svg = "svg"
+    png = "png"
+    pdf = "pdf"
+    dot = "dot"
+    mermaid = "mermaid"
+
+
+class Direction(StrEnum):
+    """``sopkit diagram --direction``."""
+
+    LR = "LR"
+    TB = "TB"
+
+
+@app.command()
+def diagram(
+    path: Annotated[
+        Path, typer.Argument(help="The process file to draw.", dir_okay=False, show_default=False)
+    ],
+    fmt: Annotated[
+        DiagramFormat,
+        typer.Option(
+            "--format",
+            help="svg, png, pdf (pictures, drawn with Graphviz), dot (Graphviz source) or "
+            "mermaid (renders in GitHub and GitLab Markdown).",
+            case_sensitive=False,
+        ),
+    ] = DiagramFormat.svg,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o",
+            "--output",
+            help="Write here ('-' for stdout). Default: dot and mermaid to stdout, "
+            "pictures to <id>.<format> in the current folder.",
+            dir_okay=False,
+        ),
+    ] = None,
+    direction: Annotated[
+        Direction,
+        typer.Option(
+            "--direction", help="LR (left to right) or TB (top to bottom).", case_sensitive=False
+        ),
+    ] = Direction.LR,
+    roles: RolesOption = None,
+) -> None:
+    """Draw a process as a workflow diagram: one lane per role, costs, critical path.
+
+    Each step shows its time and annual cost; waits sit on the arrows, rework
+    arrows are dashed with their probability, the critical path is bold and the
+    lead time is in the title; automation candidates are shaded by net saving.
+    Pictures need Graphviz ('dot'), or the bundled graphviz-pure fallback (SVG
+    and PNG only); SOPKIT_GRAPHVIZ=dot|graphviz-pure picks one.
+
+    Example: sopkit diagram processes/content-marketing.yaml --format png
+
+    More: sopkit diagram processes/content-marketing.yaml --format mermaid > flow.md
+    """
+    from .analysis import cost_process
+    from .load import load_process
+    from .output import refuse_inputs, write_atomic
+    from .render.diagram import TEXT_FORMATS, draw
+
+    with user_errors():
+        process = load_process(path, roles=roles)
+        drawing = draw(cost_process(process), fmt.value, direction=direction.value)
+        for warning in drawing.warnings:
+            typer.echo(f"warning: {warning}", err=True)
+        if str(output) == "-" or (output is None and fmt.value in TEXT_FORMATS):
+            typer.echo(drawing.data, nl=False)
+            return
+        target = output if output is not None else Path(f"{process.id}.{fmt.value}")
+        inputs = [path, *([roles] if roles else []), process.settings_path or path]
+        refuse_inputs(target, inputs)
+        write_atomic(target, drawing.data)
+        typer.echo(f"wrote {target}", err=True)
 
 
 def main(argv: list[str] | None = None) -> Any:

@@ -1,0 +1,158 @@
+"""Automation candidates by hand: savings, tool and setup cost, payback and ROI."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from sopkit import load_portfolio, load_process
+from sopkit.analysis import cost_portfolio, rank_candidates
+from sopkit.render.numbers import percent_text, round_money, round_number
+
+FIXTURES = ROOT / "tests" / "fixtures"
+D = Decimal
+
+
+def process(steps: str, pid: str = "p") -> str:
+    return f"sopkit: 1\nid: {pid}\nname: P\nowner: Editor\nfrequency: 4/month\nsteps:\n{steps}"
+
+
+def candidates_of(path: Path, **kwargs: object) -> list:
+    return rank_candidates(cost_portfolio([load_process(path)]), **kwargs)  # type: ignore[arg-type]
+
+
+def test_the_spec_example() -> None:
+    research, social = rank_candidates(cost_portfolio(load_portfolio(FIXTURES / "t1")))
+    # research: $4,320 × 0.5 = $2,160 gross = net; nothing invested: payback 0, ROI undefined
+    assert (research.step_id, research.gross_saving, research.net_saving) == (
+        "research",
+        2160,
+        2160,
+    )
+    assert (research.tool_cost, research.setup_cost, research.payback_months) == (0, 0, 0)
+    assert research.roi_percent is None
+    assert percent_text(research.roi_percent) == "—"
+    assert research.hours_saved == 48  # 96 h × 0.5
+    # social: $1,260 × 0.8 = $1,008 gross; − $600 Buffer = $408 net; setup 6 h × $35 = $210
+    # payback 210 ÷ (408 ÷ 12) = 210 ÷ 34 = 6.18 months
+    # ROI (1,008 − 600 − 210) × 100 ÷ (600 + 210) = 19,800 ÷ 810 = 24.44 %
+    assert (social.gross_saving, social.tool_cost, social.net_saving) == (1008, 600, 408)
+    assert (social.setup_hours, social.setup_cost) == (6, 210)
+    assert round_number(social.payback_months) == D("6.18")  # type: ignore[arg-type]
+    assert round_number(social.roi_percent) == D("24.44")  # type: ignore[arg-type]
+    # 28.8 h freed ÷ (260 × 8) = 0.0138 FTE
+    assert social.hours_saved == D("28.8")
+    assert round_number(social.fte_freed, 4) == D("0.0138")
+
+
+def test_tool_cost_per_month_and_setup_in_days(write_process: Callable[..., Path]) -> None:
+    steps = (
+        "  - {id: a, name: A, owner: Editor, time: 5h,"
+        " automation: {share: 0.5, tool: Zap, tool_cost: 50/month, setup: 1d}}\n"
+    )
+    (c,) = candidates_of(write_process(process(steps)))
+    # cost 5 h × 4 × 12 = 240 h × $50 = $12,000; gross $6,000; tool 50 × 12 = $600; net $5,400
+    # setup 1 d = 8 h × $50 = $400; payback 400 ÷ (5,400 ÷ 12) = 400 ÷ 450 = 0.89 months
+    # ROI (6,000 − 600 − 400) × 100 ÷ 1,000 = 500 %
+    assert (c.gross_saving, c.tool_cost, c.net_saving, c.setup_cost) == (6000, 600, 5400, 400)
+    assert round_number(c.payback_months) == D("0.89")
+    assert c.roi_percent == 500
+    assert c.tool == "Zap"
+
+
+def test_a_tool_that_costs_more_than_it_saves(write_process: Callable[..., Path]) -> None:
+    steps = (
+        "  - {id: a, name: A, owner: Social Media Manager, time: 15m, per_run: 3,"
+        " automation: {share: 0.5, tool_cost: 1000, setup: 2h}}\n"
+    )
+    (c,) = candidates_of(write_process(process(steps)))
+    # cost $1,260; gross $630; net 630 − 1,000 = −$370: it never pays back.
+    # ROI (630 − 1,000 − 70) × 100 ÷ (1,000 + 70) = −44,000 ÷ 1,070 = −41.12 %
+    assert c.net_saving == -370
+    assert c.payback_months is None
+    assert round_number(c.roi_percent) == D("-41.12")  # type: ignore[arg-type]
+
+
+def test_tool_cost_without_setup_pays_back_at_once(write_process: Callable[..., Path]) -> None:
+    steps = (
+        "  - {id: a, name: A, owner: Editor, time: 1h, automation: {share: 1, tool_cost: 1200}}\n"
+    )
+    (c,) = candidates_of(write_process(process(steps)))
+    # cost 48 h × $50 = $2,400 = gross; net $1,200; nothing to set up: payback 0
+    # ROI (2,400 − 1,200 − 0) × 100 ÷ 1,200 = 100 %
+    assert (c.net_saving, c.payback_months, c.roi_percent) == (1200, 0, 100)
+
+
+def test_setup_with_no_net_saving_never_pays_back(write_process: Callable[..., Path]) -> None:
+    steps = (
+        "  - {id: a, name: A, owner: Editor, time: 1h,"
+        " automation: {share: 0.5, tool_cost: 1200, setup: 1h}}\n"
+    )
+    (c,) = candidates_of(write_process(process(steps)))
+    # gross $1,200 − tool $1,200 = $0 net: the $50 setup is never earned back
+    assert (c.net_saving, c.payback_months) == (0, None)
+
+
+def test_steps_without_a_share_are_no_candidates(write_process: Callable[..., Path]) -> None:
+    steps = (
+        "  - {id: a, name: A, owner: Editor, time: 1h}\n"
+        "  - {id: b, name: B, owner: Editor, time: 1h, after: [a], automation: 0}\n"
+    )
+    assert candidates_of(write_process(process(steps))) == []
+
+
+def test_ranking_ties_filters_and_top(tmp_path: Path) -> None:
+    (tmp_path / "roles.yaml").write_text("roles: {Editor: {rate: 50}}\n", encoding="utf-8")
+    # Every step costs 48 h × $50 = $2,400 a year; a share of 0.5 saves $1,200.
+    same = "automation: 0.5"
+    (tmp_path / "b.yaml").write_text(
+        process(
+            f"  - {{id: z, name: Z, owner: Editor, time: 1h, {same}}}\n"
+            f"  - {{id: y, name: Y, owner: Editor, time: 1h, after: [z], {same}}}\n",
+            "b-proc",
+        ),
+        encoding="utf-8",
+    )
+    (tmp_path / "a.yaml").write_text(
+        process(
+            f"  - {{id: w, name: W, owner: Editor, time: 1h, {same}}}\n"
+            "  - {id: big, name: Big, owner: Editor, time: 2h, after: [w], automation: 0.5}\n"
+            "  - {id: small, name: S, owner: Editor, time: 1h, after: [big], automation: 0.1}\n",
+            "a-proc",
+        ),
+        encoding="utf-8",
+    )
+    costs = cost_portfolio(load_portfolio(tmp_path))
+    ranked = [(c.process_id, c.step_id, c.net_saving) for c in rank_candidates(costs)]
+    # big saves $2,400; then four ties at $1,200 by process id, then step id; small $240
+    assert ranked == [
+        ("a-proc", "big", 2400),
+        ("a-proc", "w", 1200),
+        ("b-proc", "y", 1200),
+        ("b-proc", "z", 1200),
+        ("a-proc", "small", 240),
+    ]
+    assert [c.step_id for c in rank_candidates(costs, top=2)] == ["big", "w"]
+    assert [c.step_id for c in rank_candidates(costs, min_saving=D(1200))] == [
+        "big",
+        "w",
+        "y",
+        "z",
+    ]
+    assert rank_candidates(costs, top=0) == []
+
+
+@pytest.mark.parametrize(("currency", "shown"), [("KRW", D(1080000)), ("USD", D("1080000.00"))])
+def test_krw_candidate(currency: str, shown: D) -> None:
+    costs = cost_portfolio(load_portfolio(FIXTURES / "krw"))
+    write = rank_candidates(costs)[0]
+    # ₩4,320,000 × 0.25 = ₩1,080,000 gross; tool 20,000 × 12 = ₩240,000; net ₩840,000
+    # setup 4 h × ₩30,000 = ₩120,000; payback 120,000 ÷ 70,000 = 1.71 months;
+    # ROI (1,080,000 − 240,000 − 120,000) × 100 ÷ 360,000 = 200 %
+    assert round_money(write.gross_saving, currency) == shown
+    assert (write.net_saving, write.setup_cost, write.roi_percent) == (840000, 120000, 200)
+    assert round_number(write.payback_months) == D("1.71")  # type: ignore[arg-type]
