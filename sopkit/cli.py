@@ -479,7 +479,7 @@ def sop(
             "--template",
             metavar="DIR",
             help="Folder of your own templates (sop.md.j2, sop.html.j2), searched before the "
-            "defaults; a template may {% extends \"default/sop.html.j2\" %} and override blocks.",
+            'defaults; a template may {% extends "default/sop.html.j2" %} and override blocks.',
             file_okay=False,
         ),
     ] = None,

@@ -1,0 +1,83 @@
+"""The words of generated documents, in the process's language.
+
+Headings and labels come from translation catalogues shipped as package data
+(``sopkit/i18n/<language>.json``), never from code. A message is either a
+string with ``{placeholders}`` or a mapping of CLDR plural categories
+(``one``, ``few``, ``many``, ``other``) to such strings; Babel's plural rules
+pick the category, so Russian says "4 раза в месяц" and "5 раз в месяц".
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from .numbers import hours_text, round_number
+
+__all__ = ["LANGUAGES", "Catalogue", "catalogue"]
+
+#: Languages with a catalogue; each has every message (a test checks).
+LANGUAGES = ("en", "ko", "ru")
+
+Message = str | Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The messages of one language, with its number, date and plural rules."""
+
+    language: str
+    messages: Mapping[str, Message]
+
+    def __call__(self, key: str, n: Decimal | int | None = None, **params: Any) -> str:
+        """The message ``key`` with ``params`` filled in.
+
+        Args:
+            key: a message id such as ``"section.purpose"``.
+            n: the count that chooses a plural form; also available as ``{n}``,
+                formatted for the language.
+            params: values for the other placeholders, used as given.
+        """
+        message = self.messages[key]
+        if not isinstance(message, str):
+            message = message.get(self.plural(n), message["other"])
+        if n is not None:
+            params = {"n": hours_text(Decimal(n), self.language), **params}
+        return message.format_map(params) if params else message
+
+    def plural(self, n: Decimal | int | None) -> str:
+        """The CLDR plural category of ``n`` as it is shown (two decimals at most)."""
+        from babel import Locale
+
+        if n is None:
+            return "other"
+        shown = round_number(Decimal(n), 2).normalize()
+        number: Decimal | int = int(shown) if shown == shown.to_integral_value() else shown
+        return str(Locale.parse(self.language).plural_form(number))
+
+    def date(self, value: _dt.date) -> str:
+        """A date written out for the language: ``October 1, 2026``, ``2026년 10월 1일``."""
+        from babel.dates import format_date
+
+        return format_date(value, format="long", locale=self.language)
+
+
+@lru_cache(maxsize=len(LANGUAGES))
+def catalogue(language: str = "en") -> Catalogue:
+    """The catalogue of ``language`` (``en``, ``ko`` or ``ru``).
+
+    Raises:
+        KeyError: for a language without a catalogue; the process model only
+            admits the languages in ``LANGUAGES``.
+    """
+    if language not in LANGUAGES:
+        raise KeyError(f"no catalogue for language {language!r}; known: {', '.join(LANGUAGES)}")
+    text = resources.files("sopkit").joinpath("i18n", f"{language}.json").read_text("utf-8")
+    messages: dict[str, Message] = json.loads(text)
+    return Catalogue(language, messages)

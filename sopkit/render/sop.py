@@ -1,0 +1,624 @@
+"""SOP documents: one costed process as Markdown or as one self-contained HTML page.
+
+Rendering has two halves. ``sop_document`` turns a ``ProcessCost`` into a
+``SopDocument``: every figure rounded and formatted for the process's language
+and currency, every label taken from the translation catalogue, steps numbered
+in execution order. The Jinja templates (package data, ``sopkit/templates``)
+only lay that out, so a team's own template never does arithmetic.
+
+Escaping is on by default in both formats. HTML templates are autoescaped;
+Markdown templates pass every ``{{ value }}`` through ``md_escape`` (Jinja's
+``finalize``), so a step named ``[click](javascript:alert(1))`` shows
+literally. Text that is already Markdown is marked with ``|safe``.
+
+A team template folder (``template_dir``) is searched before the package, and
+each default template is also reachable as ``default/<name>``, so a team's
+``sop.html.j2`` can ``{% extends "default/sop.html.j2" %}`` and override
+just the blocks it cares about.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import networkx as nx
+from markupsafe import Markup
+
+from ..analysis.candidates import Candidate, candidate_for, rank_candidates
+from ..analysis.cost import ProcessCost
+from ..analysis.units import exact_hours, expected_hours, to_decimal
+from ..errors import RenderError, SopkitError
+from ..graph import flow_graph
+from ..models import Calendar, Estimate, Process, Step
+from .i18n import Catalogue, catalogue
+from .numbers import hours_text, money_text, number_text, share_text
+
+__all__ = [
+    "FORMATS",
+    "TOP_CANDIDATES",
+    "CandidateView",
+    "Diagram",
+    "Item",
+    "RoleView",
+    "SopDocument",
+    "StepRef",
+    "StepView",
+    "ToolView",
+    "environment",
+    "execution_order",
+    "md_escape",
+    "render_sop",
+    "sop_document",
+]
+
+#: Output formats and the template each one starts from.
+FORMATS = {"markdown": "sop.md.j2", "html": "sop.html.j2"}
+#: How many automation candidates the key figures list.
+TOP_CANDIDATES = 3
+
+
+# --- the document model the templates see ----------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """A label and its value, both already formatted, with an optional second line."""
+
+    label: str
+    value: str
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StepRef:
+    """A pointer to a step by its number in the procedure."""
+
+    number: int
+    id: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class StepView:
+    """One numbered step of the procedure; ``None`` or empty fields are left out."""
+
+    number: int
+    id: str
+    name: str
+    owner: str
+    time: str
+    wait: str | None
+    inputs: tuple[StepRef, ...]
+    done_when: str | None
+    instructions: tuple[str, ...]
+    do: tuple[str, ...]
+    dont: tuple[str, ...]
+    tools: tuple[str, ...]
+    repeats: str | None
+    rework: str | None
+    automation: str | None
+    annual: str
+    critical: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RoleView:
+    """A role, the steps it owns and its yearly hours and cost."""
+
+    role: str
+    description: str | None
+    steps: tuple[StepRef, ...]
+    annual_hours: str
+    annual_cost: str
+
+
+@dataclass(frozen=True, slots=True)
+class ToolView:
+    """A tool and the steps that use it (none: it serves the whole process)."""
+
+    name: str
+    steps: tuple[StepRef, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateView:
+    """An automation candidate of this process, with its saving."""
+
+    step: StepRef
+    owner: str
+    share: str
+    tool: str | None
+    net_saving: str
+    payback: str
+
+
+@dataclass(frozen=True, slots=True)
+class Diagram:
+    """The workflow diagram: inline SVG, or Mermaid source (Markdown, or SVG failed)."""
+
+    svg: Markup | None
+    mermaid: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SopDocument:
+    """Everything an SOP template shows, formatted for the process's language."""
+
+    language: str
+    id: str
+    title: str
+    owner: str
+    header: tuple[Item, ...]
+    purpose: str | None
+    trigger: str | None
+    frequency: str
+    roles: tuple[RoleView, ...]
+    tools: tuple[ToolView, ...]
+    steps: tuple[StepView, ...]
+    diagram: Diagram
+    figures: tuple[Item, ...]
+    candidates: tuple[CandidateView, ...]
+    footer: str
+
+
+# --- public entry points ---------------------------------------------------------------
+
+
+def render_sop(
+    cost: ProcessCost,
+    *,
+    fmt: str = "markdown",
+    template_dir: Path | None = None,
+    candidates: Iterable[Candidate] | None = None,
+) -> str:
+    """The SOP of one costed process as Markdown or self-contained HTML.
+
+    Args:
+        cost: the process and its costs, from ``cost_process``.
+        fmt: ``"markdown"`` (GitHub and MkDocs, diagram as Mermaid) or ``"html"``
+            (one file: inline CSS and SVG, print stylesheet).
+        template_dir: a folder of team templates searched before the defaults.
+        candidates: ranked automation candidates to list (e.g. the portfolio's);
+            only this process's are shown. By default they are ranked here.
+
+    Raises:
+        SopkitError: for an unknown format, a missing template folder, or a
+            template that fails (``RenderError``, located in the template).
+    """
+    name = _template_name(fmt)
+    document = sop_document(cost, candidates=candidates, diagram=fmt)
+    return render_template(
+        name, template_dir=template_dir, doc=document, t=catalogue(document.language)
+    )
+
+
+def sop_document(
+    cost: ProcessCost,
+    *,
+    candidates: Iterable[Candidate] | None = None,
+    diagram: str = "markdown",
+) -> SopDocument:
+    """The SOP's content, formatted: what ``render_sop`` hands to the template.
+
+    ``diagram`` is the output format the diagram is for: ``"html"`` draws an
+    inline SVG with Graphviz (Mermaid source if that fails), anything else
+    gives the Mermaid source only.
+    """
+    process = cost.process
+    t = catalogue(process.language.value)
+    money = _Money(cost.currency, t.language)
+    steps = execution_order(process)
+    refs = {step.id: StepRef(n, step.id, step.name) for n, step in enumerate(steps, start=1)}
+    # Mark the critical path only where it says something: when some steps are off it.
+    branched = len(cost.schedule.critical_path) < len(steps)
+    return SopDocument(
+        language=t.language,
+        id=process.id,
+        title=process.name,
+        owner=process.owner,
+        header=_header(process, t),
+        purpose=process.purpose,
+        trigger=process.trigger,
+        frequency=t(f"frequency.{process.frequency.period.value}", process.frequency.count),
+        roles=_roles(cost, refs, t, money),
+        tools=_tools(process, steps, refs),
+        steps=tuple(_step_view(cost, step, refs, t, money, branched) for step in steps),
+        diagram=_diagram(cost, diagram),
+        figures=_figures(cost, t, money),
+        candidates=_candidates(cost, candidates, refs, t, money),
+        footer=_footer(process, t),
+    )
+
+
+def execution_order(process: Process) -> list[Step]:
+    """The steps in the order one run does them: after their ``after`` steps, ties by file order."""
+    order = {step.id: index for index, step in enumerate(process.steps)}
+    by_id = {step.id: step for step in process.steps}
+    graph = flow_graph(process)
+    return [by_id[i] for i in nx.lexicographical_topological_sort(graph, key=order.__getitem__)]
+
+
+def render_template(name: str, *, template_dir: Path | None = None, **context: Any) -> str:
+    """Render one template (``*.md.j2`` or ``*.html.j2``) with its format's escaping."""
+    kind = "html" if name.endswith((".html.j2", ".html")) else "markdown"
+    env = environment(kind, None if template_dir is None else str(template_dir))
+    try:
+        return env.get_template(name).render(**context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise RenderError(
+            f"template error: {exc.message}",
+            path=exc.filename or exc.name or name,
+            line=exc.lineno,
+            hint="fix the template syntax",
+        ) from None
+    except jinja2.TemplateNotFound as exc:
+        raise RenderError(
+            f"template '{exc.name}' not found",
+            path=str(template_dir) if template_dir else None,
+            hint=f"a team template may extend 'default/{name}'",
+        ) from None
+    except jinja2.UndefinedError as exc:
+        raise RenderError(
+            f"template error in '{name}': {exc.message}",
+            path=str(template_dir) if template_dir else None,
+            hint="the document's fields are listed in sopkit.render.sop.SopDocument",
+        ) from None
+
+
+@lru_cache(maxsize=16)
+def environment(kind: str, template_dir: str | None = None) -> jinja2.Environment:
+    """The Jinja environment for ``"html"`` (autoescaped) or ``"markdown"`` (md-escaped).
+
+    Raises:
+        SopkitError: when ``template_dir`` is not a folder.
+    """
+    loader: jinja2.BaseLoader = jinja2.PackageLoader("sopkit", "templates")
+    if template_dir is not None:
+        if not Path(template_dir).is_dir():
+            raise SopkitError(
+                "template folder not found",
+                path=template_dir,
+                hint="--template takes a folder holding e.g. sop.html.j2 or sop.md.j2",
+            )
+        loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(template_dir), loader])
+    options: dict[str, Any] = {
+        "loader": loader,
+        "undefined": jinja2.StrictUndefined,
+        "trim_blocks": True,
+        "lstrip_blocks": True,
+        "keep_trailing_newline": True,
+        "auto_reload": template_dir is not None,
+    }
+    if kind == "html":
+        env = jinja2.Environment(autoescape=True, **options)
+    else:
+        env = jinja2.Environment(autoescape=False, finalize=_finalize_markdown, **options)
+    env.filters["md"] = md_escape
+    env.filters["fence"] = _fence
+    return env
+
+
+# --- Markdown escaping ----------------------------------------------------------------
+
+# Characters with a meaning anywhere in a line, escaped with a backslash; every
+# one is escapable in CommonMark (GitHub) and in Python-Markdown (MkDocs).
+_MD_INLINE = re.compile(r"([\\`*_{}\[\]()#|!])")
+# Marks that only mean something at the start of a line: list items ("- ",
+# "+ ", "1. ", "1) "), setext underlines and thematic breaks ("===", "---").
+# "#" and ">" are escaped everywhere already.
+_MD_LEADING = re.compile(r"^([-+=])(?=[\s=-]|$)|^(\d+)([.)])(?=\s|$)")
+_ENTITY_LIKE = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
+
+
+def md_escape(value: Any) -> Markup:
+    """User text as Markdown that shows literally, on one line.
+
+    Whitespace runs (newlines included) become one space, so a value can sit
+    in a table cell or list item. ``<``, ``>`` and entity-like ``&`` become
+    HTML entities (so no tag reaches the page); ``~`` becomes ``&#126;``;
+    ``\\ ` * _ { } [ ] ( ) # | !`` get a backslash, so no link, image,
+    emphasis, code span, attribute list or table cell can start; a leading
+    ``- ``, ``+ ``, ``===`` or ``1. `` cannot start a list, heading or rule.
+    """
+    if isinstance(value, Markup):
+        return value
+    text = " ".join(str(value).split())
+    text = _ENTITY_LIKE.sub("&amp;", text)
+    text = _MD_INLINE.sub(r"\\\1", text)  # before the entities below, which hold "#"
+    text = text.replace("<", "&lt;").replace(">", "&gt;").replace("~", "&#126;")
+    text = _MD_LEADING.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", text)
+    return Markup(text)
+
+
+def _finalize_markdown(value: Any) -> str:
+    """Every ``{{ value }}`` of a Markdown template is escaped unless marked ``|safe``."""
+    return str(value) if isinstance(value, Markup) else str(md_escape(value))
+
+
+def _fence(text: str, info: str = "") -> Markup:
+    """``text`` in a fenced code block whose fence no line of the text can close."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return Markup(f"{fence}{info}\n{text.rstrip()}\n{fence}")
+
+
+# --- building the document ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Money:
+    currency: str
+    language: str
+
+    def __call__(self, amount: Decimal) -> str:
+        return money_text(amount, self.currency, self.language)
+
+
+def _template_name(fmt: str) -> str:
+    try:
+        return FORMATS[fmt]
+    except KeyError:
+        raise SopkitError(
+            f"unknown SOP format '{fmt}'", hint="use one of: " + ", ".join(FORMATS)
+        ) from None
+
+
+def _hours(t: Catalogue, hours: Decimal) -> str:
+    return t("unit.hours", hours)
+
+
+def _span(t: Catalogue, hours: Decimal, calendar: Calendar) -> str:
+    """Working hours, or working days from a day up."""
+    if hours >= calendar.hours_per_day:
+        return t("unit.workdays", hours / calendar.hours_per_day)
+    return _hours(t, hours)
+
+
+def _header(process: Process, t: Catalogue) -> tuple[Item, ...]:
+    items = [Item(t("field.owner"), process.owner)]
+    review = process.review
+    if review is not None:
+        items.append(Item(t("field.version"), review.version))
+        if review.last_reviewed is not None:
+            items.append(Item(t("field.last_reviewed"), t.date(review.last_reviewed)))
+        if review.next_review is not None:
+            items.append(Item(t("field.next_review"), t.date(review.next_review)))
+        if review.approver is not None:
+            items.append(Item(t("field.approver"), review.approver))
+    return tuple(items)
+
+
+def _footer(process: Process, t: Catalogue) -> str:
+    if process.review is None:
+        return t("footer.no_version", id=process.id)
+    return t("footer.version", version=process.review.version, id=process.id)
+
+
+def _roles(
+    cost: ProcessCost, refs: dict[str, StepRef], t: Catalogue, money: _Money
+) -> tuple[RoleView, ...]:
+    settings = cost.process.settings
+    views = []
+    for role in cost.by_role():
+        known = settings.roles.get(role.role)
+        views.append(
+            RoleView(
+                role=role.role,
+                description=None if known is None else known.description,
+                steps=tuple(sorted((refs[s.step_id] for s in role.steps), key=_number)),
+                annual_hours=_hours(t, role.annual_hours),
+                annual_cost=money(role.annual_cost),
+            )
+        )
+    return tuple(views)
+
+
+def _number(ref: StepRef) -> int:
+    return ref.number
+
+
+def _tools(
+    process: Process, steps: Sequence[Step], refs: dict[str, StepRef]
+) -> tuple[ToolView, ...]:
+    """The process's tools first, then the steps' own, each with the steps using it."""
+    used: dict[str, list[StepRef]] = {tool: [] for tool in process.tools}
+    for step in steps:
+        for tool in dict.fromkeys(step.tools):
+            used.setdefault(tool, []).append(refs[step.id])
+    return tuple(ToolView(tool, tuple(users)) for tool, users in used.items())
+
+
+def _step_view(
+    cost: ProcessCost,
+    step: Step,
+    refs: dict[str, StepRef],
+    t: Catalogue,
+    money: _Money,
+    mark_critical: bool,
+) -> StepView:
+    calendar = cost.process.settings.calendar
+    step_cost = cost.step(step.id)
+    wait = None
+    if not step.wait.is_zero:
+        wait = t(
+            "time.wait", wait=_span(t, to_decimal(expected_hours(step.wait, calendar)), calendar)
+        )
+    return StepView(
+        number=refs[step.id].number,
+        id=step.id,
+        name=step.name,
+        owner=step.owner,
+        time=_estimate_text(step.time, calendar, t),
+        wait=wait,
+        inputs=tuple(refs[i] for i in dict.fromkeys(step.after) if i in refs),
+        done_when=step.done_when,
+        instructions=tuple(step.instructions),
+        do=tuple(step.do),
+        dont=tuple(step.dont),
+        tools=tuple(dict.fromkeys(step.tools)),
+        repeats=_repeats(step_cost.executions_per_run, t),
+        rework=_rework(step, refs, t),
+        automation=_automation_note(cost, step, t, money),
+        annual=t(
+            "step.annual",
+            hours=_hours(t, step_cost.annual_hours),
+            cost=money(step_cost.annual_cost),
+        ),
+        critical=mark_critical and cost.schedule.is_critical(step.id),
+    )
+
+
+def _estimate_text(estimate: Estimate, calendar: Calendar, t: Catalogue) -> str:
+    expected = to_decimal(expected_hours(estimate, calendar))
+    if not estimate.is_range:
+        return _hours(t, expected)
+    return t(
+        "time.range",
+        low=hours_text(to_decimal(exact_hours(estimate.low, calendar)), t.language),
+        high=hours_text(to_decimal(exact_hours(estimate.high, calendar)), t.language),
+        expected=hours_text(expected, t.language),
+    )
+
+
+def _repeats(executions: Decimal, t: Catalogue) -> str | None:
+    if executions == 1:
+        return None
+    if executions < 1:
+        return t("per_run.share", share=share_text(executions, t.language))
+    return t("per_run.times", executions)
+
+
+def _rework(step: Step, refs: dict[str, StepRef], t: Catalogue) -> str | None:
+    if step.rework is None or step.rework.probability == 0 or step.rework.to not in refs:
+        return None
+    target = refs[step.rework.to]
+    return t(
+        "rework.note",
+        share=share_text(step.rework.probability, t.language),
+        number=target.number,
+        name=target.name,
+    )
+
+
+def _automation_note(cost: ProcessCost, step: Step, t: Catalogue, money: _Money) -> str | None:
+    candidate = candidate_for(cost, cost.step(step.id))
+    if candidate is None:
+        return None
+    share = share_text(candidate.share, t.language)
+    saving = money(candidate.net_saving)
+    if candidate.tool:
+        return t("automation.with_tool", share=share, tool=candidate.tool, saving=saving)
+    return t("automation.no_tool", share=share, saving=saving)
+
+
+def _figures(cost: ProcessCost, t: Catalogue, money: _Money) -> tuple[Item, ...]:
+    calendar = cost.process.settings.calendar
+    lead = cost.schedule.lead_time_hours
+    return (
+        Item(t("figure.runs_per_year"), hours_text(cost.runs_per_month * 12, t.language)),
+        Item(t("figure.hours_per_run"), _hours(t, cost.hours_per_run)),
+        Item(t("figure.cost_per_run"), money(cost.cost_per_run)),
+        Item(
+            t("figure.lead_time"),
+            _hours(t, lead),
+            t("unit.workdays", lead / calendar.hours_per_day),
+        ),
+        Item(t("figure.annual_hours"), _hours(t, cost.annual_hours)),
+        Item(t("figure.annual_cost"), money(cost.annual_cost)),
+        Item(t("figure.fte"), number_text(cost.fte, 2, t.language)),
+    )
+
+
+def _candidates(
+    cost: ProcessCost,
+    given: Iterable[Candidate] | None,
+    refs: dict[str, StepRef],
+    t: Catalogue,
+    money: _Money,
+) -> tuple[CandidateView, ...]:
+    if given is None:
+        ranked = rank_candidates([cost], top=TOP_CANDIDATES)
+    else:
+        ranked = [c for c in given if c.process_id == cost.id and c.step_id in refs]
+        ranked = ranked[:TOP_CANDIDATES]
+    views = []
+    for candidate in ranked:
+        if candidate.payback_months is None:
+            payback = t("payback.never")
+        elif candidate.payback_months == 0:
+            payback = t("payback.immediate")
+        else:
+            payback = t("payback.months", candidate.payback_months)
+        views.append(
+            CandidateView(
+                step=refs[candidate.step_id],
+                owner=candidate.owner,
+                share=share_text(candidate.share, t.language),
+                tool=candidate.tool,
+                net_saving=money(candidate.net_saving),
+                payback=payback,
+            )
+        )
+    return tuple(views)
+
+
+# --- the diagram ------------------------------------------------------------------------
+
+
+def _diagram(cost: ProcessCost, fmt: str) -> Diagram:
+    """Inline SVG for HTML (Mermaid source if Graphviz fails); Mermaid for Markdown."""
+    if fmt == "html":
+        try:
+            return Diagram(svg=inline_svg(_diagram_svg(cost)), mermaid=None)
+        except RenderError:
+            pass
+    return Diagram(svg=None, mermaid=_mermaid(cost))
+
+
+#: Up to this many steps in a row, the diagram runs left to right; longer chains
+#: run top to bottom so they stay readable on a portrait page.
+MAX_STEPS_ACROSS = 5
+
+
+def _diagram_svg(cost: ProcessCost) -> bytes:
+    from .diagram import render
+
+    longest = nx.dag_longest_path_length(flow_graph(cost.process)) + 1
+    return render(cost, "svg", direction="LR" if longest <= MAX_STEPS_ACROSS else "TB")
+
+
+def _mermaid(cost: ProcessCost) -> str:
+    from .mermaid import to_mermaid
+
+    return to_mermaid(cost)
+
+
+_PROLOG = re.compile(r"<\?xml.*?\?>|<!DOCTYPE[^>]*>|<!--.*?-->", re.DOTALL | re.IGNORECASE)
+# Anything that could run script or fetch from the network, were it ever to
+# reach the SVG. Graphviz escapes label text, so real output never matches.
+_ACTIVE = re.compile(
+    r"<\s*(script|foreignObject|iframe|img|image|use|style)\b"
+    r"|<[^>]*\s(on\w+|href|xlink:href)\s*=",
+    re.IGNORECASE,
+)
+
+
+def inline_svg(svg: bytes | str) -> Markup:
+    """Graphviz SVG ready to sit inside HTML: no XML prolog, DOCTYPE or comments.
+
+    Raises:
+        RenderError: if the SVG holds scripts, event handlers, links or
+            external references, which a self-contained, safe page cannot have.
+    """
+    text = svg.decode("utf-8") if isinstance(svg, bytes) else svg
+    text = _PROLOG.sub("", text).strip()
+    if not text.startswith("<svg") or _ACTIVE.search(text):
+        raise RenderError("the diagram's SVG is not safe to inline")
+    return Markup(text)
