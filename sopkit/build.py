@@ -1,0 +1,375 @@
+"""``sopkit build``: the whole portfolio as a browsable site and a cost workbook.
+
+One call turns a folder of processes into everything a team shares::
+
+    site/
+      index.html                 the portfolio dashboard (inline CSS and SVG, no JS)
+      cost.csv  cost.json        the cost report, as ``sopkit cost`` writes it
+      candidates.csv             automation candidates, as ``sopkit candidates`` writes it
+      cost.xlsx                  the workbook for finance, with live formulas
+      processes/<id>.html        each SOP as a self-contained web page
+      processes/<id>.md          ... in Markdown
+      processes/<id>.checklist.md
+      processes/<id>.svg  .png   the workflow diagram
+      .sopkit-site               marks the folder as a site sopkit may replace
+
+The order of work is what makes it safe:
+
+1. load and validate every input (nothing is written if any file is wrong);
+2. check the output folder: never an input, never a folder with other content;
+3. render everything in memory (per process in parallel, collected in order);
+4. write into a temporary folder beside the output, then swap it in with
+   two renames and delete the old site; a failure at any point leaves the
+   previous site as it was.
+
+The same input gives byte-identical output; the only time-dependent text is
+an optional ``stamp`` for the footer.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from .analysis import Candidate, PortfolioCost, ProcessCost, cost_portfolio, rank_candidates
+from .errors import OutputError, RenderError
+from .load import Portfolio, discover, load_portfolio
+from .models import Settings
+from .output import safe_child, write_atomic
+from .render.diagram import draw
+from .render.engine import Engine, find_engine
+from .render.report import candidates_report, cost_report
+from .render.site import Download, ProcessPage, render_index
+from .render.sop import render_sop
+from .render.workbook import render_workbook
+
+__all__ = [
+    "MARKER",
+    "BuildResult",
+    "Progress",
+    "build_site",
+    "check_output",
+    "render_site",
+]
+
+#: The file that marks a folder as a sopkit site, so a rebuild may replace it.
+MARKER = ".sopkit-site"
+_MARKER_TEXT = (
+    "This folder is a site built by `sopkit build`.\n"
+    "Every build replaces the whole folder: keep nothing else in it.\n"
+)
+#: Where each process's documents go, relative to the site.
+PROCESS_FOLDER = "processes"
+
+#: ``progress(done, total, what)``: called after each unit of work.
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    """What a build wrote and what the user should know about it."""
+
+    out_dir: Path
+    #: Every file of the site, relative to ``out_dir``, in POSIX form, sorted.
+    files: tuple[str, ...]
+    processes: int
+    currency: str
+    annual_cost: Decimal
+    #: The Graphviz renderer that drew the diagrams, or ``None`` (Mermaid only).
+    engine: str | None
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def index(self) -> Path:
+        return self.out_dir / "index.html"
+
+
+@dataclass(slots=True)
+class _Rendered:
+    """One process's documents, by path inside the site."""
+
+    files: dict[str, bytes] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+# --- the public entry point ------------------------------------------------------------
+
+
+def build_site(
+    paths: str | Path | Sequence[str | Path],
+    out_dir: str | Path = "site",
+    *,
+    roles: str | Path | Settings | None = None,
+    progress: Progress | None = None,
+    jobs: int | None = None,
+    stamp: str | None = None,
+) -> BuildResult:
+    """Load, validate, cost and render a portfolio, and write it as a site in ``out_dir``.
+
+    Args:
+        paths: process files and folders, as for ``load_portfolio``.
+        out_dir: the site folder; created, or replaced if it is a previous site.
+        roles: a ``roles.yaml`` (or loaded settings) to use for every process.
+        progress: called as ``progress(done, total, what)`` while rendering.
+        jobs: how many processes to render at once; default: one per CPU.
+        stamp: text for the dashboard's footer, such as the build time; by
+            default there is none and two builds are byte-identical.
+
+    Raises:
+        SopkitError: any input problem (before anything is written), an unsafe
+            output folder (``OutputError``), or a renderer failure.
+    """
+    if isinstance(paths, str | Path):
+        paths = [paths]
+    portfolio = load_portfolio(paths, roles=roles)
+    out = Path(out_dir)
+    check_output(out, _inputs(paths, portfolio, roles))
+    files, engine, warnings = render_site(portfolio, progress=progress, jobs=jobs, stamp=stamp)
+    _replace_folder(out, files)
+    cost = cost_portfolio(portfolio)
+    return BuildResult(
+        out_dir=out,
+        files=tuple(sorted(files)),
+        processes=len(portfolio),
+        currency=cost.currency,
+        annual_cost=cost.annual_cost,
+        engine=engine,
+        warnings=tuple(warnings),
+    )
+
+
+def render_site(
+    portfolio: Portfolio,
+    *,
+    progress: Progress | None = None,
+    jobs: int | None = None,
+    stamp: str | None = None,
+) -> tuple[dict[str, bytes], str | None, list[str]]:
+    """Every file of the site in memory: ``{path inside the site: bytes}``.
+
+    Also returns the diagram renderer's name (``None`` when there is none) and
+    the warnings for the user. Nothing is written.
+    """
+    cost = cost_portfolio(portfolio)
+    candidates = rank_candidates(cost)
+    warnings: list[str] = []
+    engine: Engine | None
+    try:
+        engine = find_engine()
+    except RenderError as exc:
+        engine = None
+        hint = f" ({exc.hint})" if exc.hint else ""
+        warnings.append(
+            f"{exc.message}: the SOPs show their diagrams as Mermaid text and the "
+            f"site has no SVG or PNG diagrams{hint}"
+        )
+
+    total = len(cost.processes) + 1
+    rendered = _render_processes(cost, candidates, engine, jobs, progress, total)
+    files: dict[str, bytes] = {}
+    for item in rendered:
+        files.update(item.files)
+        warnings.extend(w for w in item.warnings if w not in warnings)
+
+    pages = [_page(process.id, files) for process in cost.processes]
+    downloads = [
+        Download(
+            "cost.xlsx", "cost.xlsx", "Workbook for finance: change a rate and every total follows."
+        ),
+        Download("cost.csv", "cost.csv", "Every step with its annual hours and cost."),
+        Download("cost.json", "cost.json", "Processes, steps and roles for other tools."),
+        Download(
+            "candidates.csv", "candidates.csv", "Automation candidates with savings and payback."
+        ),
+    ]
+    files["cost.csv"] = _utf8(cost_report(cost, by="step", fmt="csv"))
+    files["cost.json"] = _utf8(cost_report(cost, fmt="json"))
+    files["candidates.csv"] = _utf8(candidates_report(cost, fmt="csv"))
+    files["cost.xlsx"] = render_workbook(cost)
+    files["index.html"] = _utf8(
+        render_index(cost, candidates, pages, downloads=downloads, notices=warnings, stamp=stamp)
+    )
+    files[MARKER] = _utf8(_MARKER_TEXT)
+    if progress is not None:
+        progress(total, total, "reports")
+    return dict(sorted(files.items())), None if engine is None else engine.name, warnings
+
+
+# --- rendering ------------------------------------------------------------------------------
+
+
+def _utf8(text: str) -> bytes:
+    return text.encode("utf-8")
+
+
+def _names(process_id: str) -> dict[str, str]:
+    base = f"{PROCESS_FOLDER}/{process_id}"
+    return {
+        "html": f"{base}.html",
+        "markdown": f"{base}.md",
+        "checklist": f"{base}.checklist.md",
+        "svg": f"{base}.svg",
+        "png": f"{base}.png",
+    }
+
+
+def _page(process_id: str, files: dict[str, bytes]) -> ProcessPage:
+    names = _names(process_id)
+    return ProcessPage(
+        process_id=process_id,
+        sop_html=names["html"],
+        sop_markdown=names["markdown"],
+        checklist=names["checklist"],
+        diagram_svg=names["svg"] if names["svg"] in files else None,
+        diagram_png=names["png"] if names["png"] in files else None,
+    )
+
+
+def _render_processes(
+    cost: PortfolioCost,
+    candidates: list[Candidate],
+    engine: Engine | None,
+    jobs: int | None,
+    progress: Progress | None,
+    total: int,
+) -> list[_Rendered]:
+    """Each process's documents, rendered in parallel and returned in portfolio order."""
+    processes = cost.processes
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(processes)))
+    if progress is not None:
+        progress(0, total, "rendering")
+
+    def one(process: ProcessCost) -> _Rendered:
+        return _render_process(process, candidates, engine)
+
+    results: list[_Rendered] = []
+    if workers == 1:
+        for done, process in enumerate(processes, start=1):
+            results.append(one(process))
+            if progress is not None:
+                progress(done, total, process.id)
+        return results
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sopkit-build") as pool:
+        # Graphviz runs as a subprocess, so threads overlap the slow part;
+        # map() hands results back in input order, whatever finishes first.
+        for done, (process, result) in enumerate(
+            zip(processes, pool.map(one, processes), strict=True), start=1
+        ):
+            results.append(result)
+            if progress is not None:
+                progress(done, total, process.id)
+    return results
+
+
+def _render_process(
+    cost: ProcessCost, candidates: list[Candidate], engine: Engine | None
+) -> _Rendered:
+    from .render.checklist import render_checklist
+
+    names = _names(cost.id)
+    out = _Rendered()
+    out.files[names["html"]] = _utf8(render_sop(cost, fmt="html", candidates=candidates))
+    out.files[names["markdown"]] = _utf8(render_sop(cost, fmt="markdown", candidates=candidates))
+    out.files[names["checklist"]] = _utf8(render_checklist(cost, fmt="markdown"))
+    if engine is not None:
+        for fmt in ("svg", "png"):
+            if fmt not in engine.formats:
+                out.warnings.append(f"{engine.name} cannot draw {fmt.upper()}: no {fmt} diagrams")
+                continue
+            drawing = draw(cost, fmt, engine=engine)
+            out.files[names[fmt]] = drawing.data
+            out.warnings.extend(w for w in drawing.warnings if w not in out.warnings)
+    return out
+
+
+# --- the output folder ------------------------------------------------------------------
+
+
+def _inputs(
+    paths: Iterable[str | Path], portfolio: Portfolio, roles: str | Path | Settings | None
+) -> list[Path]:
+    """Every file the build reads: process files, roles files, and the paths as given."""
+    found = [Path(p) for p in paths]
+    found.extend(discover(found))
+    found.extend(Path(p.settings_path) for p in portfolio if p.settings_path)
+    if isinstance(roles, str | Path):
+        found.append(Path(roles))
+    return found
+
+
+def check_output(out_dir: str | Path, inputs: Iterable[str | Path]) -> None:
+    """Refuse an output folder the build must not replace.
+
+    Refused: an existing file; a folder that is, or holds, any input; and an
+    existing folder with content that has no ``.sopkit-site`` marker (it is
+    not a previous site, so replacing it would delete someone's files).
+
+    Raises:
+        OutputError: with a hint on what to use instead.
+    """
+    out = Path(out_dir)
+    shown = str(out_dir)
+    resolved = out.resolve()
+    if out.exists() and not out.is_dir():
+        raise OutputError(
+            "the output is a file, not a folder", path=shown, hint="choose a folder, e.g. -o site"
+        )
+    for given in inputs:
+        source = Path(given).resolve()
+        if source == resolved or source.is_relative_to(resolved):
+            raise OutputError(
+                f"the output folder holds an input ({given}); building would delete it",
+                path=shown,
+                hint="choose a separate folder for the site, e.g. -o site",
+            )
+    if resolved.parent == resolved:
+        raise OutputError("the output cannot be the root folder", path=shown, hint="use -o site")
+    if out.is_dir() and not (out / MARKER).is_file() and any(out.iterdir()):
+        raise OutputError(
+            "the output folder exists, has other files and is not a sopkit site",
+            path=shown,
+            hint=f"choose a new or empty folder; a folder with a {MARKER} file is rebuilt in place",
+        )
+
+
+def _replace_folder(out: Path, files: dict[str, bytes]) -> None:
+    """Write ``files`` into a new folder beside ``out``, then swap it in for ``out``."""
+    parent = out.absolute().parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=parent))
+    except OSError as exc:
+        raise OutputError(
+            f"cannot create the output folder: {exc.strerror}", path=str(out)
+        ) from None
+    old: Path | None = None
+    try:
+        for name, data in files.items():
+            write_atomic(safe_child(staging, name), data)
+        staging.chmod(0o755)
+        for folder in staging.rglob("*"):
+            if folder.is_dir():
+                folder.chmod(0o755)
+        if out.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=parent))
+            old.rmdir()
+            os.rename(out, old)
+        os.rename(staging, out)
+    except BaseException as exc:
+        if old is not None and not out.exists():
+            os.rename(old, out)
+            old = None
+        shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise OutputError(
+                f"cannot write the site: {exc.strerror or exc}", path=str(out)
+            ) from None
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

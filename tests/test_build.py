@@ -1,0 +1,332 @@
+"""``build_site``: what a build writes, and that it never damages inputs or a previous site."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+import sopkit.build
+from sopkit.analysis import cost_portfolio, rank_candidates
+from sopkit.build import MARKER, BuildResult, build_site, check_output
+from sopkit.errors import OutputError, SopkitError, ValidationError
+from sopkit.load import load_portfolio
+from sopkit.render.report import candidates_report, cost_report
+from sopkit.render.sop import render_sop
+
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "build" / "portfolio"
+IDS = ("blog", "launch-ko", "newsletter")
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` by its POSIX path, hidden files included."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+class _Urls(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.urls.extend(v for k, v in attrs if k in ("href", "src") and v)
+
+
+def broken_links(site: Path) -> list[str]:
+    """Relative href/src of every HTML page that do not resolve to a file in the site."""
+    broken = []
+    for page in sorted(site.rglob("*.html")):
+        parser = _Urls()
+        parser.feed(page.read_text(encoding="utf-8"))
+        for url in parser.urls:
+            parts = urlsplit(url)
+            if parts.scheme or url.startswith(("#", "//")):
+                continue
+            target = (page.parent / unquote(parts.path)).resolve()
+            if not target.is_file() or not target.is_relative_to(site.resolve()):
+                broken.append(f"{page.relative_to(site)} -> {url}")
+    return broken
+
+
+Calls = list[tuple[int, int, str]]
+
+
+@pytest.fixture(scope="module")
+def build_and_progress(tmp_path_factory: pytest.TempPathFactory) -> tuple[BuildResult, Calls]:
+    calls: Calls = []
+    result = build_site(
+        [FIXTURE],
+        tmp_path_factory.mktemp("build") / "site",
+        jobs=2,
+        progress=lambda done, total, what: calls.append((done, total, what)),
+    )
+    return result, calls
+
+
+@pytest.fixture(scope="module")
+def built(build_and_progress: tuple[BuildResult, Calls]) -> BuildResult:
+    return build_and_progress[0]
+
+
+# --- what a build writes ----------------------------------------------------------------------
+
+
+def test_the_site_has_every_document(built: BuildResult) -> None:
+    expected = {MARKER, "index.html", "cost.csv", "cost.json", "candidates.csv", "cost.xlsx"}
+    for process_id in IDS:
+        for suffix in (".html", ".md", ".checklist.md", ".svg", ".png"):
+            expected.add(f"processes/{process_id}{suffix}")
+    assert set(built.files) == expected
+    assert list(built.files) == sorted(built.files)
+    assert set(tree(built.out_dir)) == expected
+    assert built.processes == 3 and built.currency == "USD"
+    assert built.engine in ("dot", "graphviz-pure")
+    assert built.index == built.out_dir / "index.html"
+
+
+def test_the_file_list_golden(built: BuildResult, golden: Callable[[str, str], None]) -> None:
+    golden("build/portfolio/files.txt", "\n".join(built.files) + "\n")
+
+
+def test_the_dashboard_golden(built: BuildResult, golden: Callable[[str, str], None]) -> None:
+    golden("build/portfolio/index.html", (built.out_dir / "index.html").read_text("utf-8"))
+
+
+def test_every_relative_link_resolves(built: BuildResult) -> None:
+    assert broken_links(built.out_dir) == []
+    index = (built.out_dir / "index.html").read_text("utf-8")
+    for process_id in IDS:
+        for suffix in (".html", ".md", ".checklist.md", ".svg", ".png"):
+            assert f'href="processes/{process_id}{suffix}"' in index
+
+
+def test_reports_are_the_report_modules_output(built: BuildResult) -> None:
+    cost = cost_portfolio(load_portfolio(FIXTURE))
+    site = built.out_dir
+    assert (site / "cost.csv").read_text("utf-8") == cost_report(cost, by="step", fmt="csv")
+    assert (site / "cost.json").read_text("utf-8") == cost_report(cost, fmt="json")
+    assert (site / "candidates.csv").read_text("utf-8") == candidates_report(cost, fmt="csv")
+
+
+def test_sops_are_the_sop_modules_output(built: BuildResult) -> None:
+    cost = cost_portfolio(load_portfolio(FIXTURE))
+    candidates = rank_candidates(cost)
+    for process in cost.processes:
+        markdown = (built.out_dir / f"processes/{process.id}.md").read_text("utf-8")
+        assert markdown == render_sop(process, fmt="markdown", candidates=candidates)
+        html = (built.out_dir / f"processes/{process.id}.html").read_text("utf-8")
+        assert html.startswith("<!DOCTYPE html>") and "<svg" in html
+
+
+def test_diagrams_are_images(built: BuildResult) -> None:
+    for process_id in IDS:
+        svg = (built.out_dir / f"processes/{process_id}.svg").read_bytes()
+        assert b"<svg" in svg[:500]
+        png = (built.out_dir / f"processes/{process_id}.png").read_bytes()
+        assert png.startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_progress_reports_every_process_and_ends_complete(
+    build_and_progress: tuple[BuildResult, Calls],
+) -> None:
+    calls = build_and_progress[1]
+    done = [c[0] for c in calls]
+    assert done == sorted(done)
+    assert calls[-1][0] == calls[-1][1] == len(IDS) + 1
+    assert [c[2] for c in calls[1:-1]] == list(IDS)
+
+
+def test_two_builds_are_byte_identical_whatever_the_parallelism(
+    built: BuildResult, tmp_path: Path
+) -> None:
+    again = build_site([FIXTURE], tmp_path / "again", jobs=1)
+    assert again.files == built.files
+    assert tree(tmp_path / "again") == tree(built.out_dir)
+
+
+def test_stamp_is_only_there_when_asked_for(built: BuildResult) -> None:
+    files, _, _ = sopkit.build.render_site(load_portfolio(FIXTURE), stamp="built on a Tuesday")
+    assert b"built on a Tuesday" in files["index.html"]
+    assert b"built on a Tuesday" not in (built.out_dir / "index.html").read_bytes()
+
+
+# --- without any Graphviz renderer ---------------------------------------------------------
+
+
+def test_without_graphviz_the_build_succeeds_with_mermaid_and_a_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sopkit.render.engine
+
+    monkeypatch.delenv("SOPKIT_GRAPHVIZ", raising=False)
+    monkeypatch.setattr(sopkit.render.engine, "_locate", lambda name: None)
+    result = build_site([FIXTURE], tmp_path / "site")
+    assert result.engine is None
+    assert not [f for f in result.files if f.endswith((".svg", ".png"))]
+    assert len(result.warnings) == 1
+    assert "no Graphviz renderer found" in result.warnings[0]
+    assert "Mermaid" in result.warnings[0]
+    index = (tmp_path / "site/index.html").read_text("utf-8")
+    assert 'class="notice"' in index and "Mermaid" in index
+    assert broken_links(tmp_path / "site") == []
+    html = (tmp_path / "site/processes/blog.html").read_text("utf-8")
+    assert "flowchart" in html or "mermaid" in html.lower()
+
+
+# --- safety: inputs, other folders, failures ---------------------------------------------------
+
+
+@pytest.fixture
+def portfolio(tmp_path: Path) -> Path:
+    folder = tmp_path / "processes"
+    shutil.copytree(FIXTURE, folder)
+    return folder
+
+
+@pytest.fixture
+def quick(monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
+    """Skip rendering: these tests are about the output folder, not the documents."""
+    files = {MARKER: b"site\n", "index.html": b"<!DOCTYPE html>new", "processes/a.html": b"a"}
+    monkeypatch.setattr(sopkit.build, "render_site", lambda *a, **k: (dict(files), "dot", []))
+    return files
+
+
+def leftovers(parent: Path) -> list[str]:
+    return sorted(p.name for p in parent.iterdir() if p.name.startswith("."))
+
+
+def test_invalid_input_writes_nothing(portfolio: Path, tmp_path: Path) -> None:
+    (portfolio / "broken.yaml").write_text("sopkit: 1\nid: broken\nname: x\n", encoding="utf-8")
+    with pytest.raises(ValidationError):
+        build_site([portfolio], tmp_path / "site")
+    assert not (tmp_path / "site").exists()
+    assert leftovers(tmp_path) == []
+
+
+def test_invalid_input_leaves_the_previous_site_untouched(
+    portfolio: Path, tmp_path: Path, quick: dict[str, bytes]
+) -> None:
+    site = tmp_path / "site"
+    build_site([portfolio], site)
+    before = tree(site)
+    (portfolio / "blog.yaml").write_text("sopkit: 1\nid: blog\nowenr: x\n", encoding="utf-8")
+    with pytest.raises(ValidationError):
+        build_site([portfolio], site)
+    assert tree(site) == before
+
+
+def test_a_failure_while_rendering_leaves_the_previous_site_untouched(
+    portfolio: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / MARKER).write_text("old\n", encoding="utf-8")
+    (site / "index.html").write_text("old", encoding="utf-8")
+
+    def boom(*args: object, **kwargs: object) -> bytes:
+        raise RuntimeError("renderer crashed")
+
+    monkeypatch.setattr(sopkit.build, "render_workbook", boom)
+    with pytest.raises(RuntimeError):
+        build_site([portfolio], site)
+    assert tree(site) == {MARKER: b"old\n", "index.html": b"old"}
+    assert leftovers(tmp_path) == []
+
+
+def test_a_failure_while_writing_leaves_the_previous_site_untouched(
+    portfolio: Path, tmp_path: Path, quick: dict[str, bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / MARKER).write_text("old\n", encoding="utf-8")
+    written: list[Path] = []
+    real = sopkit.build.write_atomic
+
+    def full_disk(path: Path, data: bytes) -> Path:
+        if written:
+            raise OSError(28, "No space left on device")
+        written.append(path)
+        return real(path, data)
+
+    monkeypatch.setattr(sopkit.build, "write_atomic", full_disk)
+    with pytest.raises(OutputError, match="No space left"):
+        build_site([portfolio], site)
+    assert tree(site) == {MARKER: b"old\n"}
+    assert leftovers(tmp_path) == []
+
+
+def test_a_rebuild_replaces_the_whole_previous_site(
+    portfolio: Path, tmp_path: Path, quick: dict[str, bytes]
+) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / MARKER).write_text("old\n", encoding="utf-8")
+    (site / "processes").mkdir()
+    (site / "processes/removed-process.html").write_text("stale", encoding="utf-8")
+    build_site([portfolio], site)
+    assert tree(site) == quick
+    assert leftovers(tmp_path) == []
+    assert (site / "processes").stat().st_mode & 0o777 == 0o755
+
+
+def test_an_empty_folder_may_become_a_site(
+    portfolio: Path, tmp_path: Path, quick: dict[str, bytes]
+) -> None:
+    (tmp_path / "site").mkdir()
+    build_site([portfolio], tmp_path / "site")
+    assert tree(tmp_path / "site") == quick
+
+
+@pytest.mark.parametrize(
+    "output",
+    ["processes", ".", "processes/../processes", "processes/blog.yaml", "processes/roles.yaml"],
+)
+def test_refuses_an_output_that_is_or_holds_an_input(
+    portfolio: Path, tmp_path: Path, output: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    before = tree(portfolio)
+    with pytest.raises(OutputError) as caught:
+        build_site(["processes"], output)
+    assert "input" in caught.value.message or "file, not a folder" in caught.value.message
+    assert tree(portfolio) == before
+
+
+def test_refuses_a_roles_file_given_with_roles(portfolio: Path, tmp_path: Path) -> None:
+    roles = tmp_path / "rates" / "roles.yaml"
+    roles.parent.mkdir()
+    shutil.copy(portfolio / "roles.yaml", roles)
+    with pytest.raises(OutputError, match="holds an input"):
+        build_site([portfolio / "blog.yaml"], roles.parent, roles=roles)
+
+
+def test_refuses_a_folder_with_other_content(portfolio: Path, tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "notes.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(OutputError, match="not a sopkit site") as caught:
+        build_site([portfolio], docs)
+    assert MARKER in (caught.value.hint or "")
+    assert tree(docs) == {"notes.txt": b"mine"}
+
+
+def test_refuses_an_output_that_is_a_file(tmp_path: Path) -> None:
+    target = tmp_path / "site"
+    target.write_text("a file", encoding="utf-8")
+    with pytest.raises(OutputError, match="file, not a folder"):
+        check_output(target, [])
+
+
+def test_errors_are_sopkit_errors_with_a_path(portfolio: Path, tmp_path: Path) -> None:
+    with pytest.raises(SopkitError) as caught:
+        build_site([portfolio], portfolio)
+    assert caught.value.path == str(portfolio)
+    assert caught.value.hint

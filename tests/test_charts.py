@@ -1,0 +1,211 @@
+"""The dashboard's inline SVG charts: geometry, escaping and axes."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sopkit.render.charts import (
+    Datum,
+    bar_chart,
+    label_width,
+    nice_ticks,
+    pareto_chart,
+    truncate,
+)
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def parse(svg: str) -> ET.Element:
+    """The chart as XML: it must be well-formed to be inlined in HTML."""
+    return ET.fromstring(svg)
+
+
+def bars_of(root: ET.Element) -> list[ET.Element]:
+    return [g for g in root.iter(f"{SVG}g") if "bar" in g.get("class", "").split()]
+
+
+def money(value: Decimal) -> str:
+    return f"${value:,.2f}"
+
+
+def data(*values: int | str) -> list[Datum]:
+    return [Datum(f"item {i}", Decimal(v), money(Decimal(v))) for i, v in enumerate(values)]
+
+
+# --- nice ticks ---------------------------------------------------------------------------
+
+
+@given(st.decimals(min_value=Decimal("0.01"), max_value=Decimal("1e9"), places=2))
+def test_nice_ticks_cover_the_maximum_in_round_steps(maximum: Decimal) -> None:
+    ticks = nice_ticks(maximum)
+    assert ticks[0] == 0
+    assert ticks[-1] >= maximum
+    steps = {b - a for a, b in zip(ticks, ticks[1:], strict=False)}
+    assert len(steps) == 1, ticks
+    step = steps.pop()
+    mantissa = step.scaleb(-step.adjusted()).normalize()
+    assert mantissa in {Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5)}
+    assert 2 <= len(ticks) <= 12
+    # the top tick is less than one step above the maximum
+    assert ticks[-1] - step < maximum
+
+
+def test_nice_ticks_examples() -> None:
+    assert nice_ticks(Decimal(97)) == [0, 20, 40, 60, 80, 100]
+    assert nice_ticks(Decimal(4320)) == [0, 1000, 2000, 3000, 4000, 5000]
+    assert nice_ticks(Decimal(0)) == [0, 1]
+
+
+# --- text ---------------------------------------------------------------------------------
+
+
+def test_truncate_keeps_short_text_and_shortens_long_text() -> None:
+    assert truncate("Edit", 200) == "Edit"
+    long = "Competitor analysis and keyword research for the quarterly plan"
+    short = truncate(long, 120)
+    assert short.endswith("…") and long.startswith(short[:-1])
+    assert label_width(short) <= 120
+
+
+def test_wide_characters_count_double() -> None:
+    # a Hangul syllable is a full em; a Latin letter a little over half of one
+    assert label_width("콘텐츠", font_size=10) == pytest.approx(30)
+    assert label_width("abc", font_size=10) < 20
+    assert truncate("콘텐츠 마케팅 블로그 글 발행 프로세스", 100).endswith("…")
+
+
+# --- bar chart ----------------------------------------------------------------------------
+
+
+def test_bar_lengths_are_proportional_and_in_the_given_order() -> None:
+    root = parse(bar_chart(data(400, 100, 200), chart_id="c", title="Cost", width=500))
+    bars = bars_of(root)
+    assert [b.find(f"{SVG}text").text for b in bars] == ["item 0", "item 1", "item 2"]
+    widths = [float(b.findall(f"{SVG}rect")[1].get("width")) for b in bars]
+    assert widths == [500, 125, 250]
+    assert [b.findall(f"{SVG}text")[1].text for b in bars] == ["$400.00", "$100.00", "$200.00"]
+
+
+def test_zero_and_negative_values_draw_no_bar() -> None:
+    root = parse(bar_chart(data(0, -5), chart_id="c", title="t"))
+    assert [float(b.findall(f"{SVG}rect")[1].get("width")) for b in bars_of(root)] == [0, 0]
+
+
+def test_labels_and_titles_are_escaped() -> None:
+    hostile = '<script>alert("x")</script> & R&D'
+    svg = bar_chart(
+        [Datum(hostile, Decimal(1), "<b>1</b>", detail="a & b")],
+        chart_id="c",
+        title="<i>t</i>",
+    )
+    assert "<script" not in svg and "<b>" not in svg and "<i>" not in svg
+    root = parse(svg)
+    assert root.find(f"{SVG}title").text == "<i>t</i>"
+    assert any(hostile in (t.text or "") for t in root.iter(f"{SVG}text"))
+
+
+def test_bar_chart_has_an_accessible_title(golden: Callable[[str, str], None]) -> None:
+    svg = bar_chart(
+        [
+            Datum("Content Writer", Decimal("11428.57"), "$11,428.57", "286 h"),
+            Datum("콘텐츠 작가", Decimal("8000"), "$8,000.00"),
+            Datum("SEO Specialist", Decimal("4320"), "$4,320.00"),
+        ],
+        chart_id="chart-roles",
+        title="Annual cost by role",
+    )
+    root = parse(svg)
+    assert root.get("aria-labelledby") == "chart-roles-title"
+    assert root.find(f"{SVG}title").get("id") == "chart-roles-title"
+    golden("build/charts/bars.svg", svg)
+
+
+# --- Pareto -------------------------------------------------------------------------------
+
+
+def pareto(values: list[int], **options: object) -> ET.Element:
+    return parse(
+        pareto_chart(
+            data(*values), chart_id="p", title="Pareto", axis_title="Annual cost (USD)", **options
+        )
+    )
+
+
+def heights(root: ET.Element) -> list[float]:
+    return [float(b.find(f"{SVG}rect").get("height")) for b in bars_of(root)]
+
+
+def cumulative(root: ET.Element) -> list[tuple[float, float]]:
+    line = root.find(f".//{SVG}polyline")
+    return [tuple(map(float, p.split(","))) for p in line.get("points").split()]
+
+
+def test_pareto_sorts_bars_and_the_cumulative_line_rises_to_100_percent() -> None:
+    root = pareto([10, 50, 20, 20])
+    assert heights(root) == sorted(heights(root), reverse=True)
+    names = [b.find(f"{SVG}text").text for b in bars_of(root)]
+    assert names == ["item 1", "item 2", "item 3", "item 0"]  # ties keep their order
+    points = cumulative(root)
+    ys = [y for _, y in points]
+    assert ys == sorted(ys, reverse=True)  # SVG y grows downwards
+    top = float(root.find(f".//{SVG}line[@class='eighty']").get("y1"))
+    hundred = [t for t in root.iter(f"{SVG}text") if t.text == "100%"][0]
+    assert ys[-1] == pytest.approx(float(hundred.get("y")) - 4)
+    assert ys[0] > top  # 50 of 100 is below the 80 % line
+    tooltips = [b.find(f"{SVG}title").text for b in bars_of(root)]
+    assert tooltips[0] == "1. item 1 — $50.00 (cumulative 50%)"
+    assert tooltips[-1].endswith("(cumulative 100%)")
+
+
+def test_pareto_with_many_bars_numbers_the_ranks_instead_of_naming_them() -> None:
+    root = pareto(list(range(1, 61)), label_limit=24)
+    assert len(bars_of(root)) == 60
+    assert all(b.find(f"{SVG}text") is None for b in bars_of(root))
+    texts = [t.text for t in root.iter(f"{SVG}text")]
+    assert "Steps ranked by annual cost" in texts
+    assert "1" in texts and "60" in texts
+
+
+def test_pareto_sums_the_tail_beyond_the_bar_limit() -> None:
+    root = pareto([5, 4, 3, 2, 1], bar_limit=3, other_value_text=money)
+    bars = bars_of(root)
+    assert len(bars) == 4
+    assert "other" in bars[-1].get("class")
+    assert bars[-1].find(f"{SVG}title").text.startswith("4. 2 other steps — $3.00")
+
+
+def test_pareto_of_nothing_or_zeros_is_still_a_valid_drawing() -> None:
+    assert bars_of(pareto([])) == []
+    root = pareto([0, 0])
+    assert heights(root) == [0, 0]
+
+
+def test_pareto_axis_uses_thousands_for_large_amounts() -> None:
+    root = pareto([120_000, 30_000])
+    texts = [t.text for t in root.iter(f"{SVG}text")]
+    assert "Annual cost (USD), thousands" in texts
+    assert "120" in texts or "125" in texts
+
+
+def test_pareto_golden(golden: Callable[[str, str], None]) -> None:
+    svg = pareto_chart(
+        [
+            Datum("First draft", Decimal("11428.57"), "$11,428.57", "Blog"),
+            Datum("Edit", Decimal("4200"), "$4,200.00", "Blog"),
+            Datum("초안 작성", Decimal("9000"), "$9,000.00", "블로그"),
+            Datum("Social <posts>", Decimal("1365"), "$1,365.00", "Blog"),
+        ],
+        chart_id="chart-pareto",
+        title="Annual cost by step",
+        axis_title="Annual cost (USD)",
+    )
+    assert re.search(r"<polyline[^>]+points=", svg)
+    golden("build/charts/pareto.svg", svg)

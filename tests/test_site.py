@@ -1,0 +1,126 @@
+"""The dashboard page: figures from the analysis, escaped text, no network, golden HTML."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from sopkit.analysis import PortfolioCost, cost_portfolio, rank_candidates
+from sopkit.load import load_portfolio
+from sopkit.render.numbers import money_text
+from sopkit.render.site import Download, ProcessPage, render_index
+
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "build" / "portfolio"
+
+
+class Links(HTMLParser):
+    """Every href and src of a page, and the text of its elements by tag."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+        self.tags: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        for name, value in attrs:
+            if name in ("href", "src") and value is not None:
+                self.urls.append(value)
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def parse(html: str) -> Links:
+    parser = Links()
+    parser.feed(html)
+    return parser
+
+
+@pytest.fixture(scope="module")
+def cost() -> PortfolioCost:
+    return cost_portfolio(load_portfolio(FIXTURE))
+
+
+def pages_for(cost: PortfolioCost) -> list[ProcessPage]:
+    return [
+        ProcessPage(
+            p.id,
+            f"processes/{p.id}.html",
+            f"processes/{p.id}.md",
+            f"processes/{p.id}.checklist.md",
+            f"processes/{p.id}.svg",
+            None if p.id == "launch-ko" else f"processes/{p.id}.png",
+        )
+        for p in cost.processes
+    ]
+
+
+@pytest.fixture(scope="module")
+def index(cost: PortfolioCost) -> str:
+    return render_index(
+        cost,
+        rank_candidates(cost),
+        pages_for(cost),
+        downloads=[Download("cost.xlsx", "cost.xlsx", "Workbook")],
+    )
+
+
+def test_the_dashboard_golden(index: str, golden: Callable[[str, str], None]) -> None:
+    golden("build/site/index.html", index)
+
+
+def test_headline_figures_come_from_the_analysis(cost: PortfolioCost, index: str) -> None:
+    assert money_text(cost.annual_cost, "USD") in index
+    for process in cost.processes:
+        assert money_text(process.annual_cost, "USD") in index
+    for role in cost.roles:
+        assert money_text(role.annual_cost, "USD") in index
+
+
+def test_every_link_is_one_the_caller_gave_or_an_anchor(cost: PortfolioCost, index: str) -> None:
+    given = {"cost.xlsx", "data:,"}
+    for page in pages_for(cost):
+        given |= {page.sop_html, page.sop_markdown, page.checklist, page.diagram_svg}
+        if page.diagram_png:
+            given.add(page.diagram_png)
+    urls = parse(index).urls
+    anchors = {u for u in urls if u.startswith("#")}
+    assert {u for u in urls if not u.startswith("#")} == given
+    for anchor in anchors:
+        assert f'id="{anchor[1:]}"' in index
+    assert "processes/launch-ko.png" not in index  # no PNG, no link
+
+
+def test_no_script_no_network(index: str) -> None:
+    parsed = parse(index)
+    assert "script" not in parsed.tags
+    assert not re.search(r"""(?:href|src)=["']?(?:https?:)?//""", index)
+    assert "@import" not in index and "url(http" not in index
+
+
+def test_text_from_process_files_is_escaped(index: str) -> None:
+    assert "<script>alert" not in index
+    assert "<img src=x" not in index
+    assert "<links>" not in index and "<Lead>" not in index
+    text = "".join(parse(index).text)
+    assert "Newsletter <script>alert('x')</script> & R&D \"digest\"" in text
+    assert "R&D <Lead>" in text
+    assert "Collect <links> & notes" in text
+
+
+def test_korean_content_is_marked_as_korean(index: str) -> None:
+    assert re.search(r'<article class="card" id="process-launch-ko" lang="ko">', index)
+
+
+def test_notices_and_stamp(cost: PortfolioCost) -> None:
+    html = render_index(cost, [], [], notices=["no <Graphviz>"], stamp="built today")
+    assert '<p class="notice" role="status">no &lt;Graphviz&gt;</p>' in html
+    assert "built today" in html
+    assert "No step has an automation share yet" in html
+    assert 'class="links"' not in html  # no pages, no links
