@@ -1,0 +1,160 @@
+"""``sopkit cost`` and ``sopkit candidates``: the CLI prints exactly what the library renders."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from conftest import PROCESSES, ROOT
+from typer.testing import CliRunner
+
+from sopkit import load_portfolio
+from sopkit.render.explain import explain_step
+from sopkit.render.report import COST_VIEWS, FORMATS, candidates_report, cost_report
+
+FIXTURES = ROOT / "tests" / "fixtures"
+T1 = FIXTURES / "t1" / "cm.yaml"
+
+
+def run(*args: str | Path) -> object:
+    from sopkit.cli import app
+
+    return CliRunner().invoke(app, [str(a) for a in args], catch_exceptions=False)
+
+
+@pytest.mark.parametrize("by", COST_VIEWS)
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_cost_prints_the_library_report(by: str, fmt: str) -> None:
+    result = run("cost", T1, "--by", by, "--format", fmt)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == cost_report(load_portfolio(T1), by=by, fmt=fmt)
+
+
+def test_cost_of_a_folder_by_process_and_role() -> None:
+    portfolio = load_portfolio(PROCESSES)
+    for by in ("process", "role"):
+        result = run("cost", PROCESSES, "--by", by)
+        assert result.exit_code == 0, result.stderr
+        assert result.stdout == cost_report(portfolio, by=by)
+    assert "Customer Success Manager" in run("cost", PROCESSES, "--by", "role").stdout
+
+
+def test_cost_default_is_a_step_table() -> None:
+    result = run("cost", T1)
+    assert result.exit_code == 0
+    assert result.stdout == cost_report(load_portfolio(T1))
+    assert result.stdout.startswith("Annual workflow cost by step (USD")
+
+
+def test_roles_option_replaces_the_nearest_roles_file(tmp_path: Path) -> None:
+    roles = tmp_path / "dear.yaml"
+    text = (FIXTURES / "t1" / "roles.yaml").read_text(encoding="utf-8")
+    roles.write_text(text.replace("rate: 45", "rate: 90"), encoding="utf-8")
+    result = run("cost", T1, "--roles", roles, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    research = json.loads(result.stdout)["processes"][0]["steps"][0]
+    assert research["annual_cost"] == 8640.0  # 96 h × $90
+    assert result.stdout == cost_report(load_portfolio(T1, roles=roles), fmt="json")
+
+
+def test_output_file_is_written(tmp_path: Path) -> None:
+    out = tmp_path / "report" / "cost.csv"
+    result = run("cost", T1, "--format", "csv", "-o", out)
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert f"wrote {out}" in result.stderr
+    assert out.read_text(encoding="utf-8") == cost_report(load_portfolio(T1), fmt="csv")
+
+
+def test_output_over_an_input_is_refused(tmp_path: Path) -> None:
+    copy = tmp_path / "cm.yaml"
+    shutil.copy(T1, copy)
+    shutil.copy(FIXTURES / "t1" / "roles.yaml", tmp_path / "roles.yaml")
+    before = copy.read_bytes()
+    result = run("cost", copy, "-o", copy)
+    assert result.exit_code == 1
+    assert "output would overwrite an input file" in result.stderr
+    assert copy.read_bytes() == before
+
+
+def test_explain_prints_the_library_explanation() -> None:
+    result = run("cost", T1, "--explain", "draft")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == explain_step(load_portfolio(T1), "draft")
+    assert "= 2.5 h × 1.43 exec × 4.00 runs/month × $40/h × 12 = $6,857.14" in result.stdout
+    assert "PERT mean of the range 1h..4h" in result.stdout
+    assert "1 ÷ (1 − 0.3) = 1.4286 times" in result.stdout
+    assert "rounded factors would give $6,864.00" in result.stdout
+
+
+def test_explain_in_a_portfolio_needs_the_process_when_ambiguous() -> None:
+    result = run("cost", PROCESSES, "--explain", "research")
+    assert result.exit_code == 1
+    assert "step 'research' is in several processes" in result.stderr
+    assert "content-marketing/research" in result.stderr
+    good = run("cost", PROCESSES, "--explain", "content-marketing/research")
+    assert good.exit_code == 0
+    assert good.stdout == explain_step(load_portfolio(PROCESSES), "content-marketing/research")
+
+
+def test_explain_an_unknown_step() -> None:
+    result = run("cost", T1, "--explain", "drafts")
+    assert result.exit_code == 1
+    assert "no step 'drafts'" in result.stderr and "draft" in result.stderr
+
+
+def test_candidates_prints_the_library_report() -> None:
+    portfolio = load_portfolio(PROCESSES)
+    for fmt in FORMATS:
+        result = run("candidates", PROCESSES, "--top", "5", "--format", fmt)
+        assert result.exit_code == 0, result.stderr
+        assert result.stdout == candidates_report(portfolio, top=5, fmt=fmt)
+
+
+def test_candidates_min_saving() -> None:
+    result = run("candidates", T1, "--min-saving", "1,000", "--format", "json")
+    assert result.exit_code == 0
+    assert result.stdout == candidates_report(
+        load_portfolio(T1), min_saving=Decimal(1000), fmt="json"
+    )
+    assert [c["step"] for c in json.loads(result.stdout)["candidates"]] == ["research"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("cost", T1, "--by", "team"),
+        ("cost", T1, "--format", "xlsx"),
+        ("candidates", T1, "--min-saving", "lots"),
+        ("candidates", T1, "--top", "-1"),
+        ("cost",),
+    ],
+)
+def test_usage_errors_exit_2(args: tuple[str | Path, ...]) -> None:
+    result = run(*args)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+
+
+def test_invalid_process_exits_1_with_located_errors() -> None:
+    result = run("cost", FIXTURES / "t1-bad.yaml")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert "t1-bad.yaml:32:5: error: step 'edit': unknown field 'owenr'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_mixed_currencies_exit_1() -> None:
+    for command in ("cost", "candidates"):
+        result = run(command, FIXTURES / "mixed")
+        assert result.exit_code == 1
+        assert "more than one currency: EUR" in result.stderr
+
+
+def test_missing_path_exits_1(tmp_path: Path) -> None:
+    result = run("cost", tmp_path / "nope.yaml")
+    assert result.exit_code == 1
+    assert "no such file or folder" in result.stderr
