@@ -195,11 +195,11 @@ def _in_hours(duration: Duration, calendar: Calendar) -> str:
     hours = exact_hours(duration, calendar)
     parts = []
     if duration.weeks:
-        parts.append(f"1w = {_plain(calendar.days_per_week)} days")
+        parts.append(f"days_per_week {_plain(calendar.days_per_week)}")
     if duration.weeks or duration.days:
-        parts.append(f"1d = {_plain(calendar.hours_per_day)} h")
+        parts.append(f"hours_per_day {_plain(calendar.hours_per_day)}")
     if duration.minutes:
-        parts.append("60m = 1h")
+        parts.append("60 minutes an hour")
     if not parts:
         return ""
     return f" = {_h(hours)} h ({', '.join(parts)})"

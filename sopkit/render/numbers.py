@@ -9,8 +9,12 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from ..currency import MINOR_UNITS
+
+if TYPE_CHECKING:  # Babel is imported on first use, to keep `sopkit --help` fast
+    from babel import Locale
 
 __all__ = [
     "DASH",
@@ -52,7 +56,7 @@ def _no_negative_zero(value: Decimal) -> Decimal:
 
 
 @lru_cache(maxsize=64)
-def _locale(language: str) -> object:
+def _locale(language: str) -> Locale:
     from babel import Locale
 
     return Locale.parse(language)
@@ -77,7 +81,7 @@ def _currency(amount: Decimal, currency: str, language: str, digits: int) -> str
     import copy
 
     locale = _locale(language)
-    pattern = copy.copy(locale.currency_formats["standard"])  # type: ignore[attr-defined]
+    pattern = copy.copy(locale.currency_formats["standard"])
     pattern.frac_prec = (digits, digits)
     text: str = pattern.apply(amount, locale, currency=currency, currency_digits=False)
     return text
