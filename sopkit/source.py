@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -41,13 +41,54 @@ _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 Loc = tuple[str | int, ...]
 
 
-@dataclass(slots=True)
 class SourceMap:
-    """Line and column (1-based) of each value and each mapping key in one file."""
+    """Line and column (1-based) of each value and each mapping key in one file.
 
-    path: str
-    values: dict[Loc, tuple[int, int]] = field(default_factory=dict)
-    keys: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    A map made with ``text=`` fills itself from that text on first use: most
+    files load without a problem to point at, so reading them skips recording
+    positions (see ``parse_yaml``), and a portfolio of thousands of files does
+    not hold a position for every value in memory.
+    """
+
+    __slots__ = ("_keys", "_pending", "_values", "path")
+
+    def __init__(
+        self,
+        path: str,
+        values: dict[Loc, tuple[int, int]] | None = None,
+        keys: dict[Loc, tuple[int, int]] | None = None,
+        *,
+        text: str | None = None,
+    ) -> None:
+        self.path = path
+        self._values: dict[Loc, tuple[int, int]] = {} if values is None else values
+        self._keys: dict[Loc, tuple[int, int]] = {} if keys is None else keys
+        self._pending = text
+
+    @property
+    def values(self) -> dict[Loc, tuple[int, int]]:
+        if self._pending is not None:
+            self._fill()
+        return self._values
+
+    @property
+    def keys(self) -> dict[Loc, tuple[int, int]]:
+        if self._pending is not None:
+            self._fill()
+        return self._keys
+
+    def _fill(self) -> None:
+        text, self._pending = self._pending, None
+        if text is not None:
+            _parse_located(text, self.path, self)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, SourceMap):
+            return NotImplemented
+        return (self.path, self.values, self.keys) == (other.path, other.values, other.keys)
+
+    def __repr__(self) -> str:
+        return f"SourceMap({self.path!r}, {len(self.values)} values, {len(self.keys)} keys)"
 
     def locate(self, loc: Loc, *, key: bool = False) -> tuple[int | None, int | None]:
         """The nearest known position for ``loc``, walking up to its parents."""
@@ -141,7 +182,23 @@ def decode(raw: bytes, shown: str) -> str:
 
 
 def parse_yaml(text: str, shown: str = "<string>") -> Document:
-    """Parse one YAML document from text; see the module docstring for why by hand."""
+    """Parse one YAML document from text; see the module docstring for why by hand.
+
+    A plain document (no anchors, tags, duplicate or merge keys, odd scalars;
+    every process file in practice) is read in one pass over libyaml's events
+    without recording positions; its ``SourceMap`` records them from the same
+    text when first asked. Anything else, including every file with a problem,
+    takes the located path below, so errors and their positions are the same.
+    """
+    data = _plain_values(text)
+    if data is not _NOT_PLAIN:
+        return Document(data, SourceMap(shown, text=text))
+    source = SourceMap(shown)
+    return Document(_parse_located(text, shown, source), source)
+
+
+def _parse_located(text: str, shown: str, source: SourceMap) -> Any:
+    """Parse ``text``, recording the position of every value and key in ``source``."""
     loader = _Loader(text)
     try:
         _check_depth(text, shown)
@@ -156,14 +213,95 @@ def parse_yaml(text: str, shown: str = "<string>") -> Document:
         ) from None
     finally:
         loader.dispose()
-    source = SourceMap(shown)
     if node is None:
         raise InputError("file is empty", path=shown, line=1, column=1, hint=_EMPTY_HINT)
     builder = _Builder(source, len(text))
     data = builder.build(node, (), 0)
     if builder.problems:
         raise InputError.collect(builder.problems)
-    return Document(data, source)
+    return data
+
+
+#: ``_plain_values`` could not read the text alone: take the located path.
+_NOT_PLAIN: Any = object()
+_STR_TAG = "tag:yaml.org,2002:str"
+_NO_KEY: Any = object()
+
+
+def _plain_values(text: str) -> Any:
+    """The document's values, if it is plain; else ``_NOT_PLAIN``.
+
+    Equal to what ``_Builder`` makes from the composed tree whenever it
+    reports no problem (same resolver, same scalar constructors); everything
+    the builder would refuse or treat specially sends the text back to it.
+    """
+    loader = _Loader(text)
+    get_event = loader.get_event
+    resolve = loader.resolve
+    scalar_node = yaml.ScalarNode
+    builder = _Builder(SourceMap(""), len(text))
+    # Each open collection: [container, pending key (or _NO_KEY); None for a list].
+    stack: list[list[Any]] = []
+    root: Any = _NOT_PLAIN
+    try:
+        if not isinstance(get_event(), yaml.StreamStartEvent):
+            return _NOT_PLAIN
+        if not isinstance(get_event(), yaml.DocumentStartEvent):
+            return _NOT_PLAIN  # empty: the located path says so
+        while True:
+            event = get_event()
+            kind = type(event)
+            if kind is yaml.ScalarEvent:
+                if event.anchor is not None or event.tag not in (None, "!"):
+                    return _NOT_PLAIN
+                top = stack[-1] if stack else None
+                if top is not None and top[1] is _NO_KEY:
+                    if event.value in top[0] or event.value == "<<":
+                        return _NOT_PLAIN  # duplicate or merge key
+                    top[1] = event.value
+                    continue
+                tag = resolve(scalar_node, event.value, event.implicit)
+                if tag == _STR_TAG:
+                    value = event.value
+                else:
+                    value = builder._scalar(
+                        scalar_node(tag, event.value, event.start_mark, event.end_mark)
+                    )
+                    if builder.problems:
+                        return _NOT_PLAIN
+            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                if event.anchor is not None or event.tag not in (None, "!"):
+                    return _NOT_PLAIN
+                if stack and stack[-1][1] is _NO_KEY:
+                    return _NOT_PLAIN  # a collection as a mapping key
+                if len(stack) >= MAX_DEPTH:
+                    return _NOT_PLAIN
+                if kind is yaml.MappingStartEvent:
+                    stack.append([{}, _NO_KEY])
+                else:
+                    stack.append([[], None])
+                continue
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                value = stack.pop()[0]
+            elif kind is yaml.DocumentEndEvent:
+                break
+            else:  # aliases and anything unforeseen
+                return _NOT_PLAIN
+            if not stack:
+                root = value
+            elif stack[-1][1] is None:
+                stack[-1][0].append(value)
+            else:
+                top = stack[-1]
+                top[0][top[1]] = value
+                top[1] = _NO_KEY
+        if not isinstance(get_event(), yaml.StreamEndEvent):
+            return _NOT_PLAIN  # a second document
+    except yaml.YAMLError:
+        return _NOT_PLAIN
+    finally:
+        loader.dispose()
+    return root
 
 
 _EMPTY_HINT = "a process starts with 'sopkit: 1', 'id:', 'name:' and 'steps:'"
