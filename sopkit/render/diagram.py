@@ -15,6 +15,7 @@ here writes files or prints.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -212,13 +213,13 @@ def build_digraph(
     graph = graphviz.Digraph(
         name=cost.id,
         graph_attr={
-            **style.graph,
             **font,
+            **style.graph,
             "rankdir": _check_direction(direction),
             "label": html_label(_title(cost, text, style, scale)),
         },
-        node_attr={**style.node, **font, "fontsize": str(style.detail_size)},
-        edge_attr={**style.edge, **font, "fontsize": str(style.detail_size)},
+        node_attr={**font, "fontsize": str(style.detail_size), **style.node},
+        edge_attr={**font, "fontsize": str(style.detail_size), **style.edge},
     )
     role_cost = {r.role: r.annual_cost for r in cost.by_role()}
     for index, role in enumerate(_lanes(process.steps)):
@@ -229,9 +230,8 @@ def build_digraph(
                 f'<font color="{style.muted_text}">   '
                 f"{html_text(text('a_year', money=text.money(role_cost[role])))}</font>"
             )
-            lane.attr(
-                **style.lane, **font, fontsize=str(style.detail_size), label=html_label(label)
-            )
+            lane.attr(**{**font, "fontsize": str(style.detail_size), **style.lane})
+            lane.attr(label=html_label(label))
             for step in process.steps:
                 if step.owner == role:
                     attrs = _node_attrs(cost, step, text, style, scale, by_step)
@@ -267,9 +267,9 @@ def step_details(
     """What a step's box says under its name: time, repeats, cost, automation, final wait."""
     details = [str(step.time)]
     if step.per_run > 1:
-        details[0] += "  " + text("times", n=text.number(step.per_run))
+        details[0] += " " + text("times", n=text.number(step.per_run))
     elif step.per_run < 1:
-        details[0] += "  " + text("share", pct=text.pct(step.per_run))
+        details[0] += " " + text("share", pct=text.pct(step.per_run))
     details.append(text("a_year", money=text.money(cost.step(step.id).annual_cost)))
     if candidate is not None:
         key = "automate" if candidate.net_saving > 0 else "automate_loss"
@@ -432,6 +432,8 @@ def draw(
     data = engine.run(source, fmt, options=_FORMAT_OPTIONS.get(fmt, ()))
     if fmt == "svg":
         data = _normalise_svg(data)
+    elif fmt == "pdf":
+        data = _normalise_pdf(data)
     warning = cjk_warning(engine, source)
     return Drawing(data, fmt, engine.name, (warning,) if warning else ())
 
@@ -439,6 +441,18 @@ def draw(
 def render(cost: ProcessCost, fmt: str, *, direction: str = "LR") -> bytes:
     """The diagram as ``svg``, ``png``, ``pdf``, ``dot`` or ``mermaid`` bytes."""
     return draw(cost, fmt, direction=direction).data
+
+
+_PDF_DATE = re.compile(rb"/(CreationDate|ModDate) \(D:(\d{14})")
+
+
+def _normalise_pdf(data: bytes) -> bytes:
+    """PDF without the time it was drawn (cairo writes it and ignores SOURCE_DATE_EPOCH).
+
+    The date is replaced by one of the same length, so the cross-reference
+    table's byte offsets stay right.
+    """
+    return _PDF_DATE.sub(lambda m: b"/" + m.group(1) + b" (D:19700101000000", data)
 
 
 def _normalise_svg(data: bytes) -> bytes:

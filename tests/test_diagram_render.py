@@ -1,0 +1,303 @@
+"""Drawing diagrams with the renderers that are installed, and the ``sopkit diagram`` command.
+
+Every format is rendered with each renderer found: system ``dot`` (tests
+marked e2e; they fail in CI when Graphviz is missing) and the ``graphviz-pure``
+dependency. Pictures are checked by their bytes' shape and their SVG text,
+never pixel by pixel.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from conftest import IN_CI, require_tool
+from typer.testing import CliRunner
+
+from sopkit.analysis import ProcessCost, cost_process
+from sopkit.cli import app
+from sopkit.errors import RenderError
+from sopkit.load import load_process
+from sopkit.render import engine as engine_module
+from sopkit.render.diagram import FORMATS, Drawing, draw, render, to_dot
+from sopkit.render.engine import ENV_VAR, Engine
+from sopkit.render.mermaid import to_mermaid
+
+ROOT = Path(__file__).resolve().parent.parent
+CM = ROOT / "processes" / "content-marketing.yaml"
+KO = ROOT / "processes" / "ko" / "content-marketing-ko.yaml"
+SVG = "{http://www.w3.org/2000/svg}"
+MAGIC = {"svg": b"<?xml", "png": b"\x89PNG\r\n\x1a\n", "pdf": b"%PDF-"}
+
+
+def _engine(name: str) -> Engine:
+    """The named renderer; system dot is required in CI, graphviz-pure is a dependency."""
+    if name == "dot":
+        return Engine("dot", require_tool("dot", "graphviz"))
+    path = engine_module._locate(name)
+    if path is None:
+        message = f"{name} not found: pip install {name} (a sopkit dependency)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return Engine(name, path)
+
+
+ENGINE_PARAMS = [
+    pytest.param("dot", marks=pytest.mark.e2e, id="dot"),
+    pytest.param("graphviz-pure", id="graphviz-pure"),
+]
+
+
+@pytest.fixture(scope="module")
+def cm() -> ProcessCost:
+    return cost_process(load_process(CM))
+
+
+@pytest.fixture(scope="module")
+def ko() -> ProcessCost:
+    return cost_process(load_process(KO))
+
+
+def svg_texts(svg: bytes) -> dict[str, str]:
+    """The visible text of each node (by step id) and of the whole picture ("")."""
+    root = ET.fromstring(svg)
+    texts = {"": " ".join(t.text or "" for t in root.iter(f"{SVG}text"))}
+    for group in root.iter(f"{SVG}g"):
+        if group.get("class") == "node":
+            title = group.find(f"{SVG}title")
+            assert title is not None
+            texts[title.text or ""] = " ".join(t.text or "" for t in group.iter(f"{SVG}text"))
+    return texts
+
+
+# --- every format with every renderer -----------------------------------------------------
+
+
+@pytest.mark.parametrize("engine_name", ENGINE_PARAMS)
+@pytest.mark.parametrize("fmt", ["svg", "png", "pdf"])
+def test_every_image_format(cm: ProcessCost, engine_name: str, fmt: str) -> None:
+    engine = _engine(engine_name)
+    if fmt not in engine.formats:
+        with pytest.raises(RenderError, match=f"cannot write {fmt.upper()}"):
+            draw(cm, fmt, engine=engine)
+        return
+    drawing = draw(cm, fmt, engine=engine)
+    assert drawing.data.startswith(MAGIC[fmt])
+    assert drawing.engine == engine_name
+    assert drawing.warnings == ()
+    assert len(drawing.data) > 10_000
+
+
+@pytest.mark.parametrize("engine_name", ENGINE_PARAMS)
+def test_svg_shows_every_step_and_the_lead_time(cm: ProcessCost, engine_name: str) -> None:
+    texts = svg_texts(draw(cm, "svg", engine=_engine(engine_name)).data)
+    for step in cm.process.steps:
+        assert " ".join(texts[step.id].split()).startswith(step.name.split()[0])
+        assert str(step.time) in texts[step.id]
+    assert "Lead time 23.1 working days" in texts[""]
+    assert "rework 30%" in texts[""] and "wait 4w" in texts[""]
+
+
+@pytest.mark.parametrize("engine_name", ENGINE_PARAMS)
+@pytest.mark.parametrize("fmt", ["svg", "png", "pdf"])
+def test_output_is_byte_identical_across_runs(cm: ProcessCost, engine_name: str, fmt: str) -> None:
+    engine = _engine(engine_name)
+    if fmt not in engine.formats:
+        pytest.skip(f"{engine_name} has no {fmt}")
+    first = draw(cm, fmt, engine=engine).data
+    again = draw(cost_process(load_process(CM)), fmt, engine=engine).data
+    assert first == again
+    if fmt == "svg":
+        assert not re.search(rb"\d{4}-\d\d-\d\dT\d\d:\d\d", first)  # no timestamps
+    if fmt == "pdf":
+        assert b"/CreationDate (D:19700101000000" in first
+
+
+@pytest.mark.parametrize("engine_name", ENGINE_PARAMS)
+def test_step_names_reach_the_picture_literally(engine_name: str, tmp_path: Path) -> None:
+    """What the renderer draws is exactly the name, whatever it holds (\\N, quotes, tags)."""
+    from test_diagram import GOLDEN_ESCAPING, NASTY, make_cost
+
+    cost = make_cost(GOLDEN_ESCAPING, name=NASTY[5])
+    texts = svg_texts(draw(cost, "svg", engine=_engine(engine_name)).data)
+    for step in GOLDEN_ESCAPING:
+        shown = "".join(texts[str(step["id"])].split())
+        assert shown.startswith("".join(str(step["name"]).split())), (step["id"], shown)
+    assert set(texts) == {"", "quote", "brace", "back", "end"}
+
+
+# --- Korean ------------------------------------------------------------------------
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("fmt", ["png", "svg"])
+def test_korean_process_with_system_graphviz(ko: ProcessCost, fmt: str) -> None:
+    engine = _engine("dot")
+    drawing = draw(ko, fmt, engine=engine)
+    assert drawing.data.startswith(MAGIC[fmt])
+    assert drawing.warnings == ()
+    if fmt == "svg":
+        texts = svg_texts(drawing.data)
+        assert "콘텐츠 마케팅 — 블로그 글 발행" in texts[""]
+        assert "경쟁사 분석 및 키워드 조사" in " ".join(texts["research"].split())
+        assert "리드 타임" in texts[""]
+
+
+@pytest.mark.parametrize("fmt", ["png", "svg"])
+def test_korean_with_only_the_fallback_warns(ko: ProcessCost, cm: ProcessCost, fmt: str) -> None:
+    pure = _engine("graphviz-pure")
+    drawing = draw(ko, fmt, engine=pure)
+    assert drawing.data.startswith(MAGIC[fmt])
+    assert len(drawing.warnings) == 1
+    assert "Korean" in drawing.warnings[0] and "fonts-noto-cjk" in drawing.warnings[0]
+    assert draw(cm, fmt, engine=pure).warnings == ()
+    if fmt == "svg":
+        assert "콘텐츠 마케팅" in svg_texts(drawing.data)[""]
+
+
+def test_fallback_gets_a_font_it_has_metrics_for(cm: ProcessCost) -> None:
+    svg = draw(cm, "svg", engine=_engine("graphviz-pure")).data
+    assert b'font-family="Arial' in svg
+    assert b"Noto Sans CJK KR" in to_dot(cm).encode()
+
+
+# --- text formats and the library API -------------------------------------------------------
+
+
+def test_text_formats_need_no_renderer(cm: ProcessCost, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(engine_module, "_locate", lambda name: None)
+    monkeypatch.delenv(ENV_VAR, raising=False)
+    assert render(cm, "dot") == to_dot(cm).encode()
+    assert render(cm, "mermaid") == to_mermaid(cm).encode()
+    assert draw(cm, "dot") == Drawing(to_dot(cm).encode(), "dot")
+    with pytest.raises(RenderError, match="no Graphviz renderer found"):
+        render(cm, "svg")
+
+
+def test_unknown_format_lists_the_valid_ones(cm: ProcessCost) -> None:
+    with pytest.raises(RenderError, match="unknown diagram format 'gif'") as info:
+        render(cm, "gif")
+    assert ", ".join(FORMATS) in (info.value.hint or "")
+
+
+def test_render_uses_the_forced_engine(cm: ProcessCost, monkeypatch: pytest.MonkeyPatch) -> None:
+    pure = _engine("graphviz-pure")
+    monkeypatch.setenv(ENV_VAR, "graphviz-pure")
+    assert render(cm, "svg") == draw(cm, "svg", engine=pure).data
+    assert b"graphviz-pure" in render(cm, "svg")
+
+
+# --- the command -----------------------------------------------------------------------------
+
+runner = CliRunner()
+
+
+def test_cli_text_formats_go_to_stdout(cm: ProcessCost) -> None:
+    result = runner.invoke(app, ["diagram", str(CM), "--format", "dot"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == to_dot(cm)
+    result = runner.invoke(app, ["diagram", str(CM), "--format", "mermaid", "--direction", "TB"])
+    assert result.exit_code == 0
+    assert result.stdout == to_mermaid(cm, direction="TB")
+
+
+def test_cli_image_goes_to_id_dot_format_in_the_current_folder(
+    cm: ProcessCost, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(ENV_VAR, "graphviz-pure")
+    _engine("graphviz-pure")
+    result = runner.invoke(app, ["diagram", str(CM)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    assert result.stderr == "wrote content-marketing.svg\n"
+    assert (tmp_path / "content-marketing.svg").read_bytes() == render(cm, "svg")
+
+
+@pytest.mark.parametrize("engine_name", ENGINE_PARAMS)
+def test_cli_output_option(
+    cm: ProcessCost, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, engine_name: str
+) -> None:
+    engine = _engine(engine_name)
+    monkeypatch.setenv(ENV_VAR, engine_name)
+    target = tmp_path / "out" / "flow.png"
+    result = runner.invoke(app, ["diagram", str(CM), "--format", "png", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert f"wrote {target}" in result.stderr
+    assert target.read_bytes() == draw(cm, "png", engine=engine).data
+    result = runner.invoke(app, ["diagram", str(CM), "--format", "svg", "-o", "-"])
+    assert result.exit_code == 0
+    assert result.stdout_bytes == draw(cm, "svg", engine=engine).data
+
+
+def test_cli_warns_about_korean_with_only_the_fallback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _engine("graphviz-pure")
+    monkeypatch.setenv(ENV_VAR, "graphviz-pure")
+    target = tmp_path / "ko.png"
+    result = runner.invoke(app, ["diagram", str(KO), "--format", "png", "-o", str(target)])
+    assert result.exit_code == 0
+    first = result.stderr.splitlines()[0]
+    assert first.startswith("warning: labels contain Chinese, Japanese or Korean text")
+    assert target.exists()
+
+
+def test_cli_without_any_renderer_says_how_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(engine_module, "_locate", lambda name: None)
+    monkeypatch.delenv(ENV_VAR, raising=False)
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["diagram", str(CM), "--format", "png"])
+    assert result.exit_code == 1
+    assert "no Graphviz renderer found" in result.stderr
+    assert "apt-get install graphviz" in result.stderr
+    assert "pip install graphviz-pure" in result.stderr
+    assert "Traceback" not in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_refuses_to_overwrite_the_process(tmp_path: Path, write_process) -> None:  # type: ignore[no-untyped-def]
+    path = write_process(
+        "sopkit: 1\nid: p\nname: P\nowner: Editor\nfrequency: 1/week\n"
+        "steps:\n  - {id: a, name: A, owner: Editor, time: 1h}\n"
+    )
+    before = path.read_bytes()
+    result = runner.invoke(app, ["diagram", str(path), "--format", "dot", "-o", str(path)])
+    assert result.exit_code == 1
+    assert "overwrite an input" in result.stderr
+    assert path.read_bytes() == before
+
+
+def test_cli_usage_errors_exit_2() -> None:
+    result = runner.invoke(app, ["diagram", str(CM), "--format", "gif"])
+    assert result.exit_code == 2
+    result = runner.invoke(app, ["diagram", str(CM), "--direction", "RL"])
+    assert result.exit_code == 2
+
+
+def test_cli_invalid_process_is_a_located_error(tmp_path: Path, write_process) -> None:  # type: ignore[no-untyped-def]
+    path = write_process(
+        "sopkit: 1\nid: p\nname: P\nowner: Editor\nfrequency: 1/week\n"
+        "steps:\n  - {id: a, name: A, owner: Editor, time: 1h, after: [nope]}\n"
+    )
+    result = runner.invoke(app, ["diagram", str(path), "--format", "dot"])
+    assert result.exit_code == 1
+    assert re.match(rf"{re.escape(str(path))}:\d+:\d+: error: ", result.stderr)
+    assert result.stdout == ""
+
+
+def test_cli_respects_the_env_var_for_a_missing_renderer(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(engine_module, "_locate", lambda name: None)
+    monkeypatch.setenv(ENV_VAR, "dot")
+    result = runner.invoke(app, ["diagram", str(CM), "-o", str(tmp_path / "x.svg")])
+    assert result.exit_code == 1
+    assert f"{ENV_VAR}=dot, but dot is not installed" in result.stderr
+    assert os.listdir(tmp_path) == []

@@ -1,0 +1,182 @@
+"""Mermaid flowcharts: lanes as subgraphs, labels, arrows, critical path, escaping."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sopkit.analysis import ProcessCost, cost_process, rank_candidates
+from sopkit.load import load_process
+from sopkit.models import Process, Role, Settings
+from sopkit.render.labels import mermaid_text
+from sopkit.render.mermaid import node_id, to_mermaid
+from sopkit.render.numbers import money_text
+from sopkit.render.style import get_theme
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def make_cost(steps: list[dict[str, Any]], name: str = "Tricky") -> ProcessCost:
+    data = {"sopkit": 1, "id": "tricky", "name": name, "owner": "Lead", "frequency": "4/month"}
+    process = Process.model_validate({**data, "steps": steps})
+    process.bind(Settings(roles={s["owner"]: Role(rate=Decimal(40)) for s in steps}))
+    return cost_process(process)
+
+
+@pytest.fixture(scope="module")
+def cm() -> ProcessCost:
+    return cost_process(load_process(ROOT / "processes" / "content-marketing.yaml"))
+
+
+@pytest.fixture(scope="module")
+def chart(cm: ProcessCost) -> str:
+    return to_mermaid(cm)
+
+
+def _decode(label: str) -> str:
+    """What Mermaid shows for a "..." label built by ``mermaid_text``."""
+    named = {"quot": '"', "lt": "<", "gt": ">"}
+    text = re.sub(r"<br/>", "\n", label)
+    return re.sub(
+        r"#(\w+);",
+        lambda m: named[m.group(1)] if m.group(1) in named else chr(int(m.group(1))),
+        text,
+    )
+
+
+_LABEL = re.compile(r'\["((?:[^"\\]|\\.)*)"\]')
+
+
+def test_front_matter_title_flowchart_and_direction(cm: ProcessCost, chart: str) -> None:
+    lines = chart.splitlines()
+    assert lines[0] == "---" and lines[2] == "---"
+    title = json.loads(lines[1].removeprefix("title: "))
+    assert title.startswith(cm.name)
+    assert "Lead time 23.1 working days (184.67 h) per run" in title
+    assert lines[3] == "flowchart LR"
+    assert to_mermaid(cm, direction="TB").splitlines()[3] == "flowchart TB"
+
+
+def test_one_subgraph_per_role_holding_its_steps(cm: ProcessCost, chart: str) -> None:
+    lanes: dict[str, list[str]] = {}
+    current = None
+    for line in chart.splitlines():
+        if match := re.match(r'\s*subgraph lane\d+\["(.*)"\]$', line):
+            current = _decode(match.group(1))
+            lanes[current] = []
+        elif line.strip() == "end":
+            current = None
+        elif current is not None:
+            lanes[current].append(line.split("[", 1)[0].strip())
+    expected: dict[str, list[str]] = {}
+    for step in cm.process.steps:
+        expected.setdefault(step.owner, []).append(node_id(step.id))
+    assert lanes == expected
+
+
+def test_nodes_show_name_time_cost_and_automation(cm: ProcessCost, chart: str) -> None:
+    for step in cm.process.steps:
+        line = next(x for x in chart.splitlines() if x.strip().startswith(node_id(step.id) + "["))
+        shown = " ".join(_decode(_LABEL.search(line).group(1)).split())  # type: ignore[union-attr]
+        assert step.name in shown.replace("<b>", "").replace("</b>", "")
+        assert str(step.time) in shown
+        assert money_text(cm.step(step.id).annual_cost, "USD") + " a year" in shown
+    assert "15m ×3 per run" in chart
+
+
+def test_edges_waits_rework_and_critical_link_styles(cm: ProcessCost, chart: str) -> None:
+    links = [x.strip() for x in chart.splitlines() if re.search(r"-->|-\.->", x)]
+    assert 's_outline -->|"wait 4h"| s_draft' in links
+    assert 's_publish -->|"wait 4w"| s_measure' in links
+    assert "s_research --> s_outline" in links
+    assert links[-1] == 's_edit -.->|"rework 30%"| s_draft'
+    assert len(links) == sum(len(s.after) for s in cm.process.steps) + 1
+    style = next(x for x in chart.splitlines() if "linkStyle" in x)
+    heavy = [int(i) for i in style.split()[1].split(",")]
+    pairs = [tuple(re.findall(r"s_\w+", links[i])) for i in heavy]
+    path = [node_id(s) for s in cm.schedule.critical_path]
+    assert pairs == list(zip(path, path[1:], strict=False))
+    assert "stroke-width:3px" in style
+
+
+def test_critical_nodes_and_saving_classes(cm: ProcessCost, chart: str) -> None:
+    critical = next(x for x in chart.splitlines() if x.strip().endswith(" critical"))
+    assert critical.split()[1].split(",") == [node_id(s) for s in cm.schedule.critical_path]
+    theme = get_theme()
+    best = rank_candidates([cm])[0]
+    top = next(x for x in chart.splitlines() if node_id(best.step_id) in x and "saving" in x)
+    level = int(re.search(r"saving(\d)", top).group(1))  # type: ignore[union-attr]
+    assert f"classDef saving{level} fill:{theme.scale[level - 1]}" in chart
+    plain = next(x for x in chart.splitlines() if x.strip().startswith("class ") and "plain" in x)
+    assert "s_outline" in plain and "s_approval" in plain
+
+
+def test_ids_never_clash_with_mermaid_keywords() -> None:
+    assert node_id("end") == "s_end"
+    assert node_id("o-x") == "s_o_x"
+    cost = make_cost(
+        [
+            {"id": "end", "name": "End", "owner": "A", "time": "1h"},
+            {"id": "graph", "name": "Graph", "owner": "A", "time": "1h", "after": ["end"]},
+        ]
+    )
+    chart = to_mermaid(cost)
+    assert "s_end --> s_graph" in chart
+    assert not re.search(r"^\s*end\b.*-->", chart, re.MULTILINE)
+
+
+NASTY = st.lists(
+    st.sampled_from([*'ab "#&;<>[](){}|`\\\n-.=', "한", "Ж", "#quot;", "#35;", "&lt;"]),
+    min_size=1,
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(NASTY)
+def test_mermaid_text_is_inert_and_reversible(text: str) -> None:
+    encoded = mermaid_text(text)
+    # Only our own line breaks are markup; everything else is an entity code.
+    assert not set(encoded.replace("<br/>", "")) & set('"[](){}|`<>\\&\n')
+    assert _decode(encoded) == text.replace("\r\n", "\n")
+
+
+@pytest.mark.parametrize("name", ['a "quoted" [name]', "x --> y & <z>", "#35; `x` | {y}"])
+def test_nasty_names_stay_inside_their_labels(name: str) -> None:
+    cost = make_cost(
+        [
+            {"id": "a", "name": name, "owner": name, "time": "1h"},
+            {"id": "b", "name": "B", "owner": "R", "time": "1h", "after": ["a"]},
+        ],
+        name=name,
+    )
+    chart = to_mermaid(cost)
+    body = chart.split("---\n", 2)[2]
+    assert body.count('"') % 2 == 0
+    assert name not in body  # only its encoded form
+    assert mermaid_text(name) in body
+    assert len([x for x in body.splitlines() if "-->" in x]) == 1
+    title = json.loads(chart.splitlines()[1].removeprefix("title: "))
+    assert title.startswith(" ".join(name.split()))
+
+
+KO = ROOT / "processes" / "ko" / "content-marketing-ko.yaml"
+
+
+@pytest.mark.parametrize(
+    "golden_name, path",
+    [
+        ("diagram/content-marketing.mmd", ROOT / "processes" / "content-marketing.yaml"),
+        ("diagram/content-marketing-ko.mmd", KO),
+    ],
+)
+def test_golden_mermaid(golden: Callable[[str, str], None], golden_name: str, path: Path) -> None:
+    golden(golden_name, to_mermaid(cost_process(load_process(path))))
