@@ -1,0 +1,544 @@
+"""Hostile and broken input: every command refuses it cleanly and writes nothing.
+
+Each case in ``tests/corpus/`` (and each generated one below) runs through all
+seven commands. Every run must end with exit status 1, print exactly the
+expected ``path:line:col: error: …`` lines on stderr and nothing else, print
+nothing on stdout, raise no exception other than the CLI's exit, and leave the
+input folder, the output folder and the working folder as they were.
+See ``tests/corpus/README.md`` for the ``.expected`` format.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from sopkit.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = Path(__file__).resolve().parent / "corpus"
+
+#: Every command that reads process files. The test fails if one is not registered.
+COMMANDS = ("validate", "cost", "candidates", "diagram", "sop", "checklist", "build")
+
+#: A hang guard for in-process runs (no timing asserts: a run must just end).
+HANG_SECONDS = 60
+
+LOCATED = re.compile(
+    r"^(?P<path>.+?):(?:(?P<line>\d+):(?:(?P<col>\d+):)? )?\s?(?P<sev>error|warning): (?P<msg>.+)$"
+)
+
+
+# --- expectations -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Expect:
+    """One message a case must print."""
+
+    file: str  # basename of the file the message names
+    line: int | None
+    column: int | None
+    pieces: tuple[str, ...]  # must appear in the message, in this order
+
+    def matches(self, path: str, line: str | None, col: str | None, message: str) -> bool:
+        if not (path == self.file or path.endswith("/" + self.file)):
+            return False
+        if (None if line is None else int(line)) != self.line:
+            return False
+        if (None if col is None else int(col)) != self.column:
+            return False
+        position = 0
+        for piece in self.pieces:
+            found = message.find(piece, position)
+            if found < 0:
+                return False
+            position = found + len(piece)
+        return True
+
+    def __str__(self) -> str:
+        where = ":".join(str(x) for x in (self.file, self.line, self.column) if x is not None)
+        return f"{where}: error: {'…'.join(self.pieces)}"
+
+
+_EXPECTED_LINE = re.compile(
+    r"^(?:(?P<file>[^:]+):)?(?P<line>\d+):(?P<col>\d+): error: (?P<text>.*)$"
+)
+
+
+@dataclass(frozen=True)
+class Case:
+    """A bad input: how to lay it out in a folder, and what sopkit must say."""
+
+    name: str
+    make: Callable[[Path], Path]  # writes the case into a folder, returns the process path
+    expect: Callable[[Path], list[Expect]]  # given that path
+    folder_input: bool = False  # pass the folder, not the file
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def _corpus_case(path: Path) -> Case:
+    expected = path.with_suffix(".expected")
+    lines = expected.read_text(encoding="utf-8").splitlines()
+    roles_mode = "default"
+    expects: list[tuple[str | None, int, int, tuple[str, ...]]] = []
+    for raw in lines:
+        if not raw.strip() or raw.startswith("#"):
+            continue
+        if raw.startswith("% roles:"):
+            roles_mode = raw.partition(":")[2].strip()
+            continue
+        match = _EXPECTED_LINE.match(raw)
+        assert match, f"{expected.name}: cannot read {raw!r}"
+        pieces = tuple(match["text"].split("…"))
+        expects.append((match["file"], int(match["line"]), int(match["col"]), pieces))
+    assert expects, f"{expected.name} expects nothing"
+    own_roles = path.with_name(path.stem + ".roles.yaml")
+
+    def make(folder: Path) -> Path:
+        target = folder / path.name
+        target.write_bytes(path.read_bytes())
+        if roles_mode == "none":
+            return target
+        source = own_roles if own_roles.exists() else CORPUS / "roles.yaml"
+        (folder / "roles.yaml").write_bytes(source.read_bytes())
+        return target
+
+    def expect(process: Path) -> list[Expect]:
+        return [Expect(f or process.name, ln, col, pieces) for f, ln, col, pieces in expects]
+
+    return Case(path.stem, make, expect)
+
+
+def corpus_cases() -> list[Case]:
+    files = sorted(p for p in CORPUS.glob("[0-9]*.yaml") if not p.name.endswith(".roles.yaml"))
+    return [_corpus_case(p) for p in files]
+
+
+# --- generated cases: big, binary and file-system ones ----------------------------
+
+_VALID = """\
+sopkit: 1
+id: generated
+name: Generated case
+owner: Content Lead
+frequency: 4/month
+steps:
+  - id: research
+    name: Research
+    owner: SEO Specialist
+    time: 2h
+  - id: draft
+    name: Draft
+    owner: Content Writer
+    after: [research]
+    time: 1h
+"""
+# The same process with a typo (tirgger) on line 5, column 1.
+_TYPO = _VALID.replace("owner: Content Lead\n", "owner: Content Lead\ntirgger: x\n", 1)
+
+
+def _roles(folder: Path) -> None:
+    (folder / "roles.yaml").write_bytes((CORPUS / "roles.yaml").read_bytes())
+
+
+def _writer(name: str, data: bytes | Callable[[], bytes]) -> Callable[[Path], Path]:
+    def make(folder: Path) -> Path:
+        _roles(folder)
+        path = folder / name
+        path.write_bytes(data() if callable(data) else data)
+        return path
+
+    return make
+
+
+def _expect(line: int | None, column: int | None, *pieces: str) -> Callable[[Path], list[Expect]]:
+    return lambda process: [Expect(process.name, line, column, pieces)]
+
+
+def _big() -> bytes:
+    line = b"# " + b"padding " * 12 + b"\n"
+    return _VALID.encode() + line * (50 * 1024 * 1024 // len(line) + 1)
+
+
+def _many_steps(count: int, dangling: bool) -> str:
+    steps = [_VALID.split("steps:\n")[0] + "steps:\n"]
+    for i in range(count):
+        after = f"\n    after: [s{i - 1}]" if i else ""
+        steps.append(f"  - id: s{i}\n    name: Step {i}\n    owner: Editor\n    time: 1h{after}\n")
+    if dangling:
+        steps.append("  - id: last\n    name: Last\n    owner: Editor\n    time: 1h\n")
+        steps.append("    after: [nowhere]\n")
+    return "".join(steps)
+
+
+def _alias_bomb(levels: int) -> bytes:
+    lines = ["x0: &x0 [a, a, a, a, a, a, a, a, a, a]"]
+    for i in range(1, levels):
+        lines.append(f"x{i}: &x{i} [" + ", ".join([f"*x{i - 1}"] * 10) + "]")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _symlink_outside(folder: Path) -> Path:
+    _roles(folder)
+    outside = folder.parent / "outside"
+    outside.mkdir(exist_ok=True)
+    (outside / "secret.yaml").write_text(_VALID, encoding="utf-8")
+    link = folder / "linked.yaml"
+    link.symlink_to(outside / "secret.yaml")
+    return link
+
+
+def _duplicate_ids(folder: Path) -> Path:
+    _roles(folder)
+    (folder / "a.yaml").write_text(_VALID, encoding="utf-8")
+    (folder / "b.yaml").write_text(_VALID, encoding="utf-8")
+    return folder / "b.yaml"
+
+
+def _two_currencies(folder: Path) -> Path:
+    for sub, currency in (("us", "USD"), ("kr", "KRW")):
+        (folder / sub).mkdir()
+        roles = (CORPUS / "roles.yaml").read_text(encoding="utf-8")
+        (folder / sub / "roles.yaml").write_text(
+            roles.replace("currency: USD", f"currency: {currency}"), encoding="utf-8"
+        )
+        (folder / sub / f"{sub}.yaml").write_text(
+            _VALID.replace("id: generated", f"id: {sub}"), encoding="utf-8"
+        )
+    return folder / "kr" / "kr.yaml"
+
+
+def _random_bytes() -> bytes:
+    return random.Random(8).randbytes(4096)
+
+
+def _high_bytes() -> bytes:
+    rng = random.Random(8)
+    return bytes(rng.randrange(0x80, 0x100) for _ in range(4096))
+
+
+GENERATED = [
+    Case(
+        "gen-50mb",
+        _writer("big.yaml", _big),
+        _expect(None, None, "too large"),
+    ),
+    Case(
+        "gen-binary-nul", _writer("binary.yaml", bytes(range(256)) * 16), _expect(1, None, "binary")
+    ),
+    Case("gen-random-bytes", _writer("random.yaml", _random_bytes), _expect(1, None, "binary")),
+    Case(
+        "gen-high-bytes",
+        _writer("high.yaml", _high_bytes),
+        _expect(1, 1, "is not valid UTF-8"),
+    ),
+    Case(
+        "gen-utf16-le-bom",
+        _writer("utf16.yaml", _TYPO.encode("utf-16")),
+        _expect(1, 1, "UTF-16"),
+    ),
+    Case(
+        "gen-utf16-be-bom",
+        _writer("utf16be.yaml", b"\xfe\xff" + _TYPO.encode("utf-16-be")),
+        _expect(1, 1, "UTF-16"),
+    ),
+    Case(
+        "gen-utf16-no-bom",
+        _writer("utf16nobom.yaml", _TYPO.encode("utf-16-le")),
+        _expect(1, None, "binary"),
+    ),
+    Case(
+        "gen-latin-1",
+        _writer("latin1.yaml", _VALID.replace("Generated case", "Café crème").encode("latin-1")),
+        _expect(3, 10, "byte 0xe9 is not valid UTF-8"),
+    ),
+    Case(
+        # A UTF-8 byte-order mark is accepted (see docs/robustness.md); the typo still counts,
+        # at the same line and column as without the mark.
+        "gen-bom-and-typo",
+        _writer("bom.yaml", b"\xef\xbb\xbf" + _TYPO.encode()),
+        _expect(5, 1, "unknown field 'tirgger'"),
+    ),
+    Case(
+        "gen-crlf-typo",
+        _writer("crlf.yaml", _TYPO.replace("\n", "\r\n").encode()),
+        _expect(5, 1, "unknown field 'tirgger'"),
+    ),
+    Case(
+        "gen-cr-only-typo",
+        _writer("cr.yaml", _TYPO.replace("\n", "\r").encode()),
+        _expect(5, 1, "unknown field 'tirgger'"),
+    ),
+    Case(
+        "gen-nested-100k",
+        _writer("deep.yaml", b"tags: " + b"[" * 100_000 + b"]" * 100_000 + b"\n"),
+        _expect(1, 70, "nests too deeply"),
+    ),
+    Case(
+        "gen-block-nested-40k",
+        _writer("deepblock.yaml", b"tags:\n" + b"- " * 40_000 + b"x\n"),
+        _expect(2, 127, "nests too deeply"),
+    ),
+    Case(
+        "gen-alias-bomb-1e40",
+        _writer("bomb.yaml", lambda: _alias_bomb(40)),
+        _expect(1, 31, "aliases expand to too many values"),
+    ),
+    Case(
+        "gen-10000-steps-dangling-after",
+        _writer("steps10k.yaml", lambda: _many_steps(10_000, dangling=True).encode()),
+        _expect(50_010, 13, "'after' names no step 'nowhere'"),
+    ),
+    Case(
+        "gen-symlink-outside",
+        _symlink_outside,
+        _expect(None, None, "symbolic link points outside the input folder"),
+        folder_input=True,
+    ),
+    Case(
+        "gen-duplicate-process-ids",
+        _duplicate_ids,
+        _expect(2, 5, "process id 'generated' is also used by"),
+        folder_input=True,
+    ),
+    Case(
+        "gen-two-currencies",
+        _two_currencies,
+        _expect(None, None, "more than one currency"),
+        folder_input=True,
+    ),
+]
+
+CASES = corpus_cases() + GENERATED
+
+
+# --- running a command --------------------------------------------------------------
+
+
+@functools.cache
+def _group() -> Any:
+    """The click group behind the app; building it takes longer than most runs here."""
+    return typer.main.get_command(app)
+
+
+def _command(name: str) -> Any:
+    group = _group()
+    commands = getattr(group, "commands", {})
+    if name not in commands:
+        pytest.fail(f"command '{name}' is not registered in sopkit.cli.app")
+    return commands[name]
+
+
+def argv_for(name: str, process: Path, folder: Path, out: Path, *, folder_input: bool) -> list[str]:
+    """``sopkit NAME INPUT [-o OUT/result]``, worked out from the command's parameters."""
+    command = _command(name)
+    argv = [name]
+    for param in command.params:
+        if param.param_type_name == "argument":
+            info = getattr(getattr(param, "type_descriptor", None), "parameter_info", None)
+            if folder_input and getattr(info, "dir_okay", True) is False:
+                pytest.skip(f"'{name}' reads one file; this case needs a folder")
+            argv.append(str(folder if folder_input else process))
+        elif "-o" in param.opts or "--output" in param.opts:
+            argv += ["-o", str(out / "result")]
+        elif param.required:
+            pytest.fail(f"'{name}' needs {param.opts}: teach argv_for() how to call it")
+    return argv
+
+
+@contextmanager
+def hang_guard(seconds: int = HANG_SECONDS) -> Iterator[None]:
+    """Turn a hang into a failure (SIGALRM raises in the main thread) instead of a stuck CI."""
+    if not hasattr(signal, "SIGALRM"):  # pragma: no cover - not on Windows
+        yield
+        return
+
+    def alarm(signum: int, frame: Any) -> None:
+        raise TimeoutError(f"still running after {seconds} s: a hang")
+
+    previous = signal.signal(signal.SIGALRM, alarm)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def snapshot(folder: Path) -> dict[str, tuple[Any, ...]]:
+    """Every entry under ``folder`` with its kind, size, mtime and (small files) bytes."""
+    entries: dict[str, tuple[Any, ...]] = {}
+    for dirpath, dirnames, filenames in os.walk(folder):
+        for name in sorted(dirnames + filenames):
+            path = Path(dirpath) / name
+            key = path.relative_to(folder).as_posix()
+            if path.is_symlink():
+                entries[key] = ("link", os.readlink(path))
+            elif path.is_dir():
+                entries[key] = ("dir",)
+            else:
+                info = path.stat()
+                small = info.st_size <= 1 << 20
+                content = path.read_bytes() if small else None
+                entries[key] = ("file", info.st_size, info.st_mtime_ns, content)
+    return entries
+
+
+@dataclass(frozen=True)
+class Outcome:
+    argv: list[str]
+    exit_code: int | None
+    stdout: str
+    stderr: str
+    exception: BaseException | None = None
+
+
+def check_refused(outcome: Outcome, expects: list[Expect]) -> None:
+    """Exit 1, only located lines on stderr, exactly the expected errors, no traceback."""
+    context = f"sopkit {' '.join(outcome.argv)}\n--- stderr:\n{outcome.stderr}"
+    if outcome.exception is not None and not isinstance(outcome.exception, SystemExit):
+        tb = "".join(traceback.format_exception(outcome.exception))
+        pytest.fail(f"{context}\n--- raised (a bug, not a user error):\n{tb}")
+    assert "Traceback" not in outcome.stderr + outcome.stdout, context
+    assert outcome.stdout == "", f"{context}\n--- stdout (should be empty):\n{outcome.stdout}"
+    errors: list[tuple[str, str | None, str | None, str]] = []
+    for line in outcome.stderr.splitlines():
+        match = LOCATED.match(line)
+        assert match, f"{context}\n--- not a located one-line message: {line!r}"
+        if match["sev"] == "error":
+            errors.append((match["path"], match["line"], match["col"], match["msg"]))
+    unmatched = list(errors)
+    for expect in expects:
+        hit = next((e for e in unmatched if expect.matches(*e)), None)
+        assert hit is not None, f"{context}\n--- no message like: {expect}"
+        unmatched.remove(hit)
+    assert not unmatched, f"{context}\n--- unexpected errors: {unmatched}"
+    assert outcome.exit_code == 1, context
+
+
+def run_in_process(argv: list[str]) -> Outcome:
+    with hang_guard(), mock.patch("typer.testing._get_command", lambda _app: _group()):
+        result = CliRunner().invoke(app, argv)
+    return Outcome(argv, result.exit_code, result.stdout, result.stderr, result.exception)
+
+
+def run_subprocess(argv: list[str], cwd: Path) -> Outcome:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TERM": "unknown", "NO_COLOR": "1"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "sopkit", *argv],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        timeout=HANG_SECONDS,  # a hang guard, not a timing assert
+        stdin=subprocess.DEVNULL,
+    )
+    return Outcome(argv, proc.returncode, proc.stdout, proc.stderr)
+
+
+@dataclass
+class Layout:
+    root: Path
+    folder: Path  # the input folder
+    out: Path  # an empty output folder
+    work: Path  # an empty working folder (the cwd)
+
+
+@pytest.fixture
+def layout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Layout:
+    folders = Layout(tmp_path, tmp_path / "in", tmp_path / "out", tmp_path / "work")
+    for folder in (folders.folder, folders.out, folders.work):
+        folder.mkdir()
+    monkeypatch.chdir(folders.work)
+    return folders
+
+
+# --- the tests ---------------------------------------------------------------------
+
+
+def test_every_command_is_registered() -> None:
+    group = typer.main.get_command(app)
+    missing = [name for name in COMMANDS if name not in getattr(group, "commands", {})]
+    assert not missing, f"commands not registered: {missing}"
+
+
+def test_the_corpus_is_big_enough() -> None:
+    assert len(corpus_cases()) >= 60
+    for case in CORPUS.glob("*"):
+        assert case.suffix in (".yaml", ".expected", ".md"), f"stray file {case.name}"
+        if case.suffix == ".expected":
+            assert case.with_suffix(".yaml").exists(), f"{case.name} has no input"
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_bad_input_is_refused(case: Case, command: str, layout: Layout) -> None:
+    process = case.make(layout.folder)
+    argv = argv_for(command, process, layout.folder, layout.out, folder_input=case.folder_input)
+    before = snapshot(layout.root)
+    outcome = run_in_process(argv)
+    check_refused(outcome, case.expect(process))
+    assert snapshot(layout.root) == before, "a refused input must leave every folder as it was"
+
+
+# A handful of real processes: no traceback at the process level, no crash (a segfault
+# would show as a negative exit status), nothing on stdout.
+SUBPROCESS_CASES = [
+    ("gen-nested-100k", "validate"),
+    ("gen-alias-bomb-1e40", "validate"),
+    ("52-huge-integer", "validate"),
+    ("86-python-tag", "validate"),
+    ("95-id-escape", "validate"),
+    *(("gen-binary-nul", command) for command in COMMANDS),
+]
+
+
+@pytest.mark.parametrize(("name", "command"), SUBPROCESS_CASES)
+def test_bad_input_in_a_real_process(name: str, command: str, layout: Layout) -> None:
+    case = next(c for c in CASES if c.name == name)
+    process = case.make(layout.folder)
+    argv = argv_for(command, process, layout.folder, layout.out, folder_input=case.folder_input)
+    before = snapshot(layout.root)
+    outcome = run_subprocess(argv, layout.work)
+    check_refused(outcome, case.expect(process))
+    assert "\x1b" not in outcome.stderr, "a control character reached the terminal"
+    assert snapshot(layout.root) == before
+
+
+def test_a_valid_10000_step_process_validates(layout: Layout) -> None:
+    _roles(layout.folder)
+    path = layout.folder / "steps10k.yaml"
+    path.write_text(_many_steps(10_000, dangling=False), encoding="utf-8")
+    outcome = run_subprocess(["validate", str(path)], layout.work)
+    assert outcome.exit_code == 0, outcome.stderr[-2000:]
+    assert "ok: 1 process, 10000 steps valid" in outcome.stderr
+
+
+def test_a_byte_order_mark_alone_is_accepted(layout: Layout) -> None:
+    _roles(layout.folder)
+    path = layout.folder / "bom.yaml"
+    path.write_bytes(b"\xef\xbb\xbf" + _VALID.encode())
+    outcome = run_in_process(["validate", str(path)])
+    assert outcome.exit_code == 0, outcome.stderr
+    assert "ok: 1 process, 2 steps valid" in outcome.stderr
