@@ -293,3 +293,25 @@ def test_mixed_currencies_are_refused() -> None:
 def test_empty_portfolio_costs_nothing() -> None:
     costs = cost_portfolio([])
     assert (costs.annual_cost, costs.annual_hours, costs.roles) == (0, 0, ())
+
+
+def test_a_process_built_in_python_without_a_rate_is_a_clear_error() -> None:
+    from sopkit.models import Process, Settings
+
+    data = {
+        "sopkit": 1,
+        "id": "p",
+        "name": "P",
+        "owner": "Editor",
+        "frequency": "1/month",
+        "steps": [{"id": "a", "name": "A", "owner": "Nobody", "time": "1h"}],
+    }
+    built = Process.model_validate(data).bind(Settings(roles={"Editor": {"rate": 50}}))
+    with pytest.raises(SopkitError, match="owner 'Nobody' has no hourly rate"):
+        cost_process(built)
+
+
+def test_hours_and_cost_per_run_are_exact(write_process: Callable[..., Path]) -> None:
+    # 1/week: 13/3 runs a month. One run is 1 h, $50, whatever the rounding of 4.33…
+    costed = cost_process(load_process(write_process(process(ONE_HOUR_EDIT, "1/week"))))
+    assert (costed.hours_per_run, costed.cost_per_run) == (1, 50)

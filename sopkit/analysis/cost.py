@@ -127,14 +127,19 @@ class ProcessCost:
         return to_decimal(self.exact_annual_cost)
 
     @property
+    def exact_runs_per_month(self) -> Fraction:
+        settings = self.process.settings
+        return runs_per_month(self.process.frequency, settings.working_days_per_year)
+
+    @property
     def hours_per_run(self) -> Decimal:
         """Hands-on hours of one average run, rework and ``per_run`` included."""
-        return to_decimal(self.exact_annual_hours / (Fraction(self.runs_per_month) * MONTHS))
+        return to_decimal(self.exact_annual_hours / (self.exact_runs_per_month * MONTHS))
 
     @property
     def cost_per_run(self) -> Decimal:
         """Cost of one average run, rework and ``per_run`` included."""
-        return to_decimal(self.exact_annual_cost / (Fraction(self.runs_per_month) * MONTHS))
+        return to_decimal(self.exact_annual_cost / (self.exact_runs_per_month * MONTHS))
 
     @property
     def fte(self) -> Decimal:
@@ -265,8 +270,14 @@ def executions_per_run(process: Process) -> dict[str, Decimal]:
 
 
 def cost_process(process: Process) -> ProcessCost:
-    """Annual hours and cost of each step of one process, and its schedule."""
+    """Annual hours and cost of each step of one process, and its schedule.
+
+    Raises:
+        SopkitError: when a step's owner has no hourly rate (``load_process``
+            reports this already; processes built in Python may not have been checked).
+    """
     settings = process.settings
+    _check_rates(process)
     calendar = settings.calendar
     executions = _executions(process)
     loops = rework_loops(process)
@@ -297,6 +308,23 @@ def cost_process(process: Process) -> ProcessCost:
             )
         )
     return ProcessCost(process, to_decimal(runs), tuple(steps), schedule(process))
+
+
+def _check_rates(process: Process) -> None:
+    missing = [
+        (index, step)
+        for index, step in enumerate(process.steps)
+        if step.owner not in process.settings.roles
+    ]
+    if missing:
+        raise SopkitError.collect(
+            process.source.problem(
+                ("steps", index, "owner"),
+                f"step '{step.id}': owner '{step.owner}' has no hourly rate",
+                hint="add the role and its rate to roles.yaml or to the process's 'roles:'",
+            )
+            for index, step in missing
+        )
 
 
 def cost_portfolio(processes: Iterable[Process]) -> PortfolioCost:
