@@ -19,6 +19,7 @@ from sopkit import RenderError, SopkitError, load_process
 from sopkit.analysis import ProcessCost, cost_process
 from sopkit.cli import app
 from sopkit.render import sop as sop_module
+from sopkit.render.mermaid import to_mermaid
 from sopkit.render.sop import inline_svg, md_escape, render_sop, sop_document
 
 FIXTURES = ROOT / "tests" / "fixtures" / "sop"
@@ -43,9 +44,14 @@ STUB_SVG = (
 )
 
 
+STUB_MERMAID = "flowchart LR\n  stub"
+
+
 @pytest.fixture
 def stub_diagram(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Diagrams have golden files of their own; here they are pinned to stubs."""
     monkeypatch.setattr(sop_module, "_diagram_svg", lambda cost: STUB_SVG)
+    monkeypatch.setattr(sop_module, "_mermaid", lambda cost: STUB_MERMAID)
 
 
 def costed(path: Path) -> ProcessCost:
@@ -56,7 +62,9 @@ def costed(path: Path) -> ProcessCost:
 
 
 @pytest.mark.parametrize("name", sorted(DOCUMENTS))
-def test_markdown_matches_golden(name: str, golden: Callable[[str, str], None]) -> None:
+def test_markdown_matches_golden(
+    name: str, golden: Callable[[str, str], None], stub_diagram: None
+) -> None:
     golden(f"sop/{name}.md", render_sop(costed(DOCUMENTS[name])))
 
 
@@ -65,6 +73,13 @@ def test_html_matches_golden(
     name: str, golden: Callable[[str, str], None], stub_diagram: None
 ) -> None:
     golden(f"sop/{name}.html", render_sop(costed(DOCUMENTS[name]), fmt="html"))
+
+
+def test_markdown_holds_the_mermaid_diagram() -> None:
+    cost = costed(DOCUMENTS["content-marketing"])
+    assert f"## Workflow diagram\n\n```mermaid\n{to_mermaid(cost).rstrip()}\n```\n" in render_sop(
+        cost
+    )
 
 
 def test_rendering_is_deterministic(stub_diagram: None) -> None:

@@ -1,0 +1,127 @@
+"""Run checklists: one box per step in execution order, as Markdown or an issue template."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import PROCESSES, ROOT
+from typer.testing import CliRunner
+
+from sopkit import SopkitError, load_process
+from sopkit.analysis import cost_process
+from sopkit.cli import app
+from sopkit.render.checklist import checklist, render_checklist
+
+FIXTURES = ROOT / "tests" / "fixtures" / "sop"
+CONTENT = PROCESSES / "content-marketing.yaml"
+KOREAN = PROCESSES / "ko" / "content-marketing-ko.yaml"
+MINIMAL = FIXTURES / "minimal" / "monthly-report.yaml"
+
+BOX = re.compile(r"^- \[ \] \*\*(.+?)\*\* — (.+?) · (.+)$", flags=re.M)
+
+
+@pytest.mark.parametrize(
+    ("name", "path", "fmt"),
+    [
+        ("content-marketing.md", CONTENT, "markdown"),
+        ("content-marketing-ko.github-issue.md", KOREAN, "github-issue"),
+        ("monthly-report.md", MINIMAL, "markdown"),
+    ],
+)
+def test_checklist_matches_golden(
+    name: str, path: Path, fmt: str, golden: Callable[[str, str], None]
+) -> None:
+    golden(f"checklist/{name}", render_checklist(load_process(path), fmt=fmt))
+
+
+def test_one_box_per_step_in_execution_order() -> None:
+    process = load_process(MINIMAL)  # "slides" is listed first but comes after "numbers"
+    boxes = BOX.findall(render_checklist(process))
+    assert boxes == [
+        ("Pull the numbers", "Analyst", "done when: not defined"),
+        ("Slides", "Designer", "done when: not defined"),
+    ]
+
+
+def test_ties_keep_file_order(write_process: Callable[..., Path]) -> None:
+    path = write_process(
+        "sopkit: 1\nid: p\nname: P\nowner: Editor\nfrequency: 1/month\nsteps:\n"
+        "  - {id: merge, name: Merge, owner: Editor, time: 1h, after: [b, a]}\n"
+        "  - {id: b, name: B, owner: Editor, time: 1h, done_when: b is done}\n"
+        "  - {id: a, name: A, owner: Editor, time: 1h}\n"
+        "  - {id: c, name: C, owner: Editor, time: 1h, after: [a]}\n"
+    )
+    items = checklist(load_process(path)).items
+    assert [(i.number, i.id) for i in items] == [(1, "b"), (2, "a"), (3, "merge"), (4, "c")]
+    assert BOX.findall(render_checklist(load_process(path)))[0] == (
+        "B",
+        "Editor",
+        "done when: b is done",
+    )
+
+
+def test_every_step_of_the_library_gets_a_box() -> None:
+    for path in sorted(PROCESSES.rglob("*.yaml")):
+        if path.name == "roles.yaml":
+            continue
+        process = load_process(path)
+        assert len(BOX.findall(render_checklist(process))) == len(process.steps), path
+
+
+def test_a_costed_process_works_too() -> None:
+    process = load_process(CONTENT)
+    assert render_checklist(cost_process(process)) == render_checklist(process)
+
+
+def test_github_issue_front_matter_is_valid_yaml() -> None:
+    text = render_checklist(load_process(KOREAN), fmt="github-issue")
+    assert text.startswith("---\n")
+    front, body = text[4:].split("\n---\n", 1)
+    data = yaml.safe_load(front)
+    assert set(data) == {"name", "about", "title", "labels"}
+    assert data["name"] == "콘텐츠 마케팅 — 블로그 글 발행 — 실행 체크리스트"
+    assert data["labels"] == ["sop", "content", "seo", "blog", "korea"]
+    assert body == "\n" + render_checklist(load_process(KOREAN))
+
+
+def test_hostile_names_stay_literal(write_process: Callable[..., Path]) -> None:
+    path = write_process(
+        'sopkit: 1\nid: p\nname: "x\\"\\n---\\nname: evil"\nowner: Editor\n'
+        "frequency: 1/month\ntags: ['a: b', '\"']\nsteps:\n"
+        '  - {id: a, name: "[click](javascript:alert(1))", owner: Editor, time: 1h,'
+        ' done_when: "<script>alert(1)</script> | x |"}\n'
+    )
+    text = render_checklist(load_process(path), fmt="github-issue")
+    front = yaml.safe_load(text[4:].split("\n---\n", 1)[0])
+    assert front["title"] == 'x" --- name: evil: ' or front["title"].startswith('x"\n---')
+    assert front["labels"] == ["sop", "a: b", '"']
+    assert r"**\[click\]\(javascript:alert\(1\)\)**" in text
+    assert "&lt;script&gt;alert\\(1\\)&lt;/script&gt; \\| x \\|" in text
+    assert "<script" not in text
+
+
+def test_unknown_format() -> None:
+    with pytest.raises(SopkitError, match="unknown checklist format 'html'"):
+        render_checklist(load_process(CONTENT), fmt="html")
+
+
+def test_cli_prints_the_library_output(tmp_path: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(app, ["checklist", str(KOREAN)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == render_checklist(load_process(KOREAN))
+    out = tmp_path / ".github" / "ISSUE_TEMPLATE" / "content.md"
+    result = runner.invoke(
+        app, ["checklist", str(CONTENT), "--format", "github-issue", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8") == render_checklist(
+        load_process(CONTENT), fmt="github-issue"
+    )
+    assert runner.invoke(app, ["checklist", str(CONTENT), "--format", "html"]).exit_code == 2
+    missing = runner.invoke(app, ["checklist", str(tmp_path / "nope.yaml")])
+    assert missing.exit_code == 1
