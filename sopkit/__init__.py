@@ -51,6 +51,8 @@ _EXPORTS = {
     "load_process": "sopkit.load",
     "load_settings": "sopkit.load",
     "rank_candidates": "sopkit.analysis",
+    "render_checklist": "sopkit.render.checklist",
+    "render_sop": "sopkit.render.sop",
     "schedule": "sopkit.analysis",
 }
 
@@ -94,6 +96,8 @@ __all__ = [
     "load_process",
     "load_settings",
     "rank_candidates",
+    "render_checklist",
+    "render_sop",
     "schedule",
 ]
 
@@ -140,7 +144,9 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         Settings,
         Step,
     )
+    from .render.checklist import render_checklist
     from .render.explain import explain_step
     from .render.report import candidates_report, cost_report
+    from .render.sop import render_sop
     from .schema import json_schema
     from .validate import check_process, lint_process
