@@ -50,7 +50,7 @@ def parse_dot(source: str) -> dict[str, Any]:
 
 def _text(label: str) -> str:
     """The visible text of an HTML-like label, as the renderer will draw it."""
-    text = re.sub(r"<br\s*/?>", "\n", label)
+    text = re.sub(r"<br\s*/?>|</tr>", "\n", label)
     text = re.sub(r"<[^>]+>", "", text)
     return html.unescape(text).replace("\\\\", "\\")
 
@@ -104,7 +104,7 @@ def test_one_lane_per_owner_role_holding_its_steps(cm: ProcessCost, cm_graph: di
     expected: dict[str, list[str]] = {}
     for step in cm.process.steps:
         expected.setdefault(step.owner, []).append(step.id)
-    lanes = {label.split("   ")[0]: steps for label, steps in cm_graph["lanes"].items()}
+    lanes = {label.split("\n")[0]: steps for label, steps in cm_graph["lanes"].items()}
     assert lanes == {role: sorted(ids) for role, ids in expected.items()}
     assert len(cm_graph["clusters"]) == len(expected)
 
@@ -137,11 +137,15 @@ def test_after_edges_and_waits_on_outgoing_edges(cm: ProcessCost, cm_graph: dict
     assert not _edge(cm_graph, "research", "outline").get("label")
 
 
-def test_rework_edge_is_dashed_labelled_and_does_not_rank(cm_graph: dict) -> None:
+def test_rework_edge_is_dashed_labelled_and_does_not_rank(cm: ProcessCost, cm_graph: dict) -> None:
     rework = _edge(cm_graph, "edit", "draft")
     assert rework["style"] == "dashed"
     assert _text(rework["label"]) == "rework 30%"
     assert rework["constraint"] == "false"
+    assert "tailport" not in rework
+    # top to bottom, rework loops back along the right-hand side
+    tb = _edge(parse_dot(to_dot(cm, direction="TB")), "edit", "draft")
+    assert (tb["tailport"], tb["headport"]) == ("e", "e")
 
 
 def test_per_run_other_than_one_is_shown() -> None:

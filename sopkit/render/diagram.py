@@ -47,6 +47,13 @@ IMAGE_FORMATS = ("svg", "png", "pdf")
 FORMATS = (*IMAGE_FORMATS, *TEXT_FORMATS)
 DIRECTIONS = ("LR", "TB")
 
+#: Rework arrows of a top-to-bottom flow loop back along the right-hand side, clear
+#: of the forward arrows and their labels; left to right, dot routes them well as is.
+_REWORK_PORTS: Mapping[str, Mapping[str, str]] = {
+    "LR": {},
+    "TB": {"tailport": "e", "headport": "e"},
+}
+
 #: Extra renderer flags per format: PNGs at 150 dpi stay sharp in docs and slides.
 _FORMAT_OPTIONS: Mapping[str, tuple[str, ...]] = {"png": ("-Gdpi=150",)}
 
@@ -224,11 +231,11 @@ def build_digraph(
     role_cost = {r.role: r.annual_cost for r in cost.by_role()}
     for index, role in enumerate(_lanes(process.steps)):
         with graph.subgraph(name=f"cluster_{index}") as lane:
-            label = (
+            label = _rows(
                 f'<font point-size="{style.name_size}" color="{style.lane_text}">'
-                f"{bold(html_text(role))}</font>"
-                f'<font color="{style.muted_text}">   '
-                f"{html_text(text('a_year', money=text.money(role_cost[role])))}</font>"
+                f"{bold(html_text(role))}</font>",
+                f'<font color="{style.muted_text}">'
+                f"{html_text(text('a_year', money=text.money(role_cost[role])))}</font>",
             )
             lane.attr(**{**font, "fontsize": str(style.detail_size), **style.lane})
             lane.attr(label=html_label(label))
@@ -238,7 +245,7 @@ def build_digraph(
                     if step.id in critical:
                         attrs.update(style.critical_node)
                     lane.node(step.id, **attrs)
-    _edges(graph, cost, text, style)
+    _edges(graph, cost, text, style, direction)
     return graph
 
 
@@ -311,7 +318,9 @@ def _has_successor(cost: ProcessCost, step_id: str) -> bool:
     return any(step_id in s.after for s in cost.process.steps)
 
 
-def _edges(graph: graphviz.Digraph, cost: ProcessCost, text: Wording, style: Theme) -> None:
+def _edges(
+    graph: graphviz.Digraph, cost: ProcessCost, text: Wording, style: Theme, direction: str
+) -> None:
     process = cost.process
     critical = cost.schedule.critical_edges()
     known = {step.id for step in process.steps}
@@ -330,7 +339,8 @@ def _edges(graph: graphviz.Digraph, cost: ProcessCost, text: Wording, style: The
         if step.rework is None or step.rework.to not in known:
             continue
         label = html_label(html_text(text("rework", pct=text.pct(step.rework.probability))))
-        graph.edge(step.id, step.rework.to, label=label, **style.rework_edge)
+        ports = _REWORK_PORTS[direction]
+        graph.edge(step.id, step.rework.to, label=label, **ports, **style.rework_edge)
 
 
 def _rows(*cells: str, padding: int = 0) -> str:

@@ -109,6 +109,7 @@ _BASE = Theme(
     name="default",
     graph=_frozen(
         bgcolor="#ffffff",
+        fontsize="12",
         pad="0.3",
         nodesep="0.35",
         ranksep="0.55",
