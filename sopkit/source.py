@@ -27,8 +27,10 @@ __all__ = ["MAX_BYTES", "Document", "Loc", "SourceMap", "parse_yaml", "read_docu
 MAX_BYTES = 5 * 1024 * 1024
 #: How deep mappings and lists may nest; a process needs about six levels.
 MAX_DEPTH = 64
-#: How many values aliases may add beyond the text's length, so bombs stop early.
-MAX_ALIAS_NODES = 10_000
+#: How many values aliases may add to a document, so alias bombs stop early.
+MAX_ALIAS_NODES = 100_000
+#: Longest number (in decimal digits) a value may have; no figure in a process needs more.
+MAX_DIGITS = 100
 
 try:  # libyaml is much faster; the pure-Python loader gives the same marks.
     _Loader: type = yaml.CSafeLoader
@@ -204,9 +206,11 @@ def _parse_located(text: str, shown: str, source: SourceMap) -> Any:
         _check_depth(text, shown)
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        raise _yaml_error(exc, shown) from None
-    except yaml.YAMLError as exc:  # pragma: no cover - libyaml always marks errors
-        raise InputError(f"not valid YAML: {exc}", path=shown) from None
+        raise _yaml_error(exc, shown, text) from None
+    except yaml.reader.ReaderError as exc:
+        raise _reader_error(exc, shown, text) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - libyaml marks every other error
+        raise InputError(f"not valid YAML: {exc}", path=shown, hint="fix the YAML syntax") from None
     except RecursionError:
         raise InputError(
             "document nests too deeply", path=shown, hint=f"at most {MAX_DEPTH} levels"
@@ -333,11 +337,11 @@ def _check_depth(text: str, shown: str) -> None:
             depth -= 1
 
 
-def _yaml_error(exc: yaml.MarkedYAMLError, shown: str) -> InputError:
+def _yaml_error(exc: yaml.MarkedYAMLError, shown: str, text: str = "") -> InputError:
     mark = exc.problem_mark or exc.context_mark
     problem = exc.problem or exc.context or "not valid YAML"
     hint = "fix the YAML syntax"
-    if "\t" in problem or "'\\t'" in problem:
+    if "\t" in problem or "'\\t'" in problem or _tab_near(text, mark):
         hint = "YAML does not allow tabs for indentation; use spaces"
     elif "expected a single document" in str(exc):
         problem = "more than one YAML document ('---') in the file"
@@ -351,6 +355,43 @@ def _yaml_error(exc: yaml.MarkedYAMLError, shown: str) -> InputError:
     )
 
 
+_LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
+
+
+def _tab_near(text: str, mark: yaml.Mark | None) -> bool:
+    """Whether the line libyaml stopped on has a tab up to where it stopped."""
+    if mark is None or not text or "\t" not in text:
+        return False
+    lines = _LINE_BREAK.split(text, maxsplit=mark.line + 1)
+    if mark.line >= len(lines):
+        return False
+    return "\t" in lines[mark.line][: mark.column + 1]
+
+
+def _reader_error(exc: yaml.reader.ReaderError, shown: str, text: str) -> InputError:
+    """A character YAML refuses (a control character): say which and where."""
+    code = exc.character if isinstance(exc.character, int) else None
+    line = column = None
+    if code is not None:
+        index = text.find(chr(code))
+        if index >= 0:
+            before = text[:index]
+            line = len(_LINE_BREAK.findall(before)) + 1
+            starts = [m.end() for m in _LINE_BREAK.finditer(before)]
+            column = index - (starts[-1] if starts else 0) + 1
+    what = "a character" if code is None else f"the control character U+{code:04X}"
+    return InputError(
+        f"not valid YAML: {what} is not allowed in a YAML file",
+        path=shown,
+        line=line,
+        column=column,
+        hint="remove it; it often comes with text pasted from another program",
+    )
+
+
+#: Ints longer than ``MAX_DIGITS`` decimal digits, in any base (``0x…``, ``1:30``).
+_MAX_INT_BITS = int(MAX_DIGITS * 3.33)
+
 _COLLECTION_TAGS = ("tag:yaml.org,2002:seq", "tag:yaml.org,2002:map")
 _PLAIN_DECIMAL = re.compile(r"^[-+]?(\d[\d_]*)?(\.[\d_]*)?([eE][-+]?\d+)?$")
 
@@ -363,8 +404,9 @@ class _Builder:
         self.problems: list[Problem] = []
         # Without aliases a document has fewer values than characters, so any
         # excess over that is what aliases added.
-        self.budget = text_length + MAX_ALIAS_NODES
+        self.budget = MAX_ALIAS_NODES
         self.active: set[int] = set()
+        self.seen: set[int] = set()
 
     def _problem(self, node: yaml.Node, message: str, hint: str | None = None) -> None:
         mark = node.start_mark
@@ -388,7 +430,10 @@ class _Builder:
         if ident in self.active:
             self._problem(node, "an alias refers to itself", "remove the recursive '*alias'")
             raise InputError.collect(self.problems)
-        self.budget -= 1
+        if ident not in self.seen:
+            self.seen.add(ident)
+        else:  # reached again through an alias: a value the alias adds
+            self.budget -= 1
         if self.budget < 0:
             self._problem(
                 node,
@@ -434,18 +479,35 @@ class _Builder:
             result[key] = self.build(value_node, (*loc, key), depth + 1)
         return result
 
+    def _too_long(self, node: yaml.ScalarNode) -> None:
+        self._problem(
+            node,
+            "number has too many digits",
+            f"numbers have at most {MAX_DIGITS} digits; check the value",
+        )
+
     def _scalar(self, node: yaml.ScalarNode) -> Any:
         tag = node.tag
         if tag == "tag:yaml.org,2002:str":
             return node.value
         if tag == "tag:yaml.org,2002:int":
             try:
-                return _CONSTRUCTOR.construct_yaml_int(node)
+                number = _CONSTRUCTOR.construct_yaml_int(node)
             except ValueError:  # more digits than int() converts (sys.get_int_max_str_digits)
-                self._problem(node, "number has too many digits", "check the value")
+                number = None
+            if number is None or number.bit_length() > _MAX_INT_BITS:
+                self._too_long(node)
                 return None
+            return number
         if tag == "tag:yaml.org,2002:float":
-            return _decimal(node.value)
+            if len(node.value) > MAX_DIGITS + 10:
+                self._too_long(node)
+                return None
+            try:
+                return _decimal(node.value)
+            except (OverflowError, ValueError, InvalidOperation):
+                self._too_long(node)
+                return None
         if tag == "tag:yaml.org,2002:bool":
             return _CONSTRUCTOR.construct_yaml_bool(node)
         if tag == "tag:yaml.org,2002:null":
