@@ -193,7 +193,7 @@ def render_sop(
             template that fails (``RenderError``, located in the template).
     """
     name = _template_name(fmt)
-    document = sop_document(cost, candidates=candidates, diagram=fmt)
+    document = sop_document(cost, candidates=candidates, fmt=fmt)
     return render_template(
         name, template_dir=template_dir, doc=document, t=catalogue(document.language)
     )
@@ -203,13 +203,12 @@ def sop_document(
     cost: ProcessCost,
     *,
     candidates: Iterable[Candidate] | None = None,
-    diagram: str = "markdown",
+    fmt: str = "markdown",
 ) -> SopDocument:
     """The SOP's content, formatted: what ``render_sop`` hands to the template.
 
-    ``diagram`` is the output format the diagram is for: ``"html"`` draws an
-    inline SVG with Graphviz (Mermaid source if that fails), anything else
-    gives the Mermaid source only.
+    ``fmt`` decides the diagram: ``"html"`` draws an inline SVG with Graphviz
+    (Mermaid source if that fails); ``"markdown"`` gives the Mermaid source.
     """
     process = cost.process
     t = catalogue(process.language.value)
@@ -230,7 +229,7 @@ def sop_document(
         roles=_roles(cost, refs, t, money),
         tools=_tools(process, steps, refs),
         steps=tuple(_step_view(cost, step, refs, t, money, branched) for step in steps),
-        diagram=_diagram(cost, diagram),
+        diagram=_diagram(cost, fmt),
         figures=_figures(cost, t, money),
         candidates=_candidates(cost, candidates, refs, t, money),
         footer=_footer(process, t),
