@@ -1,0 +1,122 @@
+"""``sopkit build``: the command writes what ``build_site`` writes, and reports problems."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import sopkit.build
+from sopkit.build import MARKER, build_site
+from sopkit.cli import _progress_bar, app
+
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "build" / "portfolio"
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def quick(monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
+    """Skip rendering for tests about arguments and messages."""
+    files = {MARKER: b"site\n", "index.html": b"<!DOCTYPE html>"}
+    monkeypatch.setattr(
+        sopkit.build, "render_site", lambda *a, **k: (dict(files), "dot", ["a warning"])
+    )
+    return files
+
+
+def test_the_command_writes_exactly_what_the_library_writes(tmp_path: Path) -> None:
+    code, stdout, stderr = run("build", str(FIXTURE), "-o", str(tmp_path / "cli"))
+    assert code == 0, stderr
+    assert stdout == ""
+    library = build_site([FIXTURE], tmp_path / "library")
+    assert tree(tmp_path / "cli") == tree(tmp_path / "library")
+    assert stderr == (
+        f"built {tmp_path / 'cli'}: 3 processes, {len(library.files)} files; "
+        f"open {tmp_path / 'cli' / 'index.html'}\n"
+    )
+
+
+def test_default_output_is_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, quick: dict[str, bytes]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, _, _ = run("build", str(FIXTURE))
+    assert code == 0
+    assert tree(tmp_path / "site") == quick
+
+
+def test_quiet_prints_only_warnings(tmp_path: Path, quick: dict[str, bytes]) -> None:
+    code, stdout, stderr = run("build", str(FIXTURE), "-o", str(tmp_path / "s"), "--quiet")
+    assert (code, stdout, stderr) == (0, "", "warning: a warning\n")
+
+
+def test_stamp_and_jobs_reach_the_library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: dict[str, object] = {}
+
+    def fake(*args: object, **kwargs: object) -> tuple[dict[str, bytes], str, list[str]]:
+        seen.update(kwargs)
+        return {MARKER: b""}, "dot", []
+
+    monkeypatch.setattr(sopkit.build, "render_site", fake)
+    code, _, _ = run("build", str(FIXTURE), "-o", str(tmp_path / "s"), "--stamp", "-j", "3", "-q")
+    assert code == 0
+    assert seen["jobs"] == 3
+    assert isinstance(seen["stamp"], str) and str(seen["stamp"]).startswith("built 20")
+    assert seen["progress"] is None  # stderr is not a terminal
+
+
+def test_an_invalid_process_is_a_located_error_and_writes_nothing(tmp_path: Path) -> None:
+    bad = tmp_path / "in" / "bad.yaml"
+    bad.parent.mkdir()
+    bad.write_text("sopkit: 1\nid: bad\nname: Bad\nowner: X\nfrequency: 1/week\nsteps: []\n")
+    code, stdout, stderr = run("build", str(bad.parent), "-o", str(tmp_path / "site"))
+    assert code == 1
+    assert stdout == ""
+    assert stderr.startswith(f"{bad}:")
+    assert ": error: " in stderr
+    assert not (tmp_path / "site").exists()
+
+
+def test_refuses_to_build_into_the_input_folder(tmp_path: Path) -> None:
+    code, _, stderr = run("build", str(FIXTURE), "-o", str(FIXTURE))
+    assert code == 1
+    assert f"{FIXTURE}: error: the output folder holds an input" in stderr
+    assert "(choose a separate folder for the site" in stderr
+
+
+def test_refuses_a_folder_with_other_files(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine")
+    code, _, stderr = run("build", str(FIXTURE), "-o", str(tmp_path))
+    assert code == 1
+    assert "not a sopkit site" in stderr
+    assert (tmp_path / "notes.txt").read_text() == "mine"
+
+
+def test_help_has_an_example() -> None:
+    code, stdout, _ = run("build", "--help")
+    assert code == 0
+    assert "sopkit build processes/ -o site/" in stdout
+    for option in ("--output", "--roles", "--jobs", "--stamp", "--quiet"):
+        assert option in stdout
+
+
+def test_the_progress_bar_is_off_unless_asked_for() -> None:
+    with _progress_bar(False) as progress:
+        assert progress is None
+    with _progress_bar(True) as progress:
+        assert callable(progress)
+        progress(1, 4, "blog")
+        progress(4, 4, "reports")
