@@ -45,11 +45,12 @@ def _decode(label: str) -> str:
     """What Mermaid shows for a "..." label built by ``mermaid_text``."""
     named = {"quot": '"', "lt": "<", "gt": ">"}
     text = re.sub(r"<br/>", "\n", label)
-    return re.sub(
+    decoded = re.sub(
         r"#(\w+);",
         lambda m: named[m.group(1)] if m.group(1) in named else chr(int(m.group(1))),
         text,
     )
+    return decoded.replace("\\\u2060n", "\\n")  # the word joiner that keeps "\n" literal
 
 
 _LABEL = re.compile(r'\["((?:[^"\\]|\\.)*)"\]')
@@ -117,6 +118,12 @@ def test_critical_nodes_and_saving_classes(cm: ProcessCost, chart: str) -> None:
     assert f"classDef saving{level} fill:{theme.scale[level - 1]}" in chart
     plain = next(x for x in chart.splitlines() if x.strip().startswith("class ") and "plain" in x)
     assert "s_outline" in plain and "s_approval" in plain
+
+
+def test_backslash_n_is_not_a_line_break() -> None:
+    """Mermaid would break the line at a literal backslash-n, entity-coded or not."""
+    assert mermaid_text("a\\nb") == "a#92;#8288;nb"
+    assert mermaid_text("a\\Nb") == "a#92;Nb"
 
 
 def test_ids_never_clash_with_mermaid_keywords() -> None:

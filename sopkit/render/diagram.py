@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-import graphviz
+import graphviz  # type: ignore[import-untyped]
 
 from ..analysis import Candidate, ProcessCost, rank_candidates
 from ..errors import RenderError
@@ -398,7 +398,8 @@ def _swatches(text: Wording, style: Theme, scale: ColourScale) -> str:
 
 def to_dot(cost: ProcessCost, *, direction: str = "LR", theme: str | Theme = DEFAULT_THEME) -> str:
     """The DOT source of the diagram, for system Graphviz; same input, same bytes."""
-    return build_digraph(cost, direction=direction, theme=theme).source
+    source: str = build_digraph(cost, direction=direction, theme=theme).source
+    return source
 
 
 def _check_format(fmt: str) -> str:

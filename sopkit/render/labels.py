@@ -110,10 +110,19 @@ _MERMAID = {
 _MERMAID_RE = re.compile("|".join(re.escape(c) for c in _MERMAID))
 
 
+#: Mermaid turns a literal backslash-n into a line break in labels that have several
+#: lines, even when the backslash was an entity code; an invisible word joiner
+#: (U+2060) between them keeps "\\n" as written.
+_BACKSLASH_N = "#92;#8288;n"
+
+
 def mermaid_text(text: str) -> str:
     """Text for a Mermaid ``"..."`` label: entity codes for anything Mermaid parses."""
     lines = _NEWLINE.split(_clean(text))
-    return "<br/>".join(_MERMAID_RE.sub(lambda m: _MERMAID[m.group(0)], line) for line in lines)
+    return "<br/>".join(
+        _MERMAID_RE.sub(lambda m: _MERMAID[m.group(0)], line).replace("#92;n", _BACKSLASH_N)
+        for line in lines
+    )
 
 
 def text_width(text: str) -> int:
