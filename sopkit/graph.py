@@ -11,7 +11,7 @@ import networkx as nx
 
 from .models import Process
 
-__all__ = ["flow_graph", "loop_members", "upstream"]
+__all__ = ["cached_flow_graph", "flow_graph", "loop_members", "upstream"]
 
 
 def flow_graph(process: Process) -> nx.DiGraph:
@@ -26,6 +26,25 @@ def flow_graph(process: Process) -> nx.DiGraph:
         for before in step.after:
             if before in graph and before != step.id:
                 graph.add_edge(before, step.id)
+    return graph
+
+
+#: The last process ``cached_flow_graph`` saw, and its graph.
+_LAST: list[tuple[Process, nx.DiGraph]] = []
+
+
+def cached_flow_graph(process: Process) -> nx.DiGraph:
+    """``flow_graph`` built once per process and frozen, for read-only use inside sopkit.
+
+    Validating and costing a process each ask for its graph several times in a
+    row; building it once saves most of that. The graph is frozen (networkx
+    raises on any change), so sharing it is safe; callers that want to change a
+    graph use ``flow_graph``.
+    """
+    if _LAST and _LAST[0][0] is process:
+        return _LAST[0][1]
+    graph = nx.freeze(flow_graph(process))
+    _LAST[:] = [(process, graph)]
     return graph
 
 

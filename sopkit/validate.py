@@ -13,7 +13,7 @@ from decimal import Decimal
 import networkx as nx
 
 from .errors import Problem
-from .graph import flow_graph, upstream
+from .graph import cached_flow_graph, upstream
 from .models import Process, Step
 
 __all__ = ["MAX_HOURS_PER_EXECUTION", "MAX_RUNS_PER_MONTH", "check_process", "lint_process"]
@@ -134,7 +134,9 @@ def _cycle_problems(process: Process) -> list[Problem]:
                     + ", probability: …}'",
                 )
             )
-    graph = flow_graph(process)
+    graph = cached_flow_graph(process)
+    if nx.is_directed_acyclic_graph(graph):  # the quick answer for almost every process
+        return problems
     try:
         cycle = nx.find_cycle(graph)
     except nx.NetworkXNoCycle:
@@ -155,7 +157,7 @@ def _cycle_problems(process: Process) -> list[Problem]:
 
 
 def _rework_problems(process: Process) -> list[Problem]:
-    graph = flow_graph(process)
+    graph = cached_flow_graph(process)
     problems = []
     for index, step in enumerate(process.steps):
         if step.rework is None or step.rework.to == step.id:

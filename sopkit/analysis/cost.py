@@ -14,9 +14,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 
 from ..errors import SopkitError
-from ..graph import flow_graph, loop_members
+from ..graph import cached_flow_graph, loop_members
 from ..models import Process, Settings
 from .schedule import Schedule, schedule
 from .units import MONTHS, exact_hours, expected_hours, runs_per_month, to_decimal
@@ -226,8 +227,18 @@ class PortfolioCost:
 
 def fte(annual_hours: Fraction | Decimal, settings: Settings) -> Decimal:
     """Full-time people: annual hours ÷ (working days per year × hours per day)."""
-    year = Fraction(settings.working_days_per_year) * Fraction(settings.hours_per_day)
-    return to_decimal(Fraction(annual_hours) / year)
+    year = _working_year(settings.working_days_per_year, settings.hours_per_day)
+    hours = annual_hours if type(annual_hours) is Fraction else Fraction(annual_hours)
+    return to_decimal(hours / year)
+
+
+#: Rates repeat across steps and processes; converting a Decimal is the slow part.
+_fraction = lru_cache(maxsize=1024)(Fraction)
+
+
+@lru_cache(maxsize=64)
+def _working_year(working_days_per_year: Decimal, hours_per_day: Decimal) -> Fraction:
+    return Fraction(working_days_per_year) * Fraction(hours_per_day)
 
 
 def rework_loops(process: Process) -> dict[str, tuple[ReworkLoop, ...]]:
@@ -237,7 +248,7 @@ def rework_loops(process: Process) -> dict[str, tuple[ReworkLoop, ...]]:
     some path between them (a self loop holds just the step). Loops with
     probability 0 are left out: they repeat nothing.
     """
-    graph = flow_graph(process)
+    graph = cached_flow_graph(process)
     found: dict[str, list[ReworkLoop]] = {step.id: [] for step in process.steps}
     for step in process.steps:
         if step.rework is None or step.rework.probability == 0:
@@ -248,8 +259,11 @@ def rework_loops(process: Process) -> dict[str, tuple[ReworkLoop, ...]]:
     return {step_id: tuple(loops) for step_id, loops in found.items()}
 
 
-def _executions(process: Process) -> dict[str, Fraction]:
-    loops = rework_loops(process)
+def _executions(
+    process: Process, loops: dict[str, tuple[ReworkLoop, ...]] | None = None
+) -> dict[str, Fraction]:
+    if loops is None:
+        loops = rework_loops(process)
     executions = {}
     for step in process.steps:
         factor = Fraction(step.per_run)
@@ -279,15 +293,16 @@ def cost_process(process: Process) -> ProcessCost:
     settings = process.settings
     _check_rates(process)
     calendar = settings.calendar
-    executions = _executions(process)
     loops = rework_loops(process)
+    executions = _executions(process, loops)
     runs = runs_per_month(process.frequency, settings.working_days_per_year)
+    runs_decimal = to_decimal(runs)
     steps = []
     for step in process.steps:
         rate = settings.roles[step.owner].rate
         hours = expected_hours(step.time, calendar)
         annual_hours = hours * executions[step.id] * runs * MONTHS
-        annual_cost = annual_hours * Fraction(rate)
+        annual_cost = annual_hours * _fraction(rate)
         steps.append(
             StepCost(
                 process_id=process.id,
@@ -297,7 +312,7 @@ def cost_process(process: Process) -> ProcessCost:
                 rate=rate,
                 hours_per_execution=to_decimal(hours),
                 executions_per_run=to_decimal(executions[step.id]),
-                runs_per_month=to_decimal(runs),
+                runs_per_month=runs_decimal,
                 annual_hours=to_decimal(annual_hours),
                 annual_cost=to_decimal(annual_cost),
                 fte=fte(annual_hours, settings),
@@ -307,7 +322,7 @@ def cost_process(process: Process) -> ProcessCost:
                 rework=loops[step.id],
             )
         )
-    return ProcessCost(process, to_decimal(runs), tuple(steps), schedule(process))
+    return ProcessCost(process, runs_decimal, tuple(steps), schedule(process))
 
 
 def _check_rates(process: Process) -> None:

@@ -8,7 +8,7 @@ from fractions import Fraction
 
 import networkx as nx
 
-from ..graph import flow_graph
+from ..graph import cached_flow_graph
 from ..models import Process
 from .units import expected_hours, to_decimal
 
@@ -44,7 +44,7 @@ def schedule(process: Process) -> Schedule:
     so the critical path is stable.
     """
     calendar = process.settings.calendar
-    graph = flow_graph(process)
+    graph = cached_flow_graph(process)
     order = {step.id: i for i, step in enumerate(process.steps)}
     weight = {
         step.id: expected_hours(step.time, calendar) + expected_hours(step.wait, calendar)

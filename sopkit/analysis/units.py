@@ -10,6 +10,7 @@ from __future__ import annotations
 import decimal
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 
 from ..models import Calendar, Duration, Estimate, Frequency, Period
 
@@ -25,12 +26,16 @@ def to_decimal(value: Fraction | Decimal | int) -> Decimal:
     """An exact fraction as a ``Decimal`` correctly rounded to 40 significant digits."""
     if isinstance(value, Decimal):
         return value
-    fraction = Fraction(value)
+    fraction = value if type(value) is Fraction else Fraction(value)
     if fraction.denominator == 1:
         return Decimal(fraction.numerator)
     return _CONTEXT.divide(Decimal(fraction.numerator), Decimal(fraction.denominator))
 
 
+# Portfolios repeat the same few durations thousands of times, and converting a
+# Decimal to a Fraction is the slow part of costing: remember the results
+# (both arguments are frozen; a Fraction is immutable).
+@lru_cache(maxsize=4096)
 def exact_hours(duration: Duration, calendar: Calendar) -> Fraction:
     """A duration in hours: ``60m`` = 1h, ``1d`` = hours_per_day h, ``1w`` = days_per_week d."""
     day = Fraction(calendar.hours_per_day)
@@ -42,6 +47,7 @@ def exact_hours(duration: Duration, calendar: Calendar) -> Fraction:
     )
 
 
+@lru_cache(maxsize=4096)
 def expected_hours(estimate: Estimate, calendar: Calendar) -> Fraction:
     """The PERT mean ``(min + 4·likely + max) / 6``; a bare range's likely is its midpoint."""
     if not estimate.is_range:

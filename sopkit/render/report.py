@@ -260,25 +260,29 @@ def dump_json(document: Any) -> str:
     return _dump(document, 0) + "\n"
 
 
+#: What ``json.dumps(text, ensure_ascii=False)`` writes for a string, without building
+#: an encoder for every value (the JSON of 10,000 processes has millions of them).
+_json_string = json.encoder.encode_basestring
+
+
 def _dump(value: Any, level: int) -> str:
+    if isinstance(value, str):
+        return _json_string(value)
+    if isinstance(value, Decimal):
+        return json_number(value)
     pad, inner = "  " * level, "  " * (level + 1)
     if isinstance(value, dict):
         if not value:
             return "{}"
-        items = [
-            f"{inner}{json.dumps(str(k), ensure_ascii=False)}: {_dump(v, level + 1)}"
-            for k, v in value.items()
-        ]
+        items = [f"{inner}{_json_string(str(k))}: {_dump(v, level + 1)}" for k, v in value.items()]
         return "{\n" + ",\n".join(items) + "\n" + pad + "}"
     if isinstance(value, list | tuple):
         if not value:
             return "[]"
         if all(isinstance(v, str) for v in value):
-            return "[" + ", ".join(json.dumps(v, ensure_ascii=False) for v in value) + "]"
+            return "[" + ", ".join(_json_string(v) for v in value) + "]"
         return "[\n" + ",\n".join(inner + _dump(v, level + 1) for v in value) + "\n" + pad + "]"
-    if isinstance(value, Decimal):
-        return json_number(value)
-    if isinstance(value, bool) or value is None or isinstance(value, int | str):
+    if isinstance(value, bool) or value is None or isinstance(value, int):
         return json.dumps(value, ensure_ascii=False)
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
