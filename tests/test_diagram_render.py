@@ -301,3 +301,26 @@ def test_cli_respects_the_env_var_for_a_missing_renderer(
     assert result.exit_code == 1
     assert f"{ENV_VAR}=dot, but dot is not installed" in result.stderr
     assert os.listdir(tmp_path) == []
+
+
+def test_cli_roles_option_and_roles_file_is_never_overwritten(tmp_path: Path) -> None:
+    process = tmp_path / "flows" / "p.yaml"
+    process.parent.mkdir()
+    process.write_text(
+        "sopkit: 1\nid: p\nname: P\nowner: Ed\nfrequency: 1/week\n"
+        "steps:\n  - {id: a, name: A, owner: Ed, time: 1h}\n",
+        encoding="utf-8",
+    )
+    roles = tmp_path / "rates.yaml"
+    roles.write_text("currency: EUR\nroles:\n  Ed: {rate: 50}\n", encoding="utf-8")
+    result = runner.invoke(app, ["diagram", str(process), "--format", "dot"])
+    assert result.exit_code == 1  # no roles.yaml next to it or above
+    result = runner.invoke(app, ["diagram", str(process), "--format", "dot", "--roles", str(roles)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == to_dot(cost_process(load_process(process, roles=roles)))
+    assert "€2,600.00 a year" in result.stdout
+    before = roles.read_bytes()
+    args = ["diagram", str(process), "--roles", str(roles), "--format", "dot", "-o", str(roles)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1
+    assert roles.read_bytes() == before
