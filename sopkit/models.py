@@ -83,7 +83,9 @@ def _text(value: Any) -> Any:
 
     Control characters other than tab and line break (NUL, ESC, DEL, C1) are
     refused: they are never meant, and in a terminal or a document they can hide
-    or rewrite what is shown. Right-to-left marks are text and stay.
+    or rewrite what is shown. Right-to-left marks are text and stay, but every
+    bidi embedding, override or isolate is closed at the end of its line, so an
+    unclosed U+202E cannot reverse what a document shows after the name.
     """
     if isinstance(value, bool):
         return value
@@ -96,10 +98,30 @@ def _text(value: Any) -> Any:
                 f"text contains the control character U+{ord(bad.group()):04X}",
                 "remove it; only tabs and line breaks are allowed in text",
             )
+        if _BIDI.search(value):
+            return "\n".join(_close_bidi(line) for line in value.split("\n"))
     return value
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_PDF, _PDI = "\u202c", "\u2069"
+
+
+def _close_bidi(line: str) -> str:
+    """``line`` with the PDF/PDI characters that close what it opens (Unicode bidi rules)."""
+    open_: list[str] = []
+    for ch in line:
+        if ch in "\u202a\u202b\u202d\u202e":
+            open_.append(_PDF)
+        elif ch in "\u2066\u2067\u2068":
+            open_.append(_PDI)
+        elif ch == _PDF and open_ and open_[-1] == _PDF:
+            open_.pop()
+        elif ch == _PDI and _PDI in open_:
+            while open_.pop() != _PDI:
+                pass
+    return line + "".join(reversed(open_))
 
 
 Text = Annotated[str, BeforeValidator(_text), Field(min_length=1)]
