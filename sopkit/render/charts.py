@@ -173,7 +173,7 @@ def bar_chart(
     *,
     chart_id: str,
     title: str,
-    width: int = 560,
+    width: int = 460,
 ) -> str:
     """Horizontal bars in the order given: label and value above each bar, full width.
 
