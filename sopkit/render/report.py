@@ -609,8 +609,19 @@ def _csv(sheet: Sheet) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([sheet.columns[i].key for i in keep])
     for row in sheet.rows:
-        writer.writerow([row[i].raw for i in keep])
+        writer.writerow(
+            [row[i].raw if sheet.columns[i].numeric else _csv_text(row[i].raw) for i in keep]
+        )
     return out.getvalue()
+
+
+def _csv_text(text: str) -> str:
+    """Text a spreadsheet would run as a formula (``=HYPERLINK(…)``) gets a leading ``'``.
+
+    The OWASP advice against CSV injection: Excel and LibreOffice show the text
+    as written instead of evaluating it. Only text columns; numbers stay numbers.
+    """
+    return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text
 
 
 def _markdown_cell(text: str) -> str:

@@ -89,6 +89,15 @@ def _number(value: Decimal) -> float | int:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
+def _as_text(sheet: Worksheet, row: int, columns: str) -> None:
+    """Keep user text as text: openpyxl stores any string starting with '=' as a formula,
+    so a step named ``=HYPERLINK(…)`` would run in the reader's spreadsheet."""
+    for column in columns:
+        cell = sheet[f"{column}{row}"]
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+
+
 def _header(sheet: Worksheet, titles: list[str], widths: list[int]) -> None:
     sheet.append(titles)
     for column, width in enumerate(widths, start=1):
@@ -129,6 +138,7 @@ def _rates_sheet(
     where: dict[tuple[str, Decimal], int] = {}
     for number, rate in enumerate(rows, start=2):
         sheet.append([rate.role, _number(rate.rate), currency, ", ".join(rate.processes)])
+        _as_text(sheet, number, "A")
         sheet[f"B{number}"].number_format = money
         where[(rate.role, rate.rate)] = number
     return where
@@ -174,6 +184,7 @@ def _steps_sheet(
                 f"=E{row}*F{row}*G{row}*H{row}*12",
             ]
         )
+        _as_text(sheet, row, "CD")
         _formats(
             sheet,
             row,
@@ -224,6 +235,7 @@ def _processes_sheet(sheet: Worksheet, cost: PortfolioCost, last: int) -> None:
                 f"=G{row}/{_hours_per_fte(process.process.settings)}",
             ]
         )
+        _as_text(sheet, row, "BC")
         _formats(sheet, row, {"E": _FACTOR, "G": _HOURS, "H": money, "I": _FTE})
     _total_row(sheet, row + 1, "Total", {"F": "0", "G": _HOURS, "H": money, "I": _FTE})
 
@@ -243,6 +255,7 @@ def _roles_sheet(sheet: Worksheet, cost: PortfolioCost, last: int) -> None:
                 f"=B{row}/{per_fte}",
             ]
         )
+        _as_text(sheet, row, "A")
         _formats(sheet, row, {"B": _HOURS, "C": money, "D": _FTE})
     _total_row(sheet, row + 1, "Total", {"B": _HOURS, "C": money, "D": _FTE})
 
