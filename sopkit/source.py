@@ -240,12 +240,19 @@ def _plain_values(text: str) -> Any:
     the builder would refuse or treat specially sends the text back to it.
     """
     loader = _Loader(text)
+    table = loader.yaml_implicit_resolvers
+    if loader.yaml_path_resolvers or None in table:  # a customised resolver
+        loader.dispose()
+        return _NOT_PLAIN
     get_event = loader.get_event
-    resolve = loader.resolve
-    scalar_node = yaml.ScalarNode
-    builder = _Builder(SourceMap(""), len(text))
-    # Each open collection: [container, pending key (or _NO_KEY); None for a list].
+    scalar_event, mapping_start = yaml.ScalarEvent, yaml.MappingStartEvent
+    sequence_start, document_end = yaml.SequenceStartEvent, yaml.DocumentEndEvent
+    mapping_end, sequence_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
+    builder: _Builder | None = None
+    # The open collections, innermost (``top``) last: [container, pending key or
+    # _NO_KEY] for a mapping, [list, None] for a list.
     stack: list[list[Any]] = []
+    top: list[Any] | None = None
     root: Any = _NOT_PLAIN
     try:
         if not isinstance(get_event(), yaml.StreamStartEvent):
@@ -255,48 +262,48 @@ def _plain_values(text: str) -> Any:
         while True:
             event = get_event()
             kind = type(event)
-            if kind is yaml.ScalarEvent:
+            if kind is scalar_event:
                 if event.anchor is not None or event.tag not in (None, "!"):
                     return _NOT_PLAIN
-                top = stack[-1] if stack else None
+                value = event.value
                 if top is not None and top[1] is _NO_KEY:
-                    if event.value in top[0] or event.value == "<<":
+                    if value in top[0] or value == "<<":
                         return _NOT_PLAIN  # duplicate or merge key
-                    top[1] = event.value
+                    top[1] = value
                     continue
-                tag = resolve(scalar_node, event.value, event.implicit)
-                if tag == _STR_TAG:
-                    value = event.value
-                else:
-                    value = builder._scalar(
-                        scalar_node(tag, event.value, event.start_mark, event.end_mark)
-                    )
-                    if builder.problems:
-                        return _NOT_PLAIN
-            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                if event.implicit[0]:  # plain: what BaseResolver.resolve does, inline
+                    for tag, regexp in table.get(value[:1], ()):
+                        if regexp.match(value):
+                            if tag != _STR_TAG:
+                                if builder is None:
+                                    builder = _Builder(SourceMap(""), len(text))
+                                node = yaml.ScalarNode(tag, value, event.start_mark, event.end_mark)
+                                value = builder._scalar(node)
+                                if builder.problems:
+                                    return _NOT_PLAIN
+                            break
+            elif kind is mapping_start or kind is sequence_start:
                 if event.anchor is not None or event.tag not in (None, "!"):
                     return _NOT_PLAIN
-                if stack and stack[-1][1] is _NO_KEY:
+                if top is not None and top[1] is _NO_KEY:
                     return _NOT_PLAIN  # a collection as a mapping key
                 if len(stack) >= MAX_DEPTH:
                     return _NOT_PLAIN
-                if kind is yaml.MappingStartEvent:
-                    stack.append([{}, _NO_KEY])
-                else:
-                    stack.append([[], None])
+                top = [{}, _NO_KEY] if kind is mapping_start else [[], None]
+                stack.append(top)
                 continue
-            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            elif kind is mapping_end or kind is sequence_end:
                 value = stack.pop()[0]
-            elif kind is yaml.DocumentEndEvent:
+                top = stack[-1] if stack else None
+            elif kind is document_end:
                 break
             else:  # aliases and anything unforeseen
                 return _NOT_PLAIN
-            if not stack:
+            if top is None:
                 root = value
-            elif stack[-1][1] is None:
-                stack[-1][0].append(value)
+            elif top[1] is None:
+                top[0].append(value)
             else:
-                top = stack[-1]
                 top[0][top[1]] = value
                 top[1] = _NO_KEY
         if not isinstance(get_event(), yaml.StreamEndEvent):
