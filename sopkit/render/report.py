@@ -625,7 +625,10 @@ def _csv_text(text: str) -> str:
 
 
 def _markdown_cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    """A table cell that shows names as text: no raw HTML (``<svg onload=…>``), no links."""
+    cell = text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    cell = cell.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return cell.replace("[", "\\[").replace("]", "\\]")
 
 
 def _markdown(sheet: Sheet) -> str:
