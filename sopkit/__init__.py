@@ -37,6 +37,7 @@ _EXPORTS = {
     "Step": "sopkit.models",
     "StepCost": "sopkit.analysis",
     "ValidationError": "sopkit.errors",
+    "build_digraph": "sopkit.render.diagram",
     "candidates_report": "sopkit.render.report",
     "check_process": "sopkit.validate",
     "cost_portfolio": "sopkit.analysis",
@@ -54,6 +55,8 @@ _EXPORTS = {
     "render_checklist": "sopkit.render.checklist",
     "render_sop": "sopkit.render.sop",
     "schedule": "sopkit.analysis",
+    "to_dot": "sopkit.render.diagram",
+    "to_mermaid": "sopkit.render.mermaid",
 }
 
 __all__ = [
@@ -82,6 +85,7 @@ __all__ = [
     "StepCost",
     "ValidationError",
     "__version__",
+    "build_digraph",
     "candidates_report",
     "check_process",
     "cost_portfolio",
@@ -99,6 +103,8 @@ __all__ = [
     "render_checklist",
     "render_sop",
     "schedule",
+    "to_dot",
+    "to_mermaid",
 ]
 
 
@@ -145,7 +151,9 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         Step,
     )
     from .render.checklist import render_checklist
+    from .render.diagram import build_digraph, to_dot
     from .render.explain import explain_step
+    from .render.mermaid import to_mermaid
     from .render.report import candidates_report, cost_report
     from .render.sop import render_sop
     from .schema import json_schema
