@@ -50,6 +50,7 @@ __all__ = [
 ]
 
 SLUG = r"^[a-z0-9][a-z0-9-]*$"
+MAX_ID_LENGTH = 100
 _SLUG_RE = re.compile(SLUG)
 
 
@@ -58,14 +59,30 @@ def _fail(message: str, hint: str | None = None) -> PydanticCustomError:
     return PydanticCustomError("sopkit", message, {"hint": hint} if hint else {})
 
 
+def _shown(value: Any, limit: int = 40) -> str:
+    """A value as a message quotes it: short, so a 5 MB typo does not flood the terminal."""
+    text = value if isinstance(value, str) else repr(value) if value is None else str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+#: Numbers in durations and frequencies above 10^MAX_EXPONENT are refused outright
+#: (smaller absurd values reach ``validate.py``, which names the limit they break).
+MAX_EXPONENT = 1000
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 def _check_slug(value: Any) -> Any:
+    if isinstance(value, str) and len(value) > MAX_ID_LENGTH:
+        raise _fail(
+            f"'{_shown(value)}' is too long: ids have at most {MAX_ID_LENGTH} characters",
+            "use a shorter id; it becomes a file name",
+        )
     if isinstance(value, str) and not _SLUG_RE.match(value):
         raise _fail(
-            f"'{value}' is not a valid id",
+            f"'{_shown(value)}' is not a valid id",
             "ids are lowercase ASCII letters, digits and '-', starting with a letter or digit",
         )
     return value
@@ -74,7 +91,7 @@ def _check_slug(value: Any) -> Any:
 Slug = Annotated[
     str,
     BeforeValidator(_check_slug),
-    Field(max_length=100, json_schema_extra={"pattern": SLUG}),
+    Field(max_length=MAX_ID_LENGTH, json_schema_extra={"pattern": SLUG}),
 ]
 
 
@@ -132,7 +149,15 @@ def _text_list(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
 
 
-TextList = Annotated[list[Text], BeforeValidator(_text_list)]
+def _or_single(schema: dict[str, Any]) -> None:
+    """In the JSON Schema, a list field also takes one bare value, as the loader does."""
+    item = schema.get("items")
+    if item is not None:
+        listed = {key: schema.pop(key) for key in list(schema) if key in ("type", "items")}
+        schema["anyOf"] = [listed, item]
+
+
+TextList = Annotated[list[Text], BeforeValidator(_text_list), Field(json_schema_extra=_or_single)]
 
 
 # --- calendar and durations -------------------------------------------------
@@ -169,12 +194,13 @@ class Duration:
         if isinstance(value, int | Decimal):
             if value == 0:
                 return cls()
-            raise _fail(f"'{value}' has no unit", _DURATION_HINT)
+            raise _fail(f"'{_shown(value)}' has no unit", _DURATION_HINT)
         if not isinstance(value, str):
             raise _fail("a duration is text like '2h'", _DURATION_HINT)
         text = value.strip()
         if text == "0":
             return cls()
+        shown = _shown(text)
         parts: dict[str, Decimal] = {}
         position, seen = 0, set()
         for match in _PART.finditer(text):
@@ -183,14 +209,19 @@ class Duration:
                 break
             number, unit = Decimal(match.group(1)), match.group(2)
             if unit not in ("m", "h", "d", "w"):
-                raise _fail(f"unknown unit '{unit}' in '{text}'", "use m, h, d or w")
+                raise _fail(f"unknown unit '{_shown(unit)}' in '{shown}'", "use m, h, d or w")
             if unit in seen:
-                raise _fail(f"unit '{unit}' appears twice in '{text}'", _DURATION_HINT)
+                raise _fail(f"unit '{unit}' appears twice in '{shown}'", _DURATION_HINT)
+            if number.adjusted() > MAX_EXPONENT:
+                raise _fail(f"'{shown}' is far too long to be a duration", "check the number")
             seen.add(unit)
             parts[unit] = number
             position = match.end()
         if not seen or text[position:].strip():
-            raise _fail(f"'{text}' is not a duration", _DURATION_HINT)
+            hint = _DURATION_HINT
+            if text.startswith("-"):
+                hint = "durations cannot be negative; " + _DURATION_HINT
+            raise _fail(f"'{shown}' is not a duration", hint)
         zero = Decimal(0)
         return cls(
             minutes=parts.get("m", zero),
@@ -215,7 +246,7 @@ class Duration:
 
 _DURATION_SCHEMA = {
     "type": "string",
-    "pattern": r"^\s*(\d+(\.\d+)?\s*[mhdw]\s*)+$",
+    "pattern": r"^\s*(0|(\d+(\.\d+)?\s*[mhdw]\s*)+)\s*$",
     "description": "45m, 1.5h, 2h30m, 1d (hours_per_day hours) or 1w (days_per_week days)",
 }
 
@@ -236,6 +267,8 @@ class Estimate:
             return cls._from_mapping(value)
         if isinstance(value, str) and ".." in value:
             low_text, _, high_text = value.partition("..")
+            if not low_text.strip() or not high_text.strip():
+                raise _fail(f"range '{_shown(value)}' needs a minimum and a maximum", "e.g. 1h..4h")
             return cls(Duration.parse(low_text), None, Duration.parse(high_text))
         single = Duration.parse(value)
         return cls(single, single, single)
@@ -345,16 +378,20 @@ _RATE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*/\s*([a-z]+)\s*$")
 
 def _per_period(value: Any, example: str) -> tuple[Decimal, Period]:
     hint = f"write N/period with period day, week, month, quarter or year, e.g. {example}"
+    shown = _shown(value)
     if not isinstance(value, str):
-        raise _fail(f"'{value}' is not N/period", hint)
+        raise _fail(f"'{shown}' is not N/period", hint)
     match = _RATE.match(value)
     if not match:
-        raise _fail(f"'{value}' is not N/period", hint)
+        raise _fail(f"'{shown}' is not N/period", hint)
     try:
         period = Period(match.group(2))
     except ValueError:
-        raise _fail(f"unknown period '{match.group(2)}' in '{value}'", hint) from None
-    return Decimal(match.group(1)), period
+        raise _fail(f"unknown period '{_shown(match.group(2))}' in '{shown}'", hint) from None
+    count = Decimal(match.group(1))
+    if count.adjusted() > MAX_EXPONENT:
+        raise _fail(f"'{shown}' is far too large", f"check the number, e.g. {example}")
+    return count, period
 
 
 @dataclass(frozen=True, slots=True)
@@ -370,7 +407,7 @@ class Frequency:
             return value
         count, period = _per_period(value, "4/month")
         if count <= 0:
-            raise _fail(f"'{value}' must be above zero", "e.g. 1/quarter")
+            raise _fail(f"'{_shown(value)}' must be above zero", "e.g. 1/quarter")
         return cls(count, period)
 
     def per_month(self, working_days_per_year: Decimal) -> Decimal:
@@ -436,8 +473,17 @@ def _parse_annual_money(value: Any) -> Decimal:
             raise _fail("costs per day are ambiguous", "give the cost per month or per year")
         amount *= per_year
     if not amount.is_finite() or amount < 0:
-        raise _fail(f"cost '{value}' must be zero or more", "e.g. 600/year")
+        raise _fail(f"cost '{_shown(value)}' must be zero or more", "e.g. 600/year")
+    if amount > MAX_ANNUAL_MONEY:
+        raise _fail(
+            f"cost '{_shown(value)}' is more than {MAX_ANNUAL_MONEY:,} a year",
+            "check the number; tool costs are per year unless written as N/month",
+        )
     return amount
+
+
+#: A tool costing more than this a year (in any currency) is a typo.
+MAX_ANNUAL_MONEY = 10**15
 
 
 AnnualMoney = Annotated[
@@ -471,10 +517,14 @@ class Language(StrEnum):
     RU = "ru"
 
 
+#: Highest hourly rate: room for currencies with small units (VND, IDR), not for typos.
+MAX_RATE = 1_000_000_000
+
+
 class Role(_Model):
     """A job title and what an hour of it costs."""
 
-    rate: Annotated[Number, Field(ge=0, le=1_000_000, description="hourly cost in the currency")]
+    rate: Annotated[Number, Field(ge=0, le=MAX_RATE, description="hourly cost in the currency")]
     description: Text | None = None
 
 
@@ -535,6 +585,13 @@ class Automation(_Model):
         return value
 
 
+def _bare_share_schema(schema: dict[str, Any]) -> None:
+    """``automation: 0.5`` is short for ``automation: {share: 0.5}``."""
+    schema.setdefault("anyOf", []).insert(
+        0, {"type": "number", "minimum": 0, "maximum": 1, "description": "the share alone"}
+    )
+
+
 class Step(_Model):
     """One task in a process, done by one role."""
 
@@ -543,10 +600,10 @@ class Step(_Model):
     owner: Text
     time: EstimateField
     wait: EstimateField = Estimate(Duration(), Duration(), Duration())
-    after: list[Slug] = Field(default_factory=list)
+    after: list[Slug] = Field(default_factory=list, json_schema_extra=_or_single)
     rework: Rework | None = None
     per_run: Annotated[Number, Field(gt=0, le=1_000_000)] = Decimal(1)
-    automation: Automation | None = None
+    automation: Automation | None = Field(default=None, json_schema_extra=_bare_share_schema)
     tools: TextList = Field(default_factory=list)
     done_when: Text | None = None
     instructions: TextList = Field(default_factory=list)

@@ -1,23 +1,76 @@
 """JSON Schema for process and roles files, generated from the models.
 
 Editors (VS Code with the YAML extension, JetBrains IDEs) use it to
-autocomplete and check process files as they are typed.
+autocomplete and check process files as they are typed. Defaults are shown as
+a user would write them (``wait: "0"``, ``per_run: 1``), and numbers are JSON
+numbers with ``minimum``/``maximum`` bounds.
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any, Literal
 
-from .models import Process, Settings
+from pydantic.json_schema import GenerateJsonSchema
+
+from .models import Duration, Estimate, Process, Settings
 
 __all__ = ["json_schema"]
 
 SCHEMA_URI = "https://json-schema.org/draft/2020-12/schema"
 
+#: pydantic's names for bounds it could not place, and their JSON Schema keywords.
+_BOUNDS = {"ge": "minimum", "gt": "exclusiveMinimum", "le": "maximum", "lt": "exclusiveMaximum"}
+
+
+class _Generator(GenerateJsonSchema):
+    """pydantic's generator, with defaults written the way a process file writes them."""
+
+    def encode_default(self, dft: Any) -> Any:
+        if isinstance(dft, Duration | Estimate):
+            return str(dft)
+        if isinstance(dft, Decimal):
+            return int(dft) if dft == dft.to_integral_value() else float(dft)
+        return super().encode_default(dft)
+
 
 def json_schema(kind: Literal["process", "roles"] = "process") -> dict[str, Any]:
     """The schema of a process file (default) or of ``roles.yaml``."""
     model = Process if kind == "process" else Settings
-    schema = model.model_json_schema(mode="validation")
+    schema = model.model_json_schema(mode="validation", schema_generator=_Generator)
     title = "sopkit process" if kind == "process" else "sopkit roles.yaml"
-    return {"$schema": SCHEMA_URI, **schema, "title": title}
+    tidy = _tidy(schema)
+    return {"$schema": SCHEMA_URI, **tidy, "title": title}
+
+
+def _tidy(node: Any) -> Any:
+    """Decimal fields as plain JSON numbers with standard bound keywords."""
+    if isinstance(node, list):
+        return [_tidy(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: _tidy(value) for key, value in node.items()}
+    if _is_decimal(node):
+        number: dict[str, Any] = {"type": "number"}
+        number.update(node["anyOf"][0])
+        node = {key: value for key, value in node.items() if key != "anyOf"}
+        node = {**number, **node}
+    if node.get("type") == "number" or "anyOf" in node:
+        for pydantic_name, keyword in _BOUNDS.items():
+            if pydantic_name in node:
+                node[keyword] = node.pop(pydantic_name)
+    return node
+
+
+def _is_decimal(node: dict[str, Any]) -> bool:
+    """pydantic's Decimal: a number, or a string of digits."""
+    options = node.get("anyOf")
+    return (
+        isinstance(options, list)
+        and len(options) == 2
+        and options[0].get("type") == "number"
+        and options[1].get("type") == "string"
+        and "pattern" in options[1]
+        and "\\d" in options[1]["pattern"]
+        and "/" not in options[1]["pattern"]
+    )
