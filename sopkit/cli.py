@@ -36,6 +36,7 @@ Paths = Annotated[
     typer.Argument(
         help="Process files, or folders searched for *.yaml / *.yml (roles.yaml is skipped).",
         show_default=False,
+        metavar="PATH",
     ),
 ]
 RolesOption = Annotated[

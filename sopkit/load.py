@@ -61,6 +61,8 @@ def discover(paths: Iterable[str | Path]) -> list[Path]:
         path = Path(given)
         if path.is_dir():
             found.extend(_walk(path, problems))
+        elif path.name in ROLES_FILENAMES and path.is_file():
+            continue  # `sopkit cost processes/*.yaml` names the roles file too
         elif path.exists():
             found.append(path)
         else:

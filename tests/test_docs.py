@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 import typer.main
+from conftest import ROOT
 from typer.testing import CliRunner
 
-from conftest import ROOT
 from sopkit import load_process
 from sopkit.analysis import cost_process
 from sopkit.cli import app
@@ -56,3 +57,13 @@ def test_every_command_help_runs() -> None:
         result = runner.invoke(app, [name, "--help"])
         assert result.exit_code == 0, name
         assert "Usage:" in result.stdout
+
+
+def test_readme_python_example_runs(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(ROOT)
+    (block,) = re.findall(r"```python\n(.*?)```", README, flags=re.S)
+    exec(compile(block, "README.md", "exec"), {})
+    printed = capsys.readouterr().out.splitlines()
+    assert len(printed) == 4  # the total and three candidates
