@@ -364,3 +364,20 @@ def test_the_checker_sees_a_missing_file(browser: Browser, tmp_path: Path) -> No
     assert any("oops" in p for p in found)
     assert any("ERR_FILE_NOT_FOUND" in p for p in found)
     assert check_links(tmp_path) == ["broken.html: missing.png does not resolve"]
+
+
+def test_a_site_without_graphviz_loads_cleanly_too(
+    browser: Browser, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sopkit.render.engine
+
+    monkeypatch.delenv("SOPKIT_GRAPHVIZ", raising=False)
+    monkeypatch.setattr(sopkit.render.engine, "_locate", lambda name: None)
+    fixture = Path(__file__).resolve().parent / "fixtures" / "build" / "portfolio"
+    result = build_site([fixture], tmp_path / "site")
+    assert result.engine is None
+    assert check_links(result.out_dir) == []
+    for page in sorted(result.out_dir.rglob("*.html")):
+        assert browser.open(page.as_uri()) == [], page.name
+        assert network_resources(page.read_text("utf-8")) == [], page.name
+        assert_not_blank(browser.screenshot(scale=0.125))

@@ -281,7 +281,8 @@ def pareto_chart(
         return base - plot_h * float(value / axis_max) if axis_max else base
 
     cumulative = Decimal(0)
-    items = []
+    items: list[dict[str, object]] = []
+    line: list[tuple[float, float]] = []
     for i, (datum, is_other) in enumerate(bars):
         value = _positive(datum.value)
         cumulative += value
@@ -289,20 +290,21 @@ def pareto_chart(
         x = left + i * slot + (slot - bar_w) / 2
         y = y_of(value)
         cumulative_text = number_text(share * 100, 0) + "%"
+        line.append((x + bar_w / 2, base - plot_h * float(share)))
         items.append(
             {
                 "x": x,
                 "y": y,
                 "width": bar_w,
                 "height": base - y,
-                "center": x + bar_w / 2,
+                "center": line[-1][0],
                 "label": truncate(datum.label, (bottom - 24.0) * 1.3) if labelled else "",
                 "tooltip": f"{i + 1}. {_tooltip(datum)} (cumulative {cumulative_text})",
                 "other": is_other,
-                "line_y": base - plot_h * float(share),
+                "line_y": line[-1][1],
             }
         )
-    points = " ".join(f"{_num(it['center'])},{_num(it['line_y'])}" for it in items)
+    points = " ".join(f"{_num(x)},{_num(y)}" for x, y in line)
     rank_ticks = [] if labelled else _rank_ticks(len(bars))
     scale_suffix = f", {scale_name}" if scale_name else ""
     return _render(
@@ -324,9 +326,7 @@ def pareto_chart(
         items=items,
         points=points,
         markers=labelled,
-        rank_ticks=[
-            {"x": items[r - 1]["center"], "text": number_text(Decimal(r), 0)} for r in rank_ticks
-        ],
+        rank_ticks=[{"x": line[r - 1][0], "text": number_text(Decimal(r), 0)} for r in rank_ticks],
         rank_title="Steps ranked by annual cost" if not labelled else "",
         label_y=base + 14,
         font_size=FONT_SIZE,
