@@ -402,9 +402,7 @@ def build(
     ] = None,
     stamp: Annotated[
         bool,
-        typer.Option(
-            "--stamp", help="Show the build time on the dashboard (builds then differ)."
-        ),
+        typer.Option("--stamp", help="Show the build time on the dashboard (builds then differ)."),
     ] = False,
     quiet: Annotated[
         bool, typer.Option("-q", "--quiet", help="No progress bar and no summary line.")
@@ -426,7 +424,7 @@ def build(
 
     text = None
     if stamp:
-        now = datetime.datetime.now(datetime.timezone.utc)
+        now = datetime.datetime.now(datetime.UTC)
         text = f"built {now:%Y-%m-%d %H:%M} UTC"
     with user_errors(), _progress_bar(not quiet and sys.stderr.isatty()) as progress:
         result = build_site(paths, output, roles=roles, progress=progress, jobs=jobs, stamp=text)
