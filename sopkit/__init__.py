@@ -14,6 +14,7 @@ __version__ = "0.1.0"
 #: Public name → the module that defines it.
 _EXPORTS = {
     "Automation": "sopkit.models",
+    "BuildResult": "sopkit.build",
     "Calendar": "sopkit.models",
     "Candidate": "sopkit.analysis",
     "Duration": "sopkit.models",
@@ -38,6 +39,7 @@ _EXPORTS = {
     "StepCost": "sopkit.analysis",
     "ValidationError": "sopkit.errors",
     "build_digraph": "sopkit.render.diagram",
+    "build_site": "sopkit.build",
     "candidates_report": "sopkit.render.report",
     "check_process": "sopkit.validate",
     "cost_portfolio": "sopkit.analysis",
@@ -61,6 +63,7 @@ _EXPORTS = {
 
 __all__ = [
     "Automation",
+    "BuildResult",
     "Calendar",
     "Candidate",
     "Duration",
@@ -86,6 +89,7 @@ __all__ = [
     "ValidationError",
     "__version__",
     "build_digraph",
+    "build_site",
     "candidates_report",
     "check_process",
     "cost_portfolio",
@@ -134,6 +138,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         rank_candidates,
         schedule,
     )
+    from .build import BuildResult, build_site
     from .errors import InputError, OutputError, Problem, RenderError, SopkitError, ValidationError
     from .graph import flow_graph
     from .load import Portfolio, discover, load_portfolio, load_process, load_settings
