@@ -121,6 +121,14 @@ def load_settings(path: str | Path) -> Settings:
     """Read a ``roles.yaml``: currency, calendar and hourly rates."""
     shown = str(path)
     document = read_document(Path(path), display=shown)
+    if not isinstance(document.data, dict):
+        raise ValidationError(
+            f"a roles file is a mapping of settings, not {_kind(document.data)}",
+            path=shown,
+            line=1,
+            column=1,
+            hint="start it with 'currency: USD' and 'roles:'",
+        )
     return _validate(Settings, document.data, document.source, _SETTINGS_FIELDS)
 
 
@@ -139,7 +147,7 @@ def load_process(
     Raises:
         SopkitError: with every problem found in the file.
     """
-    cache: dict[Path, Settings] = {}
+    cache: dict[Path, Settings | SopkitError] = {}
     return _load_one(Path(path), roles, cache)
 
 
@@ -152,7 +160,7 @@ def load_portfolio(
     if isinstance(paths, str | Path):
         paths = [paths]
     files = discover(paths)
-    cache: dict[Path, Settings] = {}
+    cache: dict[Path, Settings | SopkitError] = {}
     processes: list[Process] = []
     problems: list[Problem] = []
     for file in files:
@@ -161,26 +169,41 @@ def load_portfolio(
         except SopkitError as exc:
             problems.extend(exc.problems)
     problems.extend(_portfolio_problems(processes))
-    if problems:
-        raise ValidationError.collect(problems)
+    if problems:  # a broken roles.yaml shared by several processes is reported once
+        raise ValidationError.collect(_dedupe(problems))
     return Portfolio(tuple(processes))
 
 
 def _load_one(
-    path: Path, roles: str | Path | Settings | None, cache: dict[Path, Settings]
+    path: Path, roles: str | Path | Settings | None, cache: dict[Path, Settings | SopkitError]
 ) -> Process:
     shown = str(path)
     document = read_document(path, display=shown)
-    settings, settings_path = _settings_for(path, roles, cache)
+    # The roles file and the process's own fields are checked together, so one run
+    # shows both; the checks across steps need both to be sound.
+    problems: list[Problem] = []
+    try:
+        settings, settings_path = _settings_for(path, roles, cache)
+    except SopkitError as exc:
+        problems.extend(exc.problems)
+        settings, settings_path = Settings(), None
     if not isinstance(document.data, dict):
-        raise ValidationError(
-            f"a process is a mapping of fields, not {_kind(document.data)}",
-            path=shown,
-            line=1,
-            column=1,
-            hint="start the file with 'sopkit: 1', 'id:', 'name:' and 'steps:'",
+        problems.append(
+            Problem(
+                f"a process is a mapping of fields, not {_kind(document.data)}",
+                path=shown,
+                line=1,
+                column=1,
+                hint="start the file with 'sopkit: 1', 'id:', 'name:' and 'steps:'",
+            )
         )
-    process = _validate(Process, document.data, document.source, _PROCESS_FIELDS)
+        raise ValidationError.collect(problems)
+    try:
+        process = _validate(Process, document.data, document.source, _PROCESS_FIELDS)
+    except SopkitError as exc:
+        raise ValidationError.collect([*problems, *exc.problems]) from None
+    if problems:
+        raise ValidationError.collect(problems)
     process.bind(
         settings,
         source=document.source,
@@ -194,7 +217,7 @@ def _load_one(
 
 
 def _settings_for(
-    path: Path, roles: str | Path | Settings | None, cache: dict[Path, Settings]
+    path: Path, roles: str | Path | Settings | None, cache: dict[Path, Settings | SopkitError]
 ) -> tuple[Settings, Path | None]:
     if isinstance(roles, Settings):
         return roles, None
@@ -203,8 +226,14 @@ def _settings_for(
         return Settings(), None
     key = roles_path.resolve()
     if key not in cache:
-        cache[key] = load_settings(roles_path)
-    return cache[key], roles_path
+        try:
+            cache[key] = load_settings(roles_path)
+        except SopkitError as exc:  # read a broken roles file once, however many use it
+            cache[key] = exc
+    found = cache[key]
+    if isinstance(found, SopkitError):
+        raise found
+    return found, roles_path
 
 
 def _portfolio_problems(processes: list[Process]) -> list[Problem]:
@@ -240,7 +269,7 @@ def _kind(value: Any) -> str:
         return "a list"
     if value is None:
         return "empty"
-    return f"a single value ({type(value).__name__})"
+    return f"a single value ('{_short(value)}')"
 
 
 # --- pydantic errors to located problems ---------------------------------------
@@ -298,7 +327,7 @@ def _problem(
     data: Any,
     fields: dict[tuple[str, ...], type[pydantic.BaseModel]],
 ) -> Problem:
-    loc: Loc = tuple(part for part in error["loc"] if not _is_pydantic_tag(part))
+    loc: Loc = _user_loc(error["loc"], data)
     kind = error["type"]
     where = _describe(loc, data)
     ctx = error.get("ctx") or {}
@@ -314,31 +343,108 @@ def _problem(
                 else ("allowed here: " + ", ".join(known.model_fields))
             )
         return source.problem(
-            loc, f"{_prefix(where[:-1])}unknown field '{name}'", hint=hint, key=True
+            loc, f"{_prefix(where[:-1])}unknown field '{_short(name)}'", hint=hint, key=True
         )
     if kind == "missing":
         name = str(loc[-1])
         return source.problem(
             loc[:-1],
             f"{_prefix(where[:-1])}missing required field '{name}'",
-            hint=f"add '{name}: …'",
+            hint=_MISSING_HINTS.get(name, f"add '{name}: …'"),
         )
     message = error["msg"]
     hint = ctx.get("hint")
+    field = str(loc[-1]) if loc and isinstance(loc[-1], str) else ""
     if kind == "literal_error" and loc == ("sopkit",):
         message, hint = (
             "unsupported format version",
             "this sopkit reads format version 1: 'sopkit: 1'",
         )
-    elif kind == "enum" and loc and loc[-1] == "language":
-        message, hint = f"unknown language '{error['input']}'", "use en, ko or ru"
+    elif kind == "enum" and field == "language":
+        message, hint = f"unknown language '{_short(error['input'])}'", "use en, ko or ru"
     elif kind.endswith("_type") or kind.startswith(("string_", "decimal_", "list_", "dict_")):
         message = f"{message}, got {_kind_word(error['input'])}"
+    if hint is None:
+        hint = _hint_for(kind, field, loc)
     return source.problem(loc, f"{_prefix(where)}{_lower_first(message)}", hint=hint)
+
+
+_MISSING_HINTS = {
+    "sopkit": "add 'sopkit: 1' (the format version) as the first line",
+    "id": "add 'id: …', a slug such as 'content-marketing'",
+    "frequency": "add 'frequency: …', e.g. 4/month",
+    "steps": "add 'steps:' with at least one step",
+    "time": "add 'time: …', the hands-on time of one execution, e.g. 1h",
+    "owner": "add 'owner: …', the role that does it",
+    "rate": "add 'rate: …', the hourly cost",
+    "to": "add 'to: …', the step the work goes back to",
+    "probability": "add 'probability: …', e.g. 0.3 for 30%",
+    "share": "add 'share: …', from 0 to 1",
+}
+
+#: What a number out of range should be, by field name.
+_RANGE_HINTS = {
+    "probability": "a probability from 0 up to, not including, 1; e.g. 0.3 for 30%",
+    "share": "the share of the time a tool could take over, from 0 to 1; e.g. 0.5",
+    "per_run": "executions per run: e.g. 3, or 0.2 for once in five runs",
+    "rate": "the hourly cost in the roles file's currency, zero or more",
+    "hours_per_day": "the hours in a working day, e.g. 8",
+    "days_per_week": "the working days in a week, e.g. 5",
+    "working_days_per_year": "the working days in a year, e.g. 260",
+}
+_RANGE_ERRORS = ("greater_than", "greater_than_equal", "less_than", "less_than_equal")
+
+
+def _hint_for(kind: str, field: str, loc: Loc) -> str | None:
+    """A hint for pydantic's own errors, which come without one."""
+    if kind in _RANGE_ERRORS:
+        return _RANGE_HINTS.get(field)
+    if loc == ("steps",):
+        if kind == "too_short":
+            return "add at least one step"
+        if kind == "list_type":
+            return "write each step as a list item starting with '- id: …'"
+    if len(loc) == 2 and loc[0] == "steps" and kind in ("model_type", "dict_type"):
+        return "a step is a mapping with id, name, owner and time"
+    if kind == "list_type":
+        return "write a list: [a, b], or one '- item' per line"
+    if kind in ("model_type", "dict_type"):
+        return "write fields as 'name: value' lines under it"
+    if kind == "string_too_short":
+        return "write some text, or remove the field"
+    if kind == "string_type":
+        return "write text here"
+    if kind in ("decimal_type", "decimal_parsing", "float_type", "int_type"):
+        return "write a number here"
+    return None
+
+
+def _short(value: Any, limit: int = 40) -> str:
+    """A value as a message quotes it: short, so a 5 MB typo does not flood the terminal."""
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _is_pydantic_tag(part: Any) -> bool:
     return isinstance(part, str) and ("[" in part or part.startswith("function-"))
+
+
+def _user_loc(loc: Loc, data: Any) -> Loc:
+    """``loc`` without the parts pydantic adds (``function-after[…]``, ``[key]``).
+
+    A part found in the data is the user's, even with a ``[`` in it (a typo like
+    ``s[opkit:``), so a location never loses a key the user wrote.
+    """
+    kept: list[str | int] = []
+    node = data
+    for part in loc:
+        if _has(node, part):
+            kept.append(part)
+            node = node[part]
+        elif not _is_pydantic_tag(part):
+            kept.append(part)
+            node = None
+    return tuple(kept)
 
 
 def _describe(loc: Loc, data: Any) -> list[str]:
@@ -383,6 +489,4 @@ def _kind_word(value: Any) -> str:
         return "a list"
     if value is None:
         return "nothing"
-    if isinstance(value, str):
-        return f"'{value}'"
-    return f"'{value}'"
+    return f"'{_short(value)}'"
