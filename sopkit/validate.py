@@ -185,7 +185,7 @@ def _estimate_problems(process: Process) -> list[Problem]:
                 problems.append(
                     process.source.problem(
                         loc,
-                        f"step '{step.id}': {field} estimate is out of order ({estimate})",
+                        f"step '{step.id}': {field} estimate is out of order ({_short(estimate)})",
                         hint="write min ≤ likely ≤ max",
                     )
                 )
@@ -194,7 +194,8 @@ def _estimate_problems(process: Process) -> list[Problem]:
                 problems.append(
                     process.source.problem(
                         loc,
-                        f"step '{step.id}': {field} of {estimate} is more than {limit} hours",
+                        f"step '{step.id}': {field} of {_short(estimate)} is more than "
+                        f"{limit} hours",
                         hint="check the unit; split very long work into steps",
                     )
                 )
@@ -210,7 +211,7 @@ def _setup_problems(process: Process, index: int, step: Step) -> list[Problem]:
         return [
             process.source.problem(
                 ("steps", index, "automation", "setup"),
-                f"step '{step.id}': automation setup of {automation.setup} is more than "
+                f"step '{step.id}': automation setup of {_short(automation.setup)} is more than "
                 f"{MAX_HOURS_PER_EXECUTION} hours",
                 hint="check the unit",
             )
@@ -227,15 +228,13 @@ def _rate_problems(process: Process) -> list[Problem]:
         if step.owner in roles:
             continue
         close = difflib.get_close_matches(step.owner, known, n=1, cutoff=0.6)
-        hint = (
-            f"did you mean '{close[0]}'?"
-            if close
-            else f"add '{step.owner}: {{rate: …}}' to {where} or to the process's 'roles:'"
-        )
+        hint = f"add '{_short(step.owner)}: {{rate: …}}' to {where} or to the process's 'roles:'"
+        if close:
+            hint = f"did you mean '{close[0]}'? Otherwise {hint}"
         problems.append(
             process.source.problem(
                 ("steps", index, "owner"),
-                f"step '{step.id}': owner '{step.owner}' has no hourly rate",
+                f"step '{step.id}': owner '{_short(step.owner)}' has no hourly rate",
                 hint=hint,
             )
         )
@@ -248,9 +247,22 @@ def _frequency_problems(process: Process) -> list[Problem]:
         return [
             process.source.problem(
                 ("frequency",),
-                f"frequency {process.frequency} is {runs:,.0f} runs a month, more than "
+                f"frequency {_short(process.frequency)} is {_count(runs)} runs a month, more than "
                 f"{MAX_RUNS_PER_MONTH:,}",
                 hint="check the period; a process that runs this often is not a manual workflow",
             )
         ]
     return []
+
+
+def _short(value: object, limit: int = 40) -> str:
+    """A value as a message quotes it: short, so a 5 MB typo does not flood the terminal."""
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _count(number: Decimal) -> str:
+    """``1,000,000,000`` while that stays readable, ``1.0E+308`` beyond."""
+    if number < 10**15:
+        return f"{number:,.0f}"
+    return f"{number:.1E}"

@@ -1,0 +1,542 @@
+"""Every invalid case of the format spec ("What is invalid"): its message, line and column.
+
+Each case edits one line of a valid process and checks the exact line sopkit
+prints, ``file:line:col: error: message (hint)``. The base process's lines:
+
+     1 sopkit: 1               8     name: Research          15     time: 1h..4h
+     2 id: blog                9     owner: SEO Specialist   16   - id: edit
+     3 name: Blog post        10     time: 2h                17     name: Edit
+     4 owner: Content Lead    11   - id: draft               18     owner: Editor
+     5 frequency: 4/month     12     name: Draft             19     after: [draft]
+     6 steps:                 13     owner: Content Writer   20     time: 1h
+     7   - id: research       14     after: [research]       21     rework: {to: draft, ...}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from sopkit.errors import SopkitError
+from sopkit.load import load_process
+from sopkit.validate import (
+    MAX_HOURS_PER_EXECUTION,
+    MAX_RUNS_PER_MONTH,
+    check_process,
+    lint_process,
+)
+
+BASE = """\
+sopkit: 1
+id: blog
+name: Blog post
+owner: Content Lead
+frequency: 4/month
+steps:
+  - id: research
+    name: Research
+    owner: SEO Specialist
+    time: 2h
+  - id: draft
+    name: Draft
+    owner: Content Writer
+    after: [research]
+    time: 1h..4h
+  - id: edit
+    name: Edit
+    owner: Editor
+    after: [draft]
+    time: 1h
+    rework: {to: draft, probability: 0.3}
+"""
+
+Writer = Callable[..., Path]
+
+
+def edit(old: str, new: str) -> str:
+    assert BASE.count(old) == 1, old
+    return BASE.replace(old, new)
+
+
+def problems_of(path: Path, **kwargs: object) -> list[str]:
+    with pytest.raises(SopkitError) as info:
+        load_process(path, **kwargs)  # type: ignore[arg-type]
+    prefix = str(path.parent) + "/"
+    return [problem.format().replace(prefix, "") for problem in info.value.problems]
+
+
+def test_the_base_process_is_valid(write_process: Writer) -> None:
+    process = load_process(write_process(BASE))
+    assert [step.id for step in process.steps] == ["research", "draft", "edit"]
+    assert check_process(process) == []
+
+
+CASES = [
+    # --- fields ----------------------------------------------------------------------
+    (
+        "typo-in-a-step",
+        edit("    owner: Editor\n", "    owenr: Editor\n"),
+        [
+            "process.yaml:16:5: error: step 'edit': missing required field 'owner' "
+            "(add 'owner: …', the role that does it)",
+            "process.yaml:18:5: error: step 'edit': unknown field 'owenr' (did you mean 'owner'?)",
+        ],
+    ),
+    (
+        "typo-at-the-top",
+        edit("frequency: 4/month", "frequency: 4/month\npurpse: Why"),
+        ["process.yaml:6:1: error: unknown field 'purpse' (did you mean 'purpose'?)"],
+    ),
+    (
+        "typo-in-rework",
+        edit("probability: 0.3", "probabilty: 0.3"),
+        [
+            "process.yaml:21:13: error: step 'edit': rework: missing required field "
+            "'probability' (add 'probability: …', e.g. 0.3 for 30%)",
+            "process.yaml:21:25: error: step 'edit': rework: unknown field 'probabilty' "
+            "(did you mean 'probability'?)",
+        ],
+    ),
+    (
+        "unknown-field-far-from-any",
+        edit("    time: 2h\n", "    time: 2h\n    colour: red\n"),
+        [
+            "process.yaml:11:5: error: step 'research': unknown field 'colour' (allowed here: "
+            "id, name, owner, time, wait, after, rework, per_run, automation, tools, "
+            "done_when, instructions, do, dont)"
+        ],
+    ),
+    (
+        "missing-top-level-fields",
+        edit("id: blog\nname: Blog post\n", ""),
+        [
+            "process.yaml:1:1: error: missing required field 'id' "
+            "(add 'id: …', a slug such as 'content-marketing')",
+            "process.yaml:1:1: error: missing required field 'name' (add 'name: …')",
+        ],
+    ),
+    (
+        "missing-step-field",
+        edit("    name: Draft\n", ""),
+        ["process.yaml:11:5: error: step 'draft': missing required field 'name' (add 'name: …')"],
+    ),
+    (
+        "missing-time",
+        edit("    time: 1h\n", ""),
+        [
+            "process.yaml:16:5: error: step 'edit': missing required field 'time' "
+            "(add 'time: …', the hands-on time of one execution, e.g. 1h)"
+        ],
+    ),
+    (
+        "missing-version",
+        edit("sopkit: 1\n", ""),
+        [
+            "process.yaml:1:1: error: missing required field 'sopkit' "
+            "(add 'sopkit: 1' (the format version) as the first line)"
+        ],
+    ),
+    (
+        "wrong-version",
+        edit("sopkit: 1", "sopkit: 2"),
+        [
+            "process.yaml:1:9: error: sopkit: unsupported format version "
+            "(this sopkit reads format version 1: 'sopkit: 1')"
+        ],
+    ),
+    # --- ids and references --------------------------------------------------------------
+    (
+        "duplicate-step-id",
+        edit("  - id: edit", "  - id: draft"),
+        [
+            "process.yaml:16:9: error: duplicate step id 'draft' (first at line 11) "
+            "(give each step its own id)"
+        ],
+    ),
+    (
+        "after-names-no-step",
+        edit("after: [draft]", "after: [drafts]"),
+        [
+            "process.yaml:19:13: error: step 'edit': 'after' names no step 'drafts' "
+            "(did you mean 'draft'?)"
+        ],
+    ),
+    (
+        "rework-to-names-no-step",
+        edit("to: draft", "to: nowhere"),
+        [
+            "process.yaml:21:18: error: step 'edit': rework goes to no step 'nowhere' "
+            "(steps here: research, draft, edit)"
+        ],
+    ),
+    (
+        "cycle",
+        edit("    after: [research]\n", "    after: [research, edit]\n"),
+        [
+            "process.yaml:19:12: error: the steps form a cycle through 'after': "
+            "draft → edit → draft (remove one 'after'; to send work back, use "
+            "'rework: {to: …, probability: …}')"
+        ],
+    ),
+    (
+        "three-step-cycle",
+        edit("    time: 2h\n", "    time: 2h\n    after: [edit]\n"),
+        [
+            "process.yaml:15:12: error: the steps form a cycle through 'after': "
+            "research → draft → edit → research (remove one 'after'; to send work back, use "
+            "'rework: {to: …, probability: …}')"
+        ],
+    ),
+    (
+        "after-itself",
+        edit("after: [draft]", "after: [draft, edit]"),
+        [
+            "process.yaml:19:12: error: step 'edit' is after itself "
+            "(for a step that repeats, use 'rework: {to: edit, probability: …}')"
+        ],
+    ),
+    (
+        "rework-downstream",
+        edit("    time: 2h\n", "    time: 2h\n    rework: {to: edit, probability: 0.1}\n"),
+        [
+            "process.yaml:11:18: error: step 'research': rework goes to 'edit', which is not "
+            "upstream (rework sends work back: name this step or one it comes after)"
+        ],
+    ),
+    (
+        "rework-to-a-sibling",
+        edit("    after: [research]\n", "")
+        .replace("after: [draft]", "after: [research]")
+        .replace("    time: 2h\n", "    time: 2h\n"),
+        [
+            "process.yaml:20:18: error: step 'edit': rework goes to 'draft', which is not "
+            "upstream (rework sends work back: name this step or one it comes after)"
+        ],
+    ),
+    (
+        "step-id-not-a-slug",
+        edit("  - id: draft", "  - id: First Draft").replace("[draft]", "[first-draft]"),
+        [
+            "process.yaml:11:9: error: step 'First Draft': id: 'First Draft' is not a valid id "
+            "(ids are lowercase ASCII letters, digits and '-', starting with a letter or digit)"
+        ],
+    ),
+    (
+        "process-id-not-a-slug",
+        edit("id: blog", "id: Blog_Post"),
+        [
+            "process.yaml:2:5: error: id: 'Blog_Post' is not a valid id "
+            "(ids are lowercase ASCII letters, digits and '-', starting with a letter or digit)"
+        ],
+    ),
+    # --- rates --------------------------------------------------------------------------
+    (
+        "owner-with-a-near-miss",
+        edit("owner: Editor", "owner: Editors"),
+        [
+            "process.yaml:18:12: error: step 'edit': owner 'Editors' has no hourly rate "
+            "(did you mean 'Editor'? Otherwise add 'Editors: {rate: …}' to "
+            "roles.yaml or to the process's 'roles:')"
+        ],
+    ),
+    (
+        "owner-with-no-rate",
+        edit("owner: Editor", "owner: Intern"),
+        [
+            "process.yaml:18:12: error: step 'edit': owner 'Intern' has no hourly rate "
+            "(add 'Intern: {rate: …}' to roles.yaml or to the process's 'roles:')"
+        ],
+    ),
+    # --- durations -------------------------------------------------------------------------
+    (
+        "zero-time",
+        edit("time: 2h", "time: 0m"),
+        [
+            "process.yaml:10:11: error: step 'research': time: time must be above zero "
+            "(give the hands-on time, e.g. 30m)"
+        ],
+    ),
+    (
+        "range-from-zero",
+        edit("time: 1h..4h", "time: 0..4h"),
+        [
+            "process.yaml:15:11: error: step 'draft': time: time must be above zero "
+            "(give the hands-on time, e.g. 30m)"
+        ],
+    ),
+    (
+        "negative-time",
+        edit("time: 2h", "time: -2h"),
+        [
+            "process.yaml:10:11: error: step 'research': time: '-2h' is not a duration "
+            "(durations cannot be negative; write a number and a unit: 45m, 1.5h, 2h30m, "
+            "1d or 1w)"
+        ],
+    ),
+    (
+        "negative-wait",
+        edit("time: 2h", "time: 2h\n    wait: -1d"),
+        [
+            "process.yaml:11:11: error: step 'research': wait: '-1d' is not a duration "
+            "(durations cannot be negative; write a number and a unit: 45m, 1.5h, 2h30m, "
+            "1d or 1w)"
+        ],
+    ),
+    (
+        "unknown-unit",
+        edit("time: 2h", "time: 2hrs"),
+        [
+            "process.yaml:10:11: error: step 'research': time: unknown unit 'hrs' in '2hrs' "
+            "(use m, h, d or w)"
+        ],
+    ),
+    (
+        "no-unit",
+        edit("time: 2h", "time: 90"),
+        [
+            "process.yaml:10:11: error: step 'research': time: '90' has no unit "
+            "(write a number and a unit: 45m, 1.5h, 2h30m, 1d or 1w)"
+        ],
+    ),
+    (
+        "estimate-out-of-order",
+        edit("time: 1h\n", "time: {min: 1h, likely: 3h, max: 2h}\n"),
+        [
+            "process.yaml:20:11: error: step 'edit': time estimate is out of order (1h/3h/2h) "
+            "(write min ≤ likely ≤ max)"
+        ],
+    ),
+    # --- probabilities, shares, per_run ------------------------------------------------------
+    (
+        "probability-one",
+        edit("probability: 0.3", "probability: 1"),
+        [
+            "process.yaml:21:38: error: step 'edit': rework: probability: input should be "
+            "less than 1 (a probability from 0 up to, not including, 1; e.g. 0.3 for 30%)"
+        ],
+    ),
+    (
+        "probability-negative",
+        edit("probability: 0.3", "probability: -0.3"),
+        [
+            "process.yaml:21:38: error: step 'edit': rework: probability: input should be "
+            "greater than or equal to 0 (a probability from 0 up to, not including, 1; "
+            "e.g. 0.3 for 30%)"
+        ],
+    ),
+    (
+        "share-above-one",
+        edit("time: 2h", "time: 2h\n    automation: 1.5"),
+        [
+            "process.yaml:11:17: error: step 'research': automation: share: input should be "
+            "less than or equal to 1 (the share of the time a tool could take over, from 0 "
+            "to 1; e.g. 0.5)"
+        ],
+    ),
+    (
+        "share-negative",
+        edit("time: 2h", "time: 2h\n    automation: {share: -0.5}"),
+        [
+            "process.yaml:11:25: error: step 'research': automation: share: input should be "
+            "greater than or equal to 0 (the share of the time a tool could take over, from 0 "
+            "to 1; e.g. 0.5)"
+        ],
+    ),
+    (
+        "per-run-zero",
+        edit("time: 2h", "time: 2h\n    per_run: 0"),
+        [
+            "process.yaml:11:14: error: step 'research': per_run: input should be greater "
+            "than 0 (executions per run: e.g. 3, or 0.2 for once in five runs)"
+        ],
+    ),
+    # --- frequency ----------------------------------------------------------------------------
+    (
+        "frequency-in-words",
+        edit("4/month", "weekly"),
+        [
+            "process.yaml:5:12: error: frequency: 'weekly' is not N/period (write N/period "
+            "with period day, week, month, quarter or year, e.g. 4/month)"
+        ],
+    ),
+    (
+        "frequency-unknown-period",
+        edit("4/month", "2/fortnight"),
+        [
+            "process.yaml:5:12: error: frequency: unknown period 'fortnight' in '2/fortnight' "
+            "(write N/period with period day, week, month, quarter or year, e.g. 4/month)"
+        ],
+    ),
+    (
+        "frequency-zero",
+        edit("4/month", "0/month"),
+        ["process.yaml:5:12: error: frequency: '0/month' must be above zero (e.g. 1/quarter)"],
+    ),
+    # --- absurd values: validate.py's limits ------------------------------------------------
+    (
+        "time-of-1e308-hours",
+        edit("time: 2h", "time: 1" + "0" * 308 + "h"),
+        [
+            "process.yaml:10:11: error: step 'research': time of "
+            "100000000000000000000000000000000000000… is more than 2080 hours "
+            "(check the unit; split very long work into steps)"
+        ],
+    ),
+    (
+        "time-of-a-year-and-a-day",
+        edit("time: 1h\n", "time: 53w\n"),
+        [
+            "process.yaml:20:11: error: step 'edit': time of 53w is more than 2080 hours "
+            "(check the unit; split very long work into steps)"
+        ],
+    ),
+    (
+        "wait-of-over-ten-years",
+        edit("time: 2h", "time: 2h\n    wait: 2200w"),
+        [
+            "process.yaml:11:11: error: step 'research': wait of 2200w is more than 87600 hours "
+            "(check the unit; split very long work into steps)"
+        ],
+    ),
+    (
+        "a-billion-runs-a-month",
+        edit("4/month", "1000000000/month"),
+        [
+            "process.yaml:5:12: error: frequency 1000000000/month is 1,000,000,000 runs a month, "
+            "more than 100,000 (check the period; a process that runs this often is not a "
+            "manual workflow)"
+        ],
+    ),
+    (
+        "runs-beyond-counting",
+        edit("4/month", "1" + "0" * 400 + "/day"),
+        [
+            "process.yaml:5:12: error: frequency 100000000000000000000000000000000000000… is "
+            "2.2E+401 runs a month, more than 100,000 (check the period; a process that runs "
+            "this often is not a manual workflow)"
+        ],
+    ),
+    (
+        "setup-of-9999-weeks",
+        edit("time: 2h", "time: 2h\n    automation: {share: 0.5, setup: 9999w}"),
+        [
+            "process.yaml:11:37: error: step 'research': automation setup of 9999w is more "
+            "than 2080 hours (check the unit)"
+        ],
+    ),
+    (
+        "tool-cost-beyond-reason",
+        edit("time: 2h", "time: 2h\n    automation: {share: 0.5, tool_cost: 1.0e+99}"),
+        [
+            "process.yaml:11:41: error: step 'research': automation: tool_cost: cost '1.0E+99' "
+            "is more than 1,000,000,000,000,000 a year (check the number; tool costs are per "
+            "year unless written as N/month)"
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_invalid(write_process: Writer, text: str, expected: list[str]) -> None:
+    assert problems_of(write_process(text)) == expected
+
+
+def test_absurd_limits_are_the_documented_ones() -> None:
+    assert MAX_HOURS_PER_EXECUTION == 2080  # a working year
+    assert MAX_RUNS_PER_MONTH == 100_000
+
+
+def test_every_problem_in_a_file_is_reported_at_once_in_order(write_process: Writer) -> None:
+    text = (
+        BASE.replace("after: [draft]", "after: [drafts]")
+        .replace("owner: Editor", "owner: Intern")
+        .replace("time: 2h", "time: 9999w")
+    )
+    lines = problems_of(write_process(text))
+    assert [line.split(": error: ")[0] for line in lines] == [
+        "process.yaml:10:11",
+        "process.yaml:18:12",
+        "process.yaml:19:13",
+    ]
+
+
+def test_all_field_problems_come_together(write_process: Writer) -> None:
+    text = (
+        BASE.replace("id: blog", "id: Blog")
+        .replace("4/month", "often")
+        .replace("time: 1h..4h", "time: 1x")
+        .replace("probability: 0.3", "probability: 2")
+    )
+    lines = problems_of(write_process(text))
+    assert [line.split(": error: ")[0] for line in lines] == [
+        "process.yaml:2:5",
+        "process.yaml:5:12",
+        "process.yaml:15:11",
+        "process.yaml:21:38",
+    ]
+
+
+# --- roles ------------------------------------------------------------------------------------
+
+
+def test_a_step_owner_with_no_roles_file_at_all(write_process: Writer) -> None:
+    path = write_process(BASE, roles=None)
+    lines = problems_of(path)
+    assert lines == [
+        f"process.yaml:{line}:12: error: step '{step}': owner '{owner}' has no hourly rate "
+        f"(add '{owner}: {{rate: …}}' to a roles.yaml next to the process or to the process's "
+        "'roles:')"
+        for line, step, owner in [
+            (9, "research", "SEO Specialist"),
+            (13, "draft", "Content Writer"),
+            (18, "edit", "Editor"),
+        ]
+    ]
+
+
+def test_local_roles_fill_in_a_missing_rate(write_process: Writer) -> None:
+    text = edit("owner: Editor", "owner: Intern").replace(
+        "steps:", "roles: {Intern: {rate: 20}}\nsteps:"
+    )
+    process = load_process(write_process(text))
+    assert process.settings.roles["Intern"].rate == 20
+    assert process.settings.roles["Editor"].rate == 50  # from roles.yaml
+
+
+def test_local_roles_override_the_roles_file(write_process: Writer) -> None:
+    text = BASE.replace("steps:", "roles: {Editor: {rate: 75}}\nsteps:")
+    assert load_process(write_process(text)).settings.roles["Editor"].rate == 75
+
+
+def test_negative_local_rate(write_process: Writer) -> None:
+    text = BASE.replace("steps:", "roles: {Editor: {rate: -75}}\nsteps:")
+    assert problems_of(write_process(text)) == [
+        "process.yaml:6:24: error: role 'Editor': rate: input should be greater than or equal "
+        "to 0 (the hourly cost in the roles file's currency, zero or more)"
+    ]
+
+
+# --- warnings ------------------------------------------------------------------------------
+
+
+def test_lint_warns_about_purpose_and_done_when(write_process: Writer) -> None:
+    process = load_process(write_process(BASE))
+    warnings = [w.format().replace(str(process.source_path), "p") for w in lint_process(process)]
+    assert warnings == [
+        "p:2:5: warning: no purpose: a new team member will not know why this SOP exists "
+        "(add 'purpose: …')",
+        *(
+            f"p:{line}:9: warning: step '{step}' has no done_when: nobody can tell when it is "
+            "finished (add 'done_when: …')"
+            for line, step in [(7, "research"), (11, "draft"), (16, "edit")]
+        ),
+    ]
+
+
+def test_lint_is_quiet_when_everything_is_there(write_process: Writer) -> None:
+    text = BASE.replace("frequency:", "purpose: Why.\nfrequency:").replace(
+        "    name: ", "    done_when: Done.\n    name: "
+    )
+    assert lint_process(load_process(write_process(text))) == []
