@@ -48,6 +48,11 @@ LOCATED = re.compile(
 # --- expectations -----------------------------------------------------------------
 
 
+#: A line or column that must be there, whatever its value (``?`` in ``.expected``):
+#: where an alias bomb is noticed depends on how the loader counts, not on the file.
+ANY = -1
+
+
 @dataclass(frozen=True)
 class Expect:
     """One message a case must print."""
@@ -60,10 +65,12 @@ class Expect:
     def matches(self, path: str, line: str | None, col: str | None, message: str) -> bool:
         if not (path == self.file or path.endswith("/" + self.file)):
             return False
-        if (None if line is None else int(line)) != self.line:
-            return False
-        if (None if col is None else int(col)) != self.column:
-            return False
+        for want, got in ((self.line, line), (self.column, col)):
+            if want == ANY:
+                if got is None:
+                    return False
+            elif (None if got is None else int(got)) != want:
+                return False
         position = 0
         for piece in self.pieces:
             found = message.find(piece, position)
@@ -73,12 +80,13 @@ class Expect:
         return True
 
     def __str__(self) -> str:
-        where = ":".join(str(x) for x in (self.file, self.line, self.column) if x is not None)
+        parts = (self.file, self.line, self.column)
+        where = ":".join("?" if x == ANY else str(x) for x in parts if x is not None)
         return f"{where}: error: {'…'.join(self.pieces)}"
 
 
 _EXPECTED_LINE = re.compile(
-    r"^(?:(?P<file>[^:]+):)?(?P<line>\d+):(?P<col>\d+): error: (?P<text>.*)$"
+    r"^(?:(?P<file>[^:]+):)?(?P<line>\d+|\?):(?P<col>\d+|\?): error: (?P<text>.*)$"
 )
 
 
@@ -109,7 +117,8 @@ def _corpus_case(path: Path) -> Case:
         match = _EXPECTED_LINE.match(raw)
         assert match, f"{expected.name}: cannot read {raw!r}"
         pieces = tuple(match["text"].split("…"))
-        expects.append((match["file"], int(match["line"]), int(match["col"]), pieces))
+        line, col = (ANY if m == "?" else int(m) for m in (match["line"], match["col"]))
+        expects.append((match["file"], line, col, pieces))
     assert expects, f"{expected.name} expects nothing"
     own_roles = path.with_name(path.stem + ".roles.yaml")
 
@@ -301,7 +310,7 @@ GENERATED = [
     Case(
         "gen-alias-bomb-1e40",
         _writer("bomb.yaml", lambda: _alias_bomb(40)),
-        _expect(1, 31, "aliases expand to too many values"),
+        _expect(ANY, ANY, "aliases expand to too many values"),
     ),
     Case(
         "gen-10000-steps-dangling-after",
