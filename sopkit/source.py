@@ -66,7 +66,9 @@ class SourceMap:
         self.path = path
         self._values: dict[Loc, tuple[int, int]] = {} if values is None else values
         self._keys: dict[Loc, tuple[int, int]] = {} if keys is None else keys
-        self._pending = text
+        # Kept as UTF-8: a str with one character beyond Latin-1 takes two or four
+        # bytes for every character, and a portfolio keeps thousands of these.
+        self._pending = None if text is None else text.encode("utf-8", "surrogatepass")
 
     @property
     def values(self) -> dict[Loc, tuple[int, int]]:
@@ -81,9 +83,9 @@ class SourceMap:
         return self._keys
 
     def _fill(self) -> None:
-        text, self._pending = self._pending, None
-        if text is not None:
-            _parse_located(text, self.path, self)
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            _parse_located(pending.decode("utf-8", "surrogatepass"), self.path, self)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, SourceMap):
