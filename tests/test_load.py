@@ -1,0 +1,461 @@
+"""Loading files and folders: roles resolution, portfolios, and random input.
+
+The property tests feed random YAML, random text and random edits of a valid
+process to the loader; the only exception it may raise is ``SopkitError``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import string
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sopkit.errors import SopkitError
+from sopkit.load import discover, find_roles_file, load_portfolio, load_process, load_settings
+from sopkit.models import Process, Role, Settings
+from sopkit.source import parse_yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PROCESS = """\
+sopkit: 1
+id: {id}
+name: Blog post
+owner: Content Lead
+frequency: 4/month
+steps:
+  - id: research
+    name: Research
+    owner: SEO Specialist
+    time: 2h
+  - id: draft
+    name: Draft
+    owner: Content Writer
+    after: [research]
+    time: 1h..4h
+    rework: {{to: research, probability: 0.2}}
+"""
+
+ROLES = (
+    "currency: {currency}\nroles:\n"
+    "  SEO Specialist: {{rate: {seo}}}\n  Content Writer: {{rate: 40}}\n"
+)
+
+
+def put(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def process_file(folder: Path, pid: str = "blog", name: str | None = None) -> Path:
+    return put(folder / (name or f"{pid}.yaml"), PROCESS.format(id=pid))
+
+
+def roles_file(folder: Path, seo: int = 45, currency: str = "USD") -> Path:
+    return put(folder / "roles.yaml", ROLES.format(seo=seo, currency=currency))
+
+
+def formatted(exc: SopkitError, base: Path) -> list[str]:
+    return [p.format().replace(str(base) + "/", "") for p in exc.problems]
+
+
+# --- roles resolution -----------------------------------------------------------------------
+
+
+def test_roles_next_to_the_file(tmp_path: Path) -> None:
+    roles_file(tmp_path, seo=45)
+    process = load_process(process_file(tmp_path))
+    assert process.settings.roles["SEO Specialist"].rate == 45
+    assert process.settings_path == str(tmp_path / "roles.yaml")
+
+
+def test_roles_in_a_parent_folder_and_the_nearest_wins(tmp_path: Path) -> None:
+    roles_file(tmp_path, seo=45)
+    deep = tmp_path / "team" / "blog"
+    assert load_process(process_file(deep)).settings.roles["SEO Specialist"].rate == 45
+    roles_file(tmp_path / "team", seo=99)
+    assert find_roles_file(deep / "blog.yaml") == (tmp_path / "team" / "roles.yaml").resolve()
+    assert load_process(deep / "blog.yaml").settings.roles["SEO Specialist"].rate == 99
+
+
+def test_roles_option_overrides_the_nearest(tmp_path: Path) -> None:
+    roles_file(tmp_path, seo=45)
+    other = put(tmp_path / "other" / "rates.yaml", ROLES.format(seo=70, currency="EUR"))
+    process = load_process(process_file(tmp_path), roles=other)
+    assert process.settings.roles["SEO Specialist"].rate == 70
+    assert process.settings.currency == "EUR"
+    assert process.settings_path == str(other)
+
+
+def test_roles_as_settings_object(tmp_path: Path) -> None:
+    settings = Settings(
+        roles={"SEO Specialist": Role(rate=Decimal(1)), "Content Writer": Role(rate=Decimal(2))}
+    )
+    process = load_process(process_file(tmp_path), roles=settings)
+    assert process.settings.roles["SEO Specialist"].rate == 1
+    assert process.settings_path is None
+
+
+def test_local_roles_add_to_the_roles_file(tmp_path: Path) -> None:
+    roles_file(tmp_path)
+    text = PROCESS.format(id="blog").replace("steps:", "roles: {Intern: {rate: 15}}\nsteps:")
+    process = load_process(put(tmp_path / "blog.yaml", text))
+    assert sorted(process.settings.roles) == ["Content Writer", "Intern", "SEO Specialist"]
+    assert sorted(load_settings(tmp_path / "roles.yaml").roles) == [
+        "Content Writer",
+        "SEO Specialist",
+    ]
+
+
+def test_roles_option_that_does_not_exist(tmp_path: Path) -> None:
+    with pytest.raises(SopkitError) as info:
+        load_portfolio([process_file(tmp_path, "a"), process_file(tmp_path, "b")], roles="x.yaml")
+    assert formatted(info.value, tmp_path) == ["x.yaml: error: no such file (check the path)"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "currency: US$\n",
+            "roles.yaml:1:11: error: currency: unknown currency code 'US$' "
+            "(use an ISO 4217 code such as USD, EUR, GBP, KRW, JPY or RUB)",
+        ),
+        (
+            "roles:\n  Editor: {rate: -5}\n",
+            "roles.yaml:2:18: error: role 'Editor': rate: input should be greater than or equal "
+            "to 0 (the hourly cost in the roles file's currency, zero or more)",
+        ),
+        (
+            "- Editor\n",
+            "roles.yaml:1:1: error: a roles file is a mapping of settings, not a list "
+            "(start it with 'currency: USD' and 'roles:')",
+        ),
+        (
+            "rates:\n  Editor: {rate: 5}\n",
+            "roles.yaml:1:1: error: unknown field 'rates' (did you mean 'roles'?)",
+        ),
+        (
+            "hours_per_day: 25\n",
+            "roles.yaml:1:16: error: hours_per_day: input should be less than or equal to 24 "
+            "(the hours in a working day, e.g. 8)",
+        ),
+        (
+            "roles:\n  Editor: {rate: 5}\n  Editor: {rate: 6}\n",
+            "roles.yaml:3:3: error: duplicate key 'Editor' (first at line 2) "
+            "(remove one of them; YAML keeps only one)",
+        ),
+    ],
+    ids=["currency", "negative-rate", "list", "typo", "hours-per-day", "duplicate-role"],
+)
+def test_bad_roles_file_is_reported_once_for_a_whole_folder(
+    tmp_path: Path, text: str, expected: str
+) -> None:
+    put(tmp_path / "roles.yaml", text)
+    process_file(tmp_path, "a")
+    process_file(tmp_path, "b")
+    with pytest.raises(SopkitError) as info:
+        load_portfolio(tmp_path)
+    assert formatted(info.value, tmp_path) == [expected]
+
+
+def test_roles_and_process_problems_come_together(tmp_path: Path) -> None:
+    put(tmp_path / "roles.yaml", "currency: XYZ\n")
+    put(tmp_path / "a.yaml", PROCESS.format(id="a").replace("time: 2h", "time: 2x"))
+    with pytest.raises(SopkitError) as info:
+        load_portfolio(tmp_path)
+    assert [line.split(": error: ")[0] for line in formatted(info.value, tmp_path)] == [
+        "a.yaml:10:11",
+        "roles.yaml:1:11",
+    ]
+
+
+# --- portfolios ---------------------------------------------------------------------------------
+
+
+def test_a_folder_with_two_bad_files_reports_both(tmp_path: Path) -> None:
+    roles_file(tmp_path)
+    put(tmp_path / "b.yaml", PROCESS.format(id="b").replace("owner: SEO", "owenr: SEO"))
+    put(tmp_path / "a.yaml", PROCESS.format(id="a").replace("4/month", "monthly"))
+    process_file(tmp_path, "good")
+    with pytest.raises(SopkitError) as info:
+        load_portfolio(tmp_path)
+    assert formatted(info.value, tmp_path) == [
+        "a.yaml:5:12: error: frequency: 'monthly' is not N/period (write N/period with period "
+        "day, week, month, quarter or year, e.g. 4/month)",
+        "b.yaml:7:5: error: step 'research': missing required field 'owner' "
+        "(add 'owner: …', the role that does it)",
+        "b.yaml:9:5: error: step 'research': unknown field 'owenr' (did you mean 'owner'?)",
+    ]
+
+
+def test_duplicate_process_ids(tmp_path: Path) -> None:
+    roles_file(tmp_path)
+    process_file(tmp_path, "blog", "one.yaml")
+    process_file(tmp_path, "blog", "two.yaml")
+    with pytest.raises(SopkitError) as info:
+        load_portfolio(tmp_path)
+    assert formatted(info.value, tmp_path) == [
+        "two.yaml:2:5: error: process id 'blog' is also used by one.yaml "
+        "(ids are unique in a portfolio; rename one)"
+    ]
+
+
+def test_mixed_currencies(tmp_path: Path) -> None:
+    roles_file(tmp_path / "us", currency="USD")
+    roles_file(tmp_path / "kr", currency="KRW")
+    process_file(tmp_path / "us", "a")
+    process_file(tmp_path / "kr", "b")
+    with pytest.raises(SopkitError) as info:
+        load_portfolio(tmp_path)
+    [line] = formatted(info.value, tmp_path)
+    assert line.startswith("kr/b.yaml: error: these processes use more than one currency: KRW (")
+    assert line.endswith(
+        "(totals cannot add different currencies; report on each currency's folder separately)"
+    )
+
+
+def test_discovery_skips_roles_hidden_and_other_files(tmp_path: Path) -> None:
+    roles_file(tmp_path)
+    process_file(tmp_path, "b")
+    process_file(tmp_path / "sub", "a", "a.yml")
+    process_file(tmp_path / ".hidden", "c")
+    put(tmp_path / "notes.txt", "not a process")
+    assert discover([tmp_path]) == [tmp_path / "b.yaml", tmp_path / "sub" / "a.yml"]
+    assert [p.id for p in load_portfolio(tmp_path)] == ["b", "a"]
+
+
+def test_nothing_to_load(tmp_path: Path) -> None:
+    with pytest.raises(SopkitError) as info:
+        load_portfolio(tmp_path)
+    assert formatted(info.value, tmp_path) == [
+        f"{tmp_path}: error: no process files found "
+        "(process files end in .yaml or .yml; roles.yaml is not a process)"
+    ]
+    with pytest.raises(SopkitError) as info:
+        load_portfolio([tmp_path / "a.yaml", tmp_path / "b.yaml"])
+    assert formatted(info.value, tmp_path) == [
+        "a.yaml: error: no such file or folder (check the path)",
+        "b.yaml: error: no such file or folder (check the path)",
+    ]
+
+
+# --- files that are not processes, through load_process ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b"sopkit: 1\nid: [a\n", "p.yaml:3:1: error: not valid YAML: did not find expected ',' "),
+        (b"sopkit: 1\nname: caf\xe9\n", "p.yaml:2:10: error: byte 0xe9 is not valid UTF-8"),
+        (b"sopkit: 1\nsopkit: 1\n", "p.yaml:2:1: error: duplicate key 'sopkit' (first at line 1)"),
+        (b"sopkit: 1\n---\nsopkit: 1\n", "p.yaml:2:1: error: not valid YAML: more than one "),
+        (b"", "p.yaml:1:1: error: file is empty"),
+        (b"- sopkit: 1\n", "p.yaml:1:1: error: a process is a mapping of fields, not a list"),
+        (b"sopkit: 1\nsteps:\n\t- id: a\n", "p.yaml:3:1: error: not valid YAML: "),
+        (b"a: &a [1, 2]\nb: &b [*a, *a]\n", None),
+    ],
+    ids=["yaml", "utf8", "duplicate", "documents", "empty", "list", "tab", "aliases-ok"],
+)
+def test_file_problems(tmp_path: Path, data: bytes, expected: str | None) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_bytes(data)
+    with pytest.raises(SopkitError) as info:
+        load_process(path)
+    lines = formatted(info.value, tmp_path)
+    if expected is None:  # fine YAML, not a process: field problems only
+        assert all("missing required field" in line or "unknown field" in line for line in lines)
+    else:
+        assert lines[0].startswith(expected), lines
+
+
+def test_too_large(tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_bytes(b"#" * (5 * 1024 * 1024 + 1))
+    with pytest.raises(SopkitError) as info:
+        load_process(path)
+    assert formatted(info.value, tmp_path) == [
+        "p.yaml: error: file is 5.0 MB, too large to be a process "
+        "(process files are at most 5 MB; split it)"
+    ]
+
+
+# --- random input ------------------------------------------------------------------------------
+
+FUZZ = settings(
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+
+scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.integers(min_value=-(10**400), max_value=10**400)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=30)
+    | st.dates()
+    | st.sampled_from(["2h", "1h..4h", "0", "-1d", "4/month", "1/day", "0.5", "research", "1:30"])
+)
+FIELDS = [
+    "sopkit", "id", "name", "owner", "frequency", "steps", "time", "wait", "after",
+    "rework", "to", "probability", "automation", "share", "per_run", "roles", "rate",
+]  # fmt: skip
+keys = st.text(max_size=12) | st.sampled_from(FIELDS)
+documents = st.recursive(
+    scalars,
+    lambda inner: st.lists(inner, max_size=5) | st.dictionaries(keys, inner, max_size=6),
+    max_leaves=30,
+)
+
+
+def must_be_sopkit_error(call: Callable[[], Any]) -> Any:
+    """Run ``call``; any exception but ``SopkitError`` fails the test."""
+    try:
+        return call()
+    except SopkitError as exc:
+        for problem in exc.problems:
+            text = problem.format()
+            assert "\n" not in text
+            assert problem.message
+        return exc
+
+
+@pytest.fixture(scope="module")
+def fuzz_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("fuzz")
+    roles_file(folder)
+    return folder
+
+
+def load_text(folder: Path, text: str | bytes) -> Any:
+    path = folder / "fuzz.yaml"
+    if isinstance(text, str):
+        path.write_text(text, encoding="utf-8", errors="surrogatepass")
+    else:
+        path.write_bytes(text)
+    return must_be_sopkit_error(lambda: load_process(path))
+
+
+def dump(value: Any) -> str:
+    return yaml.safe_dump(value, allow_unicode=True, sort_keys=False)
+
+
+@FUZZ
+@given(documents)
+def test_random_yaml_documents(fuzz_dir: Path, value: Any) -> None:
+    text = dump(value)
+    must_be_sopkit_error(lambda: parse_yaml(text))
+    load_text(fuzz_dir, text)
+
+
+@FUZZ
+@given(st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=300))
+def test_random_text(fuzz_dir: Path, text: str) -> None:
+    must_be_sopkit_error(lambda: parse_yaml(text))
+    load_text(fuzz_dir, text)
+
+
+@FUZZ
+@given(st.binary(max_size=300))
+def test_random_bytes(fuzz_dir: Path, data: bytes) -> None:
+    load_text(fuzz_dir, data)
+
+
+VALID = PROCESS.format(id="blog")
+YAML_BITS = list(":-[]{},&*!|>'\"#%@`?\t\n ") + ["\n  ", "..", "/", "0", "1e9", "~", "- id: x"]
+
+
+@st.composite
+def edited_process(draw: st.DrawFn) -> str:
+    """The valid process with a few random cuts, insertions and line swaps."""
+    text = VALID
+    for _ in range(draw(st.integers(min_value=1, max_value=4))):
+        kind = draw(st.sampled_from(["cut", "insert", "swap", "repeat"]))
+        at = draw(st.integers(min_value=0, max_value=len(text)))
+        if kind == "cut":
+            text = text[:at] + text[at + draw(st.integers(min_value=1, max_value=20)) :]
+        elif kind == "insert":
+            piece = draw(st.sampled_from(YAML_BITS) | st.text(string.printable, max_size=8))
+            text = text[:at] + piece + text[at:]
+        else:
+            lines = text.splitlines(keepends=True)
+            i = draw(st.integers(min_value=0, max_value=len(lines) - 1))
+            j = draw(st.integers(min_value=0, max_value=len(lines) - 1))
+            if kind == "swap":
+                lines[i], lines[j] = lines[j], lines[i]
+            else:
+                lines.insert(j, lines[i])
+            text = "".join(lines)
+    return text
+
+
+@FUZZ
+@given(edited_process())
+def test_random_edits_of_a_valid_process(fuzz_dir: Path, text: str) -> None:
+    result = load_text(fuzz_dir, text)
+    assert isinstance(result, Process | SopkitError)
+
+
+@FUZZ
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(
+                [
+                    ("id",),
+                    ("frequency",),
+                    ("steps",),
+                    ("steps", 0),
+                    ("steps", 0, "time"),
+                    ("steps", 0, "wait"),
+                    ("steps", 1, "after"),
+                    ("steps", 1, "rework"),
+                    ("steps", 1, "rework", "to"),
+                    ("steps", 1, "rework", "probability"),
+                    ("steps", 0, "automation"),
+                    ("steps", 0, "per_run"),
+                    ("steps", 0, "owner"),
+                    ("roles",),
+                ]
+            ),
+            documents,
+        ),
+        min_size=1,
+        max_size=3,
+    )
+)
+def test_random_values_in_a_valid_process(fuzz_dir: Path, changes: list[Any]) -> None:
+    data = yaml.safe_load(VALID)
+    for path, value in changes:
+        node = data
+        for part in path[:-1]:
+            if isinstance(node, dict) and part in node:
+                node = node[part]
+            elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+                node = node[part]
+            else:
+                break
+        else:
+            last = path[-1]
+            if isinstance(node, dict) or (
+                isinstance(node, list) and isinstance(last, int) and last < len(node)
+            ):
+                node[last] = value
+    load_text(fuzz_dir, dump(data))
+
+
+def test_fuzz_strategies_reach_valid_processes(fuzz_dir: Path) -> None:
+    """The edited-process strategy starts from a file that loads: the fuzz is not all noise."""
+    assert isinstance(load_text(fuzz_dir, VALID), Process)
+    assert dt.date(2026, 1, 1) == parse_yaml("a: 2026-01-01").data["a"]
