@@ -329,6 +329,10 @@ def _plain_values(text: str) -> Any:
 _EMPTY_HINT = "a process starts with 'sopkit: 1', 'id:', 'name:' and 'steps:'"
 
 
+#: Nesting libyaml's composer survives with room to spare (it crashes near 25,000).
+_SAFE_COMPOSE_DEPTH = 1000
+
+
 def _check_depth(text: str, shown: str) -> None:
     """Refuse deep nesting before libyaml composes it: its recursion overflows the C stack.
 
@@ -337,6 +341,10 @@ def _check_depth(text: str, shown: str) -> None:
     is flat, so counting depth on it is safe and costs a fraction of composing.
     """
     if len(text) <= 2 * MAX_DEPTH:
+        return
+    # Each level of nesting starts with its own '[', '{', '-', '?' or ':', so a text
+    # with few of them cannot nest deeply, and skips the second pass over its events.
+    if sum(text.count(c) for c in "[{-?:") < _SAFE_COMPOSE_DEPTH:
         return
     depth = 0
     for event in yaml.parse(text, Loader=_Loader):
@@ -442,7 +450,8 @@ class _Builder:
     def build(self, node: yaml.Node, loc: Loc, depth: int) -> Any:
         mark = node.start_mark
         self.source.values[loc] = (mark.line + 1, mark.column + 1)
-        if depth > MAX_DEPTH:
+        if depth >= MAX_DEPTH and not isinstance(node, yaml.ScalarNode):
+            # The same count as ``_check_depth``: the 65th list or mapping inside another.
             self._problem(node, "document nests too deeply", f"at most {MAX_DEPTH} levels")
             raise InputError.collect(self.problems)
         ident = id(node)
