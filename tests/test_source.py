@@ -341,7 +341,7 @@ def test_both_depth_checks_agree() -> None:
     """Texts with many indicators are checked on the event stream first, others when built."""
     deep = "k: " + "[" * 70 + "]" * 70 + "\n"
     padded = deep + "# " + ":" * 2000 + "\n"  # enough ':' to take the event-stream check
-    expected = [f"p.yaml:1:68: error: document nests too deeply (at most {MAX_DEPTH} levels)"]
+    expected = [f"p.yaml:1:67: error: document nests too deeply (at most {MAX_DEPTH} levels)"]
     assert refusal(deep) == expected
     assert refusal(padded) == expected
 
