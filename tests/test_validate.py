@@ -540,3 +540,55 @@ def test_lint_is_quiet_when_everything_is_there(write_process: Writer) -> None:
         "    name: ", "    done_when: Done.\n    name: "
     )
     assert lint_process(load_process(write_process(text))) == []
+
+
+# --- the graph and the error type the checks build on ---------------------------------------
+
+
+def test_flow_graph_upstream_and_loops(write_process: Writer) -> None:
+    from sopkit.graph import flow_graph, loop_members, upstream
+
+    process = load_process(write_process(BASE))
+    graph = flow_graph(process)
+    assert sorted(graph.edges) == [("draft", "edit"), ("research", "draft")]
+    assert graph.nodes["edit"]["step"] is process.step("edit")
+    assert upstream(graph, "edit") == {"research", "draft"}
+    assert upstream(graph, "research") == set()
+    assert loop_members(graph, "draft", "edit") == {"draft", "edit"}
+    assert loop_members(graph, "research", "edit") == {"research", "draft", "edit"}
+    assert loop_members(graph, "edit", "edit") == {"edit"}
+
+
+def test_problem_lines() -> None:
+    from sopkit.errors import Problem
+
+    assert Problem("bad", path="p.yaml", line=3, column=7, hint="fix").format() == (
+        "p.yaml:3:7: error: bad (fix)"
+    )
+    assert Problem("bad", path="p.yaml", line=3).format() == "p.yaml:3: error: bad"
+    assert Problem("bad").format() == "sopkit: error: bad"
+    assert Problem("two\nlines", path="p", severity="warning").format() == ("p: warning: two lines")
+    assert Problem("evil \x1b[2J \u202e", path="p\x07").format() == (
+        "p\\x07: error: evil \\x1b[2J \\u202e"
+    )
+
+
+def test_errors_collect_sorted_by_place() -> None:
+    from sopkit.errors import Problem, ValidationError
+
+    error = ValidationError.collect(
+        [
+            Problem("c", path="b.yaml", line=1),
+            Problem("b", path="a.yaml", line=10, column=2),
+            Problem("a", path="a.yaml", line=2, column=9),
+        ]
+    )
+    assert [(p.path, p.line) for p in error.problems] == [
+        ("a.yaml", 2),
+        ("a.yaml", 10),
+        ("b.yaml", 1),
+    ]
+    assert (error.path, error.line, error.column, error.message) == ("a.yaml", 2, 9, "a")
+    assert error.format().count("\n") == 2
+    with pytest.raises(ValueError):
+        ValidationError.collect([])
