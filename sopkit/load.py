@@ -148,7 +148,7 @@ def load_process(
         SopkitError: with every problem found in the file.
     """
     cache: dict[Path, Settings | SopkitError] = {}
-    return _load_one(Path(path), roles, cache)
+    return _load_one(Path(path), roles, cache, {})
 
 
 def load_portfolio(
@@ -161,11 +161,12 @@ def load_portfolio(
         paths = [paths]
     files = discover(paths)
     cache: dict[Path, Settings | SopkitError] = {}
+    folders: dict[Path, tuple[Path, Path] | None] = {}
     processes: list[Process] = []
     problems: list[Problem] = []
     for file in files:
         try:
-            processes.append(_load_one(file, roles, cache))
+            processes.append(_load_one(file, roles, cache, folders))
         except SopkitError as exc:
             problems.extend(exc.problems)
     problems.extend(_portfolio_problems(processes))
@@ -175,7 +176,10 @@ def load_portfolio(
 
 
 def _load_one(
-    path: Path, roles: str | Path | Settings | None, cache: dict[Path, Settings | SopkitError]
+    path: Path,
+    roles: str | Path | Settings | None,
+    cache: dict[Path, Settings | SopkitError],
+    folders: dict[Path, tuple[Path, Path] | None],
 ) -> Process:
     shown = str(path)
     document = read_document(path, display=shown)
@@ -183,7 +187,7 @@ def _load_one(
     # shows both; the checks across steps need both to be sound.
     problems: list[Problem] = []
     try:
-        settings, settings_path = _settings_for(path, roles, cache)
+        settings, settings_path = _settings_for(path, roles, cache, folders)
     except SopkitError as exc:
         problems.extend(exc.problems)
         settings, settings_path = Settings(), None
@@ -217,14 +221,21 @@ def _load_one(
 
 
 def _settings_for(
-    path: Path, roles: str | Path | Settings | None, cache: dict[Path, Settings | SopkitError]
+    path: Path,
+    roles: str | Path | Settings | None,
+    cache: dict[Path, Settings | SopkitError],
+    folders: dict[Path, tuple[Path, Path] | None],
 ) -> tuple[Settings, Path | None]:
     if isinstance(roles, Settings):
         return roles, None
-    roles_path = Path(roles) if roles is not None else find_roles_file(path)
-    if roles_path is None:
-        return Settings(), None
-    key = roles_path.resolve()
+    if roles is not None:
+        roles_path = Path(roles)
+        key = roles_path.resolve()
+    else:
+        nearest = _nearest_roles_file(path, folders)
+        if nearest is None:
+            return Settings(), None
+        roles_path, key = nearest
     if key not in cache:
         try:
             cache[key] = load_settings(roles_path)
@@ -234,6 +245,24 @@ def _settings_for(
     if isinstance(found, SopkitError):
         raise found
     return found, roles_path
+
+
+def _nearest_roles_file(
+    path: Path, folders: dict[Path, tuple[Path, Path] | None]
+) -> tuple[Path, Path] | None:
+    """``find_roles_file`` and its resolved path, looked up once per folder.
+
+    Both take a few system calls per file, which adds up over thousands of files.
+    A symbolic link is looked up on its own: its roles file is the one by its target.
+    """
+    if path.is_symlink():
+        found = find_roles_file(path)
+        return None if found is None else (found, found.resolve())
+    folder = path.parent
+    if folder not in folders:
+        found = find_roles_file(path)
+        folders[folder] = None if found is None else (found, found.resolve())
+    return folders[folder]
 
 
 def _portfolio_problems(processes: list[Process]) -> list[Problem]:

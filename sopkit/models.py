@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -317,6 +318,16 @@ class Estimate:
 
 
 def _parse_estimate(value: Any) -> Estimate:
+    if type(value) is str:
+        return _estimate_text(value)
+    return Estimate.parse(value)
+
+
+# A portfolio repeats the same few estimates ("1h", "30m..1h") thousands of times:
+# parse each text once. Estimates are frozen, so sharing one is safe; errors are
+# raised afresh every time (lru_cache keeps only results).
+@lru_cache(maxsize=4096)
+def _estimate_text(value: str) -> Estimate:
     return Estimate.parse(value)
 
 
@@ -351,6 +362,13 @@ EstimateField = Annotated[
 
 
 def _parse_duration(value: Any) -> Duration:
+    if type(value) is str:
+        return _duration_text(value)
+    return Duration.parse(value)
+
+
+@lru_cache(maxsize=4096)
+def _duration_text(value: str) -> Duration:
     return Duration.parse(value)
 
 
