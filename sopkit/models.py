@@ -105,6 +105,8 @@ def _text(value: Any) -> Any:
     bidi embedding, override or isolate is closed at the end of its line, so an
     unclosed U+202E cannot reverse what a document shows after the name.
     """
+    if type(value) is str and value.isprintable():
+        return value  # no control (Cc) or bidi format (Cf) character: nothing to check
     if isinstance(value, bool):
         return value
     if isinstance(value, int | Decimal):
