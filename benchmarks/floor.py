@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -36,12 +37,16 @@ def parse(folder: Path) -> int:
 
 
 def render(folder: Path, formats: list[str], jobs: int, dot: str) -> int:
+    """Each DOT file through ``dot`` once per format, as sopkit runs it (stdin to stdout)."""
     files = sorted(folder.glob("*.dot"))
+    options_file = folder / "options.json"
+    options = json.loads(options_file.read_text()) if options_file.exists() else {}
 
     def run(task: tuple[Path, str]) -> int:
         path, fmt = task
-        out = path.with_suffix(f".{fmt}")
-        return subprocess.run([dot, f"-T{fmt}", "-o", str(out), str(path)], check=False).returncode
+        command = [dot, f"-T{fmt}", *options.get(fmt, [])]
+        done = subprocess.run(command, input=path.read_bytes(), capture_output=True, check=False)
+        return done.returncode
 
     tasks = [(path, fmt) for path in files for fmt in formats]
     with ThreadPoolExecutor(max_workers=jobs) as pool:
@@ -52,7 +57,12 @@ def render(folder: Path, formats: list[str], jobs: int, dot: str) -> int:
 
 
 def dot_sources(folder: Path, out: Path) -> int:
-    """DOT text as ``sopkit build`` renders it, one file per process."""
+    """DOT text as ``sopkit build`` hands it to ``dot``, one file per process.
+
+    With ``dot`` as the renderer, ``build`` draws ``to_dot``'s text (its default
+    font list is the one for ``dot``) with the per-format options in
+    ``options.json`` (PNG at 150 dpi).
+    """
     from sopkit.analysis import cost_portfolio
     from sopkit.load import load_portfolio
     from sopkit.render import diagram
@@ -62,6 +72,8 @@ def dot_sources(folder: Path, out: Path) -> int:
     for process_cost in costs.processes:
         text = diagram.to_dot(process_cost)
         (out / f"{process_cost.id}.dot").write_text(text, encoding="utf-8")
+    options = {fmt: list(opts) for fmt, opts in getattr(diagram, "_FORMAT_OPTIONS", {}).items()}
+    (out / "options.json").write_text(json.dumps(options), encoding="utf-8")
     return 0
 
 

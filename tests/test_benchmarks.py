@@ -103,3 +103,106 @@ def test_results_block_is_replaced_not_appended(tmp_path: Path, monkeypatch) -> 
     text = results.read_text()
     assert "old" not in text and "new table" in text
     assert text.startswith("# notes") and text.endswith("## Profile\nkept\n")
+
+
+def test_dot_sources_are_what_build_draws(tmp_path: Path) -> None:
+    from sopkit.analysis import cost_portfolio
+    from sopkit.render.diagram import to_dot
+
+    folder = generate.generate_portfolio(tmp_path / "p", 2)
+    assert floor.main(["dot-sources", str(folder), str(tmp_path / "dots")]) == 0
+    costs = cost_portfolio(load_portfolio(folder))
+    for process in costs.processes:
+        assert (tmp_path / "dots" / f"{process.id}.dot").read_text() == to_dot(process)
+    assert '"png"' in (tmp_path / "dots" / "options.json").read_text()
+
+
+# --- the optimisations keep behaviour -------------------------------------------------
+
+
+def _yaml_files() -> list[Path]:
+    root = BENCH.parent
+    return sorted(
+        [*root.glob("processes/**/*.yaml"), *root.glob("tests/corpus/*.yaml")],
+        key=lambda p: p.as_posix(),
+    )
+
+
+def _located(text: str) -> object:
+    """What the located (slow) path makes of ``text``: values and positions, or problems."""
+    from sopkit.errors import SopkitError
+    from sopkit.source import SourceMap, _parse_located
+
+    source = SourceMap("f.yaml")
+    try:
+        data = _parse_located(text, "f.yaml", source)
+    except SopkitError as exc:
+        return [p.format() for p in exc.problems]
+    return repr(data), source.values, source.keys
+
+
+def _fast(text: str) -> object:
+    from sopkit.errors import SopkitError
+    from sopkit.source import parse_yaml
+
+    try:
+        document = parse_yaml(text, "f.yaml")
+    except SopkitError as exc:
+        return [p.format() for p in exc.problems]
+    return repr(document.data), document.source.values, document.source.keys
+
+
+def test_plain_yaml_fast_path_matches_the_located_path(tmp_path: Path) -> None:
+    """parse_yaml reads plain files without positions; values, positions and errors
+    must be exactly what the located path gives."""
+    from sopkit.source import _NOT_PLAIN, _plain_values
+
+    texts = [p.read_bytes().decode("utf-8", "replace") for p in _yaml_files()]
+    texts += [generate.process_text(i) for i in range(3)]
+    texts += [
+        "",
+        "a: 1\n---\nb: 2\n",
+        "a: &x 1\nb: *x\n",
+        "a: 1\na: 2\n",
+        "<<: {a: 1}\n",
+        "[1, 2]: x\n",
+        "a: !!str 1\n",
+        "a: 2026-13-01\n",
+        "a: 1:20\nb: 0x1f\nc: .inf\nd: 1.5e3\ne: yes\nf: ~\ng: 2026-01-02\n",
+        "'<<': 1\n",
+        "a: " + "[" * 70 + "]" * 70 + "\n",
+        "? [a]\n: b\n",
+        "a: b: c\n",
+        "\ta: 1\n",
+        "1: 2\nnull: 3\ntrue: 4\n",
+    ]
+    plain = 0
+    for text in texts:
+        plain += _plain_values(text) is not _NOT_PLAIN
+        assert _fast(text) == _located(text), text[:80]
+    assert plain > len(_yaml_files()) // 4  # the fast path is taken, not just fallen back from
+
+
+def test_source_map_of_a_plain_file_fills_itself_from_its_text() -> None:
+    from sopkit.source import parse_yaml
+
+    document = parse_yaml("name: 한국어\nsteps:\n  - id: a\n    time: 1h\n", "f.yaml")
+    assert document.source.locate(("steps", 0, "time")) == (4, 11)
+    assert document.source.locate(("name",), key=True) == (1, 1)
+
+
+def test_cached_graph_is_per_process_and_frozen() -> None:
+    import networkx as nx
+
+    from sopkit.graph import cached_flow_graph, flow_graph
+    from sopkit.load import load_process
+
+    first = load_process(BENCH.parent / "processes" / "content-marketing.yaml")
+    second = load_process(BENCH.parent / "processes" / "social-media.yaml")
+    graph = cached_flow_graph(first)
+    assert cached_flow_graph(first) is graph
+    assert nx.utils.graphs_equal(graph, flow_graph(first))
+    assert cached_flow_graph(second) is not graph
+    with pytest.raises(nx.NetworkXError):
+        graph.add_edge("x", "y")
+    flow_graph(first).add_edge("x", "y")  # the public function still returns a fresh graph
