@@ -55,9 +55,15 @@ def plain_text(text: str) -> str:
 
 
 def html_text(text: str) -> str:
-    """Text for a Graphviz HTML-like label: shows literally, newlines become ``<br/>``."""
+    """Text for a Graphviz HTML-like label: shows literally, newlines become ``<br/>``.
+
+    ``]`` is written ``&#93;``: Graphviz 2.43 rejects a text that is only ``]`` or
+    ``]]`` (``<b>]</b>``) as a syntax error.
+    """
     lines = _NEWLINE.split(_clean(text))
-    return "<br/>".join(html.escape(line.replace("\\", "\\\\"), quote=True) for line in lines)
+    return "<br/>".join(
+        html.escape(line.replace("\\", "\\\\"), quote=True).replace("]", "&#93;") for line in lines
+    )
 
 
 def html_lines(lines: Iterable[str]) -> str:
