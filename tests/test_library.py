@@ -107,3 +107,35 @@ def test_new_list_names_every_library_process() -> None:
     assert result.exit_code == 0
     for entry in library_entries():
         assert entry.id in result.stdout
+
+
+@pytest.mark.parametrize("path", LIBRARY, ids=lambda p: p.stem)
+def test_library_process_renders_sop_checklist_and_diagram(path: Path) -> None:
+    from sopkit.render.checklist import render_checklist
+    from sopkit.render.diagram import to_dot
+    from sopkit.render.mermaid import to_mermaid
+    from sopkit.render.sop import render_sop
+
+    cost = cost_process(load_process(path))
+    names = [step.name for step in cost.process.steps]
+    markdown = render_sop(cost, fmt="markdown")
+    html = render_sop(cost, fmt="html")
+    checklist = render_checklist(cost)
+    dot = to_dot(cost)
+    assert markdown.startswith(f"# {cost.name}")
+    assert "<svg" in html or "mermaid" in html
+    assert checklist.count("- [ ]") == len(names)
+    assert dot.count("subgraph cluster") == len({s.owner for s in cost.process.steps})
+    assert to_mermaid(cost).count("subgraph") >= len({s.owner for s in cost.process.steps})
+
+
+@pytest.mark.e2e
+def test_library_diagrams_render_with_dot() -> None:
+    from conftest import require_tool
+
+    from sopkit.render.diagram import render
+
+    require_tool("dot", "graphviz")
+    for path in LIBRARY:
+        svg = render(cost_process(load_process(path)), "svg").decode("utf-8")
+        assert svg.lstrip().startswith("<svg") or "<svg" in svg[:500], path

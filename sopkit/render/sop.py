@@ -308,11 +308,13 @@ def environment(kind: str, template_dir: str | None = None) -> jinja2.Environmen
 
 # Characters with a meaning anywhere in a line, escaped with a backslash; every
 # one is escapable in CommonMark (GitHub) and in Python-Markdown (MkDocs).
-_MD_INLINE = re.compile(r"([\\`*_{}\[\]()#|!])")
-# Marks that only mean something at the start of a line: list items ("- ",
-# "+ ", "1. ", "1) "), setext underlines and thematic breaks ("===", "---").
-# "#" and ">" are escaped everywhere already.
-_MD_LEADING = re.compile(r"^([-+=])(?=[\s=-]|$)|^(\d+)([.)])(?=\s|$)")
+# "(", ")" and "!" only matter next to "[" or "]", which are escaped, so text
+# such as "Paid search (PPC)" stays readable in the Markdown source.
+_MD_INLINE = re.compile(r"([\\`*_{}\[\]|])")
+# Marks that only mean something at the start of a line: headings ("#"), list
+# items ("- ", "+ ", "1. ", "1) "), setext underlines and thematic breaks
+# ("===", "---"). ">" becomes an entity everywhere.
+_MD_LEADING = re.compile(r"^([-+=#])(?=[\s=#-]|$)|^(\d+)([.)])(?=\s|$)")
 _ENTITY_LIKE = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 
 
@@ -322,9 +324,9 @@ def md_escape(value: Any) -> Markup:
     Whitespace runs (newlines included) become one space, so a value can sit
     in a table cell or list item. ``<``, ``>`` and entity-like ``&`` become
     HTML entities (so no tag reaches the page); ``~`` becomes ``&#126;``;
-    ``\\ ` * _ { } [ ] ( ) # | !`` get a backslash, so no link, image,
-    emphasis, code span, attribute list or table cell can start; a leading
-    ``- ``, ``+ ``, ``===`` or ``1. `` cannot start a list, heading or rule.
+    ``\\ ` * _ { } [ ] |`` get a backslash, so no link, image, emphasis,
+    code span, attribute list or table cell can start; a leading ``#``,
+    ``- ``, ``+ ``, ``===`` or ``1. `` cannot start a heading, list or rule.
     """
     if isinstance(value, Markup):
         return value

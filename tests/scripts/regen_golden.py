@@ -1,6 +1,8 @@
-"""Regenerate every golden file from the current code: ``python tests/scripts/regen_golden.py``.
+"""Regenerate golden files from the current code: ``python tests/scripts/regen_golden.py [TESTS]``.
 
-Review the resulting ``git diff tests/golden`` like code before committing.
+With arguments only those tests run (e.g. ``tests/test_sop.py``); without, all
+of them. Review the resulting ``git diff tests/golden`` like code before
+committing.
 """
 
 from __future__ import annotations
@@ -11,7 +13,5 @@ from pathlib import Path
 import pytest
 
 if __name__ == "__main__":
-    tests = Path(__file__).resolve().parent.parent
-    sys.exit(
-        pytest.main([str(tests), "--update-golden", "-q", "-p", "no:cacheprovider", *sys.argv[1:]])
-    )
+    targets = sys.argv[1:] or [str(Path(__file__).resolve().parent.parent)]
+    sys.exit(pytest.main([*targets, "--update-golden", "-q", "-p", "no:cacheprovider"]))
