@@ -5,13 +5,13 @@
     (``yaml.load(..., Loader=yaml.CSafeLoader)``): the least any tool that
     reads these files with PyYAML has to do.
 
-``python benchmarks/floor.py render DOTDIR --formats svg,png --jobs 2``
-    Run Graphviz ``dot`` alone over every ``*.dot`` file in DOTDIR, one run per
-    file and format, ``--jobs`` at a time: the renderer's own share of ``build``.
-
 ``python benchmarks/floor.py dot-sources DIR DOTDIR``
-    Write the DOT text sopkit would hand to the renderer for each process
-    under DIR (not timed; it prepares the render floor).
+    Record every DOT text ``sopkit build DIR`` hands to the renderer, with its
+    ``dot`` arguments (not timed; it prepares the render floor).
+
+``python benchmarks/floor.py render DOTDIR --jobs 2``
+    Run Graphviz ``dot`` alone on each recorded text with its arguments,
+    ``--jobs`` at a time: the renderer's own share of ``build``.
 """
 
 from __future__ import annotations
@@ -36,19 +36,18 @@ def parse(folder: Path) -> int:
     return 0
 
 
-def render(folder: Path, formats: list[str], jobs: int, dot: str) -> int:
-    """Each DOT file through ``dot`` once per format, as sopkit runs it (stdin to stdout)."""
-    files = sorted(folder.glob("*.dot"))
-    options_file = folder / "options.json"
-    options = json.loads(options_file.read_text()) if options_file.exists() else {}
+def render(folder: Path, jobs: int, dot: str) -> int:
+    """Each recorded DOT text through ``dot`` with its recorded arguments, as sopkit
+    runs it (stdin to stdout), ``jobs`` at a time."""
+    arguments: dict[str, list[str]] = json.loads((folder / "options.json").read_text())
 
-    def run(task: tuple[Path, str]) -> int:
-        path, fmt = task
-        command = [dot, f"-T{fmt}", *options.get(fmt, [])]
+    def run(task: tuple[Path, list[str]]) -> int:
+        path, args = task
+        command = [dot, *args]
         done = subprocess.run(command, input=path.read_bytes(), capture_output=True, check=False)
         return done.returncode
 
-    tasks = [(path, fmt) for path in files for fmt in formats]
+    tasks = [(folder / name, args) for name, args in sorted(arguments.items())]
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         codes = list(pool.map(run, tasks))
     failed = sum(1 for code in codes if code)
@@ -56,24 +55,49 @@ def render(folder: Path, formats: list[str], jobs: int, dot: str) -> int:
     return 1 if failed else 0
 
 
+#: Stand-ins the recording renderer returns: a valid empty SVG and a 1×1 PNG.
+_FAKE = {
+    "svg": b'<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"></svg>\n',
+    "png": bytes.fromhex(
+        "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+        "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
+    ),
+}
+
+
 def dot_sources(folder: Path, out: Path) -> int:
-    """DOT text as ``sopkit build`` hands it to ``dot``, one file per process.
+    """Record every DOT text ``sopkit build`` hands to the renderer, with its format.
 
-    With ``dot`` as the renderer, ``build`` draws ``to_dot``'s text (its default
-    font list is the one for ``dot``) with the per-format options in
-    ``options.json`` (PNG at 150 dpi).
+    Runs the build's rendering in this process with ``Engine.run`` replaced by a
+    recorder (which returns stand-in images, so nothing is drawn), and writes
+    one ``NNNNN.dot`` per renderer call and ``options.json``: for each file its
+    ``dot`` arguments (``-Tsvg``, ``-Tpng -Gdpi=150``, ...). That is the
+    diagrams (SVG and PNG) and the SOP pages' own inline SVG.
     """
-    from sopkit.analysis import cost_portfolio
+    from sopkit.build import render_site
     from sopkit.load import load_portfolio
-    from sopkit.render import diagram
+    from sopkit.render import engine as engine_module
 
+    calls: list[tuple[str, list[str]]] = []
+
+    def record(self: object, source: str, fmt: str, *, options=(), timeout=0.0) -> bytes:
+        calls.append((source, [f"-T{fmt}", *options]))
+        return _FAKE.get(fmt, b"")
+
+    original = engine_module.Engine.run
+    engine_module.Engine.run = record  # type: ignore[method-assign]
+    try:
+        render_site(load_portfolio(folder), jobs=1)
+    finally:
+        engine_module.Engine.run = original  # type: ignore[method-assign]
     out.mkdir(parents=True, exist_ok=True)
-    costs = cost_portfolio(load_portfolio(folder))
-    for process_cost in costs.processes:
-        text = diagram.to_dot(process_cost)
-        (out / f"{process_cost.id}.dot").write_text(text, encoding="utf-8")
-    options = {fmt: list(opts) for fmt, opts in getattr(diagram, "_FORMAT_OPTIONS", {}).items()}
-    (out / "options.json").write_text(json.dumps(options), encoding="utf-8")
+    arguments = {}
+    for index, (source, args) in enumerate(calls):
+        name = f"{index:06d}.dot"
+        (out / name).write_text(source, encoding="utf-8")
+        arguments[name] = args
+    (out / "options.json").write_text(json.dumps(arguments, indent=0), encoding="utf-8")
+    print(f"recorded {len(calls)} renderer runs", file=sys.stderr)
     return 0
 
 
@@ -84,7 +108,6 @@ def main(argv: list[str] | None = None) -> int:
     p_parse.add_argument("folder", type=Path)
     p_render = sub.add_parser("render")
     p_render.add_argument("folder", type=Path)
-    p_render.add_argument("--formats", default="svg,png")
     p_render.add_argument("--jobs", type=int, default=2)
     p_render.add_argument("--dot", default="dot")
     p_dot = sub.add_parser("dot-sources")
@@ -94,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "parse":
         return parse(args.folder)
     if args.command == "render":
-        return render(args.folder, args.formats.split(","), args.jobs, args.dot)
+        return render(args.folder, args.jobs, args.dot)
     return dot_sources(args.folder, args.out)
 
 

@@ -15,8 +15,8 @@ What is compared with what:
 * ``validate`` and ``cost --format json`` against a bare parse of the same files
   with PyYAML's C loader (``benchmarks/floor.py parse``);
 * ``--help`` and ``--version`` against ``python -c "import typer"``;
-* ``build`` against Graphviz ``dot`` alone on the DOT files sopkit renders,
-  one run per file and format, with the same number of parallel jobs.
+* ``build`` against Graphviz ``dot`` alone replaying every renderer call
+  ``build`` makes (same DOT text and arguments), with as many parallel jobs.
 
 The results table is printed and written into ``benchmarks/results.md``
 between the ``<!-- results -->`` markers, leaving the notes around it alone.
@@ -64,12 +64,18 @@ class Run:
 
     label: str
     walls: list[float] = field(default_factory=list)
+    cpus: list[float] = field(default_factory=list)
     peaks_mb: list[float] = field(default_factory=list)
     error: str | None = None
 
     @property
     def wall(self) -> float:
         return statistics.median(self.walls) if self.walls else float("nan")
+
+    @property
+    def cpu(self) -> float:
+        """User + system seconds of the child and the children it waited for."""
+        return statistics.median(self.cpus) if self.cpus else float("nan")
 
     @property
     def peak_mb(self) -> float:
@@ -87,9 +93,15 @@ def child_env() -> dict[str, str]:
     return env
 
 
-def measure(label: str, command: list[str], repeat: int = 1, cwd: Path | None = None) -> Run:
-    """Run ``command`` ``repeat`` times; wall clock and ``ru_maxrss`` of each run."""
-    run = Run(label)
+def measure(label: str | Run, command: list[str], repeat: int = 1, cwd: Path | None = None) -> Run:
+    """Run ``command`` ``repeat`` times; wall clock, CPU time and ``ru_maxrss`` of each run.
+
+    Given a ``Run`` instead of a label, adds to it (to interleave commands, so
+    that load from elsewhere on the machine falls on all of them alike).
+    """
+    run = label if isinstance(label, Run) else Run(label)
+    if run.error:
+        return run
     for _ in range(repeat):
         with tempfile.TemporaryFile() as err:
             start = time.perf_counter()
@@ -105,6 +117,7 @@ def measure(label: str, command: list[str], repeat: int = 1, cwd: Path | None = 
                 run.error = f"exit {code}: " + " | ".join(tail)
                 return run
         run.walls.append(wall)
+        run.cpus.append(usage.ru_utime + usage.ru_stime)
         run.peaks_mb.append(usage.ru_maxrss / 1024)  # kB on Linux
     return run
 
@@ -171,25 +184,28 @@ def load_text() -> str:
 
 
 def portfolio_runs(folder: Path, repeat: int, with_cost: bool) -> dict[str, Run]:
-    runs = {
-        "parse": measure("PyYAML CSafeLoader parse", [*FLOOR, "parse", str(folder)], repeat),
-        "validate": measure("sopkit validate", [*SOPKIT, "validate", str(folder)], repeat),
+    commands = {
+        "parse": ("PyYAML CSafeLoader parse", [*FLOOR, "parse", str(folder)]),
+        "validate": ("sopkit validate", [*SOPKIT, "validate", str(folder)]),
     }
     if with_cost:
-        runs["cost"] = measure(
+        commands["cost"] = (
             "sopkit cost --format json",
             [*SOPKIT, "cost", str(folder), "--format", "json"],
-            repeat,
         )
+    runs = {key: Run(label) for key, (label, _) in commands.items()}
+    for _ in range(repeat):  # interleaved: parse, validate, cost, parse, ...
+        for key, (_, command) in commands.items():
+            measure(runs[key], command)
     return runs
 
 
-def build_runs(folder: Path, work: Path, jobs: int) -> dict[str, Run]:
+def build_runs(folder: Path, work: Path, jobs: int, repeat: int) -> dict[str, Run]:
+    """``sopkit build`` and ``dot`` alone, interleaved ``repeat`` times."""
     out = work / "build-out"
     dots = work / "dots"
-    shutil.rmtree(out, ignore_errors=True)
-    command = [*SOPKIT, "build", str(folder), "-o", str(out), "-q"]
-    runs = {"build": measure("sopkit build", command)}
+    build = Run("sopkit build")
+    render = Run(f"dot alone ({jobs} jobs)")
     prepared = subprocess.run(
         [*FLOOR, "dot-sources", str(folder), str(dots)],
         capture_output=True,
@@ -198,15 +214,14 @@ def build_runs(folder: Path, work: Path, jobs: int) -> dict[str, Run]:
         check=False,
     )
     if prepared.returncode != 0:
-        runs["render"] = Run("dot alone", error=prepared.stderr.strip()[-300:])
-    else:
-        runs["render"] = measure(
-            f"dot alone (svg+png, {jobs} jobs)",
-            [*FLOOR, "render", str(dots), "--formats", "svg,png", "--jobs", str(jobs)],
-        )
+        render.error = prepared.stderr.strip()[-300:]
+    for _ in range(repeat):
+        shutil.rmtree(out, ignore_errors=True)
+        measure(build, [*SOPKIT, "build", str(folder), "-o", str(out), "-q"])
+        measure(render, [*FLOOR, "render", str(dots), "--jobs", str(jobs)])
     shutil.rmtree(out, ignore_errors=True)
     shutil.rmtree(dots, ignore_errors=True)
-    return runs
+    return {"build": build, "render": render}
 
 
 def startup_runs(repeat: int) -> dict[str, Run]:
@@ -225,6 +240,14 @@ def startup_runs(repeat: int) -> dict[str, Run]:
 
 def _s(run: Run) -> str:
     return f"{run.wall:.2f}" if run.ok else "failed"
+
+
+def _cpu(run: Run) -> str:
+    return f"{run.cpu:.2f}" if run.ok else "—"
+
+
+def _cpu_ratio(a: Run, b: Run) -> str:
+    return _x(a.cpu / b.cpu if a.ok and b.ok and b.cpu > 0 else None)
 
 
 def _mb(run: Run) -> str:
@@ -253,6 +276,7 @@ def report(
     load_after: str,
     repeat: int,
     startup_repeat: int,
+    build_repeat: int = 1,
 ) -> str:
     lines = [
         f"Run on {info['date']}: `python benchmarks/run.py {' '.join(sys.argv[1:])}`".rstrip(),
@@ -270,12 +294,13 @@ def report(
         "",
         "### Reading and costing a portfolio",
         "",
-        f"Processes of 20 steps (`benchmarks/generate.py`, seed 0). Wall time is the median "
-        f"of {repeat} runs below 5,000 processes and one run above; peak is the child's "
-        "largest resident set.",
+        f"Processes of 20 steps (`benchmarks/generate.py`, seed 0). Wall and CPU "
+        f"(user + system) time are medians of {repeat} interleaved runs below 5,000 "
+        "processes and one run above; peak is the child's largest resident set. The "
+        "ratios use wall time; CPU time is less disturbed by other work on the machine.",
         "",
-        "| processes | files | command | wall s | peak MiB | × parse |",
-        "| ---: | ---: | --- | ---: | ---: | ---: |",
+        "| processes | files | command | wall s | CPU s | peak MiB | × parse | CPU × parse |",
+        "| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     for size, runs in sizes.items():
         floor = runs["parse"]
@@ -286,7 +311,7 @@ def report(
             ratio = "1.00×" if key == "parse" else _x(_ratio(run, floor))
             lines.append(
                 f"| {size:,} | {files_mb[size]:.1f} MB | {run.label} | {_s(run)} | "
-                f"{_mb(run)} | {ratio} |"
+                f"{_cpu(run)} | {_mb(run)} | {ratio} | {_cpu_ratio(run, floor)} |"
             )
     ordered = sorted(sizes)
     lines += ["", "### Scaling (time for 10× the processes; linear is 10×)", ""]
@@ -315,17 +340,24 @@ def report(
             "",
             "### Build (SOPs, diagrams, reports) against the renderer alone",
             "",
-            "One run each. The renderer floor runs `dot -Tsvg` and `dot -Tpng` on the DOT "
-            "text sopkit produces, with as many parallel jobs as there are cores.",
+            f"Medians of {build_repeat} interleaved runs. The renderer floor replays, with "
+            "`dot` alone, every renderer call `build` makes (recorded beforehand: SVG and "
+            "PNG diagrams and each SOP page's inline SVG, same DOT text and arguments, stdin "
+            "to stdout), with as many parallel jobs as there are cores; `build` also writes "
+            "SOPs, checklists, the dashboard and the workbook. CPU time includes the `dot` "
+            "children.",
             "",
-            "| processes | command | wall s | peak MiB | × renderer |",
-            "| ---: | --- | ---: | ---: | ---: |",
+            "| processes | command | wall s | CPU s | peak MiB | × renderer | CPU × renderer |",
+            "| ---: | --- | ---: | ---: | ---: | ---: | ---: |",
         ]
         for size, runs in builds.items():
             for key in ("render", "build"):
                 run = runs[key]
                 ratio = "1.00×" if key == "render" else _x(_ratio(run, runs["render"]))
-                lines.append(f"| {size:,} | {run.label} | {_s(run)} | {_mb(run)} | {ratio} |")
+                lines.append(
+                    f"| {size:,} | {run.label} | {_s(run)} | {_cpu(run)} | {_mb(run)} | "
+                    f"{ratio} | {_cpu_ratio(run, runs['render'])} |"
+                )
     lines += ["", "### Targets", "", *targets(sizes, builds, startup)]
     failures = [
         f"- {run.label} on {size:,}: {run.error}"
@@ -417,6 +449,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="100 and 1,000; build on 100")
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure below 5,000")
     parser.add_argument("--startup-repeat", type=int, default=15, help="runs per start-up figure")
+    parser.add_argument("--build-repeat", type=int, default=2, help="runs per build figure")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="for dot alone")
     parser.add_argument("--no-write", action="store_true", help="print, do not write results.md")
     parser.add_argument("--keep", type=Path, help="generate into this folder and keep it")
@@ -425,10 +458,12 @@ def main(argv: list[str] | None = None) -> int:
         sizes = args.sizes or [100, 1000]
         build_sizes = args.build_sizes if args.build_sizes is not None else [100]
         repeat, startup_repeat = min(args.repeat, 2), min(args.startup_repeat, 7)
+        build_repeat = 1
     else:
         sizes = args.sizes or [100, 1000, 2000, 10000]
         build_sizes = args.build_sizes if args.build_sizes is not None else [100]
         repeat, startup_repeat = args.repeat, args.startup_repeat
+        build_repeat = args.build_repeat
 
     info = machine()
     load_before = load_text()
@@ -453,7 +488,7 @@ def main(argv: list[str] | None = None) -> int:
                 results[size] = portfolio_runs(folder, repeat if size < 5000 else 1, has_cost)
             if has_build and size in build_sizes:
                 say(f"{size:,} processes: build and dot alone")
-                builds[size] = build_runs(folder, work, args.jobs)
+                builds[size] = build_runs(folder, work, args.jobs, build_repeat)
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)
@@ -467,6 +502,7 @@ def main(argv: list[str] | None = None) -> int:
         load_text(),
         repeat,
         startup_repeat,
+        build_repeat,
     )
     if not has_cost:
         table += "\n`sopkit cost` is not available in this checkout: not measured.\n"

@@ -106,15 +106,20 @@ def test_results_block_is_replaced_not_appended(tmp_path: Path, monkeypatch) -> 
 
 
 def test_dot_sources_are_what_build_draws(tmp_path: Path) -> None:
+    import json
+
     from sopkit.analysis import cost_portfolio
     from sopkit.render.diagram import to_dot
 
     folder = generate.generate_portfolio(tmp_path / "p", 2)
     assert floor.main(["dot-sources", str(folder), str(tmp_path / "dots")]) == 0
-    costs = cost_portfolio(load_portfolio(folder))
-    for process in costs.processes:
-        assert (tmp_path / "dots" / f"{process.id}.dot").read_text() == to_dot(process)
-    assert '"png"' in (tmp_path / "dots" / "options.json").read_text()
+    arguments = json.loads((tmp_path / "dots" / "options.json").read_text())
+    texts = {(tmp_path / "dots" / name).read_text() for name in arguments}
+    for process in cost_portfolio(load_portfolio(folder)).processes:
+        assert to_dot(process) in texts  # the diagram as 'sopkit diagram' draws it
+    assert sorted({args[0] for args in arguments.values()}) == ["-Tpng", "-Tsvg"]
+    assert ["-Tpng", "-Gdpi=150"] in arguments.values()
+    assert len(arguments) >= 2 * 2  # SVG and PNG per process, and the SOP's inline SVG
 
 
 # --- the optimisations keep behaviour -------------------------------------------------
