@@ -1,6 +1,6 @@
 """sopkit's benchmark: wall time and peak memory against the floors, in one run.
 
-    python benchmarks/run.py            # the full run (about 6 minutes on 2 cores)
+    python benchmarks/run.py            # the full run (about 7 minutes on 2 cores)
     python benchmarks/run.py --quick    # 100 and 1,000 processes, build on 100
     python benchmarks/run.py --sizes 100,2000 --build-sizes 100 --no-write
 
