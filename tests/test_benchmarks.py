@@ -211,3 +211,29 @@ def test_cached_graph_is_per_process_and_frozen() -> None:
     with pytest.raises(nx.NetworkXError):
         graph.add_edge("x", "y")
     flow_graph(first).add_edge("x", "y")  # the public function still returns a fresh graph
+
+
+def test_schedule_order_is_networkx_lexicographical_order() -> None:
+    import random
+
+    import networkx as nx
+
+    from sopkit.analysis.schedule import _in_file_order
+
+    rng = random.Random(9)
+    for _ in range(300):
+        size = rng.randint(1, 15)
+        names = [f"s{i}" for i in range(size)]
+        rng.shuffle(names)  # file order is not name order
+        graph = nx.DiGraph()
+        graph.add_nodes_from(names)
+        for i in range(size):
+            for j in range(i):
+                if rng.random() < 0.3:
+                    graph.add_edge(names[j], names[i])
+        order = {name: rng.random() for name in names}  # any distinct keys
+        expected = list(nx.lexicographical_topological_sort(graph, key=order.__getitem__))
+        assert list(_in_file_order(graph, order)) == expected
+    cyclic = nx.DiGraph([("a", "b"), ("b", "a")])
+    with pytest.raises(nx.NetworkXUnfeasible):
+        list(_in_file_order(cyclic, {"a": 0, "b": 1}))

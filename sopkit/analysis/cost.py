@@ -304,11 +304,12 @@ def cost_process(process: Process) -> ProcessCost:
     executions = _executions(process, loops)
     runs = runs_per_month(process.frequency, settings.working_days_per_year)
     runs_decimal = to_decimal(runs)
+    runs_per_year = runs * MONTHS  # exact, so (h·e·r)·12 = h·e·(r·12)
     steps = []
     for step in process.steps:
         rate = settings.roles[step.owner].rate
         hours = expected_hours(step.time, calendar)
-        annual_hours = hours * executions[step.id] * runs * MONTHS
+        annual_hours = hours * executions[step.id] * runs_per_year
         annual_cost = annual_hours * _fraction(rate)
         steps.append(
             StepCost(

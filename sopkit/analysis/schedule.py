@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import heapq
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -53,13 +55,21 @@ def schedule(process: Process) -> Schedule:
     start: dict[str, Fraction] = {}
     finish: dict[str, Fraction] = {}
     came_from: dict[str, str | None] = {}
-    for node in nx.lexicographical_topological_sort(graph, key=order.__getitem__):
-        # The earliest-listed predecessor wins ties, so the path is stable.
-        preds = sorted(graph.predecessors(node), key=lambda p: (-finish[p], order[p]))
-        came_from[node] = preds[0] if preds else None
-        start[node] = finish[preds[0]] if preds else Fraction(0)
+    for node in _in_file_order(graph, order):
+        # The latest-finishing predecessor; the earliest-listed one wins ties, so
+        # the path is stable.
+        best = None
+        for pred in graph.pred[node]:
+            if best is None or _later(pred, best, finish, order):
+                best = pred
+        came_from[node] = best
+        start[node] = finish[best] if best is not None else Fraction(0)
         finish[node] = start[node] + weight[node]
-    end = min(finish, key=lambda n: (-finish[n], order[n]))
+    end = None
+    for node in finish:
+        if end is None or _later(node, end, finish, order):
+            end = node
+    assert end is not None  # a process has at least one step
     path = [end]
     while (previous := came_from[path[-1]]) is not None:
         path.append(previous)
@@ -71,3 +81,31 @@ def schedule(process: Process) -> Schedule:
         earliest_start={k: to_decimal(v) for k, v in start.items()},
         earliest_finish={k: to_decimal(v) for k, v in finish.items()},
     )
+
+
+def _later(a: str, b: str, finish: dict[str, Fraction], order: dict[str, int]) -> bool:
+    """Whether ``a`` comes before ``b`` in ``(-finish, file order)``: later, or as late
+    and listed first."""
+    return finish[a] > finish[b] or (finish[a] == finish[b] and order[a] < order[b])
+
+
+def _in_file_order(graph: nx.DiGraph, order: dict[str, int]) -> Iterator[str]:
+    """``nx.lexicographical_topological_sort(graph, key=order.__getitem__)``, without
+    networkx's per-node overhead: of the steps whose predecessors are done, always the
+    earliest-listed next (the keys are distinct, so the order is the same)."""
+    by_index = {index: node for node, index in order.items()}
+    pred, succ = graph.pred, graph.succ
+    waiting = {node: len(pred[node]) for node in graph}
+    ready = [order[node] for node, count in waiting.items() if count == 0]
+    heapq.heapify(ready)
+    done = 0
+    while ready:
+        node = by_index[heapq.heappop(ready)]
+        for child in succ[node]:
+            waiting[child] -= 1
+            if waiting[child] == 0:
+                heapq.heappush(ready, order[child])
+        done += 1
+        yield node
+    if done < len(waiting):
+        raise nx.NetworkXUnfeasible("Graph contains a cycle or graph changed during iteration")
