@@ -237,3 +237,17 @@ def test_schedule_order_is_networkx_lexicographical_order() -> None:
     cyclic = nx.DiGraph([("a", "b"), ("b", "a")])
     with pytest.raises(nx.NetworkXUnfeasible):
         list(_in_file_order(cyclic, {"a": 0, "b": 1}))
+
+
+def test_portfolio_totals_are_summed_once(tmp_path: Path) -> None:
+    """A renderer that asks for the portfolio total once per process (its share) must
+    not sum every step each time: that made the dashboard quadratic in processes."""
+    from sopkit.analysis import cost_portfolio
+
+    folder = generate.generate_portfolio(tmp_path / "p", 3)
+    costs = cost_portfolio(load_portfolio(folder))
+    total = costs.exact_annual_cost
+    assert costs.exact_annual_cost is total  # remembered, not summed again
+    assert total == sum((s.exact_annual_cost for s in costs.steps), start=total * 0)
+    first = costs.processes[0]
+    assert first.exact_annual_hours is first.exact_annual_hours

@@ -103,6 +103,10 @@ class ProcessCost:
     runs_per_month: Decimal
     steps: tuple[StepCost, ...]
     schedule: Schedule
+    #: Exact totals, summed on first use (the steps never change).
+    _totals: dict[str, Fraction] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @property
     def id(self) -> str:
@@ -118,11 +122,17 @@ class ProcessCost:
 
     @property
     def exact_annual_hours(self) -> Fraction:
-        return _sum(s.exact_annual_hours for s in self.steps)
+        total = self._totals.get("hours")
+        if total is None:
+            total = self._totals["hours"] = _sum(s.exact_annual_hours for s in self.steps)
+        return total
 
     @property
     def exact_annual_cost(self) -> Fraction:
-        return _sum(s.exact_annual_cost for s in self.steps)
+        total = self._totals.get("cost")
+        if total is None:
+            total = self._totals["cost"] = _sum(s.exact_annual_cost for s in self.steps)
+        return total
 
     @property
     def annual_hours(self) -> Decimal:
@@ -193,6 +203,11 @@ class PortfolioCost:
     currency: str
     settings: Settings
     processes: tuple[ProcessCost, ...]
+    #: Exact totals, summed on first use: renderers ask for the portfolio's total
+    #: once per process (its share), which summed every step every time.
+    _totals: dict[str, Fraction] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @property
     def steps(self) -> tuple[StepCost, ...]:
@@ -200,11 +215,17 @@ class PortfolioCost:
 
     @property
     def exact_annual_hours(self) -> Fraction:
-        return _sum(p.exact_annual_hours for p in self.processes)
+        total = self._totals.get("hours")
+        if total is None:
+            total = self._totals["hours"] = _sum(p.exact_annual_hours for p in self.processes)
+        return total
 
     @property
     def exact_annual_cost(self) -> Fraction:
-        return _sum(p.exact_annual_cost for p in self.processes)
+        total = self._totals.get("cost")
+        if total is None:
+            total = self._totals["cost"] = _sum(p.exact_annual_cost for p in self.processes)
+        return total
 
     @property
     def annual_hours(self) -> Decimal:
