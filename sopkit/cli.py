@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
 
@@ -149,7 +149,8 @@ def schema(
     with user_errors():
         if kind not in ("process", "roles"):
             raise SopkitError(f"unknown schema '{kind}'", hint="use 'process' or 'roles'")
-        text = json.dumps(json_schema(kind), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+        which: Literal["process", "roles"] = "process" if kind == "process" else "roles"
+        text = json.dumps(json_schema(which), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
         if output is None:
             typer.echo(text, nl=False)
         else:

@@ -14,12 +14,12 @@ from .models import Process
 __all__ = ["cached_flow_graph", "flow_graph", "loop_members", "upstream"]
 
 
-def flow_graph(process: Process) -> nx.DiGraph:
+def flow_graph(process: Process) -> nx.DiGraph[str]:
     """Nodes are step ids (with ``step`` attributes); an edge ``a → b`` means b is after a.
 
     References to unknown steps are left out: ``validate`` reports them.
     """
-    graph = nx.DiGraph()
+    graph: nx.DiGraph[str] = nx.DiGraph()
     for step in process.steps:
         graph.add_node(step.id, step=step)
     for step in process.steps:
@@ -29,11 +29,13 @@ def flow_graph(process: Process) -> nx.DiGraph:
     return graph
 
 
-#: The last process ``cached_flow_graph`` saw, and its graph.
-_LAST: list[tuple[Process, nx.DiGraph]] = []
+#: The last process ``cached_flow_graph`` saw, and its graph. One tuple, read
+#: and replaced whole, so threads rendering different processes never see one
+#: process paired with another's graph.
+_LAST: list[tuple[Process, nx.DiGraph[str]]] = []
 
 
-def cached_flow_graph(process: Process) -> nx.DiGraph:
+def cached_flow_graph(process: Process) -> nx.DiGraph[str]:
     """``flow_graph`` built once per process and frozen, for read-only use inside sopkit.
 
     Validating and costing a process each ask for its graph several times in a
@@ -41,21 +43,22 @@ def cached_flow_graph(process: Process) -> nx.DiGraph:
     raises on any change), so sharing it is safe; callers that want to change a
     graph use ``flow_graph``.
     """
-    if _LAST and _LAST[0][0] is process:
-        return _LAST[0][1]
-    graph = nx.freeze(flow_graph(process))
+    last = next(iter(_LAST), None)
+    if last is not None and last[0] is process:
+        return last[1]
+    graph: nx.DiGraph[str] = nx.freeze(flow_graph(process))
     _LAST[:] = [(process, graph)]
     return graph
 
 
-def upstream(graph: nx.DiGraph, step_id: str) -> set[str]:
+def upstream(graph: nx.DiGraph[str], step_id: str) -> set[str]:
     """Every step that must finish before ``step_id`` can start."""
     return set(nx.ancestors(graph, step_id))
 
 
-def loop_members(graph: nx.DiGraph, start: str, end: str) -> set[str]:
+def loop_members(graph: nx.DiGraph[str], start: str, end: str) -> set[str]:
     """The steps on some path from ``start`` (rework target) to ``end`` (reworking step)."""
     if start == end:
         return {end}
-    between = nx.descendants(graph, start) & nx.ancestors(graph, end)
+    between: set[str] = nx.descendants(graph, start) & nx.ancestors(graph, end)  # type: ignore[arg-type]
     return between | {start, end}

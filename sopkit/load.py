@@ -363,7 +363,7 @@ def _problem(
     if kind == "extra_forbidden":
         name = str(loc[-1])
         known = fields.get(_shape(loc[:-1]))
-        hint = "remove it"
+        hint: str | None = "remove it"
         if known is not None:
             close = difflib.get_close_matches(name, list(known.model_fields), n=1, cutoff=0.6)
             hint = (

@@ -105,7 +105,7 @@ class SourceMap:
             if probe in self.values:
                 return self.values[probe]
             probe = probe[:-1]
-        return self.values.get((), (None, None))  # type: ignore[return-value]
+        return self.values.get((), (None, None))
 
     def problem(
         self, loc: Loc, message: str, *, hint: str | None = None, key: bool = False
@@ -355,8 +355,8 @@ def _check_depth(text: str, shown: str) -> None:
                 raise InputError(
                     "document nests too deeply",
                     path=shown,
-                    line=mark.line + 1,
-                    column=mark.column + 1,
+                    line=None if mark is None else mark.line + 1,
+                    column=None if mark is None else mark.column + 1,
                     hint=f"at most {MAX_DEPTH} levels",
                 )
         elif isinstance(event, yaml.CollectionEndEvent):
@@ -499,6 +499,7 @@ class _Builder:
         try:
             if isinstance(node, yaml.SequenceNode):
                 return [self.build(item, (*loc, i), depth + 1) for i, item in enumerate(node.value)]
+            assert isinstance(node, yaml.MappingNode)
             return self._mapping(node, loc, depth)
         finally:
             self.active.discard(ident)

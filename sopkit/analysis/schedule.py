@@ -89,7 +89,7 @@ def _later(a: str, b: str, finish: dict[str, Fraction], order: dict[str, int]) -
     return finish[a] > finish[b] or (finish[a] == finish[b] and order[a] < order[b])
 
 
-def _in_file_order(graph: nx.DiGraph, order: dict[str, int]) -> Iterator[str]:
+def _in_file_order(graph: nx.DiGraph[str], order: dict[str, int]) -> Iterator[str]:
     """``nx.lexicographical_topological_sort(graph, key=order.__getitem__)``, without
     networkx's per-node overhead: of the steps whose predecessors are done, always the
     earliest-listed next (the keys are distinct, so the order is the same)."""
