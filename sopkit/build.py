@@ -245,8 +245,14 @@ def _render_processes(
     if progress is not None:
         progress(0, total, "rendering")
 
+    # Each SOP lists only its own process's candidates: hand each its own, in rank
+    # order, rather than the portfolio's (filtering that list per SOP was quadratic).
+    own: dict[str, list[Candidate]] = {process.id: [] for process in processes}
+    for candidate in candidates:
+        own.setdefault(candidate.process_id, []).append(candidate)
+
     def one(process: ProcessCost) -> _Rendered:
-        return _render_process(process, candidates, engine)
+        return _render_process(process, own[process.id], engine)
 
     results: list[_Rendered] = []
     if workers == 1:
