@@ -391,6 +391,12 @@ def _problem(
         )
     elif kind == "enum" and field == "language":
         message, hint = f"unknown language '{_short(error['input'])}'", "use en, ko or ru"
+    elif kind in ("model_type", "model_attributes_type", "dataclass_type"):
+        message = f"should be a mapping of fields, got {_kind_word(error['input'])}"
+    elif kind == "too_short" and loc == ("steps",):
+        message = "a process needs at least one step"
+    elif kind == "too_short":
+        message = f"needs at least {ctx.get('min_length', 1)} item(s)"
     elif kind.endswith("_type") or kind.startswith(("string_", "decimal_", "list_", "dict_")):
         message = f"{message}, got {_kind_word(error['input'])}"
     if hint is None:
