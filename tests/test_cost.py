@@ -217,7 +217,7 @@ def test_expected_hours(write_process: Callable[..., Path], time: str, hours: Fr
         steps = f"  - {{id: a, name: A, owner: Editor, time: {time}}}\n"
     costed = cost_process(load_process(write_process(process(steps, "1/month"))))
     step = costed.steps[0]
-    assert Fraction(step.hours_per_execution) == pytest.approx(hours, abs=Fraction(1, 10**30))
+    assert abs(Fraction(step.hours_per_execution) - hours) < Fraction(1, 10**30)
     assert step.exact_annual_hours == hours * 12
 
 
