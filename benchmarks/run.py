@@ -1,6 +1,6 @@
 """sopkit's benchmark: wall time and peak memory against the floors, in one run.
 
-    python benchmarks/run.py            # the full run (about 7 minutes on 2 cores)
+    python benchmarks/run.py            # the full run (about 9 minutes on 2 cores)
     python benchmarks/run.py --quick    # 100 and 1,000 processes, build on 100
     python benchmarks/run.py --sizes 100,2000 --build-sizes 100 --no-write
 
@@ -449,7 +449,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="100 and 1,000; build on 100")
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure below 5,000")
     parser.add_argument("--startup-repeat", type=int, default=15, help="runs per start-up figure")
-    parser.add_argument("--build-repeat", type=int, default=2, help="runs per build figure")
+    parser.add_argument("--build-repeat", type=int, default=3, help="runs per build figure")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="for dot alone")
     parser.add_argument("--no-write", action="store_true", help="print, do not write results.md")
     parser.add_argument("--keep", type=Path, help="generate into this folder and keep it")
