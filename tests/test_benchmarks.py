@@ -12,6 +12,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from conftest import require_tool
 
 from sopkit.load import load_portfolio
 
@@ -105,12 +106,14 @@ def test_results_block_is_replaced_not_appended(tmp_path: Path, monkeypatch) -> 
     assert text.startswith("# notes") and text.endswith("## Profile\nkept\n")
 
 
-def test_dot_sources_are_what_build_draws(tmp_path: Path) -> None:
+def test_dot_sources_are_what_build_draws(tmp_path: Path, monkeypatch) -> None:
     import json
 
     from sopkit.analysis import cost_portfolio
     from sopkit.render.diagram import to_dot
 
+    require_tool("dot", "graphviz")  # to_dot's fonts are the ones for system Graphviz
+    monkeypatch.setenv("SOPKIT_GRAPHVIZ", "dot")
     folder = generate.generate_portfolio(tmp_path / "p", 2)
     assert floor.main(["dot-sources", str(folder), str(tmp_path / "dots")]) == 0
     arguments = json.loads((tmp_path / "dots" / "options.json").read_text())
