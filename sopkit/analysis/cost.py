@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
+from typing import Any
 
 from ..errors import SopkitError
 from ..graph import cached_flow_graph, loop_members
@@ -103,10 +104,12 @@ class ProcessCost:
     runs_per_month: Decimal
     steps: tuple[StepCost, ...]
     schedule: Schedule
-    #: Exact totals, summed on first use (the steps never change).
-    _totals: dict[str, Fraction] = field(
-        default_factory=dict, init=False, repr=False, compare=False
-    )
+    #: Exact totals, summed once: renderers read them for every row they show.
+    exact_annual_hours: Fraction = field(init=False, repr=False, compare=False)
+    exact_annual_cost: Fraction = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        _set_totals(self, self.steps)
 
     @property
     def id(self) -> str:
@@ -119,20 +122,6 @@ class ProcessCost:
     @property
     def currency(self) -> str:
         return self.process.settings.currency
-
-    @property
-    def exact_annual_hours(self) -> Fraction:
-        total = self._totals.get("hours")
-        if total is None:
-            total = self._totals["hours"] = _sum(s.exact_annual_hours for s in self.steps)
-        return total
-
-    @property
-    def exact_annual_cost(self) -> Fraction:
-        total = self._totals.get("cost")
-        if total is None:
-            total = self._totals["cost"] = _sum(s.exact_annual_cost for s in self.steps)
-        return total
 
     @property
     def annual_hours(self) -> Decimal:
@@ -203,29 +192,16 @@ class PortfolioCost:
     currency: str
     settings: Settings
     processes: tuple[ProcessCost, ...]
-    #: Exact totals, summed on first use: renderers ask for the portfolio's total
-    #: once per process (its share), which summed every step every time.
-    _totals: dict[str, Fraction] = field(
-        default_factory=dict, init=False, repr=False, compare=False
-    )
+    #: Exact totals, summed once: renderers read them for every process's share.
+    exact_annual_hours: Fraction = field(init=False, repr=False, compare=False)
+    exact_annual_cost: Fraction = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        _set_totals(self, self.processes)
 
     @property
     def steps(self) -> tuple[StepCost, ...]:
         return tuple(s for p in self.processes for s in p.steps)
-
-    @property
-    def exact_annual_hours(self) -> Fraction:
-        total = self._totals.get("hours")
-        if total is None:
-            total = self._totals["hours"] = _sum(p.exact_annual_hours for p in self.processes)
-        return total
-
-    @property
-    def exact_annual_cost(self) -> Fraction:
-        total = self._totals.get("cost")
-        if total is None:
-            total = self._totals["cost"] = _sum(p.exact_annual_cost for p in self.processes)
-        return total
 
     @property
     def annual_hours(self) -> Decimal:
@@ -251,6 +227,13 @@ class PortfolioCost:
 
 
 # --- the computation --------------------------------------------------------------
+
+
+def _set_totals(owner: ProcessCost | PortfolioCost, parts: Iterable[Any]) -> None:
+    """Fill a frozen result's exact totals from its parts (steps or processes)."""
+    parts = tuple(parts)
+    object.__setattr__(owner, "exact_annual_hours", _sum(p.exact_annual_hours for p in parts))
+    object.__setattr__(owner, "exact_annual_cost", _sum(p.exact_annual_cost for p in parts))
 
 
 def fte(annual_hours: Fraction | Decimal, settings: Settings) -> Decimal:
