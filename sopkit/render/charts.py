@@ -27,6 +27,7 @@ __all__ = [
     "label_width",
     "nice_ticks",
     "pareto_chart",
+    "site_environment",
     "truncate",
 ]
 
@@ -147,7 +148,8 @@ def _num(value: float) -> str:
 
 
 @lru_cache(maxsize=1)
-def _environment() -> jinja2.Environment:
+def site_environment() -> jinja2.Environment:
+    """The one Jinja environment for ``templates/site``: the charts and the dashboard."""
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("sopkit", "templates/site"),
         autoescape=True,
@@ -161,7 +163,7 @@ def _environment() -> jinja2.Environment:
 
 
 def _render(template: str, **context: object) -> str:
-    return _environment().get_template(template).render(palette=PALETTE, **context)
+    return site_environment().get_template(template).render(palette=PALETTE, **context)
 
 
 def _positive(value: Decimal) -> Decimal:

@@ -12,15 +12,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
 from typing import Any
-
-import jinja2
 
 from .. import __version__
 from ..analysis.candidates import Candidate
 from ..analysis.cost import PortfolioCost, ProcessCost, RoleCost
-from .charts import Datum, bar_chart, pareto_chart
+from .charts import Datum, bar_chart, pareto_chart, site_environment
 from .numbers import DASH, hours_text, money_text, number_text, percent_text
 
 __all__ = ["Download", "ProcessPage", "render_index"]
@@ -56,18 +53,6 @@ class Download:
     href: str
     label: str
     description: str
-
-
-@lru_cache(maxsize=1)
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("sopkit", "templates/site"),
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
-    )
 
 
 def render_index(
@@ -115,7 +100,7 @@ def render_index(
         "stamp": stamp,
         "version": __version__,
     }
-    return _environment().get_template("index.html.j2").render(context)
+    return site_environment().get_template("index.html.j2").render(context)
 
 
 class _Money:
