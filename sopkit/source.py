@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as _dt
 import gc
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -217,6 +218,8 @@ def _parse_located(text: str, shown: str, source: SourceMap) -> Any:
         _check_depth(text, shown)
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
+        if _is_libyaml_depth_limit(exc):
+            _count_depth_in_python(text, shown)
         raise _yaml_error(exc, shown, text) from None
     except yaml.reader.ReaderError as exc:
         raise _reader_error(exc, shown, text) from None
@@ -346,8 +349,46 @@ def _check_depth(text: str, shown: str) -> None:
     # with few of them cannot nest deeply, and skips the second pass over its events.
     if sum(text.count(c) for c in "[{-?:") < _SAFE_COMPOSE_DEPTH:
         return
+    try:
+        _count_depth(yaml.parse(text, Loader=_Loader), shown)
+    except yaml.YAMLError as exc:
+        if _is_libyaml_depth_limit(exc):
+            _count_depth_in_python(text, shown)
+        # any other syntax error is reported, located, when the text is composed
+
+
+def _is_libyaml_depth_limit(exc: yaml.YAMLError) -> bool:
+    """Whether libyaml stopped at its own nesting limit rather than at a syntax error.
+
+    libyaml 0.2.6 (in PyYAML 6.0.4's wheels) refuses more than 1000 levels while
+    it scans ahead of the events, before our count reaches ``MAX_DEPTH``.
+    """
+    return "nesting depth" in str(exc)
+
+
+def _count_depth_in_python(text: str, shown: str) -> None:
+    """Count nesting with PyYAML's pure-Python parser, which has no limit of its own.
+
+    Only reached when libyaml hit its limit, so the text nests more than
+    ``MAX_DEPTH`` levels; the pure-Python scanner looks at most a line ahead
+    (1024 characters in flow context), so it stops near level ``MAX_DEPTH + 1``
+    and reports exactly where that is.
+    """
+    try:
+        _count_depth(yaml.parse(text, Loader=yaml.SafeLoader), shown)
+    except yaml.YAMLError:
+        return  # a syntax error before the limit: composing reports it
+    except RecursionError:  # pragma: no cover - the parser is iterative
+        pass
+    raise InputError(  # pragma: no cover - libyaml counted past the limit, so do we
+        "document nests too deeply", path=shown, hint=f"at most {MAX_DEPTH} levels"
+    )
+
+
+def _count_depth(events: Iterator[yaml.Event], shown: str) -> None:
+    """Raise sopkit's own error at the first collection nested past ``MAX_DEPTH``."""
     depth = 0
-    for event in yaml.parse(text, Loader=_Loader):
+    for event in events:
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:

@@ -15,7 +15,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import yaml
 
+from sopkit import source
 from sopkit.errors import InputError, SopkitError
 from sopkit.source import (
     MAX_ALIAS_NODES,
@@ -423,3 +425,44 @@ def test_problems_from_one_file_come_together_in_order() -> None:
         "p.yaml:2:4",
         "p.yaml:3:11",
     ]
+
+
+class _ShallowLibyaml(yaml.CSafeLoader):  # type: ignore[misc]
+    """A libyaml that refuses nesting past 100 levels while it scans ahead, as 0.2.6 does
+    past 1000: whichever libyaml is installed, sopkit's own limit must trip first."""
+
+    def __init__(self, stream: str) -> None:
+        depth = self.deepest = 0
+        for char in stream:
+            depth += char == "["
+            depth -= char == "]"
+            self.deepest = max(self.deepest, depth)
+        super().__init__(stream)
+
+    def _limit(self) -> None:
+        if self.deepest > 100:
+            raise yaml.scanner.ScannerError(
+                "while increasing flow level", None, "exceeded maximum nesting depth", None
+            )
+
+    def check_event(self, *choices: type) -> bool:
+        self._limit()
+        return bool(super().check_event(*choices))
+
+    def get_event(self) -> yaml.Event:
+        self._limit()
+        return super().get_event()
+
+    def get_single_node(self) -> yaml.Node | None:
+        self._limit()
+        return super().get_single_node()
+
+
+def test_sopkit_limit_trips_before_a_libyaml_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(source, "_Loader", _ShallowLibyaml)
+    text = "k: " + "[" * 150 + "]" * 150 + "\n# " + ":" * 2000 + "\n"
+    assert refusal(text) == [
+        f"p.yaml:1:67: error: document nests too deeply (at most {MAX_DEPTH} levels)"
+    ]
+    short = "k: " + "[" * 150 + "]" * 150 + "\n"  # too few indicators for the event-stream check
+    assert refusal(short) == refusal(text)
