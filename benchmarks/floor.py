@@ -76,7 +76,7 @@ def dot_sources(folder: Path, out: Path) -> int:
     """
     from sopkit.build import render_site
     from sopkit.load import load_portfolio
-    from sopkit.render import engine as engine_module
+    from sopkit.render.diagram import engine as engine_module
 
     calls: list[tuple[str, list[str]]] = []
 

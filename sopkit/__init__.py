@@ -40,13 +40,13 @@ _EXPORTS = {
     "ValidationError": "sopkit.errors",
     "build_digraph": "sopkit.render.diagram",
     "build_site": "sopkit.build",
-    "candidates_report": "sopkit.render.report",
+    "candidates_report": "sopkit.render.costs.tables",
     "check_process": "sopkit.validate",
     "cost_portfolio": "sopkit.analysis",
     "cost_process": "sopkit.analysis",
-    "cost_report": "sopkit.render.report",
+    "cost_report": "sopkit.render.costs.tables",
     "discover": "sopkit.load",
-    "explain_step": "sopkit.render.explain",
+    "explain_step": "sopkit.render.costs.explain",
     "flow_graph": "sopkit.graph",
     "json_schema": "sopkit.schema",
     "lint_process": "sopkit.validate",
@@ -54,11 +54,11 @@ _EXPORTS = {
     "load_process": "sopkit.load",
     "load_settings": "sopkit.load",
     "rank_candidates": "sopkit.analysis",
-    "render_checklist": "sopkit.render.checklist",
+    "render_checklist": "sopkit.render.sop.checklist",
     "render_sop": "sopkit.render.sop",
     "schedule": "sopkit.analysis",
     "to_dot": "sopkit.render.diagram",
-    "to_mermaid": "sopkit.render.mermaid",
+    "to_mermaid": "sopkit.render.diagram.mermaid",
 }
 
 __all__ = [
@@ -155,11 +155,10 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         Settings,
         Step,
     )
-    from .render.checklist import render_checklist
+    from .render.costs import candidates_report, cost_report, explain_step
     from .render.diagram import build_digraph, to_dot
-    from .render.explain import explain_step
-    from .render.mermaid import to_mermaid
-    from .render.report import candidates_report, cost_report
+    from .render.diagram.mermaid import to_mermaid
     from .render.sop import render_sop
+    from .render.sop.checklist import render_checklist
     from .schema import json_schema
     from .validate import check_process, lint_process

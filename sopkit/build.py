@@ -42,9 +42,9 @@ from .errors import OutputError, RenderError
 from .load import Portfolio, discover, load_portfolio
 from .models import Settings
 from .output import safe_child, write_atomic
+from .render.costs import candidates_report, cost_report
 from .render.diagram import draw
-from .render.engine import Engine, find_engine
-from .render.report import candidates_report, cost_report
+from .render.diagram.engine import Engine, find_engine
 from .render.site import Download, ProcessPage, render_index
 from .render.sop import render_sop
 from .render.workbook import render_workbook
@@ -276,7 +276,7 @@ def _render_processes(
 def _render_process(
     cost: ProcessCost, candidates: list[Candidate], engine: Engine | None
 ) -> _Rendered:
-    from .render.checklist import render_checklist
+    from .render.sop.checklist import render_checklist
 
     names = _names(cost.id)
     out = _Rendered()

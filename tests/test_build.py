@@ -15,7 +15,7 @@ from sopkit.analysis import cost_portfolio, rank_candidates
 from sopkit.build import MARKER, BuildResult, build_site, check_output
 from sopkit.errors import OutputError, SopkitError, ValidationError
 from sopkit.load import load_portfolio
-from sopkit.render.report import candidates_report, cost_report
+from sopkit.render.costs.tables import candidates_report, cost_report
 from sopkit.render.sop import render_sop
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "build" / "portfolio"
@@ -164,10 +164,10 @@ def test_stamp_is_only_there_when_asked_for(built: BuildResult) -> None:
 def test_without_graphviz_the_build_succeeds_with_mermaid_and_a_warning(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import sopkit.render.engine
+    import sopkit.render.diagram.engine
 
     monkeypatch.delenv("SOPKIT_GRAPHVIZ", raising=False)
-    monkeypatch.setattr(sopkit.render.engine, "_locate", lambda name: None)
+    monkeypatch.setattr(sopkit.render.diagram.engine, "_locate", lambda name: None)
     result = build_site([FIXTURE], tmp_path / "site")
     assert result.engine is None
     assert not [f for f in result.files if f.endswith((".svg", ".png"))]

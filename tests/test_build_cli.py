@@ -9,7 +9,8 @@ from typer.testing import CliRunner
 
 import sopkit.build
 from sopkit.build import MARKER, build_site
-from sopkit.cli import _progress_bar, app
+from sopkit.cli import app
+from sopkit.cli.common import progress_bar as _progress_bar
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "build" / "portfolio"
 

@@ -369,10 +369,10 @@ def test_the_checker_sees_a_missing_file(browser: Browser, tmp_path: Path) -> No
 def test_a_site_without_graphviz_loads_cleanly_too(
     browser: Browser, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import sopkit.render.engine
+    import sopkit.render.diagram.engine
 
     monkeypatch.delenv("SOPKIT_GRAPHVIZ", raising=False)
-    monkeypatch.setattr(sopkit.render.engine, "_locate", lambda name: None)
+    monkeypatch.setattr(sopkit.render.diagram.engine, "_locate", lambda name: None)
     fixture = Path(__file__).resolve().parent / "fixtures" / "build" / "portfolio"
     result = build_site([fixture], tmp_path / "site")
     assert result.engine is None

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sopkit.render.charts import (
+from sopkit.render.site.charts import (
     Datum,
     bar_chart,
     label_width,

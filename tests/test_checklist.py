@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from sopkit import SopkitError, load_process
 from sopkit.analysis import cost_process
 from sopkit.cli import app
-from sopkit.render.checklist import checklist, render_checklist
+from sopkit.render.sop.checklist import checklist, render_checklist
 
 FIXTURES = ROOT / "tests" / "fixtures" / "sop"
 CONTENT = PROCESSES / "content-marketing.yaml"

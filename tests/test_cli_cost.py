@@ -12,8 +12,8 @@ from conftest import PROCESSES, ROOT
 from typer.testing import CliRunner
 
 from sopkit import load_portfolio
-from sopkit.render.explain import explain_step
-from sopkit.render.report import COST_VIEWS, FORMATS, candidates_report, cost_report
+from sopkit.render.costs.explain import explain_step
+from sopkit.render.costs.tables import COST_VIEWS, FORMATS, candidates_report, cost_report
 
 FIXTURES = ROOT / "tests" / "fixtures"
 T1 = FIXTURES / "t1" / "cm.yaml"

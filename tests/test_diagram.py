@@ -23,9 +23,9 @@ from sopkit.errors import RenderError
 from sopkit.load import load_process
 from sopkit.models import Process, Role, Settings
 from sopkit.render.diagram import build_digraph, to_dot
-from sopkit.render.engine import find_engine
+from sopkit.render.diagram.engine import find_engine
+from sopkit.render.diagram.style import THEMES, contrast_text, get_theme
 from sopkit.render.numbers import money_text
-from sopkit.render.style import THEMES, contrast_text, get_theme
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -471,7 +471,7 @@ def test_golden_dot(
 
 def test_golden_escaping_dot_parses_with_both_renderers_present() -> None:
     """The same DOT reads identically with every renderer installed here."""
-    from sopkit.render.engine import ENGINES, Engine, _locate
+    from sopkit.render.diagram.engine import ENGINES, Engine, _locate
 
     source = to_dot(make_cost(GOLDEN_ESCAPING, name=NASTY[5]))
     seen = []

@@ -21,10 +21,10 @@ from sopkit.analysis import ProcessCost, cost_process
 from sopkit.cli import app
 from sopkit.errors import RenderError
 from sopkit.load import load_process
-from sopkit.render import engine as engine_module
 from sopkit.render.diagram import FORMATS, Drawing, draw, render, to_dot
-from sopkit.render.engine import ENV_VAR, Engine
-from sopkit.render.mermaid import to_mermaid
+from sopkit.render.diagram import engine as engine_module
+from sopkit.render.diagram.engine import ENV_VAR, Engine
+from sopkit.render.diagram.mermaid import to_mermaid
 
 ROOT = Path(__file__).resolve().parent.parent
 CM = ROOT / "processes" / "content-marketing.yaml"

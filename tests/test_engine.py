@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from sopkit.errors import RenderError
-from sopkit.render import engine as engine_module
-from sopkit.render.engine import (
+from sopkit.render.diagram import engine as engine_module
+from sopkit.render.diagram.engine import (
     ENV_VAR,
     INSTALL_HINT,
     Engine,

@@ -38,11 +38,11 @@ from sopkit.analysis import cost_process, rank_candidates
 from sopkit.errors import SopkitError
 from sopkit.load import load_process
 from sopkit.models import Settings
-from sopkit.render.checklist import render_checklist
+from sopkit.render.costs.tables import candidates_report, cost_report
 from sopkit.render.diagram import to_dot
-from sopkit.render.mermaid import to_mermaid
-from sopkit.render.report import candidates_report, cost_report
+from sopkit.render.diagram.mermaid import to_mermaid
 from sopkit.render.sop import render_sop
+from sopkit.render.sop.checklist import render_checklist
 from sopkit.source import parse_yaml
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -111,10 +111,10 @@ def test_new_list_names_every_library_process() -> None:
 
 @pytest.mark.parametrize("path", LIBRARY, ids=lambda p: p.stem)
 def test_library_process_renders_sop_checklist_and_diagram(path: Path) -> None:
-    from sopkit.render.checklist import render_checklist
     from sopkit.render.diagram import to_dot
-    from sopkit.render.mermaid import to_mermaid
+    from sopkit.render.diagram.mermaid import to_mermaid
     from sopkit.render.sop import render_sop
+    from sopkit.render.sop.checklist import render_checklist
 
     cost = cost_process(load_process(path))
     names = [step.name for step in cost.process.steps]

@@ -16,10 +16,10 @@ from hypothesis import strategies as st
 from sopkit.analysis import ProcessCost, cost_process, rank_candidates
 from sopkit.load import load_process
 from sopkit.models import Process, Role, Settings
+from sopkit.render.diagram.mermaid import node_id, to_mermaid
+from sopkit.render.diagram.style import get_theme
 from sopkit.render.labels import mermaid_text
-from sopkit.render.mermaid import node_id, to_mermaid
 from sopkit.render.numbers import money_text
-from sopkit.render.style import get_theme
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -18,14 +18,14 @@ from conftest import PROCESSES, ROOT
 
 from sopkit import SopkitError, load_portfolio
 from sopkit.analysis import cost_portfolio
-from sopkit.render.numbers import json_number, money_text, rate_text, round_money
-from sopkit.render.report import (
+from sopkit.render.costs.tables import (
     COST_VIEWS,
     FORMATS,
     candidates_report,
     cost_report,
     dump_json,
 )
+from sopkit.render.numbers import json_number, money_text, rate_text, round_money
 
 FIXTURES = ROOT / "tests" / "fixtures"
 Golden = Callable[[str, str], None]

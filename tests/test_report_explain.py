@@ -9,7 +9,7 @@ import pytest
 from conftest import ROOT
 
 from sopkit import SopkitError, load_portfolio
-from sopkit.render.explain import explain_step
+from sopkit.render.costs.explain import explain_step
 
 T1 = ROOT / "tests" / "fixtures" / "t1"
 ROLES = "currency: USD\nroles: {Analyst: {rate: 55}, Editor: {rate: 50}}\n"

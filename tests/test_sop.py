@@ -18,8 +18,8 @@ from typer.testing import CliRunner
 from sopkit import RenderError, SopkitError, load_process
 from sopkit.analysis import ProcessCost, cost_process
 from sopkit.cli import app
-from sopkit.render import sop as sop_module
-from sopkit.render.mermaid import to_mermaid
+from sopkit.render.diagram.mermaid import to_mermaid
+from sopkit.render.sop import document as sop_module
 from sopkit.render.sop import inline_svg, md_escape, render_sop, sop_document
 
 FIXTURES = ROOT / "tests" / "fixtures" / "sop"

@@ -15,11 +15,11 @@ from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
-from ..analysis import Candidate, PortfolioCost, ProcessCost, StepCost, candidate_for
-from ..analysis.units import MONTHS, exact_hours
-from ..errors import SopkitError
-from ..models import Calendar, Duration, Estimate, Period, Process, Step
-from .numbers import (
+from ...analysis import Candidate, PortfolioCost, ProcessCost, StepCost, candidate_for
+from ...analysis.units import MONTHS, exact_hours
+from ...errors import SopkitError
+from ...models import Calendar, Duration, Estimate, Period, Process, Step
+from ..numbers import (
     DASH,
     hours_text,
     money_text,
@@ -30,7 +30,7 @@ from .numbers import (
     round_number,
     share_text,
 )
-from .report import Costable, ensure_costs
+from .tables import Costable, ensure_costs
 
 __all__ = ["explain_step", "find_step"]
 
@@ -334,7 +334,7 @@ def _lead_time_lines(process_cost: ProcessCost, step: Step) -> list[str]:
 
 def _h(value: Fraction | Decimal, digits: int = 4) -> str:
     """An exact value with up to ``digits`` decimals, no trailing zeros: ``1.0833``, ``2.5``."""
-    from ..analysis.units import to_decimal
+    from ...analysis.units import to_decimal
 
     return hours_text(to_decimal(Fraction(value)), digits=digits)
 

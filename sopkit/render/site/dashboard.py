@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from .. import __version__
-from ..analysis.candidates import Candidate
-from ..analysis.cost import PortfolioCost, ProcessCost, RoleCost
+from ... import __version__
+from ...analysis.candidates import Candidate
+from ...analysis.cost import PortfolioCost, ProcessCost, RoleCost
+from ..numbers import DASH, hours_text, money_text, number_text, percent_text
 from .charts import Datum, bar_chart, pareto_chart, site_environment
-from .numbers import DASH, hours_text, money_text, number_text, percent_text
 
 __all__ = ["Download", "ProcessPage", "render_index"]
 

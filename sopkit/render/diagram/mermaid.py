@@ -12,17 +12,17 @@ from __future__ import annotations
 
 import json
 
-from ..analysis import ProcessCost
-from .diagram import (
+from ...analysis import ProcessCost
+from ..labels import mermaid_text, plain_text, wrap
+from .common import (
     Wording,
-    _check_direction,
-    _lanes,
+    check_direction,
     colour_scale,
+    lanes,
     own_candidates,
     step_details,
     step_fill,
 )
-from .labels import mermaid_text, plain_text, wrap
 from .style import DEFAULT_THEME, Theme, contrast_text, get_theme
 
 __all__ = ["node_id", "to_mermaid"]
@@ -67,11 +67,11 @@ def to_mermaid(
         # A JSON string is a valid YAML scalar: quotes, colons and '#' stay literal.
         f"title: {json.dumps(plain_text(title), ensure_ascii=False)}",
         "---",
-        f"flowchart {_check_direction(direction)}",
+        f"flowchart {check_direction(direction)}",
         f"  %% {text('critical')}; {text('rework_key')}; {text('fill')}",
     ]
     classes: dict[str, list[str]] = {}
-    for index, role in enumerate(_lanes(process.steps)):
+    for index, role in enumerate(lanes(process.steps)):
         out.append(f"  subgraph lane{index}[{_label([role])}]")
         for step in process.steps:
             if step.owner != role:
@@ -98,7 +98,7 @@ def to_mermaid(
         f"stroke-width:{style.critical_node['penwidth']}px"
     )
     out.append(f"  class {','.join(critical)} critical")
-    for index in range(len(_lanes(process.steps))):
+    for index in range(len(lanes(process.steps))):
         out.append(
             f"  style lane{index} fill:{style.lane['fillcolor']},stroke:{style.lane['color']}"
         )

@@ -11,11 +11,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from ..analysis.cost import ProcessCost
-from ..errors import SopkitError
-from ..models import Process
-from .i18n import Catalogue, catalogue
-from .sop import execution_order, render_template
+from ...analysis.cost import ProcessCost
+from ...errors import SopkitError
+from ...models import Process
+from ..i18n import Catalogue, catalogue
+from .document import execution_order
+from .templates import render_template
 
 __all__ = ["FORMATS", "Checklist", "ChecklistItem", "checklist", "render_checklist"]
 

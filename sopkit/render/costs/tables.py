@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from ..analysis import (
+from ...analysis import (
     Candidate,
     PortfolioCost,
     ProcessCost,
@@ -40,9 +40,9 @@ from ..analysis import (
     cost_portfolio,
     rank_candidates,
 )
-from ..errors import SopkitError
-from ..models import Process
-from .numbers import (
+from ...errors import SopkitError
+from ...models import Process
+from ..numbers import (
     DASH,
     hours_text,
     json_number,

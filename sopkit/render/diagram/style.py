@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any
 
-from ..errors import RenderError
+from ...errors import RenderError
 
 __all__ = [
     "DEFAULT_THEME",

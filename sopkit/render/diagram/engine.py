@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
-from ..errors import RenderError
+from ...errors import RenderError
 
 __all__ = [
     "ENGINES",

@@ -19,7 +19,7 @@ from functools import lru_cache
 
 import jinja2
 
-from .numbers import number_text
+from ..numbers import number_text
 
 __all__ = [
     "Datum",

@@ -1,0 +1,136 @@
+"""What the command modules share: argument types, output, error and progress handling.
+
+User mistakes arrive as ``SopkitError`` and leave as ``path:line:col: error: …``
+lines with exit status 1; usage errors exit 2 (Typer's own, or ``usage_error``).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+Paths = Annotated[
+    list[Path],
+    typer.Argument(
+        help="Process files, or folders searched for *.yaml / *.yml (roles.yaml is skipped).",
+        show_default=False,
+        metavar="PATH",
+    ),
+]
+RolesOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--roles",
+        help="roles.yaml to use instead of the nearest one next to each process or in a parent.",
+        dir_okay=False,
+    ),
+]
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn ``SopkitError`` into located one-line messages and exit status 1."""
+    from ..errors import SopkitError
+
+    try:
+        yield
+    except SopkitError as exc:
+        for problem in exc.problems:
+            typer.echo(problem.format(), err=True)
+        raise typer.Exit(1) from None
+    except KeyboardInterrupt:
+        typer.echo("sopkit: interrupted", err=True)
+        raise typer.Exit(130) from None
+
+
+def echo_problems(problems: list[Any]) -> None:
+    for problem in problems:
+        typer.echo(problem.format(), err=True)
+
+
+class ReportFormat(StrEnum):
+    """``--format`` of ``sopkit cost`` and ``sopkit candidates``."""
+
+    table = "table"
+    markdown = "markdown"
+    csv = "csv"
+    json = "json"
+
+
+FormatOption = Annotated[
+    ReportFormat,
+    typer.Option(
+        "--format",
+        help="table (for reading in a terminal), markdown, csv (for spreadsheets) or json "
+        "(the stable interface for other tools).",
+        case_sensitive=False,
+    ),
+]
+ReportOutput = Annotated[
+    Path | None,
+    typer.Option("-o", "--output", help="Write to this file instead of stdout.", dir_okay=False),
+]
+
+
+def table_width(output: Path | None) -> int | None:
+    """Wrap tables to the terminal; files and pipes get the table's natural width."""
+    import shutil
+
+    if output is None and sys.stdout.isatty():
+        return shutil.get_terminal_size().columns
+    return None
+
+
+def emit(text: str, output: Path | None) -> None:
+    from ..output import write_atomic
+
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        write_atomic(output, text)
+        typer.echo(f"wrote {output}", err=True)
+
+
+def parse_amount(value: str | None) -> Any:
+    from decimal import Decimal, InvalidOperation
+
+    if value is None:
+        return None
+    try:
+        amount = Decimal(value.replace(",", "").replace("_", ""))
+    except InvalidOperation:
+        raise typer.BadParameter(f"'{value}' is not an amount; write e.g. 1000") from None
+    if not amount.is_finite():
+        raise typer.BadParameter(f"'{value}' is not an amount; write e.g. 1000")
+    return amount
+
+
+@contextmanager
+def progress_bar(enabled: bool) -> Iterator[Any]:
+    """A rich progress bar on stderr, or ``None`` when it would only be noise."""
+    if not enabled:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+    task = bar.add_task("building", total=None)
+
+    def advance(done: int, total: int, what: str) -> None:
+        bar.update(task, completed=done, total=total, description=f"building {what}")
+
+    with bar:
+        yield advance

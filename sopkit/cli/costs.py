@@ -1,0 +1,122 @@
+"""Cost reports: ``cost`` and ``candidates``."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from .app import app
+from .common import (
+    FormatOption,
+    Paths,
+    ReportFormat,
+    ReportOutput,
+    RolesOption,
+    emit,
+    parse_amount,
+    table_width,
+    user_errors,
+)
+
+
+class CostView(StrEnum):
+    """``sopkit cost --by``: one row per step, role or process."""
+
+    step = "step"
+    role = "role"
+    process = "process"
+
+
+@app.command()
+def cost(
+    paths: Paths,
+    by: Annotated[
+        CostView,
+        typer.Option(
+            "--by",
+            help="One row per step, role or process (JSON always holds all three).",
+            case_sensitive=False,
+        ),
+    ] = CostView.step,
+    fmt: FormatOption = ReportFormat.table,
+    roles: RolesOption = None,
+    output: ReportOutput = None,
+    explain: Annotated[
+        str | None,
+        typer.Option(
+            "--explain",
+            metavar="STEP_ID",
+            help="Instead of the report, show how one step's figures were computed "
+            "(PROCESS_ID/STEP_ID when several processes have that step).",
+        ),
+    ] = None,
+) -> None:
+    """Annual workflow cost: time × executions × runs per month × hourly rate × 12.
+
+    Tables sort by annual cost, highest first, with totals, FTE and lead times;
+    CSV and JSON keep the files' order.
+
+    Example: sopkit cost processes/ --by role
+
+    More: sopkit cost processes/ --format json -o cost.json;
+    sopkit cost processes/content-marketing.yaml --explain draft
+    """
+    from ..load import load_portfolio
+    from ..output import refuse_inputs
+    from ..render.costs import cost_report, explain_step
+
+    with user_errors():
+        if output is not None:
+            refuse_inputs(output, paths)
+        portfolio = load_portfolio(paths, roles=roles)
+        if explain is not None:
+            text = explain_step(portfolio, explain)
+        else:
+            text = cost_report(portfolio, by=by.value, fmt=fmt.value, width=table_width(output))
+        emit(text, output)
+
+
+@app.command()
+def candidates(
+    paths: Paths,
+    top: Annotated[
+        int | None,
+        typer.Option("--top", min=0, metavar="N", help="Show only the N best candidates."),
+    ] = None,
+    min_saving: Annotated[
+        str | None,
+        typer.Option(
+            "--min-saving",
+            metavar="AMOUNT",
+            parser=parse_amount,
+            help="Show only candidates whose net annual saving is at least AMOUNT.",
+        ),
+    ] = None,
+    fmt: FormatOption = ReportFormat.table,
+    roles: RolesOption = None,
+    output: ReportOutput = None,
+) -> None:
+    """Automation candidates: steps with an automation share, best net annual saving first.
+
+    Shows share, annual cost, gross and net saving, tool and setup cost, payback
+    months, first-year ROI (— where undefined) and the FTE each would free.
+
+    Example: sopkit candidates processes/ --top 5 --min-saving 1000
+    """
+    from ..load import load_portfolio
+    from ..output import refuse_inputs
+    from ..render.costs import candidates_report
+
+    with user_errors():
+        if output is not None:
+            refuse_inputs(output, paths)
+        text = candidates_report(
+            load_portfolio(paths, roles=roles),
+            top=top,
+            min_saving=min_saving,  # type: ignore[arg-type]  # parsed to Decimal by _amount
+            fmt=fmt.value,
+            width=table_width(output),
+        )
+        emit(text, output)

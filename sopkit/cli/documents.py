@@ -1,0 +1,186 @@
+"""Documents of one process: ``sop``, ``checklist`` and ``diagram``."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .app import app
+from .common import ReportOutput, RolesOption, emit, user_errors
+
+
+class SopFormat(StrEnum):
+    """``sopkit sop --format``."""
+
+    markdown = "markdown"
+    html = "html"
+
+
+class ChecklistFormat(StrEnum):
+    """``sopkit checklist --format``."""
+
+    markdown = "markdown"
+    github_issue = "github-issue"
+
+
+ProcessFile = Annotated[
+    Path,
+    typer.Argument(metavar="FILE", help="One process file.", dir_okay=False, show_default=False),
+]
+
+
+@app.command()
+def sop(
+    file: ProcessFile,
+    fmt: Annotated[
+        SopFormat,
+        typer.Option(
+            "--format",
+            help="markdown (GitHub, MkDocs; diagram as Mermaid) or html (one self-contained "
+            "page with inline CSS and SVG, prints on A4/Letter).",
+            case_sensitive=False,
+        ),
+    ] = SopFormat.markdown,
+    output: ReportOutput = None,
+    template: Annotated[
+        Path | None,
+        typer.Option(
+            "--template",
+            metavar="DIR",
+            help="Folder of your own templates (sop.md.j2, sop.html.j2), searched before the "
+            'defaults; a template may {% extends "default/sop.html.j2" %} and override blocks.',
+            file_okay=False,
+        ),
+    ] = None,
+    roles: RolesOption = None,
+) -> None:
+    """Write the SOP of one process: owner, review, purpose, roles, numbered steps, diagram.
+
+    Headings follow the process's language (en, ko, ru); money its currency.
+
+    Example: sopkit sop processes/content-marketing.yaml --format html -o sop.html
+    """
+    from ..analysis import cost_process
+    from ..load import load_process
+    from ..output import refuse_inputs
+    from ..render.sop import render_sop
+
+    with user_errors():
+        if output is not None:
+            refuse_inputs(output, [file, *([roles] if roles else [])])
+        cost = cost_process(load_process(file, roles=roles))
+        emit(render_sop(cost, fmt=fmt.value, template_dir=template), output)
+
+
+@app.command()
+def checklist(
+    file: ProcessFile,
+    fmt: Annotated[
+        ChecklistFormat,
+        typer.Option(
+            "--format",
+            help="markdown (a task list to paste) or github-issue (the same with issue-template "
+            "front matter, for .github/ISSUE_TEMPLATE/).",
+            case_sensitive=False,
+        ),
+    ] = ChecklistFormat.markdown,
+    output: ReportOutput = None,
+    roles: RolesOption = None,
+) -> None:
+    """Print a Markdown checklist for one run: a box per step in order, owner and done-when.
+
+    Example: sopkit checklist processes/content-marketing.yaml --format github-issue
+    -o .github/ISSUE_TEMPLATE/content-marketing.md
+    """
+    from ..load import load_process
+    from ..output import refuse_inputs
+    from ..render.sop.checklist import render_checklist
+
+    with user_errors():
+        if output is not None:
+            refuse_inputs(output, [file, *([roles] if roles else [])])
+        emit(render_checklist(load_process(file, roles=roles), fmt=fmt.value), output)
+
+
+class DiagramFormat(StrEnum):
+    """``sopkit diagram --format``."""
+
+    svg = "svg"
+    png = "png"
+    pdf = "pdf"
+    dot = "dot"
+    mermaid = "mermaid"
+
+
+class Direction(StrEnum):
+    """``sopkit diagram --direction``."""
+
+    LR = "LR"
+    TB = "TB"
+
+
+@app.command()
+def diagram(
+    path: Annotated[
+        Path, typer.Argument(help="The process file to draw.", dir_okay=False, show_default=False)
+    ],
+    fmt: Annotated[
+        DiagramFormat,
+        typer.Option(
+            "--format",
+            help="svg, png, pdf (pictures, drawn with Graphviz), dot (Graphviz source) or "
+            "mermaid (renders in GitHub and GitLab Markdown).",
+            case_sensitive=False,
+        ),
+    ] = DiagramFormat.svg,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o",
+            "--output",
+            help="Write here ('-' for stdout). Default: dot and mermaid to stdout, "
+            "pictures to <id>.<format> in the current folder.",
+            dir_okay=False,
+        ),
+    ] = None,
+    direction: Annotated[
+        Direction,
+        typer.Option(
+            "--direction", help="LR (left to right) or TB (top to bottom).", case_sensitive=False
+        ),
+    ] = Direction.LR,
+    roles: RolesOption = None,
+) -> None:
+    """Draw a process as a workflow diagram: one lane per role, costs, critical path.
+
+    Each step shows its time and annual cost; waits sit on the arrows, rework
+    arrows are dashed with their probability, the critical path is bold and the
+    lead time is in the title; automation candidates are shaded by net saving.
+    Pictures need Graphviz ('dot'), or the bundled graphviz-pure fallback (SVG
+    and PNG only); SOPKIT_GRAPHVIZ=dot|graphviz-pure picks one.
+
+    Example: sopkit diagram processes/content-marketing.yaml --format png
+
+    More: sopkit diagram processes/content-marketing.yaml --format mermaid > flow.md
+    """
+    from ..analysis import cost_process
+    from ..load import load_process
+    from ..output import refuse_inputs, write_atomic
+    from ..render.diagram import TEXT_FORMATS, draw
+
+    with user_errors():
+        process = load_process(path, roles=roles)
+        drawing = draw(cost_process(process), fmt.value, direction=direction.value)
+        for warning in drawing.warnings:
+            typer.echo(f"warning: {warning}", err=True)
+        if str(output) == "-" or (output is None and fmt.value in TEXT_FORMATS):
+            typer.echo(drawing.data, nl=False)
+            return
+        target = output if output is not None else Path(f"{process.id}.{fmt.value}")
+        inputs = [path, *([roles] if roles else []), process.settings_path or path]
+        refuse_inputs(target, inputs)
+        write_atomic(target, drawing.data)
+        typer.echo(f"wrote {target}", err=True)

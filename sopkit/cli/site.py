@@ -1,0 +1,70 @@
+"""``sopkit build``: the whole portfolio as a site."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .app import app
+from .common import Paths, RolesOption, progress_bar, user_errors
+
+
+@app.command()
+def build(
+    paths: Paths,
+    output: Annotated[
+        Path,
+        typer.Option(
+            "-o",
+            "--output",
+            help="The site folder: created, or replaced if it is a previous sopkit site.",
+            file_okay=False,
+        ),
+    ] = Path("site"),
+    roles: RolesOption = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "-j", "--jobs", min=1, help="Processes to render at once (default: one per CPU)."
+        ),
+    ] = None,
+    stamp: Annotated[
+        bool,
+        typer.Option("--stamp", help="Show the build time on the dashboard (builds then differ)."),
+    ] = False,
+    quiet: Annotated[
+        bool, typer.Option("-q", "--quiet", help="No progress bar and no summary line.")
+    ] = False,
+) -> None:
+    """Build the whole portfolio as a browsable site and a cost workbook.
+
+    Writes index.html (a dashboard: totals, cost by process and role, a Pareto
+    chart, automation candidates, a card per process), every SOP as HTML and
+    Markdown, checklists, SVG and PNG diagrams, cost.csv, cost.json,
+    candidates.csv and cost.xlsx (live formulas). Everything is validated before
+    anything is written; the new site replaces the old one only when complete.
+
+    Example: sopkit build processes/ -o site/
+    """
+    import datetime
+
+    from ..build import build_site
+
+    text = None
+    if stamp:
+        now = datetime.datetime.now(datetime.UTC)
+        text = f"built {now:%Y-%m-%d %H:%M} UTC"
+    with user_errors(), progress_bar(not quiet and sys.stderr.isatty()) as progress:
+        result = build_site(paths, output, roles=roles, progress=progress, jobs=jobs, stamp=text)
+    for warning in result.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    if not quiet:
+        noun = "process" if result.processes == 1 else "processes"
+        typer.echo(
+            f"built {output}: {result.processes} {noun}, {len(result.files)} files; "
+            f"open {result.index}",
+            err=True,
+        )

@@ -1,0 +1,26 @@
+"""Cost and automation-candidate reports as text: terminal tables, Markdown, CSV, JSON,
+and the step-by-step explanation of one figure (``--explain``)."""
+
+from .explain import explain_step
+from .tables import (
+    COST_VIEWS,
+    FORMATS,
+    candidates_document,
+    candidates_report,
+    cost_document,
+    cost_report,
+    dump_json,
+    ensure_costs,
+)
+
+__all__ = [
+    "COST_VIEWS",
+    "FORMATS",
+    "candidates_document",
+    "candidates_report",
+    "cost_document",
+    "cost_report",
+    "dump_json",
+    "ensure_costs",
+    "explain_step",
+]

@@ -1,0 +1,128 @@
+"""The Jinja environments SOPs and checklists are rendered with, and Markdown escaping.
+
+Templates are package data (``sopkit/templates``); a team's folder
+(``--template``) is searched first, and every default stays reachable as
+``default/<name>`` so a team template can ``{% extends %}`` it. HTML is
+autoescaped; Markdown passes every ``{{ value }}`` through ``md_escape``, so a
+step named ``[click](javascript:alert(1))`` shows literally.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from ...errors import RenderError, SopkitError
+
+__all__ = ["environment", "md_escape", "render_template"]
+
+
+def render_template(name: str, *, template_dir: Path | None = None, **context: Any) -> str:
+    """Render one template (``*.md.j2`` or ``*.html.j2``) with its format's escaping."""
+    kind = "html" if name.endswith((".html.j2", ".html")) else "markdown"
+    env = environment(kind, None if template_dir is None else str(template_dir))
+    try:
+        return env.get_template(name).render(**context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise RenderError(
+            f"template error: {exc.message}",
+            path=exc.filename or exc.name or name,
+            line=exc.lineno,
+            hint="fix the template syntax",
+        ) from None
+    except jinja2.TemplateNotFound as exc:
+        raise RenderError(
+            f"template '{exc.name}' not found",
+            path=str(template_dir) if template_dir else None,
+            hint=f"a team template may extend 'default/{name}'",
+        ) from None
+    except jinja2.UndefinedError as exc:
+        raise RenderError(
+            f"template error in '{name}': {exc.message}",
+            path=str(template_dir) if template_dir else None,
+            hint="the document's fields are listed in sopkit.render.sop.SopDocument",
+        ) from None
+
+
+@lru_cache(maxsize=16)
+def environment(kind: str, template_dir: str | None = None) -> jinja2.Environment:
+    """The Jinja environment for ``"html"`` (autoescaped) or ``"markdown"`` (md-escaped).
+
+    Raises:
+        SopkitError: when ``template_dir`` is not a folder.
+    """
+    loader: jinja2.BaseLoader = jinja2.PackageLoader("sopkit", "templates")
+    if template_dir is not None:
+        if not Path(template_dir).is_dir():
+            raise SopkitError(
+                "template folder not found",
+                path=template_dir,
+                hint="--template takes a folder holding e.g. sop.html.j2 or sop.md.j2",
+            )
+        loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(template_dir), loader])
+    options: dict[str, Any] = {
+        "loader": loader,
+        "undefined": jinja2.StrictUndefined,
+        "trim_blocks": True,
+        "lstrip_blocks": True,
+        "keep_trailing_newline": True,
+        "auto_reload": template_dir is not None,
+    }
+    if kind == "html":
+        env = jinja2.Environment(autoescape=True, **options)
+    else:
+        env = jinja2.Environment(autoescape=False, finalize=_finalize_markdown, **options)
+    env.filters["md"] = md_escape
+    env.filters["fence"] = _fence
+    return env
+
+
+# --- Markdown escaping ----------------------------------------------------------------
+
+# Characters with a meaning anywhere in a line, escaped with a backslash; every
+# one is escapable in CommonMark (GitHub) and in Python-Markdown (MkDocs).
+# "(", ")" and "!" only matter next to "[" or "]", which are escaped, so text
+# such as "Paid search (PPC)" stays readable in the Markdown source.
+_MD_INLINE = re.compile(r"([\\`*_{}\[\]|])")
+# Marks that only mean something at the start of a line: headings ("#"), list
+# items ("- ", "+ ", "1. ", "1) "), setext underlines and thematic breaks
+# ("===", "---"). ">" becomes an entity everywhere.
+_MD_LEADING = re.compile(r"^([-+=#])(?=[\s=#-]|$)|^(\d+)([.)])(?=\s|$)")
+_ENTITY_LIKE = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
+
+
+def md_escape(value: Any) -> Markup:
+    """User text as Markdown that shows literally, on one line.
+
+    Whitespace runs (newlines included) become one space, so a value can sit
+    in a table cell or list item. ``<``, ``>`` and entity-like ``&`` become
+    HTML entities (so no tag reaches the page); ``~`` becomes ``&#126;``;
+    ``\\ ` * _ { } [ ] |`` get a backslash, so no link, image, emphasis,
+    code span, attribute list or table cell can start; a leading ``#``,
+    ``- ``, ``+ ``, ``===`` or ``1. `` cannot start a heading, list or rule.
+    """
+    if isinstance(value, Markup):
+        return value
+    text = " ".join(str(value).split())
+    text = _ENTITY_LIKE.sub("&amp;", text)
+    text = _MD_INLINE.sub(r"\\\1", text)  # before the entities below, which hold "#"
+    text = text.replace("<", "&lt;").replace(">", "&gt;").replace("~", "&#126;")
+    text = _MD_LEADING.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", text)
+    return Markup(text)
+
+
+def _finalize_markdown(value: Any) -> str:
+    """Every ``{{ value }}`` of a Markdown template is escaped unless marked ``|safe``."""
+    return str(value) if isinstance(value, Markup) else str(md_escape(value))
+
+
+def _fence(text: str, info: str = "") -> Markup:
+    """``text`` in a fenced code block whose fence no line of the text can close."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return Markup(f"{fence}{info}\n{text.rstrip()}\n{fence}")
