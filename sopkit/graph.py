@@ -7,11 +7,20 @@ costed separately.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import networkx as nx
 
 from .models import Process
 
-__all__ = ["cached_flow_graph", "flow_graph", "loop_members", "upstream"]
+__all__ = [
+    "Reach",
+    "cached_flow_graph",
+    "flow_graph",
+    "loop_members",
+    "reach",
+    "upstream",
+]
 
 
 def flow_graph(process: Process) -> nx.DiGraph[str]:
@@ -62,3 +71,63 @@ def loop_members(graph: nx.DiGraph[str], start: str, end: str) -> set[str]:
         return {end}
     between: set[str] = nx.descendants(graph, start) & nx.ancestors(graph, end)  # type: ignore[arg-type]
     return between | {start, end}
+
+
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """Which steps reach which, as bit sets: one pass over the graph answers every query.
+
+    ``nx.ancestors`` per rework loop walks the graph once per loop; a portfolio
+    file with thousands of loops made that quadratic in Python. Bit sets cost
+    one big-integer OR per edge, and a loop's members are one AND.
+    """
+
+    order: tuple[str, ...]
+    index: dict[str, int]
+    ancestors: dict[str, int]
+    descendants: dict[str, int]
+
+    def bit(self, step_id: str) -> int:
+        return 1 << self.index[step_id]
+
+    def is_upstream(self, before: str, step_id: str) -> bool:
+        """Whether ``before`` must finish before ``step_id`` can start."""
+        return bool(self.ancestors[step_id] & self.bit(before))
+
+    def loop(self, start: str, end: str) -> int:
+        """The steps on some path from ``start`` (rework target) to ``end`` (reworking step)."""
+        if start == end:
+            return self.bit(end)
+        return (self.descendants[start] & self.ancestors[end]) | self.bit(start) | self.bit(end)
+
+    def members(self, bits: int) -> list[str]:
+        """The step ids in a bit set, in graph order."""
+        found = []
+        while bits:
+            low = bits & -bits
+            found.append(self.order[low.bit_length() - 1])
+            bits ^= low
+        return found
+
+
+def reach(graph: nx.DiGraph[str]) -> Reach:
+    """Ancestors and descendants of every step of an acyclic flow graph, as bit sets.
+
+    Raises:
+        networkx.NetworkXUnfeasible: when the graph has a cycle (``validate`` reports it).
+    """
+    order = tuple(nx.topological_sort(graph))
+    index = {node: i for i, node in enumerate(order)}
+    ancestors: dict[str, int] = {}
+    for node in order:
+        bits = 0
+        for pred in graph.pred[node]:
+            bits |= ancestors[pred] | (1 << index[pred])
+        ancestors[node] = bits
+    descendants: dict[str, int] = {}
+    for node in reversed(order):
+        bits = 0
+        for succ in graph.succ[node]:
+            bits |= descendants[succ] | (1 << index[succ])
+        descendants[node] = bits
+    return Reach(order, index, ancestors, descendants)

@@ -7,17 +7,19 @@ user fixes a folder in one pass instead of one error per run.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+import networkx as nx
 import pydantic
 
 from .errors import InputError, Problem, SopkitError, ValidationError
-from .models import Automation, Process, Review, Rework, Role, Settings, Step
+from .models import Automation, Condition, Expense, Process, Review, Rework, Role, Settings, Step
 from .source import Loc, SourceMap, read_document
-from .validate import check_process
+from .validate import Shape, check_meaning, check_process, check_structure
 
 __all__ = [
     "ROLES_FILENAMES",
@@ -38,6 +40,9 @@ class Portfolio:
     """The processes a report covers; they share one currency so totals add up."""
 
     processes: tuple[Process, ...]
+    #: Processes loaded only because a process of the portfolio runs them: they are
+    #: costed inside their callers, never as rows of their own.
+    dependencies: tuple[Process, ...] = ()
 
     @property
     def currency(self) -> str:
@@ -148,7 +153,12 @@ def load_process(
         SopkitError: with every problem found in the file.
     """
     cache: dict[Path, Settings | SopkitError] = {}
-    return _load_one(Path(path), roles, cache, {})
+    folders: dict[Path, tuple[Path, Path] | None] = {}
+    process = _load_one(Path(path), roles, cache, folders)
+    _, problems = _link([process], roles, cache, folders)
+    if problems:
+        raise ValidationError.collect(_dedupe(problems))
+    return process
 
 
 def load_portfolio(
@@ -172,7 +182,10 @@ def load_portfolio(
     problems.extend(_portfolio_problems(processes))
     if problems:  # a broken roles.yaml shared by several processes is reported once
         raise ValidationError.collect(_dedupe(problems))
-    return Portfolio(tuple(processes))
+    dependencies, problems = _link(processes, roles, cache, folders)
+    if problems:
+        raise ValidationError.collect(_dedupe(problems))
+    return Portfolio(tuple(processes), tuple(dependencies))
 
 
 def _load_one(
@@ -191,10 +204,14 @@ def _load_one(
     except SopkitError as exc:
         problems.extend(exc.problems)
         settings, settings_path = Settings(), None
-    if not isinstance(document.data, dict):
+    # Rates and the calendar come from the settings: without them, only the
+    # structure of the file can be checked.
+    meaning = not problems
+    data, source = document.data, document.source
+    if not isinstance(data, dict):
         problems.append(
             Problem(
-                f"a process is a mapping of fields, not {_kind(document.data)}",
+                f"a process is a mapping of fields, not {_kind(data)}",
                 path=shown,
                 line=1,
                 column=1,
@@ -202,22 +219,67 @@ def _load_one(
             )
         )
         raise ValidationError.collect(problems)
-    try:
-        process = _validate(Process, document.data, document.source, _PROCESS_FIELDS)
-    except SopkitError as exc:
-        raise ValidationError.collect([*problems, *exc.problems]) from None
+    bind = {
+        "source": source,
+        "source_path": shown,
+        "settings_path": None if settings_path is None else str(settings_path),
+    }
+    process, field_problems, wrong = _check(Process, data, source, _PROCESS_FIELDS)
+    if process is None:
+        # Report every problem of the file in one run: the field errors, the
+        # structure (which reads the raw data), and the meaning of every step that
+        # is valid on its own.
+        problems.extend(field_problems)
+        problems.extend(check_structure(Shape.read(data), source))
+        salvaged = _salvage(data, wrong) if meaning else None
+        if salvaged is not None:
+            partial, indices = salvaged
+            partial.bind(settings, **bind)  # type: ignore[arg-type]
+            problems.extend(check_meaning(partial, list(zip(indices, partial.steps, strict=True))))
+        raise ValidationError.collect(_dedupe(problems))
+    process.bind(settings, **bind)  # type: ignore[arg-type]
+    if meaning:
+        problems.extend(check_process(process))
+    else:
+        problems.extend(check_structure(Shape.of(process), source))
     if problems:
-        raise ValidationError.collect(problems)
-    process.bind(
-        settings,
-        source=document.source,
-        source_path=shown,
-        settings_path=None if settings_path is None else str(settings_path),
-    )
-    problems = check_process(process)
-    if problems:
-        raise ValidationError.collect(problems)
+        raise ValidationError.collect(_dedupe(problems))
     return process
+
+
+#: Placeholders for required fields of a process whose own value is wrong (and reported),
+#: so the checks of its valid steps still run.
+_PLACEHOLDERS: dict[str, Any] = {"sopkit": 1, "id": "x", "name": "x", "owner": "x"}
+
+
+def _salvage(data: dict[str, Any], wrong: Sequence[Loc]) -> tuple[Process, list[int]] | None:
+    """The process without its invalid parts, and the file index of each step kept.
+
+    Steps with a problem of their own are left out, process fields with one are
+    dropped or replaced by placeholders. ``None`` when nothing sound is left.
+    """
+    raw_steps = data.get("steps")
+    if not isinstance(raw_steps, list):
+        return None
+    bad_steps: set[int] = set()
+    bad_fields: set[str] = set()
+    for loc in wrong:
+        if len(loc) >= 2 and loc[0] == "steps" and isinstance(loc[1], int):
+            bad_steps.add(loc[1])
+        elif loc:
+            bad_fields.add(str(loc[0]))
+        else:
+            return None  # the whole document is wrong: nothing to salvage
+    kept = [i for i in range(len(raw_steps)) if i not in bad_steps]
+    if not kept or "steps" in bad_fields:
+        return None
+    fields = {k: v for k, v in data.items() if k not in bad_fields}
+    fields.update({k: _PLACEHOLDERS[k] for k in bad_fields if k in _PLACEHOLDERS})
+    fields["steps"] = [raw_steps[i] for i in kept]
+    try:
+        return Process.model_validate(fields), kept
+    except pydantic.ValidationError:
+        return None
 
 
 def _settings_for(
@@ -293,6 +355,131 @@ def _portfolio_problems(processes: list[Process]) -> list[Problem]:
     return problems
 
 
+# --- processes that run other processes ---------------------------------------------
+
+
+def _link(
+    processes: list[Process],
+    roles: str | Path | Settings | None,
+    cache: dict[Path, Settings | SopkitError],
+    folders: dict[Path, tuple[Path, Path] | None],
+) -> tuple[list[Process], list[Problem]]:
+    """Bind every called process to its callers, loading the ones not given from the
+    caller's folder; refuse unknown ids, call cycles and mixed currencies.
+
+    Returns the processes loaded only for calls, and the problems found.
+    """
+    by_id: dict[str, Process] = {}
+    for process in processes:
+        by_id.setdefault(process.id, process)
+    dependencies: list[Process] = []
+    problems: list[Problem] = []
+    ids_in: dict[Path, dict[str, Path]] = {}
+    queue = list(processes)
+    while queue:
+        process = queue.pop(0)
+        for index, step in enumerate(process.steps):
+            if step.process is None or step.process in by_id:
+                continue
+            folder = Path(process.source_path).parent if process.source_path else None
+            found = None if folder is None else _ids_in(folder, ids_in).get(step.process)
+            if found is None:
+                known = sorted({*by_id, *(_ids_in(folder, ids_in) if folder else {})})
+                close = difflib.get_close_matches(step.process, known, n=1, cutoff=0.6)
+                problems.append(
+                    process.source.problem(
+                        ("steps", index, "process"),
+                        f"step '{step.id}' runs process '{step.process}', which is not among "
+                        "the files given nor in the same folder",
+                        hint=f"did you mean '{close[0]}'?"
+                        if close
+                        else "give the id of a process file in the same folder",
+                    )
+                )
+                continue
+            try:
+                callee = _load_one(found, roles, cache, folders)
+            except SopkitError as exc:
+                problems.extend(exc.problems)
+                continue
+            by_id[callee.id] = callee
+            dependencies.append(callee)
+            queue.append(callee)
+    for process in [*processes, *dependencies]:
+        process.bind_callees(by_id)
+    if not problems:
+        problems.extend(_call_problems([*processes, *dependencies]))
+    return dependencies, problems
+
+
+def _ids_in(folder: Path, seen: dict[Path, dict[str, Path]]) -> dict[str, Path]:
+    """Process ids of the files in one folder (not its subfolders), read once per folder."""
+    if folder not in seen:
+        found: dict[str, Path] = {}
+        try:
+            files = sorted(folder.iterdir())
+        except OSError:
+            files = []
+        for path in files:
+            if path.suffix not in _SUFFIXES or path.name in ROLES_FILENAMES:
+                continue
+            try:
+                head = path.read_text(encoding="utf-8", errors="replace")[:65536]
+            except OSError:
+                continue
+            match = _ID_LINE.search(head)
+            if match:
+                found.setdefault(match.group("id").strip("'\""), path)
+        seen[folder] = found
+    return seen[folder]
+
+
+_ID_LINE = re.compile(r"^id:[ \t]*(?P<id>[^\s#]+)", re.MULTILINE)
+
+
+def _call_problems(processes: list[Process]) -> list[Problem]:
+    """Call cycles and calls across currencies, located at the calling step."""
+    problems = []
+    graph: nx.DiGraph[str] = nx.DiGraph()
+    where: dict[tuple[str, str], tuple[Process, int]] = {}
+    for process in processes:
+        graph.add_node(process.id)
+        for index, step in enumerate(process.steps):
+            if step.process is None:
+                continue
+            graph.add_edge(process.id, step.process)
+            where.setdefault((process.id, step.process), (process, index))
+            callee = process.callees.get(step.process)
+            if callee is not None and callee.settings.currency != process.settings.currency:
+                problems.append(
+                    process.source.problem(
+                        ("steps", index, "process"),
+                        f"step '{step.id}' runs '{callee.id}', which costs in "
+                        f"{callee.settings.currency}, not {process.settings.currency}",
+                        hint="a process and the processes it runs share one currency",
+                    )
+                )
+    for component in nx.strongly_connected_components(graph):
+        if len(component) == 1:
+            (only,) = component
+            if not graph.has_edge(only, only):
+                continue
+        cycle = [edge[0] for edge in nx.find_cycle(graph.subgraph(component))]
+        first = min(cycle)
+        start = cycle.index(first)
+        ordered = cycle[start:] + cycle[:start]
+        process, index = where[(ordered[-1], ordered[0])]
+        loop = " → ".join([*ordered, ordered[0]])
+        problems.append(
+            process.source.problem(
+                ("steps", index, "process"),
+                f"processes run each other in a circle: {loop}",
+                hint="a process cannot run itself, directly or through others",
+            )
+        )
+    return problems
+
+
 def _kind(value: Any) -> str:
     if isinstance(value, list):
         return "a list"
@@ -314,6 +501,8 @@ _PROCESS_FIELDS: dict[tuple[str, ...], type[pydantic.BaseModel]] = {
     ("steps", "#", "automation"): Automation,
     ("review",): Review,
     ("roles", "*"): Role,
+    ("conditions", "*"): Condition,
+    ("expenses", "#"): Expense,
 }
 
 
@@ -326,11 +515,25 @@ def _validate(
     source: SourceMap,
     fields: dict[tuple[str, ...], type[pydantic.BaseModel]],
 ) -> M:
+    found, problems, _ = _check(model, data, source, fields)
+    if found is None:
+        raise ValidationError.collect(problems)
+    return found
+
+
+def _check(
+    model: type[M],
+    data: Any,
+    source: SourceMap,
+    fields: dict[tuple[str, ...], type[pydantic.BaseModel]],
+) -> tuple[M | None, list[Problem], list[Loc]]:
+    """The model, or ``None`` with every located problem and the data location of each."""
     try:
-        return model.model_validate(data)
+        return model.model_validate(data), [], []
     except pydantic.ValidationError as exc:
-        problems = [_problem(error, source, data, fields) for error in exc.errors()]
-        raise ValidationError.collect(_dedupe(problems)) from None
+        errors = exc.errors()
+        problems = [_problem(error, source, data, fields) for error in errors]
+        return None, _dedupe(problems), [_user_loc(error["loc"], data) for error in errors]
 
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:
@@ -343,7 +546,12 @@ def _shape(loc: Loc) -> tuple[str, ...]:
     for i, part in enumerate(loc):
         if isinstance(part, int):
             shape.append("#")
-        elif i > 0 and loc[i - 1] == "roles":
+        elif (
+            i > 0
+            and loc[i - 1] in ("roles", "conditions")
+            and i == 1
+            or (i > 0 and loc[i - 1] == "roles")
+        ):
             shape.append("*")
         else:
             shape.append(part)
@@ -365,11 +573,13 @@ def _problem(
         known = fields.get(_shape(loc[:-1]))
         hint: str | None = "remove it"
         if known is not None:
-            close = difflib.get_close_matches(name, list(known.model_fields), n=1, cutoff=0.6)
+            allowed = sorted(
+                (f.alias or n for n, f in known.model_fields.items()),
+                key=lambda n: _READING_ORDER.get(n, len(_READING_ORDER)),
+            )
+            close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
             hint = (
-                f"did you mean '{close[0]}'?"
-                if close
-                else ("allowed here: " + ", ".join(known.model_fields))
+                f"did you mean '{close[0]}'?" if close else ("allowed here: " + ", ".join(allowed))
             )
         return source.problem(
             loc, f"{_prefix(where[:-1])}unknown field '{_short(name)}'", hint=hint, key=True
@@ -403,6 +613,15 @@ def _problem(
         hint = _hint_for(kind, field, loc)
     return source.problem(loc, f"{_prefix(where)}{_lower_first(message)}", hint=hint)
 
+
+#: The order a person reads a step's fields in (the model's own order serves its checks).
+_READING_ORDER = {
+    name: i
+    for i, name in enumerate(
+        "id name owner with time wait after when rework per_run milestone approval process "
+        "count expense automation tools done_when instructions do dont".split()
+    )
+}
 
 _MISSING_HINTS = {
     "sopkit": "add 'sopkit: 1' (the format version) as the first line",

@@ -25,6 +25,7 @@ from pydantic import (
     PlainSerializer,
     PlainValidator,
     PrivateAttr,
+    ValidationInfo,
     WithJsonSchema,
     field_validator,
     model_validator,
@@ -32,13 +33,18 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from .currency import MINOR_UNITS
-from .source import SourceMap
+from .source import NumberLiteral, SourceMap
 
 __all__ = [
+    "Answer",
     "Automation",
     "Calendar",
+    "Condition",
+    "Count",
     "Duration",
     "Estimate",
+    "Expense",
+    "ExpensePeriod",
     "Frequency",
     "Language",
     "Period",
@@ -46,13 +52,21 @@ __all__ = [
     "Review",
     "Rework",
     "Role",
+    "RoleKind",
     "Settings",
     "Step",
+    "is_slug",
+    "parse_when",
 ]
 
 SLUG = r"^[a-z0-9][a-z0-9-]*$"
 MAX_ID_LENGTH = 100
-_SLUG_RE = re.compile(SLUG)
+_SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]*")
+
+
+def is_slug(value: str) -> bool:
+    """Whether ``value`` is a valid id: lowercase ASCII letters, digits and '-', whole."""
+    return len(value) <= MAX_ID_LENGTH and _SLUG_RE.fullmatch(value) is not None
 
 
 def _fail(message: str, hint: str | None = None) -> PydanticCustomError:
@@ -81,9 +95,10 @@ def _check_slug(value: Any) -> Any:
             f"'{_shown(value)}' is too long: ids have at most {MAX_ID_LENGTH} characters",
             "use a shorter id; it becomes a file name",
         )
-    if isinstance(value, str) and not _SLUG_RE.match(value):
+    if isinstance(value, str) and not _SLUG_RE.fullmatch(value):
+        shown = _shown(value) if value.isprintable() else repr(value)[1:-1]
         raise _fail(
-            f"'{_shown(value)}' is not a valid id",
+            f"'{_shown(shown)}' is not a valid id",
             "ids are lowercase ASCII letters, digits and '-', starting with a letter or digit",
         )
     return value
@@ -482,6 +497,8 @@ _PERIODS_PER_YEAR = {
 
 def _parse_annual_money(value: Any) -> Decimal:
     """A yearly cost: a bare number is per year; ``50/month`` is converted."""
+    if isinstance(value, NumberLiteral):
+        raise _number_literal(value)
     if isinstance(value, bool):
         raise _fail("a cost is a number or N/period", "e.g. 600/year")
     if isinstance(value, int | Decimal):
@@ -519,13 +536,166 @@ AnnualMoney = Annotated[
 ]
 
 
+def _number_literal(value: NumberLiteral) -> PydanticCustomError:
+    """The error for ``045``, ``1:30`` or ``0x1F`` where a number is expected."""
+    reading = format(value.reading, "f") if isinstance(value.reading, Decimal) else value.reading
+    plain = str(value).lstrip("+").lstrip("0") or "0"
+    hint = (
+        "write a plain decimal number such as 1.5"
+        if value.kind == "base 60"
+        else f"write it without the leading zero ({plain}) if you mean that"
+        if value.kind == "octal"
+        else "write the number in decimal digits"
+    )
+    article = "an" if value.kind[0] in "aeiou" else "a"
+    return _fail(
+        f"'{_shown(value)}' is read by YAML as {article} {value.kind} number ({reading})", hint
+    )
+
+
 def _finite(value: Any) -> Any:
+    if isinstance(value, NumberLiteral):
+        raise _number_literal(value)
+    if isinstance(value, bool):
+        raise _fail("a number is expected here, not true/false", "write a number, e.g. 1")
     if isinstance(value, Decimal) and not value.is_finite():
         raise _fail(f"'{value}' is not a finite number")
     return value
 
 
 Number = Annotated[Decimal, BeforeValidator(_finite)]
+
+
+def _parse_money(value: Any) -> Decimal:
+    """An amount of money in the currency: a number, zero or more."""
+    if isinstance(value, NumberLiteral):
+        raise _number_literal(value)
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+        raise _fail(f"'{_shown(value)}' is not an amount", "write a number, e.g. 50")
+    amount = Decimal(value)
+    if not amount.is_finite() or amount < 0:
+        raise _fail(f"amount '{_shown(value)}' must be zero or more", "e.g. 50")
+    if amount > MAX_ANNUAL_MONEY:
+        raise _fail(f"amount '{_shown(value)}' is more than {MAX_ANNUAL_MONEY:,}", "check it")
+    return amount
+
+
+Money = Annotated[
+    Decimal,
+    PlainValidator(_parse_money),
+    PlainSerializer(lambda v: float(v), return_type=float),
+    WithJsonSchema({"type": "number", "minimum": 0, "maximum": MAX_ANNUAL_MONEY}),
+]
+
+
+# --- counts (a number of items, possibly a three-point estimate) ------------------
+
+#: More items per execution than this is a unit mistake, not a sub-procedure.
+MAX_COUNT = 100_000
+
+
+@dataclass(frozen=True, slots=True)
+class Count:
+    """How many times a called process runs per execution of its calling step.
+
+    A number, or a three-point estimate (``30..50``, ``{min, likely, max}``) whose
+    expected value is the PERT mean, exactly as for durations.
+    """
+
+    low: Decimal
+    likely: Decimal | None
+    high: Decimal
+
+    @classmethod
+    def parse(cls, value: Any) -> Count:
+        if isinstance(value, Count):
+            return value
+        if isinstance(value, dict):
+            unknown = sorted(set(value) - {"min", "likely", "max"})
+            if unknown:
+                raise _fail(f"unknown field '{unknown[0]}' in a count", "use min, likely and max")
+            if "min" not in value or "max" not in value:
+                raise _fail("a count range needs 'min' and 'max'", "e.g. {min: 30, max: 50}")
+            likely = value.get("likely")
+            return cls._checked(
+                _count_number(value["min"]),
+                None if likely is None else _count_number(likely),
+                _count_number(value["max"]),
+            )
+        if isinstance(value, str) and ".." in value:
+            low_text, _, high_text = value.partition("..")
+            return cls._checked(_count_number(low_text), None, _count_number(high_text))
+        single = _count_number(value)
+        return cls._checked(single, single, single)
+
+    @classmethod
+    def _checked(cls, low: Decimal, likely: Decimal | None, high: Decimal) -> Count:
+        middle = (low + high) / 2 if likely is None else likely
+        if not low <= middle <= high:
+            raise _fail("count range is out of order", "write min ≤ likely ≤ max, e.g. 30..50")
+        return cls(low, likely, high)
+
+    @property
+    def is_range(self) -> bool:
+        return self.low != self.high or (self.likely is not None and self.likely != self.low)
+
+    def points(self) -> tuple[Decimal, Decimal, Decimal]:
+        likely = (self.low + self.high) / 2 if self.likely is None else self.likely
+        return self.low, likely, self.high
+
+    def __str__(self) -> str:
+        if not self.is_range:
+            return _plain(self.low)
+        if self.likely is None:
+            return f"{_plain(self.low)}..{_plain(self.high)}"
+        return f"{_plain(self.low)}/{_plain(self.likely)}/{_plain(self.high)}"
+
+
+def _count_number(value: Any) -> Decimal:
+    if isinstance(value, NumberLiteral):
+        raise _number_literal(value)
+    if isinstance(value, str):
+        try:
+            value = Decimal(value.strip())
+        except ArithmeticError:
+            raise _fail(
+                f"'{_shown(value)}' is not a count", "write a number or a range, e.g. 30..50"
+            ) from None
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+        raise _fail(f"'{_shown(value)}' is not a count", "write a number or a range, e.g. 30..50")
+    number = Decimal(value)
+    if not number.is_finite() or number <= 0:
+        raise _fail(f"count '{_shown(value)}' must be above zero", "e.g. 40, or 30..50")
+    if number > MAX_COUNT:
+        raise _fail(f"count '{_shown(value)}' is more than {MAX_COUNT:,}", "check the number")
+    return number
+
+
+_COUNT_NUMBER = {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_COUNT}
+CountField = Annotated[
+    Count,
+    PlainValidator(Count.parse),
+    PlainSerializer(str),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                _COUNT_NUMBER,
+                {"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*\.\.\s*\d+(\.\d+)?\s*$"},
+                {
+                    "type": "object",
+                    "properties": {
+                        "min": _COUNT_NUMBER,
+                        "likely": _COUNT_NUMBER,
+                        "max": _COUNT_NUMBER,
+                    },
+                    "required": ["min", "max"],
+                    "additionalProperties": False,
+                },
+            ],
+            "description": "times per execution: a number, or a range such as 30..50",
+        }
+    ),
+]
 
 
 # --- the objects --------------------------------------------------------------
@@ -539,13 +709,73 @@ class Language(StrEnum):
 
 #: Highest hourly rate: room for currencies with small units (VND, IDR), not for typos.
 MAX_RATE = 1_000_000_000
+#: More people in one role than this is a typo.
+MAX_HEADCOUNT = 100_000
+#: Hours in a leap year: nobody has more for any work.
+MAX_AVAILABLE_HOURS = 8_784
+
+
+class RoleKind(StrEnum):
+    """Who a role is: the team's own staff, paid or unpaid outside parties, or a system."""
+
+    STAFF = "staff"
+    EXTERNAL = "external"
+    SYSTEM = "system"
 
 
 class Role(_Model):
-    """A job title and what an hour of it costs."""
+    """A job title (or an outside party, or a system) and what an hour of it costs."""
 
-    rate: Annotated[Number, Field(ge=0, le=MAX_RATE, description="hourly cost in the currency")]
+    kind: RoleKind = Field(
+        default=RoleKind.STAFF,
+        description="staff (default): the team's people; external: outside parties, their "
+        "hours are not the team's; system: work already automated, no rate",
+    )
+    rate: Annotated[
+        Number | None,
+        Field(ge=0, le=MAX_RATE, description="hourly cost in the currency (staff: required)"),
+    ] = None
+    headcount: Annotated[
+        Number | None,
+        Field(gt=0, le=MAX_HEADCOUNT, description="people in this role (staff only)"),
+    ] = None
+    available_hours: Annotated[
+        Number | None,
+        Field(
+            gt=0,
+            le=MAX_AVAILABLE_HOURS,
+            description="hours one person has for this work in a year "
+            "(default: working_days_per_year × hours_per_day)",
+        ),
+    ] = None
     description: Text | None = None
+
+    @field_validator("rate")
+    @classmethod
+    def _no_system_rate(cls, value: Decimal | None, info: ValidationInfo) -> Decimal | None:
+        if value is not None and info.data.get("kind") is RoleKind.SYSTEM:
+            raise _fail(
+                "a system role has no rate",
+                "remove 'rate': automated work costs no labour; put a tool's running cost "
+                "in the process's 'expenses'",
+            )
+        return value
+
+    @field_validator("headcount", "available_hours")
+    @classmethod
+    def _staff_only(cls, value: Decimal | None, info: ValidationInfo) -> Decimal | None:
+        kind = info.data.get("kind", RoleKind.STAFF)
+        if value is not None and kind is not RoleKind.STAFF:
+            raise _fail(
+                f"only staff roles have {info.field_name}; this role is {kind.value}",
+                f"remove '{info.field_name}'",
+            )
+        return value
+
+    @property
+    def hourly_rate(self) -> Decimal:
+        """The rate costing uses: external and system roles without one cost nothing."""
+        return Decimal(0) if self.rate is None else self.rate
 
 
 class Settings(_Model):
@@ -575,6 +805,11 @@ class Settings(_Model):
     def minor_unit(self) -> int:
         return MINOR_UNITS[self.currency]
 
+    @property
+    def working_year_hours(self) -> Decimal:
+        """Hours of one full-time person's year: the FTE unit and the default available hours."""
+        return self.working_days_per_year * self.hours_per_day
+
     def with_roles(self, extra: dict[str, Role]) -> Settings:
         """These settings with a process's own rates added or overriding."""
         if not extra:
@@ -600,6 +835,8 @@ class Automation(_Model):
     @model_validator(mode="before")
     @classmethod
     def _bare_share(cls, value: Any) -> Any:
+        if isinstance(value, NumberLiteral):
+            raise _number_literal(value)
         if isinstance(value, int | Decimal) and not isinstance(value, bool):
             return {"share": value}
         return value
@@ -612,17 +849,242 @@ def _bare_share_schema(schema: dict[str, Any]) -> None:
     )
 
 
+# --- conditions -------------------------------------------------------------------------
+
+
+#: An answer a step can ask for: yes (True), no (False), or one of several options.
+Answer = bool | str
+
+
+class Condition(_Model):
+    """A question a run answers, such as "Is this a tier-1 launch?", with how often.
+
+    Either ``share`` (the share of runs where the answer is yes) or ``options``
+    (each option's share of runs, summing to exactly 1).
+    """
+
+    question: Text
+    share: Annotated[
+        Number | None, Field(gt=0, lt=1, description="share of runs where the answer is yes")
+    ] = None
+    options: Annotated[
+        dict[Text, Annotated[Number, Field(gt=0, le=1)]] | None,
+        Field(description="each option's share of runs; the shares sum to exactly 1"),
+    ] = None
+
+    @field_validator("options")
+    @classmethod
+    def _options_sum_to_one(cls, value: dict[str, Decimal] | None) -> dict[str, Decimal] | None:
+        if value is None:
+            return value
+        if len(value) < 2:
+            raise _fail(
+                "a condition needs at least two options",
+                "for a yes/no question use 'share' instead",
+            )
+        total = sum(value.values(), Decimal(0))
+        if total != 1:
+            raise _fail(
+                f"the option shares sum to {_plain(total)}, not 1",
+                "make them add up to exactly 1, e.g. 0.2, 0.5 and 0.3",
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _share_or_options(self) -> Condition:
+        if (self.share is None) == (self.options is None):
+            raise _fail(
+                "a condition has either 'share' (a yes/no question) or 'options'",
+                "e.g. {question: Is this a tier-1 launch?, share: 0.3}",
+            )
+        return self
+
+    @property
+    def is_yes_no(self) -> bool:
+        return self.options is None
+
+    def answers(self) -> tuple[tuple[Answer, Decimal], ...]:
+        """Every answer with its share of runs: yes/no, or each option in file order."""
+        if self.options is None:
+            assert self.share is not None
+            return ((True, self.share), (False, 1 - self.share))
+        return tuple(self.options.items())
+
+    def most_likely(self) -> Answer:
+        """Yes when share ≥ 0.5; for options the largest share, the first listed on a tie."""
+        if self.options is None:
+            assert self.share is not None
+            return self.share >= Decimal("0.5")
+        best = max(self.options.values())
+        return next(name for name, share in self.options.items() if share == best)
+
+
+def parse_when(value: Any) -> Any:
+    """``when: c`` → ``{c: true}``; ``[a, b]`` → both yes; answers as a tuple of options."""
+    if isinstance(value, str):
+        return {value: True}
+    if isinstance(value, list):
+        if not all(isinstance(item, str) for item in value):
+            raise _fail("'when' lists condition names", "e.g. when: [big-launch, paid]")
+        return {item: True for item in value}
+    if not isinstance(value, dict) or not value:
+        raise _fail(
+            "'when' names a condition, or maps conditions to answers",
+            "e.g. when: big-launch, or when: {tier: [L1, L2]}",
+        )
+    parsed: dict[str, Any] = {}
+    for name, answer in value.items():
+        if isinstance(answer, bool):
+            parsed[name] = answer
+        elif isinstance(answer, str | int | Decimal) and not isinstance(answer, bool):
+            parsed[name] = (str(answer),)
+        elif (
+            isinstance(answer, list)
+            and answer
+            and all(
+                isinstance(item, str | int | Decimal) and not isinstance(item, bool)
+                for item in answer
+            )
+        ):
+            parsed[name] = tuple(str(item) for item in answer)
+        else:
+            raise _fail(
+                f"the answer for '{_shown(name)}' is true, false, an option or a list of options",
+                "e.g. {big-launch: false} or {tier: [L1, L2]}",
+            )
+    return parsed
+
+
+When = Annotated[
+    dict[Slug, bool | tuple[Text, ...]],
+    BeforeValidator(parse_when),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "description": "a yes/no condition that must be yes"},
+                {"type": "array", "items": {"type": "string"}},
+                {
+                    "type": "object",
+                    "additionalProperties": {
+                        "anyOf": [
+                            {"type": "boolean"},
+                            {"type": "string"},
+                            {"type": "array", "items": {"type": "string"}, "minItems": 1},
+                        ]
+                    },
+                    "minProperties": 1,
+                },
+            ],
+            "description": "the step runs only in runs that answer these conditions so",
+        }
+    ),
+]
+
+
+# --- joint work -----------------------------------------------------------------------
+
+
+def _parse_with(value: Any) -> Any:
+    """``with: [A, B]`` is one person of each role; a mapping gives the count of each."""
+    if isinstance(value, str):
+        return {value: 1}
+    if isinstance(value, list):
+        if not all(isinstance(item, str) for item in value):
+            raise _fail("'with' lists role names", "e.g. with: [Designer, Editor]")
+        if len(set(value)) != len(value):
+            raise _fail("'with' names a role twice", "give the role once with a count: {Role: 2}")
+        return dict.fromkeys(value, 1)
+    return value
+
+
+#: Most people of one role that can share a step.
+MAX_PARTICIPANTS = 1_000
+
+Participants = Annotated[
+    dict[Text, Annotated[Number, Field(gt=0, le=MAX_PARTICIPANTS)]],
+    BeforeValidator(_parse_with),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "array", "items": {"type": "string"}, "description": "one of each role"},
+                {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "number",
+                        "exclusiveMinimum": 0,
+                        "maximum": MAX_PARTICIPANTS,
+                    },
+                    "description": "role: how many people of it",
+                },
+            ],
+            "description": "roles that work on the step with its owner, each spending its time",
+        }
+    ),
+]
+
+
+# --- cash costs -------------------------------------------------------------------------
+
+
+class ExpensePeriod(StrEnum):
+    RUN = "run"
+    MONTH = "month"
+    QUARTER = "quarter"
+    YEAR = "year"
+
+
+class Expense(_Model):
+    """Money a process spends besides people's time: a platform, a contractor, a gift."""
+
+    name: Text
+    amount: Money
+    per: Annotated[ExpensePeriod, Field(description="run, month, quarter or year")]
+
+
+# --- steps ------------------------------------------------------------------------------
+
+
+def _is_event(info: ValidationInfo) -> str | None:
+    """What kind of step has no time or owner of its own: a milestone or a process call."""
+    if info.data.get("milestone"):
+        return "milestone"
+    if info.data.get("process") is not None:
+        return "call"
+    return None
+
+
+_NOT_HERE = {
+    "milestone": (
+        "a milestone",
+        "a milestone is an event with no duration; make the work a step before it",
+    ),
+    "call": (
+        "a step that runs another process",
+        "the called process's own steps give the time, people and costs",
+    ),
+}
+
+
 class Step(_Model):
-    """One task in a process, done by one role."""
+    """One task in a process, done by one role (with others), or an event, or a sub-procedure."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     id: Slug
     name: Text
-    owner: Text
-    time: EstimateField
+    milestone: bool = Field(default=False, description="an event with no duration, e.g. release")
+    approval: bool = Field(default=False, description="a sign-off by the step's owner")
+    process: Slug | None = Field(default=None, description="id of a process this step runs")
+    count: CountField | None = Field(default=None, description="times `process` runs per execution")
+    owner: Annotated[Text | None, Field(validate_default=True)] = None
+    with_: Participants = Field(default_factory=dict, alias="with")
+    time: Annotated[EstimateField | None, Field(validate_default=True)] = None
     wait: EstimateField = Estimate(Duration(), Duration(), Duration())
     after: list[Slug] = Field(default_factory=list, json_schema_extra=_or_single)
+    when: When | None = None
     rework: Rework | None = None
     per_run: Annotated[Number, Field(gt=0, le=1_000_000)] = Decimal(1)
+    expense: Money | None = Field(default=None, description="money spent per execution")
     automation: Automation | None = Field(default=None, json_schema_extra=_bare_share_schema)
     tools: TextList = Field(default_factory=list)
     done_when: Text | None = None
@@ -630,11 +1092,60 @@ class Step(_Model):
     do: TextList = Field(default_factory=list)
     dont: TextList = Field(default_factory=list)
 
-    @field_validator("time")
+    @field_validator("approval")
     @classmethod
-    def _positive_time(cls, value: Estimate) -> Estimate:
-        if value.low.is_zero:
+    def _approval_is_work(cls, value: bool, info: ValidationInfo) -> bool:
+        if value and info.data.get("milestone"):
+            raise _fail(
+                "a milestone cannot be a sign-off",
+                "a sign-off takes time: make it a step with 'approval: true' before the milestone",
+            )
+        return value
+
+    @field_validator("process")
+    @classmethod
+    def _call_is_not_milestone(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None and (info.data.get("milestone") or info.data.get("approval")):
+            raise _fail(
+                "a step that runs another process cannot be a milestone or a sign-off",
+                "make the milestone or sign-off a step of its own",
+            )
+        return value
+
+    @field_validator("count")
+    @classmethod
+    def _count_needs_process(cls, value: Count | None, info: ValidationInfo) -> Count | None:
+        if value is not None and info.data.get("process") is None:
+            raise _fail(
+                "'count' belongs to a step that runs another process",
+                "add 'process: <id>' or remove 'count'",
+            )
+        return value
+
+    @field_validator("owner", "time")
+    @classmethod
+    def _required_for_work(cls, value: Any, info: ValidationInfo) -> Any:
+        event = _is_event(info)
+        if value is None:
+            if event is None or (event == "milestone" and info.field_name == "owner"):
+                if event is None:
+                    raise PydanticCustomError("missing", "Field required")
+            return value
+        if event == "call" or (event == "milestone" and info.field_name == "time"):
+            what, hint = _NOT_HERE[event]
+            raise _fail(f"{what} has no '{info.field_name}'", f"remove it; {hint}")
+        if info.field_name == "time" and value.low.is_zero:
             raise _fail("time must be above zero", "give the hands-on time, e.g. 30m")
+        return value
+
+    @field_validator("with_", "automation", "expense")
+    @classmethod
+    def _work_only(cls, value: Any, info: ValidationInfo) -> Any:
+        event = _is_event(info)
+        if event is not None and value:
+            field = "with" if info.field_name == "with_" else info.field_name
+            what, hint = _NOT_HERE[event]
+            raise _fail(f"{what} has no '{field}'", f"remove it; {hint}")
         return value
 
     @field_validator("after", mode="before")
@@ -642,37 +1153,78 @@ class Step(_Model):
     def _after_list(cls, value: Any) -> Any:
         return [value] if isinstance(value, str) else value
 
+    @property
+    def participants(self) -> dict[str, Decimal]:
+        """The roles working with the owner and how many people of each (``with``)."""
+        return self.with_
+
+    @property
+    def is_call(self) -> bool:
+        return self.process is not None
+
+    @property
+    def is_work(self) -> bool:
+        """A step people (or a system) spend time on: not a milestone, not a call."""
+        return not self.milestone and self.process is None
+
+
+# --- the review block and the process ---------------------------------------------------
+
+
+def _strict_date(value: Any) -> Any:
+    """Dates as YAML writes them (2026-10-01); a bare number is not a date."""
+    if isinstance(value, bool | int | Decimal) or isinstance(value, NumberLiteral):
+        raise _fail(f"'{_shown(value)}' is not a date", "write dates as YYYY-MM-DD")
+    return value
+
+
+Date = Annotated[_dt.date, BeforeValidator(_strict_date)]
+
 
 class Review(_Model):
     """Who approved this version of the SOP, and when it is due for review again."""
 
     version: Text
-    last_reviewed: _dt.date | None = None
-    next_review: _dt.date | None = None
+    last_reviewed: Date | None = None
+    next_review: Date | None = None
     approver: Text | None = None
+
+
+def _format_version(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise _fail("unsupported format version", "this sopkit reads format version 1: 'sopkit: 1'")
+    return value
 
 
 class Process(_Model):
     """A marketing process: a graph of steps, run at a given frequency."""
 
-    sopkit: Literal[1] = Field(description="format version; always 1")
+    sopkit: Annotated[Literal[1], BeforeValidator(_format_version)] = Field(
+        description="format version; always 1"
+    )
     id: Slug
     name: Text
     owner: Text
     purpose: Text | None = None
     trigger: Text | None = None
-    frequency: FrequencyField
+    frequency: FrequencyField | None = Field(
+        default=None,
+        description="how often it runs; none for a process that only other processes run",
+    )
     language: Language = Language.EN
     tools: TextList = Field(default_factory=list)
     tags: TextList = Field(default_factory=list)
     review: Review | None = None
     roles: dict[Text, Role] = Field(default_factory=dict)
+    conditions: dict[Slug, Condition] = Field(default_factory=dict)
+    expenses: list[Expense] = Field(default_factory=list, max_length=10_000)
     steps: Annotated[list[Step], Field(min_length=1, max_length=100_000)]
 
     _settings: Settings = PrivateAttr(default_factory=Settings)
     _source_path: str | None = PrivateAttr(default=None)
     _settings_path: str | None = PrivateAttr(default=None)
     _source: SourceMap | None = PrivateAttr(default=None)
+    _callees: dict[str, Process] = PrivateAttr(default_factory=dict)
 
     @property
     def settings(self) -> Settings:
@@ -694,11 +1246,25 @@ class Process(_Model):
         """The ``roles.yaml`` that supplied the settings, if any."""
         return self._settings_path
 
+    @property
+    def callees(self) -> dict[str, Process]:
+        """The processes this one's steps run, by id, as bound when loading."""
+        return self._callees
+
+    @property
+    def calls(self) -> tuple[str, ...]:
+        """Ids of the processes this one's steps run, in file order, once each."""
+        return tuple(dict.fromkeys(s.process for s in self.steps if s.process is not None))
+
     def step(self, step_id: str) -> Step:
         for step in self.steps:
             if step.id == step_id:
                 return step
         raise KeyError(step_id)
+
+    def role(self, name: str) -> Role | None:
+        """The effective role of that name (roles.yaml with this process's own on top)."""
+        return self._settings.roles.get(name)
 
     def bind(
         self,
@@ -713,4 +1279,9 @@ class Process(_Model):
         self._source = source
         self._source_path = source_path
         self._settings_path = settings_path
+        return self
+
+    def bind_callees(self, callees: dict[str, Process]) -> Process:
+        """Attach the processes this one calls, so it can be costed on its own."""
+        self._callees = {pid: callees[pid] for pid in self.calls if pid in callees}
         return self

@@ -50,6 +50,7 @@ def _tidy(node: Any) -> Any:
     if not isinstance(node, dict):
         return node
     node = {key: _tidy(value) for key, value in node.items()}
+    node = _without_null(node)
     if _is_decimal(node):
         number: dict[str, Any] = {"type": "number"}
         number.update(node["anyOf"][0])
@@ -60,6 +61,19 @@ def _tidy(node: Any) -> Any:
             if pydantic_name in node:
                 node[keyword] = node.pop(pydantic_name)
     return node
+
+
+def _without_null(node: dict[str, Any]) -> dict[str, Any]:
+    """An optional field (``X | None = None``) as plain ``X``: a file leaves it out
+    rather than writing ``null``, and editors then check the value against ``X``."""
+    options = node.get("anyOf")
+    if not (isinstance(options, list) and len(options) == 2 and node.get("default", 0) is None):
+        return node
+    rest = [option for option in options if option != {"type": "null"}]
+    if len(rest) != 1:
+        return node
+    merged = {key: value for key, value in node.items() if key not in ("anyOf", "default")}
+    return {**rest[0], **merged}
 
 
 def _is_decimal(node: dict[str, Any]) -> bool:

@@ -23,7 +23,15 @@ import yaml
 
 from .errors import InputError, Problem
 
-__all__ = ["MAX_BYTES", "Document", "Loc", "SourceMap", "parse_yaml", "read_document"]
+__all__ = [
+    "MAX_BYTES",
+    "Document",
+    "Loc",
+    "NumberLiteral",
+    "SourceMap",
+    "parse_yaml",
+    "read_document",
+]
 
 #: Larger files are refused: no hand-written process comes near this.
 MAX_BYTES = 5 * 1024 * 1024
@@ -45,6 +53,30 @@ _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 Loc = tuple[str | int, ...]
 
 
+class NumberLiteral(str):
+    """A YAML 1.1 integer that is not a plain decimal: ``045``, ``1:30``, ``0x1F``, ``0o17``.
+
+    YAML 1.1 reads these as octal, base 60, hexadecimal or binary (``rate: 045``
+    is 37, ``1:30`` is 90), while editors following the JSON Schema, and people,
+    read decimals. They stay text as typed: a text field keeps ``1:30``, and a
+    number field refuses it with a message saying how to write the number.
+    """
+
+    __slots__ = ("kind", "reading")
+
+    kind: str
+    reading: int | Decimal
+
+    def __new__(cls, text: str, kind: str, reading: int | Decimal) -> NumberLiteral:
+        literal = super().__new__(cls, text)
+        literal.kind = kind
+        literal.reading = reading
+        return literal
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (NumberLiteral, (str(self), self.kind, self.reading))
+
+
 class SourceMap:
     """Line and column (1-based) of each value and each mapping key in one file.
 
@@ -54,7 +86,7 @@ class SourceMap:
     not hold a position for every value in memory.
     """
 
-    __slots__ = ("_keys", "_pending", "_values", "path")
+    __slots__ = ("_keys", "_lines", "_pending", "_text", "_values", "path")
 
     def __init__(
         self,
@@ -69,7 +101,9 @@ class SourceMap:
         self._keys: dict[Loc, tuple[int, int]] = {} if keys is None else keys
         # Kept as UTF-8: a str with one character beyond Latin-1 takes two or four
         # bytes for every character, and a portfolio keeps thousands of these.
-        self._pending = None if text is None else text.encode("utf-8", "surrogatepass")
+        self._text = None if text is None else text.encode("utf-8", "surrogatepass")
+        self._pending = self._text
+        self._lines: list[str] | None = None
 
     @property
     def values(self) -> dict[Loc, tuple[int, int]]:
@@ -82,6 +116,14 @@ class SourceMap:
         if self._pending is not None:
             self._fill()
         return self._keys
+
+    def line(self, number: int) -> str | None:
+        """The text of line ``number`` (1-based), when the map was made from text."""
+        if self._text is None or number < 1:
+            return None
+        if self._lines is None:
+            self._lines = _LINE_BREAK.split(self._text.decode("utf-8", "surrogatepass"))
+        return self._lines[number - 1] if number <= len(self._lines) else None
 
     def _fill(self) -> None:
         pending, self._pending = self._pending, None
@@ -204,7 +246,8 @@ def parse_yaml(text: str, shown: str = "<string>") -> Document:
         data = _plain_values(text)
         if data is not _NOT_PLAIN:
             return Document(data, SourceMap(shown, text=text))
-        source = SourceMap(shown)
+        source = SourceMap(shown, text=text)
+        source._pending = None  # filled below, by the located parse itself
         return Document(_parse_located(text, shown, source), source)
     finally:
         if collecting:
@@ -459,6 +502,7 @@ def _reader_error(exc: yaml.reader.ReaderError, shown: str, text: str) -> InputE
 #: Ints longer than ``MAX_DIGITS`` decimal digits, in any base (``0x…``, ``1:30``).
 _MAX_INT_BITS = int(MAX_DIGITS * 3.33)
 
+_VALUE_TAG = "tag:yaml.org,2002:value"
 _COLLECTION_TAGS = ("tag:yaml.org,2002:seq", "tag:yaml.org,2002:map")
 _PLAIN_DECIMAL = re.compile(r"^[-+]?(\d[\d_]*)?(\.[\d_]*)?([eE][-+]?\d+)?$")
 
@@ -579,8 +623,8 @@ class _Builder:
 
     def _scalar(self, node: yaml.ScalarNode) -> Any:
         tag = node.tag
-        if tag == "tag:yaml.org,2002:str":
-            return node.value
+        if tag == "tag:yaml.org,2002:str" or tag == _VALUE_TAG:
+            return node.value  # YAML 1.1 reads a bare '=' as a "value key": it is text
         if tag == "tag:yaml.org,2002:int":
             try:
                 number = _CONSTRUCTOR.construct_yaml_int(node)
@@ -589,13 +633,15 @@ class _Builder:
             if number is None or number.bit_length() > _MAX_INT_BITS:
                 self._too_long(node)
                 return None
-            return number
+            kind = _non_decimal_kind(node.value)
+            return number if kind is None else NumberLiteral(node.value, kind, number)
         if tag == "tag:yaml.org,2002:float":
             if len(node.value) > MAX_DIGITS + 10:
                 self._too_long(node)
                 return None
             try:
-                return _decimal(node.value)
+                exact = _decimal(node.value)
+                return NumberLiteral(node.value, "base 60", exact) if ":" in node.value else exact
             except (OverflowError, ValueError, InvalidOperation):
                 self._too_long(node)
                 return None
@@ -612,6 +658,25 @@ class _Builder:
             return value.date() if isinstance(value, _dt.datetime) else value
         self._problem(node, f"unsupported YAML tag '{_short(tag)}'", "remove the '!tag'")
         return None
+
+
+_NON_DECIMAL = (
+    (re.compile(r"^[-+]?0[xX]"), "hexadecimal"),
+    (re.compile(r"^[-+]?0[oO]"), "octal"),
+    (re.compile(r"^[-+]?0[bB]"), "binary"),
+    (re.compile(r"^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+$"), "base 60"),
+    (re.compile(r"^[-+]?0[0-9_]+$"), "octal"),
+)
+
+
+def _non_decimal_kind(text: str) -> str | None:
+    """How YAML 1.1 reads an integer that is not written in plain decimal, or ``None``."""
+    if text.isdigit() and (text[0] != "0" or len(text) == 1):
+        return None  # the common case, decided without a regex
+    for pattern, kind in _NON_DECIMAL:
+        if pattern.match(text):
+            return kind
+    return None
 
 
 def _short(tag: str) -> str:

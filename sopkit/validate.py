@@ -1,22 +1,46 @@
-"""Rules that span several objects: step references, cycles, rework, rates.
+"""Rules that span several objects: step references, cycles, rework, conditions, roles.
 
 The models check each object alone; these checks need the whole process and
 its effective settings. They return problems instead of raising so a file's
 every mistake is reported in one pass.
+
+Two kinds of check, so one run finds everything:
+
+* **structure** (ids, ``after``, ``rework.to``, cycles, ``when``) works on a
+  ``Shape``: the bare ids and references, read from the raw YAML data or from
+  a model. It runs even when some fields of a step are wrong, so a typo in one
+  field never hides an ``after`` that names no step or a cycle;
+* **meaning** (estimates, rates and role kinds, frequency) needs models, and
+  runs on every step that is valid on its own.
 """
 
 from __future__ import annotations
 
 import difflib
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 import networkx as nx
 
 from .errors import Problem
-from .graph import cached_flow_graph, upstream
-from .models import Process, Step
+from .graph import reach
+from .models import Process, RoleKind, Step, is_slug, parse_when
+from .source import Loc, SourceMap
 
-__all__ = ["MAX_HOURS_PER_EXECUTION", "MAX_RUNS_PER_MONTH", "check_process", "lint_process"]
+__all__ = [
+    "MAX_HOURS_PER_EXECUTION",
+    "MAX_RUNS_PER_MONTH",
+    "Shape",
+    "check_meaning",
+    "check_process",
+    "check_structure",
+    "comment_cuts",
+    "lint_portfolio",
+    "lint_process",
+]
 
 #: One execution of a step longer than a working year is a typo, not a task.
 MAX_HOURS_PER_EXECUTION = Decimal(2080)
@@ -28,86 +52,139 @@ MAX_WAIT_HOURS = Decimal(87_600)
 
 def check_process(process: Process) -> list[Problem]:
     """Every cross-object problem in one process, located in its file."""
-    problems = _reference_problems(process)
+    return check_structure(Shape.of(process), process.source) + check_meaning(process)
+
+
+# --- structure ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StepShape:
+    """What structure checks need of a step: its id and the steps and conditions it names."""
+
+    index: int
+    id: str | None
+    after: tuple[tuple[int, str], ...] = ()
+    rework_to: str | None = None
+    when: Mapping[str, bool | tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Shape:
+    """The ids and references of a process, read leniently so that one wrong field of a
+    step hides nothing else. Conditions map to their option names (``None``: yes/no)."""
+
+    steps: tuple[StepShape, ...]
+    conditions: Mapping[str, frozenset[str] | None]
+
+    @classmethod
+    def of(cls, process: Process) -> Shape:
+        steps = tuple(
+            StepShape(
+                index,
+                step.id,
+                tuple(enumerate(step.after)),
+                None if step.rework is None else step.rework.to,
+                step.when or {},
+            )
+            for index, step in enumerate(process.steps)
+        )
+        conditions = {
+            name: None if c.options is None else frozenset(c.options)
+            for name, c in process.conditions.items()
+        }
+        return cls(steps, conditions)
+
+    @classmethod
+    def read(cls, data: Any) -> Shape:
+        """The shape of raw process data, skipping whatever is not the right type."""
+        data = data if isinstance(data, dict) else {}
+        raw_steps = data.get("steps")
+        steps = []
+        for index, raw in enumerate(raw_steps if isinstance(raw_steps, list) else []):
+            if not isinstance(raw, dict):
+                continue
+            step_id = raw.get("id")
+            after = raw.get("after", [])
+            after = [after] if isinstance(after, str) else after
+            rework = raw.get("rework")
+            to = rework.get("to") if isinstance(rework, dict) else None
+            try:
+                when = parse_when(raw["when"]) if "when" in raw else {}
+            except ValueError:  # reported by the model
+                when = {}
+            steps.append(
+                StepShape(
+                    index,
+                    step_id if isinstance(step_id, str) and is_slug(step_id) else None,
+                    tuple(
+                        (position, item)
+                        for position, item in enumerate(after if isinstance(after, list) else [])
+                        if isinstance(item, str)
+                    ),
+                    to if isinstance(to, str) else None,
+                    {k: v for k, v in when.items() if isinstance(k, str)},
+                )
+            )
+        raw_conditions = data.get("conditions")
+        conditions: dict[str, frozenset[str] | None] = {}
+        for name, raw in (raw_conditions if isinstance(raw_conditions, dict) else {}).items():
+            options = raw.get("options") if isinstance(raw, dict) else None
+            conditions[name] = frozenset(map(str, options)) if isinstance(options, dict) else None
+        return cls(tuple(steps), conditions)
+
+
+def check_structure(shape: Shape, source: SourceMap) -> list[Problem]:
+    """Duplicate ids, references to no step, cycles, rework upstream and ``when``."""
+    problems = _reference_problems(shape, source)
+    problems += _when_problems(shape, source)
+    if any(step.id is None for step in shape.steps):
+        return problems  # references cannot be followed until every id reads
     if not problems:  # cycles and upstream checks need sound references
-        problems += _cycle_problems(process)
+        problems += _cycle_problems(shape, source)
     if not problems:
-        problems += _rework_problems(process)
-    problems += _estimate_problems(process)
-    problems += _rate_problems(process)
-    problems += _frequency_problems(process)
+        problems += _rework_problems(shape, source)
     return problems
 
 
-def lint_process(process: Process) -> list[Problem]:
-    """Recommended fields that are missing: warnings, errors under ``--strict``."""
-    source = process.source
-    warnings = []
-    if not process.purpose:
-        warnings.append(
-            source.problem(
-                ("id",),
-                "no purpose: a new team member will not know why this SOP exists",
-                hint="add 'purpose: …'",
-            )
-        )
-    for index, step in enumerate(process.steps):
-        if not step.done_when:
-            warnings.append(
-                source.problem(
-                    ("steps", index, "id"),
-                    f"step '{step.id}' has no done_when: nobody can tell when it is finished",
-                    hint="add 'done_when: …'",
-                )
-            )
-    return [_as_warning(p) for p in warnings]
-
-
-def _as_warning(problem: Problem) -> Problem:
-    return Problem(
-        problem.message,
-        path=problem.path,
-        line=problem.line,
-        column=problem.column,
-        hint=problem.hint,
-        step=problem.step,
-        severity="warning",
-    )
-
-
-def _reference_problems(process: Process) -> list[Problem]:
-    source = process.source
+def _reference_problems(shape: Shape, source: SourceMap) -> list[Problem]:
     problems: list[Problem] = []
     first_index: dict[str, int] = {}
-    for index, step in enumerate(process.steps):
+    for step in shape.steps:
+        if step.id is None:
+            continue
         if step.id in first_index:
             line = source.locate(("steps", first_index[step.id], "id"))[0]
             problems.append(
                 source.problem(
-                    ("steps", index, "id"),
+                    ("steps", step.index, "id"),
                     f"duplicate step id '{step.id}' (first at line {line})",
                     hint="give each step its own id",
                 )
             )
         else:
-            first_index[step.id] = index
+            first_index[step.id] = step.index
     ids = list(first_index)
-    for index, step in enumerate(process.steps):
-        for position, before in enumerate(step.after):
+    # A step whose id is unreadable or invalid (reported by the model) may be the one
+    # an 'after' means: say nothing about references until its id is fixed.
+    if any(step.id is None for step in shape.steps):
+        return problems
+    for step in shape.steps:
+        for position, before in step.after:
             if before not in first_index:
                 problems.append(
                     source.problem(
-                        ("steps", index, "after", position),
+                        ("steps", step.index, "after", position),
                         f"step '{step.id}': 'after' names no step '{before}'",
                         hint=_suggest(before, ids),
                     )
                 )
-        if step.rework and step.rework.to not in first_index:
+        if step.rework_to is not None and step.rework_to not in first_index:
             problems.append(
                 source.problem(
-                    ("steps", index, "rework", "to"),
-                    f"step '{step.id}': rework goes to no step '{step.rework.to}'",
-                    hint=_suggest(step.rework.to, ids),
+                    ("steps", step.index, "rework", "to"),
+                    f"step '{step.id}': rework goes to no step '{step.rework_to}'",
+                    hint=_suggest(step.rework_to, ids),
                 )
             )
     return problems
@@ -120,128 +197,238 @@ def _suggest(name: str, ids: list[str]) -> str:
     return "steps here: " + ", ".join(ids[:12]) + (" …" if len(ids) > 12 else "")
 
 
-def _cycle_problems(process: Process) -> list[Problem]:
-    index_of = {step.id: i for i, step in enumerate(process.steps)}
+def _when_problems(shape: Shape, source: SourceMap) -> list[Problem]:
     problems = []
-    for index, step in enumerate(process.steps):
-        if step.id in step.after:
-            problems.append(
-                process.source.problem(
-                    ("steps", index, "after"),
-                    f"step '{step.id}' is after itself",
-                    hint="for a step that repeats, use 'rework: {to: "
-                    + step.id
-                    + ", probability: …}'",
+    names = sorted(shape.conditions)
+    for step in shape.steps:
+        for name, wanted in step.when.items():
+            loc: Loc = ("steps", step.index, "when", name)
+            if name not in shape.conditions:
+                close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+                hint = (
+                    f"did you mean '{close[0]}'?"
+                    if close
+                    else "define it under 'conditions:' with a question and a share"
                 )
-            )
-    graph = cached_flow_graph(process)
-    if nx.is_directed_acyclic_graph(graph):  # the quick answer for almost every process
-        return problems
-    try:
-        cycle = nx.find_cycle(graph)
-    except nx.NetworkXNoCycle:
-        return problems
-    ids = [edge[0] for edge in cycle]
-    first = min(ids, key=index_of.__getitem__)
-    start = ids.index(first)
-    ordered = ids[start:] + ids[:start]
-    loop = " → ".join([*ordered, ordered[0]])
-    problems.append(
-        process.source.problem(
-            ("steps", index_of[ordered[1 % len(ordered)]], "after"),
-            f"the steps form a cycle through 'after': {loop}",
-            hint="remove one 'after'; to send work back, use 'rework: {to: …, probability: …}'",
-        )
-    )
+                problems.append(
+                    source.problem(loc, f"step '{step.id}': no condition '{name}'", hint=hint)
+                )
+                continue
+            options = shape.conditions[name]
+            if options is None and not isinstance(wanted, bool):
+                problems.append(
+                    source.problem(
+                        loc,
+                        f"step '{step.id}': '{name}' is a yes/no condition",
+                        hint=f"write 'when: {name}' for yes or '{{{name}: false}}' for no",
+                    )
+                )
+            elif options is not None and isinstance(wanted, bool):
+                problems.append(
+                    source.problem(
+                        loc,
+                        f"step '{step.id}': '{name}' has options, not yes/no",
+                        hint="name the options: " + ", ".join(sorted(options)),
+                    )
+                )
+            elif options is not None and not isinstance(wanted, bool):
+                for option in wanted:
+                    if option not in options:
+                        problems.append(
+                            source.problem(
+                                loc,
+                                f"step '{step.id}': condition '{name}' has no option '{option}'",
+                                hint="its options: " + ", ".join(sorted(options)),
+                            )
+                        )
     return problems
 
 
-def _rework_problems(process: Process) -> list[Problem]:
-    graph = cached_flow_graph(process)
+def _graph(shape: Shape) -> nx.DiGraph[str]:
+    graph: nx.DiGraph[str] = nx.DiGraph()
+    for step in shape.steps:
+        if step.id is not None:
+            graph.add_node(step.id)
+    for step in shape.steps:
+        for _, before in step.after:
+            if step.id is not None and before != step.id:
+                graph.add_edge(before, step.id)
+    return graph
+
+
+def _cycle_problems(shape: Shape, source: SourceMap) -> list[Problem]:
+    index_of = {step.id: step.index for step in shape.steps if step.id is not None}
+    after_of = {step.id: step.after for step in shape.steps if step.id is not None}
     problems = []
-    for index, step in enumerate(process.steps):
-        if step.rework is None or step.rework.to == step.id:
+    for step in shape.steps:
+        for position, before in step.after:
+            if before == step.id:
+                problems.append(
+                    source.problem(
+                        ("steps", step.index, "after", position),
+                        f"step '{step.id}' is after itself",
+                        hint="for a step that repeats, use 'rework: {to: "
+                        + step.id
+                        + ", probability: …}'",
+                    )
+                )
+    graph = _graph(shape)
+    if nx.is_directed_acyclic_graph(graph):  # the quick answer for almost every process
+        return problems
+    # One cycle per knot of steps, located at the 'after' entry that closes it: the
+    # one into the knot's earliest-listed step.
+    for component in nx.strongly_connected_components(graph):
+        if len(component) < 2:
             continue
-        if step.rework.to not in upstream(graph, step.id):
+        first = min(component, key=index_of.__getitem__)
+        cycle = nx.find_cycle(graph.subgraph(component), source=first)
+        ids = [edge[0] for edge in cycle]
+        start = ids.index(first) if first in ids else 0
+        ordered = ids[start:] + ids[:start]
+        head, last = ordered[0], ordered[-1]
+        position = next(p for p, before in after_of[head] if before == last)
+        loop = " → ".join([*ordered, head])
+        problems.append(
+            source.problem(
+                ("steps", index_of[head], "after", position),
+                f"the steps form a cycle through 'after': {loop}",
+                hint=f"remove '{last}' from the 'after' of '{head}'; "
+                "to send work back, use 'rework: {to: …, probability: …}'",
+            )
+        )
+    return problems
+
+
+def _rework_problems(shape: Shape, source: SourceMap) -> list[Problem]:
+    graph = _graph(shape)
+    problems: list[Problem] = []
+    reworking = [s for s in shape.steps if s.rework_to is not None and s.rework_to != s.id]
+    if not reworking:
+        return problems
+    reached = reach(graph)
+    for step in reworking:
+        assert step.id is not None and step.rework_to is not None
+        if not reached.is_upstream(step.rework_to, step.id):
             problems.append(
-                process.source.problem(
-                    ("steps", index, "rework", "to"),
-                    f"step '{step.id}': rework goes to '{step.rework.to}', which is not upstream",
+                source.problem(
+                    ("steps", step.index, "rework", "to"),
+                    f"step '{step.id}': rework goes to '{step.rework_to}', which is not upstream",
                     hint="rework sends work back: name this step or one it comes after",
                 )
             )
     return problems
 
 
-def _estimate_problems(process: Process) -> list[Problem]:
-    calendar = process.settings.calendar
+# --- meaning ---------------------------------------------------------------------------
+
+
+def check_meaning(
+    process: Process, steps: Sequence[tuple[int, Step]] | None = None
+) -> list[Problem]:
+    """Estimates, rates and role kinds, frequency: what needs valid models.
+
+    Args:
+        process: the process (perhaps with its invalid steps left out).
+        steps: the steps to check with their index in the file; all by default.
+    """
+    indexed = list(enumerate(process.steps)) if steps is None else list(steps)
     problems = []
-    for index, step in enumerate(process.steps):
-        for field in ("time", "wait"):
-            estimate = getattr(step, field)
-            low, likely, high = estimate.points(calendar)
-            loc = ("steps", index, field)
-            if not low <= likely <= high:
-                problems.append(
-                    process.source.problem(
-                        loc,
-                        f"step '{step.id}': {field} estimate is out of order ({_short(estimate)})",
-                        hint="write min ≤ likely ≤ max",
-                    )
-                )
-            limit = MAX_HOURS_PER_EXECUTION if field == "time" else MAX_WAIT_HOURS
-            if high > limit:
-                problems.append(
-                    process.source.problem(
-                        loc,
-                        f"step '{step.id}': {field} of {_short(estimate)} is more than "
-                        f"{limit} hours",
-                        hint="check the unit; split very long work into steps",
-                    )
-                )
-        problems.extend(_setup_problems(process, index, step))
+    for index, step in indexed:
+        problems += _estimate_problems(process, index, step)
+        problems += _role_problems(process, index, step)
+    problems += _frequency_problems(process)
     return problems
 
 
-def _setup_problems(process: Process, index: int, step: Step) -> list[Problem]:
+def _estimate_problems(process: Process, index: int, step: Step) -> list[Problem]:
+    calendar = process.settings.calendar
+    problems = []
+    for name in ("time", "wait"):
+        estimate = getattr(step, name)
+        if estimate is None:
+            continue
+        low, likely, high = estimate.points(calendar)
+        loc = ("steps", index, name)
+        if not low <= likely <= high:
+            problems.append(
+                process.source.problem(
+                    loc,
+                    f"step '{step.id}': {name} estimate is out of order ({_short(estimate)})",
+                    hint="write min ≤ likely ≤ max",
+                )
+            )
+        limit = MAX_HOURS_PER_EXECUTION if name == "time" else MAX_WAIT_HOURS
+        if high > limit:
+            problems.append(
+                process.source.problem(
+                    loc,
+                    f"step '{step.id}': {name} of {_short(estimate)} is more than {limit} hours",
+                    hint="check the unit; split very long work into steps",
+                )
+            )
     automation = step.automation
-    if automation is None:
-        return []
-    if automation.setup.in_hours(process.settings.calendar) > MAX_HOURS_PER_EXECUTION:
-        return [
+    if automation is not None and automation.setup.in_hours(calendar) > MAX_HOURS_PER_EXECUTION:
+        problems.append(
             process.source.problem(
                 ("steps", index, "automation", "setup"),
                 f"step '{step.id}': automation setup of {_short(automation.setup)} is more than "
                 f"{MAX_HOURS_PER_EXECUTION} hours",
                 hint="check the unit",
             )
-        ]
-    return []
+        )
+    return problems
 
 
-def _rate_problems(process: Process) -> list[Problem]:
+def _role_problems(process: Process, index: int, step: Step) -> list[Problem]:
+    """Owners and participants need a role with a rate (staff) or a kind that needs none."""
     roles = process.settings.roles
     known = sorted(roles)
     where = process.settings_path or "a roles.yaml next to the process"
     problems = []
-    for index, step in enumerate(process.steps):
-        if step.owner in roles:
+    named: list[tuple[str, str, Loc]] = []
+    if step.owner is not None and step.is_work:
+        named.append(("owner", step.owner, ("steps", index, "owner")))
+    named += [("participant", n, ("steps", index, "with", n)) for n in step.participants]
+    for what, name, loc in named:
+        role = roles.get(name)
+        if role is not None and (role.rate is not None or role.kind is not RoleKind.STAFF):
             continue
-        close = difflib.get_close_matches(step.owner, known, n=1, cutoff=0.6)
-        hint = f"add '{_short(step.owner)}: {{rate: …}}' to {where} or to the process's 'roles:'"
-        if close:
-            hint = f"did you mean '{close[0]}'? Otherwise {hint}"
+        hint = f"add '{_short(name)}: {{rate: …}}' to {where} or to the process's 'roles:'"
+        if role is None:
+            close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+            if close:
+                hint = f"did you mean '{close[0]}'? Otherwise {hint}"
+        else:
+            hint = f"give '{_short(name)}' a rate, or 'kind: external' if it is an outside party"
         problems.append(
             process.source.problem(
-                ("steps", index, "owner"),
-                f"step '{step.id}': owner '{_short(step.owner)}' has no hourly rate",
-                hint=hint,
+                loc, f"step '{step.id}': {what} '{_short(name)}' has no hourly rate", hint=hint
+            )
+        )
+    owner = roles.get(step.owner) if step.owner is not None else None
+    if owner is not None and owner.kind is RoleKind.SYSTEM and step.automation is not None:
+        problems.append(
+            process.source.problem(
+                ("steps", index, "automation"),
+                f"step '{step.id}' is done by the system role '{step.owner}': it is automated "
+                "already",
+                hint="remove 'automation'",
+            )
+        )
+    if owner is not None and owner.kind is RoleKind.SYSTEM and step.approval:
+        problems.append(
+            process.source.problem(
+                ("steps", index, "approval"),
+                f"step '{step.id}': a system role cannot sign off",
+                hint="make a person's role the owner of a sign-off",
             )
         )
     return problems
 
 
 def _frequency_problems(process: Process) -> list[Problem]:
+    if process.frequency is None:
+        return []
     runs = process.frequency.per_month(process.settings.working_days_per_year)
     if runs > MAX_RUNS_PER_MONTH:
         return [
@@ -253,6 +440,126 @@ def _frequency_problems(process: Process) -> list[Problem]:
             )
         ]
     return []
+
+
+# --- recommendations (warnings) ------------------------------------------------------------
+
+
+def lint_process(process: Process) -> list[Problem]:
+    """Recommended fields that are missing, unused conditions, text cut by a comment:
+    warnings, errors under ``--strict``."""
+    source = process.source
+    warnings = []
+    if not process.purpose:
+        warnings.append(
+            source.problem(
+                ("id",),
+                "no purpose: a new team member will not know why this SOP exists",
+                hint="add 'purpose: …'",
+            )
+        )
+    for index, step in enumerate(process.steps):
+        if not step.done_when and step.is_work:
+            warnings.append(
+                source.problem(
+                    ("steps", index, "id"),
+                    f"step '{step.id}' has no done_when: nobody can tell when it is finished",
+                    hint="add 'done_when: …'",
+                )
+            )
+    used = {name for step in process.steps for name in (step.when or {})}
+    for name in process.conditions:
+        if name not in used:
+            warnings.append(
+                source.problem(
+                    ("conditions", name),
+                    f"condition '{name}' is not used by any step",
+                    hint="name it in a step's 'when', or remove it",
+                    key=True,
+                )
+            )
+    warnings += comment_cuts(process)
+    return [_as_warning(p) for p in sorted(warnings, key=lambda p: p.sort_key)]
+
+
+def lint_portfolio(processes: Sequence[Process]) -> list[Problem]:
+    """Warnings that need the whole portfolio: a process nothing runs.
+
+    A process without ``frequency`` runs only when another process's step runs
+    it; when none of the processes given does, its steps count nothing a year,
+    which is what a forgotten ``frequency:`` looks like.
+    """
+    called = {step.process for p in processes for step in p.steps if step.process is not None}
+    warnings = []
+    for process in processes:
+        if process.frequency is None and process.id not in called:
+            warnings.append(
+                process.source.problem(
+                    ("id",),
+                    f"process '{process.id}' has no frequency and no process given runs it: "
+                    "it counts nothing a year",
+                    hint="add 'frequency: …', e.g. 4/month, or run it from another process's "
+                    f"step with 'process: {process.id}'",
+                )
+            )
+    return [_as_warning(p) for p in warnings]
+
+
+#: Fields whose value is prose, where a ``#`` is more likely text than a comment.
+_TEXT_FIELDS = frozenset(
+    {"name", "purpose", "trigger", "done_when", "description", "question", "approver", "tool"}
+)
+_TEXT_LISTS = frozenset({"instructions", "do", "dont", "tools", "tags"})
+_CUT = re.compile(r"[ \t]+#\S")
+
+
+def comment_cuts(process: Process) -> list[Problem]:
+    """Text fields whose line goes on with a comment such as ``#launch``.
+
+    In YAML, `` #`` starts a comment, so ``done_when: Post in #launch`` reads as
+    ``Post in``. A plain (unquoted) value followed on its line by ``#`` and a
+    non-space character was most likely cut short.
+    """
+    source = process.source
+    problems = []
+    for loc, (line, column) in source.values.items():
+        if not loc or not _is_text_loc(loc):
+            continue
+        text = source.line(line)
+        if text is None or column - 1 >= len(text) or text[column - 1] in "\"'|>[{":
+            continue
+        cut = _CUT.search(text, column - 1)
+        if cut is None:
+            continue
+        problems.append(
+            Problem(
+                "text after '#' was read as a YAML comment; quote the value if it belongs to it",
+                path=source.path,
+                line=line,
+                column=cut.end() - 1,  # the '#', 1-based
+                hint=f'write it in quotes: "{text[column - 1 :].strip()}"',
+            )
+        )
+    return problems
+
+
+def _is_text_loc(loc: Loc) -> bool:
+    last = loc[-1]
+    if isinstance(last, str):
+        return last in _TEXT_FIELDS
+    return len(loc) >= 2 and isinstance(loc[-2], str) and loc[-2] in _TEXT_LISTS
+
+
+def _as_warning(problem: Problem) -> Problem:
+    return Problem(
+        problem.message,
+        path=problem.path,
+        line=problem.line,
+        column=problem.column,
+        hint=problem.hint,
+        step=problem.step,
+        severity="warning",
+    )
 
 
 def _short(value: object, limit: int = 40) -> str:

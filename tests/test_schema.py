@@ -175,7 +175,7 @@ def test_every_short_form_the_loader_takes_is_in_the_schema(
         (lambda d: d.pop("steps"), "(root)"),
         (lambda d: d.update(sopkit=2), "sopkit"),
         (lambda d: d.update(frequency="4 per month"), "frequency"),
-        (lambda d: d["steps"][2]["rework"].update(probability=1), "steps/2/rework"),
+        (lambda d: d["steps"][2]["rework"].update(probability=1), "steps/2/rework/probability"),
         (lambda d: d["steps"][3]["automation"].update(share=2), "steps/3/automation"),
         (lambda d: d["steps"][0].update(time="2 hours"), "steps/0/time"),
         (lambda d: d["steps"][0].update(per_run=0), "steps/0/per_run"),

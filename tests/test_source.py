@@ -23,6 +23,7 @@ from sopkit.source import (
     MAX_ALIAS_NODES,
     MAX_BYTES,
     MAX_DEPTH,
+    NumberLiteral,
     SourceMap,
     _parse_located,
     parse_yaml,
@@ -80,10 +81,34 @@ def test_scalars_are_exact_and_typed() -> None:
         "e": None,
         "f": "12",
         "g": Decimal("1.5e+3"),
-        "h": 31,
+        "h": "0x1F",  # YAML 1.1's hexadecimal stays text as typed (see below)
         "i": "1e3",  # YAML 1.1: an exponent needs a dot and a sign
     }
     assert isinstance(doc.data["a"], Decimal)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "reading"),
+    [
+        ("045", "octal", 37),
+        ("-010", "octal", -8),
+        ("0x1F", "hexadecimal", 31),
+        ("0b101", "binary", 5),
+        ("1:30", "base 60", 90),
+        ("1:30:00", "base 60", 5400),
+        ("1:30.5", "base 60", Decimal("90.5")),
+    ],
+)
+def test_yaml_11_numbers_keep_their_text(text: str, kind: str, reading: int | Decimal) -> None:
+    """YAML 1.1 reads these as octal, base 60, hex or binary; people read decimals."""
+    value = parse_yaml(f"a: {text}\n").data["a"]
+    assert isinstance(value, NumberLiteral)
+    assert (str(value), value.kind, value.reading) == (text, kind, reading)
+
+
+@pytest.mark.parametrize("text", ["0", "7", "10", "1_000", "12.50", "0.5"])
+def test_plain_decimals_are_numbers(text: str) -> None:
+    assert not isinstance(parse_yaml(f"a: {text}\n").data["a"], str)
 
 
 def test_timestamps_become_dates() -> None:

@@ -104,8 +104,9 @@ CASES = [
         edit("    time: 2h\n", "    time: 2h\n    colour: red\n"),
         [
             "process.yaml:11:5: error: step 'research': unknown field 'colour' (allowed here: "
-            "id, name, owner, time, wait, after, rework, per_run, automation, tools, "
-            "done_when, instructions, do, dont)"
+            "id, name, owner, with, time, wait, after, when, rework, per_run, milestone, "
+            "approval, process, count, expense, automation, tools, done_when, instructions, "
+            "do, dont)"
         ],
     ),
     (
@@ -175,25 +176,25 @@ CASES = [
         "cycle",
         edit("    after: [research]\n", "    after: [research, edit]\n"),
         [
-            "process.yaml:19:12: error: the steps form a cycle through 'after': "
-            "draft → edit → draft (remove one 'after'; to send work back, use "
-            "'rework: {to: …, probability: …}')"
+            "process.yaml:14:23: error: the steps form a cycle through 'after': "
+            "draft → edit → draft (remove 'edit' from the 'after' of 'draft'; to send work "
+            "back, use 'rework: {to: …, probability: …}')"
         ],
     ),
     (
         "three-step-cycle",
         edit("    time: 2h\n", "    time: 2h\n    after: [edit]\n"),
         [
-            "process.yaml:15:12: error: the steps form a cycle through 'after': "
-            "research → draft → edit → research (remove one 'after'; to send work back, use "
-            "'rework: {to: …, probability: …}')"
+            "process.yaml:11:13: error: the steps form a cycle through 'after': "
+            "research → draft → edit → research (remove 'edit' from the 'after' of 'research'; "
+            "to send work back, use 'rework: {to: …, probability: …}')"
         ],
     ),
     (
         "after-itself",
         edit("after: [draft]", "after: [draft, edit]"),
         [
-            "process.yaml:19:12: error: step 'edit' is after itself "
+            "process.yaml:19:20: error: step 'edit' is after itself "
             "(for a step that repeats, use 'rework: {to: edit, probability: …}')"
         ],
     ),

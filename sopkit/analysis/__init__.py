@@ -2,14 +2,23 @@
 
 Nothing here reads files or prints; every function takes models and returns
 frozen result objects that the renderers format.
+
+    runs.py        executions per run: per_run, conditions, rework loops
+    profile.py     one average run: participants, calls, expenses
+    cost.py        annual figures per step, process, role and portfolio
+    limits.py      figures no team could have, refused with where
+    schedule.py    the typical run: lead time and critical path
+    candidates.py  automation candidates: savings, payback, ROI
 """
 
 from .candidates import Candidate, candidate_for, rank_candidates
 from .cost import (
+    Participant,
     PortfolioCost,
     ProcessCost,
     ReworkLoop,
     RoleCost,
+    RoleShare,
     StepCost,
     cost_portfolio,
     cost_process,
@@ -17,18 +26,22 @@ from .cost import (
     fte,
     rework_loops,
 )
-from .schedule import Schedule, schedule
+from .runs import chance, typical_answers
+from .schedule import Schedule, schedule, typical_run
 from .units import exact_hours, expected_hours, runs_per_month, to_decimal
 
 __all__ = [
     "Candidate",
+    "Participant",
     "PortfolioCost",
     "ProcessCost",
     "ReworkLoop",
     "RoleCost",
+    "RoleShare",
     "Schedule",
     "StepCost",
     "candidate_for",
+    "chance",
     "cost_portfolio",
     "cost_process",
     "exact_hours",
@@ -40,4 +53,6 @@ __all__ = [
     "runs_per_month",
     "schedule",
     "to_decimal",
+    "typical_answers",
+    "typical_run",
 ]

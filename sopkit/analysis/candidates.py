@@ -49,20 +49,27 @@ class Candidate:
 
 
 def candidate_for(process: ProcessCost, step_cost: StepCost) -> Candidate | None:
-    """The candidate for one step, or ``None`` when it has no automation share."""
+    """The candidate for one step, or ``None`` when it has no automation share.
+
+    A step of a process that others run is costed over all its executions:
+    the process's own runs and the runs its callers make.
+    """
     step = process.process.step(step_cost.step_id)
     automation = step.automation
-    if automation is None or automation.share <= 0:
+    if automation is None or automation.share <= 0 or step.owner is None:
         return None
     settings = process.process.settings
+    runs_per_year = process.exact_total_runs_per_month * MONTHS
+    annual_cost = step_cost.exact_cost_per_run * runs_per_year
+    annual_hours = step_cost.exact_hours_per_run * runs_per_year
     share = Fraction(automation.share)
     tool_cost = Fraction(automation.tool_cost)
-    gross = step_cost.exact_annual_cost * share
+    gross = annual_cost * share
     net = gross - tool_cost
     setup_hours = exact_hours(automation.setup, settings.calendar)
     setup_cost = setup_hours * Fraction(step_cost.rate)
     invested = tool_cost + setup_cost
-    hours_saved = step_cost.exact_annual_hours * share
+    hours_saved = annual_hours * share
     payback = _payback(setup_cost, net)
     roi = None if invested == 0 else (gross - invested) * 100 / invested
     return Candidate(
@@ -72,8 +79,8 @@ def candidate_for(process: ProcessCost, step_cost: StepCost) -> Candidate | None
         owner=step.owner,
         share=automation.share,
         tool=automation.tool,
-        annual_cost=step_cost.annual_cost,
-        annual_hours=step_cost.annual_hours,
+        annual_cost=to_decimal(annual_cost),
+        annual_hours=to_decimal(annual_hours),
         gross_saving=to_decimal(gross),
         tool_cost=automation.tool_cost,
         net_saving=to_decimal(net),

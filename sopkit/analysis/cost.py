@@ -6,6 +6,13 @@ is exactly ``10/7``; totals are sums of these exact values. The ``Decimal``
 fields the renderers use are the exact values correctly rounded to 40
 significant digits, so rounding half-up to the currency's minor unit (done only
 by ``sopkit.render.numbers``) lands on the same cent as the exact value would.
+
+``annual_cost`` is labour, the seed formula; ``annual_expenses`` is cash spent
+per execution or per period; ``annual_total_cost`` is both. Annual hours and
+FTE count staff only: external parties' hours are ``external_hours``, and
+system roles count no hours and no labour. A process that other processes run
+is costed once for its own runs (its ``frequency``) and once inside each
+caller's calling step for the calls, so no execution is counted twice.
 """
 
 from __future__ import annotations
@@ -17,18 +24,22 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Any
 
-from ..errors import SopkitError
-from ..graph import cached_flow_graph, loop_members
-from ..models import Process, Settings
+from ..errors import Problem, SopkitError
+from ..models import Process, Role, RoleKind, Settings
+from .limits import check_limits
+from .profile import ExpenseLine, RoleTally, RunProfile, StepRun, profile
+from .runs import ReworkLoop, runs_of
 from .schedule import Schedule, schedule
 from .units import MONTHS, exact_hours, expected_hours, runs_per_month, to_decimal
 
 __all__ = [
     "MONTHS",
+    "Participant",
     "PortfolioCost",
     "ProcessCost",
     "ReworkLoop",
     "RoleCost",
+    "RoleShare",
     "StepCost",
     "cost_portfolio",
     "cost_process",
@@ -57,6 +68,35 @@ def _sum(values: Iterable[Fraction]) -> Fraction:
 
 
 @dataclass(frozen=True, slots=True)
+class Participant:
+    """One role's part of a step in a year: the owner (count 1) or a ``with`` participant.
+
+    ``annual_hours`` are this role's person-hours whatever its kind (so a
+    customer's hours show here); which of them count as the team's follows
+    ``kind``: staff in ``annual_hours`` of the step, external in its
+    ``external_hours``, system in neither.
+    """
+
+    role: str
+    kind: RoleKind
+    count: Decimal
+    rate: Decimal
+    annual_hours: Decimal
+    annual_cost: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class RoleShare:
+    """What one step takes of one role in a year (a call's share comes from the called steps)."""
+
+    role: str
+    kind: RoleKind
+    exact_hours: Fraction
+    exact_external_hours: Fraction
+    exact_cost: Fraction
+
+
+@dataclass(frozen=True, slots=True)
 class StepCost:
     """The yearly hours and cost of one step, with every factor that made them.
 
@@ -67,8 +107,11 @@ class StepCost:
     process_id: str
     step_id: str
     name: str
-    owner: str
+    #: The role that does it; ``None`` for a milestone without one and for a call.
+    owner: str | None
+    #: The owner's hourly rate (0 without an owner).
     rate: Decimal
+    #: Hours of one execution: the step's time, or a call's staff hours per execution.
     hours_per_execution: Decimal
     executions_per_run: Decimal
     runs_per_month: Decimal
@@ -80,36 +123,71 @@ class StepCost:
     #: Where the factors came from (the estimate, loops, frequency), for explanations.
     per_run: Decimal = Decimal(1)
     rework: tuple[ReworkLoop, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class ReworkLoop:
-    """A rework loop a step is inside: ``step`` sends work back ``to`` with ``probability``."""
-
-    step: str
-    to: str
-    probability: Decimal
+    #: The share of runs in which the step runs (its ``when``).
+    chance: Decimal = Decimal(1)
+    external_hours: Decimal = Decimal(0)
+    annual_expenses: Decimal = Decimal(0)
+    participants: tuple[Participant, ...] = ()
+    roles: tuple[RoleShare, ...] = ()
+    #: The process this step runs, and how many of its runs one run of this process makes.
+    calls: str | None = None
+    calls_per_run: Decimal = Decimal(0)
+    milestone: bool = False
+    approval: bool = False
+    exact_external_hours: Fraction = field(default=Fraction(0), repr=False)
+    exact_annual_expenses: Fraction = field(default=Fraction(0), repr=False)
+    #: Labour cost and staff hours per run of the process, whatever its frequency.
+    exact_cost_per_run: Fraction = field(default=Fraction(0), repr=False)
+    exact_hours_per_run: Fraction = field(default=Fraction(0), repr=False)
 
     @property
-    def factor(self) -> Fraction:
-        """How many times, on average, every step in the loop runs: ``1 / (1 − p)``."""
-        return 1 / (1 - Fraction(self.probability))
+    def annual_total_cost(self) -> Decimal:
+        """Labour and expenses together."""
+        return to_decimal(self.exact_annual_total_cost)
+
+    @property
+    def exact_annual_total_cost(self) -> Fraction:
+        return self.exact_annual_cost + self.exact_annual_expenses
 
 
 @dataclass(frozen=True, slots=True)
 class ProcessCost:
-    """One process: its steps' costs, totals and schedule."""
+    """One process: its steps' costs, totals and schedule.
+
+    Annual figures count the process's own runs (``frequency``). A process that
+    only other processes run has no runs of its own: its figures are zero but
+    for expenses fixed per month, quarter or year, and ``called_by`` names who
+    runs it (those runs are costed in the callers' steps).
+    """
 
     process: Process
     runs_per_month: Decimal
     steps: tuple[StepCost, ...]
     schedule: Schedule
+    called_by: tuple[str, ...] = ()
+    #: Runs a month made by calls from the other processes of the portfolio.
+    exact_called_runs_per_month: Fraction = field(default=Fraction(0), repr=False)
+    expense_lines: tuple[ExpenseLine, ...] = ()
+    #: One average run, calls included: staff hours, external hours, labour, expenses.
+    exact_hours_per_run: Fraction = field(default=Fraction(0), repr=False)
+    exact_external_hours_per_run: Fraction = field(default=Fraction(0), repr=False)
+    exact_cost_per_run: Fraction = field(default=Fraction(0), repr=False)
+    exact_expenses_per_run: Fraction = field(default=Fraction(0), repr=False)
+    #: Process-level expenses a year (per run ones scaled by runs, fixed ones as they are).
+    exact_process_expenses: Fraction = field(default=Fraction(0), repr=False)
     #: Exact totals, summed once: renderers read them for every row they show.
     exact_annual_hours: Fraction = field(init=False, repr=False, compare=False)
     exact_annual_cost: Fraction = field(init=False, repr=False, compare=False)
+    exact_external_hours: Fraction = field(init=False, repr=False, compare=False)
+    exact_annual_expenses: Fraction = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         _set_totals(self, self.steps)
+        object.__setattr__(
+            self,
+            "exact_annual_expenses",
+            self.exact_annual_expenses + self.exact_process_expenses,
+        )
 
     @property
     def id(self) -> str:
@@ -125,28 +203,68 @@ class ProcessCost:
 
     @property
     def annual_hours(self) -> Decimal:
-        """Σ steps' annual hours, summed exactly."""
+        """Σ steps' annual staff hours, summed exactly."""
         return to_decimal(self.exact_annual_hours)
 
     @property
     def annual_cost(self) -> Decimal:
-        """Σ steps' annual cost, summed exactly."""
+        """Σ steps' annual labour cost, summed exactly."""
         return to_decimal(self.exact_annual_cost)
 
     @property
+    def external_hours(self) -> Decimal:
+        return to_decimal(self.exact_external_hours)
+
+    @property
+    def annual_expenses(self) -> Decimal:
+        return to_decimal(self.exact_annual_expenses)
+
+    @property
+    def exact_annual_total_cost(self) -> Fraction:
+        return self.exact_annual_cost + self.exact_annual_expenses
+
+    @property
+    def annual_total_cost(self) -> Decimal:
+        return to_decimal(self.exact_annual_total_cost)
+
+    @property
     def exact_runs_per_month(self) -> Fraction:
-        settings = self.process.settings
-        return runs_per_month(self.process.frequency, settings.working_days_per_year)
+        frequency = self.process.frequency
+        if frequency is None:
+            return Fraction(0)
+        return runs_per_month(frequency, self.process.settings.working_days_per_year)
+
+    @property
+    def called_runs_per_month(self) -> Decimal:
+        return to_decimal(self.exact_called_runs_per_month)
+
+    @property
+    def exact_total_runs_per_month(self) -> Fraction:
+        """Own runs and runs made by calls: every execution of this process's steps."""
+        return self.exact_runs_per_month + self.exact_called_runs_per_month
+
+    @property
+    def is_called_only(self) -> bool:
+        """Runs only when another process runs it (no ``frequency`` of its own)."""
+        return self.process.frequency is None
 
     @property
     def hours_per_run(self) -> Decimal:
-        """Hands-on hours of one average run, rework and ``per_run`` included."""
-        return to_decimal(self.exact_annual_hours / (self.exact_runs_per_month * MONTHS))
+        """Hands-on staff hours of one average run, rework, ``per_run`` and calls included."""
+        return to_decimal(self.exact_hours_per_run)
 
     @property
     def cost_per_run(self) -> Decimal:
-        """Cost of one average run, rework and ``per_run`` included."""
-        return to_decimal(self.exact_annual_cost / (self.exact_runs_per_month * MONTHS))
+        """Labour cost of one average run, rework, ``per_run`` and calls included."""
+        return to_decimal(self.exact_cost_per_run)
+
+    @property
+    def expenses_per_run(self) -> Decimal:
+        return to_decimal(self.exact_expenses_per_run)
+
+    @property
+    def typical_run(self) -> tuple[str, ...]:
+        return self.schedule.typical_run
 
     @property
     def fte(self) -> Decimal:
@@ -164,21 +282,27 @@ class ProcessCost:
 
 @dataclass(frozen=True, slots=True)
 class RoleCost:
-    """A role's share of the hours and cost, summed over steps."""
+    """A role's share of the hours and cost, summed over steps, and its capacity."""
 
     role: str
     annual_hours: Decimal
     annual_cost: Decimal
     fte: Decimal
     steps: tuple[StepCost, ...]
+    kind: RoleKind = RoleKind.STAFF
+    external_hours: Decimal = Decimal(0)
+    headcount: Decimal | None = None
+    #: Hours one person has for this work in a year (set or the working year).
+    available_hours: Decimal | None = None
+    #: Annual hours ÷ (headcount × available hours); ``None`` without a headcount.
+    utilisation: Decimal | None = None
+    exact_annual_hours: Fraction = field(default=Fraction(0), repr=False)
+    exact_annual_cost: Fraction = field(default=Fraction(0), repr=False)
+    exact_external_hours: Fraction = field(default=Fraction(0), repr=False)
 
     @property
-    def exact_annual_hours(self) -> Fraction:
-        return _sum(s.exact_annual_hours for s in self.steps)
-
-    @property
-    def exact_annual_cost(self) -> Fraction:
-        return _sum(s.exact_annual_cost for s in self.steps)
+    def over_capacity(self) -> bool:
+        return self.utilisation is not None and self.utilisation > 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +319,8 @@ class PortfolioCost:
     #: Exact totals, summed once: renderers read them for every process's share.
     exact_annual_hours: Fraction = field(init=False, repr=False, compare=False)
     exact_annual_cost: Fraction = field(init=False, repr=False, compare=False)
+    exact_external_hours: Fraction = field(init=False, repr=False, compare=False)
+    exact_annual_expenses: Fraction = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         _set_totals(self, self.processes)
@@ -212,12 +338,28 @@ class PortfolioCost:
         return to_decimal(self.exact_annual_cost)
 
     @property
+    def external_hours(self) -> Decimal:
+        return to_decimal(self.exact_external_hours)
+
+    @property
+    def annual_expenses(self) -> Decimal:
+        return to_decimal(self.exact_annual_expenses)
+
+    @property
+    def exact_annual_total_cost(self) -> Fraction:
+        return self.exact_annual_cost + self.exact_annual_expenses
+
+    @property
+    def annual_total_cost(self) -> Decimal:
+        return to_decimal(self.exact_annual_total_cost)
+
+    @property
     def fte(self) -> Decimal:
         return fte(self.exact_annual_hours, self.settings)
 
     @property
     def roles(self) -> tuple[RoleCost, ...]:
-        return _roles(self.steps, self.settings)
+        return _roles(self.steps, self.settings, [p.process for p in self.processes])
 
     def process(self, process_id: str) -> ProcessCost:
         for process in self.processes:
@@ -232,8 +374,13 @@ class PortfolioCost:
 def _set_totals(owner: ProcessCost | PortfolioCost, parts: Iterable[Any]) -> None:
     """Fill a frozen result's exact totals from its parts (steps or processes)."""
     parts = tuple(parts)
-    object.__setattr__(owner, "exact_annual_hours", _sum(p.exact_annual_hours for p in parts))
-    object.__setattr__(owner, "exact_annual_cost", _sum(p.exact_annual_cost for p in parts))
+    for name in (
+        "exact_annual_hours",
+        "exact_annual_cost",
+        "exact_external_hours",
+        "exact_annual_expenses",
+    ):
+        object.__setattr__(owner, name, _sum(getattr(p, name) for p in parts))
 
 
 def fte(annual_hours: Fraction | Decimal, settings: Settings) -> Decimal:
@@ -243,152 +390,269 @@ def fte(annual_hours: Fraction | Decimal, settings: Settings) -> Decimal:
     return to_decimal(hours / year)
 
 
-#: Rates repeat across steps and processes; converting a Decimal is the slow part.
-_fraction = lru_cache(maxsize=1024)(Fraction)
-
-
 @lru_cache(maxsize=64)
 def _working_year(working_days_per_year: Decimal, hours_per_day: Decimal) -> Fraction:
     return Fraction(working_days_per_year) * Fraction(hours_per_day)
 
 
 def rework_loops(process: Process) -> dict[str, tuple[ReworkLoop, ...]]:
-    """For each step, the rework loops it is inside, in file order.
-
-    A loop runs from ``rework.to`` to the reworking step and holds every step on
-    some path between them (a self loop holds just the step). Loops with
-    probability 0 are left out: they repeat nothing.
-    """
-    graph = cached_flow_graph(process)
-    found: dict[str, list[ReworkLoop]] = {step.id: [] for step in process.steps}
-    for step in process.steps:
-        if step.rework is None or step.rework.probability == 0:
-            continue
-        loop = ReworkLoop(step.id, step.rework.to, step.rework.probability)
-        for member in loop_members(graph, step.rework.to, step.id):
-            found[member].append(loop)
-    return {step_id: tuple(loops) for step_id, loops in found.items()}
-
-
-def _executions(
-    process: Process, loops: dict[str, tuple[ReworkLoop, ...]] | None = None
-) -> dict[str, Fraction]:
-    if loops is None:
-        loops = rework_loops(process)
-    executions = {}
-    for step in process.steps:
-        factor = Fraction(step.per_run)
-        for loop in loops[step.id]:
-            factor *= loop.factor  # nested (and overlapping) loops multiply
-        executions[step.id] = factor
-    return executions
+    """For each step, the rework loops it is inside, in file order (see ``runs``)."""
+    return dict(runs_of(process).loops)
 
 
 def executions_per_run(process: Process) -> dict[str, Decimal]:
-    """How often each step runs in an average run: ``per_run`` × its rework loops.
+    """How often each step runs in an average run: ``per_run``, conditions and rework.
 
-    A loop from ``rework.to`` to the reworking step repeats every step on a path
-    between them ``1 / (1 − p)`` times on average; a step inside several loops
-    multiplies their factors.
+    Without conditions, ``per_run`` × ``1 / (1 − p)`` for every loop the step is in.
     """
-    return {step_id: to_decimal(value) for step_id, value in _executions(process).items()}
+    return {step_id: to_decimal(v) for step_id, v in runs_of(process).executions.items()}
 
 
 def cost_process(process: Process) -> ProcessCost:
-    """Annual hours and cost of each step of one process, and its schedule.
+    """Annual hours and cost of each step of one process (for its own runs), and its schedule.
 
     Raises:
-        SopkitError: when a step's owner has no hourly rate (``load_process``
-            reports this already; processes built in Python may not have been checked).
+        SopkitError: when a role doing work has no hourly rate, a called process
+            is not loaded, or a figure is far beyond any team (``limits``).
     """
+    return _cost(process, {}, (), Fraction(0))
+
+
+def _cost(
+    process: Process,
+    memo: dict[int, RunProfile],
+    called_by: tuple[str, ...],
+    called_runs: Fraction,
+) -> ProcessCost:
+    run = profile(process, memo)
     settings = process.settings
-    _check_rates(process)
-    calendar = settings.calendar
-    loops = rework_loops(process)
-    executions = _executions(process, loops)
-    runs = runs_per_month(process.frequency, settings.working_days_per_year)
-    runs_decimal = to_decimal(runs)
-    runs_per_year = runs * MONTHS  # exact, so (h·e·r)·12 = h·e·(r·12)
-    steps = []
-    for step in process.steps:
-        rate = settings.roles[step.owner].rate
-        hours = expected_hours(step.time, calendar)
-        annual_hours = hours * executions[step.id] * runs_per_year
-        annual_cost = annual_hours * _fraction(rate)
-        steps.append(
-            StepCost(
-                process_id=process.id,
-                step_id=step.id,
-                name=step.name,
-                owner=step.owner,
-                rate=rate,
-                hours_per_execution=to_decimal(hours),
-                executions_per_run=to_decimal(executions[step.id]),
-                runs_per_month=runs_decimal,
-                annual_hours=to_decimal(annual_hours),
-                annual_cost=to_decimal(annual_cost),
-                fte=fte(annual_hours, settings),
-                exact_annual_hours=annual_hours,
-                exact_annual_cost=annual_cost,
-                per_run=step.per_run,
-                rework=loops[step.id],
-            )
-        )
-    return ProcessCost(process, runs_decimal, tuple(steps), schedule(process))
+    own_runs = (
+        Fraction(0)
+        if process.frequency is None
+        else runs_per_month(process.frequency, settings.working_days_per_year)
+    )
+    check_limits(run, own_runs + called_runs)
+    runs_decimal = to_decimal(own_runs)
+    per_year = own_runs * MONTHS
+    steps = tuple(_step_cost(process, step, per_year, runs_decimal) for step in run.steps)
+    per_run_expenses = sum(
+        (Fraction(e.amount) for e in run.expense_lines if e.per_year is None), Fraction(0)
+    )
+    return ProcessCost(
+        process=process,
+        runs_per_month=runs_decimal,
+        steps=steps,
+        schedule=schedule(process),
+        called_by=called_by,
+        exact_called_runs_per_month=called_runs,
+        expense_lines=run.expense_lines,
+        exact_hours_per_run=run.hours,
+        exact_external_hours_per_run=run.external_hours,
+        exact_cost_per_run=run.cost,
+        exact_expenses_per_run=run.expenses,
+        exact_process_expenses=per_run_expenses * per_year + run.fixed_expenses,
+    )
 
 
-def _check_rates(process: Process) -> None:
-    missing = [
-        (index, step)
-        for index, step in enumerate(process.steps)
-        if step.owner not in process.settings.roles
-    ]
-    if missing:
-        raise SopkitError.collect(
-            process.source.problem(
-                ("steps", index, "owner"),
-                f"step '{step.id}': owner '{step.owner}' has no hourly rate",
-                hint="add the role and its rate to roles.yaml or to the process's 'roles:'",
+def _step_cost(process: Process, run: StepRun, per_year: Fraction, runs: Decimal) -> StepCost:
+    step = run.step
+    settings = process.settings
+    annual_hours = run.hours * per_year
+    annual_cost = run.cost * per_year
+    owner_role = settings.roles.get(step.owner) if step.owner is not None else None
+    rate = owner_role.hourly_rate if owner_role is not None else Decimal(0)
+    if run.calls and run.executions:
+        hours_per_execution = run.hours / run.executions
+    else:
+        hours_per_execution = run.time_hours
+    return StepCost(
+        process_id=process.id,
+        step_id=step.id,
+        name=step.name,
+        owner=step.owner if step.process is None else None,
+        rate=rate,
+        hours_per_execution=to_decimal(hours_per_execution),
+        executions_per_run=to_decimal(run.executions),
+        runs_per_month=runs,
+        annual_hours=to_decimal(annual_hours),
+        annual_cost=to_decimal(annual_cost),
+        fte=fte(annual_hours, settings),
+        exact_annual_hours=annual_hours,
+        exact_annual_cost=annual_cost,
+        per_run=step.per_run,
+        rework=run.loops,
+        chance=to_decimal(run.chance),
+        external_hours=to_decimal(run.external_hours * per_year),
+        annual_expenses=to_decimal(run.expenses * per_year),
+        participants=tuple(
+            Participant(
+                role=w.role,
+                kind=w.kind,
+                count=w.count,
+                rate=w.rate,
+                annual_hours=to_decimal(w.hours * per_year),
+                annual_cost=to_decimal(w.cost * per_year),
             )
-            for index, step in missing
-        )
+            for w in run.workers
+        ),
+        roles=tuple(
+            RoleShare(
+                role=role,
+                kind=tally.kind,
+                exact_hours=tally.hours * per_year,
+                exact_external_hours=tally.external_hours * per_year,
+                exact_cost=tally.cost * per_year,
+            )
+            for role, tally in run.roles.items()
+        ),
+        calls=step.process,
+        calls_per_run=to_decimal(run.calls),
+        milestone=step.milestone,
+        approval=step.approval,
+        exact_external_hours=run.external_hours * per_year,
+        exact_annual_expenses=run.expenses * per_year,
+        exact_cost_per_run=run.cost,
+        exact_hours_per_run=run.hours,
+    )
 
 
 def cost_portfolio(processes: Iterable[Process]) -> PortfolioCost:
     """Cost every process; the settings of the first give the currency and calendar.
 
+    A process that others in the portfolio run is told who calls it and how
+    many runs a month the calls make (its own row still counts only its own runs).
+
     Raises:
-        SopkitError: when the processes use more than one currency.
+        SopkitError: when the processes use more than one currency, or any
+            process cannot be costed (every problem of every process at once).
     """
-    costed = tuple(cost_process(p) for p in processes)
-    settings = costed[0].process.settings if costed else Settings()
-    currencies = {c.currency for c in costed}
+    given = tuple(processes)
+    settings = given[0].settings if given else Settings()
+    currencies = {p.settings.currency for p in given}
     if len(currencies) > 1:
         raise SopkitError(
             f"these processes use more than one currency: {', '.join(sorted(currencies))}",
             hint="totals cannot add different currencies; report on each currency separately",
         )
-    return PortfolioCost(settings.currency, settings, costed)
+    memo: dict[int, RunProfile] = {}
+    problems: list[Problem] = []
+    for process in given:
+        try:
+            profile(process, memo)
+        except SopkitError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise SopkitError.collect(problems)
+    callers, called_runs = _calls(given, memo)
+    costed = []
+    for process in given:
+        try:
+            costed.append(
+                _cost(
+                    process,
+                    memo,
+                    callers.get(process.id, ()),
+                    called_runs.get(process.id, Fraction(0)),
+                )
+            )
+        except SopkitError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise SopkitError.collect(problems)
+    return PortfolioCost(settings.currency, settings, tuple(costed))
 
 
-def _roles(steps: Iterable[StepCost], settings: Settings) -> tuple[RoleCost, ...]:
+def _calls(
+    processes: tuple[Process, ...], memo: dict[int, RunProfile]
+) -> tuple[dict[str, tuple[str, ...]], dict[str, Fraction]]:
+    """Who calls each process of the portfolio, and how many runs a month those calls make.
+
+    A caller's runs are its own plus those its own callers make, so calls are
+    summed from the processes nobody calls downwards (load refuses cycles).
+    """
+    by_id = {p.id: p for p in processes}
+    callers: dict[str, list[str]] = {}
+    for process in processes:
+        for callee in process.calls:
+            if callee in by_id:
+                callers.setdefault(callee, []).append(process.id)
+    total: dict[str, Fraction] = {}
+
+    def total_runs(process_id: str, seen: tuple[str, ...]) -> Fraction:
+        if process_id in total:
+            return total[process_id]
+        process = by_id[process_id]
+        own = (
+            Fraction(0)
+            if process.frequency is None
+            else runs_per_month(process.frequency, process.settings.working_days_per_year)
+        )
+        runs = own + called(process_id, (*seen, process_id))
+        total[process_id] = runs
+        return runs
+
+    def called(process_id: str, seen: tuple[str, ...]) -> Fraction:
+        runs = Fraction(0)
+        for caller_id in callers.get(process_id, ()):
+            if caller_id in seen:
+                continue
+            caller = by_id[caller_id]
+            per_run = sum(
+                (s.calls for s in memo[id(caller)].steps if s.step.process == process_id),
+                Fraction(0),
+            )
+            runs += total_runs(caller_id, seen) * per_run
+        return runs
+
+    called_runs = {pid: called(pid, (pid,)) for pid in callers}
+    return {pid: tuple(ids) for pid, ids in callers.items()}, called_runs
+
+
+def _roles(
+    steps: Iterable[StepCost], settings: Settings, processes: Iterable[Process] = ()
+) -> tuple[RoleCost, ...]:
+    """Role totals from every step's role shares, with capacity from the role definitions."""
     grouped: dict[str, list[StepCost]] = {}
+    tallies: dict[str, RoleTally] = {}
     for step in steps:
-        grouped.setdefault(step.owner, []).append(step)
+        for share in step.roles:
+            grouped.setdefault(share.role, []).append(step)
+            tally = tallies.setdefault(share.role, RoleTally(share.kind))
+            tally.hours += share.exact_hours
+            tally.external_hours += share.exact_external_hours
+            tally.cost += share.exact_cost
+    definitions: dict[str, Role] = dict(settings.roles)
+    for process in processes:
+        for name, definition in process.settings.roles.items():
+            definitions.setdefault(name, definition)
     roles = []
-    for role, items in grouped.items():
-        hours = _sum(s.exact_annual_hours for s in items)
-        cost = _sum(s.exact_annual_cost for s in items)
+    for name, tally in tallies.items():
+        role = definitions.get(name)
+        headcount = role.headcount if role is not None else None
+        available = None
+        utilisation = None
+        if role is not None and role.kind is RoleKind.STAFF:
+            available = role.available_hours or settings.working_year_hours
+            if headcount is not None:
+                utilisation = to_decimal(tally.hours / (Fraction(headcount) * Fraction(available)))
         roles.append(
             (
-                -cost,
-                role,
+                -tally.cost,
+                name,
                 RoleCost(
-                    role=role,
-                    annual_hours=to_decimal(hours),
-                    annual_cost=to_decimal(cost),
-                    fte=fte(hours, settings),
-                    steps=tuple(items),
+                    role=name,
+                    annual_hours=to_decimal(tally.hours),
+                    annual_cost=to_decimal(tally.cost),
+                    fte=fte(tally.hours, settings),
+                    steps=tuple(grouped[name]),
+                    kind=tally.kind,
+                    external_hours=to_decimal(tally.external_hours),
+                    headcount=headcount,
+                    available_hours=available,
+                    utilisation=utilisation,
+                    exact_annual_hours=tally.hours,
+                    exact_annual_cost=tally.cost,
+                    exact_external_hours=tally.external_hours,
                 ),
             )
         )

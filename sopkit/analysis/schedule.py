@@ -1,10 +1,18 @@
-"""Lead time and the critical path of one run of a process."""
+"""Lead time and the critical path of the typical run of a process.
+
+The typical run answers every condition with its most likely answer and
+leaves out steps whose ``per_run`` is below 0.5: those are the steps a team
+sees in most runs. A step outside it takes no time, so its successors wait
+only for its own predecessors. A milestone takes no time either (its
+``wait`` still counts), and a step that runs another process takes that
+process's typical lead time: the called runs happen side by side.
+"""
 
 from __future__ import annotations
 
 import heapq
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
@@ -12,9 +20,10 @@ import networkx as nx
 
 from ..graph import cached_flow_graph
 from ..models import Process
+from .runs import satisfies, typical_answers
 from .units import expected_hours, to_decimal
 
-__all__ = ["Schedule", "schedule"]
+__all__ = ["Schedule", "schedule", "typical_run"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +39,15 @@ class Schedule:
     critical_path: tuple[str, ...]
     earliest_start: dict[str, Decimal]
     earliest_finish: dict[str, Decimal]
+    #: The steps of the typical run, in file order.
+    typical_run: tuple[str, ...] = ()
+    #: Each step's duration in the typical run: time (or the called lead time) + wait.
+    durations: dict[str, Decimal] | None = None
+    #: The lead time as an exact fraction, for callers that add it up (process calls).
+    exact_lead_time_hours: Fraction = field(default=Fraction(0), repr=False, compare=False)
+
+    def in_typical_run(self, step_id: str) -> bool:
+        return step_id in self.typical_run
 
     def is_critical(self, step_id: str) -> bool:
         return step_id in self.critical_path
@@ -38,20 +56,48 @@ class Schedule:
         return set(zip(self.critical_path, self.critical_path[1:], strict=False))
 
 
+def typical_run(process: Process) -> tuple[str, ...]:
+    """The steps of the typical run: conditions at their most likely, ``per_run`` ≥ 0.5."""
+    answers = typical_answers(process)
+    return tuple(
+        step.id
+        for step in process.steps
+        if step.per_run >= _HALF and satisfies(step.when or {}, answers)
+    )
+
+
+_HALF = Decimal("0.5")
+
+
 def schedule(process: Process) -> Schedule:
-    """The longest path through the step graph weighted by ``time + wait``.
+    """The longest path through the typical run, weighted by ``time + wait``.
 
     Parallel branches overlap: a step starts when the last of its ``after``
     steps (and that step's wait) is done. Ties go to the earliest-listed step,
     so the critical path is stable.
     """
+    return _schedule(process, ())
+
+
+def _schedule(process: Process, calling: tuple[str, ...]) -> Schedule:
     calendar = process.settings.calendar
     graph = cached_flow_graph(process)
     order = {step.id: i for i, step in enumerate(process.steps)}
-    weight = {
-        step.id: expected_hours(step.time, calendar) + expected_hours(step.wait, calendar)
-        for step in process.steps
-    }
+    typical = typical_run(process)
+    running = set(typical)
+    weight: dict[str, Fraction] = {}
+    for step in process.steps:
+        if step.id not in running:
+            weight[step.id] = Fraction(0)
+            continue
+        hours = expected_hours(step.wait, calendar)
+        if step.time is not None:
+            hours += expected_hours(step.time, calendar)
+        elif step.process is not None and step.process in process.callees:
+            if step.process not in calling:  # a call cycle is refused when loading
+                callee = process.callees[step.process]
+                hours += _schedule(callee, (*calling, process.id)).exact_lead_time_hours
+        weight[step.id] = hours
     start: dict[str, Fraction] = {}
     finish: dict[str, Fraction] = {}
     came_from: dict[str, str | None] = {}
@@ -67,19 +113,24 @@ def schedule(process: Process) -> Schedule:
         finish[node] = start[node] + weight[node]
     end = None
     for node in finish:
-        if end is None or _later(node, end, finish, order):
+        if node in running and (end is None or _later(node, end, finish, order)):
             end = node
-    assert end is not None  # a process has at least one step
-    path = [end]
-    while (previous := came_from[path[-1]]) is not None:
-        path.append(previous)
-    lead = finish[end]
+    path: list[str] = []
+    node_on_path = end
+    while node_on_path is not None:
+        if node_on_path in running:
+            path.append(node_on_path)
+        node_on_path = came_from[node_on_path]
+    lead = finish[end] if end is not None else Fraction(0)
     return Schedule(
         lead_time_hours=to_decimal(lead),
         lead_time_days=to_decimal(lead / Fraction(calendar.hours_per_day)),
         critical_path=tuple(reversed(path)),
         earliest_start={k: to_decimal(v) for k, v in start.items()},
         earliest_finish={k: to_decimal(v) for k, v in finish.items()},
+        typical_run=typical,
+        durations={k: to_decimal(v) for k, v in weight.items()},
+        exact_lead_time_hours=lead,
     )
 
 

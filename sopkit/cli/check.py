@@ -28,19 +28,17 @@ def validate(
 
     Example: sopkit validate processes/
     """
-    from ..load import load_portfolio
-    from ..validate import lint_process
+    from ..checkup import checkup
 
     with user_errors():
-        portfolio = load_portfolio(paths, roles=roles)
-        warnings = [w for process in portfolio for w in lint_process(process)]
-        echo_problems(warnings)
-        steps = sum(len(p.steps) for p in portfolio)
-        if strict and warnings:
-            typer.echo(f"{len(warnings)} warning(s) with --strict: not valid", err=True)
+        result = checkup(paths, roles=roles)
+        echo_problems(list(result.warnings))
+        if strict and result.warnings:
+            typer.echo(f"{len(result.warnings)} warning(s) with --strict: not valid", err=True)
             raise typer.Exit(1)
-        noun = "process" if len(portfolio) == 1 else "processes"
-        typer.echo(f"ok: {len(portfolio)} {noun}, {steps} steps valid", err=True)
+        count = len(result.portfolio)
+        noun = "process" if count == 1 else "processes"
+        typer.echo(f"ok: {count} {noun}, {result.steps} steps valid", err=True)
 
 
 @app.command()

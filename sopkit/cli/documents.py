@@ -95,6 +95,7 @@ def checklist(
     Example: sopkit checklist processes/content-marketing.yaml --format github-issue
     -o .github/ISSUE_TEMPLATE/content-marketing.md
     """
+    from ..analysis import cost_process
     from ..load import load_process
     from ..output import refuse_inputs
     from ..render.sop.checklist import render_checklist
@@ -102,7 +103,9 @@ def checklist(
     with user_errors():
         if output is not None:
             refuse_inputs(output, [file, *([roles] if roles else [])])
-        emit(render_checklist(load_process(file, roles=roles), fmt=fmt.value), output)
+        # Costed, so a file the other commands refuse is refused here too.
+        cost = cost_process(load_process(file, roles=roles))
+        emit(render_checklist(cost, fmt=fmt.value), output)
 
 
 class DiagramFormat(StrEnum):

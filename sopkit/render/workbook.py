@@ -70,6 +70,8 @@ def rate_rows(cost: PortfolioCost) -> list[RateRow]:
     """The Rates sheet's rows: each (role, rate) used by a step, sorted by role then rate."""
     users: dict[tuple[str, Decimal], list[str]] = {}
     for step in cost.steps:
+        if step.owner is None:
+            continue  # milestones and calls have no rate of their own
         found = users.setdefault((step.owner, step.rate), [])
         if step.process_id not in found:
             found.append(step.process_id)
@@ -179,7 +181,7 @@ def _steps_sheet(
                 _number(step.hours_per_execution),
                 _number(step.executions_per_run),
                 _number(step.runs_per_month),
-                f"=Rates!$B${rate_row[(step.owner, step.rate)]}",
+                0 if step.owner is None else f"=Rates!$B${rate_row[(step.owner, step.rate)]}",
                 f"=E{row}*F{row}*G{row}*12",
                 f"=E{row}*F{row}*G{row}*H{row}*12",
             ]

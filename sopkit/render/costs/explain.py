@@ -155,7 +155,12 @@ def _hours_lines(process: Process, cost: StepCost) -> list[str]:
 def _factor_lines(process: Process, step: Step, cost: StepCost, currency: str) -> list[str]:
     hours, executions, runs, rate = _shown(cost, currency)
     rows = [
-        (f"{hours_text(hours)} h", _hours_source(step.time, process.settings.calendar)),
+        (
+            f"{hours_text(hours)} h",
+            ["no time of its own (a milestone or a call)"]
+            if step.time is None
+            else _hours_source(step.time, process.settings.calendar),
+        ),
         (f"{number_text(executions)} exec", _executions_source(step, cost)),
         (f"{number_text(runs)} runs/month", _runs_source(process)),
         (f"{rate_text(rate, currency)}/h", [_rate_source(process, step)]),
@@ -229,6 +234,8 @@ def _executions_source(step: Step, cost: StepCost) -> list[str]:
 
 def _runs_source(process: Process) -> list[str]:
     frequency = process.frequency
+    if frequency is None:
+        return ["no frequency: it runs only when another process runs it"]
     count = _plain(frequency.count)
     days = _plain(process.settings.working_days_per_year)
     how = {

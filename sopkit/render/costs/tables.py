@@ -156,7 +156,8 @@ def cost_document(costs: PortfolioCost) -> dict[str, Any]:
 
     The contract's keys come first in each object, in its order; added keys
     (``fte``, ``rate``, ``frequency``, ``lead_time_days``, ``hours_per_run``,
-    ``cost_per_run``, ``total_fte``) follow.
+    ``cost_per_run``, ``total_fte``, then those of the format's additions:
+    expenses, external hours, participants, conditions, calls, capacity) follow.
     """
     currency = costs.currency
     return {
@@ -170,10 +171,22 @@ def cost_document(costs: PortfolioCost) -> dict[str, Any]:
                 "annual_hours": _two(role.annual_hours),
                 "annual_cost": _money(role.annual_cost, currency),
                 "fte": _two(role.fte),
+                "kind": role.kind.value,
+                "external_hours": _two(role.external_hours),
+                "headcount": role.headcount,
+                "available_hours": None
+                if role.available_hours is None
+                else _two(role.available_hours),
+                "utilisation": None
+                if role.utilisation is None
+                else round_number(role.utilisation, 4),
             }
             for role in sorted(costs.roles, key=lambda r: r.role)
         ],
         "total_fte": _two(costs.fte),
+        "total_annual_expenses": _money(costs.annual_expenses, currency),
+        "total_annual_total_cost": _money(costs.annual_total_cost, currency),
+        "total_external_hours": _two(costs.external_hours),
     }
 
 
@@ -198,14 +211,42 @@ def _process_document(process: ProcessCost, currency: str) -> dict[str, Any]:
                 "annual_cost": _money(step.annual_cost, currency),
                 "rate": _money(step.rate, currency),
                 "fte": _two(step.fte),
+                "chance": round_number(step.chance, 4),
+                "participants": [
+                    {
+                        "role": p.role,
+                        "count": p.count,
+                        "kind": p.kind.value,
+                        "annual_hours": _two(p.annual_hours),
+                        "annual_cost": _money(p.annual_cost, currency),
+                    }
+                    for p in step.participants
+                ],
+                "annual_expenses": _money(step.annual_expenses, currency),
+                "annual_total_cost": _money(step.annual_total_cost, currency),
+                "milestone": step.milestone,
+                "approval": step.approval,
+                "calls": step.calls,
+                "external_hours": _two(step.external_hours),
+                "calls_per_run": _two(step.calls_per_run),
             }
             for step in process.steps
         ],
-        "frequency": str(process.process.frequency),
+        "frequency": None if process.process.frequency is None else str(process.process.frequency),
         "lead_time_days": _two(schedule.lead_time_days),
         "hours_per_run": _two(process.hours_per_run),
         "cost_per_run": _money(process.cost_per_run, currency),
         "fte": _two(process.fte),
+        "annual_expenses": _money(process.annual_expenses, currency),
+        "annual_total_cost": _money(process.annual_total_cost, currency),
+        "external_hours": _two(process.external_hours),
+        "typical_run": list(schedule.typical_run),
+        "called_by": list(process.called_by),
+        "called_runs_per_month": _two(process.called_runs_per_month),
+        "expenses": [
+            {"name": line.name, "amount": _money(line.amount, currency), "per": line.per.value}
+            for line in process.expense_lines
+        ],
     }
 
 

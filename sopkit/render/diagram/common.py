@@ -157,7 +157,7 @@ def check_direction(direction: str) -> str:
 
 def lanes(steps: Sequence[Step]) -> list[str]:
     """Owner roles in order of their first step."""
-    return list(dict.fromkeys(step.owner for step in steps))
+    return list(dict.fromkeys(step.owner for step in steps if step.owner is not None))
 
 
 def own_candidates(

@@ -76,7 +76,7 @@ def checklist(process: Process, *, issue_template: bool = False) -> Checklist:
     """The checklist's content: steps in execution order, numbered like the SOP."""
     t = catalogue(process.language.value)
     items = tuple(
-        ChecklistItem(number, step.id, step.name, step.owner, step.done_when)
+        ChecklistItem(number, step.id, step.name, step.owner or "", step.done_when)
         for number, step in enumerate(execution_order(process), start=1)
     )
     return Checklist(

@@ -222,7 +222,11 @@ def sop_document(
         header=_header(process, t),
         purpose=process.purpose,
         trigger=process.trigger,
-        frequency=t(f"frequency.{process.frequency.period.value}", process.frequency.count),
+        frequency=(
+            t("frequency.called")
+            if process.frequency is None
+            else t(f"frequency.{process.frequency.period.value}", process.frequency.count)
+        ),
         roles=_roles(cost, refs, t, money),
         tools=_tools(process, steps, refs),
         steps=tuple(_step_view(cost, step, refs, t, money, branched) for step in steps),
@@ -346,8 +350,8 @@ def _step_view(
         number=refs[step.id].number,
         id=step.id,
         name=step.name,
-        owner=step.owner,
-        time=_estimate_text(step.time, calendar, t),
+        owner=step.owner or "",
+        time="" if step.time is None else _estimate_text(step.time, calendar, t),
         wait=wait,
         inputs=tuple(refs[i] for i in dict.fromkeys(step.after) if i in refs),
         done_when=step.done_when,

@@ -1,0 +1,299 @@
+"""One average run of a process, exactly: who spends how many hours, what it costs.
+
+A run is the unit everything else scales: the annual figures are one run ×
+runs per month × 12, and a step that runs another process adds that process's
+run × ``count`` × its own executions. Each step's time is spent by its owner
+and every ``with`` participant (``count`` people of each role), each at their
+own role's rate and kind: staff hours count as the team's hours, external
+hours are reported apart, and system roles count neither hours nor labour.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from functools import lru_cache
+
+from ..errors import SopkitError
+from ..models import Calendar, Count, ExpensePeriod, Process, RoleKind, Step
+from .runs import ReworkLoop, Runs, runs_of
+from .units import expected_hours
+
+__all__ = [
+    "ExpenseLine",
+    "RoleTally",
+    "RunProfile",
+    "StepRun",
+    "Worker",
+    "expected_count",
+    "profile",
+]
+
+#: The fraction of a Decimal, remembered: rates and shares repeat across steps.
+_fraction = lru_cache(maxsize=4096)(Fraction)
+
+
+@dataclass(slots=True)
+class RoleTally:
+    """A role's hours and cost, summed: staff hours, external hours, labour cost."""
+
+    kind: RoleKind
+    hours: Fraction = Fraction(0)
+    external_hours: Fraction = Fraction(0)
+    cost: Fraction = Fraction(0)
+
+    def add(self, other: RoleTally, times: Fraction = Fraction(1)) -> None:
+        self.hours += other.hours * times
+        self.external_hours += other.external_hours * times
+        self.cost += other.cost * times
+
+
+@dataclass(frozen=True, slots=True)
+class Worker:
+    """One role's part of a step: the owner (count 1) or a ``with`` participant."""
+
+    role: str
+    kind: RoleKind
+    count: Decimal
+    rate: Decimal
+    #: Person-hours of this role per process run, whatever its kind.
+    hours: Fraction
+    cost: Fraction
+
+
+@dataclass(frozen=True, slots=True)
+class StepRun:
+    """One step in an average run of its process."""
+
+    step: Step
+    executions: Fraction
+    chance: Fraction
+    loops: tuple[ReworkLoop, ...]
+    #: The step's own time in hours (PERT mean); zero for milestones and calls.
+    time_hours: Fraction
+    workers: tuple[Worker, ...]
+    roles: dict[str, RoleTally]
+    #: Staff hours, external hours, labour cost and expenses per process run.
+    hours: Fraction
+    external_hours: Fraction
+    cost: Fraction
+    expenses: Fraction
+    #: Runs of the called process per run of this one (``count`` × executions).
+    calls: Fraction = Fraction(0)
+
+
+@dataclass(frozen=True, slots=True)
+class ExpenseLine:
+    """A process-level expense: per run it scales with runs, otherwise it is fixed."""
+
+    name: str
+    amount: Decimal
+    per: ExpensePeriod
+
+    @property
+    def per_year(self) -> Fraction | None:
+        """How often a fixed expense falls in a year; ``None`` for one per run."""
+        return {
+            ExpensePeriod.RUN: None,
+            ExpensePeriod.MONTH: Fraction(12),
+            ExpensePeriod.QUARTER: Fraction(4),
+            ExpensePeriod.YEAR: Fraction(1),
+        }[self.per]
+
+
+@dataclass(frozen=True, slots=True)
+class RunProfile:
+    """Everything one average run of a process takes, calls included."""
+
+    process: Process
+    runs: Runs
+    steps: tuple[StepRun, ...]
+    roles: dict[str, RoleTally]
+    hours: Fraction
+    external_hours: Fraction
+    cost: Fraction
+    #: Step expenses and per-run process expenses of one run, calls included.
+    expenses: Fraction
+    #: Process-level expenses that do not scale with runs, per year.
+    fixed_expenses: Fraction
+    expense_lines: tuple[ExpenseLine, ...] = field(default=())
+
+
+def expected_count(count: Count | None) -> Fraction:
+    """The PERT mean of a ``count`` (1 when none is given)."""
+    if count is None:
+        return Fraction(1)
+    low, likely, high = (Fraction(v) for v in count.points())
+    if not count.is_range:
+        return low
+    return (low + 4 * likely + high) / 6
+
+
+def profile(process: Process, _memo: dict[int, RunProfile] | None = None) -> RunProfile:
+    """One average run of ``process`` and of every process its steps run.
+
+    Raises:
+        SopkitError: a called process that was not loaded, a step owner or
+            participant whose role has no rate, or an unanswerable combination.
+    """
+    memo: dict[int, RunProfile] = {} if _memo is None else _memo
+    return _profile(process, memo, ())
+
+
+def _profile(process: Process, memo: dict[int, RunProfile], calling: tuple[str, ...]) -> RunProfile:
+    key = id(process)
+    if key in memo:
+        return memo[key]
+    if process.id in calling:  # load refuses call cycles; a model built in Python may not
+        raise SopkitError(
+            "processes call each other in a circle: " + " → ".join([*calling, process.id]),
+            path=process.source_path,
+            hint="a process cannot run itself, directly or through others",
+        )
+    _check_rates(process)
+    runs = runs_of(process)
+    calendar = process.settings.calendar
+    steps: list[StepRun] = []
+    for step in process.steps:
+        executions = runs.executions[step.id]
+        if step.process is not None:
+            steps.append(_call(process, step, runs, executions, memo, (*calling, process.id)))
+        else:
+            steps.append(_work(process, step, runs, executions, calendar))
+    lines = tuple(ExpenseLine(e.name, e.amount, e.per) for e in process.expenses)
+    per_run = sum((_fraction(e.amount) for e in lines if e.per_year is None), Fraction(0))
+    fixed = sum(
+        (_fraction(e.amount) * e.per_year for e in lines if e.per_year is not None), Fraction(0)
+    )
+    roles: dict[str, RoleTally] = {}
+    for step_run in steps:
+        for role, tally in step_run.roles.items():
+            roles.setdefault(role, RoleTally(tally.kind)).add(tally)
+    result = RunProfile(
+        process=process,
+        runs=runs,
+        steps=tuple(steps),
+        roles=roles,
+        hours=sum((s.hours for s in steps), Fraction(0)),
+        external_hours=sum((s.external_hours for s in steps), Fraction(0)),
+        cost=sum((s.cost for s in steps), Fraction(0)),
+        expenses=sum((s.expenses for s in steps), Fraction(0)) + per_run,
+        fixed_expenses=fixed,
+        expense_lines=lines,
+    )
+    memo[key] = result
+    return result
+
+
+def _work(
+    process: Process, step: Step, runs: Runs, executions: Fraction, calendar: Calendar
+) -> StepRun:
+    """A step people or a system spend time on, or a milestone (no time at all)."""
+    time = Fraction(0) if step.time is None else expected_hours(step.time, calendar)
+    people = executions * time
+    workers: list[Worker] = []
+    roles: dict[str, RoleTally] = {}
+    members: list[tuple[str, Decimal]] = []
+    if step.owner is not None and step.time is not None:
+        members.append((step.owner, Decimal(1)))
+    members.extend(step.participants.items())
+    for role_name, count in members:
+        role = process.settings.roles[role_name]
+        hours = people * _fraction(count)
+        cost = Fraction(0) if role.kind is RoleKind.SYSTEM else hours * _fraction(role.hourly_rate)
+        workers.append(Worker(role_name, role.kind, count, role.hourly_rate, hours, cost))
+        tally = roles.setdefault(role_name, RoleTally(role.kind))
+        if role.kind is RoleKind.STAFF:
+            tally.hours += hours
+        elif role.kind is RoleKind.EXTERNAL:
+            tally.external_hours += hours
+        tally.cost += cost
+    expense = Fraction(0) if step.expense is None else _fraction(step.expense) * executions
+    return StepRun(
+        step=step,
+        executions=executions,
+        chance=runs.chance[step.id],
+        loops=runs.loops[step.id],
+        time_hours=time,
+        workers=tuple(workers),
+        roles=roles,
+        hours=sum((t.hours for t in roles.values()), Fraction(0)),
+        external_hours=sum((t.external_hours for t in roles.values()), Fraction(0)),
+        cost=sum((t.cost for t in roles.values()), Fraction(0)),
+        expenses=expense,
+    )
+
+
+def _call(
+    process: Process,
+    step: Step,
+    runs: Runs,
+    executions: Fraction,
+    memo: dict[int, RunProfile],
+    calling: tuple[str, ...],
+) -> StepRun:
+    """A step that runs another process: its figures are that process's, ``calls`` times."""
+    assert step.process is not None
+    callee = process.callees.get(step.process)
+    if callee is None:
+        raise SopkitError(
+            f"step '{step.id}' runs process '{step.process}', which is not loaded",
+            path=process.source_path,
+            step=step.id,
+            hint="load the called process too (sopkit looks for it in the caller's folder)",
+        )
+    inner = _profile(callee, memo, calling)
+    calls = expected_count(step.count) * executions
+    roles: dict[str, RoleTally] = {}
+    for role, tally in inner.roles.items():
+        roles.setdefault(role, RoleTally(tally.kind)).add(tally, calls)
+    return StepRun(
+        step=step,
+        executions=executions,
+        chance=runs.chance[step.id],
+        loops=runs.loops[step.id],
+        time_hours=Fraction(0),
+        workers=(),
+        roles=roles,
+        hours=inner.hours * calls,
+        external_hours=inner.external_hours * calls,
+        cost=inner.cost * calls,
+        expenses=inner.expenses * calls,
+        calls=calls,
+    )
+
+
+def _check_rates(process: Process) -> None:
+    """Every staff role doing work has a rate; every role named exists."""
+    roles = process.settings.roles
+    problems = []
+    for index, step in enumerate(process.steps):
+        names: list[tuple[str, str, tuple[str | int, ...]]] = []
+        if step.owner is not None and step.time is not None:
+            names.append(("owner", step.owner, ("steps", index, "owner")))
+        names.extend(
+            ("participant", name, ("steps", index, "with", name)) for name in step.participants
+        )
+        for what, name, loc in names:
+            role = roles.get(name)
+            if role is None or (role.kind is RoleKind.STAFF and role.rate is None):
+                problems.append(
+                    process.source.problem(
+                        loc,
+                        f"step '{step.id}': {what} '{name}' has no hourly rate",
+                        hint="add the role and its rate to roles.yaml or to the process's 'roles:'",
+                    )
+                )
+    if problems:
+        raise SopkitError.collect(problems)
+
+
+def scaled(roles: Mapping[str, RoleTally], times: Fraction) -> dict[str, RoleTally]:
+    """Role tallies multiplied by ``times`` (a run's figures → a year's)."""
+    result: dict[str, RoleTally] = {}
+    for role, tally in roles.items():
+        result[role] = RoleTally(tally.kind)
+        result[role].add(tally, times)
+    return result
