@@ -15,7 +15,12 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PROCESSES = ROOT / "processes"
+PROCESSES = ROOT / "processes"  # the library: one folder per portfolio
+ENGLISH = PROCESSES / "en"  # the README's portfolio, USD
+KOREAN = PROCESSES / "ko"  # KRW
+RUSSIAN = PROCESSES / "ru"  # RUB
+#: Each portfolio of the library: one team, one currency, each process once.
+PORTFOLIOS = {"en": ENGLISH, "ko": KOREAN, "ru": RUSSIAN}
 GOLDEN = Path(__file__).resolve().parent / "golden"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 

@@ -205,8 +205,8 @@ def test_cached_graph_is_per_process_and_frozen() -> None:
     from sopkit.graph import cached_flow_graph, flow_graph
     from sopkit.load import load_process
 
-    first = load_process(BENCH.parent / "processes" / "content-marketing.yaml")
-    second = load_process(BENCH.parent / "processes" / "social-media.yaml")
+    first = load_process(BENCH.parent / "processes" / "en" / "content-marketing.yaml")
+    second = load_process(BENCH.parent / "processes" / "en" / "social-media.yaml")
     graph = cached_flow_graph(first)
     assert cached_flow_graph(first) is graph
     assert nx.utils.graphs_equal(graph, flow_graph(first))

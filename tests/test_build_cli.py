@@ -109,7 +109,7 @@ def test_refuses_a_folder_with_other_files(tmp_path: Path) -> None:
 def test_help_has_an_example() -> None:
     code, stdout, _ = run("build", "--help")
     assert code == 0
-    assert "sopkit build processes/ -o site/" in stdout
+    assert "sopkit build processes/en/ -o site/" in stdout
     for option in ("--output", "--roles", "--jobs", "--stamp", "--quiet"):
         assert option in stdout
 

@@ -26,7 +26,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from conftest import PROCESSES, require_tool
+from conftest import PORTFOLIOS, require_tool
 
 from sopkit.build import BuildResult, build_site
 
@@ -300,8 +300,16 @@ def network_resources(html: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def library_site(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
-    return build_site([PROCESSES], tmp_path_factory.mktemp("e2e") / "site")
+def library_sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, BuildResult]:
+    """The site of each portfolio of the library (English, Korean, Russian)."""
+    out = tmp_path_factory.mktemp("e2e")
+    return {name: build_site([folder], out / name) for name, folder in PORTFOLIOS.items()}
+
+
+@pytest.fixture(scope="module")
+def library_site(library_sites: dict[str, BuildResult]) -> BuildResult:
+    """The README's site: the English portfolio."""
+    return library_sites["en"]
 
 
 @pytest.fixture(scope="module")
@@ -314,10 +322,11 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
         browser.close()
 
 
-def test_every_link_of_the_site_resolves(library_site: BuildResult) -> None:
-    assert check_links(library_site.out_dir) == []
-    for page in library_site.out_dir.rglob("*.html"):
-        assert network_resources(page.read_text("utf-8")) == [], page.name
+def test_every_link_of_the_site_resolves(library_sites: dict[str, BuildResult]) -> None:
+    for site in library_sites.values():
+        assert check_links(site.out_dir) == []
+        for page in site.out_dir.rglob("*.html"):
+            assert network_resources(page.read_text("utf-8")) == [], page.name
 
 
 def test_the_dashboard_loads_cleanly_and_is_not_blank(
@@ -334,14 +343,15 @@ def test_the_dashboard_loads_cleanly_and_is_not_blank(
     assert_not_blank(browser.screenshot(scale=0.125))
 
 
-def test_every_sop_loads_cleanly_and_is_not_blank(
-    library_site: BuildResult, browser: Browser
+def test_every_sop_and_dashboard_loads_cleanly_and_is_not_blank(
+    library_sites: dict[str, BuildResult], browser: Browser
 ) -> None:
-    pages = sorted((library_site.out_dir / "processes").glob("*.html"))
-    assert len(pages) == library_site.processes
-    for page in pages:
-        assert browser.open(page.as_uri()) == [], page.name
-        assert_not_blank(browser.screenshot(scale=0.125))
+    for site in library_sites.values():
+        pages = sorted((site.out_dir / "processes").glob("*.html"))
+        assert len(pages) == site.processes
+        for page in [site.out_dir / "index.html", *pages]:
+            assert browser.open(page.as_uri()) == [], page.name
+            assert_not_blank(browser.screenshot(scale=0.125))
 
 
 def test_a_blank_page_is_recognised(browser: Browser, tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import PROCESSES, ROOT
+from conftest import ENGLISH, PROCESSES, ROOT
 from typer.testing import CliRunner
 
 from sopkit import SopkitError, load_process
@@ -17,7 +17,7 @@ from sopkit.cli import app
 from sopkit.render.sop.checklist import checklist, render_checklist
 
 FIXTURES = ROOT / "tests" / "fixtures" / "sop"
-CONTENT = PROCESSES / "content-marketing.yaml"
+CONTENT = ENGLISH / "content-marketing.yaml"
 KOREAN = PROCESSES / "ko" / "content-marketing-ko.yaml"
 MINIMAL = FIXTURES / "minimal" / "monthly-report.yaml"
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import PROCESSES, ROOT
+from conftest import ENGLISH, ROOT
 from typer.testing import CliRunner
 
 from sopkit import load_portfolio
@@ -34,12 +34,12 @@ def test_cost_prints_the_library_report(by: str, fmt: str) -> None:
 
 
 def test_cost_of_a_folder_by_process_and_role() -> None:
-    portfolio = load_portfolio(PROCESSES)
+    portfolio = load_portfolio(ENGLISH)
     for by in ("process", "role"):
-        result = run("cost", PROCESSES, "--by", by)
+        result = run("cost", ENGLISH, "--by", by)
         assert result.exit_code == 0, result.stderr
         assert result.stdout == cost_report(portfolio, by=by)
-    assert "Customer Success Manager" in run("cost", PROCESSES, "--by", "role").stdout
+    assert "Customer Success Manager" in run("cost", ENGLISH, "--by", "role").stdout
 
 
 def test_cost_default_is_a_step_table() -> None:
@@ -91,13 +91,13 @@ def test_explain_prints_the_library_explanation() -> None:
 
 
 def test_explain_in_a_portfolio_needs_the_process_when_ambiguous() -> None:
-    result = run("cost", PROCESSES, "--explain", "research")
+    result = run("cost", ENGLISH, "--explain", "landing-page")
     assert result.exit_code == 1
-    assert "step 'research' is in several processes" in result.stderr
-    assert "content-marketing/research" in result.stderr
-    good = run("cost", PROCESSES, "--explain", "content-marketing/research")
+    assert "step 'landing-page' is in several processes" in result.stderr
+    assert "ppc-search-ads/landing-page" in result.stderr
+    good = run("cost", ENGLISH, "--explain", "ppc-search-ads/landing-page")
     assert good.exit_code == 0
-    assert good.stdout == explain_step(load_portfolio(PROCESSES), "content-marketing/research")
+    assert good.stdout == explain_step(load_portfolio(ENGLISH), "ppc-search-ads/landing-page")
 
 
 def test_explain_an_unknown_step() -> None:
@@ -107,9 +107,9 @@ def test_explain_an_unknown_step() -> None:
 
 
 def test_candidates_prints_the_library_report() -> None:
-    portfolio = load_portfolio(PROCESSES)
+    portfolio = load_portfolio(ENGLISH)
     for fmt in FORMATS:
-        result = run("candidates", PROCESSES, "--top", "5", "--format", fmt)
+        result = run("candidates", ENGLISH, "--top", "5", "--format", fmt)
         assert result.exit_code == 0, result.stderr
         assert result.stdout == candidates_report(portfolio, top=5, fmt=fmt)
 

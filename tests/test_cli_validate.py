@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import PORTFOLIOS
 from typer.testing import CliRunner
 
 from sopkit.cli import app
@@ -57,14 +58,21 @@ def library_lines(paths: list[Path], **kwargs: object) -> list[str]:
     return [problem.format() for problem in info.value.problems]
 
 
-def test_the_library_is_valid_even_strictly() -> None:
-    portfolio = load_portfolio(LIBRARY)
+@pytest.mark.parametrize("folder", PORTFOLIOS.values(), ids=PORTFOLIOS.keys())
+def test_each_library_portfolio_is_valid_even_strictly(folder: Path) -> None:
+    portfolio = load_portfolio(folder)
     steps = sum(len(p.steps) for p in portfolio)
-    for args in ([str(LIBRARY)], [str(LIBRARY), "--strict"]):
+    noun = "process" if len(portfolio) == 1 else "processes"
+    for args in ([str(folder)], [str(folder), "--strict"]):
         code, out, err = run(*args)
         assert (code, out) == (0, ""), err
-        assert err == f"ok: {len(portfolio)} processes, {steps} steps valid\n"
-    assert len(portfolio) >= 8
+        assert err == f"ok: {len(portfolio)} {noun}, {steps} steps valid\n"
+
+
+def test_the_whole_library_mixes_currencies_and_says_to_take_one_folder() -> None:
+    code, out, err = run(str(LIBRARY))
+    assert (code, out) == (1, "")
+    assert "more than one currency: KRW" in err and "each currency's folder separately" in err
 
 
 def test_one_valid_file(tmp_path: Path) -> None:

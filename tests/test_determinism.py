@@ -25,11 +25,12 @@ from sopkit.cli import app
 ROOT = Path(__file__).resolve().parent.parent
 LIBRARY = ROOT / "processes"
 
-#: A small portfolio from the library: English, Korean and Russian, roles in three files.
+#: Small portfolios from the library: English (two processes), Korean and Russian, each with
+#: its roles file.
 INPUTS = [
-    "roles.yaml",
-    "content-marketing.yaml",
-    "lead-generation.yaml",
+    "en/roles.yaml",
+    "en/content-marketing.yaml",
+    "en/lead-generation.yaml",
     "ko/roles.yaml",
     "ko/content-marketing-ko.yaml",
     "ru/roles.yaml",
@@ -38,22 +39,25 @@ INPUTS = [
 
 #: output file → the command that prints it (``-o`` where a command only writes files).
 COMMANDS = {
-    "validate.txt": ["validate", "processes"],
-    "cost.txt": ["cost", "processes"],
-    "cost-role.md": ["cost", "processes", "--by", "role", "--format", "markdown"],
-    "cost.csv": ["cost", "processes", "--format", "csv"],
-    "cost.json": ["cost", "processes", "--format", "json"],
-    "candidates.txt": ["candidates", "processes"],
-    "candidates.json": ["candidates", "processes", "--format", "json"],
-    "sop.md": ["sop", "processes/content-marketing.yaml"],
-    "sop.html": ["sop", "processes/content-marketing.yaml", "--format", "html"],
+    "validate.txt": ["validate", "processes/en"],
+    "cost.txt": ["cost", "processes/en"],
+    "cost-role.md": ["cost", "processes/en", "--by", "role", "--format", "markdown"],
+    "cost.csv": ["cost", "processes/en", "--format", "csv"],
+    "cost.json": ["cost", "processes/en", "--format", "json"],
+    "cost-ko.txt": ["cost", "processes/ko"],
+    "cost-ru.md": ["cost", "processes/ru", "--by", "role", "--format", "markdown"],
+    "candidates.txt": ["candidates", "processes/en"],
+    "candidates.json": ["candidates", "processes/en", "--format", "json"],
+    "sop.md": ["sop", "processes/en/content-marketing.yaml"],
+    "sop.html": ["sop", "processes/en/content-marketing.yaml", "--format", "html"],
     "sop-ko.html": ["sop", "processes/ko/content-marketing-ko.yaml", "--format", "html"],
     "sop-ru.md": ["sop", "processes/ru/sostac-plan-ru.yaml"],
-    "checklist.md": ["checklist", "processes/lead-generation.yaml"],
-    "diagram.dot": ["diagram", "processes/content-marketing.yaml", "--format", "dot"],
+    "checklist.md": ["checklist", "processes/en/lead-generation.yaml"],
+    "diagram.dot": ["diagram", "processes/en/content-marketing.yaml", "--format", "dot"],
     "diagram.mmd": ["diagram", "processes/ko/content-marketing-ko.yaml", "--format", "mermaid"],
-    "diagram.svg": ["diagram", "processes/content-marketing.yaml", "-o", "out/diagram.svg"],
-    "site": ["build", "processes", "-o", "out/site", "-q", "-j", "2"],
+    "diagram.svg": ["diagram", "processes/en/content-marketing.yaml", "-o", "out/diagram.svg"],
+    "site": ["build", "processes/en", "-o", "out/site", "-q", "-j", "2"],
+    "site-ko": ["build", "processes/ko", "-o", "out/site-ko", "-q"],
 }
 
 # Runs each command in-process (one interpreter per environment, to keep this fast) and
@@ -143,6 +147,7 @@ def test_outputs_do_not_depend_on_time_zone_locale_hash_seed_time_or_file_order(
 
     reference = outputs(folders["utc-c"])
     assert {"cost.json", "sop-ko.html", "diagram.svg", "site/index.html"} <= set(reference)
+    assert "site-ko/index.html" in reference
     assert any(name.endswith(".png") for name in reference), "the site has its diagrams"
     for key, folder in folders.items():
         got = outputs(folder)
@@ -190,9 +195,9 @@ def test_outputs_do_not_depend_on_key_order(tmp_path: Path, argv: list[str]) -> 
         folder = tmp_path / f"seed{seed}" / "processes"
         folder.mkdir(parents=True)
         for name in names:
-            text = (LIBRARY / name).read_text(encoding="utf-8")
+            text = (LIBRARY / "en" / name).read_text(encoding="utf-8")
             if seed:
-                text = _shuffled_yaml(LIBRARY / name, seed)
+                text = _shuffled_yaml(LIBRARY / "en" / name, seed)
             (folder / name).write_text(text, encoding="utf-8")
         result = CliRunner().invoke(app, [a.format(d=folder) for a in argv])
         assert result.exit_code == 0, result.output

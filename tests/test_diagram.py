@@ -83,7 +83,7 @@ def make_cost(
 
 @pytest.fixture(scope="module")
 def cm() -> ProcessCost:
-    return cost_process(load_process(ROOT / "processes" / "content-marketing.yaml"))
+    return cost_process(load_process(ROOT / "processes" / "en" / "content-marketing.yaml"))
 
 
 @pytest.fixture(scope="module")
@@ -333,7 +333,7 @@ def test_font_list_covers_latin_korean_and_cyrillic(cm: ProcessCost) -> None:
 
 
 def test_dot_is_deterministic(cm: ProcessCost) -> None:
-    again = cost_process(load_process(ROOT / "processes" / "content-marketing.yaml"))
+    again = cost_process(load_process(ROOT / "processes" / "en" / "content-marketing.yaml"))
     assert to_dot(cm) == to_dot(again)
 
 
@@ -452,7 +452,7 @@ GOLDEN_ESCAPING = [
     [
         (
             "diagram/content-marketing.dot",
-            lambda: cost_process(load_process(ROOT / "processes" / "content-marketing.yaml")),
+            lambda: cost_process(load_process(ROOT / "processes" / "en" / "content-marketing.yaml")),
         ),
         (
             "diagram/content-marketing-ko.dot",

@@ -27,7 +27,7 @@ from sopkit.render.diagram.engine import ENV_VAR, Engine
 from sopkit.render.diagram.mermaid import to_mermaid
 
 ROOT = Path(__file__).resolve().parent.parent
-CM = ROOT / "processes" / "content-marketing.yaml"
+CM = ROOT / "processes" / "en" / "content-marketing.yaml"
 KO = ROOT / "processes" / "ko" / "content-marketing-ko.yaml"
 SVG = "{http://www.w3.org/2000/svg}"
 MAGIC = {"svg": b"<?xml", "png": b"\x89PNG\r\n\x1a\n", "pdf": b"%PDF-"}

@@ -37,7 +37,7 @@ def test_quickstart_has_exactly_two_commands() -> None:
     quickstart = README.split("## Quickstart", 1)[1].split("\n## ", 1)[0]
     commands = re.findall(r"```sh\n(.*?)```", quickstart, flags=re.S)
     assert len(commands) == 2
-    assert "sopkit build processes/ -o site/" in commands[0]
+    assert "sopkit build processes/en/ -o site/" in commands[0]
     assert "pytest" in commands[1]
 
 

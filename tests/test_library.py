@@ -6,7 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import PROCESSES
+from conftest import ENGLISH, PORTFOLIOS, PROCESSES
 from typer.testing import CliRunner
 
 from sopkit import lint_process, load_portfolio, load_process
@@ -44,20 +44,31 @@ def test_library_process_is_complete(path: Path) -> None:
         assert step.done_when, f"{step.id} has no done_when"
 
 
+#: Believable hourly rates and annual costs of one process, per currency: a fully-loaded
+#: marketing hour costs roughly $15-250 in the US, ₩15,000-150,000 in Seoul and
+#: 400-5,000 roubles in Moscow.
+BELIEVABLE = {
+    "USD": ((15, 250), (1_000, 100_000)),
+    "KRW": ((15_000, 150_000), (1_000_000, 150_000_000)),
+    "RUB": ((400, 5_000), (50_000, 10_000_000)),
+}
+
+
 @pytest.mark.parametrize("path", LIBRARY, ids=lambda p: p.stem)
 def test_library_costs_are_believable(path: Path) -> None:
     """A marketing lead should nod at these figures: no 6-second steps, no $10,000/h rates."""
     process = load_process(path)
     cost = cost_process(process)
     calendar = process.settings.calendar
+    (low_rate, high_rate), (low_cost, high_cost) = BELIEVABLE[process.settings.currency]
     for step in process.steps:
         if step.time is not None:
             assert step.time.low.in_hours(calendar) >= Decimal(5) / 60, step.id
         for role in [*([step.owner] if step.owner and step.time else []), *step.participants]:
             definition = process.settings.roles[role]
             if definition.rate is not None:
-                assert 15 <= definition.rate <= 250, role
-    assert Decimal(1_000) <= cost.annual_cost <= Decimal(100_000), cost.annual_cost
+                assert low_rate <= definition.rate <= high_rate, role
+    assert low_cost <= cost.annual_cost <= high_cost, cost.annual_cost
     assert cost.schedule.lead_time_hours > 0
     # The critical path starts where the typical run starts: no step before it runs.
     typical = set(cost.schedule.typical_run)
@@ -68,10 +79,33 @@ def test_library_costs_are_believable(path: Path) -> None:
 def test_library_portfolio_has_candidates() -> None:
     from sopkit.analysis import cost_portfolio
 
-    portfolio = cost_portfolio(load_portfolio(PROCESSES))
+    portfolio = cost_portfolio(load_portfolio(ENGLISH))
     candidates = rank_candidates(portfolio)
     assert len(candidates) >= 5
     assert candidates == sorted(candidates, key=lambda c: -c.net_saving)
+
+
+@pytest.mark.parametrize("folder", PORTFOLIOS.values(), ids=PORTFOLIOS.keys())
+def test_each_portfolio_is_one_team_in_one_currency(folder: Path) -> None:
+    """A folder of the library is what one team owns: its own roles file and currency,
+    each process once (no translation of a process beside its original)."""
+    from sopkit.analysis import cost_portfolio
+
+    portfolio = load_portfolio(folder)
+    assert (folder / "roles.yaml").is_file()
+    assert {p.settings_path for p in portfolio} == {str((folder / "roles.yaml").resolve())}
+    assert len({p.settings.currency for p in portfolio}) == 1
+    ids = [p.id for p in portfolio]
+    names = [p.name for p in portfolio]
+    assert len(ids) == len(set(ids)) and len(names) == len(set(names))
+    assert len({p.language for p in portfolio}) == 1
+    assert cost_portfolio(portfolio).annual_cost > 0
+
+
+def test_the_library_has_a_portfolio_per_currency() -> None:
+    currencies = {name: load_portfolio(f).currency for name, f in PORTFOLIOS.items()}
+    assert currencies == {"en": "USD", "ko": "KRW", "ru": "RUB"}
+    assert sorted(p.name for p in PROCESSES.iterdir()) == sorted(PORTFOLIOS)
 
 
 def test_library_entries_match_the_folder() -> None:
@@ -82,7 +116,7 @@ def test_new_copies_a_working_process(tmp_path: Path) -> None:
     written = new_process("content-marketing", "webinar", tmp_path)
     assert [p.name for p in written] == ["webinar.yaml", "roles.yaml"]
     copy = load_process(tmp_path / "webinar.yaml")
-    original = load_process(PROCESSES / "content-marketing.yaml")
+    original = load_process(PROCESSES / "en" / "content-marketing.yaml")
     assert copy.id == "webinar"
     assert copy.steps == original.steps
     assert cost_process(copy).annual_cost == cost_process(original).annual_cost

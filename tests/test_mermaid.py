@@ -33,7 +33,7 @@ def make_cost(steps: list[dict[str, Any]], name: str = "Tricky") -> ProcessCost:
 
 @pytest.fixture(scope="module")
 def cm() -> ProcessCost:
-    return cost_process(load_process(ROOT / "processes" / "content-marketing.yaml"))
+    return cost_process(load_process(ROOT / "processes" / "en" / "content-marketing.yaml"))
 
 
 @pytest.fixture(scope="module")
@@ -181,7 +181,7 @@ KO = ROOT / "processes" / "ko" / "content-marketing-ko.yaml"
 @pytest.mark.parametrize(
     "golden_name, path",
     [
-        ("diagram/content-marketing.mmd", ROOT / "processes" / "content-marketing.yaml"),
+        ("diagram/content-marketing.mmd", ROOT / "processes" / "en" / "content-marketing.yaml"),
         ("diagram/content-marketing-ko.mmd", KO),
     ],
 )

@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import PROCESSES, ROOT
+from conftest import ENGLISH, ROOT
 
 from sopkit import SopkitError, load_portfolio
 from sopkit.analysis import cost_portfolio
@@ -34,7 +34,7 @@ EXTENSION = {"table": "txt", "markdown": "md", "csv": "csv", "json": "json"}
 SOURCES = {
     "t1": FIXTURES / "t1",  # the format's own example
     "krw": FIXTURES / "krw",  # a KRW portfolio: whole won, ₩
-    "library": PROCESSES,  # the shipped process library
+    "library": ENGLISH,  # the English portfolio of the shipped library
 }
 
 
@@ -145,7 +145,7 @@ def test_json_money_uses_the_minor_unit(costs: dict) -> None:
 
 def test_json_is_deterministic(costs: dict) -> None:
     first = cost_report(costs["library"], fmt="json")
-    again = cost_report(cost_portfolio(load_portfolio(PROCESSES)), fmt="json")
+    again = cost_report(cost_portfolio(load_portfolio(ENGLISH)), fmt="json")
     assert first == again
     assert first.endswith("}\n") and "\t" not in first
 

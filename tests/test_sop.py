@@ -27,7 +27,7 @@ FIXTURES = ROOT / "tests" / "fixtures" / "sop"
 #: Name in tests/golden/sop/ → process file. One Korean and one Russian from the
 #: library, plus fixtures for missing fields and a Korean process costed in won.
 DOCUMENTS = {
-    "content-marketing": PROCESSES / "content-marketing.yaml",
+    "content-marketing": PROCESSES / "en" / "content-marketing.yaml",
     "content-marketing-ko": PROCESSES / "ko" / "content-marketing-ko.yaml",
     "sostac-plan-ru": PROCESSES / "ru" / "sostac-plan-ru.yaml",
     "monthly-report": FIXTURES / "minimal" / "monthly-report.yaml",

@@ -15,7 +15,7 @@ from sopkit.analysis import cost_process
 from sopkit.render.sop import render_sop
 
 KOREAN = PROCESSES / "ko" / "content-marketing-ko.yaml"
-ENGLISH = PROCESSES / "content-marketing.yaml"
+ENGLISH = PROCESSES / "en" / "content-marketing.yaml"
 
 pytestmark = pytest.mark.e2e
 

@@ -26,7 +26,7 @@ def validate(
 
     Exit status 0 when every file is valid, 1 when any is not, 2 on a usage error.
 
-    Example: sopkit validate processes/
+    Example: sopkit validate processes/en/
     """
     from ..checkup import checkup
 
@@ -58,7 +58,7 @@ def schema(
 
         # yaml-language-server: $schema=./sopkit.schema.json
 
-    Example: sopkit schema -o processes/sopkit.schema.json
+    Example: sopkit schema -o processes/en/sopkit.schema.json
     """
     import json
 
@@ -97,7 +97,7 @@ def new(
 
     The copy gets your id; its roles.yaml comes along when the folder has none.
 
-    Example: sopkit new content-marketing webinar -o processes/
+    Example: sopkit new content-marketing webinar -o processes/en/
     """
     from ..errors import SopkitError
     from ..library import library_entries, new_process

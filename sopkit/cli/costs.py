@@ -58,10 +58,10 @@ def cost(
     Tables sort by annual cost, highest first, with totals, FTE and lead times;
     CSV and JSON keep the files' order.
 
-    Example: sopkit cost processes/ --by role
+    Example: sopkit cost processes/en/ --by role
 
-    More: sopkit cost processes/ --format json -o cost.json;
-    sopkit cost processes/content-marketing.yaml --explain draft
+    More: sopkit cost processes/en/ --format json -o cost.json;
+    sopkit cost processes/en/content-marketing.yaml --explain draft
     """
     from ..load import load_portfolio
     from ..output import refuse_inputs
@@ -103,7 +103,7 @@ def candidates(
     Shows share, annual cost, gross and net saving, tool and setup cost, payback
     months, first-year ROI (— where undefined) and the FTE each would free.
 
-    Example: sopkit candidates processes/ --top 5 --min-saving 1000
+    Example: sopkit candidates processes/en/ --top 5 --min-saving 1000
     """
     from ..load import load_portfolio
     from ..output import refuse_inputs

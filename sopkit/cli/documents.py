@@ -61,7 +61,7 @@ def sop(
 
     Headings follow the process's language (en, ko, ru); money its currency.
 
-    Example: sopkit sop processes/content-marketing.yaml --format html -o sop.html
+    Example: sopkit sop processes/en/content-marketing.yaml --format html -o sop.html
     """
     from ..analysis import cost_process
     from ..load import load_process
@@ -92,7 +92,7 @@ def checklist(
 ) -> None:
     """Print a Markdown checklist for one run: a box per step in order, owner and done-when.
 
-    Example: sopkit checklist processes/content-marketing.yaml --format github-issue
+    Example: sopkit checklist processes/en/content-marketing.yaml --format github-issue
     -o .github/ISSUE_TEMPLATE/content-marketing.md
     """
     from ..analysis import cost_process
@@ -165,9 +165,9 @@ def diagram(
     Pictures need Graphviz ('dot'), or the bundled graphviz-pure fallback (SVG
     and PNG only); SOPKIT_GRAPHVIZ=dot|graphviz-pure picks one.
 
-    Example: sopkit diagram processes/content-marketing.yaml --format png
+    Example: sopkit diagram processes/en/content-marketing.yaml --format png
 
-    More: sopkit diagram processes/content-marketing.yaml --format mermaid > flow.md
+    More: sopkit diagram processes/en/content-marketing.yaml --format mermaid > flow.md
     """
     from ..analysis import cost_process
     from ..load import load_process

@@ -47,7 +47,7 @@ def build(
     candidates.csv and cost.xlsx (live formulas). Everything is validated before
     anything is written; the new site replaces the old one only when complete.
 
-    Example: sopkit build processes/ -o site/
+    Example: sopkit build processes/en/ -o site/
     """
     import datetime
 
