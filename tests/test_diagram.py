@@ -452,7 +452,9 @@ GOLDEN_ESCAPING = [
     [
         (
             "diagram/content-marketing.dot",
-            lambda: cost_process(load_process(ROOT / "processes" / "en" / "content-marketing.yaml")),
+            lambda: cost_process(
+                load_process(ROOT / "processes" / "en" / "content-marketing.yaml")
+            ),
         ),
         (
             "diagram/content-marketing-ko.dot",
