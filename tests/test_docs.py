@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import html
+import json
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -13,6 +16,7 @@ from typer.testing import CliRunner
 from sopkit import load_process
 from sopkit.analysis import cost_process
 from sopkit.cli import app
+from sopkit.render.numbers import money_text
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -67,3 +71,39 @@ def test_readme_python_example_runs(
     exec(compile(block, "README.md", "exec"), {})
     printed = capsys.readouterr().out.splitlines()
     assert len(printed) == 4  # the total and three candidates
+
+
+def _main_command_folder() -> str:
+    quickstart = README.split("## Quickstart", 1)[1].split("\n## ", 1)[0]
+    found = re.search(r"sopkit build (\S+) -o (\S+)", quickstart)
+    assert found, "the quickstart builds a site"
+    return found.group(1)
+
+
+def test_the_main_command_builds_one_portfolio_with_each_process_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the README's main command shows is a portfolio a team could own: each process
+    once, one currency, and the dashboard's total is ``sopkit cost``'s total."""
+    monkeypatch.chdir(ROOT)
+    folder = _main_command_folder()
+    runner = CliRunner()
+    built = runner.invoke(app, ["build", folder, "-o", str(tmp_path / "site"), "-q"])
+    assert built.exit_code == 0, built.output
+    report = json.loads((tmp_path / "site" / "cost.json").read_text("utf-8"))
+    ids = [p["id"] for p in report["processes"]]
+    names = [p["name"] for p in report["processes"]]
+    assert len(ids) == len(set(ids)) >= 8 and len(names) == len(set(names))
+    languages = {load_process(ROOT / folder / f"{i}.yaml").language.value for i in ids}
+    assert languages == {"en"}  # no translation of a process counted beside its original
+
+    cost = runner.invoke(app, ["cost", folder, "--format", "json"])
+    assert cost.exit_code == 0, cost.output
+    assert json.loads(cost.stdout) == report
+    total = money_text(Decimal(str(report["total_annual_cost"])), report["currency"])
+    index = html.unescape((tmp_path / "site" / "index.html").read_text("utf-8"))
+    shown = re.search(r'class="label">Annual cost</div>\s*<div class="value">([^<]+)<', index)
+    assert shown and shown.group(1) == total
+    table = runner.invoke(app, ["cost", folder, "--by", "process"]).stdout
+    assert re.search(rf"^ Total .* {re.escape(total)}$", table, flags=re.M)
+    assert f"{report['currency']}, {len(ids)} processes" in table
