@@ -103,7 +103,7 @@ def test_local_rate_and_automation_that_never_pays_back(
     assert "gross saving   = $720.00 × 10% = $72.00" in text
     assert "net saving     = $72.00 − $1,000.00 tool cost a year = -$928.00" in text
     assert "setup cost     = 2 h × $60/h = $120.00" in text
-    assert "payback        = — (the net saving is not above zero" in text
+    assert "payback        = never (the net saving is not above zero" in text
     # ROI (72 − 1,000 − 120) × 100 ÷ 1,120 = −93.57 %
     assert "= -93.57%" in text
 

@@ -18,9 +18,9 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from .numbers import hours_text, round_number
+from .numbers import PAYBACK_DIGITS, hours_text, number_text, round_number
 
-__all__ = ["LANGUAGES", "Catalogue", "catalogue"]
+__all__ = ["LANGUAGES", "Catalogue", "catalogue", "payback_text"]
 
 #: Languages with a catalogue; each has every message (a test checks).
 LANGUAGES = ("en", "ko", "ru")
@@ -66,6 +66,33 @@ class Catalogue:
         from babel.dates import format_date
 
         return format_date(value, format="long", locale=self.language)
+
+
+def payback_text(months: Decimal | None, t: Catalogue, *, unit: bool = True) -> str:
+    """Payback as every page and report shows it: ``immediately``, ``never`` or ``4.5 months``.
+
+    One wording and one number format wherever people read it (SOP, dashboard,
+    terminal and Markdown tables, ``--explain``): nothing to pay back (no setup
+    cost) reads "immediately", an investment that never pays back "never", and
+    months have one decimal (``3.0``). ``unit=False`` leaves out the word
+    "months" for tables whose heading already says it. JSON and CSV keep their
+    plain numbers (``0.0``, ``null``).
+    """
+    if months is None:
+        return t("payback.never")
+    if months == 0:
+        return t("payback.immediate")
+    shown = round_number(months, PAYBACK_DIGITS)
+    number = number_text(shown, PAYBACK_DIGITS, t.language)
+    if not unit:
+        return number
+    from babel import Locale
+
+    message = t.messages["payback.months"]
+    if not isinstance(message, str):  # the plural of the number as shown: "1.0 months"
+        form = str(Locale.parse(t.language).plural_form(shown))
+        message = message.get(form, message["other"])
+    return message.format(n=number)
 
 
 @lru_cache(maxsize=len(LANGUAGES))

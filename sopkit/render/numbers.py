@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # Babel is imported on first use, to keep `sopkit --help` fas
 
 __all__ = [
     "DASH",
+    "PAYBACK_DIGITS",
     "hours_text",
     "json_number",
     "minor_unit",
@@ -31,6 +32,8 @@ __all__ = [
 ]
 
 DASH = "—"
+#: Decimals of payback months wherever people read them (JSON keeps 2, as all months).
+PAYBACK_DIGITS = 1
 
 
 def minor_unit(currency: str) -> int:

@@ -19,6 +19,7 @@ from ...analysis import Candidate, PortfolioCost, ProcessCost, StepCost, candida
 from ...analysis.units import MONTHS, exact_hours
 from ...errors import SopkitError
 from ...models import Calendar, Duration, Estimate, Period, Process, Step
+from ..i18n import catalogue, payback_text
 from ..numbers import (
     DASH,
     hours_text,
@@ -288,15 +289,14 @@ def _automation_lines(c: Candidate, step: Step, currency: str) -> list[str]:
     setup_text = f"{_h(Fraction(c.setup_hours), 2)} h"
     if not setup.is_zero and str(setup) != setup_text.replace(" ", ""):
         setup_text = f"{setup} = {setup_text}"
+    english = catalogue("en")
+    shown = payback_text(c.payback_months, english)
     if c.payback_months is None:
-        payback = f"{DASH} (the net saving is not above zero, so the setup never pays back)"
+        payback = f"{shown} (the net saving is not above zero, so the setup never pays back)"
     elif c.setup_cost == 0:
-        payback = "0 months (nothing to pay back)"
+        payback = f"{shown} (no setup cost: nothing to pay back)"
     else:
-        payback = (
-            f"{money(c.setup_cost)} ÷ ({money(c.net_saving)} ÷ 12) = "
-            f"{number_text(c.payback_months)} months"
-        )
+        payback = f"{money(c.setup_cost)} ÷ ({money(c.net_saving)} ÷ 12) = {shown}"
     if c.roi_percent is None:
         roi = f"{DASH} (no tool cost and no setup: nothing invested)"
     else:

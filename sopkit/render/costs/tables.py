@@ -42,6 +42,7 @@ from ...analysis import (
 )
 from ...errors import SopkitError
 from ...models import Process
+from ..i18n import catalogue, payback_text
 from ..numbers import (
     DASH,
     hours_text,
@@ -54,6 +55,7 @@ from ..numbers import (
     round_number,
     share_text,
 )
+from ..totals import candidate_totals
 
 __all__ = [
     "COST_VIEWS",
@@ -137,7 +139,8 @@ def candidates_report(
     ranked = rank_candidates(costs, top=top, min_saving=min_saving)
     if fmt == "json":
         return dump_json(candidates_document(ranked, costs.currency))
-    return _render(_candidates_sheet(costs, ranked), fmt, width)
+    everything = len(rank_candidates(costs)) if top is not None or min_saving is not None else None
+    return _render(_candidates_sheet(costs, ranked, everything), fmt, width)
 
 
 # --- JSON ---------------------------------------------------------------------------
@@ -257,12 +260,13 @@ def candidates_document(candidates: Sequence[Candidate], currency: str) -> dict[
     ``null`` when the investment never pays back and ``roi_percent`` is
     ``null`` when nothing is invested.
     """
+    totals = candidate_totals(candidates)
     return {
         "currency": currency,
         "candidates": [_candidate_document(c, currency) for c in candidates],
-        "total_gross_saving": _money(_total(c.gross_saving for c in candidates), currency),
-        "total_net_saving": _money(_total(c.net_saving for c in candidates), currency),
-        "total_fte_freed": _two(_total(c.fte_freed for c in candidates)),
+        "total_gross_saving": _money(totals.gross_saving, currency),
+        "total_net_saving": _money(totals.net_saving, currency),
+        "total_fte_freed": _two(totals.fte_freed),
     }
 
 
@@ -551,8 +555,11 @@ def _lead_time_note(process: ProcessCost) -> str:
     )
 
 
-def _candidates_sheet(costs: PortfolioCost, ranked: Sequence[Candidate]) -> Sheet:
+def _candidates_sheet(
+    costs: PortfolioCost, ranked: Sequence[Candidate], everything: int | None = None
+) -> Sheet:
     currency = costs.currency
+    totals = candidate_totals(ranked)
     columns = [
         Column("rank", "#"),
         Column("process", "Process", numeric=False),
@@ -587,7 +594,10 @@ def _candidates_sheet(costs: PortfolioCost, ranked: Sequence[Candidate]) -> Shee
                 _money_cell(c.tool_cost, currency),
                 _money_cell(c.net_saving, currency),
                 _money_cell(c.setup_cost, currency),
-                _optional_cell(payback, "" if payback is None else number_text(payback)),
+                Cell(
+                    payback_text(payback, catalogue("en"), unit=False),
+                    "" if payback is None else format(round_number(payback, 2), "f"),
+                ),
                 _optional_cell(c.roi_percent, percent_text(c.roi_percent)),
                 _hours_cell(c.hours_saved),
                 _number_cell(c.fte_freed),
@@ -598,14 +608,14 @@ def _candidates_sheet(costs: PortfolioCost, ranked: Sequence[Candidate]) -> Shee
         _BLANK,
         _text("Total"),
         *[_BLANK] * 5,
-        _money_cell(_total(c.gross_saving for c in ranked), currency),
-        _money_cell(_total(c.tool_cost for c in ranked), currency),
-        _money_cell(_total(c.net_saving for c in ranked), currency),
-        _money_cell(_total(c.setup_cost for c in ranked), currency),
+        _money_cell(totals.gross_saving, currency),
+        _money_cell(totals.tool_cost, currency),
+        _money_cell(totals.net_saving, currency),
+        _money_cell(totals.setup_cost, currency),
         _BLANK,
         _BLANK,
-        _hours_cell(_total(c.hours_saved for c in ranked)),
-        _number_cell(_total(c.fte_freed for c in ranked)),
+        _hours_cell(totals.hours_saved),
+        _number_cell(totals.fte_freed),
         _text(currency),
     ]
     count = len(ranked)
@@ -616,8 +626,12 @@ def _candidates_sheet(costs: PortfolioCost, ranked: Sequence[Candidate]) -> Shee
     notes = [
         "Net saving = annual cost × share − tool cost per year; setup = setup hours × owner's "
         "rate; payback = setup ÷ (net saving ÷ 12); ROI 1st year = (gross − tool − setup) × "
-        f"100 ÷ (tool + setup); {DASH} where undefined."
+        f"100 ÷ (tool + setup), {DASH} when nothing is invested. Payback is "
+        '"immediately" with no setup cost to pay back and "never" when the net saving is '
+        "not above zero."
     ]
+    if ranked:
+        notes.insert(0, f"Totals: {totals.scope(everything)}.")
     return Sheet(title, columns, rows, total if ranked else None, notes)
 
 

@@ -17,7 +17,9 @@ from typing import Any
 from ... import __version__
 from ...analysis.candidates import Candidate
 from ...analysis.cost import PortfolioCost, ProcessCost, RoleCost
+from ..i18n import catalogue, payback_text
 from ..numbers import DASH, hours_text, money_text, number_text, percent_text
+from ..totals import candidate_totals
 from .charts import Datum, bar_chart, pareto_chart, site_environment
 
 __all__ = ["Download", "ProcessPage", "render_index"]
@@ -120,7 +122,7 @@ def _share(part: Decimal, whole: Decimal) -> Decimal:
 def _kpis(
     cost: PortfolioCost, candidates: Sequence[Candidate], money: _Money
 ) -> list[dict[str, str]]:
-    saving = sum((c.net_saving for c in candidates if c.net_saving > 0), Decimal(0))
+    totals = candidate_totals(candidates)
     steps = sum(len(p.steps) for p in cost.processes)
     process_word = "process" if len(cost.processes) == 1 else "processes"
     return [
@@ -141,8 +143,8 @@ def _kpis(
         },
         {
             "label": "Automation potential",
-            "value": money(saving),
-            "note": f"net saving a year across {len(candidates)} candidate steps",
+            "value": money(totals.net_saving),
+            "note": f"net saving a year of {totals.scope()}",
         },
     ]
 
@@ -248,10 +250,6 @@ def _candidate_row(
     money: _Money,
 ) -> dict[str, Any]:
     page = pages.get(candidate.process_id)
-    if candidate.payback_months is None:
-        payback = "never"
-    else:
-        payback = number_text(candidate.payback_months, 1, LANGUAGE)
     return {
         "process": cost.process(candidate.process_id).name,
         "href": page.sop_html if page else None,
@@ -266,21 +264,22 @@ def _candidate_row(
         "net": money(candidate.net_saving),
         "negative": candidate.net_saving < 0,
         "setup": money(candidate.setup_cost),
-        "payback": payback,
+        "payback": payback_text(candidate.payback_months, catalogue(LANGUAGE), unit=False),
         "roi": percent_text(candidate.roi_percent, LANGUAGE),
     }
 
 
 def _candidate_totals(candidates: Sequence[Candidate], money: _Money) -> dict[str, str]:
-    def total(field: str) -> Decimal:
-        return sum((getattr(c, field) for c in candidates), Decimal(0))
-
+    """The table's totals row: the same sums as the headline, with what they include."""
+    totals = candidate_totals(candidates)
+    scope = totals.scope()
     return {
-        "annual_cost": money(total("annual_cost")),
-        "gross": money(total("gross_saving")),
-        "tool_cost": money(total("tool_cost")),
-        "net": money(total("net_saving")),
-        "setup": money(total("setup_cost")),
+        "label": scope[0].upper() + scope[1:],
+        "annual_cost": money(totals.annual_cost),
+        "gross": money(totals.gross_saving),
+        "tool_cost": money(totals.tool_cost),
+        "net": money(totals.net_saving),
+        "setup": money(totals.setup_cost),
     }
 
 

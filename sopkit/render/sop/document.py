@@ -35,7 +35,7 @@ from ...errors import RenderError, SopkitError
 from ...graph import flow_graph
 from ...models import Calendar, Estimate, Process, Step
 from ..diagram import render, to_mermaid
-from ..i18n import Catalogue, catalogue
+from ..i18n import Catalogue, catalogue, payback_text
 from ..numbers import hours_text, money_text, number_text, share_text
 from .templates import render_template
 
@@ -408,6 +408,11 @@ def _automation_note(cost: ProcessCost, step: Step, t: Catalogue, money: _Money)
     if candidate is None:
         return None
     share = share_text(candidate.share, t.language)
+    if candidate.net_saving < 0:  # "saves -$628.24" would say the opposite of what happens
+        loss = money(-candidate.net_saving)
+        if candidate.tool:
+            return t("automation.loss_with_tool", share=share, tool=candidate.tool, loss=loss)
+        return t("automation.loss_no_tool", share=share, loss=loss)
     saving = money(candidate.net_saving)
     if candidate.tool:
         return t("automation.with_tool", share=share, tool=candidate.tool, saving=saving)
@@ -446,12 +451,6 @@ def _candidates(
         ranked = ranked[:TOP_CANDIDATES]
     views = []
     for candidate in ranked:
-        if candidate.payback_months is None:
-            payback = t("payback.never")
-        elif candidate.payback_months == 0:
-            payback = t("payback.immediate")
-        else:
-            payback = t("payback.months", candidate.payback_months)
         views.append(
             CandidateView(
                 step=refs[candidate.step_id],
@@ -459,7 +458,7 @@ def _candidates(
                 share=share_text(candidate.share, t.language),
                 tool=candidate.tool,
                 net_saving=money(candidate.net_saving),
-                payback=payback,
+                payback=payback_text(candidate.payback_months, t),
             )
         )
     return tuple(views)
