@@ -58,6 +58,13 @@ def cost(
     Tables sort by annual cost, highest first, with totals, FTE and lead times;
     CSV and JSON keep the files' order.
 
+    A table in a terminal fits its width and never breaks a figure: columns are
+    left out, first-named first, and names wrap. --by step: exec/run, runs/month,
+    h/exec, Rate/h, FTE, Name, Owner, Hours/year. --by process: runs/month, Lead
+    time h, h/run, Frequency, FTE, Name, Lead time d, Hours/year. --by role:
+    Steps, Share, FTE. A note names what was left out; files and pipes get every
+    column.
+
     Example: sopkit cost processes/en/ --by role
 
     More: sopkit cost processes/en/ --format json -o cost.json;
@@ -101,7 +108,14 @@ def candidates(
     """Automation candidates: steps with an automation share, best net annual saving first.
 
     Shows share, annual cost, gross and net saving, tool and setup cost, payback
-    months, first-year ROI (— where undefined) and the FTE each would free.
+    months ("immediately" with no setup cost, "never" when the net saving is not
+    above zero), first-year ROI (— when nothing is invested) and the FTE each
+    would free. Totals add every candidate listed, loss-makers included.
+
+    A table in a terminal fits its width and never breaks a figure: columns are
+    left out, first-named first (FTE freed, Hours saved/year, Annual cost, Gross
+    saving, Owner, Tool/year, Setup, Tool, ROI 1st year, Share) and names wrap. A
+    note names what was left out; files and pipes get every column.
 
     Example: sopkit candidates processes/en/ --top 5 --min-saving 1000
     """

@@ -27,7 +27,6 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -56,14 +55,19 @@ from ..numbers import (
     share_text,
 )
 from ..totals import candidate_totals
+from .sheet import Cell, Column, Sheet, visible
+from .terminal import render_table
 
 __all__ = [
     "COST_VIEWS",
+    "DROP_ORDER",
     "FORMATS",
     "candidates_document",
     "candidates_report",
+    "candidates_sheet",
     "cost_document",
     "cost_report",
+    "cost_sheet",
     "dump_json",
     "ensure_costs",
 ]
@@ -74,6 +78,46 @@ FORMATS = ("table", "markdown", "csv", "json")
 COST_VIEWS = ("step", "role", "process")
 
 Costable = PortfolioCost | Iterable[Process]
+
+#: The columns a terminal too narrow for the whole table leaves out, the first first
+#: (CSV keys). What a reader needs most stays: which step or process, its annual cost
+#: (or net saving and payback), then hours; the factors behind a figure go first.
+#: ``sopkit cost --help`` and ``sopkit candidates --help`` say the same.
+DROP_ORDER: dict[str, tuple[str, ...]] = {
+    "step": (
+        "executions_per_run",
+        "runs_per_month",
+        "hours_per_execution",
+        "rate",
+        "fte",
+        "name",
+        "owner",
+        "annual_hours",
+    ),
+    "role": ("steps", "share_percent", "fte"),
+    "process": (
+        "runs_per_month",
+        "lead_time_hours",
+        "hours_per_run",
+        "frequency",
+        "fte",
+        "name",
+        "lead_time_days",
+        "annual_hours",
+    ),
+    "candidates": (
+        "fte_freed",
+        "hours_saved",
+        "annual_cost",
+        "gross_saving",
+        "owner",
+        "tool_cost",
+        "setup_cost",
+        "tool",
+        "roi_percent",
+        "share",
+    ),
+}
 
 
 def ensure_costs(source: Costable) -> PortfolioCost:
@@ -101,7 +145,9 @@ def cost_report(
         source: loaded processes (they are costed here) or a ``PortfolioCost``.
         by: one row per ``step``, ``role`` or ``process`` (JSON always has all three).
         fmt: ``table`` (for a terminal), ``markdown``, ``csv`` or ``json``.
-        width: wrap a table to this many columns; ``None`` keeps its natural width.
+        width: fit a table to a terminal this many columns wide (columns are left
+            out in ``DROP_ORDER``, names wrap, figures never break); ``None`` keeps
+            its natural width.
 
     Raises:
         SopkitError: on an unknown view or format, or mixed currencies.
@@ -111,8 +157,13 @@ def cost_report(
     costs = ensure_costs(source)
     if fmt == "json":
         return dump_json(cost_document(costs))
-    sheet = _COST_SHEETS[by](costs, reading=fmt != "csv")
-    return _render(sheet, fmt, width)
+    return _render(cost_sheet(costs, by=by, reading=fmt != "csv"), fmt, width)
+
+
+def cost_sheet(source: Costable, *, by: str = "step", reading: bool = True) -> Sheet:
+    """The cost report's rows as a ``Sheet``: sorted for reading, or in file order for CSV."""
+    _choice(by, COST_VIEWS, "view")
+    return _COST_SHEETS[by](ensure_costs(source), reading=reading)
 
 
 def candidates_report(
@@ -130,17 +181,26 @@ def candidates_report(
         top: keep only the first ``top`` candidates.
         min_saving: keep only candidates whose net annual saving is at least this.
         fmt: ``table``, ``markdown``, ``csv`` or ``json``.
-        width: wrap a table to this many columns; ``None`` keeps its natural width.
+        width: fit a table to a terminal this many columns wide, as ``cost_report``.
     """
     _choice(fmt, FORMATS, "format")
     if top is not None and top < 0:
         raise SopkitError(f"--top {top} is below zero", hint="give a count such as 5")
     costs = ensure_costs(source)
-    ranked = rank_candidates(costs, top=top, min_saving=min_saving)
     if fmt == "json":
+        ranked = rank_candidates(costs, top=top, min_saving=min_saving)
         return dump_json(candidates_document(ranked, costs.currency))
+    return _render(candidates_sheet(costs, top=top, min_saving=min_saving), fmt, width)
+
+
+def candidates_sheet(
+    source: Costable, *, top: int | None = None, min_saving: Decimal | None = None
+) -> Sheet:
+    """The candidates report's rows as a ``Sheet``, in rank order."""
+    costs = ensure_costs(source)
+    ranked = rank_candidates(costs, top=top, min_saving=min_saving)
     everything = len(rank_candidates(costs)) if top is not None or min_saving is not None else None
-    return _render(_candidates_sheet(costs, ranked, everything), fmt, width)
+    return _candidates_sheet(costs, ranked, everything)
 
 
 # --- JSON ---------------------------------------------------------------------------
@@ -335,34 +395,6 @@ def _dump(value: Any, level: int) -> str:
 # --- sheets: one model for table, Markdown and CSV ------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Cell:
-    """A figure as shown to people (``text``) and as written to CSV (``raw``)."""
-
-    text: str
-    raw: str
-
-
-@dataclass(frozen=True, slots=True)
-class Column:
-    key: str  # the CSV header
-    title: str  # the table and Markdown header
-    numeric: bool = True
-    #: Only in tables and Markdown (e.g. a currency symbol already in the cells).
-    reading_only: bool = False
-    #: Only in CSV.
-    csv_only: bool = False
-
-
-@dataclass(slots=True)
-class Sheet:
-    title: str
-    columns: list[Column]
-    rows: list[list[Cell]] = field(default_factory=list)
-    total: list[Cell] | None = None
-    notes: list[str] = field(default_factory=list)
-
-
 def _text(value: str | None) -> Cell:
     return Cell(value or "", value or "")
 
@@ -398,10 +430,10 @@ def _step_sheet(costs: PortfolioCost, *, reading: bool) -> Sheet:
     currency = costs.currency
     several = len(costs.processes) > 1 or not reading
     columns = [
-        *([Column("process", "Process", numeric=False)] if several else []),
-        Column("step", "Step", numeric=False),
-        Column("name", "Name", numeric=False),
-        Column("owner", "Owner", numeric=False),
+        *([Column("process", "Process", numeric=False, wraps=True)] if several else []),
+        Column("step", "Step", numeric=False, wraps=True),
+        Column("name", "Name", numeric=False, wraps=True),
+        Column("owner", "Owner", numeric=False, wraps=True),
         Column("hours_per_execution", "h/exec"),
         Column("executions_per_run", "exec/run"),
         Column("runs_per_month", "runs/month"),
@@ -442,13 +474,14 @@ def _step_sheet(costs: PortfolioCost, *, reading: bool) -> Sheet:
         _text(currency),
     ]
     notes = [_lead_time_note(p) for p in costs.processes]
-    return Sheet(_title("Annual workflow cost by step", costs), columns, rows, total, notes)
+    title = _title("Annual workflow cost by step", costs)
+    return Sheet(title, columns, rows, total, notes, DROP_ORDER["step"])
 
 
 def _role_sheet(costs: PortfolioCost, *, reading: bool) -> Sheet:
     currency = costs.currency
     columns = [
-        Column("role", "Role", numeric=False),
+        Column("role", "Role", numeric=False, wraps=True),
         Column("steps", "Steps"),
         Column("annual_hours", "Hours/year"),
         Column("fte", "FTE"),
@@ -483,14 +516,15 @@ def _role_sheet(costs: PortfolioCost, *, reading: bool) -> Sheet:
         _optional_cell(None if whole == 0 else Decimal(100), percent_text(Decimal(100))),
         _text(currency),
     ]
-    return Sheet(_title("Annual workflow cost by role", costs), columns, rows, total)
+    title = _title("Annual workflow cost by role", costs)
+    return Sheet(title, columns, rows, total, drop_order=DROP_ORDER["role"])
 
 
 def _process_sheet(costs: PortfolioCost, *, reading: bool) -> Sheet:
     currency = costs.currency
     columns = [
-        Column("process", "Process", numeric=False),
-        Column("name", "Name", numeric=False),
+        Column("process", "Process", numeric=False, wraps=True),
+        Column("name", "Name", numeric=False, wraps=True),
         Column("frequency", "Frequency", numeric=False),
         Column("runs_per_month", "runs/month"),
         Column("hours_per_run", "h/run"),
@@ -534,7 +568,8 @@ def _process_sheet(costs: PortfolioCost, *, reading: bool) -> Sheet:
         _text(currency),
     ]
     notes = [_lead_time_note(p) for p in processes]
-    return Sheet(_title("Annual workflow cost by process", costs), columns, rows, total, notes)
+    title = _title("Annual workflow cost by process", costs)
+    return Sheet(title, columns, rows, total, notes, DROP_ORDER["process"])
 
 
 _COST_SHEETS = {"step": _step_sheet, "role": _role_sheet, "process": _process_sheet}
@@ -562,10 +597,10 @@ def _candidates_sheet(
     totals = candidate_totals(ranked)
     columns = [
         Column("rank", "#"),
-        Column("process", "Process", numeric=False),
-        Column("step", "Step", numeric=False),
-        Column("owner", "Owner", numeric=False),
-        Column("tool", "Tool", numeric=False),
+        Column("process", "Process", numeric=False, wraps=True),
+        Column("step", "Step", numeric=False, wraps=True),
+        Column("owner", "Owner", numeric=False, wraps=True),
+        Column("tool", "Tool", numeric=False, wraps=True),
         Column("share", "Share"),
         Column("annual_cost", "Annual cost"),
         Column("gross_saving", "Gross saving"),
@@ -632,7 +667,7 @@ def _candidates_sheet(
     ]
     if ranked:
         notes.insert(0, f"Totals: {totals.scope(everything)}.")
-    return Sheet(title, columns, rows, total if ranked else None, notes)
+    return Sheet(title, columns, rows, total if ranked else None, notes, DROP_ORDER["candidates"])
 
 
 # --- rendering sheets -----------------------------------------------------------------
@@ -643,23 +678,13 @@ def _render(sheet: Sheet, fmt: str, width: int | None) -> str:
         return _csv(sheet)
     if fmt == "markdown":
         return _markdown(sheet)
-    return _table(sheet, width)
-
-
-def _visible(sheet: Sheet, *, csv_output: bool) -> list[int]:
-    return [
-        i
-        for i, column in enumerate(sheet.columns)
-        if (column.csv_only and csv_output)
-        or (column.reading_only and not csv_output)
-        or not (column.csv_only or column.reading_only)
-    ]
+    return render_table(sheet, width)
 
 
 def _csv(sheet: Sheet) -> str:
     """Plain numbers (rounded, no symbols or separators) and a header row; no totals row,
     so a spreadsheet can sum the columns itself."""
-    keep = _visible(sheet, csv_output=True)
+    keep = visible(sheet, csv_output=True)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([sheet.columns[i].key for i in keep])
@@ -687,7 +712,7 @@ def _markdown_cell(text: str) -> str:
 
 
 def _markdown(sheet: Sheet) -> str:
-    keep = _visible(sheet, csv_output=False)
+    keep = visible(sheet, csv_output=False)
     columns = [sheet.columns[i] for i in keep]
     lines = [f"**{_markdown_cell(sheet.title)}**", ""]
     lines.append("| " + " | ".join(_markdown_cell(c.title) for c in columns) + " |")
@@ -702,42 +727,3 @@ def _markdown(sheet: Sheet) -> str:
         lines.append("")
         lines.extend(f"- {_markdown_cell(note)}" for note in sheet.notes)
     return "\n".join(lines) + "\n"
-
-
-def _table(sheet: Sheet, width: int | None) -> str:
-    from rich import box
-    from rich.console import Console
-    from rich.table import Table
-
-    keep = _visible(sheet, csv_output=False)
-    table = Table(box=box.SIMPLE_HEAD, show_footer=sheet.total is not None, pad_edge=False)
-    for i in keep:
-        column = sheet.columns[i]
-        footer = sheet.total[i].text if sheet.total is not None else ""
-        table.add_column(
-            column.title,
-            footer=footer,
-            justify="right" if column.numeric else "left",
-            overflow="fold",
-        )
-    for row in sheet.rows:
-        table.add_row(*(row[i].text for i in keep))
-    out = io.StringIO()
-    console = Console(
-        file=out,
-        width=width or 10_000,
-        color_system=None,
-        force_terminal=False,
-        force_jupyter=False,
-        legacy_windows=False,
-        emoji=False,
-        highlight=False,
-        markup=False,
-        soft_wrap=False,
-    )
-    console.print(sheet.title, markup=False, highlight=False, soft_wrap=True)
-    console.print(table)
-    for note in sheet.notes:
-        console.print(note, markup=False, highlight=False, soft_wrap=width is None)
-    lines = [line.rstrip() for line in out.getvalue().splitlines()]
-    return "\n".join(lines).rstrip("\n") + "\n"
