@@ -9,7 +9,10 @@ prints ``path:line:col: error: message (hint)`` lines; anything else is a bug.
     ├── InputError        the file cannot be read as a process (size, bytes, YAML)
     ├── ValidationError   the file reads, but breaks the format's rules
     ├── RenderError       a renderer is missing or failed (e.g. no Graphviz)
-    └── OutputError       an output path is unsafe (escapes, overwrites an input)
+    ├── OutputError       an output path is unsafe (escapes, overwrites an input)
+    └── UsageError        the call is wrong, not the files: an unknown format,
+                          library process or step id, a missing argument (the
+                          CLI exits 2 for these, 1 for the others)
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ __all__ = [
     "Problem",
     "RenderError",
     "SopkitError",
+    "UsageError",
     "ValidationError",
 ]
 
@@ -155,3 +159,8 @@ class RenderError(SopkitError):
 
 class OutputError(SopkitError):
     """An output path is unsafe: it escapes the output folder or would overwrite an input."""
+
+
+class UsageError(SopkitError):
+    """The call is wrong, not the files: a value no option or argument takes
+    (an unknown format, library process or step id), or a missing argument."""

@@ -7,21 +7,29 @@ has no such copy, so there we read ``processes/`` from the source tree.
 
 from __future__ import annotations
 
+import datetime as _dt
+import json
 import re
 from dataclasses import dataclass
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from .errors import OutputError, SopkitError
+from .errors import OutputError, SopkitError, UsageError
 from .load import ROLES_FILENAMES, find_roles_file
 from .models import SLUG
 from .output import safe_child, write_atomic
 from .source import parse_yaml
 
-__all__ = ["LibraryEntry", "library_entries", "library_root", "new_process"]
-
-_ID_LINE = re.compile(r"^id:[ \t]*(?P<id>[^\s#]+)", re.MULTILINE)
+__all__ = [
+    "LibraryEntry",
+    "NewProcess",
+    "fresh_copy",
+    "library_entries",
+    "library_root",
+    "name_from_id",
+    "new_process",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +43,7 @@ class LibraryEntry:
     steps: int
     file: Traversable
     roles: Traversable | None
+    currency: str  # of its roles file: the portfolio it belongs to
 
 
 def library_root() -> Traversable:
@@ -49,6 +58,7 @@ def library_entries() -> list[LibraryEntry]:
     """Every library process, sorted by id."""
     entries = []
     for folder, roles in _folders(library_root(), None):
+        currency = _currency(roles)
         for item in sorted(folder.iterdir(), key=lambda t: t.name):
             if not item.is_file() or item.name in ROLES_FILENAMES:
                 continue
@@ -66,9 +76,17 @@ def library_entries() -> list[LibraryEntry]:
                     steps=len(data.get("steps") or []),
                     file=item,
                     roles=roles,
+                    currency=currency,
                 )
             )
     return sorted(entries, key=lambda e: e.id)
+
+
+def _currency(roles: Traversable | None) -> str:
+    if roles is None:
+        return ""
+    data = parse_yaml(roles.read_text(encoding="utf-8"), roles.name).data
+    return str(data.get("currency", "")) if isinstance(data, dict) else ""
 
 
 def _folders(
@@ -85,23 +103,72 @@ def _folders(
     return found
 
 
-def new_process(
-    template: str, new_id: str, out_dir: str | Path = ".", *, force: bool = False
-) -> list[Path]:
-    """Copy library process ``template`` to ``out_dir/<new_id>.yaml`` with its id replaced.
+@dataclass(frozen=True, slots=True)
+class NewProcess:
+    """What ``new_process`` wrote, and what the user should edit next."""
 
-    The template's ``roles.yaml`` is copied too when the new file would have no
-    roles file of its own, so the copy validates straight away. Returns the
-    files written.
+    process: Path
+    roles: Path | None  # the roles file copied beside it, if one was
+    roles_used: Path | None  # the roles file the new process will use
+    name: str
+    template: LibraryEntry
+
+    @property
+    def written(self) -> list[Path]:
+        return [self.process, *([self.roles] if self.roles else [])]
+
+    def next_steps(self) -> list[str]:
+        """What to edit next, as lines to print."""
+        rates = (
+            f"the rates in {self.roles_used}: the library's are illustrative"
+            if self.roles_used is not None
+            else "a roles.yaml with a rate for every step owner"
+        )
+        return [
+            f"Next, edit {self.process}:",
+            f'  - name: "{self.name}", as your team calls the process',
+            "  - purpose: why it exists and what good output looks like "
+            "(sopkit validate --strict asks for it)",
+            "  - owner, trigger, frequency, and each step's owner, time and done_when",
+            "  - review: version 0.1 is a draft; raise it and add an approver once approved",
+            f"  - {rates}",
+            f"Then check it: sopkit validate --strict {self.process}",
+        ]
+
+
+def new_process(
+    template: str,
+    new_id: str,
+    out_dir: str | Path = ".",
+    *,
+    name: str | None = None,
+    force: bool = False,
+    today: _dt.date | None = None,
+) -> NewProcess:
+    """Start a process at ``out_dir/<new_id>.yaml`` from library process ``template``.
+
+    The copy keeps the template's steps, owner, tools and comments, and becomes
+    a process of its own: the new id, the given ``name`` (default: from the id,
+    ``q3-webinar`` → "Q3 webinar"), no purpose (the template's would describe
+    another process), and a fresh draft review block (version 0.1, dated
+    ``today``, no approver). The template's ``roles.yaml`` is copied too when
+    the new file would have no roles file of its own, so the copy validates
+    straight away.
+
+    Raises:
+        UsageError: for an id that is not a slug, an empty name or an unknown template.
+        OutputError: when the file exists and ``force`` is not set.
     """
     if not re.match(SLUG, new_id):
-        raise SopkitError(
+        raise UsageError(
             f"'{new_id}' is not a valid id",
             hint="ids are lowercase ASCII letters, digits and '-', e.g. blog-post",
         )
+    if name is not None and not name.strip():
+        raise UsageError("the name is empty", hint='give one, e.g. --name "Webinar"')
     entries = {e.id: e for e in library_entries()}
     if template not in entries:
-        raise SopkitError(
+        raise UsageError(
             f"no library process '{template}'",
             hint="see 'sopkit new --list'; available: " + ", ".join(entries),
         )
@@ -109,8 +176,105 @@ def new_process(
     target = safe_child(out_dir, f"{new_id}.yaml")
     if target.exists() and not force:
         raise OutputError("file exists", path=str(target), hint="choose another id or use --force")
-    text = _ID_LINE.sub(f"id: {new_id}", entry.file.read_text(encoding="utf-8"), count=1)
-    written = [write_atomic(target, text)]
-    if entry.roles is not None and find_roles_file(target) is None:
-        written.append(write_atomic(target.parent / "roles.yaml", entry.roles.read_text("utf-8")))
-    return written
+    title = " ".join(name.split()) if name is not None else name_from_id(new_id)
+    dated = today or _dt.date.today()
+    text = fresh_copy(entry.file.read_text(encoding="utf-8"), new_id, title, dated)
+    write_atomic(target, text)
+    shown = Path(out_dir) / target.name  # as the user named the folder
+    roles = None
+    roles_used = find_roles_file(target)
+    if entry.roles is not None and roles_used is None:
+        write_atomic(target.parent / "roles.yaml", entry.roles.read_text("utf-8"))
+        roles = roles_used = shown.parent / "roles.yaml"
+    elif roles_used is not None:
+        roles_used = _relative(roles_used)
+    return NewProcess(shown, roles, roles_used, title, entry)
+
+
+def _relative(path: Path) -> Path:
+    """``path`` from the current folder when it is under it, else as it is."""
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
+
+
+def name_from_id(process_id: str) -> str:
+    """A first name for a process from its id: ``q3-webinar`` → ``Q3 webinar``."""
+    words = process_id.replace("-", " ").split()
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
+
+
+def fresh_copy(text: str, new_id: str, name: str, today: _dt.date) -> str:
+    """The template's text with its identity replaced and the rest (comments too) kept.
+
+    ``id``, ``name`` and ``review`` are rewritten at the top level, and
+    ``purpose`` is taken out with a comment in its place. The result is parsed
+    again to make sure the fields say what was meant.
+    """
+    review = f'review: {{version: "0.1", last_reviewed: {today.isoformat()}}}'
+    text = _set_top_level(text, "id", f"id: {new_id}")
+    text = _set_top_level(text, "name", f"name: {_quoted(name)}")
+    text = _set_top_level(
+        text,
+        "purpose",
+        "# purpose: why this process exists and what good output looks like",
+    )
+    text = _set_top_level(text, "review", review, after="name")
+    data = parse_yaml(text, "the new process").data
+    if not (
+        isinstance(data, dict)
+        and data.get("id") == new_id
+        and data.get("name") == name
+        and "purpose" not in data
+        and data.get("review") == {"version": "0.1", "last_reviewed": today}
+    ):
+        raise SopkitError(
+            "the library process could not be copied",
+            hint="copy the file by hand and change its id, name and review",
+        )
+    return text
+
+
+def _quoted(text: str) -> str:
+    """A YAML double-quoted scalar (JSON's string syntax is valid YAML)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _set_top_level(text: str, key: str, replacement: str, *, after: str | None = None) -> str:
+    """Replace the top-level ``key:`` entry (with its indented continuation lines).
+
+    When the key is missing, ``replacement`` goes after the entry ``after``
+    (or is left out when ``after`` is ``None``).
+    """
+    lines = text.splitlines(keepends=True)
+    start = _entry(lines, key)
+    if start is None:
+        if after is None or (anchor := _entry(lines, after)) is None:
+            return text
+        end = _entry_end(lines, anchor)
+        return "".join([*lines[:end], replacement + "\n", *lines[end:]])
+    end = _entry_end(lines, start)
+    return "".join([*lines[:start], replacement + "\n", *lines[end:]])
+
+
+def _entry(lines: list[str], key: str) -> int | None:
+    pattern = re.compile(rf"^{re.escape(key)}[ \t]*:")
+    return next((i for i, line in enumerate(lines) if pattern.match(line)), None)
+
+
+def _entry_end(lines: list[str], start: int) -> int:
+    """The line after a top-level entry: its indented (or blank, inside) lines included."""
+    end = start + 1
+    last = end
+    while end < len(lines):
+        line = lines[end]
+        if line.strip() == "":
+            end += 1
+            continue
+        if not line[0].isspace():
+            break
+        end += 1
+        last = end
+    return last

@@ -92,7 +92,7 @@ def test_explain_prints_the_library_explanation() -> None:
 
 def test_explain_in_a_portfolio_needs_the_process_when_ambiguous() -> None:
     result = run("cost", ENGLISH, "--explain", "landing-page")
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a usage mistake: the option's value names no one step
     assert "step 'landing-page' is in several processes" in result.stderr
     assert "ppc-search-ads/landing-page" in result.stderr
     good = run("cost", ENGLISH, "--explain", "ppc-search-ads/landing-page")
@@ -102,7 +102,7 @@ def test_explain_in_a_portfolio_needs_the_process_when_ambiguous() -> None:
 
 def test_explain_an_unknown_step() -> None:
     result = run("cost", T1, "--explain", "drafts")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "no step 'drafts'" in result.stderr and "draft" in result.stderr
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
@@ -113,19 +114,25 @@ def test_library_entries_match_the_folder() -> None:
 
 
 def test_new_copies_a_working_process(tmp_path: Path) -> None:
-    written = new_process("content-marketing", "webinar", tmp_path)
-    assert [p.name for p in written] == ["webinar.yaml", "roles.yaml"]
+    made = new_process("content-marketing", "webinar", tmp_path, today=dt.date(2027, 3, 4))
+    assert [p.name for p in made.written] == ["webinar.yaml", "roles.yaml"]
     copy = load_process(tmp_path / "webinar.yaml")
-    original = load_process(PROCESSES / "en" / "content-marketing.yaml")
+    original = load_process(ENGLISH / "content-marketing.yaml")
     assert copy.id == "webinar"
     assert copy.steps == original.steps
+    assert (copy.owner, copy.tools, copy.frequency) == (
+        original.owner,
+        original.tools,
+        original.frequency,
+    )
     assert cost_process(copy).annual_cost == cost_process(original).annual_cost
 
 
 def test_new_keeps_an_existing_roles_file(tmp_path: Path) -> None:
     (tmp_path / "roles.yaml").write_text("currency: USD\nroles: {}\n", encoding="utf-8")
-    written = new_process("social-media", "social", tmp_path)
-    assert [p.name for p in written] == ["social.yaml"]
+    made = new_process("social-media", "social", tmp_path)
+    assert [p.name for p in made.written] == ["social.yaml"]
+    assert made.roles is None and made.roles_used is not None
 
 
 def test_new_cli_refuses_overwrite_and_bad_ids(tmp_path: Path) -> None:
@@ -133,13 +140,13 @@ def test_new_cli_refuses_overwrite_and_bad_ids(tmp_path: Path) -> None:
     ok = runner.invoke(app, ["new", "ppc-search-ads", "search", "-o", str(tmp_path)])
     assert ok.exit_code == 0, ok.output
     again = runner.invoke(app, ["new", "ppc-search-ads", "search", "-o", str(tmp_path)])
-    assert again.exit_code == 1
+    assert again.exit_code == 1  # the files are in the way, not the call
     assert "file exists" in again.stderr and "--force" in again.stderr
     bad = runner.invoke(app, ["new", "ppc-search-ads", "../escape", "-o", str(tmp_path)])
-    assert bad.exit_code == 1
+    assert bad.exit_code == 2  # usage mistakes
     assert "'../escape' is not a valid id" in bad.stderr
     unknown = runner.invoke(app, ["new", "nope", "x", "-o", str(tmp_path)])
-    assert unknown.exit_code == 1 and "sopkit new --list" in unknown.stderr
+    assert unknown.exit_code == 2 and "sopkit new --list" in unknown.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["roles.yaml", "search.yaml"]
 
 

@@ -233,8 +233,9 @@ def test_command_writes_a_file(tmp_path: Path) -> None:
 
 def test_command_refuses_an_unknown_kind() -> None:
     result = CliRunner().invoke(app, ["schema", "step"])
-    assert result.exit_code == 1
-    assert result.stderr == "sopkit: error: unknown schema 'step' (use 'process' or 'roles')\n"
+    assert result.exit_code == 2  # a usage mistake
+    assert result.stderr.startswith("Usage: sopkit schema [OPTIONS] [KIND]")
+    assert "'step' is not one of 'process', 'roles'" in result.stderr
     assert result.stdout == ""
 
 

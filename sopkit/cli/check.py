@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Literal
 
 import typer
 
 from .app import app
-from .common import Paths, RolesOption, echo_problems, user_errors
+from .common import Paths, RolesOption, echo_problems, usage_error, user_errors
 
 
 @app.command()
@@ -41,12 +42,23 @@ def validate(
         typer.echo(f"ok: {count} {noun}, {result.steps} steps valid", err=True)
 
 
+class SchemaKind(StrEnum):
+    """``sopkit schema KIND``: which file's schema."""
+
+    process = "process"
+    roles = "roles"
+
+
 @app.command()
 def schema(
     kind: Annotated[
-        str,
-        typer.Argument(help="Which file's schema: 'process' or 'roles'.", show_default=True),
-    ] = "process",
+        SchemaKind,
+        typer.Argument(
+            metavar="KIND",
+            help="Which file's schema: 'process' or 'roles'.",
+            case_sensitive=False,
+        ),
+    ] = SchemaKind.process,
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="Write to this file instead of stdout.")
     ] = None,
@@ -58,18 +70,17 @@ def schema(
 
         # yaml-language-server: $schema=./sopkit.schema.json
 
+    The schema's descriptions point to docs/format.md, the format's full reference.
+
     Example: sopkit schema -o processes/en/sopkit.schema.json
     """
     import json
 
-    from ..errors import SopkitError
     from ..output import write_atomic
     from ..schema import json_schema
 
     with user_errors():
-        if kind not in ("process", "roles"):
-            raise SopkitError(f"unknown schema '{kind}'", hint="use 'process' or 'roles'")
-        which: Literal["process", "roles"] = "process" if kind == "process" else "roles"
+        which: Literal["process", "roles"] = "process" if kind is SchemaKind.process else "roles"
         text = json.dumps(json_schema(which), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
         if output is None:
             typer.echo(text, nl=False)
@@ -80,14 +91,30 @@ def schema(
 @app.command()
 def new(
     template: Annotated[
-        str | None, typer.Argument(help="Library process to copy, e.g. content-marketing.")
+        str | None,
+        typer.Argument(
+            metavar="TEMPLATE",
+            help="Library process to copy, e.g. content-marketing (see --list).",
+            show_default=False,
+        ),
     ] = None,
     process_id: Annotated[
-        str | None, typer.Argument(metavar="ID", help="Id (and file name) of the new process.")
+        str | None,
+        typer.Argument(
+            metavar="ID", help="Id (and file name) of the new process.", show_default=False
+        ),
     ] = None,
     output: Annotated[
         Path, typer.Option("-o", "--output", help="Folder to write the new process into.")
     ] = Path("."),
+    name: Annotated[
+        str | None,
+        typer.Option(
+            "--name",
+            help="The new process's name (default: from the id, q3-webinar → 'Q3 webinar').",
+            show_default=False,
+        ),
+    ] = None,
     list_: Annotated[
         bool, typer.Option("--list", help="List the library processes and exit.")
     ] = False,
@@ -95,25 +122,39 @@ def new(
 ) -> None:
     """Start a new process file from a working library process.
 
-    The copy gets your id; its roles.yaml comes along when the folder has none.
+    The copy keeps the template's steps, owners, tools and comments and becomes a
+    process of its own: your id, a name from it (or --name), no purpose yet, and a
+    fresh draft review block (version 0.1, dated today). The template's
+    roles.yaml comes along when the folder has none. It then says what to edit.
 
     Example: sopkit new content-marketing webinar -o processes/en/
     """
-    from ..errors import SopkitError
     from ..library import library_entries, new_process
 
     with user_errors():
         if list_:
             for entry in library_entries():
                 typer.echo(
-                    f"{entry.id:<24} {entry.language}  {entry.frequency:<10} "
-                    f"{entry.steps:>2} steps  {entry.name}"
+                    f"{entry.id:<24} {entry.language}  {entry.currency:<4} "
+                    f"{entry.frequency:<10} {entry.steps:>2} steps  {entry.name}"
                 )
             return
-        if template is None or process_id is None:
-            raise SopkitError(
-                "give a library process and a new id",
+        if template is None:
+            usage_error(
+                "missing arguments TEMPLATE and ID",
                 hint="e.g. 'sopkit new content-marketing webinar'; see 'sopkit new --list'",
             )
-        for path in new_process(template, process_id, output, force=force):
+        if process_id is None:
+            known = {entry.id for entry in library_entries()}
+            usage_error(
+                "missing argument ID, the new process's id",
+                hint=f"e.g. 'sopkit new {template} my-process'"
+                if template in known
+                else f"the library process comes first: 'sopkit new content-marketing {template}'"
+                "; see 'sopkit new --list'",
+            )
+        made = new_process(template, process_id, output, name=name, force=force)
+        for path in made.written:
             typer.echo(f"wrote {path}", err=True)
+        for line in made.next_steps():
+            typer.echo(line, err=True)

@@ -1,7 +1,10 @@
 """What the command modules share: argument types, output, error and progress handling.
 
 User mistakes arrive as ``SopkitError`` and leave as ``path:line:col: error: …``
-lines with exit status 1; usage errors exit 2 (Typer's own, or ``usage_error``).
+lines with exit status 1. Usage mistakes (a missing argument, a value no option
+takes) exit 2 with Click's ``Usage: … Error: …`` message, whether Typer finds
+them (an unknown option, a bad choice) or sopkit does (``usage_error``, or a
+``sopkit.errors.UsageError`` from the library).
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn, cast
 
 import typer
 
@@ -33,13 +36,29 @@ RolesOption = Annotated[
 ]
 
 
+def usage_error(message: str, hint: str | None = None) -> NoReturn:
+    """Stop on a usage mistake: the command's usage line, ``Error: message (hint)``, exit 2.
+
+    The same shape and status as Typer's own usage errors, so a script can tell
+    "called wrongly" (2) from "the files are wrong" (1).
+    """
+    text = message if hint is None else f"{message} ({hint})"
+    # Click's UsageError, which Typer bundles (or depends on): BadParameter's parent.
+    # Raised inside a command, Click adds the command's usage line and exits 2.
+    usage = cast(type[Exception], typer.BadParameter.__mro__[1])
+    raise usage(text)
+
+
 @contextmanager
 def user_errors() -> Iterator[None]:
-    """Turn ``SopkitError`` into located one-line messages and exit status 1."""
-    from ..errors import SopkitError
+    """Turn ``SopkitError`` into located one-line messages and exit status 1
+    (``UsageError`` into a usage message and exit status 2)."""
+    from ..errors import SopkitError, UsageError
 
     try:
         yield
+    except UsageError as exc:
+        usage_error(exc.message, exc.hint)
     except SopkitError as exc:
         for problem in exc.problems:
             typer.echo(problem.format(), err=True)

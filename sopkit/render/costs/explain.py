@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ...analysis import Candidate, PortfolioCost, ProcessCost, StepCost, candidate_for
 from ...analysis.units import MONTHS, exact_hours
-from ...errors import SopkitError
+from ...errors import UsageError
 from ...models import Calendar, Duration, Estimate, Period, Process, Step
 from ..i18n import catalogue, payback_text
 from ..numbers import (
@@ -40,7 +40,7 @@ def find_step(costs: PortfolioCost, ref: str) -> tuple[ProcessCost, StepCost]:
     """The step named ``STEP_ID`` or ``PROCESS_ID/STEP_ID``.
 
     Raises:
-        SopkitError: when no step has that id, or a bare id is in several processes.
+        UsageError: when no step has that id, or a bare id is in several processes.
     """
     process_id, _, step_id = ref.rpartition("/")
     processes = costs.processes
@@ -48,7 +48,7 @@ def find_step(costs: PortfolioCost, ref: str) -> tuple[ProcessCost, StepCost]:
         processes = tuple(p for p in processes if p.id == process_id)
         if not processes:
             known = ", ".join(p.id for p in costs.processes)
-            raise SopkitError(f"no process '{process_id}'", hint=f"processes here: {known}")
+            raise UsageError(f"no process '{process_id}'", hint=f"processes here: {known}")
     found = [(p, s) for p in processes for s in p.steps if s.step_id == step_id]
     if len(found) == 1:
         return found[0]
@@ -59,9 +59,9 @@ def find_step(costs: PortfolioCost, ref: str) -> tuple[ProcessCost, StepCost]:
             for s in p.steps
         ]
         shown = ", ".join(ids[:12]) + (" …" if len(ids) > 12 else "")
-        raise SopkitError(f"no step '{ref}'", hint=f"steps here: {shown}")
+        raise UsageError(f"no step '{ref}'", hint=f"steps here: {shown}")
     where = ", ".join(f"{p.id}/{step_id}" for p, _ in found)
-    raise SopkitError(
+    raise UsageError(
         f"step '{step_id}' is in several processes",
         hint=f"name the process too: {where}",
     )

@@ -39,7 +39,7 @@ from ...analysis import (
     cost_portfolio,
     rank_candidates,
 )
-from ...errors import SopkitError
+from ...errors import UsageError
 from ...models import Process
 from ..i18n import catalogue, payback_text
 from ..numbers import (
@@ -129,7 +129,7 @@ def ensure_costs(source: Costable) -> PortfolioCost:
 
 def _choice(value: str, valid: Sequence[str], what: str) -> str:
     if value not in valid:
-        raise SopkitError(f"unknown {what} '{value}'", hint="use one of: " + ", ".join(valid))
+        raise UsageError(f"unknown {what} '{value}'", hint="use one of: " + ", ".join(valid))
     return value
 
 
@@ -150,7 +150,8 @@ def cost_report(
             its natural width.
 
     Raises:
-        SopkitError: on an unknown view or format, or mixed currencies.
+        UsageError: on an unknown view or format.
+        SopkitError: on mixed currencies.
     """
     _choice(by, COST_VIEWS, "view")
     _choice(fmt, FORMATS, "format")
@@ -185,7 +186,7 @@ def candidates_report(
     """
     _choice(fmt, FORMATS, "format")
     if top is not None and top < 0:
-        raise SopkitError(f"--top {top} is below zero", hint="give a count such as 5")
+        raise UsageError(f"--top {top} is below zero", hint="give a count such as 5")
     costs = ensure_costs(source)
     if fmt == "json":
         ranked = rank_candidates(costs, top=top, min_saving=min_saving)

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 
 from ...analysis.cost import ProcessCost
-from ...errors import SopkitError
+from ...errors import UsageError
 from ...models import Process
 from ..i18n import Catalogue, catalogue
 from .document import execution_order
@@ -59,13 +59,13 @@ def render_checklist(cost_or_process: ProcessCost | Process, fmt: str = "markdow
             about, title, labels).
 
     Raises:
-        SopkitError: for an unknown format.
+        UsageError: for an unknown format.
     """
     process = (
         cost_or_process.process if isinstance(cost_or_process, ProcessCost) else cost_or_process
     )
     if fmt not in FORMATS:
-        raise SopkitError(
+        raise UsageError(
             f"unknown checklist format '{fmt}'", hint="use one of: " + ", ".join(FORMATS)
         )
     data = checklist(process, issue_template=fmt == "github-issue")

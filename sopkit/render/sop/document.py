@@ -31,7 +31,7 @@ from markupsafe import Markup
 from ...analysis.candidates import Candidate, candidate_for, rank_candidates
 from ...analysis.cost import ProcessCost
 from ...analysis.units import exact_hours, expected_hours, to_decimal
-from ...errors import RenderError, SopkitError
+from ...errors import RenderError, UsageError
 from ...graph import flow_graph
 from ...models import Calendar, Estimate, Process, Step
 from ..diagram import render, to_mermaid
@@ -261,7 +261,7 @@ def _template_name(fmt: str) -> str:
     try:
         return FORMATS[fmt]
     except KeyError:
-        raise SopkitError(
+        raise UsageError(
             f"unknown SOP format '{fmt}'", hint="use one of: " + ", ".join(FORMATS)
         ) from None
 

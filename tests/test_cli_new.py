@@ -1,0 +1,134 @@
+"""``sopkit new``: a copy of a library process that is a process of its own."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import ENGLISH
+from typer.testing import CliRunner
+
+from sopkit import lint_process, load_portfolio, load_process
+from sopkit.cli import app
+from sopkit.library import LibraryEntry, fresh_copy, library_entries, name_from_id, new_process
+from sopkit.models import Review
+
+
+def new(*args: str | Path) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, ["new", *map(str, args)])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_the_copy_gets_its_own_name_no_purpose_and_a_fresh_draft_review(tmp_path: Path) -> None:
+    before = dt.date.today()
+    code, out, err = new("content-marketing", "q3-webinar", "-o", tmp_path)
+    after = dt.date.today()
+    assert (code, out) == (0, "")
+    copy = load_process(tmp_path / "q3-webinar.yaml")
+    assert copy.id == "q3-webinar"
+    assert copy.name == "Q3 webinar"
+    assert copy.purpose is None
+    assert copy.review is not None
+    assert copy.review.version == "0.1"
+    assert copy.review.last_reviewed in (before, after)
+    assert (copy.review.approver, copy.review.next_review) == (None, None)
+    # the CLI wrote what the library call writes
+    template = (ENGLISH / "content-marketing.yaml").read_text(encoding="utf-8")
+    expected = fresh_copy(template, "q3-webinar", "Q3 webinar", copy.review.last_reviewed)
+    assert (tmp_path / "q3-webinar.yaml").read_text(encoding="utf-8") == expected
+
+
+def test_it_says_what_to_edit_next(tmp_path: Path) -> None:
+    code, _, err = new("social-media", "social", "-o", tmp_path)
+    assert code == 0
+    made = new_process("social-media", "social", tmp_path / "again")
+    expected_lines = [
+        line.replace(f"{tmp_path}/again", str(tmp_path)) for line in made.next_steps()
+    ]
+    lines = err.splitlines()
+    assert lines[:2] == [f"wrote {tmp_path}/social.yaml", f"wrote {tmp_path}/roles.yaml"]
+    assert lines[2:] == expected_lines
+    text = "\n".join(lines)
+    for field in ("name", "purpose", "owner", "review", "rates in", "validate --strict"):
+        assert field in text, field
+
+
+def test_name_option(tmp_path: Path) -> None:
+    name = 'Webinar: Q&A "live" # EMEA'
+    code, _, _ = new("lead-nurturing", "webinar", "--name", name, "-o", tmp_path)
+    assert code == 0
+    assert load_process(tmp_path / "webinar.yaml").name == name
+    code, _, err = new("lead-nurturing", "other", "--name", "  ", "-o", tmp_path)
+    assert code == 2 and "the name is empty" in err
+
+
+def test_the_dashboard_no_longer_shows_two_identical_cards(tmp_path: Path) -> None:
+    """The issue: a copy kept the library's name and purpose, so the portfolio had twins."""
+    folder = tmp_path / "team"
+    folder.mkdir()
+    shutil.copy(ENGLISH / "content-marketing.yaml", folder)
+    code, _, _ = new("content-marketing", "webinar", "-o", folder)
+    assert code == 0
+    portfolio = load_portfolio(folder)
+    names = [p.name for p in portfolio]
+    purposes = [p.purpose for p in portfolio if p.purpose]
+    assert len(set(names)) == 2 and len(purposes) == 1
+
+
+@pytest.mark.parametrize("entry", library_entries(), ids=lambda e: e.id)
+def test_every_library_process_starts_a_valid_draft(tmp_path: Path, entry: LibraryEntry) -> None:
+    made = new_process(entry.id, "draft-copy", tmp_path, today=dt.date(2027, 1, 2))
+    process = load_process(made.process)
+    assert process.review == Review(version="0.1", last_reviewed=dt.date(2027, 1, 2))
+    assert process.name == "Draft copy" and process.purpose is None
+    warnings = [w.message for w in lint_process(process)]
+    assert warnings and all("purpose" in w for w in warnings)  # only the purpose is missing
+    assert process.settings.currency == entry.currency
+
+
+@pytest.mark.parametrize(
+    ("process_id", "name"),
+    [("webinar", "Webinar"), ("q3-webinar", "Q3 webinar"), ("2027-plan", "2027 plan")],
+)
+def test_name_from_id(process_id: str, name: str) -> None:
+    assert name_from_id(process_id) == name
+
+
+TEMPLATE = """\
+# a comment that stays
+sopkit: 1
+id: old
+name: Old name   # trailing comment goes with the old value
+owner: Lead
+purpose: >-
+  Two lines
+  of purpose.
+
+review:
+  version: "3.2"
+  approver: Somebody
+frequency: 1/month
+steps:
+  - {id: a, name: A, owner: Lead, time: 1h}   # kept
+"""
+
+
+def test_fresh_copy_rewrites_block_entries_and_keeps_the_rest() -> None:
+    text = fresh_copy(TEMPLATE, "new-one", "New one", dt.date(2027, 5, 6))
+    data = yaml.safe_load(text)
+    assert data["id"] == "new-one" and data["name"] == "New one"
+    assert "purpose" not in data and "approver" not in text
+    assert data["review"] == {"version": "0.1", "last_reviewed": dt.date(2027, 5, 6)}
+    assert data["frequency"] == "1/month" and data["owner"] == "Lead"
+    assert text.startswith("# a comment that stays\n")
+    assert "# kept" in text and "# purpose: why this process exists" in text
+
+
+def test_fresh_copy_adds_a_review_block_when_the_template_has_none() -> None:
+    bare = "sopkit: 1\nid: x\nname: X\nowner: L\nfrequency: 1/month\nsteps: []\n"
+    data = yaml.safe_load(fresh_copy(bare, "y", "Y", dt.date(2027, 1, 1)))
+    assert list(data)[:4] == ["sopkit", "id", "name", "review"]
+    assert data["review"] == {"version": "0.1", "last_reviewed": dt.date(2027, 1, 1)}

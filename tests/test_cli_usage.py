@@ -1,0 +1,138 @@
+"""Usage mistakes exit 2 on every command; mistakes in the files exit 1.
+
+A script can then tell "sopkit was called wrongly" from "the process files are
+wrong". Typer finds most usage mistakes itself; the ones sopkit finds (a
+missing ``sopkit new`` argument, an unknown library process or step id) go
+through ``sopkit.cli.common.usage_error`` or ``sopkit.errors.UsageError``.
+"""
+
+from __future__ import annotations
+
+import ast
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import typer.main
+from conftest import ROOT
+from typer.testing import CliRunner
+
+from sopkit import load_portfolio
+from sopkit.analysis import cost_process
+from sopkit.cli import app
+from sopkit.errors import UsageError
+from sopkit.library import new_process
+from sopkit.render.costs import candidates_report, cost_report, explain_step
+from sopkit.render.sop import render_sop
+from sopkit.render.sop.checklist import render_checklist
+
+T1 = ROOT / "tests" / "fixtures" / "t1" / "cm.yaml"
+
+#: (command line, words the message must have). Every command has at least one.
+MISTAKES = [
+    (["new", "webinar"], "missing argument ID"),
+    (["new"], "missing arguments TEMPLATE and ID"),
+    (["new", "no-such-template", "x"], "no library process 'no-such-template'"),
+    (["new", "content-marketing", "Not_A_Slug"], "'Not_A_Slug' is not a valid id"),
+    (["new", "content-marketing", "x", "--name", ""], "the name is empty"),
+    (["new", "--bogus"], "No such option"),
+    (["schema", "step"], "'step' is not one of"),
+    (["schema", "process", "extra"], "unexpected extra argument"),
+    (["cost"], "Missing argument"),
+    (["cost", str(T1), "--by", "team"], "'team' is not one of"),
+    (["cost", str(T1), "--format", "pdf"], "'pdf' is not one of"),
+    (["cost", str(T1), "--explain", "no-such-step"], "no step 'no-such-step'"),
+    (["cost", str(T1), "--explain", "nope/draft"], "no process 'nope'"),
+    (["candidates", str(T1), "--top", "-1"], "greater than or equal to 0"),
+    (["candidates", str(T1), "--min-saving", "lots"], "'lots' is not an amount"),
+    (["candidates", str(T1), "--format", "xlsx"], "'xlsx' is not one of"),
+    (["validate"], "Missing argument"),
+    (["validate", str(T1), "--strict=maybe"], "--strict"),
+    (["sop", str(T1), "--format", "docx"], "'docx' is not one of"),
+    (["sop", str(T1), str(T1)], "unexpected extra argument"),
+    (["checklist", str(T1), "--format", "html"], "'html' is not one of"),
+    (["diagram", str(T1), "--format", "gif"], "'gif' is not one of"),
+    (["diagram", str(T1), "--direction", "up"], "'up' is not one of"),
+    (["build", str(T1), "-j", "0"], "greater than or equal to 1"),
+    (["build"], "Missing argument"),
+]
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    MISTAKES,
+    ids=[" ".join(a.replace(str(T1), "T1") for a in argv) for argv, _ in MISTAKES],
+)
+def test_usage_mistakes_exit_2(argv: list[str], words: str, tmp_path: Path) -> None:
+    """Exit 2, the message on stderr, nothing on stdout, nothing written."""
+    result = CliRunner().invoke(app, [*argv, *(["-o", str(tmp_path)] if argv[0] == "new" else [])])
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    assert "Error: " in result.stderr and words in result.stderr
+    if "Usage:" in result.stderr:  # Click leaves the usage line out for a few option errors
+        assert result.stderr.startswith(f"Usage: sopkit {argv[0]} ")
+    assert "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []  # nothing written
+
+
+def test_usage_errors_sopkit_finds_show_the_usage_line(tmp_path: Path) -> None:
+    for argv in (["new", "webinar"], ["cost", str(T1), "--explain", "x"], ["schema", "x"]):
+        result = CliRunner().invoke(
+            app, [*argv, *(["-o", str(tmp_path)] if argv[0] == "new" else [])]
+        )
+        assert result.exit_code == 2
+        assert result.stderr.startswith(f"Usage: sopkit {argv[0]} [OPTIONS]")
+        assert f"Try 'sopkit {argv[0]} -h' for help." in result.stderr
+
+
+def test_every_command_has_a_usage_mistake_above() -> None:
+    commands = set(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
+    assert commands == {argv[0] for argv, _ in MISTAKES}
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["cost", "no-such-file.yaml"],
+        ["validate", str(ROOT / "tests" / "corpus" / "01-unknown-step-field.yaml")],
+        ["sop", str(T1), "--roles", "no-such-roles.yaml"],
+    ],
+)
+def test_mistakes_in_the_files_still_exit_1(argv: list[str]) -> None:
+    result = CliRunner().invoke(app, argv)
+    assert result.exit_code == 1
+    assert "Usage:" not in result.stderr and ": error: " in result.stderr
+
+
+def test_the_library_raises_usage_errors_for_wrong_calls(tmp_path: Path) -> None:
+    portfolio = load_portfolio(T1)
+    process_cost = cost_process(portfolio.processes[0])
+    calls = [
+        lambda: cost_report(portfolio, by="team"),
+        lambda: cost_report(portfolio, fmt="pdf"),
+        lambda: candidates_report(portfolio, top=-1),
+        lambda: candidates_report(portfolio, fmt="xlsx", min_saving=Decimal(1)),
+        lambda: explain_step(portfolio, "no-such-step"),
+        lambda: render_sop(process_cost, fmt="docx"),
+        lambda: render_checklist(portfolio.processes[0], fmt="html"),
+        lambda: new_process("no-such-template", "x", tmp_path),
+        lambda: new_process("content-marketing", "Not_A_Slug", tmp_path),
+    ]
+    for call in calls:
+        with pytest.raises(UsageError):
+            call()
+
+
+def test_the_cli_raises_no_bare_sopkit_errors() -> None:
+    """Usage mistakes the CLI finds itself go through usage_error (exit 2), never through
+    SopkitError (exit 1)."""
+    for path in sorted((ROOT / "sopkit" / "cli").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        raised = [
+            node.exc.func.id
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Raise)
+            and isinstance(node.exc, ast.Call)
+            and isinstance(node.exc.func, ast.Name)
+        ]
+        assert "SopkitError" not in raised, path.name
