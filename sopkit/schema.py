@@ -15,9 +15,14 @@ from pydantic.json_schema import GenerateJsonSchema
 
 from .models import Duration, Estimate, Process, Settings
 
-__all__ = ["json_schema"]
+__all__ = ["REFERENCE", "json_schema"]
 
 SCHEMA_URI = "https://json-schema.org/draft/2020-12/schema"
+#: Where the schema sends people for what each field means: the format's full reference.
+REFERENCE = (
+    "Every field, unit, default and error is described in docs/format.md, the format "
+    "reference in the sopkit source."
+)
 
 #: pydantic's names for bounds it could not place, and their JSON Schema keywords.
 _BOUNDS = {"ge": "minimum", "gt": "exclusiveMinimum", "le": "maximum", "lt": "exclusiveMaximum"}
@@ -40,7 +45,14 @@ def json_schema(kind: Literal["process", "roles"] = "process") -> dict[str, Any]
     schema = model.model_json_schema(mode="validation", schema_generator=_Generator)
     title = "sopkit process" if kind == "process" else "sopkit roles.yaml"
     tidy = _tidy(schema)
-    return {"$schema": SCHEMA_URI, **tidy, "title": title}
+    what = "A sopkit process file" if kind == "process" else "A sopkit roles.yaml"
+    return {
+        "$schema": SCHEMA_URI,
+        **tidy,
+        "title": title,
+        "description": f"{what}, format version 1. {REFERENCE}",
+        "$comment": REFERENCE,
+    }
 
 
 def _tidy(node: Any) -> Any:
