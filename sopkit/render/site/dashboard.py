@@ -342,7 +342,7 @@ def _card(
         "hours": hours_text(process.annual_hours, LANGUAGE),
         "fte": number_text(process.fte, 2, LANGUAGE),
         "lead_hours": hours_text(schedule.lead_time_hours, LANGUAGE),
-        "lead_days": number_text(schedule.lead_time_days, 1, LANGUAGE),
+        "lead_days": number_text(schedule.lead_time_days, 2, LANGUAGE),  # as every report
         "steps": str(len(process.steps)),
         "per_run": money(process.cost_per_run),
         "share": percent_text(share, LANGUAGE),

@@ -1,0 +1,73 @@
+"""The same figure reads the same on every page and report of the English portfolio.
+
+The dashboard's cards and tables, each SOP's key figures and ``sopkit cost``'s
+JSON name the same things (a process's annual cost, hours, FTE, cost per run,
+lead time; a role's annual cost): each must show the same number.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from decimal import Decimal
+
+import pytest
+from conftest import ENGLISH
+
+from sopkit import load_portfolio
+from sopkit.analysis import PortfolioCost, cost_portfolio, rank_candidates
+from sopkit.render.costs import cost_report
+from sopkit.render.numbers import hours_text, money_text, number_text
+from sopkit.render.site import render_index
+from sopkit.render.sop import render_sop
+
+
+@pytest.fixture(scope="module")
+def costs() -> PortfolioCost:
+    return cost_portfolio(load_portfolio(ENGLISH))
+
+
+@pytest.fixture(scope="module")
+def report(costs: PortfolioCost) -> dict:
+    return json.loads(cost_report(costs, fmt="json"))
+
+
+@pytest.fixture(scope="module")
+def dashboard(costs: PortfolioCost) -> str:
+    return html.unescape(render_index(costs, rank_candidates(costs), []))
+
+
+def _money(value: float) -> str:
+    return money_text(Decimal(str(value)), "USD")
+
+
+def test_process_cards_show_the_reports_figures(report: dict, dashboard: str) -> None:
+    for process in report["processes"]:
+        card = re.search(rf'id="process-{process["id"]}".*?</article>', dashboard, flags=re.S)
+        assert card is not None
+        text = card.group(0)
+        assert f"<dd>{_money(process['annual_cost'])}</dd>" in text
+        assert _money(process["cost_per_run"]) in text
+        assert f"({number_text(Decimal(str(process['fte'])))} FTE)" in text
+        days = number_text(Decimal(str(process["lead_time_days"])))
+        assert f"<dd>{days} days" in text, process["id"]
+
+
+def test_sop_key_figures_show_the_reports_figures(costs: PortfolioCost, report: dict) -> None:
+    for process, figures in zip(costs.processes, report["processes"], strict=True):
+        key = render_sop(process).split("## Key figures", 1)[1].split("###", 1)[0]
+        assert f"| Annual cost | {_money(figures['annual_cost'])} |" in key
+        assert f"| Cost per run | {_money(figures['cost_per_run'])} |" in key
+        assert f"| Annual hours | {hours_text(Decimal(str(figures['annual_hours'])))} h |" in key
+        assert f"| Full-time equivalent | {number_text(Decimal(str(figures['fte'])))} |" in key
+        days = hours_text(Decimal(str(figures["lead_time_days"])))
+        assert f"({days} working days)" in key, process.id
+
+
+def test_role_table_shows_the_reports_figures(report: dict, dashboard: str) -> None:
+    for role in report["roles"]:
+        row = re.search(rf"<tr><td>{re.escape(role['role'])}</td>.*?</tr>", dashboard)
+        assert row is not None and _money(role["annual_cost"]) in row.group(0)
+    total = _money(report["total_annual_cost"])
+    assert f'<div class="value">{total}</div>' in dashboard
