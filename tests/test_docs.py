@@ -13,9 +13,10 @@ import typer.main
 from conftest import ROOT
 from typer.testing import CliRunner
 
-from sopkit import load_process
+from sopkit import load_portfolio, load_process
 from sopkit.analysis import cost_process
 from sopkit.cli import app
+from sopkit.render.costs import cost_report
 from sopkit.render.numbers import money_text
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -107,3 +108,11 @@ def test_the_main_command_builds_one_portfolio_with_each_process_once(
     table = runner.invoke(app, ["cost", folder, "--by", "process"]).stdout
     assert re.search(rf"^ Total .* {re.escape(total)}$", table, flags=re.M)
     assert f"{report['currency']}, {len(ids)} processes" in table
+
+
+def test_the_readme_library_table_is_the_commands_output() -> None:
+    """The README shows `sopkit cost processes/en/ --by process --format markdown`."""
+    assert "`sopkit cost processes/en/ --by process --format\nmarkdown`" in README
+    table = cost_report(load_portfolio(ROOT / "processes" / "en"), by="process", fmt="markdown")
+    rows = [line for line in table.splitlines() if line.startswith("|")]
+    assert [line for line in rows if line not in README] == []
