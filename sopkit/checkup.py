@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .analysis import PortfolioCost, cost_portfolio
-from .errors import Problem
+from .errors import Problem, SopkitError
 from .load import Portfolio, load_portfolio
-from .models import Settings
+from .models import Process, Settings
 from .validate import lint_portfolio, lint_process
 
 __all__ = ["Checkup", "checkup"]
@@ -24,10 +24,11 @@ __all__ = ["Checkup", "checkup"]
 
 @dataclass(frozen=True, slots=True)
 class Checkup:
-    """A valid portfolio, its costs, and the warnings about it (sorted by file and line)."""
+    """Valid processes, their costs (one portfolio per currency), and the warnings about
+    them (sorted by file and line)."""
 
     portfolio: Portfolio
-    costs: PortfolioCost
+    costs: tuple[PortfolioCost, ...]
     warnings: tuple[Problem, ...]
 
     @property
@@ -40,12 +41,26 @@ def checkup(
 ) -> Checkup:
     """Load and cost the files, and collect every warning.
 
+    Files in different currencies are checked as separate portfolios, so a whole
+    library (one folder per team and currency) checks in one run.
+
     Raises:
         SopkitError: with every error of every file.
     """
-    portfolio = load_portfolio(paths, roles=roles)
-    costs = cost_portfolio(portfolio)
+    portfolio = load_portfolio(paths, roles=roles, one_currency=False)
+    by_currency: dict[str, list[Process]] = {}
+    for process in portfolio:
+        by_currency.setdefault(process.settings.currency, []).append(process)
+    costs: list[PortfolioCost] = []
+    problems: list[Problem] = []
+    for group in by_currency.values():
+        try:
+            costs.append(cost_portfolio(group))
+        except SopkitError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise SopkitError.collect(problems)
     everything = [*portfolio.processes, *portfolio.dependencies]
     warnings = [w for process in portfolio for w in lint_process(process)]
     warnings += lint_portfolio(everything)
-    return Checkup(portfolio, costs, tuple(sorted(warnings, key=lambda p: p.sort_key)))
+    return Checkup(portfolio, tuple(costs), tuple(sorted(warnings, key=lambda p: p.sort_key)))

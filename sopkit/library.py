@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .errors import OutputError, SopkitError, UsageError
 from .load import ROLES_FILENAMES, find_roles_file
-from .models import SLUG
+from .models import is_slug
 from .output import safe_child, write_atomic
 from .source import parse_yaml
 
@@ -159,7 +159,7 @@ def new_process(
         UsageError: for an id that is not a slug, an empty name or an unknown template.
         OutputError: when the file exists and ``force`` is not set.
     """
-    if not re.match(SLUG, new_id):
+    if not is_slug(new_id):
         raise UsageError(
             f"'{new_id}' is not a valid id",
             hint="ids are lowercase ASCII letters, digits and '-', e.g. blog-post",

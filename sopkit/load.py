@@ -165,8 +165,16 @@ def load_portfolio(
     paths: str | Path | Sequence[str | Path],
     *,
     roles: str | Path | Settings | None = None,
+    one_currency: bool = True,
 ) -> Portfolio:
-    """Load every process under the given files and folders, reporting all problems at once."""
+    """Load every process under the given files and folders, reporting all problems at once.
+
+    Args:
+        paths: process files and folders.
+        roles: a ``roles.yaml`` path or loaded settings instead of the nearest one.
+        one_currency: refuse processes in different currencies (a portfolio's totals
+            add up); ``validate`` checks a whole library of portfolios without it.
+    """
     if isinstance(paths, str | Path):
         paths = [paths]
     files = discover(paths)
@@ -179,7 +187,7 @@ def load_portfolio(
             processes.append(_load_one(file, roles, cache, folders))
         except SopkitError as exc:
             problems.extend(exc.problems)
-    problems.extend(_portfolio_problems(processes))
+    problems.extend(_portfolio_problems(processes, one_currency=one_currency))
     if problems:  # a broken roles.yaml shared by several processes is reported once
         raise ValidationError.collect(_dedupe(problems))
     dependencies, problems = _link(processes, roles, cache, folders)
@@ -327,7 +335,7 @@ def _nearest_roles_file(
     return folders[folder]
 
 
-def _portfolio_problems(processes: list[Process]) -> list[Problem]:
+def _portfolio_problems(processes: list[Process], *, one_currency: bool = True) -> list[Problem]:
     problems: list[Problem] = []
     seen: dict[str, Process] = {}
     for process in processes:
@@ -341,7 +349,7 @@ def _portfolio_problems(processes: list[Process]) -> list[Problem]:
                 )
             )
     currencies = sorted({p.settings.currency for p in processes})
-    if len(currencies) > 1:
+    if one_currency and len(currencies) > 1:
         where = {p.settings.currency: p.settings_path or p.source_path for p in reversed(processes)}
         listed = ", ".join(f"{c} ({where[c]})" for c in currencies)
         problems.append(

@@ -34,6 +34,7 @@ MISTAKES = [
     (["new"], "missing arguments TEMPLATE and ID"),
     (["new", "no-such-template", "x"], "no library process 'no-such-template'"),
     (["new", "content-marketing", "Not_A_Slug"], "'Not_A_Slug' is not a valid id"),
+    (["new", "content-marketing", "webinar\n"], "is not a valid id"),
     (["new", "content-marketing", "x", "--name", ""], "the name is empty"),
     (["new", "--bogus"], "No such option"),
     (["schema", "step"], "'step' is not one of"),

@@ -290,6 +290,8 @@ def test_numbers_where_text_is_expected_keep_their_digits() -> None:
         ("контент", "'контент' is not a valid id"),
         ("../etc", "'../etc' is not a valid id"),
         ("", "'' is not a valid id"),
+        ("blog\n", "'blog\\n' is not a valid id"),  # '$' would match before a final newline
+        ("blog\t", "'blog\\t' is not a valid id"),
     ],
 )
 def test_ids_are_slugs(value: str, message: str) -> None:
