@@ -44,8 +44,10 @@ def evaluate(book: openpyxl.Workbook, sheet: str, ref: str) -> float:
         first, last = formula[4:-1].split(":")
         column, start, end = first.rstrip("0123456789"), int(first[1:]), int(last[1:])
         return sum(evaluate(book, sheet, f"{column}{row}") for row in range(start, end + 1))
-    if formula.startswith("SUMIF("):
-        keys, key, values = formula[6:-1].split(",")
+    if formula.startswith("SUMPRODUCT(--EXACT("):
+        inner = formula.removeprefix("SUMPRODUCT(--EXACT(").removesuffix(")")
+        exact, values = inner.split("),")
+        keys, key = exact.split(",")
         key_value = book[sheet][key].value
         key_col, first, last = _range(keys)
         value_col, _, _ = _range(values)
@@ -53,7 +55,7 @@ def evaluate(book: openpyxl.Workbook, sheet: str, ref: str) -> float:
         return sum(
             evaluate(book, "Steps", f"{value_col}{row}")
             for row in range(first, last + 1)
-            if steps[f"{key_col}{row}"].value == key_value
+            if steps[f"{key_col}{row}"].value == key_value  # EXACT: case and all
         )
     if "/" in formula:
         cell, divisor = formula.split("/")
@@ -122,7 +124,7 @@ def test_formulas_reproduce_sopkits_figures_to_the_cent(
     processes = book["Processes"]
     for row, process in enumerate(cost.processes, start=2):
         assert processes[f"A{row}"].value == process.id
-        assert processes[f"H{row}"].value.startswith("=SUMIF(Steps!$A$2:$A$")
+        assert processes[f"H{row}"].value.startswith("=SUMPRODUCT(--EXACT(Steps!$A$2:$A$")
         assert cents(evaluate(book, "Processes", f"H{row}")) == cents(process.annual_cost)
         assert evaluate(book, "Processes", f"I{row}") == pytest.approx(float(process.fte))
     total_row = len(cost.processes) + 2
@@ -234,3 +236,60 @@ def test_libreoffice_recalculates_every_total_after_a_rate_change(tmp_path: Path
     for line, step in zip(steps[1:-1], expected.steps, strict=True):
         assert (line[0], line[1]) == (step.process_id, step.step_id)
         assert cents(line[9]) == cents(step.annual_cost)
+
+
+# --- role names that are spreadsheet criteria ---------------------------------------------
+
+#: Roles whose names SUMIF would read as wildcards, comparisons, regular expressions or
+#: case-insensitively (tests/corpus/accepted/workbook-roles/roles.yaml lists them).
+HOSTILE = Path(__file__).resolve().parent / "corpus" / "accepted" / "workbook-roles"
+
+
+def test_hostile_role_names_are_all_distinct_roles_to_sopkit() -> None:
+    cost = cost_portfolio(load_portfolio(HOSTILE))
+    names = {role.role for role in cost.roles}
+    assert {"Editor", "editor", "EDITOR", "Writer", "Writer*", "*", "<>x", "=Writer"} <= names
+    assert len(names) == len(cost.roles) == 16
+
+
+def test_no_sheet_sums_with_sumif(tmp_path: Path) -> None:
+    book = openpyxl.load_workbook(
+        io.BytesIO(render_workbook(cost_portfolio(load_portfolio(HOSTILE))))
+    )
+    formulas = [
+        cell.value
+        for sheet in book
+        for row in sheet.iter_rows()
+        for cell in row
+        if isinstance(cell.value, str) and cell.value.startswith("=")
+    ]
+    assert formulas
+    assert not [f for f in formulas if "SUMIF" in f.upper()]
+
+
+@pytest.mark.e2e
+@pytest.mark.slow
+def test_libreoffice_sums_every_hostile_role_name_exactly(tmp_path: Path) -> None:
+    """Recalculated by LibreOffice, each role's and process's total is sopkit's own figure."""
+    cost = cost_portfolio(load_portfolio(HOSTILE))
+    xlsx = tmp_path / "cost.xlsx"
+    xlsx.write_bytes(render_workbook(cost))
+
+    sheets = recalculate(xlsx, tmp_path)
+
+    def cents(text: str | Decimal) -> Decimal:
+        return round_money(Decimal(text), "USD")
+
+    roles = sheets["Roles"][1:]
+    assert [line[0] for line in roles[:-1]] == [role.role for role in cost.roles]
+    for line, role in zip(roles, cost.roles, strict=False):
+        assert cents(line[2]) == cents(role.annual_cost), role.role
+        assert Decimal(line[1]).quantize(Decimal("0.0001")) == role.annual_hours.quantize(
+            Decimal("0.0001")
+        ), role.role
+    assert roles[-1][0] == "Total"
+    assert cents(roles[-1][2]) == cents(cost.annual_cost)
+    processes = {line[0]: line for line in sheets["Processes"][1:]}
+    for process in cost.processes:
+        assert cents(processes[process.id][7]) == cents(process.annual_cost), process.id
+    assert cents(processes["Total"][7]) == cents(cost.annual_cost)

@@ -3,7 +3,11 @@
 Four sheets:
 
 - **Processes** and **Roles**: annual hours, cost and FTE per process and per
-  role, as ``SUMIF`` formulas over the Steps sheet, with ``SUM`` totals.
+  role, summed over the Steps sheet by exact match of the name
+  (``SUMPRODUCT(--EXACT(…))``), with ``SUM`` totals. Not ``SUMIF``: it ignores
+  case and reads ``*``, ``?`` and ``~`` as wildcards and a leading ``<``, ``>``
+  or ``=`` as a comparison, so roles ``Editor`` and ``editor``, or ``Writer*``
+  and ``Writer``, would add up each other's rows.
 - **Steps**: every step's inputs as values (hours per execution, executions
   per run, runs per month) and its rate as a reference to its row on the Rates
   sheet; annual hours and cost are the format's formula,
@@ -197,11 +201,17 @@ def _steps_sheet(
     return row
 
 
-def _sumif(key_column: str, key_cell: str, value_column: str, last: int) -> str:
-    return (
-        f"=SUMIF(Steps!${key_column}$2:${key_column}${last},{key_cell},"
-        f"Steps!${value_column}$2:${value_column}${last})"
-    )
+def _sum_matching(key_column: str, key_cell: str, value_column: str, last: int) -> str:
+    """The Steps rows whose ``key_column`` is exactly ``key_cell``'s text, summed.
+
+    ``EXACT`` compares case and every character literally, so no name can act
+    as a wildcard, a comparison or a regular expression, whatever the
+    spreadsheet's settings; editing an owner on the Steps sheet moves the row
+    to that role's total.
+    """
+    keys = f"Steps!${key_column}$2:${key_column}${last}"
+    values = f"Steps!${value_column}$2:${value_column}${last}"
+    return f"=SUMPRODUCT(--EXACT({keys},{key_cell}),{values})"
 
 
 def _processes_sheet(sheet: Worksheet, cost: PortfolioCost, last: int) -> None:
@@ -232,8 +242,8 @@ def _processes_sheet(sheet: Worksheet, cost: PortfolioCost, last: int) -> None:
                 str(process.process.frequency),
                 _number(process.runs_per_month),
                 len(process.steps),
-                _sumif("A", f"A{row}", "I", last),
-                _sumif("A", f"A{row}", "J", last),
+                _sum_matching("A", f"A{row}", "I", last),
+                _sum_matching("A", f"A{row}", "J", last),
                 f"=G{row}/{_hours_per_fte(process.process.settings)}",
             ]
         )
@@ -252,8 +262,8 @@ def _roles_sheet(sheet: Worksheet, cost: PortfolioCost, last: int) -> None:
         sheet.append(
             [
                 role.role,
-                _sumif("D", f"A{row}", "I", last),
-                _sumif("D", f"A{row}", "J", last),
+                _sum_matching("D", f"A{row}", "I", last),
+                _sum_matching("D", f"A{row}", "J", last),
                 f"=B{row}/{per_fte}",
             ]
         )
