@@ -7,6 +7,7 @@ user fixes a folder in one pass instead of one error per run.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -88,24 +89,53 @@ def discover(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def _walk(folder: Path, problems: list[Problem]) -> list[Path]:
+    """Process files under ``folder``: hidden entries skipped, linked folders not followed.
+
+    A folder that cannot be listed (no permission, an I/O error) is refused,
+    not skipped: skipping it would quietly drop its processes from every total.
+    """
     root = folder.resolve()
-    files = []
-    for path in sorted(folder.rglob("*"), key=lambda p: p.as_posix()):
-        if path.suffix not in _SUFFIXES or path.name in ROLES_FILENAMES or not path.is_file():
-            continue
-        if any(part.startswith(".") for part in path.relative_to(folder).parts):
-            continue
-        if path.is_symlink() and not path.resolve().is_relative_to(root):
-            problems.append(
-                Problem(
-                    "symbolic link points outside the input folder",
-                    path=str(path),
-                    hint="copy the file into the folder instead of linking to it",
-                )
+    files: list[Path] = []
+    refused: set[str] = set()
+
+    def refuse(error: OSError, where: str | None = None) -> None:
+        shown = where or str(error.filename or folder)
+        if shown in refused:
+            return
+        refused.add(shown)
+        problems.append(
+            Problem(
+                f"cannot read this folder: {error.strerror or error}",
+                path=shown,
+                hint="make it readable (e.g. chmod -R u+rX), or name only the folders to read",
             )
-            continue
-        files.append(path)
-    return files
+        )
+
+    for dirpath, dirnames, filenames in os.walk(folder, onerror=refuse):
+        here = Path(dirpath)
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in filenames:
+            path = here / name
+            if name.startswith(".") or path.suffix not in _SUFFIXES or name in ROLES_FILENAMES:
+                continue
+            try:
+                if not path.is_file():
+                    continue
+                outside = path.is_symlink() and not path.resolve().is_relative_to(root)
+            except OSError as error:  # a folder that can be listed but not entered
+                refuse(error, dirpath)
+                continue
+            if outside:
+                problems.append(
+                    Problem(
+                        "symbolic link points outside the input folder",
+                        path=str(path),
+                        hint="copy the file into the folder instead of linking to it",
+                    )
+                )
+                continue
+            files.append(path)
+    return sorted(files, key=lambda p: p.as_posix())
 
 
 def find_roles_file(process_path: Path) -> Path | None:

@@ -19,7 +19,7 @@ import subprocess
 import sys
 import traceback
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -98,8 +98,11 @@ class Case:
     make: Callable[[Path], Path]  # writes the case into a folder, returns the process path
     expect: Callable[[Path], list[Expect]]  # given that path
     folder_input: bool = False  # pass the folder, not the file
-    #: Commands for which the input is fine (validate checks each currency on its own).
+    #: Commands for which the input is fine (validate checks each currency on its own):
+    #: they must accept it (exit 0, no traceback); every other command must refuse it.
     accepted_by: tuple[str, ...] = ()
+    #: Wraps each run, e.g. to make a folder unreadable (given the input folder).
+    around: Callable[[Path], AbstractContextManager[None]] = lambda folder: nullcontext()
 
     def __str__(self) -> str:
         return self.name
@@ -238,6 +241,42 @@ def _two_currencies(folder: Path) -> Path:
     return folder / "kr" / "kr.yaml"
 
 
+def _unreadable_subfolder(folder: Path) -> Path:
+    _roles(folder)
+    (folder / "a.yaml").write_text(_VALID, encoding="utf-8")
+    (folder / "team").mkdir()
+    other = _VALID.replace("id: generated", "id: other")
+    (folder / "team" / "b.yaml").write_text(other, encoding="utf-8")
+    return folder / "team"
+
+
+IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+@contextmanager
+def _cannot_list(folder: Path) -> Iterator[None]:
+    """``folder/team`` cannot be listed: chmod 000, or (root reads anything) an injected
+    ``PermissionError`` from ``os.scandir``, which is what a listing without permission raises."""
+    team = folder / "team"
+    if not IS_ROOT:
+        team.chmod(0)
+        try:
+            yield
+        finally:
+            team.chmod(0o755)
+        return
+    real = os.scandir
+    target = os.path.abspath(team)
+
+    def scandir(path: Any = ".") -> Any:
+        if os.path.abspath(os.fsdecode(path)) == target:
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real(path)
+
+    with mock.patch("os.scandir", scandir):
+        yield
+
+
 def _random_bytes() -> bytes:
     return random.Random(8).randbytes(4096)
 
@@ -330,6 +369,13 @@ GENERATED = [
         _duplicate_ids,
         _expect(2, 5, "process id 'generated' is also used by"),
         folder_input=True,
+    ),
+    Case(
+        "gen-unreadable-subfolder",
+        _unreadable_subfolder,
+        _expect(None, None, "cannot read this folder: Permission denied"),
+        folder_input=True,
+        around=_cannot_list,
     ),
     Case(
         "gen-two-currencies",
@@ -498,6 +544,9 @@ def test_every_command_is_registered() -> None:
 def test_the_corpus_is_big_enough() -> None:
     assert len(corpus_cases()) >= 60
     for case in CORPUS.glob("*"):
+        if case.is_dir():
+            assert case.name == "accepted", f"stray folder {case.name}"
+            continue
         assert case.suffix in (".yaml", ".expected", ".md"), f"stray file {case.name}"
         if case.suffix == ".expected":
             assert case.with_suffix(".yaml").exists(), f"{case.name} has no input"
@@ -509,7 +558,7 @@ RUNS = [
     pytest.param(case, command, id=f"{case}-{command}")
     for case in CASES
     for command in COMMANDS
-    if not (case.folder_input and command in SINGLE_FILE) and command not in case.accepted_by
+    if not (case.folder_input and command in SINGLE_FILE)
 ]
 
 
@@ -518,10 +567,44 @@ def test_bad_input_is_refused(case: Case, command: str, layout: Layout) -> None:
     process = case.make(layout.folder)
     argv = argv_for(command, process, layout.folder, layout.out, folder_input=case.folder_input)
     before = snapshot(layout.root)
-    outcome = run_in_process(argv)
-    check_refused(outcome, case.expect(process))
-    assert snapshot(layout.root) == before, "a refused input must leave every folder as it was"
+    with case.around(layout.folder):
+        outcome = run_in_process(argv)
+    if command in case.accepted_by:
+        check_accepted(outcome)
+    else:
+        check_refused(outcome, case.expect(process))
+        assert snapshot(layout.root) == before, "a refused input must leave every folder as is"
     _drop_big_files(layout.folder)
+
+
+def check_accepted(outcome: Outcome) -> None:
+    """Exit 0 and no traceback: the input is fine for this command."""
+    context = f"sopkit {' '.join(outcome.argv)}\n--- stderr:\n{outcome.stderr}"
+    if outcome.exception is not None and not isinstance(outcome.exception, SystemExit):
+        tb = "".join(traceback.format_exception(outcome.exception))
+        pytest.fail(f"{context}\n--- raised:\n{tb}")
+    assert "Traceback" not in outcome.stderr + outcome.stdout, context
+    assert outcome.exit_code == 0, context
+
+
+# --- hostile input that is valid: every command takes it ----------------------------------
+
+#: Folders of valid processes with hostile content (see tests/corpus/README.md).
+ACCEPTED = sorted(p for p in (CORPUS / "accepted").iterdir() if p.is_dir())
+ACCEPTED_RUNS = [
+    pytest.param(folder, command, id=f"{folder.name}-{command}")
+    for folder in ACCEPTED
+    for command in COMMANDS
+]
+
+
+@pytest.mark.parametrize(("folder", "command"), ACCEPTED_RUNS)
+def test_hostile_valid_input_is_accepted(folder: Path, command: str, layout: Layout) -> None:
+    first = sorted(p for p in folder.glob("*.yaml") if p.name != "roles.yaml")[0]
+    argv = argv_for(command, first, folder, layout.out, folder_input=command not in SINGLE_FILE)
+    before = snapshot(folder)
+    check_accepted(run_in_process(argv))
+    assert snapshot(folder) == before, "inputs are never touched"
 
 
 def _drop_big_files(folder: Path) -> None:

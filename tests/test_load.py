@@ -7,11 +7,15 @@ process to the loader; the only exception it may raise is ``SopkitError``.
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import os
 import string
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 import yaml
@@ -232,6 +236,71 @@ def test_discovery_skips_roles_hidden_and_other_files(tmp_path: Path) -> None:
     put(tmp_path / "notes.txt", "not a process")
     assert discover([tmp_path]) == [tmp_path / "b.yaml", tmp_path / "sub" / "a.yml"]
     assert [p.id for p in load_portfolio(tmp_path)] == ["b", "a"]
+
+
+@contextmanager
+def unreadable(folder: Path, errno_: int = errno.EACCES) -> Iterator[None]:
+    """Listing ``folder`` fails as it does without read permission, even for root."""
+    real = os.scandir
+    target = os.path.abspath(folder)
+
+    def scandir(path: Any = ".") -> Any:
+        if os.path.abspath(os.fsdecode(path)) == target:
+            raise OSError(errno_, os.strerror(errno_), os.fspath(path))
+        return real(path)
+
+    with mock.patch("os.scandir", scandir):
+        yield
+
+
+@pytest.mark.parametrize("code", [errno.EACCES, errno.EIO])
+def test_a_folder_that_cannot_be_listed_is_refused_not_skipped(tmp_path: Path, code: int) -> None:
+    roles_file(tmp_path)
+    process_file(tmp_path, "a")
+    process_file(tmp_path / "team", "b")
+    process_file(tmp_path / "team" / "deeper", "c")
+    assert len(discover([tmp_path])) == 3
+    with unreadable(tmp_path / "team", code), pytest.raises(SopkitError) as info:
+        discover([tmp_path])
+    assert formatted(info.value, tmp_path) == [
+        f"team: error: cannot read this folder: {os.strerror(code)} "
+        "(make it readable (e.g. chmod -R u+rX), or name only the folders to read)"
+    ]
+    with unreadable(tmp_path / "team"), pytest.raises(SopkitError):
+        load_portfolio(tmp_path)  # never a portfolio, and so never a total, without team/
+
+
+def test_a_named_folder_that_cannot_be_listed_is_refused(tmp_path: Path) -> None:
+    process_file(tmp_path / "team", "b")
+    with unreadable(tmp_path / "team"), pytest.raises(SopkitError) as info:
+        discover([tmp_path / "team"])
+    assert info.value.path == str(tmp_path / "team")
+    assert "cannot read this folder" in info.value.message
+
+
+def test_an_unreadable_hidden_folder_is_skipped_like_any_hidden_folder(tmp_path: Path) -> None:
+    process_file(tmp_path, "a")
+    process_file(tmp_path / ".git", "b")
+    with unreadable(tmp_path / ".git"):
+        assert discover([tmp_path]) == [tmp_path / "a.yaml"]
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() == 0,
+    reason="root reads a chmod 000 folder; the injected tests above cover root",
+)
+@pytest.mark.parametrize("mode", [0o000, 0o600])  # no access; listable but not enterable
+def test_a_chmod_000_folder_is_refused(tmp_path: Path, mode: int) -> None:
+    process_file(tmp_path, "a")
+    process_file(tmp_path / "team", "b")
+    (tmp_path / "team").chmod(mode)
+    try:
+        with pytest.raises(SopkitError) as info:
+            discover([tmp_path])
+    finally:
+        (tmp_path / "team").chmod(0o755)
+    assert info.value.path == str(tmp_path / "team")
+    assert "cannot read this folder: Permission denied" in info.value.message
 
 
 def test_nothing_to_load(tmp_path: Path) -> None:
