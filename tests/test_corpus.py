@@ -545,7 +545,7 @@ def test_the_corpus_is_big_enough() -> None:
     assert len(corpus_cases()) >= 60
     for case in CORPUS.glob("*"):
         if case.is_dir():
-            assert case.name == "accepted", f"stray folder {case.name}"
+            assert case.name in ("accepted", "templates"), f"stray folder {case.name}"
             continue
         assert case.suffix in (".yaml", ".expected", ".md"), f"stray file {case.name}"
         if case.suffix == ".expected":
@@ -654,3 +654,27 @@ def test_a_byte_order_mark_alone_is_accepted(layout: Layout) -> None:
     outcome = run_in_process(["validate", str(path)])
     assert outcome.exit_code == 0, outcome.stderr
     assert "ok: 1 process, 2 steps valid" in outcome.stderr
+
+
+# --- team templates that fail while rendering ---------------------------------------------
+
+TEMPLATES = sorted(p for p in (CORPUS / "templates").iterdir() if p.is_dir())
+_TEMPLATE_EXPECT = re.compile(r"^\{# expect: (?P<file>[^:]+):(?P<line>\d+): (?P<text>.+) #\}$")
+
+
+@pytest.mark.parametrize("folder", TEMPLATES, ids=[p.name for p in TEMPLATES])
+def test_a_failing_team_template_is_a_located_error(folder: Path, layout: Layout) -> None:
+    """``sop --template``: the template's file and line, exit 1, no traceback, nothing written."""
+    [main] = folder.glob("sop.*.j2")
+    match = _TEMPLATE_EXPECT.match(main.read_text(encoding="utf-8").splitlines()[0])
+    assert match, f"{main}: the first line must be {{# expect: FILE:LINE: text #}}"
+    fmt = "html" if main.name == "sop.html.j2" else "markdown"
+    process = _writer("p.yaml", _VALID.encode())(layout.folder)
+    out = layout.out / "sop.out"
+    argv = ["sop", str(process), "--format", fmt, "--template", str(folder), "-o", str(out)]
+    before = snapshot(layout.root)
+    outcome = run_in_process(argv)
+    expect = Expect(match["file"], int(match["line"]), None, tuple(match["text"].split("…")))
+    check_refused(outcome, [expect])
+    assert f"{folder / match['file']}:{match['line']}: error: " in outcome.stderr
+    assert snapshot(layout.root) == before

@@ -433,3 +433,26 @@ def test_cli_errors(write_process: Callable[..., Path]) -> None:
     result = runner.invoke(app, ["sop", str(bad)])
     assert result.exit_code == 1
     assert re.match(rf"{re.escape(str(bad))}:\d+:\d+: error: ", result.stderr)
+
+
+def test_a_failure_outside_the_team_template_stays_a_bug(tmp_path: Path) -> None:
+    """Only the team's own template lines become a RenderError; sopkit's failures are bugs."""
+    from sopkit.render.i18n import catalogue
+    from sopkit.render.sop.document import sop_document
+    from sopkit.render.sop.templates import render_template
+
+    (tmp_path / "sop.md.j2").write_text('{% extends "default/sop.md.j2" %}\n', encoding="utf-8")
+    document = sop_document(costed(DOCUMENTS["content-marketing"]))
+    english = catalogue("en")
+
+    def broken(key: str, *args: object, **kwargs: object) -> str:
+        if key == "section.figures":
+            raise RuntimeError("a bug in sopkit")
+        return english(key, *args, **kwargs)  # type: ignore[arg-type]
+
+    with pytest.raises(RuntimeError, match="a bug in sopkit"):
+        render_template("sop.md.j2", template_dir=tmp_path, doc=document, t=broken)
+    (tmp_path / "sop.md.j2").write_text("{{ t('section.figures') }}\n", encoding="utf-8")
+    with pytest.raises(RenderError, match="a bug in sopkit") as caught:  # the team's line
+        render_template("sop.md.j2", template_dir=tmp_path, doc=document, t=broken)
+    assert caught.value.line == 1

@@ -10,6 +10,7 @@ step named ``[click](javascript:alert(1))`` shows literally.
 from __future__ import annotations
 
 import re
+import traceback
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -23,11 +24,19 @@ __all__ = ["environment", "md_escape", "render_template"]
 
 
 def render_template(name: str, *, template_dir: Path | None = None, **context: Any) -> str:
-    """Render one template (``*.md.j2`` or ``*.html.j2``) with its format's escaping."""
+    """Render one template (``*.md.j2`` or ``*.html.j2``) with its format's escaping.
+
+    Raises:
+        RenderError: the template cannot be found, does not parse, or fails while
+            rendering; a team template's failure (``{{ 1/0 }}``, a bad ``format``,
+            an ``extends`` of itself, a missing include) names its file and line.
+    """
     kind = "html" if name.endswith((".html.j2", ".html")) else "markdown"
     env = environment(kind, None if template_dir is None else str(template_dir))
     try:
         return env.get_template(name).render(**context)
+    except SopkitError:
+        raise
     except jinja2.TemplateSyntaxError as exc:
         raise RenderError(
             f"template error: {exc.message}",
@@ -35,18 +44,53 @@ def render_template(name: str, *, template_dir: Path | None = None, **context: A
             line=exc.lineno,
             hint="fix the template syntax",
         ) from None
-    except jinja2.TemplateNotFound as exc:
-        raise RenderError(
-            f"template '{exc.name}' not found",
-            path=str(template_dir) if template_dir else None,
-            hint=f"a team template may extend 'default/{name}'",
-        ) from None
-    except jinja2.UndefinedError as exc:
-        raise RenderError(
-            f"template error in '{name}': {exc.message}",
-            path=str(template_dir) if template_dir else None,
-            hint="the document's fields are listed in sopkit.render.sop.SopDocument",
-        ) from None
+    except Exception as exc:
+        raise _template_failure(exc, name, template_dir) from None
+
+
+def _template_failure(exc: Exception, name: str, template_dir: Path | None) -> Exception:
+    """A ``RenderError`` at the team template's line that failed, or ``exc`` (a bug) itself.
+
+    Jinja rewrites a rendering error's traceback so that template code shows as
+    frames at the template's file and line; the innermost frame in the team's
+    folder is where the team's template went wrong.
+    """
+    frames = _template_frames(exc, template_dir)
+    team = [(path, line) for path, line, own in frames if own]
+    where = team[-1] if team else None
+    if isinstance(exc, RecursionError):
+        message = "the template extends or includes itself (directly or through others)"
+        hint = f"to build on sopkit's template, extend 'default/{name}'"
+    elif isinstance(exc, jinja2.TemplateNotFound):
+        message = f"template '{exc.name}' not found"
+        hint = "templates are looked up in the --template folder, then among sopkit's own"
+    elif isinstance(exc, jinja2.UndefinedError):
+        message = f"template error: {exc.message}"
+        hint = "the document's fields are listed in sopkit.render.sop.SopDocument"
+    elif frames and frames[-1][2]:
+        message = f"template error: {str(exc) or type(exc).__name__}"
+        hint = "fix the expression on this line of the template"
+    else:
+        return exc  # raised outside the team's templates: a bug, shown as one
+    if where is None:
+        return RenderError(message, path=str(template_dir) if template_dir else None, hint=hint)
+    return RenderError(message, path=where[0], line=where[1], hint=hint)
+
+
+def _template_frames(exc: BaseException, template_dir: Path | None) -> list[tuple[str, int, bool]]:
+    """``(file, line, in the team's folder)`` of each template line in ``exc``'s traceback."""
+    folder = None if template_dir is None else Path(template_dir).resolve()
+    frames: list[tuple[str, int, bool]] = []
+    own: dict[str, bool] = {}
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.lineno is None:
+            continue
+        if frame.filename not in own:
+            path = Path(frame.filename)
+            own[frame.filename] = folder is not None and path.resolve().is_relative_to(folder)
+        if own[frame.filename] or frame.filename.endswith(".j2"):
+            frames.append((frame.filename, frame.lineno, own[frame.filename]))
+    return frames
 
 
 @lru_cache(maxsize=16)
