@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from conftest import ENGLISH, ROOT
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from sopkit import load_portfolio
@@ -137,6 +139,71 @@ def test_usage_errors_exit_2(args: tuple[str | Path, ...]) -> None:
     result = run(*args)
     assert result.exit_code == 2
     assert result.stdout == ""
+
+
+# --- numeric options are bounded: a usage error that names the range -------------------------
+
+AMOUNT_RANGE = "use an amount from -1,000,000,000,000,000 to 1,000,000,000,000,000"
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    exponent=st.one_of(st.integers(16, 10**15), st.integers(-(10**15), -7)),
+    sign=st.sampled_from(["", "-"]),
+    digit=st.integers(1, 9),
+)
+def test_min_saving_with_any_far_exponent_is_refused_at_once(
+    exponent: int, sign: str, digit: int
+) -> None:
+    """1e999999999999 used to be compared exactly (a number of a trillion digits): minutes."""
+    result = run("candidates", T1, "--min-saving", f"{sign}{digit}e{exponent}")
+    assert result.exit_code == 2
+    assert AMOUNT_RANGE in result.stderr and result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("amount", "ok"),
+    [
+        ("1e15", True),
+        ("-1,000,000,000,000,000", True),
+        ("1000000000000000.000001", False),
+        ("0.000001", True),
+        ("0.0000001", False),
+        ("2500.5000000000", True),  # trailing zeros are not decimals
+        ("0e-999999999", True),
+        ("nan", False),
+        ("-Infinity", False),
+        ("9" * 101, False),
+    ],
+)
+def test_min_saving_bounds(amount: str, ok: bool) -> None:
+    result = run("candidates", T1, f"--min-saving={amount}", "--format", "json")
+    assert result.exit_code == (0 if ok else 2), result.stderr
+    if not ok:
+        assert AMOUNT_RANGE in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("candidates", T1, "--top", "1000001"), "1000001 is out of range; use 0 to 1,000,000"),
+        (("candidates", T1, "--top", "9" * 40), "out of range; use 0 to 1,000,000"),
+        (("candidates", T1, "--top", "-1"), "-1 is out of range; use 0 to 1,000,000"),
+        (("build", T1, "-j", "0"), "0 is out of range; use 1 to 1,024"),
+        (("build", T1, "--jobs", "1025"), "1025 is out of range; use 1 to 1,024"),
+        (("build", T1, "--jobs", "9" * 30), "out of range; use 1 to 1,024"),
+    ],
+)
+def test_counts_are_bounded(args: tuple[str | Path, ...], message: str) -> None:
+    result = run(*args)
+    assert result.exit_code == 2
+    assert message in result.stderr and result.stdout == ""
+
+
+def test_counts_at_their_bounds_are_accepted() -> None:
+    result = run("candidates", T1, "--top", "1000000", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == candidates_report(load_portfolio(T1), top=1_000_000, fmt="json")
 
 
 def test_invalid_process_exits_1_with_located_errors() -> None:

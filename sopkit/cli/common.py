@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
+from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, NoReturn, cast
 
 import typer
@@ -116,18 +117,50 @@ def emit(text: str, output: Path | None) -> None:
         typer.echo(f"wrote {output}", err=True)
 
 
-def parse_amount(value: str | None) -> Any:
-    from decimal import Decimal, InvalidOperation
+#: ``--min-saving`` bounds: far beyond any team's money either way, and few enough digits to
+#: compare exactly at once (an unbounded 1e999999999999 took minutes to compare exactly).
+MAX_AMOUNT = Decimal(10) ** 15
+AMOUNT_DECIMALS = 6
+#: ``--top`` and ``--jobs`` bounds.
+MAX_TOP = 1_000_000
+MAX_JOBS = 1024
 
+
+def parse_amount(value: str | None) -> Decimal | None:
+    """``--min-saving``: a finite amount within ±MAX_AMOUNT, at most AMOUNT_DECIMALS decimals."""
     if value is None:
         return None
+    allowed = f"use an amount from -{MAX_AMOUNT:,.0f} to {MAX_AMOUNT:,.0f}, e.g. 1000 or 2500.50"
+    if len(value) > 100:
+        raise typer.BadParameter(f"'{value[:20]}…' is too long to be an amount; {allowed}")
     try:
         amount = Decimal(value.replace(",", "").replace("_", ""))
     except InvalidOperation:
-        raise typer.BadParameter(f"'{value}' is not an amount; write e.g. 1000") from None
-    if not amount.is_finite():
-        raise typer.BadParameter(f"'{value}' is not an amount; write e.g. 1000")
+        raise typer.BadParameter(f"'{value}' is not an amount; {allowed}") from None
+    # Only context-free operations here: abs() or normalize() would round, overflow or
+    # underflow an exponent like 1e999999999999 before it could be checked.
+    if not amount.is_finite() or amount.copy_abs() > MAX_AMOUNT:
+        raise typer.BadParameter(f"'{value}' is out of range; {allowed}")
+    _, digits, exponent = amount.as_tuple()
+    assert isinstance(exponent, int)  # finite
+    trailing_zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    if any(digits) and exponent + trailing_zeros < -AMOUNT_DECIMALS:
+        raise typer.BadParameter(
+            f"'{value}' has more than {AMOUNT_DECIMALS} decimal places; {allowed}"
+        )
     return amount
+
+
+def in_range(low: int, high: int) -> Any:
+    """An option callback refusing a number outside ``low..high``, with the range in the message."""
+
+    def check(value: int | None) -> int | None:
+        if value is not None and not low <= value <= high:
+            shown = str(value) if len(str(value)) <= 20 else f"{str(value)[:20]}…"
+            raise typer.BadParameter(f"{shown} is out of range; use {low:,} to {high:,}")
+        return value
+
+    return check
 
 
 @contextmanager

@@ -9,12 +9,15 @@ import typer
 
 from .app import app
 from .common import (
+    MAX_AMOUNT,
+    MAX_TOP,
     FormatOption,
     Paths,
     ReportFormat,
     ReportOutput,
     RolesOption,
     emit,
+    in_range,
     parse_amount,
     table_width,
     user_errors,
@@ -90,7 +93,12 @@ def candidates(
     paths: Paths,
     top: Annotated[
         int | None,
-        typer.Option("--top", min=0, metavar="N", help="Show only the N best candidates."),
+        typer.Option(
+            "--top",
+            callback=in_range(0, MAX_TOP),
+            metavar="N",
+            help=f"Show only the N best candidates (0 to {MAX_TOP:,}).",
+        ),
     ] = None,
     min_saving: Annotated[
         str | None,
@@ -98,7 +106,8 @@ def candidates(
             "--min-saving",
             metavar="AMOUNT",
             parser=parse_amount,
-            help="Show only candidates whose net annual saving is at least AMOUNT.",
+            help="Show only candidates whose net annual saving is at least AMOUNT "
+            f"(-{MAX_AMOUNT:,.0f} to {MAX_AMOUNT:,.0f}).",
         ),
     ] = None,
     fmt: FormatOption = ReportFormat.table,

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from .app import app
-from .common import Paths, RolesOption, progress_bar, user_errors
+from .common import MAX_JOBS, Paths, RolesOption, in_range, progress_bar, user_errors
 
 
 @app.command()
@@ -28,7 +28,10 @@ def build(
     jobs: Annotated[
         int | None,
         typer.Option(
-            "-j", "--jobs", min=1, help="Processes to render at once (default: one per CPU)."
+            "-j",
+            "--jobs",
+            callback=in_range(1, MAX_JOBS),
+            help=f"Processes to render at once, 1 to {MAX_JOBS} (default: one per CPU).",
         ),
     ] = None,
     stamp: Annotated[
