@@ -7,13 +7,16 @@ leaves a half-written SOP behind and ``-o`` can never clobber a process file.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+
+import yaml
 
 from .errors import OutputError
 
-__all__ = ["refuse_inputs", "safe_child", "write_atomic"]
+__all__ = ["is_process_file", "refuse_inputs", "refuse_overwrite", "safe_child", "write_atomic"]
 
 
 def write_atomic(path: str | Path, data: str | bytes) -> Path:
@@ -67,6 +70,78 @@ def refuse_inputs(output: str | Path, inputs: Iterable[str | Path]) -> None:
                 path=str(output),
                 hint="choose another -o path",
             )
+
+
+def refuse_overwrite(output: str | Path, *, force: bool = False) -> None:
+    """Refuse to replace a process file or a roles file, even one this run does not read.
+
+    ``sopkit sop a.yaml -o b.yaml`` or ``sopkit schema -o p.yaml`` would replace
+    someone's process with a document; ``--force`` (``force=True``) allows it.
+    What an input is, ``refuse_inputs`` refuses whatever ``force`` says.
+    """
+    if force:
+        return
+    path = Path(output)
+    if path.name in _ROLES and path.exists():
+        what = "a roles file"
+    elif is_process_file(path):
+        what = "a process file"
+    else:
+        return
+    raise OutputError(
+        f"output would overwrite {what}",
+        path=str(output),
+        hint="choose another -o path, or add --force to replace it",
+    )
+
+
+#: Larger files are refused by the loader, so they are not process files.
+_PROCESS_BYTES = 5 * 1024 * 1024
+_SOPKIT_LINE = re.compile(r"^sopkit[ \t]*:", re.MULTILINE)
+
+
+def is_process_file(path: str | Path) -> bool:
+    """Whether ``path`` holds a sopkit process: YAML whose top-level mapping has ``sopkit:``.
+
+    Read as a stream of parser events, so neither a huge nor a hostile file (an
+    alias bomb, deep nesting) is ever built in memory; a file whose YAML is
+    broken still counts when a line starts with ``sopkit:``.
+    """
+    target = Path(path)
+    try:
+        if not target.is_file() or target.stat().st_size > _PROCESS_BYTES:
+            return False
+        text = target.read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return False
+    try:
+        return any(_top_level_keys(text))
+    except yaml.YAMLError:
+        return _SOPKIT_LINE.search(text) is not None
+
+
+def _top_level_keys(text: str) -> Iterator[bool]:
+    """For each key of each document's top-level mapping: whether it is ``sopkit``."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    # One entry per open collection: [is a mapping, the next node is a key].
+    open_nodes: list[list[bool]] = []
+    for event in yaml.parse(text, Loader=loader):
+        if isinstance(event, yaml.ScalarEvent | yaml.AliasEvent):
+            at_top_key = len(open_nodes) == 1 and open_nodes[0] == [True, True]
+            if at_top_key:
+                yield isinstance(event, yaml.ScalarEvent) and event.value == "sopkit"
+            _node_done(open_nodes)
+        elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            open_nodes.append([isinstance(event, yaml.MappingStartEvent), True])
+        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            open_nodes.pop()
+            _node_done(open_nodes)
+
+
+def _node_done(open_nodes: list[list[bool]]) -> None:
+    """A node ended: inside a mapping, a key is followed by a value and a value by a key."""
+    if open_nodes and open_nodes[-1][0]:
+        open_nodes[-1][1] = not open_nodes[-1][1]
 
 
 _YAML = (".yaml", ".yml")

@@ -28,7 +28,13 @@ from typer.testing import CliRunner
 
 from sopkit.cli import app
 from sopkit.errors import OutputError, Problem
-from sopkit.output import refuse_inputs, safe_child, write_atomic
+from sopkit.output import (
+    is_process_file,
+    refuse_inputs,
+    refuse_overwrite,
+    safe_child,
+    write_atomic,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SOPKIT = ROOT / "sopkit"
@@ -284,6 +290,105 @@ def test_refuse_inputs_knows_the_roles_file_beside_a_process(tmp_path: Path) -> 
         with pytest.raises(OutputError):
             refuse_inputs(tmp_path / output, [tmp_path / "p.yaml"])
     refuse_inputs(tmp_path / "sop.md", [tmp_path / "p.yaml"])  # no error
+
+
+# --- never over someone's process or roles file, input or not, unless --force ------------
+
+#: Every command that writes a file with -o; each must refuse a process file or roles.yaml.
+WRITERS = {
+    "sop": ["sop", "processes/p.yaml"],
+    "sop-html": ["sop", "processes/p.yaml", "--format", "html"],
+    "checklist": ["checklist", "processes/p.yaml"],
+    "diagram": ["diagram", "processes/p.yaml", "--format", "dot"],
+    "cost": ["cost", "processes/p.yaml", "--format", "csv"],
+    "candidates": ["candidates", "processes/p.yaml", "--format", "json"],
+    "schema": ["schema"],
+    "schema-roles": ["schema", "roles"],
+}
+
+#: Files that are someone's process or roles file, in every shape a process file can take.
+OTHER_FILES = {
+    "other/q.yaml": PROCESS.replace("id: p", "id: q"),
+    "other/q.yml": PROCESS.replace("id: p", "id: q"),
+    "other/no-extension": PROCESS,
+    "other/flow.yaml": '{"sopkit": 1, "id": "q", "name": "Q"}',
+    "other/bom.yaml": "\ufeff" + PROCESS,
+    "other/broken.yaml": "id: [q\nsopkit: 1\n",  # a process being edited, not yet valid
+    "other/comment-first.yaml": "# my process\n\n" + PROCESS,
+    "other/roles.yaml": ROLES,
+    "other/roles.yml": "not even YAML: [",
+}
+
+
+@pytest.mark.parametrize("command", sorted(WRITERS))
+@pytest.mark.parametrize("name", sorted(OTHER_FILES))
+def test_a_process_or_roles_file_that_is_not_an_input_is_refused(
+    inputs: Path, command: str, name: str
+) -> None:
+    target = inputs.parent / name
+    target.parent.mkdir(exist_ok=True)
+    target.write_text(OTHER_FILES[name], encoding="utf-8")
+    before = _snapshot(inputs.parent)
+    result = CliRunner().invoke(app, [*WRITERS[command], "-o", name])
+    assert result.exit_code == 1, result.output
+    what = "a roles file" if Path(name).name.startswith("roles.") else "a process file"
+    assert result.stderr == (
+        f"{name}: error: output would overwrite {what} "
+        "(choose another -o path, or add --force to replace it)\n"
+    )
+    assert _snapshot(inputs.parent) == before
+
+
+@pytest.mark.parametrize("command", sorted(WRITERS))
+def test_force_writes_over_a_process_file_that_is_not_an_input(inputs: Path, command: str) -> None:
+    target = inputs.parent / "other.yaml"
+    target.write_text(PROCESS.replace("id: p", "id: q"), encoding="utf-8")
+    result = CliRunner().invoke(app, [*WRITERS[command], "-o", "other.yaml", "--force"])
+    assert result.exit_code == 0, result.output
+    assert "sopkit: 1" not in target.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("command", sorted(WRITERS))
+def test_force_never_writes_over_an_input(inputs: Path, command: str) -> None:
+    if command.startswith("schema"):
+        pytest.skip("schema reads no input")
+    before = _snapshot(inputs)
+    result = CliRunner().invoke(app, [*WRITERS[command], "-o", "processes/p.yaml", "--force"])
+    assert result.exit_code == 1, result.output
+    assert "output would overwrite an input file" in result.stderr
+    assert _snapshot(inputs) == before
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "a: 1\nb: [sopkit]\n",
+        "steps:\n  sopkit: 1\n",  # not at the top level
+        "- sopkit: 1\n",
+        "# sopkit: notes\n",
+        "text: |\n  sopkit: 1\n",
+        "<html>sopkit: 1</html>\n",
+    ],
+)
+def test_other_files_are_not_process_files(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "notes.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert not is_process_file(path)
+    refuse_overwrite(path)  # no error
+
+
+def test_the_process_file_check_reads_no_more_than_a_process(tmp_path: Path) -> None:
+    alias_bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"b{i}: &b{i} [{', '.join([f'*b{i - 1}' if i else '*a'] * 10)}]\n" for i in range(30)
+    )
+    (tmp_path / "bomb.yaml").write_text(alias_bomb + "sopkit: 1\n", encoding="utf-8")
+    assert is_process_file(tmp_path / "bomb.yaml")
+    (tmp_path / "deep.yaml").write_text("a: " + "[" * 50_000 + "]" * 50_000 + "\nsopkit: 1\n")
+    assert is_process_file(tmp_path / "deep.yaml")
+    (tmp_path / "big.yaml").write_bytes(b"sopkit: 1\n" + b"#" * (6 * 1024 * 1024))
+    assert not is_process_file(tmp_path / "big.yaml")  # the loader refuses it anyway
+    assert not is_process_file(tmp_path)
 
 
 # --- nothing lost: a failed run keeps what the last good run wrote ---------------------

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 import typer
 
 from .app import app
-from .common import Paths, RolesOption, echo_problems, usage_error, user_errors
+from .common import ForceOption, Paths, RolesOption, echo_problems, usage_error, user_errors
 
 
 @app.command()
@@ -62,6 +62,7 @@ def schema(
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="Write to this file instead of stdout.")
     ] = None,
+    force: ForceOption = False,
 ) -> None:
     """Print the JSON Schema of process files (or roles.yaml) for editor autocompletion.
 
@@ -76,7 +77,7 @@ def schema(
     """
     import json
 
-    from ..output import write_atomic
+    from ..output import refuse_overwrite, write_atomic
     from ..schema import json_schema
 
     with user_errors():
@@ -85,6 +86,7 @@ def schema(
         if output is None:
             typer.echo(text, nl=False)
         else:
+            refuse_overwrite(output, force=force)
             write_atomic(output, text)
 
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from pathlib import Path
-from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, NoReturn, cast
 
 import typer
@@ -95,6 +95,15 @@ FormatOption = Annotated[
 ReportOutput = Annotated[
     Path | None,
     typer.Option("-o", "--output", help="Write to this file instead of stdout.", dir_okay=False),
+]
+
+
+ForceOption = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        help="Write over a process file or roles.yaml at the -o path (never over an input).",
+    ),
 ]
 
 

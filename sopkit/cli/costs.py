@@ -11,6 +11,7 @@ from .app import app
 from .common import (
     MAX_AMOUNT,
     MAX_TOP,
+    ForceOption,
     FormatOption,
     Paths,
     ReportFormat,
@@ -46,6 +47,7 @@ def cost(
     fmt: FormatOption = ReportFormat.table,
     roles: RolesOption = None,
     output: ReportOutput = None,
+    force: ForceOption = False,
     explain: Annotated[
         str | None,
         typer.Option(
@@ -74,12 +76,13 @@ def cost(
     sopkit cost processes/en/content-marketing.yaml --explain draft
     """
     from ..load import load_portfolio
-    from ..output import refuse_inputs
+    from ..output import refuse_inputs, refuse_overwrite
     from ..render.costs import cost_report, explain_step
 
     with user_errors():
         if output is not None:
             refuse_inputs(output, paths)
+            refuse_overwrite(output, force=force)
         portfolio = load_portfolio(paths, roles=roles)
         if explain is not None:
             text = explain_step(portfolio, explain)
@@ -113,6 +116,7 @@ def candidates(
     fmt: FormatOption = ReportFormat.table,
     roles: RolesOption = None,
     output: ReportOutput = None,
+    force: ForceOption = False,
 ) -> None:
     """Automation candidates: steps with an automation share, best net annual saving first.
 
@@ -129,12 +133,13 @@ def candidates(
     Example: sopkit candidates processes/en/ --top 5 --min-saving 1000
     """
     from ..load import load_portfolio
-    from ..output import refuse_inputs
+    from ..output import refuse_inputs, refuse_overwrite
     from ..render.costs import candidates_report
 
     with user_errors():
         if output is not None:
             refuse_inputs(output, paths)
+            refuse_overwrite(output, force=force)
         text = candidates_report(
             load_portfolio(paths, roles=roles),
             top=top,

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from .app import app
-from .common import ReportOutput, RolesOption, emit, user_errors
+from .common import ForceOption, ReportOutput, RolesOption, emit, user_errors
 
 
 class SopFormat(StrEnum):
@@ -56,6 +56,7 @@ def sop(
         ),
     ] = None,
     roles: RolesOption = None,
+    force: ForceOption = False,
 ) -> None:
     """Write the SOP of one process: owner, review, purpose, roles, numbered steps, diagram.
 
@@ -65,12 +66,13 @@ def sop(
     """
     from ..analysis import cost_process
     from ..load import load_process
-    from ..output import refuse_inputs
+    from ..output import refuse_inputs, refuse_overwrite
     from ..render.sop import render_sop
 
     with user_errors():
         if output is not None:
             refuse_inputs(output, [file, *([roles] if roles else [])])
+            refuse_overwrite(output, force=force)
         cost = cost_process(load_process(file, roles=roles))
         emit(render_sop(cost, fmt=fmt.value, template_dir=template), output)
 
@@ -89,6 +91,7 @@ def checklist(
     ] = ChecklistFormat.markdown,
     output: ReportOutput = None,
     roles: RolesOption = None,
+    force: ForceOption = False,
 ) -> None:
     """Print a Markdown checklist for one run: a box per step in order, owner and done-when.
 
@@ -97,12 +100,13 @@ def checklist(
     """
     from ..analysis import cost_process
     from ..load import load_process
-    from ..output import refuse_inputs
+    from ..output import refuse_inputs, refuse_overwrite
     from ..render.sop.checklist import render_checklist
 
     with user_errors():
         if output is not None:
             refuse_inputs(output, [file, *([roles] if roles else [])])
+            refuse_overwrite(output, force=force)
         # Costed, so a file the other commands refuse is refused here too.
         cost = cost_process(load_process(file, roles=roles))
         emit(render_checklist(cost, fmt=fmt.value), output)
@@ -156,6 +160,7 @@ def diagram(
         ),
     ] = Direction.LR,
     roles: RolesOption = None,
+    force: ForceOption = False,
 ) -> None:
     """Draw a process as a workflow diagram: one lane per role, costs, critical path.
 
@@ -171,7 +176,7 @@ def diagram(
     """
     from ..analysis import cost_process
     from ..load import load_process
-    from ..output import refuse_inputs, write_atomic
+    from ..output import refuse_inputs, refuse_overwrite, write_atomic
     from ..render.diagram import TEXT_FORMATS, draw
 
     with user_errors():
@@ -185,5 +190,6 @@ def diagram(
         target = output if output is not None else Path(f"{process.id}.{fmt.value}")
         inputs = [path, *([roles] if roles else []), process.settings_path or path]
         refuse_inputs(target, inputs)
+        refuse_overwrite(target, force=force)
         write_atomic(target, drawing.data)
         typer.echo(f"wrote {target}", err=True)
