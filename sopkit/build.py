@@ -43,7 +43,7 @@ from .load import Portfolio, discover, load_portfolio
 from .models import Settings
 from .output import safe_child, write_atomic
 from .render.costs import candidates_report, cost_report
-from .render.diagram import draw
+from .render.diagram import check_legible, draw
 from .render.diagram.engine import Engine, find_engine
 from .render.site import Download, ProcessPage, render_index
 from .render.sop import render_sop
@@ -109,6 +109,7 @@ def build_site(
     progress: Progress | None = None,
     jobs: int | None = None,
     stamp: str | None = None,
+    diagrams: bool = True,
 ) -> BuildResult:
     """Load, validate, cost and render a portfolio, and write it as a site in ``out_dir``.
 
@@ -120,17 +121,26 @@ def build_site(
         jobs: how many processes to render at once; default: one per CPU.
         stamp: text for the dashboard's footer, such as the build time; by
             default there is none and two builds are byte-identical.
+        diagrams: ``False`` draws no diagrams (no SVG or PNG files; each SOP
+            says its diagram was left out).
 
     Raises:
         SopkitError: any input problem (before anything is written), an unsafe
-            output folder (``OutputError``), or a renderer failure.
+            output folder (``OutputError``), a process too large for a legible
+            diagram (``RenderError``, before anything is drawn), or a renderer
+            failure.
     """
     if isinstance(paths, str | Path):
         paths = [paths]
     portfolio = load_portfolio(paths, roles=roles)
     out = Path(out_dir)
     check_output(out, _inputs(paths, portfolio, roles))
-    files, engine, warnings = render_site(portfolio, progress=progress, jobs=jobs, stamp=stamp)
+    if diagrams:
+        for process in portfolio:
+            check_legible(process)  # at once, not after minutes of drawing the others
+    files, engine, warnings = render_site(
+        portfolio, progress=progress, jobs=jobs, stamp=stamp, diagrams=diagrams
+    )
     _replace_folder(out, files)
     cost = cost_portfolio(portfolio)
     return BuildResult(
@@ -150,6 +160,7 @@ def render_site(
     progress: Progress | None = None,
     jobs: int | None = None,
     stamp: str | None = None,
+    diagrams: bool = True,
 ) -> tuple[dict[str, bytes], str | None, list[str]]:
     """Every file of the site in memory: ``{path inside the site: bytes}``.
 
@@ -159,9 +170,10 @@ def render_site(
     cost = cost_portfolio(portfolio)
     candidates = rank_candidates(cost)
     warnings: list[str] = []
-    engine: Engine | None
+    engine: Engine | None = None
     try:
-        engine = find_engine()
+        if diagrams:
+            engine = find_engine()
     except RenderError as exc:
         engine = None
         hint = f" ({exc.hint})" if exc.hint else ""
@@ -171,7 +183,7 @@ def render_site(
         )
 
     total = len(cost.processes) + 1
-    rendered = _render_processes(cost, candidates, engine, jobs, progress, total)
+    rendered = _render_processes(cost, candidates, engine, diagrams, jobs, progress, total)
     files: dict[str, bytes] = {}
     for item in rendered:
         files.update(item.files)
@@ -235,6 +247,7 @@ def _render_processes(
     cost: PortfolioCost,
     candidates: list[Candidate],
     engine: Engine | None,
+    diagrams: bool,
     jobs: int | None,
     progress: Progress | None,
     total: int,
@@ -252,7 +265,7 @@ def _render_processes(
         own.setdefault(candidate.process_id, []).append(candidate)
 
     def one(process: ProcessCost) -> _Rendered:
-        return _render_process(process, own[process.id], engine)
+        return _render_process(process, own[process.id], engine, diagrams)
 
     results: list[_Rendered] = []
     if workers == 1:
@@ -274,14 +287,15 @@ def _render_processes(
 
 
 def _render_process(
-    cost: ProcessCost, candidates: list[Candidate], engine: Engine | None
+    cost: ProcessCost, candidates: list[Candidate], engine: Engine | None, diagrams: bool
 ) -> _Rendered:
     from .render.sop.checklist import render_checklist
 
     names = _names(cost.id)
     out = _Rendered()
-    out.files[names["html"]] = _utf8(render_sop(cost, fmt="html", candidates=candidates))
-    out.files[names["markdown"]] = _utf8(render_sop(cost, fmt="markdown", candidates=candidates))
+    for fmt, name in (("html", names["html"]), ("markdown", names["markdown"])):
+        sop = render_sop(cost, fmt=fmt, candidates=candidates, diagram=diagrams)
+        out.files[name] = _utf8(sop)
     out.files[names["checklist"]] = _utf8(render_checklist(cost, fmt="markdown"))
     if engine is not None:
         for fmt in ("svg", "png"):

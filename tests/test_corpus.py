@@ -277,6 +277,24 @@ def _cannot_list(folder: Path) -> Iterator[None]:
         yield
 
 
+def _dense(steps: int, links: int) -> bytes:
+    """``steps`` steps, each after its predecessor and ``links - 1`` earlier ones (seeded)."""
+    rng = random.Random(steps * 31 + links)
+    text = [_VALID.split("steps:\n")[0] + "steps:\n"]
+    owners = ("Content Writer", "Editor", "SEO Specialist")
+    for i in range(steps):
+        before = {i - 1, *(rng.randrange(i) for _ in range(links - 1))} if i else set()
+        after = f"\n    after: [{', '.join(f's{b}' for b in sorted(before))}]" if i else ""
+        text.append(f"  - id: s{i}\n    name: Step {i}\n    owner: {owners[i % 3]}\n")
+        text.append(f"    time: 1h{after}\n")
+    return "".join(text).encode()
+
+
+#: A drawing too large to be legible: refused by the commands that draw (diagram, sop,
+#: build), taken by the rest.
+NOT_DRAWING = ("validate", "cost", "candidates", "checklist")
+
+
 def _random_bytes() -> bytes:
     return random.Random(8).randbytes(4096)
 
@@ -376,6 +394,18 @@ GENERATED = [
         _expect(None, None, "cannot read this folder: Permission denied"),
         folder_input=True,
         around=_cannot_list,
+    ),
+    Case(
+        "gen-151-steps-to-draw",
+        _writer("long.yaml", lambda: _dense(151, 1)),
+        _expect(None, None, "too large for a legible diagram: 151 steps and 150 arrows"),
+        accepted_by=NOT_DRAWING,
+    ),
+    Case(
+        "gen-dense-300-steps-to-draw",
+        _writer("dense.yaml", lambda: _dense(300, 4)),
+        _expect(None, None, "too large for a legible diagram: 300 steps"),
+        accepted_by=NOT_DRAWING,
     ),
     Case(
         "gen-two-currencies",

@@ -56,6 +56,14 @@ def sop(
         ),
     ] = None,
     roles: RolesOption = None,
+    no_diagram: Annotated[
+        bool,
+        typer.Option(
+            "--no-diagram",
+            help="Leave the diagram out (the SOP says so): for a process too large to draw "
+            "legibly, or to skip Graphviz.",
+        ),
+    ] = False,
     force: ForceOption = False,
 ) -> None:
     """Write the SOP of one process: owner, review, purpose, roles, numbered steps, diagram.
@@ -74,7 +82,8 @@ def sop(
             refuse_inputs(output, [file, *([roles] if roles else [])])
             refuse_overwrite(output, force=force)
         cost = cost_process(load_process(file, roles=roles))
-        emit(render_sop(cost, fmt=fmt.value, template_dir=template), output)
+        text = render_sop(cost, fmt=fmt.value, template_dir=template, diagram=not no_diagram)
+        emit(text, output)
 
 
 @app.command()

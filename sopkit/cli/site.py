@@ -38,6 +38,14 @@ def build(
         bool,
         typer.Option("--stamp", help="Show the build time on the dashboard (builds then differ)."),
     ] = False,
+    no_diagram: Annotated[
+        bool,
+        typer.Option(
+            "--no-diagram",
+            help="Draw no diagrams: quicker, and the way to build a process too large to draw "
+            "legibly (each SOP says its diagram was left out).",
+        ),
+    ] = False,
     quiet: Annotated[
         bool, typer.Option("-q", "--quiet", help="No progress bar and no summary line.")
     ] = False,
@@ -61,7 +69,15 @@ def build(
         now = datetime.datetime.now(datetime.UTC)
         text = f"built {now:%Y-%m-%d %H:%M} UTC"
     with user_errors(), progress_bar(not quiet and sys.stderr.isatty()) as progress:
-        result = build_site(paths, output, roles=roles, progress=progress, jobs=jobs, stamp=text)
+        result = build_site(
+            paths,
+            output,
+            roles=roles,
+            progress=progress,
+            jobs=jobs,
+            stamp=text,
+            diagrams=not no_diagram,
+        )
     for warning in result.warnings:
         typer.echo(f"warning: {warning}", err=True)
     if not quiet:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ...analysis import ProcessCost
 from ...errors import RenderError
-from .common import DIRECTIONS, check_direction
+from .common import DIRECTIONS, MAX_ARROWS, MAX_STEPS, check_direction, check_legible
 from .dot import build_digraph, to_dot
 from .engine import Engine, cjk_warning, find_engine
 from .mermaid import to_mermaid
@@ -23,9 +23,12 @@ __all__ = [
     "DIRECTIONS",
     "FORMATS",
     "IMAGE_FORMATS",
+    "MAX_ARROWS",
+    "MAX_STEPS",
     "TEXT_FORMATS",
     "Drawing",
     "build_digraph",
+    "check_legible",
     "draw",
     "render",
     "to_dot",
@@ -73,10 +76,12 @@ def draw(
     ``pdf`` use ``engine`` or the one ``find_engine`` picks.
 
     Raises:
-        RenderError: unknown format or direction, no renderer, or the renderer failed.
+        RenderError: unknown format or direction, a process too large to draw
+            legibly (``check_legible``), no renderer, or the renderer failed.
     """
     _check_format(fmt)
     check_direction(direction)
+    check_legible(cost.process)
     if fmt == "dot":
         return Drawing(to_dot(cost, direction=direction, theme=theme).encode("utf-8"), fmt)
     if fmt == "mermaid":

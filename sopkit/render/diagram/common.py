@@ -13,15 +13,19 @@ from decimal import Decimal
 
 from ...analysis import Candidate, ProcessCost, rank_candidates
 from ...errors import RenderError
-from ...models import Step
+from ...models import Process, Step
 from ..numbers import hours_text, money_text, rate_text, share_text
 from .style import Theme
 
 __all__ = [
     "DIRECTIONS",
+    "MAX_ARROWS",
+    "MAX_STEPS",
     "ColourScale",
     "Wording",
+    "arrow_count",
     "check_direction",
+    "check_legible",
     "colour_scale",
     "has_successor",
     "lanes",
@@ -153,6 +157,45 @@ def check_direction(direction: str) -> str:
             hint=f"use one of: {', '.join(DIRECTIONS)} (left to right, top to bottom)",
         )
     return direction
+
+
+#: The most steps and arrows a diagram may have. Past these it cannot be read on a page
+#: or a screen, and Graphviz's layout time grows so steeply that it ran for minutes and
+#: gigabytes (243 s and 4.7 GB for 300 densely linked steps) before failing. At the
+#: limits, drawing takes seconds (docs/robustness.md has the measurements).
+MAX_STEPS = 150
+MAX_ARROWS = 300
+
+
+def arrow_count(process: Process) -> int:
+    """The arrows a diagram of ``process`` draws: one per distinct ``after`` and per rework."""
+    known = {step.id for step in process.steps}
+    flow = sum(
+        1
+        for step in process.steps
+        for before in dict.fromkeys(step.after)
+        if before in known and before != step.id
+    )
+    rework = sum(1 for s in process.steps if s.rework is not None and s.rework.to in known)
+    return flow + rework
+
+
+def check_legible(process: Process) -> None:
+    """Refuse, at once, a diagram too large to be legible (every drawing path calls this).
+
+    Raises:
+        RenderError: more than ``MAX_STEPS`` steps or ``MAX_ARROWS`` arrows.
+    """
+    steps, arrows = len(process.steps), arrow_count(process)
+    if steps <= MAX_STEPS and arrows <= MAX_ARROWS:
+        return
+    raise RenderError(
+        f"process '{process.id}' is too large for a legible diagram: {steps:,} steps and "
+        f"{arrows:,} arrows (a diagram holds at most {MAX_STEPS} steps and {MAX_ARROWS} arrows)",
+        path=process.source_path,
+        hint="split it into smaller processes; sopkit build --no-diagram and "
+        "sopkit sop --no-diagram leave the diagram out",
+    )
 
 
 def lanes(steps: Sequence[Step]) -> list[str]:

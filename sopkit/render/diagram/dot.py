@@ -21,6 +21,7 @@ from .common import (
     ColourScale,
     Wording,
     check_direction,
+    check_legible,
     colour_scale,
     lanes,
     own_candidates,
@@ -57,6 +58,7 @@ def build_digraph(
         fontname: Graphviz ``fontname``; the default family list covers Latin,
             Cyrillic and Korean with system Graphviz.
     """
+    check_legible(cost.process)
     style = get_theme(theme)
     text = Wording(cost)
     process = cost.process

@@ -17,6 +17,7 @@ from ..labels import mermaid_text, plain_text, wrap
 from .common import (
     Wording,
     check_direction,
+    check_legible,
     colour_scale,
     lanes,
     own_candidates,
@@ -45,6 +46,7 @@ def to_mermaid(
     cost: ProcessCost, *, direction: str = "LR", theme: str | Theme = DEFAULT_THEME
 ) -> str:
     """The process as a Mermaid ``flowchart`` (no fences); same input, same text."""
+    check_legible(cost.process)
     style = get_theme(theme)
     text = Wording(cost)
     process = cost.process

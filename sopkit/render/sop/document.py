@@ -34,7 +34,7 @@ from ...analysis.units import exact_hours, expected_hours, to_decimal
 from ...errors import RenderError, UsageError
 from ...graph import flow_graph
 from ...models import Calendar, Estimate, Process, Step
-from ..diagram import render, to_mermaid
+from ..diagram import check_legible, render, to_mermaid
 from ..i18n import Catalogue, catalogue, payback_text
 from ..numbers import hours_text, money_text, number_text, share_text
 from .templates import render_template
@@ -138,10 +138,15 @@ class CandidateView:
 
 @dataclass(frozen=True, slots=True)
 class Diagram:
-    """The workflow diagram: inline SVG, or Mermaid source (Markdown, or SVG failed)."""
+    """The workflow diagram: inline SVG, or Mermaid source (Markdown, or SVG failed).
+
+    Neither when the diagram was left out on request; ``omitted`` then says so
+    in the document's language.
+    """
 
     svg: Markup | None
     mermaid: str | None
+    omitted: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +179,7 @@ def render_sop(
     fmt: str = "markdown",
     template_dir: Path | None = None,
     candidates: Iterable[Candidate] | None = None,
+    diagram: bool = True,
 ) -> str:
     """The SOP of one costed process as Markdown or self-contained HTML.
 
@@ -184,13 +190,15 @@ def render_sop(
         template_dir: a folder of team templates searched before the defaults.
         candidates: ranked automation candidates to list (e.g. the portfolio's);
             only this process's are shown. By default they are ranked here.
+        diagram: ``False`` leaves the diagram out; the document says so.
 
     Raises:
-        SopkitError: for an unknown format, a missing template folder, or a
-            template that fails (``RenderError``, located in the template).
+        SopkitError: for an unknown format, a missing template folder, a
+            template that fails (``RenderError``, located in the template), or a
+            process too large for a legible diagram (unless ``diagram=False``).
     """
     name = _template_name(fmt)
-    document = sop_document(cost, candidates=candidates, fmt=fmt)
+    document = sop_document(cost, candidates=candidates, fmt=fmt, diagram=diagram)
     return render_template(
         name, template_dir=template_dir, doc=document, t=catalogue(document.language)
     )
@@ -201,11 +209,13 @@ def sop_document(
     *,
     candidates: Iterable[Candidate] | None = None,
     fmt: str = "markdown",
+    diagram: bool = True,
 ) -> SopDocument:
     """The SOP's content, formatted: what ``render_sop`` hands to the template.
 
     ``fmt`` decides the diagram: ``"html"`` draws an inline SVG with Graphviz
-    (Mermaid source if that fails); ``"markdown"`` gives the Mermaid source.
+    (Mermaid source if that fails); ``"markdown"`` gives the Mermaid source;
+    ``diagram=False`` gives none, and a note saying it was left out.
     """
     process = cost.process
     t = catalogue(process.language.value)
@@ -230,7 +240,7 @@ def sop_document(
         roles=_roles(cost, refs, t, money),
         tools=_tools(process, steps, refs),
         steps=tuple(_step_view(cost, step, refs, t, money, branched) for step in steps),
-        diagram=_diagram(cost, fmt),
+        diagram=_diagram(cost, fmt) if diagram else Diagram(None, None, t("diagram.omitted")),
         figures=_figures(cost, t, money),
         candidates=_candidates(cost, candidates, refs, t, money),
         footer=_footer(process, t),
@@ -468,7 +478,11 @@ def _candidates(
 
 
 def _diagram(cost: ProcessCost, fmt: str) -> Diagram:
-    """Inline SVG for HTML (Mermaid source if Graphviz fails); Mermaid for Markdown."""
+    """Inline SVG for HTML (Mermaid source if Graphviz fails); Mermaid for Markdown.
+
+    A process too large to draw legibly is an error, not a fallback to Mermaid.
+    """
+    check_legible(cost.process)
     if fmt == "html":
         try:
             return Diagram(svg=inline_svg(_diagram_svg(cost)), mermaid=None)
