@@ -169,8 +169,12 @@ def test_build_refuses_at_once_and_builds_with_no_diagram(
 
 
 def test_cli_refuses_and_no_diagram_works(
-    write_process: Callable[..., Path], tmp_path: Path, no_graphviz: list[str]
+    write_process: Callable[..., Path],
+    tmp_path: Path,
+    no_graphviz: list[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.chdir(tmp_path)
     path = write_process(process_text(300, 900), name="big.yaml")
     runner = CliRunner()
     for argv in (
