@@ -16,10 +16,15 @@ One call turns a folder of processes into everything a team shares::
 The order of work is what makes it safe:
 
 1. load and validate every input (nothing is written if any file is wrong);
-2. check the output folder: never an input, never a folder with other content;
-3. render everything in memory (per process in parallel, collected in order);
-4. write into a temporary folder beside the output, then swap it in with
-   two renames and delete the old site; a failure at any point leaves the
+2. check the output folder: never an input, never the current folder or one
+   holding it, never a folder with other content; ``-o`` naming a symbolic
+   link builds into the folder the link points to, and the link stays;
+3. check every diagram can be drawn legibly (or ``diagrams=False``);
+4. take the folder's lock (a second build of it is told it is busy), render
+   everything in memory (per process in parallel, collected in order), write
+   it into a staging folder beside the output and switch it in with one
+   atomic exchange (see ``sopkit.publish`` for the layout and why a kill at
+   any point leaves a whole site); a failure at any point leaves the
    previous site as it was.
 
 The same input gives byte-identical output; the only time-dependent text is
@@ -29,8 +34,6 @@ an optional ``stamp`` for the footer.
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -41,7 +44,7 @@ from .analysis import Candidate, PortfolioCost, ProcessCost, cost_portfolio, ran
 from .errors import OutputError, RenderError
 from .load import Portfolio, discover, load_portfolio
 from .models import Settings
-from .output import safe_child, write_atomic
+from .publish import Publication
 from .render.costs import candidates_report, cost_report
 from .render.diagram import check_legible, draw
 from .render.diagram.engine import Engine, find_engine
@@ -134,14 +137,15 @@ def build_site(
         paths = [paths]
     portfolio = load_portfolio(paths, roles=roles)
     out = Path(out_dir)
-    check_output(out, _inputs(paths, portfolio, roles))
+    target = check_output(out, _inputs(paths, portfolio, roles))
     if diagrams:
         for process in portfolio:
             check_legible(process)  # at once, not after minutes of drawing the others
-    files, engine, warnings = render_site(
-        portfolio, progress=progress, jobs=jobs, stamp=stamp, diagrams=diagrams
-    )
-    _replace_folder(out, files)
+    with Publication(target, shown=str(out)) as publication:
+        files, engine, warnings = render_site(
+            portfolio, progress=progress, jobs=jobs, stamp=stamp, diagrams=diagrams
+        )
+        publication.publish(files)
     cost = cost_portfolio(portfolio)
     return BuildResult(
         out_dir=out,
@@ -323,20 +327,31 @@ def _inputs(
     return found
 
 
-def check_output(out_dir: str | Path, inputs: Iterable[str | Path]) -> None:
-    """Refuse an output folder the build must not replace.
+def check_output(out_dir: str | Path, inputs: Iterable[str | Path]) -> Path:
+    """Refuse an output folder the build must not replace; return the folder to write.
 
-    Refused: an existing file; a folder that is, or holds, any input; and an
-    existing folder with content that has no ``.sopkit-site`` marker (it is
-    not a previous site, so replacing it would delete someone's files).
+    Refused: an existing file; a folder that is, or holds, any input; the
+    current folder or one holding it (the shell would be left in a deleted
+    folder); the root; and an existing folder with content that has no
+    ``.sopkit-site`` marker (it is not a previous site, so replacing it would
+    delete someone's files). A symbolic link is followed: the site is built
+    into the folder it names (every check applies to that folder), and the
+    link is left as it is.
 
     Raises:
         OutputError: with a hint on what to use instead.
     """
     out = Path(out_dir)
     shown = str(out_dir)
-    resolved = out.resolve()
-    if out.exists() and not out.is_dir():
+    try:
+        resolved = out.resolve()
+    except (OSError, RuntimeError):  # a loop of symbolic links
+        raise OutputError(
+            "the output path cannot be resolved (a loop of symbolic links?)",
+            path=shown,
+            hint="choose a plain folder, e.g. -o site",
+        ) from None
+    if resolved.exists() and not resolved.is_dir():
         raise OutputError(
             "the output is a file, not a folder", path=shown, hint="choose a folder, e.g. -o site"
         )
@@ -350,46 +365,18 @@ def check_output(out_dir: str | Path, inputs: Iterable[str | Path]) -> None:
             )
     if resolved.parent == resolved:
         raise OutputError("the output cannot be the root folder", path=shown, hint="use -o site")
-    if out.is_dir() and not (out / MARKER).is_file() and any(out.iterdir()):
+    here = Path.cwd().resolve()
+    if here == resolved or here.is_relative_to(resolved):
+        raise OutputError(
+            "the output cannot be the current folder or hold it: a build replaces its "
+            "output folder as a whole",
+            path=shown,
+            hint="build into a folder of its own, e.g. -o site",
+        )
+    if resolved.is_dir() and not (resolved / MARKER).is_file() and any(resolved.iterdir()):
         raise OutputError(
             "the output folder exists, has other files and is not a sopkit site",
             path=shown,
             hint=f"choose a new or empty folder; a folder with a {MARKER} file is rebuilt in place",
         )
-
-
-def _replace_folder(out: Path, files: dict[str, bytes]) -> None:
-    """Write ``files`` into a new folder beside ``out``, then swap it in for ``out``."""
-    parent = out.absolute().parent
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=parent))
-    except OSError as exc:
-        raise OutputError(
-            f"cannot create the output folder: {exc.strerror}", path=str(out)
-        ) from None
-    old: Path | None = None
-    try:
-        for name, data in files.items():
-            write_atomic(safe_child(staging, name), data)
-        staging.chmod(0o755)
-        for folder in staging.rglob("*"):
-            if folder.is_dir():
-                folder.chmod(0o755)
-        if out.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=parent))
-            old.rmdir()
-            os.rename(out, old)
-        os.rename(staging, out)
-    except BaseException as exc:
-        if old is not None and not out.exists():
-            os.rename(old, out)
-            old = None
-        shutil.rmtree(staging, ignore_errors=True)
-        if isinstance(exc, OSError):
-            raise OutputError(
-                f"cannot write the site: {exc.strerror or exc}", path=str(out)
-            ) from None
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    return resolved

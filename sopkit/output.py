@@ -16,7 +16,14 @@ import yaml
 
 from .errors import OutputError
 
-__all__ = ["is_process_file", "refuse_inputs", "refuse_overwrite", "safe_child", "write_atomic"]
+__all__ = [
+    "is_process_file",
+    "refuse_inputs",
+    "refuse_overwrite",
+    "safe_child",
+    "short_name",
+    "write_atomic",
+]
 
 
 def write_atomic(path: str | Path, data: str | bytes) -> Path:
@@ -29,7 +36,8 @@ def write_atomic(path: str | Path, data: str | bytes) -> Path:
     payload = data.encode("utf-8") if isinstance(data, str) else data
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        prefix = f".{short_name(target.name)}."
+        fd, temp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=target.parent)
     except OSError as exc:
         raise _cannot_write(target, exc) from None
     try:
@@ -45,6 +53,19 @@ def write_atomic(path: str | Path, data: str | bytes) -> Path:
             raise _cannot_write(target, exc) from None
         raise
     return target
+
+
+#: A temporary name holds at most this much of the target's name (in UTF-8 bytes), so it
+#: fits the usual 255-byte limit however long the target's name is.
+_NAME_BYTES = 64
+
+
+def short_name(name: str, limit: int = _NAME_BYTES) -> str:
+    """``name`` cut to at most ``limit`` UTF-8 bytes (whole characters), for temporary names."""
+    encoded = name.encode("utf-8", "surrogateescape")
+    if len(encoded) <= limit:
+        return name
+    return encoded[:limit].decode("utf-8", "ignore")
 
 
 def _cannot_write(target: Path, exc: OSError) -> OutputError:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import shutil
 from collections.abc import Callable
 from html.parser import HTMLParser
@@ -11,6 +13,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 import sopkit.build
+import sopkit.publish
 from sopkit.analysis import cost_portfolio, rank_candidates
 from sopkit.build import MARKER, BuildResult, build_site, check_output
 from sopkit.errors import OutputError, SopkitError, ValidationError
@@ -241,24 +244,27 @@ def test_a_failure_while_rendering_leaves_the_previous_site_untouched(
     assert leftovers(tmp_path) == []
 
 
-def test_a_failure_while_writing_leaves_the_previous_site_untouched(
+def test_a_full_disk_leaves_the_previous_site_and_names_the_output(
     portfolio: Path, tmp_path: Path, quick: dict[str, bytes], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     site = tmp_path / "site"
     site.mkdir()
     (site / MARKER).write_text("old\n", encoding="utf-8")
     written: list[Path] = []
-    real = sopkit.build.write_atomic
+    real = sopkit.publish._write_new
 
-    def full_disk(path: Path, data: bytes) -> Path:
+    def full_disk(path: Path, data: bytes) -> None:
         if written:
-            raise OSError(28, "No space left on device")
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
         written.append(path)
-        return real(path, data)
+        real(path, data)
 
-    monkeypatch.setattr(sopkit.build, "write_atomic", full_disk)
-    with pytest.raises(OutputError, match="No space left"):
+    monkeypatch.setattr(sopkit.publish, "_write_new", full_disk)
+    with pytest.raises(OutputError) as caught:
         build_site([portfolio], site)
+    assert caught.value.message == "cannot write the site: No space left on device"
+    assert caught.value.path == str(site)  # the output, not a staging folder
+    assert caught.value.hint and "previous site is unchanged" in caught.value.hint
     assert tree(site) == {MARKER: b"old\n"}
     assert leftovers(tmp_path) == []
 

@@ -1,0 +1,412 @@
+"""Replacing a whole folder safely: one writer at a time, staged, switched in one step.
+
+``sopkit build`` replaces its output folder as a whole. While a build runs, and
+only then, a work folder sits beside the output::
+
+    site/                  the site: always the complete old one or the complete new one
+    .site.sopkit/          exists only while a build of site/ runs (or after one was killed)
+        lock               held by the running build; a second build is told it is busy
+        staging/           the new site, written file by file
+        previous/          the old site, only where folders cannot be exchanged atomically
+
+The order of work, and why a kill at any point leaves a whole site:
+
+1. Take the lock (``flock``, released by the kernel when the process dies,
+   however it dies). Another build of the same folder gets ``OutputError``
+   ("busy") at once instead of racing this one.
+2. Clear what a killed build left (``staging/``, ``previous/``, and the
+   ``.NAME.new-*``/``.NAME.old-*`` folders of sopkit versions before this
+   layout); if a build was killed between the two renames of the fallback
+   below, first put the old site back.
+3. Write the new site into ``staging/``; the output is not touched.
+4. Switch in ONE step: ``renameat2(RENAME_EXCHANGE)`` (Linux) or
+   ``renamex_np(RENAME_SWAP)`` (macOS) exchanges ``staging/`` and the output
+   atomically, so at every instant the output path names one complete site;
+   a first build renames ``staging/`` to the (absent or empty) output, also
+   one atomic step. Where the filesystem cannot exchange (e.g. NFS, FAT), the
+   fallback is two renames via ``previous/``: a kill between them leaves no
+   output until the next build, which restores the old site first (step 2).
+5. Delete the old site and the work folder, then release the lock.
+
+SIGTERM and SIGHUP (unless ignored, as under ``nohup``) and Ctrl-C are turned
+into an exception while the lock is held, so the work folder is cleared before
+the process exits (status 128 + signal number); SIGKILL cannot be caught, and
+its debris is cleared by the next build (step 2).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import hashlib
+import os
+import re
+import shutil
+import signal
+import sys
+import threading
+from pathlib import Path
+from types import FrameType, TracebackType
+from typing import Any
+
+from .errors import OutputError
+from .output import safe_child, short_name
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not on POSIX
+    fcntl = None  # type: ignore[assignment]
+
+__all__ = ["Publication", "exchange", "work_folder"]
+
+_WORK_SUFFIX = ".sopkit"
+#: Longest output name (in UTF-8 bytes) kept whole in the work folder's name; longer
+#: names are shortened and given a hash, so the name fits the usual 255-byte limit.
+_NAME_BYTES = 200
+_LOCK = "lock"
+_STAGING = "staging"
+_PREVIOUS = "previous"
+#: Folders an older sopkit left beside the output when killed (tempfile.mkdtemp names).
+_LEGACY = re.compile(r"\.(?:new|old)-[a-z0-9_]{8}")
+_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+def work_folder(target: Path) -> Path:
+    """The folder beside ``target`` that a build of ``target`` works in (``.NAME.sopkit``).
+
+    A name too long to take the extra characters within the usual 255-byte
+    limit is cut, and a hash of the whole name keeps it apart from others.
+    """
+    name = target.name
+    encoded = name.encode("utf-8", "surrogateescape")
+    if len(encoded) > _NAME_BYTES:
+        digest = hashlib.sha256(encoded).hexdigest()[:16]
+        name = f"{short_name(name, 100)}-{digest}"
+    return target.parent / f".{name}{_WORK_SUFFIX}"
+
+
+class Publication:
+    """One build's hold on an output folder: the lock, the staging folder, the switch.
+
+    Use as a context manager around rendering and ``publish``::
+
+        with Publication(target, shown="site") as publication:
+            files = render(...)
+            publication.publish(files)
+
+    Raises:
+        OutputError: another build holds the folder (busy), or the work folder
+            or the site cannot be written; every message names ``shown``.
+    """
+
+    def __init__(self, target: Path, *, shown: str) -> None:
+        self.target = target
+        self.shown = shown
+        self.work = work_folder(target)
+        self._fd: int | None = None
+        self._lock_path = self.work / _LOCK
+        self._handlers: dict[int, Any] = {}
+        self._closing = False
+        self._pending: int | None = None
+
+    # --- the context: lock, clear debris, catch SIGTERM/SIGHUP ---------------------------
+
+    def __enter__(self) -> Publication:
+        self._fd = self._lock()
+        try:
+            self._catch_signals()
+            self._restore_previous()
+            self._clear_debris()
+        except BaseException:
+            self._close()
+            raise
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self._closing = True  # a signal now waits until the folder is tidy
+        try:
+            if kind is not None:
+                self._restore_previous()
+        finally:
+            self._close()
+
+    def _close(self) -> None:
+        try:
+            for name in (_STAGING, _PREVIOUS):
+                _remove(self.work / name)
+            self._unlock()
+        finally:
+            self._release_signals()
+
+    # --- writing and switching --------------------------------------------------------------
+
+    def publish(self, files: dict[str, bytes]) -> None:
+        """Write ``files`` (path inside the site → bytes) and switch them in for the output."""
+        staging = self.work / _STAGING
+        try:
+            _write_tree(staging, files)
+        except OSError as exc:
+            raise OutputError(
+                f"cannot write the site: {exc.strerror or exc}",
+                path=self.shown,
+                hint="the previous site is unchanged; free some space or choose another folder"
+                if exc.errno in (errno.ENOSPC, errno.EDQUOT)
+                else "the previous site is unchanged",
+            ) from None
+        try:
+            self._switch(staging)
+        except OSError as exc:
+            mounted = exc.errno in (errno.EBUSY, errno.EXDEV)
+            raise OutputError(
+                f"cannot replace the output folder: {exc.strerror or exc}",
+                path=self.shown,
+                hint=f"is it a mount point? build into a folder in it, e.g. -o {self.shown}/site"
+                if mounted
+                else "the previous site is unchanged",
+            ) from None
+        _remove(staging)  # the old site, after an exchange
+        _remove(self.work / _PREVIOUS)
+
+    def _switch(self, staging: Path) -> None:
+        target = self.target
+        if not os.path.lexists(target):
+            os.rename(staging, target)
+        elif not exchange(staging, target):
+            previous = self.work / _PREVIOUS
+            os.rename(target, previous)
+            os.rename(staging, target)  # a kill before this leaves previous/ to restore
+        _fsync_folder(target.parent)
+
+    # --- recovery ---------------------------------------------------------------------------
+
+    def _restore_previous(self) -> None:
+        """Undo a switch cut between its two renames (the fallback of step 4)."""
+        previous = self.work / _PREVIOUS
+        if previous.is_dir() and not os.path.lexists(self.target):
+            os.rename(previous, self.target)
+
+    def _clear_debris(self) -> None:
+        """What killed builds left: our work folder's content, and older versions' folders."""
+        for name in (_STAGING, _PREVIOUS):
+            _remove(self.work / name)
+        prefix = f".{self.target.name}"
+        try:
+            siblings = list(os.scandir(self.target.parent))
+        except OSError:
+            return
+        for entry in siblings:
+            if not entry.name.startswith(prefix) or not _LEGACY.fullmatch(
+                entry.name[len(prefix) :]
+            ):
+                continue
+            path = Path(entry.path)
+            if entry.is_symlink():
+                path.unlink(missing_ok=True)
+            elif entry.is_dir() and ((path / ".sopkit-site").is_file() or not any(path.iterdir())):
+                _remove(path)
+
+    # --- the lock ---------------------------------------------------------------------------
+
+    def _busy(self, hint: str) -> OutputError:
+        message = "another sopkit build is writing this folder"
+        return OutputError(message, path=self.shown, hint=hint)
+
+    def _lock(self) -> int:
+        """An open, locked lock file in the work folder (created when missing)."""
+        try:
+            self.work.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(
+                f"cannot create the output folder: {exc.strerror or exc}", path=self.shown
+            ) from None
+        for _ in range(20):
+            try:
+                self.work.mkdir(mode=0o755, exist_ok=True)
+                if fcntl is None:  # pragma: no cover - exercised with fcntl patched away
+                    return self._lock_exclusive_file()
+                fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+            except FileNotFoundError:
+                continue  # the other build removed its work folder just now: again
+            except OSError as exc:
+                raise OutputError(
+                    f"cannot write beside the output folder: {exc.strerror or exc}",
+                    path=self.shown,
+                    hint=f"a build writes the new site next to the old one, in {self.work.parent}",
+                ) from None
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                os.close(fd)
+                raise self._busy(
+                    "wait for it to finish, then build again; one build at a time writes a folder"
+                ) from None
+            if _same_file(fd, self._lock_path):
+                return fd
+            os.close(fd)  # we locked a lock file its owner had just removed: again
+        raise self._busy("wait for the other build to finish, then build again")
+
+    def _lock_exclusive_file(self) -> int:
+        """The fallback without ``flock``: a lock file only one process can create."""
+        try:
+            fd = os.open(self._lock_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        except FileExistsError:
+            raise self._busy(
+                f"if no build is running, one was killed and left its lock: delete {self.work}"
+            ) from None
+        os.write(fd, f"{os.getpid()}\n".encode())
+        return fd
+
+    def _unlock(self) -> None:
+        """Remove the lock file and the work folder while holding the lock, then release it."""
+        if self._fd is None:
+            return
+        try:
+            self._lock_path.unlink(missing_ok=True)
+            try:
+                self.work.rmdir()
+            except OSError:
+                pass  # not empty: something that is not ours; leave it
+        finally:
+            os.close(self._fd)
+            self._fd = None
+
+    # --- signals ----------------------------------------------------------------------------
+
+    def _catch_signals(self) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            return  # only the main thread may set handlers; Ctrl-C still unwinds
+        for number in _SIGNALS:
+            current = signal.getsignal(number)
+            if current is signal.SIG_IGN:
+                continue  # e.g. nohup: the user asked for this signal to be ignored
+            self._handlers[number] = signal.SIG_DFL if current is None else current
+            signal.signal(number, self._on_signal)
+
+    def _on_signal(self, number: int, frame: FrameType | None) -> None:
+        if self._closing:
+            self._pending = number
+            return
+        raise SystemExit(128 + number)
+
+    def _release_signals(self) -> None:
+        for number, handler in self._handlers.items():
+            signal.signal(number, handler)
+        self._handlers.clear()
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            raise SystemExit(128 + pending)
+
+
+# --- file-system steps ----------------------------------------------------------------------
+
+
+def _write_tree(folder: Path, files: dict[str, bytes]) -> None:
+    """A new folder holding ``files``: folders 0755, files 0644, all flushed to disk."""
+    folder.mkdir(mode=0o755)
+    folder.chmod(0o755)
+    folder = folder.resolve()
+    made = {folder}
+    for name, data in files.items():
+        path = safe_child(folder, name)
+        for parent in reversed(path.parents):
+            if parent in made or not parent.is_relative_to(folder):
+                continue
+            parent.mkdir(mode=0o755, exist_ok=True)
+            parent.chmod(0o755)
+            made.add(parent)
+        _write_new(path, data)
+    for made_folder in made:
+        _fsync_folder(made_folder)
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    """A new file in the private staging folder: no temporary needed, the folder is switched."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        os.fchmod(fd, 0o644)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make a folder's entries (a rename, new files) durable; a no-op where unsupported."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _remove(path: Path) -> None:
+    if path.is_symlink():
+        path.unlink(missing_ok=True)
+    elif path.exists():
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    try:
+        on_disk = os.stat(path)
+    except FileNotFoundError:
+        return False
+    held = os.fstat(fd)
+    return (held.st_dev, held.st_ino) == (on_disk.st_dev, on_disk.st_ino)
+
+
+# --- one atomic exchange of two paths --------------------------------------------------------
+
+_RENAME_EXCHANGE = 2  # linux/fs.h
+_RENAME_SWAP = 2  # macOS sys/stdio.h
+_AT_FDCWD = -100
+_UNSUPPORTED = {errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP}
+
+
+def _libc_call() -> Any:
+    """The C function that swaps two paths, or ``None`` on systems without one."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError:  # pragma: no cover - no C library to load
+        return None
+    if sys.platform.startswith("linux") and hasattr(libc, "renameat2"):
+        function = libc.renameat2
+        function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p]
+        function.argtypes += [ctypes.c_uint]
+        return lambda a, b: function(_AT_FDCWD, a, _AT_FDCWD, b, _RENAME_EXCHANGE)
+    if sys.platform == "darwin" and hasattr(libc, "renamex_np"):  # pragma: no cover
+        function = libc.renamex_np
+        function.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_uint]
+        return lambda a, b: function(a, b, _RENAME_SWAP)
+    return None  # pragma: no cover - other systems use the two-rename fallback
+
+
+_SWAP = _libc_call()
+
+
+def exchange(first: Path, second: Path) -> bool:
+    """Swap two existing paths in one atomic step; ``False`` where this system cannot.
+
+    Raises:
+        OSError: the exchange is supported but failed (e.g. ``EBUSY`` for a mount point).
+    """
+    if _SWAP is None:
+        return False
+    if _SWAP(os.fsencode(first), os.fsencode(second)) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in _UNSUPPORTED:
+        return False
+    raise OSError(code, os.strerror(code), str(second))
