@@ -365,8 +365,11 @@ def check_output(out_dir: str | Path, inputs: Iterable[str | Path]) -> Path:
             )
     if resolved.parent == resolved:
         raise OutputError("the output cannot be the root folder", path=shown, hint="use -o site")
-    here = Path.cwd().resolve()
-    if here == resolved or here.is_relative_to(resolved):
+    try:
+        here: Path | None = Path.cwd().resolve()
+    except OSError:  # the current folder was deleted: it cannot be the output
+        here = None
+    if here is not None and (here == resolved or here.is_relative_to(resolved)):
         raise OutputError(
             "the output cannot be the current folder or hold it: a build replaces its "
             "output folder as a whole",

@@ -117,6 +117,13 @@ class Publication:
             self._catch_signals()
             self._restore_previous()
             self._clear_debris()
+        except OSError as exc:
+            self._close()
+            raise OutputError(
+                f"cannot tidy up after an earlier build: {exc.strerror or exc}",
+                path=self.shown,
+                hint=f"check the permissions of {self.work} and of the output folder",
+            ) from None
         except BaseException:
             self._close()
             raise
@@ -227,7 +234,7 @@ class Publication:
         for _ in range(20):
             try:
                 self.work.mkdir(mode=0o755, exist_ok=True)
-                if fcntl is None:  # pragma: no cover - exercised with fcntl patched away
+                if fcntl is None:
                     return self._lock_exclusive_file()
                 fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
             except FileNotFoundError:
@@ -331,10 +338,10 @@ def _write_new(path: Path, data: bytes) -> None:
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view) :]
-        os.fchmod(fd, 0o644)
         os.fsync(fd)
     finally:
         os.close(fd)
+    os.chmod(path, 0o644)  # whatever the umask: a site is for others to read
 
 
 def _fsync_folder(folder: Path) -> None:

@@ -184,6 +184,7 @@ STEPS: list[tuple[Any, str]] = [
     (os, "rmdir"),
     (os, "open"),
     (os, "close"),
+    (os, "chmod"),
 ]
 
 
