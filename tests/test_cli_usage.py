@@ -44,7 +44,7 @@ MISTAKES = [
     (["cost", str(T1), "--format", "pdf"], "'pdf' is not one of"),
     (["cost", str(T1), "--explain", "no-such-step"], "no step 'no-such-step'"),
     (["cost", str(T1), "--explain", "nope/draft"], "no process 'nope'"),
-    (["candidates", str(T1), "--top", "-1"], "greater than or equal to 0"),
+    (["candidates", str(T1), "--top", "-1"], "-1 is out of range; use 0 to 1,000,000"),
     (["candidates", str(T1), "--min-saving", "lots"], "'lots' is not an amount"),
     (["candidates", str(T1), "--format", "xlsx"], "'xlsx' is not one of"),
     (["validate"], "Missing argument"),
@@ -54,7 +54,7 @@ MISTAKES = [
     (["checklist", str(T1), "--format", "html"], "'html' is not one of"),
     (["diagram", str(T1), "--format", "gif"], "'gif' is not one of"),
     (["diagram", str(T1), "--direction", "up"], "'up' is not one of"),
-    (["build", str(T1), "-j", "0"], "greater than or equal to 1"),
+    (["build", str(T1), "-j", "0"], "0 is out of range; use 1 to 1,024"),
     (["build"], "Missing argument"),
 ]
 
