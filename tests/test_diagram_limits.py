@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from test_build import broken_links
 from typer.testing import CliRunner
 
 from sopkit.analysis import ProcessCost, cost_process
@@ -165,6 +166,7 @@ def test_build_refuses_at_once_and_builds_with_no_diagram(
     assert not [f for f in result.files if f.endswith((".svg", ".png"))]
     assert result.warnings == () and result.engine is None
     assert "left out" in (site / "processes/dense.html").read_text(encoding="utf-8")
+    assert broken_links(site) == []  # no card links a diagram that is not there
     assert no_graphviz == []
 
 
