@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from ...errors import RenderError, SopkitError
@@ -117,10 +118,12 @@ def environment(kind: str, template_dir: str | None = None) -> jinja2.Environmen
         "keep_trailing_newline": True,
         "auto_reload": template_dir is not None,
     }
+    # Sandboxed: a team template is code from a folder the user points at; it may
+    # format and loop, but not reach Python internals or loop for ever over a range.
     if kind == "html":
-        env = jinja2.Environment(autoescape=True, **options)
+        env: jinja2.Environment = SandboxedEnvironment(autoescape=True, **options)
     else:
-        env = jinja2.Environment(autoescape=False, finalize=_finalize_markdown, **options)
+        env = SandboxedEnvironment(autoescape=False, finalize=_finalize_markdown, **options)
     env.filters["md"] = md_escape
     env.filters["fence"] = _fence
     return env
