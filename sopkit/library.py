@@ -16,7 +16,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from .errors import OutputError, SopkitError, UsageError
-from .load import ROLES_FILENAMES, find_roles_file
+from .load import ROLES_FILENAMES, find_roles_file, process_ids_in
 from .models import is_slug
 from .output import safe_child, write_atomic
 from .source import parse_yaml
@@ -44,6 +44,7 @@ class LibraryEntry:
     file: Traversable
     roles: Traversable | None
     currency: str  # of its roles file: the portfolio it belongs to
+    calls: tuple[str, ...] = ()  # ids of the processes its steps run
 
 
 def library_root() -> Traversable:
@@ -77,9 +78,21 @@ def library_entries() -> list[LibraryEntry]:
                     file=item,
                     roles=roles,
                     currency=currency,
+                    calls=_calls(data),
                 )
             )
     return sorted(entries, key=lambda e: e.id)
+
+
+def _calls(data: dict[object, object]) -> tuple[str, ...]:
+    """Ids of the processes a process file's steps run, in file order, once each."""
+    steps = data.get("steps")
+    found = [
+        str(step["process"])
+        for step in (steps if isinstance(steps, list) else [])
+        if isinstance(step, dict) and step.get("process") is not None
+    ]
+    return tuple(dict.fromkeys(found))
 
 
 def _currency(roles: Traversable | None) -> str:
@@ -112,10 +125,13 @@ class NewProcess:
     roles_used: Path | None  # the roles file the new process will use
     name: str
     template: LibraryEntry
+    #: Library processes the new one runs (``process:`` steps), copied unchanged
+    #: beside it because the folder had no process of their ids.
+    procedures: tuple[Path, ...] = ()
 
     @property
     def written(self) -> list[Path]:
-        return [self.process, *([self.roles] if self.roles else [])]
+        return [self.process, *self.procedures, *([self.roles] if self.roles else [])]
 
     def next_steps(self) -> list[str]:
         """What to edit next, as lines to print."""
@@ -132,6 +148,15 @@ class NewProcess:
             "  - owner, trigger, frequency, and each step's owner, time and done_when",
             "  - review: version 0.1 is a draft; raise it and add an approver once approved",
             f"  - {rates}",
+            *(
+                [
+                    f"  - {', '.join(str(p) for p in self.procedures)}: "
+                    + ("the procedures" if len(self.procedures) > 1 else "the procedure")
+                    + " its steps run, copied as it is from the library; adapt it too"
+                ]
+                if self.procedures
+                else []
+            ),
             f"Then check it: sopkit validate --strict {self.process}",
         ]
 
@@ -153,7 +178,9 @@ def new_process(
     another process), and a fresh draft review block (version 0.1, dated
     ``today``, no approver). The template's ``roles.yaml`` is copied too when
     the new file would have no roles file of its own, so the copy validates
-    straight away.
+    straight away, and so are the library processes its steps run (a release
+    post's feature write-up) when the folder has no process of their ids:
+    they keep their ids, so the copy's calls find them.
 
     Raises:
         UsageError: for an id that is not a slug, an empty name or an unknown template.
@@ -181,6 +208,9 @@ def new_process(
     text = fresh_copy(entry.file.read_text(encoding="utf-8"), new_id, title, dated)
     write_atomic(target, text)
     shown = Path(out_dir) / target.name  # as the user named the folder
+    procedures = tuple(
+        shown.parent / path.name for path in _copy_procedures(entry, entries, target.parent)
+    )
     roles = None
     roles_used = find_roles_file(target)
     if entry.roles is not None and roles_used is None:
@@ -188,7 +218,36 @@ def new_process(
         roles = roles_used = shown.parent / "roles.yaml"
     elif roles_used is not None:
         roles_used = _relative(roles_used)
-    return NewProcess(shown, roles, roles_used, title, entry)
+    return NewProcess(shown, roles, roles_used, title, entry, procedures)
+
+
+def _copy_procedures(
+    entry: LibraryEntry, entries: dict[str, LibraryEntry], folder: Path
+) -> list[Path]:
+    """Copy into ``folder`` the library processes ``entry`` runs, and those they run.
+
+    A process id the folder already has is left alone (the user's own version
+    wins), and so is a file in the way: ``sopkit validate`` then says what the
+    call is missing. Only processes of the template's own portfolio are copied.
+    """
+    written: list[Path] = []
+    pending = list(entry.calls)
+    done: set[str] = set()
+    while pending:
+        process_id = pending.pop(0)
+        callee = entries.get(process_id)
+        if process_id in done or callee is None or callee.currency != entry.currency:
+            continue
+        done.add(process_id)
+        if process_id in process_ids_in(folder):
+            continue
+        target = safe_child(folder, callee.file.name)
+        if target.exists():
+            continue
+        write_atomic(target, callee.file.read_text(encoding="utf-8"))
+        written.append(target)
+        pending.extend(callee.calls)
+    return written
 
 
 def _relative(path: Path) -> Path:

@@ -30,6 +30,7 @@ __all__ = [
     "load_portfolio",
     "load_process",
     "load_settings",
+    "process_ids_in",
 ]
 
 ROLES_FILENAMES = ("roles.yaml", "roles.yml")
@@ -448,6 +449,11 @@ def _link(
     if not problems:
         problems.extend(_call_problems([*processes, *dependencies]))
     return dependencies, problems
+
+
+def process_ids_in(folder: Path) -> dict[str, Path]:
+    """Process ids of the files in ``folder`` (not its subfolders), as a call finds them."""
+    return _ids_in(folder, {})
 
 
 def _ids_in(folder: Path, seen: dict[Path, dict[str, Path]]) -> dict[str, Path]:

@@ -132,3 +132,53 @@ def test_fresh_copy_adds_a_review_block_when_the_template_has_none() -> None:
     data = yaml.safe_load(fresh_copy(bare, "y", "Y", dt.date(2027, 1, 1)))
     assert list(data)[:4] == ["sopkit", "id", "name", "review"]
     assert data["review"] == {"version": "0.1", "last_reviewed": dt.date(2027, 1, 1)}
+
+
+def test_a_process_that_runs_a_procedure_brings_the_procedure(tmp_path: Path) -> None:
+    """The release post runs feature-item for every feature: a copy without it would not load."""
+    from sopkit.analysis import cost_portfolio
+
+    code, _, err = new("release-post", "launch-notes", "-o", tmp_path)
+    assert code == 0, err
+    assert err.splitlines()[:3] == [
+        f"wrote {tmp_path}/launch-notes.yaml",
+        f"wrote {tmp_path}/feature-item.yaml",
+        f"wrote {tmp_path}/roles.yaml",
+    ]
+    assert f"{tmp_path}/feature-item.yaml: the procedure its steps run" in err
+    library = (ENGLISH / "feature-item.yaml").read_text(encoding="utf-8")
+    assert (tmp_path / "feature-item.yaml").read_text(encoding="utf-8") == library
+    copy = cost_portfolio(load_portfolio(tmp_path)).process("launch-notes")
+    original = cost_portfolio(load_portfolio(ENGLISH)).process("release-post")
+    assert copy.annual_cost == original.annual_cost > 0
+
+
+def test_a_procedure_the_folder_has_is_not_copied_again(tmp_path: Path) -> None:
+    own = (
+        (ENGLISH / "feature-item.yaml")
+        .read_text(encoding="utf-8")
+        .replace("name: Release post feature write-up", "name: Our feature note")
+    )
+    (tmp_path / "our-feature-note.yaml").write_text(own, encoding="utf-8")
+    made = new_process("release-post", "launch-notes", tmp_path)
+    assert made.procedures == ()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "launch-notes.yaml",
+        "our-feature-note.yaml",
+        "roles.yaml",
+    ]
+    assert load_process(tmp_path / "launch-notes.yaml").callees["feature-item"].name == (
+        "Our feature note"
+    )
+    # A second copy finds the first one's procedure and writes only itself.
+    again = new_process("release-post", "other-notes", tmp_path)
+    assert again.written == [tmp_path / "other-notes.yaml"]
+
+
+def test_list_marks_processes_that_only_run_when_called() -> None:
+    code, out, _ = new("--list")
+    assert code == 0
+    (line,) = [row for row in out.splitlines() if row.startswith("feature-item ")]
+    assert " called " in line and "Release post feature write-up" in line
+    (caller,) = [row for row in out.splitlines() if row.startswith("release-post ")]
+    assert " 1/month " in caller

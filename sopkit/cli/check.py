@@ -127,7 +127,8 @@ def new(
     The copy keeps the template's steps, owners, tools and comments and becomes a
     process of its own: your id, a name from it (or --name), no purpose yet, and a
     fresh draft review block (version 0.1, dated today). The template's
-    roles.yaml comes along when the folder has none. It then says what to edit.
+    roles.yaml comes along when the folder has none, and so do the procedures
+    its steps run (--list marks them 'called'). It then says what to edit.
 
     Example: sopkit new content-marketing webinar -o processes/en/
     """
@@ -138,7 +139,7 @@ def new(
             for entry in library_entries():
                 typer.echo(
                     f"{entry.id:<24} {entry.language}  {entry.currency:<4} "
-                    f"{entry.frequency:<10} {entry.steps:>2} steps  {entry.name}"
+                    f"{entry.frequency or 'called':<10} {entry.steps:>2} steps  {entry.name}"
                 )
             return
         if template is None:
