@@ -34,6 +34,7 @@ _EXPORTS = {
     "RoleCost": "sopkit.analysis",
     "Schedule": "sopkit.analysis",
     "Settings": "sopkit.models",
+    "Simulation": "sopkit.analysis.simulation",
     "SopkitError": "sopkit.errors",
     "Step": "sopkit.models",
     "StepCost": "sopkit.analysis",
@@ -57,6 +58,8 @@ _EXPORTS = {
     "render_checklist": "sopkit.render.sop.checklist",
     "render_sop": "sopkit.render.sop",
     "schedule": "sopkit.analysis",
+    "simulate": "sopkit.analysis.simulation",
+    "simulation_report": "sopkit.render.costs.ranges",
     "to_dot": "sopkit.render.diagram",
     "to_mermaid": "sopkit.render.diagram.mermaid",
 }
@@ -83,6 +86,7 @@ __all__ = [
     "RoleCost",
     "Schedule",
     "Settings",
+    "Simulation",
     "SopkitError",
     "Step",
     "StepCost",
@@ -107,6 +111,8 @@ __all__ = [
     "render_checklist",
     "render_sop",
     "schedule",
+    "simulate",
+    "simulation_report",
     "to_dot",
     "to_mermaid",
 ]
@@ -138,6 +144,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         rank_candidates,
         schedule,
     )
+    from .analysis.simulation import Simulation, simulate
     from .build import BuildResult, build_site
     from .errors import InputError, OutputError, Problem, RenderError, SopkitError, ValidationError
     from .graph import flow_graph
@@ -156,6 +163,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         Step,
     )
     from .render.costs import candidates_report, cost_report, explain_step
+    from .render.costs.ranges import simulation_report
     from .render.diagram import build_digraph, to_dot
     from .render.diagram.mermaid import to_mermaid
     from .render.sop import render_sop

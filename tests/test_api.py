@@ -17,7 +17,7 @@ import pytest
 import sopkit
 
 ROOT = Path(__file__).resolve().parent.parent
-HEAVY = ("pydantic", "networkx", "yaml", "jinja2", "babel", "graphviz", "openpyxl")
+HEAVY = ("pydantic", "networkx", "yaml", "jinja2", "babel", "graphviz", "openpyxl", "numpy")
 
 
 def test_all_is_sorted_and_unique() -> None:

@@ -33,6 +33,7 @@ def _module(name: str) -> ModuleType:
 generate = _module("generate")
 run = _module("run")
 floor = _module("floor")
+simulate_bench = _module("simulate")
 
 
 def test_generated_portfolio_is_valid_and_uses_every_feature(tmp_path: Path) -> None:
@@ -104,6 +105,34 @@ def test_results_block_is_replaced_not_appended(tmp_path: Path, monkeypatch) -> 
     text = results.read_text()
     assert "old" not in text and "new table" in text
     assert text.startswith("# notes") and text.endswith("## Profile\nkept\n")
+
+
+def test_simulate_benchmark_times_the_engine_and_writes_its_own_block(
+    tmp_path: Path, monkeypatch
+) -> None:
+    folder = generate.generate_portfolio(tmp_path / "p", 3)
+    cpu, wall = simulate_bench.engine(folder, 100, 1)
+    assert cpu > 0 and wall > 0
+    runs = {key: run.Run(key, walls=[1.0], cpus=[0.9], peaks_mb=[50.0]) for key in ("cost",)}
+    runs["simulate"] = run.Run("simulate", walls=[1.5], cpus=[1.4], peaks_mb=[60.0])
+    table = simulate_bench.report(
+        run.machine(),
+        runs,
+        {1000: (0.1, 0.1), 10000: (0.5, 0.5)},
+        {10: (0.2, 0.2)},
+        10,
+        1,
+        ("", ""),
+    )
+    assert "| sopkit cost processes/ |" not in table  # labels come from the runs given
+    assert "1.50× |" in table and "| 5.00× |" in table and "| met |" in table
+    results = tmp_path / "results.md"
+    monkeypatch.setattr(simulate_bench, "RESULTS", results)
+    results.write_text(f"# notes\n\n{run.BEGIN}\nkept\n{run.END}\n")
+    simulate_bench.write_results("first\n")
+    simulate_bench.write_results("second\n")
+    text = results.read_text()
+    assert "kept" in text and "first" not in text and text.count("second") == 1
 
 
 def test_dot_sources_are_what_build_draws(tmp_path: Path, monkeypatch) -> None:

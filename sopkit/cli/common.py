@@ -173,7 +173,7 @@ def in_range(low: int, high: int) -> Any:
 
 
 @contextmanager
-def progress_bar(enabled: bool) -> Iterator[Any]:
+def progress_bar(enabled: bool, doing: str = "building") -> Iterator[Any]:
     """A rich progress bar on stderr, or ``None`` when it would only be noise."""
     if not enabled:
         yield None
@@ -188,10 +188,10 @@ def progress_bar(enabled: bool) -> Iterator[Any]:
         console=Console(stderr=True),
         transient=True,
     )
-    task = bar.add_task("building", total=None)
+    task = bar.add_task(doing, total=None)
 
     def advance(done: int, total: int, what: str) -> None:
-        bar.update(task, completed=done, total=total, description=f"building {what}")
+        bar.update(task, completed=done, total=total, description=f"{doing} {what}")
 
     with bar:
         yield advance

@@ -70,6 +70,7 @@ __all__ = [
     "cost_sheet",
     "dump_json",
     "ensure_costs",
+    "render_sheet",
 ]
 
 #: Output formats of ``sopkit cost`` and ``sopkit candidates``.
@@ -158,7 +159,7 @@ def cost_report(
     costs = ensure_costs(source)
     if fmt == "json":
         return dump_json(cost_document(costs))
-    return _render(cost_sheet(costs, by=by, reading=fmt != "csv"), fmt, width)
+    return render_sheet(cost_sheet(costs, by=by, reading=fmt != "csv"), fmt, width)
 
 
 def cost_sheet(source: Costable, *, by: str = "step", reading: bool = True) -> Sheet:
@@ -191,7 +192,7 @@ def candidates_report(
     if fmt == "json":
         ranked = rank_candidates(costs, top=top, min_saving=min_saving)
         return dump_json(candidates_document(ranked, costs.currency))
-    return _render(candidates_sheet(costs, top=top, min_saving=min_saving), fmt, width)
+    return render_sheet(candidates_sheet(costs, top=top, min_saving=min_saving), fmt, width)
 
 
 def candidates_sheet(
@@ -674,7 +675,8 @@ def _candidates_sheet(
 # --- rendering sheets -----------------------------------------------------------------
 
 
-def _render(sheet: Sheet, fmt: str, width: int | None) -> str:
+def render_sheet(sheet: Sheet, fmt: str, width: int | None) -> str:
+    """A sheet as a terminal table (wrapped to ``width``), Markdown or CSV."""
     if fmt == "csv":
         return _csv(sheet)
     if fmt == "markdown":

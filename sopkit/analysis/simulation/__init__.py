@@ -1,0 +1,123 @@
+"""Ranges: P10, P50 and P90 of annual cost, hours and lead time, by Monte Carlo simulation.
+
+Three-point estimates, conditions, fractional ``per_run`` and rework mean a
+process's year is not one number. ``simulate`` draws many years (and as many
+single runs for lead time) and reports the mean and quantiles of each figure.
+The mean of the annual figures converges to the cost report's; a process with
+nothing uncertain has P10 = P50 = P90 = its annual cost.
+
+    plan.py    a process as numbers: PERT-Beta estimates, condition groups, loop tree
+    draws.py   seeded random streams (what the seed means) and the draws
+    years.py   simulated years: runs counted by distribution, not replayed one by one
+    lead.py    simulated runs: the longest path as the run happened, rework replayed
+    result.py  frozen results: ``Range``, ``ProcessRanges``, ``Simulation``
+
+NumPy is imported here, not by ``sopkit.analysis``, so commands that do not
+simulate do not pay for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+
+import numpy as np
+
+from ...errors import SopkitError
+from ...models import Process
+from ..cost import PortfolioCost, cost_portfolio
+from .lead import LeadTimes
+from .plan import MAX_GROUP_ANSWERS, Plans
+from .result import QUANTILES, ProcessRanges, Range, Simulation, summarise
+from .years import Years
+
+__all__ = [
+    "DEFAULT_SEED",
+    "DEFAULT_YEARS",
+    "MAX_GROUP_ANSWERS",
+    "MAX_YEARS",
+    "MIN_YEARS",
+    "QUANTILES",
+    "ProcessRanges",
+    "Progress",
+    "Range",
+    "Simulation",
+    "simulate",
+]
+
+DEFAULT_YEARS = 10_000
+DEFAULT_SEED = 0
+#: Fewer years than this leave P10 and P90 resting on fewer than 10 values each.
+MIN_YEARS = 100
+#: More years than this add nothing a decision could use and take a lot of memory.
+MAX_YEARS = 1_000_000
+
+#: Told after each process: processes done, processes in all, the id of the one just done.
+Progress = Callable[[int, int, str], None]
+
+
+def simulate(
+    source: PortfolioCost | Iterable[Process],
+    *,
+    years: int = DEFAULT_YEARS,
+    seed: int = DEFAULT_SEED,
+    progress: Progress | None = None,
+) -> Simulation:
+    """Simulate ``years`` years of every process, and as many single runs for lead time.
+
+    Args:
+        source: loaded processes (costed first, so they are checked exactly as
+            ``sopkit cost`` checks them) or a ``PortfolioCost``.
+        years: simulated years, from ``MIN_YEARS`` to ``MAX_YEARS``.
+        seed: any whole number from 0; the same seed gives the same figures
+            (see ``draws`` for what it seeds).
+        progress: called after each process, e.g. to show a progress bar.
+
+    Raises:
+        SopkitError: for years or a seed out of range, and for anything the
+            cost report refuses (missing rates, mixed currencies, limits).
+    """
+    _check(years, seed)
+    costs = source if isinstance(source, PortfolioCost) else cost_portfolio(source)
+    plans = Plans()
+    annual = Years(seed, years, plans)
+    lead = LeadTimes(seed, years, plans)
+    totals = [np.zeros(years) for _ in range(4)]
+    rows = []
+    count = len(costs.processes)
+    for done, cost in enumerate(costs.processes, 1):
+        process = cost.process
+        figures = annual.own(process)
+        values = (figures.cost, figures.cost + figures.expenses, figures.hours, figures.external)
+        for total, value in zip(totals, values, strict=True):
+            total += value
+        lead_hours = summarise(lead.hours(process))
+        per_day = Decimal(1) / process.settings.hours_per_day
+        cost_range, total_range, hours_range, external_range = (summarise(v) for v in values)
+        rows.append(
+            ProcessRanges(
+                process_id=process.id,
+                name=process.name,
+                annual_cost=cost_range,
+                annual_total_cost=total_range,
+                annual_hours=hours_range,
+                external_hours=external_range,
+                lead_time_hours=lead_hours,
+                lead_time_days=lead_hours.scaled(per_day),
+            )
+        )
+        if progress is not None:
+            progress(done, count, process.id)
+    return Simulation(
+        costs.currency, years, seed, tuple(rows), *(summarise(total) for total in totals)
+    )
+
+
+def _check(years: int, seed: int) -> None:
+    if isinstance(years, bool) or not isinstance(years, int) or not MIN_YEARS <= years <= MAX_YEARS:
+        raise SopkitError(
+            f"cannot simulate {years!r} years",
+            hint=f"give a whole number of years from {MIN_YEARS:,} to {MAX_YEARS:,}, e.g. 10000",
+        )
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise SopkitError(f"seed {seed!r} is not a whole number from 0", hint="e.g. --seed 42")

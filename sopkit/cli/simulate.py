@@ -1,0 +1,83 @@
+"""``sopkit simulate``: P10, P50 and P90 of annual cost, hours and lead time."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from .app import app
+from .common import (
+    FormatOption,
+    Paths,
+    ReportFormat,
+    ReportOutput,
+    RolesOption,
+    emit,
+    progress_bar,
+    table_width,
+    user_errors,
+)
+
+# The bounds of sopkit.analysis.simulation, repeated so `--help` does not import NumPy;
+# tests/test_simulate_cli.py checks they agree.
+MIN_YEARS = 100
+MAX_YEARS = 1_000_000
+DEFAULT_YEARS = 10_000
+
+
+@app.command()
+def simulate(
+    paths: Paths,
+    years: Annotated[
+        int,
+        typer.Option(
+            "--years",
+            min=MIN_YEARS,
+            max=MAX_YEARS,
+            metavar="N",
+            help=f"Simulated years (and runs for lead time), {MIN_YEARS:,} to {MAX_YEARS:,}.",
+        ),
+    ] = DEFAULT_YEARS,
+    seed: Annotated[
+        int,
+        typer.Option(
+            "--seed",
+            min=0,
+            metavar="N",
+            help="Seed of the random draws: the same seed and files give the same figures "
+            "on every machine; each process draws from its own stream, so adding a "
+            "process leaves the others' figures alone.",
+        ),
+    ] = 0,
+    fmt: FormatOption = ReportFormat.table,
+    roles: RolesOption = None,
+    output: ReportOutput = None,
+) -> None:
+    """Ranges: mean, P10, P50 and P90 of annual cost, total cost, hours and lead time.
+
+    Simulates many years of every process: three-point estimates (PERT-Beta)
+    drawn once a year, conditions answered, per_run fractions and rework
+    drawn run by run, sub-procedures and expenses included. P90 is the
+    figure 9 years in 10 stay under; the mean matches `sopkit cost`. Lead
+    time is one run's, simulated as often as years.
+
+    Example: sopkit simulate processes/ --years 10000 --seed 0
+
+    More: sopkit simulate processes/ --format json -o ranges.json
+    """
+    from ..analysis.simulation import simulate as run
+    from ..load import load_portfolio
+    from ..output import refuse_inputs
+    from ..render.costs.ranges import simulation_report
+
+    with user_errors():
+        if output is not None:
+            refuse_inputs(output, paths)
+        portfolio = load_portfolio(paths, roles=roles)
+        long = years * len(portfolio) >= 1_000_000 and sys.stderr.isatty()
+        with progress_bar(long, "simulating") as progress:
+            result = run(portfolio, years=years, seed=seed, progress=progress)
+        text = simulation_report(result, fmt=fmt.value, width=table_width(output))
+        emit(text, output)

@@ -1,0 +1,164 @@
+"""``sopkit simulate`` as text: the mean and P10/P50/P90 of each figure, in four formats.
+
+Tables, Markdown and CSV have one row per process and figure (annual cost,
+annual total cost, annual hours, lead time), then the portfolio's annual
+totals; JSON has, for each figure, ``{"mean", "p10", "p50", "p90"}`` with
+money rounded half-up to the currency's minor unit and hours and days to 2
+decimals, plus ``years`` and ``seed`` so anyone can reproduce the figures.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from ...analysis.simulation import ProcessRanges, Range, Simulation
+from ...errors import SopkitError
+from ..numbers import money_text, number_text, round_money, round_number
+from .tables import FORMATS, Cell, Column, Sheet, dump_json, render_sheet
+
+__all__ = ["PROCESS_FIGURES", "TOTAL_FIGURES", "simulation_document", "simulation_report"]
+
+#: Each process's figures in JSON, in order: (key, is money).
+PROCESS_FIGURES = (
+    ("annual_cost", True),
+    ("annual_total_cost", True),
+    ("annual_hours", False),
+    ("external_hours", False),
+    ("lead_time_hours", False),
+    ("lead_time_days", False),
+)
+#: The portfolio's figures in JSON: ``total_`` and the process figure's key.
+TOTAL_FIGURES = (
+    ("annual_cost", True),
+    ("annual_total_cost", True),
+    ("annual_hours", False),
+    ("external_hours", False),
+)
+
+
+def simulation_report(
+    simulation: Simulation, *, fmt: str = "table", width: int | None = None
+) -> str:
+    """The simulated ranges in one format: ``table``, ``markdown``, ``csv`` or ``json``.
+
+    Raises:
+        SopkitError: on an unknown format.
+    """
+    if fmt not in FORMATS:
+        raise SopkitError(f"unknown format '{fmt}'", hint="use one of: " + ", ".join(FORMATS))
+    if fmt == "json":
+        return dump_json(simulation_document(simulation))
+    return render_sheet(_sheet(simulation, reading=fmt != "csv"), fmt, width)
+
+
+def simulation_document(simulation: Simulation) -> dict[str, Any]:
+    """The ``sopkit simulate --format json`` document, with rounded ``Decimal`` numbers."""
+    currency = simulation.currency
+
+    def figure(value: Range, money: bool) -> dict[str, Decimal]:
+        def rounded(v: Decimal) -> Decimal:
+            return round_money(v, currency) if money else round_number(v, 2)
+
+        return {
+            "mean": rounded(value.mean),
+            "p10": rounded(value.p10),
+            "p50": rounded(value.p50),
+            "p90": rounded(value.p90),
+        }
+
+    return {
+        "currency": currency,
+        "years": simulation.years,
+        "seed": simulation.seed,
+        "processes": [
+            {
+                "id": p.process_id,
+                "name": p.name,
+                **{key: figure(getattr(p, key), money) for key, money in PROCESS_FIGURES},
+            }
+            for p in simulation.processes
+        ],
+        **{f"total_{key}": figure(getattr(simulation, key), money) for key, money in TOTAL_FIGURES},
+    }
+
+
+#: What the tables show of each process, in order: key, title, unit.
+_SHOWN = (
+    ("annual_cost", "Annual cost", "money"),
+    ("annual_total_cost", "Annual total cost", "money"),
+    ("annual_hours", "Annual hours", "hours"),
+    ("lead_time_days", "Lead time (days)", "days"),
+)
+#: CSV has every figure.
+_CSV = (
+    *_SHOWN[:3],
+    ("external_hours", "External hours", "hours"),
+    ("lead_time_hours", "Lead time (hours)", "hours"),
+    _SHOWN[3],
+)
+
+
+def _sheet(simulation: Simulation, *, reading: bool) -> Sheet:
+    currency = simulation.currency
+    shown = _SHOWN if reading else _CSV
+    columns = [
+        Column("process", "Process", numeric=False),
+        Column("figure", "Figure", numeric=False),
+        Column("mean", "Mean"),
+        Column("p10", "P10"),
+        Column("p50", "P50"),
+        Column("p90", "P90"),
+        Column("unit", "Unit", numeric=False, csv_only=True),
+    ]
+    rows: list[list[Cell]] = []
+    for process in simulation.processes:
+        rows += _rows(process.process_id, process, shown, currency, reading)
+    totals = tuple(entry for entry in shown if not entry[0].startswith("lead_time"))
+    rows += _rows("Total" if reading else "", simulation, totals, currency, reading, total=True)
+    count = len(simulation.processes)
+    title = (
+        f"Ranges over {simulation.years:,} simulated years ({currency}, {count} "
+        f"{'process' if count == 1 else 'processes'}, seed {simulation.seed})"
+    )
+    notes = [
+        "Mean, and the values that 10%, 50% and 90% of simulated years stay under (P10, P50, "
+        f"P90); lead time is one run's, over {simulation.years:,} simulated runs. Total rows "
+        "add the processes year by year. The same seed gives the same figures."
+    ]
+    return Sheet(title, columns, rows, None, notes if reading else [])
+
+
+def _rows(
+    label: str,
+    source: ProcessRanges | Simulation,
+    shown: tuple[tuple[str, str, str], ...],
+    currency: str,
+    reading: bool,
+    *,
+    total: bool = False,
+) -> list[list[Cell]]:
+    """One row per figure; CSV names the portfolio's figures as JSON does (``total_…``)."""
+    rows = []
+    for number, (key, title, unit) in enumerate(shown):
+        value: Range = getattr(source, key)
+        figures = (value.mean, value.p10, value.p50, value.p90)
+        if unit == "money":
+            cells = [_cell(money_text(v, currency), round_money(v, currency)) for v in figures]
+        else:
+            cells = [_cell(number_text(v), round_number(v, 2)) for v in figures]
+        shown_unit = currency if unit == "money" else unit
+        first = number == 0 or not reading
+        rows.append(
+            [
+                _cell(label if first else "", label),
+                _cell(title, f"total_{key}" if total else key),
+                *cells,
+                _cell(shown_unit, shown_unit),
+            ]
+        )
+    return rows
+
+
+def _cell(text: str, raw: Decimal | str) -> Cell:
+    return Cell(text, raw if isinstance(raw, str) else format(raw, "f"))

@@ -1,0 +1,137 @@
+"""``sopkit simulate``: the CLI prints what the library renders, the same on every run."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from conftest import PROCESSES, ROOT
+from typer.testing import CliRunner
+
+from sopkit import load_portfolio
+from sopkit.analysis import simulation
+from sopkit.analysis.simulation import simulate
+from sopkit.cli import simulate as cli_simulate
+from sopkit.render.costs.ranges import simulation_report
+from sopkit.render.costs.tables import FORMATS
+
+T1 = ROOT / "tests" / "fixtures" / "t1" / "cm.yaml"
+
+
+def run(*args: str | Path) -> object:
+    from sopkit.cli import app
+
+    return CliRunner().invoke(app, [str(a) for a in args], catch_exceptions=False)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_simulate_prints_the_library_report(fmt: str) -> None:
+    result = run("simulate", T1, "--years", "500", "--seed", "3", "--format", fmt)
+    assert result.exit_code == 0, result.stderr
+    expected = simulate(load_portfolio(T1), years=500, seed=3)
+    assert result.stdout == simulation_report(expected, fmt=fmt)
+
+
+def test_json_has_every_figure_rounded() -> None:
+    result = run("simulate", PROCESSES, "--years", "1000", "--format", "json")
+    document = json.loads(result.stdout, parse_float=Decimal)
+    assert (document["currency"], document["years"], document["seed"]) == ("USD", 1000, 0)
+    costs = load_portfolio(PROCESSES)
+    assert [p["id"] for p in document["processes"]] == [p.id for p in costs]
+    figures = {
+        "annual_cost",
+        "annual_total_cost",
+        "annual_hours",
+        "external_hours",
+        "lead_time_hours",
+        "lead_time_days",
+    }
+    for process in document["processes"]:
+        assert set(process) == {"id", "name"} | figures
+        for key in figures:
+            figure = process[key]
+            assert list(figure) == ["mean", "p10", "p50", "p90"]
+            assert all(-value.as_tuple().exponent <= 2 for value in figure.values())
+            assert figure["p10"] <= figure["p50"] <= figure["p90"]
+    totals = {f"total_{k}" for k in ("annual_cost", "annual_total_cost", "annual_hours")}
+    assert totals | {"total_external_hours"} <= set(document)
+
+
+def test_csv_has_a_row_per_process_and_figure() -> None:
+    result = run("simulate", PROCESSES, "--years", "200", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    processes = len(load_portfolio(PROCESSES).processes)
+    assert len(rows) == processes * 6 + 4
+    assert rows[-4]["figure"] == "total_annual_cost" and rows[-4]["process"] == ""
+    assert {r["unit"] for r in rows} == {"USD", "hours", "days"}
+
+
+def test_years_and_seed_out_of_range_are_usage_errors() -> None:
+    for args in (["--years", "99"], ["--years", "1000001"], ["--years", "x"], ["--seed", "-1"]):
+        result = run("simulate", T1, *args)
+        assert result.exit_code == 2, args
+        assert "Invalid value" in result.stderr
+
+
+def test_the_cli_bounds_are_the_librarys() -> None:
+    assert cli_simulate.MIN_YEARS == simulation.MIN_YEARS
+    assert cli_simulate.MAX_YEARS == simulation.MAX_YEARS
+    assert cli_simulate.DEFAULT_YEARS == simulation.DEFAULT_YEARS
+
+
+def test_an_invalid_file_is_a_located_error(tmp_path: Path) -> None:
+    (tmp_path / "roles.yaml").write_text("roles: {}\n", encoding="utf-8")
+    path = tmp_path / "p.yaml"
+    path.write_text(
+        "sopkit: 1\nid: p\nname: P\nowner: X\nfrequency: 1/month\n"
+        "steps:\n  - {id: a, name: A, owner: Nobody, time: 1h}\n",
+        encoding="utf-8",
+    )
+    result = run("simulate", path, "--years", "100")
+    assert result.exit_code == 1
+    assert "p.yaml:7:" in result.stderr and "has no hourly rate" in result.stderr
+
+
+def test_output_file(tmp_path: Path) -> None:
+    out = tmp_path / "ranges.json"
+    result = run("simulate", T1, "--years", "300", "--format", "json", "-o", out)
+    assert result.exit_code == 0
+    assert f"wrote {out}" in result.stderr
+    expected = simulation_report(simulate(load_portfolio(T1), years=300), fmt="json")
+    assert out.read_text(encoding="utf-8") == expected
+
+
+def _in_subprocess(hash_seed: str) -> str:
+    env = dict(os.environ, PYTHONHASHSEED=hash_seed, OMP_NUM_THREADS=hash_seed[-1])
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    command = [sys.executable, "-m", "sopkit", "simulate", str(PROCESSES), "--years", "2000"]
+    done = subprocess.run(
+        [*command, "--seed", "17", "--format", "json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    return done.stdout
+
+
+def test_the_same_seed_gives_the_same_figures_in_another_interpreter() -> None:
+    """Other hash seeds (so other set and str-hash orders) and thread counts, same text."""
+    here = simulation_report(simulate(load_portfolio(PROCESSES), years=2000, seed=17), fmt="json")
+    assert _in_subprocess("1") == here
+    assert _in_subprocess("4242") == here
+
+
+def test_the_readme_example_is_the_real_output() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = "$ sopkit simulate processes/content-marketing.yaml --years 10000 --seed 0\n"
+    shown = readme.split(command, 1)[1].split("…", 1)[0]
+    result = run("simulate", PROCESSES / "content-marketing.yaml", "--years", "10000")
+    assert result.stdout.startswith(shown)
