@@ -469,3 +469,39 @@ def test_a_range_scales_to_days() -> None:
     days = hours.scaled(Decimal(1) / 8)
     assert (days.mean, days.p10, days.p50, days.p90) == (2, 1, Decimal("1.5"), Decimal("2.5"))
     assert hours.scaled(Decimal(1) / 3).p10 == Decimal("2.666667")
+
+
+def test_a_loop_that_almost_always_goes_round_still_ends(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        process_text(
+            """\
+            - {id: a, name: A, owner: Writer, time: 1h}
+            - id: b
+              name: B
+              owner: Editor
+              time: 1h
+              after: [a]
+              rework: {to: b, probability: 0.5}
+            - id: c
+              name: C
+              owner: Editor
+              time: 1h
+              after: [b]
+              rework: {to: a, probability: 0.99}
+            """
+        ),
+    )
+    lead = simulate([load_process(path)], years=20_000, seed=10).process("p").lead_time_hours
+    # 100 outer passes on average (some runs have hundreds), each 1 + 2 + 1 h on average.
+    assert close(lead.mean, 100 * 4.0, 0.03)
+
+
+def test_runs_in_blocks_give_the_same_distribution(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sopkit.analysis.simulation import lead as lead_module
+
+    monkeypatch.setattr(lead_module, "_CELLS", 4 * 997)  # blocks of 997 runs, the last shorter
+    test_lead_time_of_a_two_branch_process(tmp_path)
+    test_rework_replays_after_the_sending_step(tmp_path)

@@ -18,7 +18,9 @@ as the schedule does for the typical run:
   for again). So the sending step, and everything after it, finishes later by
   the replays; a step that leaves the loop earlier is not repeated and starts
   after the first pass. A loop inside another replays within every pass of
-  the outer one, with passes drawn afresh for each.
+  the outer one, with passes drawn afresh for each (beyond ``MAX_REPLAYS``
+  replays of such an outer loop, each further one takes the average of the
+  run's simulated replays, so a probability near 1 cannot stall the run).
 """
 
 from __future__ import annotations
@@ -45,25 +47,55 @@ class LeadTimes:
         path = (process.id,) if path is None else path
         plan = self.plans(process)
         rng = stream(self.seed, "lead", *path)
-        answers = [np.searchsorted(t, rng.random(self.size), side="right") for t in plan.thresholds]
-        weights = np.zeros((len(plan.steps), self.size))
+        called = {
+            index: self.hours(callee, (*path, step.id, callee.id))
+            for index, step in enumerate(plan.steps)
+            if step.calls is not None
+            for callee in [self.plans.callee(process, step)]
+        }
+        # Runs are simulated in blocks of at most _CELLS step-runs, so a process of
+        # thousands of steps needs no more memory than a small one.
+        block = max(1, min(self.size, _CELLS // len(plan.steps)))
+        parts = [
+            self._block(
+                plan,
+                rng,
+                min(block, self.size - start),
+                {i: v[start : start + block] for i, v in called.items()},
+            )
+            for start in range(0, self.size, block)
+        ]
+        return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+    def _block(
+        self, plan: ProcessPlan, rng: np.random.Generator, size: int, called: dict[int, Floats]
+    ) -> Floats:
+        """``size`` runs; ``called`` holds the lead times of the processes steps run."""
+        answers = [np.searchsorted(t, rng.random(size), side="right") for t in plan.thresholds]
+        weights = np.zeros((len(plan.steps), size))
         for index, step in enumerate(plan.steps):
-            running = _holds(step.when, answers, self.size)
+            running = _holds(step.when, answers, size)
             if step.whole == 0:
-                running &= rng.random(self.size) < step.fraction
-            took = draw(step.wait, rng, self.size)
+                running &= rng.random(size) < step.fraction
+            took = draw(step.wait, rng, size)
             if step.time is not None:
-                took = took + draw(step.time, rng, self.size)
-            if step.calls is not None:
-                callee = self.plans.callee(process, step)
-                took = took + self.hours(callee, (*path, step.id, callee.id))
+                took = took + draw(step.time, rng, size)
+            if index in called:
+                took = took + called[index]
             weights[index] = np.where(running, took, 0.0)
-        live = [_holds(loop.when, answers, self.size) for loop in plan.loops]
+        live = [_holds(loop.when, answers, size) for loop in plan.loops]
         for index, extra in _Replays(plan, weights, live, rng).of(plan.top_loops).items():
             weights[index] += extra
         finish = _longest(plan.order, [s.preds for s in plan.steps], weights)
         result: Floats = finish.max(axis=0)
         return result
+
+
+#: Step-runs simulated at once (8 bytes each, a few arrays of them).
+_CELLS = 4_000_000
+#: Replays of a loop with loops inside that are simulated one by one; beyond them a
+#: run's further replays each take the average of its simulated ones.
+MAX_REPLAYS = 64
 
 
 def _holds(wanted: tuple[Wanted, ...], answers: list[np.ndarray], size: int) -> np.ndarray:
@@ -113,9 +145,12 @@ class _Replays:
             passes = np.where(self.live[index], rounds, 1)
             if loop.children:
                 replays = np.zeros(self.size)
-                for number in range(2, int(passes.max()) + 1):
+                for number in range(2, min(int(passes.max()), MAX_REPLAYS + 1) + 1):
                     again = self._span(loop, self.of(loop.children))
                     replays += np.where(passes >= number, again, 0.0)
+                simulated = np.minimum(passes - 1, MAX_REPLAYS)
+                rest = passes - 1 - simulated
+                replays += np.where(rest > 0, replays / np.maximum(simulated, 1) * rest, 0.0)
             else:
                 replays = (passes - 1) * self._span(loop, first)
             extra[loop.sender] = extra.get(loop.sender, 0.0) + replays
