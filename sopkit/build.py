@@ -28,7 +28,10 @@ The order of work is what makes it safe:
    previous site as it was.
 
 The same input gives byte-identical output; the only time-dependent text is
-an optional ``stamp`` for the footer.
+an optional ``stamp`` for the footer. The ranges (P10/P50/P90) on the
+dashboard and in the SOPs come from one simulation with a fixed seed
+(``SITE_SEED``), so they too are the same on every build, and the dashboard
+says which seed and how many years.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from .analysis import Candidate, PortfolioCost, ProcessCost, cost_portfolio, rank_candidates
+from .analysis.simulation import DEFAULT_SEED, DEFAULT_YEARS, Simulation, simulate
 from .errors import OutputError, RenderError
 from .load import Portfolio, discover, load_portfolio
 from .models import Settings
@@ -54,6 +58,8 @@ from .render.workbook import render_workbook
 
 __all__ = [
     "MARKER",
+    "SITE_SEED",
+    "SITE_YEARS",
     "BuildResult",
     "Progress",
     "build_site",
@@ -69,6 +75,10 @@ _MARKER_TEXT = (
 )
 #: Where each process's documents go, relative to the site.
 PROCESS_FOLDER = "processes"
+
+#: The simulation behind the site's ranges: fixed, so builds stay byte-identical.
+SITE_YEARS = DEFAULT_YEARS
+SITE_SEED = DEFAULT_SEED
 
 #: ``progress(done, total, what)``: called after each unit of work.
 Progress = Callable[[int, int, str], None]
@@ -173,6 +183,7 @@ def render_site(
     """
     cost = cost_portfolio(portfolio)
     candidates = rank_candidates(cost)
+    ranges = simulate(cost, years=SITE_YEARS, seed=SITE_SEED)
     warnings: list[str] = []
     engine: Engine | None = None
     try:
@@ -187,7 +198,7 @@ def render_site(
         )
 
     total = len(cost.processes) + 1
-    rendered = _render_processes(cost, candidates, engine, diagrams, jobs, progress, total)
+    rendered = _render_processes(cost, candidates, ranges, engine, diagrams, jobs, progress, total)
     files: dict[str, bytes] = {}
     for item in rendered:
         files.update(item.files)
@@ -209,7 +220,15 @@ def render_site(
     files["candidates.csv"] = _utf8(candidates_report(cost, fmt="csv"))
     files["cost.xlsx"] = render_workbook(cost)
     files["index.html"] = _utf8(
-        render_index(cost, candidates, pages, downloads=downloads, notices=warnings, stamp=stamp)
+        render_index(
+            cost,
+            candidates,
+            pages,
+            downloads=downloads,
+            notices=warnings,
+            stamp=stamp,
+            ranges=ranges,
+        )
     )
     files[MARKER] = _utf8(_MARKER_TEXT)
     if progress is not None:
@@ -250,6 +269,7 @@ def _page(process_id: str, files: dict[str, bytes]) -> ProcessPage:
 def _render_processes(
     cost: PortfolioCost,
     candidates: list[Candidate],
+    ranges: Simulation,
     engine: Engine | None,
     diagrams: bool,
     jobs: int | None,
@@ -269,7 +289,7 @@ def _render_processes(
         own.setdefault(candidate.process_id, []).append(candidate)
 
     def one(process: ProcessCost) -> _Rendered:
-        return _render_process(process, own[process.id], engine, diagrams)
+        return _render_process(process, own[process.id], ranges, engine, diagrams)
 
     results: list[_Rendered] = []
     if workers == 1:
@@ -291,14 +311,18 @@ def _render_processes(
 
 
 def _render_process(
-    cost: ProcessCost, candidates: list[Candidate], engine: Engine | None, diagrams: bool
+    cost: ProcessCost,
+    candidates: list[Candidate],
+    ranges: Simulation,
+    engine: Engine | None,
+    diagrams: bool,
 ) -> _Rendered:
     from .render.sop.checklist import render_checklist
 
     names = _names(cost.id)
     out = _Rendered()
     for fmt, name in (("html", names["html"]), ("markdown", names["markdown"])):
-        sop = render_sop(cost, fmt=fmt, candidates=candidates, diagram=diagrams)
+        sop = render_sop(cost, fmt=fmt, candidates=candidates, diagram=diagrams, ranges=ranges)
         out.files[name] = _utf8(sop)
     out.files[names["checklist"]] = _utf8(render_checklist(cost, fmt="markdown"))
     if engine is not None:

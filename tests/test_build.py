@@ -15,7 +15,8 @@ import pytest
 import sopkit.build
 import sopkit.publish
 from sopkit.analysis import cost_portfolio, rank_candidates
-from sopkit.build import MARKER, BuildResult, build_site, check_output
+from sopkit.analysis.simulation import simulate
+from sopkit.build import MARKER, SITE_SEED, SITE_YEARS, BuildResult, build_site, check_output
 from sopkit.errors import OutputError, SopkitError, ValidationError
 from sopkit.load import load_portfolio
 from sopkit.render.costs.tables import candidates_report, cost_report
@@ -122,9 +123,12 @@ def test_reports_are_the_report_modules_output(built: BuildResult) -> None:
 def test_sops_are_the_sop_modules_output(built: BuildResult) -> None:
     cost = cost_portfolio(load_portfolio(FIXTURE))
     candidates = rank_candidates(cost)
+    ranges = simulate(cost, years=SITE_YEARS, seed=SITE_SEED)
     for process in cost.processes:
         markdown = (built.out_dir / f"processes/{process.id}.md").read_text("utf-8")
-        assert markdown == render_sop(process, fmt="markdown", candidates=candidates)
+        expected = render_sop(process, fmt="markdown", candidates=candidates, ranges=ranges)
+        assert markdown == expected
+        assert "Lead time across runs" in markdown or "실행별 리드 타임" in markdown
         html = (built.out_dir / f"processes/{process.id}.html").read_text("utf-8")
         assert html.startswith("<!DOCTYPE html>") and "<svg" in html
 

@@ -329,6 +329,10 @@ def test_every_link_of_the_site_resolves(library_sites: dict[str, BuildResult]) 
             assert network_resources(page.read_text("utf-8")) == [], page.name
 
 
+def library_site_processes(site: BuildResult) -> list[Path]:
+    return sorted((site.out_dir / "processes").glob("*.html"))
+
+
 def test_the_dashboard_loads_cleanly_and_is_not_blank(
     library_site: BuildResult, browser: Browser, tmp_path: Path
 ) -> None:
@@ -339,7 +343,13 @@ def test_the_dashboard_loads_cleanly_and_is_not_blank(
     charts = browser.call(
         "Runtime.evaluate", expression="document.querySelectorAll('svg.chart').length"
     )["result"]["value"]
-    assert charts == 3
+    assert charts == 5  # by process, by role, two range charts, Pareto
+    bars = browser.call(
+        "Runtime.evaluate",
+        expression="[...document.querySelectorAll('.range-bar .band')]"
+        ".filter(b => b.getBoundingClientRect().width > 0).length",
+    )["result"]["value"]
+    assert bars == 1 + 2 * len(library_site_processes(library_site))  # the KPI and two a card
     assert_not_blank(browser.screenshot(scale=0.125))
 
 

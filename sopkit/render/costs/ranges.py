@@ -15,7 +15,8 @@ from typing import Any
 from ...analysis.simulation import ProcessRanges, Range, Simulation
 from ...errors import SopkitError
 from ..numbers import money_text, number_text, round_money, round_number
-from .tables import FORMATS, Cell, Column, Sheet, dump_json, render_sheet
+from .sheet import Cell, Column, Sheet
+from .tables import FORMATS, dump_json, render_sheet
 
 __all__ = ["PROCESS_FIGURES", "TOTAL_FIGURES", "simulation_document", "simulation_report"]
 

@@ -35,6 +35,7 @@ __all__ = [
 PALETTE = {
     "bar": "#2563eb",
     "bar_other": "#94a3b8",
+    "band": "#93c5fd",
     "track": "#eff6ff",
     "line": "#f59e0b",
     "grid": "#e2e8f0",

@@ -9,7 +9,7 @@ Jinja.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -17,10 +17,12 @@ from typing import Any
 from ... import __version__
 from ...analysis.candidates import Candidate
 from ...analysis.cost import PortfolioCost, ProcessCost, RoleCost
+from ...analysis.simulation import ProcessRanges, Range, Simulation
 from ..i18n import catalogue, payback_text
-from ..numbers import DASH, hours_text, money_text, number_text, percent_text
+from ..numbers import DASH, hours_text, money_text, number_text, percent_text, whole_money_text
 from ..totals import candidate_totals
 from .charts import Datum, bar_chart, pareto_chart, site_environment
+from .ranges import RangeDatum, range_bar, range_chart
 
 __all__ = ["Download", "ProcessPage", "render_index"]
 
@@ -66,6 +68,7 @@ def render_index(
     notices: Sequence[str] = (),
     stamp: str | None = None,
     title: str = "Marketing process portfolio",
+    ranges: Simulation | None = None,
 ) -> str:
     """The dashboard's HTML.
 
@@ -79,13 +82,20 @@ def render_index(
         stamp: text such as a build date for the footer; ``None`` keeps the
             page byte-identical between builds.
         title: the page's heading.
+        ranges: simulated ranges of the same portfolio; they add P10/P50/P90
+            beside the single figures, with the years and seed they came from.
     """
     money = _Money(cost.currency)
     by_id = {page.process_id: page for page in pages}
+    simulated = {} if ranges is None else {r.process_id: r for r in ranges.processes}
+    kpis = [{**kpi, "range": None} for kpi in _kpis(cost, candidates, money)]
+    if ranges is not None:
+        kpis[0]["range"] = _range_view(ranges.annual_cost, cost.annual_cost, money.whole, "years")
     context: dict[str, Any] = {
         "title": title,
         "currency": cost.currency,
-        "kpis": _kpis(cost, candidates, money),
+        "kpis": kpis,
+        "ranges": None if ranges is None else _ranges_section(cost, ranges, simulated, money),
         "process_chart": _process_chart(cost, money),
         "role_chart": _role_chart(cost, money),
         "pareto_chart": _pareto(cost, money),
@@ -96,7 +106,9 @@ def render_index(
         "candidates": [_candidate_row(c, cost, by_id, money) for c in candidates],
         "candidate_rows": CANDIDATE_ROWS,
         "candidate_totals": _candidate_totals(candidates, money),
-        "processes": [_card(p, cost, by_id.get(p.id), money) for p in cost.processes],
+        "processes": [
+            _card(p, cost, by_id.get(p.id), money, simulated.get(p.id)) for p in cost.processes
+        ],
         "downloads": list(downloads),
         "notices": list(notices),
         "stamp": stamp,
@@ -114,6 +126,10 @@ class _Money:
     def __call__(self, amount: Decimal) -> str:
         return money_text(amount, self.currency, LANGUAGE)
 
+    def whole(self, amount: Decimal) -> str:
+        """To whole units, as estimates are best shown."""
+        return whole_money_text(amount, self.currency, LANGUAGE)
+
 
 def _share(part: Decimal, whole: Decimal) -> Decimal:
     return part * 100 / whole if whole else Decimal(0)
@@ -121,7 +137,7 @@ def _share(part: Decimal, whole: Decimal) -> Decimal:
 
 def _kpis(
     cost: PortfolioCost, candidates: Sequence[Candidate], money: _Money
-) -> list[dict[str, str]]:
+) -> list[dict[str, Any]]:
     totals = candidate_totals(candidates)
     steps = sum(len(p.steps) for p in cost.processes)
     process_word = "process" if len(cost.processes) == 1 else "processes"
@@ -284,7 +300,11 @@ def _candidate_totals(candidates: Sequence[Candidate], money: _Money) -> dict[st
 
 
 def _card(
-    process: ProcessCost, cost: PortfolioCost, page: ProcessPage | None, money: _Money
+    process: ProcessCost,
+    cost: PortfolioCost,
+    page: ProcessPage | None,
+    money: _Money,
+    ranges: ProcessRanges | None = None,
 ) -> dict[str, Any]:
     model = process.process
     schedule = process.schedule
@@ -351,4 +371,80 @@ def _card(
         "tags": list(model.tags),
         "links": links,
         "review": model.review.version if model.review else DASH,
+        "cost_range": None
+        if ranges is None
+        else _range_view(ranges.annual_cost, process.annual_cost, money.whole, "years"),
+        "lead_range": None
+        if ranges is None
+        else _range_view(ranges.lead_time_days, schedule.lead_time_days, _days, "runs"),
     }
+
+
+# --- ranges ---------------------------------------------------------------------------
+
+
+def _days(value: Decimal) -> str:
+    return number_text(value, 1, LANGUAGE)
+
+
+def _range_view(
+    value: Range, expected: Decimal, show: Callable[[Decimal], str], of: str
+) -> dict[str, Any]:
+    """A figure's P10–P90 in words and as a bar; ``of`` is what the shares count."""
+    if value.is_fixed:
+        text = f"the same in every simulated {of[:-1]}"
+    else:
+        text = f"{show(value.p10)} – {show(value.p90)} in 8 of 10 {of}, typically {show(value.p50)}"
+    return {
+        "text": text,
+        "bar": range_bar(value.p10, value.p50, value.p90, expected),
+        "label": f"P10 {show(value.p10)}, P50 {show(value.p50)}, P90 {show(value.p90)}",
+    }
+
+
+def _ranges_section(
+    cost: PortfolioCost,
+    ranges: Simulation,
+    simulated: dict[str, ProcessRanges],
+    money: _Money,
+) -> dict[str, str]:
+    """The range charts of annual cost and lead time, with where the figures came from."""
+    ordered = sorted(cost.processes, key=lambda p: (-p.annual_cost, p.id))
+    costs, leads = [], []
+    for process in ordered:
+        found = simulated.get(process.id)
+        if found is None:
+            continue
+        costs.append(_datum(process.name, found.annual_cost, process.annual_cost, money.whole))
+        lead = found.lead_time_days
+        leads.append(_datum(process.name, lead, process.schedule.lead_time_days, _days, " days"))
+    years = number_text(Decimal(ranges.years), 0, LANGUAGE)
+    return {
+        "cost_chart": range_chart(
+            costs, chart_id="chart-cost-ranges", title="Annual cost by process, P10 to P90"
+        ),
+        "lead_chart": range_chart(
+            leads, chart_id="chart-lead-ranges", title="Lead time per run in days, P10 to P90"
+        ),
+        "years": years,
+        "seed": str(ranges.seed),
+    }
+
+
+def _datum(
+    name: str, value: Range, expected: Decimal, show: Callable[[Decimal], str], unit: str = ""
+) -> RangeDatum:
+    return RangeDatum(
+        label=name,
+        p10=value.p10,
+        p50=value.p50,
+        p90=value.p90,
+        expected=expected,
+        value_text=(
+            f"{show(value.p50)}{unit}"
+            if show(value.p10) == show(value.p90)
+            else f"{show(value.p10)} – {show(value.p90)}{unit}"
+        ),
+        tooltip=f"{name} — P10 {show(value.p10)}, P50 {show(value.p50)}, P90 {show(value.p90)}"
+        f"{unit}; expected {show(expected)}{unit}",
+    )

@@ -20,7 +20,7 @@ just the blocks it cares about.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -30,13 +30,21 @@ from markupsafe import Markup
 
 from ...analysis.candidates import Candidate, candidate_for, rank_candidates
 from ...analysis.cost import ProcessCost
+from ...analysis.simulation import ProcessRanges, Range, Simulation
 from ...analysis.units import exact_hours, expected_hours, to_decimal
 from ...errors import RenderError, UsageError
 from ...graph import flow_graph
 from ...models import Calendar, Estimate, Process, Step
 from ..diagram import check_legible, render, to_mermaid
 from ..i18n import Catalogue, catalogue, payback_text
-from ..numbers import hours_text, money_text, number_text, share_text
+from ..numbers import (
+    hours_text,
+    money_text,
+    number_text,
+    round_number,
+    share_text,
+    whole_money_text,
+)
 from .templates import render_template
 
 __all__ = [
@@ -168,6 +176,8 @@ class SopDocument:
     figures: tuple[Item, ...]
     candidates: tuple[CandidateView, ...]
     footer: str
+    #: Where the simulated ranges among the figures come from (none without ranges).
+    figures_note: str | None = None
 
 
 # --- public entry points ---------------------------------------------------------------
@@ -180,6 +190,7 @@ def render_sop(
     template_dir: Path | None = None,
     candidates: Iterable[Candidate] | None = None,
     diagram: bool = True,
+    ranges: Simulation | None = None,
 ) -> str:
     """The SOP of one costed process as Markdown or self-contained HTML.
 
@@ -191,6 +202,9 @@ def render_sop(
         candidates: ranked automation candidates to list (e.g. the portfolio's);
             only this process's are shown. By default they are ranked here.
         diagram: ``False`` leaves the diagram out; the document says so.
+        ranges: a simulation that holds this process: its lead time and annual
+            cost ranges join the key figures ("typically 12 days, 9 or less in
+            1 of 10 runs, 17 or more in 1 of 10").
 
     Raises:
         SopkitError: for an unknown format, a missing template folder, a
@@ -198,7 +212,7 @@ def render_sop(
             process too large for a legible diagram (unless ``diagram=False``).
     """
     name = _template_name(fmt)
-    document = sop_document(cost, candidates=candidates, fmt=fmt, diagram=diagram)
+    document = sop_document(cost, candidates=candidates, fmt=fmt, diagram=diagram, ranges=ranges)
     return render_template(
         name, template_dir=template_dir, doc=document, t=catalogue(document.language)
     )
@@ -210,6 +224,7 @@ def sop_document(
     candidates: Iterable[Candidate] | None = None,
     fmt: str = "markdown",
     diagram: bool = True,
+    ranges: Simulation | None = None,
 ) -> SopDocument:
     """The SOP's content, formatted: what ``render_sop`` hands to the template.
 
@@ -224,6 +239,9 @@ def sop_document(
     refs = {step.id: StepRef(n, step.id, step.name) for n, step in enumerate(steps, start=1)}
     # Mark the critical path only where it says something: when some steps are off it.
     branched = len(cost.schedule.critical_path) < len(steps)
+    simulated = None
+    if ranges is not None:
+        simulated = next((r for r in ranges.processes if r.process_id == process.id), None)
     return SopDocument(
         language=t.language,
         id=process.id,
@@ -241,9 +259,16 @@ def sop_document(
         tools=_tools(process, steps, refs),
         steps=tuple(_step_view(cost, step, refs, t, money, branched) for step in steps),
         diagram=_diagram(cost, fmt) if diagram else Diagram(None, None, t("diagram.omitted")),
-        figures=_figures(cost, t, money),
+        figures=_figures(cost, t, money, simulated),
         candidates=_candidates(cost, candidates, refs, t, money),
         footer=_footer(process, t),
+        figures_note=None
+        if simulated is None or ranges is None
+        else t(
+            "range.note",
+            years=hours_text(Decimal(ranges.years), t.language, 0),
+            seed=ranges.seed,
+        ),
     )
 
 
@@ -429,10 +454,12 @@ def _automation_note(cost: ProcessCost, step: Step, t: Catalogue, money: _Money)
     return t("automation.no_tool", share=share, saving=saving)
 
 
-def _figures(cost: ProcessCost, t: Catalogue, money: _Money) -> tuple[Item, ...]:
+def _figures(
+    cost: ProcessCost, t: Catalogue, money: _Money, ranges: ProcessRanges | None = None
+) -> tuple[Item, ...]:
     calendar = cost.process.settings.calendar
     lead = cost.schedule.lead_time_hours
-    return (
+    items = [
         Item(t("figure.runs_per_year"), hours_text(cost.runs_per_month * 12, t.language)),
         Item(t("figure.hours_per_run"), _hours(t, cost.hours_per_run)),
         Item(t("figure.cost_per_run"), money(cost.cost_per_run)),
@@ -444,7 +471,59 @@ def _figures(cost: ProcessCost, t: Catalogue, money: _Money) -> tuple[Item, ...]
         Item(t("figure.annual_hours"), _hours(t, cost.annual_hours)),
         Item(t("figure.annual_cost"), money(cost.annual_cost)),
         Item(t("figure.fte"), number_text(cost.fte, 2, t.language)),
+    ]
+    if ranges is not None:
+        items.insert(4, _lead_range(ranges, t, calendar))
+
+        def whole(value: Decimal) -> str:
+            return whole_money_text(value, cost.currency, t.language)
+
+        items.insert(
+            7,
+            _range_item(
+                t,
+                t("figure.annual_cost_range"),
+                ranges.annual_cost,
+                whole,
+                whole,
+                lambda low, high: t("range.years", low=low, high=high),
+                t("range.fixed_years"),
+            ),
+        )
+    return tuple(items)
+
+
+def _lead_range(ranges: ProcessRanges, t: Catalogue, calendar: Calendar) -> Item:
+    """In working days (one decimal) from a day up, otherwise in hours."""
+    value, with_unit = ranges.lead_time_hours, lambda v: _hours(t, round_number(v, 1))
+    if value.p50 >= calendar.hours_per_day:
+        value, with_unit = ranges.lead_time_days, lambda v: t("unit.workdays", round_number(v, 1))
+    return _range_item(
+        t,
+        t("figure.lead_time_range"),
+        value,
+        with_unit,
+        lambda v: hours_text(v, t.language, 1),
+        lambda low, high: t("range.runs", low=low, high=high),
+        t("range.fixed_runs"),
     )
+
+
+def _range_item(
+    t: Catalogue,
+    label: str,
+    value: Range,
+    with_unit: Callable[[Decimal], str],
+    bare: Callable[[Decimal], str],
+    spread: Callable[[str, str], str],
+    fixed: str,
+) -> Item:
+    """ "typically 12 working days" with "9 or less in 1 of 10 runs, 17 or more in 1 of 10";
+    a figure that never varies (as shown) says so instead."""
+    if bare(value.p10) == bare(value.p90):
+        return Item(label, with_unit(value.p50), fixed)
+    typical = t("range.typical", typical=with_unit(value.p50))
+    return Item(label, typical, spread(bare(value.p10), bare(value.p90)))
 
 
 def _candidates(
