@@ -111,10 +111,10 @@ def test_simulate_benchmark_times_the_engine_and_writes_its_own_block(
     tmp_path: Path, monkeypatch
 ) -> None:
     folder = generate.generate_portfolio(tmp_path / "p", 3)
-    cpu, wall = simulate_bench.engine(folder, 100, 1)
+    cpu, wall = simulate_bench.engine([folder], 100, 1)
     assert cpu > 0 and wall > 0
-    runs = {key: run.Run(key, walls=[1.0], cpus=[0.9], peaks_mb=[50.0]) for key in ("cost",)}
-    runs["simulate"] = run.Run("simulate", walls=[1.5], cpus=[1.4], peaks_mb=[60.0])
+    cost = run.Run("cost", walls=[1.0], cpus=[0.9], peaks_mb=[50.0])
+    runs = [(cost, run.Run("simulate", walls=[1.5], cpus=[1.4], peaks_mb=[60.0]))]
     table = simulate_bench.report(
         run.machine(),
         runs,

@@ -19,10 +19,12 @@ from typer.testing import CliRunner
 
 from sopkit import load_portfolio
 from sopkit.analysis import cost_process
+from sopkit.analysis.simulation import simulate
 from sopkit.cli import app
 from sopkit.errors import UsageError
 from sopkit.library import new_process
 from sopkit.render.costs import candidates_report, cost_report, explain_step
+from sopkit.render.costs.ranges import simulation_report
 from sopkit.render.sop import render_sop
 from sopkit.render.sop.checklist import render_checklist
 
@@ -55,6 +57,12 @@ MISTAKES = [
     (["diagram", str(T1), "--format", "gif"], "'gif' is not one of"),
     (["diagram", str(T1), "--direction", "up"], "'up' is not one of"),
     (["build", str(T1), "-j", "0"], "0 is out of range; use 1 to 1,024"),
+    (["simulate"], "Missing argument"),
+    (["simulate", str(T1), "--years", "99"], "99 is out of range; use 100 to 1,000,000"),
+    (["simulate", str(T1), "--years", "1000001"], "is out of range; use 100 to 1,000,000"),
+    (["simulate", str(T1), "--seed", "-1"], "-1 is out of range; use 0 to"),
+    (["simulate", str(T1), "--seed", "9" * 30], "is out of range; use 0 to"),
+    (["simulate", str(T1), "--format", "pdf"], "'pdf' is not one of"),
     (["build"], "Missing argument"),
 ]
 
@@ -118,6 +126,9 @@ def test_the_library_raises_usage_errors_for_wrong_calls(tmp_path: Path) -> None
         lambda: render_checklist(portfolio.processes[0], fmt="html"),
         lambda: new_process("no-such-template", "x", tmp_path),
         lambda: new_process("content-marketing", "Not_A_Slug", tmp_path),
+        lambda: simulate(portfolio, years=99),
+        lambda: simulate(portfolio, seed=-1),
+        lambda: simulation_report(simulate(portfolio, years=100), fmt="pdf"),
     ]
     for call in calls:
         with pytest.raises(UsageError):

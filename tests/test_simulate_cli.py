@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import PROCESSES, ROOT
+from conftest import ENGLISH, KOREAN, ROOT
 from typer.testing import CliRunner
 
 from sopkit import load_portfolio
@@ -40,10 +40,10 @@ def test_simulate_prints_the_library_report(fmt: str) -> None:
 
 
 def test_json_has_every_figure_rounded() -> None:
-    result = run("simulate", PROCESSES, "--years", "1000", "--format", "json")
+    result = run("simulate", ENGLISH, "--years", "1000", "--format", "json")
     document = json.loads(result.stdout, parse_float=Decimal)
     assert (document["currency"], document["years"], document["seed"]) == ("USD", 1000, 0)
-    costs = load_portfolio(PROCESSES)
+    costs = load_portfolio(ENGLISH)
     assert [p["id"] for p in document["processes"]] == [p.id for p in costs]
     figures = {
         "annual_cost",
@@ -64,10 +64,20 @@ def test_json_has_every_figure_rounded() -> None:
     assert totals | {"total_external_hours"} <= set(document)
 
 
+def test_money_is_rounded_to_the_currencys_minor_unit() -> None:
+    result = run("simulate", KOREAN, "--years", "200", "--format", "json")
+    document = json.loads(result.stdout, parse_float=Decimal)
+    assert document["currency"] == "KRW"
+    for process in document["processes"]:
+        for key in ("annual_cost", "annual_total_cost"):
+            assert all(v == v.to_integral_value() for v in process[key].values())
+    assert any(v != v.to_integral_value() for v in document["total_annual_hours"].values())
+
+
 def test_csv_has_a_row_per_process_and_figure() -> None:
-    result = run("simulate", PROCESSES, "--years", "200", "--format", "csv")
+    result = run("simulate", ENGLISH, "--years", "200", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    processes = len(load_portfolio(PROCESSES).processes)
+    processes = len(load_portfolio(ENGLISH).processes)
     assert len(rows) == processes * 6 + 4
     assert rows[-4]["figure"] == "total_annual_cost" and rows[-4]["process"] == ""
     assert {r["unit"] for r in rows} == {"USD", "hours", "days"}
@@ -77,13 +87,14 @@ def test_years_and_seed_out_of_range_are_usage_errors() -> None:
     for args in (["--years", "99"], ["--years", "1000001"], ["--years", "x"], ["--seed", "-1"]):
         result = run("simulate", T1, *args)
         assert result.exit_code == 2, args
-        assert "Invalid value" in result.stderr
+        assert "Invalid value" in result.stderr and "--" in result.stderr
 
 
 def test_the_cli_bounds_are_the_librarys() -> None:
     assert cli_simulate.MIN_YEARS == simulation.MIN_YEARS
     assert cli_simulate.MAX_YEARS == simulation.MAX_YEARS
     assert cli_simulate.DEFAULT_YEARS == simulation.DEFAULT_YEARS
+    assert cli_simulate.MAX_SEED == simulation.MAX_SEED
 
 
 def test_an_invalid_file_is_a_located_error(tmp_path: Path) -> None:
@@ -111,7 +122,7 @@ def test_output_file(tmp_path: Path) -> None:
 def _in_subprocess(hash_seed: str) -> str:
     env = dict(os.environ, PYTHONHASHSEED=hash_seed, OMP_NUM_THREADS=hash_seed[-1])
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    command = [sys.executable, "-m", "sopkit", "simulate", str(PROCESSES), "--years", "2000"]
+    command = [sys.executable, "-m", "sopkit", "simulate", str(ENGLISH), "--years", "2000"]
     done = subprocess.run(
         [*command, "--seed", "17", "--format", "json"],
         capture_output=True,
@@ -124,14 +135,14 @@ def _in_subprocess(hash_seed: str) -> str:
 
 def test_the_same_seed_gives_the_same_figures_in_another_interpreter() -> None:
     """Other hash seeds (so other set and str-hash orders) and thread counts, same text."""
-    here = simulation_report(simulate(load_portfolio(PROCESSES), years=2000, seed=17), fmt="json")
+    here = simulation_report(simulate(load_portfolio(ENGLISH), years=2000, seed=17), fmt="json")
     assert _in_subprocess("1") == here
     assert _in_subprocess("4242") == here
 
 
 def test_the_readme_example_is_the_real_output() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    command = "$ sopkit simulate processes/content-marketing.yaml --years 10000 --seed 0\n"
+    command = "$ sopkit simulate processes/en/content-marketing.yaml --years 10000 --seed 0\n"
     shown = readme.split(command, 1)[1].split("…", 1)[0]
-    result = run("simulate", PROCESSES / "content-marketing.yaml", "--years", "10000")
+    result = run("simulate", ENGLISH / "content-marketing.yaml", "--years", "10000")
     assert result.stdout.startswith(shown)

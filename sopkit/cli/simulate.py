@@ -9,12 +9,14 @@ import typer
 
 from .app import app
 from .common import (
+    ForceOption,
     FormatOption,
     Paths,
     ReportFormat,
     ReportOutput,
     RolesOption,
     emit,
+    in_range,
     progress_bar,
     table_width,
     user_errors,
@@ -25,6 +27,7 @@ from .common import (
 MIN_YEARS = 100
 MAX_YEARS = 1_000_000
 DEFAULT_YEARS = 10_000
+MAX_SEED = 2**63 - 1
 
 
 @app.command()
@@ -34,8 +37,7 @@ def simulate(
         int,
         typer.Option(
             "--years",
-            min=MIN_YEARS,
-            max=MAX_YEARS,
+            callback=in_range(MIN_YEARS, MAX_YEARS),
             metavar="N",
             help=f"Simulated years (and runs for lead time), {MIN_YEARS:,} to {MAX_YEARS:,}.",
         ),
@@ -44,16 +46,17 @@ def simulate(
         int,
         typer.Option(
             "--seed",
-            min=0,
+            callback=in_range(0, MAX_SEED),
             metavar="N",
-            help="Seed of the random draws: the same seed and files give the same figures "
-            "on every machine; each process draws from its own stream, so adding a "
-            "process leaves the others' figures alone.",
+            help="Seed of the random draws, 0 to 2^63 − 1: the same seed and files give the "
+            "same figures on every machine; each process draws from its own stream, so "
+            "adding a process leaves the others' figures alone.",
         ),
     ] = 0,
     fmt: FormatOption = ReportFormat.table,
     roles: RolesOption = None,
     output: ReportOutput = None,
+    force: ForceOption = False,
 ) -> None:
     """Ranges: mean, P10, P50 and P90 of annual cost, total cost, hours and lead time.
 
@@ -69,12 +72,13 @@ def simulate(
     """
     from ..analysis.simulation import simulate as run
     from ..load import load_portfolio
-    from ..output import refuse_inputs
+    from ..output import refuse_inputs, refuse_overwrite
     from ..render.costs.ranges import simulation_report
 
     with user_errors():
         if output is not None:
             refuse_inputs(output, paths)
+            refuse_overwrite(output, force=force)
         portfolio = load_portfolio(paths, roles=roles)
         long = years * len(portfolio) >= 1_000_000 and sys.stderr.isatty()
         with progress_bar(long, "simulating") as progress:

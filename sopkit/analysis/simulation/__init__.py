@@ -23,7 +23,7 @@ from decimal import Decimal
 
 import numpy as np
 
-from ...errors import SopkitError
+from ...errors import UsageError
 from ...models import Process
 from ..cost import PortfolioCost, cost_portfolio
 from .lead import LeadTimes
@@ -35,6 +35,7 @@ __all__ = [
     "DEFAULT_SEED",
     "DEFAULT_YEARS",
     "MAX_GROUP_ANSWERS",
+    "MAX_SEED",
     "MAX_YEARS",
     "MIN_YEARS",
     "QUANTILES",
@@ -51,6 +52,8 @@ DEFAULT_SEED = 0
 MIN_YEARS = 100
 #: More years than this add nothing a decision could use and take a lot of memory.
 MAX_YEARS = 1_000_000
+#: Seeds are whole numbers from 0 to this (a JSON reader's 64-bit signed integer).
+MAX_SEED = 2**63 - 1
 
 #: Told after each process: processes done, processes in all, the id of the one just done.
 Progress = Callable[[int, int, str], None]
@@ -74,8 +77,9 @@ def simulate(
         progress: called after each process, e.g. to show a progress bar.
 
     Raises:
-        SopkitError: for years or a seed out of range, and for anything the
-            cost report refuses (missing rates, mixed currencies, limits).
+        UsageError: for years or a seed out of range.
+        SopkitError: for anything the cost report refuses (missing rates,
+            mixed currencies, limits).
     """
     _check(years, seed)
     costs = source if isinstance(source, PortfolioCost) else cost_portfolio(source)
@@ -115,9 +119,11 @@ def simulate(
 
 def _check(years: int, seed: int) -> None:
     if isinstance(years, bool) or not isinstance(years, int) or not MIN_YEARS <= years <= MAX_YEARS:
-        raise SopkitError(
+        raise UsageError(
             f"cannot simulate {years!r} years",
             hint=f"give a whole number of years from {MIN_YEARS:,} to {MAX_YEARS:,}, e.g. 10000",
         )
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise SopkitError(f"seed {seed!r} is not a whole number from 0", hint="e.g. --seed 42")
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
+        raise UsageError(
+            f"seed {seed!r} is not a whole number from 0 to {MAX_SEED:,}", hint="e.g. --seed 42"
+        )

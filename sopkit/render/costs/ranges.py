@@ -13,8 +13,8 @@ from decimal import Decimal
 from typing import Any
 
 from ...analysis.simulation import ProcessRanges, Range, Simulation
-from ...errors import SopkitError
-from ..numbers import money_text, number_text, round_money, round_number
+from ...errors import UsageError
+from ..numbers import number_text, round_money, round_number, whole_money_text
 from .sheet import Cell, Column, Sheet
 from .tables import FORMATS, dump_json, render_sheet
 
@@ -44,10 +44,10 @@ def simulation_report(
     """The simulated ranges in one format: ``table``, ``markdown``, ``csv`` or ``json``.
 
     Raises:
-        SopkitError: on an unknown format.
+        UsageError: on an unknown format.
     """
     if fmt not in FORMATS:
-        raise SopkitError(f"unknown format '{fmt}'", hint="use one of: " + ", ".join(FORMATS))
+        raise UsageError(f"unknown format '{fmt}'", hint="use one of: " + ", ".join(FORMATS))
     if fmt == "json":
         return dump_json(simulation_document(simulation))
     return render_sheet(_sheet(simulation, reading=fmt != "csv"), fmt, width)
@@ -87,15 +87,15 @@ def simulation_document(simulation: Simulation) -> dict[str, Any]:
 #: What the tables show of each process, in order: key, title, unit.
 _SHOWN = (
     ("annual_cost", "Annual cost", "money"),
-    ("annual_total_cost", "Annual total cost", "money"),
+    ("annual_total_cost", "Total cost", "money"),
     ("annual_hours", "Annual hours", "hours"),
-    ("lead_time_days", "Lead time (days)", "days"),
+    ("lead_time_days", "Lead time d", "days"),
 )
 #: CSV has every figure.
 _CSV = (
     *_SHOWN[:3],
     ("external_hours", "External hours", "hours"),
-    ("lead_time_hours", "Lead time (hours)", "hours"),
+    ("lead_time_hours", "Lead time h", "hours"),
     _SHOWN[3],
 )
 
@@ -104,8 +104,8 @@ def _sheet(simulation: Simulation, *, reading: bool) -> Sheet:
     currency = simulation.currency
     shown = _SHOWN if reading else _CSV
     columns = [
-        Column("process", "Process", numeric=False),
-        Column("figure", "Figure", numeric=False),
+        Column("process", "Process", numeric=False, wraps=True),
+        Column("figure", "Figure", numeric=False, wraps=True),
         Column("mean", "Mean"),
         Column("p10", "P10"),
         Column("p50", "P50"),
@@ -145,7 +145,10 @@ def _rows(
         value: Range = getattr(source, key)
         figures = (value.mean, value.p10, value.p50, value.p90)
         if unit == "money":
-            cells = [_cell(money_text(v, currency), round_money(v, currency)) for v in figures]
+            # Estimates read best in whole units; CSV keeps the minor unit, as JSON does.
+            cells = [
+                _cell(whole_money_text(v, currency), round_money(v, currency)) for v in figures
+            ]
         else:
             cells = [_cell(number_text(v), round_number(v, 2)) for v in figures]
         shown_unit = currency if unit == "money" else unit
