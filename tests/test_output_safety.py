@@ -260,6 +260,8 @@ REFUSED = [
     ["cost", "processes", "--format", "json", "-o", "processes/new.yaml"],
     ["candidates", "processes", "-o", "processes/roles.yaml"],
     ["candidates", "processes/p.yaml", "-o", "./processes/../processes/p.yaml"],
+    ["simulate", "processes", "--years", "100", "-o", "processes/p.yaml"],
+    ["simulate", "processes/p.yaml", "--format", "csv", "-o", "processes/roles.yaml"],
     ["build", "processes", "-o", "processes"],
     ["build", "processes", "-o", "."],
     ["build", "processes/p.yaml", "-o", "processes"],
@@ -303,6 +305,7 @@ WRITERS = {
     "diagram": ["diagram", "processes/p.yaml", "--format", "dot"],
     "cost": ["cost", "processes/p.yaml", "--format", "csv"],
     "candidates": ["candidates", "processes/p.yaml", "--format", "json"],
+    "simulate": ["simulate", "processes/p.yaml", "--years", "100", "--format", "json"],
     "schema": ["schema"],
     "schema-roles": ["schema", "roles"],
 }
@@ -402,6 +405,7 @@ def test_the_process_file_check_reads_no_more_than_a_process(tmp_path: Path) -> 
         ["checklist", "processes/p.yaml", "-o", "out/checklist.md"],
         ["cost", "processes", "--format", "json", "-o", "out/cost.json"],
         ["candidates", "processes", "--format", "csv", "-o", "out/candidates.csv"],
+        ["simulate", "processes", "--years", "100", "-o", "out/ranges.txt"],
         ["diagram", "processes/p.yaml", "--format", "dot", "-o", "out/p.dot"],
         ["build", "processes", "-o", "out/site"],
     ],
@@ -531,6 +535,10 @@ TEXT_COMMANDS = {
     "candidates.md": ["candidates", "{p}", "--format", "markdown"],
     "candidates.csv": ["candidates", "{p}", "--format", "csv"],
     "candidates.json": ["candidates", "{p}", "--format", "json"],
+    "ranges.txt": ["simulate", "{p}", "--years", "100"],
+    "ranges.md": ["simulate", "{p}", "--years", "100", "--format", "markdown"],
+    "ranges.csv": ["simulate", "{p}", "--years", "100", "--format", "csv"],
+    "ranges.json": ["simulate", "{p}", "--years", "100", "--format", "json"],
 }
 
 
@@ -581,7 +589,9 @@ def test_html_has_no_markup_from_names(rendered: tuple[dict[str, str], ...]) -> 
         assert page.count(tag) == plain["sop.html"].count(tag), tag
 
 
-@pytest.mark.parametrize("key", ["sop.md", "checklist.md", "issue.md", "cost.md", "candidates.md"])
+@pytest.mark.parametrize(
+    "key", ["sop.md", "checklist.md", "issue.md", "cost.md", "candidates.md", "ranges.md"]
+)
 def test_markdown_keeps_its_structure(rendered: tuple[dict[str, str], ...], key: str) -> None:
     hostile, plain = rendered
 

@@ -9,6 +9,8 @@ frozen result objects that the renderers format.
     limits.py      figures no team could have, refused with where
     schedule.py    the typical run: lead time and critical path
     candidates.py  automation candidates: savings, payback, ROI
+    simulation/    ranges (P10/P50/P90) by Monte Carlo; imports NumPy, so it is
+                   not re-exported here: ``from sopkit.analysis.simulation import simulate``
 """
 
 from .candidates import Candidate, candidate_for, rank_candidates
