@@ -184,3 +184,22 @@ def test_every_language_fills_in_every_figure_of_a_range() -> None:
         for language in ("en", "ko", "ru"):
             text = catalogue(language)(key, **fields)
             assert all(value in text for value in fields.values()), (language, key)
+
+
+def test_sop_ranges_on_the_command_line_are_the_sites(tmp_path: Path) -> None:
+    """A process's ranges come from its own random streams, so the SOP that ``sopkit sop
+    --ranges`` prints is the one ``sopkit build`` puts in the site, whatever else is built."""
+    from conftest import ENGLISH
+    from typer.testing import CliRunner
+
+    from sopkit import load_portfolio
+    from sopkit.build import SITE_SEED, SITE_YEARS
+    from sopkit.cli import app
+
+    path = ENGLISH / "content-marketing.yaml"
+    result = CliRunner().invoke(app, ["sop", str(path), "--ranges"])
+    assert result.exit_code == 0, result.stderr
+    costs = cost_portfolio(load_portfolio(ENGLISH))
+    site = simulate(costs, years=SITE_YEARS, seed=SITE_SEED)
+    assert result.stdout == render_sop(costs.process("content-marketing"), ranges=site)
+    assert "| Lead time across runs | typically " in result.stdout

@@ -64,11 +64,21 @@ def sop(
             "legibly, or to skip Graphviz.",
         ),
     ] = False,
+    ranges: Annotated[
+        bool,
+        typer.Option(
+            "--ranges",
+            help="Add simulated ranges to the key figures (lead time across runs, annual "
+            "cost across years), as sopkit build does: 10,000 years, seed 0.",
+        ),
+    ] = False,
     force: ForceOption = False,
 ) -> None:
     """Write the SOP of one process: owner, review, purpose, roles, numbered steps, diagram.
 
     Headings follow the process's language (en, ko, ru); money its currency.
+    With --ranges the key figures also say how much a run's lead time and a year's
+    cost vary ("typically 12 working days, 9 or less in 1 of 10 runs, …").
 
     Example: sopkit sop processes/en/content-marketing.yaml --format html -o sop.html
     """
@@ -82,7 +92,18 @@ def sop(
             refuse_inputs(output, [file, *([roles] if roles else [])])
             refuse_overwrite(output, force=force)
         cost = cost_process(load_process(file, roles=roles))
-        text = render_sop(cost, fmt=fmt.value, template_dir=template, diagram=not no_diagram)
+        simulated = None
+        if ranges:
+            from ..analysis.simulation import DEFAULT_SEED, DEFAULT_YEARS, simulate
+
+            simulated = simulate([cost.process], years=DEFAULT_YEARS, seed=DEFAULT_SEED)
+        text = render_sop(
+            cost,
+            fmt=fmt.value,
+            template_dir=template,
+            diagram=not no_diagram,
+            ranges=simulated,
+        )
         emit(text, output)
 
 
