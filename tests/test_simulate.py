@@ -505,3 +505,19 @@ def test_runs_in_blocks_give_the_same_distribution(
     monkeypatch.setattr(lead_module, "_CELLS", 4 * 997)  # blocks of 997 runs, the last shorter
     test_lead_time_of_a_two_branch_process(tmp_path)
     test_rework_replays_after_the_sending_step(tmp_path)
+
+
+@pytest.mark.parametrize("portfolio", ["en", "ko", "ru"])
+def test_every_library_process_converges_to_its_cost_report(portfolio: str) -> None:
+    """The library's processes use every addition (conditions, calls with ranges, expenses,
+    external and system roles, nested rework): each mean lands within 0.5% of the report."""
+    from conftest import PROCESSES
+
+    costs = cost_portfolio(load_portfolio(PROCESSES / portfolio))
+    result = simulate(costs, years=50_000, seed=21)
+    for process in costs.processes:
+        simulated = result.process(process.id)
+        for figure in ("annual_cost", "annual_total_cost", "annual_hours", "external_hours"):
+            expected = float(getattr(process, figure))
+            assert close(getattr(simulated, figure).mean, expected, 0.005), (process.id, figure)
+    assert close(result.annual_total_cost.mean, float(costs.annual_total_cost), 0.005)
