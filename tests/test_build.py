@@ -6,16 +6,19 @@ import errno
 import os
 import shutil
 from collections.abc import Callable
+from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pytest
 
 import sopkit.build
 import sopkit.publish
-from sopkit.analysis import cost_portfolio, rank_candidates
+from sopkit.analysis import PortfolioCost, cost_portfolio, rank_candidates
 from sopkit.analysis.simulation import simulate
+from sopkit.analysis.simulation.result import ProcessRanges, Range, Simulation
 from sopkit.build import MARKER, SITE_SEED, SITE_YEARS, BuildResult, build_site, check_output
 from sopkit.errors import OutputError, SopkitError, ValidationError
 from sopkit.load import load_portfolio
@@ -100,8 +103,58 @@ def test_the_file_list_golden(built: BuildResult, golden: Callable[[str, str], N
     golden("build/portfolio/files.txt", "\n".join(built.files) + "\n")
 
 
-def test_the_dashboard_golden(built: BuildResult, golden: Callable[[str, str], None]) -> None:
-    golden("build/portfolio/index.html", (built.out_dir / "index.html").read_text("utf-8"))
+def _stand_in_simulation(source: Any, *, years: int, seed: int, **_: Any) -> Simulation:
+    """Ranges that do not depend on NumPy's random streams, which a NumPy release may
+    change: each figure's P10/P50/P90 are 0.9×, 1× and 1.25× the cost report's."""
+    cost = source if isinstance(source, PortfolioCost) else cost_portfolio(source)
+
+    def spread(value: Decimal) -> Range:
+        return Range(value, value * Decimal("0.9"), value, value * Decimal("1.25"))
+
+    processes = tuple(
+        ProcessRanges(
+            p.id,
+            p.name,
+            spread(p.annual_cost),
+            spread(p.annual_total_cost),
+            spread(p.annual_hours),
+            spread(p.external_hours),
+            spread(p.schedule.lead_time_hours),
+            spread(p.schedule.lead_time_days),
+        )
+        for p in cost.processes
+    )
+    return Simulation(
+        cost.currency,
+        years,
+        seed,
+        processes,
+        spread(cost.annual_cost),
+        spread(cost.annual_total_cost),
+        spread(cost.annual_hours),
+        spread(cost.external_hours),
+    )
+
+
+@pytest.fixture(scope="module")
+def pinned(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    """The fixture's site with the simulation pinned, so the golden file holds only what
+    sopkit itself decides (the real simulation is checked against the site above)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sopkit.build, "simulate", _stand_in_simulation)
+        return build_site([FIXTURE], tmp_path_factory.mktemp("pinned") / "site", jobs=2)
+
+
+def test_the_dashboard_golden(pinned: BuildResult, golden: Callable[[str, str], None]) -> None:
+    golden("build/portfolio/index.html", (pinned.out_dir / "index.html").read_text("utf-8"))
+
+
+def test_the_dashboard_shows_the_real_simulation(built: BuildResult) -> None:
+    cost = cost_portfolio(load_portfolio(FIXTURE))
+    ranges = simulate(cost, years=SITE_YEARS, seed=SITE_SEED)
+    index = (built.out_dir / "index.html").read_text("utf-8")
+    p10, p90 = (round(r, 0) for r in (ranges.annual_cost.p10, ranges.annual_cost.p90))
+    assert f"${p10:,.0f} – ${p90:,.0f} in 8 of 10 years" in index
 
 
 def test_every_relative_link_resolves(built: BuildResult) -> None:
