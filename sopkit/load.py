@@ -30,7 +30,9 @@ __all__ = [
     "load_portfolio",
     "load_process",
     "load_settings",
+    "process_from_data",
     "process_ids_in",
+    "settings_from_data",
 ]
 
 ROLES_FILENAMES = ("roles.yaml", "roles.yml")
@@ -165,7 +167,16 @@ def load_settings(path: str | Path) -> Settings:
             column=1,
             hint="start it with 'currency: USD' and 'roles:'",
         )
-    return _validate(Settings, document.data, document.source, _SETTINGS_FIELDS)
+    return settings_from_data(document.data, document.source)
+
+
+def settings_from_data(data: Any, source: SourceMap) -> Settings:
+    """Validate the settings of a roles file from raw data, as ``load_settings`` does.
+
+    Raises:
+        ValidationError: with every problem, located through ``source``.
+    """
+    return _validate(Settings, data, source, _SETTINGS_FIELDS)
 
 
 def load_process(
@@ -243,10 +254,40 @@ def _load_one(
     except SopkitError as exc:
         problems.extend(exc.problems)
         settings, settings_path = Settings(), None
+    return _build(document.data, document.source, shown, settings, settings_path, problems)
+
+
+def process_from_data(
+    data: Any,
+    source: SourceMap,
+    settings: Settings,
+    *,
+    source_path: str,
+    settings_path: str | None = None,
+) -> Process:
+    """Validate and bind a process from raw data, exactly as loading its file would.
+
+    A scenario changes a process's data and checks it with this, so a value it
+    sets is judged by the same rules, with the same messages, as one in the
+    file; ``source`` says where each value was written.
+
+    Raises:
+        ValidationError: with every problem, located through ``source``.
+    """
+    return _build(data, source, source_path, settings, settings_path, [])
+
+
+def _build(
+    data: Any,
+    source: SourceMap,
+    shown: str,
+    settings: Settings,
+    settings_path: Path | str | None,
+    problems: list[Problem],
+) -> Process:
     # Rates and the calendar come from the settings: without them, only the
     # structure of the file can be checked.
     meaning = not problems
-    data, source = document.data, document.source
     if not isinstance(data, dict):
         problems.append(
             Problem(

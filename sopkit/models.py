@@ -1221,6 +1221,7 @@ class Process(_Model):
     steps: Annotated[list[Step], Field(min_length=1, max_length=100_000)]
 
     _settings: Settings = PrivateAttr(default_factory=Settings)
+    _base_settings: Settings = PrivateAttr(default_factory=Settings)
     _source_path: str | None = PrivateAttr(default=None)
     _settings_path: str | None = PrivateAttr(default=None)
     _source: SourceMap | None = PrivateAttr(default=None)
@@ -1230,6 +1231,12 @@ class Process(_Model):
     def settings(self) -> Settings:
         """Effective settings: the roles file with this process's own rates on top."""
         return self._settings
+
+    @property
+    def base_settings(self) -> Settings:
+        """The settings as the roles file gave them, before this process's own ``roles``:
+        what a changed copy of the process (a scenario) is bound to again."""
+        return self._base_settings
 
     @property
     def source_path(self) -> str | None:
@@ -1275,6 +1282,7 @@ class Process(_Model):
         settings_path: str | None = None,
     ) -> Process:
         """This process with its effective settings attached (local ``roles:`` on top)."""
+        self._base_settings = settings
         self._settings = settings.with_roles(self.roles)
         self._source = source
         self._source_path = source_path

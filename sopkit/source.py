@@ -117,6 +117,11 @@ class SourceMap:
             self._fill()
         return self._keys
 
+    @property
+    def text(self) -> str | None:
+        """The whole text the map was made from, if it was (a scenario re-reads it)."""
+        return None if self._text is None else self._text.decode("utf-8", "surrogatepass")
+
     def line(self, number: int) -> str | None:
         """The text of line ``number`` (1-based), when the map was made from text."""
         if self._text is None or number < 1:

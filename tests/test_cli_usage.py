@@ -64,6 +64,12 @@ MISTAKES = [
     (["simulate", str(T1), "--seed", "9" * 30], "is out of range; use 0 to"),
     (["simulate", str(T1), "--format", "pdf"], "'pdf' is not one of"),
     (["build"], "Missing argument"),
+    (["diff", str(T1)], "Missing argument"),
+    (["diff", str(T1), str(T1), "--fail-over", "lots"], "'lots' is not a percentage or an amount"),
+    (["diff", str(T1), str(T1), "--format", "csv"], "'csv' is not one of"),
+    (["diff", ":nope", str(T1)], "is neither a file or folder nor REV:PATH"),
+    (["compare", str(T1)], "give at least one --scenario FILE"),
+    (["compare", str(T1), "--scenario", str(T1), "--format", "csv"], "'csv' is not one of"),
 ]
 
 

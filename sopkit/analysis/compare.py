@@ -1,0 +1,559 @@
+"""Two costed portfolios side by side: what changed, by how much.
+
+``sopkit diff`` (two versions of the files) and ``sopkit compare`` (a portfolio
+and its scenarios) ask the same question of two ``PortfolioCost``\\ s, so both
+use this one engine: it matches processes by id, steps by (process id, step
+id) and roles by name, and subtracts every figure exactly (``Fraction``);
+figures are rounded only when shown.
+
+A figure is ``None`` on a side where its row does not exist (an added or
+removed row) or where it is not defined (the utilisation of a role without a
+headcount); a change counts such a side as 0, and its change in percent is
+``None`` whenever the side before is 0 or ``None``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from enum import StrEnum
+from fractions import Fraction
+
+from ..models import Calendar, Duration, Settings
+from .candidates import Candidate, rank_candidates
+from .cost import PortfolioCost, ProcessCost, RoleCost, StepCost
+from .units import exact_hours
+
+__all__ = [
+    "PROCESS_FIGURES",
+    "ROLE_FIGURES",
+    "STEP_FIGURES",
+    "TOTAL_FIGURES",
+    "Comparison",
+    "Figure",
+    "OneOff",
+    "Row",
+    "ScenarioResult",
+    "Status",
+    "Text",
+    "Threshold",
+    "Verdict",
+    "compare",
+    "one_off",
+    "verdict",
+]
+
+
+class Status(StrEnum):
+    """What happened to a row between the two sides."""
+
+    CHANGED = "changed"
+    ADDED = "added"
+    REMOVED = "removed"
+    UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """One figure before and after, exact."""
+
+    before: Fraction | None
+    after: Fraction | None
+
+    @property
+    def change(self) -> Fraction:
+        return (self.after or Fraction(0)) - (self.before or Fraction(0))
+
+    @property
+    def change_percent(self) -> Fraction | None:
+        """The change in percent of the figure before; ``None`` when that is 0 or missing."""
+        if not self.before:
+            return None
+        return self.change * 100 / self.before
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A text before and after (an owner, a frequency); ``None`` where there is none."""
+
+    before: str | None
+    after: str | None
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One process, step or role on both sides.
+
+    ``key`` is ``(process id,)``, ``(process id, step id)`` or ``(role name,)``;
+    ``figures`` and ``texts`` keep a fixed order per kind (see ``PROCESS_FIGURES``…).
+    """
+
+    kind: str
+    key: tuple[str, ...]
+    name: str
+    status: Status
+    figures: Mapping[str, Figure]
+    texts: Mapping[str, Text] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        """``content-marketing``, ``content-marketing/draft`` or ``Editor``."""
+        return "/".join(self.key)
+
+    @property
+    def total(self) -> Figure:
+        """The figure a row is read by: annual total cost (labour for a role)."""
+        return self.figures["annual_total_cost" if self.kind != "role" else "annual_cost"]
+
+
+#: The figures of each kind of row, in the order reports show them.
+PROCESS_FIGURES = (
+    "annual_cost",
+    "annual_expenses",
+    "annual_total_cost",
+    "annual_hours",
+    "fte",
+    "lead_time_hours",
+    "lead_time_days",
+    "automation_net_saving",
+)
+STEP_FIGURES = (
+    "annual_cost",
+    "annual_expenses",
+    "annual_total_cost",
+    "annual_hours",
+    "executions_per_run",
+    "rate",
+    "automation_net_saving",
+)
+ROLE_FIGURES = (
+    "rate",
+    "annual_hours",
+    "annual_cost",
+    "fte",
+    "external_hours",
+    "headcount",
+    "utilisation",
+)
+TOTAL_FIGURES = (
+    "annual_cost",
+    "annual_expenses",
+    "annual_total_cost",
+    "annual_hours",
+    "fte",
+    "automation_potential",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """Every row of two portfolios and their totals, before → after.
+
+    Rows keep the files' order: the processes (and their steps) of the side
+    after, then those only before; roles by name.
+    """
+
+    currency: str
+    processes: tuple[Row, ...]
+    steps: tuple[Row, ...]
+    roles: tuple[Row, ...]
+    totals: Mapping[str, Figure]
+
+    @property
+    def rows(self) -> tuple[Row, ...]:
+        return (*self.processes, *self.steps, *self.roles)
+
+    def changes(self) -> Comparison:
+        """The same comparison without its unchanged rows."""
+        return replace(
+            self,
+            processes=_changed(self.processes),
+            steps=_changed(self.steps),
+            roles=_changed(self.roles),
+        )
+
+    def count(self, kind: str, status: Status) -> int:
+        return sum(1 for row in self.rows if row.kind == kind and row.status is status)
+
+    @property
+    def total_cost(self) -> Figure:
+        """The portfolio's annual total cost (labour and expenses), before → after."""
+        return self.totals["annual_total_cost"]
+
+    @property
+    def has_expenses(self) -> bool:
+        expenses = self.totals["annual_expenses"]
+        return bool(expenses.before or expenses.after)
+
+
+def _changed(rows: tuple[Row, ...]) -> tuple[Row, ...]:
+    return tuple(row for row in rows if row.status is not Status.UNCHANGED)
+
+
+# --- the comparison -------------------------------------------------------------------
+
+
+def compare(before: PortfolioCost, after: PortfolioCost) -> Comparison:
+    """Match the two portfolios' processes, steps and roles and subtract every figure.
+
+    Every row is kept, unchanged ones with status ``unchanged``; ``changes()``
+    leaves those out. The two must share a currency (the caller checks: a
+    difference of dollars and won means nothing).
+    """
+    savings_before = _savings(before)
+    savings_after = _savings(after)
+    old = {p.id: p for p in before.processes}
+    new = {p.id: p for p in after.processes}
+    process_rows: list[Row] = []
+    step_rows: list[Row] = []
+    for process_id in _union(new, old):
+        was, now = old.get(process_id), new.get(process_id)
+        process_rows.append(_process_row(was, now, savings_before, savings_after))
+        old_steps = {s.step_id: s for s in was.steps} if was else {}
+        new_steps = {s.step_id: s for s in now.steps} if now else {}
+        for step_id in _union(new_steps, old_steps):
+            step_rows.append(
+                _step_row(
+                    process_id,
+                    old_steps.get(step_id),
+                    new_steps.get(step_id),
+                    savings_before,
+                    savings_after,
+                )
+            )
+    old_roles = {r.role: r for r in before.roles}
+    new_roles = {r.role: r for r in after.roles}
+    years = (_year(before.settings), _year(after.settings))
+    rates = (_rates(before), _rates(after))
+    role_rows = [
+        _role_row(name, old_roles.get(name), new_roles.get(name), years, rates)
+        for name in sorted({*old_roles, *new_roles})
+    ]
+    return Comparison(
+        currency=after.currency,
+        processes=tuple(process_rows),
+        steps=tuple(step_rows),
+        roles=tuple(role_rows),
+        totals=_totals(before, after, savings_before, savings_after),
+    )
+
+
+def _union(first: Mapping[str, object], second: Mapping[str, object]) -> list[str]:
+    """Keys of ``first`` in order, then those only in ``second``."""
+    return [*first, *(key for key in second if key not in first)]
+
+
+def _status(exists_before: bool, exists_after: bool, changed: bool) -> Status:
+    if not exists_before:
+        return Status.ADDED
+    if not exists_after:
+        return Status.REMOVED
+    return Status.CHANGED if changed else Status.UNCHANGED
+
+
+def _savings(cost: PortfolioCost) -> dict[tuple[str, str], Candidate]:
+    return {(c.process_id, c.step_id): c for c in rank_candidates(cost)}
+
+
+def _saving(
+    savings: Mapping[tuple[str, str], Candidate], process_id: str, step_id: str | None = None
+) -> Fraction:
+    if step_id is not None:
+        found = savings.get((process_id, step_id))
+        return Fraction(0) if found is None else found.exact_net_saving
+    return sum(
+        (c.exact_net_saving for (pid, _), c in savings.items() if pid == process_id), Fraction(0)
+    )
+
+
+def _fraction(value: Decimal | None) -> Fraction | None:
+    return None if value is None else Fraction(value)
+
+
+def _row(
+    kind: str,
+    key: tuple[str, ...],
+    name: str,
+    befores: Mapping[str, Fraction | None] | None,
+    afters: Mapping[str, Fraction | None] | None,
+    order: Sequence[str],
+    texts: Mapping[str, Text],
+) -> Row:
+    figures = {
+        figure: Figure(
+            None if befores is None else befores[figure],
+            None if afters is None else afters[figure],
+        )
+        for figure in order
+    }
+    changed = any(f.changed for f in figures.values()) or any(t.changed for t in texts.values())
+    return Row(
+        kind, key, name, _status(befores is not None, afters is not None, changed), figures, texts
+    )
+
+
+def _process_figures(
+    process: ProcessCost, savings: Mapping[tuple[str, str], Candidate]
+) -> dict[str, Fraction | None]:
+    schedule = process.schedule
+    day = Fraction(process.process.settings.hours_per_day)
+    return {
+        "annual_cost": process.exact_annual_cost,
+        "annual_expenses": process.exact_annual_expenses,
+        "annual_total_cost": process.exact_annual_total_cost,
+        "annual_hours": process.exact_annual_hours,
+        "fte": process.exact_annual_hours / _year(process.process.settings),
+        "lead_time_hours": schedule.exact_lead_time_hours,
+        "lead_time_days": schedule.exact_lead_time_hours / day,
+        "automation_net_saving": _saving(savings, process.id),
+    }
+
+
+def _process_row(
+    was: ProcessCost | None,
+    now: ProcessCost | None,
+    savings_before: Mapping[tuple[str, str], Candidate],
+    savings_after: Mapping[tuple[str, str], Candidate],
+) -> Row:
+    either = now or was
+    assert either is not None
+    texts = {
+        "owner": Text(was.process.owner if was else None, now.process.owner if now else None),
+        "frequency": Text(_frequency(was), _frequency(now)),
+    }
+    return _row(
+        "process",
+        (either.id,),
+        either.name,
+        None if was is None else _process_figures(was, savings_before),
+        None if now is None else _process_figures(now, savings_after),
+        PROCESS_FIGURES,
+        texts,
+    )
+
+
+def _frequency(process: ProcessCost | None) -> str | None:
+    if process is None or process.process.frequency is None:
+        return None
+    return str(process.process.frequency)
+
+
+def _step_figures(
+    step: StepCost, savings: Mapping[tuple[str, str], Candidate]
+) -> dict[str, Fraction | None]:
+    return {
+        "annual_cost": step.exact_annual_cost,
+        "annual_expenses": step.exact_annual_expenses,
+        "annual_total_cost": step.exact_annual_total_cost,
+        "annual_hours": step.exact_annual_hours,
+        "executions_per_run": Fraction(step.executions_per_run),
+        "rate": Fraction(step.rate) if step.owner is not None else None,
+        "automation_net_saving": _saving(savings, step.process_id, step.step_id),
+    }
+
+
+def _step_row(
+    process_id: str,
+    was: StepCost | None,
+    now: StepCost | None,
+    savings_before: Mapping[tuple[str, str], Candidate],
+    savings_after: Mapping[tuple[str, str], Candidate],
+) -> Row:
+    either = now or was
+    assert either is not None
+    texts = {"owner": Text(was.owner if was else None, now.owner if now else None)}
+    return _row(
+        "step",
+        (process_id, either.step_id),
+        either.name,
+        None if was is None else _step_figures(was, savings_before),
+        None if now is None else _step_figures(now, savings_after),
+        STEP_FIGURES,
+        texts,
+    )
+
+
+def _role_figures(
+    role: RoleCost, year: Fraction, rates: Mapping[str, Decimal]
+) -> dict[str, Fraction | None]:
+    return {
+        "rate": _fraction(rates.get(role.role)),
+        "annual_hours": role.exact_annual_hours,
+        "annual_cost": role.exact_annual_cost,
+        "fte": role.exact_annual_hours / year,
+        "external_hours": role.exact_external_hours,
+        "headcount": _fraction(role.headcount),
+        "utilisation": _utilisation(role),
+    }
+
+
+def _utilisation(role: RoleCost) -> Fraction | None:
+    """Exactly: annual hours ÷ (headcount × available hours)."""
+    if role.headcount is None or role.available_hours is None:
+        return None
+    return role.exact_annual_hours / (Fraction(role.headcount) * Fraction(role.available_hours))
+
+
+def _role_row(
+    name: str,
+    was: RoleCost | None,
+    now: RoleCost | None,
+    years: tuple[Fraction, Fraction],
+    rates: tuple[Mapping[str, Decimal], Mapping[str, Decimal]],
+) -> Row:
+    """A role's figures; FTE in each side's working year, as the cost report counts them."""
+    texts = {"kind": Text(was.kind.value if was else None, now.kind.value if now else None)}
+    return _row(
+        "role",
+        (name,),
+        name,
+        None if was is None else _role_figures(was, years[0], rates[0]),
+        None if now is None else _role_figures(now, years[1], rates[1]),
+        ROLE_FIGURES,
+        texts,
+    )
+
+
+def _rates(cost: PortfolioCost) -> dict[str, Decimal]:
+    """Each role's hourly rate: the roles file's, or a process's own where only it has one.
+
+    A role whose rate differs between processes (a process's own ``roles:``)
+    has no single rate: its figure is ``None``.
+    """
+    found: dict[str, set[Decimal]] = {}
+    for process in cost.processes:
+        for name, role in process.process.settings.roles.items():
+            found.setdefault(name, set()).add(role.hourly_rate)
+    return {name: rates.pop() for name, rates in found.items() if len(rates) == 1}
+
+
+def _year(settings: Settings) -> Fraction:
+    """Hours of one full-time person's year: the FTE unit."""
+    return Fraction(settings.working_days_per_year) * Fraction(settings.hours_per_day)
+
+
+def _totals(
+    before: PortfolioCost,
+    after: PortfolioCost,
+    savings_before: Mapping[tuple[str, str], Candidate],
+    savings_after: Mapping[tuple[str, str], Candidate],
+) -> dict[str, Figure]:
+    def figures(cost: PortfolioCost, savings: Iterable[Candidate]) -> dict[str, Fraction]:
+        return {
+            "annual_cost": cost.exact_annual_cost,
+            "annual_expenses": cost.exact_annual_expenses,
+            "annual_total_cost": cost.exact_annual_total_cost,
+            "annual_hours": cost.exact_annual_hours,
+            "fte": cost.exact_annual_hours / _year(cost.settings),
+            "automation_potential": sum((c.exact_net_saving for c in savings), Fraction(0)),
+        }
+
+    old = figures(before, savings_before.values())
+    new = figures(after, savings_after.values())
+    return {name: Figure(old[name], new[name]) for name in TOTAL_FIGURES}
+
+
+# --- one-off costs and the CI gate -----------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class OneOff:
+    """A cost paid once, not every year: setting up the automation of a step."""
+
+    process_id: str
+    step_id: str
+    name: str
+    owner: str | None
+    tool: str | None
+    hours: Fraction
+    cost: Fraction
+
+
+def one_off(
+    process_id: str,
+    step_id: str,
+    name: str,
+    *,
+    owner: str | None,
+    tool: str | None,
+    setup: Duration,
+    calendar: Calendar,
+    rate: Decimal,
+) -> OneOff:
+    """The setup of an automation: its hours at the owner's rate, as the candidates price it."""
+    hours = exact_hours(setup, calendar)
+    return OneOff(process_id, step_id, name, owner, tool, hours, hours * Fraction(rate))
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioResult:
+    """A scenario against the portfolio as it is: every row of the comparison, and what
+    it costs once (the setup of the automations it takes as done)."""
+
+    name: str
+    path: str
+    comparison: Comparison
+    one_offs: tuple[OneOff, ...] = ()
+
+    @property
+    def setup_cost(self) -> Fraction:
+        return sum((o.cost for o in self.one_offs), Fraction(0))
+
+    @property
+    def setup_hours(self) -> Fraction:
+        return sum((o.hours for o in self.one_offs), Fraction(0))
+
+
+@dataclass(frozen=True, slots=True)
+class Threshold:
+    """How far the annual total cost may rise: a percentage, or an amount in the currency."""
+
+    value: Decimal
+    percent: bool
+
+    def allowed(self, before: Fraction) -> Fraction:
+        """The largest rise allowed from ``before``."""
+        if self.percent:
+            return before * Fraction(self.value) / 100
+        return Fraction(self.value)
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """Whether the annual total cost rose by more than a threshold allows."""
+
+    threshold: Threshold
+    total: Figure
+    exceeded: bool
+
+    @property
+    def change(self) -> Fraction:
+        return self.total.change
+
+    @property
+    def change_percent(self) -> Fraction | None:
+        return self.total.change_percent
+
+
+def verdict(comparison: Comparison, threshold: Threshold) -> Verdict:
+    """Judge the rise of the portfolio's annual total cost against ``threshold``, exactly.
+
+    From nothing (a total of 0 before), any rise exceeds a percentage: it is
+    an infinite one.
+    """
+    total = comparison.total_cost
+    before = total.before or Fraction(0)
+    if threshold.percent and before == 0:
+        exceeded = total.change > 0
+    else:
+        exceeded = total.change > threshold.allowed(before)
+    return Verdict(threshold, total, exceeded)

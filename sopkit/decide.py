@@ -1,0 +1,187 @@
+"""Deciding with sopkit: what a change did (``diff``) and what one would do (scenarios).
+
+Both load and cost two portfolios and hand them to one engine,
+``analysis.compare``: ``diff`` two versions of the files (a folder, or
+``REV:PATH`` read from git), scenarios a portfolio and copies of it with a
+scenario's changes applied. Every problem is reported where it is: in the
+side's files (named ``REV:path`` for a revision) or in the scenario file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from .analysis import PortfolioCost, cost_portfolio
+from .analysis.compare import Comparison, ScenarioResult, Threshold, compare, one_off
+from .errors import Problem, SopkitError, UsageError, ValidationError
+from .load import Portfolio, load_portfolio
+from .models import Settings
+from .revision import is_revision, revision_files
+from .scenario import Scenario, ToBe, apply_scenario, load_scenario
+
+__all__ = [
+    "Diff",
+    "Scenarios",
+    "compare_scenarios",
+    "diff",
+    "parse_threshold",
+    "scenario_results",
+]
+
+Roles = str | Path | Settings | None
+
+
+@dataclass(frozen=True, slots=True)
+class Diff:
+    """Two sides as given (a path or ``REV:PATH``) and their comparison, every row."""
+
+    before: str
+    after: str
+    comparison: Comparison
+
+
+def diff(
+    old: str | Path, new: str | Path, *, roles: Roles = None, cwd: str | Path | None = None
+) -> Diff:
+    """Load and cost both sides and compare them.
+
+    Args:
+        old: a file or folder, or ``REV:PATH`` of the git repository holding ``cwd``.
+        new: likewise.
+        roles: a ``roles.yaml`` for both sides instead of each file's nearest one.
+        cwd: the folder git looks for the repository from (default: the current one).
+
+    Raises:
+        SopkitError: every problem of both sides, the revision named in the paths.
+    """
+    sides: list[PortfolioCost] = []
+    problems: list[Problem] = []
+    for side in (str(old), str(new)):
+        try:
+            sides.append(_cost_side(side, roles, cwd))
+        except SopkitError as exc:
+            if isinstance(exc, UsageError):
+                raise
+            problems.extend(exc.problems)
+    if problems:
+        raise ValidationError.collect(dict.fromkeys(problems))
+    before, after = sides
+    if before.currency != after.currency:
+        raise SopkitError(
+            f"the two sides cost in different currencies ({before.currency} and "
+            f"{after.currency}): their difference means nothing",
+            path=str(new),
+            hint="compare versions of the same portfolio",
+        )
+    return Diff(str(old), str(new), compare(before, after))
+
+
+def _cost_side(side: str, roles: Roles, cwd: str | Path | None) -> PortfolioCost:
+    local = Path(side) if cwd is None else Path(cwd) / side
+    if local.exists() or not is_revision(side):
+        return cost_portfolio(load_portfolio(local, roles=roles))
+    with revision_files(side, cwd=cwd) as revision:
+        try:
+            return cost_portfolio(load_portfolio(revision.local, roles=roles))
+        except SopkitError as exc:
+            raise revision.error(exc) from None
+
+
+def parse_threshold(text: str) -> Threshold:
+    """``5%`` or an amount such as ``1000`` or ``1,000.50``, for ``--fail-over``.
+
+    Raises:
+        UsageError: anything else, or a threshold below zero.
+    """
+    cleaned = text.strip().replace(",", "").replace("_", "")
+    percent = cleaned.endswith("%")
+    try:
+        value = Decimal(cleaned.removesuffix("%").strip())
+    except InvalidOperation:
+        value = Decimal("NaN")
+    if not value.is_finite() or value < 0:
+        raise UsageError(
+            f"--fail-over '{text}' is not a percentage or an amount",
+            hint="e.g. --fail-over 5% or --fail-over 1000 (in the portfolio's currency)",
+        )
+    return Threshold(value, percent)
+
+
+# --- scenarios ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Scenarios:
+    """The portfolio as it is, costed, and each scenario against it."""
+
+    as_is: PortfolioCost
+    results: tuple[ScenarioResult, ...]
+    to_be: tuple[ToBe, ...] = ()
+
+
+def compare_scenarios(
+    paths: str | Path | Sequence[str | Path],
+    scenario_files: Sequence[str | Path],
+    *,
+    roles: Roles = None,
+) -> Scenarios:
+    """Load the portfolio and every scenario, apply each to a copy, cost and compare.
+
+    Raises:
+        SopkitError: every problem of the portfolio, or of every scenario file (each
+            located in its scenario file).
+    """
+    portfolio = load_portfolio(paths, roles=roles)
+    problems: list[Problem] = []
+    scenarios: list[Scenario] = []
+    for path in scenario_files:
+        try:
+            scenarios.append(load_scenario(path))
+        except SopkitError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise ValidationError.collect(problems)
+    return scenario_results(portfolio, scenarios)
+
+
+def scenario_results(portfolio: Portfolio, scenarios: Sequence[Scenario]) -> Scenarios:
+    """Each scenario applied to a copy of ``portfolio``, costed and compared with it.
+
+    Raises:
+        SopkitError: every problem of every scenario, located in its file.
+    """
+    as_is = cost_portfolio(portfolio)
+    problems: list[Problem] = []
+    results: list[ScenarioResult] = []
+    applied: list[ToBe] = []
+    for scenario in scenarios:
+        try:
+            to_be = apply_scenario(portfolio, scenario)
+            try:
+                cost = cost_portfolio(to_be.portfolio)
+            except SopkitError as exc:
+                raise ValidationError.collect(to_be.located(exc.problems)) from None
+        except SopkitError as exc:
+            problems.extend(exc.problems)
+            continue
+        applied.append(to_be)
+        one_offs = tuple(
+            one_off(
+                a.process_id,
+                a.step_id,
+                a.name,
+                owner=a.owner,
+                tool=a.tool,
+                setup=a.setup,
+                calendar=a.calendar,
+                rate=a.rate,
+            )
+            for a in to_be.automated
+        )
+        results.append(ScenarioResult(scenario.name, scenario.path, compare(as_is, cost), one_offs))
+    if problems:
+        raise ValidationError.collect(problems)
+    return Scenarios(as_is, tuple(results), tuple(applied))

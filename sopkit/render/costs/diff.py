@@ -1,0 +1,539 @@
+"""What changed between two costed portfolios, as text: ``sopkit diff`` and each scenario.
+
+A report opens with one line that says it all, the one a team reads in a pull
+request: ``Annual cost +$4,120.00 (+1.9%), 2 steps added``. Then the totals
+before and after, then one row per process or step whose figures changed (its
+annual total cost before, after and the change; the other figures that moved
+in words), then the roles. Unchanged rows are left out unless asked for.
+
+Tables and Markdown sort rows by the size of the change, largest first, each
+process followed by its steps; JSON keeps the files' order. JSON gives every
+figure as ``{"before", "after", "change", "change_percent"}``, rounded as the
+cost report rounds it (money to the minor unit, hours and FTE to 2 decimals,
+utilisation to 4), ``null`` on a side where the row does not exist and a
+change in percent of ``null`` where the figure before is 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from ...analysis.compare import (
+    PROCESS_FIGURES,
+    ROLE_FIGURES,
+    STEP_FIGURES,
+    TOTAL_FIGURES,
+    Comparison,
+    Figure,
+    Row,
+    Status,
+    Text,
+    Verdict,
+)
+from ...analysis.units import to_decimal
+from ...errors import UsageError
+from ..numbers import (
+    DASH,
+    hours_text,
+    money_text,
+    number_text,
+    percent_text,
+    rate_text,
+    round_money,
+    round_number,
+)
+from .sheet import Cell, Column, Sheet
+from .tables import dump_json, render_sheet
+
+__all__ = [
+    "DIFF_FORMATS",
+    "diff_document",
+    "diff_report",
+    "figure_document",
+    "figure_text",
+    "figure_value",
+    "shown_change",
+    "signed_money",
+    "summary_line",
+    "verdict_line",
+]
+
+#: Output formats of ``sopkit diff`` and ``sopkit compare``.
+DIFF_FORMATS = ("table", "markdown", "json")
+
+_MONEY = frozenset(
+    {
+        "annual_cost",
+        "annual_expenses",
+        "annual_total_cost",
+        "automation_net_saving",
+        "automation_potential",
+        "rate",
+    }
+)
+_HOURS = frozenset({"annual_hours", "external_hours", "lead_time_hours"})
+#: How each figure is named in a table and in the "what changed" words.
+TITLES = {
+    "annual_cost": "Annual cost",
+    "annual_expenses": "Expenses",
+    "annual_total_cost": "Annual total cost",
+    "annual_hours": "Hours/year",
+    "fte": "FTE",
+    "automation_potential": "Automation potential",
+}
+_WORDS = {
+    "annual_cost": "annual cost",
+    "annual_expenses": "expenses",
+    "annual_hours": "hours",
+    "external_hours": "external hours",
+    "fte": "FTE",
+    "lead_time_days": "lead time (days)",
+    "executions_per_run": "exec/run",
+    "rate": "rate",
+    "automation_net_saving": "automation net saving",
+    "annual_total_cost": "total",
+    "headcount": "headcount",
+    "utilisation": "utilisation",
+    "owner": "owner",
+    "frequency": "frequency",
+    "kind": "kind",
+}
+#: Figures the words leave out: the row's own figure, and ones that repeat another.
+_UNSAID = frozenset({"fte", "lead_time_hours"})
+
+
+# --- one figure ----------------------------------------------------------------------------
+
+
+def _decimal(value: Fraction) -> Decimal:
+    return to_decimal(value)
+
+
+def figure_text(name: str, value: Fraction | None, currency: str) -> str:
+    """A figure as people read it: ``$4,120.00``, ``740.5``, ``93.75%``; ``—`` for none."""
+    if value is None:
+        return DASH
+    number = _decimal(value)
+    if name == "rate":
+        return rate_text(number, currency)
+    if name in _MONEY:
+        return money_text(number, currency)
+    if name == "headcount":
+        return hours_text(number)
+    if name == "utilisation":
+        return percent_text(number * 100)
+    return number_text(number, 2)
+
+
+def figure_value(name: str, value: Fraction | None, currency: str) -> Decimal | None:
+    """A figure rounded for JSON as the cost report rounds it; ``None`` stays ``None``."""
+    return None if value is None else _rounded(name, value, currency)
+
+
+def _rounded(name: str, value: Fraction, currency: str) -> Decimal:
+    number = _decimal(value)
+    if name in _MONEY:
+        return round_money(number, currency)
+    if name == "utilisation":
+        return round_number(number, 4)
+    if name == "headcount":
+        return number
+    return round_number(number, 2)
+
+
+def shown_change(name: str, figure: Figure, currency: str) -> Decimal:
+    """The change as shown: the figure after, rounded, less the figure before, rounded.
+
+    So the change a reader sees always adds up with the two figures beside it
+    (``$44,548.61 → $45,430.74`` is ``+$882.13``, even where the exact change
+    rounds to ``$882.12``).
+    """
+    after = Decimal(0) if figure.after is None else _rounded(name, figure.after, currency)
+    before = Decimal(0) if figure.before is None else _rounded(name, figure.before, currency)
+    return after - before
+
+
+def signed_money(value: Decimal, currency: str) -> str:
+    """``+$4,120.00``, ``-$310.50`` or ``$0.00``: a change of money, already rounded."""
+    text = money_text(value, currency)
+    return "+" + text if value > 0 else text
+
+
+def _signed(name: str, figure: Figure, currency: str) -> str:
+    change = shown_change(name, figure, currency)
+    if name in _MONEY:
+        return signed_money(change, currency)
+    text = number_text(change, 2) if name not in ("headcount",) else hours_text(change)
+    if name == "utilisation":
+        text = percent_text(change * 100)
+    return "+" + text if change > 0 else text
+
+
+def _percent(value: Fraction | None, digits: int = 2) -> str:
+    """``+1.87%``; ``—`` where the figure before was 0."""
+    if value is None:
+        return DASH
+    rounded = round_number(_decimal(value), digits)
+    text = number_text(rounded, digits) + "%"
+    return "+" + text if rounded > 0 else text
+
+
+def figure_document(name: str, figure: Figure, currency: str) -> dict[str, Any]:
+    """``{"before", "after", "change", "change_percent"}``, rounded for JSON."""
+    percent = figure.change_percent
+    return {
+        "before": None if figure.before is None else _rounded(name, figure.before, currency),
+        "after": None if figure.after is None else _rounded(name, figure.after, currency),
+        "change": shown_change(name, figure, currency),
+        "change_percent": None if percent is None else round_number(_decimal(percent), 2),
+    }
+
+
+# --- the summary ----------------------------------------------------------------------------
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def summary_line(comparison: Comparison) -> str:
+    """``Annual cost +$4,120.00 (+1.9%), 2 steps added``: the change in a sentence.
+
+    The figure is the annual total cost (labour and expenses); it is called
+    annual cost when neither side has expenses, where the two are the same.
+    """
+    total = comparison.total_cost
+    what = "Annual total cost" if comparison.has_expenses else "Annual cost"
+    currency = comparison.currency
+    if total.change == 0:
+        head = f"{what} unchanged at {figure_text('annual_cost', total.after, currency)}"
+    else:
+        percent = total.change_percent
+        shown = "" if percent is None else f" ({_percent(percent, 1)})"
+        change = shown_change("annual_total_cost", total, currency)
+        head = f"{what} {signed_money(change, currency)}{shown}"
+    counts = []
+    whole = _whole(comparison)
+    for kind, noun, plural in (("process", "process", "processes"), ("step", "step", "steps")):
+        for status in (Status.ADDED, Status.REMOVED, Status.CHANGED):
+            count = sum(
+                1
+                for row in comparison.rows
+                if row.kind == kind
+                and row.status is status
+                and (kind == "process" or row.key[0] not in whole)
+            )
+            if count:
+                counted = f"1 {noun}" if count == 1 else f"{count} {plural}"
+                counts.append(f"{counted} {status.value}")
+    roles = comparison.count("role", Status.CHANGED)
+    roles += comparison.count("role", Status.ADDED) + comparison.count("role", Status.REMOVED)
+    if roles:
+        counts.append(f"{_plural(roles, 'role')} changed")
+    if not counts:
+        counts.append("nothing else changed" if total.change == 0 else "no row changed")
+    return ", ".join([head, *counts])
+
+
+def _whole(comparison: Comparison) -> set[str]:
+    """Processes added or removed whole: their steps are not counted or listed one by one."""
+    return {
+        row.key[0] for row in comparison.processes if row.status in (Status.ADDED, Status.REMOVED)
+    }
+
+
+def verdict_line(verdict: Verdict, currency: str) -> str:
+    """The last line of ``--fail-over``: by how much the total rose, against what it allows."""
+    threshold = verdict.threshold
+    allowed = (
+        f"{hours_text(threshold.value)}%"
+        if threshold.percent
+        else money_text(threshold.value, currency)
+    )
+    change = shown_change("annual_total_cost", verdict.total, currency)
+    percent = "" if verdict.change_percent is None else f" ({_percent(verdict.change_percent)})"
+    if verdict.change > 0:
+        moved = f"rose by {money_text(change, currency)}{percent}"
+    elif verdict.change < 0:
+        moved = f"fell by {money_text(-change, currency)}{percent}"
+    else:
+        moved = "did not change"
+    if verdict.exceeded:
+        return f"fail: annual total cost {moved}, more than the {allowed} --fail-over allows"
+    return f"ok: annual total cost {moved}, within the {allowed} --fail-over allows"
+
+
+# --- the report ------------------------------------------------------------------------------
+
+
+def diff_report(
+    comparison: Comparison,
+    *,
+    fmt: str = "table",
+    everything: bool = False,
+    width: int | None = None,
+    before: str = "before",
+    after: str = "after",
+) -> str:
+    """The comparison in one format.
+
+    Args:
+        comparison: every row of the two portfolios (``compare``).
+        fmt: ``table``, ``markdown`` or ``json``.
+        everything: keep unchanged rows too (``--all``).
+        width: fit tables to a terminal this many columns wide.
+        before: what the first side is (e.g. ``HEAD~1:processes/``), for JSON.
+        after: what the second side is.
+    """
+    if fmt not in DIFF_FORMATS:
+        raise UsageError(f"unknown format '{fmt}'", hint="use one of: " + ", ".join(DIFF_FORMATS))
+    shown = comparison if everything else comparison.changes()
+    if fmt == "json":
+        document = {"before": before, "after": after, **diff_document(comparison, shown)}
+        return dump_json(document)
+    parts = [summary_line(comparison)]
+    for sheet in diff_sheets(shown, details_column=fmt == "markdown"):
+        text = render_sheet(sheet, fmt, width)
+        parts.append(text.rstrip("\n"))
+    if not shown.rows:
+        parts.append("No process, step or role changed.")
+    return "\n\n".join(parts) + "\n"
+
+
+def diff_document(comparison: Comparison, shown: Comparison | None = None) -> dict[str, Any]:
+    """The JSON of a comparison: summary, totals, then rows of ``shown`` (default: changes)."""
+    rows = comparison.changes() if shown is None else shown
+    currency = comparison.currency
+    return {
+        "currency": currency,
+        "summary": summary_line(comparison),
+        "totals": {
+            name: figure_document(name, comparison.totals[name], currency) for name in TOTAL_FIGURES
+        },
+        "processes": [
+            {
+                "id": row.key[0],
+                "name": row.name,
+                "status": row.status.value,
+                **_texts(row),
+                **_figures(row, PROCESS_FIGURES, currency),
+            }
+            for row in rows.processes
+        ],
+        "steps": [
+            {
+                "process": row.key[0],
+                "id": row.key[1],
+                "name": row.name,
+                "status": row.status.value,
+                **_texts(row),
+                **_figures(row, STEP_FIGURES, currency),
+            }
+            for row in rows.steps
+        ],
+        "roles": [
+            {
+                "role": row.key[0],
+                "status": row.status.value,
+                **_texts(row),
+                **_figures(row, ROLE_FIGURES, currency),
+            }
+            for row in rows.roles
+        ],
+    }
+
+
+def _texts(row: Row) -> dict[str, Any]:
+    return {name: {"before": t.before, "after": t.after} for name, t in row.texts.items()}
+
+
+def _figures(row: Row, names: Sequence[str], currency: str) -> dict[str, Any]:
+    return {name: figure_document(name, row.figures[name], currency) for name in names}
+
+
+# --- sheets ------------------------------------------------------------------------------------
+
+
+def diff_sheets(comparison: Comparison, *, details_column: bool = True) -> list[Sheet]:
+    """The totals, the processes and steps, and the roles, as sheets for tables and Markdown.
+
+    What else changed in a row is a column of its own (Markdown, which a pull
+    request shows wide), or a list under the table, where a terminal has the
+    room to show it.
+    """
+    sheets = [_totals_sheet(comparison)]
+    work = _ordered(comparison)
+    if work:
+        sheets.append(
+            _rows_sheet(
+                comparison, work, "Processes and steps", "annual total cost", details_column
+            )
+        )
+    if comparison.roles:
+        roles = sorted(comparison.roles, key=_size)
+        sheets.append(_rows_sheet(comparison, roles, "Roles", "annual cost", details_column))
+    return sheets
+
+
+def _size(row: Row) -> tuple[Fraction, str]:
+    return (-abs(row.total.change), row.label)
+
+
+def _ordered(comparison: Comparison) -> list[Row]:
+    """Processes by the size of their change, each followed by its steps, likewise."""
+    steps: dict[str, list[Row]] = {}
+    for row in comparison.steps:
+        steps.setdefault(row.key[0], []).append(row)
+    processes = {row.key[0]: row for row in comparison.processes}
+    for pid in _whole(comparison):
+        steps.pop(pid, None)
+    change = {
+        pid: abs(processes[pid].total.change)
+        if pid in processes
+        else max(abs(r.total.change) for r in steps[pid])
+        for pid in {*processes, *steps}
+    }
+    ordered: list[Row] = []
+    for pid in sorted(change, key=lambda p: (-change[p], p)):
+        if pid in processes:
+            ordered.append(processes[pid])
+        ordered.extend(sorted(steps.get(pid, []), key=_size))
+    return ordered
+
+
+_DIFF_DROP = ("change_percent", "before", "after")
+
+
+def _totals_sheet(comparison: Comparison) -> Sheet:
+    currency = comparison.currency
+    columns = [
+        Column("figure", "Total", numeric=False),
+        Column("before", "Before"),
+        Column("after", "After"),
+        Column("change", "Change"),
+        Column("change_percent", "Change %"),
+    ]
+    rows = []
+    for name in TOTAL_FIGURES:
+        figure = comparison.totals[name]
+        rows.append(
+            [
+                _cell(TITLES[name]),
+                _cell(figure_text(name, figure.before, currency)),
+                _cell(figure_text(name, figure.after, currency)),
+                _cell(_signed(name, figure, currency)),
+                _cell(_percent(figure.change_percent)),
+            ]
+        )
+    notes = [
+        "Annual total cost = annual cost (hands-on labour) + expenses. Automation potential = "
+        "the net annual saving of every automation candidate."
+    ]
+    title = f"Totals ({currency}): before → after"
+    return Sheet(title, columns, rows, None, notes, ("change_percent",))
+
+
+def _rows_sheet(
+    comparison: Comparison, rows: Sequence[Row], what: str, figure: str, details_column: bool
+) -> Sheet:
+    currency = comparison.currency
+    columns = [
+        Column("row", "Process/step" if what != "Roles" else "Role", numeric=False, wraps=True),
+        Column("status", "Status", numeric=False),
+        Column("before", "Before"),
+        Column("after", "After"),
+        Column("change", "Change"),
+        Column("change_percent", "Change %"),
+        *([Column("details", "What else changed", numeric=False, wraps=True)] * details_column),
+    ]
+    cells = []
+    notes = []
+    whole = _whole(comparison)
+    for row in rows:
+        total = row.total
+        steps = None
+        if row.kind == "process" and row.key[0] in whole:
+            steps = sum(1 for step in comparison.steps if step.key[0] == row.key[0])
+        said = details(row, currency, steps)
+        cells.append(
+            [
+                _cell(row.label),
+                _cell(row.status.value),
+                _cell(figure_text(_figure_name(row), total.before, currency)),
+                _cell(figure_text(_figure_name(row), total.after, currency)),
+                _cell(_signed(_figure_name(row), total, currency)),
+                _cell(_percent(total.change_percent)),
+                *([_cell(said)] * details_column),
+            ]
+        )
+        if said and not details_column:
+            notes.append(f"- {row.label}: {said}")
+    if notes:
+        notes.insert(0, "What else changed:")
+    title = f"{what} that changed: {figure} ({currency})"
+    if any(row.status is Status.UNCHANGED for row in rows):
+        title = f"{what}: {figure} ({currency})"
+    return Sheet(title, columns, cells, None, notes, _DIFF_DROP)
+
+
+def _figure_name(row: Row) -> str:
+    return "annual_cost" if row.kind == "role" else "annual_total_cost"
+
+
+def _cell(text: str) -> Cell:
+    return Cell(text, text)
+
+
+def details(row: Row, currency: str, steps: int | None = None) -> str:
+    """What else changed in a row, in words: ``hours 740 → 700; owner Editor → Lead``.
+
+    An added or removed row lists its own figures instead (``owner Editor;
+    hours 48.00``); a process added or removed whole also says how many steps
+    it has (they are not listed one by one).
+    """
+    names = [n for n in row.figures if n not in _UNSAID and n != _figure_name(row)]
+    labour_same = row.kind != "role" and not _has_expenses(row)
+    if row.status in (Status.ADDED, Status.REMOVED):
+        added = row.status is Status.ADDED
+        parts = [
+            f"{_WORDS[n]} {t}"
+            for n, text in row.texts.items()
+            if (t := _side(text, added)) and not (n == "kind" and t == "staff")
+        ]
+        for name in names:
+            value = _side(row.figures[name], added)
+            if not value or (labour_same and name == "annual_cost"):
+                continue
+            if name == "executions_per_run" and value == 1:
+                continue
+            parts.append(f"{_WORDS[name]} {figure_text(name, value, currency)}")
+        if steps is not None:
+            parts.append(_plural(steps, "step"))
+        return "; ".join(parts)
+    parts = [_text_change(name, text) for name, text in row.texts.items() if text.changed]
+    for name in names:
+        figure = row.figures[name]
+        if not figure.changed or (labour_same and name == "annual_cost"):
+            continue
+        before = figure_text(name, figure.before, currency)
+        after = figure_text(name, figure.after, currency)
+        if before == after:  # a change below the shown precision
+            continue
+        parts.append(f"{_WORDS[name]} {before} → {after}")
+    return "; ".join(parts)
+
+
+def _side(pair: Any, added: bool) -> Any:
+    return pair.after if added else pair.before
+
+
+def _has_expenses(row: Row) -> bool:
+    expenses = row.figures.get("annual_expenses")
+    return expenses is not None and bool(expenses.before or expenses.after)
+
+
+def _text_change(name: str, text: Text) -> str:
+    return f"{_WORDS[name]} {text.before or DASH} → {text.after or DASH}"

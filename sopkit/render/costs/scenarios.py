@@ -1,0 +1,196 @@
+"""As-Is beside each To-Be, as text: ``sopkit compare PATH --scenario FILE …``.
+
+One table, a block of rows for the portfolio and one for each process, a
+column for the portfolio as it is and one for each scenario: annual cost,
+expenses, total cost, hours, FTE and lead time, and each scenario's one-off
+setup cost. Under it, each scenario's change in one line (the same line
+``sopkit diff`` opens with). JSON gives, for each scenario, the comparison
+``sopkit diff --format json`` gives (every process; the steps and roles that
+changed) and what it costs once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+from typing import Any, Protocol
+
+from ...analysis.compare import Comparison, Row, ScenarioResult, compare
+from ...analysis.cost import PortfolioCost
+from ...errors import UsageError
+from ..numbers import DASH
+from .diff import DIFF_FORMATS, diff_document, figure_text, figure_value, summary_line
+from .sheet import Cell, Column, Sheet
+from .tables import dump_json, render_sheet
+
+__all__ = ["ScenarioView", "scenarios_document", "scenarios_report", "scenarios_sheet"]
+
+
+class ScenarioView(Protocol):
+    """What the report needs: the portfolio as it is and each scenario against it
+    (``sopkit.decide.Scenarios``)."""
+
+    @property
+    def as_is(self) -> PortfolioCost: ...
+
+    @property
+    def results(self) -> tuple[ScenarioResult, ...]: ...
+
+
+#: The rows of the portfolio's block and of each process's, with their names.
+PORTFOLIO_ROWS = (
+    ("annual_cost", "Annual cost"),
+    ("annual_expenses", "Expenses"),
+    ("annual_total_cost", "Total cost"),
+    ("annual_hours", "Hours/year"),
+    ("fte", "FTE"),
+    ("automation_potential", "Automation potential"),
+)
+PROCESS_ROWS = (
+    ("annual_cost", "Annual cost"),
+    ("annual_expenses", "Expenses"),
+    ("annual_total_cost", "Total cost"),
+    ("annual_hours", "Hours/year"),
+    ("fte", "FTE"),
+    ("lead_time_days", "Lead time d"),
+)
+AS_IS = "As-Is"
+#: Rows a process without expenses in any column leaves out (its total is its annual cost).
+_EXPENSE_ROWS = ("annual_expenses", "annual_total_cost")
+
+
+def scenarios_report(view: ScenarioView, *, fmt: str = "table", width: int | None = None) -> str:
+    """As-Is and every To-Be side by side, in ``table``, ``markdown`` or ``json``."""
+    if fmt not in DIFF_FORMATS:
+        raise UsageError(f"unknown format '{fmt}'", hint="use one of: " + ", ".join(DIFF_FORMATS))
+    if fmt == "json":
+        return dump_json(scenarios_document(view))
+    return render_sheet(scenarios_sheet(view), fmt, width)
+
+
+def _as_is(view: ScenarioView) -> Comparison:
+    return compare(view.as_is, view.as_is)
+
+
+def scenarios_sheet(view: ScenarioView) -> Sheet:
+    """The side-by-side table as a sheet (for the terminal, Markdown and the site)."""
+    as_is = _as_is(view)
+    currency = as_is.currency
+    results = view.results
+    columns = [
+        Column("process", "Process", numeric=False, wraps=True),
+        Column("figure", "Figure", numeric=False),
+        Column("as_is", AS_IS),
+        *(Column(f"scenario_{i}", r.name, wraps=True) for i, r in enumerate(results, 1)),
+    ]
+    rows: list[list[Cell]] = []
+    for index, (name, title) in enumerate(PORTFOLIO_ROWS):
+        values = [as_is.totals[name].after, *(r.comparison.totals[name].after for r in results)]
+        rows.append(_line("Portfolio" if index == 0 else "", title, name, values, currency))
+    setup = [None, *(r.setup_cost for r in results)]
+    rows.append(_line("", "One-off setup", "annual_cost", setup, currency))
+    for process_id in _process_ids(as_is, results):
+        found = [_find(as_is, process_id), *(_find(r.comparison, process_id) for r in results)]
+        expenses = any(
+            row is not None and bool(row.figures["annual_expenses"].after) for row in found
+        )
+        shown = [(n, t) for n, t in PROCESS_ROWS if expenses or n not in _EXPENSE_ROWS]
+        for index, (name, title) in enumerate(shown):
+            values = [None if row is None else row.figures[name].after for row in found]
+            rows.append(_line(process_id if index == 0 else "", title, name, values, currency))
+    notes = [_note(r) for r in results]
+    notes.append(
+        "Total cost = annual cost (hands-on labour) + expenses. Lead time: one typical run's "
+        "longest path, in working days. One-off setup: the setup hours of each automation "
+        "taken as done, at its owner's rate."
+    )
+    count = len(as_is.processes)
+    title = (
+        f"As-Is and {len(results)} {'scenario' if len(results) == 1 else 'scenarios'} "
+        f"({currency}, {count} {'process' if count == 1 else 'processes'}; figures per year)"
+    )
+    return Sheet(title, columns, rows, None, notes, ())
+
+
+def _process_ids(as_is: Comparison, results: Sequence[ScenarioResult]) -> list[str]:
+    ids = [row.key[0] for row in as_is.processes]
+    for result in results:
+        ids += [row.key[0] for row in result.comparison.processes if row.key[0] not in ids]
+    return ids
+
+
+def _find(comparison: Comparison, process_id: str) -> Row | None:
+    """A process's row in a comparison, ``None`` when the side after has no such process."""
+    for row in comparison.processes:
+        if row.key[0] == process_id:
+            return None if row.figures["annual_cost"].after is None else row
+    return None
+
+
+def _line(
+    label: str, title: str, name: str, values: Sequence[Fraction | None], currency: str
+) -> list[Cell]:
+    texts = [figure_text(name, v, currency) if v is not None else DASH for v in values]
+    return [Cell(label, label), Cell(title, title), *(Cell(t, t) for t in texts)]
+
+
+def _note(result: ScenarioResult) -> str:
+    line = f"{result.name}: {summary_line(result.comparison)}"
+    if result.one_offs:
+        steps = ", ".join(f"{o.process_id}/{o.step_id}" for o in result.one_offs)
+        cost = figure_text("annual_cost", result.setup_cost, result.comparison.currency)
+        line += f"; one-off setup {cost} ({steps})"
+    return line + "."
+
+
+def scenarios_document(view: ScenarioView) -> dict[str, Any]:
+    """The ``sopkit compare --format json`` document."""
+    as_is = _as_is(view)
+    currency = as_is.currency
+    return {
+        "currency": currency,
+        "as_is": {
+            "totals": {
+                name: figure_value(name, figure.after, currency)
+                for name, figure in as_is.totals.items()
+            },
+            "processes": [
+                {
+                    "id": row.key[0],
+                    "name": row.name,
+                    **{
+                        name: figure_value(name, figure.after, currency)
+                        for name, figure in row.figures.items()
+                    },
+                }
+                for row in as_is.processes
+            ],
+        },
+        "scenarios": [_scenario_document(result) for result in view.results],
+    }
+
+
+def _scenario_document(result: ScenarioResult) -> dict[str, Any]:
+    comparison = result.comparison
+    currency = comparison.currency
+    shown = comparison.changes()
+    document = diff_document(comparison, shown)
+    document["processes"] = diff_document(comparison, comparison)["processes"]
+    del document["currency"]
+    one_off = {
+        "setup_cost": figure_value("annual_cost", result.setup_cost, currency),
+        "setup_hours": figure_value("annual_hours", result.setup_hours, currency),
+        "automated": [
+            {
+                "process": o.process_id,
+                "step": o.step_id,
+                "name": o.name,
+                "owner": o.owner,
+                "tool": o.tool,
+                "setup_hours": figure_value("annual_hours", o.hours, currency),
+                "setup_cost": figure_value("annual_cost", o.cost, currency),
+            }
+            for o in result.one_offs
+        ],
+    }
+    return {"name": result.name, "file": result.path, **one_off, **document}

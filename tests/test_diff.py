@@ -1,0 +1,389 @@
+"""``sopkit diff``: two commits of a git repository, figures worked out by hand.
+
+The repository (``processes/``, USD, 8 h days, 260 days a year):
+
+* commit 1: ``blog`` (4/month: draft 2h Writer $40, edit 1h Editor $50, proofread
+  30m Editor) and ``news`` (2/month: write 3h Writer).
+  blog = 96 h × $40 + 48 h × $50 + 24 h × $50 = $3,840 + $2,400 + $1,200 = $7,440;
+  news = 72 h × $40 = $2,880; total $10,320, 240 h.
+* commit 2: Writer's rate $40 → $45; the role Editor renamed Managing Editor (edit's
+  owner with it); proofread removed, graphics added (30m, Designer $60); news
+  removed; webinar added (1/month: plan 5h Writer).
+  blog = 96 h × $45 + 48 h × $50 + 24 h × $60 = $4,320 + $2,400 + $1,440 = $8,160;
+  webinar = 60 h × $45 = $2,700; total $10,860, 228 h: +$540, +5.23%.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from collections.abc import Callable
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from sopkit.analysis.compare import Status, Threshold, verdict
+from sopkit.decide import diff, parse_threshold
+from sopkit.errors import SopkitError, UsageError
+from sopkit.render.costs.diff import diff_report, summary_line
+
+ROLES_1 = """\
+currency: USD
+roles:
+  Writer: {rate: 40}
+  Editor: {rate: 50}
+"""
+ROLES_2 = """\
+currency: USD
+roles:
+  Writer: {rate: 45}
+  Managing Editor: {rate: 50}
+  Designer: {rate: 60}
+"""
+BLOG_1 = """\
+sopkit: 1
+id: blog
+name: Blog post
+owner: Editor
+frequency: 4/month
+steps:
+  - {id: draft, name: Draft, owner: Writer, time: 2h}
+  - {id: edit, name: Edit, owner: Editor, after: [draft], time: 1h}
+  - {id: proofread, name: Proofread, owner: Editor, after: [edit], time: 30m}
+"""
+BLOG_2 = """\
+sopkit: 1
+id: blog
+name: Blog post
+owner: Managing Editor
+frequency: 4/month
+steps:
+  - {id: draft, name: Draft, owner: Writer, time: 2h}
+  - {id: edit, name: Edit, owner: Managing Editor, after: [draft], time: 1h}
+  - {id: graphics, name: Graphics, owner: Designer, after: [edit], time: 30m}
+"""
+NEWS = """\
+sopkit: 1
+id: news
+name: Newsletter
+owner: Writer
+frequency: 2/month
+steps:
+  - {id: write, name: Write, owner: Writer, time: 3h}
+"""
+WEBINAR = """\
+sopkit: 1
+id: webinar
+name: Webinar
+owner: Writer
+frequency: 1/month
+steps:
+  - {id: plan, name: Plan, owner: Writer, time: 5h}
+"""
+
+
+def git(repo: Path, *args: str) -> str:
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.com",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.com",
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }
+    done = subprocess.run(
+        ["git", "-C", str(repo), *args], capture_output=True, text=True, env=env, check=True
+    )
+    return done.stdout
+
+
+def commit(repo: Path, files: dict[str, str | None], message: str) -> None:
+    for name, text in files.items():
+        path = repo / name
+        if text is None:
+            path.unlink()
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", message)
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The repository above, with both commits, as the current folder."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    commit(
+        root,
+        {
+            "processes/roles.yaml": ROLES_1,
+            "processes/blog.yaml": BLOG_1,
+            "processes/news.yaml": NEWS,
+        },
+        "one",
+    )
+    commit(
+        root,
+        {
+            "processes/roles.yaml": ROLES_2,
+            "processes/blog.yaml": BLOG_2,
+            "processes/news.yaml": None,
+            "processes/webinar.yaml": WEBINAR,
+        },
+        "two",
+    )
+    monkeypatch.chdir(root)
+    return root
+
+
+def money(value: Fraction | None) -> Fraction | None:
+    return value
+
+
+def test_a_diff_between_two_commits_worked_out_by_hand(repo: Path) -> None:
+    comparison = diff("HEAD~1:processes/", "HEAD:processes/").comparison
+    total = comparison.total_cost
+    assert (total.before, total.after) == (10320, 10860)
+    assert total.change == 540
+    assert total.change_percent == Fraction(540 * 100, 10320)
+    hours = comparison.totals["annual_hours"]
+    assert (hours.before, hours.after) == (240, 228)
+
+    status = {row.label: row.status for row in comparison.rows}
+    assert status["blog"] is Status.CHANGED
+    assert status["news"] is Status.REMOVED and status["news/write"] is Status.REMOVED
+    assert status["webinar"] is Status.ADDED and status["webinar/plan"] is Status.ADDED
+    assert status["blog/proofread"] is Status.REMOVED
+    assert status["blog/graphics"] is Status.ADDED
+    assert status["Editor"] is Status.REMOVED and status["Managing Editor"] is Status.ADDED
+
+    rows = {row.label: row for row in comparison.rows}
+    draft = rows["blog/draft"]  # the rate change alone
+    assert draft.figures["annual_cost"].before == 3840
+    assert draft.figures["annual_cost"].after == 4320
+    assert draft.figures["rate"].before == 40 and draft.figures["rate"].after == 45
+    edit = rows["blog/edit"]  # the renamed owner: same hours and cost
+    assert edit.status is Status.CHANGED
+    assert (edit.texts["owner"].before, edit.texts["owner"].after) == ("Editor", "Managing Editor")
+    assert edit.figures["annual_cost"].change == 0
+    assert rows["blog"].texts["owner"].after == "Managing Editor"
+    assert rows["blog"].figures["annual_total_cost"].change == 8160 - 7440
+    writer = rows["Writer"]
+    assert (writer.figures["annual_hours"].before, writer.figures["annual_hours"].after) == (
+        168,
+        156,
+    )
+    assert (writer.figures["annual_cost"].before, writer.figures["annual_cost"].after) == (
+        6720,
+        7020,
+    )
+    assert rows["Designer"].figures["annual_cost"].after == 1440
+    assert rows["webinar"].figures["annual_cost"].before is None
+    assert rows["webinar"].figures["annual_cost"].change_percent is None
+
+    line = summary_line(comparison)
+    assert line == (
+        "Annual cost +$540.00 (+5.2%), 1 process added, 1 process removed, 1 process changed, "
+        "1 step added, 1 step removed, 2 steps changed, 4 roles changed"
+    )
+
+
+def test_unchanged_rows_are_left_out_unless_all(repo: Path) -> None:
+    git(repo, "commit", "-q", "--allow-empty", "-m", "three")
+    same = diff("HEAD~1:processes/", "processes/").comparison
+    assert same.changes().rows == ()
+    assert {row.status for row in same.rows} == {Status.UNCHANGED}
+    text = diff_report(same)
+    assert text.startswith("Annual cost unchanged at $10,860.00, nothing else changed\n")
+    assert "No process, step or role changed." in text
+    everything = diff_report(same, everything=True, fmt="json")
+    assert {row["status"] for row in json.loads(everything)["steps"]} == {"unchanged"}
+
+
+def test_the_work_tree_and_the_index_are_never_touched(repo: Path) -> None:
+    changed = BLOG_2.replace("time: 30m}", "time: 1h}")
+    (repo / "processes" / "blog.yaml").write_text(changed, encoding="utf-8")  # uncommitted
+    before = git(repo, "status", "--porcelain")
+    head = (repo / ".git" / "HEAD").read_text()
+    comparison = diff("HEAD:processes/", "processes/").comparison
+    assert git(repo, "status", "--porcelain") == before
+    assert (repo / ".git" / "HEAD").read_text() == head
+    assert [r.label for r in comparison.changes().steps] == ["blog/graphics"]
+
+
+def test_a_single_file_of_a_revision_finds_its_roles_file(repo: Path) -> None:
+    comparison = diff("HEAD~1:processes/blog.yaml", "processes/blog.yaml").comparison
+    assert comparison.total_cost.before == 7440
+    assert comparison.total_cost.after == 8160
+
+
+def test_paths_from_the_current_folder_with_dot_slash(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(repo / "processes")
+    comparison = diff("HEAD~1:./", "./").comparison
+    assert comparison.total_cost.before == 10320
+
+
+def test_an_invalid_revision_file_is_named_rev_path(repo: Path) -> None:
+    broken = BLOG_2.replace("time: 30m}", "time: 30 minutes}")
+    commit(repo, {"processes/blog.yaml": broken}, "three")
+    with pytest.raises(SopkitError) as caught:
+        diff("HEAD:processes/", "HEAD~1:processes/")
+    (problem,) = caught.value.problems
+    assert problem.format().startswith("HEAD:processes/blog.yaml:9:")
+    assert problem.format() == (
+        "HEAD:processes/blog.yaml:9:74: error: step 'graphics': time: unknown unit 'minutes' "
+        "in '30 minutes' (use m, h, d or w)"
+    )
+    assert "/tmp" not in problem.format()
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ("nosuchrev:processes/", "no revision 'nosuchrev' in this repository"),
+        ("HEAD:nowhere/", "'nowhere/' is not in HEAD"),
+    ],
+)
+def test_a_revision_that_does_not_exist(repo: Path, spec: str, message: str) -> None:
+    with pytest.raises(SopkitError) as caught:
+        diff(spec, "processes/")
+    assert caught.value.message == message
+    assert caught.value.path == spec
+
+
+def test_outside_a_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
+    with pytest.raises(SopkitError) as caught:
+        diff("HEAD:processes/", "HEAD:processes/")
+    (problem,) = caught.value.problems
+    assert problem.message.startswith("the current folder is not in a git repository")
+
+
+def test_both_sides_report_their_problems(repo: Path) -> None:
+    broken = NEWS.replace("3h", "three")
+    commit(repo, {"processes/news.yaml": broken}, "three")
+    (repo / "processes" / "news.yaml").unlink()  # the work tree: only webinar is wrong
+    (repo / "processes" / "webinar.yaml").write_text(WEBINAR.replace("5h", "5 hours"), "utf-8")
+    with pytest.raises(SopkitError) as caught:
+        diff("HEAD:processes/", "processes/")
+    paths = sorted(str(p.path) for p in caught.value.problems)
+    assert paths == ["HEAD:processes/news.yaml", "processes/webinar.yaml"]
+
+
+# --- the CI gate --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("threshold", "exceeded"),
+    [
+        ("5%", True),  # +5.23% is more than 5%
+        ("5.3%", False),
+        ("6%", False),
+        ("500", True),
+        ("539.99", True),
+        ("540", False),  # exactly the rise: not more than it
+        ("1,000", False),
+    ],
+)
+def test_fail_over_on_both_sides_of_the_threshold(
+    repo: Path, threshold: str, exceeded: bool
+) -> None:
+    comparison = diff("HEAD~1:processes/", "HEAD:processes/").comparison
+    assert verdict(comparison, parse_threshold(threshold)).exceeded is exceeded
+    result = run("diff", "HEAD~1:processes/", "HEAD:processes/", "--fail-over", threshold)
+    assert result.exit_code == (3 if exceeded else 0), result.stderr
+    last = result.stderr.splitlines()[-1]
+    assert "annual total cost rose by $540.00 (+5.23%)" in last
+    assert last.startswith("fail: " if exceeded else "ok: ")
+
+
+def test_a_fall_never_fails_and_a_rise_from_nothing_fails_any_percentage() -> None:
+    from sopkit.analysis.compare import Comparison, Figure
+
+    def comparison(before: int, after: int) -> Comparison:
+        figure = Figure(Fraction(before), Fraction(after))
+        totals = {"annual_total_cost": figure, "annual_expenses": Figure(None, None)}
+        return Comparison("USD", (), (), (), totals)
+
+    assert not verdict(comparison(100, 50), Threshold(Decimal(0), True)).exceeded
+    assert verdict(comparison(0, 1), Threshold(Decimal(1000), True)).exceeded
+    assert not verdict(comparison(0, 0), Threshold(Decimal(0), True)).exceeded
+
+
+@pytest.mark.parametrize("bad", ["five", "-5%", "%", "nan"])
+def test_a_threshold_that_is_not_one_is_a_usage_error(bad: str) -> None:
+    with pytest.raises(UsageError):
+        parse_threshold(bad)
+
+
+def test_fail_over_usage_error_exits_2(repo: Path) -> None:
+    result = run("diff", "HEAD~1:processes/", "processes/", "--fail-over", "lots")
+    assert result.exit_code == 2
+    assert "--fail-over 'lots' is not a percentage or an amount" in result.stderr
+
+
+# --- the CLI prints what the library renders ------------------------------------------------
+
+
+def run(*args: str | Path) -> object:
+    from sopkit.cli import app
+
+    return CliRunner().invoke(app, [str(a) for a in args], catch_exceptions=False)
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "json"])
+def test_the_cli_prints_the_library_report(repo: Path, fmt: str) -> None:
+    result = run("diff", "HEAD~1:processes/", "processes/", "--format", fmt)
+    assert result.exit_code == 0, result.stderr
+    expected = diff_report(
+        diff("HEAD~1:processes/", "processes/").comparison,
+        fmt=fmt,
+        before="HEAD~1:processes/",
+        after="processes/",
+    )
+    assert result.stdout == expected
+
+
+def test_invalid_files_exit_1_with_located_errors(repo: Path) -> None:
+    (repo / "processes" / "blog.yaml").write_text(BLOG_2.replace("2h}", "2 hours}"), "utf-8")
+    result = run("diff", "HEAD:processes/", "processes/")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("processes/blog.yaml:7:")
+
+
+def test_markdown_and_json_golden(repo: Path, golden: Callable[[str, str], None]) -> None:
+    comparison = diff("HEAD~1:processes/", "HEAD:processes/").comparison
+    markdown = diff_report(comparison, fmt="markdown")
+    golden("diff/two-commits.md", markdown)
+    assert markdown.splitlines()[0] == summary_line(comparison)
+    document = diff_report(
+        comparison, fmt="json", before="HEAD~1:processes/", after="HEAD:processes/"
+    )
+    golden("diff/two-commits.json", document)
+    parsed = json.loads(document)
+    assert parsed["totals"]["annual_total_cost"] == {
+        "before": 10320.0,
+        "after": 10860.0,
+        "change": 540.0,
+        "change_percent": 5.23,
+    }
+    webinar = next(p for p in parsed["processes"] if p["id"] == "webinar")
+    assert webinar["status"] == "added"
+    assert webinar["annual_cost"]["before"] is None
+
+
+@pytest.mark.parametrize("width", [80, 100])
+def test_tables_fit_the_terminal(repo: Path, width: int) -> None:
+    comparison = diff("HEAD~1:processes/", "HEAD:processes/").comparison
+    text = diff_report(comparison, width=width)
+    assert max(len(line) for line in text.splitlines()[1:]) <= width
