@@ -120,6 +120,10 @@ def read_scenario(data: Any, source: SourceMap) -> Scenario:
         raise ValidationError.collect(
             [source.problem((), "a scenario is a mapping of fields", hint=_START_HINT)]
         )
+    if FORMAT_KEY not in data and "sopkit" in data and "steps" in data:
+        raise ValidationError.collect(
+            [source.problem((), "this is a process file, not a scenario", hint=_START_HINT)]
+        )
     for key in data:
         if key not in _FIELDS:
             close = difflib.get_close_matches(str(key), _FIELDS, n=1, cutoff=0.6)
@@ -127,8 +131,6 @@ def read_scenario(data: Any, source: SourceMap) -> Scenario:
             problems.append(source.problem((key,), f"unknown field '{key}'", hint=hint, key=True))
     if FORMAT_KEY not in data:
         hint = "add 'sopkit-scenario: 1' as the first line"
-        if "sopkit" in data and "steps" in data:
-            hint = "this is a process file; " + _START_HINT
         problems.append(source.problem((), f"missing required field '{FORMAT_KEY}'", hint=hint))
     elif data[FORMAT_KEY] is True or data[FORMAT_KEY] != FORMAT_VERSION:
         problems.append(

@@ -1,0 +1,400 @@
+"""Scenarios: every kind of change worked out by hand, to the cent, and errors located in
+the scenario file.
+
+The portfolio (USD, 8 h days, 260 days): ``blog`` runs 4/month (48 runs a year):
+
+    brief     Editor $50    30m                    24 h   $1,200
+    draft     Writer $40    2h..4h (PERT 3h) ×1.25  180 h   $7,200   automation 25%,
+                                                                 $50/month, setup 3h
+    graphics  Designer $60  1h ×1.25                 60 h   $3,600
+    edit      Editor $50    1h ×1.25, rework → draft 0.2   60 h   $3,000
+    publish   Writer $40    15m                      12 h     $480
+                                                    336 h  $15,480
+
+The scenario automates draft, removes graphics (edit then comes after draft), sets
+edit's rework probability to 0.1, Writer's rate to $44 and Editor's headcount to 1.5:
+
+    brief     24 h                                         $1,200
+    draft     1.5h..3h (PERT 2.25h) × 10/9 × 48 = 120 h × $44   $5,280
+    edit      1h × 10/9 × 48 = 53⅓ h × $50                  $2,666.67
+    publish   12 h × $44                                     $528
+    labour $9,674.67 (209⅓ h); expenses $600 (the tool, 12 × $50); total $10,274.67;
+    one-off setup 3 h × $40 (the rate when automated) = $120.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from sopkit.analysis import cost_portfolio, to_decimal
+from sopkit.decide import compare_scenarios, scenario_results
+from sopkit.errors import SopkitError
+from sopkit.load import load_portfolio
+from sopkit.render.costs.scenarios import scenarios_report
+from sopkit.scenario import apply_scenario, load_scenario
+
+ROLES = """\
+currency: USD
+hours_per_day: 8
+days_per_week: 5
+working_days_per_year: 260
+roles:
+  Writer: {rate: 40, headcount: 1}
+  Editor: {rate: 50, headcount: 1, available_hours: 1000}
+  Designer: {rate: 60}
+  Agency: {rate: 80, kind: external}
+"""
+BLOG = """\
+sopkit: 1
+id: blog
+name: Blog post
+owner: Editor
+frequency: 4/month
+steps:
+  - id: brief
+    name: Brief
+    owner: Editor
+    time: 30m
+  - id: draft
+    name: Draft
+    owner: Writer
+    after: [brief]
+    time: 2h..4h
+    automation: {share: 0.25, tool: Writer AI, tool_cost: 50/month, setup: 3h}
+  - id: graphics
+    name: Graphics
+    owner: Designer
+    after: [draft]
+    time: 1h
+  - id: edit
+    name: Edit
+    owner: Editor
+    after: [graphics]
+    time: 1h
+    rework: {to: draft, probability: 0.2}
+  - id: publish
+    name: Publish
+    owner: Writer
+    after: [edit]
+    time: 15m
+"""
+NEWS = """\
+sopkit: 1
+id: news
+name: Newsletter
+owner: Writer
+frequency: 2/month
+steps:
+  - id: write
+    name: Write
+    owner: Writer
+    time: 3h
+    automation: {share: 1, tool: Mailer, tool_cost: 120/year}
+"""
+SCENARIO = """\
+sopkit-scenario: 1
+name: Automate drafting, drop graphics, fewer rewrites
+changes:
+  - automate: [blog/draft]
+  - remove: blog/graphics
+  - set: {process: blog, step: edit, rework: {to: draft, probability: 0.1}}
+  - rates: {Writer: 44}
+  - headcount: {Editor: 1.5}
+"""
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    processes = tmp_path / "processes"
+    processes.mkdir()
+    (processes / "roles.yaml").write_text(ROLES, encoding="utf-8")
+    (processes / "blog.yaml").write_text(BLOG, encoding="utf-8")
+    return processes
+
+
+def scenario_file(tmp_path: Path, text: str, name: str = "scenario.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_every_kind_of_change_worked_out_to_the_cent(folder: Path, tmp_path: Path) -> None:
+    portfolio = load_portfolio(folder)
+    as_is = cost_portfolio(portfolio)
+    assert as_is.exact_annual_cost == 15480
+    assert as_is.exact_annual_hours == 336
+
+    to_be = apply_scenario(portfolio, load_scenario(scenario_file(tmp_path, SCENARIO)))
+    cost = cost_portfolio(to_be.portfolio)
+    blog = cost.process("blog")
+    assert [s.step_id for s in blog.steps] == ["brief", "draft", "edit", "publish"]
+    assert blog.process.step("edit").after == ["draft"]  # graphics' after, inherited
+    assert str(blog.process.step("draft").time) == "1.5h..3h"
+    assert blog.process.step("draft").automation is None  # taken as done
+    figures = {s.step_id: (s.exact_annual_hours, s.exact_annual_cost) for s in blog.steps}
+    assert figures == {
+        "brief": (24, 1200),
+        "draft": (120, 5280),
+        "edit": (Fraction(160, 3), Fraction(8000, 3)),
+        "publish": (12, 528),
+    }
+    assert cost.exact_annual_cost == Fraction(29024, 3)  # $9,674.67
+    assert cost.exact_annual_expenses == 600
+    assert cost.exact_annual_total_cost == Fraction(30824, 3)  # $10,274.67
+    assert cost.exact_annual_hours == Fraction(628, 3)
+    assert [(e.name, e.amount, e.per.value) for e in blog.expense_lines] == [
+        ("Writer AI (draft)", 600, "year")
+    ]
+    (automated,) = to_be.automated
+    assert (automated.step_id, automated.rate, str(automated.setup)) == ("draft", 40, "3h")
+
+    # Headcount 1.5 (a fraction): Editor's 77⅓ h of 1.5 × 1,000 h.
+    editor = next(r for r in cost.roles if r.role == "Editor")
+    assert editor.headcount == Fraction(3, 2)
+    assert editor.utilisation == to_decimal(Fraction(232, 4500))  # 5.16%
+    writer = next(r for r in cost.roles if r.role == "Writer")
+    assert writer.annual_cost == 5808  # (120 + 12) h × $44
+
+    # The lead time of the typical run: 0.5 + 3 + 1 + 1 + 0.25 h → 0.5 + 2.25 + 1 + 0.25 h.
+    assert as_is.process("blog").schedule.exact_lead_time_hours == Fraction(23, 4)
+    assert blog.schedule.exact_lead_time_hours == 4
+
+    # The portfolio given is not changed.
+    assert cost_portfolio(portfolio).exact_annual_cost == 15480
+    assert portfolio.processes[0].step("edit").after == ["graphics"]
+
+
+def test_the_comparison_and_the_one_off_setup(folder: Path, tmp_path: Path) -> None:
+    result = compare_scenarios(folder, [scenario_file(tmp_path, SCENARIO)])
+    (scenario,) = result.results
+    assert scenario.name == "Automate drafting, drop graphics, fewer rewrites"
+    assert scenario.setup_cost == 120 and scenario.setup_hours == 3
+    total = scenario.comparison.total_cost
+    assert (total.before, total.after) == (15480, Fraction(30824, 3))
+    rows = {row.label: row for row in scenario.comparison.rows}
+    assert rows["blog/graphics"].status.value == "removed"
+    utilisation = rows["Editor"].figures["utilisation"]
+    assert (utilisation.before, utilisation.after) == (Fraction(84, 1000), Fraction(232, 4500))
+    lead = rows["blog"].figures["lead_time_days"]
+    assert (lead.before, lead.after) == (Fraction(23, 32), Fraction(1, 2))
+    text = scenarios_report(result)
+    assert "$10,274.67" in text and "$15,480.00" in text and "$120.00" in text
+
+
+def test_a_step_automated_whole_takes_no_time(folder: Path, tmp_path: Path) -> None:
+    (folder / "news.yaml").write_text(NEWS, encoding="utf-8")
+    scenario = "sopkit-scenario: 1\nname: Mailer\nchanges:\n  - automate: news/write\n"
+    to_be = apply_scenario(load_portfolio(folder), load_scenario(scenario_file(tmp_path, scenario)))
+    news = cost_portfolio(to_be.portfolio).process("news")
+    assert news.exact_annual_cost == 0 and news.exact_annual_hours == 0
+    assert news.exact_annual_expenses == 120
+    assert news.schedule.exact_lead_time_hours == 0
+
+
+def test_remove_a_whole_process_and_set_a_frequency(folder: Path, tmp_path: Path) -> None:
+    (folder / "news.yaml").write_text(NEWS, encoding="utf-8")
+    scenario = """\
+sopkit-scenario: 1
+name: Only the blog, twice as often
+changes:
+  - remove: news
+  - set: {process: blog, frequency: 8/month}
+"""
+    to_be = apply_scenario(load_portfolio(folder), load_scenario(scenario_file(tmp_path, scenario)))
+    cost = cost_portfolio(to_be.portfolio)
+    assert [p.id for p in cost.processes] == ["blog"]
+    assert cost.exact_annual_cost == 2 * 15480
+
+
+# --- errors in the scenario file ------------------------------------------------------------
+
+
+def problems_of(folder: Path, tmp_path: Path, text: str) -> list[str]:
+    path = scenario_file(tmp_path, text)
+    with pytest.raises(SopkitError) as caught:
+        apply_scenario(load_portfolio(folder), load_scenario(path))
+    lines = [p.format() for p in caught.value.problems]
+    assert all(line.startswith(f"{path}:") for line in lines), lines
+    return [line.removeprefix(f"{path}:") for line in lines]
+
+
+HEAD = "sopkit-scenario: 1\nname: Test\nchanges:\n"
+
+
+def test_a_bad_value_is_located_where_the_scenario_sets_it(folder: Path, tmp_path: Path) -> None:
+    text = HEAD + "  - set: {process: blog, step: edit, time: 2 hours}\n"
+    assert problems_of(folder, tmp_path, text) == [
+        "4:44: error: step 'edit': time: unknown unit 'hours' in '2 hours' (use m, h, d or w)"
+    ]
+
+
+def test_a_bad_field_and_a_bad_rework(folder: Path, tmp_path: Path) -> None:
+    text = HEAD + (
+        "  - set:\n"
+        "      process: blog\n"
+        "      step: edit\n"
+        "      rework: {to: nowhere, probability: 1.5}\n"
+        "      tiem: 3h\n"
+    )
+    assert problems_of(folder, tmp_path, text) == [
+        "7:20: error: step 'edit': rework goes to no step 'nowhere' (steps here: brief, draft, "
+        "graphics, edit, publish)",
+        "7:42: error: step 'edit': rework: probability: input should be less than 1 (a "
+        "probability from 0 up to, not including, 1; e.g. 0.3 for 30%)",
+        "8:7: error: step 'edit': unknown field 'tiem' (did you mean 'time'?)",
+    ]
+
+
+def test_what_a_change_breaks_in_the_process_file_is_reported_at_the_change(
+    folder: Path, tmp_path: Path
+) -> None:
+    text = HEAD + "  - set: {process: blog, step: brief, id: intro}\n"
+    (line,) = problems_of(folder, tmp_path, text)
+    assert line == (
+        f"4:10: error: after this change, {folder / 'blog.yaml'}:14:13: step 'draft': 'after' "
+        "names no step 'brief' (steps here: intro, draft, graphics, edit, publish)"
+    )
+
+
+def test_targets_that_do_not_exist(folder: Path, tmp_path: Path) -> None:
+    text = HEAD + (
+        "  - automate: [blog/brief, blog/drfat, blgo/draft]\n"
+        "  - rates: {Writr: 45}\n"
+        "  - headcount: {Agency: 2}\n"
+        "  - remove: blog/graphics\n"
+        "  - remove: blog/draft\n"
+        "  - set: {process: blog, step: graphics, time: 2h}\n"
+    )
+    assert problems_of(folder, tmp_path, text) == [
+        "4:16: error: step 'brief' of 'blog' has no automation to take as done (only a step "
+        "with 'automation:' in its process file can be automated)",
+        "4:28: error: process 'blog' has no step 'drfat' (did you mean 'draft'?)",
+        "4:40: error: no process 'blgo' (did you mean 'blog'?)",
+        "5:13: error: no role 'Writr' (did you mean 'Writer'?)",
+        "6:25: error: role 'Agency': headcount: only staff roles have headcount; this role is "
+        "external (remove 'headcount')",
+        "8:13: error: step 'edit' sends work back to 'draft' (rework.to): removing 'draft' "
+        "leaves it nowhere to go (first change that rework, e.g. 'set: {process: blog, step: "
+        "edit, rework: null}')",
+        "9:36: error: process 'blog' has no step 'graphics' (its steps: brief, draft, edit, "
+        "publish)",
+    ]
+
+
+def test_automating_a_step_twice(folder: Path, tmp_path: Path) -> None:
+    text = HEAD + "  - automate: blog/draft\n  - automate: blog/draft\n"
+    assert problems_of(folder, tmp_path, text) == [
+        "5:15: error: step 'draft' of 'blog' has no automation to take as done (an earlier "
+        "change automated it already)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "name: x\nchanges: [{remove: blog}]\n",
+            "1:1: error: missing required field 'sopkit-scenario' (add 'sopkit-scenario: 1' as "
+            "the first line)",
+        ),
+        (
+            "sopkit-scenario: 2\nname: x\nchanges: [{remove: blog}]\n",
+            "1:18: error: unsupported scenario format version (this sopkit reads scenario "
+            "version 1: 'sopkit-scenario: 1')",
+        ),
+        (
+            "sopkit-scenario: 1\nname: x\nchanges: [{remove: blog}]\nchange: []\n",
+            "4:1: error: unknown field 'change' (did you mean 'changes'?)",
+        ),
+        (
+            "sopkit-scenario: 1\nname: x\nchanges: [{delete: blog}]\n",
+            "3:12: error: unknown change 'delete' (use one of: automate, rates, headcount, set, "
+            "remove)",
+        ),
+        (
+            "sopkit-scenario: 1\nname: x\nchanges: [{automate: blog}]\n",
+            "3:22: error: 'blog' is not a step (write process/step with their ids, e.g. "
+            "content-marketing/draft)",
+        ),
+        (
+            "sopkit-scenario: 1\nname: x\nchanges: [{set: {step: edit, time: 1h}}]\n",
+            "3:17: error: 'set' names no process (add 'process: <id>')",
+        ),
+        (
+            "sopkit-scenario: 1\nname: x\nchanges: []\n",
+            "3:10: error: 'changes' is a list of at least one change (write each change as a "
+            "list item, e.g. '- automate: [process/step]')",
+        ),
+    ],
+)
+def test_the_file_itself(folder: Path, tmp_path: Path, text: str, expected: str) -> None:
+    path = scenario_file(tmp_path, text)
+    with pytest.raises(SopkitError) as caught:
+        load_scenario(path)
+    assert [p.format() for p in caught.value.problems] == [f"{path}:{expected}"]
+
+
+def test_a_process_file_given_as_a_scenario(folder: Path) -> None:
+    with pytest.raises(SopkitError) as caught:
+        load_scenario(folder / "blog.yaml")
+    (problem,) = caught.value.problems
+    assert problem.format() == (
+        f"{folder / 'blog.yaml'}:1:1: error: this is a process file, not a scenario (a scenario "
+        "starts with 'sopkit-scenario: 1', 'name:' and 'changes:')"
+    )
+
+
+def test_a_failed_change_leaves_the_next_ones_to_be_checked(folder: Path, tmp_path: Path) -> None:
+    text = HEAD + "  - rates: {Writer: -1}\n  - set: {process: blog, frequency: often}\n"
+    lines = problems_of(folder, tmp_path, text)
+    assert [line.split(":")[0] for line in lines] == ["4", "5"]
+
+
+# --- the CLI -------------------------------------------------------------------------------------
+
+
+def run(*args: str | Path) -> object:
+    from sopkit.cli import app
+
+    return CliRunner().invoke(app, [str(a) for a in args], catch_exceptions=False)
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "json"])
+def test_compare_prints_the_library_report(folder: Path, tmp_path: Path, fmt: str) -> None:
+    path = scenario_file(tmp_path, SCENARIO)
+    second = scenario_file(tmp_path, HEAD + "  - rates: {Designer: 70}\n", "designer.yaml")
+    result = run("compare", folder, "--scenario", path, "--scenario", second, "--format", fmt)
+    assert result.exit_code == 0, result.stderr
+    expected = scenarios_report(compare_scenarios(folder, [path, second]), fmt=fmt)
+    assert result.stdout == expected
+
+
+def test_compare_reports_scenario_errors_located(folder: Path, tmp_path: Path) -> None:
+    path = scenario_file(tmp_path, HEAD + "  - headcount: {Editor: none}\n")
+    result = run("compare", folder, "--scenario", path)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"{path}:4:25: error: role 'Editor': headcount: input should be a valid decimal, got "
+        "'none' (write a number here)\n"
+    )
+
+
+def test_golden(folder: Path, tmp_path: Path, golden: Callable[[str, str], None]) -> None:
+    portfolio = load_portfolio(folder)
+    scenario = load_scenario(scenario_file(tmp_path, SCENARIO))
+    result = scenario_results(portfolio, [scenario])
+    markdown = scenarios_report(result, fmt="markdown")
+    golden("scenarios/blog.md", markdown.replace(str(tmp_path), "TMP"))
+    document = scenarios_report(result, fmt="json")
+    golden("scenarios/blog.json", document.replace(str(tmp_path), "TMP"))
+    parsed = json.loads(document)
+    (only,) = parsed["scenarios"]
+    assert only["setup_cost"] == 120.0
+    assert only["totals"]["annual_total_cost"]["after"] == 10274.67
+    assert parsed["as_is"]["totals"]["annual_total_cost"] == 15480.0
