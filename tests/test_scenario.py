@@ -282,7 +282,7 @@ def test_targets_that_do_not_exist(folder: Path, tmp_path: Path) -> None:
         "8:13: error: step 'edit' sends work back to 'draft' (rework.to): removing 'draft' "
         "leaves it nowhere to go (first change that rework, e.g. 'set: {process: blog, step: "
         "edit, rework: null}')",
-        "9:36: error: process 'blog' has no step 'graphics' (its steps: brief, draft, edit, "
+        "9:32: error: process 'blog' has no step 'graphics' (its steps: brief, draft, edit, "
         "publish)",
     ]
 
