@@ -45,7 +45,8 @@ from pathlib import Path
 
 from .analysis import Candidate, PortfolioCost, ProcessCost, cost_portfolio, rank_candidates
 from .analysis.simulation import DEFAULT_SEED, DEFAULT_YEARS, Simulation, simulate
-from .errors import OutputError, RenderError
+from .decide import Scenarios, scenario_results
+from .errors import OutputError, Problem, RenderError, SopkitError, ValidationError
 from .load import Portfolio, discover, load_portfolio
 from .models import Settings
 from .publish import Publication
@@ -53,11 +54,14 @@ from .render.costs import candidates_report, cost_report
 from .render.diagram import check_legible, draw
 from .render.diagram.engine import Engine, find_engine
 from .render.site import Download, ProcessPage, render_index
+from .render.site.scenarios import render_scenarios
 from .render.sop import render_sop
 from .render.workbook import render_workbook
+from .scenario import load_scenario
 
 __all__ = [
     "MARKER",
+    "SCENARIO_PAGE",
     "SITE_SEED",
     "SITE_YEARS",
     "BuildResult",
@@ -73,6 +77,8 @@ _MARKER_TEXT = (
     "This folder is a site built by `sopkit build`.\n"
     "Every build replaces the whole folder: keep nothing else in it.\n"
 )
+#: The scenario page (``sopkit build --scenario``), beside the dashboard.
+SCENARIO_PAGE = "scenarios.html"
 #: Where each process's documents go, relative to the site.
 PROCESS_FOLDER = "processes"
 
@@ -123,6 +129,7 @@ def build_site(
     jobs: int | None = None,
     stamp: str | None = None,
     diagrams: bool = True,
+    scenarios: Sequence[str | Path] = (),
 ) -> BuildResult:
     """Load, validate, cost and render a portfolio, and write it as a site in ``out_dir``.
 
@@ -136,6 +143,8 @@ def build_site(
             default there is none and two builds are byte-identical.
         diagrams: ``False`` draws no diagrams (no SVG or PNG files; each SOP
             says its diagram was left out).
+        scenarios: scenario files; with any, the site gets ``scenarios.html``
+            (As-Is against each To-Be), linked from the dashboard.
 
     Raises:
         SopkitError: any input problem (before anything is written), an unsafe
@@ -146,14 +155,20 @@ def build_site(
     if isinstance(paths, str | Path):
         paths = [paths]
     portfolio = load_portfolio(paths, roles=roles)
+    view = _scenarios(portfolio, scenarios) if scenarios else None
     out = Path(out_dir)
-    target = check_output(out, _inputs(paths, portfolio, roles))
+    target = check_output(out, [*_inputs(paths, portfolio, roles), *map(Path, scenarios)])
     if diagrams:
         for process in portfolio:
             check_legible(process)  # at once, not after minutes of drawing the others
     with Publication(target, shown=str(out)) as publication:
         files, engine, warnings = render_site(
-            portfolio, progress=progress, jobs=jobs, stamp=stamp, diagrams=diagrams
+            portfolio,
+            progress=progress,
+            jobs=jobs,
+            stamp=stamp,
+            diagrams=diagrams,
+            scenarios=view,
         )
         publication.publish(files)
     cost = cost_portfolio(portfolio)
@@ -175,6 +190,7 @@ def render_site(
     jobs: int | None = None,
     stamp: str | None = None,
     diagrams: bool = True,
+    scenarios: Scenarios | None = None,
 ) -> tuple[dict[str, bytes], str | None, list[str]]:
     """Every file of the site in memory: ``{path inside the site: bytes}``.
 
@@ -215,6 +231,13 @@ def render_site(
             "candidates.csv", "candidates.csv", "Automation candidates with savings and payback."
         ),
     ]
+    scenario_page = None
+    if scenarios is not None and scenarios.results:
+        scenario_page = SCENARIO_PAGE
+        files[SCENARIO_PAGE] = _utf8(render_scenarios(scenarios, stamp=stamp))
+        downloads.append(
+            Download(SCENARIO_PAGE, "Scenarios", "As-Is beside each To-Be: costs, hours, setup.")
+        )
     files["cost.csv"] = _utf8(cost_report(cost, by="step", fmt="csv"))
     files["cost.json"] = _utf8(cost_report(cost, fmt="json"))
     files["candidates.csv"] = _utf8(candidates_report(cost, fmt="csv"))
@@ -228,12 +251,27 @@ def render_site(
             notices=warnings,
             stamp=stamp,
             ranges=ranges,
+            scenario_page=scenario_page,
         )
     )
     files[MARKER] = _utf8(_MARKER_TEXT)
     if progress is not None:
         progress(total, total, "reports")
     return dict(sorted(files.items())), None if engine is None else engine.name, warnings
+
+
+def _scenarios(portfolio: Portfolio, files: Sequence[str | Path]) -> Scenarios:
+    """Every scenario loaded and applied before anything is written: all problems at once."""
+    problems: list[Problem] = []
+    loaded = []
+    for path in files:
+        try:
+            loaded.append(load_scenario(path))
+        except SopkitError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise ValidationError.collect(problems)
+    return scenario_results(portfolio, loaded)
 
 
 # --- rendering ------------------------------------------------------------------------------

@@ -46,6 +46,17 @@ def build(
             "legibly (each SOP says its diagram was left out).",
         ),
     ] = False,
+    scenario: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--scenario",
+            metavar="FILE",
+            help="Add scenarios.html: As-Is against this scenario's To-Be (repeat for more), "
+            "linked from the dashboard.",
+            dir_okay=False,
+            show_default=False,
+        ),
+    ] = None,
     quiet: Annotated[
         bool, typer.Option("-q", "--quiet", help="No progress bar and no summary line.")
     ] = False,
@@ -57,8 +68,12 @@ def build(
     Markdown, checklists, SVG and PNG diagrams, cost.csv, cost.json,
     candidates.csv and cost.xlsx (live formulas). Everything is validated before
     anything is written; the new site replaces the old one only when complete.
+    With --scenario, scenarios.html shows As-Is beside each To-Be (figures,
+    a chart of annual cost by process, what changes).
 
     Example: sopkit build processes/en/ -o site/
+
+    More: sopkit build processes/en/ -o site/ --scenario automate-drafting.yaml
     """
     import datetime
 
@@ -77,6 +92,7 @@ def build(
             jobs=jobs,
             stamp=text,
             diagrams=not no_diagram,
+            scenarios=scenario or (),
         )
     for warning in result.warnings:
         typer.echo(f"warning: {warning}", err=True)

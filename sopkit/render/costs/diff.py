@@ -50,11 +50,15 @@ from .tables import dump_json, render_sheet
 
 __all__ = [
     "DIFF_FORMATS",
+    "change_text",
+    "details",
     "diff_document",
     "diff_report",
     "figure_document",
     "figure_text",
     "figure_value",
+    "ordered_rows",
+    "row_change",
     "shown_change",
     "signed_money",
     "summary_line",
@@ -365,7 +369,7 @@ def diff_sheets(comparison: Comparison, *, details_column: bool = True) -> list[
     room to show it.
     """
     sheets = [_totals_sheet(comparison)]
-    work = _ordered(comparison)
+    work = ordered_rows(comparison)
     if work:
         sheets.append(
             _rows_sheet(
@@ -382,7 +386,7 @@ def _size(row: Row) -> tuple[Fraction, str]:
     return (-abs(row.total.change), row.label)
 
 
-def _ordered(comparison: Comparison) -> list[Row]:
+def ordered_rows(comparison: Comparison) -> list[Row]:
     """Processes by the size of their change, each followed by its steps, likewise."""
     steps: dict[str, list[Row]] = {}
     for row in comparison.steps:
@@ -477,6 +481,18 @@ def _rows_sheet(
     if any(row.status is Status.UNCHANGED for row in rows):
         title = f"{what}: {figure} ({currency})"
     return Sheet(title, columns, cells, None, notes, _DIFF_DROP)
+
+
+def change_text(name: str, figure: Figure, currency: str) -> str:
+    """A figure's change as shown, with its percentage: ``+$540.00 (+5.23%)``."""
+    percent = figure.change_percent
+    shown = "" if percent is None else f" ({_percent(percent)})"
+    return _signed(name, figure, currency) + shown
+
+
+def row_change(row: Row, currency: str) -> str:
+    """A row's change of annual total cost (annual cost for a role) as shown: ``+$540.00``."""
+    return _signed(_figure_name(row), row.total, currency)
 
 
 def _figure_name(row: Row) -> str:

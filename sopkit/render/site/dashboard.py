@@ -69,6 +69,7 @@ def render_index(
     stamp: str | None = None,
     title: str = "Marketing process portfolio",
     ranges: Simulation | None = None,
+    scenario_page: str | None = None,
 ) -> str:
     """The dashboard's HTML.
 
@@ -84,6 +85,7 @@ def render_index(
         title: the page's heading.
         ranges: simulated ranges of the same portfolio; they add P10/P50/P90
             beside the single figures, with the years and seed they came from.
+        scenario_page: the link to the scenario page, when the site has one.
     """
     money = _Money(cost.currency)
     by_id = {page.process_id: page for page in pages}
@@ -113,6 +115,7 @@ def render_index(
         "notices": list(notices),
         "stamp": stamp,
         "version": __version__,
+        "scenario_page": scenario_page,
     }
     return site_environment().get_template("index.html.j2").render(context)
 

@@ -1,0 +1,170 @@
+"""The scenario page of the site: As-Is against each To-Be (``sopkit build --scenario``).
+
+One self-contained page like the dashboard (inline CSS and SVG, no
+JavaScript): the portfolio's figures side by side, then a section per
+scenario with its headline figures, a chart of annual total cost by process
+(As-Is and To-Be), the steps and roles it changes and the automations it
+takes as done with their one-off setup cost, and last every process side by
+side (the table ``sopkit compare`` prints). Every figure comes from the
+comparison engine and is shown as ``sopkit diff`` shows it.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from ... import __version__
+from ...analysis.compare import Figure, Row, ScenarioResult
+from ...analysis.units import to_decimal
+from ..costs.diff import change_text, details, figure_text, ordered_rows, row_change, summary_line
+from ..costs.scenarios import PORTFOLIO_ROWS, ScenarioView, scenarios_sheet
+from .charts import site_environment
+from .pairs import Pair, paired_bar_chart
+
+__all__ = ["render_scenarios"]
+
+
+def render_scenarios(
+    view: ScenarioView,
+    *,
+    dashboard: str = "index.html",
+    stamp: str | None = None,
+    title: str = "Scenarios: As-Is and To-Be",
+) -> str:
+    """The scenario page's HTML.
+
+    Args:
+        view: the portfolio as it is and each scenario against it.
+        dashboard: the link back to the dashboard.
+        stamp: text such as a build date for the footer (as the dashboard's).
+        title: the page's heading.
+    """
+    sheet = scenarios_sheet(view)
+    currency = view.as_is.currency
+    rows = [[cell.text for cell in row] for row in sheet.rows]
+    portfolio = len(PORTFOLIO_ROWS) + 1  # and the one-off setup
+    context: dict[str, Any] = {
+        "title": title,
+        "currency": currency,
+        "dashboard": dashboard,
+        "columns": [{"title": c.title, "numeric": c.numeric} for c in sheet.columns],
+        "portfolio": [row[1:] for row in rows[:portfolio]],
+        "rows": rows[portfolio:],
+        "scenarios": [_scenario(i, r) for i, r in enumerate(view.results, 1)],
+        "stamp": stamp,
+        "version": __version__,
+    }
+    return site_environment().get_template("scenarios.html.j2").render(context)
+
+
+def _scenario(index: int, result: ScenarioResult) -> dict[str, Any]:
+    comparison = result.comparison
+    currency = comparison.currency
+    changes = comparison.changes()
+    total = comparison.totals["annual_total_cost"]
+    hours = comparison.totals["annual_hours"]
+    fte = comparison.totals["fte"]
+    kpis = [
+        _kpi("Annual total cost", "annual_total_cost", total, currency, lower_is_better=True),
+        _kpi("Annual hours", "annual_hours", hours, currency, lower_is_better=True),
+        _kpi("Full-time equivalent", "fte", fte, currency, lower_is_better=True),
+        {
+            "label": "One-off setup",
+            "value": figure_text("annual_cost", result.setup_cost, currency),
+            "note": _setup_note(result),
+            "tone": "",
+        },
+    ]
+    return {
+        "id": f"scenario-{index}",
+        "name": result.name,
+        "file": result.path,
+        "summary": summary_line(comparison),
+        "kpis": kpis,
+        "chart": _chart(index, result),
+        "rows": [_row(row, currency) for row in ordered_rows(changes)],
+        "roles": [_row(row, currency) for row in changes.roles],
+        "automated": [
+            {
+                "step": f"{o.process_id}/{o.step_id}",
+                "name": o.name,
+                "owner": o.owner or "",
+                "tool": o.tool or "",
+                "hours": figure_text("annual_hours", o.hours, currency),
+                "cost": figure_text("annual_cost", o.cost, currency),
+            }
+            for o in result.one_offs
+        ],
+    }
+
+
+def _kpi(
+    label: str, name: str, figure: Figure, currency: str, *, lower_is_better: bool
+) -> dict[str, str]:
+    change = figure.change
+    tone = "" if change == 0 else ("good" if (change < 0) == lower_is_better else "bad")
+    return {
+        "label": label,
+        "value": figure_text(name, figure.after, currency),
+        "note": f"{change_text(name, figure, currency)} from "
+        f"{figure_text(name, figure.before, currency)}",
+        "tone": tone,
+    }
+
+
+def _setup_note(result: ScenarioResult) -> str:
+    count = len(result.one_offs)
+    if not count:
+        return "no automation taken as done"
+    noun = "automation" if count == 1 else "automations"
+    hours = figure_text("annual_hours", result.setup_hours, result.comparison.currency)
+    return f"{count} {noun}, {hours} h of setup, paid once"
+
+
+def _chart(index: int, result: ScenarioResult) -> str:
+    comparison = result.comparison
+    currency = comparison.currency
+    rows = sorted(comparison.processes, key=lambda r: (-_largest(r.total), r.key[0]))
+    data = [
+        Pair(
+            label=row.name,
+            before=_decimal(row.total.before),
+            after=_decimal(row.total.after),
+            before_text=figure_text("annual_total_cost", row.total.before, currency),
+            after_text=figure_text("annual_total_cost", row.total.after, currency),
+        )
+        for row in rows
+    ]
+    return paired_bar_chart(
+        data,
+        chart_id=f"chart-scenario-{index}",
+        title=f"Annual total cost by process: As-Is and {result.name}",
+        before_label="As-Is",
+        after_label=result.name,
+    )
+
+
+def _largest(figure: Figure) -> Fraction:
+    return max(figure.before or Fraction(0), figure.after or Fraction(0))
+
+
+def _decimal(value: Fraction | None) -> Decimal | None:
+    return None if value is None else to_decimal(value)
+
+
+def _row(row: Row, currency: str) -> dict[str, Any]:
+    name = "annual_cost" if row.kind == "role" else "annual_total_cost"
+    return {
+        "label": row.label,
+        "kind": row.kind,
+        "status": row.status.value,
+        "before": figure_text(name, row.total.before, currency),
+        "after": figure_text(name, row.total.after, currency),
+        "change": row_change(row, currency),
+        "negative": row.total.change > 0,
+        "positive": row.total.change < 0,
+        # A process's figures are in the side-by-side table; its steps say what moved.
+        "details": "" if row.kind == "process" else details(row, currency),
+    }
