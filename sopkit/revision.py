@@ -25,7 +25,7 @@ from pathlib import Path
 
 from .errors import InputError, Problem, SopkitError, UsageError
 from .load import ROLES_FILENAMES
-from .output import safe_child
+from .output import safe_child, write_atomic
 from .source import MAX_BYTES
 
 __all__ = ["Revision", "is_revision", "revision_files", "split_revision"]
@@ -263,12 +263,11 @@ def _write(git: _Git, folder: Path, entries: Sequence[_Entry]) -> None:
     contents = _blobs(git, [e.sha for e in small])
     for entry in entries:
         target = safe_child(folder, entry.path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with target.open("wb") as handle:
-            if entry.size <= MAX_BYTES:
-                handle.write(contents[entry.sha])
-            else:
-                handle.truncate(entry.size)
+        if entry.size <= MAX_BYTES:
+            write_atomic(target, contents[entry.sha])
+        else:  # an empty file of that size, in the private temporary folder
+            write_atomic(target, b"")
+            os.truncate(target, entry.size)
 
 
 def _blobs(git: _Git, shas: Sequence[str]) -> dict[str, bytes]:

@@ -67,8 +67,12 @@ def cost(
     left out, first-named first, and names wrap. --by step: exec/run, runs/month,
     h/exec, Rate/h, FTE, Name, Owner, Hours/year. --by process: runs/month, Lead
     time h, h/run, Frequency, FTE, Name, Lead time d, Hours/year. --by role:
-    Steps, Share, FTE. A note names what was left out; files and pipes get every
-    column.
+    Steps, Share, Headcount, FTE. A note names what was left out; files and
+    pipes get every column.
+
+    --by role shows each role's headcount and utilisation (annual hours ÷
+    headcount × available hours) once a role in roles.yaml has a headcount,
+    and names the roles over capacity; CSV and JSON always have them.
 
     Example: sopkit cost processes/en/ --by role
 

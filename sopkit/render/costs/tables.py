@@ -95,7 +95,7 @@ DROP_ORDER: dict[str, tuple[str, ...]] = {
         "owner",
         "annual_hours",
     ),
-    "role": ("steps", "share_percent", "fte"),
+    "role": ("steps", "share_percent", "headcount", "fte"),
     "process": (
         "runs_per_month",
         "lead_time_hours",
@@ -482,6 +482,8 @@ def _step_sheet(costs: PortfolioCost, *, reading: bool) -> Sheet:
 
 def _role_sheet(costs: PortfolioCost, *, reading: bool) -> Sheet:
     currency = costs.currency
+    # Capacity columns show in tables once a role has a headcount; CSV always has them.
+    capacity = any(role.headcount is not None for role in costs.roles)
     columns = [
         Column("role", "Role", numeric=False, wraps=True),
         Column("steps", "Steps"),
@@ -490,6 +492,9 @@ def _role_sheet(costs: PortfolioCost, *, reading: bool) -> Sheet:
         Column("annual_cost", "Annual cost"),
         Column("share_percent", "Share"),
         Column("currency", "Currency", numeric=False, csv_only=True),
+        Column("headcount", "Headcount", csv_only=not capacity),
+        Column("available_hours", "Available h/person", csv_only=True),
+        Column("utilisation", "Utilisation", csv_only=not capacity),
     ]
     roles: Sequence[RoleCost] = costs.roles  # by annual cost, highest first
     if not reading:
@@ -507,6 +512,7 @@ def _role_sheet(costs: PortfolioCost, *, reading: bool) -> Sheet:
                 _money_cell(role.annual_cost, currency),
                 _optional_cell(share, percent_text(share)),
                 _text(currency),
+                *_capacity_cells(role),
             ]
         )
     total = [
@@ -517,9 +523,46 @@ def _role_sheet(costs: PortfolioCost, *, reading: bool) -> Sheet:
         _money_cell(costs.annual_cost, currency),
         _optional_cell(None if whole == 0 else Decimal(100), percent_text(Decimal(100))),
         _text(currency),
+        *[_BLANK] * 3,
     ]
+    notes = _capacity_notes(costs.roles) if capacity else []
     title = _title("Annual workflow cost by role", costs)
-    return Sheet(title, columns, rows, total, drop_order=DROP_ORDER["role"])
+    return Sheet(title, columns, rows, total, notes, DROP_ORDER["role"])
+
+
+def _capacity_cells(role: RoleCost) -> list[Cell]:
+    """Headcount, available hours a person and utilisation: blank where not defined."""
+    headcount = role.headcount
+    available = role.available_hours
+    utilisation = role.utilisation
+    return [
+        Cell(DASH, "") if headcount is None else Cell(hours_text(headcount), _plain(headcount)),
+        Cell(DASH, "")
+        if available is None
+        else Cell(hours_text(available), format(round_number(available, 2), "f")),
+        Cell(DASH, "")
+        if utilisation is None
+        else Cell(percent_text(utilisation * 100), format(round_number(utilisation, 4), "f")),
+    ]
+
+
+def _plain(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return text
+
+
+def _capacity_notes(roles: Sequence[RoleCost]) -> list[str]:
+    notes = [
+        "Utilisation = annual hours ÷ (headcount × hours a person has for this work a year); "
+        f"{DASH} for a role without a headcount."
+    ]
+    over = [r for r in roles if r.over_capacity]
+    if over:
+        listed = ", ".join(
+            f"{r.role} ({percent_text((r.utilisation or Decimal(0)) * 100)})" for r in over
+        )
+        notes.append(f"Over capacity (utilisation above 100%): {listed}.")
+    return notes
 
 
 def _process_sheet(costs: PortfolioCost, *, reading: bool) -> Sheet:

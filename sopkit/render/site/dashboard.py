@@ -21,6 +21,7 @@ from ...analysis.simulation import ProcessRanges, Range, Simulation
 from ..i18n import catalogue, payback_text
 from ..numbers import DASH, hours_text, money_text, number_text, percent_text, whole_money_text
 from ..totals import candidate_totals
+from .capacity import capacity_chart, capacity_rows
 from .charts import Datum, bar_chart, pareto_chart, site_environment
 from .ranges import RangeDatum, range_bar, range_chart
 
@@ -116,6 +117,11 @@ def render_index(
         "stamp": stamp,
         "version": __version__,
         "scenario_page": scenario_page,
+        "capacity_chart": capacity_chart(
+            cost.roles, chart_id="chart-capacity", title="Utilisation by role"
+        ),
+        "capacity_rows": capacity_rows(cost.roles),
+        "over_capacity": [role.role for role in cost.roles if role.over_capacity],
     }
     return site_environment().get_template("index.html.j2").render(context)
 
