@@ -181,7 +181,15 @@ def scenario_results(portfolio: Portfolio, scenarios: Sequence[Scenario]) -> Sce
             )
             for a in to_be.automated
         )
-        results.append(ScenarioResult(scenario.name, scenario.path, compare(as_is, cost), one_offs))
+        results.append(
+            ScenarioResult(
+                scenario.name,
+                scenario.path,
+                compare(as_is, cost),
+                one_offs,
+                scenario.description,
+            )
+        )
     if problems:
         raise ValidationError.collect(problems)
     return Scenarios(as_is, tuple(results), tuple(applied))

@@ -401,3 +401,26 @@ def test_a_site_without_graphviz_loads_cleanly_too(
         assert browser.open(page.as_uri()) == [], page.name
         assert network_resources(page.read_text("utf-8")) == [], page.name
         assert_not_blank(browser.screenshot(scale=0.125))
+
+
+def test_the_scenario_page_loads_cleanly_and_is_not_blank(browser: Browser, tmp_path: Path) -> None:
+    """The README's scenario page: the English portfolio with the example scenarios."""
+    root = Path(__file__).resolve().parent.parent
+    scenarios = sorted((root / "scenarios").glob("*.yaml"))
+    assert len(scenarios) == 2
+    result = build_site([PORTFOLIOS["en"]], tmp_path / "site", scenarios=scenarios)
+    assert check_links(result.out_dir) == []
+    page = result.out_dir / "scenarios.html"
+    assert network_resources(page.read_text("utf-8")) == []
+    assert browser.open(page.as_uri()) == []
+    charts = browser.call(
+        "Runtime.evaluate", expression="document.querySelectorAll('svg.chart-pairs').length"
+    )["result"]["value"]
+    assert charts == 2  # one chart of annual cost by process per scenario
+    assert_not_blank(browser.screenshot(scale=0.125))
+    assert browser.open((result.out_dir / "index.html").as_uri()) == []
+    link = browser.call(
+        "Runtime.evaluate",
+        expression="document.querySelector('nav.sections a[href=\"scenarios.html\"]').textContent",
+    )["result"]["value"]
+    assert link == "Scenarios"

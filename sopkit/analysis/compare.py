@@ -503,6 +503,7 @@ class ScenarioResult:
     path: str
     comparison: Comparison
     one_offs: tuple[OneOff, ...] = ()
+    description: str | None = None
 
     @property
     def setup_cost(self) -> Fraction:

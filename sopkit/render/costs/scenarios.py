@@ -193,4 +193,10 @@ def _scenario_document(result: ScenarioResult) -> dict[str, Any]:
             for o in result.one_offs
         ],
     }
-    return {"name": result.name, "file": result.path, **one_off, **document}
+    return {
+        "name": result.name,
+        "description": result.description,
+        "file": result.path,
+        **one_off,
+        **document,
+    }

@@ -80,6 +80,7 @@ def _scenario(index: int, result: ScenarioResult) -> dict[str, Any]:
     return {
         "id": f"scenario-{index}",
         "name": result.name,
+        "description": result.description or "",
         "file": result.path,
         "summary": summary_line(comparison),
         "kpis": kpis,

@@ -1,0 +1,178 @@
+"""Capacity: utilisation with fractional headcounts, worked out by hand, in every surface.
+
+The portfolio (USD, 8 h days, 260 days: a full year is 2,080 h): ``weekly`` runs
+5/month (60 runs a year): draft 30h by Writer ($40; headcount 1.5, 1,000 h each),
+review 10h by Editor ($50; headcount 0.5, the full year). So:
+
+    Writer  60 × 30 h = 1,800 h of 1.5 × 1,000 = 1,500 h: utilisation 1.2 (over)
+    Editor  60 × 10 h =   600 h of 0.5 × 2,080 = 1,040 h: 600/1,040 = 0.576923…
+    Intern  no headcount: utilisation undefined
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from sopkit import load_portfolio
+from sopkit.analysis import cost_portfolio, to_decimal
+from sopkit.checkup import checkup
+from sopkit.render.costs import cost_report
+from sopkit.render.site import render_index
+
+ROLES = """\
+currency: USD
+roles:
+  Writer: {rate: 40, headcount: 1.5, available_hours: 1000}
+  Editor: {rate: 50, headcount: 0.5}
+  Intern: {rate: 20}
+"""
+WEEKLY = """\
+sopkit: 1
+id: weekly
+name: Weekly report
+owner: Editor
+purpose: Tell the team what happened.
+frequency: 5/month
+steps:
+  - {id: draft, name: Draft, owner: Writer, time: 30h, done_when: Drafted.}
+  - {id: review, name: Review, owner: Editor, after: [draft], time: 10h, done_when: Sent.}
+  - {id: file, name: File it, owner: Intern, after: [review], time: 1h, done_when: Filed.}
+"""
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    (tmp_path / "roles.yaml").write_text(ROLES, encoding="utf-8")
+    (tmp_path / "weekly.yaml").write_text(WEEKLY, encoding="utf-8")
+    return tmp_path
+
+
+def test_utilisation_with_fractional_headcounts(folder: Path) -> None:
+    roles = {r.role: r for r in cost_portfolio(load_portfolio(folder)).roles}
+    writer, editor, intern = roles["Writer"], roles["Editor"], roles["Intern"]
+    assert writer.annual_hours == 1800 and writer.headcount == Fraction(3, 2)
+    assert writer.available_hours == 1000
+    assert writer.utilisation == to_decimal(Fraction(1800, 1500)) == Fraction(6, 5)
+    assert writer.over_capacity
+    assert editor.available_hours == 2080  # the working year by default
+    assert editor.utilisation == to_decimal(Fraction(600, 1040))
+    assert not editor.over_capacity
+    assert intern.utilisation is None and not intern.over_capacity
+
+
+def test_the_role_table_shows_capacity_and_names_who_is_over(folder: Path) -> None:
+    table = cost_report(load_portfolio(folder), by="role")
+    lines = table.splitlines()
+    header = next(line for line in lines if line.lstrip().startswith("Role"))
+    assert header.split()[-2:] == ["Headcount", "Utilisation"]
+    writer = next(line for line in lines if line.lstrip().startswith("Writer"))
+    assert writer.split()[-2:] == ["1.5", "120.00%"]
+    editor = next(line for line in lines if line.lstrip().startswith("Editor"))
+    assert editor.split()[-2:] == ["0.5", "57.69%"]
+    intern = next(line for line in lines if line.lstrip().startswith("Intern"))
+    assert intern.split()[-2:] == ["—", "—"]
+    assert "Over capacity (utilisation above 100%): Writer (120.00%)." in table
+    markdown = cost_report(load_portfolio(folder), by="role", fmt="markdown")
+    assert "| Writer | 1 | 1,800.00 | 0.87 | $72,000.00 | 69.77% | 1.5 | 120.00% |" in markdown
+
+
+def test_csv_and_json_always_have_capacity(folder: Path) -> None:
+    rows = list(
+        csv.DictReader(io.StringIO(cost_report(load_portfolio(folder), by="role", fmt="csv")))
+    )
+    writer = next(r for r in rows if r["role"] == "Writer")
+    assert (writer["headcount"], writer["available_hours"], writer["utilisation"]) == (
+        "1.5",
+        "1000.00",
+        "1.2000",
+    )
+    intern = next(r for r in rows if r["role"] == "Intern")
+    assert (intern["headcount"], intern["available_hours"], intern["utilisation"]) == (
+        "",
+        "2080.00",
+        "",
+    )
+    document = json.loads(cost_report(load_portfolio(folder), fmt="json"))
+    by_role = {r["role"]: r for r in document["roles"]}
+    assert by_role["Writer"]["utilisation"] == 1.2
+    assert by_role["Editor"]["utilisation"] == 0.5769
+    assert by_role["Intern"]["utilisation"] is None
+
+
+def test_without_any_headcount_the_table_has_no_capacity_columns(folder: Path) -> None:
+    (folder / "roles.yaml").write_text(
+        "currency: USD\nroles:\n  Writer: {rate: 40}\n  Editor: {rate: 50}\n  Intern: {rate: 20}\n",
+        encoding="utf-8",
+    )
+    table = cost_report(load_portfolio(folder), by="role")
+    assert "Utilisation" not in table and "Headcount" not in table
+    assert "utilisation" in cost_report(load_portfolio(folder), by="role", fmt="csv")
+
+
+def test_validate_warns_at_the_role_over_capacity(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(folder)
+    (warning,) = checkup(["weekly.yaml"]).warnings
+    assert warning.severity == "warning"
+    assert warning.format() == (
+        "roles.yaml:3:3: warning: role 'Writer' is over capacity: 1,800 hours of work a year "
+        "against 1,500 hours (1.5 × 1,000), 120% (raise its headcount or available_hours, or "
+        "give some of its steps to another role)"
+    )
+    from sopkit.cli import app
+
+    ok = CliRunner().invoke(app, ["validate", "weekly.yaml"])
+    assert ok.exit_code == 0 and "roles.yaml:3:3: warning: role 'Writer'" in ok.stderr
+    strict = CliRunner().invoke(app, ["validate", "weekly.yaml", "--strict"])
+    assert strict.exit_code == 1
+
+
+def test_a_process_own_role_is_warned_about_in_the_process(folder: Path) -> None:
+    text = WEEKLY.replace(
+        "frequency: 5/month\n",
+        "frequency: 5/month\nroles:\n  Editor: {rate: 50, headcount: 0.25}\n",
+    )
+    (folder / "weekly.yaml").write_text(text, encoding="utf-8")
+    warnings = checkup([folder]).warnings
+    editor = next(w for w in warnings if "'Editor'" in w.message)
+    assert (Path(editor.path or "").name, editor.line, editor.column) == ("weekly.yaml", 8, 3)
+    assert "600 hours of work a year against 520 hours (0.25 × 2,080), 115.38%" in editor.message
+
+
+def test_the_dashboard_marks_roles_over_capacity(folder: Path) -> None:
+    cost = cost_portfolio(load_portfolio(folder))
+    html = render_index(cost, [], [])
+    chart = html[
+        html.index('<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-capacity"') :
+    ]
+    chart = chart[: chart.index("</svg>")]
+    assert chart.count('<g class="bar over">') == 1
+    assert chart.count('<g class="bar">') == 1  # Editor; Intern has no headcount
+    assert "Writer · headcount 1.5" in chart and "120.00% — over capacity" in chart
+    assert "Over capacity: Writer." in html
+
+
+def test_the_dashboard_has_no_capacity_section_without_headcounts(folder: Path) -> None:
+    (folder / "roles.yaml").write_text(
+        "currency: USD\nroles: {Writer: {rate: 40}, Editor: {rate: 50}, Intern: {rate: 20}}\n",
+        encoding="utf-8",
+    )
+    html = render_index(cost_portfolio(load_portfolio(folder)), [], [])
+    assert 'id="capacity"' not in html
+
+
+def test_the_cli_prints_the_library_role_report(folder: Path) -> None:
+    from sopkit.cli import app
+
+    for fmt in ("table", "markdown", "csv", "json"):
+        result = CliRunner().invoke(app, ["cost", str(folder), "--by", "role", "--format", fmt])
+        assert result.exit_code == 0
+        assert result.stdout == cost_report(load_portfolio(folder), by="role", fmt=fmt)

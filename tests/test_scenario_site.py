@@ -1,0 +1,102 @@
+"""``sopkit build --scenario``: the scenario page, its link from the dashboard, its figures."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from sopkit.build import SCENARIO_PAGE, build_site
+from sopkit.decide import compare_scenarios
+from sopkit.errors import SopkitError
+from sopkit.render.costs.diff import figure_text
+from sopkit.render.site.scenarios import render_scenarios
+
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "build" / "portfolio"
+
+SCENARIO = """\
+sopkit-scenario: 1
+name: "Automate <social> & collect"
+changes:
+  - automate: [blog/social, newsletter/collect]
+  - remove: blog/proofread
+  - headcount: {Editor: 1}
+"""
+
+
+@pytest.fixture
+def scenario(tmp_path: Path) -> Path:
+    path = tmp_path / "scenario.yaml"
+    path.write_text(SCENARIO, encoding="utf-8")
+    return path
+
+
+def test_the_page_is_written_and_linked_from_the_dashboard(tmp_path: Path, scenario: Path) -> None:
+    built = build_site([FIXTURE], tmp_path / "site", scenarios=[scenario])
+    assert SCENARIO_PAGE in built.files
+    index = (tmp_path / "site" / "index.html").read_text("utf-8")
+    assert index.count(f'href="{SCENARIO_PAGE}"') == 2  # the navigation and the reports
+    page = (tmp_path / "site" / SCENARIO_PAGE).read_text("utf-8")
+    assert 'href="index.html"' in page
+    # Names are text: the scenario's and the processes'.
+    assert "Automate &lt;social&gt; &amp; collect" in page and "<social>" not in page
+    assert "<script>alert" not in page
+
+
+def test_the_page_shows_the_comparison_figures(tmp_path: Path, scenario: Path) -> None:
+    view = compare_scenarios([FIXTURE], [scenario])
+    (result,) = view.results
+    page = html.unescape(render_scenarios(view))
+    currency = result.comparison.currency
+    total = result.comparison.total_cost
+    assert figure_text("annual_total_cost", total.before, currency) in page
+    assert figure_text("annual_total_cost", total.after, currency) in page
+    assert figure_text("annual_cost", result.setup_cost, currency) in page
+    # One pair of bars per process, As-Is and To-Be.
+    chart = page[page.index('class="chart chart-pairs"') :]
+    chart = chart[: chart.index("</svg>")]
+    assert chart.count('<g class="pair">') == 3
+    assert chart.count('class="before"') == chart.count('class="after"') == 3
+    # What it changes: the removed step and the automated ones.
+    assert "blog/proofread" in page and "removed" in page
+    assert re.search(r"blog/social.*?changed", page, flags=re.S)
+
+
+def test_a_site_without_scenarios_has_no_page_and_no_link(tmp_path: Path) -> None:
+    built = build_site([FIXTURE], tmp_path / "site")
+    assert SCENARIO_PAGE not in built.files
+    assert SCENARIO_PAGE not in (tmp_path / "site" / "index.html").read_text("utf-8")
+
+
+def test_a_broken_scenario_stops_the_build_before_anything_is_written(
+    tmp_path: Path, scenario: Path
+) -> None:
+    scenario.write_text(SCENARIO.replace("blog/social", "blog/socal"), encoding="utf-8")
+    with pytest.raises(SopkitError) as caught:
+        build_site([FIXTURE], tmp_path / "site", scenarios=[scenario])
+    (problem,) = caught.value.problems
+    assert problem.format() == (
+        f"{scenario}:4:16: error: process 'blog' has no step 'socal' (did you mean 'social'?)"
+    )
+    assert not (tmp_path / "site").exists()
+
+
+def test_the_cli_builds_the_page(tmp_path: Path, scenario: Path) -> None:
+    from sopkit.cli import app
+
+    out = tmp_path / "site"
+    result = CliRunner().invoke(
+        app, ["build", str(FIXTURE), "-o", str(out), "--scenario", str(scenario), "-q"]
+    )
+    assert result.exit_code == 0, result.stderr
+    view = compare_scenarios([FIXTURE], [scenario])
+    assert (out / SCENARIO_PAGE).read_text("utf-8") == render_scenarios(view)
+
+
+def test_golden(scenario: Path, golden: Callable[[str, str], None]) -> None:
+    view = compare_scenarios([FIXTURE], [scenario])
+    golden("build/scenarios.html", render_scenarios(view).replace(str(scenario), "scenario.yaml"))
