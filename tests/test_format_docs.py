@@ -66,7 +66,7 @@ ADDITIONS = {
     "Condition": {"question", "options", "share"},
     "Expense": {"name", "amount", "per"},
     "Process": {"conditions", "expenses"},
-    "Role": {"kind", "headcount", "available_hours"},
+    "Role": {"kind"},
     "Step": {"milestone", "approval", "process", "count", "with", "when", "expense"},
 }
 ADDITION_KEYS = {
@@ -81,9 +81,6 @@ ADDITION_KEYS = {
     "approval",
     "calls",
     "kind",
-    "headcount",
-    "available_hours",
-    "utilisation",
     "total_annual_expenses",
     "total_annual_total_cost",
     "total_external_hours",
