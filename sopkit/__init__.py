@@ -17,6 +17,7 @@ _EXPORTS = {
     "BuildResult": "sopkit.build",
     "Calendar": "sopkit.models",
     "Candidate": "sopkit.analysis",
+    "Comparison": "sopkit.analysis.compare",
     "Duration": "sopkit.models",
     "Estimate": "sopkit.models",
     "Frequency": "sopkit.models",
@@ -32,6 +33,7 @@ _EXPORTS = {
     "Rework": "sopkit.models",
     "Role": "sopkit.models",
     "RoleCost": "sopkit.analysis",
+    "Scenario": "sopkit.scenario",
     "Schedule": "sopkit.analysis",
     "Settings": "sopkit.models",
     "Simulation": "sopkit.analysis.simulation",
@@ -39,13 +41,17 @@ _EXPORTS = {
     "Step": "sopkit.models",
     "StepCost": "sopkit.analysis",
     "ValidationError": "sopkit.errors",
+    "apply_scenario": "sopkit.scenario",
     "build_digraph": "sopkit.render.diagram",
     "build_site": "sopkit.build",
     "candidates_report": "sopkit.render.costs.tables",
     "check_process": "sopkit.validate",
+    "compare_scenarios": "sopkit.decide",
     "cost_portfolio": "sopkit.analysis",
     "cost_process": "sopkit.analysis",
     "cost_report": "sopkit.render.costs.tables",
+    "diff": "sopkit.decide",
+    "diff_report": "sopkit.render.costs.diff",
     "discover": "sopkit.load",
     "explain_step": "sopkit.render.costs.explain",
     "flow_graph": "sopkit.graph",
@@ -53,10 +59,12 @@ _EXPORTS = {
     "lint_process": "sopkit.validate",
     "load_portfolio": "sopkit.load",
     "load_process": "sopkit.load",
+    "load_scenario": "sopkit.scenario",
     "load_settings": "sopkit.load",
     "rank_candidates": "sopkit.analysis",
     "render_checklist": "sopkit.render.sop.checklist",
     "render_sop": "sopkit.render.sop",
+    "scenarios_report": "sopkit.render.costs.scenarios",
     "schedule": "sopkit.analysis",
     "simulate": "sopkit.analysis.simulation",
     "simulation_report": "sopkit.render.costs.ranges",
@@ -69,6 +77,7 @@ __all__ = [
     "BuildResult",
     "Calendar",
     "Candidate",
+    "Comparison",
     "Duration",
     "Estimate",
     "Frequency",
@@ -84,6 +93,7 @@ __all__ = [
     "Rework",
     "Role",
     "RoleCost",
+    "Scenario",
     "Schedule",
     "Settings",
     "Simulation",
@@ -92,13 +102,17 @@ __all__ = [
     "StepCost",
     "ValidationError",
     "__version__",
+    "apply_scenario",
     "build_digraph",
     "build_site",
     "candidates_report",
     "check_process",
+    "compare_scenarios",
     "cost_portfolio",
     "cost_process",
     "cost_report",
+    "diff",
+    "diff_report",
     "discover",
     "explain_step",
     "flow_graph",
@@ -106,10 +120,12 @@ __all__ = [
     "lint_process",
     "load_portfolio",
     "load_process",
+    "load_scenario",
     "load_settings",
     "rank_candidates",
     "render_checklist",
     "render_sop",
+    "scenarios_report",
     "schedule",
     "simulate",
     "simulation_report",
@@ -144,8 +160,10 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         rank_candidates,
         schedule,
     )
+    from .analysis.compare import Comparison
     from .analysis.simulation import Simulation, simulate
     from .build import BuildResult, build_site
+    from .decide import compare_scenarios, diff
     from .errors import InputError, OutputError, Problem, RenderError, SopkitError, ValidationError
     from .graph import flow_graph
     from .load import Portfolio, discover, load_portfolio, load_process, load_settings
@@ -163,10 +181,13 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         Step,
     )
     from .render.costs import candidates_report, cost_report, explain_step
+    from .render.costs.diff import diff_report
     from .render.costs.ranges import simulation_report
+    from .render.costs.scenarios import scenarios_report
     from .render.diagram import build_digraph, to_dot
     from .render.diagram.mermaid import to_mermaid
     from .render.sop import render_sop
     from .render.sop.checklist import render_checklist
+    from .scenario import Scenario, apply_scenario, load_scenario
     from .schema import json_schema
     from .validate import check_process, lint_process

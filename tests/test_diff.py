@@ -387,3 +387,20 @@ def test_tables_fit_the_terminal(repo: Path, width: int) -> None:
     comparison = diff("HEAD~1:processes/", "HEAD:processes/").comparison
     text = diff_report(comparison, width=width)
     assert max(len(line) for line in text.splitlines()[1:]) <= width
+
+
+def test_two_currencies_cannot_be_subtracted(repo: Path) -> None:
+    (repo / "processes" / "roles.yaml").write_text(ROLES_2.replace("USD", "EUR"), "utf-8")
+    with pytest.raises(SopkitError) as caught:
+        diff("HEAD:processes/", "processes/")
+    assert caught.value.message.startswith(
+        "the two sides cost in different currencies (USD and EUR)"
+    )
+
+
+def test_roles_given_apply_to_both_sides(repo: Path, tmp_path: Path) -> None:
+    roles = tmp_path / "dear.yaml"
+    roles.write_text(ROLES_2.replace("rate: 45", "rate: 90"), encoding="utf-8")
+    comparison = diff("HEAD:processes/", "processes/", roles=roles).comparison
+    assert comparison.changes().rows == ()
+    assert comparison.total_cost.after == 96 * 90 + 48 * 50 + 24 * 60 + 60 * 90

@@ -9,6 +9,7 @@ frozen result objects that the renderers format.
     limits.py      figures no team could have, refused with where
     schedule.py    the typical run: lead time and critical path
     candidates.py  automation candidates: savings, payback, ROI
+    compare.py     two costed portfolios matched and subtracted (diff, scenarios)
     simulation/    ranges (P10/P50/P90) by Monte Carlo; imports NumPy, so it is
                    not re-exported here: ``from sopkit.analysis.simulation import simulate``
 """

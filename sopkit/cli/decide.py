@@ -141,7 +141,7 @@ def compare(
     and each process, and the one-off setup cost of each scenario; JSON adds
     every changed step and role. docs/format.md describes scenario files.
 
-    Example: sopkit compare processes/en/ --scenario automate-drafting.yaml
+    Example: sopkit compare processes/en/ --scenario scenarios/automate-drafting.yaml
 
     More: sopkit compare processes/en/ --scenario a.yaml --scenario b.yaml --format markdown
     """

@@ -73,7 +73,7 @@ def build(
 
     Example: sopkit build processes/en/ -o site/
 
-    More: sopkit build processes/en/ -o site/ --scenario automate-drafting.yaml
+    More: sopkit build processes/en/ -o site/ --scenario scenarios/automate-drafting.yaml
     """
     import datetime
 
