@@ -15,8 +15,8 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "Automation": "sopkit.models",
     "BuildResult": "sopkit.build",
-    "Calendar": "sopkit.models",
     "Candidate": "sopkit.analysis",
+    "Clock": "sopkit.models",
     "Comparison": "sopkit.analysis.compare",
     "Duration": "sopkit.models",
     "Estimate": "sopkit.models",
@@ -75,8 +75,8 @@ _EXPORTS = {
 __all__ = [
     "Automation",
     "BuildResult",
-    "Calendar",
     "Candidate",
+    "Clock",
     "Comparison",
     "Duration",
     "Estimate",
@@ -169,7 +169,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .load import Portfolio, discover, load_portfolio, load_process, load_settings
     from .models import (
         Automation,
-        Calendar,
+        Clock,
         Duration,
         Estimate,
         Frequency,

@@ -100,7 +100,7 @@ class BuildResult:
     processes: int
     currency: str
     annual_cost: Decimal
-    #: The Graphviz renderer that drew the diagrams, or ``None`` (Mermaid only).
+    #: The Graphviz renderer that drew the PNG diagrams, or ``None`` (SVG only).
     engine: str | None
     warnings: tuple[str, ...] = ()
 
@@ -208,10 +208,7 @@ def render_site(
     except RenderError as exc:
         engine = None
         hint = f" ({exc.hint})" if exc.hint else ""
-        warnings.append(
-            f"{exc.message}: the SOPs show their diagrams as Mermaid text and the "
-            f"site has no SVG or PNG diagrams{hint}"
-        )
+        warnings.append(f"{exc.message}: the site has no PNG diagrams{hint}")
 
     total = len(cost.processes) + 1
     rendered = _render_processes(cost, candidates, ranges, engine, diagrams, jobs, progress, total)
@@ -326,8 +323,13 @@ def _render_processes(
     for candidate in candidates:
         own.setdefault(candidate.process_id, []).append(candidate)
 
+    # A call's box in a diagram links to the SOP of the process it runs, when the
+    # site has that page (processes/<id>.html, beside the caller's).
+    pages = {process.id for process in processes}
+
     def one(process: ProcessCost) -> _Rendered:
-        return _render_process(process, own[process.id], ranges, engine, diagrams)
+        links = {pid: f"{pid}.html" for pid in process.process.calls if pid in pages}
+        return _render_process(process, own[process.id], ranges, engine, diagrams, links)
 
     results: list[_Rendered] = []
     if workers == 1:
@@ -354,22 +356,28 @@ def _render_process(
     ranges: Simulation,
     engine: Engine | None,
     diagrams: bool,
+    links: dict[str, str],
 ) -> _Rendered:
     from .render.sop.checklist import render_checklist
 
     names = _names(cost.id)
     out = _Rendered()
     for fmt, name in (("html", names["html"]), ("markdown", names["markdown"])):
-        sop = render_sop(cost, fmt=fmt, candidates=candidates, diagram=diagrams, ranges=ranges)
+        sop = render_sop(
+            cost, fmt=fmt, candidates=candidates, diagram=diagrams, ranges=ranges, links=links
+        )
         out.files[name] = _utf8(sop)
     out.files[names["checklist"]] = _utf8(render_checklist(cost, fmt="markdown"))
+    if not diagrams:
+        return out
+    # The SVG needs no renderer; the PNG needs Graphviz.
+    out.files[names["svg"]] = draw(cost, "svg", links=links).data
     if engine is not None:
-        for fmt in ("svg", "png"):
-            if fmt not in engine.formats:
-                out.warnings.append(f"{engine.name} cannot draw {fmt.upper()}: no {fmt} diagrams")
-                continue
-            drawing = draw(cost, fmt, engine=engine)
-            out.files[names[fmt]] = drawing.data
+        if "png" not in engine.formats:
+            out.warnings.append(f"{engine.name} cannot draw PNG: no PNG diagrams")
+        else:
+            drawing = draw(cost, "png", engine=engine)
+            out.files[names["png"]] = drawing.data
             out.warnings.extend(w for w in drawing.warnings if w not in out.warnings)
     return out
 

@@ -18,7 +18,19 @@ import networkx as nx
 import pydantic
 
 from .errors import InputError, Problem, SopkitError, ValidationError
-from .models import Automation, Condition, Expense, Process, Review, Rework, Role, Settings, Step
+from .models import (
+    Automation,
+    Condition,
+    Due,
+    Expense,
+    Process,
+    Review,
+    Rework,
+    Role,
+    Settings,
+    Step,
+    WorkingCalendar,
+)
 from .source import Loc, SourceMap, read_document
 from .validate import Shape, check_meaning, check_process, check_structure
 
@@ -578,12 +590,14 @@ def _kind(value: Any) -> str:
 _SETTINGS_FIELDS: dict[tuple[str, ...], type[pydantic.BaseModel]] = {
     (): Settings,
     ("roles", "*"): Role,
+    ("calendar",): WorkingCalendar,
 }
 _PROCESS_FIELDS: dict[tuple[str, ...], type[pydantic.BaseModel]] = {
     (): Process,
     ("steps", "#"): Step,
     ("steps", "#", "rework"): Rework,
     ("steps", "#", "automation"): Automation,
+    ("steps", "#", "due"): Due,
     ("review",): Review,
     ("roles", "*"): Role,
     ("conditions", "*"): Condition,
@@ -704,7 +718,7 @@ _READING_ORDER = {
     name: i
     for i, name in enumerate(
         "id name owner with time wait after when rework per_run milestone approval process "
-        "count expense automation tools done_when instructions do dont".split()
+        "count expense due automation tools done_when instructions do dont".split()
     )
 }
 

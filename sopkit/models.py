@@ -38,9 +38,11 @@ from .source import NumberLiteral, SourceMap
 __all__ = [
     "Answer",
     "Automation",
-    "Calendar",
+    "Clock",
     "Condition",
     "Count",
+    "DayOffset",
+    "Due",
     "Duration",
     "Estimate",
     "Expense",
@@ -55,6 +57,8 @@ __all__ = [
     "RoleKind",
     "Settings",
     "Step",
+    "Weekday",
+    "WorkingCalendar",
     "is_slug",
     "parse_when",
 ]
@@ -178,11 +182,11 @@ def _or_single(schema: dict[str, Any]) -> None:
 TextList = Annotated[list[Text], BeforeValidator(_text_list), Field(json_schema_extra=_or_single)]
 
 
-# --- calendar and durations -------------------------------------------------
+# --- the clock (hours in a day and a week) and durations -------------------------
 
 
 @dataclass(frozen=True, slots=True)
-class Calendar:
+class Clock:
     """What a day and a week mean in hours, from ``roles.yaml``."""
 
     hours_per_day: Decimal = Decimal(8)
@@ -249,9 +253,9 @@ class Duration:
             text=text,
         )
 
-    def in_hours(self, calendar: Calendar) -> Decimal:
-        day = calendar.hours_per_day
-        whole = self.hours + self.days * day + self.weeks * calendar.days_per_week * day
+    def in_hours(self, clock: Clock) -> Decimal:
+        day = clock.hours_per_day
+        whole = self.hours + self.days * day + self.weeks * clock.days_per_week * day
         return whole + self.minutes / 60 if self.minutes else whole
 
     @property
@@ -309,17 +313,17 @@ class Estimate:
     def is_range(self) -> bool:
         return self.low != self.high or (self.likely is not None and self.likely != self.low)
 
-    def points(self, calendar: Calendar) -> tuple[Decimal, Decimal, Decimal]:
+    def points(self, clock: Clock) -> tuple[Decimal, Decimal, Decimal]:
         """Min, likely and max in hours; a bare range's likely is its midpoint."""
-        low, high = self.low.in_hours(calendar), self.high.in_hours(calendar)
-        likely = (low + high) / 2 if self.likely is None else self.likely.in_hours(calendar)
+        low, high = self.low.in_hours(clock), self.high.in_hours(clock)
+        likely = (low + high) / 2 if self.likely is None else self.likely.in_hours(clock)
         return low, likely, high
 
-    def expected_hours(self, calendar: Calendar) -> Decimal:
+    def expected_hours(self, clock: Clock) -> Decimal:
         """PERT mean ``(min + 4·likely + max) / 6``; exactly the value for a single duration."""
         if not self.is_range:
-            return self.low.in_hours(calendar)
-        low, likely, high = self.points(calendar)
+            return self.low.in_hours(clock)
+        low, likely, high = self.points(clock)
         return (low + 4 * likely + high) / 6
 
     @property
@@ -778,13 +782,114 @@ class Role(_Model):
         return Decimal(0) if self.rate is None else self.rate
 
 
+def _strict_date(value: Any) -> Any:
+    """Dates as YAML writes them (2026-10-01); a bare number is not a date."""
+    if isinstance(value, bool | int | Decimal) or isinstance(value, NumberLiteral):
+        raise _fail(f"'{_shown(value)}' is not a date", "write dates as YYYY-MM-DD")
+    return value
+
+
+Date = Annotated[_dt.date, BeforeValidator(_strict_date)]
+
+
+# --- the working calendar (which days are worked) --------------------------------------
+
+
+class Weekday(StrEnum):
+    """A day of the week as ``roles.yaml`` names it in ``calendar.weekend``."""
+
+    MON = "mon"
+    TUE = "tue"
+    WED = "wed"
+    THU = "thu"
+    FRI = "fri"
+    SAT = "sat"
+    SUN = "sun"
+
+    @property
+    def number(self) -> int:
+        """Monday 0 … Sunday 6, as ``date.weekday()`` counts."""
+        return list(Weekday).index(self)
+
+
+_DAY_NAMES = {day.value: day for day in Weekday} | {
+    name: day
+    for day, name in zip(
+        Weekday,
+        ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+        strict=True,
+    )
+}
+
+
+def _weekday(value: Any) -> Any:
+    """``sat``, ``Sat`` and ``saturday`` all name Saturday."""
+    if isinstance(value, str):
+        day = _DAY_NAMES.get(value.strip().lower())
+        if day is None:
+            raise _fail(
+                f"'{_shown(value)}' is not a day of the week",
+                "use mon, tue, wed, thu, fri, sat or sun",
+            )
+        return day
+    return value
+
+
+#: Most holidays one calendar may list (a century of them is far fewer).
+MAX_HOLIDAYS = 10_000
+
+
+class WorkingCalendar(_Model):
+    """Which days are worked, for dated plans: the weekend and the holidays.
+
+    ``1d`` and ``1w`` keep meaning ``hours_per_day`` and ``days_per_week``; the
+    calendar only says on which dates those working days fall.
+    """
+
+    weekend: list[Annotated[Weekday, BeforeValidator(_weekday)]] = Field(
+        default_factory=lambda: [Weekday.SAT, Weekday.SUN],
+        description="days nobody works, e.g. [sat, sun] (the default) or [fri, sat]",
+    )
+    holidays: list[Date] = Field(
+        default_factory=list,
+        max_length=MAX_HOLIDAYS,
+        description="dates nobody works, YYYY-MM-DD",
+    )
+
+    @field_validator("weekend")
+    @classmethod
+    def _some_working_day(cls, value: list[Weekday]) -> list[Weekday]:
+        if len(set(value)) != len(value):
+            raise _fail("the weekend names a day twice", "name each day once, e.g. [sat, sun]")
+        if len(value) == len(Weekday):
+            raise _fail(
+                "the weekend covers the whole week, leaving no working day",
+                "name only the days nobody works, e.g. [sat, sun]",
+            )
+        return value
+
+    @field_validator("holidays")
+    @classmethod
+    def _holidays_once(cls, value: list[_dt.date]) -> list[_dt.date]:
+        seen: set[_dt.date] = set()
+        for day in value:
+            if day in seen:
+                raise _fail(f"holiday {day.isoformat()} is listed twice", "list each date once")
+            seen.add(day)
+        return value
+
+
 class Settings(_Model):
-    """``roles.yaml``: the currency, the working calendar and hourly rates."""
+    """``roles.yaml``: currency, the working day and week, the working calendar, hourly rates."""
 
     currency: Annotated[str, Field(description="ISO 4217 code, e.g. USD, EUR, KRW")] = "USD"
     hours_per_day: Annotated[Number, Field(gt=0, le=24)] = Decimal(8)
     days_per_week: Annotated[Number, Field(gt=0, le=7)] = Decimal(5)
     working_days_per_year: Annotated[Number, Field(gt=0, le=366)] = Decimal(260)
+    calendar: WorkingCalendar = Field(
+        default_factory=WorkingCalendar,
+        description="the weekend and holidays, for dated plans (sopkit plan)",
+    )
     roles: dict[Text, Role] = Field(default_factory=dict)
 
     @field_validator("currency", mode="before")
@@ -798,8 +903,9 @@ class Settings(_Model):
         return value
 
     @property
-    def calendar(self) -> Calendar:
-        return Calendar(self.hours_per_day, self.days_per_week)
+    def clock(self) -> Clock:
+        """What ``1d`` and ``1w`` mean in hours (the calendar says which dates are worked)."""
+        return Clock(self.hours_per_day, self.days_per_week)
 
     @property
     def minor_unit(self) -> int:
@@ -1041,6 +1147,83 @@ class Expense(_Model):
     per: Annotated[ExpensePeriod, Field(description="run, month, quarter or year")]
 
 
+# --- due dates relative to a milestone ---------------------------------------------------
+
+_OFFSET = re.compile(r"^\s*([+-]?)\s*(\d+)\s*([dw])\s*$")
+_OFFSET_HINT = "write whole working days or weeks with a sign: -10d, +3d, -2w or 0"
+
+
+@dataclass(frozen=True, slots=True)
+class DayOffset:
+    """A signed number of working days (``d``) or weeks (``w``), as written: ``-10d``."""
+
+    days: int = 0
+    weeks: int = 0
+    text: str = "0"
+
+    @classmethod
+    def parse(cls, value: Any) -> DayOffset:
+        if isinstance(value, DayOffset):
+            return value
+        if isinstance(value, NumberLiteral):
+            raise _number_literal(value)
+        if isinstance(value, int) and not isinstance(value, bool) and value == 0:
+            return cls()
+        if isinstance(value, int | Decimal) and not isinstance(value, bool):
+            raise _fail(f"'{_shown(value)}' has no unit", _OFFSET_HINT)
+        if not isinstance(value, str):
+            raise _fail("an offset is text like '-10d'", _OFFSET_HINT)
+        text = value.strip()
+        if text in ("0", "+0", "-0"):
+            return cls()
+        match = _OFFSET.match(text)
+        if match is None:
+            hint = _OFFSET_HINT
+            if re.search(r"\d[.,]\d", text):
+                hint = "dates move by whole working days; " + _OFFSET_HINT
+            raise _fail(f"'{_shown(text)}' is not an offset in working days", hint)
+        sign = -1 if match.group(1) == "-" else 1
+        number = int(match.group(2))
+        if number > MAX_OFFSET_DAYS:
+            raise _fail(f"'{_shown(text)}' is far too long an offset", "check the number")
+        if match.group(3) == "d":
+            return cls(days=sign * number, text=text)
+        return cls(weeks=sign * number, text=text)
+
+    def __str__(self) -> str:
+        return self.text
+
+
+#: An offset of more than this many days or weeks (about 40 years) is a typo.
+MAX_OFFSET_DAYS = 10_000
+
+DayOffsetField = Annotated[
+    DayOffset,
+    PlainValidator(DayOffset.parse),
+    PlainSerializer(str),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": r"^\s*[+-]?\s*\d+\s*[dw]\s*$"},
+                {"const": 0},
+            ],
+            "description": "signed working days or weeks, e.g. -10d (before) or +2d (after)",
+        }
+    ),
+]
+
+
+class Due(_Model):
+    """When a step must be done, relative to a milestone: ``{milestone: launch, offset: -10d}``.
+
+    The step must finish by the end of the working day ``offset`` working days
+    from the milestone's date (negative: before it).
+    """
+
+    milestone: Slug = Field(description="id of a milestone step of this process")
+    offset: DayOffsetField = Field(default_factory=DayOffset)
+
+
 # --- steps ------------------------------------------------------------------------------
 
 
@@ -1085,6 +1268,7 @@ class Step(_Model):
     rework: Rework | None = None
     per_run: Annotated[Number, Field(gt=0, le=1_000_000)] = Decimal(1)
     expense: Money | None = Field(default=None, description="money spent per execution")
+    due: Due | None = Field(default=None, description="done by a date relative to a milestone")
     automation: Automation | None = Field(default=None, json_schema_extra=_bare_share_schema)
     tools: TextList = Field(default_factory=list)
     done_when: Text | None = None
@@ -1169,16 +1353,6 @@ class Step(_Model):
 
 
 # --- the review block and the process ---------------------------------------------------
-
-
-def _strict_date(value: Any) -> Any:
-    """Dates as YAML writes them (2026-10-01); a bare number is not a date."""
-    if isinstance(value, bool | int | Decimal) or isinstance(value, NumberLiteral):
-        raise _fail(f"'{_shown(value)}' is not a date", "write dates as YYYY-MM-DD")
-    return value
-
-
-Date = Annotated[_dt.date, BeforeValidator(_strict_date)]
 
 
 class Review(_Model):

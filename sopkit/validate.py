@@ -336,18 +336,64 @@ def check_meaning(
     for index, step in indexed:
         problems += _estimate_problems(process, index, step)
         problems += _role_problems(process, index, step)
+        problems += _due_problems(process, index, step)
     problems += _frequency_problems(process)
     return problems
 
 
+def _due_problems(process: Process, index: int, step: Step) -> list[Problem]:
+    """``due`` names a milestone of this process, and its offset is whole working days."""
+    if step.due is None:
+        return []
+    loc = ("steps", index, "due")
+    name = step.due.milestone
+    milestones = [s.id for s in process.steps if s.milestone]
+    target = next((s for s in process.steps if s.id == name), None)
+    problems = []
+    if target is None or not target.milestone:
+        what = "names no step" if target is None else "names a step that is not a milestone"
+        hint = (
+            _suggest(name, milestones)
+            if milestones
+            else "add a step with 'milestone: true' (e.g. launch) to date steps against"
+        )
+        if milestones and not hint.startswith("did you"):
+            hint = "milestones here: " + ", ".join(milestones[:12])
+        problems.append(
+            process.source.problem(
+                (*loc, "milestone"), f"step '{step.id}': due {what} '{_short(name)}'", hint=hint
+            )
+        )
+    elif target.id == step.id:
+        problems.append(
+            process.source.problem(
+                (*loc, "milestone"),
+                f"step '{step.id}': a milestone cannot be due relative to itself",
+                hint="name another milestone, or remove 'due'",
+            )
+        )
+    offset = step.due.offset
+    days_per_week = process.settings.days_per_week
+    if offset.weeks and (offset.weeks * days_per_week) != int(offset.weeks * days_per_week):
+        problems.append(
+            process.source.problem(
+                (*loc, "offset"),
+                f"step '{step.id}': {offset} is not a whole number of working days "
+                f"(a week is {_plain(days_per_week)} working days here)",
+                hint="give the offset in days, e.g. -10d",
+            )
+        )
+    return problems
+
+
 def _estimate_problems(process: Process, index: int, step: Step) -> list[Problem]:
-    calendar = process.settings.calendar
+    clock = process.settings.clock
     problems = []
     for name in ("time", "wait"):
         estimate = getattr(step, name)
         if estimate is None:
             continue
-        low, likely, high = estimate.points(calendar)
+        low, likely, high = estimate.points(clock)
         loc = ("steps", index, name)
         if not low <= likely <= high:
             problems.append(
@@ -367,7 +413,7 @@ def _estimate_problems(process: Process, index: int, step: Step) -> list[Problem
                 )
             )
     automation = step.automation
-    if automation is not None and automation.setup.in_hours(calendar) > MAX_HOURS_PER_EXECUTION:
+    if automation is not None and automation.setup.in_hours(clock) > MAX_HOURS_PER_EXECUTION:
         problems.append(
             process.source.problem(
                 ("steps", index, "automation", "setup"),
@@ -560,6 +606,10 @@ def _as_warning(problem: Problem) -> Problem:
         step=problem.step,
         severity="warning",
     )
+
+
+def _plain(number: Decimal) -> str:
+    return format(number.normalize(), "f")
 
 
 def _short(value: object, limit: int = 40) -> str:

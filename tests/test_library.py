@@ -70,11 +70,11 @@ def test_library_costs_are_believable(path: Path) -> None:
     """
     process = load_process(path)
     cost = cost_process(process)
-    calendar = process.settings.calendar
+    clock = process.settings.clock
     (low_rate, high_rate), (low_cost, high_cost) = BELIEVABLE[process.settings.currency]
     for step in process.steps:
         if step.time is not None:
-            assert step.time.low.in_hours(calendar) >= Decimal(5) / 60, step.id
+            assert step.time.low.in_hours(clock) >= Decimal(5) / 60, step.id
         for role in [*([step.owner] if step.owner and step.time else []), *step.participants]:
             definition = process.settings.roles[role]
             if definition.rate is not None:

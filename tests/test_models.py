@@ -11,7 +11,7 @@ import pytest
 from sopkit.models import (
     MAX_ANNUAL_MONEY,
     Automation,
-    Calendar,
+    Clock,
     Duration,
     Estimate,
     Frequency,
@@ -22,7 +22,7 @@ from sopkit.models import (
     Step,
 )
 
-CAL = Calendar()  # 8-hour days, 5-day weeks
+CAL = Clock()  # 8-hour days, 5-day weeks
 
 
 def refusal(model: type[pydantic.BaseModel], data: Any) -> list[tuple[tuple[Any, ...], str, str]]:
@@ -54,8 +54,8 @@ def test_duration_hours(text: Any, hours: Decimal) -> None:
 
 
 def test_duration_uses_the_calendar() -> None:
-    assert Duration.parse("1d").in_hours(Calendar(Decimal("7.5"), Decimal(4))) == Decimal("7.5")
-    assert Duration.parse("1w").in_hours(Calendar(Decimal("7.5"), Decimal(4))) == Decimal(30)
+    assert Duration.parse("1d").in_hours(Clock(Decimal("7.5"), Decimal(4))) == Decimal("7.5")
+    assert Duration.parse("1w").in_hours(Clock(Decimal("7.5"), Decimal(4))) == Decimal(30)
 
 
 def test_duration_keeps_its_text() -> None:

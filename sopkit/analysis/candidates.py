@@ -66,7 +66,7 @@ def candidate_for(process: ProcessCost, step_cost: StepCost) -> Candidate | None
     tool_cost = Fraction(automation.tool_cost)
     gross = annual_cost * share
     net = gross - tool_cost
-    setup_hours = exact_hours(automation.setup, settings.calendar)
+    setup_hours = exact_hours(automation.setup, settings.clock)
     setup_cost = setup_hours * Fraction(step_cost.rate)
     invested = tool_cost + setup_cost
     hours_saved = annual_hours * share

@@ -17,7 +17,7 @@ from fractions import Fraction
 from functools import lru_cache
 
 from ..errors import SopkitError
-from ..models import Calendar, Count, ExpensePeriod, Process, RoleKind, Step
+from ..models import Clock, Count, ExpensePeriod, Process, RoleKind, Step
 from .runs import ReworkLoop, Runs, runs_of
 from .units import expected_hours
 
@@ -154,14 +154,14 @@ def _profile(process: Process, memo: dict[int, RunProfile], calling: tuple[str, 
         )
     _check_rates(process)
     runs = runs_of(process)
-    calendar = process.settings.calendar
+    clock = process.settings.clock
     steps: list[StepRun] = []
     for step in process.steps:
         executions = runs.executions[step.id]
         if step.process is not None:
             steps.append(_call(process, step, runs, executions, memo, (*calling, process.id)))
         else:
-            steps.append(_work(process, step, runs, executions, calendar))
+            steps.append(_work(process, step, runs, executions, clock))
     lines = tuple(ExpenseLine(e.name, e.amount, e.per) for e in process.expenses)
     per_run = sum((_fraction(e.amount) for e in lines if e.per_year is None), Fraction(0))
     fixed = sum(
@@ -187,11 +187,9 @@ def _profile(process: Process, memo: dict[int, RunProfile], calling: tuple[str, 
     return result
 
 
-def _work(
-    process: Process, step: Step, runs: Runs, executions: Fraction, calendar: Calendar
-) -> StepRun:
+def _work(process: Process, step: Step, runs: Runs, executions: Fraction, clock: Clock) -> StepRun:
     """A step people or a system spend time on, or a milestone (no time at all)."""
-    time = Fraction(0) if step.time is None else expected_hours(step.time, calendar)
+    time = Fraction(0) if step.time is None else expected_hours(step.time, clock)
     people = executions * time
     workers: list[Worker] = []
     roles: dict[str, RoleTally] = {}

@@ -80,7 +80,7 @@ def schedule(process: Process) -> Schedule:
 
 
 def _schedule(process: Process, calling: tuple[str, ...]) -> Schedule:
-    calendar = process.settings.calendar
+    clock = process.settings.clock
     graph = cached_flow_graph(process)
     order = {step.id: i for i, step in enumerate(process.steps)}
     typical = typical_run(process)
@@ -90,9 +90,9 @@ def _schedule(process: Process, calling: tuple[str, ...]) -> Schedule:
         if step.id not in running:
             weight[step.id] = Fraction(0)
             continue
-        hours = expected_hours(step.wait, calendar)
+        hours = expected_hours(step.wait, clock)
         if step.time is not None:
-            hours += expected_hours(step.time, calendar)
+            hours += expected_hours(step.time, clock)
         elif step.process is not None and step.process in process.callees:
             if step.process not in calling:  # a call cycle is refused when loading
                 callee = process.callees[step.process]
@@ -124,7 +124,7 @@ def _schedule(process: Process, calling: tuple[str, ...]) -> Schedule:
     lead = finish[end] if end is not None else Fraction(0)
     return Schedule(
         lead_time_hours=to_decimal(lead),
-        lead_time_days=to_decimal(lead / Fraction(calendar.hours_per_day)),
+        lead_time_days=to_decimal(lead / Fraction(clock.hours_per_day)),
         critical_path=tuple(reversed(path)),
         earliest_start={k: to_decimal(v) for k, v in start.items()},
         earliest_finish={k: to_decimal(v) for k, v in finish.items()},

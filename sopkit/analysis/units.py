@@ -12,7 +12,7 @@ from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
 
-from ..models import Calendar, Duration, Estimate, Frequency, Period
+from ..models import Clock, Duration, Estimate, Frequency, Period
 
 __all__ = ["MONTHS", "exact_hours", "expected_hours", "runs_per_month", "to_decimal"]
 
@@ -36,25 +36,25 @@ def to_decimal(value: Fraction | Decimal | int) -> Decimal:
 # Decimal to a Fraction is the slow part of costing: remember the results
 # (both arguments are frozen; a Fraction is immutable).
 @lru_cache(maxsize=4096)
-def exact_hours(duration: Duration, calendar: Calendar) -> Fraction:
+def exact_hours(duration: Duration, clock: Clock) -> Fraction:
     """A duration in hours: ``60m`` = 1h, ``1d`` = hours_per_day h, ``1w`` = days_per_week d."""
-    day = Fraction(calendar.hours_per_day)
+    day = Fraction(clock.hours_per_day)
     return (
         Fraction(duration.minutes) / 60
         + Fraction(duration.hours)
         + Fraction(duration.days) * day
-        + Fraction(duration.weeks) * Fraction(calendar.days_per_week) * day
+        + Fraction(duration.weeks) * Fraction(clock.days_per_week) * day
     )
 
 
 @lru_cache(maxsize=4096)
-def expected_hours(estimate: Estimate, calendar: Calendar) -> Fraction:
+def expected_hours(estimate: Estimate, clock: Clock) -> Fraction:
     """The PERT mean ``(min + 4·likely + max) / 6``; a bare range's likely is its midpoint."""
     if not estimate.is_range:
-        return exact_hours(estimate.low, calendar)
-    low = exact_hours(estimate.low, calendar)
-    high = exact_hours(estimate.high, calendar)
-    likely = (low + high) / 2 if estimate.likely is None else exact_hours(estimate.likely, calendar)
+        return exact_hours(estimate.low, clock)
+    low = exact_hours(estimate.low, clock)
+    high = exact_hours(estimate.high, clock)
+    likely = (low + high) / 2 if estimate.likely is None else exact_hours(estimate.likely, clock)
     return (low + 4 * likely + high) / 6
 
 

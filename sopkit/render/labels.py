@@ -32,6 +32,7 @@ __all__ = [
     "plain_text",
     "text_width",
     "wrap",
+    "xml_text",
 ]
 
 REPLACEMENT = "\ufffd"
@@ -165,3 +166,8 @@ def wrap(text: str, width: int) -> list[str]:
                     current = candidate
         lines.append(current)
     return lines
+
+
+def xml_text(text: str) -> str:
+    """One line of user text for SVG: escaped, unsafe characters replaced, one line."""
+    return html.escape(plain_text(text), quote=True)

@@ -18,7 +18,7 @@ from pathlib import Path
 from ...analysis import Candidate, PortfolioCost, ProcessCost, StepCost, candidate_for
 from ...analysis.units import MONTHS, exact_hours
 from ...errors import UsageError
-from ...models import Calendar, Duration, Estimate, Period, Process, Step
+from ...models import Clock, Duration, Estimate, Period, Process, Step
 from ..i18n import catalogue, payback_text
 from ..numbers import (
     DASH,
@@ -160,7 +160,7 @@ def _factor_lines(process: Process, step: Step, cost: StepCost, currency: str) -
             f"{hours_text(hours)} h",
             ["no time of its own (a milestone or a call)"]
             if step.time is None
-            else _hours_source(step.time, process.settings.calendar),
+            else _hours_source(step.time, process.settings.clock),
         ),
         (f"{number_text(executions)} exec", _executions_source(step, cost)),
         (f"{number_text(runs)} runs/month", _runs_source(process)),
@@ -175,11 +175,11 @@ def _factor_lines(process: Process, step: Step, cost: StepCost, currency: str) -
     return lines
 
 
-def _hours_source(time: Estimate, calendar: Calendar) -> list[str]:
+def _hours_source(time: Estimate, clock: Clock) -> list[str]:
     if not time.is_range:
-        return [f"time: {time.low}{_in_hours(time.low, calendar)}"]
-    low = exact_hours(time.low, calendar)
-    high = exact_hours(time.high, calendar)
+        return [f"time: {time.low}{_in_hours(time.low, clock)}"]
+    low = exact_hours(time.low, clock)
+    high = exact_hours(time.high, clock)
     if time.likely is None:
         likely = (low + high) / 2
         what = (
@@ -187,7 +187,7 @@ def _hours_source(time: Estimate, calendar: Calendar) -> list[str]:
             f"({_h(low)} + {_h(high)}) ÷ 2 = {_h(likely)}"
         )
     else:
-        likely = exact_hours(time.likely, calendar)
+        likely = exact_hours(time.likely, clock)
         what = f"the estimate {{min: {time.low}, likely: {time.likely}, max: {time.high}}}"
     mean = (low + 4 * likely + high) / 6
     return [
@@ -197,13 +197,13 @@ def _hours_source(time: Estimate, calendar: Calendar) -> list[str]:
     ]
 
 
-def _in_hours(duration: Duration, calendar: Calendar) -> str:
-    hours = exact_hours(duration, calendar)
+def _in_hours(duration: Duration, clock: Clock) -> str:
+    hours = exact_hours(duration, clock)
     parts = []
     if duration.weeks:
-        parts.append(f"days_per_week {_plain(calendar.days_per_week)}")
+        parts.append(f"days_per_week {_plain(clock.days_per_week)}")
     if duration.weeks or duration.days:
-        parts.append(f"hours_per_day {_plain(calendar.hours_per_day)}")
+        parts.append(f"hours_per_day {_plain(clock.hours_per_day)}")
     if duration.minutes:
         parts.append("60 minutes an hour")
     if not parts:

@@ -1,8 +1,10 @@
-"""Workflow diagrams: Graphviz pictures and DOT text, or Mermaid for Markdown.
+"""Workflow diagrams: swimlanes as SVG, PNG or PDF, Graphviz source, or Mermaid for Markdown.
 
-``dot.build_digraph`` → ``dot.to_dot`` → ``draw``: the first two are pure; ``draw``
-runs a Graphviz renderer (see ``engine``) and returns bytes. Nothing here
-writes files or prints.
+sopkit lays the swimlanes out itself (``layout``) and describes the picture as
+a scene (``swimlane``); ``svg`` writes SVG directly, with no renderer, and
+``dot`` writes Graphviz source with every position fixed, which a Graphviz
+renderer (see ``engine``) turns into PNG or PDF. ``draw`` returns bytes;
+nothing here writes files or prints.
 """
 
 from __future__ import annotations
@@ -14,10 +16,13 @@ from dataclasses import dataclass
 from ...analysis import ProcessCost
 from ...errors import RenderError
 from .common import DIRECTIONS, MAX_ARROWS, MAX_STEPS, check_direction, check_legible
-from .dot import build_digraph, to_dot
+from .dot import build_digraph, scene_digraph, to_dot
 from .engine import Engine, cjk_warning, find_engine
 from .mermaid import to_mermaid
+from .scene import Scene
 from .style import DEFAULT_THEME, ENGINE_FONTS, Theme
+from .svg import to_svg
+from .swimlane import swimlane_layout, swimlane_scene
 
 __all__ = [
     "DIRECTIONS",
@@ -30,17 +35,22 @@ __all__ = [
     "build_digraph",
     "check_legible",
     "draw",
+    "draw_scene",
     "render",
+    "swimlane_layout",
+    "swimlane_scene",
     "to_dot",
     "to_mermaid",
+    "to_svg",
 ]
 
 TEXT_FORMATS = ("dot", "mermaid")
 IMAGE_FORMATS = ("svg", "png", "pdf")
 FORMATS = (*IMAGE_FORMATS, *TEXT_FORMATS)
 
-#: Extra renderer flags per format: PNGs at 150 dpi stay sharp in docs and slides.
-_FORMAT_OPTIONS: Mapping[str, tuple[str, ...]] = {"png": ("-Gdpi=150",)}
+#: Extra renderer flags per format: PNGs at 96 dpi show 1 pt as 1.33 screen pixels, so
+#: 9.5 pt text reads as 12.7 px at 100 % zoom, as in a browser.
+_FORMAT_OPTIONS: Mapping[str, tuple[str, ...]] = {"png": ("-Gdpi=96",)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,11 +79,13 @@ def draw(
     direction: str = "LR",
     theme: str | Theme = DEFAULT_THEME,
     engine: Engine | None = None,
+    links: Mapping[str, str] | None = None,
 ) -> Drawing:
     """The diagram as ``fmt`` bytes, with any warnings for the user (never printed here).
 
-    ``dot`` and ``mermaid`` are text and need no renderer; ``svg``, ``png`` and
-    ``pdf`` use ``engine`` or the one ``find_engine`` picks.
+    ``svg``, ``dot`` and ``mermaid`` need no renderer; ``png`` and ``pdf`` use
+    ``engine`` or the one ``find_engine`` picks. ``links`` maps called process
+    ids to pages (relative URLs) so each call's box links there (SVG only).
 
     Raises:
         RenderError: unknown format or direction, a process too large to draw
@@ -82,20 +94,23 @@ def draw(
     _check_format(fmt)
     check_direction(direction)
     check_legible(cost.process)
-    if fmt == "dot":
-        return Drawing(to_dot(cost, direction=direction, theme=theme).encode("utf-8"), fmt)
     if fmt == "mermaid":
         return Drawing(to_mermaid(cost, direction=direction).encode("utf-8"), fmt)
+    scene = swimlane_scene(cost, direction=direction, theme=theme, links=links)
+    return draw_scene(scene, fmt, engine=engine)
+
+
+def draw_scene(scene: Scene, fmt: str, *, engine: Engine | None = None) -> Drawing:
+    """A laid-out scene (a diagram or a Gantt chart) as ``svg``, ``dot``, ``png`` or ``pdf``."""
+    if fmt == "svg":
+        return Drawing(to_svg(scene).encode("utf-8"), fmt)
+    if fmt == "dot":
+        return Drawing(scene_digraph(scene).source.encode("utf-8"), fmt)
     engine = engine or find_engine()
     engine.check_format(fmt)
-    graph = build_digraph(
-        cost, direction=direction, theme=theme, fontname=ENGINE_FONTS[engine.name]
-    )
-    source = graph.source
+    source = scene_digraph(scene, fontname=ENGINE_FONTS[engine.name]).source
     data = engine.run(source, fmt, options=_FORMAT_OPTIONS.get(fmt, ()))
-    if fmt == "svg":
-        data = _normalise_svg(data)
-    elif fmt == "pdf":
+    if fmt == "pdf":
         data = _normalise_pdf(data)
     warning = cjk_warning(engine, source)
     return Drawing(data, fmt, engine.name, (warning,) if warning else ())
@@ -116,8 +131,3 @@ def _normalise_pdf(data: bytes) -> bytes:
     table's byte offsets stay right.
     """
     return _PDF_DATE.sub(lambda m: b"/" + m.group(1) + b" (D:19700101000000", data)
-
-
-def _normalise_svg(data: bytes) -> bytes:
-    """SVG with Unix line endings and one final newline, whichever renderer drew it."""
-    return data.replace(b"\r\n", b"\n").rstrip(b"\n") + b"\n"

@@ -19,17 +19,24 @@ from .style import Theme
 
 __all__ = [
     "DIRECTIONS",
+    "EVENTS_LANE",
     "MAX_ARROWS",
     "MAX_STEPS",
     "ColourScale",
     "Wording",
     "arrow_count",
+    "call_details",
     "check_direction",
     "check_legible",
     "colour_scale",
+    "condition_lines",
+    "events_title",
     "has_successor",
+    "lane_of",
     "lanes",
+    "milestone_details",
     "own_candidates",
+    "participants_text",
     "step_details",
     "step_fill",
 ]
@@ -54,6 +61,29 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "rework_key": "Dashed arrow: rework, with its probability",
         "fill": "Fill: net automation saving a year",
         "none": "none",
+        "if": "If: {question} — {answer}",
+        "yes": "yes",
+        "no": "no",
+        "or": " or ",
+        "signoff": "SIGN-OFF",
+        "with": "with {names}",
+        "calls": "runs: {name}",
+        "calls_times": "runs: {name} ×{n}",
+        "lane_events": "Milestones and sub-procedures",
+        "lane_milestones": "Milestones",
+        "lane_calls": "Sub-procedures",
+        "external": "outside the organisation",
+        "system": "automated (system)",
+        "key_critical": "critical path",
+        "key_rework": "rework, with its probability",
+        "key_conditional": "only in some runs",
+        "key_signoff": "sign-off",
+        "key_milestone": "milestone",
+        "key_call": "runs another process",
+        "key_external": "outside the organisation",
+        "key_system": "automated",
+        "called_only": "runs only when another process calls it",
+        "part": "Part {n} of {total}",
     },
     "ko": {
         "a_year": "연 {money}",
@@ -71,6 +101,29 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "rework_key": "점선 화살표: 재작업과 그 확률",
         "fill": "채우기: 연간 순 자동화 절감액",
         "none": "없음",
+        "if": "조건: {question} — {answer}",
+        "yes": "예",
+        "no": "아니요",
+        "or": " 또는 ",
+        "signoff": "승인",
+        "with": "함께: {names}",
+        "calls": "실행: {name}",
+        "calls_times": "실행: {name} ×{n}",
+        "lane_events": "마일스톤 및 하위 절차",
+        "lane_milestones": "마일스톤",
+        "lane_calls": "하위 절차",
+        "external": "조직 외부",
+        "system": "자동화(시스템)",
+        "key_critical": "주경로",
+        "key_rework": "재작업과 그 확률",
+        "key_conditional": "일부 실행에서만",
+        "key_signoff": "승인",
+        "key_milestone": "마일스톤",
+        "key_call": "다른 프로세스 실행",
+        "key_external": "조직 외부",
+        "key_system": "자동화됨",
+        "called_only": "다른 프로세스가 호출할 때만 실행",
+        "part": "{total}쪽 중 {n}쪽",
     },
     "ru": {
         "a_year": "{money} в год",
@@ -88,6 +141,29 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "rework_key": "Пунктирная стрелка: доработка и её вероятность",
         "fill": "Заливка: чистая экономия от автоматизации в год",
         "none": "нет",
+        "if": "Если: {question} — {answer}",
+        "yes": "да",
+        "no": "нет",
+        "or": " или ",
+        "signoff": "СОГЛАСОВАНИЕ",
+        "with": "вместе с: {names}",
+        "calls": "запускает: {name}",
+        "calls_times": "запускает: {name} ×{n}",
+        "lane_events": "Вехи и подпроцессы",
+        "lane_milestones": "Вехи",
+        "lane_calls": "Подпроцессы",
+        "external": "вне организации",
+        "system": "автоматически (система)",
+        "key_critical": "критический путь",
+        "key_rework": "доработка и её вероятность",
+        "key_conditional": "только в части запусков",
+        "key_signoff": "согласование",
+        "key_milestone": "веха",
+        "key_call": "запускает другой процесс",
+        "key_external": "вне организации",
+        "key_system": "автоматически",
+        "called_only": "запускается только другим процессом",
+        "part": "Часть {n} из {total}",
     },
 }
 
@@ -196,11 +272,94 @@ def check_legible(process: Process) -> None:
         hint="split it into smaller processes; sopkit build --no-diagram and "
         "sopkit sop --no-diagram leave the diagram out",
     )
+#: The key of the band that holds steps without an owner (milestones without one,
+#: calls): not a role name, since role names are text and this one cannot be typed.
+EVENTS_LANE = "\x00events"
+
+
+def lane_of(step: Step) -> str:
+    """The band a step is drawn in: its owner's, or the events band when it has none.
+
+    Milestones without an owner and steps that run another process belong to no
+    role (a call's work is done by the called process's roles), so they share
+    one band at the top, headed "Milestones and sub-procedures".
+    """
+    if step.owner is not None and not step.is_call:
+        return step.owner
+    return EVENTS_LANE
 
 
 def lanes(steps: Sequence[Step]) -> list[str]:
-    """Owner roles in order of their first step."""
-    return list(dict.fromkeys(step.owner for step in steps if step.owner is not None))
+    """Band keys top to bottom: the events band (if any step needs it), then owner
+    roles in the order of their first step."""
+    keys = [lane_of(step) for step in steps]
+    events = [EVENTS_LANE] if EVENTS_LANE in keys else []
+    return events + list(dict.fromkeys(k for k in keys if k != EVENTS_LANE))
+
+
+def events_title(steps: Sequence[Step], text: Wording) -> str:
+    """The events band's header: milestones, sub-procedures, or both."""
+    here = [s for s in steps if lane_of(s) == EVENTS_LANE]
+    calls = any(s.is_call for s in here)
+    milestones = any(s.milestone for s in here)
+    if calls and milestones:
+        return text("lane_events")
+    return text("lane_calls") if calls else text("lane_milestones")
+
+
+def condition_lines(cost: ProcessCost, step: Step, text: Wording) -> list[str]:
+    """One line per condition of a step: the question and the answer it runs under."""
+    lines = []
+    for name, wanted in (step.when or {}).items():
+        condition = cost.process.conditions.get(name)
+        if condition is None:
+            continue
+        if isinstance(wanted, bool):
+            answer = text("yes") if wanted else text("no")
+        else:
+            answer = text.words["or"].join(wanted)
+        lines.append(text("if", question=condition.question, answer=answer))
+    return lines
+
+
+def participants_text(step: Step, text: Wording) -> str | None:
+    """ "with Designer, 2 × Editor": the roles working with the owner, or ``None``."""
+    if not step.participants:
+        return None
+    names = [
+        role if count == 1 else f"{text.number(count)} × {role}"
+        for role, count in step.participants.items()
+    ]
+    return text("with", names=", ".join(names))
+
+
+def call_details(cost: ProcessCost, step: Step, text: Wording) -> list[str]:
+    """What a call's box says under its name: what it runs, its cost, a final wait."""
+    assert step.process is not None
+    callee = cost.process.callees.get(step.process)
+    name = callee.name if callee is not None else step.process
+    count = step.count
+    runs = (
+        text("calls", name=name)
+        if count is None or (not count.is_range and count.low == 1)
+        else text("calls_times", name=name, n=str(count))
+    )
+    details = [runs]
+    if step.per_run > 1:
+        details.append(text("times", n=text.number(step.per_run)))
+    elif step.per_run < 1:
+        details.append(text("share", pct=text.pct(step.per_run)))
+    details.append(text("a_year", money=text.money(cost.step(step.id).annual_total_cost)))
+    if not step.wait.is_zero and not has_successor(cost, step.id):
+        details.append(text("then_wait", time=str(step.wait)))
+    return details
+
+
+def milestone_details(cost: ProcessCost, step: Step, text: Wording) -> list[str]:
+    """What a milestone's caption says under its name: only a final wait."""
+    if not step.wait.is_zero and not has_successor(cost, step.id):
+        return [text("then_wait", time=str(step.wait))]
+    return []
 
 
 def own_candidates(
@@ -220,13 +379,13 @@ def colour_scale(candidates: Iterable[Candidate], style: Theme) -> ColourScale:
 def step_details(
     cost: ProcessCost, step: Step, text: Wording, candidate: Candidate | None
 ) -> list[str]:
-    """What a step's box says under its name: time, repeats, cost, automation, final wait."""
+    """What a work step's box says under its name: time, repeats, cost, automation, final wait."""
     details = [str(step.time)]
     if step.per_run > 1:
         details[0] += " " + text("times", n=text.number(step.per_run))
     elif step.per_run < 1:
         details[0] += " " + text("share", pct=text.pct(step.per_run))
-    details.append(text("a_year", money=text.money(cost.step(step.id).annual_cost)))
+    details.append(text("a_year", money=text.money(cost.step(step.id).annual_total_cost)))
     if candidate is not None:
         key = "automate" if candidate.net_saving > 0 else "automate_loss"
         details.append(

@@ -1,43 +1,212 @@
-"""Workflow diagrams as Graphviz graphs: a costed process as a ``Digraph`` or DOT text.
+"""A ``Scene`` as Graphviz source with every position pinned, for PNG and PDF.
 
-One swimlane (cluster) per owner role; each step shows its name, time per
-execution and annual cost; ``wait`` sits on the outgoing arrows; rework arrows
-are dashed with their probability; the critical path has heavier outlines and
-arrows; automation candidates are filled on a sequential colour scale by net
-annual saving, explained by a small legend under the title, which also gives
-the lead time. Everything here is pure: ``draw`` in this package runs a renderer.
+Graphviz does no layout here: the graph uses the ``nop2`` engine (what
+``neato -n2`` does), so each shape is a node at its ``pos`` with a fixed size
+and each line an edge whose spline is given. ``dot -Tpng`` and
+``graphviz-pure -Tpng`` read ``layout=nop2`` from the graph and only draw,
+giving the same picture as ``svg.py``. Graphviz's y axis points up, so y is
+flipped here; text blocks are fixed-size HTML tables, left-aligned or centred.
+
+``build_digraph`` and ``to_dot`` do this for a costed process's swimlane
+diagram (``swimlane.py``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
 
 import graphviz  # type: ignore[import-untyped]
 
 from ...analysis import Candidate, ProcessCost
-from ...models import Step
-from ..labels import bold, html_label, html_lines, html_text, wrap
-from .common import (
-    ColourScale,
-    Wording,
-    check_direction,
-    check_legible,
-    colour_scale,
-    lanes,
-    own_candidates,
-    step_details,
-    step_fill,
+from ..labels import html_text
+from .geometry import Box, Point
+from .scene import (
+    ARROW_LENGTH,
+    Diamond,
+    Ellipse,
+    Label,
+    Polyline,
+    Rect,
+    Scene,
+    Shape,
+    Stroke,
+    walk,
 )
-from .style import DEFAULT_THEME, FONTS, Theme, contrast_text, get_theme
+from .style import DEFAULT_THEME, FONTS, Theme
+from .svg import arrow_head
+from .swimlane import swimlane_scene
 
-__all__ = ["build_digraph", "to_dot"]
+__all__ = ["build_digraph", "scene_digraph", "to_dot"]
 
-#: Rework arrows of a top-to-bottom flow loop back along the right-hand side, clear
-#: of the forward arrows and their labels; left to right, dot routes them well as is.
-_REWORK_PORTS: Mapping[str, Mapping[str, str]] = {
-    "LR": {},
-    "TB": {"tailport": "e", "headport": "e"},
-}
+#: Graphviz draws a second periphery this far outside the first.
+_PERIPHERY_GAP = 4.0
+
+
+def _n(value: float) -> str:
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _inches(points: float) -> str:
+    return f"{max(points, 0.01) / 72:.4f}".rstrip("0").rstrip(".")
+
+
+class _Writer:
+    def __init__(self, scene: Scene, fontname: str) -> None:
+        self.height = scene.height
+        self.count = 0
+        self.graph = graphviz.Digraph(
+            name=_graph_name(scene),
+            graph_attr={
+                "layout": "nop2",
+                "notranslate": "true",
+                "bb": f"0,0,{_n(scene.width)},{_n(scene.height)}",
+                "outputorder": "nodesfirst",
+                "pad": "0",
+                "bgcolor": scene.background,
+                "fontname": fontname,
+            },
+            node_attr={"fixedsize": "true", "label": "", "fontname": fontname, "margin": "0"},
+            edge_attr={"fontname": fontname},
+        )
+
+    def _name(self) -> str:
+        self.count += 1
+        return f"n{self.count}"
+
+    def _pos(self, x: float, y: float) -> str:
+        return f"{_n(x)},{_n(self.height - y)}"
+
+    def _outline(self, fill: str | None, stroke: Stroke | None) -> dict[str, str]:
+        styles = ["filled"] if fill else []
+        if stroke is not None and stroke.dashed:
+            styles.append("dashed")
+        attrs = {
+            "color": stroke.colour if stroke else (fill or "transparent"),
+            "penwidth": _n(stroke.width) if stroke else "0",
+        }
+        if fill:
+            attrs["fillcolor"] = fill
+        if styles:
+            attrs["style"] = ",".join(styles)
+        return attrs
+
+    def _box_node(self, box: Box, shape: str, attrs: dict[str, str], shrink: float = 0) -> None:
+        self.graph.node(
+            self._name(),
+            shape=shape,
+            pos=self._pos(box.cx, box.cy),
+            width=_inches(box.w - shrink),
+            height=_inches(box.h - shrink),
+            **attrs,
+        )
+
+    def rect(self, shape: Rect) -> None:
+        attrs = self._outline(shape.fill, shape.stroke)
+        if shape.rounded:
+            attrs["style"] = ",".join(filter(None, [attrs.get("style", ""), "rounded"]))
+        shrink = 0.0
+        if shape.double:
+            attrs["peripheries"] = "2"
+            shrink = 2 * _PERIPHERY_GAP
+        self._box_node(shape.box, "box", attrs, shrink)
+
+    def ellipse(self, shape: Ellipse) -> None:
+        attrs = self._outline(shape.fill, shape.stroke)
+        if shape.double:
+            self._box_node(shape.box, "doublecircle", attrs, 2 * _PERIPHERY_GAP)
+        else:
+            self._box_node(shape.box, "ellipse", attrs)
+
+    def diamond(self, shape: Diamond) -> None:
+        self._box_node(shape.box, "diamond", self._outline(shape.fill, shape.stroke))
+
+    def label(self, shape: Label) -> None:
+        width, height = math.ceil(shape.box.w) + 2, math.ceil(shape.box.h)
+        align = "center" if shape.align == "centre" else "left"
+        lines = []
+        for line in shape.lines:
+            text = html_text(line.text) or "&#160;"
+            if line.bold:
+                text = f"<b>{text}</b>"
+            if line.italic:
+                text = f"<i>{text}</i>"
+            lines.append(f'<font point-size="{_n(line.size)}" color="{line.colour}">{text}</font>')
+        body = f'<br align="{align}"/>'.join(lines)
+        label = (
+            '<<table border="0" cellborder="0" cellspacing="0" cellpadding="0" '
+            f'fixedsize="true" width="{width}" height="{height}"><tr>'
+            f'<td width="{width}" height="{height}" align="{align}" balign="{align}" '
+            f'valign="top">{body}</td></tr></table>>'
+        )
+        box = Box(shape.box.x - 1, shape.box.y, width, height)
+        self.graph.node(
+            self._name(),
+            shape="none",
+            pos=self._pos(box.cx, box.cy),
+            width=_inches(width),
+            height=_inches(height),
+            label=label,
+        )
+
+    def polyline(self, shape: Polyline) -> None:
+        points = list(shape.points)
+        attrs = {
+            "color": shape.stroke.colour,
+            "penwidth": _n(shape.stroke.width),
+            "arrowhead": "none",
+        }
+        if shape.stroke.dashed:
+            attrs["style"] = "dashed"
+        end = ""
+        if shape.arrow != "none" and len(points) >= 2:
+            base, _ = arrow_head(shape.points)
+            end = f"e,{self._pos(points[-1].x, points[-1].y)} "
+            points[-1] = base
+            attrs["arrowhead"] = "normal" if shape.arrow == "filled" else "onormal"
+            attrs["arrowsize"] = _n(ARROW_LENGTH / 10)
+        tail, head = self._name(), self._name()
+        for name, point in ((tail, points[0]), (head, points[-1])):
+            self.graph.node(
+                name, shape="point", width="0.01", style="invis", pos=self._pos(point.x, point.y)
+            )
+        self.graph.edge(tail, head, pos=end + self._spline(points), **attrs)
+
+    def _spline(self, points: list[Point]) -> str:
+        """The polyline as a cubic B-spline Graphviz accepts: control points on each segment."""
+        out = [points[0]]
+        for a, b in zip(points, points[1:], strict=False):
+            out.append(Point(a.x + (b.x - a.x) / 3, a.y + (b.y - a.y) / 3))
+            out.append(Point(a.x + 2 * (b.x - a.x) / 3, a.y + 2 * (b.y - a.y) / 3))
+            out.append(b)
+        return " ".join(self._pos(p.x, p.y) for p in out)
+
+    def draw(self, shape: Shape) -> None:
+        if isinstance(shape, Rect):
+            self.rect(shape)
+        elif isinstance(shape, Ellipse):
+            self.ellipse(shape)
+        elif isinstance(shape, Diamond):
+            self.diamond(shape)
+        elif isinstance(shape, Polyline):
+            self.polyline(shape)
+        else:
+            self.label(shape)
+
+
+def _graph_name(scene: Scene) -> str:
+    return scene.kind
+
+
+def scene_digraph(scene: Scene, *, fontname: str = FONTS) -> graphviz.Digraph:
+    """The scene as a ``graphviz.Digraph`` with fixed positions (``layout=nop2``)."""
+    writer = _Writer(scene, fontname)
+    # Graphviz sizes the picture to what is drawn: a background as large as the
+    # scene keeps the margins the layout chose.
+    writer.draw(Rect(Box(0, 0, scene.width, scene.height), fill=scene.background))
+    for shape in walk(scene.items):
+        writer.draw(shape)
+    return writer.graph
 
 
 def build_digraph(
@@ -47,157 +216,27 @@ def build_digraph(
     candidates: list[Candidate] | None = None,
     theme: str | Theme = DEFAULT_THEME,
     fontname: str = FONTS,
+    links: dict[str, str] | None = None,
 ) -> graphviz.Digraph:
-    """The process as a ``graphviz.Digraph``: lanes per role, costs, critical path, heat.
+    """The swimlane diagram of a costed process as a ``graphviz.Digraph`` (fixed positions).
 
     Args:
         cost: the costed process (``sopkit.analysis.cost_process``).
-        direction: ``LR`` (left to right) or ``TB`` (top to bottom).
+        direction: ``LR`` (lanes are rows, flow left to right) or ``TB`` (lanes
+            are columns, flow top to bottom).
         candidates: automation candidates to colour; by default this process's own.
         theme: a theme name from ``sopkit.render.diagram.style.THEMES`` or a ``Theme``.
         fontname: Graphviz ``fontname``; the default family list covers Latin,
             Cyrillic and Korean with system Graphviz.
+        links: called process id → page, for the links of call steps (SVG only).
     """
-    check_legible(cost.process)
-    style = get_theme(theme)
-    text = Wording(cost)
-    process = cost.process
-    by_step = own_candidates(cost, candidates)
-    scale = colour_scale(by_step.values(), style)
-    critical = set(cost.schedule.critical_path)
-    font = {"fontname": fontname}
-
-    graph = graphviz.Digraph(
-        name=cost.id,
-        graph_attr={
-            **font,
-            **style.graph,
-            "rankdir": check_direction(direction),
-            "label": html_label(_title(cost, text, style, scale)),
-        },
-        node_attr={**font, "fontsize": str(style.detail_size), **style.node},
-        edge_attr={**font, "fontsize": str(style.detail_size), **style.edge},
+    scene = swimlane_scene(
+        cost, direction=direction, candidates=candidates, theme=theme, links=links
     )
-    role_cost = {r.role: r.annual_cost for r in cost.by_role()}
-    for index, role in enumerate(lanes(process.steps)):
-        with graph.subgraph(name=f"cluster_{index}") as lane:
-            label = _rows(
-                f'<font point-size="{style.name_size}" color="{style.lane_text}">'
-                f"{bold(html_text(role))}</font>",
-                f'<font color="{style.muted_text}">'
-                f"{html_text(text('a_year', money=text.money(role_cost[role])))}</font>",
-            )
-            lane.attr(**{**font, "fontsize": str(style.detail_size), **style.lane})
-            lane.attr(label=html_label(label))
-            for step in process.steps:
-                if step.owner == role:
-                    attrs = _node_attrs(cost, step, text, style, scale, by_step)
-                    if step.id in critical:
-                        attrs.update(style.critical_node)
-                    lane.node(step.id, **attrs)
-    _edges(graph, cost, text, style, direction)
-    return graph
-
-
-def _node_attrs(
-    cost: ProcessCost,
-    step: Step,
-    text: Wording,
-    style: Theme,
-    scale: ColourScale,
-    candidates: Mapping[str, Candidate],
-) -> dict[str, str]:
-    candidate = candidates.get(step.id)
-    fill = step_fill(candidate, scale, style)
-    name = html_lines(wrap(step.name, style.wrap))
-    details = step_details(cost, step, text, candidate)
-    detail_lines = [line for detail in details for line in wrap(detail, style.wrap + 12)]
-    label = (
-        f'<font point-size="{style.name_size}">{bold(name)}</font><br/>'
-        f'<font point-size="{style.detail_size}">{html_lines(detail_lines)}</font>'
-    )
-    return {"label": html_label(label), "fillcolor": fill, "fontcolor": contrast_text(fill, style)}
-
-
-def _edges(
-    graph: graphviz.Digraph, cost: ProcessCost, text: Wording, style: Theme, direction: str
-) -> None:
-    process = cost.process
-    critical = cost.schedule.critical_edges()
-    known = {step.id for step in process.steps}
-    for step in process.steps:
-        for before in dict.fromkeys(step.after):
-            if before not in known or before == step.id:
-                continue
-            attrs: dict[str, str] = {}
-            wait = process.step(before).wait
-            if not wait.is_zero:
-                attrs["label"] = html_label(html_text(text("wait", time=str(wait))))
-            if (before, step.id) in critical:
-                attrs.update(style.critical_edge)
-            graph.edge(before, step.id, **attrs)
-    for step in process.steps:
-        if step.rework is None or step.rework.to not in known:
-            continue
-        label = html_label(html_text(text("rework", pct=text.pct(step.rework.probability))))
-        ports = _REWORK_PORTS[direction]
-        graph.edge(step.id, step.rework.to, label=label, **ports, **style.rework_edge)
-
-
-def _rows(*cells: str, padding: int = 0) -> str:
-    """Left-aligned lines of markup, one table row each."""
-    rows = "".join(f'<tr><td align="left">{cell}</td></tr>' for cell in cells)
-    return (
-        f'<table border="0" cellborder="0" cellspacing="0" cellpadding="{padding}">{rows}</table>'
-    )
-
-
-def _title(cost: ProcessCost, text: Wording, style: Theme, scale: ColourScale) -> str:
-    """The graph label: name, lead time and totals, then the legend."""
-    schedule = cost.schedule
-    summary = " · ".join(
-        [
-            text(
-                "lead",
-                days=text.days(schedule.lead_time_days),
-                hours=text.number(schedule.lead_time_hours),
-            ),
-            text("runs", n=str(cost.process.frequency)),
-            text("total", money=text.money(cost.annual_cost)),
-        ]
-    )
-    keys = f"{html_text(text('critical'))}   ·   {html_text(text('rework_key'))}"
-    return _rows(
-        f'<font point-size="{style.title_size}">{bold(html_text(cost.name))}</font>',
-        html_text(summary),
-        f'<font color="{style.muted_text}">{keys}</font>',
-        *([_swatches(text, style, scale)] if scale.step > 0 else []),
-        padding=2,
-    )
-
-
-def _swatches(text: Wording, style: Theme, scale: ColourScale) -> str:
-    """The colour key: what each fill means in net saving a year."""
-    cell = '<td bgcolor="{fill}" border="1" color="#808080" cellpadding="3">{body}</td>'
-    cells = [
-        f'<td align="left"><font color="{style.muted_text}">{html_text(text("fill"))}</font></td>',
-        cell.format(
-            fill=style.plain_fill,
-            body=f'<font color="{style.text}">{html_text(text("none"))}</font>',
-        ),
-    ]
-    for low, high, colour in scale.bins():
-        body = html_text(f"{text.round_money(low)}–{text.round_money(high)}")
-        ink = contrast_text(colour, style)
-        cells.append(cell.format(fill=colour, body=f'<font color="{ink}">{body}</font>'))
-    return (
-        '<table border="0" cellborder="0" cellspacing="3" cellpadding="0"><tr>'
-        + "".join(cells)
-        + "</tr></table>"
-    )
+    return scene_digraph(scene, fontname=fontname)
 
 
 def to_dot(cost: ProcessCost, *, direction: str = "LR", theme: str | Theme = DEFAULT_THEME) -> str:
-    """The DOT source of the diagram, for system Graphviz; same input, same bytes."""
+    """The DOT source of the diagram: ``dot -Tpng`` draws it as laid out; same input, same bytes."""
     source: str = build_digraph(cost, direction=direction, theme=theme).source
     return source

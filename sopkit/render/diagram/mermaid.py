@@ -1,32 +1,56 @@
 """Workflow diagrams as Mermaid flowcharts, which GitHub and GitLab draw in Markdown.
 
-The same content as the Graphviz diagram: a subgraph per owner role, each step
-with its time and annual cost, ``wait`` on outgoing arrows, dashed rework
-arrows with their probability, the critical path in heavier lines and
-automation candidates filled by net saving. Labels are ``"..."`` strings with
-Mermaid entity codes (see ``labels.mermaid_text``), so no step name can break
-the chart. Paste the output into a fenced ``mermaid`` block.
+The same content and marks as the swimlane diagram, as far as Mermaid can
+draw them: a subgraph per lane (the events band first, outside parties dashed,
+systems tinted), each step with its time and annual cost and the roles working
+with its owner; a conditional step dashed with its question and answer;
+sign-offs as hexagons, milestones as double circles, calls as subroutine boxes
+(linked to the called process's page when ``links`` names one); the critical
+path in heavier lines; rework dashed with its probability; automation
+candidates filled by net saving. A wait is written once: on the arrow when one
+leaves the step, in the step's box when several do. Labels are ``"..."``
+strings with Mermaid entity codes (see ``labels.mermaid_text``), so no step
+name can break the chart. Paste the output into a fenced ``mermaid`` block.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
-from ...analysis import ProcessCost
+from ...analysis import Candidate, ProcessCost
+from ...models import RoleKind, Step
 from ..labels import mermaid_text, plain_text, wrap
 from .common import (
+    EVENTS_LANE,
     Wording,
+    call_details,
     check_direction,
     check_legible,
     colour_scale,
+    condition_lines,
+    events_title,
+    lane_of,
     lanes,
+    milestone_details,
     own_candidates,
+    participants_text,
     step_details,
     step_fill,
 )
 from .style import DEFAULT_THEME, Theme, contrast_text, get_theme
 
 __all__ = ["node_id", "to_mermaid"]
+
+#: Characters per line of a wrapped step name.
+_WRAP = 28
+#: Mermaid's shape brackets for each kind of step.
+_SHAPES = {
+    "task": ("[", "]"),
+    "signoff": ("{{", "}}"),
+    "call": ("[[", "]]"),
+    "milestone": ("(((", ")))"),
+}
 
 
 def node_id(step_id: str) -> str:
@@ -42,8 +66,64 @@ def _label(lines: list[str]) -> str:
     return '"' + "<br/>".join(mermaid_text(line) for line in lines) + '"'
 
 
+def _kind(step: Step) -> str:
+    if step.milestone:
+        return "milestone"
+    if step.is_call:
+        return "call"
+    return "signoff" if step.approval else "task"
+
+
+def _successors(cost: ProcessCost) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    known = {s.id for s in cost.process.steps}
+    for step in cost.process.steps:
+        for before in dict.fromkeys(step.after):
+            if before in known and before != step.id:
+                counts[before] = counts.get(before, 0) + 1
+    return counts
+
+
+def _box_lines(
+    cost: ProcessCost, step: Step, text: Wording, candidate: Candidate | None
+) -> list[str]:
+    """The lines of a step's label: conditions, tag, name (bold), details."""
+    kind = _kind(step)
+    lines = [f"<i>{mermaid_text(c)}</i>" for c in condition_lines(cost, step, text)]
+    if kind == "signoff":
+        lines.append(f"<b>{mermaid_text(text('signoff'))}</b>")
+    name = "<br/>".join(mermaid_text(line) for line in wrap(step.name, _WRAP))
+    lines.append(f"<b>{name}</b>")
+    if kind == "milestone":
+        details = milestone_details(cost, step, text)
+    elif kind == "call":
+        details = call_details(cost, step, text)
+    else:
+        with_text = participants_text(step, text)
+        details = ([with_text] if with_text else []) + step_details(cost, step, text, candidate)
+    lines += [mermaid_text(detail) for detail in details]
+    if not step.wait.is_zero and _successors(cost).get(step.id, 0) > 1:
+        lines.append(mermaid_text(text("then_wait", time=str(step.wait))))
+    return lines
+
+
+def _lane_title(cost: ProcessCost, key: str, text: Wording) -> str:
+    if key == EVENTS_LANE:
+        return events_title(cost.process.steps, text)
+    role = cost.process.role(key)
+    if role is not None and role.kind is RoleKind.EXTERNAL:
+        return f"{key} ({text('external')})"
+    if role is not None and role.kind is RoleKind.SYSTEM:
+        return f"{key} ({text('system')})"
+    return key
+
+
 def to_mermaid(
-    cost: ProcessCost, *, direction: str = "LR", theme: str | Theme = DEFAULT_THEME
+    cost: ProcessCost,
+    *,
+    direction: str = "LR",
+    theme: str | Theme = DEFAULT_THEME,
+    links: Mapping[str, str] | None = None,
 ) -> str:
     """The process as a Mermaid ``flowchart`` (no fences); same input, same text."""
     check_legible(cost.process)
@@ -61,7 +141,7 @@ def to_mermaid(
                 days=text.days(schedule.lead_time_days),
                 hours=text.number(schedule.lead_time_hours),
             ),
-            text("total", money=text.money(cost.annual_cost)),
+            text("total", money=text.money(cost.annual_total_cost)),
         ]
     )
     out = [
@@ -73,53 +153,87 @@ def to_mermaid(
         f"  %% {text('critical')}; {text('rework_key')}; {text('fill')}",
     ]
     classes: dict[str, list[str]] = {}
-    for index, role in enumerate(lanes(process.steps)):
-        out.append(f"  subgraph lane{index}[{_label([role])}]")
+    conditional: list[str] = []
+    keys = lanes(process.steps)
+    for index, key in enumerate(keys):
+        out.append(f"  subgraph lane{index}[{_label([_lane_title(cost, key, text)])}]")
         for step in process.steps:
-            if step.owner != role:
+            if lane_of(step) != key:
                 continue
             candidate = candidates.get(step.id)
-            details = step_details(cost, step, text, candidate)
-            name = "<br/>".join(mermaid_text(line) for line in wrap(step.name, style.wrap))
-            body = "<br/>".join(mermaid_text(detail) for detail in details)
-            out.append(f'    {node_id(step.id)}["<b>{name}</b><br/>{body}"]')
+            opening, closing = _SHAPES[_kind(step)]
+            body = "<br/>".join(_box_lines(cost, step, text, candidate))
+            out.append(f'    {node_id(step.id)}{opening}"{body}"{closing}')
             fill = step_fill(candidate, scale, style)
+            role = process.role(step.owner) if step.owner else None
+            if role is not None and role.kind is RoleKind.SYSTEM and fill == style.plain_fill:
+                fill = style.system_step_fill
             classes.setdefault(fill, []).append(node_id(step.id))
+            if step.when:
+                conditional.append(node_id(step.id))
         out.append("  end")
     out.extend(_edges(cost, text, style))
-    for fill in [style.plain_fill, *style.scale]:
+    palette = [style.plain_fill, style.system_step_fill, *style.scale]
+    for fill in palette:
         if fill not in classes:
             continue
-        name = "plain" if fill == style.plain_fill else f"saving{style.scale.index(fill) + 1}"
+        if fill == style.plain_fill:
+            name = "plain"
+        elif fill == style.system_step_fill:
+            name = "automated"
+        else:
+            name = f"saving{style.scale.index(fill) + 1}"
         ink = contrast_text(fill, style)
-        out.append(f"  classDef {name} fill:{fill},color:{ink},stroke:{style.node['color']}")
+        out.append(f"  classDef {name} fill:{fill},color:{ink},stroke:{style.step_stroke}")
         out.append(f"  class {','.join(classes[fill])} {name}")
     critical = [node_id(s) for s in schedule.critical_path]
     out.append(
-        f"  classDef critical stroke:{style.critical_node['color']},"
-        f"stroke-width:{style.critical_node['penwidth']}px"
+        f"  classDef critical stroke:{style.critical_stroke},"
+        f"stroke-width:{_px(style.critical_width)}px"
     )
     out.append(f"  class {','.join(critical)} critical")
-    for index in range(len(lanes(process.steps))):
-        out.append(
-            f"  style lane{index} fill:{style.lane['fillcolor']},stroke:{style.lane['color']}"
-        )
+    if conditional:
+        out.append("  classDef conditional stroke-dasharray:5 3")
+        out.append(f"  class {','.join(conditional)} conditional")
+    for index, key in enumerate(keys):
+        out.append(f"  style lane{index} {_lane_style(cost, key, style)}")
+    for step in process.steps:
+        href = (links or {}).get(step.process) if step.process else None
+        if href:
+            out.append(f"  click {node_id(step.id)} href {json.dumps(href)}")
     return "\n".join(out) + "\n"
 
 
+def _px(width: float) -> str:
+    return f"{width:g}"
+
+
+def _lane_style(cost: ProcessCost, key: str, style: Theme) -> str:
+    role = cost.process.role(key) if key != EVENTS_LANE else None
+    if role is not None and role.kind is RoleKind.EXTERNAL:
+        return f"fill:{style.external_fill},stroke:{style.band_stroke},stroke-dasharray:5 3"
+    if role is not None and role.kind is RoleKind.SYSTEM:
+        return f"fill:{style.system_fill},stroke:{style.band_stroke}"
+    fill = style.events_fill if key == EVENTS_LANE else style.band_fill
+    return f"fill:{fill},stroke:{style.band_stroke}"
+
+
 def _edges(cost: ProcessCost, text: Wording, style: Theme) -> list[str]:
-    """Arrows in the DOT order, then ``linkStyle`` for the critical ones (by index)."""
+    """Arrows in file order, then ``linkStyle`` for the critical ones (by index)."""
     process = cost.process
     known = {step.id for step in process.steps}
     critical = cost.schedule.critical_edges()
+    successors = _successors(cost)
     lines: list[str] = []
     heavy: list[int] = []
+    rework: list[int] = []
     for step in process.steps:
         for before in dict.fromkeys(step.after):
             if before not in known or before == step.id:
                 continue
             wait = process.step(before).wait
-            arrow = "-->" if wait.is_zero else f"-->|{_label([text('wait', time=str(wait))])}|"
+            labelled = not wait.is_zero and successors.get(before, 0) == 1
+            arrow = f"-->|{_label([text('wait', time=str(wait))])}|" if labelled else "-->"
             if (before, step.id) in critical:
                 heavy.append(len(lines))
             lines.append(f"  {node_id(before)} {arrow} {node_id(step.id)}")
@@ -127,9 +241,13 @@ def _edges(cost: ProcessCost, text: Wording, style: Theme) -> list[str]:
         if step.rework is None or step.rework.to not in known:
             continue
         label = _label([text("rework", pct=text.pct(step.rework.probability))])
+        rework.append(len(lines))
         lines.append(f"  {node_id(step.id)} -.->|{label}| {node_id(step.rework.to)}")
     if heavy:
-        colour, width = style.critical_edge["color"], style.critical_edge["penwidth"]
+        colour, width = style.critical_edge, _px(style.critical_edge_width)
         indexes = ",".join(str(i) for i in heavy)
         lines.append(f"  linkStyle {indexes} stroke:{colour},stroke-width:{width}px")
+    if rework:
+        indexes = ",".join(str(i) for i in rework)
+        lines.append(f"  linkStyle {indexes} stroke:{style.rework}")
     return lines

@@ -1,20 +1,22 @@
-"""How workflow diagrams look, as data: themes, attribute dicts, fonts and colour scales.
+"""How diagrams look, as data: themes (colours, line widths, text sizes), fonts, contrast.
 
-Nothing here knows about processes. ``diagram.py`` asks for a ``Theme`` by name
-and merges its dicts into Graphviz attributes; callers may override any of
-them. Colours are always ``#rrggbb``: Debian's Graphviz 2.43 draws 3-digit hex
-colours (``#eef``) as black.
+Nothing here knows about processes. The swimlane drawing and the Gantt chart
+ask for a ``Theme`` by name and read its fields; callers may override any of
+them with ``Theme.with_overrides``. Colours are always ``#rrggbb``: Debian's
+Graphviz 2.43 draws 3-digit hex colours (``#eef``) as black.
 
 The automation scale is sequential and colour-blind safe (a viridis-like ramp
 that also reads as light → dark in greyscale print); meaning is never carried
-by colour alone: the critical path is heavier lines, rework is dashed.
+by colour alone: the critical path is heavier lines, rework is dashed with an
+open arrowhead, conditional steps are dashed boxes, sign-offs double boxes,
+calls thick boxes with a ⊞ mark, milestones double rings.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from types import MappingProxyType
 from typing import Any
 
@@ -31,71 +33,97 @@ __all__ = [
 ]
 
 #: For system Graphviz (Pango/fontconfig takes a family list and falls back per
-#: glyph): Latin and Cyrillic from Noto Sans / DejaVu / Liberation, Hangul from
-#: Noto Sans CJK KR (Debian: fonts-noto-cjk). SVG viewers read it as a CSS list.
+#: glyph) and SVG viewers (a CSS font list): Latin and Cyrillic from Noto Sans /
+#: DejaVu / Liberation, Hangul from Noto Sans CJK KR (Debian: fonts-noto-cjk).
 FONTS = "Noto Sans,Noto Sans CJK KR,DejaVu Sans,Liberation Sans,Arial,sans-serif"
 
-#: graphviz-pure lays text out with built-in metrics for a few names only, and
-#: a family list makes it fall back to Times widths (text would overflow). It
-#: draws PNGs with its bundled Arimo, which covers Latin and Cyrillic.
+#: graphviz-pure draws text with built-in metrics for a few names only, and a
+#: family list makes it fall back to Times widths. It draws PNGs with its
+#: bundled Arimo, which covers Latin and Cyrillic.
 ENGINE_FONTS: Mapping[str, str] = MappingProxyType({"dot": FONTS, "graphviz-pure": "Arial"})
 
 _HEX = re.compile(r"^#[0-9a-f]{6}$")
 
 
-def _frozen(**attrs: str) -> Mapping[str, str]:
-    return MappingProxyType(dict(attrs))
-
-
 @dataclass(frozen=True, slots=True)
 class Theme:
-    """Every visual choice of a diagram; diagram.py only combines these.
+    """Every visual choice of a diagram; the drawing code only combines these.
 
     ``scale`` runs from the smallest to the largest net automation saving.
+    Sizes are points.
     """
 
     name: str
-    graph: Mapping[str, str]
-    node: Mapping[str, str]
-    edge: Mapping[str, str]
-    lane: Mapping[str, str]
-    critical_node: Mapping[str, str]
-    critical_edge: Mapping[str, str]
-    rework_edge: Mapping[str, str]
     scale: tuple[str, ...]
+    background: str = "#ffffff"
     plain_fill: str = "#ffffff"
     text: str = "#1a1a1a"
     light_text: str = "#ffffff"
     muted_text: str = "#4d4d4d"
-    lane_text: str = "#333333"
-    title_size: int = 18
-    name_size: int = 12
-    detail_size: int = 10
-    wrap: int = 28
+    # lanes
+    band_fill: str = "#f7f7f7"
+    band_alt_fill: str = "#efefef"
+    band_stroke: str = "#b3b3b3"
+    header_fill: str = "#e3e3e3"
+    external_fill: str = "#fbf6ea"
+    external_header_fill: str = "#f1e7cf"
+    system_fill: str = "#eaf0f7"
+    system_header_fill: str = "#d6e2ef"
+    events_fill: str = "#ffffff"
+    # steps
+    step_stroke: str = "#4d4d4d"
+    step_width: float = 1.0
+    system_step_fill: str = "#dce7f3"
+    critical_stroke: str = "#1a1a1a"
+    critical_width: float = 2.6
+    call_width: float = 2.8
+    milestone_fill: str = "#ffffff"
+    corner: float = 6.0
+    # arrows
+    edge: str = "#666666"
+    edge_width: float = 1.1
+    critical_edge: str = "#1a1a1a"
+    critical_edge_width: float = 2.2
+    rework: str = "#5e3c99"
+    rework_width: float = 1.2
+    # text
+    # whole points: Graphviz 2.43 drops the fraction of an HTML label's point-size
+    title_size: float = 17.0
+    summary_size: float = 11.0
+    name_size: float = 11.0
+    detail_size: float = 10.0
+    header_size: float = 11.0
+    small_size: float = 9.0
+    # box sizes
+    box_width: float = 168.0
+    min_box_width: float = 112.0
+    header_width: float = 132.0
+    padding: float = 6.0
+    milestone_size: float = 26.0
+    milestone_label_width: float = 120.0
 
     def __post_init__(self) -> None:
-        colours = [*self.scale, self.plain_fill, self.text, self.light_text, self.muted_text]
-        for colour in colours:
-            if not _HEX.match(colour):
-                raise ValueError(f"theme colours are #rrggbb in lowercase, not {colour!r}")
+        for item in fields(self):
+            value = getattr(self, item.name)
+            colours = value if item.name == "scale" else (value,)
+            for colour in colours:
+                if isinstance(colour, str) and colour.startswith("#") and not _HEX.match(colour):
+                    raise ValueError(f"theme colours are #rrggbb in lowercase, not {colour!r}")
 
-    def with_overrides(self, **groups: Mapping[str, Any]) -> Theme:
-        """This theme with some attribute dicts extended, caller's values last.
+    def with_overrides(self, **values: Any) -> Theme:
+        """This theme with some fields replaced, caller's values last.
 
-        ``theme.with_overrides(node={"fontsize": "12"})`` keeps every other node
-        attribute; unknown groups are rejected with the list of valid ones.
+        ``theme.with_overrides(name_size=12)`` keeps everything else; unknown
+        names are rejected with the list of valid ones.
         """
-        valid = ("graph", "node", "edge", "lane", "critical_node", "critical_edge", "rework_edge")
-        changes: dict[str, Mapping[str, str]] = {}
-        for group, attrs in groups.items():
-            if group not in valid:
+        valid = [item.name for item in fields(self) if item.name != "name"]
+        for key in values:
+            if key not in valid:
                 raise RenderError(
-                    f"unknown diagram attribute group '{group}'",
+                    f"unknown diagram theme setting '{key}'",
                     hint=f"use one of: {', '.join(valid)}",
                 )
-            merged = {**getattr(self, group), **{k: str(v) for k, v in attrs.items()}}
-            changes[group] = MappingProxyType(merged)
-        return replace(self, **changes)  # type: ignore[arg-type]
+        return replace(self, **values)
 
 
 # ColorBrewer YlGnBu (a viridis-like ramp, colour-blind safe and print friendly),
@@ -105,53 +133,22 @@ _YLGNBU = ("#c7e9b4", "#7fcdbb", "#41b6c4", "#2c7fb8", "#253494")
 # Light to dark grey for black-and-white printers and slides.
 _GREYS = ("#f0f0f0", "#cccccc", "#969696", "#636363", "#252525")
 
-_BASE = Theme(
-    name="default",
-    graph=_frozen(
-        bgcolor="#ffffff",
-        fontsize="12",
-        pad="0.3",
-        nodesep="0.35",
-        ranksep="0.55",
-        newrank="true",
-        labelloc="t",
-        labeljust="l",
-        fontcolor="#1a1a1a",
-        outputorder="edgesfirst",
-    ),
-    node=_frozen(
-        shape="box",
-        style="rounded,filled",
-        color="#4d4d4d",
-        penwidth="1",
-        margin="0.12,0.06",
-        fontcolor="#1a1a1a",
-    ),
-    edge=_frozen(
-        color="#666666",
-        penwidth="1.2",
-        arrowsize="0.7",
-        fontcolor="#333333",
-    ),
-    lane=_frozen(
-        style="rounded,filled",
-        color="#b3b3b3",
-        fillcolor="#f7f7f7",
-        penwidth="1",
-        labeljust="l",
-        labelloc="t",
-        margin="12",
-    ),
-    critical_node=_frozen(penwidth="3", color="#1a1a1a"),
-    critical_edge=_frozen(penwidth="3", color="#1a1a1a", arrowsize="0.8"),
-    rework_edge=_frozen(style="dashed", color="#4d4d4d", constraint="false", penwidth="1.2"),
-    scale=_YLGNBU,
-)
+_BASE = Theme(name="default", scale=_YLGNBU)
 
 THEMES: Mapping[str, Theme] = MappingProxyType(
     {
         "default": _BASE,
-        "grey": replace(_BASE, name="grey", scale=_GREYS),
+        "grey": replace(
+            _BASE,
+            name="grey",
+            scale=_GREYS,
+            rework="#404040",
+            external_fill="#f4f4f4",
+            external_header_fill="#e6e6e6",
+            system_fill="#f0f0f0",
+            system_header_fill="#dddddd",
+            system_step_fill="#e8e8e8",
+        ),
     }
 )
 

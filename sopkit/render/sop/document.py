@@ -20,7 +20,7 @@ just the blocks it cares about.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -34,8 +34,10 @@ from ...analysis.simulation import ProcessRanges, Range, Simulation
 from ...analysis.units import exact_hours, expected_hours, to_decimal
 from ...errors import RenderError, UsageError
 from ...graph import flow_graph
-from ...models import Calendar, Estimate, Process, Step
-from ..diagram import check_legible, render, to_mermaid
+from ...models import Clock, Estimate, Process, Step
+from ..diagram import check_legible, to_mermaid, to_svg
+from ..diagram.pages import print_pages
+from ..diagram.swimlane import draw_swimlanes, swimlane_layout
 from ..i18n import Catalogue, catalogue, payback_text
 from ..numbers import (
     hours_text,
@@ -52,6 +54,7 @@ __all__ = [
     "TOP_CANDIDATES",
     "CandidateView",
     "Diagram",
+    "DiagramPage",
     "Item",
     "RoleView",
     "SopDocument",
@@ -145,8 +148,17 @@ class CandidateView:
 
 
 @dataclass(frozen=True, slots=True)
+class DiagramPage:
+    """One printed page of the diagram: an inline SVG sized in mm, and its caption."""
+
+    svg: Markup
+    caption: str
+
+
+@dataclass(frozen=True, slots=True)
 class Diagram:
-    """The workflow diagram: inline SVG, or Mermaid source (Markdown, or SVG failed).
+    """The workflow diagram: inline SVG for the screen and its printed pages (HTML), or
+    Mermaid source (Markdown, or when the SVG could not be drawn, with the reason).
 
     Neither when the diagram was left out on request; ``omitted`` then says so
     in the document's language.
@@ -155,6 +167,8 @@ class Diagram:
     svg: Markup | None
     mermaid: str | None
     omitted: str | None = None
+    pages: tuple[DiagramPage, ...] = ()
+    reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +205,7 @@ def render_sop(
     candidates: Iterable[Candidate] | None = None,
     diagram: bool = True,
     ranges: Simulation | None = None,
+    links: Mapping[str, str] | None = None,
 ) -> str:
     """The SOP of one costed process as Markdown or self-contained HTML.
 
@@ -205,6 +220,8 @@ def render_sop(
         ranges: a simulation that holds this process: its lead time and annual
             cost ranges join the key figures ("typically 12 days, 9 or less in
             1 of 10 runs, 17 or more in 1 of 10").
+        links: called process id → its page (a relative URL), so the diagram's
+            calls link to the SOPs of the processes they run (``sopkit build``).
 
     Raises:
         SopkitError: for an unknown format, a missing template folder, a
@@ -212,7 +229,9 @@ def render_sop(
             process too large for a legible diagram (unless ``diagram=False``).
     """
     name = _template_name(fmt)
-    document = sop_document(cost, candidates=candidates, fmt=fmt, diagram=diagram, ranges=ranges)
+    document = sop_document(
+        cost, candidates=candidates, fmt=fmt, diagram=diagram, ranges=ranges, links=links
+    )
     return render_template(
         name, template_dir=template_dir, doc=document, t=catalogue(document.language)
     )
@@ -225,12 +244,14 @@ def sop_document(
     fmt: str = "markdown",
     diagram: bool = True,
     ranges: Simulation | None = None,
+    links: Mapping[str, str] | None = None,
 ) -> SopDocument:
     """The SOP's content, formatted: what ``render_sop`` hands to the template.
 
-    ``fmt`` decides the diagram: ``"html"`` draws an inline SVG with Graphviz
-    (Mermaid source if that fails); ``"markdown"`` gives the Mermaid source;
-    ``diagram=False`` gives none, and a note saying it was left out.
+    ``fmt`` decides the diagram: ``"html"`` draws the swimlanes as inline SVG,
+    with printed pages for A4/Letter landscape (Mermaid source if it cannot be
+    drawn); ``"markdown"`` gives the Mermaid source; ``diagram=False`` gives
+    none, and a note saying it was left out.
     """
     process = cost.process
     t = catalogue(process.language.value)
@@ -258,7 +279,11 @@ def sop_document(
         roles=_roles(cost, refs, t, money),
         tools=_tools(process, steps, refs),
         steps=tuple(_step_view(cost, step, refs, t, money, branched) for step in steps),
-        diagram=_diagram(cost, fmt) if diagram else Diagram(None, None, t("diagram.omitted")),
+        diagram=(
+            _diagram(cost, fmt, links or {}, t)
+            if diagram
+            else Diagram(None, None, t("diagram.omitted"))
+        ),
         figures=_figures(cost, t, money, simulated),
         candidates=_candidates(cost, candidates, refs, t, money),
         footer=_footer(process, t),
@@ -305,10 +330,10 @@ def _hours(t: Catalogue, hours: Decimal) -> str:
     return t("unit.hours", hours)
 
 
-def _span(t: Catalogue, hours: Decimal, calendar: Calendar) -> str:
+def _span(t: Catalogue, hours: Decimal, clock: Clock) -> str:
     """Working hours, or working days from a day up."""
-    if hours >= calendar.hours_per_day:
-        return t("unit.workdays", hours / calendar.hours_per_day)
+    if hours >= clock.hours_per_day:
+        return t("unit.workdays", hours / clock.hours_per_day)
     return _hours(t, hours)
 
 
@@ -374,19 +399,17 @@ def _step_view(
     money: _Money,
     mark_critical: bool,
 ) -> StepView:
-    calendar = cost.process.settings.calendar
+    clock = cost.process.settings.clock
     step_cost = cost.step(step.id)
     wait = None
     if not step.wait.is_zero:
-        wait = t(
-            "time.wait", wait=_span(t, to_decimal(expected_hours(step.wait, calendar)), calendar)
-        )
+        wait = t("time.wait", wait=_span(t, to_decimal(expected_hours(step.wait, clock)), clock))
     return StepView(
         number=refs[step.id].number,
         id=step.id,
         name=step.name,
         owner=step.owner or "",
-        time="" if step.time is None else _estimate_text(step.time, calendar, t),
+        time="" if step.time is None else _estimate_text(step.time, clock, t),
         wait=wait,
         inputs=tuple(refs[i] for i in dict.fromkeys(step.after) if i in refs),
         done_when=step.done_when,
@@ -406,14 +429,14 @@ def _step_view(
     )
 
 
-def _estimate_text(estimate: Estimate, calendar: Calendar, t: Catalogue) -> str:
-    expected = to_decimal(expected_hours(estimate, calendar))
+def _estimate_text(estimate: Estimate, clock: Clock, t: Catalogue) -> str:
+    expected = to_decimal(expected_hours(estimate, clock))
     if not estimate.is_range:
         return _hours(t, expected)
     return t(
         "time.range",
-        low=hours_text(to_decimal(exact_hours(estimate.low, calendar)), t.language),
-        high=hours_text(to_decimal(exact_hours(estimate.high, calendar)), t.language),
+        low=hours_text(to_decimal(exact_hours(estimate.low, clock)), t.language),
+        high=hours_text(to_decimal(exact_hours(estimate.high, clock)), t.language),
         expected=hours_text(expected, t.language),
     )
 
@@ -457,7 +480,7 @@ def _automation_note(cost: ProcessCost, step: Step, t: Catalogue, money: _Money)
 def _figures(
     cost: ProcessCost, t: Catalogue, money: _Money, ranges: ProcessRanges | None = None
 ) -> tuple[Item, ...]:
-    calendar = cost.process.settings.calendar
+    clock = cost.process.settings.clock
     lead = cost.schedule.lead_time_hours
     items = [
         Item(t("figure.runs_per_year"), hours_text(cost.runs_per_month * 12, t.language)),
@@ -466,14 +489,14 @@ def _figures(
         Item(
             t("figure.lead_time"),
             _hours(t, lead),
-            t("unit.workdays", lead / calendar.hours_per_day),
+            t("unit.workdays", lead / clock.hours_per_day),
         ),
         Item(t("figure.annual_hours"), _hours(t, cost.annual_hours)),
         Item(t("figure.annual_cost"), money(cost.annual_cost)),
         Item(t("figure.fte"), number_text(cost.fte, 2, t.language)),
     ]
     if ranges is not None:
-        items.insert(4, _lead_range(ranges, t, calendar))
+        items.insert(4, _lead_range(ranges, t, clock))
 
         def whole(value: Decimal) -> str:
             return whole_money_text(value, cost.currency, t.language)
@@ -493,10 +516,10 @@ def _figures(
     return tuple(items)
 
 
-def _lead_range(ranges: ProcessRanges, t: Catalogue, calendar: Calendar) -> Item:
+def _lead_range(ranges: ProcessRanges, t: Catalogue, clock: Clock) -> Item:
     """In working days (one decimal) from a day up, otherwise in hours."""
     value, with_unit = ranges.lead_time_hours, lambda v: _hours(t, round_number(v, 1))
-    if value.p50 >= calendar.hours_per_day:
+    if value.p50 >= clock.hours_per_day:
         value, with_unit = ranges.lead_time_days, lambda v: t("unit.workdays", round_number(v, 1))
     return _range_item(
         t,
@@ -556,53 +579,72 @@ def _candidates(
 # --- the diagram ------------------------------------------------------------------------
 
 
-def _diagram(cost: ProcessCost, fmt: str) -> Diagram:
-    """Inline SVG for HTML (Mermaid source if Graphviz fails); Mermaid for Markdown.
+def _diagram(cost: ProcessCost, fmt: str, links: Mapping[str, str], t: Catalogue) -> Diagram:
+    """Inline SVG and its printed pages for HTML (Mermaid if it cannot be drawn);
+    Mermaid for Markdown.
 
     A process too large to draw legibly is an error, not a fallback to Mermaid.
     """
     check_legible(cost.process)
     if fmt == "html":
         try:
-            return Diagram(svg=inline_svg(_diagram_svg(cost)), mermaid=None)
-        except RenderError:
-            pass
-    return Diagram(svg=None, mermaid=_mermaid(cost))
+            svg, pages = _diagram_svg(cost, links)
+        except RenderError as exc:
+            return Diagram(svg=None, mermaid=_mermaid(cost, links), reason=exc.message)
+        views = tuple(
+            DiagramPage(inline_svg(page), t("diagram.part", part=str(n), total=str(len(pages))))
+            for n, page in enumerate(pages, start=1)
+        )
+        return Diagram(svg=inline_svg(svg), mermaid=None, pages=views)
+    return Diagram(svg=None, mermaid=_mermaid(cost, links))
 
 
-#: Up to this many steps in a row, the diagram runs left to right; longer chains
-#: run top to bottom so they stay readable on a portrait page.
-MAX_STEPS_ACROSS = 5
+def _diagram_svg(cost: ProcessCost, links: Mapping[str, str]) -> tuple[str, list[str]]:
+    """The swimlanes left to right as one SVG for the screen and one per printed page."""
+    lanes = swimlane_layout(cost, direction="LR")
+    whole = to_svg(draw_swimlanes(lanes, links=links))
+    pages = [
+        to_svg(
+            page.scene,
+            view=page.view,
+            width=f"{page.width_mm}mm",
+            height=f"{page.height_mm}mm",
+            classes=("print-page",),
+            ids=False,
+        )
+        for page in print_pages(lanes, links=links)
+    ]
+    return whole, pages
 
 
-def _diagram_svg(cost: ProcessCost) -> bytes:
-    longest = nx.dag_longest_path_length(flow_graph(cost.process)) + 1
-    return render(cost, "svg", direction="LR" if longest <= MAX_STEPS_ACROSS else "TB")
-
-
-def _mermaid(cost: ProcessCost) -> str:
-    return to_mermaid(cost)
+def _mermaid(cost: ProcessCost, links: Mapping[str, str]) -> str:
+    return to_mermaid(cost, links=links)
 
 
 _PROLOG = re.compile(r"<\?xml.*?\?>|<!DOCTYPE[^>]*>|<!--.*?-->", re.DOTALL | re.IGNORECASE)
 # Anything that could run script or fetch from the network, were it ever to
-# reach the SVG. Graphviz escapes label text, so real output never matches.
+# reach the SVG. sopkit escapes all text (and '=' in attributes), so real
+# output never matches.
 _ACTIVE = re.compile(
     r"<\s*(script|foreignObject|iframe|img|image|use|style)\b"
     r"|<[^>]*\s(on\w+|href|xlink:href)\s*=",
     re.IGNORECASE,
 )
+#: The one kind of link a diagram may hold: a call's box linking to the SOP of the
+#: process it runs, a page beside this one named by its id.
+_SIBLING_LINK = re.compile(r'<a href="[a-z0-9][a-z0-9-]*\.html">')
 
 
 def inline_svg(svg: bytes | str) -> Markup:
-    """Graphviz SVG ready to sit inside HTML: no XML prolog, DOCTYPE or comments.
+    """SVG ready to sit inside HTML: no XML prolog, DOCTYPE or comments.
 
     Raises:
-        RenderError: if the SVG holds scripts, event handlers, links or
-            external references, which a self-contained, safe page cannot have.
+        RenderError: if the SVG holds scripts, event handlers, external
+            references or links other than to a sibling page, which a
+            self-contained, safe page cannot have.
     """
     text = svg.decode("utf-8") if isinstance(svg, bytes) else svg
     text = _PROLOG.sub("", text).strip()
-    if not text.startswith("<svg") or _ACTIVE.search(text):
+    if not text.startswith("<svg") or _ACTIVE.search(_SIBLING_LINK.sub("<a>", text)):
         raise RenderError("the diagram's SVG is not safe to inline")
     return Markup(text)

@@ -1,0 +1,230 @@
+"""A swimlane diagram cut into printed pages, lane headers repeated, never shrunk past legible.
+
+Printing a wide diagram on one sheet shrinks it until nobody can read it. Here
+the diagram keeps a fixed scale (at least ``MIN_SCALE``, so 10 pt text prints
+at 8 pt) and is cut between columns, and between lanes or rows when it is
+taller than a page. Every page repeats the header cells of its lanes at its
+start, so each sheet says whose lane is whose. A diagram that fits one page at
+``MIN_SCALE`` or more prints whole, as large as fits (never enlarged).
+
+Sizes are for the printable area of A4 *and* US Letter in landscape with the
+SOP's 10 mm margins (the smaller of each: 259 × 190 mm), so the same pages fit
+either paper.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from .geometry import Box, Point
+from .layout import Layout, Spacing
+from .scene import Diamond, Ellipse, Group, Label, Polyline, Rect, Scene, Shape, walk
+from .style import FONTS
+from .swimlane import (
+    Swimlanes,
+    body_items,
+    draw_swimlanes,
+    header_cell,
+    moved_shape,
+    title_block,
+)
+
+__all__ = ["MIN_SCALE", "PAGE_HEIGHT_MM", "PAGE_WIDTH_MM", "PrintPage", "print_pages"]
+
+#: The printable area of A4 and Letter landscape with 10 mm margins, in mm.
+PAGE_WIDTH_MM = 259.0
+PAGE_HEIGHT_MM = 190.0
+#: Room kept on each page for the section heading or the part's caption, in mm.
+CAPTION_MM = 12.0
+#: The smallest print scale: 1 pt of the drawing prints as 0.8 pt.
+MIN_SCALE = 0.8
+_MM_PER_PT = 25.4 / 72
+
+
+@dataclass(frozen=True, slots=True)
+class PrintPage:
+    """One printed page: a scene, the part of it to show, and its printed size in mm."""
+
+    scene: Scene
+    view: Box
+    width_mm: float
+    height_mm: float
+    number: int
+    total: int
+
+
+def _mm(points: float, scale: float) -> float:
+    return round(points * scale * _MM_PER_PT, 1)
+
+
+def print_pages(lanes: Swimlanes, *, links: Mapping[str, str] | None = None) -> list[PrintPage]:
+    """The diagram as pages for A4 or Letter landscape (see the module docstring)."""
+    whole = draw_swimlanes(lanes, links=links)
+    width_pt = PAGE_WIDTH_MM / _MM_PER_PT
+    height_pt = (PAGE_HEIGHT_MM - CAPTION_MM) / _MM_PER_PT
+    fit = min(width_pt / whole.width, height_pt / whole.height)
+    if fit >= MIN_SCALE:
+        scale = min(fit, 1.0)
+        view = Box(0, 0, whole.width, whole.height)
+        return [PrintPage(whole, view, _mm(view.w, scale), _mm(view.h, scale), 1, 1)]
+    body = body_items(lanes, links or {})
+    best: tuple[int, float, list[tuple[Box, Box]], list[Shape], float] | None = None
+    for scale in SCALES:
+        key, key_height = title_block(lanes, width_pt / scale - 2 * Spacing().margin, title=False)
+        parts = _parts(lanes.layout, width_pt / scale, height_pt / scale, key_height)
+        parts = [(part, view) for part, view in parts if _has_content(body, part)]
+        if best is None or len(parts) < best[0]:
+            best = (len(parts), scale, parts, key, key_height)
+    assert best is not None
+    _, scale, parts, key, key_height = best
+    pages = []
+    for number, (part, view) in enumerate(parts, start=1):
+        scene = _page(lanes, body, key if number == 1 else [], part, view)
+        pages.append(
+            PrintPage(scene, view, _mm(view.w, scale), _mm(view.h, scale), number, len(parts))
+        )
+    return pages
+
+
+#: Print scales tried, largest first; the one giving fewest pages wins (ties: larger).
+SCALES = (1.0, 0.9, MIN_SCALE)
+
+
+def _parts(layout: Layout, width: float, height: float, key_height: float) -> list[tuple[Box, Box]]:
+    """Each page's part of the diagram and its view (the part with the header cells
+    before it, and the key above it on the first page), in reading order: down the
+    lanes, then on along the flow."""
+    header = layout.header_size
+    if layout.direction == "LR":
+        alongs = _cut(header, layout.width, layout.cuts_along, width - header, width - header)
+        acrosses = _cut(0.0, layout.height, layout.cuts_across, height - key_height, height)
+    else:
+        alongs = _cut(
+            header, layout.height, layout.cuts_along, height - header - key_height, height - header
+        )
+        acrosses = _cut(0.0, layout.width, layout.cuts_across, width, width)
+    parts = []
+    for i, (start, end) in enumerate(alongs):
+        for j, (low, high) in enumerate(acrosses):
+            key = key_height if i == j == 0 else 0.0
+            if layout.direction == "LR":
+                part = Box.spanning(start, low, end, high)
+                view = Box.spanning(start - header, low - key, end, high)
+            else:
+                part = Box.spanning(low, start, high, end)
+                view = Box.spanning(low, start - header - key, high, end)
+            parts.append((part, view))
+    return parts
+
+
+def _along_size(layout: Layout) -> float:
+    return layout.width if layout.direction == "LR" else layout.height
+
+
+def _across_size(layout: Layout) -> float:
+    return layout.height if layout.direction == "LR" else layout.width
+
+
+def _cut(
+    start: float, end: float, cuts: tuple[float, ...], first: float, room: float
+) -> list[tuple[float, float]]:
+    """``[start, end]`` in pieces that each end at a cut: the first no longer than
+    ``first``, the others than ``room``.
+
+    A stretch with no cut inside its room (one column wider than a page) is
+    taken whole: it overflows rather than being cut through a box.
+    """
+    pieces = []
+    low = start
+    candidates = [c for c in cuts if start < c < end]
+    limit = first
+    while end - low > limit + 0.01:
+        fitting = [c for c in candidates if low < c <= low + limit]
+        high = fitting[-1] if fitting else next((c for c in candidates if c > low), end)
+        pieces.append((low, high))
+        low, limit = high, room
+    pieces.append((low, end))
+    return pieces
+
+
+def _page(
+    lanes: Swimlanes, body: list[Shape | Group], key: list[Shape], part: Box, view: Box
+) -> Scene:
+    layout = lanes.layout
+    header = layout.header_size
+    items: list[Shape | Group] = [item for item in body if _meets(item, part)]
+    cells: list[Shape] = []
+    for lane in layout.lanes:
+        if layout.direction == "LR":
+            low, high = max(lane.band.y, part.y), min(lane.band.bottom, part.bottom)
+            cell = Box.spanning(part.x - header, low, part.x, high)
+        else:
+            low, high = max(lane.band.x, part.x), min(lane.band.right, part.right)
+            cell = Box.spanning(low, part.y - header, high, part.y)
+        if high - low > 1:
+            cells += header_cell(lanes, lane.key, cell)
+    items.append(Group(tuple(cells), classes=("headers",)))
+    if key:
+        items.append(Group(tuple(moved_shape(s, view.x, view.y) for s in key), classes=("key",)))
+    return Scene(
+        width=view.right,
+        height=view.bottom,
+        items=tuple(items),
+        background=lanes.theme.background,
+        font=FONTS,
+        title=lanes.cost.name,
+        kind="swimlanes",
+    )
+
+
+def _has_content(body: list[Shape | Group], part: Box) -> bool:
+    """Whether any step or arrow shows in ``part`` (a page of bare lanes is left out)."""
+    for item in body:
+        if isinstance(item, Group) and "lane" in item.classes:
+            continue
+        for shape in walk((item,)):
+            if isinstance(shape, Polyline):
+                segments = zip(shape.points, shape.points[1:], strict=False)
+                if any(_segment_meets(a, b, part) for a, b in segments):
+                    return True
+            elif (box := _bounds(shape)) is not None and box.overlaps(part):
+                return True
+    return False
+
+
+def _segment_meets(a: Point, b: Point, part: Box) -> bool:
+    """Whether a segment passes through the inside of ``part`` (touching its edge is not)."""
+    left, right = sorted((a.x, b.x))
+    top, bottom = sorted((a.y, b.y))
+    return left < part.right and right > part.x and top < part.bottom and bottom > part.y
+
+
+def _bounds(item: Shape | Group) -> Box | None:
+    if isinstance(item, Group):
+        boxes = [b for b in (_bounds(i) for i in item.items) if b is not None]
+        if not boxes:
+            return None
+        found = boxes[0]
+        for box in boxes[1:]:
+            found = found.union(box)
+        return found
+    if isinstance(item, Polyline):
+        xs = [p.x for p in item.points]
+        ys = [p.y for p in item.points]
+        return Box.spanning(min(xs), min(ys), max(xs), max(ys))
+    if isinstance(item, Rect | Ellipse | Diamond | Label):
+        return item.box
+    return None
+
+
+def _meets(item: Shape | Group, part: Box) -> bool:
+    box = _bounds(item)
+    if box is None:
+        return False
+    return (
+        box.x <= part.right
+        and part.x <= box.right
+        and box.y <= part.bottom
+        and part.y <= box.bottom
+    )

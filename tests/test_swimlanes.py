@@ -1,0 +1,323 @@
+"""Swimlane geometry read back from the SVG: bands, steps in their lanes, arrows, marks.
+
+Every library process and the 35-step, 15-role launch fixture are drawn both
+ways (lanes as rows and as columns) and checked against the rules in
+``swimlane_svg.check``; random processes check the same rules by property.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import PROCESSES
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from swimlane_svg import check, read
+
+from sopkit.analysis import ProcessCost, cost_process
+from sopkit.load import load_process
+from sopkit.models import Process, Role, RoleKind, Settings
+from sopkit.render.diagram import draw, swimlane_layout
+from sopkit.render.diagram.common import EVENTS_LANE, lane_of
+
+ROOT = Path(__file__).resolve().parent.parent
+LAUNCH = ROOT / "tests" / "fixtures" / "launch" / "product-launch.yaml"
+LIBRARY = sorted(p for p in PROCESSES.rglob("*.yaml") if p.name != "roles.yaml")
+
+
+def _roles(cost: ProcessCost) -> dict[str, str]:
+    """Step id → the data-role its lane carries ('' for the milestones-and-calls band)."""
+    return {
+        step.id: "" if lane_of(step) == EVENTS_LANE else lane_of(step)
+        for step in cost.process.steps
+    }
+
+
+@pytest.fixture(scope="module")
+def launch() -> ProcessCost:
+    return cost_process(load_process(LAUNCH))
+
+
+@pytest.mark.parametrize("direction", ["LR", "TB"])
+@pytest.mark.parametrize("path", [*LIBRARY, LAUNCH], ids=lambda p: p.stem)
+def test_every_diagram_keeps_the_swimlane_rules(path: Path, direction: str) -> None:
+    cost = cost_process(load_process(path))
+    drawing = read(draw(cost, "svg", direction=direction).data)
+    check(drawing, _roles(cost))
+
+
+def test_the_launch_fixture_is_as_large_as_the_issue_says(launch: ProcessCost) -> None:
+    steps = launch.process.steps
+    roles = {s.owner for s in steps if s.owner} | {r for s in steps for r in s.participants}
+    assert len(steps) >= 35 and len(roles) >= 15
+
+
+# --- lanes ---------------------------------------------------------------------------------
+
+
+def test_lanes_in_the_order_roles_first_act_below_the_events_band(launch: ProcessCost) -> None:
+    drawing = read(draw(launch, "svg").data)
+    first_owners = list(
+        dict.fromkeys(s.owner for s in launch.process.steps if s.owner and not s.is_call)
+    )
+    assert [lane.role for lane in drawing.lanes] == ["", *first_owners]
+    tops = [lane.band.y for lane in drawing.lanes]
+    assert tops == sorted(tops)
+    assert drawing.lanes[0].text == "Milestones and sub-procedures"
+
+
+def test_lanes_are_full_width_rows_or_full_height_columns(launch: ProcessCost) -> None:
+    rows = read(draw(launch, "svg").data)
+    for lane in rows.lanes:
+        assert (lane.band.x, lane.band.right) == (0.0, pytest.approx(rows.width))
+    columns = read(draw(launch, "svg", direction="TB").data)
+    for lane in columns.lanes:
+        assert lane.band.bottom == pytest.approx(columns.height)
+    lefts = [lane.band.x for lane in columns.lanes]
+    assert lefts == sorted(lefts) and len(set(lefts)) == len(lefts)
+
+
+def test_header_cells_name_the_role_and_its_annual_cost(launch: ProcessCost) -> None:
+    drawing = read(draw(launch, "svg").data)
+    costs = {r.role: r.annual_cost for r in launch.by_role()}
+    lane = drawing.lane("Head of Marketing")
+    assert lane.text == f"Head of Marketing ${costs['Head of Marketing']:,.2f} a year"
+    assert lane.header.x == 0 and lane.header.h == lane.band.h
+
+
+def test_outside_parties_and_systems_are_marked(launch: ProcessCost) -> None:
+    drawing = read(draw(launch, "svg").data)
+    for role in ("PR Agency", "Customer"):
+        lane = drawing.lane(role)
+        assert "external" in lane.classes and "outside the organisation" in lane.text
+    bot = drawing.lane("Release Bot")
+    assert "system" in bot.classes and "automated (system)" in bot.text
+    assert "staff" in drawing.lane("Designer").classes
+    band = next(
+        r
+        for r in drawing.root.iter("{http://www.w3.org/2000/svg}rect")  # type: ignore[union-attr]
+        if r.get("class") == "band" and r.get("fill") == "#fbf6ea"
+    )
+    assert band.get("stroke-dasharray")  # an outside party's band is dashed
+    assert "outside the organisation" in drawing.text and "automated" in drawing.text
+
+
+# --- steps ---------------------------------------------------------------------------------
+
+
+def test_joint_work_names_the_participants(launch: ProcessCost) -> None:
+    drawing = read(draw(launch, "svg").data)
+    assert "with Customer, Product Marketing Manager" in drawing.steps["quote"].text
+    assert "with Product Manager, Head of Marketing" in drawing.steps["kickoff"].text
+
+
+def test_conditional_steps_show_their_question_and_answer(launch: ProcessCost) -> None:
+    drawing = read(draw(launch, "svg").data)
+    legal = drawing.steps["legal-review"]
+    assert "conditional" in legal.classes
+    assert legal.text.startswith("If: Does legal need to review claims? — yes")
+    assert "If: Which launch tier? — L1 or L2" in drawing.steps["press-release"].text
+    assert "If: Which launch tier? — L1" in drawing.steps["analyst"].text
+    shape = legal.element.find("{http://www.w3.org/2000/svg}rect")
+    assert shape is not None and shape.get("stroke-dasharray")
+    assert legal.element.find(".//*[@class='condition-mark']") is not None
+    assert "conditional" not in drawing.steps["blog"].classes
+
+
+def test_milestones_signoffs_and_calls_have_their_own_shapes(launch: ProcessCost) -> None:
+    drawing = read(draw(launch, "svg").data)
+    kinds = {step.id: step.kind for step in drawing.steps.values()}
+    assert {k for k, v in kinds.items() if v == "milestone"} == {"date-set", "launch", "announced"}
+    assert {k for k, v in kinds.items() if v == "signoff"} == {
+        "messaging-ok",
+        "legal-ok",
+        "go-no-go",
+    }
+    assert {k for k, v in kinds.items() if v == "call"} == {"assets"}
+    svg = "{http://www.w3.org/2000/svg}"
+    launch_day = drawing.steps["launch"].element
+    assert len(launch_day.findall(f"{svg}ellipse")) == 2  # a double ring
+    signoff = drawing.steps["go-no-go"]
+    assert len(signoff.element.findall(f"{svg}rect")) == 2 and "SIGN-OFF" in signoff.text
+    call = drawing.steps["assets"]
+    assert call.element.find(f".//{svg}rect[@class='call-mark']") is not None
+    assert "runs: Launch asset review ×8..12" in call.text
+    assert float(call.element.find(f"{svg}rect").get("stroke-width")) >= 2.5  # type: ignore[union-attr]
+
+
+def test_steps_without_an_owner_go_to_the_events_band_and_owned_milestones_stay(
+    launch: ProcessCost,
+) -> None:
+    drawing = read(draw(launch, "svg").data)
+    events = drawing.lane("")
+    for step_id in ("date-set", "launch", "assets"):
+        assert drawing.steps[step_id].shape.inside(events.band)
+    assert drawing.steps["announced"].role == "Product Marketing Manager"
+
+
+def test_calls_link_to_the_called_process_only_when_asked(launch: ProcessCost) -> None:
+    plain = read(draw(launch, "svg").data)
+    assert plain.steps["assets"].href is None
+    linked = read(draw(launch, "svg", links={"asset-review": "asset-review.html"}).data)
+    assert linked.steps["assets"].href == "asset-review.html"
+    assert all(s.href is None for s in linked.steps.values() if s.id != "assets")
+
+
+# --- arrows --------------------------------------------------------------------------------
+
+
+def test_every_after_is_one_arrow_and_every_rework_one_dashed_arrow(launch: ProcessCost) -> None:
+    drawing = read(draw(launch, "svg").data)
+    flows = {(e.source, e.target) for e in drawing.edges if e.kind == "flow"}
+    assert flows == {(b, s.id) for s in launch.process.steps for b in s.after}
+    reworks = [e for e in drawing.edges if e.kind == "rework"]
+    assert [(e.source, e.target) for e in reworks] == [("messaging-ok", "positioning")]
+    assert reworks[0].text == "rework 25%"
+
+
+@pytest.mark.parametrize("direction", ["LR", "TB"])
+def test_arrows_leave_and_reach_the_shapes_they_join(launch: ProcessCost, direction: str) -> None:
+    drawing = read(draw(launch, "svg", direction=direction).data)
+    for edge in drawing.edges:
+        start, end = edge.points[0], edge.points[-1]
+        source, target = drawing.steps[edge.source].shape, drawing.steps[edge.target].shape
+        for (x, y), box in ((start, source), (end, target)):
+            on_edge = (
+                min(abs(x - box.x), abs(x - box.right)) < 0.6
+                or min(abs(y - box.y), abs(y - box.bottom)) < 0.6
+            )
+            inside = box.x - 0.6 <= x <= box.right + 0.6 and box.y - 0.6 <= y <= box.bottom + 0.6
+            assert inside and (
+                on_edge
+                or drawing.steps[edge.source].kind == "milestone"
+                or drawing.steps[edge.target].kind == "milestone"
+            ), edge
+
+
+def test_each_wait_is_labelled_once(launch: ProcessCost) -> None:
+    drawing = read(draw(launch, "svg").data)
+    waits = {s.id: s.wait for s in launch.process.steps if not s.wait.is_zero}
+    successors = {b for s in launch.process.steps for b in s.after}
+    for step_id, wait in waits.items():
+        if step_id in successors:
+            assert drawing.waits[step_id] == [f"wait {wait}"]
+            assert f"wait {wait}" not in drawing.steps[step_id].text
+    assert set(drawing.waits) == {s for s in waits if s in successors}
+    assert drawing.text.count("wait 3d") == 2  # legal-review and quote, once each
+
+
+def test_a_step_with_five_successors_and_a_wait_says_it_once() -> None:
+    steps: list[dict[str, Any]] = [
+        {"id": "a", "name": "A", "owner": "W", "time": "1h", "wait": "4d"}
+    ]
+    steps += [
+        {"id": f"b{i}", "name": f"B{i}", "owner": f"R{i}", "time": "1h", "after": "a"}
+        for i in range(5)
+    ]
+    drawing = read(draw(_cost(steps), "svg").data)
+    assert drawing.text.count("wait 4d") == 1
+    assert drawing.waits == {"a": ["wait 4d"]}
+
+
+def test_the_critical_path_is_heavier(launch: ProcessCost) -> None:
+    drawing = read(draw(launch, "svg").data)
+    path = launch.schedule.critical_path
+    critical = {(a, b) for a, b in zip(path, path[1:], strict=False)}
+    for edge in drawing.edges:
+        if edge.kind == "flow":
+            assert ("critical" in edge.classes) == ((edge.source, edge.target) in critical)
+    for step in drawing.steps.values():
+        assert ("critical" in step.classes) == (step.id in path), step.id
+
+
+# --- the layout as data ---------------------------------------------------------------------
+
+
+def test_the_layout_is_finite_non_negative_and_reusable(launch: ProcessCost) -> None:
+    layout = swimlane_layout(launch).layout
+    numbers: list[float] = [layout.width, layout.height]
+    for lane in layout.lanes:
+        numbers += [lane.band.x, lane.band.y, lane.band.w, lane.band.h]
+    for node in layout.nodes:
+        numbers += [node.shape.x, node.shape.y, node.shape.w, node.shape.h]
+        assert node.kind in ("task", "signoff", "call", "milestone")
+        assert layout.lane(node.lane).band.contains(node.bounds)
+    for edge in layout.edges:
+        numbers += [c for p in edge.points for c in (p.x, p.y)]
+    assert all(n >= 0 and n == n and n != float("inf") for n in numbers)
+    kinds = {node.id: node.kind for node in layout.nodes}
+    assert kinds["launch"] == "milestone" and kinds["assets"] == "call"
+
+
+# --- any process -----------------------------------------------------------------------------
+
+
+def _cost(steps: list[dict[str, Any]], kinds: dict[str, RoleKind] | None = None) -> ProcessCost:
+    process = Process.model_validate(
+        {"sopkit": 1, "id": "p", "name": "P", "owner": "W", "frequency": "4/month", "steps": steps}
+    )
+    owners = {s["owner"] for s in steps if s.get("owner")}
+    roles = {}
+    for owner in owners:
+        kind = (kinds or {}).get(owner, RoleKind.STAFF)
+        roles[owner] = (
+            Role(kind=kind) if kind is RoleKind.SYSTEM else Role(kind=kind, rate=Decimal(40))
+        )
+    process.bind(Settings(roles=roles))
+    return cost_process(process)
+
+
+@st.composite
+def processes(draw_: st.DrawFn) -> list[dict[str, Any]]:
+    count = draw_(st.integers(1, 14))
+    roles = draw_(st.integers(1, 5))
+    steps: list[dict[str, Any]] = []
+    for i in range(count):
+        after = sorted(draw_(st.sets(st.integers(0, i - 1), max_size=3))) if i else []
+        kind = draw_(st.sampled_from(["task", "task", "task", "milestone", "signoff"]))
+        step: dict[str, Any] = {
+            "id": f"s{i}",
+            "name": f"Step {i} " + "word " * draw_(st.integers(0, 8)),
+        }
+        if kind == "milestone":
+            step["milestone"] = True
+            if draw_(st.booleans()):
+                step["owner"] = f"Role {draw_(st.integers(0, roles - 1))}"
+        else:
+            step |= {"owner": f"Role {draw_(st.integers(0, roles - 1))}", "time": "1h"}
+            step["approval"] = kind == "signoff"
+        if after:
+            step["after"] = [f"s{a}" for a in after]
+        if draw_(st.booleans()):
+            step["wait"] = "1d"
+        steps.append(step)
+    for i, step in enumerate(steps):
+        ancestors = _ancestors(steps, i)
+        if ancestors and draw_(st.integers(0, 3)) == 0:
+            step["rework"] = {
+                "to": f"s{draw_(st.sampled_from(sorted(ancestors)))}",
+                "probability": 0.2,
+            }
+    return steps
+
+
+def _ancestors(steps: list[dict[str, Any]], index: int) -> set[int]:
+    found: set[int] = set()
+    stack = [int(a[1:]) for a in steps[index].get("after", [])]
+    while stack:
+        node = stack.pop()
+        if node not in found:
+            found.add(node)
+            stack += [int(a[1:]) for a in steps[node].get("after", [])]
+    return found
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(steps=processes(), direction=st.sampled_from(["LR", "TB"]))
+def test_any_process_keeps_the_swimlane_rules(steps: list[dict[str, Any]], direction: str) -> None:
+    cost = _cost(steps)
+    drawing = read(draw(cost, "svg", direction=direction).data)
+    check(drawing, _roles(cost))
