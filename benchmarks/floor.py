@@ -71,8 +71,8 @@ def dot_sources(folder: Path, out: Path) -> int:
     Runs the build's rendering in this process with ``Engine.run`` replaced by a
     recorder (which returns stand-in images, so nothing is drawn), and writes
     one ``NNNNN.dot`` per renderer call and ``options.json``: for each file its
-    ``dot`` arguments (``-Tsvg``, ``-Tpng -Gdpi=150``, ...). That is the
-    diagrams (SVG and PNG) and the SOP pages' own inline SVG.
+    ``dot`` arguments (``-Tpng -Gdpi=96``). That is each process's PNG diagram;
+    sopkit writes the SVG diagrams (and the SOP pages' inline SVG) itself.
     """
     from sopkit.build import render_site
     from sopkit.load import load_portfolio

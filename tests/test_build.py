@@ -221,7 +221,7 @@ def test_stamp_is_only_there_when_asked_for(built: BuildResult) -> None:
 # --- without any Graphviz renderer ---------------------------------------------------------
 
 
-def test_without_graphviz_the_build_succeeds_with_mermaid_and_a_warning(
+def test_without_graphviz_the_build_has_svg_diagrams_and_says_png_is_missing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import sopkit.render.diagram.engine
@@ -230,15 +230,16 @@ def test_without_graphviz_the_build_succeeds_with_mermaid_and_a_warning(
     monkeypatch.setattr(sopkit.render.diagram.engine, "_locate", lambda name: None)
     result = build_site([FIXTURE], tmp_path / "site")
     assert result.engine is None
-    assert not [f for f in result.files if f.endswith((".svg", ".png"))]
+    assert not [f for f in result.files if f.endswith(".png")]
+    assert [f for f in result.files if f.endswith(".svg")]
     assert len(result.warnings) == 1
     assert "no Graphviz renderer found" in result.warnings[0]
-    assert "Mermaid" in result.warnings[0]
+    assert "no PNG diagrams" in result.warnings[0]
     index = (tmp_path / "site/index.html").read_text("utf-8")
-    assert 'class="notice"' in index and "Mermaid" in index
+    assert 'class="notice"' in index and "no PNG diagrams" in index
     assert broken_links(tmp_path / "site") == []
     html = (tmp_path / "site/processes/blog.html").read_text("utf-8")
-    assert "flowchart" in html or "mermaid" in html.lower()
+    assert 'class="sopkit swimlanes"' in html and '<pre class="mermaid-source">' not in html
 
 
 # --- safety: inputs, other folders, failures ---------------------------------------------------

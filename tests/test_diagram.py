@@ -1,14 +1,13 @@
-"""The workflow diagram's structure: lanes, labels, edges, critical path, heat, escaping.
+"""What the swimlane diagram says and how it looks: text, fills, themes, escaping, DOT.
 
-The DOT is checked as a graph, not as pixels: ``to_dot`` output is parsed by a
-real Graphviz parser (``-Tjson0`` of whichever renderer is installed; the
-``graphviz-pure`` dependency is always there) and its nodes, clusters, edges
-and attributes are compared with the process.
+The SVG is read back as geometry and text (``swimlane_svg.read``); the DOT
+(which Graphviz draws PNG and PDF from) is parsed by a real Graphviz parser
+(``-Tjson0`` of whichever renderer is installed; ``graphviz-pure`` is always
+there). Geometry rules are in ``test_swimlanes.py``.
 """
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from collections.abc import Callable
@@ -17,42 +16,30 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from swimlane_svg import SVG, read
 
 from sopkit.analysis import Candidate, ProcessCost, cost_process, rank_candidates
 from sopkit.errors import RenderError
 from sopkit.load import load_process
 from sopkit.models import Process, Role, Settings
-from sopkit.render.diagram import build_digraph, to_dot
+from sopkit.render.diagram import build_digraph, draw, swimlane_scene, to_dot, to_svg
 from sopkit.render.diagram.engine import find_engine
-from sopkit.render.diagram.style import THEMES, contrast_text, get_theme
+from sopkit.render.diagram.style import FONTS, THEMES, contrast_text, get_theme
 from sopkit.render.numbers import money_text
 
 ROOT = Path(__file__).resolve().parent.parent
+CM = ROOT / "processes" / "en" / "content-marketing.yaml"
 
 
 # --- helpers -----------------------------------------------------------------------
 
 
 def parse_dot(source: str) -> dict[str, Any]:
-    """Graphviz's own reading of the DOT: clusters, nodes and edges with attributes."""
+    """Graphviz's own reading of the DOT: nodes and edges with attributes."""
     data = json.loads(find_engine().run(source, "json0"))
     objects = data.get("objects", [])
-    clusters = [o for o in objects if o["name"].startswith("cluster_")]
-    nodes = {o["name"]: o for o in objects if "nodes" not in o and "_subgraph_cnt" not in o}
-    by_index = {o["_gvid"]: o["name"] for o in objects}
-    edges = [
-        {**e, "tail": by_index[e["tail"]], "head": by_index[e["head"]]}
-        for e in data.get("edges", [])
-    ]
-    lanes = {_text(c["label"]): sorted(by_index[i] for i in c.get("nodes", [])) for c in clusters}
-    return {"graph": data, "nodes": nodes, "edges": edges, "lanes": lanes, "clusters": clusters}
-
-
-def _text(label: str) -> str:
-    """The visible text of an HTML-like label, as the renderer will draw it."""
-    text = re.sub(r"<br\s*/?>|</tr>", "\n", label)
-    text = re.sub(r"<[^>]+>", "", text)
-    return html.unescape(text).replace("\\\\", "\\")
+    nodes = {o["name"]: o for o in objects}
+    return {"graph": data, "nodes": nodes, "edges": data.get("edges", [])}
 
 
 def make_cost(
@@ -83,69 +70,81 @@ def make_cost(
 
 @pytest.fixture(scope="module")
 def cm() -> ProcessCost:
-    return cost_process(load_process(ROOT / "processes" / "en" / "content-marketing.yaml"))
+    return cost_process(load_process(CM))
 
 
 @pytest.fixture(scope="module")
-def cm_graph(cm: ProcessCost) -> dict[str, Any]:
-    return parse_dot(to_dot(cm))
+def cm_svg(cm: ProcessCost) -> bytes:
+    return draw(cm, "svg").data
 
 
-def _edge(graph: dict[str, Any], tail: str, head: str) -> dict[str, Any]:
-    found = [e for e in graph["edges"] if e["tail"] == tail and e["head"] == head]
-    assert len(found) == 1, f"expected one edge {tail} -> {head}, found {len(found)}"
-    return found[0]
+def _fill(drawing: Any, step_id: str) -> str:
+    shape = drawing.steps[step_id].element.find(f"{SVG}rect")
+    return str(shape.get("fill"))
 
 
-# --- lanes, nodes, edges -------------------------------------------------------------
+# --- lanes, steps, arrows ---------------------------------------------------------------
 
 
-def test_one_lane_per_owner_role_holding_its_steps(cm: ProcessCost, cm_graph: dict) -> None:
+def test_one_lane_per_owner_role_holding_its_steps(cm: ProcessCost, cm_svg: bytes) -> None:
+    drawing = read(cm_svg)
     expected: dict[str, list[str]] = {}
     for step in cm.process.steps:
+        assert step.owner is not None
         expected.setdefault(step.owner, []).append(step.id)
-    lanes = {label.split("\n")[0]: steps for label, steps in cm_graph["lanes"].items()}
-    assert lanes == {role: sorted(ids) for role, ids in expected.items()}
-    assert len(cm_graph["clusters"]) == len(expected)
+    assert [lane.role for lane in drawing.lanes] == list(expected)
+    for role, ids in expected.items():
+        band = drawing.lane(role).band
+        assert sorted(s.id for s in drawing.steps.values() if s.shape.inside(band)) == sorted(ids)
 
 
-def test_lane_label_has_role_and_its_annual_cost(cm: ProcessCost, cm_graph: dict) -> None:
-    role = cm.by_role()[0]
-    label = next(lbl for lbl in cm_graph["lanes"] if lbl.startswith(role.role))
-    assert money_text(role.annual_cost, "USD") in label
+def test_lane_header_has_role_and_its_annual_cost(cm: ProcessCost, cm_svg: bytes) -> None:
+    drawing = read(cm_svg)
+    for role in cm.by_role():
+        text = drawing.lane(role.role).text
+        assert text == f"{role.role} {money_text(role.annual_cost, 'USD')} a year"
 
 
-def test_every_step_is_a_node_with_name_time_and_annual_cost(
-    cm: ProcessCost, cm_graph: dict
-) -> None:
-    assert set(cm_graph["nodes"]) == {s.id for s in cm.process.steps}
+def test_every_step_shows_name_time_and_annual_cost(cm: ProcessCost, cm_svg: bytes) -> None:
+    drawing = read(cm_svg)
+    assert set(drawing.steps) == {s.id for s in cm.process.steps}
     for step in cm.process.steps:
-        text = " ".join(_text(cm_graph["nodes"][step.id]["label"]).split())
-        assert step.name in text
-        assert str(step.time) in text
-        assert money_text(cm.step(step.id).annual_cost, "USD") + " a year" in text
+        text = drawing.steps[step.id].text
+        assert text.startswith(" ".join(step.name.split()[:2]))
+        assert f"{step.time}" in text
+        assert f" · {money_text(cm.step(step.id).annual_cost, 'USD')} a year" in text
 
 
-def test_after_edges_and_waits_on_outgoing_edges(cm: ProcessCost, cm_graph: dict) -> None:
-    flow = [e for e in cm_graph["edges"] if e.get("style") != "dashed"]
-    expected = {(b, s.id) for s in cm.process.steps for b in s.after}
-    assert {(e["tail"], e["head"]) for e in flow} == expected
-    assert _text(_edge(cm_graph, "outline", "draft")["label"]) == "wait 4h"
-    # publish waits 4w: both of its outgoing edges say so
-    assert _text(_edge(cm_graph, "publish", "social")["label"]) == "wait 4w"
-    assert _text(_edge(cm_graph, "publish", "measure")["label"]) == "wait 4w"
-    assert not _edge(cm_graph, "research", "outline").get("label")
+def test_after_edges_and_waits_said_once(cm: ProcessCost, cm_svg: bytes) -> None:
+    drawing = read(cm_svg)
+    flows = {(e.source, e.target) for e in drawing.edges if e.kind == "flow"}
+    assert flows == {(b, s.id) for s in cm.process.steps for b in s.after}
+    # publish waits 4w and has two successors: said once, beside their shared trunk
+    assert drawing.waits == {
+        "outline": ["wait 4h"],
+        "approval": ["wait 1d"],
+        "publish": ["wait 4w"],
+    }
+    assert drawing.text.count("wait 4w") == 1
 
 
-def test_rework_edge_is_dashed_labelled_and_does_not_rank(cm: ProcessCost, cm_graph: dict) -> None:
-    rework = _edge(cm_graph, "edit", "draft")
-    assert rework["style"] == "dashed"
-    assert _text(rework["label"]) == "rework 30%"
-    assert rework["constraint"] == "false"
-    assert "tailport" not in rework
-    # top to bottom, rework loops back along the right-hand side
-    tb = _edge(parse_dot(to_dot(cm, direction="TB")), "edit", "draft")
-    assert (tb["tailport"], tb["headport"]) == ("e", "e")
+def test_rework_is_dashed_with_an_open_head_and_labelled(cm: ProcessCost, cm_svg: bytes) -> None:
+    drawing = read(cm_svg)
+    (rework,) = [e for e in drawing.edges if e.kind == "rework"]
+    assert (rework.source, rework.target, rework.text) == ("edit", "draft", "rework 30%")
+    group = next(
+        g
+        for g in drawing.root.iter(f"{SVG}g")
+        if g.get("data-from") == "edit"  # type: ignore[union-attr]
+        and "rework" in (g.get("class") or "")
+    )
+    path, head = group.find(f"{SVG}path"), group.find(f"{SVG}polygon")
+    assert path is not None and path.get("stroke-dasharray")
+    assert head is not None and head.get("fill") == "#ffffff"  # open arrowhead
+    # it leaves the bottom of the step that sends work back and enters the bottom of draft
+    edit, draft = drawing.steps["edit"].shape, drawing.steps["draft"].shape
+    assert rework.points[0][1] == pytest.approx(edit.bottom)
+    assert rework.points[-1][1] == pytest.approx(draft.bottom)
 
 
 def test_per_run_other_than_one_is_shown() -> None:
@@ -156,33 +155,36 @@ def test_per_run_other_than_one_is_shown() -> None:
             {"id": "c", "name": "Once", "owner": "Writer", "time": "1h", "after": ["a", "b"]},
         ]
     )
-    nodes = parse_dot(to_dot(cost))["nodes"]
-    assert "15m ×3 per run" in _text(nodes["a"]["label"])
-    assert "1h in 20% of runs" in _text(nodes["b"]["label"])
-    assert "per run" not in _text(nodes["c"]["label"])
-    assert "of runs" not in _text(nodes["c"]["label"])
+    steps = read(draw(cost, "svg").data).steps
+    assert "15m ×3 per run" in steps["a"].text
+    assert "1h in 20% of runs" in steps["b"].text
+    assert "per run" not in steps["c"].text and "of runs" not in steps["c"].text
 
 
 def test_wait_after_the_last_step_is_in_its_box() -> None:
     cost = make_cost([{"id": "a", "name": "Ship", "owner": "W", "time": "1h", "wait": "2d"}])
-    graph = parse_dot(to_dot(cost))
-    assert "then wait 2d" in _text(graph["nodes"]["a"]["label"])
-    assert graph["edges"] == []
+    drawing = read(draw(cost, "svg").data)
+    assert "then wait 2d" in drawing.steps["a"].text
+    assert drawing.edges == [] and drawing.waits == {}
 
 
 # --- critical path and lead time ----------------------------------------------------------
 
 
-def test_critical_path_has_heavier_edges_and_outlines(cm: ProcessCost, cm_graph: dict) -> None:
+def _width(drawing: Any, step_id: str) -> float:
+    return float(drawing.steps[step_id].element.find(f"{SVG}rect").get("stroke-width"))
+
+
+def test_critical_path_has_heavier_arrows_and_outlines(cm: ProcessCost, cm_svg: bytes) -> None:
+    drawing = read(cm_svg)
     path = cm.schedule.critical_path
-    heavy = get_theme().critical_edge["penwidth"]
-    for tail, head in zip(path, path[1:], strict=False):
-        assert _edge(cm_graph, tail, head)["penwidth"] == heavy
-    # not on the path: the theme's ordinary weight
-    assert _edge(cm_graph, "publish", "measure")["penwidth"] == get_theme().edge["penwidth"]
+    theme = get_theme()
+    for edge in drawing.edges:
+        on_path = edge.kind == "flow" and (edge.source, edge.target) in cm.schedule.critical_edges()
+        assert ("critical" in edge.classes) == on_path
     for step in cm.process.steps:
-        node = cm_graph["nodes"][step.id]
-        assert (node["penwidth"] == heavy) == (step.id in path), step.id
+        expected = theme.critical_width if step.id in path else theme.step_width
+        assert _width(drawing, step.id) == expected, step.id
 
 
 def test_critical_path_of_a_branching_process_marks_only_the_longer_branch() -> None:
@@ -194,35 +196,32 @@ def test_critical_path_of_a_branching_process_marks_only_the_longer_branch() -> 
             {"id": "end", "name": "End", "owner": "B", "time": "1h", "after": ["long", "short"]},
         ]
     )
-    graph = parse_dot(to_dot(cost))
+    drawing = read(draw(cost, "svg").data)
     assert cost.schedule.critical_path == ("start", "long", "end")
-    heavy = get_theme().critical_edge["penwidth"]
-    assert graph["nodes"]["short"]["penwidth"] != heavy
-    assert graph["nodes"]["long"]["penwidth"] == heavy
-    assert _edge(graph, "start", "short")["penwidth"] != heavy
-    assert _edge(graph, "long", "end")["penwidth"] == heavy
+    assert "critical" not in drawing.steps["short"].classes
+    assert "critical" in drawing.steps["long"].classes
+    critical = {(e.source, e.target) for e in drawing.edges if "critical" in e.classes}
+    assert critical == {("start", "long"), ("long", "end")}
 
 
-def test_lead_time_and_totals_in_the_graph_label(cm: ProcessCost, cm_graph: dict) -> None:
-    label = " ".join(_text(cm_graph["graph"]["label"]).split())
-    assert label.startswith(cm.name)
-    assert "Lead time 23.1 working days (184.67 h) per run" in label
-    assert cm.schedule.lead_time_hours == Decimal("184.6666666666666666666666666666666666667")
-    assert money_text(cm.annual_cost, "USD") + " a year in total" in label
-    assert "critical path" in label and "rework" in label
+def test_lead_time_and_totals_in_the_title(cm: ProcessCost, cm_svg: bytes) -> None:
+    text = read(cm_svg).text
+    assert text.startswith(cm.name)
+    assert "Lead time 23.1 working days (184.67 h) per run" in text
+    assert money_text(cm.annual_cost, "USD") + " a year in total" in text
+    assert "critical path" in text and "rework, with its probability" in text
 
 
 # --- automation heat -----------------------------------------------------------------
 
 
-def test_candidates_are_filled_darker_for_larger_net_saving(
-    cm: ProcessCost, cm_graph: dict
-) -> None:
+def test_candidates_are_filled_darker_for_larger_net_saving(cm: ProcessCost, cm_svg: bytes) -> None:
+    drawing = read(cm_svg)
     theme = get_theme()
     candidates = {c.step_id: c for c in rank_candidates([cm])}
     ranks = {}
     for step in cm.process.steps:
-        fill = cm_graph["nodes"][step.id]["fillcolor"]
+        fill = _fill(drawing, step.id)
         if step.id not in candidates:
             assert fill == theme.plain_fill
             continue
@@ -233,20 +232,20 @@ def test_candidates_are_filled_darker_for_larger_net_saving(
     assert ranks[ordered[-1]] > ranks[ordered[0]]
 
 
-def test_legend_lists_every_fill_with_its_range(cm_graph: dict) -> None:
-    label = cm_graph["graph"]["label"]
-    for colour in (*get_theme().scale, get_theme().plain_fill):
-        assert f'bgcolor="{colour}"' in label
-    text = _text(label)
-    assert "Fill: net automation saving a year" in text
-    assert "$0–$500" in text and "$2,000–$2,500" in text
+def test_legend_lists_every_fill_with_its_range(cm_svg: bytes) -> None:
+    drawing = read(cm_svg)
+    fills = {r.get("fill") for r in drawing.root.iter(f"{SVG}rect")}  # type: ignore[union-attr]
+    assert set(get_theme().scale) <= fills
+    assert "Fill: net automation saving a year" in drawing.text
+    assert "$0–$500" in drawing.text and "$2,000–$2,500" in drawing.text
 
 
 def test_candidates_argument_overrides_the_computed_ones(cm: ProcessCost) -> None:
     none: list[Candidate] = []
-    nodes = parse_dot(build_digraph(cm, candidates=none).source)["nodes"]
-    assert {n["fillcolor"] for n in nodes.values()} == {get_theme().plain_fill}
-    assert "Fill:" not in build_digraph(cm, candidates=none).source
+    svg = to_svg(swimlane_scene(cm, candidates=none))
+    drawing = read(svg)
+    assert {_fill(drawing, s) for s in drawing.steps} == {get_theme().plain_fill}
+    assert "Fill:" not in drawing.text
 
 
 def test_a_candidate_that_never_pays_is_not_shaded_and_says_so() -> None:
@@ -261,12 +260,12 @@ def test_a_candidate_that_never_pays_is_not_shaded_and_says_so() -> None:
             }
         ]
     )
-    node = parse_dot(to_dot(cost))["nodes"]["a"]
-    assert node["fillcolor"] == get_theme().plain_fill
-    assert "net -$" in _text(node["label"])
+    drawing = read(draw(cost, "svg").data)
+    assert _fill(drawing, "a") == get_theme().plain_fill
+    assert "net -$" in drawing.steps["a"].text
 
 
-def test_text_on_fills_has_enough_contrast() -> None:
+def test_text_on_fills_has_enough_contrast(cm_svg: bytes) -> None:
     for theme in THEMES.values():
         for fill in (*theme.scale, theme.plain_fill):
             ink = contrast_text(fill, theme)
@@ -275,47 +274,48 @@ def test_text_on_fills_has_enough_contrast() -> None:
     assert contrast_text("#c7e9b4", get_theme()) == "#1a1a1a"
 
 
-def test_colours_are_six_digit_hex_only(cm: ProcessCost) -> None:
-    for theme in THEMES:
-        source = to_dot(cm, theme=theme)
+@pytest.mark.parametrize("theme", sorted(THEMES))
+def test_colours_are_six_digit_hex_only(cm: ProcessCost, theme: str) -> None:
+    for source in (to_dot(cm, theme=theme), to_svg(swimlane_scene(cm, theme=theme))):
         colours = re.findall(r"#[0-9a-fA-F]+\b", source)
         assert colours
         assert all(re.fullmatch(r"#[0-9a-f]{6}", c) for c in colours), set(colours)
 
 
-def test_red_and_green_do_not_carry_meaning(cm: ProcessCost) -> None:
-    source = to_dot(cm)
-    for name in ("red", "green", "#ff0000", "#00ff00", "#008000"):
-        assert name not in source.lower()
+def test_red_and_green_do_not_carry_meaning(cm: ProcessCost, cm_svg: bytes) -> None:
+    for source in (to_dot(cm), cm_svg.decode()):
+        for name in ("red", "green", "#ff0000", "#00ff00", "#008000"):
+            assert name not in source.lower()
 
 
 # --- options -------------------------------------------------------------------------
 
 
 def test_direction(cm: ProcessCost) -> None:
-    assert "rankdir=LR" in to_dot(cm)
-    assert "rankdir=TB" in to_dot(cm, direction="TB")
+    columns = read(draw(cm, "svg", direction="TB").data)
+    assert all(lane.band.h == pytest.approx(columns.height - lane.band.y) for lane in columns.lanes)
     with pytest.raises(RenderError, match="direction") as info:
         to_dot(cm, direction="RL")
     assert "LR, TB" in (info.value.hint or "")
 
 
 def test_themes_are_data_and_unknown_names_list_the_valid_ones(cm: ProcessCost) -> None:
-    grey = parse_dot(to_dot(cm, theme="grey"))["nodes"]
-    assert grey["social"]["fillcolor"] in THEMES["grey"].scale
+    grey = read(to_svg(swimlane_scene(cm, theme="grey")))
+    assert _fill(grey, "social") in THEMES["grey"].scale
     with pytest.raises(RenderError, match="unknown diagram theme 'neon'") as info:
         get_theme("neon")
     assert "default, grey" in (info.value.hint or "")
 
 
 def test_caller_overrides_are_merged_last(cm: ProcessCost) -> None:
-    theme = get_theme().with_overrides(node={"fontsize": 14}, graph={"ranksep": "1"})
-    assert theme.node["shape"] == "box"  # kept
-    graph = build_digraph(cm, theme=theme)
-    assert graph.node_attr["fontsize"] == "14" or "fontsize=14" in graph.source
-    assert graph.graph_attr["ranksep"] == "1"
-    with pytest.raises(RenderError, match="attribute group"):
-        get_theme().with_overrides(nodes={"x": "1"})
+    theme = get_theme().with_overrides(name_size=14, edge="#222222")
+    assert theme.detail_size == get_theme().detail_size  # kept
+    svg = to_svg(swimlane_scene(cm, theme=theme))
+    assert 'font-size="14" font-weight="bold"' in svg
+    assert 'stroke="#222222"' in svg
+    with pytest.raises(RenderError, match="theme setting") as info:
+        get_theme().with_overrides(nodes="x")
+    assert "name_size" in (info.value.hint or "")
 
 
 def test_theme_rejects_short_hex_colours() -> None:
@@ -325,16 +325,49 @@ def test_theme_rejects_short_hex_colours() -> None:
         replace(get_theme(), scale=("#eef",))
 
 
-def test_font_list_covers_latin_korean_and_cyrillic(cm: ProcessCost) -> None:
-    families = get_theme().node.get("fontname") or build_digraph(cm).node_attr["fontname"]
-    assert "Noto Sans CJK KR" in families
-    assert "DejaVu Sans" in families  # Cyrillic where Noto Sans is missing
-    assert families.endswith("sans-serif")
+def test_font_list_covers_latin_korean_and_cyrillic(cm: ProcessCost, cm_svg: bytes) -> None:
+    assert "Noto Sans CJK KR" in FONTS
+    assert "DejaVu Sans" in FONTS  # Cyrillic where Noto Sans is missing
+    assert FONTS.endswith("sans-serif")
+    assert f'font-family="{FONTS}"' in cm_svg.decode()
+    assert f'fontname="{FONTS}"' in build_digraph(cm).source
 
 
-def test_dot_is_deterministic(cm: ProcessCost) -> None:
-    again = cost_process(load_process(ROOT / "processes" / "en" / "content-marketing.yaml"))
+def test_output_is_deterministic(cm: ProcessCost, cm_svg: bytes) -> None:
+    again = cost_process(load_process(CM))
     assert to_dot(cm) == to_dot(again)
+    assert draw(again, "svg").data == cm_svg
+
+
+# --- the Graphviz source --------------------------------------------------------------------
+
+
+def test_dot_pins_every_position_for_graphviz_to_draw(cm: ProcessCost) -> None:
+    source = to_dot(cm)
+    assert "layout=nop2" in source and "notranslate=true" in source
+    parsed = parse_dot(source)
+    for node in parsed["nodes"].values():
+        assert "pos" in node, node["name"]
+    for edge in parsed["edges"]:
+        assert re.fullmatch(r"(e,[\d.]+,[\d.]+ )?([\d.]+,[\d.]+ ?)+", edge["pos"]), edge["pos"]
+    # every step's text reaches Graphviz
+    labels = " ".join(n.get("label", "") for n in parsed["nodes"].values())
+    for step in cm.process.steps:
+        assert step.name.split()[0] in labels
+
+
+def test_dot_draws_the_same_shapes_as_the_svg(cm: ProcessCost, cm_svg: bytes) -> None:
+    from sopkit.render.diagram.scene import Label, Polyline, walk
+
+    scene = swimlane_scene(cm)
+    shapes = list(walk(scene.items))
+    parsed = parse_dot(to_dot(cm))
+    svg = cm_svg.decode()
+    lines = sum(isinstance(s, Polyline) for s in shapes)
+    labels = sum(isinstance(s, Label) for s in shapes)
+    assert len(parsed["edges"]) == lines == svg.count("<path")
+    texts = [n for n in parsed["nodes"].values() if n.get("shape") == "none"]
+    assert len(texts) == labels
 
 
 # --- escaping --------------------------------------------------------------------------
@@ -351,6 +384,7 @@ NASTY = [
     "]]> <!-- -->",
     "#35; #quot; `tick`",
     "한국어 단계 — Русский шаг",
+    "x onclick=alert(1) y",
 ]
 
 
@@ -370,38 +404,54 @@ def test_any_step_name_shows_literally_and_adds_nothing(name: str) -> None:
         ],
         name=name,
     )
-    graph = parse_dot(to_dot(cost))
-    assert set(graph["nodes"]) == {"a", "b"}
-    assert len(graph["edges"]) == 2
-    assert len(graph["clusters"]) == 2
-    defaults = set(get_theme().node) | {"fontname", "fontsize"}
-    layout = {"_gvid", "name", "pos", "width", "height"}
-    assert set(graph["nodes"]["a"]) <= defaults | layout | {"label", "fillcolor", "fontcolor"}
-    shown = _text(graph["nodes"]["a"]["label"])
-    assert "".join(shown.split()).startswith("".join(name.split()))
-    lane = next(label for label in graph["lanes"] if graph["lanes"][label] == ["a"])
-    assert "".join(lane.split()).startswith("".join(name.split()))
-    assert "".join(name.split()) in "".join(_text(graph["graph"]["label"]).split())
+    drawing = read(draw(cost, "svg").data)
+    assert set(drawing.steps) == {"a", "b"} and len(drawing.edges) == 2
+    assert len(drawing.lanes) == 2
+    flat = "".join(name.split())
+    assert "".join(drawing.steps["a"].text.split()).startswith(flat)
+    assert drawing.lanes[0].role == name and "".join(drawing.lanes[0].text.split()).startswith(flat)
+    assert flat in "".join(drawing.text.split())
+    # Graphviz reads the DOT as the same shapes, whatever the name holds
+    parsed = parse_dot(to_dot(cost))
+    assert len(parsed["edges"]) == len(re.findall(r"<path", to_svg(swimlane_scene(cost))))
 
 
 def test_control_characters_cannot_break_the_xml_of_labels() -> None:
-    from sopkit.render.labels import html_text, mermaid_text
+    from sopkit.render.labels import html_text, mermaid_text, xml_text
 
     assert html_text("a\x00b\x1bc\ud800") == "a\ufffdb\ufffdc\ufffd"
     assert mermaid_text("a\x07b") == "a\ufffdb"
+    assert xml_text("a\x00<b>&") == "a\ufffd&lt;b&gt;&amp;"
 
 
-def test_long_names_wrap_and_cjk_counts_double() -> None:
-    from sopkit.render.labels import text_width, wrap
+def test_long_names_wrap_to_the_box_and_cjk_counts_wide() -> None:
+    from sopkit.render.diagram.metrics import text_width, wrap_text
+    from sopkit.render.labels import wrap
 
     assert wrap("Competitor analysis and keyword research", 28) == [
         "Competitor analysis and",
         "keyword research",
     ]
-    assert text_width("한국어") == 6
-    assert all(text_width(line) <= 10 for line in wrap("경쟁사 분석 및 키워드 조사", 10))
-    assert wrap("x" * 25, 10) == ["x" * 10, "x" * 10, "x" * 5]
-    assert wrap("one\ntwo", 20) == ["one", "two"]
+    assert text_width("한국어", 10) == 30
+    assert text_width("iii", 10) < text_width("MMM", 10)
+    lines = wrap_text("Competitor analysis and keyword research", 120, 11, bold=True)
+    assert len(lines) > 1 and all(text_width(x, 11, True) <= 120 for x in lines)
+    assert all(text_width(x, 10) <= 40 for x in wrap_text("x" * 40, 40, 10))
+    assert wrap_text("one\ntwo", 200, 10) == ["one", "two"]
+
+
+def test_widths_are_dejavu_sans_as_the_font_file_says() -> None:
+    """The width table matches the font (when installed) and its generator."""
+    from importlib import util
+
+    font = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    if not font.exists():
+        pytest.skip("DejaVu Sans not installed")
+    spec = util.spec_from_file_location("font_widths", ROOT / "tests/scripts/font_widths.py")
+    assert spec is not None and spec.loader is not None
+    module = util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.source() == (ROOT / "sopkit/render/diagram/_widths.py").read_text("utf-8")
 
 
 def test_dot_quoted_keeps_backslashes_and_quotes_literal() -> None:
@@ -446,32 +496,26 @@ GOLDEN_ESCAPING = [
     },
 ]
 
-
-@pytest.mark.parametrize(
-    "golden_name, make",
-    [
-        (
-            "diagram/content-marketing.dot",
-            lambda: cost_process(
-                load_process(ROOT / "processes" / "en" / "content-marketing.yaml")
-            ),
-        ),
-        (
-            "diagram/content-marketing-ko.dot",
-            lambda: cost_process(
-                load_process(ROOT / "processes" / "ko" / "content-marketing-ko.yaml")
-            ),
-        ),
-        ("diagram/escaping.dot", lambda: make_cost(GOLDEN_ESCAPING, name=NASTY[5])),
-    ],
-)
-def test_golden_dot(
-    golden: Callable[[str, str], None], golden_name: str, make: Callable[[], ProcessCost]
-) -> None:
-    golden(golden_name, to_dot(make()))
+_GOLDEN = {
+    "content-marketing": lambda: cost_process(load_process(CM)),
+    "content-marketing-ko": lambda: cost_process(
+        load_process(ROOT / "processes" / "ko" / "content-marketing-ko.yaml")
+    ),
+    "escaping": lambda: make_cost(GOLDEN_ESCAPING, name=NASTY[5]),
+    "product-launch": lambda: cost_process(
+        load_process(ROOT / "tests" / "fixtures" / "launch" / "product-launch.yaml")
+    ),
+}
 
 
-def test_golden_escaping_dot_parses_with_both_renderers_present() -> None:
+@pytest.mark.parametrize("name", sorted(_GOLDEN))
+def test_golden_dot_and_svg(golden: Callable[[str, str], None], name: str) -> None:
+    cost = _GOLDEN[name]()
+    golden(f"diagram/{name}.dot", to_dot(cost))
+    golden(f"diagram/{name}.svg", draw(cost, "svg").data.decode("utf-8"))
+
+
+def test_golden_escaping_dot_parses_alike_with_every_renderer() -> None:
     """The same DOT reads identically with every renderer installed here."""
     from sopkit.render.diagram.engine import ENGINES, Engine, _locate
 
@@ -482,9 +526,8 @@ def test_golden_escaping_dot_parses_with_both_renderers_present() -> None:
         if path is None:
             continue
         data = json.loads(Engine(name, path).run(source, "json0"))
-        seen.append(sorted(o["name"] for o in data["objects"]))
+        seen.append(sorted((o["name"], o.get("pos")) for o in data["objects"]))
     assert seen and all(s == seen[0] for s in seen)
-    assert "end" in seen[0] and len(seen[0]) == 4 + 2  # 4 steps, 2 lanes
 
 
 def test_graphviz_rejects_broken_dot_so_parse_checks_are_real() -> None:

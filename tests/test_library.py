@@ -246,12 +246,12 @@ def test_library_process_renders_sop_checklist_and_diagram(path: Path) -> None:
     html = render_sop(cost, fmt="html")
     checklist = render_checklist(cost)
     dot = to_dot(cost)
+    owners = {s.owner for s in cost.process.steps}
     assert markdown.startswith(f"# {cost.name}")
-    assert "<svg" in html or "mermaid" in html
+    assert '<svg xmlns="http://www.w3.org/2000/svg" class="sopkit swimlanes"' in html
     assert checklist.count("- [ ]") == len(names)
-    lanes = {s.owner for s in cost.process.steps if s.owner}  # calls and some milestones have none
-    assert dot.count("subgraph cluster") == len(lanes)
-    assert to_mermaid(cost).count("subgraph") >= len(lanes)
+    assert "layout=nop2" in dot and all(step.id in html for step in cost.process.steps)
+    assert to_mermaid(cost).count("subgraph") >= len(owners)
 
 
 @pytest.mark.e2e
@@ -262,5 +262,5 @@ def test_library_diagrams_render_with_dot() -> None:
 
     require_tool("dot", "graphviz")
     for path in LIBRARY:
-        svg = render(cost_process(load_process(path)), "svg").decode("utf-8")
-        assert svg.lstrip().startswith("<svg") or "<svg" in svg[:500], path
+        png = render(cost_process(load_process(path)), "png")
+        assert png.startswith(b"\x89PNG"), path

@@ -96,7 +96,12 @@ def test_nodes_show_name_time_cost_and_automation(cm: ProcessCost, chart: str) -
 def test_edges_waits_rework_and_critical_link_styles(cm: ProcessCost, chart: str) -> None:
     links = [x.strip() for x in chart.splitlines() if re.search(r"-->|-\.->", x)]
     assert 's_outline -->|"wait 4h"| s_draft' in links
-    assert 's_publish -->|"wait 4w"| s_measure' in links
+    # publish waits 4w before two steps: said once, in its box, not on both arrows
+    assert "s_publish --> s_measure" in links and "s_publish --> s_social" in links
+    assert chart.count("wait 4w") == 1
+    assert "then wait 4w" in next(
+        x for x in chart.splitlines() if x.strip().startswith("s_publish[")
+    )
     assert "s_research --> s_outline" in links
     assert links[-1] == 's_edit -.->|"rework 30%"| s_draft'
     assert len(links) == sum(len(s.after) for s in cm.process.steps) + 1
@@ -105,7 +110,42 @@ def test_edges_waits_rework_and_critical_link_styles(cm: ProcessCost, chart: str
     pairs = [tuple(re.findall(r"s_\w+", links[i])) for i in heavy]
     path = [node_id(s) for s in cm.schedule.critical_path]
     assert pairs == list(zip(path, path[1:], strict=False))
-    assert "stroke-width:3px" in style
+    assert "stroke-width:2.2px" in style
+    rework_style = [x for x in chart.splitlines() if "linkStyle" in x][-1]
+    assert rework_style.split()[1] == str(len(links) - 1)
+
+
+LAUNCH = ROOT / "tests" / "fixtures" / "launch" / "product-launch.yaml"
+
+
+def test_marks_of_the_additions_as_far_as_mermaid_can() -> None:
+    chart = to_mermaid(
+        cost_process(load_process(LAUNCH)), links={"asset-review": "asset-review.html"}
+    )
+    lines = [x.strip() for x in chart.splitlines()]
+    node = {
+        x.split("[", 1)[0].split("(", 1)[0].split("{", 1)[0]: x for x in lines if x.startswith("s_")
+    }
+    assert node["s_launch"].startswith('s_launch((("') and node["s_launch"].endswith('")))')
+    assert (
+        node["s_assets"].startswith('s_assets[["')
+        and "runs: Launch asset review ×8..12" in node["s_assets"]
+    )
+    assert node["s_go_no_go"].startswith('s_go_no_go{{"') and "SIGN-OFF" in node["s_go_no_go"]
+    assert "with Customer, Product Marketing Manager" in node["s_quote"]
+    assert "<i>If: Does legal need to review claims? — yes</i>" in node["s_legal_review"]
+    conditional = next(x for x in lines if x.startswith("class ") and x.endswith(" conditional"))
+    assert {"s_legal_review", "s_press_release", "s_embargo", "s_analyst"} <= set(
+        conditional.split()[1].split(",")
+    )
+    assert 'subgraph lane0["Milestones and sub-procedures"]' in lines
+    assert any(
+        x.startswith("subgraph") and "PR Agency #40;outside the organisation#41;" in x
+        for x in lines
+    )
+    assert any("stroke-dasharray:5 3" in x and x.startswith("style lane") for x in lines)
+    assert 'click s_assets href "asset-review.html"' in lines
+    assert "click" not in to_mermaid(cost_process(load_process(LAUNCH)))
 
 
 def test_critical_nodes_and_saving_classes(cm: ProcessCost, chart: str) -> None:

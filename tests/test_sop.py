@@ -42,6 +42,12 @@ STUB_SVG = (
     b'<svg width="80pt" height="40pt" viewBox="0 0 80 40" xmlns="http://www.w3.org/2000/svg">'
     b"<title>stub</title></svg>\n"
 )
+#: The stub's printed pages: two, so the captions show.
+STUB_PAGES = [
+    '<svg width="100mm" height="50mm" viewBox="0 0 80 40" xmlns="http://www.w3.org/2000/svg">'
+    f"<title>page {n}</title></svg>"
+    for n in (1, 2)
+]
 
 
 STUB_MERMAID = "flowchart LR\n  stub"
@@ -50,8 +56,10 @@ STUB_MERMAID = "flowchart LR\n  stub"
 @pytest.fixture
 def stub_diagram(monkeypatch: pytest.MonkeyPatch) -> None:
     """Diagrams have golden files of their own; here they are pinned to stubs."""
-    monkeypatch.setattr(sop_module, "_diagram_svg", lambda cost: STUB_SVG)
-    monkeypatch.setattr(sop_module, "_mermaid", lambda cost: STUB_MERMAID)
+    monkeypatch.setattr(
+        sop_module, "_diagram_svg", lambda cost, links: (STUB_SVG.decode(), STUB_PAGES)
+    )
+    monkeypatch.setattr(sop_module, "_mermaid", lambda cost, links: STUB_MERMAID)
 
 
 def costed(path: Path) -> ProcessCost:
@@ -319,17 +327,17 @@ def test_inline_svg_refuses_active_content(bad: str) -> None:
         inline_svg(bad)
 
 
-def test_html_falls_back_to_mermaid_source_when_graphviz_fails(
+def test_html_falls_back_to_mermaid_source_when_the_diagram_fails(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    def fail(cost: ProcessCost) -> bytes:
-        raise RenderError("no Graphviz renderer found")
+    def fail(cost: ProcessCost, links: object) -> tuple[str, list[str]]:
+        raise RenderError("the process is too large to draw legibly")
 
     monkeypatch.setattr(sop_module, "_diagram_svg", fail)
     html = render_sop(costed(DOCUMENTS["content-marketing"]), fmt="html")
     assert "<svg" not in html
     assert '<pre class="mermaid-source">' in html and "flowchart" in html
-    assert "could not be drawn here" in html
+    assert "could not be drawn here (the process is too large to draw legibly)" in html
 
 
 def test_html_is_self_contained(stub_diagram: None) -> None:

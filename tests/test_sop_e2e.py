@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import struct
 import subprocess
 import zlib
@@ -96,10 +97,14 @@ def test_a_korean_font_is_installed_so_hangul_is_not_tofu() -> None:
     assert fonts.strip(), "no font covers Korean: apt-get install fonts-noto-cjk"
 
 
-def test_real_graphviz_svg_is_inlined_without_its_prolog() -> None:
-    require_tool("dot", "graphviz")
+def test_the_diagram_is_inlined_once_for_the_screen_and_once_per_printed_page() -> None:
     html = render_sop(cost_process(load_process(KOREAN)), fmt="html")
-    assert html.count("<svg") == 1 and "</svg>" in html
+    screen = html.count('class="sopkit swimlanes"')
+    printed = html.count('class="sopkit swimlanes print-page"')
+    assert screen == 1 and printed >= 1
+    assert html.count("<svg") == screen + printed
     assert "<?xml" not in html and "<!DOCTYPE svg" not in html and "<!--" not in html
     assert 'mermaid-source">' not in html
     assert "경쟁사 분석" in html.split("<svg", 1)[1]
+    ids = re.findall(r' id="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), "an id appears twice"

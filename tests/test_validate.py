@@ -105,7 +105,7 @@ CASES = [
         [
             "process.yaml:11:5: error: step 'research': unknown field 'colour' (allowed here: "
             "id, name, owner, with, time, wait, after, when, rework, per_run, milestone, "
-            "approval, process, count, expense, automation, tools, done_when, instructions, "
+            "approval, process, count, expense, due, automation, tools, done_when, instructions, "
             "do, dont)"
         ],
     ),

@@ -32,6 +32,7 @@ __all__ = [
     "plain_text",
     "text_width",
     "wrap",
+    "xml_attribute",
     "xml_text",
 ]
 
@@ -171,3 +172,17 @@ def wrap(text: str, width: int) -> list[str]:
 def xml_text(text: str) -> str:
     """One line of user text for SVG: escaped, unsafe characters replaced, one line."""
     return html.escape(plain_text(text), quote=True)
+
+
+_ATTRIBUTE = {"\n": "&#10;", "\r": "&#13;", "\t": "&#9;", "=": "&#61;"}
+
+
+def xml_attribute(text: str) -> str:
+    """User text as an SVG attribute value that reads back exactly.
+
+    Line breaks and tabs are character references (XML would turn them into
+    spaces), and ``=`` too, so no value ever looks like ``name=value`` to a
+    scanner; characters XML cannot hold become U+FFFD.
+    """
+    escaped = html.escape(_UNSAFE.sub(REPLACEMENT, text), quote=True)
+    return re.sub("[\n\r\t=]", lambda m: _ATTRIBUTE[m.group(0)], escaped)

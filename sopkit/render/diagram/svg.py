@@ -9,11 +9,10 @@ at most two decimals, so the same scene always gives the same bytes.
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Mapping
 
-from ..labels import xml_text
+from ..labels import xml_attribute, xml_text
 from .geometry import Box, Point
 from .metrics import line_height
 from .scene import (
@@ -45,8 +44,7 @@ def _n(value: float) -> str:
 
 
 def _attr(value: str) -> str:
-    """An attribute value: escaped, and '=' as an entity so no text reads as ``x=y``."""
-    return html.escape(value, quote=True).replace("=", "&#61;")
+    return xml_attribute(value)
 
 
 def _paint(fill: str | None, stroke: Stroke | None) -> str:
