@@ -34,6 +34,7 @@ from .common import (
     Wording,
     call_details,
     check_direction,
+    check_legible,
     colour_scale,
     condition_lines,
     events_title,
@@ -182,6 +183,7 @@ def swimlane_layout(
     bounds, edges with waypoints), ready for other exporters.
     """
     check_direction(direction)
+    check_legible(cost.process)
     style = get_theme(theme)
     text = Wording(cost)
     process = cost.process
