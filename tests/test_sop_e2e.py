@@ -108,3 +108,74 @@ def test_the_diagram_is_inlined_once_for_the_screen_and_once_per_printed_page() 
     assert "경쟁사 분석" in html.split("<svg", 1)[1]
     ids = re.findall(r' id="([^"]+)"', html)
     assert len(ids) == len(set(ids)), "an id appears twice"
+
+
+# --- printing ------------------------------------------------------------------------------
+
+LAUNCH = PROCESSES.parent / "tests" / "fixtures" / "launch" / "product-launch.yaml"
+#: Paper sizes in inches, as Chromium's printToPDF takes them.
+PAPER = {"a4": (8.27, 11.69), "letter": (8.5, 11.0)}
+
+
+@pytest.mark.parametrize("paper", sorted(PAPER))
+def test_the_diagram_prints_on_landscape_pages_with_lane_headers_repeated(
+    tmp_path: Path, paper: str
+) -> None:
+    """The 35-step, 15-role launch's SOP printed by Chromium: the diagram's parts each on
+    a landscape page of their own, none spilling onto another, each naming its lanes."""
+    import base64
+
+    from test_build_e2e import Browser
+
+    from sopkit.render.diagram.pages import print_pages
+    from sopkit.render.diagram.scene import Group, Label
+    from sopkit.render.diagram.swimlane import swimlane_layout
+
+    chromium = require_tool("chromium", "chromium")
+    pdfinfo = require_tool("pdfinfo", "poppler-utils")
+    pdftotext = require_tool("pdftotext", "poppler-utils")
+    cost = cost_process(load_process(LAUNCH))
+    lanes = swimlane_layout(cost)
+    parts = print_pages(lanes)
+    assert len(parts) > 1 and all(p.width_mm <= 259 and p.height_mm <= 190 for p in parts)
+    page = tmp_path / "launch.html"
+    page.write_text(render_sop(cost, fmt="html"), encoding="utf-8")
+    browser = Browser(chromium, tmp_path / "profile")
+    try:
+        assert browser.open(page.as_uri()) == []
+        width, height = PAPER[paper]
+        data = browser.call(
+            "Page.printToPDF", paperWidth=width, paperHeight=height, printBackground=True
+        )["data"]
+    finally:
+        browser.close()
+    pdf = tmp_path / "launch.pdf"
+    pdf.write_bytes(base64.b64decode(data))
+    info = subprocess.run(
+        [pdfinfo, "-f", "1", "-l", "999", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout
+    sizes = re.findall(r"Page +(\d+) size: +([\d.]+) x ([\d.]+)", info)
+    landscape = [int(n) for n, w, h in sizes if float(w) > float(h)]
+    assert len(landscape) == len(parts), sizes
+    assert landscape == list(range(landscape[0], landscape[0] + len(parts)))  # together
+    for number, (index, part) in enumerate(zip(landscape, parts, strict=True), start=1):
+        text = " ".join(
+            subprocess.run(
+                [pdftotext, "-f", str(index), "-l", str(index), str(pdf), "-"],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.split()
+        )
+        assert f"Part {number} of {len(parts)}" in text
+        # every lane of the part has its header cell on the page, name first
+        headers = [
+            shape.lines[0].text
+            for group in part.scene.items
+            if isinstance(group, Group) and "headers" in group.classes
+            for shape in group.items
+            if isinstance(shape, Label)
+        ]
+        assert headers, f"page {index} repeats no lane header"
+        for first_line in headers:
+            assert first_line in text, (index, first_line)

@@ -321,3 +321,63 @@ def test_any_process_keeps_the_swimlane_rules(steps: list[dict[str, Any]], direc
     cost = _cost(steps)
     drawing = read(draw(cost, "svg", direction=direction).data)
     check(drawing, _roles(cost))
+
+
+# --- printed pages -----------------------------------------------------------------------------
+
+
+def test_a_wide_diagram_prints_in_parts_each_step_whole_on_one_and_headers_on_all(
+    launch: ProcessCost,
+) -> None:
+    from sopkit.render.diagram.pages import MIN_SCALE, PAGE_HEIGHT_MM, PAGE_WIDTH_MM, print_pages
+    from sopkit.render.diagram.scene import Group, Label, walk
+
+    lanes = swimlane_layout(launch)
+    pages = print_pages(lanes)
+    assert len(pages) > 1 and [p.number for p in pages] == list(range(1, len(pages) + 1))
+    scale = pages[0].width_mm / (pages[0].view.w * 25.4 / 72)
+    assert scale >= MIN_SCALE - 0.01  # never shrunk past legible
+    for page in pages:
+        assert page.width_mm <= PAGE_WIDTH_MM and page.height_mm <= PAGE_HEIGHT_MM - 10
+    layout = lanes.layout
+    shown = {node.id: 0 for node in layout.nodes}
+    for page in pages:
+        view = page.view
+        headers = [
+            item
+            for item in page.scene.items
+            if isinstance(item, Group) and "headers" in item.classes
+        ]
+        labels = [s for s in walk(tuple(headers)) if isinstance(s, Label)]
+        for node in layout.nodes:
+            box = node.bounds
+            if (
+                box.x >= view.x + layout.header_size - 0.01
+                and box.right <= view.right + 0.01
+                and box.y >= view.y - 0.01
+                and box.bottom <= view.bottom + 0.01
+            ):
+                shown[node.id] += 1
+        # one header cell per lane the page shows, at the page's left edge
+        visible = [
+            lane
+            for lane in layout.lanes
+            if lane.band.bottom > view.y + 1 and lane.band.y < view.bottom - 1
+        ]
+        assert len(labels) == len(visible), page.number
+        assert all(abs(label.box.x - view.x - 8) < 1 for label in labels)
+    assert all(count >= 1 for count in shown.values()), shown
+
+
+def test_a_small_diagram_prints_whole_on_one_page() -> None:
+    from sopkit.render.diagram.pages import print_pages
+
+    cost = _cost(
+        [
+            {"id": "a", "name": "Write", "owner": "W", "time": "1h"},
+            {"id": "b", "name": "Edit", "owner": "E", "time": "1h", "after": "a"},
+        ]
+    )
+    (page,) = print_pages(swimlane_layout(cost))
+    assert page.view.x == 0 and page.view.y == 0
+    assert page.width_mm == pytest.approx(page.view.w * 25.4 / 72, abs=0.1)  # full size

@@ -272,6 +272,8 @@ def check_legible(process: Process) -> None:
         hint="split it into smaller processes; sopkit build --no-diagram and "
         "sopkit sop --no-diagram leave the diagram out",
     )
+
+
 #: The key of the band that holds steps without an owner (milestones without one,
 #: calls): not a role name, since role names are text and this one cannot be typed.
 EVENTS_LANE = "\x00events"

@@ -20,6 +20,7 @@ import graphviz  # type: ignore[import-untyped]
 from ...analysis import Candidate, ProcessCost
 from ..labels import html_text
 from .geometry import Box, Point
+from .metrics import line_height
 from .scene import (
     ARROW_LENGTH,
     Diamond,
@@ -122,22 +123,31 @@ class _Writer:
         self._box_node(shape.box, "diamond", self._outline(shape.fill, shape.stroke))
 
     def label(self, shape: Label) -> None:
-        width, height = math.ceil(shape.box.w) + 2, math.ceil(shape.box.h)
+        """Text as a table with one fixed-height row per line, so Graphviz sets the lines
+        where the layout measured them (its own line spacing is tighter)."""
+        width = math.ceil(shape.box.w) + 2
         align = "center" if shape.align == "centre" else "left"
-        lines = []
+        rows = []
+        top = 0.0
         for line in shape.lines:
             text = html_text(line.text) or "&#160;"
             if line.bold:
                 text = f"<b>{text}</b>"
             if line.italic:
                 text = f"<i>{text}</i>"
-            lines.append(f'<font point-size="{_n(line.size)}" color="{line.colour}">{text}</font>')
-        body = f'<br align="{align}"/>'.join(lines)
+            bottom = top + line_height(line.size)
+            height = max(round(bottom) - round(top), 1)
+            top = bottom
+            rows.append(
+                f'<tr><td fixedsize="true" width="{width}" height="{height}" align="{align}" '
+                f'valign="middle"><font point-size="{_n(line.size)}" color="{line.colour}">'
+                f"{text}</font></td></tr>"
+            )
+        height = max(round(top), 1)
         label = (
-            '<<table border="0" cellborder="0" cellspacing="0" cellpadding="0" '
-            f'fixedsize="true" width="{width}" height="{height}"><tr>'
-            f'<td width="{width}" height="{height}" align="{align}" balign="{align}" '
-            f'valign="top">{body}</td></tr></table>>'
+            '<<table border="0" cellborder="0" cellspacing="0" cellpadding="0">'
+            + "".join(rows)
+            + "</table>>"
         )
         box = Box(shape.box.x - 1, shape.box.y, width, height)
         self.graph.node(

@@ -1,0 +1,375 @@
+"""A dated plan: one typical run of a process laid on the working calendar.
+
+The schedule (``schedule.py``) gives every step of the typical run its
+earliest start and finish in working hours from the start of the run. Here
+those hours become dates: working day ``n`` of the run is the ``n``-th day
+after the first that is neither a weekend day nor a holiday of the roles
+file's ``calendar``, and an hour ``h`` falls on working day ``h ÷
+hours_per_day``. A step *starts* on the day its first hour falls on and
+*finishes* on the day its last hour falls on (work that ends at 16:00 of an
+8-hour day ends that day, not the next); a milestone is dated by the moment it
+happens, which is the end of the work before it.
+
+The run starts on a given date (``start``, moved to the next working day if it
+is not one), or is placed so that a milestone falls on a given date (``at``);
+either way every step keeps its place in the typical run, as early as the graph
+allows. A step's ``due`` is the end of the working day ``offset`` working days
+from its milestone's date; its slack is the working days from the end of the
+step's work to that moment, negative when the graph cannot meet it (the run
+is already as early as it can be, so no other order would).
+
+Everything here is pure: dates in, dates out.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from fractions import Fraction
+
+from ..errors import Problem, UsageError
+from ..models import Process, Step, WorkingCalendar
+from .runs import typical_answers
+from .schedule import schedule
+from .units import expected_hours, to_decimal
+
+__all__ = [
+    "DueMiss",
+    "Plan",
+    "PlannedStep",
+    "WorkingDays",
+    "plan_run",
+]
+
+
+# --- working-day arithmetic -------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class WorkingDays:
+    """Counting working days on one calendar: weekend days and holidays are skipped."""
+
+    weekend: frozenset[int]
+    holidays: frozenset[_dt.date]
+
+    @classmethod
+    def of(cls, calendar: WorkingCalendar) -> WorkingDays:
+        return cls(frozenset(day.number for day in calendar.weekend), frozenset(calendar.holidays))
+
+    def is_working(self, day: _dt.date) -> bool:
+        return day.weekday() not in self.weekend and day not in self.holidays
+
+    def on_or_after(self, day: _dt.date) -> _dt.date:
+        while not self.is_working(day):
+            day += _ONE_DAY
+        return day
+
+    def shift(self, day: _dt.date, count: int) -> _dt.date:
+        """The working day ``count`` working days after ``day`` (before, if negative).
+
+        ``day`` must be a working day.
+        """
+        step = _ONE_DAY if count >= 0 else -_ONE_DAY
+        for _ in range(abs(count)):
+            day += step
+            while not self.is_working(day):
+                day += step
+        return day
+
+    def between(self, start: _dt.date, end: _dt.date) -> int:
+        """Working days from ``start`` to ``end`` (both working days): ``shift``'s inverse."""
+        if end < start:
+            return -self.between(end, start)
+        count, day = 0, start
+        while day < end:
+            day += _ONE_DAY
+            if self.is_working(day):
+                count += 1
+        return count
+
+
+_ONE_DAY = _dt.timedelta(days=1)
+
+
+# --- the plan -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedStep:
+    """One step of the typical run, dated.
+
+    ``start_hours`` and ``finish_hours`` are working hours from the start of the
+    run (the work only; a wait follows it until ``wait_until``).
+    """
+
+    step_id: str
+    name: str
+    #: ``task``, ``signoff``, ``call`` or ``milestone``.
+    kind: str
+    owner: str | None
+    participants: tuple[str, ...]
+    start: _dt.date
+    finish: _dt.date
+    start_hours: Decimal
+    finish_hours: Decimal
+    #: Working days of work (hours ÷ hours_per_day); 0 for a milestone.
+    work_days: Decimal
+    #: The last working day of the wait after the work, or ``None`` without one.
+    wait_until: _dt.date | None
+    critical: bool
+    #: When the step must be done, and how ``due`` says it (``launch -10d``).
+    due: _dt.date | None = None
+    due_text: str | None = None
+    #: Working days from the end of the work to the end of the due day (negative: late).
+    slack_days: Decimal | None = None
+
+    @property
+    def late(self) -> bool:
+        return self.slack_days is not None and self.slack_days < 0
+
+
+@dataclass(frozen=True, slots=True)
+class DueMiss:
+    """A step the graph cannot finish by its due date, located at its ``due`` in the file."""
+
+    step_id: str
+    problem: Problem
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """One typical run of a process on the calendar."""
+
+    process: Process
+    #: The first working day of the run, and the last (when its last work or wait ends).
+    start: _dt.date
+    finish: _dt.date
+    #: The start date asked for when it was not a working day (the run moved to ``start``).
+    asked_start: _dt.date | None
+    #: The milestone and date the run was placed by (``at``), if any.
+    anchor: tuple[str, _dt.date] | None
+    steps: tuple[PlannedStep, ...]
+    #: Steps the typical run leaves out (conditions answered otherwise, ``per_run`` < 0.5).
+    skipped: tuple[str, ...]
+    misses: tuple[DueMiss, ...]
+    #: Dues that could not be dated: their milestone is not in the typical run.
+    undated: tuple[str, ...]
+    lead_time_days: Decimal
+    calendar: WorkingCalendar
+    hours_per_day: Decimal
+
+    def step(self, step_id: str) -> PlannedStep:
+        for step in self.steps:
+            if step.step_id == step_id:
+                return step
+        raise KeyError(step_id)
+
+    @property
+    def working(self) -> WorkingDays:
+        return WorkingDays.of(self.calendar)
+
+    def moment(self, hours: Decimal, *, end: bool) -> tuple[_dt.date, Fraction]:
+        """The working day a moment of the run falls on, and how much of it has passed.
+
+        ``hours`` are working hours from the start of the run. An *end* on the
+        last hour of a day is that day at 1 (the work fills it), not the next at 0.
+        """
+        per_day = Fraction(self.hours_per_day)
+        index = _day_index(Fraction(hours), per_day, end=end)
+        passed = Fraction(hours) / per_day - index
+        return self.working.shift(self.start, index), passed
+
+
+def plan_run(
+    process: Process,
+    *,
+    start: _dt.date | None = None,
+    at: tuple[str, _dt.date] | None = None,
+) -> Plan:
+    """Date one typical run of ``process``: from ``start``, or so that milestone
+    ``at[0]`` falls on ``at[1]`` (exactly one of the two).
+
+    Raises:
+        UsageError: neither or both given; ``at`` names no milestone of the
+            typical run, or a date that is not a working day.
+    """
+    if (start is None) == (at is None):
+        raise UsageError("give a start date or a milestone date, not both or neither")
+    settings = process.settings
+    days = WorkingDays.of(settings.calendar)
+    hours_per_day = Fraction(settings.hours_per_day)
+    timing = _timing(process)
+    run_ids = list(timing)
+    asked = None
+    if start is not None:
+        first = days.on_or_after(start)
+        asked = start if first != start else None
+    else:
+        assert at is not None
+        first = _first_day_for(process, at, timing, days, hours_per_day)
+
+    def on_day(hours: Fraction, *, end: bool) -> _dt.date:
+        return days.shift(first, _day_index(hours, hours_per_day, end=end))
+
+    critical = set(schedule(process).critical_path)
+    dated: dict[str, _dt.date] = {}
+    for step_id, (begin, work, _) in timing.items():
+        dated[step_id] = on_day(begin + work, end=True)
+    steps, misses, undated = [], [], []
+    by_id = {step.id: (index, step) for index, step in enumerate(process.steps)}
+    for step_id in sorted(run_ids, key=lambda s: (timing[s][0], by_id[s][0])):
+        index, step = by_id[step_id]
+        begin, work, wait = timing[step_id]
+        due, due_text, slack = _due(
+            step, dated, first, days, (hours_per_day, settings.days_per_week), begin + work
+        )
+        if step.due is not None and due is None:
+            undated.append(step_id)
+        planned = PlannedStep(
+            step_id=step_id,
+            name=step.name,
+            kind=_kind(step),
+            owner=step.owner,
+            participants=tuple(step.participants),
+            start=on_day(begin, end=step.milestone),
+            finish=dated[step_id],
+            start_hours=to_decimal(begin),
+            finish_hours=to_decimal(begin + work),
+            work_days=to_decimal(work / hours_per_day),
+            wait_until=on_day(begin + work + wait, end=True) if wait else None,
+            critical=step_id in critical,
+            due=due,
+            due_text=due_text,
+            slack_days=slack,
+        )
+        steps.append(planned)
+        if planned.late and due is not None and slack is not None:
+            misses.append(DueMiss(step_id, _miss(process, index, planned, due, slack)))
+    lead = max((b + w + x for b, w, x in timing.values()), default=Fraction(0))
+    return Plan(
+        process=process,
+        start=first,
+        finish=on_day(lead, end=True),
+        asked_start=asked,
+        anchor=at,
+        steps=tuple(steps),
+        skipped=tuple(s.id for s in process.steps if s.id not in timing),
+        misses=tuple(misses),
+        undated=tuple(s.id for s in process.steps if s.id in undated),
+        lead_time_days=to_decimal(lead / hours_per_day),
+        calendar=settings.calendar,
+        hours_per_day=settings.hours_per_day,
+    )
+
+
+def _kind(step: Step) -> str:
+    if step.milestone:
+        return "milestone"
+    if step.is_call:
+        return "call"
+    return "signoff" if step.approval else "task"
+
+
+def _timing(process: Process) -> dict[str, tuple[Fraction, Fraction, Fraction]]:
+    """Each typical-run step's start, work and wait in working hours, exactly."""
+    found = schedule(process)
+    clock = process.settings.clock
+    durations = found.durations or {}
+    timing = {}
+    for step in process.steps:
+        if step.id not in found.typical_run:
+            continue
+        wait = expected_hours(step.wait, clock)
+        total = Fraction(durations.get(step.id, Decimal(0)))
+        # the schedule's duration is work + wait; a call's work is its callee's lead time
+        work = expected_hours(step.time, clock) if step.time is not None else total - wait
+        timing[step.id] = (Fraction(found.earliest_start[step.id]), max(work, Fraction(0)), wait)
+    return timing
+
+
+def _day_index(hours: Fraction, hours_per_day: Fraction, *, end: bool) -> int:
+    """The working day (from 0) an hour falls on; an end on a day's last hour is that day."""
+    days = hours / hours_per_day
+    if end and hours > 0:
+        whole = days.numerator // days.denominator
+        return whole - 1 if days == whole else whole
+    return days.numerator // days.denominator
+
+
+def _first_day_for(
+    process: Process,
+    at: tuple[str, _dt.date],
+    timing: dict[str, tuple[Fraction, Fraction, Fraction]],
+    days: WorkingDays,
+    hours_per_day: Fraction,
+) -> _dt.date:
+    """The first day of a run whose milestone ``at[0]`` falls on ``at[1]``."""
+    name, when = at
+    milestones = [s.id for s in process.steps if s.milestone]
+    step = next((s for s in process.steps if s.id == name), None)
+    if step is None or not step.milestone:
+        what = "no step" if step is None else "a step that is not a milestone"
+        hint = (
+            "milestones here: " + ", ".join(milestones)
+            if milestones
+            else "mark the event a plan is dated by with 'milestone: true'"
+        )
+        raise UsageError(f"--at names {what}: '{name}'", hint=hint)
+    if name not in timing:
+        answers = ", ".join(f"{k}: {v}" for k, v in typical_answers(process).items())
+        raise UsageError(
+            f"milestone '{name}' is not part of the typical run, so no run can be dated by it",
+            hint=f"the typical run answers {answers}; date the run by another milestone"
+            if answers
+            else "date the run by another milestone",
+        )
+    if not days.is_working(when):
+        raise UsageError(
+            f"{when.isoformat()} ({when.strftime('%A')}) is not a working day in the calendar",
+            hint="pick a working day, or change 'calendar' in roles.yaml",
+        )
+    begin, work, _ = timing[name]
+    return days.shift(when, -_day_index(begin + work, hours_per_day, end=True))
+
+
+def _due(
+    step: Step,
+    dated: dict[str, _dt.date],
+    first: _dt.date,
+    days: WorkingDays,
+    clock: tuple[Fraction, Decimal],
+    work_end: Fraction,
+) -> tuple[_dt.date | None, str | None, Decimal | None]:
+    """The due date, how ``due`` reads (``launch -10d``), and the slack in working days."""
+    if step.due is None:
+        return None, None, None
+    hours_per_day, days_per_week = clock
+    offset = step.due.offset
+    text = f"{step.due.milestone} {offset}" if offset.days or offset.weeks else step.due.milestone
+    anchor = dated.get(step.due.milestone)
+    if anchor is None:
+        return None, text, None
+    # validate.py refuses weeks that are not a whole number of working days
+    count = offset.days + int(offset.weeks * days_per_week)
+    due = days.shift(anchor, count)
+    deadline = (days.between(first, due) + 1) * hours_per_day
+    return due, text, to_decimal((deadline - work_end) / hours_per_day)
+
+
+def _miss(
+    process: Process, index: int, step: PlannedStep, due: _dt.date, slack: Decimal
+) -> Problem:
+    late = _days_text(-slack)
+    found = process.source.problem(
+        ("steps", index, "due"),
+        f"step '{step.step_id}' cannot be done by its due date {due.isoformat()} "
+        f"({step.due_text}): the earliest the graph allows is {step.finish.isoformat()}, "
+        f"{late} working days late",
+        hint="start the work before it earlier, shorten it, or move the due date",
+    )
+    return replace(found, severity="warning")
+
+
+def _days_text(days: Decimal) -> str:
+    return format(days.quantize(Decimal("0.01")).normalize(), "f")

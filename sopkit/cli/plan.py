@@ -1,0 +1,170 @@
+"""``sopkit plan``: one typical run of a process, dated on the working calendar."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .app import app
+from .common import ForceOption, RolesOption, table_width, user_errors
+
+
+class PlanFormat(StrEnum):
+    """``sopkit plan --format``."""
+
+    table = "table"
+    markdown = "markdown"
+    csv = "csv"
+    json = "json"
+    ics = "ics"
+    svg = "svg"
+    png = "png"
+    pdf = "pdf"
+
+
+#: Formats written to a file named after the process unless -o says otherwise.
+_PICTURES = ("svg", "png", "pdf")
+
+
+def _date(value: str, option: str) -> _dt.date:
+    try:
+        return _dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise typer.BadParameter(
+            f"'{value}' is not a date; write it as YYYY-MM-DD, e.g. 2026-11-02",
+            param_hint=option,
+        ) from None
+
+
+def _start(value: str | None) -> _dt.date | None:
+    return None if value is None else _date(value, "--start")
+
+
+def _at(value: str | None) -> tuple[str, _dt.date] | None:
+    if value is None:
+        return None
+    milestone, sep, day = value.partition("=")
+    if not sep or not milestone.strip():
+        raise typer.BadParameter(
+            f"'{value}' is not MILESTONE=DATE, e.g. launch=2026-11-20", param_hint="--at"
+        )
+    return milestone.strip(), _date(day, "--at")
+
+
+def _today(value: str | None) -> _dt.date | None:
+    if value is None:
+        return None
+    if value.strip().lower() == "today":
+        return _dt.date.today()
+    return _date(value, "--today")
+
+
+@app.command()
+def plan(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FILE", help="One process file.", dir_okay=False, show_default=False
+        ),
+    ],
+    start: Annotated[
+        str | None,
+        typer.Option(
+            "--start",
+            metavar="DATE",
+            help="The day the run starts (YYYY-MM-DD); a non-working day moves to the next "
+            "working day.",
+        ),
+    ] = None,
+    at: Annotated[
+        str | None,
+        typer.Option(
+            "--at",
+            metavar="MILESTONE=DATE",
+            help="Plan backwards: place the run so that milestone step MILESTONE falls on "
+            "DATE, e.g. launch=2026-11-20.",
+        ),
+    ] = None,
+    fmt: Annotated[
+        PlanFormat,
+        typer.Option(
+            "--format",
+            help="table, markdown, csv, json, ics (a calendar file for Google Calendar or "
+            "Outlook), or a Gantt chart: svg, png, pdf (PNG and PDF drawn with Graphviz).",
+            case_sensitive=False,
+        ),
+    ] = PlanFormat.table,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o",
+            "--output",
+            help="Write here ('-' for stdout). Default: text and ics to stdout, charts to "
+            "<id>-plan.<format> in the current folder.",
+            dir_okay=False,
+        ),
+    ] = None,
+    today: Annotated[
+        str | None,
+        typer.Option(
+            "--today",
+            metavar="DATE",
+            help="Draw a line at this date on the Gantt chart ('today' for today).",
+        ),
+    ] = None,
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="Exit 1 when a step cannot meet its due date."),
+    ] = False,
+    roles: RolesOption = None,
+    force: ForceOption = False,
+) -> None:
+    """Date one typical run of a process on the working calendar.
+
+    Each step of the typical run (conditions at their most likely answer) gets
+    its start and finish dates, as early as the steps before it allow; weekends
+    and holidays come from 'calendar' in roles.yaml. A step's 'due' (e.g. {milestone:
+    launch, offset: -10d}) is checked: a step that cannot be done in time is a
+    warning at its line, with how many working days late it is.
+
+    Example: sopkit plan tests/fixtures/launch/product-launch.yaml --at launch=2027-01-15
+
+    More: sopkit plan FILE --start 2026-12-01 --format ics -o launch.ics;
+    sopkit plan FILE --start 2026-12-01 --format png --today today
+    """
+    from ..analysis.plan import plan_run
+    from ..load import load_process
+    from ..output import refuse_inputs, refuse_overwrite, write_atomic
+    from ..render.plan import render_plan
+
+    begin, anchor, line = _start(start), _at(at), _today(today)
+    if (begin is None) == (anchor is None):
+        raise typer.BadParameter(
+            "give --start DATE or --at MILESTONE=DATE (one of them)", param_hint="--start/--at"
+        )
+    with user_errors():
+        process = load_process(file, roles=roles)
+        dated = plan_run(process, start=begin, at=anchor)
+        to_stdout = str(output) == "-" or (output is None and fmt.value not in _PICTURES)
+        result = render_plan(
+            dated, fmt.value, today=line, width=table_width(None if to_stdout else output)
+        )
+        for miss in dated.misses:
+            typer.echo(miss.problem.format(), err=True)
+        for warning in result.warnings:
+            typer.echo(f"warning: {warning}", err=True)
+        if to_stdout:
+            typer.echo(result.data, nl=False)
+        else:
+            target = output if output is not None else Path(f"{process.id}-plan.{fmt.value}")
+            inputs = [file, *([roles] if roles else []), process.settings_path or file]
+            refuse_inputs(target, inputs)
+            refuse_overwrite(target, force=force)
+            write_atomic(target, result.data)
+            typer.echo(f"wrote {target}", err=True)
+        if strict and dated.misses:
+            raise typer.Exit(1)

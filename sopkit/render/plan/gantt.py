@@ -1,0 +1,401 @@
+"""A dated plan as a Gantt chart: roles as lanes, a bar per step, milestones, due dates.
+
+The chart is a ``Scene`` (see ``render/diagram/scene.py``), written as SVG by
+sopkit and drawn as PNG or PDF by Graphviz with every position fixed, like
+the swimlane diagram. Lanes are roles in the order they first act (steps
+without an owner, and calls, in a band at the top), one row per step of the
+typical run. Time runs left to right in calendar days; weekends and holidays
+are shaded, so a bar over a weekend shows the pause. A bar covers the step's
+work to the hour (a half-day step fills half a day); a thin line after it is
+its wait; critical steps are dark; a diamond is a milestone; a vertical tick
+is a due date, and the part of a bar past it is marked late with the number
+of working days; a dashed line is today, when asked.
+
+SVG groups carry classes and data attributes for tests and stylesheets:
+``lane`` with ``data-role``, ``bar`` with ``data-step`` and ``data-role``,
+``due`` with ``data-step``, ``today``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from decimal import Decimal
+
+from ...analysis.plan import Plan, PlannedStep
+from ..diagram.common import EVENTS_LANE, lane_of, lanes
+from ..diagram.geometry import Box, Point
+from ..diagram.metrics import line_height, text_width, wrap_text
+from ..diagram.scene import Diamond, Group, Label, Line, Polyline, Rect, Scene, Shape, Stroke
+from ..diagram.style import DEFAULT_THEME, FONTS, Theme, get_theme
+from ..numbers import round_number
+
+__all__ = ["gantt_scene"]
+
+_MARGIN = 14.0
+_ROW = 20.0
+_BAND_PAD = 4.0
+_AXIS = 30.0
+_NAME_WIDTH = 210.0
+#: The chart aims at this width for its days; a day is 5 to 18 points wide.
+_TIMELINE = 900.0
+#: Today is drawn when it falls within this many days of the plan.
+_TODAY_REACH = 90
+
+#: Colours: bars of the critical path dark, others light; late work in orange (with
+#: words saying so); non-working days grey. Never red against green.
+_CRITICAL = "#2c7fb8"
+_OTHER = "#a6cee3"
+_LATE = "#e08214"
+_OFF = "#e6e6e6"
+_GRID = "#d9d9d9"
+_INK = "#1a1a1a"
+
+
+def _text_line(text: str, size: float, *, bold: bool = False, colour: str = _INK) -> Line:
+    return Line(text, size, bold=bold, colour=colour)
+
+
+def _fit(text: str, width: float, size: float) -> str:
+    """``text`` on one line no wider than ``width``, cut with an ellipsis if it must be."""
+    if text_width(text, size) <= width:
+        return text
+    while text and text_width(text + "…", size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+class _Chart:
+    def __init__(self, plan: Plan, today: _dt.date | None, style: Theme) -> None:
+        self.plan = plan
+        self.style = style
+        steps = plan.steps
+        dates = [plan.start, plan.finish, *(s.due for s in steps if s.due is not None)]
+        self.first, self.last = min(dates), max(dates)
+        self.today = None
+        if today is not None and (
+            self.first - _dt.timedelta(days=_TODAY_REACH)
+            <= today
+            <= self.last + _dt.timedelta(days=_TODAY_REACH)
+        ):
+            self.today = today
+            self.first, self.last = min(self.first, today), max(self.last, today)
+        self.outside_today = today if today is not None and self.today is None else None
+        self.count = (self.last - self.first).days + 1
+        self.day = max(5.0, min(18.0, _TIMELINE / self.count))
+        process_steps = {s.id: s for s in plan.process.steps}
+        self.lane_of = {s.step_id: lane_of(process_steps[s.step_id]) for s in steps}
+        self.keys = lanes([process_steps[s.step_id] for s in steps])
+
+    # x of a date's left edge, and of a moment of the run
+    def x(self, day: _dt.date) -> float:
+        return self.left + (day - self.first).days * self.day
+
+    def at(self, hours: Decimal, *, end: bool) -> float:
+        day, passed = self.plan.moment(hours, end=end)
+        return round(self.x(day) + float(passed) * self.day, 2)
+
+    def build(self) -> Scene:
+        style = self.style
+        items: list[Shape | Group] = []
+        title, top = self._title()
+        items.append(Group(tuple(title), classes=("title",)))
+        header_width = self._header_width()
+        self.left = _MARGIN + header_width + _NAME_WIDTH
+        axis_top = top
+        rows_top = axis_top + _AXIS
+        bands: list[tuple[str, float, float, list[PlannedStep]]] = []
+        y = rows_top
+        for key in self.keys:
+            members = [s for s in self.plan.steps if self.lane_of[s.step_id] == key]
+            height = 2 * _BAND_PAD + _ROW * len(members)
+            height = max(height, self._header_height(key) + 2 * _BAND_PAD)
+            bands.append((key, y, height, members))
+            y += height
+        bottom = y
+        width = self.left + self.count * self.day + _MARGIN
+        # lanes (bands, headers, step names)
+        for index, (key, band_top, height, members) in enumerate(bands):
+            items.append(self._lane(index, key, band_top, height, members, width))
+        # non-working days and week lines over the bands, under the bars
+        off: list[Shape] = []
+        working = self.plan.working
+        for n in range(self.count):
+            day = self.first + _dt.timedelta(days=n)
+            if not working.is_working(day):
+                off.append(Rect(Box(self.x(day), axis_top, self.day, bottom - axis_top), fill=_OFF))
+            elif day.weekday() == 0:
+                off.append(
+                    Polyline(
+                        (Point(self.x(day), rows_top), Point(self.x(day), bottom)),
+                        Stroke(_GRID, 0.6),
+                    )
+                )
+        off.append(
+            Polyline(
+                (Point(self.left, axis_top), Point(self.left, bottom)),
+                Stroke(self.style.band_stroke, 1.0),
+            )
+        )
+        items.append(Group(tuple(off), classes=("non-working",)))
+        items.append(Group(tuple(self._axis(axis_top)), classes=("axis",)))
+        for key, band_top, _, members in bands:
+            for row, step in enumerate(members):
+                centre = band_top + _BAND_PAD + _ROW * row + _ROW / 2
+                items.append(self._bar(step, centre, key))
+        if self.today is not None:
+            x = self.x(self.today) + self.day / 2
+            items.append(
+                Group(
+                    (
+                        Polyline(
+                            (Point(x, axis_top), Point(x, bottom)),
+                            Stroke(_INK, 1.2, dashed=True),
+                        ),
+                    ),
+                    classes=("today",),
+                    data={"date": self.today.isoformat()},
+                )
+            )
+        return Scene(
+            width=round(width, 2),
+            height=round(bottom + _MARGIN, 2),
+            items=tuple(items),
+            background=style.background,
+            font=FONTS,
+            title=f"Plan: {self.plan.process.name}",
+            kind="gantt",
+        )
+
+    # --- parts ---
+
+    def _title(self) -> tuple[list[Shape], float]:
+        style, plan = self.style, self.plan
+        summary = (
+            f"{plan.start.isoformat()} to {plan.finish.isoformat()} · "
+            f"{format(round_number(plan.lead_time_days, 1), 'f')} working days"
+        )
+        if plan.anchor is not None:
+            summary += f" · {plan.anchor[0]} on {plan.anchor[1].isoformat()}"
+        late = sum(1 for s in plan.steps if s.late)
+        if late:
+            summary += f" · {late} {'step' if late == 1 else 'steps'} cannot meet the due date"
+        if self.outside_today is not None:
+            summary += f" · today ({self.outside_today.isoformat()}) is outside the plan"
+        width = 900.0
+        lines = [
+            *(
+                _text_line(part, style.title_size, bold=True)
+                for part in wrap_text(f"Plan: {plan.process.name}", width, style.title_size, True)
+            ),
+            *(
+                _text_line(part, style.summary_size)
+                for part in wrap_text(summary, width, style.summary_size)
+            ),
+        ]
+        height = sum(line_height(x.size) for x in lines)
+        shapes: list[Shape] = [Label(Box(_MARGIN, _MARGIN, width, height), tuple(lines))]
+        y = _MARGIN + height + 6
+        shapes += self._key(y)
+        return shapes, y + line_height(style.small_size) + 10
+
+    def _key(self, y: float) -> list[Shape]:
+        size = self.style.small_size
+        keys: list[tuple[str, str]] = [
+            ("critical", "critical path"),
+            ("other", "other steps"),
+            ("wait", "waiting"),
+            ("milestone", "milestone"),
+            ("due", "due date"),
+            ("late", "late"),
+            ("off", "weekend or holiday"),
+        ]
+        if self.today is not None:
+            keys.append(("today", "today"))
+        shapes: list[Shape] = []
+        x = _MARGIN
+        middle = y + line_height(size) / 2
+        for kind, words in keys:
+            icon = Box(x, middle - 5, 16, 10)
+            if kind in ("critical", "other", "late", "off"):
+                fill = {"critical": _CRITICAL, "other": _OTHER, "late": _LATE, "off": _OFF}[kind]
+                shapes.append(Rect(icon, fill=fill))
+            elif kind == "milestone":
+                shapes.append(Diamond(Box(x + 3, middle - 5, 10, 10), fill=_INK))
+            else:
+                dashed = kind == "today"
+                horizontal = kind == "wait"
+                points = (
+                    (Point(x, middle), Point(x + 16, middle))
+                    if horizontal
+                    else (Point(x + 8, middle - 6), Point(x + 8, middle + 6))
+                )
+                shapes.append(Polyline(points, Stroke(_INK, 1.5, dashed=dashed)))
+            label = Box(x + 20, y, text_width(words, size), line_height(size))
+            shapes.append(Label(label, (_text_line(words, size, colour=self.style.muted_text),)))
+            x += 20 + label.w + 14
+        return shapes
+
+    def _header_lines(self, key: str) -> tuple[Line, ...]:
+        style = self.style
+        name = "Milestones and sub-procedures" if key == EVENTS_LANE else key
+        return tuple(
+            _text_line(part, style.header_size, bold=True)
+            for part in wrap_text(name, style.header_width, style.header_size, True)
+        )
+
+    def _header_width(self) -> float:
+        widths = [
+            max(text_width(x.text, x.size, x.bold) for x in self._header_lines(key))
+            for key in self.keys
+        ]
+        return max(widths, default=0.0) + 16
+
+    def _header_height(self, key: str) -> float:
+        return sum(line_height(x.size) for x in self._header_lines(key))
+
+    def _lane(
+        self,
+        index: int,
+        key: str,
+        top: float,
+        height: float,
+        members: list[PlannedStep],
+        width: float,
+    ) -> Group:
+        style = self.style
+        band = Box(_MARGIN, top, width - 2 * _MARGIN, height)
+        header = Box(_MARGIN, top, self.left - _MARGIN - _NAME_WIDTH, height)
+        fill = style.band_alt_fill if index % 2 else style.band_fill
+        role = self.plan.process.role(key) if key != EVENTS_LANE else None
+        if role is not None and role.kind.value == "external":
+            fill = style.external_fill
+        elif role is not None and role.kind.value == "system":
+            fill = style.system_fill
+        shapes: list[Shape] = [
+            Rect(band, fill=fill, stroke=Stroke(style.band_stroke, 0.8), classes=("band",)),
+            Rect(header, fill=style.header_fill, stroke=Stroke(style.band_stroke, 0.8)),
+            Label(
+                Box(header.x + 8, top + _BAND_PAD, header.w - 16, self._header_height(key)),
+                self._header_lines(key),
+            ),
+        ]
+        size = style.detail_size
+        for row, step in enumerate(members):
+            y = top + _BAND_PAD + _ROW * row + (_ROW - line_height(size)) / 2
+            name = _fit(step.name, _NAME_WIDTH - 12, size)
+            shapes.append(
+                Label(
+                    Box(header.right + 6, y, _NAME_WIDTH - 12, line_height(size)),
+                    (_text_line(name, size, bold=step.critical),),
+                )
+            )
+        return Group(
+            tuple(shapes),
+            id=f"g-lane-{index + 1}",
+            classes=("lane",),
+            data={"role": "" if key == EVENTS_LANE else key},
+        )
+
+    def _axis(self, top: float) -> list[Shape]:
+        size = self.style.small_size
+        shapes: list[Shape] = []
+        month = None
+        for n in range(self.count):
+            day = self.first + _dt.timedelta(days=n)
+            x = self.x(day)
+            if (day.year, day.month) != month:
+                month = (day.year, day.month)
+                words = day.strftime("%b %Y")
+                shapes.append(
+                    Label(
+                        Box(x + 2, top, text_width(words, size, True), line_height(size)),
+                        (_text_line(words, size, bold=True),),
+                    )
+                )
+                shapes.append(Polyline((Point(x, top), Point(x, top + _AXIS)), Stroke(_GRID, 0.8)))
+            every = 1 if self.day >= 13 else 7
+            if (every == 1 or day.weekday() == 0) and self.day >= 5:
+                words = str(day.day)
+                shapes.append(
+                    Label(
+                        Box(
+                            x + (self.day - text_width(words, size)) / 2 if every == 1 else x + 1,
+                            top + _AXIS - line_height(size) - 2,
+                            text_width(words, size),
+                            line_height(size),
+                        ),
+                        (_text_line(words, size, colour=self.style.muted_text),),
+                    )
+                )
+        return shapes
+
+    def _bar(self, step: PlannedStep, centre: float, key: str) -> Group:
+        shapes: list[Shape] = []
+        classes = ["bar", step.kind]
+        size = self.style.small_size
+        if step.kind == "milestone":
+            x = self.at(step.finish_hours, end=True)
+            shapes.append(Diamond(Box(x - 6, centre - 6, 12, 12), fill=_INK))
+            end = x + 6
+        else:
+            left = self.at(step.start_hours, end=False)
+            right = max(self.at(step.finish_hours, end=True), left + 3)
+            fill = _CRITICAL if step.critical else _OTHER
+            bar = Box(left, centre - 6, right - left, 12)
+            shapes.append(Rect(bar, fill=fill, stroke=Stroke(_INK, 0.6), classes=("work",)))
+            end = right
+        if step.wait_until is not None:
+            wait_end = self.x(step.wait_until) + self.day
+            shapes.append(
+                Polyline((Point(end, centre), Point(wait_end, centre)), Stroke(_INK, 1.0))
+            )
+            shapes.append(
+                Polyline(
+                    (Point(wait_end, centre - 3), Point(wait_end, centre + 3)), Stroke(_INK, 1.0)
+                )
+            )
+        if step.critical:
+            classes.append("critical")
+        if step.due is not None:
+            due_x = self.x(step.due) + self.day
+            shapes.append(
+                Polyline(
+                    (Point(due_x, centre - 9), Point(due_x, centre + 9)),
+                    Stroke(_INK, 2.0),
+                    classes=("due",),
+                )
+            )
+            if step.late and step.kind != "milestone" and end > due_x:
+                late_box = Box(due_x, centre - 6, end - due_x, 12)
+                shapes.append(Rect(late_box, fill=_LATE, stroke=Stroke(_INK, 0.6)))
+            if step.late:
+                classes.append("late")
+                words = f"late {format(round_number(-(step.slack_days or Decimal(0)), 1), 'f')}d"
+                shapes.append(
+                    Label(
+                        Box(
+                            max(end, due_x) + 4,
+                            centre - line_height(size) / 2,
+                            text_width(words, size, True),
+                            line_height(size),
+                        ),
+                        (_text_line(words, size, bold=True, colour=_LATE),),
+                    )
+                )
+        data = {"step": step.step_id, "role": "" if key == EVENTS_LANE else key}
+        if step.due is not None:
+            data["due"] = step.due.isoformat()
+        return Group(
+            tuple(shapes),
+            id=f"g-step-{step.step_id}",
+            classes=tuple(classes),
+            data=data,
+            title=f"{step.name}: {step.start.isoformat()} to {step.finish.isoformat()}",
+        )
+
+
+def gantt_scene(
+    plan: Plan, *, today: _dt.date | None = None, theme: str | Theme = DEFAULT_THEME
+) -> Scene:
+    """The plan as a Gantt chart scene (see the module docstring)."""
+    return _Chart(plan, today, get_theme(theme)).build()

@@ -1,0 +1,85 @@
+"""Regenerate the README's pictures in docs/img/: ``python tests/scripts/readme_images.py``.
+
+Needs system Graphviz (``dot``) for the PNGs and headless Chromium for the
+cropped part of the launch diagram (an SVG view screenshotted at its size).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from sopkit.analysis import cost_process
+from sopkit.analysis.plan import plan_run
+from sopkit.load import load_process
+from sopkit.render.diagram import draw
+from sopkit.render.diagram.engine import Engine
+from sopkit.render.diagram.swimlane import swimlane_layout
+from sopkit.render.plan import render_plan
+
+ROOT = Path(__file__).resolve().parents[2]
+IMAGES = ROOT / "docs" / "img"
+LAUNCH = ROOT / "tests" / "fixtures" / "launch" / "product-launch.yaml"
+#: How many columns of the launch diagram the README's part shows.
+PART_COLUMNS = 7
+
+
+def _write(name: str, data: bytes) -> None:
+    (IMAGES / name).write_bytes(data)
+    sys.stdout.write(f"wrote docs/img/{name}\n")
+
+
+def _crop(svg: str, width: float, height: float, out: Path) -> None:
+    """A screenshot of the top-left ``width`` × ``height`` points of an SVG, at 96 dpi."""
+    view = re.sub(
+        r'width="[0-9.]+pt" height="[0-9.]+pt" viewBox="[^"]*"',
+        f'width="{width}pt" height="{height}pt" viewBox="0 0 {width} {height}"',
+        svg,
+        count=1,
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        page = Path(folder) / "part.svg"
+        page.write_text(view, encoding="utf-8")
+        size = f"{math.ceil(width * 96 / 72)},{math.ceil(height * 96 / 72)}"
+        subprocess.run(
+            [
+                "chromium",
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--hide-scrollbars",
+                f"--user-data-dir={folder}/profile",
+                f"--window-size={size}",
+                f"--screenshot={out}",
+                page.as_uri(),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+    sys.stdout.write(f"wrote {out.relative_to(ROOT)}\n")
+
+
+def main() -> int:
+    dot = Engine("dot", "dot")
+    content = cost_process(load_process(ROOT / "processes" / "en" / "content-marketing.yaml"))
+    _write("content-marketing.png", draw(content, "png", engine=dot).data)
+    launch = cost_process(load_process(LAUNCH))
+    svg = draw(launch, "svg").data.decode("utf-8")
+    _write("product-launch.svg", svg.encode("utf-8"))
+    layout = swimlane_layout(launch).layout
+    height = float(re.search(r'height="([0-9.]+)pt"', svg).group(1))  # type: ignore[union-attr]
+    _crop(svg, layout.cuts_along[PART_COLUMNS - 1], height, IMAGES / "product-launch-part.png")
+    plan = plan_run(launch.process, at=("launch", dt.date(2027, 1, 8)))
+    chart = render_plan(plan, "png", today=dt.date(2026, 12, 30), engine=dot)
+    _write("product-launch-plan.png", chart.data)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

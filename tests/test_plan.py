@@ -1,0 +1,462 @@
+"""Dated plans: working days, forward and backward runs, due dates, the calendar file, the chart.
+
+The small process below is worked by hand on a calendar with a weekend
+(Saturday, Sunday) and one holiday, Friday 2026-12-25, at 8 hours a day:
+
+    a  1d                      → Thu 12-24 (h 0–8)
+    b  2d after a, wait 1d     → Mon 12-28 – Tue 12-29 (h 8–24), waits until Wed 12-30 (h 32)
+    m  milestone after b       → Wed 12-30 (h 32: the end of day 3)
+    c  4h after m, due m -1d   → Thu 12-31 (h 32–36); due Tue 12-29, ends h 24: 1.5 days late
+    d  1d after a, due m -2d   → Mon 12-28 (h 8–16); due Mon 12-28, ends h 16: slack 0
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from swimlane_svg import SVG
+from typer.testing import CliRunner
+
+from sopkit.analysis.plan import WorkingDays, plan_run
+from sopkit.cli import app
+from sopkit.errors import SopkitError, UsageError
+from sopkit.load import load_process
+from sopkit.models import Process
+from sopkit.render.diagram import to_svg
+from sopkit.render.plan import gantt_scene, plan_document, plan_ics, plan_report, render_plan
+
+ROOT = Path(__file__).resolve().parent.parent
+LAUNCH = ROOT / "tests" / "fixtures" / "launch" / "product-launch.yaml"
+
+ROLES = """\
+currency: USD
+hours_per_day: 8
+days_per_week: 5
+calendar:
+  weekend: [sat, sun]
+  holidays: [2026-12-25]
+roles:
+  Writer: {rate: 40}
+  Editor: {rate: 50}
+"""
+
+PROCESS = """\
+sopkit: 1
+id: small
+name: Small launch
+owner: Editor
+frequency: 1/month
+steps:
+  - {id: a, name: Write, owner: Writer, time: 1d}
+  - {id: b, name: Review, owner: Editor, time: 2d, after: a, wait: 1d}
+  - {id: m, name: Go live, milestone: true, after: b}
+  - {id: c, name: Announce, owner: Writer, time: 4h, after: m, due: {milestone: m, offset: -1d}}
+  - {id: d, name: Prepare, owner: Writer, time: 1d, after: a, due: {milestone: m, offset: -2d}}
+"""
+
+
+@pytest.fixture
+def small(write_process: Any) -> Process:
+    return load_process(write_process(PROCESS, name="small.yaml", roles=ROLES))
+
+
+def D(text: str) -> dt.date:  # noqa: N802 - reads like a literal
+    return dt.date.fromisoformat(text)
+
+
+# --- working days -----------------------------------------------------------------------
+
+
+def test_working_days_skip_weekends_and_holidays() -> None:
+    days = WorkingDays(frozenset({5, 6}), frozenset({D("2026-12-25")}))
+    assert days.is_working(D("2026-12-24")) and not days.is_working(D("2026-12-25"))
+    assert not days.is_working(D("2026-12-26")) and days.is_working(D("2026-12-28"))
+    assert days.on_or_after(D("2026-12-25")) == D("2026-12-28")
+    assert days.shift(D("2026-12-24"), 1) == D("2026-12-28")
+    assert days.shift(D("2026-12-28"), -1) == D("2026-12-24")
+    assert days.shift(D("2026-12-24"), 0) == D("2026-12-24")
+    assert days.between(D("2026-12-24"), D("2026-12-29")) == 2
+    assert days.between(D("2026-12-29"), D("2026-12-24")) == -2
+
+
+# --- forward and backward ---------------------------------------------------------------
+
+
+def test_forward_plan_across_a_weekend_and_a_holiday(small: Process) -> None:
+    plan = plan_run(small, start=D("2026-12-24"))
+    dates = {s.step_id: (s.start, s.finish, s.wait_until) for s in plan.steps}
+    assert dates == {
+        "a": (D("2026-12-24"), D("2026-12-24"), None),
+        "b": (D("2026-12-28"), D("2026-12-29"), D("2026-12-30")),
+        "m": (D("2026-12-30"), D("2026-12-30"), None),
+        "c": (D("2026-12-31"), D("2026-12-31"), None),
+        "d": (D("2026-12-28"), D("2026-12-28"), None),
+    }
+    assert (plan.start, plan.finish, plan.asked_start) == (D("2026-12-24"), D("2026-12-31"), None)
+    assert plan.lead_time_days == Decimal("4.5")
+    assert [s.step_id for s in plan.steps] == ["a", "b", "d", "m", "c"]  # by start, then file
+    assert plan.step("b").work_days == 2 and plan.step("m").work_days == 0
+
+
+def test_a_start_on_a_holiday_moves_to_the_next_working_day(small: Process) -> None:
+    plan = plan_run(small, start=D("2026-12-25"))
+    assert (plan.start, plan.asked_start) == (D("2026-12-28"), D("2026-12-25"))
+    assert plan.step("m").start == D("2026-12-31")  # 28, 29, 30 (wait), then m at the end of 31
+
+
+@pytest.mark.parametrize(
+    "milestone_day, first_day",
+    [
+        ("2026-12-30", "2026-12-24"),  # back over the weekend and the holiday
+        ("2027-01-06", "2027-01-01"),  # 1 January is a working day on this calendar
+    ],
+)
+def test_backward_plan_puts_the_milestone_on_the_date(
+    small: Process, milestone_day: str, first_day: str
+) -> None:
+    plan = plan_run(small, at=("m", D(milestone_day)))
+    assert plan.start == D(first_day)
+    assert plan.step("m").start == plan.step("m").finish == D(milestone_day)
+    assert plan.anchor == ("m", D(milestone_day))
+    forward = plan_run(small, start=D(first_day))
+    assert [(s.start, s.finish) for s in forward.steps] == [(s.start, s.finish) for s in plan.steps]
+
+
+def test_a_missed_due_date_is_a_located_warning_with_the_slack(small: Process) -> None:
+    plan = plan_run(small, start=D("2026-12-24"))
+    late, on_time = plan.step("c"), plan.step("d")
+    assert (late.due, late.due_text, late.slack_days) == (D("2026-12-29"), "m -1d", Decimal("-1.5"))
+    assert late.late and not on_time.late
+    assert (on_time.due, on_time.slack_days) == (D("2026-12-28"), Decimal(0))
+    (miss,) = plan.misses
+    problem = miss.problem
+    assert miss.step_id == "c" and problem.severity == "warning"
+    assert problem.path is not None and problem.path.endswith("small.yaml") and problem.line == 10
+    assert "cannot be done by its due date 2026-12-29 (m -1d)" in problem.message
+    assert "the earliest the graph allows is 2026-12-31, 1.5 working days late" in problem.message
+
+
+def test_slack_is_the_same_whichever_way_the_run_is_placed(small: Process) -> None:
+    forward = plan_run(small, start=D("2026-12-24"))
+    backward = plan_run(small, at=("m", D("2027-03-10")))
+    assert [s.slack_days for s in forward.steps] == [s.slack_days for s in backward.steps]
+
+
+def test_steps_outside_the_typical_run_are_left_out_and_listed() -> None:
+    plan = plan_run(load_process(LAUNCH), start=D("2026-12-01"))
+    assert plan.skipped == ("legal-review", "legal-ok", "embargo", "analyst")
+    assert {s.step_id for s in plan.steps}.isdisjoint(plan.skipped)
+    assert len(plan.steps) == 31
+
+
+@pytest.mark.parametrize(
+    "at, message",
+    [
+        (("nope", "2026-12-30"), "--at names no step: 'nope'"),
+        (("a", "2026-12-30"), "--at names a step that is not a milestone: 'a'"),
+        (("m", "2026-12-26"), "2026-12-26 (Saturday) is not a working day"),
+        (("m", "2026-12-25"), "2026-12-25 (Friday) is not a working day"),
+    ],
+)
+def test_bad_anchors_are_usage_errors(small: Process, at: tuple[str, str], message: str) -> None:
+    with pytest.raises(UsageError) as caught:
+        plan_run(small, at=(at[0], D(at[1])))
+    assert message in caught.value.message
+    if "names" in message:
+        assert caught.value.hint == "milestones here: m"
+
+
+def test_a_milestone_outside_the_typical_run_cannot_anchor(write_process: Any) -> None:
+    text = PROCESS.replace(
+        "frequency: 1/month\n",
+        "frequency: 1/month\nconditions:\n  big: {question: Is it big?, share: 0.2}\n",
+    )
+    text = text.replace(
+        "{id: m, name: Go live, milestone: true, after: b}",
+        "{id: m, name: Go live, milestone: true, after: b, when: big}",
+    )
+    process = load_process(write_process(text, roles=ROLES))
+    with pytest.raises(UsageError, match="not part of the typical run") as caught:
+        plan_run(process, at=("m", D("2026-12-30")))
+    assert "big: False" in (caught.value.hint or "")
+    plan = plan_run(process, start=D("2026-12-24"))
+    assert plan.undated == ("c", "d") and plan.misses == ()
+
+
+def test_exactly_one_of_start_and_at(small: Process) -> None:
+    with pytest.raises(UsageError):
+        plan_run(small)
+    with pytest.raises(UsageError):
+        plan_run(small, start=D("2026-12-24"), at=("m", D("2026-12-30")))
+
+
+# --- the calendar and due entries in the files --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "calendar, where, message",
+    [
+        ("  weekend: [sat, satday]\n", "5:", "'satday' is not a day of the week"),
+        ("  weekend: [sat, sat]\n", "5:", "the weekend names a day twice"),
+        (
+            "  weekend: [mon, tue, wed, thu, fri, sat, sun]\n",
+            "5:",
+            "the weekend covers the whole week",
+        ),
+        ("  holidays: [2026-12-25, 2026-12-25]\n", "5:", "holiday 2026-12-25 is listed twice"),
+        ("  holidays: [2026-13-01]\n", "5:14", "not a valid date: month must be in 1..12"),
+        ("  holidays: [20261225]\n", "5:", "is not a date"),
+        ("  weekdays: [sat]\n", "5:", "unknown field 'weekdays'"),
+    ],
+)
+def test_bad_calendars_are_located_in_the_roles_file(
+    write_process: Any, calendar: str, where: str, message: str
+) -> None:
+    roles = ROLES.replace("  weekend: [sat, sun]\n  holidays: [2026-12-25]\n", calendar)
+    path = write_process(PROCESS, roles=roles)
+    with pytest.raises(SopkitError) as caught:
+        load_process(path)
+    (problem,) = caught.value.problems
+    assert problem.path is not None and problem.path.endswith("roles.yaml")
+    assert problem.format().split("roles.yaml:", 1)[1].startswith(where), problem.format()
+    assert message in problem.format()
+
+
+@pytest.mark.parametrize(
+    "due, message",
+    [
+        ("{milestone: x, offset: -1d}", "step 'c': due names no step 'x'"),
+        ("{milestone: a, offset: -1d}", "step 'c': due names a step that is not a milestone 'a'"),
+        ("{milestone: m, offset: -10}", "'-10' has no unit"),
+        ("{milestone: m, offset: 1.5d}", "dates move by whole working days"),
+        ("{milestone: m, offset: -2h}", "'-2h' is not an offset in working days"),
+        ("{offset: -1d}", "missing required field 'milestone'"),
+        ("{milestone: m, offset: -1d, when: x}", "unknown field 'when'"),
+    ],
+)
+def test_bad_due_entries_are_located_in_the_process(
+    write_process: Any, due: str, message: str
+) -> None:
+    text = PROCESS.replace("due: {milestone: m, offset: -1d}", f"due: {due}")
+    with pytest.raises(SopkitError) as caught:
+        load_process(write_process(text, roles=ROLES))
+    formatted = [p.format() for p in caught.value.problems]
+    assert any(message in line and "process.yaml:10:" in line for line in formatted), formatted
+
+
+def test_weeks_must_be_whole_working_days(write_process: Any) -> None:
+    text = PROCESS.replace("offset: -1d}", "offset: -1w}")
+    load_process(write_process(text, roles=ROLES))  # 1w = 5 days: fine
+    roles = ROLES.replace("days_per_week: 5", "days_per_week: 4.5")
+    with pytest.raises(SopkitError, match="is not a whole number of working days"):
+        load_process(write_process(text, roles=roles))
+
+
+# --- text formats ---------------------------------------------------------------------------
+
+
+def test_table_csv_and_json(small: Process) -> None:
+    plan = plan_run(small, start=D("2026-12-24"))
+    table = plan_report(plan, "table")
+    assert table.startswith("Plan for Small launch: 2026-12-24 to 2026-12-31, 4.5 working days")
+    assert "2026-12-24 Thu" in table and "-1.50 late" in table
+    assert "Cannot meet the due date even as early as the graph allows: c (1.50 days)." in table
+    csv = plan_report(plan, "csv").splitlines()
+    assert csv[0] == (
+        "step,name,kind,owner,with,start,finish,work_days,wait_until,due,due_from,"
+        "slack_days,critical"
+    )
+    assert (
+        csv[5] == "c,Announce,task,Writer,,2026-12-31,2026-12-31,0.50,,2026-12-29,m -1d,-1.50,yes"
+    )
+    document = plan_document(plan)
+    assert document["late"] == ["c"] and document["anchor"] is None
+    assert plan_report(plan, "json").startswith('{\n  "process": "small",')
+    assert '"slack_days": -1.5,' in plan_report(plan, "json")
+    assert document["calendar"]["holidays"] == ["2026-12-25"]
+
+
+# --- the calendar file --------------------------------------------------------------------------
+
+
+def test_the_ics_file_round_trips_through_icalendar(small: Process) -> None:
+    import icalendar
+
+    plan = plan_run(small, at=("m", D("2026-12-30")))
+    text = plan_ics(plan)
+    assert text.endswith("\r\n") and "\n" not in text.replace("\r\n", "")
+    assert all(len(line.encode("utf-8")) <= 75 for line in text.split("\r\n"))
+    calendar = icalendar.Calendar.from_ical(text)
+    events = list(calendar.walk("VEVENT"))
+    assert len(events) == len(plan.steps)
+    for event, step in zip(events, plan.steps, strict=True):
+        assert event.decoded("DTSTART") == step.start
+        assert event.decoded("DTEND") == step.finish + dt.timedelta(days=1)
+        assert str(event["SUMMARY"]).startswith(
+            "Milestone: " if step.kind == "milestone" else step.name
+        )
+        if step.owner:
+            assert str(event["SUMMARY"]).endswith(f" — {step.owner}")
+    assert len({str(e["UID"]) for e in events}) == len(events)
+    assert str(calendar["X-WR-CALNAME"]) == "Small launch"
+    assert calendar.to_ical().decode().count("BEGIN:VEVENT") == len(events)
+    late = next(e for e in events if str(e["UID"]).startswith("small-c-"))
+    assert "late by 1.5 working days" in str(late["DESCRIPTION"])
+
+
+def test_ics_escapes_and_folds_any_text(write_process: Any) -> None:
+    import icalendar
+
+    name = "Пресс-релиз; финал, утверждение\\ и публикация — очень длинное название шага " * 2
+    text = PROCESS.replace("name: Write,", f"name: {name!r},".replace("'", '"'))
+    plan = plan_run(load_process(write_process(text, roles=ROLES)), start=D("2026-12-24"))
+    calendar = icalendar.Calendar.from_ical(plan_ics(plan))
+    first = next(iter(calendar.walk("VEVENT")))
+    assert str(first["SUMMARY"]) == f"{name} — Writer"
+
+
+# --- the Gantt chart ---------------------------------------------------------------------------
+
+
+def _groups(svg: str, cls: str) -> list[Any]:
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(svg)
+    return [g for g in root.iter(f"{SVG}g") if cls in (g.get("class") or "").split()]
+
+
+def test_the_gantt_chart_has_lanes_bars_milestones_and_due_markers(small: Process) -> None:
+    plan = plan_run(small, start=D("2026-12-24"))
+    svg = to_svg(gantt_scene(plan, today=D("2026-12-29")))
+    lanes = [g.get("data-role") for g in _groups(svg, "lane")]
+    assert lanes == ["", "Writer", "Editor"]  # the milestone without an owner on top
+    bars = {g.get("data-step"): g for g in _groups(svg, "bar")}
+    assert set(bars) == {"a", "b", "m", "c", "d"}
+    assert bars["m"].find(f"{SVG}polygon") is not None  # a diamond
+    assert "late" in (bars["c"].get("class") or "") and "late" not in (bars["d"].get("class") or "")
+    assert bars["c"].get("data-due") == "2026-12-29"
+    assert "late 1.5d" in "".join(bars["c"].itertext())
+    (today,) = _groups(svg, "today")
+    assert today.get("data-date") == "2026-12-29"
+
+    # bars in date order: b starts after a ends, c after b's wait
+    def left(step: str) -> float:
+        return float(bars[step].find(f"{SVG}rect").get("x"))  # type: ignore[union-attr]
+
+    def right(step: str) -> float:
+        rect = bars[step].find(f"{SVG}rect")
+        return float(rect.get("x")) + float(rect.get("width"))  # type: ignore[union-attr]
+
+    assert right("a") <= left("b") and right("b") < left("c")
+    assert left("d") == left("b")  # both start on Monday the 28th, 8 h into the run
+    assert "weekend or holiday" in svg and svg.count('fill="#e6e6e6"') >= 3
+
+
+def test_a_today_far_from_the_plan_is_mentioned_not_drawn(small: Process) -> None:
+    plan = plan_run(small, start=D("2026-12-24"))
+    svg = to_svg(gantt_scene(plan, today=D("2030-01-01")))
+    assert _groups(svg, "today") == []
+    assert "today (2030-01-01) is outside the plan" in svg
+
+
+@pytest.mark.parametrize(
+    "engine_name", [pytest.param("dot", marks=pytest.mark.e2e), "graphviz-pure"]
+)
+def test_the_chart_draws_as_png(small: Process, engine_name: str) -> None:
+    from test_diagram_render import _engine
+
+    plan = plan_run(small, start=D("2026-12-24"))
+    png = render_plan(plan, "png", engine=_engine(engine_name))
+    assert png.data.startswith(b"\x89PNG") and png.warnings == ()
+
+
+# --- the command --------------------------------------------------------------------------------
+
+runner = CliRunner()
+
+
+def test_cli_prints_what_the_library_gives_and_warns_at_the_line(
+    small: Process, tmp_path: Path
+) -> None:
+    path = tmp_path / "small.yaml"
+    result = runner.invoke(app, ["plan", str(path), "--start", "2026-12-24"])
+    assert result.exit_code == 0, result.output
+    plan = plan_run(small, start=D("2026-12-24"))
+    assert result.stdout == plan_report(plan, "table")
+    assert re.search(r"small\.yaml:10:\d+: warning: step 'c' cannot be done", result.stderr)
+    strict = runner.invoke(app, ["plan", str(path), "--start", "2026-12-24", "--strict"])
+    assert strict.exit_code == 1 and strict.stdout == result.stdout
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "markdown", "ics"])
+def test_cli_text_formats_go_to_stdout(small: Process, tmp_path: Path, fmt: str) -> None:
+    path = tmp_path / "small.yaml"
+    result = runner.invoke(app, ["plan", str(path), "--at", "m=2026-12-30", "--format", fmt])
+    assert result.exit_code == 0, result.output
+    plan = plan_run(small, at=("m", D("2026-12-30")))
+    assert result.stdout_bytes == render_plan(plan, fmt).data
+
+
+def test_cli_chart_goes_to_a_file_named_after_the_process(
+    small: Process, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(
+        app,
+        ["plan", "small.yaml", "--start", "2026-12-24", "--format", "svg", "--today", "2026-12-28"],
+    )
+    assert result.exit_code == 0, result.output
+    assert "wrote small-plan.svg" in result.stderr
+    plan = plan_run(small, start=D("2026-12-24"))
+    expected = render_plan(plan, "svg", today=D("2026-12-28")).data
+    assert (tmp_path / "small-plan.svg").read_bytes() == expected
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ([], "give --start DATE or --at MILESTONE=DATE"),
+        (["--start", "2026-12-24", "--at", "m=2026-12-30"], "give --start DATE or --at"),
+        (["--start", "24.12.2026"], "'24.12.2026' is not a date"),
+        (["--at", "2026-12-30"], "is not MILESTONE=DATE"),
+        (["--at", "m=tomorrow"], "'tomorrow' is not a date"),
+        (["--at", "zz=2026-12-30"], "--at names no step: 'zz'"),
+        (["--start", "2026-12-24", "--format", "gif"], "gif"),
+    ],
+)
+def test_cli_usage_errors_exit_2(
+    small: Process, tmp_path: Path, args: list[str], message: str
+) -> None:
+    result = runner.invoke(app, ["plan", str(tmp_path / "small.yaml"), *args])
+    assert result.exit_code == 2, result.output
+    assert message in " ".join(result.stderr.split())
+    assert "Traceback" not in result.output
+
+
+def test_cli_help_has_an_example() -> None:
+    result = runner.invoke(app, ["plan", "--help"])
+    assert result.exit_code == 0
+    assert "Example: sopkit plan" in result.stdout and "--at" in result.stdout
+
+
+# --- the README ---------------------------------------------------------------------------------
+
+
+def test_the_readme_shows_the_real_help_and_output(monkeypatch: pytest.MonkeyPatch) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("`sopkit plan --help`:\n\n```text\n", 1)[1].split("```", 1)[0]
+    result = runner.invoke(app, ["plan", "--help"], env={"COLUMNS": "80"})
+    assert shown == result.stdout
+    example = readme.split("$ sopkit plan ", 1)[1].split("```", 1)[0].splitlines()
+    monkeypatch.chdir(ROOT)
+    result = runner.invoke(app, ["plan", *example[0].split()])
+    assert result.exit_code == 0, result.output
+    assert example[1] == result.stderr.strip()
+    for line in example[2:]:
+        if line != "…":
+            assert line in result.stdout.splitlines()
