@@ -61,6 +61,7 @@ _EXPORTS = {
     "load_process": "sopkit.load",
     "load_scenario": "sopkit.scenario",
     "load_settings": "sopkit.load",
+    "plan_run": "sopkit.analysis.plan",
     "rank_candidates": "sopkit.analysis",
     "render_checklist": "sopkit.render.sop.checklist",
     "render_sop": "sopkit.render.sop",
@@ -122,6 +123,7 @@ __all__ = [
     "load_process",
     "load_scenario",
     "load_settings",
+    "plan_run",
     "rank_candidates",
     "render_checklist",
     "render_sop",
@@ -161,6 +163,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         schedule,
     )
     from .analysis.compare import Comparison
+    from .analysis.plan import plan_run
     from .analysis.simulation import Simulation, simulate
     from .build import BuildResult, build_site
     from .decide import compare_scenarios, diff

@@ -8,6 +8,7 @@ frozen result objects that the renderers format.
     cost.py        annual figures per step, process, role and portfolio
     limits.py      figures no team could have, refused with where
     schedule.py    the typical run: lead time and critical path
+    plan.py        the typical run dated on the working calendar, due dates
     candidates.py  automation candidates: savings, payback, ROI
     compare.py     two costed portfolios matched and subtracted (diff, scenarios)
     simulation/    ranges (P10/P50/P90) by Monte Carlo; imports NumPy, so it is
@@ -29,6 +30,7 @@ from .cost import (
     fte,
     rework_loops,
 )
+from .plan import Plan, PlannedStep, plan_run
 from .runs import chance, typical_answers
 from .schedule import Schedule, schedule, typical_run
 from .units import exact_hours, expected_hours, runs_per_month, to_decimal
@@ -36,6 +38,8 @@ from .units import exact_hours, expected_hours, runs_per_month, to_decimal
 __all__ = [
     "Candidate",
     "Participant",
+    "Plan",
+    "PlannedStep",
     "PortfolioCost",
     "ProcessCost",
     "ReworkLoop",
@@ -51,6 +55,7 @@ __all__ = [
     "executions_per_run",
     "expected_hours",
     "fte",
+    "plan_run",
     "rank_candidates",
     "rework_loops",
     "runs_per_month",

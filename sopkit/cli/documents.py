@@ -168,8 +168,8 @@ def diagram(
         DiagramFormat,
         typer.Option(
             "--format",
-            help="svg, png, pdf (pictures, drawn with Graphviz), dot (Graphviz source) or "
-            "mermaid (renders in GitHub and GitLab Markdown).",
+            help="svg (written by sopkit), png, pdf (drawn with Graphviz), dot (that Graphviz "
+            "source) or mermaid (renders in GitHub and GitLab Markdown).",
             case_sensitive=False,
         ),
     ] = DiagramFormat.svg,
@@ -186,19 +186,26 @@ def diagram(
     direction: Annotated[
         Direction,
         typer.Option(
-            "--direction", help="LR (left to right) or TB (top to bottom).", case_sensitive=False
+            "--direction",
+            help="LR: lanes are rows, flow left to right; TB: lanes are columns, flow down.",
+            case_sensitive=False,
         ),
     ] = Direction.LR,
     roles: RolesOption = None,
     force: ForceOption = False,
 ) -> None:
-    """Draw a process as a workflow diagram: one lane per role, costs, critical path.
+    """Draw a process as swimlanes: a band per role, costs, critical path.
 
-    Each step shows its time and annual cost; waits sit on the arrows, rework
-    arrows are dashed with their probability, the critical path is bold and the
-    lead time is in the title; automation candidates are shaded by net saving.
-    Pictures need Graphviz ('dot'), or the bundled graphviz-pure fallback (SVG
-    and PNG only); SOPKIT_GRAPHVIZ=dot|graphviz-pure picks one.
+    Roles are bands in the order they first act, each step in its owner's
+    band; milestones without an owner and calls of other processes share a
+    band at the top. Each step shows its time and annual cost and who works
+    with its owner; conditional steps are dashed with their question, sign-offs
+    double, calls thick with a plus mark, milestones double rings; a step's
+    wait is written once beside its arrows; rework arrows are dashed; the
+    critical path is bold and the lead time in the title; automation
+    candidates are shaded by net saving. SVG is written by sopkit; PNG and PDF
+    are drawn by Graphviz ('dot'), or the bundled graphviz-pure (PNG only);
+    SOPKIT_GRAPHVIZ=dot|graphviz-pure picks one.
 
     Example: sopkit diagram processes/en/content-marketing.yaml --format png
 

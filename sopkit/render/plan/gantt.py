@@ -36,6 +36,7 @@ _ROW = 20.0
 _BAND_PAD = 4.0
 _AXIS = 30.0
 _NAME_WIDTH = 210.0
+_GAP = 8.0
 #: The chart aims at this width for its days; a day is 5 to 18 points wide.
 _TIMELINE = 900.0
 #: Today is drawn when it falls within this many days of the plan.
@@ -80,7 +81,8 @@ class _Chart:
             self.today = today
             self.first, self.last = min(self.first, today), max(self.last, today)
         self.outside_today = today if today is not None and self.today is None else None
-        self.count = (self.last - self.first).days + 1
+        # a day's room after the last date, so the last bar does not touch the edge
+        self.count = (self.last - self.first).days + 2
         self.day = max(5.0, min(18.0, _TIMELINE / self.count))
         process_steps = {s.id: s for s in plan.process.steps}
         self.lane_of = {s.step_id: lane_of(process_steps[s.step_id]) for s in steps}
@@ -100,7 +102,9 @@ class _Chart:
         title, top = self._title()
         items.append(Group(tuple(title), classes=("title",)))
         header_width = self._header_width()
-        self.left = _MARGIN + header_width + _NAME_WIDTH
+        self.names_end = _MARGIN + header_width + _NAME_WIDTH
+        # a little room before the first day, so a milestone at its start stays clear
+        self.left = self.names_end + _GAP
         axis_top = top
         rows_top = axis_top + _AXIS
         bands: list[tuple[str, float, float, list[PlannedStep]]] = []
@@ -132,7 +136,7 @@ class _Chart:
                 )
         off.append(
             Polyline(
-                (Point(self.left, axis_top), Point(self.left, bottom)),
+                (Point(self.names_end, axis_top), Point(self.names_end, bottom)),
                 Stroke(self.style.band_stroke, 1.0),
             )
         )
@@ -264,7 +268,7 @@ class _Chart:
     ) -> Group:
         style = self.style
         band = Box(_MARGIN, top, width - 2 * _MARGIN, height)
-        header = Box(_MARGIN, top, self.left - _MARGIN - _NAME_WIDTH, height)
+        header = Box(_MARGIN, top, self.names_end - _MARGIN - _NAME_WIDTH, height)
         fill = style.band_alt_fill if index % 2 else style.band_fill
         role = self.plan.process.role(key) if key != EVENTS_LANE else None
         if role is not None and role.kind.value == "external":
