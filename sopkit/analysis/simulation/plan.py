@@ -18,7 +18,7 @@ import networkx as nx
 
 from ...errors import SopkitError
 from ...graph import cached_flow_graph
-from ...models import Answer, Calendar, Count, Estimate, Process, RoleKind, Step
+from ...models import Answer, Clock, Count, Estimate, Process, RoleKind, Step
 from ..runs import rework_loops
 from ..units import MONTHS, exact_hours, runs_per_month
 
@@ -71,13 +71,13 @@ def pert(low: Fraction, likely: Fraction, high: Fraction) -> Pert:
     )
 
 
-def _estimate(estimate: Estimate, calendar: Calendar) -> Pert:
-    low = exact_hours(estimate.low, calendar)
-    high = exact_hours(estimate.high, calendar)
+def _estimate(estimate: Estimate, clock: Clock) -> Pert:
+    low = exact_hours(estimate.low, clock)
+    high = exact_hours(estimate.high, clock)
     if estimate.likely is None:
         likely = (low + high) / 2
     else:
-        likely = exact_hours(estimate.likely, calendar)
+        likely = exact_hours(estimate.likely, clock)
     if not estimate.is_range:
         return Pert(float(low), float(low))
     return pert(low, likely, high)
@@ -366,7 +366,7 @@ def _step(
     group: int,
     cases: list[list[dict[int, int]]],
 ) -> StepPlan:
-    calendar = process.settings.calendar
+    clock = process.settings.clock
     staff = external = rate = Fraction(0)
     members: list[tuple[str, Fraction]] = []
     if step.owner is not None and step.time is not None:
@@ -391,8 +391,8 @@ def _step(
         patterns.append((index, chain))
     return StepPlan(
         id=step.id,
-        time=None if step.time is None else _estimate(step.time, calendar),
-        wait=_estimate(step.wait, calendar),
+        time=None if step.time is None else _estimate(step.time, clock),
+        wait=_estimate(step.wait, clock),
         whole=int(per_run),
         fraction=float(per_run - int(per_run)),
         staff=float(staff),

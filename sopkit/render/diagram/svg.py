@@ -73,9 +73,13 @@ def _rect(shape: Rect) -> list[str]:
         inner = box.grown(-DOUBLE_GAP)
         rounded = max(shape.rounded - DOUBLE_GAP, 0)
         corner = f' rx="{_n(rounded)}"' if rounded else ""
+        # the inner line thin and solid, so a thick or dashed outline stays readable
+        inner_stroke = None
+        if shape.stroke is not None:
+            inner_stroke = Stroke(shape.stroke.colour, min(shape.stroke.width, 1.0))
         out.append(
             f'<rect x="{_n(inner.x)}" y="{_n(inner.y)}" width="{_n(inner.w)}" '
-            f'height="{_n(inner.h)}"{corner} {_paint(None, shape.stroke)}/>'
+            f'height="{_n(inner.h)}"{corner} {_paint(None, inner_stroke)}/>'
         )
     return out
 
