@@ -176,7 +176,7 @@ def scenario_results(portfolio: Portfolio, scenarios: Sequence[Scenario]) -> Sce
                 owner=a.owner,
                 tool=a.tool,
                 setup=a.setup,
-                calendar=a.calendar,
+                clock=a.clock,
                 rate=a.rate,
             )
             for a in to_be.automated

@@ -37,7 +37,7 @@ from pydantic import ValidationError as PydanticError
 
 from .errors import Problem, SopkitError, ValidationError
 from .load import Portfolio, process_from_data, settings_from_data
-from .models import Calendar, Duration, Estimate, Process, Settings, Text, is_slug
+from .models import Clock, Duration, Estimate, Process, Settings, Text, is_slug
 from .source import Loc, SourceMap, parse_yaml, read_document
 
 __all__ = [
@@ -310,7 +310,7 @@ class Automated:
     owner: str | None
     tool: str | None
     setup: Duration
-    calendar: Calendar
+    clock: Clock
     rate: Decimal
 
 
@@ -633,7 +633,7 @@ class _Applier:
                     owner=step.owner,
                     tool=automation.tool,
                     setup=automation.setup,
-                    calendar=draft.current.settings.calendar,
+                    clock=draft.current.settings.clock,
                     rate=Decimal(0) if owner is None else owner.hourly_rate,
                 )
             )

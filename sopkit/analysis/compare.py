@@ -20,7 +20,7 @@ from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 
-from ..models import Calendar, Duration, Settings
+from ..models import Clock, Duration, Settings
 from .candidates import Candidate, rank_candidates
 from .cost import PortfolioCost, ProcessCost, RoleCost, StepCost
 from .units import exact_hours
@@ -486,11 +486,11 @@ def one_off(
     owner: str | None,
     tool: str | None,
     setup: Duration,
-    calendar: Calendar,
+    clock: Clock,
     rate: Decimal,
 ) -> OneOff:
     """The setup of an automation: its hours at the owner's rate, as the candidates price it."""
-    hours = exact_hours(setup, calendar)
+    hours = exact_hours(setup, clock)
     return OneOff(process_id, step_id, name, owner, tool, hours, hours * Fraction(rate))
 
 
