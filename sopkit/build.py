@@ -329,7 +329,7 @@ def _render_processes(
 
     def one(process: ProcessCost) -> _Rendered:
         links = {pid: f"{pid}.html" for pid in process.process.calls if pid in pages}
-        return _render_process(process, own[process.id], ranges, engine, diagrams, links)
+        return _render_process(process, own[process.id], ranges, engine, diagrams, links, cost)
 
     results: list[_Rendered] = []
     if workers == 1:
@@ -357,14 +357,22 @@ def _render_process(
     engine: Engine | None,
     diagrams: bool,
     links: dict[str, str],
+    site: PortfolioCost,
 ) -> _Rendered:
+    """One process's files; its SOPs link the processes it runs or is run by (same folder)."""
     from .render.sop.checklist import render_checklist
 
     names = _names(cost.id)
     out = _Rendered()
     for fmt, name in (("html", names["html"]), ("markdown", names["markdown"])):
         sop = render_sop(
-            cost, fmt=fmt, candidates=candidates, diagram=diagrams, ranges=ranges, links=links
+            cost,
+            fmt=fmt,
+            candidates=candidates,
+            diagram=diagrams,
+            ranges=ranges,
+            links=links,
+            site=site,
         )
         out.files[name] = _utf8(sop)
     out.files[names["checklist"]] = _utf8(render_checklist(cost, fmt="markdown"))

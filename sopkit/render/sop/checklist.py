@@ -4,19 +4,28 @@ Paste it into a project-management task, or ship it as a GitHub/GitLab issue
 template (``fmt="github-issue"`` adds the template's YAML front matter):
 
     - [ ] **Competitor analysis and keyword research** — SEO Specialist · done when: …
+    - [ ] **Legal review** — Sign-off by Legal Counsel · done when: …
+      *Optional — only when: Is this a tier-1 launch? — yes, about 30% of runs*
+    - [ ] **Channel assets** — for each of about 5 items: run “Channel asset” (asset) · done when: …
+    - [ ] **Launch is live** — milestone: tick it when it happens
+
+A step that runs only in some runs is marked optional with the same words as
+the SOP (``wording``), so the two documents never disagree.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from decimal import Decimal
 
 from ...analysis.cost import ProcessCost
 from ...errors import UsageError
-from ...models import Process
+from ...models import Process, Step
 from ..i18n import Catalogue, catalogue
 from .document import execution_order
 from .templates import render_template
+from .wording import condition_text, count_mean, kind_label, participants_text
 
 __all__ = ["FORMATS", "Checklist", "ChecklistItem", "checklist", "render_checklist"]
 
@@ -28,13 +37,26 @@ LABEL = "sop"
 
 @dataclass(frozen=True, slots=True)
 class ChecklistItem:
-    """One box: a step, who does it and how to tell it is done."""
+    """One box: a step, who does it and how to tell it is done.
+
+    ``kind`` is ``"work"``, ``"milestone"`` or ``"call"``; ``call`` then says
+    what to run (``for each of about 5 items: run “Channel asset” (asset)``).
+    """
 
     number: int
     id: str
     name: str
     owner: str
     done_when: str | None
+    kind: str = "work"
+    approval: bool = False
+    #: ``Product Manager, 2 × Engineering Manager``: who works on it with the owner.
+    participants: str | None = None
+    #: ``Is this a tier-1 launch? — yes, about 30% of runs``: the box is optional.
+    condition: str | None = None
+    call: str | None = None
+    #: ``system, already automated`` or ``external party`` for an owner outside the team.
+    owner_kind: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +98,7 @@ def checklist(process: Process, *, issue_template: bool = False) -> Checklist:
     """The checklist's content: steps in execution order, numbered like the SOP."""
     t = catalogue(process.language.value)
     items = tuple(
-        ChecklistItem(number, step.id, step.name, step.owner or "", step.done_when)
+        _item(process, number, step, t)
         for number, step in enumerate(execution_order(process), start=1)
     )
     return Checklist(
@@ -87,6 +109,39 @@ def checklist(process: Process, *, issue_template: bool = False) -> Checklist:
         items=items,
         front_matter=_front_matter(process, t) if issue_template else None,
     )
+
+
+def _item(process: Process, number: int, step: Step, t: Catalogue) -> ChecklistItem:
+    return ChecklistItem(
+        number,
+        step.id,
+        step.name,
+        step.owner or "",
+        step.done_when,
+        kind="milestone" if step.milestone else "call" if step.is_call else "work",
+        approval=step.approval,
+        participants=participants_text(step, t),
+        condition=condition_text(process, step, t),
+        call=_call(process, step, t) if step.is_call else None,
+        owner_kind=kind_label(process.role(step.owner), t) if step.owner else None,
+    )
+
+
+def _call(process: Process, step: Step, t: Catalogue) -> str:
+    """``for each of about 5 items: run “Channel asset” (asset)``; the name as loaded, if it was."""
+    assert step.process is not None
+    callee = process.callees.get(step.process)
+    name = callee.name if callee is not None else step.process
+    mean = count_mean(step.count)
+    if step.count is not None and step.count.is_range:
+        return t("checklist.call_range", count=_plain(mean, t), name=name, id=step.process)
+    return t("checklist.call", mean, name=name, id=step.process)
+
+
+def _plain(value: Decimal, t: Catalogue) -> str:
+    from ..numbers import hours_text
+
+    return hours_text(value, t.language)
 
 
 def _front_matter(process: Process, t: Catalogue) -> str:

@@ -1,0 +1,354 @@
+"""SOPs and checklists of processes that use the format's additions.
+
+Fixtures: ``tests/fixtures/additions/{en,ko,ru}``, one launch per language that
+uses every addition (joint work, external and system roles, conditions with a
+share and with options, ``per_run`` below 1, a milestone, sign-offs with
+rework, step and process expenses, a called process with a range ``count``
+inside a rework loop) and the process it calls, which has no frequency.
+
+The figures quoted below are worked by hand from those files (2 runs a month):
+
+- Press briefing: 4 h × 0.3 of runs × 24 runs = 28.8 h for the agency (external)
+  and 28.8 h for the PMM; $150 × 28.8 + $70 × 28.8 = $6,336; cash $500 × 0.3 × 24 = $3,600.
+- Channel assets: count 3..7 has PERT mean 5; the step is inside the go/no-go
+  loop (p 0.1), so it runs 10/9 times and makes 5 × 10/9 = 5.56 runs of "asset"
+  per launch. One asset run: draft 1 h × 1.25 × $55 + review 0.25 h × 1.25 × $50
+  = $84.375 labour, $15 × 1.25 = $18.75 cash. A year: 5.56 × 24 × $84.375 = $11,250.
+- Cash a year: $3,600 + $2,500 (assets) + $384 (gifts: $80 × 0.2 × 24) + $1,200
+  (platform, a year) + $7,200 ($300 per run × 24) = $14,884.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from sopkit import load_portfolio, load_process
+from sopkit.analysis import PortfolioCost, ProcessCost, cost_portfolio, cost_process
+from sopkit.render.sop import render_checklist, render_sop, sop_document
+from sopkit.render.sop import document as sop_module
+
+ADDITIONS = ROOT / "tests" / "fixtures" / "additions"
+LAUNCHES = {
+    "en": ADDITIONS / "en" / "launch.yaml",
+    "ko": ADDITIONS / "ko" / "launch-ko.yaml",
+    "ru": ADDITIONS / "ru" / "launch-ru.yaml",
+}
+STUB_SVG = b'<svg width="80pt" height="40pt" viewBox="0 0 80 40"><title>stub</title></svg>'
+
+
+@pytest.fixture
+def stub_diagram(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Diagrams have golden files of their own; here they are pinned to stubs."""
+    monkeypatch.setattr(sop_module, "_diagram_svg", lambda cost: STUB_SVG)
+    monkeypatch.setattr(sop_module, "_mermaid", lambda cost: "flowchart LR\n  stub")
+
+
+@pytest.fixture(scope="module")
+def site() -> PortfolioCost:
+    return cost_portfolio(load_portfolio(ADDITIONS / "en"))
+
+
+def launch(language: str = "en") -> ProcessCost:
+    return cost_process(load_process(LAUNCHES[language]))
+
+
+# --- golden files ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", sorted(LAUNCHES))
+@pytest.mark.parametrize("fmt", ["markdown", "html"])
+def test_sop_golden_in_every_language(
+    language: str, fmt: str, golden: Callable[[str, str], None], stub_diagram: None
+) -> None:
+    suffix = "md" if fmt == "markdown" else "html"
+    golden(f"sop/additions-launch-{language}.{suffix}", render_sop(launch(language), fmt=fmt))
+
+
+def test_called_process_sop_golden(
+    site: PortfolioCost, golden: Callable[[str, str], None], stub_diagram: None
+) -> None:
+    golden("sop/additions-asset-site.md", render_sop(site.process("asset"), site=site))
+
+
+@pytest.mark.parametrize("language", sorted(LAUNCHES))
+def test_checklist_golden_in_every_language(
+    language: str, golden: Callable[[str, str], None]
+) -> None:
+    golden(
+        f"checklist/additions-launch-{language}.md",
+        render_checklist(load_process(LAUNCHES[language])),
+    )
+
+
+# --- the SOP, addition by addition -------------------------------------------------------
+
+
+def test_conditional_steps_say_when_and_how_often(stub_diagram: None) -> None:
+    text = render_sop(launch())
+    assert "> **Only when:** Is this a tier-1 launch? — yes, about 30% of runs" in text
+    assert "> **Only when:** Is this a tier-1 launch? — no, about 70% of runs" in text
+    # L1 0.2 + L2 0.5 = 70% of runs.
+    assert "> **Only when:** Which launch tier? — L1 or L2, about 70% of runs" in text
+    # Legal runs 0.3 × 4/3 = 0.4 times per run: 4/3 times in each run it belongs to.
+    assert "- **Repeats:** 1.33 times in each run it applies to" in text
+    # The Conditions section groups the steps under each answer.
+    assert "| Is this a tier-1 launch? | yes | 30% | 3. Legal review; 4. Press briefing |" in text
+    assert "|  | L3 | 30% | no steps of its own |" in text
+
+
+def test_two_conditions_and_a_rare_conditional_step(tmp_path: Path) -> None:
+    (tmp_path / "roles.yaml").write_text("roles: {Editor: {rate: 50}}\n", encoding="utf-8")
+    path = tmp_path / "p.yaml"
+    path.write_text(
+        textwrap.dedent(
+            """\
+            sopkit: 1
+            id: p
+            name: P
+            owner: Editor
+            frequency: 1/month
+            conditions:
+              big: {question: Big?, share: 0.3}
+              tier: {question: Tier?, options: {L1: 0.2, L2: 0.5, L3: 0.3}}
+            steps:
+              - {id: a, name: A, owner: Editor, time: 1h, done_when: x}
+              - id: b
+                name: B
+                owner: Editor
+                after: [a]
+                time: 1h
+                per_run: 0.5
+                when: {big: true, tier: [L1, L2]}
+                done_when: x
+            """
+        ),
+        encoding="utf-8",
+    )
+    text = render_sop(cost_process(load_process(path)))
+    # 0.3 × (0.2 + 0.5) = 21% of runs; within them, per_run 0.5.
+    assert "> **Only when:** Big? — yes; Tier? — L1 or L2, about 21% of runs" in text
+    assert "- **Repeats:** in 50% of the runs it applies to" in text
+    # The typical run answers "big" with no (share 0.3 < 0.5), so it leaves out step 2.
+    assert "| Lead time per run | 1 h (0.13 working days; a typical run, without steps 2) |" in (
+        text
+    )
+    box = "  *Optional — only when: Big? — yes; Tier? — L1 or L2, about 21% of runs*"
+    assert box in render_checklist(load_process(path))
+
+
+def test_joint_work_and_role_kinds(stub_diagram: None) -> None:
+    text = render_sop(launch())
+    assert "- **With:** Product Manager, 2 × Engineering Manager" in text
+    assert "- **Owner:** PR Agency (external party)" in text
+    assert "- **Owner:** Release Bot (system, already automated)" in text
+    assert "- **Per year:** already automated: no team hours, no labour cost" in text
+    # Press briefing: 28.8 h of the team, 28.8 h of the agency; labour + cash = total.
+    assert (
+        "- **Per year:** 28.8 h + 28.8 h outside the team · "
+        "$6,336.00 labour + $3,600.00 cash = $9,936.00"
+    ) in text
+    roles = text.split("## Roles and responsibilities")[1].split("## Sign-offs")[0]
+    # The customer's 2 h × 0.7 × 24 = 33.6 h are outside the team, and unpaid.
+    assert "| Customer *(external party)* | 6. Launch webinar | 33.6 h outside the team | $0.00 |" in (
+        roles
+    )
+    assert "| Release Bot *(system, already automated)* | 5. Changelog note | — | — |" in roles
+
+
+def test_milestones_and_sign_offs(stub_diagram: None) -> None:
+    text = render_sop(launch())
+    milestone = text.split("### 9. Launch is live")[1].split("### 10.")[0]
+    assert "*Milestone*" in milestone
+    assert "An event, not work" in milestone
+    assert "**Owner:**" not in milestone and "**Time:**" not in milestone
+    assert "**Per year:**" not in milestone and "Done when" not in milestone
+    signoffs = text.split("## Sign-offs")[1].split("## Tools")[0]
+    assert (
+        "| 8. Go/no-go | Head of Marketing | back to step 7, “Channel assets” "
+        "(in 10% of sign-offs) |"
+    ) in signoffs
+    assert "3. Legal review (Only when: Is this a tier-1 launch? — yes" in signoffs
+    assert (
+        "- **Rework:** If rejected (in 25% of sign-offs), the work goes back to step 2, "
+        "“Launch visuals”."
+    ) in text
+    assert "*Sign-off · Critical path*" in text
+
+
+def test_cash_costs_and_key_figures(stub_diagram: None) -> None:
+    text = render_sop(launch())
+    assert "- **Cash cost:** $500.00 per execution" in text
+    figures = text.split("## Key figures")[1]
+    for row in (
+        "| Annual labour cost | $41,388.67 |",
+        "| Annual cash costs | $14,884.00 |",
+        "| Annual total cost | $56,272.67 ($41,388.67 labour + $14,884.00 cash costs) |",
+        # 1.2 h of the agency + 1.4 h of the customer per run; 24 runs: 62.4 h.
+        "| Hours outside the team per run | 2.6 h |",
+        "| Hours outside the team per year | 62.4 h |",
+        # Lead time of the typical run: brief 1.5 + visuals 3 + webinar 2 + go/no-go 0.5.
+        "| Lead time per run | 7 h (0.88 working days; a typical run, without steps 3, 4, 10) |",
+        "| 7. Channel assets | cash costs of each run of “Channel asset” | $104.17 | $2,500.00 |",
+        "| Webinar platform | $1,200.00 a year | — | $1,200.00 |",
+        "| Paid promotion | $300.00 per run | $300.00 | $7,200.00 |",
+        "| **Total cash costs** | | **$570.17** | **$14,884.00** |",
+    ):
+        assert row in figures, row
+
+
+def test_a_called_process_is_named_with_its_file_or_linked_in_a_site(
+    site: PortfolioCost, stub_diagram: None
+) -> None:
+    alone = render_sop(launch())
+    assert (
+        "- **Runs:** Channel asset (asset.yaml) — 3–7 times each time, about 5 on average"
+    ) in alone
+    assert "- **Workload:** 5.56 runs of it per run of this process; each run of it takes " in (
+        alone
+    )
+    assert "1.56 h · $84.38 labour + $18.75 cash = $103.13" in alone
+    assert "- **Per year:** 208.33 h · $11,250.00 labour + $2,500.00 cash = $13,750.00" in alone
+    linked = render_sop(site.process("launch"), site=site)
+    assert "- **Runs:** [Channel asset](asset.md) — 3–7 times" in linked
+    html = render_sop(site.process("launch"), fmt="html", site=site)
+    assert '<a href="asset.html">Channel asset</a>' in html
+
+
+def test_a_process_only_others_run_shows_one_run(site: PortfolioCost, stub_diagram: None) -> None:
+    text = render_sop(site.process("asset"), site=site)
+    assert "- **Called by:** [Product launch](launch.md) (7. Channel assets)" in text
+    assert "| Role | Steps | Hours per run | Cost per run |" in text
+    assert "- **Per run:** 1.25 h · $68.75 labour + $18.75 cash = $87.50" in text
+    assert "This process has no runs of its own" in text
+    # 5.56 runs per launch × 24 launches = 133.33 runs a year, made by the launch.
+    assert "| Runs a year made by other processes | 133.33 |" in text
+    assert "| Fixed cash costs per year | $348.00 |" in text  # $29 a month
+    assert "Annual hours" not in text and "Runs per year" not in text
+    html = render_sop(site.process("asset"), fmt="html", site=site)
+    assert '<a href="launch.html">Product launch</a>' in html
+
+
+def test_a_process_run_on_its_own_and_called_says_both(tmp_path: Path) -> None:
+    (tmp_path / "roles.yaml").write_text("roles: {Editor: {rate: 50}}\n", encoding="utf-8")
+    (tmp_path / "caller.yaml").write_text(
+        "sopkit: 1\nid: caller\nname: Caller\nowner: Editor\nfrequency: 1/month\nsteps:\n"
+        "  - {id: c, name: C, process: inner, count: 2, done_when: x}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "inner.yaml").write_text(
+        "sopkit: 1\nid: inner\nname: Inner\nowner: Editor\nfrequency: 1/month\nsteps:\n"
+        "  - {id: a, name: A, owner: Editor, time: 1h, done_when: x}\n",
+        encoding="utf-8",
+    )
+    costs = cost_portfolio(load_portfolio(tmp_path))
+    text = render_sop(costs.process("inner"), site=costs)
+    # Its own 12 runs a year, plus 2 × 12 = 24 made by the caller and costed there.
+    assert "| Runs per year | 12 (plus 24 a year run by Caller, costed there) |" in text
+    assert "| Annual cost | $600.00 |" in text
+
+
+def test_every_value_of_the_additions_is_escaped(tmp_path: Path, stub_diagram: None) -> None:
+    hostile = "[x](javascript:alert(1)) <b>*</b>"
+    (tmp_path / "roles.yaml").write_text(
+        f'roles:\n  Editor: {{rate: 50}}\n  "{hostile}": {{kind: external}}\n', encoding="utf-8"
+    )
+    (tmp_path / "p.yaml").write_text(
+        textwrap.dedent(
+            f"""\
+            sopkit: 1
+            id: p
+            name: P
+            owner: Editor
+            frequency: 1/month
+            conditions:
+              c: {{question: "{hostile}", share: 0.5}}
+            expenses:
+              - {{name: "{hostile}", amount: 5, per: run}}
+            steps:
+              - id: a
+                name: A
+                owner: Editor
+                with: ["{hostile}"]
+                when: c
+                approval: true
+                time: 1h
+                done_when: x
+              - {{id: b, name: "{hostile}", milestone: true, after: [a]}}
+              - {{id: c, name: C, process: q, after: [b], done_when: x}}
+            """
+        ),
+        encoding="utf-8",
+    )
+    (tmp_path / "q.yaml").write_text(
+        f'sopkit: 1\nid: q\nname: "{hostile}"\nowner: Editor\nsteps:\n'
+        "  - {id: a, name: A, owner: Editor, time: 1h, done_when: x}\n",
+        encoding="utf-8",
+    )
+    costs = cost_portfolio(load_portfolio(tmp_path))
+    for fmt in ("markdown", "html"):
+        for process in ("p", "q"):
+            text = render_sop(costs.process(process), fmt=fmt, site=costs)
+            assert "<b>" not in text, (fmt, process, text[text.index("<b>") - 200 :][:400])
+            if fmt == "markdown":  # a link needs an unescaped "](": there is none
+                assert not re.search(r"(?<!\\)\]\(javascript", text), process
+            else:
+                assert "javascript" not in "".join(re.findall(r'href="[^"]*"', text)), process
+    markdown = render_sop(costs.process("p"), site=costs)
+    assert r"\[x\](javascript:alert(1)) &lt;b&gt;\*&lt;/b&gt;" in markdown
+    checklist = render_checklist(load_process(tmp_path / "p.yaml"))
+    assert "<b>" not in checklist
+    assert not re.search(r"(?<!\\)\]\(javascript", checklist)
+
+
+def test_the_document_model_keeps_the_figures_apart(stub_diagram: None) -> None:
+    document = sop_document(launch())
+    steps = {s.id: s for s in document.steps}
+    assert [s.kind for s in document.steps].count("milestone") == 1
+    assert steps["assets"].kind == "call" and steps["assets"].call is not None
+    assert steps["assets"].call.process.file == "asset.yaml"
+    assert steps["assets"].call.process.href is None
+    assert steps["go"].approval and steps["legal"].approval
+    assert [s.step.id for s in document.signoffs] == ["legal", "go"]
+    assert document.expense_total is not None
+    assert document.expense_total.per_year == "$14,884.00"
+
+
+# --- the checklist ------------------------------------------------------------------------
+
+
+def test_checklist_uses_the_sops_words() -> None:
+    sop = render_sop(launch())
+    text = render_checklist(load_process(LAUNCHES["en"]))
+    for condition in re.findall(r"^> \*\*Only when:\*\* (.+)$", sop, flags=re.M):
+        assert f"  *Optional — only when: {condition}*" in text
+    assert "- [ ] **Legal review** — Sign-off by Legal Counsel · done when:" in text
+    assert "- [ ] **Launch is live** — milestone: tick it when it happens\n" in text
+    assert (
+        "- [ ] **Channel assets** — for each of about 5 items: run “Channel asset” (asset) · "
+    ) in text
+    assert "— Product Marketing Manager with Product Manager, 2 × Engineering Manager · " in text
+    assert "— Release Bot (system, already automated) · " in text
+
+
+def test_checklist_names_a_fixed_count(tmp_path: Path) -> None:
+    (tmp_path / "roles.yaml").write_text("roles: {Editor: {rate: 50}}\n", encoding="utf-8")
+    (tmp_path / "caller.yaml").write_text(
+        "sopkit: 1\nid: caller\nname: Caller\nowner: Editor\nfrequency: 1/month\nsteps:\n"
+        "  - {id: c, name: Items, process: inner, count: 40, done_when: x}\n"
+        "  - {id: d, name: Once, process: inner, after: [c], done_when: x}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "inner.yaml").write_text(
+        "sopkit: 1\nid: inner\nname: Inner\nowner: Editor\nsteps:\n"
+        "  - {id: a, name: A, owner: Editor, time: 1h, done_when: x}\n",
+        encoding="utf-8",
+    )
+    text = render_checklist(load_process(tmp_path / "caller.yaml"))
+    assert "- [ ] **Items** — for each of 40 items: run “Inner” (inner) · done when: x" in text
+    assert "- [ ] **Once** — run “Inner” (inner) · done when: x" in text
