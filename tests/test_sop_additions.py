@@ -30,8 +30,8 @@ from conftest import ROOT
 
 from sopkit import load_portfolio, load_process
 from sopkit.analysis import PortfolioCost, ProcessCost, cost_portfolio, cost_process
-from sopkit.render.sop import render_checklist, render_sop, sop_document
 from sopkit.render.sop import document as sop_module
+from sopkit.render.sop import render_checklist, render_sop, sop_document
 
 ADDITIONS = ROOT / "tests" / "fixtures" / "additions"
 LAUNCHES = {
@@ -155,9 +155,10 @@ def test_joint_work_and_role_kinds(stub_diagram: None) -> None:
     ) in text
     roles = text.split("## Roles and responsibilities")[1].split("## Sign-offs")[0]
     # The customer's 2 h × 0.7 × 24 = 33.6 h are outside the team, and unpaid.
-    assert "| Customer *(external party)* | 6. Launch webinar | 33.6 h outside the team | $0.00 |" in (
-        roles
+    customer = (
+        "| Customer *(external party)* | 6. Launch webinar | 33.6 h outside the team | $0.00 |"
     )
+    assert customer in roles
     assert "| Release Bot *(system, already automated)* | 5. Changelog note | — | — |" in roles
 
 
