@@ -94,3 +94,19 @@ def test_the_spec_example() -> None:
     assert result.lead_time_hours == to_decimal(Fraction(166, 12))
     assert result.lead_time_days == to_decimal(Fraction(166, 96))  # ÷ 8 h a day
     assert str(round_number(result.lead_time_hours)) == "13.83"
+
+
+def test_a_milestone_that_ends_the_run_ends_the_critical_path(
+    write_process: Callable[..., Path],
+) -> None:
+    steps = (
+        "  - {id: a, name: A, owner: Editor, time: 1h}\n"
+        "  - {id: b, name: B, owner: Editor, time: 2h, after: [a]}\n"
+        "  - {id: side, name: Side, owner: Editor, time: 3h}\n"
+        "  - {id: ships, name: Ships, milestone: true, after: [b]}\n"
+    )
+    result = schedule(load_process(write_process(process(steps))))
+    # a 1 h + b 2 h, then the event (no time). "side" ends at 3 h too and b ties with it
+    # as listed first; the event after b finishes as late, so the path runs on into it.
+    assert result.lead_time_hours == 3
+    assert result.critical_path == ("a", "b", "ships")

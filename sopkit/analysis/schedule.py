@@ -113,7 +113,19 @@ def _schedule(process: Process, calling: tuple[str, ...]) -> Schedule:
         finish[node] = start[node] + weight[node]
     end = None
     for node in finish:
-        if node in running and (end is None or _later(node, end, finish, order)):
+        if node not in running:
+            continue
+        # A milestone that ends the run finishes with the step before it: on such a
+        # tie the event downstream ends the path, so the path passes through it.
+        if (
+            end is None
+            or _later(node, end, finish, order)
+            or (
+                weight[node] == 0
+                and finish[node] == finish[end]
+                and node in nx.descendants(graph, end)
+            )
+        ):
             end = node
     path: list[str] = []
     node_on_path = end

@@ -16,9 +16,21 @@ from fractions import Fraction
 from pathlib import Path
 
 from ...analysis import Candidate, PortfolioCost, ProcessCost, StepCost, candidate_for
-from ...analysis.units import MONTHS, exact_hours
+from ...analysis.profile import RoleTally, expected_count, profile
+from ...analysis.runs import satisfies, typical_answers
+from ...analysis.schedule import schedule as _schedule
+from ...analysis.units import MONTHS, exact_hours, to_decimal
 from ...errors import UsageError
-from ...models import Clock, Duration, Estimate, Period, Process, Step
+from ...models import (
+    Clock,
+    Duration,
+    Estimate,
+    ExpensePeriod,
+    Period,
+    Process,
+    RoleKind,
+    Step,
+)
 from ..i18n import catalogue, payback_text
 from ..numbers import (
     DASH,
@@ -31,6 +43,7 @@ from ..numbers import (
     round_number,
     share_text,
 )
+from .runs_text import exact_text, executions_lines, when_lines
 from .tables import Costable, ensure_costs
 
 __all__ = ["explain_step", "find_step"]
@@ -70,6 +83,14 @@ def find_step(costs: PortfolioCost, ref: str) -> tuple[ProcessCost, StepCost]:
 def explain_step(source: Costable, ref: str) -> str:
     """How one step's annual hours and cost were computed, as plain text.
 
+    Every factor of the format's additions is traced with the numbers that
+    made it: each participant of joint work (role, count, kind, rate, hours,
+    cost), the conditions a step runs under and their shares, the sum over
+    answers when a condition decides whether a rework loop is live, a called
+    process (its ``count``, the runs it makes and one run's breakdown by
+    role), cash costs (the step's and the process's) and roles that are
+    external or systems. A milestone costs nothing and says so.
+
     Args:
         source: loaded processes or a ``PortfolioCost``.
         ref: ``STEP_ID``, or ``PROCESS_ID/STEP_ID`` when several processes are costed.
@@ -79,22 +100,57 @@ def explain_step(source: Costable, ref: str) -> str:
     process = process_cost.process
     step = process.step(cost.step_id)
     currency = process.settings.currency
-    lines = [
-        f"{process.id}/{step.id}: {step.name}",
-        f"Owner: {step.owner}. Process: {process.name} ({process.source_path or process.id}).",
-        "",
-        *_cost_lines(process, step, cost, currency),
-        "",
-        "Where each factor comes from:",
-        *_factor_lines(process, step, cost, currency),
-        "",
-        *_hours_lines(process, cost),
-    ]
+    where = f"Process: {process.name} ({process.source_path or process.id})."
+    lines = [f"{process.id}/{step.id}: {step.name}"]
+    if step.milestone:
+        owner = f" Owner: {step.owner}." if step.owner else ""
+        lines += [
+            f"A milestone: an event, not work.{owner} {where}",
+            "",
+            "It costs nothing: no time of its own, so no hours, no labour and no cash costs.",
+        ]
+        lines += _condition_lines(process, step, cost)
+    elif step.is_call:
+        lines += [f"Runs the process '{step.process}': no owner or time of its own. {where}", ""]
+        lines += _call_lines(process_cost, step, cost, currency)
+    else:
+        lines += [f"Owner: {step.owner}{_kind_note(process, step.owner)}. {where}", ""]
+        if _alone(process, step):
+            lines += _cost_lines(process, step, cost, currency)
+        else:
+            lines += _participant_lines(process, step, cost, currency)
+        lines += [
+            "",
+            "Where each factor comes from:",
+            *_factor_lines(process, step, cost, currency),
+            "",
+            *_hours_lines(process, step, cost),
+        ]
+    if step.expense is not None:
+        lines += ["", *_expense_lines(step, cost, currency)]
+    lines += _called_only_lines(costs, process_cost)
     candidate = candidate_for(process_cost, cost)
     if candidate is not None:
         lines += ["", *_automation_lines(candidate, step, currency)]
+    if process_cost.expense_lines:
+        lines += ["", *_process_expense_lines(process_cost, currency)]
     lines += ["", *_lead_time_lines(process_cost, step)]
     return "\n".join(lines) + "\n"
+
+
+def _alone(process: Process, step: Step) -> bool:
+    """Done by its owner alone, a staff role: the one-line formula of format version 1."""
+    role = process.role(step.owner) if step.owner else None
+    return not step.participants and (role is None or role.kind is RoleKind.STAFF)
+
+
+def _kind_note(process: Process, name: str | None) -> str:
+    role = process.role(name) if name else None
+    if role is None or role.kind is RoleKind.STAFF:
+        return ""
+    if role.kind is RoleKind.SYSTEM:
+        return " (a system role: the work is already automated)"
+    return " (an external party: its hours are not the team's)"
 
 
 # --- the formula ------------------------------------------------------------------------
@@ -129,20 +185,38 @@ def _cost_lines(process: Process, step: Step, cost: StepCost, currency: str) -> 
     return lines
 
 
-def _hours_lines(process: Process, cost: StepCost) -> list[str]:
+def _hours_lines(process: Process, step: Step, cost: StepCost) -> list[str]:
     hours, executions, runs, _ = _shown(cost, process.settings.currency)
     settings = process.settings
-    lines = [
-        "Annual hours = "
-        f"{hours_text(hours)} h × {number_text(executions)} exec × {number_text(runs)} "
-        f"runs/month × 12 = {number_text(cost.annual_hours)} h",
-    ]
-    from_shown = hours * executions * runs * MONTHS
-    if round_number(from_shown, 2) != round_number(cost.annual_hours, 2):
-        lines.append(
-            "             (computed from unrounded values; the rounded factors would give "
-            f"{number_text(from_shown)} h)"
+    factors = (
+        f"{hours_text(hours)} h × {number_text(executions)} exec × "
+        f"{number_text(runs)} runs/month × 12"
+    )
+    if _alone(process, step):
+        lines = [f"Annual hours = {factors} = {number_text(cost.annual_hours)} h"]
+        from_shown = hours * executions * runs * MONTHS
+        if round_number(from_shown, 2) != round_number(cost.annual_hours, 2):
+            lines.append(
+                "             (computed from unrounded values; the rounded factors would give "
+                f"{number_text(from_shown)} h)"
+            )
+    else:
+        staff = sum((p.count for p in cost.participants if p.kind is RoleKind.STAFF), Decimal(0))
+        outside = sum(
+            (p.count for p in cost.participants if p.kind is RoleKind.EXTERNAL), Decimal(0)
         )
+        lines = [
+            f"Annual hours (the team's) = {factors} × {_plain(staff)} staff "
+            f"{'person' if staff == 1 else 'people'} = {number_text(cost.annual_hours)} h"
+        ]
+        if outside:
+            lines.append(
+                f"Hours outside the team = {factors} × {_plain(outside)} external "
+                f"{'person' if outside == 1 else 'people'} = {number_text(cost.external_hours)} h "
+                "(not in annual hours or FTE)"
+            )
+        if any(p.kind is RoleKind.SYSTEM for p in cost.participants):
+            lines.append("A system's time counts no hours: its part is already automated.")
     lines.append(
         f"FTE = {number_text(cost.annual_hours)} h ÷ ({_plain(settings.working_days_per_year)} "
         f"working days × {_plain(settings.hours_per_day)} h) = {number_text(cost.fte)} people"
@@ -162,9 +236,13 @@ def _factor_lines(process: Process, step: Step, cost: StepCost, currency: str) -
             if step.time is None
             else _hours_source(step.time, process.settings.clock),
         ),
-        (f"{number_text(executions)} exec", _executions_source(step, cost)),
+        (f"{number_text(executions)} exec", executions_lines(process, step, cost)),
         (f"{number_text(runs)} runs/month", _runs_source(process)),
-        (f"{rate_text(rate, currency)}/h", [_rate_source(process, step)]),
+        (
+            (f"{rate_text(rate, currency)}/h", [_rate_source(process, step.owner)])
+            if _alone(process, step)
+            else ("rates", _rate_rows(process, step, cost, currency))
+        ),
         ("12", ["months in a year"]),
     ]
     width = max(len(label) for label, _ in rows)
@@ -211,28 +289,6 @@ def _in_hours(duration: Duration, clock: Clock) -> str:
     return f" = {_h(hours)} h ({', '.join(parts)})"
 
 
-def _executions_source(step: Step, cost: StepCost) -> list[str]:
-    per_run = "per_run 1 (the default)" if step.per_run == 1 else f"per_run {_plain(step.per_run)}"
-    if not cost.rework:
-        return [f"{per_run}; not inside a rework loop"]
-    factors = " × ".join(_h(loop.factor, 4) for loop in cost.rework)
-    lines = [f"{per_run} × rework {factors} = {_h(Fraction(cost.executions_per_run), 4)}"]
-    for loop in cost.rework:
-        what = (
-            f"'{loop.step}' repeats itself"
-            if loop.step == loop.to
-            else f"'{loop.step}' sends work back to '{loop.to}'"
-        )
-        lines.append(
-            f"{what} with probability {_plain(loop.probability)}: "
-            f"every step from '{loop.to}' to '{loop.step}' runs 1 ÷ (1 − "
-            f"{_plain(loop.probability)}) = {_h(loop.factor, 4)} times"
-        )
-    if len(cost.rework) > 1:
-        lines.append("nested loops multiply")
-    return lines
-
-
 def _runs_source(process: Process) -> list[str]:
     frequency = process.frequency
     if frequency is None:
@@ -249,13 +305,13 @@ def _runs_source(process: Process) -> list[str]:
     return [f"frequency: {frequency} → {how}"]
 
 
-def _rate_source(process: Process, step: Step) -> str:
+def _rate_source(process: Process, role: str | None) -> str:
     where = process.source_path or "the process file"
-    if step.owner in process.roles:
-        return f"hourly rate of {step.owner} from the process's own 'roles:' in {where}"
+    if role in process.roles:
+        return f"hourly rate of {role} from the process's own 'roles:' in {where}"
     if process.settings_path:
-        return f"hourly rate of {step.owner} from {_settings_shown(process)}"
-    return f"hourly rate of {step.owner} from the settings passed in"
+        return f"hourly rate of {role} from {_settings_shown(process)}"
+    return f"hourly rate of {role} from the settings passed in"
 
 
 def _settings_shown(process: Process) -> str:
@@ -326,13 +382,268 @@ def _automation_lines(c: Candidate, step: Step, currency: str) -> list[str]:
 
 def _lead_time_lines(process_cost: ProcessCost, step: Step) -> list[str]:
     schedule = process_cost.schedule
+    total = (
+        f"process lead time {hours_text(schedule.lead_time_hours)} h = "
+        f"{number_text(schedule.lead_time_days)} days"
+    )
+    if not schedule.in_typical_run(step.id):
+        why = []
+        if step.per_run < Decimal("0.5"):
+            why.append(f"its per_run {_plain(step.per_run)} is below 0.5")
+        answers = typical_answers(process_cost.process)
+        for name, wanted in (step.when or {}).items():
+            if not satisfies({name: wanted}, answers):
+                answer = answers[name]
+                shown = "yes" if answer is True else "no" if answer is False else str(answer)
+                why.append(f"the typical run answers {name} with {shown}")
+        return [
+            f"Lead time: not in the typical run ({'; '.join(why)}), so it adds no time to a "
+            f"run's lead time ({total}).",
+        ]
     start = schedule.earliest_start[step.id]
     finish = schedule.earliest_finish[step.id]
     where = "on the critical path" if schedule.is_critical(step.id) else "not on the critical path"
-    return [
+    if step.milestone:
+        return [f"Lead time: reached {hours_text(finish)} h into a run; {where} ({total})."]
+    lines = [
         f"Lead time: starts {hours_text(start)} h into a run and, with its wait, is done at "
-        f"{hours_text(finish)} h; {where} (process lead time "
-        f"{hours_text(schedule.lead_time_hours)} h = {number_text(schedule.lead_time_days)} days).",
+        f"{hours_text(finish)} h; {where} ({total}).",
+    ]
+    if step.is_call:
+        callee = process_cost.process.callees[step.process or ""]
+        lines.append(
+            f"It takes the typical-run lead time of '{callee.id}', "
+            f"{hours_text(_schedule(callee).lead_time_hours)} h: its runs go side by side."
+        )
+    return lines
+
+
+# --- the additions: joint work, calls, cash costs, milestones -------------------------------
+
+
+def _participant_lines(process: Process, step: Step, cost: StepCost, currency: str) -> list[str]:
+    """The cost as a sum over the owner and every ``with`` participant, each at its rate."""
+    hours, executions, runs, _ = _shown(cost, currency)
+    rows = []
+    for index, p in enumerate(cost.participants):
+        part = "owner" if index == 0 and p.role == step.owner else "with"
+        label = f"{p.role} ({part}, {p.kind.value})"
+        factors = (
+            f"{_plain(p.count)} × {hours_text(hours)} h × {number_text(executions)} exec × "
+            f"{number_text(runs)} runs/month"
+        )
+        if p.kind is RoleKind.SYSTEM:
+            text = f"{factors}: a system, already automated: no hours, no labour"
+        else:
+            where = "outside the team" if p.kind is RoleKind.EXTERNAL else "of the team"
+            text = (
+                f"{factors} × {rate_text(round_money(p.rate, currency), currency)}/h × 12 = "
+                f"{money_text(p.annual_cost, currency)} ({number_text(p.annual_hours)} h {where})"
+            )
+        rows.append((label, text))
+    width = max(len(label) for label, _ in rows)
+    lines = [
+        "Annual cost = Σ over the people on the step: people × hours per execution × "
+        "executions per run × runs per month × rate × 12",
+    ]
+    lines += [f"  {label.ljust(width)}  {text}" for label, text in rows]
+    lines.append(f"            = {money_text(cost.annual_cost, currency)}")
+    return lines
+
+
+def _rate_rows(process: Process, step: Step, cost: StepCost, currency: str) -> list[str]:
+    """Where each participant's rate comes from (joint work, external and system roles)."""
+    notes = []
+    for p in cost.participants:
+        if p.kind is RoleKind.SYSTEM:
+            notes.append(f"{p.role}: a system role has no rate (kind: system)")
+            continue
+        role = process.role(p.role)
+        rate = rate_text(round_money(p.rate, currency), currency)
+        if p.kind is RoleKind.EXTERNAL and role is not None and role.rate is None:
+            notes.append(f"{p.role}: {rate}/h, an external party without a rate (unpaid)")
+            continue
+        source = _rate_source(process, p.role).replace(f"hourly rate of {p.role} ", "")
+        notes.append(f"{p.role}: {rate}/h {source}")
+    return notes
+
+
+def _call_lines(process_cost: ProcessCost, step: Step, cost: StepCost, currency: str) -> list[str]:
+    """A calling step: the called process's run × the runs the calls make."""
+    process = process_cost.process
+    callee = process.callees[step.process or ""]
+    inner = profile(callee)
+
+    def money(value: Fraction | Decimal) -> str:
+        return money_text(to_decimal(Fraction(value)), currency)
+
+    _, _, runs, _ = _shown(cost, currency)
+    calls = round_number(cost.calls_per_run, 2)
+    file = f", {Path(callee.source_path).name}" if callee.source_path else ""
+    factors = f"× {number_text(calls)} runs × {number_text(runs)} runs/month × 12"
+    lines = [
+        "Annual cost = labour of one run of the called process × its runs per run × "
+        "runs per month × 12",
+        f"            = {money(inner.cost)} {factors} = {money_text(cost.annual_cost, currency)}",
+        "",
+        "Where each factor comes from:",
+        f"  one run of '{callee.id}' ({callee.name}{file}): {money(inner.cost)} labour, "
+        f"{_h(inner.hours, 2)} h of the team"
+        + (f", {_h(inner.external_hours, 2)} h outside it" if inner.external_hours else "")
+        + (f", {money(inner.expenses)} cash" if inner.expenses else "")
+        + " (its steps' rework and conditions included)",
+        *[f"  {line}" for line in _count_lines(step, cost)],
+        f"  {number_text(runs)} runs/month: {_runs_source(process)[0]}",
+        "  12: months in a year",
+        "",
+        f"One run of '{callee.id}', by role:",
+    ]
+    rows = sorted(inner.roles.items(), key=lambda item: (-item[1].cost, item[0]))
+    width = max((len(name) for name, _ in rows), default=0)
+    for name, tally in rows:
+        kind = tally.kind.value
+        lines.append(f"  {name.ljust(width)}  {kind:8}  {_role_hours(tally)}  {money(tally.cost)}")
+    per_year = cost.calls_per_run * cost.runs_per_month * MONTHS
+    lines.append(
+        f"This step's share of each role a year ({number_text(calls)} runs × "
+        f"{number_text(runs)} runs/month × 12 = {number_text(per_year)} runs of '{callee.id}'):"
+    )
+    for share in sorted(cost.roles, key=lambda r: (-r.exact_cost, r.role)):
+        hours = share.exact_hours + share.exact_external_hours
+        outside = " outside the team" if share.exact_external_hours else ""
+        lines.append(
+            f"  {share.role.ljust(width)}  {_h(hours, 2)} h{outside}  {money(share.exact_cost)}"
+        )
+    lines += [
+        "",
+        f"Annual hours = {_h(inner.hours, 2)} h {factors} = {number_text(cost.annual_hours)} h",
+        f"FTE = {number_text(cost.annual_hours)} h ÷ "
+        f"({_plain(process.settings.working_days_per_year)} working days × "
+        f"{_plain(process.settings.hours_per_day)} h) = {number_text(cost.fte)} people",
+    ]
+    if inner.external_hours:
+        lines.append(
+            f"Hours outside the team = {_h(inner.external_hours, 2)} h {factors} = "
+            f"{number_text(cost.external_hours)} h (not in annual hours or FTE)"
+        )
+    if inner.expenses or inner.fixed_expenses:
+        lines.append(
+            f"Annual cash costs = {money(inner.expenses)} per run of '{callee.id}' {factors} = "
+            f"{money_text(cost.annual_expenses, currency)}"
+            + (
+                f" ('{callee.id}''s fixed cash costs, {money(inner.fixed_expenses)} a year, "
+                "count in its own row, once)"
+                if inner.fixed_expenses
+                else ""
+            )
+        )
+        lines.append(_total_line(cost, currency))
+    return lines
+
+
+def _role_hours(tally: RoleTally) -> str:
+    if tally.kind is RoleKind.SYSTEM:
+        return "no hours (already automated)"
+    if tally.kind is RoleKind.EXTERNAL:
+        return f"{_h(tally.external_hours, 2)} h outside the team"
+    return f"{_h(tally.hours, 2)} h"
+
+
+def _count_lines(step: Step, cost: StepCost) -> list[str]:
+    """``count`` (its PERT mean for a range) × the step's executions = runs of the callee."""
+    count = step.count
+    mean = expected_count(count)
+    if count is None:
+        what = "no count: 1 run per execution"
+    elif not count.is_range:
+        what = f"count {count}: {exact_text(mean)} runs per execution"
+    else:
+        low, likely, high = count.points()
+        how = (
+            f"likely = midpoint ({_plain(low)} + {_plain(high)}) ÷ 2 = {_plain(likely)}; "
+            if count.likely is None
+            else ""
+        )
+        what = (
+            f"count {count}: {how}PERT mean ({_plain(low)} + 4 × {_plain(likely)} + "
+            f"{_plain(high)}) ÷ 6 = {exact_text(mean)} runs per execution"
+        )
+    executions = Fraction(cost.executions_per_run)
+    calls = exact_text(Fraction(cost.calls_per_run))
+    process = cost.process_id
+    lines = [
+        f"{number_text(round_number(cost.calls_per_run, 2))} runs: {what}",
+        f"  × {exact_text(executions)} executions of this step per run = {calls} runs "
+        f"of '{step.process}' per run of '{process}'",
+    ]
+    return lines
+
+
+def _expense_lines(step: Step, cost: StepCost, currency: str) -> list[str]:
+    assert step.expense is not None
+    _, executions, runs, _ = _shown(cost, currency)
+    return [
+        "Annual cash costs = expense per execution × executions per run × runs per month × 12",
+        f"                  = {money_text(step.expense, currency)} × "
+        f"{number_text(executions)} exec × {number_text(runs)} runs/month × 12 = "
+        f"{money_text(cost.annual_expenses, currency)}",
+        _total_line(cost, currency),
+    ]
+
+
+def _total_line(cost: StepCost, currency: str) -> str:
+    return (
+        f"Annual total cost = {money_text(cost.annual_cost, currency)} labour + "
+        f"{money_text(cost.annual_expenses, currency)} cash = "
+        f"{money_text(cost.annual_total_cost, currency)}"
+    )
+
+
+def _process_expense_lines(process_cost: ProcessCost, currency: str) -> list[str]:
+    """The process's own cash costs: not in any step's figures, in the process's."""
+    runs = round_number(process_cost.runs_per_month, 2)
+    rows = []
+    for line in process_cost.expense_lines:
+        amount = money_text(line.amount, currency)
+        per_year = line.per_year
+        if per_year is None:
+            how = f"{amount} per run × {number_text(runs)} runs/month × 12"
+            value = Fraction(line.amount) * process_cost.exact_runs_per_month * MONTHS
+        else:
+            how = {
+                ExpensePeriod.MONTH: f"{amount} a month × 12",
+                ExpensePeriod.QUARTER: f"{amount} a quarter × 4",
+                ExpensePeriod.YEAR: f"{amount} a year",
+            }[line.per]
+            value = Fraction(line.amount) * per_year
+        rows.append((line.name, f"{how} = {money_text(to_decimal(value), currency)} a year"))
+    width = max(len(name) for name, _ in rows)
+    lines = ["The process's own cash costs (in its figures, not in this step's):"]
+    lines += [f"  {name.ljust(width)}  {text}" for name, text in rows]
+    return lines
+
+
+def _condition_lines(process: Process, step: Step, cost: StepCost) -> list[str]:
+    if not step.when:
+        return []
+    return ["", *when_lines(process, step)]
+
+
+def _called_only_lines(costs: PortfolioCost, process_cost: ProcessCost) -> list[str]:
+    """A step of a process others run: where those runs are costed."""
+    if not process_cost.called_by:
+        return []
+    callers = ", ".join(process_cost.called_by)
+    runs = number_text(process_cost.called_runs_per_month)
+    own = (
+        "It has no frequency, so its own figures above are zero"
+        if process_cost.is_called_only
+        else "The figures above count only its own runs"
+    )
+    return [
+        "",
+        f"'{process_cost.id}' also runs when {callers} runs it: {runs} runs a month, costed "
+        f"once, in the calling steps of {callers}. {own}.",
     ]
 
 
