@@ -9,6 +9,7 @@ import pytest
 from conftest import ROOT
 
 from sopkit import SopkitError, load_portfolio
+from sopkit.analysis import cost_portfolio
 from sopkit.render.costs.explain import explain_step
 
 T1 = ROOT / "tests" / "fixtures" / "t1"
@@ -118,3 +119,94 @@ def test_unknown_process_in_a_reference() -> None:
         explain_step(load_portfolio(T1), "blog/draft")
     assert caught.value.hint == "processes here: content-marketing"
     assert "draft" in explain_step(load_portfolio(T1), "content-marketing/draft")
+
+
+# --- the additions: every new factor, with the numbers that made it -----------------------
+
+ADDITIONS = ROOT / "tests" / "fixtures" / "additions" / "en"
+
+
+@pytest.fixture(scope="module")
+def launch() -> Callable[[str], str]:
+    costs = cost_portfolio(load_portfolio(ADDITIONS))
+    return lambda ref: explain_step(costs, ref)
+
+
+def test_participants_each_at_their_rate_and_kind(launch: Callable[[str], str]) -> None:
+    text = launch("launch/press")
+    # 4 h × 0.3 of runs × 2 runs a month × 12 = 28.8 h for each person on the step.
+    assert (
+        "PR Agency (owner, external)              1 × 4 h × 0.30 exec × 2.00 runs/month × "
+        "$150/h × 12 = $4,320.00 (28.80 h outside the team)"
+    ) in text
+    assert (
+        "Product Marketing Manager (with, staff)  1 × 4 h × 0.30 exec × 2.00 runs/month × "
+        "$70/h × 12 = $2,016.00 (28.80 h of the team)"
+    ) in text
+    assert "            = $6,336.00" in text
+    assert "Hours outside the team = 4 h × 0.30 exec × 2.00 runs/month × 12 × 1 external " in text
+    brief = launch("launch/brief")
+    assert "Engineering Manager (with, staff)         2 × 1.5 h × 1.00 exec" in brief
+    assert "× 12 × 4 staff people = 144.00 h" in brief
+    webinar = launch("launch/webinar")
+    assert "Customer: $0/h, an external party without a rate (unpaid)" in webinar
+    note = launch("launch/note")
+    assert "Release Bot (owner, system)  1 × 0.17 h × 0.70 exec × 2.00 runs/month: a system, " in (
+        note
+    )
+    assert "a system role has no rate (kind: system)" in note
+
+
+def test_chance_and_the_sum_over_answers(launch: Callable[[str], str]) -> None:
+    # The format's example: design is sent back (p 0.25) by a legal review only tier-1
+    # launches (share 0.3) have: 0.3 × 4/3 + 0.7 × 1 = 1.1 runs per launch.
+    design = launch("launch/design")
+    assert "per_run 1 (the default) × (0.3 × 4/3 + 0.7 × 1) = 1.1" in design
+    assert "big-launch: yes: 0.3 of runs × 4/3" in design
+    assert "big-launch: no: 0.7 of runs × 1" in design
+    assert "(only in runs where big-launch is yes, when 'legal' runs)" in design
+    # Legal itself runs only when yes: 0.3 × 4/3 = 0.4.
+    assert "per_run 1 (the default) × (0.3 × 4/3) = 0.4" in launch("launch/legal")
+    webinar = launch("launch/webinar")
+    assert "per_run 1 (the default) × chance 0.7 = 0.7" in webinar
+    assert (
+        "runs only when tier (Which launch tier?) is L1 or L2: share of runs = 0.2 + 0.5 = 0.7"
+        in (webinar)
+    )
+
+
+def test_a_called_process_with_its_count_and_roles(launch: Callable[[str], str]) -> None:
+    text = launch("launch/assets")
+    # One asset run: $84.375; 3..7 → PERT 5 × 10/9 executions = 50/9 runs per launch.
+    assert "= $84.38 × 5.56 runs × 2.00 runs/month × 12 = $11,250.00" in text
+    assert (
+        "count 3..7: likely = midpoint (3 + 7) ÷ 2 = 5; PERT mean (3 + 4 × 5 + 7) ÷ 6 = 5" in text
+    )
+    calls = "× 10/9 executions of this step per run = 50/9 runs of 'asset' per run of 'launch'"
+    assert calls in text
+    assert "  Designer  staff     1.25 h  $68.75" in text
+    # 1.25 h × 50/9 × 24 = 166.67 h; × $55 = $9,166.67.
+    assert "  Designer  166.67 h  $9,166.67" in text
+    assert (
+        "Annual cash costs = $18.75 per run of 'asset' × 5.56 runs × 2.00 runs/month × 12 = "
+        in text
+    )
+    assert "Annual total cost = $11,250.00 labour + $2,500.00 cash = $13,750.00" in text
+    assert "It takes the typical-run lead time of 'asset', 1.25 h" in text
+    # A step of the called process: its runs are costed in the launch, once.
+    draft = launch("asset/draft")
+    assert "'asset' also runs when launch runs it: 11.11 runs a month" in draft
+    assert "$68.75 labour per run × 11.11 runs a month × 12 = $9,166.67 a year" in draft
+
+
+def test_cash_costs_milestones_and_the_typical_run(launch: Callable[[str], str]) -> None:
+    gifts = launch("launch/gifts")
+    assert "= $80.00 × 0.20 exec × 2.00 runs/month × 12 = $384.00" in gifts
+    assert "Annual total cost = $108.00 labour + $384.00 cash = $492.00" in gifts
+    assert "Paid promotion    $300.00 per run × 2.00 runs/month × 12 = $7,200.00 a year" in gifts
+    assert "not in the typical run (its per_run 0.2 is below 0.5)" in gifts
+    assert "(the typical run answers big-launch with no)" in launch("launch/legal")
+    live = launch("launch/live")
+    assert "A milestone: an event, not work." in live
+    assert "It costs nothing" in live and "Annual cost" not in live
+    assert "Lead time: reached 7 h into a run; on the critical path" in live

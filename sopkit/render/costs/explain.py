@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ...analysis import Candidate, PortfolioCost, ProcessCost, StepCost, candidate_for
 from ...analysis.profile import RoleTally, expected_count, profile
-from ...analysis.runs import satisfies, typical_answers
+from ...analysis.runs import runs_of, satisfies, typical_answers
 from ...analysis.schedule import schedule as _schedule
 from ...analysis.units import MONTHS, exact_hours, to_decimal
 from ...errors import UsageError
@@ -128,7 +128,7 @@ def explain_step(source: Costable, ref: str) -> str:
         ]
     if step.expense is not None:
         lines += ["", *_expense_lines(step, cost, currency)]
-    lines += _called_only_lines(costs, process_cost)
+    lines += _called_only_lines(process_cost, cost, currency)
     candidate = candidate_for(process_cost, cost)
     if candidate is not None:
         lines += ["", *_automation_lines(candidate, step, currency)]
@@ -208,6 +208,8 @@ def _hours_lines(process: Process, step: Step, cost: StepCost) -> list[str]:
         lines = [
             f"Annual hours (the team's) = {factors} × {_plain(staff)} staff "
             f"{'person' if staff == 1 else 'people'} = {number_text(cost.annual_hours)} h"
+            if staff
+            else "Annual hours (the team's) = 0 h: nobody of the team works on it"
         ]
         if outside:
             lines.append(
@@ -245,6 +247,11 @@ def _factor_lines(process: Process, step: Step, cost: StepCost, currency: str) -
         ),
         ("12", ["months in a year"]),
     ]
+    return _aligned(rows)
+
+
+def _aligned(rows: list[tuple[str, list[str]]]) -> list[str]:
+    """Factor and where it comes from, in two columns (a factor may need several lines)."""
     width = max(len(label) for label, _ in rows)
     lines = []
     for label, notes in rows:
@@ -487,14 +494,27 @@ def _call_lines(process_cost: ProcessCost, step: Step, cost: StepCost, currency:
         f"            = {money(inner.cost)} {factors} = {money_text(cost.annual_cost, currency)}",
         "",
         "Where each factor comes from:",
-        f"  one run of '{callee.id}' ({callee.name}{file}): {money(inner.cost)} labour, "
-        f"{_h(inner.hours, 2)} h of the team"
-        + (f", {_h(inner.external_hours, 2)} h outside it" if inner.external_hours else "")
-        + (f", {money(inner.expenses)} cash" if inner.expenses else "")
-        + " (its steps' rework and conditions included)",
-        *[f"  {line}" for line in _count_lines(step, cost)],
-        f"  {number_text(runs)} runs/month: {_runs_source(process)[0]}",
-        "  12: months in a year",
+        *_aligned(
+            [
+                (
+                    money(inner.cost),
+                    [
+                        f"one run of '{callee.id}' ({callee.name}{file}): the labour of its "
+                        "steps, their rework and conditions included (by role below)",
+                        f"{_h(inner.hours, 2)} h of the team"
+                        + (
+                            f", {_h(inner.external_hours, 2)} h outside it"
+                            if inner.external_hours
+                            else ""
+                        )
+                        + (f", {money(inner.expenses)} cash" if inner.expenses else ""),
+                    ],
+                ),
+                (f"{number_text(calls)} runs", _count_lines(process, step, cost)),
+                (f"{number_text(runs)} runs/month", _runs_source(process)),
+                ("12", ["months in a year"]),
+            ]
+        ),
         "",
         f"One run of '{callee.id}', by role:",
     ]
@@ -531,7 +551,7 @@ def _call_lines(process_cost: ProcessCost, step: Step, cost: StepCost, currency:
             f"Annual cash costs = {money(inner.expenses)} per run of '{callee.id}' {factors} = "
             f"{money_text(cost.annual_expenses, currency)}"
             + (
-                f" ('{callee.id}''s fixed cash costs, {money(inner.fixed_expenses)} a year, "
+                f" (the fixed cash costs of '{callee.id}', {money(inner.fixed_expenses)} a year, "
                 "count in its own row, once)"
                 if inner.fixed_expenses
                 else ""
@@ -549,7 +569,7 @@ def _role_hours(tally: RoleTally) -> str:
     return f"{_h(tally.hours, 2)} h"
 
 
-def _count_lines(step: Step, cost: StepCost) -> list[str]:
+def _count_lines(process: Process, step: Step, cost: StepCost) -> list[str]:
     """``count`` (its PERT mean for a range) × the step's executions = runs of the callee."""
     count = step.count
     mean = expected_count(count)
@@ -568,15 +588,14 @@ def _count_lines(step: Step, cost: StepCost) -> list[str]:
             f"count {count}: {how}PERT mean ({_plain(low)} + 4 × {_plain(likely)} + "
             f"{_plain(high)}) ÷ 6 = {exact_text(mean)} runs per execution"
         )
-    executions = Fraction(cost.executions_per_run)
-    calls = exact_text(Fraction(cost.calls_per_run))
-    process = cost.process_id
-    lines = [
-        f"{number_text(round_number(cost.calls_per_run, 2))} runs: {what}",
-        f"  × {exact_text(executions)} executions of this step per run = {calls} runs "
-        f"of '{step.process}' per run of '{process}'",
+    executions = runs_of(process).executions[step.id]
+    calls = exact_text(mean * executions)
+    return [
+        what,
+        f"× {exact_text(executions)} executions of this step per run = {calls} runs "
+        f"of '{step.process}' per run of '{process.id}'",
+        *(f"  {line}" for line in executions_lines(process, step, cost)),
     ]
-    return lines
 
 
 def _expense_lines(step: Step, cost: StepCost, currency: str) -> list[str]:
@@ -629,8 +648,8 @@ def _condition_lines(process: Process, step: Step, cost: StepCost) -> list[str]:
     return ["", *when_lines(process, step)]
 
 
-def _called_only_lines(costs: PortfolioCost, process_cost: ProcessCost) -> list[str]:
-    """A step of a process others run: where those runs are costed."""
+def _called_only_lines(process_cost: ProcessCost, cost: StepCost, currency: str) -> list[str]:
+    """A step of a process others run: where those runs are costed, and its all-runs cost."""
     if not process_cost.called_by:
         return []
     callers = ", ".join(process_cost.called_by)
@@ -640,11 +659,20 @@ def _called_only_lines(costs: PortfolioCost, process_cost: ProcessCost) -> list[
         if process_cost.is_called_only
         else "The figures above count only its own runs"
     )
-    return [
+    lines = [
         "",
         f"'{process_cost.id}' also runs when {callers} runs it: {runs} runs a month, costed "
         f"once, in the calling steps of {callers}. {own}.",
     ]
+    if cost.exact_cost_per_run:
+        total = process_cost.exact_total_runs_per_month
+        per_run = money_text(to_decimal(cost.exact_cost_per_run), currency)
+        every = money_text(to_decimal(cost.exact_cost_per_run * total * MONTHS), currency)
+        lines.append(
+            f"Over all its runs: {per_run} labour per run × {_h(total, 2)} runs a month × 12 "
+            f"= {every} a year (the cost automating it would save from)."
+        )
+    return lines
 
 
 # --- small number helpers ---------------------------------------------------------------

@@ -21,7 +21,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from ...analysis.cost import StepCost
-from ...analysis.runs import ReworkLoop, satisfies
+from ...analysis.runs import ReworkLoop, runs_of, satisfies
 from ...analysis.units import to_decimal
 from ...models import Answer, Condition, Process, Step
 from ..numbers import hours_text
@@ -121,7 +121,7 @@ def executions_lines(process: Process, step: Step, cost: StepCost) -> list[str]:
             parts.append("rework " + " × ".join(_decimal(loop.factor) for loop in loops))
         lines = [" × ".join(parts) + f" = {_decimal(Fraction(cost.executions_per_run))}"]
     else:
-        executions = exact_text(Fraction(cost.executions_per_run))
+        executions = exact_text(runs_of(process).executions[step.id])
         lines = _sum_lines(process, per_run, own, plain_chance, live, enumerated, executions)
     lines.extend(when_lines(process, step))
     lines.extend(_loop_lines(process, live))
