@@ -35,6 +35,7 @@ SOURCES = {
     "t1": FIXTURES / "t1",  # the format's own example
     "krw": FIXTURES / "krw",  # a KRW portfolio: whole won, ₩
     "library": ENGLISH,  # the English portfolio of the shipped library
+    "additions": FIXTURES / "additions" / "en",  # every addition: see test_sop_additions.py
 }
 
 

@@ -165,7 +165,7 @@ def test_joint_work_and_role_kinds(stub_diagram: None) -> None:
 def test_milestones_and_sign_offs(stub_diagram: None) -> None:
     text = render_sop(launch())
     milestone = text.split("### 9. Launch is live")[1].split("### 10.")[0]
-    assert "*Milestone*" in milestone
+    assert "*Milestone · Critical path*" in milestone  # the run ends when it is live
     assert "An event, not work" in milestone
     assert "**Owner:**" not in milestone and "**Time:**" not in milestone
     assert "**Per year:**" not in milestone and "Done when" not in milestone

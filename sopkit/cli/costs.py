@@ -63,12 +63,18 @@ def cost(
     Tables sort by annual cost, highest first, with totals, FTE and lead times;
     CSV and JSON keep the files' order.
 
+    Labour (time × rate), cash costs and their total stand side by side when
+    the processes have cash costs; hours of outside parties, role kinds,
+    headcount and utilisation appear when used. A process only others run is
+    "called by …" and costed in its callers.
+
     A table in a terminal fits its width and never breaks a figure: columns are
     left out, first-named first, and names wrap. --by step: exec/run, runs/month,
-    h/exec, Rate/h, FTE, Name, Owner, Hours/year. --by process: runs/month, Lead
-    time h, h/run, Frequency, FTE, Name, Lead time d, Hours/year. --by role:
-    Steps, Share, Headcount, FTE. A note names what was left out; files and
-    pipes get every column.
+    h/exec, Rate/h, Outside h/year, FTE, Name, Owner, Cash/year, Hours/year. --by
+    process: runs/month, Lead time h, h/run, Outside h/year, Frequency, FTE, Name,
+    Lead time d, Cash/year, Hours/year. --by role: Steps, Share, Headcount, Kind,
+    FTE, Outside h/year. A note names what was left out; files and pipes get
+    every column.
 
     --by role shows each role's headcount and utilisation (annual hours ÷
     headcount × available hours) once a role in roles.yaml has a headcount,

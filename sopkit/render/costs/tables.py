@@ -39,8 +39,9 @@ from ...analysis import (
     cost_portfolio,
     rank_candidates,
 )
+from ...analysis.units import to_decimal
 from ...errors import UsageError
-from ...models import Process
+from ...models import Process, RoleKind
 from ..i18n import catalogue, payback_text
 from ..numbers import (
     DASH,
@@ -90,20 +91,24 @@ DROP_ORDER: dict[str, tuple[str, ...]] = {
         "runs_per_month",
         "hours_per_execution",
         "rate",
+        "external_hours",
         "fte",
         "name",
         "owner",
+        "annual_expenses",
         "annual_hours",
     ),
-    "role": ("steps", "share_percent", "headcount", "fte"),
+    "role": ("steps", "share_percent", "headcount", "kind", "fte", "external_hours"),
     "process": (
         "runs_per_month",
         "lead_time_hours",
         "hours_per_run",
+        "external_hours",
         "frequency",
         "fte",
         "name",
         "lead_time_days",
+        "annual_expenses",
         "annual_hours",
     ),
     "candidates": (
@@ -425,12 +430,113 @@ _BLANK = Cell("", "")
 
 
 def _step_sort(step: StepCost) -> tuple[Any, ...]:
-    return (-step.exact_annual_cost, step.process_id, step.step_id)
+    return (-step.exact_annual_total_cost, step.process_id, step.step_id)
+
+
+def _shown_if(reading: bool, present: bool) -> bool:
+    """A column of the additions: always in CSV, in tables and Markdown when it says something."""
+    return present or not reading
+
+
+def _has_expenses(costs: PortfolioCost) -> bool:
+    return any(p.exact_annual_expenses or p.expense_lines for p in costs.processes) or any(
+        s.exact_annual_expenses for s in costs.steps
+    )
+
+
+def _owner_text(step: StepCost) -> str:
+    """Who does the step, as a table cell: the owner and the people with them."""
+    if step.calls is not None:
+        return f"runs {step.calls}"
+    if step.owner is None:
+        return DASH
+    others = _with(step)
+    return step.owner if not others else f"{step.owner}, with {', '.join(others)}"
+
+
+def _plain(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+#: The CSV columns that came first, in their order: the additions' columns only ever
+#: follow them, so a spreadsheet or script that reads columns by position keeps working.
+_CSV_FIRST: dict[str, tuple[str, ...]] = {
+    "step": (
+        "process",
+        "step",
+        "name",
+        "owner",
+        "hours_per_execution",
+        "executions_per_run",
+        "runs_per_month",
+        "rate",
+        "annual_hours",
+        "fte",
+        "annual_cost",
+        "currency",
+    ),
+    "role": (
+        "role",
+        "steps",
+        "annual_hours",
+        "fte",
+        "annual_cost",
+        "share_percent",
+        "currency",
+        "headcount",
+        "available_hours",
+        "utilisation",
+    ),
+    "process": (
+        "process",
+        "name",
+        "frequency",
+        "runs_per_month",
+        "hours_per_run",
+        "lead_time_hours",
+        "lead_time_days",
+        "annual_hours",
+        "fte",
+        "annual_cost",
+        "critical_path",
+        "currency",
+    ),
+}
+
+Row = dict[str, Cell]
+
+
+def _sheet(
+    view: str,
+    title: str,
+    columns: list[Column],
+    rows: list[Row],
+    total: Row | None,
+    notes: list[str],
+    *,
+    reading: bool,
+) -> Sheet:
+    """A sheet from rows keyed by column: columns side by side for reading; in CSV the
+    columns of format version 1 first, in their order, then the added ones."""
+    if not reading:
+        first = [c for key in _CSV_FIRST[view] for c in columns if c.key == key]
+        columns = first + [c for c in columns if c not in first]
+    keys = [c.key for c in columns]
+    return Sheet(
+        title,
+        columns,
+        [[row.get(key, _BLANK) for key in keys] for row in rows],
+        None if total is None else [total.get(key, _BLANK) for key in keys],
+        notes,
+        DROP_ORDER[view],
+    )
 
 
 def _step_sheet(costs: PortfolioCost, *, reading: bool) -> Sheet:
     currency = costs.currency
     several = len(costs.processes) > 1 or not reading
+    external = _shown_if(reading, bool(costs.exact_external_hours))
+    expenses = _shown_if(reading, _has_expenses(costs))
     columns = [
         *([Column("process", "Process", numeric=False, wraps=True)] if several else []),
         Column("step", "Step", numeric=False, wraps=True),
@@ -441,53 +547,153 @@ def _step_sheet(costs: PortfolioCost, *, reading: bool) -> Sheet:
         Column("runs_per_month", "runs/month"),
         Column("rate", "Rate/h"),
         Column("annual_hours", "Hours/year"),
+        *([Column("external_hours", "Outside h/year")] if external else []),
         Column("fte", "FTE"),
-        Column("annual_cost", "Annual cost"),
+        Column("annual_cost", "Labour/year" if expenses and reading else "Annual cost"),
+        *(
+            [Column("annual_expenses", "Cash/year"), Column("annual_total_cost", "Total/year")]
+            if expenses
+            else []
+        ),
         Column("currency", "Currency", numeric=False, csv_only=True),
+        Column("chance", "chance", csv_only=True),
+        Column("with", "with", numeric=False, csv_only=True),
+        Column("calls", "calls", numeric=False, csv_only=True),
     ]
-    steps = costs.steps
+    entries: list[tuple[tuple[Any, ...], Row]] = []
+    for process in costs.processes:
+        for step in process.steps:
+            owner = process.process.role(step.owner) if step.owner else None
+            no_rate = owner is None or owner.kind is RoleKind.SYSTEM or step.calls is not None
+            row = {
+                "process": _text(step.process_id),
+                "step": _text(step.step_id),
+                "name": _text(step.name),
+                "owner": Cell(_owner_text(step), step.owner or ""),
+                "hours_per_execution": _hours_cell(step.hours_per_execution),
+                "executions_per_run": _number_cell(step.executions_per_run),
+                "runs_per_month": _number_cell(step.runs_per_month),
+                "rate": Cell(
+                    DASH if no_rate else rate_text(step.rate, currency),
+                    format(round_money(step.rate, currency), "f"),
+                ),
+                "annual_hours": _hours_cell(step.annual_hours),
+                "external_hours": _hours_cell(step.external_hours),
+                "fte": _number_cell(step.fte),
+                "annual_cost": _money_cell(step.annual_cost, currency),
+                "annual_expenses": _money_cell(step.annual_expenses, currency),
+                "annual_total_cost": _money_cell(step.annual_total_cost, currency),
+                "currency": _text(currency),
+                "chance": _number_cell(step.chance, 4),
+                "with": _text(", ".join(_with(step))),
+                "calls": _text(step.calls),
+            }
+            entries.append((_step_sort(step), row))
+        if expenses and process.expense_lines:  # what no step holds: the process's own
+            own = to_decimal(process.exact_process_expenses)
+            names = ", ".join(e.name for e in process.expense_lines)
+            zero = Decimal(0)
+            row = {
+                "process": _text(process.id),
+                "step": Cell(DASH, ""),
+                "name": Cell("Process cash costs", f"Process cash costs: {names}"),
+                "annual_hours": _hours_cell(zero),
+                "external_hours": _hours_cell(zero),
+                "fte": _number_cell(zero),
+                "annual_cost": _money_cell(zero, currency),
+                "annual_expenses": _money_cell(own, currency),
+                "annual_total_cost": _money_cell(own, currency),
+                "currency": _text(currency),
+            }
+            entries.append(((-process.exact_process_expenses, process.id, ""), row))
     if reading:
-        steps = tuple(sorted(steps, key=_step_sort))
-    rows = []
-    for step in steps:
-        rows.append(
-            [
-                *([_text(step.process_id)] if several else []),
-                _text(step.step_id),
-                _text(step.name),
-                _text(step.owner),
-                _hours_cell(step.hours_per_execution),
-                _number_cell(step.executions_per_run),
-                _number_cell(step.runs_per_month),
-                Cell(rate_text(step.rate, currency), format(round_money(step.rate, currency), "f")),
-                _hours_cell(step.annual_hours),
-                _number_cell(step.fte),
-                _money_cell(step.annual_cost, currency),
-                _text(currency),
-            ]
-        )
-    total = [
-        *([_BLANK] if several else []),
-        _text("Total"),
-        *[_BLANK] * 6,
-        _hours_cell(costs.annual_hours),
-        _number_cell(costs.fte),
-        _money_cell(costs.annual_cost, currency),
-        _text(currency),
-    ]
+        entries.sort(key=lambda entry: entry[0])
+    total = {
+        "step": _text("Total"),
+        "annual_hours": _hours_cell(costs.annual_hours),
+        "external_hours": _hours_cell(costs.external_hours),
+        "fte": _number_cell(costs.fte),
+        "annual_cost": _money_cell(costs.annual_cost, currency),
+        "annual_expenses": _money_cell(costs.annual_expenses, currency),
+        "annual_total_cost": _money_cell(costs.annual_total_cost, currency),
+        "currency": _text(currency),
+    }
     notes = [_lead_time_note(p) for p in costs.processes]
+    notes += _additions_notes(costs, by="step")
     title = _title("Annual workflow cost by step", costs)
-    return Sheet(title, columns, rows, total, notes, DROP_ORDER["step"])
+    rows = [row for _, row in entries]
+    return _sheet("step", title, columns, rows, total, notes, reading=reading)
+
+
+def _with(step: StepCost) -> list[str]:
+    return [
+        p.role if p.count == 1 else f"{_plain(p.count)} × {p.role}"
+        for index, p in enumerate(step.participants)
+        if not (index == 0 and p.role == step.owner)
+    ]
+
+
+def _additions_notes(costs: PortfolioCost, *, by: str) -> list[str]:
+    """What the rows of the additions mean: joint steps, outside hours, called processes."""
+    notes = []
+    if by == "step" and any(len(_with(s)) for s in costs.steps):
+        notes.append(
+            "Rate/h is the owner's; a step done with others adds each person's hours at their "
+            "own rate (sopkit cost --explain STEP shows them)."
+        )
+    if costs.exact_external_hours:
+        notes.append(
+            "Outside h/year: hours of external parties (an agency, a customer); they are not "
+            "in Hours/year or FTE, and their cost is in the labour column."
+        )
+    if by != "role" and _has_expenses(costs):
+        notes.append(
+            "Cash/year: money spent besides people's time (a step's expense per execution, "
+            "the process's per run or per period); Total/year = labour + cash."
+        )
+        if by == "step":
+            own = [
+                f"{p.id}: " + ", ".join(e.name for e in p.expense_lines)
+                for p in costs.processes
+                if p.expense_lines
+            ]
+            if own:
+                notes.append(
+                    "Rows “Process cash costs” hold what no step spends: " + "; ".join(own) + "."
+                )
+    for process in costs.processes:
+        if not process.called_by:
+            continue
+        callers = ", ".join(process.called_by)
+        runs = number_text(process.called_runs_per_month)
+        if process.is_called_only:
+            notes.append(
+                f"{process.id} runs only when {callers} runs it ({runs} runs a month): its work "
+                f"is costed once, in the calling steps of {callers}; its own row counts only "
+                "cash costs fixed per month, quarter or year."
+            )
+        else:
+            notes.append(
+                f"{process.id} also runs when {callers} runs it ({runs} runs a month), costed "
+                f"there; its own row counts its own {process.process.frequency} runs."
+            )
+    return notes
 
 
 def _role_sheet(costs: PortfolioCost, *, reading: bool) -> Sheet:
     currency = costs.currency
-    # Capacity columns show in tables once a role has a headcount; CSV always has them.
-    capacity = any(role.headcount is not None for role in costs.roles)
+    roles: Sequence[RoleCost] = costs.roles  # by annual cost, highest first
+    # Capacity columns show in tables once a role has a headcount; kind and outside hours
+    # once a role is not staff or works outside the team. CSV always has them all.
+    capacity = any(role.headcount is not None for role in roles)
+    kinds = _shown_if(reading, any(r.kind is not RoleKind.STAFF for r in roles))
+    external = _shown_if(reading, bool(costs.exact_external_hours))
     columns = [
         Column("role", "Role", numeric=False, wraps=True),
+        *([Column("kind", "Kind", numeric=False)] if kinds else []),
         Column("steps", "Steps"),
         Column("annual_hours", "Hours/year"),
+        *([Column("external_hours", "Outside h/year")] if external else []),
         Column("fte", "FTE"),
         Column("annual_cost", "Annual cost"),
         Column("share_percent", "Share"),
@@ -496,46 +702,55 @@ def _role_sheet(costs: PortfolioCost, *, reading: bool) -> Sheet:
         Column("available_hours", "Available h/person", csv_only=True),
         Column("utilisation", "Utilisation", csv_only=not capacity),
     ]
-    roles: Sequence[RoleCost] = costs.roles  # by annual cost, highest first
     if not reading:
         roles = sorted(roles, key=lambda r: r.role)
     whole = costs.annual_cost
     rows = []
     for role in roles:
         share = None if whole == 0 else role.annual_cost * 100 / whole
+        headcount, available, utilisation = _capacity_cells(role)
         rows.append(
-            [
-                _text(role.role),
-                Cell(str(len(role.steps)), str(len(role.steps))),
-                _hours_cell(role.annual_hours),
-                _number_cell(role.fte),
-                _money_cell(role.annual_cost, currency),
-                _optional_cell(share, percent_text(share)),
-                _text(currency),
-                *_capacity_cells(role),
-            ]
+            {
+                "role": _text(role.role),
+                "kind": _text(role.kind.value),
+                "steps": Cell(str(len(role.steps)), str(len(role.steps))),
+                "annual_hours": _hours_cell(role.annual_hours),
+                "external_hours": _hours_cell(role.external_hours),
+                "fte": _number_cell(role.fte),
+                "annual_cost": _money_cell(role.annual_cost, currency),
+                "share_percent": _optional_cell(share, percent_text(share)),
+                "currency": _text(currency),
+                "headcount": headcount,
+                "available_hours": available,
+                "utilisation": utilisation,
+            }
         )
-    total = [
-        _text("Total"),
-        Cell(str(len(costs.steps)), str(len(costs.steps))),
-        _hours_cell(costs.annual_hours),
-        _number_cell(costs.fte),
-        _money_cell(costs.annual_cost, currency),
-        _optional_cell(None if whole == 0 else Decimal(100), percent_text(Decimal(100))),
-        _text(currency),
-        *[_BLANK] * 3,
-    ]
+    total = {
+        "role": _text("Total"),
+        "steps": Cell(str(len(costs.steps)), str(len(costs.steps))),
+        "annual_hours": _hours_cell(costs.annual_hours),
+        "external_hours": _hours_cell(costs.external_hours),
+        "fte": _number_cell(costs.fte),
+        "annual_cost": _money_cell(costs.annual_cost, currency),
+        "share_percent": _optional_cell(
+            None if whole == 0 else Decimal(100), percent_text(Decimal(100))
+        ),
+        "currency": _text(currency),
+    }
     notes = _capacity_notes(costs.roles) if capacity else []
+    notes += _additions_notes(costs, by="role")
+    if any(r.kind is RoleKind.SYSTEM for r in roles):
+        notes.append("A system role's work is already automated: no hours, no labour.")
     title = _title("Annual workflow cost by role", costs)
-    return Sheet(title, columns, rows, total, notes, DROP_ORDER["role"])
+    return _sheet("role", title, columns, rows, total, notes, reading=reading)
 
 
-def _capacity_cells(role: RoleCost) -> list[Cell]:
+def _capacity_cells(role: RoleCost) -> tuple[Cell, Cell, Cell]:
     """Headcount, available hours a person and utilisation: blank where not defined."""
     headcount = role.headcount
     available = role.available_hours
     utilisation = role.utilisation
-    return [
+    return (
         Cell(DASH, "") if headcount is None else Cell(hours_text(headcount), _plain(headcount)),
         Cell(DASH, "")
         if available is None
@@ -543,12 +758,7 @@ def _capacity_cells(role: RoleCost) -> list[Cell]:
         Cell(DASH, "")
         if utilisation is None
         else Cell(percent_text(utilisation * 100), format(round_number(utilisation, 4), "f")),
-    ]
-
-
-def _plain(value: Decimal) -> str:
-    text = format(value.normalize(), "f")
-    return text
+    )
 
 
 def _capacity_notes(roles: Sequence[RoleCost]) -> list[str]:
@@ -565,56 +775,85 @@ def _capacity_notes(roles: Sequence[RoleCost]) -> list[str]:
     return notes
 
 
+def _frequency_cell(process: ProcessCost) -> Cell:
+    """``4/month``; ``called by launch`` for a process that runs only when others run it."""
+    frequency = process.process.frequency
+    if frequency is not None:
+        return _text(str(frequency))
+    if process.called_by:
+        return Cell("called by " + ", ".join(process.called_by), "")
+    return Cell(DASH, "")
+
+
 def _process_sheet(costs: PortfolioCost, *, reading: bool) -> Sheet:
     currency = costs.currency
+    external = _shown_if(reading, bool(costs.exact_external_hours))
+    expenses = _shown_if(reading, _has_expenses(costs))
     columns = [
         Column("process", "Process", numeric=False, wraps=True),
         Column("name", "Name", numeric=False, wraps=True),
-        Column("frequency", "Frequency", numeric=False),
+        Column("frequency", "Frequency", numeric=False, wraps=True),
         Column("runs_per_month", "runs/month"),
         Column("hours_per_run", "h/run"),
         Column("lead_time_hours", "Lead time h"),
         Column("lead_time_days", "Lead time d"),
         Column("annual_hours", "Hours/year"),
+        *([Column("external_hours", "Outside h/year")] if external else []),
         Column("fte", "FTE"),
-        Column("annual_cost", "Annual cost"),
+        Column("annual_cost", "Labour/year" if expenses and reading else "Annual cost"),
+        *(
+            [Column("annual_expenses", "Cash/year"), Column("annual_total_cost", "Total/year")]
+            if expenses
+            else []
+        ),
         Column("critical_path", "Critical path", numeric=False, csv_only=True),
         Column("currency", "Currency", numeric=False, csv_only=True),
+        Column("called_by", "called_by", numeric=False, csv_only=True),
+        Column("called_runs_per_month", "called_runs_per_month", csv_only=True),
+        Column("typical_run", "typical_run", numeric=False, csv_only=True),
     ]
     processes: Sequence[ProcessCost] = costs.processes
     if reading:
-        processes = sorted(processes, key=lambda p: (-p.exact_annual_cost, p.id))
+        processes = sorted(processes, key=lambda p: (-p.exact_annual_total_cost, p.id))
     rows = []
     for process in processes:
         schedule = process.schedule
         rows.append(
-            [
-                _text(process.id),
-                _text(process.name),
-                _text(str(process.process.frequency)),
-                _number_cell(process.runs_per_month),
-                _hours_cell(process.hours_per_run),
-                _hours_cell(schedule.lead_time_hours),
-                _number_cell(schedule.lead_time_days),
-                _hours_cell(process.annual_hours),
-                _number_cell(process.fte),
-                _money_cell(process.annual_cost, currency),
-                _text(" > ".join(schedule.critical_path)),
-                _text(currency),
-            ]
+            {
+                "process": _text(process.id),
+                "name": _text(process.name),
+                "frequency": _frequency_cell(process),
+                "runs_per_month": _number_cell(process.runs_per_month),
+                "hours_per_run": _hours_cell(process.hours_per_run),
+                "lead_time_hours": _hours_cell(schedule.lead_time_hours),
+                "lead_time_days": _number_cell(schedule.lead_time_days),
+                "annual_hours": _hours_cell(process.annual_hours),
+                "external_hours": _hours_cell(process.external_hours),
+                "fte": _number_cell(process.fte),
+                "annual_cost": _money_cell(process.annual_cost, currency),
+                "annual_expenses": _money_cell(process.annual_expenses, currency),
+                "annual_total_cost": _money_cell(process.annual_total_cost, currency),
+                "critical_path": _text(" > ".join(schedule.critical_path)),
+                "currency": _text(currency),
+                "called_by": _text(" ".join(process.called_by)),
+                "called_runs_per_month": _number_cell(process.called_runs_per_month),
+                "typical_run": _text(" ".join(schedule.typical_run)),
+            }
         )
-    total = [
-        _text("Total"),
-        *[_BLANK] * 6,
-        _hours_cell(costs.annual_hours),
-        _number_cell(costs.fte),
-        _money_cell(costs.annual_cost, currency),
-        _BLANK,
-        _text(currency),
-    ]
+    total = {
+        "process": _text("Total"),
+        "annual_hours": _hours_cell(costs.annual_hours),
+        "external_hours": _hours_cell(costs.external_hours),
+        "fte": _number_cell(costs.fte),
+        "annual_cost": _money_cell(costs.annual_cost, currency),
+        "annual_expenses": _money_cell(costs.annual_expenses, currency),
+        "annual_total_cost": _money_cell(costs.annual_total_cost, currency),
+        "currency": _text(currency),
+    }
     notes = [_lead_time_note(p) for p in processes]
+    notes += _additions_notes(costs, by="process")
     title = _title("Annual workflow cost by process", costs)
-    return Sheet(title, columns, rows, total, notes, DROP_ORDER["process"])
+    return _sheet("process", title, columns, rows, total, notes, reading=reading)
 
 
 _COST_SHEETS = {"step": _step_sheet, "role": _role_sheet, "process": _process_sheet}
@@ -628,9 +867,11 @@ def _title(what: str, costs: PortfolioCost) -> str:
 
 def _lead_time_note(process: ProcessCost) -> str:
     schedule = process.schedule
+    left_out = [s.id for s in process.process.steps if not schedule.in_typical_run(s.id)]
+    typical = f" (typical run, without {', '.join(left_out)})" if left_out else ""
     return (
-        f"Lead time of {process.id}: {hours_text(schedule.lead_time_hours)} working hours "
-        f"({number_text(schedule.lead_time_days)} days); critical path: "
+        f"Lead time of {process.id}{typical}: {hours_text(schedule.lead_time_hours)} working "
+        f"hours ({number_text(schedule.lead_time_days)} days); critical path: "
         + " → ".join(schedule.critical_path)
     )
 
