@@ -124,3 +124,72 @@ def test_notices_and_stamp(cost: PortfolioCost) -> None:
     assert "built today" in html
     assert "No step has an automation share yet" in html
     assert 'class="links"' not in html  # no pages, no links
+
+
+# --- a portfolio that uses the additions ------------------------------------------------------
+
+ADDITIONS = Path(__file__).resolve().parent / "fixtures" / "additions" / "en"
+
+
+@pytest.fixture(scope="module")
+def additions() -> tuple[PortfolioCost, str]:
+    costs = cost_portfolio(load_portfolio(ADDITIONS))
+    return costs, render_index(costs, rank_candidates(costs), pages_for(costs))
+
+
+def test_the_additions_dashboard_golden(
+    additions: tuple[PortfolioCost, str], golden: Callable[[str, str], None]
+) -> None:
+    golden("build/site/additions.html", additions[1])
+
+
+def kpis(html: str) -> dict[str, tuple[str, str]]:
+    found = re.findall(
+        r'<div class="label">(.*?)</div>\n<div class="value">(.*?)</div>\n'
+        r'<div class="note">(.*?)</div>',
+        html,
+    )
+    return {label: (value, note) for label, value, note in found}
+
+
+def test_headline_shows_labour_cash_and_total_apart_from_outside_hours(
+    additions: tuple[PortfolioCost, str],
+) -> None:
+    costs, html = additions
+    shown = kpis(html)
+    # Labour $41,388.67; cash $14,884 (launch) + $348 (asset's $29 a month) = $15,232.
+    assert shown["Labour cost"][0] == "$41,388.67"
+    assert shown["Cash costs"][0] == "$15,232.00"
+    assert shown["Total cost"] == ("$56,620.67", "labour + cash costs a year")
+    assert shown["Total cost"][0] == money_text(costs.annual_total_cost, "USD")
+    # The agency's 28.8 h and the customer's 33.6 h: not the team's hours, not in FTE.
+    assert shown["Hours outside the team"][0] == "62.4"
+    assert shown["Annual hours"][0] == "552.87"
+    assert "Annual cost" not in shown
+    assert "Annual total cost by process (labour + cash)" in html
+
+
+def test_cards_count_conditions_milestones_sign_offs_and_link_calls(
+    additions: tuple[PortfolioCost, str],
+) -> None:
+    _, html = additions
+    launch = html.split('id="process-launch"')[1].split("</article>")[0]
+    for feature in ("4 conditional steps", "1 milestone", "2 sign-offs"):
+        assert f'<span class="feature">{feature}</span>' in launch
+    assert 'Runs <a href="#process-asset">Channel asset</a>' in launch
+    assert "(labour $41,388.67 + cash $14,884.00)" in launch
+    asset = html.split('id="process-asset"')[1].split("</article>")[0]
+    assert "Designer · when called ·" in asset
+    # 50/9 runs per launch × 2 launches a month = 11.11 runs a month.
+    assert 'Called by <a href="#process-launch">Product launch</a> (11.11 runs a month' in asset
+    assert '<span class="feature">1 sign-off</span>' in asset
+
+
+def test_roles_show_kind_outside_hours_and_over_capacity(
+    additions: tuple[PortfolioCost, str],
+) -> None:
+    _, html = additions
+    assert '<td class="num neg">163.91% <span class="flag">over capacity</span></td>' in html
+    assert "<td>PR Agency</td><td>external</td>" in html
+    assert "Over capacity: Designer." in html
+    assert "<td>runs asset</td>" in html  # the calling step in the costliest steps

@@ -16,8 +16,9 @@ from typing import Any
 
 from ... import __version__
 from ...analysis.candidates import Candidate
-from ...analysis.cost import PortfolioCost, ProcessCost, RoleCost
+from ...analysis.cost import PortfolioCost, ProcessCost, RoleCost, StepCost
 from ...analysis.simulation import ProcessRanges, Range, Simulation
+from ...models import RoleKind
 from ..i18n import catalogue, payback_text
 from ..numbers import DASH, hours_text, money_text, number_text, percent_text, whole_money_text
 from ..totals import candidate_totals
@@ -92,12 +93,18 @@ def render_index(
     by_id = {page.process_id: page for page in pages}
     simulated = {} if ranges is None else {r.process_id: r for r in ranges.processes}
     kpis = [{**kpi, "range": None} for kpi in _kpis(cost, candidates, money)]
-    if ranges is not None:
+    if ranges is not None:  # the first figure is the labour (or, without cash, the cost)
         kpis[0]["range"] = _range_view(ranges.annual_cost, cost.annual_cost, money.whole, "years")
+        if has_expenses(cost):  # the third is the total
+            kpis[2]["range"] = _range_view(
+                ranges.annual_total_cost, cost.annual_total_cost, money.whole, "years"
+            )
     context: dict[str, Any] = {
         "title": title,
         "currency": cost.currency,
+        "summary": _summary(cost),
         "kpis": kpis,
+        "expenses": has_expenses(cost),
         "ranges": None if ranges is None else _ranges_section(cost, ranges, simulated, money),
         "process_chart": _process_chart(cost, money),
         "role_chart": _role_chart(cost, money),
@@ -105,13 +112,13 @@ def render_index(
         "pareto_note": _pareto_note(cost),
         "top_steps": _top_steps(cost, by_id, money),
         "roles": [_role_row(role, cost, money) for role in cost.roles],
+        "role_columns": _role_columns(cost),
+        "over_capacity": [r.role for r in cost.roles if r.over_capacity],
         "role_bars": ROLE_BARS,
         "candidates": [_candidate_row(c, cost, by_id, money) for c in candidates],
         "candidate_rows": CANDIDATE_ROWS,
         "candidate_totals": _candidate_totals(candidates, money),
-        "processes": [
-            _card(p, cost, by_id.get(p.id), money, simulated.get(p.id)) for p in cost.processes
-        ],
+        "processes": [_card(p, cost, by_id, money, simulated.get(p.id)) for p in cost.processes],
         "downloads": list(downloads),
         "notices": list(notices),
         "stamp": stamp,
@@ -144,34 +151,77 @@ def _share(part: Decimal, whole: Decimal) -> Decimal:
     return part * 100 / whole if whole else Decimal(0)
 
 
+def _summary(cost: PortfolioCost) -> str:
+    steps = sum(len(p.steps) for p in cost.processes)
+    process_word = "process" if len(cost.processes) == 1 else "processes"
+    return f"{len(cost.processes)} {process_word}, {steps} steps"
+
+
+def has_expenses(cost: PortfolioCost) -> bool:
+    """Whether any process spends cash besides people's time (then totals show it apart)."""
+    return bool(cost.exact_annual_expenses) or any(p.expense_lines for p in cost.processes)
+
+
 def _kpis(
     cost: PortfolioCost, candidates: Sequence[Candidate], money: _Money
 ) -> list[dict[str, Any]]:
+    """The headline: labour, cash and total side by side when there are cash costs;
+    the team's hours and FTE, and outside parties' hours apart from them."""
     totals = candidate_totals(candidates)
-    steps = sum(len(p.steps) for p in cost.processes)
-    process_word = "process" if len(cost.processes) == 1 else "processes"
-    return [
+    automation = {
+        "label": "Automation potential",
+        "value": money(totals.net_saving),
+        "note": f"net saving a year of {totals.scope()}",
+    }
+    hours = {
+        "label": "Annual hours",
+        "value": hours_text(cost.annual_hours, LANGUAGE),
+        "note": "hands-on working hours a year"
+        + (" of the team" if cost.exact_external_hours else ""),
+    }
+    fte_ = {
+        "label": "Full-time equivalent",
+        "value": number_text(cost.fte, 2, LANGUAGE),
+        "note": f"at {hours_text(_year_hours(cost), LANGUAGE)} working hours per person-year",
+    }
+    outside = {
+        "label": "Hours outside the team",
+        "value": hours_text(cost.external_hours, LANGUAGE),
+        "note": "agencies, customers and other external parties: not in hours or FTE",
+    }
+    if not has_expenses(cost):
+        kpis = [
+            {"label": "Annual cost", "value": money(cost.annual_cost), "note": _summary(cost)},
+            hours,
+            fte_,
+            automation,
+        ]
+        if cost.exact_external_hours:
+            kpis.insert(2, outside)
+        return kpis
+    kpis = [
         {
-            "label": "Annual cost",
+            "label": "Labour cost",
             "value": money(cost.annual_cost),
-            "note": f"{len(cost.processes)} {process_word}, {steps} steps",
+            "note": "hands-on time × hourly rates, outside parties' included",
         },
         {
-            "label": "Annual hours",
-            "value": hours_text(cost.annual_hours, LANGUAGE),
-            "note": "hands-on working hours a year",
+            "label": "Cash costs",
+            "value": money(cost.annual_expenses),
+            "note": "money spent besides time: steps' expenses, tools, fees",
         },
         {
-            "label": "Full-time equivalent",
-            "value": number_text(cost.fte, 2, LANGUAGE),
-            "note": f"at {hours_text(_year_hours(cost), LANGUAGE)} working hours per person-year",
+            "label": "Total cost",
+            "value": money(cost.annual_total_cost),
+            "note": "labour + cash costs a year",
         },
-        {
-            "label": "Automation potential",
-            "value": money(totals.net_saving),
-            "note": f"net saving a year of {totals.scope()}",
-        },
+        automation,
+        hours,
+        fte_,
     ]
+    if cost.exact_external_hours:
+        kpis.append(outside)
+    return kpis
 
 
 def _year_hours(cost: PortfolioCost) -> Decimal:
@@ -179,12 +229,28 @@ def _year_hours(cost: PortfolioCost) -> Decimal:
 
 
 def _process_chart(cost: PortfolioCost, money: _Money) -> str:
-    ordered = sorted(cost.processes, key=lambda p: (-p.annual_cost, p.id))
+    """Annual cost by process; with cash costs, the total (labour + cash) of each."""
+    if not has_expenses(cost):
+        ordered = sorted(cost.processes, key=lambda p: (-p.annual_cost, p.id))
+        data = [
+            Datum(p.name, p.annual_cost, money(p.annual_cost), f"{hours_text(p.annual_hours)} h")
+            for p in ordered
+        ]
+        return bar_chart(data, chart_id="chart-processes", title="Annual cost by process")
+    ordered = sorted(cost.processes, key=lambda p: (-p.exact_annual_total_cost, p.id))
     data = [
-        Datum(p.name, p.annual_cost, money(p.annual_cost), f"{hours_text(p.annual_hours)} h")
+        Datum(
+            p.name,
+            p.annual_total_cost,
+            money(p.annual_total_cost),
+            f"labour {money(p.annual_cost)} + cash {money(p.annual_expenses)}; "
+            f"{hours_text(p.annual_hours)} h",
+        )
         for p in ordered
     ]
-    return bar_chart(data, chart_id="chart-processes", title="Annual cost by process")
+    return bar_chart(
+        data, chart_id="chart-processes", title="Annual total cost by process (labour + cash)"
+    )
 
 
 def _role_chart(cost: PortfolioCost, money: _Money) -> str:
@@ -201,11 +267,12 @@ def _pareto(cost: PortfolioCost, money: _Money) -> str:
     data = [
         Datum(s.name, s.annual_cost, money(s.annual_cost), names[s.process_id]) for s in cost.steps
     ]
+    what = "Annual labour cost" if has_expenses(cost) else "Annual cost"
     return pareto_chart(
         data,
         chart_id="chart-pareto",
-        title="Annual cost by step, highest first, with the cumulative share",
-        axis_title=f"Annual cost ({cost.currency})",
+        title=f"{what} by step, highest first, with the cumulative share",
+        axis_title=f"{what} ({cost.currency})",
         other_label=lambda n: f"{n} other steps",
         other_value_text=money,
     )
@@ -222,9 +289,10 @@ def _pareto_note(cost: PortfolioCost) -> str:
         running += value
         count += 1
     share = percent_text(_share(Decimal(count), Decimal(len(values))), LANGUAGE)
+    what = "labour cost (cash costs are not a step's time)" if has_expenses(cost) else "cost"
     return (
         f"{count} of {len(values)} steps ({share}) account for "
-        f"{percent_text(_share(running, total), LANGUAGE)} of the annual cost."
+        f"{percent_text(_share(running, total), LANGUAGE)} of the annual {what}."
     )
 
 
@@ -245,7 +313,7 @@ def _top_steps(
                 "process": cost.process(step.process_id).name,
                 "href": page.sop_html if page else None,
                 "lang": _language(cost, step.process_id),
-                "owner": step.owner,
+                "owner": _owner(step),
                 "cost": money(step.annual_cost),
                 "cumulative": percent_text(_share(running, cost.annual_cost), LANGUAGE),
             }
@@ -253,7 +321,14 @@ def _top_steps(
     return rows
 
 
-def _role_row(role: RoleCost, cost: PortfolioCost, money: _Money) -> dict[str, str]:
+def _owner(step: StepCost) -> str:
+    if step.calls is not None:
+        return f"runs {step.calls}"
+    return step.owner or DASH
+
+
+def _role_row(role: RoleCost, cost: PortfolioCost, money: _Money) -> dict[str, Any]:
+    utilisation = role.utilisation
     return {
         "role": role.role,
         "hours": hours_text(role.annual_hours, LANGUAGE),
@@ -261,6 +336,21 @@ def _role_row(role: RoleCost, cost: PortfolioCost, money: _Money) -> dict[str, s
         "fte": number_text(role.fte, 2, LANGUAGE),
         "share": percent_text(_share(role.annual_cost, cost.annual_cost), LANGUAGE),
         "steps": str(len(role.steps)),
+        "kind": role.kind.value,
+        "external": hours_text(role.external_hours, LANGUAGE),
+        "headcount": DASH if role.headcount is None else hours_text(role.headcount, LANGUAGE),
+        "utilisation": DASH if utilisation is None else percent_text(utilisation * 100, LANGUAGE),
+        "over": role.over_capacity,
+    }
+
+
+def _role_columns(cost: PortfolioCost) -> dict[str, bool]:
+    """Which of the role table's optional columns say something for this portfolio."""
+    roles = cost.roles
+    return {
+        "kind": any(r.kind is not RoleKind.STAFF for r in roles),
+        "external": bool(cost.exact_external_hours),
+        "capacity": any(r.headcount is not None for r in roles),
     }
 
 
@@ -311,12 +401,13 @@ def _candidate_totals(candidates: Sequence[Candidate], money: _Money) -> dict[st
 def _card(
     process: ProcessCost,
     cost: PortfolioCost,
-    page: ProcessPage | None,
+    pages: dict[str, ProcessPage],
     money: _Money,
     ranges: ProcessRanges | None = None,
 ) -> dict[str, Any]:
     model = process.process
     schedule = process.schedule
+    page = pages.get(process.id)
     links: list[dict[str, str]] = []
     if page is not None:
         links = [
@@ -359,13 +450,20 @@ def _card(
                     "title": "Workflow diagram (PNG)",
                 }
             )
-    share = _share(process.annual_cost, cost.annual_cost)
+    expenses = has_expenses(cost)
+    share = (
+        _share(process.annual_total_cost, cost.annual_total_cost)
+        if expenses
+        else _share(process.annual_cost, cost.annual_cost)
+    )
+    # A process only others run says so here; the card's "Called by" line names them.
+    frequency = "when called" if model.frequency is None else str(model.frequency)
     return {
         "id": process.id,
         "name": process.name,
         "lang": model.language.value,
         "owner": model.owner,
-        "frequency": str(model.frequency),
+        "frequency": frequency,
         "runs": number_text(process.runs_per_month, 2, LANGUAGE),
         "cost": money(process.annual_cost),
         "hours": hours_text(process.annual_hours, LANGUAGE),
@@ -382,10 +480,49 @@ def _card(
         "review": model.review.version if model.review else DASH,
         "cost_range": None
         if ranges is None
+        else _range_view(ranges.annual_total_cost, process.annual_total_cost, money.whole, "years")
+        if expenses
         else _range_view(ranges.annual_cost, process.annual_cost, money.whole, "years"),
         "lead_range": None
         if ranges is None
         else _range_view(ranges.lead_time_days, schedule.lead_time_days, _days, "runs"),
+        "expenses": expenses,
+        "labour": money(process.annual_cost),
+        "cash": money(process.annual_expenses),
+        "total": money(process.annual_total_cost),
+        "external": hours_text(process.external_hours, LANGUAGE)
+        if process.exact_external_hours
+        else None,
+        "features": _features(process),
+        "called_by": [_relative(pid, cost, pages) for pid in process.called_by],
+        "calls": [_relative(pid, cost, pages) for pid in model.calls],
+        "called_only": process.is_called_only,
+        "called_runs": number_text(process.called_runs_per_month, 2, LANGUAGE),
+    }
+
+
+def _features(process: ProcessCost) -> list[str]:
+    """``3 conditional steps``, ``1 milestone``, ``2 sign-offs``: what the card counts."""
+    steps = process.process.steps
+    counts = (
+        (sum(1 for s in steps if s.when), "conditional step", "conditional steps"),
+        (sum(1 for s in steps if s.milestone), "milestone", "milestones"),
+        (sum(1 for s in steps if s.approval), "sign-off", "sign-offs"),
+    )
+    return [f"{n} {one if n == 1 else many}" for n, one, many in counts if n]
+
+
+def _relative(
+    process_id: str, cost: PortfolioCost, pages: dict[str, ProcessPage]
+) -> dict[str, Any]:
+    """Another process of a card: its name, its card on this page and its SOP, if built."""
+    known = next((p for p in cost.processes if p.id == process_id), None)
+    page = pages.get(process_id)
+    return {
+        "id": process_id,
+        "name": known.name if known is not None else process_id,
+        "card": f"#process-{process_id}" if known is not None else None,
+        "href": page.sop_html if page is not None else None,
     }
 
 
@@ -418,25 +555,36 @@ def _ranges_section(
     money: _Money,
 ) -> dict[str, str]:
     """The range charts of annual cost and lead time, with where the figures came from."""
-    ordered = sorted(cost.processes, key=lambda p: (-p.annual_cost, p.id))
+    total = has_expenses(cost)  # like the cost-by-process chart: labour + cash when there is cash
+    ordered = sorted(
+        cost.processes,
+        key=lambda p: (-(p.exact_annual_total_cost if total else p.exact_annual_cost), p.id),
+    )
     costs, leads = [], []
     for process in ordered:
         found = simulated.get(process.id)
         if found is None:
             continue
-        costs.append(_datum(process.name, found.annual_cost, process.annual_cost, money.whole))
+        if total:
+            value, expected = found.annual_total_cost, process.annual_total_cost
+        else:
+            value, expected = found.annual_cost, process.annual_cost
+        costs.append(_datum(process.name, value, expected, money.whole))
         lead = found.lead_time_days
         leads.append(_datum(process.name, lead, process.schedule.lead_time_days, _days, " days"))
     years = number_text(Decimal(ranges.years), 0, LANGUAGE)
     return {
         "cost_chart": range_chart(
-            costs, chart_id="chart-cost-ranges", title="Annual cost by process, P10 to P90"
+            costs,
+            chart_id="chart-cost-ranges",
+            title=f"Annual {'total cost (labour + cash)' if total else 'cost'} by process, P10 to P90",
         ),
         "lead_chart": range_chart(
             leads, chart_id="chart-lead-ranges", title="Lead time per run in days, P10 to P90"
         ),
         "years": years,
         "seed": str(ranges.seed),
+        "cost_title": "Annual total cost (labour + cash)" if total else "Annual cost",
     }
 
 
