@@ -744,6 +744,8 @@ _RANGE_HINTS = {
     "hours_per_day": "the hours in a working day, e.g. 8",
     "days_per_week": "the working days in a week, e.g. 5",
     "working_days_per_year": "the working days in a year, e.g. 260",
+    "headcount": "the people in this role, above 0; fractions are fine, e.g. 0.5",
+    "available_hours": "the hours one person has for this work in a year, e.g. 1400",
 }
 _RANGE_ERRORS = ("greater_than", "greater_than_equal", "less_than", "less_than_equal")
 
@@ -751,6 +753,12 @@ _RANGE_ERRORS = ("greater_than", "greater_than_equal", "less_than", "less_than_e
 def _hint_for(kind: str, field: str, loc: Loc) -> str | None:
     """A hint for pydantic's own errors, which come without one."""
     if kind in _RANGE_ERRORS:
+        if loc[:1] == ("conditions",):
+            if "options" in loc:
+                return "each option's share of runs, above 0; the shares sum to 1"
+            return "the share of runs where the answer is yes, above 0 and below 1; e.g. 0.3"
+        if len(loc) >= 2 and loc[-2] == "with":
+            return "how many people of that role work on the step, e.g. 2"
         return _RANGE_HINTS.get(field)
     if loc == ("steps",):
         if kind == "too_short":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import textwrap
 from decimal import Decimal
 from pathlib import Path
 
@@ -116,3 +117,30 @@ def test_the_readme_library_table_is_the_commands_output() -> None:
     table = cost_report(load_portfolio(ROOT / "processes" / "en"), by="process", fmt="markdown")
     rows = [line for line in table.splitlines() if line.startswith("|")]
     assert [line for line in rows if line not in README] == []
+
+
+def test_readme_additions_example_loads_and_costs(tmp_path: Path) -> None:
+    """The two indented examples of the additions: kinds in roles.yaml, then the steps."""
+    roles, steps = (textwrap.dedent(block) for block in _yaml_blocks()[2:4])
+    (tmp_path / "roles.yaml").write_text(
+        "currency: USD\n" + roles.replace("# roles.yaml: kinds and capacity\n", ""),
+        encoding="utf-8",
+    )
+    head = "sopkit: 1\nid: launch\nname: Launch\nowner: Product Marketing Manager\n"
+    (tmp_path / "launch.yaml").write_text(head + "frequency: 2/month\n" + steps, "utf-8")
+    (tmp_path / "asset.yaml").write_text(
+        "sopkit: 1\nid: asset\nname: Asset\nowner: Product Marketing Manager\nsteps:\n"
+        "  - {id: a, name: A, owner: Product Marketing Manager, time: 1h}\n",
+        encoding="utf-8",
+    )
+    cost = cost_process(load_process(tmp_path / "launch.yaml"))
+    press = cost.step("press")
+    # 4 h × 0.3 of runs × 2 runs a month × 12 × $150 = $4,320; cash $500 × 0.3 × 24 = $3,600.
+    assert (press.annual_cost, press.annual_expenses) == (4320, 3600)
+    assert press.external_hours == Decimal("28.8")
+    # Brief: 1.5 h × 24 runs × ($70 + $80 + $0): the customer is outside the team.
+    assert cost.step("brief").annual_cost == 5400 and cost.step("brief").external_hours == 36
+    # Assets: 3..7 runs 5 assets a launch, 1 h × $70 each: 5 × 24 × $70.
+    assert cost.step("assets").annual_cost == 8400
+    assert cost.step("live").annual_cost == 0
+    assert cost.annual_expenses == 3600 + 1200
