@@ -71,10 +71,17 @@ def test_every_step_of_the_library_gets_a_box() -> None:
         process = load_process(path)
         text = render_checklist(process)
         assert len(re.findall(r"^- \[ \] \*\*", text, flags=re.M)) == len(process.steps), path
-        # Every step with an owner names it on its box; a call (and a milestone without
-        # an owner) has none to name.
-        owned = [s for s in process.steps if s.owner]
-        assert len(BOX.findall(text)) == len(owned), path
+        # Every step of work names its owner on its box (a sign-off as "Sign-off by");
+        # a call says what it runs, a milestone that it is an event.
+        for step in process.steps:
+            box = re.search(rf"^- \[ \] \*\*{re.escape(step.name)}\*\* — (.+)$", text, re.M)
+            assert box is not None, (path, step.id)
+            if step.is_work and step.owner:
+                assert step.owner in box.group(1), (path, step.id)
+            elif step.is_call:
+                assert f"({step.process})" in box.group(1), (path, step.id)
+            else:
+                assert box.group(1).startswith("milestone"), (path, step.id)
 
 
 def test_a_costed_process_works_too() -> None:

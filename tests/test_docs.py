@@ -104,10 +104,14 @@ def test_the_main_command_builds_one_portfolio_with_each_process_once(
     assert json.loads(cost.stdout) == report
     total = money_text(Decimal(str(report["total_annual_cost"])), report["currency"])
     index = html.unescape((tmp_path / "site" / "index.html").read_text("utf-8"))
-    shown = re.search(r'class="label">Annual cost</div>\s*<div class="value">([^<]+)<', index)
+    # With cash costs the headline's labour is the JSON's annual cost, its total the total.
+    label = "Labour cost" if report["total_annual_expenses"] else "Annual cost"
+    shown = re.search(rf'class="label">{label}</div>\s*<div class="value">([^<]+)<', index)
     assert shown and shown.group(1) == total
+    everything = money_text(Decimal(str(report["total_annual_total_cost"])), report["currency"])
+    assert f'<div class="value">{everything}</div>' in index
     table = runner.invoke(app, ["cost", folder, "--by", "process"]).stdout
-    assert re.search(rf"^ Total .* {re.escape(total)}$", table, flags=re.M)
+    assert re.search(rf"^ Total .* {re.escape(total)}( |$)", table, flags=re.M)
     assert f"{report['currency']}, {len(ids)} processes" in table
 
 

@@ -43,13 +43,21 @@ def _money(value: float) -> str:
 
 
 def test_process_cards_show_the_reports_figures(report: dict, dashboard: str) -> None:
+    # In a portfolio with cash costs every card shows its total, with labour and cash.
+    cash = bool(report["total_annual_expenses"])
     for process in report["processes"]:
         card = re.search(rf'id="process-{process["id"]}".*?</article>', dashboard, flags=re.S)
         assert card is not None
         text = card.group(0)
-        assert f"<dd>{_money(process['annual_cost'])}</dd>" in text
+        if cash:
+            total, labour, cash = (
+                _money(process[k]) for k in ("annual_total_cost", "annual_cost", "annual_expenses")
+            )
+            assert f"<dd>{total} <small>(labour {labour} + cash {cash})</small></dd>" in text
+        else:
+            assert f"<dd>{_money(process['annual_cost'])}</dd>" in text
         assert _money(process["cost_per_run"]) in text
-        assert f"({number_text(Decimal(str(process['fte'])))} FTE)" in text
+        assert f"({number_text(Decimal(str(process['fte'])))} FTE" in text  # ")" or "; + … outside"
         days = number_text(Decimal(str(process["lead_time_days"])))
         assert f"<dd>{days} days" in text, process["id"]
 
@@ -57,8 +65,20 @@ def test_process_cards_show_the_reports_figures(report: dict, dashboard: str) ->
 def test_sop_key_figures_show_the_reports_figures(costs: PortfolioCost, report: dict) -> None:
     for process, figures in zip(costs.processes, report["processes"], strict=True):
         key = render_sop(process).split("## Key figures", 1)[1].split("###", 1)[0]
-        assert f"| Annual cost | {_money(figures['annual_cost'])} |" in key
-        assert f"| Cost per run | {_money(figures['cost_per_run'])} |" in key
+        if process.process.frequency is None:  # only called: one run's figures, no year's
+            assert f"| Labour cost per run | {_money(figures['cost_per_run'])} |" in key or (
+                f"| Cost per run | {_money(figures['cost_per_run'])} |" in key
+            )
+            continue
+        labour = _money(figures["annual_cost"])
+        if figures["annual_expenses"]:
+            assert f"| Annual labour cost | {labour} |" in key
+            assert f"| Annual cash costs | {_money(figures['annual_expenses'])} |" in key
+            assert f"| Annual total cost | {_money(figures['annual_total_cost'])} (" in key
+            assert f"| Labour cost per run | {_money(figures['cost_per_run'])} |" in key
+        else:
+            assert f"| Annual cost | {labour} |" in key
+            assert f"| Cost per run | {_money(figures['cost_per_run'])} |" in key
         assert f"| Annual hours | {hours_text(Decimal(str(figures['annual_hours'])))} h |" in key
         assert f"| Full-time equivalent | {number_text(Decimal(str(figures['fte'])))} |" in key
         days = hours_text(Decimal(str(figures["lead_time_days"])))
