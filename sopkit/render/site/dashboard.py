@@ -577,7 +577,8 @@ def _ranges_section(
         "cost_chart": range_chart(
             costs,
             chart_id="chart-cost-ranges",
-            title=f"Annual {'total cost (labour + cash)' if total else 'cost'} by process, P10 to P90",
+            title=f"{'Annual total cost (labour + cash)' if total else 'Annual cost'} by process, "
+            "P10 to P90",
         ),
         "lead_chart": range_chart(
             leads, chart_id="chart-lead-ranges", title="Lead time per run in days, P10 to P90"
