@@ -79,9 +79,14 @@ def test_roles_show_kind_outside_hours_and_capacity(costs: PortfolioCost) -> Non
     table = cost_report(costs, by="role", fmt="markdown")
     # Designer: 3 h × 1.1 × 24 = 79.2 h + asset drafts 1.25 h × 133.33 runs = 166.67 h;
     # 245.87 h ÷ (1 person × 150 h) = 163.91%.
-    assert "| Designer | staff | 3 | 245.87 | 0.00 | 0.12 | 1 | 163.91% over |" in table
-    assert "| PR Agency | external | 1 | 0.00 | 28.80 | 0.00 | — | — | $4,320.00 |" in table
-    assert "Over capacity: Designer." in table
+    assert (
+        "| Designer | staff | 3 | 245.87 | 0.00 | 0.12 | $13,522.67 | 32.67% | 1 | 163.91% |"
+        in (table)
+    )
+    assert (
+        "| PR Agency | external | 1 | 0.00 | 28.80 | 0.00 | $4,320.00 | 10.44% | — | — |" in table
+    )
+    assert "Over capacity (utilisation above 100%): Designer (163.91%)." in table
     found = rows(cost_report(costs, by="role", fmt="csv"))
     designer = found["/Designer"]
     assert (designer["utilisation"], designer["available_hours"], designer["kind"]) == (

@@ -185,11 +185,15 @@ def test_cards_count_conditions_milestones_sign_offs_and_link_calls(
     assert '<span class="feature">1 sign-off</span>' in asset
 
 
-def test_roles_show_kind_outside_hours_and_over_capacity(
+def test_roles_show_kind_outside_hours_and_capacity(
     additions: tuple[PortfolioCost, str],
 ) -> None:
     _, html = additions
-    assert '<td class="num neg">163.91% <span class="flag">over capacity</span></td>' in html
     assert "<td>PR Agency</td><td>external</td>" in html
-    assert "Over capacity: Designer." in html
+    # The outside hours column: the agency's 28.8 h are not in the team's hours.
+    assert '<td>PR Agency</td><td>external</td><td class="num">1</td><td class="num">0</td>' in (
+        html
+    )
+    # Capacity has its own section: the designer's 245.87 h against 150 h.
+    assert "163.91% (over)" in html and "Over capacity: Designer." in html
     assert "<td>runs asset</td>" in html  # the calling step in the costliest steps

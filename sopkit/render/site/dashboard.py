@@ -113,7 +113,6 @@ def render_index(
         "top_steps": _top_steps(cost, by_id, money),
         "roles": [_role_row(role, cost, money) for role in cost.roles],
         "role_columns": _role_columns(cost),
-        "over_capacity": [r.role for r in cost.roles if r.over_capacity],
         "role_bars": ROLE_BARS,
         "candidates": [_candidate_row(c, cost, by_id, money) for c in candidates],
         "candidate_rows": CANDIDATE_ROWS,
@@ -328,7 +327,6 @@ def _owner(step: StepCost) -> str:
 
 
 def _role_row(role: RoleCost, cost: PortfolioCost, money: _Money) -> dict[str, Any]:
-    utilisation = role.utilisation
     return {
         "role": role.role,
         "hours": hours_text(role.annual_hours, LANGUAGE),
@@ -338,19 +336,18 @@ def _role_row(role: RoleCost, cost: PortfolioCost, money: _Money) -> dict[str, A
         "steps": str(len(role.steps)),
         "kind": role.kind.value,
         "external": hours_text(role.external_hours, LANGUAGE),
-        "headcount": DASH if role.headcount is None else hours_text(role.headcount, LANGUAGE),
-        "utilisation": DASH if utilisation is None else percent_text(utilisation * 100, LANGUAGE),
-        "over": role.over_capacity,
     }
 
 
 def _role_columns(cost: PortfolioCost) -> dict[str, bool]:
-    """Which of the role table's optional columns say something for this portfolio."""
-    roles = cost.roles
+    """Which of the role table's optional columns say something for this portfolio.
+
+    Capacity has a section of its own (utilisation chart and table), so the role
+    table adds only who a role is and its hours outside the team.
+    """
     return {
-        "kind": any(r.kind is not RoleKind.STAFF for r in roles),
+        "kind": any(r.kind is not RoleKind.STAFF for r in cost.roles),
         "external": bool(cost.exact_external_hours),
-        "capacity": any(r.headcount is not None for r in roles),
     }
 
 
