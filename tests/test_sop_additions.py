@@ -39,14 +39,14 @@ LAUNCHES = {
     "ko": ADDITIONS / "ko" / "launch-ko.yaml",
     "ru": ADDITIONS / "ru" / "launch-ru.yaml",
 }
-STUB_SVG = b'<svg width="80pt" height="40pt" viewBox="0 0 80 40"><title>stub</title></svg>'
+STUB_SVG = '<svg width="80pt" height="40pt" viewBox="0 0 80 40"><title>stub</title></svg>'
 
 
 @pytest.fixture
 def stub_diagram(monkeypatch: pytest.MonkeyPatch) -> None:
     """Diagrams have golden files of their own; here they are pinned to stubs."""
-    monkeypatch.setattr(sop_module, "_diagram_svg", lambda cost: STUB_SVG)
-    monkeypatch.setattr(sop_module, "_mermaid", lambda cost: "flowchart LR\n  stub")
+    monkeypatch.setattr(sop_module, "_diagram_svg", lambda cost, links: (STUB_SVG, []))
+    monkeypatch.setattr(sop_module, "_mermaid", lambda cost, links: "flowchart LR\n  stub")
 
 
 @pytest.fixture(scope="module")

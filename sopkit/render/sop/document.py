@@ -610,7 +610,7 @@ def _step_view(c: _Context, step: Step, mark_critical: bool) -> StepView:
         time = _estimate_text(step.time, clock, t)
     elif call is not None:
         callee = cost.process.callees[step.process or ""]
-        time = t("call.time", hours=_span(t, schedule(callee).lead_time_hours, calendar))
+        time = t("call.time", hours=_span(t, schedule(callee).lead_time_hours, clock))
     owner_role = cost.process.role(step.owner) if step.owner is not None else None
     return StepView(
         number=refs[step.id].number,
