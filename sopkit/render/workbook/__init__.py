@@ -1,0 +1,130 @@
+"""The cost workbook for finance: ``cost.xlsx``, live formulas with their values stored.
+
+Sheets, in order:
+
+- **Summary**: the portfolio's labour, expenses, total cost, hours, external
+  hours and FTE; the same for each process; each role with its kind, headcount,
+  available hours and utilisation.
+- **Rates**: one row per role and rate, the only place a rate is typed.
+- **Candidates**: automation candidates with gross and net saving, setup
+  cost, payback and first-year ROI as formulas.
+- **Steps**: each step's factors (hours per execution, executions per run,
+  chance, runs per month, the owner's rate) and its figures per run and per year.
+- **Participants**: one row per step and role (owner and ``with``), each at
+  its own rate: the rows a role's totals are summed from.
+- **Calls** (when a step runs another process): that process's figures for
+  one run × the calls, as formulas over its participants.
+- **Expenses**: step and process expenses with their annual formulas.
+
+Every formula is written with the value sopkit computed for it, so readers
+that do not calculate (file previews, pandas, ``openpyxl`` with
+``data_only=True``, mail viewers) show the figures, and Excel and LibreOffice
+recalculate when a rate, headcount or share changes (the file asks Excel for
+a full calculation on load). Values are the nearest binary floats of sopkit's
+exact figures, so recalculated totals agree with sopkit's to far below a cent.
+
+Each sheet prints landscape, fitted to the page width on A4 or Letter (the
+reader's paper), with its heading row on every page and panes frozen.
+
+The file is deterministic: its document dates are pinned and every zip entry
+has the same timestamp, so two builds of the same input are byte-identical.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import io
+import zipfile
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ...analysis.cost import PortfolioCost
+from ...models import RoleKind
+from .candidates import candidates_table
+from .cells import Formats, Table, write_table
+from .money import expenses_table, rates_table
+from .plan import plan_workbook
+from .steps import calls_table, participants_table, steps_table
+from .summary import summary_table
+
+__all__ = ["PINNED_TIME", "RateRow", "rate_rows", "render_workbook"]
+
+#: The creation and modification time written into every workbook.
+PINNED_TIME = _dt.datetime(2000, 1, 1, 0, 0, 0)
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+TITLE = "Annual workflow cost"
+
+
+@dataclass(frozen=True, slots=True)
+class RateRow:
+    """One row of the Rates sheet: a role at one rate, and the processes that use it.
+
+    A role whose rate is the same everywhere has one row; a process that
+    overrides a rate in its own ``roles:`` map gets a row of its own.
+    """
+
+    role: str
+    rate: Decimal
+    processes: tuple[str, ...]
+    kind: RoleKind = RoleKind.STAFF
+
+
+def rate_rows(cost: PortfolioCost) -> list[RateRow]:
+    """The Rates sheet's rows: each (role, rate) a participant is paid at, by role then rate."""
+    return [RateRow(r.role, r.rate, tuple(r.processes), r.kind) for r in plan_workbook(cost).rates]
+
+
+def _tables(cost: PortfolioCost) -> list[Table]:
+    plan = plan_workbook(cost)
+    count = len(cost.processes)
+    title = f"{count} process{'' if count == 1 else 'es'}, {cost.currency}"
+    tables = [
+        summary_table(plan, title),
+        rates_table(plan),
+        candidates_table(plan),
+        steps_table(plan),
+        participants_table(plan),
+        calls_table(plan),
+        expenses_table(plan),
+    ]
+    return [t for t in tables if t is not None]
+
+
+def _language(cost: PortfolioCost) -> str:
+    languages = {p.process.language.value for p in cost.processes}
+    return languages.pop() if len(languages) == 1 else "en"
+
+
+def render_workbook(cost: PortfolioCost) -> bytes:
+    """``cost.xlsx`` for a costed portfolio, as bytes; the same input gives the same bytes."""
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(
+        buffer,
+        {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False},
+    )
+    workbook.set_properties(
+        {"title": TITLE, "author": "sopkit", "created": PINNED_TIME, "comments": ""}
+    )
+    formats = Formats(workbook, cost.currency, _language(cost))
+    for table in _tables(cost):
+        write_table(workbook, table, formats, title=TITLE)
+    workbook.close()
+    return _deterministic_zip(buffer.getvalue())
+
+
+def _deterministic_zip(data: bytes) -> bytes:
+    """The same archive with every entry's timestamp and attributes pinned."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for entry in source.infolist():
+            pinned = zipfile.ZipInfo(entry.filename, date_time=_ZIP_TIME)
+            pinned.compress_type = zipfile.ZIP_DEFLATED
+            pinned.create_system = 3
+            pinned.external_attr = 0o644 << 16
+            target.writestr(pinned, source.read(entry.filename))
+    return out.getvalue()
