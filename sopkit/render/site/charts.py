@@ -124,19 +124,19 @@ def nice_ticks(maximum: Decimal, count: int = 5) -> list[Decimal]:
     return ticks
 
 
-def _scale(maximum: Decimal) -> tuple[Decimal, str]:
+def _scale(maximum: Decimal, names: tuple[str, str]) -> tuple[Decimal, str]:
     """A divisor and its name so axis labels stay short: thousands, millions."""
     if maximum >= 10_000_000:
-        return Decimal(1_000_000), "millions"
+        return Decimal(1_000_000), names[1]
     if maximum >= 10_000:
-        return Decimal(1_000), "thousands"
+        return Decimal(1_000), names[0]
     return Decimal(1), ""
 
 
-def _tick_text(value: Decimal, divisor: Decimal) -> str:
+def _tick_text(value: Decimal, divisor: Decimal, language: str = "en") -> str:
     scaled = value / divisor
     digits = 0 if scaled == scaled.to_integral_value() else 1
-    return number_text(scaled, digits)
+    return number_text(scaled, digits, language)
 
 
 def _num(value: float) -> str:
@@ -238,6 +238,9 @@ def pareto_chart(
     other_value_text: Callable[[Decimal], str] = str,
     width: int = 960,
     height: int = 380,
+    rank_title: str = "Steps ranked by annual cost",
+    scale_names: tuple[str, str] = ("thousands", "millions"),
+    language: str = "en",
 ) -> str:
     """Bars sorted by value, highest first, with the cumulative share as a line.
 
@@ -257,6 +260,9 @@ def pareto_chart(
         other_value_text: formats the summed bar's value.
         width: the drawing's width in SVG units.
         height: the drawing's height in SVG units.
+        rank_title: the axis title under unlabelled bars, in the page's language.
+        scale_names: the words for thousands and millions on the value axis.
+        language: the language numbers on the axes are written in.
     """
     ordered = sorted(data, key=lambda d: -_positive(d.value))
     bars: list[tuple[Datum, bool]] = [(d, False) for d in ordered[:bar_limit]]
@@ -275,7 +281,7 @@ def pareto_chart(
     largest = max((_positive(d.value) for d, _ in bars), default=Decimal(0))
     ticks = nice_ticks(largest)
     axis_max = ticks[-1]
-    divisor, scale_name = _scale(axis_max)
+    divisor, scale_name = _scale(axis_max, scale_names)
     slot = plot_w / max(len(bars), 1)
     bar_w = slot * (0.7 if labelled else 0.8)
     base = top + plot_h
@@ -292,7 +298,7 @@ def pareto_chart(
         share = cumulative / total if total else Decimal(0)
         x = left + i * slot + (slot - bar_w) / 2
         y = y_of(value)
-        cumulative_text = number_text(share * 100, 0) + "%"
+        cumulative_text = number_text(share * 100, 0, language) + "%"
         line.append((x + bar_w / 2, base - plot_h * float(share)))
         items.append(
             {
@@ -321,7 +327,7 @@ def pareto_chart(
         right=width - right,
         top=top,
         bottom=base,
-        ticks=[{"y": y_of(t), "text": _tick_text(t, divisor)} for t in ticks],
+        ticks=[{"y": y_of(t), "text": _tick_text(t, divisor, language)} for t in ticks],
         percent_ticks=[
             {"y": base - plot_h * p / 100, "text": f"{p}%"} for p in (0, 25, 50, 75, 100)
         ],
@@ -329,8 +335,10 @@ def pareto_chart(
         items=items,
         points=points,
         markers=labelled,
-        rank_ticks=[{"x": line[r - 1][0], "text": number_text(Decimal(r), 0)} for r in rank_ticks],
-        rank_title="Steps ranked by annual cost" if not labelled else "",
+        rank_ticks=[
+            {"x": line[r - 1][0], "text": number_text(Decimal(r), 0, language)} for r in rank_ticks
+        ],
+        rank_title=rank_title if not labelled else "",
         label_y=base + 14,
         font_size=FONT_SIZE,
     )

@@ -1,0 +1,385 @@
+"""What the annual report says: every figure and label, computed before any markup.
+
+The report is for people who read cost, not process files: the headline
+figures and what they include, where the cost goes (processes, roles, the
+few steps that make most of it), what automation would save, whether the
+team has the hours, and how every figure was made. Numbers are formatted
+here, once, by ``sopkit.render.numbers`` in the report's language; labels
+come from the translation catalogues.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from ... import __version__
+from ...analysis.candidates import Candidate, rank_candidates
+from ...analysis.cost import PortfolioCost, RoleCost
+from ...models import RoleKind
+from ..i18n import Catalogue, catalogue, payback_text
+from ..numbers import (
+    DASH,
+    hours_text,
+    money_text,
+    number_text,
+    percent_text,
+    rate_text,
+    share_text,
+)
+from ..site.charts import Datum, bar_chart, pareto_chart
+from ..totals import candidate_totals
+from ..workbook import rate_rows
+
+__all__ = ["CANDIDATE_ROWS", "ReportOptions", "STEP_ROWS", "report_context", "report_language"]
+
+#: The costliest steps listed under the Pareto chart.
+STEP_ROWS = 10
+#: The candidates listed; the totals line covers them all.
+CANDIDATE_ROWS = 10
+#: Roles in the role chart before the rest are left to the table.
+ROLE_BARS = 12
+#: Font stacks by language: a Latin and Cyrillic face first where it suits, a Korean one
+#: for Hangul (in the text or in any name), then the platform's.
+_LATIN = '"DejaVu Sans", "Noto Sans", "Segoe UI", Arial'
+_KOREAN = '"Noto Sans CJK KR", "Apple SD Gothic Neo", "Malgun Gothic"'
+FONTS = {
+    "en": f"{_LATIN}, {_KOREAN}, sans-serif",
+    "ru": f"{_LATIN}, {_KOREAN}, sans-serif",
+    "ko": f"{_KOREAN}, {_LATIN}, sans-serif",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ReportOptions:
+    """How the report is made: its date (``None``: none shown) and paper."""
+
+    date: _dt.date | None = None
+    paper: str = "A4"
+    #: Extra sections from other analyses (ranges, scenarios), already rendered.
+    sections: Sequence[Any] = field(default_factory=tuple)
+
+
+def report_language(cost: PortfolioCost) -> str:
+    """The portfolio's language when every process shares one; English otherwise."""
+    languages = {p.process.language.value for p in cost.processes}
+    return languages.pop() if len(languages) == 1 else "en"
+
+
+class _Format:
+    """Figures in the report's language and currency."""
+
+    def __init__(self, cost: PortfolioCost, t: Catalogue) -> None:
+        self.currency = cost.currency
+        self.t = t
+        self.language = t.language
+
+    def money(self, amount: Decimal) -> str:
+        return money_text(amount, self.currency, self.language)
+
+    def hours(self, value: Decimal) -> str:
+        return number_text(value, 1, self.language)
+
+    def number(self, value: Decimal, digits: int = 2) -> str:
+        return number_text(value, digits, self.language)
+
+    def percent(self, value: Decimal | None) -> str:
+        return percent_text(value, self.language) if value is not None else DASH
+
+    def share(self, part: Decimal, whole: Decimal) -> str:
+        return self.percent(part * 100 / whole if whole else Decimal(0))
+
+
+def _headline(cost: PortfolioCost, f: _Format) -> list[dict[str, str]]:
+    t = f.t
+    year = cost.settings.working_days_per_year * cost.settings.hours_per_day
+    return [
+        {
+            "label": t("report.kpi.total"),
+            "value": f.money(cost.annual_total_cost),
+            "note": t("report.kpi.total_note"),
+            "main": "main",
+        },
+        {
+            "label": t("report.kpi.labour"),
+            "value": f.money(cost.annual_cost),
+            "note": t("report.kpi.labour_note"),
+            "main": "",
+        },
+        {
+            "label": t("report.kpi.expenses"),
+            "value": f.money(cost.annual_expenses),
+            "note": t("report.kpi.expenses_note"),
+            "main": "",
+        },
+        {
+            "label": t("report.kpi.hours"),
+            "value": hours_text(cost.annual_hours, f.language),
+            "note": t("report.kpi.hours_note"),
+            "main": "",
+        },
+        {
+            "label": t("report.kpi.fte"),
+            "value": f.number(cost.fte),
+            "note": t("report.kpi.fte_note", year=hours_text(year, f.language)),
+            "main": "",
+        },
+        {
+            "label": t("report.kpi.external"),
+            "value": hours_text(cost.external_hours, f.language),
+            "note": t("report.kpi.external_note"),
+            "main": "",
+        },
+    ]
+
+
+def _processes(cost: PortfolioCost, f: _Format) -> list[dict[str, str]]:
+    rows = []
+    for process in sorted(cost.processes, key=lambda p: (-p.annual_total_cost, p.id)):
+        model = process.process
+        called = ", ".join(process.called_by)
+        rows.append(
+            {
+                "name": process.name,
+                "lang": model.language.value,
+                "note": f.t("report.called_by", callers=called) if called else "",
+                "runs": f.number(process.runs_per_month),
+                "labour": f.money(process.annual_cost),
+                "expenses": f.money(process.annual_expenses),
+                "total": f.money(process.annual_total_cost),
+                "hours": f.hours(process.annual_hours),
+                "fte": f.number(process.fte),
+                "share": f.share(process.annual_total_cost, cost.annual_total_cost),
+            }
+        )
+    return rows
+
+
+def _utilisation(role: RoleCost, f: _Format) -> str:
+    return DASH if role.utilisation is None else f.percent(role.utilisation * 100)
+
+
+def _role_row(
+    name: str, kind: str, roles: Sequence[RoleCost], cost: PortfolioCost, f: _Format
+) -> dict[str, str]:
+    def total(field: str) -> Decimal:
+        return sum((getattr(r, field) for r in roles), Decimal(0))
+
+    return {
+        "name": name,
+        "kind": kind,
+        "hours": f.hours(total("annual_hours")),
+        "external": f.hours(total("external_hours")),
+        "labour": f.money(total("annual_cost")),
+        "fte": f.number(total("fte")),
+        "share": f.share(total("annual_cost"), cost.annual_cost),
+    }
+
+
+def _roles(cost: PortfolioCost, f: _Format) -> list[dict[str, str]]:
+    """The costliest roles, and the rest summed in one row."""
+    roles = list(cost.roles)
+    rows = [
+        _role_row(r.role, f.t(f"report.kind.{r.kind.value}"), [r], cost, f)
+        for r in roles[:ROLE_BARS]
+    ]
+    rest = roles[ROLE_BARS:]
+    if rest:
+        rows.append(_role_row(f.t("report.roles.other", len(rest)), "", rest, cost, f))
+    return rows
+
+
+def _pareto(cost: PortfolioCost, f: _Format) -> dict[str, Any]:
+    """The steps by annual total cost, the costliest listed, and how few make 80 %."""
+    names = {p.id: p.name for p in cost.processes}
+    steps = sorted(cost.steps, key=lambda s: (-s.annual_total_cost, s.process_id, s.step_id))
+    total = cost.annual_total_cost
+    running, count = Decimal(0), 0
+    for step in steps:
+        if total == 0 or running >= total * Decimal("0.8"):
+            break
+        running += step.annual_total_cost
+        count += 1
+    data = [
+        Datum(s.name, s.annual_total_cost, f.money(s.annual_total_cost), names[s.process_id])
+        for s in steps
+    ]
+    chart = pareto_chart(
+        data,
+        chart_id="report-pareto",
+        title=f.t("report.pareto.title"),
+        axis_title=f.t("report.pareto.axis", currency=cost.currency),
+        other_label=lambda n: f.t("report.pareto.other", n),
+        other_value_text=f.money,
+        rank_title=f.t("report.pareto.ranked"),
+        scale_names=(f.t("report.scale.thousands"), f.t("report.scale.millions")),
+        language=f.language,
+        height=340,
+    )
+    rows, cumulative = [], Decimal(0)
+    for rank, step in enumerate(steps[:STEP_ROWS], start=1):
+        cumulative += step.annual_total_cost
+        rows.append(
+            {
+                "rank": str(rank),
+                "name": step.name,
+                "process": names[step.process_id],
+                "owner": step.owner or (f"→ {step.calls}" if step.calls else DASH),
+                "total": f.money(step.annual_total_cost),
+                "cumulative": f.share(cumulative, total),
+            }
+        )
+    note = f.t(
+        "report.pareto.note",
+        count=str(count),
+        steps=str(len(steps)),
+        share=f.share(running, total),
+    )
+    return {"chart": chart, "rows": rows, "note": note}
+
+
+def _candidate_row(candidate: Candidate, cost: PortfolioCost, f: _Format) -> dict[str, Any]:
+    return {
+        "name": candidate.name,
+        "process": cost.process(candidate.process_id).name,
+        "tool": candidate.tool or "",
+        "share": share_text(candidate.share, f.language),
+        "gross": f.money(candidate.gross_saving),
+        "tool_cost": f.money(candidate.tool_cost),
+        "net": f.money(candidate.net_saving),
+        "negative": candidate.net_saving < 0,
+        "setup": f.money(candidate.setup_cost),
+        "payback": payback_text(candidate.payback_months, f.t),
+        "roi": f.percent(candidate.roi_percent),
+    }
+
+
+def _candidates(cost: PortfolioCost, f: _Format) -> dict[str, Any]:
+    ranked = rank_candidates(cost)
+    totals = candidate_totals(ranked)
+    return {
+        "rows": [_candidate_row(c, cost, f) for c in ranked[:CANDIDATE_ROWS]],
+        "count": len(ranked),
+        "shown": min(len(ranked), CANDIDATE_ROWS),
+        "summary": f.t(
+            "report.candidates.summary",
+            count=str(totals.count),
+            net=f.money(totals.net_saving),
+            gross=f.money(totals.gross_saving),
+            setup=f.money(totals.setup_cost),
+            hours=hours_text(totals.hours_saved, f.language),
+            fte=f.number(totals.fte_freed),
+        ),
+        "losing": f.t("report.candidates.losing", totals.losing) if totals.losing else "",
+    }
+
+
+def _capacity(cost: PortfolioCost, f: _Format) -> dict[str, Any]:
+    staffed = [r for r in cost.roles if r.kind is RoleKind.STAFF and r.utilisation is not None]
+    staffed.sort(key=lambda r: (-(r.utilisation or 0), r.role))
+    rows = [
+        {
+            "name": role.role,
+            "headcount": f.number(role.headcount or Decimal(0)),
+            "available": hours_text(role.available_hours or Decimal(0), f.language),
+            "hours": f.hours(role.annual_hours),
+            "utilisation": _utilisation(role, f),
+            "over": role.over_capacity,
+        }
+        for role in staffed
+    ]
+    chart = ""
+    if staffed:
+        data = [
+            Datum(
+                role.role + (f" — {f.t('report.capacity.over')}" if role.over_capacity else ""),
+                (role.utilisation or Decimal(0)) * 100,
+                _utilisation(role, f),
+            )
+            for role in staffed
+        ]
+        chart = bar_chart(data, chart_id="report-capacity", title=f.t("report.capacity.title"))
+    unstaffed = [r.role for r in cost.roles if r.kind is RoleKind.STAFF and r.utilisation is None]
+    return {
+        "rows": rows,
+        "chart": chart,
+        "over": sum(1 for r in staffed if r.over_capacity),
+        "unstaffed": len(unstaffed),
+    }
+
+
+def _method(cost: PortfolioCost, f: _Format, options: ReportOptions) -> dict[str, Any]:
+    settings = cost.settings
+    year = settings.working_days_per_year * settings.hours_per_day
+    rates = [
+        {
+            "role": rate.role,
+            "kind": f.t(f"report.kind.{rate.kind.value}"),
+            "rate": rate_text(rate.rate, cost.currency, f.language),
+        }
+        for rate in rate_rows(cost)
+    ]
+    half = (len(rates) + 1) // 2
+    return {
+        "calendar": f.t(
+            "report.method.calendar",
+            hours=hours_text(settings.hours_per_day, f.language),
+            days=hours_text(settings.days_per_week, f.language),
+            workdays=hours_text(settings.working_days_per_year, f.language),
+            year=hours_text(year, f.language),
+        ),
+        "rates": [rates[:half], rates[half:]] if len(rates) > 8 else [rates],
+        "date": f.t.date(options.date) if options.date else "",
+        "date_iso": options.date.isoformat() if options.date else "",
+        "version": __version__,
+    }
+
+
+def _charts(cost: PortfolioCost, f: _Format) -> dict[str, str]:
+    processes = sorted(cost.processes, key=lambda p: (-p.annual_total_cost, p.id))
+    by_process = bar_chart(
+        [Datum(p.name, p.annual_total_cost, f.money(p.annual_total_cost)) for p in processes],
+        chart_id="report-processes",
+        title=f.t("report.processes.chart"),
+    )
+    by_role = bar_chart(
+        [Datum(r.role, r.annual_cost, f.money(r.annual_cost)) for r in cost.roles[:ROLE_BARS]],
+        chart_id="report-roles",
+        title=f.t("report.roles.chart"),
+    )
+    return {"processes": by_process, "roles": by_role}
+
+
+def report_context(cost: PortfolioCost, options: ReportOptions) -> dict[str, Any]:
+    """Everything the report template shows, formatted."""
+    language = report_language(cost)
+    t = catalogue(language)
+    f = _Format(cost, t)
+    count = len(cost.processes)
+    subtitle = t("report.subtitle", count, currency=cost.currency)
+    if options.date is not None:
+        subtitle = t(
+            "report.subtitle_dated", count, currency=cost.currency, date=t.date(options.date)
+        )
+    return {
+        "t": t,
+        "lang": language,
+        "fonts": FONTS[language],
+        "title": t("report.title"),
+        "subtitle": subtitle,
+        "paper": options.paper,
+        "headline": _headline(cost, f),
+        "processes": _processes(cost, f),
+        "roles": _roles(cost, f),
+        "role_bars": ROLE_BARS,
+        "charts": _charts(cost, f),
+        "pareto": _pareto(cost, f),
+        "candidates": _candidates(cost, f),
+        "capacity": _capacity(cost, f),
+        "method": _method(cost, f, options),
+        "sections": list(options.sections),
+        "currency": cost.currency,
+    }
