@@ -7,6 +7,7 @@ One call turns a folder of processes into everything a team shares::
       cost.csv  cost.json        the cost report, as ``sopkit cost`` writes it
       candidates.csv             automation candidates, as ``sopkit candidates`` writes it
       cost.xlsx                  the workbook for finance, with live formulas
+      report.pdf                 the annual report to print and forward (with WeasyPrint)
       processes/<id>.html        each SOP as a self-contained web page
       processes/<id>.md          ... in Markdown
       processes/<id>.checklist.md
@@ -28,14 +29,17 @@ The order of work is what makes it safe:
    previous site as it was.
 
 The same input gives byte-identical output; the only time-dependent text is
-an optional ``stamp`` for the footer. The ranges (P10/P50/P90) on the
-dashboard and in the SOPs come from one simulation with a fixed seed
-(``SITE_SEED``), so they too are the same on every build, and the dashboard
-says which seed and how many years.
+an optional ``stamp`` for the footer and an optional ``report_date`` for the
+report. The ranges (P10/P50/P90) on the dashboard and in the SOPs come from
+one simulation with a fixed seed (``SITE_SEED``), so they too are the same on
+every build, and the dashboard says which seed and how many years. Without
+WeasyPrint the site has no ``report.pdf`` and the build says why (a warning),
+and everything else is built as usual.
 """
 
 from __future__ import annotations
 
+import datetime as _dt
 import os
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -53,6 +57,7 @@ from .publish import Publication
 from .render.costs import candidates_report, cost_report
 from .render.diagram import check_legible, draw
 from .render.diagram.engine import Engine, find_engine
+from .render.report import annual_report, pdf_problem
 from .render.site import Download, ProcessPage, render_index
 from .render.site.scenarios import render_scenarios
 from .render.sop import render_sop
@@ -130,6 +135,7 @@ def build_site(
     stamp: str | None = None,
     diagrams: bool = True,
     scenarios: Sequence[str | Path] = (),
+    report_date: _dt.date | None = None,
 ) -> BuildResult:
     """Load, validate, cost and render a portfolio, and write it as a site in ``out_dir``.
 
@@ -145,6 +151,8 @@ def build_site(
             says its diagram was left out).
         scenarios: scenario files; with any, the site gets ``scenarios.html``
             (As-Is against each To-Be), linked from the dashboard.
+        report_date: the date ``report.pdf`` says it was made on; by default
+            it shows none, so two builds are byte-identical.
 
     Raises:
         SopkitError: any input problem (before anything is written), an unsafe
@@ -169,6 +177,7 @@ def build_site(
             stamp=stamp,
             diagrams=diagrams,
             scenarios=view,
+            report_date=report_date,
         )
         publication.publish(files)
     cost = cost_portfolio(portfolio)
@@ -191,6 +200,7 @@ def render_site(
     stamp: str | None = None,
     diagrams: bool = True,
     scenarios: Scenarios | None = None,
+    report_date: _dt.date | None = None,
 ) -> tuple[dict[str, bytes], str | None, list[str]]:
     """Every file of the site in memory: ``{path inside the site: bytes}``.
 
@@ -211,14 +221,34 @@ def render_site(
         warnings.append(f"{exc.message}: the site has no PNG diagrams{hint}")
 
     total = len(cost.processes) + 1
-    rendered = _render_processes(cost, candidates, ranges, engine, diagrams, jobs, progress, total)
+    # The report prints while the processes render (Graphviz runs as subprocesses).
+    problem = pdf_problem()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sopkit-report") as pool:
+        report = None if problem else pool.submit(annual_report, cost, date=report_date)
+        rendered = _render_processes(
+            cost, candidates, ranges, engine, diagrams, jobs, progress, total
+        )
+        pdf = None if report is None else report.result()
     files: dict[str, bytes] = {}
     for item in rendered:
         files.update(item.files)
         warnings.extend(w for w in item.warnings if w not in warnings)
 
     pages = [_page(process.id, files) for process in cost.processes]
-    downloads = [
+    downloads = []
+    if pdf is not None:
+        files["report.pdf"] = pdf
+        downloads.append(
+            Download(
+                "report.pdf",
+                "report.pdf",
+                "The annual report: headline figures, where the cost goes, automation, method.",
+            )
+        )
+    elif problem is not None:
+        hint = f" ({problem.hint})" if problem.hint else ""
+        warnings.append(f"{problem.message}, so the site has no report.pdf{hint}")
+    downloads += [
         Download(
             "cost.xlsx", "cost.xlsx", "Workbook for finance: change a rate and every total follows."
         ),

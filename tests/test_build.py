@@ -88,6 +88,7 @@ def built(build_and_progress: tuple[BuildResult, Calls]) -> BuildResult:
 
 def test_the_site_has_every_document(built: BuildResult) -> None:
     expected = {MARKER, "index.html", "cost.csv", "cost.json", "candidates.csv", "cost.xlsx"}
+    expected.add("report.pdf")  # WeasyPrint is a test dependency
     for process_id in IDS:
         for suffix in (".html", ".md", ".checklist.md", ".svg", ".png"):
             expected.add(f"processes/{process_id}{suffix}")

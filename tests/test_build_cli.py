@@ -76,6 +76,7 @@ def test_stamp_and_jobs_reach_the_library(tmp_path: Path, monkeypatch: pytest.Mo
     assert code == 0
     assert seen["jobs"] == 3
     assert isinstance(seen["stamp"], str) and str(seen["stamp"]).startswith("built 20")
+    assert str(seen["stamp"]).startswith(f"built {seen['report_date']}")  # the report's date
     assert seen["progress"] is None  # stderr is not a terminal
 
 

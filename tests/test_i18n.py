@@ -56,12 +56,14 @@ def test_plural_messages_use_the_languages_categories(language: str) -> None:
 
 def test_every_message_is_used() -> None:
     sources = sorted((ROOT / "sopkit" / "render" / "sop").glob("*.py"))
+    sources += sorted((ROOT / "sopkit" / "render" / "report").glob("*.py"))
     sources += sorted((ROOT / "sopkit" / "templates").rglob("*.j2"))
     sources.append(ROOT / "sopkit" / "render" / "i18n.py")  # payback_text, shared by every page
     text = "\n".join(path.read_text(encoding="utf-8") for path in sources)
     used = set(re.findall(r"""t\(\s*["']([a-z_.]+)["']""", text))
     used |= set(re.findall(r"""messages\[["']([a-z_.]+)["']\]""", text))
     used |= {f"frequency.{period}" for period in ("day", "week", "month", "quarter", "year")}
+    used |= {f"report.kind.{kind}" for kind in ("staff", "external", "system")}
     assert sorted(set(_raw("en")) - used) == []
     assert sorted(used - set(_raw("en"))) == []
 

@@ -11,7 +11,7 @@ import gc
 import sys
 from typing import Any
 
-from . import check, costs, decide, documents, plan, simulate, site  # noqa: F401  (register the commands)
+from . import check, costs, decide, documents, plan, report, simulate, site  # noqa: F401  (register the commands)
 from .app import app
 
 __all__ = ["app", "main"]

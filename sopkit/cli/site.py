@@ -36,7 +36,10 @@ def build(
     ] = None,
     stamp: Annotated[
         bool,
-        typer.Option("--stamp", help="Show the build time on the dashboard (builds then differ)."),
+        typer.Option(
+            "--stamp",
+            help="Show the build time on the dashboard and date report.pdf (builds then differ).",
+        ),
     ] = False,
     no_diagram: Annotated[
         bool,
@@ -66,10 +69,11 @@ def build(
     Writes index.html (a dashboard: totals, cost by process and role, a Pareto
     chart, automation candidates, a card per process), every SOP as HTML and
     Markdown, checklists, SVG and PNG diagrams, cost.csv, cost.json,
-    candidates.csv and cost.xlsx (live formulas). Everything is validated before
-    anything is written; the new site replaces the old one only when complete.
-    With --scenario, scenarios.html shows As-Is beside each To-Be (figures,
-    a chart of annual cost by process, what changes).
+    candidates.csv, cost.xlsx (live formulas with their values) and report.pdf
+    (the annual report, when WeasyPrint is installed: pip install 'sopkit[pdf]').
+    Everything is validated before anything is written; the new site replaces
+    the old one only when complete. With --scenario, scenarios.html shows As-Is
+    beside each To-Be (figures, a chart of annual cost by process, what changes).
 
     Example: sopkit build processes/en/ -o site/
 
@@ -80,9 +84,11 @@ def build(
     from ..build import build_site
 
     text = None
+    day = None
     if stamp:
         now = datetime.datetime.now(datetime.UTC)
         text = f"built {now:%Y-%m-%d %H:%M} UTC"
+        day = now.date()
     with user_errors(), progress_bar(not quiet and sys.stderr.isatty()) as progress:
         result = build_site(
             paths,
@@ -93,6 +99,7 @@ def build(
             stamp=text,
             diagrams=not no_diagram,
             scenarios=scenario or (),
+            report_date=day,
         )
     for warning in result.warnings:
         typer.echo(f"warning: {warning}", err=True)

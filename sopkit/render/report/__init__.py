@@ -17,13 +17,17 @@ import jinja2
 import markupsafe
 
 from ...analysis.cost import PortfolioCost
+from ...errors import UsageError
+from ..costs.tables import Costable, ensure_costs
 from .content import ReportOptions, report_context, report_language
 from .pdf import pdf_problem, report_pdf
 
 __all__ = [
+    "FORMATS",
     "PAPERS",
     "ReportOptions",
     "ReportSection",
+    "annual_report",
     "pdf_problem",
     "render_report",
     "report_language",
@@ -32,6 +36,8 @@ __all__ = [
 
 #: Paper sizes the report prints on.
 PAPERS = ("A4", "Letter")
+#: What ``annual_report`` writes.
+FORMATS = ("pdf", "html")
 
 
 class ReportSection:
@@ -84,3 +90,36 @@ def render_report(
         cost, ReportOptions(date=date, paper=paper, sections=tuple(sections))
     )
     return _environment().get_template("report.html.j2").render(context)
+
+
+def annual_report(
+    source: Costable,
+    *,
+    fmt: str = "pdf",
+    date: _dt.date | None = None,
+    paper: str = "A4",
+    sections: Sequence[ReportSection] = (),
+) -> bytes:
+    """The annual report of loaded processes (costed here) or of costs, as file bytes.
+
+    Args:
+        source: loaded processes or a ``PortfolioCost``.
+        fmt: ``pdf`` or ``html`` (UTF-8).
+        date: the date the report was made; ``None`` shows none.
+        paper: ``A4`` or ``Letter``.
+        sections: extra pages from other analyses.
+
+    Raises:
+        UsageError: an unknown format or paper.
+        RenderError: a PDF without WeasyPrint (the hint says what to install).
+        SopkitError: processes that cannot be costed together.
+    """
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown format '{fmt}'", hint="use one of: " + ", ".join(FORMATS))
+    chosen = {p.lower(): p for p in PAPERS}.get(paper.lower())
+    if chosen is None:
+        raise UsageError(f"unknown paper '{paper}'", hint="use one of: " + ", ".join(PAPERS))
+    html = render_report(ensure_costs(source), date=date, paper=chosen, sections=sections)
+    if fmt == "html":
+        return html.encode("utf-8")
+    return report_pdf(html)

@@ -59,6 +59,14 @@ def report_pdf(html: str) -> bytes:
     weasyprint = _weasyprint()
     if isinstance(weasyprint, RenderError):
         raise weasyprint
+    return _print(html)
+
+
+@lru_cache(maxsize=4)
+def _print(html: str) -> bytes:
+    """The same page prints to the same bytes, so a rebuild of unchanged files reuses it."""
+    import weasyprint
+
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     document = weasyprint.HTML(string=html, url_fetcher=_no_network)

@@ -1,0 +1,289 @@
+"""The annual report: its HTML (golden), its PDF's pages and text, the CLI and the site."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+import subprocess
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from conftest import ENGLISH, KOREAN, RUSSIAN, require_tool
+from typer.testing import CliRunner
+
+import sopkit.build
+import sopkit.render.report.pdf as pdf_module
+from sopkit.analysis import PortfolioCost, cost_portfolio, rank_candidates
+from sopkit.build import build_site
+from sopkit.cli import app
+from sopkit.errors import RenderError, UsageError
+from sopkit.load import load_portfolio
+from sopkit.render.costs import cost_report
+from sopkit.render.numbers import hours_text, money_text, number_text
+from sopkit.render.report import annual_report, render_report, report_language
+
+DATE = datetime.date(2026, 5, 4)
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "build" / "portfolio"
+
+
+@pytest.fixture(scope="module")
+def library() -> PortfolioCost:
+    return cost_portfolio(load_portfolio(ENGLISH))
+
+
+@pytest.fixture(scope="module")
+def pdf(library: PortfolioCost) -> bytes:
+    return annual_report(library, date=DATE)
+
+
+def pdf_text(data: bytes, tmp_path: Path, *pages: int) -> str:
+    tool = require_tool("pdftotext", "poppler-utils")
+    path = tmp_path / "report.pdf"
+    path.write_bytes(data)
+    span = ["-f", str(pages[0]), "-l", str(pages[-1])] if pages else []
+    done = subprocess.run(
+        [tool, *span, str(path), "-"], capture_output=True, check=True, timeout=60
+    )
+    return re.sub(r"\s+", " ", done.stdout.decode("utf-8"))  # a name may wrap in its cell
+
+
+def pdf_info(data: bytes, tmp_path: Path) -> dict[str, str]:
+    tool = require_tool("pdfinfo", "poppler-utils")
+    path = tmp_path / "info.pdf"
+    path.write_bytes(data)
+    done = subprocess.run([tool, str(path)], capture_output=True, check=True, timeout=60)
+    lines = done.stdout.decode("utf-8").splitlines()
+    return {k.strip(): v.strip() for k, _, v in (line.partition(":") for line in lines)}
+
+
+# --- HTML ------------------------------------------------------------------------------------
+
+
+def test_the_html_report_golden(library: PortfolioCost, golden: Callable[[str, str], None]) -> None:
+    golden("report/en.html", render_report(library, date=DATE))
+
+
+def test_the_korean_html_report_golden(golden: Callable[[str, str], None]) -> None:
+    cost = cost_portfolio(load_portfolio(KOREAN))
+    golden("report/ko.html", render_report(cost, date=DATE))
+
+
+def test_the_report_speaks_the_portfolios_language() -> None:
+    assert report_language(cost_portfolio(load_portfolio(KOREAN))) == "ko"
+    assert report_language(cost_portfolio(load_portfolio(RUSSIAN))) == "ru"
+    # the build fixture mixes an English and a Korean process: English
+    assert report_language(cost_portfolio(load_portfolio(FIXTURE))) == "en"
+    html = render_report(cost_portfolio(load_portfolio(RUSSIAN)), date=DATE)
+    assert '<html lang="ru">' in html and "Годовая стоимость процессов" in html
+    assert "4 мая 2026" in html
+
+
+def test_names_are_escaped_in_the_report() -> None:
+    html = render_report(cost_portfolio(load_portfolio(FIXTURE)))
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert" in html
+
+
+def test_without_a_date_the_report_shows_none(library: PortfolioCost) -> None:
+    html = render_report(library)
+    assert "dcterms.created" not in html and "Made with sopkit" in html
+    assert "Made on May 4, 2026" in render_report(library, date=DATE)
+
+
+def test_headline_figures_are_the_json_reports(library: PortfolioCost) -> None:
+    report = json.loads(cost_report(library, fmt="json"))
+    html = render_report(library, date=DATE)
+    for key in ("total_annual_total_cost", "total_annual_cost", "total_annual_expenses"):
+        assert money_text(Decimal(str(report[key])), "USD") in html, key
+    assert hours_text(Decimal(str(report["total_annual_hours"]))) in html
+    assert hours_text(Decimal(str(report["total_external_hours"]))) in html
+    assert number_text(library.fte) in html
+
+
+def test_unknown_format_and_paper_are_usage_errors(library: PortfolioCost) -> None:
+    with pytest.raises(UsageError, match="unknown format 'docx'"):
+        annual_report(library, fmt="docx")
+    with pytest.raises(UsageError, match="unknown paper 'A3'"):
+        annual_report(library, fmt="html", paper="A3")
+
+
+# --- PDF -------------------------------------------------------------------------------------
+
+
+def test_the_pdf_has_its_pages_and_headline_figures(
+    library: PortfolioCost, pdf: bytes, tmp_path: Path
+) -> None:
+    info = pdf_info(pdf, tmp_path)
+    assert info["Pages"] == "5"
+    assert info["Page size"].startswith("595.276 x 841.89")  # A4, portrait
+    assert "2026" in info["CreationDate"]
+    first = pdf_text(pdf, tmp_path, 1)
+    assert "Annual workflow cost" in first
+    for figure in (
+        library.annual_total_cost,
+        library.annual_cost,
+        library.annual_expenses,
+    ):
+        assert money_text(figure, "USD") in first
+    assert hours_text(library.annual_hours) in first
+    assert hours_text(library.external_hours) in first
+    assert number_text(library.fte) in first
+    pages = [pdf_text(pdf, tmp_path, n) for n in range(1, 6)]
+    assert "Where the cost goes" in pages[1]
+    assert "Where the cost concentrates" in pages[2]
+    best = rank_candidates(library)[0]
+    assert "Automation candidates" in pages[3] and best.name in pages[3]
+    assert "Capacity" in pages[3]
+    assert "How the figures are made" in pages[4] and "Made on May 4, 2026" in pages[4]
+
+
+def test_the_pdf_is_the_same_bytes_for_the_same_report(library: PortfolioCost) -> None:
+    html = render_report(library)
+    pdf_module._print.cache_clear()
+    first = pdf_module.report_pdf(html)
+    pdf_module._print.cache_clear()
+    assert pdf_module.report_pdf(html) == first
+    assert b"CreationDate" not in first  # undated: nothing from the clock
+
+
+def test_letter_paper(library: PortfolioCost, tmp_path: Path) -> None:
+    info = pdf_info(annual_report(library, paper="letter"), tmp_path)
+    assert info["Page size"].startswith("612 x 792")
+
+
+def test_a_korean_pdf_shows_hangul(tmp_path: Path) -> None:
+    data = annual_report(cost_portfolio(load_portfolio(KOREAN)), date=DATE)
+    text = pdf_text(data, tmp_path, 1)
+    assert "연간 업무 비용" in text and "₩" in text
+
+
+# --- without WeasyPrint ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def no_weasyprint(monkeypatch: pytest.MonkeyPatch) -> RenderError:
+    problem = RenderError(
+        "no PDF renderer: WeasyPrint is not installed", hint="pip install 'sopkit[pdf]'"
+    )
+    monkeypatch.setattr(pdf_module, "_weasyprint", lambda: problem)
+    monkeypatch.setattr(sopkit.build, "pdf_problem", lambda: problem)
+    return problem
+
+
+def test_a_pdf_without_weasyprint_names_what_to_install(
+    library: PortfolioCost, no_weasyprint: RenderError
+) -> None:
+    with pytest.raises(RenderError) as caught:
+        annual_report(library)
+    assert "pip install 'sopkit[pdf]'" in (caught.value.hint or "")
+    assert annual_report(library, fmt="html").startswith(b"<!DOCTYPE html>")
+
+
+def test_the_real_missing_module_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    import builtins
+
+    real = builtins.__import__
+
+    def refuse(name: str, *args: object, **kwargs: object) -> object:
+        if name == "weasyprint":
+            raise ImportError("No module named 'weasyprint'")
+        return real(name, *args, **kwargs)  # type: ignore[arg-type]
+
+    pdf_module._weasyprint.cache_clear()
+    monkeypatch.setattr(builtins, "__import__", refuse)
+    try:
+        problem = pdf_module.pdf_problem()
+    finally:
+        monkeypatch.undo()
+        pdf_module._weasyprint.cache_clear()
+    assert problem is not None and "WeasyPrint is not installed" in problem.message
+    assert "pip install 'sopkit[pdf]'" in (problem.hint or "")
+    assert "libpango" in (problem.hint or "")
+
+
+def test_the_site_builds_without_a_renderer_and_says_why(
+    tmp_path: Path, no_weasyprint: RenderError
+) -> None:
+    result = build_site(FIXTURE, tmp_path / "site", diagrams=False)
+    assert "report.pdf" not in result.files
+    assert any("so the site has no report.pdf" in w for w in result.warnings)
+    assert 'href="report.pdf"' not in (tmp_path / "site" / "index.html").read_text("utf-8")
+
+
+def test_the_site_has_the_report_linked_from_the_dashboard(tmp_path: Path) -> None:
+    result = build_site(FIXTURE, tmp_path / "site", diagrams=False)
+    assert "report.pdf" in result.files
+    index = (tmp_path / "site" / "index.html").read_text("utf-8")
+    assert 'href="report.pdf"' in index
+    expected = annual_report(cost_portfolio(load_portfolio(FIXTURE)))
+    assert (tmp_path / "site" / "report.pdf").read_bytes() == expected
+
+
+# --- the command -----------------------------------------------------------------------------
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_the_command_writes_what_the_library_writes(tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    code, _, stderr = run("report", str(ENGLISH), "-o", str(out), "--date", "2026-05-04")
+    assert (code, stderr) == (0, f"wrote {out}\n")
+    expected = annual_report(load_portfolio(ENGLISH), fmt="html", date=DATE)
+    assert out.read_bytes() == expected
+    code, stdout, _ = run("report", str(ENGLISH), "--format", "html", "--date", "2026-05-04")
+    assert code == 0 and stdout.encode("utf-8") == expected
+
+
+def test_the_command_writes_a_pdf(tmp_path: Path) -> None:
+    out = tmp_path / "report.pdf"
+    code, _, _ = run("report", str(FIXTURE), "-o", str(out), "--date", "2026-05-04")
+    assert code == 0
+    assert out.read_bytes() == annual_report(load_portfolio(FIXTURE), date=DATE)
+
+
+def test_the_command_dates_the_report_today_by_default(tmp_path: Path) -> None:
+    code, stdout, _ = run("report", str(FIXTURE), "--format", "html")
+    assert code == 0
+    today = datetime.date.today()
+    assert f"Made on {today:%B} {today.day}, {today.year}" in stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ([], "a PDF needs a file to go to"),
+        (["--date", "2026-13-01"], "is not a date; use YYYY-MM-DD"),
+        (["--format", "docx", "-o", "x.docx"], "'docx' is not one of"),
+        (["--paper", "A3", "-o", "x.pdf"], "'A3' is not one of"),
+    ],
+)
+def test_usage_mistakes_exit_2(args: list[str], message: str) -> None:
+    code, _, stderr = run("report", str(FIXTURE), *args)
+    assert code == 2
+    assert message in re.sub(r"\s+", " ", stderr)
+
+
+def test_no_renderer_is_a_located_error_naming_the_package(
+    tmp_path: Path, no_weasyprint: RenderError
+) -> None:
+    code, _, stderr = run("report", str(FIXTURE), "-o", str(tmp_path / "r.pdf"))
+    assert code == 1
+    assert "error: no PDF renderer" in stderr and "pip install 'sopkit[pdf]'" in stderr
+    assert not (tmp_path / "r.pdf").exists()
+
+
+def test_the_command_never_writes_over_an_input(tmp_path: Path) -> None:
+    folder = tmp_path / "p"
+    folder.mkdir()
+    for source in FIXTURE.iterdir():
+        (folder / source.name).write_bytes(source.read_bytes())
+    target = folder / "blog.yaml"
+    before = target.read_bytes()
+    code, _, _ = run("report", str(folder), "--format", "html", "-o", str(target))
+    assert code == 1 and target.read_bytes() == before
