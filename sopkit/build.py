@@ -224,7 +224,9 @@ def render_site(
     # The report prints while the processes render (Graphviz runs as subprocesses).
     problem = pdf_problem()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sopkit-report") as pool:
-        report = None if problem else pool.submit(annual_report, cost, date=report_date)
+        report = (
+            None if problem else pool.submit(annual_report, cost, date=report_date, ranges=ranges)
+        )
         rendered = _render_processes(
             cost, candidates, ranges, engine, diagrams, jobs, progress, total
         )
@@ -268,7 +270,9 @@ def render_site(
     files["cost.csv"] = _utf8(cost_report(cost, by="step", fmt="csv"))
     files["cost.json"] = _utf8(cost_report(cost, fmt="json"))
     files["candidates.csv"] = _utf8(candidates_report(cost, fmt="csv"))
-    files["cost.xlsx"] = render_workbook(cost)
+    files["cost.xlsx"] = render_workbook(
+        cost, ranges=ranges, scenarios=scenarios.results if scenarios is not None else ()
+    )
     files["index.html"] = _utf8(
         render_index(
             cost,

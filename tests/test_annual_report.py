@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 import sopkit.build
 import sopkit.render.report.pdf as pdf_module
 from sopkit.analysis import PortfolioCost, cost_portfolio, rank_candidates
+from sopkit.analysis.simulation import ProcessRanges, Range, Simulation, simulate
 from sopkit.build import build_site
 from sopkit.cli import app
 from sopkit.errors import RenderError, UsageError
@@ -37,6 +38,38 @@ def library() -> PortfolioCost:
 @pytest.fixture(scope="module")
 def pdf(library: PortfolioCost) -> bytes:
     return annual_report(library, date=DATE)
+
+
+def stand_in(cost: PortfolioCost) -> Simulation:
+    """Ranges that do not depend on NumPy's random streams (a NumPy release may change
+    them): P10, P50 and P90 are 0.9×, 1× and 1.25× each cost report figure."""
+
+    def spread(value: Decimal) -> Range:
+        return Range(value, value * Decimal("0.9"), value, value * Decimal("1.25"))
+
+    processes = tuple(
+        ProcessRanges(
+            p.id,
+            p.name,
+            spread(p.annual_cost),
+            spread(p.annual_total_cost),
+            spread(p.annual_hours),
+            spread(p.external_hours),
+            spread(p.schedule.lead_time_hours),
+            spread(p.schedule.lead_time_days),
+        )
+        for p in cost.processes
+    )
+    return Simulation(
+        cost.currency,
+        10_000,
+        0,
+        processes,
+        spread(cost.annual_cost),
+        spread(cost.annual_total_cost),
+        spread(cost.annual_hours),
+        spread(cost.external_hours),
+    )
 
 
 def pdf_text(data: bytes, tmp_path: Path, *pages: int) -> str:
@@ -63,12 +96,28 @@ def pdf_info(data: bytes, tmp_path: Path) -> dict[str, str]:
 
 
 def test_the_html_report_golden(library: PortfolioCost, golden: Callable[[str, str], None]) -> None:
-    golden("report/en.html", render_report(library, date=DATE))
+    golden("report/en.html", render_report(library, date=DATE, ranges=stand_in(library)))
 
 
 def test_the_korean_html_report_golden(golden: Callable[[str, str], None]) -> None:
     cost = cost_portfolio(load_portfolio(KOREAN))
-    golden("report/ko.html", render_report(cost, date=DATE))
+    golden("report/ko.html", render_report(cost, date=DATE, ranges=stand_in(cost)))
+
+
+def test_the_fixtures_html_report_golden(golden: Callable[[str, str], None]) -> None:
+    """Capacity (one role over it), a loss-making candidate, names that must be escaped."""
+    cost = cost_portfolio(load_portfolio(FIXTURE))
+    golden("report/fixture.html", render_report(cost, date=DATE, ranges=stand_in(cost)))
+
+
+def test_the_ranges_page_is_the_simulations(library: PortfolioCost) -> None:
+    ranges = simulate(library, years=200, seed=3)
+    html = render_report(library, ranges=ranges)
+    total = ranges.annual_total_cost
+    low, high = (money_text(v, "USD") for v in (total.p10, total.p90))
+    assert f"falls between {low} and {high}" in html
+    assert "From 200 simulated years (seed 3)" in html
+    assert 'id="ranges"' not in render_report(library)
 
 
 def test_the_report_speaks_the_portfolios_language() -> None:
@@ -117,7 +166,7 @@ def test_the_pdf_has_its_pages_and_headline_figures(
     library: PortfolioCost, pdf: bytes, tmp_path: Path
 ) -> None:
     info = pdf_info(pdf, tmp_path)
-    assert info["Pages"] == "5"
+    assert info["Pages"] == "6"
     assert info["Page size"].startswith("595.276 x 841.89")  # A4, portrait
     assert "2026" in info["CreationDate"]
     first = pdf_text(pdf, tmp_path, 1)
@@ -131,17 +180,20 @@ def test_the_pdf_has_its_pages_and_headline_figures(
     assert hours_text(library.annual_hours) in first
     assert hours_text(library.external_hours) in first
     assert number_text(library.fte) in first
-    pages = [pdf_text(pdf, tmp_path, n) for n in range(1, 6)]
+    pages = [pdf_text(pdf, tmp_path, n) for n in range(1, 7)]
     assert "Where the cost goes" in pages[1]
     assert "Where the cost concentrates" in pages[2]
     best = rank_candidates(library)[0]
     assert "Automation candidates" in pages[3] and best.name in pages[3]
     assert "Capacity" in pages[3]
-    assert "How the figures are made" in pages[4] and "Made on May 4, 2026" in pages[4]
+    ranges = simulate(library).annual_total_cost  # what annual_report simulated
+    assert "How sure the figures are" in pages[4]
+    assert money_text(ranges.p10, "USD") in pages[4] and money_text(ranges.p90, "USD") in pages[4]
+    assert "How the figures are made" in pages[5] and "Made on May 4, 2026" in pages[5]
 
 
 def test_the_pdf_is_the_same_bytes_for_the_same_report(library: PortfolioCost) -> None:
-    html = render_report(library)
+    html = render_report(library, ranges=stand_in(library))
     pdf_module._print.cache_clear()
     first = pdf_module.report_pdf(html)
     pdf_module._print.cache_clear()
@@ -218,7 +270,9 @@ def test_the_site_has_the_report_linked_from_the_dashboard(tmp_path: Path) -> No
     assert "report.pdf" in result.files
     index = (tmp_path / "site" / "index.html").read_text("utf-8")
     assert 'href="report.pdf"' in index
-    expected = annual_report(cost_portfolio(load_portfolio(FIXTURE)))
+    cost = cost_portfolio(load_portfolio(FIXTURE))
+    ranges = simulate(cost, years=sopkit.build.SITE_YEARS, seed=sopkit.build.SITE_SEED)
+    expected = annual_report(cost, ranges=ranges)  # undated, the site's simulation
     assert (tmp_path / "site" / "report.pdf").read_bytes() == expected
 
 

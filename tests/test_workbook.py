@@ -311,10 +311,15 @@ def test_utilisation_is_a_formula_of_headcount_and_hours(tmp_path: Path) -> None
 
 
 def test_every_sheet_prints_landscape_fitted_to_width_with_its_heading(
-    formulas: openpyxl.Workbook,
+    decided: tuple[Any, Any, bytes],
 ) -> None:
-    frozen = {"Summary": "B2", "Rates": "B2", "Calls": "C2", "Expenses": "B2"}
-    for sheet in formulas:
+    frozen = {"Summary": "B2", "Rates": "B2", "Calls": "C2", "Expenses": "B2", "Ranges": "C2"}
+    book = openpyxl.load_workbook(io.BytesIO(decided[2]))
+    assert len(book.sheetnames) == 10
+    for sheet in book:
+        if sheet.title.startswith("To-Be"):
+            assert sheet.freeze_panes == "C2"
+            frozen[sheet.title] = "C2"
         assert sheet.page_setup.orientation == "landscape", sheet.title
         assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
         assert (sheet.page_setup.fitToWidth or 1) == 1, sheet.title  # OOXML's default is 1
@@ -451,3 +456,105 @@ def test_libreoffice_sums_every_hostile_role_name_exactly(tmp_path: Path) -> Non
         assert money(shown[process.id][3]) == money(process.annual_cost), process.id
     assert money(shown["All processes"][3]) == money(cost.annual_cost)
     assert money(shown["All roles"][3]) == money(cost.annual_cost)
+
+
+# --- ranges and scenarios ---------------------------------------------------------------
+
+SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+
+
+@pytest.fixture(scope="module")
+def decided(library: PortfolioCost) -> tuple[Any, Any, bytes]:
+    """The library's workbook with its simulation and both example scenarios."""
+    from sopkit.analysis.simulation import simulate
+    from sopkit.decide import compare_scenarios
+
+    ranges = simulate(library, years=1000, seed=7)
+    scenarios = compare_scenarios(ENGLISH, sorted(SCENARIOS.glob("*.yaml")))
+    data = render_workbook(library, ranges=ranges, scenarios=scenarios.results)
+    return ranges, scenarios, data
+
+
+def test_the_ranges_sheet_holds_the_simulations_figures(
+    library: PortfolioCost, decided: tuple[Any, Any, bytes]
+) -> None:
+    ranges, _, data = decided
+    book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+    shown = {row[0]: row for row in rows(book, "Ranges") if row[0]}
+    total = shown["All processes"]
+    assert money(total[2]) == money(library.annual_total_cost)
+    assert [money(v) for v in total[3:7]] == [
+        money(v)
+        for v in (
+            ranges.annual_total_cost.mean,
+            ranges.annual_total_cost.p10,
+            ranges.annual_total_cost.p50,
+            ranges.annual_total_cost.p90,
+        )
+    ]
+    for process in library.processes:
+        found = ranges.process(process.id)
+        row = shown[process.id]
+        assert money(row[2]) == money(process.annual_total_cost)
+        assert money(row[6]) == money(found.annual_total_cost.p90)
+        assert hours(row[9]) == hours(found.annual_hours.p50)
+        assert hours(row[14]) == hours(found.lead_time_days.p90)
+    assert any("1,000 simulated years (seed 7)" in str(row[0]) for row in rows(book, "Ranges"))
+    live = openpyxl.load_workbook(io.BytesIO(data))["Ranges"]
+    assert live["C2"].value == "=Summary!$F$2"  # the cost report's figure stays live
+
+
+def test_a_sheet_per_scenario_with_as_is_beside_to_be(decided: tuple[Any, Any, bytes]) -> None:
+    _, scenarios, data = decided
+    book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+    live = openpyxl.load_workbook(io.BytesIO(data))
+    sheets = [name for name in book.sheetnames if name.startswith("To-Be")]
+    assert len(sheets) == len(scenarios.results) == 2
+    for name, result in zip(sheets, scenarios.results, strict=True):
+        assert len(name) <= 31
+        shown = {row[0]: row for row in rows(book, name) if row[0]}
+        total = result.comparison.totals["annual_total_cost"]
+        portfolio = shown["All processes"]
+        assert money(portfolio[7]) == money(
+            Decimal(total.before.numerator) / total.before.denominator
+        )
+        assert money(portfolio[8]) == money(
+            Decimal(total.after.numerator) / total.after.denominator
+        )
+        assert money(portfolio[9]) == money(portfolio[8] - portfolio[7])
+        assert live[name]["J2"].value == "=N(I2)-N(H2)"
+        for row in result.comparison.processes:
+            figure = row.figures["annual_total_cost"]
+            got = shown[row.label]
+            if figure.after is not None:
+                assert money(got[8]) == money(
+                    Decimal(figure.after.numerator) / figure.after.denominator
+                )
+            assert (got[2] or "unchanged") == row.status.value
+        assert any(f"Scenario: {result.name}" in str(r[0]) for r in rows(book, name))
+        assert live[name].print_title_rows == "$1:$1"
+
+
+@pytest.mark.e2e
+@pytest.mark.slow
+def test_libreoffice_computes_the_ranges_and_scenario_sheets(
+    decided: tuple[Any, Any, bytes], tmp_path: Path
+) -> None:
+    _, _, data = decided
+    computed = recalculate(data, tmp_path)
+    stored = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+    source = openpyxl.load_workbook(io.BytesIO(data))
+    checked = 0
+    for name in [n for n in source.sheetnames if n == "Ranges" or n.startswith("To-Be")]:
+        for row in source[name].iter_rows():
+            for cell in row:
+                if cell.data_type != "f":
+                    continue
+                ours = stored[name][cell.coordinate].value
+                theirs = computed[name][cell.coordinate].value
+                if isinstance(ours, str):
+                    assert theirs == ours, f"{name}!{cell.coordinate}"
+                else:
+                    assert theirs == pytest.approx(ours, rel=1e-9, abs=1e-9), cell.coordinate
+                checked += 1
+    assert checked > 50

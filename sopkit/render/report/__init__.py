@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 import markupsafe
@@ -21,6 +21,9 @@ from ...errors import UsageError
 from ..costs.tables import Costable, ensure_costs
 from .content import ReportOptions, report_context, report_language
 from .pdf import pdf_problem, report_pdf
+
+if TYPE_CHECKING:
+    from ...analysis.simulation import Simulation
 
 __all__ = [
     "FORMATS",
@@ -76,6 +79,7 @@ def render_report(
     date: _dt.date | None = None,
     paper: str = "A4",
     sections: Sequence[ReportSection] = (),
+    ranges: Simulation | None = None,
 ) -> str:
     """The report as a self-contained HTML page.
 
@@ -84,11 +88,11 @@ def render_report(
         date: the date the report was made, shown in it and written as the
             PDF's creation date; ``None`` shows none (and keeps output identical).
         paper: ``A4`` or ``Letter``.
-        sections: extra pages (ranges, scenarios) placed before the method.
+        sections: extra pages placed before the method.
+        ranges: a simulation of ``cost`` for the ranges page; ``None`` leaves it out.
     """
-    context: dict[str, Any] = report_context(
-        cost, ReportOptions(date=date, paper=paper, sections=tuple(sections))
-    )
+    options = ReportOptions(date=date, paper=paper, sections=tuple(sections), ranges=ranges)
+    context: dict[str, Any] = report_context(cost, options)
     return _environment().get_template("report.html.j2").render(context)
 
 
@@ -99,6 +103,7 @@ def annual_report(
     date: _dt.date | None = None,
     paper: str = "A4",
     sections: Sequence[ReportSection] = (),
+    ranges: Simulation | None = None,
 ) -> bytes:
     """The annual report of loaded processes (costed here) or of costs, as file bytes.
 
@@ -108,6 +113,8 @@ def annual_report(
         date: the date the report was made; ``None`` shows none.
         paper: ``A4`` or ``Letter``.
         sections: extra pages from other analyses.
+        ranges: the simulation for the ranges page; by default the portfolio is
+            simulated here (``DEFAULT_YEARS`` years, seed ``DEFAULT_SEED``).
 
     Raises:
         UsageError: an unknown format or paper.
@@ -119,7 +126,12 @@ def annual_report(
     chosen = {p.lower(): p for p in PAPERS}.get(paper.lower())
     if chosen is None:
         raise UsageError(f"unknown paper '{paper}'", hint="use one of: " + ", ".join(PAPERS))
-    html = render_report(ensure_costs(source), date=date, paper=chosen, sections=sections)
+    cost = ensure_costs(source)
+    if ranges is None:
+        from ...analysis.simulation import simulate
+
+        ranges = simulate(cost)
+    html = render_report(cost, date=date, paper=chosen, sections=sections, ranges=ranges)
     if fmt == "html":
         return html.encode("utf-8")
     return report_pdf(html)

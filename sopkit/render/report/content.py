@@ -14,7 +14,7 @@ import datetime as _dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ... import __version__
 from ...analysis.candidates import Candidate, rank_candidates
@@ -33,6 +33,10 @@ from ..numbers import (
 from ..site.charts import Datum, bar_chart, pareto_chart
 from ..totals import candidate_totals
 from ..workbook import rate_rows
+from .ranges import ranges_context
+
+if TYPE_CHECKING:
+    from ...analysis.simulation import Simulation
 
 __all__ = ["CANDIDATE_ROWS", "ReportOptions", "STEP_ROWS", "report_context", "report_language"]
 
@@ -55,10 +59,12 @@ FONTS = {
 
 @dataclass(frozen=True, slots=True)
 class ReportOptions:
-    """How the report is made: its date (``None``: none shown) and paper."""
+    """How the report is made: its date (``None``: none shown), paper, and the ranges
+    of a simulation (``None``: no ranges page)."""
 
     date: _dt.date | None = None
     paper: str = "A4"
+    ranges: Simulation | None = None
     #: Extra sections from other analyses (ranges, scenarios), already rendered.
     sections: Sequence[Any] = field(default_factory=tuple)
 
@@ -301,7 +307,9 @@ def _capacity(cost: PortfolioCost, f: _Format) -> dict[str, Any]:
             )
             for role in staffed
         ]
-        chart = bar_chart(data, chart_id="report-capacity", title=f.t("report.capacity.title"))
+        chart = bar_chart(
+            data, chart_id="report-capacity", title=f.t("report.capacity.title"), width=640
+        )
     unstaffed = [r.role for r in cost.roles if r.kind is RoleKind.STAFF and r.utilisation is None]
     return {
         "rows": rows,
@@ -381,5 +389,6 @@ def report_context(cost: PortfolioCost, options: ReportOptions) -> dict[str, Any
         "capacity": _capacity(cost, f),
         "method": _method(cost, f, options),
         "sections": list(options.sections),
+        "ranges": None if options.ranges is None else ranges_context(cost, options.ranges, t),
         "currency": cost.currency,
     }

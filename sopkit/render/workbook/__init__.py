@@ -15,6 +15,9 @@ Sheets, in order:
 - **Calls** (when a step runs another process): that process's figures for
   one run × the calls, as formulas over its participants.
 - **Expenses**: step and process expenses with their annual formulas.
+- **Ranges** (given a simulation): P10/P50/P90 of annual total cost, hours and
+  lead time per process and for the portfolio, beside the cost report's figures.
+- **To-Be** sheets (given scenarios): one per scenario, As-Is beside To-Be.
 
 Every formula is written with the value sopkit computed for it, so readers
 that do not calculate (file previews, pandas, ``openpyxl`` with
@@ -35,17 +38,24 @@ from __future__ import annotations
 import datetime as _dt
 import io
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
+from ...analysis.compare import ScenarioResult
 from ...analysis.cost import PortfolioCost
 from ...models import RoleKind
 from .candidates import candidates_table
 from .cells import Formats, Table, write_table
+from .decide import ranges_table, scenario_tables
 from .money import expenses_table, rates_table
 from .plan import plan_workbook
 from .steps import calls_table, participants_table, steps_table
-from .summary import summary_table
+from .summary import summary_rows, summary_table
+
+if TYPE_CHECKING:
+    from ...analysis.simulation import Simulation
 
 __all__ = ["PINNED_TIME", "RateRow", "rate_rows", "render_workbook"]
 
@@ -74,7 +84,9 @@ def rate_rows(cost: PortfolioCost) -> list[RateRow]:
     return [RateRow(r.role, r.rate, tuple(r.processes), r.kind) for r in plan_workbook(cost).rates]
 
 
-def _tables(cost: PortfolioCost) -> list[Table]:
+def _tables(
+    cost: PortfolioCost, ranges: Simulation | None, scenarios: Sequence[ScenarioResult]
+) -> list[Table]:
     plan = plan_workbook(cost)
     count = len(cost.processes)
     title = f"{count} process{'' if count == 1 else 'es'}, {cost.currency}"
@@ -87,7 +99,10 @@ def _tables(cost: PortfolioCost) -> list[Table]:
         calls_table(plan),
         expenses_table(plan),
     ]
-    return [t for t in tables if t is not None]
+    if ranges is not None:
+        tables.append(ranges_table(cost, ranges, summary_rows(plan)))
+    found = [t for t in tables if t is not None]
+    return found + scenario_tables(scenarios, {t.name for t in found})
 
 
 def _language(cost: PortfolioCost) -> str:
@@ -95,8 +110,19 @@ def _language(cost: PortfolioCost) -> str:
     return languages.pop() if len(languages) == 1 else "en"
 
 
-def render_workbook(cost: PortfolioCost) -> bytes:
-    """``cost.xlsx`` for a costed portfolio, as bytes; the same input gives the same bytes."""
+def render_workbook(
+    cost: PortfolioCost,
+    *,
+    ranges: Simulation | None = None,
+    scenarios: Sequence[ScenarioResult] = (),
+) -> bytes:
+    """``cost.xlsx`` for a costed portfolio, as bytes; the same input gives the same bytes.
+
+    Args:
+        cost: the costed portfolio.
+        ranges: a simulation of it, for the Ranges sheet.
+        scenarios: scenarios against it, a To-Be sheet each.
+    """
     import xlsxwriter
 
     buffer = io.BytesIO()
@@ -108,7 +134,7 @@ def render_workbook(cost: PortfolioCost) -> bytes:
         {"title": TITLE, "author": "sopkit", "created": PINNED_TIME, "comments": ""}
     )
     formats = Formats(workbook, cost.currency, _language(cost))
-    for table in _tables(cost):
+    for table in _tables(cost, ranges, scenarios):
         write_table(workbook, table, formats, title=TITLE)
     workbook.close()
     return _deterministic_zip(buffer.getvalue())

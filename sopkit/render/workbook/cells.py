@@ -97,6 +97,8 @@ class Table:
     autofilter: bool = True
     #: Cells ``(row index, column index)`` (0-based, heading row 0) marked over capacity.
     alerts: list[tuple[int, int]] = field(default_factory=list)
+    #: What the printed page's header says (the workbook's title by default).
+    title: str | None = None
 
     def next_row(self) -> int:
         """The spreadsheet row number (1-based) the next appended row will have."""
@@ -277,7 +279,8 @@ def write_table(workbook: Any, table: Table, formats: Formats, *, title: str) ->
     sheet.fit_to_pages(1, 0)
     sheet.repeat_rows(0)
     sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-    sheet.set_header(f"&L&8{_header_text(title)}&R&8&A", {"margin": 0.25})
+    heading = _header_text(table.title or title)[:200]
+    sheet.set_header(f"&L&8{heading}&R&8&A", {"margin": 0.25})
     sheet.set_footer("&R&8Page &P of &N", {"margin": 0.25})
     return sheet
 

@@ -32,7 +32,7 @@ from .steps import (
     S_ANNUAL_LABOUR,
 )
 
-__all__ = ["SUMMARY_COLUMNS", "summary_table"]
+__all__ = ["SUMMARY_COLUMNS", "summary_rows", "summary_table"]
 
 SUMMARY_COLUMNS = (
     Column("Process or role", "text", 28),
@@ -136,6 +136,12 @@ def _role_row(plan: Plan, role: RoleCost, row: int) -> list[Cell]:
     ]
 
 
+def summary_rows(plan: Plan) -> dict[str, int]:
+    """The Summary row of the portfolio's total (``All processes``) and of each process."""
+    counted = [p.id for p in plan.processes if p.counted]
+    return {"All processes": 2, **{pid: row for row, pid in enumerate(counted, start=4)}}
+
+
 def summary_table(plan: Plan, title: str) -> Table:
     """The portfolio's totals, then each process, then each role with its capacity."""
     table = Table("Summary", SUMMARY_COLUMNS, frozen_columns=1, autofilter=False)
@@ -166,8 +172,10 @@ def summary_table(plan: Plan, title: str) -> Table:
         "total",
     )
     table.add(["By process"], "section")
+    rows = summary_rows(plan)
     for process in counted:
         row = table.next_row()
+        assert rows[process.id] == row
         table.add(_process_row(plan, process, row))
     table.add([], "data")
     table.add(["By role"], "section")

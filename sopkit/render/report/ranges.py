@@ -1,0 +1,91 @@
+"""The report's ranges page: how sure the annual figures are, from a simulation.
+
+For the portfolio and each process, the cost report's single figure beside
+P10, P50 and P90 of annual total cost over the simulated years, and one run's
+lead time; a range chart draws each process's band on one scale. The figures
+come from ``sopkit.analysis.simulation`` (the same seed gives the same pages).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from ...analysis.cost import PortfolioCost
+from ..i18n import Catalogue
+from ..numbers import money_text, number_text
+from ..site.ranges import RangeDatum, range_chart
+
+if TYPE_CHECKING:
+    from ...analysis.simulation import Simulation
+
+__all__ = ["ranges_context"]
+
+
+def ranges_context(cost: PortfolioCost, ranges: Simulation, t: Catalogue) -> dict[str, Any]:
+    """What the ranges page shows, formatted in the report's language."""
+    language = t.language
+
+    def money(value: Decimal) -> str:
+        return money_text(value, cost.currency, language)
+
+    def days(value: Decimal) -> str:
+        return number_text(value, 1, language)
+
+    total = ranges.annual_total_cost
+    rows = []
+    data = []
+    for process in sorted(cost.processes, key=lambda p: (-p.annual_total_cost, p.id)):
+        found = next((r for r in ranges.processes if r.process_id == process.id), None)
+        if found is None:
+            continue
+        band = found.annual_total_cost
+        lead = found.lead_time_days
+        rows.append(
+            {
+                "name": process.name,
+                "lang": process.process.language.value,
+                "report": money(process.annual_total_cost),
+                "p10": money(band.p10),
+                "p50": money(band.p50),
+                "p90": money(band.p90),
+                "lead": days(process.schedule.lead_time_days),
+                "lead_p10": days(lead.p10),
+                "lead_p90": days(lead.p90),
+            }
+        )
+        if process.annual_total_cost > 0:
+            data.append(
+                RangeDatum(
+                    process.name,
+                    band.p10,
+                    band.p50,
+                    band.p90,
+                    process.annual_total_cost,
+                    f"{money(band.p10)} – {money(band.p90)}",
+                    process.name,
+                )
+            )
+    # wider than the dashboard's, so long names keep room beside their ranges at print size
+    chart = range_chart(data, chart_id="report-ranges", title=t("report.ranges.chart"), width=640)
+    return {
+        "lede": t(
+            "report.ranges.lede",
+            low=money(total.p10),
+            high=money(total.p90),
+            figure=money(cost.annual_total_cost),
+        ),
+        "basis": t(
+            "report.ranges.basis",
+            years=number_text(Decimal(ranges.years), 0, language),
+            seed=str(ranges.seed),
+        ),
+        "total": {
+            "report": money(cost.annual_total_cost),
+            "p10": money(total.p10),
+            "p50": money(total.p50),
+            "p90": money(total.p90),
+        },
+        "rows": rows,
+        "chart": chart,
+    }

@@ -1,0 +1,241 @@
+"""The Ranges sheet and a sheet per scenario: figures other analyses computed.
+
+**Ranges**: for the portfolio and each process, the cost report's single
+figure (a live reference to the Summary sheet) beside the simulation's mean,
+P10, P50 and P90 of annual total cost and hours, and of one run's lead time
+in working days. A simulation cannot be a formula, so these are values, and
+the sheet says from how many simulated years and which seed.
+
+**To-Be** sheets: one per scenario, As-Is beside To-Be for the portfolio,
+each process and each role, with the change and the change in percent as
+formulas of the two. The figures are values sopkit computed for the scenario
+(a scenario can remove steps or change how often a process runs, which no
+rate cell could say), and the sheet says so.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+from ...analysis.compare import Figure, Row, ScenarioResult, Status
+from ...analysis.cost import PortfolioCost
+from ...analysis.units import to_decimal
+from ..numbers import DASH, hours_text, money_text
+from .cells import Cell, Column, Formula, Table
+
+if TYPE_CHECKING:  # NumPy comes with the simulation; only its results are read here
+    from ...analysis.simulation import Range, Simulation
+
+__all__ = ["RANGE_COLUMNS", "SCENARIO_COLUMNS", "ranges_table", "scenario_tables"]
+
+RANGE_COLUMNS = (
+    Column("Process", "text", 20),
+    Column("Name", "text", 34),
+    Column("Annual total cost (cost report)", "money"),
+    Column("Total cost mean", "money"),
+    Column("Total cost P10", "money"),
+    Column("Total cost P50", "money"),
+    Column("Total cost P90", "money"),
+    Column("Annual hours (cost report)", "hours"),
+    Column("Hours P10", "hours"),
+    Column("Hours P50", "hours"),
+    Column("Hours P90", "hours"),
+    Column("Lead time, days (typical run)", "hours"),
+    Column("Lead time P10", "hours"),
+    Column("Lead time P50", "hours"),
+    Column("Lead time P90", "hours"),
+)
+
+
+def _range(value: Range) -> list[Cell]:
+    return [value.p10, value.p50, value.p90]
+
+
+def ranges_table(cost: PortfolioCost, ranges: Simulation, summary_rows: dict[str, int]) -> Table:
+    """The simulation's ranges beside the cost report's figures."""
+    table = Table("Ranges", RANGE_COLUMNS, frozen_columns=2, autofilter=False)
+    total = summary_rows["All processes"]
+    table.add(
+        [
+            "All processes",
+            None,
+            Formula(f"Summary!$F${total}", cost.exact_annual_total_cost),
+            ranges.annual_total_cost.mean,
+            *_range(ranges.annual_total_cost),
+            Formula(f"Summary!$G${total}", cost.exact_annual_hours),
+            *_range(ranges.annual_hours),
+        ],
+        "total",
+    )
+    for process in cost.processes:
+        found = next((r for r in ranges.processes if r.process_id == process.id), None)
+        if found is None:
+            continue
+        row = summary_rows[process.id]
+        table.add(
+            [
+                process.id,
+                process.name,
+                Formula(f"Summary!$F${row}", process.exact_annual_total_cost),
+                found.annual_total_cost.mean,
+                *_range(found.annual_total_cost),
+                Formula(f"Summary!$G${row}", process.exact_annual_hours),
+                *_range(found.annual_hours),
+                process.schedule.lead_time_days,
+                *_range(found.lead_time_days),
+            ]
+        )
+    table.add([], "data")
+    for note in (
+        f"Ranges from {ranges.years:,} simulated years (seed {ranges.seed}): each estimate "
+        "drawn once a year, conditions, repeats and rework run by run. P10: 1 year in 10 "
+        "comes in below it; P90: 9 years in 10.",
+        "The simulation's figures are values: they do not follow a change on the Rates sheet. "
+        "The cost report's figures are the Summary sheet's, live.",
+        "Lead time: one run, in working days; the cost report's is the typical run's.",
+    ):
+        table.add([note], "note")
+    return table
+
+
+# --- scenarios ------------------------------------------------------------------------------
+
+SCENARIO_COLUMNS = (
+    Column("Process or role", "text", 24),
+    Column("Name", "text", 32),
+    Column("Status", "text", 10),
+    Column("As-Is labour", "money"),
+    Column("To-Be labour", "money"),
+    Column("As-Is expenses", "money"),
+    Column("To-Be expenses", "money"),
+    Column("As-Is total cost", "money"),
+    Column("To-Be total cost", "money"),
+    Column("Change", "money"),
+    Column("Change %", "roi"),
+    Column("As-Is hours", "hours"),
+    Column("To-Be hours", "hours"),
+    Column("As-Is FTE", "fte"),
+    Column("To-Be FTE", "fte"),
+    Column("As-Is utilisation", "utilisation"),
+    Column("To-Be utilisation", "utilisation"),
+)
+#: Characters a sheet name cannot hold, and its length limit.
+_SHEET_NAME = re.compile(r"[\[\]:*?/\\']")
+_SHEET_LENGTH = 31
+
+
+def _pair(figures: dict[str, Figure] | object, name: str) -> list[Cell]:
+    assert isinstance(figures, dict)
+    figure = figures.get(name)
+    if figure is None:
+        return [None, None]
+    return [figure.before, figure.after]
+
+
+def _change(row: int, before: str, after: str, values: Figure) -> list[Cell]:
+    """The change and the change in percent of the figure before (text "—" from nothing)."""
+    was = values.before or Fraction(0)
+    now = values.after or Fraction(0)
+    percent: Fraction | str = DASH if was == 0 else (now - was) / was
+    return [
+        Formula(f"N({after}{row})-N({before}{row})", now - was),
+        Formula(
+            f'IF(N({before}{row})=0,"{DASH}",(N({after}{row})-N({before}{row}))/{before}{row})',
+            percent,
+        ),
+    ]
+
+
+def _figures_row(
+    label: str, name: str, status: str, figures: dict[str, Figure], row: int, *, role: bool
+) -> list[Cell]:
+    cells: list[Cell] = [label, name, status]
+    cells += _pair(figures, "annual_cost")
+    if role:
+        cells += [None, None, None, None]
+        cells += _change(row, "D", "E", figures["annual_cost"])
+    else:
+        cells += _pair(figures, "annual_expenses")
+        cells += _pair(figures, "annual_total_cost")
+        cells += _change(row, "H", "I", figures["annual_total_cost"])
+    cells += _pair(figures, "annual_hours")
+    cells += _pair(figures, "fte")
+    cells += _pair(figures, "utilisation") if role else [None, None]
+    return cells
+
+
+def _sheet_name(index: int, name: str, taken: set[str]) -> str:
+    whole = " ".join((f"To-Be {index} " + _SHEET_NAME.sub(" ", name)).split())
+    base = whole[:_SHEET_LENGTH].rstrip()
+    if len(whole) > _SHEET_LENGTH and " " in base[len(f"To-Be {index} ") :]:
+        base = base.rsplit(" ", 1)[0]  # a whole word rather than half of one
+    candidate, n = base, 2
+    while candidate.lower() in taken:
+        suffix = f" ({n})"
+        candidate = base[: _SHEET_LENGTH - len(suffix)].rstrip() + suffix
+        n += 1
+    taken.add(candidate.lower())
+    return candidate
+
+
+def _notes(result: ScenarioResult, currency: str) -> list[str]:
+    notes = [f"Scenario: {result.name} ({result.path})."]
+    if result.description:
+        notes.append(" ".join(result.description.split()))
+    if result.one_offs:
+        items = "; ".join(
+            f"{o.process_id}/{o.step_id} {hours_text(to_decimal(o.hours))} h"
+            for o in result.one_offs
+        )
+        setup = money_text(to_decimal(result.setup_cost), currency)
+        notes.append(f"One-off setup, first year only: {setup} ({items}).")
+    notes.append(
+        "Figures are values sopkit computed for the scenario and for the portfolio as it is: "
+        "they do not follow a change on the Rates sheet. Change and Change % are formulas."
+    )
+    return notes
+
+
+def scenario_tables(
+    results: Sequence[ScenarioResult], taken: set[str] | None = None
+) -> list[Table]:
+    """One sheet per scenario: As-Is beside To-Be, for the portfolio, processes and roles."""
+    used = {name.lower() for name in (taken or set())}
+    tables = []
+    for index, result in enumerate(results, start=1):
+        comparison = result.comparison
+        table = Table(
+            _sheet_name(index, result.name, used),
+            SCENARIO_COLUMNS,
+            frozen_columns=2,
+            autofilter=False,
+            title=f"Scenario: {result.name}",
+        )
+        totals = dict(comparison.totals)
+        table.add(
+            _figures_row("All processes", result.name, "", totals, table.next_row(), role=False),
+            "total",
+        )
+        table.add(["By process"], "section")
+        for row in comparison.processes:
+            table.add(_row(row, table.next_row(), role=False))
+        table.add([], "data")
+        table.add(["By role"], "section")
+        for row in comparison.roles:
+            table.add(_row(row, table.next_row(), role=True))
+        table.add([], "data")
+        for note in _notes(result, comparison.currency):
+            table.add([note], "note")
+        tables.append(table)
+    return tables
+
+
+def _row(row: Row, number: int, *, role: bool) -> list[Cell]:
+    status = "" if row.status is Status.UNCHANGED else row.status.value
+    label = row.label
+    return _figures_row(
+        label, row.name if not role else "", status, dict(row.figures), number, role=role
+    )
