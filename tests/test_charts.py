@@ -209,3 +209,12 @@ def test_pareto_golden(golden: Callable[[str, str], None]) -> None:
     )
     assert re.search(r"<polyline[^>]+points=", svg)
     golden("build/charts/pareto.svg", svg)
+
+
+def test_a_truncated_label_closes_the_overrides_it_cut() -> None:
+    from sopkit.render.site.charts import truncate
+
+    label = "Draft \u202elmth.exe \u2066isolated text that goes on and on\u2069 tail\u202c"
+    cut = truncate(label, 60)
+    assert cut != label and "…" in cut
+    assert cut.endswith("\u2069\u202c")  # the isolate, then the override, innermost first

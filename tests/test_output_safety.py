@@ -262,6 +262,8 @@ REFUSED = [
     ["candidates", "processes/p.yaml", "-o", "./processes/../processes/p.yaml"],
     ["simulate", "processes", "--years", "100", "-o", "processes/p.yaml"],
     ["simulate", "processes/p.yaml", "--format", "csv", "-o", "processes/roles.yaml"],
+    ["report", "processes", "-o", "processes/p.yaml"],
+    ["report", "processes/p.yaml", "--format", "html", "-o", "processes/roles.yaml"],
     ["build", "processes", "-o", "processes"],
     ["build", "processes", "-o", "."],
     ["build", "processes/p.yaml", "-o", "processes"],
@@ -306,6 +308,7 @@ WRITERS = {
     "cost": ["cost", "processes/p.yaml", "--format", "csv"],
     "candidates": ["candidates", "processes/p.yaml", "--format", "json"],
     "simulate": ["simulate", "processes/p.yaml", "--years", "100", "--format", "json"],
+    "report": ["report", "processes/p.yaml", "--format", "html"],
     "schema": ["schema"],
     "schema-roles": ["schema", "roles"],
 }
@@ -406,6 +409,7 @@ def test_the_process_file_check_reads_no_more_than_a_process(tmp_path: Path) -> 
         ["cost", "processes", "--format", "json", "-o", "out/cost.json"],
         ["candidates", "processes", "--format", "csv", "-o", "out/candidates.csv"],
         ["simulate", "processes", "--years", "100", "-o", "out/ranges.txt"],
+        ["report", "processes", "--format", "html", "-o", "out/report.html"],
         ["diagram", "processes/p.yaml", "--format", "dot", "-o", "out/p.dot"],
         ["build", "processes", "-o", "out/site"],
     ],
@@ -539,6 +543,7 @@ TEXT_COMMANDS = {
     "ranges.md": ["simulate", "{p}", "--years", "100", "--format", "markdown"],
     "ranges.csv": ["simulate", "{p}", "--years", "100", "--format", "csv"],
     "ranges.json": ["simulate", "{p}", "--years", "100", "--format", "json"],
+    "report.html": ["report", "{p}", "--format", "html", "--date", "2026-01-01"],
 }
 
 

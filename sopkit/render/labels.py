@@ -24,6 +24,7 @@ from collections.abc import Iterable
 
 __all__ = [
     "bold",
+    "close_bidi",
     "dot_quoted",
     "html_label",
     "html_lines",
@@ -186,3 +187,26 @@ def xml_attribute(text: str) -> str:
     """
     escaped = html.escape(_UNSAFE.sub(REPLACEMENT, text), quote=True)
     return re.sub("[\n\r\t=]", lambda m: _ATTRIBUTE[m.group(0)], escaped)
+
+
+_EMBEDDINGS = "\u202a\u202b\u202d\u202e"
+_ISOLATES = "\u2066\u2067\u2068"
+_PDF, _PDI = "\u202c", "\u2069"
+
+
+def close_bidi(text: str) -> str:
+    """``text`` with the PDF/PDI characters that close the embeddings, overrides and
+    isolates it leaves open, innermost first: for text cut short (a truncated label),
+    whose closing characters were cut off with its end."""
+    open_: list[str] = []
+    for ch in text:
+        if ch in _EMBEDDINGS:
+            open_.append(_PDF)
+        elif ch in _ISOLATES:
+            open_.append(_PDI)
+        elif ch == _PDF and open_ and open_[-1] == _PDF:
+            open_.pop()
+        elif ch == _PDI and _PDI in open_:
+            while open_.pop() != _PDI:
+                pass
+    return text + "".join(reversed(open_))

@@ -19,6 +19,7 @@ from functools import lru_cache
 
 import jinja2
 
+from ..labels import close_bidi
 from ..numbers import number_text
 
 __all__ = [
@@ -98,7 +99,8 @@ def truncate(text: str, max_width: float, font_size: float = FONT_SIZE) -> str:
         if used > room:
             break
         kept.append(char)
-    return "".join(kept).rstrip() + _ELLIPSIS
+    # a name cut inside a right-to-left override keeps it closed, so it cannot run on
+    return close_bidi("".join(kept).rstrip() + _ELLIPSIS)
 
 
 # --- axes ------------------------------------------------------------------------

@@ -178,9 +178,10 @@ class Formats:
     def _properties(self, kind: str, style: str) -> dict[str, Any]:
         props: dict[str, Any] = {"valign": "top", "font_size": 10}
         if kind == "money":
-            props["num_format"] = self.money
+            props.update(num_format=self.money, align="right")
         elif kind in NUMBER_FORMATS:
-            props["num_format"] = NUMBER_FORMATS[kind]
+            # right-aligned, so a "never" or "—" among the figures lines up with them
+            props.update(num_format=NUMBER_FORMATS[kind], align="right")
         elif kind == "text":
             props["text_wrap"] = True
         if style == "heading":
