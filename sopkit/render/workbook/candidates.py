@@ -28,7 +28,7 @@ __all__ = ["CANDIDATE_COLUMNS", "candidates_table"]
 
 CANDIDATE_COLUMNS = (
     Column("Process", "text", 22),
-    Column("Step", "text", 18),
+    Column("Step", "text", 24),
     Column("Step name", "text", 34),
     Column("Owner", "text", 24),
     Column("Tool", "text", 18),

@@ -189,7 +189,8 @@ class Formats:
                 bold=True, font_color="#FFFFFF", bg_color=_NAVY, text_wrap=True, valign="vcenter"
             )
         elif style == "total":
-            props.update(bold=True, top=1, top_color=_NAVY, bg_color="#EEF2F7")
+            # a total's label runs on over the empty cells beside it rather than wrap
+            props.update(bold=True, top=1, top_color=_NAVY, bg_color="#EEF2F7", text_wrap=False)
         elif style == "section":
             props.update(bold=True, font_size=11, bottom=1, bottom_color=_NAVY, text_wrap=False)
         elif style == "note":
@@ -292,7 +293,7 @@ _LINE = 13.5
 
 def _lines(table: Table, row: Row, widths: list[float]) -> int:
     """How many lines the row's wrapped text takes (readers that do not fit rows need this)."""
-    if row.style in ("section", "note"):
+    if row.style in ("section", "note", "total"):
         return 1
     lines = 1
     for value, column, width in zip(row.cells, table.columns, widths, strict=False):

@@ -35,7 +35,7 @@ RATE_COLUMNS = (
 
 EXPENSE_COLUMNS = (
     Column("Process", "text", 22),
-    Column("Step", "text", 18),
+    Column("Step", "text", 24),
     Column("Expense", "text", 40),
     Column("Amount", "money"),
     Column("Per", "text", 9),

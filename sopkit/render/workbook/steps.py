@@ -35,7 +35,7 @@ __all__ = [
 
 STEP_COLUMNS = (
     Column("Process", "text", 20),
-    Column("Step", "text", 16),
+    Column("Step", "text", 24),
     Column("Step name", "text", 32),
     Column("Owner (with participants)", "text", 26),
     Column("Hours per execution", "hours"),
@@ -62,7 +62,7 @@ S_ANNUAL_HOURS, S_ANNUAL_EXTERNAL, S_ANNUAL_LABOUR, S_ANNUAL_EXPENSES, S_TOTAL =
 
 PARTICIPANT_COLUMNS = (
     Column("Process", "text", 20),
-    Column("Step", "text", 16),
+    Column("Step", "text", 24),
     Column("Role", "text", 28),
     Column("Kind", "text", 9),
     Column("People", "count"),
@@ -80,7 +80,7 @@ P_ANNUAL_HOURS, P_ANNUAL_COST = "L", "M"
 
 CALL_COLUMNS = (
     Column("Process", "text", 20),
-    Column("Step", "text", 16),
+    Column("Step", "text", 24),
     Column("Runs process", "text", 20),
     Column("Calls per run", "factor"),
     Column("Staff hours per run", "hours"),
