@@ -59,7 +59,7 @@ def _row(plan: Plan, candidate: Candidate, row: int) -> list[Cell]:
     net = gross - tool
     automation = step.run.step.automation
     assert automation is not None
-    setup_hours = exact_hours(automation.setup, process.process.settings.calendar)
+    setup_hours = exact_hours(automation.setup, process.process.settings.clock)
     setup = setup_hours * Fraction(owner.rate)
     payback: Fraction | str
     if setup == 0 and net >= 0:
