@@ -41,6 +41,7 @@ _EXPORTS = {
     "Step": "sopkit.models",
     "StepCost": "sopkit.analysis",
     "ValidationError": "sopkit.errors",
+    "annual_report": "sopkit.render.report",
     "apply_scenario": "sopkit.scenario",
     "build_digraph": "sopkit.render.diagram",
     "build_site": "sopkit.build",
@@ -65,6 +66,7 @@ _EXPORTS = {
     "rank_candidates": "sopkit.analysis",
     "render_checklist": "sopkit.render.sop.checklist",
     "render_sop": "sopkit.render.sop",
+    "render_workbook": "sopkit.render.workbook",
     "scenarios_report": "sopkit.render.costs.scenarios",
     "schedule": "sopkit.analysis",
     "simulate": "sopkit.analysis.simulation",
@@ -103,6 +105,7 @@ __all__ = [
     "StepCost",
     "ValidationError",
     "__version__",
+    "annual_report",
     "apply_scenario",
     "build_digraph",
     "build_site",
@@ -127,6 +130,7 @@ __all__ = [
     "rank_candidates",
     "render_checklist",
     "render_sop",
+    "render_workbook",
     "scenarios_report",
     "schedule",
     "simulate",
@@ -189,8 +193,10 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .render.costs.scenarios import scenarios_report
     from .render.diagram import build_digraph, to_dot
     from .render.diagram.mermaid import to_mermaid
+    from .render.report import annual_report
     from .render.sop import render_sop
     from .render.sop.checklist import render_checklist
+    from .render.workbook import render_workbook
     from .scenario import Scenario, apply_scenario, load_scenario
     from .schema import json_schema
     from .validate import check_process, lint_process
