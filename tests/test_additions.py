@@ -631,3 +631,32 @@ def test_hundreds_of_rework_loops_multiply_to_fifty_places(tmp_path: Path) -> No
     assert abs(runs["s0"] - factor ** (n - 1)) < Fraction(1, 10**50)
     assert runs["s0"] == runs["s1"]
     assert runs[f"s{n - 1}"] == factor  # a small fraction stays exact
+
+
+def test_calls_through_a_process_not_given_still_count(tmp_path: Path) -> None:
+    """A runs B twice, B runs C three times; only A and C are given: C runs 6 times a month."""
+    head = "sopkit: 1\nowner: Editor\nsteps:\n"
+    write(
+        tmp_path,
+        "a.yaml",
+        "sopkit: 1\nid: a\nname: A\nowner: Editor\nfrequency: 1/month\nsteps:\n"
+        "  - {id: run-b, name: Run B, process: b, count: 2}\n",
+    )
+    write(
+        tmp_path,
+        "b.yaml",
+        f"id: b\nname: B\n{head}  - {{id: run-c, name: C, process: c, count: 3}}\n",
+    )
+    write(
+        tmp_path,
+        "c.yaml",
+        f"id: c\nname: C\n{head}"
+        "  - {id: work, name: Work, owner: Writer, time: 1h, automation: 0.5}\n",
+    )
+    costs = cost_portfolio(load_portfolio([tmp_path / "a.yaml", tmp_path / "c.yaml"]))
+    assert costs.process("c").called_runs_per_month == 6
+    assert costs.process("c").called_by == ("b",)
+    # A's row carries every call: 1 h × 40 × 6 × 12 = 2,880; C's own row nothing.
+    assert (costs.process("a").annual_cost, costs.process("c").annual_cost) == (2880, 0)
+    (work,) = rank_candidates(costs)
+    assert work.annual_cost == 2880 and work.net_saving == 1440

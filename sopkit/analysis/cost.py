@@ -569,10 +569,20 @@ def _calls(
 
     A caller's runs are its own plus those its own callers make, so calls are
     summed from the processes nobody calls downwards (load refuses cycles).
+    Processes loaded only because a step calls them pass calls on (A runs B runs
+    C, with only A and C given) but add no runs of their own: they are not part
+    of the portfolio.
     """
     by_id = {p.id: p for p in processes}
+    given = set(by_id)
+    queue = list(processes)
+    while queue:  # the processes the portfolio's steps call, however deep
+        for callee in queue.pop().callees.values():
+            if callee.id not in by_id:
+                by_id[callee.id] = callee
+                queue.append(callee)
     callers: dict[str, list[str]] = {}
-    for process in processes:
+    for process in by_id.values():
         for callee in process.calls:
             if callee in by_id:
                 callers.setdefault(callee, []).append(process.id)
@@ -584,7 +594,7 @@ def _calls(
         process = by_id[process_id]
         own = (
             Fraction(0)
-            if process.frequency is None
+            if process.frequency is None or process_id not in given
             else runs_per_month(process.frequency, process.settings.working_days_per_year)
         )
         runs = own + called(process_id, (*seen, process_id))
@@ -604,8 +614,8 @@ def _calls(
             runs += total_runs(caller_id, seen) * per_run
         return runs
 
-    called_runs = {pid: called(pid, (pid,)) for pid in callers}
-    return {pid: tuple(ids) for pid, ids in callers.items()}, called_runs
+    called_runs = {pid: called(pid, (pid,)) for pid in callers if pid in given}
+    return {pid: tuple(ids) for pid, ids in callers.items() if pid in given}, called_runs
 
 
 def _roles(
