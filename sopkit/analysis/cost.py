@@ -577,10 +577,10 @@ def _calls(
     given = set(by_id)
     queue = list(processes)
     while queue:  # the processes the portfolio's steps call, however deep
-        for callee in queue.pop().callees.values():
-            if callee.id not in by_id:
-                by_id[callee.id] = callee
-                queue.append(callee)
+        for reached in queue.pop().callees.values():
+            if reached.id not in by_id:
+                by_id[reached.id] = reached
+                queue.append(reached)
     callers: dict[str, list[str]] = {}
     for process in by_id.values():
         for callee in process.calls:
