@@ -11,7 +11,17 @@ import gc
 import sys
 from typing import Any
 
-from . import check, costs, decide, documents, plan, report, simulate, site  # noqa: F401  (register the commands)
+from . import (  # noqa: F401  (register the commands)
+    check,
+    costs,
+    decide,
+    documents,
+    interop,
+    plan,
+    report,
+    simulate,
+    site,
+)
 from .app import app
 
 __all__ = ["app", "main"]

@@ -1,0 +1,76 @@
+"""BPMN 2.0 out and in: processes that BPMN tools open, edit and simulate, and back.
+
+export.py      a costed process → BPMN 2.0 XML (collaboration, lanes, DI, BPSim)
+flow.py        steps → events, activities, gateways and sequence flows
+diagram.py     the swimlane layout at BPMN's standard sizes
+bpsim.py       BPSim 2.0 scenario data written
+extension.py   the ``sopkit:`` extension: what BPMN has no element for
+reader.py      a BPMN file read safely (no DTD, no entities, any declared encoding)
+bpsim_read.py  BPSim scenario data read
+structure.py   the flow reduced to steps, ``after``, loops and decisions
+roles.py       lanes and pools → roles
+imports.py     a BPMN file → process data and settings, with warnings
+files.py       those as checked process files and roles.yaml, written safely
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from ...analysis import cost_process
+from ...errors import InputError
+from ...load import Portfolio
+from ...output import safe_child, write_atomic
+from .export import export_bpmn
+from .files import ImportFiles, import_texts, write_import
+from .imports import BpmnImport, import_bpmn
+from .reader import MAX_BYTES
+
+__all__ = [
+    "BpmnImport",
+    "ImportFiles",
+    "export_bpmn",
+    "export_portfolio",
+    "import_bpmn",
+    "import_texts",
+    "read_bpmn_file",
+    "write_exports",
+    "write_import",
+]
+
+
+def export_portfolio(portfolio: Portfolio) -> dict[str, bytes]:
+    """``<id>.bpmn`` → BPMN XML for every process of a portfolio, in its order."""
+    return {f"{p.id}.bpmn": export_bpmn(cost_process(p)) for p in portfolio.processes}
+
+
+def write_exports(files: Mapping[str, bytes], folder: Path) -> list[Path]:
+    """Write exported files into ``folder`` (atomically); the paths written."""
+    return [write_atomic(safe_child(folder, name), data) for name, data in files.items()]
+
+
+def read_bpmn_file(path: Path) -> bytes:
+    """The bytes of a BPMN file, refusing what cannot be one before reading it all.
+
+    Raises:
+        InputError: missing, a folder, unreadable, or too large.
+    """
+    shown = str(path)
+    try:
+        if path.is_dir():
+            raise InputError("is a folder, not a file", path=shown, hint="give one .bpmn file")
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise InputError(
+                f"file is {size / 1024 / 1024:.1f} MB, too large to be a BPMN diagram",
+                path=shown,
+                hint=f"BPMN files sopkit imports are at most {MAX_BYTES // 1024 // 1024} MB",
+            )
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputError("no such file", path=shown, hint="check the path") from None
+    except PermissionError:
+        raise InputError("permission denied", path=shown) from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", path=shown) from None

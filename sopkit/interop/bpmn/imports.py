@@ -1,0 +1,815 @@
+"""A BPMN file as sopkit processes: the data of each process file and of ``roles.yaml``.
+
+What maps, and how (the README has the user's version):
+
+* the pools of the file's collaboration that have a process of their own make
+  one sopkit process; a file without a collaboration, its processes that no
+  call activity calls; a process that a call activity calls becomes a process
+  of its own, run by that step;
+* tasks, collapsed sub-processes and call activities become steps,
+  intermediate events milestones; expanded sub-processes are inlined; start
+  and end events, gateways and boundary events are passed through;
+* lanes are roles (a pool without lanes is one); message flows are hand-offs
+  (``after``), as sequence flows are;
+* a flow that goes back (a loop through an exclusive gateway) is a rework of
+  the step before it, to the step it returns to;
+* the branches of an exclusive (or event-based) split become the options of
+  a condition, with equal shares unless BPSim gives probabilities; an
+  inclusive split asks one yes/no question per branch;
+* BPSim processing times become ``time``, unit costs rates, fixed costs
+  expenses, the start event's inter-trigger time the frequency;
+* a file sopkit exported carries everything else in its ``sopkit:`` extension.
+
+Whatever had to be guessed or left out is a warning naming the element's id.
+A complex gateway, a choreography, or a file with no process is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from ...currency import MINOR_UNITS
+from ...errors import Problem, ValidationError
+from ...models import Clock, Estimate, is_slug
+from ..filedata import PROCESS_KEYS, STEP_KEYS, Data
+from ..yamltext import Blank
+from .bpsim_read import BpsimData, read_bpsim
+from .notes import Notes, clean_name, slugify
+from .reader import CHOREOGRAPHIES, BpmnDocument, ProcessRecord, read_bpmn
+from .roles import EVENTS, Pool, RoleMap, assign_roles
+from .structure import Decision, Structure, build_structure
+
+__all__ = ["BpmnImport", "ImportedProcess", "import_bpmn"]
+
+#: Step fields the diagram itself gives; the extension's values for them are not used.
+_STRUCTURAL = ("id", "name", "owner", "after", "milestone", "process")
+#: What a task without a time of its own is given.
+DEFAULT_TIME = "1h"
+DEFAULT_FREQUENCY = "1/month"
+#: Hours in a month of the calendar (8,760 / 12): BPSim's inter-trigger clock.
+_MONTH_HOURS = Decimal(730)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedProcess:
+    """One process made from the file, in the file format's shape."""
+
+    id: str
+    data: Data
+
+
+@dataclass(frozen=True, slots=True)
+class BpmnImport:
+    """The processes (the file's own first, then those it calls), the settings, the warnings."""
+
+    processes: tuple[ImportedProcess, ...]
+    settings: Data
+    warnings: tuple[Problem, ...]
+
+    @property
+    def missing_rates(self) -> list[str]:
+        """Staff roles without a rate: ``sopkit cost`` needs them filled in."""
+        roles = self.settings.get("roles", {})
+        return [name for name, role in roles.items() if isinstance(role.get("rate"), Blank)]
+
+
+def _hours_text(hours: Decimal) -> str | None:
+    """``2h``, ``45m``, ``1h30m`` or ``1.2345h``; ``None`` for zero or less."""
+    if hours <= 0:
+        return None
+    minutes = (hours * 60).quantize(Decimal("0.000001"))
+    if minutes == minutes.to_integral_value():
+        whole, rest = divmod(int(minutes), 60)
+        return (f"{whole}h" if whole else "") + (f"{rest}m" if rest else "")
+    rounded = hours.quantize(Decimal("0.0001")).normalize()
+    return None if rounded <= 0 else f"{format(rounded, 'f')}h"
+
+
+def _estimate_text(points: tuple[Decimal, Decimal | None, Decimal]) -> str | Data | None:
+    low, likely, high = points
+    texts = [_hours_text(low), None if likely is None else _hours_text(likely), _hours_text(high)]
+    if texts[0] is None or texts[2] is None or (likely is not None and texts[1] is None):
+        return None
+    if low == high and (likely is None or likely == low):
+        return texts[0]
+    if likely is None:
+        return f"{texts[0]}..{texts[2]}"
+    if not low <= likely <= high:
+        return None
+    return {"min": texts[0], "likely": texts[1], "max": texts[2]}
+
+
+def _shares(values: Sequence[Decimal]) -> list[Decimal]:
+    """Shares above 0 that sum to exactly 1, in proportion to ``values`` (four decimals)."""
+    total = sum(values, Decimal(0))
+    raw = [v / total for v in values] if total > 0 else [Decimal(1) / len(values)] * len(values)
+    shares = [max(share.quantize(Decimal("0.0001")), Decimal("0.0001")) for share in raw]
+    shares[-1] = 1 - sum(shares[:-1], Decimal(0))
+    if shares[-1] <= 0:  # many tiny shares: fall back to equal ones
+        shares = [(Decimal(1) / len(values)).quantize(Decimal("0.0001"))] * len(values)
+        shares[-1] = 1 - sum(shares[:-1], Decimal(0))
+    return [share.normalize() for share in shares]
+
+
+class _Importer:
+    """One sopkit process from one or more pools (or from one called process)."""
+
+    def __init__(
+        self,
+        doc: BpmnDocument,
+        bpsim: BpsimData,
+        notes: Notes,
+        pools: Sequence[Pool],
+        process_ids: dict[str, str],
+        *,
+        own_id: str,
+        default_role: str | None = None,
+        main: bool = True,
+    ) -> None:
+        self.doc, self.bpsim, self.notes = doc, bpsim, notes
+        self.pools = pools
+        self.process_ids = process_ids
+        self.own_id = own_id
+        self.main = main
+        self.extension: Data = dict(pools[0].process.process_data or {})
+        self.settings: Data = dict(pools[0].process.settings_data or {})
+        for pool in pools:
+            if pool.process.extension_error:
+                notes.warn(
+                    f"sopkit extension unreadable ({pool.process.extension_error}): ignored",
+                    pool.process.id,
+                )
+        self.roles: RoleMap = assign_roles(doc, pools, notes, default=default_role)
+        self.structure: Structure = build_structure(doc, [p.process.id for p in pools], notes)
+        self.step_ids: dict[str, str] = {}
+        self.conditions: dict[str, Data] = dict(self.extension.get("conditions") or {})
+
+    @property
+    def clock(self) -> Clock:
+        hours = self.settings.get("hours_per_day", Decimal(8))
+        days = self.settings.get("days_per_week", Decimal(5))
+        return Clock(Decimal(hours), Decimal(days))
+
+    # --- ids and names ---
+
+    def _assign_ids(self) -> None:
+        used: set[str] = set()
+        for node_id in self.structure.steps:
+            node = self.doc.nodes[node_id]
+            wanted = (node.step_data or {}).get("id")
+            candidate = wanted if isinstance(wanted, str) and is_slug(wanted) else None
+            if candidate is None or candidate in used:
+                candidate = slugify(node.name) or slugify(node.id) or "step"
+            unique, n = candidate, 2
+            while unique in used:
+                unique, n = f"{candidate[:90]}-{n}", n + 1
+            used.add(unique)
+            self.step_ids[node_id] = unique
+
+    def _name(self, node_id: str) -> str:
+        node = self.doc.nodes[node_id]
+        if node.step_data is not None and node.name.strip():
+            return node.name.strip()
+        name = clean_name(node.name)
+        if name:
+            return name
+        words = {"work": "Task", "milestone": "Event", "call": "Sub-process"}
+        fallback = f"{words[self.structure.kinds[node_id]]} {node_id}"
+        self.notes.warn(f"no name: called '{fallback}'", node_id)
+        return fallback
+
+    # --- steps ---
+
+    def steps(self) -> list[Data]:
+        self._assign_ids()
+        reworks = self._reworks()
+        gating = self._gating()
+        found = []
+        for node_id in self.structure.steps:
+            found.append(self._step(node_id, reworks.get(node_id), gating.get(node_id, {})))
+        return found
+
+    def _step(self, node_id: str, rework: Data | None, when: Data) -> Data:
+        node = self.doc.nodes[node_id]
+        kind = self.structure.kinds[node_id]
+        if node.extension_error:
+            self.notes.warn(
+                f"sopkit extension unreadable ({node.extension_error}): ignored", node_id
+            )
+        own = {k: v for k, v in (node.step_data or {}).items() if k not in _STRUCTURAL}
+        step: Data = {"id": self.step_ids[node_id], "name": self._name(node_id)}
+        called = self._called(node_id) if kind == "call" else None
+        if kind == "call" and called is None:
+            kind = "work"
+        if kind == "milestone":
+            step["milestone"] = True
+        if called is not None:
+            step["process"] = called
+        role = self.roles.role_of(node_id)
+        if kind != "call" and role is not None and role != EVENTS:
+            step["owner"] = role
+        elif kind == "work":
+            step["owner"] = self._fallback_owner(node_id)
+        after = [self.step_ids[a] for a in self.structure.after[node_id]]
+        if after:
+            step["after"] = after
+        step.update(own)
+        step.pop("rework", None)
+        if rework is not None:
+            step["rework"] = rework
+        if when:
+            written = own.get("when")
+            step["when"] = {**when, **(written if isinstance(written, dict) else {})}
+        if kind == "work":
+            self._time(node_id, step)
+            if "expense" not in step and node_id in self.bpsim.fixed_cost:
+                step["expense"] = self.bpsim.fixed_cost[node_id]
+        else:
+            for key in ("time", "with", "automation", "expense"):
+                step.pop(key, None)
+        self._repeats(node_id, step, kind)
+        return {key: step[key] for key in STEP_KEYS if key in step}
+
+    def _fallback_owner(self, node_id: str) -> str:
+        role = (
+            next((r for r in self.roles.sources if r != EVENTS), None)
+            or self.pools[0].name
+            or "Process owner"
+        )
+        self.notes.warn(
+            f"in sopkit's lane for events, but a task: given to the role '{role}'", node_id
+        )
+        return role
+
+    def _time(self, node_id: str, step: Data) -> None:
+        written = step.get("time")
+        measured = self.bpsim.processing.get(node_id)
+        if measured is not None:
+            text = _estimate_text(measured)
+            if text is None:
+                self.notes.warn("BPSim processing time is zero or out of order: not used", node_id)
+            elif written is None or not self._same_time(written, measured):
+                if written is not None:
+                    self.notes.warn(
+                        "BPSim processing time differs from the time in the sopkit extension: "
+                        "BPSim's is used",
+                        node_id,
+                    )
+                step["time"] = text
+        if "time" not in step:
+            self.notes.warn(f"no processing time (BPSim): {DEFAULT_TIME} assumed", node_id)
+            step["time"] = DEFAULT_TIME
+
+    def _same_time(self, written: Any, measured: tuple[Decimal, Decimal | None, Decimal]) -> bool:
+        try:
+            estimate = Estimate.parse(written)
+        except ValueError:
+            return False
+        low, likely, high = estimate.points(self.clock)
+        m_low, m_likely, m_high = measured
+        m_likely = (m_low + m_high) / 2 if m_likely is None else m_likely
+        tolerance = Decimal("0.0001")
+        return all(
+            abs(a - b) <= tolerance for a, b in ((low, m_low), (likely, m_likely), (high, m_high))
+        )
+
+    def _repeats(self, node_id: str, step: Data, kind: str) -> None:
+        element = self.doc.nodes[node_id].element
+        multi = [
+            c
+            for c in element
+            if isinstance(c.tag, str) and c.tag.endswith("}multiInstanceLoopCharacteristics")
+        ]
+        standard = [
+            c
+            for c in element
+            if isinstance(c.tag, str) and c.tag.endswith("}standardLoopCharacteristics")
+        ]
+        if standard:
+            self.notes.warn(
+                "a loop whose number of passes is unknown: read as running once", node_id
+            )
+        if not multi or ("per_run" in step or "count" in step):
+            return
+        cardinality = next(
+            (c for c in multi[0] if isinstance(c.tag, str) and c.tag.endswith("}loopCardinality")),
+            None,
+        )
+        try:
+            times = Decimal((cardinality.text or "").strip()) if cardinality is not None else None
+        except ArithmeticError:
+            times = None
+        if times is None or not times.is_finite() or times <= 0:
+            self.notes.warn("runs several times, how many is not given: read as once", node_id)
+            return
+        if kind == "call":
+            step["count"] = times
+        elif times != 1:
+            step["per_run"] = times
+
+    def _called(self, node_id: str) -> str | None:
+        node = self.doc.nodes[node_id]
+        ref = (node.element.get("calledElement") or "").strip().rpartition(":")[2]
+        if ref in self.process_ids:
+            return self.process_ids[ref]
+        self.notes.warn(
+            f"calls '{ref or '?'}', which this file does not hold: imported as one task", node_id
+        )
+        return None
+
+    # --- rework ---
+
+    def _reworks(self) -> dict[str, Data]:
+        reworks: dict[str, Data] = {}
+        for loop in self.structure.loops:
+            where = loop.flow or loop.source
+            sources = self.structure.steps_before(loop.source)
+            targets = self.structure.steps_after(loop.target)
+            if not sources or not targets:
+                self.notes.warn("a flow back with no step before or after it: left out", where)
+                continue
+            position = {n: i for i, n in enumerate(self.structure.steps)}
+            source = max(sources, key=position.__getitem__)
+            target = min(targets, key=position.__getitem__)
+            if len(sources) > 1 or len(targets) > 1:
+                self.notes.warn(
+                    f"a flow back from several steps or to several: read as rework of "
+                    f"'{self.step_ids[source]}' back to '{self.step_ids[target]}'",
+                    where,
+                )
+            if source in reworks:
+                self.notes.warn(
+                    f"'{self.step_ids[source]}' already sends work back: this loop is left out",
+                    where,
+                )
+                continue
+            import networkx as nx
+
+            if target != source and not nx.has_path(self.structure.graph, target, source):
+                self.notes.warn(
+                    f"the flow back goes to '{self.step_ids[target]}', which is not before "
+                    f"'{self.step_ids[source]}': left out",
+                    where,
+                )
+                continue
+            reworks[source] = {
+                "to": self.step_ids[target],
+                "probability": self._rework_probability(loop.flow, loop.source, source, target),
+            }
+        return reworks
+
+    def _rework_probability(
+        self, flow_id: str | None, gateway: str, source: str, target: str
+    ) -> Decimal:
+        written = (self.doc.nodes[source].step_data or {}).get("rework")
+        if isinstance(written, dict) and written.get("to") == self.step_ids[target]:
+            value = written.get("probability")
+            if isinstance(value, Decimal) and 0 <= value < 1:
+                return value
+        siblings = [f for f in self.doc.flows.values() if f.source == gateway.partition("#")[0]]
+        known = {
+            f.id: self.bpsim.probability[f.id] for f in siblings if f.id in self.bpsim.probability
+        }
+        if flow_id is not None and flow_id in known:
+            share = (
+                _shares([known[f.id] for f in siblings])[[f.id for f in siblings].index(flow_id)]
+                if len(known) == len(siblings)
+                else known[flow_id]
+            )
+            if share > 1:
+                share = share / 100  # written as a percentage
+            if 0 <= share < 1:
+                return share.normalize()
+        count = max(len(siblings), 2)
+        share = (Decimal(1) / count).quantize(Decimal("0.0001")).normalize()
+        self.notes.warn(
+            f"how often work goes back is not given (BPSim): {share} assumed", flow_id or gateway
+        )
+        return share
+
+    # --- conditions ---
+
+    def _gating(self) -> dict[str, Data]:
+        """Each step's answers to the questions the file's decisions ask (``when``)."""
+        gating: dict[str, Data] = {}
+        used_names = set(self.conditions)
+        for decision in self.structure.decisions:
+            self._warn_bypassed(decision)
+            if decision.kind == "inclusiveGateway":
+                self._inclusive(decision, gating, used_names)
+            elif any(b.steps != decision.branches[0].steps for b in decision.branches):
+                self._exclusive(decision, gating, used_names)
+        return gating
+
+    def _warn_bypassed(self, decision: Decision) -> None:
+        bypassed = [n for n in self.structure.steps if n in decision.bypassed]
+        if bypassed:
+            many = f"{len(bypassed)} steps follow" if len(bypassed) > 1 else "a step follows"
+            self.notes.warn(
+                f"{many} only some answers of this decision but can also be reached round "
+                f"it ('{self.step_ids[bypassed[0]]}'…): read as not depending on it",
+                decision.node,
+            )
+
+    def _exclusive(self, decision: Decision, gating: dict[str, Data], used: set[str]) -> None:
+        name = self._condition_name(decision, used)
+        options, shares = self._options(decision)
+        folded = [o.casefold() for o in options]
+        yes_no = folded in (["yes", "no"], ["no", "yes"])
+        gated = False
+        for node_id in self.structure.steps:
+            taken = [options[i] for i, b in enumerate(decision.branches) if node_id in b.steps]
+            if 0 < len(taken) < len(decision.branches):
+                answer: Any = taken[0].casefold() == "yes" if yes_no else taken
+                gating.setdefault(node_id, {})[name] = answer
+                gated = True
+        if not gated:
+            return
+        question = decision.name or f"Which way after '{decision.node}'?"
+        if yes_no:
+            self.conditions[name] = {"question": question, "share": shares[folded.index("yes")]}
+        else:
+            self.conditions[name] = {
+                "question": question,
+                "options": dict(zip(options, shares, strict=True)),
+            }
+
+    def _inclusive(self, decision: Decision, gating: dict[str, Data], used: set[str]) -> None:
+        self.notes.warn(
+            "inclusive gateway: each of its paths is read as a yes/no question of its own",
+            decision.node,
+        )
+        probabilities = self._branch_probabilities(decision)
+        for index, branch in enumerate(decision.branches):
+            holders = [n for n in self.structure.steps if n in branch.steps]
+            if not holders or all(
+                any(n in other.steps for other in decision.branches if other is not branch)
+                for n in holders
+            ):
+                continue
+            name = self._condition_name(decision, used, suffix=str(index + 1))
+            share = probabilities[index] if probabilities else Decimal("0.5")
+            share = min(max(share, Decimal("0.0001")), Decimal("0.9999"))
+            question = (
+                f"{decision.name or 'Which paths?'} {branch.name or 'path ' + str(index + 1)}?"
+            )
+            self.conditions[name] = {"question": question.strip(), "share": share.normalize()}
+            for node_id in holders:
+                if not any(
+                    node_id in other.steps for other in decision.branches if other is not branch
+                ):
+                    gating.setdefault(node_id, {})[name] = True
+
+    def _condition_name(self, decision: Decision, used: set[str], suffix: str = "") -> str:
+        base = slugify(decision.name, 40) or slugify(decision.node, 40) or "decision"
+        if suffix:
+            base = f"{base}-{suffix}"
+        if not base[0].isalnum():
+            base = f"c-{base}"
+        name, n = base, 2
+        while name in used:
+            name, n = f"{base}-{n}", n + 1
+        used.add(name)
+        return name
+
+    def _branch_probabilities(self, decision: Decision) -> list[Decimal] | None:
+        values = [self.bpsim.probability.get(b.flow or "") for b in decision.branches]
+        if decision.kind == "boundary":
+            host_flows = [b.target for b in decision.branches]
+            values = [
+                self.bpsim.probability.get(t) if t in self.doc.nodes else None for t in host_flows
+            ]
+        if all(v is not None for v in values):
+            return [v for v in values if v is not None]
+        return None
+
+    def _options(self, decision: Decision) -> tuple[list[str], list[Decimal]]:
+        names: list[str] = []
+        for index, branch in enumerate(decision.branches, start=1):
+            base = branch.name or f"path {index}"
+            name, n = base, 2
+            while name in names:
+                name, n = f"{base} ({n})", n + 1
+            names.append(name)
+        probabilities = self._branch_probabilities(decision)
+        if probabilities is None:
+            self.notes.warn("branch shares not given (BPSim): equal shares assumed", decision.node)
+            return names, _shares([Decimal(1)] * len(names))
+        return names, _shares(probabilities)
+
+    # --- the process ---
+
+    def process(self) -> Data:
+        steps = self.steps()
+        data: Data = {
+            k: v for k, v in self.extension.items() if k not in ("name", "steps", "conditions")
+        }
+        data["sopkit"] = 1
+        data["id"] = self.own_id
+        data["name"] = self._process_name()
+        if "owner" not in data:
+            data["owner"] = self._owner(steps)
+        if "frequency" not in data and self.main and not self.extension:
+            data["frequency"] = self._frequency()
+        if "trigger" not in data and self.main:
+            trigger = self._trigger()
+            if trigger:
+                data["trigger"] = trigger
+        if "purpose" not in data:
+            documentation = next(
+                (p.process.documentation for p in self.pools if p.process.documentation), None
+            )
+            if documentation:
+                data["purpose"] = documentation
+        used = {name for step in steps for name in (step.get("when") or {})}
+        conditions = {
+            k: v
+            for k, v in self.conditions.items()
+            if k in used or k in (self.extension.get("conditions") or {})
+        }
+        if conditions:
+            data["conditions"] = conditions
+        data["steps"] = steps
+        return {key: data[key] for key in PROCESS_KEYS if key in data}
+
+    def _process_name(self) -> str:
+        if len(self.pools) == 1 and self.pools[0].name:
+            return self.pools[0].name
+        if not self.main:
+            return self.pools[0].name or self.own_id
+        return (
+            clean_name(self.doc.name) or self.pools[0].name or _stem(self.doc.path) or self.own_id
+        )
+
+    def _owner(self, steps: Sequence[Data]) -> str:
+        owner = next((s["owner"] for s in steps if "owner" in s), None)
+        owner = owner or next(iter(r for r in self.roles.sources if r != EVENTS), "Process owner")
+        self.notes.warn(
+            f"the process's owner is not given: '{owner}' (the first step's role) assumed",
+            self.pools[0].process.id,
+        )
+        return owner
+
+    def _frequency(self) -> str:
+        for pool in self.pools:
+            for node in self.doc.nodes.values():
+                if (
+                    node.process == pool.process.id
+                    and node.kind == "startEvent"
+                    and node.id in self.bpsim.inter_trigger
+                ):
+                    hours = self.bpsim.inter_trigger[node.id]
+                    per_month = (_MONTH_HOURS / hours).quantize(Decimal("0.01")).normalize()
+                    if per_month >= 1:
+                        text = f"{format(per_month, 'f')}/month"
+                    else:
+                        per_year = (_MONTH_HOURS * 12 / hours).quantize(Decimal("0.01")).normalize()
+                        text = f"{format(max(per_year, Decimal('0.01')), 'f')}/year"
+                    self.notes.warn(
+                        f"run frequency from BPSim's inter-trigger time: {text}", node.id
+                    )
+                    return text
+        self.notes.warn(
+            f"how often the process runs is not given (BPSim): {DEFAULT_FREQUENCY} assumed",
+            self.pools[0].process.id,
+        )
+        return DEFAULT_FREQUENCY
+
+    def _trigger(self) -> str | None:
+        for pool in self.pools:
+            for node in sorted(self.doc.nodes.values(), key=lambda n: n.order):
+                if (
+                    node.process == pool.process.id
+                    and node.kind == "startEvent"
+                    and node.parent is None
+                ):
+                    name = clean_name(node.name)
+                    if name:
+                        return name
+        return None
+
+
+def _refuse_unmappable(doc: BpmnDocument, processes: Iterable[str]) -> None:
+    chosen = set(processes)
+    for node in sorted(doc.nodes.values(), key=lambda n: n.order):
+        if node.process not in chosen:
+            continue
+        if node.kind == "complexGateway":
+            shown = f"'{clean_name(node.name)}' ({node.id})" if node.name.strip() else node.id
+            raise ValidationError(
+                f"complex gateway {shown} cannot be mapped: which of its paths run is a rule in "
+                "free text",
+                path=doc.path,
+                hint="replace it with exclusive or parallel gateways",
+            )
+        if node.kind in CHOREOGRAPHIES:
+            raise ValidationError(
+                f"choreography {node.id} cannot be mapped: it shows messages between parties, "
+                "not a process",
+                path=doc.path,
+                hint="export the process (a pool with tasks) instead",
+            )
+
+
+def _main_pools(doc: BpmnDocument, notes: Notes) -> list[Pool]:
+    """The pools of the first collaboration with a process, and the processes no pool
+    shows and no step calls (some tools draw a pool without a participant)."""
+    called = {
+        _called_ref(n.element.get("calledElement"))
+        for n in doc.nodes.values()
+        if n.kind == "callActivity"
+    }
+    shown = {p.process for participants in doc.collaborations for p in participants if p.process}
+    pools: list[Pool] = []
+    for participants in doc.collaborations:
+        found = []
+        for participant in participants:
+            record = doc.processes.get(participant.process or "")
+            if record is None:
+                name = participant.name or participant.id
+                notes.warn(f"pool '{name}' has no process of its own: left out", participant.id)
+                continue
+            if _has_nodes(doc, record):
+                found.append(Pool(record, participant))
+        if found:
+            pools = found
+            break
+    loose = [p for p in doc.processes.values() if p.id not in shown and p.id not in called]
+    pools += [Pool(p, None) for p in loose if _has_nodes(doc, p)]
+    if not pools:  # only called processes: import them as they are
+        pools = [Pool(p, None) for p in doc.processes.values() if _has_nodes(doc, p)][:1]
+    return pools
+
+
+def _called_ref(value: str | None) -> str:
+    return (value or "").strip().rpartition(":")[2]
+
+
+def _has_nodes(doc: BpmnDocument, process: ProcessRecord) -> bool:
+    return any(n.process == process.id for n in doc.nodes.values())
+
+
+def _callees(doc: BpmnDocument, pools: Sequence[Pool]) -> list[ProcessRecord]:
+    """Processes of the file that steps call (directly or through others), first call first."""
+    taken = {p.process.id for p in pools}
+    found: list[ProcessRecord] = []
+    queue = [p.process.id for p in pools]
+    while queue:
+        current = queue.pop(0)
+        for node in sorted(doc.nodes.values(), key=lambda n: n.order):
+            if node.process != current or node.kind != "callActivity":
+                continue
+            ref = _called_ref(node.element.get("calledElement"))
+            record = doc.processes.get(ref)
+            if record is not None and ref not in taken and _has_nodes(doc, record):
+                taken.add(ref)
+                found.append(record)
+                queue.append(ref)
+    return found
+
+
+def _unique(candidates: Iterable[str], used: set[str]) -> str:
+    base = next((c for c in candidates if c), "process")
+    name, n = base, 2
+    while name in used:
+        name, n = f"{base}-{n}", n + 1
+    used.add(name)
+    return name
+
+
+def _process_id(record: ProcessRecord, names: Iterable[str], used: set[str]) -> str:
+    written = (record.process_data or {}).get("id")
+    own = [written] if isinstance(written, str) and is_slug(written) else []
+    return _unique([*own, *(slugify(n) for n in names)], used)
+
+
+def _settings(
+    importers: Sequence[_Importer], bpsim: BpsimData, notes: Notes, doc: BpmnDocument
+) -> Data:
+    settings: Data = {}
+    for importer in reversed(importers):  # the file's own process last, so it wins
+        settings.update({k: v for k, v in importer.settings.items() if k != "roles"})
+    if "currency" not in settings:
+        currency = (bpsim.currency or "").strip().upper()
+        if currency and currency not in MINOR_UNITS:
+            notes.warn(
+                f"BPSim currency '{currency[:10]}' is not an ISO 4217 code: USD assumed", None
+            )
+            currency = ""
+        settings = {"currency": currency or "USD", **settings}
+    written: dict[str, Data] = {}
+    for importer in importers:
+        for name, role in (importer.settings.get("roles") or {}).items():
+            written.setdefault(name, role)
+    local = {name for importer in importers for name in (importer.extension.get("roles") or {})}
+    roles: dict[str, Any] = {}
+    for importer in importers:
+        for name, source in importer.roles.sources.items():
+            if name == EVENTS or name in roles or name in local:
+                continue
+            role = dict(written.get(name, {}))
+            rate = _bpsim_rate(doc, bpsim, name, source)
+            if rate is not None and role.get("rate") != rate:
+                role["rate"] = rate
+            if "rate" not in role and role.get("kind") != "system":
+                role = {"rate": Blank("fill in: the hourly cost"), **role}
+            roles[name] = role
+    for name, role in written.items():  # participants (``with``) of sopkit's own steps
+        if name not in roles and name not in local:
+            roles[name] = role
+    if roles:
+        settings["roles"] = roles
+    return settings
+
+
+def _bpsim_rate(doc: BpmnDocument, bpsim: BpsimData, role: str, source: str) -> Decimal | None:
+    if source in bpsim.unit_cost:
+        return bpsim.unit_cost[source].normalize()
+    for resource_id, name in doc.resources.items():
+        if clean_name(name) == role and resource_id in bpsim.unit_cost:
+            return bpsim.unit_cost[resource_id].normalize()
+    return None
+
+
+def import_bpmn(data: bytes, path: str) -> BpmnImport:
+    """The sopkit processes a BPMN file holds, with their settings and the warnings.
+
+    Raises:
+        InputError: the file is not safe, well-formed BPMN 2.0 XML.
+        ValidationError: it holds nothing sopkit can map (no process, a complex
+            gateway, a choreography).
+    """
+    doc = read_bpmn(data, path)
+    notes = Notes(path)
+    bpsim = read_bpsim(doc)
+    if bpsim.scenarios > 1:
+        notes.warn(
+            f"the file has {bpsim.scenarios} BPSim scenarios: '{bpsim.scenario}' is used", None
+        )
+    for message, element in bpsim.notes:
+        notes.warn(message, element)
+    pools = _main_pools(doc, notes)
+    if not pools:
+        raise ValidationError(
+            "the file has no process with tasks or events: nothing to import",
+            path=path,
+            hint="export a process diagram (a pool or a process with tasks)",
+        )
+    callees = _callees(doc, pools)
+    _refuse_unmappable(doc, [p.process.id for p in pools] + [c.id for c in callees])
+    used: set[str] = set()
+    file_stem = _stem(path)
+    main_id = _process_id(
+        pools[0].process,
+        [pools[0].name if len(pools) == 1 else doc.name, doc.name, file_stem, pools[0].process.id],
+        used,
+    )
+    ids = {c.id: _process_id(c, [c.name, c.id], used) for c in callees}
+    importers = [_Importer(doc, bpsim, notes, pools, ids, own_id=main_id)]
+    for callee in callees:
+        caller_role = _caller_role(importers, doc, callee.id)
+        importers.append(
+            _Importer(
+                doc,
+                bpsim,
+                notes,
+                [Pool(callee, None)],
+                ids,
+                own_id=ids[callee.id],
+                default_role=caller_role,
+                main=False,
+            )
+        )
+    processes = []
+    for importer in importers:
+        built = importer.process()
+        if not built["steps"]:
+            shown = importer.pools[0].name or importer.pools[0].process.id
+            raise ValidationError(
+                f"process '{shown}' has no tasks or events sopkit can import", path=path
+            )
+        processes.append(ImportedProcess(importer.own_id, built))
+    settings = _settings(importers, bpsim, notes, doc)
+    return BpmnImport(tuple(processes), settings, tuple(notes.problems))
+
+
+def _stem(path: str) -> str:
+    """A file's name without folder and extension."""
+    name = path.replace("\\", "/").rpartition("/")[2]
+    return name.rpartition(".")[0] or name
+
+
+def _caller_role(importers: Sequence[_Importer], doc: BpmnDocument, callee: str) -> str | None:
+    for importer in importers:
+        for node in doc.nodes.values():
+            if (
+                node.kind == "callActivity"
+                and _called_ref(node.element.get("calledElement")) == callee
+            ):
+                role = importer.roles.role_of(node.id)
+                if role is not None and role != EVENTS:
+                    return role
+    return None

@@ -1,0 +1,124 @@
+"""Who does each imported step: its lane, else its pool.
+
+A node's lane is the deepest lane that lists it (``flowNodeRef``); failing
+that, the deepest lane whose shape holds the node's centre; failing that, the
+lane of the sub-process it sits in. Lanes are roles, named as the lane is. A
+pool without lanes is one role named after the pool. sopkit's own events lane
+(milestones without an owner, calls) is no role at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .notes import Notes, clean_name
+from .reader import BpmnDocument, Lane, Participant, ProcessRecord
+
+__all__ = ["EVENTS", "Pool", "RoleMap", "assign_roles"]
+
+#: What ``role_of`` answers for a node in sopkit's events lane: no owner.
+EVENTS = "\x00events"
+
+
+@dataclass(frozen=True, slots=True)
+class Pool:
+    """A process of the file and the participant (pool) that shows it, if any."""
+
+    process: ProcessRecord
+    participant: Participant | None
+
+    @property
+    def name(self) -> str:
+        if self.participant is not None and self.participant.name:
+            return self.participant.name
+        return clean_name(self.process.name)
+
+
+@dataclass(frozen=True, slots=True)
+class RoleMap:
+    """Each node's role (a name, or ``EVENTS``), and which lane or pool it came from."""
+
+    roles: dict[str, str]
+    sources: dict[str, str]  # role name → id of the lane or pool that names it
+
+    def role_of(self, node_id: str) -> str | None:
+        return self.roles.get(node_id)
+
+
+def _lane_name(lane: Lane, pool: Pool, index: int, notes: Notes) -> str:
+    if lane.marker == "events":
+        return EVENTS
+    if lane.name:
+        return lane.name
+    fallback = f"{pool.name or 'Pool'} lane {index}"
+    notes.warn(f"lane without a name: its role is called '{fallback}'", lane.id)
+    return fallback
+
+
+def _pool_role(pool: Pool, default: str | None, notes: Notes) -> str:
+    if default is not None and pool.participant is None:
+        return default  # a called process without lanes: done by whoever calls it
+    if pool.name:
+        return pool.name
+    if default is not None:
+        return default
+    notes.warn(
+        "no lanes and no pool name: every step goes to the role 'Process owner'", pool.process.id
+    )
+    return "Process owner"
+
+
+def assign_roles(
+    doc: BpmnDocument, pools: Sequence[Pool], notes: Notes, *, default: str | None = None
+) -> RoleMap:
+    """The role of every node of these pools (``default``: for a process with no lanes or name)."""
+    roles: dict[str, str] = {}
+    sources: dict[str, str] = {}
+    for pool in pools:
+        lanes = [lane for lane in doc.lanes if lane.process == pool.process.id]
+        names = {lane.id: _lane_name(lane, pool, i, notes) for i, lane in enumerate(lanes, start=1)}
+        nodes = [n for n in doc.nodes.values() if n.process == pool.process.id]
+        if not lanes:
+            role = _pool_role(pool, default, notes)
+            sources.setdefault(role, pool.participant.id if pool.participant else pool.process.id)
+            for node in nodes:
+                roles[node.id] = role
+            continue
+        for lane_id, name in names.items():
+            sources.setdefault(name, lane_id)
+        listed: dict[str, Lane] = {}
+        for lane in lanes:
+            for ref in lane.refs:
+                if ref not in listed or listed[ref].depth < lane.depth:
+                    listed[ref] = lane
+        for node in sorted(nodes, key=lambda n: n.order):
+            found = listed.get(node.id) or _by_shape(doc, lanes, node.id)
+            if found is not None:
+                roles[node.id] = names[found.id]
+        for node in sorted(nodes, key=lambda n: n.order):
+            parent = node.parent
+            while node.id not in roles and parent is not None:
+                if parent in roles:
+                    roles[node.id] = roles[parent]
+                parent = doc.nodes[parent].parent if parent in doc.nodes else None
+            if node.id not in roles:
+                role = _pool_role(pool, default, notes) if not lanes else names[lanes[0].id]
+                notes.warn(f"in no lane: given to the role '{role}'", node.id)
+                roles[node.id] = role
+    return RoleMap(roles, sources)
+
+
+def _by_shape(doc: BpmnDocument, lanes: Sequence[Lane], node_id: str) -> Lane | None:
+    shape = doc.shapes.get(node_id)
+    if shape is None:
+        return None
+    holding = [
+        lane for lane in lanes if lane.id in doc.shapes and doc.shapes[lane.id].holds(shape.centre)
+    ]
+    if not holding:
+        return None
+    return min(
+        holding,
+        key=lambda lane: (doc.shapes[lane.id].width * doc.shapes[lane.id].height, -lane.depth),
+    )
