@@ -204,15 +204,18 @@ def _scenarios(document: BpmnDocument) -> list[Element]:
 
 
 def read_bpsim(document: BpmnDocument) -> BpsimData:
-    """The first BPSim scenario of the file (with those it inherits from), or empty data."""
+    """One BPSim scenario of the file (with those it inherits from), or empty data."""
     data = BpsimData()
     scenarios = _scenarios(document)
     data.scenarios = len(scenarios)
     if not scenarios:
         return data
     by_id = {s.get("id"): s for s in scenarios}
+    inherited = {s.get("inherits") for s in scenarios}
+    # the first scenario no other builds on: a baseline, or the most refined of a chain
+    leaf = next((s for s in scenarios if s.get("id") not in inherited), scenarios[0])
     chain: list[Element] = []
-    current: Element | None = scenarios[0]
+    current: Element | None = leaf
     while current is not None and current not in chain:
         chain.insert(0, current)
         parent = current.get("inherits")

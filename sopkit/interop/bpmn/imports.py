@@ -31,6 +31,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+import networkx as nx
+
 from ...currency import MINOR_UNITS
 from ...errors import Problem, ValidationError
 from ...models import Clock, Estimate, is_slug
@@ -84,6 +86,8 @@ def _hours_text(hours: Decimal) -> str | None:
     if minutes == minutes.to_integral_value():
         whole, rest = divmod(int(minutes), 60)
         return (f"{whole}h" if whole else "") + (f"{rest}m" if rest else "")
+    if minutes < 60 and minutes * 100 == (minutes * 100).to_integral_value():
+        return f"{format(minutes.normalize(), 'f')}m"  # 30 seconds: 0.5m
     rounded = hours.quantize(Decimal("0.0001")).normalize()
     return None if rounded <= 0 else f"{format(rounded, 'f')}h"
 
@@ -328,6 +332,12 @@ class _Importer:
             where = loop.flow or loop.source
             sources = self.structure.steps_before(loop.source)
             targets = self.structure.steps_after(loop.target)
+            inside = [
+                t
+                for t in targets
+                if any(t == s or nx.has_path(self.structure.graph, t, s) for s in sources)
+            ]
+            targets = inside or targets  # the loop's own steps, not the way out of it
             if not sources or not targets:
                 self.notes.warn("a flow back with no step before or after it: left out", where)
                 continue
@@ -346,8 +356,6 @@ class _Importer:
                     where,
                 )
                 continue
-            import networkx as nx
-
             if target != source and not nx.has_path(self.structure.graph, target, source):
                 self.notes.warn(
                     f"the flow back goes to '{self.step_ids[target]}', which is not before "
@@ -364,31 +372,73 @@ class _Importer:
     def _rework_probability(
         self, flow_id: str | None, gateway: str, source: str, target: str
     ) -> Decimal:
+        """How often work goes back: as sopkit wrote it, else as BPSim gives it for the
+        flow back (or for the branch into a loop checked at its start), else a guess."""
         written = (self.doc.nodes[source].step_data or {}).get("rework")
         if isinstance(written, dict) and written.get("to") == self.step_ids[target]:
             value = written.get("probability")
             if isinstance(value, Decimal) and 0 <= value < 1:
                 return value
-        siblings = [f for f in self.doc.flows.values() if f.source == gateway.partition("#")[0]]
-        known = {
-            f.id: self.bpsim.probability[f.id] for f in siblings if f.id in self.bpsim.probability
-        }
-        if flow_id is not None and flow_id in known:
-            share = (
-                _shares([known[f.id] for f in siblings])[[f.id for f in siblings].index(flow_id)]
-                if len(known) == len(siblings)
-                else known[flow_id]
-            )
-            if share > 1:
-                share = share / 100  # written as a percentage
+        siblings = [f.id for f in self.doc.flows.values() if f.source == gateway.partition("#")[0]]
+        known = [self.bpsim.probability.get(f) for f in siblings]
+        if flow_id is not None and self.bpsim.probability.get(flow_id) is not None:
+            if all(k is not None for k in known):
+                share = _shares([k for k in known if k is not None])[siblings.index(flow_id)]
+            else:
+                share = self.bpsim.probability[flow_id]
+                share = share / 100 if share > 1 else share  # written as a percentage
             if 0 <= share < 1:
                 return share.normalize()
-        count = max(len(siblings), 2)
-        share = (Decimal(1) / count).quantize(Decimal("0.0001")).normalize()
+        through = self._probability_into_loop(gateway, source)
+        if through is not None:
+            return through
+        share = (Decimal(1) / max(len(siblings), 2)).quantize(Decimal("0.0001")).normalize()
         self.notes.warn(
             f"how often work goes back is not given (BPSim): {share} assumed", flow_id or gateway
         )
         return share
+
+    def _probability_into_loop(self, gateway: str, source: str) -> Decimal | None:
+        """A loop checked at its start (a decision, then the steps, then back to it): the
+        share of the decision's branch into the loop is how often work goes round."""
+        for loop in self.structure.loops:
+            if loop.source != gateway:
+                continue
+            decision = self._next_decision(loop.target)
+            probabilities = None if decision is None else self._branch_probabilities(decision)
+            if decision is None or probabilities is None:
+                continue
+            for branch, share in zip(decision.branches, _shares(probabilities), strict=True):
+                if source in branch.steps and share < 1:
+                    return share
+        return None
+
+    def _next_decision(self, node_id: str) -> Decision | None:
+        """The first decision at or after ``node_id`` before any step."""
+        by_node = {d.node: d for d in self.structure.decisions}
+        queue, seen = [node_id], {node_id}
+        graph = self.structure.graph
+        while queue:
+            current = queue.pop(0)
+            if current in by_node:
+                return by_node[current]
+            if current in self.structure.kinds or current not in graph:
+                continue
+            for _, target in graph.out_edges(current):
+                if target not in seen:
+                    seen.add(target)
+                    queue.append(target)
+        return None
+
+    def _decision_words(self, decision: Decision) -> tuple[str, str]:
+        """A question and a condition name for a decision: its name, else after which step."""
+        if decision.name:
+            return decision.name, decision.name
+        before = self.structure.steps_before(decision.node)
+        if before:
+            step = self._name(before[0])
+            return f"Which way after '{step}'?", f"after {step}"
+        return "Which way?", decision.node
 
     # --- conditions ---
 
@@ -428,7 +478,7 @@ class _Importer:
                 gated = True
         if not gated:
             return
-        question = decision.name or f"Which way after '{decision.node}'?"
+        question = self._decision_words(decision)[0]
         if yes_no:
             self.conditions[name] = {"question": question, "share": shares[folded.index("yes")]}
         else:
@@ -464,7 +514,8 @@ class _Importer:
                     gating.setdefault(node_id, {})[name] = True
 
     def _condition_name(self, decision: Decision, used: set[str], suffix: str = "") -> str:
-        base = slugify(decision.name, 40) or slugify(decision.node, 40) or "decision"
+        words = self._decision_words(decision)[1]
+        base = slugify(words, 40) or slugify(decision.node, 40) or "decision"
         if suffix:
             base = f"{base}-{suffix}"
         if not base[0].isalnum():

@@ -112,9 +112,10 @@ class _Builder:
                 continue
             inner = self.children.get(node.id, [])
             if node.element.get("triggeredByEvent", "").strip() == "true":
+                named = f" '{clean_name(node.name)}'" if node.name.strip() else ""
                 self.notes.warn(
-                    f"event sub-process '{clean_name(node.name) or node.id}' left out: it runs "
-                    "only when its event happens, outside the process's flow",
+                    f"event sub-process{named} left out: it runs only when its event happens, "
+                    "outside the process's flow",
                     node.id,
                 )
                 self._hide(node.id, include_self=True)
@@ -191,9 +192,11 @@ class _Builder:
                 self.edges.append(_Edge(f"{host}#alt", event.id, None, "boundary", event.order))
                 interrupting = event.element.get("cancelActivity", "true").strip() != "false"
                 how = "an alternative to" if interrupting else "a path that may run besides"
+                named = f" '{clean_name(event.name)}'" if event.name.strip() else ""
+                host_name = clean_name(self.nodes[host].name) or host
                 self.notes.warn(
-                    f"boundary event '{clean_name(event.name) or event.id}': its path is read as "
-                    f"{how} the normal flow of '{clean_name(self.nodes[host].name) or host}'",
+                    f"boundary event{named}: its path is read as {how} the normal flow of "
+                    f"'{host_name}'",
                     event.id,
                 )
         for flow in sorted(self.doc.flows.values(), key=lambda f: f.order):
@@ -288,7 +291,14 @@ class _Builder:
                 continue
             edges[(edge.source, edge.target)] = edge
             graph.add_edge(edge.source, edge.target)
-        for _ in range(len(edges) + 1):
+        # natural loops first: a flow back into a node every path to its source passes
+        dominators = _dominators(graph)
+        for (source, target), edge in list(edges.items()):
+            if edge.kind != "message" and _dominates(dominators, target, source):
+                del edges[(source, target)]
+                graph.remove_edge(source, target)
+                loops.append(Loop(edge.flow, source, target))
+        for _ in range(len(edges) + 1):  # what is left loops without one way in
             try:
                 cycle = nx.find_cycle(graph)
             except nx.NetworkXNoCycle:
@@ -384,12 +394,19 @@ def _order(
 
 
 def _dominators(graph: nx.DiGraph[str]) -> dict[str, str]:
-    """Immediate dominators from a root placed before every node without a way in."""
+    """Immediate dominators from a root placed before every node without a way in (and
+    before the first node of any cycle nothing leads into)."""
     rooted = graph.copy()
+    rooted.add_node(_ROOT)
     for node in list(graph.nodes):
         if graph.in_degree(node) == 0:
             rooted.add_edge(_ROOT, node)
-    return nx.immediate_dominators(rooted, _ROOT) if _ROOT in rooted else {}
+    reached = nx.descendants(rooted, _ROOT)
+    for node in list(graph.nodes):  # in document order: a loop reached from nowhere
+        if node not in reached:
+            rooted.add_edge(_ROOT, node)
+            reached |= {node} | nx.descendants(rooted, node)
+    return nx.immediate_dominators(rooted, _ROOT)
 
 
 _ROOT = "#root"
@@ -401,6 +418,23 @@ def _dominates(dominators: dict[str, str], node: str, other: str) -> bool:
         current = dominators[current]
         if current == node:
             return True
+    return False
+
+
+def _passes_to(builder: _Builder, graph: nx.DiGraph[str], start: str, goal: str) -> bool:
+    """Whether ``goal`` follows ``start`` with no step between: a loop checked at its start
+    comes back to the same question."""
+    queue, seen = [start], {start}
+    while queue:
+        current = queue.pop(0)
+        if current == goal:
+            return True
+        if current not in graph or _is_step(builder, current):
+            continue
+        for _, target in graph.out_edges(current):
+            if target not in seen:
+                seen.add(target)
+                queue.append(target)
     return False
 
 
@@ -418,7 +452,11 @@ def _branch_name(builder: _Builder, edge: _Edge, target: str) -> str:
 
 
 def _decisions(
-    builder: _Builder, graph: nx.DiGraph[str], edges: dict[tuple[str, str], _Edge], steps: set[str]
+    builder: _Builder,
+    graph: nx.DiGraph[str],
+    edges: dict[tuple[str, str], _Edge],
+    steps: set[str],
+    loops: list[Loop],
 ) -> list[Decision]:
     found = []
     dominators = _dominators(graph)
@@ -430,8 +468,14 @@ def _decisions(
             continue  # a gateway sopkit wrote: its steps carry their conditions themselves
         reaches = []
         for _, target in sorted(graph.out_edges(node_id), key=lambda e: edges[e].order):
-            reach = ({target} | nx.descendants(graph, target)) & steps
-            reaches.append((edges[(node_id, target)], target, reach))
+            nodes = {target} | nx.descendants(graph, target)
+            reaches.append((edges[(node_id, target)], target, nodes & steps))
+            # a branch that loops back to before the decision comes out through the others
+            if any(
+                loop.source in nodes and _passes_to(builder, graph, loop.target, node_id)
+                for loop in loops
+            ):
+                reaches[-1] = (*reaches[-1][:2], (nodes | nx.descendants(graph, node_id)) & steps)
         everywhere = set.intersection(*(set(r) for _, _, r in reaches))
         # a step some branches reach, but also a path round the decision: no answer decides it
         bypassed = {
@@ -477,7 +521,7 @@ def build_structure(doc: BpmnDocument, processes: Iterable[str], notes: Notes) -
     by_document = bool(kinds) and all(builder.nodes[n].step_data is not None for n in kinds)
     steps = _order(builder, graph, list(kinds), by_document)
     after = {step: _nearest_steps(builder, graph, edges, step) for step in steps}
-    decisions = _decisions(builder, graph, edges, set(steps))
+    decisions = _decisions(builder, graph, edges, set(steps), loops)
     return Structure(
         steps,
         kinds,
