@@ -9,17 +9,20 @@ replaced unless asked.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from ...errors import OutputError, SopkitError, ValidationError
 from ...load import process_from_data, settings_from_data
 from ...models import RoleKind
 from ...output import safe_child, write_atomic
 from ...source import parse_yaml
-from ..yamltext import dump_yaml
+from ..filedata import Data
+from ..yamltext import Blank, dump_yaml
 from .imports import BpmnImport
 
 __all__ = ["ImportFiles", "import_texts", "write_import"]
@@ -27,9 +30,10 @@ __all__ = ["ImportFiles", "import_texts", "write_import"]
 
 @dataclass(frozen=True, slots=True)
 class ImportFiles:
-    """File name → text, processes first and ``roles.yaml`` last."""
+    """File name → text, processes first and ``roles.yaml`` last (its data: ``settings``)."""
 
     texts: Mapping[str, str]
+    settings: Data
 
 
 def import_texts(result: BpmnImport, source: str) -> ImportFiles:
@@ -56,7 +60,7 @@ def import_texts(result: BpmnImport, source: str) -> ImportFiles:
         )
     texts["roles.yaml"] = dump_yaml(result.settings, header=roles_header)
     _check(texts, source)
-    return ImportFiles(texts)
+    return ImportFiles(texts, result.settings)
 
 
 def _check(texts: Mapping[str, str], source: str) -> None:
@@ -94,19 +98,27 @@ def _check(texts: Mapping[str, str], source: str) -> None:
 def write_import(files: ImportFiles, folder: Path, *, force: bool = False) -> list[Path]:
     """Write the files into ``folder``; the paths written.
 
-    A file that already holds exactly the text to write is left alone.
+    A file that already says the same (comments aside) is left alone. An
+    existing ``roles.yaml`` with the same settings is kept, with the roles it
+    lacks added at its end (a rate someone filled in stays as it is), so
+    several diagrams can be imported into one folder.
 
     Raises:
         OutputError: a file would be replaced (without ``force``), or cannot be written.
     """
-    targets = {name: safe_child(folder, name) for name in files.texts}
     if folder.exists() and not folder.is_dir():
         raise OutputError("is a file, not a folder", path=str(folder), hint="give a folder with -o")
-    clashes = [
-        path
-        for name, path in targets.items()
-        if path.exists() and not _same(path, files.texts[name])
-    ]
+    targets = {name: safe_child(folder, name) for name in files.texts}
+    texts = dict(files.texts)
+    clashes = []
+    for name, path in targets.items():
+        if not path.exists() or _same(path, texts[name]):
+            continue
+        merged = _with_missing_roles(path, files.settings) if name == "roles.yaml" else None
+        if merged is None or force:
+            clashes.append(path)
+        else:
+            texts[name] = merged
     if clashes and not force:
         shown = ", ".join(p.name for p in clashes)
         raise OutputError(
@@ -116,15 +128,76 @@ def write_import(files: ImportFiles, folder: Path, *, force: bool = False) -> li
         )
     written = []
     for name, path in targets.items():
-        if path.exists() and _same(path, files.texts[name]):
+        if path.exists() and _same(path, texts[name]):
             continue
-        write_atomic(path, files.texts[name])
+        write_atomic(path, texts[name])
         written.append(path)
     return written
 
 
 def _same(path: Path, text: str) -> bool:
+    """Whether the file already says what ``text`` says (comments aside: the same process
+    imported from another file names that file in its first line)."""
     try:
-        return path.read_text(encoding="utf-8") == text
-    except (OSError, UnicodeDecodeError):
+        existing = path.read_text(encoding="utf-8")
+        return existing == text or parse_yaml(existing).data == parse_yaml(text).data
+    except (OSError, UnicodeDecodeError, SopkitError):
         return False
+
+
+_SETTING_FIELDS = (
+    "currency",
+    "hours_per_day",
+    "days_per_week",
+    "working_days_per_year",
+    "calendar",
+)
+_ROLES_LINE = re.compile(r"^roles:[ \t]*(#.*)?$", re.MULTILINE)
+
+
+def _with_missing_roles(path: Path, wanted: Data) -> str | None:
+    """The existing roles file with the roles it lacks appended; itself when it lacks none;
+    ``None`` when it is for other settings or cannot be added to safely."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        document = parse_yaml(text, str(path))
+        existing = settings_from_data(document.data, document.source)
+        ours = settings_from_data(_without_blanks(wanted), document.source)
+    except (OSError, UnicodeDecodeError, SopkitError):
+        return None
+    if any(getattr(existing, f) != getattr(ours, f) for f in _SETTING_FIELDS):
+        return None
+    roles = wanted.get("roles") or {}
+    missing = {name: role for name, role in roles.items() if name not in existing.roles}
+    if not missing:
+        return text
+    keys = list(document.data) if isinstance(document.data, dict) else []
+    match = _ROLES_LINE.search(text)
+    if not keys or keys[-1] != "roles" or match is None:
+        return None
+    indent = _entry_indent(text[match.end() :])
+    lines = dump_yaml({"roles": missing}).splitlines()[1:]
+    shifted = [" " * (indent - 2) + line if line.strip() else line for line in lines]
+    merged = text.rstrip("\n") + "\n" + "\n".join(shifted) + "\n"
+    try:
+        check = parse_yaml(merged, str(path))
+        settings_from_data(check.data, check.source)
+    except SopkitError:
+        return None
+    return merged
+
+
+def _entry_indent(rest: str) -> int:
+    """The indentation of the first entry under ``roles:`` (2 when it has none yet)."""
+    for line in rest.splitlines()[1:]:
+        stripped = line.lstrip(" ")
+        if stripped and not stripped.startswith("#"):
+            return max(len(line) - len(stripped), 1)
+    return 2
+
+
+def _without_blanks(data: Any) -> Any:
+    """Settings data with rates left to fill in as missing, for comparing."""
+    if isinstance(data, dict):
+        return {k: _without_blanks(v) for k, v in data.items() if not isinstance(v, Blank)}
+    return data

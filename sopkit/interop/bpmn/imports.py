@@ -465,6 +465,12 @@ class _Importer:
             )
 
     def _exclusive(self, decision: Decision, gating: dict[str, Data], used: set[str]) -> None:
+        if decision.kind == "eventBasedGateway":
+            self.notes.warn(
+                "event-based gateway: read as a question whose answer is the event that "
+                "happens first",
+                decision.node,
+            )
         name = self._condition_name(decision, used)
         options, shares = self._options(decision)
         folded = [o.casefold() for o in options]
@@ -538,9 +544,17 @@ class _Importer:
         return None
 
     def _options(self, decision: Decision) -> tuple[list[str], list[Decimal]]:
+        """The answers (one per branch, named as the flows are) and their shares."""
+        node = self.doc.nodes.get(decision.node)
+        default = None if node is None else node.element.get("default")
         names: list[str] = []
+        given = [b.name for b in decision.branches]
         for index, branch in enumerate(decision.branches, start=1):
             base = branch.name or f"path {index}"
+            if not branch.name and branch.flow is not None and branch.flow == default:
+                # the unnamed default of a yes-question is its no
+                others = {g.casefold() for g in given if g}
+                base = "no" if others == {"yes"} else "otherwise"
             name, n = base, 2
             while name in names:
                 name, n = f"{base} ({n})", n + 1

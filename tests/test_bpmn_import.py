@@ -1,0 +1,442 @@
+"""``sopkit import bpmn``: real BPMN diagrams in, sopkit processes out, and round trips.
+
+Every library process survives export → import unchanged (steps, roles,
+after, rework, conditions, ranges, rates, costs to the last digit) and
+exports again to the same bytes. Every BPMN MIWG reference model imports,
+with warnings where something had to be guessed, or is refused with one line;
+the BPSim examples give their times, probabilities and rates.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from conftest import PROCESSES
+from typer.testing import CliRunner
+
+from sopkit.analysis import cost_process
+from sopkit.cli import app
+from sopkit.errors import InputError, SopkitError, ValidationError
+from sopkit.interop.bpmn import export_bpmn, import_bpmn, import_texts, write_import
+from sopkit.interop.filedata import process_data, settings_data
+from sopkit.load import load_process, load_settings
+from sopkit.output import OutputError
+
+HERE = Path(__file__).parent
+MIWG = HERE / "bpmn" / "miwg"
+EXAMPLES = HERE / "bpmn" / "bpsim-examples"
+FIXTURE = HERE / "fixtures" / "bpmn"
+LIBRARY = sorted(p for p in PROCESSES.glob("*/*.yaml") if p.name != "roles.yaml")
+MODELS = sorted(MIWG.glob("*.bpmn"))
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+
+
+def _import(path: Path) -> tuple[list[dict], dict, list[str]]:  # type: ignore[type-arg]
+    result = import_bpmn(path.read_bytes(), path.name)
+    import_texts(result, path.name)  # what is written reads back as a valid process
+    return [p.data for p in result.processes], result.settings, [w.format() for w in result.warnings]
+
+
+def _round_trip(path: Path, folder: Path) -> tuple[bytes, Path]:
+    exported = export_bpmn(cost_process(load_process(path)))
+    result = import_bpmn(exported, f"{path.stem}.bpmn")
+    assert result.warnings == ()
+    write_import(import_texts(result, f"{path.stem}.bpmn"), folder)
+    return exported, folder / f"{result.processes[0].id}.yaml"
+
+
+# --- round trips ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", [*LIBRARY, FIXTURE / "webinar.yaml"], ids=lambda p: p.stem)
+def test_a_round_trip_gives_the_same_process_costs_and_bytes(path: Path, tmp_path: Path) -> None:
+    original = load_process(path)
+    exported, written = _round_trip(path, tmp_path)
+    back = load_process(written)
+    assert process_data(back) == process_data(original)
+    for callee, copy in zip(original.callees.values(), back.callees.values(), strict=True):
+        assert process_data(copy) == process_data(callee)
+    used = [s.owner for s in original.steps if s.owner] + [r for s in original.steps for r in s.participants]
+    assert settings_data(back.base_settings, used) == settings_data(original.base_settings, used)
+    before, after = cost_process(original), cost_process(back)
+    assert after.annual_total_cost == before.annual_total_cost
+    assert after.annual_hours == before.annual_hours
+    assert [s.annual_total_cost for s in after.steps] == [s.annual_total_cost for s in before.steps]
+    assert export_bpmn(after) == exported
+
+
+def test_sopkit_cost_agrees_to_the_cent_after_a_round_trip(tmp_path: Path) -> None:
+    runner = CliRunner()
+    source = PROCESSES / "en"
+    runner.invoke(app, ["export", "bpmn", str(source), "-o", str(tmp_path / "bpmn")], catch_exceptions=False)
+    for bpmn in sorted((tmp_path / "bpmn").glob("*.bpmn")):
+        result = runner.invoke(app, ["import", "bpmn", str(bpmn), "-o", str(tmp_path / "back")])
+        assert result.exit_code == 0, result.stderr
+    before = runner.invoke(app, ["cost", str(source), "--format", "json"])
+    after = runner.invoke(app, ["cost", str(tmp_path / "back"), "--format", "json"])
+    assert before.exit_code == after.exit_code == 0, after.stderr
+    old, new = json.loads(before.stdout), json.loads(after.stdout)
+    for key in ("total_annual_cost", "total_annual_total_cost", "total_annual_hours", "total_external_hours"):
+        assert new[key] == old[key], key
+    assert sorted((p["id"], p["annual_total_cost"]) for p in new["processes"]) == sorted(
+        (p["id"], p["annual_total_cost"]) for p in old["processes"]
+    )
+
+
+def test_edits_made_in_a_modeler_come_back(tmp_path: Path) -> None:
+    """Structure wins over the extension: a task moved to another lane, renamed, or given a
+    new time in a simulation tool keeps the change."""
+    xml = export_bpmn(cost_process(load_process(PROCESSES / "en" / "content-marketing.yaml"))).decode()
+    xml = xml.replace('name="Outline"', 'name="Outline the post"', 1)
+    xml = xml.replace(
+        "<bpmn:flowNodeRef>Task_outline</bpmn:flowNodeRef>", "", 1
+    ).replace(
+        "<bpmn:flowNodeRef>Task_research</bpmn:flowNodeRef>",
+        "<bpmn:flowNodeRef>Task_research</bpmn:flowNodeRef><bpmn:flowNodeRef>Task_outline</bpmn:flowNodeRef>",
+        1,
+    )
+    start = xml.index('elementRef="Task_draft"')
+    value = xml.index('mode="', start)
+    xml = xml[:value] + 'mode="2.5" min="2" max="3" timeUnit="hour"/>' + xml[xml.index("/>", value) + 2 :]
+    result = import_bpmn(xml.encode(), "edited.bpmn")
+    steps = {s["id"]: s for s in result.processes[0].data["steps"]}
+    assert steps["outline"]["name"] == "Outline the post"
+    assert steps["outline"]["owner"] == "SEO Specialist"
+    assert steps["draft"]["time"] == {"min": "2h", "likely": "2h30m", "max": "3h"}
+    assert any("differs from the time in the sopkit extension" in w.message for w in result.warnings)
+
+
+def test_lanes_come_from_the_diagram_when_no_lane_lists_its_nodes() -> None:
+    xml = export_bpmn(cost_process(load_process(FIXTURE / "webinar.yaml"))).decode()
+    import re
+
+    stripped = re.sub(r"\s*<bpmn:flowNodeRef>[^<]*</bpmn:flowNodeRef>", "", xml)
+    assert "flowNodeRef" not in stripped
+    original = import_bpmn(xml.encode(), "w.bpmn").processes[0].data["steps"]
+    by_shape = import_bpmn(stripped.encode(), "w.bpmn").processes[0].data["steps"]
+    assert [s.get("owner") for s in by_shape] == [s.get("owner") for s in original]
+
+
+# --- the MIWG reference models ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", MODELS, ids=lambda p: p.stem)
+def test_every_reference_model_imports_or_is_refused_with_one_line(path: Path) -> None:
+    try:
+        processes, settings, warnings = _import(path)
+    except SopkitError as exc:
+        assert len(exc.problems) == 1 and "\n" not in exc.problems[0].format()
+        return
+    assert processes and all(p["steps"] for p in processes)
+    for line in warnings:
+        assert line.startswith(f"{path.name}: warning: ") and "\n" not in line
+
+
+def _counts(name: str) -> list[tuple[int, int]]:
+    processes, _, _ = _import(MIWG / f"{name}.bpmn")
+    return [
+        (len(p["steps"]), len({s["owner"] for s in p["steps"] if "owner" in s})) for p in processes
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "counts"),
+    [
+        ("A.1.0", [(3, 1)]),  # three tasks in a row, no lanes: one role
+        ("A.2.0", [(4, 1)]),  # Task 1, then one of Tasks 2, 3, 4
+        ("A.4.0", [(6, 3)]),  # a pool and a pool with two lanes; tasks 4 and 6 inside sub-processes
+        ("C.5.0", [(17, 3), (2, 1)]),  # 16 tasks and the call; the called process's two tasks
+        ("C.7.0", [(6, 2)]),  # Hiring manager and Recruitment
+    ],
+)
+def test_step_and_role_counts(name: str, counts: list[tuple[int, int]]) -> None:
+    assert _counts(name) == counts
+
+
+def test_a_1_0_is_a_sequence() -> None:
+    (process,), settings, warnings = _import(MIWG / "A.1.0.bpmn")
+    assert [(s["id"], s.get("after")) for s in process["steps"]] == [
+        ("task-1", None),
+        ("task-2", ["task-1"]),
+        ("task-3", ["task-2"]),
+    ]
+    assert settings["roles"] == {"Process owner": settings["roles"]["Process owner"]}
+    assert any("no processing time (BPSim): 1h assumed (_ec59e164" in w for w in warnings)
+
+
+def test_a_2_0_exclusive_split_is_a_condition_with_equal_shares() -> None:
+    (process,), _, warnings = _import(MIWG / "A.2.0.bpmn")
+    (condition,) = process["conditions"].values()
+    assert condition["question"] == "Gateway (Split Flow)"
+    assert condition["options"] == {
+        "Task 2": Decimal("0.3333"),
+        "Task 3": Decimal("0.3333"),
+        "Task 4": Decimal("0.3334"),
+    }
+    whens = [s.get("when") for s in process["steps"]]
+    assert whens[0] is None and [list(w.values())[0] for w in whens[1:]] == [
+        ["Task 2"],
+        ["Task 3"],
+        ["Task 4"],
+    ]
+    assert any("branch shares not given (BPSim): equal shares assumed" in w for w in warnings)
+
+
+def test_a_4_0_pools_and_lanes_are_roles_and_message_flows_hand_offs() -> None:
+    (process,), settings, _ = _import(MIWG / "A.4.0.bpmn")
+    steps = {s["name"]: s for s in process["steps"]}
+    assert list(settings["roles"]) == ["Pool", "Lane 1", "Lane 2"]
+    assert steps["Task 1"]["owner"] == "Pool" and steps["Task 6"]["owner"] == "Lane 2"
+    assert steps["Task 3"]["after"] == ["task-1"]  # Message Flow 1
+    assert steps["Task 2"]["after"] == ["task-1", "task-5"]  # its own pool, and Message Flow 2
+    assert steps["Task 4"]["after"] == ["task-3"]  # inside Expanded Sub-Process 1
+    assert steps["Task 5"]["after"] == ["task-4"]  # after the sub-process
+
+
+def test_c_7_0_loop_back_through_a_gateway_is_rework() -> None:
+    (process,), _, warnings = _import(MIWG / "C.7.0.bpmn")
+    steps = {s["id"]: s for s in process["steps"]}
+    assert steps["approve-advertisement"]["rework"] == {
+        "to": "complete-advertisement",
+        "probability": Decimal("0.5"),
+    }
+    assert steps["publish-on-other-platforms"]["after"] == ["select-other-platforms"]
+    assert any("how often work goes back is not given (BPSim): 0.5 assumed" in w for w in warnings)
+    assert any("runs several times, how many is not given" in w for w in warnings)
+
+
+def test_c_5_0_call_activity_runs_the_called_process() -> None:
+    (bank, called), settings, _ = _import(MIWG / "C.5.0.bpmn")
+    (call,) = [s for s in bank["steps"] if "process" in s]
+    assert call["process"] == called["id"] == "check-for-connected-clients"
+    assert "owner" not in call and "time" not in call
+    # the called process has no lanes: it is done by whoever calls it
+    assert {s["owner"] for s in called["steps"]} == {"Private Customer Account Manager"}
+    assert "Check for connected clients" not in settings["roles"]
+
+
+def test_warnings_where_the_models_need_a_guess() -> None:
+    _, _, a3 = _import(MIWG / "A.3.0.bpmn")
+    assert any("boundary event 'Boundary Intermediate Event Non-Interrupting Message'" in w for w in a3)
+    _, _, b2 = _import(MIWG / "B.2.0.bpmn")
+    assert any("inclusive gateway: each of its paths is read as a yes/no question" in w for w in b2)
+    assert any("event-based gateway" in w for w in b2)
+    _, _, c6 = _import(MIWG / "C.6.0.bpmn")
+    assert any("event sub-process 'Handle Compensation' left out" in w for w in c6)
+
+
+def test_names_from_any_encoding_the_xml_declares() -> None:
+    text = (MIWG / "A.1.0.bpmn").read_text(encoding="latin-1").replace('"Task 1"', '"Tâche 1"', 1)
+    (process,), _, _ = _import_bytes(text.encode("latin-1"), "latin.bpmn")
+    assert process["steps"][0]["name"] == "Tâche 1"
+    for encoding in ("utf-16", "shift_jis", "cp1252"):
+        declared = text.replace("ISO-8859-1", encoding.upper().replace("_", "-"), 1)
+        named = declared.replace("Tâche 1", "見積もり" if encoding != "cp1252" else "Tâche €")
+        (process,), _, _ = _import_bytes(named.encode(encoding), f"{encoding}.bpmn")
+        assert process["steps"][0]["name"] == ("見積もり" if encoding != "cp1252" else "Tâche €")
+
+
+def _import_bytes(data: bytes, name: str) -> tuple[list[dict], dict, list[str]]:  # type: ignore[type-arg]
+    result = import_bpmn(data, name)
+    return [p.data for p in result.processes], result.settings, [w.format() for w in result.warnings]
+
+
+def test_namespaces_are_matched_by_uri_not_prefix() -> None:
+    plain = (
+        f'<definitions xmlns="{BPMN_NS}" targetNamespace="x"><process id="p" name="P">'
+        '<laneSet id="ls"><lane id="l" name="Clerk"><flowNodeRef>t</flowNodeRef></lane></laneSet>'
+        '<task id="t" name="Do it"/></process></definitions>'
+    )
+    prefixed = plain.replace("<", "<weird:").replace("<weird:/", "</weird:").replace(
+        f'xmlns="{BPMN_NS}"', f'xmlns:weird="{BPMN_NS}"'
+    )
+    assert "<weird:task" in prefixed
+    assert _import_bytes(plain.encode(), "a.bpmn")[0] == _import_bytes(prefixed.encode(), "a.bpmn")[0]
+    wrong = plain.replace(BPMN_NS, "http://www.omg.org/spec/BPMN/20100524/WRONG")
+    with pytest.raises(InputError, match="not a BPMN 2.0 file"):
+        import_bpmn(wrong.encode(), "w.bpmn")
+
+
+def _flows(*pairs: str) -> str:
+    return "".join(
+        f'<sequenceFlow id="f{i}" sourceRef="{a}" targetRef="{b}"/>'
+        for i, (a, b) in enumerate(p.split(">") for p in pairs)
+    )
+
+
+def test_collapsed_sub_processes_are_one_step_expanded_ones_are_inlined() -> None:
+    def model(expanded: str) -> bytes:
+        return (
+            f'<definitions xmlns="{BPMN_NS}" xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" '
+            'xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" targetNamespace="x">'
+            '<process id="p" name="P"><startEvent id="s"/><subProcess id="sp" name="Review">'
+            '<startEvent id="s2"/><task id="a" name="Read"/><task id="b" name="Comment"/>'
+            + _flows("s2>a", "a>b").replace('id="f', 'id="g')
+            + '</subProcess><task id="c" name="Publish"/><endEvent id="e"/>'
+            + _flows("s>sp", "sp>c", "c>e")
+            + '</process><bpmndi:BPMNDiagram id="d"><bpmndi:BPMNPlane id="pl" bpmnElement="p">'
+            f'<bpmndi:BPMNShape id="x" bpmnElement="sp" isExpanded="{expanded}">'
+            '<dc:Bounds x="0" y="0" width="100" height="80"/></bpmndi:BPMNShape>'
+            "</bpmndi:BPMNPlane></bpmndi:BPMNDiagram></definitions>"
+        ).encode()
+
+    (collapsed,), _, _ = _import_bytes(model("false"), "c.bpmn")
+    assert [(s["name"], s.get("after")) for s in collapsed["steps"]] == [
+        ("Review", None),
+        ("Publish", ["review"]),
+    ]
+    (expanded,), _, _ = _import_bytes(model("true"), "e.bpmn")
+    assert [(s["name"], s.get("after")) for s in expanded["steps"]] == [
+        ("Read", None),
+        ("Comment", ["read"]),
+        ("Publish", ["comment"]),
+    ]
+
+
+def test_parallel_gateways_become_after_and_events_milestones() -> None:
+    data = (
+        f'<definitions xmlns="{BPMN_NS}" targetNamespace="x"><process id="p" name="P">'
+        '<startEvent id="s"/><task id="a" name="Plan"/><parallelGateway id="g1"/>'
+        '<task id="b" name="Write"/><task id="c" name="Design"/><parallelGateway id="g2"/>'
+        '<intermediateThrowEvent id="m" name="Ready"/><endEvent id="e"/>'
+        + _flows("s>a", "a>g1", "g1>b", "g1>c", "b>g2", "c>g2", "g2>m", "m>e")
+        + "</process></definitions>"
+    ).encode()
+    (process,), _, _ = _import_bytes(data, "p.bpmn")
+    steps = {s["id"]: s for s in process["steps"]}
+    assert steps["write"]["after"] == ["plan"] and steps["design"]["after"] == ["plan"]
+    assert steps["ready"] == {"id": "ready", "name": "Ready", "milestone": True, "owner": "P", "after": ["write", "design"]}
+
+
+def test_a_bypassed_decision_does_not_gate_what_follows_it() -> None:
+    """A.2.0's shape with Task 4 merging back before a common last task: the last task
+    runs whatever the answer."""
+    data = (
+        f'<definitions xmlns="{BPMN_NS}" targetNamespace="x"><process id="p" name="P">'
+        '<startEvent id="s"/><task id="a" name="A"/><exclusiveGateway id="x" name="Which?"/>'
+        '<task id="b" name="B"/><task id="c" name="C"/><exclusiveGateway id="m"/>'
+        '<task id="d" name="D"/><endEvent id="e"/>'
+        + _flows("s>a", "a>x", "x>b", "x>m", "b>m", "m>d", "d>e")
+        + "</process></definitions>"
+    ).encode()
+    (process,), _, _ = _import_bytes(data, "p.bpmn")
+    steps = {s["id"]: s for s in process["steps"]}
+    assert steps["b"]["when"] == {"which": ["B"]}
+    assert "when" not in steps["d"]
+    assert steps["d"]["after"] == ["b"]  # the empty branch round B is not a hand-off
+
+
+# --- BPSim ------------------------------------------------------------------------------------
+
+
+def test_bpsim_loan_example_times_shares_and_frequency() -> None:
+    (process,), _, warnings = _import(EXAMPLES / "loan-process-v2.0.0.bpmn")
+    steps = {s["id"]: s for s in process["steps"]}
+    assert process["conditions"]["approved"] == {"question": "Approved?", "share": Decimal("0.27")}
+    assert steps["send-approval-letter"]["when"] == {"approved": True}
+    assert steps["send-rejection-letter"]["when"] == {"approved": False}
+    assert steps["record-loan-application"]["time"] == "20m"  # a truncated normal's mean
+    assert steps["send-approval-letter"]["time"] == "1m"  # PT1M
+    # arrivals every (10 + 4 × 16 + 30) / 6 minutes: 730 h a month ÷ that
+    assert process["frequency"] == "2526.92/month"
+    assert any("TruncatedNormalDistribution read as its mean" in w for w in warnings)
+
+
+def test_bpsim_percentages_and_scenario_inheritance() -> None:
+    (process,), _, warnings = _import(EXAMPLES / "technical-support-process-v2.0.0.bpmn")
+    shares = [c["options"] for c in process["conditions"].values()]
+    assert {"Able to provide 1st level solution": Decimal("0.7"), "Unable to provide 1st level solution": Decimal("0.3")} in shares
+    steps = {s["id"]: s for s in process["steps"]}
+    assert steps["request-1st-level-support"]["time"] == "0.5m"  # PT30S from scenario S2
+    assert any("3 BPSim scenarios: '3 - Resource perspective' is used" in w for w in warnings)
+
+
+def test_bpsim_rates_and_fixed_costs_are_read(tmp_path: Path) -> None:
+    xml = export_bpmn(cost_process(load_process(FIXTURE / "webinar.yaml"))).decode()
+    import re
+
+    bare = re.sub(r"<sopkit:(process|settings)>.*?</sopkit:\1>", "", xml, flags=re.S)
+    bare = re.sub(r"<sopkit:step>.*?</sopkit:step>", "", bare, flags=re.S)
+    result = import_bpmn(bare.encode(), "bare.bpmn")
+    roles = result.settings["roles"]
+    assert roles["Editor"]["rate"] == Decimal("50.5") and roles["Agency"]["rate"] == 120
+    assert result.settings["currency"] == "EUR"
+    steps = {s["name"]: s for s in result.processes[0].data["steps"]}
+    assert steps["Brief the guest speaker"]["expense"] == 300
+    assert steps["Plan the webinar"]["time"] == {"min": "30m", "likely": "1h", "max": "3h"}
+    assert steps["Slides and notes"]["time"] == {"min": "1h", "likely": "2h30m", "max": "4h"}
+    assert steps["Approve the slides"]["rework"] == {
+        "to": "slides-and-notes",
+        "probability": Decimal("0.25"),
+    }
+    # the inter-trigger time of 365 h: 2 runs a month
+    assert result.processes[0].data["frequency"] == "2/month"
+
+
+# --- refusals ---------------------------------------------------------------------------------
+
+
+BAD = {
+    "dtd": (b'<?xml version="1.0"?><!DOCTYPE d SYSTEM "http://example.com/d.dtd"><d/>', "DOCTYPE"),
+    "billion-laughs": (
+        b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
+        b"<l>&b;</l>",
+        "DOCTYPE",
+    ),
+    "not-xml": (b"name: a process\nsteps: []\n", "not well-formed XML"),
+    "not-bpmn": (b'<svg xmlns="http://www.w3.org/2000/svg"/>', "not a BPMN 2.0 file"),
+    "empty": (b"  \n", "the file is empty"),
+    "no-process": (
+        f'<definitions xmlns="{BPMN_NS}" targetNamespace="x"><collaboration id="c">'
+        '<participant id="p" name="Customer"/></collaboration></definitions>'.encode(),
+        "has no process",
+    ),
+    "complex-gateway": (
+        f'<definitions xmlns="{BPMN_NS}" targetNamespace="x"><process id="p"><task id="t" name="T"/>'
+        '<complexGateway id="g" name="Odd"/><sequenceFlow id="f" sourceRef="t" targetRef="g"/>'
+        "</process></definitions>".encode(),
+        "complex gateway 'Odd' (g) cannot be mapped",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD))
+def test_what_cannot_be_mapped_is_refused_with_one_line(name: str) -> None:
+    data, message = BAD[name]
+    with pytest.raises(SopkitError) as caught:
+        import_bpmn(data, f"{name}.bpmn")
+    assert len(caught.value.problems) == 1
+    assert message in caught.value.message
+    assert isinstance(caught.value, InputError | ValidationError)
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+
+def test_import_never_replaces_files_without_force(tmp_path: Path) -> None:
+    result = import_bpmn((MIWG / "C.7.0.bpmn").read_bytes(), "C.7.0.bpmn")
+    files = import_texts(result, "C.7.0.bpmn")
+    written = write_import(files, tmp_path)
+    assert sorted(p.name for p in written) == ["eu-bank.yaml", "roles.yaml"]
+    assert write_import(files, tmp_path) == []  # the same texts again: nothing to write
+    (tmp_path / "roles.yaml").write_text("roles: {Hiring manager: {rate: 70}}\n", encoding="utf-8")
+    with pytest.raises(OutputError, match="would replace roles.yaml"):
+        write_import(files, tmp_path)
+    assert "rate: 70" in (tmp_path / "roles.yaml").read_text(encoding="utf-8")
+    assert [p.name for p in write_import(files, tmp_path, force=True)] == ["roles.yaml"]
+
+
+def test_rates_left_to_fill_in_are_blank_and_commented(tmp_path: Path) -> None:
+    result = import_bpmn((MIWG / "C.7.0.bpmn").read_bytes(), "C.7.0.bpmn")
+    assert result.missing_rates == ["Hiring manager", "Recruitment"]
+    write_import(import_texts(result, "C.7.0.bpmn"), tmp_path)
+    text = (tmp_path / "roles.yaml").read_text(encoding="utf-8")
+    assert "  Hiring manager:\n    rate:  # fill in: the hourly cost\n" in text
+    settings = load_settings(tmp_path / "roles.yaml")
+    assert settings.roles["Recruitment"].rate is None
+    process = (tmp_path / "eu-bank.yaml").read_text(encoding="utf-8")
+    assert process.startswith("# Imported from C.7.0.bpmn by sopkit import bpmn.\n")
+    assert "# - how often work goes back is not given (BPSim): 0.5 assumed (_d74707c7" in process
