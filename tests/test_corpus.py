@@ -35,7 +35,16 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(__file__).resolve().parent / "corpus"
 
 #: Every command that reads process files. The test fails if one is not registered.
-COMMANDS = ("validate", "cost", "candidates", "diagram", "sop", "checklist", "build")
+COMMANDS = (
+    "validate",
+    "cost",
+    "candidates",
+    "diagram",
+    "sop",
+    "checklist",
+    "build",
+    "export bpmn",
+)
 
 #: A hang guard for in-process runs (no timing asserts: a run must just end).
 HANG_SECONDS = 60
@@ -429,17 +438,20 @@ def _group() -> Any:
 
 
 def _command(name: str) -> Any:
-    group = _group()
-    commands = getattr(group, "commands", {})
-    if name not in commands:
-        pytest.fail(f"command '{name}' is not registered in sopkit.cli.app")
-    return commands[name]
+    """The click command for ``name``; ``"export bpmn"`` is a command of a group."""
+    command = _group()
+    for word in name.split():
+        commands = getattr(command, "commands", {})
+        if word not in commands:
+            pytest.fail(f"command '{name}' is not registered in sopkit.cli.app")
+        command = commands[word]
+    return command
 
 
 def argv_for(name: str, process: Path, folder: Path, out: Path, *, folder_input: bool) -> list[str]:
     """``sopkit NAME INPUT [-o OUT/result]``, worked out from the command's parameters."""
     command = _command(name)
-    argv = [name]
+    argv = name.split()
     for param in command.params:
         if param.param_type_name == "argument":
             info = getattr(getattr(param, "type_descriptor", None), "parameter_info", None)
@@ -566,9 +578,8 @@ def layout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Layout:
 
 
 def test_every_command_is_registered() -> None:
-    group = typer.main.get_command(app)
-    missing = [name for name in COMMANDS if name not in getattr(group, "commands", {})]
-    assert not missing, f"commands not registered: {missing}"
+    for name in COMMANDS:
+        _command(name)
 
 
 def test_the_corpus_is_big_enough() -> None:
@@ -580,6 +591,63 @@ def test_the_corpus_is_big_enough() -> None:
         assert case.suffix in (".yaml", ".expected", ".md"), f"stray file {case.name}"
         if case.suffix == ".expected":
             assert case.with_suffix(".yaml").exists(), f"{case.name} has no input"
+
+
+# --- BPMN files that cannot be imported --------------------------------------------------
+
+BPMN_BAD = Path(__file__).resolve().parent / "bpmn" / "bad"
+#: case file → (line, column, pieces of the message), for ``sopkit import bpmn``.
+BPMN_EXPECTED: dict[str, tuple[int | None, int | None, tuple[str, ...]]] = {
+    "01-doctype.bpmn": (None, None, ("declares a document type (DOCTYPE): refused",)),
+    "02-billion-laughs.bpmn": (None, None, ("declares a document type (DOCTYPE)",)),
+    "03-external-entity.bpmn": (None, None, ("declares a document type (DOCTYPE)",)),
+    "04-yaml-not-xml.bpmn": (1, 1, ("not well-formed XML",)),
+    "05-svg.bpmn": (None, None, ("not a BPMN 2.0 file: the document is <svg>",)),
+    "06-empty.bpmn": (None, None, ("the file is empty",)),
+    "07-only-a-collaboration.bpmn": (None, None, ("has no process with tasks or events",)),
+    "08-complex-gateway.bpmn": (None, None, ("complex gateway 'Approve?' (g) cannot be mapped",)),
+    "09-choreography.bpmn": (None, None, ("choreography", "cannot be mapped")),
+    "10-truncated.bpmn": (3, 36, ("not well-formed XML: unclosed token",)),
+    "11-beta-namespace.bpmn": (None, None, ("not a BPMN 2.0 file",)),
+    "12-unknown-encoding.bpmn": (None, None, ("unknown encoding 'x-no-such-encoding'",)),
+    "13-no-steps.bpmn": (None, None, ("no tasks or events sopkit can import",)),
+}
+
+
+def test_every_bad_bpmn_case_has_an_expectation() -> None:
+    assert sorted(p.name for p in BPMN_BAD.glob("*.bpmn")) == sorted(BPMN_EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(BPMN_EXPECTED))
+def test_a_bad_bpmn_file_is_refused_with_one_line(name: str, layout: Layout) -> None:
+    source = layout.folder / name
+    source.write_bytes((BPMN_BAD / name).read_bytes())
+    line, column, pieces = BPMN_EXPECTED[name]
+    argv = ["import", "bpmn", str(source), "-o", str(layout.out / "result")]
+    before = snapshot(layout.root)
+    outcome = run_in_process(argv)
+    check_refused(outcome, [Expect(name, line, column, pieces)])
+    assert snapshot(layout.root) == before, "a refused input must leave every folder as is"
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("binary.bpmn", bytes(range(256)) * 16),
+        ("random.bpmn", random.Random(8).randbytes(4096)),
+        ("utf16-no-declaration.bpmn", "<definitions/>".encode("utf-16-le")),
+        ("deep.bpmn", b"<a>" * 100_000 + b"</a>" * 100_000),
+    ],
+)
+def test_binary_and_hostile_bytes_are_refused_by_import(name: str, data: bytes, layout: Layout) -> None:
+    source = layout.folder / name
+    source.write_bytes(data)
+    before = snapshot(layout.root)
+    outcome = run_in_process(["import", "bpmn", str(source), "-o", str(layout.out / "result")])
+    assert outcome.exit_code == 1 and outcome.stdout == ""
+    lines = outcome.stderr.splitlines()
+    assert len(lines) == 1 and LOCATED.match(lines[0]), outcome.stderr
+    assert snapshot(layout.root) == before
 
 
 #: Commands that read one file; a case made of a whole folder does not apply to them.

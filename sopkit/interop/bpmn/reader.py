@@ -204,6 +204,14 @@ def _parse(data: bytes, shown: str) -> Element:
             path=shown,
             hint="BPMN files need neither",
         ) from None
+    except LookupError:
+        match = _DECLARATION.match(data)
+        named = match.group(1).decode("ascii") if match else "?"
+        raise InputError(
+            f"unknown encoding '{named}'",
+            path=shown,
+            hint="save the file as UTF-8",
+        ) from None
     except ValueError as exc:  # a multi-byte encoding expat cannot read itself
         return _parse_decoded(data, shown, exc)
     except ParseError as exc:
@@ -227,7 +235,9 @@ def _parse_decoded(data: bytes, shown: str, error: Exception) -> Element:
     try:
         text = codecs.decode(data, encoding)
     except LookupError:
-        raise InputError(f"unknown encoding '{encoding}'", path=shown) from None
+        raise InputError(
+            f"unknown encoding '{encoding}'", path=shown, hint="save the file as UTF-8"
+        ) from None
     except UnicodeDecodeError as exc:
         raise InputError(f"the file is not valid {encoding}: {exc.reason}", path=shown) from None
     text = re.sub(r"^(\s*<\?xml[^>]*?encoding\s*=\s*[\"'])[^\"']+", r"\1UTF-8", text, count=1)
