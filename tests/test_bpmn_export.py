@@ -72,7 +72,16 @@ def test_export_is_byte_identical_run_to_run_and_across_hash_seeds(tmp_path: Pat
     out = tmp_path / "again.bpmn"
     env = {**os.environ, "PYTHONHASHSEED": "12345", "PYTHONPATH": str(ROOT)}
     subprocess.run(
-        [sys.executable, "-m", "sopkit", "export", "bpmn", str(FIXTURE / "webinar.yaml"), "-o", str(out)],
+        [
+            sys.executable,
+            "-m",
+            "sopkit",
+            "export",
+            "bpmn",
+            str(FIXTURE / "webinar.yaml"),
+            "-o",
+            str(out),
+        ],
         check=True,
         env=env,
         capture_output=True,
@@ -104,7 +113,10 @@ def test_lanes_are_roles_and_ownerless_events_share_the_top_lane(webinar: ET.Ele
         "Agency",
         "Scheduler",
     ]
-    refs = {lane: [r.text for r in element.iter(f"{BPMN}flowNodeRef")] for lane, element in lanes.items()}
+    refs = {
+        lane: [r.text for r in element.iter(f"{BPMN}flowNodeRef")]
+        for lane, element in lanes.items()
+    }
     assert "Event_live" in refs["Milestones and sub-procedures"]
     assert "Call_clips" in refs["Milestones and sub-procedures"]
     assert "Event_wrap" in refs["Lead"]  # a milestone with an owner is in its owner's lane
@@ -135,7 +147,11 @@ def test_parallel_split_and_join_where_steps_fork_and_meet(webinar: ET.Element) 
     into_join = [flows[i.text or ""].get("sourceRef") for i in join.findall(f"{BPMN}incoming")]
     # in the order of review's after: deck (through its rework check), the speaker's
     # steps, the demo (each through the merge after its condition)
-    assert into_join == ["Gateway_check_deck", "Gateway_skipped_speaker", "Gateway_skipped_demo-prep"]
+    assert into_join == [
+        "Gateway_check_deck",
+        "Gateway_skipped_speaker",
+        "Gateway_skipped_demo-prep",
+    ]
 
 
 def test_a_condition_is_an_exclusive_split_with_a_default_way_round(webinar: ET.Element) -> None:
@@ -160,7 +176,9 @@ def test_a_condition_is_an_exclusive_split_with_a_default_way_round(webinar: ET.
     assert demo.find(f"{BPMN}conditionExpression").text == "format in (demo, talk) and big = no"  # type: ignore[union-attr]
 
 
-def test_per_run_below_one_is_a_condition_and_above_one_a_multi_instance(webinar: ET.Element) -> None:
+def test_per_run_below_one_is_a_condition_and_above_one_a_multi_instance(
+    webinar: ET.Element,
+) -> None:
     skip = _by_id(webinar, "Gateway_skip_survey")
     assert skip.get("name") == "Runs this time? (in 25% of runs)"
     promote = _by_id(webinar, "Task_promote")
@@ -215,15 +233,23 @@ def test_bpsim_block_is_valid_against_the_bpsim_schema(webinar: ET.Element) -> N
 
 def test_bpsim_times_are_triangular_over_the_estimate_in_hours(webinar: ET.Element) -> None:
     params = _bpsim(webinar)
-    plan = params["Task_plan"].find(f"{BPSIM}TimeParameters/{BPSIM}ProcessingTime/{BPSIM}TriangularDistribution")
+    plan = params["Task_plan"].find(
+        f"{BPSIM}TimeParameters/{BPSIM}ProcessingTime/{BPSIM}TriangularDistribution"
+    )
     assert plan is not None
     assert (plan.get("min"), plan.get("mode"), plan.get("max")) == ("0.5", "1", "3")
     assert plan.get("timeUnit") == "hour"
-    deck = params["Task_deck"].find(f"{BPSIM}TimeParameters/{BPSIM}ProcessingTime/{BPSIM}TriangularDistribution")
+    deck = params["Task_deck"].find(
+        f"{BPSIM}TimeParameters/{BPSIM}ProcessingTime/{BPSIM}TriangularDistribution"
+    )
     assert deck is not None and deck.get("mode") == "2.5"  # a bare range's likely is its middle
-    speaker = params["Task_speaker"].find(f"{BPSIM}TimeParameters/{BPSIM}ProcessingTime/{BPSIM}FloatingParameter")
+    speaker = params["Task_speaker"].find(
+        f"{BPSIM}TimeParameters/{BPSIM}ProcessingTime/{BPSIM}FloatingParameter"
+    )
     assert speaker is not None and speaker.get("value") == "0.75"
-    cost = params["Task_speaker"].find(f"{BPSIM}CostParameters/{BPSIM}FixedCost/{BPSIM}FloatingParameter")
+    cost = params["Task_speaker"].find(
+        f"{BPSIM}CostParameters/{BPSIM}FixedCost/{BPSIM}FloatingParameter"
+    )
     assert cost is not None and cost.get("value") == "300"
 
 
@@ -237,15 +263,22 @@ def test_bpsim_rates_people_shares_and_run_frequency(webinar: ET.Element) -> Non
     quantity = writer.find(f"{BPSIM}ResourceParameters/{BPSIM}Quantity/{BPSIM}FloatingParameter")
     assert quantity is not None and quantity.get("value") == "2"
     speaker = params[resources["Guest Speaker"] or ""]  # the process's own role
-    assert speaker.find(f"{BPSIM}CostParameters/{BPSIM}UnitCost/{BPSIM}FloatingParameter").get("value") == "200"  # type: ignore[union-attr]
-    selection = params["Task_plan"].find(f"{BPSIM}ResourceParameters/{BPSIM}Selection/{BPSIM}ExpressionParameter")
+    assert (
+        speaker.find(f"{BPSIM}CostParameters/{BPSIM}UnitCost/{BPSIM}FloatingParameter").get("value")
+        == "200"
+    )  # type: ignore[union-attr]
+    selection = params["Task_plan"].find(
+        f"{BPSIM}ResourceParameters/{BPSIM}Selection/{BPSIM}ExpressionParameter"
+    )
     assert selection is not None
     assert selection.get("value") == (
         f"getResource('{resources['Lead']}', 1) and getResource('{resources['Writer']}', 1) "
         f"and getResource('{resources['Customer']}', 2)"
     )
     probability = {
-        ref: p.find(f"{BPSIM}ControlParameters/{BPSIM}Probability/{BPSIM}FloatingParameter").get("value")  # type: ignore[union-attr]
+        ref: p.find(f"{BPSIM}ControlParameters/{BPSIM}Probability/{BPSIM}FloatingParameter").get(
+            "value"
+        )  # type: ignore[union-attr]
         for ref, p in params.items()
         if p.find(f"{BPSIM}ControlParameters/{BPSIM}Probability") is not None
     }
@@ -255,7 +288,9 @@ def test_bpsim_rates_people_shares_and_run_frequency(webinar: ET.Element) -> Non
     assert probability["Flow_skip_demo-prep__demo-prep"] == "0.375"
     assert probability["Flow_check_review__redo_deck"] == "0.25"
     assert probability["Flow_check_review__split_review"] == "0.75"
-    timer = params["Event_run_start"].find(f"{BPSIM}ControlParameters/{BPSIM}InterTriggerTimer/{BPSIM}FloatingParameter")
+    timer = params["Event_run_start"].find(
+        f"{BPSIM}ControlParameters/{BPSIM}InterTriggerTimer/{BPSIM}FloatingParameter"
+    )
     assert timer is not None and timer.get("timeUnit") == "hour"
     assert Decimal(timer.get("value") or "") == Decimal(8760) / 24  # 2 a month: 24 a year
     scenario = next(webinar.iter(f"{BPSIM}ScenarioParameters"))
@@ -287,7 +322,10 @@ def test_the_sopkit_extension_carries_what_bpmn_cannot(webinar: ET.Element) -> N
         "demo": Decimal("0.2"),
     }
     assert own["review"]["version"] == "1.10"
-    assert decode(settings)["calendar"] == {"weekend": ["fri", "sat"], "holidays": [__import__("datetime").date(2027, 1, 1)]}
+    assert decode(settings)["calendar"] == {
+        "weekend": ["fri", "sat"],
+        "holidays": [__import__("datetime").date(2027, 1, 1)],
+    }
 
 
 def test_coordinates_are_plain_numbers(webinar: ET.Element) -> None:
@@ -297,15 +335,19 @@ def test_coordinates_are_plain_numbers(webinar: ET.Element) -> None:
 
 
 def test_a_process_too_large_to_draw_is_refused(tmp_path: Path) -> None:
-    steps = "".join(
-        f"  - {{id: s{i}, name: Step {i}, owner: Writer, time: 1h{', after: [s%d]' % (i - 1) if i else ''}}}\n"
-        for i in range(151)
-    )
+    lines = []
+    for i in range(151):
+        after = f", after: [s{i - 1}]" if i else ""
+        lines.append(f"  - {{id: s{i}, name: Step {i}, owner: Writer, time: 1h{after}}}\n")
+    steps = "".join(lines)
     (tmp_path / "roles.yaml").write_text("roles: {Writer: {rate: 1}}\n", encoding="utf-8")
     path = tmp_path / "big.yaml"
-    path.write_text(f"sopkit: 1\nid: big\nname: Big\nowner: Writer\nsteps:\n{steps}", encoding="utf-8")
-    from sopkit.cli import app
+    path.write_text(
+        f"sopkit: 1\nid: big\nname: Big\nowner: Writer\nsteps:\n{steps}", encoding="utf-8"
+    )
     from typer.testing import CliRunner
+
+    from sopkit.cli import app
 
     result = CliRunner().invoke(app, ["export", "bpmn", str(path)])
     assert result.exit_code == 1

@@ -37,7 +37,11 @@ BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 def _import(path: Path) -> tuple[list[dict], dict, list[str]]:  # type: ignore[type-arg]
     result = import_bpmn(path.read_bytes(), path.name)
     import_texts(result, path.name)  # what is written reads back as a valid process
-    return [p.data for p in result.processes], result.settings, [w.format() for w in result.warnings]
+    return (
+        [p.data for p in result.processes],
+        result.settings,
+        [w.format() for w in result.warnings],
+    )
 
 
 def _round_trip(path: Path, folder: Path) -> tuple[bytes, Path]:
@@ -59,7 +63,9 @@ def test_a_round_trip_gives_the_same_process_costs_and_bytes(path: Path, tmp_pat
     assert process_data(back) == process_data(original)
     for callee, copy in zip(original.callees.values(), back.callees.values(), strict=True):
         assert process_data(copy) == process_data(callee)
-    used = [s.owner for s in original.steps if s.owner] + [r for s in original.steps for r in s.participants]
+    used = [s.owner for s in original.steps if s.owner] + [
+        r for s in original.steps for r in s.participants
+    ]
     assert settings_data(back.base_settings, used) == settings_data(original.base_settings, used)
     before, after = cost_process(original), cost_process(back)
     assert after.annual_total_cost == before.annual_total_cost
@@ -71,7 +77,9 @@ def test_a_round_trip_gives_the_same_process_costs_and_bytes(path: Path, tmp_pat
 def test_sopkit_cost_agrees_to_the_cent_after_a_round_trip(tmp_path: Path) -> None:
     runner = CliRunner()
     source = PROCESSES / "en"
-    runner.invoke(app, ["export", "bpmn", str(source), "-o", str(tmp_path / "bpmn")], catch_exceptions=False)
+    runner.invoke(
+        app, ["export", "bpmn", str(source), "-o", str(tmp_path / "bpmn")], catch_exceptions=False
+    )
     for bpmn in sorted((tmp_path / "bpmn").glob("*.bpmn")):
         result = runner.invoke(app, ["import", "bpmn", str(bpmn), "-o", str(tmp_path / "back")])
         assert result.exit_code == 0, result.stderr
@@ -79,7 +87,12 @@ def test_sopkit_cost_agrees_to_the_cent_after_a_round_trip(tmp_path: Path) -> No
     after = runner.invoke(app, ["cost", str(tmp_path / "back"), "--format", "json"])
     assert before.exit_code == after.exit_code == 0, after.stderr
     old, new = json.loads(before.stdout), json.loads(after.stdout)
-    for key in ("total_annual_cost", "total_annual_total_cost", "total_annual_hours", "total_external_hours"):
+    for key in (
+        "total_annual_cost",
+        "total_annual_total_cost",
+        "total_annual_hours",
+        "total_external_hours",
+    ):
         assert new[key] == old[key], key
     assert sorted((p["id"], p["annual_total_cost"]) for p in new["processes"]) == sorted(
         (p["id"], p["annual_total_cost"]) for p in old["processes"]
@@ -89,24 +102,30 @@ def test_sopkit_cost_agrees_to_the_cent_after_a_round_trip(tmp_path: Path) -> No
 def test_edits_made_in_a_modeler_come_back(tmp_path: Path) -> None:
     """Structure wins over the extension: a task moved to another lane, renamed, or given a
     new time in a simulation tool keeps the change."""
-    xml = export_bpmn(cost_process(load_process(PROCESSES / "en" / "content-marketing.yaml"))).decode()
+    xml = export_bpmn(
+        cost_process(load_process(PROCESSES / "en" / "content-marketing.yaml"))
+    ).decode()
     xml = xml.replace('name="Outline"', 'name="Outline the post"', 1)
-    xml = xml.replace(
-        "<bpmn:flowNodeRef>Task_outline</bpmn:flowNodeRef>", "", 1
-    ).replace(
+    xml = xml.replace("<bpmn:flowNodeRef>Task_outline</bpmn:flowNodeRef>", "", 1).replace(
         "<bpmn:flowNodeRef>Task_research</bpmn:flowNodeRef>",
         "<bpmn:flowNodeRef>Task_research</bpmn:flowNodeRef><bpmn:flowNodeRef>Task_outline</bpmn:flowNodeRef>",
         1,
     )
     start = xml.index('elementRef="Task_draft"')
     value = xml.index('mode="', start)
-    xml = xml[:value] + 'mode="2.5" min="2" max="3" timeUnit="hour"/>' + xml[xml.index("/>", value) + 2 :]
+    xml = (
+        xml[:value]
+        + 'mode="2.5" min="2" max="3" timeUnit="hour"/>'
+        + xml[xml.index("/>", value) + 2 :]
+    )
     result = import_bpmn(xml.encode(), "edited.bpmn")
     steps = {s["id"]: s for s in result.processes[0].data["steps"]}
     assert steps["outline"]["name"] == "Outline the post"
     assert steps["outline"]["owner"] == "SEO Specialist"
     assert steps["draft"]["time"] == {"min": "2h", "likely": "2h30m", "max": "3h"}
-    assert any("differs from the time in the sopkit extension" in w.message for w in result.warnings)
+    assert any(
+        "differs from the time in the sopkit extension" in w.message for w in result.warnings
+    )
 
 
 def test_lanes_come_from_the_diagram_when_no_lane_lists_its_nodes() -> None:
@@ -220,7 +239,9 @@ def test_c_5_0_call_activity_runs_the_called_process() -> None:
 
 def test_warnings_where_the_models_need_a_guess() -> None:
     _, _, a3 = _import(MIWG / "A.3.0.bpmn")
-    assert any("boundary event 'Boundary Intermediate Event Non-Interrupting Message'" in w for w in a3)
+    assert any(
+        "boundary event 'Boundary Intermediate Event Non-Interrupting Message'" in w for w in a3
+    )
     _, _, b2 = _import(MIWG / "B.2.0.bpmn")
     assert any("inclusive gateway: each of its paths is read as a yes/no question" in w for w in b2)
     assert any("event-based gateway" in w for w in b2)
@@ -241,7 +262,11 @@ def test_names_from_any_encoding_the_xml_declares() -> None:
 
 def _import_bytes(data: bytes, name: str) -> tuple[list[dict], dict, list[str]]:  # type: ignore[type-arg]
     result = import_bpmn(data, name)
-    return [p.data for p in result.processes], result.settings, [w.format() for w in result.warnings]
+    return (
+        [p.data for p in result.processes],
+        result.settings,
+        [w.format() for w in result.warnings],
+    )
 
 
 def test_namespaces_are_matched_by_uri_not_prefix() -> None:
@@ -250,11 +275,15 @@ def test_namespaces_are_matched_by_uri_not_prefix() -> None:
         '<laneSet id="ls"><lane id="l" name="Clerk"><flowNodeRef>t</flowNodeRef></lane></laneSet>'
         '<task id="t" name="Do it"/></process></definitions>'
     )
-    prefixed = plain.replace("<", "<weird:").replace("<weird:/", "</weird:").replace(
-        f'xmlns="{BPMN_NS}"', f'xmlns:weird="{BPMN_NS}"'
+    prefixed = (
+        plain.replace("<", "<weird:")
+        .replace("<weird:/", "</weird:")
+        .replace(f'xmlns="{BPMN_NS}"', f'xmlns:weird="{BPMN_NS}"')
     )
     assert "<weird:task" in prefixed
-    assert _import_bytes(plain.encode(), "a.bpmn")[0] == _import_bytes(prefixed.encode(), "a.bpmn")[0]
+    assert (
+        _import_bytes(plain.encode(), "a.bpmn")[0] == _import_bytes(prefixed.encode(), "a.bpmn")[0]
+    )
     wrong = plain.replace(BPMN_NS, "http://www.omg.org/spec/BPMN/20100524/WRONG")
     with pytest.raises(InputError, match="not a BPMN 2.0 file"):
         import_bpmn(wrong.encode(), "w.bpmn")
@@ -270,7 +299,8 @@ def _flows(*pairs: str) -> str:
 def test_collapsed_sub_processes_are_one_step_expanded_ones_are_inlined() -> None:
     def model(expanded: str) -> bytes:
         return (
-            f'<definitions xmlns="{BPMN_NS}" xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" '
+            f'<definitions xmlns="{BPMN_NS}" '
+            'xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" '
             'xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" targetNamespace="x">'
             '<process id="p" name="P"><startEvent id="s"/><subProcess id="sp" name="Review">'
             '<startEvent id="s2"/><task id="a" name="Read"/><task id="b" name="Comment"/>'
@@ -308,7 +338,13 @@ def test_parallel_gateways_become_after_and_events_milestones() -> None:
     (process,), _, _ = _import_bytes(data, "p.bpmn")
     steps = {s["id"]: s for s in process["steps"]}
     assert steps["write"]["after"] == ["plan"] and steps["design"]["after"] == ["plan"]
-    assert steps["ready"] == {"id": "ready", "name": "Ready", "milestone": True, "owner": "P", "after": ["write", "design"]}
+    assert steps["ready"] == {
+        "id": "ready",
+        "name": "Ready",
+        "milestone": True,
+        "owner": "P",
+        "after": ["write", "design"],
+    }
 
 
 def test_a_bypassed_decision_does_not_gate_what_follows_it() -> None:
@@ -348,7 +384,10 @@ def test_bpsim_loan_example_times_shares_and_frequency() -> None:
 def test_bpsim_percentages_and_scenario_inheritance() -> None:
     (process,), _, warnings = _import(EXAMPLES / "technical-support-process-v2.0.0.bpmn")
     shares = [c["options"] for c in process["conditions"].values()]
-    assert {"Able to provide 1st level solution": Decimal("0.7"), "Unable to provide 1st level solution": Decimal("0.3")} in shares
+    assert {
+        "Able to provide 1st level solution": Decimal("0.7"),
+        "Unable to provide 1st level solution": Decimal("0.3"),
+    } in shares
     steps = {s["id"]: s for s in process["steps"]}
     assert steps["request-1st-level-support"]["time"] == "0.5m"  # PT30S from scenario S2
     assert any("3 BPSim scenarios: '3 - Resource perspective' is used" in w for w in warnings)
@@ -395,8 +434,9 @@ BAD = {
         "has no process",
     ),
     "complex-gateway": (
-        f'<definitions xmlns="{BPMN_NS}" targetNamespace="x"><process id="p"><task id="t" name="T"/>'
-        '<complexGateway id="g" name="Odd"/><sequenceFlow id="f" sourceRef="t" targetRef="g"/>'
+        f'<definitions xmlns="{BPMN_NS}" targetNamespace="x"><process id="p">'
+        '<task id="t" name="T"/><complexGateway id="g" name="Odd"/>'
+        '<sequenceFlow id="f" sourceRef="t" targetRef="g"/>'
         "</process></definitions>".encode(),
         "complex gateway 'Odd' (g) cannot be mapped",
     ),

@@ -639,7 +639,9 @@ def test_a_bad_bpmn_file_is_refused_with_one_line(name: str, layout: Layout) -> 
         ("deep.bpmn", b"<a>" * 100_000 + b"</a>" * 100_000),
     ],
 )
-def test_binary_and_hostile_bytes_are_refused_by_import(name: str, data: bytes, layout: Layout) -> None:
+def test_binary_and_hostile_bytes_are_refused_by_import(
+    name: str, data: bytes, layout: Layout
+) -> None:
     source = layout.folder / name
     source.write_bytes(data)
     before = snapshot(layout.root)
