@@ -55,7 +55,9 @@ _EXPORTS = {
     "diff_report": "sopkit.render.costs.diff",
     "discover": "sopkit.load",
     "explain_step": "sopkit.render.costs.explain",
+    "export_bpmn": "sopkit.interop.bpmn",
     "flow_graph": "sopkit.graph",
+    "import_bpmn": "sopkit.interop.bpmn",
     "json_schema": "sopkit.schema",
     "lint_process": "sopkit.validate",
     "load_portfolio": "sopkit.load",
@@ -119,7 +121,9 @@ __all__ = [
     "diff_report",
     "discover",
     "explain_step",
+    "export_bpmn",
     "flow_graph",
+    "import_bpmn",
     "json_schema",
     "lint_process",
     "load_portfolio",
@@ -173,6 +177,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .decide import compare_scenarios, diff
     from .errors import InputError, OutputError, Problem, RenderError, SopkitError, ValidationError
     from .graph import flow_graph
+    from .interop.bpmn import export_bpmn, import_bpmn
     from .load import Portfolio, discover, load_portfolio, load_process, load_settings
     from .models import (
         Automation,

@@ -48,30 +48,51 @@ def _scalar_text(value: Any) -> str | None:
 
 
 @lru_cache(maxsize=4096)
-def _reads_back(text: str, value: str, flow: bool) -> bool:
-    document = f"k: [{text}]\n" if flow else f"k: {text}\n"
+def _reads_back(text: str, value: str, where: str) -> bool:
+    """Whether ``text`` reads back as exactly the string ``value`` as a block value, an
+    item of a flow list, a mapping key or a key of a flow mapping (``where``)."""
+    document = {
+        "block": f"k: {text}\n",
+        "flow": f"k: [{text}]\n",
+        "key": f"{text}: 1\n",
+        "flow key": f"k: {{{text}: 1}}\n",
+    }[where]
     try:
         data = parse_yaml(document).data
     except SopkitError:
         return False
-    wanted: Any = [value] if flow else value
-    return isinstance(data, dict) and list(data) == ["k"] and _same(data["k"], wanted)
-
-
-def _same(a: Any, b: Any) -> bool:
-    return type(a) is type(b) and a == b
+    if not isinstance(data, dict) or len(data) != 1:
+        return False
+    if where == "flow key":
+        data = data.get("k")
+        if not isinstance(data, dict) or len(data) != 1:
+            return False
+    if where in ("key", "flow key"):
+        (key,) = data
+        return type(key) is str and key == value
+    found = data.get("k")
+    if where == "flow":
+        return (
+            isinstance(found, list)
+            and len(found) == 1
+            and type(found[0]) is str
+            and found[0] == value
+        )
+    return type(found) is str and found == value
 
 
 _ESCAPES = {"\u2028": "\\L", "\u2029": "\\P", "\u0085": "\\N", "\ufeff": "\\uFEFF"}
 
 
-def _string(value: str, *, flow: bool) -> str:
-    if value and value == value.strip() and "\n" not in value and _reads_back(value, value, flow):
+def _string(value: str, *, flow: bool = False, key: bool = False) -> str:
+    where = ("flow key" if flow else "key") if key else "flow" if flow else "block"
+    plain = value and value == value.strip() and value.isprintable()
+    if plain and _reads_back(value, value, where):
         return value
     quoted = json.dumps(value, ensure_ascii=False)
     for raw, escaped in _ESCAPES.items():
         quoted = quoted.replace(raw, escaped)
-    if _reads_back(quoted, value, flow):
+    if _reads_back(quoted, value, where):
         return quoted
     return json.dumps(value)  # every non-ASCII character escaped: always reads back
 
@@ -89,7 +110,7 @@ def _inline(value: Any) -> str | None:
             inner = None if isinstance(item, Blank) else _inline(item)
             if inner is None:
                 return None
-            parts.append(f"{_string(str(key), flow=True)}: {inner}")
+            parts.append(f"{_string(str(key), flow=True, key=True)}: {inner}")
         return "{" + ", ".join(parts) + "}"
     if isinstance(value, list):
         items = []
@@ -146,7 +167,7 @@ def _entries(data: Mapping[str, Any], indent: int, out: list[str], first: str = 
     pad = " " * indent
     for index, (key, value) in enumerate(data.items()):
         lead = first if index == 0 and first else pad
-        name = _string(str(key), flow=False)
+        name = _string(str(key), key=True)
         if isinstance(value, Blank):
             out.append(f"{lead}{name}:  # {value.comment}")
         elif isinstance(value, Mapping | list):

@@ -1,7 +1,8 @@
 """Regenerate the README's pictures in docs/img/: ``python tests/scripts/readme_images.py``.
 
-Needs system Graphviz (``dot``) for the PNGs and headless Chromium for the
-cropped part of the launch diagram (an SVG view screenshotted at its size).
+Needs system Graphviz (``dot``) for the PNGs, headless Chromium for the
+cropped part of the launch diagram (an SVG view screenshotted at its size) and,
+for the BPMN picture, bpmn-js (``npm ci --prefix tests/bpmn``).
 """
 
 from __future__ import annotations
@@ -65,6 +66,50 @@ def _crop(svg: str, width: float, height: float, out: Path) -> None:
     sys.stdout.write(f"wrote {out.relative_to(ROOT)}\n")
 
 
+def _bpmn_picture(name: str, process: Path) -> None:
+    """The BPMN export of ``process`` as bpmn-js draws it (the viewer at 100 %)."""
+    import base64
+    import shutil
+    import time
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from bpmn_tools import viewer_page
+    from test_build_e2e import Browser
+
+    from sopkit.interop.bpmn import export_bpmn
+
+    xml = export_bpmn(cost_process(load_process(process))).decode("utf-8")
+    width = int(float(re.search(r'<dc:Bounds x="20" y="20" width="([0-9.]+)"', xml).group(1))) + 40  # type: ignore[union-attr]
+    height = (
+        int(
+            float(
+                re.search(
+                    r'<dc:Bounds x="20" y="20" width="[0-9.]+" height="([0-9.]+)"', xml
+                ).group(1)
+            )
+        )
+        + 40
+    )  # type: ignore[union-attr]
+    with tempfile.TemporaryDirectory() as folder:
+        page = Path(folder) / "bpmn.html"
+        page.write_text(viewer_page(xml, name), encoding="utf-8")
+        browser = Browser(shutil.which("chromium") or "chromium", Path(folder) / "profile")
+        try:
+            browser.call(
+                "Emulation.setDeviceMetricsOverride",
+                width=width,
+                height=height,
+                deviceScaleFactor=1,
+                mobile=False,
+            )
+            browser.open(page.as_uri())
+            time.sleep(1)
+            data = browser.call("Page.captureScreenshot", format="png")["data"]
+        finally:
+            browser.close()
+    _write(name, base64.b64decode(data))
+
+
 def main() -> int:
     dot = Engine("dot", "dot")
     content = cost_process(load_process(ROOT / "processes" / "en" / "content-marketing.yaml"))
@@ -78,6 +123,9 @@ def main() -> int:
     plan = plan_run(launch.process, at=("launch", dt.date(2027, 1, 8)))
     chart = render_plan(plan, "png", today=dt.date(2026, 12, 30), engine=dot)
     _write("product-launch-plan.png", chart.data)
+    _bpmn_picture(
+        "content-marketing-bpmn.png", ROOT / "processes" / "en" / "content-marketing.yaml"
+    )
     return 0
 
 

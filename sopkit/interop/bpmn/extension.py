@@ -18,9 +18,10 @@ share, a done-when or instructions, so sopkit writes them inside
 
 A key that is a plain XML name becomes the element's name, any other key (a
 role name with a space) an ``entry`` with a ``key``; ``type`` says what a
-value is (``number``, ``boolean``, ``date``, ``list``; text and mappings need
-none), so numbers keep every digit and text that looks like a number stays
-text. Other tools keep unknown extension elements as they are.
+value is (``number``, ``boolean``, ``date``, ``list``, and ``map`` for an
+empty mapping; text and other mappings need none), so numbers keep every
+digit and text that looks like a number stays text. Other tools keep unknown
+extension elements as they are.
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ def _encode_value(parent: El, tag: str, attrs: dict[str, str], value: Any) -> No
         for item in value:
             _encode_value(holder, "sopkit:item", {}, item)
     elif isinstance(value, Mapping):
-        encode_into(parent.add(tag, attrs), value)
+        encode_into(parent.add(tag, attrs if value else {**attrs, "type": "map"}), value)
     else:  # pragma: no cover - filedata only makes the types above
         raise TypeError(f"cannot encode {type(value).__name__}")
 
@@ -118,6 +119,8 @@ def _decode_value(element: Element) -> Any:
             return _dt.date.fromisoformat(text.strip())
         except ValueError:
             raise ExtensionError(f"'{text[:20]}' is not a date") from None
+    if kind == "map":
+        return decode(element)
     if kind is not None:
         raise ExtensionError(f"unknown type '{kind[:20]}'")
     if len(element):

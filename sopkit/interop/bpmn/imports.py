@@ -579,11 +579,11 @@ class _Importer:
             data["owner"] = self._owner(steps)
         if "frequency" not in data and self.main and not self.extension:
             data["frequency"] = self._frequency()
-        if "trigger" not in data and self.main:
+        if "trigger" not in data and self.main and not self.extension:
             trigger = self._trigger()
             if trigger:
                 data["trigger"] = trigger
-        if "purpose" not in data:
+        if "purpose" not in data and not self.extension:
             documentation = next(
                 (p.process.documentation for p in self.pools if p.process.documentation), None
             )

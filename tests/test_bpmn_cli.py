@@ -1,0 +1,122 @@
+"""``sopkit export bpmn`` and ``sopkit import bpmn`` through the CLI, compared with the library."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from conftest import PROCESSES
+from typer.testing import CliRunner
+
+from sopkit.analysis import cost_process
+from sopkit.cli import app
+from sopkit.interop.bpmn import export_bpmn, export_portfolio, import_bpmn, import_texts
+from sopkit.load import load_portfolio, load_process
+
+CONTENT = PROCESSES / "en" / "content-marketing.yaml"
+C70 = Path(__file__).parent / "bpmn" / "miwg" / "C.7.0.bpmn"
+
+
+def _run(*argv: str):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(app, list(argv))
+
+
+def test_export_a_file_to_stdout_is_the_library_export() -> None:
+    result = _run("export", "bpmn", str(CONTENT))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.encode("utf-8") == export_bpmn(cost_process(load_process(CONTENT)))
+
+
+def test_export_a_file_to_a_path(tmp_path: Path) -> None:
+    out = tmp_path / "content.bpmn"
+    result = _run("export", "bpmn", str(CONTENT), "-o", str(out))
+    assert result.exit_code == 0 and result.stdout == ""
+    assert result.stderr == f"wrote {out}\n"
+    assert out.read_bytes() == export_bpmn(cost_process(load_process(CONTENT)))
+
+
+def test_export_a_folder_writes_one_file_per_process(tmp_path: Path) -> None:
+    result = _run("export", "bpmn", str(PROCESSES / "en"), "-o", str(tmp_path / "bpmn"))
+    assert result.exit_code == 0, result.stderr
+    expected = export_portfolio(load_portfolio([PROCESSES / "en"]))
+    written = {p.name: p.read_bytes() for p in (tmp_path / "bpmn").iterdir()}
+    assert written == expected
+    assert len(result.stderr.splitlines()) == len(expected)
+
+
+def test_export_a_folder_needs_an_output_folder() -> None:
+    result = _run("export", "bpmn", str(PROCESSES / "en"))
+    assert result.exit_code == 2
+    assert "exporting a folder needs -o FOLDER" in result.stderr
+
+
+def test_export_never_writes_over_a_process_file_unless_forced(tmp_path: Path) -> None:
+    target = tmp_path / "other.yaml"
+    shutil.copy(CONTENT, target)
+    refused = _run("export", "bpmn", str(CONTENT), "-o", str(target))
+    assert refused.exit_code == 1 and "would overwrite a process file" in refused.stderr
+    assert target.read_bytes() == CONTENT.read_bytes()
+    forced = _run("export", "bpmn", str(CONTENT), "-o", str(target), "--force")
+    assert forced.exit_code == 0 and target.read_bytes().startswith(b"<?xml")
+    own = _run("export", "bpmn", str(CONTENT), "-o", str(CONTENT), "--force")
+    assert own.exit_code == 1 and "overwrite an input" in own.stderr
+
+
+def test_import_prints_located_warnings_and_writes_what_the_library_makes(tmp_path: Path) -> None:
+    result = _run("import", "bpmn", str(C70), "-o", str(tmp_path))
+    assert result.exit_code == 0 and result.stdout == ""
+    library = import_bpmn(C70.read_bytes(), str(C70))
+    lines = result.stderr.splitlines()
+    warnings = [w.format() for w in library.warnings]
+    assert lines[: len(warnings)] == warnings
+    assert (
+        f"{C70}: warning: how often work goes back is not given (BPSim): 0.5 assumed (" in lines[0]
+    )
+    files = import_texts(library, str(C70))
+    assert {p.name: p.read_text(encoding="utf-8") for p in tmp_path.iterdir()} == dict(files.texts)
+    roles = tmp_path / "roles.yaml"
+    assert lines[-1] == (
+        f"next: fill in the hourly rates of Hiring manager, Recruitment in {roles}"
+        f", then: sopkit cost {tmp_path}"
+    )
+
+
+def test_import_strict_writes_nothing_when_anything_was_guessed(tmp_path: Path) -> None:
+    result = _run("import", "bpmn", str(C70), "-o", str(tmp_path / "out"), "--strict")
+    assert result.exit_code == 1
+    assert "warning(s) with --strict: nothing written" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_import_of_a_sopkit_export_is_silent_and_strict_passes(tmp_path: Path) -> None:
+    bpmn = tmp_path / "content.bpmn"
+    bpmn.write_bytes(export_bpmn(cost_process(load_process(CONTENT))))
+    result = _run("import", "bpmn", str(bpmn), "-o", str(tmp_path / "back"), "--strict")
+    assert result.exit_code == 0, result.stderr
+    assert "warning" not in result.stderr and "fill in" not in result.stderr
+
+
+def test_import_refuses_to_replace_files_without_force(tmp_path: Path) -> None:
+    assert _run("import", "bpmn", str(C70), "-o", str(tmp_path)).exit_code == 0
+    again = _run("import", "bpmn", str(C70), "-o", str(tmp_path))
+    assert again.exit_code == 0 and "wrote" not in again.stderr  # the same files: left alone
+    (tmp_path / "eu-bank.yaml").write_text("# mine\n", encoding="utf-8")
+    refused = _run("import", "bpmn", str(C70), "-o", str(tmp_path))
+    assert refused.exit_code == 1
+    assert (
+        "error: would replace eu-bank.yaml (choose another folder, or add --force" in refused.stderr
+    )
+    assert (tmp_path / "eu-bank.yaml").read_text(encoding="utf-8") == "# mine\n"
+    forced = _run("import", "bpmn", str(C70), "-o", str(tmp_path), "--force")
+    assert forced.exit_code == 0 and f"wrote {tmp_path / 'eu-bank.yaml'}" in forced.stderr
+
+
+def test_import_of_a_missing_file_is_one_line(tmp_path: Path) -> None:
+    result = _run("import", "bpmn", str(tmp_path / "nope.bpmn"), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert result.stderr == f"{tmp_path / 'nope.bpmn'}: error: no such file (check the path)\n"
+
+
+def test_import_needs_an_output_folder() -> None:
+    result = _run("import", "bpmn", str(C70))
+    assert result.exit_code == 2 and "-o" in result.stderr
