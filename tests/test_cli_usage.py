@@ -77,6 +77,12 @@ MISTAKES = [
     (["diff", ":nope", str(T1)], "is neither a file or folder nor REV:PATH"),
     (["compare", str(T1)], "give at least one --scenario FILE"),
     (["compare", str(T1), "--scenario", str(T1), "--format", "csv"], "'csv' is not one of"),
+    (["export", "bpmn"], "Missing argument"),
+    (["export", "bpmn", str(T1.parent)], "exporting a folder needs -o FOLDER"),
+    (["export", "xpdl", str(T1)], "No such command 'xpdl'"),
+    (["import", "bpmn"], "Missing argument"),
+    (["import", "bpmn", str(T1)], "Missing option '-o'"),
+    (["import", "bpmn", str(T1.parent), "-o", "out"], "is a directory"),
 ]
 
 
