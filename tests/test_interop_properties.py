@@ -112,7 +112,6 @@ def _same(a: Any, b: Any) -> bool:
 @settings(max_examples=300, deadline=None)
 @given(st.dictionaries(KEYS, DATA, min_size=1, max_size=5))
 def test_yaml_reads_back_as_written(data: dict[str, Any]) -> None:
-    assume(not any(isinstance(v, str) and v.strip() == "" and "\n" in v for v in data.values()))
     text = dump_yaml(data)
     assert _same(parse_yaml(text).data, data), text
 
