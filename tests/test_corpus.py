@@ -1,11 +1,13 @@
 """Hostile and broken input: every command refuses it cleanly and writes nothing.
 
-Each case in ``tests/corpus/`` (and each generated one below) runs through all
-seven commands. Every run must end with exit status 1, print exactly the
-expected ``path:line:col: error: …`` lines on stderr and nothing else, print
+Each case in ``tests/corpus/`` (and each generated one below) runs through
+every command that reads process files (``COMMANDS``). Every run must end with
+exit status 1, print exactly the expected ``path:line:col: error: …`` lines on
+stderr and nothing else, print
 nothing on stdout, raise no exception other than the CLI's exit, and leave the
 input folder, the output folder and the working folder as they were.
-See ``tests/corpus/README.md`` for the ``.expected`` format.
+See ``tests/corpus/README.md`` for the ``.expected`` format. The BPMN files in
+``tests/bpmn/bad/`` go through ``sopkit import bpmn`` the same way.
 """
 
 from __future__ import annotations

@@ -56,6 +56,8 @@ COMMANDS = {
     "diagram.dot": ["diagram", "processes/en/content-marketing.yaml", "--format", "dot"],
     "diagram.mmd": ["diagram", "processes/ko/content-marketing-ko.yaml", "--format", "mermaid"],
     "diagram.svg": ["diagram", "processes/en/content-marketing.yaml", "-o", "out/diagram.svg"],
+    "bpmn-ru.bpmn": ["export", "bpmn", "processes/ru/sostac-plan-ru.yaml"],
+    "bpmn": ["export", "bpmn", "processes/en", "-o", "out/bpmn"],
     "site": ["build", "processes/en", "-o", "out/site", "-q", "-j", "2"],
     "site-ko": ["build", "processes/ko", "-o", "out/site-ko", "-q"],
 }
@@ -185,6 +187,7 @@ def _shuffled_yaml(path: Path, seed: int) -> str:
         ["sop", "{d}/content-marketing.yaml", "--format", "html"],
         ["diagram", "{d}/content-marketing.yaml", "--format", "dot"],
         ["checklist", "{d}/lead-generation.yaml"],
+        ["export", "bpmn", "{d}/content-marketing.yaml"],
     ],
     ids=lambda argv: "-".join(a for a in argv if not a.startswith("{")),
 )

@@ -544,6 +544,7 @@ TEXT_COMMANDS = {
     "ranges.csv": ["simulate", "{p}", "--years", "100", "--format", "csv"],
     "ranges.json": ["simulate", "{p}", "--years", "100", "--format", "json"],
     "report.html": ["report", "{p}", "--format", "html", "--date", "2026-01-01"],
+    "export.bpmn": ["export", "bpmn", "{p}"],
 }
 
 
@@ -574,6 +575,32 @@ def _outside_fences(markdown: str) -> str:
         front, _, markdown = markdown[4:].partition("\n---\n")
         assert isinstance(yaml.safe_load(front), dict), "front matter stays valid YAML"
     return re.sub(r"^```.*?^```", "", markdown, flags=re.S | re.M)
+
+
+def test_bpmn_has_no_markup_from_names_and_keeps_them_exactly(
+    rendered: tuple[dict[str, str], ...], tmp_path: Path
+) -> None:
+    """Names become attribute values and text, escaped: the same elements as for plain
+    names, and the process reads back exactly as it was loaded."""
+    import xml.etree.ElementTree as ET
+
+    from sopkit.interop.bpmn import import_bpmn
+    from sopkit.interop.filedata import process_data
+    from sopkit.load import load_process
+
+    hostile, plain = rendered
+    sopkit = "{https://sopkit.dev/bpmn/1}"
+    tags = [
+        [e.tag for e in ET.fromstring(text.encode()).iter() if not e.tag.startswith(sopkit)]
+        for text in (hostile["export.bpmn"], plain["export.bpmn"])
+    ]
+    assert tags[0] == tags[1]  # in the extension, a plain role name may name its element
+    text, roles = process_yaml(HOSTILE)
+    (tmp_path / "names.yaml").write_text(text, encoding="utf-8")
+    (tmp_path / "roles.yaml").write_text(roles, encoding="utf-8")
+    loaded = process_data(load_process(tmp_path / "names.yaml"))
+    (process,) = import_bpmn(hostile["export.bpmn"].encode(), "names.bpmn").processes
+    assert process.data == loaded
 
 
 RAW_HTML = ["<script", "<img", "<iframe", "<svg onload", "<b>Editor", "<b>bold", "<!-- -->"]
