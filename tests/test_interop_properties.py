@@ -208,3 +208,28 @@ def test_any_valid_process_exports_by_the_rules_and_comes_back(data: dict[str, A
     )
     assert process_data(back) == process_data(process)
     assert cost_process(back).annual_total_cost == cost_process(process).annual_total_cost
+
+
+def test_the_exchange_knows_every_field_of_the_format() -> None:
+    """A field added to the models that the file-format data (and so BPMN's extension and
+    the import's YAML) does not carry would be lost in a round trip: this fails first."""
+    from sopkit.interop.filedata import PROCESS_KEYS, STEP_KEYS
+    from sopkit.models import Automation, Condition, Process, Review, Role, Settings, Step
+
+    def names(model: Any) -> set[str]:
+        return {info.alias or name for name, info in model.model_fields.items()}
+
+    assert names(Step) == set(STEP_KEYS)
+    assert names(Process) == set(PROCESS_KEYS)
+    assert names(Role) == {"kind", "rate", "headcount", "available_hours", "description"}
+    assert names(Settings) == {
+        "currency",
+        "hours_per_day",
+        "days_per_week",
+        "working_days_per_year",
+        "calendar",
+        "roles",
+    }
+    assert names(Automation) == {"share", "tool", "tool_cost", "setup"}
+    assert names(Condition) == {"question", "share", "options"}
+    assert names(Review) == {"version", "last_reviewed", "next_review", "approver"}
