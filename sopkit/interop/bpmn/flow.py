@@ -62,10 +62,6 @@ class FlowNode:
     def is_gateway(self) -> bool:
         return self.kind in ("parallel", "exclusive")
 
-    @property
-    def is_event(self) -> bool:
-        return self.kind in ("start", "end", "milestone")
-
 
 @dataclass(frozen=True, slots=True)
 class Flow:
@@ -110,11 +106,6 @@ class FlowGraph:
 
     def outgoing(self, node_id: str) -> list[Flow]:
         return [f for f in self.flows if f.source == node_id]
-
-    def step_node(self, step_id: str) -> FlowNode:
-        return self.node(
-            _node_id(self.prefix, _step_kind(self.process, self.process.step(step_id)), step_id)
-        )
 
 
 #: Digits kept in a branch probability: exact for the shares people write, and far

@@ -14,7 +14,6 @@ from __future__ import annotations
 import codecs
 import math
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element, ParseError
 
@@ -446,8 +445,3 @@ def read_bpmn(data: bytes, path: str) -> BpmnDocument:
             hint=f"a BPMN file's root is <definitions> in namespace {BPMN}",
         )
     return _Reader(root, path).read()
-
-
-def iter_children(element: Element, uri: str, local: str) -> Iterator[Element]:
-    """Direct children named ``local`` in namespace ``uri``."""
-    return iter(element.findall(qname(uri, local)))
