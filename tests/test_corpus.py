@@ -46,7 +46,18 @@ COMMANDS = (
     "checklist",
     "build",
     "export bpmn",
+    "simulate",
+    "report",
+    "plan",
+    "diff",
+    "compare",
 )
+
+#: Options a command cannot run without (``plan`` needs a start or an end date).
+REQUIRED_OPTIONS = {
+    "plan": ["--start", "2027-01-04"],
+    "compare": ["--scenario", str(CORPUS / "scenario" / "rate-change.yaml")],
+}
 
 #: A hang guard for in-process runs (no timing asserts: a run must just end).
 HANG_SECONDS = 60
@@ -303,7 +314,17 @@ def _dense(steps: int, links: int) -> bytes:
 
 #: A drawing too large to be legible: refused by the commands that draw (diagram, sop,
 #: build), taken by the rest.
-NOT_DRAWING = ("validate", "cost", "candidates", "checklist")
+NOT_DRAWING = (
+    "validate",
+    "cost",
+    "candidates",
+    "checklist",
+    "simulate",
+    "report",
+    "plan",
+    "diff",
+    "compare",
+)
 
 
 def _random_bytes() -> bytes:
@@ -462,9 +483,9 @@ def argv_for(name: str, process: Path, folder: Path, out: Path, *, folder_input:
             argv.append(str(folder if folder_input else process))
         elif "-o" in param.opts or "--output" in param.opts:
             argv += ["-o", str(out / "result")]
-        elif param.required:
+        elif param.required and name not in REQUIRED_OPTIONS:
             pytest.fail(f"'{name}' needs {param.opts}: teach argv_for() how to call it")
-    return argv
+    return argv + REQUIRED_OPTIONS.get(name, [])
 
 
 @contextmanager
@@ -655,7 +676,7 @@ def test_binary_and_hostile_bytes_are_refused_by_import(
 
 
 #: Commands that read one file; a case made of a whole folder does not apply to them.
-SINGLE_FILE = ("diagram", "sop", "checklist")
+SINGLE_FILE = ("diagram", "sop", "checklist", "plan")
 RUNS = [
     pytest.param(case, command, id=f"{case}-{command}")
     for case in CASES

@@ -30,6 +30,7 @@ from fractions import Fraction
 
 from ..errors import Problem, UsageError
 from ..models import Process, Step, WorkingCalendar
+from .cost import cost_process
 from .runs import typical_answers
 from .schedule import schedule
 from .units import expected_hours, to_decimal
@@ -196,6 +197,7 @@ def plan_run(
     """
     if (start is None) == (at is None):
         raise UsageError("give a start date or a milestone date, not both or neither")
+    cost_process(process)  # a file the cost report refuses (figures beyond any team) is refused
     settings = process.settings
     days = WorkingDays.of(settings.calendar)
     hours_per_day = Fraction(settings.hours_per_day)
