@@ -60,6 +60,7 @@ def _template_failure(exc: Exception, name: str, template_dir: Path | None) -> E
     team = [(path, line) for path, line, own in frames if own]
     where = team[-1] if team else None
     if isinstance(exc, RecursionError):
+        where = _loop_closer(team) or where
         message = "the template extends or includes itself (directly or through others)"
         hint = f"to build on sopkit's template, extend 'default/{name}'"
     elif isinstance(exc, jinja2.TemplateNotFound):
@@ -76,6 +77,23 @@ def _template_failure(exc: Exception, name: str, template_dir: Path | None) -> E
     if where is None:
         return RenderError(message, path=str(template_dir) if template_dir else None, hint=hint)
     return RenderError(message, path=where[0], line=where[1], hint=hint)
+
+
+def _loop_closer(team: list[tuple[str, int]]) -> tuple[str, int] | None:
+    """The line whose ``extends`` or ``include`` returns to a template already open.
+
+    The innermost frame of a runaway recursion lands wherever the stack happened
+    to run out, so it changes with the caller's depth; the first line that
+    re-enters an open template is the same on every run.
+    """
+    opened: set[str] = set()
+    previous: tuple[str, int] | None = None
+    for path, line in team:
+        if previous is not None and path != previous[0] and path in opened:
+            return previous
+        opened.add(path)
+        previous = (path, line)
+    return None
 
 
 def _template_frames(exc: BaseException, template_dir: Path | None) -> list[tuple[str, int, bool]]:
