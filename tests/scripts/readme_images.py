@@ -1,14 +1,16 @@
 """Regenerate the README's pictures in docs/img/: ``python tests/scripts/readme_images.py``.
 
 Needs system Graphviz (``dot``) for the PNGs, headless Chromium for the
-cropped part of the launch diagram (an SVG view screenshotted at its size) and,
-for the BPMN picture, bpmn-js (``npm ci --prefix tests/bpmn``).
+cropped part of the launch diagram (an SVG view screenshotted at its size) and
+the site's pages, ``pdftoppm`` (poppler-utils) and WeasyPrint for the report's
+first page and, for the BPMN picture, bpmn-js (``npm ci --prefix tests/bpmn``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 import re
 import subprocess
 import sys
@@ -17,6 +19,7 @@ from pathlib import Path
 
 from sopkit.analysis import cost_process
 from sopkit.analysis.plan import plan_run
+from sopkit.build import build_site
 from sopkit.load import load_process
 from sopkit.render.diagram import draw
 from sopkit.render.diagram.engine import Engine
@@ -46,7 +49,12 @@ def _crop(svg: str, width: float, height: float, out: Path) -> None:
     with tempfile.TemporaryDirectory() as folder:
         page = Path(folder) / "part.svg"
         page.write_text(view, encoding="utf-8")
-        size = f"{math.ceil(width * 96 / 72)},{math.ceil(height * 96 / 72)}"
+        _screenshot(page, math.ceil(width * 96 / 72), math.ceil(height * 96 / 72), out)
+
+
+def _screenshot(page: Path, width: int, height: int, out: Path) -> None:
+    """The top ``width`` × ``height`` pixels of ``page`` as headless Chromium shows it."""
+    with tempfile.TemporaryDirectory() as folder:
         subprocess.run(
             [
                 "chromium",
@@ -55,7 +63,7 @@ def _crop(svg: str, width: float, height: float, out: Path) -> None:
                 "--disable-gpu",
                 "--hide-scrollbars",
                 f"--user-data-dir={folder}/profile",
-                f"--window-size={size}",
+                f"--window-size={width},{height}",
                 f"--screenshot={out}",
                 page.as_uri(),
             ],
@@ -64,6 +72,39 @@ def _crop(svg: str, width: float, height: float, out: Path) -> None:
             timeout=120,
         )
     sys.stdout.write(f"wrote {out.relative_to(ROOT)}\n")
+
+
+def _site_pictures() -> None:
+    """The dashboard, the scenario page, an SOP and the report's first page of the English site."""
+    os.chdir(ROOT)  # the scenario page names its files as given: relative, as a user types them
+    english = Path("processes", "en")
+    scenarios = sorted(Path("scenarios").glob("*.yaml"))
+    with tempfile.TemporaryDirectory() as folder:
+        site = Path(folder) / "site"
+        build_site([english], site, scenarios=scenarios, report_date=dt.date(2026, 11, 30))
+        _screenshot(site / "index.html", 1280, 1950, IMAGES / "dashboard.png")
+        _screenshot(site / "scenarios.html", 1280, 1700, IMAGES / "scenarios.png")
+        _screenshot(
+            site / "processes" / "content-marketing.html", 1200, 2900, IMAGES / "sop-example.png"
+        )
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "90",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                "-singlefile",
+                str(site / "report.pdf"),
+                str(IMAGES / "report"),
+            ],
+            check=True,
+            timeout=120,
+        )
+        sys.stdout.write("wrote docs/img/report.png\n")
 
 
 def _bpmn_picture(name: str, process: Path) -> None:
@@ -126,6 +167,7 @@ def main() -> int:
     _bpmn_picture(
         "content-marketing-bpmn.png", ROOT / "processes" / "en" / "content-marketing.yaml"
     )
+    _site_pictures()
     return 0
 
 
