@@ -19,7 +19,7 @@ from sopkit import RenderError, SopkitError, load_process
 from sopkit.analysis import ProcessCost, cost_process
 from sopkit.cli import app
 from sopkit.render.diagram.mermaid import to_mermaid
-from sopkit.render.sop import document as sop_module
+from sopkit.render.sop import diagram as sop_diagram
 from sopkit.render.sop import inline_svg, md_escape, render_sop, sop_document
 
 FIXTURES = ROOT / "tests" / "fixtures" / "sop"
@@ -57,9 +57,9 @@ STUB_MERMAID = "flowchart LR\n  stub"
 def stub_diagram(monkeypatch: pytest.MonkeyPatch) -> None:
     """Diagrams have golden files of their own; here they are pinned to stubs."""
     monkeypatch.setattr(
-        sop_module, "_diagram_svg", lambda cost, links: (STUB_SVG.decode(), STUB_PAGES)
+        sop_diagram, "_diagram_svg", lambda cost, links: (STUB_SVG.decode(), STUB_PAGES)
     )
-    monkeypatch.setattr(sop_module, "_mermaid", lambda cost, links: STUB_MERMAID)
+    monkeypatch.setattr(sop_diagram, "_mermaid", lambda cost, links: STUB_MERMAID)
 
 
 def costed(path: Path) -> ProcessCost:
@@ -333,7 +333,7 @@ def test_html_falls_back_to_mermaid_source_when_the_diagram_fails(
     def fail(cost: ProcessCost, links: object) -> tuple[str, list[str]]:
         raise RenderError("the process is too large to draw legibly")
 
-    monkeypatch.setattr(sop_module, "_diagram_svg", fail)
+    monkeypatch.setattr(sop_diagram, "_diagram_svg", fail)
     html = render_sop(costed(DOCUMENTS["content-marketing"]), fmt="html")
     assert "<svg" not in html
     assert '<pre class="mermaid-source">' in html and "flowchart" in html

@@ -30,7 +30,7 @@ from conftest import ROOT
 
 from sopkit import load_portfolio, load_process
 from sopkit.analysis import PortfolioCost, ProcessCost, cost_portfolio, cost_process
-from sopkit.render.sop import document as sop_module
+from sopkit.render.sop import diagram as sop_diagram
 from sopkit.render.sop import render_checklist, render_sop, sop_document
 
 ADDITIONS = ROOT / "tests" / "fixtures" / "additions"
@@ -45,8 +45,8 @@ STUB_SVG = '<svg width="80pt" height="40pt" viewBox="0 0 80 40"><title>stub</tit
 @pytest.fixture
 def stub_diagram(monkeypatch: pytest.MonkeyPatch) -> None:
     """Diagrams have golden files of their own; here they are pinned to stubs."""
-    monkeypatch.setattr(sop_module, "_diagram_svg", lambda cost, links: (STUB_SVG, []))
-    monkeypatch.setattr(sop_module, "_mermaid", lambda cost, links: "flowchart LR\n  stub")
+    monkeypatch.setattr(sop_diagram, "_diagram_svg", lambda cost, links: (STUB_SVG, []))
+    monkeypatch.setattr(sop_diagram, "_mermaid", lambda cost, links: "flowchart LR\n  stub")
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,7 @@ from ...analysis.cost import ProcessCost
 from ...errors import UsageError
 from ...models import Process, Step
 from ..i18n import Catalogue, catalogue
-from .document import execution_order
+from .context import execution_order
 from .templates import render_template
 from .wording import condition_text, count_mean, kind_label, participants_text
 

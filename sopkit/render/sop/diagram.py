@@ -1,0 +1,90 @@
+"""The SOP's diagram: swimlanes as inline SVG with printed pages, or Mermaid source."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from markupsafe import Markup
+
+from ...analysis.cost import ProcessCost
+from ...errors import RenderError
+from ..diagram import check_legible, to_mermaid, to_svg
+from ..diagram.pages import print_pages
+from ..diagram.swimlane import draw_swimlanes, swimlane_layout
+from ..i18n import Catalogue
+from .views import (
+    Diagram,
+    DiagramPage,
+)
+
+
+def diagram_for(cost: ProcessCost, fmt: str, links: Mapping[str, str], t: Catalogue) -> Diagram:
+    """Inline SVG and its printed pages for HTML (Mermaid if it cannot be drawn);
+    Mermaid for Markdown.
+
+    A process too large to draw legibly is an error, not a fallback to Mermaid.
+    """
+    check_legible(cost.process)
+    if fmt == "html":
+        try:
+            svg, pages = _diagram_svg(cost, links)
+        except RenderError as exc:
+            return Diagram(svg=None, mermaid=_mermaid(cost, links), reason=exc.message)
+        views = tuple(
+            DiagramPage(inline_svg(page), t("diagram.part", part=str(n), total=str(len(pages))))
+            for n, page in enumerate(pages, start=1)
+        )
+        return Diagram(svg=inline_svg(svg), mermaid=None, pages=views)
+    return Diagram(svg=None, mermaid=_mermaid(cost, links))
+
+
+def _diagram_svg(cost: ProcessCost, links: Mapping[str, str]) -> tuple[str, list[str]]:
+    """The swimlanes left to right as one SVG for the screen and one per printed page."""
+    lanes = swimlane_layout(cost, direction="LR")
+    whole = to_svg(draw_swimlanes(lanes, links=links))
+    pages = [
+        to_svg(
+            page.scene,
+            view=page.view,
+            width=f"{page.width_mm}mm",
+            height=f"{page.height_mm}mm",
+            classes=("print-page",),
+            ids=False,
+        )
+        for page in print_pages(lanes, links=links)
+    ]
+    return whole, pages
+
+
+def _mermaid(cost: ProcessCost, links: Mapping[str, str]) -> str:
+    return to_mermaid(cost, links=links)
+
+
+_PROLOG = re.compile(r"<\?xml.*?\?>|<!DOCTYPE[^>]*>|<!--.*?-->", re.DOTALL | re.IGNORECASE)
+# Anything that could run script or fetch from the network, were it ever to
+# reach the SVG. sopkit escapes all text (and '=' in attributes), so real
+# output never matches.
+_ACTIVE = re.compile(
+    r"<\s*(script|foreignObject|iframe|img|image|use|style)\b"
+    r"|<[^>]*\s(on\w+|href|xlink:href)\s*=",
+    re.IGNORECASE,
+)
+#: The one kind of link a diagram may hold: a call's box linking to the SOP of the
+#: process it runs, a page beside this one named by its id.
+_SIBLING_LINK = re.compile(r'<a href="[a-z0-9][a-z0-9-]*\.html">')
+
+
+def inline_svg(svg: bytes | str) -> Markup:
+    """SVG ready to sit inside HTML: no XML prolog, DOCTYPE or comments.
+
+    Raises:
+        RenderError: if the SVG holds scripts, event handlers, external
+            references or links other than to a sibling page, which a
+            self-contained, safe page cannot have.
+    """
+    text = svg.decode("utf-8") if isinstance(svg, bytes) else svg
+    text = _PROLOG.sub("", text).strip()
+    if not text.startswith("<svg") or _ACTIVE.search(_SIBLING_LINK.sub("<a>", text)):
+        raise RenderError("the diagram's SVG is not safe to inline")
+    return Markup(text)
