@@ -33,7 +33,7 @@ _EXPORTS = {
     "Rework": "sopkit.models",
     "Role": "sopkit.models",
     "RoleCost": "sopkit.analysis",
-    "Scenario": "sopkit.scenario",
+    "Scenario": "sopkit.decide",
     "Schedule": "sopkit.analysis",
     "Settings": "sopkit.models",
     "Simulation": "sopkit.analysis.simulation",
@@ -42,7 +42,7 @@ _EXPORTS = {
     "StepCost": "sopkit.analysis",
     "ValidationError": "sopkit.errors",
     "annual_report": "sopkit.render.report",
-    "apply_scenario": "sopkit.scenario",
+    "apply_scenario": "sopkit.decide",
     "build_digraph": "sopkit.render.diagram",
     "build_site": "sopkit.build",
     "candidates_report": "sopkit.render.costs.tables",
@@ -62,7 +62,7 @@ _EXPORTS = {
     "lint_process": "sopkit.validate",
     "load_portfolio": "sopkit.load",
     "load_process": "sopkit.load",
-    "load_scenario": "sopkit.scenario",
+    "load_scenario": "sopkit.decide",
     "load_settings": "sopkit.load",
     "plan_run": "sopkit.analysis.plan",
     "rank_candidates": "sopkit.analysis",
@@ -174,7 +174,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .analysis.plan import plan_run
     from .analysis.simulation import Simulation, simulate
     from .build import BuildResult, build_site
-    from .decide import compare_scenarios, diff
+    from .decide import Scenario, apply_scenario, compare_scenarios, diff, load_scenario
     from .errors import InputError, OutputError, Problem, RenderError, SopkitError, ValidationError
     from .graph import flow_graph
     from .interop.bpmn import export_bpmn, import_bpmn
@@ -202,6 +202,5 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .render.sop import render_sop
     from .render.sop.checklist import render_checklist
     from .render.workbook import render_workbook
-    from .scenario import Scenario, apply_scenario, load_scenario
     from .schema import json_schema
     from .validate import check_process, lint_process

@@ -49,7 +49,7 @@ from pathlib import Path
 
 from .analysis import Candidate, PortfolioCost, ProcessCost, cost_portfolio, rank_candidates
 from .analysis.simulation import DEFAULT_SEED, DEFAULT_YEARS, Simulation, simulate
-from .decide import Scenarios, scenario_results
+from .decide import Scenarios, load_scenario, scenario_results
 from .errors import OutputError, Problem, RenderError, SopkitError, ValidationError
 from .load import Portfolio, discover, load_portfolio
 from .models import Settings
@@ -62,7 +62,6 @@ from .render.site import Download, ProcessPage, render_index
 from .render.site.scenarios import render_scenarios
 from .render.sop import render_sop
 from .render.workbook import render_workbook
-from .scenario import load_scenario
 
 __all__ = [
     "MARKER",

@@ -12,9 +12,8 @@ from test_diff import commit, git
 from typer.testing import CliRunner
 
 from sopkit.cli import app
-from sopkit.decide import compare_scenarios
+from sopkit.decide import apply_scenario, compare_scenarios, load_scenario
 from sopkit.load import load_portfolio
-from sopkit.scenario import apply_scenario, load_scenario
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 SECTION = README.split("### Deciding: diff, scenarios and capacity", 1)[1].split("\n### ", 1)[0]

@@ -74,6 +74,7 @@ def test_no_import_cycles() -> None:
         ("sopkit.load", ("sopkit.analysis", "sopkit.render", "sopkit.cli")),
         ("sopkit.validate", ("sopkit.analysis", "sopkit.render", "sopkit.cli", "sopkit.load")),
         ("sopkit.interop", ("sopkit.cli", "sopkit.build")),
+        ("sopkit.decide", ("sopkit.render", "sopkit.cli", "sopkit.build")),
     ],
 )
 def test_stages_import_only_earlier_stages(stage: str, forbidden: tuple[str, ...]) -> None:

@@ -33,11 +33,10 @@ import pytest
 from typer.testing import CliRunner
 
 from sopkit.analysis import cost_portfolio, to_decimal
-from sopkit.decide import compare_scenarios, scenario_results
+from sopkit.decide import apply_scenario, compare_scenarios, load_scenario, scenario_results
 from sopkit.errors import SopkitError
 from sopkit.load import load_portfolio
 from sopkit.render.costs.scenarios import scenarios_report
-from sopkit.scenario import apply_scenario, load_scenario
 
 ROLES = """\
 currency: USD

@@ -5,6 +5,9 @@ Both load and cost two portfolios and hand them to one engine,
 ``REV:PATH`` read from git), scenarios a portfolio and copies of it with a
 scenario's changes applied. Every problem is reported where it is: in the
 side's files (named ``REV:path`` for a revision) or in the scenario file.
+
+``scenario`` reads scenario files, ``apply`` makes their changes on a copy of
+a portfolio, ``revision`` reads ``REV:PATH`` from git.
 """
 
 from __future__ import annotations
@@ -14,19 +17,25 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from .analysis import PortfolioCost, cost_portfolio
-from .analysis.compare import Comparison, ScenarioResult, Threshold, compare, one_off
-from .errors import Problem, SopkitError, UsageError, ValidationError
-from .load import Portfolio, load_portfolio
-from .models import Settings
+from ..analysis import PortfolioCost, cost_portfolio
+from ..analysis.compare import Comparison, ScenarioResult, Threshold, compare, one_off
+from ..errors import Problem, SopkitError, UsageError, ValidationError
+from ..load import Portfolio, load_portfolio
+from ..models import Settings
+from .apply import Automated, ToBe, apply_scenario
 from .revision import is_revision, revision_files
-from .scenario import Scenario, ToBe, apply_scenario, load_scenario
+from .scenario import Scenario, load_scenario
 
 __all__ = [
+    "Automated",
     "Diff",
+    "Scenario",
     "Scenarios",
+    "ToBe",
+    "apply_scenario",
     "compare_scenarios",
     "diff",
+    "load_scenario",
     "parse_threshold",
     "scenario_results",
 ]

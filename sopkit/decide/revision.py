@@ -23,10 +23,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputError, Problem, SopkitError, UsageError
-from .load import ROLES_FILENAMES
-from .output import safe_child, write_atomic
-from .source import MAX_BYTES
+from ..errors import InputError, Problem, SopkitError, UsageError
+from ..load import ROLES_FILENAMES
+from ..output import safe_child, write_atomic
+from ..source import MAX_BYTES
 
 __all__ = ["Revision", "is_revision", "revision_files", "split_revision"]
 
