@@ -49,8 +49,8 @@ from pathlib import Path
 
 from .analysis import Candidate, PortfolioCost, ProcessCost, cost_portfolio, rank_candidates
 from .analysis.simulation import DEFAULT_SEED, DEFAULT_YEARS, Simulation, simulate
-from .decide import Scenarios, load_scenario, scenario_results
-from .errors import OutputError, Problem, RenderError, SopkitError, ValidationError
+from .decide import Scenarios, load_scenarios, scenario_results
+from .errors import OutputError, RenderError
 from .load import Portfolio, discover, load_portfolio
 from .models import Settings
 from .publish import Publication
@@ -292,16 +292,7 @@ def render_site(
 
 def _scenarios(portfolio: Portfolio, files: Sequence[str | Path]) -> Scenarios:
     """Every scenario loaded and applied before anything is written: all problems at once."""
-    problems: list[Problem] = []
-    loaded = []
-    for path in files:
-        try:
-            loaded.append(load_scenario(path))
-        except SopkitError as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise ValidationError.collect(problems)
-    return scenario_results(portfolio, loaded)
+    return scenario_results(portfolio, load_scenarios(files))
 
 
 # --- rendering ------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from ..load import Portfolio, load_portfolio
 from ..models import Settings
 from .apply import Automated, ToBe, apply_scenario
 from .revision import is_revision, revision_files
-from .scenario import Scenario, load_scenario
+from .scenario import Scenario, load_scenario, load_scenarios
 
 __all__ = [
     "Automated",
@@ -36,6 +36,7 @@ __all__ = [
     "compare_scenarios",
     "diff",
     "load_scenario",
+    "load_scenarios",
     "parse_threshold",
     "scenario_results",
 ]
@@ -144,16 +145,7 @@ def compare_scenarios(
             located in its scenario file).
     """
     portfolio = load_portfolio(paths, roles=roles)
-    problems: list[Problem] = []
-    scenarios: list[Scenario] = []
-    for path in scenario_files:
-        try:
-            scenarios.append(load_scenario(path))
-        except SopkitError as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise ValidationError.collect(problems)
-    return scenario_results(portfolio, scenarios)
+    return scenario_results(portfolio, load_scenarios(scenario_files))
 
 
 def scenario_results(portfolio: Portfolio, scenarios: Sequence[Scenario]) -> Scenarios:

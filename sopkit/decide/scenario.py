@@ -19,7 +19,7 @@ problem located in the scenario file; ``apply`` makes the changes.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,11 +27,19 @@ from typing import Any
 from pydantic import TypeAdapter
 from pydantic import ValidationError as PydanticError
 
-from ..errors import Problem, ValidationError
+from ..errors import Problem, SopkitError, ValidationError
 from ..models import Text, is_slug
 from ..source import Loc, SourceMap, read_document
 
-__all__ = ["CHANGE_KINDS", "Change", "Scenario", "load_scenario", "read_scenario", "target"]
+__all__ = [
+    "CHANGE_KINDS",
+    "Change",
+    "Scenario",
+    "load_scenario",
+    "load_scenarios",
+    "read_scenario",
+    "target",
+]
 
 #: The first key of a scenario file and the version this sopkit reads.
 FORMAT_KEY = "sopkit-scenario"
@@ -89,6 +97,24 @@ def load_scenario(path: str | Path) -> Scenario:
     """
     document = read_document(Path(path), display=str(path))
     return read_scenario(document.data, document.source)
+
+
+def load_scenarios(paths: Sequence[str | Path]) -> list[Scenario]:
+    """Every scenario file read, in order, with the problems of all of them reported at once.
+
+    Raises:
+        ValidationError: every problem of every file, each located in its file.
+    """
+    problems: list[Problem] = []
+    scenarios: list[Scenario] = []
+    for path in paths:
+        try:
+            scenarios.append(load_scenario(path))
+        except SopkitError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise ValidationError.collect(problems)
+    return scenarios
 
 
 def read_scenario(data: Any, source: SourceMap) -> Scenario:
