@@ -91,3 +91,23 @@ def test_role_table_shows_the_reports_figures(report: dict, dashboard: str) -> N
         assert row is not None and _money(role["annual_cost"]) in row.group(0)
     total = _money(report["total_annual_cost"])
     assert f'<div class="value">{total}</div>' in dashboard
+
+
+def test_dashboard_and_report_rank_steps_alike(costs: PortfolioCost, dashboard: str) -> None:
+    # One Pareto on both pages: the same steps, the same count to 80 %, the same shares.
+    from sopkit.render.report import annual_report
+
+    report = html.unescape(annual_report(costs, fmt="html", ranges=None).decode("utf-8"))
+    sentence = re.search(r"(\d+) of (\d+) steps \([0-9.]+%\) account for ([0-9.]+%)", dashboard)
+    assert sentence is not None
+    vital, steps, share = sentence.groups()
+    assert f"{vital} of {steps} steps make {share} of the annual total cost." in report
+    section = dashboard[dashboard.index('<section id="pareto">') :]
+    dashboard_rows = re.findall(
+        r'<td class="num">(\$[0-9,.]+)</td>\s*<td class="num">([0-9.]+%)</td>', section
+    )
+    report_rows = re.findall(
+        r'<td class="num">(\$[0-9,.]+)</td>\s*<td class="num">([0-9.]+%)</td>\s*</tr>', report
+    )
+    assert dashboard_rows[:5] == report_rows[:5]
+    assert len(dashboard_rows) >= 5

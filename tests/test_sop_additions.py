@@ -135,7 +135,7 @@ def test_two_conditions_and_a_rare_conditional_step(tmp_path: Path) -> None:
     assert "> **Only when:** Big? — yes; Tier? — L1 or L2, about 21% of runs" in text
     assert "- **Repeats:** in 50% of the runs it applies to" in text
     # The typical run answers "big" with no (share 0.3 < 0.5), so it leaves out step 2.
-    assert "| Lead time per run | 1 h (0.13 working days; a typical run, without steps 2) |" in (
+    assert "| Lead time per run | 1 h (0.13 working days; a typical run, without step 2) |" in (
         text
     )
     box = "  *Optional — only when: Big? — yes; Tier? — L1 or L2, about 21% of runs*"

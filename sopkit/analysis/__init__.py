@@ -10,6 +10,7 @@ frozen result objects that the renderers format.
     schedule.py    the typical run: lead time and critical path
     plan.py        the typical run dated on the working calendar, due dates
     candidates.py  automation candidates: savings, payback, ROI
+    pareto.py      the steps ranked by cost, and the few that make 80 % of it
     compare.py     two costed portfolios matched and subtracted (diff, scenarios)
     simulation/    ranges (P10/P50/P90) by Monte Carlo; imports NumPy, so it is
                    not re-exported here: ``from sopkit.analysis.simulation import simulate``
@@ -30,6 +31,7 @@ from .cost import (
     fte,
     rework_loops,
 )
+from .pareto import Pareto, pareto
 from .plan import Plan, PlannedStep, plan_run
 from .runs import chance, typical_answers
 from .schedule import Schedule, schedule, typical_run
@@ -37,6 +39,7 @@ from .units import exact_hours, expected_hours, runs_per_month, to_decimal
 
 __all__ = [
     "Candidate",
+    "Pareto",
     "Participant",
     "Plan",
     "PlannedStep",
@@ -55,6 +58,7 @@ __all__ = [
     "executions_per_run",
     "expected_hours",
     "fte",
+    "pareto",
     "plan_run",
     "rank_candidates",
     "rework_loops",

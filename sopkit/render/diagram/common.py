@@ -201,9 +201,9 @@ def _nice_step(largest: Decimal, bins: int) -> Decimal:
 class Wording:
     """Words and numbers in the process's language."""
 
-    def __init__(self, cost: ProcessCost) -> None:
-        self.language = cost.process.language.value
-        self.currency = cost.currency
+    def __init__(self, cost: ProcessCost | None = None, *, language: str = "en") -> None:
+        self.language = cost.process.language.value if cost is not None else language
+        self.currency = cost.currency if cost is not None else ""
         self.words = _WORDS.get(self.language, _WORDS["en"])
 
     def __call__(self, key: str, **values: str) -> str:

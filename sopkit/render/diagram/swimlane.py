@@ -66,6 +66,8 @@ __all__ = [
 
 #: Size of the ⊞ mark of a call and of the diamond of a conditional step.
 _MARK = 9.0
+#: Extra room inside a sign-off for its inner outline (dot draws it 4 pt in, SVG 3 pt).
+_DOUBLE_ROOM = 4.0
 #: Gap between the title block and the lanes.
 _TITLE_GAP = 10.0
 
@@ -148,9 +150,15 @@ def _content(
     width, height = _block_size(lines)
     if kind == "milestone":
         return _Content(step, kind, tuple(lines), width, height)
-    box_width = max(width + 2 * style.padding, style.min_box_width)
-    box_height = height + 2 * style.padding + (_MARK + 2 if kind == "call" else 0)
+    padding = _padding(kind, style)
+    box_width = max(width + 2 * padding, style.min_box_width)
+    box_height = height + 2 * padding + (_MARK + 2 if kind == "call" else 0)
     return _Content(step, kind, tuple(lines), box_width, box_height)
+
+
+def _padding(kind: str, style: Theme) -> float:
+    """Room between a box's outline and its text; a sign-off's inner outline takes more."""
+    return style.padding + (_DOUBLE_ROOM if kind == "signoff" else 0)
 
 
 def _header(cost: ProcessCost, key: str, text: Wording, style: Theme) -> tuple[Line, ...]:
@@ -346,7 +354,7 @@ def _step_group(lanes: Swimlanes, node_id: str, links: Mapping[str, str]) -> Gro
             )
         )
         ink = contrast_text(fill, style)
-        inner = node.shape.grown(-style.padding)
+        inner = node.shape.grown(-_padding(content.kind, style))
         block = Box(inner.x, inner.y, inner.w, sum(line_height(x.size) for x in content.lines))
         items.append(_text_in(block, content, ink, style))
         if content.kind == "call":

@@ -22,7 +22,7 @@ import datetime as _dt
 from decimal import Decimal
 
 from ...analysis.plan import Plan, PlannedStep
-from ..diagram.common import EVENTS_LANE, lane_of, lanes
+from ..diagram.common import EVENTS_LANE, Wording, events_title, lane_of, lanes
 from ..diagram.geometry import Box, Point
 from ..diagram.metrics import line_height, text_width, wrap_text
 from ..diagram.scene import Diamond, Group, Label, Line, Polyline, Rect, Scene, Shape, Stroke
@@ -87,6 +87,8 @@ class _Chart:
         process_steps = {s.id: s for s in plan.process.steps}
         self.lane_of = {s.step_id: lane_of(process_steps[s.step_id]) for s in steps}
         self.keys = lanes([process_steps[s.step_id] for s in steps])
+        # The chart is in English; its events band is headed as the diagram's is.
+        self.events = events_title([process_steps[s.step_id] for s in steps], Wording())
 
     # x of a date's left edge, and of a moment of the run
     def x(self, day: _dt.date) -> float:
@@ -241,7 +243,7 @@ class _Chart:
 
     def _header_lines(self, key: str) -> tuple[Line, ...]:
         style = self.style
-        name = "Milestones and sub-procedures" if key == EVENTS_LANE else key
+        name = self.events if key == EVENTS_LANE else key
         return tuple(
             _text_line(part, style.header_size, bold=True)
             for part in wrap_text(name, style.header_width, style.header_size, True)

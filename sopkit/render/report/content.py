@@ -11,6 +11,7 @@ come from the translation catalogues.
 from __future__ import annotations
 
 import datetime as _dt
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from ... import __version__
 from ...analysis.candidates import Candidate, rank_candidates
 from ...analysis.cost import PortfolioCost, RoleCost
+from ...analysis.pareto import pareto
 from ...models import RoleKind
 from ..i18n import Catalogue, catalogue, payback_text
 from ..numbers import (
@@ -87,7 +89,8 @@ class _Format:
         return money_text(amount, self.currency, self.language)
 
     def hours(self, value: Decimal) -> str:
-        return number_text(value, 1, self.language)
+        """Hours as every other sopkit output shows them: two decimals."""
+        return number_text(value, 2, self.language)
 
     def number(self, value: Decimal, digits: int = 2) -> str:
         return number_text(value, digits, self.language)
@@ -201,17 +204,10 @@ def _roles(cost: PortfolioCost, f: _Format) -> list[dict[str, str]]:
 def _pareto(cost: PortfolioCost, f: _Format) -> dict[str, Any]:
     """The steps by annual total cost, the costliest listed, and how few make 80 %."""
     names = {p.id: p.name for p in cost.processes}
-    steps = sorted(cost.steps, key=lambda s: (-s.annual_total_cost, s.process_id, s.step_id))
-    total = cost.annual_total_cost
-    running, count = Decimal(0), 0
-    for step in steps:
-        if total == 0 or running >= total * Decimal("0.8"):
-            break
-        running += step.annual_total_cost
-        count += 1
+    ranked = pareto(cost)
     data = [
         Datum(s.name, s.annual_total_cost, f.money(s.annual_total_cost), names[s.process_id])
-        for s in steps
+        for s in ranked.steps
     ]
     chart = pareto_chart(
         data,
@@ -224,25 +220,26 @@ def _pareto(cost: PortfolioCost, f: _Format) -> dict[str, Any]:
         scale_names=(f.t("report.scale.thousands"), f.t("report.scale.millions")),
         language=f.language,
         height=340,
+        total=ranked.total,
     )
-    rows, cumulative = [], Decimal(0)
-    for rank, step in enumerate(steps[:STEP_ROWS], start=1):
-        cumulative += step.annual_total_cost
-        rows.append(
-            {
-                "rank": str(rank),
-                "name": step.name,
-                "process": names[step.process_id],
-                "owner": step.owner or (f"→ {step.calls}" if step.calls else DASH),
-                "total": f.money(step.annual_total_cost),
-                "cumulative": f.share(cumulative, total),
-            }
+    rows = [
+        {
+            "rank": str(rank),
+            "name": step.name,
+            "process": names[step.process_id],
+            "owner": step.owner or (f"→ {step.calls}" if step.calls else DASH),
+            "total": f.money(step.annual_total_cost),
+            "cumulative": f.percent(running),
+        }
+        for rank, (step, running) in enumerate(
+            itertools.islice(ranked.running(), STEP_ROWS), start=1
         )
+    ]
     note = f.t(
         "report.pareto.note",
-        count=str(count),
-        steps=str(len(steps)),
-        share=f.share(running, total),
+        count=str(ranked.vital),
+        steps=str(len(ranked.steps)),
+        share=f.percent(ranked.vital_share),
     )
     return {"chart": chart, "rows": rows, "note": note}
 
@@ -380,6 +377,8 @@ def report_context(cost: PortfolioCost, options: ReportOptions) -> dict[str, Any
         "subtitle": subtitle,
         "paper": options.paper,
         "headline": _headline(cost, f),
+        # The rule for procedures a process runs matters only where one does.
+        "has_calls": any(process.called_by for process in cost.processes),
         "processes": _processes(cost, f),
         "roles": _roles(cost, f),
         "role_bars": ROLE_BARS,

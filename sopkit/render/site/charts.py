@@ -243,13 +243,14 @@ def pareto_chart(
     rank_title: str = "Steps ranked by annual cost",
     scale_names: tuple[str, str] = ("thousands", "millions"),
     language: str = "en",
+    total: Decimal | None = None,
 ) -> str:
     """Bars sorted by value, highest first, with the cumulative share as a line.
 
     Up to ``label_limit`` bars are labelled with their names (rotated); more
     bars are numbered by rank on the axis and named in their tooltips. Beyond
     ``bar_limit`` the smallest are summed into one grey "other" bar, so the
-    cumulative line still ends at 100 %. A dashed line marks 80 %.
+    cumulative line still adds every item. A dashed line marks 80 %.
 
     Args:
         data: the items in any order; they are sorted here (ties keep their order).
@@ -265,6 +266,9 @@ def pareto_chart(
         rank_title: the axis title under unlabelled bars, in the page's language.
         scale_names: the words for thousands and millions on the value axis.
         language: the language numbers on the axes are written in.
+        total: what the cumulative share is a share of, when more than the bars
+            (a portfolio's cash costs that belong to no step); the line then
+            ends below 100 %, as the shares in the table beside it do.
     """
     ordered = sorted(data, key=lambda d: -_positive(d.value))
     bars: list[tuple[Datum, bool]] = [(d, False) for d in ordered[:bar_limit]]
@@ -272,7 +276,8 @@ def pareto_chart(
     if rest:
         rest_value = sum((_positive(d.value) for d in rest), Decimal(0))
         bars.append((Datum(other_label(len(rest)), rest_value, other_value_text(rest_value)), True))
-    total = sum((_positive(d.value) for d in ordered), Decimal(0))
+    if total is None:
+        total = sum((_positive(d.value) for d in ordered), Decimal(0))
     labelled = len(bars) <= label_limit
 
     left, right, top = 64.0, 52.0, 24.0

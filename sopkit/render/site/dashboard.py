@@ -9,6 +9,7 @@ Jinja.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -17,6 +18,7 @@ from typing import Any
 from ... import __version__
 from ...analysis.candidates import Candidate
 from ...analysis.cost import PortfolioCost, ProcessCost, RoleCost, StepCost
+from ...analysis.pareto import pareto
 from ...analysis.simulation import ProcessRanges, Range, Simulation
 from ...models import RoleKind
 from ..i18n import catalogue, payback_text
@@ -263,10 +265,12 @@ def _role_chart(cost: PortfolioCost, money: _Money) -> str:
 
 def _pareto(cost: PortfolioCost, money: _Money) -> str:
     names = {p.id: p.name for p in cost.processes}
+    ranked = pareto(cost)
     data = [
-        Datum(s.name, s.annual_cost, money(s.annual_cost), names[s.process_id]) for s in cost.steps
+        Datum(s.name, s.annual_total_cost, money(s.annual_total_cost), names[s.process_id])
+        for s in ranked.steps
     ]
-    what = "Annual labour cost" if has_expenses(cost) else "Annual cost"
+    what = "Annual total cost" if has_expenses(cost) else "Annual cost"
     return pareto_chart(
         data,
         chart_id="chart-pareto",
@@ -274,24 +278,18 @@ def _pareto(cost: PortfolioCost, money: _Money) -> str:
         axis_title=f"{what} ({cost.currency})",
         other_label=lambda n: f"{n} other steps",
         other_value_text=money,
+        total=ranked.total,
     )
 
 
 def _pareto_note(cost: PortfolioCost) -> str:
     """How many steps make up 80 % of the cost: the sentence under the Pareto chart."""
-    values = sorted((s.annual_cost for s in cost.steps), reverse=True)
-    total = sum(values, Decimal(0))
-    running, count = Decimal(0), 0
-    for value in values:
-        if total == 0 or running >= total * Decimal("0.8"):
-            break
-        running += value
-        count += 1
-    share = percent_text(_share(Decimal(count), Decimal(len(values))), LANGUAGE)
-    what = "labour cost (cash costs are not a step's time)" if has_expenses(cost) else "cost"
+    ranked = pareto(cost)
+    what = "total cost (labour and cash costs)" if has_expenses(cost) else "cost"
     return (
-        f"{count} of {len(values)} steps ({share}) account for "
-        f"{percent_text(_share(running, total), LANGUAGE)} of the annual {what}."
+        f"{ranked.vital} of {len(ranked.steps)} steps "
+        f"({percent_text(ranked.vital_step_share, LANGUAGE)}) account for "
+        f"{percent_text(ranked.vital_share, LANGUAGE)} of the annual {what}."
     )
 
 
@@ -299,11 +297,9 @@ def _top_steps(
     cost: PortfolioCost, pages: dict[str, ProcessPage], money: _Money
 ) -> list[dict[str, Any]]:
     """The costliest steps with their running share of the total, for the Pareto table."""
-    ordered = sorted(cost.steps, key=lambda s: -s.annual_cost)
-    running = Decimal(0)
     rows = []
-    for rank, step in enumerate(ordered[:TOP_STEPS], start=1):
-        running += step.annual_cost
+    ranked = itertools.islice(pareto(cost).running(), TOP_STEPS)
+    for rank, (step, running) in enumerate(ranked, start=1):
         page = pages.get(step.process_id)
         rows.append(
             {
@@ -313,8 +309,8 @@ def _top_steps(
                 "href": page.sop_html if page else None,
                 "lang": _language(cost, step.process_id),
                 "owner": _owner(step),
-                "cost": money(step.annual_cost),
-                "cumulative": percent_text(_share(running, cost.annual_cost), LANGUAGE),
+                "cost": money(step.annual_total_cost),
+                "cumulative": percent_text(running, LANGUAGE),
             }
         )
     return rows

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
+from fractions import Fraction
 
 from ...analysis.candidates import Candidate, rank_candidates
 from ...analysis.cost import ProcessCost
@@ -69,12 +70,19 @@ def key_figures(
         )
     )
     if has_expenses:
-        items.append(Item(t("figure.expenses_per_run"), money(cost.expenses_per_run)))
+        # Expenses paid per month, quarter or year are no run's: said beside, so that
+        # cash per run × runs is not mistaken for the year's cash costs.
+        fixed = sum(
+            (Fraction(e.amount) * e.per_year for e in cost.expense_lines if e.per_year),
+            Fraction(0),
+        )
+        note = t("figure.expenses_fixed", amount=money(to_decimal(fixed))) if fixed else None
+        items.append(Item(t("figure.expenses_per_run"), money(cost.expenses_per_run), note))
     days = t("unit.workdays", lead / clock.hours_per_day)
     left_out = [c.refs[s.id] for s in steps if not cost.schedule.in_typical_run(s.id)]
     if left_out:
         numbers = ", ".join(str(ref.number) for ref in left_out)
-        days = t("figure.typical_run", days=days, steps=numbers)
+        days = t("figure.typical_run", len(left_out), days=days, steps=numbers)
     items.append(Item(t("figure.lead_time"), hours_label(t, lead), days))
     if ranges is not None:
         items.append(_lead_range(ranges, t, clock))

@@ -172,6 +172,7 @@ def _sheet_name(index: int, name: str, taken: set[str]) -> str:
     base = whole[:_SHEET_LENGTH].rstrip()
     if len(whole) > _SHEET_LENGTH and " " in base[len(f"To-Be {index} ") :]:
         base = base.rsplit(" ", 1)[0]  # a whole word rather than half of one
+    base = base.rstrip(" ,;.-—–")  # a cut name does not end in punctuation
     candidate, n = base, 2
     while candidate.lower() in taken:
         suffix = f" ({n})"

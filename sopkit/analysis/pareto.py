@@ -1,0 +1,76 @@
+"""The Pareto of steps: the costliest first, and how few of them make most of the cost.
+
+The dashboard and the annual report both show it, so both take it from here:
+one ranking, one basis (each step's annual total cost: its labour and its own
+cash costs) and one total (the portfolio's annual total cost), so the two
+pages can never disagree on "N of M steps make X % of the cost".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+from .cost import PortfolioCost, StepCost
+from .units import to_decimal
+
+__all__ = ["VITAL_SHARE", "Pareto", "pareto"]
+
+#: The share of the total that "the vital few" steps make up together.
+VITAL_SHARE = Fraction(4, 5)
+
+
+@dataclass(frozen=True, slots=True)
+class Pareto:
+    """Every step of a portfolio by annual total cost, highest first."""
+
+    #: Costliest first; ties in process, then step id order.
+    steps: tuple[StepCost, ...]
+    #: The portfolio's annual total cost (labour and every cash cost).
+    exact_total: Fraction
+    #: How many of the costliest steps it takes to reach ``VITAL_SHARE`` of the total.
+    vital: int
+    #: What those steps cost together.
+    exact_vital_cost: Fraction
+
+    @property
+    def total(self) -> Decimal:
+        return to_decimal(self.exact_total)
+
+    @property
+    def vital_share(self) -> Decimal:
+        """The vital steps' share of the total, in percent (0 for a portfolio costing nothing)."""
+        return self.share(self.exact_vital_cost)
+
+    @property
+    def vital_step_share(self) -> Decimal:
+        """The vital steps as a percentage of all steps."""
+        return to_decimal(Fraction(100 * self.vital, len(self.steps))) if self.steps else Decimal(0)
+
+    def share(self, amount: Fraction) -> Decimal:
+        """``amount`` as a percentage of the total."""
+        return to_decimal(amount * 100 / self.exact_total) if self.exact_total else Decimal(0)
+
+    def running(self) -> Iterator[tuple[StepCost, Decimal]]:
+        """Each step with the running share of the total up to and including it, in percent."""
+        running = Fraction(0)
+        for step in self.steps:
+            running += step.exact_annual_total_cost
+            yield step, self.share(running)
+
+
+def pareto(cost: PortfolioCost) -> Pareto:
+    """The steps of ``cost`` ranked, and the vital few that make four fifths of its total."""
+    steps = tuple(
+        sorted(cost.steps, key=lambda s: (-s.exact_annual_total_cost, s.process_id, s.step_id))
+    )
+    total = cost.exact_annual_total_cost
+    running, vital = Fraction(0), 0
+    for step in steps:
+        if total == 0 or running >= total * VITAL_SHARE:
+            break
+        running += step.exact_annual_total_cost
+        vital += 1
+    return Pareto(steps, total, vital, running)

@@ -1,0 +1,54 @@
+"""The Pareto of steps, by hand: ranking, the vital few and the shares."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+
+from sopkit import load_portfolio
+from sopkit.analysis import PortfolioCost, cost_portfolio, pareto
+
+ROLES = "roles:\n  Writer: {rate: 50}\n"
+# Four steps, once a run, a run a month: 10 h, 6 h, 3 h and 1 h of a $50 writer, so a
+# year costs $6,000, $3,600, $1,800 and $600.
+PROCESS = """\
+sopkit: 1
+id: p
+name: P
+owner: Writer
+frequency: 1/month
+steps:
+  - {id: c, name: C, owner: Writer, time: 3h}
+  - {id: a, name: A, owner: Writer, time: 10h}
+  - {id: d, name: D, owner: Writer, time: 1h}
+  - {id: b, name: B, owner: Writer, time: 6h}
+"""
+
+
+def _costs(tmp_path: Path, expenses: str = "") -> PortfolioCost:
+    (tmp_path / "roles.yaml").write_text(ROLES, encoding="utf-8")
+    (tmp_path / "p.yaml").write_text(PROCESS + expenses, encoding="utf-8")
+    return cost_portfolio(load_portfolio(tmp_path))
+
+
+def test_the_costliest_first_and_the_vital_few(tmp_path: Path) -> None:
+    ranked = pareto(_costs(tmp_path))
+    assert [s.step_id for s in ranked.steps] == ["a", "b", "c", "d"]
+    assert ranked.exact_total == 12000
+    # $6,000 is 50 %, below 80 %; with $3,600 it is 80 %: two steps.
+    assert ranked.vital == 2
+    assert ranked.vital_share == Decimal(80)
+    assert ranked.vital_step_share == Decimal(50)
+    assert [share for _, share in ranked.running()] == [50, 80, 95, 100]
+
+
+def test_cash_costs_of_no_step_count_in_the_total(tmp_path: Path) -> None:
+    # A $300 a month licence: $3,600 a year that no step holds; the total is $15,600.
+    ranked = pareto(_costs(tmp_path, "expenses:\n  - {name: Licence, amount: 300, per: month}\n"))
+    assert ranked.exact_total == 15600
+    # 80 % of 15,600 is 12,480: the four steps (12,000) never reach it, so all count.
+    assert ranked.vital == 4
+    assert ranked.exact_vital_cost == Fraction(12000)
+    assert [share for _, share in ranked.running()][-1] == ranked.share(Fraction(12000))
+    assert ranked.share(Fraction(12000)) < 100
