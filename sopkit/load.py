@@ -11,6 +11,7 @@ import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -308,6 +309,18 @@ def _build(
                 line=1,
                 column=1,
                 hint="start the file with 'sopkit: 1', 'id:', 'name:' and 'steps:'",
+            )
+        )
+        raise ValidationError.collect(problems)
+    if "sopkit-scenario" in data and "sopkit" not in data:
+        # One line that says what the file is, not a field error for every key of it.
+        problems.append(
+            source.problem(
+                ("sopkit-scenario",),
+                "this is a scenario file, not a process",
+                hint="keep scenarios out of the process folders; pass them to sopkit "
+                "compare or sopkit build with --scenario",
+                key=True,
             )
         )
         raise ValidationError.collect(problems)
@@ -631,8 +644,39 @@ def _check(
         return model.model_validate(data), [], []
     except pydantic.ValidationError as exc:
         errors = exc.errors()
-        problems = [_problem(error, source, data, fields) for error in errors]
+        # A misspelt field ("onwer") is one mistake: its "did you mean 'owner'?"
+        # says all that "missing field 'owner'" would.
+        meant = {
+            (*error["loc"][:-1], close)
+            for error in errors
+            if error["type"] == "extra_forbidden" and (close := _meant(error["loc"], fields))
+        }
+        problems = [
+            _problem(error, source, data, fields)
+            for error in errors
+            if not (error["type"] == "missing" and tuple(error["loc"]) in meant)
+        ]
         return None, _dedupe(problems), [_user_loc(error["loc"], data) for error in errors]
+
+
+def _allowed(loc: Loc, fields: dict[tuple[str, ...], type[pydantic.BaseModel]]) -> list[str] | None:
+    """The fields the mapping at ``loc`` may hold, in reading order, if its model is known."""
+    known = fields.get(_shape(loc))
+    if known is None:
+        return None
+    return sorted(
+        (f.alias or n for n, f in known.model_fields.items()),
+        key=lambda n: _READING_ORDER.get(n, len(_READING_ORDER)),
+    )
+
+
+def _meant(loc: Loc, fields: dict[tuple[str, ...], type[pydantic.BaseModel]]) -> str | None:
+    """The field an unknown key at ``loc`` most likely misspells, if one is close."""
+    allowed = _allowed(tuple(loc[:-1]), fields)
+    if not allowed:
+        return None
+    close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
+    return close[0] if close else None
 
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:
@@ -669,17 +713,11 @@ def _problem(
     ctx = error.get("ctx") or {}
     if kind == "extra_forbidden":
         name = str(loc[-1])
-        known = fields.get(_shape(loc[:-1]))
+        allowed = _allowed(loc[:-1], fields)
         hint: str | None = "remove it"
-        if known is not None:
-            allowed = sorted(
-                (f.alias or n for n, f in known.model_fields.items()),
-                key=lambda n: _READING_ORDER.get(n, len(_READING_ORDER)),
-            )
-            close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
-            hint = (
-                f"did you mean '{close[0]}'?" if close else ("allowed here: " + ", ".join(allowed))
-            )
+        if allowed is not None:
+            close = _meant(loc, fields)
+            hint = f"did you mean '{close}'?" if close else ("allowed here: " + ", ".join(allowed))
         return source.problem(
             loc, f"{_prefix(where[:-1])}unknown field '{_short(name)}'", hint=hint, key=True
         )
@@ -708,9 +746,28 @@ def _problem(
         message = f"needs at least {ctx.get('min_length', 1)} item(s)"
     elif kind.endswith("_type") or kind.startswith(("string_", "decimal_", "list_", "dict_")):
         message = f"{message}, got {_kind_word(error['input'])}"
+    percent = _percent(error.get("input"))
+    if percent is not None and kind not in _RANGE_ERRORS:
+        # "70%" where a share is wanted: the same figure, written as a fraction of 1.
+        message = f"'{_short(error['input'])}' is a percentage; write it as a number"
+        hint = f"write {percent} for {_short(error['input']).strip()}"
     if hint is None:
         hint = _hint_for(kind, field, loc)
     return source.problem(loc, f"{_prefix(where)}{_lower_first(message)}", hint=hint)
+
+
+_PERCENT = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*%\s*")
+
+
+def _percent(value: Any) -> str | None:
+    """``"70%"`` as the fraction sopkit wants (``"0.7"``), or ``None`` for anything else."""
+    if not isinstance(value, str):
+        return None
+    match = _PERCENT.fullmatch(value)
+    if match is None:
+        return None
+    share = (Decimal(match.group(1)) / 100).normalize()
+    return f"{share:f}"
 
 
 #: The order a person reads a step's fields in (the model's own order serves its checks).

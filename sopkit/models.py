@@ -243,6 +243,8 @@ class Duration:
             hint = _DURATION_HINT
             if text.startswith("-"):
                 hint = "durations cannot be negative; " + _DURATION_HINT
+            elif seen and text[position:].lstrip().startswith(("-", "–", "to ")):
+                hint = "a range takes two dots: 2h..3h, or {min: 2h, likely: 2.5h, max: 3h}"
             raise _fail(f"'{shown}' is not a duration", hint)
         zero = Decimal(0)
         return cls(

@@ -19,7 +19,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -95,6 +95,27 @@ class Shape:
         }
         return cls(steps, conditions)
 
+    def known_references(self) -> Shape:
+        """This shape with the ``after`` entries and rework targets that name no step left out."""
+        ids = {step.id for step in self.steps}
+        steps = tuple(
+            replace(
+                step,
+                after=tuple((p, before) for p, before in step.after if before in ids),
+                rework_to=step.rework_to if step.rework_to in ids else None,
+            )
+            for step in self.steps
+        )
+        return replace(self, steps=steps)
+
+    def without_self_references(self) -> Shape:
+        """This shape without ``after`` entries naming their own step (reported apart)."""
+        steps = tuple(
+            replace(step, after=tuple((p, b) for p, b in step.after if b != step.id))
+            for step in self.steps
+        )
+        return replace(self, steps=steps)
+
     @classmethod
     def read(cls, data: Any) -> Shape:
         """The shape of raw process data, skipping whatever is not the right type."""
@@ -138,12 +159,17 @@ def check_structure(shape: Shape, source: SourceMap) -> list[Problem]:
     """Duplicate ids, references to no step, cycles, rework upstream and ``when``."""
     problems = _reference_problems(shape, source)
     problems += _when_problems(shape, source)
-    if any(step.id is None for step in shape.steps):
-        return problems  # references cannot be followed until every id reads
-    if not problems:  # cycles and upstream checks need sound references
-        problems += _cycle_problems(shape, source)
-    if not problems:
-        problems += _rework_problems(shape, source)
+    ids = [step.id for step in shape.steps]
+    if None in ids or len(set(ids)) < len(ids):
+        return problems  # references cannot be followed until every id reads once
+    # A wrong reference hides no cycle: they are looked for among the references that
+    # name a step. Whether rework goes upstream depends on every 'after' being right
+    # (a misspelt one may be the very path back), so that waits for sound references.
+    sound = shape.known_references()
+    problems += _cycle_problems(sound, source)
+    flow = sound.without_self_references()  # "after itself" is reported; the rest can flow
+    if sound == shape and not _cycle_problems(flow, source):
+        problems += _rework_problems(flow, source)
     return problems
 
 
