@@ -96,6 +96,19 @@ def test_import_of_a_sopkit_export_is_silent_and_strict_passes(tmp_path: Path) -
     assert "warning" not in result.stderr and "fill in" not in result.stderr
 
 
+def test_an_unpaid_outside_party_asks_for_no_rate_after_a_round_trip(tmp_path: Path) -> None:
+    # The customer of the case study is external with no rate: nothing to fill in.
+    case_study = CONTENT.parent / "case-study.yaml"
+    bpmn = tmp_path / "case-study.bpmn"
+    bpmn.write_bytes(export_bpmn(cost_process(load_process(case_study))))
+    result = _run("import", "bpmn", str(bpmn), "-o", str(tmp_path / "back"), "--strict")
+    assert result.exit_code == 0, result.stderr
+    assert "fill in" not in result.stderr
+    roles = (tmp_path / "back" / "roles.yaml").read_text(encoding="utf-8")
+    assert "  Customer:\n    kind: external\n" in roles
+    assert "fill in" not in roles
+
+
 def test_import_refuses_to_replace_files_without_force(tmp_path: Path) -> None:
     assert _run("import", "bpmn", str(C70), "-o", str(tmp_path)).exit_code == 0
     again = _run("import", "bpmn", str(C70), "-o", str(tmp_path))

@@ -779,7 +779,9 @@ def _settings(
             rate = _bpsim_rate(doc, bpsim, name, source)
             if rate is not None and role.get("rate") != rate:
                 role["rate"] = rate
-            if "rate" not in role and role.get("kind") != "system":
+            # Only the team's own roles need a rate: a system costs nothing, and an
+            # outside party may be unpaid (a customer) when its file says so.
+            if "rate" not in role and role.get("kind", "staff") == "staff":
                 role = {"rate": Blank("fill in: the hourly cost"), **role}
             roles[name] = role
     for name, role in written.items():  # participants (``with``) of sopkit's own steps
