@@ -27,7 +27,9 @@ def validate(
 
     Exit status 0 when every file is valid, 1 when any is not, 2 on a usage error.
 
-    Example: sopkit validate processes/en/
+    \b
+    Examples:
+      sopkit validate processes/en/
     """
     from ..checkup import checkup
 
@@ -73,7 +75,9 @@ def schema(
 
     The schema's descriptions point to docs/format.md, the format's full reference.
 
-    Example: sopkit schema -o processes/en/sopkit.schema.json
+    \b
+    Examples:
+      sopkit schema -o processes/en/sopkit.schema.json
     """
     import json
 
@@ -130,7 +134,9 @@ def new(
     roles.yaml comes along when the folder has none, and so do the procedures
     its steps run (--list marks them 'called'). It then says what to edit.
 
-    Example: sopkit new content-marketing webinar -o processes/en/
+    \b
+    Examples:
+      sopkit new content-marketing webinar -o processes/en/
     """
     from ..library import library_entries, new_process
 

@@ -80,10 +80,11 @@ def cost(
     headcount × available hours) once a role in roles.yaml has a headcount,
     and names the roles over capacity; CSV and JSON always have them.
 
-    Example: sopkit cost processes/en/ --by role
-
-    More: sopkit cost processes/en/ --format json -o cost.json;
-    sopkit cost processes/en/content-marketing.yaml --explain draft
+    \b
+    Examples:
+      sopkit cost processes/en/ --by role
+      sopkit cost processes/en/ --format json -o cost.json
+      sopkit cost processes/en/content-marketing.yaml --explain draft
     """
     from ..load import load_portfolio
     from ..output import refuse_inputs, refuse_overwrite
@@ -140,7 +141,9 @@ def candidates(
     saving, Owner, Tool/year, Setup, Tool, ROI 1st year, Share) and names wrap. A
     note names what was left out; files and pipes get every column.
 
-    Example: sopkit candidates processes/en/ --top 5 --min-saving 1000
+    \b
+    Examples:
+      sopkit candidates processes/en/ --top 5 --min-saving 1000
     """
     from ..load import load_portfolio
     from ..output import refuse_inputs, refuse_overwrite

@@ -84,9 +84,10 @@ def diff(
     Exit status 0; 3 with --fail-over when the rise is larger (the last line says
     by how much); 1 when a side's files are invalid; 2 on a usage error.
 
-    Example: sopkit diff HEAD~1:processes/en/ processes/en/ --format markdown
-
-    More: sopkit diff main:processes/en/ processes/en/ --fail-over 5% (a CI gate)
+    \b
+    Examples:
+      sopkit diff HEAD~1:processes/en/ processes/en/ --format markdown
+      sopkit diff main:processes/en/ processes/en/ --fail-over 5%   # a CI gate
     """
     from ..analysis.compare import verdict
     from ..decide import diff as diff_sides
@@ -141,9 +142,10 @@ def compare(
     and each process, and the one-off setup cost of each scenario; JSON adds
     every changed step and role. docs/format.md describes scenario files.
 
-    Example: sopkit compare processes/en/ --scenario scenarios/automate-drafting.yaml
-
-    More: sopkit compare processes/en/ --scenario a.yaml --scenario b.yaml --format markdown
+    \b
+    Examples:
+      sopkit compare processes/en/ --scenario scenarios/automate-drafting.yaml
+      sopkit compare processes/en/ --scenario a.yaml --scenario b.yaml --format markdown
     """
     from ..decide import compare_scenarios
     from ..output import refuse_inputs

@@ -80,7 +80,9 @@ def sop(
     With --ranges the key figures also say how much a run's lead time and a year's
     cost vary ("typically 12 working days, 9 or less in 1 of 10 runs, …").
 
-    Example: sopkit sop processes/en/content-marketing.yaml --format html -o sop.html
+    \b
+    Examples:
+      sopkit sop processes/en/content-marketing.yaml --format html -o sop.html
     """
     from ..analysis import cost_process
     from ..load import load_process
@@ -125,8 +127,9 @@ def checklist(
 ) -> None:
     """Print a Markdown checklist for one run: a box per step in order, owner and done-when.
 
-    Example: sopkit checklist processes/en/content-marketing.yaml --format github-issue
-    -o .github/ISSUE_TEMPLATE/content-marketing.md
+    \b
+    Examples:
+      sopkit checklist processes/en/content-marketing.yaml --format github-issue -o blog.md
     """
     from ..analysis import cost_process
     from ..load import load_process
@@ -207,9 +210,10 @@ def diagram(
     are drawn by Graphviz ('dot'), or the bundled graphviz-pure (PNG only);
     SOPKIT_GRAPHVIZ=dot|graphviz-pure picks one.
 
-    Example: sopkit diagram processes/en/content-marketing.yaml --format png
-
-    More: sopkit diagram processes/en/content-marketing.yaml --format mermaid > flow.md
+    \b
+    Examples:
+      sopkit diagram processes/en/content-marketing.yaml --format png
+      sopkit diagram processes/en/content-marketing.yaml --format mermaid > flow.md
     """
     from ..analysis import cost_process
     from ..load import load_process

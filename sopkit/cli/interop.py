@@ -12,15 +12,15 @@ from .common import ForceOption, RolesOption, echo_problems, emit, usage_error, 
 
 export_app = typer.Typer(
     name="export",
-    help="Write processes in another tool's format. "
-    "Example: sopkit export bpmn processes/en/ -o bpmn/",
+    help="Write processes in another tool's format.\n\n"
+    "\b\nExamples:\n  sopkit export bpmn processes/en/ -o bpmn/",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
 import_app = typer.Typer(
     name="import",
-    help="Read processes from another tool's format. "
-    "Example: sopkit import bpmn diagram.bpmn -o processes/imported/",
+    help="Read processes from another tool's format.\n\n"
+    "\b\nExamples:\n  sopkit import bpmn diagram.bpmn -o processes/imported/",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -64,9 +64,10 @@ def export_bpmn(
     a sopkit extension carries the rest (ranges as written, automation,
     instructions, …) so `sopkit import bpmn` gives the same process back.
 
-    Example: sopkit export bpmn processes/en/content-marketing.yaml -o content-marketing.bpmn
-
-    More: sopkit export bpmn processes/en/ -o bpmn/
+    \b
+    Examples:
+      sopkit export bpmn processes/en/content-marketing.yaml -o content-marketing.bpmn
+      sopkit export bpmn processes/en/ -o bpmn/
     """
     from ..analysis import cost_process
     from ..load import load_portfolio, load_process
@@ -139,7 +140,9 @@ def import_bpmn(
     the process file. Fill in the hourly rates roles.yaml leaves blank before
     costing.
 
-    Example: sopkit import bpmn order-to-cash.bpmn -o processes/imported/
+    \b
+    Examples:
+      sopkit import bpmn order-to-cash.bpmn -o processes/imported/
     """
     from ..interop import bpmn
 

@@ -131,10 +131,11 @@ def plan(
     launch, offset: -10d}) is checked: a step that cannot be done in time is a
     warning at its line, with how many working days late it is.
 
-    Example: sopkit plan tests/fixtures/launch/product-launch.yaml --at launch=2027-01-15
-
-    More: sopkit plan FILE --start 2026-12-01 --format ics -o launch.ics;
-    sopkit plan FILE --start 2026-12-01 --format png --today today
+    \b
+    Examples:
+      sopkit plan tests/fixtures/launch/product-launch.yaml --at launch=2027-01-15
+      sopkit plan FILE --start 2026-12-01 --format ics -o launch.ics
+      sopkit plan FILE --start 2026-12-01 --format png --today today
     """
     from ..analysis.plan import plan_run
     from ..load import load_process

@@ -81,9 +81,10 @@ def report(
 
     A PDF needs WeasyPrint: pip install 'sopkit[pdf]' (and the Pango library).
 
-    Example: sopkit report processes/en/ -o report.pdf
-
-    More: sopkit report processes/en/ --format html -o report.html --date 2026-12-31
+    \b
+    Examples:
+      sopkit report processes/en/ -o report.pdf
+      sopkit report processes/en/ --format html -o report.html --date 2026-12-31
     """
     from ..load import load_portfolio
     from ..output import refuse_inputs, refuse_overwrite, write_atomic

@@ -66,9 +66,10 @@ def simulate(
     figure 9 years in 10 stay under; the mean matches `sopkit cost`. Lead
     time is one run's, simulated as often as years.
 
-    Example: sopkit simulate processes/en/ --years 10000 --seed 0
-
-    More: sopkit simulate processes/en/ --format json -o ranges.json
+    \b
+    Examples:
+      sopkit simulate processes/en/ --years 10000 --seed 0
+      sopkit simulate processes/en/ --format json -o ranges.json
     """
     from ..analysis.simulation import simulate as run
     from ..load import load_portfolio

@@ -75,9 +75,10 @@ def build(
     the old one only when complete. With --scenario, scenarios.html shows As-Is
     beside each To-Be (figures, a chart of annual cost by process, what changes).
 
-    Example: sopkit build processes/en/ -o site/
-
-    More: sopkit build processes/en/ -o site/ --scenario scenarios/automate-drafting.yaml
+    \b
+    Examples:
+      sopkit build processes/en/ -o site/
+      sopkit build processes/en/ -o site/ --scenario scenarios/automate-drafting.yaml
     """
     import datetime
 
