@@ -441,7 +441,7 @@ def test_cli_usage_errors_exit_2(
 def test_cli_help_has_an_example() -> None:
     result = runner.invoke(app, ["plan", "--help"])
     assert result.exit_code == 0
-    assert "Example: sopkit plan" in result.stdout and "--at" in result.stdout
+    assert "Examples:\n    sopkit plan" in result.stdout and "--at" in result.stdout
 
 
 # --- the README ---------------------------------------------------------------------------------
