@@ -6,7 +6,9 @@ feature the cost path touches — several roles, ranges and three-point
 estimates, waits, parallel branches, rework loops (some nested), automation as
 a bare share and as a mapping with tool cost and setup — plus the prose a real
 SOP carries (done_when, instructions, do/dont), so files are about the size of
-the library's own (~5 KB each).
+the library's own (~9 KB each). ``--no-prose`` leaves the prose out: the same
+processes in small files (~4 KB each), where reading them is cheap and the
+cost of costing them shows.
 
 The same seed and size always give byte-identical files. The files are valid:
 ``sopkit validate OUT`` passes on them.
@@ -72,8 +74,14 @@ def _estimate(rng: random.Random) -> str:
     return f"{{min: {low}, likely: 2h, max: {rng.choice(['3h', '4h', '1d'])}}}"
 
 
-def process_text(index: int, steps: int = 20, seed: int = 0) -> str:
-    """One process file; ``index`` makes its id and its random choices."""
+def process_text(index: int, steps: int = 20, seed: int = 0, prose: bool = True) -> str:
+    """One process file; ``index`` makes its id and its random choices.
+
+    Without ``prose`` the steps carry no ``done_when``, ``instructions``,
+    ``do`` or ``dont`` (about 4 KB a file): every byte left is one the cost
+    path reads. The random choices are the same either way, so the two kinds
+    of file describe the same processes.
+    """
     rng = random.Random(f"{seed}:{index}")
     roles = list(ROLES)
     pid = f"p{index:05d}"
@@ -122,14 +130,16 @@ def process_text(index: int, steps: int = 20, seed: int = 0) -> str:
                 f"    automation: {{share: 0.6, tool: {rng.choice(_TOOLS)}, "
                 f"tool_cost: {rng.choice(['600/year', '50/month', '1200'])}, setup: 6h}}"
             )
-        out += [
-            f"    tools: [{rng.choice(_TOOLS)}]",
-            "    done_when: The output is filed in the shared folder and its owner has signed off.",
-            "    instructions:",
-            "      - Open the brief and check the inputs from the steps before this one.",
-            "      - Do the work to the house style and note anything that needs follow-up.",
-        ]
-        if rng.random() < 0.3:
+        out.append(f"    tools: [{rng.choice(_TOOLS)}]")
+        if prose:
+            out += [
+                "    done_when: The output is filed in the shared folder and its owner has "
+                "signed off.",
+                "    instructions:",
+                "      - Open the brief and check the inputs from the steps before this one.",
+                "      - Do the work to the house style and note anything that needs follow-up.",
+            ]
+        if rng.random() < 0.3 and prose:
             out += [
                 "    do: [Keep the audience and the goal in view]",
                 "    dont: [Skip the checklist to save time]",
@@ -137,12 +147,14 @@ def process_text(index: int, steps: int = 20, seed: int = 0) -> str:
     return "\n".join(out) + "\n"
 
 
-def generate_portfolio(folder: Path, processes: int, steps: int = 20, seed: int = 0) -> Path:
+def generate_portfolio(
+    folder: Path, processes: int, steps: int = 20, seed: int = 0, prose: bool = True
+) -> Path:
     """Write ``roles.yaml`` and ``processes`` process files into ``folder``; returns it."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "roles.yaml").write_text(roles_text(), encoding="utf-8")
     for index in range(processes):
-        text = process_text(index, steps, seed)
+        text = process_text(index, steps, seed, prose)
         (folder / f"p{index:05d}.yaml").write_text(text, encoding="utf-8")
     return folder
 
@@ -153,8 +165,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--processes", type=int, default=100)
     parser.add_argument("--steps", type=int, default=20)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--no-prose",
+        dest="prose",
+        action="store_false",
+        help="small files (~4 KB): no done_when, instructions, do or dont on the steps",
+    )
     args = parser.parse_args(argv)
-    generate_portfolio(args.folder, args.processes, args.steps, args.seed)
+    generate_portfolio(args.folder, args.processes, args.steps, args.seed, args.prose)
     print(f"wrote {args.processes} processes to {args.folder}", file=sys.stderr)
     return 0
 

@@ -7,6 +7,8 @@ costed separately.
 
 from __future__ import annotations
 
+import heapq
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import networkx as nx
@@ -14,6 +16,7 @@ import networkx as nx
 from .models import Process
 
 __all__ = [
+    "Flow",
     "Reach",
     "cached_flow_graph",
     "flow_graph",
@@ -58,6 +61,82 @@ def cached_flow_graph(process: Process) -> nx.DiGraph[str]:
     graph: nx.DiGraph[str] = nx.freeze(flow_graph(process))
     _LAST[:] = [(process, graph)]
     return graph
+
+
+@dataclass(frozen=True, slots=True)
+class Flow:
+    """The ``after`` graph of one process as plain tuples, for the checks and costing.
+
+    The same nodes and edges as ``flow_graph`` (self-references and references
+    to no step left out), without networkx: building a ``DiGraph`` and asking
+    it for a topological order cost more than the rest of costing a small
+    process. ``pred`` and ``succ`` list each step's neighbours.
+    """
+
+    ids: tuple[str, ...]
+    pred: dict[str, tuple[str, ...]]
+    succ: dict[str, tuple[str, ...]]
+
+    @classmethod
+    def of(cls, process: Process) -> Flow:
+        return cls.read((step.id, step.after) for step in process.steps)
+
+    @classmethod
+    def read(cls, steps: Iterable[tuple[str, Iterable[str]]]) -> Flow:
+        """From ``(id, after)`` pairs in file order."""
+        listed = list(steps)
+        ids = tuple(dict.fromkeys(step_id for step_id, _ in listed))
+        pred: dict[str, dict[str, None]] = {step_id: {} for step_id in ids}
+        succ: dict[str, dict[str, None]] = {step_id: {} for step_id in ids}
+        for step_id, after in listed:
+            for before in after:
+                if before in pred and before != step_id:
+                    pred[step_id][before] = None
+                    succ[before][step_id] = None
+        return cls(
+            ids,
+            {k: tuple(v) for k, v in pred.items()},
+            {k: tuple(v) for k, v in succ.items()},
+        )
+
+    def order(self) -> tuple[str, ...] | None:
+        """The steps in dependency order, the earliest-listed first among those ready
+        (``nx.lexicographical_topological_sort`` by file order); ``None`` on a cycle."""
+        index = {step_id: i for i, step_id in enumerate(self.ids)}
+        waiting = {step_id: len(self.pred[step_id]) for step_id in self.ids}
+        ready = [index[step_id] for step_id, count in waiting.items() if count == 0]
+        heapq.heapify(ready)
+        found: list[str] = []
+        while ready:
+            node = self.ids[heapq.heappop(ready)]
+            found.append(node)
+            for child in self.succ[node]:
+                waiting[child] -= 1
+                if waiting[child] == 0:
+                    heapq.heappush(ready, index[child])
+        return tuple(found) if len(found) == len(self.ids) else None
+
+    def reach(self) -> Reach:
+        """Which steps reach which (see ``Reach``).
+
+        Raises:
+            networkx.NetworkXUnfeasible: when the steps form a cycle.
+        """
+        order = self.order()
+        if order is None:
+            raise nx.NetworkXUnfeasible("the steps form a cycle through 'after'")
+        return _reach(order, self.pred, self.succ)
+
+    def descendants(self, step_id: str) -> set[str]:
+        """Every step that comes after ``step_id``, directly or not."""
+        found: set[str] = set()
+        todo = [step_id]
+        while todo:
+            for child in self.succ[todo.pop()]:
+                if child not in found:
+                    found.add(child)
+                    todo.append(child)
+        return found
 
 
 def upstream(graph: nx.DiGraph[str], step_id: str) -> set[str]:
@@ -116,18 +195,24 @@ def reach(graph: nx.DiGraph[str]) -> Reach:
     Raises:
         networkx.NetworkXUnfeasible: when the graph has a cycle (``validate`` reports it).
     """
-    order = tuple(nx.topological_sort(graph))
+    return _reach(tuple(nx.topological_sort(graph)), graph.pred, graph.succ)
+
+
+def _reach(
+    order: tuple[str, ...], preds: Mapping[str, Iterable[str]], succs: Mapping[str, Iterable[str]]
+) -> Reach:
     index = {node: i for i, node in enumerate(order)}
     ancestors: dict[str, int] = {}
     for node in order:
         bits = 0
-        for pred in graph.pred[node]:
+        for pred in preds[node]:
             bits |= ancestors[pred] | (1 << index[pred])
         ancestors[node] = bits
     descendants: dict[str, int] = {}
     for node in reversed(order):
         bits = 0
-        for succ in graph.succ[node]:
+        for succ in succs[node]:
             bits |= descendants[succ] | (1 << index[succ])
         descendants[node] = bits
     return Reach(order, index, ancestors, descendants)
+

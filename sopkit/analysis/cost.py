@@ -30,7 +30,15 @@ from .limits import check_limits
 from .profile import ExpenseLine, RoleTally, RunProfile, StepRun, profile
 from .runs import ReworkLoop, runs_of
 from .schedule import Schedule, schedule
-from .units import MONTHS, exact_hours, expected_hours, runs_per_month, to_decimal
+from .units import (
+    MONTHS,
+    exact_hours,
+    exact_sum,
+    expected_hours,
+    runs_per_month,
+    times,
+    to_decimal,
+)
 
 __all__ = [
     "MONTHS",
@@ -53,17 +61,6 @@ __all__ = [
 ]
 
 
-def _sum(values: Iterable[Fraction]) -> Fraction:
-    """The exact sum. Numerators over the same denominator are added as integers
-    first: each Fraction addition costs two gcds, and totals are summed over
-    thousands of steps, many of them sharing a denominator."""
-    by_denominator: dict[int, int] = {}
-    for value in values:
-        denominator = value.denominator
-        by_denominator[denominator] = by_denominator.get(denominator, 0) + value.numerator
-    return sum((Fraction(n, d) for d, n in by_denominator.items()), Fraction(0))
-
-
 # --- results ----------------------------------------------------------------------
 
 
@@ -81,8 +78,16 @@ class Participant:
     kind: RoleKind
     count: Decimal
     rate: Decimal
-    annual_hours: Decimal
-    annual_cost: Decimal
+    exact_annual_hours: Fraction = field(repr=False)
+    exact_annual_cost: Fraction = field(repr=False)
+
+    @property
+    def annual_hours(self) -> Decimal:
+        return to_decimal(self.exact_annual_hours)
+
+    @property
+    def annual_cost(self) -> Decimal:
+        return to_decimal(self.exact_annual_cost)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,8 +105,10 @@ class RoleShare:
 class StepCost:
     """The yearly hours and cost of one step, with every factor that made them.
 
-    The ``Decimal`` fields are 40-digit views of exact values; the ``exact_*``
-    fields keep the exact fractions that every total is summed from.
+    The ``exact_*`` fields keep the exact fractions that every total is summed
+    from; the ``Decimal`` properties of the same names are their 40-digit views,
+    made when read (a report reads some of them, a JSON document rounds the
+    exact values itself).
     """
 
     process_id: str
@@ -112,26 +119,23 @@ class StepCost:
     #: The owner's hourly rate (0 without an owner).
     rate: Decimal
     #: Hours of one execution: the step's time, or a call's staff hours per execution.
-    hours_per_execution: Decimal
-    executions_per_run: Decimal
+    exact_hours_per_execution: Fraction = field(repr=False)
+    exact_executions_per_run: Fraction = field(repr=False)
     runs_per_month: Decimal
-    annual_hours: Decimal
-    annual_cost: Decimal
-    fte: Decimal
-    exact_annual_hours: Fraction = field(default=Fraction(0), repr=False)
-    exact_annual_cost: Fraction = field(default=Fraction(0), repr=False)
+    exact_annual_hours: Fraction = field(repr=False)
+    exact_annual_cost: Fraction = field(repr=False)
+    #: Hours of one full-time person's year, for ``fte``.
+    working_year: Fraction = field(repr=False)
     #: Where the factors came from (the estimate, loops, frequency), for explanations.
     per_run: Decimal = Decimal(1)
     rework: tuple[ReworkLoop, ...] = ()
     #: The share of runs in which the step runs (its ``when``).
-    chance: Decimal = Decimal(1)
-    external_hours: Decimal = Decimal(0)
-    annual_expenses: Decimal = Decimal(0)
+    exact_chance: Fraction = field(default=Fraction(1), repr=False)
     participants: tuple[Participant, ...] = ()
     roles: tuple[RoleShare, ...] = ()
     #: The process this step runs, and how many of its runs one run of this process makes.
     calls: str | None = None
-    calls_per_run: Decimal = Decimal(0)
+    exact_calls_per_run: Fraction = field(default=Fraction(0), repr=False)
     milestone: bool = False
     approval: bool = False
     exact_external_hours: Fraction = field(default=Fraction(0), repr=False)
@@ -139,6 +143,47 @@ class StepCost:
     #: Labour cost and staff hours per run of the process, whatever its frequency.
     exact_cost_per_run: Fraction = field(default=Fraction(0), repr=False)
     exact_hours_per_run: Fraction = field(default=Fraction(0), repr=False)
+
+    @property
+    def hours_per_execution(self) -> Decimal:
+        return to_decimal(self.exact_hours_per_execution)
+
+    @property
+    def executions_per_run(self) -> Decimal:
+        return to_decimal(self.exact_executions_per_run)
+
+    @property
+    def annual_hours(self) -> Decimal:
+        return to_decimal(self.exact_annual_hours)
+
+    @property
+    def annual_cost(self) -> Decimal:
+        return to_decimal(self.exact_annual_cost)
+
+    @property
+    def exact_fte(self) -> Fraction:
+        return self.exact_annual_hours / self.working_year
+
+    @property
+    def fte(self) -> Decimal:
+        """Full-time people: annual hours ÷ the working year."""
+        return to_decimal(self.exact_fte)
+
+    @property
+    def chance(self) -> Decimal:
+        return to_decimal(self.exact_chance)
+
+    @property
+    def calls_per_run(self) -> Decimal:
+        return to_decimal(self.exact_calls_per_run)
+
+    @property
+    def external_hours(self) -> Decimal:
+        return to_decimal(self.exact_external_hours)
+
+    @property
+    def annual_expenses(self) -> Decimal:
+        return to_decimal(self.exact_annual_expenses)
 
     @property
     def annual_total_cost(self) -> Decimal:
@@ -380,7 +425,7 @@ def _set_totals(owner: ProcessCost | PortfolioCost, parts: Iterable[Any]) -> Non
         "exact_external_hours",
         "exact_annual_expenses",
     ):
-        object.__setattr__(owner, name, _sum(getattr(p, name) for p in parts))
+        object.__setattr__(owner, name, exact_sum(getattr(p, name) for p in parts))
 
 
 def fte(annual_hours: Fraction | Decimal, settings: Settings) -> Decimal:
@@ -434,7 +479,8 @@ def _cost(
     check_limits(run, own_runs + called_runs)
     runs_decimal = to_decimal(own_runs)
     per_year = own_runs * MONTHS
-    steps = tuple(_step_cost(process, step, per_year, runs_decimal) for step in run.steps)
+    year = _working_year(settings.working_days_per_year, settings.hours_per_day)
+    steps = tuple(_step_cost(process, step, per_year, runs_decimal, year) for step in run.steps)
     per_run_expenses = sum(
         (Fraction(e.amount) for e in run.expense_lines if e.per_year is None), Fraction(0)
     )
@@ -454,66 +500,76 @@ def _cost(
     )
 
 
-def _step_cost(process: Process, run: StepRun, per_year: Fraction, runs: Decimal) -> StepCost:
+def _step_cost(
+    process: Process, run: StepRun, per_year: Fraction, runs: Decimal, year: Fraction
+) -> StepCost:
     step = run.step
-    settings = process.settings
-    annual_hours = run.hours * per_year
-    annual_cost = run.cost * per_year
-    owner_role = settings.roles.get(step.owner) if step.owner is not None else None
-    rate = owner_role.hourly_rate if owner_role is not None else Decimal(0)
+    annual_hours = times(run.hours, per_year)
+    annual_cost = times(run.cost, per_year)
+    owner_role = process.settings.roles.get(step.owner) if step.owner is not None else None
+    rate = owner_role.hourly_rate if owner_role is not None else _NO_RATE
     if run.calls and run.executions:
         hours_per_execution = run.hours / run.executions
     else:
         hours_per_execution = run.time_hours
+    if len(run.workers) == 1 and run.workers[0].kind is RoleKind.STAFF:
+        # The owner alone (most steps): their figures are the step's.
+        (worker,) = run.workers
+        participants: tuple[Participant, ...] = (
+            Participant(
+                worker.role, worker.kind, worker.count, worker.rate, annual_hours, annual_cost
+            ),
+        )
+        roles: tuple[RoleShare, ...] = (
+            RoleShare(worker.role, worker.kind, annual_hours, _ZERO, annual_cost),
+        )
+    else:
+        participants = tuple(
+            Participant(
+                w.role, w.kind, w.count, w.rate, times(w.hours, per_year), times(w.cost, per_year)
+            )
+            for w in run.workers
+        )
+        roles = tuple(
+            RoleShare(
+                role,
+                tally.kind,
+                times(tally.hours, per_year),
+                times(tally.external_hours, per_year),
+                times(tally.cost, per_year),
+            )
+            for role, tally in run.roles.items()
+        )
     return StepCost(
         process_id=process.id,
         step_id=step.id,
         name=step.name,
         owner=step.owner if step.process is None else None,
         rate=rate,
-        hours_per_execution=to_decimal(hours_per_execution),
-        executions_per_run=to_decimal(run.executions),
+        exact_hours_per_execution=hours_per_execution,
+        exact_executions_per_run=run.executions,
         runs_per_month=runs,
-        annual_hours=to_decimal(annual_hours),
-        annual_cost=to_decimal(annual_cost),
-        fte=fte(annual_hours, settings),
         exact_annual_hours=annual_hours,
         exact_annual_cost=annual_cost,
+        working_year=year,
         per_run=step.per_run,
         rework=run.loops,
-        chance=to_decimal(run.chance),
-        external_hours=to_decimal(run.external_hours * per_year),
-        annual_expenses=to_decimal(run.expenses * per_year),
-        participants=tuple(
-            Participant(
-                role=w.role,
-                kind=w.kind,
-                count=w.count,
-                rate=w.rate,
-                annual_hours=to_decimal(w.hours * per_year),
-                annual_cost=to_decimal(w.cost * per_year),
-            )
-            for w in run.workers
-        ),
-        roles=tuple(
-            RoleShare(
-                role=role,
-                kind=tally.kind,
-                exact_hours=tally.hours * per_year,
-                exact_external_hours=tally.external_hours * per_year,
-                exact_cost=tally.cost * per_year,
-            )
-            for role, tally in run.roles.items()
-        ),
+        exact_chance=run.chance,
+        participants=participants,
+        roles=roles,
         calls=step.process,
-        calls_per_run=to_decimal(run.calls),
+        exact_calls_per_run=run.calls,
         milestone=step.milestone,
         approval=step.approval,
-        exact_external_hours=run.external_hours * per_year,
-        exact_annual_expenses=run.expenses * per_year,
+        exact_external_hours=times(run.external_hours, per_year),
+        exact_annual_expenses=times(run.expenses, per_year),
         exact_cost_per_run=run.cost,
         exact_hours_per_run=run.hours,
     )
+
+
+_ZERO = Fraction(0)
+_NO_RATE = Decimal(0)
 
 
 def cost_portfolio(processes: Iterable[Process]) -> PortfolioCost:

@@ -17,9 +17,9 @@ from fractions import Fraction
 from functools import lru_cache
 
 from ..errors import SopkitError
-from ..models import Clock, Count, ExpensePeriod, Process, RoleKind, Step
+from ..models import Clock, Count, ExpensePeriod, Process, Role, RoleKind, Step
 from .runs import ReworkLoop, Runs, runs_of
-from .units import expected_hours
+from .units import exact_sum, expected_hours, times
 
 __all__ = [
     "ExpenseLine",
@@ -44,10 +44,21 @@ class RoleTally:
     external_hours: Fraction = Fraction(0)
     cost: Fraction = Fraction(0)
 
-    def add(self, other: RoleTally, times: Fraction = Fraction(1)) -> None:
-        self.hours += other.hours * times
-        self.external_hours += other.external_hours * times
-        self.cost += other.cost * times
+    def add(self, other: RoleTally, factor: Fraction | None = None) -> None:
+        """Add ``other`` (× ``factor``); zero parts are skipped, as most are."""
+        if factor is not None:
+            other = RoleTally(
+                other.kind,
+                times(other.hours, factor),
+                times(other.external_hours, factor),
+                times(other.cost, factor),
+            )
+        if other.hours:
+            self.hours += other.hours
+        if other.external_hours:
+            self.external_hours += other.external_hours
+        if other.cost:
+            self.cost += other.cost
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,31 +166,36 @@ def _profile(process: Process, memo: dict[int, RunProfile], calling: tuple[str, 
     _check_rates(process)
     runs = runs_of(process)
     clock = process.settings.clock
+    roles = process.settings.roles
     steps: list[StepRun] = []
     for step in process.steps:
         executions = runs.executions[step.id]
         if step.process is not None:
             steps.append(_call(process, step, runs, executions, memo, (*calling, process.id)))
         else:
-            steps.append(_work(process, step, runs, executions, clock))
+            steps.append(_work(step, runs, executions, clock, roles))
     lines = tuple(ExpenseLine(e.name, e.amount, e.per) for e in process.expenses)
     per_run = sum((_fraction(e.amount) for e in lines if e.per_year is None), Fraction(0))
     fixed = sum(
         (_fraction(e.amount) * e.per_year for e in lines if e.per_year is not None), Fraction(0)
     )
-    roles: dict[str, RoleTally] = {}
+    totals: dict[str, RoleTally] = {}
     for step_run in steps:
         for role, tally in step_run.roles.items():
-            roles.setdefault(role, RoleTally(tally.kind)).add(tally)
+            total = totals.get(role)
+            if total is None:
+                totals[role] = RoleTally(tally.kind, tally.hours, tally.external_hours, tally.cost)
+            else:
+                total.add(tally)
     result = RunProfile(
         process=process,
         runs=runs,
         steps=tuple(steps),
-        roles=roles,
-        hours=sum((s.hours for s in steps), Fraction(0)),
-        external_hours=sum((s.external_hours for s in steps), Fraction(0)),
-        cost=sum((s.cost for s in steps), Fraction(0)),
-        expenses=sum((s.expenses for s in steps), Fraction(0)) + per_run,
+        roles=totals,
+        hours=exact_sum(s.hours for s in steps),
+        external_hours=exact_sum(s.external_hours for s in steps),
+        cost=exact_sum(s.cost for s in steps),
+        expenses=exact_sum(s.expenses for s in steps) + per_run,
         fixed_expenses=fixed,
         expense_lines=lines,
     )
@@ -187,28 +203,41 @@ def _profile(process: Process, memo: dict[int, RunProfile], calling: tuple[str, 
     return result
 
 
-def _work(process: Process, step: Step, runs: Runs, executions: Fraction, clock: Clock) -> StepRun:
+_ZERO = Fraction(0)
+
+
+def _work(
+    step: Step, runs: Runs, executions: Fraction, clock: Clock, roles: Mapping[str, Role]
+) -> StepRun:
     """A step people or a system spend time on, or a milestone (no time at all)."""
-    time = Fraction(0) if step.time is None else expected_hours(step.time, clock)
-    people = executions * time
+    time = _ZERO if step.time is None else expected_hours(step.time, clock)
+    people = times(executions, time)
     workers: list[Worker] = []
-    roles: dict[str, RoleTally] = {}
+    tallies: dict[str, RoleTally] = {}
     members: list[tuple[str, Decimal]] = []
     if step.owner is not None and step.time is not None:
-        members.append((step.owner, Decimal(1)))
-    members.extend(step.participants.items())
+        members.append((step.owner, _ONE_PERSON))
+    if step.with_:
+        members.extend(step.with_.items())
+    staff, external, cost = _ZERO, _ZERO, _ZERO
     for role_name, count in members:
-        role = process.settings.roles[role_name]
-        hours = people * _fraction(count)
-        cost = Fraction(0) if role.kind is RoleKind.SYSTEM else hours * _fraction(role.hourly_rate)
-        workers.append(Worker(role_name, role.kind, count, role.hourly_rate, hours, cost))
-        tally = roles.setdefault(role_name, RoleTally(role.kind))
-        if role.kind is RoleKind.STAFF:
+        role = roles[role_name]
+        kind = role.kind
+        hours = people if count == 1 else people * _fraction(count)
+        pay = _ZERO if kind is RoleKind.SYSTEM else times(hours, _fraction(role.hourly_rate))
+        workers.append(Worker(role_name, kind, count, role.hourly_rate, hours, pay))
+        tally = tallies.get(role_name)
+        if tally is None:
+            tally = tallies[role_name] = RoleTally(kind)
+        if kind is RoleKind.STAFF:
             tally.hours += hours
-        elif role.kind is RoleKind.EXTERNAL:
+            staff += hours
+        elif kind is RoleKind.EXTERNAL:
             tally.external_hours += hours
-        tally.cost += cost
-    expense = Fraction(0) if step.expense is None else _fraction(step.expense) * executions
+            external += hours
+        tally.cost += pay
+        cost += pay
+    expense = _ZERO if step.expense is None else times(_fraction(step.expense), executions)
     return StepRun(
         step=step,
         executions=executions,
@@ -216,12 +245,15 @@ def _work(process: Process, step: Step, runs: Runs, executions: Fraction, clock:
         loops=runs.loops[step.id],
         time_hours=time,
         workers=tuple(workers),
-        roles=roles,
-        hours=sum((t.hours for t in roles.values()), Fraction(0)),
-        external_hours=sum((t.external_hours for t in roles.values()), Fraction(0)),
-        cost=sum((t.cost for t in roles.values()), Fraction(0)),
+        roles=tallies,
+        hours=staff,
+        external_hours=external,
+        cost=cost,
         expenses=expense,
     )
+
+
+_ONE_PERSON = Decimal(1)
 
 
 def _call(
@@ -276,7 +308,7 @@ def _check_rates(process: Process) -> None:
         )
         for what, name, loc in names:
             role = roles.get(name)
-            if role is None or (role.kind is RoleKind.STAFF and role.rate is None):
+            if role is None or (role.kind is _STAFF and role.rate is None):
                 problems.append(
                     process.source.problem(
                         loc,
@@ -288,10 +320,13 @@ def _check_rates(process: Process) -> None:
         raise SopkitError.collect(problems)
 
 
-def scaled(roles: Mapping[str, RoleTally], times: Fraction) -> dict[str, RoleTally]:
-    """Role tallies multiplied by ``times`` (a run's figures → a year's)."""
+_STAFF = RoleKind.STAFF
+
+
+def scaled(roles: Mapping[str, RoleTally], factor: Fraction) -> dict[str, RoleTally]:
+    """Role tallies multiplied by ``factor`` (a run's figures → a year's)."""
     result: dict[str, RoleTally] = {}
     for role, tally in roles.items():
         result[role] = RoleTally(tally.kind)
-        result[role].add(tally, times)
+        result[role].add(tally, factor)
     return result

@@ -24,9 +24,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 
 from ..errors import SopkitError
-from ..graph import cached_flow_graph, reach
+from ..graph import Flow
 from ..models import Answer, Condition, Process, Step
 
 __all__ = [
@@ -117,7 +118,7 @@ def rework_loops(process: Process) -> dict[str, tuple[ReworkLoop, ...]]:
     reworking = [s for s in process.steps if s.rework is not None and s.rework.probability > 0]
     if not reworking:
         return {step_id: () for step_id in found}
-    reached = reach(cached_flow_graph(process))
+    reached = Flow.of(process).reach()
     for step in reworking:
         assert step.rework is not None
         loop = ReworkLoop(step.id, step.rework.to, step.rework.probability)
@@ -134,6 +135,8 @@ def runs_of(process: Process) -> Runs:
             combinations of answers (located at the step).
     """
     loops = rework_loops(process)
+    if not any(step.when for step in process.steps):
+        return _unconditional(process, loops)
     whens = {step.id: step.when or {} for step in process.steps}
     liveness = {
         step.id: tuple(sorted(whens[step.id].items()))
@@ -147,6 +150,35 @@ def runs_of(process: Process) -> Runs:
         passes = _expected_passes(process, index, step, loops[step.id], whens, liveness)
         executions[step.id] = _bounded(Fraction(step.per_run) * passes)
     return Runs(loops, chances, executions)
+
+
+_ONE = Fraction(1)
+
+
+def _unconditional(process: Process, loops: Mapping[str, tuple[ReworkLoop, ...]]) -> Runs:
+    """``runs_of`` for a process whose steps ask no condition (most of them).
+
+    Every step runs in every run and every loop is always live, so a step's
+    executions are ``per_run × Π 1/(1 − p)`` over its loops: the general sum
+    with a single combination, without enumerating answers. Steps inside the
+    same loops share the product.
+    """
+    chances: dict[str, Fraction] = {}
+    executions: dict[str, Fraction] = {}
+    products: dict[tuple[ReworkLoop, ...], Fraction] = {(): _ONE}
+    for step in process.steps:
+        inside = loops[step.id]
+        product = products.get(inside)
+        if product is None:
+            product = products[inside] = _product(Counter(loop.probability for loop in inside))
+        per_run = _fraction(step.per_run)
+        chances[step.id] = _ONE
+        executions[step.id] = per_run if product is _ONE else _bounded(per_run * product)
+    return Runs(loops, chances, executions)
+
+
+#: The fraction of a ``per_run``: a few values repeat across every step of a portfolio.
+_fraction = lru_cache(maxsize=1024)(Fraction)
 
 
 def _expected_passes(
