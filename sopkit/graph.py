@@ -215,4 +215,3 @@ def _reach(
             bits |= descendants[succ] | (1 << index[succ])
         descendants[node] = bits
     return Reach(order, index, ancestors, descendants)
-

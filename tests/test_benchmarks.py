@@ -244,30 +244,50 @@ def test_cached_graph_is_per_process_and_frozen() -> None:
     flow_graph(first).add_edge("x", "y")  # the public function still returns a fresh graph
 
 
-def test_schedule_order_is_networkx_lexicographical_order() -> None:
+def test_step_order_is_networkx_lexicographical_order() -> None:
+    """``Flow`` (the after graph without networkx) orders, links and reaches steps as
+    networkx does on the same graph."""
     import random
 
     import networkx as nx
 
-    from sopkit.analysis.schedule import _in_file_order
+    from sopkit.graph import Flow, reach
 
     rng = random.Random(9)
     for _ in range(300):
         size = rng.randint(1, 15)
         names = [f"s{i}" for i in range(size)]
         rng.shuffle(names)  # file order is not name order
-        graph = nx.DiGraph()
-        graph.add_nodes_from(names)
+        after: dict[str, list[str]] = {name: [] for name in names}
         for i in range(size):
             for j in range(i):
                 if rng.random() < 0.3:
-                    graph.add_edge(names[j], names[i])
-        order = {name: rng.random() for name in names}  # any distinct keys
-        expected = list(nx.lexicographical_topological_sort(graph, key=order.__getitem__))
-        assert list(_in_file_order(graph, order)) == expected
-    cyclic = nx.DiGraph([("a", "b"), ("b", "a")])
+                    after[names[i]].append(names[j])
+        listed = sorted(names, key=lambda _: rng.random())  # any file order
+        flow = Flow.read((name, after[name]) for name in listed)
+        graph = nx.DiGraph()
+        graph.add_nodes_from(listed)
+        graph.add_edges_from((before, name) for name in listed for before in after[name])
+        position = {name: i for i, name in enumerate(listed)}
+        expected = list(nx.lexicographical_topological_sort(graph, key=position.__getitem__))
+        assert list(flow.order() or ()) == expected
+        assert {k: set(v) for k, v in flow.pred.items()} == {k: set(graph.pred[k]) for k in graph}
+        assert {k: set(v) for k, v in flow.succ.items()} == {k: set(graph.succ[k]) for k in graph}
+        ours, theirs = flow.reach(), reach(graph)
+        for name in names:
+            assert flow.descendants(name) == nx.descendants(graph, name)
+            for other in names:
+                assert ours.is_upstream(other, name) == theirs.is_upstream(other, name)
+                assert set(ours.members(ours.loop(other, name))) == set(
+                    theirs.members(theirs.loop(other, name))
+                )
+    cyclic = Flow.read([("a", ["b"]), ("b", ["a"])])
+    assert cyclic.order() is None
     with pytest.raises(nx.NetworkXUnfeasible):
-        list(_in_file_order(cyclic, {"a": 0, "b": 1}))
+        cyclic.reach()
+    # References to no step and to the step itself are no edges, as in flow_graph.
+    loose = Flow.read([("a", ["a", "ghost"]), ("b", ["a", "a"])])
+    assert loose.pred == {"a": (), "b": ("a",)} and loose.order() == ("a", "b")
 
 
 def test_portfolio_totals_are_summed_once(tmp_path: Path) -> None:

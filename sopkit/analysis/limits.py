@@ -15,7 +15,7 @@ from fractions import Fraction
 from ..errors import Problem, SopkitError
 from ..models import MAX_ANNUAL_MONEY
 from .profile import RunProfile, StepRun
-from .units import MONTHS
+from .units import MONTHS, exact_sum
 
 __all__ = ["MAX_ANNUAL_HOURS", "MAX_EXECUTIONS_PER_RUN", "check_limits"]
 
@@ -35,6 +35,8 @@ def check_limits(run: RunProfile, runs_per_month: Fraction) -> None:
     Raises:
         SopkitError: one located problem per step beyond a limit.
     """
+    if _within_limits(run, runs_per_month):
+        return
     problems = []
     for index, step_run in enumerate(run.steps):
         problem = _step_problem(run, index, step_run, runs_per_month)
@@ -42,6 +44,19 @@ def check_limits(run: RunProfile, runs_per_month: Fraction) -> None:
             problems.append(problem)
     if problems:
         raise SopkitError.collect(problems)
+
+
+def _within_limits(run: RunProfile, runs_per_month: Fraction) -> bool:
+    """Whether the whole run keeps every limit: no figure is negative, so a step's
+    figure never exceeds the run's total, and totals within the limits clear every
+    step at once (the per-step checks run only when a total is beyond one)."""
+    per_year = runs_per_month * MONTHS
+    return (
+        exact_sum(s.executions for s in run.steps) <= MAX_EXECUTIONS_PER_RUN
+        and exact_sum(s.calls for s in run.steps) <= MAX_EXECUTIONS_PER_RUN
+        and (run.hours + run.external_hours) * per_year <= MAX_ANNUAL_HOURS
+        and (run.cost + run.expenses) * per_year <= MAX_ANNUAL_MONEY
+    )
 
 
 def _step_problem(

@@ -10,15 +10,13 @@ process's typical lead time: the called runs happen side by side.
 
 from __future__ import annotations
 
-import heapq
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
 import networkx as nx
 
-from ..graph import cached_flow_graph
+from ..graph import Flow
 from ..models import Process
 from .runs import satisfies, typical_answers
 from .units import expected_hours, to_decimal
@@ -31,20 +29,40 @@ class Schedule:
     """When each step can start and finish in one run, in working hours from the start.
 
     Uses expected durations, one execution per step and no rework, as the
-    format defines lead time; ``wait`` delays the steps after it.
+    format defines lead time; ``wait`` delays the steps after it. The
+    ``Decimal`` views of the exact figures are made when read.
     """
 
-    lead_time_hours: Decimal
-    lead_time_days: Decimal
+    #: The lead time as an exact fraction, for callers that add it up (process calls).
+    exact_lead_time_hours: Fraction
+    hours_per_day: Decimal
     critical_path: tuple[str, ...]
-    earliest_start: dict[str, Decimal]
-    earliest_finish: dict[str, Decimal]
+    exact_start: dict[str, Fraction] = field(repr=False)
+    exact_finish: dict[str, Fraction] = field(repr=False)
     #: The steps of the typical run, in file order.
     typical_run: tuple[str, ...] = ()
     #: Each step's duration in the typical run: time (or the called lead time) + wait.
-    durations: dict[str, Decimal] | None = None
-    #: The lead time as an exact fraction, for callers that add it up (process calls).
-    exact_lead_time_hours: Fraction = field(default=Fraction(0), repr=False, compare=False)
+    exact_durations: dict[str, Fraction] = field(default_factory=dict, repr=False)
+
+    @property
+    def lead_time_hours(self) -> Decimal:
+        return to_decimal(self.exact_lead_time_hours)
+
+    @property
+    def lead_time_days(self) -> Decimal:
+        return to_decimal(self.exact_lead_time_hours / Fraction(self.hours_per_day))
+
+    @property
+    def earliest_start(self) -> dict[str, Decimal]:
+        return {k: to_decimal(v) for k, v in self.exact_start.items()}
+
+    @property
+    def earliest_finish(self) -> dict[str, Decimal]:
+        return {k: to_decimal(v) for k, v in self.exact_finish.items()}
+
+    @property
+    def durations(self) -> dict[str, Decimal]:
+        return {k: to_decimal(v) for k, v in self.exact_durations.items()}
 
     def in_typical_run(self, step_id: str) -> bool:
         return step_id in self.typical_run
@@ -62,7 +80,7 @@ def typical_run(process: Process) -> tuple[str, ...]:
     return tuple(
         step.id
         for step in process.steps
-        if step.per_run >= _HALF and satisfies(step.when or {}, answers)
+        if step.per_run >= _HALF and (not step.when or satisfies(step.when, answers))
     )
 
 
@@ -81,36 +99,42 @@ def schedule(process: Process) -> Schedule:
 
 def _schedule(process: Process, calling: tuple[str, ...]) -> Schedule:
     clock = process.settings.clock
-    graph = cached_flow_graph(process)
-    order = {step.id: i for i, step in enumerate(process.steps)}
+    flow = Flow.of(process)
+    steps = process.steps
+    order = {step.id: i for i, step in enumerate(steps)}
     typical = typical_run(process)
     running = set(typical)
     weight: dict[str, Fraction] = {}
-    for step in process.steps:
+    for step in steps:
         if step.id not in running:
-            weight[step.id] = Fraction(0)
+            weight[step.id] = _ZERO
             continue
         hours = expected_hours(step.wait, clock)
         if step.time is not None:
-            hours += expected_hours(step.time, clock)
+            time = expected_hours(step.time, clock)
+            hours = hours + time if hours else time
         elif step.process is not None and step.process in process.callees:
             if step.process not in calling:  # a call cycle is refused when loading
                 callee = process.callees[step.process]
                 hours += _schedule(callee, (*calling, process.id)).exact_lead_time_hours
         weight[step.id] = hours
+    sequence = flow.order()
+    if sequence is None:
+        raise nx.NetworkXUnfeasible("Graph contains a cycle or graph changed during iteration")
     start: dict[str, Fraction] = {}
     finish: dict[str, Fraction] = {}
     came_from: dict[str, str | None] = {}
-    for node in _in_file_order(graph, order):
+    for node in sequence:
         # The latest-finishing predecessor; the earliest-listed one wins ties, so
         # the path is stable.
         best = None
-        for pred in graph.pred[node]:
+        for pred in flow.pred[node]:
             if best is None or _later(pred, best, finish, order):
                 best = pred
         came_from[node] = best
-        start[node] = finish[best] if best is not None else Fraction(0)
-        finish[node] = start[node] + weight[node]
+        begin = finish[best] if best is not None else _ZERO
+        start[node] = begin
+        finish[node] = begin + weight[node] if weight[node] else begin
     end = None
     for node in finish:
         if node not in running:
@@ -120,11 +144,7 @@ def _schedule(process: Process, calling: tuple[str, ...]) -> Schedule:
         if (
             end is None
             or _later(node, end, finish, order)
-            or (
-                weight[node] == 0
-                and finish[node] == finish[end]
-                and node in nx.descendants(graph, end)
-            )
+            or (weight[node] == 0 and finish[node] == finish[end] and node in flow.descendants(end))
         ):
             end = node
     path: list[str] = []
@@ -133,42 +153,22 @@ def _schedule(process: Process, calling: tuple[str, ...]) -> Schedule:
         if node_on_path in running:
             path.append(node_on_path)
         node_on_path = came_from[node_on_path]
-    lead = finish[end] if end is not None else Fraction(0)
+    lead = finish[end] if end is not None else _ZERO
     return Schedule(
-        lead_time_hours=to_decimal(lead),
-        lead_time_days=to_decimal(lead / Fraction(clock.hours_per_day)),
-        critical_path=tuple(reversed(path)),
-        earliest_start={k: to_decimal(v) for k, v in start.items()},
-        earliest_finish={k: to_decimal(v) for k, v in finish.items()},
-        typical_run=typical,
-        durations={k: to_decimal(v) for k, v in weight.items()},
         exact_lead_time_hours=lead,
+        hours_per_day=clock.hours_per_day,
+        critical_path=tuple(reversed(path)),
+        exact_start=start,
+        exact_finish=finish,
+        typical_run=typical,
+        exact_durations=weight,
     )
+
+
+_ZERO = Fraction(0)
 
 
 def _later(a: str, b: str, finish: dict[str, Fraction], order: dict[str, int]) -> bool:
     """Whether ``a`` comes before ``b`` in ``(-finish, file order)``: later, or as late
     and listed first."""
     return finish[a] > finish[b] or (finish[a] == finish[b] and order[a] < order[b])
-
-
-def _in_file_order(graph: nx.DiGraph[str], order: dict[str, int]) -> Iterator[str]:
-    """``nx.lexicographical_topological_sort(graph, key=order.__getitem__)``, without
-    networkx's per-node overhead: of the steps whose predecessors are done, always the
-    earliest-listed next (the keys are distinct, so the order is the same)."""
-    by_index = {index: node for node, index in order.items()}
-    pred, succ = graph.pred, graph.succ
-    waiting = {node: len(pred[node]) for node in graph}
-    ready = [order[node] for node, count in waiting.items() if count == 0]
-    heapq.heapify(ready)
-    done = 0
-    while ready:
-        node = by_index[heapq.heappop(ready)]
-        for child in succ[node]:
-            waiting[child] -= 1
-            if waiting[child] == 0:
-                heapq.heappush(ready, order[child])
-        done += 1
-        yield node
-    if done < len(waiting):
-        raise nx.NetworkXUnfeasible("Graph contains a cycle or graph changed during iteration")

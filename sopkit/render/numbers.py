@@ -8,9 +8,11 @@ rounding (half-even) never sees an unrounded value.
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from ..analysis.units import DIGITS, to_decimal
 from ..currency import MINOR_UNITS
 
 if TYPE_CHECKING:  # Babel is imported on first use, to keep `sopkit --help` fast
@@ -26,7 +28,9 @@ __all__ = [
     "number_text",
     "percent_text",
     "rate_text",
+    "round_exact",
     "round_money",
+    "round_money_exact",
     "round_number",
     "share_text",
     "whole_money_text",
@@ -52,6 +56,45 @@ def round_money(amount: Decimal, currency: str) -> Decimal:
 def round_number(value: Decimal, digits: int = 2) -> Decimal:
     """Half-up to ``digits`` decimals, for hours, months and percentages."""
     return _no_negative_zero(value.quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP))
+
+
+def round_exact(value: Fraction, digits: int = 2) -> Decimal:
+    """``round_number(to_decimal(value), digits)``, computed from the exact value.
+
+    Rounding the exact fraction with integers skips the 40-digit ``Decimal``
+    division, the slow part of writing thousands of figures. The two roundings
+    agree unless the exact value lies within one unit of the 40th digit of a
+    half (``…4999…`` beyond 40 digits): then the ``Decimal`` view itself is
+    rounded, so the result is always the same as ``round_number``'s.
+    """
+    numerator, denominator = value.numerator, value.denominator
+    scale = _SCALES[digits]
+    if denominator == 1:
+        whole = numerator * scale
+        if -_LARGEST < whole < _LARGEST:
+            return Decimal(whole).scaleb(-digits)
+        return round_number(to_decimal(value), digits)
+    size = (numerator if numerator >= 0 else -numerator) * scale
+    whole, rest = divmod(size, denominator)
+    # The 40-digit view moves the value by less than |value| × 10^-39: it can only
+    # change the rounding when |2·rest − denominator| · 10^39 ≤ size (a half is kept).
+    if whole < _LARGEST and (size < _ULP or abs(2 * rest - denominator) * _ULP > size):
+        if 2 * rest >= denominator:
+            whole += 1
+        return Decimal(-whole if numerator < 0 else whole).scaleb(-digits)
+    return round_number(to_decimal(value), digits)
+
+
+def round_money_exact(value: Fraction, currency: str) -> Decimal:
+    """``round_money(to_decimal(value), currency)``, computed from the exact value."""
+    return round_exact(value, minor_unit(currency))
+
+
+_SCALES = {digits: 10**digits for digits in range(8)}
+_ULP = 10 ** (DIGITS - 1)
+#: Rounded values of this many digits take the Decimal path, which refuses them as before
+#: (``quantize`` keeps at most 28 digits).
+_LARGEST = 10**27
 
 
 def _no_negative_zero(value: Decimal) -> Decimal:

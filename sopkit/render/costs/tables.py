@@ -26,7 +26,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -47,10 +47,12 @@ from ..numbers import (
     DASH,
     hours_text,
     json_number,
+    minor_unit,
     money_text,
     number_text,
     percent_text,
     rate_text,
+    round_exact,
     round_money,
     round_number,
     share_text,
@@ -262,61 +264,73 @@ def cost_document(costs: PortfolioCost) -> dict[str, Any]:
 
 def _process_document(process: ProcessCost, currency: str) -> dict[str, Any]:
     schedule = process.schedule
+    digits = minor_unit(currency)
     return {
         "id": process.id,
         "name": process.name,
         "runs_per_month": _two(process.runs_per_month),
-        "annual_cost": _money(process.annual_cost, currency),
-        "annual_hours": _two(process.annual_hours),
+        "annual_cost": round_exact(process.exact_annual_cost, digits),
+        "annual_hours": round_exact(process.exact_annual_hours),
         "lead_time_hours": _two(schedule.lead_time_hours),
         "critical_path": list(schedule.critical_path),
-        "steps": [
-            {
-                "id": step.step_id,
-                "name": step.name,
-                "owner": step.owner,
-                "executions_per_run": _two(step.executions_per_run),
-                "hours_per_execution": _two(step.hours_per_execution),
-                "annual_hours": _two(step.annual_hours),
-                "annual_cost": _money(step.annual_cost, currency),
-                "rate": _money(step.rate, currency),
-                "fte": _two(step.fte),
-                "chance": round_number(step.chance, 4),
-                "participants": [
-                    {
-                        "role": p.role,
-                        "count": p.count,
-                        "kind": p.kind.value,
-                        "annual_hours": _two(p.annual_hours),
-                        "annual_cost": _money(p.annual_cost, currency),
-                    }
-                    for p in step.participants
-                ],
-                "annual_expenses": _money(step.annual_expenses, currency),
-                "annual_total_cost": _money(step.annual_total_cost, currency),
-                "milestone": step.milestone,
-                "approval": step.approval,
-                "calls": step.calls,
-                "external_hours": _two(step.external_hours),
-                "calls_per_run": _two(step.calls_per_run),
-            }
-            for step in process.steps
-        ],
+        "steps": [_step_document(step, digits) for step in process.steps],
         "frequency": None if process.process.frequency is None else str(process.process.frequency),
         "lead_time_days": _two(schedule.lead_time_days),
-        "hours_per_run": _two(process.hours_per_run),
-        "cost_per_run": _money(process.cost_per_run, currency),
+        "hours_per_run": round_exact(process.exact_hours_per_run),
+        "cost_per_run": round_exact(process.exact_cost_per_run, digits),
         "fte": _two(process.fte),
-        "annual_expenses": _money(process.annual_expenses, currency),
-        "annual_total_cost": _money(process.annual_total_cost, currency),
-        "external_hours": _two(process.external_hours),
+        "annual_expenses": round_exact(process.exact_annual_expenses, digits),
+        "annual_total_cost": round_exact(process.exact_annual_total_cost, digits),
+        "external_hours": round_exact(process.exact_external_hours),
         "typical_run": list(schedule.typical_run),
         "called_by": list(process.called_by),
-        "called_runs_per_month": _two(process.called_runs_per_month),
+        "called_runs_per_month": round_exact(process.exact_called_runs_per_month),
         "expenses": [
             {"name": line.name, "amount": _money(line.amount, currency), "per": line.per.value}
             for line in process.expense_lines
         ],
+    }
+
+
+def _step_document(step: StepCost, digits: int) -> dict[str, Any]:
+    """One step of the JSON document, rounded from the exact figures (see ``round_exact``)."""
+    hours = round_exact(step.exact_annual_hours)
+    cost = round_exact(step.exact_annual_cost, digits)
+    expenses = step.exact_annual_expenses
+    total = round_exact(step.exact_annual_total_cost, digits) if expenses else cost
+    return {
+        "id": step.step_id,
+        "name": step.name,
+        "owner": step.owner,
+        "executions_per_run": round_exact(step.exact_executions_per_run),
+        "hours_per_execution": round_exact(step.exact_hours_per_execution),
+        "annual_hours": hours,
+        "annual_cost": cost,
+        "rate": round_number(step.rate, digits),
+        "fte": round_exact(step.exact_fte),
+        "chance": round_exact(step.exact_chance, 4),
+        "participants": [
+            {
+                "role": p.role,
+                "count": p.count,
+                "kind": p.kind.value,
+                # The owner alone shares the step's figures: round them once.
+                "annual_hours": hours
+                if p.exact_annual_hours is step.exact_annual_hours
+                else round_exact(p.exact_annual_hours),
+                "annual_cost": cost
+                if p.exact_annual_cost is step.exact_annual_cost
+                else round_exact(p.exact_annual_cost, digits),
+            }
+            for p in step.participants
+        ],
+        "annual_expenses": round_exact(expenses, digits),
+        "annual_total_cost": total,
+        "milestone": step.milestone,
+        "approval": step.approval,
+        "calls": step.calls,
+        "external_hours": round_exact(step.exact_external_hours),
+        "calls_per_run": round_exact(step.exact_calls_per_run),
     }
 
 
@@ -367,35 +381,94 @@ def dump_json(document: Any) -> str:
     """Deterministic JSON: keys in the order built, two-space indent, UTF-8 text, one newline.
 
     ``Decimal`` numbers are written with ``json_number`` (``4320.0``), never
-    through a float.
+    through a float. A list of strings stands on one line; every other list
+    and object has one item a line.
     """
-    return _dump(document, 0) + "\n"
+    parts: list[str] = []
+    _dump(document, 0, parts.append)
+    parts.append("\n")
+    return "".join(parts)
 
 
 #: What ``json.dumps(text, ensure_ascii=False)`` writes for a string, without building
 #: an encoder for every value (the JSON of 10,000 processes has millions of them).
 _json_string = json.encoder.encode_basestring
 
+#: For each tuple of keys at each depth, the text before each value and after the last:
+#: a document repeats one shape of object thousands of times (every step).
+_OPENINGS: dict[tuple[tuple[Any, ...], int], list[str]] = {}
 
-def _dump(value: Any, level: int) -> str:
+
+def _openings(keys: tuple[Any, ...], level: int) -> list[str]:
+    found = _OPENINGS.get((keys, level))
+    if found is None:
+        inner = "  " * (level + 1)
+        found = [
+            ("{\n" if i == 0 else ",\n") + inner + _json_string(str(key)) + ": "
+            for i, key in enumerate(keys)
+        ]
+        found.append("\n" + "  " * level + "}")
+        if len(_OPENINGS) < 4096:
+            _OPENINGS[(keys, level)] = found
+    return found
+
+
+def _scalar(value: Any) -> str | None:
+    """The JSON text of a string, number, boolean or null; ``None`` for anything else."""
+    kind = type(value)
+    if kind is str:
+        return _json_string(value)
+    if kind is Decimal:
+        return json_number(value)
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if kind is int:
+        return str(value)
     if isinstance(value, str):
         return _json_string(value)
     if isinstance(value, Decimal):
         return json_number(value)
-    pad, inner = "  " * level, "  " * (level + 1)
+    if isinstance(value, int):
+        return json.dumps(value)
+    return None
+
+
+def _dump(value: Any, level: int, write: Callable[[str], Any]) -> None:
+    text = _scalar(value)
+    if text is not None:
+        write(text)
+        return
     if isinstance(value, dict):
         if not value:
-            return "{}"
-        items = [f"{inner}{_json_string(str(k))}: {_dump(v, level + 1)}" for k, v in value.items()]
-        return "{\n" + ",\n".join(items) + "\n" + pad + "}"
+            write("{}")
+            return
+        openings = _openings(tuple(value), level)
+        for opening, item in zip(openings, value.values(), strict=False):
+            write(opening)
+            text = _scalar(item)
+            if text is None:
+                _dump(item, level + 1, write)
+            else:
+                write(text)
+        write(openings[-1])
+        return
     if isinstance(value, list | tuple):
         if not value:
-            return "[]"
-        if all(isinstance(v, str) for v in value):
-            return "[" + ", ".join(_json_string(v) for v in value) + "]"
-        return "[\n" + ",\n".join(inner + _dump(v, level + 1) for v in value) + "\n" + pad + "]"
-    if isinstance(value, bool) or value is None or isinstance(value, int):
-        return json.dumps(value, ensure_ascii=False)
+            write("[]")
+        elif all(isinstance(v, str) for v in value):
+            write("[" + ", ".join(_json_string(v) for v in value) + "]")
+        else:
+            separator = "[\n" + "  " * (level + 1)
+            for item in value:
+                write(separator)
+                _dump(item, level + 1, write)
+                separator = ",\n" + "  " * (level + 1)
+            write("\n" + "  " * level + "]")
+        return
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
