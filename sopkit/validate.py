@@ -21,13 +21,14 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 import networkx as nx
 
 from .errors import Problem
-from .graph import reach
-from .models import Process, RoleKind, Step, is_slug, parse_when
+from .graph import Flow
+from .models import Clock, Estimate, Process, Role, RoleKind, Step, is_slug, parse_when
 from .source import Loc, SourceMap
 
 __all__ = [
@@ -270,6 +271,14 @@ def _when_problems(shape: Shape, source: SourceMap) -> list[Problem]:
     return problems
 
 
+def _flow(shape: Shape) -> Flow:
+    return Flow.read(
+        (step.id, [before for _, before in step.after])
+        for step in shape.steps
+        if step.id is not None
+    )
+
+
 def _graph(shape: Shape) -> nx.DiGraph[str]:
     graph: nx.DiGraph[str] = nx.DiGraph()
     for step in shape.steps:
@@ -298,9 +307,9 @@ def _cycle_problems(shape: Shape, source: SourceMap) -> list[Problem]:
                         + ", probability: …}'",
                     )
                 )
-    graph = _graph(shape)
-    if nx.is_directed_acyclic_graph(graph):  # the quick answer for almost every process
+    if _flow(shape).order() is not None:  # the quick answer for almost every process
         return problems
+    graph = _graph(shape)
     # One cycle per knot of steps, located at the 'after' entry that closes it: the
     # one into the knot's earliest-listed step.
     for component in nx.strongly_connected_components(graph):
@@ -326,12 +335,11 @@ def _cycle_problems(shape: Shape, source: SourceMap) -> list[Problem]:
 
 
 def _rework_problems(shape: Shape, source: SourceMap) -> list[Problem]:
-    graph = _graph(shape)
     problems: list[Problem] = []
     reworking = [s for s in shape.steps if s.rework_to is not None and s.rework_to != s.id]
     if not reworking:
         return problems
-    reached = reach(graph)
+    reached = _flow(shape).reach()
     for step in reworking:
         assert step.id is not None and step.rework_to is not None
         if not reached.is_upstream(step.rework_to, step.id):
@@ -358,13 +366,50 @@ def check_meaning(
         steps: the steps to check with their index in the file; all by default.
     """
     indexed = list(enumerate(process.steps)) if steps is None else list(steps)
+    settings = process.settings
+    clock = settings.clock
     problems = []
     for index, step in indexed:
-        problems += _estimate_problems(process, index, step)
-        problems += _role_problems(process, index, step)
-        problems += _due_problems(process, index, step)
+        if _estimates_out_of_bounds(step, clock):
+            problems += _estimate_problems(process, index, step)
+        if _roles_lack_rates(step, settings.roles):
+            problems += _role_problems(process, index, step)
+        if step.due is not None:
+            problems += _due_problems(process, index, step)
     problems += _frequency_problems(process)
     return problems
+
+
+def _estimates_out_of_bounds(step: Step, clock: Clock) -> bool:
+    """Whether ``_estimate_problems`` may find something: the quick test for every step."""
+    if step.time is not None and not _estimate_fits(step.time, clock, MAX_HOURS_PER_EXECUTION):
+        return True
+    if not _estimate_fits(step.wait, clock, MAX_WAIT_HOURS):
+        return True
+    return step.automation is not None
+
+
+@lru_cache(maxsize=4096)
+def _estimate_fits(estimate: Estimate, clock: Clock, limit: Decimal) -> bool:
+    """In order (min ≤ likely ≤ max) and at most ``limit`` hours; a portfolio repeats
+    the same few estimates, so each is judged once per clock."""
+    low, likely, high = estimate.points(clock)
+    return low <= likely <= high and high <= limit
+
+
+def _roles_lack_rates(step: Step, roles: Mapping[str, Role]) -> bool:
+    """Whether ``_role_problems`` may find something: the quick test for every step."""
+    if step.owner is not None:
+        owner = roles.get(step.owner)
+        if owner is None or owner.kind is not RoleKind.STAFF:
+            return True  # no such role, or a system role's own rules
+        if owner.rate is None and step.is_work:
+            return True
+    for name in step.with_:
+        role = roles.get(name)
+        if role is None or (role.rate is None and role.kind is RoleKind.STAFF):
+            return True
+    return False
 
 
 def _due_problems(process: Process, index: int, step: Step) -> list[Problem]:

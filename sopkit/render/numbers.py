@@ -22,6 +22,7 @@ __all__ = [
     "DASH",
     "PAYBACK_DIGITS",
     "hours_text",
+    "json_fixed",
     "json_number",
     "minor_unit",
     "money_text",
@@ -67,22 +68,43 @@ def round_exact(value: Fraction, digits: int = 2) -> Decimal:
     half (``…4999…`` beyond 40 digits): then the ``Decimal`` view itself is
     rounded, so the result is always the same as ``round_number``'s.
     """
+    units = _units(value, digits)
+    if units is None:
+        return round_number(to_decimal(value), digits)
+    return Decimal(units).scaleb(-digits)
+
+
+def json_fixed(value: Fraction, digits: int = 2) -> str:
+    """``json_number(round_exact(value, digits))``, written from the rounded integer."""
+    units = _units(value, digits)
+    if units is None:
+        return json_number(round_exact(value, digits))
+    if not units:
+        return "0.0"
+    whole, part = divmod(abs(units), _SCALES[digits])
+    sign = "-" if units < 0 else ""
+    if not part:
+        return f"{sign}{whole}.0"
+    return f"{sign}{whole}.{str(part).rjust(digits, '0').rstrip('0')}"
+
+
+def _units(value: Fraction, digits: int) -> int | None:
+    """``value`` in units of 10^-digits, rounded half-up (away from zero), or ``None``
+    when only the ``Decimal`` route gives the same answer (see ``round_exact``)."""
     numerator, denominator = value.numerator, value.denominator
     scale = _SCALES[digits]
     if denominator == 1:
-        whole = numerator * scale
-        if -_LARGEST < whole < _LARGEST:
-            return Decimal(whole).scaleb(-digits)
-        return round_number(to_decimal(value), digits)
+        units = numerator * scale
+        return units if -_LARGEST < units < _LARGEST else None
     size = (numerator if numerator >= 0 else -numerator) * scale
-    whole, rest = divmod(size, denominator)
+    whole, rest = size // denominator, size % denominator
     # The 40-digit view moves the value by less than |value| × 10^-39: it can only
     # change the rounding when |2·rest − denominator| · 10^39 ≤ size (a half is kept).
-    if whole < _LARGEST and (size < _ULP or abs(2 * rest - denominator) * _ULP > size):
-        if 2 * rest >= denominator:
-            whole += 1
-        return Decimal(-whole if numerator < 0 else whole).scaleb(-digits)
-    return round_number(to_decimal(value), digits)
+    if whole >= _LARGEST or (size >= _ULP and abs(2 * rest - denominator) * _ULP <= size):
+        return None
+    if 2 * rest >= denominator:
+        whole += 1
+    return -whole if numerator < 0 else whole
 
 
 def round_money_exact(value: Fraction, currency: str) -> Decimal:
@@ -90,8 +112,8 @@ def round_money_exact(value: Fraction, currency: str) -> Decimal:
     return round_exact(value, minor_unit(currency))
 
 
-_SCALES = {digits: 10**digits for digits in range(8)}
-_ULP = 10 ** (DIGITS - 1)
+_SCALES: dict[int, int] = {digits: 10**digits for digits in range(8)}
+_ULP: int = 10 ** (DIGITS - 1)
 #: Rounded values of this many digits take the Decimal path, which refuses them as before
 #: (``quantize`` keeps at most 28 digits).
 _LARGEST = 10**27
