@@ -302,3 +302,57 @@ def test_portfolio_totals_are_summed_once(tmp_path: Path) -> None:
     assert total == sum((s.exact_annual_cost for s in costs.steps), start=total * 0)
     first = costs.processes[0]
     assert first.exact_annual_hours is first.exact_annual_hours
+
+
+def test_small_files_are_the_same_processes_without_prose(tmp_path: Path) -> None:
+    """``--no-prose`` drops done_when, instructions, do and dont, and nothing else: the
+    costs of the two kinds of file are the same."""
+    from sopkit.render.costs import cost_report
+
+    small = generate.generate_portfolio(tmp_path / "small", 6, prose=False)
+    prose = generate.generate_portfolio(tmp_path / "prose", 6)
+    text = (small / "p00003.yaml").read_text(encoding="utf-8")
+    for field in ("done_when", "instructions", "do:", "dont:"):
+        assert field not in text
+        assert field in "".join(p.read_text(encoding="utf-8") for p in prose.glob("p*.yaml"))
+    assert len(text.encode()) < 4500 < len((prose / "p00003.yaml").read_bytes())
+    assert cost_report(load_portfolio(small), fmt="json") == cost_report(
+        load_portfolio(prose), fmt="json"
+    )
+    generate.main([str(tmp_path / "cli"), "--processes", "2", "--no-prose"])
+    assert (tmp_path / "cli" / "p00001.yaml").read_bytes() == (small / "p00001.yaml").read_bytes()
+
+
+def test_costing_leaves_no_reference_cycles(tmp_path: Path) -> None:
+    """``cost`` and ``candidates`` run with the cycle collector paused: every object they
+    make must be freed by its reference count, or memory would grow with the portfolio."""
+    import gc
+
+    from sopkit.render.costs import candidates_report, cost_report
+
+    folders = [
+        generate.generate_portfolio(tmp_path / "p", 8),
+        BENCH.parent / "processes" / "en",
+        BENCH.parent / "tests" / "fixtures" / "additions" / "en",
+        BENCH.parent / "tests" / "fixtures" / "launch",
+    ]
+
+    def reports(folder: Path) -> None:
+        portfolio = load_portfolio(folder)
+        candidates_report(portfolio, fmt="json")
+        for view in ("step", "role", "process"):
+            for fmt in ("json", "table", "csv", "markdown"):
+                cost_report(portfolio, by=view, fmt=fmt)
+
+    for folder in folders:  # first runs fill caches and import lazily
+        reports(folder)
+    enabled = gc.isenabled()
+    gc.disable()
+    gc.collect()
+    try:
+        for folder in folders:
+            reports(folder)
+            assert gc.collect() == 0, folder
+    finally:
+        if enabled:
+            gc.enable()

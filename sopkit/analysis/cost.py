@@ -642,36 +642,51 @@ def _calls(
         for callee in process.calls:
             if callee in by_id:
                 callers.setdefault(callee, []).append(process.id)
-    total: dict[str, Fraction] = {}
+    counter = _CallCounter(by_id, given, callers, memo)
+    called_runs = {pid: counter.called(pid, (pid,)) for pid in callers if pid in given}
+    return {pid: tuple(ids) for pid, ids in callers.items() if pid in given}, called_runs
 
-    def total_runs(process_id: str, seen: tuple[str, ...]) -> Fraction:
-        if process_id in total:
-            return total[process_id]
-        process = by_id[process_id]
+
+@dataclass(slots=True)
+class _CallCounter:
+    """Runs a month of each process, its own and those its callers' runs make.
+
+    A class rather than two nested functions calling each other: those form a
+    reference cycle that kept every run profile alive until the cycle collector
+    ran.
+    """
+
+    by_id: dict[str, Process]
+    given: set[str]
+    callers: dict[str, list[str]]
+    memo: dict[int, RunProfile]
+    total: dict[str, Fraction] = field(default_factory=dict)
+
+    def total_runs(self, process_id: str, seen: tuple[str, ...]) -> Fraction:
+        if process_id in self.total:
+            return self.total[process_id]
+        process = self.by_id[process_id]
         own = (
             Fraction(0)
-            if process.frequency is None or process_id not in given
+            if process.frequency is None or process_id not in self.given
             else runs_per_month(process.frequency, process.settings.working_days_per_year)
         )
-        runs = own + called(process_id, (*seen, process_id))
-        total[process_id] = runs
+        runs = own + self.called(process_id, (*seen, process_id))
+        self.total[process_id] = runs
         return runs
 
-    def called(process_id: str, seen: tuple[str, ...]) -> Fraction:
+    def called(self, process_id: str, seen: tuple[str, ...]) -> Fraction:
         runs = Fraction(0)
-        for caller_id in callers.get(process_id, ()):
+        for caller_id in self.callers.get(process_id, ()):
             if caller_id in seen:
                 continue
-            caller = by_id[caller_id]
+            caller = self.by_id[caller_id]
             per_run = sum(
-                (s.calls for s in memo[id(caller)].steps if s.step.process == process_id),
+                (s.calls for s in self.memo[id(caller)].steps if s.step.process == process_id),
                 Fraction(0),
             )
-            runs += total_runs(caller_id, seen) * per_run
+            runs += self.total_runs(caller_id, seen) * per_run
         return runs
-
-    called_runs = {pid: called(pid, (pid,)) for pid in callers if pid in given}
-    return {pid: tuple(ids) for pid, ids in callers.items() if pid in given}, called_runs
 
 
 def _roles(

@@ -19,7 +19,7 @@ from functools import lru_cache
 from ..errors import SopkitError
 from ..models import Clock, Count, ExpensePeriod, Process, Role, RoleKind, Step
 from .runs import ReworkLoop, Runs, runs_of
-from .units import exact_sum, expected_hours, times
+from .units import exact_sum, expected_hours, plus, times
 
 __all__ = [
     "ExpenseLine",
@@ -53,12 +53,9 @@ class RoleTally:
                 times(other.external_hours, factor),
                 times(other.cost, factor),
             )
-        if other.hours:
-            self.hours += other.hours
-        if other.external_hours:
-            self.external_hours += other.external_hours
-        if other.cost:
-            self.cost += other.cost
+        self.hours = plus(self.hours, other.hours)
+        self.external_hours = plus(self.external_hours, other.external_hours)
+        self.cost = plus(self.cost, other.cost)
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,13 +227,13 @@ def _work(
         if tally is None:
             tally = tallies[role_name] = RoleTally(kind)
         if kind is RoleKind.STAFF:
-            tally.hours += hours
-            staff += hours
+            tally.hours = plus(tally.hours, hours)
+            staff = plus(staff, hours)
         elif kind is RoleKind.EXTERNAL:
-            tally.external_hours += hours
-            external += hours
-        tally.cost += pay
-        cost += pay
+            tally.external_hours = plus(tally.external_hours, hours)
+            external = plus(external, hours)
+        tally.cost = plus(tally.cost, pay)
+        cost = plus(cost, pay)
     expense = _ZERO if step.expense is None else times(_fraction(step.expense), executions)
     return StepRun(
         step=step,

@@ -19,7 +19,7 @@ import networkx as nx
 from ..graph import Flow
 from ..models import Process
 from .runs import satisfies, typical_answers
-from .units import expected_hours, to_decimal
+from .units import expected_hours, plus, to_decimal
 
 __all__ = ["Schedule", "schedule", "typical_run"]
 
@@ -134,7 +134,7 @@ def _schedule(process: Process, calling: tuple[str, ...]) -> Schedule:
         came_from[node] = best
         begin = finish[best] if best is not None else _ZERO
         start[node] = begin
-        finish[node] = begin + weight[node] if weight[node] else begin
+        finish[node] = plus(begin, weight[node])
     end = None
     for node in finish:
         if node not in running:

@@ -20,6 +20,7 @@ __all__ = [
     "exact_hours",
     "exact_sum",
     "expected_hours",
+    "plus",
     "runs_per_month",
     "times",
     "to_decimal",
@@ -56,6 +57,16 @@ def times(a: Fraction, b: Fraction) -> Fraction:
         if b.numerator == 0:
             return b
     return a * b
+
+
+def plus(a: Fraction, b: Fraction) -> Fraction:
+    """``a + b``; when either is 0 (most sums start at 0, most parts of a step are 0)
+    the other, without the gcds of a ``Fraction`` sum."""
+    if not a:
+        return b
+    if not b:
+        return a
+    return a + b
 
 
 def exact_sum(values: Iterable[Fraction]) -> Fraction:

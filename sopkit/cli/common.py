@@ -9,6 +9,7 @@ them (an unknown option, a bad choice) or sopkit does (``usage_error``, or a
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -67,6 +68,24 @@ def user_errors() -> Iterator[None]:
     except KeyboardInterrupt:
         typer.echo("sopkit: interrupted", err=True)
         raise typer.Exit(130) from None
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Run without the cycle collector (``cost``, ``candidates``).
+
+    Reading and costing a portfolio make no reference cycles (a test checks it),
+    so every object is freed by its count alone and the collector has nothing to
+    find; it would still scan the millions of objects of a large portfolio
+    again and again, about a tenth of the command's time.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def echo_problems(problems: list[Any]) -> None:

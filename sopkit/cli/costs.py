@@ -17,6 +17,7 @@ from .common import (
     ReportFormat,
     ReportOutput,
     RolesOption,
+    collector_paused,
     emit,
     in_range,
     parse_amount,
@@ -90,7 +91,7 @@ def cost(
     from ..output import refuse_inputs, refuse_overwrite
     from ..render.costs import cost_report, explain_step
 
-    with user_errors():
+    with user_errors(), collector_paused():
         if output is not None:
             refuse_inputs(output, paths)
             refuse_overwrite(output, force=force)
@@ -149,7 +150,7 @@ def candidates(
     from ..output import refuse_inputs, refuse_overwrite
     from ..render.costs import candidates_report
 
-    with user_errors():
+    with user_errors(), collector_paused():
         if output is not None:
             refuse_inputs(output, paths)
             refuse_overwrite(output, force=force)
