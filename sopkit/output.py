@@ -26,14 +26,22 @@ __all__ = [
 ]
 
 
-def write_atomic(path: str | Path, data: str | bytes) -> Path:
+def write_atomic(path: str | Path, data: str | bytes | Iterable[str]) -> Path:
     """Write to a temporary file beside ``path``, then rename it into place.
+
+    ``data`` may come in pieces of text, written as they come, so a large
+    report is never held whole (nor twice, as text and as its UTF-8 bytes).
 
     Raises:
         OutputError: the folder cannot be made or written, or ``path`` is a folder.
     """
     target = Path(path)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
+    if isinstance(data, str):
+        pieces: Iterable[bytes] = [data.encode("utf-8")]
+    elif isinstance(data, bytes):
+        pieces = [data]
+    else:
+        pieces = (piece.encode("utf-8") for piece in data)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         prefix = f".{short_name(target.name)}."
@@ -42,7 +50,8 @@ def write_atomic(path: str | Path, data: str | bytes) -> Path:
         raise _cannot_write(target, exc) from None
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
+            for piece in pieces:
+                handle.write(piece)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temp, 0o644)

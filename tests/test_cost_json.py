@@ -21,7 +21,15 @@ from hypothesis import strategies as st
 
 from sopkit import load_portfolio
 from sopkit.analysis import cost_portfolio, to_decimal
-from sopkit.render.costs.tables import cost_document, cost_json, cost_report, dump_json
+from sopkit.render.costs.tables import (
+    cost_document,
+    cost_json,
+    cost_json_parts,
+    cost_report,
+    cost_report_parts,
+    dump_json,
+    dump_json_parts,
+)
 from sopkit.render.numbers import json_fixed, json_number, round_exact, round_number
 
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -43,6 +51,28 @@ def test_written_json_is_the_document(folder: Path) -> None:
     costs = cost_portfolio(load_portfolio(folder))
     assert cost_json(costs) == dump_json(cost_document(costs))
     assert cost_report(costs, fmt="json") == cost_json(costs)
+    parts = list(cost_json_parts(costs))
+    assert len(parts) > len(costs.processes)  # a piece a process, at least
+    assert "".join(parts) == cost_json(costs)
+    for fmt in ("table", "csv", "markdown"):
+        assert "".join(cost_report_parts(costs, fmt=fmt, by="role")) == cost_report(
+            costs, fmt=fmt, by="role"
+        )
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        {},
+        [],
+        {"a": []},
+        {"a": ["x", "y"], "b": [{"c": Decimal("1.50")}, [1, None]], "d": {"e": True}},
+        [{"a": 1}, "b"],
+        "text",
+    ],
+)
+def test_json_in_pieces_is_the_json(document: object) -> None:
+    assert "".join(dump_json_parts(document)) == dump_json(document)
 
 
 ROLES = """currency: {currency}

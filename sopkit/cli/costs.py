@@ -89,7 +89,7 @@ def cost(
     """
     from ..load import load_portfolio
     from ..output import refuse_inputs, refuse_overwrite
-    from ..render.costs import cost_report, explain_step
+    from ..render.costs import cost_report_parts, explain_step
 
     with user_errors(), collector_paused():
         if output is not None:
@@ -97,10 +97,10 @@ def cost(
             refuse_overwrite(output, force=force)
         portfolio = load_portfolio(paths, roles=roles)
         if explain is not None:
-            text = explain_step(portfolio, explain)
+            emit(explain_step(portfolio, explain), output)
         else:
-            text = cost_report(portfolio, by=by.value, fmt=fmt.value, width=table_width(output))
-        emit(text, output)
+            width = table_width(output)
+            emit(cost_report_parts(portfolio, by=by.value, fmt=fmt.value, width=width), output)
 
 
 @app.command()

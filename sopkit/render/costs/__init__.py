@@ -9,6 +9,7 @@ from .tables import (
     candidates_report,
     cost_document,
     cost_report,
+    cost_report_parts,
     dump_json,
     ensure_costs,
 )
@@ -20,6 +21,7 @@ __all__ = [
     "candidates_report",
     "cost_document",
     "cost_report",
+    "cost_report_parts",
     "dump_json",
     "ensure_costs",
     "explain_step",

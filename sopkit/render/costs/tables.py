@@ -26,7 +26,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -71,9 +71,13 @@ __all__ = [
     "candidates_report",
     "candidates_sheet",
     "cost_document",
+    "cost_json",
+    "cost_json_parts",
     "cost_report",
+    "cost_report_parts",
     "cost_sheet",
     "dump_json",
+    "dump_json_parts",
     "ensure_costs",
     "render_sheet",
 ]
@@ -144,6 +148,16 @@ def _choice(value: str, valid: Sequence[str], what: str) -> str:
 
 
 # --- public entry points ------------------------------------------------------------
+
+
+def cost_report_parts(
+    source: Costable, *, by: str = "step", fmt: str = "table", width: int | None = None
+) -> Iterator[str]:
+    """``cost_report`` in pieces that join to it (JSON comes a process at a time)."""
+    if fmt == "json":
+        _choice(by, COST_VIEWS, "view")
+        return cost_json_parts(ensure_costs(source))
+    return iter([cost_report(source, by=by, fmt=fmt, width=width)])
 
 
 def cost_report(
@@ -244,7 +258,13 @@ def cost_json(costs: PortfolioCost) -> str:
     --format json``'s time. ``_steps_text`` writes the same characters from the
     exact figures (a test compares the two on every kind of step).
     """
-    return dump_json(_cost_document(costs, _steps_text))
+    return "".join(cost_json_parts(costs))
+
+
+def cost_json_parts(costs: PortfolioCost) -> Iterator[str]:
+    """``cost_json`` in pieces (one a process), for writing as they are made: the
+    JSON of 10,000 processes is hundreds of megabytes as one string."""
+    return dump_json_parts(_cost_document(costs, _steps_text))
 
 
 def _cost_document(
@@ -501,6 +521,28 @@ def dump_json(document: Any) -> str:
     _dump(document, 0, parts.append)
     parts.append("\n")
     return "".join(parts)
+
+
+def dump_json_parts(document: Any) -> Iterator[str]:
+    """``dump_json(document)`` in pieces: each item of a list at the top level is one."""
+    if not isinstance(document, dict) or not document:
+        yield dump_json(document)
+        return
+    openings = _openings(tuple(document), 0)
+    for opening, value in zip(openings, document.values(), strict=False):
+        if isinstance(value, list) and value and not all(isinstance(v, str) for v in value):
+            separator = opening + "[\n    "
+            for item in value:
+                parts = [separator]
+                _dump(item, 2, parts.append)
+                yield "".join(parts)
+                separator = ",\n    "
+            yield "\n  ]"
+        else:
+            parts = [opening]
+            _dump(value, 1, parts.append)
+            yield "".join(parts)
+    yield openings[-1] + "\n"
 
 
 #: What ``json.dumps(text, ensure_ascii=False)`` writes for a string, without building
