@@ -3,6 +3,10 @@
 Only ``after`` edges make the graph; rework edges point backwards and would
 make every loop a cycle, so they are kept as step attributes and drawn or
 costed separately.
+
+Checking and costing a valid process use only ``Flow`` (plain tuples), so
+networkx, which takes about 80 ms to import, is imported by the functions that
+build a networkx graph or report a cycle, not when sopkit starts.
 """
 
 from __future__ import annotations
@@ -10,10 +14,12 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from .models import Process
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = [
     "Flow",
@@ -31,6 +37,8 @@ def flow_graph(process: Process) -> nx.DiGraph[str]:
 
     References to unknown steps are left out: ``validate`` reports them.
     """
+    import networkx as nx
+
     graph: nx.DiGraph[str] = nx.DiGraph()
     for step in process.steps:
         graph.add_node(step.id, step=step)
@@ -58,6 +66,8 @@ def cached_flow_graph(process: Process) -> nx.DiGraph[str]:
     last = next(iter(_LAST), None)
     if last is not None and last[0] is process:
         return last[1]
+    import networkx as nx
+
     graph: nx.DiGraph[str] = nx.freeze(flow_graph(process))
     _LAST[:] = [(process, graph)]
     return graph
@@ -124,6 +134,8 @@ class Flow:
         """
         order = self.order()
         if order is None:
+            import networkx as nx
+
             raise nx.NetworkXUnfeasible("the steps form a cycle through 'after'")
         return _reach(order, self.pred, self.succ)
 
@@ -141,6 +153,8 @@ class Flow:
 
 def upstream(graph: nx.DiGraph[str], step_id: str) -> set[str]:
     """Every step that must finish before ``step_id`` can start."""
+    import networkx as nx
+
     return set(nx.ancestors(graph, step_id))
 
 
@@ -148,6 +162,8 @@ def loop_members(graph: nx.DiGraph[str], start: str, end: str) -> set[str]:
     """The steps on some path from ``start`` (rework target) to ``end`` (reworking step)."""
     if start == end:
         return {end}
+    import networkx as nx
+
     between: set[str] = nx.descendants(graph, start) & nx.ancestors(graph, end)  # type: ignore[arg-type]
     return between | {start, end}
 
@@ -195,6 +211,8 @@ def reach(graph: nx.DiGraph[str]) -> Reach:
     Raises:
         networkx.NetworkXUnfeasible: when the graph has a cycle (``validate`` reports it).
     """
+    import networkx as nx
+
     return _reach(tuple(nx.topological_sort(graph)), graph.pred, graph.succ)
 
 

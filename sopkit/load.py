@@ -13,9 +13,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import networkx as nx
 import pydantic
 
 from .errors import InputError, Problem, SopkitError, ValidationError
@@ -34,6 +33,9 @@ from .models import (
 )
 from .source import Loc, SourceMap, read_document
 from .validate import Shape, check_meaning, check_process, check_structure
+
+if TYPE_CHECKING:  # networkx takes ~80 ms to import; see sopkit.graph
+    import networkx as nx
 
 __all__ = [
     "ROLES_FILENAMES",
@@ -550,14 +552,11 @@ _ID_LINE = re.compile(r"^id:[ \t]*(?P<id>[^\s#]+)", re.MULTILINE)
 def _call_problems(processes: list[Process]) -> list[Problem]:
     """Call cycles and calls across currencies, located at the calling step."""
     problems = []
-    graph: nx.DiGraph[str] = nx.DiGraph()
     where: dict[tuple[str, str], tuple[Process, int]] = {}
     for process in processes:
-        graph.add_node(process.id)
         for index, step in enumerate(process.steps):
             if step.process is None:
                 continue
-            graph.add_edge(process.id, step.process)
             where.setdefault((process.id, step.process), (process, index))
             callee = process.callees.get(step.process)
             if callee is not None and callee.settings.currency != process.settings.currency:
@@ -569,6 +568,26 @@ def _call_problems(processes: list[Process]) -> list[Problem]:
                         hint="a process and the processes it runs share one currency",
                     )
                 )
+    if where:  # without calls there is no circle to find
+        problems.extend(_call_cycles(processes, where))
+    return problems
+
+
+def _call_cycles(
+    processes: list[Process], where: dict[tuple[str, str], tuple[Process, int]]
+) -> list[Problem]:
+    """One problem per circle of processes running each other, at the step that closes it."""
+    import networkx as nx
+
+    problems = []
+    calls: dict[str, list[str]] = {}
+    for caller, callee in where:
+        calls.setdefault(caller, []).append(callee)
+    graph: nx.DiGraph[str] = nx.DiGraph()
+    for process in processes:  # nodes in file order, so the circle reported is stable
+        graph.add_node(process.id)
+        for callee in calls.pop(process.id, ()):
+            graph.add_edge(process.id, callee)
     for component in nx.strongly_connected_components(graph):
         if len(component) == 1:
             (only,) = component

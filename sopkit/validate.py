@@ -22,14 +22,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from .errors import Problem
 from .graph import Flow
 from .models import Clock, Estimate, Process, Role, RoleKind, Step, is_slug, parse_when
 from .source import Loc, SourceMap
+
+if TYPE_CHECKING:  # networkx takes ~80 ms to import; see sopkit.graph
+    import networkx as nx
 
 __all__ = [
     "MAX_HOURS_PER_EXECUTION",
@@ -280,6 +281,8 @@ def _flow(shape: Shape) -> Flow:
 
 
 def _graph(shape: Shape) -> nx.DiGraph[str]:
+    import networkx as nx
+
     graph: nx.DiGraph[str] = nx.DiGraph()
     for step in shape.steps:
         if step.id is not None:
@@ -309,6 +312,8 @@ def _cycle_problems(shape: Shape, source: SourceMap) -> list[Problem]:
                 )
     if _flow(shape).order() is not None:  # the quick answer for almost every process
         return problems
+    import networkx as nx
+
     graph = _graph(shape)
     # One cycle per knot of steps, located at the 'after' entry that closes it: the
     # one into the knot's earliest-listed step.

@@ -694,14 +694,22 @@ def _roles(
 ) -> tuple[RoleCost, ...]:
     """Role totals from every step's role shares, with capacity from the role definitions."""
     grouped: dict[str, list[StepCost]] = {}
-    tallies: dict[str, RoleTally] = {}
+    shares: dict[str, list[RoleShare]] = {}
     for step in steps:
         for share in step.roles:
             grouped.setdefault(share.role, []).append(step)
-            tally = tallies.setdefault(share.role, RoleTally(share.kind))
-            tally.hours += share.exact_hours
-            tally.external_hours += share.exact_external_hours
-            tally.cost += share.exact_cost
+            shares.setdefault(share.role, []).append(share)
+    # Summed with exact_sum (integers per denominator), not a Fraction addition per
+    # step: a role of a large portfolio has thousands of shares.
+    tallies = {
+        role: RoleTally(
+            parts[0].kind,
+            exact_sum(s.exact_hours for s in parts),
+            exact_sum(s.exact_external_hours for s in parts),
+            exact_sum(s.exact_cost for s in parts),
+        )
+        for role, parts in shares.items()
+    }
     definitions: dict[str, Role] = dict(settings.roles)
     for process in processes:
         for name, definition in process.settings.roles.items():

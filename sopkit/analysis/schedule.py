@@ -14,8 +14,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
-import networkx as nx
-
 from ..graph import Flow
 from ..models import Process
 from .runs import satisfies, typical_answers
@@ -120,6 +118,8 @@ def _schedule(process: Process, calling: tuple[str, ...]) -> Schedule:
         weight[step.id] = hours
     sequence = flow.order()
     if sequence is None:
+        import networkx as nx  # only for this error; see sopkit.graph
+
         raise nx.NetworkXUnfeasible("Graph contains a cycle or graph changed during iteration")
     start: dict[str, Fraction] = {}
     finish: dict[str, Fraction] = {}
