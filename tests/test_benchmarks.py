@@ -95,6 +95,10 @@ def test_runner_end_to_end_on_a_tiny_portfolio(
     assert "| sopkit --help |" in out
     assert "3 → 30" in out
     assert "failed" not in out
+    # Both kinds of file, each against its own parse; the 1.5× target is the small files'.
+    assert "Small files without prose" in out and "cost --format json, small files |" in out
+    assert "| `cost` on 30 processes, small files, ≤ 1.5× parse | CPU " in out
+    assert "| `cost` on 30 processes, prose-heavy files, × parse (kept) | CPU " in out
 
 
 def test_results_block_is_replaced_not_appended(tmp_path: Path, monkeypatch) -> None:
