@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -333,17 +334,17 @@ def _plain_values(text: str) -> Any:
                         return _NOT_PLAIN  # duplicate or merge key
                     top[1] = value
                     continue
-                if event.implicit[0]:  # plain: what BaseResolver.resolve does, inline
-                    for tag, regexp in table.get(value[:1], ()):
-                        if regexp.match(value):
-                            if tag != _STR_TAG:
-                                if builder is None:
-                                    builder = _Builder(SourceMap(""), len(text))
-                                node = yaml.ScalarNode(tag, value, event.start_mark, event.end_mark)
-                                value = builder._scalar(node)
-                                if builder.problems:
-                                    return _NOT_PLAIN
-                            break
+                # A plain scalar that could be more than text: resolve it as
+                # BaseResolver.resolve does, and construct it as the builder would.
+                if event.implicit[0] and value[:1] in table:
+                    tag = _plain_tag(value)
+                    if tag != _STR_TAG:
+                        if builder is None:
+                            builder = _Builder(SourceMap(""), len(text))
+                        node = yaml.ScalarNode(tag, value, event.start_mark, event.end_mark)
+                        value = builder._scalar(node)
+                        if builder.problems:
+                            return _NOT_PLAIN
             elif kind is mapping_start or kind is sequence_start:
                 if event.anchor is not None or event.tag not in (None, "!"):
                     return _NOT_PLAIN
@@ -375,6 +376,19 @@ def _plain_values(text: str) -> Any:
     finally:
         loader.dispose()
     return root
+
+
+@lru_cache(maxsize=4096)
+def _plain_tag(value: str) -> str:
+    """The tag YAML's resolver gives a plain scalar (``_Loader``'s own resolvers).
+
+    Remembered: durations, counts and shares repeat on every step of every file,
+    and each one is tried against several regular expressions.
+    """
+    for tag, regexp in _Loader.yaml_implicit_resolvers.get(value[:1], ()):
+        if regexp.match(value):
+            return str(tag)
+    return _STR_TAG
 
 
 _EMPTY_HINT = "a process starts with 'sopkit: 1', 'id:', 'name:' and 'steps:'"

@@ -265,5 +265,13 @@ def _product(probabilities: Counter[Decimal]) -> Fraction:
     """``Π 1/(1 − p)`` over loops, with each probability's loops raised as one power."""
     result = Fraction(1)
     for probability, count in probabilities.items():
-        result *= (1 / (1 - Fraction(probability))) ** count
+        factor = _loop_factor(probability)
+        result *= factor if count == 1 else factor**count
     return result
+
+
+@lru_cache(maxsize=1024)
+def _loop_factor(probability: Decimal) -> Fraction:
+    """``1/(1 − p)``, the expected passes through one loop; remembered, as a portfolio's
+    rework probabilities are a few values repeated on thousands of steps."""
+    return 1 / (1 - Fraction(probability))
