@@ -385,9 +385,11 @@ def _plain_tag(value: str) -> str:
     Remembered: durations, counts and shares repeat on every step of every file,
     and each one is tried against several regular expressions.
     """
-    for tag, regexp in _Loader.yaml_implicit_resolvers.get(value[:1], ()):
+    resolvers: dict[str, list[tuple[str, re.Pattern[str]]]]
+    resolvers = _Loader.yaml_implicit_resolvers  # type: ignore[attr-defined]
+    for tag, regexp in resolvers.get(value[:1], ()):
         if regexp.match(value):
-            return str(tag)
+            return tag
     return _STR_TAG
 
 
