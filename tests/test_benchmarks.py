@@ -34,6 +34,7 @@ generate = _module("generate")
 run = _module("run")
 floor = _module("floor")
 simulate_bench = _module("simulate")
+stages = _module("stages")
 
 
 def test_generated_portfolio_is_valid_and_uses_every_feature(tmp_path: Path) -> None:
@@ -99,6 +100,20 @@ def test_runner_end_to_end_on_a_tiny_portfolio(
     assert "Small files without prose" in out and "cost --format json, small files |" in out
     assert "| `cost` on 30 processes, small files, ≤ 1.5× parse | CPU " in out
     assert "| `cost` on 30 processes, prose-heavy files, × parse (kept) | CPU " in out
+
+
+def test_stages_split_the_cost_command_and_add_up(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = generate.generate_portfolio(tmp_path / "small", 4, prose=False)
+    rows = dict(stages.stages(folder, repeat=1))
+    parts = ("  imports", "  load", "  cost", "  write the JSON (role totals included)")
+    assert rows["sopkit, all stages"] == pytest.approx(sum(rows[p] for p in parts))
+    assert all(seconds >= 0 for name, seconds in rows.items() if "the rest" not in name)
+    assert stages.main([str(folder), "--repeat", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "| PyYAML CSafeLoader parse (the floor) |" in out and "| 1.00× |" in out
+    assert "| · · pydantic models |" in out
 
 
 def test_results_block_is_replaced_not_appended(tmp_path: Path, monkeypatch) -> None:
