@@ -477,6 +477,11 @@ def _yaml_error(exc: yaml.MarkedYAMLError, shown: str, text: str = "") -> InputE
     elif "expected a single document" in str(exc):
         problem = "more than one YAML document ('---') in the file"
         hint = "put one process in each file"
+    elif any(sign in str(exc) for sign in _INDENTATION_SIGNS):
+        hint = (
+            "check the indentation here and on the line above: the fields of a step line "
+            "up under its 'id:', and a text holding ': ' needs quotes"
+        )
     return InputError(
         f"not valid YAML: {problem}",
         path=shown,
@@ -485,6 +490,14 @@ def _yaml_error(exc: yaml.MarkedYAMLError, shown: str, text: str = "") -> InputE
         hint=hint,
     )
 
+
+#: What libyaml says when a line is indented more or less than its neighbours.
+_INDENTATION_SIGNS = (
+    "did not find expected key",
+    "did not find expected '-' indicator",
+    "mapping values are not allowed",
+    "expected <block end>",
+)
 
 _LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
 
