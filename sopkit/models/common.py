@@ -1,0 +1,137 @@
+"""What every model of the format shares: the strict base model, slugs and text.
+
+Text is checked here once for every field that holds it: control characters,
+unbalanced bidirectional marks and length.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+)
+from pydantic_core import PydanticCustomError
+
+SLUG = r"^[a-z0-9][a-z0-9-]*$"
+MAX_ID_LENGTH = 100
+_SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]*")
+
+
+def is_slug(value: str) -> bool:
+    """Whether ``value`` is a valid id: lowercase ASCII letters, digits and '-', whole."""
+    return len(value) <= MAX_ID_LENGTH and _SLUG_RE.fullmatch(value) is not None
+
+
+def _fail(message: str, hint: str | None = None) -> PydanticCustomError:
+    """A validation error whose message and hint reach the user unchanged."""
+    return PydanticCustomError("sopkit", message, {"hint": hint} if hint else {})
+
+
+def _shown(value: Any, limit: int = 40) -> str:
+    """A value as a message quotes it: short, so a 5 MB typo does not flood the terminal."""
+    text = value if isinstance(value, str) else repr(value) if value is None else str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+#: Numbers in durations and frequencies above 10^MAX_EXPONENT are refused outright
+#: (smaller absurd values reach ``validate.py``, which names the limit they break).
+MAX_EXPONENT = 1000
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _check_slug(value: Any) -> Any:
+    if isinstance(value, str) and len(value) > MAX_ID_LENGTH:
+        raise _fail(
+            f"'{_shown(value)}' is too long: ids have at most {MAX_ID_LENGTH} characters",
+            "use a shorter id; it becomes a file name",
+        )
+    if isinstance(value, str) and not _SLUG_RE.fullmatch(value):
+        shown = _shown(value) if value.isprintable() else repr(value)[1:-1]
+        raise _fail(
+            f"'{_shown(shown)}' is not a valid id",
+            "ids are lowercase ASCII letters, digits and '-', starting with a letter or digit",
+        )
+    return value
+
+
+Slug = Annotated[
+    str,
+    BeforeValidator(_check_slug),
+    Field(max_length=MAX_ID_LENGTH, json_schema_extra={"pattern": SLUG}),
+]
+
+
+def _text(value: Any) -> Any:
+    """Numbers where text is expected (``version: 1.2``) are read as their literal text.
+
+    Control characters other than tab and line break (NUL, ESC, DEL, C1) are
+    refused: they are never meant, and in a terminal or a document they can hide
+    or rewrite what is shown. Right-to-left marks are text and stay, but every
+    bidi embedding, override or isolate is closed at the end of its line, so an
+    unclosed U+202E cannot reverse what a document shows after the name.
+    """
+    if type(value) is str and value.isprintable():
+        return value  # no control (Cc) or bidi format (Cf) character: nothing to check
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | Decimal):
+        return str(value)
+    if isinstance(value, str):
+        bad = _CONTROL.search(value)
+        if bad:
+            raise _fail(
+                f"text contains the control character U+{ord(bad.group()):04X}",
+                "remove it; only tabs and line breaks are allowed in text",
+            )
+        if _BIDI.search(value):
+            return "\n".join(_close_bidi(line) for line in value.split("\n"))
+    return value
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_PDF, _PDI = "\u202c", "\u2069"
+
+
+def _close_bidi(line: str) -> str:
+    """``line`` with the PDF/PDI characters that close what it opens (Unicode bidi rules)."""
+    open_: list[str] = []
+    for ch in line:
+        if ch in "\u202a\u202b\u202d\u202e":
+            open_.append(_PDF)
+        elif ch in "\u2066\u2067\u2068":
+            open_.append(_PDI)
+        elif ch == _PDF and open_ and open_[-1] == _PDF:
+            open_.pop()
+        elif ch == _PDI and _PDI in open_:
+            while open_.pop() != _PDI:
+                pass
+    return line + "".join(reversed(open_))
+
+
+Text = Annotated[str, BeforeValidator(_text), Field(min_length=1)]
+
+
+def _text_list(value: Any) -> Any:
+    """A single string where a list is expected is a list of one."""
+    return [value] if isinstance(value, str) else value
+
+
+def _or_single(schema: dict[str, Any]) -> None:
+    """In the JSON Schema, a list field also takes one bare value, as the loader does."""
+    item = schema.get("items")
+    if item is not None:
+        listed = {key: schema.pop(key) for key in list(schema) if key in ("type", "items")}
+        schema["anyOf"] = [listed, item]
+
+
+TextList = Annotated[list[Text], BeforeValidator(_text_list), Field(json_schema_extra=_or_single)]

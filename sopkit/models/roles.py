@@ -1,0 +1,239 @@
+"""Who does the work and when: roles with their rates and kinds, the working calendar,
+and the settings of a roles file."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import (
+    BeforeValidator,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
+
+from ..currency import MINOR_UNITS
+from ..source import NumberLiteral
+from .common import Text, _fail, _Model, _shown
+from .values import Clock, Number
+
+
+class Language(StrEnum):
+    EN = "en"
+    KO = "ko"
+    RU = "ru"
+
+
+#: Highest hourly rate: room for currencies with small units (VND, IDR), not for typos.
+MAX_RATE = 1_000_000_000
+#: More people in one role than this is a typo.
+MAX_HEADCOUNT = 100_000
+#: Hours in a leap year: nobody has more for any work.
+MAX_AVAILABLE_HOURS = 8_784
+
+
+class RoleKind(StrEnum):
+    """Who a role is: the team's own staff, paid or unpaid outside parties, or a system."""
+
+    STAFF = "staff"
+    EXTERNAL = "external"
+    SYSTEM = "system"
+
+
+class Role(_Model):
+    """A job title (or an outside party, or a system) and what an hour of it costs."""
+
+    kind: RoleKind = Field(
+        default=RoleKind.STAFF,
+        description="staff (default): the team's people; external: outside parties, their "
+        "hours are not the team's; system: work already automated, no rate",
+    )
+    rate: Annotated[
+        Number | None,
+        Field(ge=0, le=MAX_RATE, description="hourly cost in the currency (staff: required)"),
+    ] = None
+    headcount: Annotated[
+        Number | None,
+        Field(gt=0, le=MAX_HEADCOUNT, description="people in this role (staff only)"),
+    ] = None
+    available_hours: Annotated[
+        Number | None,
+        Field(
+            gt=0,
+            le=MAX_AVAILABLE_HOURS,
+            description="hours one person has for this work in a year "
+            "(default: working_days_per_year × hours_per_day)",
+        ),
+    ] = None
+    description: Text | None = None
+
+    @field_validator("rate")
+    @classmethod
+    def _no_system_rate(cls, value: Decimal | None, info: ValidationInfo) -> Decimal | None:
+        if value is not None and info.data.get("kind") is RoleKind.SYSTEM:
+            raise _fail(
+                "a system role has no rate",
+                "remove 'rate': automated work costs no labour; put a tool's running cost "
+                "in the process's 'expenses'",
+            )
+        return value
+
+    @field_validator("headcount", "available_hours")
+    @classmethod
+    def _staff_only(cls, value: Decimal | None, info: ValidationInfo) -> Decimal | None:
+        kind = info.data.get("kind", RoleKind.STAFF)
+        if value is not None and kind is not RoleKind.STAFF:
+            raise _fail(
+                f"only staff roles have {info.field_name}; this role is {kind.value}",
+                f"remove '{info.field_name}'",
+            )
+        return value
+
+    @property
+    def hourly_rate(self) -> Decimal:
+        """The rate costing uses: external and system roles without one cost nothing."""
+        return Decimal(0) if self.rate is None else self.rate
+
+
+def _strict_date(value: Any) -> Any:
+    """Dates as YAML writes them (2026-10-01); a bare number is not a date."""
+    if isinstance(value, bool | int | Decimal) or isinstance(value, NumberLiteral):
+        raise _fail(f"'{_shown(value)}' is not a date", "write dates as YYYY-MM-DD")
+    return value
+
+
+Date = Annotated[_dt.date, BeforeValidator(_strict_date)]
+
+
+# --- the working calendar (which days are worked) --------------------------------------
+
+
+class Weekday(StrEnum):
+    """A day of the week as ``roles.yaml`` names it in ``calendar.weekend``."""
+
+    MON = "mon"
+    TUE = "tue"
+    WED = "wed"
+    THU = "thu"
+    FRI = "fri"
+    SAT = "sat"
+    SUN = "sun"
+
+    @property
+    def number(self) -> int:
+        """Monday 0 … Sunday 6, as ``date.weekday()`` counts."""
+        return list(Weekday).index(self)
+
+
+_DAY_NAMES = {day.value: day for day in Weekday} | {
+    name: day
+    for day, name in zip(
+        Weekday,
+        ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+        strict=True,
+    )
+}
+
+
+def _weekday(value: Any) -> Any:
+    """``sat``, ``Sat`` and ``saturday`` all name Saturday."""
+    if isinstance(value, str):
+        day = _DAY_NAMES.get(value.strip().lower())
+        if day is None:
+            raise _fail(
+                f"'{_shown(value)}' is not a day of the week",
+                "use mon, tue, wed, thu, fri, sat or sun",
+            )
+        return day
+    return value
+
+
+#: Most holidays one calendar may list (a century of them is far fewer).
+MAX_HOLIDAYS = 10_000
+
+
+class WorkingCalendar(_Model):
+    """Which days are worked, for dated plans: the weekend and the holidays.
+
+    ``1d`` and ``1w`` keep meaning ``hours_per_day`` and ``days_per_week``; the
+    calendar only says on which dates those working days fall.
+    """
+
+    weekend: list[Annotated[Weekday, BeforeValidator(_weekday)]] = Field(
+        default_factory=lambda: [Weekday.SAT, Weekday.SUN],
+        description="days nobody works, e.g. [sat, sun] (the default) or [fri, sat]",
+    )
+    holidays: list[Date] = Field(
+        default_factory=list,
+        max_length=MAX_HOLIDAYS,
+        description="dates nobody works, YYYY-MM-DD",
+    )
+
+    @field_validator("weekend")
+    @classmethod
+    def _some_working_day(cls, value: list[Weekday]) -> list[Weekday]:
+        if len(set(value)) != len(value):
+            raise _fail("the weekend names a day twice", "name each day once, e.g. [sat, sun]")
+        if len(value) == len(Weekday):
+            raise _fail(
+                "the weekend covers the whole week, leaving no working day",
+                "name only the days nobody works, e.g. [sat, sun]",
+            )
+        return value
+
+    @field_validator("holidays")
+    @classmethod
+    def _holidays_once(cls, value: list[_dt.date]) -> list[_dt.date]:
+        seen: set[_dt.date] = set()
+        for day in value:
+            if day in seen:
+                raise _fail(f"holiday {day.isoformat()} is listed twice", "list each date once")
+            seen.add(day)
+        return value
+
+
+class Settings(_Model):
+    """``roles.yaml``: currency, the working day and week, the working calendar, hourly rates."""
+
+    currency: Annotated[str, Field(description="ISO 4217 code, e.g. USD, EUR, KRW")] = "USD"
+    hours_per_day: Annotated[Number, Field(gt=0, le=24)] = Decimal(8)
+    days_per_week: Annotated[Number, Field(gt=0, le=7)] = Decimal(5)
+    working_days_per_year: Annotated[Number, Field(gt=0, le=366)] = Decimal(260)
+    calendar: WorkingCalendar = Field(
+        default_factory=WorkingCalendar,
+        description="the weekend and holidays, for dated plans (sopkit plan)",
+    )
+    roles: dict[Text, Role] = Field(default_factory=dict)
+
+    @field_validator("currency", mode="before")
+    @classmethod
+    def _known_currency(cls, value: Any) -> Any:
+        if isinstance(value, str) and value not in MINOR_UNITS:
+            raise _fail(
+                f"unknown currency code '{value}'",
+                "use an ISO 4217 code such as USD, EUR, GBP, KRW, JPY or RUB",
+            )
+        return value
+
+    @property
+    def clock(self) -> Clock:
+        """What ``1d`` and ``1w`` mean in hours (the calendar says which dates are worked)."""
+        return Clock(self.hours_per_day, self.days_per_week)
+
+    @property
+    def minor_unit(self) -> int:
+        return MINOR_UNITS[self.currency]
+
+    @property
+    def working_year_hours(self) -> Decimal:
+        """Hours of one full-time person's year: the FTE unit and the default available hours."""
+        return self.working_days_per_year * self.hours_per_day
+
+    def with_roles(self, extra: dict[str, Role]) -> Settings:
+        """These settings with a process's own rates added or overriding."""
+        if not extra:
+            return self
+        return self.model_copy(update={"roles": {**self.roles, **extra}})
