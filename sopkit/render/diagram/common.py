@@ -47,6 +47,7 @@ DIRECTIONS = ("LR", "TB")
 _WORDS: Mapping[str, Mapping[str, str]] = {
     "en": {
         "a_year": "{money} a year",
+        "a_year_cash": "{money} a year ({cash} cash)",
         "wait": "wait {time}",
         "then_wait": "then wait {time}",
         "rework": "rework {pct}",
@@ -87,6 +88,7 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
     },
     "ko": {
         "a_year": "연 {money}",
+        "a_year_cash": "연 {money} (현금 {cash})",
         "wait": "대기 {time}",
         "then_wait": "이후 대기 {time}",
         "rework": "재작업 {pct}",
@@ -127,6 +129,7 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
     },
     "ru": {
         "a_year": "{money} в год",
+        "a_year_cash": "{money} в год ({cash} деньгами)",
         "wait": "ожидание {time}",
         "then_wait": "затем ожидание {time}",
         "rework": "доработка {pct}",
@@ -351,7 +354,7 @@ def call_details(cost: ProcessCost, step: Step, text: Wording) -> list[str]:
         details.append(text("times", n=text.number(step.per_run)))
     elif step.per_run < 1:
         details.append(text("share", pct=text.pct(step.per_run)))
-    details.append(text("a_year", money=text.money(cost.step(step.id).annual_total_cost)))
+    details.append(year_text(cost, step, text))
     if not step.wait.is_zero and not has_successor(cost, step.id):
         details.append(text("then_wait", time=str(step.wait)))
     return details
@@ -378,6 +381,15 @@ def colour_scale(candidates: Iterable[Candidate], style: Theme) -> ColourScale:
     return ColourScale(_nice_step(largest, len(style.scale)), style.scale)
 
 
+def year_text(cost: ProcessCost, step: Step, text: Wording) -> str:
+    """A step's annual total cost, with the cash part named: lanes add labour only."""
+    figures = cost.step(step.id)
+    money = text.money(figures.annual_total_cost)
+    if figures.exact_annual_expenses:
+        return text("a_year_cash", money=money, cash=text.money(figures.annual_expenses))
+    return text("a_year", money=money)
+
+
 def step_details(
     cost: ProcessCost, step: Step, text: Wording, candidate: Candidate | None
 ) -> list[str]:
@@ -387,7 +399,7 @@ def step_details(
         details[0] += " " + text("times", n=text.number(step.per_run))
     elif step.per_run < 1:
         details[0] += " " + text("share", pct=text.pct(step.per_run))
-    details.append(text("a_year", money=text.money(cost.step(step.id).annual_total_cost)))
+    details.append(year_text(cost, step, text))
     if candidate is not None:
         key = "automate" if candidate.net_saving > 0 else "automate_loss"
         details.append(
