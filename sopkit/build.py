@@ -49,8 +49,17 @@ from pathlib import Path
 
 from .analysis import Candidate, PortfolioCost, ProcessCost, cost_portfolio, rank_candidates
 from .analysis.simulation import DEFAULT_SEED, DEFAULT_YEARS, Simulation, simulate
+from .buildcache import (
+    cached_engine,
+    cached_pdf,
+    pack_files,
+    page_key,
+    template_fingerprint,
+    unpack_files,
+)
+from .cache import Cache, CacheStats
 from .decide import Scenarios, load_scenarios, scenario_results
-from .errors import OutputError, RenderError
+from .errors import InputError, OutputError, RenderError
 from .load import Portfolio, discover, load_portfolio
 from .models import Settings
 from .publish import Publication
@@ -107,6 +116,8 @@ class BuildResult:
     #: The Graphviz renderer that drew the PNG diagrams, or ``None`` (SVG only).
     engine: str | None
     warnings: tuple[str, ...] = ()
+    #: What the build cache did (``None`` without a cache).
+    cache: CacheStats | None = None
 
     @property
     def index(self) -> Path:
@@ -135,6 +146,8 @@ def build_site(
     diagrams: bool = True,
     scenarios: Sequence[str | Path] = (),
     report_date: _dt.date | None = None,
+    template_dir: str | Path | None = None,
+    cache: Cache | None = None,
 ) -> BuildResult:
     """Load, validate, cost and render a portfolio, and write it as a site in ``out_dir``.
 
@@ -152,6 +165,10 @@ def build_site(
             (As-Is against each To-Be), linked from the dashboard.
         report_date: the date ``report.pdf`` says it was made on; by default
             it shows none, so two builds are byte-identical.
+        template_dir: a folder of team SOP templates searched before the
+            defaults (as ``sopkit sop --template``).
+        cache: where to keep and find renders (``sopkit.cache``); ``None``
+            renders everything. The site is byte-identical either way.
 
     Raises:
         SopkitError: any input problem (before anything is written), an unsafe
@@ -164,6 +181,7 @@ def build_site(
     portfolio = load_portfolio(paths, roles=roles)
     view = _scenarios(portfolio, scenarios) if scenarios else None
     out = Path(out_dir)
+    template = _template_folder(template_dir)
     target = check_output(out, [*_inputs(paths, portfolio, roles), *map(Path, scenarios)])
     if diagrams:
         for process in portfolio:
@@ -177,8 +195,12 @@ def build_site(
             diagrams=diagrams,
             scenarios=view,
             report_date=report_date,
+            template_dir=template,
+            cache=cache,
         )
         publication.publish(files)
+    if cache is not None:
+        cache.prune()
     cost = cost_portfolio(portfolio)
     return BuildResult(
         out_dir=out,
@@ -188,6 +210,7 @@ def build_site(
         annual_cost=cost.annual_cost,
         engine=engine,
         warnings=tuple(warnings),
+        cache=None if cache is None else cache.stats,
     )
 
 
@@ -200,11 +223,13 @@ def render_site(
     diagrams: bool = True,
     scenarios: Scenarios | None = None,
     report_date: _dt.date | None = None,
+    template_dir: Path | None = None,
+    cache: Cache | None = None,
 ) -> tuple[dict[str, bytes], str | None, list[str]]:
     """Every file of the site in memory: ``{path inside the site: bytes}``.
 
     Also returns the diagram renderer's name (``None`` when there is none) and
-    the warnings for the user. Nothing is written.
+    the warnings for the user. Nothing is written (but to ``cache``).
     """
     cost = cost_portfolio(portfolio)
     candidates = rank_candidates(cost)
@@ -214,6 +239,8 @@ def render_site(
     try:
         if diagrams:
             engine = find_engine()
+            if cache is not None:
+                engine = cached_engine(engine, cache)
     except RenderError as exc:
         engine = None
         hint = f" ({exc.hint})" if exc.hint else ""
@@ -224,10 +251,12 @@ def render_site(
     problem = pdf_problem()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sopkit-report") as pool:
         report = (
-            None if problem else pool.submit(annual_report, cost, date=report_date, ranges=ranges)
+            None
+            if problem
+            else pool.submit(_report, cost, date=report_date, ranges=ranges, cache=cache)
         )
         rendered = _render_processes(
-            cost, candidates, ranges, engine, diagrams, jobs, progress, total
+            cost, candidates, ranges, engine, diagrams, jobs, progress, total, template_dir, cache
         )
         pdf = None if report is None else report.result()
     files: dict[str, bytes] = {}
@@ -290,6 +319,28 @@ def render_site(
     return dict(sorted(files.items())), None if engine is None else engine.name, warnings
 
 
+def _report(
+    cost: PortfolioCost, *, date: _dt.date | None, ranges: Simulation, cache: Cache | None
+) -> bytes:
+    """report.pdf: the report's HTML, printed by WeasyPrint or found in the cache."""
+    html = annual_report(cost, fmt="html", date=date, ranges=ranges).decode("utf-8")
+    return cached_pdf(html, cache)
+
+
+def _template_folder(folder: str | Path | None) -> Path | None:
+    """The team template folder, checked before anything is rendered."""
+    if folder is None:
+        return None
+    path = Path(folder)
+    if not path.is_dir():
+        raise InputError(
+            "template folder not found",
+            path=str(folder),
+            hint="--template takes a folder holding e.g. sop.html.j2 or sop.md.j2",
+        )
+    return path
+
+
 def _scenarios(portfolio: Portfolio, files: Sequence[str | Path]) -> Scenarios:
     """Every scenario loaded and applied before anything is written: all problems at once."""
     return scenario_results(portfolio, load_scenarios(files))
@@ -334,6 +385,8 @@ def _render_processes(
     jobs: int | None,
     progress: Progress | None,
     total: int,
+    template_dir: Path | None = None,
+    cache: Cache | None = None,
 ) -> list[_Rendered]:
     """Each process's documents, rendered in parallel and returned in portfolio order."""
     processes = cost.processes
@@ -350,10 +403,43 @@ def _render_processes(
     # A call's box in a diagram links to the SOP of the process it runs, when the
     # site has that page (processes/<id>.html, beside the caller's).
     pages = {process.id for process in processes}
+    templates = template_fingerprint(template_dir) if cache is not None else ""
 
     def one(process: ProcessCost) -> _Rendered:
         links = {pid: f"{pid}.html" for pid in process.process.calls if pid in pages}
-        return _render_process(process, own[process.id], ranges, engine, diagrams, links, cost)
+
+        def make() -> _Rendered:
+            return _render_process(
+                process, own[process.id], ranges, engine, diagrams, links, cost, template_dir
+            )
+
+        if cache is None:
+            return make()
+        return _cached_pages(cache, process, own[process.id], links, make)
+
+    def _cached_pages(
+        cache: Cache,
+        process: ProcessCost,
+        candidates: list[Candidate],
+        links: dict[str, str],
+        make: Callable[[], _Rendered],
+    ) -> _Rendered:
+        key = page_key(process, candidates, ranges, engine, diagrams, links, cost, templates)
+        entry = cache.get(key)
+        if entry is not None:
+            try:
+                files, warnings = unpack_files(entry)
+            except (ValueError, KeyError, TypeError):
+                pass  # checksum right but not an entry of this layout: render again
+            else:
+                cache.stats.count("hits")
+                return _Rendered(files, warnings)
+        cache.stats.count("misses")
+        made = make()
+        # A template saved while this page rendered: the key would not match the page.
+        if template_fingerprint(template_dir) == templates:
+            cache.put(key, pack_files(made.files, made.warnings))
+        return made
 
     results: list[_Rendered] = []
     if workers == 1:
@@ -382,6 +468,7 @@ def _render_process(
     diagrams: bool,
     links: dict[str, str],
     site: PortfolioCost,
+    template_dir: Path | None = None,
 ) -> _Rendered:
     """One process's files; its SOPs link the processes it runs or is run by (same folder)."""
     from .render.sop.checklist import render_checklist
@@ -392,6 +479,7 @@ def _render_process(
         sop = render_sop(
             cost,
             fmt=fmt,
+            template_dir=template_dir,
             candidates=candidates,
             diagram=diagrams,
             ranges=ranges,

@@ -4,12 +4,50 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from .app import app
 from .common import MAX_JOBS, Paths, RolesOption, in_range, progress_bar, user_errors
+
+if TYPE_CHECKING:
+    from ..cache import Cache
+
+TemplateOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--template",
+        metavar="DIR",
+        help="Folder of your own SOP templates (sop.md.j2, sop.html.j2), searched before the "
+        "defaults, as for sopkit sop.",
+        file_okay=False,
+    ),
+]
+NoCacheOption = Annotated[
+    bool,
+    typer.Option("--no-cache", help="Render everything; neither read nor write the cache."),
+]
+CacheDirOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--cache-dir",
+        metavar="DIR",
+        help="Where to keep renders between builds (default: $SOPKIT_CACHE_DIR, else "
+        "$XDG_CACHE_HOME/sopkit, else ~/.cache/sopkit).",
+        file_okay=False,
+        show_default=False,
+    ),
+]
+
+
+def open_cache(no_cache: bool, folder: Path | None) -> Cache | None:
+    """The build cache the options ask for, or ``None`` for --no-cache."""
+    if no_cache:
+        return None
+    from ..cache import Cache
+
+    return Cache(folder)
 
 
 @app.command()
@@ -60,6 +98,9 @@ def build(
             show_default=False,
         ),
     ] = None,
+    template: TemplateOption = None,
+    no_cache: NoCacheOption = False,
+    cache_dir: CacheDirOption = None,
     quiet: Annotated[
         bool, typer.Option("-q", "--quiet", help="No progress bar and no summary line.")
     ] = False,
@@ -74,6 +115,11 @@ def build(
     Everything is validated before anything is written; the new site replaces
     the old one only when complete. With --scenario, scenarios.html shows As-Is
     beside each To-Be (figures, a chart of annual cost by process, what changes).
+
+    A rebuild redraws only what changed: renders are kept in a cache outside
+    the site (~/.cache/sopkit, or $XDG_CACHE_HOME/sopkit, or $SOPKIT_CACHE_DIR),
+    keyed by everything that makes them, so the site is the same as a build
+    without it (--no-cache).
 
     \b
     Examples:
@@ -101,6 +147,8 @@ def build(
             diagrams=not no_diagram,
             scenarios=scenario or (),
             report_date=day,
+            template_dir=template,
+            cache=open_cache(no_cache, cache_dir),
         )
     for warning in result.warnings:
         typer.echo(f"warning: {warning}", err=True)

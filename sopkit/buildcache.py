@@ -1,0 +1,204 @@
+"""What ``sopkit build`` keeps in the cache, and the keys it keeps them under.
+
+Three kinds of entry (see ``sopkit.cache`` for the store itself):
+
+* **Graphviz drawings** (the PNG diagrams): keyed by the DOT text, the format
+  and flags, and the renderer (name, path, ``-V`` output, the binary's size
+  and modification time).
+* **The PDF report**: keyed by the report's HTML and the WeasyPrint and
+  pydyf versions.
+* **One process's pages** (SOP as HTML and Markdown, checklist, SVG and PNG
+  diagrams, their warnings): keyed by everything the pages are made from —
+  the costed process in full (``repr``: every step, figure and setting), every
+  process it runs or is run by, directly or not (their content, settings and
+  files: a caller's name and runs appear on the page), its own automation
+  candidates, its own simulated ranges, the links, the other pages it can
+  link to, the options, the team templates' files and the renderer.
+
+Every key also holds ``code_fingerprint()`` (sopkit's version and a hash of its
+code and templates). Keys are built from the loaded model the pages are
+rendered from, never from files read again, so a file saved during a build
+cannot pair new text with old output.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .analysis import Candidate, PortfolioCost, ProcessCost
+from .analysis.simulation import Simulation
+from .cache import Cache, code_fingerprint, make_key
+from .models import Process
+from .render.diagram.engine import DEFAULT_TIMEOUT, Engine
+from .render.report import report_pdf
+
+__all__ = [
+    "CachedEngine",
+    "cached_engine",
+    "cached_pdf",
+    "page_key",
+    "pack_files",
+    "template_fingerprint",
+    "unpack_files",
+]
+
+
+@lru_cache(maxsize=8)
+def _renderer_identity(path: str) -> str:
+    """The renderer's ``-V`` output and its binary's size and time: a new install differs."""
+    try:
+        done = subprocess.run(
+            [path, "-V"], capture_output=True, timeout=30, check=False, stdin=subprocess.DEVNULL
+        )
+        version = (done.stdout + done.stderr).decode("utf-8", "replace").strip()
+    except (OSError, subprocess.TimeoutExpired):
+        version = "?"
+    try:
+        info = Path(path).resolve().stat()
+        stamp = f"{info.st_size}:{info.st_mtime_ns}"
+    except OSError:
+        stamp = "?"
+    return f"{version}|{stamp}"
+
+
+@dataclass(frozen=True, slots=True)
+class CachedEngine(Engine):
+    """A Graphviz renderer whose drawings are kept in a cache, keyed by their DOT text."""
+
+    cache: Cache | None = None
+    identity: str = ""
+
+    def run(
+        self,
+        source: str,
+        fmt: str,
+        *,
+        options: Sequence[str] = (),
+        timeout: float = DEFAULT_TIMEOUT,
+    ) -> bytes:
+        def draw() -> bytes:
+            return Engine.run(self, source, fmt, options=options, timeout=timeout)
+
+        if self.cache is None:
+            return draw()
+        key = make_key(
+            "graphviz", code_fingerprint(), self.name, self.path, self.identity, fmt, *options, source
+        )
+        return self.cache.fetch(key, draw)
+
+
+def cached_engine(engine: Engine, cache: Cache) -> CachedEngine:
+    return CachedEngine(engine.name, engine.path, cache, _renderer_identity(engine.path))
+
+
+def _pdf_versions() -> str:
+    import weasyprint
+
+    try:
+        import pydyf
+
+        pydyf_version = str(pydyf.__version__)
+    except (ImportError, AttributeError):
+        pydyf_version = "?"
+    return f"weasyprint {weasyprint.__version__}, pydyf {pydyf_version}"
+
+
+def cached_pdf(html: str, cache: Cache | None) -> bytes:
+    """``report_pdf(html)``, from the cache when the same HTML was printed before."""
+    if cache is None:
+        return report_pdf(html)
+    key = make_key("report.pdf", code_fingerprint(), _pdf_versions(), html)
+    return cache.fetch(key, lambda: report_pdf(html))
+
+
+def template_fingerprint(folder: Path | None) -> str:
+    """Every file of a team template folder, by relative path and content."""
+    if folder is None:
+        return "-"
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(folder)).encode("utf-8", "surrogateescape") + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _neighbours(cost: ProcessCost, site: PortfolioCost) -> list[Process]:
+    """The processes ``cost`` runs or is run by, directly or not (its call component)."""
+    by_id: dict[str, Process] = {p.id: p.process for p in site.processes}
+    callers: dict[str, set[str]] = {}
+    for process in by_id.values():
+        for callee in process.callees:
+            callers.setdefault(callee, set()).add(process.id)
+    seen: dict[str, Process] = {}
+    todo = [cost.process]
+    while todo:
+        process = todo.pop()
+        if process.id in seen:
+            continue
+        seen[process.id] = process
+        todo.extend(process.callees.values())
+        todo.extend(by_id[c] for c in callers.get(process.id, ()) if c in by_id)
+    return [seen[pid] for pid in sorted(seen)]
+
+
+def page_key(
+    cost: ProcessCost,
+    candidates: Sequence[Candidate],
+    ranges: Simulation,
+    engine: Engine | None,
+    diagrams: bool,
+    links: Mapping[str, str],
+    site: PortfolioCost,
+    templates: str,
+) -> str:
+    """The key of one process's pages: everything they are made from (module docstring)."""
+    neighbours = _neighbours(cost, site)
+    site_ids = {p.id for p in site.processes}
+    parts: list[str] = [
+        "process-pages",
+        code_fingerprint(),
+        f"diagrams={diagrams}",
+        "-" if engine is None else f"{engine.name}|{engine.path}|{_renderer_identity(engine.path)}",
+        templates,
+        repr(cost),
+        repr(list(candidates)),
+        repr([r for r in ranges.processes if r.process_id == cost.id]),
+        f"{ranges.years}|{ranges.seed}|{ranges.currency}",
+        json.dumps(sorted(links.items())),
+        json.dumps(sorted(p.id for p in neighbours if p.id in site_ids)),
+    ]
+    for process in neighbours:
+        parts += [
+            process.model_dump_json(),
+            repr(process.settings),
+            process.source_path or "-",
+            process.settings_path or "-",
+            json.dumps(sorted(process.callees)),
+        ]
+    return make_key(*parts)
+
+
+def pack_files(files: Mapping[str, bytes], warnings: Sequence[str]) -> bytes:
+    """Named files and warnings as one entry: a JSON header line, then the contents."""
+    header = {"files": [[name, len(data)] for name, data in files.items()], "warnings": warnings}
+    return json.dumps(header).encode("utf-8") + b"\n" + b"".join(files.values())
+
+
+def unpack_files(entry: bytes) -> tuple[dict[str, bytes], list[str]]:
+    """What ``pack_files`` packed."""
+    line, _, body = entry.partition(b"\n")
+    header = json.loads(line)
+    files: dict[str, bytes] = {}
+    offset = 0
+    for name, size in header["files"]:
+        files[str(name)] = body[offset : offset + int(size)]
+        offset += int(size)
+    if offset != len(body):
+        raise ValueError("a cache entry's files do not add up")
+    return files, [str(w) for w in header["warnings"]]
