@@ -52,6 +52,7 @@ from .analysis.simulation import DEFAULT_SEED, DEFAULT_YEARS, Simulation, simula
 from .buildcache import (
     cached_engine,
     cached_pdf,
+    cached_years,
     pack_files,
     page_key,
     template_fingerprint,
@@ -233,7 +234,8 @@ def render_site(
     """
     cost = cost_portfolio(portfolio)
     candidates = rank_candidates(cost)
-    ranges = simulate(cost, years=SITE_YEARS, seed=SITE_SEED)
+    each = None if cache is None else cached_years(cache, cost, years=SITE_YEARS, seed=SITE_SEED)
+    ranges = simulate(cost, years=SITE_YEARS, seed=SITE_SEED, each=each)
     warnings: list[str] = []
     engine: Engine | None = None
     try:
@@ -258,7 +260,25 @@ def render_site(
         rendered = _render_processes(
             cost, candidates, ranges, engine, diagrams, jobs, progress, total, template_dir, cache
         )
-        pdf = None if report is None else report.result()
+        files = _site_files(cost, candidates, ranges, rendered, warnings, stamp, scenarios, problem)
+        if report is not None:  # printed meanwhile, in a child process (see _report)
+            files["report.pdf"] = report.result()
+    if progress is not None:
+        progress(total, total, "reports")
+    return dict(sorted(files.items())), None if engine is None else engine.name, warnings
+
+
+def _site_files(
+    cost: PortfolioCost,
+    candidates: list[Candidate],
+    ranges: Simulation,
+    rendered: list[_Rendered],
+    warnings: list[str],
+    stamp: str | None,
+    scenarios: Scenarios | None,
+    problem: RenderError | None,
+) -> dict[str, bytes]:
+    """Every file but report.pdf: the pages rendered, the reports, the dashboard."""
     files: dict[str, bytes] = {}
     for item in rendered:
         files.update(item.files)
@@ -266,8 +286,7 @@ def render_site(
 
     pages = [_page(process.id, files) for process in cost.processes]
     downloads = []
-    if pdf is not None:
-        files["report.pdf"] = pdf
+    if problem is None:
         downloads.append(
             Download(
                 "report.pdf",
@@ -275,7 +294,7 @@ def render_site(
                 "The annual report: headline figures, where the cost goes, automation, method.",
             )
         )
-    elif problem is not None:
+    else:
         hint = f" ({problem.hint})" if problem.hint else ""
         warnings.append(f"{problem.message}, so the site has no report.pdf{hint}")
     downloads += [
@@ -314,9 +333,7 @@ def render_site(
         )
     )
     files[MARKER] = _utf8(_MARKER_TEXT)
-    if progress is not None:
-        progress(total, total, "reports")
-    return dict(sorted(files.items())), None if engine is None else engine.name, warnings
+    return files
 
 
 def _report(

@@ -1,12 +1,15 @@
 """What ``sopkit build`` keeps in the cache, and the keys it keeps them under.
 
-Three kinds of entry (see ``sopkit.cache`` for the store itself):
+Four kinds of entry (see ``sopkit.cache`` for the store itself):
 
 * **Graphviz drawings** (the PNG diagrams): keyed by the DOT text, the format
   and flags, and the renderer (name, path, ``-V`` output, the binary's size
   and modification time).
 * **The PDF report**: keyed by the report's HTML and the WeasyPrint and
   pydyf versions.
+* **One process's simulated years** (its ranges and its figures year by year,
+  which the portfolio's ranges add up): keyed by the seed, the years, the
+  NumPy version and the process with every process it runs or is run by.
 * **One process's pages** (SOP as HTML and Markdown, checklist, SVG and PNG
   diagrams, their warnings): keyed by everything the pages are made from —
   the costed process in full (``repr``: every step, figure and setting), every
@@ -25,14 +28,20 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import subprocess
-from collections.abc import Mapping, Sequence
+import sys
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
+
 from .analysis import Candidate, PortfolioCost, ProcessCost
-from .analysis.simulation import Simulation
+from .analysis.simulation import ProcessYears, Simulation, simulate_process
+from .analysis.simulation.result import ProcessRanges, Range
 from .cache import Cache, code_fingerprint, make_key
 from .models import Process
 from .render.diagram.engine import DEFAULT_TIMEOUT, Engine
@@ -42,10 +51,14 @@ __all__ = [
     "CachedEngine",
     "cached_engine",
     "cached_pdf",
+    "cached_years",
     "page_key",
+    "print_apart",
     "pack_files",
+    "pack_years",
     "template_fingerprint",
     "unpack_files",
+    "unpack_years",
 ]
 
 
@@ -88,7 +101,14 @@ class CachedEngine(Engine):
         if self.cache is None:
             return draw()
         key = make_key(
-            "graphviz", code_fingerprint(), self.name, self.path, self.identity, fmt, *options, source
+            "graphviz",
+            code_fingerprint(),
+            self.name,
+            self.path,
+            self.identity,
+            fmt,
+            *options,
+            source,
         )
         return self.cache.fetch(key, draw)
 
@@ -98,23 +118,61 @@ def cached_engine(engine: Engine, cache: Cache) -> CachedEngine:
 
 
 def _pdf_versions() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
     import weasyprint
 
     try:
-        import pydyf
-
-        pydyf_version = str(pydyf.__version__)
-    except (ImportError, AttributeError):
+        pydyf_version = version("pydyf")
+    except PackageNotFoundError:
         pydyf_version = "?"
     return f"weasyprint {weasyprint.__version__}, pydyf {pydyf_version}"
 
 
 def cached_pdf(html: str, cache: Cache | None) -> bytes:
-    """``report_pdf(html)``, from the cache when the same HTML was printed before."""
+    """``report_pdf(html)``, from the cache when the same HTML was printed before.
+
+    A miss prints in a child process (see ``print_apart``).
+    """
     if cache is None:
-        return report_pdf(html)
+        return print_apart(html)
     key = make_key("report.pdf", code_fingerprint(), _pdf_versions(), html)
-    return cache.fetch(key, lambda: report_pdf(html))
+    return cache.fetch(key, lambda: print_apart(html))
+
+
+#: What the child runs: the report's HTML on stdin, the PDF on stdout.
+_PRINT = (
+    "import sys\n"
+    "from sopkit.render.report.pdf import report_pdf\n"
+    "sys.stdout.buffer.write(report_pdf(sys.stdin.buffer.read().decode('utf-8')))\n"
+)
+
+
+def print_apart(html: str) -> bytes:
+    """``report_pdf(html)`` in a child Python, so it uses another core.
+
+    WeasyPrint is Python: in a thread it would hold the GIL while the build's
+    own rendering waits. The child gets the same HTML and the same WeasyPrint,
+    so the bytes are the same; if it cannot be started or fails, the report is
+    printed here instead (and any real error is raised from here).
+    """
+    package = str(Path(__file__).resolve().parent.parent)
+    path = os.environ.get("PYTHONPATH")
+    env = {**os.environ, "PYTHONPATH": package + (os.pathsep + path if path else "")}
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", _PRINT],
+            input=html.encode("utf-8"),
+            capture_output=True,
+            timeout=600,
+            check=False,
+            env=env,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return report_pdf(html)
+    if done.returncode != 0 or not done.stdout.startswith(b"%PDF"):
+        return report_pdf(html)
+    return done.stdout
 
 
 def template_fingerprint(folder: Path | None) -> str:
@@ -129,14 +187,18 @@ def template_fingerprint(folder: Path | None) -> str:
 
 
 def _neighbours(cost: ProcessCost, site: PortfolioCost) -> list[Process]:
-    """The processes ``cost`` runs or is run by, directly or not (its call component)."""
+    return _call_component(cost.process, site)
+
+
+def _call_component(start: Process, site: PortfolioCost) -> list[Process]:
+    """The processes ``start`` runs or is run by, directly or not, sorted by id."""
     by_id: dict[str, Process] = {p.id: p.process for p in site.processes}
     callers: dict[str, set[str]] = {}
     for process in by_id.values():
         for callee in process.callees:
             callers.setdefault(callee, set()).add(process.id)
     seen: dict[str, Process] = {}
-    todo = [cost.process]
+    todo = [start]
     while todo:
         process = todo.pop()
         if process.id in seen:
@@ -202,3 +264,88 @@ def unpack_files(entry: bytes) -> tuple[dict[str, bytes], list[str]]:
     if offset != len(body):
         raise ValueError("a cache entry's files do not add up")
     return files, [str(w) for w in header["warnings"]]
+
+
+def _range_json(value: Range) -> list[str]:
+    return [str(value.mean), str(value.p10), str(value.p50), str(value.p90)]
+
+
+def _range(value: list[str]) -> Range:
+    return Range(*(Decimal(v) for v in value))
+
+
+_RANGE_FIELDS = (
+    "annual_cost",
+    "annual_total_cost",
+    "annual_hours",
+    "external_hours",
+    "lead_time_hours",
+    "lead_time_days",
+)
+
+
+def pack_years(one: ProcessYears) -> bytes:
+    """A process's simulated figures as one entry: JSON header line, then the arrays."""
+    header = {
+        "process_id": one.ranges.process_id,
+        "name": one.ranges.name,
+        **{name: _range_json(getattr(one.ranges, name)) for name in _RANGE_FIELDS},
+        "arrays": [[str(a.dtype), len(a)] for a in one.values],
+    }
+    arrays = [np.ascontiguousarray(a) for a in one.values]
+    return json.dumps(header).encode("utf-8") + b"\n" + b"".join(a.tobytes() for a in arrays)
+
+
+def unpack_years(entry: bytes) -> ProcessYears:
+    """What ``pack_years`` packed."""
+    line, _, body = entry.partition(b"\n")
+    header = json.loads(line)
+    ranges = ProcessRanges(
+        process_id=str(header["process_id"]),
+        name=str(header["name"]),
+        **{name: _range(header[name]) for name in _RANGE_FIELDS},
+    )
+    values = []
+    offset = 0
+    for dtype, length in header["arrays"]:
+        kind = np.dtype(dtype)
+        size = kind.itemsize * int(length)
+        values.append(np.frombuffer(body[offset : offset + size], dtype=kind))
+        offset += size
+    if offset != len(body) or len(values) != 4:
+        raise ValueError("a cache entry's arrays do not add up")
+    return ProcessYears(ranges, (values[0], values[1], values[2], values[3]))
+
+
+def simulation_key(process: Process, site: PortfolioCost, *, years: int, seed: int) -> str:
+    """The key of one process's simulated figures: seed, years, NumPy, the call component."""
+    parts = ["simulation", code_fingerprint(), f"numpy {np.__version__}", f"{years}|{seed}"]
+    parts += [process.id]
+    for neighbour in _call_component(process, site):
+        parts += [neighbour.model_dump_json(), repr(neighbour.settings)]
+        parts += [json.dumps(sorted(neighbour.callees))]
+    return make_key(*parts)
+
+
+def cached_years(
+    cache: Cache, site: PortfolioCost, *, years: int, seed: int
+) -> Callable[[Process], ProcessYears]:
+    """``simulate(each=...)``: each process's figures from the cache, or simulated and kept."""
+
+    def each(process: Process) -> ProcessYears:
+        key = simulation_key(process, site, years=years, seed=seed)
+        entry = cache.get(key)
+        if entry is not None:
+            try:
+                found = unpack_years(entry)
+            except (ValueError, KeyError, TypeError, ArithmeticError):
+                pass
+            else:
+                cache.stats.count("hits")
+                return found
+        cache.stats.count("misses")
+        one = simulate_process(process, years=years, seed=seed)
+        cache.put(key, pack_years(one))
+        return one
+
+    return each

@@ -19,6 +19,7 @@ simulate do not pay for it.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 
 import numpy as np
@@ -26,6 +27,7 @@ import numpy as np
 from ...errors import UsageError
 from ...models import Process
 from ..cost import PortfolioCost, cost_portfolio
+from .draws import Floats
 from .lead import LeadTimes
 from .plan import MAX_GROUP_ANSWERS, Plans
 from .result import QUANTILES, ProcessRanges, Range, Simulation, summarise
@@ -38,12 +40,14 @@ __all__ = [
     "MAX_SEED",
     "MAX_YEARS",
     "MIN_YEARS",
+    "ProcessYears",
     "QUANTILES",
     "ProcessRanges",
     "Progress",
     "Range",
     "Simulation",
     "simulate",
+    "simulate_process",
 ]
 
 DEFAULT_YEARS = 10_000
@@ -59,12 +63,56 @@ MAX_SEED = 2**63 - 1
 Progress = Callable[[int, int, str], None]
 
 
+@dataclass(frozen=True, slots=True)
+class ProcessYears:
+    """One process simulated: its ranges, and its figures year by year for the totals.
+
+    ``values`` are labour cost, labour and expenses, staff hours and external
+    hours, one value per simulated year; the portfolio's ranges are taken
+    from their sums, so they cannot be rebuilt from the ranges alone.
+    """
+
+    ranges: ProcessRanges
+    values: tuple[Floats, Floats, Floats, Floats]
+
+
+def simulate_process(
+    process: Process, *, years: int, seed: int, plans: Plans | None = None
+) -> ProcessYears:
+    """One process's simulated years and lead times: what ``simulate`` does per process.
+
+    A process's figures depend only on the seed, the years and the process
+    (with the processes it runs), not on the others simulated beside it (see
+    ``draws``); so a caller may keep them and simulate only what changed.
+    """
+    plans = plans if plans is not None else Plans()
+    figures = Years(seed, years, plans).own(process)
+    values = (figures.cost, figures.cost + figures.expenses, figures.hours, figures.external)
+    lead_hours = summarise(LeadTimes(seed, years, plans).hours(process))
+    per_day = Decimal(1) / process.settings.hours_per_day
+    cost_range, total_range, hours_range, external_range = (summarise(v) for v in values)
+    return ProcessYears(
+        ProcessRanges(
+            process_id=process.id,
+            name=process.name,
+            annual_cost=cost_range,
+            annual_total_cost=total_range,
+            annual_hours=hours_range,
+            external_hours=external_range,
+            lead_time_hours=lead_hours,
+            lead_time_days=lead_hours.scaled(per_day),
+        ),
+        values,
+    )
+
+
 def simulate(
     source: PortfolioCost | Iterable[Process],
     *,
     years: int = DEFAULT_YEARS,
     seed: int = DEFAULT_SEED,
     progress: Progress | None = None,
+    each: Callable[[Process], ProcessYears] | None = None,
 ) -> Simulation:
     """Simulate ``years`` years of every process, and as many single runs for lead time.
 
@@ -75,6 +123,8 @@ def simulate(
         seed: any whole number from 0; the same seed gives the same figures
             (see ``draws`` for what it seeds).
         progress: called after each process, e.g. to show a progress bar.
+        each: simulates one process in place of ``simulate_process`` (with the
+            same years and seed), e.g. to reuse figures kept from a build before.
 
     Raises:
         UsageError: for years or a seed out of range.
@@ -84,32 +134,19 @@ def simulate(
     _check(years, seed)
     costs = source if isinstance(source, PortfolioCost) else cost_portfolio(source)
     plans = Plans()
-    annual = Years(seed, years, plans)
-    lead = LeadTimes(seed, years, plans)
     totals = [np.zeros(years) for _ in range(4)]
     rows = []
     count = len(costs.processes)
     for done, cost in enumerate(costs.processes, 1):
         process = cost.process
-        figures = annual.own(process)
-        values = (figures.cost, figures.cost + figures.expenses, figures.hours, figures.external)
-        for total, value in zip(totals, values, strict=True):
-            total += value
-        lead_hours = summarise(lead.hours(process))
-        per_day = Decimal(1) / process.settings.hours_per_day
-        cost_range, total_range, hours_range, external_range = (summarise(v) for v in values)
-        rows.append(
-            ProcessRanges(
-                process_id=process.id,
-                name=process.name,
-                annual_cost=cost_range,
-                annual_total_cost=total_range,
-                annual_hours=hours_range,
-                external_hours=external_range,
-                lead_time_hours=lead_hours,
-                lead_time_days=lead_hours.scaled(per_day),
-            )
+        one = (
+            simulate_process(process, years=years, seed=seed, plans=plans)
+            if each is None
+            else each(process)
         )
+        for total, value in zip(totals, one.values, strict=True):
+            total += value
+        rows.append(one.ranges)
         if progress is not None:
             progress(done, count, process.id)
     return Simulation(
