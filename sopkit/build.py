@@ -119,6 +119,8 @@ class BuildResult:
     warnings: tuple[str, ...] = ()
     #: What the build cache did (``None`` without a cache).
     cache: CacheStats | None = None
+    #: Every file the build read (process, roles and scenario files, the paths given).
+    inputs: tuple[str, ...] = ()
 
     @property
     def index(self) -> Path:
@@ -183,7 +185,8 @@ def build_site(
     view = _scenarios(portfolio, scenarios) if scenarios else None
     out = Path(out_dir)
     template = _template_folder(template_dir)
-    target = check_output(out, [*_inputs(paths, portfolio, roles), *map(Path, scenarios)])
+    inputs = [*_inputs(paths, portfolio, roles), *map(Path, scenarios)]
+    target = check_output(out, inputs)
     if diagrams:
         for process in portfolio:
             check_legible(process)  # at once, not after minutes of drawing the others
@@ -212,6 +215,7 @@ def build_site(
         engine=engine,
         warnings=tuple(warnings),
         cache=None if cache is None else cache.stats,
+        inputs=tuple(dict.fromkeys(str(p) for p in inputs)),
     )
 
 

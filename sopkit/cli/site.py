@@ -1,4 +1,4 @@
-"""``sopkit build``: the whole portfolio as a site."""
+"""``sopkit build`` and ``sopkit serve``: the whole portfolio as a site."""
 
 from __future__ import annotations
 
@@ -9,7 +9,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from .app import app
-from .common import MAX_JOBS, Paths, RolesOption, in_range, progress_bar, user_errors
+from .common import (
+    MAX_JOBS,
+    Paths,
+    RolesOption,
+    in_range,
+    progress_bar,
+    usage_error,
+    user_errors,
+)
 
 if TYPE_CHECKING:
     from ..cache import Cache
@@ -159,3 +167,100 @@ def build(
             f"open {result.index}",
             err=True,
         )
+
+
+@app.command()
+def serve(
+    paths: Paths,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o",
+            "--output",
+            help="Build the site into this folder (as for build); default: a temporary "
+            "folder, deleted on exit.",
+            file_okay=False,
+            show_default=False,
+        ),
+    ] = None,
+    roles: RolesOption = None,
+    scenario: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--scenario",
+            metavar="FILE",
+            help="Add scenarios.html, as for build (repeat for more); watched too.",
+            dir_okay=False,
+            show_default=False,
+        ),
+    ] = None,
+    template: TemplateOption = None,
+    no_diagram: Annotated[
+        bool, typer.Option("--no-diagram", help="Draw no diagrams, as for build.")
+    ] = False,
+    no_cache: NoCacheOption = False,
+    cache_dir: CacheDirOption = None,
+    port: Annotated[
+        int,
+        typer.Option(
+            "--port", "-p", callback=in_range(0, 65535), help="Port to serve on (0: any free one)."
+        ),
+    ] = 8000,
+    host: Annotated[
+        str,
+        typer.Option(
+            "--host",
+            help="Address to serve on. The default is reachable from this machine only; "
+            "any other address shows your processes and costs to the network.",
+        ),
+    ] = "127.0.0.1",
+) -> None:
+    """Build the site, serve it, and rebuild and reload the open page on every edit.
+
+    Watches the process files and roles files under PATHS, --roles, the
+    scenario files and the template folder. A rebuild redraws only what
+    changed (the build cache). While a file is broken, every page shows its
+    located errors instead; fix it and save, and the page comes back. Serves
+    only the site's files, on 127.0.0.1 unless --host says otherwise. Ctrl-C
+    stops it.
+
+    Example: sopkit serve processes/en/   (then open http://127.0.0.1:8000/)
+    """
+    from ..serve import SiteServer, is_loopback
+
+    def echo(text: str) -> None:
+        typer.echo(text, err=True)
+
+    if not is_loopback(host):
+        echo(
+            f"WARNING: serving on {host}, not on loopback: anyone who can reach this "
+            "machine can read your processes, costs and rates"
+        )
+    with user_errors():
+        if output is not None:
+            from ..build import check_output
+
+            check_output(output, [*paths, *(scenario or ()), *([roles] if roles else [])])
+        try:
+            server = SiteServer(
+                paths,
+                output,
+                host=host,
+                port=port,
+                roles=roles,
+                scenarios=scenario or (),
+                template_dir=template,
+                cache=open_cache(no_cache, cache_dir),
+                diagrams=not no_diagram,
+                echo=echo,
+            )
+        except OSError as exc:
+            usage_error(
+                f"cannot serve on {host}:{port}: {exc.strerror or exc}",
+                "is another server using the port? choose another with --port, or --port 0",
+            )
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        server.close()
+        echo("stopped")

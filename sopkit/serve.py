@@ -1,0 +1,398 @@
+"""``sopkit serve``: build the site, serve it on loopback, rebuild and reload on every edit.
+
+The edit loop a team wants: save a process file, and the open page shows the
+new SOP, diagram and dashboard. The pieces:
+
+* **Build** with ``build_site`` and the build cache, into a folder of its own
+  (a temporary one unless ``-o`` names one), so a rebuild redraws only what
+  changed and the folder is always one whole site (``sopkit.publish``).
+* **Watch** by polling: every input file's modification time and size
+  (processes and roles files under the given paths, ``--roles``, scenarios,
+  the template folder), a few times a second. Portable, no dependency, and
+  cheap for the hundreds of files a portfolio has.
+* **Serve** with the standard library's threaded HTTP server, only files
+  inside the site folder: a path with ``..`` (also percent-encoded), a
+  backslash or a NUL, or one that resolves (through a symbolic link) outside
+  the folder, is refused.
+* **Reload**: each HTML response gets a tiny script (at serve time only; the
+  files on disk are what ``sopkit build`` writes) that polls
+  ``/__sopkit__/version`` and reloads the page when a build has finished. The
+  pages' Content-Security-Policy forbids scripts, so the served copy's policy
+  allows this one script (by nonce) and requests to the server itself.
+* **Errors**: when an input is broken, every HTML page shows the located
+  errors (``path:line:col: error: …``) until the file is fixed; the server
+  keeps running.
+"""
+
+from __future__ import annotations
+
+import html
+import ipaddress
+import os
+import re
+import secrets
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from .build import BuildResult, build_site
+from .cache import Cache, CacheStats
+from .errors import SopkitError
+
+__all__ = [
+    "VERSION_PATH",
+    "SiteServer",
+    "Watcher",
+    "is_loopback",
+    "reload_html",
+    "safe_path",
+]
+
+#: The endpoint the reload script polls: the number of builds finished so far.
+VERSION_PATH = "/__sopkit__/version"
+#: How often the watcher looks at the files, in seconds.
+POLL = 0.3
+_WATCHED = {".yaml", ".yml", ".j2", ".css", ".html", ".md", ".json"}
+
+Echo = Callable[[str], None]
+
+
+# --- watching ---------------------------------------------------------------------------
+
+
+class Watcher:
+    """The modification time and size of every input file; ``changed()`` says when they move."""
+
+    def __init__(self, paths: Iterable[str | Path]) -> None:
+        self.paths = [Path(p) for p in paths]
+        self.extra: list[Path] = []
+        self._last = self.snapshot()
+
+    def _files(self) -> Iterable[Path]:
+        for path in [*self.paths, *self.extra]:
+            if path.is_dir():
+                for folder, folders, names in os.walk(path):
+                    folders[:] = sorted(f for f in folders if not f.startswith("."))
+                    for name in sorted(names):
+                        if Path(name).suffix.lower() in _WATCHED and not name.startswith("."):
+                            yield Path(folder) / name
+            else:
+                yield path
+
+    def snapshot(self) -> dict[str, tuple[int, int]]:
+        found: dict[str, tuple[int, int]] = {}
+        for path in self._files():
+            try:
+                info = path.stat()
+            except OSError:
+                found[str(path)] = (-1, -1)  # missing: its coming back is a change too
+                continue
+            found[str(path)] = (info.st_mtime_ns, info.st_size)
+        return found
+
+    def changed(self) -> bool:
+        """Whether any file changed, appeared or went since the last call."""
+        now = self.snapshot()
+        if now == self._last:
+            return False
+        self._last = now
+        return True
+
+
+# --- serving ----------------------------------------------------------------------------
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is only reachable from this machine (``localhost``, 127.x, ::1)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def safe_path(root: Path, url_path: str) -> Path | None:
+    """The file under ``root`` a request names, or ``None`` when it would leave ``root``.
+
+    Refused: ``..`` segments (also percent-encoded), backslashes, NUL bytes,
+    and any path that resolves, through symbolic links, outside ``root``.
+    """
+    path = unquote(urlsplit(url_path).path, errors="strict")
+    if "\\" in path or "\0" in path:
+        return None
+    parts = [p for p in path.split("/") if p not in ("", ".")]
+    if any(p == ".." for p in parts):
+        return None
+    base = root.resolve()
+    target = base.joinpath(*parts)
+    try:
+        resolved = target.resolve(strict=False)
+    except (OSError, RuntimeError):
+        return None
+    if resolved != base and not resolved.is_relative_to(base):
+        return None
+    if resolved.is_dir():
+        resolved = resolved / "index.html"
+    return resolved
+
+
+_CSP = re.compile(
+    r'(<meta\s+http-equiv="Content-Security-Policy"\s+content=")([^"]*)(")', re.IGNORECASE
+)
+_BODY_END = re.compile(r"</body\s*>", re.IGNORECASE)
+
+
+def _script(version: int, nonce: str) -> str:
+    return (
+        f'<script nonce="{nonce}">(function(){{var seen="{version}";'
+        "function poll(){fetch(" + f'"{VERSION_PATH}"' + ',{cache:"no-store"})'
+        ".then(function(r){return r.text()}).then(function(v){"
+        "if(v.trim()!==seen){location.reload()}else{setTimeout(poll,500)}})"
+        ".catch(function(){setTimeout(poll,2000)})}setTimeout(poll,500)})();</script>"
+    )
+
+
+def reload_html(page: str, version: int) -> str:
+    """``page`` with the reload script, its Content-Security-Policy allowing that script."""
+    nonce = secrets.token_urlsafe(12)
+    allow = f"script-src 'nonce-{nonce}'; connect-src 'self'; "
+    page = _CSP.sub(lambda m: m.group(1) + allow + m.group(2) + m.group(3), page)
+    script = _script(version, nonce)
+    ends = [m.start() for m in _BODY_END.finditer(page)]
+    if not ends:
+        return page + script
+    return page[: ends[-1]] + script + page[ends[-1] :]
+
+
+def error_page(errors: str, version: int) -> str:
+    """The page every HTML request gets while an input is broken."""
+    body = html.escape(errors)
+    page = (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+        "style-src 'unsafe-inline'\">\n"
+        "<title>sopkit: the site cannot be built</title>\n"
+        "<style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:60rem}"
+        "pre{background:#fff4f4;border:1px solid #d33;padding:1rem;white-space:pre-wrap}"
+        "</style>\n</head>\n<body>\n<h1>The site cannot be built</h1>\n"
+        "<p>Fix the files below and save: this page reloads by itself.</p>\n"
+        f'<pre id="sopkit-errors">{body}</pre>\n</body>\n</html>\n'
+    )
+    return reload_html(page, version)
+
+
+@dataclass
+class _State:
+    """What the handler threads read: the builds done and the errors of the latest."""
+
+    root: Path
+    version: int = 0
+    errors: str | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def read(self) -> tuple[int, str | None]:
+        with self.lock:
+            return self.version, self.errors
+
+    def finished(self, errors: str | None) -> None:
+        with self.lock:
+            self.version += 1
+            self.errors = errors
+
+
+class _Handler(SimpleHTTPRequestHandler):
+    """Files of the site only; HTML with the reload script; errors while inputs are broken."""
+
+    state: _State  # set on the subclass made per server
+    server_version = "sopkit"
+    sys_version = ""
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # the terminal shows builds, not every request
+
+    def do_GET(self) -> None:
+        self._answer(head=False)
+
+    def do_HEAD(self) -> None:
+        self._answer(head=True)
+
+    def _send(self, status: int, body: bytes, kind: str, head: bool) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.end_headers()
+        if not head:
+            self.wfile.write(body)
+
+    def _refuse(self, status: HTTPStatus, head: bool) -> None:
+        text = f"{status.value} {status.phrase}\n".encode()
+        self._send(status, text, "text/plain; charset=utf-8", head)
+
+    def _answer(self, *, head: bool) -> None:
+        version, errors = self.state.read()
+        raw = self.path
+        if urlsplit(raw).path == VERSION_PATH:
+            self._send(HTTPStatus.OK, str(version).encode(), "text/plain; charset=utf-8", head)
+            return
+        try:
+            target = safe_path(self.state.root, raw)
+        except UnicodeDecodeError:
+            target = None
+        if target is None:
+            self._refuse(HTTPStatus.FORBIDDEN, head)
+            return
+        is_html = target.suffix.lower() in (".html", ".htm")
+        if errors is not None and is_html:
+            page = error_page(errors, version).encode("utf-8")
+            self._send(HTTPStatus.OK, page, "text/html; charset=utf-8", head)
+            return
+        try:
+            data = target.read_bytes()
+        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+            self._refuse(HTTPStatus.NOT_FOUND, head)
+            return
+        except OSError:
+            self._refuse(HTTPStatus.FORBIDDEN, head)
+            return
+        if is_html:
+            text = reload_html(data.decode("utf-8", "replace"), version)
+            self._send(HTTPStatus.OK, text.encode("utf-8"), "text/html; charset=utf-8", head)
+            return
+        self._send(HTTPStatus.OK, data, self.guess_type(str(target)), head)
+
+
+# --- the loop ---------------------------------------------------------------------------
+
+
+def _located(exc: SopkitError) -> str:
+    return exc.format()
+
+
+class SiteServer:
+    """Builds ``paths`` into ``out_dir``, serves it, rebuilds on change (``run`` until stopped).
+
+    ``build`` takes the same keyword arguments as ``build_site`` (less the
+    paths and the folder); ``echo`` prints progress.
+    """
+
+    def __init__(
+        self,
+        paths: Sequence[str | Path],
+        out_dir: Path | None = None,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 8000,
+        roles: str | Path | None = None,
+        scenarios: Sequence[str | Path] = (),
+        template_dir: str | Path | None = None,
+        cache: Cache | None = None,
+        diagrams: bool = True,
+        echo: Echo = print,
+    ) -> None:
+        self.paths = list(paths)
+        self._temp: Path | None = None
+        if out_dir is None:
+            self._temp = Path(tempfile.mkdtemp(prefix="sopkit-serve-"))
+            out_dir = self._temp / "site"
+        self.out_dir = out_dir
+        self.options: dict[str, Any] = {
+            "roles": roles,
+            "scenarios": list(scenarios),
+            "template_dir": template_dir,
+            "cache": cache,
+            "diagrams": diagrams,
+        }
+        self.echo = echo
+        watched: list[str | Path] = [*self.paths, *scenarios]
+        if roles is not None:
+            watched.append(roles)
+        if template_dir is not None:
+            watched.append(template_dir)
+        self.watcher = Watcher(watched)
+        self.state = _State(root=out_dir)
+        handler = type("Handler", (_Handler,), {"state": self.state})
+        self.httpd = ThreadingHTTPServer((host, port), handler)
+        self.httpd.daemon_threads = True
+        self.stopped = threading.Event()
+
+    @property
+    def url(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        host = host.decode() if isinstance(host, bytes) else str(host)
+        shown = f"[{host}]" if ":" in host else host
+        return f"http://{shown}:{port}/"
+
+    def build(self) -> BuildResult | None:
+        """One build; a broken input is shown on every page, never raised."""
+        started = time.perf_counter()
+        cache = self.options["cache"]
+        if cache is not None:
+            cache.stats = CacheStats()  # this build's figures, not the session's
+        self.echo(f"building {self.out_dir} ...")
+        errors: str | None
+        try:
+            result = build_site(self.paths, self.out_dir, **self.options)
+        except SopkitError as exc:
+            errors = _located(exc)
+        except Exception as exc:  # a bug: say so on the page, keep serving the edit loop
+            errors = f"error: sopkit failed while building ({type(exc).__name__}: {exc}); "
+            errors += "please report it"
+        else:
+            errors = None
+        if errors is not None:
+            self.state.finished(errors)
+            self.echo(errors)
+            self.echo("the pages show these errors until the files are fixed")
+            return None
+        self.watcher.extra = [Path(p) for p in result.inputs]
+        self.state.finished(None)
+        for warning in result.warnings:
+            self.echo(f"warning: {warning}")
+        stats = result.cache
+        reused = "" if stats is None else f", {stats.hits} reused, {stats.misses} rendered"
+        self.echo(
+            f"built {result.processes} processes in {time.perf_counter() - started:.1f} s"
+            f"{reused}; serving {self.url}"
+        )
+        return result
+
+    def serve_in_background(self) -> threading.Thread:
+        thread = threading.Thread(target=self.httpd.serve_forever, name="sopkit-serve", daemon=True)
+        thread.start()
+        return thread
+
+    def run(self, poll: float = POLL) -> None:
+        """Build, serve, and rebuild on every change until ``stop`` (or Ctrl-C)."""
+        try:
+            self.serve_in_background()
+            self.echo(f"serving {self.url} (Ctrl-C to stop)")
+            self.build()
+            while not self.stopped.wait(poll):
+                if self.watcher.changed():
+                    # Editors save in several steps: wait until the files are still.
+                    while not self.stopped.wait(poll) and self.watcher.changed():
+                        pass
+                    self.build()
+        finally:
+            self.close()
+
+    def stop(self) -> None:
+        self.stopped.set()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        if self._temp is not None:
+            shutil.rmtree(self._temp, ignore_errors=True)
+            self._temp = None
