@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -28,6 +29,15 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 os.environ["TERM"] = "unknown"
 os.environ["NO_COLOR"] = "1"
 os.environ["COLUMNS"] = "120"
+
+# `sopkit build` keeps renders in a cache (~/.cache/sopkit): under test, one of its own,
+# removed at the end, so the suite never reads or fills the user's.
+_CACHE = tempfile.mkdtemp(prefix="sopkit-test-cache-")
+os.environ["SOPKIT_CACHE_DIR"] = _CACHE
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(_CACHE, ignore_errors=True)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

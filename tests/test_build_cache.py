@@ -1,0 +1,288 @@
+"""The build cache: a rebuild reuses what did not change and equals a build without it.
+
+Every rebuild here is compared byte for byte with a build that uses no cache
+(``cache=None``, ``--no-cache``) into a fresh folder. Renders are counted by
+wrapping the real renderers (Graphviz's ``Engine.run`` and the PDF printer),
+not timed.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from sopkit import buildcache
+from sopkit.build import build_site
+from sopkit.cache import Cache, default_root, make_key
+from sopkit.cli import app
+from sopkit.render.diagram import engine as engine_module
+
+
+ENGLISH = Path(__file__).resolve().parent.parent / "processes" / "en"
+#: A caller and the process it runs, one more, and their roles file.
+FILES = ("release-post.yaml", "feature-item.yaml", "content-marketing.yaml", "roles.yaml")
+
+
+def _site(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture
+def portfolio(tmp_path: Path) -> Path:
+    folder = tmp_path / "processes"
+    folder.mkdir()
+    for name in FILES:
+        shutil.copy(ENGLISH / name, folder / name)
+    return folder
+
+
+@pytest.fixture
+def renders(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """How many times Graphviz and the PDF printer really ran."""
+    counts = {"graphviz": 0, "pdf": 0}
+    real_run = engine_module.Engine.run
+    real_print = buildcache.print_apart
+
+    def run(self: engine_module.Engine, *args: object, **kwargs: object) -> bytes:
+        counts["graphviz"] += 1
+        return real_run(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    def print_apart(html: str) -> bytes:
+        counts["pdf"] += 1
+        return real_print(html)
+
+    monkeypatch.setattr(engine_module.Engine, "run", run)
+    monkeypatch.setattr(buildcache, "print_apart", print_apart)
+    return counts
+
+
+Build = Callable[..., dict[str, bytes]]
+
+
+@pytest.fixture
+def build(tmp_path: Path) -> Build:
+    """``build(paths, cache, **options)``: a site built into a fresh folder, as bytes."""
+    made = iter(range(1_000))
+
+    def run(paths: Path, cache: Cache | None, **options: object) -> dict[str, bytes]:
+        out = tmp_path / f"site-{next(made)}"
+        build_site(paths, out, cache=cache, **options)  # type: ignore[arg-type]
+        return _site(out)
+
+    return run
+
+
+def test_second_build_renders_nothing_and_equals_a_build_without_cache(
+    portfolio: Path, tmp_path: Path, build: Build, renders: dict[str, int]
+) -> None:
+    cache = Cache(tmp_path / "cache")
+    first = build(portfolio, cache)
+    assert renders["graphviz"] == 3 and renders["pdf"] == 1  # one PNG per process
+    assert cache.stats.hits == 0 and cache.stats.misses > 0
+
+    cache = Cache(tmp_path / "cache")
+    second = build(portfolio, cache)
+    assert renders == {"graphviz": 3, "pdf": 1}  # nothing drawn or printed again
+    assert cache.stats.misses == 0 and cache.stats.hits > 0
+    assert second == first
+    assert build(portfolio, None) == first
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+
+
+def _edit_step(portfolio: Path, scenario: Path, templates: Path) -> None:
+    _replace(portfolio / "content-marketing.yaml", "time: 30m..1h", "time: 40m..1h")
+
+
+def _edit_rate(portfolio: Path, scenario: Path, templates: Path) -> None:
+    _replace(portfolio / "roles.yaml", "rate: 45              # ~$72k", "rate: 47")
+
+
+def _edit_template(portfolio: Path, scenario: Path, templates: Path) -> None:
+    _replace(templates / "sop.html.j2", "Team note: v1", "Team note: v2")
+
+
+def _edit_scenario(portfolio: Path, scenario: Path, templates: Path) -> None:
+    _replace(scenario, "content-marketing/draft", "content-marketing/edit")
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [_edit_step, _edit_rate, _edit_template, _edit_scenario],
+    ids=["step", "rate", "template", "scenario"],
+)
+def test_rebuild_after_an_edit_equals_a_cold_build(
+    portfolio: Path,
+    tmp_path: Path,
+    build: Build,
+    renders: dict[str, int],
+    edit: Callable[[Path, Path, Path], None],
+) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "sop.html.j2").write_text(
+        '{% extends "default/sop.html.j2" %}\n'
+        "{% block purpose %}<p>Team note: v1</p>{{ super() }}{% endblock %}\n"
+    )
+    scenario = tmp_path / "scenario.yaml"
+    scenario.write_text(
+        "sopkit-scenario: 1\nname: Automate drafting\n"
+        "changes:\n  - automate:\n      - content-marketing/draft\n"
+    )
+    options = {"template_dir": templates, "scenarios": [scenario]}
+    cache = Cache(tmp_path / "cache")
+    before = build(portfolio, cache, **options)
+
+    edit(portfolio, scenario, templates)
+    cache = Cache(tmp_path / "cache")
+    drawn = renders["graphviz"]
+    rebuilt = build(portfolio, cache, **options)
+    cold = build(portfolio, None, **options)
+    assert rebuilt == cold
+    assert rebuilt != before  # the edit shows
+    if edit is _edit_step:  # the other processes' pages and drawings were reused
+        assert cache.stats.hits > 0
+    assert renders["graphviz"] - drawn <= 3 + 3  # at most every PNG, then the cold build's
+
+
+def test_only_the_edited_process_is_drawn_again(
+    portfolio: Path, tmp_path: Path, build: Build, renders: dict[str, int]
+) -> None:
+    build(portfolio, Cache(tmp_path / "cache"))
+    _edit_step(portfolio, tmp_path, tmp_path)
+    drawn = renders["graphviz"]
+    build(portfolio, Cache(tmp_path / "cache"))
+    assert renders["graphviz"] - drawn == 1  # content-marketing's PNG; not the other two
+
+
+def test_a_corrupted_entry_is_detected_and_rendered_again(
+    portfolio: Path, tmp_path: Path, build: Build, renders: dict[str, int]
+) -> None:
+    cache = Cache(tmp_path / "cache")
+    first = build(portfolio, cache)
+    entries = sorted(cache.entries())
+    assert entries
+    for number, entry in enumerate(entries):  # a flipped byte, a truncated file, garbage
+        data = bytearray(entry.read_bytes())
+        if number % 3 == 0:
+            data[-1] ^= 0xFF
+        elif number % 3 == 1:
+            del data[len(data) // 2 :]
+        else:
+            data[:] = b"not an entry"
+        entry.write_bytes(bytes(data))
+
+    cache = Cache(tmp_path / "cache")
+    again = build(portfolio, cache)
+    assert cache.stats.corrupt == len(entries)
+    assert cache.stats.hits == 0
+    assert again == first
+    assert renders == {"graphviz": 6, "pdf": 2}
+
+    cache = Cache(tmp_path / "cache")  # rewritten whole: the next build reuses them all
+    assert build(portfolio, cache) == first
+    assert cache.stats.corrupt == 0 and cache.stats.misses == 0
+
+
+def test_entries_round_trip_and_damage_is_caught(tmp_path: Path) -> None:
+    cache = Cache(tmp_path)
+    key = make_key("a", "b")
+    assert make_key("a", "b") != make_key("ab") != make_key("a", "b", "")
+    assert cache.get(key) is None
+    cache.put(key, b"content")
+    assert cache.get(key) == b"content"
+    (entry,) = cache.entries()
+    entry.write_bytes(entry.read_bytes().replace(b"content", b"contenT"))
+    assert cache.get(key) is None
+    assert cache.stats.corrupt == 1
+    assert not entry.exists()  # deleted, so it is written again
+    assert [p for p in tmp_path.rglob("*") if p.name.startswith(".tmp-")] == []
+
+
+def test_two_writers_of_one_key_leave_one_whole_entry(tmp_path: Path) -> None:
+    data = {name: bytes([n]) * 200_000 for n, name in enumerate("ab")}
+    key = make_key("same")
+    errors: list[BaseException] = []
+
+    def write(name: str) -> None:
+        try:
+            for _ in range(20):
+                Cache(tmp_path).put(key, data[name])
+                found = Cache(tmp_path).get(key)
+                assert found in data.values()  # a whole entry, never half of one
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(name,)) for name in data]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert Cache(tmp_path).get(key) in data.values()
+
+
+def test_prune_keeps_the_cache_under_its_size_limit(tmp_path: Path) -> None:
+    import os
+
+    cache = Cache(tmp_path, limit=10_000)
+    keys = [make_key(str(n)) for n in range(10)]
+    for age, key in enumerate(keys):
+        cache.put(key, bytes(2_000))
+        (entry,) = [p for p in cache.entries() if p.name == key]
+        os.utime(entry, (1_000_000 + age, 1_000_000 + age))
+    cache.get(keys[0])  # used just now: kept
+    cache.prune()
+    left = {p.name for p in cache.entries()}
+    assert sum(p.stat().st_size for p in cache.entries()) <= 10_000 * 3 // 4
+    assert keys[0] in left and keys[1] not in left and keys[-1] in left
+    assert cache.stats.pruned == 10 - len(left)
+
+
+def test_the_cache_folder_follows_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SOPKIT_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert default_root() == tmp_path / "xdg" / "sopkit"
+    monkeypatch.setenv("XDG_CACHE_HOME", "")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert default_root() == tmp_path / "home" / ".cache" / "sopkit"
+    monkeypatch.setenv("SOPKIT_CACHE_DIR", str(tmp_path / "mine"))
+    assert default_root() == tmp_path / "mine"
+
+
+def test_cli_cache_options(portfolio: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    cache = tmp_path / "cache"
+    args = ["build", str(portfolio), "-q", "--no-diagram", "--cache-dir", str(cache)]
+    done = runner.invoke(app, [*args, "-o", str(tmp_path / "a"), "--no-cache"])
+    assert done.exit_code == 0, done.output
+    assert not cache.exists()  # --no-cache neither reads nor writes
+    done = runner.invoke(app, [*args, "-o", str(tmp_path / "b")])
+    assert done.exit_code == 0, done.output
+    assert list(Cache(cache).entries())
+    build_site(portfolio, tmp_path / "c", diagrams=False)
+    assert _site(tmp_path / "a") == _site(tmp_path / "b") == _site(tmp_path / "c")
+
+
+def test_cli_template_folder_must_exist(portfolio: Path, tmp_path: Path) -> None:
+    done = CliRunner().invoke(
+        app,
+        ["build", str(portfolio), "-o", str(tmp_path / "s"), "--template", str(tmp_path / "no")],
+    )
+    assert done.exit_code != 0
+    assert not (tmp_path / "s").exists()
