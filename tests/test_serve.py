@@ -1,0 +1,217 @@
+"""``sopkit serve``: the edit loop over real HTTP.
+
+Each test starts a server on a free port (port 0), fetches pages with
+``http.client`` (so the request line is sent exactly as written, ``..`` and
+all), edits files and polls the page until it shows the change, with a
+timeout: no sleep-and-hope.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from sopkit.build import build_site
+from sopkit.cache import Cache
+from sopkit.serve import SiteServer, is_loopback, reload_html, safe_path
+
+ROOT = Path(__file__).resolve().parent.parent
+ENGLISH = ROOT / "processes" / "en"
+TIMEOUT = 120.0
+NAME = "Content marketing — blog post"
+NEW = "Content marketing — blog factory"
+
+
+def _copy(tmp_path: Path) -> Path:
+    folder = tmp_path / "processes"
+    folder.mkdir()
+    for name in ("content-marketing.yaml", "roles.yaml"):
+        shutil.copy(ENGLISH / name, folder / name)
+    return folder
+
+
+def _get(url: str, path: str) -> tuple[int, str]:
+    """GET ``path`` sent verbatim (no client-side normalisation)."""
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=30)
+    try:
+        connection.putrequest("GET", path, skip_accept_encoding=True)
+        connection.endheaders()
+        response = connection.getresponse()
+        return response.status, response.read().decode("utf-8", "replace")
+    finally:
+        connection.close()
+
+
+def _until(check: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.05)
+    pytest.fail(f"timed out waiting until {what}")
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[SiteServer, Path]]:
+    folder = _copy(tmp_path)
+    lines: list[str] = []
+    server = SiteServer(
+        [folder],
+        tmp_path / "site",
+        port=0,
+        cache=Cache(tmp_path / "cache"),
+        diagrams=False,
+        echo=lines.append,
+    )
+    thread = threading.Thread(target=server.run, kwargs={"poll": 0.05}, daemon=True)
+    thread.start()
+    try:
+        _until(lambda: server.state.read()[0] >= 1, "the first build is done")
+        yield server, folder
+    finally:
+        server.stop()
+        thread.join(TIMEOUT)
+
+
+def test_an_edit_shows_on_the_page(served: tuple[SiteServer, Path]) -> None:
+    server, folder = served
+    status, page = _get(server.url, "/processes/content-marketing.html")
+    assert status == 200 and NAME in page
+    path = folder / "content-marketing.yaml"
+    text = path.read_text()
+    assert f"name: {NAME}" in text
+    path.write_text(text.replace(f"name: {NAME}", f"name: {NEW}", 1))
+    _until(
+        lambda: NEW in _get(server.url, "/processes/content-marketing.html")[1],
+        "the SOP shows the new name",
+    )
+    _until(lambda: NEW in _get(server.url, "/")[1], "the dashboard shows it")
+
+
+def test_served_pages_reload_and_the_files_stay_as_built(
+    served: tuple[SiteServer, Path], tmp_path: Path
+) -> None:
+    server, folder = served
+    version, _ = server.state.read()
+    status, page = _get(server.url, "/processes/content-marketing.html")
+    nonce = re.search(r"<script nonce=\"([^\"]+)\">", page)
+    assert nonce is not None and "/__sopkit__/version" in page
+    assert f"script-src 'nonce-{nonce.group(1)}'" in page  # the page's policy allows it
+    assert _get(server.url, "/__sopkit__/version") == (200, str(version))
+    built = tmp_path / "built"
+    build_site([folder], built, diagrams=False)
+    on_disk = server.out_dir / "processes" / "content-marketing.html"
+    assert on_disk.read_bytes() == (built / "processes" / "content-marketing.html").read_bytes()
+    assert b"<script" not in on_disk.read_bytes()
+
+
+def test_a_broken_file_shows_its_errors_until_it_is_fixed(
+    served: tuple[SiteServer, Path],
+) -> None:
+    server, folder = served
+    path = folder / "content-marketing.yaml"
+    good = path.read_text()
+    path.write_text(good + "steps: [<b>\n")
+    _until(lambda: "sopkit-errors" in _get(server.url, "/")[1], "the page shows the errors")
+    for page in ("/", "/processes/content-marketing.html", "/no-such-page.html"):
+        status, text = _get(server.url, page)
+        located = re.search(r"content-marketing\.yaml:\d+:\d+: error: ", text)
+        assert status == 200 and located is not None, text
+    assert "<b>" not in _get(server.url, "/")[1].split("sopkit-errors")[1]  # escaped
+    path.write_text(good)
+    _until(
+        lambda: (
+            "sopkit-errors" not in _get(server.url, "/")[1] and NAME in _get(server.url, "/")[1]
+        ),
+        "the site is back",
+    )
+
+
+def test_requests_outside_the_site_are_refused(
+    served: tuple[SiteServer, Path], tmp_path: Path
+) -> None:
+    server, _ = served
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET")
+    site = server.out_dir
+    (site / "processes" / "link.txt").symlink_to(secret)
+    depth = "/".join([".."] * len(site.resolve().parts))
+    attempts = [
+        "/../secret.txt",
+        "/processes/../../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E%2Fsecret.txt",
+        "/processes/..%2f..%2fsecret.txt",
+        f"/{depth}{secret}",
+        "//" + str(secret).lstrip("/"),
+        "/processes/link.txt",
+        "/..%5csecret.txt",
+        "/%00",
+        "/%ff",
+    ]
+    for attempt in attempts:
+        status, body = _get(server.url, attempt)
+        assert status in (403, 404), attempt
+        assert "SECRET" not in body, attempt
+    assert _get(server.url, "/cost.csv")[0] == 200
+
+
+def test_safe_path_and_loopback() -> None:
+    root = ROOT / "tests"
+    assert safe_path(root, "/conftest.py") == (root / "conftest.py").resolve()
+    assert safe_path(root, "/") == root.resolve() / "index.html"
+    assert safe_path(root, "/../pyproject.toml") is None
+    assert safe_path(root, "/%2e%2e/pyproject.toml") is None
+    assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
+    assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.2")
+
+
+def test_reload_script_goes_before_the_last_body_end() -> None:
+    page = reload_html("<html><body><p>&lt;/body&gt;</p></body></html>", 7)
+    assert page.endswith("</script></body></html>")
+    assert 'var seen="7"' in page
+    assert reload_html("plain", 1).startswith("plain<script")
+
+
+def test_sopkit_serve_runs_and_stops_on_ctrl_c(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-m", "sopkit", "serve", str(folder), "--port", "0"]
+    command += ["--no-diagram", "--cache-dir", str(tmp_path / "cache")]
+    child = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        assert child.stderr is not None
+        first = child.stderr.readline()
+        found = re.search(r"serving (http://127\.0\.0\.1:\d+/)", first)
+        assert found is not None, first
+        url = found.group(1)
+        lines = [first]
+        while not lines[-1].startswith("built "):
+            line = child.stderr.readline()
+            assert line, "".join(lines)
+            lines.append(line)
+        status, page = _get(url, "/processes/content-marketing.html")
+        assert status == 200 and NAME in page
+        child.send_signal(signal.SIGINT)
+        rest = child.stderr.read()
+        assert child.wait(TIMEOUT) == 0
+        assert "Traceback" not in rest and "stopped" in rest
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+        if child.stderr is not None:
+            child.stderr.close()
