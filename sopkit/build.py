@@ -100,6 +100,10 @@ PROCESS_FOLDER = "processes"
 SITE_YEARS = DEFAULT_YEARS
 SITE_SEED = DEFAULT_SEED
 
+#: From this many processes on, report.pdf prints in a child process (on another core)
+#: while the build renders the rest; below, the child's start-up would cost more.
+_PRINT_APART = 20
+
 #: ``progress(done, total, what)``: called after each unit of work.
 Progress = Callable[[int, int, str], None]
 
@@ -190,9 +194,10 @@ def build_site(
     if diagrams:
         for process in portfolio:
             check_legible(process)  # at once, not after minutes of drawing the others
+    cost = cost_portfolio(portfolio)
     with Publication(target, shown=str(out)) as publication:
         files, engine, warnings = render_site(
-            portfolio,
+            cost,
             progress=progress,
             jobs=jobs,
             stamp=stamp,
@@ -205,7 +210,6 @@ def build_site(
         publication.publish(files)
     if cache is not None:
         cache.prune()
-    cost = cost_portfolio(portfolio)
     return BuildResult(
         out_dir=out,
         files=tuple(sorted(files)),
@@ -220,7 +224,7 @@ def build_site(
 
 
 def render_site(
-    portfolio: Portfolio,
+    portfolio: Portfolio | PortfolioCost,
     *,
     progress: Progress | None = None,
     jobs: int | None = None,
@@ -236,7 +240,7 @@ def render_site(
     Also returns the diagram renderer's name (``None`` when there is none) and
     the warnings for the user. Nothing is written (but to ``cache``).
     """
-    cost = cost_portfolio(portfolio)
+    cost = portfolio if isinstance(portfolio, PortfolioCost) else cost_portfolio(portfolio)
     candidates = rank_candidates(cost)
     each = None if cache is None else cached_years(cache, cost, years=SITE_YEARS, seed=SITE_SEED)
     ranges = simulate(cost, years=SITE_YEARS, seed=SITE_SEED, each=each)
@@ -345,7 +349,7 @@ def _report(
 ) -> bytes:
     """report.pdf: the report's HTML, printed by WeasyPrint or found in the cache."""
     html = annual_report(cost, fmt="html", date=date, ranges=ranges).decode("utf-8")
-    return cached_pdf(html, cache)
+    return cached_pdf(html, cache, apart=len(cost.processes) >= _PRINT_APART)
 
 
 def _template_folder(folder: str | Path | None) -> Path | None:

@@ -54,6 +54,7 @@ __all__ = [
     "cached_years",
     "page_key",
     "print_apart",
+    "print_in_child",
     "pack_files",
     "pack_years",
     "template_fingerprint",
@@ -129,15 +130,20 @@ def _pdf_versions() -> str:
     return f"weasyprint {weasyprint.__version__}, pydyf {pydyf_version}"
 
 
-def cached_pdf(html: str, cache: Cache | None) -> bytes:
+def cached_pdf(html: str, cache: Cache | None, *, apart: bool = False) -> bytes:
     """``report_pdf(html)``, from the cache when the same HTML was printed before.
 
-    A miss prints in a child process (see ``print_apart``).
+    ``apart`` prints a miss in a child process (see ``print_apart``): worth
+    its start-up (about a second) only when the build has much else to do.
     """
+
+    def make() -> bytes:
+        return print_apart(html) if apart else report_pdf(html)
+
     if cache is None:
-        return print_apart(html)
+        return make()
     key = make_key("report.pdf", code_fingerprint(), _pdf_versions(), html)
-    return cache.fetch(key, lambda: print_apart(html))
+    return cache.fetch(key, make)
 
 
 #: What the child runs: the report's HTML on stdin, the PDF on stdout.
@@ -156,6 +162,12 @@ def print_apart(html: str) -> bytes:
     so the bytes are the same; if it cannot be started or fails, the report is
     printed here instead (and any real error is raised from here).
     """
+    printed = print_in_child(html)
+    return report_pdf(html) if printed is None else printed
+
+
+def print_in_child(html: str) -> bytes | None:
+    """The PDF printed by a child Python, or ``None`` when that did not work."""
     package = str(Path(__file__).resolve().parent.parent)
     path = os.environ.get("PYTHONPATH")
     env = {**os.environ, "PYTHONPATH": package + (os.pathsep + path if path else "")}
@@ -169,9 +181,9 @@ def print_apart(html: str) -> bytes:
             env=env,
         )
     except (OSError, subprocess.TimeoutExpired):
-        return report_pdf(html)
+        return None
     if done.returncode != 0 or not done.stdout.startswith(b"%PDF"):
-        return report_pdf(html)
+        return None
     return done.stdout
 
 

@@ -49,18 +49,18 @@ def renders(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     """How many times Graphviz and the PDF printer really ran."""
     counts = {"graphviz": 0, "pdf": 0}
     real_run = engine_module.Engine.run
-    real_print = buildcache.print_apart
+    real_print = buildcache.report_pdf
 
     def run(self: engine_module.Engine, *args: object, **kwargs: object) -> bytes:
         counts["graphviz"] += 1
         return real_run(self, *args, **kwargs)  # type: ignore[arg-type]
 
-    def print_apart(html: str) -> bytes:
+    def report_pdf(html: str) -> bytes:
         counts["pdf"] += 1
         return real_print(html)
 
     monkeypatch.setattr(engine_module.Engine, "run", run)
-    monkeypatch.setattr(buildcache, "print_apart", print_apart)
+    monkeypatch.setattr(buildcache, "report_pdf", report_pdf)
     return counts
 
 
@@ -287,3 +287,14 @@ def test_cli_template_folder_must_exist(portfolio: Path, tmp_path: Path) -> None
     )
     assert done.exit_code != 0
     assert not (tmp_path / "s").exists()
+
+
+def test_the_report_printed_in_a_child_is_the_same(portfolio: Path) -> None:
+    from sopkit.analysis import cost_portfolio
+    from sopkit.load import load_portfolio
+    from sopkit.render.report import annual_report, report_pdf
+
+    cost = cost_portfolio(load_portfolio([portfolio]))
+    html = annual_report(cost, fmt="html").decode("utf-8")
+    printed = buildcache.print_in_child(html)
+    assert printed is not None and printed == report_pdf(html)
