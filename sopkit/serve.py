@@ -71,16 +71,22 @@ Echo = Callable[[str], None]
 class Watcher:
     """The modification time and size of every input file; ``changed()`` says when they move."""
 
-    def __init__(self, paths: Iterable[str | Path]) -> None:
+    def __init__(self, paths: Iterable[str | Path], *, skip: Path | None = None) -> None:
         self.paths = [Path(p) for p in paths]
         self.extra: list[Path] = []
+        #: The site folder, when it is inside a watched folder: its files are ours.
+        self.skip = None if skip is None else skip.resolve()
         self._last = self.snapshot()
 
     def _files(self) -> Iterable[Path]:
         for path in [*self.paths, *self.extra]:
             if path.is_dir():
                 for folder, folders, names in os.walk(path):
-                    folders[:] = sorted(f for f in folders if not f.startswith("."))
+                    folders[:] = sorted(
+                        f
+                        for f in folders
+                        if not f.startswith(".") and (Path(folder) / f).resolve() != self.skip
+                    )
                     for name in sorted(names):
                         if Path(name).suffix.lower() in _WATCHED and not name.startswith("."):
                             yield Path(folder) / name
@@ -319,7 +325,7 @@ class SiteServer:
             watched.append(roles)
         if template_dir is not None:
             watched.append(template_dir)
-        self.watcher = Watcher(watched)
+        self.watcher = Watcher(watched, skip=out_dir)
         self.state = _State(root=out_dir)
         handler = type("Handler", (_Handler,), {"state": self.state})
         self.httpd = ThreadingHTTPServer((host, port), handler)

@@ -215,3 +215,20 @@ def test_sopkit_serve_runs_and_stops_on_ctrl_c(tmp_path: Path) -> None:
             child.wait()
         if child.stderr is not None:
             child.stderr.close()
+
+
+def test_the_watcher_sees_inputs_and_not_the_site(tmp_path: Path) -> None:
+    from sopkit.serve import Watcher
+
+    folder = _copy(tmp_path)
+    site = folder / "site"
+    site.mkdir()
+    watcher = Watcher([folder], skip=site)
+    assert not watcher.changed()
+    (site / "index.html").write_text("built")
+    assert not watcher.changed()  # the site it writes is not an edit
+    (folder / "roles.yaml").write_text((folder / "roles.yaml").read_text() + "\n")
+    assert watcher.changed()
+    assert not watcher.changed()
+    (folder / "content-marketing.yaml").unlink()
+    assert watcher.changed()
