@@ -71,6 +71,8 @@ MISTAKES = [
     (["report", str(T1), "--format", "html", "--date", "soon"], "'soon' is not a date"),
     (["report", str(T1), "--format", "html", "--paper", "A3"], "'A3' is not one of"),
     (["build"], "Missing argument"),
+    (["serve", str(T1), "--port", "70000"], "70000 is out of range"),
+    (["serve"], "Missing argument"),
     (["diff", str(T1)], "Missing argument"),
     (["diff", str(T1), str(T1), "--fail-over", "lots"], "'lots' is not a percentage or an amount"),
     (["diff", str(T1), str(T1), "--format", "csv"], "'csv' is not one of"),

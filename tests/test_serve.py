@@ -232,3 +232,20 @@ def test_the_watcher_sees_inputs_and_not_the_site(tmp_path: Path) -> None:
     assert not watcher.changed()
     (folder / "content-marketing.yaml").unlink()
     assert watcher.changed()
+
+
+def test_a_port_in_use_is_a_usage_error(tmp_path: Path) -> None:
+    import socket
+
+    from typer.testing import CliRunner
+
+    from sopkit.cli import app
+
+    folder = _copy(tmp_path)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = CliRunner().invoke(app, ["serve", str(folder), "--port", str(port)])
+    assert done.exit_code == 2
+    assert f"cannot serve on 127.0.0.1:{port}" in done.stderr and "--port" in done.stderr
