@@ -4,9 +4,9 @@ Four kinds of entry (see ``sopkit.cache`` for the store itself):
 
 * **Graphviz drawings** (the PNG diagrams): keyed by the DOT text, the format
   and flags, and the renderer (name, path, ``-V`` output, the binary's size
-  and modification time).
-* **The PDF report**: keyed by the report's HTML and the WeasyPrint and
-  pydyf versions.
+  and modification time, and the fonts fontconfig lists).
+* **The PDF report**: keyed by the report's HTML, the WeasyPrint and pydyf
+  versions and the fonts.
 * **One process's simulated years** (its ranges and its figures year by year,
   which the portfolio's ranges add up): keyed by the seed, the years, the
   NumPy version and the process with every process it runs or is run by.
@@ -78,7 +78,25 @@ def _renderer_identity(path: str) -> str:
         stamp = f"{info.st_size}:{info.st_mtime_ns}"
     except OSError:
         stamp = "?"
-    return f"{version}|{stamp}"
+    return f"{version}|{stamp}|{fonts()}"
+
+
+@lru_cache(maxsize=1)
+def fonts() -> str:
+    """A hash of the fonts fontconfig offers: Graphviz and WeasyPrint draw with them,
+    so installing or removing a font must not leave drawings made with the old set."""
+    try:
+        done = subprocess.run(
+            ["fc-list", "--format", "%{file}|%{fontversion}|%{style}\n"],
+            capture_output=True,
+            timeout=30,
+            check=False,
+            stdin=subprocess.DEVNULL,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return "no fc-list"
+    lines = sorted(done.stdout.decode("utf-8", "replace").splitlines())
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()[:20]
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +145,7 @@ def _pdf_versions() -> str:
         pydyf_version = version("pydyf")
     except PackageNotFoundError:
         pydyf_version = "?"
-    return f"weasyprint {weasyprint.__version__}, pydyf {pydyf_version}"
+    return f"weasyprint {weasyprint.__version__}, pydyf {pydyf_version}, fonts {fonts()}"
 
 
 def cached_pdf(html: str, cache: Cache | None, *, apart: bool = False) -> bytes:
