@@ -224,7 +224,10 @@ def serve(
     only the site's files, on 127.0.0.1 unless --host says otherwise. Ctrl-C
     stops it.
 
-    Example: sopkit serve processes/en/   (then open http://127.0.0.1:8000/)
+    \b
+    Examples:
+      sopkit serve processes/en/
+      sopkit serve processes/en/ --port 8080 --scenario scenarios/automate-drafting.yaml
     """
     from ..serve import SiteServer, is_loopback
 
