@@ -307,6 +307,7 @@ class SiteServer:
         echo: Echo = print,
     ) -> None:
         self.paths = list(paths)
+        self._serving = False
         self._temp: Path | None = None
         if out_dir is None:
             self._temp = Path(tempfile.mkdtemp(prefix="sopkit-serve-"))
@@ -328,7 +329,11 @@ class SiteServer:
         self.watcher = Watcher(watched, skip=out_dir)
         self.state = _State(root=out_dir)
         handler = type("Handler", (_Handler,), {"state": self.state})
-        self.httpd = ThreadingHTTPServer((host, port), handler)
+        try:
+            self.httpd = ThreadingHTTPServer((host, port), handler)
+        except BaseException:
+            self._remove_temp()  # the port was taken: leave no empty folder behind
+            raise
         self.httpd.daemon_threads = True
         self.stopped = threading.Event()
 
@@ -376,6 +381,7 @@ class SiteServer:
     def serve_in_background(self) -> threading.Thread:
         thread = threading.Thread(target=self.httpd.serve_forever, name="sopkit-serve", daemon=True)
         thread.start()
+        self._serving = True
         return thread
 
     def run(self, poll: float = POLL) -> None:
@@ -397,8 +403,13 @@ class SiteServer:
         self.stopped.set()
 
     def close(self) -> None:
-        self.httpd.shutdown()
+        if self._serving:  # shutdown() waits for serve_forever, which must have started
+            self.httpd.shutdown()
+            self._serving = False
         self.httpd.server_close()
+        self._remove_temp()
+
+    def _remove_temp(self) -> None:
         if self._temp is not None:
             shutil.rmtree(self._temp, ignore_errors=True)
             self._temp = None

@@ -15,6 +15,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -186,7 +187,8 @@ def test_reload_script_goes_before_the_last_body_end() -> None:
     assert reload_html("plain", 1).startswith("plain<script")
 
 
-def test_sopkit_serve_runs_and_stops_on_ctrl_c(tmp_path: Path) -> None:
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_sopkit_serve_runs_and_stops_cleanly(tmp_path: Path, stop: signal.Signals) -> None:
     folder = _copy(tmp_path)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     command = [sys.executable, "-m", "sopkit", "serve", str(folder), "--port", "0"]
@@ -205,10 +207,15 @@ def test_sopkit_serve_runs_and_stops_on_ctrl_c(tmp_path: Path) -> None:
             lines.append(line)
         status, page = _get(url, "/processes/content-marketing.html")
         assert status == 200 and NAME in page
-        child.send_signal(signal.SIGINT)
+        building = re.search(r"building (.+) \.\.\.", "".join(lines))
+        assert building is not None
+        site = Path(building.group(1))
+        assert site.is_dir()
+        child.send_signal(stop)
         rest = child.stderr.read()
         assert child.wait(TIMEOUT) == 0
         assert "Traceback" not in rest and "stopped" in rest
+        assert not site.parent.exists()  # its temporary folder is gone
     finally:
         if child.poll() is None:
             child.kill()
@@ -246,6 +253,8 @@ def test_a_port_in_use_is_a_usage_error(tmp_path: Path) -> None:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
+        before = set(Path(tempfile.gettempdir()).glob("sopkit-serve-*"))
         done = CliRunner().invoke(app, ["serve", str(folder), "--port", str(port)])
     assert done.exit_code == 2
+    assert set(Path(tempfile.gettempdir()).glob("sopkit-serve-*")) == before  # none left
     assert f"cannot serve on 127.0.0.1:{port}" in done.stderr and "--port" in done.stderr

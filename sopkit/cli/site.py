@@ -262,8 +262,14 @@ def serve(
                 f"cannot serve on {host}:{port}: {exc.strerror or exc}",
                 "is another server using the port? choose another with --port, or --port 0",
             )
+    import signal
+
+    def terminated(number: int, frame: object) -> None:
+        raise KeyboardInterrupt  # SIGTERM stops it as Ctrl-C does: temporary folder removed
+
+    if hasattr(signal, "SIGTERM") and signal.getsignal(signal.SIGTERM) is not signal.SIG_IGN:
+        signal.signal(signal.SIGTERM, terminated)
     try:
-        server.run()
+        server.run()  # closes the server and removes its temporary folder however it ends
     except KeyboardInterrupt:
-        server.close()
         echo("stopped")
