@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 import sopkit.build
-import sopkit.publish
+import sopkit.build.publish
 from sopkit.analysis import PortfolioCost, cost_portfolio, rank_candidates
 from sopkit.analysis.simulation import simulate
 from sopkit.analysis.simulation.result import ProcessRanges, Range, Simulation
@@ -310,7 +310,7 @@ def test_a_full_disk_leaves_the_previous_site_and_names_the_output(
     site.mkdir()
     (site / MARKER).write_text("old\n", encoding="utf-8")
     written: list[Path] = []
-    real = sopkit.publish._write_new
+    real = sopkit.build.publish._write_new
 
     def full_disk(path: Path, data: bytes) -> None:
         if written:
@@ -318,7 +318,7 @@ def test_a_full_disk_leaves_the_previous_site_and_names_the_output(
         written.append(path)
         real(path, data)
 
-    monkeypatch.setattr(sopkit.publish, "_write_new", full_disk)
+    monkeypatch.setattr(sopkit.build.publish, "_write_new", full_disk)
     with pytest.raises(OutputError) as caught:
         build_site([portfolio], site)
     assert caught.value.message == "cannot write the site: No space left on device"

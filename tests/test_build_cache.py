@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from sopkit import buildcache
 from sopkit.build import build_site
-from sopkit.cache import Cache, default_root, make_key
+from sopkit.build import entries as buildcache
+from sopkit.build.cache import Cache, default_root, make_key
 from sopkit.cli import app
 from sopkit.render.diagram import engine as engine_module
 

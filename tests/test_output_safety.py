@@ -63,18 +63,18 @@ _WRITERS = {
 #: (file, call) pairs that are fine, and why.
 _ALLOWED = {
     # build writes a complete site into a private staging folder, under a lock, and
-    # switches it in for the old one in one atomic exchange (see sopkit/publish.py):
+    # switches it in for the old one in one atomic exchange (see sopkit/build/publish.py):
     # the staging files are new files there, not replacements of anyone's file.
-    ("sopkit/publish.py", "os.open"),
-    ("sopkit/publish.py", "os.rename"),
+    ("sopkit/build/publish.py", "os.open"),
+    ("sopkit/build/publish.py", "os.rename"),
     # The build cache writes each entry to a temporary file beside it and renames it
     # into place (write_atomic's pattern, without its fsync and its OutputError: an
     # entry cut short is caught by its checksum, and a cache that cannot be written
     # is only slower). It writes in its own folder, never over a user's file.
-    ("sopkit/cache.py", "tempfile.mkstemp"),
-    ("sopkit/cache.py", "os.replace"),
+    ("sopkit/build/cache.py", "tempfile.mkstemp"),
+    ("sopkit/build/cache.py", "os.replace"),
     # serve builds into a new private temporary folder unless -o names one.
-    ("sopkit/serve.py", "tempfile.mkdtemp"),
+    ("sopkit/build/serve.py", "tempfile.mkdtemp"),
 }
 
 

@@ -1,6 +1,6 @@
 """Replacing a site: whole at every instant, one build at a time, no debris.
 
-See ``sopkit/publish.py`` for the layout. Kills are real: the build runs in a
+See ``sopkit/build/publish.py`` for the layout. Kills are real: the build runs in a
 forked child that ends itself with ``os._exit`` (what SIGKILL leaves: no
 ``finally``, no handler) just before or just after each step that touches
 the disk, and the test then looks at what is on disk. SIGTERM and SIGHUP are
@@ -28,12 +28,12 @@ import pytest
 from typer.testing import CliRunner
 
 import sopkit.build
-import sopkit.publish
+import sopkit.build.publish
 from sopkit.build import MARKER, build_site
+from sopkit.build.publish import Publication, work_folder
 from sopkit.cli import app
 from sopkit.errors import OutputError
 from sopkit.output import write_atomic
-from sopkit.publish import Publication, work_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "build" / "portfolio"
@@ -174,10 +174,10 @@ def test_a_loop_of_links_is_refused(portfolio: Path, tmp_path: Path) -> None:
 
 #: Every step of a build that touches the disk, as (module object, attribute).
 STEPS: list[tuple[Any, str]] = [
-    (sopkit.publish, "_write_new"),
-    (sopkit.publish, "_fsync_folder"),
-    (sopkit.publish, "_remove"),
-    (sopkit.publish, "exchange"),
+    (sopkit.build.publish, "_write_new"),
+    (sopkit.build.publish, "_fsync_folder"),
+    (sopkit.build.publish, "_remove"),
+    (sopkit.build.publish, "exchange"),
     (os, "rename"),
     (os, "mkdir"),
     (os, "unlink"),
@@ -239,7 +239,7 @@ def test_a_kill_at_any_step_leaves_a_whole_site(
     can_exchange: bool,
 ) -> None:
     if not can_exchange:  # a filesystem without an atomic exchange (NFS, FAT)
-        monkeypatch.setattr(sopkit.publish, "exchange", lambda first, second: False)
+        monkeypatch.setattr(sopkit.build.publish, "exchange", lambda first, second: False)
     site = tmp_path / "site"
     step = 0
     outcomes: set[str] = set()
@@ -276,7 +276,7 @@ def test_a_failed_build_after_a_kill_between_two_renames_restores_the_old_site(
     quick: dict[str, bytes],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(sopkit.publish, "exchange", lambda first, second: False)
+    monkeypatch.setattr(sopkit.build.publish, "exchange", lambda first, second: False)
     site = tmp_path / "site"
     plant(site, OLD)
     target = site.resolve()
@@ -310,7 +310,7 @@ def test_a_failed_build_after_a_kill_between_two_renames_restores_the_old_site(
 DRIVER = """
 import os, signal, sys, time
 from pathlib import Path
-import sopkit.build, sopkit.publish
+import sopkit.build, sopkit.build.publish
 from sopkit.cli import main
 
 NEW = {new!r}
@@ -330,7 +330,7 @@ def render_site(*args, **kwargs):
     return dict(NEW), "dot", []
 
 sopkit.build.render_site = render_site
-real_write = sopkit.publish._write_new
+real_write = sopkit.build.publish._write_new
 written = []
 
 def write_new(path, data):
@@ -339,7 +339,7 @@ def write_new(path, data):
     if where == "write" and len(written) == 2:
         wait_here()
 
-sopkit.publish._write_new = write_new
+sopkit.build.publish._write_new = write_new
 if {ignore_hup!r}:
     signal.signal(signal.SIGHUP, signal.SIG_IGN)
 sys.exit(main(["build", {portfolio!r}, "-o", {site!r}, "-q"]))
@@ -498,7 +498,7 @@ def test_many_builds_in_turn_and_at_once_leave_one_whole_site(
 def test_without_flock_an_exclusive_lock_file_serialises_builds(
     portfolio: Path, old_site: Path, quick: dict[str, bytes], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sopkit.publish, "fcntl", None)
+    monkeypatch.setattr(sopkit.build.publish, "fcntl", None)
     build_site([portfolio], old_site)
     assert tree(old_site) == NEW and beside(old_site) == []
     # a build killed with its lock: the next one is told how to clear it
@@ -581,7 +581,7 @@ def test_a_mount_point_gets_a_clear_message(
     def busy(first: Path, second: Path) -> bool:
         raise OSError(errno.EBUSY, os.strerror(errno.EBUSY), str(second))
 
-    monkeypatch.setattr(sopkit.publish, "exchange", busy)
+    monkeypatch.setattr(sopkit.build.publish, "exchange", busy)
     with pytest.raises(OutputError) as caught:
         build_site([portfolio], old_site)
     assert caught.value.message == "cannot replace the output folder: Device or resource busy"
@@ -610,6 +610,6 @@ def test_an_unwritable_parent_names_the_output(
 @pytest.fixture(autouse=True)
 def _no_leaked_handlers() -> Iterator[None]:
     """A build restores the signal handlers it found."""
-    before = {n: signal.getsignal(n) for n in sopkit.publish._SIGNALS}
+    before = {n: signal.getsignal(n) for n in sopkit.build.publish._SIGNALS}
     yield
-    assert {n: signal.getsignal(n) for n in sopkit.publish._SIGNALS} == before
+    assert {n: signal.getsignal(n) for n in sopkit.build.publish._SIGNALS} == before

@@ -25,8 +25,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from sopkit.build import build_site
-from sopkit.cache import Cache
-from sopkit.serve import SiteServer, is_loopback, reload_html, safe_path
+from sopkit.build.cache import Cache
+from sopkit.build.serve import SiteServer, is_loopback, reload_html, safe_path
 
 ROOT = Path(__file__).resolve().parent.parent
 ENGLISH = ROOT / "processes" / "en"
@@ -225,7 +225,7 @@ def test_sopkit_serve_runs_and_stops_cleanly(tmp_path: Path, stop: signal.Signal
 
 
 def test_the_watcher_sees_inputs_and_not_the_site(tmp_path: Path) -> None:
-    from sopkit.serve import Watcher
+    from sopkit.build.serve import Watcher
 
     folder = _copy(tmp_path)
     site = folder / "site"

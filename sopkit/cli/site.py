@@ -20,7 +20,7 @@ from .common import (
 )
 
 if TYPE_CHECKING:
-    from ..cache import Cache
+    from ..build.cache import Cache
 
 TemplateOption = Annotated[
     Path | None,
@@ -53,7 +53,7 @@ def open_cache(no_cache: bool, folder: Path | None) -> Cache | None:
     """The build cache the options ask for, or ``None`` for --no-cache."""
     if no_cache:
         return None
-    from ..cache import Cache
+    from ..build.cache import Cache
 
     return Cache(folder)
 
@@ -229,7 +229,7 @@ def serve(
       sopkit serve processes/en/
       sopkit serve processes/en/ --port 8080 --scenario scenarios/automate-drafting.yaml
     """
-    from ..serve import SiteServer, is_loopback
+    from ..build.serve import SiteServer, is_loopback
 
     def echo(text: str) -> None:
         typer.echo(text, err=True)

@@ -1,6 +1,6 @@
 """What ``sopkit build`` keeps in the cache, and the keys it keeps them under.
 
-Four kinds of entry (see ``sopkit.cache`` for the store itself):
+Four kinds of entry (see ``sopkit.build.cache`` for the store itself):
 
 * **Graphviz drawings** (the PNG diagrams): keyed by the DOT text, the format
   and flags, and the renderer (name, path, ``-V`` output, the binary's size
@@ -39,13 +39,13 @@ from pathlib import Path
 
 import numpy as np
 
-from .analysis import Candidate, PortfolioCost, ProcessCost
-from .analysis.simulation import ProcessYears, Simulation, simulate_process
-from .analysis.simulation.result import ProcessRanges, Range
+from ..analysis import Candidate, PortfolioCost, ProcessCost
+from ..analysis.simulation import ProcessYears, Simulation, simulate_process
+from ..analysis.simulation.result import ProcessRanges, Range
+from ..models import Process
+from ..render.diagram.engine import DEFAULT_TIMEOUT, Engine
+from ..render.report import report_pdf
 from .cache import Cache, code_fingerprint, make_key
-from .models import Process
-from .render.diagram.engine import DEFAULT_TIMEOUT, Engine
-from .render.report import report_pdf
 
 __all__ = [
     "CachedEngine",

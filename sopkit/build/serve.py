@@ -5,7 +5,7 @@ new SOP, diagram and dashboard. The pieces:
 
 * **Build** with ``build_site`` and the build cache, into a folder of its own
   (a temporary one unless ``-o`` names one), so a rebuild redraws only what
-  changed and the folder is always one whole site (``sopkit.publish``).
+  changed and the folder is always one whole site (``sopkit.build.publish``).
 * **Watch** by polling: every input file's modification time and size
   (processes and roles files under the given paths, ``--roles``, scenarios,
   the template folder), a few times a second. Portable, no dependency, and
@@ -43,9 +43,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from .build import BuildResult, build_site
+from ..errors import SopkitError
+from . import BuildResult, build_site
 from .cache import Cache, CacheStats
-from .errors import SopkitError
 
 __all__ = [
     "VERSION_PATH",

@@ -24,7 +24,7 @@ The order of work is what makes it safe:
 4. take the folder's lock (a second build of it is told it is busy), render
    everything in memory (per process in parallel, collected in order), write
    it into a staging folder beside the output and switch it in with one
-   atomic exchange (see ``sopkit.publish`` for the layout and why a kill at
+   atomic exchange (see ``sopkit.build.publish`` for the layout and why a kill at
    any point leaves a whole site); a failure at any point leaves the
    previous site as it was.
 
@@ -47,9 +47,22 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from .analysis import Candidate, PortfolioCost, ProcessCost, cost_portfolio, rank_candidates
-from .analysis.simulation import DEFAULT_SEED, DEFAULT_YEARS, Simulation, simulate
-from .buildcache import (
+from ..analysis import Candidate, PortfolioCost, ProcessCost, cost_portfolio, rank_candidates
+from ..analysis.simulation import DEFAULT_SEED, DEFAULT_YEARS, Simulation, simulate
+from ..decide import Scenarios, load_scenarios, scenario_results
+from ..errors import InputError, OutputError, RenderError
+from ..load import Portfolio, discover, load_portfolio
+from ..models import Settings
+from ..render.costs import candidates_report, cost_report
+from ..render.diagram import check_legible, draw
+from ..render.diagram.engine import Engine, find_engine
+from ..render.report import annual_report, pdf_problem
+from ..render.site import Download, ProcessPage, render_index
+from ..render.site.scenarios import render_scenarios
+from ..render.sop import render_sop
+from ..render.workbook import render_workbook
+from .cache import Cache, CacheStats
+from .entries import (
     cached_engine,
     cached_pdf,
     cached_years,
@@ -58,20 +71,7 @@ from .buildcache import (
     template_fingerprint,
     unpack_files,
 )
-from .cache import Cache, CacheStats
-from .decide import Scenarios, load_scenarios, scenario_results
-from .errors import InputError, OutputError, RenderError
-from .load import Portfolio, discover, load_portfolio
-from .models import Settings
 from .publish import Publication
-from .render.costs import candidates_report, cost_report
-from .render.diagram import check_legible, draw
-from .render.diagram.engine import Engine, find_engine
-from .render.report import annual_report, pdf_problem
-from .render.site import Download, ProcessPage, render_index
-from .render.site.scenarios import render_scenarios
-from .render.sop import render_sop
-from .render.workbook import render_workbook
 
 __all__ = [
     "MARKER",
@@ -174,7 +174,7 @@ def build_site(
             it shows none, so two builds are byte-identical.
         template_dir: a folder of team SOP templates searched before the
             defaults (as ``sopkit sop --template``).
-        cache: where to keep and find renders (``sopkit.cache``); ``None``
+        cache: where to keep and find renders (``sopkit.build.cache``); ``None``
             renders everything. The site is byte-identical either way.
 
     Raises:
@@ -496,7 +496,7 @@ def _render_process(
     template_dir: Path | None = None,
 ) -> _Rendered:
     """One process's files; its SOPs link the processes it runs or is run by (same folder)."""
-    from .render.sop.checklist import render_checklist
+    from ..render.sop.checklist import render_checklist
 
     names = _names(cost.id)
     out = _Rendered()

@@ -49,8 +49,8 @@ from pathlib import Path
 from types import FrameType, TracebackType
 from typing import Any
 
-from .errors import OutputError
-from .output import safe_child, short_name
+from ..errors import OutputError
+from ..output import safe_child, short_name
 
 try:
     import fcntl

@@ -100,9 +100,9 @@ def code_fingerprint() -> str:
     The version alone would not do: a development checkout changes its code
     without changing its version, and a cached page must follow the code.
     """
-    from . import __version__
+    from .. import __version__
 
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent  # all of sopkit, not just build/
     digest = hashlib.sha256(__version__.encode())
     for path in sorted(p for p in package.rglob("*") if p.is_file() and p.suffix != ".pyc"):
         digest.update(str(path.relative_to(package)).encode("utf-8", "surrogateescape") + b"\0")
