@@ -253,8 +253,12 @@ def inputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder.mkdir()
     (folder / "p.yaml").write_text(PROCESS, encoding="utf-8")
     (folder / "roles.yaml").write_text(ROLES, encoding="utf-8")
+    (tmp_path / "scenario.yaml").write_text(SCENARIO, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     return folder
+
+
+SCENARIO = "sopkit-scenario: 1\nname: Dearer writing\nchanges:\n  - rates: {Content Writer: 99}\n"
 
 
 REFUSED = [
@@ -317,6 +321,10 @@ WRITERS = {
     "candidates": ["candidates", "processes/p.yaml", "--format", "json"],
     "simulate": ["simulate", "processes/p.yaml", "--years", "100", "--format", "json"],
     "report": ["report", "processes/p.yaml", "--format", "html"],
+    "plan": ["plan", "processes/p.yaml", "--start", "2026-12-01", "--format", "csv"],
+    "diff": ["diff", "processes/p.yaml", "processes/p.yaml"],
+    "compare": ["compare", "processes/p.yaml", "--scenario", "scenario.yaml"],
+    "export-bpmn": ["export", "bpmn", "processes/p.yaml"],
     "schema": ["schema"],
     "schema-roles": ["schema", "roles"],
 }

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from .app import app
-from .common import Paths, ReportOutput, RolesOption, emit, table_width, user_errors
+from .common import ForceOption, Paths, ReportOutput, RolesOption, emit, table_width, user_errors
 
 #: ``sopkit diff`` exits with this when ``--fail-over`` is exceeded.
 EXIT_OVER = 3
@@ -71,6 +71,7 @@ def diff(
     ] = None,
     roles: RolesOption = None,
     output: ReportOutput = None,
+    force: ForceOption = False,
 ) -> None:
     """What changed between two versions of a portfolio, and what it did to the costs.
 
@@ -92,13 +93,14 @@ def diff(
     from ..analysis.compare import verdict
     from ..decide import diff as diff_sides
     from ..decide import parse_threshold
-    from ..output import refuse_inputs
+    from ..output import refuse_inputs, refuse_overwrite
     from ..render.costs.diff import diff_report, verdict_line
 
     with user_errors():
         threshold = None if fail_over is None else parse_threshold(fail_over)
         if output is not None:
             refuse_inputs(output, [Path(p) for p in (old, new) if Path(p).exists()])
+            refuse_overwrite(output, force=force)
         result = diff_sides(old, new, roles=roles)
         text = diff_report(
             result.comparison,
@@ -132,6 +134,7 @@ def compare(
     fmt: DiffFormatOption = DiffFormat.table,
     roles: RolesOption = None,
     output: ReportOutput = None,
+    force: ForceOption = False,
 ) -> None:
     """The portfolio as it is (As-Is) beside each scenario's To-Be.
 
@@ -148,7 +151,7 @@ def compare(
       sopkit compare processes/en/ --scenario a.yaml --scenario b.yaml --format markdown
     """
     from ..decide import compare_scenarios
-    from ..output import refuse_inputs
+    from ..output import refuse_inputs, refuse_overwrite
     from ..render.costs.scenarios import scenarios_report
     from .common import usage_error
 
@@ -160,5 +163,6 @@ def compare(
             )
         if output is not None:
             refuse_inputs(output, [*paths, *scenario])
+            refuse_overwrite(output, force=force)
         result = compare_scenarios(paths, scenario, roles=roles)
         emit(scenarios_report(result, fmt=fmt.value, width=table_width(output)), output)
