@@ -282,7 +282,7 @@ def _parse_located(text: str, shown: str, source: SourceMap) -> Any:
         loader.dispose()
     if node is None:
         raise InputError("file is empty", path=shown, line=1, column=1, hint=_EMPTY_HINT)
-    builder = _Builder(source, len(text))
+    builder = _Builder(source)
     data = builder.build(node, (), 0)
     if builder.problems:
         raise InputError.collect(builder.problems)
@@ -340,7 +340,7 @@ def _plain_values(text: str) -> Any:
                     tag = _plain_tag(value)
                     if tag != _STR_TAG:
                         if builder is None:
-                            builder = _Builder(SourceMap(""), len(text))
+                            builder = _Builder(SourceMap(""))
                         node = yaml.ScalarNode(tag, value, event.start_mark, event.end_mark)
                         value = builder._scalar(node)
                         if builder.problems:
@@ -544,11 +544,10 @@ _PLAIN_DECIMAL = re.compile(r"^[-+]?(\d[\d_]*)?(\.[\d_]*)?([eE][-+]?\d+)?$")
 class _Builder:
     """Turns a composed node tree into Python values, recording positions."""
 
-    def __init__(self, source: SourceMap, text_length: int) -> None:
+    def __init__(self, source: SourceMap) -> None:
         self.source = source
         self.problems: list[Problem] = []
-        # Without aliases a document has fewer values than characters, so any
-        # excess over that is what aliases added.
+        # Values an alias may still add: a bomb is stopped, not expanded.
         self.budget = MAX_ALIAS_NODES
         self.active: set[int] = set()
         self.seen: set[int] = set()

@@ -16,8 +16,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from sopkit.build import build_site
-from sopkit.build import entries as buildcache
+from sopkit.build import build_site, entries
 from sopkit.build.cache import Cache, default_root, make_key
 from sopkit.cli import app
 from sopkit.render.diagram import engine as engine_module
@@ -49,7 +48,7 @@ def renders(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     """How many times Graphviz and the PDF printer really ran."""
     counts = {"graphviz": 0, "pdf": 0}
     real_run = engine_module.Engine.run
-    real_print = buildcache.report_pdf
+    real_print = entries.report_pdf
 
     def run(self: engine_module.Engine, *args: object, **kwargs: object) -> bytes:
         counts["graphviz"] += 1
@@ -60,7 +59,7 @@ def renders(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
         return real_print(html)
 
     monkeypatch.setattr(engine_module.Engine, "run", run)
-    monkeypatch.setattr(buildcache, "report_pdf", report_pdf)
+    monkeypatch.setattr(entries, "report_pdf", report_pdf)
     return counts
 
 
@@ -296,5 +295,5 @@ def test_the_report_printed_in_a_child_is_the_same(portfolio: Path) -> None:
 
     cost = cost_portfolio(load_portfolio([portfolio]))
     html = annual_report(cost, fmt="html").decode("utf-8")
-    printed = buildcache.print_in_child(html)
+    printed = entries.print_in_child(html)
     assert printed is not None and printed == report_pdf(html)

@@ -17,6 +17,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from sopkit.analysis import cost_portfolio, cost_process, runs_per_month, to_decimal
+from sopkit.analysis.limits import MAX_ANNUAL_HOURS, MAX_EXECUTIONS_PER_RUN
 from sopkit.errors import SopkitError
 from sopkit.models import Process, Settings
 from sopkit.render.numbers import round_money
@@ -87,7 +88,7 @@ class Spec:
 @st.composite
 def specs(draw: st.DrawFn) -> Spec:
     n = draw(st.integers(1, 6))
-    return Spec(
+    spec = Spec(
         minutes=tuple(draw(st.lists(st.integers(1, 900), min_size=n, max_size=n))),
         owners=tuple(draw(st.lists(st.sampled_from(ROLES), min_size=n, max_size=n))),
         per_run=tuple(
@@ -129,28 +130,40 @@ def specs(draw: st.DrawFn) -> Spec:
         days_per_week=draw(st.integers(1, 7)),
         working_days=draw(st.integers(200, 300)),
     )
+    # Within what sopkit accepts (it refuses a step past these, see analysis.limits),
+    # with room for the tests that multiply every time by up to 5.
+    assume(max(_executions(spec, i) for i in range(n)) <= MAX_EXECUTIONS_PER_RUN)
+    assume(max(_annual_hours(spec, i) for i in range(n)) * 5 <= MAX_ANNUAL_HOURS)
+    return spec
+
+
+def _runs_per_month(spec: Spec) -> Fraction:
+    per_period = Fraction(spec.working_days) if spec.period == "day" else PER_YEAR[spec.period]
+    return Fraction(spec.count) * per_period / 12
+
+
+def _executions(spec: Spec, i: int) -> Fraction:
+    """Step ``i``'s executions per run: per_run, over (1 - p) for each loop it is in."""
+    executions = Fraction(spec.per_run[i])
+    for j, loop in enumerate(spec.rework):
+        if loop is None or loop[1] == 0:
+            continue
+        target = min(loop[0], j)
+        if target <= i <= j:  # on the path from the target to the reworking step
+            executions /= 1 - Fraction(loop[1])
+    return executions
+
+
+def _annual_hours(spec: Spec, i: int) -> Fraction:
+    return Fraction(spec.minutes[i], 60) * _executions(spec, i) * _runs_per_month(spec) * 12
 
 
 def reference(spec: Spec) -> list[Fraction]:
     """Each step's exact annual cost, computed the plain way for a chain."""
-    runs = (
-        Fraction(spec.count)
-        * (Fraction(spec.working_days) if spec.period == "day" else PER_YEAR[spec.period])
-        / 12
-    )
     rates = dict(zip(ROLES, spec.rates, strict=True))
-    costs = []
-    for i, minutes in enumerate(spec.minutes):
-        executions = Fraction(spec.per_run[i])
-        for j, loop in enumerate(spec.rework):
-            if loop is None or loop[1] == 0:
-                continue
-            target = min(loop[0], j)
-            if target <= i <= j:  # on the path from the target to the reworking step
-                executions /= 1 - Fraction(loop[1])
-        hours = Fraction(minutes, 60)
-        costs.append(hours * executions * runs * Fraction(rates[spec.owners[i]]) * 12)
-    return costs
+    return [
+        _annual_hours(spec, i) * Fraction(rates[spec.owners[i]]) for i in range(len(spec.minutes))
+    ]
 
 
 EXAMPLES = settings(max_examples=50, deadline=None)

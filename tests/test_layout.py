@@ -1,8 +1,8 @@
 """The package layout: data flows one way and no module imports in a circle.
 
-load → validate → model/graph → analyse → render → CLI. A module may import
-only from the stages before it; imports inside functions count too, so a lazy
-import cannot hide a circle.
+source → models → validate → load → analysis and decide → render → build →
+CLI. A module may import only from the stages before it; imports inside
+functions count too, so a lazy import cannot hide a circle.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ single runs for lead time) and reports the mean and quantiles of each figure.
 The mean of the annual figures converges to the cost report's; a process with
 nothing uncertain has P10 = P50 = P90 = its annual cost.
 
-    plan.py    a process as numbers: PERT-Beta estimates, condition groups, loop tree
+    prepared.py a process as numbers: PERT-Beta estimates, condition groups, loop tree
     draws.py   seeded random streams (what the seed means) and the draws
     years.py   simulated years: runs counted by distribution, not replayed one by one
     lead.py    simulated runs: the longest path as the run happened, rework replayed
@@ -29,7 +29,7 @@ from ...models import Process
 from ..cost import PortfolioCost, cost_portfolio
 from .draws import Floats
 from .lead import LeadTimes
-from .plan import MAX_GROUP_ANSWERS, Plans
+from .prepared import MAX_GROUP_ANSWERS, Plans
 from .result import QUANTILES, ProcessRanges, Range, Simulation, summarise
 from .years import Years
 

@@ -26,7 +26,7 @@ import hashlib
 import numpy as np
 import numpy.typing as npt
 
-from .plan import Pert
+from .prepared import Pert
 
 __all__ = ["Floats", "Ints", "draw", "negative_binomial", "stream"]
 

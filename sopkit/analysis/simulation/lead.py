@@ -29,7 +29,7 @@ import numpy as np
 
 from ...models import Process
 from .draws import Floats, draw, stream
-from .plan import LoopPlan, Plans, ProcessPlan, Wanted
+from .prepared import LoopPlan, Plans, ProcessPlan, Wanted
 
 __all__ = ["LeadTimes"]
 

@@ -28,7 +28,7 @@ import numpy as np
 
 from ...models import Process
 from .draws import Floats, Ints, draw, negative_binomial, stream
-from .plan import Plans, ProcessPlan, StepPlan
+from .prepared import Plans, ProcessPlan, StepPlan
 
 __all__ = ["Annual", "Years"]
 

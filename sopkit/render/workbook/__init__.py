@@ -50,7 +50,7 @@ from .candidates import candidates_table
 from .cells import Formats, Table, write_table
 from .decide import ranges_table, scenario_tables
 from .money import expenses_table, rates_table
-from .plan import plan_workbook
+from .rows import plan_workbook
 from .steps import calls_table, participants_table, steps_table
 from .summary import summary_rows, summary_table
 

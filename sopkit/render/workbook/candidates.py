@@ -21,7 +21,7 @@ from ...analysis.units import MONTHS, exact_hours
 from ..numbers import DASH
 from ..totals import candidate_totals
 from .cells import Cell, Column, Formula, Table, exact
-from .plan import Plan
+from .rows import Plan
 from .steps import P_COST_RUN, S_CALLED, S_RUNS, rate_reference
 
 __all__ = ["CANDIDATE_COLUMNS", "candidates_table"]

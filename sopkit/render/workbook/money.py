@@ -21,7 +21,7 @@ from fractions import Fraction
 
 from ...analysis.units import MONTHS
 from .cells import Cell, Column, Formula, Table, exact
-from .plan import ExpensePlan, Plan, ProcessPlan
+from .rows import ExpensePlan, Plan, ProcessPlan
 from .steps import S_EXEC, S_RUNS
 
 __all__ = ["EXPENSE_COLUMNS", "RATE_COLUMNS", "expenses_table", "rates_table"]

@@ -21,7 +21,7 @@ from fractions import Fraction
 from ...analysis.units import MONTHS
 from ...models import RoleKind
 from .cells import Cell, Column, Formula, Table, exact
-from .plan import ParticipantPlan, Plan, ProcessPlan, StepPlan
+from .rows import ParticipantPlan, Plan, ProcessPlan, StepPlan
 
 __all__ = [
     "CALL_COLUMNS",

@@ -21,7 +21,7 @@ from fractions import Fraction
 from ...analysis.cost import RoleCost
 from ...models import RoleKind, Settings
 from .cells import Cell, Column, Formula, Table
-from .plan import Plan, ProcessPlan
+from .rows import Plan, ProcessPlan
 from .steps import (
     P_ANNUAL_COST,
     P_ANNUAL_HOURS,
