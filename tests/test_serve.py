@@ -176,6 +176,10 @@ def test_safe_path_and_loopback() -> None:
     assert safe_path(root, "/") == root.resolve() / "index.html"
     assert safe_path(root, "/../pyproject.toml") is None
     assert safe_path(root, "/%2e%2e/pyproject.toml") is None
+    assert safe_path(root, "/" + "x" * 300) is None  # too long a name: no file of ours
+    missing = root / "not-built-yet"  # before the first build: "/" is still its page
+    assert safe_path(missing, "/") == missing.resolve() / "index.html"
+    assert safe_path(missing, "/processes/") == missing.resolve() / "processes" / "index.html"
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.2")
 
@@ -187,7 +191,9 @@ def test_reload_script_goes_before_the_last_body_end() -> None:
     assert reload_html("plain", 1).startswith("plain<script")
 
 
-@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+@pytest.mark.parametrize(
+    "stop", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP], ids=["ctrl-c", "sigterm", "sighup"]
+)
 def test_sopkit_serve_runs_and_stops_cleanly(tmp_path: Path, stop: signal.Signals) -> None:
     folder = _copy(tmp_path)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -238,6 +244,14 @@ def test_the_watcher_sees_inputs_and_not_the_site(tmp_path: Path) -> None:
     assert watcher.changed()
     assert not watcher.changed()
     (folder / "content-marketing.yaml").unlink()
+    assert watcher.changed()
+    # The files a build read join the watch without counting as a change (no second
+    # build, no second reload); an edit to one of them afterwards is one.
+    extra = tmp_path / "elsewhere.yaml"
+    extra.write_text("roles: {}\n")
+    watcher.watch_also([extra])
+    assert not watcher.changed()
+    extra.write_text("roles: {A: {rate: 1}}\n")
     assert watcher.changed()
 
 

@@ -104,6 +104,17 @@ class Watcher:
             found[str(path)] = (info.st_mtime_ns, info.st_size)
         return found
 
+    def watch_also(self, paths: Iterable[str | Path]) -> None:
+        """Watch ``paths`` too (the files a build read), from now on.
+
+        A file that only joins or leaves the watch list is not a change; a file
+        watched before keeps its last seen state, so an edit made during the
+        build is still noticed.
+        """
+        self.extra = [Path(p) for p in paths]
+        now = self.snapshot()
+        self._last = {key: self._last.get(key, state) for key, state in now.items()}
+
     def changed(self) -> bool:
         """Whether any file changed, appeared or went since the last call."""
         now = self.snapshot()
@@ -146,7 +157,12 @@ def safe_path(root: Path, url_path: str) -> Path | None:
         return None
     if resolved != base and not resolved.is_relative_to(base):
         return None
-    if resolved.is_dir():
+    try:
+        folder = resolved.is_dir()
+    except OSError:  # a name too long for the file system names no file of ours
+        return None
+    # A folder's page, even before the first build has written it (the error page).
+    if folder or resolved == base or path.endswith("/"):
         resolved = resolved / "index.html"
     return resolved
 
@@ -366,7 +382,7 @@ class SiteServer:
             self.echo(errors)
             self.echo("the pages show these errors until the files are fixed")
             return None
-        self.watcher.extra = [Path(p) for p in result.inputs]
+        self.watcher.watch_also(result.inputs)
         self.state.finished(None)
         for warning in result.warnings:
             self.echo(f"warning: {warning}")

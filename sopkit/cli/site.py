@@ -162,8 +162,15 @@ def build(
         typer.echo(f"warning: {warning}", err=True)
     if not quiet:
         noun = "process" if result.processes == 1 else "processes"
+        stats = result.cache
+        reused = ""
+        if stats is not None and (stats.hits or stats.misses):
+            reused = f" ({stats.hits} reused from the cache, {stats.misses} rendered"
+            if stats.corrupt:
+                reused += f", {stats.corrupt} damaged cache entries replaced"
+            reused += ")"
         typer.echo(
-            f"built {output}: {result.processes} {noun}, {len(result.files)} files; "
+            f"built {output}: {result.processes} {noun}, {len(result.files)} files{reused}; "
             f"open {result.index}",
             err=True,
         )
@@ -265,10 +272,13 @@ def serve(
     import signal
 
     def terminated(number: int, frame: object) -> None:
-        raise KeyboardInterrupt  # SIGTERM stops it as Ctrl-C does: temporary folder removed
+        raise KeyboardInterrupt  # stopped as Ctrl-C stops it: temporary folder removed
 
-    if hasattr(signal, "SIGTERM") and signal.getsignal(signal.SIGTERM) is not signal.SIG_IGN:
-        signal.signal(signal.SIGTERM, terminated)
+    # SIGTERM (kill) and SIGHUP (the terminal closed) end it as Ctrl-C does.
+    for name in ("SIGTERM", "SIGHUP"):
+        signum = getattr(signal, name, None)
+        if signum is not None and signal.getsignal(signum) is not signal.SIG_IGN:
+            signal.signal(signum, terminated)
     try:
         server.run()  # closes the server and removes its temporary folder however it ends
     except KeyboardInterrupt:
