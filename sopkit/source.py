@@ -479,8 +479,9 @@ def _yaml_error(exc: yaml.MarkedYAMLError, shown: str, text: str = "") -> InputE
         hint = "put one process in each file"
     elif any(sign in str(exc) for sign in _INDENTATION_SIGNS):
         hint = (
-            "check the indentation here and on the line above: the fields of a step line "
-            "up under its 'id:', and a text holding ': ' needs quotes"
+            "check the indentation here and on the line above: the fields of one mapping "
+            "line up under each other (a step's under its 'id:'), and a text holding ': ' "
+            "needs quotes"
         )
     return InputError(
         f"not valid YAML: {problem}",
