@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -34,6 +34,7 @@ __all__ = [
     "MAX_COMBINATIONS",
     "ReworkLoop",
     "Runs",
+    "answer_combinations",
     "chance",
     "rework_loops",
     "runs_of",
@@ -223,20 +224,33 @@ def _expected_passes(
                 )
             ]
         )
-    own_enumerated = {name: wanted for name, wanted in own.items() if name in enumerated}
     total = Fraction(0)
-    for combination in itertools.product(*(c.answers() for c in conditions)):
-        answers = {name: answer for name, (answer, _) in zip(enumerated, combination, strict=True)}
-        if not satisfies(own_enumerated, answers):
-            continue
-        weight = Fraction(1)
-        for _, share in combination:
-            weight *= Fraction(share)
+    for answers, weight in answer_combinations(process, enumerated, own):
         for live_when, factor in factors.items():
             if satisfies(dict(live_when), answers):
                 weight *= factor
         total += weight
     return result * total
+
+
+def answer_combinations(
+    process: Process, names: Sequence[str], wanted: Mapping[str, bool | tuple[str, ...]]
+) -> Iterator[tuple[dict[str, Answer], Fraction]]:
+    """Each combination of answers to the conditions ``names`` under which a step whose
+    ``when`` is ``wanted`` runs, with its share of runs (the product of the answers' shares).
+
+    Conditions in ``wanted`` but not in ``names`` are left to the caller.
+    """
+    conditions = [process.conditions[name] for name in names]
+    own = {name: value for name, value in wanted.items() if name in names}
+    for combination in itertools.product(*(c.answers() for c in conditions)):
+        answers = {name: answer for name, (answer, _) in zip(names, combination, strict=True)}
+        if not satisfies(own, answers):
+            continue
+        weight = Fraction(1)
+        for _, share in combination:
+            weight *= Fraction(share)
+        yield answers, weight
 
 
 #: A loop's liveness: its reworking step's ``when`` as sorted items (empty: always live).

@@ -15,13 +15,12 @@ or as a small fraction such as ``4/3`` when a decimal would not end.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
 
 from ...analysis.cost import StepCost
-from ...analysis.runs import ReworkLoop, runs_of, satisfies
+from ...analysis.runs import ReworkLoop, answer_combinations, runs_of, satisfies
 from ...analysis.units import to_decimal
 from ...models import Answer, Condition, Process, Step
 from ..numbers import hours_text
@@ -140,16 +139,8 @@ def _sum_lines(
     executions: str,
 ) -> list[str]:
     """``per_run × Σ share × passes``: one term per combination of answers the step runs in."""
-    conditions = [process.conditions[name] for name in enumerated]
-    own_enumerated = {name: wanted for name, wanted in own.items() if name in enumerated}
     terms: list[tuple[Fraction, Fraction, str]] = []
-    for combination in itertools.product(*(c.answers() for c in conditions)):
-        answers = {name: answer for name, (answer, _) in zip(enumerated, combination, strict=True)}
-        if not satisfies(own_enumerated, answers):
-            continue
-        weight = Fraction(1)
-        for _, share in combination:
-            weight *= Fraction(share)
+    for answers, weight in answer_combinations(process, enumerated, own):
         factor = Fraction(1)
         for loop, when in live.items():
             if satisfies(when, answers):
