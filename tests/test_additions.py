@@ -435,6 +435,9 @@ def test_step_and_process_expenses_for_every_period(tmp_path: Path) -> None:
     assert cost.annual_expenses == 4940
     assert cost.annual_cost == 1800
     assert cost.annual_total_cost == 6740
+    # One run's cash: 50 × 1.5 + 100 = 175; the rest falls per period, 120 + 120 + 500 = 740.
+    assert cost.expenses_per_run == 175
+    assert cost.fixed_expenses == 740
     portfolio = cost_portfolio([cost.process])
     assert (portfolio.annual_expenses, portfolio.annual_total_cost) == (4940, 6740)
 

@@ -220,6 +220,8 @@ class ProcessCost:
     exact_expenses_per_run: Fraction = field(default=Fraction(0), repr=False)
     #: Process-level expenses a year (per run ones scaled by runs, fixed ones as they are).
     exact_process_expenses: Fraction = field(default=Fraction(0), repr=False)
+    #: Of those, the ones paid per month, quarter or year: no run's, so not in a run's cash.
+    exact_fixed_expenses: Fraction = field(default=Fraction(0), repr=False)
     #: Exact totals, summed once: renderers read them for every row they show.
     exact_annual_hours: Fraction = field(init=False, repr=False, compare=False)
     exact_annual_cost: Fraction = field(init=False, repr=False, compare=False)
@@ -306,6 +308,10 @@ class ProcessCost:
     @property
     def expenses_per_run(self) -> Decimal:
         return to_decimal(self.exact_expenses_per_run)
+
+    @property
+    def fixed_expenses(self) -> Decimal:
+        return to_decimal(self.exact_fixed_expenses)
 
     @property
     def typical_run(self) -> tuple[str, ...]:
@@ -497,6 +503,7 @@ def _cost(
         exact_cost_per_run=run.cost,
         exact_expenses_per_run=run.expenses,
         exact_process_expenses=per_run_expenses * per_year + run.fixed_expenses,
+        exact_fixed_expenses=run.fixed_expenses,
     )
 
 

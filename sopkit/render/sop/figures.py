@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
-from fractions import Fraction
 
 from ...analysis.candidates import Candidate, rank_candidates
 from ...analysis.cost import ProcessCost
@@ -72,11 +71,8 @@ def key_figures(
     if has_expenses:
         # Expenses paid per month, quarter or year are no run's: said beside, so that
         # cash per run × runs is not mistaken for the year's cash costs.
-        fixed = sum(
-            (Fraction(e.amount) * e.per_year for e in cost.expense_lines if e.per_year),
-            Fraction(0),
-        )
-        note = t("figure.expenses_fixed", amount=money(to_decimal(fixed))) if fixed else None
+        fixed = cost.fixed_expenses
+        note = t("figure.expenses_fixed", amount=money(fixed)) if fixed else None
         items.append(Item(t("figure.expenses_per_run"), money(cost.expenses_per_run), note))
     days = t("unit.workdays", lead / clock.hours_per_day)
     left_out = [c.refs[s.id] for s in steps if not cost.schedule.in_typical_run(s.id)]
