@@ -18,7 +18,7 @@ from typing import Any
 from ... import __version__
 from ...analysis.candidates import Candidate
 from ...analysis.cost import PortfolioCost, ProcessCost, RoleCost, StepCost
-from ...analysis.pareto import pareto
+from ...analysis.pareto import Pareto, pareto
 from ...analysis.simulation import ProcessRanges, Range, Simulation
 from ...models import RoleKind
 from ..i18n import catalogue, payback_text
@@ -101,6 +101,7 @@ def render_index(
             kpis[2]["range"] = _range_view(
                 ranges.annual_total_cost, cost.annual_total_cost, money.whole, "years"
             )
+    ranked = pareto(cost)
     context: dict[str, Any] = {
         "title": title,
         "currency": cost.currency,
@@ -110,9 +111,9 @@ def render_index(
         "ranges": None if ranges is None else _ranges_section(cost, ranges, simulated, money),
         "process_chart": _process_chart(cost, money),
         "role_chart": _role_chart(cost, money),
-        "pareto_chart": _pareto(cost, money),
-        "pareto_note": _pareto_note(cost),
-        "top_steps": _top_steps(cost, by_id, money),
+        "pareto_chart": _pareto(cost, ranked, money),
+        "pareto_note": _pareto_note(cost, ranked),
+        "top_steps": _top_steps(cost, ranked, by_id, money),
         "roles": [_role_row(role, cost, money) for role in cost.roles],
         "role_columns": _role_columns(cost),
         "role_bars": ROLE_BARS,
@@ -263,9 +264,8 @@ def _role_chart(cost: PortfolioCost, money: _Money) -> str:
     return bar_chart(data, chart_id="chart-roles", title="Annual cost by role")
 
 
-def _pareto(cost: PortfolioCost, money: _Money) -> str:
+def _pareto(cost: PortfolioCost, ranked: Pareto, money: _Money) -> str:
     names = {p.id: p.name for p in cost.processes}
-    ranked = pareto(cost)
     data = [
         Datum(s.name, s.annual_total_cost, money(s.annual_total_cost), names[s.process_id])
         for s in ranked.steps
@@ -282,9 +282,8 @@ def _pareto(cost: PortfolioCost, money: _Money) -> str:
     )
 
 
-def _pareto_note(cost: PortfolioCost) -> str:
+def _pareto_note(cost: PortfolioCost, ranked: Pareto) -> str:
     """How many steps make up 80 % of the cost: the sentence under the Pareto chart."""
-    ranked = pareto(cost)
     what = "total cost (labour and cash costs)" if has_expenses(cost) else "cost"
     return (
         f"{ranked.vital} of {len(ranked.steps)} steps "
@@ -294,12 +293,12 @@ def _pareto_note(cost: PortfolioCost) -> str:
 
 
 def _top_steps(
-    cost: PortfolioCost, pages: dict[str, ProcessPage], money: _Money
+    cost: PortfolioCost, ranked: Pareto, pages: dict[str, ProcessPage], money: _Money
 ) -> list[dict[str, Any]]:
     """The costliest steps with their running share of the total, for the Pareto table."""
     rows = []
-    ranked = itertools.islice(pareto(cost).running(), TOP_STEPS)
-    for rank, (step, running) in enumerate(ranked, start=1):
+    costliest = itertools.islice(ranked.running(), TOP_STEPS)
+    for rank, (step, running) in enumerate(costliest, start=1):
         page = pages.get(step.process_id)
         rows.append(
             {
