@@ -297,3 +297,13 @@ def test_the_report_printed_in_a_child_is_the_same(portfolio: Path) -> None:
     html = annual_report(cost, fmt="html").decode("utf-8")
     printed = entries.print_in_child(html)
     assert printed is not None and printed == report_pdf(html)
+
+
+def test_the_stats_say_what_the_cache_did() -> None:
+    from sopkit.build.cache import CacheStats
+
+    assert CacheStats().summary() == ""  # nothing looked up: nothing to say
+    assert CacheStats(hits=12, misses=3).summary() == "12 reused from the cache, 3 rendered"
+    assert CacheStats(hits=0, misses=2, corrupt=1).summary() == (
+        "0 reused from the cache, 2 rendered, 1 damaged cache entries replaced"
+    )

@@ -128,6 +128,15 @@ class CacheStats:
         with self._lock:
             setattr(self, what, getattr(self, what) + 1)
 
+    def summary(self) -> str:
+        """``12 reused from the cache, 3 rendered`` (and damaged entries, if any); "" unused."""
+        if not (self.hits or self.misses):
+            return ""
+        text = f"{self.hits} reused from the cache, {self.misses} rendered"
+        if self.corrupt:
+            text += f", {self.corrupt} damaged cache entries replaced"
+        return text
+
 
 class Cache:
     """A folder of content-addressed entries (see the module's docstring)."""

@@ -386,8 +386,8 @@ class SiteServer:
         self.state.finished(None)
         for warning in result.warnings:
             self.echo(f"warning: {warning}")
-        stats = result.cache
-        reused = "" if stats is None else f", {stats.hits} reused, {stats.misses} rendered"
+        summary = "" if result.cache is None else result.cache.summary()
+        reused = f", {summary}" if summary else ""
         self.echo(
             f"built {result.processes} processes in {time.perf_counter() - started:.1f} s"
             f"{reused}; serving {self.url}"

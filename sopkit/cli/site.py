@@ -162,13 +162,8 @@ def build(
         typer.echo(f"warning: {warning}", err=True)
     if not quiet:
         noun = "process" if result.processes == 1 else "processes"
-        stats = result.cache
-        reused = ""
-        if stats is not None and (stats.hits or stats.misses):
-            reused = f" ({stats.hits} reused from the cache, {stats.misses} rendered"
-            if stats.corrupt:
-                reused += f", {stats.corrupt} damaged cache entries replaced"
-            reused += ")"
+        summary = "" if result.cache is None else result.cache.summary()
+        reused = f" ({summary})" if summary else ""
         typer.echo(
             f"built {output}: {result.processes} {noun}, {len(result.files)} files{reused}; "
             f"open {result.index}",
