@@ -613,3 +613,36 @@ def _no_leaked_handlers() -> Iterator[None]:
     before = {n: signal.getsignal(n) for n in sopkit.build.publish._SIGNALS}
     yield
     assert {n: signal.getsignal(n) for n in sopkit.build.publish._SIGNALS} == before
+
+
+def test_a_work_folder_gone_between_mkdirs_two_looks_is_tried_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Path.mkdir(exist_ok=True) raises FileExistsError when the folder it found is
+    # removed (by the other build) before it checks the folder is one: not a failure.
+    from sopkit.build.publish import Publication, work_folder
+
+    target = tmp_path / "site"
+    work = work_folder(target)
+    real_mkdir = Path.mkdir
+    raced: list[Path] = []
+
+    def mkdir(self: Path, *args: Any, **kwargs: Any) -> None:
+        if self == work and not raced:
+            raced.append(self)
+            raise FileExistsError(errno.EEXIST, "File exists", str(self))
+        real_mkdir(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "mkdir", mkdir)
+    with Publication(target, shown=str(target)):
+        assert raced == [work]
+
+
+def test_a_file_where_the_work_folder_goes_is_an_error_not_busy(tmp_path: Path) -> None:
+    from sopkit.build.publish import Publication, work_folder
+
+    target = tmp_path / "site"
+    work_folder(target).write_text("someone's file")
+    with pytest.raises(OutputError) as info, Publication(target, shown=str(target)):
+        pass
+    assert info.value.message.startswith("cannot write beside the output folder")

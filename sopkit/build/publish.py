@@ -240,6 +240,10 @@ class Publication:
             except FileNotFoundError:
                 continue  # the other build removed its work folder just now: again
             except OSError as exc:
+                if isinstance(exc, FileExistsError) and (
+                    self.work.is_dir() or not self.work.exists()
+                ):
+                    continue  # gone or made again between mkdir's two looks: again
                 raise OutputError(
                     f"cannot write beside the output folder: {exc.strerror or exc}",
                     path=self.shown,
