@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 
 from sopkit.build import build_site, entries
 from sopkit.build.cache import Cache, default_root, make_key
+from sopkit.build.printer import Printer
 from sopkit.cli import app
 from sopkit.render.diagram import engine as engine_module
 
@@ -295,8 +296,32 @@ def test_the_report_printed_in_a_child_is_the_same(portfolio: Path) -> None:
 
     cost = cost_portfolio(load_portfolio([portfolio]))
     html = annual_report(cost, fmt="html").decode("utf-8")
-    printed = entries.print_in_child(html)
+    with Printer() as printer:
+        assert printer.ready()
+        printed = printer.print(html)
     assert printed is not None and printed == report_pdf(html)
+
+
+def test_a_printer_that_cannot_print_says_so_and_the_build_prints_here(
+    portfolio: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sopkit.build import printer as printer_module
+
+    # A child that dies at once (as one without WeasyPrint's libraries would).
+    monkeypatch.setattr(printer_module, "_CHILD", "import sys; sys.exit(3)")
+    with printer_module.Printer() as printer:
+        assert not printer.ready()
+        assert printer.print("<p>x</p>") is None
+        pdf = entries.cached_pdf("<p>x</p>", None, printer=printer)
+    assert pdf.startswith(b"%PDF")
+
+
+def test_an_unused_printer_is_stopped() -> None:
+    printer = Printer()
+    assert printer.ready()
+    printer.close()
+    child = printer._child
+    assert child is not None and child.returncode is not None  # killed, not left behind
 
 
 def test_the_stats_say_what_the_cache_did() -> None:
@@ -307,3 +332,29 @@ def test_the_stats_say_what_the_cache_did() -> None:
     assert CacheStats(hits=0, misses=2, corrupt=1).summary() == (
         "0 reused from the cache, 2 rendered, 1 damaged cache entries replaced"
     )
+
+
+def test_the_report_printed_by_the_child_matches_one_printed_here(
+    portfolio: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sopkit.build
+
+    started: list[Printer] = []
+
+    class Watched(Printer):
+        def __init__(self) -> None:
+            super().__init__()
+            started.append(self)
+
+    monkeypatch.setattr(sopkit.build, "Printer", Watched)
+    monkeypatch.setattr(sopkit.build, "_PRINT_APART", 1)  # every portfolio prints apart
+    apart = build_site(portfolio, tmp_path / "apart", diagrams=False)
+    assert len(started) == 1 and started[0]._child is not None
+    assert started[0]._child.returncode == 0  # it printed and ended, not killed
+
+    monkeypatch.setattr(sopkit.build, "_PRINT_APART", 10**9)  # prints in this process
+    here = build_site(portfolio, tmp_path / "here", diagrams=False)
+    assert len(started) == 1
+    assert apart.files == here.files and "report.pdf" in apart.files
+    for name in apart.files:
+        assert (tmp_path / "apart" / name).read_bytes() == (tmp_path / "here" / name).read_bytes()

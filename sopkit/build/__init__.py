@@ -39,6 +39,7 @@ and everything else is built as usual.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import os
 from collections.abc import Callable, Iterable, Sequence
@@ -71,6 +72,7 @@ from .entries import (
     template_fingerprint,
     unpack_files,
 )
+from .printer import Printer
 from .publish import Publication
 
 __all__ = [
@@ -100,8 +102,8 @@ PROCESS_FOLDER = "processes"
 SITE_YEARS = DEFAULT_YEARS
 SITE_SEED = DEFAULT_SEED
 
-#: From this many processes on, report.pdf prints in a child process (on another core)
-#: while the build renders the rest; below, the child's start-up would cost more.
+#: From this many processes on, report.pdf prints in a child process (on another core,
+#: started while the build loads: ``sopkit.build.printer``); below, its start-up costs more.
 _PRINT_APART = 20
 
 #: ``progress(done, total, what)``: called after each unit of work.
@@ -194,20 +196,23 @@ def build_site(
     if diagrams:
         for process in portfolio:
             check_legible(process)  # at once, not after minutes of drawing the others
-    cost = cost_portfolio(portfolio)
-    with Publication(target, shown=str(out)) as publication:
-        files, engine, warnings = render_site(
-            cost,
-            progress=progress,
-            jobs=jobs,
-            stamp=stamp,
-            diagrams=diagrams,
-            scenarios=view,
-            report_date=report_date,
-            template_dir=template,
-            cache=cache,
-        )
-        publication.publish(files)
+    # The report's printer imports WeasyPrint while this process costs and renders.
+    with Printer() if len(portfolio) >= _PRINT_APART else contextlib.nullcontext() as printer:
+        cost = cost_portfolio(portfolio)
+        with Publication(target, shown=str(out)) as publication:
+            files, engine, warnings = render_site(
+                cost,
+                progress=progress,
+                jobs=jobs,
+                stamp=stamp,
+                diagrams=diagrams,
+                scenarios=view,
+                report_date=report_date,
+                template_dir=template,
+                cache=cache,
+                printer=printer,
+            )
+            publication.publish(files)
     if cache is not None:
         cache.prune()
     return BuildResult(
@@ -234,11 +239,13 @@ def render_site(
     report_date: _dt.date | None = None,
     template_dir: Path | None = None,
     cache: Cache | None = None,
+    printer: Printer | None = None,
 ) -> tuple[dict[str, bytes], str | None, list[str]]:
     """Every file of the site in memory: ``{path inside the site: bytes}``.
 
     Also returns the diagram renderer's name (``None`` when there is none) and
-    the warnings for the user. Nothing is written (but to ``cache``).
+    the warnings for the user. Nothing is written (but to ``cache``). With a
+    ``printer``, report.pdf prints in its child process (see ``Printer``).
     """
     cost = portfolio if isinstance(portfolio, PortfolioCost) else cost_portfolio(portfolio)
     candidates = rank_candidates(cost)
@@ -258,19 +265,19 @@ def render_site(
 
     total = len(cost.processes) + 1
     # The report prints while the processes render (Graphviz runs as subprocesses).
-    problem = pdf_problem()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sopkit-report") as pool:
-        report = (
-            None
-            if problem
-            else pool.submit(_report, cost, date=report_date, ranges=ranges, cache=cache)
-        )
+        # The HTML is made here, at once, so the child can print while the rest renders.
+        html = annual_report(cost, fmt="html", date=report_date, ranges=ranges).decode("utf-8")
+        report = pool.submit(_report, html, cache=cache, printer=printer)
         rendered = _render_processes(
             cost, candidates, ranges, engine, diagrams, jobs, progress, total, template_dir, cache
         )
+        # A printer that is ready can print: WeasyPrint is then not imported here at all.
+        problem = None if printer is not None and printer.ready() else pdf_problem()
         files = _site_files(cost, candidates, ranges, rendered, warnings, stamp, scenarios, problem)
-        if report is not None:  # printed meanwhile, in a child process (see _report)
-            files["report.pdf"] = report.result()
+        printed = report.result()
+        if printed is not None:
+            files["report.pdf"] = printed
     if progress is not None:
         progress(total, total, "reports")
     return dict(sorted(files.items())), None if engine is None else engine.name, warnings
@@ -344,12 +351,16 @@ def _site_files(
     return files
 
 
-def _report(
-    cost: PortfolioCost, *, date: _dt.date | None, ranges: Simulation, cache: Cache | None
-) -> bytes:
-    """report.pdf: the report's HTML, printed by WeasyPrint or found in the cache."""
-    html = annual_report(cost, fmt="html", date=date, ranges=ranges).decode("utf-8")
-    return cached_pdf(html, cache, apart=len(cost.processes) >= _PRINT_APART)
+def _report(html: str, *, cache: Cache | None, printer: Printer | None) -> bytes | None:
+    """report.pdf: the report's HTML, printed by WeasyPrint or found in the cache.
+
+    ``None`` when WeasyPrint cannot print here (the build says why).
+    """
+    if printer is not None and not printer.ready():
+        printer = None  # the child could not start WeasyPrint: try in this process
+    if printer is None and pdf_problem() is not None:
+        return None
+    return cached_pdf(html, cache, printer=printer)
 
 
 def _template_folder(folder: str | Path | None) -> Path | None:

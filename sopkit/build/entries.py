@@ -28,9 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import subprocess
-import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -46,6 +44,7 @@ from ..models import Process
 from ..render.diagram.engine import DEFAULT_TIMEOUT, Engine
 from ..render.report import report_pdf
 from .cache import Cache, code_fingerprint, make_key
+from .printer import Printer
 
 __all__ = [
     "CachedEngine",
@@ -53,8 +52,6 @@ __all__ = [
     "cached_pdf",
     "cached_years",
     "page_key",
-    "print_apart",
-    "print_in_child",
     "pack_files",
     "pack_years",
     "template_fingerprint",
@@ -137,72 +134,33 @@ def cached_engine(engine: Engine, cache: Cache) -> CachedEngine:
 
 
 def _pdf_versions() -> str:
+    """The versions the PDF's bytes depend on, read without importing WeasyPrint (slow)."""
     from importlib.metadata import PackageNotFoundError, version
 
-    import weasyprint
+    found = []
+    for package in ("weasyprint", "pydyf"):
+        try:
+            found.append(f"{package} {version(package)}")
+        except PackageNotFoundError:
+            found.append(f"{package} ?")
+    return f"{', '.join(found)}, fonts {fonts()}"
 
-    try:
-        pydyf_version = version("pydyf")
-    except PackageNotFoundError:
-        pydyf_version = "?"
-    return f"weasyprint {weasyprint.__version__}, pydyf {pydyf_version}, fonts {fonts()}"
 
-
-def cached_pdf(html: str, cache: Cache | None, *, apart: bool = False) -> bytes:
+def cached_pdf(html: str, cache: Cache | None, *, printer: Printer | None = None) -> bytes:
     """``report_pdf(html)``, from the cache when the same HTML was printed before.
 
-    ``apart`` prints a miss in a child process (see ``print_apart``): worth
-    its start-up (about a second) only when the build has much else to do.
+    A miss is printed by ``printer``'s child process when there is one (the
+    same bytes), or here when there is none or it fails.
     """
 
     def make() -> bytes:
-        return print_apart(html) if apart else report_pdf(html)
+        printed = None if printer is None else printer.print(html)
+        return report_pdf(html) if printed is None else printed
 
     if cache is None:
         return make()
     key = make_key("report.pdf", code_fingerprint(), _pdf_versions(), html)
     return cache.fetch(key, make)
-
-
-#: What the child runs: the report's HTML on stdin, the PDF on stdout.
-_PRINT = (
-    "import sys\n"
-    "from sopkit.render.report.pdf import report_pdf\n"
-    "sys.stdout.buffer.write(report_pdf(sys.stdin.buffer.read().decode('utf-8')))\n"
-)
-
-
-def print_apart(html: str) -> bytes:
-    """``report_pdf(html)`` in a child Python, so it uses another core.
-
-    WeasyPrint is Python: in a thread it would hold the GIL while the build's
-    own rendering waits. The child gets the same HTML and the same WeasyPrint,
-    so the bytes are the same; if it cannot be started or fails, the report is
-    printed here instead (and any real error is raised from here).
-    """
-    printed = print_in_child(html)
-    return report_pdf(html) if printed is None else printed
-
-
-def print_in_child(html: str) -> bytes | None:
-    """The PDF printed by a child Python, or ``None`` when that did not work."""
-    package = str(Path(__file__).resolve().parent.parent)
-    path = os.environ.get("PYTHONPATH")
-    env = {**os.environ, "PYTHONPATH": package + (os.pathsep + path if path else "")}
-    try:
-        done = subprocess.run(
-            [sys.executable, "-c", _PRINT],
-            input=html.encode("utf-8"),
-            capture_output=True,
-            timeout=600,
-            check=False,
-            env=env,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    if done.returncode != 0 or not done.stdout.startswith(b"%PDF"):
-        return None
-    return done.stdout
 
 
 def template_fingerprint(folder: Path | None) -> str:
