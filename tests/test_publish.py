@@ -118,6 +118,38 @@ def test_a_build_with_a_restrictive_umask_still_makes_a_readable_site(
     assert (tmp_path / "site/processes/a.html").stat().st_mode & 0o777 == 0o644
 
 
+def test_a_rebuild_shares_the_files_that_did_not_change_and_writes_the_rest(
+    portfolio: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = tmp_path / "site"
+    monkeypatch.setattr(sopkit.build, "render_site", lambda *a, **k: (dict(NEW), "dot", []))
+    build_site([portfolio], site)
+    before = {name: (site / name).stat().st_ino for name in NEW}
+    changed = {**NEW, "cost.csv": b"a,b\n1,2\n"}
+    monkeypatch.setattr(sopkit.build, "render_site", lambda *a, **k: (dict(changed), "dot", []))
+    build_site([portfolio], site)
+    assert tree(site) == changed
+    after = {name: (site / name).stat().st_ino for name in NEW}
+    assert {name for name in NEW if after[name] == before[name]} == set(NEW) - {"cost.csv"}
+    assert all((site / name).stat().st_nlink == 1 for name in NEW)  # the old site is gone
+    assert all((site / name).stat().st_mode & 0o777 == 0o644 for name in NEW)
+
+
+def test_a_site_file_linked_or_changed_by_the_user_is_written_afresh(
+    portfolio: Path, tmp_path: Path, quick: dict[str, bytes]
+) -> None:
+    site = tmp_path / "site"
+    build_site([portfolio], site)
+    kept = tmp_path / "kept-index.html"
+    os.link(site / "index.html", kept)  # the user keeps a link to this build's page
+    (site / "cost.csv").chmod(0o600)  # and made one file private
+    build_site([portfolio], site)
+    assert tree(site) == NEW
+    assert (site / "index.html").stat().st_ino != kept.stat().st_ino
+    assert kept.read_bytes() == NEW["index.html"] and kept.stat().st_nlink == 1
+    assert (site / "cost.csv").stat().st_mode & 0o777 == 0o644
+
+
 # --- -o that is a symbolic link: build into the folder it names ------------------------------
 
 

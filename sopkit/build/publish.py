@@ -43,6 +43,7 @@ import os
 import re
 import shutil
 import signal
+import stat
 import sys
 import threading
 from pathlib import Path
@@ -156,7 +157,7 @@ class Publication:
         """Write ``files`` (path inside the site → bytes) and switch them in for the output."""
         staging = self.work / _STAGING
         try:
-            _write_tree(staging, files)
+            _write_tree(staging, files, previous=self.target)
         except OSError as exc:
             raise OutputError(
                 f"cannot write the site: {exc.strerror or exc}",
@@ -316,8 +317,14 @@ class Publication:
 # --- file-system steps ----------------------------------------------------------------------
 
 
-def _write_tree(folder: Path, files: dict[str, bytes]) -> None:
-    """A new folder holding ``files``: folders 0755, files 0644, all flushed to disk."""
+def _write_tree(folder: Path, files: dict[str, bytes], previous: Path | None = None) -> None:
+    """A new folder holding ``files``: folders 0755, files 0644, all flushed to disk.
+
+    A file whose bytes the ``previous`` site already holds is a second link to
+    that file rather than a copy: it is on disk already, so a rebuild after one
+    edit writes and flushes only what changed (flushing every file of a
+    100-process site took about 2 s).
+    """
     folder.mkdir(mode=0o755)
     folder.chmod(0o755)
     folder = folder.resolve()
@@ -330,7 +337,8 @@ def _write_tree(folder: Path, files: dict[str, bytes]) -> None:
             parent.mkdir(mode=0o755, exist_ok=True)
             parent.chmod(0o755)
             made.add(parent)
-        _write_new(path, data)
+        if previous is None or not _link_same(previous, name, path, data):
+            _write_new(path, data)
     for made_folder in made:
         _fsync_folder(made_folder)
 
@@ -346,6 +354,39 @@ def _write_new(path: Path, data: bytes) -> None:
     finally:
         os.close(fd)
     os.chmod(path, 0o644)  # whatever the umask: a site is for others to read
+
+
+def _link_same(previous: Path, name: str, path: Path, data: bytes) -> bool:
+    """Link ``path`` to the previous site's ``name`` if that is the same file; else ``False``.
+
+    Only a plain file of ours, with no other link and mode 0644 (as a build
+    wrote it), is linked: a link shares the file, so one the user linked or
+    changed elsewhere is written afresh instead.
+    """
+    try:
+        old = safe_child(previous, name)
+        info = os.lstat(old)
+        if (
+            not stat.S_ISREG(info.st_mode)
+            or info.st_size != len(data)
+            or info.st_nlink != 1
+            or stat.S_IMODE(info.st_mode) != 0o644
+            or info.st_uid != _owner()
+        ):
+            return False
+        with open(old, "rb") as file:
+            if file.read() != data:
+                return False
+        os.link(old, path, follow_symlinks=False)
+    except (OSError, OutputError):
+        return False  # no such file, another file system, no hard links: write it
+    return True
+
+
+def _owner() -> int:
+    """This process's user, or -1 where there is none to compare (no file is then linked)."""
+    geteuid = getattr(os, "geteuid", None)
+    return -1 if geteuid is None else int(geteuid())
 
 
 def _fsync_folder(folder: Path) -> None:
