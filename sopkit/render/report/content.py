@@ -32,9 +32,10 @@ from ..numbers import (
     rate_text,
     share_text,
 )
-from ..site.charts import Datum, bar_chart, pareto_chart
+from ..site.charts import Datum, pareto_chart
 from ..totals import candidate_totals
 from ..workbook import rate_rows
+from .charts import bars
 from .ranges import ranges_context
 
 if TYPE_CHECKING:
@@ -48,6 +49,9 @@ STEP_ROWS = 10
 CANDIDATE_ROWS = 10
 #: Roles in the role chart before the rest are left to the table.
 ROLE_BARS = 12
+#: Processes in the process chart before the rest are left to the table above it: the
+#: chart sits beside the role chart and cannot run on to another page.
+PROCESS_BARS = 12
 #: Font stacks by language: a Latin and Cyrillic face first where it suits, a Korean one
 #: for Hangul (in the text or in any name), then the platform's.
 _LATIN = '"DejaVu Sans", "Noto Sans", "Segoe UI", Arial'
@@ -294,19 +298,15 @@ def _capacity(cost: PortfolioCost, f: _Format) -> dict[str, Any]:
         }
         for role in staffed
     ]
-    chart = ""
-    if staffed:
-        data = [
-            Datum(
-                role.role + (f" — {f.t('report.capacity.over')}" if role.over_capacity else ""),
-                (role.utilisation or Decimal(0)) * 100,
-                _utilisation(role, f),
-            )
-            for role in staffed
-        ]
-        chart = bar_chart(
-            data, chart_id="report-capacity", title=f.t("report.capacity.title"), width=640
+    data = [
+        Datum(
+            role.role + (f" — {f.t('report.capacity.over')}" if role.over_capacity else ""),
+            (role.utilisation or Decimal(0)) * 100,
+            _utilisation(role, f),
         )
+        for role in staffed
+    ]
+    chart = bars(data, [role.over_capacity for role in staffed])
     unstaffed = [r.role for r in cost.roles if r.kind is RoleKind.STAFF and r.utilisation is None]
     return {
         "rows": rows,
@@ -343,19 +343,23 @@ def _method(cost: PortfolioCost, f: _Format, options: ReportOptions) -> dict[str
     }
 
 
-def _charts(cost: PortfolioCost, f: _Format) -> dict[str, str]:
+def _charts(cost: PortfolioCost, f: _Format) -> dict[str, Any]:
     processes = sorted(cost.processes, key=lambda p: (-p.annual_total_cost, p.id))
-    by_process = bar_chart(
-        [Datum(p.name, p.annual_total_cost, f.money(p.annual_total_cost)) for p in processes],
-        chart_id="report-processes",
-        title=f.t("report.processes.chart"),
+    by_process = bars(
+        [
+            Datum(p.name, p.annual_total_cost, f.money(p.annual_total_cost))
+            for p in processes[:PROCESS_BARS]
+        ]
     )
-    by_role = bar_chart(
-        [Datum(r.role, r.annual_cost, f.money(r.annual_cost)) for r in cost.roles[:ROLE_BARS]],
-        chart_id="report-roles",
-        title=f.t("report.roles.chart"),
+    by_role = bars(
+        [Datum(r.role, r.annual_cost, f.money(r.annual_cost)) for r in cost.roles[:ROLE_BARS]]
     )
-    return {"processes": by_process, "roles": by_role}
+    rest = len(processes) - PROCESS_BARS
+    return {
+        "processes": by_process,
+        "roles": by_role,
+        "processes_rest": f.t("report.processes.chart_rest", rest) if rest > 0 else "",
+    }
 
 
 def report_context(cost: PortfolioCost, options: ReportOptions) -> dict[str, Any]:

@@ -14,12 +14,16 @@ from typing import TYPE_CHECKING, Any
 from ...analysis.cost import PortfolioCost
 from ..i18n import Catalogue
 from ..numbers import money_text, number_text
-from ..site.ranges import RangeDatum, range_chart
+from ..site.ranges import RangeDatum
+from .charts import range_bars
 
 if TYPE_CHECKING:
     from ...analysis.simulation import Simulation
 
-__all__ = ["ranges_context"]
+__all__ = ["RANGE_BARS", "ranges_context"]
+
+#: Processes drawn in the range chart, the costliest; the table under it lists every one.
+RANGE_BARS = 25
 
 
 def ranges_context(cost: PortfolioCost, ranges: Simulation, t: Catalogue) -> dict[str, Any]:
@@ -66,8 +70,8 @@ def ranges_context(cost: PortfolioCost, ranges: Simulation, t: Catalogue) -> dic
                     process.name,
                 )
             )
-    # wider than the dashboard's, so long names keep room beside their ranges at print size
-    chart = range_chart(data, chart_id="report-ranges", title=t("report.ranges.chart"), width=640)
+    chart = range_bars(data[:RANGE_BARS])
+    rest = len(data) - len(chart)
     return {
         "lede": t(
             "report.ranges.lede",
@@ -88,4 +92,5 @@ def ranges_context(cost: PortfolioCost, ranges: Simulation, t: Catalogue) -> dic
         },
         "rows": rows,
         "chart": chart,
+        "chart_rest": t("report.ranges.chart_rest", rest) if rest > 0 else "",
     }

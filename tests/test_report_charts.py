@@ -1,0 +1,53 @@
+"""The report's HTML charts: bar lengths and range positions, worked by hand."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sopkit.render.report.charts import bars, range_bars
+from sopkit.render.site.charts import Datum
+from sopkit.render.site.ranges import RangeDatum
+
+
+def test_the_largest_bar_is_full_width_and_the_rest_in_proportion() -> None:
+    data = [Datum("A", Decimal(800), "$800"), Datum("B", Decimal(200), "$200")]
+    found = bars(data)
+    assert [(b.label, b.value_text, b.width) for b in found] == [
+        ("A", "$800", "100.00"),
+        ("B", "$200", "25.00"),
+    ]
+
+
+def test_a_tiny_value_still_shows_and_nothing_or_less_shows_none() -> None:
+    data = [
+        Datum("big", Decimal(100_000), "x"),
+        Datum("tiny", Decimal(1), "x"),
+        Datum("none", Decimal(0), "x"),
+        Datum("negative", Decimal(-50), "x"),
+    ]
+    assert [b.width for b in bars(data)] == ["100.00", "0.50", "0.00", "0.00"]
+    assert [b.width for b in bars([Datum("zero", Decimal(0), "x")])] == ["0.00"]
+
+
+def test_bars_over_capacity_are_marked() -> None:
+    data = [Datum("Editor", Decimal(120), "120%"), Datum("Writer", Decimal(60), "60%")]
+    assert [b.over for b in bars(data, [True, False])] == [True, False]
+    assert [b.over for b in bars(data)] == [False, False]
+
+
+def test_ranges_share_one_scale_from_zero() -> None:
+    data = [
+        RangeDatum("A", Decimal(60), Decimal(80), Decimal(100), Decimal(90), "60–100", "A"),
+        RangeDatum("B", Decimal(20), Decimal(25), Decimal(30), Decimal(40), "20–30", "B"),
+    ]
+    a, b = range_bars(data)
+    # the scale's top is the largest P90 or expected figure: 100
+    assert (a.left, a.width, a.middle, a.expected) == ("60.00", "40.00", "80.00", "90.00")
+    assert (b.left, b.width, b.middle, b.expected) == ("20.00", "10.00", "25.00", "40.00")
+
+
+def test_a_sure_figure_still_draws_a_band_inside_the_chart() -> None:
+    data = [RangeDatum("A", Decimal(50), Decimal(50), Decimal(50), Decimal(50), "50", "A")]
+    (only,) = range_bars(data)
+    # P10 = P90 at the top of the scale: the narrowest band, kept inside the width
+    assert (only.left, only.width, only.middle) == ("99.20", "0.80", "100.00")
