@@ -1,10 +1,11 @@
-"""The report's HTML charts: bar lengths and range positions, worked by hand."""
+"""The report's HTML charts and long tables' column widths, worked by hand."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
 from sopkit.render.report.charts import bars, range_bars
+from sopkit.render.report.columns import figure_widths
 from sopkit.render.site.charts import Datum
 from sopkit.render.site.ranges import RangeDatum
 
@@ -51,3 +52,29 @@ def test_a_sure_figure_still_draws_a_band_inside_the_chart() -> None:
     (only,) = range_bars(data)
     # P10 = P90 at the top of the scale: the narrowest band, kept inside the width
     assert (only.left, only.width, only.middle) == ("99.20", "0.80", "100.00")
+
+
+# --- the widths of a long table's figure columns ---------------------------------------
+
+
+def test_a_figure_column_is_as_wide_as_its_widest_figure_plus_padding() -> None:
+    # "$1,234.50": 6 digits (0.64 em) + "$" (0.8) + "," and "." (0.32) = 5.28 em at 8pt
+    widths = figure_widths(["Cost"], [["$1,234.50"], ["$9.00"]])
+    assert widths == [f"{5.28 * 8 + 8:.1f}pt"]
+
+
+def test_the_totals_row_is_bold_and_a_header_word_can_be_the_widest() -> None:
+    # the total: "$99.00" in bold, 10 % wider: (4 × 0.64 + 0.8 + 0.32) × 8 × 1.1
+    assert figure_widths(["Cost"], [["$1.00"]], ["$99.00"]) == [f"{3.68 * 8 * 1.1 + 8:.1f}pt"]
+    # "FTE" wraps nowhere: three capitals (0.9 em) at 7.5pt in bold outweigh "0.5"
+    assert figure_widths(["FTE"], [["0.5"]]) == [f"{2.7 * 7.5 * 1.1 + 8:.1f}pt"]
+
+
+def test_a_korean_header_is_kept_whole() -> None:
+    # two Hangul syllables, a space and one more: 3 em + 0.32 em, never broken inside
+    assert figure_widths(["월 실행"], [["1"]]) == [f"{3.32 * 7.5 * 1.1 + 8:.1f}pt"]
+
+
+def test_figures_too_wide_for_the_names_leave_the_table_automatic() -> None:
+    huge = ["$" + "9" * 40] * 4
+    assert figure_widths(["A", "B", "C", "D"], [huge]) == []

@@ -36,6 +36,7 @@ from ..site.charts import Datum, pareto_chart
 from ..totals import candidate_totals
 from ..workbook import rate_rows
 from .charts import bars
+from .columns import figure_widths
 from .ranges import ranges_context
 
 if TYPE_CHECKING:
@@ -169,6 +170,19 @@ def _processes(cost: PortfolioCost, f: _Format) -> list[dict[str, str]]:
             }
         )
     return rows
+
+
+def _process_columns(
+    rows: list[dict[str, str]], headline: list[dict[str, str]], t: Catalogue
+) -> list[str]:
+    """Widths of the cost table's figure columns (see ``columns``), totals row included."""
+    keys = ("runs", "labour", "expenses", "total", "hours", "fte", "share")
+    totals = ["", *(headline[i]["value"] for i in (1, 2, 0, 3, 4)), "100%"]
+    return figure_widths(
+        [t(f"report.col.{key}") for key in keys],
+        [[row[key] for key in keys] for row in rows],
+        totals,
+    )
 
 
 def _utilisation(role: RoleCost, f: _Format) -> str:
@@ -373,6 +387,8 @@ def report_context(cost: PortfolioCost, options: ReportOptions) -> dict[str, Any
         subtitle = t(
             "report.subtitle_dated", count, currency=cost.currency, date=t.date(options.date)
         )
+    headline = _headline(cost, f)
+    processes = _processes(cost, f)
     return {
         "t": t,
         "lang": language,
@@ -380,10 +396,11 @@ def report_context(cost: PortfolioCost, options: ReportOptions) -> dict[str, Any
         "title": t("report.title"),
         "subtitle": subtitle,
         "paper": options.paper,
-        "headline": _headline(cost, f),
+        "headline": headline,
         # The rule for procedures a process runs matters only where one does.
         "has_calls": any(process.called_by for process in cost.processes),
-        "processes": _processes(cost, f),
+        "processes": processes,
+        "process_columns": _process_columns(processes, headline, t),
         "roles": _roles(cost, f),
         "role_bars": ROLE_BARS,
         "charts": _charts(cost, f),

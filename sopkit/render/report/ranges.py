@@ -16,6 +16,7 @@ from ..i18n import Catalogue
 from ..numbers import money_text, number_text
 from ..site.ranges import RangeDatum
 from .charts import range_bars
+from .columns import figure_widths
 
 if TYPE_CHECKING:
     from ...analysis.simulation import Simulation
@@ -70,6 +71,34 @@ def ranges_context(cost: PortfolioCost, ranges: Simulation, t: Catalogue) -> dic
                     process.name,
                 )
             )
+    total_row = {
+        "report": money(cost.annual_total_cost),
+        "p10": money(total.p10),
+        "p50": money(total.p50),
+        "p90": money(total.p90),
+    }
+    columns = figure_widths(
+        [
+            t("report.col.total"),
+            "P10",
+            "P50",
+            "P90",
+            t("report.col.lead"),
+            t("report.col.lead_range"),
+        ],
+        [
+            [
+                r["report"],
+                r["p10"],
+                r["p50"],
+                r["p90"],
+                r["lead"],
+                f"{r['lead_p10']} – {r['lead_p90']}",
+            ]
+            for r in rows
+        ],
+        [*total_row.values(), "", ""],
+    )
     chart = range_bars(data[:RANGE_BARS])
     rest = len(data) - len(chart)
     return {
@@ -84,13 +113,9 @@ def ranges_context(cost: PortfolioCost, ranges: Simulation, t: Catalogue) -> dic
             years=number_text(Decimal(ranges.years), 0, language),
             seed=str(ranges.seed),
         ),
-        "total": {
-            "report": money(cost.annual_total_cost),
-            "p10": money(total.p10),
-            "p50": money(total.p50),
-            "p90": money(total.p90),
-        },
+        "total": total_row,
         "rows": rows,
+        "columns": columns,
         "chart": chart,
         "chart_rest": t("report.ranges.chart_rest", rest) if rest > 0 else "",
     }
