@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from sopkit.render.report.charts import bars, range_bars
 from sopkit.render.report.columns import figure_widths
-from sopkit.render.site.charts import Datum
+from sopkit.render.site.charts import Datum, pareto_chart
 from sopkit.render.site.ranges import RangeDatum
 
 
@@ -78,3 +79,29 @@ def test_a_korean_header_is_kept_whole() -> None:
 def test_figures_too_wide_for_the_names_leave_the_table_automatic() -> None:
     huge = ["$" + "9" * 40] * 4
     assert figure_widths(["A", "B", "C", "D"], [huge]) == []
+
+
+# --- the Pareto chart for print -----------------------------------------------------------
+
+
+def test_a_printed_pareto_draws_its_bars_as_one_path_per_colour() -> None:
+    data = [Datum(f"step {i}", Decimal(100 - i), f"${100 - i}") for i in range(40)]
+    hover = pareto_chart(data, chart_id="p", title="Steps", axis_title="USD", bar_limit=30)
+    printed = pareto_chart(
+        data, chart_id="p", title="Steps", axis_title="USD", bar_limit=30, tooltips=False
+    )
+    assert hover.count("<rect") == 31 and hover.count("<title>") == 31  # one a bar
+    assert "<rect" not in printed and printed.count("<title") == 1  # the chart's own
+    bars = re.search(r'<path class="bar" d="([^"]+)"', printed)
+    other = re.search(r'<path class="other" d="([^"]+)"', printed)
+    assert bars and other
+    assert bars.group(1).count("M") == 30 and other.group(1).count("M") == 1
+    # the first bar where the rect was: same x, y, width and height
+    first = re.search(r'<rect x="([^"]+)" y="([^"]+)" width="([^"]+)" height="([^"]+)"', hover)
+    assert first
+    x, y, w, h = first.groups()
+    assert bars.group(1).startswith(f"M{x} {y}h{w}v{h}h-{w}z")
+    # the rest of the chart (axes, cumulative line) is the same
+    assert re.sub(r"<g class=\"bars\">.*?\n</g>\n(?=<line)", "", hover, flags=re.S) == re.sub(
+        r"<g class=\"bars\">.*?\n</g>\n(?=<line)", "", printed, flags=re.S
+    )

@@ -239,6 +239,7 @@ def _pareto(cost: PortfolioCost, f: _Format) -> dict[str, Any]:
         language=f.language,
         height=340,
         total=ranked.total,
+        tooltips=False,
     )
     rows = [
         {

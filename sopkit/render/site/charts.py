@@ -244,6 +244,7 @@ def pareto_chart(
     scale_names: tuple[str, str] = ("thousands", "millions"),
     language: str = "en",
     total: Decimal | None = None,
+    tooltips: bool = True,
 ) -> str:
     """Bars sorted by value, highest first, with the cumulative share as a line.
 
@@ -269,6 +270,9 @@ def pareto_chart(
         total: what the cumulative share is a share of, when more than the bars
             (a portfolio's cash costs that belong to no step); the line then
             ends below 100 %, as the shares in the table beside it do.
+        tooltips: each bar in its own group with its name as a tooltip; without
+            (for print, where nothing hovers) unlabelled bars are drawn as one
+            path per colour, a few elements instead of three per bar.
     """
     ordered = sorted(data, key=lambda d: -_positive(d.value))
     bars: list[tuple[Datum, bool]] = [(d, False) for d in ordered[:bar_limit]]
@@ -321,6 +325,7 @@ def pareto_chart(
             }
         )
     points = " ".join(f"{_num(x)},{_num(y)}" for x, y in line)
+    paths = {} if tooltips or labelled else _bar_paths(items)
     rank_ticks = [] if labelled else _rank_ticks(len(bars))
     scale_suffix = f", {scale_name}" if scale_name else ""
     return _render(
@@ -340,6 +345,7 @@ def pareto_chart(
         ],
         eighty_y=top + plot_h * 0.2,
         items=items,
+        paths=paths,
         points=points,
         markers=labelled,
         rank_ticks=[
@@ -349,6 +355,17 @@ def pareto_chart(
         label_y=base + 14,
         font_size=FONT_SIZE,
     )
+
+
+def _bar_paths(items: Sequence[dict[str, object]]) -> dict[str, str]:
+    """The bars as one SVG path per colour: ``bar`` and, when the rest are summed, ``other``."""
+    paths: dict[str, list[str]] = {"bar": [], "other": []}
+    for item in items:
+        x, y, w, h = (float(item[k]) for k in ("x", "y", "width", "height"))  # type: ignore[arg-type]
+        paths["other" if item["other"] else "bar"].append(
+            f"M{_num(x)} {_num(y)}h{_num(w)}v{_num(h)}h{_num(-w)}z"
+        )
+    return {colour: " ".join(parts) for colour, parts in paths.items() if parts}
 
 
 def _rank_ticks(count: int) -> list[int]:
