@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 from functools import lru_cache
+from typing import cast
 
 import jinja2
 
@@ -361,7 +362,7 @@ def _bar_paths(items: Sequence[dict[str, object]]) -> dict[str, str]:
     """The bars as one SVG path per colour: ``bar`` and, when the rest are summed, ``other``."""
     paths: dict[str, list[str]] = {"bar": [], "other": []}
     for item in items:
-        x, y, w, h = (float(item[k]) for k in ("x", "y", "width", "height"))  # type: ignore[arg-type]
+        x, y, w, h = (cast(float, item[k]) for k in ("x", "y", "width", "height"))
         paths["other" if item["other"] else "bar"].append(
             f"M{_num(x)} {_num(y)}h{_num(w)}v{_num(h)}h{_num(-w)}z"
         )
