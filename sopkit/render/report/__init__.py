@@ -1,7 +1,8 @@
 """The annual workflow-cost report: a few pages a finance team can read, print and forward.
 
 ``render_report`` gives the report as one self-contained HTML page (inline
-CSS and SVG charts, nothing from the network); ``report_pdf`` prints it to
+CSS, charts drawn with HTML boxes and one inline SVG, nothing from the
+network); ``report_pdf`` prints it to
 PDF with WeasyPrint, an optional dependency (``pip install 'sopkit[pdf]'``).
 Labels follow the portfolio's language when every process shares one.
 """

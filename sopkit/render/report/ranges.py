@@ -2,7 +2,7 @@
 
 For the portfolio and each process, the cost report's single figure beside
 P10, P50 and P90 of annual total cost over the simulated years, and one run's
-lead time; a range chart draws each process's band on one scale. The figures
+lead time; a range chart draws the costliest processes' bands on one scale. The figures
 come from ``sopkit.analysis.simulation`` (the same seed gives the same pages).
 """
 
