@@ -100,6 +100,12 @@ class Shape:
     def known_references(self) -> Shape:
         """This shape with the ``after`` entries and rework targets that name no step left out."""
         ids = {step.id for step in self.steps}
+        if all(
+            (step.rework_to is None or step.rework_to in ids)
+            and all(before in ids for _, before in step.after)
+            for step in self.steps
+        ):
+            return self  # every reference names a step, as in almost every file
         steps = tuple(
             replace(
                 step,
@@ -112,6 +118,8 @@ class Shape:
 
     def without_self_references(self) -> Shape:
         """This shape without ``after`` entries naming their own step (reported apart)."""
+        if all(b != step.id for step in self.steps for _, b in step.after):
+            return self
         steps = tuple(
             replace(step, after=tuple((p, b) for p, b in step.after if b != step.id))
             for step in self.steps
@@ -168,10 +176,13 @@ def check_structure(shape: Shape, source: SourceMap) -> list[Problem]:
     # name a step. Whether rework goes upstream depends on every 'after' being right
     # (a misspelt one may be the very path back), so that waits for sound references.
     sound = shape.known_references()
-    problems += _cycle_problems(sound, source)
+    cycles = _cycle_problems(sound, source)
+    problems += cycles
     flow = sound.without_self_references()  # "after itself" is reported; the rest can flow
-    if sound == shape and not _cycle_problems(flow, source):
-        problems += _rework_problems(flow, source)
+    # Both shapes are usually the one given (nothing left out): look for cycles once.
+    if sound is shape or sound == shape:
+        if not (cycles if flow is sound else _cycle_problems(flow, source)):
+            problems += _rework_problems(flow, source)
     return problems
 
 
