@@ -28,6 +28,7 @@ import io
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
+from fractions import Fraction
 from functools import lru_cache
 from typing import Any
 
@@ -398,10 +399,10 @@ def _steps_text(process: ProcessCost, digits: int) -> Prewritten:
 def _step_text(step: StepCost, digits: int, level: int) -> str:
     """``_step_document(step, digits)`` as ``dump_json`` writes it at depth ``level``."""
     i = "\n" + "  " * (level + 1)
-    hours = json_fixed(step.exact_annual_hours)
-    cost = json_fixed(step.exact_annual_cost, digits)
+    hours = _fixed(step.exact_annual_hours)
+    cost = _fixed(step.exact_annual_cost, digits)
     expenses = step.exact_annual_expenses
-    total = json_fixed(step.exact_annual_total_cost, digits) if expenses else cost
+    total = _fixed(step.exact_annual_total_cost, digits) if expenses else cost
     if step.participants:
         j, k = i + "  ", i + "    "
         people = (
@@ -414,13 +415,13 @@ def _step_text(step: StepCost, digits: int, level: int) -> str:
                 + (
                     hours
                     if p.exact_annual_hours is step.exact_annual_hours
-                    else json_fixed(p.exact_annual_hours)
+                    else _fixed(p.exact_annual_hours)
                 )
                 + f',{k}"annual_cost": '
                 + (
                     cost
                     if p.exact_annual_cost is step.exact_annual_cost
-                    else json_fixed(p.exact_annual_cost, digits)
+                    else _fixed(p.exact_annual_cost, digits)
                 )
                 + f"{j}}}"
                 for p in step.participants
@@ -433,23 +434,40 @@ def _step_text(step: StepCost, digits: int, level: int) -> str:
         f'{{{i}"id": {_json_string(step.step_id)},'
         f'{i}"name": {_json_string(step.name)},'
         f'{i}"owner": {_json_or_null(step.owner)},'
-        f'{i}"executions_per_run": {json_fixed(step.exact_executions_per_run)},'
-        f'{i}"hours_per_execution": {json_fixed(step.exact_hours_per_execution)},'
+        f'{i}"executions_per_run": {_fixed(step.exact_executions_per_run)},'
+        f'{i}"hours_per_execution": {_fixed(step.exact_hours_per_execution)},'
         f'{i}"annual_hours": {hours},'
         f'{i}"annual_cost": {cost},'
         f'{i}"rate": {_rounded_text(step.rate, digits)},'
-        f'{i}"fte": {json_fixed(step.exact_fte)},'
-        f'{i}"chance": {json_fixed(step.exact_chance, 4)},'
+        f'{i}"fte": {_fixed(step.exact_fte)},'
+        f'{i}"chance": {_fixed(step.exact_chance, 4)},'
         f'{i}"participants": {people},'
-        f'{i}"annual_expenses": {json_fixed(expenses, digits)},'
+        f'{i}"annual_expenses": {_fixed(expenses, digits)},'
         f'{i}"annual_total_cost": {total},'
         f'{i}"milestone": {"true" if step.milestone else "false"},'
         f'{i}"approval": {"true" if step.approval else "false"},'
         f'{i}"calls": {_json_or_null(step.calls)},'
-        f'{i}"external_hours": {json_fixed(step.exact_external_hours)},'
-        f'{i}"calls_per_run": {json_fixed(step.exact_calls_per_run)}'
+        f'{i}"external_hours": {_fixed(step.exact_external_hours)},'
+        f'{i}"calls_per_run": {_fixed(step.exact_calls_per_run)}'
         f"{i[:-2]}}}"
     )
+
+
+#: The text of each exact figure already written, by (numerator, denominator, digits):
+#: a portfolio's steps repeat a few thousand values (1 execution, no expenses, the
+#: same hours) over hundreds of thousands of figures.
+_FIXED: dict[tuple[int, int, int], str] = {}
+
+
+def _fixed(value: Fraction, digits: int = 2) -> str:
+    """``json_fixed(value, digits)``, remembered."""
+    key = (value.numerator, value.denominator, digits)
+    text = _FIXED.get(key)
+    if text is None:
+        text = json_fixed(value, digits)
+        if len(_FIXED) < 65_536:
+            _FIXED[key] = text
+    return text
 
 
 def _json_or_null(text: str | None) -> str:
