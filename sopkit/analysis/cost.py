@@ -64,7 +64,11 @@ __all__ = [
 # --- results ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+# Per-step results are plain (not frozen) slotted dataclasses, hashable like frozen
+# ones: a frozen dataclass sets each field through object.__setattr__, five times
+# the cost of a plain one, and a portfolio makes hundreds of thousands of them.
+# Nothing changes them once made.
+@dataclass(slots=True, unsafe_hash=True)
 class Participant:
     """One role's part of a step in a year: the owner (count 1) or a ``with`` participant.
 
@@ -90,7 +94,7 @@ class Participant:
         return to_decimal(self.exact_annual_cost)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class RoleShare:
     """What one step takes of one role in a year (a call's share comes from the called steps)."""
 
@@ -101,7 +105,7 @@ class RoleShare:
     exact_cost: Fraction
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class StepCost:
     """The yearly hours and cost of one step, with every factor that made them.
 

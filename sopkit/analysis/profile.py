@@ -58,7 +58,9 @@ class RoleTally:
         self.cost = plus(self.cost, other.cost)
 
 
-@dataclass(frozen=True, slots=True)
+# Plain slotted dataclasses (hashable like frozen ones): one of each per step, and
+# a frozen dataclass costs five times as much to make. Nothing changes them once made.
+@dataclass(slots=True, unsafe_hash=True)
 class Worker:
     """One role's part of a step: the owner (count 1) or a ``with`` participant."""
 
@@ -71,7 +73,7 @@ class Worker:
     cost: Fraction
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class StepRun:
     """One step in an average run of its process."""
 
