@@ -147,10 +147,11 @@ class Estimate:
         if "min" not in value or "max" not in value:
             raise _fail("an estimate needs 'min' and 'max'", "e.g. {min: 30m, likely: 1h, max: 2h}")
         likely = value.get("likely")
+        # Each duration text is parsed once per portfolio (``_parse_duration``).
         return cls(
-            Duration.parse(value["min"]),
-            None if likely is None else Duration.parse(likely),
-            Duration.parse(value["max"]),
+            _parse_duration(value["min"]),
+            None if likely is None else _parse_duration(likely),
+            _parse_duration(value["max"]),
         )
 
     @property
