@@ -375,3 +375,21 @@ def test_costing_leaves_no_reference_cycles(tmp_path: Path) -> None:
     finally:
         if enabled:
             gc.enable()
+
+
+def test_models_given_the_same_fields_share_one_set_of_names(tmp_path: Path) -> None:
+    """Steps share pydantic's set of given field names (memory); a copy with more
+    fields gets its own, and the models it was shared with keep theirs."""
+    portfolio = load_portfolio(generate.generate_portfolio(tmp_path / "p", 3))
+    steps = [step for process in portfolio.processes for step in process.steps]
+    sets = {id(step.model_fields_set) for step in steps}
+    assert len(sets) < len(steps)
+    first = max(steps, key=lambda s: sum(t.model_fields_set is s.model_fields_set for t in steps))
+    twins = [s for s in steps if s.model_fields_set is first.model_fields_set and s is not first]
+    assert twins
+    names = set(first.model_fields_set)
+    unset = next(name for name in type(first).model_fields if name not in names)
+    copy = first.model_copy(update={unset: getattr(first, unset)})
+    assert copy.model_fields_set == names | {unset}
+    assert first.model_fields_set == names
+    assert all(t.model_fields_set == names for t in twins)
