@@ -221,7 +221,7 @@ class Settings(_Model):
     @property
     def clock(self) -> Clock:
         """What ``1d`` and ``1w`` mean in hours (the calendar says which dates are worked)."""
-        return Clock(self.hours_per_day, self.days_per_week)
+        return _clock(self.hours_per_day, self.days_per_week)
 
     @property
     def minor_unit(self) -> int:
@@ -237,3 +237,19 @@ class Settings(_Model):
         if not extra:
             return self
         return self.model_copy(update={"roles": {**self.roles, **extra}})
+
+
+#: One clock per calendar, keyed by the numbers as written (8 and 8.0 are kept apart):
+#: every step's hours are cached per (estimate, clock), and a shared clock is found
+#: by identity instead of being compared field by field.
+_CLOCKS: dict[tuple[str, str], Clock] = {}
+
+
+def _clock(hours_per_day: Decimal, days_per_week: Decimal) -> Clock:
+    key = (str(hours_per_day), str(days_per_week))
+    clock = _CLOCKS.get(key)
+    if clock is None:
+        clock = Clock(hours_per_day, days_per_week)
+        if len(_CLOCKS) < 256:
+            _CLOCKS[key] = clock
+    return clock

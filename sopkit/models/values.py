@@ -7,7 +7,7 @@ Durations keep their units rather than hours because ``1d`` means
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
@@ -33,6 +33,24 @@ class Clock:
 
     hours_per_day: Decimal = Decimal(8)
     days_per_week: Decimal = Decimal(5)
+    _hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        _remember_hash(self, (self.hours_per_day, self.days_per_week))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Clock, (self.hours_per_day, self.days_per_week))
+
+
+def _remember_hash(value: Any, fields: tuple[Any, ...]) -> None:
+    """Store a frozen value's hash (that of its compared fields, as a frozen dataclass's
+    own ``__hash__`` would give): durations, estimates and clocks key the caches of
+    every step's hours, and hashing their Decimals each time cost more than the lookup.
+    ``__reduce__`` rebuilds the value, so an unpickled copy hashes afresh."""
+    object.__setattr__(value, "_hash", hash(fields))
 
 
 _PART = re.compile(r"(\d+(?:\.\d+)?)\s*([a-zA-Z]+)")
@@ -48,6 +66,16 @@ class Duration:
     days: Decimal = Decimal(0)
     weeks: Decimal = Decimal(0)
     text: str = "0"
+    _hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        _remember_hash(self, (self.minutes, self.hours, self.days, self.weeks, self.text))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Duration, (self.minutes, self.hours, self.days, self.weeks, self.text))
 
     @classmethod
     def parse(cls, value: Any) -> Duration:
@@ -124,6 +152,16 @@ class Estimate:
     low: Duration
     likely: Duration | None
     high: Duration
+    _hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        _remember_hash(self, (self.low, self.likely, self.high))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Estimate, (self.low, self.likely, self.high))
 
     @classmethod
     def parse(cls, value: Any) -> Estimate:
