@@ -393,3 +393,27 @@ def test_models_given_the_same_fields_share_one_set_of_names(tmp_path: Path) -> 
     assert copy.model_fields_set == names | {unset}
     assert first.model_fields_set == names
     assert all(t.model_fields_set == names for t in twins)
+
+
+def test_process_totals_are_exactly_the_sums_of_their_steps(tmp_path: Path) -> None:
+    """``_cost`` takes a process's totals from its run × runs a year instead of adding
+    its steps: the two must be the same exact values, calls and expenses included."""
+    from sopkit.analysis.cost import cost_portfolio
+    from sopkit.analysis.units import exact_sum
+
+    folders = [
+        generate.generate_portfolio(tmp_path / "p", 12),
+        BENCH.parent / "processes" / "en",
+        BENCH.parent / "tests" / "fixtures" / "additions" / "en",
+    ]
+    for folder in folders:
+        for process in cost_portfolio(load_portfolio(folder).processes).processes:
+            steps = process.steps
+            assert process.exact_annual_hours == exact_sum(s.exact_annual_hours for s in steps)
+            assert process.exact_annual_cost == exact_sum(s.exact_annual_cost for s in steps)
+            assert process.exact_external_hours == exact_sum(
+                s.exact_external_hours for s in steps
+            )
+            assert process.exact_annual_expenses == process.exact_process_expenses + exact_sum(
+                s.exact_annual_expenses for s in steps
+            )

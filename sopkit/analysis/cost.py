@@ -18,7 +18,7 @@ caller's calling step for the calls, so no execution is counted twice.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
@@ -231,9 +231,16 @@ class ProcessCost:
     exact_annual_cost: Fraction = field(init=False, repr=False, compare=False)
     exact_external_hours: Fraction = field(init=False, repr=False, compare=False)
     exact_annual_expenses: Fraction = field(init=False, repr=False, compare=False)
+    #: The four step totals when the caller has them already (``_cost``: one run's
+    #: figures × runs a year, exactly the sum over the steps); else summed here.
+    step_totals: InitVar[tuple[Fraction, Fraction, Fraction, Fraction] | None] = None
 
-    def __post_init__(self) -> None:
-        _set_totals(self, self.steps)
+    def __post_init__(self, step_totals: tuple[Fraction, ...] | None) -> None:
+        if step_totals is None:
+            _set_totals(self, self.steps)
+        else:
+            for name, value in zip(_TOTALS, step_totals, strict=True):
+                object.__setattr__(self, name, value)
         object.__setattr__(
             self,
             "exact_annual_expenses",
@@ -426,15 +433,13 @@ class PortfolioCost:
 # --- the computation --------------------------------------------------------------
 
 
+_TOTALS = ("exact_annual_hours", "exact_annual_cost", "exact_external_hours", "exact_annual_expenses")
+
+
 def _set_totals(owner: ProcessCost | PortfolioCost, parts: Iterable[Any]) -> None:
     """Fill a frozen result's exact totals from its parts (steps or processes)."""
     parts = tuple(parts)
-    for name in (
-        "exact_annual_hours",
-        "exact_annual_cost",
-        "exact_external_hours",
-        "exact_annual_expenses",
-    ):
+    for name in _TOTALS:
         object.__setattr__(owner, name, exact_sum(getattr(p, name) for p in parts))
 
 
@@ -494,6 +499,14 @@ def _cost(
     per_run_expenses = sum(
         (Fraction(e.amount) for e in run.expense_lines if e.per_year is None), Fraction(0)
     )
+    # Every step's annual figure is its per-run figure × per_year, so their sums are
+    # the run's totals (steps only: not the process's own per-run expenses) × per_year.
+    step_totals = (
+        times(run.hours, per_year),
+        times(run.cost, per_year),
+        times(run.external_hours, per_year),
+        times(run.expenses - per_run_expenses, per_year),
+    )
     return ProcessCost(
         process=process,
         runs_per_month=runs_decimal,
@@ -508,6 +521,7 @@ def _cost(
         exact_expenses_per_run=run.expenses,
         exact_process_expenses=per_run_expenses * per_year + run.fixed_expenses,
         exact_fixed_expenses=run.fixed_expenses,
+        step_totals=step_totals,
     )
 
 

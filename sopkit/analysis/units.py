@@ -8,6 +8,7 @@ Values are ``fractions.Fraction`` so ``20m`` is exactly a third of an hour and
 from __future__ import annotations
 
 import decimal
+import math
 from collections.abc import Iterable
 from decimal import Decimal
 from fractions import Fraction
@@ -74,13 +75,17 @@ def exact_sum(values: Iterable[Fraction]) -> Fraction:
     first: each Fraction addition costs two gcds, and totals are summed over
     thousands of steps, many of them sharing a denominator."""
     by_denominator: dict[int, int] = {}
+    get = by_denominator.get
     for value in values:
         denominator = value.denominator
-        by_denominator[denominator] = by_denominator.get(denominator, 0) + value.numerator
+        by_denominator[denominator] = get(denominator, 0) + value.numerator
     if len(by_denominator) == 1:
         ((denominator, numerator),) = by_denominator.items()
         return Fraction(numerator, denominator)
-    return sum((Fraction(n, d) for d, n in by_denominator.items()), Fraction(0))
+    # Then over the least common denominator: one Fraction (one gcd) instead of a
+    # Fraction sum per denominator.
+    common = math.lcm(*by_denominator)
+    return Fraction(sum(n * (common // d) for d, n in by_denominator.items()), common)
 
 
 # Portfolios repeat the same few durations thousands of times, and converting a
