@@ -211,6 +211,8 @@ def _work(
     """A step people or a system spend time on, or a milestone (no time at all)."""
     time = _ZERO if step.time is None else expected_hours(step.time, clock)
     people = times(executions, time)
+    if step.owner is not None and step.time is not None and not step.with_:
+        return _owner_alone(step, runs, executions, time, people, roles[step.owner])
     workers: list[Worker] = []
     tallies: dict[str, RoleTally] = {}
     members: list[tuple[str, Decimal]] = []
@@ -253,6 +255,33 @@ def _work(
 
 
 _ONE_PERSON = Decimal(1)
+
+
+def _owner_alone(
+    step: Step, runs: Runs, executions: Fraction, time: Fraction, people: Fraction, role: Role
+) -> StepRun:
+    """``_work`` for a step its owner does alone (most steps), without the loops."""
+    kind = role.kind
+    assert step.owner is not None
+    if kind is RoleKind.SYSTEM:
+        pay, staff, external = _ZERO, _ZERO, _ZERO
+    else:
+        pay = times(people, _fraction(role.hourly_rate))
+        staff, external = (people, _ZERO) if kind is RoleKind.STAFF else (_ZERO, people)
+    expense = _ZERO if step.expense is None else times(_fraction(step.expense), executions)
+    return StepRun(
+        step=step,
+        executions=executions,
+        chance=runs.chance[step.id],
+        loops=runs.loops[step.id],
+        time_hours=time,
+        workers=(Worker(step.owner, kind, _ONE_PERSON, role.hourly_rate, people, pay),),
+        roles={step.owner: RoleTally(kind, staff, external, pay)},
+        hours=staff,
+        external_hours=external,
+        cost=pay,
+        expenses=expense,
+    )
 
 
 def _call(
