@@ -45,29 +45,37 @@ def to_decimal(value: Fraction | Decimal | int) -> Decimal:
 
 def times(a: Fraction, b: Fraction) -> Fraction:
     """``a × b``. Most factors of a step's figures are 0 or 1 (one execution, one
-    person, no expense); those return at once instead of paying the two gcds and
-    the new object of a ``Fraction`` product."""
-    if a.denominator == 1:
-        if a.numerator == 1:
+    person, no expense); those return at once. Otherwise the product is made from
+    the integers with one gcd (the same lowest terms as ``a * b``), at half the cost
+    of ``Fraction.__mul__``'s type dispatch and two gcds."""
+    an, ad = a.numerator, a.denominator
+    bn, bd = b.numerator, b.denominator
+    if ad == 1:
+        if an == 1:
             return b
-        if a.numerator == 0:
+        if an == 0:
             return a
-    if b.denominator == 1:
-        if b.numerator == 1:
+    if bd == 1:
+        if bn == 1:
             return a
-        if b.numerator == 0:
+        if bn == 0:
             return b
-    return a * b
+    return Fraction(an * bn, ad * bd)
 
 
 def plus(a: Fraction, b: Fraction) -> Fraction:
     """``a + b``; when either is 0 (most sums start at 0, most parts of a step are 0)
-    the other, without the gcds of a ``Fraction`` sum."""
+    the other. Otherwise the sum is made from the integers with one gcd (the same
+    lowest terms as ``a + b``)."""
     if not a:
         return b
     if not b:
         return a
-    return a + b
+    an, ad = a.numerator, a.denominator
+    bn, bd = b.numerator, b.denominator
+    if ad == bd:
+        return Fraction(an + bn, ad)
+    return Fraction(an * bd + bn * ad, ad * bd)
 
 
 def exact_sum(values: Iterable[Fraction]) -> Fraction:
