@@ -439,7 +439,7 @@ def _step_text(step: StepCost, digits: int, level: int) -> str:
         f'{i}"annual_hours": {hours},'
         f'{i}"annual_cost": {cost},'
         f'{i}"rate": {_rounded_text(step.rate, digits)},'
-        f'{i}"fte": {_fixed(step.exact_fte)},'
+        f'{i}"fte": {_fte_text(step.exact_annual_hours, step.working_year)},'
         f'{i}"chance": {_fixed(step.exact_chance, 4)},'
         f'{i}"participants": {people},'
         f'{i}"annual_expenses": {_fixed(expenses, digits)},'
@@ -467,6 +467,20 @@ def _fixed(value: Fraction, digits: int = 2) -> str:
         text = json_fixed(value, digits)
         if len(_FIXED) < 65_536:
             _FIXED[key] = text
+    return text
+
+
+_FTE: dict[tuple[int, int, int, int], str] = {}
+
+
+def _fte_text(hours: Fraction, year: Fraction) -> str:
+    """``json_fixed(hours / year)`` (a step's ``exact_fte``), remembered without dividing."""
+    key = (hours.numerator, hours.denominator, year.numerator, year.denominator)
+    text = _FTE.get(key)
+    if text is None:
+        text = json_fixed(hours / year)
+        if len(_FTE) < 65_536:
+            _FTE[key] = text
     return text
 
 
