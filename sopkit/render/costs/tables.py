@@ -457,11 +457,16 @@ def _step_text(step: StepCost, digits: int, level: int) -> str:
 #: a portfolio's steps repeat a few thousand values (1 execution, no expenses, the
 #: same hours) over hundreds of thousands of figures.
 _FIXED: dict[tuple[int, int, int], str] = {}
+#: Whole numbers below this are well inside ``json_fixed``'s integer route at any digits.
+_WHOLE = 10**19
 
 
 def _fixed(value: Fraction, digits: int = 2) -> str:
-    """``json_fixed(value, digits)``, remembered."""
-    key = (value.numerator, value.denominator, digits)
+    """``json_fixed(value, digits)``, remembered (a whole number is written at once)."""
+    numerator, denominator = value.numerator, value.denominator
+    if denominator == 1 and -_WHOLE < numerator < _WHOLE:
+        return f"{numerator}.0"
+    key = (numerator, denominator, digits)
     text = _FIXED.get(key)
     if text is None:
         text = json_fixed(value, digits)
