@@ -60,7 +60,9 @@ def check_process(process: Process) -> list[Problem]:
 # --- structure ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+# Plain (not frozen): one is made for every step of every file, and a frozen
+# dataclass costs five times as much to make. Nothing changes one once made.
+@dataclass(slots=True, unsafe_hash=True)
 class StepShape:
     """What structure checks need of a step: its id and the steps and conditions it names."""
 
@@ -402,7 +404,8 @@ def _estimates_out_of_bounds(step: Step, clock: Clock) -> bool:
         return True
     if not _estimate_fits(step.wait, clock, MAX_WAIT_HOURS):
         return True
-    return step.automation is not None
+    automation = step.automation
+    return automation is not None and automation.setup.in_hours(clock) > MAX_HOURS_PER_EXECUTION
 
 
 @lru_cache(maxsize=4096)
