@@ -326,6 +326,8 @@ def _call(
 def _check_rates(process: Process) -> None:
     """Every staff role doing work has a rate; every role named exists."""
     roles = process.settings.roles
+    if not any(_lacks_rate(roles, step) for step in process.steps):
+        return  # the quick answer for almost every process; the loop below locates
     problems = []
     for index, step in enumerate(process.steps):
         names: list[tuple[str, str, tuple[str | int, ...]]] = []
@@ -349,6 +351,19 @@ def _check_rates(process: Process) -> None:
 
 
 _STAFF = RoleKind.STAFF
+
+
+def _lacks_rate(roles: Mapping[str, Role], step: Step) -> bool:
+    """Whether ``_check_rates`` finds a problem in this step."""
+    if step.owner is not None and step.time is not None:
+        role = roles.get(step.owner)
+        if role is None or (role.kind is _STAFF and role.rate is None):
+            return True
+    for name in step.participants:
+        role = roles.get(name)
+        if role is None or (role.kind is _STAFF and role.rate is None):
+            return True
+    return False
 
 
 def scaled(roles: Mapping[str, RoleTally], factor: Fraction) -> dict[str, RoleTally]:

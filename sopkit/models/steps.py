@@ -425,6 +425,12 @@ class Step(_Model):
     @field_validator("owner", "time")
     @classmethod
     def _required_for_work(cls, value: Any, info: ValidationInfo) -> Any:
+        data = info.data
+        if value is not None and not data.get("milestone") and data.get("process") is None:
+            # Work (neither a milestone nor a call) with an owner or a time: most steps.
+            if info.field_name == "time" and value.low.is_zero:
+                raise _fail("time must be above zero", "give the hands-on time, e.g. 30m")
+            return value
         event = _is_event(info)
         if value is None:
             if event is None or (event == "milestone" and info.field_name == "owner"):
