@@ -511,7 +511,7 @@ def _cost(
         process=process,
         runs_per_month=runs_decimal,
         steps=steps,
-        schedule=schedule(process),
+        schedule=schedule(process, run.runs.flow),
         called_by=called_by,
         exact_called_runs_per_month=called_runs,
         expense_lines=run.expense_lines,

@@ -21,7 +21,7 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
@@ -67,6 +67,8 @@ class Runs:
     loops: Mapping[str, tuple[ReworkLoop, ...]]
     chance: Mapping[str, Fraction]
     executions: Mapping[str, Fraction]
+    #: The process's ``after`` graph, built once here and reused by its schedule.
+    flow: Flow | None = field(default=None, compare=False, repr=False)
 
 
 def satisfies(when: Mapping[str, bool | tuple[str, ...]], answers: Mapping[str, Answer]) -> bool:
@@ -108,7 +110,7 @@ def typical_answers(process: Process) -> dict[str, Answer]:
     return {name: condition.most_likely() for name, condition in process.conditions.items()}
 
 
-def rework_loops(process: Process) -> dict[str, tuple[ReworkLoop, ...]]:
+def rework_loops(process: Process, flow: Flow | None = None) -> dict[str, tuple[ReworkLoop, ...]]:
     """For each step, the rework loops it is inside, in file order.
 
     A loop runs from ``rework.to`` to the reworking step and holds every step on
@@ -119,7 +121,7 @@ def rework_loops(process: Process) -> dict[str, tuple[ReworkLoop, ...]]:
     reworking = [s for s in process.steps if s.rework is not None and s.rework.probability > 0]
     if not reworking:
         return {step_id: () for step_id in found}
-    reached = Flow.of(process).reach()
+    reached = (Flow.of(process) if flow is None else flow).reach()
     for step in reworking:
         assert step.rework is not None
         loop = ReworkLoop(step.id, step.rework.to, step.rework.probability)
@@ -135,9 +137,10 @@ def runs_of(process: Process) -> Runs:
         SopkitError: when a step's figure depends on more than ``MAX_COMBINATIONS``
             combinations of answers (located at the step).
     """
-    loops = rework_loops(process)
+    flow = Flow.of(process)
+    loops = rework_loops(process, flow)
     if not any(step.when for step in process.steps):
-        return _unconditional(process, loops)
+        return _unconditional(process, loops, flow)
     whens = {step.id: step.when or {} for step in process.steps}
     liveness = {
         step.id: tuple(sorted(whens[step.id].items()))
@@ -150,13 +153,15 @@ def runs_of(process: Process) -> Runs:
         chances[step.id] = chance(process, step)
         passes = _expected_passes(process, index, step, loops[step.id], whens, liveness)
         executions[step.id] = _bounded(Fraction(step.per_run) * passes)
-    return Runs(loops, chances, executions)
+    return Runs(loops, chances, executions, flow)
 
 
 _ONE = Fraction(1)
 
 
-def _unconditional(process: Process, loops: Mapping[str, tuple[ReworkLoop, ...]]) -> Runs:
+def _unconditional(
+    process: Process, loops: Mapping[str, tuple[ReworkLoop, ...]], flow: Flow
+) -> Runs:
     """``runs_of`` for a process whose steps ask no condition (most of them).
 
     Every step runs in every run and every loop is always live, so a step's
@@ -175,7 +180,7 @@ def _unconditional(process: Process, loops: Mapping[str, tuple[ReworkLoop, ...]]
         per_run = _fraction(step.per_run)
         chances[step.id] = _ONE
         executions[step.id] = per_run if product is _ONE else _bounded(per_run * product)
-    return Runs(loops, chances, executions)
+    return Runs(loops, chances, executions, flow)
 
 
 #: The fraction of a ``per_run``: a few values repeat across every step of a portfolio.

@@ -85,19 +85,20 @@ def typical_run(process: Process) -> tuple[str, ...]:
 _HALF = Decimal("0.5")
 
 
-def schedule(process: Process) -> Schedule:
+def schedule(process: Process, flow: Flow | None = None) -> Schedule:
     """The longest path through the typical run, weighted by ``time + wait``.
 
     Parallel branches overlap: a step starts when the last of its ``after``
     steps (and that step's wait) is done. Ties go to the earliest-listed step,
-    so the critical path is stable.
+    so the critical path is stable. ``flow``: the process's ``after`` graph, when
+    the caller has it (``Runs.flow``).
     """
-    return _schedule(process, ())
+    return _schedule(process, (), flow)
 
 
-def _schedule(process: Process, calling: tuple[str, ...]) -> Schedule:
+def _schedule(process: Process, calling: tuple[str, ...], flow: Flow | None = None) -> Schedule:
     clock = process.settings.clock
-    flow = Flow.of(process)
+    flow = Flow.of(process) if flow is None else flow
     steps = process.steps
     order = {step.id: i for i, step in enumerate(steps)}
     typical = typical_run(process)
