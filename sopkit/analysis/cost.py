@@ -636,6 +636,9 @@ def cost_portfolio(processes: Iterable[Process]) -> PortfolioCost:
                     called_runs.get(process.id, Fraction(0)),
                 )
             )
+            # Its run profile (every step's run, workers and tallies) is not needed
+            # again: free it now rather than hold every profile to the end.
+            memo.pop(id(process), None)
         except SopkitError as exc:
             problems.extend(exc.problems)
     if problems:
