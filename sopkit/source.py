@@ -311,7 +311,6 @@ def _plain_values(text: str) -> Any:
     scalar_event, mapping_start = yaml.ScalarEvent, yaml.MappingStartEvent
     sequence_start, document_end = yaml.SequenceStartEvent, yaml.DocumentEndEvent
     mapping_end, sequence_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
-    builder: _Builder | None = None
     # The open collections, innermost (``top``) last: [container, pending key or
     # _NO_KEY] for a mapping, [list, None] for a list.
     stack: list[list[Any]] = []
@@ -337,14 +336,11 @@ def _plain_values(text: str) -> Any:
                 # A plain scalar that could be more than text: resolve it as
                 # BaseResolver.resolve does, and construct it as the builder would.
                 if event.implicit[0] and value[:1] in table:
-                    tag = _plain_tag(value)
-                    if tag != _STR_TAG:
-                        if builder is None:
-                            builder = _Builder(SourceMap(""))
-                        node = yaml.ScalarNode(tag, value, event.start_mark, event.end_mark)
-                        value = builder._scalar(node)
-                        if builder.problems:
-                            return _NOT_PLAIN
+                    constructed = _plain_scalar(value)
+                    if constructed is _NOT_PLAIN:
+                        return _NOT_PLAIN
+                    if constructed is not _TEXT:
+                        value = constructed
             elif kind is mapping_start or kind is sequence_start:
                 if event.anchor is not None or event.tag not in (None, "!"):
                     return _NOT_PLAIN
@@ -376,6 +372,27 @@ def _plain_values(text: str) -> Any:
     finally:
         loader.dispose()
     return root
+
+
+#: ``_plain_scalar``'s answer for a scalar that is text.
+_TEXT: Any = object()
+_NO_MARK = yaml.Mark("", 0, 0, 0, None, None)
+
+
+@lru_cache(maxsize=4096)
+def _plain_scalar(value: str) -> Any:
+    """A plain scalar's value as ``_Builder`` constructs it; ``_TEXT`` when it is text,
+    ``_NOT_PLAIN`` when the builder finds a problem (the located path reports it).
+
+    Remembered: every value made here is immutable (numbers, booleans, dates, null),
+    and counts, shares and dates repeat across every file of a portfolio.
+    """
+    tag = _plain_tag(value)
+    if tag == _STR_TAG:
+        return _TEXT
+    builder = _Builder(SourceMap(""))
+    constructed = builder._scalar(yaml.ScalarNode(tag, value, _NO_MARK, _NO_MARK))
+    return _NOT_PLAIN if builder.problems else constructed
 
 
 @lru_cache(maxsize=4096)
