@@ -376,7 +376,7 @@ def _plain_values(text: str) -> Any:
 
 #: ``_plain_scalar``'s answer for a scalar that is text.
 _TEXT: Any = object()
-_NO_MARK = yaml.Mark("", 0, 0, 0, None, None)
+_NO_MARK = yaml.Mark("", 0, 0, 0, None, 0)
 
 
 @lru_cache(maxsize=4096)

@@ -411,9 +411,7 @@ def test_process_totals_are_exactly_the_sums_of_their_steps(tmp_path: Path) -> N
             steps = process.steps
             assert process.exact_annual_hours == exact_sum(s.exact_annual_hours for s in steps)
             assert process.exact_annual_cost == exact_sum(s.exact_annual_cost for s in steps)
-            assert process.exact_external_hours == exact_sum(
-                s.exact_external_hours for s in steps
-            )
+            assert process.exact_external_hours == exact_sum(s.exact_external_hours for s in steps)
             assert process.exact_annual_expenses == process.exact_process_expenses + exact_sum(
                 s.exact_annual_expenses for s in steps
             )

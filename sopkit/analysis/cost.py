@@ -433,7 +433,12 @@ class PortfolioCost:
 # --- the computation --------------------------------------------------------------
 
 
-_TOTALS = ("exact_annual_hours", "exact_annual_cost", "exact_external_hours", "exact_annual_expenses")
+_TOTALS = (
+    "exact_annual_hours",
+    "exact_annual_cost",
+    "exact_external_hours",
+    "exact_annual_expenses",
+)
 
 
 def _set_totals(owner: ProcessCost | PortfolioCost, parts: Iterable[Any]) -> None:
