@@ -174,7 +174,7 @@ def _unconditional(
     products: dict[tuple[ReworkLoop, ...], Fraction] = {(): _ONE}
     for step in process.steps:
         inside = loops[step.id]
-        product = products.get(inside)
+        product = products.get(inside) if inside else _ONE
         if product is None:
             product = products[inside] = _product(Counter(loop.probability for loop in inside))
         per_run = _fraction(step.per_run)
