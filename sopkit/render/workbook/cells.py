@@ -22,6 +22,7 @@ from typing import Any
 
 from ...currency import MINOR_UNITS, SYMBOLS
 from ..labels import text_width, wrap
+from .formulas import fast_worksheet
 
 __all__ = [
     "Cell",
@@ -253,7 +254,7 @@ def write_table(workbook: Any, table: Table, formats: Formats, *, title: str) ->
     every page, the sheet's name and page numbers in the margins. On screen
     the heading row and the first columns stay frozen.
     """
-    sheet = workbook.add_worksheet(table.name)
+    sheet = workbook.add_worksheet(table.name, worksheet_class=fast_worksheet())
     widths = _widths(table)
     for index, (column, width) in enumerate(zip(table.columns, widths, strict=True)):
         sheet.set_column(index, index, width)
