@@ -3,10 +3,23 @@
 Money is rounded half-up to the currency's minor unit (USD 2 digits, KRW and
 JPY 0) and then formatted for the document's language with Babel, whose own
 rounding (half-even) never sees an unrounded value.
+
+**Babel's text, written faster.** A site of 100 processes shows some 40,000
+figures, and Babel takes about 30 µs for each (it looks up the locale's
+symbols and runs its pattern every time). So each (language, currency,
+digits) is shown to Babel once: it writes probe numbers, and what surrounds
+the digits (the currency symbol and its place, the sign) and what separates
+them (group and decimal symbols) is kept as a ``_Shape``. A figure is then
+written with plain string formatting. The shape is checked against Babel on
+numbers of every length and sign before it is used, and a figure outside
+what it covers (a value Babel would have to round, a huge one) is written by
+Babel itself, so the text is always Babel's; ``tests/test_numbers_babel.py``
+holds every supported language and currency to it.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from functools import lru_cache
@@ -153,13 +166,107 @@ def rate_text(rate: Decimal, currency: str, language: str = "en") -> str:
 
 
 def _currency(amount: Decimal, currency: str, language: str, digits: int) -> str:
-    import copy
+    return _written(amount, language, currency, digits, digits)
+
+
+def _babel(value: Decimal, language: str, currency: str | None, least: int, most: int) -> str:
+    """Babel's text for ``value``: as a currency (its locale's standard pattern) with
+    exactly ``least`` = ``most`` decimals, or as a plain number with ``least`` to
+    ``most`` decimals (``#,##0.00`` or ``#,##0.##``)."""
+    locale = _locale(language)
+    if currency is not None:
+        import copy
+
+        pattern = copy.copy(locale.currency_formats["standard"])
+        pattern.frac_prec = (least, most)
+        money: str = pattern.apply(value, locale, currency=currency, currency_digits=False)
+        return money
+    from babel.numbers import format_decimal
+
+    places = "." + "0" * least + "#" * (most - least) if most else ""
+    return format_decimal(value, format="#,##0" + places, locale=locale)
+
+
+#: Numbers of this magnitude and more are left to Babel (it refuses some beyond 28 digits).
+_HUGE = 18
+
+
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """How Babel writes one kind of figure: the text around the digits by sign
+    (positive, negative), the group and decimal symbols, the decimals shown."""
+
+    prefixes: tuple[str, str]
+    suffixes: tuple[str, str]
+    group: str
+    point: str
+    least: int
+    most: int
+
+    def write(self, value: Decimal) -> str | None:
+        """``value`` as Babel writes it, or ``None`` when Babel must write it (it
+        would round, or it is not finite or huge)."""
+        if not value.is_finite() or value.adjusted() >= _HUGE:
+            return None
+        exponent = value.as_tuple().exponent
+        if not isinstance(exponent, int) or exponent < -self.most:
+            return None
+        negative = value.is_signed()
+        whole, _, part = f"{value.copy_abs():f}".partition(".")
+        number = f"{int(whole):,}"
+        if self.group != ",":
+            number = number.replace(",", self.group)
+        number += self._decimals(part)
+        return self.prefixes[negative] + number + self.suffixes[negative]
+
+    def _decimals(self, part: str) -> str:
+        """The decimal symbol and digits, as Babel's ``NumberPattern._format_frac``."""
+        part = part.ljust(self.least, "0")
+        if self.most == 0 or (self.least == 0 and int(part or "0") == 0):
+            return ""
+        while len(part) > self.least and part[-1] == "0":
+            part = part[:-1]
+        return self.point + part
+
+
+def _probes(most: int) -> list[Decimal]:
+    """Numbers of every length up to ``_HUGE`` digits, with and without decimals, both signs."""
+    wholes = [0, 1, 7, 12, 100, 999, 1000, 1234, 12345, 123456, 1234567, 10**9, 10**_HUGE - 1]
+    tails = [Decimal(0)] + [Decimal(t).scaleb(-most) for t in (1, 5, 10**most - 1) if most]
+    found = [Decimal(w) + t for w in wholes for t in tails]
+    return found + [-v for v in found] + [Decimal("-0"), Decimal("1E+3"), Decimal("1.0")]
+
+
+@lru_cache(maxsize=256)
+def _shape(language: str, currency: str | None, least: int, most: int) -> _Shape | None:
+    """Babel's shape for this kind of figure, or ``None`` when it is not that simple."""
+    from babel.numbers import get_decimal_symbol, get_group_symbol
 
     locale = _locale(language)
-    pattern = copy.copy(locale.currency_formats["standard"])
-    pattern.frac_prec = (digits, digits)
-    text: str = pattern.apply(amount, locale, currency=currency, currency_digits=False)
-    return text
+    group, point = get_group_symbol(locale), get_decimal_symbol(locale)
+    probe = Decimal(1234) + (Decimal(5).scaleb(-1) if most else 0)
+    body = "1" + group + "234" + (point + "5".ljust(max(least, 1), "0") if most else "")
+    affixes = [_babel(v, language, currency, least, most).split(body) for v in (probe, -probe)]
+    if (
+        any(len(a) != 2 for a in affixes)
+        or "" in (group, point)
+        or any(c.isdigit() for c in group + point)
+    ):
+        return None
+    shape = _Shape(
+        (affixes[0][0], affixes[1][0]), (affixes[0][1], affixes[1][1]), group, point, least, most
+    )
+    for value in _probes(most):
+        if shape.write(value) not in (None, _babel(value, language, currency, least, most)):
+            return None
+    return shape
+
+
+def _written(value: Decimal, language: str, currency: str | None, least: int, most: int) -> str:
+    """Babel's text for ``value`` (see ``_babel``), mostly without Babel (module docstring)."""
+    shape = _shape(language, currency, least, most)
+    text = None if shape is None else shape.write(value)
+    return _babel(value, language, currency, least, most) if text is None else text
 
 
 def json_number(value: Decimal) -> str:
@@ -176,19 +283,12 @@ def json_number(value: Decimal) -> str:
 
 def number_text(value: Decimal, digits: int = 2, language: str = "en") -> str:
     """A plain number with the language's separators, rounded half-up."""
-    from babel.numbers import format_decimal
-
-    rounded = round_number(value, digits)
-    pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_decimal(rounded, format=pattern, locale=_locale(language))
+    return _written(round_number(value, digits), language, None, digits, digits)
 
 
 def hours_text(value: Decimal, language: str = "en", digits: int = 2) -> str:
     """Hours with up to ``digits`` decimals and no trailing zeros: ``1.5``, ``2``, ``0.25``."""
-    from babel.numbers import format_decimal
-
-    pattern = "#,##0" + ("." + "#" * digits if digits else "")
-    return format_decimal(round_number(value, digits), format=pattern, locale=_locale(language))
+    return _written(round_number(value, digits), language, None, 0, digits)
 
 
 def share_text(share: Decimal, language: str = "en") -> str:
