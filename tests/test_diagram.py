@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from swimlane_svg import SVG, read
 
 from sopkit.analysis import Candidate, ProcessCost, cost_process, rank_candidates
@@ -438,6 +441,17 @@ def test_long_names_wrap_to_the_box_and_cjk_counts_wide() -> None:
     assert len(lines) > 1 and all(text_width(x, 11, True) <= 120 for x in lines)
     assert all(text_width(x, 10) <= 40 for x in wrap_text("x" * 40, 40, 10))
     assert wrap_text("one\ntwo", 200, 10) == ["one", "two"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=30) | st.text(alphabet=st.characters(max_codepoint=127), max_size=30))
+def test_a_texts_width_counts_wide_characters_twice(text: str) -> None:
+    """Column widths (the workbook's, the terminal's) count East Asian wide characters
+    twice, ASCII included (its short cut must not change a width)."""
+    from sopkit.render.labels import text_width
+
+    wide = sum(unicodedata.east_asian_width(ch) in "WF" for ch in text)
+    assert text_width(text) == len(text) + wide
 
 
 def test_widths_are_dejavu_sans_as_the_font_file_says() -> None:

@@ -136,6 +136,8 @@ def mermaid_text(text: str) -> str:
 
 def text_width(text: str) -> int:
     """Display width: East Asian wide and full-width characters count as two."""
+    if text.isascii():  # no ASCII character is wide: the common case, without a lookup each
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
