@@ -150,6 +150,33 @@ def test_a_site_file_linked_or_changed_by_the_user_is_written_afresh(
     assert (site / "cost.csv").stat().st_mode & 0o777 == 0o644
 
 
+def test_every_file_and_folder_is_on_disk_before_the_switch(
+    portfolio: Path, old_site: Path, quick: dict[str, bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each new file is flushed (``fsync``, several at a time) and each folder after its
+    files, all before the new site is switched in: a crash never shows empty files."""
+    flushed: list[tuple[int, int]] = []
+    at_switch: list[set[tuple[int, int]]] = []
+    real_fsync, real_exchange = os.fsync, sopkit.build.publish.exchange
+
+    def fsync(fd: int) -> None:
+        held = os.fstat(fd)
+        real_fsync(fd)
+        flushed.append((held.st_dev, held.st_ino))
+
+    def exchange(first: Path, second: Path) -> bool:
+        at_switch.append(set(flushed))
+        return real_exchange(first, second)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(sopkit.build.publish, "exchange", exchange)
+    build_site([portfolio], old_site)
+    assert tree(old_site) == NEW
+    on_disk = [old_site / name for name in NEW] + [old_site / "processes", old_site]
+    assert len(at_switch) == 1
+    assert {(p.stat().st_dev, p.stat().st_ino) for p in on_disk} <= at_switch[0]
+
+
 # --- -o that is a symbolic link: build into the folder it names ------------------------------
 
 

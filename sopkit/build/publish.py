@@ -46,6 +46,7 @@ import signal
 import stat
 import sys
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import FrameType, TracebackType
 from typing import Any
@@ -329,6 +330,7 @@ def _write_tree(folder: Path, files: dict[str, bytes], previous: Path | None = N
     folder.chmod(0o755)
     folder = folder.resolve()
     made = {folder}
+    written: list[Path] = []
     for name, data in files.items():
         path = safe_child(folder, name)
         for parent in reversed(path.parents):
@@ -339,18 +341,21 @@ def _write_tree(folder: Path, files: dict[str, bytes], previous: Path | None = N
             made.add(parent)
         if previous is None or not _link_same(previous, name, path, data):
             _write_new(path, data)
+            written.append(path)
+    _flush(written)
     for made_folder in made:
         _fsync_folder(made_folder)
 
 
 def _write_new(path: Path, data: bytes) -> None:
-    """A new file in the private staging folder: no temporary needed, the folder is switched."""
+    """A new file in the private staging folder: no temporary needed, the folder is switched.
+
+    Flushed to disk afterwards, with the others (``_flush``)."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
     try:
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view) :]
-        os.fsync(fd)
     finally:
         os.close(fd)
     os.chmod(path, 0o644)  # whatever the umask: a site is for others to read
@@ -387,6 +392,34 @@ def _owner() -> int:
     """This process's user, or -1 where there is none to compare (no file is then linked)."""
     geteuid = getattr(os, "geteuid", None)
     return -1 if geteuid is None else int(geteuid())
+
+
+#: Files flushed at once. One ``fsync`` waits for a disk commit (a few ms); several
+#: waiting together share commits, so a site of 500 files is flushed in about a
+#: tenth of the time it takes one at a time.
+_FLUSHERS = 8
+
+
+def _flush(paths: list[Path]) -> None:
+    """Every written file on disk before the switch, several ``fsync`` at a time."""
+    if len(paths) < 2:
+        for path in paths:
+            _fsync_file(path)
+        return
+    pool = ThreadPoolExecutor(max_workers=_FLUSHERS, thread_name_prefix="sopkit-flush")
+    try:
+        for _ in pool.map(_fsync_file, paths):
+            pass
+    finally:  # on an error or a signal, files not yet flushed are not waited for
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _fsync_folder(folder: Path) -> None:
