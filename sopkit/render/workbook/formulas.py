@@ -87,7 +87,8 @@ def rewrites() -> re.Pattern[str] | None:
     """``rewritten_names`` of the installed XlsxWriter's formula preparation."""
     from xlsxwriter.worksheet import Worksheet
 
-    return rewritten_names(Worksheet._prepare_formula)
+    prepare = getattr(Worksheet, "_prepare_formula", None)
+    return None if prepare is None else rewritten_names(prepare)
 
 
 def rewritten_names(prepare: Callable[..., Any]) -> re.Pattern[str] | None:
