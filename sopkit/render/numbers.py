@@ -13,8 +13,8 @@ them (group and decimal symbols) is kept as a ``_Shape``. A figure is then
 written with plain string formatting. The shape is checked against Babel on
 numbers of every length and sign before it is used, and a figure outside
 what it covers (a value Babel would have to round, a huge one) is written by
-Babel itself, so the text is always Babel's; ``tests/test_numbers_babel.py``
-holds every supported language and currency to it.
+Babel itself: sopkit writes what Babel writes, and ``tests/test_numbers_babel.py``
+holds every supported language and currency to the installed Babel.
 """
 
 from __future__ import annotations
