@@ -15,7 +15,7 @@ from conftest import ENGLISH, KOREAN, RUSSIAN, require_tool
 from typer.testing import CliRunner
 
 import sopkit.build
-import sopkit.render.report.pdf as pdf_module
+import sopkit.render.pdf as pdf_module
 from sopkit.analysis import PortfolioCost, cost_portfolio, rank_candidates
 from sopkit.analysis.simulation import ProcessRanges, Range, Simulation, simulate
 from sopkit.build import build_site

@@ -18,9 +18,9 @@ from typer.testing import CliRunner
 
 from sopkit.build import build_site, entries
 from sopkit.build.cache import Cache, default_root, make_key
-from sopkit.build.printer import Printer
 from sopkit.cli import app
 from sopkit.render.diagram import engine as engine_module
+from sopkit.render.pdf import Printer
 
 ENGLISH = Path(__file__).resolve().parent.parent / "processes" / "en"
 #: A caller and the process it runs, one more, and their roles file.
@@ -305,7 +305,7 @@ def test_the_report_printed_in_a_child_is_the_same(portfolio: Path) -> None:
 def test_a_printer_that_cannot_print_says_so_and_the_build_prints_here(
     portfolio: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from sopkit.build import printer as printer_module
+    from sopkit.render import pdf as printer_module
 
     # A child that dies at once (as one without WeasyPrint's libraries would).
     monkeypatch.setattr(printer_module, "_CHILD", "import sys; sys.exit(3)")

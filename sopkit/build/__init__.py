@@ -51,12 +51,13 @@ from pathlib import Path
 from ..analysis import Candidate, PortfolioCost, ProcessCost, cost_portfolio, rank_candidates
 from ..analysis.simulation import DEFAULT_SEED, DEFAULT_YEARS, Simulation, simulate
 from ..decide import Scenarios, load_scenarios, scenario_results
-from ..errors import InputError, OutputError, RenderError
+from ..errors import InputError, OutputError, RenderError, SopkitError
 from ..load import Portfolio, discover, load_portfolio
 from ..models import Settings
 from ..render.costs import candidates_report, cost_report
 from ..render.diagram import check_legible, draw
 from ..render.diagram.engine import Engine, find_engine
+from ..render.pdf import Printer
 from ..render.report import annual_report, pdf_problem
 from ..render.site import Download, ProcessPage, render_index
 from ..render.site.scenarios import render_scenarios
@@ -72,7 +73,6 @@ from .entries import (
     template_fingerprint,
     unpack_files,
 )
-from .printer import Printer
 from .publish import Publication
 
 __all__ = [
@@ -103,7 +103,8 @@ SITE_YEARS = DEFAULT_YEARS
 SITE_SEED = DEFAULT_SEED
 
 #: From this many processes on, report.pdf prints in a child process (on another core,
-#: started while the build loads: ``sopkit.build.printer``); below, its start-up costs more.
+#: started before the build loads: ``sopkit.render.pdf.Printer``); below, its start-up
+#: costs more. A printer handed to ``build_site`` is used whatever the size.
 _PRINT_APART = 20
 
 #: ``progress(done, total, what)``: called after each unit of work.
@@ -157,6 +158,7 @@ def build_site(
     report_date: _dt.date | None = None,
     template_dir: str | Path | None = None,
     cache: Cache | None = None,
+    printer: Printer | None = None,
 ) -> BuildResult:
     """Load, validate, cost and render a portfolio, and write it as a site in ``out_dir``.
 
@@ -178,6 +180,9 @@ def build_site(
             defaults (as ``sopkit sop --template``).
         cache: where to keep and find renders (``sopkit.build.cache``); ``None``
             renders everything. The site is byte-identical either way.
+        printer: a child Python the caller started to print report.pdf (and
+            stops): ``sopkit build`` starts it before importing this module. By
+            default a large portfolio's build starts its own.
 
     Raises:
         SopkitError: any input problem (before anything is written), an unsafe
@@ -187,17 +192,19 @@ def build_site(
     """
     if isinstance(paths, str | Path):
         paths = [paths]
-    portfolio = load_portfolio(paths, roles=roles)
-    view = _scenarios(portfolio, scenarios) if scenarios else None
-    out = Path(out_dir)
-    template = _template_folder(template_dir)
-    inputs = [*_inputs(paths, portfolio, roles), *map(Path, scenarios)]
-    target = check_output(out, inputs)
-    if diagrams:
-        for process in portfolio:
-            check_legible(process)  # at once, not after minutes of drawing the others
-    # The report's printer imports WeasyPrint while this process costs and renders.
-    with Printer() if len(portfolio) >= _PRINT_APART else contextlib.nullcontext() as printer:
+    with contextlib.ExitStack() as stack:
+        if printer is None and _prints_apart(paths):
+            # It imports WeasyPrint while this process loads, costs and renders.
+            printer = stack.enter_context(Printer())
+        portfolio = load_portfolio(paths, roles=roles)
+        view = _scenarios(portfolio, scenarios) if scenarios else None
+        out = Path(out_dir)
+        template = _template_folder(template_dir)
+        inputs = [*_inputs(paths, portfolio, roles), *map(Path, scenarios)]
+        target = check_output(out, inputs)
+        if diagrams:
+            for process in portfolio:
+                check_legible(process)  # at once, not after minutes of drawing the others
         cost = cost_portfolio(portfolio)
         with Publication(target, shown=str(out)) as publication:
             files, engine, warnings = render_site(
@@ -361,6 +368,15 @@ def _report(html: str, *, cache: Cache | None, printer: Printer | None) -> bytes
     if printer is None and pdf_problem() is not None:
         return None
     return cached_pdf(html, cache, printer=printer)
+
+
+def _prints_apart(paths: Sequence[str | Path]) -> bool:
+    """Whether report.pdf prints in a child process: counted before loading, so the
+    child starts first (a wrong path or no process file is the load's to report)."""
+    try:
+        return len(discover(paths)) >= _PRINT_APART
+    except SopkitError:
+        return False
 
 
 def _template_folder(folder: str | Path | None) -> Path | None:

@@ -42,9 +42,9 @@ from ..analysis.simulation import ProcessYears, Simulation, simulate_process
 from ..analysis.simulation.result import ProcessRanges, Range
 from ..models import Process
 from ..render.diagram.engine import DEFAULT_TIMEOUT, Engine
+from ..render.pdf import Printer
 from ..render.report import report_pdf
 from .cache import Cache, code_fingerprint, make_key
-from .printer import Printer
 
 __all__ = [
     "CachedEngine",

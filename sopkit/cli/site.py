@@ -136,7 +136,7 @@ def build(
     """
     import datetime
 
-    from ..build import build_site
+    from ..render.pdf import Printer
 
     text = None
     day = None
@@ -144,7 +144,15 @@ def build(
         now = datetime.datetime.now(datetime.UTC)
         text = f"built {now:%Y-%m-%d %H:%M} UTC"
         day = now.date()
-    with user_errors(), progress_bar(not quiet and sys.stderr.isatty()) as progress:
+    # report.pdf's printer starts first: its import of WeasyPrint, in its own
+    # process, overlaps this one's import of the build and all that follows.
+    with (
+        Printer() as printer,
+        user_errors(),
+        progress_bar(not quiet and sys.stderr.isatty()) as progress,
+    ):
+        from ..build import build_site
+
         result = build_site(
             paths,
             output,
@@ -157,6 +165,7 @@ def build(
             report_date=day,
             template_dir=template,
             cache=open_cache(no_cache, cache_dir),
+            printer=printer,
         )
     for warning in result.warnings:
         typer.echo(f"warning: {warning}", err=True)

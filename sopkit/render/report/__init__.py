@@ -20,8 +20,8 @@ import markupsafe
 from ...analysis.cost import PortfolioCost
 from ...errors import UsageError
 from ..costs.tables import Costable, ensure_costs
+from ..pdf import pdf_problem, report_pdf
 from .content import ReportOptions, report_context, report_language
-from .pdf import pdf_problem, report_pdf
 
 if TYPE_CHECKING:
     from ...analysis.simulation import Simulation

@@ -1,0 +1,187 @@
+"""Printing the report to PDF with WeasyPrint, which is optional.
+
+WeasyPrint installs from PyPI (``pip install 'sopkit[pdf]'``) and draws with
+the Pango library (Debian and Ubuntu: ``libpango-1.0-0``, macOS: ``brew
+install pango``). Without either, ``pdf_problem`` says which to install and
+``report_pdf`` raises a ``RenderError`` with that hint. Nothing is fetched
+from the network: the report is self-contained and any other URL is refused.
+
+It sits beside the renderers rather than in ``render/report`` so that it
+imports nothing else of sopkit's: the child Python that prints a build's
+report (``Printer``, below) starts it in a fraction of the time the report
+package takes to import, and that start is on a rebuild's longest path.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+import threading
+from functools import lru_cache
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from ..errors import RenderError
+
+__all__ = ["Printer", "pdf_problem", "report_pdf"]
+
+_INSTALL = (
+    "install WeasyPrint: pip install 'sopkit[pdf]' (it needs the Pango library: "
+    "apt-get install libpango-1.0-0, or brew install pango)"
+)
+
+
+@lru_cache(maxsize=1)
+def _weasyprint() -> Any:
+    """The ``weasyprint`` module, or the reason it cannot be used."""
+    try:
+        import weasyprint
+    except ImportError:
+        return RenderError("no PDF renderer: WeasyPrint is not installed", hint=_INSTALL)
+    except OSError as exc:  # WeasyPrint is there but Pango (or a library it needs) is not
+        return RenderError(
+            f"no PDF renderer: WeasyPrint cannot load a library it needs ({exc})", hint=_INSTALL
+        )
+    return weasyprint
+
+
+def pdf_problem() -> RenderError | None:
+    """Why no PDF can be made here, or ``None`` when WeasyPrint works."""
+    found = _weasyprint()
+    return found if isinstance(found, RenderError) else None
+
+
+def _no_network(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    raise ValueError(f"the report loads nothing from outside itself ({url[:60]})")
+
+
+def report_pdf(html: str) -> bytes:
+    """The report's HTML printed to PDF.
+
+    The PDF's dates come from the page's ``dcterms`` meta tags (the report's
+    date); without them it has none, so the same report gives the same bytes.
+
+    Raises:
+        RenderError: WeasyPrint or Pango is missing (the hint says what to install).
+    """
+    weasyprint = _weasyprint()
+    if isinstance(weasyprint, RenderError):
+        raise weasyprint
+    return _print(html)
+
+
+@lru_cache(maxsize=4)
+def _print(html: str) -> bytes:
+    """The same page prints to the same bytes, so a rebuild of unchanged files reuses it."""
+    import weasyprint
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    document = weasyprint.HTML(string=html, url_fetcher=_no_network)
+    data: bytes = document.write_pdf()
+    return data
+
+
+# --- printing in a child Python ---------------------------------------------------------
+#
+# WeasyPrint is Python: printing in a thread would hold the GIL while a build
+# renders everything else, so a build's report prints in a child process, on
+# another core. Importing WeasyPrint takes a second; started only once the
+# report's HTML is ready, that second would sit on the longest path of every
+# rebuild (the report's totals change with any edit). So the child is started
+# first (``sopkit build`` starts it before importing the build itself): it
+# imports WeasyPrint and this module (which imports nothing else of sopkit's),
+# says on its first line of output whether it can print, and then waits for the
+# HTML on its standard input. It runs the same ``report_pdf`` on the same HTML,
+# so its bytes are the ones the build would print itself; whenever it cannot be
+# started, dies or fails, the build prints in its own process instead, where
+# any real error is raised with its hint.
+
+#: What the child runs: "ready" or "no" on the first line, then the PDF for the HTML on stdin.
+_CHILD = (
+    "import sys\n"
+    "from sopkit.render.pdf import pdf_problem, report_pdf\n"
+    "out = sys.stdout.buffer\n"
+    "if pdf_problem() is not None:\n"
+    "    out.write(b'no\\n'); out.flush(); sys.exit(0)\n"
+    "out.write(b'ready\\n'); out.flush()\n"
+    "html = sys.stdin.buffer.read()\n"
+    "if html:\n"
+    "    out.write(report_pdf(html.decode('utf-8')))\n"
+)
+_READY = b"ready\n"
+#: Long enough for any report; a child that takes longer is given up on (and killed).
+_TIMEOUT = 600.0
+
+
+class Printer:
+    """One child Python that prints one report; use it as a context manager.
+
+    ``ready()`` and ``print()`` may be called from different threads.
+    """
+
+    def __init__(self) -> None:
+        package = str(Path(__file__).resolve().parent.parent.parent)
+        path = os.environ.get("PYTHONPATH")
+        env = {**os.environ, "PYTHONPATH": package + (os.pathsep + path if path else "")}
+        self._lock = threading.Lock()
+        self._ready: bool | None = None
+        try:
+            self._child: subprocess.Popen[bytes] | None = subprocess.Popen(
+                [sys.executable, "-c", _CHILD],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                env=env,
+            )
+        except OSError:
+            self._child = None
+            self._ready = False
+
+    def ready(self) -> bool:
+        """Whether the child imported WeasyPrint and waits for a page (waits for it to say)."""
+        with self._lock:
+            if self._ready is None:
+                assert self._child is not None and self._child.stdout is not None
+                self._ready = self._child.stdout.readline() == _READY
+            return self._ready
+
+    def print(self, html: str) -> bytes | None:
+        """The page printed by the child, or ``None`` when the child could not print it."""
+        if not self.ready():
+            return None
+        child = self._child
+        assert child is not None
+        try:
+            out, _ = child.communicate(html.encode("utf-8"), timeout=_TIMEOUT)
+        except (OSError, subprocess.TimeoutExpired):
+            self.close()
+            return None
+        if child.returncode != 0 or not out.startswith(b"%PDF"):
+            return None
+        return out
+
+    def close(self) -> None:
+        """Stop the child if it still runs (a build that printed nothing, or failed)."""
+        child = self._child
+        if child is None or child.returncode is not None:
+            return
+        child.kill()
+        child.wait()
+        for stream in (child.stdin, child.stdout):
+            if stream is not None:
+                stream.close()
+
+    def __enter__(self) -> Printer:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
