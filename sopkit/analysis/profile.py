@@ -337,8 +337,7 @@ def _check_rates(process: Process) -> None:
             ("participant", name, ("steps", index, "with", name)) for name in step.participants
         )
         for what, name, loc in names:
-            role = roles.get(name)
-            if role is None or (role.kind is _STAFF and role.rate is None):
+            if _unpaid(roles, name):
                 problems.append(
                     process.source.problem(
                         loc,
@@ -355,15 +354,15 @@ _STAFF = RoleKind.STAFF
 
 def _lacks_rate(roles: Mapping[str, Role], step: Step) -> bool:
     """Whether ``_check_rates`` finds a problem in this step."""
-    if step.owner is not None and step.time is not None:
-        role = roles.get(step.owner)
-        if role is None or (role.kind is _STAFF and role.rate is None):
-            return True
-    for name in step.participants:
-        role = roles.get(name)
-        if role is None or (role.kind is _STAFF and role.rate is None):
-            return True
-    return False
+    if step.owner is not None and step.time is not None and _unpaid(roles, step.owner):
+        return True
+    return any(_unpaid(roles, name) for name in step.participants)
+
+
+def _unpaid(roles: Mapping[str, Role], name: str) -> bool:
+    """A role named by a step that is missing, or staff without a rate: it cannot be costed."""
+    role = roles.get(name)
+    return role is None or (role.kind is _STAFF and role.rate is None)
 
 
 def scaled(roles: Mapping[str, RoleTally], factor: Fraction) -> dict[str, RoleTally]:

@@ -279,8 +279,7 @@ def render_site(
         rendered = _render_processes(
             cost, candidates, ranges, engine, diagrams, jobs, progress, total, template_dir, cache
         )
-        # A printer that is ready can print: WeasyPrint is then not imported here at all.
-        problem = None if printer is not None and printer.ready() else pdf_problem()
+        problem = _pdf_problem(printer)
         files = _site_files(cost, candidates, ranges, rendered, warnings, stamp, scenarios, problem)
         printed = report.result()
         if printed is not None:
@@ -363,11 +362,15 @@ def _report(html: str, *, cache: Cache | None, printer: Printer | None) -> bytes
 
     ``None`` when WeasyPrint cannot print here (the build says why).
     """
-    if printer is not None and not printer.ready():
-        printer = None  # the child could not start WeasyPrint: try in this process
-    if printer is None and pdf_problem() is not None:
+    if _pdf_problem(printer) is not None:
         return None
-    return cached_pdf(html, cache, printer=printer)
+    return cached_pdf(html, cache, printer=printer)  # here, if the printer cannot
+
+
+def _pdf_problem(printer: Printer | None) -> RenderError | None:
+    """Why no report.pdf can be printed; a ready printer can, and WeasyPrint is then
+    never imported in this process."""
+    return None if printer is not None and printer.ready() else pdf_problem()
 
 
 def _prints_apart(paths: Sequence[str | Path]) -> bool:
