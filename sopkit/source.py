@@ -22,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from .blockyaml import NOT_BLOCK, block_values
 from .errors import InputError, Problem
 
 __all__ = [
@@ -49,6 +50,14 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _Loader = yaml.SafeLoader
 
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
+
+#: The first characters of the plain scalars the resolver may read as more than
+#: text, for the line reader; ``None`` if the resolver was customised.
+_BLOCK_STARTS: frozenset[str] | None = (
+    None
+    if _Loader.yaml_path_resolvers or None in _Loader.yaml_implicit_resolvers  # type: ignore[attr-defined]
+    else frozenset(_Loader.yaml_implicit_resolvers)  # type: ignore[attr-defined]
+)
 
 #: A path into the document, as pydantic reports it: ``("steps", 2, "time")``.
 Loc = tuple[str | int, ...]
@@ -238,18 +247,24 @@ def decode(raw: bytes, shown: str) -> str:
 def parse_yaml(text: str, shown: str = "<string>") -> Document:
     """Parse one YAML document from text; see the module docstring for why by hand.
 
-    A plain document (no anchors, tags, duplicate or merge keys, odd scalars;
-    every process file in practice) is read in one pass over libyaml's events
-    without recording positions; its ``SourceMap`` records them from the same
-    text when first asked. Anything else, including every file with a problem,
-    takes the located path below, so errors and their positions are the same.
+    A document in the plain block style process files are written in is read
+    a line at a time (``blockyaml``); another plain document (no anchors,
+    tags, duplicate or merge keys, odd scalars) in one pass over libyaml's
+    events. Neither records positions: the ``SourceMap`` records them from the
+    same text when first asked. Anything else, including every file with a
+    problem, takes the located path below, so errors and their positions are
+    the same.
     """
     # The values built here form no reference cycles, so the cycle collector has
     # nothing to find; pausing it makes large files parse about three times faster.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        data = _plain_values(text)
+        data = _NOT_PLAIN
+        if _BLOCK_STARTS is not None:
+            data = block_values(text, _plain_scalar, _BLOCK_STARTS, _TEXT)
+        if data is _NOT_PLAIN:
+            data = _plain_values(text)
         if data is not _NOT_PLAIN:
             return Document(data, SourceMap(shown, text=text))
         source = SourceMap(shown, text=text)
@@ -290,7 +305,7 @@ def _parse_located(text: str, shown: str, source: SourceMap) -> Any:
 
 
 #: ``_plain_values`` could not read the text alone: take the located path.
-_NOT_PLAIN: Any = object()
+_NOT_PLAIN: Any = NOT_BLOCK
 _STR_TAG = "tag:yaml.org,2002:str"
 _NO_KEY: Any = object()
 
