@@ -8,6 +8,7 @@ computation gives the same exact figures.
 
 from __future__ import annotations
 
+import pickle
 from dataclasses import dataclass, replace
 from decimal import Decimal, localcontext
 from fractions import Fraction
@@ -18,6 +19,7 @@ from hypothesis import strategies as st
 
 from sopkit.analysis import cost_portfolio, cost_process, runs_per_month, to_decimal
 from sopkit.analysis.limits import MAX_ANNUAL_HOURS, MAX_EXECUTIONS_PER_RUN
+from sopkit.analysis.units import exact_sum, plus, times
 from sopkit.errors import SopkitError
 from sopkit.models import Process, Settings
 from sopkit.render.numbers import round_money
@@ -268,3 +270,32 @@ def test_units_agree(spec: Spec, index: int) -> None:
         assert a.steps[i].exact_annual_cost == b.steps[i].exact_annual_cost, (left, right)
         assert a.steps[i].hours_per_execution == b.steps[i].hours_per_execution
         assert a.schedule.lead_time_hours == b.schedule.lead_time_hours
+
+
+_FRACTIONS = st.fractions(max_denominator=10**12).filter(
+    lambda f: abs(f) < 10**15
+) | st.sampled_from([Fraction(0), Fraction(1), Fraction(-1), Fraction(1, 3), Fraction(10**30, 7)])
+
+
+@settings(max_examples=400)
+@given(_FRACTIONS, _FRACTIONS)
+def test_fast_products_and_sums_are_fractions_equal_to_fractions_own(
+    a: Fraction, b: Fraction
+) -> None:
+    """``times`` and ``plus`` build their results without ``Fraction``'s constructor;
+    each must still be a ``Fraction`` in lowest terms that behaves like ``a * b``."""
+    for made, expected in ((times(a, b), a * b), (plus(a, b), a + b)):
+        assert type(made) is Fraction
+        assert (made.numerator, made.denominator) == (expected.numerator, expected.denominator)
+        assert hash(made) == hash(expected) and repr(made) == repr(expected)
+        assert pickle.loads(pickle.dumps(made)) == expected
+
+
+@given(st.lists(_FRACTIONS, max_size=30))
+def test_exact_sum_is_the_sum(values: list[Fraction]) -> None:
+    total = exact_sum(values)
+    assert type(total) is Fraction
+    assert (total.numerator, total.denominator) == (
+        sum(values, Fraction(0)).numerator,
+        sum(values, Fraction(0)).denominator,
+    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import decimal
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
@@ -43,11 +43,43 @@ def to_decimal(value: Fraction | Decimal | int) -> Decimal:
     return _CONTEXT.divide(Decimal(fraction.numerator), Decimal(fraction.denominator))
 
 
+def _in_lowest_terms(numerator: int, denominator: int) -> Fraction:
+    """``Fraction(numerator, denominator)`` for ``denominator > 0``, without its
+    constructor's type dispatch: a third of the time, and costing a portfolio
+    makes a few hundred thousand of them."""
+    divisor = math.gcd(numerator, denominator)
+    fraction = _new(Fraction)
+    if divisor == 1:
+        fraction._numerator = numerator  # type: ignore[attr-defined]
+        fraction._denominator = denominator  # type: ignore[attr-defined]
+    else:
+        fraction._numerator = numerator // divisor  # type: ignore[attr-defined]
+        fraction._denominator = denominator // divisor  # type: ignore[attr-defined]
+    return fraction
+
+
+def _slots_are_known() -> bool:
+    """Whether this Python's ``Fraction`` keeps its terms where ``_in_lowest_terms``
+    puts them (every CPython since 3.0 does); if not, ``times`` and ``plus`` go
+    through ``Fraction``'s own constructor."""
+    try:
+        made = _in_lowest_terms(6, 4)
+        return Fraction.__slots__ == ("_numerator", "_denominator") and (
+            made == Fraction(3, 2) and hash(made) == hash(Fraction(3, 2))
+        )
+    except (AttributeError, TypeError):  # pragma: no cover - another Python's Fraction
+        return False
+
+
+_new = object.__new__
+_make: Callable[[int, int], Fraction] = _in_lowest_terms if _slots_are_known() else Fraction
+
+
 def times(a: Fraction, b: Fraction) -> Fraction:
     """``a × b``. Most factors of a step's figures are 0 or 1 (one execution, one
     person, no expense); those return at once. Otherwise the product is made from
-    the integers with one gcd (the same lowest terms as ``a * b``), at half the cost
-    of ``Fraction.__mul__``'s type dispatch and two gcds."""
+    the integers with one gcd (the same lowest terms as ``a * b``), at a third of
+    the cost of ``Fraction.__mul__``'s type dispatch and two gcds."""
     an, ad = a.numerator, a.denominator
     bn, bd = b.numerator, b.denominator
     if ad == 1:
@@ -60,7 +92,7 @@ def times(a: Fraction, b: Fraction) -> Fraction:
             return a
         if bn == 0:
             return b
-    return Fraction(an * bn, ad * bd)
+    return _make(an * bn, ad * bd)
 
 
 def plus(a: Fraction, b: Fraction) -> Fraction:
@@ -74,8 +106,8 @@ def plus(a: Fraction, b: Fraction) -> Fraction:
     an, ad = a.numerator, a.denominator
     bn, bd = b.numerator, b.denominator
     if ad == bd:
-        return Fraction(an + bn, ad)
-    return Fraction(an * bd + bn * ad, ad * bd)
+        return _make(an + bn, ad)
+    return _make(an * bd + bn * ad, ad * bd)
 
 
 def exact_sum(values: Iterable[Fraction]) -> Fraction:
@@ -89,11 +121,11 @@ def exact_sum(values: Iterable[Fraction]) -> Fraction:
         by_denominator[denominator] = get(denominator, 0) + value.numerator
     if len(by_denominator) == 1:
         ((denominator, numerator),) = by_denominator.items()
-        return Fraction(numerator, denominator)
+        return _make(numerator, denominator)
     # Then over the least common denominator: one Fraction (one gcd) instead of a
     # Fraction sum per denominator.
     common = math.lcm(*by_denominator)
-    return Fraction(sum(n * (common // d) for d, n in by_denominator.items()), common)
+    return _make(sum(n * (common // d) for d, n in by_denominator.items()), common)
 
 
 # Portfolios repeat the same few durations thousands of times, and converting a
