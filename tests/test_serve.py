@@ -132,6 +132,11 @@ def test_a_broken_file_shows_its_errors_until_it_is_fixed(
         located = re.search(r"content-marketing\.yaml:\d+:\d+: error: ", text)
         assert status == 200 and located is not None, text
     assert "<b>" not in _get(server.url, "/")[1].split("sopkit-errors")[1]  # escaped
+    # Files built from the old inputs are not handed out as current.
+    for download in ("/cost.csv", "/cost.xlsx", "/report.pdf"):
+        status, text = _get(server.url, download)
+        located = re.search(r"content-marketing\.yaml:\d+:\d+: error: ", text)
+        assert status == 503 and located is not None, (download, text)
     path.write_text(good)
     _until(
         lambda: (
@@ -139,6 +144,7 @@ def test_a_broken_file_shows_its_errors_until_it_is_fixed(
         ),
         "the site is back",
     )
+    assert _get(server.url, "/cost.csv")[0] == 200
 
 
 def test_requests_outside_the_site_are_refused(

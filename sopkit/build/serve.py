@@ -20,7 +20,9 @@ new SOP, diagram and dashboard. The pieces:
   pages' Content-Security-Policy forbids scripts, so the served copy's policy
   allows this one script (by nonce) and requests to the server itself.
 * **Errors**: when an input is broken, every HTML page shows the located
-  errors (``path:line:col: error: …``) until the file is fixed; the server
+  errors (``path:line:col: error: …``) until the file is fixed, and every
+  other file (cost.csv, the workbook, a diagram) is refused with them (503),
+  so nothing built from the old files is handed out as current; the server
   keeps running.
 """
 
@@ -195,6 +197,10 @@ def reload_html(page: str, version: int) -> str:
     return page[: ends[-1]] + script + page[ends[-1] :]
 
 
+#: What a download gets while an input is broken, before the located errors.
+_BROKEN = "sopkit: the site cannot be built until these files are fixed:"
+
+
 def error_page(errors: str, version: int) -> str:
     """The page every HTML request gets while an input is broken."""
     body = html.escape(errors)
@@ -278,6 +284,12 @@ class _Handler(SimpleHTTPRequestHandler):
         if errors is not None and is_html:
             page = error_page(errors, version).encode("utf-8")
             self._send(HTTPStatus.OK, page, "text/html; charset=utf-8", head)
+            return
+        if errors is not None:
+            # The last good build's cost.csv or report.pdf would no longer be
+            # what the files say: refuse it and say why.
+            refusal = f"{_BROKEN}\n\n{errors}\n".encode()
+            self._send(HTTPStatus.SERVICE_UNAVAILABLE, refusal, "text/plain; charset=utf-8", head)
             return
         try:
             data = target.read_bytes()

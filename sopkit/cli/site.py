@@ -231,7 +231,8 @@ def serve(
     Watches the process files and roles files under PATHS, --roles, the
     scenario files and the template folder. A rebuild redraws only what
     changed (the build cache). While a file is broken, every page shows its
-    located errors instead; fix it and save, and the page comes back. Serves
+    located errors instead and downloads (cost.csv, report.pdf, …) are
+    refused with them; fix it and save, and the site comes back. Serves
     only the site's files, on 127.0.0.1 unless --host says otherwise. Ctrl-C
     stops it.
 
