@@ -59,7 +59,7 @@ def test_the_readme_diff_example_is_the_commands_output(
     assert shown is not None
     assert shown.group(1) == result.stdout
     assert result.stdout.startswith(
-        "Annual total cost -$226.43 (-0.1%), 1 process changed, 1 step added"
+        "Annual total cost -$226.43 (-0.06%), 1 process changed, 1 step added"
     )
 
 

@@ -190,7 +190,7 @@ def test_a_diff_between_two_commits_worked_out_by_hand(repo: Path) -> None:
 
     line = summary_line(comparison)
     assert line == (
-        "Annual cost +$540.00 (+5.2%), 1 process added, 1 process removed, 1 process changed, "
+        "Annual cost +$540.00 (+5.23%), 1 process added, 1 process removed, 1 process changed, "
         "1 step added, 1 step removed, 2 steps changed, 4 roles changed"
     )
 

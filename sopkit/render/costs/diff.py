@@ -1,7 +1,7 @@
 """What changed between two costed portfolios, as text: ``sopkit diff`` and each scenario.
 
 A report opens with one line that says it all, the one a team reads in a pull
-request: ``Annual cost +$4,120.00 (+1.9%), 2 steps added``. Then the totals
+request: ``Annual cost +$4,120.00 (+1.93%), 2 steps added``. Then the totals
 before and after, then one row per process or step whose figures changed (its
 annual total cost before, after and the change; the other figures that moved
 in words), then the roles. Unchanged rows are left out unless asked for.
@@ -204,7 +204,7 @@ def _plural(count: int, noun: str) -> str:
 
 
 def summary_line(comparison: Comparison) -> str:
-    """``Annual cost +$4,120.00 (+1.9%), 2 steps added``: the change in a sentence.
+    """``Annual cost +$4,120.00 (+1.93%), 2 steps added``: the change in a sentence.
 
     The figure is the annual total cost (labour and expenses); it is called
     annual cost when neither side has expenses, where the two are the same.
@@ -216,7 +216,7 @@ def summary_line(comparison: Comparison) -> str:
         head = f"{what} unchanged at {figure_text('annual_cost', total.after, currency)}"
     else:
         percent = total.change_percent
-        shown = "" if percent is None else f" ({_percent(percent, 1)})"
+        shown = "" if percent is None else f" ({_percent(percent)})"
         change = shown_change("annual_total_cost", total, currency)
         head = f"{what} {signed_money(change, currency)}{shown}"
     counts = []
