@@ -47,6 +47,8 @@ _FLOW_UNSAFE = re.compile(r"[\[\]{}#:'\"]")
 _FLOW_QUOTE_UNSAFE = re.compile(r"[\[\]{},\\]")
 #: ``|``, ``>``, ``|-``, ``>+``: a block scalar header without indentation digits.
 _BLOCK_HEADERS = frozenset(("|", "|-", "|+", ">", ">-", ">+"))
+#: libyaml refuses a key longer than 1,024 characters; longer ones go to it.
+_MAX_KEY = 1000
 #: Deeper documents go to libyaml, which checks the depth limit itself.
 _MAX_DEPTH = 40
 
@@ -149,6 +151,8 @@ class _Reader:
                 raise _GiveUp  # not ``key: ...``, or a duplicate key
             if not key or key[0] in _INDICATORS or key[-1] == " " or "#" in key or key == "<<":
                 raise _GiveUp
+            if len(key) > _MAX_KEY:
+                raise _GiveUp
             rest = rest.strip(" ")
             if "#" in rest:
                 rest = _uncomment(rest)
@@ -177,11 +181,11 @@ class _Reader:
                 raise _GiveUp
             rest = content[2:]
             stripped = rest.lstrip(" ")
+            column = indent + 2 + len(rest) - len(stripped)
             if "#" in stripped:
                 stripped = _uncomment(stripped)
             if stripped and stripped[0] != "-" and _starts_key(stripped):
                 # ``- key: value``: a mapping whose keys line up after the dash.
-                column = indent + 2 + len(rest) - len(stripped)
                 self._lines[self._next] = " " * column + stripped
                 items.append(self._nested(column))
             else:
@@ -264,7 +268,7 @@ class _Reader:
             key = key.strip(" ")
             if not colon or not key or key in mapping or _FLOW_UNSAFE.search(key):
                 raise _GiveUp
-            if key[0] in _INDICATORS or key == "<<":
+            if key[0] in _INDICATORS or key == "<<" or len(key) > _MAX_KEY:
                 raise _GiveUp
             mapping[key] = self._flow_item(value)
         return mapping

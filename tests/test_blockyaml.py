@@ -128,6 +128,9 @@ def test_reads(text: str, expected: Any) -> None:
         "a: |\n  one\n  ",  # spaces on the last line
         "a: |+\n  one\n\n",  # kept empty lines at the end of the file
         "a: |\n  one",  # no line break at the end
+        "- a: b # c\n      d: e\n",  # not valid YAML (a comment after the first key)
+        "k" * 1100 + ": v\n",  # a key longer than libyaml allows
+        "a: {" + "k" * 1100 + ": v}\n",
         "a: b: c\n",  # not valid YAML
         "- a\nb: 1\n",  # not valid YAML
         "a: 1\n b: 2\n",  # not valid YAML
