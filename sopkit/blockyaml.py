@@ -23,13 +23,13 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["NOT_BLOCK", "block_values"]
+__all__ = ["NOT_BLOCK", "GiveUp", "block_values", "read_strictly"]
 
 #: ``block_values`` gave up: read the text with libyaml.
 NOT_BLOCK: Any = object()
 
 
-class _GiveUp(Exception):
+class GiveUp(Exception):
     """Raised deep inside the reader; ``block_values`` turns it into ``NOT_BLOCK``."""
 
 
@@ -63,12 +63,25 @@ def block_values(
     text): ``text_marker`` for text, ``NOT_BLOCK`` for a value the located
     path must report. Every other plain scalar is text.
     """
-    if _UNUSUAL.search(text) is not None or _MARKERS.search(text) is not None:
-        return NOT_BLOCK
     try:
-        return _Reader(text, scalar, starts, text_marker).document()
-    except _GiveUp:
+        return read_strictly(text, scalar, starts, text_marker)
+    except GiveUp:
         return NOT_BLOCK
+    except (IndexError, ValueError, TypeError, RecursionError):  # pragma: no cover
+        # A slip of this reader must not become the user's traceback: libyaml
+        # reads the text instead. The tests call ``read_strictly``, which lets
+        # such a slip through.
+        return NOT_BLOCK
+
+
+def read_strictly(
+    text: str, scalar: Callable[[str], Any], starts: frozenset[str], text_marker: Any
+) -> Any:
+    """``block_values`` raising ``GiveUp`` instead of returning ``NOT_BLOCK``, and
+    letting any other exception through: for tests."""
+    if _UNUSUAL.search(text) is not None or _MARKERS.search(text) is not None:
+        raise GiveUp
+    return _Reader(text, scalar, starts, text_marker).document()
 
 
 class _Reader:
@@ -107,17 +120,17 @@ class _Reader:
     def document(self) -> Any:
         first = self._peek()
         if first is None or first[0] != 0:
-            raise _GiveUp
+            raise GiveUp
         value = self._block(0)
         if self._peek() is not None:
-            raise _GiveUp
+            raise GiveUp
         return value
 
     def _block(self, indent: int) -> Any:
         """The mapping or list whose lines start at column ``indent``."""
         self._depth += 1
         if self._depth > _MAX_DEPTH:
-            raise _GiveUp
+            raise GiveUp
         line = self._peek()
         assert line is not None and line[0] == indent
         content = line[1]
@@ -145,21 +158,21 @@ class _Reader:
             if depth != indent:
                 if depth < indent:
                     break
-                raise _GiveUp
+                raise GiveUp
             key, colon, rest = content.partition(":")
             if not colon or (rest and rest[0] != " ") or key in mapping:
-                raise _GiveUp  # not ``key: ...``, or a duplicate key
+                raise GiveUp  # not ``key: ...``, or a duplicate key
             if not key or key[0] in _INDICATORS or key[-1] == " " or "#" in key or key == "<<":
-                raise _GiveUp
+                raise GiveUp
             if len(key) > _MAX_KEY:
-                raise _GiveUp
+                raise GiveUp
             rest = rest.strip(" ")
             if "#" in rest:
                 rest = _uncomment(rest)
             index += 1
             if rest and rest[0] not in _INDICATORS:
                 if ": " in rest or rest[-1] == ":":
-                    raise _GiveUp
+                    raise GiveUp
                 mapping[key] = self._resolve(rest) if rest[0] in self._starts else rest
                 continue
             self._next = index
@@ -178,7 +191,7 @@ class _Reader:
             if line[0] > indent or not (content == "-" or content.startswith("- ")):
                 if line[0] == indent:
                     return items  # a mapping key after a list at the key's own column
-                raise _GiveUp
+                raise GiveUp
             rest = content[2:]
             stripped = rest.lstrip(" ")
             column = indent + 2 + len(rest) - len(stripped)
@@ -195,7 +208,7 @@ class _Reader:
     def _nested(self, indent: int) -> Any:
         self._depth += 1
         if self._depth > _MAX_DEPTH:
-            raise _GiveUp
+            raise GiveUp
         value = self._mapping(indent)
         self._depth -= 1
         return value
@@ -227,7 +240,7 @@ class _Reader:
 
     def _plain(self, value: str) -> Any:
         if value[0] in _INDICATORS or ": " in value or " #" in value or value[-1] == ":":
-            raise _GiveUp
+            raise GiveUp
         return self._resolve(value)
 
     def _resolve(self, value: str) -> Any:
@@ -235,12 +248,12 @@ class _Reader:
             return value
         constructed = self._scalar(value)
         if constructed is NOT_BLOCK:
-            raise _GiveUp
+            raise GiveUp
         return value if constructed is self._text_marker else constructed
 
     def _flow_sequence(self, rest: str) -> list[Any]:
         if rest[-1] != "]":
-            raise _GiveUp
+            raise GiveUp
         inner = rest[1:-1].strip(" ")
         if not inner:
             return []
@@ -251,14 +264,14 @@ class _Reader:
         starts = self._starts
         for number, item in enumerate(items):
             if not item or item[0] in _INDICATORS:
-                raise _GiveUp
+                raise GiveUp
             if item[0] in starts:
                 items[number] = self._resolve(item)
         return items
 
     def _flow_mapping(self, rest: str) -> dict[str, Any]:
         if rest[-1] != "}":
-            raise _GiveUp
+            raise GiveUp
         inner = rest[1:-1].strip(" ")
         mapping: dict[str, Any] = {}
         if not inner:
@@ -267,22 +280,22 @@ class _Reader:
             key, colon, value = item.partition(": ")
             key = key.strip(" ")
             if not colon or not key or key in mapping or _FLOW_UNSAFE.search(key):
-                raise _GiveUp
+                raise GiveUp
             if key[0] in _INDICATORS or key == "<<" or len(key) > _MAX_KEY:
-                raise _GiveUp
+                raise GiveUp
             mapping[key] = self._flow_item(value)
         return mapping
 
     def _flow_item(self, item: str) -> Any:
         item = item.strip(" ")
         if not item:
-            raise _GiveUp
+            raise GiveUp
         if item[0] == '"' or item[0] == "'":
             if _FLOW_QUOTE_UNSAFE.search(item):
-                raise _GiveUp
+                raise GiveUp
             return _quoted(item)
         if item[0] in _INDICATORS or _FLOW_UNSAFE.search(item):
-            raise _GiveUp
+            raise GiveUp
         return self._resolve(item)
 
     def _block_scalar(self, header: str, indent: int) -> str:
@@ -296,7 +309,7 @@ class _Reader:
             content = line.lstrip(" ")
             if not content:
                 if line:
-                    raise _GiveUp  # spaces on an empty line: libyaml may keep some
+                    raise GiveUp  # spaces on an empty line: libyaml may keep some
                 body.append("")
                 index += 1
                 continue
@@ -306,13 +319,13 @@ class _Reader:
             if column < 0:
                 column = depth
             elif depth < column:
-                raise _GiveUp  # less indented than the first line: an error in YAML
+                raise GiveUp  # less indented than the first line: an error in YAML
             body.append(line[column:])
             index += 1
         if column < 0:
-            raise _GiveUp  # empty text: leave its rules to libyaml
+            raise GiveUp  # empty text: leave its rules to libyaml
         if index == len(lines) and body[-1] != "":
-            raise _GiveUp  # the file ends inside the text, without a line break
+            raise GiveUp  # the file ends inside the text, without a line break
         # Empty lines after the text belong to what follows unless kept.
         end = len(body)
         while body[end - 1] == "":
@@ -321,7 +334,7 @@ class _Reader:
         trailing = len(body) - end
         text_lines = body[:end]
         if text_lines[0] == "":
-            raise _GiveUp  # empty first lines: leave their rules to libyaml
+            raise GiveUp  # empty first lines: leave their rules to libyaml
         if header[0] == ">":
             text = _fold(text_lines)
         else:
@@ -333,7 +346,7 @@ class _Reader:
             self._next = start + len(body)
             if self._next < len(lines) or trailing == 0:
                 return text + "\n" * (trailing + 1)
-            raise _GiveUp  # kept empty lines at the end of the file
+            raise GiveUp  # kept empty lines at the end of the file
         return text + "\n"
 
 
@@ -343,7 +356,7 @@ def _fold(lines: list[str]) -> str:
     previous_empty = False
     for number, line in enumerate(lines):
         if line[:1] == " ":
-            raise _GiveUp  # more indented lines keep their breaks: libyaml's rules
+            raise GiveUp  # more indented lines keep their breaks: libyaml's rules
         if line == "":
             parts.append("\n")
             previous_empty = True
@@ -365,14 +378,14 @@ def _uncomment(rest: str) -> str:
         if end < 0 or "#" not in tail:
             return rest
         if tail[0] != " " or tail.lstrip(" ")[0] != "#":
-            raise _GiveUp
+            raise GiveUp
         return rest[: end + 1]
     cut = rest.find(" #")
     if cut < 0:
         return rest
     value = rest[:cut].rstrip(" ")
     if value[0] in "[{" and ('"' in value or "'" in value):
-        raise _GiveUp  # the ``#`` may be inside quoted text
+        raise GiveUp  # the ``#`` may be inside quoted text
     return value
 
 
@@ -385,13 +398,13 @@ def _split_key(content: str) -> tuple[str, str]:
     """``key: rest`` → (key, rest); gives up on anything but a simple plain key."""
     colon = content.find(":")
     if colon <= 0:
-        raise _GiveUp
+        raise GiveUp
     key = content[:colon]
     after = content[colon + 1 :]
     if after and after[0] != " ":
-        raise _GiveUp  # ``a:b: c`` or ``key:value``
+        raise GiveUp  # ``a:b: c`` or ``key:value``
     if key[0] in _INDICATORS or key[-1] == " " or "#" in key or key == "<<":
-        raise _GiveUp
+        raise GiveUp
     return key, after.lstrip(" ")
 
 
@@ -400,8 +413,8 @@ def _quoted(rest: str) -> str:
     quote = rest[0]
     end = rest.find(quote, 1)
     if end != len(rest) - 1:
-        raise _GiveUp  # text after the closing quote, an inner quote, or no end
+        raise GiveUp  # text after the closing quote, an inner quote, or no end
     inner = rest[1:end]
     if quote == '"' and "\\" in inner:
-        raise _GiveUp
+        raise GiveUp
     return inner
