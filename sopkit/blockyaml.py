@@ -278,7 +278,10 @@ class _Reader:
             return mapping
         for item in inner.split(","):
             key, colon, value = item.partition(": ")
-            key = key.strip(" ")
+            key = key.lstrip(" ")
+            if len(key) > _MAX_KEY:
+                raise GiveUp  # libyaml counts the spaces before the colon too
+            key = key.rstrip(" ")
             if not colon or not key or key in mapping or _FLOW_UNSAFE.search(key):
                 raise GiveUp
             if key[0] in _INDICATORS or key == "<<" or len(key) > _MAX_KEY:

@@ -104,6 +104,7 @@ def test_the_library_is_read_by_lines() -> None:
         ("a: 1\nb: text\n", {"a": 1, "b": "text"}),
         ("a: x # note\nb: 'y' # note\nc: [p, q] # note\n", {"a": "x", "b": "y", "c": ["p", "q"]}),
         ("a: C#\n", {"a": "C#"}),
+        ("- a: #\n    b: 1\n", [{"a": {"b": 1}}]),  # the comment does not move the column
         ("a:\n- 1\n- 2\nb: 3\n", {"a": [1, 2], "b": 3}),
         ("a:\n  - k: 1\n    l: [x, y]\n  - k: 2\n", {"a": [{"k": 1, "l": ["x", "y"]}, {"k": 2}]}),
         ("a: |\n  one\n    two\n\nb: 1\n", {"a": "one\n  two\n", "b": 1}),
@@ -143,6 +144,7 @@ def test_reads(text: str, expected: Any) -> None:
         "- a: b # c\n      d: e\n",  # not valid YAML (a comment after the first key)
         "k" * 1100 + ": v\n",  # a key longer than libyaml allows
         "a: {" + "k" * 1100 + ": v}\n",
+        "a: {k" + " " * 1024 + ": v}\n",  # libyaml counts the spaces before the colon
         "a: b: c\n",  # not valid YAML
         "- a\nb: 1\n",  # not valid YAML
         "a: 1\n b: 2\n",  # not valid YAML
