@@ -200,18 +200,10 @@ class _Reader:
             if stripped and stripped[0] != "-" and _starts_key(stripped):
                 # ``- key: value``: a mapping whose keys line up after the dash.
                 self._lines[self._next] = " " * column + stripped
-                items.append(self._nested(column))
+                items.append(self._block(column))
             else:
                 self._next += 1
                 items.append(self._value(stripped, indent, in_sequence=True))
-
-    def _nested(self, indent: int) -> Any:
-        self._depth += 1
-        if self._depth > _MAX_DEPTH:
-            raise GiveUp
-        value = self._mapping(indent)
-        self._depth -= 1
-        return value
 
     def _value(self, rest: str, indent: int, *, in_sequence: bool) -> Any:
         """The value after ``key:`` or ``-`` on a line whose block is at ``indent``."""

@@ -238,20 +238,7 @@ def _work(
             external = plus(external, hours)
         tally.cost = plus(tally.cost, pay)
         cost = plus(cost, pay)
-    expense = _ZERO if step.expense is None else times(_fraction(step.expense), executions)
-    return StepRun(
-        step=step,
-        executions=executions,
-        chance=runs.chance[step.id],
-        loops=runs.loops[step.id],
-        time_hours=time,
-        workers=tuple(workers),
-        roles=tallies,
-        hours=staff,
-        external_hours=external,
-        cost=cost,
-        expenses=expense,
-    )
+    return _step_run(step, runs, executions, time, tuple(workers), tallies, staff, external, cost)
 
 
 _ONE_PERSON = Decimal(1)
@@ -268,6 +255,23 @@ def _owner_alone(
     else:
         pay = times(people, _fraction(role.hourly_rate))
         staff, external = (people, _ZERO) if kind is RoleKind.STAFF else (_ZERO, people)
+    worker = Worker(step.owner, kind, _ONE_PERSON, role.hourly_rate, people, pay)
+    tallies = {step.owner: RoleTally(kind, staff, external, pay)}
+    return _step_run(step, runs, executions, time, (worker,), tallies, staff, external, pay)
+
+
+def _step_run(
+    step: Step,
+    runs: Runs,
+    executions: Fraction,
+    time: Fraction,
+    workers: tuple[Worker, ...],
+    tallies: dict[str, RoleTally],
+    staff: Fraction,
+    external: Fraction,
+    cost: Fraction,
+) -> StepRun:
+    """The run of a step whose workers are tallied, with its cash cost added."""
     expense = _ZERO if step.expense is None else times(_fraction(step.expense), executions)
     return StepRun(
         step=step,
@@ -275,11 +279,11 @@ def _owner_alone(
         chance=runs.chance[step.id],
         loops=runs.loops[step.id],
         time_hours=time,
-        workers=(Worker(step.owner, kind, _ONE_PERSON, role.hourly_rate, people, pay),),
-        roles={step.owner: RoleTally(kind, staff, external, pay)},
+        workers=workers,
+        roles=tallies,
         hours=staff,
         external_hours=external,
-        cost=pay,
+        cost=cost,
         expenses=expense,
     )
 

@@ -43,6 +43,9 @@ def to_decimal(value: Fraction | Decimal | int) -> Decimal:
     return _CONTEXT.divide(Decimal(fraction.numerator), Decimal(fraction.denominator))
 
 
+_new = object.__new__
+
+
 def _in_lowest_terms(numerator: int, denominator: int) -> Fraction:
     """``Fraction(numerator, denominator)`` for ``denominator > 0``, without its
     constructor's type dispatch: a third of the time, and costing a portfolio
@@ -71,7 +74,6 @@ def _slots_are_known() -> bool:
         return False
 
 
-_new = object.__new__
 _make: Callable[[int, int], Fraction] = _in_lowest_terms if _slots_are_known() else Fraction
 
 
