@@ -73,13 +73,17 @@ def test_every_command_help_runs() -> None:
 
 
 def test_readme_python_example_runs(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    monkeypatch.chdir(ROOT)
+    # In a folder of its own (it writes cost.json), with the library at hand.
+    (tmp_path / "processes").symlink_to(ROOT / "processes")
+    monkeypatch.chdir(tmp_path)
     (block,) = re.findall(r"```python\n(.*?)```", README, flags=re.S)
     exec(compile(block, "README.md", "exec"), {})
     printed = capsys.readouterr().out.splitlines()
     assert len(printed) == 4  # the total and three candidates
+    written = json.loads((tmp_path / "cost.json").read_text(encoding="utf-8"))
+    assert len(written["processes"]) == len(list((ROOT / "processes" / "en").glob("*.y*ml"))) - 1
 
 
 def _main_command_folder() -> str:

@@ -18,6 +18,7 @@ frozen result objects that the renderers format.
 
 from .candidates import Candidate, candidate_for, rank_candidates
 from .cost import (
+    CostSummary,
     Participant,
     PortfolioCost,
     ProcessCost,
@@ -39,6 +40,7 @@ from .units import exact_hours, expected_hours, runs_per_month, to_decimal
 
 __all__ = [
     "Candidate",
+    "CostSummary",
     "Pareto",
     "Participant",
     "Plan",

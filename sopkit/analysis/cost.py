@@ -42,6 +42,7 @@ from .units import (
 
 __all__ = [
     "MONTHS",
+    "CostSummary",
     "Participant",
     "PortfolioCost",
     "ProcessCost",
@@ -367,29 +368,16 @@ class RoleCost:
         return self.utilisation is not None and self.utilisation > 1
 
 
-@dataclass(frozen=True, slots=True)
-class PortfolioCost:
-    """Every process of a report, in one currency.
+class _Totals:
+    """The portfolio-wide figures read from four exact totals and the first process's
+    calendar, shared by ``PortfolioCost`` and ``CostSummary``."""
 
-    FTE of roles and of the whole portfolio use ``settings`` (the first
-    process's calendar); each process's FTE uses its own.
-    """
-
-    currency: str
+    __slots__ = ()
     settings: Settings
-    processes: tuple[ProcessCost, ...]
-    #: Exact totals, summed once: renderers read them for every process's share.
-    exact_annual_hours: Fraction = field(init=False, repr=False, compare=False)
-    exact_annual_cost: Fraction = field(init=False, repr=False, compare=False)
-    exact_external_hours: Fraction = field(init=False, repr=False, compare=False)
-    exact_annual_expenses: Fraction = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        _set_totals(self, self.processes)
-
-    @property
-    def steps(self) -> tuple[StepCost, ...]:
-        return tuple(s for p in self.processes for s in p.steps)
+    exact_annual_hours: Fraction
+    exact_annual_cost: Fraction
+    exact_external_hours: Fraction
+    exact_annual_expenses: Fraction
 
     @property
     def annual_hours(self) -> Decimal:
@@ -419,6 +407,31 @@ class PortfolioCost:
     def fte(self) -> Decimal:
         return fte(self.exact_annual_hours, self.settings)
 
+
+@dataclass(frozen=True, slots=True)
+class PortfolioCost(_Totals):
+    """Every process of a report, in one currency.
+
+    FTE of roles and of the whole portfolio use ``settings`` (the first
+    process's calendar); each process's FTE uses its own.
+    """
+
+    currency: str
+    settings: Settings
+    processes: tuple[ProcessCost, ...]
+    #: Exact totals, summed once: renderers read them for every process's share.
+    exact_annual_hours: Fraction = field(init=False, repr=False, compare=False)
+    exact_annual_cost: Fraction = field(init=False, repr=False, compare=False)
+    exact_external_hours: Fraction = field(init=False, repr=False, compare=False)
+    exact_annual_expenses: Fraction = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        _set_totals(self, self.processes)
+
+    @property
+    def steps(self) -> tuple[StepCost, ...]:
+        return tuple(s for p in self.processes for s in p.steps)
+
     @property
     def roles(self) -> tuple[RoleCost, ...]:
         return _roles(self.steps, self.settings, [p.process for p in self.processes])
@@ -428,6 +441,84 @@ class PortfolioCost:
             if process.id == process_id:
                 return process
         raise KeyError(process_id)
+
+
+@dataclass(frozen=True, slots=True)
+class CostSummary(_Totals):
+    """A portfolio's totals and role tallies without its processes.
+
+    It is what a report's totals and role rows need, and it adds up: parts of a
+    portfolio costed apart (in other processes, say) give, added in portfolio
+    order, exactly the summary of the whole, because every figure is an exact
+    fraction and every "first" (calendar, a role's kind and definition) comes
+    from the earlier part.
+    """
+
+    currency: str
+    settings: Settings
+    exact_annual_hours: Fraction
+    exact_annual_cost: Fraction
+    exact_external_hours: Fraction
+    exact_annual_expenses: Fraction
+    #: Each role's tally, in the order the roles first appear.
+    tallies: dict[str, RoleTally]
+    #: Each role's definition: the first process's roles, then any other process's.
+    definitions: dict[str, Role]
+
+    @classmethod
+    def of(cls, costs: PortfolioCost | ProcessCost) -> CostSummary:
+        """The summary of a portfolio, or of a portfolio of one process."""
+        if isinstance(costs, ProcessCost):
+            costs = PortfolioCost(costs.currency, costs.process.settings, (costs,))
+        _, tallies = _tally(costs.steps)
+        return cls(
+            costs.currency,
+            costs.settings,
+            costs.exact_annual_hours,
+            costs.exact_annual_cost,
+            costs.exact_external_hours,
+            costs.exact_annual_expenses,
+            tallies,
+            _definitions(costs.settings, [p.process for p in costs.processes]),
+        )
+
+    @classmethod
+    def total(cls, parts: Iterable[CostSummary]) -> CostSummary:
+        """The parts added in order (``a + b + c``) in one pass: exact sums of all
+        the figures at once rather than a ``Fraction`` addition per part."""
+        items = iter(parts)
+        first = next(items)
+        columns: list[list[Fraction]] = [[getattr(first, name)] for name in _TOTALS]
+        shares = {name: [tally] for name, tally in first.tallies.items()}
+        definitions = dict(first.definitions)
+        for part in items:
+            for column, name in zip(columns, _TOTALS, strict=True):
+                column.append(getattr(part, name))
+            for role, tally in part.tallies.items():
+                shares.setdefault(role, []).append(tally)
+            for role, definition in part.definitions.items():
+                definitions.setdefault(role, definition)
+        tallies = {
+            role: RoleTally(
+                tallied[0].kind,
+                exact_sum(t.hours for t in tallied),
+                exact_sum(t.external_hours for t in tallied),
+                exact_sum(t.cost for t in tallied),
+            )
+            for role, tallied in shares.items()
+        }
+        hours, cost, external, expenses = (exact_sum(column) for column in columns)
+        return cls(
+            first.currency, first.settings, hours, cost, external, expenses, tallies, definitions
+        )
+
+    def __add__(self, later: CostSummary) -> CostSummary:
+        return CostSummary.total((self, later))
+
+    @property
+    def roles(self) -> tuple[RoleCost, ...]:
+        """Every role's totals, as ``PortfolioCost.roles`` gives them, without their steps."""
+        return _role_costs(self.tallies, {}, self.settings, self.definitions)
 
 
 # --- the computation --------------------------------------------------------------
@@ -726,6 +817,14 @@ def _roles(
     steps: Iterable[StepCost], settings: Settings, processes: Iterable[Process] = ()
 ) -> tuple[RoleCost, ...]:
     """Role totals from every step's role shares, with capacity from the role definitions."""
+    grouped, tallies = _tally(steps)
+    return _role_costs(tallies, grouped, settings, _definitions(settings, processes))
+
+
+def _tally(
+    steps: Iterable[StepCost],
+) -> tuple[dict[str, list[StepCost]], dict[str, RoleTally]]:
+    """The steps of each role and its summed shares, roles in order of first appearance."""
     grouped: dict[str, list[StepCost]] = {}
     shares: dict[str, list[RoleShare]] = {}
     for step in steps:
@@ -743,10 +842,27 @@ def _roles(
         )
         for role, parts in shares.items()
     }
+    return grouped, tallies
+
+
+def _definitions(settings: Settings, processes: Iterable[Process]) -> dict[str, Role]:
     definitions: dict[str, Role] = dict(settings.roles)
+    seen: set[int] = set()
     for process in processes:
+        if id(process.settings) in seen:  # processes beside one roles file share it
+            continue
+        seen.add(id(process.settings))
         for name, definition in process.settings.roles.items():
             definitions.setdefault(name, definition)
+    return definitions
+
+
+def _role_costs(
+    tallies: dict[str, RoleTally],
+    grouped: dict[str, list[StepCost]],
+    settings: Settings,
+    definitions: dict[str, Role],
+) -> tuple[RoleCost, ...]:
     roles = []
     for name, tally in tallies.items():
         role = definitions.get(name)
@@ -766,7 +882,7 @@ def _roles(
                     annual_hours=to_decimal(tally.hours),
                     annual_cost=to_decimal(tally.cost),
                     fte=fte(tally.hours, settings),
-                    steps=tuple(grouped[name]),
+                    steps=tuple(grouped.get(name, ())),
                     kind=tally.kind,
                     external_hours=to_decimal(tally.external_hours),
                     headcount=headcount,

@@ -10,6 +10,7 @@ import typer
 from .app import app
 from .common import (
     MAX_AMOUNT,
+    MAX_JOBS,
     MAX_TOP,
     ForceOption,
     FormatOption,
@@ -58,6 +59,16 @@ def cost(
             "(PROCESS_ID/STEP_ID when several processes have that step).",
         ),
     ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "-j",
+            "--jobs",
+            callback=in_range(1, MAX_JOBS),
+            help=f"With --format json: processes to cost files at once, 1 to {MAX_JOBS} "
+            "(default: one per CPU from 200 files up; Linux only).",
+        ),
+    ] = None,
 ) -> None:
     """Annual workflow cost: time × executions × runs per month × hourly rate × 12.
 
@@ -77,6 +88,9 @@ def cost(
     FTE, Outside h/year. A note names what was left out; files and pipes get
     every column.
 
+    --format json on 200 files or more reads, checks and costs them in several
+    processes at once (one per CPU, or --jobs); the report is the same.
+
     --by role shows each role's headcount and utilisation (annual hours ÷
     headcount × available hours) once a role in roles.yaml has a headcount,
     and names the roles over capacity; CSV and JSON always have them.
@@ -95,6 +109,11 @@ def cost(
         if output is not None:
             refuse_inputs(output, paths)
             refuse_overwrite(output, force=force)
+        if fmt is ReportFormat.json and explain is None:
+            from ..parallel import cost_json_for
+
+            emit(cost_json_for(paths, roles=roles, jobs=jobs), output)
+            return
         portfolio = load_portfolio(paths, roles=roles)
         if explain is not None:
             emit(explain_step(portfolio, explain), output)

@@ -34,6 +34,7 @@ from typing import Any
 
 from ...analysis import (
     Candidate,
+    CostSummary,
     PortfolioCost,
     ProcessCost,
     RoleCost,
@@ -248,7 +249,9 @@ def cost_document(costs: PortfolioCost) -> dict[str, Any]:
     ``cost_per_run``, ``total_fte``, then those of the format's additions:
     expenses, external hours, participants, conditions, calls, capacity) follow.
     """
-    return _cost_document(costs, _step_documents)
+    currency = costs.currency
+    processes = [_process_document(p, currency, _step_documents) for p in costs.processes]
+    return _cost_document(CostSummary.of(costs), processes)
 
 
 def cost_json(costs: PortfolioCost) -> str:
@@ -265,18 +268,35 @@ def cost_json(costs: PortfolioCost) -> str:
 def cost_json_parts(costs: PortfolioCost) -> Iterator[str]:
     """``cost_json`` in pieces (one a process), for writing as they are made: the
     JSON of 10,000 processes is hundreds of megabytes as one string."""
-    return dump_json_parts(_cost_document(costs, _steps_text))
-
-
-def _cost_document(
-    costs: PortfolioCost, steps: Callable[[ProcessCost, int], Any]
-) -> dict[str, Any]:
     currency = costs.currency
+    texts = (process_json_text(p, currency) for p in costs.processes)
+    return cost_json_from(CostSummary.of(costs), texts)
+
+
+def cost_json_from(summary: CostSummary, processes: Iterable[str]) -> Iterator[str]:
+    """``cost_json`` in pieces, from the portfolio's summary and each process's
+    ``process_json_text`` in portfolio order.
+
+    The texts are read one at a time as the pieces are written, so they can come
+    from elsewhere (``sopkit.parallel`` has other processes write them).
+    """
+    return dump_json_parts(_cost_document(summary, Items(processes)))
+
+
+def process_json_text(process: ProcessCost, currency: str) -> str:
+    """One process of ``cost_json``'s ``processes`` list, as it stands there."""
+    parts: list[str] = []
+    _dump(_process_document(process, currency, _steps_text), 2, parts.append)
+    return "".join(parts)
+
+
+def _cost_document(summary: CostSummary, processes: list[Any] | Items) -> dict[str, Any]:
+    currency = summary.currency
     return {
         "currency": currency,
-        "total_annual_cost": _money(costs.annual_cost, currency),
-        "total_annual_hours": _two(costs.annual_hours),
-        "processes": [_process_document(p, currency, steps) for p in costs.processes],
+        "total_annual_cost": _money(summary.annual_cost, currency),
+        "total_annual_hours": _two(summary.annual_hours),
+        "processes": processes,
         "roles": [
             {
                 "role": role.role,
@@ -293,12 +313,12 @@ def _cost_document(
                 if role.utilisation is None
                 else round_number(role.utilisation, 4),
             }
-            for role in sorted(costs.roles, key=lambda r: r.role)
+            for role in sorted(summary.roles, key=lambda r: r.role)
         ],
-        "total_fte": _two(costs.fte),
-        "total_annual_expenses": _money(costs.annual_expenses, currency),
-        "total_annual_total_cost": _money(costs.annual_total_cost, currency),
-        "total_external_hours": _two(costs.external_hours),
+        "total_fte": _two(summary.fte),
+        "total_annual_expenses": _money(summary.annual_expenses, currency),
+        "total_annual_total_cost": _money(summary.annual_total_cost, currency),
+        "total_external_hours": _two(summary.external_hours),
     }
 
 
@@ -567,7 +587,13 @@ def dump_json_parts(document: Any) -> Iterator[str]:
         return
     openings = _openings(tuple(document), 0)
     for opening, value in zip(openings, document.values(), strict=False):
-        if isinstance(value, list) and value and not all(isinstance(v, str) for v in value):
+        if isinstance(value, Items):
+            separator, empty = opening + "[\n    ", True
+            for text in value.texts:
+                yield separator + text
+                separator, empty = ",\n    ", False
+            yield opening + "[]" if empty else "\n  ]"
+        elif isinstance(value, list) and value and not all(isinstance(v, str) for v in value):
             separator = opening + "[\n    "
             for item in value:
                 parts = [separator]
@@ -603,6 +629,16 @@ def _openings(keys: tuple[Any, ...], level: int) -> list[str]:
         if len(_OPENINGS) < 4096:
             _OPENINGS[(keys, level)] = found
     return found
+
+
+class Items:
+    """A list at the top level of a document whose items are already written as JSON,
+    at the depth they stand (2): ``dump_json_parts`` writes each as it comes."""
+
+    __slots__ = ("texts",)
+
+    def __init__(self, texts: Iterable[str]) -> None:
+        self.texts = texts
 
 
 class Prewritten:
