@@ -26,11 +26,11 @@ __all__ = [
 ]
 
 
-def write_atomic(path: str | Path, data: str | bytes | Iterable[str]) -> Path:
+def write_atomic(path: str | Path, data: str | bytes | Iterable[str] | Iterable[bytes]) -> Path:
     """Write to a temporary file beside ``path``, then rename it into place.
 
-    ``data`` may come in pieces of text, written as they come, so a large
-    report is never held whole (nor twice, as text and as its UTF-8 bytes).
+    ``data`` may come in pieces of text (or of UTF-8), written as they come, so a
+    large report is never held whole (nor twice, as text and as its UTF-8 bytes).
 
     Raises:
         OutputError: the folder cannot be made or written, or ``path`` is a folder.
@@ -41,7 +41,7 @@ def write_atomic(path: str | Path, data: str | bytes | Iterable[str]) -> Path:
     elif isinstance(data, bytes):
         pieces = [data]
     else:
-        pieces = (piece.encode("utf-8") for piece in data)
+        pieces = (piece if isinstance(piece, bytes) else piece.encode("utf-8") for piece in data)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         prefix = f".{short_name(target.name)}."

@@ -33,6 +33,11 @@ pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="parts are forke
 GENERATE = ROOT / "benchmarks" / "generate.py"
 
 
+def _parts(paths: object, **options: object) -> str:
+    """The report ``cost_json_for`` writes, as text."""
+    return b"".join(parallel.cost_json_for(paths, **options)).decode()  # type: ignore[arg-type]
+
+
 def _one_process(paths: object) -> str:
     return cost_json(cost_portfolio(load_portfolio(paths)))  # type: ignore[arg-type]
 
@@ -75,14 +80,14 @@ def test_parts_write_the_report_one_process_writes(
     # Random processes with every addition but calls: joint work, outside and system
     # roles with headcount, conditions, cash costs, milestones, approvals, rework.
     folder = _random_folder(tmp_path, currency, 17, currency)
-    written = "".join(parallel.cost_json_for(folder, jobs=jobs))
+    written = _parts(folder, jobs=jobs)
     assert split == [True]
     assert written == _one_process(folder)
 
 
 @pytest.mark.parametrize("folder", SOURCES, ids=lambda p: "/".join(p.parts[-2:]))
 def test_library_and_fixtures_are_written_alike(folder: Path, split: list[bool]) -> None:
-    assert "".join(parallel.cost_json_for(folder, jobs=3)) == _one_process(folder)
+    assert _parts(folder, jobs=3) == _one_process(folder)
     portfolio = load_portfolio(folder)
     calls = any(p.calls for p in portfolio)
     # One file is one part; a portfolio with calls goes the single-process way.
@@ -97,7 +102,7 @@ def test_generated_benchmark_files_are_written_alike(tmp_path: Path, split: list
         sys.path.remove(str(GENERATE.parent))
     folder = generate_portfolio(tmp_path / "p", 9, steps=12)
     for jobs in (2, 4, 9, 50):
-        assert "".join(parallel.cost_json_for(folder, jobs=jobs)) == _one_process(folder)
+        assert _parts(folder, jobs=jobs) == _one_process(folder)
     assert split == [True] * 4
 
 
@@ -108,10 +113,10 @@ def test_parts_of_one_folder_use_its_roles_given_or_found(tmp_path: Path) -> Non
     (second / "roles.yaml").write_text(
         ROLES.format(currency="USD").replace("42.5", "61"), encoding="utf-8"
     )
-    written = "".join(parallel.cost_json_for([first, second], jobs=2))
+    written = _parts([first, second], jobs=2)
     assert written == _one_process([first, second])
     roles = tmp_path / "b" / "roles.yaml"
-    given = "".join(parallel.cost_json_for([first, second], roles=roles, jobs=2))
+    given = _parts([first, second], roles=roles, jobs=2)
     assert given == cost_json(cost_portfolio(load_portfolio([first, second], roles=roles)))
     assert given != written
 
@@ -121,7 +126,7 @@ def test_parts_of_one_folder_use_its_roles_given_or_found(tmp_path: Path) -> Non
 
 def _error(work: object) -> str:
     with pytest.raises(SopkitError) as caught:
-        "".join(work())  # type: ignore[operator]
+        list(work())  # type: ignore[operator]
     return str(caught.value)
 
 
@@ -169,7 +174,7 @@ def test_calls_between_parts_are_costed_in_one_process(tmp_path: Path, split: li
     for index in range(1, 7):
         (tmp_path / f"p{index}.yaml").write_text(_process(rng, index, "callee"), "utf-8")
     assert any(p.calls for p in load_portfolio(tmp_path))
-    assert "".join(parallel.cost_json_for(tmp_path, jobs=3)) == _one_process(tmp_path)
+    assert _parts(tmp_path, jobs=3) == _one_process(tmp_path)
     assert split == [False]
 
 
@@ -186,7 +191,7 @@ def test_a_copy_that_dies_before_its_report_leaves_the_work_to_one_process(
         return real(files, roles)  # type: ignore[arg-type]
 
     monkeypatch.setattr(parallel, "_cost_part", dying)
-    assert "".join(parallel.cost_json_for(folder, jobs=2)) == _one_process(folder)
+    assert _parts(folder, jobs=2) == _one_process(folder)
     assert split == [False]
 
 

@@ -17,6 +17,7 @@ caller's calling step for the calls, so no execution is counted twice.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from dataclasses import InitVar, dataclass, field
 from decimal import Decimal
@@ -469,17 +470,39 @@ class CostSummary(_Totals):
     def of(cls, costs: PortfolioCost | ProcessCost) -> CostSummary:
         """The summary of a portfolio, or of a portfolio of one process."""
         if isinstance(costs, ProcessCost):
-            costs = PortfolioCost(costs.currency, costs.process.settings, (costs,))
-        _, tallies = _tally(costs.steps)
+            return cls.of_processes([costs])
+        return cls._of(costs.currency, costs.settings, costs.processes)
+
+    @classmethod
+    def of_processes(cls, costs: Iterable[ProcessCost]) -> CostSummary:
+        """The summary of the portfolio of these processes (at least one), read one at
+        a time: nothing here holds a process's figures once the next is read."""
+        items = iter(costs)
+        first = next(items)
+        return cls._of(first.currency, first.process.settings, itertools.chain([first], items))
+
+    @classmethod
+    def _of(cls, currency: str, settings: Settings, costs: Iterable[ProcessCost]) -> CostSummary:
+        columns: list[list[Fraction]] = [[] for _ in _TOTALS]
+        shares: dict[str, list[RoleShare]] = {}
+        sources: dict[int, Settings] = {}
+        for cost in costs:
+            for column, name in zip(columns, _TOTALS, strict=True):
+                column.append(getattr(cost, name))
+            for step in cost.steps:
+                for share in step.roles:
+                    shares.setdefault(share.role, []).append(share)
+            sources.setdefault(id(cost.process.settings), cost.process.settings)
+        hours, labour, external, expenses = (exact_sum(column) for column in columns)
         return cls(
-            costs.currency,
-            costs.settings,
-            costs.exact_annual_hours,
-            costs.exact_annual_cost,
-            costs.exact_external_hours,
-            costs.exact_annual_expenses,
-            tallies,
-            _definitions(costs.settings, [p.process for p in costs.processes]),
+            currency,
+            settings,
+            hours,
+            labour,
+            external,
+            expenses,
+            {role: _summed(parts) for role, parts in shares.items()},
+            _definitions(settings, sources.values()),
         )
 
     @classmethod
@@ -818,7 +841,8 @@ def _roles(
 ) -> tuple[RoleCost, ...]:
     """Role totals from every step's role shares, with capacity from the role definitions."""
     grouped, tallies = _tally(steps)
-    return _role_costs(tallies, grouped, settings, _definitions(settings, processes))
+    sources = {id(p.settings): p.settings for p in processes}  # one a roles file, mostly
+    return _role_costs(tallies, grouped, settings, _definitions(settings, sources.values()))
 
 
 def _tally(
@@ -831,28 +855,28 @@ def _tally(
         for share in step.roles:
             grouped.setdefault(share.role, []).append(step)
             shares.setdefault(share.role, []).append(share)
-    # Summed with exact_sum (integers per denominator), not a Fraction addition per
-    # step: a role of a large portfolio has thousands of shares.
-    tallies = {
-        role: RoleTally(
-            parts[0].kind,
-            exact_sum(s.exact_hours for s in parts),
-            exact_sum(s.exact_external_hours for s in parts),
-            exact_sum(s.exact_cost for s in parts),
-        )
-        for role, parts in shares.items()
-    }
-    return grouped, tallies
+    return grouped, {role: _summed(parts) for role, parts in shares.items()}
 
 
-def _definitions(settings: Settings, processes: Iterable[Process]) -> dict[str, Role]:
+def _summed(shares: list[RoleShare]) -> RoleTally:
+    """A role's shares added up; the kind is the first share's.
+
+    Summed with exact_sum (integers per denominator), not a Fraction addition per
+    step: a role of a large portfolio has thousands of shares.
+    """
+    return RoleTally(
+        shares[0].kind,
+        exact_sum(s.exact_hours for s in shares),
+        exact_sum(s.exact_external_hours for s in shares),
+        exact_sum(s.exact_cost for s in shares),
+    )
+
+
+def _definitions(settings: Settings, sources: Iterable[Settings]) -> dict[str, Role]:
+    """Each role's definition: from ``settings``, then the first of ``sources`` with it."""
     definitions: dict[str, Role] = dict(settings.roles)
-    seen: set[int] = set()
-    for process in processes:
-        if id(process.settings) in seen:  # processes beside one roles file share it
-            continue
-        seen.add(id(process.settings))
-        for name, definition in process.settings.roles.items():
+    for source in sources:
+        for name, definition in source.roles.items():
             definitions.setdefault(name, definition)
     return definitions
 

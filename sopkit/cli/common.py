@@ -139,9 +139,10 @@ def table_width(output: Path | None) -> int | None:
     return None
 
 
-def emit(text: str | Iterable[str], output: Path | None) -> None:
-    """Print the text, or write it to ``output`` atomically; text in pieces is written
-    piece by piece (the JSON of a large portfolio is never held whole)."""
+def emit(text: str | Iterable[str] | Iterable[bytes], output: Path | None) -> None:
+    """Print the text, or write it to ``output`` atomically; text in pieces (or UTF-8
+    pieces) is written piece by piece (the JSON of a large portfolio is never held
+    whole)."""
     from ..output import write_atomic
 
     if output is None:

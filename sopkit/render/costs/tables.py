@@ -269,18 +269,25 @@ def cost_json_parts(costs: PortfolioCost) -> Iterator[str]:
     """``cost_json`` in pieces (one a process), for writing as they are made: the
     JSON of 10,000 processes is hundreds of megabytes as one string."""
     currency = costs.currency
-    texts = (process_json_text(p, currency) for p in costs.processes)
-    return cost_json_from(CostSummary.of(costs), texts)
+    processes = [_process_document(p, currency, _steps_text) for p in costs.processes]
+    return dump_json_parts(_cost_document(CostSummary.of(costs), processes))
 
 
-def cost_json_from(summary: CostSummary, processes: Iterable[str]) -> Iterator[str]:
-    """``cost_json`` in pieces, from the portfolio's summary and each process's
-    ``process_json_text`` in portfolio order.
+def cost_json_from(summary: CostSummary, processes: Iterable[bytes]) -> Iterator[bytes]:
+    """``cost_json`` in UTF-8 pieces, from the portfolio's summary and each process's
+    ``process_json_text`` (as UTF-8) in portfolio order.
 
     The texts are read one at a time as the pieces are written, so they can come
-    from elsewhere (``sopkit.parallel`` has other processes write them).
+    from elsewhere: ``sopkit.parallel`` has other processes write them, and
+    passes them on as the bytes they arrive in.
     """
-    return dump_json_parts(_cost_document(summary, Items(processes)))
+    head, tail = dump_json(_cost_document(summary, _HERE)).split(_HERE_TEXT)
+    yield head.encode()
+    separator, empty = b"[\n    ", True
+    for text in processes:
+        yield separator + text
+        separator, empty = b",\n    ", False
+    yield (b"[]" if empty else b"\n  ]") + tail.encode()
 
 
 def process_json_text(process: ProcessCost, currency: str) -> str:
@@ -290,7 +297,12 @@ def process_json_text(process: ProcessCost, currency: str) -> str:
     return "".join(parts)
 
 
-def _cost_document(summary: CostSummary, processes: list[Any] | Items) -> dict[str, Any]:
+#: Where ``cost_json_from`` puts the processes: a text no JSON string can hold (a
+#: control character is always escaped there), written as the list's value.
+_HERE_TEXT = "\x00processes\x00"
+
+
+def _cost_document(summary: CostSummary, processes: list[Any] | Prewritten) -> dict[str, Any]:
     currency = summary.currency
     return {
         "currency": currency,
@@ -587,13 +599,7 @@ def dump_json_parts(document: Any) -> Iterator[str]:
         return
     openings = _openings(tuple(document), 0)
     for opening, value in zip(openings, document.values(), strict=False):
-        if isinstance(value, Items):
-            separator, empty = opening + "[\n    ", True
-            for text in value.texts:
-                yield separator + text
-                separator, empty = ",\n    ", False
-            yield opening + "[]" if empty else "\n  ]"
-        elif isinstance(value, list) and value and not all(isinstance(v, str) for v in value):
+        if isinstance(value, list) and value and not all(isinstance(v, str) for v in value):
             separator = opening + "[\n    "
             for item in value:
                 parts = [separator]
@@ -631,16 +637,6 @@ def _openings(keys: tuple[Any, ...], level: int) -> list[str]:
     return found
 
 
-class Items:
-    """A list at the top level of a document whose items are already written as JSON,
-    at the depth they stand (2): ``dump_json_parts`` writes each as it comes."""
-
-    __slots__ = ("texts",)
-
-    def __init__(self, texts: Iterable[str]) -> None:
-        self.texts = texts
-
-
 class Prewritten:
     """Part of a document already written as JSON by a faster writer (``cost_json``'s
     steps): ``dump_json`` asks it for its text at the depth where it stands."""
@@ -649,6 +645,9 @@ class Prewritten:
 
     def __init__(self, text: Callable[[int], str]) -> None:
         self.text = text
+
+
+_HERE = Prewritten(lambda level: _HERE_TEXT)
 
 
 def _scalar(value: Any) -> str | None:
