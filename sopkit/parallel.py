@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing import get_context
 from multiprocessing.connection import Connection
@@ -32,7 +32,7 @@ from pathlib import Path
 from .analysis import CostSummary, ProcessCost, cost_portfolio, cost_process
 from .errors import SopkitError
 from .load import discover, load_portfolio
-from .models import Settings
+from .models import Process, Settings
 from .render.costs.tables import cost_json_from, cost_json_parts, process_json_text
 
 __all__ = ["MIN_FILES", "cost_json_for", "workers_for"]
@@ -40,6 +40,8 @@ __all__ = ["MIN_FILES", "cost_json_for", "workers_for"]
 #: Below this many files a portfolio is costed in one process when ``jobs`` is not
 #: given: starting a copy and passing its text back costs more than it saves.
 MIN_FILES = 200
+#: Files loaded at a time: a problem ends a part within this many files.
+_LOAD_BATCH = 64
 #: Processes' texts sent back at a time: large enough to pass few messages, small
 #: enough that the parent never holds much of a part's text at once.
 _BATCH = 256
@@ -111,21 +113,30 @@ class _Part:
     texts: list[bytes]
 
 
-def _cost_part(files: list[Path], roles: Roles) -> _Part | None:
+def _cost_part(files: list[Path], roles: Roles, failed: Callable[[], bool] = bool) -> _Part | None:
     """The part costed and written, or ``None`` when it is not the plain case.
 
-    Without calls between processes, ``cost_portfolio`` costs each process on its
-    own, so each is costed, written and let go in turn: a part holds its
-    processes' text, never all their figures too.
+    The files are loaded a few at a time, so a problem ends the part at once
+    (the whole portfolio is then loaded again in one process, which reports
+    it), and ``failed`` is asked between them whether another part has
+    already ended so. Without calls between processes, ``cost_portfolio`` costs
+    each process on its own, so each is costed, written and let go in turn: a
+    part holds its processes' text, never all their figures too.
     """
-    try:
-        portfolio = load_portfolio(files, roles=roles)
-    except SopkitError:
-        return None
-    processes = list(portfolio.processes)
-    if portfolio.dependencies or any(p.calls for p in processes):
-        return None
+    processes: list[Process] = []
+    for start in range(0, len(files), _LOAD_BATCH):
+        if failed():
+            return None
+        try:
+            portfolio = load_portfolio(files[start : start + _LOAD_BATCH], roles=roles)
+        except SopkitError:
+            return None
+        if portfolio.dependencies:
+            return None
+        processes.extend(portfolio.processes)
     del portfolio
+    if any(p.calls for p in processes) or not _one_each(processes):
+        return None
     processes.reverse()
     ids: list[str] = []
     texts: list[bytes] = []
@@ -143,6 +154,13 @@ def _cost_part(files: list[Path], roles: Roles) -> _Part | None:
     except SopkitError:
         return None
     return _Part(summary, ids, texts)
+
+
+def _one_each(processes: list[Process]) -> bool:
+    """No id twice and one currency across the batches a part was loaded in (each
+    batch checked its own)."""
+    ids = {p.id for p in processes}
+    return len(ids) == len(processes) and len({p.settings.currency for p in processes}) == 1
 
 
 def _child(files: list[Path], roles: Roles, connection: Connection) -> None:
@@ -177,6 +195,17 @@ def _in_parts(parts: list[list[Path]], roles: Roles) -> Iterator[bytes] | None:
     sys.stdout.flush()
     sys.stderr.flush()
     children: list[tuple[BaseProcess, Connection]] = []
+    heads: dict[int, tuple[CostSummary, list[str]] | None] = {}
+
+    def failed() -> bool:
+        """Whether a copy has already said its part is not the plain case."""
+        for index, (_, receiver) in enumerate(children):
+            if index not in heads and receiver.poll():
+                heads[index] = receiver.recv()
+                if heads[index] is None:
+                    return True
+        return False
+
     try:
         for files in parts[1:]:
             receiver, sender = context.Pipe(duplex=False)
@@ -184,17 +213,22 @@ def _in_parts(parts: list[list[Path]], roles: Roles) -> Iterator[bytes] | None:
             child.start()
             sender.close()
             children.append((child, receiver))
-        first = _cost_part(parts[0], roles)
-        heads: list[tuple[CostSummary, list[str]] | None] = [
-            receiver.recv() for _, receiver in children
-        ]
+        first = _cost_part(parts[0], roles, failed)
+        if first is not None:
+            for index, (_, receiver) in enumerate(children):
+                if index not in heads:
+                    heads[index] = receiver.recv()
+                if heads[index] is None:
+                    break
     except BaseException as exc:
         _stop(children)
         if isinstance(exc, EOFError | OSError):  # a copy died (out of memory, say)
             return None
         raise
-    later = [head for head in heads if head is not None]
-    if first is None or len(later) < len(heads) or not _agree(first, later):
+    # In the copies' order: a copy that ended early was heard from early.
+    ordered = [heads.get(index) for index in range(len(children))]
+    later = [head for head in ordered if head is not None]
+    if first is None or len(later) < len(children) or not _agree(first, later):
         _stop(children)
         return None
     summary = CostSummary.total([first.summary, *(summary for summary, _ in later)])

@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import random
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from sopkit import parallel
 from sopkit.analysis import CostSummary, cost_portfolio
 from sopkit.cli import app
 from sopkit.errors import SopkitError
-from sopkit.load import load_portfolio
+from sopkit.load import discover, load_portfolio
 from sopkit.render.costs.tables import cost_json
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="parts are forked on Linux only")
@@ -143,6 +144,52 @@ def test_a_problem_in_a_later_part_is_reported_as_one_process_reports_it(
     assert split == [False]
 
 
+def _counting_loads(monkeypatch: pytest.MonkeyPatch) -> list[list[Path]]:
+    """The paths of each ``load_portfolio`` call this process makes."""
+    calls: list[list[Path]] = []
+    real = parallel.load_portfolio
+
+    def counting(paths: list[Path], **options: object) -> object:
+        calls.append(list(paths))
+        return real(paths, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(parallel, "load_portfolio", counting)
+    return calls
+
+
+def test_a_problem_ends_the_part_at_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = _random_folder(tmp_path, "early", 300)
+    (folder / "p00.yaml").write_text("sopkit: 1\nid: [\n", encoding="utf-8")
+    loads = _counting_loads(monkeypatch)
+    _error(lambda: parallel.cost_json_for(folder, jobs=2))
+    # One batch of this process's part, then the whole portfolio in one process.
+    assert [len(paths) for paths in loads[:-1]] == [parallel._LOAD_BATCH]
+    assert loads[-1] == [folder]
+
+
+def test_a_problem_in_a_copy_ends_this_process_s_part_early(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, split: list[bool]
+) -> None:
+    folder = _random_folder(tmp_path, "copy", 400)
+    broken = discover([folder])[200]  # the first file of the copy's part
+    broken.write_text("sopkit: 1\nid: [\n", encoding="utf-8")
+    monkeypatch.setattr(parallel, "_LOAD_BATCH", 1)
+    loads = _counting_loads(monkeypatch)
+    parent, counting = os.getpid(), parallel.load_portfolio
+
+    def slowly(paths: list[Path], **options: object) -> object:
+        if os.getpid() == parent:
+            time.sleep(0.01)  # this process's 200 files take at least 2 s
+        return counting(paths, **options)
+
+    monkeypatch.setattr(parallel, "load_portfolio", slowly)
+    message = _error(lambda: parallel.cost_json_for(folder, jobs=2))
+    assert broken.name in message and split == [False]
+    # The copy failed on its first file; this process heard of it between two of
+    # its own and stopped well before the end of its 200.
+    assert loads[-1] == [folder] and len(loads) - 1 < 200
+
+
 @pytest.mark.parametrize("where", ["first", "later"])
 def test_an_id_repeated_across_parts_is_reported(
     tmp_path: Path, split: list[bool], where: str
@@ -185,10 +232,10 @@ def test_a_copy_that_dies_before_its_report_leaves_the_work_to_one_process(
     parent = os.getpid()
     real = parallel._cost_part
 
-    def dying(files: list[Path], roles: object) -> object:
+    def dying(files: list[Path], roles: object, *rest: object) -> object:
         if os.getpid() != parent:
             os._exit(9)  # as the kernel's out-of-memory killer would end it
-        return real(files, roles)  # type: ignore[arg-type]
+        return real(files, roles, *rest)  # type: ignore[arg-type]
 
     monkeypatch.setattr(parallel, "_cost_part", dying)
     assert _parts(folder, jobs=2) == _one_process(folder)
@@ -212,8 +259,10 @@ def test_a_copy_that_dies_while_sending_is_an_error_not_a_short_report(
 
 
 def test_leaving_the_report_unread_ends_the_copies(tmp_path: Path) -> None:
-    folder = _random_folder(tmp_path, "unread", 6)
-    pieces = parallel.cost_json_for(folder, jobs=3)
+    # 40 processes of a few kilobytes of JSON each: more than a pipe holds, so the
+    # copy is still sending when the report is left.
+    folder = _random_folder(tmp_path, "unread", 80)
+    pieces = parallel.cost_json_for(folder, jobs=2)
     next(pieces)
     children = [c for c in multiprocessing.active_children() if c.is_alive()]
     assert children  # sending their texts, waiting for this process to read them
