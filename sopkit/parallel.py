@@ -113,7 +113,13 @@ class _Part:
     texts: list[bytes]
 
 
-def _cost_part(files: list[Path], roles: Roles, failed: Callable[[], bool] = bool) -> _Part | None:
+def _never() -> bool:
+    return False
+
+
+def _cost_part(
+    files: list[Path], roles: Roles, failed: Callable[[], bool] = _never
+) -> _Part | None:
     """The part costed and written, or ``None`` when it is not the plain case.
 
     The files are loaded a few at a time, so a problem ends the part at once
