@@ -65,8 +65,8 @@ def cost(
             "-j",
             "--jobs",
             callback=in_range(1, MAX_JOBS),
-            help=f"With --format json: processes to cost files at once, 1 to {MAX_JOBS} "
-            "(default: one per CPU from 200 files up; Linux only).",
+            help=f"With --format json: how many processes share the work, 1 to {MAX_JOBS} "
+            "(default: one per CPU from 200 files up; always one outside Linux).",
         ),
     ] = None,
 ) -> None:
