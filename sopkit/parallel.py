@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing import get_context
@@ -169,12 +170,18 @@ def _one_each(processes: list[Process]) -> bool:
     return len(ids) == len(processes) and len({p.settings.currency for p in processes}) == 1
 
 
-def _child(files: list[Path], roles: Roles, connection: Connection) -> None:
+def _child(
+    files: list[Path], roles: Roles, connection: Connection, inherited: list[Connection]
+) -> None:
     """A forked copy's work: cost its part, send the summary and ids, then the texts.
 
     Any failure, even a bug, sends ``None``: the parent then costs everything in one
-    process, where a bug shows as it always would.
+    process, where a bug shows as it always would. The read ends this copy got by
+    forking are closed first: while any copy held one, a copy whose parent died
+    would wait forever to send, instead of failing to.
     """
+    for reader in inherited:
+        reader.close()
     try:
         part = _cost_part(files, roles)
     except BaseException:  # noqa: BLE001 - the parent redoes the work and shows it
@@ -187,8 +194,8 @@ def _child(files: list[Path], roles: Roles, connection: Connection) -> None:
         texts = part.texts
         for start in range(0, len(texts), _BATCH):
             connection.send(texts[start : start + _BATCH])
-    except (BrokenPipeError, EOFError, OSError):
-        pass  # the parent stopped reading: it has gone the single-process way
+    except (EOFError, OSError, KeyboardInterrupt):
+        pass  # the parent stopped reading (it went the single-process way, or it ended)
     finally:
         connection.close()
 
@@ -215,7 +222,10 @@ def _in_parts(parts: list[list[Path]], roles: Roles) -> Iterator[bytes] | None:
     try:
         for files in parts[1:]:
             receiver, sender = context.Pipe(duplex=False)
-            child = context.Process(target=_child, args=(files, roles, sender), daemon=True)
+            readers = [receiver, *(reader for _, reader in children)]
+            child = context.Process(
+                target=_child, args=(files, roles, sender, readers), daemon=True
+            )
             child.start()
             sender.close()
             children.append((child, receiver))
@@ -239,7 +249,10 @@ def _in_parts(parts: list[list[Path]], roles: Roles) -> Iterator[bytes] | None:
         return None
     summary = CostSummary.total([first.summary, *(summary for summary, _ in later)])
     counts = [len(ids) for _, ids in later]
-    return _pieces(summary, first.texts, children, counts)
+    pieces = _pieces(summary, first.texts, children, counts)
+    # A report dropped before its first piece never runs the generator's finally.
+    weakref.finalize(pieces, _stop, children)
+    return pieces
 
 
 def _agree(first: _Part, later: list[tuple[CostSummary, list[str]]]) -> bool:
@@ -277,7 +290,7 @@ def _texts(
         while received < count:
             try:
                 batch: list[bytes] = receiver.recv()
-            except EOFError:
+            except (EOFError, OSError):  # it ended between two messages, or within one
                 raise SopkitError(
                     "a process costing part of the portfolio stopped before it sent its report",
                     hint="run again with --jobs 1 to cost in one process",

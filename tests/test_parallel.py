@@ -9,9 +9,12 @@ as one process would end it.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import random
+import struct
+import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -247,7 +250,7 @@ def test_a_copy_that_dies_while_sending_is_an_error_not_a_short_report(
 ) -> None:
     folder = _random_folder(tmp_path, "half", 6)
 
-    def half(files: list[Path], roles: object, connection: object) -> None:
+    def half(files: list[Path], roles: object, connection: object, inherited: object) -> None:
         part = parallel._cost_part(files, roles)  # type: ignore[arg-type]
         assert part is not None
         connection.send((part.summary, part.ids))  # type: ignore[attr-defined]
@@ -258,8 +261,67 @@ def test_a_copy_that_dies_while_sending_is_an_error_not_a_short_report(
     assert "stopped before it sent its report" in message and "--jobs 1" in message
 
 
+def test_a_copy_that_dies_within_a_message_is_the_same_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _random_folder(tmp_path, "within", 6)
+
+    def cut(files: list[Path], roles: object, connection: object, inherited: object) -> None:
+        part = parallel._cost_part(files, roles)  # type: ignore[arg-type]
+        assert part is not None
+        connection.send((part.summary, part.ids))  # type: ignore[attr-defined]
+        # A message's length, then less than that: killed while writing it.
+        os.write(connection.fileno(), struct.pack("!i", 1000) + b"abc")  # type: ignore[attr-defined]
+        os._exit(9)
+
+    monkeypatch.setattr(parallel, "_child", cut)
+    message = _error(lambda: parallel.cost_json_for(folder, jobs=2))
+    assert "stopped before it sent its report" in message
+
+
+def test_a_report_dropped_unread_ends_the_copies(tmp_path: Path) -> None:
+    folder = _random_folder(tmp_path, "dropped", 80)
+    pieces = parallel.cost_json_for(folder, jobs=2)
+    children = [c for c in multiprocessing.active_children() if c.is_alive()]
+    assert children
+    del pieces
+    gc.collect()
+    assert not [c for c in children if c.is_alive()]
+
+
+def test_copies_end_when_this_process_dies(tmp_path: Path) -> None:
+    # Killed alone (SIGKILL, the out-of-memory killer), this process leaves its
+    # copies writing to a pipe nobody reads: they must fail to write and end.
+    folder = _random_folder(tmp_path, "orphans", 80)
+    script = (
+        "import multiprocessing, os, sys\n"
+        "from sopkit import parallel\n"
+        f"pieces = parallel.cost_json_for({str(folder)!r}, jobs=2)\n"
+        "next(pieces)\n"
+        "print(*[c.pid for c in multiprocessing.active_children()], flush=True)\n"
+        "os._exit(0)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
+    )
+    pids = [int(pid) for pid in done.stdout.split()]
+    assert pids
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and any(_running(pid) for pid in pids):
+        time.sleep(0.05)
+    assert not [pid for pid in pids if _running(pid)]
+
+
+def _running(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
+    except OSError:
+        return False
+    return "\nState:\tZ" not in status  # a zombie has ended
+
+
 def test_leaving_the_report_unread_ends_the_copies(tmp_path: Path) -> None:
-    # 40 processes of a few kilobytes of JSON each: more than a pipe holds, so the
+    # 80 processes of a few kilobytes of JSON each: more than a pipe holds, so the
     # copy is still sending when the report is left.
     folder = _random_folder(tmp_path, "unread", 80)
     pieces = parallel.cost_json_for(folder, jobs=2)
