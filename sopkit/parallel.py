@@ -141,7 +141,6 @@ def _cost_part(
         if portfolio.dependencies:
             return None
         processes.extend(portfolio.processes)
-    del portfolio
     if any(p.calls for p in processes) or not _one_each(processes):
         return None
     processes.reverse()

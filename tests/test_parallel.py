@@ -245,38 +245,27 @@ def test_a_copy_that_dies_before_its_report_leaves_the_work_to_one_process(
     assert split == [False]
 
 
+#: What a copy killed while sending has written after its summary: nothing more (it
+#: died between two messages), or a message's length and less than that (within one).
+CUT_SHORT = {"between": b"", "within": struct.pack("!i", 1000) + b"abc"}
+
+
+@pytest.mark.parametrize("where", list(CUT_SHORT))
 def test_a_copy_that_dies_while_sending_is_an_error_not_a_short_report(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
 ) -> None:
-    folder = _random_folder(tmp_path, "half", 6)
-
-    def half(files: list[Path], roles: object, connection: object, inherited: object) -> None:
-        part = parallel._cost_part(files, roles)  # type: ignore[arg-type]
-        assert part is not None
-        connection.send((part.summary, part.ids))  # type: ignore[attr-defined]
-        os._exit(9)
-
-    monkeypatch.setattr(parallel, "_child", half)
-    message = _error(lambda: parallel.cost_json_for(folder, jobs=2))
-    assert "stopped before it sent its report" in message and "--jobs 1" in message
-
-
-def test_a_copy_that_dies_within_a_message_is_the_same_error(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    folder = _random_folder(tmp_path, "within", 6)
+    folder = _random_folder(tmp_path, where, 6)
 
     def cut(files: list[Path], roles: object, connection: object, inherited: object) -> None:
         part = parallel._cost_part(files, roles)  # type: ignore[arg-type]
         assert part is not None
         connection.send((part.summary, part.ids))  # type: ignore[attr-defined]
-        # A message's length, then less than that: killed while writing it.
-        os.write(connection.fileno(), struct.pack("!i", 1000) + b"abc")  # type: ignore[attr-defined]
+        os.write(connection.fileno(), CUT_SHORT[where])  # type: ignore[attr-defined]
         os._exit(9)
 
     monkeypatch.setattr(parallel, "_child", cut)
     message = _error(lambda: parallel.cost_json_for(folder, jobs=2))
-    assert "stopped before it sent its report" in message
+    assert "stopped before it sent its report" in message and "--jobs 1" in message
 
 
 def test_a_report_dropped_unread_ends_the_copies(tmp_path: Path) -> None:
@@ -294,7 +283,7 @@ def test_copies_end_when_this_process_dies(tmp_path: Path) -> None:
     # copies writing to a pipe nobody reads: they must fail to write and end.
     folder = _random_folder(tmp_path, "orphans", 80)
     script = (
-        "import multiprocessing, os, sys\n"
+        "import multiprocessing, os\n"
         "from sopkit import parallel\n"
         f"pieces = parallel.cost_json_for({str(folder)!r}, jobs=2)\n"
         "next(pieces)\n"
