@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from .analysis import PortfolioCost, RoleCost, cost_portfolio
@@ -126,7 +126,9 @@ def _shown(path: str) -> str:
 
 
 def _figure(value: Decimal) -> str:
-    """``1,240.5``: up to two decimals, thousands separated, as messages show figures."""
-    rounded = value.quantize(Decimal("0.01"))
+    """``1,240.5``: up to two decimals, thousands separated, as messages show figures.
+
+    Half-up, as every report rounds (100.125 hours is 100.13 in both)."""
+    rounded = value.quantize(Decimal("0.01"), ROUND_HALF_UP)
     text = f"{rounded:,.2f}"
     return text.rstrip("0").rstrip(".") if "." in text else text

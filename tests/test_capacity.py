@@ -176,3 +176,47 @@ def test_the_cli_prints_the_library_role_report(folder: Path) -> None:
         result = CliRunner().invoke(app, ["cost", str(folder), "--by", "role", "--format", fmt])
         assert result.exit_code == 0
         assert result.stdout == cost_report(load_portfolio(folder), by="role", fmt=fmt)
+
+
+@pytest.mark.parametrize("order", [("p.yaml", "q.yaml"), ("q.yaml", "p.yaml")])
+def test_a_process_rate_keeps_the_team_capacity_whatever_the_order(
+    tmp_path: Path, order: tuple[str, str]
+) -> None:
+    # p pays A $80 instead of $50; A's capacity (1 person, 100 h) stays the team's.
+    # A works 10 h × 12 + 1 h × 12 = 132 h: 132 / 100 = 1.32, over capacity.
+    (tmp_path / "roles.yaml").write_text(
+        "currency: USD\nroles: {A: {rate: 50, headcount: 1, available_hours: 100}}\n",
+        encoding="utf-8",
+    )
+    head = "sopkit: 1\nname: N\nowner: A\nfrequency: 1/month\n"
+    (tmp_path / "p.yaml").write_text(
+        head + "id: p\nroles: {A: {rate: 80}}\nsteps: [{id: a, name: A, owner: A, time: 10h}]\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "q.yaml").write_text(
+        head + "id: q\nsteps: [{id: a, name: A, owner: A, time: 1h}]\n", encoding="utf-8"
+    )
+    cost = cost_portfolio(load_portfolio([tmp_path / name for name in order]))
+    (role,) = cost.roles
+    assert (role.annual_hours, role.annual_cost) == (132, 120 * 80 + 12 * 50)
+    assert (role.headcount, role.available_hours, role.utilisation) == (1, 100, Fraction(132, 100))
+    warnings = checkup([str(tmp_path / name) for name in order]).warnings
+    assert [w.message for w in warnings if "over capacity" in w.message] == [
+        "role 'A' is over capacity: 132 hours of work a year against 100 hours (1 × 100), 132%"
+    ]
+
+
+def test_capacity_warnings_round_half_up_as_the_reports_do(tmp_path: Path) -> None:
+    # 801 runs × 7.5 min = 100.125 h against 100 h: 100.13 h and 100.13 %, as in `cost`.
+    (tmp_path / "roles.yaml").write_text(
+        "currency: USD\nroles: {A: {rate: 1, headcount: 1, available_hours: 100}}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "p.yaml").write_text(
+        "sopkit: 1\nid: p\nname: N\nowner: A\nfrequency: 801/year\n"
+        "steps: [{id: a, name: A, owner: A, time: 7.5m}]\n",
+        encoding="utf-8",
+    )
+    (warning,) = [w for w in checkup([str(tmp_path)]).warnings if "capacity" in w.message]
+    assert "100.13 hours of work a year" in warning.message and "100.13%" in warning.message
+    assert "100.13" in cost_report(load_portfolio(tmp_path), by="role")

@@ -233,10 +233,24 @@ class Settings(_Model):
         return self.working_days_per_year * self.hours_per_day
 
     def with_roles(self, extra: dict[str, Role]) -> Settings:
-        """These settings with a process's own rates added or overriding."""
+        """These settings with a process's own rates added or overriding.
+
+        A process's role of a roles-file name changes only the fields it gives:
+        its rate is this process's, but the headcount and available hours stay
+        the team's, so capacity does not depend on which process is read first.
+        A role given another ``kind`` is a role of its own and replaces it whole.
+        """
         if not extra:
             return self
-        return self.model_copy(update={"roles": {**self.roles, **extra}})
+        roles = dict(self.roles)
+        for name, role in extra.items():
+            base = roles.get(name)
+            if base is None or role.kind is not base.kind:
+                roles[name] = role
+            else:
+                given = {field: getattr(role, field) for field in role.model_fields_set}
+                roles[name] = base.model_copy(update=given)
+        return self.model_copy(update={"roles": roles})
 
 
 #: One clock per calendar, keyed by the numbers as written (8 and 8.0 are kept apart):
