@@ -118,3 +118,21 @@ def test_candidates_of_a_called_process_count_all_its_runs(costs: PortfolioCost)
     # 1 h × 1.25 × $55 = $68.75 a run × 133.33 runs a year (all made by the launch).
     assert (draft["process"], draft["step"], draft["annual_cost"]) == ("asset", "draft", "9166.67")
     assert draft["gross_saving"] == "4583.33"
+
+
+def test_the_report_says_who_else_runs_a_scheduled_process(costs: PortfolioCost) -> None:
+    from dataclasses import replace
+
+    from sopkit.render.report import annual_report
+
+    html = annual_report(costs, fmt="html").decode("utf-8")
+    assert "runs only when called by launch" in html and "also runs when" not in html
+    # The same asset with a schedule of its own: its row counts both, and says so.
+    portfolio = load_portfolio(ADDITIONS)
+    by_id = {p.id: p for p in portfolio}
+    asset = by_id["asset"]
+    scheduled = asset.model_copy(update={"frequency": by_id["launch"].frequency})
+    scheduled.bind(asset.settings)
+    processes = tuple(scheduled if p.id == "asset" else p for p in portfolio.processes)
+    html = annual_report(cost_portfolio(replace(portfolio, processes=processes)), fmt="html")
+    assert b"also runs when called by launch" in html and b"runs only when" not in html

@@ -150,6 +150,15 @@ def _headline(cost: PortfolioCost, f: _Format) -> list[dict[str, str]]:
     ]
 
 
+def _called_note(scheduled: bool, callers: str, f: _Format) -> str:
+    """Who else runs a process: its row counts its own runs and the callers' alike."""
+    if not callers:
+        return ""
+    if scheduled:
+        return f.t("report.also_called_by", callers=callers)
+    return f.t("report.called_by", callers=callers)
+
+
 def _processes(cost: PortfolioCost, f: _Format) -> list[dict[str, str]]:
     rows = []
     for process in sorted(cost.processes, key=lambda p: (-p.annual_total_cost, p.id)):
@@ -159,7 +168,7 @@ def _processes(cost: PortfolioCost, f: _Format) -> list[dict[str, str]]:
             {
                 "name": process.name,
                 "lang": model.language.value,
-                "note": f.t("report.called_by", callers=called) if called else "",
+                "note": _called_note(model.frequency is not None, called, f),
                 "runs": f.number(process.runs_per_month),
                 "labour": f.money(process.annual_cost),
                 "expenses": f.money(process.annual_expenses),
