@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, replace
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from ..errors import Problem, UsageError
@@ -374,4 +374,5 @@ def _miss(
 
 
 def _days_text(days: Decimal) -> str:
-    return format(days.quantize(Decimal("0.01")).normalize(), "f")
+    """Half-up, as the plan's table and footer round the same slack (0.125 is 0.13)."""
+    return format(days.quantize(Decimal("0.01"), ROUND_HALF_UP).normalize(), "f")
