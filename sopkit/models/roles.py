@@ -236,9 +236,9 @@ class Settings(_Model):
         """These settings with a process's own rates added or overriding.
 
         A process's role of a roles-file name changes only the fields it gives:
-        its rate is this process's, but the headcount and available hours stay
-        the team's, so capacity does not depend on which process is read first.
-        A role given another ``kind`` is a role of its own and replaces it whole.
+        a new rate keeps the team's headcount and available hours, so capacity
+        does not depend on which process is read first. A role of another kind
+        (staff unless it says) is a role of its own and replaces it whole.
         """
         if not extra:
             return self
