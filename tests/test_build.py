@@ -154,8 +154,8 @@ def test_the_dashboard_shows_the_real_simulation(built: BuildResult) -> None:
     cost = cost_portfolio(load_portfolio(FIXTURE))
     ranges = simulate(cost, years=SITE_YEARS, seed=SITE_SEED)
     index = (built.out_dir / "index.html").read_text("utf-8")
-    p10, p90 = (round(r, 0) for r in (ranges.annual_cost.p10, ranges.annual_cost.p90))
-    assert f"${p10:,.0f} – ${p90:,.0f} in 8 of 10 years" in index
+    p10, p90 = (round(r, 2) for r in (ranges.annual_cost.p10, ranges.annual_cost.p90))
+    assert f"${p10:,.2f} – ${p90:,.2f} in 8 of 10 years" in index
 
 
 def test_every_relative_link_resolves(built: BuildResult) -> None:

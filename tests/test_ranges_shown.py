@@ -15,7 +15,8 @@ import pytest
 from sopkit import load_process
 from sopkit.analysis import cost_portfolio, cost_process, rank_candidates
 from sopkit.analysis.simulation import Simulation, simulate
-from sopkit.render.numbers import hours_text, whole_money_text
+from sopkit.render.costs.ranges import simulation_report
+from sopkit.render.numbers import hours_text, money_text
 from sopkit.render.site import render_index
 from sopkit.render.site.ranges import RangeDatum, range_bar, range_chart
 from sopkit.render.sop import render_sop
@@ -87,7 +88,7 @@ def test_the_sop_says_how_long_a_run_typically_takes(
     years = hours_text(Decimal(20_000), language, 0).replace("\xa0", " ")
     assert spread in markdown and note.format(years=years) in markdown
     annual = ranges.process("launch").annual_cost
-    typical = whole_money_text(annual.p50, "USD", language)
+    typical = money_text(annual.p50, "USD", language)
     assert typical.replace("\xa0", " ") in markdown
     html = render_sop(cost, fmt="html", ranges=ranges)
     assert typical in html and 'class="muted figures-note"' in html
@@ -137,7 +138,7 @@ def test_the_dashboard_shows_ranges_and_where_they_come_from(site: tuple[str, Si
     assert html.count('class="chart chart-ranges"') == 2
     # The portfolio's KPI and each card: P10 – P90 in words, with a bar.
     total = ranges.annual_cost
-    words = [whole_money_text(v, "USD") for v in (total.p10, total.p90, total.p50)]
+    words = [money_text(v, "USD") for v in (total.p10, total.p90, total.p50)]
     assert f"{words[0]} – {words[1]} in 8 of 10 years, typically {words[2]}" in html
     assert "5.0 – 10.0 in 8 of 10 runs, typically 5.0 days" in html
     assert html.count('<div class="range-bar" role="img"') == 1 + 2 * 2
@@ -203,3 +204,36 @@ def test_sop_ranges_on_the_command_line_are_the_sites(tmp_path: Path) -> None:
     site = simulate(costs, years=SITE_YEARS, seed=SITE_SEED)
     assert result.stdout == render_sop(costs.process("content-marketing"), ranges=site)
     assert "| Lead time across runs | typically " in result.stdout
+
+
+TINY_BHD = """\
+sopkit: 1
+id: tiny
+name: Tiny
+owner: Writer
+frequency: 1/year
+steps:
+  - {id: a, name: A, owner: Writer, time: 30m..2h}
+"""
+
+
+def test_ranges_show_money_to_the_minor_unit_everywhere(tmp_path: Path) -> None:
+    # A figure of about BHD 1.9 a year: to whole dinars its range would read "BHD1 – BHD2".
+    (tmp_path / "roles.yaml").write_text(
+        "currency: BHD\nroles:\n  Writer: {rate: 1.514}\n", encoding="utf-8"
+    )
+    path = tmp_path / "tiny.yaml"
+    path.write_text(TINY_BHD, encoding="utf-8")
+    process = load_process(path)
+    cost = cost_process(process)
+    ranges = simulate([process], years=2_000, seed=1)
+    annual = ranges.process("tiny").annual_cost
+    low, typical, high = (money_text(v, "BHD") for v in (annual.p10, annual.p50, annual.p90))
+    assert low == f"BHD{annual.p10.quantize(Decimal('0.001'))}"
+    sop = render_sop(cost, ranges=ranges)
+    assert f"typically {typical} ({low} or less in 1 of 10 years, {high} or more" in sop
+    portfolio = cost_portfolio([process])
+    html = render_index(portfolio, rank_candidates(portfolio), [], ranges=ranges)
+    assert f"{low} – {high} in 8 of 10 years, typically {typical}" in html
+    table = simulation_report(ranges, fmt="markdown")
+    assert f"| {money_text(annual.mean, 'BHD')} | {low} | {typical} | {high} |" in table

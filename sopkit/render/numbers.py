@@ -47,7 +47,6 @@ __all__ = [
     "round_money_exact",
     "round_number",
     "share_text",
-    "whole_money_text",
 ]
 
 DASH = "—"
@@ -150,12 +149,6 @@ def money_text(amount: Decimal, currency: str, language: str = "en") -> str:
     # Babel (whose rounding is half-even, and whose digits differ for a few
     # currencies such as RSD) never rounds again.
     return _currency(round_money(amount, currency), currency, language, minor_unit(currency))
-
-
-def whole_money_text(amount: Decimal, currency: str, language: str = "en") -> str:
-    """Money rounded half-up to whole units, for estimates: ``$29,418``, ``₩10,500,000``."""
-    rounded = _no_negative_zero(amount.quantize(Decimal(1), ROUND_HALF_UP))
-    return _currency(rounded, currency, language, 0)
 
 
 def rate_text(rate: Decimal, currency: str, language: str = "en") -> str:

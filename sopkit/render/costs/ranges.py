@@ -14,7 +14,7 @@ from typing import Any
 
 from ...analysis.simulation import ProcessRanges, Range, Simulation
 from ...errors import UsageError
-from ..numbers import number_text, round_money, round_number, whole_money_text
+from ..numbers import money_text, number_text, round_money, round_number
 from .sheet import Cell, Column, Sheet
 from .tables import FORMATS, dump_json, render_sheet
 
@@ -145,10 +145,7 @@ def _rows(
         value: Range = getattr(source, key)
         figures = (value.mean, value.p10, value.p50, value.p90)
         if unit == "money":
-            # Estimates read best in whole units; CSV keeps the minor unit, as JSON does.
-            cells = [
-                _cell(whole_money_text(v, currency), round_money(v, currency)) for v in figures
-            ]
+            cells = [_cell(money_text(v, currency), round_money(v, currency)) for v in figures]
         else:
             cells = [_cell(number_text(v), round_number(v, 2)) for v in figures]
         shown_unit = currency if unit == "money" else unit

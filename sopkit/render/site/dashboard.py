@@ -22,7 +22,7 @@ from ...analysis.pareto import Pareto, pareto
 from ...analysis.simulation import ProcessRanges, Range, Simulation
 from ...models import RoleKind
 from ..i18n import catalogue, payback_text
-from ..numbers import DASH, hours_text, money_text, number_text, percent_text, whole_money_text
+from ..numbers import DASH, hours_text, money_text, number_text, percent_text
 from ..totals import candidate_totals
 from .capacity import capacity_chart, capacity_rows
 from .charts import Datum, bar_chart, pareto_chart, site_environment
@@ -96,10 +96,10 @@ def render_index(
     simulated = {} if ranges is None else {r.process_id: r for r in ranges.processes}
     kpis = [{**kpi, "range": None} for kpi in _kpis(cost, candidates, money)]
     if ranges is not None:  # the first figure is the labour (or, without cash, the cost)
-        kpis[0]["range"] = _range_view(ranges.annual_cost, cost.annual_cost, money.whole, "years")
+        kpis[0]["range"] = _range_view(ranges.annual_cost, cost.annual_cost, money, "years")
         if has_expenses(cost):  # the third is the total
             kpis[2]["range"] = _range_view(
-                ranges.annual_total_cost, cost.annual_total_cost, money.whole, "years"
+                ranges.annual_total_cost, cost.annual_total_cost, money, "years"
             )
     ranked = pareto(cost)
     context: dict[str, Any] = {
@@ -143,10 +143,6 @@ class _Money:
 
     def __call__(self, amount: Decimal) -> str:
         return money_text(amount, self.currency, LANGUAGE)
-
-    def whole(self, amount: Decimal) -> str:
-        """To whole units, as estimates are best shown."""
-        return whole_money_text(amount, self.currency, LANGUAGE)
 
 
 def _share(part: Decimal, whole: Decimal) -> Decimal:
@@ -472,9 +468,9 @@ def _card(
         "review": model.review.version if model.review else DASH,
         "cost_range": None
         if ranges is None
-        else _range_view(ranges.annual_total_cost, process.annual_total_cost, money.whole, "years")
+        else _range_view(ranges.annual_total_cost, process.annual_total_cost, money, "years")
         if expenses
-        else _range_view(ranges.annual_cost, process.annual_cost, money.whole, "years"),
+        else _range_view(ranges.annual_cost, process.annual_cost, money, "years"),
         "lead_range": None
         if ranges is None
         else _range_view(ranges.lead_time_days, schedule.lead_time_days, _days, "runs"),
@@ -561,7 +557,7 @@ def _ranges_section(
             value, expected = found.annual_total_cost, process.annual_total_cost
         else:
             value, expected = found.annual_cost, process.annual_cost
-        costs.append(_datum(process.name, value, expected, money.whole))
+        costs.append(_datum(process.name, value, expected, money))
         lead = found.lead_time_days
         leads.append(_datum(process.name, lead, process.schedule.lead_time_days, _days, " days"))
     years = number_text(Decimal(ranges.years), 0, LANGUAGE)

@@ -13,10 +13,10 @@ from ...models import Clock, Step
 from ..i18n import Catalogue, payback_text
 from ..numbers import (
     hours_text,
+    money_text,
     number_text,
     round_number,
     share_text,
-    whole_money_text,
 )
 from .context import Context, Money, hours_label
 from .sections import caller_refs
@@ -114,15 +114,15 @@ def key_figures(
 def _cost_range(ranges: ProcessRanges, t: Catalogue, currency: str, *, total: bool) -> Item:
     """The annual cost across simulated years: labour and cash when there is cash."""
 
-    def whole(value: Decimal) -> str:
-        return whole_money_text(value, currency, t.language)
+    def shown(value: Decimal) -> str:
+        return money_text(value, currency, t.language)
 
     return _range_item(
         t,
         t("figure.annual_total_range") if total else t("figure.annual_cost_range"),
         ranges.annual_total_cost if total else ranges.annual_cost,
-        whole,
-        whole,
+        shown,
+        shown,
         lambda low, high: t("range.years", low=low, high=high),
         t("range.fixed_years"),
     )
