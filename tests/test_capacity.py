@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from fractions import Fraction
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from sopkit import load_portfolio
 from sopkit.analysis import cost_portfolio, to_decimal
 from sopkit.checkup import checkup
 from sopkit.render.costs import cost_report
+from sopkit.render.report import annual_report
 from sopkit.render.site import render_index
 
 ROLES = """\
@@ -158,6 +160,16 @@ def test_the_dashboard_marks_roles_over_capacity(folder: Path) -> None:
     assert chart.count('<g class="bar">') == 1  # Editor; Intern has no headcount
     assert "Writer · headcount 1.5" in chart and "120.00% — over capacity" in chart
     assert "Over capacity: Writer." in html
+
+
+def test_the_report_draws_utilisation_against_full_capacity(folder: Path) -> None:
+    html = annual_report(load_portfolio(folder), fmt="html").decode("utf-8")
+    chart = html[html.index('id="report-capacity"') :]
+    chart = chart[: chart.index("</div>\n</div>")]
+    # The scale's top is the busiest role, Writer at 120%: Editor's 57.69% is 48.08% of
+    # the width, and full capacity's line stands at 100/120 = 83.33%.
+    assert re.findall(r'class="fill" style="width:([\d.]+)%"', chart) == ["100.00", "48.08"]
+    assert chart.count('<div class="full" style="left:83.33%"></div>') == 2
 
 
 def test_the_dashboard_has_no_capacity_section_without_headcounts(folder: Path) -> None:

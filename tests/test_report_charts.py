@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from sopkit.render.report.charts import bars, range_bars
+from sopkit.render.report.charts import bars, mark, range_bars
 from sopkit.render.report.columns import figure_widths
 from sopkit.render.site.charts import Datum, pareto_chart
 from sopkit.render.site.ranges import RangeDatum
@@ -35,6 +35,19 @@ def test_bars_over_capacity_are_marked() -> None:
     data = [Datum("Editor", Decimal(120), "120%"), Datum("Writer", Decimal(60), "60%")]
     assert [b.over for b in bars(data, [True, False])] == [True, False]
     assert [b.over for b in bars(data)] == [False, False]
+
+
+def test_utilisation_is_drawn_against_full_capacity() -> None:
+    # Two roles at 40% and 20%: the busier one is 40% of the width, not all of it,
+    # and full capacity (100%) is the chart's right edge.
+    calm = [Datum("Editor", Decimal(40), "40%"), Datum("Writer", Decimal(20), "20%")]
+    found = bars(calm, least_top=Decimal(100))
+    assert [b.width for b in found] == ["40.00", "20.00"]
+    assert mark(Decimal(100), calm, Decimal(100)) == "100.00"
+    # A role at 160%: it is the full width, and 100% is drawn at 62.5% of it.
+    busy = [Datum("Editor", Decimal(160), "160%"), Datum("Writer", Decimal(20), "20%")]
+    assert [b.width for b in bars(busy, least_top=Decimal(100))] == ["100.00", "12.50"]
+    assert mark(Decimal(100), busy, Decimal(100)) == "62.50"
 
 
 def test_ranges_share_one_scale_from_zero() -> None:

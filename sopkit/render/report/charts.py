@@ -17,7 +17,7 @@ from decimal import Decimal
 from ..site.charts import Datum
 from ..site.ranges import RangeDatum
 
-__all__ = ["Bar", "RangeBar", "bars", "range_bars"]
+__all__ = ["Bar", "RangeBar", "bars", "mark", "range_bars"]
 
 _HUNDRED = Decimal(100)
 _CENT = Decimal("0.01")
@@ -58,14 +58,18 @@ def _text(share: Decimal) -> str:
     return format(share.quantize(_CENT), "f")
 
 
-def bars(data: Sequence[Datum], over: Sequence[bool] = ()) -> list[Bar]:
+def bars(
+    data: Sequence[Datum], over: Sequence[bool] = (), *, least_top: Decimal = Decimal(0)
+) -> list[Bar]:
     """Bars in the order given, the largest value full width; negative values draw none.
 
     Args:
         data: the bars, top to bottom.
         over: for each bar, whether it is drawn in the warning colour (a role over capacity).
+        least_top: the value of a full-width bar when no value is larger (100 for
+            utilisation in %, so a role at 40% reads as 40% full, not as the longest bar).
     """
-    top = max((d.value for d in data), default=Decimal(0))
+    top = max([least_top, *(d.value for d in data)])
     found = []
     for i, datum in enumerate(data):
         share = _percent(datum.value, top)
@@ -74,6 +78,11 @@ def bars(data: Sequence[Datum], over: Sequence[bool] = ()) -> list[Bar]:
         flagged = over[i] if i < len(over) else False
         found.append(Bar(datum.label, datum.value_text, _text(share), flagged))
     return found
+
+
+def mark(value: Decimal, data: Sequence[Datum], least_top: Decimal) -> str:
+    """Where ``value`` sits, in % of the width, on the scale ``bars`` draws these data on."""
+    return _text(_percent(value, max([least_top, *(d.value for d in data)])))
 
 
 def range_bars(data: Sequence[RangeDatum]) -> list[RangeBar]:

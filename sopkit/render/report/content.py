@@ -35,7 +35,7 @@ from ..numbers import (
 from ..site.charts import Datum, pareto_chart
 from ..totals import candidate_totals
 from ..workbook import rate_rows
-from .charts import bars
+from .charts import bars, mark
 from .columns import figure_widths
 from .ranges import ranges_context
 
@@ -55,6 +55,8 @@ ROLE_BARS = 12
 PROCESS_BARS = 12
 #: Font stacks by language: a Latin and Cyrillic face first where it suits, a Korean one
 #: for Hangul (in the text or in any name), then the platform's.
+#: Full capacity, in %: the capacity chart's scale always reaches it.
+_HUNDRED = Decimal(100)
 _LATIN = '"DejaVu Sans", "Noto Sans", "Segoe UI", Arial'
 _KOREAN = '"Noto Sans CJK KR", "Apple SD Gothic Neo", "Malgun Gothic"'
 FONTS = {
@@ -330,11 +332,14 @@ def _capacity(cost: PortfolioCost, f: _Format) -> dict[str, Any]:
         )
         for role in staffed
     ]
-    chart = bars(data, [role.over_capacity for role in staffed])
+    # On a scale that always reaches 100%, with a line there: a role at 40% reads as
+    # less than half full, whichever role is busiest.
+    chart = bars(data, [role.over_capacity for role in staffed], least_top=_HUNDRED)
     unstaffed = [r.role for r in cost.roles if r.kind is RoleKind.STAFF and r.utilisation is None]
     return {
         "rows": rows,
         "chart": chart,
+        "full": mark(_HUNDRED, data, _HUNDRED),
         "over": sum(1 for r in staffed if r.over_capacity),
         "unstaffed": len(unstaffed),
     }
