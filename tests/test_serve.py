@@ -197,6 +197,11 @@ def test_reload_script_goes_before_the_last_body_end() -> None:
     assert reload_html("plain", 1).startswith("plain<script")
 
 
+def _default_signals() -> None:
+    for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(number, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize(
     "stop", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP], ids=["ctrl-c", "sigterm", "sighup"]
 )
@@ -205,7 +210,12 @@ def test_sopkit_serve_runs_and_stops_cleanly(tmp_path: Path, stop: signal.Signal
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     command = [sys.executable, "-m", "sopkit", "serve", str(folder), "--port", "0"]
     command += ["--no-diagram", "--cache-dir", str(tmp_path / "cache")]
-    child = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=env)
+    # The child takes the stop signal as a terminal would give it, even when this test
+    # runs in the background (where a shell starts it with SIGINT ignored, which
+    # sopkit respects).
+    child = subprocess.Popen(
+        command, stderr=subprocess.PIPE, text=True, env=env, preexec_fn=_default_signals
+    )
     try:
         assert child.stderr is not None
         first = child.stderr.readline()
@@ -224,8 +234,8 @@ def test_sopkit_serve_runs_and_stops_cleanly(tmp_path: Path, stop: signal.Signal
         site = Path(building.group(1))
         assert site.is_dir()
         child.send_signal(stop)
-        rest = child.stderr.read()
-        assert child.wait(TIMEOUT) == 0
+        _, rest = child.communicate(timeout=TIMEOUT)
+        assert child.returncode == 0
         assert "Traceback" not in rest and "stopped" in rest
         assert not site.parent.exists()  # its temporary folder is gone
     finally:
