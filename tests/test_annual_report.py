@@ -166,7 +166,7 @@ def test_the_pdf_has_its_pages_and_headline_figures(
     library: PortfolioCost, pdf: bytes, tmp_path: Path
 ) -> None:
     info = pdf_info(pdf, tmp_path)
-    assert info["Pages"] == "6"
+    assert info["Pages"] == "7"  # the role table (32 roles) runs on to a second page
     assert info["Page size"].startswith("595.276 x 841.89")  # A4, portrait
     assert "2026" in info["CreationDate"]
     first = pdf_text(pdf, tmp_path, 1)
@@ -180,16 +180,17 @@ def test_the_pdf_has_its_pages_and_headline_figures(
     assert hours_text(library.annual_hours) in first
     assert hours_text(library.external_hours) in first
     assert number_text(library.fte) in first
-    pages = [pdf_text(pdf, tmp_path, n) for n in range(1, 7)]
+    pages = [pdf_text(pdf, tmp_path, n) for n in range(1, 8)]
     assert "Where the cost goes" in pages[1]
-    assert "Where the cost concentrates" in pages[2]
+    assert "Marketing Automation Platform" in pages[2]  # the last role of the table
+    assert "Where the cost concentrates" in pages[3]
     best = rank_candidates(library)[0]
-    assert "Automation candidates" in pages[3] and best.name in pages[3]
-    assert "Capacity" in pages[3]
+    assert "Automation candidates" in pages[4] and best.name in pages[3]
+    assert "Capacity" in pages[4]
     ranges = simulate(library).annual_total_cost  # what annual_report simulated
-    assert "How sure the figures are" in pages[4]
-    assert money_text(ranges.p10, "USD") in pages[4] and money_text(ranges.p90, "USD") in pages[4]
-    assert "How the figures are made" in pages[5] and "Made on May 4, 2026" in pages[5]
+    assert "How sure the figures are" in pages[5]
+    assert money_text(ranges.p10, "USD") in pages[5] and money_text(ranges.p90, "USD") in pages[5]
+    assert "How the figures are made" in pages[6] and "Made on May 4, 2026" in pages[6]
 
 
 def test_the_pdf_is_the_same_bytes_for_the_same_report(library: PortfolioCost) -> None:
@@ -341,3 +342,26 @@ def test_the_command_never_writes_over_an_input(tmp_path: Path) -> None:
     before = target.read_bytes()
     code, _, _ = run("report", str(folder), "--format", "html", "-o", str(target))
     assert code == 1 and target.read_bytes() == before
+
+
+def test_the_role_table_lists_every_role_and_the_chart_the_costliest(tmp_path: Path) -> None:
+    # 15 roles, Role 01 the cheapest ($10) to Role 15 the costliest ($150), one hour each.
+    rates = "".join(f"  Role {n:02}: {{rate: {n * 10}}}\n" for n in range(1, 16))
+    (tmp_path / "roles.yaml").write_text(f"currency: USD\nroles:\n{rates}", encoding="utf-8")
+    steps = "".join(
+        f"  - {{id: s{n}, name: Step {n}, owner: Role {n:02}, time: 1h}}\n" for n in range(1, 16)
+    )
+    (tmp_path / "p.yaml").write_text(
+        f"sopkit: 1\nid: p\nname: P\nowner: Role 01\nfrequency: 1/month\nsteps:\n{steps}",
+        encoding="utf-8",
+    )
+    html = render_report(cost_portfolio(load_portfolio(tmp_path)))
+    roles = html[html.index('<table class="named">') :]
+    roles = roles[: roles.index("</table>")]
+    assert re.findall(r"<tr>\n<td>(Role \d\d)</td>", roles) == [
+        f"Role {n:02}" for n in range(15, 0, -1)
+    ]
+    chart = html[html.index('id="report-roles"') :]
+    chart = chart[: chart.index('<table class="named">')]
+    assert chart.count('class="fill"') == 12 and "Role 03" not in chart
+    assert '<p class="muted small">3 more roles are in the table below.</p>' in chart

@@ -48,7 +48,7 @@ __all__ = ["CANDIDATE_ROWS", "ReportOptions", "STEP_ROWS", "report_context", "re
 STEP_ROWS = 10
 #: The candidates listed; the totals line covers them all.
 CANDIDATE_ROWS = 10
-#: Roles in the role chart before the rest are left to the table.
+#: Roles in the role chart; the table beside it lists every role.
 ROLE_BARS = 12
 #: Processes in the process chart before the rest are left to the table above it: the
 #: chart sits beside the role chart and cannot run on to another page.
@@ -218,16 +218,8 @@ def _role_row(
 
 
 def _roles(cost: PortfolioCost, f: _Format) -> list[dict[str, str]]:
-    """The costliest roles, and the rest summed in one row."""
-    roles = list(cost.roles)
-    rows = [
-        _role_row(r.role, f.t(f"report.kind.{r.kind.value}"), [r], cost, f)
-        for r in roles[:ROLE_BARS]
-    ]
-    rest = roles[ROLE_BARS:]
-    if rest:
-        rows.append(_role_row(f.t("report.roles.other", len(rest)), "", rest, cost, f))
-    return rows
+    """Every role, costliest first: the chart beside the table shows the first few."""
+    return [_role_row(r.role, f.t(f"report.kind.{r.kind.value}"), [r], cost, f) for r in cost.roles]
 
 
 def _pareto(cost: PortfolioCost, f: _Format) -> dict[str, Any]:
@@ -384,10 +376,12 @@ def _charts(cost: PortfolioCost, f: _Format) -> dict[str, Any]:
         [Datum(r.role, r.annual_cost, f.money(r.annual_cost)) for r in cost.roles[:ROLE_BARS]]
     )
     rest = len(processes) - PROCESS_BARS
+    roles_rest = len(cost.roles) - ROLE_BARS
     return {
         "processes": by_process,
         "roles": by_role,
         "processes_rest": f.t("report.processes.chart_rest", rest) if rest > 0 else "",
+        "roles_rest": f.t("report.roles.chart_rest", roles_rest) if roles_rest > 0 else "",
     }
 
 
@@ -417,7 +411,6 @@ def report_context(cost: PortfolioCost, options: ReportOptions) -> dict[str, Any
         "processes": processes,
         "process_columns": _process_columns(processes, headline, t),
         "roles": _roles(cost, f),
-        "role_bars": ROLE_BARS,
         "charts": _charts(cost, f),
         "pareto": _pareto(cost, f),
         "candidates": _candidates(cost, f),
