@@ -23,11 +23,20 @@ from sopkit.analysis import ProcessCost, cost_process
 from sopkit.cli import app
 from sopkit.errors import RenderError
 from sopkit.load import load_process
-from sopkit.render.diagram import FORMATS, Drawing, draw, render, swimlane_scene, to_dot
+from sopkit.render.diagram import (
+    FORMATS,
+    Drawing,
+    draw,
+    file_bytes,
+    render,
+    swimlane_scene,
+    to_dot,
+)
 from sopkit.render.diagram import engine as engine_module
 from sopkit.render.diagram.engine import ENV_VAR, Engine
 from sopkit.render.diagram.mermaid import to_mermaid
 from sopkit.render.diagram.style import ENGINE_FONTS
+from sopkit.render.markdown import fenced
 
 ROOT = Path(__file__).resolve().parent.parent
 CM = ROOT / "processes" / "en" / "content-marketing.yaml"
@@ -230,6 +239,30 @@ def test_cli_text_formats_go_to_stdout(cm: ProcessCost) -> None:
     result = runner.invoke(app, ["diagram", str(CM), "--format", "mermaid", "--direction", "TB"])
     assert result.exit_code == 0
     assert result.stdout == to_mermaid(cm, direction="TB")
+
+
+def test_mermaid_written_to_markdown_is_a_mermaid_block(cm: ProcessCost, tmp_path: Path) -> None:
+    source = to_mermaid(cm)
+    for name in ("flow.md", "FLOW.Markdown"):
+        result = runner.invoke(
+            app, ["diagram", str(CM), "--format", "mermaid", "-o", str(tmp_path / name)]
+        )
+        assert result.exit_code == 0, result.output
+        assert (tmp_path / name).read_text("utf-8") == f"```mermaid\n{source.rstrip()}\n```\n"
+    # Anywhere else (a .mmd file for the Mermaid CLI) it is the bare source.
+    result = runner.invoke(
+        app, ["diagram", str(CM), "--format", "mermaid", "-o", str(tmp_path / "flow.mmd")]
+    )
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "flow.mmd").read_text("utf-8") == source
+
+
+def test_a_fence_is_longer_than_any_backticks_inside() -> None:
+    assert fenced("a\nb\n") == "```\na\nb\n```"
+    assert fenced("title: ``` ````x", "mermaid") == "`````mermaid\ntitle: ``` ````x\n`````"
+    drawing = Drawing(b'flowchart LR\n  a["```"]\n', "mermaid")
+    assert file_bytes(drawing, "x.md") == b'````mermaid\nflowchart LR\n  a["```"]\n````\n'
+    assert file_bytes(Drawing(b"<svg/>", "svg"), "x.md") == b"<svg/>"
 
 
 def test_cli_image_goes_to_id_dot_format_in_the_current_folder(

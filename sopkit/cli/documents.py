@@ -182,7 +182,8 @@ def diagram(
             "-o",
             "--output",
             help="Write here ('-' for stdout). Default: dot and mermaid to stdout, "
-            "pictures to <id>.<format> in the current folder.",
+            "pictures to <id>.<format> in the current folder. Mermaid written to a .md "
+            "file goes in a ```mermaid block, ready for GitHub or GitLab.",
             dir_okay=False,
         ),
     ] = None,
@@ -213,12 +214,12 @@ def diagram(
     \b
     Examples:
       sopkit diagram processes/en/content-marketing.yaml --format png
-      sopkit diagram processes/en/content-marketing.yaml --format mermaid > flow.md
+      sopkit diagram processes/en/content-marketing.yaml --format mermaid -o flow.md
     """
     from ..analysis import cost_process
     from ..load import load_process
     from ..output import refuse_inputs, refuse_overwrite, write_atomic
-    from ..render.diagram import TEXT_FORMATS, draw
+    from ..render.diagram import TEXT_FORMATS, draw, file_bytes
 
     with user_errors():
         process = load_process(path, roles=roles)
@@ -232,5 +233,5 @@ def diagram(
         inputs = [path, *([roles] if roles else []), process.settings_path or path]
         refuse_inputs(target, inputs)
         refuse_overwrite(target, force=force)
-        write_atomic(target, drawing.data)
+        write_atomic(target, file_bytes(drawing, target))
         typer.echo(f"wrote {target}", err=True)

@@ -12,9 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import PurePath
 
 from ...analysis import ProcessCost
 from ...errors import RenderError
+from ..markdown import fenced
 from .common import DIRECTIONS, MAX_ARROWS, MAX_STEPS, check_direction, check_legible
 from .dot import build_digraph, scene_digraph, to_dot
 from .engine import Engine, cjk_warning, find_engine
@@ -28,6 +30,7 @@ __all__ = [
     "DIRECTIONS",
     "FORMATS",
     "IMAGE_FORMATS",
+    "MARKDOWN_SUFFIXES",
     "MAX_ARROWS",
     "MAX_STEPS",
     "TEXT_FORMATS",
@@ -36,6 +39,7 @@ __all__ = [
     "check_legible",
     "draw",
     "draw_scene",
+    "file_bytes",
     "render",
     "swimlane_layout",
     "swimlane_scene",
@@ -98,6 +102,19 @@ def draw(
         return Drawing(to_mermaid(cost, direction=direction).encode("utf-8"), fmt)
     scene = swimlane_scene(cost, direction=direction, theme=theme, links=links)
     return draw_scene(scene, fmt, engine=engine)
+
+
+#: Files a Mermaid diagram is written into as a ```mermaid block rather than bare.
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+
+
+def file_bytes(drawing: Drawing, name: str | PurePath) -> bytes:
+    """What to write to the file ``name``: Mermaid going into a Markdown file sits in a
+    ```mermaid block, which is what GitHub and GitLab draw; anything else as drawn
+    (a bare ``.mmd`` file is what the Mermaid CLI and editors read)."""
+    if drawing.format == "mermaid" and PurePath(name).suffix.lower() in MARKDOWN_SUFFIXES:
+        return (fenced(drawing.data.decode("utf-8"), "mermaid") + "\n").encode("utf-8")
+    return drawing.data
 
 
 def draw_scene(scene: Scene, fmt: str, *, engine: Engine | None = None) -> Drawing:

@@ -20,6 +20,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from ...errors import RenderError, SopkitError
+from ..markdown import fenced
 
 __all__ = ["environment", "md_escape", "render_template"]
 
@@ -187,7 +188,4 @@ def _finalize_markdown(value: Any) -> str:
 
 
 def _fence(text: str, info: str = "") -> Markup:
-    """``text`` in a fenced code block whose fence no line of the text can close."""
-    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
-    fence = "`" * max(3, longest + 1)
-    return Markup(f"{fence}{info}\n{text.rstrip()}\n{fence}")
+    return Markup(fenced(text, info))
