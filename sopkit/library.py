@@ -128,6 +128,9 @@ class NewProcess:
     #: Library processes the new one runs (``process:`` steps), copied unchanged
     #: beside it because the folder had no process of their ids.
     procedures: tuple[Path, ...] = ()
+    #: Roles its steps (and those procedures') need that the folder's own roles file
+    #: does not define; empty when the library's roles file was copied.
+    missing_roles: tuple[str, ...] = ()
 
     @property
     def written(self) -> list[Path]:
@@ -135,11 +138,17 @@ class NewProcess:
 
     def next_steps(self) -> list[str]:
         """What to edit next, as lines to print."""
-        rates = (
-            f"the rates in {self.roles_used}: the library's are illustrative"
-            if self.roles_used is not None
-            else "a roles.yaml with a rate for every step owner"
-        )
+        if self.missing_roles:
+            rates = (
+                f"{self.roles_used} does not define {', '.join(self.missing_roles)}: "
+                "add each with its rate, or change those owners to your team's roles"
+            )
+        elif self.roles_used is None:
+            rates = "a roles.yaml with a rate for every step owner"
+        elif self.roles is not None:
+            rates = f"the rates in {self.roles_used}: the library's are illustrative"
+        else:
+            rates = f"the rates in {self.roles_used}: the steps' roles all have one"
         return [
             f"Next, edit {self.process}:",
             f'  - name: "{self.name}", as your team calls the process',
@@ -212,13 +221,56 @@ def new_process(
         shown.parent / path.name for path in _copy_procedures(entry, entries, target.parent)
     )
     roles = None
+    missing: tuple[str, ...] = ()
     roles_used = find_roles_file(target)
     if entry.roles is not None and roles_used is None:
         write_atomic(target.parent / "roles.yaml", entry.roles.read_text("utf-8"))
         roles = roles_used = shown.parent / "roles.yaml"
     elif roles_used is not None:
+        missing = _missing_roles(
+            [target, *(target.parent / p.name for p in procedures)], roles_used
+        )
         roles_used = _relative(roles_used)
-    return NewProcess(shown, roles, roles_used, title, entry, procedures)
+    return NewProcess(shown, roles, roles_used, title, entry, procedures, missing)
+
+
+def _missing_roles(processes: list[Path], roles_file: Path) -> tuple[str, ...]:
+    """The roles these processes' steps work in (owners and ``with``) that neither
+    ``roles_file`` nor the process's own ``roles:`` define, in the order met.
+
+    Read from the YAML, not loaded: the copy cannot load until they have rates. A
+    roles file or process that cannot be read names nothing; ``sopkit validate``
+    says what is wrong with it.
+    """
+    team = _mapping(_read(roles_file).get("roles"))
+    missing: list[str] = []
+    for path in processes:
+        data = _read(path)
+        own = _mapping(data.get("roles"))
+        steps = data.get("steps")
+        for step in steps if isinstance(steps, list) else []:
+            if not isinstance(step, dict):
+                continue
+            helpers = step.get("with")
+            named = [step.get("owner"), *(helpers if isinstance(helpers, list | dict) else ())]
+            for role in named:
+                if isinstance(role, str) and role not in team and role not in own:
+                    if role not in missing:
+                        missing.append(role)
+    return tuple(missing)
+
+
+def _read(path: Path) -> dict[object, object]:
+    """A YAML file's top-level mapping; empty when it cannot be read or is not one."""
+    try:
+        data = parse_yaml(path.read_text("utf-8"), str(path)).data
+    except (OSError, UnicodeDecodeError, SopkitError):
+        return {}
+    return _mapping(data)
+
+
+def _mapping(value: object) -> dict[object, object]:
+    return value if isinstance(value, dict) else {}
 
 
 def _copy_procedures(

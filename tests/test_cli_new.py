@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 from pathlib import Path
 
@@ -19,6 +20,11 @@ from sopkit.models import Review
 
 def new(*args: str | Path) -> tuple[int, str, str]:
     result = CliRunner().invoke(app, ["new", *map(str, args)])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def new_validate(folder: Path) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, ["validate", str(folder)])
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -42,18 +48,47 @@ def test_the_copy_gets_its_own_name_no_purpose_and_a_fresh_draft_review(tmp_path
 
 
 def test_it_says_what_to_edit_next(tmp_path: Path) -> None:
-    code, _, err = new("social-media", "social", "-o", tmp_path)
+    cli, library = tmp_path / "cli", tmp_path / "library"
+    code, _, err = new("social-media", "social", "-o", cli)
     assert code == 0
-    made = new_process("social-media", "social", tmp_path / "again")
-    expected_lines = [
-        line.replace(f"{tmp_path}/again", str(tmp_path)) for line in made.next_steps()
-    ]
+    made = new_process("social-media", "social", library)
+    expected_lines = [line.replace(str(library), str(cli)) for line in made.next_steps()]
     lines = err.splitlines()
-    assert lines[:2] == [f"wrote {tmp_path}/social.yaml", f"wrote {tmp_path}/roles.yaml"]
+    assert lines[:2] == [f"wrote {cli}/social.yaml", f"wrote {cli}/roles.yaml"]
     assert lines[2:] == expected_lines
     text = "\n".join(lines)
     for field in ("name", "purpose", "owner", "review", "rates in", "validate --strict"):
         assert field in text, field
+
+
+def test_into_a_team_folder_it_names_the_roles_its_roles_file_lacks(tmp_path: Path) -> None:
+    team = "currency: EUR\nroles:\n  Editor: {rate: 45}\n  Designer: {rate: 40}\n"
+    (tmp_path / "roles.yaml").write_text(team, encoding="utf-8")
+    made = new_process("release-post", "launch-notes", tmp_path)
+    assert made.roles is None and made.procedures  # the team's file stays; feature-item comes
+    assert "Editor" not in made.missing_roles and "Designer" not in made.missing_roles
+    line = next(line for line in made.next_steps() if "does not define" in line)
+    assert ", ".join(made.missing_roles) in line
+    # They are exactly what the copies need: with a rate for each, both load and cost.
+    library = yaml.safe_load((ENGLISH / "roles.yaml").read_text(encoding="utf-8"))["roles"]
+    lines = [f"  {role}: {json.dumps(library[role])}\n" for role in made.missing_roles]
+    (tmp_path / "roles.yaml").write_text(team + "".join(lines), encoding="utf-8")
+    from sopkit.analysis import cost_portfolio
+
+    assert cost_portfolio(load_portfolio(tmp_path)).process("launch-notes").annual_cost > 0
+    for role, line in zip(made.missing_roles, lines, strict=True):  # none is there for nothing
+        less = "".join(other for other in lines if other != line)
+        (tmp_path / "roles.yaml").write_text(team + less, encoding="utf-8")
+        code, _, err = new_validate(tmp_path)
+        assert code == 1 and f"'{role}'" in err, (role, err)
+
+
+def test_into_a_folder_whose_roles_file_has_them_all_it_says_so(tmp_path: Path) -> None:
+    new_process("social-media", "social", tmp_path)  # brings the library's roles.yaml
+    again = new_process("social-media", "social-two", tmp_path)
+    assert again.missing_roles == ()
+    rates = f"  - the rates in {tmp_path / 'roles.yaml'}: the steps' roles all have one"
+    assert rates in again.next_steps()
 
 
 def test_name_option(tmp_path: Path) -> None:

@@ -131,8 +131,9 @@ def new(
     The copy keeps the template's steps, owners, tools and comments and becomes a
     process of its own: your id, a name from it (or --name), no purpose yet, and a
     fresh draft review block (version 0.1, dated today). The template's
-    roles.yaml comes along when the folder has none, and so do the procedures
-    its steps run (--list marks them 'called'). It then says what to edit.
+    roles.yaml comes along when the folder has none (when it has one, sopkit
+    names the roles it lacks), and so do the procedures its steps run (--list
+    marks them 'called'). It then says what to edit.
 
     \b
     Examples:
