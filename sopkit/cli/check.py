@@ -32,6 +32,7 @@ def validate(
       sopkit validate processes/en/
     """
     from ..checkup import checkup
+    from ..render.numbers import counted
 
     with user_errors():
         result = checkup(paths, roles=roles)
@@ -41,7 +42,8 @@ def validate(
             raise typer.Exit(1)
         count = len(result.portfolio)
         noun = "process" if count == 1 else "processes"
-        typer.echo(f"ok: {count} {noun}, {result.steps} steps valid", err=True)
+        steps = counted(str(result.steps), "step", "steps")
+        typer.echo(f"ok: {count} {noun}, {steps} valid", err=True)
 
 
 class SchemaKind(StrEnum):

@@ -34,6 +34,7 @@ if TYPE_CHECKING:  # Babel is imported on first use, to keep `sopkit --help` fas
 __all__ = [
     "DASH",
     "PAYBACK_DIGITS",
+    "counted",
     "hours_text",
     "json_fixed",
     "json_number",
@@ -52,6 +53,15 @@ __all__ = [
 DASH = "—"
 #: Decimals of payback months wherever people read them (JSON keeps 2, as all months).
 PAYBACK_DIGITS = 1
+
+
+def counted(shown: str, one: str, other: str) -> str:
+    """A number as shown with its English noun: ``1 step``, ``2 steps``, ``1.5 days``.
+
+    English takes the singular for a bare 1 only (CLDR's rule), so the choice is
+    made on the text the reader sees, after rounding.
+    """
+    return f"{shown} {one if shown == '1' else other}"
 
 
 def minor_unit(currency: str) -> int:

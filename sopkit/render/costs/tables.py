@@ -48,6 +48,7 @@ from ...models import Process, RoleKind
 from ..i18n import catalogue, payback_text
 from ..numbers import (
     DASH,
+    counted,
     hours_text,
     json_fixed,
     json_number,
@@ -1175,7 +1176,8 @@ _COST_SHEETS = {"step": _step_sheet, "role": _role_sheet, "process": _process_sh
 def _title(what: str, costs: PortfolioCost) -> str:
     count = len(costs.processes)
     noun = "process" if count == 1 else "processes"
-    return f"{what} ({costs.currency}, {count} {noun}, {len(costs.steps)} steps)"
+    steps = counted(str(len(costs.steps)), "step", "steps")
+    return f"{what} ({costs.currency}, {count} {noun}, {steps})"
 
 
 def _lead_time_note(process: ProcessCost) -> str:
@@ -1183,8 +1185,9 @@ def _lead_time_note(process: ProcessCost) -> str:
     left_out = [s.id for s in process.process.steps if not schedule.in_typical_run(s.id)]
     typical = f" (typical run, without {', '.join(left_out)})" if left_out else ""
     return (
-        f"Lead time of {process.id}{typical}: {hours_text(schedule.lead_time_hours)} working "
-        f"hours ({number_text(schedule.lead_time_days)} days); critical path: "
+        f"Lead time of {process.id}{typical}: "
+        f"{counted(hours_text(schedule.lead_time_hours), 'working hour', 'working hours')} "
+        f"({counted(number_text(schedule.lead_time_days), 'day', 'days')}); critical path: "
         + " → ".join(schedule.critical_path)
     )
 

@@ -13,8 +13,9 @@ from decimal import Decimal
 
 from ...analysis import Candidate, ProcessCost, rank_candidates
 from ...errors import RenderError
-from ...models import Process, Step
-from ..numbers import hours_text, money_text, rate_text, share_text
+from ...models import Frequency, Process, Step
+from ..i18n import catalogue
+from ..numbers import hours_text, money_text, rate_text, round_number, share_text
 from .style import Theme
 
 __all__ = [
@@ -55,7 +56,7 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "share": "in {pct} of runs",
         "automate": "automate {pct}\nsaves {money}/yr",
         "automate_loss": "automate {pct}\nnet {money}/yr",
-        "lead": "Lead time {days} working days ({hours} h) per run",
+        "lead": "Lead time {days} ({hours} h) per run",
         "runs": "runs {n}",
         "total": "{money} a year in total",
         "critical": "Bold outlines and arrows: critical path",
@@ -96,7 +97,7 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "share": "실행의 {pct}",
         "automate": "자동화 {pct}\n연 {money} 절감",
         "automate_loss": "자동화 {pct}\n연 순액 {money}",
-        "lead": "리드 타임: 실행당 {days}영업일 ({hours}시간)",
+        "lead": "리드 타임: 실행당 {days} ({hours}시간)",
         "runs": "실행 빈도 {n}",
         "total": "연간 총 {money}",
         "critical": "굵은 테두리와 화살표: 주경로",
@@ -137,7 +138,7 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "share": "в {pct} запусков",
         "automate": "автоматизация {pct}\nэкономия {money}/год",
         "automate_loss": "автоматизация {pct}\nитог {money}/год",
-        "lead": "Время выполнения {days} раб. дн. ({hours} ч) на запуск",
+        "lead": "Время выполнения {days} ({hours} ч) на запуск",
         "runs": "частота {n}",
         "total": "{money} в год всего",
         "critical": "Жирные рамки и стрелки: критический путь",
@@ -227,6 +228,14 @@ class Wording:
 
     def days(self, value: Decimal) -> str:
         return hours_text(value, self.language, digits=1)
+
+    def working_days(self, value: Decimal) -> str:
+        """``1 working day``, ``23.1 working days``: the unit agrees with the number shown."""
+        return catalogue(self.language)("unit.workdays", round_number(value, 1))
+
+    def frequency(self, frequency: Frequency) -> str:
+        """``once a week``, ``주 1회``, ``4 раза в месяц``: as the SOP says it."""
+        return catalogue(self.language)(f"frequency.{frequency.period.value}", frequency.count)
 
 
 def check_direction(direction: str) -> str:

@@ -138,7 +138,7 @@ def to_mermaid(
             cost.name,
             text(
                 "lead",
-                days=text.days(schedule.lead_time_days),
+                days=text.working_days(schedule.lead_time_days),
                 hours=text.number(schedule.lead_time_hours),
             ),
             text("total", money=text.money(cost.annual_total_cost)),

@@ -467,7 +467,7 @@ def _title_block(lanes: Swimlanes, width: float, title: bool) -> tuple[list[Shap
     text = Wording(cost)
     schedule = cost.schedule
     runs = (
-        text("runs", n=str(cost.process.frequency))
+        text("runs", n=text.frequency(cost.process.frequency))
         if cost.process.frequency is not None
         else text("called_only")
     )
@@ -475,7 +475,7 @@ def _title_block(lanes: Swimlanes, width: float, title: bool) -> tuple[list[Shap
         [
             text(
                 "lead",
-                days=text.days(schedule.lead_time_days),
+                days=text.working_days(schedule.lead_time_days),
                 hours=text.number(schedule.lead_time_hours),
             ),
             runs,

@@ -27,7 +27,7 @@ from ..diagram.geometry import Box, Point
 from ..diagram.metrics import line_height, text_width, wrap_text
 from ..diagram.scene import Diamond, Group, Label, Line, Polyline, Rect, Scene, Shape, Stroke
 from ..diagram.style import DEFAULT_THEME, FONTS, Theme, get_theme
-from ..numbers import round_number
+from ..numbers import counted, round_number
 
 __all__ = ["gantt_scene"]
 
@@ -176,9 +176,10 @@ class _Chart:
 
     def _title(self) -> tuple[list[Shape], float]:
         style, plan = self.style, self.plan
+        days = format(round_number(plan.lead_time_days, 1), "f")
         summary = (
             f"{plan.start.isoformat()} to {plan.finish.isoformat()} · "
-            f"{format(round_number(plan.lead_time_days, 1), 'f')} working days"
+            f"{counted(days, 'working day', 'working days')}"
         )
         if plan.anchor is not None:
             summary += f" · {plan.anchor[0]} on {plan.anchor[1].isoformat()}"

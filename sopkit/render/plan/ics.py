@@ -18,7 +18,7 @@ import datetime as _dt
 from decimal import Decimal
 
 from ...analysis.plan import Plan, PlannedStep
-from ..numbers import round_number
+from ..numbers import counted, round_number
 
 __all__ = ["plan_ics"]
 
@@ -57,8 +57,8 @@ def _date(day: _dt.date) -> str:
     return day.strftime("%Y%m%d")
 
 
-def _days(value: Decimal) -> str:
-    return format(round_number(value, 2).normalize(), "f")
+def _working_days(value: Decimal) -> str:
+    return counted(format(round_number(value, 2).normalize(), "f"), "working day", "working days")
 
 
 def _event(plan: Plan, step: PlannedStep, stamp: str) -> list[str]:
@@ -73,14 +73,14 @@ def _event(plan: Plan, step: PlannedStep, stamp: str) -> list[str]:
     if step.participants:
         details.append(f"With: {', '.join(step.participants)}")
     if step.kind != "milestone":
-        details.append(f"Work: {_days(step.work_days)} working days")
+        details.append(f"Work: {_working_days(step.work_days)}")
     if step.wait_until is not None:
         details.append(f"Then wait until {step.wait_until.isoformat()}")
     if step.due is not None and step.slack_days is not None:
         state = (
-            f"late by {_days(-step.slack_days)} working days"
+            f"late by {_working_days(-step.slack_days)}"
             if step.late
-            else f"slack {_days(step.slack_days)} working days"
+            else f"slack {_working_days(step.slack_days)}"
         )
         details.append(f"Due: {step.due.isoformat()} ({step.due_text}), {state}")
     if step.critical:

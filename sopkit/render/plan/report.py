@@ -17,7 +17,7 @@ from ...analysis.plan import Plan, PlannedStep
 from ...errors import UsageError
 from ..costs.sheet import Cell, Column, Sheet
 from ..costs.tables import dump_json, render_sheet
-from ..numbers import DASH, round_number
+from ..numbers import DASH, counted, round_number
 
 __all__ = ["PLAN_FORMATS", "TEXT_FORMATS", "plan_document", "plan_report", "plan_sheet"]
 
@@ -117,7 +117,7 @@ def _title(plan: Plan) -> str:
     days = round_number(plan.lead_time_days, 1)
     title = (
         f"Plan for {plan.process.name}: {plan.start.isoformat()} to {plan.finish.isoformat()}, "
-        f"{format(days, 'f')} working days"
+        f"{counted(format(days, 'f'), 'working day', 'working days')}"
     )
     if plan.anchor is not None:
         name, day = plan.anchor

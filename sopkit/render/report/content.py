@@ -259,8 +259,8 @@ def _pareto(cost: PortfolioCost, f: _Format) -> dict[str, Any]:
     ]
     note = f.t(
         "report.pareto.note",
+        len(ranked.steps),
         count=str(ranked.vital),
-        steps=str(len(ranked.steps)),
         share=f.percent(ranked.vital_share),
     )
     return {"chart": chart, "rows": rows, "note": note}
@@ -291,7 +291,7 @@ def _candidates(cost: PortfolioCost, f: _Format) -> dict[str, Any]:
         "shown": min(len(ranked), CANDIDATE_ROWS),
         "summary": f.t(
             "report.candidates.summary",
-            count=str(totals.count),
+            totals.count,
             net=f.money(totals.net_saving),
             gross=f.money(totals.gross_saving),
             setup=f.money(totals.setup_cost),

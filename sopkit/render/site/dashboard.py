@@ -22,7 +22,7 @@ from ...analysis.pareto import Pareto, pareto
 from ...analysis.simulation import ProcessRanges, Range, Simulation
 from ...models import RoleKind
 from ..i18n import catalogue, payback_text
-from ..numbers import DASH, hours_text, money_text, number_text, percent_text
+from ..numbers import DASH, counted, hours_text, money_text, number_text, percent_text
 from ..totals import candidate_totals
 from .capacity import capacity_chart, capacity_rows
 from .charts import Datum, bar_chart, pareto_chart, site_environment
@@ -152,7 +152,7 @@ def _share(part: Decimal, whole: Decimal) -> Decimal:
 def _summary(cost: PortfolioCost) -> str:
     steps = sum(len(p.steps) for p in cost.processes)
     process_word = "process" if len(cost.processes) == 1 else "processes"
-    return f"{len(cost.processes)} {process_word}, {steps} steps"
+    return f"{len(cost.processes)} {process_word}, {counted(str(steps), 'step', 'steps')}"
 
 
 def has_expenses(cost: PortfolioCost) -> bool:
@@ -282,7 +282,7 @@ def _pareto_note(cost: PortfolioCost, ranked: Pareto) -> str:
     """How many steps make up 80 % of the cost: the sentence under the Pareto chart."""
     what = "total cost (labour and cash costs)" if has_expenses(cost) else "cost"
     return (
-        f"{ranked.vital} of {len(ranked.steps)} steps "
+        f"{ranked.vital} of {counted(str(len(ranked.steps)), 'step', 'steps')} "
         f"({percent_text(ranked.vital_step_share, LANGUAGE)}) account for "
         f"{percent_text(ranked.vital_share, LANGUAGE)} of the annual {what}."
     )
@@ -459,6 +459,7 @@ def _card(
         "lead_hours": hours_text(schedule.lead_time_hours, LANGUAGE),
         "lead_days": number_text(schedule.lead_time_days, 2, LANGUAGE),  # as every report
         "steps": str(len(process.steps)),
+        "steps_text": counted(str(len(process.steps)), "step", "steps"),
         "per_run": money(process.cost_per_run),
         "share": percent_text(share, LANGUAGE),
         "share_width": number_text(share, 2, "en").replace(",", ""),

@@ -1,0 +1,87 @@
+"""Numbers and their nouns agree where English readers see them (``1 step``,
+``1 working day``), and diagrams say a process's frequency in its own language."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from sopkit import load_process
+from sopkit.analysis import cost_portfolio, cost_process, rank_candidates
+from sopkit.cli import app
+from sopkit.render.costs import cost_report
+from sopkit.render.diagram import render, to_mermaid
+from sopkit.render.numbers import counted
+from sopkit.render.report import render_report
+from sopkit.render.site import render_index
+
+ROLES = "currency: USD\nhours_per_day: 8\nroles:\n  Writer: {rate: 40}\n"
+ONE_STEP = """\
+sopkit: 1
+id: one
+name: One
+owner: Writer
+frequency: {frequency}
+language: {language}
+steps:
+  - {{id: a, name: A, owner: Writer, time: 8h, automation: {{share: 0.5}}}}
+"""
+
+
+def one_step(folder: Path, language: str = "en", frequency: str = "1/week") -> Path:
+    (folder / "roles.yaml").write_text(ROLES, encoding="utf-8")
+    path = folder / "one.yaml"
+    path.write_text(ONE_STEP.format(language=language, frequency=frequency), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("shown", "expected"),
+    [
+        ("1", "1 step"),
+        ("0", "0 steps"),
+        ("2", "2 steps"),
+        ("1.0", "1.0 steps"),
+        ("1.5", "1.5 steps"),
+    ],
+)
+def test_english_takes_the_singular_for_a_bare_one(shown: str, expected: str) -> None:
+    assert counted(shown, "step", "steps") == expected
+
+
+def test_a_one_step_process_is_one_step_everywhere(tmp_path: Path) -> None:
+    path = one_step(tmp_path)
+    result = CliRunner().invoke(app, ["validate", str(path)])
+    assert "ok: 1 process, 1 step valid" in result.stderr
+    portfolio = cost_portfolio([load_process(path)])
+    assert "(USD, 1 process, 1 step)" in cost_report(portfolio, fmt="markdown")
+    html = render_index(portfolio, rank_candidates(portfolio), [])
+    assert "<small>· 1 step</small>" in html and "1 steps" not in html
+    report = render_report(portfolio)
+    assert "1 of 1 step makes 100.00%" in report
+    assert "1 step could be partly automated" in report
+
+
+def test_a_diagram_title_says_one_working_day(tmp_path: Path) -> None:
+    cost = cost_process(load_process(one_step(tmp_path)))  # 8 h at 8 h a day
+    assert "Lead time 1 working day (8 h) per run" in to_mermaid(cost)
+
+
+@pytest.mark.parametrize(
+    ("language", "runs"),
+    [
+        ("en", "runs 3 times a week"),
+        ("ko", "실행 빈도 주 3회"),
+        ("ru", "частота 3 раза в неделю"),
+    ],
+)
+def test_a_diagram_says_the_frequency_in_the_process_language(
+    tmp_path: Path, language: str, runs: str
+) -> None:
+    cost = cost_process(load_process(one_step(tmp_path, language, "3/week")))
+    svg = render(cost, "svg").decode("utf-8")
+    words = " ".join(re.sub(r"<[^>]+>", " ", svg).split())  # the title may wrap over lines
+    assert runs in words and "3/week" not in words
