@@ -6,7 +6,6 @@ user fixes a folder in one pass instead of one error per run.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -32,6 +31,7 @@ from .models import (
     WorkingCalendar,
 )
 from .source import Loc, SourceMap, read_document
+from .suggest import closest
 from .validate import Shape, check_meaning, check_process, check_structure
 
 if TYPE_CHECKING:  # networkx takes ~80 ms to import; see sopkit.graph
@@ -492,13 +492,13 @@ def _link(
             found = None if folder is None else _ids_in(folder, ids_in).get(step.process)
             if found is None:
                 known = sorted({*by_id, *(_ids_in(folder, ids_in) if folder else {})})
-                close = difflib.get_close_matches(step.process, known, n=1, cutoff=0.6)
+                close = closest(step.process, known)
                 problems.append(
                     process.source.problem(
                         ("steps", index, "process"),
                         f"step '{step.id}' runs process '{step.process}', which is not among "
                         "the files given nor in the same folder",
-                        hint=f"did you mean '{close[0]}'?"
+                        hint=f"did you mean '{close}'?"
                         if close
                         else "give the id of a process file in the same folder",
                     )
@@ -694,8 +694,7 @@ def _meant(loc: Loc, fields: dict[tuple[str, ...], type[pydantic.BaseModel]]) ->
     allowed = _allowed(tuple(loc[:-1]), fields)
     if not allowed:
         return None
-    close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
-    return close[0] if close else None
+    return closest(str(loc[-1]), allowed)
 
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:

@@ -16,7 +16,6 @@ Two kinds of check, so one run finds everything:
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -28,6 +27,7 @@ from .errors import Problem
 from .graph import Flow
 from .models import Clock, Estimate, Process, Role, RoleKind, Step, is_slug, parse_when
 from .source import Loc, SourceMap
+from .suggest import closest
 
 if TYPE_CHECKING:  # networkx takes ~80 ms to import; see sopkit.graph
     import networkx as nx
@@ -232,9 +232,9 @@ def _reference_problems(shape: Shape, source: SourceMap) -> list[Problem]:
 
 
 def _suggest(name: str, ids: list[str]) -> str:
-    close = difflib.get_close_matches(name, ids, n=1, cutoff=0.6)
+    close = closest(name, ids)
     if close:
-        return f"did you mean '{close[0]}'?"
+        return f"did you mean '{close}'?"
     return "steps here: " + ", ".join(ids[:12]) + (" …" if len(ids) > 12 else "")
 
 
@@ -245,9 +245,9 @@ def _when_problems(shape: Shape, source: SourceMap) -> list[Problem]:
         for name, wanted in step.when.items():
             loc: Loc = ("steps", step.index, "when", name)
             if name not in shape.conditions:
-                close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+                close = closest(name, names)
                 hint = (
-                    f"did you mean '{close[0]}'?"
+                    f"did you mean '{close}'?"
                     if close
                     else "define it under 'conditions:' with a question and a share"
                 )
@@ -531,9 +531,9 @@ def _role_problems(process: Process, index: int, step: Step) -> list[Problem]:
             continue
         hint = f"add '{_short(name)}: {{rate: …}}' to {where} or to the process's 'roles:'"
         if role is None:
-            close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+            close = closest(name, known)
             if close:
-                hint = f"did you mean '{close[0]}'? Otherwise {hint}"
+                hint = f"did you mean '{close}'? Otherwise {hint}"
         else:
             hint = f"give '{_short(name)}' a rate, or 'kind: external' if it is an outside party"
         problems.append(

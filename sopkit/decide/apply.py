@@ -13,7 +13,6 @@ file it broke. Nothing here changes the portfolio it is given.
 from __future__ import annotations
 
 import copy
-import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -23,6 +22,7 @@ from ..errors import Problem, SopkitError, ValidationError
 from ..load import Portfolio, process_from_data, settings_from_data
 from ..models import Clock, Duration, Estimate, Process, Settings
 from ..source import Loc, SourceMap, parse_yaml
+from ..suggest import closest
 from .scenario import Change, Scenario, target
 
 __all__ = ["Automated", "ToBe", "apply_scenario"]
@@ -286,13 +286,13 @@ class _Applier:
                 return draft
         removed = any(d.removed and d.current.id == process_id for d in self.drafts)
         known = sorted(d.current.id for d in self.drafts if not d.removed)
-        close = difflib.get_close_matches(process_id, known, n=1, cutoff=0.6)
+        close = closest(process_id, known)
         self._fail(
             loc,
             f"no process '{process_id}'" + (" (an earlier change removed it)" if removed else ""),
             hint=None
             if removed
-            else f"did you mean '{close[0]}'?"
+            else f"did you mean '{close}'?"
             if close
             else "processes here: " + ", ".join(known[:12]) + (" …" if len(known) > 12 else ""),
         )
@@ -303,11 +303,11 @@ class _Applier:
         if index is None:
             ids = [s.get("id") for s in draft.data.get("steps") or [] if isinstance(s, dict)]
             known = [i for i in ids if isinstance(i, str)]
-            close = difflib.get_close_matches(step_id, known, n=1, cutoff=0.6)
+            close = closest(step_id, known)
             self._fail(
                 loc,
                 f"process '{draft.current.id}' has no step '{step_id}'",
-                hint=f"did you mean '{close[0]}'?"
+                hint=f"did you mean '{close}'?"
                 if close
                 else "its steps: " + ", ".join(known[:12]) + (" …" if len(known) > 12 else ""),
             )
@@ -389,11 +389,11 @@ class _Applier:
         for name, value in change.value.items():
             loc: Loc = (*change.loc, name)
             if name not in known:
-                close = difflib.get_close_matches(str(name), known, n=1, cutoff=0.6)
+                close = closest(str(name), known)
                 self._fail(
                     loc,
                     f"no role '{name}'",
-                    hint=f"did you mean '{close[0]}'?"
+                    hint=f"did you mean '{close}'?"
                     if close
                     else "a scenario changes roles that roles.yaml or a process defines",
                     key=True,

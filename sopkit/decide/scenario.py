@@ -18,7 +18,6 @@ problem located in the scenario file; ``apply`` makes the changes.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +29,7 @@ from pydantic import ValidationError as PydanticError
 from ..errors import Problem, SopkitError, ValidationError
 from ..models import Text, is_slug
 from ..source import Loc, SourceMap, read_document
+from ..suggest import closest
 
 __all__ = [
     "CHANGE_KINDS",
@@ -134,8 +134,8 @@ def read_scenario(data: Any, source: SourceMap) -> Scenario:
         )
     for key in data:
         if key not in _FIELDS:
-            close = difflib.get_close_matches(str(key), _FIELDS, n=1, cutoff=0.6)
-            hint = f"did you mean '{close[0]}'?" if close else "allowed here: " + ", ".join(_FIELDS)
+            close = closest(str(key), _FIELDS)
+            hint = f"did you mean '{close}'?" if close else "allowed here: " + ", ".join(_FIELDS)
             problems.append(source.problem((key,), f"unknown field '{key}'", hint=hint, key=True))
     if FORMAT_KEY not in data:
         hint = "add 'sopkit-scenario: 1' as the first line"
@@ -215,12 +215,12 @@ def _changes(data: dict[str, Any], source: SourceMap, problems: list[Problem]) -
             continue
         ((kind, value),) = item.items()
         if kind not in CHANGE_KINDS:
-            close = difflib.get_close_matches(str(kind), CHANGE_KINDS, n=1, cutoff=0.6)
+            close = closest(str(kind), CHANGE_KINDS)
             problems.append(
                 source.problem(
                     (*loc, kind),
                     f"unknown change '{kind}'",
-                    hint=f"did you mean '{close[0]}'?" if close else f"use one of: {kinds}",
+                    hint=f"did you mean '{close}'?" if close else f"use one of: {kinds}",
                     key=True,
                 )
             )

@@ -1,0 +1,43 @@
+"""The "did you mean …?" of every error: the known name a mistyped one most likely is.
+
+``difflib`` finds names that look alike, but it ranks a swap of two letters
+below a changed letter: for ``wiat`` it offers ``with`` before ``wait``. Typing
+mistakes are mostly one letter swapped, missing, extra or wrong, so among the
+names difflib finds close, the fewest such edits wins (the optimal string
+alignment distance, ignoring case), then difflib's own ranking.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+__all__ = ["closest"]
+
+#: How alike (difflib's ratio) a name must be to be offered at all.
+_CUTOFF = 0.6
+
+
+def closest(name: str, known: Iterable[str]) -> str | None:
+    """The known name ``name`` most likely misspells, or ``None`` when none is close."""
+    choices = list(dict.fromkeys(known))
+    alike = difflib.get_close_matches(name, choices, n=5, cutoff=_CUTOFF)
+    if not alike:
+        return None
+    rank = {choice: i for i, choice in enumerate(alike)}
+    return min(alike, key=lambda choice: (_edits(name.lower(), choice.lower()), rank[choice]))
+
+
+def _edits(a: str, b: str) -> int:
+    """Letters inserted, deleted, replaced or swapped with a neighbour to turn ``a`` into ``b``."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, left in enumerate(a, start=1):
+        row = [i, *([0] * len(b))]
+        for j, right in enumerate(b, start=1):
+            cost = 0 if left == right else 1
+            row[j] = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and left == b[j - 2] and a[i - 2] == right:
+                row[j] = min(row[j], previous2[j - 2] + 1)
+        previous2, previous = previous, row
+    return previous[-1]

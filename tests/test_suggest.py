@@ -1,0 +1,66 @@
+"""Suggestions ("did you mean …?"): the known name a typo most likely is."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sopkit import load_process
+from sopkit.errors import SopkitError
+from sopkit.suggest import _edits, closest
+
+STEP_FIELDS = ["id", "name", "owner", "with", "time", "wait", "after", "when", "rework"]
+
+
+@pytest.mark.parametrize(
+    ("typo", "meant"),
+    [
+        ("wiat", "wait"),  # two letters swapped: difflib alone offers 'with'
+        ("onwer", "owner"),
+        ("tiem", "time"),
+        ("afer", "after"),
+        ("Owner", "owner"),
+        ("zzz", None),
+    ],
+)
+def test_the_likeliest_field(typo: str, meant: str | None) -> None:
+    assert closest(typo, STEP_FIELDS) == meant
+
+
+def test_edits_count_a_swap_as_one() -> None:
+    assert _edits("wiat", "wait") == 1
+    assert _edits("wiat", "with") == 2
+    assert _edits("kitten", "sitting") == 3
+    assert _edits("", "abc") == 3
+
+
+@given(st.text(max_size=8), st.lists(st.text(min_size=1, max_size=8), max_size=6))
+def test_a_suggestion_is_always_a_known_name(name: str, known: list[str]) -> None:
+    found = closest(name, known)
+    assert found is None or found in known
+    if name in known:
+        assert found == name
+
+
+@given(st.text(max_size=8), st.text(max_size=8))
+def test_edits_are_symmetric_and_zero_only_for_the_same_text(a: str, b: str) -> None:
+    assert _edits(a, b) == _edits(b, a)
+    assert (_edits(a, b) == 0) == (a == b)
+    assert abs(len(a) - len(b)) <= _edits(a, b) <= max(len(a), len(b))
+
+
+def test_a_swapped_field_name_in_a_file_suggests_the_right_field(tmp_path: Path) -> None:
+    (tmp_path / "roles.yaml").write_text("roles:\n  Writer: {rate: 40}\n", encoding="utf-8")
+    path = tmp_path / "p.yaml"
+    path.write_text(
+        "sopkit: 1\nid: p\nname: P\nowner: Writer\nfrequency: 1/month\nsteps:\n"
+        "  - {id: a, name: A, owner: Writer, time: 1h, wiat: 1d}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(SopkitError) as raised:
+        load_process(path)
+    assert "unknown field 'wiat'" in str(raised.value)
+    assert "did you mean 'wait'?" in str(raised.value.problems[0].hint)
