@@ -326,6 +326,17 @@ def _build(
             )
         )
         raise ValidationError.collect(problems)
+    if _is_roles_file(data):
+        first = next(iter(data))
+        problems.append(
+            source.problem(
+                (first,),
+                "this is a roles file (currency, calendar and rates), not a process",
+                hint="name it roles.yaml beside the process files, or pass it with --roles",
+                key=True,
+            )
+        )
+        raise ValidationError.collect(problems)
     bind = {
         "source": source,
         "source_path": shown,
@@ -352,6 +363,13 @@ def _build(
     if problems:
         raise ValidationError.collect(_dedupe(problems))
     return process
+
+
+def _is_roles_file(data: dict[Any, Any]) -> bool:
+    """A roles file given as a process: nothing but a roles file's fields (a process's
+    own ``roles:`` alone is no process either: it has no id, name or steps)."""
+    keys = set(data)
+    return bool(keys) and keys <= set(Settings.model_fields)
 
 
 #: Placeholders for required fields of a process whose own value is wrong (and reported),

@@ -345,6 +345,25 @@ def test_file_problems(tmp_path: Path, data: bytes, expected: str | None) -> Non
         assert lines[0].startswith(expected), lines
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "currency: EUR\nhours_per_day: 7.5\nroles:\n  Writer: {rate: 40}\n",
+        "roles:\n  Writer: {rate: 40}\n",  # its own roles: alone are no process either
+    ],
+    ids=["full", "roles-only"],
+)
+def test_a_roles_file_under_another_name_is_one_error(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "team-rates.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SopkitError) as info:
+        load_process(path)
+    assert formatted(info.value, tmp_path) == [
+        "team-rates.yaml:1:1: error: this is a roles file (currency, calendar and rates), "
+        "not a process (name it roles.yaml beside the process files, or pass it with --roles)"
+    ]
+
+
 def test_too_large(tmp_path: Path) -> None:
     path = tmp_path / "p.yaml"
     path.write_bytes(b"#" * (5 * 1024 * 1024 + 1))
