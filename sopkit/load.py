@@ -444,12 +444,23 @@ def _nearest_roles_file(
     """
     if path.is_symlink():
         found = find_roles_file(path)
-        return None if found is None else (found, found.resolve())
+        return None if found is None else (_as_given(found, path), found.resolve())
     folder = path.parent
     if folder not in folders:
         found = find_roles_file(path)
-        folders[folder] = None if found is None else (found, found.resolve())
+        folders[folder] = None if found is None else (_as_given(found, path), found.resolve())
     return folders[folder]
+
+
+def _as_given(found: Path, process_path: Path) -> Path:
+    """The roles file as messages show it: from the current folder when the process
+    was named from it (``roles.yaml``, ``../roles.yaml``), else in full."""
+    if process_path.is_absolute():
+        return found
+    try:
+        return Path(os.path.relpath(found))
+    except ValueError:  # another drive (Windows)
+        return found
 
 
 def _portfolio_problems(processes: list[Process], *, one_currency: bool = True) -> list[Problem]:

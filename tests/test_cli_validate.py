@@ -204,3 +204,27 @@ def test_hostile_files_give_located_errors_never_a_traceback(tmp_path: Path, nam
         assert line.startswith(f"{path}:")
         assert ": error: " in line
         assert "\x1b" not in line
+
+
+def test_a_found_roles_file_is_shown_as_the_process_was_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "roles.yaml").write_text(
+        "currency: USD\nroles:\n  Writer: {rate: -40}\n", encoding="utf-8"
+    )
+    (tmp_path / "team").mkdir()
+    (tmp_path / "team" / "p.yaml").write_text(
+        "sopkit: 1\nid: p\nname: P\nowner: Writer\nfrequency: 1/month\nsteps:\n"
+        "  - {id: a, name: A, owner: Writer, time: 1h}\n",
+        encoding="utf-8",
+    )
+    where = "3:18: error: role 'Writer': rate: input should be greater than or equal to 0"
+    for cwd, process, roles in (
+        (tmp_path, "team/p.yaml", "roles.yaml"),
+        (tmp_path / "team", "p.yaml", "../roles.yaml"),
+        (tmp_path, str(tmp_path / "team" / "p.yaml"), str(tmp_path / "roles.yaml")),
+    ):
+        monkeypatch.chdir(cwd)
+        result = CliRunner().invoke(app, ["validate", process])
+        assert result.exit_code == 1
+        assert result.stderr.startswith(f"{roles}:{where}"), result.stderr
