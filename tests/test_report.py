@@ -17,7 +17,7 @@ import pytest
 from conftest import ENGLISH, ROOT
 
 from sopkit import SopkitError, load_portfolio
-from sopkit.analysis import cost_portfolio
+from sopkit.analysis import cost_portfolio, rank_candidates
 from sopkit.render.costs.tables import (
     COST_VIEWS,
     FORMATS,
@@ -231,8 +231,31 @@ def test_candidates_filters_and_undefined_figures(costs: dict) -> None:
     assert " research " in table and " social " not in table
     assert "—" in table  # research's ROI is undefined
     assert candidates_report(costs["t1"], min_saving=Decimal(2161), fmt="csv").count("\n") == 1
+    everything = len(rank_candidates(costs["t1"]))
     empty = candidates_report(costs["t1"], min_saving=Decimal(10**6))
     assert "0 steps" in empty and "Total" not in empty
+    assert f"No candidate passes the filters ({everything} candidates without them)." in empty
+    assert "Process" not in empty  # no empty table's header
+    markdown = candidates_report(costs["t1"], top=0, fmt="markdown")
+    assert markdown.endswith(
+        f"\n\nNo candidate passes the filters ({everything} candidates without them).\n"
+    )
+
+
+def test_without_automation_shares_it_says_how_to_get_candidates(tmp_path: Path) -> None:
+    (tmp_path / "roles.yaml").write_text("roles:\n  Writer: {rate: 40}\n", encoding="utf-8")
+    (tmp_path / "p.yaml").write_text(
+        "sopkit: 1\nid: p\nname: P\nowner: Writer\nfrequency: 1/month\nsteps:\n"
+        "  - {id: a, name: A, owner: Writer, time: 1h}\n",
+        encoding="utf-8",
+    )
+    portfolio = cost_portfolio(load_portfolio(tmp_path))
+    for fmt in ("table", "markdown"):
+        text = candidates_report(portfolio, fmt=fmt)
+        assert "No step has an automation share, so there are no candidates" in text
+        assert "automation: {share: 0.3}" in text and "Net saving" not in text
+    assert candidates_report(portfolio, fmt="csv").startswith("rank,process,step,")
+    assert candidates_report(portfolio, fmt="csv").count("\n") == 1
 
 
 def test_unknown_view_or_format_lists_the_valid_ones(costs: dict) -> None:

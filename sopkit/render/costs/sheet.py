@@ -42,6 +42,9 @@ class Sheet:
     notes: list[str] = field(default_factory=list)
     #: Column keys a narrow terminal leaves out, the first first; the others always stay.
     drop_order: tuple[str, ...] = ()
+    #: What a table or Markdown says instead of an empty table when there are no rows
+    #: (CSV keeps its header row, for the spreadsheet that reads it).
+    empty: str | None = None
 
 
 def visible(sheet: Sheet, *, csv_output: bool) -> list[int]:

@@ -1269,7 +1269,17 @@ def _candidates_sheet(
     ]
     if ranked:
         notes.insert(0, f"Totals: {totals.scope(everything)}.")
-    return Sheet(title, columns, rows, total if ranked else None, notes, DROP_ORDER["candidates"])
+    if everything:
+        unfiltered = counted(str(everything), "candidate", "candidates")
+        empty = f"No candidate passes the filters ({unfiltered} without them)."
+    else:
+        empty = (
+            "No step has an automation share, so there are no candidates: give a step "
+            "'automation: {share: 0.3}' (the part a tool could do) to see what it would save."
+        )
+    return Sheet(
+        title, columns, rows, total if ranked else None, notes, DROP_ORDER["candidates"], empty
+    )
 
 
 # --- rendering sheets -----------------------------------------------------------------
@@ -1279,6 +1289,10 @@ def render_sheet(sheet: Sheet, fmt: str, width: int | None) -> str:
     """A sheet as a terminal table (wrapped to ``width``), Markdown or CSV."""
     if fmt == "csv":
         return _csv(sheet)
+    if not sheet.rows and sheet.empty is not None:
+        if fmt == "markdown":
+            return f"**{_markdown_cell(sheet.title)}**\n\n{_markdown_cell(sheet.empty)}\n"
+        return f"{sheet.title}\n\n{sheet.empty}\n"
     if fmt == "markdown":
         return _markdown(sheet)
     return render_table(sheet, width)
