@@ -570,8 +570,8 @@ def _frequency_problems(process: Process) -> list[Problem]:
         return [
             process.source.problem(
                 ("frequency",),
-                f"frequency {_short(process.frequency)} is {_count(runs)} runs a month, more than "
-                f"{MAX_RUNS_PER_MONTH:,}",
+                f"frequency {_short(process.frequency)} is {figure_text(runs)} runs a month, "
+                f"more than {MAX_RUNS_PER_MONTH:,}",
                 hint="check the period; a process that runs this often is not a manual workflow",
             )
         ]
@@ -708,8 +708,12 @@ def _short(value: object, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _count(number: Decimal) -> str:
-    """``1,000,000,000`` while that stays readable, ``1.0E+308`` beyond."""
-    if number < 10**15:
+def figure_text(number: Decimal) -> str:
+    """A figure in an error message, however large: ``1,428.57``, whole from a trillion
+    (``10,000,000,000,000``, not ``1.00E+13``), and ``1.0 × 10^24`` past 10^15."""
+    if abs(number) < 10**12:
+        return f"{number:,.2f}".rstrip("0").rstrip(".")
+    if abs(number) < 10**15:
         return f"{number:,.0f}"
-    return f"{number:.1E}"
+    mantissa, exponent = f"{number:.1e}".split("e")
+    return f"{mantissa} × 10^{int(exponent)}"

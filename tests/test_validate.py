@@ -15,6 +15,7 @@ prints, ``file:line:col: error: message (hint)``. The base process's lines:
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,7 @@ from sopkit.validate import (
     MAX_HOURS_PER_EXECUTION,
     MAX_RUNS_PER_MONTH,
     check_process,
+    figure_text,
     lint_process,
 )
 
@@ -410,7 +412,7 @@ CASES = [
         edit("4/month", "1" + "0" * 400 + "/day"),
         [
             "process.yaml:5:12: error: frequency 100000000000000000000000000000000000000… is "
-            "2.2E+401 runs a month, more than 100,000 (check the period; a process that runs "
+            "2.2 × 10^401 runs a month, more than 100,000 (check the period; a process that runs "
             "this often is not a manual workflow)"
         ],
     ),
@@ -588,3 +590,17 @@ def test_errors_collect_sorted_by_place() -> None:
     assert error.format().count("\n") == 2
     with pytest.raises(ValueError):
         ValidationError.collect([])
+
+
+@pytest.mark.parametrize(
+    ("number", "shown"),
+    [
+        ("1428.571", "1,428.57"),
+        ("4", "4"),
+        ("10000000000000", "10,000,000,000,000"),
+        ("1E+24", "1.0 × 10^24"),
+        ("2.2E+401", "2.2 × 10^401"),
+    ],
+)
+def test_big_figures_in_messages_read_without_e_notation(number: str, shown: str) -> None:
+    assert figure_text(Decimal(number)) == shown

@@ -14,6 +14,7 @@ from fractions import Fraction
 
 from ..errors import Problem, SopkitError
 from ..models import MAX_ANNUAL_MONEY
+from ..validate import figure_text
 from .profile import RunProfile, StepRun
 from .units import MONTHS, exact_sum
 
@@ -94,7 +95,7 @@ def _step_problem(
             where,
             f"step '{step.id}' takes {_n(hours)} hours a year, more than {MAX_ANNUAL_HOURS:,} "
             f"({_n(step_run.hours + step_run.external_hours)} hours per run × "
-            f"{_n(runs_per_month)} runs a month × 12)",
+            f"{_runs(runs_per_month)} a month × 12)",
             hint="check time, per_run, count and the frequency",
         )
     money = (step_run.cost + step_run.expenses) * per_year
@@ -107,9 +108,10 @@ def _step_problem(
     return None
 
 
+def _runs(value: Fraction) -> str:
+    shown = _n(value)
+    return f"{shown} {'run' if shown == '1' else 'runs'}"
+
+
 def _n(value: Fraction) -> str:
-    """A big figure readably: ``1,428.57`` while that stays short, ``1.2E+21`` beyond."""
-    number = Decimal(value.numerator) / Decimal(value.denominator)
-    if abs(number) < 10**12:
-        return f"{number:,.2f}".rstrip("0").rstrip(".")
-    return f"{number:.2E}"
+    return figure_text(Decimal(value.numerator) / Decimal(value.denominator))
