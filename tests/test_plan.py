@@ -357,6 +357,15 @@ def test_the_gantt_chart_has_lanes_bars_milestones_and_due_markers(small: Proces
     assert "weekend or holiday" in svg and svg.count('fill="#e6e6e6"') >= 3
 
 
+def test_a_month_with_no_room_for_its_name_leaves_it_to_the_next(small: Process) -> None:
+    # One day of December in view: "Dec 2026" would run into "Jan 2027" a day later.
+    svg = to_svg(gantt_scene(plan_run(small, start=D("2026-12-31"))))
+    assert "Jan 2027" in svg and "Dec 2026" not in svg
+    # A week of December has room for both.
+    svg = to_svg(gantt_scene(plan_run(small, start=D("2026-12-24"))))
+    assert "Dec 2026" in svg and "Jan 2027" in svg
+
+
 def test_a_today_far_from_the_plan_is_mentioned_not_drawn(small: Process) -> None:
     plan = plan_run(small, start=D("2026-12-24"))
     svg = to_svg(gantt_scene(plan, today=D("2030-01-01")))

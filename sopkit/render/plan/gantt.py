@@ -306,19 +306,23 @@ class _Chart:
     def _axis(self, top: float) -> list[Shape]:
         size = self.style.small_size
         shapes: list[Shape] = []
-        month = None
-        for n in range(self.count):
-            day = self.first + _dt.timedelta(days=n)
+        days = [self.first + _dt.timedelta(days=n) for n in range(self.count)]
+        starts = [d for i, d in enumerate(days) if i == 0 or d.month != days[i - 1].month]
+        for day in days:
             x = self.x(day)
-            if (day.year, day.month) != month:
-                month = (day.year, day.month)
+            if starts and day == starts[0]:
+                starts.pop(0)
                 words = day.strftime("%b %Y")
-                shapes.append(
-                    Label(
-                        Box(x + 2, top, text_width(words, size, True), line_height(size)),
-                        (_text_line(words, size, bold=True),),
+                width = text_width(words, size, True)
+                # A month with too few days in view for its name (a plan starting on
+                # the 31st) leaves the words to the next month's, which they would cross.
+                if not starts or x + 2 + width + 4 <= self.x(starts[0]):
+                    shapes.append(
+                        Label(
+                            Box(x + 2, top, width, line_height(size)),
+                            (_text_line(words, size, bold=True),),
+                        )
                     )
-                )
                 shapes.append(Polyline((Point(x, top), Point(x, top + _AXIS)), Stroke(_GRID, 0.8)))
             every = 1 if self.day >= 13 else 7
             if (every == 1 or day.weekday() == 0) and self.day >= 5:
