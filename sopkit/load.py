@@ -30,7 +30,7 @@ from .models import (
     Step,
     WorkingCalendar,
 )
-from .source import Loc, SourceMap, read_document
+from .source import Document, Loc, SourceMap, read_document
 from .suggest import closest
 from .validate import Shape, check_meaning, check_process, check_structure
 
@@ -211,7 +211,11 @@ def load_process(
     """
     cache: dict[Path, Settings | SopkitError] = {}
     folders: dict[Path, tuple[Path, Path] | None] = {}
-    process = _load_one(Path(path), roles, cache, folders)
+    try:
+        process = _load_one(Path(path), roles, cache, folders)
+    except SopkitError as exc:
+        calls = _unknown_calls([], [Path(path)])
+        raise ValidationError.collect(_dedupe([*exc.problems, *calls])) from None
     _, problems = _link([process], roles, cache, folders)
     if problems:
         raise ValidationError.collect(_dedupe(problems))
@@ -239,13 +243,16 @@ def load_portfolio(
     folders: dict[Path, tuple[Path, Path] | None] = {}
     processes: list[Process] = []
     problems: list[Problem] = []
+    failed: list[Path] = []
     for file in files:
         try:
             processes.append(_load_one(file, roles, cache, folders))
         except SopkitError as exc:
             problems.extend(exc.problems)
+            failed.append(file)
     problems.extend(_portfolio_problems(processes, one_currency=one_currency))
     if problems:  # a broken roles.yaml shared by several processes is reported once
+        problems.extend(_unknown_calls(processes, failed))
         raise ValidationError.collect(_dedupe(problems))
     dependencies, problems = _link(processes, roles, cache, folders)
     if problems:
@@ -520,17 +527,9 @@ def _link(
             folder = Path(process.source_path).parent if process.source_path else None
             found = None if folder is None else _ids_in(folder, ids_in).get(step.process)
             if found is None:
-                known = sorted({*by_id, *(_ids_in(folder, ids_in) if folder else {})})
-                close = closest(step.process, known)
+                known = {*by_id, *(_ids_in(folder, ids_in) if folder else {})}
                 problems.append(
-                    process.source.problem(
-                        ("steps", index, "process"),
-                        f"step '{step.id}' runs process '{step.process}', which is not among "
-                        "the files given nor in the same folder",
-                        hint=f"did you mean '{close}'?"
-                        if close
-                        else "give the id of a process file in the same folder",
-                    )
+                    _unknown_callee(process.source, index, step.id, step.process, known)
                 )
                 continue
             try:
@@ -546,6 +545,59 @@ def _link(
     if not problems:
         problems.extend(_call_problems([*processes, *dependencies]))
     return dependencies, problems
+
+
+def _unknown_callee(
+    source: SourceMap, index: int, step_id: object, callee: str, known: Iterable[str]
+) -> Problem:
+    close = closest(callee, sorted(known))
+    return source.problem(
+        ("steps", index, "process"),
+        f"step '{step_id}' runs process '{callee}', which is not among the files given nor "
+        "in the same folder",
+        hint=f"did you mean '{close}'?"
+        if close
+        else "give the id of a process file in the same folder",
+    )
+
+
+def _unknown_calls(loaded: Sequence[Process], failed: Sequence[Path]) -> list[Problem]:
+    """Unknown callees, found while other problems stop the load, so they are reported
+    in the same run rather than once those are fixed.
+
+    The loaded processes' calls and the failed files' raw steps (``process:``
+    values) are checked against every id given, loaded or not, and the ids in the
+    caller's folder: what ``_link`` would find.
+    """
+    documents: list[tuple[Path, Document]] = []
+    for path in failed:
+        try:
+            documents.append((path, read_document(path)))
+        except SopkitError:
+            continue  # unreadable: already reported
+    given = {p.id for p in loaded}
+    for _, document in documents:
+        if isinstance(document.data, dict) and isinstance(document.data.get("id"), str):
+            given.add(document.data["id"])
+    calls: list[tuple[SourceMap, Path, int, object, str]] = []
+    for process in loaded:
+        for index, step in enumerate(process.steps):
+            if step.process is not None and process.source_path:
+                where = Path(process.source_path)
+                calls.append((process.source, where, index, step.id, step.process))
+    for path, document in documents:
+        steps = document.data.get("steps") if isinstance(document.data, dict) else None
+        for index, raw in enumerate(steps if isinstance(steps, list) else []):
+            callee = raw.get("process") if isinstance(raw, dict) else None
+            if isinstance(callee, str):
+                calls.append((document.source, path, index, raw.get("id"), callee))
+    ids_in: dict[Path, dict[str, Path]] = {}
+    problems: list[Problem] = []
+    for source, path, index, step_id, callee in calls:
+        known = {*given, *_ids_in(path.parent, ids_in)}
+        if callee not in known:
+            problems.append(_unknown_callee(source, index, step_id, callee, known))
+    return problems
 
 
 def process_ids_in(folder: Path) -> dict[str, Path]:

@@ -555,6 +555,45 @@ def test_call_cycles_and_unknown_processes_are_refused(tmp_path: Path) -> None:
     ]
 
 
+def test_an_unknown_callee_is_reported_with_the_other_problems(tmp_path: Path) -> None:
+    """One run shows every mistake: the unknown callee comes with a broken field in the
+    same file and with another file's problem, not once they are fixed."""
+    write(
+        tmp_path,
+        "a.yaml",
+        "sopkit: 1\nid: a\nname: A\nowner: Editor\nfrequency: 1/month\nsteps:\n"
+        "  - {id: s1, name: S1, owner: Writer, time: banana}\n"
+        "  - {id: s2, name: S2, process: ghost, after: [s1]}\n"
+        "  - {id: s3, name: S3, process: c, after: [s2]}\n",  # c is a file that fails
+    )
+    write(
+        tmp_path,
+        "b.yaml",
+        "sopkit: 1\nid: b\nname: B\nowner: Editor\nfrequency: 1/month\nsteps:\n"
+        "  - {id: s1, name: S1, process: bb}\n",  # b itself loads
+    )
+    write(
+        tmp_path,
+        "c.yaml",
+        "sopkit: 1\nid: c\nname: C\nowner: Nobody\nsteps:\n  - {id: s1, name: S1, time: 1h}\n",
+    )
+    expected = {
+        "a.yaml:7:45: error: step 's1': time: 'banana' is not a duration",
+        "a.yaml:8:33: error: step 's2' runs process 'ghost', which is not among the files "
+        "given nor in the same folder",
+        "b.yaml:7:33: error: step 's1' runs process 'bb', which is not among the files "
+        "given nor in the same folder (did you mean 'b'?)",
+        "c.yaml:6:5: error: step 's1': missing required field 'owner'",
+    }
+    for load in (load_portfolio, load_process):
+        with pytest.raises(SopkitError) as info:
+            load(tmp_path if load is load_portfolio else tmp_path / "a.yaml")
+        lines = [p.format().replace(str(tmp_path) + "/", "") for p in info.value.problems]
+        wanted = expected if load is load_portfolio else {e for e in expected if "a.yaml" in e}
+        assert {w for w in wanted if not any(line.startswith(w) for line in lines)} == set()
+        assert not any("process 'c'" in line for line in lines)  # c is there, if broken
+
+
 def test_a_process_cannot_call_itself(tmp_path: Path) -> None:
     path = write(
         tmp_path,
