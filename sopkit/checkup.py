@@ -4,7 +4,8 @@ Loading finds every problem a file has on its own or with its roles; costing
 then finds what only the figures show (a product of factors no team could
 have, a role without a rate that only a called process uses). Warnings follow:
 recommended fields, unused conditions, text cut by a YAML comment, processes
-nothing runs, roles over capacity (more hours than their headcount has).
+nothing runs, roles over capacity (more hours than their headcount has), roles
+files whose working year is not the portfolio's.
 """
 
 from __future__ import annotations
@@ -67,6 +68,8 @@ def checkup(
     warnings += lint_portfolio(everything)
     for cost in costs:
         warnings += capacity_warnings(cost)
+        warnings += calendar_warnings(cost)
+        warnings += capacity_definition_warnings(cost)
     return Checkup(portfolio, tuple(costs), tuple(sorted(warnings, key=lambda p: p.sort_key)))
 
 
@@ -75,6 +78,93 @@ def capacity_warnings(cost: PortfolioCost) -> list[Problem]:
     role: in the process that defines it with its own ``roles:``, or in its roles file."""
     processes = [p.process for p in cost.processes]
     return [_over(role, processes) for role in cost.roles if role.over_capacity]
+
+
+def calendar_warnings(cost: PortfolioCost) -> list[Problem]:
+    """A warning at each roles file whose working year is not the portfolio's.
+
+    A portfolio's FTE and its roles' capacity are counted in one working year,
+    the first process's: processes costed with another would be counted in a
+    year that is not theirs, and the figure would depend on the files' order.
+    """
+    year = cost.settings.working_year_hours
+    first = next((p.process.settings_path for p in cost.processes if p.process.settings_path), None)
+    warnings: list[Problem] = []
+    seen: set[str] = set()
+    for process in (p.process for p in cost.processes):
+        settings, path = process.settings, process.settings_path
+        if settings.working_year_hours == year or path is None or path in seen:
+            continue
+        seen.add(path)
+        shown = _shown(path)
+        message = (
+            f"a working year of {_figure(settings.working_year_hours)} hours "
+            f"({_figure(settings.hours_per_day)} h × {_figure(settings.working_days_per_year)} "
+            f"days), not the portfolio's {_figure(year)}"
+            + (f" (from {_shown(first)})" if first else "")
+            + ": the portfolio's FTE and capacity count every process in one working year, "
+            "the first file's"
+        )
+        hint = (
+            "give every roles file the same hours_per_day and working_days_per_year, "
+            "or report on each team's folder apart"
+        )
+        differs = settings.hours_per_day != cost.settings.hours_per_day
+        key = "hours_per_day" if differs else "working_days_per_year"
+        try:
+            source = read_document(Path(path), display=shown).source
+            where = source.problem((key,), message, hint=hint, key=True)
+        except SopkitError:
+            where = Problem(message, path=shown, hint=hint)
+        warnings.append(_warning(where, hint))
+    return warnings
+
+
+def capacity_definition_warnings(cost: PortfolioCost) -> list[Problem]:
+    """A warning at each roles file that gives a role another capacity (headcount or
+    available hours) than the file the portfolio takes the role from: only the first
+    definition counts, so the utilisation would depend on the files' order."""
+    processes = [p.process for p in cost.processes]
+    first: dict[str, tuple[Process, tuple[object, object]]] = {}
+    warnings: list[Problem] = []
+    seen: set[tuple[str, str]] = set()
+    for process in processes:
+        path = process.settings_path
+        for name, role in process.settings.roles.items():
+            capacity = (role.headcount, role.available_hours)
+            if name not in first:
+                first[name] = (process, capacity)
+                continue
+            used, used_capacity = first[name]
+            if capacity == used_capacity or path is None or (path, name) in seen:
+                continue
+            if name in process.roles or path == used.settings_path:
+                continue  # a process's own roles: override what it gives, on purpose
+            seen.add((path, name))
+            origin = _shown(used.settings_path) if used.settings_path else used.source_path
+            message = (
+                f"role '{name}' has another headcount or available_hours here than in "
+                f"{origin}, which the portfolio's capacity uses"
+            )
+            hint = "define the role's capacity once, in one roles file"
+            try:
+                source = read_document(Path(path), display=_shown(path)).source
+                where = source.problem(("roles", name), message, hint=hint, key=True)
+            except SopkitError:
+                where = Problem(message, path=_shown(path), hint=hint)
+            warnings.append(_warning(where, hint))
+    return warnings
+
+
+def _warning(where: Problem, hint: str) -> Problem:
+    return Problem(
+        where.message,
+        path=where.path,
+        line=where.line,
+        column=where.column,
+        hint=hint,
+        severity="warning",
+    )
 
 
 def _over(role: RoleCost, processes: Sequence[Process]) -> Problem:
@@ -87,15 +177,7 @@ def _over(role: RoleCost, processes: Sequence[Process]) -> Problem:
         f"{_figure(available)}), {_figure(utilisation)}%"
     )
     hint = "raise its headcount or available_hours, or give some of its steps to another role"
-    where = _role_problem(role.role, processes, message, hint)
-    return Problem(
-        where.message,
-        path=where.path,
-        line=where.line,
-        column=where.column,
-        hint=hint,
-        severity="warning",
-    )
+    return _warning(_role_problem(role.role, processes, message, hint), hint)
 
 
 def _role_problem(name: str, processes: Sequence[Process], message: str, hint: str) -> Problem:

@@ -232,3 +232,43 @@ def test_capacity_warnings_round_half_up_as_the_reports_do(tmp_path: Path) -> No
     (warning,) = [w for w in checkup([str(tmp_path)]).warnings if "capacity" in w.message]
     assert "100.13 hours of work a year" in warning.message and "100.13%" in warning.message
     assert "100.13" in cost_report(load_portfolio(tmp_path), by="role")
+
+
+def _team(folder: Path, roles: str, pid: str) -> None:
+    folder.mkdir()
+    (folder / "roles.yaml").write_text(roles, encoding="utf-8")
+    (folder / f"{pid}.yaml").write_text(
+        WEEKLY.replace("id: weekly", f"id: {pid}").replace("Editor", "Writer"),
+        encoding="utf-8",
+    )
+
+
+def test_roles_files_that_disagree_on_the_year_or_a_capacity_are_warned_about(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Team a: 8 h days and a Writer headcount; team b: 7.5 h days and no headcount. The
+    # portfolio's FTE and capacity follow the first file, so both orders say so.
+    _team(tmp_path / "a", ROLES, "pa")
+    _team(
+        tmp_path / "b",
+        "currency: USD\nhours_per_day: 7.5\nroles:\n  Writer: {rate: 40}\n  Intern: {rate: 20}\n",
+        "pb",
+    )
+    monkeypatch.chdir(tmp_path)
+    lines = [w.format() for w in checkup(["a", "b"]).warnings]
+    assert (
+        "b/roles.yaml:2:1: warning: a working year of 1,950 hours (7.5 h × 260 days), not the "
+        "portfolio's 2,080 (from a/roles.yaml): the portfolio's FTE and capacity count every "
+        "process in one working year, the first file's"
+    ) in "\n".join(lines)
+    assert (
+        "b/roles.yaml:4:3: warning: role 'Writer' has another headcount or available_hours "
+        "here than in a/roles.yaml, which the portfolio's capacity uses"
+    ) in "\n".join(lines)
+    reverse = "\n".join(w.format() for w in checkup(["b", "a"]).warnings)
+    assert "a/roles.yaml:1:1: warning: a working year of 2,080 hours" in reverse
+    assert "a/roles.yaml:3:3: warning: role 'Writer' has another headcount" in reverse
+    # Intern is the same in both (no capacity) and one folder alone warns of neither.
+    assert "'Intern'" not in reverse
+    alone = "\n".join(w.format() for w in checkup(["a"]).warnings)
+    assert "working year" not in alone and "another headcount" not in alone
