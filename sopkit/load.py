@@ -600,6 +600,44 @@ def _unknown_calls(loaded: Sequence[Process], failed: Sequence[Path]) -> list[Pr
     return problems
 
 
+def callers_of(process: Process, *, roles: str | Path | Settings | None = None) -> Portfolio:
+    """``process`` with the processes beside its file that run it, as one portfolio.
+
+    A SOP printed from one file can then say who runs it, as the site's does.
+    Only files that name it in a ``process:`` line are read; when one of them
+    cannot be loaded, the process is returned alone (``sopkit validate`` reports
+    the broken file).
+    """
+    alone = Portfolio((process,), ())
+    if not process.source_path:
+        return alone
+    path = Path(process.source_path)
+    calls = re.compile(rf"\bprocess:[ \t]*['\"]?{re.escape(process.id)}(?![\w-])")
+    found = []
+    try:
+        others = sorted(path.parent.iterdir())
+    except OSError:
+        return alone
+    for other in others:
+        if other.suffix not in _SUFFIXES or other.name in ROLES_FILENAMES or other == path:
+            continue
+        try:
+            if calls.search(other.read_text(encoding="utf-8", errors="replace")):
+                found.append(other)
+        except OSError:
+            continue
+    if not found:
+        return alone
+    try:
+        portfolio = load_portfolio([path, *found], roles=roles)
+    except SopkitError:
+        return alone
+    callers = [p for p in portfolio.processes if any(s.process == process.id for s in p.steps)]
+    if not callers:
+        return alone
+    return Portfolio((portfolio.processes[0], *callers), portfolio.dependencies)
+
+
 def process_ids_in(folder: Path) -> dict[str, Path]:
     """Process ids of the files in ``folder`` (not its subfolders), as a call finds them."""
     return _ids_in(folder, {})

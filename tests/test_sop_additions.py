@@ -353,3 +353,37 @@ def test_checklist_names_a_fixed_count(tmp_path: Path) -> None:
     text = render_checklist(load_process(tmp_path / "caller.yaml"))
     assert "- [ ] **Items** — for each of 40 items: run “Inner” (inner) · done when: x" in text
     assert "- [ ] **Once** — run “Inner” (inner) · done when: x" in text
+
+
+def test_a_sop_printed_from_its_file_names_the_processes_beside_it_that_run_it(
+    tmp_path: Path,
+) -> None:
+    from typer.testing import CliRunner
+
+    from sopkit.cli import app
+    from sopkit.load import callers_of
+
+    library = ROOT / "processes" / "en"
+    for name in ("roles.yaml", "feature-item.yaml", "release-post.yaml"):
+        (tmp_path / name).write_bytes((library / name).read_bytes())
+    item = tmp_path / "feature-item.yaml"
+    result = CliRunner().invoke(app, ["sop", str(item)])
+    assert result.exit_code == 0, result.output
+    portfolio = callers_of(load_process(item))
+    assert [p.id for p in portfolio.processes] == ["feature-item", "release-post"]
+    cost = cost_portfolio(portfolio)
+    expected = render_sop(cost.process("feature-item"), callers=portfolio.processes[1:])
+    assert result.stdout == expected
+    assert "- **Called by:** Monthly release post (release-post.yaml) (4. Feature write-ups)" in (
+        result.stdout
+    )
+    # Its candidates count the calls' executions, as on the site: the tool pays off.
+    assert "saves $3,240.00 a year (net)" in result.stdout
+    # A caller that cannot be loaded leaves the process alone, as before.
+    (tmp_path / "release-post.yaml").write_text(
+        (library / "release-post.yaml").read_text("utf-8").replace("owner:", "ownr:", 1),
+        encoding="utf-8",
+    )
+    assert callers_of(load_process(item)).processes[1:] == ()
+    alone = CliRunner().invoke(app, ["sop", str(item)])
+    assert alone.exit_code == 0 and "Called by" not in alone.stdout

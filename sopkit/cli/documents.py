@@ -79,13 +79,15 @@ def sop(
     Headings follow the process's language (en, ko, ru); money its currency.
     With --ranges the key figures also say how much a run's lead time and a year's
     cost vary ("typically 12 working days, 9 or less in 1 of 10 runs, …").
+    A process that processes beside its file run (a sub-procedure) is costed
+    with them, as on the site: the SOP names them and counts their runs.
 
     \b
     Examples:
       sopkit sop processes/en/content-marketing.yaml --format html -o sop.html
     """
-    from ..analysis import cost_process
-    from ..load import load_process
+    from ..analysis import cost_portfolio
+    from ..load import callers_of, load_process
     from ..output import refuse_inputs, refuse_overwrite
     from ..render.sop import render_sop
 
@@ -93,7 +95,10 @@ def sop(
         if output is not None:
             refuse_inputs(output, [file, *([roles] if roles else [])])
             refuse_overwrite(output, force=force)
-        cost = cost_process(load_process(file, roles=roles))
+        # Costed with the processes beside it that run it, so it says who does.
+        portfolio = callers_of(load_process(file, roles=roles), roles=roles)
+        main, *callers = portfolio.processes
+        cost = cost_portfolio(portfolio).process(main.id)
         simulated = None
         if ranges:
             from ..analysis.simulation import DEFAULT_SEED, DEFAULT_YEARS, simulate
@@ -105,6 +110,7 @@ def sop(
             template_dir=template,
             diagram=not no_diagram,
             ranges=simulated,
+            callers=callers,
         )
         emit(text, output)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -43,6 +44,7 @@ class Context:
         refs: dict[str, StepRef],
         fmt: str,
         site: PortfolioCost | None,
+        callers: Sequence[Process] = (),
     ) -> None:
         self.cost = cost
         self.process = cost.process
@@ -51,6 +53,8 @@ class Context:
         self.refs = refs
         self.fmt = fmt
         self.site = site
+        #: Processes that run this one, when they were costed with it outside a site.
+        self.callers = tuple(callers)
         self.runs = runs_of(cost.process)
         self.run = profile(cost.process)
         self.run_steps: dict[str, StepRun] = {s.step.id: s for s in self.run.steps}

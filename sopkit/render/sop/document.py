@@ -101,6 +101,7 @@ def render_sop(
     ranges: Simulation | None = None,
     links: Mapping[str, str] | None = None,
     site: PortfolioCost | None = None,
+    callers: Sequence[Process] = (),
 ) -> str:
     """The SOP of one costed process as Markdown or self-contained HTML.
 
@@ -122,6 +123,9 @@ def render_sop(
             SOPs sit side by side (``<id>.html``, ``<id>.md``): processes it runs
             or is run by are linked there. Without it, a called process is
             named with its file.
+        callers: the processes that run this one, costed with it (``cost`` is then
+            one process of their ``cost_portfolio``), named with their files in
+            a SOP outside a site (``callers_of`` finds them beside its file).
 
     Raises:
         SopkitError: for an unknown format, a missing template folder, a
@@ -137,6 +141,7 @@ def render_sop(
         ranges=ranges,
         links=links,
         site=site,
+        callers=callers,
     )
     return render_template(
         name, template_dir=template_dir, doc=document, t=catalogue(document.language)
@@ -152,6 +157,7 @@ def sop_document(
     ranges: Simulation | None = None,
     links: Mapping[str, str] | None = None,
     site: PortfolioCost | None = None,
+    callers: Sequence[Process] = (),
 ) -> SopDocument:
     """The SOP's content, formatted: what ``render_sop`` hands to the template.
 
@@ -159,14 +165,14 @@ def sop_document(
     with printed pages for A4/Letter landscape (Mermaid source if it cannot be
     drawn); ``"markdown"`` gives the Mermaid source; ``diagram=False`` gives
     none, and a note saying it was left out.
-    ``site`` is as for ``render_sop``.
+    ``site`` and ``callers`` are as for ``render_sop``.
     """
     process = cost.process
     t = catalogue(process.language.value)
     money = Money(cost.currency, t.language)
     steps = execution_order(process)
     refs = {step.id: StepRef(n, step.id, step.name) for n, step in enumerate(steps, start=1)}
-    context = Context(cost, t, money, refs, fmt, site)
+    context = Context(cost, t, money, refs, fmt, site, callers)
     # Mark the critical path only where it says something: when some steps are off it.
     branched = len(cost.schedule.critical_path) < len(steps)
     simulated = None

@@ -150,9 +150,8 @@ def caller_refs(c: Context) -> tuple[ProcessRef, ...]:
     """The processes that run this one, with the steps that do (when costed with them)."""
     refs = []
     for caller_id in c.cost.called_by:
-        caller = None
-        if c.site is not None:
-            caller = next((p.process for p in c.site.processes if p.id == caller_id), None)
+        known = [p.process for p in c.site.processes] if c.site is not None else c.callers
+        caller = next((p for p in known if p.id == caller_id), None)
         if caller is None:
             refs.append(ProcessRef(caller_id, caller_id, None, None))
             continue
