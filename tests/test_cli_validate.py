@@ -119,7 +119,7 @@ def test_warnings_pass_but_strict_fails(tmp_path: Path) -> None:
     assert err.splitlines() == [*warnings, "ok: 1 process, 2 steps valid"]
     code, out, err = run(str(tmp_path), "--strict")
     assert (code, out) == (1, "")
-    assert err.splitlines() == [*warnings, "1 warning(s) with --strict: not valid"]
+    assert err.splitlines() == [*warnings, "1 warning with --strict: not valid"]
 
 
 def test_missing_done_when_fails_strict(tmp_path: Path) -> None:

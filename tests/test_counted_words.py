@@ -85,3 +85,45 @@ def test_a_diagram_says_the_frequency_in_the_process_language(
     svg = render(cost, "svg").decode("utf-8")
     words = " ".join(re.sub(r"<[^>]+>", " ", svg).split())  # the title may wrap over lines
     assert runs in words and "3/week" not in words
+
+
+@pytest.mark.parametrize(
+    ("language", "low", "high", "text"),
+    [
+        ("ru", "2", "3", "2–3 раза за каждое выполнение"),
+        ("ru", "2", "5", "2–5 раз за каждое выполнение"),
+        ("ru", "1", "21", "1–21 раз за каждое выполнение"),
+        ("en", "2", "3", "2–3 times each time"),
+    ],
+)
+def test_a_count_range_agrees_with_its_last_number(
+    language: str, low: str, high: str, text: str
+) -> None:
+    from decimal import Decimal
+
+    from sopkit.models import Count
+    from sopkit.render.i18n import catalogue
+    from sopkit.render.sop.wording import count_text
+
+    count = Count.parse(f"{low}..{high}")
+    assert count_text(count, catalogue(language)).startswith(text)
+    assert Decimal(high) == count.high
+
+
+def test_two_callers_run_it(tmp_path: Path) -> None:
+    (tmp_path / "roles.yaml").write_text(ROLES, encoding="utf-8")
+    head = "sopkit: 1\nowner: Writer\nfrequency: 1/month\nsteps:\n"
+    for caller in ("newsletter", "webinar"):
+        (tmp_path / f"{caller}.yaml").write_text(
+            f"id: {caller}\nname: {caller}\n{head}  - {{id: c, name: C, process: send}}\n",
+            encoding="utf-8",
+        )
+    (tmp_path / "send.yaml").write_text(
+        "sopkit: 1\nid: send\nname: Send\nowner: Writer\nsteps:\n"
+        "  - {id: a, name: A, owner: Writer, time: 1h}\n",
+        encoding="utf-8",
+    )
+    from sopkit import load_portfolio
+
+    table = cost_report(cost_portfolio(load_portfolio(tmp_path)), fmt="markdown")
+    assert "send runs only when newsletter and webinar run it (2.00 runs a month)" in table

@@ -38,12 +38,12 @@ def validate(
         result = checkup(paths, roles=roles)
         echo_problems(list(result.warnings))
         if strict and result.warnings:
-            typer.echo(f"{len(result.warnings)} warning(s) with --strict: not valid", err=True)
+            warned = counted(str(len(result.warnings)), "warning", "warnings")
+            typer.echo(f"{warned} with --strict: not valid", err=True)
             raise typer.Exit(1)
-        count = len(result.portfolio)
-        noun = "process" if count == 1 else "processes"
+        processes = counted(str(len(result.portfolio)), "process", "processes")
         steps = counted(str(result.steps), "step", "steps")
-        typer.echo(f"ok: {count} {noun}, {steps} valid", err=True)
+        typer.echo(f"ok: {processes}, {steps} valid", err=True)
 
 
 class SchemaKind(StrEnum):

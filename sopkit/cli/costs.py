@@ -92,7 +92,7 @@ def cost(
     processes at once (one per CPU, or --jobs); the report is the same.
 
     --by role shows each role's headcount and utilisation (annual hours ÷
-    headcount × available hours) once a role in roles.yaml has a headcount,
+    (headcount × available hours)) once a role in roles.yaml has a headcount,
     and names the roles over capacity; CSV and JSON always have them.
 
     \b

@@ -145,6 +145,7 @@ def import_bpmn(
       sopkit import bpmn order-to-cash.bpmn -o processes/imported/
     """
     from ..interop import bpmn
+    from ..render.numbers import counted
 
     with user_errors():
         result = bpmn.import_bpmn(bpmn.read_bpmn_file(file), str(file))
@@ -152,7 +153,9 @@ def import_bpmn(
         echo_problems(list(result.warnings))
         if strict and result.warnings:
             typer.echo(
-                f"{len(result.warnings)} warning(s) with --strict: nothing written", err=True
+                f"{counted(str(len(result.warnings)), 'warning', 'warnings')} with --strict: "
+                "nothing written",
+                err=True,
             )
             raise typer.Exit(1)
         for written in bpmn.write_import(files, output, force=force):

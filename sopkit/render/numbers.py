@@ -19,6 +19,7 @@ holds every supported language and currency to the installed Babel.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -35,6 +36,7 @@ __all__ = [
     "DASH",
     "PAYBACK_DIGITS",
     "counted",
+    "listed",
     "hours_text",
     "json_fixed",
     "json_number",
@@ -53,6 +55,13 @@ __all__ = [
 DASH = "—"
 #: Decimals of payback months wherever people read them (JSON keeps 2, as all months).
 PAYBACK_DIGITS = 1
+
+
+def listed(items: Sequence[str], language: str = "en") -> str:
+    """Items as the language lists them: ``a and b``, ``a, b, and c``, ``a и b``."""
+    from babel.lists import format_list
+
+    return format_list(list(items), locale=language) if items else ""
 
 
 def counted(shown: str, one: str, other: str) -> str:

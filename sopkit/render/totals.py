@@ -42,7 +42,7 @@ class CandidateTotals:
             noun = "candidate" if self.count == 1 else "candidates"
             what = f"the {self.count} {noun} listed (of {of})"
         elif self.count == 1:
-            what = "the 1 candidate"
+            what = "the only candidate"
         else:
             what = f"all {self.count} candidates"
         if self.losing == 0:

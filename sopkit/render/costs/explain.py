@@ -34,7 +34,9 @@ from ...models import (
 from ..i18n import catalogue, payback_text
 from ..numbers import (
     DASH,
+    counted,
     hours_text,
+    listed,
     money_text,
     number_text,
     percent_text,
@@ -592,7 +594,8 @@ def _count_lines(process: Process, step: Step, cost: StepCost) -> list[str]:
     calls = exact_text(mean * executions)
     return [
         what,
-        f"× {exact_text(executions)} executions of this step per run = {calls} runs "
+        f"× {counted(exact_text(executions), 'execution', 'executions')} of this step per run "
+        f"= {calls} runs "
         f"of '{step.process}' per run of '{process.id}'",
         *(f"  {line}" for line in executions_lines(process, step, cost)),
     ]
@@ -652,7 +655,8 @@ def _called_only_lines(process_cost: ProcessCost, cost: StepCost, currency: str)
     """A step of a process others run: where those runs are costed, and its all-runs cost."""
     if not process_cost.called_by:
         return []
-    callers = ", ".join(process_cost.called_by)
+    callers = listed(process_cost.called_by)
+    run = "runs" if len(process_cost.called_by) == 1 else "run"
     runs = number_text(process_cost.called_runs_per_month)
     own = (
         "It has no frequency, so its own figures above are zero"
@@ -661,7 +665,7 @@ def _called_only_lines(process_cost: ProcessCost, cost: StepCost, currency: str)
     )
     lines = [
         "",
-        f"'{process_cost.id}' also runs when {callers} runs it: {runs} runs a month, costed "
+        f"'{process_cost.id}' also runs when {callers} {run} it: {runs} runs a month, costed "
         f"once, in the calling steps of {callers}. {own}.",
     ]
     if cost.exact_cost_per_run:

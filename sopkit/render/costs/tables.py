@@ -52,6 +52,7 @@ from ..numbers import (
     hours_text,
     json_fixed,
     json_number,
+    listed,
     minor_unit,
     money_text,
     number_text,
@@ -978,17 +979,18 @@ def _additions_notes(costs: PortfolioCost, *, by: str) -> list[str]:
     for process in costs.processes:
         if not process.called_by:
             continue
-        callers = ", ".join(process.called_by)
+        callers = listed(process.called_by)
+        run = "runs" if len(process.called_by) == 1 else "run"
         runs = number_text(process.called_runs_per_month)
         if process.is_called_only:
             notes.append(
-                f"{process.id} runs only when {callers} runs it ({runs} runs a month): its work "
+                f"{process.id} runs only when {callers} {run} it ({runs} runs a month): its work "
                 f"is costed once, in the calling steps of {callers}; its own row counts only "
                 "cash costs fixed per month, quarter or year."
             )
         else:
             notes.append(
-                f"{process.id} also runs when {callers} runs it ({runs} runs a month), costed "
+                f"{process.id} also runs when {callers} {run} it ({runs} runs a month), costed "
                 f"there; its own row counts its own {process.process.frequency} runs."
             )
     return notes
@@ -1257,8 +1259,10 @@ def _candidates_sheet(
     ]
     count = len(ranked)
     title = (
-        f"Automation candidates ({currency}, {count} "
-        f"{'step' if count == 1 else 'steps'}, ranked by net annual saving)"
+        f"Automation candidates ({currency}, {counted(str(count), 'step', 'steps')}, "
+        "ranked by net annual saving)"
+        if count
+        else f"Automation candidates ({currency})"
     )
     notes = [
         "Net saving = annual cost × share − tool cost per year; setup = setup hours × owner's "

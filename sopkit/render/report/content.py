@@ -26,6 +26,7 @@ from ..i18n import Catalogue, catalogue, payback_text
 from ..numbers import (
     DASH,
     hours_text,
+    listed,
     money_text,
     number_text,
     percent_text,
@@ -165,7 +166,7 @@ def _processes(cost: PortfolioCost, f: _Format) -> list[dict[str, str]]:
     rows = []
     for process in sorted(cost.processes, key=lambda p: (-p.annual_total_cost, p.id)):
         model = process.process
-        called = ", ".join(process.called_by)
+        called = listed(process.called_by, f.language)
         rows.append(
             {
                 "name": process.name,
@@ -295,7 +296,7 @@ def _candidates(cost: PortfolioCost, f: _Format) -> dict[str, Any]:
             net=f.money(totals.net_saving),
             gross=f.money(totals.gross_saving),
             setup=f.money(totals.setup_cost),
-            hours=hours_text(totals.hours_saved, f.language),
+            hours=f.t("unit.hours_long", totals.hours_saved),
             fte=f.number(totals.fte_freed),
         ),
         "losing": f.t("report.candidates.losing", totals.losing) if totals.losing else "",

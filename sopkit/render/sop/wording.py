@@ -97,6 +97,7 @@ def count_text(count: Count | None, t: Catalogue) -> str:
     if count is not None and count.is_range:
         return t(
             "call.count_range",
+            count.high,  # the last number decides the noun's form: 2–3 раза, 2–5 раз
             low=hours_text(count.low, t.language),
             high=hours_text(count.high, t.language),
             mean=_number(mean, t),
