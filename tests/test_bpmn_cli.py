@@ -114,6 +114,9 @@ def test_import_refuses_to_replace_files_without_force(tmp_path: Path) -> None:
     assert _run("import", "bpmn", str(C70), "-o", str(tmp_path)).exit_code == 0
     again = _run("import", "bpmn", str(C70), "-o", str(tmp_path))
     assert again.exit_code == 0 and "wrote" not in again.stderr  # the same files: left alone
+    assert f"unchanged: {tmp_path} already says the same in eu-bank.yaml, roles.yaml" in (
+        again.stderr
+    )
     (tmp_path / "eu-bank.yaml").write_text("# mine\n", encoding="utf-8")
     refused = _run("import", "bpmn", str(C70), "-o", str(tmp_path))
     assert refused.exit_code == 1

@@ -158,8 +158,12 @@ def import_bpmn(
                 err=True,
             )
             raise typer.Exit(1)
-        for written in bpmn.write_import(files, output, force=force):
-            typer.echo(f"wrote {written}", err=True)
+        written = bpmn.write_import(files, output, force=force)
+        for path in written:
+            typer.echo(f"wrote {path}", err=True)
+        if not written:
+            names = ", ".join(sorted(files.texts))
+            typer.echo(f"unchanged: {output} already says the same in {names}", err=True)
         missing = result.missing_rates
         if missing:
             shown = ", ".join(missing[:5]) + (
