@@ -20,6 +20,7 @@ from .load import ROLES_FILENAMES, find_roles_file, process_ids_in
 from .models import is_slug
 from .output import safe_child, write_atomic
 from .source import parse_yaml
+from .suggest import closest
 
 __all__ = [
     "LibraryEntry",
@@ -204,9 +205,12 @@ def new_process(
         raise UsageError("the name is empty", hint='give one, e.g. --name "Webinar"')
     entries = {e.id: e for e in library_entries()}
     if template not in entries:
+        close = closest(template, entries)
         raise UsageError(
             f"no library process '{template}'",
-            hint="see 'sopkit new --list'; available: " + ", ".join(entries),
+            hint=f"did you mean '{close}'?"
+            if close
+            else "see 'sopkit new --list'; available: " + ", ".join(entries),
         )
     entry = entries[template]
     target = safe_child(out_dir, f"{new_id}.yaml")

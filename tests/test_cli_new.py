@@ -217,3 +217,9 @@ def test_list_marks_processes_that_only_run_when_called() -> None:
     assert " called " in line and "Release post feature write-up" in line
     (caller,) = [row for row in out.splitlines() if row.startswith("release-post ")]
     assert " 1/month " in caller
+
+
+def test_a_mistyped_template_gets_a_suggestion() -> None:
+    code, _, err = new("contnet-marketing", "blog")
+    assert code == 2
+    assert "no library process 'contnet-marketing' (did you mean 'content-marketing'?)" in err
