@@ -961,6 +961,10 @@ def _hint_for(kind: str, field: str, loc: Loc) -> str | None:
             return "write each step as a list item starting with '- id: …'"
     if len(loc) == 2 and loc[0] == "steps" and kind in ("model_type", "dict_type"):
         return "a step is a mapping with id, name, owner and time"
+    if len(loc) == 2 and loc[0] == "roles" and kind in ("model_type", "dict_type"):
+        return f"give the rate as a field: {loc[1]}: {{rate: …}}"
+    if kind in ("literal_error", "enum") and field == "per" and loc[:1] == ("expenses",):
+        return "a weekly cost is 52 times it per: year; a daily one, your working days times it"
     if kind == "list_type":
         return "write a list: [a, b], or one '- item' per line"
     if kind in ("model_type", "dict_type"):

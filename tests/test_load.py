@@ -545,3 +545,21 @@ def test_fuzz_strategies_reach_valid_processes(fuzz_dir: Path) -> None:
     """The edited-process strategy starts from a file that loads: the fuzz is not all noise."""
     assert isinstance(load_text(fuzz_dir, VALID), Process)
     assert dt.date(2026, 1, 1) == parse_yaml("a: 2026-01-01").data["a"]
+
+
+def test_a_bare_rate_and_a_weekly_expense_get_hints_that_fix_them(tmp_path: Path) -> None:
+    put(tmp_path / "roles.yaml", "currency: USD\nroles:\n  Writer: 40\n")
+    with pytest.raises(SopkitError) as info:
+        load_settings(tmp_path / "roles.yaml")
+    assert info.value.problems[0].hint == "give the rate as a field: Writer: {rate: …}"
+    put(tmp_path / "roles.yaml", "currency: USD\nroles:\n  Writer: {rate: 40}\n")
+    path = put(
+        tmp_path / "e.yaml",
+        "sopkit: 1\nid: e\nname: E\nowner: Writer\nfrequency: 1/month\n"
+        "expenses:\n  - {name: Ads, amount: 100, per: week}\n"
+        "steps:\n  - {id: a, name: A, owner: Writer, time: 1h}\n",
+    )
+    with pytest.raises(SopkitError) as info:
+        load_process(path)
+    (problem,) = info.value.problems
+    assert problem.hint is not None and "52 times it per: year" in problem.hint
