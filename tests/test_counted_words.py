@@ -127,3 +127,24 @@ def test_two_callers_run_it(tmp_path: Path) -> None:
 
     table = cost_report(cost_portfolio(load_portfolio(tmp_path)), fmt="markdown")
     assert "send runs only when newsletter and webinar run it (2.00 runs a month)" in table
+
+
+@pytest.mark.parametrize(
+    ("language", "time", "shown"),
+    [
+        ("en", "1h30m", "1h30m"),  # English keeps the file's own notation
+        ("ko", "1h30m", "1.5시간"),
+        ("ru", "1h30m", "1,5 ч"),
+        ("ru", "1d..2d", "1–2 рабочих дня"),
+        ("ru", "3d..6d", "3–6 рабочих дней"),
+        ("ko", "30m..1h", "0.5–1시간"),
+    ],
+)
+def test_diagrams_give_times_in_the_process_language(
+    tmp_path: Path, language: str, time: str, shown: str
+) -> None:
+    text = ONE_STEP.format(language=language, frequency="1/week").replace("8h", time)
+    (tmp_path / "roles.yaml").write_text(ROLES, encoding="utf-8")
+    (tmp_path / "one.yaml").write_text(text, encoding="utf-8")
+    cost = cost_process(load_process(tmp_path / "one.yaml"))
+    assert f"<br/>{shown}<br/>" in to_mermaid(cost)

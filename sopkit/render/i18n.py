@@ -51,6 +51,17 @@ class Catalogue:
             params = {"n": hours_text(Decimal(n), self.language), **params}
         return message.format_map(params) if params else message
 
+    def span(self, key: str, low: Decimal, high: Decimal) -> str:
+        """A unit message for ``low–high``, in the form the last number takes:
+        ``2–3 раза``, ``0,5–2 рабочих дня``; one number when they are the same."""
+        if low == high:
+            return self(key, high)
+        shown = f"{hours_text(low, self.language)}–{hours_text(high, self.language)}"
+        message = self.messages[key]
+        if not isinstance(message, str):
+            message = message.get(self.plural(high), message["other"])
+        return message.format_map({"n": shown})
+
     def plural(self, n: Decimal | int | None) -> str:
         """The CLDR plural category of ``n`` as it is shown (two decimals at most)."""
         from babel import Locale

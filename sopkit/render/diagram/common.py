@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ...analysis import Candidate, ProcessCost, rank_candidates
+from ...analysis.units import exact_hours, to_decimal
 from ...errors import RenderError
-from ...models import Frequency, Process, Step
+from ...models import Clock, Estimate, Frequency, Process, Step
 from ..i18n import catalogue
 from ..numbers import hours_text, money_text, rate_text, round_number, share_text
 from .style import Theme
@@ -229,6 +230,20 @@ class Wording:
     def days(self, value: Decimal) -> str:
         return hours_text(value, self.language, digits=1)
 
+    def duration(self, estimate: Estimate, clock: Clock) -> str:
+        """A time or wait as the box shows it: as written in English (``1h30m``,
+        ``20m/40m/1.5h``), in the language's own units otherwise (``1.5시간``,
+        ``0,5–2 рабочих дня``): hours, or working days from a day up."""
+        if self.language == "en":
+            return str(estimate)
+        low = to_decimal(exact_hours(estimate.low, clock))
+        high = to_decimal(exact_hours(estimate.high, clock))
+        t = catalogue(self.language)
+        day = Decimal(clock.hours_per_day)
+        if high >= day:
+            return t.span("unit.workdays", low / day, high / day)
+        return t.span("unit.hours", low, high)
+
     def working_days(self, value: Decimal) -> str:
         """``1 working day``, ``23.1 working days``: the unit agrees with the number shown."""
         return catalogue(self.language)("unit.workdays", round_number(value, 1))
@@ -236,6 +251,11 @@ class Wording:
     def frequency(self, frequency: Frequency) -> str:
         """``once a week``, ``주 1회``, ``4 раза в месяц``: as the SOP says it."""
         return catalogue(self.language)(f"frequency.{frequency.period.value}", frequency.count)
+
+
+def clock(cost: ProcessCost) -> Clock:
+    """The working day and week that turn the process's durations into hours."""
+    return cost.process.settings.clock
 
 
 def check_direction(direction: str) -> str:
@@ -365,14 +385,14 @@ def call_details(cost: ProcessCost, step: Step, text: Wording) -> list[str]:
         details.append(text("share", pct=text.pct(step.per_run)))
     details.append(year_text(cost, step, text))
     if not step.wait.is_zero and not has_successor(cost, step.id):
-        details.append(text("then_wait", time=str(step.wait)))
+        details.append(text("then_wait", time=text.duration(step.wait, clock(cost))))
     return details
 
 
 def milestone_details(cost: ProcessCost, step: Step, text: Wording) -> list[str]:
     """What a milestone's caption says under its name: only a final wait."""
     if not step.wait.is_zero and not has_successor(cost, step.id):
-        return [text("then_wait", time=str(step.wait))]
+        return [text("then_wait", time=text.duration(step.wait, clock(cost)))]
     return []
 
 
@@ -403,7 +423,8 @@ def step_details(
     cost: ProcessCost, step: Step, text: Wording, candidate: Candidate | None
 ) -> list[str]:
     """What a work step's box says under its name: time, repeats, cost, automation, final wait."""
-    details = [str(step.time)]
+    assert step.time is not None  # a work step: milestones and calls have their own
+    details = [text.duration(step.time, clock(cost))]
     if step.per_run > 1:
         details[0] += " " + text("times", n=text.number(step.per_run))
     elif step.per_run < 1:
@@ -415,7 +436,7 @@ def step_details(
             text(key, pct=text.pct(candidate.share), money=text.money(candidate.net_saving))
         )
     if not step.wait.is_zero and not has_successor(cost, step.id):
-        details.append(text("then_wait", time=str(step.wait)))
+        details.append(text("then_wait", time=text.duration(step.wait, clock(cost))))
     return details
 
 

@@ -27,6 +27,7 @@ from .common import (
     call_details,
     check_direction,
     check_legible,
+    clock,
     colour_scale,
     condition_lines,
     events_title,
@@ -103,7 +104,7 @@ def _box_lines(
         details = ([with_text] if with_text else []) + step_details(cost, step, text, candidate)
     lines += [mermaid_text(detail) for detail in details]
     if not step.wait.is_zero and _successors(cost).get(step.id, 0) > 1:
-        lines.append(mermaid_text(text("then_wait", time=str(step.wait))))
+        lines.append(mermaid_text(text("then_wait", time=text.duration(step.wait, clock(cost)))))
     return lines
 
 
@@ -233,7 +234,8 @@ def _edges(cost: ProcessCost, text: Wording, style: Theme) -> list[str]:
                 continue
             wait = process.step(before).wait
             labelled = not wait.is_zero and successors.get(before, 0) == 1
-            arrow = f"-->|{_label([text('wait', time=str(wait))])}|" if labelled else "-->"
+            shown = text.duration(wait, clock(cost))
+            arrow = f"-->|{_label([text('wait', time=shown)])}|" if labelled else "-->"
             if (before, step.id) in critical:
                 heavy.append(len(lines))
             lines.append(f"  {node_id(before)} {arrow} {node_id(step.id)}")

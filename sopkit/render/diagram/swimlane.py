@@ -35,6 +35,7 @@ from .common import (
     call_details,
     check_direction,
     check_legible,
+    clock,
     colour_scale,
     condition_lines,
     events_title,
@@ -208,7 +209,8 @@ def swimlane_layout(
         contents[step.id] = content
         out_w = out_h = 0.0
         if not step.wait.is_zero and has_successor(cost, step.id):
-            label = (Line(text("wait", time=str(step.wait)), style.small_size, colour=style.text),)
+            wait = text("wait", time=text.duration(step.wait, clock(cost)))
+            label = (Line(wait, style.small_size, colour=style.text),)
             out_labels[step.id] = label
             out_w, out_h = _block_size(label)
         if content.kind == "milestone":
