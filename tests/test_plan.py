@@ -343,6 +343,11 @@ def test_the_gantt_chart_has_lanes_bars_milestones_and_due_markers(small: Proces
     assert "late 1.5d" in "".join(bars["c"].itertext())
     (today,) = _groups(svg, "today")
     assert today.get("data-date") == "2026-12-29"
+    # Its line starts under the date axis, whose month and day labels it would cross.
+    line = today.find(f"{SVG}path").get("d")  # type: ignore[union-attr]
+    top = float(re.match(r"M[\d.]+,([\d.]+)", line or "").group(1))  # type: ignore[union-attr]
+    (axis,) = _groups(svg, "axis")
+    assert all(float(text.get("y") or 0) < top for text in axis.iter(f"{SVG}text"))
 
     # bars in date order: b starts after a ends, c after b's wait
     def left(step: str) -> float:

@@ -153,8 +153,9 @@ class _Chart:
             items.append(
                 Group(
                     (
+                        # From under the date axis, which it would strike through.
                         Polyline(
-                            (Point(x, axis_top), Point(x, bottom)),
+                            (Point(x, rows_top), Point(x, bottom)),
                             Stroke(_INK, 1.2, dashed=True),
                         ),
                     ),
