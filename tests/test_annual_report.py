@@ -365,3 +365,10 @@ def test_the_role_table_lists_every_role_and_the_chart_the_costliest(tmp_path: P
     chart = chart[: chart.index('<table class="named">')]
     assert chart.count('class="fill"') == 12 and "Role 03" not in chart
     assert '<p class="muted small">3 more roles are in the table below.</p>' in chart
+
+
+def test_a_report_name_that_is_neither_pdf_nor_html_is_refused(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["report", str(ENGLISH), "-o", str(tmp_path / "r.docx")])
+    assert result.exit_code == 2
+    assert "r.docx is not a name for pdf output (end it in .pdf)" in result.stderr
+    assert not (tmp_path / "r.docx").exists()

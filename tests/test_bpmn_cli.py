@@ -137,3 +137,10 @@ def test_import_of_a_missing_file_is_one_line(tmp_path: Path) -> None:
 def test_import_needs_an_output_folder() -> None:
     result = _run("import", "bpmn", str(C70))
     assert result.exit_code == 2 and "-o" in result.stderr
+
+
+def test_a_folder_export_refuses_a_bpmn_file_name(tmp_path: Path) -> None:
+    result = _run("export", "bpmn", str(CONTENT.parent), "-o", str(tmp_path / "one.bpmn"))
+    assert result.exit_code == 2
+    assert "-o names a folder, not" in result.stderr
+    assert not (tmp_path / "one.bpmn").exists()

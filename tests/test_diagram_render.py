@@ -386,3 +386,22 @@ def test_cli_roles_option_and_roles_file_is_never_overwritten(tmp_path: Path) ->
     result = runner.invoke(app, args)
     assert result.exit_code == 1
     assert roles.read_bytes() == before
+
+
+def test_the_output_name_picks_the_format_and_a_contradicting_one_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(ENV_VAR, "graphviz-pure")
+    png = tmp_path / "flow.png"
+    result = runner.invoke(app, ["diagram", str(CM), "-o", str(png)])
+    assert result.exit_code == 0, result.output
+    assert png.read_bytes().startswith(b"\x89PNG")
+    for name in ("flow.dot", "flow.gv"):
+        assert runner.invoke(app, ["diagram", str(CM), "-o", str(tmp_path / name)]).exit_code == 0
+        assert (tmp_path / name).read_text("utf-8").startswith("digraph")
+    wrong = runner.invoke(
+        app, ["diagram", str(CM), "--format", "png", "-o", str(tmp_path / "x.svg")]
+    )
+    assert wrong.exit_code == 2
+    assert "x.svg is not a name for png output (end it in .png, or pick --format)" in wrong.stderr
+    assert not (tmp_path / "x.svg").exists()

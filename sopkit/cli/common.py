@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import gc
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -36,6 +36,24 @@ RolesOption = Annotated[
         dir_okay=False,
     ),
 ]
+
+
+def format_for(
+    output: Path | None, given: str | None, suffixes: Mapping[str, str], default: str
+) -> str:
+    """The format to write: the one given, else the one ``-o``'s extension names, else
+    ``default``. A file whose extension names another format is a usage error, so a
+    PNG never lands in ``flow.svg`` nor a PDF in ``report.docx``."""
+    suffix = output.suffix.lower() if output is not None and str(output) != "-" else ""
+    named = suffixes.get(suffix)
+    chosen = given or named or default
+    if suffix and named != chosen:
+        fits = sorted(s for s, f in suffixes.items() if f == chosen)
+        usage_error(
+            f"{output} is not a name for {chosen} output",
+            hint=f"end it in {' or '.join(fits)}" + (", or pick --format" if named else ""),
+        )
+    return chosen
 
 
 def usage_error(message: str, hint: str | None = None) -> NoReturn:

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from .app import app
-from .common import ForceOption, ReportOutput, RolesOption, emit, user_errors
+from .common import ForceOption, ReportOutput, RolesOption, emit, format_for, user_errors
 
 
 class SopFormat(StrEnum):
@@ -174,14 +174,16 @@ def diagram(
         Path, typer.Argument(help="The process file to draw.", dir_okay=False, show_default=False)
     ],
     fmt: Annotated[
-        DiagramFormat,
+        DiagramFormat | None,
         typer.Option(
             "--format",
             help="svg (written by sopkit), png, pdf (drawn with Graphviz), dot (that Graphviz "
-            "source) or mermaid (renders in GitHub and GitLab Markdown).",
+            "source) or mermaid (renders in GitHub and GitLab Markdown). Default: from the "
+            "-o name (.png, .mmd, .md …), else svg.",
             case_sensitive=False,
+            show_default=False,
         ),
-    ] = DiagramFormat.svg,
+    ] = None,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -225,18 +227,23 @@ def diagram(
     from ..analysis import cost_process
     from ..load import load_process
     from ..output import refuse_inputs, refuse_overwrite, write_atomic
-    from ..render.diagram import TEXT_FORMATS, draw, file_bytes
+    from ..render.diagram import FILE_SUFFIXES, TEXT_FORMATS, draw, file_bytes
 
     with user_errors():
         process = load_process(path, roles=roles)
-        drawing = draw(cost_process(process), fmt.value, direction=direction.value)
+        inputs = [path, *([roles] if roles else []), process.settings_path or path]
+        if output is not None and str(output) != "-":
+            # First: nobody's process is written over, by any name.
+            refuse_inputs(output, inputs)
+            refuse_overwrite(output, force=force)
+        chosen = format_for(output, fmt.value if fmt else None, FILE_SUFFIXES, "svg")
+        drawing = draw(cost_process(process), chosen, direction=direction.value)
         for warning in drawing.warnings:
             typer.echo(f"warning: {warning}", err=True)
-        if str(output) == "-" or (output is None and fmt.value in TEXT_FORMATS):
+        if str(output) == "-" or (output is None and chosen in TEXT_FORMATS):
             typer.echo(drawing.data, nl=False)
             return
-        target = output if output is not None else Path(f"{process.id}.{fmt.value}")
-        inputs = [path, *([roles] if roles else []), process.settings_path or path]
+        target = output if output is not None else Path(f"{process.id}.{chosen}")
         refuse_inputs(target, inputs)
         refuse_overwrite(target, force=force)
         write_atomic(target, file_bytes(drawing, target))

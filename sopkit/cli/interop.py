@@ -79,6 +79,11 @@ def export_bpmn(
         if path.is_dir():
             if output is None:
                 usage_error("exporting a folder needs -o FOLDER", "e.g. -o bpmn/")
+            if output.suffix.lower() == ".bpmn":
+                usage_error(
+                    f"a folder exports one .bpmn file per process: -o names a folder, not {output}",
+                    "e.g. -o bpmn/",
+                )
             refuse_inputs(output, inputs)
             from ..interop.bpmn import export_portfolio, write_exports
 

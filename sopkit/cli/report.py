@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from .app import app
-from .common import ForceOption, Paths, RolesOption, usage_error, user_errors
+from .common import ForceOption, Paths, RolesOption, format_for, usage_error, user_errors
 
 
 class ReportFileFormat(StrEnum):
@@ -90,18 +90,17 @@ def report(
     from ..output import refuse_inputs, refuse_overwrite, write_atomic
     from ..render.report import annual_report
 
-    chosen = fmt.value if fmt is not None else None
-    if chosen is None:
-        chosen = (
-            "html" if output is not None and output.suffix.lower() in (".html", ".htm") else "pdf"
-        )
-    if chosen == "pdf" and output is None:
-        usage_error("a PDF needs a file to go to", hint="add -o report.pdf, or use --format html")
+    suffixes = {".pdf": "pdf", ".html": "html", ".htm": "html"}
     made = date if date is not None else datetime.date.today()
     with user_errors():
-        if output is not None:
+        if output is not None:  # first: nobody's process is written over, by any name
             refuse_inputs(output, paths)
             refuse_overwrite(output, force=force)
+        chosen = format_for(output, fmt.value if fmt is not None else None, suffixes, "pdf")
+        if chosen == "pdf" and output is None:
+            usage_error(
+                "a PDF needs a file to go to", hint="add -o report.pdf, or use --format html"
+            )
         data = annual_report(
             load_portfolio(paths, roles=roles),
             fmt=chosen,

@@ -28,6 +28,7 @@ from .swimlane import swimlane_layout, swimlane_scene
 
 __all__ = [
     "DIRECTIONS",
+    "FILE_SUFFIXES",
     "FORMATS",
     "IMAGE_FORMATS",
     "MARKDOWN_SUFFIXES",
@@ -106,6 +107,17 @@ def draw(
 
 #: Files a Mermaid diagram is written into as a ```mermaid block rather than bare.
 MARKDOWN_SUFFIXES = (".md", ".markdown")
+#: The format each file extension names, so ``-o flow.png`` draws a PNG.
+FILE_SUFFIXES: Mapping[str, str] = {
+    ".svg": "svg",
+    ".png": "png",
+    ".pdf": "pdf",
+    ".dot": "dot",
+    ".gv": "dot",
+    ".mmd": "mermaid",
+    ".mermaid": "mermaid",
+    **dict.fromkeys(MARKDOWN_SUFFIXES, "mermaid"),
+}
 
 
 def file_bytes(drawing: Drawing, name: str | PurePath) -> bytes:
