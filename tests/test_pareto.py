@@ -52,3 +52,29 @@ def test_cash_costs_of_no_step_count_in_the_total(tmp_path: Path) -> None:
     assert ranked.exact_vital_cost == Fraction(12000)
     assert [share for _, share in ranked.running()][-1] == ranked.share(Fraction(12000))
     assert ranked.share(Fraction(12000)) < 100
+
+
+def test_steps_that_cost_nothing_are_not_ranked(tmp_path: Path) -> None:
+    # A milestone, and a call of a procedure whose own steps are costed in the call:
+    # the call ranks (1 h a run: $600 a year); the milestone and the procedure's step do not.
+    (tmp_path / "roles.yaml").write_text(ROLES, encoding="utf-8")
+    (tmp_path / "p.yaml").write_text(
+        PROCESS
+        + "  - {id: live, name: Live, milestone: true, after: [a]}\n"
+        + "  - {id: call, name: Call, process: q, after: [live]}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "q.yaml").write_text(
+        "sopkit: 1\nid: q\nname: Q\nowner: Writer\nsteps:\n"
+        "  - {id: x, name: X, owner: Writer, time: 1h}\n",
+        encoding="utf-8",
+    )
+    ranked = pareto(cost_portfolio(load_portfolio(tmp_path)))
+    assert [(s.process_id, s.step_id) for s in ranked.steps] == [
+        ("p", "a"),
+        ("p", "b"),
+        ("p", "c"),
+        ("p", "call"),
+        ("p", "d"),
+    ]
+    assert ranked.exact_total == 12600

@@ -26,7 +26,8 @@ VITAL_SHARE = Fraction(4, 5)
 class Pareto:
     """Every step of a portfolio by annual total cost, highest first."""
 
-    #: Costliest first; ties in process, then step id order.
+    #: Costliest first; ties in process, then step id order. Steps costing nothing are
+    #: left out (milestones; the steps of procedures, costed in the steps that call them).
     steps: tuple[StepCost, ...]
     #: The portfolio's annual total cost (labour and every cash cost).
     exact_total: Fraction
@@ -62,9 +63,15 @@ class Pareto:
 
 
 def pareto(cost: PortfolioCost) -> Pareto:
-    """The steps of ``cost`` ranked, and the vital few that make four fifths of its total."""
+    """The steps of ``cost`` ranked, and the vital few that make four fifths of its total.
+
+    Only steps that cost something are ranked: a milestone costs nothing, and
+    the steps of a procedure that others run are costed in the calling step,
+    which is ranked with all of them; listed at $0 they would only pad the list.
+    """
+    costing = (s for s in cost.steps if s.exact_annual_total_cost > 0)
     steps = tuple(
-        sorted(cost.steps, key=lambda s: (-s.exact_annual_total_cost, s.process_id, s.step_id))
+        sorted(costing, key=lambda s: (-s.exact_annual_total_cost, s.process_id, s.step_id))
     )
     total = cost.exact_annual_total_cost
     running, vital = Fraction(0), 0
