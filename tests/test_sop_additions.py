@@ -387,3 +387,24 @@ def test_a_sop_printed_from_its_file_names_the_processes_beside_it_that_run_it(
     assert callers_of(load_process(item)).processes[1:] == ()
     alone = CliRunner().invoke(app, ["sop", str(item)])
     assert alone.exit_code == 0 and "Called by" not in alone.stdout
+
+
+def test_candidates_of_a_procedures_file_count_its_callers_runs(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from sopkit.cli import app
+    from sopkit.render.costs import candidates_report
+
+    library = ROOT / "processes" / "en"
+    for name in ("roles.yaml", "feature-item.yaml", "release-post.yaml"):
+        (tmp_path / name).write_bytes((library / name).read_bytes())
+    alone = CliRunner().invoke(
+        app, ["candidates", str(tmp_path / "feature-item.yaml"), "--format", "csv"]
+    )
+    whole = candidates_report(load_portfolio(tmp_path), fmt="csv")
+    # The feature write-up's row is the same as in the whole folder's list: 480 runs a year.
+    row = next(line for line in whole.splitlines() if ",feature-item,writer-review," in line)
+    assert alone.exit_code == 0, alone.output
+    assert alone.stdout.splitlines()[1].split(",", 1)[1] == row.split(",", 1)[1]
+    assert ",3240.00,0.00,3240.00," in row  # net $3,240 a year: its callers' 480 runs, not none
+    assert len(alone.stdout.splitlines()) == 2  # and only its own

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -154,7 +155,9 @@ def candidates(
     Shows share, annual cost, gross and net saving, tool and setup cost, payback
     months ("immediately" with no setup cost, "never" when the net saving is not
     above zero), first-year ROI (— when nothing is invested) and the FTE each
-    would free. Totals add every candidate listed, loss-makers included.
+    would free. Totals add every candidate listed, loss-makers included. A
+    procedure's file given alone is costed with the processes beside it that
+    run it, so its savings count their runs, as in the whole folder's list.
 
     A table in a terminal fits its width and never breaks a figure: columns are
     left out, first-named first (FTE freed, Hours saved/year, Annual cost, Gross
@@ -165,7 +168,8 @@ def candidates(
     Examples:
       sopkit candidates processes/en/ --top 5 --min-saving 1000
     """
-    from ..load import load_portfolio
+    from ..analysis import PortfolioCost, cost_portfolio
+    from ..load import Portfolio, callers_of, load_portfolio
     from ..output import refuse_inputs, refuse_overwrite
     from ..render.costs import candidates_report
 
@@ -173,8 +177,19 @@ def candidates(
         if output is not None:
             refuse_inputs(output, paths)
             refuse_overwrite(output, force=force)
+        portfolio = load_portfolio(paths, roles=roles)
+        source: Portfolio | PortfolioCost = portfolio
+        if len(paths) == 1 and Path(paths[0]).is_file() and len(portfolio.processes) == 1:
+            # One process file: costed with the processes beside it that run it (as
+            # sopkit sop and the site do), so a procedure's candidates count their runs.
+            (alone,) = portfolio.processes
+            with_callers = callers_of(alone, roles=roles)
+            if len(with_callers.processes) > 1:
+                costed = cost_portfolio(with_callers)
+                only = costed.process(alone.id)
+                source = PortfolioCost(costed.currency, costed.settings, (only,))
         text = candidates_report(
-            load_portfolio(paths, roles=roles),
+            source,
             top=top,
             min_saving=min_saving,  # type: ignore[arg-type]  # parsed to Decimal by _amount
             fmt=fmt.value,
