@@ -33,6 +33,7 @@ import pytest
 from typer.testing import CliRunner
 
 from sopkit.analysis import cost_portfolio, to_decimal
+from sopkit.cli import app
 from sopkit.decide import apply_scenario, compare_scenarios, load_scenario, scenario_results
 from sopkit.errors import SopkitError
 from sopkit.load import load_portfolio
@@ -397,3 +398,30 @@ def test_golden(folder: Path, tmp_path: Path, golden: Callable[[str, str], None]
     assert only["setup_cost"] == 120.0
     assert only["totals"]["annual_total_cost"]["after"] == 10274.67
     assert parsed["as_is"]["totals"]["annual_total_cost"] == 15480.0
+
+
+def test_a_mistyped_change_comes_with_what_applying_the_others_finds(
+    folder: Path, tmp_path: Path
+) -> None:
+    path = scenario_file(
+        tmp_path,
+        "sopkit-scenario: 1\nname: Bad\nchanges:\n"
+        "  - automte: [blog/draft]\n"
+        "  - automate: [blog/nope]\n"
+        "  - rates: {Nobody: 50}\n",
+    )
+    with pytest.raises(SopkitError) as info:
+        compare_scenarios(folder, [path])
+    lines = [p.format().replace(str(tmp_path) + "/", "") for p in info.value.problems]
+    assert [line.split(": error: ")[0] for line in lines] == [
+        "scenario.yaml:4:5",
+        "scenario.yaml:5:16",
+        "scenario.yaml:6:13",
+    ]
+    assert "unknown change 'automte' (did you mean 'automate'?)" in lines[0]
+    assert "has no step 'nope'" in lines[1] and "no role 'Nobody'" in lines[2]
+    # The same through a build with --scenario, which reads scenarios the same way.
+    result = CliRunner().invoke(
+        app, ["build", str(folder), "-o", str(tmp_path / "site"), "--scenario", str(path), "-q"]
+    )
+    assert result.exit_code == 1 and "no role 'Nobody'" in result.stderr

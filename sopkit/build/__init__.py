@@ -50,7 +50,7 @@ from pathlib import Path
 
 from ..analysis import Candidate, PortfolioCost, ProcessCost, cost_portfolio, rank_candidates
 from ..analysis.simulation import DEFAULT_SEED, DEFAULT_YEARS, Simulation, simulate
-from ..decide import Scenarios, load_scenarios, scenario_results
+from ..decide import Scenarios, scenario_results, scenarios_for
 from ..errors import InputError, OutputError, RenderError, SopkitError
 from ..load import Portfolio, discover, load_portfolio
 from ..models import Settings
@@ -398,7 +398,7 @@ def _template_folder(folder: str | Path | None) -> Path | None:
 
 def _scenarios(portfolio: Portfolio, files: Sequence[str | Path]) -> Scenarios:
     """Every scenario loaded and applied before anything is written: all problems at once."""
-    return scenario_results(portfolio, load_scenarios(files))
+    return scenario_results(portfolio, scenarios_for(portfolio, files))
 
 
 # --- rendering ------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from ..load import Portfolio, load_portfolio
 from ..models import Settings
 from .apply import Automated, ToBe, apply_scenario
 from .revision import is_revision, revision_files
-from .scenario import Scenario, load_scenario, load_scenarios
+from .scenario import Scenario, load_scenario, load_scenario_parts, load_scenarios
 
 __all__ = [
     "Automated",
@@ -37,6 +37,7 @@ __all__ = [
     "diff",
     "load_scenario",
     "load_scenarios",
+    "scenarios_for",
     "parse_threshold",
     "scenario_results",
 ]
@@ -145,7 +146,35 @@ def compare_scenarios(
             located in its scenario file).
     """
     portfolio = load_portfolio(paths, roles=roles)
-    return scenario_results(portfolio, load_scenarios(scenario_files))
+    return scenario_results(portfolio, scenarios_for(portfolio, scenario_files))
+
+
+def scenarios_for(portfolio: Portfolio, paths: Sequence[str | Path]) -> list[Scenario]:
+    """Every scenario file read for ``portfolio``, with all their problems in one run.
+
+    A file with a mistake in one change (a mistyped kind, say) still has its
+    other changes applied to the portfolio, so what only applying finds (an
+    unknown step, a role that is not there) is reported with that mistake.
+
+    Raises:
+        ValidationError: every problem of every file, each located in its file.
+    """
+    problems: list[Problem] = []
+    scenarios: list[Scenario] = []
+    for path in paths:
+        scenario, found = load_scenario_parts(path)
+        if not found and scenario is not None:
+            scenarios.append(scenario)
+            continue
+        problems.extend(found)
+        if scenario is not None and scenario.changes:
+            try:
+                apply_scenario(portfolio, scenario)
+            except SopkitError as exc:
+                problems.extend(exc.problems)
+    if problems:
+        raise ValidationError.collect(problems)
+    return scenarios
 
 
 def scenario_results(portfolio: Portfolio, scenarios: Sequence[Scenario]) -> Scenarios:

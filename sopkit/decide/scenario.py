@@ -123,15 +123,36 @@ def read_scenario(data: Any, source: SourceMap) -> Scenario:
     Raises:
         ValidationError: with every problem, located through ``source``.
     """
+    scenario, problems = read_scenario_parts(data, source)
+    if problems:
+        raise ValidationError.collect(problems)
+    assert scenario is not None
+    return scenario
+
+
+def load_scenario_parts(path: str | Path) -> tuple[Scenario | None, list[Problem]]:
+    """``read_scenario_parts`` of a file; a file that cannot be read gives its one problem."""
+    try:
+        document = read_document(Path(path), display=str(path))
+    except SopkitError as exc:
+        return None, list(exc.problems)
+    return read_scenario_parts(document.data, document.source)
+
+
+def read_scenario_parts(data: Any, source: SourceMap) -> tuple[Scenario | None, list[Problem]]:
+    """The scenario of the changes that read well, and the problems of the rest.
+
+    So a caller can also apply those changes and report what applying them
+    finds (an unknown step, say) in the same run as a mistyped change kind.
+    ``None`` when the file is not a scenario at all.
+    """
     problems: list[Problem] = []
     if not isinstance(data, dict):
-        raise ValidationError.collect(
-            [source.problem((), "a scenario is a mapping of fields", hint=_START_HINT)]
-        )
+        return None, [source.problem((), "a scenario is a mapping of fields", hint=_START_HINT)]
     if FORMAT_KEY not in data and "sopkit" in data and "steps" in data:
-        raise ValidationError.collect(
-            [source.problem((), "this is a process file, not a scenario", hint=_START_HINT)]
-        )
+        return None, [
+            source.problem((), "this is a process file, not a scenario", hint=_START_HINT)
+        ]
     for key in data:
         if key not in _FIELDS:
             close = closest(str(key), _FIELDS)
@@ -151,9 +172,7 @@ def read_scenario(data: Any, source: SourceMap) -> Scenario:
     name = _text(data, "name", source, problems, required=True)
     description = _text(data, "description", source, problems, required=False)
     changes = _changes(data, source, problems)
-    if problems:
-        raise ValidationError.collect(problems)
-    return Scenario(name or "", description, tuple(changes), source)
+    return Scenario(name or "", description, tuple(changes), source), problems
 
 
 _TEXT: TypeAdapter[str] = TypeAdapter(Text)
