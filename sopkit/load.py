@@ -271,12 +271,53 @@ def _load_one(
     # The roles file and the process's own fields are checked together, so one run
     # shows both; the checks across steps need both to be sound.
     problems: list[Problem] = []
+    meaning = True
     try:
         settings, settings_path = _settings_for(path, roles, cache, folders)
     except SopkitError as exc:
         problems.extend(exc.problems)
         settings, settings_path = Settings(), None
-    return _build(document.data, document.source, shown, settings, settings_path, problems)
+        stand_in = _stand_in_settings(path, roles, folders)
+        if stand_in is None:
+            meaning = False
+        else:
+            settings, settings_path = stand_in
+    return _build(
+        document.data, document.source, shown, settings, settings_path, problems, meaning=meaning
+    )
+
+
+def _stand_in_settings(
+    path: Path,
+    roles: str | Path | Settings | None,
+    folders: dict[Path, tuple[Path, Path] | None],
+) -> tuple[Settings, Path] | None:
+    """Settings standing in for a roles file with problems (reported already), so the
+    process's own meaning is checked in the same run: an owner no role is named for.
+
+    Every role the file names is kept (one whose fields are wrong as a role with a
+    rate of 0, so it is not reported again as missing); the file's other fields
+    fall back to their defaults. ``None`` when the file is not a mapping of roles.
+    """
+    if isinstance(roles, Settings):
+        return None
+    found = Path(roles) if roles is not None else (_nearest_roles_file(path, folders) or (None,))[0]
+    if found is None:
+        return None
+    try:
+        data = read_document(found).data
+    except SopkitError:
+        return None
+    named = data.get("roles") if isinstance(data, dict) else None
+    if not isinstance(named, dict):
+        return None
+    stand_ins: dict[str, Role] = {}
+    for name, fields in named.items():
+        try:
+            stand_ins[str(name)] = Role.model_validate(fields)
+        except pydantic.ValidationError:
+            stand_ins[str(name)] = Role(rate=Decimal(0))
+    return Settings(roles=stand_ins), found
 
 
 def process_from_data(
@@ -306,10 +347,12 @@ def _build(
     settings: Settings,
     settings_path: Path | str | None,
     problems: list[Problem],
+    *,
+    meaning: bool = True,
 ) -> Process:
     # Rates and the calendar come from the settings: without them, only the
     # structure of the file can be checked.
-    meaning = not problems
+    meaning = meaning and not [p for p in problems if p.path == shown]
     if not isinstance(data, dict):
         problems.append(
             Problem(

@@ -135,7 +135,10 @@ def test_roles_option_that_does_not_exist(tmp_path: Path) -> None:
             "(use an ISO 4217 code such as USD, EUR, GBP, KRW, JPY or RUB)",
         ),
         (
-            "roles:\n  Editor: {rate: -5}\n",
+            # The processes' own roles are there: a process's unknown owner would be
+            # reported too (see test_a_broken_roles_file_does_not_hide_an_unknown_owner).
+            "roles:\n  Editor: {rate: -5}\n  SEO Specialist: {rate: 60}\n"
+            "  Content Writer: {rate: 40}\n",
             "roles.yaml:2:18: error: role 'Editor': rate: input should be greater than or equal "
             "to 0 (the hourly cost in the roles file's currency, zero or more)",
         ),
@@ -563,3 +566,28 @@ def test_a_bare_rate_and_a_weekly_expense_get_hints_that_fix_them(tmp_path: Path
         load_process(path)
     (problem,) = info.value.problems
     assert problem.hint is not None and "52 times it per: year" in problem.hint
+
+
+def test_a_broken_roles_file_does_not_hide_an_unknown_owner(tmp_path: Path) -> None:
+    # One run: the roles file's own two problems, and the owner no role is named for. The
+    # role whose rate is wrong ('Writer') is not reported again as missing.
+    put(
+        tmp_path / "roles.yaml",
+        'curency: USD\nroles:\n  Writer: {rate: "40$"}\n  Editor: {rate: 50}\n',
+    )
+    put(
+        tmp_path / "p.yaml",
+        "sopkit: 1\nid: p\nname: P\nowner: Writer\nfrequency: 1/month\nsteps:\n"
+        "  - {id: a, name: A, owner: Writer, time: 1h}\n"
+        "  - {id: b, name: B, owner: Edtor, time: 1h, after: [a]}\n",
+    )
+    with pytest.raises(SopkitError) as info:
+        load_portfolio(tmp_path)
+    lines = formatted(info.value, tmp_path)
+    assert [line.split(": error: ")[0] for line in lines] == [
+        "p.yaml:8:29",
+        "roles.yaml:1:1",
+        "roles.yaml:3:18",
+    ]
+    assert "owner 'Edtor' has no hourly rate (did you mean 'Editor'?" in lines[0]
+    assert not any("'Writer' has no hourly rate" in line for line in lines)
