@@ -96,7 +96,6 @@ def calendar_warnings(cost: PortfolioCost) -> list[Problem]:
         if settings.working_year_hours == year or path is None or path in seen:
             continue
         seen.add(path)
-        shown = _shown(path)
         message = (
             f"a working year of {_figure(settings.working_year_hours)} hours "
             f"({_figure(settings.hours_per_day)} h × {_figure(settings.working_days_per_year)} "
@@ -111,12 +110,7 @@ def calendar_warnings(cost: PortfolioCost) -> list[Problem]:
         )
         differs = settings.hours_per_day != cost.settings.hours_per_day
         key = "hours_per_day" if differs else "working_days_per_year"
-        try:
-            source = read_document(Path(path), display=shown).source
-            where = source.problem((key,), message, hint=hint, key=True)
-        except SopkitError:
-            where = Problem(message, path=shown, hint=hint)
-        warnings.append(_warning(where, hint))
+        warnings.append(_warning(_in_roles_file(path, (key,), message, hint), hint))
     return warnings
 
 
@@ -147,11 +141,7 @@ def capacity_definition_warnings(cost: PortfolioCost) -> list[Problem]:
                 f"{origin}, which the portfolio's capacity uses"
             )
             hint = "define the role's capacity once, in one roles file"
-            try:
-                source = read_document(Path(path), display=_shown(path)).source
-                where = source.problem(("roles", name), message, hint=hint, key=True)
-            except SopkitError:
-                where = Problem(message, path=_shown(path), hint=hint)
+            where = _in_roles_file(path, ("roles", name), message, hint)
             warnings.append(_warning(where, hint))
     return warnings
 
@@ -191,13 +181,18 @@ def _role_problem(name: str, processes: Sequence[Process], message: str, hint: s
             return process.source.problem(("roles", name), message, hint=hint, key=True)
         if process.settings_path is None:
             break
-        shown = _shown(process.settings_path)
-        try:
-            source = read_document(Path(process.settings_path), display=shown).source
-        except SopkitError:  # changed since it was loaded: say where, without a line
-            return Problem(message, path=shown, hint=hint)
-        return source.problem(("roles", name), message, hint=hint, key=True)
+        return _in_roles_file(process.settings_path, ("roles", name), message, hint)
     return Problem(message, hint=hint)
+
+
+def _in_roles_file(path: str, loc: tuple[str, ...], message: str, hint: str) -> Problem:
+    """A problem located at ``loc`` in the roles file ``path``, read again for its lines."""
+    shown = _shown(path)
+    try:
+        source = read_document(Path(path), display=shown).source
+    except SopkitError:  # changed since it was loaded: say where, without a line
+        return Problem(message, path=shown, hint=hint)
+    return source.problem(loc, message, hint=hint, key=True)
 
 
 def _shown(path: str) -> str:

@@ -18,7 +18,7 @@ caller's calling step for the calls, so no execution is counted twice.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import InitVar, dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -51,6 +51,7 @@ __all__ = [
     "RoleCost",
     "RoleShare",
     "StepCost",
+    "cost_among_callers",
     "cost_portfolio",
     "cost_process",
     "exact_hours",
@@ -714,6 +715,13 @@ def _step_cost(
 
 _ZERO = Fraction(0)
 _NO_RATE = Decimal(0)
+
+
+def cost_among_callers(processes: Sequence[Process]) -> PortfolioCost:
+    """The first process alone, costed among the others (the processes that run it,
+    from ``load.callers_of``): its figures count their calls, as in their portfolio."""
+    costed = cost_portfolio(processes)
+    return PortfolioCost(costed.currency, costed.settings, (costed.processes[0],))
 
 
 def cost_portfolio(processes: Iterable[Process]) -> PortfolioCost:

@@ -168,7 +168,7 @@ def candidates(
     Examples:
       sopkit candidates processes/en/ --top 5 --min-saving 1000
     """
-    from ..analysis import PortfolioCost, cost_portfolio
+    from ..analysis import PortfolioCost, cost_among_callers
     from ..load import Portfolio, callers_of, load_portfolio
     from ..output import refuse_inputs, refuse_overwrite
     from ..render.costs import candidates_report
@@ -182,12 +182,7 @@ def candidates(
         if len(paths) == 1 and Path(paths[0]).is_file() and len(portfolio.processes) == 1:
             # One process file: costed with the processes beside it that run it (as
             # sopkit sop and the site do), so a procedure's candidates count their runs.
-            (alone,) = portfolio.processes
-            with_callers = callers_of(alone, roles=roles)
-            if len(with_callers.processes) > 1:
-                costed = cost_portfolio(with_callers)
-                only = costed.process(alone.id)
-                source = PortfolioCost(costed.currency, costed.settings, (only,))
+            source = cost_among_callers(callers_of(portfolio.processes[0], roles=roles).processes)
         text = candidates_report(
             source,
             top=top,

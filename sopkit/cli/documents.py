@@ -86,7 +86,7 @@ def sop(
     Examples:
       sopkit sop processes/en/content-marketing.yaml --format html -o sop.html
     """
-    from ..analysis import cost_portfolio
+    from ..analysis import cost_among_callers
     from ..load import callers_of, load_process
     from ..output import refuse_inputs, refuse_overwrite
     from ..render.sop import render_sop
@@ -97,8 +97,8 @@ def sop(
             refuse_overwrite(output, force=force)
         # Costed with the processes beside it that run it, so it says who does.
         portfolio = callers_of(load_process(file, roles=roles), roles=roles)
-        main, *callers = portfolio.processes
-        cost = cost_portfolio(portfolio).process(main.id)
+        cost = cost_among_callers(portfolio.processes).processes[0]
+        callers = portfolio.processes[1:]
         simulated = None
         if ranges:
             from ..analysis.simulation import DEFAULT_SEED, DEFAULT_YEARS, simulate
