@@ -4,7 +4,10 @@
 below a changed letter: for ``wiat`` it offers ``with`` before ``wait``. Typing
 mistakes are mostly one letter swapped, missing, extra or wrong, so among the
 names difflib finds close, the fewest such edits wins (the optimal string
-alignment distance, ignoring case), then difflib's own ranking.
+alignment distance, ignoring case), then difflib's own ranking. A name needing
+more edits than a typo makes (a quarter of its letters, at least two) is not
+offered: difflib finds "Marketing Manager" alike to "Marketing Automation
+Platform", but nobody mistypes one for the other.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ __all__ = ["closest"]
 
 #: How alike (difflib's ratio) a name must be to be offered at all.
 _CUTOFF = 0.6
+#: Edits a mistyped name of any length may need (a swap and a missing letter, say).
+_MIN_TYPO = 2
 
 
 def closest(name: str, known: Iterable[str]) -> str | None:
@@ -25,7 +30,9 @@ def closest(name: str, known: Iterable[str]) -> str | None:
     if not alike:
         return None
     rank = {choice: i for i, choice in enumerate(alike)}
-    return min(alike, key=lambda choice: (_edits(name.lower(), choice.lower()), rank[choice]))
+    edits = {choice: _edits(name.lower(), choice.lower()) for choice in alike}
+    best = min(alike, key=lambda choice: (edits[choice], rank[choice]))
+    return best if edits[best] <= max(_MIN_TYPO, len(name) // 4) else None
 
 
 def _edits(a: str, b: str) -> int:

@@ -387,15 +387,45 @@ def check_meaning(
     settings = process.settings
     clock = settings.clock
     problems = []
+    rateless: dict[str, _Rateless] = {}
     for index, step in indexed:
         if _estimates_out_of_bounds(step, clock):
             problems += _estimate_problems(process, index, step)
         if _roles_lack_rates(step, settings.roles):
-            problems += _role_problems(process, index, step)
+            problems += _role_problems(process, index, step, rateless)
         if step.due is not None:
             problems += _due_problems(process, index, step)
+    problems += [missing.problem() for missing in rateless.values()]
     problems += _frequency_problems(process)
     return problems
+
+
+@dataclass
+class _Rateless:
+    """A role without a rate, reported once per file: at its first step, naming the others.
+
+    A template copied into a team folder can name a dozen unknown roles at fifty
+    steps; one line per role says the same with less to read, as a compiler
+    reports an undeclared name once.
+    """
+
+    first: Problem
+    step: str
+    others: list[str] = field(default_factory=list)
+
+    def problem(self) -> Problem:
+        if not self.others:
+            return self.first
+        shown = ", ".join(f"'{_short(step)}'" for step in self.others[:_OTHERS_SHOWN])
+        rest = len(self.others) - _OTHERS_SHOWN
+        if rest > 0:
+            shown += f" and {rest} more"
+        steps = "step" if len(self.others) == 1 else "steps"
+        return replace(self.first, message=f"{self.first.message}; also in {steps} {shown}")
+
+
+#: How many of the other steps naming a rate-less role its error lists by id.
+_OTHERS_SHOWN = 4
 
 
 def _estimates_out_of_bounds(step: Step, clock: Clock) -> bool:
@@ -515,8 +545,13 @@ def _estimate_problems(process: Process, index: int, step: Step) -> list[Problem
     return problems
 
 
-def _role_problems(process: Process, index: int, step: Step) -> list[Problem]:
-    """Owners and participants need a role with a rate (staff) or a kind that needs none."""
+def _role_problems(
+    process: Process, index: int, step: Step, rateless: dict[str, _Rateless]
+) -> list[Problem]:
+    """Owners and participants need a role with a rate (staff) or a kind that needs none.
+
+    A missing rate goes into ``rateless`` (one error per role); the rest is returned.
+    """
     roles = process.settings.roles
     known = sorted(roles)
     where = process.settings_path or "a roles.yaml next to the process"
@@ -529,6 +564,11 @@ def _role_problems(process: Process, index: int, step: Step) -> list[Problem]:
         role = roles.get(name)
         if role is not None and (role.rate is not None or role.kind is not RoleKind.STAFF):
             continue
+        if name in rateless:
+            others = rateless[name].others
+            if step.id not in others and step.id != rateless[name].step:
+                others.append(step.id)
+            continue
         hint = f"add '{_short(name)}: {{rate: …}}' to {where} or to the process's 'roles:'"
         if role is None:
             close = closest(name, known)
@@ -536,11 +576,10 @@ def _role_problems(process: Process, index: int, step: Step) -> list[Problem]:
                 hint = f"did you mean '{close}'? Otherwise {hint}"
         else:
             hint = f"give '{_short(name)}' a rate, or 'kind: external' if it is an outside party"
-        problems.append(
-            process.source.problem(
-                loc, f"step '{step.id}': {what} '{_short(name)}' has no hourly rate", hint=hint
-            )
+        first = process.source.problem(
+            loc, f"step '{step.id}': {what} '{_short(name)}' has no hourly rate", hint=hint
         )
+        rateless[name] = _Rateless(first, step.id)
     owner = roles.get(step.owner) if step.owner is not None else None
     if owner is not None and owner.kind is RoleKind.SYSTEM and step.automation is not None:
         problems.append(

@@ -30,6 +30,26 @@ def test_the_likeliest_field(typo: str, meant: str | None) -> None:
     assert closest(typo, STEP_FIELDS) == meant
 
 
+ROLES = ["Marketing Manager", "Designer", "Copywriter", "Writer"]
+
+
+@pytest.mark.parametrize(
+    ("typo", "meant"),
+    [
+        ("Desinger", "Designer"),
+        ("Copy Writer", "Copywriter"),
+        ("marketing manger", "Marketing Manager"),
+        # alike to difflib, but another role rather than a typo
+        ("Marketing Automation Platform", None),
+        ("Marketing Analyst", None),
+        ("Engineering Manager", None),
+        ("Content Writer", None),
+    ],
+)
+def test_only_a_typo_away_is_offered(typo: str, meant: str | None) -> None:
+    assert closest(typo, ROLES) == meant
+
+
 def test_edits_count_a_swap_as_one() -> None:
     assert _edits("wiat", "wait") == 1
     assert _edits("wiat", "with") == 2

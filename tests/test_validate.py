@@ -494,6 +494,29 @@ def test_a_step_owner_with_no_roles_file_at_all(write_process: Writer) -> None:
     ]
 
 
+def test_a_role_without_a_rate_is_one_error_naming_its_other_steps(
+    write_process: Writer,
+) -> None:
+    """A template copied into a team folder names unknown roles at many steps: one line each."""
+    steps = "".join(
+        f"  - {{id: s{i}, name: S{i}, owner: Intern, time: 1h{after}}}\n"
+        for i, after in enumerate(["", *[f", after: [s{i}]" for i in range(6)]])
+    )
+    text = f"sopkit: 1\nid: p\nname: P\nowner: Editor\nfrequency: 1/month\nsteps:\n{steps}"
+    lines = problems_of(write_process(text))
+    assert lines == [
+        "process.yaml:7:31: error: step 's0': owner 'Intern' has no hourly rate; also in steps "
+        "'s1', 's2', 's3', 's4' and 2 more (add 'Intern: {rate: …}' to roles.yaml or to the "
+        "process's 'roles:')"
+    ]
+
+
+def test_one_other_step_is_named_alone(write_process: Writer) -> None:
+    text = edit("owner: Editor", "owner: Intern").replace("owner: Content Writer", "owner: Intern")
+    [line] = problems_of(write_process(text))
+    assert "owner 'Intern' has no hourly rate; also in step 'edit' (" in line
+
+
 def test_local_roles_fill_in_a_missing_rate(write_process: Writer) -> None:
     text = edit("owner: Editor", "owner: Intern").replace(
         "steps:", "roles: {Intern: {rate: 20}}\nsteps:"
