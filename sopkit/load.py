@@ -173,7 +173,7 @@ def find_roles_file(process_path: Path) -> Path | None:
 def load_settings(path: str | Path) -> Settings:
     """Read a ``roles.yaml``: currency, calendar and hourly rates."""
     shown = str(path)
-    document = read_document(Path(path), display=shown)
+    document = read_document(Path(path), display=shown, defer=True)
     if not isinstance(document.data, dict):
         raise ValidationError(
             f"a roles file is a mapping of settings, not {_kind(document.data)}",
@@ -182,7 +182,13 @@ def load_settings(path: str | Path) -> Settings:
             column=1,
             hint="start it with 'currency: USD' and 'roles:'",
         )
-    return settings_from_data(document.data, document.source)
+    try:
+        settings = settings_from_data(document.data, document.source)
+    except SopkitError as exc:
+        raise ValidationError.collect([*document.problems, *exc.problems]) from None
+    if document.problems:
+        raise ValidationError.collect(document.problems)
+    return settings
 
 
 def settings_from_data(data: Any, source: SourceMap) -> Settings:
@@ -267,7 +273,7 @@ def _load_one(
     folders: dict[Path, tuple[Path, Path] | None],
 ) -> Process:
     shown = str(path)
-    document = read_document(path, display=shown)
+    document = read_document(path, display=shown, defer=True)
     # The roles file and the process's own fields are checked together, so one run
     # shows both; the checks across steps need both to be sound.
     problems: list[Problem] = []
@@ -283,7 +289,14 @@ def _load_one(
         else:
             settings, settings_path = stand_in
     return _build(
-        document.data, document.source, shown, settings, settings_path, problems, meaning=meaning
+        document.data,
+        document.source,
+        shown,
+        settings,
+        settings_path,
+        problems,
+        meaning=meaning,
+        parsed=document.problems,
     )
 
 
@@ -305,7 +318,7 @@ def _stand_in_settings(
     if found is None:
         return None
     try:
-        data = read_document(found).data
+        data = read_document(found, defer=True).data
     except SopkitError:
         return None
     named = data.get("roles") if isinstance(data, dict) else None
@@ -349,10 +362,13 @@ def _build(
     problems: list[Problem],
     *,
     meaning: bool = True,
+    parsed: Sequence[Problem] = (),
 ) -> Process:
     # Rates and the calendar come from the settings: without them, only the
-    # structure of the file can be checked.
+    # structure of the file can be checked. ``parsed`` are the duplicate keys the
+    # parse read past: reported here, with everything else.
     meaning = meaning and not [p for p in problems if p.path == shown]
+    problems.extend(parsed)
     if not isinstance(data, dict):
         problems.append(
             Problem(

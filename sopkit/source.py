@@ -174,14 +174,24 @@ class SourceMap:
 
 @dataclass(frozen=True, slots=True)
 class Document:
-    """A parsed YAML file: its data and where each value stands in the text."""
+    """A parsed YAML file: its data and where each value stands in the text.
+
+    ``problems`` are the mistakes a parse asked to ``defer`` read past (a
+    duplicate key, its first value kept): the caller reports them with its own
+    checks of the data, so one run shows them all.
+    """
 
     data: Any
     source: SourceMap
+    problems: tuple[Problem, ...] = ()
 
 
-def read_document(path: Path, *, display: str | None = None) -> Document:
-    """Read and parse one YAML file, refusing anything that is not a small UTF-8 text."""
+def read_document(path: Path, *, display: str | None = None, defer: bool = False) -> Document:
+    """Read and parse one YAML file, refusing anything that is not a small UTF-8 text.
+
+    With ``defer``, a duplicate key is left in ``Document.problems`` for the
+    caller to report (it must); otherwise it is raised at once.
+    """
     shown = display or str(path)
     try:
         size = path.stat().st_size
@@ -207,7 +217,7 @@ def read_document(path: Path, *, display: str | None = None) -> Document:
             path=shown,
             hint=f"process files are at most {MAX_BYTES // 1024 // 1024} MB; split it",
         )
-    return parse_yaml(decode(raw, shown), shown)
+    return parse_yaml(decode(raw, shown), shown, defer=defer)
 
 
 def decode(raw: bytes, shown: str) -> str:
@@ -244,7 +254,7 @@ def decode(raw: bytes, shown: str) -> str:
         ) from None
 
 
-def parse_yaml(text: str, shown: str = "<string>") -> Document:
+def parse_yaml(text: str, shown: str = "<string>", *, defer: bool = False) -> Document:
     """Parse one YAML document from text; see the module docstring for why by hand.
 
     A document in the plain block style process files are written in is read
@@ -253,7 +263,7 @@ def parse_yaml(text: str, shown: str = "<string>") -> Document:
     events. Neither records positions: the ``SourceMap`` records them from the
     same text when first asked. Anything else, including every file with a
     problem, takes the located path below, so errors and their positions are
-    the same.
+    the same. ``defer`` is ``read_document``'s.
     """
     # The values built here form no reference cycles, so the cycle collector has
     # nothing to find; pausing it makes large files parse about three times faster.
@@ -269,14 +279,20 @@ def parse_yaml(text: str, shown: str = "<string>") -> Document:
             return Document(data, SourceMap(shown, text=text))
         source = SourceMap(shown, text=text)
         source._pending = None  # filled below, by the located parse itself
-        return Document(_parse_located(text, shown, source), source)
+        data, deferred = _parse_located(text, shown, source, defer=defer)
+        return Document(data, source, deferred)
     finally:
         if collecting:
             gc.enable()
 
 
-def _parse_located(text: str, shown: str, source: SourceMap) -> Any:
-    """Parse ``text``, recording the position of every value and key in ``source``."""
+def _parse_located(
+    text: str, shown: str, source: SourceMap, *, defer: bool = False
+) -> tuple[Any, tuple[Problem, ...]]:
+    """Parse ``text``, recording the position of every value and key in ``source``.
+
+    Returns the data and, with ``defer``, the duplicate keys (without, they are raised).
+    """
     loader = _Loader(text)
     try:
         _check_depth(text, shown)
@@ -299,9 +315,9 @@ def _parse_located(text: str, shown: str, source: SourceMap) -> Any:
         raise InputError("file is empty", path=shown, line=1, column=1, hint=_EMPTY_HINT)
     builder = _Builder(source)
     data = builder.build(node, (), 0)
-    if builder.problems:
-        raise InputError.collect(builder.problems)
-    return data
+    if builder.problems or (builder.duplicates and not defer):
+        raise InputError.collect(builder.problems + builder.duplicates)
+    return data, tuple(builder.duplicates)
 
 
 #: ``_plain_values`` could not read the text alone: take the located path.
@@ -580,15 +596,20 @@ class _Builder:
     def __init__(self, source: SourceMap) -> None:
         self.source = source
         self.problems: list[Problem] = []
+        # Duplicate keys: the data stays sound (the first value is kept).
+        self.duplicates: list[Problem] = []
         # Values an alias may still add: a bomb is stopped, not expanded.
         self.budget = MAX_ALIAS_NODES
         self.active: set[int] = set()
         self.seen: set[int] = set()
         self.expanding: tuple[int, int] | None = None
 
-    def _problem(self, node: yaml.Node, message: str, hint: str | None = None) -> None:
+    def _problem(
+        self, node: yaml.Node, message: str, hint: str | None = None, *, sound: bool = False
+    ) -> None:
+        """Record a problem; a ``sound`` one leaves the data as good as the file meant."""
         mark = node.start_mark
-        self.problems.append(
+        (self.duplicates if sound else self.problems).append(
             Problem(
                 message,
                 path=self.source.path,
@@ -673,6 +694,7 @@ class _Builder:
                     key_node,
                     f"duplicate key '{key}' (first at line {first[0]})",
                     "remove one of them; YAML keeps only one",
+                    sound=True,
                 )
                 continue
             mark = key_node.start_mark

@@ -190,7 +190,7 @@ def _located(text: str) -> object:
 
     source = SourceMap("f.yaml")
     try:
-        data = _parse_located(text, "f.yaml", source)
+        data, _ = _parse_located(text, "f.yaml", source)
     except SopkitError as exc:
         return [p.format() for p in exc.problems]
     return repr(data), source.values, source.keys

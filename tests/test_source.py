@@ -123,7 +123,7 @@ def test_plain_and_located_reading_agree_on_the_library() -> None:
         text = path.read_text(encoding="utf-8")
         fast = parse_yaml(text, str(path))
         located = SourceMap(str(path))
-        data = _parse_located(text, str(path), located)
+        data, _ = _parse_located(text, str(path), located)
         assert fast.data == data, path
         assert fast.source.values == located.values, path
         assert fast.source.keys == located.keys, path
