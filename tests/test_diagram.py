@@ -51,6 +51,7 @@ def make_cost(
     name: str = "Tricky process",
     language: str = "en",
     rates: dict[str, int] | None = None,
+    frequency: str | None = "4/month",
 ) -> ProcessCost:
     """A costed process built in memory; every owner gets a rate of 40."""
     process = Process.model_validate(
@@ -59,12 +60,14 @@ def make_cost(
             "id": "tricky",
             "name": name,
             "owner": "Lead",
-            "frequency": "4/month",
             "language": language,
             "steps": steps,
+            **({} if frequency is None else {"frequency": frequency}),
         }
     )
-    owners = {step["owner"] for step in steps}
+    owners = {step["owner"] for step in steps} | {
+        role for step in steps for role in step.get("with", [])
+    }
     rates = rates or {}
     roles = {owner: Role(rate=Decimal(rates.get(owner, 40))) for owner in owners}
     process.bind(Settings(roles=roles))
@@ -162,6 +165,35 @@ def test_per_run_other_than_one_is_shown() -> None:
     assert "15m ×3 per run" in steps["a"].text
     assert "1h in 20% of runs" in steps["b"].text
     assert "per run" not in steps["c"].text and "of runs" not in steps["c"].text
+
+
+def test_a_process_only_called_shows_one_runs_cost_not_a_zero_year() -> None:
+    """Its year is zero (its runs are costed in its callers), so every figure is a run's:
+    Writer 1h × $40 + $50 cash; Editor 30m × $60 with the Writer's 30m × $40, twice."""
+    steps = [
+        {"id": "a", "name": "Draft", "owner": "Writer", "time": "1h", "expense": 50},
+        {
+            "id": "b",
+            "name": "Edit",
+            "owner": "Editor",
+            "with": ["Writer"],
+            "time": "30m",
+            "per_run": 2,
+            "after": ["a"],
+            "automation": {"share": 0.5},
+        },
+    ]
+    cost = make_cost(steps, rates={"Editor": 60}, frequency=None)
+    drawing = read(draw(cost, "svg").data)
+    assert "$90.00 a run ($50.00 cash)" in drawing.steps["a"].text  # 40 + 50
+    assert "$100.00 a run automate 50%" in drawing.steps["b"].text  # 2 × (30 + 20)
+    assert [lane.text for lane in drawing.lanes] == ["Writer $80.00 a run", "Editor $60.00 a run"]
+    assert "$190.00 a run in total" in drawing.text
+    mermaid = draw(cost, "mermaid").data.decode()
+    assert "$190.00 a run in total" in mermaid and '$100.00 a run<br/>automate 50%"' in mermaid
+    for text in (mermaid, drawing.text):
+        # no figure a year, and no runs to save on (the key still says what fills mean)
+        assert not re.search(r"\$[\d,.]+ a year", text) and "/yr" not in text
 
 
 def test_wait_after_the_last_step_is_in_its_box() -> None:

@@ -408,3 +408,44 @@ def test_candidates_of_a_procedures_file_count_its_callers_runs(tmp_path: Path) 
     assert alone.stdout.splitlines()[1].split(",", 1)[1] == row.split(",", 1)[1]
     assert ",3240.00,0.00,3240.00," in row  # net $3,240 a year: its callers' 480 runs, not none
     assert len(alone.stdout.splitlines()) == 2  # and only its own
+
+
+def test_cost_of_a_procedures_file_names_its_callers(tmp_path: Path) -> None:
+    """``sopkit cost`` on a procedure's file alone says who runs it and how often (as the
+    folder's report does), in the table, the JSON and --explain; alone, it says why all
+    its figures a year are zero."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from sopkit.cli import app
+
+    library = ROOT / "processes" / "en"
+    for name in ("roles.yaml", "feature-item.yaml", "release-post.yaml"):
+        (tmp_path / name).write_bytes((library / name).read_bytes())
+    item = str(tmp_path / "feature-item.yaml")
+    runner = CliRunner()
+    table = runner.invoke(app, ["cost", item])
+    assert table.exit_code == 0, table.output
+    assert (
+        "feature-item runs only when release-post runs it (40.00 runs a month): its work is "
+        "costed once, in the calling steps of release-post;" in table.stdout
+    )
+    data = json.loads(runner.invoke(app, ["cost", item, "--format", "json"]).stdout)
+    [process] = data["processes"]
+    assert (process["called_by"], process["called_runs_per_month"]) == (["release-post"], 40.0)
+    explained = runner.invoke(app, ["cost", item, "--explain", "writer-review"]).stdout
+    assert "'feature-item' also runs when release-post runs it: 40.00 runs a month" in explained
+    # The diagram: one run's cost, and the automation saving on the callers' runs.
+    drawn = runner.invoke(app, ["diagram", item, "--format", "mermaid"]).stdout
+    assert "$22.50 a run<br/>automate 30%<br/>saves $3,240.00/yr" in drawn
+
+    (tmp_path / "release-post.yaml").unlink()
+    alone = runner.invoke(app, ["cost", item])
+    assert alone.exit_code == 0, alone.output
+    assert (
+        "feature-item has no frequency and no process here runs it, so its figures a year are "
+        "zero" in alone.stdout
+    )
+    drawn = runner.invoke(app, ["diagram", item, "--format", "mermaid"]).stdout
+    assert '$22.50 a run<br/>automate 30%"' in drawn

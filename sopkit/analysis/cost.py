@@ -106,6 +106,9 @@ class RoleShare:
     exact_hours: Fraction
     exact_external_hours: Fraction
     exact_cost: Fraction
+    #: Labour of one run of the process: what a diagram shows for a process that
+    #: runs only when called (its figures a year are zero).
+    exact_cost_per_run: Fraction = Fraction(0)
 
 
 @dataclass(slots=True, unsafe_hash=True)
@@ -147,9 +150,10 @@ class StepCost:
     approval: bool = False
     exact_external_hours: Fraction = field(default=Fraction(0), repr=False)
     exact_annual_expenses: Fraction = field(default=Fraction(0), repr=False)
-    #: Labour cost and staff hours per run of the process, whatever its frequency.
+    #: Labour cost, staff hours and cash per run of the process, whatever its frequency.
     exact_cost_per_run: Fraction = field(default=Fraction(0), repr=False)
     exact_hours_per_run: Fraction = field(default=Fraction(0), repr=False)
+    exact_expenses_per_run: Fraction = field(default=Fraction(0), repr=False)
 
     @property
     def hours_per_execution(self) -> Decimal:
@@ -343,6 +347,14 @@ class ProcessCost:
 
     def by_role(self) -> tuple[RoleCost, ...]:
         return _roles(self.steps, self.process.settings)
+
+    def run_cost_by_role(self) -> dict[str, Fraction]:
+        """Each role's labour in one average run (calls included), in order of first work."""
+        found: dict[str, Fraction] = {}
+        for step in self.steps:
+            for share in step.roles:
+                found[share.role] = found.get(share.role, _ZERO) + share.exact_cost_per_run
+        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -666,7 +678,7 @@ def _step_cost(
             ),
         )
         roles: tuple[RoleShare, ...] = (
-            RoleShare(worker.role, worker.kind, annual_hours, _ZERO, annual_cost),
+            RoleShare(worker.role, worker.kind, annual_hours, _ZERO, annual_cost, run.cost),
         )
     else:
         participants = tuple(
@@ -682,6 +694,7 @@ def _step_cost(
                 times(tally.hours, per_year),
                 times(tally.external_hours, per_year),
                 times(tally.cost, per_year),
+                tally.cost,
             )
             for role, tally in run.roles.items()
         )
@@ -710,6 +723,7 @@ def _step_cost(
         exact_annual_expenses=times(run.expenses, per_year),
         exact_cost_per_run=run.cost,
         exact_hours_per_run=run.hours,
+        exact_expenses_per_run=run.expenses,
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -26,6 +26,10 @@ from .common import (
     table_width,
     user_errors,
 )
+
+if TYPE_CHECKING:
+    from ..analysis import PortfolioCost
+    from ..load import Portfolio
 
 
 class CostView(StrEnum):
@@ -79,7 +83,8 @@ def cost(
     Labour (time × rate), cash costs and their total stand side by side when
     the processes have cash costs; hours of outside parties, role kinds,
     headcount and utilisation appear when used. A process only others run is
-    "called by …" and costed in its callers.
+    "called by …" and costed in its callers; its file given alone is costed with
+    the processes beside it that run it, which a note names.
 
     A table in a terminal fits its width and never breaks a figure: columns are
     left out, first-named first, and names wrap. --by step: exec/run, runs/month,
@@ -102,7 +107,6 @@ def cost(
       sopkit cost processes/en/ --format json -o cost.json
       sopkit cost processes/en/content-marketing.yaml --explain draft
     """
-    from ..load import load_portfolio
     from ..output import refuse_inputs, refuse_overwrite
     from ..render.costs import cost_report_parts, explain_step
 
@@ -110,17 +114,34 @@ def cost(
         if output is not None:
             refuse_inputs(output, paths)
             refuse_overwrite(output, force=force)
-        if fmt is ReportFormat.json and explain is None:
+        if fmt is ReportFormat.json and explain is None and not _one_file(paths):
             from ..parallel import cost_json_for
 
             emit(cost_json_for(paths, roles=roles, jobs=jobs), output)
             return
-        portfolio = load_portfolio(paths, roles=roles)
+        source = _costed(paths, roles)
         if explain is not None:
-            emit(explain_step(portfolio, explain), output)
+            emit(explain_step(source, explain), output)
         else:
             width = table_width(output)
-            emit(cost_report_parts(portfolio, by=by.value, fmt=fmt.value, width=width), output)
+            emit(cost_report_parts(source, by=by.value, fmt=fmt.value, width=width), output)
+
+
+def _one_file(paths: list[Path]) -> bool:
+    return len(paths) == 1 and Path(paths[0]).is_file()
+
+
+def _costed(paths: list[Path], roles: Path | None) -> Portfolio | PortfolioCost:
+    """The processes to report on; one process file is costed with the processes beside
+    it that run it (as sopkit sop and the site do), so a procedure says who runs it and
+    how often, and its candidates count those runs."""
+    from ..analysis import cost_among_callers
+    from ..load import callers_of, load_portfolio
+
+    portfolio = load_portfolio(paths, roles=roles)
+    if not _one_file(paths) or len(portfolio.processes) != 1:
+        return portfolio
+    return cost_among_callers(callers_of(portfolio.processes[0], roles=roles).processes)
 
 
 @app.command()
@@ -168,8 +189,6 @@ def candidates(
     Examples:
       sopkit candidates processes/en/ --top 5 --min-saving 1000
     """
-    from ..analysis import PortfolioCost, cost_among_callers
-    from ..load import Portfolio, callers_of, load_portfolio
     from ..output import refuse_inputs, refuse_overwrite
     from ..render.costs import candidates_report
 
@@ -177,14 +196,8 @@ def candidates(
         if output is not None:
             refuse_inputs(output, paths)
             refuse_overwrite(output, force=force)
-        portfolio = load_portfolio(paths, roles=roles)
-        source: Portfolio | PortfolioCost = portfolio
-        if len(paths) == 1 and Path(paths[0]).is_file() and len(portfolio.processes) == 1:
-            # One process file: costed with the processes beside it that run it (as
-            # sopkit sop and the site do), so a procedure's candidates count their runs.
-            source = cost_among_callers(callers_of(portfolio.processes[0], roles=roles).processes)
         text = candidates_report(
-            source,
+            _costed(paths, roles),
             top=top,
             min_saving=min_saving,  # type: ignore[arg-type]  # parsed to Decimal by _amount
             fmt=fmt.value,

@@ -215,17 +215,19 @@ def diagram(
     double, calls thick with a plus mark, milestones double rings; a step's
     wait is written once beside its arrows; rework arrows are dashed; the
     critical path is bold and the lead time in the title; automation
-    candidates are shaded by net saving. SVG is written by sopkit; PNG and PDF
-    are drawn by Graphviz ('dot'), or the bundled graphviz-pure (PNG only);
-    SOPKIT_GRAPHVIZ=dot|graphviz-pure picks one.
+    candidates are shaded by net saving. A process that runs only when others
+    call it shows one run's cost instead of a year's; the processes beside its
+    file that run it count for its automation savings. SVG is written by
+    sopkit; PNG and PDF are drawn by Graphviz ('dot'), or the bundled
+    graphviz-pure (PNG only); SOPKIT_GRAPHVIZ=dot|graphviz-pure picks one.
 
     \b
     Examples:
       sopkit diagram processes/en/content-marketing.yaml --format png
       sopkit diagram processes/en/content-marketing.yaml --format mermaid -o flow.md
     """
-    from ..analysis import cost_process
-    from ..load import load_process
+    from ..analysis import cost_among_callers
+    from ..load import callers_of, load_process
     from ..output import refuse_inputs, refuse_overwrite, write_atomic
     from ..render.diagram import FILE_SUFFIXES, TEXT_FORMATS, draw, file_bytes
 
@@ -237,7 +239,9 @@ def diagram(
             refuse_inputs(output, inputs)
             refuse_overwrite(output, force=force)
         chosen = format_for(output, fmt.value if fmt else None, FILE_SUFFIXES, "svg")
-        drawing = draw(cost_process(process), chosen, direction=direction.value)
+        # With the processes beside it that run it: a procedure's automation saves on their runs.
+        cost = cost_among_callers(callers_of(process, roles=roles).processes).processes[0]
+        drawing = draw(cost, chosen, direction=direction.value)
         for warning in drawing.warnings:
             typer.echo(f"warning: {warning}", err=True)
         if str(output) == "-" or (output is None and chosen in TEXT_FORMATS):

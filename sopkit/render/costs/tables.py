@@ -978,6 +978,12 @@ def _additions_notes(costs: PortfolioCost, *, by: str) -> list[str]:
                 )
     for process in costs.processes:
         if not process.called_by:
+            if process.is_called_only:
+                notes.append(
+                    f"{process.id} has no frequency and no process here runs it, so its "
+                    "figures a year are zero: cost it with the processes that run it "
+                    "(their files or folder)."
+                )
             continue
         callers = listed(process.called_by)
         run = "runs" if len(process.called_by) == 1 else "run"

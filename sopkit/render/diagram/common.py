@@ -27,6 +27,7 @@ __all__ = [
     "ColourScale",
     "Wording",
     "arrow_count",
+    "automation_text",
     "call_details",
     "check_direction",
     "check_legible",
@@ -34,6 +35,7 @@ __all__ = [
     "condition_lines",
     "events_title",
     "has_successor",
+    "lane_costs",
     "lane_of",
     "lanes",
     "milestone_details",
@@ -41,6 +43,8 @@ __all__ = [
     "participants_text",
     "step_details",
     "step_fill",
+    "total_text",
+    "year_text",
 ]
 
 DIRECTIONS = ("LR", "TB")
@@ -50,6 +54,10 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
     "en": {
         "a_year": "{money} a year",
         "a_year_cash": "{money} a year ({cash} cash)",
+        "a_run": "{money} a run",
+        "a_run_cash": "{money} a run ({cash} cash)",
+        "total_run": "{money} a run in total",
+        "automate_share": "automate {pct}",
         "wait": "wait {time}",
         "then_wait": "then wait {time}",
         "rework": "rework {pct}",
@@ -91,6 +99,10 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
     "ko": {
         "a_year": "연 {money}",
         "a_year_cash": "연 {money} (현금 {cash})",
+        "a_run": "실행당 {money}",
+        "a_run_cash": "실행당 {money} (현금 {cash})",
+        "total_run": "실행당 총 {money}",
+        "automate_share": "자동화 {pct}",
         "wait": "대기 {time}",
         "then_wait": "이후 대기 {time}",
         "rework": "재작업 {pct}",
@@ -132,6 +144,10 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
     "ru": {
         "a_year": "{money} в год",
         "a_year_cash": "{money} в год ({cash} деньгами)",
+        "a_run": "{money} за запуск",
+        "a_run_cash": "{money} за запуск ({cash} деньгами)",
+        "total_run": "{money} за запуск всего",
+        "automate_share": "автоматизация {pct}",
         "wait": "ожидание {time}",
         "then_wait": "затем ожидание {time}",
         "rework": "доработка {pct}",
@@ -411,12 +427,50 @@ def colour_scale(candidates: Iterable[Candidate], style: Theme) -> ColourScale:
 
 
 def year_text(cost: ProcessCost, step: Step, text: Wording) -> str:
-    """A step's annual total cost, with the cash part named: lanes add labour only."""
+    """A step's annual total cost, with the cash part named: lanes add labour only.
+
+    A process that runs only when called has no year of its own (its figures a
+    year are zero, its runs costed in its callers): its steps show one run's cost.
+    """
     figures = cost.step(step.id)
+    if cost.is_called_only:
+        labour, cash = figures.exact_cost_per_run, figures.exact_expenses_per_run
+        money = text.money(to_decimal(labour + cash))
+        if cash:
+            return text("a_run_cash", money=money, cash=text.money(to_decimal(cash)))
+        return text("a_run", money=money)
     money = text.money(figures.annual_total_cost)
     if figures.exact_annual_expenses:
         return text("a_year_cash", money=money, cash=text.money(figures.annual_expenses))
     return text("a_year", money=money)
+
+
+def total_text(cost: ProcessCost, text: Wording) -> str:
+    """The process's annual total cost for a title; one run's for a process only called."""
+    if cost.is_called_only:
+        run = cost.exact_cost_per_run + cost.exact_expenses_per_run
+        return text("total_run", money=text.money(to_decimal(run)))
+    return text("total", money=text.money(cost.annual_total_cost))
+
+
+def lane_costs(cost: ProcessCost, text: Wording) -> dict[str, str]:
+    """Each role's labour a year under its lane's name; a run's for a process only called."""
+    if cost.is_called_only:
+        return {
+            role: text("a_run", money=text.money(to_decimal(amount)))
+            for role, amount in cost.run_cost_by_role().items()
+        }
+    return {r.role: text("a_year", money=text.money(r.annual_cost)) for r in cost.by_role()}
+
+
+def automation_text(cost: ProcessCost, candidate: Candidate, text: Wording) -> str:
+    """The share automatable and its net saving a year; the share alone when the
+    process has no runs to save on (it runs only when called, and no caller is given)."""
+    pct = text.pct(candidate.share)
+    if cost.is_called_only and not cost.exact_called_runs_per_month:
+        return text("automate_share", pct=pct)
+    key = "automate" if candidate.net_saving > 0 else "automate_loss"
+    return text(key, pct=pct, money=text.money(candidate.net_saving))
 
 
 def step_details(
@@ -431,10 +485,7 @@ def step_details(
         details[0] += " " + text("share", pct=text.pct(step.per_run))
     details.append(year_text(cost, step, text))
     if candidate is not None:
-        key = "automate" if candidate.net_saving > 0 else "automate_loss"
-        details.append(
-            text(key, pct=text.pct(candidate.share), money=text.money(candidate.net_saving))
-        )
+        details.append(automation_text(cost, candidate, text))
     if not step.wait.is_zero and not has_successor(cost, step.id):
         details.append(text("then_wait", time=text.duration(step.wait, clock(cost))))
     return details

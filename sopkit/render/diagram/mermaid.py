@@ -38,6 +38,7 @@ from .common import (
     participants_text,
     step_details,
     step_fill,
+    total_text,
 )
 from .style import DEFAULT_THEME, Theme, contrast_text, get_theme
 
@@ -142,7 +143,7 @@ def to_mermaid(
                 days=text.working_days(schedule.lead_time_days),
                 hours=text.number(schedule.lead_time_hours),
             ),
-            text("total", money=text.money(cost.annual_total_cost)),
+            total_text(cost, text),
         ]
     )
     out = [

@@ -40,6 +40,7 @@ from .common import (
     condition_lines,
     events_title,
     has_successor,
+    lane_costs,
     lane_of,
     lanes,
     milestone_details,
@@ -47,6 +48,7 @@ from .common import (
     participants_text,
     step_details,
     step_fill,
+    total_text,
 )
 from .geometry import Box, Point
 from .layout import EdgeSpec, LaneSpec, Layout, NodeSpec, Spacing, lay_out
@@ -168,9 +170,8 @@ def _header(cost: ProcessCost, key: str, text: Wording, style: Theme) -> tuple[L
         title = events_title(cost.process.steps, text)
         return tuple(_lines(title, width, style.header_size, style.text, bold=True))
     lines = _lines(key, width, style.header_size, style.text, bold=True)
-    role_cost = {r.role: r.annual_cost for r in cost.by_role()}
-    if key in role_cost:
-        money = text("a_year", money=text.money(role_cost[key]))
+    money = lane_costs(cost, text).get(key)
+    if money is not None:
         lines += _lines(money, width, style.detail_size, style.muted_text)
     role = cost.process.role(key)
     if role is not None and role.kind is not RoleKind.STAFF:
@@ -481,7 +482,7 @@ def _title_block(lanes: Swimlanes, width: float, title: bool) -> tuple[list[Shap
                 hours=text.number(schedule.lead_time_hours),
             ),
             runs,
-            text("total", money=text.money(cost.annual_total_cost)),
+            total_text(cost, text),
         ]
     )
     lines = _lines(cost.name, width, style.title_size, style.text, bold=True)
