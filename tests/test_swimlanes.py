@@ -49,6 +49,22 @@ def test_every_diagram_keeps_the_swimlane_rules(path: Path, direction: str) -> N
     check(drawing, _roles(cost))
 
 
+@pytest.mark.parametrize(("direction", "air"), [("LR", 3.0), ("TB", 6.0)])
+def test_a_rework_label_keeps_clear_of_its_step(direction: str, air: float) -> None:
+    """Below the box (LR) three points of air read well; to its right (TB), beside a
+    sign-off's double outline, they read as touching: six there."""
+    cost = cost_process(load_process(PROCESSES / "en" / "case-study.yaml"))
+    layout = swimlane_layout(cost, direction=direction).layout
+    shapes = {node.id: node.shape for node in layout.nodes}
+    labelled = [e for e in layout.edges if e.kind == "rework" and e.label is not None]
+    assert labelled
+    for edge in labelled:
+        assert edge.label is not None
+        shape = shapes[edge.source]
+        gap = edge.label.y - shape.bottom if direction == "LR" else edge.label.x - shape.right
+        assert gap == pytest.approx(air), edge.source
+
+
 def test_the_launch_fixture_is_as_large_as_the_issue_says(launch: ProcessCost) -> None:
     steps = launch.process.steps
     roles = {s.owner for s in steps if s.owner} | {r for s in steps for r in s.participants}

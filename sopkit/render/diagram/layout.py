@@ -756,8 +756,16 @@ class _Planner:
             _, across = self.rework_label_size(edge)
             if across:
                 key = (self.band_of(edge.source), self.row[edge.source] + 1)
-                strips[key] = max(strips.get(key, 0.0), across + 2 * self.sp.label_gap)
+                strips[key] = max(
+                    strips.get(key, 0.0), across + self._beside_gap() + self.sp.label_gap
+                )
         return strips
+
+    def _beside_gap(self) -> float:
+        """Between a shape and the rework label beside its v+ side. Flowing down, the
+        label stands to the right of the box, where three points of air beside a
+        double sign-off outline read as touching it: twice that, there."""
+        return self.sp.label_gap if self.horizontal else 2 * self.sp.label_gap
 
     def _box(self, u: float, v: float, along: float, across: float) -> Box:
         if self.horizontal:
@@ -857,7 +865,10 @@ class _Planner:
         along, across = self.rework_label_size(spec)
         if along:
             label = self._box(
-                exit_u - sp.label_gap - along, self._v_end(source) + sp.label_gap, along, across
+                exit_u - sp.label_gap - along,
+                self._v_end(source) + self._beside_gap(),
+                along,
+                across,
             )
         return EdgeRoute(
             source, target, "rework", _clean([self._point(u, v) for u, v in points]), label
