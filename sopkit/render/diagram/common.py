@@ -44,7 +44,6 @@ __all__ = [
     "step_details",
     "step_fill",
     "total_text",
-    "year_text",
 ]
 
 DIRECTIONS = ("LR", "TB")
@@ -399,7 +398,7 @@ def call_details(cost: ProcessCost, step: Step, text: Wording) -> list[str]:
         details.append(text("times", n=text.number(step.per_run)))
     elif step.per_run < 1:
         details.append(text("share", pct=text.pct(step.per_run)))
-    details.append(year_text(cost, step, text))
+    details.append(cost_text(cost, step, text))
     if not step.wait.is_zero and not has_successor(cost, step.id):
         details.append(text("then_wait", time=text.duration(step.wait, clock(cost))))
     return details
@@ -426,7 +425,7 @@ def colour_scale(candidates: Iterable[Candidate], style: Theme) -> ColourScale:
     return ColourScale(_nice_step(largest, len(style.scale)), style.scale)
 
 
-def year_text(cost: ProcessCost, step: Step, text: Wording) -> str:
+def cost_text(cost: ProcessCost, step: Step, text: Wording) -> str:
     """A step's annual total cost, with the cash part named: lanes add labour only.
 
     A process that runs only when called has no year of its own (its figures a
@@ -483,7 +482,7 @@ def step_details(
         details[0] += " " + text("times", n=text.number(step.per_run))
     elif step.per_run < 1:
         details[0] += " " + text("share", pct=text.pct(step.per_run))
-    details.append(year_text(cost, step, text))
+    details.append(cost_text(cost, step, text))
     if candidate is not None:
         details.append(automation_text(cost, candidate, text))
     if not step.wait.is_zero and not has_successor(cost, step.id):
