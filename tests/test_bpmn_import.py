@@ -480,3 +480,39 @@ def test_rates_left_to_fill_in_are_blank_and_commented(tmp_path: Path) -> None:
     process = (tmp_path / "eu-bank.yaml").read_text(encoding="utf-8")
     assert process.startswith("# Imported from C.7.0.bpmn by sopkit import bpmn.\n")
     assert "# - how often work goes back is not given (BPSim): 0.5 assumed (_d74707c7" in process
+
+
+def _one_role_process(tmp_path: Path, role: str) -> Path:
+    """A process of one step whose owner is ``role``, beside the English roles file."""
+    folder = tmp_path / f"source-{role.lower()}"
+    folder.mkdir()
+    roles = (PROCESSES / "en" / "roles.yaml").read_text(encoding="utf-8")
+    (folder / "roles.yaml").write_text(roles + f"  {role}: {{rate: 25}}\n", encoding="utf-8")
+    path = folder / "tiny.yaml"
+    path.write_text(
+        "sopkit: 1\nid: tiny\nname: Tiny\nowner: Intern\nfrequency: 1/month\n"
+        f"steps:\n  - {{id: a, name: A, owner: {role}, time: 1h}}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_diagrams_imported_into_one_folder_add_the_roles_they_lack(tmp_path: Path) -> None:
+    """The roles file the first import wrote gains the others' roles (one short role too,
+    which a YAML dump writes in flow style on the ``roles:`` line), so the folder costs."""
+    folder = tmp_path / "imported"
+    sources = [
+        PROCESSES / "en" / "content-marketing.yaml",
+        PROCESSES / "en" / "lead-nurturing.yaml",
+        _one_role_process(tmp_path, "Intern"),
+    ]
+    for source in sources:
+        data = export_bpmn(cost_process(load_process(source)))
+        write_import(import_texts(import_bpmn(data, "x.bpmn"), "x.bpmn"), folder)
+    from sopkit.load import load_portfolio
+
+    imported = {p.id: cost_process(p).annual_cost for p in load_portfolio(folder)}
+    assert imported == {
+        p.id: cost_process(p).annual_cost for p in (load_process(s) for s in sources)
+    }
+    assert "  Intern: {rate: 25}\n" in (folder / "roles.yaml").read_text(encoding="utf-8")

@@ -176,8 +176,10 @@ def _with_missing_roles(path: Path, wanted: Data) -> str | None:
     if not keys or keys[-1] != "roles" or match is None:
         return None
     indent = _entry_indent(text[match.end() :])
-    lines = dump_yaml({"roles": missing}).splitlines()[1:]
-    shifted = [" " * (indent - 2) + line if line.strip() else line for line in lines]
+    # The roles alone, at the top level, then moved under ``roles:`` (dumped inside
+    # ``roles:``, a single short role comes out on that line, in flow style).
+    lines = dump_yaml(missing).splitlines()
+    shifted = [" " * indent + line if line.strip() else line for line in lines]
     merged = text.rstrip("\n") + "\n" + "\n".join(shifted) + "\n"
     try:
         check = parse_yaml(merged, str(path))
