@@ -569,7 +569,10 @@ def _role_problems(
             if step.id not in others and step.id != rateless[name].step:
                 others.append(step.id)
             continue
-        hint = f"add '{_short(name)}: {{rate: …}}' to {where} or to the process's 'roles:'"
+        hint = (
+            f"add '{_short(name)}: {{rate: …}}' to {where} or to the process's 'roles:'; "
+            "a tool doing the work is '{kind: system}', an outside party '{kind: external}'"
+        )
         if role is None:
             close = closest(name, known)
             if close:

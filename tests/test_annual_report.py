@@ -370,5 +370,8 @@ def test_the_role_table_lists_every_role_and_the_chart_the_costliest(tmp_path: P
 def test_a_report_name_that_is_neither_pdf_nor_html_is_refused(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["report", str(ENGLISH), "-o", str(tmp_path / "r.docx")])
     assert result.exit_code == 2
-    assert "r.docx is not a name for pdf output (end it in .pdf)" in result.stderr
+    assert (
+        "r.docx: sopkit writes no '.docx' files here (end the name in .htm, .html, .pdf)"
+        in result.stderr
+    )
     assert not (tmp_path / "r.docx").exists()

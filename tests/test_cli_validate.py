@@ -14,6 +14,8 @@ from sopkit.load import load_portfolio
 from sopkit.validate import lint_process
 
 ROOT = Path(__file__).resolve().parent.parent
+#: How every missing-rate hint ends: the kinds of role that need no rate.
+KINDS = "a tool doing the work is '{kind: system}', an outside party '{kind: external}'"
 LIBRARY = ROOT / "processes"
 
 GOOD = """\
@@ -140,7 +142,8 @@ def test_roles_option(tmp_path: Path) -> None:
     assert err.splitlines() == library_lines([tmp_path / "blog.yaml"], roles=other)
     assert err == (
         f"{tmp_path}/blog.yaml:15:12: error: step 'draft': owner 'Content Writer' has no hourly "
-        f"rate (add 'Content Writer: {{rate: …}}' to {other} or to the process's 'roles:')\n"
+        f"rate (add 'Content Writer: {{rate: …}}' to {other} or to the process's 'roles:'; "
+        f"{KINDS})\n"
     )
 
 

@@ -405,3 +405,12 @@ def test_the_output_name_picks_the_format_and_a_contradicting_one_is_refused(
     assert wrong.exit_code == 2
     assert "x.svg is not a name for png output (end it in .png, or pick --format)" in wrong.stderr
     assert not (tmp_path / "x.svg").exists()
+
+
+def test_a_name_no_format_ends_in_lists_the_ones_that_do(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["diagram", str(CM), "-o", str(tmp_path / "w.jpg")])
+    assert result.exit_code == 2
+    assert "w.jpg: sopkit writes no '.jpg' files here (end the name in .dot, .gv," in (
+        result.stderr
+    )
+    assert not (tmp_path / "w.jpg").exists()

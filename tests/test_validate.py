@@ -30,6 +30,8 @@ from sopkit.validate import (
     lint_process,
 )
 
+#: How every missing-rate hint ends: the kinds of role that need no rate.
+KINDS = "a tool doing the work is '{kind: system}', an outside party '{kind: external}'"
 BASE = """\
 sopkit: 1
 id: blog
@@ -236,7 +238,7 @@ CASES = [
         [
             "process.yaml:18:12: error: step 'edit': owner 'Editors' has no hourly rate "
             "(did you mean 'Editor'? Otherwise add 'Editors: {rate: …}' to "
-            "roles.yaml or to the process's 'roles:')"
+            f"roles.yaml or to the process's 'roles:'; {KINDS})"
         ],
     ),
     (
@@ -244,7 +246,8 @@ CASES = [
         edit("owner: Editor", "owner: Intern"),
         [
             "process.yaml:18:12: error: step 'edit': owner 'Intern' has no hourly rate "
-            "(add 'Intern: {rate: …}' to roles.yaml or to the process's 'roles:')"
+            "(add 'Intern: {rate: …}' to roles.yaml or to the process's 'roles:'; "
+            f"{KINDS})"
         ],
     ),
     # --- durations -------------------------------------------------------------------------
@@ -485,7 +488,7 @@ def test_a_step_owner_with_no_roles_file_at_all(write_process: Writer) -> None:
     assert lines == [
         f"process.yaml:{line}:12: error: step '{step}': owner '{owner}' has no hourly rate "
         f"(add '{owner}: {{rate: …}}' to a roles.yaml next to the process or to the process's "
-        "'roles:')"
+        f"'roles:'; {KINDS})"
         for line, step, owner in [
             (9, "research", "SEO Specialist"),
             (13, "draft", "Content Writer"),
@@ -507,7 +510,7 @@ def test_a_role_without_a_rate_is_one_error_naming_its_other_steps(
     assert lines == [
         "process.yaml:7:31: error: step 's0': owner 'Intern' has no hourly rate; also in steps "
         "'s1', 's2', 's3', 's4' and 2 more (add 'Intern: {rate: …}' to roles.yaml or to the "
-        "process's 'roles:')"
+        f"process's 'roles:'; {KINDS})"
     ]
 
 

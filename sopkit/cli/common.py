@@ -47,6 +47,11 @@ def format_for(
     suffix = output.suffix.lower() if output is not None and str(output) != "-" else ""
     named = suffixes.get(suffix)
     chosen = given or named or default
+    if suffix and named is None and given is None:
+        usage_error(
+            f"{output}: sopkit writes no '{suffix}' files here",
+            hint="end the name in " + ", ".join(sorted(suffixes)),
+        )
     if suffix and named != chosen:
         fits = sorted(s for s, f in suffixes.items() if f == chosen)
         usage_error(

@@ -189,7 +189,8 @@ class _Git:
                     return InputError(
                         f"no revision '{revision}' in this repository",
                         path=self.spec,
-                        hint="give a commit, branch or tag, e.g. HEAD~1 or main",
+                        hint="give a commit, branch or tag the repository has "
+                        "('git log --oneline' lists its commits)",
                     )
                 return InputError(
                     f"'{path}' is not in {revision}",
