@@ -404,3 +404,41 @@ def test_roles_given_apply_to_both_sides(repo: Path, tmp_path: Path) -> None:
     comparison = diff("HEAD:processes/", "processes/", roles=roles).comparison
     assert comparison.changes().rows == ()
     assert comparison.total_cost.after == 96 * 90 + 48 * 50 + 24 * 60 + 60 * 90
+
+
+def test_words_that_changed_are_named_though_no_figure_did(tmp_path: Path) -> None:
+    """A new step name, done_when or purpose costs nothing, yet a reviewer must hear of it:
+    not as rows (rows are figures), but named in the summary and under the tables."""
+    for side, blog in (("old", BLOG_1), ("new", BLOG_1)):
+        (tmp_path / side).mkdir()
+        (tmp_path / side / "roles.yaml").write_text(ROLES_1, encoding="utf-8")
+        if side == "new":
+            blog = blog.replace("name: Blog post", "name: Blog post\npurpose: Readers.")
+            blog = blog.replace("name: Draft,", "name: First draft, done_when: Sent to the editor,")
+        (tmp_path / side / "blog.yaml").write_text(blog, encoding="utf-8")
+    comparison = diff(tmp_path / "old", tmp_path / "new").comparison
+    assert [(r.label, r.fields, r.name_before) for r in comparison.reworded] == [
+        ("blog", ("purpose",), "Blog post"),
+        ("blog/draft", ("name", "done_when"), "Draft"),
+    ]
+    assert not comparison.changes().rows
+    table = diff_report(comparison)
+    assert table.startswith(
+        "Annual cost unchanged at $7,440.00, 1 process reworded, 1 step reworded\n"
+    )
+    assert table.endswith(
+        "No figure changed.\n\n"
+        "Reworded (SOP text; the figures are as above):\n"
+        "  blog (Blog post): purpose\n"
+        "  blog/draft (First draft): name (was “Draft”), done_when\n"
+    )
+    document = json.loads(diff_report(comparison, fmt="json"))
+    assert document["reworded"][1] == {
+        "kind": "step",
+        "key": "blog/draft",
+        "name": "First draft",
+        "name_before": "Draft",
+        "fields": ["name", "done_when"],
+    }
+    same = diff(tmp_path / "old", tmp_path / "old").comparison
+    assert same.reworded == () and "reworded" not in summary_line(same)

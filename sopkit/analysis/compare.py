@@ -20,7 +20,7 @@ from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 
-from ..models import Clock, Duration, Settings
+from ..models import Clock, Duration, Process, Settings, Step
 from .candidates import Candidate, rank_candidates
 from .cost import PortfolioCost, ProcessCost, RoleCost, StepCost
 from .units import exact_hours
@@ -33,6 +33,7 @@ __all__ = [
     "Comparison",
     "Figure",
     "OneOff",
+    "Reworded",
     "Row",
     "ScenarioResult",
     "Status",
@@ -115,6 +116,30 @@ class Row:
         return self.figures["annual_total_cost" if self.kind != "role" else "annual_cost"]
 
 
+@dataclass(frozen=True, slots=True)
+class Reworded:
+    """A process or step on both sides whose SOP words changed: the fields that differ.
+
+    Rows are made by figures (a diff says what a change did to the cost); a new
+    name or done-when changes none, yet a reviewer wants to hear of it.
+    """
+
+    kind: str
+    key: tuple[str, ...]
+    name: str
+    fields: tuple[str, ...]
+    #: The name before (the same as ``name`` unless ``name`` is among ``fields``).
+    name_before: str = ""
+
+    @property
+    def label(self) -> str:
+        return "/".join(self.key)
+
+
+#: The words of a process and of a step a diff compares, in the order it names them.
+PROCESS_WORDS = ("name", "purpose", "trigger", "tools", "tags")
+STEP_WORDS = ("name", "done_when", "instructions", "do", "dont", "tools")
+
 #: The figures of each kind of row, in the order reports show them.
 PROCESS_FIGURES = (
     "annual_cost",
@@ -167,6 +192,8 @@ class Comparison:
     steps: tuple[Row, ...]
     roles: tuple[Row, ...]
     totals: Mapping[str, Figure]
+    #: Processes and steps whose words changed (rows or not), in the files' order.
+    reworded: tuple[Reworded, ...] = ()
 
     @property
     def rows(self) -> tuple[Row, ...]:
@@ -215,9 +242,12 @@ def compare(before: PortfolioCost, after: PortfolioCost) -> Comparison:
     new = {p.id: p for p in after.processes}
     process_rows: list[Row] = []
     step_rows: list[Row] = []
+    reworded: list[Reworded] = []
     for process_id in _union(new, old):
         was, now = old.get(process_id), new.get(process_id)
         process_rows.append(_process_row(was, now, savings_before, savings_after))
+        if was is not None and now is not None:
+            reworded += _reworded(was.process, now.process)
         old_steps = {s.step_id: s for s in was.steps} if was else {}
         new_steps = {s.step_id: s for s in now.steps} if now else {}
         for step_id in _union(new_steps, old_steps):
@@ -244,7 +274,27 @@ def compare(before: PortfolioCost, after: PortfolioCost) -> Comparison:
         steps=tuple(step_rows),
         roles=tuple(role_rows),
         totals=_totals(before, after, savings_before, savings_after),
+        reworded=tuple(reworded),
     )
+
+
+def _reworded(was: Process, now: Process) -> list[Reworded]:
+    """The process and those of its steps on both sides whose words differ."""
+    found = []
+    fields = _differing(was, now, PROCESS_WORDS)
+    if fields:
+        found.append(Reworded("process", (now.id,), now.name, fields, was.name))
+    old_steps = {step.id: step for step in was.steps}
+    for step in now.steps:
+        old = old_steps.get(step.id)
+        fields = () if old is None else _differing(old, step, STEP_WORDS)
+        if old is not None and fields:
+            found.append(Reworded("step", (now.id, step.id), step.name, fields, old.name))
+    return found
+
+
+def _differing(was: Process | Step, now: Process | Step, names: Sequence[str]) -> tuple[str, ...]:
+    return tuple(name for name in names if getattr(was, name) != getattr(now, name))
 
 
 def _union(first: Mapping[str, object], second: Mapping[str, object]) -> list[str]:

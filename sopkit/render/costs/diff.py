@@ -28,6 +28,7 @@ from ...analysis.compare import (
     TOTAL_FIGURES,
     Comparison,
     Figure,
+    Reworded,
     Row,
     Status,
     Text,
@@ -237,9 +238,35 @@ def summary_line(comparison: Comparison) -> str:
     roles += comparison.count("role", Status.ADDED) + comparison.count("role", Status.REMOVED)
     if roles:
         counts.append(f"{_plural(roles, 'role')} changed")
+    for kind, noun, plural in (("process", "process", "processes"), ("step", "step", "steps")):
+        count = sum(1 for item in comparison.reworded if item.kind == kind)
+        if count:
+            counts.append(f"{f'1 {noun}' if count == 1 else f'{count} {plural}'} reworded")
     if not counts:
         counts.append("nothing else changed" if total.change == 0 else "no row changed")
     return ", ".join([head, *counts])
+
+
+def reworded_lines(comparison: Comparison, fmt: str) -> list[str]:
+    """The processes and steps whose words changed, one a line: ``draft (First draft):
+    name, done_when``; a heading first. None when no words changed."""
+    if not comparison.reworded:
+        return []
+    title = "Reworded (SOP text; the figures are as above):"
+    if fmt == "markdown":
+        lines = [f"- `{item.label}` ({item.name}): {_fields(item)}" for item in comparison.reworded]
+        return [f"**{title}**", "", *lines]
+    return [
+        title,
+        *(f"  {item.label} ({item.name}): {_fields(item)}" for item in comparison.reworded),
+    ]
+
+
+def _fields(item: Reworded) -> str:
+    """``name (was “Draft”), done_when``: a new name says the old one."""
+    return ", ".join(
+        f"name (was “{item.name_before}”)" if field == "name" else field for field in item.fields
+    )
 
 
 def _whole(comparison: Comparison) -> set[str]:
@@ -303,7 +330,12 @@ def diff_report(
         text = render_sheet(sheet, fmt, width)
         parts.append(text.rstrip("\n"))
     if not shown.rows:
-        parts.append("No process, step or role changed.")
+        parts.append(
+            "No figure changed." if comparison.reworded else "No process, step or role changed."
+        )
+    reworded = reworded_lines(comparison, fmt)
+    if reworded:
+        parts.append("\n".join(reworded))
     return "\n\n".join(parts) + "\n"
 
 
@@ -346,6 +378,16 @@ def diff_document(comparison: Comparison, shown: Comparison | None = None) -> di
                 **_figures(row, ROLE_FIGURES, currency),
             }
             for row in rows.roles
+        ],
+        "reworded": [
+            {
+                "kind": item.kind,
+                "key": item.label,
+                "name": item.name,
+                "name_before": item.name_before,
+                "fields": list(item.fields),
+            }
+            for item in comparison.reworded
         ],
     }
 
