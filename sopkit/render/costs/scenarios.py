@@ -1,9 +1,10 @@
 """As-Is beside each To-Be, as text: ``sopkit compare PATH --scenario FILE …``.
 
-One table, a block of rows for the portfolio and one for each process, a
-column for the portfolio as it is and one for each scenario: annual cost,
-expenses, total cost, hours, FTE and lead time, and each scenario's one-off
-setup cost. Under it, each scenario's change in one line (the same line
+One table, a block of rows for the portfolio, one for each process and one
+for each role a scenario changes, a column for the portfolio as it is and one
+for each scenario: annual cost, expenses, total cost, hours, FTE and lead
+time (a role's hours, cost, headcount and utilisation), and each scenario's
+one-off setup cost. Under it, each scenario's change in one line (the same line
 ``sopkit diff`` opens with). JSON gives, for each scenario, the comparison
 ``sopkit diff --format json`` gives (every process; the steps and roles that
 changed) and what it costs once.
@@ -15,7 +16,7 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any, Protocol
 
-from ...analysis.compare import Comparison, Row, ScenarioResult, compare
+from ...analysis.compare import Comparison, Row, ScenarioResult, Status, compare
 from ...analysis.cost import PortfolioCost
 from ...errors import UsageError
 from ..numbers import DASH
@@ -53,6 +54,13 @@ PROCESS_ROWS = (
     ("annual_hours", "Hours/year"),
     ("fte", "FTE"),
     ("lead_time_days", "Lead time d"),
+)
+#: The rows of each role a scenario changes (headcount and utilisation only when set).
+ROLE_ROWS = (
+    ("annual_hours", "Hours/year"),
+    ("annual_cost", "Annual cost"),
+    ("headcount", "Headcount"),
+    ("utilisation", "Utilisation"),
 )
 AS_IS = "As-Is"
 #: Rows a process without expenses in any column leaves out (its total is its annual cost).
@@ -98,11 +106,28 @@ def scenarios_sheet(view: ScenarioView) -> Sheet:
         for index, (name, title) in enumerate(shown):
             values = [None if row is None else row.figures[name].after for row in found]
             rows.append(_line(process_id if index == 0 else "", title, name, values, currency))
+    roles = _changed_roles(as_is, results)
+    for role in roles:
+        found = [_find_role(as_is, role), *(_find_role(r.comparison, role) for r in results)]
+        lines = []
+        for name, title in ROLE_ROWS:
+            values = [None if row is None else row.figures[name].after for row in found]
+            if any(v is not None for v in values):
+                lines.append((name, title, values))
+        for index, (name, title, values) in enumerate(lines):
+            label = f"{role} (role)" if index == 0 else ""
+            rows.append(_line(label, title, name, values, currency))
     notes = [_note(r) for r in results]
     notes.append(
         "Total cost = annual cost (hands-on labour) + expenses. Lead time: one typical run's "
         "longest path, in working days. One-off setup: the setup hours of each automation "
         "taken as done, at its owner's rate."
+        + (
+            " A role's rows: those of the roles a scenario changes; utilisation = its hours ÷ "
+            "(headcount × the hours each person has for this work a year)."
+            if roles
+            else ""
+        )
     )
     count = len(as_is.processes)
     title = (
@@ -117,6 +142,28 @@ def _process_ids(as_is: Comparison, results: Sequence[ScenarioResult]) -> list[s
     for result in results:
         ids += [row.key[0] for row in result.comparison.processes if row.key[0] not in ids]
     return ids
+
+
+def _changed_roles(as_is: Comparison, results: Sequence[ScenarioResult]) -> list[str]:
+    """The roles some scenario changes (a headcount, a rate, the hours automation frees),
+    in the portfolio's order: why one sets a headcount is to see its utilisation."""
+    changed = {
+        row.key[0]
+        for result in results
+        for row in result.comparison.roles
+        if row.status is not Status.UNCHANGED
+    }
+    names = [row.key[0] for row in as_is.roles]
+    names += sorted(changed.difference(names))
+    return [name for name in names if name in changed]
+
+
+def _find_role(comparison: Comparison, role: str) -> Row | None:
+    """A role's row on the side after; ``None`` when it has none there."""
+    for row in comparison.roles:
+        if row.key[0] == role:
+            return None if row.figures["annual_hours"].after is None else row
+    return None
 
 
 def _find(comparison: Comparison, process_id: str) -> Row | None:
