@@ -185,7 +185,8 @@ def load_settings(path: str | Path) -> Settings:
     try:
         settings = settings_from_data(document.data, document.source)
     except SopkitError as exc:
-        raise ValidationError.collect([*document.problems, *exc.problems]) from None
+        found = [*document.problems, *exc.problems]
+        raise ValidationError.collect(_dedupe(found, document.problems)) from None
     if document.problems:
         raise ValidationError.collect(document.problems)
     return settings
@@ -365,8 +366,8 @@ def _build(
     parsed: Sequence[Problem] = (),
 ) -> Process:
     # Rates and the calendar come from the settings: without them, only the
-    # structure of the file can be checked. ``parsed`` are the duplicate keys the
-    # parse read past: reported here, with everything else.
+    # structure of the file can be checked. ``parsed`` are the problems the parse
+    # read past (a duplicate key, an impossible date): reported here, with the rest.
     meaning = meaning and not [p for p in problems if p.path == shown]
     problems.extend(parsed)
     if not isinstance(data, dict):
@@ -420,14 +421,14 @@ def _build(
             partial, indices = salvaged
             partial.bind(settings, **bind)  # type: ignore[arg-type]
             problems.extend(check_meaning(partial, list(zip(indices, partial.steps, strict=True))))
-        raise ValidationError.collect(_dedupe(problems))
+        raise ValidationError.collect(_dedupe(problems, parsed))
     process.bind(settings, **bind)  # type: ignore[arg-type]
     if meaning:
         problems.extend(check_process(process))
     else:
         problems.extend(check_structure(Shape.of(process), source))
     if problems:
-        raise ValidationError.collect(_dedupe(problems))
+        raise ValidationError.collect(_dedupe(problems, parsed))
     return process
 
 
@@ -446,31 +447,73 @@ _PLACEHOLDERS: dict[str, Any] = {"sopkit": 1, "id": "x", "name": "x", "owner": "
 def _salvage(data: dict[str, Any], wrong: Sequence[Loc]) -> tuple[Process, list[int]] | None:
     """The process without its invalid parts, and the file index of each step kept.
 
-    Steps with a problem of their own are left out, process fields with one are
-    dropped or replaced by placeholders. ``None`` when nothing sound is left.
+    A step with a wrong field is kept without it (a wrong ``time`` stands in as
+    ``1h``), so its other fields are still checked: an owner misspelt beside a
+    time in the wrong unit is reported in the same run. A step that is wrong as
+    a whole, or still wrong without its wrong fields, is left out. Process fields
+    with a problem are dropped or replaced by placeholders. ``None`` when nothing
+    sound is left.
     """
     raw_steps = data.get("steps")
     if not isinstance(raw_steps, list):
         return None
     bad_steps: set[int] = set()
+    bad_step_fields: dict[int, set[str]] = {}
     bad_fields: set[str] = set()
     for loc in wrong:
         if len(loc) >= 2 and loc[0] == "steps" and isinstance(loc[1], int):
-            bad_steps.add(loc[1])
+            if len(loc) >= 3 and isinstance(loc[2], str):
+                bad_step_fields.setdefault(loc[1], set()).add(loc[2])
+            else:
+                bad_steps.add(loc[1])
         elif loc:
             bad_fields.add(str(loc[0]))
         else:
             return None  # the whole document is wrong: nothing to salvage
-    kept = [i for i in range(len(raw_steps)) if i not in bad_steps]
-    if not kept or "steps" in bad_fields:
+    if "steps" in bad_fields:
         return None
     fields = {k: v for k, v in data.items() if k not in bad_fields}
     fields.update({k: _PLACEHOLDERS[k] for k in bad_fields if k in _PLACEHOLDERS})
-    fields["steps"] = [raw_steps[i] for i in kept]
-    try:
-        return Process.model_validate(fields), kept
-    except pydantic.ValidationError:
+    repaired: dict[int, Any] = {}
+    for index, names in bad_step_fields.items():
+        step = _without(raw_steps[index], names)
+        if step is not None and index not in bad_steps:
+            repaired[index] = step
+    # The steps mended, then (should the whole not validate with them) only the sound ones.
+    for mend in (True, False):
+        kept = [
+            i
+            for i in range(len(raw_steps))
+            if i not in bad_steps and (i not in bad_step_fields or (mend and i in repaired))
+        ]
+        if not kept:
+            return None
+        fields["steps"] = [repaired.get(i, raw_steps[i]) for i in kept]
+        try:
+            return Process.model_validate(fields), kept
+        except pydantic.ValidationError:
+            continue
+    return None
+
+
+#: What a step's wrong field stands in as, so the rest of the step can be checked.
+_STEP_PLACEHOLDERS: dict[str, Any] = {"time": "1h"}
+
+
+def _without(step: Any, names: set[str]) -> dict[str, Any] | None:
+    """``step`` without the fields ``names`` (stand-ins where it needs one), or ``None``
+    when that is still not a valid step."""
+    if not isinstance(step, dict):
         return None
+    kept = {k: v for k, v in step.items() if k not in names}
+    stand_ins = {k: _STEP_PLACEHOLDERS[k] for k in names if k in _STEP_PLACEHOLDERS}
+    for candidate in (kept, {**kept, **stand_ins}):
+        try:
+            Step.model_validate(candidate)
+        except pydantic.ValidationError:
+            continue
+        return candidate
+    return None
 
 
 def _settings_for(
@@ -875,8 +918,13 @@ def _meant(loc: Loc, fields: dict[tuple[str, ...], type[pydantic.BaseModel]]) ->
     return closest(str(loc[-1]), allowed)
 
 
-def _dedupe(problems: list[Problem]) -> list[Problem]:
-    return list(dict.fromkeys(problems))
+def _dedupe(problems: list[Problem], parsed: Sequence[Problem] = ()) -> list[Problem]:
+    """Each problem once; where the parse found one (an impossible date), only that one:
+    the field's complaint about what was read in its place would say it again."""
+    at = {(p.path, p.line, p.column) for p in parsed}
+    return [
+        p for p in dict.fromkeys(problems) if p in parsed or (p.path, p.line, p.column) not in at
+    ]
 
 
 def _shape(loc: Loc) -> tuple[str, ...]:

@@ -177,8 +177,9 @@ class Document:
     """A parsed YAML file: its data and where each value stands in the text.
 
     ``problems`` are the mistakes a parse asked to ``defer`` read past (a
-    duplicate key, its first value kept): the caller reports them with its own
-    checks of the data, so one run shows them all.
+    duplicate key, its first value kept; an impossible date, read as none): the
+    caller reports them with its own checks of the data, so one run shows them
+    all.
     """
 
     data: Any
@@ -189,8 +190,9 @@ class Document:
 def read_document(path: Path, *, display: str | None = None, defer: bool = False) -> Document:
     """Read and parse one YAML file, refusing anything that is not a small UTF-8 text.
 
-    With ``defer``, a duplicate key is left in ``Document.problems`` for the
-    caller to report (it must); otherwise it is raised at once.
+    With ``defer``, a duplicate key or an impossible date is left in
+    ``Document.problems`` for the caller to report (it must); otherwise it is
+    raised at once.
     """
     shown = display or str(path)
     try:
@@ -291,7 +293,8 @@ def _parse_located(
 ) -> tuple[Any, tuple[Problem, ...]]:
     """Parse ``text``, recording the position of every value and key in ``source``.
 
-    Returns the data and, with ``defer``, the duplicate keys (without, they are raised).
+    Returns the data and, with ``defer``, the problems it read past (without, they
+    are raised).
     """
     loader = _Loader(text)
     try:
@@ -423,7 +426,7 @@ def _plain_scalar(value: str) -> Any:
         return _TEXT
     builder = _Builder(SourceMap(""))
     constructed = builder._scalar(yaml.ScalarNode(tag, value, _NO_MARK, _NO_MARK))
-    return _NOT_PLAIN if builder.problems else constructed
+    return _NOT_PLAIN if builder.problems or builder.duplicates else constructed
 
 
 @lru_cache(maxsize=4096)
@@ -596,7 +599,8 @@ class _Builder:
     def __init__(self, source: SourceMap) -> None:
         self.source = source
         self.problems: list[Problem] = []
-        # Duplicate keys: the data stays sound (the first value is kept).
+        # Problems the data is sound without: a duplicate key (the first value is
+        # kept), an impossible date (read as no date). Raised, or deferred to the loader.
         self.duplicates: list[Problem] = []
         # Values an alias may still add: a bomb is stopped, not expanded.
         self.budget = MAX_ALIAS_NODES
@@ -741,7 +745,10 @@ class _Builder:
             try:
                 value = _CONSTRUCTOR.construct_yaml_timestamp(node)
             except ValueError as exc:
-                self._problem(node, f"not a valid date: {exc}", "write dates as YYYY-MM-DD")
+                # Read past (no date): the file's other mistakes are still checked.
+                self._problem(
+                    node, f"not a valid date: {exc}", "write dates as YYYY-MM-DD", sound=True
+                )
                 return None
             return value.date() if isinstance(value, _dt.datetime) else value
         self._problem(node, f"unsupported YAML tag '{_short(tag)}'", "remove the '!tag'")

@@ -642,3 +642,26 @@ def test_a_broken_roles_file_does_not_hide_an_unknown_owner(tmp_path: Path) -> N
     ]
     assert "owner 'Edtor' has no hourly rate (did you mean 'Editor'?" in lines[0]
     assert not any("'Writer' has no hourly rate" in line for line in lines)
+
+
+def test_an_impossible_date_and_a_wrong_time_hide_nothing(tmp_path: Path) -> None:
+    """A date that does not exist is read as none and said once (not again by the field);
+    a step with a wrong time is still checked for the rest: its owner's missing rate."""
+    (tmp_path / "roles.yaml").write_text(
+        "calendar: {holidays: [2026-02-30]}\nroles:\n  Designer: {rate: -1}\n", encoding="utf-8"
+    )
+    (tmp_path / "p.yaml").write_text(
+        "sopkit: 1\nid: p\nname: P\nowner: Designer\nfrequency: 1/month\n"
+        'review: {version: "1", last_reviewed: 2026-02-30}\n'
+        "steps:\n  - {id: a, name: A, owner: Desginer, time: 2 hrs}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(SopkitError) as info:
+        load_portfolio(tmp_path)
+    assert [line.split(" (")[0] for line in formatted(info.value, tmp_path)] == [
+        "p.yaml:6:39: error: not a valid date: day is out of range for month",
+        "p.yaml:8:29: error: step 'a': owner 'Desginer' has no hourly rate",
+        "p.yaml:8:45: error: step 'a': time: unknown unit 'hrs' in '2 hrs'",
+        "roles.yaml:1:23: error: not a valid date: day is out of range for month",
+        "roles.yaml:3:20: error: role 'Designer': rate: input should be greater than or equal to 0",
+    ]
