@@ -43,7 +43,20 @@ def test_one_box_per_step_in_execution_order() -> None:
     boxes = BOX.findall(render_checklist(process))
     assert boxes == [
         ("Pull the numbers", "Analyst", "done when: not defined"),
-        ("Slides", "Designer", "done when: not defined"),
+        ("Slides", "Designer", "in 50% of runs · done when: not defined"),  # per_run: 0.5
+    ]
+
+
+def test_a_box_says_how_often_one_run_does_the_step(write_process: Callable[..., Path]) -> None:
+    path = write_process(
+        "sopkit: 1\nid: p\nname: P\nowner: Editor\nfrequency: 1/month\nsteps:\n"
+        "  - {id: a, name: Check, owner: Editor, time: 10m, per_run: 10}\n"
+        "  - {id: b, name: Fix, owner: Editor, time: 1h, after: [a], per_run: 0.25,"
+        " rework: {to: a, probability: 0.5}}\n"
+    )
+    assert BOX.findall(render_checklist(load_process(path))) == [
+        ("Check", "Editor", "10 times per run · done when: not defined"),  # rework aside
+        ("Fix", "Editor", "in 25% of runs · done when: not defined"),
     ]
 
 

@@ -23,6 +23,7 @@ from ...analysis.cost import ProcessCost
 from ...errors import UsageError
 from ...models import Process, Step
 from ..i18n import Catalogue, catalogue
+from ..numbers import share_text
 from .context import execution_order
 from .templates import render_template
 from .wording import condition_text, count_mean, kind_label, participants_text
@@ -57,6 +58,8 @@ class ChecklistItem:
     call: str | None = None
     #: ``system, already automated`` or ``external party`` for an owner outside the team.
     owner_kind: str | None = None
+    #: ``10 times per run`` (or ``in 20% of runs``) for a step whose ``per_run`` is not 1.
+    repeats: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +127,18 @@ def _item(process: Process, number: int, step: Step, t: Catalogue) -> ChecklistI
         condition=condition_text(process, step, t),
         call=_call(process, step, t) if step.is_call else None,
         owner_kind=kind_label(process.role(step.owner), t) if step.owner else None,
+        repeats=_repeats(step, t),
     )
+
+
+def _repeats(step: Step, t: Catalogue) -> str | None:
+    """How many times one run does the step, as its ``per_run`` says (rework aside: a
+    box is ticked when the work is done, however often it went back)."""
+    if step.per_run == 1 or not step.is_work:
+        return None
+    if step.per_run < 1:
+        return t("per_run.share", share=share_text(step.per_run, t.language))
+    return t("per_run.times", step.per_run)
 
 
 def _call(process: Process, step: Step, t: Catalogue) -> str:
