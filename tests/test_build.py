@@ -6,19 +6,17 @@ import errno
 import os
 import shutil
 from collections.abc import Callable
-from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from conftest import stand_in_simulation
 
 import sopkit.build
 import sopkit.build.publish
-from sopkit.analysis import PortfolioCost, cost_portfolio, rank_candidates
+from sopkit.analysis import cost_portfolio, rank_candidates
 from sopkit.analysis.simulation import simulate
-from sopkit.analysis.simulation.result import ProcessRanges, Range, Simulation
 from sopkit.build import MARKER, SITE_SEED, SITE_YEARS, BuildResult, build_site, check_output
 from sopkit.errors import OutputError, SopkitError, ValidationError
 from sopkit.load import load_portfolio
@@ -104,45 +102,12 @@ def test_the_file_list_golden(built: BuildResult, golden: Callable[[str, str], N
     golden("build/portfolio/files.txt", "\n".join(built.files) + "\n")
 
 
-def _stand_in_simulation(source: Any, *, years: int, seed: int, **_: Any) -> Simulation:
-    """Ranges that do not depend on NumPy's random streams, which a NumPy release may
-    change: each figure's P10/P50/P90 are 0.9×, 1× and 1.25× the cost report's."""
-    cost = source if isinstance(source, PortfolioCost) else cost_portfolio(source)
-
-    def spread(value: Decimal) -> Range:
-        return Range(value, value * Decimal("0.9"), value, value * Decimal("1.25"))
-
-    processes = tuple(
-        ProcessRanges(
-            p.id,
-            p.name,
-            spread(p.annual_cost),
-            spread(p.annual_total_cost),
-            spread(p.annual_hours),
-            spread(p.external_hours),
-            spread(p.schedule.lead_time_hours),
-            spread(p.schedule.lead_time_days),
-        )
-        for p in cost.processes
-    )
-    return Simulation(
-        cost.currency,
-        years,
-        seed,
-        processes,
-        spread(cost.annual_cost),
-        spread(cost.annual_total_cost),
-        spread(cost.annual_hours),
-        spread(cost.external_hours),
-    )
-
-
 @pytest.fixture(scope="module")
 def pinned(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     """The fixture's site with the simulation pinned, so the golden file holds only what
     sopkit itself decides (the real simulation is checked against the site above)."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(sopkit.build, "simulate", _stand_in_simulation)
+        patch.setattr(sopkit.build, "simulate", stand_in_simulation)
         return build_site([FIXTURE], tmp_path_factory.mktemp("pinned") / "site", jobs=2)
 
 

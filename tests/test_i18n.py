@@ -13,8 +13,21 @@ import pytest
 from babel import Locale
 from conftest import ROOT
 
+from sopkit.analysis.compare import (
+    PROCESS_FIGURES,
+    ROLE_FIGURES,
+    STEP_FIGURES,
+    Status,
+)
 from sopkit.models import Language
+from sopkit.render.costs.scenarios import PORTFOLIO_ROWS, PROCESS_ROWS, ROLE_ROWS
 from sopkit.render.i18n import LANGUAGES, catalogue
+
+#: Every figure a row of ``sopkit diff`` can name in words (FTE and lead time in hours
+#: repeat another figure, so it leaves them unsaid).
+FIGURES = {*PROCESS_FIGURES, *STEP_FIGURES, *ROLE_FIGURES} - {"fte", "lead_time_hours"}
+#: What can happen to a row, in the counts of a diff's summary line.
+_CHANGES = ("added", "removed", "changed", "reworded")
 
 
 def _raw(language: str) -> dict[str, object]:
@@ -55,15 +68,32 @@ def test_plural_messages_use_the_languages_categories(language: str) -> None:
 
 
 def test_every_message_is_used() -> None:
-    sources = sorted((ROOT / "sopkit" / "render" / "sop").glob("*.py"))
-    sources += sorted((ROOT / "sopkit" / "render" / "report").glob("*.py"))
+    render = ROOT / "sopkit" / "render"
+    sources = sorted((render / "sop").glob("*.py"))
+    sources += sorted((render / "report").glob("*.py"))
+    sources += sorted((render / "site").glob("*.py"))  # the dashboard and the scenario page
+    sources += [render / "costs" / "diff.py", render / "costs" / "scenarios.py"]
+    sources += [render / "totals.py", render / "diagram" / "engine.py"]
+    sources.append(ROOT / "sopkit" / "build" / "__init__.py")  # downloads and notices
     sources += sorted((ROOT / "sopkit" / "templates").rglob("*.j2"))
-    sources.append(ROOT / "sopkit" / "render" / "i18n.py")  # payback_text, shared by every page
+    sources.append(render / "i18n.py")  # payback_text, shared by every page
     text = "\n".join(path.read_text(encoding="utf-8") for path in sources)
-    used = set(re.findall(r"""t\(\s*["']([a-z_.]+)["']""", text))
+    used = set(re.findall(r"""\bt\(\s*["']([a-z_.]+)["']""", text))
     used |= set(re.findall(r"""messages\[["']([a-z_.]+)["']\]""", text))
-    used |= {f"frequency.{period}" for period in ("day", "week", "month", "quarter", "year")}
+    used |= set(re.findall(r"""Notice\.of\(\s*["']([a-z_.]+)["']""", text))
+    # Either of two messages, chosen in the line: t("a" if x else "b").
+    used |= set(
+        re.findall(r"""\bt\(\s*["'][a-z_.]+["']\s+if\s.*?\selse\s+["']([a-z_.]+)["']""", text)
+    )
+    periods = ("day", "week", "month", "quarter", "year")
+    used |= {f"frequency.{period}" for period in periods}
+    used |= {f"frequency.short.{period}" for period in periods}
     used |= {f"report.kind.{kind}" for kind in ("staff", "external", "system")}
+    used |= {key for _, key in PORTFOLIO_ROWS + PROCESS_ROWS + ROLE_ROWS}
+    used |= {f"diff.word.{name}" for name in (*FIGURES, "owner", "frequency", "kind")}
+    used |= {f"diff.status.{status.value}" for status in Status}
+    used |= {f"diff.count.{kind}.{s}" for kind in ("process", "step") for s in _CHANGES}
+    used |= {f"site.range.{of}" for of in ("years", "runs", "fixed_years", "fixed_runs")}
     assert sorted(set(_raw("en")) - used) == []
     assert sorted(used - set(_raw("en"))) == []
 

@@ -57,10 +57,12 @@ from ..models import Settings
 from ..render.costs import candidates_report, cost_report
 from ..render.diagram import check_legible, draw
 from ..render.diagram.engine import Engine, find_engine
+from ..render.i18n import Catalogue, Notice, catalogue, portfolio_language
 from ..render.pdf import Printer
 from ..render.report import annual_report, pdf_problem
 from ..render.site import Download, ProcessPage, render_index
 from ..render.site.scenarios import render_scenarios
+from ..render.site.words import Stamp
 from ..render.sop import render_sop
 from ..render.workbook import render_workbook
 from .cache import Cache, CacheStats
@@ -139,7 +141,7 @@ class _Rendered:
     """One process's documents, by path inside the site."""
 
     files: dict[str, bytes] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Notice] = field(default_factory=list)
 
 
 # --- the public entry point ------------------------------------------------------------
@@ -152,7 +154,7 @@ def build_site(
     roles: str | Path | Settings | None = None,
     progress: Progress | None = None,
     jobs: int | None = None,
-    stamp: str | None = None,
+    stamp: Stamp | None = None,
     diagrams: bool = True,
     scenarios: Sequence[str | Path] = (),
     report_date: _dt.date | None = None,
@@ -168,8 +170,9 @@ def build_site(
         roles: a ``roles.yaml`` (or loaded settings) to use for every process.
         progress: called as ``progress(done, total, what)`` while rendering.
         jobs: how many processes to render at once; default: one per CPU.
-        stamp: text for the dashboard's footer, such as the build time; by
-            default there is none and two builds are byte-identical.
+        stamp: the build time for the footers of the dashboard and scenario page
+            (a ``datetime``, written in the portfolio's language), or text shown
+            as given; by default there is none and two builds are byte-identical.
         diagrams: ``False`` draws no diagrams (no SVG or PNG files; each SOP
             says its diagram was left out).
         scenarios: scenario files; with any, the site gets ``scenarios.html``
@@ -240,7 +243,7 @@ def render_site(
     *,
     progress: Progress | None = None,
     jobs: int | None = None,
-    stamp: str | None = None,
+    stamp: Stamp | None = None,
     diagrams: bool = True,
     scenarios: Scenarios | None = None,
     report_date: _dt.date | None = None,
@@ -251,14 +254,15 @@ def render_site(
     """Every file of the site in memory: ``{path inside the site: bytes}``.
 
     Also returns the diagram renderer's name (``None`` when there is none) and
-    the warnings for the user. Nothing is written (but to ``cache``). With a
+    the warnings for the user (in English; the dashboard shows them in the
+    portfolio's language). Nothing is written (but to ``cache``). With a
     ``printer``, report.pdf prints in its child process (see ``Printer``).
     """
     cost = portfolio if isinstance(portfolio, PortfolioCost) else cost_portfolio(portfolio)
     candidates = rank_candidates(cost)
     each = None if cache is None else cached_years(cache, cost, years=SITE_YEARS, seed=SITE_SEED)
     ranges = simulate(cost, years=SITE_YEARS, seed=SITE_SEED, each=each)
-    warnings: list[str] = []
+    warnings: list[Notice] = []
     engine: Engine | None = None
     try:
         if diagrams:
@@ -267,8 +271,7 @@ def render_site(
                 engine = cached_engine(engine, cache)
     except RenderError as exc:
         engine = None
-        hint = f" ({exc.hint})" if exc.hint else ""
-        warnings.append(f"{exc.message}: the site has no PNG diagrams{hint}")
+        warnings.append(Notice.of("notice.no_png", reason=exc.message, hint=_hint(exc)))
 
     total = len(cost.processes) + 1
     # The report prints while the processes render (Graphviz runs as subprocesses).
@@ -286,7 +289,12 @@ def render_site(
             files["report.pdf"] = printed
     if progress is not None:
         progress(total, total, "reports")
-    return dict(sorted(files.items())), None if engine is None else engine.name, warnings
+    told = [str(notice) for notice in warnings]
+    return dict(sorted(files.items())), None if engine is None else engine.name, told
+
+
+def _hint(problem: RenderError) -> str:
+    return f" ({problem.hint})" if problem.hint else ""
 
 
 def _site_files(
@@ -294,8 +302,8 @@ def _site_files(
     candidates: list[Candidate],
     ranges: Simulation,
     rendered: list[_Rendered],
-    warnings: list[str],
-    stamp: str | None,
+    warnings: list[Notice],
+    stamp: Stamp | None,
     scenarios: Scenarios | None,
     problem: RenderError | None,
 ) -> dict[str, bytes]:
@@ -306,35 +314,18 @@ def _site_files(
         warnings.extend(w for w in item.warnings if w not in warnings)
 
     pages = [_page(process.id, files) for process in cost.processes]
+    t = catalogue(portfolio_language(cost))
     downloads = []
     if problem is None:
-        downloads.append(
-            Download(
-                "report.pdf",
-                "report.pdf",
-                "The annual report: headline figures, where the cost goes, automation, method.",
-            )
-        )
+        downloads.append(Download("report.pdf", "report.pdf", t("download.report")))
     else:
-        hint = f" ({problem.hint})" if problem.hint else ""
-        warnings.append(f"{problem.message}, so the site has no report.pdf{hint}")
-    downloads += [
-        Download(
-            "cost.xlsx", "cost.xlsx", "Workbook for finance: change a rate and every total follows."
-        ),
-        Download("cost.csv", "cost.csv", "Every step with its annual hours and cost."),
-        Download("cost.json", "cost.json", "Processes, steps and roles for other tools."),
-        Download(
-            "candidates.csv", "candidates.csv", "Automation candidates with savings and payback."
-        ),
-    ]
+        warnings.append(Notice.of("notice.no_pdf", reason=problem.message, hint=_hint(problem)))
+    downloads += _downloads(t)
     scenario_page = None
     if scenarios is not None and scenarios.results:
         scenario_page = SCENARIO_PAGE
         files[SCENARIO_PAGE] = _utf8(render_scenarios(scenarios, stamp=stamp))
-        downloads.append(
-            Download(SCENARIO_PAGE, "Scenarios", "As-Is beside each To-Be: costs, hours, setup.")
-        )
+        downloads.append(Download(SCENARIO_PAGE, t("site.nav.scenarios"), t("download.scenarios")))
     files["cost.csv"] = _utf8(cost_report(cost, by="step", fmt="csv"))
     files["cost.json"] = _utf8(cost_report(cost, fmt="json"))
     files["candidates.csv"] = _utf8(candidates_report(cost, fmt="csv"))
@@ -355,6 +346,16 @@ def _site_files(
     )
     files[MARKER] = _utf8(_MARKER_TEXT)
     return files
+
+
+def _downloads(t: Catalogue) -> list[Download]:
+    """The reports beside the dashboard, described in its language."""
+    return [
+        Download("cost.xlsx", "cost.xlsx", t("download.workbook")),
+        Download("cost.csv", "cost.csv", t("download.cost_csv")),
+        Download("cost.json", "cost.json", t("download.cost_json")),
+        Download("candidates.csv", "candidates.csv", t("download.candidates")),
+    ]
 
 
 def _report(html: str, *, cache: Cache | None, printer: Printer | None) -> bytes | None:
@@ -549,11 +550,11 @@ def _render_process(
     out.files[names["svg"]] = draw(cost, "svg", links=links).data
     if engine is not None:
         if "png" not in engine.formats:
-            out.warnings.append(f"{engine.name} cannot draw PNG: no PNG diagrams")
+            out.warnings.append(Notice.of("notice.engine_png", engine=engine.name))
         else:
             drawing = draw(cost, "png", engine=engine)
             out.files[names["png"]] = drawing.data
-            out.warnings.extend(w for w in drawing.warnings if w not in out.warnings)
+            out.warnings.extend(w for w in drawing.notices if w not in out.warnings)
     return out
 
 

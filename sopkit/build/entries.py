@@ -42,6 +42,7 @@ from ..analysis.simulation import ProcessYears, Simulation, simulate_process
 from ..analysis.simulation.result import ProcessRanges, Range
 from ..models import Process
 from ..render.diagram.engine import DEFAULT_TIMEOUT, Engine
+from ..render.i18n import Notice
 from ..render.pdf import Printer
 from ..render.report import report_pdf
 from .cache import Cache, code_fingerprint, make_key
@@ -234,14 +235,21 @@ def page_key(
     return make_key(*parts)
 
 
-def pack_files(files: Mapping[str, bytes], warnings: Sequence[str]) -> bytes:
-    """Named files and warnings as one entry: a JSON header line, then the contents."""
-    header = {"files": [[name, len(data)] for name, data in files.items()], "warnings": warnings}
+def pack_files(files: Mapping[str, bytes], notices: Sequence[Notice]) -> bytes:
+    """Named files and notices as one entry: a JSON header line, then the contents.
+
+    A notice is kept as its message id and values, so the dashboard can show it in
+    any language.
+    """
+    header = {
+        "files": [[name, len(data)] for name, data in files.items()],
+        "notices": [[notice.key, [list(pair) for pair in notice.params]] for notice in notices],
+    }
     return json.dumps(header).encode("utf-8") + b"\n" + b"".join(files.values())
 
 
-def unpack_files(entry: bytes) -> tuple[dict[str, bytes], list[str]]:
-    """What ``pack_files`` packed."""
+def unpack_files(entry: bytes) -> tuple[dict[str, bytes], list[Notice]]:
+    """What ``pack_files`` packed (``KeyError`` for an entry of an older layout)."""
     line, _, body = entry.partition(b"\n")
     header = json.loads(line)
     files: dict[str, bytes] = {}
@@ -251,7 +259,11 @@ def unpack_files(entry: bytes) -> tuple[dict[str, bytes], list[str]]:
         offset += int(size)
     if offset != len(body):
         raise ValueError("a cache entry's files do not add up")
-    return files, [str(w) for w in header["warnings"]]
+    notices = [
+        Notice(str(key), tuple((str(name), str(value)) for name, value in params))
+        for key, params in header["notices"]
+    ]
+    return files, notices
 
 
 def _range_json(value: Range) -> list[str]:

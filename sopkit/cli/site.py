@@ -138,11 +138,10 @@ def build(
 
     from ..render.pdf import Printer
 
-    text = None
+    now = None
     day = None
     if stamp:
         now = datetime.datetime.now(datetime.UTC)
-        text = f"built {now:%Y-%m-%d %H:%M} UTC"
         day = now.date()
     # report.pdf's printer starts first: its import of WeasyPrint, in its own
     # process, overlaps this one's import of the build and all that follows.
@@ -159,7 +158,7 @@ def build(
             roles=roles,
             progress=progress,
             jobs=jobs,
-            stamp=text,
+            stamp=now,
             diagrams=not no_diagram,
             scenarios=scenario or (),
             report_date=day,

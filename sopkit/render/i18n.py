@@ -16,11 +16,23 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .numbers import PAYBACK_DIGITS, hours_text, number_text, round_number
 
-__all__ = ["LANGUAGES", "Catalogue", "catalogue", "payback_text"]
+if TYPE_CHECKING:
+    from ..analysis.cost import PortfolioCost
+    from ..models import Frequency
+
+__all__ = [
+    "LANGUAGES",
+    "Catalogue",
+    "Notice",
+    "catalogue",
+    "frequency_short",
+    "payback_text",
+    "portfolio_language",
+]
 
 #: Languages with a catalogue; each has every message (a test checks).
 LANGUAGES = ("en", "ko", "ru")
@@ -104,6 +116,44 @@ def payback_text(months: Decimal | None, t: Catalogue, *, unit: bool = True) -> 
         form = str(Locale.parse(t.language).plural_form(shown))
         message = message.get(form, message["other"])
     return message.format(n=number)
+
+
+def frequency_short(frequency: Frequency | None, t: Catalogue) -> str:
+    """How often a process runs, in short (a card, a table cell): ``2/month``, ``월 2회``,
+    ``2 раза в месяц``; ``when called`` for a process only others run."""
+    if frequency is None:
+        return t("frequency.short.called")
+    return t(f"frequency.short.{frequency.period.value}", frequency.count)
+
+
+def portfolio_language(cost: PortfolioCost) -> str:
+    """The language of pages about a whole portfolio (the dashboard, the scenario page,
+    the report): the processes' language when every process shares one; English otherwise."""
+    languages = {p.process.language.value for p in cost.processes}
+    return languages.pop() if len(languages) == 1 else "en"
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """Something a build tells its reader, as a message id and its values.
+
+    The terminal prints it in English (``str``); the dashboard shows it in the
+    portfolio's language (``text``). The values are shown as given: an error's
+    own message or an install command stays as the tool wrote it.
+    """
+
+    key: str
+    params: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def of(cls, key: str, **params: str) -> Notice:
+        return cls(key, tuple(params.items()))
+
+    def text(self, t: Catalogue) -> str:
+        return t(self.key, None, **dict(self.params))
+
+    def __str__(self) -> str:
+        return self.text(catalogue("en"))
 
 
 @lru_cache(maxsize=len(LANGUAGES))

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..analysis.candidates import Candidate
+from .i18n import Catalogue, catalogue
 
 __all__ = ["CandidateTotals", "candidate_totals"]
 
@@ -32,26 +33,25 @@ class CandidateTotals:
     hours_saved: Decimal
     fte_freed: Decimal
 
-    def scope(self, of: int | None = None) -> str:
+    def scope(self, of: int | None = None, t: Catalogue | None = None) -> str:
         """What the totals include, e.g. ``all 46 candidates, including 1 that costs more
-        than it saves``; ``of`` is how many there are before ``--top`` or ``--min-saving``.
+        than it saves``; ``of`` is how many there are before ``--top`` or ``--min-saving``;
+        ``t`` the language (English by default).
         """
+        t = t or catalogue("en")
         if self.count == 0:
-            return "no candidates"
+            return t("scope.none")
         if of is not None and of > self.count:
-            noun = "candidate" if self.count == 1 else "candidates"
-            what = f"the {self.count} {noun} listed (of {of})"
+            what = t("scope.listed", self.count, of=str(of))
         elif self.count == 1:
-            what = "the only candidate"
+            what = t("scope.only")
         else:
-            what = f"all {self.count} candidates"
+            what = t("scope.all", self.count)
         if self.losing == 0:
             return what
         if self.count == 1:
-            return what + ", which costs more than it saves"
-        verb = "costs" if self.losing == 1 else "cost"
-        they = "it saves" if self.losing == 1 else "they save"
-        return f"{what}, including {self.losing} that {verb} more than {they}"
+            return t("scope.only_losing", what=what)
+        return t("scope.losing", self.losing, what=what)
 
 
 def candidate_totals(candidates: Sequence[Candidate]) -> CandidateTotals:

@@ -36,6 +36,8 @@ from ...analysis.compare import (
 )
 from ...analysis.units import to_decimal
 from ...errors import UsageError
+from ...models import Frequency
+from ..i18n import Catalogue, catalogue, frequency_short
 from ..numbers import (
     DASH,
     hours_text,
@@ -80,7 +82,7 @@ _MONEY = frozenset(
     }
 )
 _HOURS = frozenset({"annual_hours", "external_hours", "lead_time_hours"})
-#: How each figure is named in a table and in the "what changed" words.
+#: How each figure is named in a table (the "what changed" words are ``diff.word.*``).
 TITLES = {
     "annual_cost": "Annual cost",
     "annual_expenses": "Expenses",
@@ -88,23 +90,6 @@ TITLES = {
     "annual_hours": "Hours/year",
     "fte": "FTE",
     "automation_potential": "Automation potential",
-}
-_WORDS = {
-    "annual_cost": "annual cost",
-    "annual_expenses": "expenses",
-    "annual_hours": "hours",
-    "external_hours": "external hours",
-    "fte": "FTE",
-    "lead_time_days": "lead time (days)",
-    "executions_per_run": "exec/run",
-    "rate": "rate",
-    "automation_net_saving": "automation net saving",
-    "annual_total_cost": "total",
-    "headcount": "headcount",
-    "utilisation": "utilisation",
-    "owner": "owner",
-    "frequency": "frequency",
-    "kind": "kind",
 }
 #: Figures the words leave out: the row's own figure, and ones that repeat another.
 _UNSAID = frozenset({"fte", "lead_time_hours"})
@@ -117,20 +102,20 @@ def _decimal(value: Fraction) -> Decimal:
     return to_decimal(value)
 
 
-def figure_text(name: str, value: Fraction | None, currency: str) -> str:
+def figure_text(name: str, value: Fraction | None, currency: str, language: str = "en") -> str:
     """A figure as people read it: ``$4,120.00``, ``740.5``, ``93.75%``; ``—`` for none."""
     if value is None:
         return DASH
     number = _decimal(value)
     if name == "rate":
-        return rate_text(number, currency)
+        return rate_text(number, currency, language)
     if name in _MONEY:
-        return money_text(number, currency)
+        return money_text(number, currency, language)
     if name == "headcount":
-        return hours_text(number)
+        return hours_text(number, language)
     if name == "utilisation":
-        return percent_text(number * 100)
-    return number_text(number, 2)
+        return percent_text(number * 100, language)
+    return number_text(number, 2, language)
 
 
 def figure_value(name: str, value: Fraction | None, currency: str) -> Decimal | None:
@@ -161,28 +146,31 @@ def shown_change(name: str, figure: Figure, currency: str) -> Decimal:
     return after - before
 
 
-def signed_money(value: Decimal, currency: str) -> str:
+def signed_money(value: Decimal, currency: str, language: str = "en") -> str:
     """``+$4,120.00``, ``-$310.50`` or ``$0.00``: a change of money, already rounded."""
-    text = money_text(value, currency)
+    text = money_text(value, currency, language)
     return "+" + text if value > 0 else text
 
 
-def _signed(name: str, figure: Figure, currency: str) -> str:
+def _signed(name: str, figure: Figure, currency: str, language: str = "en") -> str:
     change = shown_change(name, figure, currency)
     if name in _MONEY:
-        return signed_money(change, currency)
-    text = number_text(change, 2) if name not in ("headcount",) else hours_text(change)
-    if name == "utilisation":
-        text = percent_text(change * 100)
+        return signed_money(change, currency, language)
+    if name == "headcount":
+        text = hours_text(change, language)
+    elif name == "utilisation":
+        text = percent_text(change * 100, language)
+    else:
+        text = number_text(change, 2, language)
     return "+" + text if change > 0 else text
 
 
-def _percent(value: Fraction | None, digits: int = 2) -> str:
+def _percent(value: Fraction | None, digits: int = 2, language: str = "en") -> str:
     """``+1.87%``; ``—`` where the figure before was 0."""
     if value is None:
         return DASH
     rounded = round_number(_decimal(value), digits)
-    text = number_text(rounded, digits) + "%"
+    text = number_text(rounded, digits, language) + "%"
     return "+" + text if rounded > 0 else text
 
 
@@ -200,29 +188,39 @@ def figure_document(name: str, figure: Figure, currency: str) -> dict[str, Any]:
 # --- the summary ----------------------------------------------------------------------------
 
 
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
-
-
-def summary_line(comparison: Comparison) -> str:
+def summary_line(comparison: Comparison, t: Catalogue | None = None) -> str:
     """``Annual cost +$4,120.00 (+1.93%), 2 steps added``: the change in a sentence.
 
     The figure is the annual total cost (labour and expenses); it is called
     annual cost when neither side has expenses, where the two are the same.
+    ``t`` is the language (English by default).
     """
+    t = t or catalogue("en")
+    language = t.language
     total = comparison.total_cost
-    what = "Annual total cost" if comparison.has_expenses else "Annual cost"
+    what = t("figure.annual_total" if comparison.has_expenses else "figure.annual_cost")
     currency = comparison.currency
     if total.change == 0:
-        head = f"{what} unchanged at {figure_text('annual_cost', total.after, currency)}"
+        value = figure_text("annual_cost", total.after, currency, language)
+        head = t("diff.unchanged", what=what, value=value)
     else:
         percent = total.change_percent
-        shown = "" if percent is None else f" ({_percent(percent)})"
-        change = shown_change("annual_total_cost", total, currency)
-        head = f"{what} {signed_money(change, currency)}{shown}"
+        change = signed_money(
+            shown_change("annual_total_cost", total, currency), currency, language
+        )
+        head = (
+            t("diff.change", what=what, change=change)
+            if percent is None
+            else t(
+                "diff.change_percent",
+                what=what,
+                change=change,
+                percent=_percent(percent, language=language),
+            )
+        )
     counts = []
     whole = _whole(comparison)
-    for kind, noun, plural in (("process", "process", "processes"), ("step", "step", "steps")):
+    for kind in ("process", "step"):
         for status in (Status.ADDED, Status.REMOVED, Status.CHANGED):
             count = sum(
                 1
@@ -232,18 +230,17 @@ def summary_line(comparison: Comparison) -> str:
                 and (kind == "process" or row.key[0] not in whole)
             )
             if count:
-                counted = f"1 {noun}" if count == 1 else f"{count} {plural}"
-                counts.append(f"{counted} {status.value}")
+                counts.append(t(f"diff.count.{kind}.{status.value}", count))
     roles = comparison.count("role", Status.CHANGED)
     roles += comparison.count("role", Status.ADDED) + comparison.count("role", Status.REMOVED)
     if roles:
-        counts.append(f"{_plural(roles, 'role')} changed")
-    for kind, noun, plural in (("process", "process", "processes"), ("step", "step", "steps")):
+        counts.append(t("diff.count.roles", roles))
+    for kind in ("process", "step"):
         count = sum(1 for item in comparison.reworded if item.kind == kind)
         if count:
-            counts.append(f"{f'1 {noun}' if count == 1 else f'{count} {plural}'} reworded")
+            counts.append(t(f"diff.count.{kind}.reworded", count))
     if not counts:
-        counts.append("nothing else changed" if total.change == 0 else "no row changed")
+        counts.append(t("diff.nothing_else" if total.change == 0 else "diff.no_row"))
     return ", ".join([head, *counts])
 
 
@@ -525,16 +522,16 @@ def _rows_sheet(
     return Sheet(title, columns, cells, None, notes, _DIFF_DROP)
 
 
-def change_text(name: str, figure: Figure, currency: str) -> str:
+def change_text(name: str, figure: Figure, currency: str, language: str = "en") -> str:
     """A figure's change as shown, with its percentage: ``+$540.00 (+5.23%)``."""
     percent = figure.change_percent
-    shown = "" if percent is None else f" ({_percent(percent)})"
-    return _signed(name, figure, currency) + shown
+    shown = "" if percent is None else f" ({_percent(percent, language=language)})"
+    return _signed(name, figure, currency, language) + shown
 
 
-def row_change(row: Row, currency: str) -> str:
+def row_change(row: Row, currency: str, language: str = "en") -> str:
     """A row's change of annual total cost (annual cost for a role) as shown: ``+$540.00``."""
-    return _signed(_figure_name(row), row.total, currency)
+    return _signed(_figure_name(row), row.total, currency, language)
 
 
 def _figure_name(row: Row) -> str:
@@ -545,21 +542,24 @@ def _cell(text: str) -> Cell:
     return Cell(text, text)
 
 
-def details(row: Row, currency: str, steps: int | None = None) -> str:
+def details(row: Row, currency: str, steps: int | None = None, t: Catalogue | None = None) -> str:
     """What else changed in a row, in words: ``hours 740 → 700; owner Editor → Lead``.
 
     An added or removed row lists its own figures instead (``owner Editor;
     hours 48.00``); a process added or removed whole also says how many steps
-    it has (they are not listed one by one).
+    it has (they are not listed one by one). ``t`` is the language (English by
+    default).
     """
+    t = t or catalogue("en")
+    language = t.language
     names = [n for n in row.figures if n not in _UNSAID and n != _figure_name(row)]
     labour_same = row.kind != "role" and not _has_expenses(row)
     if row.status in (Status.ADDED, Status.REMOVED):
         added = row.status is Status.ADDED
         parts = [
-            f"{_WORDS[n]} {t}"
+            t("diff.said", word=t(f"diff.word.{n}"), value=_text_value(n, said, t))
             for n, text in row.texts.items()
-            if (t := _side(text, added)) and not (n == "kind" and t == "staff")
+            if (said := _side(text, added)) and not (n == "kind" and said == "staff")
         ]
         for name in names:
             value = _side(row.figures[name], added)
@@ -567,20 +567,21 @@ def details(row: Row, currency: str, steps: int | None = None) -> str:
                 continue
             if name == "executions_per_run" and value == 1:
                 continue
-            parts.append(f"{_WORDS[name]} {figure_text(name, value, currency)}")
+            shown = figure_text(name, value, currency, language)
+            parts.append(t("diff.said", word=t(f"diff.word.{name}"), value=shown))
         if steps is not None:
-            parts.append(_plural(steps, "step"))
+            parts.append(t("count.steps", steps))
         return "; ".join(parts)
-    parts = [_text_change(name, text) for name, text in row.texts.items() if text.changed]
+    parts = [_text_change(name, text, t) for name, text in row.texts.items() if text.changed]
     for name in names:
         figure = row.figures[name]
         if not figure.changed or (labour_same and name == "annual_cost"):
             continue
-        before = figure_text(name, figure.before, currency)
-        after = figure_text(name, figure.after, currency)
+        before = figure_text(name, figure.before, currency, language)
+        after = figure_text(name, figure.after, currency, language)
         if before == after:  # a change below the shown precision
             continue
-        parts.append(f"{_WORDS[name]} {before} → {after}")
+        parts.append(t("diff.moved", word=t(f"diff.word.{name}"), before=before, after=after))
     return "; ".join(parts)
 
 
@@ -593,5 +594,17 @@ def _has_expenses(row: Row) -> bool:
     return expenses is not None and bool(expenses.before or expenses.after)
 
 
-def _text_change(name: str, text: Text) -> str:
-    return f"{_WORDS[name]} {text.before or DASH} → {text.after or DASH}"
+def _text_change(name: str, text: Text, t: Catalogue) -> str:
+    before = _text_value(name, text.before, t) if text.before else DASH
+    after = _text_value(name, text.after, t) if text.after else DASH
+    return t("diff.moved", word=t(f"diff.word.{name}"), before=before, after=after)
+
+
+def _text_value(name: str, value: str, t: Catalogue) -> str:
+    """A row's text as shown: a role's kind and a frequency in the language's words, an
+    owner (a name from the files) as written."""
+    if name == "kind":
+        return t(f"report.kind.{value}")
+    if name == "frequency":
+        return frequency_short(Frequency.parse(value), t)
+    return value

@@ -19,6 +19,7 @@ from typing import Any, Protocol
 from ...analysis.compare import Comparison, Row, ScenarioResult, Status, compare
 from ...analysis.cost import PortfolioCost
 from ...errors import UsageError
+from ..i18n import Catalogue, catalogue
 from ..numbers import DASH
 from .diff import DIFF_FORMATS, diff_document, figure_text, figure_value, summary_line
 from .sheet import Cell, Column, Sheet
@@ -38,31 +39,30 @@ class ScenarioView(Protocol):
     def results(self) -> tuple[ScenarioResult, ...]: ...
 
 
-#: The rows of the portfolio's block and of each process's, with their names.
+#: The rows of the portfolio's block and of each process's, with the messages naming them.
 PORTFOLIO_ROWS = (
-    ("annual_cost", "Annual cost"),
-    ("annual_expenses", "Expenses"),
-    ("annual_total_cost", "Total cost"),
-    ("annual_hours", "Hours/year"),
-    ("fte", "FTE"),
-    ("automation_potential", "Automation potential"),
+    ("annual_cost", "figure.annual_cost"),
+    ("annual_expenses", "report.col.expenses"),
+    ("annual_total_cost", "report.col.total"),
+    ("annual_hours", "site.col.hours_year"),
+    ("fte", "report.col.fte"),
+    ("automation_potential", "site.kpi.automation"),
 )
 PROCESS_ROWS = (
-    ("annual_cost", "Annual cost"),
-    ("annual_expenses", "Expenses"),
-    ("annual_total_cost", "Total cost"),
-    ("annual_hours", "Hours/year"),
-    ("fte", "FTE"),
-    ("lead_time_days", "Lead time d"),
+    ("annual_cost", "figure.annual_cost"),
+    ("annual_expenses", "report.col.expenses"),
+    ("annual_total_cost", "report.col.total"),
+    ("annual_hours", "site.col.hours_year"),
+    ("fte", "report.col.fte"),
+    ("lead_time_days", "scenario.lead_days"),
 )
 #: The rows of each role a scenario changes (headcount and utilisation only when set).
 ROLE_ROWS = (
-    ("annual_hours", "Hours/year"),
-    ("annual_cost", "Annual cost"),
-    ("headcount", "Headcount"),
-    ("utilisation", "Utilisation"),
+    ("annual_hours", "site.col.hours_year"),
+    ("annual_cost", "figure.annual_cost"),
+    ("headcount", "report.col.headcount"),
+    ("utilisation", "report.col.utilisation"),
 )
-AS_IS = "As-Is"
 #: Rows a process without expenses in any column leaves out (its total is its annual cost).
 _EXPENSE_ROWS = ("annual_expenses", "annual_total_cost")
 
@@ -80,59 +80,55 @@ def _as_is(view: ScenarioView) -> Comparison:
     return compare(view.as_is, view.as_is)
 
 
-def scenarios_sheet(view: ScenarioView) -> Sheet:
-    """The side-by-side table as a sheet (for the terminal, Markdown and the site)."""
+def scenarios_sheet(view: ScenarioView, t: Catalogue | None = None) -> Sheet:
+    """The side-by-side table as a sheet (for the terminal, Markdown and the site), in the
+    language of ``t`` (English by default)."""
+    t = t or catalogue("en")
+    language = t.language
     as_is = _as_is(view)
     currency = as_is.currency
     results = view.results
     columns = [
-        Column("process", "Process", numeric=False, wraps=True),
-        Column("figure", "Figure", numeric=False),
-        Column("as_is", AS_IS),
+        Column("process", t("report.col.process"), numeric=False, wraps=True),
+        Column("figure", t("col.figure"), numeric=False),
+        Column("as_is", t("scenario.as_is")),
         *(Column(f"scenario_{i}", r.name, wraps=True) for i, r in enumerate(results, 1)),
     ]
     rows: list[list[Cell]] = []
-    for index, (name, title) in enumerate(PORTFOLIO_ROWS):
+    for index, (name, key) in enumerate(PORTFOLIO_ROWS):
         values = [as_is.totals[name].after, *(r.comparison.totals[name].after for r in results)]
-        rows.append(_line("Portfolio" if index == 0 else "", title, name, values, currency))
+        label = t("scenario.portfolio") if index == 0 else ""
+        rows.append(_line(label, t(key), name, values, currency, language))
     setup = [None, *(r.setup_cost for r in results)]
-    rows.append(_line("", "One-off setup", "annual_cost", setup, currency))
+    rows.append(_line("", t("scenario.setup"), "annual_cost", setup, currency, language))
     for process_id in _process_ids(as_is, results):
         found = [_find(as_is, process_id), *(_find(r.comparison, process_id) for r in results)]
         expenses = any(
             row is not None and bool(row.figures["annual_expenses"].after) for row in found
         )
-        shown = [(n, t) for n, t in PROCESS_ROWS if expenses or n not in _EXPENSE_ROWS]
-        for index, (name, title) in enumerate(shown):
+        shown = [(n, k) for n, k in PROCESS_ROWS if expenses or n not in _EXPENSE_ROWS]
+        for index, (name, key) in enumerate(shown):
             values = [None if row is None else row.figures[name].after for row in found]
-            rows.append(_line(process_id if index == 0 else "", title, name, values, currency))
+            label = process_id if index == 0 else ""
+            rows.append(_line(label, t(key), name, values, currency, language))
     roles = _changed_roles(as_is, results)
     for role in roles:
         found = [_find_role(as_is, role), *(_find_role(r.comparison, role) for r in results)]
         lines = []
-        for name, title in ROLE_ROWS:
+        for name, key in ROLE_ROWS:
             values = [None if row is None else row.figures[name].after for row in found]
             if any(v is not None for v in values):
-                lines.append((name, title, values))
-        for index, (name, title, values) in enumerate(lines):
-            label = f"{role} (role)" if index == 0 else ""
-            rows.append(_line(label, title, name, values, currency))
-    notes = [_note(r) for r in results]
-    notes.append(
-        "Total cost = annual cost (hands-on labour) + expenses. Lead time: one typical run's "
-        "longest path, in working days. One-off setup: the setup hours of each automation "
-        "taken as done, at its owner's rate."
-        + (
-            " A role's rows: those of the roles a scenario changes; utilisation = its hours ÷ "
-            "(headcount × the hours each person has for this work a year)."
-            if roles
-            else ""
-        )
-    )
-    count = len(as_is.processes)
-    title = (
-        f"As-Is and {len(results)} {'scenario' if len(results) == 1 else 'scenarios'} "
-        f"({currency}, {count} {'process' if count == 1 else 'processes'}; figures per year)"
+                lines.append((name, key, values))
+        for index, (name, key, values) in enumerate(lines):
+            label = t("scenario.role", role=role) if index == 0 else ""
+            rows.append(_line(label, t(key), name, values, currency, language))
+    notes = [_note(r, t) for r in results]
+    notes.append(t("scenario.sheet.note_roles" if roles else "scenario.sheet.note"))
+    title = t(
+        "scenario.sheet.title",
+        len(results),
+        currency=currency,
+        processes=t("count.processes", len(as_is.processes)),
     )
     return Sheet(title, columns, rows, None, notes, ())
 
@@ -175,19 +171,27 @@ def _find(comparison: Comparison, process_id: str) -> Row | None:
 
 
 def _line(
-    label: str, title: str, name: str, values: Sequence[Fraction | None], currency: str
+    label: str,
+    title: str,
+    name: str,
+    values: Sequence[Fraction | None],
+    currency: str,
+    language: str,
 ) -> list[Cell]:
-    texts = [figure_text(name, v, currency) if v is not None else DASH for v in values]
-    return [Cell(label, label), Cell(title, title), *(Cell(t, t) for t in texts)]
+    texts = [figure_text(name, v, currency, language) if v is not None else DASH for v in values]
+    return [Cell(label, label), Cell(title, title), *(Cell(text, text) for text in texts)]
 
 
-def _note(result: ScenarioResult) -> str:
-    line = f"{result.name}: {summary_line(result.comparison)}"
-    if result.one_offs:
-        steps = ", ".join(f"{o.process_id}/{o.step_id}" for o in result.one_offs)
-        cost = figure_text("annual_cost", result.setup_cost, result.comparison.currency)
-        line += f"; one-off setup {cost} ({steps})"
-    return line + "."
+def _note(result: ScenarioResult, t: Catalogue) -> str:
+    summary = summary_line(result.comparison, t)
+    if not result.one_offs:
+        return t("scenario.sheet.summary", name=result.name, summary=summary)
+    steps = ", ".join(f"{o.process_id}/{o.step_id}" for o in result.one_offs)
+    currency = result.comparison.currency
+    cost = figure_text("annual_cost", result.setup_cost, currency, t.language)
+    return t(
+        "scenario.sheet.summary_setup", name=result.name, summary=summary, cost=cost, steps=steps
+    )
 
 
 def scenarios_document(view: ScenarioView) -> dict[str, Any]:

@@ -16,10 +16,11 @@ from pathlib import PurePath
 
 from ...analysis import ProcessCost
 from ...errors import RenderError
+from ..i18n import Notice
 from ..markdown import fenced
 from .common import DIRECTIONS, MAX_ARROWS, MAX_STEPS, check_direction, check_legible
 from .dot import build_digraph, scene_digraph, to_dot
-from .engine import Engine, cjk_warning, find_engine
+from .engine import Engine, cjk_notice, find_engine
 from .mermaid import to_mermaid
 from .scene import Scene
 from .style import DEFAULT_THEME, ENGINE_FONTS, Theme
@@ -66,7 +67,9 @@ class Drawing:
     format: str
     #: The renderer that drew it (``None`` for DOT and Mermaid text).
     engine: str | None = None
+    #: What to tell the user, in English (``notices`` gives the same in any language).
     warnings: tuple[str, ...] = ()
+    notices: tuple[Notice, ...] = ()
 
 
 def _check_format(fmt: str) -> str:
@@ -141,8 +144,9 @@ def draw_scene(scene: Scene, fmt: str, *, engine: Engine | None = None) -> Drawi
     data = engine.run(source, fmt, options=_FORMAT_OPTIONS.get(fmt, ()))
     if fmt == "pdf":
         data = _normalise_pdf(data)
-    warning = cjk_warning(engine, source)
-    return Drawing(data, fmt, engine.name, (warning,) if warning else ())
+    notice = cjk_notice(engine, source)
+    notices = () if notice is None else (notice,)
+    return Drawing(data, fmt, engine.name, tuple(map(str, notices)), notices)
 
 
 def render(cost: ProcessCost, fmt: str, *, direction: str = "LR") -> bytes:

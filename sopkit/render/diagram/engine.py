@@ -28,12 +28,14 @@ from pathlib import Path
 from types import MappingProxyType
 
 from ...errors import RenderError
+from ..i18n import Notice
 
 __all__ = [
     "ENGINES",
     "ENV_VAR",
     "Engine",
     "INSTALL_HINT",
+    "cjk_notice",
     "cjk_warning",
     "find_engine",
     "has_cjk",
@@ -182,12 +184,15 @@ def has_cjk(text: str) -> bool:
     return _CJK.search(text) is not None
 
 
-def cjk_warning(engine: Engine, text: str) -> str | None:
-    """A warning when ``text`` has CJK characters that ``engine`` cannot measure or draw."""
+def cjk_notice(engine: Engine, text: str) -> Notice | None:
+    """What to tell the user when ``text`` has CJK characters that ``engine`` cannot measure
+    or draw (a ``Notice``, so a Korean dashboard can say it in Korean)."""
     if engine.cjk_glyphs or not has_cjk(text):
         return None
-    return (
-        f"labels contain Chinese, Japanese or Korean text, which {engine.name} cannot measure "
-        "or draw (boxes may be the wrong size, PNG text shows as squares); "
-        f"for correct output {_INSTALL['dot']}"
-    )
+    return Notice.of("notice.cjk", engine=engine.name, install=_INSTALL["dot"])
+
+
+def cjk_warning(engine: Engine, text: str) -> str | None:
+    """A warning when ``text`` has CJK characters that ``engine`` cannot measure or draw."""
+    notice = cjk_notice(engine, text)
+    return None if notice is None else str(notice)

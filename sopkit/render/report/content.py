@@ -22,7 +22,7 @@ from ...analysis.candidates import Candidate, rank_candidates
 from ...analysis.cost import PortfolioCost, RoleCost
 from ...analysis.pareto import pareto
 from ...models import RoleKind
-from ..i18n import Catalogue, catalogue, payback_text
+from ..i18n import Catalogue, catalogue, payback_text, portfolio_language
 from ..numbers import (
     DASH,
     hours_text,
@@ -79,10 +79,9 @@ class ReportOptions:
     sections: Sequence[Any] = field(default_factory=tuple)
 
 
-def report_language(cost: PortfolioCost) -> str:
-    """The portfolio's language when every process shares one; English otherwise."""
-    languages = {p.process.language.value for p in cost.processes}
-    return languages.pop() if len(languages) == 1 else "en"
+#: The report's language: the portfolio's when every process shares one; English otherwise
+#: (the rule of every page about the whole portfolio, the dashboard's too).
+report_language = portfolio_language
 
 
 class _Format:
@@ -241,6 +240,7 @@ def _pareto(cost: PortfolioCost, f: _Format) -> dict[str, Any]:
         rank_title=f.t("report.pareto.ranked"),
         scale_names=(f.t("report.scale.thousands"), f.t("report.scale.millions")),
         language=f.language,
+        cumulative_words=lambda share: f.t("report.pareto.cumulative", share=share),
         height=340,
         total=ranked.total,
         tooltips=False,

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from ...analysis.cost import RoleCost
+from ..i18n import Catalogue, catalogue
 from ..numbers import hours_text, percent_text
 from .charts import FONT_SIZE, PALETTE, label_width, site_environment, truncate
 
@@ -22,9 +23,19 @@ OVER = "#b91c1c"
 
 
 def capacity_chart(
-    roles: Sequence[RoleCost], *, chart_id: str, title: str, width: int = 460
+    roles: Sequence[RoleCost],
+    *,
+    chart_id: str,
+    title: str,
+    width: int = 460,
+    t: Catalogue | None = None,
 ) -> str | None:
-    """Utilisation bars of the roles with a headcount; ``None`` when no role has one."""
+    """Utilisation bars of the roles with a headcount; ``None`` when no role has one.
+
+    ``t`` is the page's language (English by default): its words and numbers.
+    """
+    t = t or catalogue("en")
+    language = t.language
     measured = [r for r in roles if r.utilisation is not None]
     if not measured:
         return None
@@ -36,17 +47,22 @@ def capacity_chart(
     for i, role in enumerate(measured):
         utilisation = role.utilisation or Decimal(0)
         top = i * row
-        people = hours_text(role.headcount or Decimal(0))
-        noun = "person" if role.headcount == 1 else "people"
-        value = percent_text(utilisation * 100)
+        headcount = role.headcount or Decimal(0)
+        value = percent_text(utilisation * 100, language)
         if role.over_capacity:
-            value += " — over capacity"
-        label = f"{role.role} · headcount {people}"
+            value += f" — {t('report.capacity.over')}"
+        label = t("site.capacity.label", role=role.role, people=hours_text(headcount, language))
         rows.append(
             {
                 "label": truncate(label, width - label_width(value) - 12.0),
-                "tooltip": f"{role.role}: {hours_text(role.annual_hours)} h a year for {people} "
-                f"{noun} × {hours_text(role.available_hours or Decimal(0))} h — {value}",
+                "tooltip": t(
+                    "site.capacity.tooltip",
+                    headcount,
+                    role=role.role,
+                    hours=hours_text(role.annual_hours, language),
+                    available=hours_text(role.available_hours or Decimal(0), language),
+                    value=value,
+                ),
                 "text_y": top + FONT_SIZE + 2,
                 "y": top + FONT_SIZE + 8,
                 "bar_width": max(width * float(utilisation / scale), 2.0 if utilisation else 0.0),
@@ -73,7 +89,7 @@ def capacity_chart(
     )
 
 
-def capacity_rows(roles: Sequence[RoleCost]) -> list[dict[str, object]]:
+def capacity_rows(roles: Sequence[RoleCost], language: str = "en") -> list[dict[str, object]]:
     """The table beside the chart: each measured role's hours against its capacity."""
     rows: list[dict[str, object]] = []
     measured = [r for r in roles if r.utilisation is not None]
@@ -83,11 +99,11 @@ def capacity_rows(roles: Sequence[RoleCost]) -> list[dict[str, object]]:
         rows.append(
             {
                 "role": role.role,
-                "hours": hours_text(role.annual_hours),
-                "headcount": hours_text(headcount),
-                "available": hours_text(available),
-                "capacity": hours_text(headcount * available),
-                "utilisation": percent_text((role.utilisation or Decimal(0)) * 100),
+                "hours": hours_text(role.annual_hours, language),
+                "headcount": hours_text(headcount, language),
+                "available": hours_text(available, language),
+                "capacity": hours_text(headcount * available, language),
+                "utilisation": percent_text((role.utilisation or Decimal(0)) * 100, language),
                 "over": role.over_capacity,
             }
         )

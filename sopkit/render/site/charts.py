@@ -11,6 +11,7 @@ text to show for each value, already formatted by ``sopkit.render.numbers``.
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -244,6 +245,7 @@ def pareto_chart(
     rank_title: str = "Steps ranked by annual cost",
     scale_names: tuple[str, str] = ("thousands", "millions"),
     language: str = "en",
+    cumulative_words: Callable[[str], str] = lambda share: f"cumulative {share}",
     total: Decimal | None = None,
     tooltips: bool = True,
 ) -> str:
@@ -268,6 +270,8 @@ def pareto_chart(
         rank_title: the axis title under unlabelled bars, in the page's language.
         scale_names: the words for thousands and millions on the value axis.
         language: the language numbers on the axes are written in.
+        cumulative_words: a bar's running share in words for its tooltip, given the share
+            as shown (``cumulative 80%``), in the page's language.
         total: what the cumulative share is a share of, when more than the bars
             (a portfolio's cash costs that belong to no step); the line then
             ends below 100 %, as the shares in the table beside it do.
@@ -319,8 +323,10 @@ def pareto_chart(
                 "width": bar_w,
                 "height": base - y,
                 "center": line[-1][0],
-                "label": truncate(datum.label, (bottom - 24.0) * 1.3) if labelled else "",
-                "tooltip": f"{i + 1}. {_tooltip(datum)} (cumulative {cumulative_text})",
+                "label": truncate(datum.label, _label_room(x + bar_w / 2, bottom))
+                if labelled
+                else "",
+                "tooltip": f"{i + 1}. {_tooltip(datum)} ({cumulative_words(cumulative_text)})",
                 "other": is_other,
                 "line_y": line[-1][1],
             }
@@ -356,6 +362,16 @@ def pareto_chart(
         label_y=base + 14,
         font_size=FONT_SIZE,
     )
+
+
+#: The slant of the Pareto chart's bar names: they are rotated 40°, ending under their bar.
+_SLANT = math.cos(math.radians(40))
+
+
+def _label_room(center: float, bottom: float) -> float:
+    """How wide a bar's slanted name may be: what fits under the axis, and no further left
+    than the drawing's edge (the first bars' long names would run off it)."""
+    return min((bottom - 24.0) * 1.3, (center - 4.0) / _SLANT)
 
 
 def _bar_paths(items: Sequence[dict[str, object]]) -> dict[str, str]:

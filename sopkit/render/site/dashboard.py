@@ -4,7 +4,8 @@ One self-contained page: inline CSS, inline SVG charts drawn at build time,
 no JavaScript, no fonts or scripts from the network, so it works from
 ``file://`` and prints cleanly. Every figure is formatted by
 ``sopkit.render.numbers``; every text from a process file is autoescaped by
-Jinja.
+Jinja. Its own words come from the catalogues, in the portfolio's language
+(the processes' when they share one, English otherwise), as the report's.
 """
 
 from __future__ import annotations
@@ -21,12 +22,20 @@ from ...analysis.cost import PortfolioCost, ProcessCost, RoleCost, StepCost
 from ...analysis.pareto import Pareto, pareto
 from ...analysis.simulation import ProcessRanges, Range, Simulation
 from ...models import RoleKind
-from ..i18n import catalogue, payback_text
-from ..numbers import DASH, counted, hours_text, money_text, number_text, percent_text
-from ..totals import candidate_totals
+from ..i18n import (
+    Catalogue,
+    Notice,
+    catalogue,
+    frequency_short,
+    payback_text,
+    portfolio_language,
+)
+from ..numbers import DASH, hours_text, money_text, number_text, percent_text
+from ..totals import CandidateTotals, candidate_totals
 from .capacity import capacity_chart, capacity_rows
 from .charts import Datum, bar_chart, pareto_chart, site_environment
 from .ranges import RangeDatum, range_bar, range_chart
+from .words import Stamp, code, html_words, stamp_text
 
 __all__ = ["Download", "ProcessPage", "render_index"]
 
@@ -36,7 +45,6 @@ ROLE_BARS = 12
 TOP_STEPS = 10
 #: How many candidates the table shows before the rest fold away.
 CANDIDATE_ROWS = 12
-LANGUAGE = "en"
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,9 +77,9 @@ def render_index(
     pages: Sequence[ProcessPage],
     *,
     downloads: Sequence[Download] = (),
-    notices: Sequence[str] = (),
-    stamp: str | None = None,
-    title: str = "Marketing process portfolio",
+    notices: Sequence[str | Notice] = (),
+    stamp: Stamp | None = None,
+    title: str | None = None,
     ranges: Simulation | None = None,
     scenario_page: str | None = None,
 ) -> str:
@@ -83,36 +91,42 @@ def render_index(
         pages: where each process's documents are; a process without a page
             gets a card without links.
         downloads: the reports beside the dashboard.
-        notices: warnings to show at the top, e.g. that diagrams are missing.
-        stamp: text such as a build date for the footer; ``None`` keeps the
+        notices: warnings to show at the top, e.g. that diagrams are missing; a
+            ``Notice`` in the page's language, text as given.
+        stamp: the build's time (or text) for the footer; ``None`` keeps the
             page byte-identical between builds.
-        title: the page's heading.
+        title: the page's heading; by default "Marketing process portfolio" in
+            the page's language.
         ranges: simulated ranges of the same portfolio; they add P10/P50/P90
             beside the single figures, with the years and seed they came from.
         scenario_page: the link to the scenario page, when the site has one.
     """
-    money = _Money(cost.currency)
+    t = catalogue(portfolio_language(cost))
+    money = _Money(cost.currency, t)
     by_id = {page.process_id: page for page in pages}
     simulated = {} if ranges is None else {r.process_id: r for r in ranges.processes}
     kpis = [{**kpi, "range": None} for kpi in _kpis(cost, candidates, money)]
     if ranges is not None:  # the first figure is the labour (or, without cash, the cost)
-        kpis[0]["range"] = _range_view(ranges.annual_cost, cost.annual_cost, money, "years")
+        kpis[0]["range"] = _range_view(ranges.annual_cost, cost.annual_cost, money, "years", t)
         if has_expenses(cost):  # the third is the total
             kpis[2]["range"] = _range_view(
-                ranges.annual_total_cost, cost.annual_total_cost, money, "years"
+                ranges.annual_total_cost, cost.annual_total_cost, money, "years", t
             )
     ranked = pareto(cost)
     context: dict[str, Any] = {
-        "title": title,
+        "t": html_words(t),
+        "code": code,
+        "lang": t.language,
+        "title": title if title is not None else t("site.title"),
         "currency": cost.currency,
-        "summary": _summary(cost),
+        "summary": _summary(cost, t),
         "kpis": kpis,
         "expenses": has_expenses(cost),
         "ranges": None if ranges is None else _ranges_section(cost, ranges, simulated, money),
         "process_chart": _process_chart(cost, money),
         "role_chart": _role_chart(cost, money),
         "pareto_chart": _pareto(cost, ranked, money),
-        "pareto_note": _pareto_note(cost, ranked),
+        "pareto_note": _pareto_note(cost, ranked, t),
         "top_steps": _top_steps(cost, ranked, by_id, money),
         "roles": [_role_row(role, cost, money) for role in cost.roles],
         "role_columns": _role_columns(cost),
@@ -122,37 +136,43 @@ def render_index(
         "candidate_totals": _candidate_totals(candidates, money),
         "processes": [_card(p, cost, by_id, money, simulated.get(p.id)) for p in cost.processes],
         "downloads": list(downloads),
-        "notices": list(notices),
-        "stamp": stamp,
+        "notices": [n if isinstance(n, str) else n.text(t) for n in notices],
+        "stamp": None if stamp is None else stamp_text(stamp, t),
         "version": __version__,
         "scenario_page": scenario_page,
         "capacity_chart": capacity_chart(
-            cost.roles, chart_id="chart-capacity", title="Utilisation by role"
+            cost.roles, chart_id="chart-capacity", title=t("report.capacity.title"), t=t
         ),
-        "capacity_rows": capacity_rows(cost.roles),
+        "capacity_rows": capacity_rows(cost.roles, t.language),
         "over_capacity": [role.role for role in cost.roles if role.over_capacity],
     }
     return site_environment().get_template("index.html.j2").render(context)
 
 
 class _Money:
-    """Money in the portfolio's currency, shown the one way (``numbers.money_text``)."""
+    """Money in the portfolio's currency and language, shown the one way
+    (``numbers.money_text``); it carries the page's catalogue to the helpers."""
 
-    def __init__(self, currency: str) -> None:
+    def __init__(self, currency: str, t: Catalogue) -> None:
         self.currency = currency
+        self.t = t
+        self.language = t.language
 
     def __call__(self, amount: Decimal) -> str:
-        return money_text(amount, self.currency, LANGUAGE)
+        return money_text(amount, self.currency, self.language)
 
 
 def _share(part: Decimal, whole: Decimal) -> Decimal:
     return part * 100 / whole if whole else Decimal(0)
 
 
-def _summary(cost: PortfolioCost) -> str:
+def _summary(cost: PortfolioCost, t: Catalogue) -> str:
     steps = sum(len(p.steps) for p in cost.processes)
-    process_word = "process" if len(cost.processes) == 1 else "processes"
-    return f"{len(cost.processes)} {process_word}, {counted(str(steps), 'step', 'steps')}"
+    return t(
+        "site.summary",
+        processes=t("count.processes", len(cost.processes)),
+        steps=t("count.steps", steps),
+    )
 
 
 def has_expenses(cost: PortfolioCost) -> bool:
@@ -165,31 +185,37 @@ def _kpis(
 ) -> list[dict[str, Any]]:
     """The headline: labour, cash and total side by side when there are cash costs;
     the team's hours and FTE, and outside parties' hours apart from them."""
+    t, language = money.t, money.language
     totals = candidate_totals(candidates)
     automation = {
-        "label": "Automation potential",
+        "label": t("site.kpi.automation"),
         "value": money(totals.net_saving),
-        "note": f"net saving a year of {totals.scope()}",
+        "note": t("site.kpi.automation_note", scope=totals.scope(t=t)),
     }
     hours = {
-        "label": "Annual hours",
-        "value": hours_text(cost.annual_hours, LANGUAGE),
-        "note": "hands-on working hours a year"
-        + (" of the team" if cost.exact_external_hours else ""),
+        "label": t("figure.annual_hours"),
+        "value": hours_text(cost.annual_hours, language),
+        "note": t(
+            "site.kpi.hours_team_note" if cost.exact_external_hours else "site.kpi.hours_note"
+        ),
     }
     fte_ = {
-        "label": "Full-time equivalent",
-        "value": number_text(cost.fte, 2, LANGUAGE),
-        "note": f"at {hours_text(_year_hours(cost), LANGUAGE)} working hours per person-year",
+        "label": t("figure.fte"),
+        "value": number_text(cost.fte, 2, language),
+        "note": t("site.kpi.fte_note", year=hours_text(_year_hours(cost), language)),
     }
     outside = {
-        "label": "Hours outside the team",
-        "value": hours_text(cost.external_hours, LANGUAGE),
-        "note": "agencies, customers and other external parties: not in hours or FTE",
+        "label": t("site.kpi.outside"),
+        "value": hours_text(cost.external_hours, language),
+        "note": t("site.kpi.outside_note"),
     }
     if not has_expenses(cost):
         kpis = [
-            {"label": "Annual cost", "value": money(cost.annual_cost), "note": _summary(cost)},
+            {
+                "label": t("figure.annual_cost"),
+                "value": money(cost.annual_cost),
+                "note": _summary(cost, t),
+            },
             hours,
             fte_,
             automation,
@@ -199,19 +225,19 @@ def _kpis(
         return kpis
     kpis = [
         {
-            "label": "Labour cost",
+            "label": t("site.kpi.labour"),
             "value": money(cost.annual_cost),
-            "note": "hands-on time × hourly rates, outside parties' included",
+            "note": t("site.kpi.labour_note"),
         },
         {
-            "label": "Cash costs",
+            "label": t("section.expenses"),
             "value": money(cost.annual_expenses),
-            "note": "money spent besides time: steps' expenses, tools, fees",
+            "note": t("site.kpi.cash_note"),
         },
         {
-            "label": "Total cost",
+            "label": t("report.col.total"),
             "value": money(cost.annual_total_cost),
-            "note": "labour + cash costs a year",
+            "note": t("site.kpi.total_note"),
         },
         automation,
         hours,
@@ -228,63 +254,73 @@ def _year_hours(cost: PortfolioCost) -> Decimal:
 
 def _process_chart(cost: PortfolioCost, money: _Money) -> str:
     """Annual cost by process; with cash costs, the total (labour + cash) of each."""
+    t = money.t
     if not has_expenses(cost):
         ordered = sorted(cost.processes, key=lambda p: (-p.annual_cost, p.id))
         data = [
-            Datum(p.name, p.annual_cost, money(p.annual_cost), f"{hours_text(p.annual_hours)} h")
+            Datum(p.name, p.annual_cost, money(p.annual_cost), t("unit.hours", p.annual_hours))
             for p in ordered
         ]
-        return bar_chart(data, chart_id="chart-processes", title="Annual cost by process")
+        return bar_chart(data, chart_id="chart-processes", title=t("site.chart.processes"))
     ordered = sorted(cost.processes, key=lambda p: (-p.exact_annual_total_cost, p.id))
     data = [
         Datum(
             p.name,
             p.annual_total_cost,
             money(p.annual_total_cost),
-            f"labour {money(p.annual_cost)} + cash {money(p.annual_expenses)}; "
-            f"{hours_text(p.annual_hours)} h",
+            t(
+                "site.chart.labour_cash",
+                labour=money(p.annual_cost),
+                cash=money(p.annual_expenses),
+                hours=t("unit.hours", p.annual_hours),
+            ),
         )
         for p in ordered
     ]
-    return bar_chart(
-        data, chart_id="chart-processes", title="Annual total cost by process (labour + cash)"
-    )
+    return bar_chart(data, chart_id="chart-processes", title=t("site.chart.processes_total"))
 
 
 def _role_chart(cost: PortfolioCost, money: _Money) -> str:
+    t = money.t
     roles = list(cost.roles)
     data = [
-        Datum(r.role, r.annual_cost, money(r.annual_cost), f"{hours_text(r.annual_hours)} h")
+        Datum(r.role, r.annual_cost, money(r.annual_cost), t("unit.hours", r.annual_hours))
         for r in roles[:ROLE_BARS]
     ]
-    return bar_chart(data, chart_id="chart-roles", title="Annual cost by role")
+    return bar_chart(data, chart_id="chart-roles", title=t("site.chart.roles"))
 
 
 def _pareto(cost: PortfolioCost, ranked: Pareto, money: _Money) -> str:
+    t = money.t
     names = {p.id: p.name for p in cost.processes}
     data = [
         Datum(s.name, s.annual_total_cost, money(s.annual_total_cost), names[s.process_id])
         for s in ranked.steps
     ]
-    what = "Annual total cost" if has_expenses(cost) else "Annual cost"
+    total = has_expenses(cost)
     return pareto_chart(
         data,
         chart_id="chart-pareto",
-        title=f"{what} by step, highest first, with the cumulative share",
-        axis_title=f"{what} ({cost.currency})",
-        other_label=lambda n: f"{n} other steps",
+        title=t("report.pareto.title" if total else "site.pareto.title"),
+        axis_title=t("report.pareto.axis" if total else "site.pareto.axis", currency=cost.currency),
+        other_label=lambda n: t("report.pareto.other", n),
         other_value_text=money,
+        rank_title=t("site.pareto.ranked"),
+        scale_names=(t("report.scale.thousands"), t("report.scale.millions")),
+        language=t.language,
+        cumulative_words=lambda share: t("report.pareto.cumulative", share=share),
         total=ranked.total,
     )
 
 
-def _pareto_note(cost: PortfolioCost, ranked: Pareto) -> str:
+def _pareto_note(cost: PortfolioCost, ranked: Pareto, t: Catalogue) -> str:
     """How many steps make up 80 % of the cost: the sentence under the Pareto chart."""
-    what = "total cost (labour and cash costs)" if has_expenses(cost) else "cost"
-    return (
-        f"{ranked.vital} of {counted(str(len(ranked.steps)), 'step', 'steps')} "
-        f"({percent_text(ranked.vital_step_share, LANGUAGE)}) account for "
-        f"{percent_text(ranked.vital_share, LANGUAGE)} of the annual {what}."
+    return t(
+        "site.pareto.note_total" if has_expenses(cost) else "site.pareto.note",
+        len(ranked.steps),
+        count=str(ranked.vital),
+        steps_share=percent_text(ranked.vital_step_share, t.language),
+        share=percent_text(ranked.vital_share, t.language),
     )
 
 
@@ -303,30 +339,31 @@ def _top_steps(
                 "process": cost.process(step.process_id).name,
                 "href": page.sop_html if page else None,
                 "lang": _language(cost, step.process_id),
-                "owner": _owner(step),
+                "owner": _owner(step, money.t),
                 "cost": money(step.annual_total_cost),
-                "cumulative": percent_text(running, LANGUAGE),
+                "cumulative": percent_text(running, money.language),
             }
         )
     return rows
 
 
-def _owner(step: StepCost) -> str:
+def _owner(step: StepCost, t: Catalogue) -> str:
     if step.calls is not None:
-        return f"runs {step.calls}"
+        return t("site.owner.runs", process=step.calls)
     return step.owner or DASH
 
 
 def _role_row(role: RoleCost, cost: PortfolioCost, money: _Money) -> dict[str, Any]:
+    language = money.language
     return {
         "role": role.role,
-        "hours": hours_text(role.annual_hours, LANGUAGE),
+        "hours": hours_text(role.annual_hours, language),
         "cost": money(role.annual_cost),
-        "fte": number_text(role.fte, 2, LANGUAGE),
-        "share": percent_text(_share(role.annual_cost, cost.annual_cost), LANGUAGE),
+        "fte": number_text(role.fte, 2, language),
+        "share": percent_text(_share(role.annual_cost, cost.annual_cost), language),
         "steps": str(len(role.steps)),
-        "kind": role.kind.value,
-        "external": hours_text(role.external_hours, LANGUAGE),
+        "kind": money.t(f"report.kind.{role.kind.value}"),
+        "external": hours_text(role.external_hours, language),
     }
 
 
@@ -353,6 +390,7 @@ def _candidate_row(
     money: _Money,
 ) -> dict[str, Any]:
     page = pages.get(candidate.process_id)
+    language = money.language
     return {
         "process": cost.process(candidate.process_id).name,
         "href": page.sop_html if page else None,
@@ -360,22 +398,22 @@ def _candidate_row(
         "step": candidate.name,
         "owner": candidate.owner,
         "tool": candidate.tool or "",
-        "share": percent_text(candidate.share * 100, LANGUAGE),
+        "share": percent_text(candidate.share * 100, language),
         "annual_cost": money(candidate.annual_cost),
         "gross": money(candidate.gross_saving),
         "tool_cost": money(candidate.tool_cost),
         "net": money(candidate.net_saving),
         "negative": candidate.net_saving < 0,
         "setup": money(candidate.setup_cost),
-        "payback": payback_text(candidate.payback_months, catalogue(LANGUAGE), unit=False),
-        "roi": percent_text(candidate.roi_percent, LANGUAGE),
+        "payback": payback_text(candidate.payback_months, money.t, unit=False),
+        "roi": percent_text(candidate.roi_percent, language),
     }
 
 
 def _candidate_totals(candidates: Sequence[Candidate], money: _Money) -> dict[str, str]:
     """The table's totals row: the same sums as the headline, with what they include."""
-    totals = candidate_totals(candidates)
-    scope = totals.scope()
+    totals: CandidateTotals = candidate_totals(candidates)
+    scope = totals.scope(t=money.t)
     return {
         "label": scope[0].upper() + scope[1:],
         "annual_cost": money(totals.annual_cost),
@@ -396,6 +434,7 @@ def _card(
     model = process.process
     schedule = process.schedule
     page = pages.get(process.id)
+    t, language = money.t, money.language
     links: list[dict[str, str]] = []
     if page is not None:
         links = [
@@ -403,22 +442,22 @@ def _card(
                 "href": page.sop_html,
                 "label": "SOP",
                 "kind": "primary",
-                "title": "The SOP as a web page",
+                "title": t("site.link.sop"),
             },
             {
                 "href": page.checklist,
-                "label": "Checklist",
+                "label": t("site.link.checklist"),
                 "kind": "",
-                "title": "Checklist (Markdown)",
+                "title": t("site.link.checklist_title"),
             },
         ]
         if page.diagram_svg:
             links.append(
                 {
                     "href": page.diagram_svg,
-                    "label": "Diagram",
+                    "label": t("site.link.diagram"),
                     "kind": "",
-                    "title": "Workflow diagram (SVG)",
+                    "title": t("site.link.diagram_svg"),
                 }
             )
         links.append(
@@ -426,7 +465,7 @@ def _card(
                 "href": page.sop_markdown,
                 "label": "Markdown",
                 "kind": "minor",
-                "title": "The SOP in Markdown",
+                "title": t("site.link.markdown"),
             }
         )
         if page.diagram_png:
@@ -435,7 +474,7 @@ def _card(
                     "href": page.diagram_png,
                     "label": "PNG",
                     "kind": "minor",
-                    "title": "Workflow diagram (PNG)",
+                    "title": t("site.link.diagram_png"),
                 }
             )
     expenses = has_expenses(cost)
@@ -445,23 +484,23 @@ def _card(
         else _share(process.annual_cost, cost.annual_cost)
     )
     # A process only others run says so here; the card's "Called by" line names them.
-    frequency = "when called" if model.frequency is None else str(model.frequency)
     return {
         "id": process.id,
         "name": process.name,
         "lang": model.language.value,
         "owner": model.owner,
-        "frequency": frequency,
-        "runs": number_text(process.runs_per_month, 2, LANGUAGE),
+        "frequency": frequency_short(model.frequency, t),
+        "runs": number_text(process.runs_per_month, 2, language),
         "cost": money(process.annual_cost),
-        "hours": hours_text(process.annual_hours, LANGUAGE),
-        "fte": number_text(process.fte, 2, LANGUAGE),
-        "lead_hours": hours_text(schedule.lead_time_hours, LANGUAGE),
-        "lead_days": number_text(schedule.lead_time_days, 2, LANGUAGE),  # as every report
+        "hours": hours_text(process.annual_hours, language),
+        "fte": number_text(process.fte, 2, language),
+        "lead_hours": t("unit.hours", schedule.lead_time_hours),
+        # as every report: two decimals
+        "lead_days": t("site.days", days=number_text(schedule.lead_time_days, 2, language)),
         "steps": str(len(process.steps)),
-        "steps_text": counted(str(len(process.steps)), "step", "steps"),
+        "steps_text": t("count.steps", len(process.steps)),
         "per_run": money(process.cost_per_run),
-        "share": percent_text(share, LANGUAGE),
+        "share": percent_text(share, language),
         "share_width": number_text(share, 2, "en").replace(",", ""),
         "purpose": model.purpose or "",
         "tags": list(model.tags),
@@ -469,36 +508,38 @@ def _card(
         "review": model.review.version if model.review else DASH,
         "cost_range": None
         if ranges is None
-        else _range_view(ranges.annual_total_cost, process.annual_total_cost, money, "years")
+        else _range_view(ranges.annual_total_cost, process.annual_total_cost, money, "years", t)
         if expenses
-        else _range_view(ranges.annual_cost, process.annual_cost, money, "years"),
+        else _range_view(ranges.annual_cost, process.annual_cost, money, "years", t),
         "lead_range": None
         if ranges is None
-        else _range_view(ranges.lead_time_days, schedule.lead_time_days, _days, "runs"),
+        else _range_view(
+            ranges.lead_time_days, schedule.lead_time_days, _Days(t), "runs", t, days=True
+        ),
         "expenses": expenses,
         "labour": money(process.annual_cost),
         "cash": money(process.annual_expenses),
         "total": money(process.annual_total_cost),
-        "external": hours_text(process.external_hours, LANGUAGE)
+        "external": hours_text(process.external_hours, language)
         if process.exact_external_hours
         else None,
-        "features": _features(process),
+        "features": _features(process, t),
         "called_by": [_relative(pid, cost, pages) for pid in process.called_by],
         "calls": [_relative(pid, cost, pages) for pid in model.calls],
         "called_only": process.is_called_only,
-        "called_runs": number_text(process.called_runs_per_month, 2, LANGUAGE),
+        "called_runs": number_text(process.called_runs_per_month, 2, language),
     }
 
 
-def _features(process: ProcessCost) -> list[str]:
+def _features(process: ProcessCost, t: Catalogue) -> list[str]:
     """``3 conditional steps``, ``1 milestone``, ``2 sign-offs``: what the card counts."""
     steps = process.process.steps
-    counts = (
-        (sum(1 for s in steps if s.when), "conditional step", "conditional steps"),
-        (sum(1 for s in steps if s.milestone), "milestone", "milestones"),
-        (sum(1 for s in steps if s.approval), "sign-off", "sign-offs"),
-    )
-    return [f"{n} {one if n == 1 else many}" for n, one, many in counts if n]
+    conditional = sum(1 for s in steps if s.when)
+    milestones = sum(1 for s in steps if s.milestone)
+    signoffs = sum(1 for s in steps if s.approval)
+    found = [t("site.feature.conditional", conditional)] if conditional else []
+    found += [t("site.feature.milestones", milestones)] if milestones else []
+    return found + ([t("site.feature.signoffs", signoffs)] if signoffs else [])
 
 
 def _relative(
@@ -518,22 +559,44 @@ def _relative(
 # --- ranges ---------------------------------------------------------------------------
 
 
-def _days(value: Decimal) -> str:
-    return number_text(value, 1, LANGUAGE)
+class _Days:
+    """Working days with one decimal, as the range charts show them."""
+
+    def __init__(self, t: Catalogue) -> None:
+        self.language = t.language
+
+    def __call__(self, value: Decimal) -> str:
+        return number_text(value, 1, self.language)
 
 
 def _range_view(
-    value: Range, expected: Decimal, show: Callable[[Decimal], str], of: str
+    value: Range,
+    expected: Decimal,
+    show: Callable[[Decimal], str],
+    of: str,
+    t: Catalogue,
+    *,
+    days: bool = False,
 ) -> dict[str, Any]:
-    """A figure's P10–P90 in words and as a bar; ``of`` is what the shares count."""
+    """A figure's P10–P90 in words and as a bar; ``of`` is what the shares count (``years``
+    or ``runs``); ``days`` ends the words with the unit."""
     if value.is_fixed:
-        text = f"the same in every simulated {of[:-1]}"
+        text = t(f"site.range.fixed_{of}")
     else:
-        text = f"{show(value.p10)} – {show(value.p90)} in 8 of 10 {of}, typically {show(value.p50)}"
+        text = t(
+            f"site.range.{of}",
+            low=show(value.p10),
+            high=show(value.p90),
+            typical=show(value.p50),
+        )
+        if days:
+            text = t("site.days", days=text)
     return {
         "text": text,
         "bar": range_bar(value.p10, value.p50, value.p90, expected),
-        "label": f"P10 {show(value.p10)}, P50 {show(value.p50)}, P90 {show(value.p90)}",
+        "label": t(
+            "site.range.label", p10=show(value.p10), p50=show(value.p50), p90=show(value.p90)
+        ),
     }
 
 
@@ -544,6 +607,8 @@ def _ranges_section(
     money: _Money,
 ) -> dict[str, str]:
     """The range charts of annual cost and lead time, with where the figures came from."""
+    t = money.t
+    days = _Days(t)
     total = has_expenses(cost)  # like the cost-by-process chart: labour + cash when there is cash
     ordered = sorted(
         cost.processes,
@@ -558,40 +623,52 @@ def _ranges_section(
             value, expected = found.annual_total_cost, process.annual_total_cost
         else:
             value, expected = found.annual_cost, process.annual_cost
-        costs.append(_datum(process.name, value, expected, money))
+        costs.append(_datum(process.name, value, expected, money, t))
         lead = found.lead_time_days
-        leads.append(_datum(process.name, lead, process.schedule.lead_time_days, _days, " days"))
-    years = number_text(Decimal(ranges.years), 0, LANGUAGE)
+        leads.append(
+            _datum(
+                process.name,
+                lead,
+                process.schedule.lead_time_days,
+                days,
+                t,
+                unit=lambda text: t("site.days", days=text),
+            )
+        )
+    years = number_text(Decimal(ranges.years), 0, t.language)
+    what = t("site.ranges.total" if total else "figure.annual_cost")
     return {
         "cost_chart": range_chart(
-            costs,
-            chart_id="chart-cost-ranges",
-            title=f"{'Annual total cost (labour + cash)' if total else 'Annual cost'} by process, "
-            "P10 to P90",
+            costs, chart_id="chart-cost-ranges", title=t("site.ranges.cost_chart", what=what)
         ),
         "lead_chart": range_chart(
-            leads, chart_id="chart-lead-ranges", title="Lead time per run in days, P10 to P90"
+            leads, chart_id="chart-lead-ranges", title=t("site.ranges.lead_chart")
         ),
         "years": years,
         "seed": str(ranges.seed),
-        "cost_title": "Annual total cost (labour + cash)" if total else "Annual cost",
+        "cost_title": what,
     }
 
 
 def _datum(
-    name: str, value: Range, expected: Decimal, show: Callable[[Decimal], str], unit: str = ""
+    name: str,
+    value: Range,
+    expected: Decimal,
+    show: Callable[[Decimal], str],
+    t: Catalogue,
+    unit: Callable[[str], str] = str,
 ) -> RangeDatum:
+    """One row of a range chart; ``unit`` adds the unit to a figure's text (days)."""
+    low, typical, high = show(value.p10), show(value.p50), show(value.p90)
+    values = t("site.range.label", p10=low, p50=typical, p90=high)
     return RangeDatum(
         label=name,
         p10=value.p10,
         p50=value.p50,
         p90=value.p90,
         expected=expected,
-        value_text=(
-            f"{show(value.p50)}{unit}"
-            if show(value.p10) == show(value.p90)
-            else f"{show(value.p10)} – {show(value.p90)}{unit}"
+        value_text=unit(typical if low == high else f"{low} – {high}"),
+        tooltip=t(
+            "site.range.tooltip", name=name, values=unit(values), expected=unit(show(expected))
         ),
-        tooltip=f"{name} — P10 {show(value.p10)}, P50 {show(value.p50)}, P90 {show(value.p90)}"
-        f"{unit}; expected {show(expected)}{unit}",
     )

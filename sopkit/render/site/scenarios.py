@@ -6,7 +6,8 @@ scenario with its headline figures, a chart of annual total cost by process
 (As-Is and To-Be), the steps and roles it changes and the automations it
 takes as done with their one-off setup cost, and last every process side by
 side (the table ``sopkit compare`` prints). Every figure comes from the
-comparison engine and is shown as ``sopkit diff`` shows it.
+comparison engine and is shown as ``sopkit diff`` shows it, in the portfolio's
+language as the dashboard (the processes' when they share one, English otherwise).
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ from ...analysis.compare import Figure, Row, ScenarioResult
 from ...analysis.units import to_decimal
 from ..costs.diff import change_text, details, figure_text, ordered_rows, row_change, summary_line
 from ..costs.scenarios import PORTFOLIO_ROWS, ScenarioView, scenarios_sheet
+from ..i18n import Catalogue, catalogue, portfolio_language
 from .charts import site_environment
 from .pairs import Pair, paired_bar_chart
+from .words import Stamp, html_words, stamp_text
 
 __all__ = ["render_scenarios"]
 
@@ -30,50 +33,55 @@ def render_scenarios(
     view: ScenarioView,
     *,
     dashboard: str = "index.html",
-    stamp: str | None = None,
-    title: str = "Scenarios: As-Is and To-Be",
+    stamp: Stamp | None = None,
+    title: str | None = None,
 ) -> str:
     """The scenario page's HTML.
 
     Args:
         view: the portfolio as it is and each scenario against it.
         dashboard: the link back to the dashboard.
-        stamp: text such as a build date for the footer (as the dashboard's).
-        title: the page's heading.
+        stamp: the build's time (or text) for the footer (as the dashboard's).
+        title: the page's heading; by default "Scenarios: As-Is and To-Be" in the
+            page's language.
     """
-    sheet = scenarios_sheet(view)
+    t = catalogue(portfolio_language(view.as_is))
+    sheet = scenarios_sheet(view, t)
     currency = view.as_is.currency
     rows = [[cell.text for cell in row] for row in sheet.rows]
     portfolio = len(PORTFOLIO_ROWS) + 1  # and the one-off setup
     context: dict[str, Any] = {
-        "title": title,
+        "t": html_words(t),
+        "lang": t.language,
+        "title": title if title is not None else t("scenario.title"),
         "currency": currency,
         "dashboard": dashboard,
         "columns": [{"title": c.title, "numeric": c.numeric} for c in sheet.columns],
         "portfolio": [row[1:] for row in rows[:portfolio]],
         "rows": rows[portfolio:],
-        "scenarios": [_scenario(i, r) for i, r in enumerate(view.results, 1)],
-        "stamp": stamp,
+        "scenarios": [_scenario(i, r, t) for i, r in enumerate(view.results, 1)],
+        "stamp": None if stamp is None else stamp_text(stamp, t),
         "version": __version__,
     }
     return site_environment().get_template("scenarios.html.j2").render(context)
 
 
-def _scenario(index: int, result: ScenarioResult) -> dict[str, Any]:
+def _scenario(index: int, result: ScenarioResult, t: Catalogue) -> dict[str, Any]:
     comparison = result.comparison
     currency = comparison.currency
+    language = t.language
     changes = comparison.changes()
     total = comparison.totals["annual_total_cost"]
     hours = comparison.totals["annual_hours"]
     fte = comparison.totals["fte"]
     kpis = [
-        _kpi("Annual total cost", "annual_total_cost", total, currency, lower_is_better=True),
-        _kpi("Annual hours", "annual_hours", hours, currency, lower_is_better=True),
-        _kpi("Full-time equivalent", "fte", fte, currency, lower_is_better=True),
+        _kpi(t("figure.annual_total"), "annual_total_cost", total, currency, t),
+        _kpi(t("figure.annual_hours"), "annual_hours", hours, currency, t),
+        _kpi(t("figure.fte"), "fte", fte, currency, t),
         {
-            "label": "One-off setup",
-            "value": figure_text("annual_cost", result.setup_cost, currency),
-            "note": _setup_note(result),
+            "label": t("scenario.setup"),
+            "value": figure_text("annual_cost", result.setup_cost, currency, language),
+            "note": _setup_note(result, t),
             "tone": "",
         },
     ]
@@ -82,67 +90,70 @@ def _scenario(index: int, result: ScenarioResult) -> dict[str, Any]:
         "name": result.name,
         "description": result.description or "",
         "file": result.path,
-        "summary": summary_line(comparison),
+        "summary": summary_line(comparison, t),
         "kpis": kpis,
-        "chart": _chart(index, result),
-        "rows": [_row(row, currency) for row in ordered_rows(changes)],
-        "roles": [_row(row, currency) for row in changes.roles],
+        "chart": _chart(index, result, t),
+        "rows": [_row(row, currency, t) for row in ordered_rows(changes)],
+        "roles": [_row(row, currency, t) for row in changes.roles],
         "automated": [
             {
                 "step": f"{o.process_id}/{o.step_id}",
                 "name": o.name,
                 "owner": o.owner or "",
                 "tool": o.tool or "",
-                "hours": figure_text("annual_hours", o.hours, currency),
-                "cost": figure_text("annual_cost", o.cost, currency),
+                "hours": figure_text("annual_hours", o.hours, currency, language),
+                "cost": figure_text("annual_cost", o.cost, currency, language),
             }
             for o in result.one_offs
         ],
     }
 
 
-def _kpi(
-    label: str, name: str, figure: Figure, currency: str, *, lower_is_better: bool
-) -> dict[str, str]:
+def _kpi(label: str, name: str, figure: Figure, currency: str, t: Catalogue) -> dict[str, str]:
+    """A headline figure after the scenario, its change and the figure before; lower is
+    better for every one (cost, hours, FTE)."""
     change = figure.change
-    tone = "" if change == 0 else ("good" if (change < 0) == lower_is_better else "bad")
+    tone = "" if change == 0 else ("good" if change < 0 else "bad")
     return {
         "label": label,
-        "value": figure_text(name, figure.after, currency),
-        "note": f"{change_text(name, figure, currency)} from "
-        f"{figure_text(name, figure.before, currency)}",
+        "value": figure_text(name, figure.after, currency, t.language),
+        "note": t(
+            "scenario.kpi.note",
+            change=change_text(name, figure, currency, t.language),
+            before=figure_text(name, figure.before, currency, t.language),
+        ),
         "tone": tone,
     }
 
 
-def _setup_note(result: ScenarioResult) -> str:
+def _setup_note(result: ScenarioResult, t: Catalogue) -> str:
     count = len(result.one_offs)
     if not count:
-        return "no automation taken as done"
-    noun = "automation" if count == 1 else "automations"
-    hours = figure_text("annual_hours", result.setup_hours, result.comparison.currency)
-    return f"{count} {noun}, {hours} h of setup, paid once"
+        return t("scenario.kpi.no_setup")
+    hours = figure_text("annual_hours", result.setup_hours, result.comparison.currency, t.language)
+    return t("scenario.kpi.setup", count, hours=hours)
 
 
-def _chart(index: int, result: ScenarioResult) -> str:
+def _chart(index: int, result: ScenarioResult, t: Catalogue) -> str:
     comparison = result.comparison
     currency = comparison.currency
+    language = t.language
     rows = sorted(comparison.processes, key=lambda r: (-_largest(r.total), r.key[0]))
     data = [
         Pair(
             label=row.name,
             before=_decimal(row.total.before),
             after=_decimal(row.total.after),
-            before_text=figure_text("annual_total_cost", row.total.before, currency),
-            after_text=figure_text("annual_total_cost", row.total.after, currency),
+            before_text=figure_text("annual_total_cost", row.total.before, currency, language),
+            after_text=figure_text("annual_total_cost", row.total.after, currency, language),
         )
         for row in rows
     ]
     return paired_bar_chart(
         data,
         chart_id=f"chart-scenario-{index}",
-        title=f"Annual total cost by process: As-Is and {result.name}",
-        before_label="As-Is",
+        title=t("scenario.chart", name=result.name),
+        before_label=t("scenario.as_is"),
         after_label=result.name,
     )
 
@@ -155,17 +166,17 @@ def _decimal(value: Fraction | None) -> Decimal | None:
     return None if value is None else to_decimal(value)
 
 
-def _row(row: Row, currency: str) -> dict[str, Any]:
+def _row(row: Row, currency: str, t: Catalogue) -> dict[str, Any]:
     name = "annual_cost" if row.kind == "role" else "annual_total_cost"
     return {
         "label": row.label,
         "kind": row.kind,
-        "status": row.status.value,
-        "before": figure_text(name, row.total.before, currency),
-        "after": figure_text(name, row.total.after, currency),
-        "change": row_change(row, currency),
+        "status": t(f"diff.status.{row.status.value}"),
+        "before": figure_text(name, row.total.before, currency, t.language),
+        "after": figure_text(name, row.total.after, currency, t.language),
+        "change": row_change(row, currency, t.language),
         "negative": row.total.change > 0,
         "positive": row.total.change < 0,
         # A process's figures are in the side-by-side table; its steps say what moved.
-        "details": "" if row.kind == "process" else details(row, currency),
+        "details": "" if row.kind == "process" else details(row, currency, t=t),
     }
