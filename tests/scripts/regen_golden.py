@@ -3,6 +3,10 @@
 With arguments only those tests run (e.g. ``tests/test_sop.py``); without, all
 of them. Review the resulting ``git diff tests/golden`` like code before
 committing.
+
+The site's pages: ``tests/test_site.py`` and ``tests/test_build.py`` write the
+English dashboard (``build/site``, ``build/portfolio``), ``tests/test_site_language.py``
+the Korean and Russian dashboards and scenario pages (``build/ko``, ``build/ru``).
 """
 
 from __future__ import annotations
