@@ -123,6 +123,8 @@ def build(
     Everything is validated before anything is written; the new site replaces
     the old one only when complete. With --scenario, scenarios.html shows As-Is
     beside each To-Be (figures, a chart of annual cost by process, what changes).
+    The dashboard, scenarios.html and report.pdf speak the processes' language
+    (en, ko, ru) when they all share one, English when they mix.
 
     A rebuild redraws only what changed: renders are kept in a cache outside
     the site (~/.cache/sopkit, or $XDG_CACHE_HOME/sopkit, or $SOPKIT_CACHE_DIR),
