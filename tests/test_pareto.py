@@ -43,15 +43,16 @@ def test_the_costliest_first_and_the_vital_few(tmp_path: Path) -> None:
     assert [share for _, share in ranked.running()] == [50, 80, 95, 100]
 
 
-def test_cash_costs_of_no_step_count_in_the_total(tmp_path: Path) -> None:
-    # A $300 a month licence: $3,600 a year that no step holds; the total is $15,600.
+def test_cash_costs_of_no_step_are_kept_apart(tmp_path: Path) -> None:
+    # A $300 a month licence: $3,600 a year that no step holds. The steps' $12,000 is the
+    # total ranked (so the running share reaches 100 % and 80 % takes two steps, as
+    # without the licence); the licence is named apart: 3,600 ÷ 15,600 = 23.08 %.
     ranked = pareto(_costs(tmp_path, "expenses:\n  - {name: Licence, amount: 300, per: month}\n"))
-    assert ranked.exact_total == 15600
-    # 80 % of 15,600 is 12,480: the four steps (12,000) never reach it, so all count.
-    assert ranked.vital == 4
-    assert ranked.exact_vital_cost == Fraction(12000)
-    assert [share for _, share in ranked.running()][-1] == ranked.share(Fraction(12000))
-    assert ranked.share(Fraction(12000)) < 100
+    assert ranked.exact_total == 12000
+    assert ranked.vital == 2
+    assert [share for _, share in ranked.running()] == [50, 80, 95, 100]
+    assert ranked.exact_outside == 3600
+    assert round(ranked.outside_share, 2) == Decimal("23.08")
 
 
 def test_steps_that_cost_nothing_are_not_ranked(tmp_path: Path) -> None:

@@ -2,8 +2,14 @@
 
 The dashboard and the annual report both show it, so both take it from here:
 one ranking, one basis (each step's annual total cost: its labour and its own
-cash costs) and one total (the portfolio's annual total cost), so the two
-pages can never disagree on "N of M steps make X % of the cost".
+cash costs) and one total (what the steps cost together), so the two pages can
+never disagree on "N of M steps make X % of the cost".
+
+The total is the steps', not the portfolio's: a process's own cash costs (a
+sponsorship per quarter, a licence per year) belong to no step, and counted in
+the total they would keep the running share from ever reaching 100 % or, when
+large, 80 %, so that every step looked "vital". They are kept apart
+(``outside``) for the pages to name.
 """
 
 from __future__ import annotations
@@ -29,16 +35,28 @@ class Pareto:
     #: Costliest first; ties in process, then step id order. Steps costing nothing are
     #: left out (milestones; the steps of procedures, costed in the steps that call them).
     steps: tuple[StepCost, ...]
-    #: The portfolio's annual total cost (labour and every cash cost).
+    #: What the steps cost a year together (labour and the steps' own cash costs).
     exact_total: Fraction
     #: How many of the costliest steps it takes to reach ``VITAL_SHARE`` of the total.
     vital: int
     #: What those steps cost together.
     exact_vital_cost: Fraction
+    #: The processes' own cash costs a year, which no step has (not ranked).
+    exact_outside: Fraction = Fraction(0)
 
     @property
     def total(self) -> Decimal:
         return to_decimal(self.exact_total)
+
+    @property
+    def outside(self) -> Decimal:
+        return to_decimal(self.exact_outside)
+
+    @property
+    def outside_share(self) -> Decimal:
+        """The processes' own cash costs in percent of the portfolio's annual total cost."""
+        whole = self.exact_total + self.exact_outside
+        return to_decimal(self.exact_outside * 100 / whole) if whole else Decimal(0)
 
     @property
     def vital_share(self) -> Decimal:
@@ -73,11 +91,11 @@ def pareto(cost: PortfolioCost) -> Pareto:
     steps = tuple(
         sorted(costing, key=lambda s: (-s.exact_annual_total_cost, s.process_id, s.step_id))
     )
-    total = cost.exact_annual_total_cost
+    total = sum((s.exact_annual_total_cost for s in steps), Fraction(0))
     running, vital = Fraction(0), 0
     for step in steps:
         if total == 0 or running >= total * VITAL_SHARE:
             break
         running += step.exact_annual_total_cost
         vital += 1
-    return Pareto(steps, total, vital, running)
+    return Pareto(steps, total, vital, running, cost.exact_annual_total_cost - total)

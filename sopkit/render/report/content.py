@@ -264,6 +264,23 @@ def _pareto(cost: PortfolioCost, f: _Format) -> dict[str, Any]:
         count=str(ranked.vital),
         share=f.percent(ranked.vital_share),
     )
+    if ranked.exact_outside:  # the processes' own cash costs: no step's, named apart
+        note = " ".join(
+            (
+                f.t(
+                    "pareto.note_steps",
+                    len(ranked.steps),
+                    count=str(ranked.vital),
+                    steps_share=f.percent(ranked.vital_step_share),
+                    share=f.percent(ranked.vital_share),
+                ),
+                f.t(
+                    "pareto.outside",
+                    amount=f.money(ranked.outside),
+                    share=f.percent(ranked.outside_share),
+                ),
+            )
+        )
     return {"chart": chart, "rows": rows, "note": note}
 
 

@@ -314,7 +314,25 @@ def _pareto(cost: PortfolioCost, ranked: Pareto, money: _Money) -> str:
 
 
 def _pareto_note(cost: PortfolioCost, ranked: Pareto, t: Catalogue) -> str:
-    """How many steps make up 80 % of the cost: the sentence under the Pareto chart."""
+    """How many steps make up 80 % of the cost: the sentence under the Pareto chart (and
+    the processes' own cash costs, which no step has, named apart)."""
+    if ranked.exact_outside:
+        return " ".join(
+            (
+                t(
+                    "pareto.note_steps",
+                    len(ranked.steps),
+                    count=str(ranked.vital),
+                    steps_share=percent_text(ranked.vital_step_share, t.language),
+                    share=percent_text(ranked.vital_share, t.language),
+                ),
+                t(
+                    "pareto.outside",
+                    amount=money_text(ranked.outside, cost.currency, t.language),
+                    share=percent_text(ranked.outside_share, t.language),
+                ),
+            )
+        )
     return t(
         "site.pareto.note_total" if has_expenses(cost) else "site.pareto.note",
         len(ranked.steps),
