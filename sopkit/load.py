@@ -480,7 +480,7 @@ def _salvage(data: dict[str, Any], wrong: Sequence[Loc]) -> tuple[Process, list[
         if step is not None and index not in bad_steps:
             repaired[index] = step
     # The steps mended, then (should the whole not validate with them) only the sound ones.
-    for mend in (True, False):
+    for mend in (True, False) if repaired else (False,):
         kept = [
             i
             for i in range(len(raw_steps))

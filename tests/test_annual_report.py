@@ -11,13 +11,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import ENGLISH, KOREAN, RUSSIAN, require_tool
+from conftest import ENGLISH, KOREAN, RUSSIAN, require_tool, stand_in_simulation
 from typer.testing import CliRunner
 
 import sopkit.build
 import sopkit.render.pdf as pdf_module
 from sopkit.analysis import PortfolioCost, cost_portfolio, rank_candidates
-from sopkit.analysis.simulation import ProcessRanges, Range, Simulation, simulate
+from sopkit.analysis.simulation import Simulation, simulate
 from sopkit.build import build_site
 from sopkit.cli import app
 from sopkit.errors import RenderError, UsageError
@@ -41,35 +41,9 @@ def pdf(library: PortfolioCost) -> bytes:
 
 
 def stand_in(cost: PortfolioCost) -> Simulation:
-    """Ranges that do not depend on NumPy's random streams (a NumPy release may change
-    them): P10, P50 and P90 are 0.9×, 1× and 1.25× each cost report figure."""
-
-    def spread(value: Decimal) -> Range:
-        return Range(value, value * Decimal("0.9"), value, value * Decimal("1.25"))
-
-    processes = tuple(
-        ProcessRanges(
-            p.id,
-            p.name,
-            spread(p.annual_cost),
-            spread(p.annual_total_cost),
-            spread(p.annual_hours),
-            spread(p.external_hours),
-            spread(p.schedule.lead_time_hours),
-            spread(p.schedule.lead_time_days),
-        )
-        for p in cost.processes
-    )
-    return Simulation(
-        cost.currency,
-        10_000,
-        0,
-        processes,
-        spread(cost.annual_cost),
-        spread(cost.annual_total_cost),
-        spread(cost.annual_hours),
-        spread(cost.external_hours),
-    )
+    """Ranges that do not depend on NumPy's random streams (``conftest``'s stand-in),
+    for the 10,000 years and seed 0 the report says it simulated."""
+    return stand_in_simulation(cost, years=10_000, seed=0)
 
 
 def pdf_text(data: bytes, tmp_path: Path, *pages: int) -> str:

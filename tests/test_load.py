@@ -351,22 +351,25 @@ def test_file_problems(tmp_path: Path, data: bytes, expected: str | None) -> Non
         assert any(line.startswith(expected) for line in lines), lines
 
 
+def _folder_errors(folder: Path, roles: str, process: str) -> list[str]:
+    """Every error of a folder of ``roles.yaml`` and ``p.yaml``, without its hint."""
+    (folder / "roles.yaml").write_text(roles, encoding="utf-8")
+    (folder / "p.yaml").write_text(process, encoding="utf-8")
+    with pytest.raises(SopkitError) as info:
+        load_portfolio(folder)
+    return [line.split(" (")[0] for line in formatted(info.value, folder)]
+
+
 def test_a_duplicate_key_comes_with_the_files_other_problems(tmp_path: Path) -> None:
     """YAML keeps one of two keys; sopkit keeps the first, says so, and checks on, so the
     process's and the roles file's other mistakes show in the same run."""
-    (tmp_path / "roles.yaml").write_text(
-        "roles:\n  Writer: {rate: 40}\n  Writer: {rate: 45}\n  Editor: {rate: -5}\n",
-        encoding="utf-8",
-    )
-    (tmp_path / "p.yaml").write_text(
+    roles = "roles:\n  Writer: {rate: 40}\n  Writer: {rate: 45}\n  Editor: {rate: -5}\n"
+    process = (
         "sopkit: 1\nid: p\nname: P\nowner: Writer\nfrequency: 1/month\nfrequency: 2/month\n"
         "steps:\n  - {id: a, name: A, owner: Writer, time: 1h, wiat: 1d}\n"
-        "  - {id: b, name: B, owner: Ghost, time: 1h}\n",
-        encoding="utf-8",
+        "  - {id: b, name: B, owner: Ghost, time: 1h}\n"
     )
-    with pytest.raises(SopkitError) as info:
-        load_portfolio(tmp_path)
-    assert [line.split(" (")[0] for line in formatted(info.value, tmp_path)] == [
+    assert _folder_errors(tmp_path, roles, process) == [
         "p.yaml:6:1: error: duplicate key 'frequency'",
         "p.yaml:8:47: error: step 'a': unknown field 'wiat'",
         "p.yaml:9:29: error: step 'b': owner 'Ghost' has no hourly rate",
@@ -647,18 +650,13 @@ def test_a_broken_roles_file_does_not_hide_an_unknown_owner(tmp_path: Path) -> N
 def test_an_impossible_date_and_a_wrong_time_hide_nothing(tmp_path: Path) -> None:
     """A date that does not exist is read as none and said once (not again by the field);
     a step with a wrong time is still checked for the rest: its owner's missing rate."""
-    (tmp_path / "roles.yaml").write_text(
-        "calendar: {holidays: [2026-02-30]}\nroles:\n  Designer: {rate: -1}\n", encoding="utf-8"
-    )
-    (tmp_path / "p.yaml").write_text(
+    roles = "calendar: {holidays: [2026-02-30]}\nroles:\n  Designer: {rate: -1}\n"
+    process = (
         "sopkit: 1\nid: p\nname: P\nowner: Designer\nfrequency: 1/month\n"
         'review: {version: "1", last_reviewed: 2026-02-30}\n'
-        "steps:\n  - {id: a, name: A, owner: Desginer, time: 2 hrs}\n",
-        encoding="utf-8",
+        "steps:\n  - {id: a, name: A, owner: Desginer, time: 2 hrs}\n"
     )
-    with pytest.raises(SopkitError) as info:
-        load_portfolio(tmp_path)
-    assert [line.split(" (")[0] for line in formatted(info.value, tmp_path)] == [
+    assert _folder_errors(tmp_path, roles, process) == [
         "p.yaml:6:39: error: not a valid date: day is out of range for month",
         "p.yaml:8:29: error: step 'a': owner 'Desginer' has no hourly rate",
         "p.yaml:8:45: error: step 'a': time: unknown unit 'hrs' in '2 hrs'",
