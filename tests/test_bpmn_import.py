@@ -168,7 +168,7 @@ def _counts(name: str) -> list[tuple[int, int]]:
         ("A.2.0", [(4, 1)]),  # Task 1, then one of Tasks 2, 3, 4
         ("A.4.0", [(6, 3)]),  # a pool and a pool with two lanes; tasks 4 and 6 inside sub-processes
         ("C.5.0", [(17, 3), (2, 1)]),  # 16 tasks and the call; the called process's two tasks
-        ("C.7.0", [(6, 2)]),  # Hiring manager and Recruitment
+        ("C.7.0", [(6, 3)]),  # Hiring manager, Recruitment and the engine's three tasks
     ],
 )
 def test_step_and_role_counts(name: str, counts: list[tuple[int, int]]) -> None:
@@ -235,6 +235,52 @@ def test_c_5_0_call_activity_runs_the_called_process() -> None:
     # the called process has no lanes: it is done by whoever calls it
     assert {s["owner"] for s in called["steps"]} == {"Private Customer Account Manager"}
     assert "Check for connected clients" not in settings["roles"]
+
+
+def test_service_script_and_rule_tasks_are_a_systems_work_in_a_lane_of_people() -> None:
+    (process,), settings, warnings = _import(MIWG / "C.7.0.bpmn")
+    owners = {s["name"]: s["owner"] for s in process["steps"]}
+    assert owners["Publish on homepage"] == owners["Select other platforms"] == "Process engine"
+    assert owners["Write description"] == "Hiring manager"
+    assert settings["roles"]["Process engine"] == {"kind": "system"}
+    assert any(
+        "3 service, script or business-rule tasks in lanes of people: given to the system role "
+        "'Process engine' (no staff time)" in w
+        for w in warnings
+    )
+
+
+def test_a_lane_of_only_automated_tasks_is_a_system_role(tmp_path: Path) -> None:
+    xml = (
+        f'<definitions xmlns="{BPMN_NS}" targetNamespace="x"><process id="p" name="P">'
+        '<laneSet id="ls"><lane id="l1" name="Clerk"><flowNodeRef>t</flowNodeRef></lane>'
+        '<lane id="l2" name="CRM"><flowNodeRef>s</flowNodeRef><flowNodeRef>r</flowNodeRef>'
+        '</lane></laneSet><userTask id="t" name="Check the lead"/>'
+        '<serviceTask id="s" name="Score the lead"/><scriptTask id="r" name="Route the lead"/>'
+        f"{_flows('t>s', 's>r')}</process></definitions>"
+    )
+    result = import_bpmn(xml.encode(), "crm.bpmn")
+    (process,) = result.processes
+    assert [s["owner"] for s in process.data["steps"]] == ["Clerk", "CRM", "CRM"]
+    assert result.settings["roles"]["CRM"] == {"kind": "system"}
+    assert "Process engine" not in result.settings["roles"]
+    written = import_texts(result, "crm.bpmn").texts
+    roles = dict(written)["roles.yaml"].replace("rate:  # fill in: the hourly cost", "rate: 40")
+    (tmp_path / "roles.yaml").write_text(roles, encoding="utf-8")
+    (tmp_path / "p.yaml").write_text(dict(written)["p.yaml"], encoding="utf-8")
+    cost = cost_process(load_process(tmp_path / "p.yaml"))
+    # 1h of the clerk a month (the hour assumed for each task); the CRM's hours cost nothing
+    assert cost.annual_cost == Decimal(40 * 12)
+
+
+def test_a_pools_only_lane_without_a_name_is_named_after_the_pool() -> None:
+    (process,), settings, warnings = _import(MIWG / "C.1.0.bpmn")
+    assert process["steps"][0] == {**process["steps"][0], "owner": "Team-Assistant"}
+    assert "Team-Assistant" in settings["roles"]
+    assert not any("lane 1" in role for role in settings["roles"])
+    assert any("its role is called after its pool, 'Team-Assistant'" in w for w in warnings)
+    archive = next(s for s in process["steps"] if s["name"] == "Archive Invoice")
+    assert archive["owner"] == "Process engine"
 
 
 def test_warnings_where_the_models_need_a_guess() -> None:

@@ -776,8 +776,10 @@ def _settings(
             if name == EVENTS or name in roles or name in local:
                 continue
             role = dict(written.get(name, {}))
+            if name in importer.roles.systems:
+                role = {"kind": "system", **role}
             rate = _bpsim_rate(doc, bpsim, name, source)
-            if rate is not None and role.get("rate") != rate:
+            if rate is not None and role.get("rate") != rate and role.get("kind") != "system":
                 role["rate"] = rate
             # Only the team's own roles need a rate: a system costs nothing, and an
             # outside party may be unpaid (a customer) when its file says so.

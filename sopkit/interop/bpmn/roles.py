@@ -2,9 +2,15 @@
 
 A node's lane is the deepest lane that lists it (``flowNodeRef``); failing
 that, the deepest lane whose shape holds the node's centre; failing that, the
-lane of the sub-process it sits in. Lanes are roles, named as the lane is. A
-pool without lanes is one role named after the pool. sopkit's own events lane
-(milestones without an owner, calls) is no role at all.
+lane of the sub-process it sits in. Lanes are roles, named as the lane is (a
+pool's only lane, if unnamed, after the pool). A pool without lanes is one role
+named after the pool. sopkit's own events lane (milestones without an owner,
+calls) is no role at all.
+
+Service, script and business-rule tasks are work a system does, not a person:
+a role whose every task is one becomes a system role, and such a task in a lane
+of people goes to the system role ``ENGINE``, so neither costs staff time.
+Tasks that carry sopkit's own step data came from sopkit and keep their lane.
 """
 
 from __future__ import annotations
@@ -13,12 +19,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .notes import Notes, clean_name
-from .reader import BpmnDocument, Lane, Participant, ProcessRecord
+from .reader import TASKS, BpmnDocument, Lane, Participant, ProcessRecord
 
-__all__ = ["EVENTS", "Pool", "RoleMap", "assign_roles"]
+__all__ = ["ENGINE", "EVENTS", "Pool", "RoleMap", "assign_roles"]
 
 #: What ``role_of`` answers for a node in sopkit's events lane: no owner.
 EVENTS = "\x00events"
+#: The system role of automated tasks drawn in a lane of people.
+ENGINE = "Process engine"
+#: Tasks a system performs (BPMN 2.0, 10.3.3): no one's hands-on time.
+AUTOMATED = ("serviceTask", "scriptTask", "businessRuleTask")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,16 +51,22 @@ class RoleMap:
 
     roles: dict[str, str]
     sources: dict[str, str]  # role name → id of the lane or pool that names it
+    systems: frozenset[str] = frozenset()  # roles that are systems, not people
 
     def role_of(self, node_id: str) -> str | None:
         return self.roles.get(node_id)
 
 
-def _lane_name(lane: Lane, pool: Pool, index: int, notes: Notes) -> str:
+def _lane_name(lane: Lane, pool: Pool, index: int, notes: Notes, *, only: bool) -> str:
     if lane.marker == "events":
         return EVENTS
     if lane.name:
         return lane.name
+    if only and pool.name:
+        notes.warn(
+            f"lane without a name: its role is called after its pool, '{pool.name}'", lane.id
+        )
+        return pool.name
     fallback = f"{pool.name or 'Pool'} lane {index}"
     notes.warn(f"lane without a name: its role is called '{fallback}'", lane.id)
     return fallback
@@ -77,7 +93,10 @@ def assign_roles(
     sources: dict[str, str] = {}
     for pool in pools:
         lanes = [lane for lane in doc.lanes if lane.process == pool.process.id]
-        names = {lane.id: _lane_name(lane, pool, i, notes) for i, lane in enumerate(lanes, start=1)}
+        names = {
+            lane.id: _lane_name(lane, pool, i, notes, only=len(lanes) == 1)
+            for i, lane in enumerate(lanes, start=1)
+        }
         nodes = [n for n in doc.nodes.values() if n.process == pool.process.id]
         if not lanes:
             role = _pool_role(pool, default, notes)
@@ -106,7 +125,50 @@ def assign_roles(
                 role = _pool_role(pool, default, notes) if not lanes else names[lanes[0].id]
                 notes.warn(f"in no lane: given to the role '{role}'", node.id)
                 roles[node.id] = role
-    return RoleMap(roles, sources)
+    systems = _systems(doc, roles, sources, notes)
+    return RoleMap(roles, sources, systems)
+
+
+def _systems(
+    doc: BpmnDocument, roles: dict[str, str], sources: dict[str, str], notes: Notes
+) -> frozenset[str]:
+    """Make automated tasks a system's (see the module docstring); changes ``roles``."""
+    tasks: dict[str, list[str]] = {}
+    for node_id, role in roles.items():
+        if doc.nodes[node_id].kind in TASKS:
+            tasks.setdefault(role, []).append(node_id)
+    systems: set[str] = set()
+    moved: list[str] = []
+    for role, ids in tasks.items():
+        automated = [i for i in ids if _automated(doc, i)]
+        if not automated or role == EVENTS:
+            continue
+        if len(automated) == len(ids):
+            systems.add(role)
+            notes.warn(
+                f"every task of '{role}' is a service, script or business-rule task: "
+                "a system role (no rate, no staff time)",
+                sources.get(role),
+            )
+            continue
+        for node_id in automated:
+            roles[node_id] = ENGINE
+        moved += automated
+    if moved:
+        sources.setdefault(ENGINE, moved[0])
+        systems.add(ENGINE)
+        what = (
+            f"{len(moved)} service, script or business-rule tasks in lanes of people"
+            if len(moved) > 1
+            else "a service, script or business-rule task in a lane of people"
+        )
+        notes.warn(f"{what}: given to the system role '{ENGINE}' (no staff time)", moved[0])
+    return frozenset(systems)
+
+
+def _automated(doc: BpmnDocument, node_id: str) -> bool:
+    node = doc.nodes[node_id]
+    return node.kind in AUTOMATED and node.step_data is None
 
 
 def _by_shape(doc: BpmnDocument, lanes: Sequence[Lane], node_id: str) -> Lane | None:
