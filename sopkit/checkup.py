@@ -3,9 +3,10 @@
 Loading finds every problem a file has on its own or with its roles; costing
 then finds what only the figures show (a product of factors no team could
 have, a role without a rate that only a called process uses). Warnings follow:
-recommended fields, unused conditions, text cut by a YAML comment, processes
-nothing runs, roles over capacity (more hours than their headcount has), roles
-files whose working year is not the portfolio's.
+recommended fields, an owner counted again in ``with``, unused conditions,
+text cut by a YAML comment, processes nothing runs, roles over capacity (more
+hours than their headcount has), roles files whose working year is not the
+portfolio's.
 """
 
 from __future__ import annotations

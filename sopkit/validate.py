@@ -624,8 +624,8 @@ def _frequency_problems(process: Process) -> list[Problem]:
 
 
 def lint_process(process: Process) -> list[Problem]:
-    """Recommended fields that are missing, unused conditions, text cut by a comment:
-    warnings, errors under ``--strict``."""
+    """Recommended fields that are missing, an owner also named in ``with``, unused
+    conditions, text cut by a comment: warnings, errors under ``--strict``."""
     source = process.source
     warnings = []
     if not process.purpose:
@@ -643,6 +643,19 @@ def lint_process(process: Process) -> list[Problem]:
                     ("steps", index, "id"),
                     f"step '{step.id}' has no done_when: nobody can tell when it is finished",
                     hint="add 'done_when: …'",
+                )
+            )
+        if step.owner is not None and step.owner in step.with_:
+            extra = step.with_[step.owner]
+            people = "1 more person" if extra == 1 else f"{_plain(extra)} more people"
+            warnings.append(
+                source.problem(
+                    ("steps", index, "with", step.owner),
+                    f"step '{step.id}': with: names its owner '{step.owner}', which counts "
+                    f"{people} of that role besides the owner",
+                    hint=f"the owner is counted already: remove '{step.owner}' from 'with', "
+                    "unless more people of the role work on the step",
+                    key=True,
                 )
             )
     used = {name for step in process.steps for name in (step.when or {})}

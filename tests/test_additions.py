@@ -111,6 +111,30 @@ def test_a_list_of_participants_is_one_of_each(tmp_path: Path) -> None:
     assert step.annual_hours == 18
 
 
+def test_the_owner_named_in_with_counts_twice_and_is_warned(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "p.yaml",
+        process_text("- {id: a, name: A, owner: Editor, with: {Editor: 2, Writer: 1}, time: 30m}"),
+    )
+    process = load_process(path)
+    # 0.5 h × 12 runs × (50 + 2 × 50 + 40) = 1,140: three editors and a writer.
+    assert cost_process(process).step("a").annual_cost == 1140
+    (warning,) = [w for w in lint_process(process) if "with:" in w.message]
+    assert warning.severity == "warning" and warning.line is not None
+    assert warning.message == (
+        "step 'a': with: names its owner 'Editor', which counts 2 more people of that role "
+        "besides the owner"
+    )
+    assert warning.hint is not None and "remove 'Editor' from 'with'" in warning.hint
+    alone = write(
+        tmp_path,
+        "q.yaml",
+        process_text("- {id: a, name: A, owner: Editor, with: [Writer], time: 1h}"),
+    )
+    assert not [w for w in lint_process(load_process(alone)) if "with:" in w.message]
+
+
 def test_system_and_external_owners(tmp_path: Path) -> None:
     path = write(
         tmp_path,
