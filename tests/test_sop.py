@@ -42,6 +42,11 @@ STUB_SVG = (
     b'<svg width="80pt" height="40pt" viewBox="0 0 80 40" xmlns="http://www.w3.org/2000/svg">'
     b"<title>stub</title></svg>\n"
 )
+#: The stub's map of the printed parts.
+STUB_MAP = (
+    '<svg width="100mm" height="50mm" viewBox="0 0 80 40" xmlns="http://www.w3.org/2000/svg">'
+    "<title>map</title></svg>"
+)
 #: The stub's printed pages: two, so the captions show.
 STUB_PAGES = [
     '<svg width="100mm" height="50mm" viewBox="0 0 80 40" xmlns="http://www.w3.org/2000/svg">'
@@ -57,7 +62,7 @@ STUB_MERMAID = "flowchart LR\n  stub"
 def stub_diagram(monkeypatch: pytest.MonkeyPatch) -> None:
     """Diagrams have golden files of their own; here they are pinned to stubs."""
     monkeypatch.setattr(
-        sop_diagram, "_diagram_svg", lambda cost, links: (STUB_SVG.decode(), STUB_PAGES)
+        sop_diagram, "_diagram_svg", lambda cost, links: (STUB_SVG.decode(), STUB_MAP, STUB_PAGES)
     )
     monkeypatch.setattr(sop_diagram, "_mermaid", lambda cost, links: STUB_MERMAID)
 
@@ -330,7 +335,7 @@ def test_inline_svg_refuses_active_content(bad: str) -> None:
 def test_html_falls_back_to_mermaid_source_when_the_diagram_fails(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    def fail(cost: ProcessCost, links: object) -> tuple[str, list[str]]:
+    def fail(cost: ProcessCost, links: object) -> tuple[str, str | None, list[str]]:
         raise RenderError("the process is too large to draw legibly")
 
     monkeypatch.setattr(sop_diagram, "_diagram_svg", fail)

@@ -101,8 +101,9 @@ def test_the_diagram_is_inlined_once_for_the_screen_and_once_per_printed_page() 
     html = render_sop(cost_process(load_process(KOREAN)), fmt="html")
     screen = html.count('class="sopkit swimlanes"')
     printed = html.count('class="sopkit swimlanes print-page"')
-    assert screen == 1 and printed >= 1
-    assert html.count("<svg") == screen + printed
+    maps = html.count('class="sopkit swimlanes print-page part-map"')
+    assert screen == 1 and printed >= 1 and maps == (1 if printed > 1 else 0)
+    assert html.count("<svg") == screen + printed + maps
     assert "<?xml" not in html and "<!DOCTYPE svg" not in html and "<!--" not in html
     assert 'mermaid-source">' not in html
     assert "경쟁사 분석" in html.split("<svg", 1)[1]
@@ -121,8 +122,9 @@ PAPER = {"a4": (8.27, 11.69), "letter": (8.5, 11.0)}
 def test_the_diagram_prints_on_landscape_pages_with_lane_headers_repeated(
     tmp_path: Path, paper: str
 ) -> None:
-    """The 35-step, 15-role launch's SOP printed by Chromium: the diagram's parts each on
-    a landscape page of their own, none spilling onto another, each naming its lanes."""
+    """The 35-step, 15-role launch's SOP printed by Chromium: the map of the parts, then
+    the diagram's parts, each on a landscape page of its own, none spilling onto another,
+    each naming its lanes."""
     import base64
 
     from test_build_e2e import Browser
@@ -156,10 +158,11 @@ def test_the_diagram_prints_on_landscape_pages_with_lane_headers_repeated(
     ).stdout
     sizes = re.findall(r"Page +(\d+) size: +([\d.]+) x ([\d.]+)", info)
     landscape = [int(n) for n, w, h in sizes if float(w) > float(h)]
-    assert len(landscape) == len(parts), sizes
-    assert landscape == list(range(landscape[0], landscape[0] + len(parts)))  # together
-    for number, (index, part) in enumerate(zip(landscape, parts, strict=True), start=1):
-        text = " ".join(
+    assert len(landscape) == len(parts) + 1, sizes
+    assert landscape == list(range(landscape[0], landscape[0] + len(parts) + 1))  # together
+
+    def text_of(index: int) -> str:
+        return " ".join(
             subprocess.run(
                 [pdftotext, "-f", str(index), "-l", str(index), str(pdf), "-"],
                 capture_output=True,
@@ -167,6 +170,10 @@ def test_the_diagram_prints_on_landscape_pages_with_lane_headers_repeated(
                 check=True,
             ).stdout.split()
         )
+
+    assert f"Map of the {len(parts)} parts" in text_of(landscape[0])
+    for number, (index, part) in enumerate(zip(landscape[1:], parts, strict=True), start=1):
+        text = text_of(index)
         assert f"Part {number} of {len(parts)}" in text
         # every lane of the part has its header cell on the page, name first
         headers = [

@@ -385,6 +385,46 @@ def test_a_wide_diagram_prints_in_parts_each_step_whole_on_one_and_headers_on_al
     assert all(count >= 1 for count in shown.values()), shown
 
 
+def test_the_map_shows_the_whole_diagram_with_every_part_outlined_and_numbered(
+    launch: ProcessCost,
+) -> None:
+    from sopkit.render.diagram.pages import (
+        MAP_NUMBER_PT,
+        PAGE_HEIGHT_MM,
+        PAGE_WIDTH_MM,
+        part_map,
+        print_pages,
+    )
+    from sopkit.render.diagram.scene import Group, Label, Rect
+
+    lanes = swimlane_layout(launch)
+    pages = print_pages(lanes)
+    overview = part_map(lanes, pages)
+    assert overview is not None and (overview.number, overview.total) == (0, len(pages))
+    assert overview.width_mm <= PAGE_WIDTH_MM and overview.height_mm <= PAGE_HEIGHT_MM - 10
+    layout = lanes.layout
+    assert (overview.view.w, overview.view.h) == (layout.width, layout.height)
+    (marks,) = [i for i in overview.scene.items if isinstance(i, Group) and "part-map" in i.classes]
+    assert len(marks.items) == len(pages)
+    scale = overview.width_mm / (overview.view.w * 25.4 / 72)
+    for mark, page in zip(marks.items, pages, strict=True):
+        assert isinstance(mark, Group)
+        outline, _, number = mark.items
+        assert isinstance(outline, Rect) and outline.box == page.part
+        assert isinstance(number, Label) and number.lines[0].text == str(page.number)
+        assert number.lines[0].size * scale == pytest.approx(MAP_NUMBER_PT)  # legible
+    # every step lies inside a part: the map accounts for the whole diagram
+    for node in layout.nodes:
+        assert any(
+            page.part.x - 0.01 <= node.bounds.x
+            and node.bounds.right <= page.part.right + 0.01
+            and page.part.y - 0.01 <= node.bounds.y
+            and node.bounds.bottom <= page.part.bottom + 0.01
+            for page in pages
+        ), node.id
+    assert part_map(lanes, pages[:1]) is None
+
+
 def test_a_small_diagram_prints_whole_on_one_page() -> None:
     from sopkit.render.diagram.pages import print_pages
 

@@ -7,6 +7,10 @@ taller than a page. Every page repeats the header cells of its lanes at its
 start, so each sheet says whose lane is whose. A diagram that fits one page at
 ``MIN_SCALE`` or more prints whole, as large as fits (never enlarged).
 
+A diagram cut into parts also gets a map: the whole of it shrunk onto one
+page, each part outlined and numbered, so a reader of a pile of pages knows
+which sheet continues an arrow.
+
 Sizes are for the printable area of A4 *and* US Letter in landscape with the
 SOP's 10 mm margins (the smaller of each: 259 × 190 mm), so the same pages fit
 either paper.
@@ -14,12 +18,24 @@ either paper.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 
 from .geometry import Box, Point
 from .layout import Layout, Spacing
-from .scene import Diamond, Ellipse, Group, Label, Polyline, Rect, Scene, Shape, walk
+from .scene import (
+    Diamond,
+    Ellipse,
+    Group,
+    Label,
+    Line,
+    Polyline,
+    Rect,
+    Scene,
+    Shape,
+    Stroke,
+    walk,
+)
 from .style import FONTS
 from .swimlane import (
     Swimlanes,
@@ -30,7 +46,14 @@ from .swimlane import (
     title_block,
 )
 
-__all__ = ["MIN_SCALE", "PAGE_HEIGHT_MM", "PAGE_WIDTH_MM", "PrintPage", "print_pages"]
+__all__ = [
+    "MIN_SCALE",
+    "PAGE_HEIGHT_MM",
+    "PAGE_WIDTH_MM",
+    "PrintPage",
+    "part_map",
+    "print_pages",
+]
 
 #: The printable area of A4 and Letter landscape with 10 mm margins, in mm.
 PAGE_WIDTH_MM = 259.0
@@ -44,7 +67,11 @@ _MM_PER_PT = 25.4 / 72
 
 @dataclass(frozen=True, slots=True)
 class PrintPage:
-    """One printed page: a scene, the part of it to show, and its printed size in mm."""
+    """One printed page: a scene, the part of it to show, and its printed size in mm.
+
+    ``part`` is the stretch of the diagram proper it shows (``view`` adds the
+    lane headers and, on the first page, the key).
+    """
 
     scene: Scene
     view: Box
@@ -52,6 +79,7 @@ class PrintPage:
     height_mm: float
     number: int
     total: int
+    part: Box
 
 
 def _mm(points: float, scale: float) -> float:
@@ -67,7 +95,7 @@ def print_pages(lanes: Swimlanes, *, links: Mapping[str, str] | None = None) -> 
     if fit >= MIN_SCALE:
         scale = min(fit, 1.0)
         view = Box(0, 0, whole.width, whole.height)
-        return [PrintPage(whole, view, _mm(view.w, scale), _mm(view.h, scale), 1, 1)]
+        return [PrintPage(whole, view, _mm(view.w, scale), _mm(view.h, scale), 1, 1, view)]
     body = body_items(lanes, links or {})
     best: tuple[int, float, list[tuple[Box, Box]], list[Shape], float] | None = None
     for scale in SCALES:
@@ -82,9 +110,57 @@ def print_pages(lanes: Swimlanes, *, links: Mapping[str, str] | None = None) -> 
     for number, (part, view) in enumerate(parts, start=1):
         scene = _page(lanes, body, key if number == 1 else [], part, view)
         pages.append(
-            PrintPage(scene, view, _mm(view.w, scale), _mm(view.h, scale), number, len(parts))
+            PrintPage(scene, view, _mm(view.w, scale), _mm(view.h, scale), number, len(parts), part)
         )
     return pages
+
+
+#: How large a part's number prints on the map, in pt.
+MAP_NUMBER_PT = 16.0
+
+
+def part_map(
+    lanes: Swimlanes, pages: Sequence[PrintPage], *, links: Mapping[str, str] | None = None
+) -> PrintPage | None:
+    """The whole diagram on one page with each of ``pages``' parts outlined and numbered
+    (``number`` 0); ``None`` when the diagram prints whole on one page."""
+    if len(pages) < 2:
+        return None
+    layout = lanes.layout
+    header = layout.header_size
+    if layout.direction == "LR":
+        whole = Box.spanning(header, 0, layout.width, layout.height)
+    else:
+        whole = Box.spanning(0, header, layout.width, layout.height)
+    view = Box(0, 0, layout.width, layout.height)
+    scene = _page(lanes, body_items(lanes, links or {}), [], whole, view)
+    width_pt = PAGE_WIDTH_MM / _MM_PER_PT
+    height_pt = (PAGE_HEIGHT_MM - CAPTION_MM) / _MM_PER_PT
+    scale = min(width_pt / view.w, height_pt / view.h, 1.0)
+    marks = [_part_mark(page, scale, lanes.theme.critical_stroke) for page in pages]
+    scene = replace(scene, items=(*scene.items, Group(tuple(marks), classes=("part-map",))))
+    return PrintPage(scene, view, _mm(view.w, scale), _mm(view.h, scale), 0, len(pages), whole)
+
+
+def _part_mark(page: PrintPage, scale: float, colour: str) -> Group:
+    """A part's outline and, in its top-left corner, its number on a white tab."""
+    size = MAP_NUMBER_PT / scale
+    pad = size / 4
+    outline = Rect(page.part, stroke=Stroke(colour, width=1.5 / scale, dashed=True))
+    text = str(page.number)
+    tab = Box(page.part.x, page.part.y, size * (0.3 + 0.6 * len(text)), size * 1.3)
+    return Group(
+        (
+            outline,
+            Rect(tab, fill="#ffffff", stroke=Stroke(colour, width=1.0 / scale)),
+            Label(
+                Box(tab.x + pad, tab.y, tab.w - 2 * pad, tab.h),
+                (Line(text, size, bold=True, colour=colour),),
+                align="centre",
+            ),
+        ),
+        classes=("part",),
+    )
 
 
 #: Print scales tried, largest first; the one giving fewest pages wins (ties: larger).

@@ -10,7 +10,7 @@ from markupsafe import Markup
 from ...analysis.cost import ProcessCost
 from ...errors import RenderError
 from ..diagram import check_legible, to_mermaid, to_svg
-from ..diagram.pages import print_pages
+from ..diagram.pages import PrintPage, part_map, print_pages
 from ..diagram.swimlane import draw_swimlanes, swimlane_layout
 from ..i18n import Catalogue
 from .views import (
@@ -28,33 +28,40 @@ def diagram_for(cost: ProcessCost, fmt: str, links: Mapping[str, str], t: Catalo
     check_legible(cost.process)
     if fmt == "html":
         try:
-            svg, pages = _diagram_svg(cost, links)
+            svg, overview, pages = _diagram_svg(cost, links)
         except RenderError as exc:
             return Diagram(svg=None, mermaid=_mermaid(cost, links), reason=exc.message)
+        total = str(len(pages))
         views = tuple(
-            DiagramPage(inline_svg(page), t("diagram.part", part=str(n), total=str(len(pages))))
+            DiagramPage(inline_svg(page), t("diagram.part", part=str(n), total=total))
             for n, page in enumerate(pages, start=1)
         )
+        if overview is not None:
+            views = (DiagramPage(inline_svg(overview), t("diagram.map", total=total)), *views)
         return Diagram(svg=inline_svg(svg), mermaid=None, pages=views)
     return Diagram(svg=None, mermaid=_mermaid(cost, links))
 
 
-def _diagram_svg(cost: ProcessCost, links: Mapping[str, str]) -> tuple[str, list[str]]:
-    """The swimlanes left to right as one SVG for the screen and one per printed page."""
+def _diagram_svg(cost: ProcessCost, links: Mapping[str, str]) -> tuple[str, str | None, list[str]]:
+    """The swimlanes left to right as SVG: one for the screen, the map of the printed
+    parts (``None`` when it prints on one page), and one per printed part."""
     lanes = swimlane_layout(cost, direction="LR")
     whole = to_svg(draw_swimlanes(lanes, links=links))
-    pages = [
-        to_svg(
-            page.scene,
-            view=page.view,
-            width=f"{page.width_mm}mm",
-            height=f"{page.height_mm}mm",
-            classes=("print-page",),
-            ids=False,
-        )
-        for page in print_pages(lanes, links=links)
-    ]
-    return whole, pages
+    printed = print_pages(lanes, links=links)
+    overview = part_map(lanes, printed, links=links)
+    pages = [_page_svg(page) for page in printed]
+    return whole, None if overview is None else _page_svg(overview, "part-map"), pages
+
+
+def _page_svg(page: PrintPage, *classes: str) -> str:
+    return to_svg(
+        page.scene,
+        view=page.view,
+        width=f"{page.width_mm}mm",
+        height=f"{page.height_mm}mm",
+        classes=("print-page", *classes),
+        ids=False,
+    )
 
 
 def _mermaid(cost: ProcessCost, links: Mapping[str, str]) -> str:
