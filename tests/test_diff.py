@@ -406,7 +406,34 @@ def test_roles_given_apply_to_both_sides(repo: Path, tmp_path: Path) -> None:
     assert comparison.total_cost.after == 96 * 90 + 48 * 50 + 24 * 60 + 60 * 90
 
 
-def test_words_that_changed_are_named_though_no_figure_did(tmp_path: Path) -> None:
+def test_a_sign_off_removed_and_a_step_moved_are_edits_a_review_sees(tmp_path: Path) -> None:
+    """Neither changes a figure here (proofreading costs the same wherever it stands), yet a
+    release without the editor's sign-off, or proofread before the edit, is the change."""
+    before = BLOG_1.replace(
+        "after: [draft], time: 1h}", "after: [draft], time: 1h, approval: true}"
+    )
+    after = BLOG_1.replace("after: [edit], time: 30m", "after: [draft], time: 30m")
+    for side, blog in (("old", before), ("new", after)):
+        (tmp_path / side).mkdir()
+        (tmp_path / side / "roles.yaml").write_text(ROLES_1, encoding="utf-8")
+        (tmp_path / side / "blog.yaml").write_text(blog, encoding="utf-8")
+    comparison = diff(tmp_path / "old", tmp_path / "new").comparison
+    assert [(r.label, r.fields) for r in comparison.edited] == [
+        ("blog/edit", ("approval",)),
+        ("blog/proofread", ("after",)),
+    ]
+    assert not comparison.changes().steps  # no step's figures changed
+    assert "2 steps edited" in summary_line(comparison)
+    # `after` listed in another order says the same: no edit
+    for side, order in (("ab", "[draft, edit]"), ("ba", "[edit, draft]")):
+        (tmp_path / side).mkdir()
+        (tmp_path / side / "roles.yaml").write_text(ROLES_1, encoding="utf-8")
+        text = BLOG_1.replace("after: [edit], time: 30m", f"after: {order}, time: 30m")
+        (tmp_path / side / "blog.yaml").write_text(text, encoding="utf-8")
+    assert diff(tmp_path / "ab", tmp_path / "ba").comparison.edited == ()
+
+
+def test_fields_that_changed_are_named_though_no_figure_did(tmp_path: Path) -> None:
     """A new step name, done_when or purpose costs nothing, yet a reviewer must hear of it:
     not as rows (rows are figures), but named in the summary and under the tables."""
     for side, blog in (("old", BLOG_1), ("new", BLOG_1)):
@@ -417,23 +444,21 @@ def test_words_that_changed_are_named_though_no_figure_did(tmp_path: Path) -> No
             blog = blog.replace("name: Draft,", "name: First draft, done_when: Sent to the editor,")
         (tmp_path / side / "blog.yaml").write_text(blog, encoding="utf-8")
     comparison = diff(tmp_path / "old", tmp_path / "new").comparison
-    assert [(r.label, r.fields, r.name_before) for r in comparison.reworded] == [
+    assert [(r.label, r.fields, r.name_before) for r in comparison.edited] == [
         ("blog", ("purpose",), "Blog post"),
         ("blog/draft", ("name", "done_when"), "Draft"),
     ]
     assert not comparison.changes().rows
     table = diff_report(comparison)
-    assert table.startswith(
-        "Annual cost unchanged at $7,440.00, 1 process reworded, 1 step reworded\n"
-    )
+    assert table.startswith("Annual cost unchanged at $7,440.00, 1 process edited, 1 step edited\n")
     assert table.endswith(
         "No figure changed.\n\n"
-        "Reworded (SOP text; the figures are as above):\n"
+        "Edited (the fields that changed; the figures are as above):\n"
         "  blog (Blog post): purpose\n"
         "  blog/draft (First draft): name (was “Draft”), done_when\n"
     )
     document = json.loads(diff_report(comparison, fmt="json"))
-    assert document["reworded"][1] == {
+    assert document["edited"][1] == {
         "kind": "step",
         "key": "blog/draft",
         "name": "First draft",
@@ -441,4 +466,4 @@ def test_words_that_changed_are_named_though_no_figure_did(tmp_path: Path) -> No
         "fields": ["name", "done_when"],
     }
     same = diff(tmp_path / "old", tmp_path / "old").comparison
-    assert same.reworded == () and "reworded" not in summary_line(same)
+    assert same.edited == () and "edited" not in summary_line(same)

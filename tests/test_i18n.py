@@ -27,7 +27,7 @@ from sopkit.render.i18n import LANGUAGES, catalogue
 #: repeat another figure, so it leaves them unsaid).
 FIGURES = {*PROCESS_FIGURES, *STEP_FIGURES, *ROLE_FIGURES} - {"fte", "lead_time_hours"}
 #: What can happen to a row, in the counts of a diff's summary line.
-_CHANGES = ("added", "removed", "changed", "reworded")
+_CHANGES = ("added", "removed", "changed", "edited")
 
 
 def _raw(language: str) -> dict[str, object]:

@@ -33,7 +33,7 @@ __all__ = [
     "Comparison",
     "Figure",
     "OneOff",
-    "Reworded",
+    "Edited",
     "Row",
     "ScenarioResult",
     "Status",
@@ -117,11 +117,12 @@ class Row:
 
 
 @dataclass(frozen=True, slots=True)
-class Reworded:
-    """A process or step on both sides whose SOP words changed: the fields that differ.
+class Edited:
+    """A process or step on both sides whose file says something else: the fields that differ.
 
     Rows are made by figures (a diff says what a change did to the cost); a new
-    name or done-when changes none, yet a reviewer wants to hear of it.
+    name, done-when, sign-off or order of steps may change none, yet a reviewer
+    must hear of it.
     """
 
     kind: str
@@ -136,9 +137,46 @@ class Reworded:
         return "/".join(self.key)
 
 
-#: The words of a process and of a step a diff compares, in the order it names them.
-PROCESS_WORDS = ("name", "purpose", "trigger", "tools", "tags")
-STEP_WORDS = ("name", "done_when", "instructions", "do", "dont", "tools")
+#: The fields of a process and of a step a diff compares, in the order it names them
+#: (as the file spells them): everything but ids, the list of steps and the texts the
+#: rows show already (a process's owner and frequency, a step's owner).
+PROCESS_FIELDS = (
+    "name",
+    "purpose",
+    "trigger",
+    "language",
+    "tools",
+    "tags",
+    "review",
+    "roles",
+    "conditions",
+    "expenses",
+)
+STEP_FIELDS = (
+    "name",
+    "with",
+    "time",
+    "wait",
+    "after",
+    "when",
+    "milestone",
+    "approval",
+    "process",
+    "count",
+    "rework",
+    "per_run",
+    "expense",
+    "due",
+    "automation",
+    "tools",
+    "done_when",
+    "instructions",
+    "do",
+    "dont",
+)
+#: Fields whose order means nothing: ``after: [a, b]`` is ``after: [b, a]``.
+_UNORDERED = frozenset({"after", "tags", "tools"})
+
 
 #: The figures of each kind of row, in the order reports show them.
 PROCESS_FIGURES = (
@@ -192,8 +230,8 @@ class Comparison:
     steps: tuple[Row, ...]
     roles: tuple[Row, ...]
     totals: Mapping[str, Figure]
-    #: Processes and steps whose words changed (rows or not), in the files' order.
-    reworded: tuple[Reworded, ...] = ()
+    #: Processes and steps whose fields changed (rows or not), in the files' order.
+    edited: tuple[Edited, ...] = ()
 
     @property
     def rows(self) -> tuple[Row, ...]:
@@ -229,12 +267,13 @@ def _changed(rows: tuple[Row, ...]) -> tuple[Row, ...]:
 # --- the comparison -------------------------------------------------------------------
 
 
-def compare(before: PortfolioCost, after: PortfolioCost) -> Comparison:
+def compare(before: PortfolioCost, after: PortfolioCost, *, edits: bool = True) -> Comparison:
     """Match the two portfolios' processes, steps and roles and subtract every figure.
 
     Every row is kept, unchanged ones with status ``unchanged``; ``changes()``
     leaves those out. The two must share a currency (the caller checks: a
-    difference of dollars and won means nothing).
+    difference of dollars and won means nothing). ``edits=False`` lists no
+    ``edited`` fields: a scenario's changes are its own file, said already.
     """
     savings_before = _savings(before)
     savings_after = _savings(after)
@@ -242,12 +281,12 @@ def compare(before: PortfolioCost, after: PortfolioCost) -> Comparison:
     new = {p.id: p for p in after.processes}
     process_rows: list[Row] = []
     step_rows: list[Row] = []
-    reworded: list[Reworded] = []
+    edited: list[Edited] = []
     for process_id in _union(new, old):
         was, now = old.get(process_id), new.get(process_id)
         process_rows.append(_process_row(was, now, savings_before, savings_after))
-        if was is not None and now is not None:
-            reworded += _reworded(was.process, now.process)
+        if edits and was is not None and now is not None:
+            edited += _edited(was.process, now.process)
         old_steps = {s.step_id: s for s in was.steps} if was else {}
         new_steps = {s.step_id: s for s in now.steps} if now else {}
         for step_id in _union(new_steps, old_steps):
@@ -274,27 +313,34 @@ def compare(before: PortfolioCost, after: PortfolioCost) -> Comparison:
         steps=tuple(step_rows),
         roles=tuple(role_rows),
         totals=_totals(before, after, savings_before, savings_after),
-        reworded=tuple(reworded),
+        edited=tuple(edited),
     )
 
 
-def _reworded(was: Process, now: Process) -> list[Reworded]:
-    """The process and those of its steps on both sides whose words differ."""
+def _edited(was: Process, now: Process) -> list[Edited]:
+    """The process and those of its steps on both sides whose fields differ."""
     found = []
-    fields = _differing(was, now, PROCESS_WORDS)
+    fields = _differing(was, now, PROCESS_FIELDS)
     if fields:
-        found.append(Reworded("process", (now.id,), now.name, fields, was.name))
+        found.append(Edited("process", (now.id,), now.name, fields, was.name))
     old_steps = {step.id: step for step in was.steps}
     for step in now.steps:
         old = old_steps.get(step.id)
-        fields = () if old is None else _differing(old, step, STEP_WORDS)
+        fields = () if old is None else _differing(old, step, STEP_FIELDS)
         if old is not None and fields:
-            found.append(Reworded("step", (now.id, step.id), step.name, fields, old.name))
+            found.append(Edited("step", (now.id, step.id), step.name, fields, old.name))
     return found
 
 
 def _differing(was: Process | Step, now: Process | Step, names: Sequence[str]) -> tuple[str, ...]:
-    return tuple(name for name in names if getattr(was, name) != getattr(now, name))
+    return tuple(name for name in names if _value(was, name) != _value(now, name))
+
+
+def _value(model: Process | Step, name: str) -> object:
+    value = getattr(model, "with_" if name == "with" else name)
+    if name in _UNORDERED and isinstance(value, list | tuple):
+        return frozenset(value)
+    return value
 
 
 def _union(first: Mapping[str, object], second: Mapping[str, object]) -> list[str]:

@@ -215,7 +215,7 @@ def scenario_results(portfolio: Portfolio, scenarios: Sequence[Scenario]) -> Sce
             ScenarioResult(
                 scenario.name,
                 scenario.path,
-                compare(as_is, cost),
+                compare(as_is, cost, edits=False),
                 one_offs,
                 scenario.description,
             )

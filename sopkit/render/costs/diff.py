@@ -27,8 +27,8 @@ from ...analysis.compare import (
     STEP_FIGURES,
     TOTAL_FIGURES,
     Comparison,
+    Edited,
     Figure,
-    Reworded,
     Row,
     Status,
     Text,
@@ -236,30 +236,30 @@ def summary_line(comparison: Comparison, t: Catalogue | None = None) -> str:
     if roles:
         counts.append(t("diff.count.roles", roles))
     for kind in ("process", "step"):
-        count = sum(1 for item in comparison.reworded if item.kind == kind)
+        count = sum(1 for item in comparison.edited if item.kind == kind)
         if count:
-            counts.append(t(f"diff.count.{kind}.reworded", count))
+            counts.append(t(f"diff.count.{kind}.edited", count))
     if not counts:
         counts.append(t("diff.nothing_else" if total.change == 0 else "diff.no_row"))
     return ", ".join([head, *counts])
 
 
-def reworded_lines(comparison: Comparison, fmt: str) -> list[str]:
-    """The processes and steps whose words changed, one a line: ``draft (First draft):
-    name, done_when``; a heading first. None when no words changed."""
-    if not comparison.reworded:
+def edited_lines(comparison: Comparison, fmt: str) -> list[str]:
+    """The processes and steps whose fields changed, one a line: ``draft (First draft):
+    name, after``; a heading first. None when no field changed."""
+    if not comparison.edited:
         return []
-    title = "Reworded (SOP text; the figures are as above):"
+    title = "Edited (the fields that changed; the figures are as above):"
     if fmt == "markdown":
-        lines = [f"- `{item.label}` ({item.name}): {_fields(item)}" for item in comparison.reworded]
+        lines = [f"- `{item.label}` ({item.name}): {_fields(item)}" for item in comparison.edited]
         return [f"**{title}**", "", *lines]
     return [
         title,
-        *(f"  {item.label} ({item.name}): {_fields(item)}" for item in comparison.reworded),
+        *(f"  {item.label} ({item.name}): {_fields(item)}" for item in comparison.edited),
     ]
 
 
-def _fields(item: Reworded) -> str:
+def _fields(item: Edited) -> str:
     """``name (was “Draft”), done_when``: a new name says the old one."""
     return ", ".join(
         f"name (was “{item.name_before}”)" if field == "name" else field for field in item.fields
@@ -328,11 +328,11 @@ def diff_report(
         parts.append(text.rstrip("\n"))
     if not shown.rows:
         parts.append(
-            "No figure changed." if comparison.reworded else "No process, step or role changed."
+            "No figure changed." if comparison.edited else "No process, step or role changed."
         )
-    reworded = reworded_lines(comparison, fmt)
-    if reworded:
-        parts.append("\n".join(reworded))
+    edited = edited_lines(comparison, fmt)
+    if edited:
+        parts.append("\n".join(edited))
     return "\n\n".join(parts) + "\n"
 
 
@@ -376,7 +376,7 @@ def diff_document(comparison: Comparison, shown: Comparison | None = None) -> di
             }
             for row in rows.roles
         ],
-        "reworded": [
+        "edited": [
             {
                 "kind": item.kind,
                 "key": item.label,
@@ -384,7 +384,7 @@ def diff_document(comparison: Comparison, shown: Comparison | None = None) -> di
                 "name_before": item.name_before,
                 "fields": list(item.fields),
             }
-            for item in comparison.reworded
+            for item in comparison.edited
         ],
     }
 
