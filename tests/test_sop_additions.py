@@ -142,6 +142,60 @@ def test_two_conditions_and_a_rare_conditional_step(tmp_path: Path) -> None:
     assert box in render_checklist(load_process(path))
 
 
+DUE_PROCESS = """\
+sopkit: 1
+id: p
+name: P
+language: {language}
+owner: Editor
+frequency: 1/month
+steps:
+  - {{id: a, name: Draft, owner: Editor, time: 1h, done_when: x, due: {{milestone: go, offset: {offset}}},
+     rework: {{to: a, probability: 0.25}}}}
+  - {{id: go, name: Launch day, milestone: true, after: [a]}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("language", "offset", "said"),
+    [
+        ("en", "-10d", "10 working days before “Launch day”"),
+        ("en", "-1d", "1 working day before “Launch day”"),
+        ("en", "+2w", "10 working days after “Launch day”"),  # 2 weeks of 5 working days
+        ("en", "0", "on the day of “Launch day”"),
+        ("ko", "-3d", "“Launch day” 3영업일 전"),
+        ("ru", "-2d", "за 2 рабочих дня до «Launch day»"),
+        ("ru", "+5d", "через 5 рабочих дней после «Launch day»"),
+    ],
+)
+def test_a_due_date_is_in_the_sop_and_the_checklist(
+    tmp_path: Path, stub_diagram: None, language: str, offset: str, said: str
+) -> None:
+    """The person doing the step must see its deadline, not only ``sopkit plan``."""
+    (tmp_path / "roles.yaml").write_text("roles: {Editor: {rate: 50}}\n", encoding="utf-8")
+    path = tmp_path / "p.yaml"
+    path.write_text(DUE_PROCESS.format(language=language, offset=offset), encoding="utf-8")
+    process = load_process(path)
+    document = sop_document(cost_process(process))
+    assert document.steps[0].due == said and document.steps[1].due is None
+    label = {"en": "Due", "ko": "기한", "ru": "Срок"}[language]
+    assert f"- **{label}:** {said}\n" in render_sop(cost_process(process))
+    assert f"<dt>{label}</dt><dd>{said}</dd>" in render_sop(cost_process(process), fmt="html")
+    assert said in render_checklist(process)
+
+
+def test_rework_is_said_per_time_the_step_is_done(tmp_path: Path, stub_diagram: None) -> None:
+    """A step that runs 1.33 times a run sends work back in 25% of its executions, not of runs."""
+    (tmp_path / "roles.yaml").write_text("roles: {Editor: {rate: 50}}\n", encoding="utf-8")
+    path = tmp_path / "p.yaml"
+    path.write_text(DUE_PROCESS.format(language="en", offset="0"), encoding="utf-8")
+    text = render_sop(cost_process(load_process(path)))
+    assert (
+        "- **Rework:** Each time it is done, in 25% of cases the work goes back to step 1, "
+        "“Draft”." in text
+    )
+
+
 def test_joint_work_and_role_kinds(stub_diagram: None) -> None:
     text = render_sop(launch())
     assert "- **With:** Product Manager, 2 × Engineering Manager" in text

@@ -26,7 +26,7 @@ from ..i18n import Catalogue, catalogue
 from ..numbers import share_text
 from .context import execution_order
 from .templates import render_template
-from .wording import condition_text, count_mean, kind_label, participants_text
+from .wording import condition_text, count_mean, due_text, kind_label, participants_text
 
 __all__ = ["FORMATS", "Checklist", "ChecklistItem", "checklist", "render_checklist"]
 
@@ -60,6 +60,8 @@ class ChecklistItem:
     owner_kind: str | None = None
     #: ``10 times per run`` (or ``in 20% of runs``) for a step whose ``per_run`` is not 1.
     repeats: str | None = None
+    #: ``10 working days before “Launch day”``: when the box must be ticked.
+    due: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +130,7 @@ def _item(process: Process, number: int, step: Step, t: Catalogue) -> ChecklistI
         call=_call(process, step, t) if step.is_call else None,
         owner_kind=kind_label(process.role(step.owner), t) if step.owner else None,
         repeats=_repeats(step, t),
+        due=due_text(process, step, t),
     )
 
 

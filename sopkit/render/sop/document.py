@@ -59,7 +59,7 @@ from .views import (
     StepView,
     ToolView,
 )
-from .wording import condition_text, count_text, kind_label, participants_text
+from .wording import condition_text, count_text, due_text, kind_label, participants_text
 
 __all__ = [
     "FORMATS",
@@ -370,6 +370,7 @@ def _step_view(c: Context, step: Step, mark_critical: bool) -> StepView:
         expense=None
         if step.expense is None
         else t("expense.per_execution", amount=money(step.expense)),
+        due=due_text(cost.process, step, t),
     )
 
 

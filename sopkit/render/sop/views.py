@@ -95,6 +95,8 @@ class StepView:
     call: CallView | None = None
     #: Cash spent each time: ``$500.00 per execution``.
     expense: str | None = None
+    #: When it must be done: ``10 working days before “Launch day”``.
+    due: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,7 @@
 """The words the SOP and the checklist share for the format's additions.
 
-A condition, the people on a step, a called process's count and a role's kind
-read the same in both documents ("Only when: Is this a tier-1 launch? — yes,
+A condition, the people on a step, a due date, a called process's count and a
+role's kind read the same in both documents ("Only when: Is this a tier-1 launch? — yes,
 about 30% of runs"), so a checklist item and its SOP step never disagree.
 Every phrase comes from the language's catalogue; options are joined with the
 language's own "or" (Babel), several conditions with semicolons.
@@ -23,6 +23,7 @@ __all__ = [
     "condition_text",
     "count_mean",
     "count_text",
+    "due_text",
     "join_or",
     "kind_label",
     "participants_text",
@@ -109,3 +110,16 @@ def count_text(count: Count | None, t: Catalogue) -> str:
 
 def _number(value: Fraction, t: Catalogue) -> str:
     return hours_text(to_decimal(value), t.language)
+
+
+def due_text(process: Process, step: Step, t: Catalogue) -> str | None:
+    """``10 working days before “Launch day”``: when the step must be done, as ``sopkit
+    plan`` dates it (weeks count ``days_per_week`` working days)."""
+    if step.due is None:
+        return None
+    milestone = process.step(step.due.milestone).name
+    offset = step.due.offset
+    days = offset.days + int(offset.weeks * process.settings.days_per_week)
+    if days == 0:
+        return t("due.on", name=milestone)
+    return t("due.before" if days < 0 else "due.after", abs(days), name=milestone)
