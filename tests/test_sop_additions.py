@@ -150,8 +150,8 @@ language: {language}
 owner: Editor
 frequency: 1/month
 steps:
-  - {{id: a, name: Draft, owner: Editor, time: 1h, done_when: x, due: {{milestone: go, offset: {offset}}},
-     rework: {{to: a, probability: 0.25}}}}
+  - {{id: a, name: Draft, owner: Editor, time: 1h, done_when: x,
+     due: {{milestone: go, offset: {offset}}}, rework: {{to: a, probability: 0.25}}}}
   - {{id: go, name: Launch day, milestone: true, after: [a]}}
 """
 
