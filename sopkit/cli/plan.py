@@ -133,7 +133,7 @@ def plan(
 
     \b
     Examples:
-      sopkit plan tests/fixtures/launch/product-launch.yaml --at launch=2027-01-15
+      sopkit plan processes/en/product-launch.yaml --at launch-day=2027-01-15
       sopkit plan FILE --start 2026-12-01 --format ics -o launch.ics
       sopkit plan FILE --start 2026-12-01 --format png --today today
     """

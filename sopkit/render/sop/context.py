@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import networkx as nx
@@ -73,6 +73,12 @@ class Context:
 
 
 def hours_label(t: Catalogue, hours: Decimal) -> str:
+    """``2.5 h``, and under an hour in minutes (``5 min``, not ``0.08 h``): whole ones
+    from 10 up (``19 min``), tenths below (``2.5 min``)."""
+    if 0 < hours < 1:
+        minutes = hours * 60
+        step = Decimal(1) if minutes >= 10 else Decimal("0.1")
+        return t("unit.minutes", minutes.quantize(step, rounding=ROUND_HALF_UP))
     return t("unit.hours", hours)
 
 
