@@ -119,3 +119,17 @@ def test_figures_babel_would_round_are_written_by_babel() -> None:
     assert shape.write(Decimal("1e30")) is None
     assert shape.write(Decimal("Infinity")) is None
     assert numbers._currency(Decimal("1.005"), "USD", "en", 2) == "$1.00"
+
+
+@pytest.mark.parametrize(
+    ("hours", "shown"),
+    [
+        ("0.0833333", "5"),  # 5m
+        ("0.3125", "19"),  # 18.75 minutes: whole from 10 up, half-up
+        ("0.5", "30"),
+        ("0.0416667", "2.5"),  # tenths below 10
+        ("0.99999", "60"),
+    ],
+)
+def test_times_under_an_hour_are_shown_in_minutes(hours: str, shown: str) -> None:
+    assert numbers.hours_text(numbers.minutes(Decimal(hours)), "en") == shown

@@ -41,6 +41,7 @@ __all__ = [
     "json_fixed",
     "json_number",
     "minor_unit",
+    "minutes",
     "money_text",
     "number_text",
     "percent_text",
@@ -88,6 +89,13 @@ def round_money(amount: Decimal, currency: str) -> Decimal:
 def round_number(value: Decimal, digits: int = 2) -> Decimal:
     """Half-up to ``digits`` decimals, for hours, months and percentages."""
     return _no_negative_zero(value.quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP))
+
+
+def minutes(hours: Decimal) -> Decimal:
+    """Hours as minutes for a time under an hour: whole from 10 up (``19``), tenths
+    below (``2.5``), since ``0.08 h`` means nothing to a reader and ``5 min`` does."""
+    shown = hours * 60
+    return round_number(shown, 0 if shown >= 10 else 1)
 
 
 def round_exact(value: Fraction, digits: int = 2) -> Decimal:

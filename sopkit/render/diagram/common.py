@@ -16,7 +16,7 @@ from ...analysis.units import exact_hours, to_decimal
 from ...errors import RenderError
 from ...models import Clock, Estimate, Frequency, Process, Step
 from ..i18n import catalogue
-from ..numbers import hours_text, money_text, rate_text, round_number, share_text
+from ..numbers import hours_text, minutes, money_text, rate_text, round_number, share_text
 from .style import Theme
 
 __all__ = [
@@ -257,6 +257,8 @@ class Wording:
         day = Decimal(clock.hours_per_day)
         if high >= day:
             return t.span("unit.workdays", low / day, high / day)
+        if high < 1:  # ``10분``, ``5–20 мин``: not ``0.08시간``
+            return t.span("unit.minutes", minutes(low), minutes(high))
         return t.span("unit.hours", low, high)
 
     def working_days(self, value: Decimal) -> str:

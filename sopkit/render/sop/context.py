@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 
 import networkx as nx
@@ -15,9 +15,7 @@ from ...analysis.runs import runs_of
 from ...graph import flow_graph
 from ...models import Clock, Process, Step
 from ..i18n import Catalogue
-from ..numbers import (
-    money_text,
-)
+from ..numbers import minutes, money_text
 from .views import (
     ProcessRef,
     StepRef,
@@ -76,9 +74,7 @@ def hours_label(t: Catalogue, hours: Decimal) -> str:
     """``2.5 h``, and under an hour in minutes (``5 min``, not ``0.08 h``): whole ones
     from 10 up (``19 min``), tenths below (``2.5 min``)."""
     if 0 < hours < 1:
-        minutes = hours * 60
-        step = Decimal(1) if minutes >= 10 else Decimal("0.1")
-        return t("unit.minutes", minutes.quantize(step, rounding=ROUND_HALF_UP))
+        return t("unit.minutes", minutes(hours))
     return t("unit.hours", hours)
 
 
