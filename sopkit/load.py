@@ -6,6 +6,7 @@ user fixes a folder in one pass instead of one error per run.
 
 from __future__ import annotations
 
+import datetime as _dt
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -996,7 +997,7 @@ def _problem(
         message = f"'{_short(error['input'])}' is a percentage; write it as a number"
         hint = f"write {percent} for {_short(error['input']).strip()}"
     if hint is None:
-        hint = _hint_for(kind, field, loc)
+        hint = _hint_for(kind, field, loc, error.get("input"), ctx)
     return source.problem(loc, f"{_prefix(where)}{_lower_first(message)}", hint=hint)
 
 
@@ -1051,7 +1052,17 @@ _RANGE_HINTS = {
 _RANGE_ERRORS = ("greater_than", "greater_than_equal", "less_than", "less_than_equal")
 
 
-def _hint_for(kind: str, field: str, loc: Loc) -> str | None:
+#: How to write a field that takes a mapping, for a value written as one number or word.
+_SHAPE_HINTS = {
+    "rework": "write it as rework: {to: <step id>, probability: 0.3}",
+    "automation": "write it as automation: {share: 0.5, tool: <tool>, tool_cost: 1200}",
+    "due": "write it as due: {milestone: <milestone id>, offset: -10d}",
+    "review": 'write it as review: {version: "1.0", last_reviewed: 2026-01-15}',
+    "calendar": "write it as calendar: {weekend: [sat, sun], holidays: [2026-12-25]}",
+}
+
+
+def _hint_for(kind: str, field: str, loc: Loc, value: Any = None, ctx: Any = None) -> str | None:
     """A hint for pydantic's own errors, which come without one."""
     if kind in _RANGE_ERRORS:
         if loc[:1] == ("conditions",):
@@ -1075,11 +1086,25 @@ def _hint_for(kind: str, field: str, loc: Loc) -> str | None:
     if kind == "list_type":
         return "write a list: [a, b], or one '- item' per line"
     if kind in ("model_type", "dict_type"):
-        return "write fields as 'name: value' lines under it"
+        return _SHAPE_HINTS.get(field, "write fields as 'name: value' lines under it")
     if kind == "string_too_short":
         return "write some text, or remove the field"
+    if kind == "string_type" and isinstance(value, _dt.date | bool | int | float | Decimal):
+        read = (
+            "a date"
+            if isinstance(value, _dt.date)
+            else "true/false"
+            if isinstance(value, bool)
+            else "a number"
+        )
+        return f"YAML reads this as {read}: put it in quotes to keep it as text"
     if kind == "string_type":
         return "write text here"
+    if kind in ("literal_error", "enum") and isinstance(value, str):
+        expected = re.findall(r"'([^']*)'", str((ctx or {}).get("expected", "")))
+        close = closest(value, expected)
+        if close is not None:
+            return f"did you mean '{close}'?"
     if kind in ("decimal_type", "decimal_parsing", "float_type", "int_type"):
         return "write a number here"
     return None

@@ -663,3 +663,43 @@ def test_an_impossible_date_and_a_wrong_time_hide_nothing(tmp_path: Path) -> Non
         "roles.yaml:1:23: error: not a valid date: day is out of range for month",
         "roles.yaml:3:20: error: role 'Designer': rate: input should be greater than or equal to 0",
     ]
+
+
+@pytest.mark.parametrize(
+    ("change", "hint"),
+    [
+        (("id: p\n", "id: 2026-01-05\n"), "YAML reads this as a date: put it in quotes"),
+        (("name: P\n", "name: yes\n"), "YAML reads this as true/false: put it in quotes"),
+        (("time: 1h}", "time: '1,5h'}"), "write 1.5h: a decimal point, not a comma"),
+        (("time: 1h}", "time: 1h30}"), "did you mean 1h30m? Every number needs its unit"),
+        (("after: [a]", "after: a, c"), "to name several, write a list: [a, c]"),
+        (("after: [a]\n", "after: [a]\n    rework: 0.3\n"), "rework: {to: <step id>, probability"),
+        (("after: [a]\n", "after: [a]\n    automation: true\n"), "automation: {share: 0.5"),
+    ],
+)
+def test_common_slips_get_a_hint_that_fixes_them(
+    tmp_path: Path, change: tuple[str, str], hint: str
+) -> None:
+    """What new users write (a date as an id, a decimal comma, a list without brackets,
+    a bare number where fields go) is answered with the fix, not a generic rule."""
+    put(tmp_path / "roles.yaml", "currency: USD\nroles:\n  Writer: {rate: 40}\n")
+    text = (
+        "sopkit: 1\nid: p\nname: P\nowner: Writer\nfrequency: 1/month\nsteps:\n"
+        "  - {id: a, name: A, owner: Writer, time: 1h}\n"
+        "  - id: b\n    name: B\n    owner: Writer\n    after: [a]\n    time: 2h\n"
+    )
+    old, new = change
+    assert old in text
+    path = put(tmp_path / "p.yaml", text.replace(old, new, 1))
+    with pytest.raises(SopkitError) as info:
+        load_process(path)
+    hints = [p.hint or "" for p in info.value.problems]
+    assert any(hint in h for h in hints), hints
+
+
+def test_a_misspelt_role_kind_is_suggested(tmp_path: Path) -> None:
+    put(tmp_path / "roles.yaml", "roles:\n  Agency: {rate: 90, kind: externl}\n")
+    with pytest.raises(SopkitError) as info:
+        load_settings(tmp_path / "roles.yaml")
+    (problem,) = info.value.problems
+    assert problem.hint == "did you mean 'external'?"

@@ -77,10 +77,11 @@ def _check_slug(value: Any) -> Any:
         )
     if isinstance(value, str) and not _SLUG_RE.fullmatch(value):
         shown = _shown(value) if value.isprintable() else repr(value)[1:-1]
-        raise _fail(
-            f"'{_shown(shown)}' is not a valid id",
-            "ids are lowercase ASCII letters, digits and '-', starting with a letter or digit",
-        )
+        hint = "ids are lowercase ASCII letters, digits and '-', starting with a letter or digit"
+        names = [name.strip() for name in value.split(",")]
+        if len(names) > 1 and all(_SLUG_RE.fullmatch(name) for name in names):
+            hint = f"to name several, write a list: [{', '.join(names)}]"
+        raise _fail(f"'{_shown(shown)}' is not a valid id", hint)
     return value
 
 

@@ -115,6 +115,10 @@ class Duration:
                 hint = "durations cannot be negative; " + _DURATION_HINT
             elif seen and text[position:].lstrip().startswith(("-", "–", "to ")):
                 hint = "a range takes two dots: 2h..3h, or {min: 2h, likely: 2.5h, max: 3h}"
+            elif re.fullmatch(r"\d+,\d+\s*[mhdw]", text):
+                hint = f"write {text.replace(',', '.')}: a decimal point, not a comma"
+            elif re.fullmatch(r"(\d+h)\s*(\d+)", text):
+                hint = f"did you mean {text.replace(' ', '')}m? Every number needs its unit"
             raise _fail(f"'{shown}' is not a duration", hint)
         zero = Decimal(0)
         return cls(
