@@ -23,7 +23,7 @@ from .models import Process, Settings
 from .source import read_document
 from .validate import lint_portfolio, lint_process
 
-__all__ = ["Checkup", "checkup"]
+__all__ = ["Checkup", "checkup", "file_warnings"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +64,12 @@ def checkup(
             problems.extend(exc.problems)
     if problems:
         raise SopkitError.collect(problems)
+    return Checkup(portfolio, tuple(costs), tuple(file_warnings(portfolio, costs)))
+
+
+def file_warnings(portfolio: Portfolio, costs: Sequence[PortfolioCost]) -> list[Problem]:
+    """Every warning about loaded, costed files, sorted by file and line: what ``sopkit
+    validate`` lists after the errors, and ``sopkit build`` too."""
     everything = [*portfolio.processes, *portfolio.dependencies]
     warnings = [w for process in portfolio for w in lint_process(process)]
     warnings += lint_portfolio(everything)
@@ -71,7 +77,7 @@ def checkup(
         warnings += capacity_warnings(cost)
         warnings += calendar_warnings(cost)
         warnings += capacity_definition_warnings(cost)
-    return Checkup(portfolio, tuple(costs), tuple(sorted(warnings, key=lambda p: p.sort_key)))
+    return sorted(warnings, key=lambda p: p.sort_key)
 
 
 def capacity_warnings(cost: PortfolioCost) -> list[Problem]:

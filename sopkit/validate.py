@@ -712,6 +712,9 @@ def comment_cuts(process: Process) -> list[Problem]:
     non-space character was most likely cut short.
     """
     source = process.source
+    text = source.text
+    if text is None or not _CUT.search(text):
+        return []  # nothing to look at: spare the file's located parse (a build lints them all)
     problems = []
     for loc, (line, column) in source.values.items():
         if not loc or not _is_text_loc(loc):

@@ -15,6 +15,18 @@ from sopkit.cli import app
 from sopkit.cli.common import progress_bar as _progress_bar
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "build" / "portfolio"
+#: The fixture's Editor is over capacity on purpose: validate's warning, located.
+OVER_CAPACITY = (
+    "roles.yaml:12:3: warning: role 'Editor' is over capacity: 126.29 hours of "
+    "work a year against 100 hours (0.5 × 200), 126.29% (raise its headcount or "
+    "available_hours, or give some of its steps to another role)"
+)
+
+
+def over_capacity(line: str) -> bool:
+    """Whether ``line`` is the fixture's warning (its path as the loader shows it)."""
+    path = line.partition("roles.yaml:")[0] + "roles.yaml"
+    return Path(path).resolve() == FIXTURE / "roles.yaml" and line.endswith(OVER_CAPACITY)
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -46,6 +58,10 @@ def test_the_command_writes_exactly_what_the_library_writes(tmp_path: Path) -> N
     assert stdout == ""
     library = build_site([FIXTURE], tmp_path / "library")
     assert tree(tmp_path / "cli") == tree(tmp_path / "library")
+    # The files' warnings come first, as validate gives them.
+    assert [over_capacity(problem.format()) for problem in library.checks] == [True]
+    warning, stderr = stderr.split("\n", 1)
+    assert over_capacity(warning), warning
     # A first build into an empty cache renders everything, and says so.
     assert re.fullmatch(
         re.escape(f"built {tmp_path / 'cli'}: 3 processes, {len(library.files)} files")
@@ -66,7 +82,36 @@ def test_default_output_is_site(
 
 def test_quiet_prints_only_warnings(tmp_path: Path, quick: dict[str, bytes]) -> None:
     code, stdout, stderr = run("build", str(FIXTURE), "-o", str(tmp_path / "s"), "--quiet")
-    assert (code, stdout, stderr) == (0, "", "warning: a warning\n")
+    assert (code, stdout) == (0, "")
+    first, second = stderr.splitlines()
+    assert first == "warning: a warning" and over_capacity(second)
+
+
+def test_the_files_warnings_are_told_the_first_ten_then_how_many_more(
+    tmp_path: Path, quick: dict[str, bytes]
+) -> None:
+    """What validate warns about (here: no purpose, no done_when) is not silent in a build."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "roles.yaml").write_text("roles: {Editor: {rate: 50}}\n", encoding="utf-8")
+    steps = "".join(
+        f"  - {{id: s{n}, name: S{n}, owner: Editor, time: 1h}}\n" for n in range(1, 13)
+    )
+    path = folder / "p.yaml"
+    path.write_text(
+        f"sopkit: 1\nid: p\nname: P\nowner: Editor\nfrequency: 1/month\nsteps:\n{steps}",
+        encoding="utf-8",
+    )
+    code, _, stderr = run("build", str(folder), "-o", str(tmp_path / "s"), "-q")
+    assert code == 0
+    lines = stderr.splitlines()
+    assert lines[0] == "warning: a warning"  # the render's own, first
+    assert lines[1] == (
+        f"{path}:2:5: warning: no purpose: a new team member will not know why this SOP exists "
+        "(add 'purpose: …')"
+    )
+    assert len(lines) == 1 + 10 + 1
+    assert lines[-1] == f"… and 3 more warnings: sopkit validate {folder} lists them all"
 
 
 def test_stamp_and_jobs_reach_the_library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

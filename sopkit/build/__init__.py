@@ -50,8 +50,9 @@ from pathlib import Path
 
 from ..analysis import Candidate, PortfolioCost, ProcessCost, cost_portfolio, rank_candidates
 from ..analysis.simulation import DEFAULT_SEED, DEFAULT_YEARS, Simulation, simulate
+from ..checkup import file_warnings
 from ..decide import Scenarios, scenario_results, scenarios_for
-from ..errors import InputError, OutputError, RenderError, SopkitError
+from ..errors import InputError, OutputError, Problem, RenderError, SopkitError
 from ..load import Portfolio, discover, load_portfolio
 from ..models import Settings
 from ..render.costs import candidates_report, cost_report
@@ -130,6 +131,8 @@ class BuildResult:
     cache: CacheStats | None = None
     #: Every file the build read (process, roles and scenario files, the paths given).
     inputs: tuple[str, ...] = ()
+    #: What ``sopkit validate`` warns about in the files (located), sorted by file and line.
+    checks: tuple[Problem, ...] = ()
 
     @property
     def index(self) -> Path:
@@ -209,6 +212,7 @@ def build_site(
             for process in portfolio:
                 check_legible(process)  # at once, not after minutes of drawing the others
         cost = cost_portfolio(portfolio)
+        checks = file_warnings(portfolio, [cost])
         with Publication(target, shown=str(out)) as publication:
             files, engine, warnings = render_site(
                 cost,
@@ -235,6 +239,7 @@ def build_site(
         warnings=tuple(warnings),
         cache=None if cache is None else cache.stats,
         inputs=tuple(dict.fromkeys(str(p) for p in inputs)),
+        checks=tuple(checks),
     )
 
 

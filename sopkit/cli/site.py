@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shlex
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -21,6 +23,7 @@ from .common import (
 
 if TYPE_CHECKING:
     from ..build.cache import Cache
+    from ..errors import Problem
 
 TemplateOption = Annotated[
     Path | None,
@@ -121,7 +124,9 @@ def build(
     candidates.csv, cost.xlsx (live formulas with their values) and report.pdf
     (the annual report, when WeasyPrint is installed: pip install 'sopkit[pdf]').
     Everything is validated before anything is written; the new site replaces
-    the old one only when complete. With --scenario, scenarios.html shows As-Is
+    the old one only when complete. What sopkit validate warns about (a missing
+    done_when, a role over capacity) is printed too: the first ten, then how
+    many more. With --scenario, scenarios.html shows As-Is
     beside each To-Be (figures, a chart of annual cost by process, what changes).
     The dashboard, scenarios.html and report.pdf speak the processes' language
     (en, ko, ru) when they all share one, English when they mix.
@@ -170,6 +175,7 @@ def build(
         )
     for warning in result.warnings:
         typer.echo(f"warning: {warning}", err=True)
+    _tell_checks(result.checks, paths)
     if not quiet:
         noun = "process" if result.processes == 1 else "processes"
         summary = "" if result.cache is None else result.cache.summary()
@@ -179,6 +185,22 @@ def build(
             f"open {result.index}",
             err=True,
         )
+
+
+#: How many of the files' warnings a build prints before it says how many more there are.
+SHOWN_CHECKS = 10
+
+
+def _tell_checks(checks: Sequence[Problem], paths: Sequence[Path]) -> None:
+    """The first warnings about the files, as ``sopkit validate`` prints them, then how
+    many more: a build is not where a long list is read."""
+    for problem in checks[:SHOWN_CHECKS]:
+        typer.echo(problem.format(), err=True)
+    more = len(checks) - SHOWN_CHECKS
+    if more > 0:
+        shown = " ".join(shlex.quote(str(path)) for path in paths)
+        noun = "warning" if more == 1 else "warnings"
+        typer.echo(f"… and {more:,} more {noun}: sopkit validate {shown} lists them all", err=True)
 
 
 @app.command()
