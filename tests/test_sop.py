@@ -469,3 +469,13 @@ def test_a_failure_outside_the_team_template_stays_a_bug(tmp_path: Path) -> None
     with pytest.raises(RenderError, match="a bug in sopkit") as caught:  # the team's line
         render_template("sop.md.j2", template_dir=tmp_path, doc=document, t=broken)
     assert caught.value.line == 1
+
+
+def test_a_site_page_links_back_to_the_dashboard(stub_diagram: None) -> None:
+    cost = costed(DOCUMENTS["content-marketing"])
+    html = render_sop(cost, fmt="html", home="../index.html")
+    assert (
+        '<nav class="home"><a href="../index.html">← Marketing process portfolio</a></nav>' in html
+    )
+    assert "../index.html" not in render_sop(cost, fmt="html")  # a SOP on its own has no site
+    assert "index.html" not in render_sop(cost, home="../index.html")  # Markdown: a download

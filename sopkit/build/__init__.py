@@ -414,6 +414,10 @@ def _utf8(text: str) -> bytes:
     return text.encode("utf-8")
 
 
+#: The dashboard as a process's pages link to it, from ``PROCESS_FOLDER``.
+HOME = "../index.html"
+
+
 def _names(process_id: str) -> dict[str, str]:
     base = f"{PROCESS_FOLDER}/{process_id}"
     return {
@@ -546,6 +550,7 @@ def _render_process(
             ranges=ranges,
             links=links,
             site=site,
+            home=HOME,
         )
         out.files[name] = _utf8(sop)
     out.files[names["checklist"]] = _utf8(render_checklist(cost, fmt="markdown"))

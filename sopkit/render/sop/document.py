@@ -102,6 +102,7 @@ def render_sop(
     links: Mapping[str, str] | None = None,
     site: PortfolioCost | None = None,
     callers: Sequence[Process] = (),
+    home: str | None = None,
 ) -> str:
     """The SOP of one costed process as Markdown or self-contained HTML.
 
@@ -126,6 +127,8 @@ def render_sop(
         callers: the processes that run this one, costed with it (``cost`` is then
             one process of their ``cost_portfolio``), named with their files in
             a SOP outside a site (``callers_of`` finds them beside its file).
+        home: the site's dashboard, relative to this page (``../index.html``):
+            an HTML SOP then starts with a link back to it.
 
     Raises:
         SopkitError: for an unknown format, a missing template folder, a
@@ -142,6 +145,7 @@ def render_sop(
         links=links,
         site=site,
         callers=callers,
+        home=home,
     )
     return render_template(
         name, template_dir=template_dir, doc=document, t=catalogue(document.language)
@@ -158,6 +162,7 @@ def sop_document(
     links: Mapping[str, str] | None = None,
     site: PortfolioCost | None = None,
     callers: Sequence[Process] = (),
+    home: str | None = None,
 ) -> SopDocument:
     """The SOP's content, formatted: what ``render_sop`` hands to the template.
 
@@ -165,7 +170,7 @@ def sop_document(
     with printed pages for A4/Letter landscape (Mermaid source if it cannot be
     drawn); ``"markdown"`` gives the Mermaid source; ``diagram=False`` gives
     none, and a note saying it was left out.
-    ``site`` and ``callers`` are as for ``render_sop``.
+    ``site``, ``callers`` and ``home`` are as for ``render_sop``.
     """
     process = cost.process
     t = catalogue(process.language.value)
@@ -216,6 +221,7 @@ def sop_document(
         expense_total=expense_total,
         called_by=caller_refs(context),
         per_run_only=context.per_run_only,
+        home=home if fmt == "html" else None,
     )
 
 

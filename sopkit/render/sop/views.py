@@ -225,3 +225,5 @@ class SopDocument:
     called_by: tuple[ProcessRef, ...] = ()
     #: The process has no runs of its own: figures are per run, not per year.
     per_run_only: bool = False
+    #: The site's dashboard, for a link back to it (an HTML SOP in a site only).
+    home: str | None = None
