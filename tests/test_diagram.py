@@ -242,9 +242,33 @@ def test_critical_path_of_a_branching_process_marks_only_the_longer_branch() -> 
 def test_lead_time_and_totals_in_the_title(cm: ProcessCost, cm_svg: bytes) -> None:
     text = read(cm_svg).text
     assert text.startswith(cm.name)
-    assert "Lead time 23.1 working days (184.67 h) per run" in text
+    assert "Lead time 23.08 working days (184.67 h) per run" in text
     assert money_text(cm.annual_cost, "USD") + " a year in total" in text
     assert "critical path" in text and "rework, with its probability" in text
+
+
+@pytest.mark.parametrize(
+    ("language", "times", "said"),
+    [
+        ("en", ("5m", "10m"), "Lead time 15 min per run"),
+        ("en", ("2h", "4h30m"), "Lead time 6.5 h per run"),
+        ("ko", ("5m", "10m"), "리드 타임: 실행당 15분"),
+        ("ru", ("2h", "4h30m"), "Время выполнения 6,5 ч на запуск"),
+    ],
+)
+def test_a_lead_time_under_a_day_is_said_in_hours_or_minutes(
+    language: str, times: tuple[str, str], said: str
+) -> None:
+    """Not "0 working days (0.25 h)": a run shorter than a working day has no days to count."""
+    first, second = times
+    cost = make_cost(
+        [
+            {"id": "a", "name": "A", "owner": "W", "time": first},
+            {"id": "b", "name": "B", "owner": "W", "time": second, "after": ["a"]},
+        ],
+        language=language,
+    )
+    assert said in read(draw(cost, "svg").data).text
 
 
 # --- automation heat -----------------------------------------------------------------

@@ -134,7 +134,7 @@ def test_graphviz_draws_every_step_and_the_lead_time(cm: ProcessCost, engine_nam
     texts = svg_texts(_engine(engine_name).run(to_dot(cm), "svg"))[""]
     for step in cm.process.steps:
         assert step.name.split()[0] in texts
-    assert "Lead time 23.1 working days" in texts
+    assert "Lead time 23.08 working days" in texts
     assert "rework 30%" in texts and "wait 4w" in texts
 
 

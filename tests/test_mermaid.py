@@ -61,7 +61,7 @@ def test_front_matter_title_flowchart_and_direction(cm: ProcessCost, chart: str)
     assert lines[0] == "---" and lines[2] == "---"
     title = json.loads(lines[1].removeprefix("title: "))
     assert title.startswith(cm.name)
-    assert "Lead time 23.1 working days (184.67 h) per run" in title
+    assert "Lead time 23.08 working days (184.67 h) per run" in title
     assert lines[3] == "flowchart LR"
     assert to_mermaid(cm, direction="TB").splitlines()[3] == "flowchart TB"
 

@@ -16,7 +16,7 @@ from ...analysis.units import exact_hours, to_decimal
 from ...errors import RenderError
 from ...models import Clock, Estimate, Frequency, Process, Step
 from ..i18n import catalogue
-from ..numbers import hours_text, minutes, money_text, rate_text, round_number, share_text
+from ..numbers import hours_text, minutes, money_text, rate_text, share_text
 from .style import Theme
 
 __all__ = [
@@ -43,6 +43,7 @@ __all__ = [
     "participants_text",
     "step_details",
     "step_fill",
+    "lead_text",
     "total_text",
 ]
 
@@ -65,6 +66,7 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "automate": "automate {pct}\nsaves {money}/yr",
         "automate_loss": "automate {pct}\nnet {money}/yr",
         "lead": "Lead time {days} ({hours} h) per run",
+        "lead_short": "Lead time {time} per run",
         "runs": "runs {n}",
         "total": "{money} a year in total",
         "critical": "Bold outlines and arrows: critical path",
@@ -110,6 +112,7 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "automate": "자동화 {pct}\n연 {money} 절감",
         "automate_loss": "자동화 {pct}\n연 순액 {money}",
         "lead": "리드 타임: 실행당 {days} ({hours}시간)",
+        "lead_short": "리드 타임: 실행당 {time}",
         "runs": "실행 빈도 {n}",
         "total": "연간 총 {money}",
         "critical": "굵은 테두리와 화살표: 주경로",
@@ -155,6 +158,7 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "automate": "автоматизация {pct}\nэкономия {money}/год",
         "automate_loss": "автоматизация {pct}\nитог {money}/год",
         "lead": "Время выполнения {days} ({hours} ч) на запуск",
+        "lead_short": "Время выполнения {time} на запуск",
         "runs": "частота {n}",
         "total": "{money} в год всего",
         "critical": "Жирные рамки и стрелки: критический путь",
@@ -260,10 +264,6 @@ class Wording:
         if high < 1:  # ``10분``, ``5–20 мин``: not ``0.08시간``
             return t.span("unit.minutes", minutes(low), minutes(high))
         return t.span("unit.hours", low, high)
-
-    def working_days(self, value: Decimal) -> str:
-        """``1 working day``, ``23.1 working days``: the unit agrees with the number shown."""
-        return catalogue(self.language)("unit.workdays", round_number(value, 1))
 
     def frequency(self, frequency: Frequency) -> str:
         """``once a week``, ``주 1회``, ``4 раза в месяц``: as the SOP says it."""
@@ -444,6 +444,20 @@ def cost_text(cost: ProcessCost, step: Step, text: Wording) -> str:
     if figures.exact_annual_expenses:
         return text("a_year_cash", money=money, cash=text.money(figures.annual_expenses))
     return text("a_year", money=money)
+
+
+def lead_text(cost: ProcessCost, text: Wording) -> str:
+    """One run's lead time for a title, as the SOP's key figures give it: working days
+    and hours (``11.03 working days (88.25 h)``), or under a day just the time
+    (``15 min``, ``6.5 h``: not ``0 working days``)."""
+    schedule = cost.schedule
+    hours = schedule.lead_time_hours
+    if hours >= clock(cost).hours_per_day:
+        days = catalogue(text.language)("unit.workdays", schedule.lead_time_days)
+        return text("lead", days=days, hours=text.number(hours))
+    t = catalogue(text.language)
+    time = t("unit.minutes", minutes(hours)) if 0 < hours < 1 else t("unit.hours", hours)
+    return text("lead_short", time=time)
 
 
 def total_text(cost: ProcessCost, text: Wording) -> str:

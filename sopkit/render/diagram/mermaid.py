@@ -33,6 +33,7 @@ from .common import (
     events_title,
     lane_of,
     lanes,
+    lead_text,
     milestone_details,
     own_candidates,
     participants_text,
@@ -138,11 +139,7 @@ def to_mermaid(
     title = " · ".join(
         [
             cost.name,
-            text(
-                "lead",
-                days=text.working_days(schedule.lead_time_days),
-                hours=text.number(schedule.lead_time_hours),
-            ),
+            lead_text(cost, text),
             total_text(cost, text),
         ]
     )

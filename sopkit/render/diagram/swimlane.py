@@ -43,6 +43,7 @@ from .common import (
     lane_costs,
     lane_of,
     lanes,
+    lead_text,
     milestone_details,
     own_candidates,
     participants_text,
@@ -468,7 +469,6 @@ def _title_block(lanes: Swimlanes, width: float, title: bool) -> tuple[list[Shap
     their height."""
     cost, style = lanes.cost, lanes.theme
     text = Wording(cost)
-    schedule = cost.schedule
     runs = (
         text("runs", n=text.frequency(cost.process.frequency))
         if cost.process.frequency is not None
@@ -476,11 +476,7 @@ def _title_block(lanes: Swimlanes, width: float, title: bool) -> tuple[list[Shap
     )
     summary = " · ".join(
         [
-            text(
-                "lead",
-                days=text.working_days(schedule.lead_time_days),
-                hours=text.number(schedule.lead_time_hours),
-            ),
+            lead_text(cost, text),
             runs,
             total_text(cost, text),
         ]
