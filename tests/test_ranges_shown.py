@@ -52,20 +52,20 @@ def launch(folder: Path, language: str = "en") -> Path:
     [
         (
             "en",
-            "| Lead time across runs | typically 5 working days "
+            "| Lead time across runs | median 5 working days "
             "(5 or less in 1 of 10 runs, 10 or more in 1 of 10) |",
             "or less in 1 of 10 years",
             "Ranges from {years} simulated years and as many simulated runs (seed 3)",
         ),
         (
             "ko",
-            "| 실행별 리드 타임 | 보통 5영업일 (10회 중 1회는 5 이하, 10회 중 1회는 10 이상) |",
+            "| 실행별 리드 타임 | 중앙값 5영업일 (10회 중 1회는 5 이하, 10회 중 1회는 10 이상) |",
             "10년 중 1년은",
             "범위는 {years}년과 같은 수의 실행을 시뮬레이션한 결과입니다(시드 3)",
         ),
         (
             "ru",
-            "| Длительность запуска: разброс | обычно 5 рабочих дней "
+            "| Длительность запуска: разброс | медиана 5 рабочих дней "
             "(в 1 запуске из 10 — 5 или меньше, в 1 из 10 — 10 или больше) |",
             "в 1 году из 10 —",
             "Разброс получен моделированием {years} лет и стольких же запусков "
@@ -73,7 +73,7 @@ def launch(folder: Path, language: str = "en") -> Path:
         ),
     ],
 )
-def test_the_sop_says_how_long_a_run_typically_takes(
+def test_the_sop_says_median_lead_time_and_its_spread(
     tmp_path: Path, language: str, lead: str, spread: str, note: str
 ) -> None:
     process = load_process(launch(tmp_path, language))
@@ -139,8 +139,8 @@ def test_the_dashboard_shows_ranges_and_where_they_come_from(site: tuple[str, Si
     # The portfolio's KPI and each card: P10 – P90 in words, with a bar.
     total = ranges.annual_cost
     words = [money_text(v, "USD") for v in (total.p10, total.p90, total.p50)]
-    assert f"{words[0]} – {words[1]} in 8 of 10 years, typically {words[2]}" in html
-    assert "5.0 – 10.0 in 8 of 10 runs, typically 5.0 days" in html
+    assert f"{words[0]} – {words[1]} in 8 of 10 years, median {words[2]}" in html
+    assert "5.0 – 10.0 in 8 of 10 runs, median 5.0 days" in html
     assert html.count('<div class="range-bar" role="img"') == 1 + 2 * 2
 
 
@@ -203,7 +203,7 @@ def test_sop_ranges_on_the_command_line_are_the_sites(tmp_path: Path) -> None:
     costs = cost_portfolio(load_portfolio(ENGLISH))
     site = simulate(costs, years=SITE_YEARS, seed=SITE_SEED)
     assert result.stdout == render_sop(costs.process("content-marketing"), ranges=site)
-    assert "| Lead time across runs | typically " in result.stdout
+    assert "| Lead time across runs | median " in result.stdout
 
 
 TINY_BHD = """\
@@ -231,9 +231,9 @@ def test_ranges_show_money_to_the_minor_unit_everywhere(tmp_path: Path) -> None:
     low, typical, high = (money_text(v, "BHD") for v in (annual.p10, annual.p50, annual.p90))
     assert low == f"BHD{annual.p10.quantize(Decimal('0.001'))}"
     sop = render_sop(cost, ranges=ranges)
-    assert f"typically {typical} ({low} or less in 1 of 10 years, {high} or more" in sop
+    assert f"median {typical} ({low} or less in 1 of 10 years, {high} or more" in sop
     portfolio = cost_portfolio([process])
     html = render_index(portfolio, rank_candidates(portfolio), [], ranges=ranges)
-    assert f"{low} – {high} in 8 of 10 years, typically {typical}" in html
+    assert f"{low} – {high} in 8 of 10 years, median {typical}" in html
     table = simulation_report(ranges, fmt="markdown")
     assert f"| {money_text(annual.mean, 'BHD')} | {low} | {typical} | {high} |" in table

@@ -78,7 +78,7 @@ def sop(
 
     Headings follow the process's language (en, ko, ru); money its currency.
     With --ranges the key figures also say how much a run's lead time and a year's
-    cost vary ("typically 12 working days, 9 or less in 1 of 10 runs, …").
+    cost vary ("median 12 working days, 9 or less in 1 of 10 runs, …").
     A sub-procedure (a process that other processes in its folder run) is costed
     with its callers, as on the site: the SOP names them and counts their runs.
 

@@ -116,7 +116,7 @@ def render_sop(
             only this process's are shown. By default they are ranked here.
         diagram: ``False`` leaves the diagram out; the document says so.
         ranges: a simulation that holds this process: its lead time and annual
-            cost ranges join the key figures ("typically 12 days, 9 or less in
+            cost ranges join the key figures ("median 12 days, 9 or less in
             1 of 10 runs, 17 or more in 1 of 10").
         links: called process id → its page (a relative URL), so the diagram's
             calls link to the SOPs of the processes they run (``sopkit build``).

@@ -162,7 +162,7 @@ def _range_item(
     spread: Callable[[str, str], str],
     fixed: str,
 ) -> Item:
-    """ "typically 12 working days" with "9 or less in 1 of 10 runs, 17 or more in 1 of 10";
+    """ "median 12 working days" with "9 or less in 1 of 10 runs, 17 or more in 1 of 10";
     a figure that never varies (as shown) says so instead."""
     if bare(value.p10) == bare(value.p90):
         return Item(label, with_unit(value.p50), fixed)
