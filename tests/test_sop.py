@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 from sopkit import RenderError, SopkitError, load_process
 from sopkit.analysis import ProcessCost, cost_process
 from sopkit.cli import app
+from sopkit.models import Language
 from sopkit.render.diagram.mermaid import to_mermaid
 from sopkit.render.sop import diagram as sop_diagram
 from sopkit.render.sop import inline_svg, md_escape, render_sop, sop_document
@@ -479,3 +480,22 @@ def test_a_site_page_links_back_to_the_dashboard(stub_diagram: None) -> None:
     )
     assert "../index.html" not in render_sop(cost, fmt="html")  # a SOP on its own has no site
     assert "index.html" not in render_sop(cost, home="../index.html")  # Markdown: a download
+
+
+def test_cli_lang_writes_the_documents_in_another_language(tmp_path: Path) -> None:
+    """An English process's SOP, checklist and diagram for a Korean or Russian reader:
+    the headings and units change, the file's own words do not."""
+    path = DOCUMENTS["content-marketing"]
+    process = load_process(path)
+    korean = process.in_language(Language.KO)
+    assert process.language is Language.EN  # a copy: the loaded process is unchanged
+    sop = CliRunner().invoke(app, ["sop", str(path), "--lang", "ko"])
+    assert sop.exit_code == 0, sop.stderr
+    assert sop.stdout == render_sop(cost_process(korean))
+    assert "*표준 운영 절차(SOP)*" in sop.stdout and process.steps[0].name in sop.stdout
+    checklist = CliRunner().invoke(app, ["checklist", str(path), "--lang", "RU"])
+    assert checklist.exit_code == 0 and "чек-лист" in checklist.stdout
+    mermaid = CliRunner().invoke(app, ["diagram", str(path), "--lang", "ko", "--format", "mermaid"])
+    assert mermaid.exit_code == 0 and "리드 타임" in mermaid.stdout
+    wrong = CliRunner().invoke(app, ["sop", str(path), "--lang", "de"])
+    assert wrong.exit_code == 2 and "'de' is not one of 'en', 'ko', 'ru'" in wrong.stderr

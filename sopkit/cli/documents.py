@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from .app import app
 from .common import ForceOption, ReportOutput, RolesOption, emit, format_for, user_errors
+
+if TYPE_CHECKING:
+    from ..models import Process
 
 
 class SopFormat(StrEnum):
@@ -30,6 +33,32 @@ ProcessFile = Annotated[
     Path,
     typer.Argument(metavar="FILE", help="One process file.", dir_okay=False, show_default=False),
 ]
+
+
+class DocumentLanguage(StrEnum):
+    """``--lang``: a language sopkit writes documents in."""
+
+    en = "en"
+    ko = "ko"
+    ru = "ru"
+
+
+LanguageOption = Annotated[
+    DocumentLanguage | None,
+    typer.Option(
+        "--lang",
+        help="Headings, units, dates and numbers in this language instead of the process's "
+        "own 'language' (the file's text stays as written).",
+        case_sensitive=False,
+        show_default=False,
+    ),
+]
+
+
+def _speaking(process: Process, lang: DocumentLanguage | None) -> Process:
+    from ..models import Language
+
+    return process if lang is None else process.in_language(Language(lang.value))
 
 
 @app.command()
@@ -72,6 +101,7 @@ def sop(
             "cost across years), as sopkit build does: 10,000 years, seed 0.",
         ),
     ] = False,
+    lang: LanguageOption = None,
     force: ForceOption = False,
 ) -> None:
     """Write the SOP of one process: owner, review, purpose, roles, numbered steps, diagram.
@@ -96,7 +126,7 @@ def sop(
             refuse_inputs(output, [file, *([roles] if roles else [])])
             refuse_overwrite(output, force=force)
         # Costed with the processes beside it that run it, so it says who does.
-        portfolio = callers_of(load_process(file, roles=roles), roles=roles)
+        portfolio = callers_of(_speaking(load_process(file, roles=roles), lang), roles=roles)
         cost = cost_among_callers(portfolio.processes).processes[0]
         callers = portfolio.processes[1:]
         simulated = None
@@ -129,6 +159,7 @@ def checklist(
     ] = ChecklistFormat.markdown,
     output: ReportOutput = None,
     roles: RolesOption = None,
+    lang: LanguageOption = None,
     force: ForceOption = False,
 ) -> None:
     """Print a Markdown checklist for one run: a box per step in order, owner and done-when.
@@ -147,7 +178,7 @@ def checklist(
             refuse_inputs(output, [file, *([roles] if roles else [])])
             refuse_overwrite(output, force=force)
         # Costed, so a file the other commands refuse is refused here too.
-        cost = cost_process(load_process(file, roles=roles))
+        cost = cost_process(_speaking(load_process(file, roles=roles), lang))
         emit(render_checklist(cost, fmt=fmt.value), output)
 
 
@@ -204,6 +235,7 @@ def diagram(
         ),
     ] = Direction.LR,
     roles: RolesOption = None,
+    lang: LanguageOption = None,
     force: ForceOption = False,
 ) -> None:
     """Draw a process as swimlanes: a band per role, costs, critical path.
@@ -232,7 +264,7 @@ def diagram(
     from ..render.diagram import FILE_SUFFIXES, TEXT_FORMATS, draw, file_bytes
 
     with user_errors():
-        process = load_process(path, roles=roles)
+        process = _speaking(load_process(path, roles=roles), lang)
         inputs = [path, *([roles] if roles else []), process.settings_path or path]
         if output is not None and str(output) != "-":
             # First: nobody's process is written over, by any name.

@@ -141,6 +141,13 @@ class Process(_Model):
         self._settings_path = settings_path
         return self
 
+    def in_language(self, language: Language) -> Process:
+        """A copy whose documents speak ``language``: headings, units, dates and numbers.
+        What the file says (names, instructions) stays as written."""
+        if language is self.language:
+            return self
+        return self.model_copy(update={"language": language})
+
     def bind_callees(self, callees: dict[str, Process]) -> Process:
         """Attach the processes this one calls, so it can be costed on its own."""
         self._callees = {pid: callees[pid] for pid in self.calls if pid in callees}
