@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -132,6 +133,11 @@ class NewProcess:
     #: Roles its steps (and those procedures') need that the folder's own roles file
     #: does not define; empty when the library's roles file was copied.
     missing_roles: tuple[str, ...] = ()
+    #: Of ``missing_roles``, those the library defines as outside parties or systems:
+    #: role → its fields to copy (``kind: external``, ``kind: external, rate: …``).
+    library_kinds: Mapping[str, str] = field(default_factory=dict)
+    #: The folder's currency when it is not the template's (whose amounts the copy keeps).
+    currency: str | None = None
 
     @property
     def written(self) -> list[Path]:
@@ -144,6 +150,11 @@ class NewProcess:
                 f"{self.roles_used} does not define {', '.join(self.missing_roles)}: "
                 "add each with its rate, or change those owners to your team's roles"
             )
+            if self.library_kinds:
+                kinds = ", ".join(
+                    f"{role}: {{{kind}}}" for role, kind in self.library_kinds.items()
+                )
+                rates += f"; outside parties and systems as the library has them: {kinds}"
         elif self.roles_used is None:
             rates = "a roles.yaml with a rate for every step owner"
         elif self.roles is not None:
@@ -158,6 +169,14 @@ class NewProcess:
             "  - owner, trigger, frequency, and each step's owner, time and done_when",
             "  - review: version 0.1 is a draft; raise it and add an approver once approved",
             f"  - {rates}",
+            *(
+                [
+                    f"  - expenses and tool costs: the library's are in {self.template.currency}, "
+                    f"{self.roles_used} counts in {self.currency}; convert them"
+                ]
+                if self.currency
+                else []
+            ),
             *(
                 [
                     f"  - {', '.join(str(p) for p in self.procedures)}: "
@@ -227,15 +246,45 @@ def new_process(
     roles = None
     missing: tuple[str, ...] = ()
     roles_used = find_roles_file(target)
+    kinds: dict[str, str] = {}
+    currency = None
     if entry.roles is not None and roles_used is None:
         write_atomic(target.parent / "roles.yaml", entry.roles.read_text("utf-8"))
         roles = roles_used = shown.parent / "roles.yaml"
     elif roles_used is not None:
-        missing = _missing_roles(
-            [target, *(target.parent / p.name for p in procedures)], roles_used
-        )
+        copied = [target, *(target.parent / p.name for p in procedures)]
+        missing = _missing_roles(copied, roles_used)
+        kinds = _library_kinds(entry, missing)
+        folder_currency = str(_read(roles_used).get("currency", "USD"))
+        if folder_currency != (entry.currency or "USD") and _has_amounts(copied):
+            currency = folder_currency
         roles_used = _relative(roles_used)
-    return NewProcess(shown, roles, roles_used, title, entry, procedures, missing)
+    return NewProcess(shown, roles, roles_used, title, entry, procedures, missing, kinds, currency)
+
+
+def _library_kinds(entry: LibraryEntry, roles: Sequence[str]) -> dict[str, str]:
+    """Which of ``roles`` the template's roles file defines as outside parties or systems,
+    as fields to write (a paid one needs a rate, an unpaid customer or a system none)."""
+    if entry.roles is None:
+        return {}
+    data = _mapping(parse_yaml(entry.roles.read_text("utf-8"), entry.roles.name).data)
+    defined = _mapping(data.get("roles"))
+    kinds = {}
+    for role in roles:
+        fields = _mapping(defined.get(role))
+        kind = fields.get("kind")
+        if kind in ("external", "system"):
+            kinds[role] = f"kind: {kind}" + (", rate: …" if "rate" in fields else "")
+    return kinds
+
+
+def _has_amounts(paths: Sequence[Path]) -> bool:
+    """Whether these process files hold money of their own (expenses, tool costs)."""
+    return any(
+        key in (path.read_text("utf-8") if path.is_file() else "")
+        for path in paths
+        for key in ("expense", "tool_cost")
+    )
 
 
 def _missing_roles(processes: list[Path], roles_file: Path) -> tuple[str, ...]:

@@ -83,6 +83,37 @@ def test_into_a_team_folder_it_names_the_roles_its_roles_file_lacks(tmp_path: Pa
         assert code == 1 and f"'{role}'" in err, (role, err)
 
 
+def test_into_a_folder_in_another_currency_it_names_the_amounts_and_the_outside_parties(
+    tmp_path: Path,
+) -> None:
+    """The library's case study pays a designer and has the customer approve: in a euro
+    team's folder, its cash costs are still dollars, and its outside parties are roles the
+    team may copy as the library writes them."""
+    (tmp_path / "roles.yaml").write_text(
+        "currency: EUR\nroles:\n  Content Writer: {rate: 45}\n", encoding="utf-8"
+    )
+    made = new_process("case-study", "story", tmp_path)
+    assert made.currency == "EUR"
+    assert made.library_kinds["Customer"] == "kind: external"  # unpaid: no rate
+    assert made.library_kinds["Freelance Designer"] == "kind: external, rate: …"
+    assert "Account Executive" not in made.library_kinds  # staff: a rate, as the line says
+    steps = made.next_steps()
+    assert (
+        f"  - expenses and tool costs: the library's are in USD, {tmp_path / 'roles.yaml'} "
+        "counts in EUR; convert them"
+    ) in steps
+    line = next(line for line in steps if "does not define" in line)
+    assert line.endswith(
+        "outside parties and systems as the library has them: Customer: {kind: external}, "
+        "Freelance Designer: {kind: external, rate: …}, "
+        "Freelance Video Producer: {kind: external, rate: …}"
+    )
+    same = tmp_path / "usd"
+    same.mkdir()
+    (same / "roles.yaml").write_text("currency: USD\nroles: {}\n", encoding="utf-8")
+    assert new_process("case-study", "story", same).currency is None
+
+
 def test_into_a_folder_whose_roles_file_has_them_all_it_says_so(tmp_path: Path) -> None:
     new_process("social-media", "social", tmp_path)  # brings the library's roles.yaml
     again = new_process("social-media", "social-two", tmp_path)

@@ -134,8 +134,9 @@ def new(
     process of its own: your id, a name from it (or --name), no purpose yet, and a
     fresh draft review block (version 0.1, dated today). The template's
     roles.yaml comes along when the folder has none (when it has one, sopkit
-    names the roles it lacks), and so do the procedures its steps run (--list
-    marks them 'called'). It then says what to edit.
+    names the roles it lacks, and says when its currency is not the library's
+    whose cash costs the copy keeps), and so do the procedures its steps run
+    (--list marks them 'called'). It then says what to edit.
 
     \b
     Examples:
