@@ -45,6 +45,8 @@ class CandidateTotals:
             what = t("scope.listed", self.count, of=str(of))
         elif self.count == 1:
             what = t("scope.only")
+        elif self.count == 2:
+            what = t("scope.both")
         else:
             what = t("scope.all", self.count)
         if self.losing == 0:

@@ -1252,7 +1252,8 @@ def _candidates_sheet(
     total = [
         _BLANK,
         _text("Total"),
-        *[_BLANK] * 5,
+        *[_BLANK] * 4,
+        _money_cell(totals.annual_cost, currency),
         _money_cell(totals.gross_saving, currency),
         _money_cell(totals.tool_cost, currency),
         _money_cell(totals.net_saving, currency),
