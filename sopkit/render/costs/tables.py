@@ -890,7 +890,7 @@ def _step_sheet(costs: PortfolioCost, *, reading: bool) -> Sheet:
                 "runs_per_month": _number_cell(step.runs_per_month),
                 "rate": Cell(
                     DASH if no_rate else rate_text(step.rate, currency),
-                    format(round_money(step.rate, currency), "f"),
+                    "" if no_rate else format(round_money(step.rate, currency), "f"),
                 ),
                 "annual_hours": _hours_cell(step.annual_hours),
                 "external_hours": _hours_cell(step.external_hours),
