@@ -554,11 +554,17 @@ def test_diagrams_imported_into_one_folder_add_the_roles_they_lack(tmp_path: Pat
     ]
     for source in sources:
         data = export_bpmn(cost_process(load_process(source)))
-        write_import(import_texts(import_bpmn(data, "x.bpmn"), "x.bpmn"), folder)
+        name = f"{source.stem}.bpmn"
+        write_import(import_texts(import_bpmn(data, name), name), folder)
     from sopkit.load import load_portfolio
 
     imported = {p.id: cost_process(p).annual_cost for p in load_portfolio(folder)}
     assert imported == {
         p.id: cost_process(p).annual_cost for p in (load_process(s) for s in sources)
     }
-    assert "  Intern: {rate: 25}\n" in (folder / "roles.yaml").read_text(encoding="utf-8")
+    text = (folder / "roles.yaml").read_text(encoding="utf-8")
+    assert "  # the roles of the processes imported from tiny.bpmn\n  Intern: {rate: 25}\n" in (
+        text
+    )
+    assert text.startswith("# Settings and roles of the processes imported from content-marketing")
+    assert "  # the roles of the processes imported from lead-nurturing.bpmn\n" in text

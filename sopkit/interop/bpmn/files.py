@@ -34,6 +34,8 @@ class ImportFiles:
 
     texts: Mapping[str, str]
     settings: Data
+    #: The BPMN file's name, as the files' header comments give it.
+    source: str = ""
 
 
 def import_texts(result: BpmnImport, source: str) -> ImportFiles:
@@ -60,7 +62,7 @@ def import_texts(result: BpmnImport, source: str) -> ImportFiles:
         )
     texts["roles.yaml"] = dump_yaml(result.settings, header=roles_header)
     _check(texts, source)
-    return ImportFiles(texts, result.settings)
+    return ImportFiles(texts, result.settings, name)
 
 
 def _check(texts: Mapping[str, str], source: str) -> None:
@@ -114,7 +116,11 @@ def write_import(files: ImportFiles, folder: Path, *, force: bool = False) -> li
     for name, path in targets.items():
         if not path.exists() or _same(path, texts[name]):
             continue
-        merged = _with_missing_roles(path, files.settings) if name == "roles.yaml" else None
+        merged = (
+            _with_missing_roles(path, files.settings, files.source)
+            if name == "roles.yaml"
+            else None
+        )
         if merged is None or force:
             clashes.append(path)
         else:
@@ -155,9 +161,10 @@ _SETTING_FIELDS = (
 _ROLES_LINE = re.compile(r"^roles:[ \t]*(#.*)?$", re.MULTILINE)
 
 
-def _with_missing_roles(path: Path, wanted: Data) -> str | None:
-    """The existing roles file with the roles it lacks appended; itself when it lacks none;
-    ``None`` when it is for other settings or cannot be added to safely."""
+def _with_missing_roles(path: Path, wanted: Data, source: str = "") -> str | None:
+    """The existing roles file with the roles it lacks appended (under a comment naming
+    ``source``, the file they come from); itself when it lacks none; ``None`` when it is
+    for other settings or cannot be added to safely."""
     try:
         text = path.read_text(encoding="utf-8")
         document = parse_yaml(text, str(path))
@@ -179,6 +186,8 @@ def _with_missing_roles(path: Path, wanted: Data) -> str | None:
     # The roles alone, at the top level, then moved under ``roles:`` (dumped inside
     # ``roles:``, a single short role comes out on that line, in flow style).
     lines = dump_yaml(missing).splitlines()
+    if source:
+        lines.insert(0, f"# the roles of the processes imported from {source}")
     shifted = [" " * indent + line if line.strip() else line for line in lines]
     merged = text.rstrip("\n") + "\n" + "\n".join(shifted) + "\n"
     try:
