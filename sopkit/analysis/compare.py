@@ -137,42 +137,18 @@ class Edited:
         return "/".join(self.key)
 
 
-#: The fields of a process and of a step a diff compares, in the order it names them
-#: (as the file spells them): everything but ids, the list of steps and the texts the
-#: rows show already (a process's owner and frequency, a step's owner).
-PROCESS_FIELDS = (
-    "name",
-    "purpose",
-    "trigger",
-    "language",
-    "tools",
-    "tags",
-    "review",
-    "roles",
-    "conditions",
-    "expenses",
+#: The fields of a process and of a step a diff compares, in the models' order (as the
+#: file spells them): everything but ids, the list of steps and the texts the rows show
+#: already (a process's owner and frequency, a step's owner).
+PROCESS_FIELDS = tuple(
+    name
+    for name in Process.model_fields
+    if name not in ("sopkit", "id", "owner", "frequency", "steps")
 )
-STEP_FIELDS = (
-    "name",
-    "with",
-    "time",
-    "wait",
-    "after",
-    "when",
-    "milestone",
-    "approval",
-    "process",
-    "count",
-    "rework",
-    "per_run",
-    "expense",
-    "due",
-    "automation",
-    "tools",
-    "done_when",
-    "instructions",
-    "do",
-    "dont",
+STEP_FIELDS = tuple(
+    (field.alias or name)
+    for name, field in Step.model_fields.items()
+    if name not in ("id", "owner")
 )
 #: Fields whose order means nothing: ``after: [a, b]`` is ``after: [b, a]``.
 _UNORDERED = frozenset({"after", "tags", "tools"})
