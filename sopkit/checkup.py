@@ -11,6 +11,7 @@ portfolio's.
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -23,7 +24,7 @@ from .models import Process, Settings
 from .source import read_document
 from .validate import lint_portfolio, lint_process
 
-__all__ = ["Checkup", "checkup", "file_warnings"]
+__all__ = ["SHOWN_WARNINGS", "Checkup", "checkup", "file_warnings", "warning_lines"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,3 +217,21 @@ def _figure(value: Decimal) -> str:
     rounded = value.quantize(Decimal("0.01"), ROUND_HALF_UP)
     text = f"{rounded:,.2f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+#: How many of the files' warnings a build prints before it says how many more there are.
+SHOWN_WARNINGS = 10
+
+
+def warning_lines(
+    warnings: Sequence[Problem], paths: Sequence[str | Path], limit: int = SHOWN_WARNINGS
+) -> list[str]:
+    """The first ``limit`` warnings as ``sopkit validate`` prints them, then how many more
+    and the command that lists them all: a build's output is not where a long list is read."""
+    lines = [problem.format() for problem in warnings[:limit]]
+    more = len(warnings) - limit
+    if more > 0:
+        shown = " ".join(shlex.quote(str(path)) for path in paths)
+        noun = "warning" if more == 1 else "warnings"
+        lines.append(f"… and {more:,} more {noun}: sopkit validate {shown} lists them all")
+    return lines

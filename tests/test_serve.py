@@ -288,3 +288,27 @@ def test_a_port_in_use_is_a_usage_error(tmp_path: Path) -> None:
     assert done.exit_code == 2
     assert set(Path(tempfile.gettempdir()).glob("sopkit-serve-*")) == before  # none left
     assert f"cannot serve on 127.0.0.1:{port}" in done.stderr and "--port" in done.stderr
+
+
+def test_a_build_says_what_validate_warns_about(tmp_path: Path) -> None:
+    """As ``sopkit build`` does: the edit loop is where a missing done_when is fixed."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "roles.yaml").write_text("roles: {Editor: {rate: 50}}\n", encoding="utf-8")
+    (folder / "p.yaml").write_text(
+        "sopkit: 1\nid: p\nname: P\nowner: Editor\nfrequency: 1/month\npurpose: Why.\n"
+        "steps:\n  - {id: a, name: A, owner: Editor, time: 1h}\n",
+        encoding="utf-8",
+    )
+    lines: list[str] = []
+    server = SiteServer([folder], tmp_path / "site", port=0, diagrams=False, echo=lines.append)
+    try:
+        assert server.build() is not None
+    finally:
+        server.close()
+    assert any(
+        line.startswith(f"{folder / 'p.yaml'}:8:")
+        and ": warning: step 'a' has no done_when" in line
+        for line in lines
+    ), lines
+    assert lines[-1].startswith("built 1 process in ")

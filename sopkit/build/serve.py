@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from ..checkup import warning_lines
 from ..errors import SopkitError
 from . import BuildResult, build_site
 from .cache import Cache, CacheStats
@@ -398,10 +399,13 @@ class SiteServer:
         self.state.finished(None)
         for warning in result.warnings:
             self.echo(f"warning: {warning}")
+        for line in warning_lines(result.checks, self.paths):
+            self.echo(line)
         summary = "" if result.cache is None else result.cache.summary()
         reused = f", {summary}" if summary else ""
+        noun = "process" if result.processes == 1 else "processes"
         self.echo(
-            f"built {result.processes} processes in {time.perf_counter() - started:.1f} s"
+            f"built {result.processes} {noun} in {time.perf_counter() - started:.1f} s"
             f"{reused}; serving {self.url}"
         )
         return result

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import shlex
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -23,7 +21,6 @@ from .common import (
 
 if TYPE_CHECKING:
     from ..build.cache import Cache
-    from ..errors import Problem
 
 TemplateOption = Annotated[
     Path | None,
@@ -175,7 +172,10 @@ def build(
         )
     for warning in result.warnings:
         typer.echo(f"warning: {warning}", err=True)
-    _tell_checks(result.checks, paths)
+    from ..checkup import warning_lines
+
+    for line in warning_lines(result.checks, paths):
+        typer.echo(line, err=True)
     if not quiet:
         noun = "process" if result.processes == 1 else "processes"
         summary = "" if result.cache is None else result.cache.summary()
@@ -185,22 +185,6 @@ def build(
             f"open {result.index}",
             err=True,
         )
-
-
-#: How many of the files' warnings a build prints before it says how many more there are.
-SHOWN_CHECKS = 10
-
-
-def _tell_checks(checks: Sequence[Problem], paths: Sequence[Path]) -> None:
-    """The first warnings about the files, as ``sopkit validate`` prints them, then how
-    many more: a build is not where a long list is read."""
-    for problem in checks[:SHOWN_CHECKS]:
-        typer.echo(problem.format(), err=True)
-    more = len(checks) - SHOWN_CHECKS
-    if more > 0:
-        shown = " ".join(shlex.quote(str(path)) for path in paths)
-        noun = "warning" if more == 1 else "warnings"
-        typer.echo(f"… and {more:,} more {noun}: sopkit validate {shown} lists them all", err=True)
 
 
 @app.command()
