@@ -139,6 +139,24 @@ def test_a_missed_due_date_is_a_located_warning_with_the_slack(small: Process) -
     assert problem.path is not None and problem.path.endswith("small.yaml") and problem.line == 10
     assert "cannot be done by its due date 2026-12-29 (m -1d)" in problem.message
     assert "the earliest the graph allows is 2026-12-31, 1.5 working days late" in problem.message
+    # 'c' comes after the milestone: only less work before it, or a later due date, helps
+    assert problem.hint == "shorten this step or the work before it, or move the due date"
+
+
+def test_a_due_date_further_before_the_milestone_than_the_work_between_says_so(
+    write_process: Any,
+) -> None:
+    """'a' ends 2 working days of review and 1 of waiting before 'm' in every plan: a due
+    date 4 days before 'm' is missed whatever the start, so the hint says what to change."""
+    text = PROCESS.replace("time: 1d}\n", "time: 1d, due: {milestone: m, offset: -4d}}\n", 1)
+    process = load_process(write_process(text, name="small.yaml", roles=ROLES))
+    for first in (D("2026-12-01"), D("2027-06-01")):
+        (miss,) = [m for m in plan_run(process, start=first).misses if m.step_id == "a"]
+        assert miss.problem.hint == (
+            "'m' comes 3 working days after this step ends in every plan (the work and waits "
+            "between them), whatever the start date: ask for fewer days before 'm', or write "
+            "the slack you plan as a 'wait' before it"
+        )
 
 
 def test_slack_is_the_same_whichever_way_the_run_is_placed(small: Process) -> None:

@@ -28,7 +28,10 @@ from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
+import networkx as nx
+
 from ..errors import Problem, UsageError
+from ..graph import cached_flow_graph
 from ..models import Process, Step, WorkingCalendar
 from .cost import cost_process
 from .runs import typical_answers
@@ -247,7 +250,8 @@ def plan_run(
         )
         steps.append(planned)
         if planned.late and due is not None and slack is not None:
-            misses.append(DueMiss(step_id, _miss(process, index, planned, due, slack)))
+            gap = _gap(process, step, timing, hours_per_day)
+            misses.append(DueMiss(step_id, _miss(process, index, planned, due, slack, gap)))
     lead = max((b + w + x for b, w, x in timing.values()), default=Fraction(0))
     return Plan(
         process=process,
@@ -359,16 +363,55 @@ def _due(
     return due, text, to_decimal((deadline - work_end) / hours_per_day)
 
 
+def _gap(
+    process: Process,
+    step: Step,
+    timing: dict[str, tuple[Fraction, Fraction, Fraction]],
+    hours_per_day: Fraction,
+) -> Decimal | None:
+    """The working days from the end of ``step``'s work to its due milestone, when the
+    milestone comes after it: the same in every plan of the run."""
+    assert step.due is not None
+    milestone = step.due.milestone
+    if milestone not in timing or not nx.has_path(cached_flow_graph(process), step.id, milestone):
+        return None
+    begin, work, _ = timing[step.id]
+    m_begin, m_work, _ = timing[milestone]
+    return to_decimal((m_begin + m_work - begin - work) / hours_per_day)
+
+
 def _miss(
-    process: Process, index: int, step: PlannedStep, due: _dt.date, slack: Decimal
+    process: Process,
+    index: int,
+    step: PlannedStep,
+    due: _dt.date,
+    slack: Decimal,
+    gap: Decimal | None,
 ) -> Problem:
+    """The warning for a due date the plan misses, with what would meet it.
+
+    Every step starts as early as the steps before it allow, so the dates of one run
+    move together: starting it earlier meets no due date. When the milestone comes
+    after the step, the work and waits between them fix how long before it the step
+    ends; otherwise the work before the step decides.
+    """
     late = _days_text(-slack)
+    assert step.due_text is not None
+    milestone = step.due_text.split()[0]
+    if gap is not None:
+        hint = (
+            f"'{milestone}' comes {_days_text(gap)} working days after this step ends in every "
+            "plan (the work and waits between them), whatever the start date: ask for fewer "
+            f"days before '{milestone}', or write the slack you plan as a 'wait' before it"
+        )
+    else:
+        hint = "shorten this step or the work before it, or move the due date"
     found = process.source.problem(
         ("steps", index, "due"),
         f"step '{step.step_id}' cannot be done by its due date {due.isoformat()} "
         f"({step.due_text}): the earliest the graph allows is {step.finish.isoformat()}, "
         f"{late} working days late",
-        hint="start the work before it earlier, shorten it, or move the due date",
+        hint=hint,
     )
     return replace(found, severity="warning")
 
