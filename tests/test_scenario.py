@@ -425,3 +425,29 @@ def test_a_mistyped_change_comes_with_what_applying_the_others_finds(
         app, ["build", str(folder), "-o", str(tmp_path / "site"), "--scenario", str(path), "-q"]
     )
     assert result.exit_code == 1 and "no role 'Nobody'" in result.stderr
+
+
+def test_a_role_over_capacity_after_a_scenario_is_named_and_a_hire_costs_nothing(
+    folder: Path, tmp_path: Path
+) -> None:
+    """The writer works 4 h a run (draft 3 h × 1.25 for rework, publish 15 m), 48 runs a
+    year: 192 h against 100 h, 192%. A rate change leaves that so and says it; three
+    writers (64%) end it, and the note says a hire changes capacity, not the cost."""
+    roles = ROLES.replace(
+        "Writer: {rate: 40, headcount: 1}", "Writer: {rate: 40, headcount: 1, available_hours: 100}"
+    )
+    (folder / "roles.yaml").write_text(roles, encoding="utf-8")
+    dearer = scenario_file(tmp_path, HEAD + "  - rates: {Writer: 44}\n", "dearer.yaml")
+    hire = scenario_file(tmp_path, HEAD + "  - headcount: {Writer: 3}\n", "hire.yaml")
+    view = compare_scenarios(folder, [dearer, hire])
+    text = scenarios_report(view)
+    lines = [line for line in text.splitlines() if line.startswith("Test: ")]
+    assert len(lines) == 2
+    assert lines[0].endswith("; over capacity: Writer (192.00%).")
+    assert "over capacity" not in lines[1]
+    assert view.results[1].comparison.total_cost.change == 0
+    assert "so a hire adds nothing to it" in text
+    from sopkit.render.site.scenarios import render_scenarios
+
+    page = render_scenarios(view)
+    assert '<p class="over-capacity" role="note">Over capacity: Writer (192.00%).</p>' in page

@@ -182,8 +182,28 @@ def _line(
     return [Cell(label, label), Cell(title, title), *(Cell(text, text) for text in texts)]
 
 
+def over_capacity_text(comparison: Comparison, t: Catalogue) -> str | None:
+    """``over capacity: Content Writer (137.10%)``: the roles with more hours than their
+    headcount has on the side after (changed by the scenario or not); ``None`` if none."""
+    over = [
+        t(
+            "scenario.over_role",
+            role=row.key[0],
+            utilisation=figure_text(
+                "utilisation", row.figures["utilisation"].after, "", t.language
+            ),
+        )
+        for row in comparison.roles
+        if (row.figures["utilisation"].after or 0) > 1
+    ]
+    return t("scenario.over", roles=", ".join(over)) if over else None
+
+
 def _note(result: ScenarioResult, t: Catalogue) -> str:
     summary = summary_line(result.comparison, t)
+    over = over_capacity_text(result.comparison, t)
+    if over is not None:
+        summary = f"{summary}; {over}"
     if not result.one_offs:
         return t("scenario.sheet.summary", name=result.name, summary=summary)
     steps = ", ".join(f"{o.process_id}/{o.step_id}" for o in result.one_offs)

@@ -20,7 +20,7 @@ from ... import __version__
 from ...analysis.compare import Figure, Row, ScenarioResult
 from ...analysis.units import to_decimal
 from ..costs.diff import change_text, details, figure_text, ordered_rows, row_change, summary_line
-from ..costs.scenarios import PORTFOLIO_ROWS, ScenarioView, scenarios_sheet
+from ..costs.scenarios import PORTFOLIO_ROWS, ScenarioView, over_capacity_text, scenarios_sheet
 from ..i18n import Catalogue, catalogue, portfolio_language
 from .charts import site_environment
 from .pairs import Pair, paired_bar_chart
@@ -91,6 +91,7 @@ def _scenario(index: int, result: ScenarioResult, t: Catalogue) -> dict[str, Any
         "description": result.description or "",
         "file": result.path,
         "summary": summary_line(comparison, t),
+        "over": over_capacity_text(comparison, t),
         "kpis": kpis,
         "chart": _chart(index, result, t),
         "rows": [_row(row, currency, t) for row in ordered_rows(changes)],
