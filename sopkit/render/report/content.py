@@ -326,7 +326,7 @@ def _capacity(cost: PortfolioCost, f: _Format) -> dict[str, Any]:
     rows = [
         {
             "name": role.role,
-            "headcount": f.number(role.headcount or Decimal(0)),
+            "headcount": hours_text(role.headcount or Decimal(0), f.language),  # 2 people, 0.5
             "available": hours_text(role.available_hours or Decimal(0), f.language),
             "hours": f.hours(role.annual_hours),
             "utilisation": _utilisation(role, f),
