@@ -271,6 +271,24 @@ def test_a_lead_time_under_a_day_is_said_in_hours_or_minutes(
     assert said in read(draw(cost, "svg").data).text
 
 
+def test_roles_that_only_work_with_others_are_named_with_their_cost() -> None:
+    """A lane per owner: the roles that join a step but own none have no lane, so the
+    title names them, and the lanes and that line add up to the total."""
+    cost = make_cost(
+        [
+            {"id": "a", "name": "Plan", "owner": "W", "time": "1h", "with": ["Boss"]},
+            {"id": "b", "name": "Write", "owner": "W", "time": "2h", "after": ["a"]},
+        ],
+        rates={"W": 40, "Boss": 100},
+    )
+    text = read(draw(cost, "svg").data).text
+    # Boss: 1 h × 4 runs × 12 × $100 = $4,800; W: 3 h × 48 × $40 = $5,760
+    assert "Also on steps, with no lane of their own: Boss $4,800.00 a year" in text
+    assert "$5,760.00 a year" in text and "$10,560.00 a year in total" in text
+    alone = make_cost([{"id": "a", "name": "Plan", "owner": "W", "time": "1h"}])
+    assert "no lane of their own" not in read(draw(alone, "svg").data).text
+
+
 # --- automation heat -----------------------------------------------------------------
 
 

@@ -7,7 +7,7 @@ what a box says here means the two can never disagree.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -36,6 +36,7 @@ __all__ = [
     "events_title",
     "has_successor",
     "lane_costs",
+    "unlaned_text",
     "lane_of",
     "lanes",
     "milestone_details",
@@ -69,6 +70,7 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "lead_short": "Lead time {time} per run",
         "runs": "runs {n}",
         "total": "{money} a year in total",
+        "unlaned": "Also on steps, with no lane of their own: {roles}",
         "critical": "Bold outlines and arrows: critical path",
         "rework_key": "Dashed arrow: rework, with its probability",
         "fill": "Fill: net automation saving a year",
@@ -115,6 +117,7 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "lead_short": "리드 타임: 실행당 {time}",
         "runs": "실행 빈도 {n}",
         "total": "연간 총 {money}",
+        "unlaned": "자기 레인 없이 단계에 참여: {roles}",
         "critical": "굵은 테두리와 화살표: 주경로",
         "rework_key": "점선 화살표: 재작업과 그 확률",
         "fill": "채우기: 연간 순 자동화 절감액",
@@ -161,6 +164,7 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "lead_short": "Время выполнения {time} на запуск",
         "runs": "частота {n}",
         "total": "{money} в год всего",
+        "unlaned": "Участвуют в шагах без своей дорожки: {roles}",
         "critical": "Жирные рамки и стрелки: критический путь",
         "rework_key": "Пунктирная стрелка: доработка и её вероятность",
         "fill": "Заливка: чистая экономия от автоматизации в год",
@@ -466,6 +470,14 @@ def total_text(cost: ProcessCost, text: Wording) -> str:
         run = cost.exact_cost_per_run + cost.exact_expenses_per_run
         return text("total_run", money=text.money(to_decimal(run)))
     return text("total", money=text.money(cost.annual_total_cost))
+
+
+def unlaned_text(cost: ProcessCost, text: Wording, laned: Collection[str]) -> str | None:
+    """The roles that only work ``with`` others (no lane of their own) and their labour,
+    so the lanes and this line add up to the title's total; ``None`` when there are none."""
+    costs = lane_costs(cost, text)
+    roles = [f"{role} {money}" for role, money in costs.items() if role not in laned]
+    return text("unlaned", roles=", ".join(roles)) if roles else None
 
 
 def lane_costs(cost: ProcessCost, text: Wording) -> dict[str, str]:

@@ -50,6 +50,7 @@ from .common import (
     step_details,
     step_fill,
     total_text,
+    unlaned_text,
 )
 from .geometry import Box, Point
 from .layout import EdgeSpec, LaneSpec, Layout, NodeSpec, Spacing, lay_out
@@ -483,6 +484,9 @@ def _title_block(lanes: Swimlanes, width: float, title: bool) -> tuple[list[Shap
     )
     lines = _lines(cost.name, width, style.title_size, style.text, bold=True)
     lines += _lines(summary, width, style.summary_size, style.text)
+    unlaned = unlaned_text(cost, text, {lane.key for lane in lanes.layout.lanes})
+    if unlaned is not None:
+        lines += _lines(unlaned, width, style.summary_size, style.text)
     _, height = _block_size(lines)
     shapes: list[Shape] = []
     y = 0.0
