@@ -1059,7 +1059,7 @@ def _role_sheet(costs: PortfolioCost, *, reading: bool) -> Sheet:
         ),
         "currency": _text(currency),
     }
-    notes = _capacity_notes(costs.roles) if capacity else []
+    notes = _capacity_notes(costs) if capacity else []
     notes += _additions_notes(costs, by="role")
     if any(r.kind is RoleKind.SYSTEM for r in roles):
         notes.append("A system role's work is already automated: no hours, no labour.")
@@ -1083,12 +1083,15 @@ def _capacity_cells(role: RoleCost) -> tuple[Cell, Cell, Cell]:
     )
 
 
-def _capacity_notes(roles: Sequence[RoleCost]) -> list[str]:
+def _capacity_notes(costs: PortfolioCost) -> list[str]:
+    year = hours_text(costs.settings.working_year_hours)
     notes = [
         "Utilisation = annual hours ÷ (headcount × hours a person has for this work a year); "
-        f"{DASH} for a role without a headcount."
+        f"{DASH} for a role without a headcount. FTE is the same hours over a full working "
+        f"year ({year} h) whatever the headcount, so the two differ where people have less "
+        "of their year for this work."
     ]
-    over = [r for r in roles if r.over_capacity]
+    over = [r for r in costs.roles if r.over_capacity]
     if over:
         listed = ", ".join(
             f"{r.role} ({percent_text((r.utilisation or Decimal(0)) * 100)})" for r in over
@@ -1195,7 +1198,8 @@ def _lead_time_note(process: ProcessCost) -> str:
     return (
         f"Lead time of {process.id}{typical}: "
         f"{counted(hours_text(schedule.lead_time_hours), 'working hour', 'working hours')} "
-        f"({counted(number_text(schedule.lead_time_days), 'day', 'days')}); critical path: "
+        f"({counted(number_text(schedule.lead_time_days), 'day', 'days')}), each step once "
+        "(sopkit simulate adds rework and estimate ranges); critical path: "
         + " → ".join(schedule.critical_path)
     )
 
