@@ -185,6 +185,10 @@ def test_the_comparison_and_the_one_off_setup(folder: Path, tmp_path: Path) -> N
     assert (lead.before, lead.after) == (Fraction(23, 32), Fraction(1, 2))
     text = scenarios_report(result)
     assert "$10,274.67" in text and "$15,480.00" in text and "$120.00" in text
+    # Payback: $120 of setup over a saving of 15,480 − 30,824/3 = 15,616/3 a year,
+    # 120 × 12 ÷ (15,616/3) = 4,320/15,616 = 0.28 months.
+    assert scenario.payback_months == Fraction(120 * 12 * 3, 15616)
+    assert "one-off setup $120.00 (blog/draft), payback 0.3 months." in text
 
 
 def test_a_step_automated_whole_takes_no_time(folder: Path, tmp_path: Path) -> None:

@@ -585,6 +585,15 @@ class ScenarioResult:
     def setup_hours(self) -> Fraction:
         return sum((o.hours for o in self.one_offs), Fraction(0))
 
+    @property
+    def payback_months(self) -> Fraction | None:
+        """Months of the scenario's annual saving (its fall in total cost) that pay for its
+        setup, as a candidate's payback; ``None`` when it saves nothing to pay it back."""
+        saving = -self.comparison.total_cost.change
+        if saving <= 0:
+            return None
+        return self.setup_cost * 12 / saving
+
 
 @dataclass(frozen=True, slots=True)
 class Threshold:

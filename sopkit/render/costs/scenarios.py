@@ -18,9 +18,10 @@ from typing import Any, Protocol
 
 from ...analysis.compare import Comparison, Row, ScenarioResult, Status, compare
 from ...analysis.cost import PortfolioCost
+from ...analysis.units import to_decimal
 from ...errors import UsageError
-from ..i18n import Catalogue, catalogue
-from ..numbers import DASH
+from ..i18n import Catalogue, catalogue, payback_text
+from ..numbers import DASH, round_exact
 from .diff import DIFF_FORMATS, diff_document, figure_text, figure_value, summary_line
 from .sheet import Cell, Column, Sheet
 from .tables import dump_json, render_sheet
@@ -210,8 +211,19 @@ def _note(result: ScenarioResult, t: Catalogue) -> str:
     currency = result.comparison.currency
     cost = figure_text("annual_cost", result.setup_cost, currency, t.language)
     return t(
-        "scenario.sheet.summary_setup", name=result.name, summary=summary, cost=cost, steps=steps
+        "scenario.sheet.summary_setup",
+        name=result.name,
+        summary=summary,
+        cost=cost,
+        steps=steps,
+        payback=scenario_payback(result, t),
     )
+
+
+def scenario_payback(result: ScenarioResult, t: Catalogue) -> str:
+    """``1.4 months``, ``never``: how soon the scenario's saving pays for its setup."""
+    months = result.payback_months
+    return payback_text(None if months is None else to_decimal(months), t)
 
 
 def scenarios_document(view: ScenarioView) -> dict[str, Any]:
@@ -251,6 +263,9 @@ def _scenario_document(result: ScenarioResult) -> dict[str, Any]:
     one_off = {
         "setup_cost": figure_value("annual_cost", result.setup_cost, currency),
         "setup_hours": figure_value("annual_hours", result.setup_hours, currency),
+        "payback_months": None
+        if result.payback_months is None
+        else round_exact(result.payback_months, 2),
         "automated": [
             {
                 "process": o.process_id,

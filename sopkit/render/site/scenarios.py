@@ -20,7 +20,13 @@ from ... import __version__
 from ...analysis.compare import Figure, Row, ScenarioResult
 from ...analysis.units import to_decimal
 from ..costs.diff import change_text, details, figure_text, ordered_rows, row_change, summary_line
-from ..costs.scenarios import PORTFOLIO_ROWS, ScenarioView, over_capacity_text, scenarios_sheet
+from ..costs.scenarios import (
+    PORTFOLIO_ROWS,
+    ScenarioView,
+    over_capacity_text,
+    scenario_payback,
+    scenarios_sheet,
+)
 from ..i18n import Catalogue, catalogue, portfolio_language
 from .charts import site_environment
 from .pairs import Pair, paired_bar_chart
@@ -132,7 +138,8 @@ def _setup_note(result: ScenarioResult, t: Catalogue) -> str:
     if not count:
         return t("scenario.kpi.no_setup")
     hours = figure_text("annual_hours", result.setup_hours, result.comparison.currency, t.language)
-    return t("scenario.kpi.setup", count, hours=hours)
+    setup = t("scenario.kpi.setup", count, hours=hours)
+    return f"{setup} · {t('scenario.kpi.payback', payback=scenario_payback(result, t))}"
 
 
 def _chart(index: int, result: ScenarioResult, t: Catalogue) -> str:
