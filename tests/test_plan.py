@@ -28,6 +28,7 @@ from sopkit.errors import SopkitError, UsageError
 from sopkit.load import load_process
 from sopkit.models import Process
 from sopkit.render.diagram import to_svg
+from sopkit.render.diagram.scene import Label, walk
 from sopkit.render.plan import gantt_scene, plan_document, plan_ics, plan_report, render_plan
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -378,6 +379,25 @@ def test_the_gantt_chart_has_lanes_bars_milestones_and_due_markers(small: Proces
     assert right("a") <= left("b") and right("b") < left("c")
     assert left("d") == left("b")  # both start on Monday the 28th, 8 h into the run
     assert "weekend or holiday" in svg and svg.count('fill="#e6e6e6"') >= 3
+
+
+def test_a_due_date_before_the_work_starts_is_joined_to_it_not_barred_over_days_off(
+    write_process: Any,
+) -> None:
+    """'a' is due 4 working days before 'm' but ends 3 before it: its due date falls before
+    the run starts. The work itself is the late part; a dashed line joins the due date."""
+    text = PROCESS.replace("time: 1d}\n", "time: 1d, due: {milestone: m, offset: -4d}}\n", 1)
+    process = load_process(write_process(text, name="small.yaml", roles=ROLES))
+    scene = gantt_scene(plan_run(process, start=D("2027-01-04")))
+    svg = to_svg(scene)
+    (bar,) = [g for g in _groups(svg, "bar") if g.get("data-step") == "a"]
+    work, late = bar.findall(f"{SVG}rect")
+    assert (late.get("x"), late.get("width")) == (work.get("x"), work.get("width"))
+    (gap,) = [g for g in bar.iter(f"{SVG}path") if "late-gap" in (g.get("class") or "")]
+    assert gap.get("stroke-dasharray")
+    # The title is as wide as its text: the picture is the chart's width, no wider.
+    labels = [shape for shape in walk(scene.items) if isinstance(shape, Label)]
+    assert labels and all(label.box.right <= scene.width for label in labels)
 
 
 def test_a_month_with_no_room_for_its_name_leaves_it_to_the_next(small: Process) -> None:

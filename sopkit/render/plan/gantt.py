@@ -25,7 +25,18 @@ from ...analysis.plan import Plan, PlannedStep
 from ..diagram.common import EVENTS_LANE, Wording, events_title, lane_of, lanes
 from ..diagram.geometry import Box, Point
 from ..diagram.metrics import line_height, text_width, wrap_text
-from ..diagram.scene import Diamond, Group, Label, Line, Polyline, Rect, Scene, Shape, Stroke
+from ..diagram.scene import (
+    Diamond,
+    Group,
+    Label,
+    Line,
+    Polyline,
+    Rect,
+    Scene,
+    Shape,
+    Stroke,
+    walk,
+)
 from ..diagram.style import DEFAULT_THEME, FONTS, Theme, get_theme
 from ..numbers import counted, round_number
 
@@ -163,6 +174,9 @@ class _Chart:
                     data={"date": self.today.isoformat()},
                 )
             )
+        # The key and a late bar's words may reach past the last day of a short plan.
+        reach = max((s.box.right for s in walk(tuple(items)) if isinstance(s, Label)), default=0)
+        width = max(width, reach + _MARGIN)
         return Scene(
             width=round(width, 2),
             height=round(bottom + _MARGIN, 2),
@@ -201,7 +215,9 @@ class _Chart:
             ),
         ]
         height = sum(line_height(x.size) for x in lines)
-        shapes: list[Shape] = [Label(Box(_MARGIN, _MARGIN, width, height), tuple(lines))]
+        # As wide as its longest line: a box wider than the chart widens the picture.
+        used = max(text_width(x.text, x.size, x.bold) for x in lines)
+        shapes: list[Shape] = [Label(Box(_MARGIN, _MARGIN, used, height), tuple(lines))]
         y = _MARGIN + height + 6
         shapes += self._key(y)
         return shapes, y + line_height(style.small_size) + 10
@@ -348,14 +364,14 @@ class _Chart:
         if step.kind == "milestone":
             x = self.at(step.finish_hours, end=True)
             shapes.append(Diamond(Box(x - 6, centre - 6, 12, 12), fill=_INK))
-            end = x + 6
+            start = end = x + 6
         else:
             left = self.at(step.start_hours, end=False)
             right = max(self.at(step.finish_hours, end=True), left + 3)
             fill = _CRITICAL if step.critical else _OTHER
             bar = Box(left, centre - 6, right - left, 12)
             shapes.append(Rect(bar, fill=fill, stroke=Stroke(_INK, 0.6), classes=("work",)))
-            end = right
+            start, end = left, right
         if step.wait_until is not None:
             wait_end = self.x(step.wait_until) + self.day
             shapes.append(
@@ -378,8 +394,19 @@ class _Chart:
                 )
             )
             if step.late and step.kind != "milestone" and end > due_x:
-                late_box = Box(due_x, centre - 6, end - due_x, 12)
+                # The work past the due date is late; a due date before the work starts
+                # is joined to it by a line, not a bar over days nobody works on it.
+                late_from = max(due_x, start)
+                late_box = Box(late_from, centre - 6, end - late_from, 12)
                 shapes.append(Rect(late_box, fill=_LATE, stroke=Stroke(_INK, 0.6)))
+                if due_x < start:
+                    shapes.append(
+                        Polyline(
+                            (Point(due_x, centre), Point(start, centre)),
+                            Stroke(_LATE, 1.5, dashed=True),
+                            classes=("late-gap",),
+                        )
+                    )
             if step.late:
                 classes.append("late")
                 words = f"late {format(round_number(-(step.slack_days or Decimal(0)), 1), 'f')}d"
