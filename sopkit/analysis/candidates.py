@@ -16,7 +16,7 @@ from fractions import Fraction
 from .cost import PortfolioCost, ProcessCost, StepCost, fte
 from .units import MONTHS, exact_hours, to_decimal
 
-__all__ = ["Candidate", "candidate_for", "rank_candidates"]
+__all__ = ["Candidate", "candidate_for", "payback", "rank_candidates"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +70,7 @@ def candidate_for(process: ProcessCost, step_cost: StepCost) -> Candidate | None
     setup_cost = setup_hours * Fraction(step_cost.rate)
     invested = tool_cost + setup_cost
     hours_saved = annual_hours * share
-    payback = _payback(setup_cost, net)
+    months = payback(setup_cost, net)
     roi = None if invested == 0 else (gross - invested) * 100 / invested
     return Candidate(
         process_id=process.id,
@@ -86,7 +86,7 @@ def candidate_for(process: ProcessCost, step_cost: StepCost) -> Candidate | None
         net_saving=to_decimal(net),
         setup_hours=to_decimal(setup_hours),
         setup_cost=to_decimal(setup_cost),
-        payback_months=None if payback is None else to_decimal(payback),
+        payback_months=None if months is None else to_decimal(months),
         roi_percent=None if roi is None else to_decimal(roi),
         hours_saved=to_decimal(hours_saved),
         fte_freed=fte(hours_saved, settings),
@@ -95,7 +95,7 @@ def candidate_for(process: ProcessCost, step_cost: StepCost) -> Candidate | None
     )
 
 
-def _payback(setup_cost: Fraction, net: Fraction) -> Fraction | None:
+def payback(setup_cost: Fraction, net: Fraction) -> Fraction | None:
     """Months until the setup is earned back; ``None`` when it never is."""
     if setup_cost == 0 and net >= 0:
         return Fraction(0)

@@ -21,7 +21,7 @@ from enum import StrEnum
 from fractions import Fraction
 
 from ..models import Clock, Duration, Process, Settings, Step
-from .candidates import Candidate, rank_candidates
+from .candidates import Candidate, payback, rank_candidates
 from .cost import PortfolioCost, ProcessCost, RoleCost, StepCost
 from .units import exact_hours
 
@@ -587,12 +587,9 @@ class ScenarioResult:
 
     @property
     def payback_months(self) -> Fraction | None:
-        """Months of the scenario's annual saving (its fall in total cost) that pay for its
-        setup, as a candidate's payback; ``None`` when it saves nothing to pay it back."""
-        saving = -self.comparison.total_cost.change
-        if saving <= 0:
-            return None
-        return self.setup_cost * 12 / saving
+        """A candidate's payback for the whole scenario: its setup over the monthly fall
+        in total cost; ``None`` when it never pays back."""
+        return payback(self.setup_cost, -self.comparison.total_cost.change)
 
 
 @dataclass(frozen=True, slots=True)

@@ -249,9 +249,10 @@ def plan_run(
             slack_days=slack,
         )
         steps.append(planned)
-        if planned.late and due is not None and slack is not None:
+        if planned.late and step.due is not None and due is not None and slack is not None:
             gap = _gap(process, step, timing, hours_per_day)
-            misses.append(DueMiss(step_id, _miss(process, index, planned, due, slack, gap)))
+            miss = _miss(process, index, planned, due, slack, (step.due.milestone, gap))
+            misses.append(DueMiss(step_id, miss))
     lead = max((b + w + x for b, w, x in timing.values()), default=Fraction(0))
     return Plan(
         process=process,
@@ -356,9 +357,7 @@ def _due(
     anchor = dated.get(step.due.milestone)
     if anchor is None:
         return None, text, None
-    # validate.py refuses weeks that are not a whole number of working days
-    count = offset.days + int(offset.weeks * days_per_week)
-    due = days.shift(anchor, count)
+    due = days.shift(anchor, offset.working_days(days_per_week))
     deadline = (days.between(first, due) + 1) * hours_per_day
     return due, text, to_decimal((deadline - work_end) / hours_per_day)
 
@@ -386,18 +385,18 @@ def _miss(
     step: PlannedStep,
     due: _dt.date,
     slack: Decimal,
-    gap: Decimal | None,
+    after: tuple[str, Decimal | None],
 ) -> Problem:
     """The warning for a due date the plan misses, with what would meet it.
 
     Every step starts as early as the steps before it allow, so the dates of one run
     move together: starting it earlier meets no due date. When the milestone comes
     after the step, the work and waits between them fix how long before it the step
-    ends; otherwise the work before the step decides.
+    ends; otherwise the work before the step decides. ``after`` is the milestone and
+    that gap (``None`` when the milestone does not follow the step).
     """
     late = _days_text(-slack)
-    assert step.due_text is not None
-    milestone = step.due_text.split()[0]
+    milestone, gap = after
     if gap is not None:
         hint = (
             f"'{milestone}' comes {_days_text(gap)} working days after this step ends in every "

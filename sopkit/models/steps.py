@@ -306,6 +306,11 @@ class DayOffset:
             return cls(days=sign * number, text=text)
         return cls(weeks=sign * number, text=text)
 
+    def working_days(self, days_per_week: Decimal) -> int:
+        """The offset in working days, a week counting ``days_per_week`` of them
+        (validate.py refuses weeks that are not a whole number of working days)."""
+        return self.days + int(self.weeks * days_per_week)
+
     def __str__(self) -> str:
         return self.text
 

@@ -454,12 +454,11 @@ def lead_text(cost: ProcessCost, text: Wording) -> str:
     """One run's lead time for a title, as the SOP's key figures give it: working days
     and hours (``11.03 working days (88.25 h)``), or under a day just the time
     (``15 min``, ``6.5 h``: not ``0 working days``)."""
-    schedule = cost.schedule
+    schedule, t = cost.schedule, catalogue(text.language)
     hours = schedule.lead_time_hours
     if hours >= clock(cost).hours_per_day:
-        days = catalogue(text.language)("unit.workdays", schedule.lead_time_days)
+        days = t("unit.workdays", schedule.lead_time_days)
         return text("lead", days=days, hours=text.number(hours))
-    t = catalogue(text.language)
     time = t("unit.minutes", minutes(hours)) if 0 < hours < 1 else t("unit.hours", hours)
     return text("lead_short", time=time)
 

@@ -118,8 +118,7 @@ def due_text(process: Process, step: Step, t: Catalogue) -> str | None:
     if step.due is None:
         return None
     milestone = process.step(step.due.milestone).name
-    offset = step.due.offset
-    days = offset.days + int(offset.weeks * process.settings.days_per_week)
+    days = step.due.offset.working_days(process.settings.days_per_week)
     if days == 0:
         return t("due.on", name=milestone)
     return t("due.before" if days < 0 else "due.after", abs(days), name=milestone)
