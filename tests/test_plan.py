@@ -29,7 +29,14 @@ from sopkit.load import load_process
 from sopkit.models import Process
 from sopkit.render.diagram import to_svg
 from sopkit.render.diagram.scene import Label, walk
-from sopkit.render.plan import gantt_scene, plan_document, plan_ics, plan_report, render_plan
+from sopkit.render.plan import (
+    gantt_scene,
+    plan_calendar,
+    plan_document,
+    plan_ics,
+    plan_report,
+    render_plan,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 LAUNCH = ROOT / "tests" / "fixtures" / "launch" / "product-launch.yaml"
@@ -337,6 +344,88 @@ def test_ics_escapes_and_folds_any_text(write_process: Any) -> None:
     calendar = icalendar.Calendar.from_ical(plan_ics(plan))
     first = next(iter(calendar.walk("VEVENT")))
     assert str(first["SUMMARY"]) == f"{name} — Writer"
+
+
+def _events(text: str) -> dict[str, Any]:
+    import icalendar
+
+    calendar = icalendar.Calendar.from_ical(text)
+    return {str(event["SUMMARY"]).split(" — ")[0]: event for event in calendar.walk("VEVENT")}
+
+
+def test_a_plan_written_over_its_calendar_moves_the_events_it_changed(
+    small: Process, write_process: Any
+) -> None:
+    first = plan_calendar(plan_run(small, start=D("2026-12-24")))
+    assert first.run == "20261224" and not first.updates
+    old = _events(first.text)
+    assert {int(e["SEQUENCE"]) for e in old.values()} == {0}
+    # A week later: every event moves, keeps its id and gets the next version.
+    moved = plan_calendar(plan_run(small, start=D("2026-12-31")), previous=first.text)
+    assert (moved.run, moved.updates, moved.changed, moved.added, moved.cancelled) == (
+        "20261224",
+        True,
+        5,
+        0,
+        0,
+    )
+    new = _events(moved.text)
+    assert {k: str(e["UID"]) for k, e in new.items()} == {k: str(e["UID"]) for k, e in old.items()}
+    assert {int(e["SEQUENCE"]) for e in new.values()} == {1}
+    assert new["Write"].decoded("DTSTART") == D("2026-12-31")
+    # The same plan again changes nothing: the versions stay.
+    again = plan_calendar(plan_run(small, start=D("2026-12-31")), previous=moved.text)
+    assert again.text == moved.text and again.changed == again.cancelled == 0
+    # Step d dropped: its event comes back cancelled, once; the others keep their version.
+    without_d = PROCESS.replace("  - {id: d, name: Prepare", "  # - {id: d, name: Prepare")
+    shorter = load_process(write_process(without_d, name="small.yaml", roles=ROLES))
+    dropped = plan_calendar(plan_run(shorter, start=D("2026-12-31")), previous=again.text)
+    assert (dropped.changed, dropped.cancelled) == (0, 1)
+    events = _events(dropped.text)
+    assert (
+        str(events["Prepare"]["STATUS"]) == "CANCELLED" and int(events["Prepare"]["SEQUENCE"]) == 2
+    )
+    assert int(events["Write"]["SEQUENCE"]) == 1
+    still = plan_calendar(plan_run(shorter, start=D("2026-12-31")), previous=dropped.text)
+    assert still.text == dropped.text and still.cancelled == 0
+
+
+def test_a_named_run_replaces_the_events_of_another(small: Process) -> None:
+    dated = plan_run(small, start=D("2026-12-24"))
+    first = plan_calendar(dated, run="Spring launch / 2027")
+    assert first.run == "Spring-launch-2027"
+    assert str(_events(first.text)["Write"]["UID"]) == "small-a-Spring-launch-2027@sopkit"
+    renamed = plan_calendar(dated, run="autumn", previous=first.text)
+    assert (renamed.added, renamed.changed, renamed.cancelled) == (5, 0, 5)
+    assert renamed.text.count("STATUS:CANCELLED") == 5
+    # A calendar of another process is not this plan's to update.
+    other = first.text.replace("X-SOPKIT-PROCESS:small", "X-SOPKIT-PROCESS:other")
+    fresh = plan_calendar(dated, previous=other)
+    assert not fresh.updates and fresh.run == "20261224" and "CANCELLED" not in fresh.text
+    assert not plan_calendar(dated, previous="not a calendar").updates
+
+
+def test_cli_writes_over_the_calendar_and_says_what_moved(small: Process, tmp_path: Path) -> None:
+    path = tmp_path / "small.yaml"
+    target = tmp_path / "run.ics"
+    first = runner.invoke(
+        app, ["plan", str(path), "--start", "2026-12-24", "--format", "ics", "-o", str(target)]
+    )
+    assert first.exit_code == 0, first.output
+    assert "updated" not in first.output
+    moved = runner.invoke(
+        app, ["plan", str(path), "--start", "2026-12-31", "--format", "ics", "-o", str(target)]
+    )
+    assert moved.exit_code == 0, moved.output
+    assert (
+        "updated the plan of run '20261224': 5 events moved or changed; import the file again"
+        in moved.output
+    )
+    assert "SEQUENCE:1" in target.read_text(encoding="utf-8")
+    same = runner.invoke(
+        app, ["plan", str(path), "--start", "2026-12-31", "--format", "ics", "-o", str(target)]
+    )
+    assert "the plan of run '20261224' is unchanged" in same.output
 
 
 # --- the Gantt chart ---------------------------------------------------------------------------

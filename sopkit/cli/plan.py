@@ -63,6 +63,14 @@ def _today(value: str | None) -> _dt.date | None:
     return _date(value, "--today")
 
 
+def _read_previous(path: Path) -> str | None:
+    """The calendar file about to be written over, if there is one to update."""
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+
+
 @app.command()
 def plan(
     file: Annotated[
@@ -120,6 +128,16 @@ def plan(
         bool,
         typer.Option("--strict", help="Exit 1 when a step cannot meet its due date."),
     ] = False,
+    run: Annotated[
+        str | None,
+        typer.Option(
+            "--run",
+            metavar="NAME",
+            help="ics: the run's name in the events' ids (default: the name in the file "
+            "written over, else the start date). Writing over the run's file updates it: "
+            "import it again and the events move instead of being added twice.",
+        ),
+    ] = None,
     roles: RolesOption = None,
     force: ForceOption = False,
 ) -> None:
@@ -151,8 +169,15 @@ def plan(
         process = load_process(file, roles=roles)
         dated = plan_run(process, start=begin, at=anchor)
         to_stdout = str(output) == "-" or (output is None and fmt.value not in _PICTURES)
+        target = output if output is not None else Path(f"{process.id}-plan.{fmt.value}")
+        previous = None if to_stdout or fmt != PlanFormat.ics else _read_previous(target)
         result = render_plan(
-            dated, fmt.value, today=line, width=table_width(None if to_stdout else output)
+            dated,
+            fmt.value,
+            today=line,
+            width=table_width(None if to_stdout else output),
+            run=run,
+            previous=previous,
         )
         for miss in dated.misses:
             typer.echo(miss.problem.format(), err=True)
@@ -161,11 +186,12 @@ def plan(
         if to_stdout:
             typer.echo(result.data, nl=False)
         else:
-            target = output if output is not None else Path(f"{process.id}-plan.{fmt.value}")
             inputs = [file, *([roles] if roles else []), process.settings_path or file]
             refuse_inputs(target, inputs)
             refuse_overwrite(target, force=force)
             write_atomic(target, result.data)
             typer.echo(f"wrote {target}", err=True)
+            for note in result.notes:
+                typer.echo(note, err=True)
         if strict and dated.misses:
             raise typer.Exit(1)

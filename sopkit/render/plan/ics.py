@@ -6,23 +6,38 @@ events), named after the step and its owner, the owner also as a category so
 a calendar can filter by role. Milestones are one-day events. Events are
 *transparent*: a plan does not block anyone's free time.
 
-The file is the same for the same plan: each ``UID`` is built from the
-process, the step and the run's first day, and ``DTSTAMP`` (which the standard
-requires) is that first day at midnight UTC rather than the time of writing.
-Lines end in CRLF and are folded at 75 octets, text is escaped.
+The same plan (over the same file) gives the same bytes: each ``UID`` is
+built from the process, the step and the run's name (``run``; by default its
+first day), and ``DTSTAMP`` (which the standard requires) is that first day
+at midnight UTC rather than the time of writing. Lines end in CRLF and are
+folded at 75 octets, text is escaped.
+
+A run is planned again when its dates move. Calendars match events by
+``UID`` and take an event they already have only when its ``SEQUENCE`` went
+up, so writing the new plan over the old file (``previous``) keeps the old
+file's run name, raises ``SEQUENCE`` on each event that changed and cancels
+(``STATUS:CANCELLED``) the old file's other events (steps no longer in the
+plan, or a run renamed): importing the new file moves the events instead of
+adding copies.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import re
+from dataclasses import dataclass
 from decimal import Decimal
 
 from ...analysis.plan import Plan, PlannedStep
 from ..numbers import counted, round_number
 
-__all__ = ["plan_ics"]
+__all__ = ["Calendar", "plan_calendar", "plan_ics"]
 
 _PRODID = "-//sopkit//sopkit plan//EN"
+#: Calendar properties that say whose plan a file holds, so the next plan can update it.
+_PROCESS, _RUN = "X-SOPKIT-PROCESS", "X-SOPKIT-RUN"
+#: Event lines that do not count as a change: the version stamps themselves.
+_STAMPS = ("SEQUENCE:", "DTSTAMP:")
 
 
 def _escape(text: str) -> str:
@@ -61,7 +76,7 @@ def _working_days(value: Decimal) -> str:
     return counted(format(round_number(value, 2).normalize(), "f"), "working day", "working days")
 
 
-def _event(plan: Plan, step: PlannedStep, stamp: str) -> list[str]:
+def _event(plan: Plan, step: PlannedStep, uid: str) -> list[str]:
     process = plan.process
     who = step.owner or ""
     summary = f"Milestone: {step.name}" if step.kind == "milestone" else step.name
@@ -86,9 +101,7 @@ def _event(plan: Plan, step: PlannedStep, stamp: str) -> list[str]:
     if step.critical:
         details.append("On the critical path")
     lines = [
-        "BEGIN:VEVENT",
-        f"UID:{process.id}-{step.step_id}-{_date(plan.start)}@sopkit",
-        f"DTSTAMP:{stamp}",
+        f"UID:{uid}",
         f"DTSTART;VALUE=DATE:{_date(step.start)}",
         f"DTEND;VALUE=DATE:{_date(step.finish + _dt.timedelta(days=1))}",
         f"SUMMARY:{_escape(summary)}",
@@ -96,13 +109,80 @@ def _event(plan: Plan, step: PlannedStep, stamp: str) -> list[str]:
     ]
     if who:
         lines.append(f"CATEGORIES:{_escape(who)}")
-    lines += ["TRANSP:TRANSPARENT", "END:VEVENT"]
+    lines.append("TRANSP:TRANSPARENT")
     return lines
 
 
-def plan_ics(plan: Plan) -> str:
-    """The plan as iCalendar text, one event per step (see the module docstring)."""
-    stamp = f"{_date(plan.start)}T000000Z"
+@dataclass(frozen=True, slots=True)
+class Calendar:
+    """A plan's calendar file, and what it changed in the file it replaces."""
+
+    text: str
+    #: The run's name in the events' ids.
+    run: str
+    #: Whether the file it replaces was a plan of the same process (so this one updates it).
+    updates: bool = False
+    #: Events of the replaced file this one moves or rewords (their ``SEQUENCE`` went up).
+    changed: int = 0
+    #: Events the replaced file did not have.
+    added: int = 0
+    #: Events of the replaced file whose steps are no longer in the plan, now cancelled.
+    cancelled: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class _Old:
+    """One event of the file being replaced: its version and its lines without the stamps."""
+
+    sequence: int
+    body: tuple[str, ...]
+    cancelled: bool
+
+
+def _unfolded(text: str) -> list[str]:
+    return text.replace("\r\n", "\n").replace("\n ", "").replace("\n\t", "").split("\n")
+
+
+def _previous(text: str, process_id: str) -> tuple[str | None, dict[str, _Old]]:
+    """The run name and events of an earlier plan of the same process, if ``text`` is one."""
+    lines = _unfolded(text)
+    if f"{_PROCESS}:{process_id}" not in lines:
+        return None, {}
+    run = next((line.partition(":")[2] for line in lines if line.startswith(f"{_RUN}:")), None)
+    events: dict[str, _Old] = {}
+    body: list[str] | None = None
+    for line in lines:
+        if line == "BEGIN:VEVENT":
+            body = []
+        elif line == "END:VEVENT" and body is not None:
+            fields = dict(item.partition(":")[::2] for item in body)
+            sequence = fields.get("SEQUENCE", "0")
+            if "UID" in fields and sequence.isdigit():
+                kept = tuple(item for item in body if not item.startswith(_STAMPS))
+                cancelled = fields.get("STATUS") == "CANCELLED"
+                events[fields["UID"]] = _Old(int(sequence), kept, cancelled)
+            body = None
+        elif body is not None:
+            body.append(line)
+    return run, events
+
+
+def _run_name(name: str) -> str:
+    """``name`` as it can stand in an event id: letters, digits, ``.``, ``_`` and ``-``."""
+    cleaned = re.sub(r"[^\w.-]+", "-", name.strip()).strip("-")
+    return cleaned or "run"
+
+
+def plan_calendar(plan: Plan, *, run: str | None = None, previous: str | None = None) -> Calendar:
+    """The plan as an iCalendar file, one event per step (see the module docstring).
+
+    ``run`` names the run in the events' ids; without it, the run keeps the name
+    it has in ``previous`` (the text of the file this one replaces, when that is
+    a plan of the same process), or else is named after its first day.
+    """
+    old_run, old = (None, {}) if previous is None else _previous(previous, plan.process.id)
+    name = _run_name(run) if run is not None else old_run or _date(plan.start)
+    stamp = f"DTSTAMP:{_date(plan.start)}T000000Z"
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -110,8 +190,35 @@ def plan_ics(plan: Plan) -> str:
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
         f"X-WR-CALNAME:{_escape(plan.process.name)}",
+        f"{_PROCESS}:{plan.process.id}",
+        f"{_RUN}:{name}",
     ]
+    changed = added = cancelled = 0
+    uids: set[str] = set()
     for step in plan.steps:
-        lines += _event(plan, step, stamp)
-    lines.append("END:VCALENDAR")
-    return "".join(_fold(line) + "\r\n" for line in lines)
+        uid = f"{plan.process.id}-{step.step_id}-{name}@sopkit"
+        uids.add(uid)
+        body = _event(plan, step, uid)
+        sequence = 0
+        added += uid not in old
+        if uid in old:
+            sequence = old[uid].sequence
+            if tuple(body) != old[uid].body:
+                sequence += 1
+                changed += 1
+        lines += ["BEGIN:VEVENT", *body[:1], stamp, f"SEQUENCE:{sequence}", *body[1:], "END:VEVENT"]
+    for uid, event in old.items():
+        if uid in uids:
+            continue
+        sequence = event.sequence if event.cancelled else event.sequence + 1
+        cancelled += not event.cancelled
+        body = [line for line in event.body if not line.startswith("STATUS:")]
+        lines += ["BEGIN:VEVENT", *body[:1], stamp, f"SEQUENCE:{sequence}", *body[1:]]
+        lines += ["STATUS:CANCELLED", "END:VEVENT"]
+    text = "".join(_fold(line) + "\r\n" for line in [*lines, "END:VCALENDAR"])
+    return Calendar(text, name, bool(old), changed, added if old else 0, cancelled)
+
+
+def plan_ics(plan: Plan, *, run: str | None = None, previous: str | None = None) -> str:
+    """The plan as iCalendar text (``plan_calendar``'s file)."""
+    return plan_calendar(plan, run=run, previous=previous).text

@@ -9,8 +9,9 @@ from ...analysis.plan import Plan
 from ...errors import UsageError
 from ..diagram import draw_scene
 from ..diagram.engine import Engine
+from ..numbers import counted
 from .gantt import gantt_scene
-from .ics import plan_ics
+from .ics import Calendar, plan_calendar
 from .report import PLAN_FORMATS, TEXT_FORMATS, plan_report
 
 __all__ = ["PlanOutput", "render_plan"]
@@ -23,6 +24,24 @@ class PlanOutput:
     data: bytes
     format: str
     warnings: tuple[str, ...] = ()
+    #: What the file changed in the one it replaces (a calendar's moved and cancelled events).
+    notes: tuple[str, ...] = ()
+
+
+def _update_note(calendar: Calendar) -> str:
+    """What writing over a run's calendar file did, for the user about to import it."""
+    counts = [
+        (calendar.changed, "moved or changed"),
+        (calendar.added, "added"),
+        (calendar.cancelled, "cancelled"),
+    ]
+    done = [f"{counted(str(n), 'event', 'events')} {what}" for n, what in counts if n]
+    if not done:
+        return f"the plan of run '{calendar.run}' is unchanged: its calendar needs no update"
+    return (
+        f"updated the plan of run '{calendar.run}': {', '.join(done)}; import the file again "
+        "to update the calendar"
+    )
 
 
 def render_plan(
@@ -32,9 +51,14 @@ def render_plan(
     today: _dt.date | None = None,
     width: int | None = None,
     engine: Engine | None = None,
+    run: str | None = None,
+    previous: str | None = None,
 ) -> PlanOutput:
     """``plan`` as ``table``, ``markdown``, ``csv``, ``json``, ``ics`` or a Gantt chart
     (``svg``, or ``png``/``pdf`` drawn by Graphviz).
+
+    ``run`` and ``previous`` are the calendar's (``plan_calendar``): the run's
+    name in its events' ids, and the text of the calendar file it replaces.
 
     Raises:
         UsageError: an unknown format.
@@ -43,7 +67,11 @@ def render_plan(
     if fmt in TEXT_FORMATS:
         return PlanOutput(plan_report(plan, fmt, width=width).encode("utf-8"), fmt)
     if fmt == "ics":
-        return PlanOutput(plan_ics(plan).encode("utf-8"), fmt)
+        calendar = plan_calendar(plan, run=run, previous=previous)
+        notes: tuple[str, ...] = ()
+        if calendar.updates:
+            notes = (_update_note(calendar),)
+        return PlanOutput(calendar.text.encode("utf-8"), fmt, notes=notes)
     if fmt in ("svg", "png", "pdf"):
         drawing = draw_scene(gantt_scene(plan, today=today), fmt, engine=engine)
         return PlanOutput(drawing.data, fmt, drawing.warnings)
