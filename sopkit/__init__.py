@@ -22,6 +22,7 @@ _EXPORTS = {
     "Estimate": "sopkit.models",
     "Frequency": "sopkit.models",
     "InputError": "sopkit.errors",
+    "Language": "sopkit.models",
     "OutputError": "sopkit.errors",
     "Portfolio": "sopkit.load",
     "PortfolioCost": "sopkit.analysis",
@@ -40,24 +41,32 @@ _EXPORTS = {
     "SopkitError": "sopkit.errors",
     "Step": "sopkit.models",
     "StepCost": "sopkit.analysis",
+    "UsageError": "sopkit.errors",
     "ValidationError": "sopkit.errors",
     "annual_report": "sopkit.render.report",
     "apply_scenario": "sopkit.decide",
+    "as_costs": "sopkit.analysis",
+    "as_process_cost": "sopkit.analysis",
     "build_digraph": "sopkit.render.diagram",
     "build_site": "sopkit.build",
+    "callers_of": "sopkit.load",
     "candidates_report": "sopkit.render.costs.tables",
     "check_process": "sopkit.validate",
     "compare_scenarios": "sopkit.decide",
+    "cost_among_callers": "sopkit.analysis",
     "cost_portfolio": "sopkit.analysis",
     "cost_process": "sopkit.analysis",
     "cost_report": "sopkit.render.costs.tables",
     "diff": "sopkit.decide",
     "diff_report": "sopkit.render.costs.diff",
     "discover": "sopkit.load",
+    "draw": "sopkit.render.diagram",
     "explain_step": "sopkit.render.costs.explain",
     "export_bpmn": "sopkit.interop.bpmn",
+    "export_portfolio": "sopkit.interop.bpmn",
     "flow_graph": "sopkit.graph",
     "import_bpmn": "sopkit.interop.bpmn",
+    "import_texts": "sopkit.interop.bpmn",
     "json_schema": "sopkit.schema",
     "lint_process": "sopkit.validate",
     "load_portfolio": "sopkit.load",
@@ -66,7 +75,9 @@ _EXPORTS = {
     "load_settings": "sopkit.load",
     "plan_run": "sopkit.analysis.plan",
     "rank_candidates": "sopkit.analysis",
+    "read_bpmn_file": "sopkit.interop.bpmn",
     "render_checklist": "sopkit.render.sop.checklist",
+    "render_plan": "sopkit.render.plan",
     "render_sop": "sopkit.render.sop",
     "render_workbook": "sopkit.render.workbook",
     "scenarios_report": "sopkit.render.costs.scenarios",
@@ -75,6 +86,8 @@ _EXPORTS = {
     "simulation_report": "sopkit.render.costs.ranges",
     "to_dot": "sopkit.render.diagram",
     "to_mermaid": "sopkit.render.diagram.mermaid",
+    "write_exports": "sopkit.interop.bpmn",
+    "write_import": "sopkit.interop.bpmn",
 }
 
 __all__ = [
@@ -87,6 +100,7 @@ __all__ = [
     "Estimate",
     "Frequency",
     "InputError",
+    "Language",
     "OutputError",
     "Portfolio",
     "PortfolioCost",
@@ -105,25 +119,33 @@ __all__ = [
     "SopkitError",
     "Step",
     "StepCost",
+    "UsageError",
     "ValidationError",
     "__version__",
     "annual_report",
     "apply_scenario",
+    "as_costs",
+    "as_process_cost",
     "build_digraph",
     "build_site",
+    "callers_of",
     "candidates_report",
     "check_process",
     "compare_scenarios",
+    "cost_among_callers",
     "cost_portfolio",
     "cost_process",
     "cost_report",
     "diff",
     "diff_report",
     "discover",
+    "draw",
     "explain_step",
     "export_bpmn",
+    "export_portfolio",
     "flow_graph",
     "import_bpmn",
+    "import_texts",
     "json_schema",
     "lint_process",
     "load_portfolio",
@@ -132,7 +154,9 @@ __all__ = [
     "load_settings",
     "plan_run",
     "rank_candidates",
+    "read_bpmn_file",
     "render_checklist",
+    "render_plan",
     "render_sop",
     "render_workbook",
     "scenarios_report",
@@ -141,6 +165,8 @@ __all__ = [
     "simulation_report",
     "to_dot",
     "to_mermaid",
+    "write_exports",
+    "write_import",
 ]
 
 
@@ -165,6 +191,9 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         RoleCost,
         Schedule,
         StepCost,
+        as_costs,
+        as_process_cost,
+        cost_among_callers,
         cost_portfolio,
         cost_process,
         rank_candidates,
@@ -175,16 +204,33 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .analysis.simulation import Simulation, simulate
     from .build import BuildResult, build_site
     from .decide import Scenario, apply_scenario, compare_scenarios, diff, load_scenario
-    from .errors import InputError, OutputError, Problem, RenderError, SopkitError, ValidationError
+    from .errors import (
+        InputError,
+        OutputError,
+        Problem,
+        RenderError,
+        SopkitError,
+        UsageError,
+        ValidationError,
+    )
     from .graph import flow_graph
-    from .interop.bpmn import export_bpmn, import_bpmn
-    from .load import Portfolio, discover, load_portfolio, load_process, load_settings
+    from .interop.bpmn import (
+        export_bpmn,
+        export_portfolio,
+        import_bpmn,
+        import_texts,
+        read_bpmn_file,
+        write_exports,
+        write_import,
+    )
+    from .load import Portfolio, callers_of, discover, load_portfolio, load_process, load_settings
     from .models import (
         Automation,
         Clock,
         Duration,
         Estimate,
         Frequency,
+        Language,
         Process,
         Review,
         Rework,
@@ -196,8 +242,9 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .render.costs.diff import diff_report
     from .render.costs.ranges import simulation_report
     from .render.costs.scenarios import scenarios_report
-    from .render.diagram import build_digraph, to_dot
+    from .render.diagram import build_digraph, draw, to_dot
     from .render.diagram.mermaid import to_mermaid
+    from .render.plan import render_plan
     from .render.report import annual_report
     from .render.sop import render_sop
     from .render.sop.checklist import render_checklist

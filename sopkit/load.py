@@ -41,6 +41,8 @@ if TYPE_CHECKING:  # networkx takes ~80 ms to import; see sopkit.graph
 __all__ = [
     "ROLES_FILENAMES",
     "Portfolio",
+    "as_paths",
+    "callers_of",
     "discover",
     "find_roles_file",
     "load_portfolio",
@@ -78,8 +80,16 @@ class Portfolio:
 # --- discovery ------------------------------------------------------------------
 
 
-def discover(paths: Iterable[str | Path]) -> list[Path]:
+def as_paths(paths: str | Path | Iterable[str | Path]) -> list[str | Path]:
+    """One path or several, as a list: a lone string is one path, not its characters."""
+    if isinstance(paths, str | Path):
+        return [paths]
+    return list(paths)
+
+
+def discover(paths: str | Path | Iterable[str | Path]) -> list[Path]:
     """Process files named directly or found under folders, sorted, roles files skipped."""
+    paths = as_paths(paths)
     found: list[Path] = []
     problems: list[Problem] = []
     for given in paths:
@@ -244,8 +254,6 @@ def load_portfolio(
         one_currency: refuse processes in different currencies (a portfolio's totals
             add up); ``validate`` checks a whole library of portfolios without it.
     """
-    if isinstance(paths, str | Path):
-        paths = [paths]
     files = discover(paths)
     cache: dict[Path, Settings | SopkitError] = {}
     folders: dict[Path, tuple[Path, Path] | None] = {}

@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from pydantic.json_schema import GenerateJsonSchema
 
+from .errors import UsageError
 from .models import Duration, Estimate, Process, Settings
 
 __all__ = ["REFERENCE", "json_schema"]
@@ -40,7 +41,13 @@ class _Generator(GenerateJsonSchema):
 
 
 def json_schema(kind: Literal["process", "roles"] = "process") -> dict[str, Any]:
-    """The schema of a process file (default) or of ``roles.yaml``."""
+    """The schema of a process file (default) or of ``roles.yaml``.
+
+    Raises:
+        UsageError: another ``kind``.
+    """
+    if kind not in ("process", "roles"):
+        raise UsageError(f"no schema for '{kind}'", hint="use 'process' or 'roles'")
     model = Process if kind == "process" else Settings
     schema = model.model_json_schema(mode="validation", schema_generator=_Generator)
     title = "sopkit process" if kind == "process" else "sopkit roles.yaml"

@@ -11,6 +11,7 @@ frozen result objects that the renderers format.
     plan.py        the typical run dated on the working calendar, due dates
     candidates.py  automation candidates: savings, payback, ROI
     pareto.py      the steps ranked by cost, and the few that make 80 % of it
+    given.py       what callers hand in: a process or its costs, processes or theirs
     compare.py     two costed portfolios matched and subtracted (diff, scenarios)
     simulation/    ranges (P10/P50/P90) by Monte Carlo; imports NumPy, so it is
                    not re-exported here: ``from sopkit.analysis.simulation import simulate``
@@ -33,6 +34,7 @@ from .cost import (
     fte,
     rework_loops,
 )
+from .given import Costable, as_costs, as_process_cost
 from .pareto import Pareto, pareto
 from .plan import Plan, PlannedStep, plan_run
 from .runs import chance, typical_answers
@@ -42,6 +44,7 @@ from .units import exact_hours, expected_hours, runs_per_month, to_decimal
 __all__ = [
     "Candidate",
     "CostSummary",
+    "Costable",
     "Pareto",
     "Participant",
     "Plan",
@@ -53,6 +56,8 @@ __all__ = [
     "RoleShare",
     "Schedule",
     "StepCost",
+    "as_costs",
+    "as_process_cost",
     "candidate_for",
     "chance",
     "cost_among_callers",

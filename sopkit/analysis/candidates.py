@@ -8,12 +8,13 @@ in months = setup ÷ (net ÷ 12); first-year ROI % = (gross − tool − setup) 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
-from .cost import PortfolioCost, ProcessCost, StepCost, fte
+from ..errors import UsageError
+from .cost import ProcessCost, StepCost, fte
+from .given import Costable, as_costs
 from .units import MONTHS, exact_hours, to_decimal
 
 __all__ = ["Candidate", "candidate_for", "payback", "rank_candidates"]
@@ -105,13 +106,21 @@ def payback(setup_cost: Fraction, net: Fraction) -> Fraction | None:
 
 
 def rank_candidates(
-    costs: PortfolioCost | Iterable[ProcessCost],
+    costs: Costable,
     *,
     top: int | None = None,
     min_saving: Decimal | None = None,
 ) -> list[Candidate]:
-    """Steps with an automation share, highest net saving first; ties by process, then step."""
-    processes = costs.processes if isinstance(costs, PortfolioCost) else tuple(costs)
+    """Steps with an automation share, highest net saving first; ties by process, then step.
+
+    ``costs`` may be the processes themselves (a ``Portfolio``), costed together.
+
+    Raises:
+        UsageError: ``top`` below 0.
+    """
+    if top is not None and top < 0:
+        raise UsageError(f"top must be 0 or more, not {top}", hint="None keeps every candidate")
+    processes = as_costs(costs).processes
     found = [
         candidate
         for process in processes

@@ -185,21 +185,56 @@ class Plan:
         return self.working.shift(self.start, index), passed
 
 
+#: The last day a plan may end on.
+_LAST_DAY = _dt.date(9999, 11, 30)
+
+
 def plan_run(
     process: Process,
     *,
-    start: _dt.date | None = None,
-    at: tuple[str, _dt.date] | None = None,
+    start: _dt.date | str | None = None,
+    at: tuple[str, _dt.date | str] | None = None,
 ) -> Plan:
     """Date one typical run of ``process``: from ``start``, or so that milestone
-    ``at[0]`` falls on ``at[1]`` (exactly one of the two).
+    ``at[0]`` falls on ``at[1]`` (exactly one of the two). Dates may be written
+    ``"YYYY-MM-DD"``; a ``datetime`` counts as its day.
 
     Raises:
-        UsageError: neither or both given; ``at`` names no milestone of the
-            typical run, or a date that is not a working day.
+        UsageError: neither or both given; a date that is not one; ``at`` names
+            no milestone of the typical run, or a date that is not a working
+            day; a run that would end past year 9999 or start before year 1.
     """
     if (start is None) == (at is None):
         raise UsageError("give a start date or a milestone date, not both or neither")
+    begin = None if start is None else _day(start, "start")
+    anchor = None if at is None else (at[0], _day(at[1], "the milestone's date"))
+    try:
+        plan = _plan_run(process, begin, anchor)
+    except OverflowError:
+        plan = None
+    # A month to spare: a chart draws days around the run, a calendar ends a day later.
+    if plan is None or plan.finish > _LAST_DAY:
+        raise UsageError(
+            "the run does not fit in the calendar (years 1 to 9999)",
+            hint="plan it from a date nearer to today",
+        )
+    return plan
+
+
+def _day(value: _dt.date | str, what: str) -> _dt.date:
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    try:
+        return _dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise UsageError(
+            f"{what} '{value}' is not a date", hint="write it as YYYY-MM-DD, e.g. 2026-11-02"
+        ) from None
+
+
+def _plan_run(process: Process, start: _dt.date | None, at: tuple[str, _dt.date] | None) -> Plan:
     cost_process(process)  # a file the cost report refuses (figures beyond any team) is refused
     settings = process.settings
     days = WorkingDays.of(settings.calendar)

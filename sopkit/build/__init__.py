@@ -52,8 +52,8 @@ from ..analysis import Candidate, PortfolioCost, ProcessCost, cost_portfolio, ra
 from ..analysis.simulation import DEFAULT_SEED, DEFAULT_YEARS, Simulation, simulate
 from ..checkup import file_warnings
 from ..decide import Scenarios, scenario_results, scenarios_for
-from ..errors import InputError, OutputError, Problem, RenderError, SopkitError
-from ..load import Portfolio, discover, load_portfolio
+from ..errors import InputError, OutputError, Problem, RenderError, SopkitError, UsageError
+from ..load import Portfolio, as_paths, discover, load_portfolio
 from ..models import Settings
 from ..render.costs import candidates_report, cost_report
 from ..render.diagram import check_legible, draw
@@ -159,7 +159,7 @@ def build_site(
     jobs: int | None = None,
     stamp: Stamp | None = None,
     diagrams: bool = True,
-    scenarios: Sequence[str | Path] = (),
+    scenarios: str | Path | Sequence[str | Path] = (),
     report_date: _dt.date | None = None,
     template_dir: str | Path | None = None,
     cache: Cache | None = None,
@@ -196,8 +196,9 @@ def build_site(
             diagram (``RenderError``, before anything is drawn), or a renderer
             failure.
     """
-    if isinstance(paths, str | Path):
-        paths = [paths]
+    paths, scenarios = as_paths(paths), as_paths(scenarios)
+    if jobs is not None and jobs < 1:
+        raise UsageError(f"jobs must be 1 or more, not {jobs}", hint="None renders one per CPU")
     with contextlib.ExitStack() as stack:
         if printer is None and _prints_apart(paths):
             # It imports WeasyPrint while this process loads, costs and renders.

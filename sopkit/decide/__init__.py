@@ -20,7 +20,7 @@ from pathlib import Path
 from ..analysis import PortfolioCost, cost_portfolio
 from ..analysis.compare import Comparison, ScenarioResult, Threshold, compare, one_off
 from ..errors import Problem, SopkitError, UsageError, ValidationError
-from ..load import Portfolio, load_portfolio
+from ..load import Portfolio, as_paths, load_portfolio
 from ..models import Settings
 from .apply import Automated, ToBe, apply_scenario
 from .revision import is_revision, revision_files
@@ -135,21 +135,26 @@ class Scenarios:
 
 def compare_scenarios(
     paths: str | Path | Sequence[str | Path],
-    scenario_files: Sequence[str | Path],
+    scenario_files: str | Path | Sequence[str | Path],
     *,
     roles: Roles = None,
 ) -> Scenarios:
     """Load the portfolio and every scenario, apply each to a copy, cost and compare.
 
     Raises:
+        UsageError: no scenario file given.
         SopkitError: every problem of the portfolio, or of every scenario file (each
             located in its scenario file).
     """
+    if not as_paths(scenario_files):
+        raise UsageError(
+            "no scenario file given", hint="name at least one scenario file to compare with"
+        )
     portfolio = load_portfolio(paths, roles=roles)
     return scenario_results(portfolio, scenarios_for(portfolio, scenario_files))
 
 
-def scenarios_for(portfolio: Portfolio, paths: Sequence[str | Path]) -> list[Scenario]:
+def scenarios_for(portfolio: Portfolio, paths: str | Path | Sequence[str | Path]) -> list[Scenario]:
     """Every scenario file read for ``portfolio``, with all their problems in one run.
 
     A file with a mistake in one change (a mistyped kind, say) still has its
@@ -161,7 +166,7 @@ def scenarios_for(portfolio: Portfolio, paths: Sequence[str | Path]) -> list[Sce
     """
     problems: list[Problem] = []
     scenarios: list[Scenario] = []
-    for path in paths:
+    for path in as_paths(paths):
         scenario, found = load_scenario_parts(path)
         if not found and scenario is not None:
             scenarios.append(scenario)

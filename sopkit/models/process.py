@@ -10,6 +10,7 @@ from pydantic import (
     PrivateAttr,
 )
 
+from ..errors import UsageError
 from ..source import SourceMap
 from .common import Slug, Text, TextList, _fail, _Model
 from .roles import Date, Language, Role, Settings
@@ -141,9 +142,22 @@ class Process(_Model):
         self._settings_path = settings_path
         return self
 
-    def in_language(self, language: Language) -> Process:
-        """A copy whose documents speak ``language``: headings, units, dates and numbers.
-        What the file says (names, instructions) stays as written."""
+    def in_language(self, language: Language | str) -> Process:
+        """A copy whose documents speak ``language`` (``"en"``, ``"ko"``, ``"ru"``):
+        headings, units, dates and numbers. What the file says (names, instructions)
+        stays as written.
+
+        Raises:
+            UsageError: a language sopkit does not speak.
+        """
+        if not isinstance(language, Language):
+            try:
+                language = Language(str(language).strip().lower())
+            except ValueError:
+                shown = ", ".join(item.value for item in Language)
+                raise UsageError(
+                    f"sopkit does not speak '{language}'", hint=f"use one of: {shown}"
+                ) from None
         if language is self.language:
             return self
         return self.model_copy(update={"language": language})

@@ -15,12 +15,13 @@ files.py       those as checked process files and roles.yaml, written safely
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from ...analysis import cost_process
 from ...errors import InputError
 from ...load import Portfolio
+from ...models import Process
 from ...output import safe_child, write_atomic
 from .export import export_bpmn
 from .files import ImportFiles, import_texts, write_import
@@ -40,23 +41,23 @@ __all__ = [
 ]
 
 
-def export_portfolio(portfolio: Portfolio) -> dict[str, bytes]:
+def export_portfolio(portfolio: Portfolio | Iterable[Process]) -> dict[str, bytes]:
     """``<id>.bpmn`` → BPMN XML for every process of a portfolio, in its order."""
-    return {f"{p.id}.bpmn": export_bpmn(cost_process(p)) for p in portfolio.processes}
+    return {f"{p.id}.bpmn": export_bpmn(cost_process(p)) for p in portfolio}
 
 
-def write_exports(files: Mapping[str, bytes], folder: Path) -> list[Path]:
+def write_exports(files: Mapping[str, bytes], folder: str | Path) -> list[Path]:
     """Write exported files into ``folder`` (atomically); the paths written."""
-    return [write_atomic(safe_child(folder, name), data) for name, data in files.items()]
+    return [write_atomic(safe_child(Path(folder), name), data) for name, data in files.items()]
 
 
-def read_bpmn_file(path: Path) -> bytes:
+def read_bpmn_file(path: str | Path) -> bytes:
     """The bytes of a BPMN file, refusing what cannot be one before reading it all.
 
     Raises:
         InputError: missing, a folder, unreadable, or too large.
     """
-    shown = str(path)
+    shown, path = str(path), Path(path)
     try:
         if path.is_dir():
             raise InputError("is a folder, not a file", path=shown, hint="give one .bpmn file")

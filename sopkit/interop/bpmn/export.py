@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from ... import __version__
-from ...analysis import ProcessCost, cost_process
+from ...analysis import ProcessCost, as_process_cost, cost_process
 from ...analysis.profile import expected_count
 from ...models import Process, Step
 from ...render.diagram.common import EVENTS_LANE
@@ -257,8 +257,10 @@ def _diagram(graph: FlowGraph, drawing: Diagram) -> El:
     return diagram
 
 
-def export_bpmn(cost: ProcessCost) -> bytes:
-    """The BPMN 2.0 XML (UTF-8) of a costed process and every process it calls."""
+def export_bpmn(cost: ProcessCost | Process) -> bytes:
+    """The BPMN 2.0 XML (UTF-8) of a costed process and every process it calls (a
+    ``Process`` is costed alone)."""
+    cost = as_process_cost(cost)
     main = cost.process
     processes = [main, *_called_in_order(main)]
     costs = [cost, *(cost_process(p) for p in processes[1:])]

@@ -97,7 +97,7 @@ def _check(texts: Mapping[str, str], source: str) -> None:
         ) from None
 
 
-def write_import(files: ImportFiles, folder: Path, *, force: bool = False) -> list[Path]:
+def write_import(files: ImportFiles, folder: str | Path, *, force: bool = False) -> list[Path]:
     """Write the files into ``folder``; the paths written.
 
     A file that already says the same (comments aside) is left alone. An
@@ -108,6 +108,7 @@ def write_import(files: ImportFiles, folder: Path, *, force: bool = False) -> li
     Raises:
         OutputError: a file would be replaced (without ``force``), or cannot be written.
     """
+    folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise OutputError("is a file, not a folder", path=str(folder), hint="give a folder with -o")
     targets = {name: safe_child(folder, name) for name in files.texts}

@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
@@ -803,14 +804,17 @@ def _bpsim_rate(doc: BpmnDocument, bpsim: BpsimData, role: str, source: str) -> 
     return None
 
 
-def import_bpmn(data: bytes, path: str) -> BpmnImport:
+def import_bpmn(data: bytes, path: str | Path) -> BpmnImport:
     """The sopkit processes a BPMN file holds, with their settings and the warnings.
+
+    ``path`` is where ``data`` came from: it names the file in messages.
 
     Raises:
         InputError: the file is not safe, well-formed BPMN 2.0 XML.
         ValidationError: it holds nothing sopkit can map (no process, a complex
             gateway, a choreography).
     """
+    path = str(path)
     doc = read_bpmn(data, path)
     notes = Notes(path)
     bpsim = read_bpsim(doc)

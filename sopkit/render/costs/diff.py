@@ -35,6 +35,7 @@ from ...analysis.compare import (
     Verdict,
 )
 from ...analysis.units import to_decimal
+from ...decide import Diff
 from ...errors import UsageError
 from ...models import Frequency
 from ..i18n import Catalogue, catalogue, frequency_short
@@ -298,24 +299,32 @@ def verdict_line(verdict: Verdict, currency: str) -> str:
 
 
 def diff_report(
-    comparison: Comparison,
+    comparison: Comparison | Diff,
     *,
     fmt: str = "table",
     everything: bool = False,
     width: int | None = None,
-    before: str = "before",
-    after: str = "after",
+    before: str | None = None,
+    after: str | None = None,
 ) -> str:
     """The comparison in one format.
 
     Args:
-        comparison: every row of the two portfolios (``compare``).
+        comparison: every row of the two portfolios (``compare``), or ``diff``'s
+            result, which also names the sides.
         fmt: ``table``, ``markdown`` or ``json``.
         everything: keep unchanged rows too (``--all``).
         width: fit tables to a terminal this many columns wide.
-        before: what the first side is (e.g. ``HEAD~1:processes/``), for JSON.
+        before: what the first side is (e.g. ``HEAD~1:processes/``), for JSON;
+            by default the ``Diff``'s, else "before".
         after: what the second side is.
     """
+    if isinstance(comparison, Diff):
+        before = comparison.before if before is None else before
+        after = comparison.after if after is None else after
+        comparison = comparison.comparison
+    before = "before" if before is None else before
+    after = "after" if after is None else after
     if fmt not in DIFF_FORMATS:
         raise UsageError(f"unknown format '{fmt}'", hint="use one of: " + ", ".join(DIFF_FORMATS))
     shown = comparison if everything else comparison.changes()

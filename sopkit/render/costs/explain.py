@@ -15,7 +15,7 @@ from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
-from ...analysis import Candidate, PortfolioCost, ProcessCost, StepCost, candidate_for
+from ...analysis import Candidate, Costable, PortfolioCost, ProcessCost, StepCost, candidate_for
 from ...analysis.profile import RoleTally, expected_count, profile
 from ...analysis.runs import runs_of, satisfies, typical_answers
 from ...analysis.schedule import schedule as _schedule
@@ -46,7 +46,7 @@ from ..numbers import (
     share_text,
 )
 from .runs_text import exact_text, executions_lines, when_lines
-from .tables import Costable, ensure_costs
+from .tables import ensure_costs
 
 __all__ = ["explain_step", "find_step"]
 

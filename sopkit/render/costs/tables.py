@@ -34,17 +34,18 @@ from typing import Any
 
 from ...analysis import (
     Candidate,
+    Costable,
     CostSummary,
     PortfolioCost,
     ProcessCost,
     RoleCost,
     StepCost,
-    cost_portfolio,
+    as_costs,
     rank_candidates,
 )
 from ...analysis.units import to_decimal
 from ...errors import UsageError
-from ...models import Process, RoleKind
+from ...models import RoleKind
 from ..i18n import catalogue, payback_text
 from ..numbers import (
     DASH,
@@ -91,7 +92,6 @@ FORMATS = ("table", "markdown", "csv", "json")
 #: What a cost report has one row per (``--by``).
 COST_VIEWS = ("step", "role", "process")
 
-Costable = PortfolioCost | Iterable[Process]
 
 #: The columns a terminal too narrow for the whole table leaves out, the first first
 #: (CSV keys). What a reader needs most stays: which step or process, its annual cost
@@ -139,10 +139,9 @@ DROP_ORDER: dict[str, tuple[str, ...]] = {
 
 
 def ensure_costs(source: Costable) -> PortfolioCost:
-    """Cost loaded processes (a ``Portfolio`` or any iterable), or pass costs through."""
-    if isinstance(source, PortfolioCost):
-        return source
-    return cost_portfolio(source)
+    """Cost loaded processes (a ``Portfolio``, one ``Process`` or any iterable), or pass
+    costs through (``analysis.as_costs``)."""
+    return as_costs(source)
 
 
 def _choice(value: str, valid: Sequence[str], what: str) -> str:

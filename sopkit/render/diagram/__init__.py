@@ -14,8 +14,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from ...analysis import ProcessCost
+from ...analysis import ProcessCost, as_process_cost
 from ...errors import RenderError
+from ...models import Process
 from ..i18n import Notice
 from ..markdown import fenced
 from .common import DIRECTIONS, MAX_ARROWS, MAX_STEPS, check_direction, check_legible
@@ -81,7 +82,7 @@ def _check_format(fmt: str) -> str:
 
 
 def draw(
-    cost: ProcessCost,
+    cost: ProcessCost | Process,
     fmt: str,
     *,
     direction: str = "LR",
@@ -94,6 +95,7 @@ def draw(
     ``svg``, ``dot`` and ``mermaid`` need no renderer; ``png`` and ``pdf`` use
     ``engine`` or the one ``find_engine`` picks. ``links`` maps called process
     ids to pages (relative URLs) so each call's box links there (SVG only).
+    A ``Process`` is costed alone (``analysis.as_process_cost``).
 
     Raises:
         RenderError: unknown format or direction, a process too large to draw
@@ -101,6 +103,7 @@ def draw(
     """
     _check_format(fmt)
     check_direction(direction)
+    cost = as_process_cost(cost)
     check_legible(cost.process)
     if fmt == "mermaid":
         return Drawing(to_mermaid(cost, direction=direction).encode("utf-8"), fmt)
@@ -149,7 +152,7 @@ def draw_scene(scene: Scene, fmt: str, *, engine: Engine | None = None) -> Drawi
     return Drawing(data, fmt, engine.name, tuple(map(str, notices)), notices)
 
 
-def render(cost: ProcessCost, fmt: str, *, direction: str = "LR") -> bytes:
+def render(cost: ProcessCost | Process, fmt: str, *, direction: str = "LR") -> bytes:
     """The diagram as ``svg``, ``png``, ``pdf``, ``dot`` or ``mermaid`` bytes."""
     return draw(cost, fmt, direction=direction).data
 

@@ -17,7 +17,8 @@ import math
 
 import graphviz  # type: ignore[import-untyped]
 
-from ...analysis import Candidate, ProcessCost
+from ...analysis import Candidate, ProcessCost, as_process_cost
+from ...models import Process
 from ..labels import html_text
 from .geometry import Box, Point
 from .metrics import line_height
@@ -220,7 +221,7 @@ def scene_digraph(scene: Scene, *, fontname: str = FONTS) -> graphviz.Digraph:
 
 
 def build_digraph(
-    cost: ProcessCost,
+    cost: ProcessCost | Process,
     *,
     direction: str = "LR",
     candidates: list[Candidate] | None = None,
@@ -231,7 +232,8 @@ def build_digraph(
     """The swimlane diagram of a costed process as a ``graphviz.Digraph`` (fixed positions).
 
     Args:
-        cost: the costed process (``sopkit.analysis.cost_process``).
+        cost: the costed process (``sopkit.analysis.cost_process``), or the
+            process, costed alone here.
         direction: ``LR`` (lanes are rows, flow left to right) or ``TB`` (lanes
             are columns, flow top to bottom).
         candidates: automation candidates to colour; by default this process's own.
@@ -241,12 +243,14 @@ def build_digraph(
         links: called process id → page, for the links of call steps (SVG only).
     """
     scene = swimlane_scene(
-        cost, direction=direction, candidates=candidates, theme=theme, links=links
+        as_process_cost(cost), direction=direction, candidates=candidates, theme=theme, links=links
     )
     return scene_digraph(scene, fontname=fontname)
 
 
-def to_dot(cost: ProcessCost, *, direction: str = "LR", theme: str | Theme = DEFAULT_THEME) -> str:
+def to_dot(
+    cost: ProcessCost | Process, *, direction: str = "LR", theme: str | Theme = DEFAULT_THEME
+) -> str:
     """The DOT source of the diagram: ``dot -Tpng`` draws it as laid out; same input, same bytes."""
     source: str = build_digraph(cost, direction=direction, theme=theme).source
     return source

@@ -18,8 +18,8 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
-from ...analysis import Candidate, ProcessCost
-from ...models import RoleKind, Step
+from ...analysis import Candidate, ProcessCost, as_process_cost
+from ...models import Process, RoleKind, Step
 from ..labels import mermaid_text, plain_text, wrap
 from .common import (
     EVENTS_LANE,
@@ -122,13 +122,17 @@ def _lane_title(cost: ProcessCost, key: str, text: Wording) -> str:
 
 
 def to_mermaid(
-    cost: ProcessCost,
+    cost: ProcessCost | Process,
     *,
     direction: str = "LR",
     theme: str | Theme = DEFAULT_THEME,
     links: Mapping[str, str] | None = None,
 ) -> str:
-    """The process as a Mermaid ``flowchart`` (no fences); same input, same text."""
+    """The process as a Mermaid ``flowchart`` (no fences); same input, same text.
+
+    A ``Process`` is costed alone (``analysis.as_process_cost``).
+    """
+    cost = as_process_cost(cost)
     check_legible(cost.process)
     style = get_theme(theme)
     text = Wording(cost)

@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 import markupsafe
 
+from ...analysis import Costable
 from ...analysis.cost import PortfolioCost
 from ...errors import UsageError
-from ..costs.tables import Costable, ensure_costs
+from ..costs.tables import ensure_costs
 from ..pdf import pdf_problem, report_pdf
 from .content import ReportOptions, report_context, report_language
 

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from ...analysis.candidates import Candidate, candidate_for
 from ...analysis.cost import PortfolioCost, ProcessCost
+from ...analysis.given import as_process_cost
 from ...analysis.profile import profile
 from ...analysis.schedule import schedule
 from ...analysis.simulation import Simulation
@@ -92,7 +93,7 @@ FORMATS = {"markdown": "sop.md.j2", "html": "sop.html.j2"}
 
 
 def render_sop(
-    cost: ProcessCost,
+    cost: ProcessCost | Process,
     *,
     fmt: str = "markdown",
     template_dir: Path | None = None,
@@ -108,7 +109,8 @@ def render_sop(
 
     Args:
         cost: the process and its costs, from ``cost_process`` (or one process
-            of ``cost_portfolio``, which also knows who runs it).
+            of ``cost_portfolio``, which also knows who runs it); a ``Process``
+            is costed alone.
         fmt: ``"markdown"`` (GitHub and MkDocs, diagram as Mermaid) or ``"html"``
             (one file: inline CSS and SVG, print stylesheet).
         template_dir: a folder of team templates searched before the defaults.
@@ -136,6 +138,7 @@ def render_sop(
             process too large for a legible diagram (unless ``diagram=False``).
     """
     name = _template_name(fmt)
+    cost = as_process_cost(cost)
     document = sop_document(
         cost,
         candidates=candidates,

@@ -1,0 +1,149 @@
+"""The library takes what a Python user has at hand, as the CLI does for its arguments.
+
+A path as a string, a loaded ``Process`` where costs are expected, a
+``Portfolio`` where costs of processes are expected, a date as text: each
+works and gives what the CLI gives for the same input; anything else is a
+``UsageError`` saying what was expected, never an ``AttributeError`` from deep
+inside.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import sopkit
+from sopkit import (
+    UsageError,
+    as_costs,
+    as_process_cost,
+    callers_of,
+    candidates_report,
+    compare_scenarios,
+    cost_among_callers,
+    cost_portfolio,
+    cost_process,
+    cost_report,
+    diff,
+    diff_report,
+    discover,
+    draw,
+    export_bpmn,
+    json_schema,
+    load_portfolio,
+    load_process,
+    plan_run,
+    rank_candidates,
+    render_sop,
+    to_dot,
+    to_mermaid,
+)
+from sopkit.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+LIBRARY = ROOT / "processes" / "en"
+LAUNCH = LIBRARY / "product-launch.yaml"
+runner = CliRunner()
+
+
+def test_one_path_as_a_string_is_one_path() -> None:
+    assert discover(str(LIBRARY)) == discover([LIBRARY])
+    scenario = str(ROOT / "scenarios" / "more-posts.yaml")
+    one = compare_scenarios(str(LIBRARY), scenario)
+    assert [r.name for r in one.results] == [
+        r.name for r in compare_scenarios([LIBRARY], [scenario]).results
+    ]
+    with pytest.raises(UsageError, match="no scenario file given"):
+        compare_scenarios(LIBRARY, [])
+
+
+def test_a_process_stands_for_its_costs_alone() -> None:
+    process = load_process(LAUNCH)
+    cost = cost_process(process)
+    assert render_sop(process) == render_sop(cost)
+    assert to_dot(process) == to_dot(cost)
+    assert to_mermaid(process) == to_mermaid(cost)
+    assert draw(process, "svg").data == draw(cost, "svg").data
+    assert export_bpmn(process) == export_bpmn(cost)
+    assert as_process_cost(cost) is cost
+
+
+def test_processes_stand_for_their_costs_together() -> None:
+    portfolio = load_portfolio(LIBRARY)
+    costs = cost_portfolio(portfolio)
+    assert rank_candidates(portfolio) == rank_candidates(costs)
+    assert rank_candidates(list(costs.processes)) == rank_candidates(costs)
+    process = load_process(LAUNCH)
+    assert cost_report(process, fmt="csv") == cost_report([process], fmt="csv")
+    assert as_costs(costs) is costs
+    assert as_costs(cost_process(process)).annual_cost == cost_process(process).annual_cost
+
+
+@pytest.mark.parametrize("given", [object(), "processes/en", 42, [object()]])
+def test_anything_else_says_what_was_expected(given: object) -> None:
+    with pytest.raises(UsageError, match="expected processes or their costs"):
+        as_costs(given)  # type: ignore[arg-type]
+    if not isinstance(given, list):
+        with pytest.raises(UsageError, match="expected a Process or a ProcessCost"):
+            render_sop(given)  # type: ignore[arg-type]
+
+
+def test_a_sub_procedure_alone_counts_no_calls_its_callers_do() -> None:
+    """What the CLI does for one file, in Python: the callers beside it, costed together."""
+    item = load_process(LIBRARY / "feature-item.yaml")
+    alone = rank_candidates(cost_process(item))
+    among = cost_among_callers(callers_of(item).processes)
+    assert among.processes[0].called_by and not cost_process(item).called_by
+    assert sum(c.net_saving for c in rank_candidates(among)) > sum(c.net_saving for c in alone)
+    result = runner.invoke(
+        app, ["candidates", str(LIBRARY / "feature-item.yaml"), "--format", "csv"]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout == candidates_report(among, fmt="csv")
+
+
+def test_languages_dates_and_kinds_given_as_text() -> None:
+    process = load_process(LAUNCH)
+    assert process.in_language("KO").language == sopkit.Language.KO
+    with pytest.raises(UsageError, match="does not speak 'xx'"):
+        process.in_language("xx")
+    day = dt.date(2026, 12, 1)
+    assert plan_run(process, start="2026-12-01") == plan_run(process, start=day)
+    assert plan_run(process, start=dt.datetime(2026, 12, 1, 9)).start == day
+    assert plan_run(process, at=("launch-day", "2027-01-15")).anchor == (
+        "launch-day",
+        dt.date(2027, 1, 15),
+    )
+    with pytest.raises(UsageError, match="start '12/01/2026' is not a date"):
+        plan_run(process, start="12/01/2026")
+    with pytest.raises(UsageError, match="no schema for 'step'"):
+        json_schema("step")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "where", [{"start": dt.date(9999, 12, 1)}, {"at": ("launch-day", dt.date(1, 1, 10))}]
+)
+def test_a_run_past_the_calendar_is_refused(where: dict[str, object]) -> None:
+    with pytest.raises(UsageError, match="does not fit in the calendar"):
+        plan_run(load_process(LAUNCH), **where)  # type: ignore[arg-type]
+    args = ["--start", "9999-12-01"] if "start" in where else ["--at", "launch-day=0001-01-10"]
+    result = runner.invoke(app, ["plan", str(LAUNCH), *args])
+    assert result.exit_code == 2 and "does not fit in the calendar" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_counts_below_one_are_refused() -> None:
+    with pytest.raises(UsageError, match="top must be 0 or more"):
+        rank_candidates(load_portfolio(LIBRARY), top=-1)
+    with pytest.raises(UsageError, match="jobs must be 1 or more"):
+        sopkit.build_site(LIBRARY, "unused", jobs=0)
+
+
+def test_a_diff_names_its_sides(tmp_path: Path) -> None:
+    changed = diff(LIBRARY, LIBRARY)
+    text = diff_report(changed, fmt="json")
+    assert f'"before": "{LIBRARY}"' in text and f'"after": "{LIBRARY}"' in text
+    assert '"before": "old"' in diff_report(changed, fmt="json", before="old")
