@@ -954,6 +954,16 @@ def _shape(loc: Loc) -> tuple[str, ...]:
     return tuple(shape)
 
 
+def _cut_by_comma(name: str, loc: Loc, source: SourceMap) -> bool:
+    """Whether an unknown field looks like the rest of a text a comma cut in a ``{...}``
+    mapping: words with spaces, written on a line that opens one."""
+    if " " not in name.strip():
+        return False
+    line, _ = source.locate(loc, key=True)
+    text = source.line(line) if line is not None else None
+    return text is not None and "{" in text
+
+
 def _problem(
     error: Any,
     source: SourceMap,
@@ -968,9 +978,15 @@ def _problem(
         name = str(loc[-1])
         allowed = _allowed(loc[:-1], fields)
         hint: str | None = "remove it"
+        close = None
         if allowed is not None:
             close = _meant(loc, fields)
             hint = f"did you mean '{close}'?" if close else ("allowed here: " + ", ".join(allowed))
+        if close is None and _cut_by_comma(name, loc, source):
+            hint = (
+                "a comma inside {...} ends the value before it: put text that has a comma "
+                "in quotes, e.g. description: \"Approves the tier, budget and go/no-go\""
+            )
         return source.problem(
             loc, f"{_prefix(where[:-1])}unknown field '{_short(name)}'", hint=hint, key=True
         )

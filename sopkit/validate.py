@@ -29,6 +29,9 @@ from .models import Clock, Estimate, Process, Role, RoleKind, Step, is_slug, par
 from .source import Loc, SourceMap
 from .suggest import closest
 
+#: What a list written as one text has between its ids.
+_SEVERAL = re.compile(r"[,;\s]")
+
 if TYPE_CHECKING:  # networkx takes ~80 ms to import; see sopkit.graph
     import networkx as nx
 
@@ -212,7 +215,8 @@ def _reference_problems(shape: Shape, source: SourceMap) -> list[Problem]:
         return problems
     for step in shape.steps:
         for position, before in step.after:
-            if before not in first_index:
+            # Several ids in one text ('a, b'): the model says how to write a list.
+            if before not in first_index and not _SEVERAL.search(before):
                 problems.append(
                     source.problem(
                         ("steps", step.index, "after", position),

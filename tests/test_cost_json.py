@@ -195,3 +195,20 @@ def test_rounding_edges() -> None:
     with pytest.raises(ArithmeticError):  # too many digits to show, as before
         json_fixed(Fraction(10**30))
     assert round_exact(Fraction(1, 3)) == Decimal("0.33")
+
+
+def test_a_rate_nobody_is_paid_is_null() -> None:
+    """Milestones, calls and a system's steps have no rate: ``null``, as tables show "—"."""
+    import json
+
+    from sopkit.render.costs.tables import cost_report
+
+    costs = cost_portfolio(load_portfolio(ROOT / "processes" / "en"))
+    document = json.loads(cost_report(costs, fmt="json"))
+    rates = {(p["id"], s["id"]): s["rate"] for p in document["processes"] for s in p["steps"]}
+    assert rates[("product-launch", "launch-day")] is None  # a milestone with an owner
+    assert rates[("product-launch", "announce-email")] is None  # a system's step
+    assert rates[("release-post", "release-ships")] is None  # a milestone without one
+    assert rates[("content-marketing", "outline")] == 40.0
+    calls = [(p["id"], s["id"]) for p in document["processes"] for s in p["steps"] if s["calls"]]
+    assert calls and all(rates[key] is None for key in calls)

@@ -697,6 +697,36 @@ def test_common_slips_get_a_hint_that_fixes_them(
     assert any(hint in h for h in hints), hints
 
 
+def test_a_list_written_as_text_is_one_error(tmp_path: Path) -> None:
+    """``after: a, c`` is one mistake: the list's fix, not also "names no step 'a, c'"."""
+    put(tmp_path / "roles.yaml", "currency: USD\nroles:\n  Writer: {rate: 40}\n")
+    text = (
+        "sopkit: 1\nid: p\nname: P\nowner: Writer\nfrequency: 1/month\nsteps:\n"
+        "  - {id: a, name: A, owner: Writer, time: 1h}\n"
+        "  - {id: c, name: C, owner: Writer, time: 1h}\n"
+        "  - id: b\n    name: B\n    owner: Writer\n    after: a, c\n    time: 2h\n"
+    )
+    with pytest.raises(SopkitError) as info:
+        load_process(put(tmp_path / "p.yaml", text))
+    assert [p.message for p in info.value.problems] == [
+        "step 'b': after: item 1: 'a, c' is not a valid id"
+    ]
+    assert "write a list: [a, c]" in (info.value.problems[0].hint or "")
+
+
+def test_a_comma_in_a_braced_text_says_to_quote_it(tmp_path: Path) -> None:
+    roles = "currency: USD\nroles:\n  Writer: {rate: 40, description: Writes, edits and posts}\n"
+    put(tmp_path / "roles.yaml", roles)
+    text = "sopkit: 1\nid: p\nname: P\nowner: Writer\nfrequency: 1/month\nsteps:\n"
+    text += "  - {id: a, name: A, owner: Writer, time: 1h}\n"
+    with pytest.raises(SopkitError) as info:
+        load_process(put(tmp_path / "p.yaml", text))
+    (problem,) = info.value.problems
+    assert problem.message == "role 'Writer': unknown field 'edits and posts'"
+    assert (problem.line, problem.column) == (3, 43)
+    assert problem.hint is not None and "put text that has a comma in quotes" in problem.hint
+
+
 def test_a_misspelt_role_kind_is_suggested(tmp_path: Path) -> None:
     put(tmp_path / "roles.yaml", "roles:\n  Agency: {rate: 90, kind: externl}\n")
     with pytest.raises(SopkitError) as info:

@@ -499,3 +499,12 @@ def test_cli_lang_writes_the_documents_in_another_language(tmp_path: Path) -> No
     assert mermaid.exit_code == 0 and "리드 타임" in mermaid.stdout
     wrong = CliRunner().invoke(app, ["sop", str(path), "--lang", "de"])
     assert wrong.exit_code == 2 and "'de' is not one of 'en', 'ko', 'ru'" in wrong.stderr
+
+
+def test_markdown_says_what_each_role_does() -> None:
+    """Role descriptions sit under the roles table, as the HTML shows them in it."""
+    from sopkit import load_process, render_sop
+
+    text = render_sop(load_process(ROOT / "processes" / "en" / "content-marketing.yaml"))
+    roles = text.split("## Roles and responsibilities", 1)[1].split("\n## ", 1)[0]
+    assert "- **SEO Specialist**: Owns keyword research" in roles

@@ -156,6 +156,15 @@ class StepCost:
     exact_expenses_per_run: Fraction = field(default=Fraction(0), repr=False)
 
     @property
+    def priced(self) -> bool:
+        """Whether the step's own time is priced at its owner's ``rate``: not for a
+        milestone, a call (its cost is the called steps') or a system's work, whose
+        rate reports show as "—" (JSON: ``null``)."""
+        if self.owner is None or self.milestone or self.calls is not None:
+            return False
+        return not self.participants or self.participants[0].kind is not RoleKind.SYSTEM
+
+    @property
     def hours_per_execution(self) -> Decimal:
         return to_decimal(self.exact_hours_per_execution)
 

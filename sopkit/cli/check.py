@@ -19,7 +19,9 @@ def validate(
     strict: Annotated[
         bool,
         typer.Option(
-            "--strict", help="Also fail on missing recommended fields (purpose, done_when)."
+            "--strict",
+            help="Fail on any warning too: a missing purpose or done_when, a role over "
+            "capacity, an unused condition (the full list: docs/format.md).",
         ),
     ] = False,
 ) -> None:

@@ -388,7 +388,7 @@ def _step_document(step: StepCost, digits: int) -> dict[str, Any]:
         "hours_per_execution": round_exact(step.exact_hours_per_execution),
         "annual_hours": hours,
         "annual_cost": cost,
-        "rate": round_number(step.rate, digits),
+        "rate": round_number(step.rate, digits) if step.priced else None,
         "fte": round_exact(step.exact_fte),
         "chance": round_exact(step.exact_chance, 4),
         "participants": [
@@ -471,7 +471,7 @@ def _step_text(step: StepCost, digits: int, level: int) -> str:
         f'{i}"hours_per_execution": {_fixed(step.exact_hours_per_execution)},'
         f'{i}"annual_hours": {hours},'
         f'{i}"annual_cost": {cost},'
-        f'{i}"rate": {_rounded_text(step.rate, digits)},'
+        f'{i}"rate": {_rounded_text(step.rate, digits) if step.priced else "null"},'
         f'{i}"fte": {_fte_text(step.exact_annual_hours, step.working_year)},'
         f'{i}"chance": {_fixed(step.exact_chance, 4)},'
         f'{i}"participants": {people},'
@@ -877,8 +877,7 @@ def _step_sheet(costs: PortfolioCost, *, reading: bool) -> Sheet:
     entries: list[tuple[tuple[Any, ...], Row]] = []
     for process in costs.processes:
         for step in process.steps:
-            owner = process.process.role(step.owner) if step.owner else None
-            no_rate = owner is None or owner.kind is RoleKind.SYSTEM or step.calls is not None
+            no_rate = not step.priced
             row = {
                 "process": _text(step.process_id),
                 "step": _text(step.step_id),

@@ -115,9 +115,9 @@ def _lane_title(cost: ProcessCost, key: str, text: Wording) -> str:
         return events_title(cost.process.steps, text)
     role = cost.process.role(key)
     if role is not None and role.kind is RoleKind.EXTERNAL:
-        return f"{key} ({text('external')})"
+        return f"{key} · {text('external')}"
     if role is not None and role.kind is RoleKind.SYSTEM:
-        return f"{key} ({text('system')})"
+        return f"{key} · {text('system')}"  # the tag has brackets of its own
     return key
 
 

@@ -554,20 +554,35 @@ def _icon(kind: str, box: Box, style: Theme) -> list[Shape]:
             )
         ]
     if kind == "milestone":
-        side = box.h
-        circle = Box(box.cx - side / 2, box.y, side, side)
+        # Larger than the row's other marks: smaller, the inner ring closes to a dot.
+        side = box.h + 4
+        circle = Box(box.cx - side / 2, box.cy - side / 2, side, side)
         return [Ellipse(circle, fill=style.milestone_fill, stroke=thin, double=True)]
-    if kind in ("external", "system"):
-        fill = style.external_fill if kind == "external" else style.system_fill
-        return [
-            Rect(box, fill=fill, stroke=Stroke(style.band_stroke, 1.0, dashed=kind == "external"))
-        ]
+    if kind == "external":
+        return _dashed_box(box, style.external_fill, Stroke(style.band_stroke, 1.0))
+    if kind == "system":
+        return [Rect(box, fill=style.system_fill, stroke=Stroke(style.band_stroke, 1.0))]
     stroke = Stroke(
         style.step_stroke,
         style.call_width if kind == "call" else style.step_width,
         dashed=kind == "conditional",
     )
+    if kind == "conditional":
+        return _dashed_box(box, style.plain_fill, Stroke(style.step_stroke, style.step_width))
     return [Rect(box, fill=style.plain_fill, stroke=stroke, rounded=2, double=kind == "signoff")]
+
+
+def _dashed_box(box: Box, fill: str, stroke: Stroke) -> list[Shape]:
+    """A dashed outline drawn dash by dash: a renderer's own dash pattern on a box this
+    small leaves broken corners that read as brackets."""
+    shapes: list[Shape] = [Rect(box, fill=fill)]
+    dash = box.h / 3
+    for y in (box.y, box.bottom):  # three dashes along, one at each corner and between
+        for x in (box.x, box.cx - dash / 2, box.right - dash):
+            shapes.append(Polyline((Point(x, y), Point(x + dash, y)), stroke))
+    for x in (box.x, box.right):
+        shapes.append(Polyline((Point(x, box.cy - dash / 2), Point(x, box.cy + dash / 2)), stroke))
+    return shapes
 
 
 def _swatches(lanes: Swimlanes, text: Wording, width: float, y: float) -> tuple[list[Shape], float]:
