@@ -985,7 +985,7 @@ def _problem(
         if close is None and _cut_by_comma(name, loc, source):
             hint = (
                 "a comma inside {...} ends the value before it: put text that has a comma "
-                "in quotes, e.g. description: \"Approves the tier, budget and go/no-go\""
+                'in quotes, e.g. description: "Approves the tier, budget and go/no-go"'
             )
         return source.problem(
             loc, f"{_prefix(where[:-1])}unknown field '{_short(name)}'", hint=hint, key=True
