@@ -8,6 +8,8 @@ template (``fmt="github-issue"`` adds the template's YAML front matter):
       *Optional — only when: Is this a tier-1 launch? — yes, about 30% of runs*
     - [ ] **Channel assets** — for each of about 5 items: run “Channel asset” (asset) · done when: …
     - [ ] **Launch is live** — milestone: tick it when it happens
+    - [ ] **Messaging sign-off** — Sign-off by Head of Marketing · done when: … · then wait 1 day
+      *If rejected (in 25% of sign-offs), the work goes back to step 7, “Positioning”.*
 
 A step that runs only in some runs is marked optional with the same words as
 the SOP (``wording``), so the two documents never disagree.
@@ -26,7 +28,16 @@ from ..i18n import Catalogue, catalogue
 from ..numbers import share_text
 from .context import execution_order
 from .templates import render_template
-from .wording import condition_text, count_mean, due_text, kind_label, participants_text
+from .views import StepRef
+from .wording import (
+    condition_text,
+    count_mean,
+    due_text,
+    kind_label,
+    participants_text,
+    rework_text,
+    wait_text,
+)
 
 __all__ = ["FORMATS", "Checklist", "ChecklistItem", "checklist", "render_checklist"]
 
@@ -62,6 +73,10 @@ class ChecklistItem:
     repeats: str | None = None
     #: ``10 working days before “Launch day”``: when the box must be ticked.
     due: str | None = None
+    #: ``then wait 1 working day``: time that passes before the next step can start.
+    wait: str | None = None
+    #: ``If rejected (in 25% of sign-offs), the work goes back to step 7, “Positioning”.``
+    rework: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,10 +117,9 @@ def render_checklist(cost_or_process: ProcessCost | Process, fmt: str = "markdow
 def checklist(process: Process, *, issue_template: bool = False) -> Checklist:
     """The checklist's content: steps in execution order, numbered like the SOP."""
     t = catalogue(process.language.value)
-    items = tuple(
-        _item(process, number, step, t)
-        for number, step in enumerate(execution_order(process), start=1)
-    )
+    order = execution_order(process)
+    refs = {step.id: StepRef(n, step.id, step.name) for n, step in enumerate(order, start=1)}
+    items = tuple(_item(process, refs[step.id].number, step, t, refs) for step in order)
     return Checklist(
         language=t.language,
         id=process.id,
@@ -116,7 +130,9 @@ def checklist(process: Process, *, issue_template: bool = False) -> Checklist:
     )
 
 
-def _item(process: Process, number: int, step: Step, t: Catalogue) -> ChecklistItem:
+def _item(
+    process: Process, number: int, step: Step, t: Catalogue, refs: dict[str, StepRef]
+) -> ChecklistItem:
     return ChecklistItem(
         number,
         step.id,
@@ -131,6 +147,8 @@ def _item(process: Process, number: int, step: Step, t: Catalogue) -> ChecklistI
         owner_kind=kind_label(process.role(step.owner), t) if step.owner else None,
         repeats=_repeats(step, t),
         due=due_text(process, step, t),
+        wait=wait_text(step, process.settings.clock, t),
+        rework=rework_text(step, refs, t),
     )
 
 

@@ -60,7 +60,15 @@ from .views import (
     StepView,
     ToolView,
 )
-from .wording import condition_text, count_text, due_text, kind_label, participants_text
+from .wording import (
+    condition_text,
+    count_text,
+    due_text,
+    kind_label,
+    participants_text,
+    rework_text,
+    wait_text,
+)
 
 __all__ = [
     "FORMATS",
@@ -270,7 +278,9 @@ def _figures_text(
     """``12 h · $480.00``, with hours outside the team and cash costs when there are any."""
     t, money = c.t, c.money
     hours_part = hours_label(t, hours)
-    if external:
+    if external and not hours:  # only outside parties work on it
+        hours_part = t("role.external_hours", hours=hours_label(t, external))
+    elif external:
         hours_part = t("step.hours_external", hours=hours_part, external=hours_label(t, external))
     cost_part = money(labour)
     if expenses:
@@ -288,7 +298,10 @@ def _roles(c: Context) -> tuple[RoleView, ...]:
     t = c.t
     per_run = {role: tally for role, tally in c.run.roles.items()}
     views = []
-    for role in c.cost.by_role():
+    roles = c.cost.by_role()
+    if c.per_run_only:  # its year is zero: costliest first by what one run takes
+        roles = tuple(sorted(roles, key=lambda role: -per_run[role.role].cost))
+    for role in roles:
         known = settings.roles.get(role.role)
         if c.per_run_only:
             tally = per_run[role.role]
@@ -338,11 +351,7 @@ def _tools(
 def _step_view(c: Context, step: Step, mark_critical: bool) -> StepView:
     cost, t, money, refs = c.cost, c.t, c.money, c.refs
     clock = cost.process.settings.clock
-    wait = None
-    if not step.wait.is_zero:
-        wait = t(
-            "time.wait", wait=span_label(t, to_decimal(expected_hours(step.wait, clock)), clock)
-        )
+    wait = wait_text(step, clock, t)
     kind = "milestone" if step.milestone else "call" if step.is_call else "work"
     call = _call_view(c, step) if step.is_call else None
     time = ""
@@ -366,7 +375,7 @@ def _step_view(c: Context, step: Step, mark_critical: bool) -> StepView:
         dont=tuple(step.dont),
         tools=tuple(dict.fromkeys(step.tools)),
         repeats=_repeats(c, step),
-        rework=_rework(step, refs, t),
+        rework=rework_text(step, refs, t),
         automation=_automation_note(cost, step, t, money),
         annual=_step_figures(c, step),
         critical=mark_critical and cost.schedule.is_critical(step.id),
@@ -450,16 +459,6 @@ def _repeats(c: Context, step: Step) -> str | None:
     if passes < 1:
         return t("per_run.share", share=share_text(passes, t.language))
     return t("per_run.times", passes)
-
-
-def _rework(step: Step, refs: dict[str, StepRef], t: Catalogue) -> str | None:
-    if step.rework is None or step.rework.probability == 0 or step.rework.to not in refs:
-        return None
-    target = refs[step.rework.to]
-    share = share_text(step.rework.probability, t.language)
-    if step.approval:
-        return t("rework.rejected", share=share, number=target.number, name=target.name)
-    return t("rework.note", share=share, number=target.number, name=target.name)
 
 
 def _automation_note(cost: ProcessCost, step: Step, t: Catalogue, money: Money) -> str | None:

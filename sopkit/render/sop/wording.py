@@ -9,15 +9,18 @@ language's own "or" (Babel), several conditions with semicolons.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
 
 from ...analysis.profile import expected_count
 from ...analysis.runs import chance
-from ...analysis.units import to_decimal
-from ...models import Count, Process, Role, RoleKind, Step
+from ...analysis.units import expected_hours, to_decimal
+from ...models import Clock, Count, Process, Role, RoleKind, Step
 from ..i18n import Catalogue
 from ..numbers import hours_text, share_text
+from .context import span_label
+from .views import StepRef
 
 __all__ = [
     "condition_text",
@@ -122,3 +125,22 @@ def due_text(process: Process, step: Step, t: Catalogue) -> str | None:
     if days == 0:
         return t("due.on", name=milestone)
     return t("due.before" if days < 0 else "due.after", abs(days), name=milestone)
+
+
+def wait_text(step: Step, clock: Clock, t: Catalogue) -> str | None:
+    """``then wait 1 working day``: the time that passes after the step, if any."""
+    if step.wait.is_zero:
+        return None
+    return t("time.wait", wait=span_label(t, to_decimal(expected_hours(step.wait, clock)), clock))
+
+
+def rework_text(step: Step, refs: Mapping[str, StepRef], t: Catalogue) -> str | None:
+    """Where the work goes back to, and how often: ``If rejected (in 25% of sign-offs), the
+    work goes back to step 7, “Positioning”.`` (``refs``: the steps by id, numbered)."""
+    if step.rework is None or step.rework.probability == 0 or step.rework.to not in refs:
+        return None
+    target = refs[step.rework.to]
+    share = share_text(step.rework.probability, t.language)
+    if step.approval:
+        return t("rework.rejected", share=share, number=target.number, name=target.name)
+    return t("rework.note", share=share, number=target.number, name=target.name)
