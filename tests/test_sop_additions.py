@@ -262,7 +262,8 @@ def test_a_called_process_is_named_with_its_file_or_linked_in_a_site(
 ) -> None:
     alone = render_sop(launch())
     assert (
-        "- **Runs:** Channel asset (asset.yaml) — 3–7 times each time the step is done, about 5 on average"
+        "- **Runs:** Channel asset (asset.yaml) — 3–7 times each time the step is done, "
+        "about 5 on average"
     ) in alone
     assert "- **Workload:** 5.56 runs of it per run of this process; each run of it takes " in (
         alone
