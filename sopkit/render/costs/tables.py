@@ -1029,11 +1029,12 @@ def _role_sheet(costs: PortfolioCost, *, reading: bool) -> Sheet:
     for role in roles:
         share = None if whole == 0 else role.annual_cost * 100 / whole
         headcount, available, utilisation = _capacity_cells(role)
+        steps = str(len(costs.steps_of(role)))
         rows.append(
             {
                 "role": _text(role.role),
                 "kind": _text(role.kind.value),
-                "steps": Cell(str(len(role.steps)), str(len(role.steps))),
+                "steps": Cell(steps, steps),
                 "annual_hours": _hours_cell(role.annual_hours),
                 "external_hours": _hours_cell(role.external_hours),
                 "fte": _number_cell(role.fte),

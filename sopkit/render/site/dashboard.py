@@ -379,7 +379,7 @@ def _role_row(role: RoleCost, cost: PortfolioCost, money: _Money) -> dict[str, A
         "cost": money(role.annual_cost),
         "fte": number_text(role.fte, 2, language),
         "share": percent_text(_share(role.annual_cost, cost.annual_cost), language),
-        "steps": str(len(role.steps)),
+        "steps": str(len(cost.steps_of(role))),
         "kind": money.t(f"report.kind.{role.kind.value}"),
         "external": hours_text(role.external_hours, language),
     }
