@@ -482,7 +482,8 @@ def _totals_sheet(comparison: Comparison) -> Sheet:
         )
     notes = [
         "Annual total cost = annual cost (hands-on labour) + expenses. Automation potential = "
-        "the net annual saving of every automation candidate."
+        "the net annual saving of every automation candidate (one that costs more than it "
+        "saves counts against it, so it can fall below zero)."
     ]
     title = f"Totals ({currency}): before → after"
     return Sheet(title, columns, rows, None, notes, ("change_percent",))
