@@ -67,6 +67,8 @@ def test_a_process_stands_for_its_costs_alone() -> None:
     assert to_dot(process) == to_dot(cost)
     assert to_mermaid(process) == to_mermaid(cost)
     assert draw(process, "svg").data == draw(cost, "svg").data
+    assert draw(cost, "svg", direction="tb").data == draw(cost, "svg", direction="TB").data
+    assert to_mermaid(cost, direction="tb") == to_mermaid(cost, direction="TB")
     assert export_bpmn(process) == export_bpmn(cost)
     assert as_process_cost(cost) is cost
 

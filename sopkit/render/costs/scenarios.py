@@ -30,8 +30,8 @@ __all__ = ["ScenarioView", "scenarios_document", "scenarios_report", "scenarios_
 
 
 class ScenarioView(Protocol):
-    """What the report needs: the portfolio as it is and each scenario against it
-    (``sopkit.decide.Scenarios``)."""
+    """What the report needs: the portfolio as it is and each scenario against it.
+    ``sopkit.decide.Scenarios`` (what ``compare_scenarios`` returns) is one."""
 
     @property
     def as_is(self) -> PortfolioCost: ...

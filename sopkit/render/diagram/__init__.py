@@ -102,7 +102,7 @@ def draw(
             legibly (``check_legible``), no renderer, or the renderer failed.
     """
     _check_format(fmt)
-    check_direction(direction)
+    direction = check_direction(direction)
     cost = as_process_cost(cost)
     check_legible(cost.process)
     if fmt == "mermaid":

@@ -280,6 +280,9 @@ def clock(cost: ProcessCost) -> Clock:
 
 
 def check_direction(direction: str) -> str:
+    """``direction`` as the layout names it (``lr`` is ``LR``), or a ``RenderError``."""
+    if isinstance(direction, str) and direction.strip().upper() in DIRECTIONS:
+        return direction.strip().upper()
     if direction not in DIRECTIONS:
         raise RenderError(
             f"unknown diagram direction '{direction}'",

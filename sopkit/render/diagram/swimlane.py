@@ -194,7 +194,7 @@ def swimlane_layout(
     ``result.layout`` is the geometry alone (lanes, nodes with kind and
     bounds, edges with waypoints), ready for other exporters.
     """
-    check_direction(direction)
+    direction = check_direction(direction)
     check_legible(cost.process)
     style = get_theme(theme)
     text = Wording(cost)
