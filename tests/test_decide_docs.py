@@ -100,7 +100,7 @@ def test_the_readme_names_every_change_kind_and_the_exit_statuses() -> None:
 def test_the_format_reference_scenario_applies_to_the_english_portfolio(tmp_path: Path) -> None:
     text = (ROOT / "docs" / "format.md").read_text(encoding="utf-8")
     section = text.split("## Scenario files", 1)[1].split("\n## ", 1)[0]
-    (block,) = re.findall(r"```yaml\n(.*?)```", section, flags=re.S)
+    block, hire = re.findall(r"```yaml\n(.*?)```", section, flags=re.S)
     path = tmp_path / "scenario.yaml"
     path.write_text(block, encoding="utf-8")
     to_be = apply_scenario(load_portfolio(ENGLISH), load_scenario(path))
@@ -110,3 +110,7 @@ def test_the_format_reference_scenario_applies_to_the_english_portfolio(tmp_path
     ]
     for kind in ("automate", "rates", "headcount", "set", "remove"):
         assert f"| `{kind}` |" in section
+    # The hire's recipe: 6,000 a month is 72,000 a year more, and the designer's capacity.
+    path.write_text(hire, encoding="utf-8")
+    (result,) = compare_scenarios(ENGLISH, [path]).results
+    assert result.comparison.total_cost.change == 72000

@@ -455,3 +455,21 @@ def test_a_role_over_capacity_after_a_scenario_is_named_and_a_hire_costs_nothing
 
     page = render_scenarios(view)
     assert '<p class="over-capacity" role="note">Over capacity: Writer (192.00%).</p>' in page
+
+
+def test_a_hire_weighed_as_an_expense_the_scenario_sets(folder: Path, tmp_path: Path) -> None:
+    """The recipe docs/format.md gives: headcount for capacity, the salary as a process
+    expense for the cost. 4,000 a month is 48,000 a year more in expenses and total."""
+    hire = scenario_file(
+        tmp_path,
+        HEAD
+        + "  - headcount: {Writer: 2}\n"
+        + "  - set:\n      process: blog\n      expenses:\n"
+        + "        - {name: Second writer salary, amount: 4000, per: month}\n",
+        "hire.yaml",
+    )
+    (result,) = compare_scenarios(folder, [hire]).results
+    assert result.comparison.total_cost.change == 48000
+    assert "To weigh a hire, add what it costs as a process expense with set." in (
+        scenarios_report(compare_scenarios(folder, [hire]))
+    )
