@@ -467,3 +467,35 @@ def test_fields_that_changed_are_named_though_no_figure_did(tmp_path: Path) -> N
     }
     same = diff(tmp_path / "old", tmp_path / "old").comparison
     assert same.edited == () and "edited" not in summary_line(same)
+
+
+def test_steps_that_only_follow_their_process_s_runs_are_folded(tmp_path: Path) -> None:
+    """The blog runs 4 → 5 times a month (×1.25): draft (2 h × $40 × 4 runs × 12 = $3,840 a
+    year → $4,800) and edit
+    follow it exactly and are folded into one line; proofread, also made 30 m → 45 m,
+    changed in its own right and stays a row."""
+    old, new = tmp_path / "old", tmp_path / "new"
+    for folder, blog in ((old, BLOG_1), (new, BLOG_1.replace("4/month", "5/month"))):
+        folder.mkdir()
+        (folder / "roles.yaml").write_text(ROLES_1, encoding="utf-8")
+        (folder / "blog.yaml").write_text(
+            blog.replace("time: 30m}", "time: 45m}") if folder is new else blog,
+            encoding="utf-8",
+        )
+    result = diff(old, new)
+    (scaled,) = result.comparison.scaled
+    assert (scaled.process_id, scaled.ratio, scaled.steps) == (
+        "blog",
+        Fraction(5, 4),
+        ("draft", "edit"),
+    )
+    draft = next(r for r in result.comparison.steps if r.key == ("blog", "draft"))
+    assert (money(draft.total.before), money(draft.total.after)) == (3840, 4800)
+    table = diff_report(result)
+    assert "blog/draft" not in table and "blog/edit" not in table and "blog/proofread" in table
+    assert "blog: 2 steps changed only as its runs a year did (×1.25), each by as much" in table
+    everything = diff_report(result, everything=True)
+    assert "blog/draft" in everything and "only as its runs" not in everything
+    document = json.loads(diff_report(result, fmt="json"))
+    assert document["scaled"] == [{"process": "blog", "ratio": 1.25, "steps": ["draft", "edit"]}]
+    assert {s["id"] for s in document["steps"]} == {"draft", "edit", "proofread"}

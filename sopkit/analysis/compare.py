@@ -31,6 +31,7 @@ __all__ = [
     "STEP_FIGURES",
     "TOTAL_FIGURES",
     "Comparison",
+    "Scaled",
     "Figure",
     "OneOff",
     "Edited",
@@ -194,6 +195,18 @@ TOTAL_FIGURES = (
 
 
 @dataclass(frozen=True, slots=True)
+class Scaled:
+    """A process that runs more or less often, and those of its steps that changed by
+    exactly as much and in no other way (their own fields the same): each of their rows
+    says only what the process's row says, so a report can name them in one line."""
+
+    process_id: str
+    #: Runs a year after ÷ before.
+    ratio: Fraction
+    steps: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Comparison:
     """Every row of two portfolios and their totals, before → after.
 
@@ -208,6 +221,8 @@ class Comparison:
     totals: Mapping[str, Figure]
     #: Processes and steps whose fields changed (rows or not), in the files' order.
     edited: tuple[Edited, ...] = ()
+    #: Processes whose runs changed, with the steps that only followed (``Scaled``).
+    scaled: tuple[Scaled, ...] = ()
 
     @property
     def rows(self) -> tuple[Row, ...]:
@@ -221,6 +236,12 @@ class Comparison:
             steps=_changed(self.steps),
             roles=_changed(self.roles),
         )
+
+    def folded(self) -> Comparison:
+        """The same comparison without the step rows ``scaled`` names (each says only
+        that its process runs more or less often)."""
+        gone = {(s.process_id, step) for s in self.scaled for step in s.steps}
+        return replace(self, steps=tuple(row for row in self.steps if row.key not in gone))
 
     def count(self, kind: str, status: Status) -> int:
         return sum(1 for row in self.rows if row.kind == kind and row.status is status)
@@ -258,23 +279,32 @@ def compare(before: PortfolioCost, after: PortfolioCost, *, edits: bool = True) 
     process_rows: list[Row] = []
     step_rows: list[Row] = []
     edited: list[Edited] = []
+    scaled: list[Scaled] = []
     for process_id in _union(new, old):
         was, now = old.get(process_id), new.get(process_id)
         process_rows.append(_process_row(was, now, savings_before, savings_after))
-        if edits and was is not None and now is not None:
-            edited += _edited(was.process, now.process)
+        own: list[Edited] = []
+        if was is not None and now is not None:
+            own = _edited(was.process, now.process)
+        if edits:
+            edited += own
         old_steps = {s.step_id: s for s in was.steps} if was else {}
         new_steps = {s.step_id: s for s in now.steps} if now else {}
-        for step_id in _union(new_steps, old_steps):
-            step_rows.append(
-                _step_row(
-                    process_id,
-                    old_steps.get(step_id),
-                    new_steps.get(step_id),
-                    savings_before,
-                    savings_after,
-                )
+        rows = [
+            _step_row(
+                process_id,
+                old_steps.get(step_id),
+                new_steps.get(step_id),
+                savings_before,
+                savings_after,
             )
+            for step_id in _union(new_steps, old_steps)
+        ]
+        step_rows += rows
+        if was is not None and now is not None:
+            found = _scaled(was, now, rows, {e.key for e in own})
+            if found is not None:
+                scaled.append(found)
     old_roles = {r.role: r for r in before.roles}
     new_roles = {r.role: r for r in after.roles}
     years = (_year(before.settings), _year(after.settings))
@@ -290,7 +320,39 @@ def compare(before: PortfolioCost, after: PortfolioCost, *, edits: bool = True) 
         roles=tuple(role_rows),
         totals=_totals(before, after, savings_before, savings_after),
         edited=tuple(edited),
+        scaled=tuple(scaled),
     )
+
+
+#: The figures of a step that follow its process's runs a year, and nothing else, when
+#: the step itself is the same (an automation's net saving does not: its tool costs the
+#: same a year however often it runs).
+_FOLLOW_RUNS = ("annual_cost", "annual_expenses", "annual_total_cost", "annual_hours")
+
+
+def _scaled(
+    was: ProcessCost, now: ProcessCost, rows: Sequence[Row], edited: set[tuple[str, ...]]
+) -> Scaled | None:
+    """The steps of a process that changed only as much as its runs a year did."""
+    before, after = was.exact_total_runs_per_month, now.exact_total_runs_per_month
+    if not before or not after or before == after:
+        return None
+    ratio = after / before
+    steps = tuple(
+        row.key[1]
+        for row in rows
+        if row.status is Status.CHANGED
+        and row.key not in edited
+        and all(
+            (f := row.figures[name]).before is not None
+            and f.after is not None
+            and f.after == f.before * ratio
+            for name in _FOLLOW_RUNS
+        )
+        and row.figures["executions_per_run"].before == row.figures["executions_per_run"].after
+        and row.figures["rate"].before == row.figures["rate"].after
+    )
+    return Scaled(was.id, ratio, steps) if steps else None
 
 
 def _edited(was: Process, now: Process) -> list[Edited]:

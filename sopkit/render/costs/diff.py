@@ -41,6 +41,7 @@ from ...models import Frequency
 from ..i18n import Catalogue, catalogue, frequency_short
 from ..numbers import (
     DASH,
+    counted,
     hours_text,
     money_text,
     number_text,
@@ -331,10 +332,13 @@ def diff_report(
     if fmt == "json":
         document = {"before": before, "after": after, **diff_document(comparison, shown)}
         return dump_json(document)
+    if not everything:
+        shown = shown.folded()
     parts = [summary_line(comparison)]
     for sheet in diff_sheets(shown, details_column=fmt == "markdown"):
         text = render_sheet(sheet, fmt, width)
         parts.append(text.rstrip("\n"))
+
     if not shown.rows:
         parts.append(
             "No figure changed." if comparison.edited else "No process, step or role changed."
@@ -394,6 +398,14 @@ def diff_document(comparison: Comparison, shown: Comparison | None = None) -> di
                 "fields": list(item.fields),
             }
             for item in comparison.edited
+        ],
+        "scaled": [
+            {
+                "process": item.process_id,
+                "ratio": round_number(_decimal(item.ratio), 4),
+                "steps": list(item.steps),
+            }
+            for item in comparison.scaled
         ],
     }
 
@@ -526,10 +538,29 @@ def _rows_sheet(
             notes.append(f"- {row.label}: {said}")
     if notes:
         notes.insert(0, "What else changed:")
+    if what != "Roles":
+        notes += _folded_lines(comparison)
     title = f"{what} that changed: {figure} ({currency})"
     if any(row.status is Status.UNCHANGED for row in rows):
         title = f"{what}: {figure} ({currency})"
     return Sheet(title, columns, cells, None, notes, _DIFF_DROP)
+
+
+def _folded_lines(comparison: Comparison) -> list[str]:
+    """A line per process whose steps that only followed its runs a year are left out of
+    the table (``Comparison.folded``; ``--all`` lists them)."""
+    shown = {row.key for row in comparison.steps}
+    lines = []
+    for item in comparison.scaled:
+        left_out = [step for step in item.steps if (item.process_id, step) not in shown]
+        if left_out:
+            steps = counted(str(len(left_out)), "step", "steps")
+            ratio = hours_text(_decimal(item.ratio), "en", 2)
+            lines.append(
+                f"{item.process_id}: {steps} changed only as its runs a year did (×{ratio}), "
+                "each by as much; left out here, --all lists them."
+            )
+    return lines
 
 
 def change_text(name: str, figure: Figure, currency: str, language: str = "en") -> str:
