@@ -12,12 +12,13 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import pydantic
 
-from .errors import InputError, Problem, SopkitError, ValidationError
+from .errors import InputError, Problem, SopkitError, UsageError, ValidationError
 from .models import (
     Automation,
     Condition,
@@ -80,11 +81,21 @@ class Portfolio:
 # --- discovery ------------------------------------------------------------------
 
 
-def as_paths(paths: str | Path | Iterable[str | Path]) -> list[str | Path]:
-    """One path or several, as a list: a lone string is one path, not its characters."""
-    if isinstance(paths, str | Path):
-        return [paths]
-    return list(paths)
+def as_paths(paths: str | PathLike[str] | Iterable[str | PathLike[str]]) -> list[str | Path]:
+    """One path or several, as a list: a lone string is one path, not its characters.
+
+    Raises:
+        UsageError: an empty path (it would name the current folder).
+    """
+    items = [paths] if isinstance(paths, str | PathLike) else list(paths)
+    found: list[str | Path] = []
+    for item in items:
+        if isinstance(item, PathLike):
+            item = Path(item)
+        if isinstance(item, str) and not item.strip():
+            raise UsageError("an empty path", hint="name a process file or a folder, e.g. '.'")
+        found.append(item)
+    return found
 
 
 def discover(paths: str | Path | Iterable[str | Path]) -> list[Path]:
@@ -956,7 +967,7 @@ def _shape(loc: Loc) -> tuple[str, ...]:
 
 def _cut_by_comma(name: str, loc: Loc, source: SourceMap) -> bool:
     """Whether an unknown field looks like the rest of a text a comma cut in a ``{...}``
-    mapping: words with spaces, written on a line that opens one."""
+    mapping: words with spaces and no value, written on a line that opens one."""
     if " " not in name.strip():
         return False
     line, _ = source.locate(loc, key=True)
@@ -982,7 +993,7 @@ def _problem(
         if allowed is not None:
             close = _meant(loc, fields)
             hint = f"did you mean '{close}'?" if close else ("allowed here: " + ", ".join(allowed))
-        if close is None and _cut_by_comma(name, loc, source):
+        if close is None and error.get("input") is None and _cut_by_comma(name, loc, source):
             hint = (
                 "a comma inside {...} ends the value before it: put text that has a comma "
                 'in quotes, e.g. description: "Approves the tier, budget and go/no-go"'

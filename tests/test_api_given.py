@@ -149,3 +149,30 @@ def test_a_diff_names_its_sides(tmp_path: Path) -> None:
     text = diff_report(changed, fmt="json")
     assert f'"before": "{LIBRARY}"' in text and f'"after": "{LIBRARY}"' in text
     assert '"before": "old"' in diff_report(changed, fmt="json", before="old")
+
+
+def test_mixed_or_empty_inputs_say_what_was_expected(tmp_path: Path) -> None:
+    process = load_process(LAUNCH)
+    with pytest.raises(UsageError, match="processes or their costs, not both"):
+        as_costs([process, cost_process(load_process(LIBRARY / "release-post.yaml"))])
+    with pytest.raises(UsageError, match="an empty path"):
+        discover("")
+    from pathlib import PurePath
+
+    assert discover(PurePath(LIBRARY)) == discover(LIBRARY)
+    with pytest.raises(UsageError, match="is not a milestone and a date"):
+        plan_run(process, at=("launch-day",))  # type: ignore[arg-type]
+    with pytest.raises(UsageError, match="start 20261201 is not a date"):
+        plan_run(process, start=20261201)  # type: ignore[arg-type]
+    assert plan_run(process, at="launch-day=2027-01-15") == plan_run(
+        process, at=("launch-day", dt.date(2027, 1, 15))
+    )
+
+
+def test_the_workbook_the_ranges_and_bpmn_take_processes_too() -> None:
+    from sopkit import export_portfolio, render_workbook, simulate
+
+    process = load_process(LAUNCH)
+    assert render_workbook(process) == render_workbook(cost_portfolio([process]))
+    assert simulate(process, years=200) == simulate(cost_portfolio([process]), years=200)
+    assert list(export_portfolio(process)) == ["product-launch.bpmn"]

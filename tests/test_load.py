@@ -725,6 +725,13 @@ def test_a_comma_in_a_braced_text_says_to_quote_it(tmp_path: Path) -> None:
     assert problem.message == "role 'Writer': unknown field 'edits and posts'"
     assert (problem.line, problem.column) == (3, 43)
     assert problem.hint is not None and "put text that has a comma in quotes" in problem.hint
+    # A field with a value is a wrong field, not a cut text: the usual hint.
+    text = text.replace("time: 1h}", "time estimate: 1h}")
+    put(tmp_path / "roles.yaml", "currency: USD\nroles:\n  Writer: {rate: 40}\n")
+    with pytest.raises(SopkitError) as info:
+        load_process(put(tmp_path / "p.yaml", text))
+    hints = [p.hint or "" for p in info.value.problems]
+    assert hints and not any("comma" in h for h in hints), hints
 
 
 def test_a_misspelt_role_kind_is_suggested(tmp_path: Path) -> None:

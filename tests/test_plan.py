@@ -428,6 +428,53 @@ def test_cli_writes_over_the_calendar_and_says_what_moved(small: Process, tmp_pa
     assert "the plan of run '20261224' is unchanged" in same.output
 
 
+def test_a_calendar_from_before_runs_had_names_is_updated_too(small: Process) -> None:
+    """An earlier sopkit wrote no X-SOPKIT lines; its events' ids name the process and
+    the run's first day, so its file is still this plan's to update."""
+    first = plan_calendar(plan_run(small, start=D("2026-12-24"))).text
+    legacy = "".join(
+        line + "\r\n" for line in first.split("\r\n")[:-1] if not line.startswith("X-SOPKIT")
+    )
+    moved = plan_calendar(plan_run(small, start=D("2026-12-31")), previous=legacy)
+    assert (moved.updates, moved.run, moved.changed, moved.cancelled) == (True, "20261224", 5, 0)
+    other = plan_calendar(
+        plan_run(small, start=D("2026-12-31")), previous=legacy.replace("small-", "x-")
+    )
+    assert not other.updates
+
+
+def test_a_changed_event_is_stamped_after_its_old_stamp(small: Process) -> None:
+    """A run moved earlier would stamp its events at an earlier midnight; a calendar
+    could take that for an older version, so a changed event's stamp follows its old one."""
+    later = plan_calendar(plan_run(small, start=D("2026-12-31")))
+    earlier = plan_calendar(plan_run(small, start=D("2026-12-24")), previous=later.text)
+    stamps = {str(e["UID"]): e.decoded("DTSTAMP") for e in _events(earlier.text).values()}
+    old = {str(e["UID"]): e.decoded("DTSTAMP") for e in _events(later.text).values()}
+    assert all(stamps[uid] > old[uid] for uid in stamps)
+    again = plan_calendar(plan_run(small, start=D("2026-12-24")), previous=earlier.text)
+    assert again.text == earlier.text  # unchanged events keep their stamp and version
+    lf = earlier.text.replace("\r\n", "\n")
+    assert plan_calendar(plan_run(small, start=D("2026-12-24")), previous=lf).text == again.text
+    assert plan_calendar(plan_run(small, start=D("2026-12-24")), previous=lf.encode()).updates
+    with pytest.raises(UsageError, match="the run needs a name"):
+        plan_calendar(plan_run(small, start=D("2026-12-24")), run=" ")
+
+
+def test_cli_run_is_for_calendars_and_stdout_is_told_about_files(
+    small: Process, tmp_path: Path
+) -> None:
+    path = tmp_path / "small.yaml"
+    csv = runner.invoke(app, ["plan", str(path), "--start", "2026-12-24", "--run", "x"])
+    assert csv.exit_code == 2 and "use it with --format ics" in csv.output
+    out = runner.invoke(app, ["plan", str(path), "--start", "2026-12-24", "--format", "ics"])
+    assert out.exit_code == 0 and "written with -o FILE is updated" in out.stderr
+    named = runner.invoke(
+        app,
+        ["plan", str(path), "--start", "2026-12-24", "--format", "ics", "--run", "Spring 27"],
+    )
+    assert "UID:small-a-Spring-27@sopkit" in named.stdout
+
+
 # --- the Gantt chart ---------------------------------------------------------------------------
 
 

@@ -63,9 +63,14 @@ def as_costs(source: Costable) -> PortfolioCost:
         items = tuple(source)
     if all(isinstance(item, Process) for item in items):  # none too: an empty portfolio
         return cost_portfolio(items)  # type: ignore[arg-type]
-    if not all(isinstance(item, ProcessCost) for item in items):
-        odd = next(i for i in items if not isinstance(i, Process | ProcessCost))
+    odd = next((i for i in items if not isinstance(i, Process | ProcessCost)), None)
+    if odd is not None:
         raise _expected("processes or their costs", odd)
+    if not all(isinstance(item, ProcessCost) for item in items):
+        raise UsageError(
+            "give processes or their costs, not both",
+            hint="cost them together: cost_portfolio(processes)",
+        )
     costs: tuple[ProcessCost, ...] = items  # type: ignore[assignment]
     currencies = sorted({cost.currency for cost in costs})
     if len(currencies) > 1:

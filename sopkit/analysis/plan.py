@@ -193,11 +193,12 @@ def plan_run(
     process: Process,
     *,
     start: _dt.date | str | None = None,
-    at: tuple[str, _dt.date | str] | None = None,
+    at: tuple[str, _dt.date | str] | str | None = None,
 ) -> Plan:
     """Date one typical run of ``process``: from ``start``, or so that milestone
     ``at[0]`` falls on ``at[1]`` (exactly one of the two). Dates may be written
-    ``"YYYY-MM-DD"``; a ``datetime`` counts as its day.
+    ``"YYYY-MM-DD"``, and ``at`` as ``"launch=YYYY-MM-DD"``; a ``datetime``
+    counts as its day.
 
     Raises:
         UsageError: neither or both given; a date that is not one; ``at`` names
@@ -207,7 +208,7 @@ def plan_run(
     if (start is None) == (at is None):
         raise UsageError("give a start date or a milestone date, not both or neither")
     begin = None if start is None else _day(start, "start")
-    anchor = None if at is None else (at[0], _day(at[1], "the milestone's date"))
+    anchor = None if at is None else _anchor(at)
     try:
         plan = _plan_run(process, begin, anchor)
     except OverflowError:
@@ -221,13 +222,31 @@ def plan_run(
     return plan
 
 
+def _anchor(at: tuple[str, _dt.date | str] | str) -> tuple[str, _dt.date]:
+    """``("launch", date)`` from that pair or from ``"launch=2026-11-20"``."""
+    pair = tuple(at.partition("=")[::2]) if isinstance(at, str) else at
+    if (
+        not isinstance(pair, tuple)
+        or len(pair) != 2
+        or not isinstance(pair[0], str)
+        or not pair[0].strip()
+    ):
+        raise UsageError(
+            f"at {at!r} is not a milestone and a date",
+            hint='give ("launch", "2026-11-20") or "launch=2026-11-20"',
+        )
+    return pair[0].strip(), _day(pair[1], "the milestone's date")
+
+
 def _day(value: _dt.date | str, what: str) -> _dt.date:
     if isinstance(value, _dt.datetime):
         return value.date()
     if isinstance(value, _dt.date):
         return value
+    if not isinstance(value, str):
+        raise UsageError(f"{what} {value!r} is not a date", hint="give a date or 'YYYY-MM-DD'")
     try:
-        return _dt.date.fromisoformat(str(value).strip())
+        return _dt.date.fromisoformat(value.strip())
     except ValueError:
         raise UsageError(
             f"{what} '{value}' is not a date", hint="write it as YYYY-MM-DD, e.g. 2026-11-02"

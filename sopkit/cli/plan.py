@@ -165,6 +165,10 @@ def plan(
         raise typer.BadParameter(
             "give --start DATE or --at MILESTONE=DATE (one of them)", param_hint="--start/--at"
         )
+    if run is not None and fmt != PlanFormat.ics:
+        raise typer.BadParameter("--run names a calendar's run: use it with --format ics")
+    if run is not None and not run.strip():
+        raise typer.BadParameter("give the run a name, e.g. --run spring-launch")
     with user_errors():
         process = load_process(file, roles=roles)
         dated = plan_run(process, start=begin, at=anchor)
@@ -185,6 +189,12 @@ def plan(
             typer.echo(f"warning: {warning}", err=True)
         if to_stdout:
             typer.echo(result.data, nl=False)
+            if fmt == PlanFormat.ics:
+                typer.echo(
+                    "note: a calendar written with -o FILE is updated when planned again "
+                    "(its events move instead of being added twice)",
+                    err=True,
+                )
         else:
             inputs = [file, *([roles] if roles else []), process.settings_path or file]
             refuse_inputs(target, inputs)

@@ -18,7 +18,7 @@ simulate do not pay for it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -26,7 +26,7 @@ import numpy as np
 
 from ...errors import UsageError
 from ...models import Process
-from ..cost import PortfolioCost, cost_portfolio
+from ..given import Costable, as_costs
 from .draws import Floats
 from .lead import LeadTimes
 from .prepared import MAX_GROUP_ANSWERS, Plans
@@ -107,7 +107,7 @@ def simulate_process(
 
 
 def simulate(
-    source: PortfolioCost | Iterable[Process],
+    source: Costable,
     *,
     years: int = DEFAULT_YEARS,
     seed: int = DEFAULT_SEED,
@@ -117,8 +117,8 @@ def simulate(
     """Simulate ``years`` years of every process, and as many single runs for lead time.
 
     Args:
-        source: loaded processes (costed first, so they are checked exactly as
-            ``sopkit cost`` checks them) or a ``PortfolioCost``.
+        source: loaded processes, or one (costed first, so they are checked
+            exactly as ``sopkit cost`` checks them), or their costs (``as_costs``).
         years: simulated years, from ``MIN_YEARS`` to ``MAX_YEARS``.
         seed: any whole number from 0; the same seed gives the same figures
             (see ``draws`` for what it seeds).
@@ -132,7 +132,7 @@ def simulate(
             mixed currencies, limits).
     """
     _check(years, seed)
-    costs = source if isinstance(source, PortfolioCost) else cost_portfolio(source)
+    costs = as_costs(source)
     plans = Plans()
     totals = [np.zeros(years) for _ in range(4)]
     rows = []

@@ -41,9 +41,10 @@ __all__ = [
 ]
 
 
-def export_portfolio(portfolio: Portfolio | Iterable[Process]) -> dict[str, bytes]:
+def export_portfolio(portfolio: Portfolio | Process | Iterable[Process]) -> dict[str, bytes]:
     """``<id>.bpmn`` → BPMN XML for every process of a portfolio, in its order."""
-    return {f"{p.id}.bpmn": export_bpmn(cost_process(p)) for p in portfolio}
+    processes = [portfolio] if isinstance(portfolio, Process) else portfolio
+    return {f"{p.id}.bpmn": export_bpmn(cost_process(p)) for p in processes}
 
 
 def write_exports(files: Mapping[str, bytes], folder: str | Path) -> list[Path]:

@@ -562,13 +562,9 @@ def _icon(kind: str, box: Box, style: Theme) -> list[Shape]:
         return _dashed_box(box, style.external_fill, Stroke(style.band_stroke, 1.0))
     if kind == "system":
         return [Rect(box, fill=style.system_fill, stroke=Stroke(style.band_stroke, 1.0))]
-    stroke = Stroke(
-        style.step_stroke,
-        style.call_width if kind == "call" else style.step_width,
-        dashed=kind == "conditional",
-    )
     if kind == "conditional":
         return _dashed_box(box, style.plain_fill, Stroke(style.step_stroke, style.step_width))
+    stroke = Stroke(style.step_stroke, style.call_width if kind == "call" else style.step_width)
     return [Rect(box, fill=style.plain_fill, stroke=stroke, rounded=2, double=kind == "signoff")]
 
 

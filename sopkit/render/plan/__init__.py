@@ -1,13 +1,13 @@
 """A dated plan as text (table, Markdown, CSV, JSON), an iCalendar file or a Gantt chart."""
 
 from .gantt import gantt_scene
-from .ics import Calendar, plan_calendar, plan_ics
+from .ics import CalendarFile, plan_calendar, plan_ics
 from .output import PlanOutput, render_plan
 from .report import PLAN_FORMATS, TEXT_FORMATS, plan_document, plan_report, plan_sheet
 
 __all__ = [
     "PLAN_FORMATS",
-    "Calendar",
+    "CalendarFile",
     "TEXT_FORMATS",
     "PlanOutput",
     "gantt_scene",

@@ -14,11 +14,13 @@ folded at 75 octets, text is escaped.
 
 A run is planned again when its dates move. Calendars match events by
 ``UID`` and take an event they already have only when its ``SEQUENCE`` went
-up, so writing the new plan over the old file (``previous``) keeps the old
-file's run name, raises ``SEQUENCE`` on each event that changed and cancels
-(``STATUS:CANCELLED``) the old file's other events (steps no longer in the
-plan, or a run renamed): importing the new file moves the events instead of
-adding copies.
+up (and its ``DTSTAMP`` is not older), so writing the new plan over the old
+file (``previous``) keeps the old file's run name, raises ``SEQUENCE`` on each
+event that changed and stamps it after its old stamp, keeps the rest as they
+were, and marks the old file's other events (steps no longer in the plan, or
+a run renamed) ``STATUS:CANCELLED``: importing the new file moves the events
+instead of adding copies. A file from before sopkit named the run in it is
+recognised by its events' ids.
 """
 
 from __future__ import annotations
@@ -29,9 +31,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ...analysis.plan import Plan, PlannedStep
+from ...errors import UsageError
 from ..numbers import counted, round_number
 
-__all__ = ["Calendar", "plan_calendar", "plan_ics"]
+__all__ = ["CalendarFile", "plan_calendar", "plan_ics"]
 
 _PRODID = "-//sopkit//sopkit plan//EN"
 #: Calendar properties that say whose plan a file holds, so the next plan can update it.
@@ -114,17 +117,17 @@ def _event(plan: Plan, step: PlannedStep, uid: str) -> list[str]:
 
 
 @dataclass(frozen=True, slots=True)
-class Calendar:
+class CalendarFile:
     """A plan's calendar file, and what it changed in the file it replaces."""
 
     text: str
     #: The run's name in the events' ids.
     run: str
-    #: Whether the file it replaces was a plan of the same process (so this one updates it).
+    #: Whether the file it replaces holds a plan of the same process (so this one updates it).
     updates: bool = False
     #: Events of the replaced file this one moves or rewords (their ``SEQUENCE`` went up).
     changed: int = 0
-    #: Events the replaced file did not have.
+    #: Events the replaced file did not have (or had cancelled).
     added: int = 0
     #: Events of the replaced file whose steps are no longer in the plan, now cancelled.
     cancelled: int = 0
@@ -132,9 +135,10 @@ class Calendar:
 
 @dataclass(frozen=True, slots=True)
 class _Old:
-    """One event of the file being replaced: its version and its lines without the stamps."""
+    """One event of the file being replaced: its version, its stamp and its other lines."""
 
     sequence: int
+    stamp: str | None
     body: tuple[str, ...]
     cancelled: bool
 
@@ -143,12 +147,7 @@ def _unfolded(text: str) -> list[str]:
     return text.replace("\r\n", "\n").replace("\n ", "").replace("\n\t", "").split("\n")
 
 
-def _previous(text: str, process_id: str) -> tuple[str | None, dict[str, _Old]]:
-    """The run name and events of an earlier plan of the same process, if ``text`` is one."""
-    lines = _unfolded(text)
-    if f"{_PROCESS}:{process_id}" not in lines:
-        return None, {}
-    run = next((line.partition(":")[2] for line in lines if line.startswith(f"{_RUN}:")), None)
+def _events(lines: list[str]) -> dict[str, _Old]:
     events: dict[str, _Old] = {}
     body: list[str] | None = None
     for line in lines:
@@ -160,11 +159,31 @@ def _previous(text: str, process_id: str) -> tuple[str | None, dict[str, _Old]]:
             if "UID" in fields and sequence.isdigit():
                 kept = tuple(item for item in body if not item.startswith(_STAMPS))
                 cancelled = fields.get("STATUS") == "CANCELLED"
-                events[fields["UID"]] = _Old(int(sequence), kept, cancelled)
+                events[fields["UID"]] = _Old(int(sequence), fields.get("DTSTAMP"), kept, cancelled)
             body = None
         elif body is not None:
             body.append(line)
-    return run, events
+    return events
+
+
+def _previous(text: str, process_id: str) -> tuple[str | None, dict[str, _Old]]:
+    """The run name and events of an earlier plan of the same process, if ``text`` is one.
+
+    A file from before sopkit named the process and run in the calendar is known by
+    its ``PRODID`` and its events' ids (``<process>-<step>-<first day>@sopkit``).
+    """
+    lines = _unfolded(text.lstrip("\ufeff"))
+    events = _events(lines)
+    if f"{_PROCESS}:{process_id}" in lines:
+        run = next((line.partition(":")[2] for line in lines if line.startswith(f"{_RUN}:")), None)
+        return (None if run is None else _run_name(run)), events
+    if f"PRODID:{_PRODID}" not in lines or not events:
+        return None, {}
+    legacy = re.compile(rf"{re.escape(process_id)}-.+-(\d{{8}})@sopkit")
+    days = {m.group(1) if (m := legacy.fullmatch(uid)) else None for uid in events}
+    if len(days) != 1 or None in days:
+        return None, {}
+    return days.pop(), events
 
 
 def _run_name(name: str) -> str:
@@ -173,16 +192,39 @@ def _run_name(name: str) -> str:
     return cleaned or "run"
 
 
-def plan_calendar(plan: Plan, *, run: str | None = None, previous: str | None = None) -> Calendar:
+def _later(old: str | None, stamp: str) -> str:
+    """A ``DTSTAMP`` after ``old`` (a second after it, if ``stamp`` is not), so that a
+    calendar never takes the new version of an event for an older one."""
+    if old is None or stamp > old:
+        return stamp
+    try:
+        moment = _dt.datetime.strptime(old, "%Y%m%dT%H%M%SZ") + _dt.timedelta(seconds=1)
+    except (ValueError, OverflowError):
+        return stamp
+    return moment.strftime("%Y%m%dT%H%M%SZ")
+
+
+def plan_calendar(
+    plan: Plan, *, run: str | None = None, previous: str | bytes | None = None
+) -> CalendarFile:
     """The plan as an iCalendar file, one event per step (see the module docstring).
 
     ``run`` names the run in the events' ids; without it, the run keeps the name
     it has in ``previous`` (the text of the file this one replaces, when that is
     a plan of the same process), or else is named after its first day.
     """
+    if run is not None and (not isinstance(run, str) or not run.strip()):
+        raise UsageError("the run needs a name", hint="e.g. run='spring-launch'")
+    if isinstance(previous, bytes):
+        previous = previous.decode("utf-8", errors="replace")
+    if previous is not None and not isinstance(previous, str):
+        raise UsageError(
+            "previous is the text of the calendar file the plan replaces",
+            hint="read it first: Path('plan.ics').read_text()",
+        )
     old_run, old = (None, {}) if previous is None else _previous(previous, plan.process.id)
     name = _run_name(run) if run is not None else old_run or _date(plan.start)
-    stamp = f"DTSTAMP:{_date(plan.start)}T000000Z"
+    stamp = f"{_date(plan.start)}T000000Z"
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -199,26 +241,31 @@ def plan_calendar(plan: Plan, *, run: str | None = None, previous: str | None = 
         uid = f"{plan.process.id}-{step.step_id}-{name}@sopkit"
         uids.add(uid)
         body = _event(plan, step, uid)
-        sequence = 0
-        added += uid not in old
-        if uid in old:
-            sequence = old[uid].sequence
-            if tuple(body) != old[uid].body:
-                sequence += 1
-                changed += 1
-        lines += ["BEGIN:VEVENT", *body[:1], stamp, f"SEQUENCE:{sequence}", *body[1:], "END:VEVENT"]
+        was = old.get(uid)
+        sequence, when = 0, stamp
+        if was is None or was.cancelled:
+            added += 1
+        if was is not None:
+            sequence, when = was.sequence, was.stamp or stamp
+            if tuple(body) != was.body:
+                sequence, when = sequence + 1, _later(was.stamp, stamp)
+                changed += not was.cancelled
+        lines += ["BEGIN:VEVENT", *body[:1], f"DTSTAMP:{when}", f"SEQUENCE:{sequence}", *body[1:]]
+        lines.append("END:VEVENT")
     for uid, event in old.items():
         if uid in uids:
             continue
-        sequence = event.sequence if event.cancelled else event.sequence + 1
-        cancelled += not event.cancelled
+        sequence, when = event.sequence, event.stamp or stamp
+        if not event.cancelled:
+            sequence, when = sequence + 1, _later(event.stamp, stamp)
+            cancelled += 1
         body = [line for line in event.body if not line.startswith("STATUS:")]
-        lines += ["BEGIN:VEVENT", *body[:1], stamp, f"SEQUENCE:{sequence}", *body[1:]]
+        lines += ["BEGIN:VEVENT", *body[:1], f"DTSTAMP:{when}", f"SEQUENCE:{sequence}", *body[1:]]
         lines += ["STATUS:CANCELLED", "END:VEVENT"]
     text = "".join(_fold(line) + "\r\n" for line in [*lines, "END:VCALENDAR"])
-    return Calendar(text, name, bool(old), changed, added if old else 0, cancelled)
+    return CalendarFile(text, name, bool(old), changed, added if old else 0, cancelled)
 
 
-def plan_ics(plan: Plan, *, run: str | None = None, previous: str | None = None) -> str:
+def plan_ics(plan: Plan, *, run: str | None = None, previous: str | bytes | None = None) -> str:
     """The plan as iCalendar text (``plan_calendar``'s file)."""
     return plan_calendar(plan, run=run, previous=previous).text

@@ -11,7 +11,7 @@ from ..diagram import draw_scene
 from ..diagram.engine import Engine
 from ..numbers import counted
 from .gantt import gantt_scene
-from .ics import Calendar, plan_calendar
+from .ics import CalendarFile, plan_calendar
 from .report import PLAN_FORMATS, TEXT_FORMATS, plan_report
 
 __all__ = ["PlanOutput", "render_plan"]
@@ -28,7 +28,7 @@ class PlanOutput:
     notes: tuple[str, ...] = ()
 
 
-def _update_note(calendar: Calendar) -> str:
+def _update_note(calendar: CalendarFile) -> str:
     """What writing over a run's calendar file did, for the user about to import it."""
     counts = [
         (calendar.changed, "moved or changed"),
@@ -52,7 +52,7 @@ def render_plan(
     width: int | None = None,
     engine: Engine | None = None,
     run: str | None = None,
-    previous: str | None = None,
+    previous: str | bytes | None = None,
 ) -> PlanOutput:
     """``plan`` as ``table``, ``markdown``, ``csv``, ``json``, ``ics`` or a Gantt chart
     (``svg``, or ``png``/``pdf`` drawn by Graphviz).

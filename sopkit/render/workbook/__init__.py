@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING
 
 from ...analysis.compare import ScenarioResult
 from ...analysis.cost import PortfolioCost
+from ...analysis.given import Costable, as_costs
 from ...models import RoleKind
 from .candidates import candidates_table
 from .cells import Formats, Table, write_table
@@ -111,7 +112,7 @@ def _language(cost: PortfolioCost) -> str:
 
 
 def render_workbook(
-    cost: PortfolioCost,
+    cost: Costable,
     *,
     ranges: Simulation | None = None,
     scenarios: Sequence[ScenarioResult] = (),
@@ -119,12 +120,13 @@ def render_workbook(
     """``cost.xlsx`` for a costed portfolio, as bytes; the same input gives the same bytes.
 
     Args:
-        cost: the costed portfolio.
+        cost: the costed portfolio (or the processes, costed here: ``as_costs``).
         ranges: a simulation of it, for the Ranges sheet.
         scenarios: scenarios against it, a To-Be sheet each.
     """
     import xlsxwriter
 
+    cost = as_costs(cost)
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(
         buffer,
