@@ -138,6 +138,8 @@ class NewProcess:
     library_kinds: Mapping[str, str] = field(default_factory=dict)
     #: The folder's currency when it is not the template's (whose amounts the copy keeps).
     currency: str | None = None
+    #: The automation tools with a ``tool_cost`` in the copy, in the order met.
+    paid_tools: tuple[str, ...] = ()
 
     @property
     def written(self) -> list[Path]:
@@ -175,6 +177,15 @@ class NewProcess:
                     f"{self.roles_used} counts in {self.currency}; convert them"
                 ]
                 if self.currency
+                else []
+            ),
+            *(
+                [
+                    f"  - the tools' costs ({', '.join(self.paid_tools)}): automation "
+                    "candidates charge each against its step's saving; keep a tool_cost only "
+                    "if automating that step means buying the tool"
+                ]
+                if self.paid_tools
                 else []
             ),
             *(
@@ -259,7 +270,23 @@ def new_process(
         if folder_currency != (entry.currency or "USD") and _has_amounts(copied):
             currency = folder_currency
         roles_used = _relative(roles_used)
-    return NewProcess(shown, roles, roles_used, title, entry, procedures, missing, kinds, currency)
+    paid = _paid_tools([target, *(target.parent / p.name for p in procedures)])
+    return NewProcess(
+        shown, roles, roles_used, title, entry, procedures, missing, kinds, currency, paid
+    )
+
+
+def _paid_tools(paths: Sequence[Path]) -> tuple[str, ...]:
+    """The tools the copied steps' automations pay for (``tool_cost``), each once."""
+    tools: list[str] = []
+    for path in paths:
+        steps = _read(path).get("steps")
+        for step in steps if isinstance(steps, list) else []:
+            automation = _mapping(_mapping(step).get("automation"))
+            tool = automation.get("tool")
+            if automation.get("tool_cost") and isinstance(tool, str) and tool not in tools:
+                tools.append(tool)
+    return tuple(tools)
 
 
 def _library_kinds(entry: LibraryEntry, roles: Sequence[str]) -> dict[str, str]:

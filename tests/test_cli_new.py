@@ -254,3 +254,15 @@ def test_a_mistyped_template_gets_a_suggestion() -> None:
     code, _, err = new("contnet-marketing", "blog")
     assert code == 2
     assert "no library process 'contnet-marketing' (did you mean 'content-marketing'?)" in err
+
+
+def test_it_names_the_tools_whose_cost_the_copy_keeps(tmp_path: Path) -> None:
+    """content-marketing's automations name two paid tools; each is charged against its
+    step's saving, which is right only if automating that step means buying it."""
+    made = new_process("content-marketing", "webinar", tmp_path)
+    assert made.paid_tools == ("ChatGPT Team", "Grammarly Business")
+    (line,) = [line for line in made.next_steps() if "the tools' costs" in line]
+    assert "(ChatGPT Team, Grammarly Business)" in line and "keep a tool_cost only if" in line
+    plain = new_process("case-study", "story", tmp_path / "other")  # no tool_cost in it
+    assert plain.paid_tools == ()
+    assert not any("the tools' costs" in line for line in plain.next_steps())
