@@ -146,3 +146,25 @@ def test_a_folder_export_refuses_a_bpmn_file_name(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "-o names a folder, not" in result.stderr
     assert not (tmp_path / "one.bpmn").exists()
+
+
+def test_re_importing_an_edited_process_with_force_keeps_the_team_s_roles(
+    tmp_path: Path,
+) -> None:
+    """The library folder, one of its processes exported, edited in a modeler and brought
+    back with --force: its file is replaced, the folder's roles file keeps every role."""
+    folder = tmp_path / "team"
+    shutil.copytree(PROCESSES / "en", folder)
+    roles_before = (folder / "roles.yaml").read_text(encoding="utf-8")
+    bpmn = tmp_path / "content-marketing.bpmn"
+    edited = export_bpmn(cost_process(load_process(CONTENT))).replace(
+        b'name="Editing"', b'name="Editing and fact check"'
+    )
+    bpmn.write_bytes(edited)
+    refused = _run("import", "bpmn", str(bpmn), "-o", str(folder))
+    assert refused.exit_code == 1 and "would replace content-marketing.yaml (" in refused.stderr
+    forced = _run("import", "bpmn", str(bpmn), "-o", str(folder), "--force")
+    assert forced.exit_code == 0, forced.stderr
+    assert (folder / "roles.yaml").read_text(encoding="utf-8") == roles_before
+    assert len(load_portfolio(folder).processes) == 12
+    assert "Editing and fact check" in (folder / "content-marketing.yaml").read_text("utf-8")

@@ -183,7 +183,13 @@ def test_a_1_0_is_a_sequence() -> None:
         ("task-3", ["task-2"]),
     ]
     assert settings["roles"] == {"Process owner": settings["roles"]["Process owner"]}
-    assert any("no processing time (BPSim): 1h assumed (_ec59e164" in w for w in warnings)
+    untimed = [w.split(": warning: ", 1)[-1] for w in warnings if "no processing time" in w]
+    assert untimed == [
+        "no processing time (BPSim) for 3 tasks: 1h assumed (_ec59e164-68b4-4f94-98de-"
+        "ffb1c58a84af, _820c21c0-45f3-473b-813f-06381cc637cd, _e70a6fcb-913c-4a7b-a65d-"
+        "e83adc73d69c)"
+    ]
+    assert sum("owner" in w for w in warnings) == 1  # said once, by the lanes' warning
 
 
 def test_a_2_0_exclusive_split_is_a_condition_with_equal_shares() -> None:

@@ -17,6 +17,7 @@ import xml.etree.ElementTree as ET
 from decimal import Decimal
 from typing import Any
 
+import yaml
 from bpmn_check import check
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -114,6 +115,16 @@ def _same(a: Any, b: Any) -> bool:
 def test_yaml_reads_back_as_written(data: dict[str, Any]) -> None:
     text = dump_yaml(data)
     assert _same(parse_yaml(text).data, data), text
+    # PyYAML's pure-Python reader (what other tools use) reads the same file.
+    assert yaml.load(text, Loader=yaml.SafeLoader) is not None
+
+
+def test_text_with_a_question_mark_is_quoted_where_pyyaml_needs_it() -> None:
+    data = {"conditions": {"ok": {"question": "Invoice approved?", "share": Decimal("0.5")}}}
+    text = dump_yaml(data)
+    assert '"Invoice approved?"' in text
+    loaded = yaml.load(text, Loader=yaml.SafeLoader)
+    assert loaded["conditions"]["ok"]["question"] == "Invoice approved?"
 
 
 @settings(max_examples=300, deadline=None)

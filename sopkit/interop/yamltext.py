@@ -2,8 +2,9 @@
 
 Keys keep their order; short lists and flat mappings go on one line
 (``after: [draft, edit]``, ``rework: {to: draft, probability: 0.3}``) as in
-the library; text is left plain wherever sopkit's own reader gives back
-exactly the same string, and double-quoted otherwise, so ``yes``, ``1.0``,
+the library; text is left plain wherever sopkit's own reader (and PyYAML's pure-Python
+one, which other tools use) gives back exactly the same string, and
+double-quoted otherwise, so ``yes``, ``1.0``,
 ``2026-01-01`` or ``Post in #launch`` stay text. A ``Blank`` value writes an
 empty entry with a comment, for a figure the user has to fill in.
 """
@@ -17,6 +18,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
+
+import yaml
 
 from ..errors import SopkitError
 from ..source import parse_yaml
@@ -60,6 +63,13 @@ def _reads_back(text: str, value: str, where: str) -> bool:
     try:
         data = parse_yaml(document).data
     except SopkitError:
+        return False
+    # libyaml reads ``{q: Approved?, share: 0.5}``, PyYAML's own parser does not: a file
+    # other tools will read must read back in both.
+    try:
+        if yaml.load(document, Loader=yaml.SafeLoader) != data:
+            return False
+    except yaml.YAMLError:
         return False
     if not isinstance(data, dict) or len(data) != 1:
         return False

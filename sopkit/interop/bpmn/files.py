@@ -103,7 +103,9 @@ def write_import(files: ImportFiles, folder: str | Path, *, force: bool = False)
     A file that already says the same (comments aside) is left alone. An
     existing ``roles.yaml`` with the same settings is kept, with the roles it
     lacks added at its end (a rate someone filled in stays as it is), so
-    several diagrams can be imported into one folder.
+    several diagrams can be imported into one folder, and ``force`` (which
+    replaces an edited process's file) never drops a role. Only a roles file
+    for other settings (currency, calendar) is replaced, with ``force``.
 
     Raises:
         OutputError: a file would be replaced (without ``force``), or cannot be written.
@@ -122,9 +124,9 @@ def write_import(files: ImportFiles, folder: str | Path, *, force: bool = False)
             if name == "roles.yaml"
             else None
         )
-        if merged is None or force:
+        if merged is None:  # another calendar or currency: only --force replaces it
             clashes.append(path)
-        else:
+        else:  # the team's roles stay, --force or not: a re-import must not drop them
             texts[name] = merged
     if clashes and not force:
         shown = ", ".join(p.name for p in clashes)

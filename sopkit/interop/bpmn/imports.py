@@ -42,7 +42,7 @@ from ..yamltext import Blank
 from .bpsim_read import BpsimData, read_bpsim
 from .notes import Notes, clean_name, slugify
 from .reader import CHOREOGRAPHIES, BpmnDocument, ProcessRecord, read_bpmn
-from .roles import EVENTS, Pool, RoleMap, assign_roles
+from .roles import ENGINE, EVENTS, Pool, RoleMap, assign_roles
 from .structure import Decision, Structure, build_structure
 
 __all__ = ["BpmnImport", "ImportedProcess", "import_bpmn"]
@@ -151,6 +151,8 @@ class _Importer:
         self.structure: Structure = build_structure(doc, [p.process.id for p in pools], notes)
         self.step_ids: dict[str, str] = {}
         self.conditions: dict[str, Data] = dict(self.extension.get("conditions") or {})
+        #: Tasks without a processing time, warned about together once the steps are made.
+        self._untimed: list[str] = []
 
     @property
     def clock(self) -> Clock:
@@ -193,8 +195,16 @@ class _Importer:
         reworks = self._reworks()
         gating = self._gating()
         found = []
+        self._untimed = []
         for node_id in self.structure.steps:
             found.append(self._step(node_id, reworks.get(node_id), gating.get(node_id, {})))
+        if self._untimed:  # one line for them all: a diagram without BPSim has dozens
+            count = len(self._untimed)
+            shown = ", ".join(self._untimed[:3]) + (f" and {count - 3} more" if count > 3 else "")
+            tasks = "a task" if count == 1 else f"{count} tasks"
+            self.notes.warn(
+                f"no processing time (BPSim) for {tasks}: {DEFAULT_TIME} assumed", shown
+            )
         return found
 
     def _step(self, node_id: str, rework: Data | None, when: Data) -> Data:
@@ -265,7 +275,7 @@ class _Importer:
                     )
                 step["time"] = text
         if "time" not in step:
-            self.notes.warn(f"no processing time (BPSim): {DEFAULT_TIME} assumed", node_id)
+            self._untimed.append(node_id)
             step["time"] = DEFAULT_TIME
 
     def _same_time(self, written: Any, measured: tuple[Decimal, Decimal | None, Decimal]) -> bool:
@@ -611,12 +621,18 @@ class _Importer:
         )
 
     def _owner(self, steps: Sequence[Data]) -> str:
-        owner = next((s["owner"] for s in steps if "owner" in s), None)
-        owner = owner or next(iter(r for r in self.roles.sources if r != EVENTS), "Process owner")
-        self.notes.warn(
-            f"the process's owner is not given: '{owner}' (the first step's role) assumed",
-            self.pools[0].process.id,
-        )
+        """The role of the first step people do: a system owns no process."""
+        systems = {*self.roles.systems, ENGINE}
+        owners = [s["owner"] for s in steps if "owner" in s]
+        people = [r for r in self.roles.sources if r != EVENTS and r not in systems]
+        owner = next((o for o in owners if o not in systems), None)
+        owner = owner or next(iter(people), None) or next(iter(owners), "Process owner")
+        if set(owners) != {"Process owner"}:  # else the one role's warning said it all
+            self.notes.warn(
+                f"the process's owner is not given: '{owner}' (the role of the first step "
+                "people do) assumed",
+                self.pools[0].process.id,
+            )
         return owner
 
     def _frequency(self) -> str:
