@@ -473,3 +473,26 @@ def test_a_hire_weighed_as_an_expense_the_scenario_sets(folder: Path, tmp_path: 
     assert "To weigh a hire, add what it costs as a process expense with set." in (
         scenarios_report(compare_scenarios(folder, [hire]))
     )
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ("  - automate: blog/초안\n", "'blog/초안' is not a step"),
+        ("  - automate: blog/Draft\n", "'blog/Draft' is not a step"),
+        ("  - automate: 블로그/draft\n", "'블로그/draft' is not a step"),
+        ("  - remove: 블로그 글\n", "'블로그 글' is not a step or a process"),
+    ],
+)
+def test_a_target_that_is_no_id_is_a_located_error_not_a_crash(
+    folder: Path, tmp_path: Path, change: str, message: str
+) -> None:
+    """A step or process named by its name (in any language) or with capitals is reported
+    where it is written; the other changes are still applied and checked."""
+    path = scenario_file(tmp_path, HEAD + change)
+    with pytest.raises(SopkitError) as info:
+        compare_scenarios(folder, [path])
+    (problem,) = info.value.problems
+    assert problem.message == message and problem.line == 4
+    result = CliRunner().invoke(app, ["compare", str(folder), "--scenario", str(path)])
+    assert result.exit_code == 1 and "Traceback" not in result.output

@@ -317,8 +317,10 @@ class _Applier:
 
     def _automate(self, change: Change) -> None:
         for loc, item in change.items():
-            process_id, step_id = target(item, steps_only=True) or ("", None)
-            assert step_id is not None
+            found = target(item, steps_only=True)
+            if found is None or found[1] is None:
+                continue  # not process/step ids: reported with the file's shape
+            process_id, step_id = found[0], found[1]
             draft = self._process(loc, process_id)
             index = None if draft is None else self._step(loc, draft, step_id)
             if draft is None or index is None:
@@ -471,7 +473,10 @@ class _Applier:
 
     def _remove(self, change: Change) -> None:
         for loc, item in change.items():
-            process_id, step_id = target(item, steps_only=False) or ("", None)
+            found = target(item, steps_only=False)
+            if found is None:
+                continue  # not ids: reported with the file's shape
+            process_id, step_id = found
             draft = self._process(loc, process_id)
             if draft is None:
                 continue
