@@ -136,3 +136,28 @@ def test_placeholders_are_filled_and_user_text_is_taken_as_is() -> None:
 def test_unknown_language() -> None:
     with pytest.raises(KeyError, match="no catalogue for language 'de'"):
         catalogue("de")
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "with Designer, 2 × Editor"),
+        ("ko", "함께: Designer, Editor 2명"),
+        ("ru", "вместе с: Designer, Editor × 2"),
+    ],
+)
+def test_joint_work_in_the_diagram_counts_people_as_the_sop_does(language: str, text: str) -> None:
+    """The diagram's "with" line and the SOP's (``with.count``) say a count the same way."""
+    from sopkit.models import Step
+    from sopkit.render.diagram.common import Wording, participants_text
+
+    step = Step.model_validate(
+        {
+            "id": "a",
+            "name": "A",
+            "owner": "Writer",
+            "time": "1h",
+            "with": {"Designer": 1, "Editor": 2},
+        }
+    )
+    assert participants_text(step, Wording(language=language)) == text

@@ -81,6 +81,7 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "or": " or ",
         "signoff": "SIGN-OFF",
         "with": "with {names}",
+        "with_count": "{n} × {role}",
         "calls": "runs: {name}",
         "calls_times": "runs: {name} ×{n}",
         "lane_events": "Milestones and sub-procedures",
@@ -128,6 +129,7 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "or": " 또는 ",
         "signoff": "승인",
         "with": "함께: {names}",
+        "with_count": "{role} {n}명",
         "calls": "실행: {name}",
         "calls_times": "실행: {name} ×{n}",
         "lane_events": "마일스톤 및 하위 절차",
@@ -175,6 +177,7 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "or": " или ",
         "signoff": "СОГЛАСОВАНИЕ",
         "with": "вместе с: {names}",
+        "with_count": "{role} × {n}",
         "calls": "запускает: {name}",
         "calls_times": "запускает: {name} ×{n}",
         "lane_events": "Вехи и подпроцессы",
@@ -381,11 +384,12 @@ def condition_lines(cost: ProcessCost, step: Step, text: Wording) -> list[str]:
 
 
 def participants_text(step: Step, text: Wording) -> str | None:
-    """ "with Designer, 2 × Editor": the roles working with the owner, or ``None``."""
+    """ "with Designer, 2 × Editor": the roles working with the owner (in the SOP's words
+    for each language: "편집자 2명"), or ``None``."""
     if not step.participants:
         return None
     names = [
-        role if count == 1 else f"{text.number(count)} × {role}"
+        role if count == 1 else text("with_count", n=text.number(count), role=role)
         for role, count in step.participants.items()
     ]
     return text("with", names=", ".join(names))
