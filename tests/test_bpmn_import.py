@@ -574,3 +574,21 @@ def test_diagrams_imported_into_one_folder_add_the_roles_they_lack(tmp_path: Pat
     )
     assert text.startswith("# Settings and roles of the processes imported from content-marketing")
     assert "  # the roles of the processes imported from lead-nurturing.bpmn\n" in text
+
+
+def test_a_3_0_a_non_interrupting_event_s_path_runs_besides_the_normal_flow() -> None:
+    """The escalation interrupts the sub-process: Task 4 or Task 2 follows, one of them.
+    The message does not: Task 3 runs in some runs, and Task 2 follows whenever the
+    sub-process completes, however often the message comes."""
+    (process,), _, _ = _import(MIWG / "A.3.0.bpmn")
+    steps = {s["name"]: s for s in process["steps"]}
+    alternative, besides = process["conditions"]
+    assert process["conditions"][alternative]["question"] == "How does 'Collapsed Sub-Process' end?"
+    assert steps["Task 2"]["when"] == {alternative: ["completed"]}
+    assert steps["Task 4"]["when"] == {
+        alternative: ["Boundary Intermediate Event Interrupting Escalation"]
+    }
+    assert process["conditions"][besides]["question"].startswith(
+        "Does 'Boundary Intermediate Event Non-Interrupting Message' happen during"
+    )
+    assert steps["Task 3"]["when"] == {besides: True}

@@ -172,8 +172,20 @@ class _Builder:
             return f"{node_id}#out"
         return node_id
 
+    def _warn_boundary(self, event: Node, how: str) -> None:
+        named = f" '{clean_name(event.name)}'" if event.name.strip() else ""
+        host = event.attached_to or ""
+        host_name = clean_name(self.nodes[host].name) if host in self.nodes else host
+        self.notes.warn(
+            f"boundary event{named}: its path is read as {how} the normal flow of "
+            f"'{host_name or host}'",
+            event.id,
+        )
+
     def build_edges(self) -> None:
         self.alternatives: dict[str, list[Node]] = {}
+        #: Non-interrupting boundary events: their paths run besides the activity's flow.
+        self.besides: list[Node] = []
         for node in self.nodes.values():
             if node.kind == "boundaryEvent" and self.visible(node.id):
                 host = node.attached_to
@@ -183,22 +195,31 @@ class _Builder:
                 if not any(f.source == node.id for f in self.doc.flows.values()):
                     self.hidden.add(node.id)  # no path of its own: nothing to follow
                     continue
-                self.alternatives.setdefault(host, []).append(node)
+                if node.element.get("cancelActivity", "true").strip() == "false":
+                    self.besides.append(node)
+                else:
+                    self.alternatives.setdefault(host, []).append(node)
         for host, events in self.alternatives.items():
+            # An interrupting event ends the activity another way: one question, "how
+            # does it end?", whose answers are its normal way out and each event's path.
             self.virtual[f"{host}#alt"] = host
             inner_exit = f"{host}#out" if host in self.expanded else host
             self.edges.append(_Edge(inner_exit, f"{host}#alt", None, "sequence", 0))
             for event in sorted(events, key=lambda n: n.order):
                 self.edges.append(_Edge(f"{host}#alt", event.id, None, "boundary", event.order))
-                interrupting = event.element.get("cancelActivity", "true").strip() != "false"
-                how = "an alternative to" if interrupting else "a path that may run besides"
-                named = f" '{clean_name(event.name)}'" if event.name.strip() else ""
-                host_name = clean_name(self.nodes[host].name) or host
-                self.notes.warn(
-                    f"boundary event{named}: its path is read as {how} the normal flow of "
-                    f"'{host_name}'",
-                    event.id,
-                )
+                self._warn_boundary(event, "an alternative to")
+        for event in self.besides:
+            # A non-interrupting event leaves the activity running: its path is a question
+            # of its own, "does it happen?", and the normal flow goes on either way.
+            host = event.attached_to
+            assert host is not None
+            maybe, never = f"{event.id}#maybe", f"{event.id}#never"
+            self.virtual[maybe] = self.virtual[never] = event.id
+            inner_exit = f"{host}#out" if host in self.expanded else host
+            self.edges.append(_Edge(inner_exit, maybe, None, "sequence", event.order))
+            self.edges.append(_Edge(maybe, event.id, None, "boundary", 0))
+            self.edges.append(_Edge(maybe, never, None, "boundary", 1))
+            self._warn_boundary(event, "a path that may run besides")
         for flow in sorted(self.doc.flows.values(), key=lambda f: f.order):
             if not (self.visible(flow.source) and self.visible(flow.target)):
                 continue
@@ -318,7 +339,9 @@ class _Builder:
 
     def _cut_score(self, edge: _Edge) -> tuple[int, int, float, int]:
         source = self.nodes.get(self.virtual.get(edge.source, edge.source))
-        decision = edge.source.endswith("#alt") or (source is not None and source.kind in DECISIONS)
+        decision = edge.source.endswith(("#alt", "#maybe")) or (
+            source is not None and source.kind in DECISIONS
+        )
         return (edge.kind == "message", decision, self._leftwards(edge), edge.order)
 
     def _leftwards(self, edge: _Edge) -> float:
@@ -363,7 +386,7 @@ def _nearest_steps(
 
 
 def _is_decision(builder: _Builder, graph: nx.DiGraph[str], node_id: str) -> bool:
-    if node_id.endswith("#alt"):
+    if node_id.endswith(("#alt", "#maybe")):
         return True
     node = builder.nodes.get(node_id)
     return node is not None and node.kind in DECISIONS and graph.out_degree(node_id) > 1
@@ -441,6 +464,8 @@ def _passes_to(builder: _Builder, graph: nx.DiGraph[str], start: str, goal: str)
 def _branch_name(builder: _Builder, edge: _Edge, target: str) -> str:
     if edge.source.endswith("#alt") and edge.kind != "boundary":
         return "completed"  # the activity's own way out, beside its boundary events
+    if edge.source.endswith("#maybe"):
+        return "no" if target.endswith("#never") else "yes"
     flow = builder.doc.flows.get(edge.flow or "")
     name = flow.name if flow is not None else ""
     if not name and flow is not None and flow.condition:
@@ -495,6 +520,12 @@ def _decisions(
         if node_id.endswith("#alt"):
             host = builder.nodes[builder.virtual[node_id]]
             kind, name = "boundary", f"How does '{clean_name(host.name) or host.id}' end?"
+        elif node_id.endswith("#maybe"):
+            event = builder.nodes[builder.virtual[node_id]]
+            host = builder.nodes[event.attached_to or ""]
+            what = clean_name(event.name) or "its event"
+            kind = "boundary"
+            name = f"Does '{what}' happen during '{clean_name(host.name) or host.id}'?"
         else:
             assert node is not None
             kind, name = node.kind, clean_name(node.name)
