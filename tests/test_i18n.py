@@ -77,6 +77,7 @@ def test_every_message_is_used() -> None:
     sources.append(ROOT / "sopkit" / "build" / "__init__.py")  # downloads and notices
     sources += sorted((ROOT / "sopkit" / "templates").rglob("*.j2"))
     sources.append(render / "i18n.py")  # payback_text, shared by every page
+    sources += sorted((render / "plan").glob("*.py"))  # the plan's table, chart and calendar
     text = "\n".join(path.read_text(encoding="utf-8") for path in sources)
     used = set(re.findall(r"""\bt\(\s*["']([a-z_.]+)["']""", text))
     used |= set(re.findall(r"""messages\[["']([a-z_.]+)["']\]""", text))
@@ -94,6 +95,8 @@ def test_every_message_is_used() -> None:
     used |= {f"diff.status.{status.value}" for status in Status}
     used |= {f"diff.count.{kind}.{s}" for kind in ("process", "step") for s in _CHANGES}
     used |= {f"site.range.{of}" for of in ("years", "runs", "fixed_years", "fixed_runs")}
+    gantt_keys = ("critical", "other", "wait", "milestone", "due", "late", "off", "today")
+    used |= {f"gantt.key.{kind}" for kind in gantt_keys}
     assert sorted(set(_raw("en")) - used) == []
     assert sorted(used - set(_raw("en"))) == []
 

@@ -660,3 +660,20 @@ def test_a_miss_rounds_its_days_half_up_as_the_table_does() -> None:
         "1.5",
         "2",
     ]
+
+
+def test_a_korean_plan_is_in_korean_and_skips_chuseok() -> None:
+    """The library's Korean process, planned across 추석 (2026-09-24 and 25, in its
+    roles file): headings, weekdays, the chart and the calendar file speak Korean; the
+    CSV keeps its keys for spreadsheets and scripts."""
+    process = load_process(ROOT / "processes" / "ko" / "content-marketing-ko.yaml")
+    plan = plan_run(process, start=D("2026-09-21"))
+    assert all(not (D("2026-09-24") <= s.start <= D("2026-09-25")) for s in plan.steps)
+    table = plan_report(plan, "table", width=200)
+    assert "단계" in table and "주요 경로" in table and "2026-09-21 월" in table
+    assert "근무 달력: 하루 8시간" in table and "공휴일 14일" in table
+    assert plan_report(plan, "csv").startswith("step,name,kind,owner,with,start,finish,")
+    svg = render_plan(plan, "svg").data.decode("utf-8")
+    assert "일정: " in svg and "2026년 9월" in svg and "주말·공휴일" in svg
+    ics = plan_ics(plan)
+    assert "DESCRIPTION:프로세스: " in ics and "Work:" not in ics

@@ -21,6 +21,8 @@ from __future__ import annotations
 import datetime as _dt
 from decimal import Decimal
 
+from babel.dates import format_skeleton
+
 from ...analysis.plan import Plan, PlannedStep
 from ..diagram.common import EVENTS_LANE, Wording, events_title, lane_of, lanes
 from ..diagram.geometry import Box, Point
@@ -38,7 +40,9 @@ from ..diagram.scene import (
     walk,
 )
 from ..diagram.style import DEFAULT_THEME, FONTS, Theme, get_theme
-from ..numbers import counted, round_number
+from ..i18n import catalogue
+from ..numbers import number_text, round_number
+from .report import plan_span
 
 __all__ = ["gantt_scene"]
 
@@ -98,8 +102,12 @@ class _Chart:
         process_steps = {s.id: s for s in plan.process.steps}
         self.lane_of = {s.step_id: lane_of(process_steps[s.step_id]) for s in steps}
         self.keys = lanes([process_steps[s.step_id] for s in steps])
-        # The chart is in English; its events band is headed as the diagram's is.
-        self.events = events_title([process_steps[s.step_id] for s in steps], Wording())
+        # The chart speaks the process's language; its events band is headed as the
+        # diagram's is.
+        self.t = catalogue(plan.process.language.value)
+        self.events = events_title(
+            [process_steps[s.step_id] for s in steps], Wording(language=self.t.language)
+        )
 
     # x of a date's left edge, and of a moment of the run
     def x(self, day: _dt.date) -> float:
@@ -183,31 +191,31 @@ class _Chart:
             items=tuple(items),
             background=style.background,
             font=FONTS,
-            title=f"Plan: {self.plan.process.name}",
+            title=self.t("gantt.title", name=self.plan.process.name),
             kind="gantt",
         )
 
     # --- parts ---
 
     def _title(self) -> tuple[list[Shape], float]:
-        style, plan = self.style, self.plan
-        days = format(round_number(plan.lead_time_days, 1), "f")
-        summary = (
-            f"{plan.start.isoformat()} to {plan.finish.isoformat()} · "
-            f"{counted(days, 'working day', 'working days')}"
-        )
+        style, plan, t = self.style, self.plan, self.t
+        parts = [plan_span(plan, t), t("unit.workdays", round_number(plan.lead_time_days, 1))]
         if plan.anchor is not None:
-            summary += f" · {plan.anchor[0]} on {plan.anchor[1].isoformat()}"
+            parts.append(
+                t("plan.anchor", milestone=plan.anchor[0], date=plan.anchor[1].isoformat())
+            )
         late = sum(1 for s in plan.steps if s.late)
         if late:
-            summary += f" · {late} {'step' if late == 1 else 'steps'} cannot meet the due date"
+            parts.append(t("gantt.late_steps", late))
         if self.outside_today is not None:
-            summary += f" · today ({self.outside_today.isoformat()}) is outside the plan"
+            parts.append(t("gantt.outside", date=self.outside_today.isoformat()))
+        summary = " · ".join(parts)
         width = 900.0
+        title = t("gantt.title", name=plan.process.name)
         lines = [
             *(
                 _text_line(part, style.title_size, bold=True)
-                for part in wrap_text(f"Plan: {plan.process.name}", width, style.title_size, True)
+                for part in wrap_text(title, width, style.title_size, True)
             ),
             *(
                 _text_line(part, style.summary_size)
@@ -224,17 +232,10 @@ class _Chart:
 
     def _key(self, y: float) -> list[Shape]:
         size = self.style.small_size
-        keys: list[tuple[str, str]] = [
-            ("critical", "critical path"),
-            ("other", "other steps"),
-            ("wait", "waiting"),
-            ("milestone", "milestone"),
-            ("due", "due date"),
-            ("late", "late"),
-            ("off", "weekend or holiday"),
-        ]
+        kinds = ["critical", "other", "wait", "milestone", "due", "late", "off"]
         if self.today is not None:
-            keys.append(("today", "today"))
+            kinds.append("today")
+        keys = [(kind, self.t(f"gantt.key.{kind}")) for kind in kinds]
         shapes: list[Shape] = []
         x = _MARGIN
         middle = y + line_height(size) / 2
@@ -329,7 +330,7 @@ class _Chart:
             x = self.x(day)
             if starts and day == starts[0]:
                 starts.pop(0)
-                words = day.strftime("%b %Y")
+                words = format_skeleton("yMMM", day, locale=self.t.language)
                 width = text_width(words, size, True)
                 # A month with too few days in view for its name (a plan starting on
                 # the 31st) leaves the words to the next month's, which they would cross.
@@ -409,7 +410,8 @@ class _Chart:
                     )
             if step.late:
                 classes.append("late")
-                words = f"late {format(round_number(-(step.slack_days or Decimal(0)), 1), 'f')}d"
+                late_by = round_number(-(step.slack_days or Decimal(0)), 1)
+                words = self.t("gantt.late_label", days=number_text(late_by, 1, self.t.language))
                 shapes.append(
                     Label(
                         Box(

@@ -32,7 +32,8 @@ from decimal import Decimal
 
 from ...analysis.plan import Plan, PlannedStep
 from ...errors import UsageError
-from ..numbers import counted, round_number
+from ..i18n import Catalogue, catalogue
+from ..numbers import round_number
 
 __all__ = ["CalendarFile", "plan_calendar", "plan_ics"]
 
@@ -75,34 +76,36 @@ def _date(day: _dt.date) -> str:
     return day.strftime("%Y%m%d")
 
 
-def _working_days(value: Decimal) -> str:
-    return counted(format(round_number(value, 2).normalize(), "f"), "working day", "working days")
+def _working_days(value: Decimal, t: Catalogue) -> str:
+    return t("unit.workdays", round_number(value, 2))
 
 
-def _event(plan: Plan, step: PlannedStep, uid: str) -> list[str]:
+def _event(plan: Plan, step: PlannedStep, uid: str, t: Catalogue) -> list[str]:
     process = plan.process
     who = step.owner or ""
-    summary = f"Milestone: {step.name}" if step.kind == "milestone" else step.name
+    summary = t("ics.milestone", name=step.name) if step.kind == "milestone" else step.name
     if who:
         summary += f" — {who}"
-    details = [f"Process: {process.name} ({process.id})", f"Step: {step.step_id}"]
+    details = [t("ics.process", name=process.name, id=process.id), t("ics.step", id=step.step_id)]
     if step.owner:
-        details.append(f"Owner: {step.owner}")
+        details.append(t("ics.owner", name=step.owner))
     if step.participants:
-        details.append(f"With: {', '.join(step.participants)}")
+        details.append(t("ics.with", names=", ".join(step.participants)))
     if step.kind != "milestone":
-        details.append(f"Work: {_working_days(step.work_days)}")
+        details.append(t("ics.work", days=_working_days(step.work_days, t)))
     if step.wait_until is not None:
-        details.append(f"Then wait until {step.wait_until.isoformat()}")
+        details.append(t("ics.wait", date=step.wait_until.isoformat()))
     if step.due is not None and step.slack_days is not None:
         state = (
-            f"late by {_working_days(-step.slack_days)}"
+            t("ics.late", days=_working_days(-step.slack_days, t))
             if step.late
-            else f"slack {_working_days(step.slack_days)}"
+            else t("ics.slack", days=_working_days(step.slack_days, t))
         )
-        details.append(f"Due: {step.due.isoformat()} ({step.due_text}), {state}")
+        details.append(
+            t("ics.due", date=step.due.isoformat(), text=step.due_text or "", state=state)
+        )
     if step.critical:
-        details.append("On the critical path")
+        details.append(t("ics.critical"))
     lines = [
         f"UID:{uid}",
         f"DTSTART;VALUE=DATE:{_date(step.start)}",
@@ -223,6 +226,7 @@ def plan_calendar(
             hint="read it first: Path('plan.ics').read_text()",
         )
     old_run, old = (None, {}) if previous is None else _previous(previous, plan.process.id)
+    t = catalogue(plan.process.language.value)
     name = _run_name(run) if run is not None else old_run or _date(plan.start)
     stamp = f"{_date(plan.start)}T000000Z"
     lines = [
@@ -240,7 +244,7 @@ def plan_calendar(
     for step in plan.steps:
         uid = f"{plan.process.id}-{step.step_id}-{name}@sopkit"
         uids.add(uid)
-        body = _event(plan, step, uid)
+        body = _event(plan, step, uid, t)
         was = old.get(uid)
         sequence, when = 0, stamp
         if was is None or was.cancelled:

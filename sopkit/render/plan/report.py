@@ -17,7 +17,8 @@ from ...analysis.plan import Plan, PlannedStep
 from ...errors import UsageError
 from ..costs.sheet import Cell, Column, Sheet
 from ..costs.tables import dump_json, render_sheet
-from ..numbers import DASH, counted, round_number
+from ..i18n import Catalogue, catalogue
+from ..numbers import DASH, hours_text, number_text, round_number
 
 __all__ = ["PLAN_FORMATS", "TEXT_FORMATS", "plan_document", "plan_report", "plan_sheet"]
 
@@ -37,22 +38,28 @@ def plan_report(plan: Plan, fmt: str = "table", *, width: int | None = None) -> 
     return render_sheet(plan_sheet(plan), fmt, width)
 
 
-def _day(day: _dt.date | None, *, weekday: bool = True) -> Cell:
+def weekday(day: _dt.date, language: str) -> str:
+    """The day's short weekday name in ``language`` (``Thu``, ``목``, ``чт``)."""
+    from babel.dates import format_date
+
+    return format_date(day, "EEE", locale=language)
+
+
+def _day(day: _dt.date | None, t: Catalogue) -> Cell:
     if day is None:
         return Cell(DASH, "")
-    shown = f"{day.isoformat()} {day.strftime('%a')}" if weekday else day.isoformat()
-    return Cell(shown, day.isoformat())
+    return Cell(f"{day.isoformat()} {weekday(day, t.language)}", day.isoformat())
 
 
-def _days(value: Decimal | None, *, signed: bool = False) -> Cell:
+def _days(value: Decimal | None, t: Catalogue, *, signed: bool = False) -> Cell:
     if value is None:
         return Cell(DASH, "")
     rounded = round_number(value, 2)
-    text = format(rounded, "f")
+    text = number_text(rounded, 2, t.language)
     if signed and rounded > 0:
         text = "+" + text
     if signed and rounded < 0:
-        text += " late"
+        text = t("plan.late", days=text)
     return Cell(text, format(rounded, "f"))
 
 
@@ -60,29 +67,31 @@ def _text(value: str | None) -> Cell:
     return Cell(value or "", value or "")
 
 
-def _who(step: PlannedStep) -> str:
+def _who(step: PlannedStep, t: Catalogue) -> str:
     if not step.participants:
         return step.owner or ""
-    return f"{step.owner or ''} with {', '.join(step.participants)}".strip()
+    return t("plan.with", owner=step.owner or "", people=", ".join(step.participants)).strip()
 
 
 def plan_sheet(plan: Plan) -> Sheet:
-    """The plan as a sheet: one row per step of the typical run."""
+    """The plan as a sheet: one row per step of the typical run, in the process's
+    language (a CSV keeps its English column keys, plain dates and numbers)."""
+    t = catalogue(plan.process.language.value)
     columns = [
         Column("step", "Id", numeric=False, csv_only=True),
-        Column("name", "Step", numeric=False, wraps=True),
+        Column("name", t("plan.col.step"), numeric=False, wraps=True),
         Column("kind", "Kind", numeric=False, csv_only=True),
-        Column("owner", "Owner", numeric=False, wraps=True, reading_only=True),
+        Column("owner", t("plan.col.owner"), numeric=False, wraps=True, reading_only=True),
         Column("owner", "Owner", numeric=False, csv_only=True),
         Column("with", "With", numeric=False, csv_only=True),
-        Column("start", "Start", numeric=False),
-        Column("finish", "Finish", numeric=False),
-        Column("work_days", "Work (days)"),
-        Column("wait_until", "Waits until", numeric=False),
-        Column("due", "Due", numeric=False),
+        Column("start", t("plan.col.start"), numeric=False),
+        Column("finish", t("plan.col.finish"), numeric=False),
+        Column("work_days", t("plan.col.work")),
+        Column("wait_until", t("plan.col.wait"), numeric=False),
+        Column("due", t("plan.col.due"), numeric=False),
         Column("due_from", "Due from", numeric=False, csv_only=True),
-        Column("slack_days", "Slack (days)"),
-        Column("critical", "Critical", numeric=False),
+        Column("slack_days", t("plan.col.slack")),
+        Column("critical", t("plan.col.critical"), numeric=False),
     ]
     rows = []
     for step in plan.steps:
@@ -91,69 +100,79 @@ def plan_sheet(plan: Plan) -> Sheet:
                 _text(step.step_id),
                 _text(step.name),
                 _text(step.kind),
-                _text(_who(step)),
+                _text(_who(step, t)),
                 _text(step.owner),
                 _text("; ".join(step.participants)),
-                _day(step.start),
-                _day(step.finish),
-                _days(step.work_days),
-                _day(step.wait_until),
-                _day(step.due),
+                _day(step.start, t),
+                _day(step.finish, t),
+                _days(step.work_days, t),
+                _day(step.wait_until, t),
+                _day(step.due, t),
                 _text(step.due_text),
-                _days(step.slack_days, signed=True),
-                Cell("yes" if step.critical else "", "yes" if step.critical else "no"),
+                _days(step.slack_days, t, signed=True),
+                Cell(t("plan.yes") if step.critical else "", "yes" if step.critical else "no"),
             ]
         )
     return Sheet(
-        _title(plan),
+        plan_title(plan, t),
         columns,
         rows,
-        notes=_notes(plan),
+        notes=_notes(plan, t),
         drop_order=("critical", "wait_until", "work_days", "due", "slack_days", "owner"),
     )
 
 
-def _title(plan: Plan) -> str:
-    days = round_number(plan.lead_time_days, 1)
-    title = (
-        f"Plan for {plan.process.name}: {plan.start.isoformat()} to {plan.finish.isoformat()}, "
-        f"{counted(format(days, 'f'), 'working day', 'working days')}"
+def plan_span(plan: Plan, t: Catalogue) -> str:
+    """``2026-12-01 to 2027-01-15``, in the plan's language."""
+    return t("plan.span", start=plan.start.isoformat(), finish=plan.finish.isoformat())
+
+
+def plan_title(plan: Plan, t: Catalogue) -> str:
+    title = t(
+        "plan.title",
+        name=plan.process.name,
+        span=plan_span(plan, t),
+        days=t("unit.workdays", round_number(plan.lead_time_days, 1)),
     )
     if plan.anchor is not None:
         name, day = plan.anchor
-        title += f" ({name} on {day.isoformat()})"
+        title += f" ({t('plan.anchor', milestone=name, date=day.isoformat())})"
     return title
 
 
-def _notes(plan: Plan) -> list[str]:
+def _notes(plan: Plan, t: Catalogue) -> list[str]:
     notes = []
     if plan.asked_start is not None:
         notes.append(
-            f"{plan.asked_start.isoformat()} is not a working day: the run starts on "
-            f"{plan.start.isoformat()}."
+            t(
+                "plan.note.moved",
+                asked=plan.asked_start.isoformat(),
+                start=plan.start.isoformat(),
+            )
         )
     late = [step for step in plan.steps if step.late]
     if late:
         listed = ", ".join(
-            f"{s.step_id} ({format(round_number(-(s.slack_days or Decimal(0)), 2), 'f')} days)"
+            t(
+                "plan.note.late_item",
+                id=s.step_id,
+                days=number_text(-(s.slack_days or Decimal(0)), 2, t.language),
+            )
             for s in late
         )
-        notes.append(f"Cannot meet the due date even as early as the graph allows: {listed}.")
+        notes.append(t("plan.note.late", steps=listed))
     if plan.undated:
-        notes.append(
-            "Not dated: the milestone their due date counts from is not in the typical run: "
-            + ", ".join(plan.undated)
-            + "."
-        )
+        notes.append(t("plan.note.undated", steps=", ".join(plan.undated)))
     if plan.skipped:
-        notes.append(
-            "Left out (not in the typical run: conditions at their most likely answer, "
-            "per_run below 0.5): " + ", ".join(plan.skipped) + "."
-        )
-    weekend = ", ".join(day.value for day in plan.calendar.weekend) or "none"
+        notes.append(t("plan.note.skipped", steps=", ".join(plan.skipped)))
+    weekend = ", ".join(day.value for day in plan.calendar.weekend) or t("plan.none")
     notes.append(
-        f"Working calendar: {plan.hours_per_day.normalize():f} hours a day, weekend {weekend}, "
-        f"{len(plan.calendar.holidays)} holidays (calendar in roles.yaml)."
+        t(
+            "plan.note.calendar",
+            hours=hours_text(plan.hours_per_day, t.language),
+            weekend=weekend,
+            holidays=t("plan.holidays", len(plan.calendar.holidays)),
+        )
     )
     return notes
 
