@@ -592,3 +592,23 @@ def test_a_3_0_a_non_interrupting_event_s_path_runs_besides_the_normal_flow() ->
         "Does 'Boundary Intermediate Event Non-Interrupting Message' happen during"
     )
     assert steps["Task 3"]["when"] == {besides: True}
+
+
+def test_waits_come_back_from_bpsim_when_a_tool_drops_the_extension() -> None:
+    """A modeler that keeps BPSim but drops sopkit's extension: each step's wait is the
+    task's BPSim WaitTime, so the lead time survives (2d is 16 h at 8 h a day)."""
+    import re
+
+    from sopkit import cost_process, export_bpmn, load_process
+
+    launch = load_process(PROCESSES / "en" / "product-launch.yaml")
+    xml = export_bpmn(cost_process(launch)).decode("utf-8")
+    plain = re.sub(
+        r"<sopkit:(\w+)\b[^>]*/>|<sopkit:(\w+)\b[^>]*>.*?</sopkit:\2>", "", xml, flags=re.S
+    )
+    assert "sopkit:" not in plain
+    result = import_bpmn(plain.encode("utf-8"), "launch.bpmn")
+    waits = [s["wait"] for s in result.processes[0].data["steps"] if "wait" in s]
+    written = [s.wait for s in launch.steps if not s.wait.is_zero and s.is_work]
+    assert len(waits) == len(written) == 8
+    assert waits[0] == "16h"

@@ -3,8 +3,9 @@
 One scenario, in hours and the process's currency, covering a year:
 
 * each task's processing time as a triangular distribution over the step's
-  min, likely and max (a fixed time as a single value), and the people it
-  takes (``getResource`` of the owner's and each participant's resource);
+  min, likely and max (a fixed time as a single value), its ``wait`` as the
+  task's ``WaitTime`` (so a simulation's lead time counts it), and the people
+  it takes (``getResource`` of the owner's and each participant's resource);
 * each role's cost per hour (``UnitCost`` of its resource) and headcount;
 * the share of runs taking each branch of an exclusive split (``Probability``);
 * how often the process starts: the hours between runs (``InterTriggerTimer``
@@ -72,9 +73,10 @@ def _process_parameters(graph: FlowGraph, resources: Mapping[str, str]) -> list[
             control = params.add("bpsim:ControlParameters")
             _floating(control, "bpsim:InterTriggerTimer", HOURS_PER_YEAR / runs_a_year, "hour")
         if step is not None and step.is_work and step.time is not None:
-            time_parameter(
-                params.add("bpsim:TimeParameters").add("bpsim:ProcessingTime"), step.time, settings
-            )
+            times = params.add("bpsim:TimeParameters")
+            if not step.wait.is_zero:  # before ProcessingTime, as the schema orders them
+                time_parameter(times.add("bpsim:WaitTime"), step.wait, settings)
+            time_parameter(times.add("bpsim:ProcessingTime"), step.time, settings)
             people = [(step.owner or "", Decimal(1)), *step.participants.items()]
             selection = params.add("bpsim:ResourceParameters").add("bpsim:Selection")
             selection.add("bpsim:ExpressionParameter", {"value": _selection(people, resources)})

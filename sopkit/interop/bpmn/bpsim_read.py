@@ -44,6 +44,8 @@ class BpsimData:
     scenarios: int = 0
     currency: str | None = None
     processing: dict[str, Estimate] = field(default_factory=dict)
+    #: A task's ``WaitTime``: the time that passes before the next can start (``wait``).
+    wait: dict[str, Estimate] = field(default_factory=dict)
     probability: dict[str, Decimal] = field(default_factory=dict)
     inter_trigger: dict[str, Decimal] = field(default_factory=dict)
     unit_cost: dict[str, Decimal] = field(default_factory=dict)
@@ -159,6 +161,11 @@ class _Scenario:
             estimate = self.value(processing, ref, "processing time")
             if estimate is not None:
                 self.data.processing[ref] = estimate
+        wait = None if time is None else _child(time, "WaitTime")
+        if wait is not None:
+            estimate = self.value(wait, ref, "wait time")
+            if estimate is not None:
+                self.data.wait[ref] = estimate
         control = _child(params, "ControlParameters")
         if control is not None:
             self._control(control, ref)

@@ -240,6 +240,11 @@ class _Importer:
             step["when"] = {**when, **(written if isinstance(written, dict) else {})}
         if kind == "work":
             self._time(node_id, step)
+            measured = self.bpsim.wait.get(node_id)
+            if "wait" not in step and measured is not None:
+                text = _estimate_text(measured)
+                if text is not None and text != "0h":
+                    step["wait"] = text
             if "expense" not in step and node_id in self.bpsim.fixed_cost:
                 step["expense"] = self.bpsim.fixed_cost[node_id]
         else:
