@@ -594,7 +594,7 @@ def test_a_3_0_a_non_interrupting_event_s_path_runs_besides_the_normal_flow() ->
     assert steps["Task 3"]["when"] == {besides: True}
 
 
-def test_waits_come_back_from_bpsim_when_a_tool_drops_the_extension() -> None:
+def test_waits_and_joint_work_come_back_from_bpsim_when_a_tool_drops_the_extension() -> None:
     """A modeler that keeps BPSim but drops sopkit's extension: each step's wait is the
     task's BPSim WaitTime, so the lead time survives (2d is 16 h at 8 h a day)."""
     import re
@@ -612,3 +612,12 @@ def test_waits_come_back_from_bpsim_when_a_tool_drops_the_extension() -> None:
     written = [s.wait for s in launch.steps if not s.wait.is_zero and s.is_work]
     assert len(waits) == len(written) == 8
     assert waits[0] == "16h"
+    # Joint work comes back from the resources BPSim selects (those that are lanes).
+    joint = {s["name"]: s["with"] for s in result.processes[0].data["steps"] if "with" in s}
+    assert len(joint) == sum(1 for s in launch.steps if s.participants)
+    assert joint["Confirm the tier and launch date"] == {"Head of Product": 1}
+    assert any(
+        "BPSim selects the resource 'SDR', which is no lane: left out" in w.message
+        for w in result.warnings
+    )
+    import_texts(result, "launch.bpmn")  # and it loads

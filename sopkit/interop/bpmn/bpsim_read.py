@@ -46,6 +46,8 @@ class BpsimData:
     processing: dict[str, Estimate] = field(default_factory=dict)
     #: A task's ``WaitTime``: the time that passes before the next can start (``wait``).
     wait: dict[str, Estimate] = field(default_factory=dict)
+    #: A task's resource selection: ``(resource id, how many)``, as ``getResource`` names them.
+    selection: dict[str, list[tuple[str, Decimal]]] = field(default_factory=dict)
     probability: dict[str, Decimal] = field(default_factory=dict)
     inter_trigger: dict[str, Decimal] = field(default_factory=dict)
     unit_cost: dict[str, Decimal] = field(default_factory=dict)
@@ -172,6 +174,16 @@ class _Scenario:
         cost = _child(params, "CostParameters")
         if cost is not None:
             self._cost(cost, ref)
+        resources = _child(params, "ResourceParameters")
+        chosen = None if resources is None else _child(resources, "Selection")
+        expression = None if chosen is None else _child(chosen, "ExpressionParameter")
+        if expression is not None:
+            found = [
+                (resource, Decimal(count))
+                for resource, count in _GET_RESOURCE.findall(expression.get("value") or "")
+            ]
+            if found:
+                self.data.selection[ref] = found
 
     def _control(self, control: Element, ref: str) -> None:
         probability = _child(control, "Probability")
@@ -199,6 +211,10 @@ class _Scenario:
             value = self.value(fixed, ref, "fixed cost", time=False)
             if value is not None:
                 self.data.fixed_cost[ref] = value[0]
+
+
+#: ``getResource('Resource_2', 1)``: one term of a resource selection expression.
+_GET_RESOURCE = re.compile(r"getResource\(\s*'([^']+)'\s*,\s*(\d+(?:\.\d+)?)\s*\)")
 
 
 def _scenarios(document: BpmnDocument) -> list[Element]:

@@ -245,6 +245,8 @@ class _Importer:
                 text = _estimate_text(measured)
                 if text is not None and text != "0h":
                     step["wait"] = text
+            if "with" not in step:
+                self._with(node_id, step)
             if "expense" not in step and node_id in self.bpsim.fixed_cost:
                 step["expense"] = self.bpsim.fixed_cost[node_id]
         else:
@@ -252,6 +254,23 @@ class _Importer:
                 step.pop(key, None)
         self._repeats(node_id, step, kind)
         return {key: step[key] for key in STEP_KEYS if key in step}
+
+    def _with(self, node_id: str, step: Data) -> None:
+        """Who works on a task besides its owner, from its BPSim resource selection: every
+        resource but the owner's, by the role (lane) of the same name."""
+        joint: dict[str, Decimal] = {}
+        for resource, count in self.bpsim.selection.get(node_id, []):
+            name = clean_name(self.doc.resources.get(resource, resource))
+            if name == step.get("owner") or count <= 0:
+                continue
+            if name not in self.roles.sources:
+                self.notes.warn(
+                    f"BPSim selects the resource '{name}', which is no lane: left out", node_id
+                )
+                continue
+            joint[name] = joint.get(name, Decimal(0)) + count
+        if joint:
+            step["with"] = {name: int(n) if n == int(n) else n for name, n in joint.items()}
 
     def _fallback_owner(self, node_id: str) -> str:
         role = (
