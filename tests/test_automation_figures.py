@@ -244,7 +244,7 @@ def test_payback_in_explain(folder: Path) -> None:
         (None, "en", False, "never"),
         (Decimal("4.25"), "en", True, "4.3 months"),  # half-up to one decimal
         (Decimal(1), "en", True, "1.0 months"),  # CLDR: "1.0" is not singular
-        (Decimal("0.04"), "en", False, "0.0"),  # a tiny payback is not "immediately"
+        (Decimal("0.04"), "en", False, "< 0.1"),  # a tiny payback is not "immediately"
         (Decimal("1234.5"), "en", False, "1,234.5"),
         (Decimal(2), "ru", True, "2,0 месяца"),
         (Decimal(12), "ko", True, "12.0개월"),
@@ -252,3 +252,20 @@ def test_payback_in_explain(folder: Path) -> None:
 )
 def test_payback_text(months: Decimal | None, language: str, unit: bool, text: str) -> None:
     assert payback_text(months, catalogue(language), unit=unit) == text
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "bare"),
+    [
+        ("en", "under 0.1 months", "< 0.1"),
+        ("ko", "0.1개월 미만", "< 0.1"),
+        ("ru", "меньше 0,1 месяца", "< 0,1"),
+    ],
+)
+def test_a_payback_of_days_is_not_zero_months(language: str, text: str, bare: str) -> None:
+    """₩47,000 of setup against ₩1.2 million saved a month pays back in about a day:
+    "0.0 months" read as nothing to pay back, which only "immediately" means."""
+    t = catalogue(language)
+    assert payback_text(Decimal("0.04"), t) == text
+    assert payback_text(Decimal("0.04"), t, unit=False) == bare
+    assert payback_text(Decimal("0.05"), t).startswith(("0.1", "0,1"))

@@ -96,8 +96,9 @@ def payback_text(months: Decimal | None, t: Catalogue, *, unit: bool = True) -> 
 
     One wording and one number format wherever people read it (SOP, dashboard,
     terminal and Markdown tables, ``--explain``): nothing to pay back (no setup
-    cost) reads "immediately", an investment that never pays back "never", and
-    months have one decimal (``3.0``). ``unit=False`` leaves out the word
+    cost) reads "immediately", an investment that never pays back "never",
+    months have one decimal (``3.0``), and less than that reads "under 0.1
+    months". ``unit=False`` leaves out the word
     "months" for tables whose heading already says it. JSON and CSV keep their
     plain numbers (``0.0``, ``null``).
     """
@@ -106,6 +107,10 @@ def payback_text(months: Decimal | None, t: Catalogue, *, unit: bool = True) -> 
     if months == 0:
         return t("payback.immediate")
     shown = round_number(months, PAYBACK_DIGITS)
+    if shown == 0:  # a few days: "0.0 months" would read as nothing to pay back
+        shown = Decimal(1).scaleb(-PAYBACK_DIGITS)
+        number = number_text(shown, PAYBACK_DIGITS, t.language)
+        return t("payback.under", months=number) if unit else f"< {number}"
     number = number_text(shown, PAYBACK_DIGITS, t.language)
     if not unit:
         return number

@@ -60,6 +60,7 @@ PROCESS_ROWS = (
 #: The rows of each role a scenario changes (headcount and utilisation only when set).
 ROLE_ROWS = (
     ("annual_hours", "site.col.hours_year"),
+    ("external_hours", "figure.external_hours"),
     ("annual_cost", "figure.annual_cost"),
     ("headcount", "report.col.headcount"),
     ("utilisation", "report.col.utilisation"),
@@ -75,6 +76,17 @@ def scenarios_report(view: ScenarioView, *, fmt: str = "table", width: int | Non
     if fmt == "json":
         return dump_json(scenarios_document(view))
     return render_sheet(scenarios_sheet(view), fmt, width)
+
+
+def _hours_rows(rows: Sequence[Row | None]) -> set[str]:
+    """A role's hours rows that say something: the team's, or those outside it (an
+    agency's), or the team's when neither has any."""
+
+    def some(name: str) -> bool:
+        return any(row is not None and bool(row.figures[name].after) for row in rows)
+
+    shown = {name for name in ("annual_hours", "external_hours") if some(name)}
+    return shown or {"annual_hours"}
 
 
 def _as_is(view: ScenarioView) -> Comparison:
@@ -116,9 +128,10 @@ def scenarios_sheet(view: ScenarioView, t: Catalogue | None = None) -> Sheet:
     for role in roles:
         found = [_find_role(as_is, role), *(_find_role(r.comparison, role) for r in results)]
         lines = []
+        hours_of = _hours_rows(found)
         for name, key in ROLE_ROWS:
             values = [None if row is None else row.figures[name].after for row in found]
-            if any(v is not None for v in values):
+            if any(v is not None for v in values) and (name in hours_of or "hours" not in name):
                 lines.append((name, key, values))
         for index, (name, key, values) in enumerate(lines):
             label = t("scenario.role", role=role) if index == 0 else ""
