@@ -21,7 +21,7 @@ CONTENT = ENGLISH / "content-marketing.yaml"
 KOREAN = PROCESSES / "ko" / "content-marketing-ko.yaml"
 MINIMAL = FIXTURES / "minimal" / "monthly-report.yaml"
 
-BOX = re.compile(r"^- \[ \] \*\*(.+?)\*\* — (.+?) · (.+)$", flags=re.M)
+BOX = re.compile(r"^- \[ \] \d+\. \*\*(.+?)\*\* — (.+?) · (.+)$", flags=re.M)
 
 
 @pytest.mark.parametrize(
@@ -83,11 +83,11 @@ def test_every_step_of_the_library_gets_a_box() -> None:
             continue
         process = load_process(path)
         text = render_checklist(process)
-        assert len(re.findall(r"^- \[ \] \*\*", text, flags=re.M)) == len(process.steps), path
+        assert len(re.findall(r"^- \[ \] \d+\. \*\*", text, flags=re.M)) == len(process.steps), path
         # Every step of work names its owner on its box (a sign-off as "Sign-off by");
         # a call says what it runs, a milestone that it is an event.
         for step in process.steps:
-            box = re.search(rf"^- \[ \] \*\*{re.escape(step.name)}\*\* — (.+)$", text, re.M)
+            box = re.search(rf"^- \[ \] \d+\. \*\*{re.escape(step.name)}\*\* — (.+)$", text, re.M)
             assert box is not None, (path, step.id)
             if step.is_work and step.owner:
                 assert step.owner in box.group(1), (path, step.id)

@@ -164,8 +164,8 @@ steps:
         ("en", "+2w", "10 working days after “Launch day”"),  # 2 weeks of 5 working days
         ("en", "0", "on the day of “Launch day”"),
         ("ko", "-3d", "“Launch day” 3영업일 전"),
-        ("ru", "-2d", "за 2 рабочих дня до «Launch day»"),
-        ("ru", "+5d", "через 5 рабочих дней после «Launch day»"),
+        ("ru", "-2d", "за 2 рабочих дня до вехи «Launch day»"),
+        ("ru", "+5d", "через 5 рабочих дней после вехи «Launch day»"),
     ],
 )
 def test_a_due_date_is_in_the_sop_and_the_checklist(
@@ -383,10 +383,10 @@ def test_checklist_uses_the_sops_words() -> None:
     text = render_checklist(load_process(LAUNCHES["en"]))
     for condition in re.findall(r"^> \*\*Only when:\*\* (.+)$", sop, flags=re.M):
         assert f"  *Optional — only when: {condition}*" in text
-    assert "- [ ] **Legal review** — Sign-off by Legal Counsel · done when:" in text
-    assert "- [ ] **Launch is live** — milestone: tick it when it happens\n" in text
+    assert "- [ ] 3. **Legal review** — Sign-off by Legal Counsel · done when:" in text
+    assert "- [ ] 9. **Launch is live** — milestone: tick it when it happens\n" in text
     assert (
-        "- [ ] **Channel assets** — for each of about 5 items: run “Channel asset” (asset) · "
+        "- [ ] 7. **Channel assets** — for each of about 5 items: run “Channel asset” (asset) · "
     ) in text
     assert "— Product Marketing Manager with Product Manager, 2 × Engineering Manager · " in text
     assert "— Release Bot (system, already automated) · " in text
@@ -406,8 +406,8 @@ def test_checklist_names_a_fixed_count(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     text = render_checklist(load_process(tmp_path / "caller.yaml"))
-    assert "- [ ] **Items** — for each of 40 items: run “Inner” (inner) · done when: x" in text
-    assert "- [ ] **Once** — run “Inner” (inner) · done when: x" in text
+    assert "- [ ] 1. **Items** — for each of 40 items: run “Inner” (inner) · done when: x" in text
+    assert "- [ ] 2. **Once** — run “Inner” (inner) · done when: x" in text
 
 
 def test_a_sop_printed_from_its_file_names_the_processes_beside_it_that_run_it(

@@ -3,13 +3,15 @@
 Paste it into a project-management task, or ship it as a GitHub/GitLab issue
 template (``fmt="github-issue"`` adds the template's YAML front matter):
 
-    - [ ] **Competitor analysis and keyword research** — SEO Specialist · done when: …
-    - [ ] **Legal review** — Sign-off by Legal Counsel · done when: …
+    - [ ] 1. **Competitor analysis and keyword research** — SEO Specialist · done when: …
+    - [ ] 2. **Legal review** — Sign-off by Legal Counsel · done when: …
       *Optional — only when: Is this a tier-1 launch? — yes, about 30% of runs*
-    - [ ] **Channel assets** — for each of about 5 items: run “Channel asset” (asset) · done when: …
-    - [ ] **Launch is live** — milestone: tick it when it happens
-    - [ ] **Messaging sign-off** — Sign-off by Head of Marketing · done when: … · then wait 1 day
-      *If rejected (in 25% of sign-offs), the work goes back to step 7, “Positioning”.*
+    - [ ] 3. **Channel assets** — for each of about 5 items: run “Channel asset” (asset) · …
+    - [ ] 4. **Launch is live** — milestone: tick it when it happens
+    - [ ] 5. **Messaging sign-off** — Sign-off by Head of Marketing · … · then wait 1 day
+      *If rejected (in 25% of sign-offs), the work goes back to step 3, “Channel assets”.*
+
+Boxes are numbered like the SOP's steps, so "goes back to step 3" finds its box.
 
 A step that runs only in some runs is marked optional with the same words as
 the SOP (``wording``), so the two documents never disagree.
