@@ -164,3 +164,20 @@ def test_joint_work_in_the_diagram_counts_people_as_the_sop_does(language: str, 
         }
     )
     assert participants_text(step, Wording(language=language)) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2단계 “출시 비주얼”(으)로 돌아갑니다.", "2단계 “출시 비주얼”로 돌아갑니다."),  # ㄹ: 로
+        ("3단계 “초안 작성”(으)로 돌아갑니다.", "3단계 “초안 작성”으로 돌아갑니다."),  # ㅇ: 으로
+        ("“블로그”(으)로", "“블로그”로"),  # no final consonant
+        ("“검토 3”(으)로", "“검토 3”으로"),  # 삼
+        ("“검토 2”(으)로", "“검토 2”로"),  # 이
+        ("Jasper(으)로 자동화", "Jasper(으)로 자동화"),  # a Latin name keeps both
+    ],
+)
+def test_korean_particles_follow_the_name_s_last_sound(text: str, expected: str) -> None:
+    from sopkit.render.i18n import korean_particles
+
+    assert korean_particles(text) == expected

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -61,7 +62,8 @@ class Catalogue:
             message = message.get(self.plural(n), message["other"])
         if n is not None:
             params = {"n": hours_text(Decimal(n), self.language), **params}
-        return message.format_map(params) if params else message
+        text = message.format_map(params) if params else message
+        return korean_particles(text) if self.language == "ko" else text
 
     def span(self, key: str, low: Decimal, high: Decimal) -> str:
         """A unit message for ``low–high``, in the form the last number takes:
@@ -159,6 +161,46 @@ class Notice:
 
     def __str__(self) -> str:
         return self.text(catalogue("en"))
+
+
+#: Korean "to/with": 로 after a vowel or ㄹ, 으로 after any other final consonant.
+_EURO = re.compile(r"\(으\)로")
+#: How each digit is read (일, 이, 삼, …): whether its sound ends in a vowel or ㄹ.
+_DIGIT_TAKES_RO = {
+    "0": False,
+    "1": True,
+    "2": True,
+    "3": False,
+    "4": True,
+    "5": True,
+    "6": False,
+    "7": True,
+    "8": True,
+    "9": True,
+}
+
+
+def korean_particles(text: str) -> str:
+    """``“출시 비주얼”(으)로`` → ``“출시 비주얼”로``: the particle a name's last sound takes.
+
+    Messages write ``(으)로`` where a name goes before it; the name's last syllable
+    (closing quotes and brackets aside) decides. A name ending in a letter the rule
+    does not know (Latin, say) keeps ``(으)로``, which every reader understands.
+    """
+
+    def chosen(match: re.Match[str]) -> str:
+        before = text[: match.start()].rstrip("”\"’')]」』 ")
+        if not before:
+            return match.group(0)
+        last = before[-1]
+        if "가" <= last <= "힣":
+            final = (ord(last) - 0xAC00) % 28
+            return "로" if final in (0, 8) else "으로"  # no final consonant, or ㄹ
+        if last in _DIGIT_TAKES_RO:
+            return "로" if _DIGIT_TAKES_RO[last] else "으로"
+        return match.group(0)
+
+    return _EURO.sub(chosen, text)
 
 
 @lru_cache(maxsize=len(LANGUAGES))
