@@ -523,6 +523,17 @@ def _yaml_error(exc: yaml.MarkedYAMLError, shown: str, text: str = "") -> InputE
     mark = exc.problem_mark or exc.context_mark
     problem = exc.problem or exc.context or "not valid YAML"
     hint = "fix the YAML syntax"
+    wide = _full_width_near(text, mark)
+    if wide is not None:  # an IME's '：' or '　' looks right and is not YAML's
+        line, column, char = wide
+        return InputError(
+            f"not valid YAML: {problem}",
+            path=shown,
+            line=line,
+            column=column,
+            hint=f"the full-width '{char}' ({_WIDE[char]}) is not YAML's: type "
+            f"{_NARROW[char]} on the Latin keyboard",
+        )
     if "\t" in problem or "'\\t'" in problem or _tab_near(text, mark):
         hint = "YAML does not allow tabs for indentation; use spaces"
     elif "expected a single document" in str(exc):
@@ -552,6 +563,28 @@ _INDENTATION_SIGNS = (
 )
 
 _LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
+
+
+#: Characters a Korean, Japanese or Chinese input method types in place of YAML's own.
+_WIDE = {"\uff1a": "U+FF1A", "\u3000": "U+3000", "\uff0c": "U+FF0C", "\uff03": "U+FF03"}
+_NARROW = {"\uff1a": "':'", "\u3000": "a space", "\uff0c": "','", "\uff03": "'#'"}
+
+
+def _full_width_near(text: str, mark: yaml.Mark | None) -> tuple[int, int, str] | None:
+    """The first full-width ':', space, ',' or '#' outside quotes on the line libyaml
+    stopped on or the one before (it notices one a line late): (line, column, char)."""
+    if mark is None or not text or not any(char in text for char in _WIDE):
+        return None
+    lines = _LINE_BREAK.split(text, maxsplit=mark.line + 1)
+    for index in (mark.line - 1, mark.line):
+        if not 0 <= index < len(lines):
+            continue
+        for column, char in enumerate(lines[index]):
+            if char in "\"'" or lines[index][column : column + 2] == " #":
+                break  # quoted text or a comment may hold any character
+            if char in _WIDE:
+                return index + 1, column + 1, char
+    return None
 
 
 def _tab_near(text: str, mark: yaml.Mark | None) -> bool:

@@ -740,3 +740,24 @@ def test_a_misspelt_role_kind_is_suggested(tmp_path: Path) -> None:
         load_settings(tmp_path / "roles.yaml")
     (problem,) = info.value.problems
     assert problem.hint == "did you mean 'external'?"
+
+
+@pytest.mark.parametrize(
+    ("line", "char", "column"),
+    [("    time：1h\n", "：", 9), ("　  time: 1h\n", "\u3000", 1)],
+)
+def test_a_full_width_colon_or_space_is_named_where_it_is(
+    tmp_path: Path, line: str, char: str, column: int
+) -> None:
+    """A Korean or Japanese input method types '：' or an ideographic space; YAML
+    stumbles a line later. The error points at the character and says what to type."""
+    put(tmp_path / "roles.yaml", "currency: USD\nroles:\n  Writer: {rate: 40}\n")
+    text = (
+        "sopkit: 1\nid: p\nname: P\nowner: Writer\nfrequency: 1/month\nsteps:\n"
+        "  - id: a\n    name: A\n    owner: Writer\n" + line + "    done_when: x\n"
+    )
+    with pytest.raises(SopkitError) as info:
+        load_process(put(tmp_path / "p.yaml", text))
+    (problem,) = info.value.problems
+    assert (problem.line, problem.column) == (10, column)
+    assert problem.hint is not None and f"the full-width '{char}'" in problem.hint
