@@ -534,6 +534,17 @@ def _yaml_error(exc: yaml.MarkedYAMLError, shown: str, text: str = "") -> InputE
             hint=f"the full-width '{char}' ({_WIDE[char]}) is not YAML's: type "
             f"{_NARROW[char]} on the Latin keyboard",
         )
+    opened = _open_quote_before(text, mark)
+    if opened is not None and mark is not None:
+        line, column = opened
+        return InputError(
+            f"not valid YAML: {problem}",
+            path=shown,
+            line=line,
+            column=column,
+            hint=f"the quote opened here is not closed on its line, so YAML read on to line "
+            f"{mark.line + 1}: close it (or quote the whole text on one line)",
+        )
     if "\t" in problem or "'\\t'" in problem or _tab_near(text, mark):
         hint = "YAML does not allow tabs for indentation; use spaces"
     elif "expected a single document" in str(exc):
@@ -584,6 +595,28 @@ def _full_width_near(text: str, mark: yaml.Mark | None) -> tuple[int, int, str] 
                 break  # quoted text or a comment may hold any character
             if char in _WIDE:
                 return index + 1, column + 1, char
+    return None
+
+
+#: A value that opens a quote: ``name: "…`` or ``- "…`` (the key part without quotes).
+_OPENS_QUOTE = re.compile(r"""^(\s*(?:-\s+)?(?:[^\s#'"][^#'"]*?:\s+|-\s+))(["'])(.*)$""")
+
+
+def _open_quote_before(text: str, mark: yaml.Mark | None) -> tuple[int, int] | None:
+    """Where a quoted value that is not closed on its line opens, above the line libyaml
+    stopped on: (line, column). A sopkit file's texts are one line each (a longer text
+    is a ``>-`` block), so such a quote is almost always a forgotten one."""
+    if mark is None or not text or mark.line == 0:
+        return None
+    lines = _LINE_BREAK.split(text, maxsplit=mark.line + 1)[: mark.line]
+    for index, line in enumerate(lines):
+        found = _OPENS_QUOTE.match(line)
+        if found is None:
+            continue
+        quote, rest = found.group(2), found.group(3)
+        closed = rest.replace('\\"', "").count('"') if quote == '"' else rest.count("'") % 2
+        if not closed:
+            return index + 1, len(found.group(1)) + 1
     return None
 
 

@@ -761,3 +761,19 @@ def test_a_full_width_colon_or_space_is_named_where_it_is(
     (problem,) = info.value.problems
     assert (problem.line, problem.column) == (10, column)
     assert problem.hint is not None and f"the full-width '{char}'" in problem.hint
+
+
+def test_a_quote_left_open_is_named_where_it_opens(tmp_path: Path) -> None:
+    """YAML reads a forgotten closing quote's text on, and stumbles lines later; the
+    error points at the quote that was opened."""
+    put(tmp_path / "roles.yaml", "currency: USD\nroles:\n  Writer: {rate: 40}\n")
+    text = (
+        'sopkit: 1\nid: p\nname: "Launch — agency work\nowner: Writer\nfrequency: 1/month\n'
+        "steps:\n  - {id: a, name: A, owner: Writer, time: 1h}\n"
+        '  - {id: b, name: "B", owner: Writer, time: 1h, after: a}\n'
+    )
+    with pytest.raises(SopkitError) as info:
+        load_process(put(tmp_path / "p.yaml", text))
+    (problem,) = info.value.problems
+    assert (problem.line, problem.column) == (3, 7)
+    assert problem.hint is not None and "the quote opened here is not closed" in problem.hint
