@@ -777,3 +777,15 @@ def test_a_quote_left_open_is_named_where_it_opens(tmp_path: Path) -> None:
     (problem,) = info.value.problems
     assert (problem.line, problem.column) == (3, 7)
     assert problem.hint is not None and "the quote opened here is not closed" in problem.hint
+
+
+def test_a_date_without_its_zeros_says_how_to_write_it(tmp_path: Path) -> None:
+    roles = "currency: USD\ncalendar:\n  holidays: [2027-5-5]\nroles:\n  Writer: {rate: 40}\n"
+    put(tmp_path / "roles.yaml", roles)
+    text = "sopkit: 1\nid: p\nname: P\nowner: Writer\nfrequency: 1/month\nsteps:\n"
+    text += "  - {id: a, name: A, owner: Writer, time: 1h}\n"
+    with pytest.raises(SopkitError) as info:
+        load_process(put(tmp_path / "p.yaml", text))
+    (problem,) = info.value.problems
+    assert problem.message == "calendar: holidays: item 1: '2027-5-5' is not a date"
+    assert problem.hint == "write dates as YYYY-MM-DD: 2027-05-05"

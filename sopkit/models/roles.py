@@ -4,6 +4,7 @@ and the settings of a roles file."""
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
@@ -102,7 +103,19 @@ def _strict_date(value: Any) -> Any:
     """Dates as YAML writes them (2026-10-01); a bare number is not a date."""
     if isinstance(value, bool | int | Decimal) or isinstance(value, NumberLiteral):
         raise _fail(f"'{_shown(value)}' is not a date", "write dates as YYYY-MM-DD")
+    if isinstance(value, str):
+        padded = _UNPADDED.fullmatch(value.strip())
+        if padded is not None:  # 2027-5-5: YAML and ISO want two digits
+            year, month, day = padded.groups()
+            raise _fail(
+                f"'{value.strip()}' is not a date",
+                f"write dates as YYYY-MM-DD: {year}-{int(month):02d}-{int(day):02d}",
+            )
     return value
+
+
+#: A date whose month or day lacks its leading zero.
+_UNPADDED = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 
 
 Date = Annotated[_dt.date, BeforeValidator(_strict_date)]
