@@ -259,28 +259,37 @@ def new_process(
     roles_used = find_roles_file(target)
     kinds: dict[str, str] = {}
     currency = None
+    copied = [target, *(target.parent / p.name for p in procedures)]
+    copies = [_read(path) for path in copied]  # each read once, for the roles and tools
     if entry.roles is not None and roles_used is None:
         write_atomic(target.parent / "roles.yaml", entry.roles.read_text("utf-8"))
         roles = roles_used = shown.parent / "roles.yaml"
     elif roles_used is not None:
-        copied = [target, *(target.parent / p.name for p in procedures)]
-        missing = _missing_roles(copied, roles_used)
+        missing = _missing_roles(copies, roles_used)
         kinds = _library_kinds(entry, missing)
         folder_currency = str(_read(roles_used).get("currency", "USD"))
         if folder_currency != (entry.currency or "USD") and _has_amounts(copied):
             currency = folder_currency
         roles_used = _relative(roles_used)
-    paid = _paid_tools([target, *(target.parent / p.name for p in procedures)])
     return NewProcess(
-        shown, roles, roles_used, title, entry, procedures, missing, kinds, currency, paid
+        shown,
+        roles,
+        roles_used,
+        title,
+        entry,
+        procedures,
+        missing,
+        kinds,
+        currency,
+        _paid_tools(copies),
     )
 
 
-def _paid_tools(paths: Sequence[Path]) -> tuple[str, ...]:
+def _paid_tools(processes: Sequence[Mapping[object, object]]) -> tuple[str, ...]:
     """The tools the copied steps' automations pay for (``tool_cost``), each once."""
     tools: list[str] = []
-    for path in paths:
-        steps = _read(path).get("steps")
+    for data in processes:
+        steps = data.get("steps")
         for step in steps if isinstance(steps, list) else []:
             automation = _mapping(_mapping(step).get("automation"))
             tool = automation.get("tool")
@@ -314,9 +323,11 @@ def _has_amounts(paths: Sequence[Path]) -> bool:
     )
 
 
-def _missing_roles(processes: list[Path], roles_file: Path) -> tuple[str, ...]:
-    """The roles these processes' steps work in (owners and ``with``) that neither
-    ``roles_file`` nor the process's own ``roles:`` define, in the order met.
+def _missing_roles(
+    processes: Sequence[Mapping[object, object]], roles_file: Path
+) -> tuple[str, ...]:
+    """The roles these processes' steps (their files' data) work in (owners and ``with``)
+    that neither ``roles_file`` nor the process's own ``roles:`` define, in the order met.
 
     Read from the YAML, not loaded: the copy cannot load until they have rates. A
     roles file or process that cannot be read names nothing; ``sopkit validate``
@@ -324,8 +335,7 @@ def _missing_roles(processes: list[Path], roles_file: Path) -> tuple[str, ...]:
     """
     team = _mapping(_read(roles_file).get("roles"))
     missing: list[str] = []
-    for path in processes:
-        data = _read(path)
+    for data in processes:
         own = _mapping(data.get("roles"))
         steps = data.get("steps")
         for step in steps if isinstance(steps, list) else []:

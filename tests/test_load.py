@@ -22,7 +22,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sopkit.errors import SopkitError
+from sopkit.errors import Problem, SopkitError
 from sopkit.load import discover, find_roles_file, load_portfolio, load_process, load_settings
 from sopkit.models import Process, Role, Settings
 from sopkit.source import parse_yaml
@@ -697,40 +697,40 @@ def test_common_slips_get_a_hint_that_fixes_them(
     assert any(hint in h for h in hints), hints
 
 
+#: A roles file with one writer, and the head of a process file of one writer's steps.
+WRITER_ROLES = "currency: USD\nroles:\n  Writer: {rate: 40}\n"
+HEAD = "sopkit: 1\nid: p\nname: P\nowner: Writer\nfrequency: 1/month\nsteps:\n"
+ONE_STEP = HEAD + "  - {id: a, name: A, owner: Writer, time: 1h}\n"
+
+
+def load_problems(tmp_path: Path, text: str, roles: str = WRITER_ROLES) -> list[Problem]:
+    """Every problem of loading ``text`` as ``p.yaml`` beside ``roles`` (it must fail)."""
+    put(tmp_path / "roles.yaml", roles)
+    with pytest.raises(SopkitError) as info:
+        load_process(put(tmp_path / "p.yaml", text))
+    return list(info.value.problems)
+
+
 def test_a_list_written_as_text_is_one_error(tmp_path: Path) -> None:
     """``after: a, c`` is one mistake: the list's fix, not also "names no step 'a, c'"."""
-    put(tmp_path / "roles.yaml", "currency: USD\nroles:\n  Writer: {rate: 40}\n")
-    text = (
-        "sopkit: 1\nid: p\nname: P\nowner: Writer\nfrequency: 1/month\nsteps:\n"
-        "  - {id: a, name: A, owner: Writer, time: 1h}\n"
+    text = ONE_STEP + (
         "  - {id: c, name: C, owner: Writer, time: 1h}\n"
         "  - id: b\n    name: B\n    owner: Writer\n    after: a, c\n    time: 2h\n"
     )
-    with pytest.raises(SopkitError) as info:
-        load_process(put(tmp_path / "p.yaml", text))
-    assert [p.message for p in info.value.problems] == [
-        "step 'b': after: item 1: 'a, c' is not a valid id"
-    ]
-    assert "write a list: [a, c]" in (info.value.problems[0].hint or "")
+    problems = load_problems(tmp_path, text)
+    assert [p.message for p in problems] == ["step 'b': after: item 1: 'a, c' is not a valid id"]
+    assert "write a list: [a, c]" in (problems[0].hint or "")
 
 
 def test_a_comma_in_a_braced_text_says_to_quote_it(tmp_path: Path) -> None:
     roles = "currency: USD\nroles:\n  Writer: {rate: 40, description: Writes, edits and posts}\n"
-    put(tmp_path / "roles.yaml", roles)
-    text = "sopkit: 1\nid: p\nname: P\nowner: Writer\nfrequency: 1/month\nsteps:\n"
-    text += "  - {id: a, name: A, owner: Writer, time: 1h}\n"
-    with pytest.raises(SopkitError) as info:
-        load_process(put(tmp_path / "p.yaml", text))
-    (problem,) = info.value.problems
+    (problem,) = load_problems(tmp_path, ONE_STEP, roles)
     assert problem.message == "role 'Writer': unknown field 'edits and posts'"
     assert (problem.line, problem.column) == (3, 43)
     assert problem.hint is not None and "put text that has a comma in quotes" in problem.hint
     # A field with a value is a wrong field, not a cut text: the usual hint.
-    text = text.replace("time: 1h}", "time estimate: 1h}")
-    put(tmp_path / "roles.yaml", "currency: USD\nroles:\n  Writer: {rate: 40}\n")
-    with pytest.raises(SopkitError) as info:
-        load_process(put(tmp_path / "p.yaml", text))
-    hints = [p.hint or "" for p in info.value.problems]
+    problems = load_problems(tmp_path, ONE_STEP.replace("time: 1h}", "time estimate: 1h}"))
+    hints = [p.hint or "" for p in problems]
     assert hints and not any("comma" in h for h in hints), hints
 
 
@@ -751,14 +751,8 @@ def test_a_full_width_colon_or_space_is_named_where_it_is(
 ) -> None:
     """A Korean or Japanese input method types '：' or an ideographic space; YAML
     stumbles a line later. The error points at the character and says what to type."""
-    put(tmp_path / "roles.yaml", "currency: USD\nroles:\n  Writer: {rate: 40}\n")
-    text = (
-        "sopkit: 1\nid: p\nname: P\nowner: Writer\nfrequency: 1/month\nsteps:\n"
-        "  - id: a\n    name: A\n    owner: Writer\n" + line + "    done_when: x\n"
-    )
-    with pytest.raises(SopkitError) as info:
-        load_process(put(tmp_path / "p.yaml", text))
-    (problem,) = info.value.problems
+    text = HEAD + "  - id: a\n    name: A\n    owner: Writer\n" + line + "    done_when: x\n"
+    (problem,) = load_problems(tmp_path, text)
     assert (problem.line, problem.column) == (10, column)
     assert problem.hint is not None and f"the full-width '{char}'" in problem.hint
 
@@ -766,26 +760,15 @@ def test_a_full_width_colon_or_space_is_named_where_it_is(
 def test_a_quote_left_open_is_named_where_it_opens(tmp_path: Path) -> None:
     """YAML reads a forgotten closing quote's text on, and stumbles lines later; the
     error points at the quote that was opened."""
-    put(tmp_path / "roles.yaml", "currency: USD\nroles:\n  Writer: {rate: 40}\n")
-    text = (
-        'sopkit: 1\nid: p\nname: "Launch — agency work\nowner: Writer\nfrequency: 1/month\n'
-        "steps:\n  - {id: a, name: A, owner: Writer, time: 1h}\n"
-        '  - {id: b, name: "B", owner: Writer, time: 1h, after: a}\n'
-    )
-    with pytest.raises(SopkitError) as info:
-        load_process(put(tmp_path / "p.yaml", text))
-    (problem,) = info.value.problems
+    text = ONE_STEP.replace("name: P\n", 'name: "Launch — agency work\n')
+    text += '  - {id: b, name: "B", owner: Writer, time: 1h, after: a}\n'
+    (problem,) = load_problems(tmp_path, text)
     assert (problem.line, problem.column) == (3, 7)
     assert problem.hint is not None and "the quote opened here is not closed" in problem.hint
 
 
 def test_a_date_without_its_zeros_says_how_to_write_it(tmp_path: Path) -> None:
-    roles = "currency: USD\ncalendar:\n  holidays: [2027-5-5]\nroles:\n  Writer: {rate: 40}\n"
-    put(tmp_path / "roles.yaml", roles)
-    text = "sopkit: 1\nid: p\nname: P\nowner: Writer\nfrequency: 1/month\nsteps:\n"
-    text += "  - {id: a, name: A, owner: Writer, time: 1h}\n"
-    with pytest.raises(SopkitError) as info:
-        load_process(put(tmp_path / "p.yaml", text))
-    (problem,) = info.value.problems
+    roles = WRITER_ROLES.replace("roles:", "calendar:\n  holidays: [2027-5-5]\nroles:")
+    (problem,) = load_problems(tmp_path, ONE_STEP, roles)
     assert problem.message == "calendar: holidays: item 1: '2027-5-5' is not a date"
     assert problem.hint == "write dates as YYYY-MM-DD: 2027-05-05"

@@ -753,6 +753,20 @@ def cost_among_callers(processes: Sequence[Process]) -> PortfolioCost:
     return PortfolioCost(costed.currency, costed.settings, (costed.processes[0],))
 
 
+def check_one_currency(currencies: Iterable[str]) -> None:
+    """Refuse to add up figures in different currencies: their totals would mean nothing.
+
+    Raises:
+        SopkitError: more than one currency, named.
+    """
+    found = sorted(set(currencies))
+    if len(found) > 1:
+        raise SopkitError(
+            f"these processes use more than one currency: {', '.join(found)}",
+            hint="totals cannot add different currencies; report on each currency separately",
+        )
+
+
 def cost_portfolio(processes: Iterable[Process]) -> PortfolioCost:
     """Cost every process; the settings of the first give the currency and calendar.
 
@@ -765,12 +779,7 @@ def cost_portfolio(processes: Iterable[Process]) -> PortfolioCost:
     """
     given = tuple(processes)
     settings = given[0].settings if given else Settings()
-    currencies = {p.settings.currency for p in given}
-    if len(currencies) > 1:
-        raise SopkitError(
-            f"these processes use more than one currency: {', '.join(sorted(currencies))}",
-            hint="totals cannot add different currencies; report on each currency separately",
-        )
+    check_one_currency(p.settings.currency for p in given)
     memo: dict[int, RunProfile] = {}
     problems: list[Problem] = []
     for process in given:

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..errors import SopkitError, UsageError
+from ..errors import UsageError
 from ..models import Process
-from .cost import PortfolioCost, ProcessCost, cost_portfolio, cost_process
+from .cost import PortfolioCost, ProcessCost, check_one_currency, cost_portfolio, cost_process
 
 __all__ = ["Costable", "as_costs", "as_process_cost"]
 
@@ -72,10 +72,5 @@ def as_costs(source: Costable) -> PortfolioCost:
             hint="cost them together: cost_portfolio(processes)",
         )
     costs: tuple[ProcessCost, ...] = items  # type: ignore[assignment]
-    currencies = sorted({cost.currency for cost in costs})
-    if len(currencies) > 1:
-        raise SopkitError(
-            f"these processes use more than one currency: {', '.join(currencies)}",
-            hint="totals cannot add different currencies; report on each currency separately",
-        )
+    check_one_currency(cost.currency for cost in costs)
     return PortfolioCost(costs[0].currency, costs[0].process.settings, costs)

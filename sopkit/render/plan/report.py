@@ -38,7 +38,7 @@ def plan_report(plan: Plan, fmt: str = "table", *, width: int | None = None) -> 
     return render_sheet(plan_sheet(plan), fmt, width)
 
 
-def weekday(day: _dt.date, language: str) -> str:
+def _weekday(day: _dt.date, language: str) -> str:
     """The day's short weekday name in ``language`` (``Thu``, ``목``, ``чт``)."""
     from babel.dates import format_date
 
@@ -48,7 +48,7 @@ def weekday(day: _dt.date, language: str) -> str:
 def _day(day: _dt.date | None, t: Catalogue) -> Cell:
     if day is None:
         return Cell(DASH, "")
-    return Cell(f"{day.isoformat()} {weekday(day, t.language)}", day.isoformat())
+    return Cell(f"{day.isoformat()} {_weekday(day, t.language)}", day.isoformat())
 
 
 def _days(value: Decimal | None, t: Catalogue, *, signed: bool = False) -> Cell:
