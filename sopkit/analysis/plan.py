@@ -33,6 +33,7 @@ import networkx as nx
 from ..errors import Problem, UsageError
 from ..graph import cached_flow_graph
 from ..models import Process, Step, WorkingCalendar
+from .booking import Timing, level, overloads
 from .cost import cost_process
 from .runs import typical_answers
 from .schedule import schedule
@@ -40,6 +41,7 @@ from .units import expected_hours, to_decimal
 
 __all__ = [
     "DueMiss",
+    "Overbooking",
     "Plan",
     "PlannedStep",
     "WorkingDays",
@@ -127,6 +129,9 @@ class PlannedStep:
     due_text: str | None = None
     #: Working days from the end of the work to the end of the due day (negative: late).
     slack_days: Decimal | None = None
+    #: Working days a levelled plan holds the step back for its people once the steps
+    #: before it are done (0 otherwise); later starts those steps cause are not counted.
+    held_days: Decimal = Decimal(0)
 
     @property
     def late(self) -> bool:
@@ -139,6 +144,23 @@ class DueMiss:
 
     step_id: str
     problem: Problem
+
+
+@dataclass(frozen=True, slots=True)
+class Overbooking:
+    """Days on which a role has more work at once than people (``booking.Overload``, dated)."""
+
+    role: str
+    #: The working days the span starts and ends on.
+    start: _dt.date
+    finish: _dt.date
+    #: The steps the role works on then, in the order they start.
+    steps: tuple[str, ...]
+    #: The most people needed at once, and how many can work at once.
+    need: Decimal
+    people: Decimal
+    #: The role has no ``headcount``: ``people`` is the plan's assumption.
+    assumed: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +184,11 @@ class Plan:
     lead_time_days: Decimal
     calendar: WorkingCalendar
     hours_per_day: Decimal
+    #: Whether steps wait for their people (``level``), not only for the steps before them.
+    levelled: bool = False
+    #: Where a role has more work at once than people (after levelling, only steps
+    #: that alone need more people than the role has).
+    overbooked: tuple[Overbooking, ...] = ()
 
     def step(self, step_id: str) -> PlannedStep:
         for step in self.steps:
@@ -194,11 +221,16 @@ def plan_run(
     *,
     start: _dt.date | str | None = None,
     at: tuple[str, _dt.date | str] | str | None = None,
+    level: bool = False,
 ) -> Plan:
     """Date one typical run of ``process``: from ``start``, or so that milestone
     ``at[0]`` falls on ``at[1]`` (exactly one of the two). Dates may be written
     ``"YYYY-MM-DD"``, and ``at`` as ``"launch=YYYY-MM-DD"``; a ``datetime``
     counts as its day.
+
+    Every plan says where a role has more work at once than people
+    (``overbooked``, see ``sopkit.analysis.booking``); with ``level`` the steps
+    wait for their people, so the run may take longer.
 
     Raises:
         UsageError: neither or both given; a date that is not one; ``at`` names
@@ -210,7 +242,7 @@ def plan_run(
     begin = None if start is None else _day(start, "start")
     anchor = None if at is None else _anchor(at)
     try:
-        plan = _plan_run(process, begin, anchor)
+        plan = _plan_run(process, begin, anchor, levelled=level)
     except OverflowError:
         plan = None
     # A month to spare: a chart draws days around the run, a calendar ends a day later.
@@ -253,12 +285,21 @@ def _day(value: _dt.date | str, what: str) -> _dt.date:
         ) from None
 
 
-def _plan_run(process: Process, start: _dt.date | None, at: tuple[str, _dt.date] | None) -> Plan:
+def _plan_run(
+    process: Process,
+    start: _dt.date | None,
+    at: tuple[str, _dt.date] | None,
+    *,
+    levelled: bool,
+) -> Plan:
     cost_process(process)  # a file the cost report refuses (figures beyond any team) is refused
     settings = process.settings
     days = WorkingDays.of(settings.calendar)
     hours_per_day = Fraction(settings.hours_per_day)
     timing = _timing(process)
+    held: dict[str, Fraction] = {}
+    if levelled:
+        timing, held = level(process, timing)
     run_ids = list(timing)
     asked = None
     if start is not None:
@@ -301,6 +342,7 @@ def _plan_run(process: Process, start: _dt.date | None, at: tuple[str, _dt.date]
             due=due,
             due_text=due_text,
             slack_days=slack,
+            held_days=to_decimal(held.get(step_id, Fraction(0)) / hours_per_day),
         )
         steps.append(planned)
         if planned.late and step.due is not None and due is not None and slack is not None:
@@ -321,6 +363,19 @@ def _plan_run(process: Process, start: _dt.date | None, at: tuple[str, _dt.date]
         lead_time_days=to_decimal(lead / hours_per_day),
         calendar=settings.calendar,
         hours_per_day=settings.hours_per_day,
+        levelled=levelled,
+        overbooked=tuple(
+            Overbooking(
+                role=o.role,
+                start=on_day(o.start, end=False),
+                finish=on_day(o.end, end=True),
+                steps=o.steps,
+                need=o.need,
+                people=o.people,
+                assumed=o.assumed,
+            )
+            for o in overloads(process, timing)
+        ),
     )
 
 
@@ -332,7 +387,7 @@ def _kind(step: Step) -> str:
     return "signoff" if step.approval else "task"
 
 
-def _timing(process: Process) -> dict[str, tuple[Fraction, Fraction, Fraction]]:
+def _timing(process: Process) -> Timing:
     """Each typical-run step's start, work and wait in working hours, exactly."""
     found = schedule(process)
     clock = process.settings.clock
@@ -361,7 +416,7 @@ def _day_index(hours: Fraction, hours_per_day: Fraction, *, end: bool) -> int:
 def _first_day_for(
     process: Process,
     at: tuple[str, _dt.date],
-    timing: dict[str, tuple[Fraction, Fraction, Fraction]],
+    timing: Timing,
     days: WorkingDays,
     hours_per_day: Fraction,
 ) -> _dt.date:
@@ -419,7 +474,7 @@ def _due(
 def _gap(
     process: Process,
     step: Step,
-    timing: dict[str, tuple[Fraction, Fraction, Fraction]],
+    timing: Timing,
     hours_per_day: Fraction,
 ) -> Decimal | None:
     """The working days from the end of ``step``'s work to its due milestone, when the

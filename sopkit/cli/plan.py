@@ -124,6 +124,15 @@ def plan(
             help="Draw a line at this date on the Gantt chart ('today' for today).",
         ),
     ] = None,
+    level: Annotated[
+        bool,
+        typer.Option(
+            "--level",
+            help="Hold each step until its people are free (headcount in roles.yaml; a role "
+            "without one is taken as one person), so no one is booked twice; the run may "
+            "take longer.",
+        ),
+    ] = False,
     strict: Annotated[
         bool,
         typer.Option("--strict", help="Exit 1 when a step cannot meet its due date."),
@@ -147,18 +156,21 @@ def plan(
     its start and finish dates, as early as the steps before it allow; weekends
     and holidays come from 'calendar' in roles.yaml. A step's 'due' (e.g. {milestone:
     launch, offset: -10d}) is checked: a step that cannot be done in time is a
-    warning at its line, with how many working days late it is.
+    warning at its line, with how many working days late it is. Where a role
+    has more work at once than people, the plan says so; --level makes the
+    steps wait for their people instead.
 
     \b
     Examples:
       sopkit plan processes/en/product-launch.yaml --at launch-day=2027-01-15
       sopkit plan FILE --start 2026-12-01 --format ics -o launch.ics
       sopkit plan FILE --start 2026-12-01 --format png --today today
+      sopkit plan FILE --start 2026-12-01 --level
     """
     from ..analysis.plan import plan_run
     from ..load import load_process
     from ..output import refuse_inputs, refuse_overwrite, write_atomic
-    from ..render.plan import render_plan
+    from ..render.plan import overbooking_text, render_plan
 
     begin, anchor, line = _start(start), _at(at), _today(today)
     if (begin is None) == (anchor is None):
@@ -171,7 +183,7 @@ def plan(
         raise typer.BadParameter("give the run a name, e.g. --run spring-launch")
     with user_errors():
         process = load_process(file, roles=roles)
-        dated = plan_run(process, start=begin, at=anchor)
+        dated = plan_run(process, start=begin, at=anchor, level=level)
         to_stdout = str(output) == "-" or (output is None and fmt.value not in _PICTURES)
         target = output if output is not None else Path(f"{process.id}-plan.{fmt.value}")
         previous = None if to_stdout or fmt != PlanFormat.ics else _read_previous(target)
@@ -185,6 +197,14 @@ def plan(
         )
         for miss in dated.misses:
             typer.echo(miss.problem.format(), err=True)
+        for found in dated.overbooked:
+            typer.echo(f"warning: {overbooking_text(found)}", err=True)
+        if dated.overbooked and not level:
+            typer.echo(
+                "hint: --level holds each step until its people are free; where more people "
+                "share a role, give it a headcount in roles.yaml",
+                err=True,
+            )
         for warning in result.warnings:
             typer.echo(f"warning: {warning}", err=True)
         if to_stdout:

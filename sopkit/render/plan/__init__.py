@@ -3,7 +3,14 @@
 from .gantt import gantt_scene
 from .ics import CalendarFile, plan_calendar, plan_ics
 from .output import PlanOutput, render_plan
-from .report import PLAN_FORMATS, TEXT_FORMATS, plan_document, plan_report, plan_sheet
+from .report import (
+    PLAN_FORMATS,
+    TEXT_FORMATS,
+    overbooking_text,
+    plan_document,
+    plan_report,
+    plan_sheet,
+)
 
 __all__ = [
     "PLAN_FORMATS",
@@ -11,6 +18,7 @@ __all__ = [
     "TEXT_FORMATS",
     "PlanOutput",
     "gantt_scene",
+    "overbooking_text",
     "plan_calendar",
     "plan_document",
     "plan_ics",

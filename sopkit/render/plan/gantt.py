@@ -207,6 +207,10 @@ class _Chart:
         late = sum(1 for s in plan.steps if s.late)
         if late:
             parts.append(t("gantt.late_steps", late))
+        if plan.levelled:
+            parts.append(t("gantt.levelled"))
+        if plan.overbooked:
+            parts.append(t("gantt.overbooked", len(plan.overbooked)))
         if self.outside_today is not None:
             parts.append(t("gantt.outside", date=self.outside_today.isoformat()))
         summary = " · ".join(parts)

@@ -13,14 +13,21 @@ import datetime as _dt
 from decimal import Decimal
 from typing import Any
 
-from ...analysis.plan import Plan, PlannedStep
+from ...analysis.plan import Overbooking, Plan, PlannedStep
 from ...errors import UsageError
 from ..costs.sheet import Cell, Column, Sheet
 from ..costs.tables import dump_json, render_sheet
 from ..i18n import Catalogue, catalogue
 from ..numbers import DASH, hours_text, number_text, round_number
 
-__all__ = ["PLAN_FORMATS", "TEXT_FORMATS", "plan_document", "plan_report", "plan_sheet"]
+__all__ = [
+    "PLAN_FORMATS",
+    "TEXT_FORMATS",
+    "overbooking_text",
+    "plan_document",
+    "plan_report",
+    "plan_sheet",
+]
 
 #: Text formats of ``sopkit plan``; the others are the calendar and the chart.
 TEXT_FORMATS = ("table", "markdown", "csv", "json")
@@ -161,6 +168,21 @@ def _notes(plan: Plan, t: Catalogue) -> list[str]:
             for s in late
         )
         notes.append(t("plan.note.late", steps=listed))
+    notes.extend(overbooking_text(o, t.language) for o in plan.overbooked)
+    if plan.levelled:
+        held = [step for step in plan.steps if step.held_days > 0]
+        if held:
+            listed = ", ".join(
+                t(
+                    "plan.note.held_item",
+                    id=s.step_id,
+                    days=t("unit.workdays", round_number(s.held_days, 2)),
+                )
+                for s in held
+            )
+            notes.append(t("plan.note.levelled", steps=listed))
+        else:
+            notes.append(t("plan.note.levelled_none"))
     if plan.undated:
         notes.append(t("plan.note.undated", steps=", ".join(plan.undated)))
     if plan.skipped:
@@ -175,6 +197,22 @@ def _notes(plan: Plan, t: Catalogue) -> list[str]:
         )
     )
     return notes
+
+
+def overbooking_text(found: Overbooking, language: str = "en") -> str:
+    """One overbooking as a sentence in ``language``: the plan's notes, the CLI's warning."""
+    t = catalogue(language)
+    people = t("plan.people", found.people)
+    return t(
+        "plan.note.overbooked",
+        role=found.role,
+        need=t("plan.people", found.need),
+        when=t("plan.when.day", date=found.start.isoformat())
+        if found.start == found.finish
+        else t("plan.when.span", start=found.start.isoformat(), finish=found.finish.isoformat()),
+        steps=", ".join(found.steps),
+        people=t("plan.note.assumed", people=people) if found.assumed else people,
+    )
 
 
 def _iso(day: _dt.date | None) -> str | None:
@@ -220,8 +258,22 @@ def plan_document(plan: Plan) -> dict[str, Any]:
                 "due_from": step.due_text,
                 "slack_days": _two(step.slack_days),
                 "late": step.late,
+                "held_days": round_number(step.held_days, 2),
             }
             for step in plan.steps
+        ],
+        "levelled": plan.levelled,
+        "overbooked": [
+            {
+                "role": found.role,
+                "start": found.start.isoformat(),
+                "finish": found.finish.isoformat(),
+                "steps": list(found.steps),
+                "need": found.need,
+                "people": found.people,
+                "assumed": found.assumed,
+            }
+            for found in plan.overbooked
         ],
         "late": [step.step_id for step in plan.steps if step.late],
         "undated": list(plan.undated),

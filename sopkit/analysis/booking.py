@@ -1,0 +1,251 @@
+"""Who works when in one run: people booked twice, and a run levelled to the team.
+
+The typical run (``schedule.py``) starts every step as early as the steps
+before it allow, as if every role had people enough for all of its work at
+once. A plan shows the dates, so it must also say where that is not so: here a
+role's **people at once** are its ``headcount`` rounded up (1.5 is one full-
+and one part-time person, two who can work at the same time); a role without
+``headcount`` is taken to be as many people as its largest step needs (one,
+unless a step's ``with`` asks for more), and the plan says it assumed so.
+
+A step books its owner (one person) and each ``with`` role (``count`` people)
+for its work, not its wait; milestones and calls book no one (a called
+process's steps are that process's plan), and outside parties and systems are
+not the team, so they are never short of people.
+
+``level`` delays steps until their people are free, keeping every step after
+the ones it follows: steps are placed one at a time, each as early as its
+predecessors and the people already booked allow. The step placed next is,
+among those whose predecessors are placed, the one that could start first in
+the typical run, then the one with the least slack (the critical path first),
+then the one listed first. This is the usual serial scheduling rule: it never
+breaks a dependency or books more people than there are, though a different
+order could sometimes end sooner. A step that needs more people of a role
+than the role has (``with: {Editor: 2}`` and ``headcount: 1``) waits until that
+role is free and is an overload of its own that no order can remove.
+
+Everything here is exact (``Fraction`` working hours from the start of the run)
+and pure.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+from ..graph import Flow
+from ..models import Process, RoleKind, Step
+
+__all__ = ["Overload", "Timing", "crew", "level", "overloads", "people_at_once"]
+
+#: Each typical-run step's start, work and wait, in working hours from the start of the run.
+Timing = dict[str, tuple[Fraction, Fraction, Fraction]]
+
+
+@dataclass(frozen=True, slots=True)
+class Overload:
+    """A span of the run in which a role has more work at once than people."""
+
+    role: str
+    #: Working hours from the start of the run: the span ``[start, end)``.
+    start: Fraction
+    end: Fraction
+    #: The steps the role works on in the span, in the order they start.
+    steps: tuple[str, ...]
+    #: The most people of the role needed at once in the span.
+    need: Decimal
+    #: How many people of the role can work at once.
+    people: Decimal
+    #: The role has no ``headcount``: ``people`` is the plan's assumption.
+    assumed: bool
+
+
+def crew(process: Process, step: Step) -> dict[str, Decimal]:
+    """The team's people a step books while it works: ``{role: people}``.
+
+    The owner is one person and each ``with`` role its count (the owner's role
+    named in ``with`` too adds to it). Outside parties and systems are left out,
+    as are milestones and calls.
+    """
+    if not step.is_work:
+        return {}
+    wanted: dict[str, Decimal] = {}
+    if step.owner is not None:
+        wanted[step.owner] = Decimal(1)
+    for role, count in step.participants.items():
+        wanted[role] = wanted.get(role, Decimal(0)) + count
+    return {role: n for role, n in wanted.items() if _is_staff(process, role)}
+
+
+def _is_staff(process: Process, name: str) -> bool:
+    role = process.role(name)
+    return role is None or role.kind is RoleKind.STAFF
+
+
+def people_at_once(process: Process, timing: Timing) -> dict[str, tuple[Decimal, bool]]:
+    """Each booked role's people at once, and whether that is assumed (no headcount)."""
+    largest: dict[str, Decimal] = {}
+    for step_id in timing:
+        for role, need in crew(process, process.step(step_id)).items():
+            largest[role] = max(largest.get(role, Decimal(0)), need)
+    found = {}
+    for role, need in largest.items():
+        settings = process.role(role)
+        headcount = None if settings is None else settings.headcount
+        if headcount is None:
+            found[role] = (max(Decimal(1), Decimal(math.ceil(need))), True)
+        else:
+            found[role] = (Decimal(math.ceil(headcount)), False)
+    return found
+
+
+def overloads(process: Process, timing: Timing) -> tuple[Overload, ...]:
+    """Every span in which a role is booked beyond its people at once, by start then role."""
+    people = people_at_once(process, timing)
+    order = {step.id: i for i, step in enumerate(process.steps)}
+    booked: dict[str, list[tuple[Fraction, int, Fraction, Decimal, str]]] = {}
+    for step_id, (begin, work, _) in timing.items():
+        if work <= 0:
+            continue
+        for role, need in crew(process, process.step(step_id)).items():
+            span = (begin, order[step_id], begin + work, need, step_id)
+            booked.setdefault(role, []).append(span)
+    found = []
+    for role, spans in booked.items():
+        limit, assumed = people[role]
+        for start, end, need, steps in _over(sorted(spans), limit):
+            found.append(Overload(role, start, end, steps, need, limit, assumed))
+    found.sort(key=lambda o: (o.start, order[o.steps[0]], o.role))
+    return tuple(found)
+
+
+def _over(
+    spans: list[tuple[Fraction, int, Fraction, Decimal, str]], limit: Decimal
+) -> Iterable[tuple[Fraction, Fraction, Decimal, tuple[str, ...]]]:
+    """The maximal spans in which the bookings add up to more than ``limit``.
+
+    ``spans`` are ``(start, file order, end, people, step id)``, sorted.
+    """
+    moments = sorted({t for start, _, end, _, _ in spans for t in (start, end)})
+    current: tuple[Fraction, Fraction, Decimal, dict[str, None]] | None = None
+    for here, after in zip(moments, moments[1:], strict=False):
+        active = [s for s in spans if s[0] <= here < s[2]]
+        need = sum((s[3] for s in active), Decimal(0))
+        if need > limit:
+            ids = dict.fromkeys(s[4] for s in active)
+            if current is not None and current[1] == here:
+                start, _, most, seen = current
+                current = (start, after, max(most, need), {**seen, **ids})
+            else:
+                if current is not None:
+                    yield current[0], current[1], current[2], tuple(current[3])
+                current = (here, after, need, ids)
+    if current is not None:
+        yield current[0], current[1], current[2], tuple(current[3])
+
+
+def level(process: Process, timing: Timing) -> tuple[Timing, dict[str, Fraction]]:
+    """The run with each step delayed until its people are free (see the module's rule),
+    and how long each step waited for its people once the steps before it were done.
+
+    Steps keep their work and wait; only their starts move, never earlier than
+    in ``timing``. Steps outside the typical run take no time, as in the schedule.
+    """
+    flow = Flow.of(process)
+    order = {step.id: i for i, step in enumerate(process.steps)}
+    slack = _slack(flow, timing)
+    people = people_at_once(process, timing)
+    left = {step_id: len(flow.pred[step_id]) for step_id in order}
+    ready: dict[str, Fraction] = dict.fromkeys(order, Fraction(0))
+    booked: dict[str, list[tuple[Fraction, Fraction, Decimal]]] = {}
+    placed: Timing = {}
+    held: dict[str, Fraction] = {}
+    queue = [
+        (_early(s, timing), slack.get(s, Fraction(0)), order[s], s) for s in order if not left[s]
+    ]
+    heapq.heapify(queue)
+    while queue:
+        _, _, _, step_id = heapq.heappop(queue)
+        if step_id in timing:
+            _, work, wait = timing[step_id]
+            need = crew(process, process.step(step_id)) if work > 0 else {}
+            begin = _first_free(booked, need, people, ready[step_id], work)
+            for role, count in need.items():
+                booked.setdefault(role, []).append((begin, begin + work, count))
+            placed[step_id] = (begin, work, wait)
+            held[step_id] = begin - ready[step_id]
+            done = begin + work + wait
+        else:
+            done = ready[step_id]  # outside the typical run: no time, as in the schedule
+        for after in flow.succ[step_id]:
+            ready[after] = max(ready[after], done)
+            left[after] -= 1
+            if not left[after]:
+                entry = (_early(after, timing), slack.get(after, Fraction(0)), order[after], after)
+                heapq.heappush(queue, entry)
+    return {step_id: placed[step_id] for step_id in timing}, held
+
+
+def _early(step_id: str, timing: Timing) -> Fraction:
+    return timing[step_id][0] if step_id in timing else Fraction(0)
+
+
+def _slack(flow: Flow, timing: Timing) -> dict[str, Fraction]:
+    """Each typical-run step's total slack in the unlevelled run (latest − earliest start)."""
+    sequence = flow.order() or ()
+    length = {s: (t[1] + t[2]) for s, t in timing.items()}
+    end = max((timing[s][0] + length[s] for s in timing), default=Fraction(0))
+    latest_finish: dict[str, Fraction] = {}
+    for step_id in reversed(sequence):
+        after = flow.succ[step_id]
+        finish = min((latest_finish[a] - length.get(a, Fraction(0)) for a in after), default=end)
+        latest_finish[step_id] = finish
+    return {s: latest_finish[s] - length[s] - timing[s][0] for s in timing}
+
+
+def _first_free(
+    booked: dict[str, list[tuple[Fraction, Fraction, Decimal]]],
+    need: dict[str, Decimal],
+    people: dict[str, tuple[Decimal, bool]],
+    earliest: Fraction,
+    work: Fraction,
+) -> Fraction:
+    """The earliest start from ``earliest`` on at which every role has the people free
+    for the whole work; a step needing more than a role has waits until it is free."""
+    if not need or work <= 0:
+        return earliest
+    # A start is either the earliest one or the moment some booking ends.
+    candidates = sorted(
+        {earliest} | {end for role in need for _, end, _ in booked.get(role, ()) if end > earliest}
+    )
+    for start in candidates:
+        if all(
+            _fits(booked.get(role, []), start, start + work, count, people[role][0])
+            for role, count in need.items()
+        ):
+            return start
+    raise AssertionError("the last booking's end always fits")  # pragma: no cover
+
+
+def _fits(
+    spans: list[tuple[Fraction, Fraction, Decimal]],
+    start: Fraction,
+    end: Fraction,
+    count: Decimal,
+    limit: Decimal,
+) -> bool:
+    """Whether ``count`` more people fit in ``[start, end)``; a need beyond the role's
+    people fits only where no one of the role is booked."""
+    overlapping = [s for s in spans if s[0] < end and start < s[1]]
+    if count > limit:
+        return not overlapping
+    # The bookings change only where one starts: check there and at ``start``.
+    for moment in {start} | {s[0] for s in overlapping if s[0] > start}:
+        in_use = sum((s[2] for s in overlapping if s[0] <= moment < s[1]), Decimal(0))
+        if in_use + count > limit:
+            return False
+    return True

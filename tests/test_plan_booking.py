@@ -1,0 +1,341 @@
+"""People in a dated plan: who is booked twice, and a run levelled to the team.
+
+Hand-worked runs on an 8-hour day starting Monday 2027-01-04, then properties
+of any run: a levelled plan keeps every dependency, never books more people
+than a role has (but for a step that alone needs more), and never starts a step
+earlier than the unlevelled plan.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from sopkit.analysis.booking import crew, people_at_once
+from sopkit.analysis.plan import plan_run
+from sopkit.cli import app
+from sopkit.load import load_process, process_from_data, settings_from_data
+from sopkit.models import Process
+from sopkit.render.plan import overbooking_text, plan_document, plan_report
+from sopkit.source import SourceMap
+
+runner = CliRunner()
+
+ROLES = {
+    "currency": "USD",
+    "hours_per_day": 8,
+    "days_per_week": 5,
+    "calendar": {"weekend": ["sat", "sun"]},
+    "roles": {
+        "Writer": {"rate": 40},
+        "Editor": {"rate": 50, "headcount": 2},
+        "Designer": {"rate": 60, "headcount": Decimal("0.5")},
+        "Agency": {"rate": 90, "kind": "external"},
+        "Bot": {"kind": "system"},
+    },
+}
+SETTINGS = settings_from_data(ROLES, SourceMap("roles.yaml"))
+MONDAY = dt.date(2027, 1, 4)
+
+
+def process(*steps: dict[str, Any]) -> Process:
+    data = {
+        "sopkit": 1,
+        "id": "crew",
+        "name": "Crew",
+        "owner": "Writer",
+        "frequency": "1/month",
+        "steps": list(steps),
+    }
+    return process_from_data(data, SourceMap("crew.yaml"), SETTINGS, source_path="crew.yaml")
+
+
+def step(step_id: str, owner: str, time: str, *after: str, **more: Any) -> dict[str, Any]:
+    return {"id": step_id, "name": step_id.title(), "owner": owner, "time": time,
+            "after": list(after), **more}  # fmt: skip
+
+
+LIVE = {"id": "live", "name": "Live", "milestone": True, "after": ["draft", "social"]}
+
+
+def writer_twice(social: str = "4h") -> Process:
+    """The writer drafts (1 day) and writes the social posts at the same time."""
+    return process(
+        step("brief", "Writer", "4h"),
+        step("draft", "Writer", "1d", "brief"),
+        step("social", "Writer", social, "brief"),
+        LIVE,
+    )
+
+
+# --- who is booked --------------------------------------------------------------------------
+
+
+def test_a_step_books_its_owner_and_with_but_not_outsiders_or_systems() -> None:
+    found = process(
+        step("a", "Editor", "1h", **{"with": {"Editor": 1, "Agency": 2, "Writer": 1}}),
+        step("b", "Bot", "1h"),
+        {"id": "m", "name": "M", "milestone": True, "after": ["a", "b"]},
+    )
+    assert crew(found, found.step("a")) == {"Editor": Decimal(2), "Writer": Decimal(1)}
+    assert crew(found, found.step("b")) == {}
+    assert crew(found, found.step("m")) == {}
+
+
+def test_people_at_once_are_the_headcount_rounded_up_or_an_assumption() -> None:
+    found = process(
+        step("a", "Writer", "1h", **{"with": {"Writer": 1}}),
+        step("b", "Editor", "1h"),
+        step("c", "Designer", "1h"),
+    )
+    timing = {s.id: (Fraction(0), Fraction(1), Fraction(0)) for s in found.steps}
+    assert people_at_once(found, timing) == {
+        "Writer": (Decimal(2), True),  # no headcount: as many as its largest step needs
+        "Editor": (Decimal(2), False),
+        "Designer": (Decimal(1), False),  # a half-time person still works
+    }
+
+
+def test_two_steps_of_one_writer_at_once_are_an_overbooking_on_their_days() -> None:
+    # brief 0–4 h; draft 4–12 h and social 4–8 h: the writer is needed twice from 4 h to 8 h.
+    plan = plan_run(writer_twice(), start=MONDAY)
+    (found,) = plan.overbooked
+    assert (found.role, found.steps, found.need, found.people, found.assumed) == (
+        "Writer",
+        ("draft", "social"),
+        Decimal(2),
+        Decimal(1),
+        True,
+    )
+    assert (found.start, found.finish) == (MONDAY, MONDAY)
+    assert overbooking_text(found) == (
+        "Overbooked: Writer needs 2 people at once on 2027-01-04 (draft, social) but has "
+        "1 person, assumed (no headcount in roles.yaml)."
+    )
+    assert not plan.levelled and all(s.held_days == 0 for s in plan.steps)
+
+
+def test_levelling_runs_the_step_with_slack_after_the_critical_one() -> None:
+    # draft (8 h) is critical; social (4 h) has 4 h of slack, so it waits for the
+    # writer: 12–16 h, one working day held back; the run ends at 16 h, not 12 h.
+    plan = plan_run(writer_twice(), start=MONDAY, level=True)
+    assert plan.overbooked == ()
+    social, draft = plan.step("social"), plan.step("draft")
+    assert (draft.start_hours, draft.finish_hours) == (4, 12)
+    assert (social.start_hours, social.finish_hours) == (12, 16)
+    assert social.held_days == 1 and draft.held_days == 0
+    assert plan.step("live").held_days == 0  # later because social is, not held for people
+    assert (social.start, social.finish) == (dt.date(2027, 1, 5), dt.date(2027, 1, 5))
+    assert plan.lead_time_days == 2 and plan.finish == dt.date(2027, 1, 5)
+    assert plan.step("live").start_hours == 16
+
+
+def test_a_tie_in_slack_goes_to_the_step_listed_first() -> None:
+    plan = plan_run(writer_twice(social="1d"), start=MONDAY, level=True)
+    assert plan.step("draft").start_hours == 4 and plan.step("social").start_hours == 12
+
+
+def test_a_backward_levelled_plan_starts_earlier_to_keep_the_milestone() -> None:
+    friday = dt.date(2027, 1, 8)
+    early = plan_run(writer_twice(social="1d"), at=("live", friday))
+    levelled = plan_run(writer_twice(social="1d"), at=("live", friday), level=True)
+    # Unlevelled: live at 12 h, on the run's 2nd day; levelled: at 20 h, on its 3rd.
+    assert early.start == dt.date(2027, 1, 7) and levelled.start == dt.date(2027, 1, 6)
+    assert early.step("live").finish == levelled.step("live").finish == friday
+
+
+def test_a_role_with_headcount_two_works_two_steps_at_once_but_not_three() -> None:
+    two = process(
+        step("a", "Editor", "4h"),
+        step("b", "Editor", "4h"),
+        {"id": "m", "name": "M", "milestone": True, "after": ["a", "b"]},
+    )
+    assert plan_run(two, start=MONDAY).overbooked == ()
+    three = process(
+        step("a", "Editor", "4h"),
+        step("b", "Editor", "4h", **{"with": {"Editor": 1}}),
+        {"id": "m", "name": "M", "milestone": True, "after": ["a", "b"]},
+    )
+    (found,) = plan_run(three, start=MONDAY).overbooked
+    assert (found.need, found.people, found.assumed) == (Decimal(3), Decimal(2), False)
+    levelled = plan_run(three, start=MONDAY, level=True)
+    assert levelled.overbooked == ()
+    assert levelled.step("b").start_hours == 4  # a was listed first; b needs both editors
+
+
+def test_a_step_that_alone_needs_more_people_than_the_role_has_stays_an_overbooking() -> None:
+    found = process(
+        step("a", "Designer", "4h"),
+        step("b", "Designer", "4h", **{"with": {"Designer": 1}}),
+        {"id": "m", "name": "M", "milestone": True, "after": ["a", "b"]},
+    )
+    levelled = plan_run(found, start=MONDAY, level=True)
+    # b waits until the designer is free, and is then still two people of one.
+    assert levelled.step("b").start_hours == 4
+    ((role, steps, need, people),) = [
+        (o.role, o.steps, o.need, o.people) for o in levelled.overbooked
+    ]
+    assert (role, steps, need, people) == ("Designer", ("b",), Decimal(2), Decimal(1))
+
+
+def test_outside_parties_and_systems_are_never_short_of_people() -> None:
+    found = process(
+        step("a", "Agency", "1d"),
+        step("b", "Agency", "1d"),
+        step("c", "Bot", "1d"),
+        step("d", "Bot", "1d"),
+        {"id": "m", "name": "M", "milestone": True, "after": ["a", "b", "c", "d"]},
+    )
+    assert plan_run(found, start=MONDAY).overbooked == ()
+    assert all(s.held_days == 0 for s in plan_run(found, start=MONDAY, level=True).steps)
+
+
+def test_waits_book_no_one() -> None:
+    found = process(
+        step("a", "Writer", "4h", wait="2d"),
+        step("b", "Writer", "4h", "a"),
+        step("c", "Writer", "4h"),
+        {"id": "m", "name": "M", "milestone": True, "after": ["b", "c"]},
+    )
+    # a works 0–4 h, then waits; c is held to 4–8 h, inside a's wait, not after it.
+    levelled = plan_run(found, start=MONDAY, level=True)
+    assert levelled.step("c").start_hours == 4
+    assert levelled.step("b").start_hours == 20
+
+
+def test_the_notes_and_json_say_what_levelling_did() -> None:
+    plan = plan_run(writer_twice(), start=MONDAY, level=True)
+    text = plan_report(plan, "markdown")
+    assert (
+        "Levelled: steps wait until their people are free; held back: social (+1 working day)."
+        in text
+    )
+    data = plan_document(plan)
+    assert data["levelled"] is True and data["overbooked"] == []
+    assert {s["step"]: s["held_days"] for s in data["steps"]}["social"] == 1
+    early = plan_document(plan_run(writer_twice(), start=MONDAY))
+    assert early["overbooked"] == [
+        {
+            "role": "Writer",
+            "start": "2027-01-04",
+            "finish": "2027-01-04",
+            "steps": ["draft", "social"],
+            "need": Decimal(2),
+            "people": Decimal(1),
+            "assumed": True,
+        }
+    ]
+
+
+def test_the_notes_speak_the_process_language(write_process: Any) -> None:
+    from sopkit.render.i18n import catalogue
+
+    found = plan_run(writer_twice(), start=MONDAY).overbooked[0]
+    ko, ru = overbooking_text(found, "ko"), overbooking_text(found, "ru")
+    assert "2027-01-04에" in ko and "2명" in ko and catalogue("ko")("plan.people", 1) in ko
+    assert "«Writer»" in ru and "2 человека" in ru and "1 человек" in ru
+
+
+# --- the CLI --------------------------------------------------------------------------------
+
+FILE = """\
+sopkit: 1
+id: crew
+name: Crew
+owner: Writer
+frequency: 1/month
+steps:
+  - {id: brief, name: Brief, owner: Writer, time: 4h}
+  - {id: draft, name: Draft, owner: Writer, time: 1d, after: brief}
+  - {id: social, name: Social, owner: Writer, time: 4h, after: brief}
+"""
+ROLES_FILE = "currency: USD\nhours_per_day: 8\nroles:\n  Writer: {rate: 40}\n"
+
+
+def test_cli_warns_with_a_hint_and_level_books_no_one_twice(write_process: Any) -> None:
+    path = write_process(FILE, name="crew.yaml", roles=ROLES_FILE)
+    result = runner.invoke(app, ["plan", str(path), "--start", "2027-01-04", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert "warning: Overbooked: Writer needs 2 people at once on 2027-01-04" in result.stderr
+    assert "hint: --level holds each step until its people are free" in result.stderr
+    assert json.loads(result.stdout)["levelled"] is False
+    levelled = runner.invoke(
+        app, ["plan", str(path), "--start", "2027-01-04", "--format", "json", "--level"]
+    )
+    assert levelled.exit_code == 0, levelled.output
+    assert "Overbooked" not in levelled.stderr and "hint" not in levelled.stderr
+    data = json.loads(levelled.stdout)
+    assert data["levelled"] is True and data["finish"] == "2027-01-05"
+
+
+def test_a_library_process_levelled_has_no_overbooking() -> None:
+    from pathlib import Path
+
+    launch = load_process(Path(__file__).parent.parent / "processes/en/product-launch.yaml")
+    assert plan_run(launch, start=MONDAY).overbooked  # its kick-off weeks book people twice
+    assert plan_run(launch, start=MONDAY, level=True).overbooked == ()
+
+
+# --- any run -------------------------------------------------------------------------------
+
+OWNERS = ["Writer", "Editor", "Designer", "Agency", "Bot"]
+
+
+@st.composite
+def runs(draw: st.DrawFn) -> list[dict[str, Any]]:
+    count = draw(st.integers(1, 9))
+    steps = []
+    for i in range(count):
+        after = draw(st.lists(st.integers(0, max(i - 1, 0)), max_size=2, unique=True))
+        entry = step(
+            f"s{i}",
+            draw(st.sampled_from(OWNERS)),
+            f"{draw(st.integers(1, 12))}h",
+            *[f"s{a}" for a in after if a < i],
+        )
+        if draw(st.booleans()):
+            entry["wait"] = f"{draw(st.integers(1, 10))}h"
+        if entry["owner"] not in ("Bot",) and draw(st.integers(0, 4)) == 0:
+            entry["with"] = {draw(st.sampled_from(OWNERS[:3])): draw(st.integers(1, 2))}
+        steps.append(entry)
+    return steps
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(runs())
+def test_a_levelled_run_keeps_order_and_books_no_one_twice(steps: list[dict[str, Any]]) -> None:
+    found = process(*steps)
+    early = plan_run(found, start=MONDAY)
+    levelled = plan_run(found, start=MONDAY, level=True)
+    hours = {s.step_id: s for s in levelled.steps}
+    for entry in found.steps:
+        mine = hours[entry.id]
+        assert mine.held_days >= 0
+        assert mine.start_hours >= early.step(entry.id).start_hours
+        for before in entry.after:
+            done = hours[before].finish_hours
+            wait = Decimal(steps[int(before[1:])].get("wait", "0h")[:-1])
+            assert mine.start_hours >= done + wait
+    # Only a step that alone needs more people than its role has is left overbooked.
+    for o in levelled.overbooked:
+        assert all(crew(found, found.step(s))[o.role] > o.people for s in o.steps), o
+    assert levelled.lead_time_days >= early.lead_time_days
+    if not early.overbooked:
+        assert [s.start_hours for s in levelled.steps] == [s.start_hours for s in early.steps]
+
+
+def test_the_gantt_chart_says_a_plan_is_levelled_or_overbooked() -> None:
+    from sopkit.render.diagram import to_svg
+    from sopkit.render.plan import gantt_scene
+
+    early = to_svg(gantt_scene(plan_run(writer_twice(), start=MONDAY)))
+    levelled = to_svg(gantt_scene(plan_run(writer_twice(), start=MONDAY, level=True)))
+    assert "1 overbooking" in early and "levelled" not in early
+    assert "levelled" in levelled and "overbooking" not in levelled
