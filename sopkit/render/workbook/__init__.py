@@ -47,6 +47,7 @@ from ...analysis.compare import ScenarioResult
 from ...analysis.cost import PortfolioCost
 from ...analysis.given import Costable, as_costs
 from ...models import RoleKind
+from ..i18n import catalogue
 from .candidates import candidates_table
 from .cells import Formats, Table, write_table
 from .decide import ranges_table, scenario_tables
@@ -54,6 +55,7 @@ from .money import expenses_table, rates_table
 from .rows import plan_workbook
 from .steps import calls_table, participants_table, steps_table
 from .summary import summary_rows, summary_table
+from .words import Words
 
 if TYPE_CHECKING:
     from ...analysis.simulation import Simulation
@@ -86,24 +88,26 @@ def rate_rows(cost: PortfolioCost) -> list[RateRow]:
 
 
 def _tables(
-    cost: PortfolioCost, ranges: Simulation | None, scenarios: Sequence[ScenarioResult]
+    cost: PortfolioCost,
+    ranges: Simulation | None,
+    scenarios: Sequence[ScenarioResult],
+    words: Words,
 ) -> list[Table]:
     plan = plan_workbook(cost)
-    count = len(cost.processes)
-    title = f"{count} process{'' if count == 1 else 'es'}, {cost.currency}"
+    title = f"{catalogue(words.language)('count.processes', len(cost.processes))}, {cost.currency}"
     tables = [
         summary_table(plan, title),
         rates_table(plan),
-        candidates_table(plan),
+        candidates_table(plan, words.language),
         steps_table(plan),
         participants_table(plan),
         calls_table(plan),
         expenses_table(plan),
     ]
     if ranges is not None:
-        tables.append(ranges_table(cost, ranges, summary_rows(plan)))
+        tables.append(ranges_table(cost, ranges, summary_rows(plan), words.language))
     found = [t for t in tables if t is not None]
-    return found + scenario_tables(scenarios, {t.name for t in found})
+    return found + scenario_tables(scenarios, {t.name for t in found}, words.language)
 
 
 def _language(cost: PortfolioCost) -> str:
@@ -132,12 +136,14 @@ def render_workbook(
         buffer,
         {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False},
     )
+    words = Words(_language(cost))
+    title = words(TITLE)
     workbook.set_properties(
-        {"title": TITLE, "author": "sopkit", "created": PINNED_TIME, "comments": ""}
+        {"title": title, "author": "sopkit", "created": PINNED_TIME, "comments": ""}
     )
-    formats = Formats(workbook, cost.currency, _language(cost))
-    for table in _tables(cost, ranges, scenarios):
-        write_table(workbook, table, formats, title=TITLE)
+    formats = Formats(workbook, cost.currency, words)
+    for table in _tables(cost, ranges, scenarios, words):
+        write_table(workbook, table, formats, title=title)
     workbook.close()
     return _deterministic_zip(buffer.getvalue())
 

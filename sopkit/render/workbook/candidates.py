@@ -18,11 +18,13 @@ from fractions import Fraction
 
 from ...analysis.candidates import Candidate, rank_candidates
 from ...analysis.units import MONTHS, exact_hours
+from ..i18n import catalogue
 from ..numbers import DASH
 from ..totals import candidate_totals
 from .cells import Cell, Column, Formula, Table, exact
 from .rows import Plan
 from .steps import P_COST_RUN, S_CALLED, S_RUNS, rate_reference
+from .words import Phrase
 
 __all__ = ["CANDIDATE_COLUMNS", "candidates_table"]
 
@@ -65,7 +67,7 @@ def _row(plan: Plan, candidate: Candidate, row: int) -> list[Cell]:
     if setup == 0 and net >= 0:
         payback = Fraction(0)
     elif net <= 0:
-        payback = "never"
+        payback = Phrase("never")
     else:
         payback = setup / (net / MONTHS)
     invested = tool + setup
@@ -95,7 +97,7 @@ def _row(plan: Plan, candidate: Candidate, row: int) -> list[Cell]:
     ]
 
 
-def candidates_table(plan: Plan) -> Table:
+def candidates_table(plan: Plan, language: str = "en") -> Table:
     """Every automation candidate, best net saving first, with a totals row."""
     table = Table("Candidates", CANDIDATE_COLUMNS, frozen_columns=3)
     candidates = rank_candidates(plan.cost)
@@ -107,7 +109,7 @@ def candidates_table(plan: Plan) -> Table:
         for column in sums:
             sums[column] += exact(cells[ord(column) - ord("A")])
     last = max(table.next_row() - 1, 2)
-    scope = candidate_totals(candidates).scope()
+    scope = candidate_totals(candidates).scope(t=catalogue(language))
     totals: list[Cell] = [scope[0].upper() + scope[1:], None, None, None, None, None]
     for column in "GHIJ":
         totals.append(Formula(f"SUM({column}2:{column}{last})", sums[column]))
@@ -115,9 +117,11 @@ def candidates_table(plan: Plan) -> Table:
     table.add(totals, "total")
     table.add(
         [
-            "Payback: months to earn the setup back from the net saving; 'immediately' with "
-            "no setup, 'never' when the net saving is not above zero. ROI: first year, "
-            "'—' when nothing is invested."
+            Phrase(
+                "Payback: months to earn the setup back from the net saving; 'immediately' with "
+                "no setup, 'never' when the net saving is not above zero. ROI: first year, "
+                "'—' when nothing is invested."
+            )
         ],
         "note",
     )

@@ -15,7 +15,7 @@ spreadsheet.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -23,6 +23,7 @@ from typing import Any
 from ...currency import MINOR_UNITS, SYMBOLS
 from ..labels import text_width, wrap
 from .formulas import fast_worksheet
+from .words import Words
 
 __all__ = [
     "Cell",
@@ -165,9 +166,10 @@ _NAVY = "#1E3A5F"
 class Formats:
     """XlsxWriter formats, made once per (kind, style) and shared by every cell."""
 
-    def __init__(self, workbook: Any, currency: str, language: str) -> None:
+    def __init__(self, workbook: Any, currency: str, words: Words) -> None:
         self.workbook = workbook
-        self.money = money_format(currency, language)
+        self.words = words
+        self.money = money_format(currency, words.language)
         self.made: dict[tuple[str, str], Any] = {}
 
     def get(self, kind: str, style: str) -> Any:
@@ -182,7 +184,8 @@ class Formats:
             props.update(num_format=self.money, align="right")
         elif kind in NUMBER_FORMATS:
             # right-aligned, so a "never" or "—" among the figures lines up with them
-            props.update(num_format=NUMBER_FORMATS[kind], align="right")
+            shown = NUMBER_FORMATS[kind].replace("immediately", self.words("immediately"))
+            props.update(num_format=shown, align="right")
         elif kind == "text":
             props["text_wrap"] = True
         if style == "heading":
@@ -254,6 +257,7 @@ def write_table(workbook: Any, table: Table, formats: Formats, *, title: str) ->
     every page, the sheet's name and page numbers in the margins. On screen
     the heading row and the first columns stay frozen.
     """
+    table = _localised(table, formats.words)
     sheet = workbook.add_worksheet(table.name, worksheet_class=fast_worksheet())
     widths = _widths(table)
     for index, (column, width) in enumerate(zip(table.columns, widths, strict=True)):
@@ -284,8 +288,28 @@ def write_table(workbook: Any, table: Table, formats: Formats, *, title: str) ->
     sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
     heading = _header_text(table.title or title)[:200]
     sheet.set_header(f"&L&8{heading}&R&8&A", {"margin": 0.25})
-    sheet.set_footer("&R&8Page &P of &N", {"margin": 0.25})
+    sheet.set_footer("&R&8" + formats.words("Page &P of &N"), {"margin": 0.25})
     return sheet
+
+
+def _localised(table: Table, words: Words) -> Table:
+    """``table`` as a reader of the workbook's language sees it (see ``words``)."""
+    if words.english:
+        return table
+
+    def shown(value: Cell) -> Cell:
+        if isinstance(value, Formula):
+            text = words.text(value.value) if isinstance(value.value, str) else value.value
+            return Formula(words.formula(value.text), text)
+        return words.text(value) if isinstance(value, str) else value
+
+    return replace(
+        table,
+        name=words.sheet(table.name),
+        columns=[replace(c, title=words(c.title)) for c in table.columns],
+        rows=[Row([shown(v) for v in row.cells], row.style) for row in table.rows],
+        title=None if table.title is None else words.text(table.title),
+    )
 
 
 #: The height of one line of 10-point text, in points.

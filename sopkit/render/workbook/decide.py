@@ -17,14 +17,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from ...analysis.compare import Figure, Row, ScenarioResult, Status
 from ...analysis.cost import PortfolioCost
 from ...analysis.units import to_decimal
-from ..numbers import DASH, hours_text, money_text
+from ..numbers import DASH, hours_text, money_text, number_text
 from .cells import Cell, Column, Formula, Table
+from .words import Phrase
 
 if TYPE_CHECKING:  # NumPy comes with the simulation; only its results are read here
     from ...analysis.simulation import Range, Simulation
@@ -54,13 +56,15 @@ def _range(value: Range) -> list[Cell]:
     return [value.p10, value.p50, value.p90]
 
 
-def ranges_table(cost: PortfolioCost, ranges: Simulation, summary_rows: dict[str, int]) -> Table:
+def ranges_table(
+    cost: PortfolioCost, ranges: Simulation, summary_rows: dict[str, int], language: str = "en"
+) -> Table:
     """The simulation's ranges beside the cost report's figures."""
     table = Table("Ranges", RANGE_COLUMNS, frozen_columns=2, autofilter=False)
     total = summary_rows["All processes"]
     table.add(
         [
-            "All processes",
+            Phrase("All processes"),
             None,
             Formula(f"Summary!$F${total}", cost.exact_annual_total_cost),
             ranges.annual_total_cost.mean,
@@ -90,12 +94,18 @@ def ranges_table(cost: PortfolioCost, ranges: Simulation, summary_rows: dict[str
         )
     table.add([], "data")
     for note in (
-        f"Ranges from {ranges.years:,} simulated years (seed {ranges.seed}): each estimate "
-        "drawn once a year, conditions, repeats and rework run by run. P10: 1 year in 10 "
-        "comes in below it; P90: 9 years in 10.",
-        "The simulation's figures are values: they do not follow a change on the Rates sheet. "
-        "The cost report's figures are the Summary sheet's, live.",
-        "Lead time: one run, in working days; the cost report's is the typical run's.",
+        Phrase(
+            "Ranges from {years} simulated years (seed {seed}): each estimate drawn once a "
+            "year, conditions, repeats and rework run by run. P10: 1 year in 10 comes in below "
+            "it; P90: 9 years in 10.",
+            years=number_text(Decimal(ranges.years), 0, language),
+            seed=str(ranges.seed),
+        ),
+        Phrase(
+            "The simulation's figures are values: they do not follow a change on the Rates "
+            "sheet. The cost report's figures are the Summary sheet's, live."
+        ),
+        Phrase("Lead time: one run, in working days; the cost report's is the typical run's."),
     ):
         table.add([note], "note")
     return table
@@ -182,8 +192,10 @@ def _sheet_name(index: int, name: str, taken: set[str]) -> str:
     return candidate
 
 
-def _notes(result: ScenarioResult, currency: str) -> list[str]:
-    notes = [f"Scenario: {result.name} ({result.path})."]
+def _notes(result: ScenarioResult, currency: str, language: str) -> list[str]:
+    notes: list[str] = [
+        Phrase("Scenario: {name} ({path}).", name=result.name, path=str(result.path))
+    ]
     if result.description:
         notes.append(" ".join(result.description.split()))
     if result.one_offs:
@@ -191,17 +203,22 @@ def _notes(result: ScenarioResult, currency: str) -> list[str]:
             f"{o.process_id}/{o.step_id} {hours_text(to_decimal(o.hours))} h"
             for o in result.one_offs
         )
-        setup = money_text(to_decimal(result.setup_cost), currency)
-        notes.append(f"One-off setup, first year only: {setup} ({items}).")
+        setup = money_text(to_decimal(result.setup_cost), currency, language)
+        notes.append(
+            Phrase("One-off setup, first year only: {setup} ({items}).", setup=setup, items=items)
+        )
     notes.append(
-        "Figures are values sopkit computed for the scenario and for the portfolio as it is: "
-        "they do not follow a change on the Rates sheet. Change and Change % are formulas."
+        Phrase(
+            "Figures are values sopkit computed for the scenario and for the portfolio as it "
+            "is: they do not follow a change on the Rates sheet. Change and Change % are "
+            "formulas."
+        )
     )
     return notes
 
 
 def scenario_tables(
-    results: Sequence[ScenarioResult], taken: set[str] | None = None
+    results: Sequence[ScenarioResult], taken: set[str] | None = None, language: str = "en"
 ) -> list[Table]:
     """One sheet per scenario: As-Is beside To-Be, for the portfolio, processes and roles."""
     used = {name.lower() for name in (taken or set())}
@@ -213,29 +230,31 @@ def scenario_tables(
             SCENARIO_COLUMNS,
             frozen_columns=2,
             autofilter=False,
-            title=f"Scenario: {result.name}",
+            title=Phrase("Scenario: {name}", name=result.name),
         )
         totals = dict(comparison.totals)
         table.add(
-            _figures_row("All processes", result.name, "", totals, table.next_row(), role=False),
+            _figures_row(
+                Phrase("All processes"), result.name, "", totals, table.next_row(), role=False
+            ),
             "total",
         )
-        table.add(["By process"], "section")
+        table.add([Phrase("By process")], "section")
         for row in comparison.processes:
             table.add(_row(row, table.next_row(), role=False))
         table.add([], "data")
-        table.add(["By role"], "section")
+        table.add([Phrase("By role")], "section")
         for row in comparison.roles:
             table.add(_row(row, table.next_row(), role=True))
         table.add([], "data")
-        for note in _notes(result, comparison.currency):
+        for note in _notes(result, comparison.currency, language):
             table.add([note], "note")
         tables.append(table)
     return tables
 
 
 def _row(row: Row, number: int, *, role: bool) -> list[Cell]:
-    status = "" if row.status is Status.UNCHANGED else row.status.value
+    status = "" if row.status is Status.UNCHANGED else Phrase(row.status.value)
     label = row.label
     return _figures_row(
         label, row.name if not role else "", status, dict(row.figures), number, role=role

@@ -23,6 +23,7 @@ from ...analysis.units import MONTHS
 from .cells import Cell, Column, Formula, Table, exact
 from .rows import ExpensePlan, Plan, ProcessPlan
 from .steps import S_EXEC, S_RUNS
+from .words import Phrase
 
 __all__ = ["EXPENSE_COLUMNS", "RATE_COLUMNS", "expenses_table", "rates_table"]
 
@@ -56,7 +57,11 @@ def rates_table(plan: Plan) -> Table:
         number = table.add([rate.role, rate.kind.value, rate.rate, ", ".join(rate.processes)])
         assert number == rate.row
     table.add(
-        ["Change a rate here: every participant, step, process, role and candidate follows."],
+        [
+            Phrase(
+                "Change a rate here: every participant, step, process, role and candidate follows."
+            )
+        ],
         "note",
     )
     return table
@@ -112,11 +117,13 @@ def expenses_table(plan: Plan) -> Table:
             assert number == expense.row
             total += exact(cells[-1])
     last = max(plan.expenses_last, 2)
-    table.add(["Total", *([None] * 7), Formula(f"SUM(I2:I{last})", total)], "total")
+    table.add([Phrase("Total"), *([None] * 7), Formula(f"SUM(I2:I{last})", total)], "total")
     table.add(
         [
-            "A procedure that another process runs is costed in its caller's 'call' row; "
-            "its own rows count only the runs it has on its own."
+            Phrase(
+                "A procedure that another process runs is costed in its caller's 'call' row; "
+                "its own rows count only the runs it has on its own."
+            )
         ],
         "note",
     )

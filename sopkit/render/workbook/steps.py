@@ -22,6 +22,7 @@ from ...analysis.units import MONTHS
 from ...models import RoleKind
 from .cells import Cell, Column, Formula, Table, exact
 from .rows import ParticipantPlan, Plan, ProcessPlan, StepPlan
+from .words import Phrase
 
 __all__ = [
     "CALL_COLUMNS",
@@ -184,14 +185,16 @@ def steps_table(plan: Plan) -> Table:
             for column in sums:
                 sums[column] += exact(cells[ord(column) - ord("A")])
     last = plan.steps_last
-    totals: list[Cell] = ["Total", *([None] * 9)]
+    totals: list[Cell] = [Phrase("Total"), *([None] * 9)]
     totals += [Formula(f"SUM({c}2:{c}{last})", sums[c]) for c in sums]
     table.add(totals, "total")
     table.add(
         [
-            "Annual figures count each process's own runs; a step that runs another process "
-            "counts that process's work for its calls (Calls). A process that only runs when "
-            "called has no runs of its own."
+            Phrase(
+                "Annual figures count each process's own runs; a step that runs another process "
+                "counts that process's work for its calls (Calls). A process that only runs "
+                "when called has no runs of its own."
+            )
         ],
         "note",
     )
@@ -237,7 +240,7 @@ def participants_table(plan: Plan) -> Table:
     last = max(plan.participants_last, 2)
     table.add(
         [
-            "Total",
+            Phrase("Total"),
             *([None] * 10),
             Formula(f"SUM(L2:L{last})", hours_total),
             Formula(f"SUM(M2:M{last})", cost_total),
@@ -246,9 +249,11 @@ def participants_table(plan: Plan) -> Table:
     )
     table.add(
         [
-            "Every execution is counted here, a procedure's runs made by calls included, so "
-            "each role's hours and cost add up over its rows (Summary, by role). Annual hours "
-            "are person-hours of every kind."
+            Phrase(
+                "Every execution is counted here, a procedure's runs made by calls included, so "
+                "each role's hours and cost add up over its rows (Summary, by role). Annual "
+                "hours are person-hours of every kind."
+            )
         ],
         "note",
     )
@@ -302,8 +307,10 @@ def calls_table(plan: Plan) -> Table | None:
         return None
     table.add(
         [
-            "Per run of the calling process: the called process's participants and its own "
-            "calls for one run, × the calls one run makes (count × executions per run)."
+            Phrase(
+                "Per run of the calling process: the called process's participants and its own "
+                "calls for one run, × the calls one run makes (count × executions per run)."
+            )
         ],
         "note",
     )

@@ -31,6 +31,7 @@ from .steps import (
     S_ANNUAL_HOURS,
     S_ANNUAL_LABOUR,
 )
+from .words import Phrase
 
 __all__ = ["SUMMARY_COLUMNS", "summary_rows", "summary_table"]
 
@@ -157,7 +158,7 @@ def summary_table(plan: Plan, title: str) -> Table:
 
     table.add(
         [
-            "All processes",
+            Phrase("All processes"),
             title,
             None,
             process_sum("D", cost.exact_annual_cost),
@@ -171,14 +172,14 @@ def summary_table(plan: Plan, title: str) -> Table:
         ],
         "total",
     )
-    table.add(["By process"], "section")
+    table.add([Phrase("By process")], "section")
     rows = summary_rows(plan)
     for process in counted:
         row = table.next_row()
         assert rows[process.id] == row
         table.add(_process_row(plan, process, row))
     table.add([], "data")
-    table.add(["By role"], "section")
+    table.add([Phrase("By role")], "section")
     roles = cost.roles
     first_role = table.next_row()
     for role in roles:
@@ -190,7 +191,7 @@ def summary_table(plan: Plan, title: str) -> Table:
     if roles:
         table.add(
             [
-                "All roles",
+                Phrase("All roles"),
                 None,
                 None,
                 Formula(f"SUM(D{first_role}:D{last_role})", cost.exact_annual_cost),
@@ -211,15 +212,23 @@ def summary_table(plan: Plan, title: str) -> Table:
     return table
 
 
-def _notes(settings: Settings) -> list[str]:
-    year = _year_text(settings)
+def _notes(settings: Settings) -> list[Phrase]:
     return [
-        "Labour = hours per execution × executions per run × runs per month × hourly rate × 12, "
-        "for the owner and every participant at their own rate (Steps, Participants).",
-        "Expenses are cash costs per execution, run, month, quarter or year (Expenses). "
-        "Total cost = labour + expenses.",
-        "Annual hours and FTE count staff only; external parties' hours are shown apart; "
-        f"system roles count no hours. FTE = annual hours ÷ {year} working hours a year.",
-        "Utilisation = annual hours ÷ (headcount × available hours per person); "
-        "above 100% the role is over capacity. Change headcount or hours here, rates on Rates.",
+        Phrase(
+            "Labour = hours per execution × executions per run × runs per month × hourly rate "
+            "× 12, for the owner and every participant at their own rate (Steps, Participants)."
+        ),
+        Phrase(
+            "Expenses are cash costs per execution, run, month, quarter or year (Expenses). "
+            "Total cost = labour + expenses."
+        ),
+        Phrase(
+            "Annual hours and FTE count staff only; external parties' hours are shown apart; "
+            "system roles count no hours. FTE = annual hours ÷ {year} working hours a year.",
+            year=_year_text(settings),
+        ),
+        Phrase(
+            "Utilisation = annual hours ÷ (headcount × available hours per person); above 100% "
+            "the role is over capacity. Change headcount or hours here, rates on Rates."
+        ),
     ]

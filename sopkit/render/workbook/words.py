@@ -1,0 +1,107 @@
+"""The workbook in its portfolio's language: sheet names, headings, labels and notes.
+
+Sheets are built in English: formulas name the sheets they read (``Steps!$K$5``)
+and the labels are sopkit's own English phrases, marked as ``Phrase``. As a
+sheet is written, ``Words`` turns what a reader sees into the portfolio's
+language: the sheet's name (and every formula's reference to a sheet), its
+headings, the phrases, the word a formula can show (``"never"``), the print
+header and footer. What the files say stays as written: names, ids, role kinds
+and expense periods (``staff``, ``execution``), which are the format's words.
+
+The translations are in ``sopkit/i18n/workbook.json``, keyed by the English
+text. An English workbook is written as built, untouched.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from importlib import resources
+
+__all__ = ["SHEETS", "Phrase", "Words"]
+
+#: The sheets formulas refer to by name.
+SHEETS = (
+    "Summary",
+    "Rates",
+    "Candidates",
+    "Steps",
+    "Participants",
+    "Calls",
+    "Expenses",
+    "Ranges",
+)
+
+
+class Phrase(str):
+    """One of sopkit's own English phrases in a cell, translated when written.
+
+    It is the English text (with ``params`` filled in) wherever a plain string
+    goes, so a sheet reads the same before it is translated.
+    """
+
+    template: str
+    params: dict[str, str]
+
+    def __new__(cls, template: str, **params: str) -> Phrase:
+        made = super().__new__(cls, template.format(**params) if params else template)
+        made.template = template
+        made.params = params
+        return made
+
+
+@cache
+def _translations() -> dict[str, dict[str, str]]:
+    """``{English text: {language: text}}`` from the package's ``workbook.json``."""
+    found: dict[str, dict[str, str]] = json.loads(
+        resources.files("sopkit").joinpath("i18n", "workbook.json").read_text(encoding="utf-8")
+    )
+    return found
+
+
+class Words:
+    """What a reader sees in one language; English is the text as built."""
+
+    def __init__(self, language: str = "en") -> None:
+        self.language = language
+        self._own = {
+            english: forms[language]
+            for english, forms in _translations().items()
+            if language in forms
+        }
+        self._sheets = {name: self(name) for name in SHEETS}
+        self._refs = re.compile(r"(?<![\w'])(" + "|".join(SHEETS) + r")!")
+
+    @property
+    def english(self) -> bool:
+        return not self._own
+
+    def __call__(self, text: str, **params: str) -> str:
+        """``text`` (English, with ``{placeholders}``) in this language, filled in."""
+        found = self._own.get(text, text)
+        return found.format(**params) if params else found
+
+    def sheet(self, name: str) -> str:
+        """A sheet's name as its tab shows it (a scenario's sheet keeps its own)."""
+        return self._sheets.get(name, name)
+
+    def formula(self, text: str) -> str:
+        """A formula reading the sheets by their names here, and saying its words here."""
+        if self.english:
+            return text
+        text = self._refs.sub(lambda found: _quoted(self._sheets[found[1]]) + "!", text)
+        return text.replace('"never"', f'"{self("never")}"')
+
+    def text(self, value: str) -> str:
+        """A cell's text as shown: a ``Phrase`` translated, anything else as written."""
+        if isinstance(value, Phrase):
+            return self(value.template, **value.params)
+        return value
+
+
+def _quoted(name: str) -> str:
+    """A sheet name as a formula writes it: quoted unless it is a plain word."""
+    if re.fullmatch(r"[A-Za-z_]\w*", name):
+        return name
+    return "'" + name.replace("'", "''") + "'"
