@@ -78,6 +78,13 @@ def writer_twice(social: str = "4h") -> Process:
 # --- who is booked --------------------------------------------------------------------------
 
 
+def test_a_plan_books_whole_people() -> None:
+    found = process(
+        step("a", "Writer", "1h", **{"with": {"Writer": Decimal("0.5"), "Editor": 1.5}})
+    )
+    assert crew(found, found.step("a")) == {"Writer": Decimal(2), "Editor": Decimal(2)}
+
+
 def test_a_step_books_its_owner_and_with_but_not_outsiders_or_systems() -> None:
     found = process(
         step("a", "Editor", "1h", **{"with": {"Editor": 1, "Agency": 2, "Writer": 1}}),
@@ -135,6 +142,45 @@ def test_levelling_runs_the_step_with_slack_after_the_critical_one() -> None:
     assert (social.start, social.finish) == (dt.date(2027, 1, 5), dt.date(2027, 1, 5))
     assert plan.lead_time_days == 2 and plan.finish == dt.date(2027, 1, 5)
     assert plan.step("live").start_hours == 16
+
+
+def test_a_levelled_plan_marks_what_decides_its_end_and_whom_a_step_waited_for() -> None:
+    early = plan_run(writer_twice(), start=MONDAY)
+    assert [s.step_id for s in early.steps if s.critical] == ["brief", "draft", "live"]
+    levelled = plan_run(writer_twice(), start=MONDAY, level=True)
+    # social waits for the writer until draft is done, and ends the run: draft → social.
+    assert [s.step_id for s in levelled.steps if s.critical] == ["brief", "draft", "social", "live"]
+    assert levelled.step("social").held_for == ("Writer",)
+    assert levelled.step("draft").held_for == ()
+
+
+def test_a_due_date_missed_for_want_of_people_says_so() -> None:
+    found = process(
+        step("brief", "Writer", "4h"),
+        step("draft", "Writer", "1d", "brief"),
+        step("social", "Writer", "4h", "brief", due={"milestone": "live", "offset": "-1d"}),
+        {"id": "live", "name": "Live", "milestone": True, "after": ["draft"], "wait": "0h"},
+    )
+    assert not plan_run(found, start=MONDAY).misses  # the graph alone meets it
+    (miss,) = plan_run(found, start=MONDAY, level=True).misses
+    assert "with the people there are" in miss.problem.message
+    assert "the graph alone allows 2027-01-04" in miss.problem.message
+    assert "wait for Writer" in (miss.problem.hint or "")
+    text = plan_report(plan_run(found, start=MONDAY, level=True), "markdown")
+    assert "even as early as the graph and the people allow: social" in text
+
+
+def test_the_table_counts_the_people_a_step_takes_and_rounds_a_headcount_up() -> None:
+    found = process(
+        step("a", "Designer", "4h", **{"with": {"Editor": 2}}),
+        step("b", "Designer", "4h"),
+        {"id": "m", "name": "M", "milestone": True, "after": ["a", "b"]},
+    )
+    plan = plan_run(found, start=MONDAY)
+    assert "Designer with 2 × Editor" in plan_report(plan, "markdown")
+    assert plan_document(plan)["steps"][0]["with_people"] == {"Editor": Decimal(2)}
+    (overbooked,) = plan.overbooked
+    assert overbooking_text(overbooked).endswith("but has 1 person (headcount 0.5, rounded up).")
 
 
 def test_a_tie_in_slack_goes_to_the_step_listed_first() -> None:
@@ -214,8 +260,8 @@ def test_the_notes_and_json_say_what_levelling_did() -> None:
     plan = plan_run(writer_twice(), start=MONDAY, level=True)
     text = plan_report(plan, "markdown")
     assert (
-        "Levelled: steps wait until their people are free; held back: social (+1 working day)."
-        in text
+        "Levelled: steps wait until their people are free; held back: "
+        "social (+1 working day, for Writer)." in text
     )
     data = plan_document(plan)
     assert data["levelled"] is True and data["overbooked"] == []
@@ -327,6 +373,8 @@ def test_a_levelled_run_keeps_order_and_books_no_one_twice(steps: list[dict[str,
     for o in levelled.overbooked:
         assert all(crew(found, found.step(s))[o.role] > o.people for s in o.steps), o
     assert levelled.lead_time_days >= early.lead_time_days
+    chain = [s for s in levelled.steps if s.critical]
+    assert chain and chain[0].start_hours == 0  # what decides the end starts the run
     if not early.overbooked:
         assert [s.start_hours for s in levelled.steps] == [s.start_hours for s in early.steps]
 
@@ -339,3 +387,5 @@ def test_the_gantt_chart_says_a_plan_is_levelled_or_overbooked() -> None:
     levelled = to_svg(gantt_scene(plan_run(writer_twice(), start=MONDAY, level=True)))
     assert "1 overbooking" in early and "levelled" not in early
     assert "levelled" in levelled and "overbooking" not in levelled
+    assert 'class="held"' in levelled and "waiting for people" in levelled
+    assert "decides the end" in levelled and "decides the end" not in early

@@ -40,7 +40,7 @@ from fractions import Fraction
 from ..graph import Flow
 from ..models import Process, RoleKind, Step
 
-__all__ = ["Overload", "Timing", "crew", "level", "overloads", "people_at_once"]
+__all__ = ["Levelled", "Overload", "Timing", "crew", "level", "overloads", "people_at_once"]
 
 #: Each typical-run step's start, work and wait, in working hours from the start of the run.
 Timing = dict[str, tuple[Fraction, Fraction, Fraction]]
@@ -68,8 +68,9 @@ def crew(process: Process, step: Step) -> dict[str, Decimal]:
     """The team's people a step books while it works: ``{role: people}``.
 
     The owner is one person and each ``with`` role its count (the owner's role
-    named in ``with`` too adds to it). Outside parties and systems are left out,
-    as are milestones and calls.
+    named in ``with`` too adds to it), rounded up: a plan books whole people
+    (``with: {Writer: 0.5}`` books one writer). Outside parties and systems are
+    left out, as are milestones and calls.
     """
     if not step.is_work:
         return {}
@@ -78,7 +79,7 @@ def crew(process: Process, step: Step) -> dict[str, Decimal]:
         wanted[step.owner] = Decimal(1)
     for role, count in step.participants.items():
         wanted[role] = wanted.get(role, Decimal(0)) + count
-    return {role: n for role, n in wanted.items() if _is_staff(process, role)}
+    return {role: Decimal(math.ceil(n)) for role, n in wanted.items() if _is_staff(process, role)}
 
 
 def _is_staff(process: Process, name: str) -> bool:
@@ -148,9 +149,22 @@ def _over(
         yield current[0], current[1], current[2], tuple(current[3])
 
 
-def level(process: Process, timing: Timing) -> tuple[Timing, dict[str, Fraction]]:
-    """The run with each step delayed until its people are free (see the module's rule),
-    and how long each step waited for its people once the steps before it were done.
+@dataclass(frozen=True, slots=True)
+class Levelled:
+    """A run levelled to its people: when each step works, and why it starts then."""
+
+    timing: Timing
+    #: How long each step waited for its people once the steps before it were done.
+    held: dict[str, Fraction]
+    #: The roles a held step waited for.
+    held_for: dict[str, tuple[str, ...]]
+    #: The steps that decide when the run ends, in order: each starts when the one
+    #: before it ends (with its wait), or when its people are free of it.
+    chain: tuple[str, ...]
+
+
+def level(process: Process, timing: Timing) -> Levelled:
+    """The run with each step delayed until its people are free (see the module's rule).
 
     Steps keep their work and wait; only their starts move, never earlier than
     in ``timing``. Steps outside the typical run take no time, as in the schedule.
@@ -164,18 +178,33 @@ def level(process: Process, timing: Timing) -> tuple[Timing, dict[str, Fraction]
     booked: dict[str, list[tuple[Fraction, Fraction, Decimal]]] = {}
     placed: Timing = {}
     held: dict[str, Fraction] = {}
+    held_for: dict[str, tuple[str, ...]] = {}
+    by: dict[str, str | None] = {}  # the step whose end a step's start waited for
+    owners: dict[tuple[str, Fraction], list[str]] = {}  # (role, end of a booking): steps
     queue = [
         (_early(s, timing), slack.get(s, Fraction(0)), order[s], s) for s in order if not left[s]
     ]
     heapq.heapify(queue)
     while queue:
         _, _, _, step_id = heapq.heappop(queue)
+        by[step_id] = _latest(flow.pred[step_id], ready[step_id], placed, ready, order)
         if step_id in timing:
             _, work, wait = timing[step_id]
             need = crew(process, process.step(step_id)) if work > 0 else {}
             begin = _first_free(booked, need, people, ready[step_id], work)
+            if begin > ready[step_id]:
+                start = ready[step_id]
+                busy = [
+                    role
+                    for role, count in need.items()
+                    if not _fits(booked.get(role, []), start, start + work, count, people[role][0])
+                ]
+                held_for[step_id] = tuple(busy)
+                freed = [s for role in busy for s in owners.get((role, begin), [])]
+                by[step_id] = min(freed, key=order.__getitem__) if freed else by[step_id]
             for role, count in need.items():
                 booked.setdefault(role, []).append((begin, begin + work, count))
+                owners.setdefault((role, begin + work), []).append(step_id)
             placed[step_id] = (begin, work, wait)
             held[step_id] = begin - ready[step_id]
             done = begin + work + wait
@@ -187,7 +216,46 @@ def level(process: Process, timing: Timing) -> tuple[Timing, dict[str, Fraction]
             if not left[after]:
                 entry = (_early(after, timing), slack.get(after, Fraction(0)), order[after], after)
                 heapq.heappush(queue, entry)
-    return {step_id: placed[step_id] for step_id in timing}, held
+    levelled = {step_id: placed[step_id] for step_id in timing}
+    return Levelled(levelled, held, held_for, _chain(flow, levelled, by))
+
+
+def _latest(
+    preds: Iterable[str],
+    start: Fraction,
+    placed: Timing,
+    ready: dict[str, Fraction],
+    order: dict[str, int],
+) -> str | None:
+    """The predecessor whose end (with its wait) a step's earliest start is, the
+    earliest-listed on a tie; ``None`` when none is (a step that starts the run)."""
+
+    def done(step_id: str) -> Fraction:
+        # a step outside the typical run takes no time: it is done when it is ready
+        return sum(placed[step_id], Fraction(0)) if step_id in placed else ready[step_id]
+
+    ends = [p for p in preds if done(p) == start]
+    return min(ends, key=order.__getitem__) if ends else None
+
+
+def _chain(flow: Flow, timing: Timing, by: dict[str, str | None]) -> tuple[str, ...]:
+    """The steps that decide when the run ends, traced back from the last to end.
+
+    Of the steps that end last, the one furthest down the graph ends the chain (a
+    milestone after the work it marks, as in the schedule's critical path).
+    """
+    if not timing:
+        return ()
+    position = {step_id: i for i, step_id in enumerate(flow.order() or ())}
+    ends = {step_id: sum(t, Fraction(0)) for step_id, t in timing.items()}
+    last = max(ends.values())
+    node: str | None = max((s for s, end in ends.items() if end == last), key=position.__getitem__)
+    chain = []
+    while node is not None:
+        if node in timing:
+            chain.append(node)
+        node = by.get(node)
+    return tuple(reversed(chain))
 
 
 def _early(step_id: str, timing: Timing) -> Fraction:

@@ -24,6 +24,7 @@ Everything here is pure: dates in, dates out.
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -123,6 +124,8 @@ class PlannedStep:
     work_days: Decimal
     #: The last working day of the wait after the work, or ``None`` without one.
     wait_until: _dt.date | None
+    #: On the critical path: the step graph's, or in a levelled plan the steps (and
+    #: the holds for people) that decide when the run ends.
     critical: bool
     #: When the step must be done, and how ``due`` says it (``launch -10d``).
     due: _dt.date | None = None
@@ -132,6 +135,10 @@ class PlannedStep:
     #: Working days a levelled plan holds the step back for its people once the steps
     #: before it are done (0 otherwise); later starts those steps cause are not counted.
     held_days: Decimal = Decimal(0)
+    #: The roles it was held for.
+    held_for: tuple[str, ...] = ()
+    #: How many people of each ``participants`` role work on it (``with``'s counts).
+    counts: tuple[Decimal, ...] = ()
 
     @property
     def late(self) -> bool:
@@ -161,6 +168,8 @@ class Overbooking:
     people: Decimal
     #: The role has no ``headcount``: ``people`` is the plan's assumption.
     assumed: bool
+    #: The role's ``headcount`` as written (``people`` is it rounded up), if any.
+    headcount: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,9 +306,20 @@ def _plan_run(
     days = WorkingDays.of(settings.calendar)
     hours_per_day = Fraction(settings.hours_per_day)
     timing = _timing(process)
+    critical = set(schedule(process).critical_path)
     held: dict[str, Fraction] = {}
+    held_for: dict[str, tuple[str, ...]] = {}
+    early: Plan | None = None
     if levelled:
-        timing, held = level(process, timing)
+        found = level(process, timing)
+        timing, held, held_for, critical = (
+            found.timing,
+            found.held,
+            found.held_for,
+            set(found.chain),
+        )
+        # The same run unlevelled tells a due date its people miss from one the graph does.
+        early = _plan_run(process, start, at, levelled=False)
     run_ids = list(timing)
     asked = None
     if start is not None:
@@ -312,7 +332,6 @@ def _plan_run(
     def on_day(hours: Fraction, *, end: bool) -> _dt.date:
         return days.shift(first, _day_index(hours, hours_per_day, end=end))
 
-    critical = set(schedule(process).critical_path)
     dated: dict[str, _dt.date] = {}
     for step_id, (begin, work, _) in timing.items():
         dated[step_id] = on_day(begin + work, end=True)
@@ -332,6 +351,7 @@ def _plan_run(
             kind=_kind(step),
             owner=step.owner,
             participants=tuple(step.participants),
+            counts=tuple(step.participants.values()),
             start=on_day(begin, end=step.milestone),
             finish=dated[step_id],
             start_hours=to_decimal(begin),
@@ -343,11 +363,22 @@ def _plan_run(
             due_text=due_text,
             slack_days=slack,
             held_days=to_decimal(held.get(step_id, Fraction(0)) / hours_per_day),
+            held_for=held_for.get(step_id, ()),
         )
         steps.append(planned)
         if planned.late and step.due is not None and due is not None and slack is not None:
             gap = _gap(process, step, timing, hours_per_day)
-            miss = _miss(process, index, planned, due, slack, (step.due.milestone, gap))
+            unlevelled = None if early is None else early.step(step_id)
+            if unlevelled is not None and not unlevelled.late:
+                before = nx.ancestors(cached_flow_graph(process), step_id) | {step_id}
+                waited = [
+                    r for s in process.steps if s.id in before for r in held_for.get(s.id, ())
+                ]
+                miss = _held_miss(
+                    process, index, planned, (due, slack), unlevelled.finish, dict.fromkeys(waited)
+                )
+            else:
+                miss = _miss(process, index, planned, due, slack, (step.due.milestone, gap))
             misses.append(DueMiss(step_id, miss))
     lead = max((b + w + x for b, w, x in timing.values()), default=Fraction(0))
     return Plan(
@@ -373,10 +404,16 @@ def _plan_run(
                 need=o.need,
                 people=o.people,
                 assumed=o.assumed,
+                headcount=_headcount(process, o.role),
             )
             for o in overloads(process, timing)
         ),
     )
+
+
+def _headcount(process: Process, role: str) -> Decimal | None:
+    found = process.role(role)
+    return None if found is None else found.headcount
 
 
 def _kind(step: Step) -> str:
@@ -520,6 +557,30 @@ def _miss(
         f"({step.due_text}): the earliest the graph allows is {step.finish.isoformat()}, "
         f"{late} working days late",
         hint=hint,
+    )
+    return replace(found, severity="warning")
+
+
+def _held_miss(
+    process: Process,
+    index: int,
+    step: PlannedStep,
+    missed: tuple[_dt.date, Decimal],
+    unlevelled: _dt.date,
+    roles: Iterable[str],
+) -> Problem:
+    """The warning for a due date a levelled plan misses only because people are busy:
+    ``roles`` are those it or the steps before it waited for."""
+    due, slack = missed
+    waited = ", ".join(roles) or "its people"
+    found = process.source.problem(
+        ("steps", index, "due"),
+        f"step '{step.step_id}' cannot be done by its due date {due.isoformat()} "
+        f"({step.due_text}) with the people there are: levelled, it ends on "
+        f"{step.finish.isoformat()}, {_days_text(-slack)} working days late (the graph alone "
+        f"allows {unlevelled.isoformat()})",
+        hint=f"it or the steps before it wait for {waited}: give those roles a larger "
+        "headcount in roles.yaml, or plan without --level to see the graph's dates",
     )
     return replace(found, severity="warning")
 

@@ -128,9 +128,10 @@ def plan(
         bool,
         typer.Option(
             "--level",
-            help="Hold each step until its people are free (headcount in roles.yaml; a role "
-            "without one is taken as one person), so no one is booked twice; the run may "
-            "take longer.",
+            help="Hold each step until its people are free: a role's headcount in roles.yaml "
+            "(rounded up), or without one as many people as its largest step needs. No one is "
+            "booked twice, but for a step that alone needs more people than its role has; the "
+            "run may take longer.",
         ),
     ] = False,
     strict: Annotated[

@@ -237,9 +237,13 @@ class _Chart:
     def _key(self, y: float) -> list[Shape]:
         size = self.style.small_size
         kinds = ["critical", "other", "wait", "milestone", "due", "late", "off"]
+        if self.plan.levelled:
+            kinds.insert(3, "held")
         if self.today is not None:
             kinds.append("today")
-        keys = [(kind, self.t(f"gantt.key.{kind}")) for kind in kinds]
+        # In a levelled plan the dark bars are what decides the end, holds for people included.
+        named = {"critical": "chain"} if self.plan.levelled else {}
+        keys = [(kind, self.t(f"gantt.key.{named.get(kind, kind)}")) for kind in kinds]
         shapes: list[Shape] = []
         x = _MARGIN
         middle = y + line_height(size) / 2
@@ -251,8 +255,8 @@ class _Chart:
             elif kind == "milestone":
                 shapes.append(Diamond(Box(x + 3, middle - 5, 10, 10), fill=_INK))
             else:
-                dashed = kind == "today"
-                horizontal = kind == "wait"
+                dashed = kind in ("today", "held")
+                horizontal = kind in ("wait", "held")
                 points = (
                     (Point(x, middle), Point(x + 16, middle))
                     if horizontal
@@ -377,6 +381,15 @@ class _Chart:
             bar = Box(left, centre - 6, right - left, 12)
             shapes.append(Rect(bar, fill=fill, stroke=Stroke(_INK, 0.6), classes=("work",)))
             start, end = left, right
+            if step.held_days > 0:  # levelled: the time it waited for its people
+                ready = step.start_hours - step.held_days * self.plan.hours_per_day
+                shapes.append(
+                    Polyline(
+                        (Point(self.at(ready, end=False), centre), Point(left, centre)),
+                        Stroke(_INK, 1.5, dashed=True),
+                        classes=("held",),
+                    )
+                )
         if step.wait_until is not None:
             wait_end = self.x(step.wait_until) + self.day
             shapes.append(

@@ -77,7 +77,16 @@ def _text(value: str | None) -> Cell:
 def _who(step: PlannedStep, t: Catalogue) -> str:
     if not step.participants:
         return step.owner or ""
-    return t("plan.with", owner=step.owner or "", people=", ".join(step.participants)).strip()
+    people = [
+        name if count == 1 else t("with.count", count=hours_text(count, t.language), name=name)
+        for name, count in zip(step.participants, _counts(step), strict=True)
+    ]
+    return t("plan.with", owner=step.owner or "", people=", ".join(people)).strip()
+
+
+def _counts(step: PlannedStep) -> tuple[Decimal, ...]:
+    """Each ``with`` role's people (one each for a plan made without the counts)."""
+    return step.counts or (Decimal(1),) * len(step.participants)
 
 
 def plan_sheet(plan: Plan) -> Sheet:
@@ -99,6 +108,8 @@ def plan_sheet(plan: Plan) -> Sheet:
         Column("due_from", "Due from", numeric=False, csv_only=True),
         Column("slack_days", t("plan.col.slack")),
         Column("critical", t("plan.col.critical"), numeric=False),
+        Column("held_days", "Held (days)", csv_only=True),
+        Column("held_for", "Held for", numeric=False, csv_only=True),
     ]
     rows = []
     for step in plan.steps:
@@ -118,6 +129,8 @@ def plan_sheet(plan: Plan) -> Sheet:
                 _text(step.due_text),
                 _days(step.slack_days, t, signed=True),
                 Cell(t("plan.yes") if step.critical else "", "yes" if step.critical else "no"),
+                _days(step.held_days, t),
+                _text("; ".join(step.held_for)),
             ]
         )
     return Sheet(
@@ -158,7 +171,17 @@ def _notes(plan: Plan, t: Catalogue) -> list[str]:
             )
         )
     late = [step for step in plan.steps if step.late]
-    if late:
+    if late and plan.levelled:
+        listed = ", ".join(
+            t(
+                "plan.note.late_item",
+                id=s.step_id,
+                days=number_text(-(s.slack_days or Decimal(0)), 2, t.language),
+            )
+            for s in late
+        )
+        notes.append(t("plan.note.late_levelled", steps=listed))
+    elif late:
         listed = ", ".join(
             t(
                 "plan.note.late_item",
@@ -177,6 +200,7 @@ def _notes(plan: Plan, t: Catalogue) -> list[str]:
                     "plan.note.held_item",
                     id=s.step_id,
                     days=t("unit.workdays", round_number(s.held_days, 2)),
+                    roles=", ".join(s.held_for),
                 )
                 for s in held
             )
@@ -211,8 +235,18 @@ def overbooking_text(found: Overbooking, language: str = "en") -> str:
         if found.start == found.finish
         else t("plan.when.span", start=found.start.isoformat(), finish=found.finish.isoformat()),
         steps=", ".join(found.steps),
-        people=t("plan.note.assumed", people=people) if found.assumed else people,
+        people=t("plan.note.assumed", people=people)
+        if found.assumed
+        else _rounded(found, people, t),
     )
+
+
+def _rounded(found: Overbooking, people: str, t: Catalogue) -> str:
+    """``1 person (headcount 0.5, rounded up)``: a part-time person still works."""
+    if found.headcount is None or found.headcount == found.people:
+        return people
+    headcount = hours_text(found.headcount, t.language)
+    return t("plan.note.rounded", people=people, headcount=headcount)
 
 
 def _iso(day: _dt.date | None) -> str | None:
@@ -259,6 +293,8 @@ def plan_document(plan: Plan) -> dict[str, Any]:
                 "slack_days": _two(step.slack_days),
                 "late": step.late,
                 "held_days": round_number(step.held_days, 2),
+                "held_for": list(step.held_for),
+                "with_people": dict(zip(step.participants, _counts(step), strict=True)),
             }
             for step in plan.steps
         ],
