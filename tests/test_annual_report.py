@@ -349,3 +349,48 @@ def test_a_report_name_that_is_neither_pdf_nor_html_is_refused(tmp_path: Path) -
         in result.stderr
     )
     assert not (tmp_path / "r.docx").exists()
+
+
+# --- a large portfolio: a few pages still --------------------------------------------------
+
+_MANY = """\
+sopkit: 1
+id: p{i:02d}
+name: Process {i:02d}
+owner: Writer
+frequency: {runs}/month
+steps:
+  - {{id: a, name: Write, owner: Writer, time: {hours}h}}
+"""
+
+
+def test_a_large_portfolio_lists_its_costliest_processes_and_sums_the_rest(
+    tmp_path: Path,
+) -> None:
+    from sopkit.render.report.content import PROCESS_ROWS
+    from sopkit.render.report.ranges import RANGE_BARS
+
+    (tmp_path / "roles.yaml").write_text("currency: USD\nroles:\n  Writer: {rate: 50}\n", "utf-8")
+    for i in range(30):  # process i costs (i + 1) × 2 h × 4 runs × 50 × 12
+        text = _MANY.format(i=i, runs=4, hours=2 * (i + 1))
+        (tmp_path / f"p{i:02d}.yaml").write_text(text, "utf-8")
+    cost = cost_portfolio(load_portfolio(tmp_path))
+    html = render_report(cost, ranges=simulate(cost, years=100, seed=1))
+    shown = re.findall(r"<td lang=\"en\">(Process \d\d)", html)
+    assert PROCESS_ROWS == RANGE_BARS == 25
+    # the cost table and the ranges table: the 25 costliest, most first
+    expected = [f"Process {i:02d}" for i in range(29, 4, -1)]
+    assert shown == expected + expected
+    # the five cheapest are one row: (1 + 2 + 3 + 4 + 5) × 2 h × 4 × 12 = 1,440 h, $72,000
+    assert re.search(r"5 other processes</td>\s*<td class=\"num\"></td>\s*"
+                     r"<td class=\"num\">\$72,000\.00</td>", html)  # fmt: skip
+    assert '<td class="num">1,440.00</td>' in html
+    assert "The 25 costliest of 30 processes, the others in one row" in html
+    assert "The 25 costliest of 30 processes; sopkit simulate lists every" in html
+    # the totals still add up over every process
+    assert money_text(cost.annual_total_cost, "USD") in html
+
+
+def test_a_portfolio_of_a_few_processes_lists_every_one(library: PortfolioCost) -> None:
+    html = render_report(library, ranges=simulate(library, years=100, seed=1))
+    assert "other processes" not in html and "costliest of" not in html

@@ -54,6 +54,9 @@ ROLE_BARS = 12
 #: Processes in the process chart before the rest are left to the table above it: the
 #: chart sits beside the role chart and cannot run on to another page.
 PROCESS_BARS = 12
+#: Processes listed in the cost table, the costliest; the rest are one row, so the
+#: report stays a few pages at any size (``sopkit cost`` and the workbook list every one).
+PROCESS_ROWS = 25
 #: Font stacks by language: a Latin and Cyrillic face first where it suits, a Korean one
 #: for Hangul (in the text or in any name), then the platform's.
 #: Full capacity, in %: the capacity chart's scale always reaches it.
@@ -162,8 +165,11 @@ def _called_note(scheduled: bool, callers: str, f: _Format) -> str:
 
 
 def _processes(cost: PortfolioCost, f: _Format) -> list[dict[str, str]]:
+    """The cost table's rows: the costliest ``PROCESS_ROWS`` processes, then the others
+    summed in one row."""
+    ranked = sorted(cost.processes, key=lambda p: (-p.annual_total_cost, p.id))
     rows = []
-    for process in sorted(cost.processes, key=lambda p: (-p.annual_total_cost, p.id)):
+    for process in ranked[:PROCESS_ROWS]:
         model = process.process
         called = listed(process.called_by, f.language)
         rows.append(
@@ -178,6 +184,23 @@ def _processes(cost: PortfolioCost, f: _Format) -> list[dict[str, str]]:
                 "hours": f.hours(process.annual_hours),
                 "fte": f.number(process.fte),
                 "share": f.share(process.annual_total_cost, cost.annual_total_cost),
+            }
+        )
+    others = ranked[PROCESS_ROWS:]
+    if others:
+        total = sum((p.annual_total_cost for p in others), Decimal(0))
+        rows.append(
+            {
+                "name": f.t("report.processes.others", len(others)),
+                "lang": f.language,
+                "note": "",
+                "runs": "",
+                "labour": f.money(sum((p.annual_cost for p in others), Decimal(0))),
+                "expenses": f.money(sum((p.annual_expenses for p in others), Decimal(0))),
+                "total": f.money(total),
+                "hours": f.hours(sum((p.annual_hours for p in others), Decimal(0))),
+                "fte": f.number(sum((p.fte for p in others), Decimal(0))),
+                "share": f.share(total, cost.annual_total_cost),
             }
         )
     return rows
@@ -427,6 +450,9 @@ def report_context(cost: PortfolioCost, options: ReportOptions) -> dict[str, Any
         # The rule for procedures a process runs matters only where one does.
         "has_calls": any(process.called_by for process in cost.processes),
         "processes": processes,
+        "processes_more": t("report.processes.more", shown=str(PROCESS_ROWS), count=str(count))
+        if count > PROCESS_ROWS
+        else "",
         "process_columns": _process_columns(processes, headline, t),
         "roles": _roles(cost, f),
         "charts": _charts(cost, f),

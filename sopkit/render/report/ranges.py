@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = ["RANGE_BARS", "ranges_context"]
 
-#: Processes drawn in the range chart, the costliest; the table under it lists every one.
+#: Processes drawn in the range chart and listed in the table under it, the costliest.
 RANGE_BARS = 25
 
 
@@ -40,7 +40,8 @@ def ranges_context(cost: PortfolioCost, ranges: Simulation, t: Catalogue) -> dic
     total = ranges.annual_total_cost
     rows = []
     data = []
-    for process in sorted(cost.processes, key=lambda p: (-p.annual_total_cost, p.id)):
+    ranked = sorted(cost.processes, key=lambda p: (-p.annual_total_cost, p.id))
+    for process in ranked[:RANGE_BARS]:
         found = next((r for r in ranges.processes if r.process_id == process.id), None)
         if found is None:
             continue
@@ -99,8 +100,8 @@ def ranges_context(cost: PortfolioCost, ranges: Simulation, t: Catalogue) -> dic
         ],
         [*total_row.values(), "", ""],
     )
-    chart = range_bars(data[:RANGE_BARS])
-    rest = len(data) - len(chart)
+    chart = range_bars(data)
+    more = len(cost.processes) - len(rows)
     return {
         "lede": t(
             "report.ranges.lede",
@@ -117,5 +118,7 @@ def ranges_context(cost: PortfolioCost, ranges: Simulation, t: Catalogue) -> dic
         "rows": rows,
         "columns": columns,
         "chart": chart,
-        "chart_rest": t("report.ranges.chart_rest", rest) if rest > 0 else "",
+        "chart_rest": t("report.ranges.more", shown=str(len(rows)), count=str(len(cost.processes)))
+        if more > 0
+        else "",
     }
