@@ -437,3 +437,40 @@ def test_a_small_diagram_prints_whole_on_one_page() -> None:
     (page,) = print_pages(swimlane_layout(cost))
     assert page.view.x == 0 and page.view.y == 0
     assert page.width_mm == pytest.approx(page.view.w * 25.4 / 72, abs=0.1)  # full size
+
+
+def test_parts_are_as_even_as_the_cuts_allow() -> None:
+    from sopkit.render.diagram.pages import _cut
+
+    cuts = tuple(float(c) for c in range(10, 210, 10))
+    room = (100.0, 100.0)
+    # Filling each 100-wide page would leave the last one 10 wide: three even parts instead.
+    assert _cut(0.0, 210.0, cuts, room, True) == [(0.0, 70.0), (70.0, 140.0), (140.0, 210.0)]
+    assert _cut(0.0, 210.0, cuts, room, False) == [(0.0, 100.0), (100.0, 200.0), (200.0, 210.0)]
+    # As few parts as filling allows, never more; one part when it fits.
+    assert len(_cut(0.0, 200.0, cuts, room, True)) == 2
+    assert _cut(0.0, 90.0, cuts, room, True) == [(0.0, 90.0)]
+    # Cuts too sparse to share evenly: the filled parts stand.
+    sparse = [(0.0, 95.0), (95.0, 200.0), (200.0, 210.0)]
+    assert _cut(0.0, 210.0, (95.0, 200.0), room, True) == sparse
+
+
+def test_no_printed_part_is_a_sliver_when_even_parts_take_no_more_pages(
+    launch: ProcessCost,
+) -> None:
+    import sopkit.render.diagram.pages as pages_module
+
+    onboarding = cost_process(load_process(ROOT / "processes" / "en" / "user-onboarding.yaml"))
+    # Filled, its second page held one column (630 and 208 pt wide): now two even halves.
+    widths = [page.part.w for page in pages_module.print_pages(swimlane_layout(onboarding))]
+    assert len(widths) == 2 and min(widths) >= max(widths) * 0.8, widths
+    pages = pages_module.print_pages(swimlane_layout(launch))
+    widths = [page.part.w for page in pages]
+    assert min(widths) >= max(widths) / 2, widths
+    # never on more pages than filling each page as far as it goes
+    even = pages_module._even
+    try:
+        pages_module._even = lambda *args: None  # type: ignore[assignment]
+        assert len(pages) <= len(pages_module.print_pages(swimlane_layout(launch)))
+    finally:
+        pages_module._even = even

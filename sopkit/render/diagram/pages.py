@@ -100,10 +100,13 @@ def print_pages(lanes: Swimlanes, *, links: Mapping[str, str] | None = None) -> 
     best: tuple[int, float, list[tuple[Box, Box]], list[Shape], float] | None = None
     for scale in SCALES:
         key, key_height = title_block(lanes, width_pt / scale - 2 * Spacing().margin, title=False)
-        parts = _parts(lanes.layout, width_pt / scale, height_pt / scale, key_height)
-        parts = [(part, view) for part, view in parts if _has_content(body, part)]
-        if best is None or len(parts) < best[0]:
-            best = (len(parts), scale, parts, key, key_height)
+        # Even parts first: on as few pages, they leave no page holding a sliver.
+        for even in ((True, True), (True, False), (False, True), (False, False)):
+            room = (width_pt / scale, height_pt / scale)
+            parts = _parts(lanes.layout, *room, key_height, even=even)
+            parts = [(part, view) for part, view in parts if _has_content(body, part)]
+            if best is None or len(parts) < best[0]:
+                best = (len(parts), scale, parts, key, key_height)
     assert best is not None
     _, scale, parts, key, key_height = best
     pages = []
@@ -167,19 +170,23 @@ def _part_mark(page: PrintPage, scale: float, colour: str) -> Group:
 SCALES = (1.0, 0.9, MIN_SCALE)
 
 
-def _parts(layout: Layout, width: float, height: float, key_height: float) -> list[tuple[Box, Box]]:
+def _parts(
+    layout: Layout, width: float, height: float, key_height: float, *, even: tuple[bool, bool]
+) -> list[tuple[Box, Box]]:
     """Each page's part of the diagram and its view (the part with the header cells
     before it, and the key above it on the first page), in reading order: down the
-    lanes, then on along the flow."""
+    lanes, then on along the flow. ``even``: whether the cuts along the flow and
+    across the lanes share the diagram out evenly (see ``_cut``)."""
     header = layout.header_size
+    along, across = even
     if layout.direction == "LR":
-        alongs = _cut(header, layout.width, layout.cuts_along, width - header, width - header)
-        acrosses = _cut(0.0, layout.height, layout.cuts_across, height - key_height, height)
+        alongs = _cut(header, layout.width, layout.cuts_along, (width - header,) * 2, along)
+        rooms = (height - key_height, height)
+        acrosses = _cut(0.0, layout.height, layout.cuts_across, rooms, across)
     else:
-        alongs = _cut(
-            header, layout.height, layout.cuts_along, height - header - key_height, height - header
-        )
-        acrosses = _cut(0.0, layout.width, layout.cuts_across, width, width)
+        rooms = (height - header - key_height, height - header)
+        alongs = _cut(header, layout.height, layout.cuts_along, rooms, along)
+        acrosses = _cut(0.0, layout.width, layout.cuts_across, (width, width), across)
     parts = []
     for i, (start, end) in enumerate(alongs):
         for j, (low, high) in enumerate(acrosses):
@@ -203,23 +210,58 @@ def _across_size(layout: Layout) -> float:
 
 
 def _cut(
-    start: float, end: float, cuts: tuple[float, ...], first: float, room: float
+    start: float, end: float, cuts: tuple[float, ...], rooms: tuple[float, float], even: bool
 ) -> list[tuple[float, float]]:
-    """``[start, end]`` in pieces that each end at a cut: the first no longer than
-    ``first``, the others than ``room``.
+    """``[start, end]`` in pieces that each end at a cut, the first no longer than
+    ``rooms[0]``, the others than ``rooms[1]``: as few pieces as filling each page
+    allows and, if ``even``, as even as the cuts allow (no last page holding one
+    column).
 
     A stretch with no cut inside its room (one column wider than a page) is
     taken whole: it overflows rather than being cut through a box.
     """
+    first, room = rooms
+    candidates = [c for c in cuts if start < c < end]
+    filled = _filled(start, end, candidates, first, room)
+    shared = _even(start, end, candidates, first, room, len(filled)) if even else None
+    return filled if shared is None else shared
+
+
+def _filled(
+    start: float, end: float, candidates: list[float], first: float, room: float
+) -> list[tuple[float, float]]:
+    """Each page filled as far as a cut allows: the fewest pieces."""
     pieces = []
     low = start
-    candidates = [c for c in cuts if start < c < end]
     limit = first
     while end - low > limit + 0.01:
         fitting = [c for c in candidates if low < c <= low + limit]
         high = fitting[-1] if fitting else next((c for c in candidates if c > low), end)
         pieces.append((low, high))
         low, limit = high, room
+    pieces.append((low, end))
+    return pieces
+
+
+def _even(
+    start: float, end: float, candidates: list[float], first: float, room: float, count: int
+) -> list[tuple[float, float]] | None:
+    """``count`` pieces, each ending at the cut nearest an even share of what is left;
+    ``None`` when that does not fit in ``count`` pages (the filled pieces stand)."""
+    if count < 2:
+        return None
+    pieces = []
+    low, limit = start, first
+    for left in range(count, 1, -1):
+        share = low + (end - low) / left
+        fitting = [c for c in candidates if low < c <= low + limit]
+        if not fitting:
+            return None
+        high = min(fitting, key=lambda c: (abs(c - share), c))
+        pieces.append((low, high))
+        low, limit = high, room
+    if end - low > limit + 0.01:
+        return None
     pieces.append((low, end))
     return pieces
 
