@@ -178,7 +178,8 @@ def test_the_table_counts_the_people_a_step_takes_and_rounds_a_headcount_up() ->
     )
     plan = plan_run(found, start=MONDAY)
     assert "Designer with 2 × Editor" in plan_report(plan, "markdown")
-    assert plan_document(plan)["steps"][0]["with_people"] == {"Editor": Decimal(2)}
+    assert plan_document(plan)["steps"][0]["with_people"] == {"Editor": 2}
+    assert plan_document(plan)["overbooked"][0]["headcount"] == Decimal("0.5")
     (overbooked,) = plan.overbooked
     assert overbooking_text(overbooked).endswith("but has 1 person (headcount 0.5, rounded up).")
 
@@ -273,9 +274,10 @@ def test_the_notes_and_json_say_what_levelling_did() -> None:
             "start": "2027-01-04",
             "finish": "2027-01-04",
             "steps": ["draft", "social"],
-            "need": Decimal(2),
-            "people": Decimal(1),
+            "need": 2,
+            "people": 1,
             "assumed": True,
+            "headcount": None,
         }
     ]
 
@@ -373,8 +375,19 @@ def test_a_levelled_run_keeps_order_and_books_no_one_twice(steps: list[dict[str,
     for o in levelled.overbooked:
         assert all(crew(found, found.step(s))[o.role] > o.people for s in o.steps), o
     assert levelled.lead_time_days >= early.lead_time_days
+    # What decides the end: it starts the run, each of its steps starts as one before it
+    # ends (with its wait, or freeing its people), and the last of them ends the run.
     chain = [s for s in levelled.steps if s.critical]
-    assert chain and chain[0].start_hours == 0  # what decides the end starts the run
+    waits = {s["id"]: Decimal(s.get("wait", "0h")[:-1]) for s in steps}
+    assert chain and chain[0].start_hours == 0
+    for later in chain[1:]:
+        assert any(
+            later.start_hours in (p.finish_hours, p.finish_hours + waits[p.step_id])
+            for p in chain
+            if p is not later
+        ), later.step_id
+    ends = max(p.finish_hours + waits[p.step_id] for p in chain)
+    assert ends == levelled.lead_time_days * 8
     if not early.overbooked:
         assert [s.start_hours for s in levelled.steps] == [s.start_hours for s in early.steps]
 
@@ -389,3 +402,31 @@ def test_the_gantt_chart_says_a_plan_is_levelled_or_overbooked() -> None:
     assert "levelled" in levelled and "overbooking" not in levelled
     assert 'class="held"' in levelled and "waiting for people" in levelled
     assert "decides the end" in levelled and "decides the end" not in early
+
+
+def test_a_step_held_by_one_role_then_another_names_the_last_and_chains_to_it() -> None:
+    # Found in review: s needs A (free from 10 h) and B (booked by b1 from 10 h to 12 h).
+    roles = {
+        "currency": "USD",
+        "roles": {r: {"rate": 50, "headcount": 1} for r in ("A", "B", "C", "D")},
+    }
+    settings = settings_from_data(roles, SourceMap("roles.yaml"))
+    data = {
+        "sopkit": 1,
+        "id": "review",
+        "name": "Review",
+        "owner": "A",
+        "frequency": "1/month",
+        "steps": [
+            step("a1", "A", "10h"),
+            step("d0", "D", "10h"),
+            step("b1", "B", "2h", **{"with": ["D"]}),
+            step("s0", "C", "3h"),
+            step("s", "A", "5h", "s0", **{"with": ["B"]}),
+        ],
+    }
+    found = process_from_data(data, SourceMap("r.yaml"), settings, source_path="r.yaml")
+    plan = plan_run(found, start=MONDAY, level=True)
+    assert plan.step("s").start_hours == 12
+    assert plan.step("s").held_for == ("B",)
+    assert [s.step_id for s in plan.steps if s.critical] == ["d0", "b1", "s"]

@@ -191,17 +191,12 @@ def level(process: Process, timing: Timing) -> Levelled:
         if step_id in timing:
             _, work, wait = timing[step_id]
             need = crew(process, process.step(step_id)) if work > 0 else {}
-            begin = _first_free(booked, need, people, ready[step_id], work)
+            begin, busy = _first_free(booked, need, people, ready[step_id], work)
             if begin > ready[step_id]:
-                start = ready[step_id]
-                busy = [
-                    role
-                    for role, count in need.items()
-                    if not _fits(booked.get(role, []), start, start + work, count, people[role][0])
-                ]
-                held_for[step_id] = tuple(busy)
+                held_for[step_id] = busy
+                # What held it ends as it starts: a booking of a role it waited for.
                 freed = [s for role in busy for s in owners.get((role, begin), [])]
-                by[step_id] = min(freed, key=order.__getitem__) if freed else by[step_id]
+                by[step_id] = min(freed, key=order.__getitem__)
             for role, count in need.items():
                 booked.setdefault(role, []).append((begin, begin + work, count))
                 owners.setdefault((role, begin + work), []).append(step_id)
@@ -281,21 +276,26 @@ def _first_free(
     people: dict[str, tuple[Decimal, bool]],
     earliest: Fraction,
     work: Fraction,
-) -> Fraction:
+) -> tuple[Fraction, tuple[str, ...]]:
     """The earliest start from ``earliest`` on at which every role has the people free
-    for the whole work; a step needing more than a role has waits until it is free."""
+    for the whole work (a step needing more than a role has waits until it is free),
+    and the roles that kept it from starting at the moment before (none at once)."""
     if not need or work <= 0:
-        return earliest
+        return earliest, ()
     # A start is either the earliest one or the moment some booking ends.
     candidates = sorted(
         {earliest} | {end for role in need for _, end, _ in booked.get(role, ()) if end > earliest}
     )
+    before: tuple[str, ...] = ()  # the roles busy at the last start tried
     for start in candidates:
-        if all(
-            _fits(booked.get(role, []), start, start + work, count, people[role][0])
+        busy = tuple(
+            role
             for role, count in need.items()
-        ):
-            return start
+            if not _fits(booked.get(role, []), start, start + work, count, people[role][0])
+        )
+        if not busy:
+            return start, before
+        before = busy
     raise AssertionError("the last booking's end always fits")  # pragma: no cover
 
 

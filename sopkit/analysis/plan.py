@@ -116,6 +116,8 @@ class PlannedStep:
     kind: str
     owner: str | None
     participants: tuple[str, ...]
+    #: How many people of each ``participants`` role work on it (``with``'s counts).
+    counts: tuple[Decimal, ...]
     start: _dt.date
     finish: _dt.date
     start_hours: Decimal
@@ -137,8 +139,6 @@ class PlannedStep:
     held_days: Decimal = Decimal(0)
     #: The roles it was held for.
     held_for: tuple[str, ...] = ()
-    #: How many people of each ``participants`` role work on it (``with``'s counts).
-    counts: tuple[Decimal, ...] = ()
 
     @property
     def late(self) -> bool:
@@ -309,7 +309,6 @@ def _plan_run(
     critical = set(schedule(process).critical_path)
     held: dict[str, Fraction] = {}
     held_for: dict[str, tuple[str, ...]] = {}
-    early: Plan | None = None
     if levelled:
         found = level(process, timing)
         timing, held, held_for, critical = (
@@ -318,8 +317,6 @@ def _plan_run(
             found.held_for,
             set(found.chain),
         )
-        # The same run unlevelled tells a due date its people miss from one the graph does.
-        early = _plan_run(process, start, at, levelled=False)
     run_ids = list(timing)
     asked = None
     if start is not None:
@@ -336,6 +333,7 @@ def _plan_run(
     for step_id, (begin, work, _) in timing.items():
         dated[step_id] = on_day(begin + work, end=True)
     steps, misses, undated = [], [], []
+    early: Plan | None = None
     by_id = {step.id: (index, step) for index, step in enumerate(process.steps)}
     for step_id in sorted(run_ids, key=lambda s: (timing[s][0], by_id[s][0])):
         index, step = by_id[step_id]
@@ -368,6 +366,9 @@ def _plan_run(
         steps.append(planned)
         if planned.late and step.due is not None and due is not None and slack is not None:
             gap = _gap(process, step, timing, hours_per_day)
+            # The same run unlevelled tells a due date its people miss from one the graph does.
+            if levelled and early is None:
+                early = _plan_run(process, start, at, levelled=False)
             unlevelled = None if early is None else early.step(step_id)
             if unlevelled is not None and not unlevelled.late:
                 before = nx.ancestors(cached_flow_graph(process), step_id) | {step_id}

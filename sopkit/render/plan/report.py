@@ -79,14 +79,9 @@ def _who(step: PlannedStep, t: Catalogue) -> str:
         return step.owner or ""
     people = [
         name if count == 1 else t("with.count", count=hours_text(count, t.language), name=name)
-        for name, count in zip(step.participants, _counts(step), strict=True)
+        for name, count in zip(step.participants, step.counts, strict=True)
     ]
     return t("plan.with", owner=step.owner or "", people=", ".join(people)).strip()
-
-
-def _counts(step: PlannedStep) -> tuple[Decimal, ...]:
-    """Each ``with`` role's people (one each for a plan made without the counts)."""
-    return step.counts or (Decimal(1),) * len(step.participants)
 
 
 def plan_sheet(plan: Plan) -> Sheet:
@@ -249,6 +244,11 @@ def _rounded(found: Overbooking, people: str, t: Catalogue) -> str:
     return t("plan.note.rounded", people=people, headcount=headcount)
 
 
+def _count(value: Decimal) -> int | Decimal:
+    """A count of people as JSON writes it: ``2``, not ``2.0``; ``0.5`` stays."""
+    return int(value) if value == value.to_integral_value() else value
+
+
 def _iso(day: _dt.date | None) -> str | None:
     return None if day is None else day.isoformat()
 
@@ -294,7 +294,9 @@ def plan_document(plan: Plan) -> dict[str, Any]:
                 "late": step.late,
                 "held_days": round_number(step.held_days, 2),
                 "held_for": list(step.held_for),
-                "with_people": dict(zip(step.participants, _counts(step), strict=True)),
+                "with_people": {
+                    role: _count(n) for role, n in zip(step.participants, step.counts, strict=True)
+                },
             }
             for step in plan.steps
         ],
@@ -305,9 +307,10 @@ def plan_document(plan: Plan) -> dict[str, Any]:
                 "start": found.start.isoformat(),
                 "finish": found.finish.isoformat(),
                 "steps": list(found.steps),
-                "need": found.need,
-                "people": found.people,
+                "need": _count(found.need),
+                "people": _count(found.people),
                 "assumed": found.assumed,
+                "headcount": None if found.headcount is None else _count(found.headcount),
             }
             for found in plan.overbooked
         ],

@@ -38,6 +38,7 @@ from ..totals import candidate_totals
 from ..workbook import rate_rows
 from .charts import bars, mark
 from .columns import figure_widths
+from .listed import PROCESS_ROWS, ranked
 from .ranges import ranges_context
 
 if TYPE_CHECKING:
@@ -54,9 +55,6 @@ ROLE_BARS = 12
 #: Processes in the process chart before the rest are left to the table above it: the
 #: chart sits beside the role chart and cannot run on to another page.
 PROCESS_BARS = 12
-#: Processes listed in the cost table, the costliest; the rest are one row, so the
-#: report stays a few pages at any size (``sopkit cost`` and the workbook list every one).
-PROCESS_ROWS = 25
 #: Font stacks by language: a Latin and Cyrillic face first where it suits, a Korean one
 #: for Hangul (in the text or in any name), then the platform's.
 #: Full capacity, in %: the capacity chart's scale always reaches it.
@@ -167,9 +165,9 @@ def _called_note(scheduled: bool, callers: str, f: _Format) -> str:
 def _processes(cost: PortfolioCost, f: _Format) -> list[dict[str, str]]:
     """The cost table's rows: the costliest ``PROCESS_ROWS`` processes, then the others
     summed in one row."""
-    ranked = sorted(cost.processes, key=lambda p: (-p.annual_total_cost, p.id))
     rows = []
-    for process in ranked[:PROCESS_ROWS]:
+    ordered = ranked(cost)
+    for process in ordered[:PROCESS_ROWS]:
         model = process.process
         called = listed(process.called_by, f.language)
         rows.append(
@@ -186,7 +184,7 @@ def _processes(cost: PortfolioCost, f: _Format) -> list[dict[str, str]]:
                 "share": f.share(process.annual_total_cost, cost.annual_total_cost),
             }
         )
-    others = ranked[PROCESS_ROWS:]
+    others = ordered[PROCESS_ROWS:]
     if others:
         total = sum((p.annual_total_cost for p in others), Decimal(0))
         rows.append(
@@ -406,7 +404,7 @@ def _method(cost: PortfolioCost, f: _Format, options: ReportOptions) -> dict[str
 
 
 def _charts(cost: PortfolioCost, f: _Format) -> dict[str, Any]:
-    processes = sorted(cost.processes, key=lambda p: (-p.annual_total_cost, p.id))
+    processes = ranked(cost)
     by_process = bars(
         [
             Datum(p.name, p.annual_total_cost, f.money(p.annual_total_cost))
@@ -416,12 +414,17 @@ def _charts(cost: PortfolioCost, f: _Format) -> dict[str, Any]:
     by_role = bars(
         [Datum(r.role, r.annual_cost, f.money(r.annual_cost)) for r in cost.roles[:ROLE_BARS]]
     )
-    rest = len(processes) - PROCESS_BARS
+    listed = min(len(processes), PROCESS_ROWS) - PROCESS_BARS  # in the table, one by one
+    summed = len(processes) - PROCESS_ROWS  # in its last row
     roles_rest = len(cost.roles) - ROLE_BARS
+    if summed > 0:
+        rest = f.t("report.processes.chart_rest_summed", listed, others=str(summed))
+    else:
+        rest = f.t("report.processes.chart_rest", listed) if listed > 0 else ""
     return {
         "processes": by_process,
         "roles": by_role,
-        "processes_rest": f.t("report.processes.chart_rest", rest) if rest > 0 else "",
+        "processes_rest": rest,
         "roles_rest": f.t("report.roles.chart_rest", roles_rest) if roles_rest > 0 else "",
     }
 

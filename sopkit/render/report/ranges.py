@@ -2,7 +2,8 @@
 
 For the portfolio and each process, the cost report's single figure beside
 P10, P50 and P90 of annual total cost over the simulated years, and one run's
-lead time; a range chart draws the costliest processes' bands on one scale. The figures
+lead time, for the costliest ``PROCESS_ROWS`` processes; a range chart draws
+their bands on one scale. The figures
 come from ``sopkit.analysis.simulation`` (the same seed gives the same pages).
 """
 
@@ -17,14 +18,12 @@ from ..numbers import money_text, number_text
 from ..site.ranges import RangeDatum
 from .charts import range_bars
 from .columns import figure_widths
+from .listed import PROCESS_ROWS, ranked
 
 if TYPE_CHECKING:
     from ...analysis.simulation import Simulation
 
-__all__ = ["RANGE_BARS", "ranges_context"]
-
-#: Processes drawn in the range chart and listed in the table under it, the costliest.
-RANGE_BARS = 25
+__all__ = ["ranges_context"]
 
 
 def ranges_context(cost: PortfolioCost, ranges: Simulation, t: Catalogue) -> dict[str, Any]:
@@ -40,8 +39,7 @@ def ranges_context(cost: PortfolioCost, ranges: Simulation, t: Catalogue) -> dic
     total = ranges.annual_total_cost
     rows = []
     data = []
-    ranked = sorted(cost.processes, key=lambda p: (-p.annual_total_cost, p.id))
-    for process in ranked[:RANGE_BARS]:
+    for process in ranked(cost)[:PROCESS_ROWS]:
         found = next((r for r in ranges.processes if r.process_id == process.id), None)
         if found is None:
             continue
