@@ -96,7 +96,7 @@ def _tables(
     plan = plan_workbook(cost)
     title = f"{catalogue(words.language)('count.processes', len(cost.processes))}, {cost.currency}"
     tables = [
-        summary_table(plan, title),
+        summary_table(plan, title, words.language),
         rates_table(plan),
         candidates_table(plan, words.language),
         steps_table(plan),

@@ -21,7 +21,7 @@ from ...analysis.units import MONTHS, exact_hours
 from ..i18n import catalogue
 from ..numbers import DASH
 from ..totals import candidate_totals
-from .cells import Cell, Column, Formula, Table, exact
+from .cells import Cell, Column, Formula, Table, column_sum, exact
 from .rows import Plan
 from .steps import P_COST_RUN, S_CALLED, S_RUNS, rate_reference
 from .words import Phrase
@@ -108,12 +108,11 @@ def candidates_table(plan: Plan, language: str = "en") -> Table:
         table.add(cells)
         for column in sums:
             sums[column] += exact(cells[ord(column) - ord("A")])
-    last = max(table.next_row() - 1, 2)
+    last = table.next_row() - 1
     scope = candidate_totals(candidates).scope(t=catalogue(language))
     totals: list[Cell] = [scope[0].upper() + scope[1:], None, None, None, None, None]
-    for column in "GHIJ":
-        totals.append(Formula(f"SUM({column}2:{column}{last})", sums[column]))
-    totals += [None, None, Formula(f"SUM(M2:M{last})", sums["M"])]
+    totals += [column_sum(column, last, sums[column]) for column in "GHIJ"]
+    totals += [None, None, column_sum("M", last, sums["M"])]
     table.add(totals, "total")
     table.add(
         [

@@ -34,6 +34,7 @@ __all__ = [
     "Table",
     "cell",
     "column_letter",
+    "column_sum",
     "exact",
     "money_format",
     "write_table",
@@ -121,6 +122,12 @@ def column_letter(index: int) -> str:
         index, remainder = divmod(index - 1, 26)
         letters = chr(65 + remainder) + letters
     return letters
+
+
+def column_sum(column: str, last: int, value: Fraction) -> Cell:
+    """The total of a column's data rows (from row 2 to ``last``), as a formula; with no
+    data rows, the plain value: ``SUM(I2:I2)`` in the total's own row would be circular."""
+    return Formula(f"SUM({column}2:{column}{last})", value) if last >= 2 else value
 
 
 def cell(column: int, row: int, sheet: str | None = None, *, absolute: bool = False) -> str:

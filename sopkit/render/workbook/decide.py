@@ -24,9 +24,10 @@ from typing import TYPE_CHECKING
 from ...analysis.compare import Figure, Row, ScenarioResult, Status
 from ...analysis.cost import PortfolioCost
 from ...analysis.units import to_decimal
-from ..numbers import DASH, hours_text, money_text, number_text
+from ..i18n import catalogue
+from ..numbers import DASH, money_text, number_text, round_number
 from .cells import Cell, Column, Formula, Table
-from .words import Phrase
+from .words import Phrase, Words
 
 if TYPE_CHECKING:  # NumPy comes with the simulation; only its results are read here
     from ...analysis.simulation import Range, Simulation
@@ -177,10 +178,11 @@ def _figures_row(
     return cells
 
 
-def _sheet_name(index: int, name: str, taken: set[str]) -> str:
-    whole = " ".join((f"To-Be {index} " + _SHEET_NAME.sub(" ", name)).split())
+def _sheet_name(index: int, name: str, taken: set[str], language: str) -> str:
+    prefix = Words(language)("To-Be {n}", n=str(index)) + " "
+    whole = " ".join((prefix + _SHEET_NAME.sub(" ", name)).split())
     base = whole[:_SHEET_LENGTH].rstrip()
-    if len(whole) > _SHEET_LENGTH and " " in base[len(f"To-Be {index} ") :]:
+    if len(whole) > _SHEET_LENGTH and " " in base[len(prefix) :]:
         base = base.rsplit(" ", 1)[0]  # a whole word rather than half of one
     base = base.rstrip(" ,;.-—–")  # a cut name does not end in punctuation
     candidate, n = base, 2
@@ -200,7 +202,8 @@ def _notes(result: ScenarioResult, currency: str, language: str) -> list[str]:
         notes.append(" ".join(result.description.split()))
     if result.one_offs:
         items = "; ".join(
-            f"{o.process_id}/{o.step_id} {hours_text(to_decimal(o.hours))} h"
+            f"{o.process_id}/{o.step_id} "
+            + catalogue(language)("unit.hours", round_number(to_decimal(o.hours), 2))
             for o in result.one_offs
         )
         setup = money_text(to_decimal(result.setup_cost), currency, language)
@@ -226,7 +229,7 @@ def scenario_tables(
     for index, result in enumerate(results, start=1):
         comparison = result.comparison
         table = Table(
-            _sheet_name(index, result.name, used),
+            _sheet_name(index, result.name, used, language),
             SCENARIO_COLUMNS,
             frozen_columns=2,
             autofilter=False,

@@ -20,7 +20,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from ...analysis.units import MONTHS
-from .cells import Cell, Column, Formula, Table, exact
+from .cells import Cell, Column, Formula, Table, column_sum, exact
 from .rows import ExpensePlan, Plan, ProcessPlan
 from .steps import S_EXEC, S_RUNS
 from .words import Phrase
@@ -54,7 +54,8 @@ def rates_table(plan: Plan) -> Table:
     """Each role at each rate, with the processes that pay it."""
     table = Table("Rates", RATE_COLUMNS, frozen_columns=1, autofilter=False)
     for rate in plan.rates:
-        number = table.add([rate.role, rate.kind.value, rate.rate, ", ".join(rate.processes)])
+        kind = Phrase(rate.kind.value)
+        number = table.add([rate.role, kind, rate.rate, ", ".join(rate.processes)])
         assert number == rate.row
     table.add(
         [
@@ -98,7 +99,7 @@ def _expense_row(plan: Plan, process: ProcessPlan, expense: ExpensePlan) -> list
         expense.step_id or None,
         expense.name,
         expense.amount,
-        expense.per,
+        Phrase(expense.per),
         per_run,
         runs,
         times,
@@ -116,8 +117,7 @@ def expenses_table(plan: Plan) -> Table:
             number = table.add(cells)
             assert number == expense.row
             total += exact(cells[-1])
-    last = max(plan.expenses_last, 2)
-    table.add([Phrase("Total"), *([None] * 7), Formula(f"SUM(I2:I{last})", total)], "total")
+    table.add([Phrase("Total"), *([None] * 7), column_sum("I", plan.expenses_last, total)], "total")
     table.add(
         [
             Phrase(

@@ -22,6 +22,7 @@ from ...analysis.cost import PortfolioCost
 from ...analysis.profile import RunProfile, StepRun, Worker, profile
 from ...analysis.units import runs_per_month
 from ...models import ExpensePeriod, Process, RoleKind
+from .words import Phrase
 
 __all__ = [
     "ExpensePlan",
@@ -219,7 +220,9 @@ def _expenses(plan: ProcessPlan) -> None:
             step.expense = ExpensePlan(plan.id, "execution", step.run.step.name, expense, step.id)
             plan.expenses.append(step.expense)
         if step.run.step.process is not None and step.run.expenses:
-            name = f"Via {step.run.step.process}: {step.run.step.name}"
+            name = Phrase(
+                "Via {process}: {name}", process=step.run.step.process, name=step.run.step.name
+            )
             step.call = ExpensePlan(plan.id, "call", name, None, step.id)
             plan.expenses.append(step.call)
     for line in plan.process.expenses:

@@ -20,7 +20,7 @@ from fractions import Fraction
 
 from ...analysis.units import MONTHS
 from ...models import RoleKind
-from .cells import Cell, Column, Formula, Table, exact
+from .cells import Cell, Column, Formula, Table, column_sum, exact
 from .rows import ParticipantPlan, Plan, ProcessPlan, StepPlan
 from .words import Phrase
 
@@ -117,14 +117,16 @@ def rate_reference(plan: Plan, step: StepPlan, role: str | None) -> Formula | in
 def _owner_text(step: StepPlan) -> str:
     run = step.run
     if run.step.process is not None:
-        return f"runs {run.step.process}"
+        return Phrase("runs {process}", process=run.step.process)
     owner = run.step.owner or ""
     works = run.step.owner is not None and run.step.time is not None
     others = run.workers[1:] if works else run.workers
     if not others:
         return owner
     named = ", ".join(w.role if w.count == 1 else f"{w.role} ×{w.count}" for w in others)
-    return f"{owner}, with {named}" if owner else f"with {named}"
+    if owner:
+        return Phrase("{owner}, with {people}", owner=owner, people=named)
+    return Phrase("with {people}", people=named)
 
 
 def _per_run(plan: Plan, step: StepPlan) -> tuple[Sequence[str | None], Sequence[Fraction]]:
@@ -186,7 +188,7 @@ def steps_table(plan: Plan) -> Table:
                 sums[column] += exact(cells[ord(column) - ord("A")])
     last = plan.steps_last
     totals: list[Cell] = [Phrase("Total"), *([None] * 9)]
-    totals += [Formula(f"SUM({c}2:{c}{last})", sums[c]) for c in sums]
+    totals += [column_sum(c, last, sums[c]) for c in sums]
     table.add(totals, "total")
     table.add(
         [
@@ -212,7 +214,7 @@ def _participant_row(
         process.id,
         step.id,
         worker.role,
-        worker.kind.value,
+        Phrase(worker.kind.value),
         worker.count,
         Formula(f"Steps!${S_HOURS}${row}", step.run.time_hours),
         Formula(f"Steps!${S_EXEC}${row}", step.run.executions),
@@ -237,13 +239,13 @@ def participants_table(plan: Plan) -> Table:
                 assert number == part.row
                 hours_total += exact(cells[11])
                 cost_total += exact(cells[12])
-    last = max(plan.participants_last, 2)
+    last = plan.participants_last
     table.add(
         [
             Phrase("Total"),
             *([None] * 10),
-            Formula(f"SUM(L2:L{last})", hours_total),
-            Formula(f"SUM(M2:M{last})", cost_total),
+            column_sum("L", last, hours_total),
+            column_sum("M", last, cost_total),
         ],
         "total",
     )

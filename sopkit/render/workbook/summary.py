@@ -19,7 +19,9 @@ from decimal import Decimal
 from fractions import Fraction
 
 from ...analysis.cost import RoleCost
+from ...analysis.units import to_decimal
 from ...models import RoleKind, Settings
+from ..numbers import hours_text
 from .cells import Cell, Column, Formula, Table
 from .rows import Plan, ProcessPlan
 from .steps import (
@@ -70,20 +72,23 @@ def _year_text(settings: Settings) -> str:
 def _process_row(plan: Plan, process: ProcessPlan, row: int) -> list[Cell]:
     cost = plan.cost.process(process.id)
     steps_last = plan.steps_last
-    expenses_last = max(plan.expenses_last, 2)
     name = f"A{row}"
     labour = _matching("Steps", "A", steps_last, name, S_ANNUAL_LABOUR)
     hours = _matching("Steps", "A", steps_last, name, S_ANNUAL_HOURS)
     external = _matching("Steps", "A", steps_last, name, S_ANNUAL_EXTERNAL)
-    expenses = _matching("Expenses", "A", expenses_last, name, "I")
     settings = process.process.settings
-    kind = "called only" if process.process.frequency is None else "process"
+    kind = Phrase("called only" if process.process.frequency is None else "process")
     return [
         process.id,
         process.process.name,
         kind,
         Formula(labour, cost.exact_annual_cost),
-        Formula(expenses, cost.exact_annual_expenses),
+        # with no Expenses rows, no range to match: the figure, 0
+        Formula(
+            _matching("Expenses", "A", plan.expenses_last, name, "I"), cost.exact_annual_expenses
+        )
+        if plan.expenses_last >= 2
+        else cost.exact_annual_expenses,
         Formula(f"D{row}+E{row}", cost.exact_annual_total_cost),
         Formula(hours, cost.exact_annual_hours),
         Formula(external, cost.exact_external_hours),
@@ -122,7 +127,7 @@ def _role_row(plan: Plan, role: RoleCost, row: int) -> list[Cell]:
     return [
         role.role,
         None,
-        role.kind.value,
+        Phrase(role.kind.value),
         Formula(
             _matching("Participants", P_ROLE, last, name, P_ANNUAL_COST), role.exact_annual_cost
         ),
@@ -143,7 +148,7 @@ def summary_rows(plan: Plan) -> dict[str, int]:
     return {"All processes": 2, **{pid: row for row, pid in enumerate(counted, start=4)}}
 
 
-def summary_table(plan: Plan, title: str) -> Table:
+def summary_table(plan: Plan, title: str, language: str = "en") -> Table:
     """The portfolio's totals, then each process, then each role with its capacity."""
     table = Table("Summary", SUMMARY_COLUMNS, frozen_columns=1, autofilter=False)
     cost = plan.cost
@@ -207,12 +212,12 @@ def summary_table(plan: Plan, title: str) -> Table:
             "total",
         )
     table.add([], "data")
-    for note in _notes(settings):
+    for note in _notes(settings, language):
         table.add([note], "note")
     return table
 
 
-def _notes(settings: Settings) -> list[Phrase]:
+def _notes(settings: Settings, language: str) -> list[Phrase]:
     return [
         Phrase(
             "Labour = hours per execution × executions per run × runs per month × hourly rate "
@@ -225,7 +230,7 @@ def _notes(settings: Settings) -> list[Phrase]:
         Phrase(
             "Annual hours and FTE count staff only; external parties' hours are shown apart; "
             "system roles count no hours. FTE = annual hours ÷ {year} working hours a year.",
-            year=_year_text(settings),
+            year=hours_text(to_decimal(_year(settings)), language),
         ),
         Phrase(
             "Utilisation = annual hours ÷ (headcount × available hours per person); above 100% "

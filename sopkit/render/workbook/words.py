@@ -4,9 +4,9 @@ Sheets are built in English: formulas name the sheets they read (``Steps!$K$5``)
 and the labels are sopkit's own English phrases, marked as ``Phrase``. As a
 sheet is written, ``Words`` turns what a reader sees into the portfolio's
 language: the sheet's name (and every formula's reference to a sheet), its
-headings, the phrases, the word a formula can show (``"never"``), the print
-header and footer. What the files say stays as written: names, ids, role kinds
-and expense periods (``staff``, ``execution``), which are the format's words.
+headings, the phrases (role kinds and expense periods among them), the words
+a formula shows or matches (``"never"``, ``"staff"``), the print header and
+footer. What the files say stays as written: names and ids.
 
 The translations are in ``sopkit/i18n/workbook.json``, keyed by the English
 text. An English workbook is written as built, untouched.
@@ -19,7 +19,7 @@ import re
 from functools import cache
 from importlib import resources
 
-__all__ = ["SHEETS", "Phrase", "Words"]
+__all__ = ["FORMULA_WORDS", "SHEETS", "Phrase", "Words"]
 
 #: The sheets formulas refer to by name.
 SHEETS = (
@@ -32,6 +32,13 @@ SHEETS = (
     "Expenses",
     "Ranges",
 )
+
+
+#: The words a formula shows or matches as text: translated inside its string literals,
+#: as the cells it matches are (role kinds) or the value it shows (``never``) is.
+FORMULA_WORDS = ("never", "staff", "external", "system")
+#: A formula's string literals (``"…"``, a doubled quote inside), split out whole.
+_LITERAL = re.compile(r'("(?:[^"]|"")*")')
 
 
 class Phrase(str):
@@ -87,11 +94,24 @@ class Words:
         return self._sheets.get(name, name)
 
     def formula(self, text: str) -> str:
-        """A formula reading the sheets by their names here, and saying its words here."""
+        """A formula reading the sheets by their names here, and saying its words here.
+
+        Only sheet references outside string literals are renamed; of the literals,
+        only the words a formula can show or match (``FORMULA_WORDS``) are translated.
+        """
         if self.english:
             return text
-        text = self._refs.sub(lambda found: _quoted(self._sheets[found[1]]) + "!", text)
-        return text.replace('"never"', f'"{self("never")}"')
+        parts = _LITERAL.split(text)
+        for index, part in enumerate(parts):
+            if index % 2:  # a string literal, quotes and all
+                word = part[1:-1]
+                if word in FORMULA_WORDS:
+                    parts[index] = '"' + self(word).replace('"', '""') + '"'
+            else:
+                parts[index] = self._refs.sub(
+                    lambda found: _quoted(self._sheets[found[1]]) + "!", part
+                )
+        return "".join(parts)
 
     def text(self, value: str) -> str:
         """A cell's text as shown: a ``Phrase`` translated, anything else as written."""
