@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -27,7 +28,8 @@ __all__ = [
 
 
 def write_atomic(path: str | Path, data: str | bytes | Iterable[str] | Iterable[bytes]) -> Path:
-    """Write to a temporary file beside ``path``, then rename it into place.
+    """Write to a temporary file beside ``path``, then rename it into place (into a
+    device or a pipe such as ``/dev/null``, straight through).
 
     ``data`` may come in pieces of text (or of UTF-8), written as they come, so a
     large report is never held whole (nor twice, as text and as its UTF-8 bytes).
@@ -42,6 +44,8 @@ def write_atomic(path: str | Path, data: str | bytes | Iterable[str] | Iterable[
         pieces = [data]
     else:
         pieces = (piece if isinstance(piece, bytes) else piece.encode("utf-8") for piece in data)
+    if _is_stream(target):
+        return _write_through(target, pieces)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         prefix = f".{short_name(target.name)}."
@@ -61,6 +65,27 @@ def write_atomic(path: str | Path, data: str | bytes | Iterable[str] | Iterable[
         if isinstance(exc, OSError):
             raise _cannot_write(target, exc) from None
         raise
+    return target
+
+
+def _is_stream(path: Path) -> bool:
+    """Whether ``path`` names something other than a file: ``/dev/null``, a named pipe,
+    ``/dev/stdout``. Renaming a file over it would replace the device itself."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+def _write_through(target: Path, pieces: Iterable[bytes]) -> Path:
+    """Write into a device or pipe as it is: there is nothing to make atomic."""
+    try:
+        with target.open("wb") as handle:
+            for piece in pieces:
+                handle.write(piece)
+    except OSError as exc:
+        raise _cannot_write(target, exc) from None
     return target
 
 

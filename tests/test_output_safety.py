@@ -190,6 +190,25 @@ def test_write_atomic_replaces_in_one_step(tmp_path: Path) -> None:
     assert sorted(p.name for p in target.parent.iterdir()) == ["out.html"]
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_pipe_or_device_is_written_into_not_replaced(tmp_path: Path) -> None:
+    """``-o /dev/null`` (as root) once renamed a file over the device itself: a pipe
+    stands for any such path here, safely."""
+    import stat
+    import threading
+
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(pipe.read_bytes()), daemon=True)
+    reader.start()
+    write_atomic(pipe, "through the pipe")
+    reader.join(timeout=10)
+    assert got == [b"through the pipe"]
+    assert stat.S_ISFIFO(os.stat(pipe).st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]
+
+
 def test_an_unwritable_output_is_a_located_error(tmp_path: Path) -> None:
     (tmp_path / "a-file").write_text("x", encoding="utf-8")
     with pytest.raises(OutputError):
