@@ -30,6 +30,7 @@ and pure.
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import math
 from collections.abc import Iterable
@@ -175,7 +176,7 @@ def level(process: Process, timing: Timing) -> Levelled:
     people = people_at_once(process, timing)
     left = {step_id: len(flow.pred[step_id]) for step_id in order}
     ready: dict[str, Fraction] = dict.fromkeys(order, Fraction(0))
-    booked: dict[str, list[tuple[Fraction, Fraction, Decimal]]] = {}
+    booked: dict[str, _Timeline] = {}
     placed: Timing = {}
     held: dict[str, Fraction] = {}
     held_for: dict[str, tuple[str, ...]] = {}
@@ -198,7 +199,7 @@ def level(process: Process, timing: Timing) -> Levelled:
                 freed = [s for role in busy for s in owners.get((role, begin), [])]
                 by[step_id] = min(freed, key=order.__getitem__)
             for role, count in need.items():
-                booked.setdefault(role, []).append((begin, begin + work, count))
+                booked.setdefault(role, _Timeline()).add(begin, begin + work, count)
                 owners.setdefault((role, begin + work), []).append(step_id)
             placed[step_id] = (begin, work, wait)
             held[step_id] = begin - ready[step_id]
@@ -271,7 +272,7 @@ def _slack(flow: Flow, timing: Timing) -> dict[str, Fraction]:
 
 
 def _first_free(
-    booked: dict[str, list[tuple[Fraction, Fraction, Decimal]]],
+    booked: dict[str, _Timeline],
     need: dict[str, Decimal],
     people: dict[str, tuple[Decimal, bool]],
     earliest: Fraction,
@@ -279,41 +280,53 @@ def _first_free(
 ) -> tuple[Fraction, tuple[str, ...]]:
     """The earliest start from ``earliest`` on at which every role has the people free
     for the whole work (a step needing more than a role has waits until it is free),
-    and the roles that kept it from starting at the moment before (none at once)."""
+    and the roles that kept it from starting at the last moment tried (none at once)."""
     if not need or work <= 0:
         return earliest, ()
-    # A start is either the earliest one or the moment some booking ends.
-    candidates = sorted(
-        {earliest} | {end for role in need for _, end, _ in booked.get(role, ()) if end > earliest}
-    )
-    before: tuple[str, ...] = ()  # the roles busy at the last start tried
-    for start in candidates:
-        busy = tuple(
-            role
-            for role, count in need.items()
-            if not _fits(booked.get(role, []), start, start + work, count, people[role][0])
-        )
+    start, before = earliest, tuple[str, ...]()
+    while True:
+        busy: dict[str, Fraction] = {}  # a role short of people, and when that ends
+        for role, count in need.items():
+            limit = people[role][0]
+            room = limit - count if count <= limit else Decimal(0)  # alone: the role free
+            over = booked[role].over(start, start + work, room) if role in booked else None
+            if over is not None:
+                busy[role] = over
         if not busy:
             return start, before
-        before = busy
-    raise AssertionError("the last booking's end always fits")  # pragma: no cover
+        # No start before the first of these ends can fit: try there next.
+        start, before = min(busy.values()), tuple(busy)
 
 
-def _fits(
-    spans: list[tuple[Fraction, Fraction, Decimal]],
-    start: Fraction,
-    end: Fraction,
-    count: Decimal,
-    limit: Decimal,
-) -> bool:
-    """Whether ``count`` more people fit in ``[start, end)``; a need beyond the role's
-    people fits only where no one of the role is booked."""
-    overlapping = [s for s in spans if s[0] < end and start < s[1]]
-    if count > limit:
-        return not overlapping
-    # The bookings change only where one starts: check there and at ``start``.
-    for moment in {start} | {s[0] for s in overlapping if s[0] > start}:
-        in_use = sum((s[2] for s in overlapping if s[0] <= moment < s[1]), Decimal(0))
-        if in_use + count > limit:
-            return False
-    return True
+class _Timeline:
+    """How many people of one role are booked when: a step function of the run's hours,
+    kept as sorted moments where it changes (``levels[i]`` holds from ``times[i]`` to
+    ``times[i + 1]``; nobody before the first moment or after the last)."""
+
+    def __init__(self) -> None:
+        self.times: list[Fraction] = []
+        self.levels: list[Decimal] = []
+
+    def add(self, start: Fraction, end: Fraction, people: Decimal) -> None:
+        first, last = self._moment(start), self._moment(end)
+        for index in range(first, last):
+            self.levels[index] += people
+
+    def over(self, start: Fraction, end: Fraction, room: Decimal) -> Fraction | None:
+        """When the first stretch of ``[start, end)`` booked beyond ``room`` people ends;
+        ``None`` when none is."""
+        index = max(bisect.bisect_right(self.times, start) - 1, 0)
+        while index < len(self.times) and self.times[index] < end:
+            if self.levels[index] > room and self.times[index + 1] > start:
+                return self.times[index + 1]
+            index += 1
+        return None
+
+    def _moment(self, time: Fraction) -> int:
+        """The index of ``time`` among the moments, made one if it is not."""
+        index = bisect.bisect_left(self.times, time)
+        if index == len(self.times) or self.times[index] != time:
+            level = self.levels[index - 1] if index > 0 else Decimal(0)
+            self.times.insert(index, time)
+            self.levels.insert(index, level)
+        return index
