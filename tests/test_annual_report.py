@@ -384,11 +384,25 @@ def test_a_large_portfolio_lists_its_costliest_processes_and_sums_the_rest(
     assert re.search(r"5 other processes</td>\s*<td class=\"num\"></td>\s*"
                      r"<td class=\"num\">\$72,000\.00</td>", html)  # fmt: skip
     assert '<td class="num">1,440.00</td>' in html
+    # ... in the ranges table too, with its report figure (ranges of a sum are not summed)
+    ranges_row = r'5 other processes</td><td class="num">\$72,000\.00</td>\s*<td class="num">—</td>'
+    assert re.search(ranges_row, html)
     assert "The 25 costliest of 30 processes, the others in one row; sopkit cost" in html
     assert "13 more processes are in the table Cost by process, and 5 more in its last row" in html
     assert "The 25 costliest of 30 processes; sopkit simulate lists every" in html
     # the totals still add up over every process
     assert money_text(cost.annual_total_cost, "USD") in html
+
+
+def test_one_process_over_the_limit_is_listed_not_summed(tmp_path: Path) -> None:
+    (tmp_path / "roles.yaml").write_text("currency: USD\nroles:\n  Writer: {rate: 50}\n", "utf-8")
+    for i in range(26):
+        text = _MANY.format(i=i, runs=4, hours=2 * (i + 1))
+        (tmp_path / f"p{i:02d}.yaml").write_text(text, "utf-8")
+    cost = cost_portfolio(load_portfolio(tmp_path))
+    html = render_report(cost, ranges=simulate(cost, years=100, seed=1))
+    assert "other process" not in html and "costliest of" not in html
+    assert len(re.findall(r"<td lang=\"en\">Process \d\d", html)) == 26 * 2
 
 
 def test_a_portfolio_of_a_few_processes_lists_every_one(library: PortfolioCost) -> None:

@@ -552,6 +552,16 @@ def test_a_today_far_from_the_plan_is_mentioned_not_drawn(small: Process) -> Non
     assert "today (2030-01-01) is outside the plan" in svg
 
 
+def test_a_today_at_the_ends_of_the_calendar_is_drawn_or_mentioned(small: Process) -> None:
+    """Found by probing: the chart moved dates 90 days out, past year 1 and 9999."""
+    early = plan_run(small, start=D("0001-01-01"))
+    assert _groups(to_svg(gantt_scene(early, today=D("0001-01-02"))), "today")
+    late = plan_run(small, start=D("9999-10-20"))
+    svg = to_svg(gantt_scene(late, today=D("9999-12-31")))
+    assert "today (9999-12-31) is outside the plan" in svg
+    assert _groups(to_svg(gantt_scene(late, today=D("9999-11-15"))), "today")
+
+
 @pytest.mark.parametrize(
     "engine_name", [pytest.param("dot", marks=pytest.mark.e2e), "graphviz-pure"]
 )

@@ -182,6 +182,8 @@ def test_the_table_counts_the_people_a_step_takes_and_rounds_a_headcount_up() ->
     assert plan_document(plan)["overbooked"][0]["headcount"] == Decimal("0.5")
     (overbooked,) = plan.overbooked
     assert overbooking_text(overbooked).endswith("but has 1 person (headcount 0.5, rounded up).")
+    tiny = process(step("a", "Designer", "4h", **{"with": {"Editor": Decimal("0.0001")}}))
+    assert "Designer with 0.0001 × Editor" in plan_report(plan_run(tiny, start=MONDAY), "markdown")
 
 
 def test_a_tie_in_slack_goes_to_the_step_listed_first() -> None:

@@ -559,3 +559,28 @@ def test_libreoffice_computes_the_ranges_and_scenario_sheets(
                     assert theirs == pytest.approx(ours, rel=1e-9, abs=1e-9), cell.coordinate
                 checked += 1
     assert checked > 50
+
+
+def test_scenario_sheet_names_fit_as_excel_counts_them() -> None:
+    """Found by probing: 28 emoji and a word made a 31-character name that Excel (and
+    XlsxWriter) count as 59, and the build stopped with a traceback."""
+    from sopkit.render.workbook.decide import _sheet_name
+
+    taken: set[str] = set()
+    names = [
+        _sheet_name(1, "🎉" * 28 + " праздник", taken, "ru"),
+        _sheet_name(2, "🎉" * 28 + " праздник", taken, "ru"),
+        _sheet_name(3, "콘텐츠" * 20, taken, "ko"),
+        _sheet_name(4, "Plain", taken, "en"),
+    ]
+    for name in names:
+        assert len(name.encode("utf-16-le")) // 2 <= 31, name
+        assert not any(0xD800 <= ord(c) <= 0xDFFF for c in name)  # no half an emoji
+    assert names[0].startswith("Сценарий 1 🎉") and names[1].startswith("Сценарий 2 🎉")
+    assert names[3] == "To-Be 4 Plain" and len(set(names)) == 4
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(io.BytesIO(), {"in_memory": True})
+    for name in names:
+        book.add_worksheet(name)  # XlsxWriter refuses what Excel would
+    book.close()

@@ -88,10 +88,13 @@ class _Chart:
         dates = [plan.start, plan.finish, *(s.due for s in steps if s.due is not None)]
         self.first, self.last = min(dates), max(dates)
         self.today = None
-        if today is not None and (
-            self.first - _dt.timedelta(days=_TODAY_REACH)
-            <= today
-            <= self.last + _dt.timedelta(days=_TODAY_REACH)
+        # Days apart, not dates moved: a run near year 1 or 9999 has no dates 90 days out.
+        # The chart draws a day past its last date, so today cannot be the calendar's last.
+        if (
+            today is not None
+            and (self.first - today).days <= _TODAY_REACH
+            and (today - self.last).days <= _TODAY_REACH
+            and today < _dt.date.max
         ):
             self.today = today
             self.first, self.last = min(self.first, today), max(self.last, today)

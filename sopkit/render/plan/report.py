@@ -78,7 +78,7 @@ def _who(step: PlannedStep, t: Catalogue) -> str:
     if not step.participants:
         return step.owner or ""
     people = [
-        name if count == 1 else t("with.count", count=hours_text(count, t.language), name=name)
+        name if count == 1 else t("with.count", count=hours_text(count, t.language, 4), name=name)
         for name, count in zip(step.participants, step.counts, strict=True)
     ]
     return t("plan.with", owner=step.owner or "", people=", ".join(people)).strip()
@@ -240,7 +240,7 @@ def _rounded(found: Overbooking, people: str, t: Catalogue) -> str:
     """``1 person (headcount 0.5, rounded up)``: a part-time person still works."""
     if found.headcount is None or found.headcount == found.people:
         return people
-    headcount = hours_text(found.headcount, t.language)
+    headcount = hours_text(found.headcount, t.language, 4)  # 0.0001 is not 0
     return t("plan.note.rounded", people=people, headcount=headcount)
 
 

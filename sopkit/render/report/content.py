@@ -38,7 +38,7 @@ from ..totals import candidate_totals
 from ..workbook import rate_rows
 from .charts import bars, mark
 from .columns import figure_widths
-from .listed import PROCESS_ROWS, ranked
+from .listed import in_tables, ranked
 from .ranges import ranges_context
 
 if TYPE_CHECKING:
@@ -163,11 +163,11 @@ def _called_note(scheduled: bool, callers: str, f: _Format) -> str:
 
 
 def _processes(cost: PortfolioCost, f: _Format) -> list[dict[str, str]]:
-    """The cost table's rows: the costliest ``PROCESS_ROWS`` processes, then the others
+    """The cost table's rows: the costliest processes (``in_tables``), then the others
     summed in one row."""
     rows = []
-    ordered = ranked(cost)
-    for process in ordered[:PROCESS_ROWS]:
+    shown, others = in_tables(cost)
+    for process in shown:
         model = process.process
         called = listed(process.called_by, f.language)
         rows.append(
@@ -184,7 +184,6 @@ def _processes(cost: PortfolioCost, f: _Format) -> list[dict[str, str]]:
                 "share": f.share(process.annual_total_cost, cost.annual_total_cost),
             }
         )
-    others = ordered[PROCESS_ROWS:]
     if others:
         total = sum((p.annual_total_cost for p in others), Decimal(0))
         rows.append(
@@ -414,19 +413,26 @@ def _charts(cost: PortfolioCost, f: _Format) -> dict[str, Any]:
     by_role = bars(
         [Datum(r.role, r.annual_cost, f.money(r.annual_cost)) for r in cost.roles[:ROLE_BARS]]
     )
-    listed = min(len(processes), PROCESS_ROWS) - PROCESS_BARS  # in the table, one by one
-    summed = len(processes) - PROCESS_ROWS  # in its last row
+    shown, others = in_tables(cost)
+    in_table = len(shown) - PROCESS_BARS  # the chart's rest in the table, one by one
+    summed = len(others)  # ... and in its last row
     roles_rest = len(cost.roles) - ROLE_BARS
     if summed > 0:
-        rest = f.t("report.processes.chart_rest_summed", listed, others=str(summed))
+        rest = f.t("report.processes.chart_rest_summed", in_table, others=str(summed))
     else:
-        rest = f.t("report.processes.chart_rest", listed) if listed > 0 else ""
+        rest = f.t("report.processes.chart_rest", in_table) if in_table > 0 else ""
     return {
         "processes": by_process,
         "roles": by_role,
         "processes_rest": rest,
         "roles_rest": f.t("report.roles.chart_rest", roles_rest) if roles_rest > 0 else "",
     }
+
+
+def _capped(cost: PortfolioCost) -> tuple[str, str] | None:
+    """How many processes of how many the cost table lists, when it sums the rest."""
+    shown, others = in_tables(cost)
+    return (str(len(shown)), str(len(cost.processes))) if others else None
 
 
 def report_context(cost: PortfolioCost, options: ReportOptions) -> dict[str, Any]:
@@ -440,6 +446,7 @@ def report_context(cost: PortfolioCost, options: ReportOptions) -> dict[str, Any
         subtitle = t(
             "report.subtitle_dated", count, currency=cost.currency, date=t.date(options.date)
         )
+    capped = _capped(cost)
     headline = _headline(cost, f)
     processes = _processes(cost, f)
     return {
@@ -453,8 +460,8 @@ def report_context(cost: PortfolioCost, options: ReportOptions) -> dict[str, Any
         # The rule for procedures a process runs matters only where one does.
         "has_calls": any(process.called_by for process in cost.processes),
         "processes": processes,
-        "processes_more": t("report.processes.more", shown=str(PROCESS_ROWS), count=str(count))
-        if count > PROCESS_ROWS
+        "processes_more": t("report.processes.more", shown=capped[0], count=capped[1])
+        if capped
         else "",
         "process_columns": _process_columns(processes, headline, t),
         "roles": _roles(cost, f),

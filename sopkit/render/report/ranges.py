@@ -2,8 +2,9 @@
 
 For the portfolio and each process, the cost report's single figure beside
 P10, P50 and P90 of annual total cost over the simulated years, and one run's
-lead time, for the costliest ``PROCESS_ROWS`` processes; a range chart draws
-their bands on one scale. The figures
+lead time, for the costliest processes (``in_tables``; the others' report figure
+in one row, since ranges do not add up); a range chart draws their bands on
+one scale. The figures
 come from ``sopkit.analysis.simulation`` (the same seed gives the same pages).
 """
 
@@ -18,7 +19,7 @@ from ..numbers import money_text, number_text
 from ..site.ranges import RangeDatum
 from .charts import range_bars
 from .columns import figure_widths
-from .listed import PROCESS_ROWS, ranked
+from .listed import in_tables
 
 if TYPE_CHECKING:
     from ...analysis.simulation import Simulation
@@ -37,9 +38,10 @@ def ranges_context(cost: PortfolioCost, ranges: Simulation, t: Catalogue) -> dic
         return number_text(value, 1, language)
 
     total = ranges.annual_total_cost
-    rows = []
+    rows: list[dict[str, Any]] = []
     data = []
-    for process in ranked(cost)[:PROCESS_ROWS]:
+    shown, others = in_tables(cost)
+    for process in shown:
         found = next((r for r in ranges.processes if r.process_id == process.id), None)
         if found is None:
             continue
@@ -56,6 +58,7 @@ def ranges_context(cost: PortfolioCost, ranges: Simulation, t: Catalogue) -> dic
                 "lead": days(process.schedule.lead_time_days),
                 "lead_p10": days(lead.p10),
                 "lead_p90": days(lead.p90),
+                "others": False,
             }
         )
         if process.annual_total_cost > 0:
@@ -70,6 +73,16 @@ def ranges_context(cost: PortfolioCost, ranges: Simulation, t: Catalogue) -> dic
                     process.name,
                 )
             )
+    if others:  # their figure, so the column adds up; ranges of a sum are not summed
+        summed = sum((p.annual_total_cost for p in others), Decimal(0))
+        rows.append(
+            {
+                "name": t("report.processes.others", len(others)),
+                "lang": language,
+                "report": money(summed),
+                "others": True,
+            }
+        )
     total_row = {
         "report": money(cost.annual_total_cost),
         "p10": money(total.p10),
@@ -95,11 +108,11 @@ def ranges_context(cost: PortfolioCost, ranges: Simulation, t: Catalogue) -> dic
                 f"{r['lead_p10']} – {r['lead_p90']}",
             ]
             for r in rows
+            if not r.get("others")
         ],
         [*total_row.values(), "", ""],
     )
     chart = range_bars(data)
-    more = len(cost.processes) - len(rows)
     return {
         "lede": t(
             "report.ranges.lede",
@@ -116,7 +129,7 @@ def ranges_context(cost: PortfolioCost, ranges: Simulation, t: Catalogue) -> dic
         "rows": rows,
         "columns": columns,
         "chart": chart,
-        "chart_rest": t("report.ranges.more", shown=str(len(rows)), count=str(len(cost.processes)))
-        if more > 0
-        else "",
+        "chart_rest": ""
+        if not others
+        else t("report.ranges.more", shown=str(len(shown)), count=str(len(cost.processes))),
     }

@@ -179,19 +179,31 @@ def _figures_row(
 
 
 def _sheet_name(index: int, name: str, taken: set[str], language: str) -> str:
+    """``To-Be 1 Name`` (in the workbook's language), unique and at most 31 characters as
+    Excel counts them (UTF-16 units: an emoji is two)."""
     prefix = Words(language)("To-Be {n}", n=str(index)) + " "
     whole = " ".join((prefix + _SHEET_NAME.sub(" ", name)).split())
-    base = whole[:_SHEET_LENGTH].rstrip()
-    if len(whole) > _SHEET_LENGTH and " " in base[len(prefix) :]:
+    base = _fit(whole, _SHEET_LENGTH).rstrip()
+    if base != whole and " " in base[len(prefix) :]:
         base = base.rsplit(" ", 1)[0]  # a whole word rather than half of one
     base = base.rstrip(" ,;.-—–")  # a cut name does not end in punctuation
     candidate, n = base, 2
     while candidate.lower() in taken:
         suffix = f" ({n})"
-        candidate = base[: _SHEET_LENGTH - len(suffix)].rstrip() + suffix
+        candidate = _fit(base, _SHEET_LENGTH - len(suffix)).rstrip() + suffix
         n += 1
     taken.add(candidate.lower())
     return candidate
+
+
+def _fit(text: str, units: int) -> str:
+    """The longest start of ``text`` of at most ``units`` UTF-16 units, whole characters."""
+    used = 0
+    for index, char in enumerate(text):
+        used += 2 if ord(char) > 0xFFFF else 1
+        if used > units:
+            return text[:index]
+    return text
 
 
 def _notes(result: ScenarioResult, currency: str, language: str) -> list[str]:
