@@ -130,22 +130,36 @@ def _over(
 ) -> Iterable[tuple[Fraction, Fraction, Decimal, tuple[str, ...]]]:
     """The maximal spans in which the bookings add up to more than ``limit``.
 
-    ``spans`` are ``(start, file order, end, people, step id)``, sorted.
+    ``spans`` are ``(start, file order, end, people, step id)``, sorted: one sweep over
+    the moments bookings start or end, keeping the bookings at work in the order they
+    started.
     """
-    moments = sorted({t for start, _, end, _, _ in spans for t in (start, end)})
+    starting: dict[Fraction, list[tuple[str, Decimal]]] = {}
+    ending: dict[Fraction, list[str]] = {}
+    for start, _, end, people, step_id in spans:
+        starting.setdefault(start, []).append((step_id, people))
+        ending.setdefault(end, []).append(step_id)
+    moments = sorted(set(starting) | set(ending))
+    active: dict[str, Decimal] = {}  # the bookings at work, in the order they started
+    need = Decimal(0)
     current: tuple[Fraction, Fraction, Decimal, dict[str, None]] | None = None
     for here, after in zip(moments, moments[1:], strict=False):
-        active = [s for s in spans if s[0] <= here < s[2]]
-        need = sum((s[3] for s in active), Decimal(0))
-        if need > limit:
-            ids = dict.fromkeys(s[4] for s in active)
-            if current is not None and current[1] == here:
-                start, _, most, seen = current
-                current = (start, after, max(most, need), {**seen, **ids})
-            else:
-                if current is not None:
-                    yield current[0], current[1], current[2], tuple(current[3])
-                current = (here, after, need, ids)
+        for step_id in ending.get(here, ()):
+            need -= active.pop(step_id)
+        started = starting.get(here, [])
+        for step_id, people in started:
+            active[step_id] = people
+            need += people
+        if need <= limit:
+            continue
+        if current is not None and current[1] == here:  # the span goes on: add who joined
+            first, _, most, seen = current
+            seen.update(dict.fromkeys(step_id for step_id, _ in started))
+            current = (first, after, max(most, need), seen)
+        else:
+            if current is not None:
+                yield current[0], current[1], current[2], tuple(current[3])
+            current = (here, after, need, dict.fromkeys(active))
     if current is not None:
         yield current[0], current[1], current[2], tuple(current[3])
 
@@ -311,6 +325,16 @@ class _Timeline:
         first, last = self._moment(start), self._moment(end)
         for index in range(first, last):
             self.levels[index] += people
+        # Moments where nothing changes go, so a role booked end to end is one stretch
+        # that a held step jumps over at once (the later index first: it shifts none).
+        self._merge(last)
+        self._merge(first)
+
+    def _merge(self, index: int) -> None:
+        before = self.levels[index - 1] if index > 0 else Decimal(0)
+        if index < len(self.times) and self.levels[index] == before:
+            del self.times[index]
+            del self.levels[index]
 
     def over(self, start: Fraction, end: Fraction, room: Decimal) -> Fraction | None:
         """When the first stretch of ``[start, end)`` booked beyond ``room`` people ends;

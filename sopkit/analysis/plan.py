@@ -429,16 +429,17 @@ def _timing(process: Process) -> Timing:
     """Each typical-run step's start, work and wait in working hours, exactly."""
     found = schedule(process)
     clock = process.settings.clock
-    durations = found.durations or {}
+    # The exact figures, read once: the Decimal views are new dicts on each read.
+    durations, starts = found.exact_durations, found.exact_start
     timing = {}
     for step in process.steps:
         if step.id not in found.typical_run:
             continue
         wait = expected_hours(step.wait, clock)
-        total = Fraction(durations.get(step.id, Decimal(0)))
+        total = durations.get(step.id, Fraction(0))
         # the schedule's duration is work + wait; a call's work is its callee's lead time
         work = expected_hours(step.time, clock) if step.time is not None else total - wait
-        timing[step.id] = (Fraction(found.earliest_start[step.id]), max(work, Fraction(0)), wait)
+        timing[step.id] = (starts[step.id], max(work, Fraction(0)), wait)
     return timing
 
 
