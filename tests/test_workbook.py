@@ -19,7 +19,7 @@ from typing import Any
 import openpyxl
 import pytest
 from conftest import ENGLISH, KOREAN, RUSSIAN
-from workbook_tools import recalculate, set_number
+from workbook_tools import recalculate, recomputed, set_number
 
 from sopkit.analysis import PortfolioCost, cost_portfolio, rank_candidates
 from sopkit.load import load_portfolio
@@ -373,25 +373,7 @@ def test_the_workbook_is_byte_identical_and_pins_its_dates(library: PortfolioCos
 @pytest.mark.slow
 def test_libreoffice_computes_every_stored_value(library: PortfolioCost, tmp_path: Path) -> None:
     """Recalculated from scratch, every formula gives the value sopkit stored with it."""
-    data = render_workbook(library)
-    computed = recalculate(data, tmp_path)
-    stored = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
-    source = openpyxl.load_workbook(io.BytesIO(data))
-    checked = 0
-    for sheet in source:
-        for row in sheet.iter_rows():
-            for cell in row:
-                if cell.data_type != "f":
-                    continue
-                ours = stored[sheet.title][cell.coordinate].value
-                theirs = computed[sheet.title][cell.coordinate].value
-                where = f"{sheet.title}!{cell.coordinate} {cell.value}"
-                if ours is None or isinstance(ours, str):  # text, or empty text
-                    assert (theirs or "") == (ours or ""), where
-                else:
-                    assert theirs == pytest.approx(ours, rel=1e-9, abs=1e-9), where
-                checked += 1
-    assert checked > 1000
+    assert recomputed(render_workbook(library), tmp_path) > 1000
 
 
 def _changed(folder: Path, tmp_path: Path, old: str, new: str) -> Path:

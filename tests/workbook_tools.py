@@ -59,6 +59,31 @@ def recalculate(data: bytes, work: Path) -> openpyxl.Workbook:
     return openpyxl.load_workbook(out / "cost.xlsx", data_only=True)
 
 
+def recomputed(data: bytes, work: Path) -> int:
+    """Recalculate ``data`` in LibreOffice and assert every formula gives the value sopkit
+    stored with it (text as text, numbers to 1e-9); returns how many formulas it checked."""
+    import pytest
+
+    computed = recalculate(data, work)
+    stored = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+    source = openpyxl.load_workbook(io.BytesIO(data))
+    checked = 0
+    for sheet in source:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type != "f":
+                    continue
+                ours = stored[sheet.title][cell.coordinate].value
+                theirs = computed[sheet.title][cell.coordinate].value
+                where = f"{sheet.title}!{cell.coordinate} {cell.value}"
+                if ours is None or isinstance(ours, str):  # text, or empty text
+                    assert (theirs or "") == (ours or ""), where
+                else:
+                    assert theirs == pytest.approx(ours, rel=1e-9, abs=1e-9), where
+                checked += 1
+    return checked
+
+
 def _sheet_path(archive: zipfile.ZipFile, sheet: str) -> str:
     workbook = archive.read("xl/workbook.xml").decode()
     rels = archive.read("xl/_rels/workbook.xml.rels").decode()

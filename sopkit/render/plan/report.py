@@ -166,7 +166,7 @@ def _notes(plan: Plan, t: Catalogue) -> list[str]:
             )
         )
     late = [step for step in plan.steps if step.late]
-    if late and plan.levelled:
+    if late:
         listed = ", ".join(
             t(
                 "plan.note.late_item",
@@ -175,17 +175,10 @@ def _notes(plan: Plan, t: Catalogue) -> list[str]:
             )
             for s in late
         )
-        notes.append(t("plan.note.late_levelled", steps=listed))
-    elif late:
-        listed = ", ".join(
-            t(
-                "plan.note.late_item",
-                id=s.step_id,
-                days=number_text(-(s.slack_days or Decimal(0)), 2, t.language),
-            )
-            for s in late
-        )
-        notes.append(t("plan.note.late", steps=listed))
+        if plan.levelled:  # late with the people there are, not only the graph
+            notes.append(t("plan.note.late_levelled", steps=listed))
+        else:
+            notes.append(t("plan.note.late", steps=listed))
     notes.extend(overbooking_text(o, t.language) for o in plan.overbooked)
     if plan.levelled:
         held = [step for step in plan.steps if step.held_days > 0]
