@@ -432,3 +432,16 @@ def test_a_step_held_by_one_role_then_another_names_the_last_and_chains_to_it() 
     assert plan.step("s").start_hours == 12
     assert plan.step("s").held_for == ("B",)
     assert [s.step_id for s in plan.steps if s.critical] == ["d0", "b1", "s"]
+
+
+def test_a_levelled_table_shows_the_holds_and_an_unlevelled_one_does_not() -> None:
+    levelled = plan_report(plan_run(writer_twice(), start=MONDAY, level=True), "markdown")
+    header = levelled.splitlines()[2]
+    assert header.endswith("| Held (days) |")
+    social = next(line for line in levelled.splitlines() if line.startswith("| Social "))
+    draft = next(line for line in levelled.splitlines() if line.startswith("| Draft "))
+    assert social.endswith("| 1.00 |") and draft.endswith("|  |")  # a hold, and none
+    early = plan_report(plan_run(writer_twice(), start=MONDAY), "markdown")
+    assert "Held" not in early
+    csv = plan_report(plan_run(writer_twice(), start=MONDAY), "csv").splitlines()
+    assert csv[0].endswith(",held_days,held_for") and csv[1].endswith(",0.00,")

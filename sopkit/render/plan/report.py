@@ -70,6 +70,12 @@ def _days(value: Decimal | None, t: Catalogue, *, signed: bool = False) -> Cell:
     return Cell(text, format(rounded, "f"))
 
 
+def _held(step: PlannedStep, t: Catalogue) -> Cell:
+    """A hold for people: blank in a table when there is none (most rows), 0.00 in CSV."""
+    shown = _days(step.held_days, t)
+    return shown if step.held_days else Cell("", shown.raw)
+
+
 def _text(value: str | None) -> Cell:
     return Cell(value or "", value or "")
 
@@ -103,7 +109,8 @@ def plan_sheet(plan: Plan) -> Sheet:
         Column("due_from", "Due from", numeric=False, csv_only=True),
         Column("slack_days", t("plan.col.slack")),
         Column("critical", t("plan.col.critical"), numeric=False),
-        Column("held_days", "Held (days)", csv_only=True),
+        # a levelled plan's tables show the holds; every CSV has the column
+        Column("held_days", t("plan.col.held"), csv_only=not plan.levelled),
         Column("held_for", "Held for", numeric=False, csv_only=True),
     ]
     rows = []
@@ -124,7 +131,7 @@ def plan_sheet(plan: Plan) -> Sheet:
                 _text(step.due_text),
                 _days(step.slack_days, t, signed=True),
                 Cell(t("plan.yes") if step.critical else "", "yes" if step.critical else "no"),
-                _days(step.held_days, t),
+                _held(step, t),
                 _text("; ".join(step.held_for)),
             ]
         )
