@@ -445,3 +445,11 @@ def test_a_levelled_table_shows_the_holds_and_an_unlevelled_one_does_not() -> No
     assert "Held" not in early
     csv = plan_report(plan_run(writer_twice(), start=MONDAY), "csv").splitlines()
     assert csv[0].endswith(",held_days,held_for") and csv[1].endswith(",0.00,")
+
+
+def test_a_table_on_the_terminal_names_an_overbooking_once(write_process: Any) -> None:
+    path = write_process(FILE, name="crew.yaml", roles=ROLES_FILE)
+    result = runner.invoke(app, ["plan", str(path), "--start", "2027-01-04"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count("Overbooked: Writer") == 1
+    assert "Overbooked" not in result.stderr and "hint: --level" in result.stderr

@@ -198,7 +198,9 @@ def plan(
         )
         for miss in dated.misses:
             typer.echo(miss.problem.format(), err=True)
-        for found in dated.overbooked:
+        # A table or Markdown on the terminal lists them in its notes: once is enough.
+        shown = to_stdout and fmt in (PlanFormat.table, PlanFormat.markdown)
+        for found in () if shown else dated.overbooked:
             typer.echo(f"warning: {overbooking_text(found)}", err=True)
         if dated.overbooked and not level:
             typer.echo(
