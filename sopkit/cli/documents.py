@@ -202,7 +202,10 @@ class Direction(StrEnum):
 @app.command()
 def diagram(
     path: Annotated[
-        Path, typer.Argument(help="The process file to draw.", dir_okay=False, show_default=False)
+        Path,
+        typer.Argument(
+            metavar="FILE", help="The process file to draw.", dir_okay=False, show_default=False
+        ),
     ],
     fmt: Annotated[
         DiagramFormat | None,
