@@ -140,7 +140,8 @@ def test_the_pdf_has_its_pages_and_headline_figures(
     library: PortfolioCost, pdf: bytes, tmp_path: Path
 ) -> None:
     info = pdf_info(pdf, tmp_path)
-    assert info["Pages"] == "7"  # the role table (32 roles) runs on to a second page
+    # the role table (32 roles) runs on to a second page; six roles' utilisation has a page
+    assert info["Pages"] == "8"
     assert info["Page size"].startswith("595.276 x 841.89")  # A4, portrait
     assert "2026" in info["CreationDate"]
     first = pdf_text(pdf, tmp_path, 1)
@@ -154,17 +155,17 @@ def test_the_pdf_has_its_pages_and_headline_figures(
     assert hours_text(library.annual_hours) in first
     assert hours_text(library.external_hours) in first
     assert number_text(library.fte) in first
-    pages = [pdf_text(pdf, tmp_path, n) for n in range(1, 8)]
+    pages = [pdf_text(pdf, tmp_path, n) for n in range(1, 9)]
     assert "Where the cost goes" in pages[1]
     assert "Marketing Automation Platform" in pages[2]  # the last role of the table
     assert "Where the cost concentrates" in pages[3]
     best = rank_candidates(library)[0]
     assert "Automation candidates" in pages[4] and best.name in pages[3]
-    assert "Capacity" in pages[4]
+    assert "Capacity" in pages[5] and "Content Writer" in pages[5]  # utilisation by role
     ranges = simulate(library).annual_total_cost  # what annual_report simulated
-    assert "How sure the figures are" in pages[5]
-    assert money_text(ranges.p10, "USD") in pages[5] and money_text(ranges.p90, "USD") in pages[5]
-    assert "How the figures are made" in pages[6] and "Made on May 4, 2026" in pages[6]
+    assert "How sure the figures are" in pages[6]
+    assert money_text(ranges.p10, "USD") in pages[6] and money_text(ranges.p90, "USD") in pages[6]
+    assert "How the figures are made" in pages[7] and "Made on May 4, 2026" in pages[7]
 
 
 def test_the_pdf_is_the_same_bytes_for_the_same_report(library: PortfolioCost) -> None:

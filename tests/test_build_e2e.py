@@ -343,7 +343,7 @@ def test_the_dashboard_loads_cleanly_and_is_not_blank(
     charts = browser.call(
         "Runtime.evaluate", expression="document.querySelectorAll('svg.chart').length"
     )["result"]["value"]
-    assert charts == 5  # by process, by role, two range charts, Pareto
+    assert charts == 6  # by process, by role, utilisation, two range charts, Pareto
     bars = browser.call(
         "Runtime.evaluate",
         expression="[...document.querySelectorAll('.range-bar .band')]"
