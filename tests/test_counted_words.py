@@ -61,7 +61,7 @@ def test_a_one_step_process_is_one_step_everywhere(tmp_path: Path) -> None:
     html = render_index(portfolio, rank_candidates(portfolio), [])
     assert "<small>· 1 step</small>" in html and "1 steps" not in html
     report = render_report(portfolio)
-    assert "1 of 1 step makes 100.00%" in report
+    assert "1 of 1 step with a cost makes 100.00%" in report
     assert "1 step could be partly automated" in report
 
 

@@ -101,7 +101,7 @@ def test_dashboard_and_report_rank_steps_alike(costs: PortfolioCost, dashboard: 
     # The fixture has process cash costs: both pages rank the steps' own cost and name
     # the rest in the same words.
     sentence = re.search(
-        r"\d+ of \d+ steps \([0-9.]+%\) make [0-9.]+% of what the steps cost a year\. "
+        r"\d+ of \d+ steps with a cost \([0-9.]+%\) make [0-9.]+% of what the steps cost a year\. "
         r"The processes' own cash costs, \$[0-9,.]+ \([0-9.]+% of the annual total cost\)",
         dashboard,
     )
