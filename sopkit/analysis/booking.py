@@ -8,8 +8,8 @@ and one part-time person, two who can work at the same time); a role without
 ``headcount`` is taken to be as many people as its largest step needs (one,
 unless a step's ``with`` asks for more), and the plan says it assumed so.
 
-A step books its owner (one person) and each ``with`` role (``count`` people)
-for its work, not its wait; milestones and calls book no one (a called
+A step books its owner (one person) and each ``with`` role (``count`` people,
+rounded up to whole people) for its work, not its wait; milestones and calls book no one (a called
 process's steps are that process's plan), and outside parties and systems are
 not the team, so they are never short of people.
 
