@@ -88,18 +88,29 @@ def _is_staff(process: Process, name: str) -> bool:
     return role is None or role.kind is RoleKind.STAFF
 
 
+def _crews(process: Process, timing: Timing) -> dict[str, dict[str, Decimal]]:
+    """Each step of the run's crew, worked out once."""
+    return {step.id: crew(process, step) for step in process.steps if step.id in timing}
+
+
 def people_at_once(process: Process, timing: Timing) -> dict[str, tuple[Decimal, bool]]:
     """Each booked role's people at once, and whether that is assumed (no headcount)."""
+    return _people(process, _crews(process, timing))
+
+
+def _people(
+    process: Process, crews: dict[str, dict[str, Decimal]]
+) -> dict[str, tuple[Decimal, bool]]:
     largest: dict[str, Decimal] = {}
-    for step_id in timing:
-        for role, need in crew(process, process.step(step_id)).items():
+    for needs in crews.values():
+        for role, need in needs.items():
             largest[role] = max(largest.get(role, Decimal(0)), need)
     found = {}
     for role, need in largest.items():
         settings = process.role(role)
         headcount = None if settings is None else settings.headcount
         if headcount is None:
-            found[role] = (max(Decimal(1), Decimal(math.ceil(need))), True)
+            found[role] = (max(Decimal(1), need), True)  # a crew is whole people already
         else:
             found[role] = (Decimal(math.ceil(headcount)), False)
     return found
@@ -107,13 +118,14 @@ def people_at_once(process: Process, timing: Timing) -> dict[str, tuple[Decimal,
 
 def overloads(process: Process, timing: Timing) -> tuple[Overload, ...]:
     """Every span in which a role is booked beyond its people at once, by start then role."""
-    people = people_at_once(process, timing)
+    crews = _crews(process, timing)
+    people = _people(process, crews)
     order = {step.id: i for i, step in enumerate(process.steps)}
     booked: dict[str, list[tuple[Fraction, int, Fraction, Decimal, str]]] = {}
     for step_id, (begin, work, _) in timing.items():
         if work <= 0:
             continue
-        for role, need in crew(process, process.step(step_id)).items():
+        for role, need in crews[step_id].items():
             span = (begin, order[step_id], begin + work, need, step_id)
             booked.setdefault(role, []).append(span)
     found = []
@@ -187,7 +199,8 @@ def level(process: Process, timing: Timing) -> Levelled:
     flow = Flow.of(process)
     order = {step.id: i for i, step in enumerate(process.steps)}
     slack = _slack(flow, timing)
-    people = people_at_once(process, timing)
+    crews = _crews(process, timing)
+    people = _people(process, crews)
     left = {step_id: len(flow.pred[step_id]) for step_id in order}
     ready: dict[str, Fraction] = dict.fromkeys(order, Fraction(0))
     booked: dict[str, _Timeline] = {}
@@ -205,7 +218,7 @@ def level(process: Process, timing: Timing) -> Levelled:
         by[step_id] = _latest(flow.pred[step_id], ready[step_id], placed, ready, order)
         if step_id in timing:
             _, work, wait = timing[step_id]
-            need = crew(process, process.step(step_id)) if work > 0 else {}
+            need = crews[step_id] if work > 0 else {}
             begin, busy = _first_free(booked, need, people, ready[step_id], work)
             if begin > ready[step_id]:
                 held_for[step_id] = busy

@@ -37,7 +37,7 @@ from ..models import Process, Step, WorkingCalendar
 from .booking import Timing, level, overloads
 from .cost import cost_process
 from .runs import typical_answers
-from .schedule import schedule
+from .schedule import Schedule, schedule
 from .units import expected_hours, to_decimal
 
 __all__ = [
@@ -305,8 +305,9 @@ def _plan_run(
     settings = process.settings
     days = WorkingDays.of(settings.calendar)
     hours_per_day = Fraction(settings.hours_per_day)
-    timing = _timing(process)
-    critical = set(schedule(process).critical_path)
+    found_schedule = schedule(process)
+    timing = _timing(process, found_schedule)
+    critical = set(found_schedule.critical_path)
     held: dict[str, Fraction] = {}
     held_for: dict[str, tuple[str, ...]] = {}
     if levelled:
@@ -425,9 +426,8 @@ def _kind(step: Step) -> str:
     return "signoff" if step.approval else "task"
 
 
-def _timing(process: Process) -> Timing:
+def _timing(process: Process, found: Schedule) -> Timing:
     """Each typical-run step's start, work and wait in working hours, exactly."""
-    found = schedule(process)
     clock = process.settings.clock
     # The exact figures, read once: the Decimal views are new dicts on each read.
     durations, starts = found.exact_durations, found.exact_start
