@@ -100,9 +100,9 @@ def print_pages(lanes: Swimlanes, *, links: Mapping[str, str] | None = None) -> 
     best: tuple[int, float, list[tuple[Box, Box]], list[Shape], float] | None = None
     for scale in SCALES:
         key, key_height = title_block(lanes, width_pt / scale - 2 * Spacing().margin, title=False)
+        room = (width_pt / scale, height_pt / scale)
         # Even parts first: on as few pages, they leave no page holding a sliver.
         for even in ((True, True), (True, False), (False, True), (False, False)):
-            room = (width_pt / scale, height_pt / scale)
             parts = _parts(lanes.layout, *room, key_height, even=even)
             parts = [(part, view) for part, view in parts if _has_content(body, part)]
             if best is None or len(parts) < best[0]:
