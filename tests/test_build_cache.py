@@ -358,3 +358,25 @@ def test_the_report_printed_by_the_child_matches_one_printed_here(
     assert apart.files == here.files and "report.pdf" in apart.files
     for name in apart.files:
         assert (tmp_path / "apart" / name).read_bytes() == (tmp_path / "here" / name).read_bytes()
+
+
+def test_a_rebuild_reports_each_process_once_the_reused_ones_first(
+    portfolio: Path, tmp_path: Path
+) -> None:
+    """The pages found in the cache come first; the edited process renders meanwhile
+    and is reported when done (so its drawing starts before the lookups end)."""
+    build_site(portfolio, tmp_path / "first", cache=Cache(tmp_path / "cache"), diagrams=False)
+    _replace(portfolio / "content-marketing.yaml", "time: 30m..1h", "time: 40m..1h")
+    calls: list[tuple[int, int, str]] = []
+    build_site(
+        portfolio,
+        tmp_path / "second",
+        cache=Cache(tmp_path / "cache"),
+        diagrams=False,
+        progress=lambda done, total, what: calls.append((done, total, what)),
+    )
+    assert [done for done, _, _ in calls] == [0, 1, 2, 3, 4]
+    assert {total for _, total, _ in calls} == {4}
+    names = [what for _, _, what in calls[1:-1]]
+    assert sorted(names) == ["content-marketing", "feature-item", "release-post"]
+    assert names[-1] == "content-marketing"

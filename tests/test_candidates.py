@@ -156,3 +156,18 @@ def test_krw_candidate(currency: str, shown: D) -> None:
     assert round_money(write.gross_saving, currency) == shown
     assert (write.net_saving, write.setup_cost, write.roi_percent) == (840000, 120000, 200)
     assert round_number(write.payback_months) == D("1.71")  # type: ignore[arg-type]
+
+
+def test_a_processs_candidates_are_found_once_and_ranked_the_same_each_time() -> None:
+    """The SOP, report, workbook and CSV of one build all rank: the work is done once."""
+    from sopkit.analysis.candidates import own_candidates
+
+    cost = cost_portfolio(load_portfolio([ROOT / "processes" / "en"]))
+    first = rank_candidates(cost)
+    for process in cost.processes:
+        assert process.found_candidates is not None
+        assert own_candidates(process) is process.found_candidates
+    again = rank_candidates(cost)
+    assert again == first and again is not first  # a new list: callers may change theirs
+    fresh = rank_candidates(cost_portfolio(load_portfolio([ROOT / "processes" / "en"])))
+    assert fresh == first

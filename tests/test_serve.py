@@ -312,3 +312,37 @@ def test_a_build_says_what_validate_warns_about(tmp_path: Path) -> None:
         for line in lines
     ), lines
     assert lines[-1].startswith("built 1 process in ")
+
+
+def test_the_next_builds_printer_starts_after_a_build_and_stops_with_the_server(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large portfolio's report prints in a child Python; serve starts the next one
+    as soon as a build is done, so WeasyPrint is imported while the user edits."""
+    from sopkit.build import serve as serve_module
+
+    monkeypatch.setattr(serve_module, "_prints_apart", lambda paths: True)
+    used: list[object] = []
+    real_build = serve_module.build_site
+
+    def build_site(*args: object, **kwargs: object) -> object:
+        used.append(kwargs["printer"])
+        return real_build(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(serve_module, "build_site", build_site)
+    folder = _copy(tmp_path)
+    server = SiteServer([folder], tmp_path / "site", port=0, diagrams=False, echo=lambda _: None)
+    try:
+        assert server.build() is not None
+        spare = server._printer
+        assert spare is not None and used == [None]  # the first build starts its own
+        assert server.build() is not None
+        assert used[-1] is spare and server._printer is not spare
+        assert (tmp_path / "site" / "report.pdf").read_bytes().startswith(b"%PDF")
+        waiting = server._printer
+    finally:
+        server.close()
+    assert server._printer is None
+    for printer in (spare, waiting):  # one printed, the other was stopped
+        assert printer is not None and printer._child is not None
+        assert printer._child.returncode is not None

@@ -25,7 +25,7 @@ from sopkit.analysis import PortfolioCost, cost_portfolio, rank_candidates
 from sopkit.load import load_portfolio
 from sopkit.render.costs import candidates_report, cost_report
 from sopkit.render.numbers import round_money, round_number
-from sopkit.render.workbook import rate_rows, render_workbook
+from sopkit.render.workbook import _deterministic_zip, rate_rows, render_workbook
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "build" / "portfolio"
 #: Roles whose names SUMIF would read as wildcards, comparisons, regular expressions or
@@ -364,6 +364,44 @@ def test_the_workbook_is_byte_identical_and_pins_its_dates(library: PortfolioCos
         workbook = archive.read("xl/workbook.xml").decode()
     assert "2000-01-01T00:00:00Z" in core and "sopkit" in core
     assert 'fullCalcOnLoad="1"' in workbook  # Excel recalculates on open
+
+
+def _rezipped(data: bytes) -> bytes:
+    """Every entry written again with its time and attributes pinned: what the
+    header patch must match, byte for byte, without compressing twice."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for entry in source.infolist():
+            pinned = zipfile.ZipInfo(entry.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            pinned.compress_type = zipfile.ZIP_DEFLATED
+            pinned.create_system = 3
+            pinned.external_attr = 0o644 << 16
+            target.writestr(pinned, source.read(entry.filename))
+    return out.getvalue()
+
+
+def test_the_workbook_zip_is_pinned_in_its_headers_as_if_made_on_unix() -> None:
+    plain = io.BytesIO()
+    # As Windows writes it: "made by" 0, and a time that is not the pinned one.
+    with zipfile.ZipFile(plain, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in (("[Content_Types].xml", "<a/>" * 50), ("xl/workbook.xml", "<b/>")):
+            entry = zipfile.ZipInfo(name, date_time=(2024, 5, 6, 7, 8, 10))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.create_system = 0
+            archive.writestr(entry, text)
+    pinned = _deterministic_zip(plain.getvalue())
+    assert pinned == _rezipped(plain.getvalue())
+    with zipfile.ZipFile(io.BytesIO(pinned)) as archive:
+        assert archive.testzip() is None
+        for info in archive.infolist():
+            assert (info.date_time, info.create_system) == ((1980, 1, 1, 0, 0, 0), 3)
+            assert info.external_attr == 0o644 << 16
+        assert archive.read("xl/workbook.xml") == b"<b/>"
+    with pytest.raises(ValueError, match="not a zip"):
+        _deterministic_zip(b"no archive here")
 
 
 # --- LibreOffice: recalculate, and change a rate -------------------------------------------

@@ -17,7 +17,7 @@ from .cost import ProcessCost, StepCost, fte
 from .given import Costable, as_costs
 from .units import MONTHS, exact_hours, to_decimal
 
-__all__ = ["Candidate", "candidate_for", "payback", "rank_candidates"]
+__all__ = ["Candidate", "candidate_for", "own_candidates", "payback", "rank_candidates"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +105,19 @@ def payback(setup_cost: Fraction, net: Fraction) -> Fraction | None:
     return setup_cost / (net / MONTHS)
 
 
+def own_candidates(process: ProcessCost) -> tuple[Candidate, ...]:
+    """The process's candidates in step order, found once per costed process."""
+    found = process.found_candidates
+    if found is None:
+        found = tuple(
+            candidate
+            for step_cost in process.steps
+            if (candidate := candidate_for(process, step_cost)) is not None
+        )
+        object.__setattr__(process, "found_candidates", found)  # frozen: filled once
+    return found
+
+
 def rank_candidates(
     costs: Costable,
     *,
@@ -121,12 +134,7 @@ def rank_candidates(
     if top is not None and top < 0:
         raise UsageError(f"top must be 0 or more, not {top}", hint="None keeps every candidate")
     processes = as_costs(costs).processes
-    found = [
-        candidate
-        for process in processes
-        for step_cost in process.steps
-        if (candidate := candidate_for(process, step_cost)) is not None
-    ]
+    found = [candidate for process in processes for candidate in own_candidates(process)]
     if min_saving is not None:
         found = [c for c in found if c.exact_net_saving >= Fraction(min_saving)]
     found.sort(key=lambda c: (-c.exact_net_saving, c.process_id, c.step_id))

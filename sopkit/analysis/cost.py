@@ -247,6 +247,11 @@ class ProcessCost:
     exact_annual_cost: Fraction = field(init=False, repr=False, compare=False)
     exact_external_hours: Fraction = field(init=False, repr=False, compare=False)
     exact_annual_expenses: Fraction = field(init=False, repr=False, compare=False)
+    #: Its automation candidates once ``candidates.own_candidates`` has found them: the
+    #: SOP, the report, the workbook and the CSV of one build all ask.
+    found_candidates: tuple[Any, ...] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
     #: The four step totals when the caller has them already (``_cost``: one run's
     #: figures × runs a year, exactly the sum over the steps); else summed here.
     step_totals: InitVar[tuple[Fraction, Fraction, Fraction, Fraction] | None] = None

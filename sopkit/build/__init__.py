@@ -43,10 +43,11 @@ import contextlib
 import datetime as _dt
 import os
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import TypeGuard
 
 from ..analysis import Candidate, PortfolioCost, ProcessCost, cost_portfolio, rank_candidates
 from ..analysis.simulation import DEFAULT_SEED, DEFAULT_YEARS, Simulation, simulate
@@ -55,6 +56,7 @@ from ..decide import Scenarios, scenario_results, scenarios_for
 from ..errors import InputError, OutputError, Problem, RenderError, SopkitError, UsageError
 from ..load import Portfolio, as_paths, discover, load_portfolio
 from ..models import Settings
+from ..render.compiled import compiled_in
 from ..render.costs import candidates_report, cost_report
 from ..render.diagram import check_legible, draw
 from ..render.diagram.engine import Engine, find_engine
@@ -280,16 +282,35 @@ def render_site(
         warnings.append(Notice.of("notice.no_png", reason=exc.message, hint=_hint(exc)))
 
     total = len(cost.processes) + 1
-    # The report prints while the processes render (Graphviz runs as subprocesses).
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sopkit-report") as pool:
+    # Three things at once: the processes' pages in a thread (mostly Graphviz, in
+    # subprocesses), report.pdf in the printer, and here the portfolio's own files.
+    # Templates compiled by an earlier build come from the cache.
+    with (
+        compiled_in(cache),
+        ThreadPoolExecutor(max_workers=2, thread_name_prefix="sopkit-site") as pool,
+    ):
+        pages = pool.submit(
+            _render_processes,
+            cost,
+            candidates,
+            ranges,
+            engine,
+            diagrams,
+            jobs,
+            progress,
+            total,
+            template_dir,
+            cache,
+        )
         # The HTML is made here, at once, so the child can print while the rest renders.
         html = annual_report(cost, fmt="html", date=report_date, ranges=ranges).decode("utf-8")
         report = pool.submit(_report, html, cache=cache, printer=printer)
-        rendered = _render_processes(
-            cost, candidates, ranges, engine, diagrams, jobs, progress, total, template_dir, cache
-        )
         problem = _pdf_problem(printer)
-        files = _site_files(cost, candidates, ranges, rendered, warnings, stamp, scenarios, problem)
+        files = _portfolio_files(cost, ranges, stamp, scenarios)
+        rendered = pages.result()
+        files.update(
+            _dashboard(cost, candidates, ranges, rendered, warnings, stamp, scenarios, problem)
+        )
         printed = report.result()
         if printed is not None:
             files["report.pdf"] = printed
@@ -303,7 +324,27 @@ def _hint(problem: RenderError) -> str:
     return f" ({problem.hint})" if problem.hint else ""
 
 
-def _site_files(
+def _portfolio_files(
+    cost: PortfolioCost, ranges: Simulation, stamp: Stamp | None, scenarios: Scenarios | None
+) -> dict[str, bytes]:
+    """The reports of the whole portfolio: they need none of the processes' pages."""
+    files: dict[str, bytes] = {}
+    if _has_scenarios(scenarios):
+        files[SCENARIO_PAGE] = _utf8(render_scenarios(scenarios, stamp=stamp))
+    files["cost.csv"] = _utf8(cost_report(cost, by="step", fmt="csv"))
+    files["cost.json"] = _utf8(cost_report(cost, fmt="json"))
+    files["candidates.csv"] = _utf8(candidates_report(cost, fmt="csv"))
+    files["cost.xlsx"] = render_workbook(
+        cost, ranges=ranges, scenarios=scenarios.results if scenarios is not None else ()
+    )
+    return files
+
+
+def _has_scenarios(scenarios: Scenarios | None) -> TypeGuard[Scenarios]:
+    return scenarios is not None and bool(scenarios.results)
+
+
+def _dashboard(
     cost: PortfolioCost,
     candidates: list[Candidate],
     ranges: Simulation,
@@ -313,7 +354,7 @@ def _site_files(
     scenarios: Scenarios | None,
     problem: RenderError | None,
 ) -> dict[str, bytes]:
-    """Every file but report.pdf: the pages rendered, the reports, the dashboard."""
+    """The pages rendered, and the dashboard linking them and every download."""
     files: dict[str, bytes] = {}
     for item in rendered:
         files.update(item.files)
@@ -328,16 +369,9 @@ def _site_files(
         warnings.append(Notice.of("notice.no_pdf", reason=problem.message, hint=_hint(problem)))
     downloads += _downloads(t)
     scenario_page = None
-    if scenarios is not None and scenarios.results:
+    if _has_scenarios(scenarios):
         scenario_page = SCENARIO_PAGE
-        files[SCENARIO_PAGE] = _utf8(render_scenarios(scenarios, stamp=stamp))
         downloads.append(Download(SCENARIO_PAGE, t("site.nav.scenarios"), t("download.scenarios")))
-    files["cost.csv"] = _utf8(cost_report(cost, by="step", fmt="csv"))
-    files["cost.json"] = _utf8(cost_report(cost, fmt="json"))
-    files["candidates.csv"] = _utf8(candidates_report(cost, fmt="csv"))
-    files["cost.xlsx"] = render_workbook(
-        cost, ranges=ranges, scenarios=scenarios.results if scenarios is not None else ()
-    )
     files["index.html"] = _utf8(
         render_index(
             cost,
@@ -471,26 +505,18 @@ def _render_processes(
     pages = {process.id for process in processes}
     templates = template_fingerprint(template_dir) if cache is not None else ""
 
-    def one(process: ProcessCost) -> _Rendered:
+    def make(process: ProcessCost) -> _Rendered:
         links = {pid: f"{pid}.html" for pid in process.process.calls if pid in pages}
+        return _render_process(
+            process, own[process.id], ranges, engine, diagrams, links, cost, template_dir
+        )
 
-        def make() -> _Rendered:
-            return _render_process(
-                process, own[process.id], ranges, engine, diagrams, links, cost, template_dir
-            )
-
+    def cached(process: ProcessCost) -> tuple[str | None, _Rendered | None]:
+        """The key of the process's pages, and the pages when the cache has them."""
         if cache is None:
-            return make()
-        return _cached_pages(cache, process, own[process.id], links, make)
-
-    def _cached_pages(
-        cache: Cache,
-        process: ProcessCost,
-        candidates: list[Candidate],
-        links: dict[str, str],
-        make: Callable[[], _Rendered],
-    ) -> _Rendered:
-        key = page_key(process, candidates, ranges, engine, diagrams, links, cost, templates)
+            return None, None
+        links = {pid: f"{pid}.html" for pid in process.process.calls if pid in pages}
+        key = page_key(process, own[process.id], ranges, engine, diagrams, links, cost, templates)
         entry = cache.get(key)
         if entry is not None:
             try:
@@ -499,31 +525,42 @@ def _render_processes(
                 pass  # checksum right but not an entry of this layout: render again
             else:
                 cache.stats.count("hits")
-                return _Rendered(files, warnings)
+                return key, _Rendered(files, warnings)
         cache.stats.count("misses")
-        made = make()
+        return key, None
+
+    def render(process: ProcessCost, key: str | None) -> _Rendered:
+        made = make(process)
         # A template saved while this page rendered: the key would not match the page.
-        if template_fingerprint(template_dir) == templates:
+        fresh = template_fingerprint(template_dir) == templates
+        if cache is not None and key is not None and fresh:
             cache.put(key, pack_files(made.files, made.warnings))
         return made
 
-    results: list[_Rendered] = []
-    if workers == 1:
-        for done, process in enumerate(processes, start=1):
-            results.append(one(process))
-            if progress is not None:
-                progress(done, total, process.id)
-        return results
+    results: list[_Rendered | None] = [None] * len(processes)
+    done = 0
+
+    def finished(index: int, pages: _Rendered) -> None:
+        nonlocal done
+        results[index] = pages
+        done += 1
+        if progress is not None:
+            progress(done, total, processes[index].id)
+
+    # Cached pages are looked up first, and each page to render starts on a worker as
+    # soon as it is found, while the lookups go on: Graphviz runs as a subprocess, so
+    # the workers' threads overlap the slow part.
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sopkit-build") as pool:
-        # Graphviz runs as a subprocess, so threads overlap the slow part;
-        # map() hands results back in input order, whatever finishes first.
-        for done, (process, result) in enumerate(
-            zip(processes, pool.map(one, processes), strict=True), start=1
-        ):
-            results.append(result)
-            if progress is not None:
-                progress(done, total, process.id)
-    return results
+        pending: list[tuple[int, Future[_Rendered]]] = []
+        for index, process in enumerate(processes):
+            key, hit = cached(process)
+            if hit is None:
+                pending.append((index, pool.submit(render, process, key)))
+            else:
+                finished(index, hit)
+        for index, future in pending:
+            finished(index, future.result())
+    return [pages for pages in results if pages is not None]
 
 
 def _render_process(

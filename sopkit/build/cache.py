@@ -3,7 +3,8 @@
 ``sopkit build`` spends most of its time in external renderers (Graphviz for
 the PNG diagrams, WeasyPrint for ``report.pdf``) and in per-process pages
 that do not change when another process changes. This store keeps such
-results between builds so a rebuild redraws only what changed.
+results between builds so a rebuild redraws only what changed (and the
+templates Jinja compiled, ``sopkit.render.compiled``).
 
 **The key is the input, not a name.** An entry's key is the SHA-256 of every
 part that determines its bytes: the renderer's input text itself (the DOT

@@ -47,7 +47,8 @@ from urllib.parse import unquote, urlsplit
 
 from ..checkup import warning_lines
 from ..errors import SopkitError
-from . import BuildResult, build_site
+from ..render.pdf import Printer
+from . import BuildResult, _prints_apart, build_site
 from .cache import Cache, CacheStats
 
 __all__ = [
@@ -365,6 +366,9 @@ class SiteServer:
             raise
         self.httpd.daemon_threads = True
         self.stopped = threading.Event()
+        #: The next build's printer, started after the last build: it imports WeasyPrint
+        #: while the user edits, not on the rebuild's longest path.
+        self._printer: Printer | None = None
 
     @property
     def url(self) -> str:
@@ -381,8 +385,9 @@ class SiteServer:
             cache.stats = CacheStats()  # this build's figures, not the session's
         self.echo(f"building {self.out_dir} ...")
         errors: str | None
+        printer, self._printer = self._printer, None
         try:
-            result = build_site(self.paths, self.out_dir, **self.options)
+            result = build_site(self.paths, self.out_dir, printer=printer, **self.options)
         except SopkitError as exc:
             errors = _located(exc)
         except Exception as exc:  # a bug: say so on the page, keep serving the edit loop
@@ -390,6 +395,11 @@ class SiteServer:
             errors += "please report it"
         else:
             errors = None
+        finally:
+            if printer is not None:
+                printer.close()
+            if not self.stopped.is_set() and _prints_apart(self.paths):
+                self._printer = Printer()
         if errors is not None:
             self.state.finished(errors)
             self.echo(errors)
@@ -435,6 +445,9 @@ class SiteServer:
         self.stopped.set()
 
     def close(self) -> None:
+        if self._printer is not None:
+            self._printer.close()
+            self._printer = None
         if self._serving:  # shutdown() waits for serve_forever, which must have started
             self.httpd.shutdown()
             self._serving = False

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import io
-import zipfile
+import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -64,7 +64,8 @@ __all__ = ["PINNED_TIME", "RateRow", "rate_rows", "render_workbook"]
 
 #: The creation and modification time written into every workbook.
 PINNED_TIME = _dt.datetime(2000, 1, 1, 0, 0, 0)
-_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+#: Every zip entry's time and date (1980-01-01 00:00, zip's first day), as DOS stores them.
+_DOS_TIME = (0, (0 << 9) | (1 << 5) | 1)
 TITLE = "Annual workflow cost"
 
 
@@ -149,16 +150,27 @@ def render_workbook(
 
 
 def _deterministic_zip(data: bytes) -> bytes:
-    """The same archive with every entry's timestamp and attributes pinned."""
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(data)) as source,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
-    ):
-        for entry in source.infolist():
-            pinned = zipfile.ZipInfo(entry.filename, date_time=_ZIP_TIME)
-            pinned.compress_type = zipfile.ZIP_DEFLATED
-            pinned.create_system = 3
-            pinned.external_attr = 0o644 << 16
-            target.writestr(pinned, source.read(entry.filename))
-    return out.getvalue()
+    """The same archive with every entry's time and attributes pinned, as if made on Unix.
+
+    Only header fields change, in place (the "made by" system is 0 on Windows,
+    and XlsxWriter writes no file attributes): the compressed entries are
+    XlsxWriter's bytes, so nothing is compressed twice.
+    """
+    patched = bytearray(data)
+    end = patched.rfind(b"PK\x05\x06")
+    if end < 0:
+        raise ValueError("not a zip archive: no end of central directory")
+    entries, _, offset = struct.unpack_from("<HII", patched, end + 10)
+    for _ in range(entries):
+        if patched[offset : offset + 4] != b"PK\x01\x02":
+            raise ValueError("not a central directory entry")
+        local = struct.unpack_from("<I", patched, offset + 42)[0]
+        if patched[local : local + 4] != b"PK\x03\x04":
+            raise ValueError("not a local file header")
+        patched[offset + 5] = 3  # made by: Unix
+        struct.pack_into("<HH", patched, offset + 12, *_DOS_TIME)
+        struct.pack_into("<HH", patched, local + 10, *_DOS_TIME)
+        struct.pack_into("<I", patched, offset + 38, 0o644 << 16)
+        name, extra, comment = struct.unpack_from("<HHH", patched, offset + 28)
+        offset += 46 + name + extra + comment
+    return bytes(patched)
