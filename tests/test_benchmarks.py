@@ -415,3 +415,35 @@ def test_process_totals_are_exactly_the_sums_of_their_steps(tmp_path: Path) -> N
             assert process.exact_annual_expenses == process.exact_process_expenses + exact_sum(
                 s.exact_annual_expenses for s in steps
             )
+
+
+def test_serve_runs_time_each_edit_from_the_lines_serve_prints(tmp_path: Path) -> None:
+    folder = generate.generate_portfolio(tmp_path / "p", 3, prose=False)
+    served, shown = run.serve_runs(folder, tmp_path / "out", tmp_path / "cache", repeat=2)
+    assert served.error is None and shown.error is None
+    assert len(served.walls) == len(shown.walls) == 2
+    for build, save in zip(served.walls, shown.walls, strict=True):
+        assert 0 < build <= save  # the save comes before the build, which the watcher starts
+    assert not (tmp_path / "out").exists()
+    figures = {"parse": served, "validate": served, "cost": served}
+    table = run.report(
+        run.machine() | {"date": "today", "sopkit": "x"},
+        {3: figures},
+        {3: 0.1},
+        {
+            3: {
+                "build": served,
+                "render": served,
+                "rebuild": served,
+                "serve": served,
+                "shown": shown,
+            }
+        },
+        {key: served for key in ("typer", "help", "version")},
+        "0",
+        "0",
+        1,
+        1,
+    )
+    assert "| 3 | " in table and "serve rebuild s" in table
+    assert "`sopkit serve`'s rebuild after one edit of 3 processes" in table

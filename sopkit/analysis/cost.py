@@ -452,6 +452,10 @@ class PortfolioCost(_Totals):
     exact_annual_cost: Fraction = field(init=False, repr=False, compare=False)
     exact_external_hours: Fraction = field(init=False, repr=False, compare=False)
     exact_annual_expenses: Fraction = field(init=False, repr=False, compare=False)
+    #: ``roles``, summed on first use: the report, dashboard and workbook ask a dozen times.
+    summed_roles: tuple[RoleCost, ...] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         _set_totals(self, self.processes)
@@ -462,7 +466,11 @@ class PortfolioCost(_Totals):
 
     @property
     def roles(self) -> tuple[RoleCost, ...]:
-        return _roles(self.steps, self.settings, [p.process for p in self.processes])
+        if self.summed_roles is None:
+            summed = _roles(self.steps, self.settings, [p.process for p in self.processes])
+            object.__setattr__(self, "summed_roles", summed)  # frozen: filled once
+        assert self.summed_roles is not None
+        return self.summed_roles
 
     def process(self, process_id: str) -> ProcessCost:
         for process in self.processes:
