@@ -18,6 +18,8 @@ import yaml
 from .errors import OutputError
 
 __all__ = [
+    "UTF8_BOM",
+    "csv_file",
     "is_process_file",
     "refuse_inputs",
     "refuse_overwrite",
@@ -27,7 +29,22 @@ __all__ = [
 ]
 
 
-def write_atomic(path: str | Path, data: str | bytes | Iterable[str] | Iterable[bytes]) -> Path:
+#: The UTF-8 byte-order mark. Excel reads a CSV file as UTF-8 only when it starts with
+#: one; without it, Korean or Russian names (or an em dash) show as the system's code page.
+UTF8_BOM = "\ufeff"
+
+
+def csv_file(text: str | bytes | Iterable[str] | Iterable[bytes]) -> Iterator[str | bytes]:
+    """A CSV's text as a file for spreadsheets: the byte-order mark, then the text.
+
+    Only files get it: CSV printed to the terminal or a pipe is read by programs,
+    which take the mark for part of the first column's name.
+    """
+    yield UTF8_BOM
+    yield from [text] if isinstance(text, str | bytes) else text
+
+
+def write_atomic(path: str | Path, data: str | bytes | Iterable[str | bytes]) -> Path:
     """Write to a temporary file beside ``path``, then rename it into place (into a
     device or a pipe such as ``/dev/null``, straight through).
 

@@ -134,9 +134,12 @@ def test_every_relative_link_resolves(built: BuildResult) -> None:
 def test_reports_are_the_report_modules_output(built: BuildResult) -> None:
     cost = cost_portfolio(load_portfolio(FIXTURE))
     site = built.out_dir
-    assert (site / "cost.csv").read_text("utf-8") == cost_report(cost, by="step", fmt="csv")
+    # The CSV downloads start with the byte-order mark Excel needs to read them as UTF-8.
+    for name, first in (("cost.csv", b"process,"), ("candidates.csv", b"rank,")):
+        assert (site / name).read_bytes().startswith(b"\xef\xbb\xbf" + first)
+    assert (site / "cost.csv").read_text("utf-8-sig") == cost_report(cost, by="step", fmt="csv")
     assert (site / "cost.json").read_text("utf-8") == cost_report(cost, fmt="json")
-    assert (site / "candidates.csv").read_text("utf-8") == candidates_report(cost, fmt="csv")
+    assert (site / "candidates.csv").read_text("utf-8-sig") == candidates_report(cost, fmt="csv")
 
 
 def test_sops_are_the_sop_modules_output(built: BuildResult) -> None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import shutil
 from decimal import Decimal
 from pathlib import Path
 
+import openpyxl
 import pytest
 from conftest import ENGLISH, ROOT
 from hypothesis import given, settings
@@ -68,7 +71,33 @@ def test_output_file_is_written(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert result.stdout == ""
     assert f"wrote {out}" in result.stderr
-    assert out.read_text(encoding="utf-8") == cost_report(load_portfolio(T1), fmt="csv")
+    assert out.read_bytes().startswith(b"\xef\xbb\xbfprocess,")  # Excel reads it as UTF-8
+    assert out.read_text(encoding="utf-8-sig") == cost_report(load_portfolio(T1), fmt="csv")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["cost", str(T1), "--format", "csv"],
+        ["candidates", str(T1), "--format", "csv"],
+        ["simulate", str(T1), "--format", "csv", "--years", "100"],
+        ["plan", str(T1), "--format", "csv", "--start", "2026-03-02"],
+    ],
+    ids=["cost", "candidates", "simulate", "plan"],
+)
+def test_a_csv_file_has_the_byte_order_mark_and_printed_csv_has_none(
+    tmp_path: Path, command: list[str]
+) -> None:
+    """Excel reads a CSV file as UTF-8 only with the mark; a program reading the
+    printed CSV would take it for part of the first column's name."""
+    printed = run(*command)
+    assert printed.exit_code == 0, printed.stderr
+    assert not printed.stdout.startswith("\ufeff") and printed.stdout[:1].isalpha()
+    out = tmp_path / "out.csv"
+    written = run(*command, "-o", out)
+    assert written.exit_code == 0, written.stderr
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert out.read_text(encoding="utf-8-sig") == printed.stdout
 
 
 def test_output_over_an_input_is_refused(tmp_path: Path) -> None:
@@ -225,3 +254,28 @@ def test_missing_path_exits_1(tmp_path: Path) -> None:
     result = run("cost", tmp_path / "nope.yaml")
     assert result.exit_code == 1
     assert "no such file or folder" in result.stderr
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("language", ["ko", "ru"])
+def test_libreoffice_reads_a_csv_file_with_the_byte_order_mark_as_written(
+    tmp_path: Path, language: str
+) -> None:
+    """The mark Excel needs is no stray character in LibreOffice's first cell."""
+    from workbook_tools import soffice
+
+    out = tmp_path / "in" / "cost.csv"
+    result = run("cost", ROOT / "processes" / language, "--format", "csv", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    # CSV filter options: comma, double quote, UTF-8 (76), from the first line.
+    soffice(
+        ["--infilter=CSV:44,34,76,1", "--convert-to", "xlsx", "--outdir", str(tmp_path), str(out)],
+        tmp_path,
+    )
+    sheet = openpyxl.load_workbook(tmp_path / "cost.xlsx").active
+    assert sheet is not None
+    assert sheet["A1"].value == rows[0][0] == "process"
+    names = [sheet.cell(row=i + 1, column=3).value for i in range(1, len(rows))]
+    assert names == [row[2] for row in rows[1:]]
+    assert any(not name.isascii() for name in names)

@@ -56,6 +56,7 @@ from ..decide import Scenarios, scenario_results, scenarios_for
 from ..errors import InputError, OutputError, Problem, RenderError, SopkitError, UsageError
 from ..load import Portfolio, as_paths, discover, load_portfolio
 from ..models import Settings
+from ..output import UTF8_BOM
 from ..render.compiled import compiled_in
 from ..render.costs import candidates_report, cost_report
 from ..render.diagram import check_legible, draw
@@ -331,9 +332,10 @@ def _portfolio_files(
     files: dict[str, bytes] = {}
     if _has_scenarios(scenarios):
         files[SCENARIO_PAGE] = _utf8(render_scenarios(scenarios, stamp=stamp))
-    files["cost.csv"] = _utf8(cost_report(cost, by="step", fmt="csv"))
+    # The CSV files are downloads for spreadsheets: Excel needs the byte-order mark.
+    files["cost.csv"] = _utf8(UTF8_BOM + cost_report(cost, by="step", fmt="csv"))
     files["cost.json"] = _utf8(cost_report(cost, fmt="json"))
-    files["candidates.csv"] = _utf8(candidates_report(cost, fmt="csv"))
+    files["candidates.csv"] = _utf8(UTF8_BOM + candidates_report(cost, fmt="csv"))
     files["cost.xlsx"] = render_workbook(
         cost, ranges=ranges, scenarios=scenarios.results if scenarios is not None else ()
     )

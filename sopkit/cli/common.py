@@ -142,6 +142,17 @@ ReportOutput = Annotated[
     Path | None,
     typer.Option("-o", "--output", help="Write to this file instead of stdout.", dir_okay=False),
 ]
+#: ``-o`` of the commands with ``--format csv``.
+TableOutput = Annotated[
+    Path | None,
+    typer.Option(
+        "-o",
+        "--output",
+        help="Write to this file instead of stdout (a CSV file starts with the byte-order "
+        "mark Excel needs to read it as UTF-8).",
+        dir_okay=False,
+    ),
+]
 
 
 ForceOption = Annotated[
@@ -162,17 +173,19 @@ def table_width(output: Path | None) -> int | None:
     return None
 
 
-def emit(text: str | Iterable[str] | Iterable[bytes], output: Path | None) -> None:
+def emit(
+    text: str | Iterable[str] | Iterable[bytes], output: Path | None, *, csv: bool = False
+) -> None:
     """Print the text, or write it to ``output`` atomically; text in pieces (or UTF-8
     pieces) is written piece by piece (the JSON of a large portfolio is never held
-    whole)."""
-    from ..output import write_atomic
+    whole). A ``csv`` file starts with the byte-order mark Excel needs (``csv_file``)."""
+    from ..output import csv_file, write_atomic
 
     if output is None:
         for piece in [text] if isinstance(text, str) else text:
             typer.echo(piece, nl=False)
     else:
-        write_atomic(output, text)
+        write_atomic(output, csv_file(text) if csv else text)
         typer.echo(f"wrote {output}", err=True)
 
 

@@ -17,8 +17,8 @@ from .common import (
     FormatOption,
     Paths,
     ReportFormat,
-    ReportOutput,
     RolesOption,
+    TableOutput,
     collector_paused,
     emit,
     in_range,
@@ -53,7 +53,7 @@ def cost(
     ] = CostView.step,
     fmt: FormatOption = ReportFormat.table,
     roles: RolesOption = None,
-    output: ReportOutput = None,
+    output: TableOutput = None,
     force: ForceOption = False,
     explain: Annotated[
         str | None,
@@ -124,7 +124,11 @@ def cost(
             emit(explain_step(source, explain), output)
         else:
             width = table_width(output)
-            emit(cost_report_parts(source, by=by.value, fmt=fmt.value, width=width), output)
+            emit(
+                cost_report_parts(source, by=by.value, fmt=fmt.value, width=width),
+                output,
+                csv=fmt is ReportFormat.csv,
+            )
 
 
 def _one_file(paths: list[Path]) -> bool:
@@ -168,7 +172,7 @@ def candidates(
     ] = None,
     fmt: FormatOption = ReportFormat.table,
     roles: RolesOption = None,
-    output: ReportOutput = None,
+    output: TableOutput = None,
     force: ForceOption = False,
 ) -> None:
     """Automation candidates: steps with an automation share, best net annual saving first.
@@ -203,4 +207,4 @@ def candidates(
             fmt=fmt.value,
             width=table_width(output),
         )
-        emit(text, output)
+        emit(text, output, csv=fmt is ReportFormat.csv)

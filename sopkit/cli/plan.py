@@ -112,7 +112,8 @@ def plan(
             "-o",
             "--output",
             help="Write here ('-' for stdout). Default: text and ics to stdout, charts to "
-            "<id>-plan.<format> in the current folder.",
+            "<id>-plan.<format> in the current folder. A CSV file starts with the "
+            "byte-order mark Excel needs.",
             dir_okay=False,
         ),
     ] = None,
@@ -170,7 +171,7 @@ def plan(
     """
     from ..analysis.plan import plan_run
     from ..load import load_process
-    from ..output import refuse_inputs, refuse_overwrite, write_atomic
+    from ..output import csv_file, refuse_inputs, refuse_overwrite, write_atomic
     from ..render.plan import overbooking_text, render_plan
 
     begin, anchor, line = _start(start), _at(at), _today(today)
@@ -222,7 +223,7 @@ def plan(
             inputs = [file, *([roles] if roles else []), process.settings_path or file]
             refuse_inputs(target, inputs)
             refuse_overwrite(target, force=force)
-            write_atomic(target, result.data)
+            write_atomic(target, csv_file(result.data) if fmt == PlanFormat.csv else result.data)
             typer.echo(f"wrote {target}", err=True)
             for note in result.notes:
                 typer.echo(note, err=True)

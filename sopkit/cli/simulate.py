@@ -13,8 +13,8 @@ from .common import (
     FormatOption,
     Paths,
     ReportFormat,
-    ReportOutput,
     RolesOption,
+    TableOutput,
     emit,
     in_range,
     progress_bar,
@@ -55,7 +55,7 @@ def simulate(
     ] = 0,
     fmt: FormatOption = ReportFormat.table,
     roles: RolesOption = None,
-    output: ReportOutput = None,
+    output: TableOutput = None,
     force: ForceOption = False,
 ) -> None:
     """Ranges: mean, P10, P50 and P90 of annual cost, total cost, hours and lead time.
@@ -85,4 +85,4 @@ def simulate(
         with progress_bar(long, "simulating") as progress:
             result = run(portfolio, years=years, seed=seed, progress=progress)
         text = simulation_report(result, fmt=fmt.value, width=table_width(output))
-        emit(text, output)
+        emit(text, output, csv=fmt is ReportFormat.csv)
