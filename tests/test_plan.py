@@ -517,6 +517,44 @@ def test_the_gantt_chart_has_lanes_bars_milestones_and_due_markers(small: Proces
     assert "weekend or holiday" in svg and svg.count('fill="#e6e6e6"') >= 3
 
 
+def test_a_role_working_with_the_owner_has_the_step_in_its_own_lane(write_process: Any) -> None:
+    """Each lane shows when its people are busy: 'b' is the Editor's, done with a Writer
+    and Legal; Legal owns nothing and gets a lane after the owners'."""
+    roles = ROLES.replace("  Editor: {rate: 50}\n", "  Editor: {rate: 50}\n  Legal: {rate: 90}\n")
+    text = PROCESS.replace(
+        "owner: Editor, time: 2d, after: a,",
+        "owner: Editor, with: [Writer, Legal], time: 2d, after: a,",
+    )
+    process = load_process(write_process(text, name="small.yaml", roles=roles))
+    svg = to_svg(gantt_scene(plan_run(process, start=D("2026-12-24"))))
+    assert [g.get("data-role") for g in _groups(svg, "lane")] == ["", "Writer", "Editor", "Legal"]
+    (owner,) = [g for g in _groups(svg, "bar") if g.get("data-step") == "b"]
+    joined = {g.get("data-role"): g for g in _groups(svg, "joint")}
+    assert set(joined) == {"Writer", "Legal"}
+    span = lambda g: (g.find(f"{SVG}rect").get("x"), g.find(f"{SVG}rect").get("width"))  # noqa: E731
+    for group in joined.values():
+        assert group.get("data-step") == "b" and span(group) == span(owner)
+        assert "critical" in (group.get("class") or "")  # b is on the critical path
+    # Rows in the plan's order within a lane, joined steps among owned ones.
+    writer = next(g for g in _groups(svg, "lane") if g.get("data-role") == "Writer")
+    assert [t for t in writer.itertext() if t.strip()][1:] == [
+        "Write",
+        "Review",
+        "Prepare",
+        "Announce",
+    ]
+    assert "works with the owner" in svg
+    plain = to_svg(
+        gantt_scene(
+            plan_run(
+                load_process(write_process(PROCESS, name="p.yaml", roles=ROLES)),
+                start=D("2026-12-24"),
+            )
+        )
+    )
+    assert not _groups(plain, "joint") and "works with the owner" not in plain
+
+
 def test_a_due_date_before_the_work_starts_is_joined_to_it_not_barred_over_days_off(
     write_process: Any,
 ) -> None:

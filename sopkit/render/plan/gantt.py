@@ -4,7 +4,10 @@ The chart is a ``Scene`` (see ``render/diagram/scene.py``), written as SVG by
 sopkit and drawn as PNG or PDF by Graphviz with every position fixed, like
 the swimlane diagram. Lanes are roles in the order they first act (steps
 without an owner, and calls, in a band at the top), one row per step of the
-typical run. Time runs left to right in calendar days; weekends and holidays
+typical run; a role that works ``with`` the owner has the step in its own lane
+too, as an outlined bar (roles that only ever join get lanes after the
+owners'), so each lane shows when its people are busy. Time runs left to
+right in calendar days; weekends and holidays
 are shaded, so a bar over a weekend shows the pause. A bar covers the step's
 work to the hour (a half-day step fills half a day); a thin line after it is
 its wait; critical steps are dark; a diamond is a milestone; a vertical tick
@@ -12,8 +15,9 @@ is a due date, and the part of a bar past it is marked late with the number
 of working days; a dashed line is today, when asked.
 
 SVG groups carry classes and data attributes for tests and stylesheets:
-``lane`` with ``data-role``, ``bar`` with ``data-step`` and ``data-role``,
-``due`` with ``data-step``, ``today``.
+``lane`` with ``data-role``, ``bar`` with ``data-step`` and ``data-role`` (the
+owner's), ``joint`` with the same for each ``with`` role, ``due`` with
+``data-step``, ``today``.
 """
 
 from __future__ import annotations
@@ -65,6 +69,8 @@ _LATE = "#e08214"
 _OFF = "#e6e6e6"
 _GRID = "#d9d9d9"
 _INK = "#1a1a1a"
+#: Inside the outline of a step a role joins.
+_JOINT_FILL = "#ffffff"
 
 
 def _text_line(text: str, size: float, *, bold: bool = False, colour: str = _INK) -> Line:
@@ -105,6 +111,10 @@ class _Chart:
         process_steps = {s.id: s for s in plan.process.steps}
         self.lane_of = {s.step_id: lane_of(process_steps[s.step_id]) for s in steps}
         self.keys = lanes([process_steps[s.step_id] for s in steps])
+        for step in steps:
+            if step.kind != "milestone":
+                self.keys += [r for r in step.participants if r not in self.keys]
+        self.joint = any(self._joins(step, key) for step in steps for key in self.keys)
         # The chart speaks the process's language; its events band is headed as the
         # diagram's is.
         self.t = catalogue(plan.process.language.value)
@@ -134,7 +144,9 @@ class _Chart:
         bands: list[tuple[str, float, float, list[PlannedStep]]] = []
         y = rows_top
         for key in self.keys:
-            members = [s for s in self.plan.steps if self.lane_of[s.step_id] == key]
+            members = [
+                s for s in self.plan.steps if self.lane_of[s.step_id] == key or self._joins(s, key)
+            ]
             height = 2 * _BAND_PAD + _ROW * len(members)
             height = max(height, self._header_height(key) + 2 * _BAND_PAD)
             bands.append((key, y, height, members))
@@ -169,7 +181,10 @@ class _Chart:
         for key, band_top, _, members in bands:
             for row, step in enumerate(members):
                 centre = band_top + _BAND_PAD + _ROW * row + _ROW / 2
-                items.append(self._bar(step, centre, key))
+                if self._joins(step, key):
+                    items.append(self._joint(step, centre, key))
+                else:
+                    items.append(self._bar(step, centre, key))
         if self.today is not None:
             x = self.x(self.today) + self.day / 2
             items.append(
@@ -196,6 +211,14 @@ class _Chart:
             font=FONTS,
             title=self.t("gantt.title", name=self.plan.process.name),
             kind="gantt",
+        )
+
+    def _joins(self, step: PlannedStep, key: str) -> bool:
+        """Whether ``step`` shows in lane ``key`` as work done with its owner."""
+        return (
+            step.kind != "milestone"
+            and key in step.participants
+            and key != self.lane_of[step.step_id]
         )
 
     # --- parts ---
@@ -240,8 +263,10 @@ class _Chart:
     def _key(self, y: float) -> list[Shape]:
         size = self.style.small_size
         kinds = ["critical", "other", "wait", "milestone", "due", "late", "off"]
+        if self.joint:
+            kinds.insert(2, "joint")
         if self.plan.levelled:
-            kinds.insert(3, "held")
+            kinds.insert(kinds.index("wait") + 1, "held")
         if self.today is not None:
             kinds.append("today")
         # In a levelled plan the dark bars are what decides the end, holds for people included.
@@ -255,6 +280,8 @@ class _Chart:
             if kind in ("critical", "other", "late", "off"):
                 fill = {"critical": _CRITICAL, "other": _OTHER, "late": _LATE, "off": _OFF}[kind]
                 shapes.append(Rect(icon, fill=fill))
+            elif kind == "joint":
+                shapes.append(Rect(icon, fill=_JOINT_FILL, stroke=Stroke(_CRITICAL, 1.5)))
             elif kind == "milestone":
                 shapes.append(Diamond(Box(x + 3, middle - 5, 10, 10), fill=_INK))
             else:
@@ -319,11 +346,14 @@ class _Chart:
         for row, step in enumerate(members):
             y = top + _BAND_PAD + _ROW * row + (_ROW - line_height(size)) / 2
             name = _fit(step.name, _NAME_WIDTH - 12, size)
+            # A step this role joins is named as its owner's row names it, in grey.
+            line = (
+                _text_line(name, size, colour=style.muted_text)
+                if self._joins(step, key)
+                else _text_line(name, size, bold=step.critical)
+            )
             shapes.append(
-                Label(
-                    Box(header.right + 6, y, _NAME_WIDTH - 12, line_height(size)),
-                    (_text_line(name, size, bold=step.critical),),
-                )
+                Label(Box(header.right + 6, y, _NAME_WIDTH - 12, line_height(size)), (line,))
             )
         return Group(
             tuple(shapes),
@@ -451,8 +481,28 @@ class _Chart:
             id=f"g-step-{step.step_id}",
             classes=tuple(classes),
             data=data,
-            title=f"{step.name}: {step.start.isoformat()} to {step.finish.isoformat()}",
+            title=_title_of(step),
         )
+
+    def _joint(self, step: PlannedStep, centre: float, key: str) -> Group:
+        """``step`` in the lane of a role that works on it with the owner: the same span,
+        outlined (its wait, due date and lateness are on the owner's row)."""
+        left = self.at(step.start_hours, end=False)
+        right = max(self.at(step.finish_hours, end=True), left + 3)
+        colour = _CRITICAL if step.critical else _OTHER
+        box = Box(left, centre - 5, right - left, 10)
+        classes = ["joint", step.kind, *(["critical"] if step.critical else [])]
+        return Group(
+            (Rect(box, fill=_JOINT_FILL, stroke=Stroke(colour, 1.5), classes=("work",)),),
+            id=f"g-with-{step.step_id}-{self.keys.index(key) + 1}",
+            classes=tuple(classes),
+            data={"step": step.step_id, "role": key},
+            title=_title_of(step),
+        )
+
+
+def _title_of(step: PlannedStep) -> str:
+    return f"{step.name}: {step.start.isoformat()} to {step.finish.isoformat()}"
 
 
 def gantt_scene(
