@@ -353,7 +353,7 @@ def serve_runs(folder: Path, out: Path, cache: Path, repeat: int) -> tuple[Run, 
                 started = at
             elif line.startswith("built "):
                 return started, at
-            elif "error" in line:
+            elif ": error: " in line or line.startswith("error: "):  # a located error, a bug
                 raise RuntimeError(line.strip())
 
     try:

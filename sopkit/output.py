@@ -21,6 +21,7 @@ __all__ = [
     "UTF8_BOM",
     "csv_file",
     "is_process_file",
+    "is_stream",
     "refuse_inputs",
     "refuse_overwrite",
     "safe_child",
@@ -37,8 +38,9 @@ UTF8_BOM = "\ufeff"
 def csv_file(text: str | bytes | Iterable[str] | Iterable[bytes]) -> Iterator[str | bytes]:
     """A CSV's text as a file for spreadsheets: the byte-order mark, then the text.
 
-    Only files get it: CSV printed to the terminal or a pipe is read by programs,
-    which take the mark for part of the first column's name.
+    Only files get it (see ``is_stream``): CSV printed to the terminal or written
+    into a pipe is read by programs, which take the mark for part of the first
+    column's name.
     """
     yield UTF8_BOM
     yield from [text] if isinstance(text, str | bytes) else text
@@ -61,7 +63,7 @@ def write_atomic(path: str | Path, data: str | bytes | Iterable[str | bytes]) ->
         pieces = [data]
     else:
         pieces = (piece if isinstance(piece, bytes) else piece.encode("utf-8") for piece in data)
-    if _is_stream(target):
+    if is_stream(target):
         return _write_through(target, pieces)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -85,7 +87,7 @@ def write_atomic(path: str | Path, data: str | bytes | Iterable[str | bytes]) ->
     return target
 
 
-def _is_stream(path: Path) -> bool:
+def is_stream(path: Path) -> bool:
     """Whether ``path`` names something other than a file: ``/dev/null``, a named pipe,
     ``/dev/stdout``. Renaming a file over it would replace the device itself."""
     try:

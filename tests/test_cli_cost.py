@@ -279,3 +279,24 @@ def test_libreoffice_reads_a_csv_file_with_the_byte_order_mark_as_written(
     names = [sheet.cell(row=i + 1, column=3).value for i in range(1, len(rows))]
     assert names == [row[2] for row in rows[1:]]
     assert any(not name.isascii() for name in names)
+
+
+def test_dash_prints_and_a_pipe_gets_csv_without_the_mark(tmp_path: Path) -> None:
+    """``-o -`` is stdout, as for ``sopkit plan`` (not a file named '-'); a named pipe is
+    read by a program, so it gets the CSV as printed."""
+    import os
+    import threading
+
+    printed = run("cost", T1, "--format", "csv")
+    dashed = run("cost", T1, "--format", "csv", "-o", "-")
+    assert dashed.exit_code == 0 and dashed.stdout == printed.stdout
+    assert not Path("-").exists()
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(pipe.read_bytes()))
+    reader.start()
+    written = run("cost", T1, "--format", "csv", "-o", pipe)
+    reader.join(timeout=30)
+    assert written.exit_code == 0, written.stderr
+    assert got == [printed.stdout.encode("utf-8")]

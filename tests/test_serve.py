@@ -318,7 +318,8 @@ def test_the_next_builds_printer_starts_after_a_build_and_stops_with_the_server(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A large portfolio's report prints in a child Python; serve starts the next one
-    as soon as a build is done, so WeasyPrint is imported while the user edits."""
+    as soon as a build is done, so WeasyPrint is imported while the user edits, and
+    keeps it waiting when a build took report.pdf from the cache."""
     from sopkit.build import serve as serve_module
 
     monkeypatch.setattr(serve_module, "_prints_apart", lambda paths: True)
@@ -331,13 +332,24 @@ def test_the_next_builds_printer_starts_after_a_build_and_stops_with_the_server(
 
     monkeypatch.setattr(serve_module, "build_site", build_site)
     folder = _copy(tmp_path)
-    server = SiteServer([folder], tmp_path / "site", port=0, diagrams=False, echo=lambda _: None)
+    server = SiteServer(
+        [folder],
+        tmp_path / "site",
+        port=0,
+        cache=Cache(tmp_path / "cache"),
+        diagrams=False,
+        echo=lambda _: None,
+    )
     try:
         assert server.build() is not None
         spare = server._printer
         assert spare is not None and used == [None]  # the first build starts its own
-        assert server.build() is not None
-        assert used[-1] is spare and server._printer is not spare
+        assert server.build() is not None  # nothing changed: report.pdf from the cache
+        assert used[-1] is spare and server._printer is spare and spare.unused
+        path = folder / "content-marketing.yaml"
+        path.write_text(path.read_text(encoding="utf-8").replace(NAME, NEW), encoding="utf-8")
+        assert server.build() is not None  # printed by the spare, and a new one waits
+        assert used[-1] is spare and server._printer is not spare and not spare.unused
         assert (tmp_path / "site" / "report.pdf").read_bytes().startswith(b"%PDF")
         waiting = server._printer
     finally:

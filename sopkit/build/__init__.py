@@ -57,7 +57,6 @@ from ..errors import InputError, OutputError, Problem, RenderError, SopkitError,
 from ..load import Portfolio, as_paths, discover, load_portfolio
 from ..models import Settings
 from ..output import UTF8_BOM
-from ..render.compiled import compiled_in
 from ..render.costs import candidates_report, cost_report
 from ..render.diagram import check_legible, draw
 from ..render.diagram.engine import Engine, find_engine
@@ -285,11 +284,7 @@ def render_site(
     total = len(cost.processes) + 1
     # Three things at once: the processes' pages in a thread (mostly Graphviz, in
     # subprocesses), report.pdf in the printer, and here the portfolio's own files.
-    # Templates compiled by an earlier build come from the cache.
-    with (
-        compiled_in(cache),
-        ThreadPoolExecutor(max_workers=2, thread_name_prefix="sopkit-site") as pool,
-    ):
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="sopkit-site") as pool:
         pages = pool.submit(
             _render_processes,
             cost,

@@ -3,8 +3,12 @@
 ``sopkit build`` spends most of its time in external renderers (Graphviz for
 the PNG diagrams, WeasyPrint for ``report.pdf``) and in per-process pages
 that do not change when another process changes. This store keeps such
-results between builds so a rebuild redraws only what changed (and the
-templates Jinja compiled, ``sopkit.render.compiled``).
+results between builds so a rebuild redraws only what changed.
+
+It holds data, never code: an entry someone else wrote (a CI cache restored
+from another branch) can put a wrong file in the site, but runs nothing in
+the build. That is why Jinja's compiled templates are not kept here (they
+would save about 0.1 s a rebuild).
 
 **The key is the input, not a name.** An entry's key is the SHA-256 of every
 part that determines its bytes: the renderer's input text itself (the DOT

@@ -396,9 +396,11 @@ class SiteServer:
         else:
             errors = None
         finally:
-            if printer is not None:
+            if printer is not None and printer.unused:
+                self._printer = printer  # report.pdf came from the cache: keep it waiting
+            elif printer is not None:
                 printer.close()
-            if not self.stopped.is_set() and _prints_apart(self.paths):
+            if self._printer is None and not self.stopped.is_set() and _prints_apart(self.paths):
                 self._printer = Printer()
         if errors is not None:
             self.state.finished(errors)

@@ -138,9 +138,22 @@ FormatOption = Annotated[
         case_sensitive=False,
     ),
 ]
+
+
+def _dash_is_stdout(value: Path | None) -> Path | None:
+    """``-o -`` prints, as ``sopkit plan -o -`` and most tools do (not a file named ``-``)."""
+    return None if value is not None and str(value) == "-" else value
+
+
 ReportOutput = Annotated[
     Path | None,
-    typer.Option("-o", "--output", help="Write to this file instead of stdout.", dir_okay=False),
+    typer.Option(
+        "-o",
+        "--output",
+        help="Write to this file instead of stdout ('-': stdout).",
+        dir_okay=False,
+        callback=_dash_is_stdout,
+    ),
 ]
 #: ``-o`` of the commands with ``--format csv``.
 TableOutput = Annotated[
@@ -148,9 +161,10 @@ TableOutput = Annotated[
     typer.Option(
         "-o",
         "--output",
-        help="Write to this file instead of stdout (a CSV file starts with the byte-order "
-        "mark Excel needs to read it as UTF-8).",
+        help="Write to this file instead of stdout ('-': stdout). A CSV file starts with "
+        "the byte-order mark Excel needs to read it as UTF-8.",
         dir_okay=False,
+        callback=_dash_is_stdout,
     ),
 ]
 
@@ -179,13 +193,15 @@ def emit(
     """Print the text, or write it to ``output`` atomically; text in pieces (or UTF-8
     pieces) is written piece by piece (the JSON of a large portfolio is never held
     whole). A ``csv`` file starts with the byte-order mark Excel needs (``csv_file``)."""
-    from ..output import csv_file, write_atomic
+    from ..output import csv_file, is_stream, write_atomic
 
     if output is None:
         for piece in [text] if isinstance(text, str) else text:
             typer.echo(piece, nl=False)
     else:
-        write_atomic(output, csv_file(text) if csv else text)
+        # A device or pipe (/dev/stdout, a FIFO) is read by a program: no mark.
+        spreadsheet = csv and not is_stream(output)
+        write_atomic(output, csv_file(text) if spreadsheet else text)
         typer.echo(f"wrote {output}", err=True)
 
 

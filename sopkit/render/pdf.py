@@ -129,6 +129,7 @@ class Printer:
         env = {**os.environ, "PYTHONPATH": package + (os.pathsep + path if path else "")}
         self._lock = threading.Lock()
         self._ready: bool | None = None
+        self._given = False
         try:
             self._child: subprocess.Popen[bytes] | None = subprocess.Popen(
                 [sys.executable, "-c", _CHILD],
@@ -155,6 +156,7 @@ class Printer:
             return None
         child = self._child
         assert child is not None
+        self._given = True
         try:
             out, _ = child.communicate(html.encode("utf-8"), timeout=_TIMEOUT)
         except (OSError, subprocess.TimeoutExpired):
@@ -163,6 +165,11 @@ class Printer:
         if child.returncode != 0 or not out.startswith(b"%PDF"):
             return None
         return out
+
+    @property
+    def unused(self) -> bool:
+        """Whether the child still runs and was given no page: another build may use it."""
+        return not self._given and self._child is not None and self._child.poll() is None
 
     def close(self) -> None:
         """Stop the child if it still runs (a build that printed nothing, or failed)."""

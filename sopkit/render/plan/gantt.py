@@ -69,8 +69,10 @@ _LATE = "#e08214"
 _OFF = "#e6e6e6"
 _GRID = "#d9d9d9"
 _INK = "#1a1a1a"
-#: Inside the outline of a step a role joins.
+#: Inside the outline of a step a role joins; the outline of one off the critical path
+#: (the light fill of other steps would barely show as a line on white).
 _JOINT_FILL = "#ffffff"
+_JOINT_OTHER = "#5b9bd5"
 
 
 def _text_line(text: str, size: float, *, bold: bool = False, colour: str = _INK) -> Line:
@@ -489,7 +491,7 @@ class _Chart:
         outlined (its wait, due date and lateness are on the owner's row)."""
         left = self.at(step.start_hours, end=False)
         right = max(self.at(step.finish_hours, end=True), left + 3)
-        colour = _CRITICAL if step.critical else _OTHER
+        colour = _CRITICAL if step.critical else _JOINT_OTHER
         box = Box(left, centre - 5, right - left, 10)
         classes = ["joint", step.kind, *(["critical"] if step.critical else [])]
         return Group(

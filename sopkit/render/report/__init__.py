@@ -20,7 +20,6 @@ import markupsafe
 from ...analysis import Costable
 from ...analysis.cost import PortfolioCost
 from ...errors import UsageError
-from ..compiled import COMPILED
 from ..costs.tables import ensure_costs
 from ..pdf import pdf_problem, report_pdf
 from .content import ReportOptions, report_context, report_language
@@ -71,7 +70,6 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
-        bytecode_cache=COMPILED,
     )
     env.filters["css_string"] = lambda text: markupsafe.Markup(_css_string(text))
     return env

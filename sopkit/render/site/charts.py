@@ -21,7 +21,6 @@ from typing import cast
 
 import jinja2
 
-from ..compiled import COMPILED
 from ..labels import close_bidi
 from ..numbers import number_text
 
@@ -163,7 +162,6 @@ def site_environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
-        bytecode_cache=COMPILED,
     )
     env.filters["num"] = _num
     return env

@@ -20,7 +20,6 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from ...errors import RenderError, SopkitError
-from ..compiled import COMPILED
 from ..markdown import fenced
 
 __all__ = ["environment", "md_escape", "render_template"]
@@ -137,7 +136,6 @@ def environment(kind: str, template_dir: str | None = None) -> jinja2.Environmen
         "lstrip_blocks": True,
         "keep_trailing_newline": True,
         "auto_reload": template_dir is not None,
-        "bytecode_cache": COMPILED,
     }
     # Sandboxed: a team template is code from a folder the user points at; it may
     # format and loop, but not reach Python internals or loop for ever over a range.
