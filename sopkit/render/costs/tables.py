@@ -1225,6 +1225,9 @@ def _candidates_sheet(
         Column("hours_saved", "Hours saved/year"),
         Column("fte_freed", "FTE freed"),
         Column("currency", "Currency", numeric=False, csv_only=True),
+        # After the older columns: the step's name, in the process's language (the table
+        # names steps by id, to stay narrow).
+        Column("name", "Name", numeric=False, csv_only=True),
     ]
     rows = []
     for rank, c in enumerate(ranked, 1):
@@ -1250,6 +1253,7 @@ def _candidates_sheet(
                 _hours_cell(c.hours_saved),
                 _number_cell(c.fte_freed),
                 _text(currency),
+                _text(c.name),
             ]
         )
     total = [
@@ -1266,6 +1270,7 @@ def _candidates_sheet(
         _hours_cell(totals.hours_saved),
         _number_cell(totals.fte_freed),
         _text(currency),
+        _BLANK,
     ]
     count = len(ranked)
     title = (
