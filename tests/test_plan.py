@@ -555,6 +555,41 @@ def test_a_role_working_with_the_owner_has_the_step_in_its_own_lane(write_proces
     assert not _groups(plain, "joint") and "works with the owner" not in plain
 
 
+def test_the_days_a_role_is_overbooked_are_shaded_in_its_lane(write_process: Any) -> None:
+    """'d' and 'e' both need the one Writer on the two days after 'a'."""
+    text = PROCESS + "  - {id: e, name: Extra, owner: Writer, time: 1d, after: a}\n"
+    process = load_process(write_process(text, name="small.yaml", roles=ROLES))
+    plan = plan_run(process, start=D("2027-01-04"))
+    (found,) = plan.overbooked
+    svg = to_svg(gantt_scene(plan))
+    (shade,) = _groups(svg, "overbooked")
+    assert (shade.get("data-role"), shade.get("data-start"), shade.get("data-finish")) == (
+        "Writer",
+        found.start.isoformat(),
+        found.finish.isoformat(),
+    )
+    days = shade.findall(f"{SVG}rect")
+    assert len(days) == (found.finish - found.start).days + 1  # working days, no weekend here
+    writer = next(g for g in _groups(svg, "lane") if g.get("data-role") == "Writer")
+    band = writer.find(f"{SVG}rect")
+    assert band is not None
+    top, bottom = (
+        float(band.get("y") or 0),
+        float(band.get("y") or 0) + float(band.get("height") or 0),
+    )
+    assert all(top <= float(r.get("y") or 0) < bottom for r in days)
+    assert "more work than people" in svg
+    plain = to_svg(
+        gantt_scene(
+            plan_run(
+                load_process(write_process(PROCESS, name="p.yaml", roles=ROLES)),
+                start=D("2027-01-04"),
+            )
+        )
+    )
+    assert not _groups(plain, "overbooked") and "more work than people" not in plain
+
+
 def test_a_due_date_before_the_work_starts_is_joined_to_it_not_barred_over_days_off(
     write_process: Any,
 ) -> None:

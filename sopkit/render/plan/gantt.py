@@ -12,12 +12,14 @@ are shaded, so a bar over a weekend shows the pause. A bar covers the step's
 work to the hour (a half-day step fills half a day); a thin line after it is
 its wait; critical steps are dark; a diamond is a milestone; a vertical tick
 is a due date, and the part of a bar past it is marked late with the number
-of working days; a dashed line is today, when asked.
+of working days; pink days in a lane are days its role has more work at once
+than people; a dashed line is today, when asked.
 
 SVG groups carry classes and data attributes for tests and stylesheets:
 ``lane`` with ``data-role``, ``bar`` with ``data-step`` and ``data-role`` (the
 owner's), ``joint`` with the same for each ``with`` role, ``due`` with
-``data-step``, ``today``.
+``data-step``, ``overbooked`` with ``data-role``, ``data-start`` and ``data-finish``,
+``today``.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from decimal import Decimal
 
 from babel.dates import format_skeleton
 
-from ...analysis.plan import Plan, PlannedStep
+from ...analysis.plan import Overbooking, Plan, PlannedStep
 from ..diagram.common import EVENTS_LANE, Wording, events_title, lane_of, lanes
 from ..diagram.geometry import Box, Point
 from ..diagram.metrics import line_height, text_width, wrap_text
@@ -73,6 +75,8 @@ _INK = "#1a1a1a"
 #: (the light fill of other steps would barely show as a line on white).
 _JOINT_FILL = "#ffffff"
 _JOINT_OTHER = "#5b9bd5"
+#: The days a role has more work at once than people (pink: apart from late's orange).
+_OVERBOOKED = "#f7c6dd"
 
 
 def _text_line(text: str, size: float, *, bold: bool = False, colour: str = _INK) -> Line:
@@ -179,6 +183,10 @@ class _Chart:
             )
         )
         items.append(Group(tuple(off), classes=("non-working",)))
+        lanes_at = {key: (band_top, height) for key, band_top, height, _ in bands}
+        for found in self.plan.overbooked:
+            if found.role in lanes_at:
+                items.append(self._overbooked(found, *lanes_at[found.role]))
         items.append(Group(tuple(self._axis(axis_top)), classes=("axis",)))
         for key, band_top, _, members in bands:
             for row, step in enumerate(members):
@@ -267,6 +275,8 @@ class _Chart:
         kinds = ["critical", "other", "wait", "milestone", "due", "late", "off"]
         if self.joint:
             kinds.insert(2, "joint")
+        if self.plan.overbooked:
+            kinds.insert(kinds.index("off"), "overbooked")
         if self.plan.levelled:
             kinds.insert(kinds.index("wait") + 1, "held")
         if self.today is not None:
@@ -279,8 +289,14 @@ class _Chart:
         middle = y + line_height(size) / 2
         for kind, words in keys:
             icon = Box(x, middle - 5, 16, 10)
-            if kind in ("critical", "other", "late", "off"):
-                fill = {"critical": _CRITICAL, "other": _OTHER, "late": _LATE, "off": _OFF}[kind]
+            if kind in ("critical", "other", "late", "off", "overbooked"):
+                fill = {
+                    "critical": _CRITICAL,
+                    "other": _OTHER,
+                    "late": _LATE,
+                    "off": _OFF,
+                    "overbooked": _OVERBOOKED,
+                }[kind]
                 shapes.append(Rect(icon, fill=fill))
             elif kind == "joint":
                 shapes.append(Rect(icon, fill=_JOINT_FILL, stroke=Stroke(_CRITICAL, 1.5)))
@@ -484,6 +500,27 @@ class _Chart:
             classes=tuple(classes),
             data=data,
             title=_title_of(step),
+        )
+
+    def _overbooked(self, found: Overbooking, top: float, height: float) -> Group:
+        """The working days a role has more work at once than people, shaded across its
+        lane under the bars (the notes and warnings say who and how many)."""
+        shapes: list[Shape] = []
+        day = found.start
+        while day <= found.finish:
+            if self.plan.working.is_working(day):
+                box = Box(self.x(day), top + 1, self.day, height - 2)
+                shapes.append(Rect(box, fill=_OVERBOOKED))
+            day += _dt.timedelta(days=1)
+        return Group(
+            tuple(shapes),
+            classes=("overbooked",),
+            data={
+                "role": found.role,
+                "start": found.start.isoformat(),
+                "finish": found.finish.isoformat(),
+            },
+            title=f"{found.role}: {found.need:f} at once, {found.people:f} to do it",
         )
 
     def _joint(self, step: PlannedStep, centre: float, key: str) -> Group:
