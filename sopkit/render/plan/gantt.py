@@ -56,7 +56,9 @@ _MARGIN = 14.0
 _ROW = 20.0
 _BAND_PAD = 4.0
 _AXIS = 30.0
+#: The step-name column fits the longest name, between these widths (longer ones are cut).
 _NAME_WIDTH = 210.0
+_NAME_WIDTH_MAX = 340.0
 _GAP = 8.0
 #: The chart aims at this width for its days; a day is 5 to 18 points wide.
 _TIMELINE = 900.0
@@ -142,7 +144,10 @@ class _Chart:
         title, top = self._title()
         items.append(Group(tuple(title), classes=("title",)))
         header_width = self._header_width()
-        self.names_end = _MARGIN + header_width + _NAME_WIDTH
+        size = self.style.detail_size
+        longest = max((text_width(s.name, size, s.critical) for s in self.plan.steps), default=0.0)
+        self.name_width = min(max(_NAME_WIDTH, longest + 14), _NAME_WIDTH_MAX)
+        self.names_end = _MARGIN + header_width + self.name_width
         # a little room before the first day, so a milestone at its start stays clear
         self.left = self.names_end + _GAP
         axis_top = top
@@ -345,7 +350,7 @@ class _Chart:
     ) -> Group:
         style = self.style
         band = Box(_MARGIN, top, width - 2 * _MARGIN, height)
-        header = Box(_MARGIN, top, self.names_end - _MARGIN - _NAME_WIDTH, height)
+        header = Box(_MARGIN, top, self.names_end - _MARGIN - self.name_width, height)
         fill = style.band_alt_fill if index % 2 else style.band_fill
         role = self.plan.process.role(key) if key != EVENTS_LANE else None
         if role is not None and role.kind.value == "external":
@@ -363,7 +368,7 @@ class _Chart:
         size = style.detail_size
         for row, step in enumerate(members):
             y = top + _BAND_PAD + _ROW * row + (_ROW - line_height(size)) / 2
-            name = _fit(step.name, _NAME_WIDTH - 12, size)
+            name = _fit(step.name, self.name_width - 12, size)
             # A step this role joins is named as its owner's row names it, in grey.
             line = (
                 _text_line(name, size, colour=style.muted_text)
@@ -371,7 +376,7 @@ class _Chart:
                 else _text_line(name, size, bold=step.critical)
             )
             shapes.append(
-                Label(Box(header.right + 6, y, _NAME_WIDTH - 12, line_height(size)), (line,))
+                Label(Box(header.right + 6, y, self.name_width - 12, line_height(size)), (line,))
             )
         return Group(
             tuple(shapes),
