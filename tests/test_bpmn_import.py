@@ -621,3 +621,32 @@ def test_waits_and_joint_work_come_back_from_bpsim_when_a_tool_drops_the_extensi
         for w in result.warnings
     )
     import_texts(result, "launch.bpmn")  # and it loads
+
+
+def test_one_question_at_many_gateways_comes_back_as_one_condition() -> None:
+    """Without sopkit's extension (BPSim kept), the launch tier, asked at eleven gateways,
+    is one question again: T1 and T2 by name with their shares, T3 as 'otherwise'."""
+    import re
+
+    from sopkit import cost_process, export_bpmn, load_process
+
+    launch = load_process(PROCESSES / "en" / "product-launch.yaml")
+    xml = export_bpmn(cost_process(launch)).decode("utf-8")
+    plain = re.sub(
+        r"<sopkit:(\w+)\b[^>]*/>|<sopkit:(\w+)\b[^>]*>.*?</sopkit:\2>", "", xml, flags=re.S
+    )
+    result = import_bpmn(plain.encode("utf-8"), "launch.bpmn")
+    data = result.processes[0].data
+    tiers = [n for n, c in data["conditions"].items() if c["question"] == "Which launch tier?"]
+    assert tiers == ["which-launch-tier"]
+    options = data["conditions"]["which-launch-tier"]["options"]
+    assert options == {"T1": Decimal("0.2"), "T2": Decimal("0.5"), "otherwise": Decimal("0.3")}
+    by_name = {s["name"]: s.get("when", {}) for s in data["steps"]}
+    original = {s.name: s.when.get("tier") for s in launch.steps if s.when and "tier" in s.when}
+    assert len(original) > 10
+    for name, answers in original.items():
+        came = by_name[name].get("which-launch-tier")
+        if came is not None:  # (a step asking two questions keeps its own combined one)
+            assert came == [a if a != "T3" else "otherwise" for a in answers], name
+    assert any("gateways ask 'Which launch tier?'" in w.message for w in result.warnings)
+    import_texts(result, "launch.bpmn")  # and it loads

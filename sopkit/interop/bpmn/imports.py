@@ -41,6 +41,7 @@ from ..filedata import PROCESS_KEYS, STEP_KEYS, Data
 from ..yamltext import Blank
 from .bpsim_read import BpsimData, read_bpsim
 from .notes import Notes, clean_name, slugify
+from .questions import Asked, merge, per_step, shares_of
 from .reader import CHOREOGRAPHIES, BpmnDocument, ProcessRecord, read_bpmn
 from .roles import ENGINE, EVENTS, Pool, RoleMap, assign_roles
 from .structure import Decision, Structure, build_structure
@@ -105,18 +106,6 @@ def _estimate_text(points: tuple[Decimal, Decimal | None, Decimal]) -> str | Dat
     if not low <= likely <= high:
         return None
     return {"min": texts[0], "likely": texts[1], "max": texts[2]}
-
-
-def _shares(values: Sequence[Decimal]) -> list[Decimal]:
-    """Shares above 0 that sum to exactly 1, in proportion to ``values`` (four decimals)."""
-    total = sum(values, Decimal(0))
-    raw = [v / total for v in values] if total > 0 else [Decimal(1) / len(values)] * len(values)
-    shares = [max(share.quantize(Decimal("0.0001")), Decimal("0.0001")) for share in raw]
-    shares[-1] = 1 - sum(shares[:-1], Decimal(0))
-    if shares[-1] <= 0:  # many tiny shares: fall back to equal ones
-        shares = [(Decimal(1) / len(values)).quantize(Decimal("0.0001"))] * len(values)
-        shares[-1] = 1 - sum(shares[:-1], Decimal(0))
-    return [share.normalize() for share in shares]
 
 
 class _Importer:
@@ -418,7 +407,7 @@ class _Importer:
         known = [self.bpsim.probability.get(f) for f in siblings]
         if flow_id is not None and self.bpsim.probability.get(flow_id) is not None:
             if all(k is not None for k in known):
-                share = _shares([k for k in known if k is not None])[siblings.index(flow_id)]
+                share = shares_of([k for k in known if k is not None])[siblings.index(flow_id)]
             else:
                 share = self.bpsim.probability[flow_id]
                 share = share / 100 if share > 1 else share  # written as a percentage
@@ -443,7 +432,7 @@ class _Importer:
             probabilities = None if decision is None else self._branch_probabilities(decision)
             if decision is None or probabilities is None:
                 continue
-            for branch, share in zip(decision.branches, _shares(probabilities), strict=True):
+            for branch, share in zip(decision.branches, shares_of(probabilities), strict=True):
                 if source in branch.steps and share < 1:
                     return share
         return None
@@ -481,13 +470,68 @@ class _Importer:
         """Each step's answers to the questions the file's decisions ask (``when``)."""
         gating: dict[str, Data] = {}
         used_names = set(self.conditions)
+        asked: dict[str, Asked] = {}
         for decision in self.structure.decisions:
             self._warn_bypassed(decision)
             if decision.kind == "inclusiveGateway":
                 self._inclusive(decision, gating, used_names)
             elif any(b.steps != decision.branches[0].steps for b in decision.branches):
-                self._exclusive(decision, gating, used_names)
+                asked[decision.node] = self._asked(decision)
+        merged = self._same_questions(asked, gating, used_names)
+        for decision in self.structure.decisions:
+            if decision.node in asked and decision.node not in merged:
+                self._exclusive(decision, asked[decision.node], gating, used_names)
         return gating
+
+    def _asked(self, decision: Decision) -> Asked:
+        """What a decision asks: its answers, their shares (if the file gives them), and
+        the answers each step behind some but not all of its branches runs under."""
+        options, shares = self._options(decision)
+        taken = {}
+        for node_id in self.structure.steps:
+            runs = [options[i] for i, b in enumerate(decision.branches) if node_id in b.steps]
+            if 0 < len(runs) < len(decision.branches):
+                taken[node_id] = tuple(runs)
+        given = self._branch_probabilities(decision) is not None
+        return Asked(tuple(options), tuple(shares) if given else None, taken)
+
+    def _same_questions(
+        self, asked: dict[str, Asked], gating: dict[str, Data], used: set[str]
+    ) -> set[str]:
+        """Exclusive gateways named with the same question, read as one condition where
+        their answers fit together (``questions``); returns the gateways so read."""
+        by_question: dict[str, list[Decision]] = {}
+        for decision in self.structure.decisions:
+            if (
+                decision.node in asked
+                and decision.kind == "exclusiveGateway"
+                and decision.name
+                and asked[decision.node].taken
+                and not per_step(decision.name)
+            ):
+                by_question.setdefault(decision.name, []).append(decision)
+        done: set[str] = set()
+        for question, decisions in by_question.items():
+            found = merge([asked[d.node] for d in decisions])
+            if found is None:
+                continue
+            name = self._condition_name(decisions[0], used)
+            if found.yes_no:
+                self.conditions[name] = {"question": question, "share": found.shares[0]}
+            else:
+                options = dict(zip(found.answers, found.shares, strict=True))
+                self.conditions[name] = {"question": question, "options": options}
+            for node_id, answer in found.when.items():
+                gating.setdefault(node_id, {})[name] = (
+                    answer if isinstance(answer, bool) else list(answer)
+                )
+            self.notes.warn(
+                f"{len(decisions)} gateways ask '{question}': read as one question, answered "
+                "once a run (if they decide separately, name them apart in the modeler)",
+                decisions[0].node,
+            )
+            done.update(d.node for d in decisions)
+        return done
 
     def _warn_bypassed(self, decision: Decision) -> None:
         bypassed = [n for n in self.structure.steps if n in decision.bypassed]
@@ -499,7 +543,9 @@ class _Importer:
                 decision.node,
             )
 
-    def _exclusive(self, decision: Decision, gating: dict[str, Data], used: set[str]) -> None:
+    def _exclusive(
+        self, decision: Decision, asked: Asked, gating: dict[str, Data], used: set[str]
+    ) -> None:
         if decision.kind == "eventBasedGateway":
             self.notes.warn(
                 "event-based gateway: read as a question whose answer is the event that "
@@ -507,17 +553,18 @@ class _Importer:
                 decision.node,
             )
         name = self._condition_name(decision, used)
-        options, shares = self._options(decision)
+        options = list(asked.options)
+        shares = (
+            list(asked.shares)
+            if asked.shares is not None
+            else shares_of([Decimal(1)] * len(options))
+        )
         folded = [o.casefold() for o in options]
         yes_no = folded in (["yes", "no"], ["no", "yes"])
-        gated = False
-        for node_id in self.structure.steps:
-            taken = [options[i] for i, b in enumerate(decision.branches) if node_id in b.steps]
-            if 0 < len(taken) < len(decision.branches):
-                answer: Any = taken[0].casefold() == "yes" if yes_no else taken
-                gating.setdefault(node_id, {})[name] = answer
-                gated = True
-        if not gated:
+        for node_id, taken in asked.taken.items():
+            answer: Any = taken[0].casefold() == "yes" if yes_no else list(taken)
+            gating.setdefault(node_id, {})[name] = answer
+        if not asked.taken:
             return
         question = self._decision_words(decision)[0]
         if yes_no:
@@ -597,8 +644,8 @@ class _Importer:
         probabilities = self._branch_probabilities(decision)
         if probabilities is None:
             self.notes.warn("branch shares not given (BPSim): equal shares assumed", decision.node)
-            return names, _shares([Decimal(1)] * len(names))
-        return names, _shares(probabilities)
+            return names, shares_of([Decimal(1)] * len(names))
+        return names, shares_of(probabilities)
 
     # --- the process ---
 
