@@ -517,6 +517,12 @@ def test_the_gantt_chart_has_lanes_bars_milestones_and_due_markers(small: Proces
     assert "weekend or holiday" in svg and svg.count('fill="#e6e6e6"') >= 3
 
 
+def _small_chart(write_process: Any, start: str) -> str:
+    """The small process's chart as SVG: one role per step, no one overbooked."""
+    process = load_process(write_process(PROCESS, name="p.yaml", roles=ROLES))
+    return to_svg(gantt_scene(plan_run(process, start=D(start))))
+
+
 def test_a_role_working_with_the_owner_has_the_step_in_its_own_lane(write_process: Any) -> None:
     """Each lane shows when its people are busy: 'b' is the Editor's, done with a Writer
     and Legal; Legal owns nothing and gets a lane after the owners'."""
@@ -544,14 +550,7 @@ def test_a_role_working_with_the_owner_has_the_step_in_its_own_lane(write_proces
         "Announce",
     ]
     assert "works with the owner" in svg
-    plain = to_svg(
-        gantt_scene(
-            plan_run(
-                load_process(write_process(PROCESS, name="p.yaml", roles=ROLES)),
-                start=D("2026-12-24"),
-            )
-        )
-    )
+    plain = _small_chart(write_process, "2026-12-24")
     assert not _groups(plain, "joint") and "works with the owner" not in plain
 
 
@@ -579,14 +578,7 @@ def test_the_days_a_role_is_overbooked_are_shaded_in_its_lane(write_process: Any
     )
     assert all(top <= float(r.get("y") or 0) < bottom for r in days)
     assert "more work than people" in svg
-    plain = to_svg(
-        gantt_scene(
-            plan_run(
-                load_process(write_process(PROCESS, name="p.yaml", roles=ROLES)),
-                start=D("2027-01-04"),
-            )
-        )
-    )
+    plain = _small_chart(write_process, "2027-01-04")
     assert not _groups(plain, "overbooked") and "more work than people" not in plain
 
 
