@@ -48,7 +48,7 @@ from ..diagram.scene import (
 from ..diagram.style import DEFAULT_THEME, FONTS, Theme, get_theme
 from ..i18n import catalogue
 from ..numbers import number_text, round_number
-from .report import plan_span
+from .report import anchor_text, plan_span
 
 __all__ = ["gantt_scene"]
 
@@ -242,9 +242,7 @@ class _Chart:
         style, plan, t = self.style, self.plan, self.t
         parts = [plan_span(plan, t), t("unit.workdays", round_number(plan.lead_time_days, 1))]
         if plan.anchor is not None:
-            parts.append(
-                t("plan.anchor", milestone=plan.anchor[0], date=plan.anchor[1].isoformat())
-            )
+            parts.append(anchor_text(plan, t))
         late = sum(1 for s in plan.steps if s.late)
         if late:
             parts.append(t("gantt.late_steps", late))

@@ -23,6 +23,7 @@ from ..numbers import DASH, hours_text, number_text, round_number
 __all__ = [
     "PLAN_FORMATS",
     "TEXT_FORMATS",
+    "anchor_text",
     "overbooking_text",
     "plan_document",
     "plan_report",
@@ -157,9 +158,16 @@ def plan_title(plan: Plan, t: Catalogue) -> str:
         days=t("unit.workdays", round_number(plan.lead_time_days, 1)),
     )
     if plan.anchor is not None:
-        name, day = plan.anchor
-        title += f" ({t('plan.anchor', milestone=name, date=day.isoformat())})"
+        title += f" ({anchor_text(plan, t)})"
     return title
+
+
+def anchor_text(plan: Plan, t: Catalogue) -> str:
+    """``Launch day on 2027-01-15``: the milestone the plan is dated from, by its name."""
+    assert plan.anchor is not None
+    milestone, day = plan.anchor
+    name = next((s.name for s in plan.process.steps if s.id == milestone), milestone)
+    return t("plan.anchor", milestone=name, date=day.isoformat())
 
 
 def _notes(plan: Plan, t: Catalogue) -> list[str]:
