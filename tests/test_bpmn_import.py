@@ -650,3 +650,20 @@ def test_one_question_at_many_gateways_comes_back_as_one_condition() -> None:
             assert came == [a if a != "T3" else "otherwise" for a in answers], name
     assert any("gateways ask 'Which launch tier?'" in w.message for w in result.warnings)
     import_texts(result, "launch.bpmn")  # and it loads
+
+
+def test_a_reply_to_an_activitys_message_comes_before_what_follows_it() -> None:
+    """MIWG C.2.0: 'Pay Order' sends the card details to the card company, whose 'Send
+    Result' answers 'Pay Order'. The answer is not a flow into the payment's start (a
+    loop, which used to cut the request instead: 'Take Payment' came first of all);
+    what follows the payment waits for it."""
+    (process,), _, warnings = _import(MIWG / "C.2.0.bpmn")
+    steps = process["steps"]
+    after = {s["id"]: s.get("after", []) for s in steps}
+    order = [s["id"] for s in steps]
+    assert process["owner"] == "Customer"
+    assert order.index("pay-order") < order.index("take-payment")
+    assert after["take-payment"] == ["pay-order"]
+    assert "take-payment" in after["send-order"]
+    assert any("message flow answers 'Pay Order'" in w for w in warnings)
+    assert not any("closes a loop" in w for w in warnings)

@@ -19,6 +19,7 @@ class Notes:
         self._seen: set[tuple[str, str | None]] = set()
 
     def warn(self, message: str, element: str | None) -> None:
+        message = " ".join(message.split())  # one line: a note is also a YAML comment
         key = (message, element)
         if key in self._seen:
             return

@@ -324,9 +324,12 @@ class _Builder:
                 cycle = nx.find_cycle(graph)
             except nx.NetworkXNoCycle:
                 break
-            source, target = max(
-                cycle, key=lambda pair: self._cut_score(edges[(pair[0], pair[1])])
-            )[:2]
+            pairs = [(pair[0], pair[1]) for pair in cycle]
+            reply = _reply(pairs, edges)
+            if reply is not None:
+                self._reroute(graph, edges, reply)
+                continue
+            source, target = max(pairs, key=lambda pair: self._cut_score(edges[pair]))
             edge = edges.pop((source, target))
             graph.remove_edge(source, target)
             if edge.kind == "message":
@@ -336,6 +339,38 @@ class _Builder:
             else:
                 loops.append(Loop(edge.flow, source, target))
         return graph, loops, edges
+
+    def _reroute(
+        self,
+        graph: nx.DiGraph[str],
+        edges: dict[tuple[str, str], _Edge],
+        reply: tuple[str, str],
+    ) -> None:
+        """A reply to the message an activity sent, read as arriving before what follows
+        the activity (the activity waits for it), not as a flow into its start."""
+        source, target = reply
+        edge = edges.pop(reply)
+        graph.remove_edge(source, target)
+        after = [
+            node
+            for node in list(graph.successors(target))
+            if edges[(target, node)].kind != "message"
+            and not nx.has_path(graph, node, source)
+            and (source, node) not in edges
+        ]
+        for node in after:
+            edges[(source, node)] = _Edge(source, node, edge.flow, "message", edge.order)
+            graph.add_edge(source, node)
+        name = clean_name(self.nodes[target].name) if target in self.nodes else ""
+        if after:
+            self.notes.warn(
+                f"message flow answers '{name or target}': read as arriving before what follows it",
+                edge.flow,
+            )
+        else:
+            self.notes.warn(
+                "message flow closes a loop with the sequence flow: left out", edge.flow
+            )
 
     def _cut_score(self, edge: _Edge) -> tuple[int, int, float, int]:
         source = self.nodes.get(self.virtual.get(edge.source, edge.source))
@@ -352,6 +387,16 @@ class _Builder:
             return 0.0
         (ax, ay), (bx, by) = a.centre, b.centre
         return max(ax - bx, 0.0) + max(ay - by, 0.0) / 10
+
+
+def _reply(
+    pairs: list[tuple[str, str]], edges: dict[tuple[str, str], _Edge]
+) -> tuple[str, str] | None:
+    """The message flow of a loop that answers the activity it flows into: one whose
+    target sent a message flow that is also in the loop (a request and its reply)."""
+    messages = [pair for pair in pairs if edges[pair].kind == "message"]
+    senders = {source for source, _ in messages}
+    return next((pair for pair in messages if pair[1] in senders), None)
 
 
 def _is_step(builder: _Builder, node_id: str) -> bool:
