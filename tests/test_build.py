@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import shutil
+import time
 from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
@@ -363,3 +364,28 @@ def test_errors_are_sopkit_errors_with_a_path(portfolio: Path, tmp_path: Path) -
         build_site([portfolio], portfolio)
     assert caught.value.path == str(portfolio)
     assert caught.value.hint
+
+
+def test_a_build_that_fails_stops_drawing_the_rest(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Ctrl-C (or any failure) in the build's own thread while the pages render: the
+    pages start no more work, so the build stops in moments, not after every diagram."""
+    rendered: list[str] = []
+    real = sopkit.build._render_process
+
+    def render(cost: object, *args: object, **kwargs: object) -> object:
+        rendered.append(cost.id)  # type: ignore[attr-defined]
+        time.sleep(0.5)  # a slow diagram: the interruption comes while it draws
+        return real(cost, *args, **kwargs)  # type: ignore[arg-type]
+
+    def interrupted(*args: object, **kwargs: object) -> bytes:
+        time.sleep(0.1)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sopkit.build, "_render_process", render)
+    monkeypatch.setattr(sopkit.build, "annual_report", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build_site(FIXTURE, tmp_path / "site", jobs=1, diagrams=False)
+    assert len(rendered) < len(IDS)
+    assert not (tmp_path / "site").exists()  # nothing half written

@@ -380,3 +380,28 @@ def test_a_rebuild_reports_each_process_once_the_reused_ones_first(
     names = [what for _, _, what in calls[1:-1]]
     assert sorted(names) == ["content-marketing", "feature-item", "release-post"]
     assert names[-1] == "content-marketing"
+
+
+def test_a_template_added_to_the_folder_between_builds_is_used(
+    portfolio: Path, tmp_path: Path, build: Build
+) -> None:
+    """As under ``sopkit serve``: one process, two builds. The default SOP template was
+    found first; a team's sop.html.j2 added afterwards must be used (and cached as such),
+    not the default Jinja already loaded."""
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    options = {"template_dir": templates, "diagrams": False}
+    before = build(portfolio, Cache(tmp_path / "cache"), **options)
+    (templates / "sop.html.j2").write_text(
+        '{% extends "default/sop.html.j2" %}\n'
+        "{% block purpose %}<p>Team note: added</p>{{ super() }}{% endblock %}\n"
+    )
+    after = build(portfolio, Cache(tmp_path / "cache"), **options)
+    page = after["processes/content-marketing.html"].decode("utf-8")
+    assert (
+        "Team note: added" in page
+        and page.encode("utf-8") != before["processes/content-marketing.html"]
+    )
+    assert after == build(portfolio, None, **options)
+    # and the cache holds the right page for the next build
+    assert build(portfolio, Cache(tmp_path / "cache"), **options) == after

@@ -26,7 +26,7 @@ import pytest
 
 from sopkit.build import build_site
 from sopkit.build.cache import Cache
-from sopkit.build.serve import SiteServer, is_loopback, reload_html, safe_path
+from sopkit.build.serve import VERSION_PATH, SiteServer, is_loopback, reload_html, safe_path
 
 ROOT = Path(__file__).resolve().parent.parent
 ENGLISH = ROOT / "processes" / "en"
@@ -358,3 +358,54 @@ def test_the_next_builds_printer_starts_after_a_build_and_stops_with_the_server(
     for printer in (spare, waiting):  # one printed, the other was stopped
         assert printer is not None and printer._child is not None
         assert printer._child.returncode is not None
+
+
+def test_a_missing_page_reloads_when_a_build_makes_it(tmp_path: Path) -> None:
+    """A tab opened before the first build is done, or on a process renamed and back,
+    gets a page that polls for the next build (a plain 404 would stop there)."""
+    folder = _copy(tmp_path)
+    server = SiteServer([folder], tmp_path / "site", port=0, diagrams=False, echo=lambda _: None)
+    try:
+        server.serve_in_background()
+        status, body = _get(server.url, "/")
+        assert status == 404 and "Building the site" in body and VERSION_PATH in body
+        assert server.build() is not None
+        assert _get(server.url, "/")[0] == 200
+        status, body = _get(server.url, "/processes/renamed.html")
+        assert status == 404 and "/processes/renamed.html" in body and VERSION_PATH in body
+        status, body = _get(server.url, "/processes/renamed.png")
+        assert (status, body) == (404, "404 Not Found\n")  # not a page: no script
+    finally:
+        server.close()
+
+
+def test_a_build_waits_while_another_build_writes_the_folder(tmp_path: Path) -> None:
+    """Two servers (or a server and a build) on one -o folder: the one that finds it busy
+    tries again instead of showing an error until the next edit."""
+    folder = _copy(tmp_path)
+    lines: list[str] = []
+    server = SiteServer([folder], tmp_path / "site", port=0, diagrams=False, echo=lines.append)
+    try:
+        assert server.build() is not None
+        holder = (  # another build: holds the folder for a second and a half
+            "import sys, time\n"
+            "from pathlib import Path\n"
+            "from sopkit.build.publish import Publication\n"
+            "with Publication(Path(sys.argv[1]), shown='site'):\n"
+            "    print('locked', flush=True)\n"
+            "    time.sleep(1.5)\n"
+        )
+        other = subprocess.Popen(
+            [sys.executable, "-c", holder, str((tmp_path / "site").resolve())],
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+        )
+        assert other.stdout is not None and other.stdout.readline().strip() == "locked"
+        assert server.build() is not None
+        assert other.wait(timeout=60) == 0
+        other.stdout.close()
+        assert server.state.read()[1] is None
+        assert any("another sopkit build is writing" in line for line in lines)
+    finally:
+        server.close()

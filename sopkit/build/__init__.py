@@ -42,6 +42,7 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 import os
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -284,6 +285,9 @@ def render_site(
     total = len(cost.processes) + 1
     # Three things at once: the processes' pages in a thread (mostly Graphviz, in
     # subprocesses), report.pdf in the printer, and here the portfolio's own files.
+    # Set when this thread fails or is interrupted (Ctrl-C): the pages stop starting
+    # new work instead of drawing the rest of the portfolio first.
+    stop = threading.Event()
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="sopkit-site") as pool:
         pages = pool.submit(
             _render_processes,
@@ -297,13 +301,18 @@ def render_site(
             total,
             template_dir,
             cache,
+            stop,
         )
-        # The HTML is made here, at once, so the child can print while the rest renders.
-        html = annual_report(cost, fmt="html", date=report_date, ranges=ranges).decode("utf-8")
-        report = pool.submit(_report, html, cache=cache, printer=printer)
-        problem = _pdf_problem(printer)
-        files = _portfolio_files(cost, ranges, stamp, scenarios)
-        rendered = pages.result()
+        try:
+            # The HTML is made here, at once, so the child can print while the rest renders.
+            html = annual_report(cost, fmt="html", date=report_date, ranges=ranges)
+            report = pool.submit(_report, html.decode("utf-8"), cache=cache, printer=printer)
+            problem = _pdf_problem(printer)
+            files = _portfolio_files(cost, ranges, stamp, scenarios)
+            rendered = pages.result()
+        except BaseException:
+            stop.set()
+            raise
         files.update(
             _dashboard(cost, candidates, ranges, rendered, warnings, stamp, scenarios, problem)
         )
@@ -484,8 +493,13 @@ def _render_processes(
     total: int,
     template_dir: Path | None = None,
     cache: Cache | None = None,
+    stop: threading.Event | None = None,
 ) -> list[_Rendered]:
-    """Each process's documents, rendered in parallel and returned in portfolio order."""
+    """Each process's documents, rendered in parallel and returned in portfolio order.
+
+    Once ``stop`` is set (the build failed elsewhere), no more pages are started and
+    what was rendered so far is returned.
+    """
     processes = cost.processes
     workers = max(1, min(jobs or os.cpu_count() or 1, len(processes)))
     if progress is not None:
@@ -547,15 +561,21 @@ def _render_processes(
     # Cached pages are looked up first, and each page to render starts on a worker as
     # soon as it is found, while the lookups go on: Graphviz runs as a subprocess, so
     # the workers' threads overlap the slow part.
+    stopped = stop.is_set if stop is not None else lambda: False
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sopkit-build") as pool:
         pending: list[tuple[int, Future[_Rendered]]] = []
         for index, process in enumerate(processes):
+            if stopped():
+                break
             key, hit = cached(process)
             if hit is None:
                 pending.append((index, pool.submit(render, process, key)))
             else:
                 finished(index, hit)
         for index, future in pending:
+            if stopped():
+                pool.shutdown(cancel_futures=True)
+                break
             finished(index, future.result())
     return [pages for pages in results if pages is not None]
 

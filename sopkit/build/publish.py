@@ -59,9 +59,15 @@ try:
 except ImportError:  # pragma: no cover - not on POSIX
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["Publication", "exchange", "work_folder"]
+__all__ = ["FolderBusy", "Publication", "exchange", "work_folder"]
 
 _WORK_SUFFIX = ".sopkit"
+
+
+class FolderBusy(OutputError):
+    """Another build holds the output folder: trying again later may succeed."""
+
+
 #: Longest output name (in UTF-8 bytes) kept whole in the work folder's name; longer
 #: names are shortened and given a hash, so the name fits the usual 255-byte limit.
 _NAME_BYTES = 200
@@ -221,9 +227,9 @@ class Publication:
 
     # --- the lock ---------------------------------------------------------------------------
 
-    def _busy(self, hint: str) -> OutputError:
+    def _busy(self, hint: str) -> FolderBusy:
         message = "another sopkit build is writing this folder"
-        return OutputError(message, path=self.shown, hint=hint)
+        return FolderBusy(message, path=self.shown, hint=hint)
 
     def _lock(self) -> int:
         """An open, locked lock file in the work folder (created when missing)."""

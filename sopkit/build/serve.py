@@ -50,6 +50,7 @@ from ..errors import SopkitError
 from ..render.pdf import Printer
 from . import BuildResult, _prints_apart, build_site
 from .cache import Cache, CacheStats
+from .publish import FolderBusy
 
 __all__ = [
     "VERSION_PATH",
@@ -64,6 +65,9 @@ __all__ = [
 VERSION_PATH = "/__sopkit__/version"
 #: How often the watcher looks at the files, in seconds.
 POLL = 0.3
+#: How long a build waits for another build writing the same folder, and how often it tries.
+_BUSY_WAIT = 120.0
+_BUSY_POLL = 0.5
 _WATCHED = {".yaml", ".yml", ".j2", ".css", ".html", ".md", ".json"}
 
 Echo = Callable[[str], None]
@@ -203,21 +207,45 @@ def reload_html(page: str, version: int) -> str:
 _BROKEN = "sopkit: the site cannot be built until these files are fixed:"
 
 
-def error_page(errors: str, version: int) -> str:
-    """The page every HTML request gets while an input is broken."""
-    body = html.escape(errors)
+def _page(title: str, body: str, version: int) -> str:
+    """A page of sopkit's own, with the reload script."""
     page = (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
         "style-src 'unsafe-inline'\">\n"
-        "<title>sopkit: the site cannot be built</title>\n"
+        f"<title>sopkit: {html.escape(title)}</title>\n"
         "<style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:60rem}"
         "pre{background:#fff4f4;border:1px solid #d33;padding:1rem;white-space:pre-wrap}"
-        "</style>\n</head>\n<body>\n<h1>The site cannot be built</h1>\n"
-        "<p>Fix the files below and save: this page reloads by itself.</p>\n"
-        f'<pre id="sopkit-errors">{body}</pre>\n</body>\n</html>\n'
+        f"</style>\n</head>\n<body>\n<h1>{html.escape(title)}</h1>\n{body}</body>\n</html>\n"
     )
     return reload_html(page, version)
+
+
+def error_page(errors: str, version: int) -> str:
+    """The page every HTML request gets while an input is broken."""
+    return _page(
+        "The site cannot be built",
+        "<p>Fix the files below and save: this page reloads by itself.</p>\n"
+        f'<pre id="sopkit-errors">{html.escape(errors)}</pre>\n',
+        version,
+    )
+
+
+def missing_page(path: str, version: int) -> str:
+    """A page the site does not have (yet): it reloads when a build finishes, so a tab
+    opened before the first build, or on a process renamed and back, comes back."""
+    if version == 0:
+        return _page(
+            "Building the site",
+            "<p>The first build is under way: this page reloads by itself when it is done.</p>\n",
+            version,
+        )
+    return _page(
+        "No such page",
+        f"<p>The site has no <code>{html.escape(path)}</code>: a process renamed or "
+        "removed? This page reloads by itself after the next build.</p>\n",
+        version,
+    )
 
 
 @dataclass
@@ -296,7 +324,11 @@ class _Handler(SimpleHTTPRequestHandler):
         try:
             data = target.read_bytes()
         except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
-            self._refuse(HTTPStatus.NOT_FOUND, head)
+            if is_html:
+                page = missing_page(urlsplit(raw).path, version).encode("utf-8")
+                self._send(HTTPStatus.NOT_FOUND, page, "text/html; charset=utf-8", head)
+            else:
+                self._refuse(HTTPStatus.NOT_FOUND, head)
             return
         except OSError:
             self._refuse(HTTPStatus.FORBIDDEN, head)
@@ -387,21 +419,21 @@ class SiteServer:
         errors: str | None
         printer, self._printer = self._printer, None
         try:
-            result = build_site(self.paths, self.out_dir, printer=printer, **self.options)
+            result = self._build_when_free(printer)
         except SopkitError as exc:
             errors = _located(exc)
         except Exception as exc:  # a bug: say so on the page, keep serving the edit loop
             errors = f"error: sopkit failed while building ({type(exc).__name__}: {exc}); "
             errors += "please report it"
+        except BaseException as exc:  # Ctrl-C, SIGTERM: the server stops
+            if printer is not None:
+                printer.close()
+            if isinstance(exc, KeyboardInterrupt):
+                self.echo("stopping: the build under way is left unfinished")
+            raise
         else:
             errors = None
-        finally:
-            if printer is not None and printer.unused:
-                self._printer = printer  # report.pdf came from the cache: keep it waiting
-            elif printer is not None:
-                printer.close()
-            if self._printer is None and not self.stopped.is_set() and _prints_apart(self.paths):
-                self._printer = Printer()
+        self._next_printer(printer)
         if errors is not None:
             self.state.finished(errors)
             self.echo(errors)
@@ -421,6 +453,31 @@ class SiteServer:
             f"{reused}; serving {self.url}"
         )
         return result
+
+    def _next_printer(self, used: Printer | None) -> None:
+        """Keep a printer the build did not use (report.pdf came from the cache), else
+        start the next build's, so it imports WeasyPrint while the user edits."""
+        if used is not None and used.unused:
+            self._printer = used
+            return
+        if used is not None:
+            used.close()
+        if not self.stopped.is_set() and _prints_apart(self.paths):
+            self._printer = Printer()
+
+    def _build_when_free(self, printer: Printer | None) -> BuildResult:
+        """``build_site``, again while another build (another server on the same ``-o``)
+        is writing the folder, for up to ``_BUSY_WAIT`` seconds."""
+        waited = 0.0
+        while True:
+            try:
+                return build_site(self.paths, self.out_dir, printer=printer, **self.options)
+            except FolderBusy:
+                if waited == 0:
+                    self.echo(f"another sopkit build is writing {self.out_dir}: waiting for it")
+                if waited >= _BUSY_WAIT or self.stopped.wait(_BUSY_POLL):
+                    raise
+                waited += _BUSY_POLL
 
     def serve_in_background(self) -> threading.Thread:
         thread = threading.Thread(target=self.httpd.serve_forever, name="sopkit-serve", daemon=True)

@@ -34,7 +34,8 @@ def render_template(name: str, *, template_dir: Path | None = None, **context: A
             an ``extends`` of itself, a missing include) names its file and line.
     """
     kind = "html" if name.endswith((".html.j2", ".html")) else "markdown"
-    env = environment(kind, None if template_dir is None else str(template_dir))
+    folder = None if template_dir is None else str(template_dir)
+    env = _environment(kind, folder, _files_in(folder))
     try:
         return env.get_template(name).render(**context)
     except SopkitError:
@@ -113,13 +114,35 @@ def _template_frames(exc: BaseException, template_dir: Path | None) -> list[tupl
     return frames
 
 
-@lru_cache(maxsize=16)
+def _files_in(folder: str | None) -> tuple[str, ...]:
+    """The files of a team template folder, by relative path.
+
+    Part of the environment's key: Jinja reloads a template whose file changed,
+    but a name it found among the defaults is never looked for again, so a
+    ``sop.html.j2`` added to the folder (say while ``sopkit serve`` runs) would
+    be left unused while the page is keyed as made with it.
+    """
+    if folder is None:
+        return ()
+    root = Path(folder)
+    try:
+        return tuple(sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()))
+    except OSError:
+        return ()
+
+
 def environment(kind: str, template_dir: str | None = None) -> jinja2.Environment:
     """The Jinja environment for ``"html"`` (autoescaped) or ``"markdown"`` (md-escaped).
 
     Raises:
         SopkitError: when ``template_dir`` is not a folder.
     """
+    return _environment(kind, template_dir, _files_in(template_dir))
+
+
+@lru_cache(maxsize=16)
+def _environment(kind: str, template_dir: str | None, files: tuple[str, ...]) -> jinja2.Environment:
+    """``environment``, one per set of files in the team's folder (``_files_in``)."""
     loader: jinja2.BaseLoader = jinja2.PackageLoader("sopkit", "templates")
     if template_dir is not None:
         if not Path(template_dir).is_dir():
