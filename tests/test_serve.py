@@ -26,7 +26,14 @@ import pytest
 
 from sopkit.build import build_site
 from sopkit.build.cache import Cache
-from sopkit.build.serve import VERSION_PATH, SiteServer, is_loopback, reload_html, safe_path
+from sopkit.build.serve import (
+    VERSION_PATH,
+    SiteServer,
+    Watcher,
+    is_loopback,
+    reload_html,
+    safe_path,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 ENGLISH = ROOT / "processes" / "en"
@@ -409,3 +416,32 @@ def test_a_build_waits_while_another_build_writes_the_folder(tmp_path: Path) -> 
         assert any("another sopkit build is writing" in line for line in lines)
     finally:
         server.close()
+
+
+def test_the_log_says_what_changed_and_does_not_repeat_warnings(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "roles.yaml").write_text("roles: {Editor: {rate: 50}}\n", encoding="utf-8")
+    process = folder / "p.yaml"
+    process.write_text(
+        "sopkit: 1\nid: p\nname: P\nowner: Editor\nfrequency: 1/month\npurpose: Why.\n"
+        "steps:\n  - {id: a, name: A, owner: Editor, time: 1h}\n",
+        encoding="utf-8",
+    )
+    watcher = Watcher([folder])
+    process.write_text(process.read_text(encoding="utf-8").replace("1h", "2h"), encoding="utf-8")
+    assert watcher.changed() and watcher.what_changed() == "p.yaml changed"
+    lines: list[str] = []
+    server = SiteServer([folder], tmp_path / "site", port=0, diagrams=False, echo=lines.append)
+    try:
+        assert server.build() is not None
+        first = [line for line in lines if "no done_when" in line]
+        assert len(first) == 1
+        lines.clear()
+        assert server.build("p.yaml changed") is not None
+    finally:
+        server.close()
+    assert lines[0].endswith("... (p.yaml changed)")
+    assert not any("no done_when" in line for line in lines)
+    assert "1 warning as before" in lines
+    assert re.search(r"^built 1 process in [\d.]+ s at \d\d:\d\d:\d\d; serving ", lines[-1])

@@ -85,6 +85,8 @@ class Watcher:
         #: The site folder, when it is inside a watched folder: its files are ours.
         self.skip = None if skip is None else skip.resolve()
         self._last = self.snapshot()
+        #: The files that changed, appeared or went at the last ``changed()`` that said so.
+        self.last_changed: list[str] = []
 
     def _files(self) -> Iterable[Path]:
         for path in [*self.paths, *self.extra]:
@@ -128,8 +130,18 @@ class Watcher:
         now = self.snapshot()
         if now == self._last:
             return False
+        self.last_changed = sorted(
+            key for key in now.keys() | self._last.keys() if now.get(key) != self._last.get(key)
+        )
         self._last = now
         return True
+
+    def what_changed(self) -> str:
+        """``content-marketing.yaml changed`` (or ``3 files changed``), for the build line."""
+        names = [Path(key).name for key in self.last_changed]
+        if not names:
+            return ""
+        return f"{names[0]} changed" if len(names) == 1 else f"{len(names)} files changed"
 
 
 # --- serving ----------------------------------------------------------------------------
@@ -401,6 +413,8 @@ class SiteServer:
         #: The next build's printer, started after the last build: it imports WeasyPrint
         #: while the user edits, not on the rebuild's longest path.
         self._printer: Printer | None = None
+        #: The warnings the last build printed.
+        self._told: list[str] = []
 
     @property
     def url(self) -> str:
@@ -409,13 +423,14 @@ class SiteServer:
         shown = f"[{host}]" if ":" in host else host
         return f"http://{shown}:{port}/"
 
-    def build(self) -> BuildResult | None:
-        """One build; a broken input is shown on every page, never raised."""
+    def build(self, reason: str = "") -> BuildResult | None:
+        """One build; a broken input is shown on every page, never raised. ``reason``
+        (``roles.yaml changed``) goes on the build's first line."""
         started = time.perf_counter()
         cache = self.options["cache"]
         if cache is not None:
             cache.stats = CacheStats()  # this build's figures, not the session's
-        self.echo(f"building {self.out_dir} ...")
+        self.echo(f"building {self.out_dir} ..." + (f" ({reason})" if reason else ""))
         errors: str | None
         printer, self._printer = self._printer, None
         try:
@@ -441,16 +456,21 @@ class SiteServer:
             return None
         self.watcher.watch_also(result.inputs)
         self.state.finished(None)
-        for warning in result.warnings:
-            self.echo(f"warning: {warning}")
-        for line in warning_lines(result.checks, self.paths):
-            self.echo(line)
+        told = [f"warning: {w}" for w in result.warnings]
+        told += warning_lines(result.checks, self.paths)
+        if told and told == self._told:
+            noun = "warning" if len(told) == 1 else "warnings"
+            self.echo(f"{len(told)} {noun} as before")  # not the same lines at every save
+        else:
+            for line in told:
+                self.echo(line)
+        self._told = told
         summary = "" if result.cache is None else result.cache.summary()
         reused = f", {summary}" if summary else ""
         noun = "process" if result.processes == 1 else "processes"
         self.echo(
             f"built {result.processes} {noun} in {time.perf_counter() - started:.1f} s"
-            f"{reused}; serving {self.url}"
+            f"{reused} at {time.strftime('%H:%M:%S')}; serving {self.url}"
         )
         return result
 
@@ -494,9 +514,10 @@ class SiteServer:
             while not self.stopped.wait(poll):
                 if self.watcher.changed():
                     # Editors save in several steps: wait until the files are still.
+                    reason = self.watcher.what_changed()
                     while not self.stopped.wait(poll) and self.watcher.changed():
-                        pass
-                    self.build()
+                        reason = self.watcher.what_changed()
+                    self.build(reason)
         finally:
             self.close()
 
