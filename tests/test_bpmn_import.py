@@ -667,3 +667,44 @@ def test_a_reply_to_an_activitys_message_comes_before_what_follows_it() -> None:
     assert "take-payment" in after["send-order"]
     assert any("message flow answers 'Pay Order'" in w for w in warnings)
     assert not any("closes a loop" in w for w in warnings)
+
+
+def _shop_and_bank(messages: list[tuple[str, str]]) -> dict:  # type: ignore[type-arg]
+    """A shop's 'Pay' and a bank's 'Check card' then 'Send result', with message flows."""
+
+    def flows(*pairs: tuple[str, str]) -> str:
+        return "".join(
+            f'<sequenceFlow id="f_{a}_{b}" sourceRef="{a}" targetRef="{b}"/>' for a, b in pairs
+        )
+
+    xml = (
+        f'<definitions xmlns="{BPMN_NS}" targetNamespace="x"><collaboration id="c">'
+        '<participant id="pa" name="Shop" processRef="p"/>'
+        '<participant id="pb" name="Bank" processRef="q"/>'
+        + "".join(
+            f'<messageFlow id="m{i}" sourceRef="{a}" targetRef="{b}"/>'
+            for i, (a, b) in enumerate(messages)
+        )
+        + '</collaboration><process id="p" name="Shop"><startEvent id="s"/>'
+        '<task id="a" name="Pay"/><task id="n" name="Ship"/><endEvent id="e"/>'
+        + flows(("s", "a"), ("a", "n"), ("n", "e"))
+        + '</process><process id="q" name="Bank"><startEvent id="qs"/>'
+        '<task id="b1" name="Check card"/><task id="b2" name="Send result"/><endEvent id="qe"/>'
+        + flows(("qs", "b1"), ("b1", "b2"), ("b2", "qe"))
+        + "</process></definitions>"
+    )
+    result = import_bpmn(xml.encode("utf-8"), "shop.bpmn")
+    import_texts(result, "shop.bpmn")
+    return {s["id"]: s.get("after", []) for s in result.processes[0].data["steps"]}
+
+
+def test_a_reply_from_another_activity_than_the_one_asked_comes_before_what_follows() -> None:
+    after = _shop_and_bank([("a", "b1"), ("b2", "a")])
+    assert after["check-card"] == ["pay"] and "send-result" in after["ship"]
+
+
+def test_an_activity_answering_straight_back_is_no_reply_to_reroute() -> None:
+    """'Check card' receives and answers itself: either flow could be the reply, so the
+    loop is cut as before (the later flow), and 'Pay' stays first."""
+    after = _shop_and_bank([("a", "b1"), ("b1", "a")])
+    assert after["pay"] == [] and after["check-card"] == ["pay"]

@@ -39,12 +39,23 @@ def test_without_shares_the_answers_share_equally() -> None:
     found = merge(
         [
             _asked(("A or B", "otherwise"), None, x=("A or B",)),
-            _asked(("C", "otherwise"), None, y=("C",)),
+            _asked(("B", "otherwise"), None, y=("B",)),
         ]
     )
     assert found is not None
-    assert found.answers == ("A", "B", "C", "otherwise")
-    assert found.shares == (D("0.25"),) * 4
+    assert found.answers == ("A", "B", "otherwise")
+    assert found.shares == (D("0.3333"), D("0.3333"), D("0.3334"))
+
+
+def test_an_answer_with_or_in_its_name_stays_whole_unless_another_branch_names_a_piece() -> None:
+    found = merge(
+        [
+            _asked(("Either or neither", "Both"), None, x=("Both",)),
+            _asked(("Either or neither", "Both"), None, y=("Either or neither",)),
+        ]
+    )
+    assert found is not None and found.answers == ("Either or neither", "Both")
+    assert found.shares == (D("0.5"), D("0.5"))
 
 
 def test_a_step_behind_two_of_the_gateways_runs_where_both_let_it() -> None:
@@ -109,6 +120,11 @@ def test_yes_no_gateways_merge_when_their_shares_agree() -> None:
                 _asked(("yes", "no"), ("0.6", "0.4"), b=("yes",)),
             ]
         )
+        is None
+    )
+    # The label alone is not enough: "Approved?" names many separate decisions.
+    assert (
+        merge([_asked(("yes", "no"), None, a=("yes",)), _asked(("yes", "no"), None, b=("no",))])
         is None
     )
 

@@ -405,3 +405,28 @@ def test_a_template_added_to_the_folder_between_builds_is_used(
     assert after == build(portfolio, None, **options)
     # and the cache holds the right page for the next build
     assert build(portfolio, Cache(tmp_path / "cache"), **options) == after
+
+
+def test_a_template_in_a_linked_folder_is_followed(
+    portfolio: Path, tmp_path: Path, build: Build
+) -> None:
+    """A team links a shared folder of partials into its template folder: editing a
+    partial there changes the pages, not a page kept from before."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "note.j2").write_text("<p>Shared note: v1</p>")
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "partials").symlink_to(shared, target_is_directory=True)
+    (templates / "loop").symlink_to(templates, target_is_directory=True)  # no endless walk
+    (templates / "sop.html.j2").write_text(
+        '{% extends "default/sop.html.j2" %}\n'
+        '{% block purpose %}{% include "partials/note.j2" %}{{ super() }}{% endblock %}\n'
+    )
+    options = {"template_dir": templates, "diagrams": False}
+    before = build(portfolio, Cache(tmp_path / "cache"), **options)
+    assert "Shared note: v1" in before["processes/content-marketing.html"].decode("utf-8")
+    (shared / "note.j2").write_text("<p>Shared note: v2</p>")
+    after = build(portfolio, Cache(tmp_path / "cache"), **options)
+    assert "Shared note: v2" in after["processes/content-marketing.html"].decode("utf-8")
+    assert after == build(portfolio, None, **options)

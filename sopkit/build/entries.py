@@ -45,6 +45,7 @@ from ..render.diagram.engine import DEFAULT_TIMEOUT, Engine
 from ..render.i18n import Notice
 from ..render.pdf import Printer
 from ..render.report import report_pdf
+from ..render.sop.templates import template_files
 from .cache import Cache, code_fingerprint, make_key
 
 __all__ = [
@@ -169,7 +170,7 @@ def template_fingerprint(folder: Path | None) -> str:
     if folder is None:
         return "-"
     digest = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+    for path in template_files(folder):  # linked folders too, as Jinja reads them
         digest.update(str(path.relative_to(folder)).encode("utf-8", "surrogateescape") + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()

@@ -67,7 +67,7 @@ VERSION_PATH = "/__sopkit__/version"
 POLL = 0.3
 #: How long a build waits for another build writing the same folder, and how often it tries.
 _BUSY_WAIT = 120.0
-_BUSY_POLL = 0.5
+_BUSY_POLL = 1.0
 _WATCHED = {".yaml", ".yml", ".j2", ".css", ".html", ".md", ".json"}
 
 Echo = Callable[[str], None]
@@ -138,10 +138,14 @@ class Watcher:
 
     def what_changed(self) -> str:
         """``content-marketing.yaml changed`` (or ``3 files changed``), for the build line."""
-        names = [Path(key).name for key in self.last_changed]
-        if not names:
-            return ""
-        return f"{names[0]} changed" if len(names) == 1 else f"{len(names)} files changed"
+        return what_changed(self.last_changed)
+
+
+def what_changed(paths: Sequence[str]) -> str:
+    """``content-marketing.yaml changed``, or ``3 files changed``; "" for none."""
+    if not paths:
+        return ""
+    return f"{Path(paths[0]).name} changed" if len(paths) == 1 else f"{len(paths)} files changed"
 
 
 # --- serving ----------------------------------------------------------------------------
@@ -488,16 +492,17 @@ class SiteServer:
     def _build_when_free(self, printer: Printer | None) -> BuildResult:
         """``build_site``, again while another build (another server on the same ``-o``)
         is writing the folder, for up to ``_BUSY_WAIT`` seconds."""
-        waited = 0.0
+        deadline = time.monotonic() + _BUSY_WAIT
+        told = False
         while True:
             try:
                 return build_site(self.paths, self.out_dir, printer=printer, **self.options)
             except FolderBusy:
-                if waited == 0:
+                if not told:
                     self.echo(f"another sopkit build is writing {self.out_dir}: waiting for it")
-                if waited >= _BUSY_WAIT or self.stopped.wait(_BUSY_POLL):
+                    told = True
+                if time.monotonic() >= deadline or self.stopped.wait(_BUSY_POLL):
                     raise
-                waited += _BUSY_POLL
 
     def serve_in_background(self) -> threading.Thread:
         thread = threading.Thread(target=self.httpd.serve_forever, name="sopkit-serve", daemon=True)
@@ -514,10 +519,10 @@ class SiteServer:
             while not self.stopped.wait(poll):
                 if self.watcher.changed():
                     # Editors save in several steps: wait until the files are still.
-                    reason = self.watcher.what_changed()
+                    changed = set(self.watcher.last_changed)
                     while not self.stopped.wait(poll) and self.watcher.changed():
-                        reason = self.watcher.what_changed()
-                    self.build(reason)
+                        changed.update(self.watcher.last_changed)
+                    self.build(what_changed(sorted(changed)))
         finally:
             self.close()
 

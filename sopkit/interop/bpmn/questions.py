@@ -7,12 +7,15 @@ and the way round them is the default flow. With sopkit's extension an import
 knows they are one condition. A modeler that drops the extension keeps the
 names, so without it the gateways that ask the same question with answers that
 fit together are read as that one question, answered once a run: its answers
-are every answer the branches name (split at "or"), and ``otherwise`` when a
-default flow stands for the rest. Shares come from the branches' BPSim
-probabilities where the file gives them (an answer named alone gives its
-share; one named with others, the rest of theirs); answers no branch gives a
-share for split what is left equally. When the answers or shares do not fit
-together, each gateway stays a question of its own, as before.
+are every answer the branches name (split at "or" where another branch names
+a piece of it), and ``otherwise`` when a default flow stands for the rest.
+Yes/no gateways need more than their label ("Approved?" names many separate
+decisions): the file must give each its share (BPSim), and the shares agree.
+Shares come from the branches' BPSim probabilities where the file gives them
+(an answer named alone gives its share; one named with others, the rest of
+theirs); answers no branch gives a share for split what is left equally.
+When the answers or shares do not fit together, each gateway stays a question
+of its own, as before.
 
 Questions an export asks per step ("Runs this time? (20%)") are never merged:
 each step's draw is its own.
@@ -110,6 +113,7 @@ def merge(asked: Sequence[Asked]) -> Merged | None:
         return _merge_yes_no(asked)
     if any(_yes_no(a.options) for a in asked):
         return None
+    split = _splitting(asked)
     answers: list[str] = []
     named: list[dict[str, frozenset[str]]] = []
     for gateway in asked:
@@ -117,7 +121,7 @@ def merge(asked: Sequence[Asked]) -> Merged | None:
         for option in gateway.options:
             if option.casefold() == OTHERWISE:
                 continue
-            pieces = _split(option)
+            pieces = split[option]
             if any(p.casefold() == OTHERWISE for p in pieces) or any(
                 set(pieces) & other for other in parts.values()
             ):
@@ -168,6 +172,19 @@ def merge(asked: Sequence[Asked]) -> Merged | None:
     )
 
 
+def _splitting(asked: Sequence[Asked]) -> dict[str, list[str]]:
+    """Each branch name's answers: split at "or" only where a piece is named by another
+    branch too ("T1 or T2" beside "T1"), so an answer such as "Email or SMS" that no
+    other branch names stays whole."""
+    options = {o for a in asked for o in a.options if o.casefold() != OTHERWISE}
+    pieces = {option: _split(option) for option in options}
+    found: dict[str, list[str]] = {}
+    for option, parts in pieces.items():
+        elsewhere = {p for other, more in pieces.items() if other != option for p in more}
+        found[option] = parts if len(parts) > 1 and elsewhere & set(parts) else [option]
+    return found
+
+
 def _answer_shares(
     asked: Sequence[Asked],
     answers: Sequence[str],
@@ -207,6 +224,10 @@ def _answer_shares(
 
 
 def _merge_yes_no(asked: Sequence[Asked]) -> Merged | None:
+    """Yes/no gateways are one question only when the file gives each its share and the
+    shares agree: a label such as "Approved?" alone names many separate decisions."""
+    if any(gateway.shares is None for gateway in asked):
+        return None
     given = [
         share
         for gateway in asked
@@ -216,7 +237,7 @@ def _merge_yes_no(asked: Sequence[Asked]) -> Merged | None:
     ]
     if any(abs(share - given[0]) > _TOLERANCE for share in given):
         return None
-    yes = given[0] if given else Decimal("0.5")
+    yes = given[0]
     when: dict[str, tuple[str, ...] | bool] = {}
     for gateway in asked:
         for node, taken in gateway.taken.items():

@@ -393,9 +393,14 @@ def _reply(
     pairs: list[tuple[str, str]], edges: dict[tuple[str, str], _Edge]
 ) -> tuple[str, str] | None:
     """The message flow of a loop that answers the activity it flows into: one whose
-    target sent a message flow that is also in the loop (a request and its reply)."""
+    target sent a message flow that is also in the loop (a request and its reply,
+    each between other nodes: MIWG C.2.0's card payment)."""
     messages = [pair for pair in pairs if edges[pair].kind == "message"]
     senders = {source for source, _ in messages}
+    if any((target, source) in messages for source, target in messages):
+        # One activity sends and the other answers straight back: either could be the
+        # reply, so the loop is cut as any other (by where the flows run in the picture).
+        return None
     return next((pair for pair in messages if pair[1] in senders), None)
 
 

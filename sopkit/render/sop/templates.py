@@ -9,6 +9,7 @@ step named ``[click](javascript:alert(1))`` shows literally.
 
 from __future__ import annotations
 
+import os
 import re
 import traceback
 from functools import lru_cache
@@ -22,7 +23,7 @@ from markupsafe import Markup
 from ...errors import RenderError, SopkitError
 from ..markdown import fenced
 
-__all__ = ["environment", "md_escape", "render_template"]
+__all__ = ["environment", "md_escape", "render_template", "template_files"]
 
 
 def render_template(name: str, *, template_dir: Path | None = None, **context: Any) -> str:
@@ -125,10 +126,23 @@ def _files_in(folder: str | None) -> tuple[str, ...]:
     if folder is None:
         return ()
     root = Path(folder)
-    try:
-        return tuple(sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()))
-    except OSError:
-        return ()
+    return tuple(sorted(str(path.relative_to(root)) for path in template_files(root)))
+
+
+def template_files(folder: Path) -> list[Path]:
+    """Every file under a team template folder, through linked folders too (a shared
+    ``partials/`` linked in), each real folder once (a link back up is no loop)."""
+    found: list[Path] = []
+    seen: set[str] = set()
+    for here, folders, names in os.walk(folder, followlinks=True):
+        real = os.path.realpath(here)
+        if real in seen:
+            folders[:] = []
+            continue
+        seen.add(real)
+        folders.sort()
+        found += [Path(here) / name for name in sorted(names) if (Path(here) / name).is_file()]
+    return found
 
 
 def environment(kind: str, template_dir: str | None = None) -> jinja2.Environment:
