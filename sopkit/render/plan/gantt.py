@@ -48,7 +48,7 @@ from ..diagram.scene import (
 from ..diagram.style import DEFAULT_THEME, FONTS, Theme, get_theme
 from ..i18n import catalogue
 from ..numbers import number_text, round_number
-from .report import anchor_text, plan_span
+from .report import anchor_text, overbooking_text, plan_span
 
 __all__ = ["gantt_scene"]
 
@@ -502,8 +502,13 @@ class _Chart:
             id=f"g-step-{step.step_id}",
             classes=tuple(classes),
             data=data,
-            title=_title_of(step),
+            title=self._title_of(step),
         )
+
+    def _title_of(self, step: PlannedStep) -> str:
+        """A bar's tooltip in the chart's language: the step and its days."""
+        span = self.t("plan.span", start=step.start.isoformat(), finish=step.finish.isoformat())
+        return f"{step.name}: {span}"
 
     def _overbooked(self, found: Overbooking, top: float, height: float) -> Group:
         """The working days a role has more work at once than people, shaded across its
@@ -523,7 +528,7 @@ class _Chart:
                 "start": found.start.isoformat(),
                 "finish": found.finish.isoformat(),
             },
-            title=f"{found.role}: {found.need:f} at once, {found.people:f} to do it",
+            title=overbooking_text(found, self.t.language),
         )
 
     def _joint(self, step: PlannedStep, centre: float, key: str) -> Group:
@@ -539,12 +544,8 @@ class _Chart:
             id=f"g-with-{step.step_id}-{self.keys.index(key) + 1}",
             classes=tuple(classes),
             data={"step": step.step_id, "role": key},
-            title=_title_of(step),
+            title=self._title_of(step),
         )
-
-
-def _title_of(step: PlannedStep) -> str:
-    return f"{step.name}: {step.start.isoformat()} to {step.finish.isoformat()}"
 
 
 def gantt_scene(
