@@ -58,32 +58,46 @@ def library_root() -> Traversable:
 
 
 def library_entries() -> list[LibraryEntry]:
-    """Every library process, sorted by id."""
-    entries = []
+    """Every library process, and the blank starter (``STARTER``), sorted by id."""
+    entries = _entries(files("sopkit") / "templates" / "starter")
     for folder, roles in _folders(library_root(), None):
-        currency = _currency(roles)
-        for item in sorted(folder.iterdir(), key=lambda t: t.name):
-            if not item.is_file() or item.name in ROLES_FILENAMES:
-                continue
-            if not item.name.endswith((".yaml", ".yml")):
-                continue
-            data = parse_yaml(item.read_text(encoding="utf-8"), item.name).data
-            if not isinstance(data, dict):
-                continue
-            entries.append(
-                LibraryEntry(
-                    id=str(data.get("id")),
-                    name=str(data.get("name", "")),
-                    language=str(data.get("language", "en")),
-                    frequency=str(data.get("frequency", "")),
-                    steps=len(data.get("steps") or []),
-                    file=item,
-                    roles=roles,
-                    currency=currency,
-                    calls=_calls(data),
-                )
-            )
+        entries += _entries(folder, roles)
     return sorted(entries, key=lambda e: e.id)
+
+
+#: The blank process ``sopkit new`` starts from when no library process fits:
+#: three steps of one role, in ``sopkit/templates/starter`` with its roles file.
+STARTER = "starter"
+
+
+def _entries(folder: Traversable, roles: Traversable | None = None) -> list[LibraryEntry]:
+    """The process files of one folder (its own roles file, if none is given)."""
+    if roles is None:
+        roles = next((folder / n for n in ROLES_FILENAMES if (folder / n).is_file()), None)
+    currency = _currency(roles)
+    entries = []
+    for item in sorted(folder.iterdir(), key=lambda t: t.name):
+        if not item.is_file() or item.name in ROLES_FILENAMES:
+            continue
+        if not item.name.endswith((".yaml", ".yml")):
+            continue
+        data = parse_yaml(item.read_text(encoding="utf-8"), item.name).data
+        if not isinstance(data, dict):
+            continue
+        entries.append(
+            LibraryEntry(
+                id=str(data.get("id")),
+                name=str(data.get("name", "")),
+                language=str(data.get("language", "en")),
+                frequency=str(data.get("frequency", "")),
+                steps=len(data.get("steps") or []),
+                file=item,
+                roles=roles,
+                currency=currency,
+                calls=_calls(data),
+            )
+        )
+    return entries
 
 
 def _calls(data: dict[object, object]) -> tuple[str, ...]:

@@ -134,7 +134,10 @@ def test_explain_in_a_portfolio_needs_the_process_when_ambiguous() -> None:
 def test_explain_an_unknown_step() -> None:
     result = run("cost", T1, "--explain", "drafts")
     assert result.exit_code == 2
-    assert "no step 'drafts'" in result.stderr and "draft" in result.stderr
+    assert "no step 'drafts'" in result.stderr and "did you mean 'draft'?" in result.stderr
+    result = run("cost", ENGLISH, "--explain", "ppc-serch-ads/landing-page")
+    assert "no process 'ppc-serch-ads'" in result.stderr
+    assert "did you mean 'ppc-search-ads'?" in result.stderr
 
 
 def test_candidates_prints_the_library_report() -> None:

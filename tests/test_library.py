@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from sopkit import lint_process, load_portfolio, load_process
 from sopkit.analysis import cost_portfolio, cost_process, rank_candidates
 from sopkit.cli import app
-from sopkit.library import library_entries, new_process
+from sopkit.library import STARTER, library_entries, new_process
 from sopkit.models import RoleKind
 
 LIBRARY = sorted(p for p in PROCESSES.rglob("*.y*ml") if p.name not in ("roles.yaml", "roles.yml"))
@@ -186,7 +186,20 @@ def test_the_library_has_a_portfolio_per_currency() -> None:
 
 
 def test_library_entries_match_the_folder() -> None:
-    assert [e.id for e in library_entries()] == sorted(load_process(p).id for p in LIBRARY)
+    listed = [e.id for e in library_entries() if e.id != STARTER]
+    assert listed == sorted(load_process(p).id for p in LIBRARY)
+
+
+def test_the_starter_is_a_blank_process_that_validates_and_costs(tmp_path: Path) -> None:
+    """'sopkit new starter webinar': three steps of one role with a rate, nothing left
+    over from another process (tags, tools); only its purpose is left to write."""
+    made = new_process(STARTER, "webinar", tmp_path)
+    process = load_process(made.process)
+    assert [s.id for s in process.steps] == ["brief", "produce", "review"]
+    assert not process.tags and not any(s.tools for s in process.steps)
+    assert made.roles == tmp_path / "roles.yaml"
+    assert cost_process(process).annual_cost > 0
+    assert STARTER in [e.id for e in library_entries()]
 
 
 def test_new_copies_a_working_process(tmp_path: Path) -> None:

@@ -138,11 +138,13 @@ def new(
     roles.yaml comes along when the folder has none (when it has one, sopkit
     names the roles it lacks, and says when its currency is not the library's
     whose cash costs the copy keeps), and so do the procedures its steps run
-    (--list marks them 'called'). It then says what to edit.
+    (--list marks them 'called'). It then says what to edit. 'starter' is a
+    blank process of three steps, for a process the library has nothing like.
 
     \b
     Examples:
       sopkit new content-marketing webinar -o processes/en/
+      sopkit new starter partner-webinar
     """
     from ..library import library_entries, new_process
 
@@ -157,7 +159,8 @@ def new(
         if template is None:
             usage_error(
                 "missing arguments TEMPLATE and ID",
-                hint="e.g. 'sopkit new content-marketing webinar'; see 'sopkit new --list'",
+                hint="e.g. 'sopkit new content-marketing webinar', or 'sopkit new starter "
+                "webinar' for a blank three-step process; see 'sopkit new --list'",
             )
         if process_id is None:
             known = {entry.id for entry in library_entries()}

@@ -31,6 +31,7 @@ from ...models import (
     RoleKind,
     Step,
 )
+from ...suggest import closest
 from ..i18n import catalogue, payback_text
 from ..numbers import (
     DASH,
@@ -63,7 +64,9 @@ def find_step(costs: PortfolioCost, ref: str) -> tuple[ProcessCost, StepCost]:
         processes = tuple(p for p in processes if p.id == process_id)
         if not processes:
             known = ", ".join(p.id for p in costs.processes)
-            raise UsageError(f"no process '{process_id}'", hint=f"processes here: {known}")
+            near = closest(process_id, [p.id for p in costs.processes])
+            hint = f"did you mean '{near}'? " if near else ""
+            raise UsageError(f"no process '{process_id}'", hint=f"{hint}processes here: {known}")
     found = [(p, s) for p in processes for s in p.steps if s.step_id == step_id]
     if len(found) == 1:
         return found[0]
@@ -74,7 +77,9 @@ def find_step(costs: PortfolioCost, ref: str) -> tuple[ProcessCost, StepCost]:
             for s in p.steps
         ]
         shown = ", ".join(ids[:12]) + (" …" if len(ids) > 12 else "")
-        raise UsageError(f"no step '{ref}'", hint=f"steps here: {shown}")
+        near = closest(step_id, [s.step_id for p in processes for s in p.steps])
+        hint = f"did you mean '{near}'? " if near else ""
+        raise UsageError(f"no step '{ref}'", hint=f"{hint}steps here: {shown}")
     where = ", ".join(f"{p.id}/{step_id}" for p, _ in found)
     raise UsageError(
         f"step '{step_id}' is in several processes",
