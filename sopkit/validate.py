@@ -549,6 +549,14 @@ def _estimate_problems(process: Process, index: int, step: Step) -> list[Problem
     return problems
 
 
+def _defined(process: Process, role: str) -> str:
+    """Where a role is defined: this file's ``roles:`` (at its line), or the roles file."""
+    if role in process.roles:
+        line, _ = process.source.locate(("roles", role), key=True)
+        return f"this file's 'roles:' (line {line})" if line else "this file's 'roles:'"
+    return process.settings_path or "roles.yaml"
+
+
 def _role_problems(
     process: Process, index: int, step: Step, rateless: dict[str, _Rateless]
 ) -> list[Problem]:
@@ -582,7 +590,10 @@ def _role_problems(
             if close:
                 hint = f"did you mean '{close}'? Otherwise {hint}"
         else:
-            hint = f"give '{_short(name)}' a rate, or 'kind: external' if it is an outside party"
+            hint = (
+                f"give '{_short(name)}' a rate in {_defined(process, name)}, "
+                "or 'kind: external' if it is an outside party"
+            )
         first = process.source.problem(
             loc, f"step '{step.id}': {what} '{_short(name)}' has no hourly rate", hint=hint
         )

@@ -205,10 +205,22 @@ def test_a_staff_participant_without_a_rate(tmp_path: Path) -> None:
         process_text("- {id: a, name: A, owner: Editor, with: [Intern], time: 1h}"),
         roles,
     )
-    assert errors(path) == [
+    (error,) = errors(path)
+    assert error.startswith(
         "p.yaml:7:43: error: step 'a': participant 'Intern' has no hourly rate "
-        "(give 'Intern' a rate, or 'kind: external' if it is an outside party)"
-    ]
+        "(give 'Intern' a rate in "
+    )
+    assert error.endswith("roles.yaml, or 'kind: external' if it is an outside party)")
+
+
+def test_a_role_this_file_defines_without_a_rate_is_pointed_at(tmp_path: Path) -> None:
+    """The error is at the step that needs the rate; the hint names where to add it."""
+    text = process_text("- {id: a, name: A, owner: Editor, with: [Guest], time: 1h}")
+    text = text.replace("steps:", "roles:\n  Guest: {kind: staff}\nsteps:", 1)
+    path = write(tmp_path, "p.yaml", text, ROLES)
+    (error,) = errors(path)
+    line = text.splitlines().index("  Guest: {kind: staff}") + 1
+    assert f"(give 'Guest' a rate in this file's 'roles:' (line {line}), or" in error
 
 
 # --- conditions -----------------------------------------------------------------------
