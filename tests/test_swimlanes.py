@@ -474,3 +474,15 @@ def test_no_printed_part_is_a_sliver_when_even_parts_take_no_more_pages(
         assert len(pages) <= len(pages_module.print_pages(swimlane_layout(launch)))
     finally:
         pages_module._even = even
+
+
+def test_later_columns_have_the_keys_room_so_no_page_holds_one_lane() -> None:
+    """Only the first printed page holds the key. The lead generation diagram is a
+    little taller than that page's room: its second column was cut there too, leaving
+    a third page with one lane's strip (90 pt tall). It now prints on two pages."""
+    from sopkit.render.diagram.pages import print_pages
+
+    cost = cost_process(load_process(ROOT / "processes" / "en" / "lead-generation.yaml"))
+    pages = print_pages(swimlane_layout(cost))
+    assert len(pages) == 2
+    assert all(min(page.part.w, page.part.h) > 300 for page in pages), [p.part for p in pages]

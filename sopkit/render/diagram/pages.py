@@ -97,18 +97,21 @@ def print_pages(lanes: Swimlanes, *, links: Mapping[str, str] | None = None) -> 
         view = Box(0, 0, whole.width, whole.height)
         return [PrintPage(whole, view, _mm(view.w, scale), _mm(view.h, scale), 1, 1, view)]
     body = body_items(lanes, links or {})
-    best: tuple[int, float, list[tuple[Box, Box]], list[Shape], float] | None = None
-    for scale in SCALES:
+    best: tuple[tuple[int, int, float], float, list[tuple[Box, Box]], list[Shape]] | None = None
+    for rank, scale in enumerate(SCALES):
         key, key_height = title_block(lanes, width_pt / scale - 2 * Spacing().margin, title=False)
         room = (width_pt / scale, height_pt / scale)
-        # Even parts first: on as few pages, they leave no page holding a sliver.
         for even in ((True, True), (True, False), (False, True), (False, False)):
             parts = _parts(lanes.layout, *room, key_height, even=even)
             parts = [(part, view) for part, view in parts if _has_content(body, part)]
-            if best is None or len(parts) < best[0]:
-                best = (len(parts), scale, parts, key, key_height)
+            # The fewest pages, at the largest scale that gives them, and of those the
+            # cut whose smallest part is largest: no page holding a sliver.
+            thinnest = min(min(part.w, part.h) for part, _ in parts)
+            score = (len(parts), rank, -thinnest)
+            if best is None or score < best[0]:
+                best = (score, scale, parts, key)
     assert best is not None
-    _, scale, parts, key, key_height = best
+    _, scale, parts, key = best
     pages = []
     for number, (part, view) in enumerate(parts, start=1):
         scene = _page(lanes, body, key if number == 1 else [], part, view)
@@ -183,13 +186,17 @@ def _parts(
         alongs = _cut(header, layout.width, layout.cuts_along, (width - header,) * 2, along)
         rooms = (height - key_height, height)
         acrosses = _cut(0.0, layout.height, layout.cuts_across, rooms, across)
+        # Only the first page holds the key: the later columns have its room for lanes
+        # (a column a little taller than the first page's room was cut there too,
+        # leaving a page with one lane's strip).
+        later = _cut(0.0, layout.height, layout.cuts_across, (height, height), across)
     else:
         rooms = (height - header - key_height, height - header)
         alongs = _cut(header, layout.height, layout.cuts_along, rooms, along)
-        acrosses = _cut(0.0, layout.width, layout.cuts_across, (width, width), across)
+        acrosses = later = _cut(0.0, layout.width, layout.cuts_across, (width, width), across)
     parts = []
     for i, (start, end) in enumerate(alongs):
-        for j, (low, high) in enumerate(acrosses):
+        for j, (low, high) in enumerate(acrosses if i == 0 else later):
             key = key_height if i == j == 0 else 0.0
             if layout.direction == "LR":
                 part = Box.spanning(start, low, end, high)
