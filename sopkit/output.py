@@ -19,14 +19,13 @@ from .errors import OutputError
 
 __all__ = [
     "UTF8_BOM",
-    "csv_file",
     "is_process_file",
-    "is_stream",
     "refuse_inputs",
     "refuse_overwrite",
     "safe_child",
     "short_name",
     "write_atomic",
+    "write_csv",
 ]
 
 
@@ -35,13 +34,16 @@ __all__ = [
 UTF8_BOM = "\ufeff"
 
 
-def csv_file(text: str | bytes | Iterable[str] | Iterable[bytes]) -> Iterator[str | bytes]:
-    """A CSV's text as a file for spreadsheets: the byte-order mark, then the text.
+def write_csv(path: str | Path, text: str | bytes | Iterable[str] | Iterable[bytes]) -> Path:
+    """``write_atomic`` for a CSV: a file starts with the byte-order mark spreadsheets
+    need; a device or pipe (``/dev/stdout``, a FIFO) does not, for a program reads it
+    and would take the mark for part of the first column's name."""
+    if _is_stream(Path(path)):
+        return write_atomic(path, text)
+    return write_atomic(path, _marked(text))
 
-    Only files get it (see ``is_stream``): CSV printed to the terminal or written
-    into a pipe is read by programs, which take the mark for part of the first
-    column's name.
-    """
+
+def _marked(text: str | bytes | Iterable[str] | Iterable[bytes]) -> Iterator[str | bytes]:
     yield UTF8_BOM
     yield from [text] if isinstance(text, str | bytes) else text
 
@@ -63,7 +65,7 @@ def write_atomic(path: str | Path, data: str | bytes | Iterable[str | bytes]) ->
         pieces = [data]
     else:
         pieces = (piece if isinstance(piece, bytes) else piece.encode("utf-8") for piece in data)
-    if is_stream(target):
+    if _is_stream(target):
         return _write_through(target, pieces)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -87,7 +89,7 @@ def write_atomic(path: str | Path, data: str | bytes | Iterable[str | bytes]) ->
     return target
 
 
-def is_stream(path: Path) -> bool:
+def _is_stream(path: Path) -> bool:
     """Whether ``path`` names something other than a file: ``/dev/null``, a named pipe,
     ``/dev/stdout``. Renaming a file over it would replace the device itself."""
     try:

@@ -33,6 +33,7 @@ from sopkit.build.serve import (
     is_loopback,
     reload_html,
     safe_path,
+    what_changed,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -430,7 +431,7 @@ def test_the_log_says_what_changed_and_does_not_repeat_warnings(tmp_path: Path) 
     )
     watcher = Watcher([folder])
     process.write_text(process.read_text(encoding="utf-8").replace("1h", "2h"), encoding="utf-8")
-    assert watcher.changed() and watcher.what_changed() == "p.yaml changed"
+    assert watcher.changed() and what_changed(watcher.last_changed) == "p.yaml changed"
     lines: list[str] = []
     server = SiteServer([folder], tmp_path / "site", port=0, diagrams=False, echo=lines.append)
     try:

@@ -59,6 +59,7 @@ __all__ = [
     "is_loopback",
     "reload_html",
     "safe_path",
+    "what_changed",
 ]
 
 #: The endpoint the reload script polls: the number of builds finished so far.
@@ -135,10 +136,6 @@ class Watcher:
         )
         self._last = now
         return True
-
-    def what_changed(self) -> str:
-        """``content-marketing.yaml changed`` (or ``3 files changed``), for the build line."""
-        return what_changed(self.last_changed)
 
 
 def what_changed(paths: Sequence[str]) -> str:

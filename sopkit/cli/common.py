@@ -192,16 +192,14 @@ def emit(
 ) -> None:
     """Print the text, or write it to ``output`` atomically; text in pieces (or UTF-8
     pieces) is written piece by piece (the JSON of a large portfolio is never held
-    whole). A ``csv`` file starts with the byte-order mark Excel needs (``csv_file``)."""
-    from ..output import csv_file, is_stream, write_atomic
+    whole). A ``csv`` file starts with the byte-order mark Excel needs (``write_csv``)."""
+    from ..output import write_atomic, write_csv
 
     if output is None:
         for piece in [text] if isinstance(text, str) else text:
             typer.echo(piece, nl=False)
     else:
-        # A device or pipe (/dev/stdout, a FIFO) is read by a program: no mark.
-        spreadsheet = csv and not is_stream(output)
-        write_atomic(output, csv_file(text) if spreadsheet else text)
+        (write_csv if csv else write_atomic)(output, text)
         typer.echo(f"wrote {output}", err=True)
 
 

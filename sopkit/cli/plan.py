@@ -171,7 +171,7 @@ def plan(
     """
     from ..analysis.plan import plan_run
     from ..load import load_process
-    from ..output import csv_file, is_stream, refuse_inputs, refuse_overwrite, write_atomic
+    from ..output import refuse_inputs, refuse_overwrite, write_atomic, write_csv
     from ..render.plan import overbooking_text, render_plan
 
     begin, anchor, line = _start(start), _at(at), _today(today)
@@ -223,8 +223,7 @@ def plan(
             inputs = [file, *([roles] if roles else []), process.settings_path or file]
             refuse_inputs(target, inputs)
             refuse_overwrite(target, force=force)
-            spreadsheet = fmt == PlanFormat.csv and not is_stream(target)
-            write_atomic(target, csv_file(result.data) if spreadsheet else result.data)
+            (write_csv if fmt == PlanFormat.csv else write_atomic)(target, result.data)
             typer.echo(f"wrote {target}", err=True)
             for note in result.notes:
                 typer.echo(note, err=True)

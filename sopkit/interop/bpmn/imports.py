@@ -492,8 +492,7 @@ class _Importer:
             runs = [options[i] for i, b in enumerate(decision.branches) if node_id in b.steps]
             if 0 < len(runs) < len(decision.branches):
                 taken[node_id] = tuple(runs)
-        given = self._branch_probabilities(decision) is not None
-        return Asked(tuple(options), tuple(shares) if given else None, taken)
+        return Asked(tuple(options), None if shares is None else tuple(shares), taken)
 
     def _same_questions(
         self, asked: dict[str, Asked], gating: dict[str, Data], used: set[str]
@@ -625,8 +624,9 @@ class _Importer:
             return [v for v in values if v is not None]
         return None
 
-    def _options(self, decision: Decision) -> tuple[list[str], list[Decimal]]:
-        """The answers (one per branch, named as the flows are) and their shares."""
+    def _options(self, decision: Decision) -> tuple[list[str], list[Decimal] | None]:
+        """The answers (one per branch, named as the flows are) and their shares, when
+        the file gives them (else ``None``, and a warning that equal ones are assumed)."""
         node = self.doc.nodes.get(decision.node)
         default = None if node is None else node.element.get("default")
         names: list[str] = []
@@ -644,7 +644,7 @@ class _Importer:
         probabilities = self._branch_probabilities(decision)
         if probabilities is None:
             self.notes.warn("branch shares not given (BPSim): equal shares assumed", decision.node)
-            return names, shares_of([Decimal(1)] * len(names))
+            return names, None
         return names, shares_of(probabilities)
 
     # --- the process ---
