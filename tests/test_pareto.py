@@ -78,3 +78,32 @@ def test_steps_that_cost_nothing_are_not_ranked(tmp_path: Path) -> None:
         ("p", "d"),
     ]
     assert ranked.exact_total == 12600
+
+
+def test_ties_rank_by_process_then_step_whatever_the_file_order(tmp_path: Path) -> None:
+    # Two processes, loaded z before a, each with two 2 h steps listed y before x: four
+    # steps of $1,200 a year. Ties go by process id, then step id, not by file order.
+    (tmp_path / "roles.yaml").write_text(ROLES, encoding="utf-8")
+    for name, pid in (("1.yaml", "z"), ("2.yaml", "a")):
+        (tmp_path / name).write_text(
+            PROCESS.split("steps:")[0].replace("id: p", f"id: {pid}")
+            + "steps:\n"
+            + "  - {id: y, name: Y, owner: Writer, time: 2h}\n"
+            + "  - {id: x, name: X, owner: Writer, time: 2h}\n"
+            + "  - {id: big, name: Big, owner: Writer, time: 3h}\n",
+            encoding="utf-8",
+        )
+    cost = cost_portfolio(
+        load_portfolio(sorted(tmp_path.glob("[12].yaml")), roles=tmp_path / "roles.yaml")
+    )
+    assert [p.id for p in cost.processes] == ["z", "a"]
+    ranked = pareto(cost)
+    assert [(s.process_id, s.step_id) for s in ranked.steps] == [
+        ("a", "big"),
+        ("z", "big"),
+        ("a", "x"),
+        ("a", "y"),
+        ("z", "x"),
+        ("z", "y"),
+    ]
+    assert pareto(cost) is ranked  # ranked once per costed portfolio

@@ -456,6 +456,9 @@ class PortfolioCost(_Totals):
     summed_roles: tuple[RoleCost, ...] | None = field(
         default=None, init=False, repr=False, compare=False
     )
+    #: Its ``pareto.Pareto`` once ``pareto.pareto`` has ranked the steps: the report
+    #: and the dashboard of one build both ask.
+    ranked_steps: Any | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         _set_totals(self, self.processes)
