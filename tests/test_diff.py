@@ -499,3 +499,47 @@ def test_steps_that_only_follow_their_process_s_runs_are_folded(tmp_path: Path) 
     document = json.loads(diff_report(result, fmt="json"))
     assert document["scaled"] == [{"process": "blog", "ratio": 1.25, "steps": ["draft", "edit"]}]
     assert {s["id"] for s in document["steps"]} == {"draft", "edit", "proofread"}
+
+
+CALLER = """\
+sopkit: 1
+id: release
+name: Release
+owner: Editor
+frequency: 2/month
+steps:
+  - {id: items, name: Items, process: item, per_run: 3}
+"""
+ITEM = """\
+sopkit: 1
+id: item
+name: Item
+owner: Writer
+steps:
+  - {{id: write, name: Write, owner: Writer, time: {time}}}
+"""
+
+
+def test_one_sub_procedure_file_is_diffed_with_the_processes_that_run_it(
+    tmp_path: Path,
+) -> None:
+    # The item runs only when called: 3 items × 2 releases = 6 runs a month. Writing one
+    # goes from 1 h to 2 h of a $40 writer: 1 h × 6 × 12 × $40 = $2,880 more a year, in
+    # the release's calling step (the item's own row stays $0). Diffed alone, the file
+    # showed no change at all and passed any --fail-over.
+    for side, time in (("old", "1h"), ("new", "2h")):
+        folder = tmp_path / side
+        folder.mkdir()
+        (folder / "roles.yaml").write_text(ROLES_1, encoding="utf-8")
+        (folder / "release.yaml").write_text(CALLER, encoding="utf-8")
+        (folder / "item.yaml").write_text(ITEM.format(time=time), encoding="utf-8")
+    old, new = tmp_path / "old" / "item.yaml", tmp_path / "new" / "item.yaml"
+    comparison = diff(old, new).comparison
+    assert comparison.total_cost.before == 2880
+    assert comparison.total_cost.after == 5760
+    rows = {row.label: row.total for row in comparison.processes}
+    assert (rows["release"].before, rows["release"].after) == (2880, 5760)
+    assert rows["item"].before == rows["item"].after == 0
+    result = run("diff", old, new, "--fail-over", "1%")
+    assert getattr(result, "exit_code", None) == 3
+    assert "release/items" in getattr(result, "stdout", "")

@@ -20,7 +20,7 @@ from pathlib import Path
 from ..analysis import PortfolioCost, cost_portfolio
 from ..analysis.compare import Comparison, ScenarioResult, Threshold, compare, one_off
 from ..errors import Problem, SopkitError, UsageError, ValidationError
-from ..load import Portfolio, as_paths, load_portfolio
+from ..load import Portfolio, as_paths, callers_of, load_portfolio
 from ..models import Settings
 from .apply import Automated, ToBe, apply_scenario
 from .revision import is_revision, revision_files
@@ -93,12 +93,22 @@ def diff(
 def _cost_side(side: str, roles: Roles, cwd: str | Path | None) -> PortfolioCost:
     local = Path(side) if cwd is None else Path(cwd) / side
     if local.exists() or not is_revision(side):
-        return cost_portfolio(load_portfolio(local, roles=roles))
-    with revision_files(side, cwd=cwd) as revision:
+        return _costed(local, roles)
+    with revision_files(side, cwd=cwd) as revision:  # a file brings its folder's files
         try:
-            return cost_portfolio(load_portfolio(revision.local, roles=roles))
+            return _costed(revision.local, roles)
         except SopkitError as exc:
             raise revision.error(exc) from None
+
+
+def _costed(path: Path, roles: Roles) -> PortfolioCost:
+    """A folder or file as loaded; one process file with the processes beside it that run
+    it. A sub-procedure's work is costed in the steps that call it (its own row is zero),
+    so without its callers a change to it would show as no change at all."""
+    portfolio = load_portfolio(path, roles=roles)
+    if path.is_file() and len(portfolio.processes) == 1:
+        portfolio = callers_of(portfolio.processes[0], roles=roles)
+    return cost_portfolio(portfolio)
 
 
 def parse_threshold(text: str) -> Threshold:

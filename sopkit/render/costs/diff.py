@@ -16,7 +16,8 @@ change in percent of ``null`` where the figure before is 0.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -583,17 +584,26 @@ def _cell(text: str) -> Cell:
     return Cell(text, text)
 
 
-def details(row: Row, currency: str, steps: int | None = None, t: Catalogue | None = None) -> str:
+def details(
+    row: Row,
+    currency: str,
+    steps: int | None = None,
+    t: Catalogue | None = None,
+    only: Collection[str] | None = None,
+) -> str:
     """What else changed in a row, in words: ``hours 740 → 700; owner Editor → Lead``.
 
     An added or removed row lists its own figures instead (``owner Editor;
     hours 48.00``); a process added or removed whole also says how many steps
     it has (they are not listed one by one). ``t`` is the language (English by
-    default).
+    default); ``only`` names the figures to tell (and no texts).
     """
     t = t or catalogue("en")
     language = t.language
     names = [n for n in row.figures if n not in _UNSAID and n != _figure_name(row)]
+    if only is not None:
+        names = [n for n in names if n in only]
+        row = replace(row, texts={})
     labour_same = row.kind != "role" and not _has_expenses(row)
     if row.status in (Status.ADDED, Status.REMOVED):
         added = row.status is Status.ADDED

@@ -174,6 +174,10 @@ def _decimal(value: Fraction | None) -> Decimal | None:
     return None if value is None else to_decimal(value)
 
 
+#: What a process's row in "What it changes" says beside its total.
+_PROCESS_SAID = frozenset({"annual_expenses"})
+
+
 def _row(row: Row, currency: str, t: Catalogue) -> dict[str, Any]:
     name = "annual_cost" if row.kind == "role" else "annual_total_cost"
     return {
@@ -187,6 +191,10 @@ def _row(row: Row, currency: str, t: Catalogue) -> dict[str, Any]:
         "change": row_change(row, currency, t.language),
         "negative": row.total.change > 0,
         "positive": row.total.change < 0,
-        # A process's figures are in the side-by-side table; its steps say what moved.
-        "details": "" if row.kind == "process" else details(row, currency, t=t),
+        # A process's figures are in the side-by-side table and its steps say what moved;
+        # only its expenses are said here (a tool's cost is the process's, no step's), so
+        # its steps' changes and that one add up to its own.
+        "details": details(
+            row, currency, t=t, only=_PROCESS_SAID if row.kind == "process" else None
+        ),
     }
