@@ -543,3 +543,22 @@ def test_one_sub_procedure_file_is_diffed_with_the_processes_that_run_it(
     result = run("diff", old, new, "--fail-over", "1%")
     assert getattr(result, "exit_code", None) == 3
     assert "release/items" in getattr(result, "stdout", "")
+
+
+def test_a_role_the_change_takes_over_capacity_is_named(tmp_path: Path) -> None:
+    # One writer for 100 hours a year (headcount 1, available 100 h): 4 h × 2 runs × 12
+    # = 96 h is 96 %; at 5 h it is 120 h, 120 % — over capacity after the change.
+    roles = "currency: USD\nroles:\n  Writer: {rate: 40, headcount: 1, available_hours: 100}\n"
+    for side, time in (("old", "4h"), ("new", "5h")):
+        folder = tmp_path / side
+        folder.mkdir()
+        (folder / "roles.yaml").write_text(roles, encoding="utf-8")
+        (folder / "news.yaml").write_text(NEWS.replace("3h", time), encoding="utf-8")
+    result = diff(tmp_path / "old", tmp_path / "new")
+    table = diff_report(result)
+    assert table.splitlines()[0].endswith("; over capacity: Writer (120.00%)")
+    assert json.loads(diff_report(result, fmt="json"))["over_capacity"] == ["Writer"]
+    # Back down to 4 h: still named nowhere, as it is no longer over.
+    back = diff(tmp_path / "new", tmp_path / "old")
+    assert "over capacity" not in diff_report(back).splitlines()[0]
+    assert json.loads(diff_report(back, fmt="json"))["over_capacity"] == []

@@ -332,10 +332,11 @@ def diff_report(
     shown = comparison if everything else comparison.changes()
     if fmt == "json":
         document = {"before": before, "after": after, **diff_document(comparison, shown)}
+        document["over_capacity"] = [row.key[0] for row in over_capacity(comparison, risen=True)]
         return dump_json(document)
     if not everything:
         shown = shown.folded()
-    parts = [summary_line(comparison)]
+    parts = [_summary(comparison)]
     for sheet in diff_sheets(shown, details_column=fmt == "markdown"):
         text = render_sheet(sheet, fmt, width)
         parts.append(text.rstrip("\n"))
@@ -348,6 +349,45 @@ def diff_report(
     if edited:
         parts.append("\n".join(edited))
     return "\n\n".join(parts) + "\n"
+
+
+def over_capacity(comparison: Comparison, *, risen: bool = False) -> list[Row]:
+    """The roles with more hours than their headcount has on the side after; with
+    ``risen``, only those whose utilisation rose (what a change to the files did)."""
+    over = []
+    for row in comparison.roles:
+        utilisation = row.figures["utilisation"]
+        if (utilisation.after or 0) <= 1:
+            continue
+        if risen and (utilisation.after or 0) <= (utilisation.before or 0):
+            continue
+        over.append(row)
+    return over
+
+
+def over_capacity_text(
+    comparison: Comparison, t: Catalogue | None = None, *, risen: bool = False
+) -> str | None:
+    """``over capacity: Content Writer (137.10%)`` for ``over_capacity``; ``None`` if none."""
+    t = t or catalogue("en")
+    over = [
+        t(
+            "scenario.over_role",
+            role=row.key[0],
+            utilisation=figure_text(
+                "utilisation", row.figures["utilisation"].after, "", t.language
+            ),
+        )
+        for row in over_capacity(comparison, risen=risen)
+    ]
+    return t("scenario.over", roles=", ".join(over)) if over else None
+
+
+def _summary(comparison: Comparison) -> str:
+    """The summary line of a diff, with the roles the change took (further) over capacity."""
+    over = over_capacity_text(comparison, risen=True)
+    line = summary_line(comparison)
+    return line if over is None else f"{line}; {over}"
 
 
 def diff_document(comparison: Comparison, shown: Comparison | None = None) -> dict[str, Any]:

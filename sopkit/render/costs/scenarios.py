@@ -22,7 +22,14 @@ from ...analysis.units import to_decimal
 from ...errors import UsageError
 from ..i18n import Catalogue, catalogue, payback_text
 from ..numbers import DASH, round_exact
-from .diff import DIFF_FORMATS, diff_document, figure_text, figure_value, summary_line
+from .diff import (
+    DIFF_FORMATS,
+    diff_document,
+    figure_text,
+    figure_value,
+    over_capacity_text,
+    summary_line,
+)
 from .sheet import Cell, Column, Sheet
 from .tables import dump_json, render_sheet
 
@@ -194,23 +201,6 @@ def _line(
 ) -> list[Cell]:
     texts = [figure_text(name, v, currency, language) if v is not None else DASH for v in values]
     return [Cell(label, label), Cell(title, title), *(Cell(text, text) for text in texts)]
-
-
-def over_capacity_text(comparison: Comparison, t: Catalogue) -> str | None:
-    """``over capacity: Content Writer (137.10%)``: the roles with more hours than their
-    headcount has on the side after (changed by the scenario or not); ``None`` if none."""
-    over = [
-        t(
-            "scenario.over_role",
-            role=row.key[0],
-            utilisation=figure_text(
-                "utilisation", row.figures["utilisation"].after, "", t.language
-            ),
-        )
-        for row in comparison.roles
-        if (row.figures["utilisation"].after or 0) > 1
-    ]
-    return t("scenario.over", roles=", ".join(over)) if over else None
 
 
 def _note(result: ScenarioResult, t: Catalogue) -> str:

@@ -19,11 +19,18 @@ from typing import Any
 from ... import __version__
 from ...analysis.compare import Figure, Row, ScenarioResult
 from ...analysis.units import to_decimal
-from ..costs.diff import change_text, details, figure_text, ordered_rows, row_change, summary_line
+from ..costs.diff import (
+    change_text,
+    details,
+    figure_text,
+    ordered_rows,
+    over_capacity_text,
+    row_change,
+    summary_line,
+)
 from ..costs.scenarios import (
     PORTFOLIO_ROWS,
     ScenarioView,
-    over_capacity_text,
     scenario_payback,
     scenarios_sheet,
 )
