@@ -146,3 +146,19 @@ def test_the_readme_example_is_the_real_output() -> None:
     shown = readme.split(command, 1)[1].split("…", 1)[0]
     result = run("simulate", ENGLISH / "content-marketing.yaml", "--years", "10000")
     assert result.stdout.startswith(shown)
+
+
+def test_the_table_reads_outside_hours_only_where_there_are_any() -> None:
+    # The case study has an outside party (the customer); content marketing has none.
+    files = [ENGLISH / "case-study.yaml", ENGLISH / "content-marketing.yaml"]
+    ranges = simulate(load_portfolio(files), years=200)
+    lines = simulation_report(ranges, fmt="table").splitlines()
+    outside = [i for i, line in enumerate(lines) if line.lstrip().startswith("Outside hours  ")]
+    # case-study's row and the total's, each after its annual hours.
+    assert len(outside) == 2
+    assert all("Annual hours" in lines[i - 1] for i in outside)
+    assert lines[outside[0] - 3].lstrip().startswith("case-study")
+    assert lines[outside[1] - 3].lstrip().startswith("Total")
+    assert any(line.startswith("Outside hours: the hours of outside parties") for line in lines)
+    content = simulate(load_portfolio(files[1:]), years=200)
+    assert "Outside hours" not in simulation_report(content, fmt="table")

@@ -91,6 +91,8 @@ _SHOWN = (
     ("annual_hours", "Annual hours", "hours"),
     ("lead_time_days", "Lead time d", "days"),
 )
+#: Read in a table only where a process has any (CSV has it always).
+_OUTSIDE = ("external_hours", "Outside hours", "hours")
 #: CSV has every figure.
 _CSV = (
     *_SHOWN[:3],
@@ -114,9 +116,16 @@ def _sheet(simulation: Simulation, *, reading: bool) -> Sheet:
     ]
     rows: list[list[Cell]] = []
     for process in simulation.processes:
-        rows += _rows(process.process_id, process, shown, currency, reading)
+        rows += _rows(process.process_id, process, _with_outside(shown, process), currency, reading)
     totals = tuple(entry for entry in shown if not entry[0].startswith("lead_time"))
-    rows += _rows("Total" if reading else "", simulation, totals, currency, reading, total=True)
+    rows += _rows(
+        "Total" if reading else "",
+        simulation,
+        _with_outside(totals, simulation),
+        currency,
+        reading,
+        total=True,
+    )
     count = len(simulation.processes)
     title = (
         f"Ranges over {simulation.years:,} simulated years ({currency}, {count} "
@@ -127,7 +136,23 @@ def _sheet(simulation: Simulation, *, reading: bool) -> Sheet:
         f"P90); lead time is one run's, over {simulation.years:,} simulated runs. Total rows "
         "add the processes year by year. The same seed gives the same figures."
     ]
+    if simulation.external_hours.p90 > 0:
+        notes.append(
+            "Outside hours: the hours of outside parties (an agency, a customer); they are "
+            "not in annual hours or FTE."
+        )
     return Sheet(title, columns, rows, None, notes if reading else [])
+
+
+def _with_outside(
+    shown: tuple[tuple[str, str, str], ...], source: ProcessRanges | Simulation
+) -> tuple[tuple[str, str, str], ...]:
+    """The figures to read, with the hours outside the team after the team's own where
+    there are any (an agency's, a customer's): they count in no FTE, so they are apart."""
+    if any(key == "external_hours" for key, _, _ in shown) or source.external_hours.p90 <= 0:
+        return shown
+    at = next(i for i, (key, _, _) in enumerate(shown) if key == "annual_hours") + 1
+    return (*shown[:at], _OUTSIDE, *shown[at:])
 
 
 def _rows(
