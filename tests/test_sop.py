@@ -508,3 +508,24 @@ def test_markdown_says_what_each_role_does() -> None:
     text = render_sop(load_process(ROOT / "processes" / "en" / "content-marketing.yaml"))
     roles = text.split("## Roles and responsibilities", 1)[1].split("\n## ", 1)[0]
     assert "- **SEO Specialist**: Owns keyword research" in roles
+
+
+@pytest.mark.parametrize(
+    ("time", "language", "shown"),
+    [
+        # 20 and 45 minutes; the PERT mean of a bare range is its middle: 32.5 → 33 min.
+        ("20m..45m", "en", "20–45 min, expected 33 min"),
+        ("20m..45m", "ko", "20–45분, 예상 33분"),
+        ("20m..45m", "ru", "20–45 мин, в среднем 33 мин"),
+        # Across the hour, each end in its own unit: a mean of 1.25 h stays in hours.
+        ("30m..2h", "en", "30 min–2 h, expected 1.25 h"),
+        ("30m..1h", "en", "30 min–1 h, expected 45 min"),
+        ("1.5h..3h", "en", "1.5–3 h, expected 2.25 h"),
+    ],
+)
+def test_a_time_range_under_an_hour_is_in_minutes(time: str, language: str, shown: str) -> None:
+    from sopkit.models import Clock, Estimate
+    from sopkit.render.i18n import catalogue
+    from sopkit.render.sop.document import _estimate_text
+
+    assert _estimate_text(Estimate.parse(time), Clock(), catalogue(language)) == shown

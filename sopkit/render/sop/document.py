@@ -37,7 +37,7 @@ from ...analysis.units import exact_hours, expected_hours, to_decimal
 from ...errors import UsageError
 from ...models import Clock, Estimate, Process, RoleKind, Step
 from ..i18n import Catalogue, catalogue
-from ..numbers import DASH, hours_text, share_text
+from ..numbers import DASH, hours_text, minutes, share_text
 from .context import Context, Money, execution_order, hours_label, span_label
 from .diagram import diagram_for
 from .figures import TOP_CANDIDATES, candidate_views, key_figures
@@ -434,13 +434,31 @@ def _call_view(c: Context, step: Step) -> CallView:
 
 
 def _estimate_text(estimate: Estimate, clock: Clock, t: Catalogue) -> str:
+    """``1.5–3 h, expected 2.25 h``; in minutes under an hour (``20–45 min, expected
+    31 min``), and each end in its own unit when the range crosses the hour."""
     expected = to_decimal(expected_hours(estimate, clock))
     if not estimate.is_range:
         return hours_label(t, expected)
+    low = to_decimal(exact_hours(estimate.low, clock))
+    high = to_decimal(exact_hours(estimate.high, clock))
+    if high < 1:
+        return t(
+            "time.range_minutes",
+            low=hours_text(minutes(low), t.language),
+            high=hours_text(minutes(high), t.language),
+            expected=hours_text(minutes(expected), t.language),
+        )
+    if low < 1:
+        return t(
+            "time.range_mixed",
+            low=hours_label(t, low),
+            high=hours_label(t, high),
+            expected=hours_label(t, expected),
+        )
     return t(
         "time.range",
-        low=hours_text(to_decimal(exact_hours(estimate.low, clock)), t.language),
-        high=hours_text(to_decimal(exact_hours(estimate.high, clock)), t.language),
+        low=hours_text(low, t.language),
+        high=hours_text(high, t.language),
         expected=hours_text(expected, t.language),
     )
 
