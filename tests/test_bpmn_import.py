@@ -197,9 +197,9 @@ def test_a_2_0_exclusive_split_is_a_condition_with_equal_shares() -> None:
     (condition,) = process["conditions"].values()
     assert condition["question"] == "Gateway (Split Flow)"
     assert condition["options"] == {
-        "Task 2": Decimal("0.3333"),
+        "Task 2": Decimal("0.3334"),
         "Task 3": Decimal("0.3333"),
-        "Task 4": Decimal("0.3334"),
+        "Task 4": Decimal("0.3333"),
     }
     whens = [s.get("when") for s in process["steps"]]
     assert whens[0] is None and [list(w.values())[0] for w in whens[1:]] == [

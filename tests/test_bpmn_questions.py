@@ -44,7 +44,7 @@ def test_without_shares_the_answers_share_equally() -> None:
     )
     assert found is not None
     assert found.answers == ("A", "B", "otherwise")
-    assert found.shares == (D("0.3333"), D("0.3333"), D("0.3334"))
+    assert found.shares == (D("0.3334"), D("0.3333"), D("0.3333"))
 
 
 def test_an_answer_with_or_in_its_name_stays_whole_unless_another_branch_names_a_piece() -> None:
@@ -160,3 +160,19 @@ def test_merged_shares_sum_to_one_and_match_every_branch(weights: list[int]) -> 
     assert sum(found.shares) == 1
     for name, share in zip(names, truth, strict=True):
         assert abs(found.shares[found.answers.index(name)] - share) <= D("0.0002")
+
+
+def test_equal_shares_round_to_a_tie_won_by_the_first_branch() -> None:
+    # A third each rounds to 0.3333 three times: 0.0001 is left over. Given to the last
+    # branch, it made that one the typical run's answer; the first listed wins a tie.
+    from sopkit.interop.bpmn.questions import shares_of
+
+    assert shares_of([D(1)] * 3) == [D("0.3334"), D("0.3333"), D("0.3333")]
+    # Unequal ones: what is left over goes to the largest, which stays the largest.
+    assert shares_of([D(1), D(2), D(2), D(2)]) == [
+        D("0.1429"),
+        D("0.2857"),
+        D("0.2857"),
+        D("0.2857"),
+    ]
+    assert sum(shares_of([D(1)] * 7)) == 1

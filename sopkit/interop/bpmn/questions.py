@@ -44,14 +44,20 @@ _TOLERANCE = Decimal("0.001")
 
 
 def shares_of(values: Sequence[Decimal]) -> list[Decimal]:
-    """Shares above 0 that sum to exactly 1, in proportion to ``values`` (four decimals)."""
+    """Shares above 0 that sum to exactly 1, in proportion to ``values`` (four decimals).
+
+    What rounding leaves over goes to the largest share, the first of equal ones: the
+    typical run takes the likeliest answer, the first listed on a tie, so three equal
+    branches stay a tie won by the first (0.3334, 0.3333, 0.3333), not by the last.
+    """
     total = sum(values, Decimal(0))
     raw = [v / total for v in values] if total > 0 else [Decimal(1) / len(values)] * len(values)
     shares = [max(share.quantize(Decimal("0.0001")), Decimal("0.0001")) for share in raw]
-    shares[-1] = 1 - sum(shares[:-1], Decimal(0))
-    if shares[-1] <= 0:  # many tiny shares: fall back to equal ones
+    largest = raw.index(max(raw))
+    shares[largest] += 1 - sum(shares, Decimal(0))
+    if shares[largest] <= 0:  # many tiny shares: fall back to equal ones
         shares = [(Decimal(1) / len(values)).quantize(Decimal("0.0001"))] * len(values)
-        shares[-1] = 1 - sum(shares[:-1], Decimal(0))
+        shares[0] += 1 - sum(shares, Decimal(0))
     return [share.normalize() for share in shares]
 
 
