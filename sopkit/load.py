@@ -51,6 +51,7 @@ __all__ = [
     "load_settings",
     "process_from_data",
     "process_ids_in",
+    "with_callers",
     "settings_from_data",
 ]
 
@@ -758,6 +759,21 @@ def callers_of(process: Process, *, roles: str | Path | Settings | None = None) 
     if not callers:
         return alone
     return Portfolio((portfolio.processes[0], *callers), portfolio.dependencies)
+
+
+def with_callers(
+    paths: str | Path | Sequence[str | Path], *, roles: str | Path | Settings | None = None
+) -> Portfolio:
+    """The processes under ``paths``; one process file given alone comes with the
+    processes beside it that run it (``callers_of``), first. A procedure's work is costed
+    in the steps that call it, so ``sopkit cost`` and ``diff`` of its file read them too.
+    """
+    portfolio = load_portfolio(paths, roles=roles)
+    given = as_paths(paths)
+    if len(given) != 1 or not Path(given[0]).is_file() or len(portfolio.processes) != 1:
+        return portfolio
+    found = callers_of(portfolio.processes[0], roles=roles)
+    return portfolio if len(found.processes) == 1 else found
 
 
 def process_ids_in(folder: Path) -> dict[str, Path]:

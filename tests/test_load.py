@@ -772,3 +772,34 @@ def test_a_date_without_its_zeros_says_how_to_write_it(tmp_path: Path) -> None:
     (problem,) = load_problems(tmp_path, ONE_STEP, roles)
     assert problem.message == "calendar: holidays: item 1: '2027-5-5' is not a date"
     assert problem.hint == "write dates as YYYY-MM-DD: 2027-05-05"
+
+
+def test_one_file_comes_with_the_processes_beside_it_that_run_it(tmp_path: Path) -> None:
+    from sopkit.load import with_callers
+
+    (tmp_path / "roles.yaml").write_text("roles:\n  Writer: {rate: 40}\n", encoding="utf-8")
+    head = "sopkit: 1\nid: {id}\nname: {id}\nowner: Writer\n"
+    (tmp_path / "item.yaml").write_text(
+        head.format(id="item") + "steps:\n  - {id: w, name: W, owner: Writer, time: 1h}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "release.yaml").write_text(
+        head.format(id="release")
+        + "frequency: 2/month\nsteps:\n  - {id: items, name: Items, process: item}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "other.yaml").write_text(
+        head.format(id="other")
+        + "frequency: 1/month\nsteps:\n  - {id: o, name: O, owner: Writer, time: 1h}\n",
+        encoding="utf-8",
+    )
+
+    def ids(paths: Path) -> list[str]:
+        return [p.id for p in with_callers(paths).processes]
+
+    assert ids(tmp_path / "item.yaml") == ["item", "release"]
+    assert ids(tmp_path / "other.yaml") == ["other"]  # no one runs it
+    assert ids(tmp_path) == ["item", "other", "release"]  # a folder: as loaded
+    release = with_callers(tmp_path / "release.yaml")  # runs item, found beside it
+    assert [p.id for p in release.processes] == ["release"]
+    assert [p.id for p in release.dependencies] == ["item"]

@@ -140,12 +140,12 @@ def _costed(paths: list[Path], roles: Path | None) -> Portfolio | PortfolioCost:
     it that run it (as sopkit sop and the site do), so a procedure says who runs it and
     how often, and its candidates count those runs."""
     from ..analysis import cost_among_callers
-    from ..load import callers_of, load_portfolio
+    from ..load import with_callers
 
-    portfolio = load_portfolio(paths, roles=roles)
-    if not _one_file(paths) or len(portfolio.processes) != 1:
+    portfolio = with_callers(paths, roles=roles)
+    if not _one_file(paths) or len(portfolio.processes) == 1:
         return portfolio
-    return cost_among_callers(callers_of(portfolio.processes[0], roles=roles).processes)
+    return cost_among_callers(portfolio.processes)
 
 
 @app.command()

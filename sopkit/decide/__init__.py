@@ -20,7 +20,7 @@ from pathlib import Path
 from ..analysis import PortfolioCost, cost_portfolio
 from ..analysis.compare import Comparison, ScenarioResult, Threshold, compare, one_off
 from ..errors import Problem, SopkitError, UsageError, ValidationError
-from ..load import Portfolio, as_paths, callers_of, load_portfolio
+from ..load import Portfolio, as_paths, load_portfolio, with_callers
 from ..models import Settings
 from .apply import Automated, ToBe, apply_scenario
 from .revision import is_revision, revision_files
@@ -103,12 +103,9 @@ def _cost_side(side: str, roles: Roles, cwd: str | Path | None) -> PortfolioCost
 
 def _costed(path: Path, roles: Roles) -> PortfolioCost:
     """A folder or file as loaded; one process file with the processes beside it that run
-    it. A sub-procedure's work is costed in the steps that call it (its own row is zero),
-    so without its callers a change to it would show as no change at all."""
-    portfolio = load_portfolio(path, roles=roles)
-    if path.is_file() and len(portfolio.processes) == 1:
-        portfolio = callers_of(portfolio.processes[0], roles=roles)
-    return cost_portfolio(portfolio)
+    it, as rows of their own: a sub-procedure's work is costed in the steps that call it
+    (its own row is zero), so alone a change to it would show as no change at all."""
+    return cost_portfolio(with_callers(path, roles=roles))
 
 
 def parse_threshold(text: str) -> Threshold:

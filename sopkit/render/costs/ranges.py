@@ -136,7 +136,7 @@ def _sheet(simulation: Simulation, *, reading: bool) -> Sheet:
         f"P90); lead time is one run's, over {simulation.years:,} simulated runs. Total rows "
         "add the processes year by year. The same seed gives the same figures."
     ]
-    if simulation.external_hours.p90 > 0:
+    if simulation.external_hours.mean > 0:
         notes.append(
             "Outside hours: the hours of outside parties (an agency, a customer); they are "
             "not in annual hours or FTE."
@@ -148,8 +148,8 @@ def _with_outside(
     shown: tuple[tuple[str, str, str], ...], source: ProcessRanges | Simulation
 ) -> tuple[tuple[str, str, str], ...]:
     """The figures to read, with the hours outside the team after the team's own where
-    there are any (an agency's, a customer's): they count in no FTE, so they are apart."""
-    if any(key == "external_hours" for key, _, _ in shown) or source.external_hours.p90 <= 0:
+    are any in any year (an agency's, a customer's): they count in no FTE, so they are apart."""
+    if any(key == "external_hours" for key, _, _ in shown) or source.external_hours.mean <= 0:
         return shown
     at = next(i for i, (key, _, _) in enumerate(shown) if key == "annual_hours") + 1
     return (*shown[:at], _OUTSIDE, *shown[at:])

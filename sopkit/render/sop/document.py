@@ -435,7 +435,7 @@ def _call_view(c: Context, step: Step) -> CallView:
 
 def _estimate_text(estimate: Estimate, clock: Clock, t: Catalogue) -> str:
     """``1.5–3 h, expected 2.25 h``; in minutes under an hour (``20–45 min, expected
-    31 min``), and each end in its own unit when the range crosses the hour."""
+    33 min``), and each end in its own unit when the range crosses the hour."""
     expected = to_decimal(expected_hours(estimate, clock))
     if not estimate.is_range:
         return hours_label(t, expected)
