@@ -128,6 +128,64 @@ def test_edits_made_in_a_modeler_come_back(tmp_path: Path) -> None:
     )
 
 
+def test_documentation_edited_in_a_modeler_is_the_done_when_and_purpose() -> None:
+    """sopkit writes ``done_when`` and ``purpose`` as the documentation a modeler shows: an edit
+    there comes back, and one deleted there is gone."""
+    process = load_process(PROCESSES / "en" / "content-marketing.yaml")
+    steps = {s.id: s for s in process.steps}
+    xml = export_bpmn(cost_process(process)).decode()
+    for step_id, text in (("outline", "Edited: the outline is approved"), ("draft", "")):
+        done_when = steps[step_id].done_when
+        assert done_when is not None
+        old = f"<bpmn:documentation>{done_when}</bpmn:documentation>"
+        assert xml.count(old) == 1
+        xml = xml.replace(old, f"<bpmn:documentation>{text}</bpmn:documentation>" if text else "")
+    assert process.purpose is not None
+    purpose = f"<bpmn:documentation>{process.purpose}</bpmn:documentation>"
+    assert xml.count(purpose) == 1
+    xml = xml.replace(purpose, "<bpmn:documentation>Edited purpose</bpmn:documentation>")
+    result = import_bpmn(xml.encode(), "edited.bpmn")
+    data = result.processes[0].data
+    imported = {s["id"]: s for s in data["steps"]}
+    assert imported["outline"]["done_when"] == "Edited: the outline is approved"
+    assert "done_when" not in imported["draft"]
+    assert imported["research"]["done_when"] == steps["research"].done_when
+    assert data["purpose"] == "Edited purpose"
+    assert not result.warnings
+
+
+def test_another_modelers_documentation_becomes_the_steps_instructions() -> None:
+    """A task's documentation from another modeler says how the task is done: its paragraphs
+    are the instructions, HTML (``textFormat="text/html"``) read as the text it shows."""
+    processes, _, _ = _import(MIWG / "C.7.0.bpmn")
+    steps = {s["id"]: s for s in processes[0]["steps"]}
+    assert steps["approve-advertisement"]["instructions"] == [
+        "The job description edited to a job advertisement has to be checked and approved."
+    ]
+    processes, _, _ = _import(MIWG / "C.3.0.bpmn")
+    steps = {s["id"]: s for s in processes[0]["steps"]}
+    assert steps["perform-repair-premium-level"]["instructions"] == [
+        "These customers get special service in case of damage. This service level guarantees "
+        "less than two days to solve the issue."
+    ]
+    html = (
+        '<documentation textFormat="text/html">&lt;p&gt;Check the &amp;lt;PO&amp;gt;.&lt;/p&gt;'
+        "&lt;p&gt;Then &lt;b&gt;approve&lt;/b&gt; it.&lt;/p&gt;</documentation>"
+    )
+    xml = f"""<?xml version="1.0"?>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d">
+  <process id="p" name="Orders">
+    <startEvent id="s"/>
+    <userTask id="t" name="Check order">{html}</userTask>
+    <endEvent id="e"/>
+    <sequenceFlow id="f1" sourceRef="s" targetRef="t"/>
+    <sequenceFlow id="f2" sourceRef="t" targetRef="e"/>
+  </process>
+</definitions>"""
+    processes, _, _ = _import_bytes(xml.encode(), "orders.bpmn")
+    assert processes[0]["steps"][0]["instructions"] == ["Check the <PO>.", "Then approve it."]
+
+
 def test_lanes_come_from_the_diagram_when_no_lane_lists_its_nodes() -> None:
     xml = export_bpmn(cost_process(load_process(FIXTURE / "webinar.yaml"))).decode()
     import re

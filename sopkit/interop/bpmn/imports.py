@@ -40,9 +40,9 @@ from ...models import Clock, Estimate, is_slug
 from ..filedata import PROCESS_KEYS, STEP_KEYS, Data
 from ..yamltext import Blank
 from .bpsim_read import BpsimData, read_bpsim
-from .notes import Notes, clean_name, slugify
+from .notes import Notes, clean_name, paragraphs, slugify
 from .questions import Asked, merge, per_step, shares_of
-from .reader import CHOREOGRAPHIES, BpmnDocument, ProcessRecord, read_bpmn
+from .reader import CHOREOGRAPHIES, BpmnDocument, Node, ProcessRecord, read_bpmn
 from .roles import ENGINE, EVENTS, Pool, RoleMap, assign_roles
 from .structure import Decision, Structure, build_structure
 
@@ -221,6 +221,7 @@ class _Importer:
         if after:
             step["after"] = after
         step.update(own)
+        self._documentation(node, step)
         step.pop("rework", None)
         if rework is not None:
             step["rework"] = rework
@@ -243,6 +244,23 @@ class _Importer:
                 step.pop(key, None)
         self._repeats(node_id, step, kind)
         return {key: step[key] for key in STEP_KEYS if key in step}
+
+    def _documentation(self, node: Node, step: Data) -> None:
+        """The task's documentation, the text a modeler shows and edits beside it.
+
+        sopkit writes a step's ``done_when`` there, so in a file it exported the
+        documentation is the ``done_when``: an edit made in the modeler wins over the
+        extension's copy, as an edited name or lane does, and one deleted there is
+        gone. Another modeler's documentation describes how the task is done: its
+        paragraphs become the step's ``instructions``.
+        """
+        if self.extension:
+            if node.documentation:
+                step["done_when"] = node.documentation
+            else:
+                step.pop("done_when", None)
+        elif node.documentation and "instructions" not in step:
+            step["instructions"] = paragraphs(node.documentation)
 
     def _with(self, node_id: str, step: Data) -> None:
         """Who works on a task besides its owner, from its BPSim resource selection: every
@@ -665,12 +683,14 @@ class _Importer:
             trigger = self._trigger()
             if trigger:
                 data["trigger"] = trigger
-        if "purpose" not in data and not self.extension:
-            documentation = next(
-                (p.process.documentation for p in self.pools if p.process.documentation), None
-            )
-            if documentation:
-                data["purpose"] = documentation
+        # sopkit writes the purpose as the process's documentation: an edit there wins
+        documentation = next(
+            (p.process.documentation for p in self.pools if p.process.documentation), None
+        )
+        if documentation:
+            data["purpose"] = documentation
+        else:
+            data.pop("purpose", None)
         used = {name for step in steps for name in (step.get("when") or {})}
         conditions = {
             k: v

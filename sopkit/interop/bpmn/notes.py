@@ -7,7 +7,7 @@ import unicodedata
 
 from ...errors import Problem
 
-__all__ = ["Notes", "clean_name", "slugify"]
+__all__ = ["Notes", "clean_name", "paragraphs", "slugify"]
 
 
 class Notes:
@@ -30,6 +30,13 @@ class Notes:
 def clean_name(text: str) -> str:
     """A name with its line breaks and runs of spaces made single spaces, as modelers wrap them."""
     return " ".join(text.split())
+
+
+def paragraphs(text: str) -> list[str]:
+    """A text's paragraphs (parted by blank lines), each on one line: a modeler wraps
+    documentation to fit its box, so single line breaks are not the writer's."""
+    parts = re.split(r"\n\s*\n", text)
+    return [line for line in (clean_name(part) for part in parts) if line]
 
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")

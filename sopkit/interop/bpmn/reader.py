@@ -12,6 +12,7 @@ namespace URI, never by prefix. Nothing here decides what becomes a step;
 from __future__ import annotations
 
 import codecs
+import html
 import math
 import re
 from dataclasses import dataclass, field
@@ -86,6 +87,8 @@ class Node:
     step_data: dict[str, object] | None = None
     marker: str | None = None
     extension_error: str | None = None
+    #: The element's own ``documentation``: sopkit writes a step's ``done_when`` there.
+    documentation: str | None = None
 
 
 @dataclass(slots=True)
@@ -247,6 +250,23 @@ def _text(element: Element | None) -> str:
     return "" if element is None or element.text is None else element.text
 
 
+#: Where an HTML documentation's paragraphs and lines end.
+_HTML_BREAK = re.compile(r"<\s*(?:br|/p|/div|/li|/h[1-6])\b[^>]*>", re.IGNORECASE)
+_HTML_TAG = re.compile(r"<[^>]*>")
+
+
+def _documentation(element: Element) -> str | None:
+    """An element's documentation as plain text (modelers may write it as HTML, with
+    ``textFormat="text/html"``), or ``None`` when it has none."""
+    found = element.find(_bpmn("documentation"))
+    if found is None:
+        return None
+    text = _text(found)
+    if "html" in (found.get("textFormat") or "").lower():
+        text = html.unescape(_HTML_TAG.sub("", _HTML_BREAK.sub("\n\n", text)))
+    return text.strip() or None
+
+
 def _attr(element: Element, name: str) -> str:
     return (element.get(name) or "").strip()
 
@@ -299,11 +319,10 @@ class _Reader:
         process_id = _attr(element, "id")
         process_data, error = _data(element, "process")
         settings, settings_error = _data(element, "settings")
-        documentation = element.find(_bpmn("documentation"))
         self.doc.processes[process_id] = ProcessRecord(
             process_id,
             _attr(element, "name"),
-            _text(documentation).strip() or None,
+            _documentation(element),
             element,
             process_data,
             settings,
@@ -357,6 +376,7 @@ class _Reader:
             step_data=step_data,
             marker=_marker(element, "gateway"),
             extension_error=error,
+            documentation=_documentation(element),
         )
         self.doc.nodes[node_id] = node
         performers = []
