@@ -21,6 +21,7 @@ from sopkit.analysis import cost_process
 from sopkit.cli import app
 from sopkit.errors import InputError, SopkitError, ValidationError
 from sopkit.interop.bpmn import export_bpmn, import_bpmn, import_texts, write_import
+from sopkit.interop.bpmn.notes import slugify
 from sopkit.interop.filedata import process_data, settings_data
 from sopkit.load import load_process, load_settings
 from sopkit.output import OutputError
@@ -518,7 +519,7 @@ def test_bpsim_rates_and_fixed_costs_are_read(tmp_path: Path) -> None:
     assert steps["Plan the webinar"]["time"] == {"min": "30m", "likely": "1h", "max": "3h"}
     assert steps["Slides and notes"]["time"] == {"min": "1h", "likely": "2h30m", "max": "4h"}
     assert steps["Approve the slides"]["rework"] == {
-        "to": "slides-and-notes",
+        "to": "deck",  # the step's id, from its element's (Task_deck)
         "probability": Decimal("0.25"),
     }
     # the inter-trigger time of 365 h: 2 runs a month
@@ -679,6 +680,42 @@ def test_waits_and_joint_work_come_back_from_bpsim_when_a_tool_drops_the_extensi
         for w in result.warnings
     )
     import_texts(result, "launch.bpmn")  # and it loads
+
+
+def _without_extension(xml: str) -> str:
+    import re
+
+    plain = re.sub(
+        r"<sopkit:(\w+)\b[^>]*/>|<sopkit:(\w+)\b[^>]*>.*?</sopkit:\2>", "", xml, flags=re.S
+    )
+    assert "sopkit:" not in plain
+    return plain
+
+
+def test_ids_come_back_from_the_element_ids_when_a_tool_drops_the_extension() -> None:
+    """sopkit names elements after ids (``Process_<id>``, ``Task_<id>``, a called process's
+    ``Task_<process>_<id>``), so ``sopkit diff`` against the original sees the same process
+    and steps; a modeler's numbered ids are no sopkit ids and names give them."""
+    from sopkit.load import load_portfolio
+
+    loaded = load_portfolio([PROCESSES / "en" / "release-post.yaml"])
+    portfolio = {p.id: p for p in (*loaded.processes, *loaded.dependencies)}
+    release = portfolio["release-post"]
+    xml = _without_extension(export_bpmn(cost_process(release)).decode())
+    result = import_bpmn(xml.encode(), "renamed-file.bpmn")
+    by_id = {p.id: p.data for p in result.processes}
+    assert set(by_id) == {"release-post", "feature-item"}
+    for process_id, data in by_id.items():
+        original = portfolio[process_id]
+        assert [s["id"] for s in data["steps"]] == [s.id for s in original.steps]
+    # A modeler's own ids: Process_0abc1 shown by Participant_1xyz2 is no sopkit id.
+    xml = xml.replace("Participant_release-post", "Participant_1xyz2").replace(
+        "Process_release-post", "Process_0abc1"
+    )
+    result = import_bpmn(xml.encode(), "renamed-file.bpmn")
+    assert result.processes[0].id == "monthly-release-post"
+    steps = result.processes[0].data["steps"]
+    assert [s["id"] for s in steps] == [slugify(s["name"]) for s in steps]
 
 
 def test_one_question_at_many_gateways_comes_back_as_one_condition() -> None:

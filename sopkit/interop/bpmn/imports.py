@@ -153,9 +153,12 @@ class _Importer:
 
     def _assign_ids(self) -> None:
         used: set[str] = set()
+        exported = exported_id(self.doc, self.pools[0].process)
         for node_id in self.structure.steps:
             node = self.doc.nodes[node_id]
             wanted = (node.step_data or {}).get("id")
+            if wanted is None and exported is not None:
+                wanted = _exported_step_id(node_id, exported, self.main)
             candidate = wanted if isinstance(wanted, str) and is_slug(wanted) else None
             if candidate is None or candidate in used:
                 candidate = slugify(node.name) or slugify(node.id) or "step"
@@ -853,10 +856,48 @@ def _unique(candidates: Iterable[str], used: set[str]) -> str:
     return name
 
 
-def _process_id(record: ProcessRecord, names: Iterable[str], used: set[str]) -> str:
+def _process_id(
+    doc: BpmnDocument, record: ProcessRecord, names: Iterable[str], used: set[str]
+) -> str:
     written = (record.process_data or {}).get("id")
     own = [written] if isinstance(written, str) and is_slug(written) else []
+    exported = exported_id(doc, record)
+    own += [exported] if exported is not None else []
     return _unique([*own, *(slugify(n) for n in names)], used)
+
+
+def _exported_step_id(node_id: str, process_id: str, main: bool) -> str | None:
+    """A step's id from its element's, as sopkit exports it: ``Task_<id>``, ``Event_<id>``
+    or ``Call_<id>``; the processes a file's process runs say theirs too
+    (``Task_<process id>_<id>``)."""
+    kind, _, rest = node_id.partition("_")
+    if kind not in ("Task", "Event", "Call"):
+        return None
+    if not main:
+        if not rest.startswith(f"{process_id}_"):
+            return None
+        rest = rest.removeprefix(f"{process_id}_")
+    return rest or None
+
+
+def exported_id(doc: BpmnDocument, record: ProcessRecord) -> str | None:
+    """The sopkit id a process had when sopkit exported it, read from its element ids.
+
+    sopkit names a process's elements after its id (``Process_<id>`` shown by
+    ``Participant_<id>``, tasks ``Task_<id>``), so the ids survive a tool that
+    drops the ``sopkit:`` extension, and a round trip through it keeps them (for
+    ``sopkit diff``). Modelers number their ids (``Process_0abc1`` shown by
+    ``Participant_1xyz2``), so both must name the same id.
+    """
+    if not record.id.startswith("Process_"):
+        return None
+    pid = record.id.removeprefix("Process_")
+    shown = any(
+        p.id == f"Participant_{pid}" and p.process == record.id
+        for participants in doc.collaborations
+        for p in participants
+    )
+    return pid if shown and is_slug(pid) else None
 
 
 def _settings(
@@ -943,11 +984,12 @@ def import_bpmn(data: bytes, path: str | Path) -> BpmnImport:
     used: set[str] = set()
     file_stem = _stem(path)
     main_id = _process_id(
+        doc,
         pools[0].process,
         [pools[0].name if len(pools) == 1 else doc.name, doc.name, file_stem, pools[0].process.id],
         used,
     )
-    ids = {c.id: _process_id(c, [c.name, c.id], used) for c in callees}
+    ids = {c.id: _process_id(doc, c, [c.name, c.id], used) for c in callees}
     importers = [_Importer(doc, bpsim, notes, pools, ids, own_id=main_id)]
     for callee in callees:
         caller_role = _caller_role(importers, doc, callee.id)
