@@ -360,6 +360,26 @@ def test_warnings_where_the_models_need_a_guess() -> None:
     assert any("event sub-process 'Handle Compensation' left out" in w for w in c6)
 
 
+def test_a_question_no_step_is_left_to_is_named_as_left_out() -> None:
+    """C.3.0's boundary events and 'Successful?' lead to steps also reached another way: no
+    step is left for their answers to decide, so the questions are left out, and the
+    warnings say so and name the steps costed in every run that reaches them."""
+    _, _, c3 = _import(MIWG / "C.3.0.bpmn")
+    left_out = [w for w in c3 if "the question decides no step and is left out" in w]
+    assert len(left_out) == 3
+    assert "answers to \"How does 'Perform repair (standard level)' end?\"" in left_out[0]
+    assert (
+        "'perform-repair-premium-level', 'perform-emergency-repair', 'replace-fridge'"
+        in (left_out[0])
+    )
+    assert "these steps are costed in every run" in left_out[0]
+    assert 'answers to "Successful?"' in left_out[2]
+    assert "('replace-fridge')" in left_out[2] and "this step is costed" in left_out[2]
+    # A.2.0's shape: the question still decides a step, so it stays and is not called left out.
+    _, _, a2 = _import(MIWG / "A.2.0.bpmn")
+    assert not any("left out" in w for w in a2)
+
+
 def test_names_from_any_encoding_the_xml_declares() -> None:
     text = (MIWG / "A.1.0.bpmn").read_text(encoding="latin-1").replace('"Task 1"', '"Tâche 1"', 1)
     (process,), _, _ = _import_bytes(text.encode("latin-1"), "latin.bpmn")

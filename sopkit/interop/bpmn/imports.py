@@ -554,14 +554,29 @@ class _Importer:
         return done
 
     def _warn_bypassed(self, decision: Decision) -> None:
+        """Steps that follow only some answers of ``decision`` but are also reached round it
+        run whatever it answers: sopkit's ``when`` cannot say "this answer, or that other
+        way", so each is costed in every run that reaches it. Where no step is left for
+        the answers to decide, the question is left out altogether, and the warning says
+        so: a reader of the costs must know they count those steps too often."""
         bypassed = [n for n in self.structure.steps if n in decision.bypassed]
-        if bypassed:
-            many = f"{len(bypassed)} steps follow" if len(bypassed) > 1 else "a step follows"
-            self.notes.warn(
-                f"{many} only some answers of this decision but can also be reached round "
-                f"it ('{self.step_ids[bypassed[0]]}'…): read as not depending on it",
-                decision.node,
+        if not bypassed:
+            return
+        many = f"{len(bypassed)} steps follow" if len(bypassed) > 1 else "a step follows"
+        asked = f'"{decision.name}"' if decision.name else "this decision"
+        shown = ", ".join(f"'{self.step_ids[n]}'" for n in bypassed[:3])
+        shown += "…" if len(bypassed) > 3 else ""
+        message = (
+            f"{many} only some answers to {asked} but can also be reached round it ({shown}): "
+            "read as not depending on it"
+        )
+        if all(b.steps == decision.branches[0].steps for b in decision.branches):
+            these = "these steps are" if len(bypassed) > 1 else "this step is"
+            message += (
+                f", so the question decides no step and is left out, and {these} costed in "
+                "every run that reaches them (check their share of runs)"
             )
+        self.notes.warn(message, decision.node)
 
     def _exclusive(
         self, decision: Decision, asked: Asked, gating: dict[str, Data], used: set[str]
