@@ -348,6 +348,22 @@ def test_a_pools_only_lane_without_a_name_is_named_after_the_pool() -> None:
     assert archive["owner"] == "Process engine"
 
 
+def test_c_1_0_one_team_assistant_and_the_loop_in_its_own_pool() -> None:
+    """The pool "Team-Assistant" and the lane "Team Assistant" are one role (one rate to
+    fill in), and the flow back after 'Review successful?' is rework of the task before it
+    in its own pool, not of the other pool's task that replied to it."""
+    (process,), settings, warnings = _import(MIWG / "C.1.0.bpmn")
+    assert set(settings["roles"]) == {"Team-Assistant", "Approver", "Accountant", "Process engine"}
+    assert any(
+        "'Team Assistant' and 'Team-Assistant' differ only in case, spaces or hyphens" in w
+        for w in warnings
+    )
+    steps = {s["id"]: s for s in process["steps"]}
+    assert steps["assign-approver"]["owner"] == "Team-Assistant"
+    assert [i for i, s in steps.items() if "rework" in s] == ["rechnung-klaren"]
+    assert steps["rechnung-klaren"]["rework"]["to"] == "approve-invoice"
+
+
 def test_warnings_where_the_models_need_a_guess() -> None:
     _, _, a3 = _import(MIWG / "A.3.0.bpmn")
     assert any(

@@ -387,7 +387,12 @@ class _Importer:
                 self.notes.warn("a flow back with no step before or after it: left out", where)
                 continue
             position = {n: i for i, n in enumerate(self.structure.steps)}
-            source = max(sources, key=position.__getitem__)
+            # the loop's own pool does the work it sends back, not a pool that replied to it
+            here = self.doc.nodes.get(loop.source)
+            own = [
+                n for n in sources if here is not None and self.doc.nodes[n].process == here.process
+            ]
+            source = max(own or sources, key=position.__getitem__)
             target = min(targets, key=position.__getitem__)
             if len(sources) > 1 or len(targets) > 1:
                 self.notes.warn(

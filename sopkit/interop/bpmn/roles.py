@@ -15,6 +15,7 @@ Tasks that carry sopkit's own step data came from sopkit and keep their lane.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -125,8 +126,31 @@ def assign_roles(
                 role = _pool_role(pool, default, notes) if not lanes else names[lanes[0].id]
                 notes.warn(f"in no lane: given to the role '{role}'", node.id)
                 roles[node.id] = role
+    _same_roles(roles, sources, notes)
     systems = _systems(doc, roles, sources, notes)
     return RoleMap(roles, sources, systems)
+
+
+def _same_roles(roles: dict[str, str], sources: dict[str, str], notes: Notes) -> None:
+    """Names that differ only in case, spaces, hyphens or underscores are one role, under
+    the name seen first: a pool "Team-Assistant" and a lane "Team Assistant" in another
+    pool are the same people, and two roles would split their hours and ask for two
+    rates. Changes ``roles`` and ``sources``."""
+    first: dict[str, str] = {}
+    renamed: dict[str, str] = {}
+    for name in list(sources):
+        if name == EVENTS:
+            continue
+        kept = first.setdefault(" ".join(re.split(r"[\s_-]+", name.casefold())).strip(), name)
+        if kept != name:
+            renamed[name] = kept
+            notes.warn(
+                f"'{name}' and '{kept}' differ only in case, spaces or hyphens: read as one "
+                f"role, '{kept}'",
+                sources.pop(name),
+            )
+    for node_id, role in roles.items():
+        roles[node_id] = renamed.get(role, role)
 
 
 def _systems(
