@@ -162,3 +162,18 @@ def stand_in_simulation(
         spread(cost.annual_hours),
         spread(cost.external_hours),
     )
+
+
+#: Each content-marketing step's time as its box says it, as the SOP does: the file's
+#: ``1.5h..3h``, ``45m..1.5h``, ``{min: 3h, likely: 4h, max: 6h}``, ``20m..45m``, ``15m``.
+CM_TIMES = {
+    "research": "1.5–3 h",
+    "outline": "45 min–1.5 h",
+    "draft": "3–6 h",
+    "edit": "30 min–2 h",
+    "graphics": "1–2.5 h",
+    "approval": "20–45 min",
+    "publish": "30 min–1 h",
+    "social": "15 min",
+    "measure": "30 min–1 h",
+}

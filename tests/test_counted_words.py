@@ -132,12 +132,15 @@ def test_two_callers_run_it(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("language", "time", "shown"),
     [
-        ("en", "1h30m", "1h30m"),  # English keeps the file's own notation
+        ("en", "1h30m", "1.5 h"),  # as the SOP says it, not the file's notation
+        ("en", "20m..45m", "20–45 min"),
+        ("en", "{min: 3h, likely: 4h, max: 6h}", "3–6 h"),
+        ("en", "6h..12h", "6–12 h"),  # a step's time stays in hours past a working day
         ("ko", "1h30m", "1.5시간"),
         ("ru", "1h30m", "1,5 ч"),
-        ("ru", "1d..2d", "1–2 рабочих дня"),
-        ("ru", "3d..6d", "3–6 рабочих дней"),
-        ("ko", "30m..1h", "0.5–1시간"),
+        ("ru", "1d..2d", "8–16 ч"),  # hands-on time: hours, as the SOP gives it
+        ("ru", "3h..6h", "3–6 ч"),
+        ("ko", "30m..1h", "30분–1시간"),  # each end in its own unit, as the SOP
     ],
 )
 def test_diagrams_give_times_in_the_process_language(

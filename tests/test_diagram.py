@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import CM_TIMES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from swimlane_svg import SVG, read
@@ -113,11 +114,11 @@ def test_lane_header_has_role_and_its_annual_cost(cm: ProcessCost, cm_svg: bytes
 
 def test_every_step_shows_name_time_and_annual_cost(cm: ProcessCost, cm_svg: bytes) -> None:
     drawing = read(cm_svg)
-    assert set(drawing.steps) == {s.id for s in cm.process.steps}
+    assert set(drawing.steps) == {s.id for s in cm.process.steps} == set(CM_TIMES)
     for step in cm.process.steps:
         text = drawing.steps[step.id].text
         assert text.startswith(" ".join(step.name.split()[:2]))
-        assert f"{step.time}" in text
+        assert CM_TIMES[step.id] in text
         assert f" · {money_text(cm.step(step.id).annual_cost, 'USD')} a year" in text
 
 
@@ -127,11 +128,11 @@ def test_after_edges_and_waits_said_once(cm: ProcessCost, cm_svg: bytes) -> None
     assert flows == {(b, s.id) for s in cm.process.steps for b in s.after}
     # publish waits 4w and has two successors: said once, beside their shared trunk
     assert drawing.waits == {
-        "outline": ["wait 4h"],
-        "approval": ["wait 1d"],
-        "publish": ["wait 4w"],
+        "outline": ["wait 4 h"],
+        "approval": ["wait 1 working day"],
+        "publish": ["wait 20 working days"],
     }
-    assert drawing.text.count("wait 4w") == 1
+    assert drawing.text.count("wait 20 working days") == 1
 
 
 def test_rework_is_dashed_with_an_open_head_and_labelled(cm: ProcessCost, cm_svg: bytes) -> None:
@@ -162,8 +163,8 @@ def test_per_run_other_than_one_is_shown() -> None:
         ]
     )
     steps = read(draw(cost, "svg").data).steps
-    assert "15m ×3 per run" in steps["a"].text
-    assert "1h in 20% of runs" in steps["b"].text
+    assert "15 min ×3 per run" in steps["a"].text
+    assert "1 h in 20% of runs" in steps["b"].text
     assert "per run" not in steps["c"].text and "of runs" not in steps["c"].text
 
 
@@ -199,7 +200,7 @@ def test_a_process_only_called_shows_one_runs_cost_not_a_zero_year() -> None:
 def test_wait_after_the_last_step_is_in_its_box() -> None:
     cost = make_cost([{"id": "a", "name": "Ship", "owner": "W", "time": "1h", "wait": "2d"}])
     drawing = read(draw(cost, "svg").data)
-    assert "then wait 2d" in drawing.steps["a"].text
+    assert "then wait 2 working days" in drawing.steps["a"].text
     assert drawing.edges == [] and drawing.waits == {}
 
 

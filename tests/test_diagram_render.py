@@ -135,7 +135,7 @@ def test_graphviz_draws_every_step_and_the_lead_time(cm: ProcessCost, engine_nam
     for step in cm.process.steps:
         assert step.name.split()[0] in texts
     assert "Lead time 23.08 working days" in texts
-    assert "rework 30%" in texts and "wait 4w" in texts
+    assert "rework 30%" in texts and "wait 20 working days" in texts
 
 
 @pytest.mark.parametrize("engine_name", ENGINE_PARAMS)

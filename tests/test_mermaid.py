@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import CM_TIMES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -88,18 +89,18 @@ def test_nodes_show_name_time_cost_and_automation(cm: ProcessCost, chart: str) -
         line = next(x for x in chart.splitlines() if x.strip().startswith(node_id(step.id) + "["))
         shown = " ".join(_decode(_LABEL.search(line).group(1)).split())  # type: ignore[union-attr]
         assert step.name in shown.replace("<b>", "").replace("</b>", "")
-        assert str(step.time) in shown
+        assert CM_TIMES[step.id] in shown
         assert money_text(cm.step(step.id).annual_cost, "USD") + " a year" in shown
-    assert "15m ×3 per run" in chart
+    assert "15 min ×3 per run" in chart
 
 
 def test_edges_waits_rework_and_critical_link_styles(cm: ProcessCost, chart: str) -> None:
     links = [x.strip() for x in chart.splitlines() if re.search(r"-->|-\.->", x)]
-    assert 's_outline -->|"wait 4h"| s_draft' in links
+    assert 's_outline -->|"wait 4 h"| s_draft' in links
     # publish waits 4w before two steps: said once, in its box, not on both arrows
     assert "s_publish --> s_measure" in links and "s_publish --> s_social" in links
-    assert chart.count("wait 4w") == 1
-    assert "then wait 4w" in next(
+    assert chart.count("wait 20 working days") == 1
+    assert "then wait 20 working days" in next(
         x for x in chart.splitlines() if x.strip().startswith("s_publish[")
     )
     assert "s_research --> s_outline" in links
@@ -129,7 +130,7 @@ def test_marks_of_the_additions_as_far_as_mermaid_can() -> None:
     assert node["s_launch"].startswith('s_launch((("') and node["s_launch"].endswith('")))')
     assert (
         node["s_assets"].startswith('s_assets[["')
-        and "runs: Launch asset review ×8..12" in node["s_assets"]
+        and "runs: Launch asset review ×8–12" in node["s_assets"]
     )
     assert node["s_go_no_go"].startswith('s_go_no_go{{"') and "SIGN-OFF" in node["s_go_no_go"]
     assert "with Customer, Product Marketing Manager" in node["s_quote"]

@@ -14,7 +14,7 @@ from decimal import Decimal
 from ...analysis import Candidate, ProcessCost, rank_candidates
 from ...analysis.units import exact_hours, to_decimal
 from ...errors import RenderError
-from ...models import Clock, Estimate, Frequency, Process, Step
+from ...models import Clock, Count, Estimate, Frequency, Process, Step
 from ..i18n import catalogue
 from ..numbers import hours_text, minutes, money_text, rate_text, share_text
 from .style import Theme
@@ -256,20 +256,22 @@ class Wording:
     def days(self, value: Decimal) -> str:
         return hours_text(value, self.language, digits=1)
 
-    def duration(self, estimate: Estimate, clock: Clock) -> str:
-        """A time or wait as the box shows it: as written in English (``1h30m``,
-        ``20m/40m/1.5h``), in the language's own units otherwise (``1.5시간``,
-        ``0,5–2 рабочих дня``): hours, or working days from a day up."""
-        if self.language == "en":
-            return str(estimate)
+    def duration(self, estimate: Estimate, clock: Clock, *, wait: bool = False) -> str:
+        """A time or wait as the box shows it, in the language's units, as the SOP says it
+        (``20–45 min``, ``1.5시간``, ``0,5–2 рабочих дня``): minutes under an hour, else
+        hours, each end in its own unit when a range crosses the hour (``30 min–2 h``);
+        a ``wait`` in working days from a day up. A range shows its ends (a
+        three-point estimate's likely time is the SOP's to give)."""
         low = to_decimal(exact_hours(estimate.low, clock))
         high = to_decimal(exact_hours(estimate.high, clock))
         t = catalogue(self.language)
         day = Decimal(clock.hours_per_day)
-        if high >= day:
+        if wait and high >= day:
             return t.span("unit.workdays", low / day, high / day)
         if high < 1:  # ``10분``, ``5–20 мин``: not ``0.08시간``
             return t.span("unit.minutes", minutes(low), minutes(high))
+        if 0 < low < 1:
+            return f"{t('unit.minutes', minutes(low))}–{t('unit.hours', high)}"
         return t.span("unit.hours", low, high)
 
     def frequency(self, frequency: Frequency) -> str:
@@ -395,6 +397,14 @@ def participants_text(step: Step, text: Wording) -> str | None:
     return text("with", names=", ".join(names))
 
 
+def _count_text(count: Count, text: Wording) -> str:
+    """``8–12``, ``3``: a call's count as the times beside it are written (its ends, in the
+    language's numbers), not the file's ``8..12``."""
+    if not count.is_range:
+        return text.number(count.low)
+    return f"{text.number(count.low)}–{text.number(count.high)}"
+
+
 def call_details(cost: ProcessCost, step: Step, text: Wording) -> list[str]:
     """What a call's box says under its name: what it runs, its cost, a final wait."""
     assert step.process is not None
@@ -404,7 +414,7 @@ def call_details(cost: ProcessCost, step: Step, text: Wording) -> list[str]:
     runs = (
         text("calls", name=name)
         if count is None or (not count.is_range and count.low == 1)
-        else text("calls_times", name=name, n=str(count))
+        else text("calls_times", name=name, n=_count_text(count, text))
     )
     details = [runs]
     if step.per_run > 1:
@@ -413,14 +423,14 @@ def call_details(cost: ProcessCost, step: Step, text: Wording) -> list[str]:
         details.append(text("share", pct=text.pct(step.per_run)))
     details.append(cost_text(cost, step, text))
     if not step.wait.is_zero and not has_successor(cost, step.id):
-        details.append(text("then_wait", time=text.duration(step.wait, clock(cost))))
+        details.append(text("then_wait", time=text.duration(step.wait, clock(cost), wait=True)))
     return details
 
 
 def milestone_details(cost: ProcessCost, step: Step, text: Wording) -> list[str]:
     """What a milestone's caption says under its name: only a final wait."""
     if not step.wait.is_zero and not has_successor(cost, step.id):
-        return [text("then_wait", time=text.duration(step.wait, clock(cost)))]
+        return [text("then_wait", time=text.duration(step.wait, clock(cost), wait=True))]
     return []
 
 
@@ -520,7 +530,7 @@ def step_details(
     if candidate is not None:
         details.append(automation_text(cost, candidate, text))
     if not step.wait.is_zero and not has_successor(cost, step.id):
-        details.append(text("then_wait", time=text.duration(step.wait, clock(cost))))
+        details.append(text("then_wait", time=text.duration(step.wait, clock(cost), wait=True)))
     return details
 
 

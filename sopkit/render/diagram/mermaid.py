@@ -106,7 +106,9 @@ def _box_lines(
         details = ([with_text] if with_text else []) + step_details(cost, step, text, candidate)
     lines += [mermaid_text(detail) for detail in details]
     if not step.wait.is_zero and _successors(cost).get(step.id, 0) > 1:
-        lines.append(mermaid_text(text("then_wait", time=text.duration(step.wait, clock(cost)))))
+        lines.append(
+            mermaid_text(text("then_wait", time=text.duration(step.wait, clock(cost), wait=True)))
+        )
     return lines
 
 
@@ -236,7 +238,7 @@ def _edges(cost: ProcessCost, text: Wording, style: Theme) -> list[str]:
                 continue
             wait = process.step(before).wait
             labelled = not wait.is_zero and successors.get(before, 0) == 1
-            shown = text.duration(wait, clock(cost))
+            shown = text.duration(wait, clock(cost), wait=True)
             arrow = f"-->|{_label([text('wait', time=shown)])}|" if labelled else "-->"
             if (before, step.id) in critical:
                 heavy.append(len(lines))

@@ -212,7 +212,7 @@ def swimlane_layout(
         contents[step.id] = content
         out_w = out_h = 0.0
         if not step.wait.is_zero and has_successor(cost, step.id):
-            wait = text("wait", time=text.duration(step.wait, clock(cost)))
+            wait = text("wait", time=text.duration(step.wait, clock(cost), wait=True))
             label = (Line(wait, style.small_size, colour=style.text),)
             out_labels[step.id] = label
             out_w, out_h = _block_size(label)
