@@ -56,9 +56,19 @@ LanguageOption = Annotated[
 
 
 def _speaking(process: Process, lang: DocumentLanguage | None) -> Process:
+    """The process in ``--lang``'s language, with a note that only sopkit's own words
+    change: a reader who asked for Russian and got English step names should know why."""
     from ..models import Language
 
-    return process if lang is None else process.in_language(Language(lang.value))
+    if lang is None or lang.value == process.language.value:
+        return process
+    typer.echo(
+        f"note: --lang {lang.value} writes sopkit's headings, labels, units, dates and numbers "
+        f"in {lang.value}; the file's own text (names, instructions) stays as written "
+        f"({process.language.value})",
+        err=True,
+    )
+    return process.in_language(Language(lang.value))
 
 
 @app.command()
