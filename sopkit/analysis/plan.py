@@ -198,6 +198,8 @@ class Plan:
     #: Where a role has more work at once than people (after levelling, only steps
     #: that alone need more people than the role has).
     overbooked: tuple[Overbooking, ...] = ()
+    #: The scenario the process was planned under (its To-Be), by name; ``None``: as it is.
+    scenario: str | None = None
 
     def step(self, step_id: str) -> PlannedStep:
         for step in self.steps:
@@ -231,6 +233,7 @@ def plan_run(
     start: _dt.date | str | None = None,
     at: tuple[str, _dt.date | str] | str | None = None,
     level: bool = False,
+    scenario: str | None = None,
 ) -> Plan:
     """Date one typical run of ``process``: from ``start``, or so that milestone
     ``at[0]`` falls on ``at[1]`` (exactly one of the two). Dates may be written
@@ -239,7 +242,9 @@ def plan_run(
 
     Every plan says where a role has more work at once than people
     (``overbooked``, see ``sopkit.analysis.booking``); with ``level`` the steps
-    wait for their people, so the run may take longer.
+    wait for their people, so the run may take longer. ``scenario`` names the
+    scenario ``process`` comes from (``sopkit.decide.scenario_process``), for the
+    plan's titles to say it is a To-Be.
 
     Raises:
         UsageError: neither or both given; a date that is not one; ``at`` names
@@ -252,6 +257,8 @@ def plan_run(
     anchor = None if at is None else _anchor(at)
     try:
         plan = _plan_run(process, begin, anchor, levelled=level)
+        if plan is not None and scenario is not None:
+            plan = replace(plan, scenario=scenario)
     except OverflowError:
         plan = None
     # A month to spare: a chart draws days around the run, a calendar ends a day later.

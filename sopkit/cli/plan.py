@@ -149,6 +149,17 @@ def plan(
             "import it again and the events move instead of being added twice.",
         ),
     ] = None,
+    scenario: Annotated[
+        Path | None,
+        typer.Option(
+            "--scenario",
+            metavar="FILE",
+            help="Plan the process as this scenario would leave it (sopkit-scenario: 1): "
+            "automated steps take less time, a new headcount changes --level. The scenario "
+            "is applied to the processes in FILE's folder, and the titles name it.",
+            dir_okay=False,
+        ),
+    ] = None,
     roles: RolesOption = None,
     force: ForceOption = False,
 ) -> None:
@@ -168,6 +179,7 @@ def plan(
       sopkit plan FILE --start 2026-12-01 --format ics -o launch.ics
       sopkit plan FILE --start 2026-12-01 --format png --today today
       sopkit plan FILE --start 2026-12-01 --level
+      sopkit plan FILE --start 2026-12-01 --scenario scenarios/automate-drafting.yaml
     """
     from ..analysis.plan import plan_run
     from ..load import load_process
@@ -184,8 +196,14 @@ def plan(
     if run is not None and not run.strip():
         raise typer.BadParameter("give the run a name, e.g. --run spring-launch")
     with user_errors():
-        process = load_process(file, roles=roles)
-        dated = plan_run(process, start=begin, at=anchor, level=level)
+        if scenario is None:
+            process, named = load_process(file, roles=roles), None
+        else:
+            from ..decide import scenario_process
+
+            process, applied = scenario_process(file, scenario, roles=roles)
+            named = applied.name
+        dated = plan_run(process, start=begin, at=anchor, level=level, scenario=named)
         to_stdout = str(output) == "-" or (output is None and fmt.value not in _PICTURES)
         target = output if output is not None else Path(f"{process.id}-plan.{fmt.value}")
         previous = None if to_stdout or fmt != PlanFormat.ics else _read_previous(target)
@@ -220,7 +238,8 @@ def plan(
                     err=True,
                 )
         else:
-            inputs = [file, *([roles] if roles else []), process.settings_path or file]
+            inputs: list[str | Path] = [file, *([roles] if roles else [])]
+            inputs += [*([scenario] if scenario else []), process.settings_path or file]
             refuse_inputs(target, inputs)
             refuse_overwrite(target, force=force)
             (write_csv if fmt == PlanFormat.csv else write_atomic)(target, result.data)

@@ -20,8 +20,15 @@ from pathlib import Path
 from ..analysis import PortfolioCost, cost_portfolio
 from ..analysis.compare import Comparison, ScenarioResult, Threshold, compare, one_off
 from ..errors import Problem, SopkitError, UsageError, ValidationError
-from ..load import Portfolio, as_paths, load_portfolio, with_callers
-from ..models import Settings
+from ..load import (
+    Portfolio,
+    as_paths,
+    load_portfolio,
+    load_process,
+    process_ids_in,
+    with_callers,
+)
+from ..models import Process, Settings
 from .apply import Automated, ToBe, apply_scenario
 from .revision import is_revision, revision_files
 from .scenario import Scenario, load_scenario, load_scenario_parts, load_scenarios
@@ -39,6 +46,7 @@ __all__ = [
     "load_scenarios",
     "scenarios_for",
     "parse_threshold",
+    "scenario_process",
     "scenario_results",
 ]
 
@@ -235,3 +243,34 @@ def scenario_results(portfolio: Portfolio, scenarios: Sequence[Scenario]) -> Sce
     if problems:
         raise ValidationError.collect(problems)
     return Scenarios(as_is, tuple(results), tuple(applied))
+
+
+def scenario_process(
+    path: str | Path, scenario_file: str | Path, *, roles: Roles = None
+) -> tuple[Process, Scenario]:
+    """The process of one file as a scenario would leave it (its To-Be), and the scenario.
+
+    A scenario may name steps of any process, so it is applied to the processes
+    beside the file (in its folder, not below it), as ``sopkit compare`` applies it
+    to them; the file's own process is then taken from the result. ``sopkit plan
+    --scenario`` dates that process: shorter automated steps, a new headcount for
+    ``--level``.
+
+    Raises:
+        SopkitError: a problem of the file, of the processes beside it, or of the
+            scenario (each located in its file); a scenario that removes the process.
+    """
+    process = load_process(path, roles=roles)
+    given = Path(path)
+    beside = [p for p in process_ids_in(given.parent).values() if p.resolve() != given.resolve()]
+    portfolio = load_portfolio([given, *beside], roles=roles)
+    (scenario,) = scenarios_for(portfolio, [scenario_file])
+    to_be = apply_scenario(portfolio, scenario)
+    for found in (*to_be.portfolio.processes, *to_be.portfolio.dependencies):
+        if found.id == process.id:
+            return found, scenario
+    raise SopkitError(
+        f"scenario '{scenario.name}' removes process '{process.id}': it has no run to plan",
+        path=scenario.path,
+        hint="plan the process as it is (without the scenario), or another process",
+    )

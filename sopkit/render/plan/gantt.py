@@ -48,7 +48,7 @@ from ..diagram.scene import (
 from ..diagram.style import DEFAULT_THEME, FONTS, Theme, get_theme
 from ..i18n import catalogue
 from ..numbers import number_text, round_number
-from .report import anchor_text, overbooking_text, plan_span
+from .report import anchor_text, overbooking_text, plan_name, plan_span
 
 __all__ = ["gantt_scene"]
 
@@ -224,7 +224,7 @@ class _Chart:
             items=tuple(items),
             background=style.background,
             font=FONTS,
-            title=self.t("gantt.title", name=self.plan.process.name),
+            title=self.t("gantt.title", name=plan_name(self.plan, self.t)),
             kind="gantt",
         )
 
@@ -254,7 +254,7 @@ class _Chart:
             parts.append(t("gantt.outside", date=self.outside_today.isoformat()))
         summary = " · ".join(parts)
         width = 900.0
-        title = t("gantt.title", name=plan.process.name)
+        title = t("gantt.title", name=plan_name(plan, t))
         lines = [
             *(
                 _text_line(part, style.title_size, bold=True)

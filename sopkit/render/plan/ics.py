@@ -34,6 +34,7 @@ from ...analysis.plan import Plan, PlannedStep
 from ...errors import UsageError
 from ..i18n import Catalogue, catalogue
 from ..numbers import round_number
+from .report import plan_name
 
 __all__ = ["CalendarFile", "plan_calendar", "plan_ics"]
 
@@ -235,7 +236,7 @@ def plan_calendar(
         f"PRODID:{_PRODID}",
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{_escape(plan.process.name)}",
+        f"X-WR-CALNAME:{_escape(plan_name(plan, t))}",
         f"{_PROCESS}:{plan.process.id}",
         f"{_RUN}:{name}",
     ]

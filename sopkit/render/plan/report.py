@@ -150,10 +150,18 @@ def plan_span(plan: Plan, t: Catalogue) -> str:
     return t("plan.span", start=plan.start.isoformat(), finish=plan.finish.isoformat())
 
 
+def plan_name(plan: Plan, t: Catalogue) -> str:
+    """The process's name, with the scenario it was planned under: a To-Be's dates must
+    not pass for the process as it is."""
+    if plan.scenario is None:
+        return plan.process.name
+    return t("plan.under_scenario", name=plan.process.name, scenario=plan.scenario)
+
+
 def plan_title(plan: Plan, t: Catalogue) -> str:
     title = t(
         "plan.title",
-        name=plan.process.name,
+        name=plan_name(plan, t),
         span=plan_span(plan, t),
         days=t("unit.workdays", round_number(plan.lead_time_days, 1)),
     )
@@ -270,6 +278,7 @@ def plan_document(plan: Plan) -> dict[str, Any]:
     return {
         "process": plan.process.id,
         "name": plan.process.name,
+        "scenario": plan.scenario,
         "start": plan.start.isoformat(),
         "finish": plan.finish.isoformat(),
         "asked_start": _iso(plan.asked_start),

@@ -1,0 +1,160 @@
+"""``sopkit plan --scenario``: a process dated as a scenario would leave it (its To-Be)."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from sopkit.analysis.plan import plan_run
+from sopkit.cli import app
+from sopkit.decide import scenario_process
+from sopkit.errors import SopkitError
+from sopkit.render.plan import render_plan
+
+ROLES = """\
+currency: USD
+hours_per_day: 8
+days_per_week: 5
+calendar:
+  weekend: [sat, sun]
+roles:
+  Writer: {rate: 40, headcount: 1}
+  Editor: {rate: 50}
+"""
+
+#: Two days of writing side by side, then a review: one writer does them one after the other.
+TWIN = """\
+sopkit: 1
+id: twin
+name: Twin posts
+owner: Editor
+frequency: 1/month
+steps:
+  - {id: a, name: First post, owner: Writer, time: 1d, automation: {share: 0.5, tool: Drafts}}
+  - {id: b, name: Second post, owner: Writer, time: 1d}
+  - {id: c, name: Review, owner: Editor, time: 4h, after: [a, b]}
+"""
+
+#: A process beside it, which the scenario also changes.
+OTHER = """\
+sopkit: 1
+id: other
+name: Other
+owner: Editor
+frequency: 1/month
+steps:
+  - {id: x, name: Check, owner: Editor, time: 2h, automation: {share: 0.5}}
+"""
+
+SCENARIO = """\
+sopkit-scenario: 1
+name: Drafts and a second writer
+changes:
+  - automate: [twin/a, other/x]
+  - headcount: {Writer: 2}
+"""
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    (tmp_path / "roles.yaml").write_text(ROLES, encoding="utf-8")
+    (tmp_path / "twin.yaml").write_text(TWIN, encoding="utf-8")
+    (tmp_path / "other.yaml").write_text(OTHER, encoding="utf-8")
+    (tmp_path / "scenario.yaml").write_text(SCENARIO, encoding="utf-8")
+    return tmp_path
+
+
+def _days(plan: object) -> dict[str, tuple[str, str]]:
+    return {s.step_id: (s.start.isoformat(), s.finish.isoformat()) for s in plan.steps}  # type: ignore[attr-defined]
+
+
+def test_a_scenario_shortens_automated_steps_and_gives_level_its_headcount(folder: Path) -> None:
+    """As it is, levelled: one writer writes a on Tue 1 Dec and b on Wed 2 Dec; the review
+    is Thu 3 Dec. Under the scenario a takes 4 h (half automated) and two writers write
+    side by side, so both end on Tue 1 Dec and the review follows that afternoon."""
+    from sopkit.load import load_process
+
+    as_is = plan_run(load_process(folder / "twin.yaml"), start="2026-12-01", level=True)
+    assert _days(as_is) == {
+        "a": ("2026-12-01", "2026-12-01"),
+        "b": ("2026-12-02", "2026-12-02"),
+        "c": ("2026-12-03", "2026-12-03"),
+    }
+    process, scenario = scenario_process(folder / "twin.yaml", folder / "scenario.yaml")
+    assert scenario.name == "Drafts and a second writer"
+    assert str(process.step("a").time) == "0.5d"  # 1d, half of it automated
+    to_be = plan_run(process, start="2026-12-01", level=True, scenario=scenario.name)
+    assert _days(to_be) == {
+        "a": ("2026-12-01", "2026-12-01"),
+        "b": ("2026-12-01", "2026-12-01"),
+        "c": ("2026-12-02", "2026-12-02"),
+    }
+    assert to_be.lead_time_days == Decimal("1.5")
+    assert to_be.scenario == "Drafts and a second writer" and as_is.scenario is None
+
+
+def test_every_format_names_the_scenario(folder: Path) -> None:
+    process, scenario = scenario_process(folder / "twin.yaml", folder / "scenario.yaml")
+    plan = plan_run(process, start="2026-12-01", scenario=scenario.name)
+    named = "Twin posts (scenario: Drafts and a second writer)"
+    assert render_plan(plan, "table").data.decode().startswith(f"Plan for {named}: ")
+    assert json.loads(render_plan(plan, "json").data)["scenario"] == scenario.name
+    assert f"X-WR-CALNAME:{named}" in render_plan(plan, "ics").data.decode()
+    assert f"Plan: {named}" in render_plan(plan, "svg").data.decode()
+
+
+def test_cli_plans_the_to_be(folder: Path) -> None:
+    result = CliRunner().invoke(
+        app,
+        [
+            "plan",
+            str(folder / "twin.yaml"),
+            "--start",
+            "2026-12-01",
+            "--level",
+            "--scenario",
+            str(folder / "scenario.yaml"),
+            "--format",
+            "json",
+        ],
+    )
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["scenario"] == "Drafts and a second writer"
+    assert data["finish"] == "2026-12-02"
+
+
+def test_a_scenario_that_removes_the_process_leaves_nothing_to_plan(folder: Path) -> None:
+    (folder / "gone.yaml").write_text(
+        "sopkit-scenario: 1\nname: Drop it\nchanges:\n  - remove: twin\n", encoding="utf-8"
+    )
+    with pytest.raises(SopkitError, match="scenario 'Drop it' removes process 'twin'"):
+        scenario_process(folder / "twin.yaml", folder / "gone.yaml")
+    result = CliRunner().invoke(
+        app,
+        ["plan", str(folder / "twin.yaml"), "--start", "2026-12-01", "--scenario"]
+        + [str(folder / "gone.yaml")],
+    )
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        f"{folder / 'gone.yaml'}: error: scenario 'Drop it' removes process 'twin': "
+        "it has no run to plan"
+    )
+
+
+def test_a_scenario_mistake_is_located_in_the_scenario_file(folder: Path) -> None:
+    (folder / "typo.yaml").write_text(
+        "sopkit-scenario: 1\nname: Typo\nchanges:\n  - automate: twin/zzz\n", encoding="utf-8"
+    )
+    result = CliRunner().invoke(
+        app,
+        ["plan", str(folder / "twin.yaml"), "--start", "2026-12-01", "--scenario"]
+        + [str(folder / "typo.yaml")],
+    )
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"{folder / 'typo.yaml'}:4:")
+    assert "zzz" in result.stderr
