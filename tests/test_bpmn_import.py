@@ -166,8 +166,8 @@ def test_another_modelers_documentation_becomes_the_steps_instructions() -> None
     processes, _, _ = _import(MIWG / "C.3.0.bpmn")
     steps = {s["id"]: s for s in processes[0]["steps"]}
     assert steps["perform-repair-premium-level"]["instructions"] == [
-        "These customers get special service in case of damage. This service level guarantees "
-        "less than two days to solve the issue."
+        "These customers get special service in case of damage.",
+        "This service level guarantees less than two days to solve the issue.",
     ]
     html = (
         '<documentation textFormat="text/html">&lt;p&gt;Check the &amp;lt;PO&amp;gt;.&lt;/p&gt;'
@@ -185,6 +185,41 @@ def test_another_modelers_documentation_becomes_the_steps_instructions() -> None
 </definitions>"""
     processes, _, _ = _import_bytes(xml.encode(), "orders.bpmn")
     assert processes[0]["steps"][0]["instructions"] == ["Check the <PO>.", "Then approve it."]
+
+
+@pytest.mark.parametrize(
+    ("documentation", "instructions"),
+    [
+        (
+            "1. Open the file\n2) Check the totals\n- Send it",
+            ["Open the file", "Check the totals", "Send it"],
+        ),
+        ("<p>First<p>Second", ["First", "Second"]),
+        (
+            "<table><tr><td>c1</td><td>c2</td></tr></table><div>x<b>bold</b>y</div>",
+            ["c1 c2", "xboldy"],
+        ),
+        ("<style>p {color:red}</style>Styled<br>next", ["Styled", "next"]),
+        ("a<!-- b > c -->end", ["aend"]),
+    ],
+)
+def test_documentation_lines_as_typed_and_html_as_shown(
+    documentation: str, instructions: list[str]
+) -> None:
+    """Each line typed is an instruction (the SOP numbers them, so list markers go); HTML is
+    read as a browser shows it: a line per block, cells apart, styles and comments unseen."""
+    from xml.sax.saxutils import escape
+
+    kind = "html" if "<" in documentation else "plain"
+    text = f'<documentation textFormat="text/{kind}">{escape(documentation)}</documentation>'
+    xml = f"""<?xml version="1.0"?>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d">
+  <process id="p" name="Orders">
+    <userTask id="t" name="Check order">{text}</userTask>
+  </process>
+</definitions>"""
+    processes, _, _ = _import_bytes(xml.encode(), "orders.bpmn")
+    assert processes[0]["steps"][0]["instructions"] == instructions
 
 
 def test_lanes_come_from_the_diagram_when_no_lane_lists_its_nodes() -> None:
@@ -355,7 +390,8 @@ def test_c_1_0_one_team_assistant_and_the_loop_in_its_own_pool() -> None:
     (process,), settings, warnings = _import(MIWG / "C.1.0.bpmn")
     assert set(settings["roles"]) == {"Team-Assistant", "Approver", "Accountant", "Process engine"}
     assert any(
-        "'Team Assistant' and 'Team-Assistant' differ only in case, spaces or hyphens" in w
+        "'Team Assistant' and 'Team-Assistant' differ only in case, spaces, hyphens or "
+        "underscores" in w
         for w in warnings
     )
     steps = {s["id"]: s for s in process["steps"]}
@@ -752,6 +788,68 @@ def test_ids_come_back_from_the_element_ids_when_a_tool_drops_the_extension() ->
     assert result.processes[0].id == "monthly-release-post"
     steps = result.processes[0].data["steps"]
     assert [s["id"] for s in steps] == [slugify(s["name"]) for s in steps]
+
+
+def test_a_stripped_export_keeps_done_when_trigger_and_its_roles() -> None:
+    """Without the extension, a file sopkit exported still says what BPMN holds: each
+    step's done_when (its documentation), the trigger (the start event's), and which lane
+    is the events lane (no role to fill in a rate for)."""
+    from sopkit.render.diagram.common import events_titles
+
+    launch = load_process(HERE / "fixtures" / "launch" / "product-launch.yaml")
+    result = import_bpmn(
+        _without_extension(export_bpmn(cost_process(launch)).decode()).encode(), "launch.bpmn"
+    )
+    data = result.processes[0].data
+    assert data["trigger"] == launch.trigger
+    imported = {s["id"]: s for s in data["steps"]}
+    assert set(imported) == {s.id for s in launch.steps}
+    for step in launch.steps:
+        assert imported[step.id].get("done_when") == step.done_when, step.id
+        assert "instructions" not in imported[step.id]  # the extension alone had them
+    assert not set(result.settings["roles"]) & events_titles()
+    milestones = [imported[s.id] for s in launch.steps if s.milestone and s.owner is None]
+    assert milestones and all("owner" not in m for m in milestones)
+
+
+def test_elements_added_in_a_modeler_take_ids_from_their_names() -> None:
+    """bpmn-js names a new element Event_0k2x9ab or Task_1hcentk: that is no sopkit id,
+    in a file with the extension or without it."""
+    xml = export_bpmn(
+        cost_process(load_process(PROCESSES / "en" / "content-marketing.yaml"))
+    ).decode()
+    added = (
+        '<bpmn:userTask id="Task_1hcentk" name="Fact check"/>'
+        '<bpmn:intermediateThrowEvent id="Event_0k2x9ab" name="Draft ready"/>'
+    )
+    at = xml.index("<bpmn:userTask ")
+    xml = xml[:at] + added + xml[at:]
+    for text in (xml, _without_extension(xml)):
+        steps = import_bpmn(text.encode(), "added.bpmn").processes[0].data["steps"]
+        ids = [s["id"] for s in steps]
+        assert "fact-check" in ids and "draft-ready" in ids
+        assert "outline" in ids and "1hcentk" not in ids and "0k2x9ab" not in ids
+
+
+def test_a_sopkit_file_keeps_role_names_that_differ_only_in_case(tmp_path: Path) -> None:
+    """Names alike are one role only in another modeler's file: sopkit's roles are exact,
+    so its export imports without a warning and costs the same."""
+    (tmp_path / "roles.yaml").write_text(
+        "roles:\n  Team Assistant: {rate: 40}\n  team-assistant: {rate: 90}\n", encoding="utf-8"
+    )
+    (tmp_path / "m.yaml").write_text(
+        "sopkit: 1\nid: m\nname: M\nowner: Team Assistant\nfrequency: 1/month\nsteps:\n"
+        "  - {id: a, name: A, owner: Team Assistant, time: 1h, done_when: Done.}\n"
+        "  - {id: b, name: B, owner: team-assistant, time: 1h, after: a, done_when: Done.}\n",
+        encoding="utf-8",
+    )
+    cost = cost_process(load_process(tmp_path / "m.yaml"))
+    for text in (export_bpmn(cost).decode(), _without_extension(export_bpmn(cost).decode())):
+        result = import_bpmn(text.encode(), "m.bpmn")
+        assert {"Team Assistant", "team-assistant"} <= set(result.settings["roles"])
+        assert not any("differ only" in w.message for w in result.warnings)
+        owners = [s["owner"] for s in result.processes[0].data["steps"]]
+        assert owners == ["Team Assistant", "team-assistant"]
 
 
 def test_one_question_at_many_gateways_comes_back_as_one_condition() -> None:

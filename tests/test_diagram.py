@@ -30,6 +30,7 @@ from sopkit.render.diagram import build_digraph, draw, swimlane_scene, to_dot, t
 from sopkit.render.diagram.engine import find_engine
 from sopkit.render.diagram.style import FONTS, THEMES, contrast_text, get_theme
 from sopkit.render.numbers import money_text
+from sopkit.render.sop import render_sop
 
 ROOT = Path(__file__).resolve().parent.parent
 CM = ROOT / "processes" / "en" / "content-marketing.yaml"
@@ -195,6 +196,27 @@ def test_a_process_only_called_shows_one_runs_cost_not_a_zero_year() -> None:
     for text in (mermaid, drawing.text):
         # no figure a year, and no runs to save on (the key still says what fills mean)
         assert not re.search(r"\$[\d,.]+ a year", text) and "/yr" not in text
+
+
+@pytest.mark.parametrize(
+    ("wait", "said"),
+    [
+        ("7h..9h", "1 working day"),  # the expected 8 h, as the SOP's "then wait" says it
+        ("30m..2d", "1.03 working days"),  # (0.5 + 16) / 2 = 8.25 h
+        ("2w", "10 working days"),
+        ("0.5d", "4 h"),
+        ("30m", "30 min"),
+    ],
+)
+def test_a_wait_is_said_as_the_sop_says_it(wait: str, said: str) -> None:
+    cost = make_cost(
+        [
+            {"id": "a", "name": "Ship", "owner": "W", "time": "1h", "wait": wait},
+            {"id": "b", "name": "Check", "owner": "W", "time": "1h", "after": ["a"]},
+        ]
+    )
+    assert read(draw(cost, "svg").data).waits == {"a": [f"wait {said}"]}
+    assert f"then wait {said}" in render_sop(cost)
 
 
 def test_wait_after_the_last_step_is_in_its_box() -> None:

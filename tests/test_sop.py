@@ -494,8 +494,8 @@ def test_cli_lang_writes_the_documents_in_another_language(tmp_path: Path) -> No
     assert sop.stdout == render_sop(cost_process(korean))
     assert "*표준 운영 절차(SOP)*" in sop.stdout and process.steps[0].name in sop.stdout
     assert sop.stderr == (
-        "note: --lang ko writes sopkit's headings, labels, units, dates and numbers in ko; "
-        "the file's own text (names, instructions) stays as written (en)\n"
+        "note: --lang ko writes sopkit's headings, labels, units, dates and numbers in Korean; "
+        "the file's own text (names, instructions) stays as written, in English\n"
     )
     same = CliRunner().invoke(app, ["checklist", str(path), "--lang", "en"])
     assert same.exit_code == 0 and same.stderr == ""  # its own language: nothing to say

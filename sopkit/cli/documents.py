@@ -62,10 +62,11 @@ def _speaking(process: Process, lang: DocumentLanguage | None) -> Process:
 
     if lang is None or lang.value == process.language.value:
         return process
+    names = {"en": "English", "ko": "Korean", "ru": "Russian"}
     typer.echo(
         f"note: --lang {lang.value} writes sopkit's headings, labels, units, dates and numbers "
-        f"in {lang.value}; the file's own text (names, instructions) stays as written "
-        f"({process.language.value})",
+        f"in {names[lang.value]}; the file's own text (names, instructions) stays as written, "
+        f"in {names[process.language.value]}",
         err=True,
     )
     return process.in_language(Language(lang.value))

@@ -19,11 +19,11 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from .numbers import PAYBACK_DIGITS, hours_text, number_text, round_number
+from .numbers import PAYBACK_DIGITS, hours_text, minutes, number_text, round_number
 
 if TYPE_CHECKING:
     from ..analysis.cost import PortfolioCost
-    from ..models import Frequency
+    from ..models import Clock, Frequency
 
 __all__ = [
     "LANGUAGES",
@@ -31,8 +31,10 @@ __all__ = [
     "Notice",
     "catalogue",
     "frequency_short",
+    "hours_label",
     "payback_text",
     "portfolio_language",
+    "span_label",
 ]
 
 #: Languages with a catalogue; each has every message (a test checks).
@@ -216,3 +218,18 @@ def catalogue(language: str = "en") -> Catalogue:
     text = resources.files("sopkit").joinpath("i18n", f"{language}.json").read_text("utf-8")
     messages: dict[str, Message] = json.loads(text)
     return Catalogue(language, messages)
+
+
+def hours_label(t: Catalogue, hours: Decimal) -> str:
+    """``2.5 h``, and under an hour in minutes (``5 min``, not ``0.08 h``): whole ones
+    from 10 up (``19 min``), tenths below (``2.5 min``)."""
+    if 0 < hours < 1:
+        return t("unit.minutes", minutes(hours))
+    return t("unit.hours", hours)
+
+
+def span_label(t: Catalogue, hours: Decimal, clock: Clock) -> str:
+    """Working hours, or working days from a day up."""
+    if hours >= clock.hours_per_day:
+        return t("unit.workdays", hours / clock.hours_per_day)
+    return hours_label(t, hours)

@@ -26,6 +26,7 @@ A complex gateway, a choreography, or a file with no process is refused.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -40,7 +41,7 @@ from ...models import Clock, Estimate, is_slug
 from ..filedata import PROCESS_KEYS, STEP_KEYS, Data
 from ..yamltext import Blank
 from .bpsim_read import BpsimData, read_bpsim
-from .notes import Notes, clean_name, paragraphs, slugify
+from .notes import Notes, clean_name, slugify, text_lines
 from .questions import Asked, merge, per_step, shares_of
 from .reader import CHOREOGRAPHIES, BpmnDocument, Node, ProcessRecord, read_bpmn
 from .roles import ENGINE, EVENTS, Pool, RoleMap, assign_roles
@@ -136,7 +137,14 @@ class _Importer:
                     f"sopkit extension unreadable ({pool.process.extension_error}): ignored",
                     pool.process.id,
                 )
-        self.roles: RoleMap = assign_roles(doc, pools, notes, default=default_role)
+        #: The id sopkit exported the process with, read from its element ids: a file
+        #: sopkit wrote, even when a tool dropped the extension (then ``stripped``).
+        self.exported_as = exported_id(doc, pools[0].process)
+        self.exported = bool(self.extension) or self.exported_as is not None
+        self.stripped = not self.extension and self.exported_as is not None
+        self.roles: RoleMap = assign_roles(
+            doc, pools, notes, default=default_role, exported=self.exported
+        )
         self.structure: Structure = build_structure(doc, [p.process.id for p in pools], notes)
         self.step_ids: dict[str, str] = {}
         self.conditions: dict[str, Data] = dict(self.extension.get("conditions") or {})
@@ -153,12 +161,11 @@ class _Importer:
 
     def _assign_ids(self) -> None:
         used: set[str] = set()
-        exported = exported_id(self.doc, self.pools[0].process)
         for node_id in self.structure.steps:
             node = self.doc.nodes[node_id]
             wanted = (node.step_data or {}).get("id")
-            if wanted is None and exported is not None:
-                wanted = _exported_step_id(node_id, exported, self.main)
+            if self.stripped and self.exported_as is not None:
+                wanted = _exported_step_id(node_id, self.exported_as, self.main)
             candidate = wanted if isinstance(wanted, str) and is_slug(wanted) else None
             if candidate is None or candidate in used:
                 candidate = slugify(node.name) or slugify(node.id) or "step"
@@ -251,26 +258,27 @@ class _Importer:
     def _documentation(self, node: Node, step: Data) -> None:
         """The task's documentation, the text a modeler shows and edits beside it.
 
-        sopkit writes a step's ``done_when`` there, so in a file it exported the
-        documentation is the ``done_when``: an edit made in the modeler wins over the
-        extension's copy, as an edited name or lane does, and one deleted there is
-        gone. Another modeler's documentation describes how the task is done: its
-        paragraphs become the step's ``instructions``.
+        sopkit writes a step's ``done_when`` there, so in a file it exported (with its
+        extension, or without it but with its element ids) the documentation is the
+        ``done_when``: an edit made in the modeler wins over the extension's copy, as an
+        edited name or lane does, and one deleted there is gone. Another modeler's
+        documentation describes how the task is done: its lines become the step's
+        ``instructions``.
         """
-        if self.extension:
+        if self.exported:
             if node.documentation:
                 step["done_when"] = node.documentation
             else:
                 step.pop("done_when", None)
         elif node.documentation and "instructions" not in step:
-            step["instructions"] = paragraphs(node.documentation)
+            step["instructions"] = text_lines(node.documentation)
 
     def _with(self, node_id: str, step: Data) -> None:
         """Who works on a task besides its owner, from its BPSim resource selection: every
         resource but the owner's, by the role (lane) of the same name."""
         joint: dict[str, Decimal] = {}
         for resource, count in self.bpsim.selection.get(node_id, []):
-            name = clean_name(self.doc.resources.get(resource, resource))
+            name = self.roles.role_named(clean_name(self.doc.resources.get(resource, resource)))
             if name == step.get("owner") or count <= 0:
                 continue
             if name not in self.roles.sources:
@@ -568,7 +576,7 @@ class _Importer:
         if not bypassed:
             return
         many = f"{len(bypassed)} steps follow" if len(bypassed) > 1 else "a step follows"
-        asked = f'"{decision.name}"' if decision.name else "this decision"
+        asked = f'"{self._decision_words(decision)[0]}"'
         shown = ", ".join(f"'{self.step_ids[n]}'" for n in bypassed[:3])
         shown += "…" if len(bypassed) > 3 else ""
         message = (
@@ -577,9 +585,12 @@ class _Importer:
         )
         if all(b.steps == decision.branches[0].steps for b in decision.branches):
             these = "these steps are" if len(bypassed) > 1 else "this step is"
+            them = (
+                "them (check their share of runs)" if len(bypassed) > 1 else "it (check its share)"
+            )
             message += (
                 f", so the question decides no step and is left out, and {these} costed in "
-                "every run that reaches them (check their share of runs)"
+                f"every run that reaches {them}"
             )
         self.notes.warn(message, decision.node)
 
@@ -702,7 +713,7 @@ class _Importer:
             data["owner"] = self._owner(steps)
         if "frequency" not in data and self.main and not self.extension:
             data["frequency"] = self._frequency()
-        if "trigger" not in data and self.main and not self.extension:
+        if "trigger" not in data and (self.main or self.stripped) and not self.extension:
             trigger = self._trigger()
             if trigger:
                 data["trigger"] = trigger
@@ -775,6 +786,8 @@ class _Importer:
         return DEFAULT_FREQUENCY
 
     def _trigger(self) -> str | None:
+        """What starts a run: the start event's name; in a file sopkit exported, its
+        documentation, where sopkit writes the ``trigger`` (none without one)."""
         for pool in self.pools:
             for node in sorted(self.doc.nodes.values(), key=lambda n: n.order):
                 if (
@@ -782,6 +795,8 @@ class _Importer:
                     and node.kind == "startEvent"
                     and node.parent is None
                 ):
+                    if self.exported:  # its name is sopkit's own word for a start
+                        return node.documentation
                     name = clean_name(node.name)
                     if name:
                         return name
@@ -897,7 +912,14 @@ def _exported_step_id(node_id: str, process_id: str, main: bool) -> str | None:
         if not rest.startswith(f"{process_id}_"):
             return None
         rest = rest.removeprefix(f"{process_id}_")
+    if _MODELER_ID.fullmatch(rest):
+        return None  # an element added in a modeler (bpmn-js: Event_0k2x9ab): named by its name
     return rest or None
+
+
+#: The random part of an id bpmn-js gives a new element: seven letters and digits, a
+#: digit first (``Task_1hcentk``, ``Event_0k2x9ab``).
+_MODELER_ID = re.compile(r"[0-9][0-9a-z]{6}")
 
 
 def exported_id(doc: BpmnDocument, record: ProcessRecord) -> str | None:

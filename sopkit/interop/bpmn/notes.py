@@ -7,7 +7,7 @@ import unicodedata
 
 from ...errors import Problem
 
-__all__ = ["Notes", "clean_name", "paragraphs", "slugify"]
+__all__ = ["Notes", "clean_name", "slugify", "text_lines"]
 
 
 class Notes:
@@ -32,11 +32,16 @@ def clean_name(text: str) -> str:
     return " ".join(text.split())
 
 
-def paragraphs(text: str) -> list[str]:
-    """A text's paragraphs (parted by blank lines), each on one line: a modeler wraps
-    documentation to fit its box, so single line breaks are not the writer's."""
-    parts = re.split(r"\n\s*\n", text)
-    return [line for line in (clean_name(part) for part in parts) if line]
+#: A list item's marker at the start of a line: ``1.``, ``2)``, ``-``, ``*``, ``•``.
+_MARKER = re.compile(r"^\s*(?:\d{1,3}[.)]|[-*•])\s+")
+
+
+def text_lines(text: str) -> list[str]:
+    """A documentation's lines, as its writer typed them (a modeler stores only the line
+    breaks typed, and wraps the rest to fit its box), without list markers: the SOP
+    numbers instructions itself, so ``1. Open the file`` is ``Open the file``."""
+    found = (clean_name(_MARKER.sub("", line)) for line in text.splitlines())
+    return [line for line in found if line]
 
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")

@@ -12,10 +12,10 @@ namespace URI, never by prefix. Nothing here decides what becomes a step;
 from __future__ import annotations
 
 import codecs
-import html
 import math
 import re
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from xml.etree.ElementTree import Element, ParseError
 
 import defusedxml
@@ -250,21 +250,56 @@ def _text(element: Element | None) -> str:
     return "" if element is None or element.text is None else element.text
 
 
-#: Where an HTML documentation's paragraphs and lines end.
-_HTML_BREAK = re.compile(r"<\s*(?:br|/p|/div|/li|/h[1-6])\b[^>]*>", re.IGNORECASE)
-_HTML_TAG = re.compile(r"<[^>]*>")
+class _HtmlText(HTMLParser):
+    """The text an HTML documentation shows: a line per block (paragraph, list item,
+    heading, table row, ``<br>``), cells apart, scripts, styles and comments left out."""
+
+    _BLOCKS = frozenset(
+        ("p", "div", "li", "ul", "ol", "tr", "table", "br", "h1", "h2", "h3", "h4", "h5", "h6")
+    )
+    _HIDDEN = frozenset(("script", "style", "head", "title"))
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self._HIDDEN:
+            self._hidden += 1
+        elif tag in self._BLOCKS:
+            self.parts.append("\n")
+        elif tag in ("td", "th"):
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._HIDDEN:
+            self._hidden = max(self._hidden - 1, 0)
+        elif tag in self._BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden:
+            self.parts.append(data)
+
+
+def _html_text(text: str) -> str:
+    parser = _HtmlText()
+    parser.feed(text)
+    parser.close()
+    return "".join(parser.parts)
 
 
 def _documentation(element: Element) -> str | None:
-    """An element's documentation as plain text (modelers may write it as HTML, with
-    ``textFormat="text/html"``), or ``None`` when it has none."""
-    found = element.find(_bpmn("documentation"))
-    if found is None:
-        return None
-    text = _text(found)
-    if "html" in (found.get("textFormat") or "").lower():
-        text = html.unescape(_HTML_TAG.sub("", _HTML_BREAK.sub("\n\n", text)))
-    return text.strip() or None
+    """An element's documentation as plain text, all of its ``documentation`` elements
+    (modelers may write it as HTML, with ``textFormat="text/html"``), or ``None``."""
+    texts = []
+    for found in element.findall(_bpmn("documentation")):
+        text = _text(found)
+        if "html" in (found.get("textFormat") or "").lower():
+            text = _html_text(text)
+        texts.append(text.strip())
+    return "\n".join(t for t in texts if t) or None
 
 
 def _attr(element: Element, name: str) -> str:

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from ...render.diagram.common import events_titles
 from .notes import Notes, clean_name
 from .reader import TASKS, BpmnDocument, Lane, Participant, ProcessRecord
 
@@ -53,13 +54,21 @@ class RoleMap:
     roles: dict[str, str]
     sources: dict[str, str]  # role name → id of the lane or pool that names it
     systems: frozenset[str] = frozenset()  # roles that are systems, not people
+    #: Names read as another's role (``_same_roles``): the name → the role's.
+    renamed: dict[str, str] = field(default_factory=dict)
+
+    def role_named(self, name: str) -> str:
+        """The role a lane or resource of this name is (it may have been merged)."""
+        return self.renamed.get(name, name)
 
     def role_of(self, node_id: str) -> str | None:
         return self.roles.get(node_id)
 
 
-def _lane_name(lane: Lane, pool: Pool, index: int, notes: Notes, *, only: bool) -> str:
-    if lane.marker == "events":
+def _lane_name(
+    lane: Lane, pool: Pool, index: int, notes: Notes, *, only: bool, exported: bool
+) -> str:
+    if lane.marker == "events" or (exported and lane.name in events_titles()):
         return EVENTS
     if lane.name:
         return lane.name
@@ -87,15 +96,25 @@ def _pool_role(pool: Pool, default: str | None, notes: Notes) -> str:
 
 
 def assign_roles(
-    doc: BpmnDocument, pools: Sequence[Pool], notes: Notes, *, default: str | None = None
+    doc: BpmnDocument,
+    pools: Sequence[Pool],
+    notes: Notes,
+    *,
+    default: str | None = None,
+    exported: bool = False,
 ) -> RoleMap:
-    """The role of every node of these pools (``default``: for a process with no lanes or name)."""
+    """The role of every node of these pools (``default``: for a process with no lanes or name).
+
+    ``exported``: sopkit wrote the file (its extension, or its element ids, say so), so
+    its lanes are roles exactly as named, and the events lane is no role even when a
+    tool dropped its marker.
+    """
     roles: dict[str, str] = {}
     sources: dict[str, str] = {}
     for pool in pools:
         lanes = [lane for lane in doc.lanes if lane.process == pool.process.id]
         names = {
-            lane.id: _lane_name(lane, pool, i, notes, only=len(lanes) == 1)
+            lane.id: _lane_name(lane, pool, i, notes, only=len(lanes) == 1, exported=exported)
             for i, lane in enumerate(lanes, start=1)
         }
         nodes = [n for n in doc.nodes.values() if n.process == pool.process.id]
@@ -126,16 +145,16 @@ def assign_roles(
                 role = _pool_role(pool, default, notes) if not lanes else names[lanes[0].id]
                 notes.warn(f"in no lane: given to the role '{role}'", node.id)
                 roles[node.id] = role
-    _same_roles(roles, sources, notes)
+    renamed = {} if exported else _same_roles(roles, sources, notes)
     systems = _systems(doc, roles, sources, notes)
-    return RoleMap(roles, sources, systems)
+    return RoleMap(roles, sources, systems, renamed)
 
 
-def _same_roles(roles: dict[str, str], sources: dict[str, str], notes: Notes) -> None:
+def _same_roles(roles: dict[str, str], sources: dict[str, str], notes: Notes) -> dict[str, str]:
     """Names that differ only in case, spaces, hyphens or underscores are one role, under
     the name seen first: a pool "Team-Assistant" and a lane "Team Assistant" in another
     pool are the same people, and two roles would split their hours and ask for two
-    rates. Changes ``roles`` and ``sources``."""
+    rates. Changes ``roles`` and ``sources``; returns each name read as another's."""
     first: dict[str, str] = {}
     renamed: dict[str, str] = {}
     for name in list(sources):
@@ -145,12 +164,13 @@ def _same_roles(roles: dict[str, str], sources: dict[str, str], notes: Notes) ->
         if kept != name:
             renamed[name] = kept
             notes.warn(
-                f"'{name}' and '{kept}' differ only in case, spaces or hyphens: read as one "
-                f"role, '{kept}'",
+                f"'{name}' and '{kept}' differ only in case, spaces, hyphens or underscores: "
+                f"read as one role, '{kept}'",
                 sources.pop(name),
             )
     for node_id, role in roles.items():
         roles[node_id] = renamed.get(role, role)
+    return renamed
 
 
 def _systems(

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ...analysis import Candidate, ProcessCost, rank_candidates
-from ...analysis.units import exact_hours, to_decimal
+from ...analysis.units import exact_hours, expected_hours, to_decimal
 from ...errors import RenderError
 from ...models import Clock, Count, Estimate, Frequency, Process, Step
-from ..i18n import catalogue
+from ..i18n import catalogue, span_label
 from ..numbers import hours_text, minutes, money_text, rate_text, share_text
 from .style import Theme
 
@@ -34,6 +34,7 @@ __all__ = [
     "colour_scale",
     "condition_lines",
     "events_title",
+    "events_titles",
     "has_successor",
     "lane_costs",
     "unlaned_text",
@@ -257,17 +258,19 @@ class Wording:
         return hours_text(value, self.language, digits=1)
 
     def duration(self, estimate: Estimate, clock: Clock, *, wait: bool = False) -> str:
-        """A time or wait as the box shows it, in the language's units, as the SOP says it
-        (``20–45 min``, ``1.5시간``, ``0,5–2 рабочих дня``): minutes under an hour, else
-        hours, each end in its own unit when a range crosses the hour (``30 min–2 h``);
-        a ``wait`` in working days from a day up. A range shows its ends (a
-        three-point estimate's likely time is the SOP's to give)."""
+        """A time or wait as the box shows it, in the language's units, as the SOP says it.
+
+        A step's time shows its range's ends (``20–45 min``, ``1.5시간``): minutes
+        under an hour, else hours, each end in its own unit when the range crosses
+        the hour (``30 min–2 h``); a three-point estimate's likely time is the SOP's
+        to give. A ``wait`` is its expected time, as the SOP's "then wait" gives it:
+        hours, or working days from a day up (``1 working day``, ``0,5 рабочих дня``).
+        """
+        t = catalogue(self.language)
+        if wait:
+            return span_label(t, to_decimal(expected_hours(estimate, clock)), clock)
         low = to_decimal(exact_hours(estimate.low, clock))
         high = to_decimal(exact_hours(estimate.high, clock))
-        t = catalogue(self.language)
-        day = Decimal(clock.hours_per_day)
-        if wait and high >= day:
-            return t.span("unit.workdays", low / day, high / day)
         if high < 1:  # ``10분``, ``5–20 мин``: not ``0.08시간``
             return t.span("unit.minutes", minutes(low), minutes(high))
         if 0 < low < 1:
@@ -358,6 +361,13 @@ def lanes(steps: Sequence[Step]) -> list[str]:
     keys = [lane_of(step) for step in steps]
     events = [EVENTS_LANE] if EVENTS_LANE in keys else []
     return events + list(dict.fromkeys(k for k in keys if k != EVENTS_LANE))
+
+
+def events_titles() -> frozenset[str]:
+    """Every header the events band can have, in every language: a BPMN file sopkit
+    exported, stripped of its extension, still says which lane stands for no role."""
+    keys = ("lane_events", "lane_milestones", "lane_calls")
+    return frozenset(words[key] for words in _WORDS.values() for key in keys)
 
 
 def events_title(steps: Sequence[Step], text: Wording) -> str:

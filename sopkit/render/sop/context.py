@@ -13,9 +13,9 @@ from ...analysis.cost import PortfolioCost, ProcessCost
 from ...analysis.profile import StepRun, profile
 from ...analysis.runs import runs_of
 from ...graph import flow_graph
-from ...models import Clock, Process, Step
+from ...models import Process, Step
 from ..i18n import Catalogue
-from ..numbers import minutes, money_text
+from ..numbers import money_text
 from .views import (
     ProcessRef,
     StepRef,
@@ -68,21 +68,6 @@ class Context:
         if href is None and process.source_path:
             file = Path(process.source_path).name
         return ProcessRef(process.id, process.name, href, file, steps)
-
-
-def hours_label(t: Catalogue, hours: Decimal) -> str:
-    """``2.5 h``, and under an hour in minutes (``5 min``, not ``0.08 h``): whole ones
-    from 10 up (``19 min``), tenths below (``2.5 min``)."""
-    if 0 < hours < 1:
-        return t("unit.minutes", minutes(hours))
-    return t("unit.hours", hours)
-
-
-def span_label(t: Catalogue, hours: Decimal, clock: Clock) -> str:
-    """Working hours, or working days from a day up."""
-    if hours >= clock.hours_per_day:
-        return t("unit.workdays", hours / clock.hours_per_day)
-    return hours_label(t, hours)
 
 
 def execution_order(process: Process) -> list[Step]:

@@ -36,9 +36,9 @@ from ...analysis.simulation import Simulation
 from ...analysis.units import exact_hours, expected_hours, to_decimal
 from ...errors import UsageError
 from ...models import Clock, Estimate, Process, RoleKind, Step
-from ..i18n import Catalogue, catalogue
+from ..i18n import Catalogue, catalogue, hours_label, span_label
 from ..numbers import DASH, hours_text, minutes, share_text
-from .context import Context, Money, execution_order, hours_label, span_label
+from .context import Context, Money, execution_order
 from .diagram import diagram_for
 from .figures import TOP_CANDIDATES, candidate_views, key_figures
 from .sections import caller_refs, condition_views, expense_views, signoff_views

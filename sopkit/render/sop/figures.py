@@ -10,7 +10,7 @@ from ...analysis.cost import ProcessCost
 from ...analysis.simulation import ProcessRanges, Range
 from ...analysis.units import to_decimal
 from ...models import Clock, Step
-from ..i18n import Catalogue, payback_text
+from ..i18n import Catalogue, hours_label, payback_text
 from ..numbers import (
     hours_text,
     money_text,
@@ -18,7 +18,7 @@ from ..numbers import (
     round_number,
     share_text,
 )
-from .context import Context, Money, hours_label
+from .context import Context, Money
 from .sections import caller_refs
 from .views import (
     CandidateView,

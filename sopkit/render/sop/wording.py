@@ -17,9 +17,8 @@ from ...analysis.profile import expected_count
 from ...analysis.runs import chance
 from ...analysis.units import expected_hours, to_decimal
 from ...models import Clock, Count, Process, Role, RoleKind, Step
-from ..i18n import Catalogue
+from ..i18n import Catalogue, span_label
 from ..numbers import hours_text, share_text
-from .context import span_label
 from .views import StepRef
 
 __all__ = [
