@@ -188,7 +188,18 @@ def test_the_comparison_and_the_one_off_setup(folder: Path, tmp_path: Path) -> N
     # Payback: $120 of setup over a saving of 15,480 − 30,824/3 = 15,616/3 a year,
     # 120 × 12 ÷ (15,616/3) = 4,320/15,616 = 0.28 months.
     assert scenario.payback_months == Fraction(120 * 12 * 3, 15616)
-    assert "one-off setup $120.00 (blog/draft), payback 0.3 months." in text
+    # The automation's own payback, from its saving in the candidates report as it is:
+    # 180 h × $40 = $7,200 a year, 25% of it is $1,800, less the tool's $50 a month = $1,200;
+    # $120 ÷ ($1,200 / 12) = 1.2 months.
+    (automation,) = scenario.one_offs
+    assert automation.net_saving == 1200 and automation.payback_months == Fraction(6, 5)
+    assert (
+        "one-off setup $120.00 (blog/draft $120.00, payback 1.2 months), payback 0.3 months."
+        in text
+    )
+    document = json.loads(scenarios_report(result, fmt="json"))
+    (automated,) = document["scenarios"][0]["automated"]
+    assert (automated["net_saving"], automated["payback_months"]) == (1200.0, 1.2)
 
 
 def test_a_step_automated_whole_takes_no_time(folder: Path, tmp_path: Path) -> None:

@@ -610,6 +610,16 @@ class OneOff:
     tool: str | None
     hours: Fraction
     cost: Fraction
+    #: What the automation saves a year, net of its tool, as the candidates report of
+    #: the portfolio as it is gives it; ``None`` when the step was no candidate there
+    #: (the scenario gave it its ``automation``).
+    net_saving: Fraction | None = None
+
+    @property
+    def payback_months(self) -> Fraction | None:
+        """Months until this automation's own net saving earns its setup back; ``None``
+        when it never does, or its saving is not known."""
+        return None if self.net_saving is None else payback(self.cost, self.net_saving)
 
 
 def one_off(
@@ -622,10 +632,11 @@ def one_off(
     setup: Duration,
     clock: Clock,
     rate: Decimal,
+    net_saving: Fraction | None = None,
 ) -> OneOff:
     """The setup of an automation: its hours at the owner's rate, as the candidates price it."""
     hours = exact_hours(setup, clock)
-    return OneOff(process_id, step_id, name, owner, tool, hours, hours * Fraction(rate))
+    return OneOff(process_id, step_id, name, owner, tool, hours, hours * Fraction(rate), net_saving)
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from ..analysis import PortfolioCost, cost_portfolio
+from ..analysis import PortfolioCost, cost_portfolio, rank_candidates
 from ..analysis.compare import Comparison, ScenarioResult, Threshold, compare, one_off
 from ..errors import Problem, SopkitError, UsageError, ValidationError
 from ..load import (
@@ -204,6 +204,8 @@ def scenario_results(portfolio: Portfolio, scenarios: Sequence[Scenario]) -> Sce
         SopkitError: every problem of every scenario, located in its file.
     """
     as_is = cost_portfolio(portfolio)
+    # Each automation's own saving, as the candidates report of the portfolio gives it.
+    savings = {(c.process_id, c.step_id): c.exact_net_saving for c in rank_candidates(as_is)}
     problems: list[Problem] = []
     results: list[ScenarioResult] = []
     applied: list[ToBe] = []
@@ -228,6 +230,7 @@ def scenario_results(portfolio: Portfolio, scenarios: Sequence[Scenario]) -> Sce
                 setup=a.setup,
                 clock=a.clock,
                 rate=a.rate,
+                net_saving=savings.get((a.process_id, a.step_id)),
             )
             for a in to_be.automated
         )

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any, Protocol
 
-from ...analysis.compare import Comparison, Row, ScenarioResult, Status, compare
+from ...analysis.compare import Comparison, OneOff, Row, ScenarioResult, Status, compare
 from ...analysis.cost import PortfolioCost
 from ...analysis.units import to_decimal
 from ...errors import UsageError
@@ -210,8 +210,14 @@ def _note(result: ScenarioResult, t: Catalogue) -> str:
         summary = f"{summary}; {over}"
     if not result.one_offs:
         return t("scenario.sheet.summary", name=result.name, summary=summary)
-    steps = ", ".join(f"{o.process_id}/{o.step_id}" for o in result.one_offs)
     currency = result.comparison.currency
+    steps = "; ".join(
+        f"{o.process_id}/{o.step_id} "
+        + figure_text("annual_cost", o.cost, currency, t.language)
+        + ", "
+        + t("scenario.kpi.payback", payback=automation_payback(o, t))
+        for o in result.one_offs
+    )
     cost = figure_text("annual_cost", result.setup_cost, currency, t.language)
     return t(
         "scenario.sheet.summary_setup",
@@ -221,6 +227,16 @@ def _note(result: ScenarioResult, t: Catalogue) -> str:
         steps=steps,
         payback=scenario_payback(result, t),
     )
+
+
+def automation_payback(one: OneOff, t: Catalogue) -> str:
+    """``0.7 months``: how soon one automation's own net saving pays for its setup ("—"
+    when the portfolio as it is had no saving for it: the scenario gave the step its
+    automation)."""
+    if one.net_saving is None:
+        return DASH
+    months = one.payback_months
+    return payback_text(None if months is None else to_decimal(months), t)
 
 
 def scenario_payback(result: ScenarioResult, t: Catalogue) -> str:
@@ -278,6 +294,12 @@ def _scenario_document(result: ScenarioResult) -> dict[str, Any]:
                 "tool": o.tool,
                 "setup_hours": figure_value("annual_hours", o.hours, currency),
                 "setup_cost": figure_value("annual_cost", o.cost, currency),
+                "net_saving": None
+                if o.net_saving is None
+                else figure_value("annual_cost", o.net_saving, currency),
+                "payback_months": None
+                if o.payback_months is None
+                else round_exact(o.payback_months, 2),
             }
             for o in result.one_offs
         ],
