@@ -16,7 +16,7 @@ from conftest import ENGLISH, KOREAN, ROOT
 from typer.testing import CliRunner
 
 from sopkit import load_portfolio
-from sopkit.analysis import simulation
+from sopkit.analysis import cost_portfolio, simulation
 from sopkit.analysis.simulation import simulate
 from sopkit.cli import simulate as cli_simulate
 from sopkit.render.costs.ranges import simulation_report
@@ -77,10 +77,15 @@ def test_money_is_rounded_to_the_currencys_minor_unit() -> None:
 def test_csv_has_a_row_per_process_and_figure() -> None:
     result = run("simulate", ENGLISH, "--years", "200", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    processes = len(load_portfolio(ENGLISH).processes)
-    assert len(rows) == processes * 6 + 4
-    assert rows[-4]["figure"] == "total_annual_cost" and rows[-4]["process"] == ""
-    assert {r["unit"] for r in rows} == {"USD", "hours", "days"}
+    portfolio = load_portfolio(ENGLISH)
+    processes = len(portfolio.processes)
+    # then each role with a headcount: its hours and its utilisation
+    capacity = [r.role for r in cost_portfolio(portfolio).roles if r.utilisation is not None]
+    assert len(rows) == processes * 6 + 4 + 2 * len(capacity)
+    assert rows[processes * 6]["figure"] == "total_annual_cost"
+    assert rows[processes * 6]["process"] == ""
+    assert [r["process"] for r in rows[processes * 6 + 4 :: 2]] == capacity
+    assert {r["unit"] for r in rows} == {"USD", "hours", "days", "share"}
 
 
 def test_years_and_seed_out_of_range_are_usage_errors() -> None:

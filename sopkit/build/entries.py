@@ -300,8 +300,9 @@ def pack_years(one: ProcessYears) -> bytes:
         "name": one.ranges.name,
         **{name: _range_json(getattr(one.ranges, name)) for name in _RANGE_FIELDS},
         "arrays": [[str(a.dtype), len(a)] for a in one.values],
+        "roles": [[role, str(a.dtype), len(a)] for role, a in one.roles.items()],
     }
-    arrays = [np.ascontiguousarray(a) for a in one.values]
+    arrays = [np.ascontiguousarray(a) for a in (*one.values, *one.roles.values())]
     return json.dumps(header).encode("utf-8") + b"\n" + b"".join(a.tobytes() for a in arrays)
 
 
@@ -316,14 +317,16 @@ def unpack_years(entry: bytes) -> ProcessYears:
     )
     values = []
     offset = 0
-    for dtype, length in header["arrays"]:
+    shapes = [*header["arrays"], *([d, n] for _, d, n in header["roles"])]
+    for dtype, length in shapes:
         kind = np.dtype(dtype)
         size = kind.itemsize * int(length)
         values.append(np.frombuffer(body[offset : offset + size], dtype=kind))
         offset += size
-    if offset != len(body) or len(values) != 4:
+    if offset != len(body) or len(header["arrays"]) != 4:
         raise ValueError("a cache entry's arrays do not add up")
-    return ProcessYears(ranges, (values[0], values[1], values[2], values[3]))
+    roles = {str(role): values[4 + i] for i, (role, _, _) in enumerate(header["roles"])}
+    return ProcessYears(ranges, (values[0], values[1], values[2], values[3]), roles)
 
 
 def simulation_key(process: Process, site: PortfolioCost, *, years: int, seed: int) -> str:

@@ -18,19 +18,20 @@ simulate do not pay for it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 import numpy as np
 
 from ...errors import UsageError
 from ...models import Process
+from ..cost import RoleCost
 from ..given import Costable, as_costs
 from .draws import Floats
 from .lead import LeadTimes
 from .prepared import MAX_GROUP_ANSWERS, Plans
-from .result import QUANTILES, ProcessRanges, Range, Simulation, summarise
+from .result import QUANTILES, ProcessRanges, Range, RoleRanges, Simulation, role_ranges, summarise
 from .years import Years
 
 __all__ = [
@@ -45,6 +46,7 @@ __all__ = [
     "ProcessRanges",
     "Progress",
     "Range",
+    "RoleRanges",
     "Simulation",
     "simulate",
     "simulate_process",
@@ -68,12 +70,14 @@ class ProcessYears:
     """One process simulated: its ranges, and its figures year by year for the totals.
 
     ``values`` are labour cost, labour and expenses, staff hours and external
-    hours, one value per simulated year; the portfolio's ranges are taken
-    from their sums, so they cannot be rebuilt from the ranges alone.
+    hours, one value per simulated year, and ``roles`` each staff role's hours
+    per year; the portfolio's ranges are taken from their sums, so they cannot
+    be rebuilt from the ranges alone.
     """
 
     ranges: ProcessRanges
     values: tuple[Floats, Floats, Floats, Floats]
+    roles: Mapping[str, Floats] = field(default_factory=dict)
 
 
 def simulate_process(
@@ -103,6 +107,7 @@ def simulate_process(
             lead_time_days=lead_hours.scaled(per_day),
         ),
         values,
+        figures.roles,
     )
 
 
@@ -135,6 +140,7 @@ def simulate(
     costs = as_costs(source)
     plans = Plans()
     totals = [np.zeros(years) for _ in range(4)]
+    roles: dict[str, Floats] = {}
     rows = []
     count = len(costs.processes)
     for done, cost in enumerate(costs.processes, 1):
@@ -146,12 +152,32 @@ def simulate(
         )
         for total, value in zip(totals, one.values, strict=True):
             total += value
+        for role, hours in one.roles.items():
+            roles[role] = roles[role] + hours if role in roles else hours.copy()
         rows.append(one.ranges)
         if progress is not None:
             progress(done, count, process.id)
+    cost_range, total_range, hours_range, external_range = (summarise(t) for t in totals)
     return Simulation(
-        costs.currency, years, seed, tuple(rows), *(summarise(total) for total in totals)
+        costs.currency,
+        years,
+        seed,
+        tuple(rows),
+        cost_range,
+        total_range,
+        hours_range,
+        external_range,
+        roles=tuple(
+            role_ranges(r.role, roles[r.role], _capacity(r)) for r in costs.roles if r.role in roles
+        ),
     )
+
+
+def _capacity(role: RoleCost) -> Decimal | None:
+    """Headcount × available hours a year, as the cost report's utilisation divides by."""
+    if role.headcount is None or role.available_hours is None:
+        return None
+    return Decimal(role.headcount) * role.available_hours
 
 
 def _check(years: int, seed: int) -> None:

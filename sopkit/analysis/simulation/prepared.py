@@ -120,6 +120,9 @@ class StepPlan:
     #: loops live in it that hold the step, outermost first.
     group: int
     patterns: tuple[tuple[int, tuple[int, ...]], ...]
+    #: The team's roles on the step and how many of each work each execution: their
+    #: hours, year by year, give each role's capacity range.
+    people: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -367,6 +370,7 @@ def _step(
 ) -> StepPlan:
     clock = process.settings.clock
     staff = external = rate = Fraction(0)
+    people: dict[str, Fraction] = {}
     members: list[tuple[str, Fraction]] = []
     if step.owner is not None and step.time is not None:
         members.append((step.owner, Fraction(1)))
@@ -377,6 +381,7 @@ def _step(
             continue
         if role.kind is RoleKind.STAFF:
             staff += count
+            people[name] = people.get(name, Fraction(0)) + count
         else:
             external += count
         rate += count * Fraction(role.hourly_rate)
@@ -404,6 +409,7 @@ def _step(
         when=wanted,
         group=group,
         patterns=tuple(patterns),
+        people=tuple((name, float(count)) for name, count in people.items()),
     )
 
 

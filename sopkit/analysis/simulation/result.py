@@ -15,7 +15,15 @@ import numpy as np
 
 from .draws import Floats
 
-__all__ = ["QUANTILES", "ProcessRanges", "Range", "Simulation", "summarise"]
+__all__ = [
+    "QUANTILES",
+    "ProcessRanges",
+    "Range",
+    "RoleRanges",
+    "Simulation",
+    "role_ranges",
+    "summarise",
+]
 
 #: The quantiles reported, as fractions of the simulated years (or runs).
 QUANTILES = (0.1, 0.5, 0.9)
@@ -79,6 +87,32 @@ class ProcessRanges:
 
 
 @dataclass(frozen=True, slots=True)
+class RoleRanges:
+    """A staff role's hours over simulated years, and, with a ``headcount``, how full it is.
+
+    ``capacity`` is headcount × available hours a year; ``utilisation`` the hours
+    over it, year by year; ``over_capacity`` the share of simulated years in which
+    the role has more work than that (the cost report's utilisation is the mean).
+    """
+
+    role: str
+    annual_hours: Range
+    capacity: Decimal | None = None
+    utilisation: Range | None = None
+    over_capacity: Decimal | None = None
+
+
+def role_ranges(role: str, hours: Floats, capacity: Decimal | None) -> RoleRanges:
+    """A role's ranges from its hours in each simulated year."""
+    if capacity is None or capacity <= 0:
+        return RoleRanges(role, summarise(hours))
+    over = Decimal(int(np.count_nonzero(hours > float(capacity)))) / Decimal(len(hours))
+    return RoleRanges(
+        role, summarise(hours), capacity, summarise(hours / float(capacity)), _trim(over)
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class Simulation:
     """Ranges for every process of a portfolio and for the portfolio's annual totals.
 
@@ -94,6 +128,8 @@ class Simulation:
     annual_total_cost: Range
     annual_hours: Range
     external_hours: Range
+    #: The team's roles, as the cost report orders them (by annual cost).
+    roles: tuple[RoleRanges, ...] = ()
 
     def process(self, process_id: str) -> ProcessRanges:
         for process in self.processes:

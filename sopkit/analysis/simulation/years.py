@@ -22,7 +22,7 @@ every figure is exactly the cost report's formula.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -35,22 +35,32 @@ __all__ = ["Annual", "Years"]
 
 @dataclass(slots=True)
 class Annual:
-    """Per simulated year: labour cost, expenses, staff hours and external hours."""
+    """Per simulated year: labour cost, expenses, staff hours and external hours, and
+    each staff role's hours (for its capacity)."""
 
     cost: Floats
     expenses: Floats
     hours: Floats
     external: Floats
+    roles: dict[str, Floats] = field(default_factory=dict)
 
     @classmethod
     def zeros(cls, years: int) -> Annual:
-        return cls(*(np.zeros(years) for _ in range(4)))
+        return cls(np.zeros(years), np.zeros(years), np.zeros(years), np.zeros(years))
 
     def add(self, other: Annual) -> None:
         self.cost += other.cost
         self.expenses += other.expenses
         self.hours += other.hours
         self.external += other.external
+        for role, hours in other.roles.items():
+            self.add_hours(role, hours)
+
+    def add_hours(self, role: str, hours: Floats) -> None:
+        if role in self.roles:
+            self.roles[role] += hours
+        else:
+            self.roles[role] = hours.copy()
 
 
 class Years:
@@ -95,6 +105,8 @@ class Years:
                 result.hours += person_hours * step.staff
                 result.external += person_hours * step.external
                 result.cost += person_hours * step.rate
+                for role, people in step.people:
+                    result.add_hours(role, person_hours * people)
             if step.expense:
                 result.expenses += step.expense * executions
             if count is not None:

@@ -2,9 +2,12 @@
 
 Tables, Markdown and CSV have one row per process and figure (annual cost,
 annual total cost, annual hours, lead time), then the portfolio's annual
-totals; JSON has, for each figure, ``{"mean", "p10", "p50", "p90"}`` with
-money rounded half-up to the currency's minor unit and hours and days to 2
-decimals, plus ``years`` and ``seed`` so anyone can reproduce the figures.
+totals, then each role with a capacity (a ``headcount``): its hours and its
+utilisation, with the share of years it is over capacity in a note; JSON has,
+for each figure, ``{"mean", "p10", "p50", "p90"}`` with money rounded half-up
+to the currency's minor unit and hours and days to 2 decimals (utilisation to
+4, as the cost report's), plus ``years`` and ``seed`` so anyone can reproduce
+the figures.
 """
 
 from __future__ import annotations
@@ -12,9 +15,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from ...analysis.simulation import ProcessRanges, Range, Simulation
+from ...analysis.simulation import ProcessRanges, Range, RoleRanges, Simulation
 from ...errors import UsageError
-from ..numbers import money_text, number_text, round_money, round_number
+from ..numbers import money_text, number_text, percent_text, round_money, round_number
 from .sheet import Cell, Column, Sheet
 from .tables import FORMATS, dump_json, render_sheet
 
@@ -81,6 +84,24 @@ def simulation_document(simulation: Simulation) -> dict[str, Any]:
             for p in simulation.processes
         ],
         **{f"total_{key}": figure(getattr(simulation, key), money) for key, money in TOTAL_FIGURES},
+        "roles": [_role_document(role, figure) for role in simulation.roles],
+    }
+
+
+def _role_document(role: RoleRanges, figure: Any) -> dict[str, Any]:
+    utilisation = role.utilisation
+    return {
+        "role": role.role,
+        "annual_hours": figure(role.annual_hours, False),
+        "capacity": None if role.capacity is None else round_number(role.capacity, 2),
+        "utilisation": None
+        if utilisation is None
+        else {
+            key: round_number(getattr(utilisation, key), 4) for key in ("mean", "p10", "p50", "p90")
+        },
+        "years_over_capacity": None
+        if role.over_capacity is None
+        else round_number(role.over_capacity, 4),
     }
 
 
@@ -126,6 +147,9 @@ def _sheet(simulation: Simulation, *, reading: bool) -> Sheet:
         reading,
         total=True,
     )
+    capacity = [role for role in simulation.roles if role.utilisation is not None]
+    for role in capacity:
+        rows += _role_rows(role, reading)
     count = len(simulation.processes)
     title = (
         f"Ranges over {simulation.years:,} simulated years ({currency}, {count} "
@@ -141,7 +165,46 @@ def _sheet(simulation: Simulation, *, reading: bool) -> Sheet:
             "Outside hours: the hours of outside parties (an agency, a customer); they are "
             "not in annual hours or FTE."
         )
+    if capacity:
+        notes.append(_capacity_note(capacity))
     return Sheet(title, columns, rows, None, notes if reading else [])
+
+
+def _role_rows(role: RoleRanges, reading: bool) -> list[list[Cell]]:
+    """A role's hours and utilisation; CSV gives utilisation as a fraction (JSON's)."""
+    assert role.utilisation is not None
+    label = f"{role.role} (role)" if reading else role.role
+    rows = []
+    for number, (key, title, value, unit) in enumerate(
+        (
+            ("role_annual_hours", "Annual hours", role.annual_hours, "hours"),
+            ("role_utilisation", "Utilisation", role.utilisation, "share"),
+        )
+    ):
+        figures = (value.mean, value.p10, value.p50, value.p90)
+        if unit == "share":
+            cells = [_cell(percent_text(v * 100), round_number(v, 4)) for v in figures]
+        else:
+            cells = [_cell(number_text(v), round_number(v, 2)) for v in figures]
+        first = number == 0 or not reading
+        rows.append(
+            [_cell(label if first else "", label), _cell(title, key), *cells, _cell(unit, unit)]
+        )
+    return rows
+
+
+def _capacity_note(roles: list[RoleRanges]) -> str:
+    """Which roles are over capacity in how many simulated years (the mean hides them)."""
+    over = [r for r in roles if r.over_capacity]
+    said = (
+        "; ".join(f"{r.role} in {percent_text(Decimal(r.over_capacity or 0) * 100)}" for r in over)
+        if over
+        else "no role in any"
+    )
+    return (
+        "Utilisation: a role's hours ÷ its capacity (headcount × available hours a year), "
+        f"year by year; over capacity: {said} of the simulated years."
+    )
 
 
 def _with_outside(
