@@ -126,3 +126,15 @@ def test_cli_prints_the_capacity_rows(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["simulate", str(_folder(tmp_path)), "--years", "200"])
     assert result.exit_code == 0, result.stderr
     assert "Writer (role)" in result.stdout and "Utilisation" in result.stdout
+
+
+def test_roles_can_be_left_out_as_the_site_does(tmp_path: Path) -> None:
+    """The site shows no capacity ranges and caches every process's years: without roles
+    the entries stay as small as before, and the other figures are the same."""
+    portfolio = load_portfolio(_folder(tmp_path))
+    process = portfolio.processes[1]
+    without = simulate_process(process, years=300, seed=5, roles=False)
+    with_roles = simulate_process(process, years=300, seed=5)
+    assert without.roles == {} and without.ranges == with_roles.ranges
+    assert simulate(portfolio, years=300, seed=5, roles=False).roles == ()
+    assert len(pack_years(without)) < len(pack_years(with_roles)) / 2

@@ -270,7 +270,8 @@ def render_site(
     cost = portfolio if isinstance(portfolio, PortfolioCost) else cost_portfolio(portfolio)
     candidates = rank_candidates(cost)
     each = None if cache is None else cached_years(cache, cost, years=SITE_YEARS, seed=SITE_SEED)
-    ranges = simulate(cost, years=SITE_YEARS, seed=SITE_SEED, each=each)
+    # The site shows no capacity ranges: leaving the roles out keeps the cache small.
+    ranges = simulate(cost, years=SITE_YEARS, seed=SITE_SEED, each=each, roles=False)
     warnings: list[Notice] = []
     engine: Engine | None = None
     try:

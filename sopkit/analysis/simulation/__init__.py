@@ -81,16 +81,24 @@ class ProcessYears:
 
 
 def simulate_process(
-    process: Process, *, years: int, seed: int, plans: Plans | None = None
+    process: Process,
+    *,
+    years: int,
+    seed: int,
+    plans: Plans | None = None,
+    roles: bool = True,
 ) -> ProcessYears:
     """One process's simulated years and lead times: what ``simulate`` does per process.
+
+    ``roles=False`` leaves out each role's hours (the site shows no capacity ranges,
+    and its build cache keeps every process's years: 13 roles would quadruple them).
 
     A process's figures depend only on the seed, the years and the process
     (with the processes it runs), not on the others simulated beside it (see
     ``draws``); so a caller may keep them and simulate only what changed.
     """
     plans = plans if plans is not None else Plans()
-    figures = Years(seed, years, plans).own(process)
+    figures = Years(seed, years, plans, roles=roles).own(process)
     values = (figures.cost, figures.cost + figures.expenses, figures.hours, figures.external)
     lead_hours = summarise(LeadTimes(seed, years, plans).hours(process))
     per_day = Decimal(1) / process.settings.hours_per_day
@@ -118,6 +126,7 @@ def simulate(
     seed: int = DEFAULT_SEED,
     progress: Progress | None = None,
     each: Callable[[Process], ProcessYears] | None = None,
+    roles: bool = True,
 ) -> Simulation:
     """Simulate ``years`` years of every process, and as many single runs for lead time.
 
@@ -130,6 +139,8 @@ def simulate(
         progress: called after each process, e.g. to show a progress bar.
         each: simulates one process in place of ``simulate_process`` (with the
             same years and seed), e.g. to reuse figures kept from a build before.
+        roles: each staff role's hours and capacity ranges (``Simulation.roles``);
+            ``False`` leaves them out (``each`` should then leave them out too).
 
     Raises:
         UsageError: for years or a seed out of range.
@@ -140,20 +151,21 @@ def simulate(
     costs = as_costs(source)
     plans = Plans()
     totals = [np.zeros(years) for _ in range(4)]
-    roles: dict[str, Floats] = {}
+    role_hours: dict[str, Floats] = {}
     rows = []
     count = len(costs.processes)
     for done, cost in enumerate(costs.processes, 1):
         process = cost.process
         one = (
-            simulate_process(process, years=years, seed=seed, plans=plans)
+            simulate_process(process, years=years, seed=seed, plans=plans, roles=roles)
             if each is None
             else each(process)
         )
         for total, value in zip(totals, one.values, strict=True):
             total += value
         for role, hours in one.roles.items():
-            roles[role] = roles[role] + hours if role in roles else hours.copy()
+            found = role_hours.get(role)
+            role_hours[role] = hours.copy() if found is None else found + hours
         rows.append(one.ranges)
         if progress is not None:
             progress(done, count, process.id)
@@ -168,7 +180,9 @@ def simulate(
         hours_range,
         external_range,
         roles=tuple(
-            role_ranges(r.role, roles[r.role], _capacity(r)) for r in costs.roles if r.role in roles
+            role_ranges(r.role, role_hours[r.role], _capacity(r))
+            for r in costs.roles
+            if r.role in role_hours
         ),
     )
 
