@@ -137,4 +137,5 @@ def test_roles_can_be_left_out_as_the_site_does(tmp_path: Path) -> None:
     with_roles = simulate_process(process, years=300, seed=5)
     assert without.roles == {} and without.ranges == with_roles.ranges
     assert simulate(portfolio, years=300, seed=5, roles=False).roles == ()
-    assert len(pack_years(without)) < len(pack_years(with_roles)) / 2
+    # 4 arrays of the year's figures, and with roles 3 more (Editor, Helper, Writer)
+    assert len(pack_years(without)) < len(pack_years(with_roles)) * 5 / 7
