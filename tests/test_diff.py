@@ -499,6 +499,17 @@ def test_steps_that_only_follow_their_process_s_runs_are_folded(tmp_path: Path) 
     document = json.loads(diff_report(result, fmt="json"))
     assert document["scaled"] == [{"process": "blog", "ratio": 1.25, "steps": ["draft", "edit"]}]
     assert {s["id"] for s in document["steps"]} == {"draft", "edit", "proofread"}
+    # Proofread's +$1,050 ($1,200 → $2,250: 30 m × $50 × 48 runs → 45 m × $50 × 60) in the
+    # two parts that add up to it: the runs, $1,200 × 0.25 = $300; a run's cost, 45 m at the
+    # new runs against 30 m, $2,250 − $1,500 = $750.
+    proofread = next(r for r in result.comparison.steps if r.key == ("blog", "proofread"))
+    split = result.comparison.split(proofread)
+    assert split is not None
+    assert (split.ratio, split.from_runs, split.from_run) == (Fraction(5, 4), 300, 750)
+    assert "blog/proofread: runs a year ×1.25: +$300.00, a run's cost: +$750.00;" in table
+    (row,) = [s for s in document["steps"] if s["id"] == "proofread"]
+    assert row["runs_split"] == {"runs_ratio": 1.25, "from_runs": 300.0, "from_run": 750.0}
+    assert all(s["runs_split"] is None for s in document["steps"] if s["id"] != "proofread")
 
 
 CALLER = """\

@@ -36,6 +36,7 @@ __all__ = [
     "OneOff",
     "Edited",
     "Row",
+    "RunSplit",
     "ScenarioResult",
     "Status",
     "Text",
@@ -207,6 +208,21 @@ class Scaled:
 
 
 @dataclass(frozen=True, slots=True)
+class RunSplit:
+    """A step's change of annual total cost in two parts that add up to it: what its
+    process's runs a year did (``ratio``: after ÷ before), and what changed in a run.
+
+    ``from_runs`` = before × (ratio − 1): the year before, run as often as after;
+    ``from_run`` = after − before × ratio: the rest, the step's cost in one run (its
+    time, executions, rate or expenses).
+    """
+
+    ratio: Fraction
+    from_runs: Fraction
+    from_run: Fraction
+
+
+@dataclass(frozen=True, slots=True)
 class Comparison:
     """Every row of two portfolios and their totals, before → after.
 
@@ -223,6 +239,8 @@ class Comparison:
     edited: tuple[Edited, ...] = ()
     #: Processes whose runs changed, with the steps that only followed (``Scaled``).
     scaled: tuple[Scaled, ...] = ()
+    #: Each process whose runs a month changed (its own and those calls make): after ÷ before.
+    runs: Mapping[str, Fraction] = field(default_factory=dict)
 
     @property
     def rows(self) -> tuple[Row, ...]:
@@ -242,6 +260,20 @@ class Comparison:
         that its process runs more or less often)."""
         gone = {(s.process_id, step) for s in self.scaled for step in s.steps}
         return replace(self, steps=tuple(row for row in self.steps if row.key not in gone))
+
+    def split(self, row: Row) -> RunSplit | None:
+        """A changed step's change, split into its process's runs and its run's cost;
+        ``None`` unless both moved (a step that only followed its runs is ``scaled``)."""
+        ratio = self.runs.get(row.key[0])
+        if row.kind != "step" or row.status is not Status.CHANGED or ratio is None:
+            return None
+        total = row.figures["annual_total_cost"]
+        if not total.before or total.after is None:
+            return None
+        from_run = total.after - total.before * ratio
+        if from_run == 0:
+            return None
+        return RunSplit(ratio, total.before * (ratio - 1), from_run)
 
     def count(self, kind: str, status: Status) -> int:
         return sum(1 for row in self.rows if row.kind == kind and row.status is status)
@@ -280,6 +312,7 @@ def compare(before: PortfolioCost, after: PortfolioCost, *, edits: bool = True) 
     step_rows: list[Row] = []
     edited: list[Edited] = []
     scaled: list[Scaled] = []
+    runs: dict[str, Fraction] = {}
     for process_id in _union(new, old):
         was, now = old.get(process_id), new.get(process_id)
         process_rows.append(_process_row(was, now, savings_before, savings_after))
@@ -305,6 +338,9 @@ def compare(before: PortfolioCost, after: PortfolioCost, *, edits: bool = True) 
             found = _scaled(was, now, rows, {e.key for e in own})
             if found is not None:
                 scaled.append(found)
+            runs_was, runs_now = was.exact_total_runs_per_month, now.exact_total_runs_per_month
+            if runs_was and runs_now and runs_was != runs_now:
+                runs[process_id] = runs_now / runs_was
     old_roles = {r.role: r for r in before.roles}
     new_roles = {r.role: r for r in after.roles}
     years = (_year(before.settings), _year(after.settings))
@@ -321,6 +357,7 @@ def compare(before: PortfolioCost, after: PortfolioCost, *, edits: bool = True) 
         totals=_totals(before, after, savings_before, savings_after),
         edited=tuple(edited),
         scaled=tuple(scaled),
+        runs=runs,
     )
 
 

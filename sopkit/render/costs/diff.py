@@ -31,6 +31,7 @@ from ...analysis.compare import (
     Edited,
     Figure,
     Row,
+    RunSplit,
     Status,
     Text,
     Verdict,
@@ -390,6 +391,16 @@ def _summary(comparison: Comparison) -> str:
     return line if over is None else f"{line}; {over}"
 
 
+def _split_document(split: RunSplit | None, currency: str) -> dict[str, Any] | None:
+    if split is None:
+        return None
+    return {
+        "runs_ratio": round_number(_decimal(split.ratio), 4),
+        "from_runs": round_money(_decimal(split.from_runs), currency),
+        "from_run": round_money(_decimal(split.from_run), currency),
+    }
+
+
 def diff_document(comparison: Comparison, shown: Comparison | None = None) -> dict[str, Any]:
     """The JSON of a comparison: summary, totals, then rows of ``shown`` (default: changes)."""
     rows = comparison.changes() if shown is None else shown
@@ -418,6 +429,7 @@ def diff_document(comparison: Comparison, shown: Comparison | None = None) -> di
                 "status": row.status.value,
                 **_texts(row),
                 **_figures(row, STEP_FIGURES, currency),
+                "runs_split": _split_document(comparison.split(row), currency),
             }
             for row in rows.steps
         ],
@@ -563,7 +575,7 @@ def _rows_sheet(
         steps = None
         if row.kind == "process" and row.key[0] in whole:
             steps = sum(1 for step in comparison.steps if step.key[0] == row.key[0])
-        said = details(row, currency, steps)
+        said = details(row, currency, steps, split=comparison.split(row))
         cells.append(
             [
                 _cell(row.label),
@@ -630,13 +642,16 @@ def details(
     steps: int | None = None,
     t: Catalogue | None = None,
     only: Collection[str] | None = None,
+    split: RunSplit | None = None,
 ) -> str:
     """What else changed in a row, in words: ``hours 740 → 700; owner Editor → Lead``.
 
     An added or removed row lists its own figures instead (``owner Editor;
     hours 48.00``); a process added or removed whole also says how many steps
     it has (they are not listed one by one). ``t`` is the language (English by
-    default); ``only`` names the figures to tell (and no texts).
+    default); ``only`` names the figures to tell (and no texts). ``split`` (a
+    step whose process's runs and own run both changed) comes first: how much of
+    the change each made.
     """
     t = t or catalogue("en")
     language = t.language
@@ -663,7 +678,8 @@ def details(
         if steps is not None:
             parts.append(t("count.steps", steps))
         return "; ".join(parts)
-    parts = [_text_change(name, text, t) for name, text in row.texts.items() if text.changed]
+    parts = [] if split is None else [split_text(split, currency, t)]
+    parts += [_text_change(name, text, t) for name, text in row.texts.items() if text.changed]
     for name in names:
         figure = row.figures[name]
         if not figure.changed or (labour_same and name == "annual_cost"):
@@ -674,6 +690,21 @@ def details(
             continue
         parts.append(t("diff.moved", word=t(f"diff.word.{name}"), before=before, after=after))
     return "; ".join(parts)
+
+
+def split_text(split: RunSplit, currency: str, t: Catalogue) -> str:
+    """``runs a year ×1.5: +$5,714.29, a run's cost: -$4,114.29``: a step's change in
+    the two parts that add up to it."""
+
+    def signed(value: Fraction) -> str:
+        return _signed("annual_total_cost", Figure(Fraction(0), value), currency, t.language)
+
+    return t(
+        "diff.split",
+        ratio=hours_text(_decimal(split.ratio), t.language, 2),
+        runs=signed(split.from_runs),
+        run=signed(split.from_run),
+    )
 
 
 def _side(pair: Any, added: bool) -> Any:

@@ -17,7 +17,7 @@ from fractions import Fraction
 from typing import Any
 
 from ... import __version__
-from ...analysis.compare import Figure, Row, ScenarioResult
+from ...analysis.compare import Comparison, Figure, Row, ScenarioResult
 from ...analysis.units import to_decimal
 from ..costs.diff import (
     change_text,
@@ -109,8 +109,8 @@ def _scenario(index: int, result: ScenarioResult, t: Catalogue) -> dict[str, Any
         "over": over_capacity_text(comparison, t),
         "kpis": kpis,
         "chart": _chart(index, result, t),
-        "rows": [_row(row, currency, t) for row in ordered_rows(changes)],
-        "roles": [_row(row, currency, t) for row in changes.roles],
+        "rows": [_row(row, currency, t, changes) for row in ordered_rows(changes)],
+        "roles": [_row(row, currency, t, changes) for row in changes.roles],
         "automated": [
             {
                 "step": f"{o.process_id}/{o.step_id}",
@@ -191,7 +191,7 @@ def _decimal(value: Fraction | None) -> Decimal | None:
 _PROCESS_SAID = frozenset({"annual_expenses"})
 
 
-def _row(row: Row, currency: str, t: Catalogue) -> dict[str, Any]:
+def _row(row: Row, currency: str, t: Catalogue, comparison: Comparison) -> dict[str, Any]:
     name = "annual_cost" if row.kind == "role" else "annual_total_cost"
     return {
         "label": row.label,
@@ -208,6 +208,10 @@ def _row(row: Row, currency: str, t: Catalogue) -> dict[str, Any]:
         # only its expenses are said here (a tool's cost is the process's, no step's), so
         # its steps' changes and that one add up to its own.
         "details": details(
-            row, currency, t=t, only=_PROCESS_SAID if row.kind == "process" else None
+            row,
+            currency,
+            t=t,
+            only=_PROCESS_SAID if row.kind == "process" else None,
+            split=comparison.split(row),
         ),
     }
