@@ -249,6 +249,8 @@ def _widths(table: Table) -> list[float]:
         words = max((text_width(w) for w in column.title.split()), default=4)
         longest = words
         for row in table.rows:
+            if longest >= column.max_width:
+                break  # as wide as a column gets: the rest cannot widen it
             if row.style in ("section", "note") or index >= len(row.cells):
                 continue
             longest = max(longest, text_width(_shown(row.cells[index], column.kind)))
@@ -332,8 +334,9 @@ def _lines(table: Table, row: Row, widths: list[float]) -> int:
         if column.kind == "text" and isinstance(value, str):
             # Excel's column unit is a digit's width; letters of a 10-point font run narrower
             room = max(int((width - 1.5) * 1.2), 1)
-            needed = len(wrap(value, room))
-            lines = max(lines, needed)
+            if text_width(value) <= room and "\n" not in value and "\r" not in value:
+                continue  # one line: most cells, without wrapping them to find out
+            lines = max(lines, len(wrap(value, room)))
     return min(lines, 8)
 
 
