@@ -18,12 +18,15 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import tempfile
 from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from sopkit.analysis.compare import Status, Threshold, verdict
@@ -573,3 +576,31 @@ def test_a_role_the_change_takes_over_capacity_is_named(tmp_path: Path) -> None:
     back = diff(tmp_path / "new", tmp_path / "old")
     assert "over capacity" not in diff_report(back).splitlines()[0]
     assert json.loads(diff_report(back, fmt="json"))["over_capacity"] == []
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    runs=st.tuples(st.integers(1, 40), st.integers(1, 40)).filter(lambda r: r[0] != r[1]),
+    minutes=st.tuples(st.integers(1, 600), st.integers(1, 600)).filter(lambda m: m[0] != m[1]),
+)
+def test_a_split_adds_up_to_the_change_as_shown(
+    runs: tuple[int, int], minutes: tuple[int, int]
+) -> None:
+    """The two parts are shown so that they add up to the step's change to the cent,
+    whatever the rounding of the figures before and after."""
+    with tempfile.TemporaryDirectory() as folder:
+        sides = []
+        for count, time in zip(runs, minutes, strict=True):
+            side = Path(folder) / str(len(sides))
+            side.mkdir()
+            (side / "roles.yaml").write_text(ROLES_1, encoding="utf-8")
+            blog = BLOG_1.replace("4/month", f"{count}/week").replace("30m}", f"{time}m}}")
+            (side / "blog.yaml").write_text(blog, encoding="utf-8")
+            sides.append(side)
+        document = json.loads(diff_report(diff(*sides), fmt="json"))
+    (row,) = [s for s in document["steps"] if s["id"] == "proofread"]
+    split = row["runs_split"]
+    change = row["annual_total_cost"]["change"]
+    assert Decimal(str(split["from_runs"])) + Decimal(str(split["from_run"])) == Decimal(
+        str(change)
+    )

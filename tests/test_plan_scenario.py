@@ -158,3 +158,32 @@ def test_a_scenario_mistake_is_located_in_the_scenario_file(folder: Path) -> Non
     assert result.exit_code == 1
     assert result.stderr.startswith(f"{folder / 'typo.yaml'}:4:")
     assert "zzz" in result.stderr
+
+
+def test_a_scenario_that_leaves_the_process_alone_says_so(folder: Path) -> None:
+    (folder / "other-only.yaml").write_text(
+        "sopkit-scenario: 1\nname: Other only\nchanges:\n  - automate: other/x\n",
+        encoding="utf-8",
+    )
+    args = ["plan", str(folder / "twin.yaml"), "--start", "2026-12-01", "--format", "json"]
+    result = CliRunner().invoke(app, [*args, "--scenario", str(folder / "other-only.yaml")])
+    assert result.exit_code == 0
+    assert result.stderr.startswith(
+        "note: scenario 'Other only' changes nothing in twin: this is its plan as it is\n"
+    )
+    changed = CliRunner().invoke(app, [*args, "--scenario", str(folder / "scenario.yaml")])
+    assert changed.exit_code == 0 and "changes nothing" not in changed.stderr
+
+
+def test_a_scenario_plan_is_a_calendar_run_of_its_own(folder: Path) -> None:
+    """Its events do not take the place of the plan as it is in a calendar holding both."""
+    from sopkit.load import load_process
+
+    as_is = render_plan(plan_run(load_process(folder / "twin.yaml"), start="2026-12-01"), "ics")
+    assert "UID:twin-a-20261201@" in as_is.data.decode()
+    process, scenario = scenario_process(folder / "twin.yaml", folder / "scenario.yaml")
+    plan = plan_run(process, start="2026-12-01", scenario=scenario.name)
+    to_be = render_plan(plan, "ics").data.decode()
+    assert "UID:twin-a-20261201-drafts-and-a-second-writer@" in to_be
+    assert "UID:twin-a-20261201@" not in to_be
+    assert "Process: Twin posts (scenario: Drafts and a second writer)" in to_be

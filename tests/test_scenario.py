@@ -188,18 +188,19 @@ def test_the_comparison_and_the_one_off_setup(folder: Path, tmp_path: Path) -> N
     # Payback: $120 of setup over a saving of 15,480 − 30,824/3 = 15,616/3 a year,
     # 120 × 12 ÷ (15,616/3) = 4,320/15,616 = 0.28 months.
     assert scenario.payback_months == Fraction(120 * 12 * 3, 15616)
-    # The automation's own payback, from its saving in the candidates report as it is:
-    # 180 h × $40 = $7,200 a year, 25% of it is $1,800, less the tool's $50 a month = $1,200;
-    # $120 ÷ ($1,200 / 12) = 1.2 months.
+    # The automation's own payback, from its saving where the scenario's other changes
+    # leave the blog: rework 0.1 makes draft 3 h × 10/9 × 48 runs = 160 h, at $44 = $7,040 a
+    # year; 25% of it is $1,760, less the tool's $50 a month = $1,160; $120 ÷ ($1,160 / 12)
+    # = 1.24 months.
     (automation,) = scenario.one_offs
-    assert automation.net_saving == 1200 and automation.payback_months == Fraction(6, 5)
+    assert automation.net_saving == 1160 and automation.payback_months == Fraction(36, 29)
     assert (
         "one-off setup $120.00 (blog/draft $120.00, payback 1.2 months), payback 0.3 months."
         in text
     )
     document = json.loads(scenarios_report(result, fmt="json"))
     (automated,) = document["scenarios"][0]["automated"]
-    assert (automated["net_saving"], automated["payback_months"]) == (1200.0, 1.2)
+    assert (automated["net_saving"], automated["payback_months"]) == (1160.0, 1.24)
 
 
 def test_a_step_automated_whole_takes_no_time(folder: Path, tmp_path: Path) -> None:
@@ -507,3 +508,12 @@ def test_a_target_that_is_no_id_is_a_located_error_not_a_crash(
     assert problem.message == message and problem.line == 4
     result = CliRunner().invoke(app, ["compare", str(folder), "--scenario", str(path)])
     assert result.exit_code == 1 and "Traceback" not in result.output
+
+
+def test_an_empty_scenario_file_is_told_how_a_scenario_starts(tmp_path: Path) -> None:
+    from sopkit.decide.scenario import load_scenario_parts
+
+    (tmp_path / "empty.yaml").write_text("", encoding="utf-8")
+    scenario, (problem,) = load_scenario_parts(tmp_path / "empty.yaml")
+    assert scenario is None and problem.message == "file is empty"
+    assert problem.hint == "a scenario starts with 'sopkit-scenario: 1', 'name:' and 'changes:'"

@@ -647,9 +647,8 @@ class OneOff:
     tool: str | None
     hours: Fraction
     cost: Fraction
-    #: What the automation saves a year, net of its tool, as the candidates report of
-    #: the portfolio as it is gives it; ``None`` when the step was no candidate there
-    #: (the scenario gave it its ``automation``).
+    #: What the automation saves a year, net of its tool, as a candidate where the
+    #: scenario's other changes leave the portfolio; ``None`` when it is no candidate there.
     net_saving: Fraction | None = None
 
     @property

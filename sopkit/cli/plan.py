@@ -203,6 +203,12 @@ def plan(
 
             process, applied = scenario_process(file, scenario, roles=roles)
             named = applied.name
+            if process == load_process(file, roles=roles):
+                typer.echo(
+                    f"note: scenario '{named}' changes nothing in {process.id}: this is its "
+                    "plan as it is",
+                    err=True,
+                )
         dated = plan_run(process, start=begin, at=anchor, level=level, scenario=named)
         to_stdout = str(output) == "-" or (output is None and fmt.value not in _PICTURES)
         target = output if output is not None else Path(f"{process.id}-plan.{fmt.value}")

@@ -13,8 +13,9 @@ a portfolio, ``revision`` reads ``REV:PATH`` from git.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 from pathlib import Path
 
 from ..analysis import PortfolioCost, cost_portfolio, rank_candidates
@@ -204,8 +205,6 @@ def scenario_results(portfolio: Portfolio, scenarios: Sequence[Scenario]) -> Sce
         SopkitError: every problem of every scenario, located in its file.
     """
     as_is = cost_portfolio(portfolio)
-    # Each automation's own saving, as the candidates report of the portfolio gives it.
-    savings = {(c.process_id, c.step_id): c.exact_net_saving for c in rank_candidates(as_is)}
     problems: list[Problem] = []
     results: list[ScenarioResult] = []
     applied: list[ToBe] = []
@@ -220,6 +219,7 @@ def scenario_results(portfolio: Portfolio, scenarios: Sequence[Scenario]) -> Sce
             problems.extend(exc.problems)
             continue
         applied.append(to_be)
+        savings = _automation_savings(portfolio, scenario, as_is)
         one_offs = tuple(
             one_off(
                 a.process_id,
@@ -246,6 +246,24 @@ def scenario_results(portfolio: Portfolio, scenarios: Sequence[Scenario]) -> Sce
     if problems:
         raise ValidationError.collect(problems)
     return Scenarios(as_is, tuple(results), tuple(applied))
+
+
+def _automation_savings(
+    portfolio: Portfolio, scenario: Scenario, as_is: PortfolioCost
+) -> dict[tuple[str, str], Fraction]:
+    """Each automation's own net saving a year: its step as a candidate where every other
+    change of the scenario leaves the portfolio (its rates, runs and times; a step the
+    scenario gave its ``automation`` too). The setup is priced at those rates, so the
+    payback divides like by like; the portfolio as it is stands in when the scenario
+    makes no other change, or the others alone cannot be applied."""
+    others = replace(scenario, changes=tuple(c for c in scenario.changes if c.kind != "automate"))
+    cost = as_is
+    if others.changes:
+        try:
+            cost = cost_portfolio(apply_scenario(portfolio, others).portfolio)
+        except SopkitError:
+            cost = as_is
+    return {(c.process_id, c.step_id): c.exact_net_saving for c in rank_candidates(cost)}
 
 
 def scenario_process(
@@ -275,5 +293,5 @@ def scenario_process(
     raise SopkitError(
         f"scenario '{scenario.name}' removes process '{process.id}': it has no run to plan",
         path=scenario.path,
-        hint="plan the process as it is (without the scenario), or another process",
+        hint="plan the process as it is, without the scenario, or plan another process",
     )

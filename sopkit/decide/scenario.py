@@ -19,7 +19,7 @@ problem located in the scenario file; ``apply`` makes the changes.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -135,8 +135,15 @@ def load_scenario_parts(path: str | Path) -> tuple[Scenario | None, list[Problem
     try:
         document = read_document(Path(path), display=str(path))
     except SopkitError as exc:
-        return None, list(exc.problems)
+        # The reader speaks of process files; an empty scenario needs a scenario's start.
+        return None, [
+            replace(p, hint=_EMPTY_HINT) if p.message == "file is empty" else p
+            for p in exc.problems
+        ]
     return read_scenario_parts(document.data, document.source)
+
+
+_EMPTY_HINT = "a scenario starts with 'sopkit-scenario: 1', 'name:' and 'changes:'"
 
 
 def read_scenario_parts(data: Any, source: SourceMap) -> tuple[Scenario | None, list[Problem]]:

@@ -391,13 +391,14 @@ def _summary(comparison: Comparison) -> str:
     return line if over is None else f"{line}; {over}"
 
 
-def _split_document(split: RunSplit | None, currency: str) -> dict[str, Any] | None:
+def _split_document(row: Row, split: RunSplit | None, currency: str) -> dict[str, Any] | None:
     if split is None:
         return None
+    runs, run = shown_split(row, split, currency)
     return {
         "runs_ratio": round_number(_decimal(split.ratio), 4),
-        "from_runs": round_money(_decimal(split.from_runs), currency),
-        "from_run": round_money(_decimal(split.from_run), currency),
+        "from_runs": runs,
+        "from_run": run,
     }
 
 
@@ -429,7 +430,7 @@ def diff_document(comparison: Comparison, shown: Comparison | None = None) -> di
                 "status": row.status.value,
                 **_texts(row),
                 **_figures(row, STEP_FIGURES, currency),
-                "runs_split": _split_document(comparison.split(row), currency),
+                "runs_split": _split_document(row, comparison.split(row), currency),
             }
             for row in rows.steps
         ],
@@ -678,7 +679,7 @@ def details(
         if steps is not None:
             parts.append(t("count.steps", steps))
         return "; ".join(parts)
-    parts = [] if split is None else [split_text(split, currency, t)]
+    parts = [] if split is None else [split_text(row, split, currency, t)]
     parts += [_text_change(name, text, t) for name, text in row.texts.items() if text.changed]
     for name in names:
         figure = row.figures[name]
@@ -692,18 +693,22 @@ def details(
     return "; ".join(parts)
 
 
-def split_text(split: RunSplit, currency: str, t: Catalogue) -> str:
+def shown_split(row: Row, split: RunSplit, currency: str) -> tuple[Decimal, Decimal]:
+    """The split's two parts as shown: the runs' rounded, and a run's the rest of the
+    change as shown, so the two add up to the change beside them to the cent."""
+    runs = round_money(_decimal(split.from_runs), currency)
+    return runs, shown_change("annual_total_cost", row.total, currency) - runs
+
+
+def split_text(row: Row, split: RunSplit, currency: str, t: Catalogue) -> str:
     """``runs a year ×1.5: +$5,714.29, a run's cost: -$4,114.29``: a step's change in
     the two parts that add up to it."""
-
-    def signed(value: Fraction) -> str:
-        return _signed("annual_total_cost", Figure(Fraction(0), value), currency, t.language)
-
+    runs, run = shown_split(row, split, currency)
     return t(
         "diff.split",
         ratio=hours_text(_decimal(split.ratio), t.language, 2),
-        runs=signed(split.from_runs),
-        run=signed(split.from_run),
+        runs=signed_money(runs, currency, t.language),
+        run=signed_money(run, currency, t.language),
     )
 
 

@@ -87,7 +87,10 @@ def _event(plan: Plan, step: PlannedStep, uid: str, t: Catalogue) -> list[str]:
     summary = t("ics.milestone", name=step.name) if step.kind == "milestone" else step.name
     if who:
         summary += f" — {who}"
-    details = [t("ics.process", name=process.name, id=process.id), t("ics.step", id=step.step_id)]
+    details = [
+        t("ics.process", name=plan_name(plan, t), id=process.id),
+        t("ics.step", id=step.step_id),
+    ]
     if step.owner:
         details.append(t("ics.owner", name=step.owner))
     if step.participants:
@@ -190,6 +193,19 @@ def _previous(text: str, process_id: str) -> tuple[str | None, dict[str, _Old]]:
     return days.pop(), events
 
 
+def _default_run(plan: Plan, old_run: str | None) -> str:
+    """The run's name when none is given: the one in the file written over, else its
+    first day. A scenario's plan is a run of its own (``20261201-automate-drafting``):
+    its events must not take the place of the plan as it is, in a calendar holding
+    both, nor update a file of that plan."""
+    if plan.scenario is None:
+        return old_run or _date(plan.start)
+    own = _run_name(plan.scenario.lower())
+    if old_run is not None and old_run.endswith(own):
+        return old_run
+    return f"{_date(plan.start)}-{own}"
+
+
 def _run_name(name: str) -> str:
     """``name`` as it can stand in an event id: letters, digits, ``.``, ``_`` and ``-``."""
     cleaned = re.sub(r"[^\w.-]+", "-", name.strip()).strip("-")
@@ -228,7 +244,7 @@ def plan_calendar(
         )
     old_run, old = (None, {}) if previous is None else _previous(previous, plan.process.id)
     t = catalogue(plan.process.language.value)
-    name = _run_name(run) if run is not None else old_run or _date(plan.start)
+    name = _run_name(run) if run is not None else _default_run(plan, old_run)
     stamp = f"{_date(plan.start)}T000000Z"
     lines = [
         "BEGIN:VCALENDAR",
