@@ -65,6 +65,8 @@ def test_a_role_over_capacity_every_year_and_one_never(tmp_path: Path) -> None:
     assert writer.annual_hours.mean == writer.annual_hours.p90 == 120
     assert writer.utilisation is not None and writer.utilisation.p10 == Decimal("1.2")
     assert writer.over_capacity == 1
+    table = simulation_report(simulate(portfolio, years=500, seed=1))
+    assert "Only this process's hours count: simulate the whole folder" in table
 
 
 def test_role_hours_add_up_to_the_team_hours_every_year(tmp_path: Path) -> None:
@@ -102,7 +104,8 @@ def test_the_table_json_and_csv_give_the_capacity(tmp_path: Path) -> None:
     table = simulation_report(simulation)
     assert "Writer (role)" in table and "Editor (role)" in table
     assert "Helper (role)" not in table  # no headcount: no capacity to be over
-    assert "over capacity: Writer in 100.00% of the simulated years" in table
+    assert "Only this process's hours count" not in table
+    assert "Over capacity: Writer in 100.00% of the simulated years, over it on average." in table
     document = json.loads(simulation_report(simulation, fmt="json"))
     writer = next(r for r in document["roles"] if r["role"] == "Writer")
     assert writer["capacity"] == 100 and writer["years_over_capacity"] == 1

@@ -166,7 +166,7 @@ def _sheet(simulation: Simulation, *, reading: bool) -> Sheet:
             "not in annual hours or FTE."
         )
     if capacity:
-        notes.append(_capacity_note(capacity))
+        notes.append(_capacity_note(capacity, len(simulation.processes)))
     return Sheet(title, columns, rows, None, notes if reading else [])
 
 
@@ -193,18 +193,29 @@ def _role_rows(role: RoleRanges, reading: bool) -> list[list[Cell]]:
     return rows
 
 
-def _capacity_note(roles: list[RoleRanges]) -> str:
-    """Which roles are over capacity in how many simulated years (the mean hides them)."""
-    over = [r for r in roles if r.over_capacity]
-    said = (
-        "; ".join(f"{r.role} in {percent_text(Decimal(r.over_capacity or 0) * 100)}" for r in over)
+def _capacity_note(roles: list[RoleRanges], processes: int) -> str:
+    """Which roles are over capacity in how many simulated years (the mean hides them),
+    most often first; a role over it on average is said to be."""
+    over = sorted((r for r in roles if r.over_capacity), key=lambda r: -(r.over_capacity or 0))
+
+    def said(role: RoleRanges, first: bool) -> str:
+        text = f"{role.role} in {percent_text(Decimal(role.over_capacity or 0) * 100)}"
+        text += " of the simulated years" if first else ""
+        average = role.utilisation is not None and role.utilisation.mean > 1
+        return text + (", over it on average" if average else "")
+
+    listed = (
+        "Over capacity: " + "; ".join(said(r, i == 0) for i, r in enumerate(over)) + "."
         if over
-        else "no role in any"
+        else "No role is over capacity in any simulated year."
     )
-    return (
+    note = (
         "Utilisation: a role's hours ÷ its capacity (headcount × available hours a year), "
-        f"year by year; over capacity: {said} of the simulated years."
+        f"year by year. {listed}"
     )
+    if processes == 1:
+        note += " Only this process's hours count: simulate the whole folder to see a role's load."
+    return note
 
 
 def _with_outside(
