@@ -28,6 +28,7 @@ from .errors import InputError, Problem
 __all__ = [
     "MAX_BYTES",
     "Document",
+    "EmptyFileError",
     "Loc",
     "NumberLiteral",
     "SourceMap",
@@ -315,7 +316,7 @@ def _parse_located(
     finally:
         loader.dispose()
     if node is None:
-        raise InputError("file is empty", path=shown, line=1, column=1, hint=_EMPTY_HINT)
+        raise EmptyFileError("file is empty", path=shown, line=1, column=1, hint=_EMPTY_HINT)
     builder = _Builder(source)
     data = builder.build(node, (), 0)
     if builder.problems or (builder.duplicates and not defer):
@@ -445,6 +446,11 @@ def _plain_tag(value: str) -> str:
 
 
 _EMPTY_HINT = "a process starts with 'sopkit: 1', 'id:', 'name:' and 'steps:'"
+
+
+class EmptyFileError(InputError):
+    """A file with no YAML in it. Its hint says how a process starts; a reader of another
+    kind of file (a scenario) catches it to say how that one starts."""
 
 
 #: Nesting libyaml's composer survives with room to spare (it crashes near 25,000).

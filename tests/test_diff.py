@@ -508,10 +508,10 @@ def test_steps_that_only_follow_their_process_s_runs_are_folded(tmp_path: Path) 
     proofread = next(r for r in result.comparison.steps if r.key == ("blog", "proofread"))
     split = result.comparison.split(proofread)
     assert split is not None
-    assert (split.ratio, split.from_runs, split.from_run) == (Fraction(5, 4), 300, 750)
+    assert (split.ratio, split.from_runs, split.from_run_cost) == (Fraction(5, 4), 300, 750)
     assert "blog/proofread: runs a year ×1.25: +$300.00, a run's cost: +$750.00;" in table
     (row,) = [s for s in document["steps"] if s["id"] == "proofread"]
-    assert row["runs_split"] == {"runs_ratio": 1.25, "from_runs": 300.0, "from_run": 750.0}
+    assert row["runs_split"] == {"runs_ratio": 1.25, "from_runs": 300.0, "from_run_cost": 750.0}
     assert all(s["runs_split"] is None for s in document["steps"] if s["id"] != "proofread")
 
 
@@ -587,7 +587,8 @@ def test_a_split_adds_up_to_the_change_as_shown(
     runs: tuple[int, int], minutes: tuple[int, int]
 ) -> None:
     """The two parts are shown so that they add up to the step's change to the cent,
-    whatever the rounding of the figures before and after."""
+    whatever the rounding of the figures before and after, and each is within a cent
+    of its exact value (the runs' part: the cost before × (ratio − 1), exactly)."""
     with tempfile.TemporaryDirectory() as folder:
         sides = []
         for count, time in zip(runs, minutes, strict=True):
@@ -599,8 +600,15 @@ def test_a_split_adds_up_to_the_change_as_shown(
             sides.append(side)
         document = json.loads(diff_report(diff(*sides), fmt="json"))
     (row,) = [s for s in document["steps"] if s["id"] == "proofread"]
-    split = row["runs_split"]
-    change = row["annual_total_cost"]["change"]
-    assert Decimal(str(split["from_runs"])) + Decimal(str(split["from_run"])) == Decimal(
-        str(change)
+    shown = row["runs_split"]
+    runs_part = Decimal(str(shown["from_runs"]))
+    run_part = Decimal(str(shown["from_run_cost"]))
+    assert runs_part + run_part == Decimal(str(row["annual_total_cost"]["change"]))
+    # Worked out apart from sopkit: proofread costs its minutes ÷ 60 × $50 a run, and runs
+    # N a week, 52 weeks a year (260 working days of 5 a week).
+    before, after = (
+        Fraction(time, 60) * 50 * count * 52 for count, time in zip(runs, minutes, strict=True)
     )
+    ratio = Fraction(runs[1], runs[0])
+    assert abs(Fraction(runs_part) - before * (ratio - 1)) <= Fraction(1, 200)
+    assert abs(Fraction(run_part) - (after - before * ratio)) <= Fraction(1, 100)

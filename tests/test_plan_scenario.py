@@ -169,8 +169,15 @@ def test_a_scenario_that_leaves_the_process_alone_says_so(folder: Path) -> None:
     result = CliRunner().invoke(app, [*args, "--scenario", str(folder / "other-only.yaml")])
     assert result.exit_code == 0
     assert result.stderr.startswith(
-        "note: scenario 'Other only' changes nothing in twin: this is its plan as it is\n"
+        "note: scenario 'Other only' changes nothing in this plan of twin: it is its plan as "
+        "it is\n"
     )
+    # A rate changes the cost, not one date: nothing to see in the plan either.
+    (folder / "rate.yaml").write_text(
+        "sopkit-scenario: 1\nname: Rate\nchanges:\n  - rates: {Editor: 90}\n", encoding="utf-8"
+    )
+    rate = CliRunner().invoke(app, [*args, "--scenario", str(folder / "rate.yaml")])
+    assert "note: scenario 'Rate' changes nothing in this plan of twin" in rate.stderr
     changed = CliRunner().invoke(app, [*args, "--scenario", str(folder / "scenario.yaml")])
     assert changed.exit_code == 0 and "changes nothing" not in changed.stderr
 
@@ -187,3 +194,21 @@ def test_a_scenario_plan_is_a_calendar_run_of_its_own(folder: Path) -> None:
     assert "UID:twin-a-20261201-drafts-and-a-second-writer@" in to_be
     assert "UID:twin-a-20261201@" not in to_be
     assert "Process: Twin posts (scenario: Drafts and a second writer)" in to_be
+
+
+def test_a_scenario_plan_keeps_its_own_run_and_no_other(folder: Path) -> None:
+    """Planned again over its own file, a scenario's run keeps its name (its events move);
+    over the file of a scenario whose name merely ends the same, it is a run of its own."""
+    process, scenario = scenario_process(folder / "twin.yaml", folder / "scenario.yaml")
+    first = render_plan(plan_run(process, start="2026-12-01", scenario=scenario.name), "ics")
+    moved = plan_run(process, start="2026-12-08", scenario=scenario.name)
+    again = render_plan(moved, "ics", previous=first.data).data.decode()
+    assert "UID:twin-a-20261201-drafts-and-a-second-writer@" in again  # the same run, moved
+    other = plan_run(process, start="2026-12-01", scenario="More drafts and a second writer")
+    longer = render_plan(other, "ics").data
+    shorter = render_plan(plan_run(process, start="2026-12-01", scenario=scenario.name), "ics")
+    text = render_plan(
+        plan_run(process, start="2026-12-01", scenario=scenario.name), "ics", previous=longer
+    ).data.decode()
+    assert "UID:twin-a-20261201-drafts-and-a-second-writer@" in text
+    assert shorter.data.decode().count("BEGIN:VEVENT") == 3

@@ -188,19 +188,27 @@ def test_the_comparison_and_the_one_off_setup(folder: Path, tmp_path: Path) -> N
     # Payback: $120 of setup over a saving of 15,480 − 30,824/3 = 15,616/3 a year,
     # 120 × 12 ÷ (15,616/3) = 4,320/15,616 = 0.28 months.
     assert scenario.payback_months == Fraction(120 * 12 * 3, 15616)
-    # The automation's own payback, from its saving where the scenario's other changes
-    # leave the blog: rework 0.1 makes draft 3 h × 10/9 × 48 runs = 160 h, at $44 = $7,040 a
-    # year; 25% of it is $1,760, less the tool's $50 a month = $1,160; $120 ÷ ($1,160 / 12)
-    # = 1.24 months.
+    # The automation's own payback, its saving taken where its setup is priced: it is the
+    # first change, so in the blog as it is (the rework and the $44 rate come after it):
+    # 180 h × $40 = $7,200 a year, 25% of it $1,800, less the tool's $50 a month = $1,200;
+    # $120 ÷ ($1,200 / 12) = 1.2 months.
     (automation,) = scenario.one_offs
-    assert automation.net_saving == 1160 and automation.payback_months == Fraction(36, 29)
+    assert automation.net_saving == 1200 and automation.payback_months == Fraction(6, 5)
     assert (
         "one-off setup $120.00 (blog/draft $120.00, payback 1.2 months), payback 0.3 months."
         in text
     )
     document = json.loads(scenarios_report(result, fmt="json"))
     (automated,) = document["scenarios"][0]["automated"]
-    assert (automated["net_saving"], automated["payback_months"]) == (1160.0, 1.24)
+    assert (automated["net_saving"], automated["payback_months"]) == (1200.0, 1.2)
+    # Listed after the rework and the rate, the same automation is taken there: draft is
+    # 3 h × 10/9 × 48 runs = 160 h at $44 = $7,040, 25% = $1,760 less $600 = $1,160, and its
+    # setup is 3 h at $44 = $132: $132 ÷ ($1,160 / 12) = 1.37 months.
+    later = SCENARIO.replace("  - automate: [blog/draft]\n", "") + "  - automate: [blog/draft]\n"
+    (moved,) = compare_scenarios(folder, [scenario_file(tmp_path, later, "later.yaml")]).results
+    (automation,) = moved.one_offs
+    assert automation.cost == 132 and automation.net_saving == 1160
+    assert automation.payback_months == Fraction(132 * 12, 1160)
 
 
 def test_a_step_automated_whole_takes_no_time(folder: Path, tmp_path: Path) -> None:

@@ -213,13 +213,13 @@ class RunSplit:
     process's runs a year did (``ratio``: after ÷ before), and what changed in a run.
 
     ``from_runs`` = before × (ratio − 1): the year before, run as often as after;
-    ``from_run`` = after − before × ratio: the rest, the step's cost in one run (its
+    ``from_run_cost`` = after − before × ratio: the rest, the step's cost in one run (its
     time, executions, rate or expenses).
     """
 
     ratio: Fraction
     from_runs: Fraction
-    from_run: Fraction
+    from_run_cost: Fraction
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,8 +239,9 @@ class Comparison:
     edited: tuple[Edited, ...] = ()
     #: Processes whose runs changed, with the steps that only followed (``Scaled``).
     scaled: tuple[Scaled, ...] = ()
-    #: Each process whose runs a month changed (its own and those calls make): after ÷ before.
-    runs: Mapping[str, Fraction] = field(default_factory=dict)
+    #: For each process whose runs changed (its own and those calls make), runs a year
+    #: after ÷ before.
+    run_ratios: Mapping[str, Fraction] = field(default_factory=dict)
 
     @property
     def rows(self) -> tuple[Row, ...]:
@@ -264,16 +265,16 @@ class Comparison:
     def split(self, row: Row) -> RunSplit | None:
         """A changed step's change, split into its process's runs and its run's cost;
         ``None`` unless both moved (a step that only followed its runs is ``scaled``)."""
-        ratio = self.runs.get(row.key[0])
+        ratio = self.run_ratios.get(row.key[0])
         if row.kind != "step" or row.status is not Status.CHANGED or ratio is None:
             return None
         total = row.figures["annual_total_cost"]
         if not total.before or total.after is None:
             return None
-        from_run = total.after - total.before * ratio
-        if from_run == 0:
+        from_run_cost = total.after - total.before * ratio
+        if from_run_cost == 0:
             return None
-        return RunSplit(ratio, total.before * (ratio - 1), from_run)
+        return RunSplit(ratio, total.before * (ratio - 1), from_run_cost)
 
     def count(self, kind: str, status: Status) -> int:
         return sum(1 for row in self.rows if row.kind == kind and row.status is status)
@@ -312,7 +313,7 @@ def compare(before: PortfolioCost, after: PortfolioCost, *, edits: bool = True) 
     step_rows: list[Row] = []
     edited: list[Edited] = []
     scaled: list[Scaled] = []
-    runs: dict[str, Fraction] = {}
+    run_ratios: dict[str, Fraction] = {}
     for process_id in _union(new, old):
         was, now = old.get(process_id), new.get(process_id)
         process_rows.append(_process_row(was, now, savings_before, savings_after))
@@ -340,7 +341,7 @@ def compare(before: PortfolioCost, after: PortfolioCost, *, edits: bool = True) 
                 scaled.append(found)
             runs_was, runs_now = was.exact_total_runs_per_month, now.exact_total_runs_per_month
             if runs_was and runs_now and runs_was != runs_now:
-                runs[process_id] = runs_now / runs_was
+                run_ratios[process_id] = runs_now / runs_was
     old_roles = {r.role: r for r in before.roles}
     new_roles = {r.role: r for r in after.roles}
     years = (_year(before.settings), _year(after.settings))
@@ -357,7 +358,7 @@ def compare(before: PortfolioCost, after: PortfolioCost, *, edits: bool = True) 
         totals=_totals(before, after, savings_before, savings_after),
         edited=tuple(edited),
         scaled=tuple(scaled),
-        runs=runs,
+        run_ratios=run_ratios,
     )
 
 
@@ -648,7 +649,8 @@ class OneOff:
     hours: Fraction
     cost: Fraction
     #: What the automation saves a year, net of its tool, as a candidate where the
-    #: scenario's other changes leave the portfolio; ``None`` when it is no candidate there.
+    #: scenario's changes before it leave the portfolio (where its setup is priced);
+    #: ``None`` when it is no candidate there.
     net_saving: Fraction | None = None
 
     @property

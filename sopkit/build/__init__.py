@@ -271,7 +271,7 @@ def render_site(
     candidates = rank_candidates(cost)
     each = None if cache is None else cached_years(cache, cost, years=SITE_YEARS, seed=SITE_SEED)
     # The site shows no capacity ranges: leaving the roles out keeps the cache small.
-    ranges = simulate(cost, years=SITE_YEARS, seed=SITE_SEED, each=each, roles=False)
+    ranges = simulate(cost, years=SITE_YEARS, seed=SITE_SEED, each=each, by_role=False)
     warnings: list[Notice] = []
     engine: Engine | None = None
     try:

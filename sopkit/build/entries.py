@@ -356,7 +356,7 @@ def cached_years(
                 cache.stats.count("hits")
                 return found
         cache.stats.count("misses")
-        one = simulate_process(process, years=years, seed=seed, roles=False)
+        one = simulate_process(process, years=years, seed=seed, by_role=False)
         cache.put(key, pack_years(one))
         return one
 

@@ -197,19 +197,21 @@ def plan(
         raise typer.BadParameter("give the run a name, e.g. --run spring-launch")
     with user_errors():
         if scenario is None:
-            process, named = load_process(file, roles=roles), None
+            process = load_process(file, roles=roles)
+            dated = plan_run(process, start=begin, at=anchor, level=level)
         else:
-            from ..decide import scenario_process
+            from ..decide import plan_scenario
 
-            process, applied = scenario_process(file, scenario, roles=roles)
-            named = applied.name
-            if process == load_process(file, roles=roles):
+            planned = plan_scenario(
+                file, scenario, start=begin, at=anchor, level=level, roles=roles
+            )
+            dated, process = planned.plan, planned.plan.process
+            if not planned.changed:
                 typer.echo(
-                    f"note: scenario '{named}' changes nothing in {process.id}: this is its "
-                    "plan as it is",
+                    f"note: scenario '{planned.scenario.name}' changes nothing in this plan of "
+                    f"{process.id}: it is its plan as it is",
                     err=True,
                 )
-        dated = plan_run(process, start=begin, at=anchor, level=level, scenario=named)
         to_stdout = str(output) == "-" or (output is None and fmt.value not in _PICTURES)
         target = output if output is not None else Path(f"{process.id}-plan.{fmt.value}")
         previous = None if to_stdout or fmt != PlanFormat.ics else _read_previous(target)

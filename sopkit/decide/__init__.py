@@ -12,6 +12,7 @@ a portfolio, ``revision`` reads ``REV:PATH`` from git.
 
 from __future__ import annotations
 
+import datetime as _dt
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
@@ -20,6 +21,7 @@ from pathlib import Path
 
 from ..analysis import PortfolioCost, cost_portfolio, rank_candidates
 from ..analysis.compare import Comparison, ScenarioResult, Threshold, compare, one_off
+from ..analysis.plan import Plan, plan_run
 from ..errors import Problem, SopkitError, UsageError, ValidationError
 from ..load import (
     Portfolio,
@@ -47,6 +49,8 @@ __all__ = [
     "load_scenarios",
     "scenarios_for",
     "parse_threshold",
+    "ScenarioPlan",
+    "plan_scenario",
     "scenario_process",
     "scenario_results",
 ]
@@ -250,19 +254,46 @@ def scenario_results(portfolio: Portfolio, scenarios: Sequence[Scenario]) -> Sce
 
 def _automation_savings(
     portfolio: Portfolio, scenario: Scenario, as_is: PortfolioCost
-) -> dict[tuple[str, str], Fraction]:
-    """Each automation's own net saving a year: its step as a candidate where every other
-    change of the scenario leaves the portfolio (its rates, runs and times; a step the
-    scenario gave its ``automation`` too). The setup is priced at those rates, so the
-    payback divides like by like; the portfolio as it is stands in when the scenario
-    makes no other change, or the others alone cannot be applied."""
-    others = replace(scenario, changes=tuple(c for c in scenario.changes if c.kind != "automate"))
+) -> dict[tuple[str, str], Fraction | None]:
+    """Each automation's own net saving a year: its step as a candidate where the
+    scenario's changes before it leave the portfolio, automations left out.
+
+    Changes apply in order, and the setup is priced at the owner's rate when the
+    ``automate`` applies; its saving is taken at that same point (the rates, runs and
+    times of the changes before it), so the payback divides like by like whatever
+    the order. ``None`` where those changes cannot be applied without the automations
+    among them (the saving is not known).
+    """
+    found: dict[tuple[str, str], Fraction | None] = {}
+    known: dict[tuple[int, ...], dict[tuple[str, str], Fraction] | None] = {}
+    for index, change in enumerate(scenario.changes):
+        if change.kind != "automate":
+            continue
+        before = tuple(i for i in range(index) if scenario.changes[i].kind != "automate")
+        if before not in known:
+            known[before] = _candidate_savings(portfolio, scenario, before, as_is)
+        savings = known[before]
+        for _, item in change.items():
+            process_id, _, step_id = str(item).partition("/")
+            found[(process_id, step_id)] = (
+                None if savings is None else savings.get((process_id, step_id))
+            )
+    return found
+
+
+def _candidate_savings(
+    portfolio: Portfolio, scenario: Scenario, changes: tuple[int, ...], as_is: PortfolioCost
+) -> dict[tuple[str, str], Fraction] | None:
+    """Every candidate's net saving after the scenario's ``changes`` (by index) alone."""
     cost = as_is
-    if others.changes:
+    if changes:
         try:
-            cost = cost_portfolio(apply_scenario(portfolio, others).portfolio)
+            chosen = tuple(scenario.changes[i] for i in changes)
+            cost = cost_portfolio(
+                apply_scenario(portfolio, replace(scenario, changes=chosen)).portfolio
+            )
         except SopkitError:
-            cost = as_is
+            return None
     return {(c.process_id, c.step_id): c.exact_net_saving for c in rank_candidates(cost)}
 
 
@@ -295,3 +326,39 @@ def scenario_process(
         path=scenario.path,
         hint="plan the process as it is, without the scenario, or plan another process",
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioPlan:
+    """A process's plan as a scenario leaves it, and whether the scenario moved anything
+    in it: a scenario may change only other processes, or a rate no plan reads."""
+
+    plan: Plan
+    scenario: Scenario
+    changed: bool
+
+
+def plan_scenario(
+    path: str | Path,
+    scenario_file: str | Path,
+    *,
+    start: _dt.date | str | None = None,
+    at: tuple[str, _dt.date | str] | str | None = None,
+    level: bool = False,
+    roles: Roles = None,
+) -> ScenarioPlan:
+    """``plan_run`` of the process in ``path`` as the scenario leaves it (``scenario_process``),
+    beside its plan as it is: ``changed`` is whether any date, booking or due date moved.
+
+    Raises:
+        SopkitError: as ``scenario_process`` and ``plan_run`` raise it.
+    """
+    process, scenario = scenario_process(path, scenario_file, roles=roles)
+    plan = plan_run(process, start=start, at=at, level=level, scenario=scenario.name)
+    as_is = plan_run(load_process(path, roles=roles), start=start, at=at, level=level)
+    return ScenarioPlan(plan, scenario, _dated(plan) != _dated(as_is))
+
+
+def _dated(plan: Plan) -> tuple[object, ...]:
+    """What a plan says, but for the process it is of."""
+    return (plan.start, plan.finish, plan.steps, plan.skipped, plan.misses, plan.overbooked)

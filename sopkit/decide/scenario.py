@@ -28,7 +28,7 @@ from pydantic import ValidationError as PydanticError
 
 from ..errors import Problem, SopkitError, ValidationError
 from ..models import Text, is_slug
-from ..source import Loc, SourceMap, read_document
+from ..source import EmptyFileError, Loc, SourceMap, read_document
 from ..suggest import closest
 
 __all__ = [
@@ -134,12 +134,10 @@ def load_scenario_parts(path: str | Path) -> tuple[Scenario | None, list[Problem
     """``read_scenario_parts`` of a file; a file that cannot be read gives its one problem."""
     try:
         document = read_document(Path(path), display=str(path))
+    except EmptyFileError as exc:  # its hint says how a process starts
+        return None, [replace(p, hint=_EMPTY_HINT) for p in exc.problems]
     except SopkitError as exc:
-        # The reader speaks of process files; an empty scenario needs a scenario's start.
-        return None, [
-            replace(p, hint=_EMPTY_HINT) if p.message == "file is empty" else p
-            for p in exc.problems
-        ]
+        return None, list(exc.problems)
     return read_scenario_parts(document.data, document.source)
 
 

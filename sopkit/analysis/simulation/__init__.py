@@ -86,11 +86,11 @@ def simulate_process(
     years: int,
     seed: int,
     plans: Plans | None = None,
-    roles: bool = True,
+    by_role: bool = True,
 ) -> ProcessYears:
     """One process's simulated years and lead times: what ``simulate`` does per process.
 
-    ``roles=False`` leaves out each role's hours (the site shows no capacity ranges,
+    ``by_role=False`` leaves out each role's hours (the site shows no capacity ranges,
     and its build cache keeps every process's years: 13 roles would quadruple them).
 
     A process's figures depend only on the seed, the years and the process
@@ -98,7 +98,7 @@ def simulate_process(
     ``draws``); so a caller may keep them and simulate only what changed.
     """
     plans = plans if plans is not None else Plans()
-    figures = Years(seed, years, plans, roles=roles).own(process)
+    figures = Years(seed, years, plans, by_role=by_role).own(process)
     values = (figures.cost, figures.cost + figures.expenses, figures.hours, figures.external)
     lead_hours = summarise(LeadTimes(seed, years, plans).hours(process))
     per_day = Decimal(1) / process.settings.hours_per_day
@@ -126,7 +126,7 @@ def simulate(
     seed: int = DEFAULT_SEED,
     progress: Progress | None = None,
     each: Callable[[Process], ProcessYears] | None = None,
-    roles: bool = True,
+    by_role: bool = True,
 ) -> Simulation:
     """Simulate ``years`` years of every process, and as many single runs for lead time.
 
@@ -139,8 +139,9 @@ def simulate(
         progress: called after each process, e.g. to show a progress bar.
         each: simulates one process in place of ``simulate_process`` (with the
             same years and seed), e.g. to reuse figures kept from a build before.
-        roles: each staff role's hours and capacity ranges (``Simulation.roles``);
-            ``False`` leaves them out (``each`` should then leave them out too).
+        by_role: each staff role's hours and capacity ranges (``Simulation.roles``);
+            ``False`` leaves them out. With ``each``, the roles are those its
+            figures hold, so it should leave them out too.
 
     Raises:
         UsageError: for years or a seed out of range.
@@ -157,7 +158,7 @@ def simulate(
     for done, cost in enumerate(costs.processes, 1):
         process = cost.process
         one = (
-            simulate_process(process, years=years, seed=seed, plans=plans, roles=roles)
+            simulate_process(process, years=years, seed=seed, plans=plans, by_role=by_role)
             if each is None
             else each(process)
         )

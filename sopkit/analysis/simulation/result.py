@@ -102,11 +102,16 @@ class RoleRanges:
     over_capacity: Decimal | None = None
 
 
+#: How far above its capacity a year's hours must be to count as over it: summed floats
+#: land a few units in the last place off, and a role exactly at capacity is not over.
+_OVER = 1 + 1e-9
+
+
 def role_ranges(role: str, hours: Floats, capacity: Decimal | None) -> RoleRanges:
     """A role's ranges from its hours in each simulated year."""
     if capacity is None or capacity <= 0:
         return RoleRanges(role, summarise(hours))
-    over = Decimal(int(np.count_nonzero(hours > float(capacity)))) / Decimal(len(hours))
+    over = Decimal(int(np.count_nonzero(hours > float(capacity) * _OVER))) / Decimal(len(hours))
     return RoleRanges(
         role, summarise(hours), capacity, summarise(hours / float(capacity)), _trim(over)
     )

@@ -66,8 +66,8 @@ class Annual:
 class Years:
     """Simulates ``years`` years with one ``seed``; plans are shared with the caller."""
 
-    def __init__(self, seed: int, years: int, plans: Plans, *, roles: bool = True) -> None:
-        self.roles = roles
+    def __init__(self, seed: int, years: int, plans: Plans, *, by_role: bool = True) -> None:
+        self.by_role = by_role
         self.seed = seed
         self.years = years
         self.plans = plans
@@ -106,7 +106,7 @@ class Years:
                 result.hours += person_hours * step.staff
                 result.external += person_hours * step.external
                 result.cost += person_hours * step.rate
-                for role, people in step.people if self.roles else ():
+                for role, people in step.people if self.by_role else ():
                     result.add_hours(role, person_hours * people)
             if step.expense:
                 result.expenses += step.expense * executions

@@ -398,7 +398,7 @@ def _split_document(row: Row, split: RunSplit | None, currency: str) -> dict[str
     return {
         "runs_ratio": round_number(_decimal(split.ratio), 4),
         "from_runs": runs,
-        "from_run": run,
+        "from_run_cost": run,
     }
 
 
@@ -694,8 +694,9 @@ def details(
 
 
 def shown_split(row: Row, split: RunSplit, currency: str) -> tuple[Decimal, Decimal]:
-    """The split's two parts as shown: the runs' rounded, and a run's the rest of the
-    change as shown, so the two add up to the change beside them to the cent."""
+    """The split's two parts as shown: the runs' rounded, and a run's cost's the rest of
+    the change as shown, so the two add up to the change beside them to the cent (each
+    within a cent of its exact value)."""
     runs = round_money(_decimal(split.from_runs), currency)
     return runs, shown_change("annual_total_cost", row.total, currency) - runs
 
@@ -706,7 +707,7 @@ def split_text(row: Row, split: RunSplit, currency: str, t: Catalogue) -> str:
     runs, run = shown_split(row, split, currency)
     return t(
         "diff.split",
-        ratio=hours_text(_decimal(split.ratio), t.language, 2),
+        ratio=hours_text(_decimal(split.ratio), t.language, 4),
         runs=signed_money(runs, currency, t.language),
         run=signed_money(run, currency, t.language),
     )

@@ -214,7 +214,7 @@ def _capacity_note(roles: list[RoleRanges], processes: int) -> str:
         f"year by year. {listed}"
     )
     if processes == 1:
-        note += " Only this process's hours count: simulate the whole folder to see a role's load."
+        note += " Only this process's hours count toward the roles' capacity."
     return note
 
 

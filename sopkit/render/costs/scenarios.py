@@ -231,8 +231,8 @@ def _note(result: ScenarioResult, t: Catalogue) -> str:
 
 def automation_payback(one: OneOff, t: Catalogue) -> str:
     """``0.7 months``: how soon one automation's own net saving pays for its setup ("—"
-    when its saving is not known: its step is no candidate where the scenario's other
-    changes leave the portfolio)."""
+    when its saving is not known: its step is no candidate where the scenario's
+    changes before it leave the portfolio)."""
     if one.net_saving is None:
         return DASH
     months = one.payback_months

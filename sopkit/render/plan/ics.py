@@ -195,13 +195,15 @@ def _previous(text: str, process_id: str) -> tuple[str | None, dict[str, _Old]]:
 
 def _default_run(plan: Plan, old_run: str | None) -> str:
     """The run's name when none is given: the one in the file written over, else its
-    first day. A scenario's plan is a run of its own (``20261201-automate-drafting``):
-    its events must not take the place of the plan as it is, in a calendar holding
-    both, nor update a file of that plan."""
+    first day. A scenario's plan is a run of its own (``20261201-automate-drafting``), so
+    in a calendar holding both, its events and those of the plan as it is never take
+    each other's place; it keeps its name in a file of its own plan (its first day
+    then the scenario, nothing else), and, written over another plan's file, replaces
+    that plan as another run does."""
     if plan.scenario is None:
         return old_run or _date(plan.start)
     own = _run_name(plan.scenario.lower())
-    if old_run is not None and old_run.endswith(own):
+    if old_run is not None and re.fullmatch(rf"\d{{8}}-{re.escape(own)}", old_run):
         return old_run
     return f"{_date(plan.start)}-{own}"
 
