@@ -612,3 +612,27 @@ def test_a_split_adds_up_to_the_change_as_shown(
     ratio = Fraction(runs[1], runs[0])
     assert abs(Fraction(runs_part) - before * (ratio - 1)) <= Fraction(1, 200)
     assert abs(Fraction(run_part) - (after - before * ratio)) <= Fraction(1, 100)
+
+
+def test_a_new_rate_for_a_role_working_with_the_owner_is_said(tmp_path: Path) -> None:
+    """Edit (the Editor's, with the Writer) costs 1 h × ($50 + $40) × 48 runs = $4,320 a
+    year; the Writer at $60 makes it $5,280, and the row says why: the rates of those
+    working with the owner went from $40 to $60."""
+    blog = BLOG_1.replace(
+        "owner: Editor, after: [draft]", "owner: Editor, with: [Writer], after: [draft]"
+    )
+    assert blog != BLOG_1
+    for name, rate in (("old", 40), ("new", 60)):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "roles.yaml").write_text(
+            ROLES_1.replace("rate: 40", f"rate: {rate}"), encoding="utf-8"
+        )
+        (folder / "blog.yaml").write_text(blog, encoding="utf-8")
+    result = diff(tmp_path / "old", tmp_path / "new")
+    edit = next(r for r in result.comparison.steps if r.key == ("blog", "edit"))
+    assert (money(edit.total.before), money(edit.total.after)) == (4320, 5280)
+    assert (edit.figures["with_rate"].before, edit.figures["with_rate"].after) == (40, 60)
+    assert "blog/edit: rates of those working with the owner $40 → $60" in diff_report(result)
+    draft = next(r for r in result.comparison.steps if r.key == ("blog", "draft"))
+    assert draft.figures["with_rate"].before is None  # no one works with its owner

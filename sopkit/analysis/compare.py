@@ -174,6 +174,7 @@ STEP_FIGURES = (
     "annual_hours",
     "executions_per_run",
     "rate",
+    "with_rate",
     "automation_net_saving",
 )
 ROLE_FIGURES = (
@@ -529,8 +530,19 @@ def _step_figures(
         "annual_hours": step.exact_annual_hours,
         "executions_per_run": Fraction(step.executions_per_run),
         "rate": Fraction(step.rate) if step.owner is not None else None,
+        "with_rate": _with_rate(step),
         "automation_net_saving": _saving(savings, step.process_id, step.step_id),
     }
+
+
+def _with_rate(step: StepCost) -> Fraction | None:
+    """What an hour of the roles working with the owner costs, Σ people × rate (``None``
+    without any): a new rate for one of them moves the step's cost, and no other figure
+    of the step would say why."""
+    others = [p for p in step.participants if p.role != step.owner]
+    if not others:
+        return None
+    return sum((Fraction(p.count) * Fraction(p.rate) for p in others), Fraction(0))
 
 
 def _step_row(

@@ -83,6 +83,7 @@ _MONEY = frozenset(
         "automation_net_saving",
         "automation_potential",
         "rate",
+        "with_rate",
     }
 )
 _HOURS = frozenset({"annual_hours", "external_hours", "lead_time_hours"})
@@ -111,7 +112,7 @@ def figure_text(name: str, value: Fraction | None, currency: str, language: str 
     if value is None:
         return DASH
     number = _decimal(value)
-    if name == "rate":
+    if name in ("rate", "with_rate"):
         return rate_text(number, currency, language)
     if name in _MONEY:
         return money_text(number, currency, language)
