@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import pytest
 from conftest import PROCESSES
@@ -145,6 +146,10 @@ def test_documentation_edited_in_a_modeler_is_the_done_when_and_purpose() -> Non
     purpose = f"<bpmn:documentation>{process.purpose}</bpmn:documentation>"
     assert xml.count(purpose) == 1
     xml = xml.replace(purpose, "<bpmn:documentation>Edited purpose</bpmn:documentation>")
+    assert process.trigger is not None
+    trigger = f"<bpmn:documentation>{escape(process.trigger)}</bpmn:documentation>"
+    assert xml.count(trigger) == 1  # the start event's
+    xml = xml.replace(trigger, "<bpmn:documentation>Edited trigger</bpmn:documentation>")
     result = import_bpmn(xml.encode(), "edited.bpmn")
     data = result.processes[0].data
     imported = {s["id"]: s for s in data["steps"]}
@@ -152,6 +157,7 @@ def test_documentation_edited_in_a_modeler_is_the_done_when_and_purpose() -> Non
     assert "done_when" not in imported["draft"]
     assert imported["research"]["done_when"] == steps["research"].done_when
     assert data["purpose"] == "Edited purpose"
+    assert data["trigger"] == "Edited trigger"
     assert not result.warnings
 
 
@@ -208,8 +214,6 @@ def test_documentation_lines_as_typed_and_html_as_shown(
 ) -> None:
     """Each line typed is an instruction (the SOP numbers them, so list markers go); HTML is
     read as a browser shows it: a line per block, cells apart, styles and comments unseen."""
-    from xml.sax.saxutils import escape
-
     kind = "html" if "<" in documentation else "plain"
     text = f'<documentation textFormat="text/{kind}">{escape(documentation)}</documentation>'
     xml = f"""<?xml version="1.0"?>

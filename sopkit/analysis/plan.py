@@ -257,8 +257,6 @@ def plan_run(
     anchor = None if at is None else _anchor(at)
     try:
         plan = _plan_run(process, begin, anchor, levelled=level)
-        if plan is not None and scenario is not None:
-            plan = replace(plan, scenario=scenario)
     except OverflowError:
         plan = None
     # A month to spare: a chart draws days around the run, a calendar ends a day later.
@@ -267,7 +265,7 @@ def plan_run(
             "the run does not fit in the calendar (years 1 to 9999)",
             hint="plan it from a date nearer to today",
         )
-    return plan
+    return plan if scenario is None else replace(plan, scenario=scenario)
 
 
 def _anchor(at: tuple[str, _dt.date | str] | str) -> tuple[str, _dt.date]:

@@ -27,7 +27,6 @@ from ..load import (
     Portfolio,
     as_paths,
     load_portfolio,
-    load_process,
     process_ids_in,
     with_callers,
 )
@@ -312,17 +311,29 @@ def scenario_process(
         SopkitError: a problem of the file, of the processes beside it, or of the
             scenario (each located in its file); a scenario that removes the process.
     """
-    process = load_process(path, roles=roles)
+    _, to_be, scenario = _scenario_sides(path, scenario_file, roles)
+    return to_be, scenario
+
+
+def _scenario_sides(
+    path: str | Path, scenario_file: str | Path, roles: Roles
+) -> tuple[Process, Process, Scenario]:
+    """The file's process as it is and as the scenario leaves it, each file read once."""
     given = Path(path)
     beside = [p for p in process_ids_in(given.parent).values() if p.resolve() != given.resolve()]
     portfolio = load_portfolio([given, *beside], roles=roles)
+    as_is = next(
+        p
+        for p in portfolio.processes
+        if p.source_path is not None and Path(p.source_path).resolve() == given.resolve()
+    )
     (scenario,) = scenarios_for(portfolio, [scenario_file])
     to_be = apply_scenario(portfolio, scenario)
     for found in (*to_be.portfolio.processes, *to_be.portfolio.dependencies):
-        if found.id == process.id:
-            return found, scenario
+        if found.id == as_is.id:
+            return as_is, found, scenario
     raise SopkitError(
-        f"scenario '{scenario.name}' removes process '{process.id}': it has no run to plan",
+        f"scenario '{scenario.name}' removes process '{as_is.id}': it has no run to plan",
         path=scenario.path,
         hint="plan the process as it is, without the scenario, or plan another process",
     )
@@ -353,10 +364,10 @@ def plan_scenario(
     Raises:
         SopkitError: as ``scenario_process`` and ``plan_run`` raise it.
     """
-    process, scenario = scenario_process(path, scenario_file, roles=roles)
-    plan = plan_run(process, start=start, at=at, level=level, scenario=scenario.name)
-    as_is = plan_run(load_process(path, roles=roles), start=start, at=at, level=level)
-    return ScenarioPlan(plan, scenario, _dated(plan) != _dated(as_is))
+    as_is, to_be, scenario = _scenario_sides(path, scenario_file, roles)
+    plan = plan_run(to_be, start=start, at=at, level=level, scenario=scenario.name)
+    before = plan_run(as_is, start=start, at=at, level=level)
+    return ScenarioPlan(plan, scenario, _dated(plan) != _dated(before))
 
 
 def _dated(plan: Plan) -> tuple[object, ...]:

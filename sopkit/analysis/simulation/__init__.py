@@ -32,7 +32,7 @@ from .draws import Floats
 from .lead import LeadTimes
 from .prepared import MAX_GROUP_ANSWERS, Plans
 from .result import QUANTILES, ProcessRanges, Range, RoleRanges, Simulation, role_ranges, summarise
-from .years import Years
+from .years import Years, add_hours
 
 __all__ = [
     "DEFAULT_SEED",
@@ -165,8 +165,7 @@ def simulate(
         for total, value in zip(totals, one.values, strict=True):
             total += value
         for role, hours in one.roles.items():
-            found = role_hours.get(role)
-            role_hours[role] = hours.copy() if found is None else found + hours
+            add_hours(role_hours, role, hours)
         rows.append(one.ranges)
         if progress is not None:
             progress(done, count, process.id)

@@ -30,7 +30,7 @@ from ...models import Process
 from .draws import Floats, Ints, draw, negative_binomial, stream
 from .prepared import Plans, ProcessPlan, StepPlan
 
-__all__ = ["Annual", "Years"]
+__all__ = ["Annual", "Years", "add_hours"]
 
 
 @dataclass(slots=True)
@@ -54,13 +54,15 @@ class Annual:
         self.hours += other.hours
         self.external += other.external
         for role, hours in other.roles.items():
-            self.add_hours(role, hours)
+            add_hours(self.roles, role, hours)
 
-    def add_hours(self, role: str, hours: Floats) -> None:
-        if role in self.roles:
-            self.roles[role] += hours
-        else:
-            self.roles[role] = hours.copy()
+
+def add_hours(into: dict[str, Floats], role: str, hours: Floats) -> None:
+    """``hours`` added to a role's in ``into``, year by year (never sharing the array given)."""
+    if role in into:
+        into[role] += hours
+    else:
+        into[role] = hours.copy()
 
 
 class Years:
@@ -107,7 +109,7 @@ class Years:
                 result.external += person_hours * step.external
                 result.cost += person_hours * step.rate
                 for role, people in step.people if self.by_role else ():
-                    result.add_hours(role, person_hours * people)
+                    add_hours(result.roles, role, person_hours * people)
             if step.expense:
                 result.expenses += step.expense * executions
             if count is not None:

@@ -713,10 +713,13 @@ class _Importer:
             data["owner"] = self._owner(steps)
         if "frequency" not in data and self.main and not self.extension:
             data["frequency"] = self._frequency()
-        if "trigger" not in data and (self.main or self.stripped) and not self.extension:
+        # sopkit writes the trigger as the start event's documentation: an edit there wins
+        if self.exported or ("trigger" not in data and self.main):
             trigger = self._trigger()
             if trigger:
                 data["trigger"] = trigger
+            else:
+                data.pop("trigger", None)
         # sopkit writes the purpose as the process's documentation: an edit there wins
         documentation = next(
             (p.process.documentation for p in self.pools if p.process.documentation), None

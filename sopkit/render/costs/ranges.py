@@ -12,6 +12,7 @@ the figures.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -88,7 +89,9 @@ def simulation_document(simulation: Simulation) -> dict[str, Any]:
     }
 
 
-def _role_document(role: RoleRanges, figure: Any) -> dict[str, Any]:
+def _role_document(
+    role: RoleRanges, figure: Callable[[Range, bool], dict[str, Decimal]]
+) -> dict[str, Any]:
     utilisation = role.utilisation
     return {
         "role": role.role,
@@ -199,7 +202,7 @@ def _capacity_note(roles: list[RoleRanges], processes: int) -> str:
     over = sorted((r for r in roles if r.over_capacity), key=lambda r: -(r.over_capacity or 0))
 
     def said(role: RoleRanges, first: bool) -> str:
-        text = f"{role.role} in {percent_text(Decimal(role.over_capacity or 0) * 100)}"
+        text = f"{role.role} in {percent_text((role.over_capacity or Decimal(0)) * 100)}"
         text += " of the simulated years" if first else ""
         average = role.utilisation is not None and role.utilisation.mean > 1
         return text + (", over it on average" if average else "")

@@ -294,9 +294,7 @@ def _scenario_document(result: ScenarioResult) -> dict[str, Any]:
                 "tool": o.tool,
                 "setup_hours": figure_value("annual_hours", o.hours, currency),
                 "setup_cost": figure_value("annual_cost", o.cost, currency),
-                "net_saving": None
-                if o.net_saving is None
-                else figure_value("annual_cost", o.net_saving, currency),
+                "net_saving": figure_value("annual_cost", o.net_saving, currency),
                 "payback_months": None
                 if o.payback_months is None
                 else round_exact(o.payback_months, 2),

@@ -15,7 +15,7 @@ from ...analysis import Candidate, ProcessCost, rank_candidates
 from ...analysis.units import exact_hours, expected_hours, to_decimal
 from ...errors import RenderError
 from ...models import Clock, Count, Estimate, Frequency, Process, Step
-from ..i18n import catalogue, span_label
+from ..i18n import catalogue, hours_label, span_label
 from ..numbers import hours_text, minutes, money_text, rate_text, share_text
 from .style import Theme
 
@@ -274,7 +274,7 @@ class Wording:
         if high < 1:  # ``10분``, ``5–20 мин``: not ``0.08시간``
             return t.span("unit.minutes", minutes(low), minutes(high))
         if 0 < low < 1:
-            return f"{t('unit.minutes', minutes(low))}–{t('unit.hours', high)}"
+            return f"{hours_label(t, low)}–{hours_label(t, high)}"
         return t.span("unit.hours", low, high)
 
     def frequency(self, frequency: Frequency) -> str:

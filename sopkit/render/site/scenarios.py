@@ -36,7 +36,6 @@ from ..costs.scenarios import (
     scenarios_sheet,
 )
 from ..i18n import Catalogue, catalogue, portfolio_language
-from ..numbers import DASH
 from .charts import site_environment
 from .pairs import Pair, paired_bar_chart
 from .words import Stamp, html_words, stamp_text
@@ -119,9 +118,7 @@ def _scenario(index: int, result: ScenarioResult, t: Catalogue) -> dict[str, Any
                 "tool": o.tool or "",
                 "hours": figure_text("annual_hours", o.hours, currency, language),
                 "cost": figure_text("annual_cost", o.cost, currency, language),
-                "saving": DASH
-                if o.net_saving is None
-                else figure_text("annual_cost", o.net_saving, currency, language),
+                "saving": figure_text("annual_cost", o.net_saving, currency, language),
                 "payback": automation_payback(o, t),
             }
             for o in result.one_offs

@@ -137,24 +137,18 @@ class Plan:
     steps_last: int
     expenses_last: int
     calls_last: int
-    #: Each process's plan and each step's, by id: the candidates and rates look them up
-    #: for every row.
-    _processes: dict[str, ProcessPlan] = field(init=False, repr=False)
-    _steps: dict[tuple[str, str], StepPlan] = field(init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        self._processes = {plan.id: plan for plan in reversed(self.processes)}
-        self._steps = {
-            (plan.id, step.id): step
-            for plan in reversed(self.processes)
-            for step in reversed(plan.steps)
-        }
 
     def process(self, process_id: str) -> ProcessPlan:
-        return self._processes[process_id]
+        for plan in self.processes:
+            if plan.id == process_id:
+                return plan
+        raise KeyError(process_id)
 
     def step(self, process_id: str, step_id: str) -> StepPlan:
-        return self._steps[(process_id, step_id)]
+        for step in self.process(process_id).steps:
+            if step.id == step_id:
+                return step
+        raise KeyError(step_id)
 
 
 def _everything(cost: PortfolioCost) -> list[tuple[Process, bool]]:
