@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from sopkit.analysis import ProcessCost, cost_portfolio, cost_process, runs_per_month, to_decimal
 from sopkit.analysis.limits import MAX_ANNUAL_HOURS, MAX_EXECUTIONS_PER_RUN
-from sopkit.analysis.units import exact_sum, plus, times
+from sopkit.analysis.units import compare, exact_sum, plus, times
 from sopkit.errors import SopkitError
 from sopkit.models import Process, Settings
 from sopkit.render.numbers import round_money
@@ -295,12 +295,15 @@ def test_fast_products_and_sums_are_fractions_equal_to_fractions_own(
     a: Fraction, b: Fraction
 ) -> None:
     """``times`` and ``plus`` build their results without ``Fraction``'s constructor;
-    each must still be a ``Fraction`` in lowest terms that behaves like ``a * b``."""
+    each must still be a ``Fraction`` in lowest terms that behaves like ``a * b``.
+    ``compare`` orders them as ``<`` and ``>`` do."""
     for made, expected in ((times(a, b), a * b), (plus(a, b), a + b)):
         assert type(made) is Fraction
         assert (made.numerator, made.denominator) == (expected.numerator, expected.denominator)
         assert hash(made) == hash(expected) and repr(made) == repr(expected)
         assert pickle.loads(pickle.dumps(made)) == expected
+    assert compare(a, b) == (a > b) - (a < b)
+    assert compare(a, a) == 0
 
 
 @given(st.lists(_FRACTIONS, max_size=30))

@@ -29,6 +29,7 @@ from functools import lru_cache
 from ..errors import SopkitError
 from ..graph import Flow
 from ..models import Answer, Condition, Process, Step
+from .units import times
 
 __all__ = [
     "MAX_COMBINATIONS",
@@ -179,7 +180,7 @@ def _unconditional(
             product = products[inside] = _product(Counter(loop.probability for loop in inside))
         per_run = _fraction(step.per_run)
         chances[step.id] = _ONE
-        executions[step.id] = per_run if product is _ONE else _bounded(per_run * product)
+        executions[step.id] = per_run if product is _ONE else _bounded(times(per_run, product))
     return Runs(loops, chances, executions, flow)
 
 
@@ -285,7 +286,7 @@ def _product(probabilities: Counter[Decimal]) -> Fraction:
     result = Fraction(1)
     for probability, count in probabilities.items():
         factor = _loop_factor(probability)
-        result *= factor if count == 1 else factor**count
+        result = times(result, factor if count == 1 else factor**count)
     return result
 
 

@@ -17,7 +17,7 @@ from fractions import Fraction
 from ..graph import Flow
 from ..models import Process
 from .runs import satisfies, typical_answers
-from .units import expected_hours, plus, to_decimal
+from .units import compare, expected_hours, plus, to_decimal
 
 __all__ = ["Schedule", "schedule", "typical_run"]
 
@@ -110,12 +110,11 @@ def _schedule(process: Process, calling: tuple[str, ...], flow: Flow | None = No
             continue
         hours = expected_hours(step.wait, clock)
         if step.time is not None:
-            time = expected_hours(step.time, clock)
-            hours = hours + time if hours else time
+            hours = plus(hours, expected_hours(step.time, clock))
         elif step.process is not None and step.process in process.callees:
             if step.process not in calling:  # a call cycle is refused when loading
                 callee = process.callees[step.process]
-                hours += _schedule(callee, (*calling, process.id)).exact_lead_time_hours
+                hours = plus(hours, _schedule(callee, (*calling, process.id)).exact_lead_time_hours)
         weight[step.id] = hours
     sequence = flow.order()
     if sequence is None:
@@ -172,4 +171,5 @@ _ZERO = Fraction(0)
 def _later(a: str, b: str, finish: dict[str, Fraction], order: dict[str, int]) -> bool:
     """Whether ``a`` comes before ``b`` in ``(-finish, file order)``: later, or as late
     and listed first."""
-    return finish[a] > finish[b] or (finish[a] == finish[b] and order[a] < order[b])
+    later = compare(finish[a], finish[b])
+    return later > 0 or (later == 0 and order[a] < order[b])

@@ -43,7 +43,7 @@ from ...analysis import (
     as_costs,
     rank_candidates,
 )
-from ...analysis.units import to_decimal
+from ...analysis.units import terms, to_decimal
 from ...errors import UsageError
 from ...models import RoleKind
 from ..i18n import catalogue, payback_text
@@ -496,7 +496,7 @@ _WHOLE = 10**19
 
 def _fixed(value: Fraction, digits: int = 2) -> str:
     """``json_fixed(value, digits)``, remembered (a whole number is written at once)."""
-    numerator, denominator = value.numerator, value.denominator
+    numerator, denominator = terms(value)
     if denominator == 1 and -_WHOLE < numerator < _WHOLE:
         return f"{numerator}.0"
     key = (numerator, denominator, digits)
@@ -513,7 +513,7 @@ _FTE: dict[tuple[int, int, int, int], str] = {}
 
 def _fte_text(hours: Fraction, year: Fraction) -> str:
     """``json_fixed(hours / year)`` (a step's ``exact_fte``), remembered without dividing."""
-    key = (hours.numerator, hours.denominator, year.numerator, year.denominator)
+    key = (*terms(hours), *terms(year))
     text = _FTE.get(key)
     if text is None:
         text = json_fixed(hours / year)
