@@ -110,3 +110,31 @@ def test_importing_sopkit_is_light() -> None:
         timeout=60,
     )
     assert result.stdout.strip() == "[]", result.stderr
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["validate", "processes/en"],
+        ["cost", "processes/en", "--format", "json"],
+        ["cost", "processes/en", "--by", "role"],
+        ["candidates", "processes/en"],
+        ["plan", "processes/en/product-launch.yaml", "--start", "2026-12-07"],
+        ["sop", "processes/en/content-marketing.yaml", "-o", "{tmp}/sop.md"],
+    ],
+    ids=["validate", "cost-json", "cost-by-role", "candidates", "plan", "sop-markdown"],
+)
+def test_reading_and_costing_do_without_networkx_and_numpy(argv: list[str], tmp_path: Path) -> None:
+    """networkx takes about 0.1 s to import and NumPy as long: commands that only read
+    and cost the library's processes (which run each other) need neither."""
+    argv = [arg.format(tmp=tmp_path) for arg in argv]
+    result = subprocess.run(
+        [sys.executable, "-c", STARTUP.format(argv=argv, heavy=("networkx", "numpy"))],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    code, _, loaded = result.stdout.strip().splitlines()[-1].partition(" ")
+    assert code == "0", result.stderr
+    assert loaded == "", f"sopkit {' '.join(argv)} imported {loaded}"

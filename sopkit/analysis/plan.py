@@ -29,8 +29,6 @@ from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-import networkx as nx
-
 from ..errors import Problem, UsageError
 from ..graph import cached_flow_graph
 from ..models import Process, Step, WorkingCalendar
@@ -377,6 +375,8 @@ def _plan_run(
                 early = _plan_run(process, start, at, levelled=False)
             unlevelled = None if early is None else early.step(step_id)
             if unlevelled is not None and not unlevelled.late:
+                import networkx as nx  # here: importing it costs every command 0.1 s
+
                 before = nx.ancestors(cached_flow_graph(process), step_id) | {step_id}
                 waited = [
                     r for s in process.steps if s.id in before for r in held_for.get(s.id, ())
@@ -525,6 +525,8 @@ def _gap(
     milestone comes after it: the same in every plan of the run."""
     assert step.due is not None
     milestone = step.due.milestone
+    import networkx as nx  # here: importing it costs every command 0.1 s
+
     if milestone not in timing or not nx.has_path(cached_flow_graph(process), step.id, milestone):
         return None
     begin, work, _ = timing[step.id]

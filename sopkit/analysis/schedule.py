@@ -116,11 +116,7 @@ def _schedule(process: Process, calling: tuple[str, ...], flow: Flow | None = No
                 callee = process.callees[step.process]
                 hours = plus(hours, _schedule(callee, (*calling, process.id)).exact_lead_time_hours)
         weight[step.id] = hours
-    sequence = flow.order()
-    if sequence is None:
-        import networkx as nx  # only for this error; see sopkit.graph
-
-        raise nx.NetworkXUnfeasible("Graph contains a cycle or graph changed during iteration")
+    sequence = flow.sorted()
     start: dict[str, Fraction] = {}
     finish: dict[str, Fraction] = {}
     came_from: dict[str, str | None] = {}

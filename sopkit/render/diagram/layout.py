@@ -36,11 +36,12 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any, Literal
 
 from .geometry import Box, Point
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = [
     "EdgeRoute",
@@ -359,6 +360,8 @@ class _Planner:
     # --- 1. ranks and rows ---
 
     def rank(self) -> None:
+        import networkx as nx  # here: a command that draws nothing does without it
+
         graph: nx.DiGraph[str] = nx.DiGraph()
         graph.add_nodes_from(self.specs)
         graph.add_edges_from((e.source, e.target) for e in self.flow)

@@ -7,12 +7,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-import networkx as nx
-
 from ...analysis.cost import PortfolioCost, ProcessCost
 from ...analysis.profile import StepRun, profile
 from ...analysis.runs import runs_of
-from ...graph import flow_graph
+from ...graph import Flow
 from ...models import Process, Step
 from ..i18n import Catalogue
 from ..numbers import money_text
@@ -72,7 +70,5 @@ class Context:
 
 def execution_order(process: Process) -> list[Step]:
     """The steps in the order one run does them: after their ``after`` steps, ties by file order."""
-    order = {step.id: index for index, step in enumerate(process.steps)}
     by_id = {step.id: step for step in process.steps}
-    graph = flow_graph(process)
-    return [by_id[i] for i in nx.lexicographical_topological_sort(graph, key=order.__getitem__)]
+    return [by_id[i] for i in Flow.of(process).sorted()]

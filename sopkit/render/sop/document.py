@@ -26,13 +26,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ...analysis.candidates import Candidate, candidate_for
 from ...analysis.cost import PortfolioCost, ProcessCost
 from ...analysis.given import as_process_cost
 from ...analysis.profile import profile
 from ...analysis.schedule import schedule
-from ...analysis.simulation import Simulation
 from ...analysis.units import exact_hours, expected_hours, to_decimal
 from ...errors import UsageError
 from ...models import Clock, Estimate, Process, RoleKind, Step
@@ -69,6 +69,9 @@ from .wording import (
     rework_text,
     wait_text,
 )
+
+if TYPE_CHECKING:  # NumPy, which the simulation imports, costs a SOP 0.1 s
+    from ...analysis.simulation import Simulation
 
 __all__ = [
     "FORMATS",

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from ...analysis.candidates import Candidate, rank_candidates
 from ...analysis.cost import ProcessCost
-from ...analysis.simulation import ProcessRanges, Range
 from ...analysis.units import to_decimal
 from ...models import Clock, Step
 from ..i18n import Catalogue, hours_label, payback_text
@@ -26,6 +26,9 @@ from .views import (
     StepRef,
 )
 from .wording import join_or
+
+if TYPE_CHECKING:  # NumPy, which the simulation imports, costs a SOP 0.1 s
+    from ...analysis.simulation import ProcessRanges, Range
 
 #: How many automation candidates the key figures list.
 TOP_CANDIDATES = 3
