@@ -4,9 +4,10 @@ Only ``after`` edges make the graph; rework edges point backwards and would
 make every loop a cycle, so they are kept as step attributes and drawn or
 costed separately.
 
-Checking and costing a valid process use only ``Flow`` (plain tuples), so
-networkx, which takes about 80 ms to import, is imported by the functions that
-build a networkx graph or report a cycle, not when sopkit starts.
+Checking, costing, planning and laying out a valid process use only ``Flow``
+(plain tuples), so networkx, which takes about 0.1 s to import, is imported
+by the functions that build a networkx graph, report a cycle or answer the
+dated plan's rarer questions, not by every command that reads a process.
 """
 
 from __future__ import annotations

@@ -121,12 +121,13 @@ def test_importing_sopkit_is_light() -> None:
         ["candidates", "processes/en"],
         ["plan", "processes/en/product-launch.yaml", "--start", "2026-12-07"],
         ["sop", "processes/en/content-marketing.yaml", "-o", "{tmp}/sop.md"],
+        ["sop", "processes/en/content-marketing.yaml", "--format", "html", "-o", "{tmp}/sop.html"],
     ],
-    ids=["validate", "cost-json", "cost-by-role", "candidates", "plan", "sop-markdown"],
+    ids=["validate", "cost-json", "cost-by-role", "candidates", "plan", "sop-md", "sop-html"],
 )
 def test_reading_and_costing_do_without_networkx_and_numpy(argv: list[str], tmp_path: Path) -> None:
-    """networkx takes about 0.1 s to import and NumPy as long: commands that only read
-    and cost the library's processes (which run each other) need neither."""
+    """networkx takes about 0.1 s to import and NumPy as long: commands that read, cost
+    and lay out the library's processes (which run each other) need neither."""
     argv = [arg.format(tmp=tmp_path) for arg in argv]
     result = subprocess.run(
         [sys.executable, "-c", STARTUP.format(argv=argv, heavy=("networkx", "numpy"))],

@@ -36,12 +36,10 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
+from ...graph import Flow
 from .geometry import Box, Point
-
-if TYPE_CHECKING:
-    import networkx as nx
 
 __all__ = [
     "EdgeRoute",
@@ -360,14 +358,14 @@ class _Planner:
     # --- 1. ranks and rows ---
 
     def rank(self) -> None:
-        import networkx as nx  # here: a command that draws nothing does without it
-
-        graph: nx.DiGraph[str] = nx.DiGraph()
-        graph.add_nodes_from(self.specs)
-        graph.add_edges_from((e.source, e.target) for e in self.flow)
-        if not nx.is_directed_acyclic_graph(graph):
+        after: dict[str, list[str]] = {node: [] for node in self.specs}
+        for edge in self.flow:
+            after[edge.target].append(edge.source)
+        graph = Flow.read(after.items())
+        ordered = graph.order()  # ties by self.order: the nodes are read in that order
+        if ordered is None:
             raise ValueError("the flow edges have a cycle")
-        topo = list(nx.lexicographical_topological_sort(graph, key=self.order.__getitem__))
+        topo = list(ordered)
         rank: dict[str, int] = {}
         for node in topo:
             rank[node] = max((rank[p] + 1 for p in graph.pred[node]), default=0)
