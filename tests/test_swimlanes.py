@@ -429,6 +429,31 @@ def test_the_map_shows_the_whole_diagram_with_every_part_outlined_and_numbered(
     assert part_map(lanes, pages[:1]) is None
 
 
+@pytest.mark.parametrize(
+    "path", [LAUNCH, PROCESSES / "en" / "product-launch.yaml"], ids=["fixture", "library"]
+)
+def test_no_printed_part_is_only_arrows_passing_through(path: Path) -> None:
+    """Each sheet shows a step, an event or a label, or an arrow arriving: the library's
+    product launch printed 19 parts, three of them lane headers crossed by a line."""
+    from sopkit.render.diagram.pages import print_pages
+
+    lanes = swimlane_layout(cost_process(load_process(path)))
+    layout = lanes.layout
+    shown = [
+        *(node.bounds for node in layout.nodes),
+        *layout.out_labels.values(),
+    ]
+    pages = print_pages(lanes)
+    assert len(pages) > 1
+    for page in pages:
+        part = page.part
+        arrives = any(
+            part.x < edge.points[-1].x < part.right and part.y < edge.points[-1].y < part.bottom
+            for edge in layout.edges
+        )
+        assert arrives or any(box.overlaps(part) for box in shown), page.number
+
+
 def test_a_small_diagram_prints_whole_on_one_page() -> None:
     from sopkit.render.diagram.pages import print_pages
 

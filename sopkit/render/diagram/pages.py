@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from .geometry import Box, Point
+from .geometry import Box
 from .layout import Layout, Spacing
 from .scene import (
     Diamond,
@@ -304,25 +304,28 @@ def _page(
 
 
 def _has_content(body: list[Shape | Group], part: Box) -> bool:
-    """Whether any step or arrow shows in ``part`` (a page of bare lanes is left out)."""
+    """Whether a step, event, gateway or label shows in ``part``, or an arrow ends there.
+
+    A page of bare lanes is left out, and so is one that arrows only pass
+    through: a sheet of lane headers crossed by a line tells a reader nothing,
+    and the map of the parts shows each arrow's whole way.
+    """
     for item in body:
         if isinstance(item, Group) and "lane" in item.classes:
             continue
         for shape in walk((item,)):
             if isinstance(shape, Polyline):
-                segments = zip(shape.points, shape.points[1:], strict=False)
-                if any(_segment_meets(a, b, part) for a, b in segments):
+                if _ends_inside(shape, part):
                     return True
             elif (box := _bounds(shape)) is not None and box.overlaps(part):
                 return True
     return False
 
 
-def _segment_meets(a: Point, b: Point, part: Box) -> bool:
-    """Whether a segment passes through the inside of ``part`` (touching its edge is not)."""
-    left, right = sorted((a.x, b.x))
-    top, bottom = sorted((a.y, b.y))
-    return left < part.right and right > part.x and top < part.bottom and bottom > part.y
+def _ends_inside(line: Polyline, part: Box) -> bool:
+    """Whether the line's last point (an arrow's tip) is inside ``part`` (not on its edge)."""
+    tip = line.points[-1]
+    return part.x < tip.x < part.right and part.y < tip.y < part.bottom
 
 
 def _bounds(item: Shape | Group) -> Box | None:
