@@ -998,6 +998,27 @@ def _cut_by_comma(name: str, loc: Loc, source: SourceMap) -> bool:
     return text is not None and "{" in text
 
 
+def _belongs_under(
+    name: str, loc: Loc, data: Any, fields: dict[tuple[str, ...], type[pydantic.BaseModel]]
+) -> str | None:
+    """The empty key beside an unknown field whose own fields include it: ``to:`` and
+    ``probability:`` written at the step's indent under an empty ``rework:``."""
+    parent: Any = data
+    for part in loc[:-1]:
+        if not _has(parent, part):
+            return None
+        parent = parent[part]
+    if not isinstance(parent, dict):
+        return None
+    shape = _shape(loc[:-1])
+    for key, value in parent.items():
+        model = fields.get((*shape, str(key)))
+        if value is None and model is not None:
+            if name in {f.alias or n for n, f in model.model_fields.items()}:
+                return str(key)
+    return None
+
+
 def _problem(
     error: Any,
     source: SourceMap,
@@ -1016,7 +1037,10 @@ def _problem(
         if allowed is not None:
             close = _meant(loc, fields)
             hint = f"did you mean '{close}'?" if close else ("allowed here: " + ", ".join(allowed))
-        if close is None and error.get("input") is None and _cut_by_comma(name, loc, source):
+        under = _belongs_under(name, loc, data, fields)
+        if under is not None:
+            hint = f"it belongs to '{under}:' above, which is empty: indent it under '{under}:'"
+        elif close is None and error.get("input") is None and _cut_by_comma(name, loc, source):
             hint = (
                 "a comma inside {...} ends the value before it: put text that has a comma "
                 'in quotes, e.g. description: "Approves the tier, budget and go/no-go"'
@@ -1054,6 +1078,10 @@ def _problem(
         # "70%" where a share is wanted: the same figure, written as a fraction of 1.
         message = f"'{_short(error['input'])}' is a percentage; write it as a number"
         hint = f"write {percent} for {_short(error['input']).strip()}"
+    under = _belongs_under(field, loc, data, fields) if field else None
+    if under is not None:
+        # "milestone: launch" at the step's indent, meant for the empty "due:" above.
+        hint = f"did you mean it for '{under}:' above, which is empty? indent it under '{under}:'"
     if hint is None:
         hint = _hint_for(kind, field, loc, error.get("input"), ctx)
     return source.problem(loc, f"{_prefix(where)}{_lower_first(message)}", hint=hint)
@@ -1120,6 +1148,28 @@ _SHAPE_HINTS = {
 }
 
 
+#: How an expense's ``per`` is often written, and the word the format takes.
+_PERIOD_WORDS = {
+    "monthly": "month",
+    "a month": "month",
+    "per month": "month",
+    "months": "month",
+    "mo": "month",
+    "quarterly": "quarter",
+    "quarters": "quarter",
+    "yearly": "year",
+    "annually": "year",
+    "annual": "year",
+    "years": "year",
+    "a year": "year",
+    "per year": "year",
+    "yr": "year",
+    "runs": "run",
+    "per run": "run",
+    "each run": "run",
+}
+
+
 def _hint_for(kind: str, field: str, loc: Loc, value: Any = None, ctx: Any = None) -> str | None:
     """A hint for pydantic's own errors, which come without one."""
     if kind in _RANGE_ERRORS:
@@ -1140,6 +1190,9 @@ def _hint_for(kind: str, field: str, loc: Loc, value: Any = None, ctx: Any = Non
     if len(loc) == 2 and loc[0] == "roles" and kind in ("model_type", "dict_type"):
         return f"give the rate as a field: {loc[1]}: {{rate: …}}"
     if kind in ("literal_error", "enum") and field == "per" and loc[:1] == ("expenses",):
+        meant = _PERIOD_WORDS.get(str(value).strip().lower()) if isinstance(value, str) else None
+        if meant is not None:
+            return f"did you mean '{meant}'?"
         return "a weekly cost is 52 times it per: year; a daily one, your working days times it"
     if kind == "list_type":
         return "write a list: [a, b], or one '- item' per line"

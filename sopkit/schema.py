@@ -86,13 +86,13 @@ def _without_null(node: dict[str, Any]) -> dict[str, Any]:
     """An optional field (``X | None = None``) as plain ``X``: a file leaves it out
     rather than writing ``null``, and editors then check the value against ``X``."""
     options = node.get("anyOf")
-    if not (isinstance(options, list) and len(options) == 2 and node.get("default", 0) is None):
+    if not (isinstance(options, list) and node.get("default", 0) is None):
         return node
     rest = [option for option in options if option != {"type": "null"}]
-    if len(rest) != 1:
+    if len(rest) == len(options) or not rest:
         return node
     merged = {key: value for key, value in node.items() if key not in ("anyOf", "default")}
-    return {**rest[0], **merged}
+    return {**rest[0], **merged} if len(rest) == 1 else {"anyOf": rest, **merged}
 
 
 def _is_decimal(node: dict[str, Any]) -> bool:

@@ -585,7 +585,15 @@ def _role_problems(
             f"add '{_short(name)}: {{rate: …}}' to {where} or to the process's 'roles:'; "
             "a tool doing the work is '{kind: system}', an outside party '{kind: external}'"
         )
-        if role is None:
+        several = [part.strip() for part in name.split(",") if part.strip()]
+        if role is None and len(several) > 1:
+            # "with: Designer, Copywriter" is one role's name to YAML.
+            hint = (
+                f"write several roles as a list: with: [{', '.join(several)}]"
+                if what == "participant"
+                else f"a step has one owner; the others go in 'with: [{', '.join(several[1:])}]'"
+            )
+        elif role is None:
             close = closest(name, known)
             if close:
                 hint = f"did you mean '{close}'? Otherwise {hint}"

@@ -54,6 +54,8 @@ def _remember_hash(value: Any, fields: tuple[Any, ...]) -> None:
 
 
 _PART = re.compile(r"(\d+(?:\.\d+)?)\s*([a-zA-Z]+)")
+#: "1-3h": a range written with a dash and one unit, as people write it in prose.
+_DASHED_RANGE = re.compile(r"(\d+(?:\.\d+)?)\s*[-–]\s*(\d+(?:\.\d+)?)\s*([mhdw])")
 _DURATION_HINT = "write a number and a unit: 45m, 1.5h, 2h30m, 1d or 1w"
 
 
@@ -115,6 +117,11 @@ class Duration:
                 hint = "durations cannot be negative; " + _DURATION_HINT
             elif seen and text[position:].lstrip().startswith(("-", "–", "to ")):
                 hint = "a range takes two dots: 2h..3h, or {min: 2h, likely: 2.5h, max: 3h}"
+            elif range_ := re.fullmatch(
+                r"(\d+(?:\.\d+)?)\s*[-–]\s*(\d+(?:\.\d+)?)\s*([mhdw])", text
+            ):
+                low, high, unit = range_.groups()
+                hint = f"a range takes two dots and a unit at each end: {low}{unit}..{high}{unit}"
             elif re.fullmatch(r"\d+,\d+\s*[mhdw]", text):
                 hint = f"write {text.replace(',', '.')}: a decimal point, not a comma"
             elif re.fullmatch(r"(\d+h)\s*(\d+)", text):
@@ -457,12 +464,23 @@ def _finite(value: Any) -> Any:
 Number = Annotated[Decimal, BeforeValidator(_finite)]
 
 
+def _amount_hint(value: Any) -> str:
+    """How to write the amount someone meant: 1,500 or $1500 read as text."""
+    text = value.strip() if isinstance(value, str) else ""
+    bare = text.lstrip("$€£¥₩₽").strip()
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", bare):
+        return f"write {bare.replace(',', '')}: no thousands separator"
+    if bare != text and re.fullmatch(r"\d+(?:\.\d+)?", bare):
+        return f"write {bare}, the number alone: the currency is set in roles.yaml"
+    return "write a number, e.g. 50"
+
+
 def _parse_money(value: Any) -> Decimal:
     """An amount of money in the currency: a number, zero or more."""
     if isinstance(value, NumberLiteral):
         raise _number_literal(value)
     if isinstance(value, bool) or not isinstance(value, int | Decimal):
-        raise _fail(f"'{_shown(value)}' is not an amount", "write a number, e.g. 50")
+        raise _fail(f"'{_shown(value)}' is not an amount", _amount_hint(value))
     amount = Decimal(value)
     if not amount.is_finite() or amount < 0:
         raise _fail(f"amount '{_shown(value)}' must be zero or more", "e.g. 50")

@@ -203,16 +203,26 @@ def _processes(cost: PortfolioCost, f: _Format) -> list[dict[str, str]]:
     return rows
 
 
-def _process_columns(
-    rows: list[dict[str, str]], headline: list[dict[str, str]], t: Catalogue
-) -> list[str]:
+def _processes_total(cost: PortfolioCost, f: _Format) -> dict[str, str]:
+    """The cost table's last row, every figure written as the rows above write theirs."""
+    return {
+        "runs": "",
+        "labour": f.money(cost.annual_cost),
+        "expenses": f.money(cost.annual_expenses),
+        "total": f.money(cost.annual_total_cost),
+        "hours": f.hours(cost.annual_hours),
+        "fte": f.number(cost.fte),
+        "share": f.share(cost.annual_total_cost, cost.annual_total_cost),
+    }
+
+
+def _process_columns(rows: list[dict[str, str]], total: dict[str, str], t: Catalogue) -> list[str]:
     """Widths of the cost table's figure columns (see ``columns``), totals row included."""
     keys = ("runs", "labour", "expenses", "total", "hours", "fte", "share")
-    totals = ["", *(headline[i]["value"] for i in (1, 2, 0, 3, 4)), "100%"]
     return figure_widths(
         [t(f"report.col.{key}") for key in keys],
         [[row[key] for key in keys] for row in rows],
-        totals,
+        [total[key] for key in keys],
     )
 
 
@@ -449,6 +459,7 @@ def report_context(cost: PortfolioCost, options: ReportOptions) -> dict[str, Any
     capped = _capped(cost)
     headline = _headline(cost, f)
     processes = _processes(cost, f)
+    processes_total = _processes_total(cost, f)
     return {
         "t": t,
         "lang": language,
@@ -460,10 +471,11 @@ def report_context(cost: PortfolioCost, options: ReportOptions) -> dict[str, Any
         # The rule for procedures a process runs matters only where one does.
         "has_calls": any(process.called_by for process in cost.processes),
         "processes": processes,
+        "processes_total": processes_total,
         "processes_more": t("report.processes.more", shown=capped[0], count=capped[1])
         if capped
         else "",
-        "process_columns": _process_columns(processes, headline, t),
+        "process_columns": _process_columns(processes, processes_total, t),
         "roles": _roles(cost, f),
         "charts": _charts(cost, f),
         "pareto": _pareto(cost, f),
