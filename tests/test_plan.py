@@ -307,6 +307,23 @@ def test_table_csv_and_json(small: Process) -> None:
     assert document["calendar"]["holidays"] == ["2026-12-25"]
 
 
+def test_csv_and_json_say_how_many_people_work_with_the_owner(write_process: Any) -> None:
+    """As the cost CSV does: '2 × Editor', not 'Editor' (the count was lost)."""
+    text = PROCESS.replace(
+        "{id: a, name: Write, owner: Writer, time: 1d}",
+        "{id: a, name: Write, owner: Writer, time: 1d, with: {Editor: 2, Writer: 1}}",
+    )
+    plan = plan_run(load_process(write_process(text, roles=ROLES)), start=D("2026-12-24"))
+    row = plan_report(plan, "csv").splitlines()[1]
+    assert row.startswith('a,Write,task,Writer,"2 × Editor, Writer",2026-12-24,'), row
+    (step,) = [s for s in plan_document(plan)["steps"] if s["step"] == "a"]
+    assert step["with"] == ["Editor", "Writer"]
+    assert step["participants"] == [
+        {"role": "Editor", "count": Decimal(2)},
+        {"role": "Writer", "count": Decimal(1)},
+    ]
+
+
 # --- the calendar file --------------------------------------------------------------------------
 
 

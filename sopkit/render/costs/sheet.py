@@ -31,6 +31,9 @@ class Column:
     #: Text that may wrap onto several lines in a narrow terminal (names, ids). Figures
     #: and short codes such as a frequency never wrap.
     wraps: bool = False
+    #: An id someone copies into another command (``--explain process/step``): kept on
+    #: one line in a narrow terminal, unless it is longer than ``terminal.MAX_ID``.
+    copied: bool = False
 
 
 @dataclass(slots=True)

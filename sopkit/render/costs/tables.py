@@ -852,8 +852,12 @@ def _step_sheet(costs: PortfolioCost, *, reading: bool) -> Sheet:
     external = _shown_if(reading, bool(costs.exact_external_hours))
     expenses = _shown_if(reading, _has_expenses(costs))
     columns = [
-        *([Column("process", "Process", numeric=False, wraps=True)] if several else []),
-        Column("step", "Step", numeric=False, wraps=True),
+        *(
+            [Column("process", "Process", numeric=False, wraps=True, copied=True)]
+            if several
+            else []
+        ),
+        Column("step", "Step", numeric=False, wraps=True, copied=True),
         Column("name", "Name", numeric=False, wraps=True),
         Column("owner", "Owner", numeric=False, wraps=True),
         Column("hours_per_execution", "h/exec"),
@@ -940,10 +944,15 @@ def _step_sheet(costs: PortfolioCost, *, reading: bool) -> Sheet:
 
 def _with(step: StepCost) -> list[str]:
     return [
-        p.role if p.count == 1 else f"{_plain(p.count)} × {p.role}"
+        person_text(p.role, p.count)
         for index, p in enumerate(step.participants)
         if not (index == 0 and p.role == step.owner)
     ]
+
+
+def person_text(role: str, count: Decimal) -> str:
+    """``2 × SDR`` (``SDR`` for one person): a ``with`` entry as the CSV files write it."""
+    return role if count == 1 else f"{_plain(count)} × {role}"
 
 
 def _additions_notes(costs: PortfolioCost, *, by: str) -> list[str]:
@@ -1114,7 +1123,7 @@ def _process_sheet(costs: PortfolioCost, *, reading: bool) -> Sheet:
     external = _shown_if(reading, bool(costs.exact_external_hours))
     expenses = _shown_if(reading, _has_expenses(costs))
     columns = [
-        Column("process", "Process", numeric=False, wraps=True),
+        Column("process", "Process", numeric=False, wraps=True, copied=True),
         Column("name", "Name", numeric=False, wraps=True),
         Column("frequency", "Frequency", numeric=False, wraps=True),
         Column("runs_per_month", "runs/month"),
@@ -1210,8 +1219,8 @@ def _candidates_sheet(
     totals = candidate_totals(ranked)
     columns = [
         Column("rank", "#"),
-        Column("process", "Process", numeric=False, wraps=True),
-        Column("step", "Step", numeric=False, wraps=True),
+        Column("process", "Process", numeric=False, wraps=True, copied=True),
+        Column("step", "Step", numeric=False, wraps=True, copied=True),
         Column("owner", "Owner", numeric=False, wraps=True),
         Column("tool", "Tool", numeric=False, wraps=True),
         Column("share", "Share"),

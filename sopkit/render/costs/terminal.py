@@ -7,9 +7,10 @@ than the terminal:
 1. columns are left out in the sheet's ``drop_order`` (the least needed first,
    e.g. the factors of a cost before the cost itself) until the rest fits; a
    note under the table names them;
-2. names and ids wrap, at spaces and then after hyphens, each column kept wide
+2. names wrap, at spaces and then after hyphens, each column kept wide
    enough for its longest word (up to ``MAX_WORD``, at least ``MIN_TEXT``), so
    leaving out a column comes before breaking a word; headings wrap at spaces;
+   ids stay whole (up to ``MAX_ID``), so they can be copied into ``--explain``;
 3. spare room goes back to the names first (fewer lines per row), then to the
    headings.
 
@@ -34,6 +35,8 @@ MIN_TEXT = 8
 #: A name column is kept wide enough for its longest word (an id: its longest part
 #: between hyphens) up to this many columns; columns are left out before words break.
 MAX_WORD = 14
+#: An id column (``Column.copied``) keeps ids up to this long on one line.
+MAX_ID = 40
 #: What a table adds to its columns' widths: an edge space each side and
 #: " " + separator + " " between two columns.
 _EDGES = 2
@@ -108,6 +111,8 @@ def _least(sheet: Sheet, index: int, natural: int) -> int:
     """The narrowest the column may be: whole figures, whole heading words."""
     column = sheet.columns[index]
     heading = max((cell_len(word) for word in column.title.split()), default=1)
+    if column.copied:  # whole, so it can be copied into --explain
+        return max(heading, min(natural, MAX_ID))
     if column.wraps:  # wide enough for its longest word (or id part), within reason
         words = [w for text in _cells(sheet, index) for w in _breakable(text)]
         longest = min(max(map(cell_len, words), default=0), MAX_WORD)

@@ -16,7 +16,7 @@ from typing import Any
 from ...analysis.plan import Overbooking, Plan, PlannedStep
 from ...errors import UsageError
 from ..costs.sheet import Cell, Column, Sheet
-from ..costs.tables import dump_json, render_sheet
+from ..costs.tables import dump_json, person_text, render_sheet
 from ..i18n import Catalogue, catalogue
 from ..numbers import DASH, hours_text, number_text, round_number
 
@@ -123,7 +123,7 @@ def plan_sheet(plan: Plan) -> Sheet:
                 _text(step.kind),
                 _text(_who(step, t)),
                 _text(step.owner),
-                _text("; ".join(step.participants)),
+                _text(", ".join(map(person_text, step.participants, step.counts))),
                 _day(step.start, t),
                 _day(step.finish, t),
                 _days(step.work_days, t),
@@ -298,6 +298,10 @@ def plan_document(plan: Plan) -> dict[str, Any]:
                 "kind": step.kind,
                 "owner": step.owner,
                 "with": list(step.participants),
+                "participants": [
+                    {"role": role, "count": count}
+                    for role, count in zip(step.participants, step.counts, strict=True)
+                ],
                 "start": step.start.isoformat(),
                 "finish": step.finish.isoformat(),
                 "start_hours": round_number(step.start_hours, 2),
