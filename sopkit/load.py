@@ -442,7 +442,8 @@ def _build(
         if salvaged is not None:
             partial, indices = salvaged
             partial.bind(settings, **bind)  # type: ignore[arg-type]
-            problems.extend(check_meaning(partial, list(zip(indices, partial.steps, strict=True))))
+            kept = list(zip(indices, partial.steps, strict=True))
+            problems.extend(check_meaning(partial, kept, left_out=_left_out(data, indices)))
         raise ValidationError.collect(_dedupe(problems, parsed))
     process.bind(settings, **bind)  # type: ignore[arg-type]
     if meaning:
@@ -452,6 +453,19 @@ def _build(
     if problems:
         raise ValidationError.collect(_dedupe(problems, parsed))
     return process
+
+
+def _left_out(data: dict[str, Any], kept: Sequence[int]) -> frozenset[str]:
+    """The ids of the steps ``_salvage`` left out: a ``due`` may name one that exists."""
+    steps = data.get("steps")
+    if not isinstance(steps, list):
+        return frozenset()
+    kept_at = set(kept)
+    return frozenset(
+        step["id"]
+        for index, step in enumerate(steps)
+        if index not in kept_at and isinstance(step, dict) and isinstance(step.get("id"), str)
+    )
 
 
 def _is_roles_file(data: dict[Any, Any]) -> bool:
@@ -934,12 +948,28 @@ def _check(
             for error in errors
             if error["type"] == "extra_forbidden" and (close := _meant(error["loc"], fields))
         }
+        # A step whose 'milestone' is there but unreadable ("milestone:" left empty) may
+        # be one: its missing owner and time would only repeat that one mistake.
+        meant |= {
+            ("steps", index, name)
+            for index, step in enumerate(_steps_of(data))
+            if "milestone" in step and not isinstance(step["milestone"], bool)
+            for name in ("owner", "time")
+        }
         problems = [
             _problem(error, source, data, fields)
             for error in errors
             if not (error["type"] == "missing" and tuple(error["loc"]) in meant)
         ]
         return None, _dedupe(problems), [_user_loc(error["loc"], data) for error in errors]
+
+
+def _steps_of(data: Any) -> list[dict[Any, Any]]:
+    """The step mappings of a process document (anything else as an empty mapping)."""
+    steps = data.get("steps") if isinstance(data, dict) else None
+    if not isinstance(steps, list):
+        return []
+    return [step if isinstance(step, dict) else {} for step in steps]
 
 
 def _allowed(loc: Loc, fields: dict[tuple[str, ...], type[pydantic.BaseModel]]) -> list[str] | None:
@@ -1196,6 +1226,8 @@ def _hint_for(kind: str, field: str, loc: Loc, value: Any = None, ctx: Any = Non
         return "a weekly cost is 52 times it per: year; a daily one, your working days times it"
     if kind == "list_type":
         return "write a list: [a, b], or one '- item' per line"
+    if kind == "bool_type" and value is None and field:
+        return f"write {field}: true, or remove the line"
     if kind in ("model_type", "dict_type"):
         return _SHAPE_HINTS.get(field, "write fields as 'name: value' lines under it")
     if kind == "string_too_short":

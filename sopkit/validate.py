@@ -379,13 +379,17 @@ def _rework_problems(shape: Shape, source: SourceMap) -> list[Problem]:
 
 
 def check_meaning(
-    process: Process, steps: Sequence[tuple[int, Step]] | None = None
+    process: Process,
+    steps: Sequence[tuple[int, Step]] | None = None,
+    left_out: frozenset[str] = frozenset(),
 ) -> list[Problem]:
     """Estimates, rates and role kinds, frequency: what needs valid models.
 
     Args:
         process: the process (perhaps with its invalid steps left out).
         steps: the steps to check with their index in the file; all by default.
+        left_out: the ids of steps left out as invalid: a ``due`` naming one of them
+            is not reported as naming no step (that step's own problems are).
     """
     indexed = list(enumerate(process.steps)) if steps is None else list(steps)
     settings = process.settings
@@ -397,7 +401,7 @@ def check_meaning(
             problems += _estimate_problems(process, index, step)
         if _roles_lack_rates(step, settings.roles):
             problems += _role_problems(process, index, step, rateless)
-        if step.due is not None:
+        if step.due is not None and step.due.milestone not in left_out:
             problems += _due_problems(process, index, step)
     problems += [missing.problem() for missing in rateless.values()]
     problems += _frequency_problems(process)
