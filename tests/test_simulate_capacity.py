@@ -114,6 +114,9 @@ def test_the_table_json_and_csv_give_the_capacity(tmp_path: Path) -> None:
     assert helper["utilisation"] is None and helper["annual_hours"]["mean"] > 0
     csv = simulation_report(simulation, fmt="csv")
     assert "Writer,role_utilisation," in csv and "Editor,role_annual_hours," in csv
+    # the share of years over capacity, as JSON's years_over_capacity, in the mean column
+    assert "Writer,role_years_over_capacity,1.0000,,,,share" in csv.splitlines()
+    assert "Helper,role_years_over_capacity" not in csv  # no headcount, no capacity
 
 
 def test_a_process_keeps_its_role_figures_through_the_build_cache(tmp_path: Path) -> None:

@@ -79,12 +79,13 @@ def test_csv_has_a_row_per_process_and_figure() -> None:
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     portfolio = load_portfolio(ENGLISH)
     processes = len(portfolio.processes)
-    # then each role with a headcount: its hours and its utilisation
+    # then each role with a headcount: its hours, its utilisation, its years over capacity
     capacity = [r.role for r in cost_portfolio(portfolio).roles if r.utilisation is not None]
-    assert len(rows) == processes * 6 + 4 + 2 * len(capacity)
+    assert len(rows) == processes * 6 + 4 + 3 * len(capacity)
     assert rows[processes * 6]["figure"] == "total_annual_cost"
     assert rows[processes * 6]["process"] == ""
-    assert [r["process"] for r in rows[processes * 6 + 4 :: 2]] == capacity
+    assert [r["process"] for r in rows[processes * 6 + 4 :: 3]] == capacity
+    assert {r["figure"] for r in rows[processes * 6 + 6 :: 3]} == {"role_years_over_capacity"}
     assert {r["unit"] for r in rows} == {"USD", "hours", "days", "share"}
 
 

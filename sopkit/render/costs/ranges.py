@@ -3,7 +3,8 @@
 Tables, Markdown and CSV have one row per process and figure (annual cost,
 annual total cost, annual hours, lead time), then the portfolio's annual
 totals, then each role with a capacity (a ``headcount``): its hours and its
-utilisation, with the share of years it is over capacity in a note; JSON has,
+utilisation, with the share of years it is over capacity in a note (a CSV row
+of its own, the share in the ``mean`` column); JSON has,
 for each figure, ``{"mean", "p10", "p50", "p90"}`` with money rounded half-up
 to the currency's minor unit and hours and days to 2 decimals (utilisation to
 4, as the cost report's), plus ``years`` and ``seed`` so anyone can reproduce
@@ -192,6 +193,14 @@ def _role_rows(role: RoleRanges, reading: bool) -> list[list[Cell]]:
         first = number == 0 or not reading
         rows.append(
             [_cell(label if first else "", label), _cell(title, key), *cells, _cell(unit, unit)]
+        )
+    if not reading and role.over_capacity is not None:
+        # One share, not a spread: in the mean column (the tables say it in a note).
+        over = _cell("", format(round_number(role.over_capacity, 4), "f"))
+        empty = _cell("", "")
+        rows.append(
+            [_cell(label, label), _cell("", "role_years_over_capacity"), over, empty, empty, empty]
+            + [_cell("share", "share")]
         )
     return rows
 
