@@ -447,3 +447,26 @@ def test_serve_runs_time_each_edit_from_the_lines_serve_prints(tmp_path: Path) -
     )
     assert "| 3 | " in table and "serve rebuild s" in table
     assert "`sopkit serve`'s rebuild after one edit of 3 processes" in table
+
+
+instructions = _module("instructions")
+
+
+def test_instructions_are_summed_over_every_process(tmp_path: Path) -> None:
+    """cost forks copies of itself: each writes its own cachegrind file."""
+    (tmp_path / "cachegrind.out.11").write_text("desc: I1\nevents: Ir\nsummary: 1200\n")
+    (tmp_path / "cachegrind.out.12").write_text("events: Ir\nfl=x\n1 5\nsummary: 34\n")
+    (tmp_path / "other.txt").write_text("summary: 99\n")
+    assert instructions.summed_instructions(tmp_path) == 1234
+
+
+def test_instructions_count_the_parse_and_cost_on_small_files(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    require_tool("valgrind", "valgrind")
+    assert instructions.main(["--processes", "2"]) == 0
+    out = capsys.readouterr().out
+    parse, cost = (
+        float(line.split()[-3]) for line in out.splitlines() if line.endswith("×") and " G " in line
+    )
+    assert 0 < parse < cost  # sopkit does more than parse the files
