@@ -33,6 +33,7 @@ from .models import (
     Step,
     WorkingCalendar,
 )
+from .models.steps import NOT_EMPTY
 from .source import Document, Loc, SourceMap, read_document
 from .suggest import closest
 from .validate import Shape, check_meaning, check_process, check_structure
@@ -937,8 +938,9 @@ def _check(
     fields: dict[tuple[str, ...], type[pydantic.BaseModel]],
 ) -> tuple[M | None, list[Problem], list[Loc]]:
     """The model, or ``None`` with every located problem and the data location of each."""
+    empty = _empty_fields(data, source) if fields is _PROCESS_FIELDS else []
     try:
-        return model.model_validate(data), [], []
+        found = model.model_validate(data)
     except pydantic.ValidationError as exc:
         errors = exc.errors()
         # A misspelt field ("onwer") is one mistake: its "did you mean 'owner'?"
@@ -950,18 +952,40 @@ def _check(
         }
         # A step whose 'milestone' is there but unreadable ("milestone:" left empty) may
         # be one: its missing owner and time would only repeat that one mistake.
-        meant |= {
-            ("steps", index, name)
-            for index, step in enumerate(_steps_of(data))
-            if "milestone" in step and not isinstance(step["milestone"], bool)
-            for name in ("owner", "time")
+        unreadable = {
+            error["loc"][1]
+            for error in errors
+            if tuple(error["loc"][:1]) == ("steps",)
+            and len(error["loc"]) > 2
+            and error["loc"][2] == "milestone"
         }
+        meant |= {("steps", index, name) for index in unreadable for name in ("owner", "time")}
         problems = [
             _problem(error, source, data, fields)
             for error in errors
             if not (error["type"] == "missing" and tuple(error["loc"]) in meant)
         ]
-        return None, _dedupe(problems), [_user_loc(error["loc"], data) for error in errors]
+        problems += [problem for problem, _ in empty]
+        wrong = [_user_loc(error["loc"], data) for error in errors]
+        return None, _dedupe(problems), wrong + [loc for _, loc in empty]
+    if empty:
+        return None, [problem for problem, _ in empty], [loc for _, loc in empty]
+    return found, [], []
+
+
+def _empty_fields(data: Any, source: SourceMap) -> list[tuple[Problem, Loc]]:
+    """Step fields written with nothing after them (``due:``): the model would read each
+    as absent, so a forgotten or mis-indented value would pass unnoticed."""
+    found = []
+    for index, step in enumerate(_steps_of(data)):
+        for name, hint in NOT_EMPTY.items():
+            if name in step and step[name] is None:
+                loc: Loc = ("steps", index, name)
+                where = _describe(loc, data)
+                found.append(
+                    (source.problem(loc, f"{_prefix(where)}no value given", hint=hint), loc)
+                )
+    return found
 
 
 def _steps_of(data: Any) -> list[dict[Any, Any]]:

@@ -15,6 +15,7 @@ from pydantic.json_schema import GenerateJsonSchema
 
 from .errors import UsageError
 from .models import Duration, Estimate, Process, Settings
+from .models.steps import NOT_EMPTY
 
 __all__ = ["REFERENCE", "json_schema"]
 
@@ -51,7 +52,7 @@ def json_schema(kind: Literal["process", "roles"] = "process") -> dict[str, Any]
     model = Process if kind == "process" else Settings
     schema = model.model_json_schema(mode="validation", schema_generator=_Generator)
     title = "sopkit process" if kind == "process" else "sopkit roles.yaml"
-    tidy = _tidy(schema)
+    tidy = _not_empty(_tidy(schema))
     what = "A sopkit process file" if kind == "process" else "A sopkit roles.yaml"
     return {
         "$schema": SCHEMA_URI,
@@ -86,13 +87,25 @@ def _without_null(node: dict[str, Any]) -> dict[str, Any]:
     """An optional field (``X | None = None``) as plain ``X``: a file leaves it out
     rather than writing ``null``, and editors then check the value against ``X``."""
     options = node.get("anyOf")
-    if not (isinstance(options, list) and node.get("default", 0) is None):
+    if not (isinstance(options, list) and len(options) == 2 and node.get("default", 0) is None):
         return node
     rest = [option for option in options if option != {"type": "null"}]
-    if len(rest) == len(options) or not rest:
+    if len(rest) != 1:
         return node
     merged = {key: value for key, value in node.items() if key not in ("anyOf", "default")}
-    return {**rest[0], **merged} if len(rest) == 1 else {"anyOf": rest, **merged}
+    return {**rest[0], **merged}
+
+
+def _not_empty(schema: dict[str, Any]) -> dict[str, Any]:
+    """The step fields a process file may not leave empty (``NOT_EMPTY``) without the
+    ``null`` their other forms leave them (``automation``: a share or a mapping)."""
+    step = schema.get("$defs", {}).get("Step", {}).get("properties", {})
+    for name in NOT_EMPTY:
+        field = step.get(name)
+        if isinstance(field, dict) and isinstance(field.get("anyOf"), list):
+            field["anyOf"] = [option for option in field["anyOf"] if option != {"type": "null"}]
+            field.pop("default", None)
+    return schema
 
 
 def _is_decimal(node: dict[str, Any]) -> bool:

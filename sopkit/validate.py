@@ -401,8 +401,8 @@ def check_meaning(
             problems += _estimate_problems(process, index, step)
         if _roles_lack_rates(step, settings.roles):
             problems += _role_problems(process, index, step, rateless)
-        if step.due is not None and step.due.milestone not in left_out:
-            problems += _due_problems(process, index, step)
+        if step.due is not None:
+            problems += _due_problems(process, index, step, left_out)
     problems += [missing.problem() for missing in rateless.values()]
     problems += _frequency_problems(process)
     return problems
@@ -469,8 +469,11 @@ def _roles_lack_rates(step: Step, roles: Mapping[str, Role]) -> bool:
     return False
 
 
-def _due_problems(process: Process, index: int, step: Step) -> list[Problem]:
-    """``due`` names a milestone of this process, and its offset is whole working days."""
+def _due_problems(
+    process: Process, index: int, step: Step, left_out: frozenset[str] = frozenset()
+) -> list[Problem]:
+    """``due`` names a milestone of this process, and its offset is whole working days
+    (a step ``left_out`` as invalid is not taken for a missing one)."""
     if step.due is None:
         return []
     loc = ("steps", index, "due")
@@ -478,7 +481,16 @@ def _due_problems(process: Process, index: int, step: Step) -> list[Problem]:
     milestones = [s.id for s in process.steps if s.milestone]
     target = next((s for s in process.steps if s.id == name), None)
     problems = []
-    if target is None or not target.milestone:
+    if target is not None and target.milestone:
+        if target.id == step.id:
+            problems.append(
+                process.source.problem(
+                    (*loc, "milestone"),
+                    f"step '{step.id}': a milestone cannot be due relative to itself",
+                    hint="name another milestone, or remove 'due'",
+                )
+            )
+    elif target is not None or name not in left_out:  # a left-out step has its own problems
         what = "names no step" if target is None else "names a step that is not a milestone"
         hint = (
             _suggest(name, milestones)
@@ -490,14 +502,6 @@ def _due_problems(process: Process, index: int, step: Step) -> list[Problem]:
         problems.append(
             process.source.problem(
                 (*loc, "milestone"), f"step '{step.id}': due {what} '{_short(name)}'", hint=hint
-            )
-        )
-    elif target.id == step.id:
-        problems.append(
-            process.source.problem(
-                (*loc, "milestone"),
-                f"step '{step.id}': a milestone cannot be due relative to itself",
-                hint="name another milestone, or remove 'due'",
             )
         )
     offset = step.due.offset
@@ -595,7 +599,7 @@ def _role_problems(
             hint = (
                 f"write several roles as a list: with: [{', '.join(several)}]"
                 if what == "participant"
-                else f"a step has one owner; the others go in 'with: [{', '.join(several[1:])}]'"
+                else "a step has one owner: keep one role here and list the others under 'with'"
             )
         elif role is None:
             close = closest(name, known)

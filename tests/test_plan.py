@@ -318,10 +318,7 @@ def test_csv_and_json_say_how_many_people_work_with_the_owner(write_process: Any
     assert row.startswith('a,Write,task,Writer,"2 × Editor, Writer",2026-12-24,'), row
     (step,) = [s for s in plan_document(plan)["steps"] if s["step"] == "a"]
     assert step["with"] == ["Editor", "Writer"]
-    assert step["participants"] == [
-        {"role": "Editor", "count": Decimal(2)},
-        {"role": "Writer", "count": Decimal(1)},
-    ]
+    assert step["with_people"] == {"Editor": 2, "Writer": 1}
 
 
 # --- the calendar file --------------------------------------------------------------------------

@@ -311,6 +311,40 @@ def test_targets_that_do_not_exist(folder: Path, tmp_path: Path) -> None:
     ]
 
 
+def test_the_hint_to_remove_a_rework_works(folder: Path, tmp_path: Path) -> None:
+    """The message above says to write 'rework: null' before removing the step it points
+    to: in a scenario, null removes the field (in a process file an empty one is refused)."""
+    text = HEAD + "  - set: {process: blog, step: edit, rework: null}\n  - remove: blog/draft\n"
+    to_be = apply_scenario(load_portfolio(folder), load_scenario(scenario_file(tmp_path, text)))
+    blog = cost_portfolio(to_be.portfolio).process("blog")
+    assert blog.process.step("edit").rework is None
+    assert "draft" not in [s.step_id for s in blog.steps]
+
+
+def test_setting_expenses_keeps_the_tool_cost_an_earlier_automate_added(
+    folder: Path, tmp_path: Path
+) -> None:
+    """A team lead's scenario automated the draft ($50 a month of tooling), then set the
+    blog's expenses to add a hire: the tool's $600 a year vanished from the totals."""
+    text = (
+        HEAD + "  - automate: blog/draft\n"
+        "  - set: {process: blog, expenses: [{name: Second writer, amount: 1000, per: month}]}\n"
+    )
+    to_be = apply_scenario(load_portfolio(folder), load_scenario(scenario_file(tmp_path, text)))
+    blog = cost_portfolio(to_be.portfolio).process("blog")
+    assert blog.exact_annual_expenses == 12 * 1000 + 12 * 50
+    names = [e.name for e in blog.process.expenses]
+    assert names == ["Second writer", "Writer AI (draft)"]
+    # Listed the other way round, the same two changes give the same figures.
+    text = (
+        HEAD
+        + "  - set: {process: blog, expenses: [{name: Second writer, amount: 1000, per: month}]}\n"
+        "  - automate: blog/draft\n"
+    )
+    other = apply_scenario(load_portfolio(folder), load_scenario(scenario_file(tmp_path, text)))
+    assert cost_portfolio(other.portfolio).process("blog").exact_annual_expenses == 12_600
+
+
 def test_automating_a_step_twice(folder: Path, tmp_path: Path) -> None:
     text = HEAD + "  - automate: blog/draft\n  - automate: blog/draft\n"
     assert problems_of(folder, tmp_path, text) == [

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -25,7 +24,7 @@ from sopkit.render.costs.sheet import Sheet
 from sopkit.render.costs.tables import DROP_ORDER, candidates_sheet, cost_sheet
 from sopkit.render.costs.terminal import MIN_TEXT, layout, render_table, wrap_cell
 
-WIDTHS = (80, 100, 200)
+WIDTHS = (60, 72, 80, 100, 200)
 REPORTS = ("step", "role", "process", "candidates")
 
 
@@ -112,36 +111,16 @@ def test_the_issue_examples_no_longer_break(portfolios: dict[str, PortfolioCost]
     assert "$3,456.00" in candidates
 
 
-LONG_IDS = """\
-sopkit: 1
-id: monthly-webinar-with-partner-speakers
-name: Monthly webinar with partner speakers and a long name
-owner: Content Writer
-frequency: 1/month
-steps:
-  - id: landing-page-and-registration-form
-    name: Landing page and registration form for the webinar
-    owner: Content Writer
-    with: [SEO Specialist]
-    time: 4h
-    automation: {share: 0.5, tool: Webflow templates, setup: 2h}
-  - id: linkedin-ads
-    name: LinkedIn paid promotion with a budget cap
-    owner: SEO Specialist
-    time: 3h
-    expense: 1500
-    after: [landing-page-and-registration-form]
-"""
+#: A monthly webinar a new user wrote from scratch in a trial: ids like 'linkedin-ads'.
+WEBINAR = ROOT / "tests" / "fixtures" / "webinar"
 
 
-@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("width", (80, 100, 200))
 @pytest.mark.parametrize("report", ["step", "process", "candidates"])
-def test_ids_stay_whole_so_they_can_be_copied(
-    write_process: Callable[..., Path], report: str, width: int
-) -> None:
+def test_ids_stay_whole_so_they_can_be_copied(report: str, width: int) -> None:
     """A new user at 100 columns saw 'linkedin-' over 'ads' and could not copy the id
     into --explain: process and step ids stay on one line."""
-    costs = cost_portfolio(load_portfolio(write_process(LONG_IDS)))
+    costs = cost_portfolio(load_portfolio(WEBINAR))
     sheet = sheet_of(costs, report)
     copied = [i for i, column in enumerate(sheet.columns) if column.copied]
     ids = {row[i].text for row in sheet.rows for i in copied} - {"", "—"}

@@ -443,8 +443,11 @@ class _Applier:
                 return
             raw, meta = draft.data["steps"][index], draft.steps[index]
             for name, new in fields.items():
-                raw[name] = copy.deepcopy(new)
                 meta.fields[name] = (*loc, name)
+                if new is None:  # 'rework: null' removes the field, as if never written
+                    raw.pop(name, None)
+                    continue
+                raw[name] = copy.deepcopy(new)
                 if name == "time":
                     meta.zero_time = False
         else:
@@ -462,6 +465,7 @@ class _Applier:
                     )
                     return
             for name, new in fields.items():
+                kept = _added_expenses(draft) if name == "expenses" else []
                 draft.data[name] = copy.deepcopy(new)
                 draft.fields[(name,)] = (*loc, name)
                 if name == "steps":
@@ -469,6 +473,11 @@ class _Applier:
                     draft.steps = [_StepMeta(None) for _ in range(count)]
                 elif name == "expenses":
                     draft.expenses = [None] * (len(new) if isinstance(new, list) else 0)
+                    if kept and isinstance(draft.data["expenses"], list):
+                        # The file's expenses are replaced; the tool costs the scenario's
+                        # own 'automate' added to them stay.
+                        draft.data["expenses"] += [entry for entry, _ in kept]
+                        draft.expenses += [origin for _, origin in kept]
         draft.dirty = True
 
     def _remove(self, change: Change) -> None:
@@ -629,3 +638,14 @@ def _without_time(process: Process, steps: Sequence[_StepMeta]) -> Process:
         source_path=process.source_path,
         settings_path=process.settings_path,
     )
+
+
+def _added_expenses(draft: _Draft) -> list[tuple[Any, Loc]]:
+    """The process's expenses that this scenario's changes added (an automated step's
+    tool cost), each with the change that added it."""
+    entries = draft.data.get("expenses") or []
+    return [
+        (entry, origin)
+        for entry, origin in zip(entries, draft.expenses, strict=False)
+        if origin is not None
+    ]

@@ -369,10 +369,12 @@ _NOT_HERE = {
 }
 
 
-#: Optional step fields a file may not leave empty, with how to fill each in. Left
-#: empty (or with its fields not indented under it), such a field would read as
-#: absent: no condition, no rework, no due date.
-_NO_EMPTY: dict[str, str] = {
+#: Optional step fields a process file may not leave empty, with how to fill each in.
+#: Left empty (or with its fields not indented under it), such a field would read
+#: as absent: no condition, no rework, no due date. The loader checks this on the
+#: file's mapping; a model given ``None`` (a scenario's ``rework: null``, Python
+#: code) means the field is absent.
+NOT_EMPTY: dict[str, str] = {
     "process": "give the id of the process this step runs, or remove the line",
     "count": "give how many times the process runs, e.g. count: 3, or remove the line",
     "when": "name the condition it waits for, e.g. when: {big-launch: true}, or remove the line",
@@ -413,15 +415,6 @@ class Step(_Model):
     instructions: TextList = Field(default_factory=list)
     do: TextList = Field(default_factory=list)
     dont: TextList = Field(default_factory=list)
-
-    @field_validator(*_NO_EMPTY, mode="before")
-    @classmethod
-    def _not_empty(cls, value: Any, info: ValidationInfo) -> Any:
-        # "due:" with nothing after it, or with its fields not indented under it, reads
-        # as no due date at all: a mistake that would otherwise pass silently.
-        if value is None:
-            raise _fail("no value given", _NO_EMPTY[info.field_name or ""])
-        return value
 
     @field_validator("approval")
     @classmethod

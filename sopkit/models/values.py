@@ -117,10 +117,8 @@ class Duration:
                 hint = "durations cannot be negative; " + _DURATION_HINT
             elif seen and text[position:].lstrip().startswith(("-", "–", "to ")):
                 hint = "a range takes two dots: 2h..3h, or {min: 2h, likely: 2.5h, max: 3h}"
-            elif range_ := re.fullmatch(
-                r"(\d+(?:\.\d+)?)\s*[-–]\s*(\d+(?:\.\d+)?)\s*([mhdw])", text
-            ):
-                low, high, unit = range_.groups()
+            elif range_ := _DASHED_RANGE.fullmatch(text):
+                low, high, unit = sorted(range_.groups()[:2], key=Decimal) + [range_.group(3)]
                 hint = f"a range takes two dots and a unit at each end: {low}{unit}..{high}{unit}"
             elif re.fullmatch(r"\d+,\d+\s*[mhdw]", text):
                 hint = f"write {text.replace(',', '.')}: a decimal point, not a comma"

@@ -10,7 +10,8 @@ than the terminal:
 2. names wrap, at spaces and then after hyphens, each column kept wide
    enough for its longest word (up to ``MAX_WORD``, at least ``MIN_TEXT``), so
    leaving out a column comes before breaking a word; headings wrap at spaces;
-   ids stay whole (up to ``MAX_ID``), so they can be copied into ``--explain``;
+   ids stay whole (up to ``MAX_ID``), so they can be copied into ``--explain``,
+   unless the table cannot fit so even with every column that may go left out;
 3. spare room goes back to the names first (fewer lines per row), then to the
    headings.
 
@@ -68,14 +69,33 @@ def layout(sheet: Sheet, width: int | None) -> Layout:
         return Layout(shown, [natural[i] for i in shown], [])
     least = {i: _least(sheet, i, natural[i]) for i in shown}
     keys = {sheet.columns[i].key: i for i in shown}
-    dropped: list[int] = []
+    if _width(least[i] for i in shown if sheet.columns[i].key not in sheet.drop_order) > width:
+        # Even with every column that may go left out, whole ids do not fit: those
+        # columns go, and the ids wrap after hyphens, as names do, rather than the
+        # table running off the terminal.
+        dropped = [keys[key] for key in sheet.drop_order if key in keys]
+        kept = [i for i in shown if i not in dropped]
+        widths = {i: _least(sheet, i, natural[i], whole_ids=False) for i in kept}
+        return _grown(sheet, kept, widths, natural, width, dropped)
+    dropped = []
     for key in sheet.drop_order:
         if _width(least[i] for i in shown) <= width:
             break
         if key in keys and keys[key] in shown:
             shown = [i for i in shown if i != keys[key]]
             dropped.append(keys[key])
-    widths = {i: least[i] for i in shown}
+    return _grown(sheet, shown, {i: least[i] for i in shown}, natural, width, dropped)
+
+
+def _grown(
+    sheet: Sheet,
+    shown: list[int],
+    widths: dict[int, int],
+    natural: dict[int, int],
+    width: int,
+    dropped: list[int],
+) -> Layout:
+    """The columns at their least ``widths``, given the room left up to ``width``."""
     spare = max(0, width - _width(widths.values()))
     # Names first: a wrapped name costs a line on every row, a wrapped heading one line.
     growing = [i for i in shown if sheet.columns[i].wraps]
@@ -107,11 +127,12 @@ def _natural(sheet: Sheet, index: int) -> int:
     return max([cell_len(sheet.columns[index].title), *map(cell_len, _cells(sheet, index))])
 
 
-def _least(sheet: Sheet, index: int, natural: int) -> int:
-    """The narrowest the column may be: whole figures, whole heading words."""
+def _least(sheet: Sheet, index: int, natural: int, *, whole_ids: bool = True) -> int:
+    """The narrowest the column may be: whole figures, whole heading words, whole ids
+    (unless ``whole_ids`` is false)."""
     column = sheet.columns[index]
     heading = max((cell_len(word) for word in column.title.split()), default=1)
-    if column.copied:  # whole, so it can be copied into --explain
+    if column.copied and whole_ids:  # whole, so it can be copied into --explain
         return max(heading, min(natural, MAX_ID))
     if column.wraps:  # wide enough for its longest word (or id part), within reason
         words = [w for text in _cells(sheet, index) for w in _breakable(text)]

@@ -298,10 +298,6 @@ def plan_document(plan: Plan) -> dict[str, Any]:
                 "kind": step.kind,
                 "owner": step.owner,
                 "with": list(step.participants),
-                "participants": [
-                    {"role": role, "count": count}
-                    for role, count in zip(step.participants, step.counts, strict=True)
-                ],
                 "start": step.start.isoformat(),
                 "finish": step.finish.isoformat(),
                 "start_hours": round_number(step.start_hours, 2),

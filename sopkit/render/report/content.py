@@ -212,7 +212,7 @@ def _processes_total(cost: PortfolioCost, f: _Format) -> dict[str, str]:
         "total": f.money(cost.annual_total_cost),
         "hours": f.hours(cost.annual_hours),
         "fte": f.number(cost.fte),
-        "share": f.share(cost.annual_total_cost, cost.annual_total_cost),
+        "share": f.percent(Decimal(100)),  # of itself, even when nothing costs anything
     }
 
 
