@@ -551,6 +551,19 @@ def _yaml_error(exc: yaml.MarkedYAMLError, shown: str, text: str = "") -> InputE
             hint=f"the quote opened here is not closed on its line, so YAML read on to line "
             f"{mark.line + 1}: close it (or quote the whole text on one line)",
         )
+    opener = _open_bracket(exc)
+    context = exc.context_mark
+    if opener is not None and mark is not None and context is not None:
+        if context.line < mark.line:
+            bracket, closer = opener
+            return InputError(
+                f"not valid YAML: the '{bracket}' opened here is not closed on its line",
+                path=shown,
+                line=context.line + 1,
+                column=context.column + 1,
+                hint=f"YAML read on to line {mark.line + 1} looking for its '{closer}': close "
+                f"it on this line; a text holding a comma inside {bracket}…{closer} needs quotes",
+            )
     if "\t" in problem or "'\\t'" in problem or _tab_near(text, mark):
         hint = "YAML does not allow tabs for indentation; use spaces"
     elif "expected a single document" in str(exc):
@@ -623,6 +636,18 @@ def _open_quote_before(text: str, mark: yaml.Mark | None) -> tuple[int, int] | N
         closed = rest.replace('\\"', "").count('"') if quote == '"' else rest.count("'") % 2
         if not closed:
             return index + 1, len(found.group(1)) + 1
+    return None
+
+
+def _open_bracket(exc: yaml.MarkedYAMLError) -> tuple[str, str] | None:
+    """``("{", "}")`` or ``("[", "]")`` when libyaml stopped looking for the end of a
+    ``{…}`` or ``[…]`` it was reading (its ``context_mark`` is where that opens)."""
+    if exc.context_mark is None or not exc.context:
+        return None
+    if "flow mapping" in exc.context:
+        return "{", "}"
+    if "flow sequence" in exc.context:
+        return "[", "]"
     return None
 
 

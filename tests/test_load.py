@@ -328,7 +328,10 @@ def test_nothing_to_load(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("data", "expected"),
     [
-        (b"sopkit: 1\nid: [a\n", "p.yaml:3:1: error: not valid YAML: did not find expected ',' "),
+        (
+            b"sopkit: 1\nid: [a\n",
+            "p.yaml:2:5: error: not valid YAML: the '[' opened here is not closed on its line",
+        ),
         (b"sopkit: 1\nname: caf\xe9\n", "p.yaml:2:10: error: byte 0xe9 is not valid UTF-8"),
         (b"sopkit: 1\nsopkit: 1\n", "p.yaml:2:1: error: duplicate key 'sopkit' (first at line 1)"),
         (b"sopkit: 1\n---\nsopkit: 1\n", "p.yaml:2:1: error: not valid YAML: more than one "),

@@ -137,8 +137,9 @@ def test_plain_and_located_reading_agree_on_the_library() -> None:
     [
         (
             "a: 1\nb: [1, 2\n",
-            "p.yaml:3:1: error: not valid YAML: did not find expected ',' or ']' "
-            "(fix the YAML syntax)",
+            "p.yaml:2:4: error: not valid YAML: the '[' opened here is not closed on its line "
+            "(YAML read on to line 3 looking for its ']': close it on this line; a text holding "
+            "a comma inside […] needs quotes)",
         ),
         (
             "a:\n\tb: 1\n",
