@@ -168,3 +168,27 @@ def test_the_table_reads_outside_hours_only_where_there_are_any() -> None:
     assert any(line.startswith("Outside hours: the hours of outside parties") for line in lines)
     content = simulate(load_portfolio(files[1:]), years=200)
     assert "Outside hours" not in simulation_report(content, fmt="table")
+
+
+def test_a_scenario_is_simulated_and_named(tmp_path: Path) -> None:
+    """Is a hire enough in bad years? The same draws (same seed) under a scenario that
+    doubles a role: its hours are the same, its utilisation exactly half."""
+    hire = tmp_path / "hire.yaml"
+    hire.write_text(
+        "sopkit-scenario: 1\nname: Second product manager\nchanges:\n"
+        "  - headcount: {Product Manager: 2}\n",
+        encoding="utf-8",
+    )
+    args = ("simulate", ENGLISH, "--years", "200", "--format", "json")
+    before = json.loads(run(*args).stdout)  # type: ignore[attr-defined]
+    after = json.loads(run(*args, "--scenario", hire).stdout)  # type: ignore[attr-defined]
+    assert before["scenario"] is None and after["scenario"] == "Second product manager"
+    old, new = (
+        next(r for r in doc["roles"] if r["role"] == "Product Manager") for doc in (before, after)
+    )
+    assert new["annual_hours"] == old["annual_hours"]
+    assert new["capacity"] == 2 * old["capacity"]
+    # both rounded to 4 decimals
+    assert abs(new["utilisation"]["mean"] * 2 - old["utilisation"]["mean"]) <= 0.00015
+    table = run("simulate", ENGLISH, "--years", "200", "--scenario", hire).stdout  # type: ignore[attr-defined]
+    assert table.splitlines()[0].endswith(", under scenario 'Second product manager'")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -54,6 +55,17 @@ def simulate(
         ),
     ] = 0,
     fmt: FormatOption = ReportFormat.table,
+    scenario: Annotated[
+        Path | None,
+        typer.Option(
+            "--scenario",
+            metavar="FILE",
+            help="Simulate the portfolio as this scenario would leave it (sopkit-scenario: 1): "
+            "automated steps take less time, a new headcount changes each role's capacity, "
+            "so the roles' share of years over capacity answers whether a hire is enough.",
+            dir_okay=False,
+        ),
+    ] = None,
     roles: RolesOption = None,
     output: TableOutput = None,
     force: ForceOption = False,
@@ -70,6 +82,7 @@ def simulate(
     Examples:
       sopkit simulate processes/en/ --years 10000 --seed 0
       sopkit simulate processes/en/ --format json -o ranges.json
+      sopkit simulate processes/en/ --scenario scenarios/automate-drafting.yaml
     """
     from ..analysis.simulation import simulate as run
     from ..load import load_portfolio
@@ -81,8 +94,14 @@ def simulate(
             refuse_inputs(output, paths)
             refuse_overwrite(output, force=force)
         portfolio = load_portfolio(paths, roles=roles)
+        name = None
+        if scenario is not None:
+            from ..decide import apply_scenario, scenarios_for
+
+            (chosen,) = scenarios_for(portfolio, [scenario])
+            portfolio, name = apply_scenario(portfolio, chosen).portfolio, chosen.name
         long = years * len(portfolio) >= 1_000_000 and sys.stderr.isatty()
         with progress_bar(long, "simulating") as progress:
             result = run(portfolio, years=years, seed=seed, progress=progress)
-        text = simulation_report(result, fmt=fmt.value, width=table_width(output))
+        text = simulation_report(result, fmt=fmt.value, width=table_width(output), scenario=name)
         emit(text, output, csv=fmt is ReportFormat.csv)

@@ -44,9 +44,14 @@ TOTAL_FIGURES = (
 
 
 def simulation_report(
-    simulation: Simulation, *, fmt: str = "table", width: int | None = None
+    simulation: Simulation,
+    *,
+    fmt: str = "table",
+    width: int | None = None,
+    scenario: str | None = None,
 ) -> str:
-    """The simulated ranges in one format: ``table``, ``markdown``, ``csv`` or ``json``.
+    """The simulated ranges in one format: ``table``, ``markdown``, ``csv`` or ``json``;
+    ``scenario`` names the scenario the portfolio was simulated under, if any.
 
     Raises:
         UsageError: on an unknown format.
@@ -54,11 +59,11 @@ def simulation_report(
     if fmt not in FORMATS:
         raise UsageError(f"unknown format '{fmt}'", hint="use one of: " + ", ".join(FORMATS))
     if fmt == "json":
-        return dump_json(simulation_document(simulation))
-    return render_sheet(_sheet(simulation, reading=fmt != "csv"), fmt, width)
+        return dump_json(simulation_document(simulation, scenario=scenario))
+    return render_sheet(_sheet(simulation, reading=fmt != "csv", scenario=scenario), fmt, width)
 
 
-def simulation_document(simulation: Simulation) -> dict[str, Any]:
+def simulation_document(simulation: Simulation, *, scenario: str | None = None) -> dict[str, Any]:
     """The ``sopkit simulate --format json`` document, with rounded ``Decimal`` numbers."""
     currency = simulation.currency
 
@@ -77,6 +82,7 @@ def simulation_document(simulation: Simulation) -> dict[str, Any]:
         "currency": currency,
         "years": simulation.years,
         "seed": simulation.seed,
+        "scenario": scenario,
         "processes": [
             {
                 "id": p.process_id,
@@ -127,7 +133,7 @@ _CSV = (
 )
 
 
-def _sheet(simulation: Simulation, *, reading: bool) -> Sheet:
+def _sheet(simulation: Simulation, *, reading: bool, scenario: str | None = None) -> Sheet:
     currency = simulation.currency
     shown = _SHOWN if reading else _CSV
     columns = [
@@ -159,6 +165,8 @@ def _sheet(simulation: Simulation, *, reading: bool) -> Sheet:
         f"Ranges over {simulation.years:,} simulated years ({currency}, {count} "
         f"{'process' if count == 1 else 'processes'}, seed {simulation.seed})"
     )
+    if scenario is not None:
+        title += f", under scenario '{scenario}'"
     notes = [
         "Mean, and the values that 10%, 50% and 90% of simulated years stay under (P10, P50, "
         f"P90); lead time is one run's, over {simulation.years:,} simulated runs. Total rows "
