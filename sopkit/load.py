@@ -458,14 +458,11 @@ def _build(
 
 def _left_out(data: dict[str, Any], kept: Sequence[int]) -> frozenset[str]:
     """The ids of the steps ``_salvage`` left out: a ``due`` may name one that exists."""
-    steps = data.get("steps")
-    if not isinstance(steps, list):
-        return frozenset()
     kept_at = set(kept)
     return frozenset(
         step["id"]
-        for index, step in enumerate(steps)
-        if index not in kept_at and isinstance(step, dict) and isinstance(step.get("id"), str)
+        for index, step in enumerate(_steps_of(data))
+        if index not in kept_at and isinstance(step.get("id"), str)
     )
 
 
@@ -938,7 +935,7 @@ def _check(
     fields: dict[tuple[str, ...], type[pydantic.BaseModel]],
 ) -> tuple[M | None, list[Problem], list[Loc]]:
     """The model, or ``None`` with every located problem and the data location of each."""
-    empty = _empty_fields(data, source) if fields is _PROCESS_FIELDS else []
+    empty = _empty_fields(data, source) if model is Process else []
     try:
         found = model.model_validate(data)
     except pydantic.ValidationError as exc:

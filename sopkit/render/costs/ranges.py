@@ -206,9 +206,9 @@ def _role_rows(role: RoleRanges, reading: bool) -> list[list[Cell]]:
         # One share, not a spread: in the mean column (the tables say it in a note).
         over = _cell("", format(round_number(role.over_capacity, 4), "f"))
         empty = _cell("", "")
+        figure = _cell("", "role_years_over_capacity")
         rows.append(
-            [_cell(label, label), _cell("", "role_years_over_capacity"), over, empty, empty, empty]
-            + [_cell("share", "share")]
+            [_cell(label, label), figure, over, empty, empty, empty, _cell("share", "share")]
         )
     return rows
 
