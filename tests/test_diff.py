@@ -427,6 +427,10 @@ def test_a_sign_off_removed_and_a_step_moved_are_edits_a_review_sees(tmp_path: P
     ]
     assert not comparison.changes().steps  # no step's figures changed
     assert "2 steps edited" in summary_line(comparison)
+    assert diff_report(comparison).endswith(
+        "  blog/edit (Edit): approval true → false\n"
+        "  blog/proofread (Proofread): after [edit] → [draft]\n"
+    )
     # `after` listed in another order says the same: no edit
     for side, order in (("ab", "[draft, edit]"), ("ba", "[edit, draft]")):
         (tmp_path / side).mkdir()
@@ -457,8 +461,8 @@ def test_fields_that_changed_are_named_though_no_figure_did(tmp_path: Path) -> N
     assert table.endswith(
         "No figure changed.\n\n"
         "Edited (the fields that changed; the figures are as above):\n"
-        "  blog (Blog post): purpose\n"
-        "  blog/draft (First draft): name (was “Draft”), done_when\n"
+        "  blog (Blog post): purpose none → Readers.\n"
+        "  blog/draft (First draft): name (was “Draft”), done_when none → Sent to the editor\n"
     )
     document = json.loads(diff_report(comparison, fmt="json"))
     assert document["edited"][1] == {
@@ -467,9 +471,45 @@ def test_fields_that_changed_are_named_though_no_figure_did(tmp_path: Path) -> N
         "name": "First draft",
         "name_before": "Draft",
         "fields": ["name", "done_when"],
+        "changes": [
+            {"field": "name", "before": "Draft", "after": "First draft"},
+            {"field": "done_when", "before": None, "after": "Sent to the editor"},
+        ],
     }
     same = diff(tmp_path / "old", tmp_path / "old").comparison
     assert same.edited == () and "edited" not in summary_line(same)
+
+
+def test_edited_fields_say_what_they_were_and_are(tmp_path: Path) -> None:
+    """A reviewer reads "time 2h → 3h" without opening the files; a value as the file writes
+    it (a rework loop in flow style), and prose too long for one line is only named."""
+    prose = "Sent to the editor with every source linked and the brief ticked off."
+    new_blog = BLOG_1.replace(
+        "{id: draft, name: Draft, owner: Writer, time: 2h}",
+        f"{{id: draft, name: Draft, owner: Writer, time: 2h..3h, done_when: {prose}}}",
+    ).replace(
+        "after: [draft], time: 1h}",
+        "after: [draft], time: 1h, rework: {to: draft, probability: 0.3}, with: {Writer: 1}}",
+    )
+    for side, blog in (("old", BLOG_1), ("new", new_blog)):
+        (tmp_path / side).mkdir()
+        (tmp_path / side / "roles.yaml").write_text(ROLES_1, encoding="utf-8")
+        (tmp_path / side / "blog.yaml").write_text(blog, encoding="utf-8")
+    comparison = diff(tmp_path / "old", tmp_path / "new").comparison
+    assert diff_report(comparison).endswith(
+        "  blog/draft (Draft): time 2h → 2h..3h, done_when\n"
+        "  blog/edit (Edit): with none → {Writer: 1}, rework none → {to: draft, probability: 0.3}\n"
+    )
+    assert diff_report(comparison, fmt="markdown").endswith(
+        "- `blog/draft` (Draft): time `2h` → `2h..3h`, done_when\n"
+        "- `blog/edit` (Edit): with `none` → `{Writer: 1}`, "
+        "rework `none` → `{to: draft, probability: 0.3}`\n"
+    )
+    changes = json.loads(diff_report(comparison, fmt="json"))["edited"][0]["changes"]
+    assert changes == [
+        {"field": "time", "before": "2h", "after": "2h..3h"},
+        {"field": "done_when", "before": None, "after": prose},
+    ]
 
 
 def test_steps_that_only_follow_their_process_s_runs_are_folded(tmp_path: Path) -> None:

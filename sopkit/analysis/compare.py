@@ -35,6 +35,7 @@ __all__ = [
     "Figure",
     "OneOff",
     "Edited",
+    "FieldChange",
     "Row",
     "RunSplit",
     "ScenarioResult",
@@ -133,10 +134,26 @@ class Edited:
     fields: tuple[str, ...]
     #: The name before (the same as ``name`` unless ``name`` is among ``fields``).
     name_before: str = ""
+    #: Each field's value before and after, one per ``fields`` and in their order.
+    changes: tuple[FieldChange, ...] = ()
 
     @property
     def label(self) -> str:
         return "/".join(self.key)
+
+
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    """One field's value on each side, as the file would spell it.
+
+    Values are in JSON form (``"1.5h..3h"``, ``{"to": "draft", "probability": "0.3"}``),
+    so a review reads what was written, not sopkit's parsed numbers; ``None`` or an
+    empty list or mapping where the field is not given.
+    """
+
+    field: str
+    before: object
+    after: object
 
 
 #: The fields of a process and of a step a diff compares, in the models' order (as the
@@ -399,13 +416,16 @@ def _edited(was: Process, now: Process) -> list[Edited]:
     found = []
     fields = _differing(was, now, PROCESS_FIELDS)
     if fields:
-        found.append(Edited("process", (now.id,), now.name, fields, was.name))
+        changes = _changes(was, now, fields)
+        found.append(Edited("process", (now.id,), now.name, fields, was.name, changes))
     old_steps = {step.id: step for step in was.steps}
     for step in now.steps:
         old = old_steps.get(step.id)
         fields = () if old is None else _differing(old, step, STEP_FIELDS)
         if old is not None and fields:
-            found.append(Edited("step", (now.id, step.id), step.name, fields, old.name))
+            changes = _changes(old, step, fields)
+            key = (now.id, step.id)
+            found.append(Edited("step", key, step.name, fields, old.name, changes))
     return found
 
 
@@ -413,8 +433,22 @@ def _differing(was: Process | Step, now: Process | Step, names: Sequence[str]) -
     return tuple(name for name in names if _value(was, name) != _value(now, name))
 
 
+def _changes(
+    was: Process | Step, now: Process | Step, fields: Sequence[str]
+) -> tuple[FieldChange, ...]:
+    attributes = {_attribute(name) for name in fields}
+    before = was.model_dump(mode="json", by_alias=True, include=attributes)
+    after = now.model_dump(mode="json", by_alias=True, include=attributes)
+    return tuple(FieldChange(name, before.get(name), after.get(name)) for name in fields)
+
+
+def _attribute(name: str) -> str:
+    """The model's attribute for a field as the file spells it (``with`` is ``with_``)."""
+    return "with_" if name == "with" else name
+
+
 def _value(model: Process | Step, name: str) -> object:
-    value = getattr(model, "with_" if name == "with" else name)
+    value = getattr(model, _attribute(name))
     if name in _UNORDERED and isinstance(value, list | tuple):
         return frozenset(value)
     return value

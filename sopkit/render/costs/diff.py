@@ -29,6 +29,7 @@ from ...analysis.compare import (
     TOTAL_FIGURES,
     Comparison,
     Edited,
+    FieldChange,
     Figure,
     Row,
     RunSplit,
@@ -251,12 +252,16 @@ def summary_line(comparison: Comparison, t: Catalogue | None = None) -> str:
 
 def edited_lines(comparison: Comparison, fmt: str) -> list[str]:
     """The processes and steps whose fields changed, one a line: ``draft (First draft):
-    name, after``; a heading first. None when no field changed."""
+    name (was “Draft”), time 2h → 3h, done_when``; a heading first. None when no field
+    changed."""
     if not comparison.edited:
         return []
     title = "Edited (the fields that changed; the figures are as above):"
     if fmt == "markdown":
-        lines = [f"- `{item.label}` ({item.name}): {_fields(item)}" for item in comparison.edited]
+        lines = [
+            f"- `{item.label}` ({item.name}): {_fields(item, code=True)}"
+            for item in comparison.edited
+        ]
         return [f"**{title}**", "", *lines]
     return [
         title,
@@ -264,11 +269,51 @@ def edited_lines(comparison: Comparison, fmt: str) -> list[str]:
     ]
 
 
-def _fields(item: Edited) -> str:
-    """``name (was “Draft”), done_when``: a new name says the old one."""
-    return ", ".join(
-        f"name (was “{item.name_before}”)" if field == "name" else field for field in item.fields
-    )
+#: The longest value shown as "before → after"; a longer one (prose) is only named.
+_SHOWN_VALUE = 40
+
+
+def _fields(item: Edited, *, code: bool = False) -> str:
+    """``name (was “Draft”), time 2h → 3h, done_when``: a new name says the old one, a short
+    value says what it was and is; prose is only named (the files' own diff shows it)."""
+    values = {change.field: change for change in item.changes}
+    parts = []
+    for field in item.fields:
+        change = values.get(field)
+        if field == "name":
+            parts.append(f"name (was “{item.name_before}”)")
+        elif change is None:
+            parts.append(field)
+        else:
+            parts.append(_change_text(change, code=code))
+    return ", ".join(parts)
+
+
+def _change_text(change: FieldChange, *, code: bool) -> str:
+    before, after = value_text(change.before), value_text(change.after)
+    if any(len(text) > _SHOWN_VALUE or "\n" in text or "`" in text for text in (before, after)):
+        return change.field
+    if code:
+        return f"{change.field} `{before}` → `{after}`"
+    return f"{change.field} {before} → {after}"
+
+
+def value_text(value: object) -> str:
+    """A field's value (JSON form) as a file would write it in flow style: ``none`` where
+    it is not given."""
+    if value is None or value == [] or value == {} or value == "":
+        return "none"
+    return _flow(value)
+
+
+def _flow(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "[" + ", ".join(_flow(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_flow(v)}" for k, v in value.items()) + "}"
+    return "null" if value is None else str(value)
 
 
 def _whole(comparison: Comparison) -> set[str]:
@@ -451,6 +496,9 @@ def diff_document(comparison: Comparison, shown: Comparison | None = None) -> di
                 "name": item.name,
                 "name_before": item.name_before,
                 "fields": list(item.fields),
+                "changes": [
+                    {"field": c.field, "before": c.before, "after": c.after} for c in item.changes
+                ],
             }
             for item in comparison.edited
         ],
