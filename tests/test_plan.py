@@ -167,6 +167,38 @@ def test_a_due_date_further_before_the_milestone_than_the_work_between_says_so(
         )
 
 
+def test_planned_back_the_milestone_waits_for_its_date_so_due_dates_are_met(
+    write_process: Any,
+) -> None:
+    """'a' ends 3 working days before 'm' (the review and its wait), yet is due 4 days
+    before it. From a start date nothing helps; placed by 'm', the team holds the launch
+    date and starts a day sooner: 'm' waits a day after 'b', and 'a' is on time."""
+    text = PROCESS.replace("time: 1d}\n", "time: 1d, due: {milestone: m, offset: -4d}}\n", 1)
+    process = load_process(write_process(text, name="small.yaml", roles=ROLES))
+    forward = plan_run(process, start=D("2027-03-04"))
+    assert forward.step("a").slack_days == Decimal(-1) and forward.anchor_held_days == 0
+    plan = plan_run(process, at=("m", D("2027-03-10")))
+    assert plan.start == D("2027-03-04")  # a Thursday: a day before the unheld run's Friday
+    assert plan.step("m").finish == D("2027-03-10")
+    assert (plan.anchor_held_days, plan.held_for_due) == (Decimal(1), ("a",))
+    assert plan.step("m").held_days == Decimal(1) and plan.step("b").finish == D("2027-03-08")
+    assert plan.step("a").slack_days == Decimal(0)
+    assert [m.step_id for m in plan.misses] == ["c"]  # after 'm': a hold moves it too
+    assert plan.step("c").start == D("2027-03-11")  # the step after 'm' follows it
+    assert plan.lead_time_days == forward.lead_time_days + 1
+    levelled = plan_run(process, at=("m", D("2027-03-10")), level=True)
+    assert levelled.anchor_held_days == 1 and not levelled.step("a").late
+    notes = plan_report(plan)
+    assert (
+        "Started 1 working day earlier than the work needs, so that the due dates of a are "
+        "met: Go live on 2027-03-10 waits for its date." in notes
+    )
+    document = plan_document(plan)
+    assert (document["anchor_held_days"], document["held_for_due"]) == (Decimal(1), ["a"])
+    chart = to_svg(gantt_scene(plan))
+    assert "waiting for its date" in chart and 'class="held"' in chart
+
+
 def test_slack_is_the_same_whichever_way_the_run_is_placed(small: Process) -> None:
     forward = plan_run(small, start=D("2026-12-24"))
     backward = plan_run(small, at=("m", D("2027-03-10")))

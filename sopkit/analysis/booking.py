@@ -33,7 +33,7 @@ from __future__ import annotations
 import bisect
 import heapq
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -190,11 +190,15 @@ class Levelled:
     chain: tuple[str, ...]
 
 
-def level(process: Process, timing: Timing) -> Levelled:
+def level(
+    process: Process, timing: Timing, *, release: Mapping[str, Fraction] | None = None
+) -> Levelled:
     """The run with each step delayed until its people are free (see the module's rule).
 
     Steps keep their work and wait; only their starts move, never earlier than
     in ``timing``. Steps outside the typical run take no time, as in the schedule.
+    ``release`` gives steps a start they may not come before (a milestone held for
+    its date).
     """
     flow = Flow.of(process)
     order = {step.id: i for i, step in enumerate(process.steps)}
@@ -203,6 +207,7 @@ def level(process: Process, timing: Timing) -> Levelled:
     people = _people(process, crews)
     left = {step_id: len(flow.pred[step_id]) for step_id in order}
     ready: dict[str, Fraction] = dict.fromkeys(order, Fraction(0))
+    ready.update(release or {})
     booked: dict[str, _Timeline] = {}
     placed: Timing = {}
     held: dict[str, Fraction] = {}

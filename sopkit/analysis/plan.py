@@ -16,7 +16,10 @@ either way every step keeps its place in the typical run, as early as the graph
 allows. A step's ``due`` is the end of the working day ``offset`` working days
 from its milestone's date; its slack is the working days from the end of the
 step's work to that moment, negative when the graph cannot meet it (the run
-is already as early as it can be, so no other order would).
+is already as early as it can be, so no other order would). Placed by a
+milestone, a run whose steps before the milestone are due from it too soon
+for the work between them starts earlier instead: the milestone waits for its
+date (``_hold``), as a team holds a launch date and starts the work sooner.
 
 Everything here is pure: dates in, dates out.
 """
@@ -30,7 +33,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from ..errors import Problem, UsageError
-from ..graph import cached_flow_graph
+from ..graph import Flow, cached_flow_graph
 from ..models import Process, Step, WorkingCalendar
 from .booking import Timing, level, overloads
 from .cost import cost_process
@@ -198,6 +201,11 @@ class Plan:
     overbooked: tuple[Overbooking, ...] = ()
     #: The scenario the process was planned under (its To-Be), by name; ``None``: as it is.
     scenario: str | None = None
+    #: Working days the ``anchor`` milestone waits for its date after the work before it
+    #: is done: a plan placed by a milestone starts that much earlier so the steps in
+    #: ``held_for_due`` meet their due dates (0 and none when every date is met anyway).
+    anchor_held_days: Decimal = Decimal(0)
+    held_for_due: tuple[str, ...] = ()
 
     def step(self, step_id: str) -> PlannedStep:
         for step in self.steps:
@@ -313,11 +321,19 @@ def _plan_run(
     critical = set(found_schedule.critical_path)
     held: dict[str, Fraction] = {}
     held_for: dict[str, tuple[str, ...]] = {}
+    hold = Fraction(0)
+    held_due: tuple[str, ...] = ()
+    if at is not None and at[0] in timing:
+        hold, held_due = _hold(process, at[0], timing, (hours_per_day, settings.days_per_week))
+        if hold:
+            timing = _held_timing(process, at[0], timing, hold)
+            held[at[0]] = hold
     if levelled:
-        found = level(process, timing)
+        release = {at[0]: timing[at[0]][0]} if at is not None and hold else None
+        found = level(process, timing, release=release)
         timing, held, held_for, critical = (
             found.timing,
-            found.held,
+            {**found.held, **held},
             found.held_for,
             set(found.chain),
         )
@@ -402,6 +418,8 @@ def _plan_run(
         calendar=settings.calendar,
         hours_per_day=settings.hours_per_day,
         levelled=levelled,
+        anchor_held_days=to_decimal(hold / hours_per_day),
+        held_for_due=held_due,
         overbooked=tuple(
             Overbooking(
                 role=o.role,
@@ -446,6 +464,68 @@ def _timing(process: Process, found: Schedule) -> Timing:
         work = expected_hours(step.time, clock) if step.time is not None else total - wait
         timing[step.id] = (starts[step.id], max(work, Fraction(0)), wait)
     return timing
+
+
+def _hold(
+    process: Process, anchor: str, timing: Timing, clock: tuple[Fraction, Decimal]
+) -> tuple[Fraction, tuple[str, ...]]:
+    """How long ``anchor`` must wait for its date (whole working days, in hours) so every
+    due date counted from it is met, and the steps that need it.
+
+    Holding the milestone moves it (and the steps after it) later in the run, and so the
+    run's start earlier against the milestone's date: a step not after the milestone
+    then has that much more time before its due date. A step after the milestone moves
+    with it and gains nothing; nor does one due from another milestone, which would
+    move by less than the hold, or not at all.
+    """
+    hours_per_day, days_per_week = clock
+    flow = Flow.of(process)
+    after = _following(flow, anchor)
+    need: dict[str, int] = {}
+    for step in process.steps:
+        if step.due is None or step.due.milestone != anchor or step.id in after:
+            continue
+        if step.id not in timing:
+            continue
+        m_begin, m_work, _ = timing[anchor]
+        day = _day_index(m_begin + m_work, hours_per_day, end=True)
+        deadline = (day + step.due.offset.working_days(days_per_week) + 1) * hours_per_day
+        begin, work, _ = timing[step.id]
+        late = begin + work - deadline
+        if late > 0:
+            need[step.id] = -((-late) // hours_per_day)  # whole days, rounded up
+    if not need:
+        return Fraction(0), ()
+    return max(need.values()) * hours_per_day, tuple(need)
+
+
+def _following(flow: Flow, anchor: str) -> set[str]:
+    """``anchor`` and every step after it."""
+    found, todo = {anchor}, [anchor]
+    while todo:
+        for child in flow.succ[todo.pop()]:
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+def _held_timing(process: Process, anchor: str, timing: Timing, hold: Fraction) -> Timing:
+    """``timing`` with ``anchor`` starting ``hold`` hours later, and every step after it
+    as early as the steps before it then allow."""
+    flow = Flow.of(process)
+    ends: dict[str, Fraction] = {}
+    held: Timing = {}
+    for step_id in flow.sorted():
+        ready = max((ends[p] for p in flow.pred[step_id]), default=Fraction(0))
+        if step_id not in timing:
+            ends[step_id] = ready  # outside the typical run: no time, as in the schedule
+            continue
+        begin, work, wait = timing[step_id]
+        begin = max(begin + (hold if step_id == anchor else 0), ready)
+        held[step_id] = (begin, work, wait)
+        ends[step_id] = begin + work + wait
+    return {step_id: held[step_id] for step_id in timing}
 
 
 def _day_index(hours: Fraction, hours_per_day: Fraction, *, end: bool) -> int:

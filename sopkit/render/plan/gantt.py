@@ -282,6 +282,8 @@ class _Chart:
             kinds.insert(kinds.index("off"), "overbooked")
         if self.plan.levelled:
             kinds.insert(kinds.index("wait") + 1, "held")
+        if self.plan.anchor_held_days:
+            kinds.insert(kinds.index("milestone") + 1, "held_date")
         if self.today is not None:
             kinds.append("today")
         # In a levelled plan the dark bars are what decides the end, holds for people included.
@@ -306,8 +308,8 @@ class _Chart:
             elif kind == "milestone":
                 shapes.append(Diamond(Box(x + 3, middle - 5, 10, 10), fill=_INK))
             else:
-                dashed = kind in ("today", "held")
-                horizontal = kind in ("wait", "held")
+                dashed = kind in ("today", "held", "held_date")
+                horizontal = kind in ("wait", "held", "held_date")
                 points = (
                     (Point(x, middle), Point(x + 16, middle))
                     if horizontal
@@ -426,6 +428,15 @@ class _Chart:
         size = self.style.small_size
         if step.kind == "milestone":
             x = self.at(step.finish_hours, end=True)
+            if step.held_days > 0:  # held for its date: from the end of the work before it
+                ready = step.finish_hours - step.held_days * self.plan.hours_per_day
+                shapes.append(
+                    Polyline(
+                        (Point(self.at(ready, end=True), centre), Point(x - 6, centre)),
+                        Stroke(_INK, 1.5, dashed=True),
+                        classes=("held",),
+                    )
+                )
             shapes.append(Diamond(Box(x - 6, centre - 6, 12, 12), fill=_INK))
             start = end = x + 6
         else:

@@ -202,6 +202,15 @@ def _notes(plan: Plan, t: Catalogue) -> list[str]:
             notes.append(t("plan.note.late_levelled", steps=listed))
         else:
             notes.append(t("plan.note.late", steps=listed))
+    if plan.anchor_held_days and plan.anchor is not None:
+        notes.append(
+            t(
+                "plan.note.anchor_held",
+                anchor=anchor_text(plan, t),
+                days=t("unit.workdays", round_number(plan.anchor_held_days, 2)),
+                steps=", ".join(plan.held_for_due),
+            )
+        )
     notes.extend(overbooking_text(o, t.language) for o in plan.overbooked)
     if plan.levelled:
         held = [step for step in plan.steps if step.held_days > 0]
@@ -318,6 +327,8 @@ def plan_document(plan: Plan) -> dict[str, Any]:
             for step in plan.steps
         ],
         "levelled": plan.levelled,
+        "anchor_held_days": round_number(plan.anchor_held_days, 2),
+        "held_for_due": list(plan.held_for_due),
         "overbooked": [
             {
                 "role": found.role,
