@@ -416,6 +416,79 @@ def test_warnings_where_the_models_need_a_guess() -> None:
     assert any("event sub-process 'Handle Compensation' left out" in w for w in c6)
 
 
+def test_what_a_file_holds_but_a_process_cannot_is_named_not_lost() -> None:
+    """A compensation task runs only to undo work when later work is cancelled: not a step
+    of every run. Data objects have no place in a process file, a flow to no element
+    cannot be followed, and a second process with no pool cannot be told from a pool a
+    tool drew without one: each is a warning, never silence."""
+    xml = (
+        f'<definitions xmlns="{BPMN_NS}" targetNamespace="x"><process id="p" name="P">'
+        '<startEvent id="s"/><task id="book" name="Book">'
+        '<dataOutputAssociation id="do"><targetRef>brief</targetRef></dataOutputAssociation>'
+        "</task>"
+        '<boundaryEvent id="comp" attachedToRef="book"><compensateEventDefinition/>'
+        "</boundaryEvent>"
+        '<task id="undo" name="Undo booking" isForCompensation="true"/>'
+        '<dataObjectReference id="brief" name="Campaign brief" dataObjectRef="bo"/>'
+        '<dataObject id="bo"/>'
+        '<endEvent id="e"/><sequenceFlow id="f1" sourceRef="s" targetRef="book"/>'
+        '<sequenceFlow id="f2" sourceRef="book" targetRef="e"/>'
+        '<sequenceFlow id="f3" sourceRef="book" targetRef="gone"/></process>'
+        '<process id="q" name="Q"><task id="other" name="Other"/></process></definitions>'
+    )
+    (process,), _, warnings = _import_bytes(xml.encode(), "order.bpmn")
+    assert [s["id"] for s in process["steps"]] == ["book", "other"]
+    assert (
+        "order.bpmn: warning: compensation activity 'Undo booking' left out: it runs only to "
+        "undo work already done when later work is cancelled, outside the process's flow (undo)"
+    ) in warnings
+    assert (
+        "order.bpmn: warning: data object 'Campaign brief' not imported: a process file has no "
+        "inputs or outputs (name it in the instructions or done_when of the steps that use "
+        "it) (brief)"
+    ) in warnings
+    assert "order.bpmn: warning: sequence flow to or from 'gone', no element: left out (f3)" in (
+        warnings
+    )
+    assert any(w.startswith("order.bpmn: warning: process 'Q' is in no pool") for w in warnings)
+    assert not any("process 'P' is in no pool" in w for w in warnings)
+
+
+def test_two_elements_with_one_id_are_refused() -> None:
+    """One of them would be lost without a word: BPMN ids are unique, so the file is wrong."""
+    xml = (
+        f'<definitions xmlns="{BPMN_NS}" targetNamespace="x"><process id="p" name="P">'
+        '<task id="A" name="A"/><task id="A" name="A2"/></process></definitions>'
+    )
+    with pytest.raises(InputError) as raised:
+        import_bpmn(xml.encode(), "dup.bpmn")
+    assert raised.value.message == "two elements have the id 'A': task 'A' and task 'A2'"
+    assert raised.value.hint == "BPMN ids must be unique: give one of them a new id in the XML"
+
+
+def test_each_process_file_lists_the_warnings_about_its_own_elements() -> None:
+    """B.2.0 holds three processes: a warning about a called process's element is at the
+    top of that process's file, not the first one's."""
+    result = import_bpmn((MIWG / "B.2.0.bpmn").read_bytes(), "B.2.0.bpmn")
+    assert len(result.processes) == 3
+    assert sum(len(p.warnings) for p in result.processes) == len(result.warnings)
+    assert all(p.warnings for p in result.processes)
+    texts = import_texts(result, "B.2.0.bpmn").texts
+    for process in result.processes[1:]:
+        (problem, *_) = process.warnings
+        assert f"- {problem.message} ({problem.hint})" in texts[f"{process.id}.yaml"]
+        assert f"({problem.hint})" not in texts[f"{result.processes[0].id}.yaml"]
+
+
+def test_an_unnamed_boundary_event_is_named_by_what_it_waits_for() -> None:
+    """C.6.0's error events have no name: their answer is "error", not "path 1"."""
+    (process,), _, _ = _import(MIWG / "C.6.0.bpmn")
+    options = [c["options"] for c in process["conditions"].values()]
+    assert {"error": Decimal("0.5"), "completed": Decimal("0.5")} in [
+        {k: Decimal(str(v)) for k, v in o.items()} for o in options
+    ]
+
+
 def test_a_question_no_step_is_left_to_is_named_as_left_out() -> None:
     """C.3.0's boundary events and 'Successful?' lead to steps also reached another way: no
     step is left for their answers to decide, so the questions are left out, and the

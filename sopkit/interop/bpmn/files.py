@@ -47,12 +47,13 @@ def import_texts(result: BpmnImport, source: str) -> ImportFiles:
     """
     name = source.replace("\\", "/").rpartition("/")[2]
     texts: dict[str, str] = {}
-    for index, process in enumerate(result.processes):
+    for process in result.processes:
         header = [f"Imported from {name} by sopkit import bpmn."]
-        if index == 0 and result.warnings:
+        if process.warnings:
             header += ["", "Approximated on import (check these):"]
             header += [
-                f"- {p.message} ({p.hint})" if p.hint else f"- {p.message}" for p in result.warnings
+                f"- {p.message} ({p.hint})" if p.hint else f"- {p.message}"
+                for p in process.warnings
             ]
         texts[f"{process.id}.yaml"] = dump_yaml(process.data, header=header)
     roles_header = [f"Settings and roles of the processes imported from {name}."]

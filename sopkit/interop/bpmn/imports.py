@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -64,6 +64,8 @@ class ImportedProcess:
 
     id: str
     data: Data
+    #: The import's warnings about this process's elements (the file's own go to the first).
+    warnings: tuple[Problem, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -852,7 +854,19 @@ def _main_pools(doc: BpmnDocument, notes: Notes) -> list[Pool]:
             pools = found
             break
     loose = [p for p in doc.processes.values() if p.id not in shown and p.id not in called]
-    pools += [Pool(p, None) for p in loose if _has_nodes(doc, p)]
+    loose = [p for p in loose if _has_nodes(doc, p)]
+    pools += [Pool(p, None) for p in loose]
+    if len(pools) > 1:
+        for record in loose:
+            if record is pools[0].process:
+                continue
+            # some tools draw a pool without a participant: read as one more pool
+            notes.warn(
+                f"process '{record.name or record.id}' is in no pool of a collaboration and no "
+                "step calls it: its tasks are imported as one more pool of this process (to "
+                "import it as a process of its own, put it in a file of its own)",
+                record.id,
+            )
     if not pools:  # only called processes: import them as they are
         pools = [Pool(p, None) for p in doc.processes.values() if _has_nodes(doc, p)][:1]
     return pools
@@ -1059,8 +1073,39 @@ def import_bpmn(data: bytes, path: str | Path) -> BpmnImport:
                 f"process '{shown}' has no tasks or events sopkit can import", path=path
             )
         processes.append(ImportedProcess(importer.own_id, built))
+    for element, kind, name, _ in doc.data:
+        named = f" '{name}'" if name else ""
+        notes.warn(
+            f"{kind}{named} not imported: a process file has no inputs or outputs (name it "
+            "in the instructions or done_when of the steps that use it)",
+            element,
+        )
     settings = _settings(importers, bpsim, notes, doc)
-    return BpmnImport(tuple(processes), settings, tuple(notes.problems))
+    problems = tuple(notes.problems)
+    return BpmnImport(
+        tuple(_with_warnings(processes, importers, doc, problems)), settings, problems
+    )
+
+
+def _with_warnings(
+    processes: Sequence[ImportedProcess],
+    importers: Sequence[_Importer],
+    doc: BpmnDocument,
+    problems: Sequence[Problem],
+) -> list[ImportedProcess]:
+    """Each process with the warnings about its own elements; those about the file, or
+    about an element of no process, go to the first (the file's own process)."""
+    index = {pool.process.id: i for i, imp in enumerate(importers) for pool in imp.pools}
+    owner: dict[str, str] = {process: process for process in doc.processes}
+    owner.update({node.id: node.process for node in doc.nodes.values()})
+    owner.update({f.id: owner.get(f.source) or owner.get(f.target, "") for f in doc.flows.values()})
+    owner.update({lane.id: lane.process for lane in doc.lanes})
+    owner.update({p.id: p.process or "" for found in doc.collaborations for p in found})
+    owner.update({element: process for element, _, _, process in doc.data})
+    found: list[list[Problem]] = [[] for _ in processes]
+    for problem in problems:
+        found[index.get(owner.get(problem.hint or "", ""), 0)].append(problem)
+    return [replace(p, warnings=tuple(w)) for p, w in zip(processes, found, strict=True)]
 
 
 def _stem(path: str) -> str:

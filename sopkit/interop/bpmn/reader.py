@@ -172,6 +172,9 @@ class BpmnDocument:
     shapes: dict[str, Shape] = field(default_factory=dict)
     resources: dict[str, str] = field(default_factory=dict)
     performers: dict[str, list[str]] = field(default_factory=dict)
+    #: Data objects and data stores the processes draw: ``(id, "data object" or "data
+    #: store", name, process id)``.
+    data: list[tuple[str, str, str, str]] = field(default_factory=list)
 
 
 def _bpmn(local: str) -> str:
@@ -329,10 +332,32 @@ def _data(element: Element, local: str) -> tuple[dict[str, object] | None, str |
         return None, str(exc)
 
 
+#: What holds data, not work: named in a warning, since sopkit has no inputs and outputs.
+DATA = ("dataObjectReference", "dataStoreReference")
+
+
 class _Reader:
     def __init__(self, root: Element, path: str) -> None:
         self.doc = BpmnDocument(path, _attr(root, "name"), root)
         self.order = 0
+        #: Every id read so far, and what has it (``task 'Draft'``).
+        self.ids: dict[str, str] = {}
+
+    def _claim(self, element: Element, local: str) -> None:
+        """Refuse a second element with an id already read: one of the two would be lost."""
+        element_id = _attr(element, "id")
+        if not element_id:
+            return
+        name = " ".join(_attr(element, "name").split())
+        what = f"{local} '{name}'" if name else local
+        first = self.ids.get(element_id)
+        if first is not None:
+            raise InputError(
+                f"two elements have the id '{element_id}': {first} and {what}",
+                path=self.doc.path,
+                hint="BPMN ids must be unique: give one of them a new id in the XML",
+            )
+        self.ids[element_id] = what
 
     def read(self) -> BpmnDocument:
         root = self.doc.root
@@ -351,6 +376,7 @@ class _Reader:
         return self.doc
 
     def _process(self, element: Element) -> None:
+        self._claim(element, "process")
         process_id = _attr(element, "id")
         process_data, error = _data(element, "process")
         settings, settings_error = _data(element, "settings")
@@ -369,6 +395,7 @@ class _Reader:
 
     def _lanes(self, lane_set: Element, process_id: str, depth: int) -> None:
         for lane in lane_set.findall(_bpmn("lane")):
+            self._claim(lane, "lane")
             children = lane.findall(_bpmn("childLaneSet"))
             has_children = any(child.findall(_bpmn("lane")) for child in children)
             self.doc.lanes.append(
@@ -394,8 +421,14 @@ class _Reader:
                 self._node(child, local, process_id, parent)
             elif local == "sequenceFlow":
                 self._sequence_flow(child)
+            elif local in DATA:
+                self._claim(child, local)
+                name = " ".join(_attr(child, "name").split())
+                kind = "data object" if local == "dataObjectReference" else "data store"
+                self.doc.data.append((_attr(child, "id"), kind, name, process_id))
 
     def _node(self, element: Element, local: str, process_id: str, parent: str | None) -> None:
+        self._claim(element, local)
         node_id = _attr(element, "id")
         self.order += 1
         step_data, error = _data(element, "step")
@@ -426,6 +459,7 @@ class _Reader:
             self._container(element, process_id, node_id)
 
     def _sequence_flow(self, element: Element) -> None:
+        self._claim(element, "sequenceFlow")
         self.order += 1
         condition = element.find(_bpmn("conditionExpression"))
         flow = SequenceFlow(
@@ -440,6 +474,11 @@ class _Reader:
         self.doc.flows[flow.id] = flow
 
     def _collaboration(self, element: Element) -> None:
+        for child in (
+            *element.findall(_bpmn("participant")),
+            *element.findall(_bpmn("messageFlow")),
+        ):
+            self._claim(child, _local(child)[1])
         participants = [
             Participant(
                 _attr(p, "id"), " ".join(_attr(p, "name").split()), _attr(p, "processRef") or None

@@ -108,7 +108,18 @@ class _Builder:
 
     def classify(self) -> None:
         for node in sorted(self.nodes.values(), key=lambda n: n.order):
-            if node.id in self.hidden or node.kind not in SUB_PROCESSES:
+            if node.id in self.hidden:
+                continue
+            if node.element.get("isForCompensation", "").strip() == "true":
+                named = f" '{clean_name(node.name)}'" if node.name.strip() else ""
+                self.notes.warn(
+                    f"compensation activity{named} left out: it runs only to undo work "
+                    "already done when later work is cancelled, outside the process's flow",
+                    node.id,
+                )
+                self._hide(node.id, include_self=True)
+                continue
+            if node.kind not in SUB_PROCESSES:
                 continue
             inner = self.children.get(node.id, [])
             if node.element.get("triggeredByEvent", "").strip() == "true":
@@ -221,6 +232,10 @@ class _Builder:
             self.edges.append(_Edge(maybe, never, None, "boundary", 1))
             self._warn_boundary(event, "a path that may run besides")
         for flow in sorted(self.doc.flows.values(), key=lambda f: f.order):
+            loose = [end for end in (flow.source, flow.target) if end not in self.doc.nodes]
+            if loose:  # every pool's builder sees it: the notes keep one warning
+                ends = " and ".join(f"'{end}'" if end else "nothing" for end in loose)
+                self.notes.warn(f"sequence flow to or from {ends}, no element: left out", flow.id)
             if not (self.visible(flow.source) and self.visible(flow.target)):
                 continue
             kind = flow.marker if flow.marker in ("skip", "rework") else "sequence"
@@ -523,7 +538,32 @@ def _branch_name(builder: _Builder, edge: _Edge, target: str) -> str:
     if not name:
         target_node = builder.nodes.get(builder.virtual.get(target, target))
         name = clean_name(target_node.name) if target_node is not None else ""
+        if not name and target_node is not None and edge.kind == "boundary":
+            name = event_kind(target_node)  # an unnamed boundary event: "timer", "error"
     return name[:60].strip()
+
+
+#: How an event's definition reads as the answer its path is (``timerEventDefinition``…).
+_EVENT_KINDS = {
+    "timerEventDefinition": "timer",
+    "errorEventDefinition": "error",
+    "messageEventDefinition": "message",
+    "escalationEventDefinition": "escalation",
+    "signalEventDefinition": "signal",
+    "conditionalEventDefinition": "condition",
+    "cancelEventDefinition": "cancel",
+    "compensateEventDefinition": "compensation",
+}
+
+
+def event_kind(node: Node) -> str:
+    """``timer``, ``error``…: what an event waits for, by its definition ("" for none)."""
+    for child in node.element:
+        tag = child.tag if isinstance(child.tag, str) else ""
+        kind = _EVENT_KINDS.get(tag.rpartition("}")[2])
+        if kind is not None:
+            return kind
+    return ""
 
 
 def _decisions(
@@ -573,9 +613,10 @@ def _decisions(
         elif node_id.endswith("#maybe"):
             event = builder.nodes[builder.virtual[node_id]]
             host = builder.nodes[event.attached_to or ""]
-            what = clean_name(event.name) or "its event"
+            what = f"'{clean_name(event.name)}'" if event.name.strip() else ""
+            what = what or (f"a {event_kind(event)} event" if event_kind(event) else "its event")
             kind = "boundary"
-            name = f"Does '{what}' happen during '{clean_name(host.name) or host.id}'?"
+            name = f"Does {what} happen during '{clean_name(host.name) or host.id}'?"
         else:
             assert node is not None
             kind, name = node.kind, clean_name(node.name)
