@@ -22,6 +22,7 @@ from typing import Any
 
 from ...currency import MINOR_UNITS, SYMBOLS
 from ..labels import text_width, wrap
+from ..numbers import number_text
 from .formulas import fast_worksheet
 from .words import Words
 
@@ -158,12 +159,13 @@ def money_format(currency: str, language: str = "en") -> str:
 NUMBER_FORMATS = {
     "hours": "#,##0.00",
     "factor": "#,##0.00##",
-    "chance": "0.0%",
-    "share": "0.0%",
+    "chance": "0.00%",
+    "share": "0.00%",
     "fte": "0.00",
-    "utilisation": "0.0%",
-    "roi": "0.0%",
-    "payback": '[=0]"immediately";#,##0.0',
+    "utilisation": "0.00%",
+    "roi": "0.00%",
+    # as the reports write it: a few days is "< 0.1", not "0.0" (nothing to pay back)
+    "payback": '[=0]"immediately";[<0.1]"< 0.1";#,##0.0',
     "count": "#,##0.##",
     "integer": "#,##0",
 }
@@ -192,6 +194,9 @@ class Formats:
         elif kind in NUMBER_FORMATS:
             # right-aligned, so a "never" or "—" among the figures lines up with them
             shown = NUMBER_FORMATS[kind].replace("immediately", self.words("immediately"))
+            shown = shown.replace(
+                '"< 0.1"', f'"< {number_text(Decimal("0.1"), 1, self.words.language)}"'
+            )
             props.update(num_format=shown, align="right")
         elif kind == "text":
             props["text_wrap"] = True
