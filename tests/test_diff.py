@@ -597,6 +597,13 @@ def test_one_sub_procedure_file_is_diffed_with_the_processes_that_run_it(
     result = run("diff", old, new, "--fail-over", "1%")
     assert getattr(result, "exit_code", None) == 3
     assert "release/items" in getattr(result, "stdout", "")
+    # the item's own rows show $0 however its work changed: the report says where it went
+    assert comparison.called_only == {"item": ("release",)}
+    assert (
+        "item runs only when release runs it: its steps' work is costed in the calling steps "
+        "of release, so its own rows show only its fixed cash costs."
+    ) in diff_report(comparison, everything=True)
+    assert json.loads(diff_report(comparison, fmt="json"))["called_only"] == {"item": ["release"]}
 
 
 def test_a_role_the_change_takes_over_capacity_is_named(tmp_path: Path) -> None:

@@ -260,6 +260,10 @@ class Comparison:
     #: For each process whose runs changed (its own and those calls make), runs a year
     #: after ÷ before.
     run_ratios: Mapping[str, Fraction] = field(default_factory=dict)
+    #: Processes that run only when others call them (on the side after, else before),
+    #: with their callers: their steps' work is costed in the calling steps, so their
+    #: own rows can change while showing no cost.
+    called_only: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def rows(self) -> tuple[Row, ...]:
@@ -377,6 +381,13 @@ def compare(before: PortfolioCost, after: PortfolioCost, *, edits: bool = True) 
         edited=tuple(edited),
         scaled=tuple(scaled),
         run_ratios=run_ratios,
+        called_only={
+            process.id: tuple(process.called_by)
+            for process in (
+                new.get(process_id) or old[process_id] for process_id in _union(new, old)
+            )
+            if process.is_called_only and process.called_by
+        },
     )
 
 

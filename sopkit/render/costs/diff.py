@@ -269,6 +269,23 @@ def edited_lines(comparison: Comparison, fmt: str) -> list[str]:
     ]
 
 
+def called_only_lines(shown: Comparison) -> list[str]:
+    """A note for each process among the rows that runs only when others call it: its
+    steps show no cost of their own, however their work changed."""
+    listed_ids = {row.key[0] for row in (*shown.processes, *shown.steps)}
+    lines = []
+    for process_id, callers in shown.called_only.items():
+        if process_id not in listed_ids:
+            continue
+        names = ", ".join(callers)
+        lines.append(
+            f"{process_id} runs only when {names} {'runs' if len(callers) == 1 else 'run'} it: "
+            f"its steps' work is costed in the calling steps of {names}, so its own rows "
+            "show only its fixed cash costs."
+        )
+    return lines
+
+
 #: The longest value shown as "before → after"; a longer one (prose) is only named.
 _SHOWN_VALUE = 40
 
@@ -392,6 +409,9 @@ def diff_report(
         parts.append(
             "No figure changed." if comparison.edited else "No process, step or role changed."
         )
+    called = called_only_lines(shown)
+    if called:
+        parts.append("\n".join(called))
     edited = edited_lines(comparison, fmt)
     if edited:
         parts.append("\n".join(edited))
@@ -510,6 +530,7 @@ def diff_document(comparison: Comparison, shown: Comparison | None = None) -> di
             }
             for item in comparison.scaled
         ],
+        "called_only": {key: list(callers) for key, callers in comparison.called_only.items()},
     }
 
 
