@@ -491,7 +491,7 @@ def _due_problems(
                 )
             )
     elif target is not None or name not in left_out:  # a left-out step has its own problems
-        what = "names no step" if target is None else "names a step that is not a milestone"
+        what = "names no step" if target is None else "names a step that is not a milestone:"
         hint = (
             _suggest(name, milestones)
             if milestones

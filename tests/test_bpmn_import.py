@@ -473,6 +473,11 @@ def test_each_process_file_lists_the_warnings_about_its_own_elements() -> None:
     assert len(result.processes) == 3
     assert sum(len(p.warnings) for p in result.processes) == len(result.warnings)
     assert all(p.warnings for p in result.processes)
+    # a warning about several elements ("u1, u2 and 3 more") goes with the first of them
+    (grouped,) = import_bpmn((MIWG / "C.5.0.bpmn").read_bytes(), "C.5.0.bpmn").processes[1:]
+    assert any(
+        w.message.startswith("no processing time (BPSim) for 2 tasks") for w in grouped.warnings
+    )
     texts = import_texts(result, "B.2.0.bpmn").texts
     for process in result.processes[1:]:
         (problem, *_) = process.warnings

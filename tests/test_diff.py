@@ -512,6 +512,34 @@ def test_edited_fields_say_what_they_were_and_are(tmp_path: Path) -> None:
     ]
 
 
+def test_edited_money_lists_and_automation_read_as_written(tmp_path: Path) -> None:
+    """Money serialises as a float, which JSON output refuses: a new expense crashed
+    ``--format json``. Values read as the file writes them: ``10``, not ``10.0``; an
+    automation without the defaults of its parts; a text with a comma quoted, so a list
+    of two does not read as three."""
+    old_blog = BLOG_1.replace("time: 2h}", "time: 2h, automation: 0.2, do: [Check sources]}")
+    new_blog = BLOG_1.replace(
+        "time: 2h}",
+        "time: 2h, expense: 10, automation: 0.3, do: ['Check sources, links', Cite]}",
+    )
+    for side, blog in (("old", old_blog), ("new", new_blog)):
+        (tmp_path / side).mkdir()
+        (tmp_path / side / "roles.yaml").write_text(ROLES_1, encoding="utf-8")
+        (tmp_path / side / "blog.yaml").write_text(blog, encoding="utf-8")
+    comparison = diff(tmp_path / "old", tmp_path / "new").comparison
+    assert diff_report(comparison).endswith(
+        "  blog/draft (Draft): expense none → 10, automation {share: 0.2} → {share: 0.3}, "
+        'do [Check sources] → ["Check sources, links", Cite]\n'
+    )
+    (edited,) = json.loads(diff_report(comparison, fmt="json"))["edited"]
+    assert edited["changes"][0] == {"field": "expense", "before": None, "after": 10}
+    assert edited["changes"][1] == {
+        "field": "automation",
+        "before": {"share": "0.2"},
+        "after": {"share": "0.3"},
+    }
+
+
 def test_steps_that_only_follow_their_process_s_runs_are_folded(tmp_path: Path) -> None:
     """The blog runs 4 → 5 times a month (×1.25): draft (2 h × $40 × 4 runs × 12 = $3,840 a
     year → $4,800) and edit

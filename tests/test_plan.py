@@ -147,8 +147,12 @@ def test_a_missed_due_date_is_a_located_warning_with_the_slack(small: Process) -
     assert problem.path is not None and problem.path.endswith("small.yaml") and problem.line == 10
     assert "cannot be done by its due date 2026-12-29 (m -1d)" in problem.message
     assert "the earliest the graph allows is 2026-12-31, 1.5 working days late" in problem.message
-    # 'c' comes after the milestone: only less work before it, or a later due date, helps
-    assert problem.hint == "shorten this step or the work before it, or move the due date"
+    # 'c' comes after the milestone: no start date helps, only a later due date
+    assert problem.hint == (
+        "this step comes after 'm', so no start date gets it done sooner after it: give it "
+        "an offset of at least +1d, or count it from a later milestone"
+    )
+    assert "1.5 working days late" in problem.message
 
 
 def test_a_due_date_further_before_the_milestone_than_the_work_between_says_so(
@@ -188,15 +192,92 @@ def test_planned_back_the_milestone_waits_for_its_date_so_due_dates_are_met(
     assert plan.lead_time_days == forward.lead_time_days + 1
     levelled = plan_run(process, at=("m", D("2027-03-10")), level=True)
     assert levelled.anchor_held_days == 1 and not levelled.step("a").late
+    assert "held back" not in plan_report(levelled)  # the wait is for the date, not people
     notes = plan_report(plan)
     assert (
-        "Started 1 working day earlier than the work needs, so that the due dates of a are "
-        "met: Go live on 2027-03-10 waits for its date." in notes
+        "Go live on 2027-03-10 waits 1 working day after the work before it, so that the due "
+        "dates of a can be met (the run starts earlier to allow it)." in notes
     )
     document = plan_document(plan)
     assert (document["anchor_held_days"], document["held_for_due"]) == (Decimal(1), ["a"])
     chart = to_svg(gantt_scene(plan))
     assert "waiting for its date" in chart and 'class="held"' in chart
+
+
+HOLDS = """\
+sopkit: 1
+id: hold
+name: Holds
+owner: Editor
+frequency: 1/month
+steps:
+{steps}
+"""
+
+
+def _holding(write_process: Any, *steps: str) -> Process:
+    text = HOLDS.format(steps="\n".join(f"  - {{{step}}}" for step in steps))
+    return load_process(write_process(text, name="hold.yaml", roles=ROLES))
+
+
+def test_a_milestone_at_the_start_of_the_run_is_held_to_its_date(write_process: Any) -> None:
+    """Nothing comes before 'm', so it happens at hour 0, on the run's first day; 3 days of
+    work due the day of 'm' need it on the third day: it waits all three."""
+    process = _holding(
+        write_process,
+        "id: m, name: Go live, milestone: true",
+        "id: prep, name: Prep, owner: Writer, time: 3d, due: {milestone: m, offset: 0d}",
+    )
+    plan = plan_run(process, at=("m", D("2027-03-10")))
+    assert plan.step("prep").slack_days == 0 and not plan.misses
+    assert (plan.start, plan.step("prep").finish) == (D("2027-03-08"), D("2027-03-10"))
+    assert plan.anchor_held_days == 3 and plan.held_for_due == ("prep",)
+
+
+def test_a_hold_never_makes_a_step_after_the_milestone_late(write_process: Any) -> None:
+    """'y' comes after 'm' and is due from 'early', before it: waiting two days for 'm'
+    would meet 'x' but make 'y' late, so 'm' does not wait, and 'x''s warning says why."""
+    process = _holding(
+        write_process,
+        "id: a, name: Write, owner: Writer, time: 1d",
+        "id: early, name: Brief done, milestone: true, after: a",
+        "id: b, name: Review, owner: Editor, time: 2d, after: a",
+        "id: m, name: Go live, milestone: true, after: b",
+        "id: x, name: Prep, owner: Writer, time: 1d, after: a, due: {milestone: m, offset: -3d}",
+        "id: y, name: Follow, owner: Writer, time: 1d, after: m, "
+        "due: {milestone: early, offset: +3d}",
+    )
+    plan = plan_run(process, at=("m", D("2027-03-10")))
+    assert plan.anchor_held_days == 0 and plan.held_for_due == ()
+    assert plan.step("y").slack_days == 0
+    (miss,) = plan.misses
+    assert miss.step_id == "x" and miss.problem.hint == (
+        "'m' waiting longer for its date would meet it, but would make 'y' late (due from a "
+        "milestone before it): move one of the due dates"
+    )
+
+
+def test_a_levelled_plan_holds_the_milestone_for_the_dates_levelling_moves(
+    write_process: Any,
+) -> None:
+    """One writer: 'q' (listed first) takes the first day, so 'a' ends on the second, a day
+    later than unlevelled, and 'a' is due the day of 'm', which follows 'q' only.
+    Levelled, 'm' waits a day for its date and the run starts a day sooner; unlevelled,
+    nothing waits."""
+    process = _holding(
+        write_process,
+        "id: q, name: Other, owner: Writer, time: 1d",
+        "id: a, name: Write, owner: Writer, time: 1d, due: {milestone: m, offset: 0d}",
+        "id: m, name: Go live, milestone: true, after: q",
+    )
+    flat = plan_run(process, at=("m", D("2027-03-10")))
+    assert flat.anchor_held_days == 0 and not flat.misses
+    plan = plan_run(process, at=("m", D("2027-03-10")), level=True)
+    assert not plan.misses and plan.step("a").slack_days == 0
+    assert plan.anchor_held_days == 1 and plan.held_for_due == ("a",)
+    assert (plan.start, plan.step("a").finish) == (D("2027-03-09"), D("2027-03-10"))
+    notes = plan_report(plan)
+    assert "held back: a (+1 working day, for Writer)" in notes and "for )" not in notes
 
 
 def test_slack_is_the_same_whichever_way_the_run_is_placed(small: Process) -> None:
@@ -289,7 +370,8 @@ def test_bad_calendars_are_located_in_the_roles_file(
     "due, message",
     [
         ("{milestone: x, offset: -1d}", "step 'c': due names no step 'x'"),
-        ("{milestone: a, offset: -1d}", "step 'c': due names a step that is not a milestone 'a'"),
+        ("{milestone: a, offset: -1d}", "step 'c': due names a step that is not a milestone: 'a'"),
+        ("{milestone: m, offset: 10d}", "'10d' has no sign: before the milestone or after it?"),
         ("{milestone: m, offset: -10}", "'-10' has no unit"),
         ("{milestone: m, offset: 1.5d}", "dates move by whole working days"),
         ("{milestone: m, offset: -2h}", "'-2h' is not an offset in working days"),

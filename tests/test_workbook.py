@@ -284,7 +284,7 @@ def test_payback_immediately_never_and_roi_undefined(tmp_path: Path) -> None:
     assert hours(shown["good"][13]) == hours(good.payback_months)
     book = openpyxl.load_workbook(io.BytesIO(data))
     payback = book["Candidates"]["N2"]
-    assert payback.number_format == '[=0]"immediately";[<0.1]"< 0.1";#,##0.0'
+    assert payback.number_format == '[=0]"immediately";[<0.05]"< 0.1";#,##0.0'
     assert book["Candidates"]["O2"].number_format == "0.00%"
 
 

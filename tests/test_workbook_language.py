@@ -203,7 +203,7 @@ def test_a_korean_workbook_reads_in_korean(books: dict[str, bytes]) -> None:
     assert staff == "Writer"  # names stay as written
     loss = next(r for r in candidates.iter_rows(min_row=2) if r[1].value == "loss")
     assert '"회수 불가"' in loss[13].value
-    assert candidates["N2"].number_format == '[=0]"즉시";[<0.1]"< 0.1";#,##0.0'
+    assert candidates["N2"].number_format == '[=0]"즉시";[<0.05]"< 0.1";#,##0.0'
     assert summary.oddFooter.right.text == "&P / &N쪽"
     assert book.properties.title == "연간 업무 비용"
     roles = {r[0].value: r for r in summary.iter_rows(min_row=2) if r[0].value}
@@ -242,7 +242,7 @@ def test_a_russian_workbook_reads_in_russian(books: dict[str, bytes]) -> None:
     notes = " ".join(str(r[0]) for r in book["Сводка"].iter_rows(values_only=True) if r[0])
     assert "÷ 2 080 рабочих часов в году" in notes.replace("\u00a0", " ").replace("\u202f", " ")
     # a payback of a few days reads "< 0,1" as the Russian reports write it
-    assert book["Автоматизация"]["N2"].number_format == '[=0]"сразу";[<0.1]"< 0,1";#,##0.0'
+    assert book["Автоматизация"]["N2"].number_format == '[=0]"сразу";[<0.05]"< 0,1";#,##0.0'
 
 
 def test_an_english_workbook_is_written_as_built(books: dict[str, bytes]) -> None:

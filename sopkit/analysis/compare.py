@@ -447,10 +447,29 @@ def _differing(was: Process | Step, now: Process | Step, names: Sequence[str]) -
 def _changes(
     was: Process | Step, now: Process | Step, fields: Sequence[str]
 ) -> tuple[FieldChange, ...]:
-    attributes = {_attribute(name) for name in fields}
-    before = was.model_dump(mode="json", by_alias=True, include=attributes)
-    after = now.model_dump(mode="json", by_alias=True, include=attributes)
-    return tuple(FieldChange(name, before.get(name), after.get(name)) for name in fields)
+    return tuple(FieldChange(name, _written(was, name), _written(now, name)) for name in fields)
+
+
+def _written(model: Process | Step, name: str) -> object:
+    """A field's value as the file would write it: JSON form without the defaults of its
+    parts (``{share: 0.2}``, not ``{share: 0.2, tool: null, setup: 0}``), and exact
+    numbers (money serialises as a float)."""
+    attribute = {_attribute(name)}
+    lean = model.model_dump(mode="json", by_alias=True, include=attribute, exclude_defaults=True)
+    if name not in lean:  # the field itself is at its default: that is its value
+        lean = model.model_dump(mode="json", by_alias=True, include=attribute)
+    return _exact(lean.get(name))
+
+
+def _exact(value: object) -> object:
+    if isinstance(value, float):
+        number = Decimal(repr(value))
+        return number.quantize(Decimal(1)) if number == number.to_integral_value() else number
+    if isinstance(value, list):
+        return [_exact(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _exact(item) for key, item in value.items()}
+    return value
 
 
 def _attribute(name: str) -> str:

@@ -27,6 +27,7 @@ Everything here is pure: dates in, dates out.
 from __future__ import annotations
 
 import datetime as _dt
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
@@ -35,7 +36,7 @@ from fractions import Fraction
 from ..errors import Problem, UsageError
 from ..graph import Flow, cached_flow_graph
 from ..models import Process, Step, WorkingCalendar
-from .booking import Timing, level, overloads
+from .booking import Levelled, Timing, level, overloads
 from .cost import cost_process
 from .runs import typical_answers
 from .schedule import Schedule, schedule
@@ -137,8 +138,10 @@ class PlannedStep:
     slack_days: Decimal | None = None
     #: Working days a levelled plan holds the step back for its people once the steps
     #: before it are done (0 otherwise); later starts those steps cause are not counted.
+    #: For the milestone a plan is placed by (``Plan.anchor``): how long it waits for its
+    #: date (``Plan.anchor_held_days``).
     held_days: Decimal = Decimal(0)
-    #: The roles it was held for.
+    #: The roles it was held for (none for the milestone's wait for its date).
     held_for: tuple[str, ...] = ()
 
     @property
@@ -321,22 +324,26 @@ def _plan_run(
     critical = set(found_schedule.critical_path)
     held: dict[str, Fraction] = {}
     held_for: dict[str, tuple[str, ...]] = {}
-    hold = Fraction(0)
-    held_due: tuple[str, ...] = ()
-    if at is not None and at[0] in timing:
-        hold, held_due = _hold(process, at[0], timing, (hours_per_day, settings.days_per_week))
-        if hold:
-            timing = _held_timing(process, at[0], timing, hold)
-            held[at[0]] = hold
+    clock = (hours_per_day, settings.days_per_week)
+    anchor = at[0] if at is not None and at[0] in timing else None
+    hold = Hold(Fraction(0), (), ())
     if levelled:
-        release = {at[0]: timing[at[0]][0]} if at is not None and hold else None
-        found = level(process, timing, release=release)
+        found, hold = _levelled(process, timing, anchor, clock)
         timing, held, held_for, critical = (
             found.timing,
-            {**found.held, **held},
+            dict(found.held),
             found.held_for,
             set(found.chain),
         )
+    elif anchor is not None:
+        hold = _hold(process, anchor, timing, clock)
+        if hold.hours:
+            timing = _released(process, timing, anchor, timing[anchor][0] + hold.hours)[0]
+    anchor_wait = Fraction(0)
+    if anchor is not None and hold.late:
+        # how long the milestone waits for its date once the work before it is done
+        anchor_wait = timing[anchor][0] - _released(process, timing, anchor, None)[1]
+        held[anchor] = anchor_wait
     run_ids = list(timing)
     asked = None
     if start is not None:
@@ -401,7 +408,10 @@ def _plan_run(
                     process, index, planned, (due, slack), unlevelled.finish, dict.fromkeys(waited)
                 )
             else:
-                miss = _miss(process, index, planned, due, slack, (step.due.milestone, gap))
+                blocked = hold.blocking if step_id in hold.late else ()
+                after = (step.due.milestone, gap)
+                offset = step.due.offset.working_days(settings.days_per_week)
+                miss = _miss(process, index, planned, (due, slack), after, (at, blocked), offset)
             misses.append(DueMiss(step_id, miss))
     lead = max((b + w + x for b, w, x in timing.values()), default=Fraction(0))
     return Plan(
@@ -418,8 +428,8 @@ def _plan_run(
         calendar=settings.calendar,
         hours_per_day=settings.hours_per_day,
         levelled=levelled,
-        anchor_held_days=to_decimal(hold / hours_per_day),
-        held_for_due=held_due,
+        anchor_held_days=to_decimal(anchor_wait / hours_per_day),
+        held_for_due=hold.late if anchor_wait else (),
         overbooked=tuple(
             Overbooking(
                 role=o.role,
@@ -466,37 +476,82 @@ def _timing(process: Process, found: Schedule) -> Timing:
     return timing
 
 
-def _hold(
-    process: Process, anchor: str, timing: Timing, clock: tuple[Fraction, Decimal]
-) -> tuple[Fraction, tuple[str, ...]]:
-    """How long ``anchor`` must wait for its date (whole working days, in hours) so every
-    due date counted from it is met, and the steps that need it.
+@dataclass(frozen=True, slots=True)
+class Hold:
+    """How long a milestone waits for its date, and why (``_hold``)."""
+
+    hours: Fraction
+    #: The steps late without the wait.
+    late: tuple[str, ...]
+    #: Steps after the milestone a longer wait would make late: they cut it short.
+    blocking: tuple[str, ...]
+
+
+def _hold(process: Process, anchor: str, timing: Timing, clock: tuple[Fraction, Decimal]) -> Hold:
+    """How long ``anchor`` must wait for its date (whole working days, in hours) so the due
+    dates counted from it are met, and the steps late without the wait.
 
     Holding the milestone moves it (and the steps after it) later in the run, and so the
     run's start earlier against the milestone's date: a step not after the milestone
     then has that much more time before its due date. A step after the milestone moves
     with it and gains nothing; nor does one due from another milestone, which would
-    move by less than the hold, or not at all.
+    move by less than the hold, or not at all. A hold never makes a step after the
+    milestone, due from a milestone not after it, miss a date it meets: it is at most
+    such a step's slack in whole days (none if one is late already).
     """
     hours_per_day, days_per_week = clock
-    flow = Flow.of(process)
-    after = _following(flow, anchor)
-    need: dict[str, int] = {}
+    after = _following(Flow.of(process), anchor)
+    moment = sum(timing[anchor][:2], Fraction(0))
+    day = _day_index(moment, hours_per_day, end=True)
+    needs: dict[str, int] = {}  # the milestone's working day each late step needs
+    limits: dict[str, int] = {}  # whole days of slack of each step after the milestone
     for step in process.steps:
-        if step.due is None or step.due.milestone != anchor or step.id in after:
+        if step.due is None or step.id not in timing:
             continue
-        if step.id not in timing:
-            continue
-        m_begin, m_work, _ = timing[anchor]
-        day = _day_index(m_begin + m_work, hours_per_day, end=True)
-        deadline = (day + step.due.offset.working_days(days_per_week) + 1) * hours_per_day
-        begin, work, _ = timing[step.id]
-        late = begin + work - deadline
-        if late > 0:
-            need[step.id] = -((-late) // hours_per_day)  # whole days, rounded up
-    if not need:
-        return Fraction(0), ()
-    return max(need.values()) * hours_per_day, tuple(need)
+        offset = step.due.offset.working_days(days_per_week)
+        end = sum(timing[step.id][:2], Fraction(0))
+        if step.due.milestone == anchor and step.id not in after:
+            need = -((-end) // hours_per_day) - 1 - offset  # ⌈end ÷ day⌉ − 1 − offset
+            if need > day:
+                needs[step.id] = need
+        elif step.id in after and step.due.milestone not in after:
+            own = step.due.milestone
+            if own not in timing:
+                continue
+            own_day = _day_index(sum(timing[own][:2], Fraction(0)), hours_per_day, end=True)
+            slack = (own_day + offset + 1) * hours_per_day - end
+            limits[step.id] = max(int(slack // hours_per_day), 0)
+    if not needs:
+        return Hold(Fraction(0), (), ())
+    goal = max(needs.values())
+    days = goal - day
+    while _day_index(moment + days * hours_per_day, hours_per_day, end=True) < goal:
+        days += 1  # a milestone at the run's very start: its first day's hours count too
+    most = min(limits.values(), default=days)
+    blocking = tuple(step_id for step_id, room in limits.items() if room < days)
+    return Hold(min(days, most) * hours_per_day, tuple(needs), blocking)
+
+
+def _levelled(
+    process: Process, timing: Timing, anchor: str | None, clock: tuple[Fraction, Decimal]
+) -> tuple[Levelled, Hold]:
+    """``level``'s run, with ``anchor`` held for its due dates as they come out levelled:
+    people's waits move the steps before it, so the hold is found again until it holds
+    (each round only ever holds the milestone later)."""
+    found = level(process, timing)
+    first = Hold(Fraction(0), (), ())
+    if anchor is None:
+        return found, first
+    for _ in range(len(process.steps) + 1):
+        hold = _hold(process, anchor, found.timing, clock)
+        first = first if first.late else hold
+        if not hold.hours:
+            break
+        release = found.timing[anchor][0] + hold.hours
+        # the steps are placed in the order of the held run: those after the milestone later
+        base = _released(process, timing, anchor, release)[0]
+        found = level(process, base, release={anchor: release})
+    return found, first
 
 
 def _following(flow: Flow, anchor: str) -> set[str]:
@@ -510,22 +565,28 @@ def _following(flow: Flow, anchor: str) -> set[str]:
     return found
 
 
-def _held_timing(process: Process, anchor: str, timing: Timing, hold: Fraction) -> Timing:
-    """``timing`` with ``anchor`` starting ``hold`` hours later, and every step after it
-    as early as the steps before it then allow."""
+def _released(
+    process: Process, timing: Timing, anchor: str, release: Fraction | None
+) -> tuple[Timing, Fraction]:
+    """``timing`` with ``anchor`` starting no earlier than ``release`` and every step after
+    it as early as the steps before it then allow; and when the steps before ``anchor``
+    are done (its start without the release)."""
     flow = Flow.of(process)
     ends: dict[str, Fraction] = {}
-    held: Timing = {}
+    moved: Timing = {}
+    ready_at = Fraction(0)
     for step_id in flow.sorted():
         ready = max((ends[p] for p in flow.pred[step_id]), default=Fraction(0))
+        if step_id == anchor:
+            ready_at = ready
         if step_id not in timing:
             ends[step_id] = ready  # outside the typical run: no time, as in the schedule
             continue
         begin, work, wait = timing[step_id]
-        begin = max(begin + (hold if step_id == anchor else 0), ready)
-        held[step_id] = (begin, work, wait)
+        begin = max(begin, ready, release if step_id == anchor and release else Fraction(0))
+        moved[step_id] = (begin, work, wait)
         ends[step_id] = begin + work + wait
-    return {step_id: held[step_id] for step_id in timing}
+    return {step_id: moved[step_id] for step_id in timing}, ready_at
 
 
 def _day_index(hours: Fraction, hours_per_day: Fraction, *, end: bool) -> int:
@@ -618,25 +679,43 @@ def _miss(
     process: Process,
     index: int,
     step: PlannedStep,
-    due: _dt.date,
-    slack: Decimal,
+    missed: tuple[_dt.date, Decimal],
     after: tuple[str, Decimal | None],
+    held: tuple[tuple[str, _dt.date] | None, tuple[str, ...]],
+    offset: int,
 ) -> Problem:
     """The warning for a due date the plan misses, with what would meet it.
 
     Every step starts as early as the steps before it allow, so the dates of one run
-    move together: starting it earlier meets no due date. When the milestone comes
-    after the step, the work and waits between them fix how long before it the step
-    ends; otherwise the work before the step decides. ``after`` is the milestone and
-    that gap (``None`` when the milestone does not follow the step).
+    move together: starting it earlier meets no due date (but for the wait a milestone
+    a plan is placed by may take, ``_hold``). When the milestone comes after the step,
+    the work and waits between them fix how long before it the step ends; when it comes
+    before, how long after it. ``after`` is the milestone and the gap before it (``None``
+    when the milestone does not follow the step); ``held`` the milestone the plan is
+    placed by and the steps that cut its wait short; ``offset`` the due's, in working days.
     """
+    due, slack = missed
     late = _days_text(-slack)
     milestone, gap = after
-    if gap is not None:
+    anchor, blocked = held
+    if blocked and anchor is not None:
+        names = ", ".join(f"'{b}'" for b in blocked)
+        hint = (
+            f"'{anchor[0]}' waiting longer for its date would meet it, but would make {names} "
+            "late (due from a milestone before it): move one of the due dates"
+        )
+    elif gap is not None:
         hint = (
             f"'{milestone}' comes {_days_text(gap)} working days after this step ends in every "
             "plan (the work and waits between them), whatever the start date: ask for fewer "
             f"days before '{milestone}', or write the slack you plan as a 'wait' before it"
+        )
+    elif step.step_id in _following(Flow.of(process), milestone):
+        least = offset + math.ceil(-slack)
+        hint = (
+            f"this step comes after '{milestone}', so no start date gets it done sooner "
+            f"after it: give it an offset of at least {least:+d}d, or count it from a later "
+            "milestone"
         )
     else:
         hint = "shorten this step or the work before it, or move the due date"
@@ -644,7 +723,7 @@ def _miss(
         ("steps", index, "due"),
         f"step '{step.step_id}' cannot be done by its due date {due.isoformat()} "
         f"({step.due_text}): the earliest the graph allows is {step.finish.isoformat()}, "
-        f"{late} working days late",
+        f"{late} working {'day' if -slack == 1 else 'days'} late",
         hint=hint,
     )
     return replace(found, severity="warning")

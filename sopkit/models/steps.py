@@ -300,6 +300,13 @@ class DayOffset:
             raise _fail(f"'{_shown(text)}' is not an offset in working days", hint)
         sign = -1 if match.group(1) == "-" else 1
         number = int(match.group(2))
+        if not match.group(1) and number:
+            unit = match.group(3)
+            raise _fail(
+                f"'{_shown(text)}' has no sign: before the milestone or after it?",
+                f"write -{number}{unit} for {number} working {'days' if unit == 'd' else 'weeks'}"
+                f" before it, or +{number}{unit} after",
+            )
         if number > MAX_OFFSET_DAYS:
             raise _fail(f"'{_shown(text)}' is far too long an offset", "check the number")
         if match.group(3) == "d":
@@ -325,7 +332,7 @@ DayOffsetField = Annotated[
     WithJsonSchema(
         {
             "anyOf": [
-                {"type": "string", "pattern": r"^\s*[+-]?\s*\d+\s*[dw]\s*$"},
+                {"type": "string", "pattern": r"^\s*(?:[+-]\s*\d+|0+)\s*[dw]\s*$"},
                 {"const": 0},
             ],
             "description": "signed working days or weeks, e.g. -10d (before) or +2d (after)",

@@ -1104,7 +1104,9 @@ def _with_warnings(
     owner.update({element: process for element, _, _, process in doc.data})
     found: list[list[Problem]] = [[] for _ in processes]
     for problem in problems:
-        found[index.get(owner.get(problem.hint or "", ""), 0)].append(problem)
+        # a warning about several elements names them "u1, u2" or "a, b, c and 5 more"
+        first = re.split(r", | and ", problem.hint or "")[0]
+        found[index.get(owner.get(first, ""), 0)].append(problem)
     return [replace(p, warnings=tuple(w)) for p, w in zip(processes, found, strict=True)]
 
 

@@ -329,8 +329,23 @@ def _flow(value: object) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(_flow(v) for v in value) + "]"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {_flow(v)}" for k, v in value.items()) + "}"
-    return "null" if value is None else str(value)
+        return "{" + ", ".join(f"{_scalar(k)}: {_flow(v)}" for k, v in value.items()) + "}"
+    return "null" if value is None else _scalar(value)
+
+
+#: What makes a text in flow style read as something else (a list, a mapping, a comment).
+_FLOW_MARKS = frozenset(",:[]{}#\"'")
+
+
+def _scalar(value: object) -> str:
+    """A value as flow-style YAML writes it: quoted when it would otherwise read as more
+    than one item (``"a, b"``) or as a mapping (``"x: y"``)."""
+    text = str(value)
+    if isinstance(value, str) and (
+        _FLOW_MARKS.intersection(text) or text != text.strip() or not text
+    ):
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return text
 
 
 def _whole(comparison: Comparison) -> set[str]:

@@ -1144,6 +1144,7 @@ def _process_sheet(costs: PortfolioCost, *, reading: bool) -> Sheet:
         Column("called_by", "called_by", numeric=False, csv_only=True),
         Column("called_runs_per_month", "called_runs_per_month", csv_only=True),
         Column("typical_run", "typical_run", numeric=False, csv_only=True),
+        Column("cost_per_run", "cost_per_run", csv_only=True),
     ]
     processes: Sequence[ProcessCost] = costs.processes
     if reading:
@@ -1171,6 +1172,7 @@ def _process_sheet(costs: PortfolioCost, *, reading: bool) -> Sheet:
                 "called_by": _text(" ".join(process.called_by)),
                 "called_runs_per_month": _number_cell(process.called_runs_per_month),
                 "typical_run": _text(" ".join(schedule.typical_run)),
+                "cost_per_run": _money_cell(process.cost_per_run, currency),
             }
         )
     total = {
@@ -1237,6 +1239,7 @@ def _candidates_sheet(
         # After the older columns: the step's name, in the process's language (the table
         # names steps by id, to stay narrow).
         Column("name", "Name", numeric=False, csv_only=True),
+        Column("setup_hours", "Setup hours", csv_only=True),
     ]
     rows = []
     for rank, c in enumerate(ranked, 1):
@@ -1263,6 +1266,7 @@ def _candidates_sheet(
                 _number_cell(c.fte_freed),
                 _text(currency),
                 _text(c.name),
+                _hours_cell(c.setup_hours),
             ]
         )
     total = [
@@ -1279,6 +1283,7 @@ def _candidates_sheet(
         _hours_cell(totals.hours_saved),
         _number_cell(totals.fte_freed),
         _text(currency),
+        _BLANK,
         _BLANK,
     ]
     count = len(ranked)

@@ -213,7 +213,8 @@ def _notes(plan: Plan, t: Catalogue) -> list[str]:
         )
     notes.extend(overbooking_text(o, t.language) for o in plan.overbooked)
     if plan.levelled:
-        held = [step for step in plan.steps if step.held_days > 0]
+        # waits for people; the milestone's wait for its date has a note of its own
+        held = [step for step in plan.steps if step.held_days > 0 and step.held_for]
         if held:
             listed = ", ".join(
                 t(

@@ -164,8 +164,8 @@ NUMBER_FORMATS = {
     "fte": "0.00",
     "utilisation": "0.00%",
     "roi": "0.00%",
-    # as the reports write it: a few days is "< 0.1", not "0.0" (nothing to pay back)
-    "payback": '[=0]"immediately";[<0.1]"< 0.1";#,##0.0',
+    # as the reports write it: what rounds to 0.0 is "< 0.1" (0.0 reads as nothing to pay back)
+    "payback": '[=0]"immediately";[<0.05]"< 0.1";#,##0.0',
     "count": "#,##0.##",
     "integer": "#,##0",
 }
