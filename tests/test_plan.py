@@ -409,10 +409,10 @@ def test_table_csv_and_json(small: Process) -> None:
     csv = plan_report(plan, "csv").splitlines()
     assert csv[0] == (
         "step,name,kind,owner,with,start,finish,work_days,wait_until,due,due_from,"
-        "slack_days,critical,held_days,held_for"
+        "slack_days,critical,held_days,held_for,moved_days,as_is_finish"
     )
     assert csv[5] == (
-        "c,Announce,task,Writer,,2026-12-31,2026-12-31,0.50,,2026-12-29,m -1d,-1.50,yes,0.00,"
+        "c,Announce,task,Writer,,2026-12-31,2026-12-31,0.50,,2026-12-29,m -1d,-1.50,yes,0.00,,,"
     )
     document = plan_document(plan)
     assert document["late"] == ["c"] and document["anchor"] is None

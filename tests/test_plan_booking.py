@@ -444,7 +444,8 @@ def test_a_levelled_table_shows_the_holds_and_an_unlevelled_one_does_not() -> No
     early = plan_report(plan_run(writer_twice(), start=MONDAY), "markdown")
     assert "Held" not in early
     csv = plan_report(plan_run(writer_twice(), start=MONDAY), "csv").splitlines()
-    assert csv[0].endswith(",held_days,held_for") and csv[1].endswith(",0.00,")
+    assert csv[0].endswith(",held_days,held_for,moved_days,as_is_finish")
+    assert csv[1].endswith(",0.00,,,")
 
 
 def test_a_table_on_the_terminal_names_an_overbooking_once(write_process: Any) -> None:

@@ -126,6 +126,33 @@ def test_cli_plans_the_to_be(folder: Path) -> None:
     data = json.loads(result.stdout)
     assert data["scenario"] == "Drafts and a second writer"
     assert data["finish"] == "2026-12-02"
+    # what the scenario moved: b from Wed to Tue, the review from Thu to Wed
+    assert data["as_is"] == {"start": "2026-12-01", "finish": "2026-12-03", "lead_time_days": 2.5}
+    moved = {s["step"]: (s["moved_days"], s["as_is_finish"]) for s in data["steps"]}
+    assert moved == {"a": (0, "2026-12-01"), "b": (-1, "2026-12-02"), "c": (-1, "2026-12-03")}
+
+
+def test_a_scenario_plan_says_what_moved(folder: Path) -> None:
+    from sopkit.decide import plan_scenario
+
+    planned = plan_scenario(
+        folder / "twin.yaml", folder / "scenario.yaml", start="2026-12-01", level=True
+    )
+    plan = planned.plan
+    assert plan.baseline is not None and plan.moved("c") == -1
+    table = render_plan(plan, "table").data.decode()
+    assert (
+        "As it is: 2026-12-01 to 2026-12-03, 2.5 working days. With the scenario the run "
+        "starts the same day and ends 1 working day earlier." in table
+    )
+    assert "Moved (days)" in table
+    csv = render_plan(plan, "csv").data.decode().splitlines()
+    assert csv[0].endswith(",moved_days,as_is_finish")
+    assert csv[-1].endswith(",-1,2026-12-03")
+    # a plan without a scenario has the columns empty, and no note
+    as_is = plan_run(plan.process, start="2026-12-01")
+    assert "As it is" not in render_plan(as_is, "table").data.decode()
+    assert render_plan(as_is, "csv").data.decode().splitlines()[1].endswith(",,")
 
 
 def test_a_scenario_that_removes_the_process_leaves_nothing_to_plan(folder: Path) -> None:

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -43,6 +43,7 @@ from .schedule import Schedule, schedule
 from .units import expected_hours, to_decimal
 
 __all__ = [
+    "Baseline",
     "DueMiss",
     "Overbooking",
     "Plan",
@@ -177,6 +178,22 @@ class Overbooking:
 
 
 @dataclass(frozen=True, slots=True)
+class Baseline:
+    """The same run as it is, beside a scenario's plan of it: what the scenario moved."""
+
+    start: _dt.date
+    finish: _dt.date
+    lead_time_days: Decimal
+    #: Each step of the run as it is: the day its work finishes.
+    finishes: Mapping[str, _dt.date]
+
+    @classmethod
+    def of(cls, plan: Plan) -> Baseline:
+        finishes = {step.step_id: step.finish for step in plan.steps}
+        return cls(plan.start, plan.finish, plan.lead_time_days, finishes)
+
+
+@dataclass(frozen=True, slots=True)
 class Plan:
     """One typical run of a process on the calendar."""
 
@@ -209,6 +226,15 @@ class Plan:
     #: ``held_for_due`` meet their due dates (0 and none when every date is met anyway).
     anchor_held_days: Decimal = Decimal(0)
     held_for_due: tuple[str, ...] = ()
+    #: For a scenario's plan (``sopkit.decide.plan_scenario``): the run as it is.
+    baseline: Baseline | None = None
+
+    def moved(self, step_id: str) -> int | None:
+        """Working days a scenario moved the step's finish (later: above 0); ``None`` without
+        a baseline, or for a step the run as it is does not have."""
+        if self.baseline is None or step_id not in self.baseline.finishes:
+            return None
+        return self.working.between(self.baseline.finishes[step_id], self.step(step_id).finish)
 
     def step(self, step_id: str) -> PlannedStep:
         for step in self.steps:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ..analysis import PortfolioCost, cost_portfolio, rank_candidates
 from ..analysis.compare import Comparison, ScenarioResult, Threshold, compare, one_off
-from ..analysis.plan import Plan, plan_run
+from ..analysis.plan import Baseline, Plan, plan_run
 from ..errors import Problem, SopkitError, UsageError, ValidationError
 from ..load import (
     Portfolio,
@@ -367,7 +367,8 @@ def plan_scenario(
     as_is, to_be, scenario = _scenario_sides(path, scenario_file, roles)
     plan = plan_run(to_be, start=start, at=at, level=level, scenario=scenario.name)
     before = plan_run(as_is, start=start, at=at, level=level)
-    return ScenarioPlan(plan, scenario, _dated(plan) != _dated(before))
+    changed = _dated(plan) != _dated(before)
+    return ScenarioPlan(replace(plan, baseline=Baseline.of(before)), scenario, changed)
 
 
 def _dated(plan: Plan) -> tuple[object, ...]:

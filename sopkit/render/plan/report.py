@@ -71,6 +71,17 @@ def _days(value: Decimal | None, t: Catalogue, *, signed: bool = False) -> Cell:
     return Cell(text, format(rounded, "f"))
 
 
+def _moved(plan: Plan, step_id: str, t: Catalogue) -> Cell:
+    """Working days the scenario moved the step's finish: ``-2``, ``+1``, ``0``, or ``new``
+    for a step the run as it is does not have; empty without a scenario."""
+    if plan.baseline is None:
+        return Cell("", "")
+    moved = plan.moved(step_id)
+    if moved is None:
+        return Cell(t("plan.new"), "")
+    return Cell(f"{moved:+d}" if moved else "0", str(moved))
+
+
 def _held(step: PlannedStep, t: Catalogue) -> Cell:
     """A hold for people: blank in a table when there is none (most rows), 0.00 in CSV."""
     shown = _days(step.held_days, t)
@@ -113,6 +124,9 @@ def plan_sheet(plan: Plan) -> Sheet:
         # a levelled plan's tables show the holds; every CSV has the column
         Column("held_days", t("plan.col.held"), csv_only=not plan.levelled),
         Column("held_for", "Held for", numeric=False, csv_only=True),
+        # a scenario's plan shows what it moved; every CSV has the columns
+        Column("moved_days", t("plan.col.moved"), csv_only=plan.baseline is None),
+        Column("as_is_finish", "As-is finish", numeric=False, csv_only=True),
     ]
     rows = []
     for step in plan.steps:
@@ -134,6 +148,10 @@ def plan_sheet(plan: Plan) -> Sheet:
                 Cell(t("plan.yes") if step.critical else "", "yes" if step.critical else "no"),
                 _held(step, t),
                 _text("; ".join(step.held_for)),
+                _moved(plan, step.step_id, t),
+                _day(
+                    None if plan.baseline is None else plan.baseline.finishes.get(step.step_id), t
+                ),
             ]
         )
     return Sheet(
@@ -179,7 +197,7 @@ def anchor_text(plan: Plan, t: Catalogue) -> str:
 
 
 def _notes(plan: Plan, t: Catalogue) -> list[str]:
-    notes = []
+    notes = [] if plan.baseline is None else [_baseline_note(plan, t)]
     if plan.asked_start is not None:
         notes.append(
             t(
@@ -242,6 +260,30 @@ def _notes(plan: Plan, t: Catalogue) -> list[str]:
         )
     )
     return notes
+
+
+def _baseline_note(plan: Plan, t: Catalogue) -> str:
+    """``As it is: 2027-01-04 to 2027-02-12, 30 working days. With the scenario the run
+    starts the same day and ends 3 working days earlier.``"""
+    assert plan.baseline is not None
+    base, working = plan.baseline, plan.working
+
+    def moved(before: _dt.date, after: _dt.date) -> str:
+        days = working.between(before, after)
+        if not days:
+            return t("plan.moved.same")
+        return t(
+            "plan.moved.later" if days > 0 else "plan.moved.earlier",
+            days=t("unit.workdays", abs(days)),
+        )
+
+    return t(
+        "plan.note.baseline",
+        span=t("plan.span", start=base.start.isoformat(), finish=base.finish.isoformat()),
+        days=t("unit.workdays", round_number(base.lead_time_days, 1)),
+        start=moved(base.start, plan.start),
+        finish=moved(base.finish, plan.finish),
+    )
 
 
 def overbooking_text(found: Overbooking, language: str = "en") -> str:
@@ -321,6 +363,10 @@ def plan_document(plan: Plan) -> dict[str, Any]:
                 "late": step.late,
                 "held_days": round_number(step.held_days, 2),
                 "held_for": list(step.held_for),
+                "moved_days": plan.moved(step.step_id),
+                "as_is_finish": _iso(
+                    None if plan.baseline is None else plan.baseline.finishes.get(step.step_id)
+                ),
                 "with_people": {
                     role: _count(n) for role, n in zip(step.participants, step.counts, strict=True)
                 },
@@ -328,6 +374,13 @@ def plan_document(plan: Plan) -> dict[str, Any]:
             for step in plan.steps
         ],
         "levelled": plan.levelled,
+        "as_is": None
+        if plan.baseline is None
+        else {
+            "start": plan.baseline.start.isoformat(),
+            "finish": plan.baseline.finish.isoformat(),
+            "lead_time_days": round_number(plan.baseline.lead_time_days, 2),
+        },
         "anchor_held_days": round_number(plan.anchor_held_days, 2),
         "held_for_due": list(plan.held_for_due),
         "overbooked": [
