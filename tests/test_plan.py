@@ -325,6 +325,12 @@ def test_a_milestone_outside_the_typical_run_cannot_anchor(write_process: Any) -
     assert "big: False" in (caught.value.hint or "")
     plan = plan_run(process, start=D("2026-12-24"))
     assert plan.undated == ("c", "d") and plan.misses == ()
+    # a due date no plan checks is a located warning too, not only a note
+    warned = [m.problem for m in plan.unchecked]
+    assert [(m.line, m.severity) for m in warned] == [(13, "warning"), (14, "warning")]
+    assert warned[0].message == (
+        "step 'c': its due date is not checked: milestone 'm' is not in the typical run"
+    )
 
 
 def test_exactly_one_of_start_and_at(small: Process) -> None:

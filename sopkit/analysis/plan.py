@@ -228,6 +228,8 @@ class Plan:
     held_for_due: tuple[str, ...] = ()
     #: For a scenario's plan (``sopkit.decide.plan_scenario``): the run as it is.
     baseline: Baseline | None = None
+    #: A warning for each of ``undated``, located at its ``due``.
+    unchecked: tuple[DueMiss, ...] = ()
 
     def moved(self, step_id: str) -> int | None:
         """Working days a scenario moved the step's finish (later: above 0); ``None`` without
@@ -385,7 +387,7 @@ def _plan_run(
     dated: dict[str, _dt.date] = {}
     for step_id, (begin, work, _) in timing.items():
         dated[step_id] = on_day(begin + work, end=True)
-    steps, misses, undated = [], [], []
+    steps, misses, undated, unchecked = [], [], [], []
     early: Plan | None = None
     by_id = {step.id: (index, step) for index, step in enumerate(process.steps)}
     for step_id in sorted(run_ids, key=lambda s: (timing[s][0], by_id[s][0])):
@@ -396,6 +398,7 @@ def _plan_run(
         )
         if step.due is not None and due is None:
             undated.append(step_id)
+            unchecked.append(DueMiss(step_id, _unchecked(process, index, step.due.milestone)))
         planned = PlannedStep(
             step_id=step_id,
             name=step.name,
@@ -450,6 +453,7 @@ def _plan_run(
         skipped=tuple(s.id for s in process.steps if s.id not in timing),
         misses=tuple(misses),
         undated=tuple(s.id for s in process.steps if s.id in undated),
+        unchecked=tuple(unchecked),
         lead_time_days=to_decimal(lead / hours_per_day),
         calendar=settings.calendar,
         hours_per_day=settings.hours_per_day,
@@ -751,6 +755,19 @@ def _miss(
         f"({step.due_text}): the earliest the graph allows is {step.finish.isoformat()}, "
         f"{late} working {'day' if -slack == 1 else 'days'} late",
         hint=hint,
+    )
+    return replace(found, severity="warning")
+
+
+def _unchecked(process: Process, index: int, milestone: str) -> Problem:
+    """The warning for a due date no plan of the typical run can check."""
+    step_id = process.steps[index].id
+    found = process.source.problem(
+        ("steps", index, "due"),
+        f"step '{step_id}': its due date is not checked: milestone '{milestone}' is not in "
+        "the typical run",
+        hint="count it from a milestone every run has, or make the likely answer of the "
+        f"condition the one that runs '{milestone}'",
     )
     return replace(found, severity="warning")
 

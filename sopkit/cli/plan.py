@@ -137,7 +137,11 @@ def plan(
     ] = False,
     strict: Annotated[
         bool,
-        typer.Option("--strict", help="Exit 1 when a step cannot meet its due date."),
+        typer.Option(
+            "--strict",
+            help="Exit 1 when a step cannot meet its due date, or its due date cannot be "
+            "checked (its milestone is not in the typical run).",
+        ),
     ] = False,
     run: Annotated[
         str | None,
@@ -223,7 +227,7 @@ def plan(
             run=run,
             previous=previous,
         )
-        for miss in dated.misses:
+        for miss in (*dated.misses, *dated.unchecked):
             typer.echo(miss.problem.format(), err=True)
         # A table or Markdown on the terminal lists them in its notes: once is enough.
         shown = to_stdout and fmt in (PlanFormat.table, PlanFormat.markdown)
@@ -254,5 +258,5 @@ def plan(
             typer.echo(f"wrote {target}", err=True)
             for note in result.notes:
                 typer.echo(note, err=True)
-        if strict and dated.misses:
+        if strict and (dated.misses or dated.unchecked):
             raise typer.Exit(1)
