@@ -327,7 +327,7 @@ def test_a_milestone_outside_the_typical_run_cannot_anchor(write_process: Any) -
     assert plan.undated == ("c", "d") and plan.misses == ()
     # a due date no plan checks is a located warning too, not only a note
     warned = [m.problem for m in plan.unchecked]
-    assert [(m.line, m.severity) for m in warned] == [(13, "warning"), (14, "warning")]
+    assert [(m.line, m.severity) for m in warned] == [(12, "warning"), (13, "warning")]
     assert warned[0].message == (
         "step 'c': its due date is not checked: milestone 'm' is not in the typical run"
     )

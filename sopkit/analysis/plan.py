@@ -453,7 +453,7 @@ def _plan_run(
         skipped=tuple(s.id for s in process.steps if s.id not in timing),
         misses=tuple(misses),
         undated=tuple(s.id for s in process.steps if s.id in undated),
-        unchecked=tuple(unchecked),
+        unchecked=tuple(sorted(unchecked, key=lambda miss: by_id[miss.step_id][0])),
         lead_time_days=to_decimal(lead / hours_per_day),
         calendar=settings.calendar,
         hours_per_day=settings.hours_per_day,
