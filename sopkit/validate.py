@@ -16,6 +16,7 @@ Two kinds of check, so one run finds everything:
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -512,10 +513,16 @@ def _due_problems(
                 (*loc, "offset"),
                 f"step '{step.id}': {offset} is not a whole number of working days "
                 f"(a week is {_plain(days_per_week)} working days here)",
-                hint="give the offset in days, e.g. -10d",
+                hint=_whole_days_hint(offset.weeks * days_per_week),
             )
         )
     return problems
+
+
+def _whole_days_hint(days: Decimal) -> str:
+    """``give the offset in days: -4d or -5d``, the whole days either side of ``days``."""
+    low, high = math.floor(days), math.ceil(days)
+    return f"give the offset in days: {low:+d}d or {high:+d}d"
 
 
 def _estimate_problems(process: Process, index: int, step: Step) -> list[Problem]:

@@ -399,8 +399,9 @@ def test_weeks_must_be_whole_working_days(write_process: Any) -> None:
     text = PROCESS.replace("offset: -1d}", "offset: -1w}")
     load_process(write_process(text, roles=ROLES))  # 1w = 5 days: fine
     roles = ROLES.replace("days_per_week: 5", "days_per_week: 4.5")
-    with pytest.raises(SopkitError, match="is not a whole number of working days"):
+    with pytest.raises(SopkitError, match="is not a whole number of working days") as caught:
         load_process(write_process(text, roles=roles))
+    assert "give the offset in days: -5d or -4d" in str(caught.value.problems[0].hint)
 
 
 # --- text formats ---------------------------------------------------------------------------
@@ -812,6 +813,12 @@ def test_cli_chart_goes_to_a_file_named_after_the_process(
     plan = plan_run(small, start=D("2026-12-24"))
     expected = render_plan(plan, "svg", today=D("2026-12-28")).data
     assert (tmp_path / "small-plan.svg").read_bytes() == expected
+    assert "--today" not in result.stderr
+    # a table has no chart to draw the line on: it says so rather than ignore it
+    table = runner.invoke(app, ["plan", "small.yaml", "--start", "2026-12-24", "--today", "today"])
+    assert "note: --today draws a line on the chart (svg, png, pdf): table has none" in (
+        table.stderr
+    )
 
 
 @pytest.mark.parametrize(

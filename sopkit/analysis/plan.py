@@ -75,6 +75,11 @@ class WorkingDays:
             day += _ONE_DAY
         return day
 
+    def on_or_before(self, day: _dt.date) -> _dt.date:
+        while not self.is_working(day):
+            day -= _ONE_DAY
+        return day
+
     def shift(self, day: _dt.date, count: int) -> _dt.date:
         """The working day ``count`` working days after ``day`` (before, if negative).
 
@@ -656,9 +661,14 @@ def _first_day_for(
             else "date the run by another milestone",
         )
     if not days.is_working(when):
+        why = "a holiday" if when in days.holidays else "a weekend day"
+        before = days.on_or_before(when)
+        after = days.on_or_after(when)
         raise UsageError(
-            f"{when.isoformat()} ({when.strftime('%A')}) is not a working day in the calendar",
-            hint="pick a working day, or change 'calendar' in roles.yaml",
+            f"{when.isoformat()} ({when.strftime('%A')}) is not a working day: {why} in the "
+            "calendar",
+            hint=f"the nearest working days are {before.isoformat()} and {after.isoformat()}; "
+            "or change 'calendar' in roles.yaml",
         )
     begin, work, _ = timing[name]
     return days.shift(when, -_day_index(begin + work, hours_per_day, end=True))

@@ -199,6 +199,11 @@ def plan(
         raise typer.BadParameter("--run names a calendar's run: use it with --format ics")
     if run is not None and not run.strip():
         raise typer.BadParameter("give the run a name, e.g. --run spring-launch")
+    if line is not None and fmt.value not in _PICTURES:
+        typer.echo(
+            f"note: --today draws a line on the chart (svg, png, pdf): {fmt.value} has none",
+            err=True,
+        )
     with user_errors():
         if scenario is None:
             process = load_process(file, roles=roles)
