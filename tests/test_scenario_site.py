@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import html
 import re
 from collections.abc import Callable
@@ -14,6 +15,7 @@ from sopkit.build import SCENARIO_PAGE, build_site
 from sopkit.decide import compare_scenarios
 from sopkit.errors import SopkitError
 from sopkit.render.costs.diff import figure_text
+from sopkit.render.i18n import catalogue
 from sopkit.render.site.scenarios import render_scenarios
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "build" / "portfolio"
@@ -100,3 +102,58 @@ def test_the_cli_builds_the_page(tmp_path: Path, scenario: Path) -> None:
 def test_golden(scenario: Path, golden: Callable[[str, str], None]) -> None:
     view = compare_scenarios([FIXTURE], [scenario])
     golden("build/scenarios.html", render_scenarios(view).replace(str(scenario), "scenario.yaml"))
+
+
+# --- the report's scenario page ---------------------------------------------------------------
+
+
+def test_the_report_has_a_page_on_each_scenario(scenario: Path) -> None:
+    """What a reader who decides needs: each scenario's figures before and after, its
+    one-off setup and payback, the automations it takes as done; names as text."""
+    from conftest import stand_in_simulation
+
+    from sopkit.render.report import render_report
+    from sopkit.render.report.scenarios import scenario_pages
+
+    view = compare_scenarios([FIXTURE], [scenario])
+    (result,) = view.results
+    ranges = stand_in_simulation(view.as_is, years=100, seed=1)
+    page = render_report(view.as_is, ranges=ranges, scenarios=view)
+    assert '<section class="page" id="scenarios">' in page
+    assert "<h3>Automate &lt;social&gt; &amp; collect</h3>" in page
+    shown = html.unescape(page[page.index('id="scenarios"') : page.index('id="method"')])
+    currency = result.comparison.currency
+    total = result.comparison.total_cost
+    for value in (total.before, total.after):
+        assert figure_text("annual_total_cost", value, currency) in shown
+    assert figure_text("annual_cost", result.setup_cost, currency) in shown
+    (data,) = scenario_pages(view, catalogue("en"))
+    assert [a["step"] for a in data["automated"]] == [
+        f"{o.process_id}/{o.step_id}" for o in result.one_offs
+    ]
+    # without scenarios, no page
+    assert 'id="scenarios"' not in render_report(view.as_is, ranges=ranges)
+
+
+def test_the_report_command_and_the_site_add_the_scenario_page(
+    tmp_path: Path, scenario: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sopkit.build
+    from sopkit.cli import app
+    from sopkit.render.report import annual_report
+
+    view = compare_scenarios([FIXTURE], [scenario])
+    day = datetime.date(2026, 5, 4)
+    args = ["report", str(FIXTURE), "--format", "html", "--date", day.isoformat()]
+    result = CliRunner().invoke(app, [*args, "--scenario", str(scenario)])
+    assert result.exit_code == 0, result.stderr
+    expected = annual_report(view.as_is, fmt="html", date=day, scenarios=view)
+    assert result.stdout.encode("utf-8") == expected and b'id="scenarios"' in expected
+    # the site's report.pdf prints the same page: the HTML the build prints has it
+    printed: list[str] = []
+    monkeypatch.setattr(sopkit.build, "_pdf_problem", lambda printer: None)
+    monkeypatch.setattr(
+        sopkit.build, "cached_pdf", lambda text, *a, **k: printed.append(text) or b"%PDF"
+    )
+    build_site([FIXTURE], tmp_path / "site", scenarios=[scenario], diagrams=False)
+    assert len(printed) == 1 and 'id="scenarios"' in printed[0]

@@ -306,7 +306,13 @@ def render_site(
         )
         try:
             # The HTML is made here, at once, so the child can print while the rest renders.
-            html = annual_report(cost, fmt="html", date=report_date, ranges=ranges)
+            html = annual_report(
+                cost,
+                fmt="html",
+                date=report_date,
+                ranges=ranges,
+                scenarios=scenarios if _has_scenarios(scenarios) else None,
+            )
             report = pool.submit(_report, html.decode("utf-8"), cache=cache, printer=printer)
             problem = _pdf_problem(printer)
             files = _portfolio_files(cost, ranges, stamp, scenarios)

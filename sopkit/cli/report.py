@@ -68,6 +68,17 @@ def report(
     paper: Annotated[
         Paper, typer.Option("--paper", help="A4 or Letter.", case_sensitive=False)
     ] = Paper.a4,
+    scenario: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--scenario",
+            metavar="FILE",
+            help="Add a page on this scenario against the portfolio as it is (repeat for "
+            "more): what it changes in a year, what it pays once and its payback.",
+            dir_okay=False,
+            show_default=False,
+        ),
+    ] = None,
     roles: RolesOption = None,
     force: ForceOption = False,
 ) -> None:
@@ -77,7 +88,8 @@ def report(
     staff hours, FTE, external hours), cost by process and by role with charts,
     the Pareto of steps, the best automation candidates with payback and ROI,
     capacity, and how the figures are made (the formula, calendar, rates and
-    date). In the portfolio's language when every process shares one.
+    date). With --scenario, a page on each scenario. In the portfolio's
+    language when every process shares one.
 
     A PDF needs WeasyPrint: pip install 'sopkit[pdf]' (and the Pango library).
 
@@ -85,6 +97,7 @@ def report(
     Examples:
       sopkit report processes/en/ -o report.pdf
       sopkit report processes/en/ --format html -o report.html --date 2026-12-31
+      sopkit report processes/en/ -o report.pdf --scenario scenarios/automate-drafting.yaml
     """
     from ..load import load_portfolio
     from ..output import refuse_inputs, refuse_overwrite, write_atomic
@@ -101,11 +114,19 @@ def report(
             usage_error(
                 "a PDF needs a file to go to", hint="add -o report.pdf, or use --format html"
             )
+        view = None
+        if scenario:
+            from ..decide import compare_scenarios
+
+            view = compare_scenarios(paths, scenario, roles=roles)
+            if output is not None:
+                refuse_inputs(output, scenario)
         data = annual_report(
-            load_portfolio(paths, roles=roles),
+            view.as_is if view is not None else load_portfolio(paths, roles=roles),
             fmt=chosen,
             date=made,  # type: ignore[arg-type]  # parsed to a date by _date
             paper=paper.value,
+            scenarios=view,
         )
         if output is None:
             typer.echo(data.decode("utf-8"), nl=False)

@@ -20,6 +20,7 @@ import markupsafe
 from ...analysis import Costable
 from ...analysis.cost import PortfolioCost
 from ...errors import UsageError
+from ..costs.scenarios import ScenarioView
 from ..costs.tables import ensure_costs
 from ..pdf import pdf_problem, report_pdf
 from .content import ReportOptions, report_context, report_language
@@ -82,6 +83,7 @@ def render_report(
     paper: str = "A4",
     sections: Sequence[ReportSection] = (),
     ranges: Simulation | None = None,
+    scenarios: ScenarioView | None = None,
 ) -> str:
     """The report as a self-contained HTML page.
 
@@ -92,8 +94,16 @@ def render_report(
         paper: ``A4`` or ``Letter``.
         sections: extra pages placed before the method.
         ranges: a simulation of ``cost`` for the ranges page; ``None`` leaves it out.
+        scenarios: scenarios of ``cost`` (``sopkit.decide.compare_scenarios``) for a
+            page of their own; ``None`` (or none) leaves it out.
     """
-    options = ReportOptions(date=date, paper=paper, sections=tuple(sections), ranges=ranges)
+    options = ReportOptions(
+        date=date,
+        paper=paper,
+        sections=tuple(sections),
+        ranges=ranges,
+        scenarios=scenarios if scenarios is not None and scenarios.results else None,
+    )
     context: dict[str, Any] = report_context(cost, options)
     return _environment().get_template("report.html.j2").render(context)
 
@@ -106,6 +116,7 @@ def annual_report(
     paper: str = "A4",
     sections: Sequence[ReportSection] = (),
     ranges: Simulation | None = None,
+    scenarios: ScenarioView | None = None,
 ) -> bytes:
     """The annual report of loaded processes (costed here) or of costs, as file bytes.
 
@@ -117,6 +128,8 @@ def annual_report(
         sections: extra pages from other analyses.
         ranges: the simulation for the ranges page; by default the portfolio is
             simulated here (``DEFAULT_YEARS`` years, seed ``DEFAULT_SEED``).
+        scenarios: scenarios of the portfolio for a page of their own (``source``
+            should then be their ``as_is``).
 
     Raises:
         UsageError: an unknown format or paper.
@@ -133,7 +146,9 @@ def annual_report(
         from ...analysis.simulation import simulate
 
         ranges = simulate(cost)
-    html = render_report(cost, date=date, paper=chosen, sections=sections, ranges=ranges)
+    html = render_report(
+        cost, date=date, paper=chosen, sections=sections, ranges=ranges, scenarios=scenarios
+    )
     if fmt == "html":
         return html.encode("utf-8")
     return report_pdf(html)

@@ -22,6 +22,7 @@ from ...analysis.candidates import Candidate, rank_candidates
 from ...analysis.cost import PortfolioCost, RoleCost
 from ...analysis.pareto import pareto
 from ...models import RoleKind
+from ..costs.scenarios import ScenarioView
 from ..i18n import Catalogue, catalogue, payback_text, portfolio_language
 from ..numbers import (
     DASH,
@@ -40,6 +41,7 @@ from .charts import bars, mark
 from .columns import figure_widths
 from .listed import in_tables, ranked
 from .ranges import ranges_context
+from .scenarios import scenario_pages
 
 if TYPE_CHECKING:
     from ...analysis.simulation import Simulation
@@ -76,8 +78,10 @@ class ReportOptions:
     date: _dt.date | None = None
     paper: str = "A4"
     ranges: Simulation | None = None
-    #: Extra sections from other analyses (ranges, scenarios), already rendered.
+    #: Extra sections from other analyses, already rendered.
     sections: Sequence[Any] = field(default_factory=tuple)
+    #: Scenarios against the portfolio (``sopkit.decide.Scenarios``): a page for them.
+    scenarios: ScenarioView | None = None
 
 
 #: The report's language: the portfolio's when every process shares one; English otherwise
@@ -484,5 +488,6 @@ def report_context(cost: PortfolioCost, options: ReportOptions) -> dict[str, Any
         "method": _method(cost, f, options),
         "sections": list(options.sections),
         "ranges": None if options.ranges is None else ranges_context(cost, options.ranges, t),
+        "scenarios": [] if options.scenarios is None else scenario_pages(options.scenarios, t),
         "currency": cost.currency,
     }
