@@ -736,6 +736,23 @@ def test_a_due_date_before_the_work_starts_is_joined_to_it_not_barred_over_days_
     assert labels and all(label.box.right <= scene.width for label in labels)
 
 
+def test_a_late_label_past_the_last_day_goes_before_the_late_work(small: Process) -> None:
+    """'c' is the run's last work and late: its "late 1.5d" after the bar would run past the
+    last day of the grid (a planner's trial saw it hang over the edge), so it goes before."""
+    scene = gantt_scene(plan_run(small, start=D("2026-12-24")))
+    (label,) = [
+        shape
+        for shape in walk(scene.items)
+        if isinstance(shape, Label) and shape.lines[0].text.startswith("late ")
+    ]
+    grid = max(
+        shape.box.right
+        for shape in walk(scene.items)
+        if isinstance(shape, Label) and shape.lines[0].text.strip().isdigit()
+    )  # the last day's number
+    assert label.box.right <= grid
+
+
 def test_a_month_with_no_room_for_its_name_leaves_it_to_the_next(small: Process) -> None:
     # One day of December in view: "Dec 2026" would run into "Jan 2027" a day later.
     svg = to_svg(gantt_scene(plan_run(small, start=D("2026-12-31"))))

@@ -494,14 +494,14 @@ class _Chart:
                 classes.append("late")
                 late_by = round_number(-(step.slack_days or Decimal(0)), 1)
                 words = self.t("gantt.late_label", days=number_text(late_by, 1, self.t.language))
+                wide = text_width(words, size, True)
+                left = max(end, due_x) + 4
+                if left + wide > self.left + self.count * self.day:
+                    # past the last day: before the late work (and its due date) instead
+                    left = max(min(start, due_x) - 4 - wide, self.left + 2)
                 shapes.append(
                     Label(
-                        Box(
-                            max(end, due_x) + 4,
-                            centre - line_height(size) / 2,
-                            text_width(words, size, True),
-                            line_height(size),
-                        ),
+                        Box(left, centre - line_height(size) / 2, wide, line_height(size)),
                         (_text_line(words, size, bold=True, colour=_LATE),),
                     )
                 )
