@@ -134,6 +134,16 @@ def test_kinds_of_node(webinar: ET.Element) -> None:
     assert [k for k in kinds.values()].count("endEvent") == 1
 
 
+def test_a_short_trigger_names_the_start_event(webinar: ET.Element) -> None:
+    """As modelers name it ("Invoice received"), so a diagram imported and exported again
+    keeps its start event's name; a sentence stays the event's documentation only."""
+    start = _by_id(webinar, "Event_run_start")
+    assert start.get("name") == "A topic is picked."
+    assert start.findtext(f"{BPMN}documentation") == "A topic is picked."
+    blog = ET.fromstring(_export(PROCESSES / "en" / "content-marketing.yaml"))
+    assert _by_id(blog, "Event_run_start").get("name") == "Start"  # its trigger is a sentence
+
+
 def _flows(root: ET.Element) -> dict[str, ET.Element]:
     return {f.get("id") or "": f for f in root.iter(f"{BPMN}sequenceFlow")}
 

@@ -277,7 +277,7 @@ class _Builder:
             "start",
             "run_start",
             first_lane,
-            name=self.words["start"],
+            name=_start_name(self.process.trigger, self.words["start"]),
             documentation=self.process.trigger,
         )
         entries: dict[str, str] = {}
@@ -412,3 +412,17 @@ def build_flow(cost: ProcessCost, prefix: str = "") -> FlowGraph:
     """The BPMN flow of a costed process; ``prefix`` keeps ids unique when a file holds
     several processes (a process and those it calls)."""
     return _Builder(cost, prefix).build()
+
+
+#: The longest trigger a start event is named with; a longer one (a sentence) is only
+#: its documentation, beside a start event named "Start".
+_START_NAME = 40
+
+
+def _start_name(trigger: str | None, default: str) -> str:
+    """A short trigger names the start event, as modelers name it ("Invoice received"),
+    so a diagram imported and exported again keeps its start event's name."""
+    if trigger is None:
+        return default
+    text = " ".join(trigger.split())
+    return text if text and len(text) <= _START_NAME else default
