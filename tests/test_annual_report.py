@@ -23,7 +23,7 @@ from sopkit.cli import app
 from sopkit.errors import RenderError, UsageError
 from sopkit.load import load_portfolio
 from sopkit.render.costs import cost_report
-from sopkit.render.numbers import hours_text, money_text, number_text
+from sopkit.render.numbers import hours_text, money_text, number_text, percent_text
 from sopkit.render.report import annual_report, render_report, report_language
 
 DATE = datetime.date(2026, 5, 4)
@@ -92,6 +92,14 @@ def test_the_ranges_page_is_the_simulations(library: PortfolioCost) -> None:
     assert f"falls between {low} and {high}" in html
     assert "From 200 simulated years (seed 3)" in html
     assert 'id="ranges"' not in render_report(library)
+    # capacity: the share of simulated years each role with a headcount is over it
+    over = {role.role: role.over_capacity for role in ranges.roles}
+    writer = over["Content Writer"]
+    assert writer is not None
+    assert "Years over" in html and "of 200 simulated years in which the role" in html
+    assert f"{percent_text(writer * 100)}</td>" in html
+    without = simulate(library, years=200, seed=3, by_role=False)
+    assert "Years over" not in render_report(library, ranges=without)
 
 
 def test_the_report_speaks_the_portfolios_language() -> None:
@@ -247,8 +255,11 @@ def test_the_site_has_the_report_linked_from_the_dashboard(tmp_path: Path) -> No
     index = (tmp_path / "site" / "index.html").read_text("utf-8")
     assert 'href="report.pdf"' in index
     cost = cost_portfolio(load_portfolio(FIXTURE))
-    ranges = simulate(cost, years=sopkit.build.SITE_YEARS, seed=sopkit.build.SITE_SEED)
-    expected = annual_report(cost, ranges=ranges)  # undated, the site's simulation
+    # undated, the site's simulation (without the roles' hours: no years over capacity)
+    ranges = simulate(
+        cost, years=sopkit.build.SITE_YEARS, seed=sopkit.build.SITE_SEED, by_role=False
+    )
+    expected = annual_report(cost, ranges=ranges)
     assert (tmp_path / "site" / "report.pdf").read_bytes() == expected
 
 

@@ -354,9 +354,15 @@ def _candidates(cost: PortfolioCost, f: _Format) -> dict[str, Any]:
     }
 
 
-def _capacity(cost: PortfolioCost, f: _Format) -> dict[str, Any]:
+def _capacity(cost: PortfolioCost, f: _Format, ranges: Simulation | None) -> dict[str, Any]:
     staffed = [r for r in cost.roles if r.kind is RoleKind.STAFF and r.utilisation is not None]
     staffed.sort(key=lambda r: (-(r.utilisation or 0), r.role))
+    # the share of simulated years each role is over capacity, when the ranges have roles
+    years_over = {
+        role.role: role.over_capacity
+        for role in (() if ranges is None else ranges.roles)
+        if role.over_capacity is not None
+    }
     rows = [
         {
             "name": role.role,
@@ -365,6 +371,9 @@ def _capacity(cost: PortfolioCost, f: _Format) -> dict[str, Any]:
             "hours": f.hours(role.annual_hours),
             "utilisation": _utilisation(role, f),
             "over": role.over_capacity,
+            "years_over": None
+            if role.role not in years_over
+            else percent_text(years_over[role.role] * 100, f.language),
         }
         for role in staffed
     ]
@@ -386,6 +395,9 @@ def _capacity(cost: PortfolioCost, f: _Format) -> dict[str, Any]:
         "full": mark(_HUNDRED, data, _HUNDRED),
         "over": sum(1 for r in staffed if r.over_capacity),
         "unstaffed": len(unstaffed),
+        "simulated": None
+        if ranges is None or not years_over
+        else number_text(Decimal(ranges.years), 0, f.language),
     }
 
 
@@ -484,7 +496,7 @@ def report_context(cost: PortfolioCost, options: ReportOptions) -> dict[str, Any
         "charts": _charts(cost, f),
         "pareto": _pareto(cost, f),
         "candidates": _candidates(cost, f),
-        "capacity": _capacity(cost, f),
+        "capacity": _capacity(cost, f, options.ranges),
         "method": _method(cost, f, options),
         "sections": list(options.sections),
         "ranges": None if options.ranges is None else ranges_context(cost, options.ranges, t),
