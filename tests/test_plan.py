@@ -753,6 +753,34 @@ def test_a_late_label_past_the_last_day_goes_before_the_late_work(small: Process
     assert label.box.right <= grid
 
 
+def test_a_late_label_sits_after_the_wait_line_and_reads_as_the_table(
+    write_process: Any,
+) -> None:
+    """'d' is 0.625 days late and waits after its work: its label went over the wait's line
+    (a Korean trial), and read "0.6" where the table says 0.63."""
+    text = PROCESS.replace(
+        "time: 1d, after: a, due: {milestone: m, offset: -2d}}",
+        "time: 5h, after: a, wait: 2d, due: {milestone: m, offset: -3d}}",
+    )
+    process = load_process(write_process(text, name="small.yaml", roles=ROLES))
+    plan = plan_run(process, start=D("2027-01-04"))
+    step = plan.step("d")
+    assert step.late and step.wait_until is not None
+    scene = gantt_scene(plan)
+    labels = [s for s in walk(scene.items) if isinstance(s, Label)]
+    (label,) = [s for s in labels if s.lines[0].text.startswith("late 0")]
+    assert label.lines[0].text == "late 0.63d"
+    (bar,) = [g for g in _groups(to_svg(scene), "bar") if g.get("data-step") == "d"]
+    wait = [
+        float(x)
+        for path in bar.iter(f"{SVG}path")
+        if "late-gap" not in (path.get("class") or "")
+        for x in re.findall(r"[ML]\s*([\d.]+)", path.get("d") or "")
+    ]
+    # before the wait's line or after it, never over it
+    assert label.box.right <= min(wait) or label.box.x >= max(wait)
+
+
 def test_a_month_with_no_room_for_its_name_leaves_it_to_the_next(small: Process) -> None:
     # One day of December in view: "Dec 2026" would run into "Jan 2027" a day later.
     svg = to_svg(gantt_scene(plan_run(small, start=D("2026-12-31"))))
@@ -904,7 +932,7 @@ def test_a_korean_plan_is_in_korean_and_skips_chuseok() -> None:
     plan = plan_run(process, start=D("2026-09-21"))
     assert all(not (D("2026-09-24") <= s.start <= D("2026-09-25")) for s in plan.steps)
     table = plan_report(plan, "table", width=200)
-    assert "단계" in table and "주요 경로" in table and "2026-09-21 월" in table
+    assert "단계" in table and "주경로" in table and "2026-09-21 월" in table
     assert "근무 달력: 하루 8시간" in table and "공휴일 14일" in table
     assert plan_report(plan, "csv").startswith("step,name,kind,owner,with,start,finish,")
     svg = render_plan(plan, "svg").data.decode("utf-8")

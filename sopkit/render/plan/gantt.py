@@ -492,13 +492,21 @@ class _Chart:
                     )
             if step.late:
                 classes.append("late")
-                late_by = round_number(-(step.slack_days or Decimal(0)), 1)
-                words = self.t("gantt.late_label", days=number_text(late_by, 1, self.t.language))
+                # the table's figure (two decimals), without its trailing zeros: 1.5, 0.45
+                late_by = number_text(
+                    round_number(-(step.slack_days or Decimal(0)), 2), 2, self.t.language
+                )
+                late_by = late_by.rstrip("0").rstrip(".,") if late_by[-3:-2] in ".," else late_by
+                words = self.t("gantt.late_label", days=late_by)
                 wide = text_width(words, size, True)
                 left = max(end, due_x) + 4
-                if left + wide > self.left + self.count * self.day:
-                    # past the last day: before the late work (and its due date) instead
-                    left = max(min(start, due_x) - 4 - wide, self.left + 2)
+                if step.wait_until is not None:  # after the wait's line, not over it
+                    left = max(left, self.x(step.wait_until) + self.day + 4)
+                before = min(start, due_x) - 4 - wide
+                if left + wide > self.left + self.count * self.day and before >= self.left + 2:
+                    # past the last day: before the late work (and its due date) instead;
+                    # where neither fits, after it, and the picture widens
+                    left = before
                 shapes.append(
                     Label(
                         Box(left, centre - line_height(size) / 2, wide, line_height(size)),

@@ -46,6 +46,16 @@ def plan_report(plan: Plan, fmt: str = "table", *, width: int | None = None) -> 
     return render_sheet(plan_sheet(plan), fmt, width)
 
 
+def _day_name(number: int, written: str, t: Catalogue) -> str:
+    """A weekend day as the plan's reader says it (``토``, ``сб``); English keeps the
+    file's spelling (``sat``)."""
+    if t.language == "en":
+        return written
+    from babel.dates import get_day_names
+
+    return str(get_day_names("abbreviated", locale=t.language)[number])
+
+
 def _weekday(day: _dt.date, language: str) -> str:
     """The day's short weekday name in ``language`` (``Thu``, ``목``, ``чт``)."""
     from babel.dates import format_date
@@ -250,7 +260,8 @@ def _notes(plan: Plan, t: Catalogue) -> list[str]:
         notes.append(t("plan.note.undated", steps=", ".join(plan.undated)))
     if plan.skipped:
         notes.append(t("plan.note.skipped", steps=", ".join(plan.skipped)))
-    weekend = ", ".join(day.value for day in plan.calendar.weekend) or t("plan.none")
+    weekend = ", ".join(_day_name(day.number, day.value, t) for day in plan.calendar.weekend)
+    weekend = weekend or t("plan.none")
     notes.append(
         t(
             "plan.note.calendar",
