@@ -14,16 +14,23 @@ __version__ = "0.1.0"
 #: Public name → the module that defines it.
 _EXPORTS = {
     "Automation": "sopkit.models",
+    "BpmnImport": "sopkit.interop.bpmn",
     "BuildResult": "sopkit.build",
     "Candidate": "sopkit.analysis",
+    "Checkup": "sopkit.checkup",
     "Clock": "sopkit.models",
     "Comparison": "sopkit.analysis.compare",
+    "Diff": "sopkit.decide",
+    "Drawing": "sopkit.render.diagram",
     "Duration": "sopkit.models",
     "Estimate": "sopkit.models",
     "Frequency": "sopkit.models",
+    "ImportFiles": "sopkit.interop.bpmn",
     "InputError": "sopkit.errors",
     "Language": "sopkit.models",
     "OutputError": "sopkit.errors",
+    "Plan": "sopkit.analysis.plan",
+    "PlanOutput": "sopkit.render.plan",
     "Portfolio": "sopkit.load",
     "PortfolioCost": "sopkit.analysis",
     "Problem": "sopkit.errors",
@@ -35,12 +42,15 @@ _EXPORTS = {
     "Role": "sopkit.models",
     "RoleCost": "sopkit.analysis",
     "Scenario": "sopkit.decide",
+    "ScenarioPlan": "sopkit.decide",
+    "Scenarios": "sopkit.decide",
     "Schedule": "sopkit.analysis",
     "Settings": "sopkit.models",
     "Simulation": "sopkit.analysis.simulation",
     "SopkitError": "sopkit.errors",
     "Step": "sopkit.models",
     "StepCost": "sopkit.analysis",
+    "ToBe": "sopkit.decide",
     "UsageError": "sopkit.errors",
     "ValidationError": "sopkit.errors",
     "annual_report": "sopkit.render.report",
@@ -51,6 +61,7 @@ _EXPORTS = {
     "build_site": "sopkit.build",
     "callers_of": "sopkit.load",
     "candidates_report": "sopkit.render.costs.tables",
+    "check_files": "sopkit.checkup",
     "check_process": "sopkit.validate",
     "compare_scenarios": "sopkit.decide",
     "cost_among_callers": "sopkit.analysis",
@@ -73,7 +84,10 @@ _EXPORTS = {
     "load_process": "sopkit.load",
     "load_scenario": "sopkit.decide",
     "load_settings": "sopkit.load",
+    "new_process": "sopkit.library",
+    "parse_threshold": "sopkit.decide",
     "plan_run": "sopkit.analysis.plan",
+    "plan_scenario": "sopkit.decide",
     "rank_candidates": "sopkit.analysis",
     "read_bpmn_file": "sopkit.interop.bpmn",
     "render_checklist": "sopkit.render.sop.checklist",
@@ -92,16 +106,23 @@ _EXPORTS = {
 
 __all__ = [
     "Automation",
+    "BpmnImport",
     "BuildResult",
     "Candidate",
+    "Checkup",
     "Clock",
     "Comparison",
+    "Diff",
+    "Drawing",
     "Duration",
     "Estimate",
     "Frequency",
+    "ImportFiles",
     "InputError",
     "Language",
     "OutputError",
+    "Plan",
+    "PlanOutput",
     "Portfolio",
     "PortfolioCost",
     "Problem",
@@ -113,12 +134,15 @@ __all__ = [
     "Role",
     "RoleCost",
     "Scenario",
+    "ScenarioPlan",
+    "Scenarios",
     "Schedule",
     "Settings",
     "Simulation",
     "SopkitError",
     "Step",
     "StepCost",
+    "ToBe",
     "UsageError",
     "ValidationError",
     "__version__",
@@ -130,6 +154,7 @@ __all__ = [
     "build_site",
     "callers_of",
     "candidates_report",
+    "check_files",
     "check_process",
     "compare_scenarios",
     "cost_among_callers",
@@ -152,7 +177,10 @@ __all__ = [
     "load_process",
     "load_scenario",
     "load_settings",
+    "new_process",
+    "parse_threshold",
     "plan_run",
+    "plan_scenario",
     "rank_candidates",
     "read_bpmn_file",
     "render_checklist",
@@ -200,10 +228,23 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         schedule,
     )
     from .analysis.compare import Comparison
-    from .analysis.plan import plan_run
+    from .analysis.plan import Plan, plan_run
     from .analysis.simulation import Simulation, simulate
     from .build import BuildResult, build_site
-    from .decide import Scenario, apply_scenario, compare_scenarios, diff, load_scenario
+    from .checkup import Checkup, check_files
+    from .decide import (
+        Diff,
+        Scenario,
+        ScenarioPlan,
+        Scenarios,
+        ToBe,
+        apply_scenario,
+        compare_scenarios,
+        diff,
+        load_scenario,
+        parse_threshold,
+        plan_scenario,
+    )
     from .errors import (
         InputError,
         OutputError,
@@ -215,6 +256,8 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     )
     from .graph import flow_graph
     from .interop.bpmn import (
+        BpmnImport,
+        ImportFiles,
         export_bpmn,
         export_portfolio,
         import_bpmn,
@@ -223,6 +266,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         write_exports,
         write_import,
     )
+    from .library import new_process
     from .load import Portfolio, callers_of, discover, load_portfolio, load_process, load_settings
     from .models import (
         Automation,
@@ -242,9 +286,9 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .render.costs.diff import diff_report
     from .render.costs.ranges import simulation_report
     from .render.costs.scenarios import scenarios_report
-    from .render.diagram import build_digraph, draw, to_dot
+    from .render.diagram import Drawing, build_digraph, draw, to_dot
     from .render.diagram.mermaid import to_mermaid
-    from .render.plan import render_plan
+    from .render.plan import PlanOutput, render_plan
     from .render.report import annual_report
     from .render.sop import render_sop
     from .render.sop.checklist import render_checklist

@@ -24,7 +24,7 @@ from .models import Process, Settings
 from .source import read_document
 from .validate import lint_portfolio, lint_process
 
-__all__ = ["SHOWN_WARNINGS", "Checkup", "checkup", "file_warnings", "warning_lines"]
+__all__ = ["SHOWN_WARNINGS", "Checkup", "check_files", "file_warnings", "warning_lines"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +41,7 @@ class Checkup:
         return sum(len(p.steps) for p in self.portfolio)
 
 
-def checkup(
+def check_files(
     paths: str | Path | Sequence[str | Path], *, roles: str | Path | Settings | None = None
 ) -> Checkup:
     """Load and cost the files, and collect every warning.

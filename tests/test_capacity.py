@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 
 from sopkit import load_portfolio
 from sopkit.analysis import cost_portfolio, to_decimal
-from sopkit.checkup import checkup
+from sopkit.checkup import check_files
 from sopkit.render.costs import cost_report
 from sopkit.render.report import annual_report
 from sopkit.render.site import render_index
@@ -122,7 +122,7 @@ def test_validate_warns_at_the_role_over_capacity(
     folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(folder)
-    (warning,) = checkup(["weekly.yaml"]).warnings
+    (warning,) = check_files(["weekly.yaml"]).warnings
     assert warning.severity == "warning"
     assert warning.format() == (
         "roles.yaml:3:3: warning: role 'Writer' is over capacity: 1,800 hours of work a year "
@@ -143,7 +143,7 @@ def test_a_process_own_role_is_warned_about_in_the_process(folder: Path) -> None
         "frequency: 5/month\nroles:\n  Editor: {rate: 50, headcount: 0.25}\n",
     )
     (folder / "weekly.yaml").write_text(text, encoding="utf-8")
-    warnings = checkup([folder]).warnings
+    warnings = check_files([folder]).warnings
     editor = next(w for w in warnings if "'Editor'" in w.message)
     assert (Path(editor.path or "").name, editor.line, editor.column) == ("weekly.yaml", 8, 3)
     assert "600 hours of work a year against 520 hours (0.25 × 2,080), 115.38%" in editor.message
@@ -212,7 +212,7 @@ def test_a_process_rate_keeps_the_team_capacity_whatever_the_order(
     (role,) = cost.roles
     assert (role.annual_hours, role.annual_cost) == (132, 120 * 80 + 12 * 50)
     assert (role.headcount, role.available_hours, role.utilisation) == (1, 100, Fraction(132, 100))
-    warnings = checkup([str(tmp_path / name) for name in order]).warnings
+    warnings = check_files([str(tmp_path / name) for name in order]).warnings
     assert [w.message for w in warnings if "over capacity" in w.message] == [
         "role 'A' is over capacity: 132 hours of work a year against 100 hours (1 × 100), 132%"
     ]
@@ -229,7 +229,7 @@ def test_capacity_warnings_round_half_up_as_the_reports_do(tmp_path: Path) -> No
         "steps: [{id: a, name: A, owner: A, time: 7.5m}]\n",
         encoding="utf-8",
     )
-    (warning,) = [w for w in checkup([str(tmp_path)]).warnings if "capacity" in w.message]
+    (warning,) = [w for w in check_files([str(tmp_path)]).warnings if "capacity" in w.message]
     assert "100.13 hours of work a year" in warning.message and "100.13%" in warning.message
     assert "100.13" in cost_report(load_portfolio(tmp_path), by="role")
 
@@ -255,7 +255,7 @@ def test_roles_files_that_disagree_on_the_year_or_a_capacity_are_warned_about(
         "pb",
     )
     monkeypatch.chdir(tmp_path)
-    lines = [w.format() for w in checkup(["a", "b"]).warnings]
+    lines = [w.format() for w in check_files(["a", "b"]).warnings]
     assert (
         "b/roles.yaml:2:1: warning: a working year of 1,950 hours (7.5 h × 260 days), not the "
         "portfolio's 2,080 (from a/roles.yaml): the portfolio's FTE and capacity count every "
@@ -265,10 +265,10 @@ def test_roles_files_that_disagree_on_the_year_or_a_capacity_are_warned_about(
         "b/roles.yaml:4:3: warning: role 'Writer' has another headcount or available_hours "
         "here than in a/roles.yaml, which the portfolio's capacity uses"
     ) in "\n".join(lines)
-    reverse = "\n".join(w.format() for w in checkup(["b", "a"]).warnings)
+    reverse = "\n".join(w.format() for w in check_files(["b", "a"]).warnings)
     assert "a/roles.yaml:1:1: warning: a working year of 2,080 hours" in reverse
     assert "a/roles.yaml:3:3: warning: role 'Writer' has another headcount" in reverse
     # Intern is the same in both (no capacity) and one folder alone warns of neither.
     assert "'Intern'" not in reverse
-    alone = "\n".join(w.format() for w in checkup(["a"]).warnings)
+    alone = "\n".join(w.format() for w in check_files(["a"]).warnings)
     assert "working year" not in alone and "another headcount" not in alone

@@ -157,3 +157,18 @@ def test_the_report_command_and_the_site_add_the_scenario_page(
     )
     build_site([FIXTURE], tmp_path / "site", scenarios=[scenario], diagrams=False)
     assert len(printed) == 1 and 'id="scenarios"' in printed[0]
+
+
+def test_the_report_and_the_workbook_take_the_scenarios_either_way(scenario: Path) -> None:
+    """``scenarios=`` is what ``compare_scenarios`` returns, or its ``results``, in both (a
+    Python user mixed them up and got a bare TypeError)."""
+    from sopkit.render.report import render_report
+    from sopkit.render.workbook import render_workbook
+
+    view = compare_scenarios([FIXTURE], [scenario])
+    assert render_workbook(view.as_is, scenarios=view) == render_workbook(
+        view.as_is, scenarios=view.results
+    )
+    assert render_report(view.as_is, scenarios=view) == render_report(
+        view.as_is, scenarios=view.results
+    )

@@ -33,11 +33,11 @@ def validate(
     Examples:
       sopkit validate processes/en/
     """
-    from ..checkup import checkup
+    from ..checkup import check_files
     from ..render.numbers import counted
 
     with user_errors():
-        result = checkup(paths, roles=roles)
+        result = check_files(paths, roles=roles)
         echo_problems(list(result.warnings))
         if strict and result.warnings:
             warned = counted(str(len(result.warnings)), "warning", "warnings")

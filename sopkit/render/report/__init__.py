@@ -18,6 +18,7 @@ import jinja2
 import markupsafe
 
 from ...analysis import Costable
+from ...analysis.compare import ScenarioResult
 from ...analysis.cost import PortfolioCost
 from ...errors import UsageError
 from ..costs.scenarios import ScenarioView
@@ -83,7 +84,7 @@ def render_report(
     paper: str = "A4",
     sections: Sequence[ReportSection] = (),
     ranges: Simulation | None = None,
-    scenarios: ScenarioView | None = None,
+    scenarios: ScenarioView | Sequence[ScenarioResult] | None = None,
 ) -> str:
     """The report as a self-contained HTML page.
 
@@ -102,10 +103,14 @@ def render_report(
         paper=paper,
         sections=tuple(sections),
         ranges=ranges,
-        scenarios=scenarios if scenarios is not None and scenarios.results else None,
+        scenarios=scenarios if scenarios is not None and _any(scenarios) else None,
     )
     context: dict[str, Any] = report_context(cost, options)
     return _environment().get_template("report.html.j2").render(context)
+
+
+def _any(scenarios: ScenarioView | Sequence[ScenarioResult]) -> bool:
+    return bool(scenarios if isinstance(scenarios, Sequence) else scenarios.results)
 
 
 def annual_report(
@@ -116,7 +121,7 @@ def annual_report(
     paper: str = "A4",
     sections: Sequence[ReportSection] = (),
     ranges: Simulation | None = None,
-    scenarios: ScenarioView | None = None,
+    scenarios: ScenarioView | Sequence[ScenarioResult] | None = None,
 ) -> bytes:
     """The annual report of loaded processes (costed here) or of costs, as file bytes.
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import __version__
 from ...analysis.candidates import Candidate, rank_candidates
+from ...analysis.compare import ScenarioResult
 from ...analysis.cost import PortfolioCost, RoleCost
 from ...analysis.pareto import pareto
 from ...models import RoleKind
@@ -81,7 +82,7 @@ class ReportOptions:
     #: Extra sections from other analyses, already rendered.
     sections: Sequence[Any] = field(default_factory=tuple)
     #: Scenarios against the portfolio (``sopkit.decide.Scenarios``): a page for them.
-    scenarios: ScenarioView | None = None
+    scenarios: ScenarioView | Sequence[ScenarioResult] | None = None
 
 
 #: The report's language: the portfolio's when every process shares one; English otherwise

@@ -11,6 +11,7 @@ compare``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from ...analysis.compare import ScenarioResult
@@ -31,9 +32,13 @@ FIGURES = (
 )
 
 
-def scenario_pages(view: ScenarioView, t: Catalogue) -> list[dict[str, Any]]:
-    """Each scenario as the report's template shows it, in the language of ``t``."""
-    return [_scenario(result, t) for result in view.results]
+def scenario_pages(
+    scenarios: ScenarioView | Sequence[ScenarioResult], t: Catalogue
+) -> list[dict[str, Any]]:
+    """Each scenario as the report's template shows it, in the language of ``t``: from what
+    ``compare_scenarios`` returns, or its ``results``."""
+    results = scenarios if isinstance(scenarios, Sequence) else scenarios.results
+    return [_scenario(result, t) for result in results]
 
 
 def _scenario(result: ScenarioResult, t: Catalogue) -> dict[str, Any]:

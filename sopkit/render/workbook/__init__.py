@@ -59,6 +59,7 @@ from .words import Words
 
 if TYPE_CHECKING:
     from ...analysis.simulation import Simulation
+    from ..costs.scenarios import ScenarioView
 
 __all__ = ["PINNED_TIME", "RateRow", "rate_rows", "render_workbook"]
 
@@ -120,16 +121,19 @@ def render_workbook(
     cost: Costable,
     *,
     ranges: Simulation | None = None,
-    scenarios: Sequence[ScenarioResult] = (),
+    scenarios: Sequence[ScenarioResult] | ScenarioView = (),
 ) -> bytes:
     """``cost.xlsx`` for a costed portfolio, as bytes; the same input gives the same bytes.
 
     Args:
         cost: the costed portfolio (or the processes, costed here: ``as_costs``).
         ranges: a simulation of it, for the Ranges sheet.
-        scenarios: scenarios against it, a To-Be sheet each.
+        scenarios: scenarios against it, a To-Be sheet each: what ``compare_scenarios``
+            returns, or its ``results``.
     """
     import xlsxwriter
+
+    scenarios = scenarios if isinstance(scenarios, Sequence) else scenarios.results
 
     cost = as_costs(cost)
     buffer = io.BytesIO()
