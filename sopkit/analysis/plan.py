@@ -284,9 +284,10 @@ def plan_run(
 
     Every plan says where a role has more work at once than people
     (``overbooked``, see ``sopkit.analysis.booking``); with ``level`` the steps
-    wait for their people, so the run may take longer. ``scenario`` names the
-    scenario ``process`` comes from (``sopkit.decide.scenario_process``), for the
-    plan's titles to say it is a To-Be.
+    wait for their people, so the run may take longer. ``scenario`` only names the
+    scenario ``process`` already comes from (``sopkit.decide.scenario_process``), for
+    the plan's titles to say it is a To-Be: it changes no date. To plan a process as a
+    scenario leaves it, beside its plan as it is, call ``sopkit.plan_scenario``.
 
     Raises:
         UsageError: neither or both given; a date that is not one; ``at`` names
