@@ -540,6 +540,31 @@ def test_edited_money_lists_and_automation_read_as_written(tmp_path: Path) -> No
     }
 
 
+def test_a_change_of_hours_and_rate_is_split_between_them(tmp_path: Path) -> None:
+    """Draft goes 2 h → 3 h and the writer $40 → $45: 4 runs × 12 = 48 a year, so 96 h →
+    144 h. From the hours: 48 h × $40 = $1,920; from the rate: $5 × 144 h = $720; together
+    the change, $3,840 → $6,480 = +$2,640."""
+    for side, (blog, roles) in {
+        "old": (BLOG_1, ROLES_1),
+        "new": (
+            BLOG_1.replace("owner: Writer, time: 2h", "owner: Writer, time: 3h"),
+            ROLES_1.replace("Writer: {rate: 40}", "Writer: {rate: 45}"),
+        ),
+    }.items():
+        (tmp_path / side).mkdir()
+        (tmp_path / side / "roles.yaml").write_text(roles, encoding="utf-8")
+        (tmp_path / side / "blog.yaml").write_text(blog, encoding="utf-8")
+    comparison = diff(tmp_path / "old", tmp_path / "new").comparison
+    (row,) = [r for r in comparison.steps if r.label == "blog/draft"]
+    split = comparison.rate_split(row)
+    assert split is not None and (split.from_hours, split.from_rate) == (1920, 720)
+    assert "blog/draft: from the hours: +$1,920.00, from the rate: +$720.00;" in diff_report(
+        comparison
+    )
+    (step,) = [s for s in json.loads(diff_report(comparison, fmt="json"))["steps"]]
+    assert step["rate_split"] == {"from_hours": 1920.0, "from_rate": 720.0}
+
+
 def test_steps_that_only_follow_their_process_s_runs_are_folded(tmp_path: Path) -> None:
     """The blog runs 4 → 5 times a month (×1.25): draft (2 h × $40 × 4 runs × 12 = $3,840 a
     year → $4,800) and edit

@@ -37,6 +37,7 @@ __all__ = [
     "Edited",
     "FieldChange",
     "Row",
+    "RateSplit",
     "RunSplit",
     "ScenarioResult",
     "Status",
@@ -241,6 +242,16 @@ class RunSplit:
 
 
 @dataclass(frozen=True, slots=True)
+class RateSplit:
+    """A step's change of labour cost in two parts that add up to it, when both its hours
+    and its owner's rate moved: ``from_hours`` = (hours after − before) × the rate before,
+    and ``from_rate`` = (rate after − before) × the hours after."""
+
+    from_hours: Fraction
+    from_rate: Fraction
+
+
+@dataclass(frozen=True, slots=True)
 class Comparison:
     """Every row of two portfolios and their totals, before → after.
 
@@ -297,6 +308,27 @@ class Comparison:
         if from_run_cost == 0:
             return None
         return RunSplit(ratio, total.before * (ratio - 1), from_run_cost)
+
+    def rate_split(self, row: Row) -> RateSplit | None:
+        """A changed step's change split into its hours' and its rate's, when both moved
+        and its cost is its owner's hours at the owner's rate on both sides (no one works
+        with the owner, no cash costs; ``None`` otherwise, or when ``split`` applies)."""
+        if row.kind != "step" or row.status is not Status.CHANGED or self.split(row):
+            return None
+        hours, rate = row.figures["annual_hours"], row.figures["rate"]
+        cost, expenses = row.figures["annual_cost"], row.figures["annual_expenses"]
+        if not (hours.changed and rate.changed) or expenses.before or expenses.after:
+            return None
+        with_rate = row.figures["with_rate"]
+        if with_rate.before is not None or with_rate.after is not None:
+            return None
+        sides = ((hours.before, rate.before, cost.before), (hours.after, rate.after, cost.after))
+        if any(h is None or r is None or c is None or h * r != c for h, r, c in sides):
+            return None
+        assert hours.before is not None and hours.after is not None  # checked just above
+        assert rate.before is not None and rate.after is not None
+        from_hours = (hours.after - hours.before) * rate.before
+        return RateSplit(from_hours, (rate.after - rate.before) * hours.after)
 
     def count(self, kind: str, status: Status) -> int:
         return sum(1 for row in self.rows if row.kind == kind and row.status is status)

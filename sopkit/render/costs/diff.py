@@ -31,6 +31,7 @@ from ...analysis.compare import (
     Edited,
     FieldChange,
     Figure,
+    RateSplit,
     Row,
     RunSplit,
     Status,
@@ -483,6 +484,13 @@ def _split_document(row: Row, split: RunSplit | None, currency: str) -> dict[str
     }
 
 
+def _rate_split_document(row: Row, split: RateSplit | None, currency: str) -> dict[str, Any] | None:
+    if split is None:
+        return None
+    hours, rate = shown_rate_split(row, split, currency)
+    return {"from_hours": hours, "from_rate": rate}
+
+
 def diff_document(comparison: Comparison, shown: Comparison | None = None) -> dict[str, Any]:
     """The JSON of a comparison: summary, totals, then rows of ``shown`` (default: changes)."""
     rows = comparison.changes() if shown is None else shown
@@ -512,6 +520,7 @@ def diff_document(comparison: Comparison, shown: Comparison | None = None) -> di
                 **_texts(row),
                 **_figures(row, STEP_FIGURES, currency),
                 "runs_split": _split_document(row, comparison.split(row), currency),
+                "rate_split": _rate_split_document(row, comparison.rate_split(row), currency),
             }
             for row in rows.steps
         ],
@@ -661,7 +670,8 @@ def _rows_sheet(
         steps = None
         if row.kind == "process" and row.key[0] in whole:
             steps = sum(1 for step in comparison.steps if step.key[0] == row.key[0])
-        said = details(row, currency, steps, split=comparison.split(row))
+        split = comparison.split(row) or comparison.rate_split(row)
+        said = details(row, currency, steps, split=split)
         cells.append(
             [
                 _cell(row.label),
@@ -728,7 +738,7 @@ def details(
     steps: int | None = None,
     t: Catalogue | None = None,
     only: Collection[str] | None = None,
-    split: RunSplit | None = None,
+    split: RunSplit | RateSplit | None = None,
 ) -> str:
     """What else changed in a row, in words: ``hours 740 → 700; owner Editor → Lead``.
 
@@ -736,8 +746,8 @@ def details(
     hours 48.00``); a process added or removed whole also says how many steps
     it has (they are not listed one by one). ``t`` is the language (English by
     default); ``only`` names the figures to tell (and no texts). ``split`` (a
-    step whose process's runs and own run both changed) comes first: how much of
-    the change each made.
+    step whose process's runs and own run both changed, or whose hours and rate both
+    did) comes first: how much of the change each made.
     """
     t = t or catalogue("en")
     language = t.language
@@ -764,7 +774,11 @@ def details(
         if steps is not None:
             parts.append(t("count.steps", steps))
         return "; ".join(parts)
-    parts = [] if split is None else [split_text(row, split, currency, t)]
+    parts = []
+    if isinstance(split, RunSplit):
+        parts.append(split_text(row, split, currency, t))
+    elif split is not None:
+        parts.append(rate_split_text(row, split, currency, t))
     parts += [_text_change(name, text, t) for name, text in row.texts.items() if text.changed]
     for name in names:
         figure = row.figures[name]
@@ -784,6 +798,22 @@ def shown_split(row: Row, split: RunSplit, currency: str) -> tuple[Decimal, Deci
     within a cent of its exact value)."""
     runs = round_money(_decimal(split.from_runs), currency)
     return runs, shown_change("annual_total_cost", row.total, currency) - runs
+
+
+def shown_rate_split(row: Row, split: RateSplit, currency: str) -> tuple[Decimal, Decimal]:
+    """The two parts as shown, adding up to the change beside them to the cent."""
+    hours = round_money(_decimal(split.from_hours), currency)
+    return hours, shown_change("annual_cost", row.figures["annual_cost"], currency) - hours
+
+
+def rate_split_text(row: Row, split: RateSplit, currency: str, t: Catalogue) -> str:
+    """``from the hours: +$5,940.00, from the rate: +$1,200.00``."""
+    hours, rate = shown_rate_split(row, split, currency)
+    return t(
+        "diff.rate_split",
+        hours=signed_money(hours, currency, t.language),
+        rate=signed_money(rate, currency, t.language),
+    )
 
 
 def split_text(row: Row, split: RunSplit, currency: str, t: Catalogue) -> str:

@@ -209,6 +209,6 @@ def _row(row: Row, currency: str, t: Catalogue, comparison: Comparison) -> dict[
             currency,
             t=t,
             only=_PROCESS_SAID if row.kind == "process" else None,
-            split=comparison.split(row),
+            split=comparison.split(row) or comparison.rate_split(row),
         ),
     }
