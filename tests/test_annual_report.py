@@ -185,6 +185,22 @@ def test_the_pdf_is_the_same_bytes_for_the_same_report(library: PortfolioCost) -
     assert b"CreationDate" not in first  # undated: nothing from the clock
 
 
+def test_printing_puts_the_loggers_levels_back(library: PortfolioCost) -> None:
+    """WeasyPrint's notes are silenced while it prints, not for the program using sopkit."""
+    import logging
+
+    html = render_report(library, ranges=stand_in(library)).replace("</h1>", " </h1>", 1)
+    logger = logging.getLogger("weasyprint")
+    before = logger.level
+    logger.setLevel(logging.INFO)
+    try:
+        pdf_module._print.cache_clear()
+        pdf_module.report_pdf(html)
+        assert logger.level == logging.INFO
+    finally:
+        logger.setLevel(before)
+
+
 def test_letter_paper(library: PortfolioCost, tmp_path: Path) -> None:
     info = pdf_info(annual_report(library, paper="letter"), tmp_path)
     assert info["Page size"].startswith("612 x 792")

@@ -142,6 +142,14 @@ def test_a_short_trigger_names_the_start_event(webinar: ET.Element) -> None:
     assert start.findtext(f"{BPMN}documentation") == "A topic is picked."
     blog = ET.fromstring(_export(PROCESSES / "en" / "content-marketing.yaml"))
     assert _by_id(blog, "Event_run_start").get("name") == "Start"  # its trigger is a sentence
+    # renamed in a modeler, the name is the trigger that comes back; else the documentation
+    from sopkit.interop.bpmn import import_bpmn
+
+    exported = _export(FIXTURE / "webinar.yaml").decode()
+    renamed = exported.replace('name="A topic is picked."', 'name="A topic is chosen"', 1)
+    for text, trigger in ((exported, "A topic is picked."), (renamed, "A topic is chosen")):
+        (process, *_) = import_bpmn(text.encode(), "webinar.bpmn").processes
+        assert process.data["trigger"] == trigger
 
 
 def _flows(root: ET.Element) -> dict[str, ET.Element]:

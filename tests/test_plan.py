@@ -298,8 +298,8 @@ def test_steps_outside_the_typical_run_are_left_out_and_listed() -> None:
     [
         (("nope", "2026-12-30"), "--at names no step: 'nope'"),
         (("a", "2026-12-30"), "--at names a step that is not a milestone: 'a'"),
-        (("m", "2026-12-26"), "2026-12-26 (Saturday) is not a working day"),
-        (("m", "2026-12-25"), "2026-12-25 (Friday) is not a working day"),
+        (("m", "2026-12-26"), "2026-12-26 (Saturday) is not a working day: a weekend day"),
+        (("m", "2026-12-25"), "2026-12-25 (Friday) is not a working day: a holiday"),
     ],
 )
 def test_bad_anchors_are_usage_errors(small: Process, at: tuple[str, str], message: str) -> None:
@@ -308,6 +308,10 @@ def test_bad_anchors_are_usage_errors(small: Process, at: tuple[str, str], messa
     assert message in caught.value.message
     if "names" in message:
         assert caught.value.hint == "milestones here: m"
+    else:  # the working days either side (Christmas is a holiday here)
+        assert (caught.value.hint or "").startswith(
+            "the nearest working days are 2026-12-24 and 2026-12-28"
+        )
 
 
 def test_a_milestone_outside_the_typical_run_cannot_anchor(write_process: Any) -> None:
@@ -933,7 +937,7 @@ def test_a_korean_plan_is_in_korean_and_skips_chuseok() -> None:
     assert all(not (D("2026-09-24") <= s.start <= D("2026-09-25")) for s in plan.steps)
     table = plan_report(plan, "table", width=200)
     assert "단계" in table and "주경로" in table and "2026-09-21 월" in table
-    assert "근무 달력: 하루 8시간" in table and "공휴일 14일" in table
+    assert "근무 달력: 하루 8시간, 주말 토, 일" in table and "공휴일 14일" in table
     assert plan_report(plan, "csv").startswith("step,name,kind,owner,with,start,finish,")
     svg = render_plan(plan, "svg").data.decode("utf-8")
     assert "일정: " in svg and "2026년 9월" in svg and "주말·공휴일" in svg

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -239,3 +240,45 @@ def test_a_scenario_plan_keeps_its_own_run_and_no_other(folder: Path) -> None:
     ).data.decode()
     assert "UID:twin-a-20261201-drafts-and-a-second-writer@" in text
     assert shorter.data.decode().count("BEGIN:VEVENT") == 3
+
+
+def test_a_step_the_scenario_removes_is_said(folder: Path) -> None:
+    """It is no row to mark: the note names it."""
+    from sopkit.decide import plan_scenario
+
+    (folder / "rm.yaml").write_text(
+        "sopkit-scenario: 1\nname: No second post\nchanges:\n  - remove: twin/b\n",
+        encoding="utf-8",
+    )
+    plan = plan_scenario(folder / "twin.yaml", folder / "rm.yaml", start="2026-12-01").plan
+    assert plan.moved("b") is None
+    assert "In the run as it is, not in this one: b." in render_plan(plan, "table").data.decode()
+
+
+def test_a_scenario_plan_whose_as_is_cannot_be_planned_has_no_baseline(folder: Path) -> None:
+    """--at a milestone only the scenario's run has: the plan as it is cannot be placed by
+    it, so the scenario's plan stands alone instead of failing."""
+    from sopkit.decide import plan_scenario
+
+    gated = (
+        TWIN.replace(
+            "frequency: 1/month\n",
+            "frequency: 1/month\nconditions:\n  big: {question: Big?, share: 0.2}\n",
+        )
+        + "  - {id: m, name: Live, milestone: true, after: c, when: big}\n"
+    )
+    (folder / "twin.yaml").write_text(gated, encoding="utf-8")
+    (folder / "big.yaml").write_text(
+        "sopkit-scenario: 1\nname: Always big\nchanges:\n"
+        "  - set: {process: twin, conditions: {big: {question: Big?, share: 0.9}}}\n",
+        encoding="utf-8",
+    )
+    planned = plan_scenario(folder / "twin.yaml", folder / "big.yaml", at="m=2026-12-30")
+    assert planned.plan.baseline is None and planned.changed
+    assert planned.plan.step("m").finish.isoformat() == "2026-12-30"
+    # from a start date both runs are planned: 'm', in the scenario's run only, is new
+    plan = plan_scenario(folder / "twin.yaml", folder / "big.yaml", start="2026-12-01").plan
+    assert plan.baseline is not None and plan.moved("m") is None
+    rows = render_plan(plan, "csv").data.decode().splitlines()
+    assert [r for r in rows if r.startswith("m,")][0].endswith(",,")
+    assert re.search(r"Live .* new$", render_plan(plan, "table").data.decode(), re.M)

@@ -157,7 +157,8 @@ class PlannedStep:
 
 @dataclass(frozen=True, slots=True)
 class DueMiss:
-    """A step the graph cannot finish by its due date, located at its ``due`` in the file."""
+    """A due date a plan warns about, located at the step's ``due`` in the file: one the
+    graph cannot meet (``Plan.misses``), or one it cannot check (``Plan.unchecked``)."""
 
     step_id: str
     problem: Problem
@@ -238,10 +239,11 @@ class Plan:
 
     def moved(self, step_id: str) -> int | None:
         """Working days a scenario moved the step's finish (later: above 0); ``None`` without
-        a baseline, or for a step the run as it is does not have."""
-        if self.baseline is None or step_id not in self.baseline.finishes:
+        a baseline, or for a step only one of the two runs has."""
+        found = [step for step in self.steps if step.step_id == step_id]
+        if self.baseline is None or step_id not in self.baseline.finishes or not found:
             return None
-        return self.working.between(self.baseline.finishes[step_id], self.step(step_id).finish)
+        return self.working.between(self.baseline.finishes[step_id], found[0].finish)
 
     def step(self, step_id: str) -> PlannedStep:
         for step in self.steps:
@@ -799,7 +801,8 @@ def _held_miss(
         ("steps", index, "due"),
         f"step '{step.step_id}' cannot be done by its due date {due.isoformat()} "
         f"({step.due_text}) with the people there are: levelled, it ends on "
-        f"{step.finish.isoformat()}, {_days_text(-slack)} working days late (the graph alone "
+        f"{step.finish.isoformat()}, {_days_text(-slack)} working "
+        f"{'day' if -slack == 1 else 'days'} late (the graph alone "
         f"allows {unlevelled.isoformat()})",
         hint=f"it or the steps before it wait for {waited}: give those roles a larger "
         "headcount in roles.yaml, or plan without --level to see the graph's dates",

@@ -106,8 +106,8 @@ def report(
     suffixes = {".pdf": "pdf", ".html": "html", ".htm": "html"}
     made = date if date is not None else datetime.date.today()
     with user_errors():
-        if output is not None:  # first: nobody's process is written over, by any name
-            refuse_inputs(output, paths)
+        if output is not None:  # first: nobody's file is written over, by any name
+            refuse_inputs(output, [*paths, *(scenario or ())])
             refuse_overwrite(output, force=force)
         chosen = format_for(output, fmt.value if fmt is not None else None, suffixes, "pdf")
         if chosen == "pdf" and output is None:
@@ -119,8 +119,6 @@ def report(
             from ..decide import compare_scenarios
 
             view = compare_scenarios(paths, scenario, roles=roles)
-            if output is not None:
-                refuse_inputs(output, scenario)
         data = annual_report(
             view.as_is if view is not None else load_portfolio(paths, roles=roles),
             fmt=chosen,

@@ -359,14 +359,19 @@ def plan_scenario(
     roles: Roles = None,
 ) -> ScenarioPlan:
     """``plan_run`` of the process in ``path`` as the scenario leaves it (``scenario_process``),
-    beside its plan as it is: ``changed`` is whether any date, booking or due date moved.
+    beside its plan as it is (``Plan.baseline``; none when the process as it is cannot be
+    planned so, say ``at`` a milestone only the scenario's run has): ``changed`` is
+    whether any date, booking or due date moved.
 
     Raises:
         SopkitError: as ``scenario_process`` and ``plan_run`` raise it.
     """
     as_is, to_be, scenario = _scenario_sides(path, scenario_file, roles)
     plan = plan_run(to_be, start=start, at=at, level=level, scenario=scenario.name)
-    before = plan_run(as_is, start=start, at=at, level=level)
+    try:
+        before = plan_run(as_is, start=start, at=at, level=level)
+    except UsageError:  # e.g. --at a milestone only the scenario's run has: nothing to show
+        return ScenarioPlan(plan, scenario, True)
     changed = _dated(plan) != _dated(before)
     return ScenarioPlan(replace(plan, baseline=Baseline.of(before)), scenario, changed)
 

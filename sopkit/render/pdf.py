@@ -81,16 +81,20 @@ def _print(html: str) -> bytes:
     # Their notes on fonts and CSS are not the reader's business; the levels are put back
     # after, so a program that prints a report keeps its own logging as it set it.
     loggers = [logging.getLogger(name) for name in ("weasyprint", "fontTools")]
-    levels = [logger.level for logger in loggers]
-    for logger in loggers:
-        logger.setLevel(logging.ERROR)
-    try:
-        document = weasyprint.HTML(string=html, url_fetcher=_no_network)
-        data: bytes = document.write_pdf()
-    finally:
-        for logger, level in zip(loggers, levels, strict=True):
-            logger.setLevel(level)
+    with _QUIET:  # two threads printing at once must not keep each other's ERROR level
+        levels = [logger.level for logger in loggers]
+        for logger in loggers:
+            logger.setLevel(logging.ERROR)
+        try:
+            document = weasyprint.HTML(string=html, url_fetcher=_no_network)
+            data: bytes = document.write_pdf()
+        finally:
+            for logger, level in zip(loggers, levels, strict=True):
+                logger.setLevel(level)
     return data
+
+
+_QUIET = threading.Lock()
 
 
 # --- printing in a child Python ---------------------------------------------------------

@@ -46,6 +46,7 @@ from .questions import Asked, merge, per_step, shares_of
 from .reader import CHOREOGRAPHIES, BpmnDocument, Node, ProcessRecord, read_bpmn
 from .roles import ENGINE, EVENTS, Pool, RoleMap, assign_roles
 from .structure import Decision, Structure, build_structure
+from .words import START_WORDS
 
 __all__ = ["BpmnImport", "ImportedProcess", "import_bpmn"]
 
@@ -800,9 +801,14 @@ class _Importer:
                     and node.kind == "startEvent"
                     and node.parent is None
                 ):
-                    if self.exported:  # its name is sopkit's own word for a start
-                        return node.documentation
                     name = clean_name(node.name)
+                    if self.exported:
+                        # sopkit names it after a short trigger, else with its own word for a
+                        # start: a name that is neither was given in a modeler, and wins
+                        written = clean_name(node.documentation or "")
+                        if name and name != written and name not in START_WORDS:
+                            return name
+                        return node.documentation
                     if name:
                         return name
         return None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-__all__ = ["words_for"]
+__all__ = ["START_WORDS", "words_for"]
 
 _WORDS: Mapping[str, Mapping[str, str]] = {
     "en": {
@@ -38,3 +38,7 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
 def words_for(language: str) -> Mapping[str, str]:
     """The words in ``language`` (English for a language not listed)."""
     return _WORDS.get(language, _WORDS["en"])
+
+
+#: What an exported start event is named when its trigger is too long to name it.
+START_WORDS = frozenset(words["start"] for words in _WORDS.values())

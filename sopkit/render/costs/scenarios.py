@@ -33,7 +33,13 @@ from .diff import (
 from .sheet import Cell, Column, Sheet
 from .tables import dump_json, render_sheet
 
-__all__ = ["ScenarioView", "scenarios_document", "scenarios_report", "scenarios_sheet"]
+__all__ = [
+    "ScenarioView",
+    "scenario_results",
+    "scenarios_document",
+    "scenarios_report",
+    "scenarios_sheet",
+]
 
 
 class ScenarioView(Protocol):
@@ -45,6 +51,14 @@ class ScenarioView(Protocol):
 
     @property
     def results(self) -> tuple[ScenarioResult, ...]: ...
+
+
+def scenario_results(
+    scenarios: ScenarioView | Sequence[ScenarioResult],
+) -> Sequence[ScenarioResult]:
+    """The results of what ``compare_scenarios`` returns, or the results as given: a
+    renderer's ``scenarios=`` takes either."""
+    return scenarios if isinstance(scenarios, Sequence) else scenarios.results
 
 
 #: The rows of the portfolio's block and of each process's, with the messages naming them.

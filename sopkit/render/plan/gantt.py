@@ -47,7 +47,7 @@ from ..diagram.scene import (
 )
 from ..diagram.style import DEFAULT_THEME, FONTS, Theme, get_theme
 from ..i18n import catalogue
-from ..numbers import number_text, round_number
+from ..numbers import hours_text, round_number
 from .report import anchor_text, overbooking_text, plan_name, plan_span
 
 __all__ = ["gantt_scene"]
@@ -493,16 +493,17 @@ class _Chart:
             if step.late:
                 classes.append("late")
                 # the table's figure (two decimals), without its trailing zeros: 1.5, 0.45
-                late_by = number_text(
-                    round_number(-(step.slack_days or Decimal(0)), 2), 2, self.t.language
-                )
-                late_by = late_by.rstrip("0").rstrip(".,") if late_by[-3:-2] in ".," else late_by
+                late_by = hours_text(-(step.slack_days or Decimal(0)), self.t.language, 2)
                 words = self.t("gantt.late_label", days=late_by)
                 wide = text_width(words, size, True)
                 left = max(end, due_x) + 4
                 if step.wait_until is not None:  # after the wait's line, not over it
                     left = max(left, self.x(step.wait_until) + self.day + 4)
-                before = min(start, due_x) - 4 - wide
+                first = start
+                if step.held_days > 0:  # before the line of its hold, not over it
+                    ready = step.start_hours - step.held_days * self.plan.hours_per_day
+                    first = min(first, self.at(ready, end=False))
+                before = min(first, due_x) - 4 - wide
                 if left + wide > self.left + self.count * self.day and before >= self.left + 2:
                     # past the last day: before the late work (and its due date) instead;
                     # where neither fits, after it, and the picture widens

@@ -278,6 +278,8 @@ def _baseline_note(plan: Plan, t: Catalogue) -> str:
     starts the same day and ends 3 working days earlier.``"""
     assert plan.baseline is not None
     base, working = plan.baseline, plan.working
+    if not base.finishes:
+        return t("plan.note.baseline_empty")
 
     def moved(before: _dt.date, after: _dt.date) -> str:
         days = working.between(before, after)
@@ -288,13 +290,18 @@ def _baseline_note(plan: Plan, t: Catalogue) -> str:
             days=t("unit.workdays", abs(days)),
         )
 
-    return t(
+    note = t(
         "plan.note.baseline",
         span=t("plan.span", start=base.start.isoformat(), finish=base.finish.isoformat()),
         days=t("unit.workdays", round_number(base.lead_time_days, 1)),
         start=moved(base.start, plan.start),
         finish=moved(base.finish, plan.finish),
     )
+    shown = {step.step_id for step in plan.steps}
+    gone = [step_id for step_id in base.finishes if step_id not in shown]
+    if gone:
+        note += " " + t("plan.note.baseline_gone", steps=", ".join(gone))
+    return note
 
 
 def overbooking_text(found: Overbooking, language: str = "en") -> str:

@@ -21,7 +21,7 @@ from ...analysis import Costable
 from ...analysis.compare import ScenarioResult
 from ...analysis.cost import PortfolioCost
 from ...errors import UsageError
-from ..costs.scenarios import ScenarioView
+from ..costs.scenarios import ScenarioView, scenario_results
 from ..costs.tables import ensure_costs
 from ..pdf import pdf_problem, report_pdf
 from .content import ReportOptions, report_context, report_language
@@ -103,14 +103,10 @@ def render_report(
         paper=paper,
         sections=tuple(sections),
         ranges=ranges,
-        scenarios=scenarios if scenarios is not None and _any(scenarios) else None,
+        scenarios=scenarios if scenarios is not None and scenario_results(scenarios) else None,
     )
     context: dict[str, Any] = report_context(cost, options)
     return _environment().get_template("report.html.j2").render(context)
-
-
-def _any(scenarios: ScenarioView | Sequence[ScenarioResult]) -> bool:
-    return bool(scenarios if isinstance(scenarios, Sequence) else scenarios.results)
 
 
 def annual_report(

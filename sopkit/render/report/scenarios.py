@@ -16,7 +16,12 @@ from typing import Any
 
 from ...analysis.compare import ScenarioResult
 from ..costs.diff import change_text, figure_text, over_capacity_text, summary_line
-from ..costs.scenarios import ScenarioView, automation_payback, scenario_payback
+from ..costs.scenarios import (
+    ScenarioView,
+    automation_payback,
+    scenario_payback,
+    scenario_results,
+)
 from ..i18n import Catalogue
 
 __all__ = ["scenario_pages"]
@@ -37,8 +42,7 @@ def scenario_pages(
 ) -> list[dict[str, Any]]:
     """Each scenario as the report's template shows it, in the language of ``t``: from what
     ``compare_scenarios`` returns, or its ``results``."""
-    results = scenarios if isinstance(scenarios, Sequence) else scenarios.results
-    return [_scenario(result, t) for result in results]
+    return [_scenario(result, t) for result in scenario_results(scenarios)]
 
 
 def _scenario(result: ScenarioResult, t: Catalogue) -> dict[str, Any]:

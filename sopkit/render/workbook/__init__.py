@@ -133,7 +133,9 @@ def render_workbook(
     """
     import xlsxwriter
 
-    scenarios = scenarios if isinstance(scenarios, Sequence) else scenarios.results
+    from ..costs.scenarios import scenario_results  # here: nothing else needs the costs renderers
+
+    scenarios = scenario_results(scenarios)
 
     cost = as_costs(cost)
     buffer = io.BytesIO()
