@@ -328,9 +328,11 @@ def test_the_stats_say_what_the_cache_did() -> None:
     from sopkit.build.cache import CacheStats
 
     assert CacheStats().summary() == ""  # nothing looked up: nothing to say
-    assert CacheStats(hits=12, misses=3).summary() == "12 reused from the cache, 3 rendered"
+    assert CacheStats(hits=12, misses=3).summary() == (
+        "15 renders: 12 reused from the cache, 3 made"
+    )
     assert CacheStats(hits=0, misses=2, corrupt=1).summary() == (
-        "0 reused from the cache, 2 rendered, 1 damaged cache entries replaced"
+        "2 renders: 0 reused from the cache, 2 made, 1 damaged cache entries replaced"
     )
 
 

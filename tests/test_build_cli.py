@@ -65,7 +65,7 @@ def test_the_command_writes_exactly_what_the_library_writes(tmp_path: Path) -> N
     # A first build into an empty cache renders everything, and says so.
     assert re.fullmatch(
         re.escape(f"built {tmp_path / 'cli'}: 3 processes, {len(library.files)} files")
-        + r" \(0 reused from the cache, [1-9][0-9]* rendered\); "
+        + r" \([1-9][0-9]* renders: 0 reused from the cache, [1-9][0-9]* made\); "
         + re.escape(f"open {tmp_path / 'cli' / 'index.html'}\n"),
         stderr,
     ), stderr

@@ -134,10 +134,14 @@ class CacheStats:
             setattr(self, what, getattr(self, what) + 1)
 
     def summary(self) -> str:
-        """``12 reused from the cache, 3 rendered`` (and damaged entries, if any); "" unused."""
+        """``15 renders: 12 reused from the cache, 3 made`` (and damaged entries, if any); ""
+        unused. A render is a page bundle, a diagram or the report, not a file: the site's
+        file count is another figure."""
         if not (self.hits or self.misses):
             return ""
-        text = f"{self.hits} reused from the cache, {self.misses} rendered"
+        total = self.hits + self.misses
+        text = f"{total} {'render' if total == 1 else 'renders'}: {self.hits} reused from the "
+        text += f"cache, {self.misses} made"
         if self.corrupt:
             text += f", {self.corrupt} damaged cache entries replaced"
         return text

@@ -238,12 +238,6 @@ def plan(
         shown = to_stdout and fmt in (PlanFormat.table, PlanFormat.markdown)
         for found in () if shown else dated.overbooked:
             typer.echo(f"warning: {overbooking_text(found)}", err=True)
-        if dated.overbooked and not level:
-            typer.echo(
-                "hint: --level holds each step until its people are free; where more people "
-                "share a role, give it a headcount in roles.yaml",
-                err=True,
-            )
         for warning in result.warnings:
             typer.echo(f"warning: {warning}", err=True)
         if to_stdout:
@@ -263,5 +257,11 @@ def plan(
             typer.echo(f"wrote {target}", err=True)
             for note in result.notes:
                 typer.echo(note, err=True)
+        if dated.overbooked and not level:  # last: after the plan whose notes it is about
+            typer.echo(
+                "hint: --level holds each step until its people are free; where more people "
+                "share a role, give it a headcount in roles.yaml",
+                err=True,
+            )
         if strict and (dated.misses or dated.unchecked):
             raise typer.Exit(1)
