@@ -943,3 +943,13 @@ def test_a_korean_plan_is_in_korean_and_skips_chuseok() -> None:
     assert "일정: " in svg and "2026년 9월" in svg and "주말·공휴일" in svg
     ics = plan_ics(plan)
     assert "DESCRIPTION:프로세스: " in ics and "Work:" not in ics
+
+
+def test_a_step_that_runs_a_procedure_says_which_in_the_owner_column() -> None:
+    """It has no owner of its own (a fresh-machine trial saw a blank cell): it names the
+    procedure it runs, in the table and the CSV's reading column alike."""
+    plan = plan_run(load_process(LAUNCH), start=D("2026-12-01"))
+    (call,) = [s for s in plan.steps if s.kind == "call"]
+    called = plan.process.step(call.step_id).process
+    table = plan_report(plan, "table")
+    assert f"runs {called}" in table

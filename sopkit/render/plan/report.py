@@ -102,7 +102,9 @@ def _text(value: str | None) -> Cell:
     return Cell(value or "", value or "")
 
 
-def _who(step: PlannedStep, t: Catalogue) -> str:
+def _who(step: PlannedStep, t: Catalogue, plan: Plan) -> str:
+    if step.kind == "call":  # no one's work of its own: the procedure it runs
+        return t("plan.runs", process=plan.process.step(step.step_id).process or "")
     if not step.participants:
         return step.owner or ""
     people = [
@@ -145,7 +147,7 @@ def plan_sheet(plan: Plan) -> Sheet:
                 _text(step.step_id),
                 _text(step.name),
                 _text(step.kind),
-                _text(_who(step, t)),
+                _text(_who(step, t, plan)),
                 _text(step.owner),
                 _text(", ".join(map(person_text, step.participants, step.counts))),
                 _day(step.start, t),
