@@ -594,13 +594,7 @@ def _levelled(
 
 def _following(flow: Flow, anchor: str) -> set[str]:
     """``anchor`` and every step after it."""
-    found, todo = {anchor}, [anchor]
-    while todo:
-        for child in flow.succ[todo.pop()]:
-            if child not in found:
-                found.add(child)
-                todo.append(child)
-    return found
+    return flow.descendants(anchor) | {anchor}
 
 
 def _released(

@@ -28,6 +28,16 @@ Paths = Annotated[
         metavar="PATH",
     ),
 ]
+
+
+def scenario_option(help_text: str) -> Any:
+    """``--scenario FILE``, repeatable where the command takes a list: the one option
+    every command that reads scenario files shares, with its own help."""
+    return typer.Option(
+        "--scenario", metavar="FILE", help=help_text, dir_okay=False, show_default=False
+    )
+
+
 RolesOption = Annotated[
     Path | None,
     typer.Option(

@@ -9,7 +9,16 @@ from typing import Annotated
 import typer
 
 from .app import app
-from .common import ForceOption, Paths, ReportOutput, RolesOption, emit, table_width, user_errors
+from .common import (
+    ForceOption,
+    Paths,
+    ReportOutput,
+    RolesOption,
+    emit,
+    scenario_option,
+    table_width,
+    user_errors,
+)
 
 #: ``sopkit diff`` exits with this when ``--fail-over`` is exceeded.
 EXIT_OVER = 3
@@ -123,12 +132,8 @@ def compare(
     paths: Paths,
     scenario: Annotated[
         list[Path] | None,
-        typer.Option(
-            "--scenario",
-            metavar="FILE",
-            help="A scenario file (sopkit-scenario: 1); give several to see them side by side.",
-            dir_okay=False,
-            show_default=False,
+        scenario_option(
+            "A scenario file (sopkit-scenario: 1); give several to see them side by side."
         ),
     ] = None,
     fmt: DiffFormatOption = DiffFormat.table,

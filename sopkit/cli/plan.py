@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from .app import app
-from .common import ForceOption, RolesOption, table_width, user_errors
+from .common import ForceOption, RolesOption, scenario_option, table_width, user_errors
 
 
 class PlanFormat(StrEnum):
@@ -155,13 +155,10 @@ def plan(
     ] = None,
     scenario: Annotated[
         Path | None,
-        typer.Option(
-            "--scenario",
-            metavar="FILE",
-            help="Plan the process as this scenario would leave it (sopkit-scenario: 1): "
+        scenario_option(
+            "Plan the process as this scenario would leave it (sopkit-scenario: 1): "
             "automated steps take less time, a new headcount changes --level. The scenario "
-            "is applied to the processes in FILE's folder, and the titles name it.",
-            dir_okay=False,
+            "is applied to the processes in FILE's folder, and the titles name it."
         ),
     ] = None,
     roles: RolesOption = None,

@@ -10,7 +10,15 @@ from typing import Annotated
 import typer
 
 from .app import app
-from .common import ForceOption, Paths, RolesOption, format_for, usage_error, user_errors
+from .common import (
+    ForceOption,
+    Paths,
+    RolesOption,
+    format_for,
+    scenario_option,
+    usage_error,
+    user_errors,
+)
 
 
 class ReportFileFormat(StrEnum):
@@ -70,13 +78,9 @@ def report(
     ] = Paper.a4,
     scenario: Annotated[
         list[Path] | None,
-        typer.Option(
-            "--scenario",
-            metavar="FILE",
-            help="Add a page on this scenario against the portfolio as it is (repeat for "
-            "more): what it changes in a year, what it pays once and its payback.",
-            dir_okay=False,
-            show_default=False,
+        scenario_option(
+            "Add a page on this scenario against the portfolio as it is (repeat for "
+            "more): what it changes in a year, what it pays once and its payback."
         ),
     ] = None,
     roles: RolesOption = None,

@@ -19,6 +19,7 @@ from .common import (
     emit,
     in_range,
     progress_bar,
+    scenario_option,
     table_width,
     user_errors,
 )
@@ -57,13 +58,10 @@ def simulate(
     fmt: FormatOption = ReportFormat.table,
     scenario: Annotated[
         Path | None,
-        typer.Option(
-            "--scenario",
-            metavar="FILE",
-            help="Simulate the portfolio as this scenario would leave it (sopkit-scenario: 1): "
+        scenario_option(
+            "Simulate the portfolio as this scenario would leave it (sopkit-scenario: 1): "
             "automated steps take less time, a new headcount changes each role's capacity, "
-            "so the roles' share of years over capacity answers whether a hire is enough.",
-            dir_okay=False,
+            "so the roles' share of years over capacity answers whether a hire is enough."
         ),
     ] = None,
     roles: RolesOption = None,

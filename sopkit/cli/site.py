@@ -15,6 +15,7 @@ from .common import (
     RolesOption,
     in_range,
     progress_bar,
+    scenario_option,
     usage_error,
     user_errors,
 )
@@ -97,13 +98,9 @@ def build(
     ] = False,
     scenario: Annotated[
         list[Path] | None,
-        typer.Option(
-            "--scenario",
-            metavar="FILE",
-            help="Add scenarios.html: As-Is against this scenario's To-Be (repeat for more), "
-            "linked from the dashboard.",
-            dir_okay=False,
-            show_default=False,
+        scenario_option(
+            "Add scenarios.html: As-Is against this scenario's To-Be (repeat for more), "
+            "linked from the dashboard."
         ),
     ] = None,
     template: TemplateOption = None,
@@ -204,13 +201,7 @@ def serve(
     roles: RolesOption = None,
     scenario: Annotated[
         list[Path] | None,
-        typer.Option(
-            "--scenario",
-            metavar="FILE",
-            help="Add scenarios.html, as for build (repeat for more); watched too.",
-            dir_okay=False,
-            show_default=False,
-        ),
+        scenario_option("Add scenarios.html, as for build (repeat for more); watched too."),
     ] = None,
     template: TemplateOption = None,
     no_diagram: Annotated[

@@ -111,25 +111,17 @@ class _Builder:
             if node.id in self.hidden:
                 continue
             if node.element.get("isForCompensation", "").strip() == "true":
-                named = f" '{clean_name(node.name)}'" if node.name.strip() else ""
-                self.notes.warn(
-                    f"compensation activity{named} left out: it runs only to undo work "
-                    "already done when later work is cancelled, outside the process's flow",
-                    node.id,
+                self._leave_out(
+                    node,
+                    "compensation activity",
+                    "it runs only to undo work already done when later work is cancelled",
                 )
-                self._hide(node.id, include_self=True)
                 continue
             if node.kind not in SUB_PROCESSES:
                 continue
             inner = self.children.get(node.id, [])
             if node.element.get("triggeredByEvent", "").strip() == "true":
-                named = f" '{clean_name(node.name)}'" if node.name.strip() else ""
-                self.notes.warn(
-                    f"event sub-process{named} left out: it runs only when its event happens, "
-                    "outside the process's flow",
-                    node.id,
-                )
-                self._hide(node.id, include_self=True)
+                self._leave_out(node, "event sub-process", "it runs only when its event happens")
             elif self._is_expanded(node, inner):
                 self.expanded.add(node.id)
                 if node.kind == "adHocSubProcess":
@@ -139,6 +131,12 @@ class _Builder:
             else:
                 self.collapsed.add(node.id)
                 self._hide(node.id, include_self=False)
+
+    def _leave_out(self, node: Node, what: str, why: str) -> None:
+        """Hide a node that runs outside the process's flow, and say why."""
+        named = f" '{clean_name(node.name)}'" if node.name.strip() else ""
+        self.notes.warn(f"{what}{named} left out: {why}, outside the process's flow", node.id)
+        self._hide(node.id, include_self=True)
 
     def _hide(self, node_id: str, *, include_self: bool) -> None:
         if include_self:
