@@ -29,7 +29,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from sopkit.analysis.compare import Status, Threshold, verdict
+from sopkit.analysis.compare import Comparison, Status, Threshold, verdict
 from sopkit.decide import diff, parse_threshold
 from sopkit.errors import SopkitError, UsageError
 from sopkit.render.costs.diff import diff_report, summary_line
@@ -311,7 +311,7 @@ def test_fail_over_on_both_sides_of_the_threshold(
 
 
 def test_a_fall_never_fails_and_a_rise_from_nothing_fails_any_percentage() -> None:
-    from sopkit.analysis.compare import Comparison, Figure
+    from sopkit.analysis.compare import Figure
 
     def comparison(before: int, after: int) -> Comparison:
         figure = Figure(Fraction(before), Fraction(after))
@@ -480,6 +480,15 @@ def test_fields_that_changed_are_named_though_no_figure_did(tmp_path: Path) -> N
     assert same.edited == () and "edited" not in summary_line(same)
 
 
+def _blog_diff(tmp_path: Path, old: str, new: str) -> Comparison:
+    """``diff`` of two versions of one blog file, beside the same roles."""
+    for side, blog in (("old", old), ("new", new)):
+        (tmp_path / side).mkdir()
+        (tmp_path / side / "roles.yaml").write_text(ROLES_1, encoding="utf-8")
+        (tmp_path / side / "blog.yaml").write_text(blog, encoding="utf-8")
+    return diff(tmp_path / "old", tmp_path / "new").comparison
+
+
 def test_edited_fields_say_what_they_were_and_are(tmp_path: Path) -> None:
     """A reviewer reads "time 2h → 3h" without opening the files; a value as the file writes
     it (a rework loop in flow style), and prose too long for one line is only named."""
@@ -491,11 +500,7 @@ def test_edited_fields_say_what_they_were_and_are(tmp_path: Path) -> None:
         "after: [draft], time: 1h}",
         "after: [draft], time: 1h, rework: {to: draft, probability: 0.3}, with: {Writer: 1}}",
     )
-    for side, blog in (("old", BLOG_1), ("new", new_blog)):
-        (tmp_path / side).mkdir()
-        (tmp_path / side / "roles.yaml").write_text(ROLES_1, encoding="utf-8")
-        (tmp_path / side / "blog.yaml").write_text(blog, encoding="utf-8")
-    comparison = diff(tmp_path / "old", tmp_path / "new").comparison
+    comparison = _blog_diff(tmp_path, BLOG_1, new_blog)
     assert diff_report(comparison).endswith(
         "  blog/draft (Draft): time 2h → 2h..3h, done_when\n"
         "  blog/edit (Edit): with none → {Writer: 1}, rework none → {to: draft, probability: 0.3}\n"
@@ -522,11 +527,7 @@ def test_edited_money_lists_and_automation_read_as_written(tmp_path: Path) -> No
         "time: 2h}",
         "time: 2h, expense: 10, automation: 0.3, do: ['Check sources, links', Cite]}",
     )
-    for side, blog in (("old", old_blog), ("new", new_blog)):
-        (tmp_path / side).mkdir()
-        (tmp_path / side / "roles.yaml").write_text(ROLES_1, encoding="utf-8")
-        (tmp_path / side / "blog.yaml").write_text(blog, encoding="utf-8")
-    comparison = diff(tmp_path / "old", tmp_path / "new").comparison
+    comparison = _blog_diff(tmp_path, old_blog, new_blog)
     assert diff_report(comparison).endswith(
         "  blog/draft (Draft): expense none → 10, automation {share: 0.2} → {share: 0.3}, "
         'do [Check sources] → ["Check sources, links", Cite]\n'
