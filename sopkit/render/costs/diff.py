@@ -92,7 +92,7 @@ _HOURS = frozenset({"annual_hours", "external_hours", "lead_time_hours"})
 #: How each figure is named in a table (the "what changed" words are ``diff.word.*``).
 TITLES = {
     "annual_cost": "Annual cost",
-    "annual_expenses": "Expenses",
+    "annual_expenses": "Cash costs",
     "annual_total_cost": "Annual total cost",
     "annual_hours": "Hours/year",
     "fte": "FTE",
@@ -198,8 +198,8 @@ def figure_document(name: str, figure: Figure, currency: str) -> dict[str, Any]:
 def summary_line(comparison: Comparison, t: Catalogue | None = None) -> str:
     """``Annual cost +$4,120.00 (+1.93%), 2 steps added``: the change in a sentence.
 
-    The figure is the annual total cost (labour and expenses); it is called
-    annual cost when neither side has expenses, where the two are the same.
+    The figure is the annual total cost (labour and cash costs); it is called
+    annual cost when neither side has cash costs, where the two are the same.
     ``t`` is the language (English by default).
     """
     t = t or catalogue("en")
@@ -641,7 +641,7 @@ def _totals_sheet(comparison: Comparison) -> Sheet:
             ]
         )
     notes = [
-        "Annual total cost = annual cost (hands-on labour) + expenses. Automation potential = "
+        "Annual total cost = annual cost (hands-on labour) + cash costs. Automation potential = "
         "the net annual saving of every automation candidate (one that costs more than it "
         "saves counts against it, so it can fall below zero)."
     ]
