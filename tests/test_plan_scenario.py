@@ -124,6 +124,12 @@ def test_cli_plans_the_to_be(folder: Path) -> None:
         ],
     )
     assert result.exit_code == 0, result.stderr
+    twice = CliRunner().invoke(
+        app,
+        ["plan", str(folder / "twin.yaml"), "--start", "2026-12-01"]
+        + ["--scenario", str(folder / "scenario.yaml")] * 2,
+    )
+    assert twice.exit_code == 2 and "takes one scenario file here" in twice.stderr
     data = json.loads(result.stdout)
     assert data["scenario"] == "Drafts and a second writer"
     assert data["finish"] == "2026-12-02"

@@ -172,3 +172,23 @@ def test_the_report_and_the_workbook_take_the_scenarios_either_way(scenario: Pat
     assert render_report(view.as_is, scenarios=view) == render_report(
         view.as_is, scenarios=view.results
     )
+
+
+def test_the_report_s_scenario_page_says_what_a_hire_does_to_capacity(tmp_path: Path) -> None:
+    """A hire's page showed only its cost: it now says the role's headcount and utilisation
+    before and after, and that the role is no longer over capacity (the fixture's Editor,
+    half a person with 200 hours, is over it)."""
+    from sopkit.render.report import render_report
+
+    hire = tmp_path / "hire.yaml"
+    hire.write_text(
+        "sopkit-scenario: 1\nname: Hire\nchanges:\n  - headcount: {Editor: 5}\n",
+        encoding="utf-8",
+    )
+    view = compare_scenarios([FIXTURE], [hire])
+    page = html.unescape(render_report(view.as_is, scenarios=view))
+    shown = page[page.index('id="scenarios"') : page.index('id="method"')]
+    assert re.search(
+        r"Editor: headcount 0\.5 → 5; utilisation [\d.,]+% → [\d.,]+%; no longer over capacity",
+        shown,
+    ), shown

@@ -192,3 +192,7 @@ def test_a_scenario_is_simulated_and_named(tmp_path: Path) -> None:
     assert abs(new["utilisation"]["mean"] * 2 - old["utilisation"]["mean"]) <= 0.00015
     table = run("simulate", ENGLISH, "--years", "200", "--scenario", hire).stdout  # type: ignore[attr-defined]
     assert table.splitlines()[0].endswith(", under scenario 'Second product manager'")
+    # a second scenario is refused, not silently taken instead of the first
+    twice = run(*args, "--scenario", hire, "--scenario", hire)
+    assert getattr(twice, "exit_code", None) == 2
+    assert "takes one scenario file here" in getattr(twice, "stderr", "")

@@ -30,6 +30,18 @@ Paths = Annotated[
 ]
 
 
+def one_scenario(files: list[Path] | None) -> Path | None:
+    """The one ``--scenario`` a command takes: a second is refused, not silently dropped
+    (a user simulating two scenarios saw only the last)."""
+    if files and len(files) > 1:
+        raise typer.BadParameter(
+            "takes one scenario file here; to see several side by side, use sopkit compare "
+            "(or sopkit report) with a --scenario for each",
+            param_hint="--scenario",
+        )
+    return files[0] if files else None
+
+
 def scenario_option(help_text: str) -> Any:
     """``--scenario FILE``, repeatable where the command takes a list: the one option
     every command that reads scenario files shares, with its own help."""

@@ -10,7 +10,14 @@ from typing import Annotated
 import typer
 
 from .app import app
-from .common import ForceOption, RolesOption, scenario_option, table_width, user_errors
+from .common import (
+    ForceOption,
+    RolesOption,
+    one_scenario,
+    scenario_option,
+    table_width,
+    user_errors,
+)
 
 
 class PlanFormat(StrEnum):
@@ -154,7 +161,7 @@ def plan(
         ),
     ] = None,
     scenario: Annotated[
-        Path | None,
+        list[Path] | None,
         scenario_option(
             "Plan the process as this scenario would leave it (sopkit-scenario: 1): "
             "automated steps take less time, a new headcount changes --level. The scenario "
@@ -188,6 +195,7 @@ def plan(
     from ..render.plan import overbooking_text, render_plan
 
     begin, anchor, line = _start(start), _at(at), _today(today)
+    chosen = one_scenario(scenario)
     if (begin is None) == (anchor is None):
         raise typer.BadParameter(
             "give --start DATE or --at MILESTONE=DATE (one of them)", param_hint="--start/--at"
@@ -202,15 +210,13 @@ def plan(
             err=True,
         )
     with user_errors():
-        if scenario is None:
+        if chosen is None:
             process = load_process(file, roles=roles)
             dated = plan_run(process, start=begin, at=anchor, level=level)
         else:
             from ..decide import plan_scenario
 
-            planned = plan_scenario(
-                file, scenario, start=begin, at=anchor, level=level, roles=roles
-            )
+            planned = plan_scenario(file, chosen, start=begin, at=anchor, level=level, roles=roles)
             dated, process = planned.plan, planned.plan.process
             if not planned.changed:
                 typer.echo(
@@ -247,7 +253,7 @@ def plan(
                 )
         else:
             inputs: list[str | Path] = [file, *([roles] if roles else [])]
-            inputs += [*([scenario] if scenario else []), process.settings_path or file]
+            inputs += [*([chosen] if chosen else []), process.settings_path or file]
             refuse_inputs(target, inputs)
             refuse_overwrite(target, force=force)
             (write_csv if fmt == PlanFormat.csv else write_atomic)(target, result.data)

@@ -18,6 +18,7 @@ from .common import (
     TableOutput,
     emit,
     in_range,
+    one_scenario,
     progress_bar,
     scenario_option,
     table_width,
@@ -57,7 +58,7 @@ def simulate(
     ] = 0,
     fmt: FormatOption = ReportFormat.table,
     scenario: Annotated[
-        Path | None,
+        list[Path] | None,
         scenario_option(
             "Simulate the portfolio as this scenario would leave it (sopkit-scenario: 1): "
             "automated steps take less time, a new headcount changes each role's capacity, "
@@ -87,17 +88,18 @@ def simulate(
     from ..output import refuse_inputs, refuse_overwrite
     from ..render.costs.ranges import simulation_report
 
+    chosen = one_scenario(scenario)
     with user_errors():
         if output is not None:
             refuse_inputs(output, paths)
             refuse_overwrite(output, force=force)
         portfolio = load_portfolio(paths, roles=roles)
         name = None
-        if scenario is not None:
+        if chosen is not None:
             from ..decide import apply_scenario, scenarios_for
 
-            (chosen,) = scenarios_for(portfolio, [scenario])
-            portfolio, name = apply_scenario(portfolio, chosen).portfolio, chosen.name
+            (read,) = scenarios_for(portfolio, [chosen])
+            portfolio, name = apply_scenario(portfolio, read).portfolio, read.name
         long = years * len(portfolio) >= 1_000_000 and sys.stderr.isatty()
         with progress_bar(long, "simulating") as progress:
             result = run(portfolio, years=years, seed=seed, progress=progress)

@@ -396,6 +396,8 @@ def _capacity(cost: PortfolioCost, f: _Format, ranges: Simulation | None) -> dic
         "full": mark(_HUNDRED, data, _HUNDRED),
         "over": sum(1 for r in staffed if r.over_capacity),
         "unstaffed": len(unstaffed),
+        # fine on average, yet over capacity in some simulated years: the lede says so
+        "some_years": ", ".join(r.role for r in staffed if years_over.get(r.role)),
         "simulated": None
         if ranges is None or not years_over
         else number_text(Decimal(ranges.years), 0, f.language),

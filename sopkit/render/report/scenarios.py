@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ...analysis.compare import ScenarioResult
-from ..costs.diff import change_text, figure_text, over_capacity_text, summary_line
+from ..costs.diff import change_text, details, figure_text, over_capacity_text, summary_line
 from ..costs.scenarios import (
     ScenarioView,
     automation_payback,
@@ -61,9 +61,20 @@ def _scenario(result: ScenarioResult, t: Catalogue) -> dict[str, Any]:
                 "change": change_text(name, figure, currency, language),
             }
         )
+    roles = []
+    for row in comparison.changes().roles:
+        said = details(row, currency, t=t, only=("headcount", "utilisation"))
+        if not said:
+            continue  # its hours or cost moved, not its capacity: the table has those
+        utilisation = row.figures["utilisation"]
+        relieved = (utilisation.before or 0) > 1 >= (utilisation.after or 0)
+        if relieved:
+            said += "; " + t("report.scenarios.relieved")
+        roles.append({"name": row.key[0], "said": said})
     return {
         "name": result.name,
         "description": result.description or "",
+        "roles": roles,
         "summary": summary_line(comparison, t),
         "over": over_capacity_text(comparison, t),
         "rows": rows,
