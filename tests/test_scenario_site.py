@@ -192,3 +192,22 @@ def test_the_report_s_scenario_page_says_what_a_hire_does_to_capacity(tmp_path: 
         r"Editor: headcount 0\.5 → 5; utilisation [\d.,]+% → [\d.,]+%; no longer over capacity",
         shown,
     ), shown
+
+
+def test_a_role_the_scenario_takes_all_work_from_gets_no_capacity_line(tmp_path: Path) -> None:
+    """Removing every Editor step removes the role's row: its line showed the figures from
+    before as its new ones and called it no longer over capacity (a review)."""
+    from sopkit.render.report.scenarios import scenario_pages
+
+    gone = tmp_path / "gone.yaml"
+    gone.write_text(
+        "sopkit-scenario: 1\nname: No editing\nchanges:\n"
+        "  - remove: [blog/edit, launch-ko/review]\n",
+        encoding="utf-8",
+    )
+    view = compare_scenarios([FIXTURE], [gone])
+    (result,) = view.results
+    editor = next(r for r in result.comparison.roles if r.key[0] == "Editor")
+    assert editor.status.value == "removed"
+    (page,) = scenario_pages(view, catalogue("en"))
+    assert all(role["name"] != "Editor" for role in page["roles"])

@@ -467,11 +467,11 @@ class SiteServer:
                 self.echo(line)
         self._told = told
         summary = "" if result.cache is None else result.cache.summary()
-        reused = f", {summary}" if summary else ""
+        reused = f" ({summary})" if summary else ""
         noun = "process" if result.processes == 1 else "processes"
         self.echo(
             f"built {result.processes} {noun} in {time.perf_counter() - started:.1f} s"
-            f"{reused} at {time.strftime('%H:%M:%S')}; serving {self.url}"
+            f" at {time.strftime('%H:%M:%S')}{reused}; serving {self.url}"
         )
         return result
 

@@ -143,7 +143,7 @@ def new(
 
     \b
     Examples:
-      sopkit new content-marketing webinar -o processes/en/
+      sopkit new content-marketing webinar -o my-processes/
       sopkit new starter partner-webinar
     """
     from ..library import library_entries, new_process

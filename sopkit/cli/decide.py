@@ -85,7 +85,7 @@ def diff(
     """What changed between two versions of a portfolio, and what it did to the costs.
 
     Processes match by id, steps by process and step id, roles by name. Shows a
-    one-line summary, the totals before and after (annual cost, expenses, total
+    one-line summary, the totals before and after (annual cost, cash costs, total
     cost, hours, FTE, automation potential), then every process, step and role
     whose figures changed, was added or was removed. REV:PATH reads the git
     repository that holds the current folder (nothing is checked out); PATH is
@@ -146,7 +146,7 @@ def compare(
     A scenario is a YAML file of changes applied, in order, to a copy of the
     portfolio: automate (the steps' automation taken as done), rates, headcount,
     set (fields of a process or step) and remove (a step or a process). Shows
-    annual cost, expenses, total cost, hours, FTE and lead time for the portfolio
+    annual cost, cash costs, total cost, hours, FTE and lead time for the portfolio
     and each process, and the one-off setup cost of each scenario; JSON adds
     every changed step and role. docs/format.md describes scenario files.
 

@@ -88,7 +88,7 @@ def report(
 ) -> None:
     """The annual workflow-cost report: a few pages to read, print and forward.
 
-    The headline figures and what they include (labour, expenses, total cost,
+    The headline figures and what they include (labour, cash costs, total cost,
     staff hours, FTE, external hours), cost by process and by role with charts,
     the Pareto of steps, the best automation candidates with payback and ROI,
     capacity, and how the figures are made (the formula, calendar, rates and

@@ -59,7 +59,7 @@ def import_texts(result: BpmnImport, source: str) -> ImportFiles:
     roles_header = [f"Settings and roles of the processes imported from {name}."]
     if result.missing_rates:
         roles_header.append(
-            "Fill in the hourly rate of every role marked 'fill in' before costing."
+            "Fill in the hourly rate of every role marked 'fill in' before validating or costing."
         )
     texts["roles.yaml"] = dump_yaml(result.settings, header=roles_header)
     _check(texts, source)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ...analysis.compare import ScenarioResult
+from ...analysis.compare import ScenarioResult, Status
 from ..costs.diff import change_text, details, figure_text, over_capacity_text, summary_line
 from ..costs.scenarios import (
     ScenarioView,
@@ -63,13 +63,15 @@ def _scenario(result: ScenarioResult, t: Catalogue) -> dict[str, Any]:
         )
     roles = []
     for row in comparison.changes().roles:
+        if row.status is not Status.CHANGED:
+            continue  # a role all of whose work the scenario takes away, or gives: no capacity
         said = details(row, currency, t=t, only=("headcount", "utilisation"))
         if not said:
             continue  # its hours or cost moved, not its capacity: the table has those
         utilisation = row.figures["utilisation"]
-        relieved = (utilisation.before or 0) > 1 >= (utilisation.after or 0)
-        if relieved:
-            said += "; " + t("report.scenarios.relieved")
+        if utilisation.before is not None and utilisation.after is not None:
+            if utilisation.before > 1 >= utilisation.after:
+                said += "; " + t("report.scenarios.relieved")
         roles.append({"name": row.key[0], "said": said})
     return {
         "name": result.name,
