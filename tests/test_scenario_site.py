@@ -147,7 +147,13 @@ def test_the_report_command_and_the_site_add_the_scenario_page(
     args = ["report", str(FIXTURE), "--format", "html", "--date", day.isoformat()]
     result = CliRunner().invoke(app, [*args, "--scenario", str(scenario)])
     assert result.exit_code == 0, result.stderr
-    expected = annual_report(view.as_is, fmt="html", date=day, scenarios=view)
+    from sopkit.analysis import cost_portfolio
+    from sopkit.analysis.simulation import simulate
+
+    after = tuple(simulate(cost_portfolio(to_be.portfolio)) for to_be in view.to_be)
+    expected = annual_report(
+        view.as_is, fmt="html", date=day, scenarios=view, scenario_ranges=after
+    )
     assert result.stdout.encode("utf-8") == expected and b'id="scenarios"' in expected
     # the site's report.pdf prints the same page: the HTML the build prints has it
     printed: list[str] = []
@@ -192,6 +198,24 @@ def test_the_report_s_scenario_page_says_what_a_hire_does_to_capacity(tmp_path: 
         r"Editor: headcount 0\.5 → 5; utilisation [\d.,]+% → [\d.,]+%; no longer over capacity",
         shown,
     ), shown
+    # with the simulations, how often too (stand-ins: NumPy's random streams may change)
+    from dataclasses import replace
+    from decimal import Decimal
+
+    from conftest import stand_in_simulation
+
+    from sopkit.analysis.simulation.result import Range, RoleRanges
+
+    def over(share: str) -> tuple[RoleRanges, ...]:
+        hours = Range(Decimal(250), Decimal(200), Decimal(250), Decimal(300))
+        return (RoleRanges("Editor", hours, Decimal(100), None, Decimal(share)),)
+
+    ranges = replace(stand_in_simulation(view.as_is, years=200, seed=1), roles=over("0.91"))
+    after = [replace(ranges, roles=over("0"))]
+    page = html.unescape(
+        render_report(view.as_is, ranges=ranges, scenarios=view, scenario_ranges=after)
+    )
+    assert "over capacity in 91.00% → 0.00% of simulated years" in page
 
 
 def test_a_role_the_scenario_takes_all_work_from_gets_no_capacity_line(tmp_path: Path) -> None:

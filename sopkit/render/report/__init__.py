@@ -85,6 +85,7 @@ def render_report(
     sections: Sequence[ReportSection] = (),
     ranges: Simulation | None = None,
     scenarios: ScenarioView | Sequence[ScenarioResult] | None = None,
+    scenario_ranges: Sequence[Simulation] = (),
 ) -> str:
     """The report as a self-contained HTML page.
 
@@ -97,6 +98,8 @@ def render_report(
         ranges: a simulation of ``cost`` for the ranges page; ``None`` leaves it out.
         scenarios: scenarios of ``cost`` (``sopkit.decide.compare_scenarios``) for a
             page of their own; ``None`` (or none) leaves it out.
+        scenario_ranges: each scenario's simulation, in order (same years and seed as
+            ``ranges``): each role's years over capacity before and after.
     """
     options = ReportOptions(
         date=date,
@@ -104,6 +107,7 @@ def render_report(
         sections=tuple(sections),
         ranges=ranges,
         scenarios=scenarios if scenarios is not None and scenario_results(scenarios) else None,
+        scenario_ranges=tuple(scenario_ranges),
     )
     context: dict[str, Any] = report_context(cost, options)
     return _environment().get_template("report.html.j2").render(context)
@@ -118,6 +122,7 @@ def annual_report(
     sections: Sequence[ReportSection] = (),
     ranges: Simulation | None = None,
     scenarios: ScenarioView | Sequence[ScenarioResult] | None = None,
+    scenario_ranges: Sequence[Simulation] = (),
 ) -> bytes:
     """The annual report of loaded processes (costed here) or of costs, as file bytes.
 
@@ -131,6 +136,7 @@ def annual_report(
             simulated here (``DEFAULT_YEARS`` years, seed ``DEFAULT_SEED``).
         scenarios: scenarios of the portfolio for a page of their own (``source``
             should then be their ``as_is``).
+        scenario_ranges: each scenario's simulation, as for ``render_report``.
 
     Raises:
         UsageError: an unknown format or paper.
@@ -148,7 +154,13 @@ def annual_report(
 
         ranges = simulate(cost)
     html = render_report(
-        cost, date=date, paper=chosen, sections=sections, ranges=ranges, scenarios=scenarios
+        cost,
+        date=date,
+        paper=chosen,
+        sections=sections,
+        ranges=ranges,
+        scenarios=scenarios,
+        scenario_ranges=scenario_ranges,
     )
     if fmt == "html":
         return html.encode("utf-8")

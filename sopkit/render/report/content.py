@@ -83,6 +83,8 @@ class ReportOptions:
     sections: Sequence[Any] = field(default_factory=tuple)
     #: Scenarios against the portfolio (``sopkit.decide.Scenarios``): a page for them.
     scenarios: ScenarioView | Sequence[ScenarioResult] | None = None
+    #: Each scenario's simulation (its To-Be), in order, as ``ranges`` is the portfolio's.
+    scenario_ranges: Sequence[Simulation] = ()
 
 
 #: The report's language: the portfolio's when every process shares one; English otherwise
@@ -503,6 +505,13 @@ def report_context(cost: PortfolioCost, options: ReportOptions) -> dict[str, Any
         "method": _method(cost, f, options),
         "sections": list(options.sections),
         "ranges": None if options.ranges is None else ranges_context(cost, options.ranges, t),
-        "scenarios": [] if options.scenarios is None else scenario_pages(options.scenarios, t),
+        "scenarios": []
+        if options.scenarios is None
+        else scenario_pages(
+            options.scenarios,
+            t,
+            ranges=options.ranges,
+            ranges_after=options.scenario_ranges,
+        ),
         "currency": cost.currency,
     }

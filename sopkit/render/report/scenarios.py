@@ -12,7 +12,8 @@ compare``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from ...analysis.compare import ScenarioResult, Status
 from ..costs.diff import change_text, details, figure_text, over_capacity_text, summary_line
@@ -23,6 +24,10 @@ from ..costs.scenarios import (
     scenario_results,
 )
 from ..i18n import Catalogue
+from ..numbers import percent_text
+
+if TYPE_CHECKING:
+    from ...analysis.simulation import Simulation
 
 __all__ = ["scenario_pages"]
 
@@ -38,14 +43,37 @@ FIGURES = (
 
 
 def scenario_pages(
-    scenarios: ScenarioView | Sequence[ScenarioResult], t: Catalogue
+    scenarios: ScenarioView | Sequence[ScenarioResult],
+    t: Catalogue,
+    *,
+    ranges: Simulation | None = None,
+    ranges_after: Sequence[Simulation] = (),
 ) -> list[dict[str, Any]]:
     """Each scenario as the report's template shows it, in the language of ``t``: from what
-    ``compare_scenarios`` returns, or its ``results``."""
-    return [_scenario(result, t) for result in scenario_results(scenarios)]
+    ``compare_scenarios`` returns, or its ``results``. With the portfolio's simulation
+    (``ranges``) and each scenario's (``ranges_after``, in order, same years and seed), a
+    role's line says how often it is over capacity before and after."""
+    results = scenario_results(scenarios)
+    after = list(ranges_after) if len(ranges_after) == len(results) else [None] * len(results)
+    before = _years_over(ranges)
+    return [
+        _scenario(result, t, (before, _years_over(simulated)))
+        for result, simulated in zip(results, after, strict=True)
+    ]
 
 
-def _scenario(result: ScenarioResult, t: Catalogue) -> dict[str, Any]:
+def _years_over(ranges: Simulation | None) -> dict[str, Decimal]:
+    """Each role's share of simulated years over capacity (roles with a headcount)."""
+    if ranges is None:
+        return {}
+    return {r.role: r.over_capacity for r in ranges.roles if r.over_capacity is not None}
+
+
+def _scenario(
+    result: ScenarioResult,
+    t: Catalogue,
+    years_over: tuple[dict[str, Decimal], dict[str, Decimal]],
+) -> dict[str, Any]:
     comparison = result.comparison
     currency, language = comparison.currency, t.language
     rows = []
@@ -72,6 +100,13 @@ def _scenario(result: ScenarioResult, t: Catalogue) -> dict[str, Any]:
         if utilisation.before is not None and utilisation.after is not None:
             if utilisation.before > 1 >= utilisation.after:
                 said += "; " + t("report.scenarios.relieved")
+        was, now = (found.get(row.key[0]) for found in years_over)
+        if was is not None and now is not None:  # how often, not only on average
+            said += "; " + t(
+                "report.scenarios.years_over",
+                before=percent_text(was * 100, language),
+                after=percent_text(now * 100, language),
+            )
         roles.append({"name": row.key[0], "said": said})
     return {
         "name": result.name,
