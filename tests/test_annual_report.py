@@ -439,3 +439,26 @@ def test_one_process_over_the_limit_is_listed_not_summed(tmp_path: Path) -> None
 def test_a_portfolio_of_a_few_processes_lists_every_one(library: PortfolioCost) -> None:
     html = render_report(library, ranges=simulate(library, years=100, seed=1))
     assert "other processes" not in html and "costliest of" not in html
+
+
+def test_korean_words_are_kept_whole_in_the_printed_report() -> None:
+    """WeasyPrint breaks a narrow Korean cell between any two syllables ("검사 / 기"); each
+    Hangul word of the body's text is a nowrap span, and the markup, stylesheet and SVG
+    chart are left alone."""
+    from sopkit.render.report.hangul import keep_hangul_words
+
+    page = (
+        "<html><head><title>연간 비용</title><style>p{content:'가'}</style></head><body>"
+        '<p class="x">바른한글 맞춤법 검사기로 (도구: Ahrefs) 3.5개월</p>'
+        "<svg><text>파레토</text></svg></body></html>"
+    )
+    assert keep_hangul_words(page) == (
+        "<html><head><title>연간 비용</title><style>p{content:'가'}</style></head><body>"
+        '<p class="x"><span class="kw">바른한글</span> <span class="kw">맞춤법</span> '
+        '<span class="kw">검사기로</span> <span class="kw">(도구:</span> Ahrefs) '
+        '<span class="kw">3.5개월</span></p>'
+        "<svg><text>파레토</text></svg></body></html>"
+    )
+    korean = render_report(cost_portfolio(load_portfolio(KOREAN)))
+    assert '<span class="kw">' in korean and ".kw { white-space: nowrap; }" in korean
+    assert '<span class="kw">' not in render_report(cost_portfolio(load_portfolio(ENGLISH)))

@@ -25,6 +25,7 @@ from ..costs.scenarios import ScenarioView, scenario_results
 from ..costs.tables import ensure_costs
 from ..pdf import pdf_problem, report_pdf
 from .content import ReportOptions, report_context, report_language
+from .hangul import keep_hangul_words
 
 if TYPE_CHECKING:
     from ...analysis.simulation import Simulation
@@ -110,7 +111,8 @@ def render_report(
         scenario_ranges=tuple(scenario_ranges),
     )
     context: dict[str, Any] = report_context(cost, options)
-    return _environment().get_template("report.html.j2").render(context)
+    html = _environment().get_template("report.html.j2").render(context)
+    return keep_hangul_words(html) if context["lang"] == "ko" else html
 
 
 def annual_report(
