@@ -454,6 +454,20 @@ def test_what_a_file_holds_but_a_process_cannot_is_named_not_lost() -> None:
     assert not any("process 'P' is in no pool" in w for w in warnings)
 
 
+def test_a_loop_asked_as_an_approval_makes_its_step_a_sign_off() -> None:
+    """C.7.0's "Advertisement approved?" sends the work back to be redone: the step before
+    it is the approver's sign-off, as sopkit's own "Approved?" gateway means."""
+    (process, *_), _, warnings = _import(MIWG / "C.7.0.bpmn")
+    steps = {s["id"]: s for s in process["steps"]}
+    assert steps["approve-advertisement"].get("approval") is True
+    assert "rework" in steps["approve-advertisement"]
+    assert [s for s, step in steps.items() if step.get("approval")] == ["approve-advertisement"]
+    assert any(
+        "read as a sign-off: the check after it asks 'Advertisement approved?'" in w
+        for w in warnings
+    )
+
+
 def test_two_elements_with_one_id_are_refused() -> None:
     """One of them would be lost without a word: BPMN ids are unique, so the file is wrong."""
     xml = (

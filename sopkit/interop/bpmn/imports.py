@@ -52,6 +52,10 @@ __all__ = ["BpmnImport", "ImportedProcess", "import_bpmn"]
 
 #: Step fields the diagram itself gives; the extension's values for them are not used.
 _STRUCTURAL = ("id", "name", "owner", "after", "milestone", "process")
+#: A loop's question that asks for an approval, in the languages a process may be written in.
+_APPROVAL = re.compile(r"approv|sign[- ]?off|승인|결재|соглас|утвержд|одобр", re.IGNORECASE)
+#: Tasks a process engine does: never a person's sign-off.
+_SYSTEM_TASKS = ("serviceTask", "scriptTask", "businessRuleTask")
 #: What a task without a time of its own is given.
 DEFAULT_TIME = "1h"
 DEFAULT_FREQUENCY = "1/month"
@@ -194,6 +198,8 @@ class _Importer:
 
     def steps(self) -> list[Data]:
         self._assign_ids()
+        #: Steps whose loop back is asked as an approval ("Approved?"): sign-offs.
+        self._approvals: dict[str, str] = {}
         reworks = self._reworks()
         gating = self._gating()
         found = []
@@ -241,6 +247,13 @@ class _Importer:
         if when:
             written = own.get("when")
             step["when"] = {**when, **(written if isinstance(written, dict) else {})}
+        if node_id in self._approvals and kind == "work" and node.kind not in _SYSTEM_TASKS:
+            if "approval" not in step:
+                step["approval"] = True
+                self.notes.warn(
+                    f"read as a sign-off: the check after it asks '{self._approvals[node_id]}'",
+                    node_id,
+                )
         if kind == "work":
             self._time(node_id, step)
             measured = self.bpsim.wait.get(node_id)
@@ -428,6 +441,9 @@ class _Importer:
                 "to": self.step_ids[target],
                 "probability": self._rework_probability(loop.flow, loop.source, source, target),
             }
+            asks = self.doc.nodes.get(loop.source)
+            if asks is not None and not self.exported and _APPROVAL.search(asks.name):
+                self._approvals[source] = clean_name(asks.name)
         return reworks
 
     def _rework_probability(
