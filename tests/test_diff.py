@@ -536,8 +536,8 @@ def test_edited_money_lists_and_automation_read_as_written(tmp_path: Path) -> No
     assert edited["changes"][0] == {"field": "expense", "before": None, "after": 10}
     assert edited["changes"][1] == {
         "field": "automation",
-        "before": {"share": "0.2"},
-        "after": {"share": "0.3"},
+        "before": {"share": 0.2},
+        "after": {"share": 0.3},
     }
 
 

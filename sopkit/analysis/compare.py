@@ -14,12 +14,14 @@ headcount); a change counts such a side as 0, and its change in percent is
 
 from __future__ import annotations
 
+import datetime as _dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 
+from ..interop.filedata import process_data, step_data
 from ..models import Clock, Duration, Process, Settings, Step
 from .candidates import Candidate, payback, rank_candidates
 from .cost import PortfolioCost, ProcessCost, RoleCost, StepCost
@@ -147,9 +149,9 @@ class Edited:
 class FieldChange:
     """One field's value on each side, as the file would spell it.
 
-    Values are in JSON form (``"1.5h..3h"``, ``{"to": "draft", "probability": "0.3"}``),
-    so a review reads what was written, not sopkit's parsed numbers; ``None`` or an
-    empty list or mapping where the field is not given.
+    Values are as the file writes them (``"1.5h..3h"``, ``{"to": "draft", "probability":
+    Decimal("0.3")}``), so a review reads what was written, not sopkit's parsed figures;
+    ``None`` where the field is not given.
     """
 
     field: str
@@ -483,24 +485,24 @@ def _changes(
 
 
 def _written(model: Process | Step, name: str) -> object:
-    """A field's value as the file would write it: JSON form without the defaults of its
-    parts (``{share: 0.2}``, not ``{share: 0.2, tool: null, setup: 0}``), and exact
-    numbers (money serialises as a float)."""
-    attribute = {_attribute(name)}
-    lean = model.model_dump(mode="json", by_alias=True, include=attribute, exclude_defaults=True)
-    if name not in lean:  # the field itself is at its default: that is its value
-        lean = model.model_dump(mode="json", by_alias=True, include=attribute)
-    return _exact(lean.get(name))
+    """A field's value as the file writes it (``sopkit.interop.filedata``): exact numbers,
+    a duration's own spelling, an automation without the defaults of its parts; ``None``
+    where the field is not given, ``false`` for a flag that is not set."""
+    data = step_data(model) if isinstance(model, Step) else process_data(model, steps=False)
+    value = data.get(name)
+    if value is None and isinstance(getattr(model, _attribute(name)), bool):
+        return False  # a flag at its default is not written, yet "true → false" says it
+    return _dated(value)
 
 
-def _exact(value: object) -> object:
-    if isinstance(value, float):
-        number = Decimal(repr(value))
-        return number.quantize(Decimal(1)) if number == number.to_integral_value() else number
+def _dated(value: object) -> object:
+    """Dates (a review's) as ``YYYY-MM-DD``, as JSON and the reports write them."""
+    if isinstance(value, _dt.date):
+        return value.isoformat()
     if isinstance(value, list):
-        return [_exact(item) for item in value]
+        return [_dated(item) for item in value]
     if isinstance(value, dict):
-        return {key: _exact(item) for key, item in value.items()}
+        return {key: _dated(item) for key, item in value.items()}
     return value
 
 
