@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -19,9 +19,6 @@ from .common import (
     usage_error,
     user_errors,
 )
-
-if TYPE_CHECKING:
-    from ..analysis.simulation import Simulation
 
 
 class ReportFileFormat(StrEnum):
@@ -122,25 +119,16 @@ def report(
                 "a PDF needs a file to go to", hint="add -o report.pdf, or use --format html"
             )
         view = None
-        ranges: Simulation | None = None
-        after: tuple[Simulation, ...] = ()
         if scenario:
-            from ..analysis import cost_portfolio
-            from ..analysis.simulation import simulate
             from ..decide import compare_scenarios
 
             view = compare_scenarios(paths, scenario, roles=roles)
-            # the same seed for each To-Be: how often a role is over capacity, before and after
-            ranges = simulate(view.as_is)
-            after = tuple(simulate(cost_portfolio(to_be.portfolio)) for to_be in view.to_be)
         data = annual_report(
             view.as_is if view is not None else load_portfolio(paths, roles=roles),
             fmt=chosen,
             date=made,  # type: ignore[arg-type]  # parsed to a date by _date
             paper=paper.value,
-            ranges=ranges,
             scenarios=view,
-            scenario_ranges=after,
         )
         if output is None:
             typer.echo(data.decode("utf-8"), nl=False)

@@ -138,7 +138,9 @@ def annual_report(
             simulated here (``DEFAULT_YEARS`` years, seed ``DEFAULT_SEED``).
         scenarios: scenarios of the portfolio for a page of their own (``source``
             should then be their ``as_is``).
-        scenario_ranges: each scenario's simulation, as for ``render_report``.
+        scenario_ranges: each scenario's simulation, as for ``render_report``; by default,
+            when the portfolio is simulated here and ``scenarios`` is what
+            ``compare_scenarios`` returns, each To-Be is simulated the same way.
 
     Raises:
         UsageError: an unknown format or paper.
@@ -152,9 +154,15 @@ def annual_report(
         raise UsageError(f"unknown paper '{paper}'", hint="use one of: " + ", ".join(PAPERS))
     cost = ensure_costs(source)
     if ranges is None:
+        from ...analysis import cost_portfolio
         from ...analysis.simulation import simulate
 
         ranges = simulate(cost)
+        to_be = getattr(scenarios, "to_be", ())  # what compare_scenarios returns has them
+        if not scenario_ranges and to_be:
+            # the same years and seed for each To-Be: a role's years over capacity, before
+            # and after, come from the same draws
+            scenario_ranges = [simulate(cost_portfolio(one.portfolio)) for one in to_be]
     html = render_report(
         cost,
         date=date,
