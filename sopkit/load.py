@@ -10,7 +10,7 @@ import datetime as _dt
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from os import PathLike
 from pathlib import Path
@@ -33,7 +33,8 @@ from .models import (
     Step,
     WorkingCalendar,
 )
-from .models.steps import NOT_EMPTY
+from .models.steps import COUNT_WITHOUT_PROCESS, NOT_EMPTY
+from .models.values import PLAIN_NUMBER, plain_amount_hint
 from .source import Document, Loc, SourceMap, read_document
 from .suggest import closest
 from .validate import Shape, check_meaning, check_process, check_structure
@@ -247,7 +248,7 @@ def load_process(
         process = _load_one(Path(path), roles, cache, folders)
     except SopkitError as exc:
         calls = _unknown_calls([], [Path(path)])
-        raise ValidationError.collect(_dedupe([*exc.problems, *calls])) from None
+        raise ValidationError.collect(_dedupe(_with_calls(list(exc.problems), calls))) from None
     _, problems = _link([process], roles, cache, folders)
     if problems:
         raise ValidationError.collect(_dedupe(problems))
@@ -282,7 +283,7 @@ def load_portfolio(
             failed.append(file)
     problems.extend(_portfolio_problems(processes, one_currency=one_currency))
     if problems:  # a broken roles.yaml shared by several processes is reported once
-        problems.extend(_unknown_calls(processes, failed))
+        problems = _with_calls(problems, _unknown_calls(processes, failed))
         raise ValidationError.collect(_dedupe(problems))
     dependencies, problems = _link(processes, roles, cache, folders)
     if problems:
@@ -697,6 +698,22 @@ def _unknown_callee(
     )
 
 
+def _with_calls(problems: list[Problem], calls: list[Problem]) -> list[Problem]:
+    """``problems`` and the unknown callees: a callee already refused where it is written
+    (``speaker_prep`` is not a valid id) lends that error its "did you mean" rather than
+    making a second line about the same value."""
+    found = list(problems)
+    at = {(p.path, p.line, p.column): index for index, p in enumerate(found)}
+    for call in calls:
+        index = at.get((call.path, call.line, call.column))
+        if index is None:
+            found.append(call)
+        elif call.hint and call.hint.startswith("did you mean"):
+            known = found[index]
+            found[index] = replace(known, hint=" ".join(filter(None, (call.hint, known.hint))))
+    return found
+
+
 def _unknown_calls(loaded: Sequence[Process], failed: Sequence[Path]) -> list[Problem]:
     """Unknown callees, found while other problems stop the load, so they are reported
     in the same run rather than once those are fixed.
@@ -947,20 +964,20 @@ def _check(
             for error in errors
             if error["type"] == "extra_forbidden" and (close := _meant(error["loc"], fields))
         }
-        # A step whose 'milestone' is there but unreadable ("milestone:" left empty) may
-        # be one: its missing owner and time would only repeat that one mistake.
-        unreadable = {
-            error["loc"][1]
-            for error in errors
-            if tuple(error["loc"][:1]) == ("steps",)
-            and len(error["loc"]) > 2
-            and error["loc"][2] == "milestone"
-        }
-        meant |= {("steps", index, name) for index in unreadable for name in ("owner", "time")}
+        # A step whose 'milestone' or 'process' is misspelt ("milstone"), unreadable
+        # ("milestone:" left empty) or not a valid id may be a milestone or a call: its
+        # missing owner and time, and a count "without a process", would only repeat
+        # that one mistake.
+        unsure = {error["loc"][1] for error in errors if _kind_unsure(error, fields)}
+        meant |= {("steps", index, name) for index in unsure for name in ("owner", "time")}
         problems = [
             _problem(error, source, data, fields)
             for error in errors
             if not (error["type"] == "missing" and tuple(error["loc"]) in meant)
+            and not (
+                error["msg"] == COUNT_WITHOUT_PROCESS
+                and error["loc"][:2] in {("steps", index) for index in unsure}
+            )
         ]
         problems += [problem for problem, _ in empty]
         wrong = [_user_loc(error["loc"], data) for error in errors]
@@ -968,6 +985,20 @@ def _check(
     if empty:
         return None, [problem for problem, _ in empty], [loc for _, loc in empty]
     return found, [], []
+
+
+def _kind_unsure(error: Any, fields: dict[tuple[str, ...], type[pydantic.BaseModel]]) -> bool:
+    """Whether ``error`` leaves a step's kind (work, milestone or call) in doubt."""
+    loc = tuple(error["loc"])
+    if len(loc) != 3 or loc[0] != "steps":
+        return False
+    if loc[2] in _KIND_FIELDS:
+        return True
+    return error["type"] == "extra_forbidden" and _meant(loc, fields) in _KIND_FIELDS
+
+
+#: The step fields that make a step a milestone or a call instead of work.
+_KIND_FIELDS = ("milestone", "process")
 
 
 def _empty_fields(data: Any, source: SourceMap) -> list[tuple[Problem, Loc]]:
@@ -1005,11 +1036,36 @@ def _allowed(loc: Loc, fields: dict[tuple[str, ...], type[pydantic.BaseModel]]) 
 
 
 def _meant(loc: Loc, fields: dict[tuple[str, ...], type[pydantic.BaseModel]]) -> str | None:
-    """The field an unknown key at ``loc`` most likely misspells, if one is close."""
+    """The field an unknown key at ``loc`` most likely misspells or names in other words
+    (``depends_on`` for ``after``), if one is allowed there."""
     allowed = _allowed(tuple(loc[:-1]), fields)
     if not allowed:
         return None
-    return closest(str(loc[-1]), allowed)
+    name = str(loc[-1])
+    other = _OTHER_WORDS.get(name.strip().lower().replace("-", "_").replace(" ", "_"))
+    return other if other in allowed else closest(name, allowed)
+
+
+#: What other tools and habits call sopkit's fields; each is offered only where that
+#: field is allowed (``type`` is a role's ``kind``).
+_OTHER_WORDS = {
+    **dict.fromkeys(
+        "depends_on depends dependencies dependson requires predecessors prerequisites "
+        "needs follows".split(),
+        "after",
+    ),
+    **dict.fromkeys("assignee responsible performer role doer".split(), "owner"),
+    **dict.fromkeys("duration effort hours estimate".split(), "time"),
+    **dict.fromkeys("chance likelihood odds percent".split(), "probability"),
+    **dict.fromkeys("participants helpers collaborators together".split(), "with"),
+    **dict.fromkeys("deadline due_date".split(), "due"),
+    **dict.fromkeys("signoff sign_off approve approved_by".split(), "approval"),
+    **dict.fromkeys("calls runs subprocess sub_process procedure".split(), "process"),
+    **dict.fromkeys("is_milestone event".split(), "milestone"),
+    **dict.fromkeys("type category".split(), "kind"),
+    **dict.fromkeys("hourly_rate cost_per_hour hourly wage".split(), "rate"),
+    **dict.fromkeys("goto back_to target".split(), "to"),
+}
 
 
 def _dedupe(problems: list[Problem], parsed: Sequence[Problem] = ()) -> list[Problem]:
@@ -1091,6 +1147,8 @@ def _problem(
         under = _belongs_under(name, loc, data, fields)
         if under is not None:
             hint = f"it belongs to '{under}:' above, which is empty: indent it under '{under}:'"
+        elif close is None and name.lower() == "date" and loc[:1] == ("steps",):
+            hint = _date_hint(loc, data, error.get("input"))
         elif close is None and error.get("input") is None and _cut_by_comma(name, loc, source):
             hint = (
                 "a comma inside {...} ends the value before it: put text that has a comma "
@@ -1122,6 +1180,10 @@ def _problem(
         message = "a process needs at least one step"
     elif kind == "too_short":
         message = f"needs at least {ctx.get('min_length', 1)} item(s)"
+    elif kind == "dict_type":
+        message = f"should be a mapping, got {_kind_word(error['input'])}"
+    elif kind == "decimal_parsing" and isinstance(error["input"], str):
+        message = f"'{_short(error['input'])}' is not a number"
     elif kind.endswith("_type") or kind.startswith(("string_", "decimal_", "list_", "dict_")):
         message = f"{message}, got {_kind_word(error['input'])}"
     percent = _percent(error.get("input"))
@@ -1133,9 +1195,28 @@ def _problem(
     if under is not None:
         # "milestone: launch" at the step's indent, meant for the empty "due:" above.
         hint = f"did you mean it for '{under}:' above, which is empty? indent it under '{under}:'"
+    if hint is None and field == "due" and isinstance(error.get("input"), _dt.date):
+        hint = _date_hint(loc, data, error["input"])
     if hint is None:
         hint = _hint_for(kind, field, loc, error.get("input"), ctx)
     return source.problem(loc, f"{_prefix(where)}{_lower_first(message)}", hint=hint)
+
+
+def _date_hint(loc: Loc, data: Any, when: Any) -> str:
+    """Where a date written on a step goes: a run's dates are given when it is planned,
+    so one file serves every run; the file says what is due how long before what."""
+    steps = _steps_of(data)
+    index = loc[1] if len(loc) > 1 else None
+    step = steps[index] if isinstance(index, int) and index < len(steps) else {}
+    day = when.isoformat() if isinstance(when, _dt.date) else "YYYY-MM-DD"
+    if step.get("milestone") is True and isinstance(step.get("id"), str):
+        at = f"{step['id']}={day}"
+        return f"a milestone's date is given when you plan a run: sopkit plan FILE --at {at}"
+    return (
+        f"dates are given when you plan a run (sopkit plan FILE --at <milestone id>={day}); "
+        "in the file, due: {milestone: <milestone id>, offset: -10d} is due 10 working days "
+        "before that milestone"
+    )
 
 
 _PERCENT = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*%\s*")
@@ -1238,6 +1319,8 @@ def _hint_for(kind: str, field: str, loc: Loc, value: Any = None, ctx: Any = Non
             return "write each step as a list item starting with '- id: …'"
     if len(loc) == 2 and loc[0] == "steps" and kind in ("model_type", "dict_type"):
         return "a step is a mapping with id, name, owner and time"
+    if loc == ("roles",) and kind == "dict_type":
+        return "write each role on a line of its own under it, e.g. Designer: {rate: 55}"
     if len(loc) == 2 and loc[0] == "roles" and kind in ("model_type", "dict_type"):
         return f"give the rate as a field: {loc[1]}: {{rate: …}}"
     if kind in ("literal_error", "enum") and field == "per" and loc[:1] == ("expenses",):
@@ -1270,7 +1353,9 @@ def _hint_for(kind: str, field: str, loc: Loc, value: Any = None, ctx: Any = Non
         if close is not None:
             return f"did you mean '{close}'?"
     if kind in ("decimal_type", "decimal_parsing", "float_type", "int_type"):
-        return "write a number here"
+        return plain_amount_hint(value, PLAIN_NUMBER, per_hour=field == "rate") or (
+            "write a number here"
+        )
     return None
 
 

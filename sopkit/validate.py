@@ -404,9 +404,27 @@ def check_meaning(
             problems += _role_problems(process, index, step, rateless)
         if step.due is not None:
             problems += _due_problems(process, index, step, left_out)
-    problems += [missing.problem() for missing in rateless.values()]
+    if rateless and process.settings_path is None and not settings.roles:
+        problems.append(_no_roles_file(process, list(rateless.values())))
+    else:
+        problems += [missing.problem() for missing in rateless.values()]
     problems += _frequency_problems(process)
     return problems
+
+
+def _no_roles_file(process: Process, rateless: list[_Rateless]) -> Problem:
+    """One error for a process that found no roles at all: each role "has no rate" only
+    because no roles.yaml was found, and saying so names the one thing to do."""
+    names = [_short(missing.role) for missing in rateless]
+    shown = ", ".join(names[:_OTHERS_SHOWN]) + (" …" if len(names) > _OTHERS_SHOWN else "")
+    first = rateless[0].first
+    return replace(
+        first,
+        message="no roles.yaml found next to this process or in a folder above it, "
+        f"and it has no 'roles:' of its own; its roles have no hourly rates ({shown})",
+        hint="write a roles.yaml beside it, e.g. 'currency: USD' and "
+        "'roles: {Designer: {rate: 55}}', or give the roles with --roles FILE",
+    )
 
 
 @dataclass
@@ -420,6 +438,7 @@ class _Rateless:
 
     first: Problem
     step: str
+    role: str = ""
     others: list[str] = field(default_factory=list)
 
     def problem(self) -> Problem:
@@ -620,7 +639,7 @@ def _role_problems(
         first = process.source.problem(
             loc, f"step '{step.id}': {what} '{_short(name)}' has no hourly rate", hint=hint
         )
-        rateless[name] = _Rateless(first, step.id)
+        rateless[name] = _Rateless(first, step.id, name)
     owner = roles.get(step.owner) if step.owner is not None else None
     if owner is not None and owner.kind is RoleKind.SYSTEM and step.automation is not None:
         problems.append(

@@ -738,3 +738,29 @@ def test_calls_through_a_process_not_given_still_count(tmp_path: Path) -> None:
     assert (costs.process("a").annual_cost, costs.process("c").annual_cost) == (2880, 0)
     (work,) = rank_candidates(costs)
     assert work.annual_cost == 2880 and work.net_saving == 1440
+
+
+def test_a_callee_that_is_not_an_id_is_one_error_with_the_id_meant(tmp_path: Path) -> None:
+    """``process: speaker_prep`` is one mistake: the invalid id, with the id in the folder it
+    most likely means; not a second line saying no such process exists."""
+    write(
+        tmp_path,
+        "a.yaml",
+        "sopkit: 1\nid: a\nname: A\nowner: Editor\nfrequency: 1/month\nsteps:\n"
+        "  - {id: s1, name: S1, process: speaker_prep, count: 2..3}\n",
+    )
+    write(
+        tmp_path,
+        "speaker-prep.yaml",
+        "sopkit: 1\nid: speaker-prep\nname: Prep\nowner: Editor\nsteps:\n"
+        "  - {id: s1, name: S1, owner: Editor, time: 1h}\n",
+    )
+    for load in (load_portfolio, load_process):
+        with pytest.raises(SopkitError) as info:
+            load(tmp_path if load is load_portfolio else tmp_path / "a.yaml")
+        lines = [p.format().replace(str(tmp_path) + "/", "") for p in info.value.problems]
+        assert lines == [
+            "a.yaml:7:33: error: step 's1': process: 'speaker_prep' is not a valid id (did you "
+            "mean 'speaker-prep'? ids are lowercase ASCII letters, digits and '-', starting with "
+            "a letter or digit)"
+        ]

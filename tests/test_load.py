@@ -200,8 +200,7 @@ def test_a_folder_with_two_bad_files_reports_both(tmp_path: Path) -> None:
     with pytest.raises(SopkitError) as info:
         load_portfolio(tmp_path)
     assert formatted(info.value, tmp_path) == [
-        "a.yaml:5:12: error: frequency: 'monthly' is not N/period (write N/period with period "
-        "day, week, month, quarter or year, e.g. 4/month)",
+        "a.yaml:5:12: error: frequency: 'monthly' is not N/period (write 1/month for monthly)",
         "b.yaml:9:5: error: step 'research': unknown field 'owenr' (did you mean 'owner'?)",
     ]
 

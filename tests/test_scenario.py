@@ -438,8 +438,8 @@ def test_compare_reports_scenario_errors_located(folder: Path, tmp_path: Path) -
     result = run("compare", folder, "--scenario", path)
     assert result.exit_code == 1
     assert result.stderr == (
-        f"{path}:4:25: error: role 'Editor': headcount: input should be a valid decimal, got "
-        "'none' (write a number here)\n"
+        f"{path}:4:25: error: role 'Editor': headcount: 'none' is not a number "
+        "(write a number here)\n"
     )
 
 

@@ -386,7 +386,7 @@ def test_checklist_uses_the_sops_words() -> None:
     assert "- [ ] 3. **Legal review** — Sign-off by Legal Counsel · done when:" in text
     assert "- [ ] 9. **Launch is live** — milestone: tick it when it happens\n" in text
     assert (
-        "- [ ] 7. **Channel assets** — for each of about 5 items: run “Channel asset” (asset) · "
+        "- [ ] 7. **Channel assets** — for each of 3–7 items: run “Channel asset” (asset) · "
     ) in text
     assert "— Product Marketing Manager with Product Manager, 2 × Engineering Manager · " in text
     assert "— Release Bot (system, already automated) · " in text

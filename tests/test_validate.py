@@ -19,6 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from conftest import DEFAULT_ROLES
 
 from sopkit.errors import SopkitError
 from sopkit.load import load_process
@@ -57,6 +58,11 @@ steps:
 """
 
 Writer = Callable[..., Path]
+#: The last step's work, for cases that make it a milestone or a call instead.
+EDIT_WORK = (
+    "    owner: Editor\n    after: [draft]\n    time: 1h\n"
+    "    rework: {to: draft, probability: 0.3}\n"
+)
 
 
 def edit(old: str, new: str) -> str:
@@ -357,10 +363,7 @@ CASES = [
     (
         "frequency-in-words",
         edit("4/month", "weekly"),
-        [
-            "process.yaml:5:12: error: frequency: 'weekly' is not N/period (write N/period "
-            "with period day, week, month, quarter or year, e.g. 4/month)"
-        ],
+        ["process.yaml:5:12: error: frequency: 'weekly' is not N/period (write 1/week for weekly)"],
     ),
     (
         "frequency-unknown-period",
@@ -436,6 +439,78 @@ CASES = [
             "year unless written as N/month)"
         ],
     ),
+    # --- first-use mistakes: one error for one mistake, in the user's own words ------------
+    (
+        "misspelt-milestone-is-one-error",
+        edit(EDIT_WORK, "    after: [draft]\n    milstone: true\n"),
+        [
+            "process.yaml:19:5: error: step 'edit': unknown field 'milstone' "
+            "(did you mean 'milestone'?)"
+        ],
+    ),
+    (
+        "misspelt-process-is-one-error",
+        edit(EDIT_WORK, "    after: [draft]\n    proces: blog-image\n    count: 2..3\n"),
+        ["process.yaml:19:5: error: step 'edit': unknown field 'proces' (did you mean 'process'?)"],
+    ),
+    (
+        "process-not-an-id-is-one-error",
+        edit(EDIT_WORK, "    after: [draft]\n    process: blog_image\n    count: 2..3\n"),
+        [
+            "process.yaml:19:14: error: step 'edit': process: 'blog_image' is not a valid id (ids "
+            "are lowercase ASCII letters, digits and '-', starting with a letter or digit)"
+        ],
+    ),
+    (
+        "depends-on-means-after",
+        edit("after: [research]", "depends_on: [research]"),
+        [
+            "process.yaml:14:5: error: step 'draft': unknown field 'depends_on' "
+            "(did you mean 'after'?)"
+        ],
+    ),
+    (
+        "chance-means-probability",
+        edit("probability: 0.3", "chance: 0.3"),
+        [
+            "process.yaml:21:25: error: step 'edit': rework: unknown field 'chance' "
+            "(did you mean 'probability'?)"
+        ],
+    ),
+    (
+        "a-milestone-date-is-given-when-planning",
+        edit(EDIT_WORK, "    after: [draft]\n    milestone: true\n    date: 2026-03-12\n"),
+        [
+            "process.yaml:20:5: error: step 'edit': unknown field 'date' (a milestone's date is "
+            "given when you plan a run: sopkit plan FILE --at edit=2026-03-12)"
+        ],
+    ),
+    (
+        "due-as-a-date",
+        edit("    time: 2h\n", "    time: 2h\n    due: 2026-03-12\n"),
+        [
+            "process.yaml:11:10: error: step 'research': due: should be a mapping of fields, got "
+            "'2026-03-12' (dates are given when you plan a run (sopkit plan FILE --at "
+            "<milestone id>=2026-03-12); in the file, due: {milestone: <milestone id>, "
+            "offset: -10d} is due 10 working days before that milestone)"
+        ],
+    ),
+    (
+        "tool-cost-with-a-currency",
+        edit("time: 2h", "time: 2h\n    automation: {share: 0.5, tool_cost: $800/year}"),
+        [
+            "process.yaml:11:41: error: step 'research': automation: tool_cost: '$800/year' is "
+            "not an amount (write 800/year, the number alone: the currency is set in roles.yaml)"
+        ],
+    ),
+    (
+        "tool-cost-with-thousands",
+        edit("time: 2h", "time: 2h\n    automation: {share: 0.5, tool_cost: '1,200'}"),
+        [
+            "process.yaml:11:41: error: step 'research': automation: tool_cost: '1,200' is not "
+            "an amount (write 1200: no thousands separator)"
+        ],
+    ),
 ]
 
 
@@ -482,18 +557,52 @@ def test_all_field_problems_come_together(write_process: Writer) -> None:
 # --- roles ------------------------------------------------------------------------------------
 
 
-def test_a_step_owner_with_no_roles_file_at_all(write_process: Writer) -> None:
+def test_a_process_with_no_roles_file_at_all_is_one_error_saying_so(
+    write_process: Writer,
+) -> None:
+    """Every role "has no rate" only because no roles.yaml was found: one line says that."""
     path = write_process(BASE, roles=None)
-    lines = problems_of(path)
-    assert lines == [
-        f"process.yaml:{line}:12: error: step '{step}': owner '{owner}' has no hourly rate "
-        f"(add '{owner}: {{rate: …}}' to a roles.yaml next to the process or to the process's "
-        f"'roles:'; {KINDS})"
-        for line, step, owner in [
-            (9, "research", "SEO Specialist"),
-            (13, "draft", "Content Writer"),
-            (18, "edit", "Editor"),
-        ]
+    assert problems_of(path) == [
+        "process.yaml:9:12: error: no roles.yaml found next to this process or in a folder "
+        "above it, and it has no 'roles:' of its own; its roles have no hourly rates "
+        "(SEO Specialist, Content Writer, Editor) (write a roles.yaml beside it, e.g. "
+        "'currency: USD' and 'roles: {Designer: {rate: 55}}', or give the roles with --roles FILE)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            "{rate: 40}",
+            "{rate: $40/h}",
+            "roles.yaml:6:26: error: role 'Content Writer': rate: '$40/h' is not a number (write "
+            "40, the number alone: the currency is set in roles.yaml; a rate is per hour)",
+        ),
+        (
+            "{rate: 45}",
+            "{rate: 45 USD}",
+            "roles.yaml:7:26: error: role 'SEO Specialist': rate: '45 USD' is not a number (write "
+            "45, the number alone: the currency is set in roles.yaml)",
+        ),
+        (
+            "{rate: 50}",
+            "{rate: 50, type: external}",
+            "roles.yaml:8:22: error: role 'Editor': unknown field 'type' (did you mean 'kind'?)",
+        ),
+    ],
+)
+def test_a_roles_file_written_as_people_write_it(
+    write_process: Writer, old: str, new: str, expected: str
+) -> None:
+    assert problems_of(write_process(BASE, roles=DEFAULT_ROLES.replace(old, new))) == [expected]
+
+
+def test_roles_written_as_a_list_are_shown_how_to_write_them(write_process: Writer) -> None:
+    roles = "currency: USD\nroles:\n  - Editor\n  - SEO Specialist\n"
+    assert problems_of(write_process(BASE, roles=roles)) == [
+        "roles.yaml:3:3: error: roles: should be a mapping, got a list (write each role on a "
+        "line of its own under it, e.g. Designer: {rate: 55})"
     ]
 
 

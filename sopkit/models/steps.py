@@ -395,6 +395,11 @@ NOT_EMPTY: dict[str, str] = {
 }
 
 
+#: A count on a step that runs no process (the loader leaves it out when that step's
+#: ``process`` is itself the mistake).
+COUNT_WITHOUT_PROCESS = "'count' belongs to a step that runs another process"
+
+
 class Step(_Model):
     """One task in a process, done by one role (with others), or an event, or a sub-procedure."""
 
@@ -447,10 +452,7 @@ class Step(_Model):
     @classmethod
     def _count_needs_process(cls, value: Count | None, info: ValidationInfo) -> Count | None:
         if value is not None and info.data.get("process") is None:
-            raise _fail(
-                "'count' belongs to a step that runs another process",
-                "add 'process: <id>' or remove 'count'",
-            )
+            raise _fail(COUNT_WITHOUT_PROCESS, "add 'process: <id>' or remove 'count'")
         return value
 
     @field_validator("owner", "time")

@@ -304,12 +304,25 @@ class Period(StrEnum):
     YEAR = "year"
 
 
+#: Once a period, as people say it: "monthly" is 1/month.
+_ONCE_A = {
+    "daily": "day",
+    "weekly": "week",
+    "monthly": "month",
+    "quarterly": "quarter",
+    "yearly": "year",
+    "annually": "year",
+    "annual": "year",
+}
+
 _RATE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*/\s*([a-z]+)\s*$")
 
 
 def _per_period(value: Any, example: str) -> tuple[Decimal, Period]:
     hint = f"write N/period with period day, week, month, quarter or year, e.g. {example}"
     shown = _shown(value)
+    if isinstance(value, str) and (once := _ONCE_A.get(value.strip().lower())) is not None:
+        hint = f"write 1/{once} for {value.strip()}"
     if not isinstance(value, str):
         raise _fail(f"'{shown}' is not N/period", hint)
     match = _RATE.match(value)
@@ -400,7 +413,13 @@ def _parse_annual_money(value: Any) -> Decimal:
     if isinstance(value, int | Decimal):
         amount = Decimal(value)
     else:
-        amount, period = _per_period(value, "600/year")
+        try:
+            amount, period = _per_period(value, "600/year")
+        except PydanticCustomError as exc:
+            hint = plain_amount_hint(value, PLAIN_COST)
+            if hint is None:
+                raise
+            raise _fail(f"'{_shown(value)}' is not an amount", hint) from exc
         per_year = _PERIODS_PER_YEAR[period]
         if per_year is None:
             raise _fail("costs per day are ambiguous", "give the cost per month or per year")
@@ -462,15 +481,41 @@ def _finite(value: Any) -> Any:
 Number = Annotated[Decimal, BeforeValidator(_finite)]
 
 
+_SIGNS = str.maketrans("", "", "$€£¥₩₽")
+#: A currency code written beside an amount (65 USD, KRW 50000).
+_CODE = re.compile(r"(?<![A-Za-z])[A-Z]{3}(?![A-Za-z])")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+_PER_HOUR = re.compile(r"\s*(?:/\s*(?:h|hr|hour)|per\s+hour|an\s+hour)\s*$", re.IGNORECASE)
+_DECIMAL = r"\d+(?:\.\d+)?"
+#: An amount as sopkit reads it: a number, or for a yearly cost also N/period.
+PLAIN_NUMBER = re.compile(_DECIMAL)
+PLAIN_COST = re.compile(rf"{_DECIMAL}(?:/(?:day|week|month|quarter|year))?")
+
+
+def plain_amount_hint(value: Any, plain: re.Pattern[str], *, per_hour: bool = False) -> str | None:
+    """How to write an amount written as people write money (``$1,500``, ``65 USD``,
+    ``110/h``, ``$800/year``), or ``None`` when taking those marks out leaves no amount
+    of the ``plain`` shape. Every money field answers the same way."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    bare = re.sub(r"\s*/\s*", "/", _CODE.sub("", text.translate(_SIGNS))).strip()
+    reasons = ["the currency is set in roles.yaml"] if bare != text else []
+    if per_hour and (cut := _PER_HOUR.sub("", bare)) != bare:
+        bare = cut
+        reasons.append("a rate is per hour")
+    if (joined := _THOUSANDS.sub("", bare)) != bare:
+        bare = joined
+        reasons.append("no thousands separator")
+    if not reasons or not plain.fullmatch(bare):
+        return None
+    alone = ", the number alone" if reasons[0].startswith("the currency") else ""
+    return f"write {bare}{alone}: {'; '.join(reasons)}"
+
+
 def _amount_hint(value: Any) -> str:
     """How to write the amount someone meant: 1,500 or $1500 read as text."""
-    text = value.strip() if isinstance(value, str) else ""
-    bare = text.lstrip("$€£¥₩₽").strip()
-    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", bare):
-        return f"write {bare.replace(',', '')}: no thousands separator"
-    if bare != text and re.fullmatch(r"\d+(?:\.\d+)?", bare):
-        return f"write {bare}, the number alone: the currency is set in roles.yaml"
-    return "write a number, e.g. 50"
+    return plain_amount_hint(value, PLAIN_NUMBER) or "write a number, e.g. 50"
 
 
 def _parse_money(value: Any) -> Decimal:

@@ -6,7 +6,7 @@ template (``fmt="github-issue"`` adds the template's YAML front matter):
     - [ ] 1. **Competitor analysis and keyword research** — SEO Specialist · done when: …
     - [ ] 2. **Legal review** — Sign-off by Legal Counsel · done when: …
       *Optional — only when: Is this a tier-1 launch? — yes, about 30% of runs*
-    - [ ] 3. **Channel assets** — for each of about 5 items: run “Channel asset” (asset) · …
+    - [ ] 3. **Channel assets** — for each of 3–7 items: run “Channel asset” (asset) · …
     - [ ] 4. **Launch is live** — milestone: tick it when it happens
     - [ ] 5. **Messaging sign-off** — Sign-off by Head of Marketing · … · then wait 1 day
       *If rejected (in 25% of sign-offs), the work goes back to step 3, “Channel assets”.*
@@ -54,7 +54,7 @@ class ChecklistItem:
     """One box: a step, who does it and how to tell it is done.
 
     ``kind`` is ``"work"``, ``"milestone"`` or ``"call"``; ``call`` then says
-    what to run (``for each of about 5 items: run “Channel asset” (asset)``).
+    what to run (``for each of 3–7 items: run “Channel asset” (asset)``).
     """
 
     number: int
@@ -165,14 +165,16 @@ def _repeats(step: Step, t: Catalogue) -> str | None:
 
 
 def _call(process: Process, step: Step, t: Catalogue) -> str:
-    """``for each of about 5 items: run “Channel asset” (asset)``; the name as loaded, if it was."""
+    """``for each of 3–7 items: run “Channel asset” (asset)``; the name as loaded, if it was."""
     assert step.process is not None
     callee = process.callees.get(step.process)
     name = callee.name if callee is not None else step.process
-    mean = count_mean(step.count)
-    if step.count is not None and step.count.is_range:
-        return t("checklist.call_range", count=_plain(mean, t), name=name, id=step.process)
-    return t("checklist.call", mean, name=name, id=step.process)
+    count = step.count
+    if count is not None and count.is_range:
+        # The list a person ticks off says what they will meet: 2–3 speakers, not "about 2.5".
+        low, high = _plain(count.low, t), _plain(count.high, t)
+        return t("checklist.call_range", low=low, high=high, name=name, id=step.process)
+    return t("checklist.call", count_mean(count), name=name, id=step.process)
 
 
 def _plain(value: Decimal, t: Catalogue) -> str:
