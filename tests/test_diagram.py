@@ -25,7 +25,7 @@ from swimlane_svg import SVG, read
 from sopkit.analysis import Candidate, ProcessCost, cost_process, rank_candidates
 from sopkit.errors import RenderError
 from sopkit.load import load_process
-from sopkit.models import Process, Role, Settings
+from sopkit.models import Language, Process, Role, Settings
 from sopkit.render.diagram import build_digraph, draw, swimlane_scene, to_dot, to_svg
 from sopkit.render.diagram.engine import find_engine
 from sopkit.render.diagram.style import FONTS, THEMES, contrast_text, get_theme
@@ -268,6 +268,40 @@ def test_lead_time_and_totals_in_the_title(cm: ProcessCost, cm_svg: bytes) -> No
     assert "Lead time 23.08 working days (184.67 h) per run" in text
     assert money_text(cm.annual_cost, "USD") + " a year in total" in text
     assert "critical path" in text and "rework, with its probability" in text
+
+
+def test_the_critical_arrows_are_drawn_over_the_others() -> None:
+    """Arrows into one step share its last stretch: the bold one must not be painted over."""
+    cost = make_cost(
+        [
+            {"id": "start", "name": "Start", "owner": "A", "time": "1h"},
+            {"id": "long", "name": "Long", "owner": "A", "time": "5h", "after": ["start"]},
+            {"id": "short", "name": "Short", "owner": "B", "time": "1h", "after": ["start"]},
+            {"id": "end", "name": "End", "owner": "B", "time": "1h", "after": ["short", "long"]},
+        ]
+    )
+    order = [e for e in read(draw(cost, "svg").data).edges if e.kind == "flow"]
+    heavy = ["critical" in e.classes for e in order]
+    # In the scene's order, which the DOT for the PNG and PDF follows too.
+    assert heavy == sorted(heavy) and any(heavy) and not all(heavy)
+
+
+@pytest.mark.parametrize("language", ["en", "ko", "ru"])
+def test_with_cash_costs_the_title_names_labour_and_cash_apart(language: str) -> None:
+    """The lanes add up labour only: the title says how the total splits, so they agree."""
+    process = load_process(ROOT / "processes" / "en" / "product-launch.yaml")
+    cost = cost_process(process.model_copy(update={"language": Language(language)}))
+    text = " ".join(read(draw(cost, "svg").data).text.split())
+    money = [
+        " ".join(money_text(m, "USD", language).split())
+        for m in (cost.annual_total_cost, cost.annual_cost, cost.annual_expenses)
+    ]
+    said = {
+        "en": "{} a year in total: {} labour, {} cash costs",
+        "ko": "연간 총 {}: 인건비 {}, 현금 비용 {}",
+        "ru": "всего {} в год: труд {}, расходы {}",
+    }[language]
+    assert said.format(*money) in text
 
 
 @pytest.mark.parametrize(
@@ -522,6 +556,18 @@ def test_control_characters_cannot_break_the_xml_of_labels() -> None:
     assert html_text("a\x00b\x1bc\ud800") == "a\ufffdb\ufffdc\ufffd"
     assert mermaid_text("a\x07b") == "a\ufffdb"
     assert xml_text("a\x00<b>&") == "a\ufffd&lt;b&gt;&amp;"
+
+
+@pytest.mark.parametrize("width", [14, 20, 40])
+def test_a_line_never_breaks_inside_an_amount(width: int) -> None:
+    """Russian writes 81 000,00 ₽ with no-break spaces: the amount stays on one line."""
+    from sopkit.render.diagram.metrics import wrap_text
+    from sopkit.render.labels import wrap
+
+    text = "1,5–3 ч ×12 за запуск · 81\u00a0000,00\u00a0₽ в год"
+    for lines in (wrap(text, width), wrap_text(text, width * 6.0, 10)):
+        assert any("81\u00a0000,00\u00a0₽" in line for line in lines), lines
+        assert not any(line.endswith("81") for line in lines)
 
 
 def test_long_names_wrap_to_the_box_and_cjk_counts_wide() -> None:

@@ -45,6 +45,17 @@ _UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uf
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 
 
+#: Whitespace a line may break at: all but the no-break spaces that hold a figure
+#: together (Russian ``81 000,00 ₽`` is written with U+00A0).
+_BREAKABLE = re.compile(r"[^\S\u00a0\u2007\u202f]+")
+
+
+def words(text: str) -> list[str]:
+    """The words of ``text`` a line may break between; ``str.split()`` would also break
+    at no-break spaces, splitting an amount across two lines."""
+    return [word for word in _BREAKABLE.split(text) if word]
+
+
 def _clean(text: str) -> str:
     return _UNSAFE.sub(REPLACEMENT, text).replace("\t", " ")
 
@@ -54,7 +65,7 @@ def plain_text(text: str) -> str:
 
     For places that show text as-is but cannot hold line breaks (a Mermaid title).
     """
-    return " ".join(_clean(text).split())
+    return " ".join(words(_clean(text)))
 
 
 def html_text(text: str) -> str:
@@ -160,7 +171,7 @@ def wrap(text: str, width: int) -> list[str]:
     lines: list[str] = []
     for paragraph in _NEWLINE.split(text):
         current = ""
-        for word in paragraph.split():
+        for word in words(paragraph):
             for piece in _chunks(word, width) if text_width(word) > width else [word]:
                 candidate = f"{current} {piece}" if current else piece
                 if current and text_width(candidate) > width:

@@ -59,6 +59,7 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "a_run": "{money} a run",
         "a_run_cash": "{money} a run ({cash} cash)",
         "total_run": "{money} a run in total",
+        "total_run_cash": "{money} a run in total: {labour} labour, {cash} cash costs",
         "automate_share": "automate {pct}",
         "wait": "wait {time}",
         "then_wait": "then wait {time}",
@@ -71,6 +72,7 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "lead_short": "Lead time {time} per run",
         "runs": "runs {n}",
         "total": "{money} a year in total",
+        "total_cash": "{money} a year in total: {labour} labour, {cash} cash costs",
         "unlaned": "Also on steps, with no lane of their own: {roles}",
         "critical": "Bold outlines and arrows: critical path",
         "rework_key": "Dashed arrow: rework, with its probability",
@@ -107,6 +109,7 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "a_run": "실행당 {money}",
         "a_run_cash": "실행당 {money} (현금 {cash})",
         "total_run": "실행당 총 {money}",
+        "total_run_cash": "실행당 총 {money}: 인건비 {labour}, 현금 비용 {cash}",
         "automate_share": "자동화 {pct}",
         "wait": "대기 {time}",
         "then_wait": "이후 대기 {time}",
@@ -119,6 +122,7 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "lead_short": "리드 타임: 실행당 {time}",
         "runs": "실행 빈도 {n}",
         "total": "연간 총 {money}",
+        "total_cash": "연간 총 {money}: 인건비 {labour}, 현금 비용 {cash}",
         "unlaned": "별도 레인 없이 참여: {roles}",
         "critical": "굵은 테두리와 화살표: 주경로",
         "rework_key": "점선 화살표: 재작업(확률)",
@@ -151,10 +155,11 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
     },
     "ru": {
         "a_year": "{money} в год",
-        "a_year_cash": "{money} в год ({cash} деньгами)",
+        "a_year_cash": "{money} в год (в т. ч. {cash} расходов)",
         "a_run": "{money} за запуск",
-        "a_run_cash": "{money} за запуск ({cash} деньгами)",
-        "total_run": "{money} за запуск всего",
+        "a_run_cash": "{money} за запуск (в т. ч. {cash} расходов)",
+        "total_run": "всего {money} за запуск",
+        "total_run_cash": "всего {money} за запуск: труд {labour}, расходы {cash}",
         "automate_share": "автоматизация {pct}",
         "wait": "ожидание {time}",
         "then_wait": "затем ожидание {time}",
@@ -166,7 +171,8 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "lead": "Время выполнения {days} ({hours} ч) на запуск",
         "lead_short": "Время выполнения {time} на запуск",
         "runs": "частота {n}",
-        "total": "{money} в год всего",
+        "total": "всего {money} в год",
+        "total_cash": "всего {money} в год: труд {labour}, расходы {cash}",
         "unlaned": "Участвуют в шагах без своей дорожки: {roles}",
         "critical": "Жирные рамки и стрелки: критический путь",
         "rework_key": "Пунктирная стрелка: доработка и её вероятность",
@@ -491,11 +497,22 @@ def lead_text(cost: ProcessCost, text: Wording) -> str:
 
 
 def total_text(cost: ProcessCost, text: Wording) -> str:
-    """The process's annual total cost for a title; one run's for a process only called."""
+    """The process's annual total cost for a title; one run's for a process only called.
+
+    With cash costs it names labour and cash apart: the lanes add up labour only,
+    so the reader can see the lanes and the title agree.
+    """
     if cost.is_called_only:
-        run = cost.exact_cost_per_run + cost.exact_expenses_per_run
-        return text("total_run", money=text.money(to_decimal(run)))
-    return text("total", money=text.money(cost.annual_total_cost))
+        labour, cash = cost.exact_cost_per_run, cost.exact_expenses_per_run
+        key = "total_run"
+    else:
+        labour, cash = cost.exact_annual_cost, cost.exact_annual_expenses
+        key = "total"
+    money = text.money(to_decimal(labour + cash))
+    if not cash:
+        return text(key, money=money)
+    shown = {"labour": text.money(to_decimal(labour)), "cash": text.money(to_decimal(cash))}
+    return text(f"{key}_cash", money=money, **shown)
 
 
 def unlaned_text(cost: ProcessCost, text: Wording, laned: Collection[str]) -> str | None:

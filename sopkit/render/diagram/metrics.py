@@ -13,6 +13,7 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
+from ..labels import words
 from ._widths import WIDTHS
 
 __all__ = ["line_height", "text_width", "wrap_text"]
@@ -67,9 +68,8 @@ def wrap_text(text: str, width: float, size: float, bold: bool = False) -> list[
     """
     lines: list[str] = []
     for paragraph in text.split("\n"):
-        words = paragraph.split()
         current = ""
-        for word in words:
+        for word in words(paragraph):
             candidate = f"{current} {word}" if current else word
             if text_width(candidate, size, bold) <= width:
                 current = candidate

@@ -418,6 +418,9 @@ def _edge_groups(lanes: Swimlanes) -> list[Group]:
     style = lanes.theme
     critical = lanes.cost.schedule.critical_edges()
     groups = []
+    # The critical arrows are drawn last: where arrows share a line (into a step many
+    # lead to), a thin grey one drawn after would paint over the path's bold stretch.
+    heavy_groups: list[Group] = []
     for edge in lanes.layout.edges:
         if edge.kind == "rework":
             items: list[Shape] = [
@@ -442,7 +445,7 @@ def _edge_groups(lanes: Swimlanes) -> list[Group]:
             if heavy
             else Stroke(style.edge, style.edge_width)
         )
-        groups.append(
+        (heavy_groups if heavy else groups).append(
             Group(
                 (Polyline(edge.points, stroke, "filled"),),
                 id=f"d-edge-{edge.source}-{edge.target}",
@@ -450,6 +453,7 @@ def _edge_groups(lanes: Swimlanes) -> list[Group]:
                 data={"from": edge.source, "to": edge.target},
             )
         )
+    groups += heavy_groups
     for node_id, box in lanes.layout.out_labels.items():
         groups.append(
             Group(

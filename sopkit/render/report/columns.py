@@ -16,6 +16,8 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 
+from ..labels import words
+
 __all__ = ["figure_widths"]
 
 #: The narrowest page the report prints on (A4, 15 mm margins), in points.
@@ -51,7 +53,7 @@ def _longest_word(text: str, size: float) -> float:
     with wide characters (Pango would break a Korean word between its syllables)."""
     if any(unicodedata.east_asian_width(c) in ("W", "F") for c in text):
         return _width(text, size)
-    return max((_width(word, size) for word in text.split()), default=0.0)
+    return max((_width(word, size) for word in words(text)), default=0.0)
 
 
 def figure_widths(

@@ -21,6 +21,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from ...errors import RenderError, SopkitError
+from ..labels import words
 from ..markdown import fenced
 
 __all__ = ["environment", "md_escape", "render_template", "template_files"]
@@ -211,7 +212,7 @@ def md_escape(value: Any) -> Markup:
     """
     if isinstance(value, Markup):
         return value
-    text = " ".join(str(value).split())
+    text = " ".join(words(str(value)))
     text = _ENTITY_LIKE.sub("&amp;", text)
     text = _MD_INLINE.sub(r"\\\1", text)  # before the entities below, which hold "#"
     text = text.replace("<", "&lt;").replace(">", "&gt;").replace("~", "&#126;")
