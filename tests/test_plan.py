@@ -196,7 +196,7 @@ def test_planned_back_the_milestone_waits_for_its_date_so_due_dates_are_met(
     notes = plan_report(plan)
     assert (
         "Go live on 2027-03-10 waits 1 working day after the work before it, so that the due "
-        "dates of a can be met (the run starts earlier to allow it)." in notes
+        "dates of “Write” can be met (the run starts earlier to allow it)." in notes
     )
     document = plan_document(plan)
     assert (document["anchor_held_days"], document["held_for_due"]) == (Decimal(1), ["a"])
@@ -277,7 +277,7 @@ def test_a_levelled_plan_holds_the_milestone_for_the_dates_levelling_moves(
     assert plan.anchor_held_days == 1 and plan.held_for_due == ("a",)
     assert (plan.start, plan.step("a").finish) == (D("2027-03-09"), D("2027-03-10"))
     notes = plan_report(plan)
-    assert "held back: a (+1 working day, for Writer)" in notes and "for )" not in notes
+    assert "held back: “Write” (+1 working day, for Writer)" in notes and "for )" not in notes
 
 
 def test_slack_is_the_same_whichever_way_the_run_is_placed(small: Process) -> None:
@@ -416,7 +416,10 @@ def test_table_csv_and_json(small: Process) -> None:
     table = plan_report(plan, "table")
     assert table.startswith("Plan for Small launch: 2026-12-24 to 2026-12-31, 4.5 working days")
     assert "2026-12-24 Thu" in table and "-1.50 late" in table
-    assert "Cannot meet the due date even as early as the graph allows: c (1.50 days)." in table
+    assert (
+        "Cannot meet the due date even as early as the graph allows: “Announce” (1.50 days)."
+        in table
+    )
     csv = plan_report(plan, "csv").splitlines()
     assert csv[0] == (
         "step,name,kind,owner,with,start,finish,work_days,wait_until,due,due_from,"

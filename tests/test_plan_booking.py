@@ -22,7 +22,7 @@ from sopkit.analysis.booking import crew, people_at_once
 from sopkit.analysis.plan import plan_run
 from sopkit.cli import app
 from sopkit.load import load_process, process_from_data, settings_from_data
-from sopkit.models import Process
+from sopkit.models import Language, Process
 from sopkit.render.plan import overbooking_text, plan_document, plan_report
 from sopkit.source import SourceMap
 
@@ -127,6 +127,11 @@ def test_two_steps_of_one_writer_at_once_are_an_overbooking_on_their_days() -> N
         "1 person, assumed (no headcount in roles.yaml)."
     )
     assert not plan.levelled and all(s.held_days == 0 for s in plan.steps)
+    # The plan's notes name the steps as its table does, quoted as the language quotes.
+    assert "at once on 2027-01-04 (“Draft”, “Social”)" in plan_report(plan)
+    russian = writer_twice().model_copy(update={"language": Language.RU})
+    notes = plan_report(plan_run(russian, start=MONDAY))
+    assert "(«Draft», «Social»), а в роли 1 человек" in notes
 
 
 def test_levelling_runs_the_step_with_slack_after_the_critical_one() -> None:
@@ -167,7 +172,7 @@ def test_a_due_date_missed_for_want_of_people_says_so() -> None:
     assert "the graph alone allows 2027-01-04" in miss.problem.message
     assert "wait for Writer" in (miss.problem.hint or "")
     text = plan_report(plan_run(found, start=MONDAY, level=True), "markdown")
-    assert "even as early as the graph and the people allow: social" in text
+    assert "even as early as the graph and the people allow: “Social”" in text
 
 
 def test_the_table_counts_the_people_a_step_takes_and_rounds_a_headcount_up() -> None:
@@ -264,7 +269,7 @@ def test_the_notes_and_json_say_what_levelling_did() -> None:
     text = plan_report(plan, "markdown")
     assert (
         "Levelled: steps wait until their people are free; held back: "
-        "social (+1 working day, for Writer)." in text
+        "“Social” (+1 working day, for Writer)." in text
     )
     data = plan_document(plan)
     assert data["levelled"] is True and data["overbooked"] == []

@@ -784,8 +784,12 @@ def details(
         figure = row.figures[name]
         if not figure.changed or (labour_same and name == "annual_cost"):
             continue
-        before = figure_text(name, figure.before, currency, language)
-        after = figure_text(name, figure.after, currency, language)
+        before, after = (
+            t("diff.value.unset")
+            if value is None and name == "headcount"
+            else figure_text(name, value, currency, language)
+            for value in (figure.before, figure.after)
+        )
         if before == after:  # a change below the shown precision
             continue
         parts.append(t("diff.moved", word=t(f"diff.word.{name}"), before=before, after=after))

@@ -48,7 +48,7 @@ from ..diagram.scene import (
 from ..diagram.style import DEFAULT_THEME, FONTS, Theme, get_theme
 from ..i18n import catalogue
 from ..numbers import hours_text, round_number
-from .report import anchor_text, overbooking_text, plan_name, plan_span
+from .report import anchor_text, overbooking_text, plan_name, plan_span, step_names
 
 __all__ = ["gantt_scene"]
 
@@ -548,7 +548,7 @@ class _Chart:
                 "start": found.start.isoformat(),
                 "finish": found.finish.isoformat(),
             },
-            title=overbooking_text(found, self.t.language),
+            title=overbooking_text(found, self.t.language, step_names(self.plan, self.t)),
         )
 
     def _joint(self, step: PlannedStep, centre: float, key: str) -> Group:

@@ -10,6 +10,7 @@ it. JSON is the stable interface: keys are only ever added.
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -208,7 +209,22 @@ def anchor_text(plan: Plan, t: Catalogue) -> str:
     return t("plan.anchor", milestone=name, date=day.isoformat())
 
 
+class _Names(dict[str, str]):
+    """Step names by id; an id it does not know is shown as it is."""
+
+    def __missing__(self, key: str) -> str:
+        return key
+
+
+def step_names(plan: Plan, t: Catalogue) -> dict[str, str]:
+    """Each step's name quoted as the language quotes it, for the notes: the table beside
+    them shows names, so ids there would send the reader to the file. A step only the
+    as-is run has (its process is not this plan's) keeps its id."""
+    return _Names({step.id: t("plan.step_name", name=step.name) for step in plan.process.steps})
+
+
 def _notes(plan: Plan, t: Catalogue) -> list[str]:
+    named = step_names(plan, t)
     notes = [] if plan.baseline is None else [_baseline_note(plan, t)]
     if plan.asked_start is not None:
         notes.append(
@@ -223,7 +239,7 @@ def _notes(plan: Plan, t: Catalogue) -> list[str]:
         listed = ", ".join(
             t(
                 "plan.note.late_item",
-                id=s.step_id,
+                id=named[s.step_id],
                 days=number_text(-(s.slack_days or Decimal(0)), 2, t.language),
             )
             for s in late
@@ -238,10 +254,10 @@ def _notes(plan: Plan, t: Catalogue) -> list[str]:
                 "plan.note.anchor_held",
                 anchor=anchor_text(plan, t),
                 days=t("unit.workdays", round_number(plan.anchor_held_days, 2)),
-                steps=", ".join(plan.held_for_due),
+                steps=", ".join(named[i] for i in plan.held_for_due),
             )
         )
-    notes.extend(overbooking_text(o, t.language) for o in plan.overbooked)
+    notes.extend(overbooking_text(o, t.language, named) for o in plan.overbooked)
     if plan.levelled:
         # waits for people; the milestone's wait for its date has a note of its own
         held = [step for step in plan.steps if step.held_days > 0 and step.held_for]
@@ -249,7 +265,7 @@ def _notes(plan: Plan, t: Catalogue) -> list[str]:
             listed = ", ".join(
                 t(
                     "plan.note.held_item",
-                    id=s.step_id,
+                    id=named[s.step_id],
                     days=t("unit.workdays", round_number(s.held_days, 2)),
                     roles=", ".join(s.held_for),
                 )
@@ -259,9 +275,9 @@ def _notes(plan: Plan, t: Catalogue) -> list[str]:
         else:
             notes.append(t("plan.note.levelled_none"))
     if plan.undated:
-        notes.append(t("plan.note.undated", steps=", ".join(plan.undated)))
+        notes.append(t("plan.note.undated", steps=", ".join(named[i] for i in plan.undated)))
     if plan.skipped:
-        notes.append(t("plan.note.skipped", steps=", ".join(plan.skipped)))
+        notes.append(t("plan.note.skipped", steps=", ".join(named[i] for i in plan.skipped)))
     weekend = ", ".join(_day_name(day.number, day.value, t) for day in plan.calendar.weekend)
     weekend = weekend or t("plan.none")
     notes.append(
@@ -302,12 +318,16 @@ def _baseline_note(plan: Plan, t: Catalogue) -> str:
     shown = {step.step_id for step in plan.steps}
     gone = [step_id for step_id in base.finishes if step_id not in shown]
     if gone:
-        note += " " + t("plan.note.baseline_gone", steps=", ".join(gone))
+        names = step_names(plan, t)
+        note += " " + t("plan.note.baseline_gone", steps=", ".join(names[i] for i in gone))
     return note
 
 
-def overbooking_text(found: Overbooking, language: str = "en") -> str:
-    """One overbooking as a sentence in ``language``: the plan's notes, the CLI's warning."""
+def overbooking_text(
+    found: Overbooking, language: str = "en", names: Mapping[str, str] | None = None
+) -> str:
+    """One overbooking as a sentence in ``language``: the plan's notes (``names``: the
+    steps as the notes name them, see ``step_names``), the CLI's warning (ids)."""
     t = catalogue(language)
     people = t("plan.people", found.people)
     return t(
@@ -317,7 +337,7 @@ def overbooking_text(found: Overbooking, language: str = "en") -> str:
         when=t("plan.when.day", date=found.start.isoformat())
         if found.start == found.finish
         else t("plan.when.span", start=found.start.isoformat(), finish=found.finish.isoformat()),
-        steps=", ".join(found.steps),
+        steps=", ".join(found.steps if names is None else [names[i] for i in found.steps]),
         people=t("plan.note.assumed", people=people)
         if found.assumed
         else _rounded(found, people, t),
