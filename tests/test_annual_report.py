@@ -462,3 +462,14 @@ def test_korean_words_are_kept_whole_in_the_printed_report() -> None:
     korean = render_report(cost_portfolio(load_portfolio(KOREAN)))
     assert '<span class="kw">' in korean and ".kw { white-space: nowrap; }" in korean
     assert '<span class="kw">' not in render_report(cost_portfolio(load_portfolio(ENGLISH)))
+
+
+def test_a_process_only_others_run_has_no_bar_in_the_report() -> None:
+    """Its cost is its callers': the table lists it with a note, the chart leaves it out."""
+    launch = Path(__file__).resolve().parent / "fixtures" / "launch"
+    cost = cost_portfolio(load_portfolio(launch))
+    html = annual_report(cost, fmt="html").decode("utf-8")
+    start = html.index('id="report-processes"')
+    chart = html[start : html.index("<h3>", start)]
+    assert "Product launch" in chart and "Launch asset review" not in chart
+    assert "Launch asset review" in html  # in the cost table

@@ -197,3 +197,20 @@ def test_roles_show_kind_outside_hours_and_capacity(
     # Capacity has its own section: the designer's 245.87 h against 150 h.
     assert "163.91% (over)" in html and "Over capacity: Designer." in html
     assert "<td>runs asset</td>" in html  # the calling step in the costliest steps
+
+
+def test_a_process_only_others_run_has_no_bar_but_its_card(tmp_path: Path) -> None:
+    """Its year is its callers': a bar of $0.00 beside them reads as a mistake."""
+    from sopkit.analysis.simulation import simulate
+
+    launch = Path(__file__).resolve().parent / "fixtures" / "launch"
+    cost = cost_portfolio(load_portfolio(launch))
+    assert cost.process("asset-review").is_called_only
+    pages = [ProcessPage(p.id, f"{p.id}.html", f"{p.id}.md", f"{p.id}.md") for p in cost.processes]
+    html = render_index(cost, rank_candidates(cost), pages, ranges=simulate(cost, years=100))
+    for chart in ("chart-processes", "chart-cost-ranges"):
+        svg = re.search(rf'<svg[^>]*aria-labelledby="{chart}-title".*?</svg>', html, flags=re.S)
+        assert svg is not None, chart
+        assert "Product launch" in svg.group(0) and "Launch asset" not in svg.group(0), chart
+    name = cost.process("asset-review").name
+    assert html.count(name) >= 1  # its card, which says who runs it

@@ -434,7 +434,10 @@ def _method(cost: PortfolioCost, f: _Format, options: ReportOptions) -> dict[str
 
 
 def _charts(cost: PortfolioCost, f: _Format) -> dict[str, Any]:
-    processes = ranked(cost)
+    # A process only others run has no bar (its cost is its callers'): the table lists
+    # it with a note; a bar of zero would read as a mistake. Ranked last, it is never
+    # among the bars of a portfolio with more processes than bars.
+    processes = [p for p in ranked(cost) if not p.is_called_only]
     by_process = bars(
         [
             Datum(p.name, p.annual_total_cost, f.money(p.annual_total_cost))

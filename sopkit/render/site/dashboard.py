@@ -248,21 +248,31 @@ def _kpis(
     return kpis
 
 
+def _costed_alone(cost: PortfolioCost) -> list[ProcessCost]:
+    """The processes with a year of their own: not those only others run."""
+    return [p for p in cost.processes if not p.is_called_only]
+
+
 def _year_hours(cost: PortfolioCost) -> Decimal:
     return cost.settings.working_days_per_year * cost.settings.hours_per_day
 
 
 def _process_chart(cost: PortfolioCost, money: _Money) -> str:
-    """Annual cost by process; with cash costs, the total (labour + cash) of each."""
+    """Annual cost by process; with cash costs, the total (labour + cash) of each.
+
+    A process only others run has no bar: its cost is in its callers' (a bar of
+    $0.00 beside them reads as a mistake); its card says who runs it.
+    """
     t = money.t
+    processes = _costed_alone(cost)
     if not has_expenses(cost):
-        ordered = sorted(cost.processes, key=lambda p: (-p.annual_cost, p.id))
+        ordered = sorted(processes, key=lambda p: (-p.annual_cost, p.id))
         data = [
             Datum(p.name, p.annual_cost, money(p.annual_cost), t("unit.hours", p.annual_hours))
             for p in ordered
         ]
         return bar_chart(data, chart_id="chart-processes", title=t("site.chart.processes"))
-    ordered = sorted(cost.processes, key=lambda p: (-p.exact_annual_total_cost, p.id))
+    ordered = sorted(processes, key=lambda p: (-p.exact_annual_total_cost, p.id))
     data = [
         Datum(
             p.name,
@@ -641,7 +651,8 @@ def _ranges_section(
             value, expected = found.annual_total_cost, process.annual_total_cost
         else:
             value, expected = found.annual_cost, process.annual_cost
-        costs.append(_datum(process.name, value, expected, money, t))
+        if not process.is_called_only:  # its year is in its callers' (see _process_chart)
+            costs.append(_datum(process.name, value, expected, money, t))
         lead = found.lead_time_days
         leads.append(
             _datum(
