@@ -1,12 +1,16 @@
 """ISO 4217 currencies: how many minor-unit digits each shows, and its symbol.
 
 The list covers the currencies marketing teams commonly budget in; an unknown
-code is refused rather than guessed, because rounding depends on it.
+code is refused rather than guessed, because rounding depends on it. Also the
+bounds of an amount typed on the command line (a light module: the CLI checks
+options before it imports the analysis).
 """
 
 from __future__ import annotations
 
-__all__ = ["MINOR_UNITS", "SYMBOLS"]
+from decimal import Decimal
+
+__all__ = ["AMOUNT_DECIMALS", "MAX_AMOUNT", "MINOR_UNITS", "SYMBOLS", "amount_problem"]
 
 #: Digits after the decimal point when money is shown (ISO 4217 minor unit).
 MINOR_UNITS: dict[str, int] = {
@@ -86,3 +90,27 @@ SYMBOLS: dict[str, str] = {
     "THB": "฿",
     "PLN": "zł",
 }
+
+
+#: The bounds of an amount given as an option (``--min-saving``, ``--fail-over``): far
+#: beyond any team's money either way, and few enough digits to compare exactly at once
+#: (an unbounded 1e999999999999 took minutes to compare, 1e-999999999 never finished).
+MAX_AMOUNT = Decimal(10) ** 15
+AMOUNT_DECIMALS = 6
+
+
+def amount_problem(value: Decimal, limit: Decimal = MAX_AMOUNT) -> str | None:
+    """Why ``value`` cannot be an option's amount (not finite, beyond ±``limit``, more
+    than ``AMOUNT_DECIMALS`` decimals), or ``None``.
+
+    Only context-free operations: ``abs()`` or ``normalize()`` would round, overflow or
+    underflow an exponent like 1e999999999999 before it could be checked.
+    """
+    if not value.is_finite() or value.copy_abs() > limit:
+        return "out of range"
+    _, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)  # finite
+    trailing_zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    if any(digits) and exponent + trailing_zeros < -AMOUNT_DECIMALS:
+        return f"given with more than {AMOUNT_DECIMALS} decimal places"
+    return None

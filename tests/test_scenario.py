@@ -408,6 +408,31 @@ def test_a_process_file_given_as_a_scenario(folder: Path) -> None:
     )
 
 
+def test_a_set_written_by_target_is_refused_with_how_to_write_it(
+    folder: Path, tmp_path: Path
+) -> None:
+    """``set: {blog/draft: {...}}`` reached the applier and crashed it (KeyError): a change
+    of the wrong shape is reported and never applied."""
+    path = scenario_file(tmp_path, HEAD + "  - set: {blog/draft: {per_run: 2}}\n")
+    result = run("compare", folder, "--scenario", path)
+    assert result.exit_code == 1 and "Traceback" not in result.stderr  # type: ignore[attr-defined]
+    assert result.stderr == (  # type: ignore[attr-defined]
+        f"{path}:4:10: error: 'set' names no process (write it as set: "
+        "{process: blog, step: draft, <field>: <value>})\n"
+    )
+
+
+def test_a_number_next_to_zero_is_refused_not_computed_for_ever(
+    folder: Path, tmp_path: Path
+) -> None:
+    """1e-999999999 as exact fractions would take a billion digits: refused, located."""
+    text = HEAD + "  - rates: {Writer: 1e-999999999}\n"
+    assert problems_of(folder, tmp_path, text) == [
+        "4:21: error: role 'Writer': rate: '1E-999999999' is too close to zero (check the "
+        "number; 0 means none)"
+    ]
+
+
 def test_a_failed_change_leaves_the_next_ones_to_be_checked(folder: Path, tmp_path: Path) -> None:
     text = HEAD + "  - rates: {Writer: -1}\n  - set: {process: blog, frequency: often}\n"
     lines = problems_of(folder, tmp_path, text)

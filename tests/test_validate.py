@@ -496,6 +496,14 @@ CASES = [
         ],
     ),
     (
+        "a-share-next-to-zero",  # exact arithmetic on it would never finish
+        edit("time: 2h", "time: 2h\n    per_run: 1e-99999999"),
+        [
+            "process.yaml:11:14: error: step 'research': per_run: '1E-99999999' is too close "
+            "to zero (check the number; 0 means none)"
+        ],
+    ),
+    (
         "tool-cost-with-a-currency",
         edit("time: 2h", "time: 2h\n    automation: {share: 0.5, tool_cost: $800/year}"),
         [

@@ -20,6 +20,8 @@ from typing import Annotated, Any, NoReturn, cast
 
 import typer
 
+from ..currency import MAX_AMOUNT, amount_problem
+
 Paths = Annotated[
     list[Path],
     typer.Argument(
@@ -225,10 +227,6 @@ def emit(
         typer.echo(f"wrote {output}", err=True)
 
 
-#: ``--min-saving`` bounds: far beyond any team's money either way, and few enough digits to
-#: compare exactly at once (an unbounded 1e999999999999 took minutes to compare exactly).
-MAX_AMOUNT = Decimal(10) ** 15
-AMOUNT_DECIMALS = 6
 #: ``--top`` and ``--jobs`` bounds.
 MAX_TOP = 1_000_000
 MAX_JOBS = 1024
@@ -245,17 +243,9 @@ def parse_amount(value: str | None) -> Decimal | None:
         amount = Decimal(value.replace(",", "").replace("_", ""))
     except InvalidOperation:
         raise typer.BadParameter(f"'{value}' is not an amount; {allowed}") from None
-    # Only context-free operations here: abs() or normalize() would round, overflow or
-    # underflow an exponent like 1e999999999999 before it could be checked.
-    if not amount.is_finite() or amount.copy_abs() > MAX_AMOUNT:
-        raise typer.BadParameter(f"'{value}' is out of range; {allowed}")
-    _, digits, exponent = amount.as_tuple()
-    assert isinstance(exponent, int)  # finite
-    trailing_zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
-    if any(digits) and exponent + trailing_zeros < -AMOUNT_DECIMALS:
-        raise typer.BadParameter(
-            f"'{value}' has more than {AMOUNT_DECIMALS} decimal places; {allowed}"
-        )
+    problem = amount_problem(amount)
+    if problem is not None:
+        raise typer.BadParameter(f"'{value}' is {problem}; {allowed}")
     return amount
 
 

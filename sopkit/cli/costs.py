@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from ..currency import MAX_AMOUNT
 from .app import app
 from .common import (
-    MAX_AMOUNT,
     MAX_JOBS,
     MAX_TOP,
     ForceOption,

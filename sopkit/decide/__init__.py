@@ -22,6 +22,7 @@ from pathlib import Path
 from ..analysis import PortfolioCost, cost_portfolio, rank_candidates
 from ..analysis.compare import Comparison, ScenarioResult, Threshold, compare, one_off
 from ..analysis.plan import Baseline, Plan, plan_run
+from ..currency import AMOUNT_DECIMALS, MAX_AMOUNT, amount_problem
 from ..errors import Problem, SopkitError, UsageError, ValidationError
 from ..load import (
     Portfolio,
@@ -120,6 +121,10 @@ def _costed(path: Path, roles: Roles) -> PortfolioCost:
     return cost_portfolio(with_callers(path, roles=roles))
 
 
+#: The largest percentage ``--fail-over`` takes.
+MAX_PERCENT = Decimal(10) ** 6
+
+
 def parse_threshold(text: str) -> Threshold:
     """``5%`` or an amount such as ``1000`` or ``1,000.50``, for ``--fail-over``.
 
@@ -136,6 +141,14 @@ def parse_threshold(text: str) -> Threshold:
         raise UsageError(
             f"--fail-over '{text}' is not a percentage or an amount",
             hint="e.g. --fail-over 5% or --fail-over 1000 (in the portfolio's currency)",
+        )
+    limit = MAX_PERCENT if percent else MAX_AMOUNT
+    problem = amount_problem(value, limit)
+    if problem is not None:
+        raise UsageError(
+            f"--fail-over '{text}' is {problem}",
+            hint=f"give 0 to {limit:,.0f}{'%' if percent else ''}, with at most "
+            f"{AMOUNT_DECIMALS} decimals",
         )
     return Threshold(value, percent)
 

@@ -250,8 +250,10 @@ def _changes(data: dict[str, Any], source: SourceMap, problems: list[Problem]) -
             )
             continue
         change = Change(kind, value, index)
-        problems.extend(_shape_problems(change, source))
-        found.append(change)
+        shape = _shape_problems(change, source)
+        problems.extend(shape)
+        if not shape:  # a change of the wrong shape cannot be applied; the others are
+            found.append(change)
     return found
 
 
@@ -301,7 +303,13 @@ def _shape_problems(change: Change, source: SourceMap) -> list[Problem]:
         if key in value and not (isinstance(value[key], str) and is_slug(value[key])):
             problems.append(source.problem((*loc, key), f"'{key}' is the id of a {key}"))
     if "process" not in value:
-        problems.append(source.problem(loc, "'set' names no process", hint="add 'process: <id>'"))
+        aimed = [t for key in value if (t := target(key, steps_only=False)) is not None]
+        hint = "add 'process: <id>'"
+        if len(aimed) == 1:  # set: {content-marketing/draft: {per_run: 2}}
+            process_id, step_id = aimed[0]
+            step = f", step: {step_id}" if step_id else ""
+            hint = f"write it as set: {{process: {process_id}{step}, <field>: <value>}}"
+        problems.append(source.problem(loc, "'set' names no process", hint=hint))
     elif not set(value) - {"process", "step"}:
         problems.append(
             source.problem(

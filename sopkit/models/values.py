@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Annotated, Any
 
 from pydantic import (
+    AfterValidator,
     BeforeValidator,
     PlainSerializer,
     PlainValidator,
@@ -412,6 +413,7 @@ def _parse_annual_money(value: Any) -> Decimal:
         raise _fail("a cost is a number or N/period", "e.g. 600/year")
     if isinstance(value, int | Decimal):
         amount = Decimal(value)
+        _not_tiny(amount)
     else:
         try:
             amount, period = _per_period(value, "600/year")
@@ -478,7 +480,20 @@ def _finite(value: Any) -> Any:
     return value
 
 
-Number = Annotated[Decimal, BeforeValidator(_finite)]
+#: A number nearer zero than 10^MIN_EXPONENT (but not zero) is refused: a typo, and
+#: exact arithmetic on ``1e-999999999`` (a fraction with a billion-digit denominator)
+#: would never finish.
+MIN_EXPONENT = -12
+
+
+def _not_tiny(value: Decimal) -> Decimal:
+    if value and value.adjusted() < MIN_EXPONENT:
+        raise _fail(f"'{_shown(value)}' is too close to zero", "check the number; 0 means none")
+    return value
+
+
+#: A number as the files write it (a string such as "1e-5" is read as one too).
+Number = Annotated[Decimal, BeforeValidator(_finite), AfterValidator(_not_tiny)]
 
 
 _SIGNS = str.maketrans("", "", "$€£¥₩₽")
@@ -527,6 +542,7 @@ def _parse_money(value: Any) -> Decimal:
     amount = Decimal(value)
     if not amount.is_finite() or amount < 0:
         raise _fail(f"amount '{_shown(value)}' must be zero or more", "e.g. 50")
+    _not_tiny(amount)
     if amount > MAX_ANNUAL_MONEY:
         raise _fail(f"amount '{_shown(value)}' is more than {MAX_ANNUAL_MONEY:,}", "check it")
     return amount
