@@ -20,6 +20,7 @@ from .errors import OutputError
 __all__ = [
     "UTF8_BOM",
     "is_process_file",
+    "read_replaced",
     "refuse_inputs",
     "refuse_overwrite",
     "safe_child",
@@ -32,6 +33,24 @@ __all__ = [
 #: The UTF-8 byte-order mark. Excel reads a CSV file as UTF-8 only when it starts with
 #: one; without it, Korean or Russian names (or an em dash) show as the system's code page.
 UTF8_BOM = "\ufeff"
+
+
+#: The most of a file about to be replaced that ``read_replaced`` reads (as a process file).
+_REPLACED_BYTES = 5 * 1024 * 1024
+
+
+def read_replaced(path: str | Path) -> str | None:
+    """The text of the regular file an output is about to replace (a calendar ``plan``
+    updates), or ``None``: no such file, not a regular file (``/dev/zero`` would be read
+    for ever), or larger than 5 MB (no calendar of one run is)."""
+    try:
+        with open(path, "rb") as file:
+            info = os.fstat(file.fileno())
+            if not stat.S_ISREG(info.st_mode) or info.st_size > _REPLACED_BYTES:
+                return None
+            return file.read(_REPLACED_BYTES).decode("utf-8", errors="replace")
+    except OSError:
+        return None
 
 
 def write_csv(path: str | Path, text: str | bytes | Iterable[str] | Iterable[bytes]) -> Path:

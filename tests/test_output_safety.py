@@ -30,6 +30,7 @@ from sopkit.cli import app
 from sopkit.errors import OutputError, Problem
 from sopkit.output import (
     is_process_file,
+    read_replaced,
     refuse_inputs,
     refuse_overwrite,
     safe_child,
@@ -845,3 +846,18 @@ def test_graphviz_draws_any_single_name(tmp_path: Path, name: str) -> None:
         return len(json.loads(done.stdout)["objects"])
 
     assert objects(name) == objects("x")  # the same shapes, whatever the name holds
+
+
+def test_only_a_regular_file_of_sane_size_is_read_before_it_is_replaced(tmp_path: Path) -> None:
+    """``plan --format ics -o /dev/zero`` read the device until memory ran out."""
+    calendar = tmp_path / "plan.ics"
+    calendar.write_text("BEGIN:VCALENDAR\n", encoding="utf-8")
+    assert read_replaced(calendar) == "BEGIN:VCALENDAR\n"
+    assert read_replaced(tmp_path / "missing.ics") is None
+    assert read_replaced(tmp_path) is None  # a folder
+    huge = tmp_path / "huge.ics"
+    with huge.open("wb") as file:
+        file.truncate(6 * 1024 * 1024)  # sparse: no 6 MB written
+    assert read_replaced(huge) is None
+    if Path("/dev/zero").exists():
+        assert read_replaced("/dev/zero") is None

@@ -391,6 +391,21 @@ def test_broken_team_template_is_a_located_error(tmp_path: Path) -> None:
     assert caught.value.path is not None and caught.value.path.endswith("sop.md.j2")
 
 
+@pytest.mark.parametrize("broken", ["sop.md.j2", "part.md.j2"])
+def test_a_team_template_that_is_not_utf8_names_its_file(tmp_path: Path, broken: str) -> None:
+    """Jinja's UnicodeDecodeError names no file: it was shown as a traceback."""
+    (tmp_path / "sop.md.j2").write_text('{% include "part.md.j2" %}\n', encoding="utf-8")
+    (tmp_path / "part.md.j2").write_text("part\n", encoding="utf-8")
+    (tmp_path / broken).write_bytes(b"ok \xff\n")
+    with pytest.raises(RenderError) as caught:
+        render_sop(costed(DOCUMENTS["content-marketing"]), template_dir=tmp_path)
+    assert caught.value.path == str(tmp_path / broken)
+    assert caught.value.message == (
+        f"template '{broken}' is not UTF-8 text (invalid start byte at byte 3)"
+    )
+    assert caught.value.hint == "save the template as UTF-8"
+
+
 def test_team_template_with_an_unknown_field_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "sop.md.j2").write_text("{{ doc.nonsense }}\n", encoding="utf-8")
     with pytest.raises(RenderError, match="nonsense"):

@@ -70,14 +70,6 @@ def _today(value: str | None) -> _dt.date | None:
     return _date(value, "--today")
 
 
-def _read_previous(path: Path) -> str | None:
-    """The calendar file about to be written over, if there is one to update."""
-    try:
-        return path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return None
-
-
 @app.command()
 def plan(
     file: Annotated[
@@ -191,7 +183,7 @@ def plan(
     """
     from ..analysis.plan import plan_run
     from ..load import load_process
-    from ..output import refuse_inputs, refuse_overwrite, write_atomic, write_csv
+    from ..output import read_replaced, refuse_inputs, refuse_overwrite, write_atomic, write_csv
     from ..render.plan import overbooking_text, render_plan
 
     begin, anchor, line = _start(start), _at(at), _today(today)
@@ -226,7 +218,7 @@ def plan(
                 )
         to_stdout = str(output) == "-" or (output is None and fmt.value not in _PICTURES)
         target = output if output is not None else Path(f"{process.id}-plan.{fmt.value}")
-        previous = None if to_stdout or fmt != PlanFormat.ics else _read_previous(target)
+        previous = None if to_stdout or fmt != PlanFormat.ics else read_replaced(target)
         result = render_plan(
             dated,
             fmt.value,

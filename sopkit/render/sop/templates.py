@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import traceback
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,23 @@ def render_template(name: str, *, template_dir: Path | None = None, **context: A
         ) from None
     except Exception as exc:
         raise _template_failure(exc, name, template_dir) from None
+
+
+class _TeamLoader(jinja2.FileSystemLoader):
+    """The team's template folder: a file that is not UTF-8 text is the team's mistake,
+    named, not a traceback (Jinja would raise ``UnicodeDecodeError`` with no file)."""
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        try:
+            return super().get_source(environment, template)
+        except UnicodeDecodeError as exc:
+            raise RenderError(
+                f"template '{template}' is not UTF-8 text ({exc.reason} at byte {exc.start})",
+                path=str(Path(self.searchpath[0], template)),
+                hint="save the template as UTF-8",
+            ) from None
 
 
 def _template_failure(exc: Exception, name: str, template_dir: Path | None) -> Exception:
@@ -166,7 +184,7 @@ def _environment(kind: str, template_dir: str | None, files: tuple[str, ...]) ->
                 path=template_dir,
                 hint="--template takes a folder holding e.g. sop.html.j2 or sop.md.j2",
             )
-        loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(template_dir), loader])
+        loader = jinja2.ChoiceLoader([_TeamLoader(template_dir), loader])
     options: dict[str, Any] = {
         "loader": loader,
         "undefined": jinja2.StrictUndefined,
