@@ -257,6 +257,14 @@ def new_process(
             else "see 'sopkit new --list'; available: " + ", ".join(entries),
         )
     entry = entries[template]
+    folder = Path(out_dir)
+    if folder.suffix.lower() in (".yaml", ".yml") and not folder.is_dir():
+        # -o new.yaml would become a folder holding x.yaml: the file name is the id's.
+        raise UsageError(
+            f"the output '{out_dir}' looks like a file name; it is the folder to write into",
+            hint=f"the file is named after the id: sopkit new {template} {folder.stem} "
+            f"-o {folder.parent}",
+        )
     target = safe_child(out_dir, f"{new_id}.yaml")
     if target.exists() and not force:
         raise OutputError("file exists", path=str(target), hint="choose another id or use --force")

@@ -35,7 +35,7 @@ from .models import (
 )
 from .models.steps import COUNT_WITHOUT_PROCESS, NOT_EMPTY
 from .models.values import PLAIN_NUMBER, plain_amount_hint
-from .source import Document, Loc, SourceMap, read_document
+from .source import Document, EmptyFileError, Loc, SourceMap, read_document
 from .suggest import closest
 from .validate import Shape, check_meaning, check_process, check_structure
 
@@ -196,10 +196,18 @@ def find_roles_file(process_path: Path) -> Path | None:
 # --- loading --------------------------------------------------------------------
 
 
+_EMPTY_ROLES_HINT = "a roles file has 'currency:' and 'roles:', e.g. roles: {Designer: {rate: 55}}"
+
+
 def load_settings(path: str | Path) -> Settings:
     """Read a ``roles.yaml``: currency, calendar and hourly rates."""
     shown = str(path)
-    document = read_document(Path(path), display=shown, defer=True)
+    try:
+        document = read_document(Path(path), display=shown, defer=True)
+    except EmptyFileError as exc:  # its hint says how a process starts
+        raise ValidationError.collect(
+            [replace(p, hint=_EMPTY_ROLES_HINT) for p in exc.problems]
+        ) from None
     if not isinstance(document.data, dict):
         raise ValidationError(
             f"a roles file is a mapping of settings, not {_kind(document.data)}",

@@ -241,7 +241,7 @@ def decode(raw: bytes, shown: str) -> str:
             "file contains NUL bytes: it is binary, not a YAML text",
             path=shown,
             line=line,
-            hint="process files are UTF-8 YAML text",
+            hint="sopkit reads UTF-8 YAML text (process, roles and scenario files)",
         )
     try:
         return raw.decode("utf-8")

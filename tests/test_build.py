@@ -389,3 +389,13 @@ def test_a_build_that_fails_stops_drawing_the_rest(
         build_site(FIXTURE, tmp_path / "site", jobs=1, diagrams=False)
     assert len(rendered) < len(IDS)
     assert not (tmp_path / "site").exists()  # nothing half written
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc")
+def test_a_folder_nothing_can_be_made_in_is_said_so_not_called_busy(tmp_path: Path) -> None:
+    """/proc/site: making the work folder fails with 'no such file' every time, which the
+    lock's retries took for another build removing it: "another build is writing"."""
+    with pytest.raises(OutputError) as caught:
+        build_site([FIXTURE], "/proc/sopkit-site", diagrams=False)
+    assert caught.value.message.startswith("cannot write beside the output folder")
+    assert "another sopkit build" not in str(caught.value)

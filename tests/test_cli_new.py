@@ -266,3 +266,15 @@ def test_it_names_the_tools_whose_cost_the_copy_keeps(tmp_path: Path) -> None:
     plain = new_process("case-study", "story", tmp_path / "other")  # no tool_cost in it
     assert plain.paid_tools == ()
     assert not any("the tools' costs" in line for line in plain.next_steps())
+
+
+def test_an_output_named_like_a_file_is_refused_not_made_a_folder(tmp_path: Path) -> None:
+    """-o new.yaml made a folder called new.yaml holding x.yaml."""
+    code, _, err = new("starter", "x", "-o", tmp_path / "new.yaml")
+    assert code == 2 and not (tmp_path / "new.yaml").exists()
+    assert "looks like a file name; it is the folder to write into" in err
+    assert f"sopkit new starter new -o {tmp_path}" in " ".join(err.split())
+    # An existing folder of that name is a folder, and is written into.
+    (tmp_path / "odd.yaml").mkdir()
+    code, _, err = new("starter", "x", "-o", tmp_path / "odd.yaml")
+    assert code == 0 and (tmp_path / "odd.yaml" / "x.yaml").is_file(), err

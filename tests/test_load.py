@@ -805,3 +805,15 @@ def test_one_file_comes_with_the_processes_beside_it_that_run_it(tmp_path: Path)
     release = with_callers(tmp_path / "release.yaml")  # runs item, found beside it
     assert [p.id for p in release.processes] == ["release"]
     assert [p.id for p in release.dependencies] == ["item"]
+
+
+def test_an_empty_roles_file_is_told_how_a_roles_file_starts(tmp_path: Path) -> None:
+    """Not "a process starts with 'sopkit: 1'": the empty file is the roles file."""
+    process_file(tmp_path, "a")
+    (tmp_path / "roles.yaml").write_text("", encoding="utf-8")
+    with pytest.raises(SopkitError) as info:
+        load_portfolio(tmp_path)
+    assert formatted(info.value, tmp_path) == [
+        "roles.yaml:1:1: error: file is empty (a roles file has 'currency:' and 'roles:', "
+        "e.g. roles: {Designer: {rate: 55}})"
+    ]

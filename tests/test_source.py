@@ -267,7 +267,7 @@ def test_binary(tmp_path: Path) -> None:
     path = write(tmp_path, b"id: a\n\x00\x01\x02")
     assert read_refusal(path) == [
         "p.yaml:2: error: file contains NUL bytes: it is binary, not a YAML text "
-        "(process files are UTF-8 YAML text)"
+        "(sopkit reads UTF-8 YAML text (process, roles and scenario files))"
     ]
 
 

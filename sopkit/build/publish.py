@@ -239,13 +239,22 @@ class Publication:
             raise OutputError(
                 f"cannot create the output folder: {exc.strerror or exc}", path=self.shown
             ) from None
+        missing = 0
         for _ in range(20):
             try:
                 self.work.mkdir(mode=0o755, exist_ok=True)
                 if fcntl is None:
                     return self._lock_exclusive_file()
                 fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-            except FileNotFoundError:
+            except FileNotFoundError as exc:
+                missing += 1
+                if missing == 20:  # never there: a folder nothing can be made in (/proc)
+                    raise OutputError(
+                        f"cannot write beside the output folder: {exc.strerror or exc}",
+                        path=self.shown,
+                        hint=f"a build writes the new site next to the old one, in "
+                        f"{self.work.parent}: choose a folder you can write in",
+                    ) from None
                 continue  # the other build removed its work folder just now: again
             except OSError as exc:
                 if isinstance(exc, FileExistsError) and (
