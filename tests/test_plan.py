@@ -435,6 +435,27 @@ def test_table_csv_and_json(small: Process) -> None:
     assert document["calendar"]["holidays"] == ["2026-12-25"]
 
 
+def test_a_year_the_calendar_lists_no_holidays_for_is_named(
+    write_process: Any, small: Process
+) -> None:
+    """Holidays entered for 2026 only: a run into 2027 may be booked on its holidays
+    (a Russian team's plan ran through the New Year holidays without a word)."""
+    process = small
+    into = plan_run(process, start=D("2026-12-21"))
+    assert into.finish.year == 2026 and into.years_without_holidays == ()
+    later = plan_run(process, start=D("2027-03-01"))
+    assert later.years_without_holidays == (2027,)
+    assert (
+        "The calendar lists no holidays in 2027: work may be planned on them (add them to "
+        "calendar.holidays in roles.yaml)." in plan_report(later)
+    )
+    assert plan_document(later)["calendar"]["years_without_holidays"] == [2027]
+    # A calendar with no holidays at all is one the team chose: nothing to say.
+    roles = ROLES.replace("  holidays: [2026-12-25]\n", "")
+    bare = load_process(write_process(PROCESS, name="bare.yaml", roles=roles))
+    assert plan_run(bare, start=D("2027-03-01")).years_without_holidays == ()
+
+
 def test_csv_and_json_say_how_many_people_work_with_the_owner(write_process: Any) -> None:
     """As the cost CSV does: '2 × Editor', not 'Editor' (the count was lost)."""
     text = PROCESS.replace(

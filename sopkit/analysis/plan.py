@@ -237,6 +237,16 @@ class Plan:
     #: A warning for each of ``undated``, located at its ``due``.
     unchecked: tuple[DueMiss, ...] = ()
 
+    @property
+    def years_without_holidays(self) -> tuple[int, ...]:
+        """The years the run spans for which the calendar lists no holiday while it lists
+        some for other years: most likely not entered yet, so work may fall on them."""
+        listed = {day.year for day in self.calendar.holidays}
+        if not listed:
+            return ()
+        spanned = range(self.start.year, self.finish.year + 1)
+        return tuple(year for year in spanned if year not in listed)
+
     def moved(self, step_id: str) -> int | None:
         """Working days a scenario moved the step's finish (later: above 0); ``None`` without
         a baseline, or for a step only one of the two runs has."""

@@ -278,6 +278,9 @@ def _notes(plan: Plan, t: Catalogue) -> list[str]:
         notes.append(t("plan.note.undated", steps=", ".join(named[i] for i in plan.undated)))
     if plan.skipped:
         notes.append(t("plan.note.skipped", steps=", ".join(named[i] for i in plan.skipped)))
+    if plan.years_without_holidays:
+        years = ", ".join(str(year) for year in plan.years_without_holidays)
+        notes.append(t("plan.note.no_holidays", years=years))
     weekend = ", ".join(_day_name(day.number, day.value, t) for day in plan.calendar.weekend)
     weekend = weekend or t("plan.none")
     notes.append(
@@ -382,6 +385,7 @@ def plan_document(plan: Plan) -> dict[str, Any]:
             "hours_per_day": plan.hours_per_day,
             "weekend": [day.value for day in plan.calendar.weekend],
             "holidays": [day.isoformat() for day in plan.calendar.holidays],
+            "years_without_holidays": list(plan.years_without_holidays),
         },
         "steps": [
             {
