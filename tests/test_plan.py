@@ -166,9 +166,16 @@ def test_a_due_date_further_before_the_milestone_than_the_work_between_says_so(
         (miss,) = [m for m in plan_run(process, start=first).misses if m.step_id == "a"]
         assert miss.problem.hint == (
             "'m' comes 3 working days after this step ends in every plan (the work and waits "
-            "between them), whatever the start date: ask for fewer days before 'm', or write "
-            "the slack you plan as a 'wait' before it"
+            "between them), whatever the start date: ask for fewer days before 'm', or, if "
+            "you plan slack there, give this step a wait of 1d or more (wait: 1d): it then "
+            "ends that much sooner before 'm'"
         )
+    # And that wait meets the date.
+    waited = text.replace(
+        "due: {milestone: m, offset: -4d}", "wait: 1d, due: {milestone: m, offset: -4d}"
+    )
+    process = load_process(write_process(waited, name="waited.yaml", roles=ROLES))
+    assert not [m for m in plan_run(process, start=D("2026-12-01")).misses if m.step_id == "a"]
 
 
 def test_planned_back_the_milestone_waits_for_its_date_so_due_dates_are_met(

@@ -752,10 +752,17 @@ def _miss(
             "late (due from a milestone before it): move one of the due dates"
         )
     elif gap is not None:
+        more = math.ceil(-slack)
+        waits = (
+            f"make this step's wait {more}d longer"
+            if not process.steps[index].wait.is_zero
+            else f"give this step a wait of {more}d or more (wait: {more}d)"
+        )
         hint = (
             f"'{milestone}' comes {_days_text(gap)} working days after this step ends in every "
             "plan (the work and waits between them), whatever the start date: ask for fewer "
-            f"days before '{milestone}', or write the slack you plan as a 'wait' before it"
+            f"days before '{milestone}', or, if you plan slack there, {waits}: it then ends "
+            f"that much sooner before '{milestone}'"
         )
     elif step.step_id in _following(Flow.of(process), milestone):
         least = offset + math.ceil(-slack)
