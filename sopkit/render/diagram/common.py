@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ...analysis import Candidate, ProcessCost, rank_candidates
+from ...analysis.schedule import schedule
 from ...analysis.units import exact_hours, expected_hours, to_decimal
 from ...errors import RenderError
 from ...models import Clock, Count, Estimate, Frequency, Process, Step
 from ..i18n import catalogue, hours_label, span_label
-from ..numbers import hours_text, minutes, money_text, rate_text, share_text
+from ..numbers import hours_text, minutes, money_text, rate_text, round_number, share_text
 from .style import Theme
 
 __all__ = [
@@ -74,6 +75,7 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "total": "{money} a year in total",
         "total_cash": "{money} a year in total: {labour} labour, {cash} cash costs",
         "unlaned": "Also on steps, with no lane of their own: {roles}",
+        "unlaned_calls": "working only inside the processes run here: {roles}",
         "critical": "Bold outlines and arrows: critical path",
         "rework_key": "Dashed arrow: rework, with its probability",
         "fill": "Fill: net automation saving a year",
@@ -124,6 +126,7 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "total": "연간 총 {money}",
         "total_cash": "연간 총 {money}: 인건비 {labour}, 현금 비용 {cash}",
         "unlaned": "별도 레인 없이 참여: {roles}",
+        "unlaned_calls": "여기서 실행하는 프로세스 안에서만 작업: {roles}",
         "critical": "굵은 테두리와 화살표: 주경로",
         "rework_key": "점선 화살표: 재작업(확률)",
         "fill": "채우기: 연간 순 자동화 절감액",
@@ -174,6 +177,7 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "total": "всего {money} в год",
         "total_cash": "всего {money} в год: труд {labour}, расходы {cash}",
         "unlaned": "Участвуют в шагах без своей дорожки: {roles}",
+        "unlaned_calls": "работают только внутри запускаемых здесь процессов: {roles}",
         "critical": "Жирные рамки и стрелки: критический путь",
         "rework_key": "Пунктирная стрелка: доработка и её вероятность",
         "fill": "Заливка: чистая экономия от автоматизации в год",
@@ -433,6 +437,10 @@ def call_details(cost: ProcessCost, step: Step, text: Wording) -> list[str]:
         else text("calls_times", name=name, n=_count_text(count, text))
     )
     details = [runs]
+    if callee is not None:  # its lead time, as every box shows its time: the copies run
+        took = schedule(callee).lead_time_hours  # side by side (also when not in the typical run)
+        if took > 0:
+            details.insert(0, _time_text(took, cost, text))
     if step.per_run > 1:
         details.append(text("times", n=text.number(step.per_run)))
     elif step.per_run < 1:
@@ -492,8 +500,16 @@ def lead_text(cost: ProcessCost, text: Wording) -> str:
     if hours >= clock(cost).hours_per_day:
         days = t("unit.workdays", schedule.lead_time_days)
         return text("lead", days=days, hours=text.number(hours))
-    time = t("unit.minutes", minutes(hours)) if 0 < hours < 1 else t("unit.hours", hours)
-    return text("lead_short", time=time)
+    return text("lead_short", time=_time_text(hours, cost, text))
+
+
+def _time_text(hours: Decimal, cost: ProcessCost, text: Wording) -> str:
+    """Working time as the title's lead time says it: days from a day up, else hours or
+    minutes (``1.38 working days``, ``6.5 h``, ``15 min``)."""
+    t, per_day = catalogue(text.language), clock(cost).hours_per_day
+    if hours >= per_day:
+        return t("unit.workdays", round_number(hours / per_day, 2))
+    return t("unit.minutes", minutes(hours)) if 0 < hours < 1 else t("unit.hours", hours)
 
 
 def total_text(cost: ProcessCost, text: Wording) -> str:
@@ -516,11 +532,19 @@ def total_text(cost: ProcessCost, text: Wording) -> str:
 
 
 def unlaned_text(cost: ProcessCost, text: Wording, laned: Collection[str]) -> str | None:
-    """The roles that only work ``with`` others (no lane of their own) and their labour,
-    so the lanes and this line add up to the title's total; ``None`` when there are none."""
+    """The roles with no lane of their own and their labour, so the lanes and this line
+    add up to the title's labour: those that only work ``with`` others on this process's
+    steps, then those that only work inside the processes its steps run (they are on no
+    box here); ``None`` when there are none."""
     costs = lane_costs(cost, text)
-    roles = [f"{role} {money}" for role, money in costs.items() if role not in laned]
-    return text("unlaned", roles=", ".join(roles)) if roles else None
+    named = {role for step in cost.process.steps for role in (step.owner, *step.participants)}
+    here = [
+        f"{role} {money}" for role, money in costs.items() if role not in laned and role in named
+    ]
+    inside = [f"{r} {money}" for r, money in costs.items() if r not in laned and r not in named]
+    parts = [text("unlaned", roles=", ".join(here))] if here else []
+    parts += [text("unlaned_calls", roles=", ".join(inside))] if inside else []
+    return "; ".join(parts) or None
 
 
 def lane_costs(cost: ProcessCost, text: Wording) -> dict[str, str]:
