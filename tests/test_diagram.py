@@ -286,6 +286,30 @@ def test_the_critical_arrows_are_drawn_over_the_others() -> None:
     assert heavy == sorted(heavy) and any(heavy) and not all(heavy)
 
 
+def test_a_box_that_runs_another_process_shows_its_lead_time(tmp_path: Path) -> None:
+    """Every box gives its time; a call's is the called run's lead time (3.5 h here), and
+    a role working only inside the called process is named apart in the title."""
+    launch = ROOT / "tests" / "fixtures" / "launch"
+    for name in ("product-launch.yaml", "asset-review.yaml", "roles.yaml"):
+        (tmp_path / name).write_text((launch / name).read_text(encoding="utf-8"))
+    review = tmp_path / "asset-review.yaml"
+    text = review.read_text(encoding="utf-8")
+    assert "owner: Content Writer" in text
+    review.write_text(text.replace("owner: Content Writer", "owner: Translator", 1))
+    roles = tmp_path / "roles.yaml"
+    roles.write_text(
+        roles.read_text(encoding="utf-8").replace(
+            "roles:\n", "roles:\n  Translator: {rate: 40}\n", 1
+        )
+    )
+    cost = cost_process(load_process(tmp_path / "product-launch.yaml"))
+    drawing = read(draw(cost, "svg").data)
+    box = " ".join(drawing.steps["assets"].text.split())
+    assert box.startswith("Launch assets ") and "3.5 h runs: Launch asset review" in box, box
+    title = " ".join(drawing.text.split())
+    assert "working only inside the processes run here: Translator $" in title
+
+
 @pytest.mark.parametrize("language", ["en", "ko", "ru"])
 def test_with_cash_costs_the_title_names_labour_and_cash_apart(language: str) -> None:
     """The lanes add up labour only: the title says how the total splits, so they agree."""
