@@ -26,7 +26,7 @@ from sopkit.analysis.plan import WorkingDays, plan_run
 from sopkit.cli import app
 from sopkit.errors import SopkitError, UsageError
 from sopkit.load import load_process
-from sopkit.models import Process
+from sopkit.models import Language, Process
 from sopkit.render.diagram import to_svg
 from sopkit.render.diagram.scene import Label, walk
 from sopkit.render.plan import (
@@ -653,6 +653,13 @@ def _groups(svg: str, cls: str) -> list[Any]:
 
     root = ET.fromstring(svg)
     return [g for g in root.iter(f"{SVG}g") if cls in (g.get("class") or "").split()]
+
+
+def test_a_russian_chart_writes_its_months_with_a_space_every_font_has(small: Process) -> None:
+    """Babel writes "дек. 2026 г." with U+202F, which the PNG's fonts lack: "2026г."."""
+    russian = small.model_copy(update={"language": Language.RU})
+    text = to_svg(gantt_scene(plan_run(russian, start=D("2026-12-24"))))
+    assert "\u202f" not in text and "дек. 2026\u00a0г." in text
 
 
 def test_the_gantt_chart_has_lanes_bars_milestones_and_due_markers(small: Process) -> None:

@@ -394,7 +394,11 @@ class _Chart:
             x = self.x(day)
             if starts and day == starts[0]:
                 starts.pop(0)
-                words = format_skeleton("yMMM", day, locale=self.t.language)
+                # Babel's narrow no-break space (дек. 2026 г.) has no glyph in the fonts
+                # Graphviz draws the PNG with: the plain no-break space shows everywhere.
+                words = format_skeleton("yMMM", day, locale=self.t.language).replace(
+                    "\u202f", "\u00a0"
+                )
                 width = text_width(words, size, True)
                 # A month with too few days in view for its name (a plan starting on
                 # the 31st) leaves the words to the next month's, which they would cross.
