@@ -655,6 +655,21 @@ def _groups(svg: str, cls: str) -> list[Any]:
     return [g for g in root.iter(f"{SVG}g") if cls in (g.get("class") or "").split()]
 
 
+def test_a_russian_plan_writes_dates_day_first_and_its_files_for_tools_keep_iso(
+    small: Process,
+) -> None:
+    russian = plan_run(small.model_copy(update={"language": Language.RU}), start=D("2026-12-24"))
+    table = plan_report(russian)
+    assert table.startswith("План «Small launch»: с 24.12.2026 по 31.12.2026")
+    assert "24.12.2026 чт" in table and "2026-12-24" not in table
+    assert "2026-12-24" in plan_report(russian, "csv") and "24.12.2026" not in plan_report(
+        russian, "csv"
+    )
+    assert plan_document(russian)["start"] == "2026-12-24"
+    english = plan_report(plan_run(small, start=D("2026-12-24")))
+    assert "2026-12-24 Thu" in english  # ISO 8601 in English (and Korean)
+
+
 def test_a_russian_chart_writes_its_months_with_a_space_every_font_has(small: Process) -> None:
     """Babel writes "дек. 2026 г." with U+202F, which the PNG's fonts lack: "2026г."."""
     russian = small.model_copy(update={"language": Language.RU})

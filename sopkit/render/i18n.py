@@ -88,6 +88,12 @@ class Catalogue:
         number: Decimal | int = int(shown) if shown == shown.to_integral_value() else shown
         return str(Locale.parse(self.language).plural_form(number))
 
+    def day(self, value: _dt.date) -> str:
+        """A date in a table or a note: ISO 8601 (``2026-11-23``), sortable and read alike
+        in English and Korean; in Russian the day first, as its readers write it
+        (``23.11.2026``). Files for tools (CSV, JSON, iCalendar) keep ISO 8601."""
+        return value.strftime("%d.%m.%Y") if self.language == "ru" else value.isoformat()
+
     def date(self, value: _dt.date) -> str:
         """A date written out for the language: ``October 1, 2026``, ``2026년 10월 1일``."""
         from babel.dates import format_date

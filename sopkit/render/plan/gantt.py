@@ -251,7 +251,7 @@ class _Chart:
         if plan.overbooked:
             parts.append(t("gantt.overbooked", len(plan.overbooked)))
         if self.outside_today is not None:
-            parts.append(t("gantt.outside", date=self.outside_today.isoformat()))
+            parts.append(t("gantt.outside", date=t.day(self.outside_today)))
         summary = " · ".join(parts)
         width = 900.0
         title = t("gantt.title", name=plan_name(plan, t))
@@ -531,7 +531,7 @@ class _Chart:
 
     def _title_of(self, step: PlannedStep) -> str:
         """A bar's tooltip in the chart's language: the step and its days."""
-        span = self.t("plan.span", start=step.start.isoformat(), finish=step.finish.isoformat())
+        span = self.t("plan.span", start=self.t.day(step.start), finish=self.t.day(step.finish))
         return f"{step.name}: {span}"
 
     def _overbooked(self, found: Overbooking, top: float, height: float) -> Group:

@@ -67,7 +67,7 @@ def _weekday(day: _dt.date, language: str) -> str:
 def _day(day: _dt.date | None, t: Catalogue) -> Cell:
     if day is None:
         return Cell(DASH, "")
-    return Cell(f"{day.isoformat()} {_weekday(day, t.language)}", day.isoformat())
+    return Cell(f"{t.day(day)} {_weekday(day, t.language)}", day.isoformat())
 
 
 def _days(value: Decimal | None, t: Catalogue, *, signed: bool = False) -> Cell:
@@ -178,7 +178,7 @@ def plan_sheet(plan: Plan) -> Sheet:
 
 def plan_span(plan: Plan, t: Catalogue) -> str:
     """``2026-12-01 to 2027-01-15``, in the plan's language."""
-    return t("plan.span", start=plan.start.isoformat(), finish=plan.finish.isoformat())
+    return t("plan.span", start=t.day(plan.start), finish=t.day(plan.finish))
 
 
 def plan_name(plan: Plan, t: Catalogue) -> str:
@@ -206,7 +206,7 @@ def anchor_text(plan: Plan, t: Catalogue) -> str:
     assert plan.anchor is not None
     milestone, day = plan.anchor
     name = next((s.name for s in plan.process.steps if s.id == milestone), milestone)
-    return t("plan.anchor", milestone=name, date=day.isoformat())
+    return t("plan.anchor", milestone=name, date=t.day(day))
 
 
 class _Names(dict[str, str]):
@@ -230,8 +230,8 @@ def _notes(plan: Plan, t: Catalogue) -> list[str]:
         notes.append(
             t(
                 "plan.note.moved",
-                asked=plan.asked_start.isoformat(),
-                start=plan.start.isoformat(),
+                asked=t.day(plan.asked_start),
+                start=t.day(plan.start),
             )
         )
     late = [step for step in plan.steps if step.late]
@@ -313,7 +313,7 @@ def _baseline_note(plan: Plan, t: Catalogue) -> str:
 
     note = t(
         "plan.note.baseline",
-        span=t("plan.span", start=base.start.isoformat(), finish=base.finish.isoformat()),
+        span=t("plan.span", start=t.day(base.start), finish=t.day(base.finish)),
         days=t("unit.workdays", round_number(base.lead_time_days, 1)),
         start=moved(base.start, plan.start),
         finish=moved(base.finish, plan.finish),
@@ -337,9 +337,9 @@ def overbooking_text(
         "plan.note.overbooked",
         role=found.role,
         need=t("plan.people", found.need),
-        when=t("plan.when.day", date=found.start.isoformat())
+        when=t("plan.when.day", date=t.day(found.start))
         if found.start == found.finish
-        else t("plan.when.span", start=found.start.isoformat(), finish=found.finish.isoformat()),
+        else t("plan.when.span", start=t.day(found.start), finish=t.day(found.finish)),
         steps=", ".join(found.steps if names is None else [names[i] for i in found.steps]),
         people=t("plan.note.assumed", people=people)
         if found.assumed
