@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from sopkit.render.site.charts import (
     Datum,
     bar_chart,
+    distinct_labels,
     label_width,
     nice_ticks,
     pareto_chart,
@@ -218,3 +219,19 @@ def test_a_truncated_label_closes_the_overrides_it_cut() -> None:
     cut = truncate(label, 200)
     assert cut != label and "…" in cut
     assert cut.endswith("\u2069\u202c")  # the isolate, then the override, innermost first
+
+
+def test_names_that_would_be_cut_alike_are_cut_in_the_middle() -> None:
+    """Two steps named "Ситуационный анализ - …" both became "Ситуационный ана…"."""
+    names = [
+        "Ситуационный анализ - аудитория и конкуренты",
+        "Ситуационный анализ - количественное исследование рынка",
+        "Контроль - еженедельная проверка показателей",
+        "Short",
+    ]
+    shown = distinct_labels(names, [110.0] * 4)
+    assert len(set(shown)) == 4
+    assert shown[0].startswith("Ситуац") and shown[0].endswith("куренты") and "…" in shown[0]
+    assert shown[1].endswith("рынка")
+    assert shown[2] == "Контроль - еже…" and shown[3] == "Short"  # no clash: cut at the end
+    assert all(label_width(label) <= 110.0 for label in shown)

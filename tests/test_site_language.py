@@ -115,6 +115,10 @@ def english_words(texts: Iterable[str], users: list[str]) -> set[str]:
     for text in texts:
         for name in users:
             text = text.replace(name, " ")
+        # A name cut to fit ("Ситуаци…ы (SWOT)") keeps pieces of it: those are the user's.
+        if "…" in text:
+            parts = text.split("…")
+            text = " ".join(p if not any(p.strip() in n for n in users) else " " for p in parts)
         text = re.sub(r"\S+\.(?:csv|json|xlsx|pdf|html|md|yaml|svg|png)\b", " ", text)
         words |= {w.lower() for w in re.findall(r"[A-Za-z][A-Za-z0-9'-]*", text)}
     return words - KEPT

@@ -105,6 +105,37 @@ def truncate(text: str, max_width: float, font_size: float = FONT_SIZE) -> str:
     return close_bidi("".join(kept).rstrip() + _ELLIPSIS)
 
 
+def truncate_middle(text: str, max_width: float, font_size: float = FONT_SIZE) -> str:
+    """``text`` with its middle left out (``Ситуацион…конкуренты``) so it fits ``max_width``:
+    names that share a beginning keep what tells them apart."""
+    if label_width(text, font_size) <= max_width:
+        return text
+    room = (max_width - label_width(_ELLIPSIS, font_size)) / 2
+    head = truncate(text, room + label_width(_ELLIPSIS, font_size), font_size)
+    head = head.removesuffix(_ELLIPSIS)
+    tail: list[str] = []
+    used = 0.0
+    for char in reversed(text[len(head) :]):
+        used += _char_width(char) * font_size
+        if used > room:
+            break
+        tail.append(char)
+    return close_bidi(head.rstrip() + _ELLIPSIS + "".join(reversed(tail)).lstrip())
+
+
+def distinct_labels(names: Sequence[str], rooms: Sequence[float]) -> list[str]:
+    """Each name fitted to its room, cut at the end; names that the cut would make look
+    alike (two steps both "Ситуационный ана…") are cut in the middle instead."""
+    cut = [truncate(name, room) for name, room in zip(names, rooms, strict=True)]
+    seen: dict[str, set[str]] = {}
+    for name, short in zip(names, cut, strict=True):
+        seen.setdefault(short, set()).add(name)
+    return [
+        truncate_middle(name, room) if len(seen[short]) > 1 else short
+        for name, room, short in zip(names, rooms, cut, strict=True)
+    ]
+
+
 # --- axes ------------------------------------------------------------------------
 
 
@@ -323,14 +354,17 @@ def pareto_chart(
                 "width": bar_w,
                 "height": base - y,
                 "center": line[-1][0],
-                "label": truncate(datum.label, _label_room(x + bar_w / 2, bottom))
-                if labelled
-                else "",
+                "label": datum.label if labelled else "",
                 "tooltip": f"{i + 1}. {_tooltip(datum)} ({cumulative_words(cumulative_text)})",
                 "other": is_other,
                 "line_y": line[-1][1],
             }
         )
+    if labelled:
+        rooms = [_label_room(float(str(item["center"])), bottom) for item in items]
+        names = distinct_labels([str(item["label"]) for item in items], rooms)
+        for item, name in zip(items, names, strict=True):
+            item["label"] = name
     points = " ".join(f"{_num(x)},{_num(y)}" for x, y in line)
     paths = {} if tooltips or labelled else _bar_paths(items)
     rank_ticks = [] if labelled else _rank_ticks(len(bars))
