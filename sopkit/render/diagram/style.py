@@ -93,7 +93,7 @@ class Theme:
     name_size: float = 11.0
     detail_size: float = 10.0
     header_size: float = 11.0
-    small_size: float = 9.0
+    small_size: float = 10.0
     # box sizes
     box_width: float = 168.0
     min_box_width: float = 112.0
