@@ -1003,6 +1003,6 @@ def test_a_step_that_runs_a_procedure_says_which_in_the_owner_column() -> None:
     procedure it runs, in the table and the CSV's reading column alike."""
     plan = plan_run(load_process(LAUNCH), start=D("2026-12-01"))
     (call,) = [s for s in plan.steps if s.kind == "call"]
-    called = plan.process.step(call.step_id).process
+    called = plan.process.callees[plan.process.step(call.step_id).process or ""].name
     table = plan_report(plan, "table")
     assert f"runs {called}" in table

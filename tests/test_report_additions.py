@@ -126,7 +126,7 @@ def test_the_report_says_who_else_runs_a_scheduled_process(costs: PortfolioCost)
     from sopkit.render.report import annual_report
 
     html = annual_report(costs, fmt="html").decode("utf-8")
-    assert "runs only when called by launch" in html and "also runs when" not in html
+    assert "runs only when called by Product launch" in html and "also runs when" not in html
     # The same asset with a schedule of its own: its row counts both, and says so.
     portfolio = load_portfolio(ADDITIONS)
     by_id = {p.id: p for p in portfolio}
@@ -135,4 +135,4 @@ def test_the_report_says_who_else_runs_a_scheduled_process(costs: PortfolioCost)
     scheduled.bind(asset.settings)
     processes = tuple(scheduled if p.id == "asset" else p for p in portfolio.processes)
     html = annual_report(cost_portfolio(replace(portfolio, processes=processes)), fmt="html")
-    assert b"also runs when called by launch" in html and b"runs only when" not in html
+    assert b"also runs when called by Product launch" in html and b"runs only when" not in html

@@ -196,7 +196,7 @@ def test_roles_show_kind_outside_hours_and_capacity(
     )
     # Capacity has its own section: the designer's 245.87 h against 150 h.
     assert "163.91% (over)" in html and "Over capacity: Designer." in html
-    assert "<td>runs asset</td>" in html  # the calling step in the costliest steps
+    assert "<td>runs Channel asset</td>" in html  # the calling step in the costliest steps
 
 
 def test_a_process_only_others_run_has_no_bar_but_its_card(tmp_path: Path) -> None:

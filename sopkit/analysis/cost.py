@@ -481,6 +481,18 @@ class PortfolioCost(_Totals):
                 return process
         raise KeyError(process_id)
 
+    def name_of(self, process_id: str) -> str:
+        """A process's name, for text that names it: one of the portfolio's, or one its
+        steps run (loaded only for those calls); the id itself when neither has it."""
+        for process in self.processes:
+            if process.id == process_id:
+                return process.name
+        for process in self.processes:
+            callee = process.process.callees.get(process_id)
+            if callee is not None:
+                return callee.name
+        return process_id
+
     def steps_of(self, role: RoleCost) -> tuple[StepCost, ...]:
         """The steps ``role`` works on, each once: a call to a process of this portfolio
         is left out, since that process's own steps, where the work is, are rows too."""

@@ -141,10 +141,15 @@ def scenarios_sheet(view: ScenarioView, t: Catalogue | None = None) -> Sheet:
             row is not None and bool(row.figures["annual_expenses"].after) for row in found
         )
         shown = [(n, k) for n, k in PROCESS_ROWS if expenses or n not in _EXPENSE_ROWS]
+        # Read by its name; CSV keeps the id, what the files and scenarios name.
+        called = next((row.name for row in found if row is not None and row.name), process_id)
         for index, (name, key) in enumerate(shown):
             values = [None if row is None else row.figures[name].after for row in found]
             label = process_id if index == 0 else ""
-            rows.append(_line(label, t(key), name, values, currency, language))
+            line = _line(label, t(key), name, values, currency, language)
+            if index == 0:
+                line[0] = Cell(called, process_id)
+            rows.append(line)
     roles = _changed_roles(as_is, results)
     for role in roles:
         found = [_find_role(as_is, role), *(_find_role(r.comparison, role) for r in results)]

@@ -105,7 +105,9 @@ def _text(value: str | None) -> Cell:
 
 def _who(step: PlannedStep, t: Catalogue, plan: Plan) -> str:
     if step.kind == "call":  # no one's work of its own: the procedure it runs
-        return t("plan.runs", process=plan.process.step(step.step_id).process or "")
+        called = plan.process.step(step.step_id).process or ""
+        callee = plan.process.callees.get(called)
+        return t("plan.runs", process=callee.name if callee is not None else called)
     if not step.participants:
         return step.owner or ""
     people = [

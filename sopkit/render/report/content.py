@@ -176,7 +176,7 @@ def _processes(cost: PortfolioCost, f: _Format) -> list[dict[str, str]]:
     shown, others = in_tables(cost)
     for process in shown:
         model = process.process
-        called = listed(process.called_by, f.language)
+        called = listed([cost.name_of(pid) for pid in process.called_by], f.language)
         rows.append(
             {
                 "name": process.name,
@@ -287,7 +287,7 @@ def _pareto(cost: PortfolioCost, f: _Format) -> dict[str, Any]:
             "rank": str(rank),
             "name": step.name,
             "process": names[step.process_id],
-            "owner": step.owner or (f"→ {step.calls}" if step.calls else DASH),
+            "owner": step.owner or (f"→ {cost.name_of(step.calls)}" if step.calls else DASH),
             "total": f.money(step.annual_total_cost),
             "cumulative": f.percent(running),
         }

@@ -367,7 +367,7 @@ def _top_steps(
                 "process": cost.process(step.process_id).name,
                 "href": page.sop_html if page else None,
                 "lang": _language(cost, step.process_id),
-                "owner": _owner(step, money.t),
+                "owner": _owner(step, money.t, cost),
                 "cost": money(step.annual_total_cost),
                 "cumulative": percent_text(running, money.language),
             }
@@ -375,9 +375,9 @@ def _top_steps(
     return rows
 
 
-def _owner(step: StepCost, t: Catalogue) -> str:
+def _owner(step: StepCost, t: Catalogue, cost: PortfolioCost) -> str:
     if step.calls is not None:
-        return t("site.owner.runs", process=step.calls)
+        return t("site.owner.runs", process=cost.name_of(step.calls))
     return step.owner or DASH
 
 

@@ -192,8 +192,9 @@ def _row(row: Row, currency: str, t: Catalogue, comparison: Comparison) -> dict[
     name = "annual_cost" if row.kind == "role" else "annual_total_cost"
     return {
         "label": row.label,
-        # A step is read by its name; its id (what the scenario file names) beneath it.
-        "name": row.name if row.kind == "step" and row.name else row.label,
+        # A step or process is read by its name; its id (what the scenario file names)
+        # beneath it.
+        "name": row.name if row.kind in ("step", "process") and row.name else row.label,
         "kind": row.kind,
         "status": t(f"diff.status.{row.status.value}"),
         "before": figure_text(name, row.total.before, currency, t.language),
