@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import re
+import shlex
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.resources import files
@@ -262,8 +263,8 @@ def new_process(
         # -o new.yaml would become a folder holding x.yaml: the file name is the id's.
         raise UsageError(
             f"the output '{out_dir}' looks like a file name; it is the folder to write into",
-            hint=f"the file is named after the id: sopkit new {template} {folder.stem} "
-            f"-o {folder.parent}",
+            hint=f"the file is named after the id ({new_id}.yaml): "
+            f"sopkit new {template} {new_id} -o {shlex.quote(str(folder.parent))}",
         )
     target = safe_child(out_dir, f"{new_id}.yaml")
     if target.exists() and not force:

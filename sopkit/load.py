@@ -36,7 +36,7 @@ from .models import (
 from .models.steps import COUNT_WITHOUT_PROCESS, NOT_EMPTY
 from .models.values import PLAIN_NUMBER, plain_amount_hint
 from .source import Document, EmptyFileError, Loc, SourceMap, read_document
-from .suggest import closest
+from .suggest import closest, edit_distance
 from .validate import Shape, check_meaning, check_process, check_structure
 
 if TYPE_CHECKING:  # networkx takes ~80 ms to import; see sopkit.graph
@@ -970,13 +970,13 @@ def _check(
         meant = {
             (*error["loc"][:-1], close)
             for error in errors
-            if error["type"] == "extra_forbidden" and (close := _meant(error["loc"], fields))
+            if error["type"] == "extra_forbidden" and (close := _meant(error["loc"], fields, data))
         }
         # A step whose 'milestone' or 'process' is misspelt ("milstone"), unreadable
         # ("milestone:" left empty) or not a valid id may be a milestone or a call: its
         # missing owner and time, and a count "without a process", would only repeat
         # that one mistake.
-        unsure = {error["loc"][1] for error in errors if _kind_unsure(error, fields)}
+        unsure = {error["loc"][1] for error in errors if _kind_unsure(error, fields, data)}
         meant |= {("steps", index, name) for index in unsure for name in ("owner", "time")}
         problems = [
             _problem(error, source, data, fields)
@@ -995,14 +995,16 @@ def _check(
     return found, [], []
 
 
-def _kind_unsure(error: Any, fields: dict[tuple[str, ...], type[pydantic.BaseModel]]) -> bool:
+def _kind_unsure(
+    error: Any, fields: dict[tuple[str, ...], type[pydantic.BaseModel]], data: Any
+) -> bool:
     """Whether ``error`` leaves a step's kind (work, milestone or call) in doubt."""
     loc = tuple(error["loc"])
     if len(loc) != 3 or loc[0] != "steps":
         return False
     if loc[2] in _KIND_FIELDS:
         return True
-    return error["type"] == "extra_forbidden" and _meant(loc, fields) in _KIND_FIELDS
+    return error["type"] == "extra_forbidden" and _meant(loc, fields, data) in _KIND_FIELDS
 
 
 #: The step fields that make a step a milestone or a call instead of work.
@@ -1043,15 +1045,38 @@ def _allowed(loc: Loc, fields: dict[tuple[str, ...], type[pydantic.BaseModel]]) 
     )
 
 
-def _meant(loc: Loc, fields: dict[tuple[str, ...], type[pydantic.BaseModel]]) -> str | None:
+def _meant(
+    loc: Loc, fields: dict[tuple[str, ...], type[pydantic.BaseModel]], data: Any = None
+) -> str | None:
     """The field an unknown key at ``loc`` most likely misspells or names in other words
-    (``depends_on`` for ``after``), if one is allowed there."""
+    (``depends_on`` for ``after``), if one is allowed there.
+
+    A typo of one letter wins over another tool's word (``role`` at the top is
+    ``roles``); another tool's word is not offered for a field the mapping has.
+    """
     allowed = _allowed(tuple(loc[:-1]), fields)
     if not allowed:
         return None
     name = str(loc[-1])
+    close = closest(name, allowed)
+    if close is not None and edit_distance(name.lower(), close.lower()) <= 1:
+        return close
     other = _OTHER_WORDS.get(name.strip().lower().replace("-", "_").replace(" ", "_"))
-    return other if other in allowed else closest(name, allowed)
+    if other in allowed and other not in _keys_at(data, loc[:-1]):
+        return other
+    return close
+
+
+def _keys_at(data: Any, loc: Loc) -> set[str]:
+    """The keys of the mapping at ``loc`` in the document (none when there is none)."""
+    for part in loc:
+        if isinstance(data, dict) and part in data:
+            data = data[part]
+        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+            data = data[part]
+        else:
+            return set()
+    return {str(key) for key in data} if isinstance(data, dict) else set()
 
 
 #: What other tools and habits call sopkit's fields; each is offered only where that
@@ -1062,13 +1087,13 @@ _OTHER_WORDS = {
         "needs follows".split(),
         "after",
     ),
-    **dict.fromkeys("assignee responsible performer role doer".split(), "owner"),
+    **dict.fromkeys("assignee responsible performer role".split(), "owner"),
     **dict.fromkeys("duration effort hours estimate".split(), "time"),
     **dict.fromkeys("chance likelihood odds percent".split(), "probability"),
     **dict.fromkeys("participants helpers collaborators together".split(), "with"),
     **dict.fromkeys("deadline due_date".split(), "due"),
     **dict.fromkeys("signoff sign_off approve approved_by".split(), "approval"),
-    **dict.fromkeys("calls runs subprocess sub_process procedure".split(), "process"),
+    **dict.fromkeys("calls subprocess sub_process procedure".split(), "process"),
     **dict.fromkeys("is_milestone event".split(), "milestone"),
     **dict.fromkeys("type category".split(), "kind"),
     **dict.fromkeys("hourly_rate cost_per_hour hourly wage".split(), "rate"),
@@ -1150,12 +1175,15 @@ def _problem(
         hint: str | None = "remove it"
         close = None
         if allowed is not None:
-            close = _meant(loc, fields)
+            close = _meant(loc, fields, data)
             hint = f"did you mean '{close}'?" if close else ("allowed here: " + ", ".join(allowed))
         under = _belongs_under(name, loc, data, fields)
         if under is not None:
             hint = f"it belongs to '{under}:' above, which is empty: indent it under '{under}:'"
-        elif close is None and name.lower() == "date" and loc[:1] == ("steps",):
+        elif loc[:1] == ("steps",) and (
+            (close is None and name.lower() == "date")
+            or (close == "due" and isinstance(error.get("input"), _dt.date))
+        ):  # date: …, or deadline: 2026-03-12: dates are given when a run is planned
             hint = _date_hint(loc, data, error.get("input"))
         elif close is None and error.get("input") is None and _cut_by_comma(name, loc, source):
             hint = (
@@ -1361,7 +1389,8 @@ def _hint_for(kind: str, field: str, loc: Loc, value: Any = None, ctx: Any = Non
         if close is not None:
             return f"did you mean '{close}'?"
     if kind in ("decimal_type", "decimal_parsing", "float_type", "int_type"):
-        return plain_amount_hint(value, PLAIN_NUMBER, per_hour=field == "rate") or (
+        rate = field == "rate"
+        return plain_amount_hint(value, PLAIN_NUMBER, per_hour=rate, money=rate) or (
             "write a number here"
         )
     return None

@@ -44,6 +44,9 @@ def read_replaced(path: str | Path) -> str | None:
     updates), or ``None``: no such file, not a regular file (``/dev/zero`` would be read
     for ever), or larger than 5 MB (no calendar of one run is)."""
     try:
+        # Looked at before it is opened: opening a FIFO to read waits for a writer.
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None
         with open(path, "rb") as file:
             info = os.fstat(file.fileno())
             if not stat.S_ISREG(info.st_mode) or info.st_size > _REPLACED_BYTES:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
-__all__ = ["closest"]
+__all__ = ["closest", "edit_distance"]
 
 #: How alike (difflib's ratio) a name must be to be offered at all.
 _CUTOFF = 0.6
@@ -30,12 +30,12 @@ def closest(name: str, known: Iterable[str]) -> str | None:
     if not alike:
         return None
     rank = {choice: i for i, choice in enumerate(alike)}
-    edits = {choice: _edits(name.lower(), choice.lower()) for choice in alike}
+    edits = {choice: edit_distance(name.lower(), choice.lower()) for choice in alike}
     best = min(alike, key=lambda choice: (edits[choice], rank[choice]))
     return best if edits[best] <= max(_MIN_TYPO, len(name) // 4) else None
 
 
-def _edits(a: str, b: str) -> int:
+def edit_distance(a: str, b: str) -> int:
     """Letters inserted, deleted, replaced or swapped with a neighbour to turn ``a`` into ``b``."""
     previous2: list[int] = []
     previous = list(range(len(b) + 1))

@@ -235,3 +235,11 @@ def test_names_that_would_be_cut_alike_are_cut_in_the_middle() -> None:
     assert shown[1].endswith("рынка")
     assert shown[2] == "Контроль - еже…" and shown[3] == "Short"  # no clash: cut at the end
     assert all(label_width(label) <= 110.0 for label in shown)
+
+
+def test_names_alike_even_cut_in_the_middle_carry_their_rank() -> None:
+    names = [f"Review draft {i} of the quarterly plan" for i in range(1, 13)]
+    shown = distinct_labels(names, [60.0] * 12)
+    assert len(set(shown)) == 12 and shown[0].startswith("1. ") and shown[11].startswith("12. ")
+    # The same name twice (two processes' "Review") is one label, not a clash.
+    assert distinct_labels(["Review", "Review"], [60.0, 60.0]) == ["Review", "Review"]

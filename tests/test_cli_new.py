@@ -273,7 +273,7 @@ def test_an_output_named_like_a_file_is_refused_not_made_a_folder(tmp_path: Path
     code, _, err = new("starter", "x", "-o", tmp_path / "new.yaml")
     assert code == 2 and not (tmp_path / "new.yaml").exists()
     assert "looks like a file name; it is the folder to write into" in err
-    assert f"sopkit new starter new -o {tmp_path}" in " ".join(err.split())
+    assert f"(x.yaml): sopkit new starter x -o {tmp_path}" in " ".join(err.split())
     # An existing folder of that name is a folder, and is written into.
     (tmp_path / "odd.yaml").mkdir()
     code, _, err = new("starter", "x", "-o", tmp_path / "odd.yaml")

@@ -594,6 +594,16 @@ def test_a_line_never_breaks_inside_an_amount(width: int) -> None:
         assert not any(line.endswith("81") for line in lines)
 
 
+def test_a_phrase_pasted_with_no_break_spaces_breaks_there_not_inside_a_word() -> None:
+    from sopkit.render.diagram.metrics import wrap_text
+    from sopkit.render.labels import wrap
+
+    text = "Согласование\u00a0с\u00a0юристом\u00a0и\u00a0руководителем отдела"
+    whole = {"Согласование", "с", "юристом", "и", "руководителем", "отдела"}
+    for lines in (wrap_text(text, 120, 11), wrap(text, 20)):
+        assert {w for line in lines for w in line.replace("\u00a0", " ").split()} == whole
+
+
 def test_long_names_wrap_to_the_box_and_cjk_counts_wide() -> None:
     from sopkit.render.diagram.metrics import text_width, wrap_text
     from sopkit.render.labels import wrap

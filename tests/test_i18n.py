@@ -148,7 +148,7 @@ def test_unknown_language() -> None:
     [
         ("en", "with Designer, 2 × Editor"),
         ("ko", "함께: Designer, Editor 2명"),
-        ("ru", "вместе с: Designer, Editor × 2"),
+        ("ru", "участники: Designer, Editor × 2"),
     ],
 )
 def test_joint_work_in_the_diagram_counts_people_as_the_sop_does(language: str, text: str) -> None:

@@ -861,3 +861,7 @@ def test_only_a_regular_file_of_sane_size_is_read_before_it_is_replaced(tmp_path
     assert read_replaced(huge) is None
     if Path("/dev/zero").exists():
         assert read_replaced("/dev/zero") is None
+    if hasattr(os, "mkfifo"):  # opening a FIFO to read would wait for a writer for ever
+        fifo = tmp_path / "pipe.ics"
+        os.mkfifo(fifo)
+        assert read_replaced(fifo) is None

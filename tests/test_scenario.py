@@ -422,6 +422,20 @@ def test_a_set_written_by_target_is_refused_with_how_to_write_it(
     )
 
 
+def test_a_bad_target_in_a_list_leaves_the_others_checked(folder: Path, tmp_path: Path) -> None:
+    from sopkit.decide import scenarios_for
+
+    text = HEAD + '  - automate: [blog/draft, "Bad Target!", nosuch/step, blog/nosuchstep]\n'
+    with pytest.raises(SopkitError) as caught:
+        scenarios_for(load_portfolio(folder), scenario_file(tmp_path, text))
+    lines = [p.format() for p in caught.value.problems]
+    assert [line.split(": error: ")[1].split(" (")[0] for line in lines] == [
+        "'Bad Target!' is not a step",
+        "no process 'nosuch'",
+        "process 'blog' has no step 'nosuchstep'",
+    ]
+
+
 def test_a_number_next_to_zero_is_refused_not_computed_for_ever(
     folder: Path, tmp_path: Path
 ) -> None:

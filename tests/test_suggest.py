@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from sopkit import load_process
 from sopkit.errors import SopkitError
-from sopkit.suggest import _edits, closest
+from sopkit.suggest import closest, edit_distance
 
 STEP_FIELDS = ["id", "name", "owner", "with", "time", "wait", "after", "when", "rework"]
 
@@ -51,10 +51,10 @@ def test_only_a_typo_away_is_offered(typo: str, meant: str | None) -> None:
 
 
 def test_edits_count_a_swap_as_one() -> None:
-    assert _edits("wiat", "wait") == 1
-    assert _edits("wiat", "with") == 2
-    assert _edits("kitten", "sitting") == 3
-    assert _edits("", "abc") == 3
+    assert edit_distance("wiat", "wait") == 1
+    assert edit_distance("wiat", "with") == 2
+    assert edit_distance("kitten", "sitting") == 3
+    assert edit_distance("", "abc") == 3
 
 
 @given(st.text(max_size=8), st.lists(st.text(min_size=1, max_size=8), max_size=6))
@@ -67,9 +67,9 @@ def test_a_suggestion_is_always_a_known_name(name: str, known: list[str]) -> Non
 
 @given(st.text(max_size=8), st.text(max_size=8))
 def test_edits_are_symmetric_and_zero_only_for_the_same_text(a: str, b: str) -> None:
-    assert _edits(a, b) == _edits(b, a)
-    assert (_edits(a, b) == 0) == (a == b)
-    assert abs(len(a) - len(b)) <= _edits(a, b) <= max(len(a), len(b))
+    assert edit_distance(a, b) == edit_distance(b, a)
+    assert (edit_distance(a, b) == 0) == (a == b)
+    assert abs(len(a) - len(b)) <= edit_distance(a, b) <= max(len(a), len(b))
 
 
 def test_a_swapped_field_name_in_a_file_suggests_the_right_field(tmp_path: Path) -> None:

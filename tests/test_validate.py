@@ -504,6 +504,46 @@ CASES = [
         ],
     ),
     (
+        "another-tools-word-not-offered-for-a-field-already-there",
+        edit("    owner: SEO Specialist\n", "    owner: SEO Specialist\n    role: Editor\n"),
+        [
+            "process.yaml:10:5: error: step 'research': unknown field 'role' (allowed here: id, "
+            "name, owner, with, time, wait, after, when, rework, per_run, milestone, approval, "
+            "process, count, expense, due, automation, tools, done_when, instructions, do, dont)"
+        ],
+    ),
+    (
+        "a-one-letter-typo-wins-over-another-tools-word",
+        edit("owner: Content Lead\n", "owner: Content Lead\nrole: Editor\n"),
+        ["process.yaml:5:1: error: unknown field 'role' (did you mean 'roles'?)"],
+    ),
+    (
+        "a-deadline-date-is-given-when-planning",
+        edit("    time: 2h\n", "    time: 2h\n    deadline: 2026-03-12\n"),
+        [
+            "process.yaml:11:5: error: step 'research': unknown field 'deadline' (dates are given "
+            "when you plan a run (sopkit plan FILE --at <milestone id>=2026-03-12); in the file, "
+            "due: {milestone: <milestone id>, offset: -10d} is due 10 working days before that "
+            "milestone)"
+        ],
+    ),
+    (
+        "a-number-with-a-unit-is-no-currency",
+        edit("time: 2h", "time: 2h\n    per_run: 2 TMS"),
+        [
+            "process.yaml:11:14: error: step 'research': per_run: '2 TMS' is not a number "
+            "(write a number here)"
+        ],
+    ),
+    (
+        "a-cost-said-in-words",
+        edit("time: 2h", "time: 2h\n    automation: {share: 0.5, tool_cost: monthly}"),
+        [
+            "process.yaml:11:41: error: step 'research': automation: tool_cost: 'monthly' is "
+            "not N/period (write the amount a month, e.g. 50/month)"
+        ],
+    ),
+    (
         "tool-cost-with-a-currency",
         edit("time: 2h", "time: 2h\n    automation: {share: 0.5, tool_cost: $800/year}"),
         [

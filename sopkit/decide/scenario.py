@@ -252,9 +252,16 @@ def _changes(data: dict[str, Any], source: SourceMap, problems: list[Problem]) -
         change = Change(kind, value, index)
         shape = _shape_problems(change, source)
         problems.extend(shape)
-        if not shape:  # a change of the wrong shape cannot be applied; the others are
+        # A change of the wrong shape cannot be applied (the others are); a list of targets
+        # with a bad item still is, so its other targets are checked in the same run.
+        if not shape or (kind in ("automate", "remove") and _targets(value)):
             found.append(change)
     return found
+
+
+def _targets(value: Any) -> bool:
+    """Whether an ``automate`` or ``remove`` value names targets: text, or a list of it."""
+    return isinstance(value, str) or (isinstance(value, list) and bool(value))
 
 
 def _shape_problems(change: Change, source: SourceMap) -> list[Problem]:

@@ -22,6 +22,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from ..currency import MINOR_UNITS
 from ..source import NumberLiteral
 from .common import MAX_EXPONENT, _fail, _shown
 
@@ -319,11 +320,15 @@ _ONCE_A = {
 _RATE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*/\s*([a-z]+)\s*$")
 
 
-def _per_period(value: Any, example: str) -> tuple[Decimal, Period]:
+def _per_period(value: Any, example: str, *, money: bool = False) -> tuple[Decimal, Period]:
     hint = f"write N/period with period day, week, month, quarter or year, e.g. {example}"
     shown = _shown(value)
     if isinstance(value, str) and (once := _ONCE_A.get(value.strip().lower())) is not None:
-        hint = f"write 1/{once} for {value.strip()}"
+        hint = (
+            f"write the amount a {once}, e.g. 50/{once}"
+            if money
+            else f"write 1/{once} for {value.strip()}"
+        )
     if not isinstance(value, str):
         raise _fail(f"'{shown}' is not N/period", hint)
     match = _RATE.match(value)
@@ -416,7 +421,7 @@ def _parse_annual_money(value: Any) -> Decimal:
         _not_tiny(amount)
     else:
         try:
-            amount, period = _per_period(value, "600/year")
+            amount, period = _per_period(value, "600/year", money=True)
         except PydanticCustomError as exc:
             hint = plain_amount_hint(value, PLAIN_COST)
             if hint is None:
@@ -496,25 +501,41 @@ def _not_tiny(value: Decimal) -> Decimal:
 Number = Annotated[Decimal, BeforeValidator(_finite), AfterValidator(_not_tiny)]
 
 
-_SIGNS = str.maketrans("", "", "$€£¥₩₽")
-#: A currency code written beside an amount (65 USD, KRW 50000).
-_CODE = re.compile(r"(?<![A-Za-z])[A-Z]{3}(?![A-Za-z])")
-_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+_SIGNS = str.maketrans("", "", "$€£¥₩₽원")
+#: A currency code written beside an amount (65 USD, KRW 50000, 1500 usd).
+_CODE = re.compile(r"(?<![A-Za-z])[A-Za-z]{3}(?![A-Za-z])")
+_THOUSANDS = re.compile(r"(?<=\d)[,\s\u00a0\u202f](?=\d{3}(?!\d))")
+#: Periods as people shorten them, in a cost's hint: 50/mo is 50/month.
+_SHORT_PERIODS = {
+    **{"mo": "month", "mth": "month", "yr": "year", "wk": "week", "q": "quarter"},
+    **{"월": "month", "년": "year", "мес": "month", "год": "year"},
+}
 _PER_HOUR = re.compile(r"\s*(?:/\s*(?:h|hr|hour)|per\s+hour|an\s+hour)\s*$", re.IGNORECASE)
 _DECIMAL = r"\d+(?:\.\d+)?"
+_CURRENCIES = frozenset(MINOR_UNITS)
 #: An amount as sopkit reads it: a number, or for a yearly cost also N/period.
 PLAIN_NUMBER = re.compile(_DECIMAL)
 PLAIN_COST = re.compile(rf"{_DECIMAL}(?:/(?:day|week|month|quarter|year))?")
 
 
-def plain_amount_hint(value: Any, plain: re.Pattern[str], *, per_hour: bool = False) -> str | None:
+def plain_amount_hint(
+    value: Any, plain: re.Pattern[str], *, per_hour: bool = False, money: bool = True
+) -> str | None:
     """How to write an amount written as people write money (``$1,500``, ``65 USD``,
     ``110/h``, ``$800/year``), or ``None`` when taking those marks out leaves no amount
-    of the ``plain`` shape. Every money field answers the same way."""
+    of the ``plain`` shape. Every money field answers the same way; another number
+    (``money=False``) only about thousands separators."""
     if not isinstance(value, str):
         return None
     text = value.strip()
-    bare = re.sub(r"\s*/\s*", "/", _CODE.sub("", text.translate(_SIGNS))).strip()
+    bare = text
+    if money:
+        codes = _CODE.sub(lambda m: "" if m[0].upper() in _CURRENCIES else m[0], text)
+        bare = codes.translate(_SIGNS)
+    bare = re.sub(r"\s*/\s*", "/", bare).strip()
+    period = re.fullmatch(r"(.*/)(\w+)", bare)
+    if period and period[2] in _SHORT_PERIODS:
+        bare = period[1] + _SHORT_PERIODS[period[2]]
     reasons = ["the currency is set in roles.yaml"] if bare != text else []
     if per_hour and (cut := _PER_HOUR.sub("", bare)) != bare:
         bare = cut

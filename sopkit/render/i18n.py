@@ -92,7 +92,9 @@ class Catalogue:
         """A date in a table or a note: ISO 8601 (``2026-11-23``), sortable and read alike
         in English and Korean; in Russian the day first, as its readers write it
         (``23.11.2026``). Files for tools (CSV, JSON, iCalendar) keep ISO 8601."""
-        return value.strftime("%d.%m.%Y") if self.language == "ru" else value.isoformat()
+        if self.language == "ru":
+            return f"{value.day:02d}.{value.month:02d}.{value.year:04d}"
+        return value.isoformat()
 
     def date(self, value: _dt.date) -> str:
         """A date written out for the language: ``October 1, 2026``, ``2026년 10월 1일``."""

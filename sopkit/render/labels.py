@@ -20,7 +20,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 __all__ = [
     "bold",
@@ -50,10 +50,23 @@ _NEWLINE = re.compile(r"\r\n|\r|\n")
 _BREAKABLE = re.compile(r"[^\S\u00a0\u2007\u202f]+")
 
 
-def words(text: str) -> list[str]:
+def words(text: str, fits: Callable[[str], bool] | None = None) -> list[str]:
     """The words of ``text`` a line may break between; ``str.split()`` would also break
-    at no-break spaces, splitting an amount across two lines."""
-    return [word for word in _BREAKABLE.split(text) if word]
+    at no-break spaces, splitting an amount across two lines.
+
+    With ``fits`` (whether a word fits on a line), a word that does not is split at
+    its no-break spaces (a phrase pasted with them throughout), so a line breaks there
+    before it cuts a word between letters.
+    """
+    found = [word for word in _BREAKABLE.split(text) if word]
+    if fits is None:
+        return found
+    return [
+        part for word in found for part in ([word] if fits(word) else _NO_BREAK.split(word)) if part
+    ]
+
+
+_NO_BREAK = re.compile(r"[\u00a0\u2007\u202f]+")
 
 
 def _clean(text: str) -> str:
@@ -171,7 +184,7 @@ def wrap(text: str, width: int) -> list[str]:
     lines: list[str] = []
     for paragraph in _NEWLINE.split(text):
         current = ""
-        for word in words(paragraph):
+        for word in words(paragraph, fits=lambda w: text_width(w) <= width):
             for piece in _chunks(word, width) if text_width(word) > width else [word]:
                 candidate = f"{current} {piece}" if current else piece
                 if current and text_width(candidate) > width:

@@ -785,7 +785,7 @@ def details(
         if not figure.changed or (labour_same and name == "annual_cost"):
             continue
         before, after = (
-            t("diff.value.unset")
+            t("diff.headcount.unset")
             if value is None and name == "headcount"
             else figure_text(name, value, currency, language)
             for value in (figure.before, figure.after)

@@ -158,9 +158,9 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
     },
     "ru": {
         "a_year": "{money} в год",
-        "a_year_cash": "{money} в год (в т. ч. {cash} расходов)",
+        "a_year_cash": "{money} в год (в\u00a0т.\u00a0ч. {cash} расходов)",
         "a_run": "{money} за запуск",
-        "a_run_cash": "{money} за запуск (в т. ч. {cash} расходов)",
+        "a_run_cash": "{money} за запуск (в\u00a0т.\u00a0ч. {cash} расходов)",
         "total_run": "всего {money} за запуск",
         "total_run_cash": "всего {money} за запуск: труд {labour}, расходы {cash}",
         "automate_share": "автоматизация {pct}",
@@ -187,7 +187,7 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "no": "нет",
         "or": " или ",
         "signoff": "СОГЛАСОВАНИЕ",
-        "with": "вместе с: {names}",
+        "with": "участники: {names}",
         "with_count": "{role} × {n}",
         "calls": "запускает: {name}",
         "calls_times": "запускает: {name} ×{n}",
@@ -544,7 +544,8 @@ def unlaned_text(cost: ProcessCost, text: Wording, laned: Collection[str]) -> st
     inside = [f"{r} {money}" for r, money in costs.items() if r not in laned and r not in named]
     parts = [text("unlaned", roles=", ".join(here))] if here else []
     parts += [text("unlaned_calls", roles=", ".join(inside))] if inside else []
-    return "; ".join(parts) or None
+    said = "; ".join(parts)
+    return said[:1].upper() + said[1:] if said else None
 
 
 def lane_costs(cost: ProcessCost, text: Wording) -> dict[str, str]:

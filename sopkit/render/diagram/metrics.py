@@ -69,7 +69,7 @@ def wrap_text(text: str, width: float, size: float, bold: bool = False) -> list[
     lines: list[str] = []
     for paragraph in text.split("\n"):
         current = ""
-        for word in words(paragraph):
+        for word in words(paragraph, fits=lambda w: text_width(w, size, bold) <= width):
             candidate = f"{current} {word}" if current else word
             if text_width(candidate, size, bold) <= width:
                 current = candidate

@@ -126,6 +126,7 @@ class _Chart:
         # The chart speaks the process's language; its events band is headed as the
         # diagram's is.
         self.t = catalogue(plan.process.language.value)
+        self.names = step_names(plan, self.t)  # the overbookings' steps, as the notes name them
         self.events = events_title(
             [process_steps[s.step_id] for s in steps], Wording(language=self.t.language)
         )
@@ -552,7 +553,7 @@ class _Chart:
                 "start": found.start.isoformat(),
                 "finish": found.finish.isoformat(),
             },
-            title=overbooking_text(found, self.t.language, step_names(self.plan, self.t)),
+            title=overbooking_text(found, self.t.language, self.names),
         )
 
     def _joint(self, step: PlannedStep, centre: float, key: str) -> Group:

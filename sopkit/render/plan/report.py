@@ -282,7 +282,7 @@ def _notes(plan: Plan, t: Catalogue) -> list[str]:
         notes.append(t("plan.note.skipped", steps=", ".join(named[i] for i in plan.skipped)))
     if plan.years_without_holidays:
         years = ", ".join(str(year) for year in plan.years_without_holidays)
-        notes.append(t("plan.note.no_holidays", years=years))
+        notes.append(t("plan.note.no_holidays", len(plan.years_without_holidays), years=years))
     weekend = ", ".join(_day_name(day.number, day.value, t) for day in plan.calendar.weekend)
     weekend = weekend or t("plan.none")
     notes.append(

@@ -111,29 +111,48 @@ def truncate_middle(text: str, max_width: float, font_size: float = FONT_SIZE) -
     if label_width(text, font_size) <= max_width:
         return text
     room = (max_width - label_width(_ELLIPSIS, font_size)) / 2
-    head = truncate(text, room + label_width(_ELLIPSIS, font_size), font_size)
-    head = head.removesuffix(_ELLIPSIS)
-    tail: list[str] = []
-    used = 0.0
-    for char in reversed(text[len(head) :]):
+    head = _start_within(text, room, font_size)
+    tail = _start_within(text[len(head) :][::-1], room, font_size)[::-1]
+    return close_bidi(head.rstrip() + _ELLIPSIS + tail.lstrip())
+
+
+def _start_within(text: str, room: float, font_size: float) -> str:
+    """The longest start of ``text`` no wider than ``room``."""
+    used, end = 0.0, 0
+    for char in text:
         used += _char_width(char) * font_size
         if used > room:
             break
-        tail.append(char)
-    return close_bidi(head.rstrip() + _ELLIPSIS + "".join(reversed(tail)).lstrip())
+        end += 1
+    return text[:end]
 
 
 def distinct_labels(names: Sequence[str], rooms: Sequence[float]) -> list[str]:
     """Each name fitted to its room, cut at the end; names that the cut would make look
-    alike (two steps both "Ситуационный ана…") are cut in the middle instead."""
+    alike (two steps both "Ситуационный ана…") are cut in the middle instead, and those
+    still alike then (a dozen "Review draft N of the plan") carry their rank."""
     cut = [truncate(name, room) for name, room in zip(names, rooms, strict=True)]
-    seen: dict[str, set[str]] = {}
-    for name, short in zip(names, cut, strict=True):
-        seen.setdefault(short, set()).add(name)
-    return [
-        truncate_middle(name, room) if len(seen[short]) > 1 else short
-        for name, room, short in zip(names, rooms, cut, strict=True)
+    found = [
+        truncate_middle(name, room) if _clash(cut, names, i) else short
+        for i, (name, room, short) in enumerate(zip(names, rooms, cut, strict=True))
     ]
+    return [
+        short if not _clash(found, names, i) else _ranked(i + 1, name, room)
+        for i, (name, room, short) in enumerate(zip(names, rooms, found, strict=True))
+    ]
+
+
+def _clash(labels: Sequence[str], names: Sequence[str], index: int) -> bool:
+    """Whether another, different name has the same label as ``index``'s."""
+    return any(
+        label == labels[index] and name != names[index]
+        for label, name in zip(labels, names, strict=True)
+    )
+
+
+def _ranked(rank: int, name: str, room: float) -> str:
+    prefix = f"{rank}. "
+    return prefix + truncate_middle(name, room - label_width(prefix))
 
 
 # --- axes ------------------------------------------------------------------------
