@@ -990,7 +990,7 @@ def test_a_korean_plan_is_in_korean_and_skips_chuseok() -> None:
     assert all(not (D("2026-09-24") <= s.start <= D("2026-09-25")) for s in plan.steps)
     table = plan_report(plan, "table", width=200)
     assert "단계" in table and "주경로" in table and "2026-09-21 월" in table
-    assert "근무 달력: 하루 8시간, 주말 토, 일" in table and "공휴일 14일" in table
+    assert "근무 달력: 하루 8시간, 주말 토·일" in table and "공휴일 14일" in table
     assert plan_report(plan, "csv").startswith("step,name,kind,owner,with,start,finish,")
     svg = render_plan(plan, "svg").data.decode("utf-8")
     assert "일정: " in svg and "2026년 9월" in svg and "주말·공휴일" in svg

@@ -116,7 +116,7 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "wait": "대기 {time}",
         "then_wait": "이후 대기 {time}",
         "rework": "재작업 {pct}",
-        "times": "실행당 ×{n}",
+        "times": "· 실행당 {n}회",
         "share": "실행의 {pct}",
         "automate": "자동화 {pct}\n연 {money} 절감",
         "automate_loss": "자동화 {pct}\n연 순액 {money}",

@@ -241,7 +241,7 @@ class _Chart:
 
     def _title(self) -> tuple[list[Shape], float]:
         style, plan, t = self.style, self.plan, self.t
-        parts = [plan_span(plan, t), t("unit.workdays", round_number(plan.lead_time_days, 1))]
+        parts = [plan_span(plan, t), t("unit.workdays", round_number(plan.lead_time_days, 2))]
         if plan.anchor is not None:
             parts.append(anchor_text(plan, t))
         late = sum(1 for s in plan.steps if s.late)

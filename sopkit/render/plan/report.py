@@ -196,7 +196,7 @@ def plan_title(plan: Plan, t: Catalogue) -> str:
         "plan.title",
         name=plan_name(plan, t),
         span=plan_span(plan, t),
-        days=t("unit.workdays", round_number(plan.lead_time_days, 1)),
+        days=t("unit.workdays", round_number(plan.lead_time_days, 2)),
     )
     if plan.anchor is not None:
         title += f" ({anchor_text(plan, t)})"
@@ -283,7 +283,8 @@ def _notes(plan: Plan, t: Catalogue) -> list[str]:
     if plan.years_without_holidays:
         years = ", ".join(str(year) for year in plan.years_without_holidays)
         notes.append(t("plan.note.no_holidays", len(plan.years_without_holidays), years=years))
-    weekend = ", ".join(_day_name(day.number, day.value, t) for day in plan.calendar.weekend)
+    names = [_day_name(day.number, day.value, t) for day in plan.calendar.weekend]
+    weekend = t("plan.weekend_sep").join(names)
     weekend = weekend or t("plan.none")
     notes.append(
         t(
@@ -316,7 +317,7 @@ def _baseline_note(plan: Plan, t: Catalogue) -> str:
     note = t(
         "plan.note.baseline",
         span=t("plan.span", start=t.day(base.start), finish=t.day(base.finish)),
-        days=t("unit.workdays", round_number(base.lead_time_days, 1)),
+        days=t("unit.workdays", round_number(base.lead_time_days, 2)),
         start=moved(base.start, plan.start),
         finish=moved(base.finish, plan.finish),
     )

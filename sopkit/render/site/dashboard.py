@@ -555,7 +555,7 @@ def _card(
         "called_by": [_relative(pid, cost, pages) for pid in process.called_by],
         "calls": [_relative(pid, cost, pages) for pid in model.calls],
         "called_only": process.is_called_only,
-        "called_runs": number_text(process.called_runs_per_month, 2, language),
+        "called_runs": hours_text(process.called_runs_per_month, language),
     }
 
 
