@@ -447,7 +447,11 @@ def _build(
         # structure (which reads the raw data), and the meaning of every step that
         # is valid on its own.
         problems.extend(field_problems)
-        problems.extend(check_structure(Shape.read(data), source))
+        # A value the fields refuse (after: [Research], not an id) is one mistake: the
+        # structure's "names no step" about the same value would say it again.
+        refused = {(p.path, p.line, p.column) for p in field_problems}
+        structure = check_structure(Shape.read(data), source)
+        problems.extend(p for p in structure if (p.path, p.line, p.column) not in refused)
         salvaged = _salvage(data, wrong) if meaning else None
         if salvaged is not None:
             partial, indices = salvaged
@@ -982,6 +986,12 @@ def _check(
             _problem(error, source, data, fields)
             for error in errors
             if not (error["type"] == "missing" and tuple(error["loc"]) in meant)
+            # when: {유료: true}: the structure check says no condition has that name
+            and not (
+                error["loc"][:1] == ("steps",)
+                and error["loc"][2:3] == ("when",)
+                and error["loc"][-1] == "[key]"
+            )
             and not (
                 error["msg"] == COUNT_WITHOUT_PROCESS
                 and error["loc"][:2] in {("steps", index) for index in unsure}
@@ -1209,7 +1219,12 @@ def _problem(
             "this sopkit reads format version 1: 'sopkit: 1'",
         )
     elif kind == "enum" and field == "language":
-        message, hint = f"unknown language '{_short(error['input'])}'", "use en, ko or ru"
+        given = str(error["input"]).strip().lower()
+        meant = _LANGUAGE_WORDS.get(given) or closest(given, ["en", "ko", "ru"])
+        message = f"unknown language '{_short(error['input'])}'"
+        hint = (
+            f"did you mean '{meant}'? sopkit speaks en, ko and ru" if meant else "use en, ko or ru"
+        )
     elif kind in ("model_type", "model_attributes_type", "dataclass_type"):
         message = f"should be a mapping of fields, got {_kind_word(error['input'])}"
     elif kind == "too_short" and loc == ("steps",):
@@ -1227,6 +1242,9 @@ def _problem(
         # "70%" where a share is wanted: the same figure, written as a fraction of 1.
         message = f"'{_short(error['input'])}' is a percentage; write it as a number"
         hint = f"write {percent} for {_short(error['input']).strip()}"
+    named = _id_named(data, error.get("input")) if _names_a_step(loc) else None
+    if named is not None:  # after: [캠페인 오픈]: a step's name where its id belongs
+        hint = f"write the step's id, '{named}': '{_short(error['input'])}' is its name"
     under = _belongs_under(field, loc, data, fields) if field else None
     if under is not None:
         # "milestone: launch" at the step's indent, meant for the empty "due:" above.
@@ -1236,6 +1254,28 @@ def _problem(
     if hint is None:
         hint = _hint_for(kind, field, loc, error.get("input"), ctx)
     return source.problem(loc, f"{_prefix(where)}{_lower_first(message)}", hint=hint)
+
+
+def _names_a_step(loc: Loc) -> bool:
+    """Whether the value at ``loc`` is a step id: an ``after`` item, a due's milestone,
+    a rework's ``to``."""
+    return loc[:1] == ("steps",) and (
+        "after" in loc or loc[-2:] in (("due", "milestone"), ("rework", "to"))
+    )
+
+
+def _id_named(data: Any, name: Any) -> str | None:
+    """The id of the one step called ``name`` (as written, any case), if there is one."""
+    if not isinstance(name, str):
+        return None
+    found = [
+        step["id"]
+        for step in _steps_of(data)
+        if isinstance(step.get("name"), str)
+        and isinstance(step.get("id"), str)
+        and step["name"].strip().casefold() == name.strip().casefold()
+    ]
+    return found[0] if len(found) == 1 else None
 
 
 def _date_hint(loc: Loc, data: Any, when: Any) -> str:
@@ -1268,6 +1308,13 @@ def _percent(value: Any) -> str | None:
     share = (Decimal(match.group(1)) / 100).normalize()
     return f"{share:f}"
 
+
+#: Language codes and names people write for the three sopkit speaks.
+_LANGUAGE_WORDS = {
+    **dict.fromkeys(["kr", "kor", "korean", "한국어", "ko-kr", "ko_kr"], "ko"),
+    **dict.fromkeys(["rus", "russian", "русский", "ru-ru", "ru_ru"], "ru"),
+    **dict.fromkeys(["eng", "english", "en-us", "en-gb", "en_us", "en_gb"], "en"),
+}
 
 #: The order a person reads a step's fields in (the model's own order serves its checks).
 _READING_ORDER = {

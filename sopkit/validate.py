@@ -254,6 +254,10 @@ def _when_problems(shape: Shape, source: SourceMap) -> list[Problem]:
                 hint = (
                     f"did you mean '{close}'?"
                     if close
+                    else f"did you mean '{names[0]}'? It is the only condition here"
+                    if len(names) == 1
+                    else "conditions here: " + ", ".join(names[:12])
+                    if names
                     else "define it under 'conditions:' with a question and a share"
                 )
                 problems.append(

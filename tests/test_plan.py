@@ -1006,3 +1006,10 @@ def test_a_step_that_runs_a_procedure_says_which_in_the_owner_column() -> None:
     called = plan.process.callees[plan.process.step(call.step_id).process or ""].name
     table = plan_report(plan, "table")
     assert f"runs {called}" in table
+
+
+def test_a_milestone_named_by_its_name_is_told_its_id(small: Process) -> None:
+    """--at 캠페인 오픈=…: the name where the id belongs."""
+    with pytest.raises(UsageError) as caught:
+        plan_run(small, at=("go live", D("2026-12-30")))
+    assert caught.value.hint == "did you mean 'm'? ('go live' is its name; --at takes the id)"

@@ -544,6 +544,41 @@ CASES = [
         ],
     ),
     (
+        "a-language-code-people-write",
+        edit("owner: Content Lead\n", "owner: Content Lead\nlanguage: kr\n"),
+        [
+            "process.yaml:5:11: error: language: unknown language 'kr' (did you mean 'ko'? "
+            "sopkit speaks en, ko and ru)"
+        ],
+    ),
+    (
+        "a-step-named-where-its-id-belongs-is-one-error",
+        edit("after: [research]", "after: [Research]"),
+        [
+            "process.yaml:14:13: error: step 'draft': after: item 1: 'Research' is not a valid "
+            "id (write the step's id, 'research': 'Research' is its name)"
+        ],
+    ),
+    (
+        "the-only-condition-is-offered",
+        edit(
+            "owner: Content Lead\n",
+            "owner: Content Lead\nconditions:\n  paid: {question: Paid campaign?, share: 0.5}\n",
+        ).replace("    time: 2h\n", "    time: 2h\n    when: {유료: true}\n", 1),
+        [
+            "process.yaml:13:16: error: step 'research': no condition '유료' (did you mean "
+            "'paid'? It is the only condition here)"
+        ],
+    ),
+    (
+        "an-unsigned-offset-of-one-day",
+        edit("    time: 2h\n", "    time: 2h\n    due: {milestone: research, offset: 1d}\n"),
+        [
+            "process.yaml:11:40: error: step 'research': due: offset: '1d' has no sign: before "
+            "the milestone or after it? (write -1d for 1 working day before it, or +1d after)"
+        ],
+    ),
+    (
         "tool-cost-with-a-currency",
         edit("time: 2h", "time: 2h\n    automation: {share: 0.5, tool_cost: $800/year}"),
         [

@@ -658,6 +658,11 @@ def _first_day_for(
             if milestones
             else "mark the event a plan is dated by with 'milestone: true'"
         )
+        called = [
+            s.id for s in process.steps if s.milestone and s.name.casefold() == name.casefold()
+        ]
+        if step is None and len(called) == 1:  # --at 캠페인 오픈=…: its name, not its id
+            hint = f"did you mean '{called[0]}'? ('{name}' is its name; --at takes the id)"
         raise UsageError(f"--at names {what}: '{name}'", hint=hint)
     if name not in timing:
         answers = ", ".join(f"{k}: {v}" for k, v in typical_answers(process).items())

@@ -304,7 +304,8 @@ class DayOffset:
             unit = match.group(3)
             raise _fail(
                 f"'{_shown(text)}' has no sign: before the milestone or after it?",
-                f"write -{number}{unit} for {number} working {'days' if unit == 'd' else 'weeks'}"
+                f"write -{number}{unit} for {number} working "
+                f"{'day' if unit == 'd' else 'week'}{'' if number == 1 else 's'}"
                 f" before it, or +{number}{unit} after",
             )
         if number > MAX_OFFSET_DAYS:
