@@ -184,6 +184,8 @@ class NewProcess:
             "  - purpose: why it exists and what good output looks like "
             "(sopkit validate --strict asks for it)",
             "  - owner, trigger, frequency, and each step's owner, time and done_when",
+            "  - language: en writes the SOP's headings in English; ko and ru in Korean and "
+            "Russian (sopkit validate warns when the names are in another)",
             "  - review: version 0.1 is a draft; raise it and add an approver once approved",
             f"  - {rates}",
             *(

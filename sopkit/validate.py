@@ -731,7 +731,38 @@ def lint_process(process: Process) -> list[Problem]:
                 )
             )
     warnings += comment_cuts(process)
+    written = _written_in(process)
+    if written is not None and process.language.value == "en":
+        where = ("language",) if "language" in process.model_fields_set else ("name",)
+        warnings.append(
+            source.problem(
+                where,
+                f"the process is written in {_LANGUAGE_NAMES[written]} but its language is en: "
+                "its SOP, checklist and diagram get English headings",
+                hint=f"add 'language: {written}'",
+                key=where == ("language",),
+            )
+        )
     return [_as_warning(p) for p in sorted(warnings, key=lambda p: p.sort_key)]
+
+
+_LANGUAGE_NAMES = {"ko": "Korean", "ru": "Russian"}
+
+
+def _written_in(process: Process) -> str | None:
+    """``ko`` or ``ru`` when most letters of the process's and steps' names are Hangul or
+    Cyrillic: the language sopkit would write its headings in."""
+    text = process.name + "".join(step.name for step in process.steps)
+    letters = [char for char in text if char.isalpha()]
+    hangul = sum(
+        1 for char in letters if "\uac00" <= char <= "\ud7a3" or "\u1100" <= char <= "\u11ff"
+    )
+    cyrillic = sum(1 for char in letters if "\u0400" <= char <= "\u04ff")
+    if letters and hangul * 2 > len(letters):
+        return "ko"
+    if letters and cyrillic * 2 > len(letters):
+        return "ru"
+    return None
 
 
 def lint_portfolio(processes: Sequence[Process]) -> list[Problem]:

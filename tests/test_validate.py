@@ -758,6 +758,36 @@ def test_lint_is_quiet_when_everything_is_there(write_process: Writer) -> None:
     assert lint_process(load_process(write_process(text))) == []
 
 
+@pytest.mark.parametrize(
+    ("names", "language", "said"),
+    [
+        (("블로그 글", "조사", "초안", "편집"), "ko", "Korean"),
+        (("Блог", "Исследование", "Черновик", "Редактура"), "ru", "Russian"),
+    ],
+)
+def test_lint_warns_when_the_names_are_in_another_language_than_the_headings(
+    write_process: Writer, names: tuple[str, ...], language: str, said: str
+) -> None:
+    """A Korean team's first file had no language line: its SOP came out with English
+    headings and nothing said why."""
+    text = BASE.replace("frequency:", "purpose: Why.\nfrequency:").replace(
+        "    name: ", "    done_when: Done.\n    name: "
+    )
+    for old, new in zip(("Blog post", "Research", "Draft", "Edit"), names, strict=True):
+        text = text.replace(f"name: {old}\n", f"name: {new}\n")
+    warnings = [
+        w.format().split(": warning: ")[1] for w in lint_process(load_process(write_process(text)))
+    ]
+    assert warnings == [
+        f"the process is written in {said} but its language is en: its SOP, checklist and "
+        f"diagram get English headings (add 'language: {language}')"
+    ]
+    with_language = text.replace(
+        "owner: Content Lead\n", f"owner: Content Lead\nlanguage: {language}\n"
+    )
+    assert lint_process(load_process(write_process(with_language))) == []
+
+
 # --- the graph and the error type the checks build on ---------------------------------------
 
 
