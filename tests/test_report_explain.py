@@ -210,3 +210,24 @@ def test_cash_costs_milestones_and_the_typical_run(launch: Callable[[str], str])
     assert "A milestone: an event, not work." in live
     assert "It costs nothing" in live and "Annual cost" not in live
     assert "Lead time: reached 7 h into a run; on the critical path" in live
+
+
+def test_korean_role_names_line_up_by_display_width() -> None:
+    """str.ljust counts a Hangul syllable as one column, two on screen: ragged columns."""
+    from sopkit.render.labels import padded, text_width
+
+    assert [text_width(padded(name, 14)) for name in ("디자이너", "콘텐츠 마케터", "Editor")] == [
+        14
+    ] * 3
+    costs = cost_portfolio(load_portfolio(ROOT / "tests" / "fixtures" / "additions" / "ko"))
+    calls = [s for p in costs.processes for s in p.steps if s.calls is not None]
+    text = explain_step(costs, f"{calls[0].process_id}/{calls[0].step_id}")
+    rows = [
+        line
+        for line in text.splitlines()
+        if line.endswith(("staff", "external")) or " staff " in line
+    ]
+    assert (
+        rows
+        and len({text_width(line.split("staff")[0].split("external")[0]) for line in rows}) == 1
+    )

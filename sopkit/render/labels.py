@@ -165,6 +165,12 @@ def text_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+def padded(text: str, width: int) -> str:
+    """``text`` filled with spaces to ``width`` display columns (``str.ljust`` counts a
+    Hangul syllable as one column, so Korean names left their columns ragged)."""
+    return text + " " * max(0, width - text_width(text))
+
+
 def _chunks(word: str, width: int) -> list[str]:
     """A word wider than a line, cut into line-sized pieces."""
     pieces, current = [], ""

@@ -33,6 +33,7 @@ from ...models import (
 )
 from ...suggest import closest
 from ..i18n import catalogue, payback_text
+from ..labels import padded, text_width
 from ..numbers import (
     DASH,
     counted,
@@ -259,10 +260,10 @@ def _factor_lines(process: Process, step: Step, cost: StepCost, currency: str) -
 
 def _aligned(rows: list[tuple[str, list[str]]]) -> list[str]:
     """Factor and where it comes from, in two columns (a factor may need several lines)."""
-    width = max(len(label) for label, _ in rows)
+    width = max(text_width(label) for label, _ in rows)
     lines = []
     for label, notes in rows:
-        lines.append(f"  {label.ljust(width)}  {notes[0]}")
+        lines.append(f"  {padded(label, width)}  {notes[0]}")
         lines.extend(f"  {'':{width}}  {note}" for note in notes[1:])
     return lines
 
@@ -455,12 +456,12 @@ def _participant_lines(process: Process, step: Step, cost: StepCost, currency: s
                 f"{money_text(p.annual_cost, currency)} ({number_text(p.annual_hours)} h {where})"
             )
         rows.append((label, text))
-    width = max(len(label) for label, _ in rows)
+    width = max(text_width(label) for label, _ in rows)
     lines = [
         "Annual cost = Σ over the people on the step: people × hours per execution × "
         "executions per run × runs per month × rate × 12",
     ]
-    lines += [f"  {label.ljust(width)}  {text}" for label, text in rows]
+    lines += [f"  {padded(label, width)}  {text}" for label, text in rows]
     lines.append(f"            = {money_text(cost.annual_cost, currency)}")
     return lines
 
@@ -526,10 +527,11 @@ def _call_lines(process_cost: ProcessCost, step: Step, cost: StepCost, currency:
         f"One run of '{callee.id}', by role:",
     ]
     rows = sorted(inner.roles.items(), key=lambda item: (-item[1].cost, item[0]))
-    width = max((len(name) for name, _ in rows), default=0)
+    width = max((text_width(name) for name, _ in rows), default=0)
     for name, tally in rows:
         kind = tally.kind.value
-        lines.append(f"  {name.ljust(width)}  {kind:8}  {_role_hours(tally)}  {money(tally.cost)}")
+        worked, paid = _role_hours(tally), money(tally.cost)
+        lines.append(f"  {padded(name, width)}  {kind:8}  {worked}  {paid}")
     per_year = cost.calls_per_run * cost.runs_per_month * MONTHS
     lines.append(
         f"This step's share of each role a year ({number_text(calls)} runs × "
@@ -539,7 +541,7 @@ def _call_lines(process_cost: ProcessCost, step: Step, cost: StepCost, currency:
         hours = share.exact_hours + share.exact_external_hours
         outside = " outside the team" if share.exact_external_hours else ""
         lines.append(
-            f"  {share.role.ljust(width)}  {_h(hours, 2)} h{outside}  {money(share.exact_cost)}"
+            f"  {padded(share.role, width)}  {_h(hours, 2)} h{outside}  {money(share.exact_cost)}"
         )
     lines += [
         "",
@@ -644,9 +646,9 @@ def _process_expense_lines(process_cost: ProcessCost, currency: str) -> list[str
             }[line.per]
             value = Fraction(line.amount) * per_year
         rows.append((line.name, f"{how} = {money_text(to_decimal(value), currency)} a year"))
-    width = max(len(name) for name, _ in rows)
+    width = max(text_width(name) for name, _ in rows)
     lines = ["The process's own cash costs (in its figures, not in this step's):"]
-    lines += [f"  {name.ljust(width)}  {text}" for name, text in rows]
+    lines += [f"  {padded(name, width)}  {text}" for name, text in rows]
     return lines
 
 
