@@ -370,3 +370,8 @@ def test_a_process_too_large_to_draw_is_refused(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["export", "bpmn", str(path)])
     assert result.exit_code == 1
     assert "too large for a legible diagram" in result.stderr
+    # From Python as from the command line: the library refuses it too.
+    from sopkit import RenderError, export_bpmn, load_process
+
+    with pytest.raises(RenderError, match="too large for a legible diagram"):
+        export_bpmn(load_process(path))

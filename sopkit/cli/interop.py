@@ -72,7 +72,6 @@ def export_bpmn(
     from ..analysis import cost_process
     from ..load import load_portfolio, load_process
     from ..output import refuse_inputs, refuse_overwrite
-    from ..render.diagram.common import check_legible
 
     with user_errors():
         inputs = [path, *([roles] if roles else [])]
@@ -88,8 +87,6 @@ def export_bpmn(
             from ..interop.bpmn import export_portfolio, write_exports
 
             portfolio = load_portfolio([path], roles=roles)
-            for process in portfolio.processes:
-                check_legible(process)
             for written in write_exports(export_portfolio(portfolio), output):
                 typer.echo(f"wrote {written}", err=True)
             return
@@ -99,7 +96,6 @@ def export_bpmn(
             refuse_inputs(output, inputs)
             refuse_overwrite(output, force=force)
         process = load_process(path, roles=roles)
-        check_legible(process)
         emit(export(cost_process(process)).decode("utf-8"), output)
 
 

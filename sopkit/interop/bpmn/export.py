@@ -22,7 +22,7 @@ from ... import __version__
 from ...analysis import ProcessCost, as_process_cost, cost_process
 from ...analysis.profile import expected_count
 from ...models import Process, Step
-from ...render.diagram.common import EVENTS_LANE
+from ...render.diagram.common import EVENTS_LANE, check_legible
 from ...render.diagram.geometry import Box, Point
 from ..filedata import process_data, settings_data, step_data
 from .bpsim import scenario
@@ -259,10 +259,17 @@ def _diagram(graph: FlowGraph, drawing: Diagram) -> El:
 
 def export_bpmn(cost: ProcessCost | Process) -> bytes:
     """The BPMN 2.0 XML (UTF-8) of a costed process and every process it calls (a
-    ``Process`` is costed alone)."""
+    ``Process`` is costed alone).
+
+    Raises:
+        RenderError: a process too large for a legible diagram (the file carries one),
+            as ``sopkit export bpmn`` says: from Python as from the command line.
+    """
     cost = as_process_cost(cost)
     main = cost.process
     processes = [main, *_called_in_order(main)]
+    for process in processes:
+        check_legible(process)
     costs = [cost, *(cost_process(p) for p in processes[1:])]
     graphs = [
         build_flow(c, prefix="" if i == 0 else f"{c.process.id}_") for i, c in enumerate(costs)
