@@ -245,15 +245,20 @@ def test_critical_path_has_heavier_arrows_and_outlines(cm: ProcessCost, cm_svg: 
         assert _width(drawing, step.id) == expected, step.id
 
 
-def test_critical_path_of_a_branching_process_marks_only_the_longer_branch() -> None:
-    cost = make_cost(
+def _branching(*joined: str) -> ProcessCost:
+    """start → long (5 h) and short (1 h) → end, ``end`` after ``joined`` in that order."""
+    return make_cost(
         [
             {"id": "start", "name": "Start", "owner": "A", "time": "1h"},
             {"id": "long", "name": "Long", "owner": "A", "time": "5h", "after": ["start"]},
             {"id": "short", "name": "Short", "owner": "B", "time": "1h", "after": ["start"]},
-            {"id": "end", "name": "End", "owner": "B", "time": "1h", "after": ["long", "short"]},
+            {"id": "end", "name": "End", "owner": "B", "time": "1h", "after": list(joined)},
         ]
     )
+
+
+def test_critical_path_of_a_branching_process_marks_only_the_longer_branch() -> None:
+    cost = _branching("long", "short")
     drawing = read(draw(cost, "svg").data)
     assert cost.schedule.critical_path == ("start", "long", "end")
     assert "critical" not in drawing.steps["short"].classes
@@ -272,14 +277,7 @@ def test_lead_time_and_totals_in_the_title(cm: ProcessCost, cm_svg: bytes) -> No
 
 def test_the_critical_arrows_are_drawn_over_the_others() -> None:
     """Arrows into one step share its last stretch: the bold one must not be painted over."""
-    cost = make_cost(
-        [
-            {"id": "start", "name": "Start", "owner": "A", "time": "1h"},
-            {"id": "long", "name": "Long", "owner": "A", "time": "5h", "after": ["start"]},
-            {"id": "short", "name": "Short", "owner": "B", "time": "1h", "after": ["start"]},
-            {"id": "end", "name": "End", "owner": "B", "time": "1h", "after": ["short", "long"]},
-        ]
-    )
+    cost = _branching("short", "long")  # the light arrow listed first
     order = [e for e in read(draw(cost, "svg").data).edges if e.kind == "flow"]
     heavy = ["critical" in e.classes for e in order]
     # In the scene's order, which the DOT for the PNG and PDF follows too.
