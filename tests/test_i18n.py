@@ -183,3 +183,12 @@ def test_korean_particles_follow_the_name_s_last_sound(text: str, expected: str)
     from sopkit.render.i18n import korean_particles
 
     assert korean_particles(text) == expected
+
+
+def test_a_russian_sentence_names_the_currency_by_its_sign() -> None:
+    """ "все суммы за год в RUB" reads as a code in a sentence: в ₽."""
+    from sopkit.render.site.words import marked
+
+    assert catalogue("ru")("site.lede", summary="1 процесс", currency="RUB").endswith("в ₽")
+    assert str(marked(catalogue("ru"), "site.lede", summary="x", currency="USD")).endswith("в $")
+    assert catalogue("en")("site.lede", summary="1 process", currency="RUB").endswith("RUB")

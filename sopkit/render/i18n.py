@@ -19,6 +19,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
+from ..currency import SYMBOLS
 from .numbers import PAYBACK_DIGITS, hours_text, minutes, number_text, round_number
 
 if TYPE_CHECKING:
@@ -57,15 +58,24 @@ class Catalogue:
             key: a message id such as ``"section.purpose"``.
             n: the count that chooses a plural form; also available as ``{n}``,
                 formatted for the language.
-            params: values for the other placeholders, used as given.
+            params: values for the other placeholders, used as given; but a Russian
+                sentence names a ``currency`` by its sign (все суммы за год в ₽, not в RUB).
         """
         message = self.messages[key]
+        params = self.shown(params)
         if not isinstance(message, str):
             message = message.get(self.plural(n), message["other"])
         if n is not None:
             params = {"n": hours_text(Decimal(n), self.language), **params}
         text = message.format_map(params) if params else message
         return korean_particles(text) if self.language == "ko" else text
+
+    def shown(self, params: dict[str, Any]) -> dict[str, Any]:
+        """The values as the language's sentences show them: a Russian one names a
+        ``currency`` by its sign (все суммы за год в ₽), the others by its code."""
+        if self.language == "ru" and isinstance(params.get("currency"), str):
+            return {**params, "currency": SYMBOLS.get(params["currency"], params["currency"])}
+        return params
 
     def span(self, key: str, low: Decimal, high: Decimal) -> str:
         """A unit message for ``low–high``, in the form the last number takes:

@@ -30,7 +30,7 @@ def marked(t: Catalogue, key: str, n: Decimal | int | None = None, **params: Any
     escaped (an apostrophe stays as typed, as in the template's own text), values that
     are ``Markup`` (a link, a ``<code>``) kept as markup, other values escaped."""
     holes = {name: "{" + name + "}" for name in params}
-    return Markup(_escape_words(t(key, n, **holes))).format(**params)
+    return Markup(_escape_words(t(key, n, **holes))).format(**t.shown(params))
 
 
 def html_words(t: Catalogue) -> Callable[..., Markup]:
