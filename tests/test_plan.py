@@ -1006,6 +1006,11 @@ def test_a_step_that_runs_a_procedure_says_which_in_the_owner_column() -> None:
     called = plan.process.callees[plan.process.step(call.step_id).process or ""].name
     table = plan_report(plan, "table")
     assert f"runs {called}" in table
+    # Its bar is the called run, waits and all: the notes say so (a first user took it
+    # for a week of work).
+    assert "spans that process's whole run, its waits included." in table
+    plain = load_process(ROOT / "processes" / "en" / "content-marketing.yaml")  # no calls
+    assert "spans that process" not in plan_report(plan_run(plain, start=D("2026-12-01")))
 
 
 def test_a_milestone_named_by_its_name_is_told_its_id(small: Process) -> None:

@@ -280,6 +280,8 @@ def _notes(plan: Plan, t: Catalogue) -> list[str]:
         notes.append(t("plan.note.undated", steps=", ".join(named[i] for i in plan.undated)))
     if plan.skipped:
         notes.append(t("plan.note.skipped", steps=", ".join(named[i] for i in plan.skipped)))
+    if any(step.kind == "call" for step in plan.steps):  # its bar is not all work
+        notes.append(t("plan.note.calls"))
     if plan.years_without_holidays:
         years = ", ".join(str(year) for year in plan.years_without_holidays)
         notes.append(t("plan.note.no_holidays", len(plan.years_without_holidays), years=years))
