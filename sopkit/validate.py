@@ -442,7 +442,7 @@ class _Rateless:
 
     first: Problem
     step: str
-    role: str = ""
+    role: str
     others: list[str] = field(default_factory=list)
 
     def problem(self) -> Problem:
@@ -739,7 +739,7 @@ def lint_process(process: Process) -> list[Problem]:
                 where,
                 f"the process is written in {_LANGUAGE_NAMES[written]} but its language is en: "
                 "its SOP, checklist and diagram get English headings",
-                hint=f"add 'language: {written}'",
+                hint=f"write 'language: {written}'",
                 key=where == ("language",),
             )
         )

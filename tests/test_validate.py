@@ -587,6 +587,14 @@ CASES = [
         ],
     ),
     (
+        "tool-cost-with-a-short-period-is-no-currency",
+        edit("time: 2h", "time: 2h\n    automation: {share: 0.5, tool_cost: 50/mo}"),
+        [
+            "process.yaml:11:41: error: step 'research': automation: tool_cost: '50/mo' is not "
+            "an amount (write 50/month: periods are written in full)"
+        ],
+    ),
+    (
         "tool-cost-with-thousands",
         edit("time: 2h", "time: 2h\n    automation: {share: 0.5, tool_cost: '1,200'}"),
         [
@@ -780,7 +788,7 @@ def test_lint_warns_when_the_names_are_in_another_language_than_the_headings(
     ]
     assert warnings == [
         f"the process is written in {said} but its language is en: its SOP, checklist and "
-        f"diagram get English headings (add 'language: {language}')"
+        f"diagram get English headings (write 'language: {language}')"
     ]
     with_language = text.replace(
         "owner: Content Lead\n", f"owner: Content Lead\nlanguage: {language}\n"

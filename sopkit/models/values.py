@@ -528,15 +528,16 @@ def plain_amount_hint(
     if not isinstance(value, str):
         return None
     text = value.strip()
-    bare = text
+    bare, reasons = text, []
     if money:
         codes = _CODE.sub(lambda m: "" if m[0].upper() in _CURRENCIES else m[0], text)
-        bare = codes.translate(_SIGNS)
-    bare = re.sub(r"\s*/\s*", "/", bare).strip()
+        if (bare := codes.translate(_SIGNS).strip()) != text:
+            reasons.append("the currency is set in roles.yaml")
+    bare = re.sub(r"\s*/\s*", "/", bare)
     period = re.fullmatch(r"(.*/)(\w+)", bare)
     if period and period[2] in _SHORT_PERIODS:
         bare = period[1] + _SHORT_PERIODS[period[2]]
-    reasons = ["the currency is set in roles.yaml"] if bare != text else []
+        reasons.append("periods are written in full")
     if per_hour and (cut := _PER_HOUR.sub("", bare)) != bare:
         bare = cut
         reasons.append("a rate is per hour")

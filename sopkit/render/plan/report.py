@@ -227,7 +227,7 @@ def step_names(plan: Plan, t: Catalogue) -> dict[str, str]:
 
 def _notes(plan: Plan, t: Catalogue) -> list[str]:
     named = step_names(plan, t)
-    notes = [] if plan.baseline is None else [_baseline_note(plan, t)]
+    notes = [] if plan.baseline is None else [_baseline_note(plan, t, named)]
     if plan.asked_start is not None:
         notes.append(
             t(
@@ -299,7 +299,7 @@ def _notes(plan: Plan, t: Catalogue) -> list[str]:
     return notes
 
 
-def _baseline_note(plan: Plan, t: Catalogue) -> str:
+def _baseline_note(plan: Plan, t: Catalogue, named: Mapping[str, str]) -> str:
     """``As it is: 2027-01-04 to 2027-02-12, 30 working days. With the scenario the run
     starts the same day and ends 3 working days earlier.``"""
     assert plan.baseline is not None
@@ -326,8 +326,7 @@ def _baseline_note(plan: Plan, t: Catalogue) -> str:
     shown = {step.step_id for step in plan.steps}
     gone = [step_id for step_id in base.finishes if step_id not in shown]
     if gone:
-        names = step_names(plan, t)
-        note += " " + t("plan.note.baseline_gone", steps=", ".join(names[i] for i in gone))
+        note += " " + t("plan.note.baseline_gone", steps=", ".join(named[i] for i in gone))
     return note
 
 
