@@ -174,3 +174,14 @@ def test_the_progress_bar_is_off_unless_asked_for() -> None:
         assert callable(progress)
         progress(1, 4, "blog")
         progress(4, 4, "reports")
+
+
+def test_the_progress_bar_runs_no_thread_of_its_own() -> None:
+    """A build forks a copy of itself for the workbook only while it runs one thread."""
+    import threading
+
+    before = threading.active_count()
+    with _progress_bar(True) as progress:
+        assert threading.active_count() == before
+        progress(1, 4, "blog")
+        assert threading.active_count() == before

@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import functools
 import os
 import threading
 from collections.abc import Callable, Iterable, Sequence
@@ -69,6 +70,7 @@ from ..render.site.scenarios import render_scenarios
 from ..render.site.words import Stamp
 from ..render.sop import render_sop
 from ..render.workbook import render_workbook
+from .aside import Aside
 from .cache import Cache, CacheStats
 from .entries import (
     cached_engine,
@@ -283,6 +285,16 @@ def render_site(
         engine = None
         warnings.append(Notice.of("notice.no_png", reason=exc.message, hint=_hint(exc)))
 
+    # Started before the thread below: a forked copy must be the only thread's.
+    workbook = Aside(
+        functools.partial(
+            render_workbook,
+            cost,
+            ranges=ranges,
+            scenarios=scenarios.results if scenarios is not None else (),
+        ),
+        forget=_nothing if printer is None else printer.forget,
+    )
     total = len(cost.processes) + 1
     # Three things at once: the processes' pages in a thread (mostly Graphviz, in
     # subprocesses), report.pdf in the printer, and here the portfolio's own files.
@@ -315,14 +327,16 @@ def render_site(
             )
             report = pool.submit(_report, html.decode("utf-8"), cache=cache, printer=printer)
             problem = _pdf_problem(printer)
-            files = _portfolio_files(cost, ranges, stamp, scenarios)
+            files = _portfolio_files(cost, stamp, scenarios)
             rendered = pages.result()
+            files.update(
+                _dashboard(cost, candidates, ranges, rendered, warnings, stamp, scenarios, problem)
+            )
+            files["cost.xlsx"] = workbook.result()
         except BaseException:
             stop.set()
+            workbook.close()
             raise
-        files.update(
-            _dashboard(cost, candidates, ranges, rendered, warnings, stamp, scenarios, problem)
-        )
         printed = report.result()
         if printed is not None:
             files["report.pdf"] = printed
@@ -332,14 +346,19 @@ def render_site(
     return dict(sorted(files.items())), None if engine is None else engine.name, told
 
 
+def _nothing() -> None:
+    pass
+
+
 def _hint(problem: RenderError) -> str:
     return f" ({problem.hint})" if problem.hint else ""
 
 
 def _portfolio_files(
-    cost: PortfolioCost, ranges: Simulation, stamp: Stamp | None, scenarios: Scenarios | None
+    cost: PortfolioCost, stamp: Stamp | None, scenarios: Scenarios | None
 ) -> dict[str, bytes]:
-    """The reports of the whole portfolio: they need none of the processes' pages."""
+    """The reports of the whole portfolio but the workbook: they need none of the
+    processes' pages."""
     files: dict[str, bytes] = {}
     if _has_scenarios(scenarios):
         files[SCENARIO_PAGE] = _utf8(render_scenarios(scenarios, stamp=stamp))
@@ -347,9 +366,6 @@ def _portfolio_files(
     files["cost.csv"] = _utf8(UTF8_BOM + cost_report(cost, by="step", fmt="csv"))
     files["cost.json"] = _utf8(cost_report(cost, fmt="json"))
     files["candidates.csv"] = _utf8(UTF8_BOM + candidates_report(cost, fmt="csv"))
-    files["cost.xlsx"] = render_workbook(
-        cost, ranges=ranges, scenarios=scenarios.results if scenarios is not None else ()
-    )
     return files
 
 

@@ -270,17 +270,20 @@ def progress_bar(enabled: bool, doing: str = "building") -> Iterator[Any]:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+    # Redrawn on each step, not by a thread of its own: a build forks a copy of itself
+    # only while it runs no other thread (``sopkit.build.aside``).
     bar = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         console=Console(stderr=True),
         transient=True,
+        auto_refresh=False,
     )
     task = bar.add_task(doing, total=None)
 
     def advance(done: int, total: int, what: str) -> None:
-        bar.update(task, completed=done, total=total, description=f"{doing} {what}")
+        bar.update(task, completed=done, total=total, description=f"{doing} {what}", refresh=True)
 
     with bar:
         yield advance

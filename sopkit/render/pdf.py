@@ -14,6 +14,8 @@ package takes to import, and that start is on a rebuild's longest path.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import logging
 import os
 import subprocess
@@ -38,7 +40,7 @@ _INSTALL = (
 def _weasyprint() -> Any:
     """The ``weasyprint`` module, or the reason it cannot be used."""
     try:
-        import weasyprint
+        weasyprint = _import_weasyprint()
     except ImportError:
         return RenderError("no PDF renderer: WeasyPrint is not installed", hint=_INSTALL)
     except OSError as exc:  # WeasyPrint is there but Pango (or a library it needs) is not
@@ -46,6 +48,49 @@ def _weasyprint() -> Any:
             f"no PDF renderer: WeasyPrint cannot load a library it needs ({exc})", hint=_INSTALL
         )
     return weasyprint
+
+
+def _import_weasyprint() -> Any:
+    """``import weasyprint``, without a score of compiler runs on Linux.
+
+    WeasyPrint loads Pango and the libraries beside it by trying the names each
+    has on Windows, macOS and Linux in turn. Every name that does not load is
+    searched for with ``ctypes.util.find_library``, which on Linux runs
+    ``ldconfig``, then ``gcc`` and ``ld``: about twenty child processes and half
+    a second of CPU, spent on every build (and on the longest path of a
+    rebuild, since the report prints once WeasyPrint is in). The Linux name of
+    each library (``libpango-1.0.so.0``) is among those tried and loads as it
+    is, so the search is skipped during the import; if the import fails so, it
+    is done again the usual way, which finds what it can and says what is
+    missing. A module whose import fails is not kept (those it had finished
+    are), so the second attempt loads the libraries afresh.
+    """
+    if sys.platform.startswith("linux"):
+        import ctypes.util
+
+        # Two threads must not each put back the other's stand-in. The notice WeasyPrint
+        # prints on stdout when a library fails to load is for the usual attempt only.
+        with _SEARCH, contextlib.redirect_stdout(io.StringIO()):
+            searched = ctypes.util.find_library
+            ctypes.util.find_library = _not_searched
+            try:
+                import weasyprint
+
+                return weasyprint
+            except OSError:
+                pass
+            finally:
+                ctypes.util.find_library = searched
+    import weasyprint
+
+    return weasyprint
+
+
+def _not_searched(name: str) -> None:
+    return None
+
+
+_SEARCH = threading.Lock()
 
 
 def pdf_problem() -> RenderError | None:
@@ -177,6 +222,19 @@ class Printer:
         if child.returncode != 0 or not out.startswith(b"%PDF"):
             return None
         return out
+
+    def forget(self) -> None:
+        """In a forked copy of the build: let go of the pipes to the child.
+
+        The child prints once its input ends, which is when every process holding
+        that pipe's end has closed it: a copy that kept it would hold the print back
+        until the copy ended.
+        """
+        child = self._child
+        if child is not None:
+            for pipe in (child.stdin, child.stdout):
+                if pipe is not None:
+                    pipe.close()
 
     @property
     def unused(self) -> bool:
