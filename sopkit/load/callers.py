@@ -1,0 +1,65 @@
+"""A process file given alone, with the processes beside it that run it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..errors import SopkitError
+from ..models import Process, Settings
+from .paths import ROLES_FILENAMES, SUFFIXES, as_paths
+from .portfolio import Portfolio, load_portfolio
+
+
+def callers_of(process: Process, *, roles: str | Path | Settings | None = None) -> Portfolio:
+    """``process`` with the processes beside its file that run it, as one portfolio.
+
+    A SOP printed from one file can then say who runs it, as the site's does.
+    Only files that name it in a ``process:`` line are read; when one of them
+    cannot be loaded, the process is returned alone (``sopkit validate`` reports
+    the broken file).
+    """
+    alone = Portfolio((process,), ())
+    if not process.source_path:
+        return alone
+    path = Path(process.source_path)
+    calls = re.compile(rf"\bprocess:[ \t]*['\"]?{re.escape(process.id)}(?![\w-])")
+    found = []
+    try:
+        others = sorted(path.parent.iterdir())
+    except OSError:
+        return alone
+    for other in others:
+        if other.suffix not in SUFFIXES or other.name in ROLES_FILENAMES or other == path:
+            continue
+        try:
+            if calls.search(other.read_text(encoding="utf-8", errors="replace")):
+                found.append(other)
+        except OSError:
+            continue
+    if not found:
+        return alone
+    try:
+        portfolio = load_portfolio([path, *found], roles=roles)
+    except SopkitError:
+        return alone
+    callers = [p for p in portfolio.processes if any(s.process == process.id for s in p.steps)]
+    if not callers:
+        return alone
+    return Portfolio((portfolio.processes[0], *callers), portfolio.dependencies)
+
+
+def with_callers(
+    paths: str | Path | Sequence[str | Path], *, roles: str | Path | Settings | None = None
+) -> Portfolio:
+    """The processes under ``paths``; one process file given alone comes with the
+    processes beside it that run it (``callers_of``), first. A procedure's work is costed
+    in the steps that call it, so ``sopkit cost`` and ``diff`` of its file read them too.
+    """
+    portfolio = load_portfolio(paths, roles=roles)
+    given = as_paths(paths)
+    if len(given) != 1 or not Path(given[0]).is_file() or len(portfolio.processes) != 1:
+        return portfolio
+    found = callers_of(portfolio.processes[0], roles=roles)
+    return portfolio if len(found.processes) == 1 else found

@@ -1,0 +1,121 @@
+"""Which files a load reads: process files under folders, and the ``roles.yaml`` each uses."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from os import PathLike
+from pathlib import Path
+
+from ..errors import InputError, Problem, UsageError
+
+ROLES_FILENAMES = ("roles.yaml", "roles.yml")
+SUFFIXES = (".yaml", ".yml")
+
+
+def as_paths(paths: str | PathLike[str] | Iterable[str | PathLike[str]]) -> list[str | Path]:
+    """One path or several, as a list: a lone string is one path, not its characters.
+
+    Raises:
+        UsageError: an empty path (it would name the current folder).
+    """
+    items = [paths] if isinstance(paths, str | PathLike) else list(paths)
+    found: list[str | Path] = []
+    for item in items:
+        if isinstance(item, PathLike):
+            item = Path(item)
+        if isinstance(item, str) and not item.strip():
+            raise UsageError("an empty path", hint="name a process file or a folder, e.g. '.'")
+        found.append(item)
+    return found
+
+
+def discover(paths: str | Path | Iterable[str | Path]) -> list[Path]:
+    """Process files named directly or found under folders, sorted, roles files skipped."""
+    paths = as_paths(paths)
+    found: list[Path] = []
+    problems: list[Problem] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            found.extend(_walk(path, problems))
+        elif path.name in ROLES_FILENAMES and path.is_file():
+            continue  # `sopkit cost processes/*.yaml` names the roles file too
+        elif path.exists():
+            found.append(path)
+        else:
+            problems.append(
+                Problem("no such file or folder", path=str(path), hint="check the path")
+            )
+    if problems:
+        raise InputError.collect(problems)
+    unique = list(dict.fromkeys(found))
+    if not unique:
+        shown = ", ".join(str(p) for p in paths) or "."
+        raise InputError(
+            "no process files found",
+            path=shown,
+            hint="process files end in .yaml or .yml; roles.yaml is not a process",
+        )
+    return unique
+
+
+def _walk(folder: Path, problems: list[Problem]) -> list[Path]:
+    """Process files under ``folder``: hidden entries skipped, linked folders not followed.
+
+    A folder that cannot be listed (no permission, an I/O error) is refused,
+    not skipped: skipping it would quietly drop its processes from every total.
+    """
+    root = folder.resolve()
+    files: list[Path] = []
+    refused: set[str] = set()
+
+    def refuse(error: OSError, where: str | None = None) -> None:
+        shown = where or str(error.filename or folder)
+        if shown in refused:
+            return
+        refused.add(shown)
+        problems.append(
+            Problem(
+                f"cannot read this folder: {error.strerror or error}",
+                path=shown,
+                hint="make it readable (e.g. chmod -R u+rX), or name only the folders to read",
+            )
+        )
+
+    for dirpath, dirnames, filenames in os.walk(folder, onerror=refuse):
+        here = Path(dirpath)
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in filenames:
+            path = here / name
+            if name.startswith(".") or path.suffix not in SUFFIXES or name in ROLES_FILENAMES:
+                continue
+            try:
+                if not path.is_file():
+                    continue
+                outside = path.is_symlink() and not path.resolve().is_relative_to(root)
+            except OSError as error:  # a folder that can be listed but not entered
+                refuse(error, dirpath)
+                continue
+            if outside:
+                problems.append(
+                    Problem(
+                        "symbolic link points outside the input folder",
+                        path=str(path),
+                        hint="copy the file into the folder instead of linking to it",
+                    )
+                )
+                continue
+            files.append(path)
+    return sorted(files, key=lambda p: p.as_posix())
+
+
+def find_roles_file(process_path: Path) -> Path | None:
+    """``roles.yaml`` next to the process, or in the nearest parent folder."""
+    folder = process_path.resolve().parent
+    for candidate_dir in (folder, *folder.parents):
+        for name in ROLES_FILENAMES:
+            candidate = candidate_dir / name
+            if candidate.is_file():
+                return candidate
+    return None
