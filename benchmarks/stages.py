@@ -42,7 +42,8 @@ def stages(folder: Path, repeat: int = 3) -> list[tuple[str, float]]:
     from sopkit.analysis.schedule import schedule
     from sopkit.load import load_portfolio
     from sopkit.models import Process
-    from sopkit.render.costs.tables import cost_json_parts, ensure_costs
+    from sopkit.render.costs.cost_json import cost_json_parts
+    from sopkit.render.costs.tables import ensure_costs
     from sopkit.source import read_document
     from sopkit.validate import check_process
 

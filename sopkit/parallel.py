@@ -34,7 +34,7 @@ from .analysis import CostSummary, ProcessCost, cost_portfolio, cost_process
 from .errors import SopkitError
 from .load import discover, load_portfolio
 from .models import Process, Settings
-from .render.costs.tables import cost_json_from, cost_json_parts, process_json_text
+from .render.costs.cost_json import cost_json_from, cost_json_parts, process_json_text
 
 __all__ = ["MIN_FILES", "cost_json_for", "workers_for"]
 

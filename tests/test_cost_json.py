@@ -21,15 +21,9 @@ from hypothesis import strategies as st
 
 from sopkit import load_portfolio
 from sopkit.analysis import cost_portfolio, to_decimal
-from sopkit.render.costs.tables import (
-    cost_document,
-    cost_json,
-    cost_json_parts,
-    cost_report,
-    cost_report_parts,
-    dump_json,
-    dump_json_parts,
-)
+from sopkit.render.costs.cost_json import cost_document, cost_json, cost_json_parts
+from sopkit.render.costs.jsontext import dump_json, dump_json_parts
+from sopkit.render.costs.tables import cost_report, cost_report_parts
 from sopkit.render.numbers import json_fixed, json_number, round_exact, round_number
 
 FIXTURES = ROOT / "tests" / "fixtures"

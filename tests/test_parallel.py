@@ -30,7 +30,7 @@ from sopkit.analysis import CostSummary, cost_portfolio
 from sopkit.cli import app
 from sopkit.errors import SopkitError
 from sopkit.load import discover, load_portfolio
-from sopkit.render.costs.tables import cost_json
+from sopkit.render.costs.cost_json import cost_json
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="parts are forked on Linux only")
 

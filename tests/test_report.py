@@ -18,13 +18,8 @@ from conftest import ENGLISH, ROOT
 
 from sopkit import SopkitError, load_portfolio
 from sopkit.analysis import cost_portfolio, rank_candidates
-from sopkit.render.costs.tables import (
-    COST_VIEWS,
-    FORMATS,
-    candidates_report,
-    cost_report,
-    dump_json,
-)
+from sopkit.render.costs.jsontext import dump_json
+from sopkit.render.costs.tables import COST_VIEWS, FORMATS, candidates_report, cost_report
 from sopkit.render.numbers import json_number, money_text, rate_text, round_money
 
 FIXTURES = ROOT / "tests" / "fixtures"

@@ -54,8 +54,9 @@ from ..numbers import (
     round_money,
     round_number,
 )
+from .jsontext import dump_json
 from .sheet import Cell, Column, Sheet
-from .tables import dump_json, render_sheet
+from .tables import render_sheet
 
 __all__ = [
     "DIFF_FORMATS",

@@ -20,8 +20,9 @@ from typing import Any
 from ...analysis.simulation import ProcessRanges, Range, RoleRanges, Simulation
 from ...errors import UsageError
 from ..numbers import money_text, number_text, percent_text, round_money, round_number
+from .jsontext import dump_json
 from .sheet import Cell, Column, Sheet
-from .tables import FORMATS, dump_json, render_sheet
+from .tables import FORMATS, render_sheet
 
 __all__ = ["PROCESS_FIGURES", "TOTAL_FIGURES", "simulation_document", "simulation_report"]
 

@@ -30,8 +30,9 @@ from .diff import (
     over_capacity_text,
     summary_line,
 )
+from .jsontext import dump_json
 from .sheet import Cell, Column, Sheet
-from .tables import dump_json, render_sheet
+from .tables import render_sheet
 
 __all__ = [
     "ScenarioView",

@@ -16,8 +16,10 @@ from typing import Any
 
 from ...analysis.plan import Overbooking, Plan, PlannedStep
 from ...errors import UsageError
+from ..costs.cost_sheets import person_text
+from ..costs.jsontext import dump_json
 from ..costs.sheet import Cell, Column, Sheet
-from ..costs.tables import dump_json, person_text, render_sheet
+from ..costs.tables import render_sheet
 from ..i18n import Catalogue, catalogue
 from ..numbers import DASH, hours_text, number_text, round_number
 
