@@ -1,4 +1,5 @@
-"""Figures are written exactly as Babel writes them, for every language and currency.
+"""Figures are written exactly as Babel writes them, for every language and currency
+(with CLDR's currency spacing, which Babel leaves out: ``RUB 43,200.00``).
 
 ``sopkit.render.numbers`` writes most figures without calling Babel (a shape
 learned from Babel once per language, currency and digits). These properties
@@ -38,7 +39,18 @@ def _babel_money(amount: Decimal, currency: str, language: str, digits: int) -> 
     pattern = copy.copy(locale.currency_formats["standard"])
     pattern.frac_prec = (digits, digits)
     text: str = pattern.apply(amount, locale, currency=currency, currency_digits=False)
-    return text
+    return _currency_spacing(text)
+
+
+def _currency_spacing(text: str) -> str:
+    """CLDR's currency spacing, which Babel leaves out: a no-break space between a
+    currency written in letters and the digits beside it."""
+    out = ""
+    for before, after in zip(text, text[1:] + " ", strict=True):
+        out += before
+        if (before.isalpha() and after.isdigit()) or (before.isdigit() and after.isalpha()):
+            out += "\u00a0"
+    return out
 
 
 def _babel_number(value: Decimal, pattern: str, language: str) -> str:
@@ -76,6 +88,25 @@ def test_rates_are_babels(amount: Decimal, currency: str, language: str) -> None
     assert rate_text(amount, currency, language) == _babel_money(
         rate.quantize(Decimal(1).scaleb(-digits)), currency, language, digits
     )
+
+
+@pytest.mark.parametrize(
+    ("currency", "language", "shown"),
+    [
+        ("RUB", "en", "RUB\u00a043,200.50"),  # Babel writes RUB43,200.50
+        ("CHF", "en", "-CHF\u00a012.50"),
+        ("RUB", "ko", "RUB\u00a043,200.50"),
+        ("USD", "en", "$43,200.50"),  # a sign stays attached
+        ("KRW", "en", "₩43,201"),
+        ("USD", "ko", "US$43,200.50"),
+        ("RUB", "ru", "43\u00a0200,50\u00a0₽"),
+    ],
+)
+def test_a_currency_in_letters_stands_apart_from_the_digits(
+    currency: str, language: str, shown: str
+) -> None:
+    amount = Decimal("-12.50") if shown.startswith("-") else Decimal("43200.50")
+    assert money_text(amount, currency, language) == shown
 
 
 @settings(max_examples=400, deadline=None)

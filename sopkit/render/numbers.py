@@ -19,6 +19,7 @@ holds every supported language and currency to the installed Babel.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -200,12 +201,17 @@ def _babel(value: Decimal, language: str, currency: str | None, least: int, most
         pattern = copy.copy(locale.currency_formats["standard"])
         pattern.frac_prec = (least, most)
         money: str = pattern.apply(value, locale, currency=currency, currency_digits=False)
-        return money
+        return _LETTERS_BY_DIGITS.sub("\u00a0", money)
     from babel.numbers import format_decimal
 
     places = "." + "0" * least + "#" * (most - least) if most else ""
     return format_decimal(value, format="#,##0" + places, locale=locale)
 
+
+#: Where a currency written in letters meets the digits (``RUB43,200.00``). CLDR's
+#: currency spacing puts a no-break space there, as people write it (``RUB 43,200.00``,
+#: ``CHF 12.50``); Babel leaves it out. A sign (``$``, ``₩``, ``₽``) stays attached.
+_LETTERS_BY_DIGITS = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
 
 #: Numbers of this magnitude and more are left to Babel (it refuses some beyond 28 digits).
 _HUGE = 18
