@@ -48,6 +48,11 @@ STUB_MAP = (
     '<svg width="100mm" height="50mm" viewBox="0 0 80 40" xmlns="http://www.w3.org/2000/svg">'
     "<title>map</title></svg>"
 )
+#: The stub's lane headers, laid over the diagram on screen.
+STUB_HEADERS = (
+    '<svg width="20pt" height="40pt" viewBox="0 0 20 40" xmlns="http://www.w3.org/2000/svg">'
+    "<title>headers</title></svg>"
+)
 #: The stub's printed pages: two, so the captions show.
 STUB_PAGES = [
     '<svg width="100mm" height="50mm" viewBox="0 0 80 40" xmlns="http://www.w3.org/2000/svg">'
@@ -63,7 +68,9 @@ STUB_MERMAID = "flowchart LR\n  stub"
 def stub_diagram(monkeypatch: pytest.MonkeyPatch) -> None:
     """Diagrams have golden files of their own; here they are pinned to stubs."""
     monkeypatch.setattr(
-        sop_diagram, "_diagram_svg", lambda cost, links: (STUB_SVG.decode(), STUB_MAP, STUB_PAGES)
+        sop_diagram,
+        "_diagram_svg",
+        lambda cost, links: (STUB_SVG.decode(), STUB_HEADERS, STUB_MAP, STUB_PAGES),
     )
     monkeypatch.setattr(sop_diagram, "_mermaid", lambda cost, links: STUB_MERMAID)
 

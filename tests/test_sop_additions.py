@@ -45,7 +45,7 @@ STUB_SVG = '<svg width="80pt" height="40pt" viewBox="0 0 80 40"><title>stub</tit
 @pytest.fixture
 def stub_diagram(monkeypatch: pytest.MonkeyPatch) -> None:
     """Diagrams have golden files of their own; here they are pinned to stubs."""
-    monkeypatch.setattr(sop_diagram, "_diagram_svg", lambda cost, links: (STUB_SVG, None, []))
+    monkeypatch.setattr(sop_diagram, "_diagram_svg", lambda cost, links: (STUB_SVG, None, None, []))
     monkeypatch.setattr(sop_diagram, "_mermaid", lambda cost, links: "flowchart LR\n  stub")
 
 

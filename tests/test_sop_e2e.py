@@ -17,6 +17,7 @@ from sopkit.render.sop import render_sop
 
 KOREAN = PROCESSES / "ko" / "content-marketing-ko.yaml"
 ENGLISH = PROCESSES / "en" / "content-marketing.yaml"
+LAUNCH = PROCESSES.parent / "tests" / "fixtures" / "launch" / "product-launch.yaml"
 
 pytestmark = pytest.mark.e2e
 
@@ -102,8 +103,9 @@ def test_the_diagram_is_inlined_once_for_the_screen_and_once_per_printed_page() 
     screen = html.count('class="sopkit swimlanes"')
     printed = html.count('class="sopkit swimlanes print-page"')
     maps = html.count('class="sopkit swimlanes print-page part-map"')
-    assert screen == 1 and printed >= 1 and maps == (1 if printed > 1 else 0)
-    assert html.count("<svg") == screen + printed + maps
+    strips = html.count('class="sopkit swimlanes header-strip"')
+    assert screen == 1 and printed >= 1 and maps == (1 if printed > 1 else 0) and strips == 1
+    assert html.count("<svg") == screen + printed + maps + strips
     assert "<?xml" not in html and "<!DOCTYPE svg" not in html and "<!--" not in html
     assert 'mermaid-source">' not in html
     assert "경쟁사 분석" in html.split("<svg", 1)[1]
@@ -111,9 +113,54 @@ def test_the_diagram_is_inlined_once_for_the_screen_and_once_per_printed_page() 
     assert len(ids) == len(set(ids)), "an id appears twice"
 
 
+def test_the_lane_headers_stay_in_view_while_the_diagram_scrolls(tmp_path: Path) -> None:
+    """The 35-step, 15-role launch is wider than a screen: scrolled sideways, its lane
+    headers stay at the left edge of the diagram's frame, over the steps that pass."""
+    import json
+
+    from test_build_e2e import Browser
+
+    chromium = require_tool("chromium", "chromium")
+    page = tmp_path / "launch.html"
+    page.write_text(render_sop(cost_process(load_process(LAUNCH)), fmt="html"), encoding="utf-8")
+    browser = Browser(chromium, tmp_path / "profile")
+    try:
+        assert browser.open(page.as_uri()) == []
+        browser.call(
+            "Emulation.setDeviceMetricsOverride",
+            width=1000,
+            height=800,
+            deviceScaleFactor=1,
+            mobile=False,
+        )
+        where = """(() => {
+            const frame = document.querySelector('.diagram-screen');
+            const headers = document.querySelector('.lane-headers');
+            const seen = [];
+            for (const by of [0, 900, frame.scrollWidth]) {
+                frame.scrollLeft = by;
+                const box = headers.getBoundingClientRect();
+                const lane = document.querySelector('.diagram-screen > svg .lane .header')
+                    .getBoundingClientRect();
+                seen.push([frame.scrollLeft, box.left - frame.getBoundingClientRect().left,
+                           box.width, lane.left - frame.getBoundingClientRect().left]);
+            }
+            return JSON.stringify({seen, wide: frame.scrollWidth > 2 * frame.clientWidth});
+        })()"""
+        found = json.loads(browser.call("Runtime.evaluate", expression=where)["result"]["value"])
+    finally:
+        browser.close()
+    assert found["wide"]
+    (start, at_start, width, lane_at_start), *scrolled = found["seen"]
+    assert start == 0 and width > 100
+    assert abs(at_start - lane_at_start) < 1  # over the diagram's own headers
+    for by, left, _, lane_left in scrolled:
+        assert by > 0 and lane_left < at_start - 800  # the diagram's own went by…
+        assert abs(left - at_start) < 1  # …its headers stayed
+
+
 # --- printing ------------------------------------------------------------------------------
 
-LAUNCH = PROCESSES.parent / "tests" / "fixtures" / "launch" / "product-launch.yaml"
 #: Paper sizes in inches, as Chromium's printToPDF takes them.
 PAPER = {"a4": (8.27, 11.69), "letter": (8.5, 11.0)}
 

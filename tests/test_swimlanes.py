@@ -517,3 +517,25 @@ def test_later_columns_have_the_keys_room_so_no_page_holds_one_lane() -> None:
     assert len(pages) > 1
     assert all(min(page.part.w, page.part.h) > 300 for page in pages), [p.part for p in pages]
     assert all(page.part.y == 0 for page in pages), [p.part for p in pages]
+
+
+def test_the_lane_headers_alone_are_where_the_whole_diagram_has_them(
+    launch: ProcessCost,
+) -> None:
+    """The HTML SOP lays them over the diagram, to stay in view when it scrolls sideways."""
+    from sopkit.render.diagram.scene import Group, Rect, walk
+    from sopkit.render.diagram.swimlane import draw_swimlanes, lane_headers
+
+    lanes = swimlane_layout(launch, direction="LR")
+    whole, alone = draw_swimlanes(lanes), lane_headers(lanes)
+    assert alone is not None and alone.background == "none"  # the diagram shows through
+
+    def headers(items: tuple[Any, ...]) -> list[Rect]:
+        return [s for s in walk(items) if isinstance(s, Rect) and "header" in s.classes]
+
+    assert headers(alone.items) == headers(whole.items)
+    assert len(headers(alone.items)) == len(lanes.layout.lanes) == 15
+    assert alone.height == whole.height and alone.width < whole.width / 10
+    assert all(isinstance(item, Group) and not item.id for item in alone.items)
+    # Lanes as columns have their headers at the top, where the page keeps them.
+    assert lane_headers(swimlane_layout(launch, direction="TB")) is None

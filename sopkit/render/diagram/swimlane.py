@@ -63,6 +63,7 @@ __all__ = [
     "body_items",
     "draw_swimlanes",
     "header_cell",
+    "lane_headers",
     "moved_shape",
     "swimlane_layout",
     "swimlane_scene",
@@ -656,21 +657,51 @@ def body_items(lanes: Swimlanes, links: Mapping[str, str]) -> list[Shape | Group
 
 def draw_swimlanes(lanes: Swimlanes, *, links: Mapping[str, str] | None = None) -> Scene:
     """The laid-out diagram as a scene: title and key above, lanes, steps and arrows."""
-    title, top = title_block(lanes)
-    title_width = title[0].box.w if isinstance(title[0], Rect) else lanes.layout.width
-    layout = lanes.layout.stretched(title_width, 0).moved(0, top)
-    shifted = replace(lanes, layout=layout)
+    title, top, shifted = _below_title(lanes)
     items: list[Shape | Group] = [Group(tuple(title[1:]), classes=("key",))]
     items += body_items(shifted, links or {})
     return Scene(
-        width=layout.width,
-        height=layout.height + top,
+        width=shifted.layout.width,
+        height=shifted.layout.height + top,
         items=tuple(items),
         background=lanes.theme.background,
         font=FONTS,
         title=lanes.cost.name,
         kind="swimlanes",
     )
+
+
+def lane_headers(lanes: Swimlanes) -> Scene | None:
+    """The lanes' headers alone, where ``draw_swimlanes`` draws them, on no background.
+
+    Laid over the diagram in an HTML page, they stay in view while a wide diagram
+    is scrolled sideways, so a step far to the right still shows whose lane it is
+    in. ``None`` for lanes as columns, whose headers are at the top.
+    """
+    if lanes.layout.direction != "LR" or not lanes.layout.lanes:
+        return None
+    _, top, shifted = _below_title(lanes)
+    layout = shifted.layout
+    items = tuple(
+        Group(tuple(header_cell(shifted, lane.key, lane.header)), classes=("lane-header",))
+        for lane in layout.lanes
+    )
+    return Scene(
+        width=max(lane.header.right for lane in layout.lanes),
+        height=layout.height + top,
+        items=items,
+        background="none",
+        font=FONTS,
+        kind="swimlanes",
+    )
+
+
+def _below_title(lanes: Swimlanes) -> tuple[list[Shape], float, Swimlanes]:
+    """The title block, its height, and the lanes moved below it (and as wide as it)."""
+    title, top = title_block(lanes)
+    title_width = title[0].box.w if isinstance(title[0], Rect) else lanes.layout.width
+    layout = lanes.layout.stretched(title_width, 0).moved(0, top)
+    return title, top, replace(lanes, layout=layout)
 
 
 def moved_shape(shape: Shape, dx: float, dy: float) -> Shape:

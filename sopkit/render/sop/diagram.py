@@ -11,7 +11,7 @@ from ...analysis.cost import ProcessCost
 from ...errors import RenderError
 from ..diagram import check_legible, to_mermaid, to_svg
 from ..diagram.pages import PrintPage, part_map, print_pages
-from ..diagram.swimlane import draw_swimlanes, swimlane_layout
+from ..diagram.swimlane import draw_swimlanes, lane_headers, swimlane_layout
 from ..i18n import Catalogue
 from .views import (
     Diagram,
@@ -28,7 +28,7 @@ def diagram_for(cost: ProcessCost, fmt: str, links: Mapping[str, str], t: Catalo
     check_legible(cost.process)
     if fmt == "html":
         try:
-            svg, overview, pages = _diagram_svg(cost, links)
+            svg, headers, overview, pages = _diagram_svg(cost, links)
         except RenderError as exc:
             return Diagram(svg=None, mermaid=_mermaid(cost, links), reason=exc.message)
         total = str(len(pages))
@@ -38,19 +38,29 @@ def diagram_for(cost: ProcessCost, fmt: str, links: Mapping[str, str], t: Catalo
         )
         if overview is not None:
             views = (DiagramPage(inline_svg(overview), t("diagram.map", total=total)), *views)
-        return Diagram(svg=inline_svg(svg), mermaid=None, pages=views)
+        return Diagram(
+            svg=inline_svg(svg),
+            mermaid=None,
+            pages=views,
+            headers=None if headers is None else inline_svg(headers),
+        )
     return Diagram(svg=None, mermaid=_mermaid(cost, links))
 
 
-def _diagram_svg(cost: ProcessCost, links: Mapping[str, str]) -> tuple[str, str | None, list[str]]:
-    """The swimlanes left to right as SVG: one for the screen, the map of the printed
-    parts (``None`` when it prints on one page), and one per printed part."""
+def _diagram_svg(
+    cost: ProcessCost, links: Mapping[str, str]
+) -> tuple[str, str | None, str | None, list[str]]:
+    """The swimlanes left to right as SVG: one for the screen, its lane headers alone
+    (to keep in view), the map of the printed parts (``None`` when it prints on one
+    page), and one per printed part."""
     lanes = swimlane_layout(cost, direction="LR")
     whole = to_svg(draw_swimlanes(lanes, links=links))
+    strip = lane_headers(lanes)
+    headers = None if strip is None else to_svg(strip, classes=("header-strip",), ids=False)
     printed = print_pages(lanes, links=links)
     overview = part_map(lanes, printed, links=links)
     pages = [_page_svg(page) for page in printed]
-    return whole, None if overview is None else _page_svg(overview, "part-map"), pages
+    return whole, headers, None if overview is None else _page_svg(overview, "part-map"), pages
 
 
 def _page_svg(page: PrintPage, *classes: str) -> str:

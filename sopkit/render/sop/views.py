@@ -193,6 +193,8 @@ class Diagram:
     omitted: str | None = None
     pages: tuple[DiagramPage, ...] = ()
     reason: str | None = None
+    #: The lane headers alone, laid over ``svg`` to stay in view when it scrolls.
+    headers: Markup | None = None
 
 
 @dataclass(frozen=True, slots=True)
