@@ -803,6 +803,32 @@ def test_diagrams_imported_into_one_folder_add_the_roles_they_lack(tmp_path: Pat
     assert "  # the roles of the processes imported from lead-nurturing.bpmn\n" in text
 
 
+def test_a_first_import_s_roles_on_one_line_gain_the_next_import_s(tmp_path: Path) -> None:
+    """A few short roles are written in flow style on the 'roles:' line, where no line can
+    be added: the next diagram's roles join them there instead of the import being refused
+    (and --force then dropping the first diagram's roles and rates)."""
+    folder = tmp_path / "imported"
+    first = _one_role_process(tmp_path, "Intern")
+    write_import(
+        import_texts(
+            import_bpmn(export_bpmn(cost_process(load_process(first))), "a.bpmn"), "a.bpmn"
+        ),
+        folder,
+    )
+    roles = folder / "roles.yaml"
+    assert "roles: {Intern: {rate: 25}}" in roles.read_text(encoding="utf-8")
+    second = PROCESSES / "en" / "content-marketing.yaml"
+    data = export_bpmn(cost_process(load_process(second)))
+    write_import(import_texts(import_bpmn(data, "b.bpmn"), "b.bpmn"), folder)
+    from sopkit.load import load_settings
+
+    text = roles.read_text(encoding="utf-8")
+    assert "# with the roles of the processes imported from b.bpmn\nroles:" in text
+    merged = load_settings(roles).roles
+    assert list(merged)[0] == "Intern" and merged["Intern"].rate == 25
+    assert set(load_settings(second.parent / "roles.yaml").roles) & set(merged) - {"Intern"}
+
+
 def test_a_3_0_a_non_interrupting_event_s_path_runs_besides_the_normal_flow() -> None:
     """The escalation interrupts the sub-process: Task 4 or Task 2 follows, one of them.
     The message does not: Task 3 runs in some runs, and Task 2 follows whenever the

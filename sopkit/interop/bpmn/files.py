@@ -163,6 +163,7 @@ _SETTING_FIELDS = (
     "calendar",
 )
 _ROLES_LINE = re.compile(r"^roles:[ \t]*(#.*)?$", re.MULTILINE)
+_ROLES_KEY = re.compile(r"^roles:", re.MULTILINE)
 
 
 def _with_missing_roles(path: Path, wanted: Data, source: str = "") -> str | None:
@@ -183,23 +184,41 @@ def _with_missing_roles(path: Path, wanted: Data, source: str = "") -> str | Non
     if not missing:
         return text
     keys = list(document.data) if isinstance(document.data, dict) else []
-    match = _ROLES_LINE.search(text)
-    if not keys or keys[-1] != "roles" or match is None:
+    if not keys or keys[-1] != "roles":
         return None
-    indent = _entry_indent(text[match.end() :])
-    # The roles alone, at the top level, then moved under ``roles:`` (dumped inside
-    # ``roles:``, a single short role comes out on that line, in flow style).
-    lines = dump_yaml(missing).splitlines()
-    if source:
-        lines.insert(0, f"# the roles of the processes imported from {source}")
-    shifted = [" " * indent + line if line.strip() else line for line in lines]
-    merged = text.rstrip("\n") + "\n" + "\n".join(shifted) + "\n"
+    match = _ROLES_LINE.search(text)
+    if match is not None:
+        merged = _appended(text, match.end(), missing, source)
+    else:
+        # Written on the 'roles:' line itself, in flow style ('roles: {Pool: {rate: 55}}',
+        # as sopkit writes a few short roles): no line can be added inside it, so the roles
+        # are written again below it, the file's own first, each as it was.
+        start = _ROLES_KEY.search(text)
+        if start is None:
+            return None
+        every = {**document.data["roles"], **missing}
+        lines = dump_yaml({"roles": every}).splitlines()
+        if source:
+            lines.insert(0, f"# with the roles of the processes imported from {source}")
+        merged = text[: start.start()] + "\n".join(lines) + "\n"
     try:
         check = parse_yaml(merged, str(path))
         settings_from_data(check.data, check.source)
     except SopkitError:
         return None
     return merged
+
+
+def _appended(text: str, after_roles: int, missing: Data, source: str) -> str:
+    """``text`` with the ``missing`` roles added at its end, under its ``roles:`` line."""
+    indent = _entry_indent(text[after_roles:])
+    # The roles alone, at the top level, then moved under ``roles:`` (dumped inside
+    # ``roles:``, a single short role comes out on that line, in flow style).
+    lines = dump_yaml(missing).splitlines()
+    if source:
+        lines.insert(0, f"# the roles of the processes imported from {source}")
+    shifted = [" " * indent + line if line.strip() else line for line in lines]
+    return text.rstrip("\n") + "\n" + "\n".join(shifted) + "\n"
 
 
 def _entry_indent(rest: str) -> int:
