@@ -282,10 +282,9 @@ def test_a_1_0_is_a_sequence() -> None:
     ]
     assert settings["roles"] == {"Process owner": settings["roles"]["Process owner"]}
     untimed = [w.split(": warning: ", 1)[-1] for w in warnings if "no processing time" in w]
+    # named as the file names them: the modeler's ids (GUIDs here) are nowhere in it
     assert untimed == [
-        "no processing time (BPSim) for 3 tasks: 1h assumed (_ec59e164-68b4-4f94-98de-"
-        "ffb1c58a84af, _820c21c0-45f3-473b-813f-06381cc637cd, _e70a6fcb-913c-4a7b-a65d-"
-        "e83adc73d69c)"
+        "no processing time (BPSim) for 3 steps: 1h assumed ('task-1', 'task-2', 'task-3')"
     ]
     assert sum("owner" in w for w in warnings) == 1  # said once, by the lanes' warning
 
@@ -490,7 +489,7 @@ def test_each_process_file_lists_the_warnings_about_its_own_elements() -> None:
     # a warning about several elements ("u1, u2 and 3 more") goes with the first of them
     (grouped,) = import_bpmn((MIWG / "C.5.0.bpmn").read_bytes(), "C.5.0.bpmn").processes[1:]
     assert any(
-        w.message.startswith("no processing time (BPSim) for 2 tasks") for w in grouped.warnings
+        w.message.startswith("no processing time (BPSim) for 2 steps") for w in grouped.warnings
     )
     texts = import_texts(result, "B.2.0.bpmn").texts
     for process in result.processes[1:]:
@@ -741,7 +740,10 @@ def test_import_never_replaces_files_without_force(tmp_path: Path) -> None:
     written = write_import(files, tmp_path)
     assert sorted(p.name for p in written) == ["eu-bank.yaml", "roles.yaml"]
     assert write_import(files, tmp_path) == []  # the same texts again: nothing to write
-    (tmp_path / "roles.yaml").write_text("roles: {Hiring manager: {rate: 70}}\n", encoding="utf-8")
+    # a roles file for another currency is the team's for other processes: never merged
+    (tmp_path / "roles.yaml").write_text(
+        "currency: EUR\nroles: {Hiring manager: {rate: 70}}\n", encoding="utf-8"
+    )
     with pytest.raises(OutputError, match="would replace roles.yaml"):
         write_import(files, tmp_path)
     assert "rate: 70" in (tmp_path / "roles.yaml").read_text(encoding="utf-8")

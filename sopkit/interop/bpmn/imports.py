@@ -182,6 +182,19 @@ class _Importer:
             used.add(unique)
             self.step_ids[node_id] = unique
 
+    def _warn(self, message: str, node_id: str) -> None:
+        self.notes.warn(message, node_id, shown=self._at(node_id))
+
+    def _at(self, node_id: str) -> str:
+        """How a warning names an element: by the step id the file shows, else by its
+        name in the diagram beside its id (a modeler's ids are often long GUIDs)."""
+        step = self.step_ids.get(node_id)
+        if step is not None:
+            return f"step '{step}'"
+        node = self.doc.nodes.get(node_id)
+        name = "" if node is None else clean_name(node.name)
+        return f"'{name}', {node_id}" if name else node_id
+
     def _name(self, node_id: str) -> str:
         node = self.doc.nodes[node_id]
         if node.step_data is not None and node.name.strip():
@@ -191,7 +204,7 @@ class _Importer:
             return name
         words = {"work": "Task", "milestone": "Event", "call": "Sub-process"}
         fallback = f"{words[self.structure.kinds[node_id]]} {node_id}"
-        self.notes.warn(f"no name: called '{fallback}'", node_id)
+        self._warn(f"no name: called '{fallback}'", node_id)
         return fallback
 
     # --- steps ---
@@ -208,10 +221,13 @@ class _Importer:
             found.append(self._step(node_id, reworks.get(node_id), gating.get(node_id, {})))
         if self._untimed:  # one line for them all: a diagram without BPSim has dozens
             count = len(self._untimed)
-            shown = ", ".join(self._untimed[:3]) + (f" and {count - 3} more" if count > 3 else "")
-            tasks = "a task" if count == 1 else f"{count} tasks"
+            more = f" and {count - 3} more" if count > 3 else ""
+            steps = [f"'{self.step_ids[node]}'" for node in self._untimed[:3]]
             self.notes.warn(
-                f"no processing time (BPSim) for {tasks}: {DEFAULT_TIME} assumed", shown
+                f"no processing time (BPSim) for {'a step' if count == 1 else f'{count} steps'}: "
+                f"{DEFAULT_TIME} assumed",
+                self._untimed[0],
+                shown=", ".join(steps) + more,
             )
         return found
 
@@ -219,9 +235,7 @@ class _Importer:
         node = self.doc.nodes[node_id]
         kind = self.structure.kinds[node_id]
         if node.extension_error:
-            self.notes.warn(
-                f"sopkit extension unreadable ({node.extension_error}): ignored", node_id
-            )
+            self._warn(f"sopkit extension unreadable ({node.extension_error}): ignored", node_id)
         own = {k: v for k, v in (node.step_data or {}).items() if k not in _STRUCTURAL}
         step: Data = {"id": self.step_ids[node_id], "name": self._name(node_id)}
         called = self._called(node_id) if kind == "call" else None
@@ -250,7 +264,7 @@ class _Importer:
         if node_id in self._approvals and kind == "work" and node.kind not in _SYSTEM_TASKS:
             if "approval" not in step:
                 step["approval"] = True
-                self.notes.warn(
+                self._warn(
                     f"read as a sign-off: the check after it asks '{self._approvals[node_id]}'",
                     node_id,
                 )
@@ -298,7 +312,7 @@ class _Importer:
             if name == step.get("owner") or count <= 0:
                 continue
             if name not in self.roles.sources:
-                self.notes.warn(
+                self._warn(
                     f"BPSim selects the resource '{name}', which is no lane: left out", node_id
                 )
                 continue
@@ -312,9 +326,7 @@ class _Importer:
             or self.pools[0].name
             or "Process owner"
         )
-        self.notes.warn(
-            f"in sopkit's lane for events, but a task: given to the role '{role}'", node_id
-        )
+        self._warn(f"in sopkit's lane for events, but a task: given to the role '{role}'", node_id)
         return role
 
     def _time(self, node_id: str, step: Data) -> None:
@@ -323,10 +335,10 @@ class _Importer:
         if measured is not None:
             text = _estimate_text(measured)
             if text is None:
-                self.notes.warn("BPSim processing time is zero or out of order: not used", node_id)
+                self._warn("BPSim processing time is zero or out of order: not used", node_id)
             elif written is None or not self._same_time(written, measured):
                 if written is not None:
-                    self.notes.warn(
+                    self._warn(
                         "BPSim processing time differs from the time in the sopkit extension: "
                         "BPSim's is used",
                         node_id,
@@ -362,9 +374,7 @@ class _Importer:
             if isinstance(c.tag, str) and c.tag.endswith("}standardLoopCharacteristics")
         ]
         if standard:
-            self.notes.warn(
-                "a loop whose number of passes is unknown: read as running once", node_id
-            )
+            self._warn("a loop whose number of passes is unknown: read as running once", node_id)
         if not multi or ("per_run" in step or "count" in step):
             return
         cardinality = next(
@@ -376,7 +386,7 @@ class _Importer:
         except ArithmeticError:
             times = None
         if times is None or not times.is_finite() or times <= 0:
-            self.notes.warn("runs several times, how many is not given: read as once", node_id)
+            self._warn("runs several times, how many is not given: read as once", node_id)
             return
         if kind == "call":
             step["count"] = times
@@ -388,7 +398,7 @@ class _Importer:
         ref = (node.element.get("calledElement") or "").strip().rpartition(":")[2]
         if ref in self.process_ids:
             return self.process_ids[ref]
-        self.notes.warn(
+        self._warn(
             f"calls '{ref or '?'}', which this file does not hold: imported as one task", node_id
         )
         return None
@@ -611,13 +621,13 @@ class _Importer:
                 f", so the question decides no step and is left out, and {these} costed in "
                 f"every run that reaches {them}"
             )
-        self.notes.warn(message, decision.node)
+        self._warn(message, decision.node)
 
     def _exclusive(
         self, decision: Decision, asked: Asked, gating: dict[str, Data], used: set[str]
     ) -> None:
         if decision.kind == "eventBasedGateway":
-            self.notes.warn(
+            self._warn(
                 "event-based gateway: read as a question whose answer is the event that "
                 "happens first",
                 decision.node,
@@ -646,7 +656,7 @@ class _Importer:
             }
 
     def _inclusive(self, decision: Decision, gating: dict[str, Data], used: set[str]) -> None:
-        self.notes.warn(
+        self._warn(
             "inclusive gateway: each of its paths is read as a yes/no question of its own",
             decision.node,
         )
@@ -714,7 +724,7 @@ class _Importer:
             names.append(name)
         probabilities = self._branch_probabilities(decision)
         if probabilities is None:
-            self.notes.warn("branch shares not given (BPSim): equal shares assumed", decision.node)
+            self._warn("branch shares not given (BPSim): equal shares assumed", decision.node)
             return names, None
         return names, shares_of(probabilities)
 
@@ -1105,7 +1115,7 @@ def import_bpmn(data: bytes, path: str | Path) -> BpmnImport:
     settings = _settings(importers, bpsim, notes, doc)
     problems = tuple(notes.problems)
     return BpmnImport(
-        tuple(_with_warnings(processes, importers, doc, problems)), settings, problems
+        tuple(_with_warnings(processes, importers, doc, problems, notes.about)), settings, problems
     )
 
 
@@ -1114,6 +1124,7 @@ def _with_warnings(
     importers: Sequence[_Importer],
     doc: BpmnDocument,
     problems: Sequence[Problem],
+    about: Sequence[str | None],
 ) -> list[ImportedProcess]:
     """Each process with the warnings about its own elements; those about the file, or
     about an element of no process, go to the first (the file's own process)."""
@@ -1125,10 +1136,8 @@ def _with_warnings(
     owner.update({p.id: p.process or "" for found in doc.collaborations for p in found})
     owner.update({element: process for element, _, _, process in doc.data})
     found: list[list[Problem]] = [[] for _ in processes]
-    for problem in problems:
-        # a warning about several elements names them "u1, u2" or "a, b, c and 5 more"
-        first = re.split(r", | and ", problem.hint or "")[0]
-        found[index.get(owner.get(first, ""), 0)].append(problem)
+    for problem, element in zip(problems, about, strict=True):
+        found[index.get(owner.get(element or "", ""), 0)].append(problem)
     return [replace(p, warnings=tuple(w)) for p, w in zip(processes, found, strict=True)]
 
 

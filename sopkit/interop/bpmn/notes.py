@@ -11,20 +11,27 @@ __all__ = ["Notes", "clean_name", "slugify", "text_lines"]
 
 
 class Notes:
-    """Warnings about one file, printed ``FILE: warning: message (element id)``."""
+    """Warnings about one file, printed ``FILE: warning: message (element)``."""
 
     def __init__(self, path: str) -> None:
         self.path = path
         self.problems: list[Problem] = []
+        #: The id of the element each warning is about (the first, for several): the
+        #: process file it goes to is the one holding that element.
+        self.about: list[str | None] = []
         self._seen: set[tuple[str, str | None]] = set()
 
-    def warn(self, message: str, element: str | None) -> None:
+    def warn(self, message: str, element: str | None, *, shown: str | None = None) -> None:
+        """Note ``message`` about the element with id ``element``, named ``shown`` (by
+        default its id) in the warning."""
         message = " ".join(message.split())  # one line: a note is also a YAML comment
         key = (message, element)
         if key in self._seen:
             return
         self._seen.add(key)
-        self.problems.append(Problem(message, path=self.path, hint=element, severity="warning"))
+        hint = shown if shown is not None else element
+        self.problems.append(Problem(message, path=self.path, hint=hint, severity="warning"))
+        self.about.append(None if element is None else re.split(r", | and ", element)[0])
 
 
 def clean_name(text: str) -> str:
