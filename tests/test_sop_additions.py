@@ -185,15 +185,19 @@ def test_a_due_date_is_in_the_sop_and_the_checklist(
 
 
 def test_rework_is_said_per_time_the_step_is_done(tmp_path: Path, stub_diagram: None) -> None:
-    """A step that runs 1.33 times a run sends work back in 25% of its executions, not of runs."""
+    """A step that runs 1.33 times a run sends work back in 25% of its executions, not of
+    runs; sent back to itself, it is done again (not "goes back to step 1" on step 1)."""
     (tmp_path / "roles.yaml").write_text("roles: {Editor: {rate: 50}}\n", encoding="utf-8")
     path = tmp_path / "p.yaml"
     path.write_text(DUE_PROCESS.format(language="en", offset="0"), encoding="utf-8")
     text = render_sop(cost_process(load_process(path)))
-    assert (
-        "- **Rework:** Each time it is done, in 25% of cases the work goes back to step 1, "
-        "“Draft”." in text
-    )
+    assert "- **Rework:** Each time it is done, in 25% of cases it has to be done again." in text
+    assert "goes back" not in text
+    signoff = DUE_PROCESS.replace("done_when: x,", "done_when: x, approval: true,")
+    path.write_text(signoff.format(language="ru", offset="0"), encoding="utf-8")
+    text = render_sop(cost_process(load_process(path)))
+    assert "Если отклонено (в 25% случаев), шаг выполняется заново." in text
+    assert "| выполняется заново (в 25% случаев) |" in text
 
 
 def test_joint_work_and_role_kinds(stub_diagram: None) -> None:

@@ -66,12 +66,11 @@ def signoff_views(
         rejected = None
         if step.rework is not None and step.rework.probability > 0 and step.rework.to in refs:
             target = refs[step.rework.to]
-            rejected = t(
-                "signoff.back",
-                number=target.number,
-                name=target.name,
-                share=share_text(step.rework.probability, t.language),
-            )
+            share = share_text(step.rework.probability, t.language)
+            if step.rework.to == step.id:  # sent back to itself: done again
+                rejected = t("signoff.again", share=share)
+            else:
+                rejected = t("signoff.back", number=target.number, name=target.name, share=share)
         views.append(
             SignoffView(refs[step.id], step.owner or "", rejected, condition_text(process, step, t))
         )

@@ -140,6 +140,8 @@ def rework_text(step: Step, refs: Mapping[str, StepRef], t: Catalogue) -> str | 
         return None
     target = refs[step.rework.to]
     share = share_text(step.rework.probability, t.language)
+    if step.rework.to == step.id:  # a step sent back to itself is done again
+        return t("rework.rejected_again" if step.approval else "rework.again", share=share)
     if step.approval:
         return t("rework.rejected", share=share, number=target.number, name=target.name)
     return t("rework.note", share=share, number=target.number, name=target.name)
