@@ -8,7 +8,9 @@ never in a wrong file or a build that waits for ever.
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
+import textwrap
 import threading
 from pathlib import Path
 
@@ -86,12 +88,54 @@ def test_no_copy_while_other_threads_run(monkeypatch: pytest.MonkeyPatch) -> Non
     assert work.result() == b"here" and calls == [os.getpid()]
 
 
-def test_forget_runs_in_the_copy_only(forking: None, tmp_path: Path) -> None:
-    def forget() -> None:
-        (tmp_path / str(os.getpid())).touch()
+def test_the_copy_holds_nothing_of_the_build_but_its_pipe(forking: None, tmp_path: Path) -> None:
+    """Not the site's lock (a build killed with SIGKILL must free it at once), not the
+    report printer's input (it prints once that input ends)."""
+    held = os.open(tmp_path / "lock", os.O_CREAT | os.O_RDWR)
+    try:
 
-    made = Aside(_pid, forget=forget).result()
-    assert [p.name for p in tmp_path.iterdir()] == [made.decode()]
+        def make() -> bytes:
+            try:
+                os.fstat(held)
+            except OSError:
+                return b"closed"
+            return b"open"
+
+        assert Aside(make).result() == b"closed"
+        os.fstat(held)  # still open here
+    finally:
+        os.close(held)
+
+
+def test_a_copy_that_does_not_answer_in_time_is_stopped(forking: None) -> None:
+    parent = os.getpid()
+
+    def make() -> bytes:
+        if os.getpid() != parent:
+            threading.Event().wait(600)
+        return b"made here"
+
+    work = Aside(make, timeout=0.5)
+    pid = work._pid
+    assert pid is not None
+    assert work.result() == b"made here"
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # stopped and reaped
+
+
+def test_a_copy_that_dies_while_writing_is_not_believed(forking: None) -> None:
+    """Half a message is no message: the length before the bytes tells it apart."""
+    parent = os.getpid()
+
+    def make() -> bytes:
+        if os.getpid() != parent:
+            # the pipe is all the copy holds beyond 0, 1 and 2
+            (pipe,) = [int(fd) for fd in os.listdir("/proc/self/fd") if int(fd) > 2]
+            os.write(pipe, (1000).to_bytes(8, "big") + b"half of it")
+            os._exit(0)
+        return b"made here"
+
+    assert Aside(make).result() == b"made here"
 
 
 def test_close_stops_a_copy_that_is_still_working(forking: None) -> None:
@@ -100,10 +144,11 @@ def test_close_stops_a_copy_that_is_still_working(forking: None) -> None:
         return b"never"
 
     work = Aside(make)
-    child = work._child
-    assert child is not None
+    pid = work._pid
+    assert pid is not None
     work.close()
-    assert child.exitcode is not None  # stopped and reaped, not left running
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # stopped and reaped, not left running
     work.close()  # twice is harmless
 
 
@@ -154,17 +199,53 @@ def test_a_copy_lets_go_of_the_printer(forking: None) -> None:
 
     with Printer() as printer:
         assert printer.ready()
-        release = threading.Event()  # never set: the copy waits until it is stopped
+        parent = os.getpid()
 
         def make() -> bytes:
-            release.wait(30)
+            if os.getpid() != parent:
+                threading.Event().wait(30)  # until it is stopped
             return b""
 
-        copy = Aside(make, forget=printer.forget)
+        copy = Aside(make)
         try:
             printed = printer.print("<p>printed while a copy of this process runs</p>")
-            child = copy._child
-            assert child is not None and child.is_alive()
+            pid = copy._pid
+            assert pid is not None and os.waitpid(pid, os.WNOHANG) == (0, 0)  # still running
         finally:
             copy.close()
     assert printed is not None and printed.startswith(b"%PDF")
+
+
+def test_a_real_build_makes_the_workbook_in_a_copy(tmp_path: Path) -> None:
+    """Nothing patched: ``sopkit build`` run as a user runs it (in a fresh Python, where
+    no test's thread runs) forks, and the site is the one made in one process."""
+    script = textwrap.dedent(
+        f"""
+        import os, sys
+        import sopkit.build
+        real = sopkit.build.render_workbook
+        def watched(*args, **kwargs):
+            with open({str(tmp_path / "made-by")!r}, "w") as out:
+                out.write(str(os.getpid()))
+            return real(*args, **kwargs)
+        sopkit.build.render_workbook = watched
+        print(os.getpid())
+        from sopkit.cli import main
+        sys.argv = ["sopkit", "build", {str(ENGLISH)!r}, "-o", sys.argv[1], "-q", "--no-cache",
+                    "--no-diagram"]
+        main()
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "site")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "made-by").read_text() != done.stdout.strip()
+    sopkit_build = __import__("sopkit.build", fromlist=["build_site"])
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(aside.threading, "active_count", lambda: 2)
+        sopkit_build.build_site(ENGLISH, tmp_path / "here", diagrams=False)
+    assert _site(tmp_path / "site") == _site(tmp_path / "here")

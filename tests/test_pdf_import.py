@@ -51,17 +51,20 @@ def test_weasyprint_loads_its_libraries_without_searching_for_them() -> None:
 
 def test_a_library_only_a_search_finds_is_still_found(tmp_path: Path) -> None:
     """Where a library loads only by its searched-for name, the import is done again the
-    usual way, and the notice a failed attempt prints is not shown."""
+    usual way, and the notice the first attempt prints is not shown."""
     fake = tmp_path / "weasyprint"
     fake.mkdir()
+    attempts = tmp_path / "attempts"
     (fake / "__init__.py").write_text(
         textwrap.dedent(
-            """
+            f"""
             import ctypes.util
-            if ctypes.util.find_library("c") is None:
+            searched = ctypes.util.find_library("c") is not None
+            with open({str(attempts)!r}, "a") as out:
+                out.write("usual " if searched else "unsearched ")
+            if not searched:
                 print("WeasyPrint could not import some external libraries.")
                 raise OSError("cannot load library 'libpango-1.0-0'")
-            attempts = "usual"
             """
         ),
         encoding="utf-8",
@@ -71,9 +74,29 @@ def test_a_library_only_a_search_finds_is_still_found(tmp_path: Path) -> None:
         import ctypes.util
         real = ctypes.util.find_library
         from sopkit.render import pdf
-        module = pdf._import_weasyprint()
-        print(module.attempts, ctypes.util.find_library is real)
+        pdf._import_weasyprint()
+        print(ctypes.util.find_library is real)
         """,
         path=tmp_path,
     )
-    assert out.split() == ["usual", "True"]
+    assert attempts.read_text().split() == ["unsearched", "usual"]
+    assert out.split() == ["True"]  # no notice, and the searcher put back
+
+
+def test_with_other_threads_running_the_import_is_the_usual_one(tmp_path: Path) -> None:
+    """The stand-in and the silenced output would be every thread's while they last."""
+    out = _run(
+        """
+        import ctypes.util, threading
+        calls = []
+        real = ctypes.util.find_library
+        ctypes.util.find_library = lambda name: calls.append(name) or real(name)
+        stop = threading.Event()
+        threading.Thread(target=stop.wait, daemon=True).start()
+        from sopkit.render.pdf import pdf_problem
+        assert pdf_problem() is None
+        stop.set()
+        print(len(calls) > 0)
+        """
+    )
+    assert out.split() == ["True"]

@@ -292,62 +292,61 @@ def render_site(
             cost,
             ranges=ranges,
             scenarios=scenarios.results if scenarios is not None else (),
-        ),
-        forget=_nothing if printer is None else printer.forget,
-    )
-    total = len(cost.processes) + 1
-    # Three things at once: the processes' pages in a thread (mostly Graphviz, in
-    # subprocesses), report.pdf in the printer, and here the portfolio's own files.
-    # Set when this thread fails or is interrupted (Ctrl-C): the pages stop starting
-    # new work instead of drawing the rest of the portfolio first.
-    stop = threading.Event()
-    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="sopkit-site") as pool:
-        pages = pool.submit(
-            _render_processes,
-            cost,
-            candidates,
-            ranges,
-            engine,
-            diagrams,
-            jobs,
-            progress,
-            total,
-            template_dir,
-            cache,
-            stop,
         )
-        try:
-            # The HTML is made here, at once, so the child can print while the rest renders.
-            html = annual_report(
+    )
+    try:
+        total = len(cost.processes) + 1
+        # Three things at once: the processes' pages in a thread (mostly Graphviz, in
+        # subprocesses), report.pdf in the printer, and here the portfolio's own files.
+        # Set when this thread fails or is interrupted (Ctrl-C): the pages stop starting
+        # new work instead of drawing the rest of the portfolio first.
+        stop = threading.Event()
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="sopkit-site") as pool:
+            pages = pool.submit(
+                _render_processes,
                 cost,
-                fmt="html",
-                date=report_date,
-                ranges=ranges,
-                scenarios=scenarios if _has_scenarios(scenarios) else None,
+                candidates,
+                ranges,
+                engine,
+                diagrams,
+                jobs,
+                progress,
+                total,
+                template_dir,
+                cache,
+                stop,
             )
-            report = pool.submit(_report, html.decode("utf-8"), cache=cache, printer=printer)
-            problem = _pdf_problem(printer)
-            files = _portfolio_files(cost, stamp, scenarios)
-            rendered = pages.result()
-            files.update(
-                _dashboard(cost, candidates, ranges, rendered, warnings, stamp, scenarios, problem)
-            )
-            files["cost.xlsx"] = workbook.result()
-        except BaseException:
-            stop.set()
-            workbook.close()
-            raise
-        printed = report.result()
-        if printed is not None:
-            files["report.pdf"] = printed
+            try:
+                # The HTML is made here, at once, so the child can print while the rest renders.
+                html = annual_report(
+                    cost,
+                    fmt="html",
+                    date=report_date,
+                    ranges=ranges,
+                    scenarios=scenarios if _has_scenarios(scenarios) else None,
+                )
+                report = pool.submit(_report, html.decode("utf-8"), cache=cache, printer=printer)
+                problem = _pdf_problem(printer)
+                files = _portfolio_files(cost, stamp, scenarios)
+                rendered = pages.result()
+                files.update(
+                    _dashboard(
+                        cost, candidates, ranges, rendered, warnings, stamp, scenarios, problem
+                    )
+                )
+                files["cost.xlsx"] = workbook.result()
+            except BaseException:
+                stop.set()
+                raise
+            printed = report.result()
+            if printed is not None:
+                files["report.pdf"] = printed
+    finally:  # stopped if anything above failed; harmless once it has answered
+        workbook.close()
     if progress is not None:
         progress(total, total, "reports")
     told = [str(notice) for notice in warnings]
     return dict(sorted(files.items())), None if engine is None else engine.name, told
-
-
-def _nothing() -> None:
-    pass
 
 
 def _hint(problem: RenderError) -> str:

@@ -6,7 +6,7 @@ workbook alone (about a million XML characters through XlsxWriter) takes as
 long as the report's HTML, the cost files and the dashboard together. Made by
 a copy of this process that ``fork`` started once the portfolio is costed, it
 is made on the second core while this one writes the rest; only its bytes come
-back.
+back, through a pipe.
 
 Forking is safe only while this process runs no other thread (a copy gets only
 the forking thread, and a lock another thread held at that moment stays locked
@@ -15,26 +15,37 @@ builds, and on systems without ``fork``, the file is made here when it is asked
 for. The copy runs at a lower priority than the build: when the cores are busy,
 the report's printer, the longest path of a rebuild, goes first.
 
-A copy that fails for any reason, even a bug, sends nothing and the file is
-made here too, where a real error is raised as it always was: the bytes are the
-same either way.
+The copy holds nothing of the build's but its pipe: it closes every other file
+it inherited first, so the site's lock is the build's alone (a build killed
+with SIGKILL frees it at once, as the lock promises), and the report's printer
+sees the end of its page when the build closes it. Signals do to the copy what
+they do by default: Ctrl-C ends it quietly with the build.
+
+Whatever goes wrong in the copy (an error, even a bug; a death; no answer
+within ``TIMEOUT``) ends in the file being made here, where a real error is
+raised as it always was: the bytes are the same either way.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import select
+import signal
 import sys
 import threading
+import time
 from collections.abc import Callable
-from multiprocessing import get_context
-from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
 
-__all__ = ["Aside", "can_fork"]
+__all__ = ["TIMEOUT", "Aside", "can_fork"]
 
+#: How long the build waits for the copy before making the file itself (and stopping
+#: the copy): far longer than any workbook takes, short of waiting for ever.
+TIMEOUT = 600.0
 #: How much less the copy asks of the processor than the build (see above).
 _NICER = 10
+#: The length of the bytes, before them: a copy that dies while writing is told apart.
+_HEAD = 8
 
 
 def can_fork() -> bool:
@@ -42,97 +53,104 @@ def can_fork() -> bool:
     return sys.platform == "linux" and threading.active_count() == 1
 
 
-def _nothing() -> None:
-    pass
-
-
 class Aside:
-    """``make()``'s bytes, made by a forked copy when that is safe; ``result()`` gives them.
+    """``make()``'s bytes, made by a forked copy when that is safe; ``result()`` gives them."""
 
-    ``forget`` runs first in the copy: it closes what the copy inherited but must
-    not keep open (the report printer's input, whose end the printer waits for).
-    """
-
-    def __init__(self, make: Callable[[], bytes], *, forget: Callable[[], None] = _nothing) -> None:
+    def __init__(self, make: Callable[[], bytes], *, timeout: float = TIMEOUT) -> None:
         self._make = make
+        self._timeout = timeout
         self._made: bytes | None = None
-        self._child: BaseProcess | None = None
-        self._receiver: Connection | None = None
+        self._pid: int | None = None
+        self._reader: int | None = None
         if not can_fork():
             return
-        context = get_context("fork")
-        # Whatever this process has buffered would be written again by the copy.
-        sys.stdout.flush()
-        sys.stderr.flush()
-        receiver, sender = context.Pipe(duplex=False)
-        child = context.Process(target=_copy, args=(make, forget, sender, receiver), daemon=True)
+        # The copy leaves by os._exit: what this process has buffered is never written twice.
+        reader, writer = os.pipe()
         try:
-            child.start()
+            pid = os.fork()
         except OSError:  # no memory or no processes left: made here instead
-            receiver.close()
+            os.close(reader)
+            os.close(writer)
             return
-        finally:
-            sender.close()
-        self._child, self._receiver = child, receiver
+        if pid == 0:  # the copy: it never returns
+            _copy(make, writer)
+        os.close(writer)
+        self._pid, self._reader = pid, reader
 
     def result(self) -> bytes:
         """The bytes, from the copy or made here (the copy failed, or there was none)."""
         if self._made is None:
-            received = self._received()
+            try:
+                received = self._received()
+            except BaseException:  # interrupted while waiting: the copy's work is not wanted
+                self.close()
+                raise
             self._made = received if received is not None else self._make()
         return self._made
-
-    def _received(self) -> bytes | None:
-        """The copy's bytes; ``None`` when there was no copy or it sent none (an empty
-        message is how it says it failed: no file of a site is empty)."""
-        receiver = self._receiver
-        if receiver is None:
-            return None
-        try:
-            data = receiver.recv_bytes()
-        except (EOFError, OSError):  # the copy died (out of memory, say)
-            data = b""
-        except BaseException:  # interrupted while waiting: the copy's work is not wanted
-            self.close()
-            raise
-        self._end(kill=False)
-        return data or None
 
     def close(self) -> None:
         """Stop the copy if it still runs (the build failed or was interrupted)."""
         self._end(kill=True)
 
+    def _received(self) -> bytes | None:
+        """The copy's bytes; ``None`` when there was no copy, or it sent no whole message."""
+        reader = self._reader
+        if reader is None:
+            return None
+        chunks: list[bytes] = []
+        deadline = time.monotonic() + self._timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([reader], [], [], left)[0]:
+                self._end(kill=True)  # no answer in time
+                return None
+            chunk = os.read(reader, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+        self._end(kill=False)
+        message = b"".join(chunks)
+        size = int.from_bytes(message[:_HEAD], "big") if len(message) >= _HEAD else -1
+        return message[_HEAD:] if size == len(message) - _HEAD > 0 else None
+
     def _end(self, *, kill: bool) -> None:
-        child, self._child = self._child, None
-        if self._receiver is not None:
-            self._receiver.close()
-            self._receiver = None
-        if child is None:
+        reader, self._reader = self._reader, None
+        if reader is not None:
+            os.close(reader)
+        pid, self._pid = self._pid, None
+        if pid is None:
             return
-        if kill and child.is_alive():
-            child.kill()
-        child.join()
+        if kill:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)
 
 
-def _copy(
-    make: Callable[[], bytes],
-    forget: Callable[[], None],
-    sender: Connection,
-    inherited: Connection,
-) -> None:
-    """The copy's work: the bytes, or an empty message when anything went wrong."""
-    inherited.close()
-    data = b""
+def _copy(make: Callable[[], bytes], writer: int) -> None:
+    """The copy's whole life: its bytes, length first, or nothing when anything failed."""
+    status = 0
     try:
+        for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(number, signal.SIG_DFL)
+        os.closerange(3, writer)
+        os.closerange(writer + 1, _highest_descriptor())
         with contextlib.suppress(OSError):
             os.nice(_NICER)
-        forget()
         data = make()
-    except BaseException:  # noqa: BLE001 - the parent makes it again and shows any error
-        data = b""
-    try:
-        sender.send_bytes(data)
-    except (OSError, KeyboardInterrupt):
-        pass  # the parent stopped listening: it failed, or made the file itself
+        message = len(data).to_bytes(_HEAD, "big") + data
+        view = memoryview(message)
+        while view:
+            view = view[os.write(writer, view) :]
+    except BaseException:  # noqa: BLE001 - the build makes the file itself and shows any error
+        status = 1
     finally:
-        sender.close()
+        os._exit(status)
+
+
+def _highest_descriptor() -> int:
+    """One past the highest file descriptor this process may hold."""
+    try:
+        return int(os.sysconf("SC_OPEN_MAX"))
+    except (OSError, ValueError):
+        return 65536

@@ -11,6 +11,11 @@ from ..models import Process, Settings
 from .paths import ROLES_FILENAMES, SUFFIXES, as_paths
 from .portfolio import Portfolio, load_portfolio
 
+__all__ = [
+    "callers_of",
+    "with_callers",
+]
+
 
 def callers_of(process: Process, *, roles: str | Path | Settings | None = None) -> Portfolio:
     """``process`` with the processes beside its file that run it, as one portfolio.

@@ -19,6 +19,13 @@ from .paths import ROLES_FILENAMES, SUFFIXES
 if TYPE_CHECKING:  # networkx takes ~80 ms to import; see sopkit.graph
     import networkx as nx
 
+__all__ = [
+    "link_calls",
+    "process_ids_in",
+    "unknown_calls",
+    "with_calls",
+]
+
 
 def link_calls(
     processes: list[Process], load: Callable[[Path], Process]

@@ -12,6 +12,20 @@ from ..models.values import PLAIN_NUMBER, plain_amount_hint
 from ..source import Loc
 from ..suggest import closest
 
+__all__ = [
+    "LANGUAGE_WORDS",
+    "MISSING_HINTS",
+    "RANGE_ERRORS",
+    "READING_ORDER",
+    "date_hint",
+    "hint_for",
+    "id_named",
+    "names_a_step",
+    "percent_hint",
+    "short",
+    "steps_of",
+]
+
 
 def steps_of(data: Any) -> list[dict[Any, Any]]:
     """The step mappings of a process document (anything else as an empty mapping)."""

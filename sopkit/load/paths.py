@@ -9,6 +9,14 @@ from pathlib import Path
 
 from ..errors import InputError, Problem, UsageError
 
+__all__ = [
+    "ROLES_FILENAMES",
+    "SUFFIXES",
+    "as_paths",
+    "discover",
+    "find_roles_file",
+]
+
 ROLES_FILENAMES = ("roles.yaml", "roles.yml")
 SUFFIXES = (".yaml", ".yml")
 

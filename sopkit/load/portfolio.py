@@ -24,6 +24,15 @@ from .hints import steps_of
 from .paths import discover, find_roles_file
 from .problems import PROCESS_FIELDS, SETTINGS_FIELDS, check_model, dedupe, kind_of, validate_model
 
+__all__ = [
+    "Portfolio",
+    "load_portfolio",
+    "load_process",
+    "load_settings",
+    "process_from_data",
+    "settings_from_data",
+]
+
 
 @dataclass(frozen=True, slots=True)
 class Portfolio:

@@ -40,6 +40,15 @@ from .hints import (
     steps_of,
 )
 
+__all__ = [
+    "PROCESS_FIELDS",
+    "SETTINGS_FIELDS",
+    "check_model",
+    "dedupe",
+    "kind_of",
+    "validate_model",
+]
+
 
 def kind_of(value: Any) -> str:
     if isinstance(value, list):

@@ -64,23 +64,26 @@ def _import_weasyprint() -> Any:
     is done again the usual way, which finds what it can and says what is
     missing. A module whose import fails is not kept (those it had finished
     are), so the second attempt loads the libraries afresh.
+
+    The search is skipped only in a process running one thread (the report's
+    printer, ``sopkit report``): the stand-in for ``find_library`` and the
+    silenced standard output (WeasyPrint prints a notice there when a library
+    fails to load) are the whole process's while they last.
     """
-    if sys.platform.startswith("linux"):
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
         import ctypes.util
 
-        # Two threads must not each put back the other's stand-in. The notice WeasyPrint
-        # prints on stdout when a library fails to load is for the usual attempt only.
-        with _SEARCH, contextlib.redirect_stdout(io.StringIO()):
-            searched = ctypes.util.find_library
-            ctypes.util.find_library = _not_searched
-            try:
+        searched = ctypes.util.find_library
+        ctypes.util.find_library = _not_searched
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):
                 import weasyprint
 
-                return weasyprint
-            except OSError:
-                pass
-            finally:
-                ctypes.util.find_library = searched
+            return weasyprint
+        except OSError:
+            pass
+        finally:
+            ctypes.util.find_library = searched
     import weasyprint
 
     return weasyprint
@@ -88,9 +91,6 @@ def _import_weasyprint() -> Any:
 
 def _not_searched(name: str) -> None:
     return None
-
-
-_SEARCH = threading.Lock()
 
 
 def pdf_problem() -> RenderError | None:
@@ -222,19 +222,6 @@ class Printer:
         if child.returncode != 0 or not out.startswith(b"%PDF"):
             return None
         return out
-
-    def forget(self) -> None:
-        """In a forked copy of the build: let go of the pipes to the child.
-
-        The child prints once its input ends, which is when every process holding
-        that pipe's end has closed it: a copy that kept it would hold the print back
-        until the copy ended.
-        """
-        child = self._child
-        if child is not None:
-            for pipe in (child.stdin, child.stdout):
-                if pipe is not None:
-                    pipe.close()
 
     @property
     def unused(self) -> bool:

@@ -1,9 +1,10 @@
-"""Cost and automation-candidate reports: terminal tables, Markdown, CSV and JSON.
+"""Cost and automation-candidate reports as text: terminal tables, Markdown, CSV and
+JSON, by ``cost_report`` and ``candidates_report``.
 
 Every function here takes analysis results (or loaded processes, which it costs
-first) and returns text; nothing is printed or written. Figures are rounded
-only here, through ``sopkit.render.numbers``. The sheets behind the tables,
-Markdown and CSV are made in ``sheets``; the JSON in ``cost_json``.
+first) and returns text; nothing is printed or written. The rows and columns
+behind the tables, Markdown and CSV are made in ``cost_sheets`` (figures
+rounded there, through ``sopkit.render.numbers``); the JSON in ``cost_json``.
 
 Order of rows:
 
