@@ -168,3 +168,20 @@ def test_re_importing_an_edited_process_with_force_keeps_the_team_s_roles(
     assert (folder / "roles.yaml").read_text(encoding="utf-8") == roles_before
     assert len(load_portfolio(folder).processes) == 12
     assert "Editing and fact check" in (folder / "content-marketing.yaml").read_text("utf-8")
+
+
+def test_the_next_step_names_only_the_rates_still_to_fill_in(tmp_path: Path) -> None:
+    """Re-imported with --force into a folder whose roles are rated by now, there is
+    nothing left to fill in: the hint said the import's blanks, not the file's."""
+    bpmn = Path(__file__).resolve().parent / "bpmn" / "miwg" / "C.7.0.bpmn"
+    first = _run("import", "bpmn", str(bpmn), "-o", str(tmp_path))
+    assert first.exit_code == 0, first.stderr
+    assert "next: fill in the hourly rates of Hiring manager, Recruitment" in first.stderr
+    roles = tmp_path / "roles.yaml"
+    text = roles.read_text(encoding="utf-8")
+    rated = text.replace("Hiring manager: {rate: }", "Hiring manager: {rate: 70}")
+    rated = re.sub(r"(Hiring manager:\n\s+rate:)[^\n]*", r"\g<1> 70", rated)
+    roles.write_text(rated, encoding="utf-8")
+    again = _run("import", "bpmn", str(bpmn), "-o", str(tmp_path), "--force")
+    assert again.exit_code == 0, again.stderr
+    assert "next: fill in the hourly rates of Recruitment in" in again.stderr

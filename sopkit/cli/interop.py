@@ -165,7 +165,7 @@ def import_bpmn(
         if not written:
             names = ", ".join(sorted(files.texts))
             typer.echo(f"unchanged: {output} already says the same in {names}", err=True)
-        missing = result.missing_rates
+        missing = bpmn.rates_to_fill(output, result.missing_rates)
         if missing:
             shown = ", ".join(missing[:5]) + (
                 f" and {len(missing) - 5} more" if len(missing) > 5 else ""

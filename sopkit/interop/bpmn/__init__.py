@@ -24,7 +24,7 @@ from ...load import Portfolio
 from ...models import Process
 from ...output import safe_child, write_atomic
 from .export import export_bpmn
-from .files import ImportFiles, import_texts, write_import
+from .files import ImportFiles, import_texts, rates_to_fill, write_import
 from .imports import BpmnImport, import_bpmn
 from .reader import MAX_BYTES
 
@@ -35,6 +35,7 @@ __all__ = [
     "export_portfolio",
     "import_bpmn",
     "import_texts",
+    "rates_to_fill",
     "read_bpmn_file",
     "write_exports",
     "write_import",

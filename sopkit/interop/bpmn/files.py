@@ -10,7 +10,7 @@ replaced unless asked.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -143,6 +143,24 @@ def write_import(files: ImportFiles, folder: str | Path, *, force: bool = False)
         write_atomic(path, texts[name])
         written.append(path)
     return written
+
+
+def rates_to_fill(folder: str | Path, wanted: Sequence[str]) -> list[str]:
+    """Which of ``wanted`` (an import's roles without a rate) have none yet in the
+    folder's ``roles.yaml``: a role the team's file already rates needs nothing."""
+    path = Path(folder) / "roles.yaml"
+    try:
+        data = parse_yaml(path.read_text(encoding="utf-8"), str(path)).data
+    except (OSError, UnicodeDecodeError, SopkitError):
+        return list(wanted)
+    roles = data.get("roles") if isinstance(data, dict) else None
+    if not isinstance(roles, dict):
+        return list(wanted)
+    return [
+        name
+        for name in wanted
+        if not isinstance(roles.get(name), dict) or roles[name].get("rate") is None
+    ]
 
 
 def _same(path: Path, text: str) -> bool:
