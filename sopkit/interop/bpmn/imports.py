@@ -819,24 +819,38 @@ class _Importer:
 
     def _trigger(self) -> str | None:
         """What starts a run: the start event's name; in a file sopkit exported, its
-        documentation, where sopkit writes the ``trigger`` (none without one)."""
-        for pool in self.pools:
-            for node in sorted(self.doc.nodes.values(), key=lambda n: n.order):
-                if (
-                    node.process == pool.process.id
-                    and node.kind == "startEvent"
-                    and node.parent is None
-                ):
-                    name = clean_name(node.name)
-                    if self.exported:
-                        # sopkit names it after a short trigger, else with its own word for a
-                        # start: a name that is neither was given in a modeler, and wins
-                        written = clean_name(node.documentation or "")
-                        if name and name != written and name not in START_WORDS:
-                            return name
-                        return node.documentation
-                    if name:
-                        return name
+        documentation, where sopkit writes the ``trigger`` (none without one).
+
+        Only one pool's: the first whose start no other pool's message begins. A
+        start another pool's message begins is that pool's part starting when work
+        is handed to it (a carrier's "Pick items"), not what starts the run.
+        """
+        ordered = sorted(self.doc.nodes.values(), key=lambda n: n.order)
+        handed = {flow.target for flow in self.doc.message_flows}
+        pools = [
+            [
+                node
+                for node in ordered
+                if node.process == pool.process.id
+                and node.kind == "startEvent"
+                and node.parent is None
+            ]
+            for pool in self.pools
+        ]
+        starts = next((s for s in pools if any(n.id not in handed for n in s)), None)
+        if starts is None:
+            starts = next((s for s in pools if s), [])
+        for node in [n for n in starts if n.id not in handed] or starts:
+            name = clean_name(node.name)
+            if self.exported:
+                # sopkit names it after a short trigger, else with its own word for a
+                # start: a name that is neither was given in a modeler, and wins
+                written = clean_name(node.documentation or "")
+                if name and name != written and name not in START_WORDS:
+                    return name
+                return node.documentation
+            if name:
+                return name
         return None
 
 
