@@ -243,3 +243,16 @@ def test_names_alike_even_cut_in_the_middle_carry_their_rank() -> None:
     assert len(set(shown)) == 12 and shown[0].startswith("1. ") and shown[11].startswith("12. ")
     # The same name twice (two processes' "Review") is one label, not a clash.
     assert distinct_labels(["Review", "Review"], [60.0, 60.0]) == ["Review", "Review"]
+
+
+def test_steps_of_the_same_name_in_two_processes_say_whose_each_is() -> None:
+    """Imported diagrams name their tasks "Task 1", "Task 2" alike: a bar says which
+    process's it is when another process has a step of the same name."""
+    data = [
+        Datum("Task 1", Decimal(30), "$30.00", "Order"),
+        Datum("Task 1", Decimal(20), "$20.00", "Refund"),
+        Datum("Publish", Decimal(10), "$10.00", "Order"),
+    ]
+    root = ET.fromstring(pareto_chart(data, chart_id="c", title="t", axis_title="a"))
+    names = [b.find(f"{SVG}text").text for b in bars_of(root)]
+    assert names == ["Task 1 · Order", "Task 1 · Refund", "Publish"]

@@ -142,6 +142,16 @@ def distinct_labels(names: Sequence[str], rooms: Sequence[float]) -> list[str]:
     ]
 
 
+def _told_apart(datum: Datum, bars: Sequence[tuple[Datum, bool]]) -> str:
+    """A bar's label, with its detail (a step's process) when another bar has the same
+    label and another detail: two processes' "Review" bars say whose each is."""
+    if datum.detail and any(
+        other.label == datum.label and other.detail != datum.detail for other, _ in bars
+    ):
+        return f"{datum.label} · {datum.detail}"
+    return datum.label
+
+
 def _clash(labels: Sequence[str], names: Sequence[str], index: int) -> bool:
     """Whether another, different name has the same label as ``index``'s."""
     return any(
@@ -373,7 +383,7 @@ def pareto_chart(
                 "width": bar_w,
                 "height": base - y,
                 "center": line[-1][0],
-                "label": datum.label if labelled else "",
+                "label": _told_apart(datum, bars) if labelled else "",
                 "tooltip": f"{i + 1}. {_tooltip(datum)} ({cumulative_words(cumulative_text)})",
                 "other": is_other,
                 "line_y": line[-1][1],
