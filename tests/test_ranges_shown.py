@@ -218,7 +218,7 @@ steps:
 
 
 def test_ranges_show_money_to_the_minor_unit_everywhere(tmp_path: Path) -> None:
-    # A figure of about BHD 1.9 a year: to whole dinars its range would read "BHD1 – BHD2".
+    # A figure of about BHD 1.9 a year: to whole dinars its range would read "BHD 1 – BHD 2".
     (tmp_path / "roles.yaml").write_text(
         "currency: BHD\nroles:\n  Writer: {rate: 1.514}\n", encoding="utf-8"
     )
@@ -229,7 +229,7 @@ def test_ranges_show_money_to_the_minor_unit_everywhere(tmp_path: Path) -> None:
     ranges = simulate([process], years=2_000, seed=1)
     annual = ranges.process("tiny").annual_cost
     low, typical, high = (money_text(v, "BHD") for v in (annual.p10, annual.p50, annual.p90))
-    assert low == f"BHD{annual.p10.quantize(Decimal('0.001'))}"
+    assert low == f"BHD\u00a0{annual.p10.quantize(Decimal('0.001'))}"
     sop = render_sop(cost, ranges=ranges)
     assert f"median {typical} ({low} or less in 1 of 10 years, {high} or more" in sop
     portfolio = cost_portfolio([process])
