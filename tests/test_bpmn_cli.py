@@ -116,18 +116,23 @@ def test_import_refuses_to_replace_files_without_force(tmp_path: Path) -> None:
     assert _run("import", "bpmn", str(C70), "-o", str(tmp_path)).exit_code == 0
     again = _run("import", "bpmn", str(C70), "-o", str(tmp_path))
     assert again.exit_code == 0 and "wrote" not in again.stderr  # the same files: left alone
-    assert f"unchanged: {tmp_path} already says the same in eu-bank.yaml, roles.yaml" in (
-        again.stderr
+    assert (
+        f"unchanged: {tmp_path} already says the same in advertise-a-job-vacancy.yaml, roles.yaml"
+        in (again.stderr)
     )
-    (tmp_path / "eu-bank.yaml").write_text("# mine\n", encoding="utf-8")
+    (tmp_path / "advertise-a-job-vacancy.yaml").write_text("# mine\n", encoding="utf-8")
     refused = _run("import", "bpmn", str(C70), "-o", str(tmp_path))
     assert refused.exit_code == 1
     assert (
-        "error: would replace eu-bank.yaml (choose another folder, or add --force" in refused.stderr
+        "error: would replace advertise-a-job-vacancy.yaml (choose another folder, or add --force"
+        in refused.stderr
     )
-    assert (tmp_path / "eu-bank.yaml").read_text(encoding="utf-8") == "# mine\n"
+    assert (tmp_path / "advertise-a-job-vacancy.yaml").read_text(encoding="utf-8") == "# mine\n"
     forced = _run("import", "bpmn", str(C70), "-o", str(tmp_path), "--force")
-    assert forced.exit_code == 0 and f"wrote {tmp_path / 'eu-bank.yaml'}" in forced.stderr
+    assert (
+        forced.exit_code == 0
+        and f"wrote {tmp_path / 'advertise-a-job-vacancy.yaml'}" in forced.stderr
+    )
 
 
 def test_import_of_a_missing_file_is_one_line(tmp_path: Path) -> None:

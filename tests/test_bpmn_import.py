@@ -738,7 +738,9 @@ def test_import_never_replaces_files_without_force(tmp_path: Path) -> None:
     result = import_bpmn((MIWG / "C.7.0.bpmn").read_bytes(), "C.7.0.bpmn")
     files = import_texts(result, "C.7.0.bpmn")
     written = write_import(files, tmp_path)
-    assert sorted(p.name for p in written) == ["eu-bank.yaml", "roles.yaml"]
+    # named by the file's title, not by its pool ("EU Bank", who does the work)
+    assert result.processes[0].data["name"] == "Advertise a job vacancy"
+    assert sorted(p.name for p in written) == ["advertise-a-job-vacancy.yaml", "roles.yaml"]
     assert write_import(files, tmp_path) == []  # the same texts again: nothing to write
     # a roles file for another currency is the team's for other processes: never merged
     (tmp_path / "roles.yaml").write_text(
@@ -758,7 +760,7 @@ def test_rates_left_to_fill_in_are_blank_and_commented(tmp_path: Path) -> None:
     assert "  Hiring manager:\n    rate:  # fill in: the hourly cost\n" in text
     settings = load_settings(tmp_path / "roles.yaml")
     assert settings.roles["Recruitment"].rate is None
-    process = (tmp_path / "eu-bank.yaml").read_text(encoding="utf-8")
+    process = (tmp_path / "advertise-a-job-vacancy.yaml").read_text(encoding="utf-8")
     assert process.startswith("# Imported from C.7.0.bpmn by sopkit import bpmn.\n")
     assert "# - how often work goes back is not given (BPSim): 0.5 assumed (_d74707c7" in process
 

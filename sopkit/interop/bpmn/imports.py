@@ -769,8 +769,8 @@ class _Importer:
         return {key: data[key] for key in PROCESS_KEYS if key in data}
 
     def _process_name(self) -> str:
-        if len(self.pools) == 1 and self.pools[0].name:
-            return self.pools[0].name
+        """The file's own title (what the model is called) before its pool's name, which
+        is often who does the work ("EU Bank") rather than what the work is."""
         if not self.main:
             return self.pools[0].name or self.own_id
         return (
@@ -1091,7 +1091,7 @@ def import_bpmn(data: bytes, path: str | Path) -> BpmnImport:
     main_id = _process_id(
         doc,
         pools[0].process,
-        [pools[0].name if len(pools) == 1 else doc.name, doc.name, file_stem, pools[0].process.id],
+        [doc.name, pools[0].name, file_stem, pools[0].process.id],
         used,
     )
     ids = {c.id: _process_id(doc, c, [c.name, c.id], used) for c in callees}
