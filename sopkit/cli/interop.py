@@ -137,7 +137,7 @@ def import_bpmn(
     through a gateway rework; expanded sub-processes are inlined, collapsed
     ones are one step, a called process in the same file becomes a process of
     its own; BPSim times, rates and probabilities are read. Whatever had to be
-    guessed is a warning naming the element's id, and is listed at the top of
+    guessed is a warning naming the element (a step by its id), listed at the top of
     the process file. Fill in the hourly rates roles.yaml leaves blank before
     costing.
 
