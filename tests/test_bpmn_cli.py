@@ -72,7 +72,9 @@ def test_import_prints_located_warnings_and_writes_what_the_library_makes(tmp_pa
     assert lines[: len(warnings)] == warnings
     assert lines[0].startswith(f"{C70}: warning: 3 service, script or business-rule tasks")
     assert any(
-        f"{C70}: warning: how often work goes back is not given (BPSim): 0.5 assumed (" in line
+        f"{C70}: warning: how often work goes back from 'approve-advertisement' to "
+        "'complete-advertisement' at 'Advertisement approved?' is not given (BPSim): "
+        "0.5 assumed (" in line
         for line in lines
     )
     files = import_texts(library, str(C70))

@@ -326,7 +326,12 @@ def test_c_7_0_loop_back_through_a_gateway_is_rework() -> None:
         "probability": Decimal("0.5"),
     }
     assert steps["publish-on-other-platforms"]["after"] == ["select-other-platforms"]
-    assert any("how often work goes back is not given (BPSim): 0.5 assumed" in w for w in warnings)
+    # the gateway's question, which the file has no place for, is in the warning
+    assert any(
+        "how often work goes back from 'approve-advertisement' to 'complete-advertisement' at "
+        "'Advertisement approved?' is not given (BPSim): 0.5 assumed" in w
+        for w in warnings
+    )
     assert any("runs several times, how many is not given" in w for w in warnings)
 
 
@@ -762,7 +767,7 @@ def test_rates_left_to_fill_in_are_blank_and_commented(tmp_path: Path) -> None:
     assert settings.roles["Recruitment"].rate is None
     process = (tmp_path / "advertise-a-job-vacancy.yaml").read_text(encoding="utf-8")
     assert process.startswith("# Imported from C.7.0.bpmn by sopkit import bpmn.\n")
-    assert "# - how often work goes back is not given (BPSim): 0.5 assumed (_d74707c7" in process
+    assert "# - how often work goes back from 'approve-advertisement' to" in process
 
 
 def _one_role_process(tmp_path: Path, role: str) -> Path:

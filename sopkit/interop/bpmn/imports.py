@@ -480,8 +480,14 @@ class _Importer:
         if through is not None:
             return through
         share = (Decimal(1) / max(len(siblings), 2)).quantize(Decimal("0.0001")).normalize()
+        # The gateway's question ("Done shopping?") has no place in the file: said here.
+        node = self.doc.nodes.get(gateway.partition("#")[0])
+        asked = clean_name(node.name) if node is not None else ""
+        where = f" at '{asked}'" if asked else ""
         self.notes.warn(
-            f"how often work goes back is not given (BPSim): {share} assumed", flow_id or gateway
+            f"how often work goes back from '{self.step_ids[source]}' to "
+            f"'{self.step_ids[target]}'{where} is not given (BPSim): {share} assumed",
+            flow_id or gateway,
         )
         return share
 
