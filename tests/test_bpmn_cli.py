@@ -192,3 +192,9 @@ def test_the_next_step_names_only_the_rates_still_to_fill_in(tmp_path: Path) -> 
     again = _run("import", "bpmn", str(bpmn), "-o", str(tmp_path), "--force")
     assert again.exit_code == 0, again.stderr
     assert "next: fill in the hourly rates of Recruitment in" in again.stderr
+    # an outside party has no rate to fill in
+    outside = re.sub(r"(Recruitment:\n\s+)rate:[^\n]*", r"\g<1>kind: external", rated)
+    roles.write_text(outside, encoding="utf-8")
+    last = _run("import", "bpmn", str(bpmn), "-o", str(tmp_path), "--force")
+    assert last.exit_code == 0, last.stderr
+    assert "next: fill in" not in last.stderr

@@ -833,9 +833,45 @@ def test_a_first_import_s_roles_on_one_line_gain_the_next_import_s(tmp_path: Pat
 
     text = roles.read_text(encoding="utf-8")
     assert "# with the roles of the processes imported from b.bpmn\nroles:" in text
+    # a comment written beside the roles stays, above them
+    roles.write_text(
+        text.split("# with the roles")[0] + "roles: {Intern: {rate: 25}}  # agreed with HR\n",
+        encoding="utf-8",
+    )
+    write_import(import_texts(import_bpmn(data, "b.bpmn"), "b.bpmn"), folder)
+    assert "# agreed with HR\nroles:" in roles.read_text(encoding="utf-8")
     merged = load_settings(roles).roles
     assert list(merged)[0] == "Intern" and merged["Intern"].rate == 25
     assert set(load_settings(second.parent / "roles.yaml").roles) & set(merged) - {"Intern"}
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("C.7.0", "Advertise a job vacancy"),  # a phrase as the title, a bank as the pool
+        ("C.1.1", "Invoice Handling (OMG BPMN MIWG Demo)"),  # a code as the title: the pool's
+        ("C.3.0", "Fridge Repair Process"),  # no pool, a code as the title: the process's
+        ("C.4.0", "Money Bank"),
+        ("A.1.0", "A.1.0"),  # nothing but the code to go by
+    ],
+)
+def test_a_process_is_named_after_what_names_the_work(name: str, expected: str) -> None:
+    result = import_bpmn((MIWG / f"{name}.bpmn").read_bytes(), f"{name}.bpmn")
+    assert result.processes[0].data["name"] == expected
+
+
+def test_a_pool_renamed_in_a_modeler_keeps_its_new_name() -> None:
+    """sopkit writes the process's name as the file's title and the pool's; bpmn.io and
+    Camunda show only the pool, so a rename there is what the user meant."""
+    data = export_bpmn(cost_process(load_process(PROCESSES / "en" / "content-marketing.yaml")))
+    name = load_process(PROCESSES / "en" / "content-marketing.yaml").name
+    renamed = data.replace(
+        f'<bpmn:participant id="Participant_content-marketing" name="{name}"'.encode(),
+        b'<bpmn:participant id="Participant_content-marketing" name="Blog post pipeline"',
+    )
+    assert renamed != data
+    (process,) = import_bpmn(renamed, "content-marketing.bpmn").processes
+    assert process.data["name"] == "Blog post pipeline"
 
 
 def test_a_3_0_a_non_interrupting_event_s_path_runs_besides_the_normal_flow() -> None:

@@ -147,7 +147,8 @@ def write_import(files: ImportFiles, folder: str | Path, *, force: bool = False)
 
 def rates_to_fill(folder: str | Path, wanted: Sequence[str]) -> list[str]:
     """Which of ``wanted`` (an import's roles without a rate) have none yet in the
-    folder's ``roles.yaml``: a role the team's file already rates needs nothing."""
+    folder's ``roles.yaml``: a role the team's file already rates, or has made an
+    outside party or a system (which have no rate), needs nothing."""
     path = Path(folder) / "roles.yaml"
     try:
         data = parse_yaml(path.read_text(encoding="utf-8"), str(path)).data
@@ -159,7 +160,8 @@ def rates_to_fill(folder: str | Path, wanted: Sequence[str]) -> list[str]:
     return [
         name
         for name in wanted
-        if not isinstance(roles.get(name), dict) or roles[name].get("rate") is None
+        if not isinstance(roles.get(name), dict)
+        or (roles[name].get("rate") is None and roles[name].get("kind", "staff") == "staff")
     ]
 
 
@@ -182,6 +184,7 @@ _SETTING_FIELDS = (
 )
 _ROLES_LINE = re.compile(r"^roles:[ \t]*(#.*)?$", re.MULTILINE)
 _ROLES_KEY = re.compile(r"^roles:", re.MULTILINE)
+_COMMENT = re.compile(r"(?:^|\s)(#.*)$")
 
 
 def _with_missing_roles(path: Path, wanted: Data, source: str = "") -> str | None:
@@ -215,7 +218,10 @@ def _with_missing_roles(path: Path, wanted: Data, source: str = "") -> str | Non
         if start is None:
             return None
         every = {**document.data["roles"], **missing}
-        lines = dump_yaml({"roles": every}).splitlines()
+        # The comments written among the roles stay, above them.
+        lines = text[start.start() :].splitlines()
+        kept = [found.group(1) for found in map(_COMMENT.search, lines) if found]
+        lines = [*kept, *dump_yaml({"roles": every}).splitlines()]
         if source:
             lines.insert(0, f"# with the roles of the processes imported from {source}")
         merged = text[: start.start()] + "\n".join(lines) + "\n"

@@ -593,7 +593,7 @@ class _Importer:
                 gating.setdefault(node_id, {})[name] = (
                     answer if isinstance(answer, bool) else list(answer)
                 )
-            self.notes.warn(
+            self._warn(
                 f"{len(decisions)} gateways ask '{question}': read as one question, answered "
                 "once a run (if they decide separately, name them apart in the modeler)",
                 decisions[0].node,
@@ -775,13 +775,11 @@ class _Importer:
         return {key: data[key] for key in PROCESS_KEYS if key in data}
 
     def _process_name(self) -> str:
-        """The file's own title (what the model is called) before its pool's name, which
-        is often who does the work ("EU Bank") rather than what the work is."""
+        """Its pool's name, or the file's title where that names the work (see ``_named``);
+        in a file sopkit exported the pool's, which a modeler shows and a user renames."""
         if not self.main:
             return self.pools[0].name or self.own_id
-        return (
-            clean_name(self.doc.name) or self.pools[0].name or _stem(self.doc.path) or self.own_id
-        )
+        return _named(self.doc, self.pools, titled=not self.exported) or self.own_id
 
     def _owner(self, steps: Sequence[Data]) -> str:
         """The role of the first step people do: a system owns no process."""
@@ -1097,7 +1095,7 @@ def import_bpmn(data: bytes, path: str | Path) -> BpmnImport:
     main_id = _process_id(
         doc,
         pools[0].process,
-        [doc.name, pools[0].name, file_stem, pools[0].process.id],
+        [_named(doc, pools, titled=True), file_stem, pools[0].process.id],
         used,
     )
     ids = {c.id: _process_id(doc, c, [c.name, c.id], used) for c in callees}
@@ -1159,6 +1157,22 @@ def _with_warnings(
     for problem, element in zip(problems, about, strict=True):
         found[index.get(owner.get(element or "", ""), 0)].append(problem)
     return [replace(p, warnings=tuple(w)) for p, w in zip(processes, found, strict=True)]
+
+
+def _named(doc: BpmnDocument, pools: Sequence[Pool], *, titled: bool) -> str:
+    """The main process's name: one pool's name, else the file's title, else its name.
+
+    With ``titled``, a title that reads as a name of the work wins over one pool's
+    name, which is often who does the work: MIWG C.7.0 is "Advertise a job vacancy",
+    a pool "EU Bank". A title that is a code or the file's name ("C.1.1",
+    "Definitions_1") is not one; the pool (or the process) says more.
+    """
+    title = clean_name(doc.name)
+    stem = _stem(doc.path)
+    is_title = " " in title and title.casefold() != stem.casefold()
+    if len(pools) == 1 and pools[0].name and not (titled and is_title):
+        return pools[0].name
+    return (title if is_title or len(pools) > 1 else "") or pools[0].name or stem
 
 
 def _stem(path: str) -> str:

@@ -206,7 +206,13 @@ def _systems(
             if len(moved) > 1
             else "a service, script or business-rule task in a lane of people"
         )
-        notes.warn(f"{what}: given to the system role '{ENGINE}' (no staff time)", moved[0])
+        named = [f"'{clean_name(doc.nodes[n].name)}'" for n in moved if doc.nodes[n].name.strip()]
+        more = f" and {len(named) - 3} more" if len(named) > 3 else ""
+        notes.warn(
+            f"{what}: given to the system role '{ENGINE}' (no staff time)",
+            moved[0],
+            shown=", ".join(named[:3]) + more if named else None,
+        )
     return frozenset(systems)
 
 
