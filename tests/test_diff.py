@@ -323,6 +323,21 @@ def test_a_fall_never_fails_and_a_rise_from_nothing_fails_any_percentage() -> No
     assert not verdict(comparison(0, 0), Threshold(Decimal(0), True)).exceeded
 
 
+def test_the_rise_judged_is_the_rise_shown() -> None:
+    """A rise of $5,485.714… is shown as $5,485.71: a --fail-over of $5,485.71 lets it
+    pass, rather than fail with "rose by $5,485.71, more than the $5,485.71 allowed"."""
+    from sopkit.analysis.compare import Figure
+    from sopkit.render.costs.diff import verdict_line
+
+    before, after = Fraction(150_000), Fraction(150_000) + Fraction(38_400, 7)
+    totals = {"annual_total_cost": Figure(before, after), "annual_expenses": Figure(None, None)}
+    comparison = Comparison("USD", (), (), (), totals)
+    judged = verdict(comparison, Threshold(Decimal("5485.71"), False))
+    assert not judged.exceeded
+    assert verdict_line(judged, "USD").startswith("ok: annual total cost rose by $5,485.71")
+    assert verdict(comparison, Threshold(Decimal("5485.70"), False)).exceeded
+
+
 @pytest.mark.parametrize(
     "bad", ["five", "-5%", "%", "nan", "1e30", "1e30%", "5e-999999999%", "0.1234567"]
 )

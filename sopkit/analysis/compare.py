@@ -17,15 +17,16 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from fractions import Fraction
 
+from ..currency import MINOR_UNITS
 from ..interop.filedata import process_data, step_data
 from ..models import Clock, Duration, Process, Settings, Step
 from .candidates import Candidate, payback, rank_candidates
 from .cost import PortfolioCost, ProcessCost, RoleCost, StepCost
-from .units import exact_hours
+from .units import exact_hours, to_decimal
 
 __all__ = [
     "PROCESS_FIGURES",
@@ -845,15 +846,25 @@ class Verdict:
 
 
 def verdict(comparison: Comparison, threshold: Threshold) -> Verdict:
-    """Judge the rise of the portfolio's annual total cost against ``threshold``, exactly.
+    """Judge the rise of the portfolio's annual total cost against ``threshold``.
 
-    From nothing (a total of 0 before), any rise exceeds a percentage: it is
-    an infinite one.
+    The rise is the one the report shows: the total after less the total before,
+    each rounded to the currency's minor unit (as every change is), so the line
+    that says by how much never reads "rose by $5,485.71, more than the
+    $5,485.71 allowed". From nothing (a total of 0 before), any rise exceeds a
+    percentage: it is an infinite one.
     """
     total = comparison.total_cost
-    before = total.before or Fraction(0)
+    before = _as_shown(total.before or Fraction(0), comparison.currency)
+    change = _as_shown(total.after or Fraction(0), comparison.currency) - before
     if threshold.percent and before == 0:
-        exceeded = total.change > 0
+        exceeded = change > 0
     else:
-        exceeded = total.change > threshold.allowed(before)
+        exceeded = change > threshold.allowed(before)
     return Verdict(threshold, total, exceeded)
+
+
+def _as_shown(amount: Fraction, currency: str) -> Fraction:
+    """An amount rounded half-up to the currency's minor unit, as reports show it."""
+    unit = Decimal(1).scaleb(-MINOR_UNITS.get(currency, 2))
+    return Fraction(to_decimal(amount).quantize(unit, ROUND_HALF_UP))
