@@ -541,13 +541,18 @@ def test_a_role_over_capacity_after_a_scenario_is_named_and_a_hire_costs_nothing
     lines = [line for line in text.splitlines() if line.startswith("Test: ")]
     assert len(lines) == 2
     assert lines[0].endswith("; over capacity: Writer (192.00%).")
-    assert "over capacity" not in lines[1]
+    # the hire says what it does to capacity, which is all it changes
+    assert lines[1].endswith("; no longer over capacity: Writer (192.00% → 64.00%).")
     assert view.results[1].comparison.total_cost.change == 0
     assert "so a hire adds nothing to it" in text
     from sopkit.render.site.scenarios import render_scenarios
 
     page = render_scenarios(view)
     assert '<p class="over-capacity" role="note">Over capacity: Writer (192.00%).</p>' in page
+    assert (
+        '<p class="relieved" role="note">No longer over capacity: Writer (192.00% → 64.00%).</p>'
+        in page
+    )
 
 
 def test_a_hire_weighed_as_an_expense_the_scenario_sets(folder: Path, tmp_path: Path) -> None:

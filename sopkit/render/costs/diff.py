@@ -467,6 +467,26 @@ def over_capacity_text(
     return t("scenario.over", roles=", ".join(over)) if over else None
 
 
+def relieved_text(comparison: Comparison, t: Catalogue | None = None) -> str | None:
+    """``no longer over capacity: Content Writer (103.03% → 90.52%)``: the roles over
+    capacity before and not after; ``None`` if none."""
+    t = t or catalogue("en")
+    relieved = []
+    for row in comparison.roles:
+        figure = row.figures["utilisation"]
+        if figure.before is None or figure.after is None or not figure.before > 1 >= figure.after:
+            continue
+        relieved.append(
+            t(
+                "scenario.relieved_role",
+                role=row.key[0],
+                before=figure_text("utilisation", figure.before, "", t.language),
+                after=figure_text("utilisation", figure.after, "", t.language),
+            )
+        )
+    return t("scenario.relieved", roles=", ".join(relieved)) if relieved else None
+
+
 def _summary(comparison: Comparison) -> str:
     """The summary line of a diff, with the roles the change took (further) over capacity."""
     over = over_capacity_text(comparison, risen=True)

@@ -28,6 +28,7 @@ from .diff import (
     figure_text,
     figure_value,
     over_capacity_text,
+    relieved_text,
     summary_line,
 )
 from .jsontext import dump_json
@@ -225,9 +226,9 @@ def _line(
 
 def _note(result: ScenarioResult, t: Catalogue) -> str:
     summary = summary_line(result.comparison, t)
-    over = over_capacity_text(result.comparison, t)
-    if over is not None:
-        summary = f"{summary}; {over}"
+    for said in (relieved_text(result.comparison, t), over_capacity_text(result.comparison, t)):
+        if said is not None:
+            summary = f"{summary}; {said}"
     if not result.one_offs:
         return t("scenario.sheet.summary", name=result.name, summary=summary)
     currency = result.comparison.currency

@@ -25,6 +25,7 @@ from ..costs.diff import (
     figure_text,
     ordered_rows,
     over_capacity_text,
+    relieved_text,
     row_change,
     summary_line,
 )
@@ -106,6 +107,7 @@ def _scenario(index: int, result: ScenarioResult, t: Catalogue) -> dict[str, Any
         "file": result.path,
         "summary": summary_line(comparison, t),
         "over": over_capacity_text(comparison, t),
+        "relieved": relieved_text(comparison, t),
         "kpis": kpis,
         "chart": _chart(index, result, t),
         "rows": [_row(row, currency, t, changes) for row in ordered_rows(changes)],
