@@ -210,6 +210,21 @@ def _sheet(
     )
 
 
+def _yearly_columns(*, external: bool, expenses: bool, reading: bool) -> list[Column]:
+    """A step's or a process's figures for a year: hours, FTE, labour and cash costs."""
+    return [
+        Column("annual_hours", "Hours/year"),
+        *([Column("external_hours", "Outside h/year")] if external else []),
+        Column("fte", "FTE"),
+        Column("annual_cost", "Labour/year" if expenses and reading else "Annual cost"),
+        *(
+            [Column("annual_expenses", "Cash/year"), Column("annual_total_cost", "Total/year")]
+            if expenses
+            else []
+        ),
+    ]
+
+
 def _step_sheet(costs: PortfolioCost, *, reading: bool) -> Sheet:
     currency = costs.currency
     several = len(costs.processes) > 1 or not reading
@@ -228,15 +243,7 @@ def _step_sheet(costs: PortfolioCost, *, reading: bool) -> Sheet:
         Column("executions_per_run", "exec/run"),
         Column("runs_per_month", "runs/month"),
         Column("rate", "Rate/h"),
-        Column("annual_hours", "Hours/year"),
-        *([Column("external_hours", "Outside h/year")] if external else []),
-        Column("fte", "FTE"),
-        Column("annual_cost", "Labour/year" if expenses and reading else "Annual cost"),
-        *(
-            [Column("annual_expenses", "Cash/year"), Column("annual_total_cost", "Total/year")]
-            if expenses
-            else []
-        ),
+        *_yearly_columns(external=external, expenses=expenses, reading=reading),
         Column("currency", "Currency", numeric=False, csv_only=True),
         Column("chance", "chance", csv_only=True),
         Column("with", "with", numeric=False, csv_only=True),
@@ -494,15 +501,7 @@ def _process_sheet(costs: PortfolioCost, *, reading: bool) -> Sheet:
         Column("hours_per_run", "h/run"),
         Column("lead_time_hours", "Lead time h"),
         Column("lead_time_days", "Lead time d"),
-        Column("annual_hours", "Hours/year"),
-        *([Column("external_hours", "Outside h/year")] if external else []),
-        Column("fte", "FTE"),
-        Column("annual_cost", "Labour/year" if expenses and reading else "Annual cost"),
-        *(
-            [Column("annual_expenses", "Cash/year"), Column("annual_total_cost", "Total/year")]
-            if expenses
-            else []
-        ),
+        *_yearly_columns(external=external, expenses=expenses, reading=reading),
         Column("critical_path", "Critical path", numeric=False, csv_only=True),
         Column("currency", "Currency", numeric=False, csv_only=True),
         Column("called_by", "called_by", numeric=False, csv_only=True),
