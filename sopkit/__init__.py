@@ -72,6 +72,7 @@ _EXPORTS = {
     "diff_report": "sopkit.render.costs.diff",
     "discover": "sopkit.load",
     "draw": "sopkit.render.diagram",
+    "explain_role": "sopkit.render.costs.explain_role",
     "explain_step": "sopkit.render.costs.explain",
     "export_bpmn": "sopkit.interop.bpmn",
     "export_portfolio": "sopkit.interop.bpmn",
@@ -165,6 +166,7 @@ __all__ = [
     "diff_report",
     "discover",
     "draw",
+    "explain_role",
     "explain_step",
     "export_bpmn",
     "export_portfolio",
@@ -282,7 +284,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         Settings,
         Step,
     )
-    from .render.costs import candidates_report, cost_report, explain_step
+    from .render.costs import candidates_report, cost_report, explain_role, explain_step
     from .render.costs.diff import diff_report
     from .render.costs.ranges import simulation_report
     from .render.costs.scenarios import scenarios_report

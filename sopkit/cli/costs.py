@@ -59,9 +59,10 @@ def cost(
         str | None,
         typer.Option(
             "--explain",
-            metavar="STEP_ID",
+            metavar="STEP_ID|ROLE",
             help="Instead of the report, show how one step's figures were computed "
-            "(PROCESS_ID/STEP_ID when several processes have that step).",
+            "(PROCESS_ID/STEP_ID when several processes have that step), or a role's: "
+            "the steps it works on, its hours, cost and utilisation.",
         ),
     ] = None,
     jobs: Annotated[
@@ -106,9 +107,11 @@ def cost(
       sopkit cost processes/en/ --by role
       sopkit cost processes/en/ --format json -o cost.json
       sopkit cost processes/en/content-marketing.yaml --explain draft
+      sopkit cost processes/en/ --explain "Content Writer"
     """
     from ..output import refuse_inputs, refuse_overwrite
-    from ..render.costs import cost_report_parts, explain_step
+    from ..render.costs import cost_report_parts
+    from ..render.costs import explain as explained
 
     with user_errors(), collector_paused():
         if output is not None:
@@ -121,7 +124,7 @@ def cost(
             return
         source = _costed(paths, roles)
         if explain is not None:
-            emit(explain_step(source, explain), output)
+            emit(explained(source, explain), output)
         else:
             width = table_width(output)
             emit(

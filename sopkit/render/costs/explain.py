@@ -47,10 +47,11 @@ from ..numbers import (
     round_number,
     share_text,
 )
+from .explain_role import explain_role
 from .runs_text import exact_text, executions_lines, when_lines
 from .tables import ensure_costs
 
-__all__ = ["explain_step", "find_step"]
+__all__ = ["explain", "explain_step", "find_step"]
 
 
 def find_step(costs: PortfolioCost, ref: str) -> tuple[ProcessCost, StepCost]:
@@ -86,6 +87,31 @@ def find_step(costs: PortfolioCost, ref: str) -> tuple[ProcessCost, StepCost]:
         f"step '{step_id}' is in several processes",
         hint=f"name the process too: {where}",
     )
+
+
+def explain(source: Costable, ref: str) -> str:
+    """``sopkit cost --explain``: a step's figures (``STEP_ID`` or ``PROCESS_ID/STEP_ID``,
+    see ``explain_step``), or a role's by its name (``explain_role``).
+
+    A step whose id is also a role's name is the step.
+
+    Raises:
+        UsageError: no step and no role by that name (a role's near name is offered).
+    """
+    costs = ensure_costs(source)
+    steps = {s.step_id for p in costs.processes for s in p.steps}
+    roles = [r.role for r in costs.roles]
+    if "/" not in ref and ref not in steps and ref in roles:
+        return explain_role(costs, ref)
+    try:
+        return explain_step(costs, ref)
+    except UsageError:
+        near = None if "/" in ref else closest(ref, roles)
+        if near is None:
+            raise
+        raise UsageError(
+            f"no step or role '{ref}'", hint=f"did you mean the role '{near}'?"
+        ) from None
 
 
 def explain_step(source: Costable, ref: str) -> str:

@@ -1,0 +1,94 @@
+"""``sopkit cost --explain ROLE``: a role's hours, cost and utilisation, step by step."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import PROCESSES
+from typer.testing import CliRunner
+
+from sopkit import SopkitError, load_portfolio
+from sopkit.analysis import cost_portfolio
+from sopkit.cli import app
+from sopkit.render.costs import explain, explain_role
+
+ROLES = """\
+currency: USD
+roles:
+  Writer: {rate: 50, headcount: 1, available_hours: 100}
+  Editor: {rate: 60}
+"""
+PROCESS = """\
+sopkit: 1
+id: blog
+name: Blog post
+owner: Writer
+frequency: 4/month
+steps:
+  - {id: draft, name: Draft, owner: Writer, time: 1h}
+  - {id: edit, name: Edit, owner: Editor, time: 30m, with: [Writer], after: [draft]}
+"""
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    (tmp_path / "roles.yaml").write_text(ROLES, encoding="utf-8")
+    (tmp_path / "blog.yaml").write_text(PROCESS, encoding="utf-8")
+    return tmp_path
+
+
+def test_a_role_s_hours_add_up_step_by_step(folder: Path) -> None:
+    """By hand: 48 runs a year; the draft takes 1 h of the writer each, the edit 30 min
+    beside the editor: 48 h + 24 h = 72 h, at $50 = $3,600, against 100 h: 72%."""
+    text = explain_role(load_portfolio(folder), "Writer")
+    lines = text.splitlines()
+    assert lines[0] == "Writer (staff)"
+    draft = next(line for line in lines if "blog/draft" in line)
+    edit = next(line for line in lines if "blog/edit" in line)
+    assert draft.split()[-3:] == ["48", "h", "$2,400.00"] and "owner" in draft
+    assert edit.split()[-3:] == ["24", "h", "$1,200.00"] and "with the owner" in edit
+    assert "Total: 72 h a year, $3,600.00 a year" in text
+    assert "= 1 × 100 h = 100 h" in text
+    assert "72 h ÷ 100 h = 72.00%: within capacity" in text
+
+
+def test_the_library_s_writer_matches_the_role_report() -> None:
+    cost = cost_portfolio(load_portfolio(PROCESSES / "en"))
+    (writer,) = [r for r in cost.roles if r.role == "Content Writer"]
+    text = explain_role(cost, "Content Writer")
+    assert f"Total: {writer.annual_hours:,.2f} h a year, ${writer.annual_cost:,.2f} a year" in text
+    assert "product-launch/retro" in text and "with the owner" in text
+    # a called process of the portfolio has rows of its own: the calling step is not one
+    technical = explain_role(cost, "Technical Writer")
+    assert "feature-item/" in technical and "which it runs" not in technical
+
+
+def test_work_inside_a_called_process_is_the_calling_step_s(tmp_path: Path) -> None:
+    """Given alone, the release post runs the feature write-up, loaded only for that call:
+    the writer's hours in it are the calling step's row."""
+    text = explain_role(load_portfolio(PROCESSES / "en" / "release-post.yaml"), "Technical Writer")
+    row = next(line for line in text.splitlines() if "release-post/feature-items" in line)
+    assert "in 'Release post feature write-up', which it runs" in row
+
+
+def test_a_step_id_wins_and_a_near_role_name_is_offered(folder: Path) -> None:
+    portfolio = load_portfolio(folder)
+    assert explain(portfolio, "draft").startswith("blog/draft: Draft")
+    assert explain(portfolio, "Writer").startswith("Writer (staff)")
+    with pytest.raises(SopkitError, match="no step or role 'Writr'") as caught:
+        explain(portfolio, "Writr")
+    assert caught.value.problems[0].hint == "did you mean the role 'Writer'?"
+    with pytest.raises(SopkitError, match="no role 'Nobody'"):
+        explain_role(portfolio, "Nobody")
+
+
+def test_a_role_without_a_headcount_says_how_to_give_one(folder: Path) -> None:
+    text = explain_role(load_portfolio(folder), "Editor")
+    assert "no headcount is given for the role" in text and "Utilisation =" not in text
+
+
+def test_the_command_explains_a_role(folder: Path) -> None:
+    result = CliRunner().invoke(app, ["cost", str(folder), "--explain", "Writer"])
+    assert result.exit_code == 0, result.output
+    assert "Utilisation = hours a year ÷ capacity" in result.stdout
