@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from sopkit import SopkitError, load_portfolio
 from sopkit.analysis import cost_portfolio
 from sopkit.cli import app
-from sopkit.render.costs import explain, explain_role
+from sopkit.render.costs import explain_figures, explain_role
 
 ROLES = """\
 currency: USD
@@ -74,10 +74,10 @@ def test_work_inside_a_called_process_is_the_calling_step_s(tmp_path: Path) -> N
 
 def test_a_step_id_wins_and_a_near_role_name_is_offered(folder: Path) -> None:
     portfolio = load_portfolio(folder)
-    assert explain(portfolio, "draft").startswith("blog/draft: Draft")
-    assert explain(portfolio, "Writer").startswith("Writer (staff)")
+    assert explain_figures(portfolio, "draft").startswith("blog/draft: Draft")
+    assert explain_figures(portfolio, "Writer").startswith("Writer (staff)")
     with pytest.raises(SopkitError, match="no step or role 'Writr'") as caught:
-        explain(portfolio, "Writr")
+        explain_figures(portfolio, "Writr")
     assert caught.value.problems[0].hint == "did you mean the role 'Writer'?"
     with pytest.raises(SopkitError, match="no role 'Nobody'"):
         explain_role(portfolio, "Nobody")

@@ -110,8 +110,7 @@ def cost(
       sopkit cost processes/en/ --explain "Content Writer"
     """
     from ..output import refuse_inputs, refuse_overwrite
-    from ..render.costs import cost_report_parts
-    from ..render.costs import explain as explained
+    from ..render.costs import cost_report_parts, explain_figures
 
     with user_errors(), collector_paused():
         if output is not None:
@@ -124,7 +123,7 @@ def cost(
             return
         source = _costed(paths, roles)
         if explain is not None:
-            emit(explained(source, explain), output)
+            emit(explain_figures(source, explain), output)
         else:
             width = table_width(output)
             emit(

@@ -2,7 +2,7 @@
 and the step-by-step explanation of one figure (``--explain``)."""
 
 from .cost_json import candidates_document, cost_document
-from .explain import explain, explain_step
+from .explain import explain_figures, explain_step
 from .explain_role import explain_role
 from .jsontext import dump_json
 from .tables import (
@@ -24,7 +24,7 @@ __all__ = [
     "cost_report_parts",
     "dump_json",
     "ensure_costs",
-    "explain",
+    "explain_figures",
     "explain_role",
     "explain_step",
 ]

@@ -51,7 +51,7 @@ from .explain_role import explain_role
 from .runs_text import exact_text, executions_lines, when_lines
 from .tables import ensure_costs
 
-__all__ = ["explain", "explain_step", "find_step"]
+__all__ = ["explain_figures", "explain_step", "find_step"]
 
 
 def find_step(costs: PortfolioCost, ref: str) -> tuple[ProcessCost, StepCost]:
@@ -89,7 +89,7 @@ def find_step(costs: PortfolioCost, ref: str) -> tuple[ProcessCost, StepCost]:
     )
 
 
-def explain(source: Costable, ref: str) -> str:
+def explain_figures(source: Costable, ref: str) -> str:
     """``sopkit cost --explain``: a step's figures (``STEP_ID`` or ``PROCESS_ID/STEP_ID``,
     see ``explain_step``), or a role's by its name (``explain_role``).
 
