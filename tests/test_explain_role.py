@@ -86,9 +86,17 @@ def test_a_step_id_wins_and_a_near_role_name_is_offered(folder: Path) -> None:
 def test_a_role_without_a_headcount_says_how_to_give_one(folder: Path) -> None:
     text = explain_role(load_portfolio(folder), "Editor")
     assert "no headcount is given for the role" in text and "Utilisation =" not in text
+    assert "e.g. 'headcount: 1'" in text  # an example, not a number sopkit worked out
 
 
 def test_the_command_explains_a_role(folder: Path) -> None:
     result = CliRunner().invoke(app, ["cost", str(folder), "--explain", "Writer"])
     assert result.exit_code == 0, result.output
     assert "Utilisation = hours a year ÷ capacity" in result.stdout
+
+
+def test_part_of_a_role_s_name_is_offered_the_role() -> None:
+    portfolio = load_portfolio(PROCESSES / "en" / "content-marketing.yaml")
+    with pytest.raises(SopkitError) as caught:
+        explain_figures(portfolio, "Writer")
+    assert caught.value.problems[0].hint == "did you mean the role 'Content Writer'?"

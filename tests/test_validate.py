@@ -860,3 +860,15 @@ def test_errors_collect_sorted_by_place() -> None:
 )
 def test_big_figures_in_messages_read_without_e_notation(number: str, shown: str) -> None:
     assert figure_text(Decimal(number)) == shown
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [("agency", "external"), ("Freelancer", "external"), ("bot", "system"), ("employee", "staff")],
+)
+def test_a_role_s_kind_in_everyday_words_is_told_sopkit_s(
+    write_process: Writer, written: str, meant: str
+) -> None:
+    text = BASE.replace("steps:", f"roles: {{Editor: {{rate: 75, kind: {written}}}}}\nsteps:")
+    (line,) = problems_of(write_process(text))
+    assert line.endswith(f"(write kind: {meant} (sopkit's word for '{written}'))")

@@ -95,6 +95,28 @@ LANGUAGE_WORDS = {
     **dict.fromkeys(["eng", "english", "en-us", "en-gb", "en_us", "en_gb"], "en"),
 }
 
+#: A role's kind as people write it: who is outside the team, and what is a machine.
+_KIND_WORDS = {
+    **dict.fromkeys(
+        [
+            "agency",
+            "freelancer",
+            "freelance",
+            "contractor",
+            "vendor",
+            "supplier",
+            "partner",
+            "customer",
+            "client",
+            "outside",
+            "outsourced",
+        ],
+        "external",
+    ),
+    **dict.fromkeys(["tool", "bot", "automation", "automated", "software", "machine"], "system"),
+    **dict.fromkeys(["internal", "employee", "team", "person", "human", "people"], "staff"),
+}
+
 #: The order a person reads a step's fields in (the model's own order serves its checks).
 READING_ORDER = {
     name: i
@@ -211,6 +233,9 @@ def hint_for(kind: str, field: str, loc: Loc, value: Any = None, ctx: Any = None
         return "write text here"
     if kind in ("literal_error", "enum") and isinstance(value, str):
         expected = re.findall(r"'([^']*)'", str((ctx or {}).get("expected", "")))
+        meant = _KIND_WORDS.get(value.strip().casefold()) if field == "kind" else None
+        if meant in expected:  # "agency": an outside party
+            return f"write kind: {meant} (sopkit's word for '{value.strip()}')"
         close = closest(value, expected)
         if close is not None:
             return f"did you mean '{close}'?"

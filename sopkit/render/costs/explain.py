@@ -106,12 +106,23 @@ def explain_figures(source: Costable, ref: str) -> str:
     try:
         return explain_step(costs, ref)
     except UsageError:
-        near = None if "/" in ref else closest(ref, roles)
-        if near is None:
+        role = None if "/" in ref else _role_meant(ref, roles)
+        if role is None:
             raise
+        step = closest(ref, sorted(steps))
+        either = f"the step '{step}' or " if step else ""
         raise UsageError(
-            f"no step or role '{ref}'", hint=f"did you mean the role '{near}'?"
+            f"no step or role '{ref}'", hint=f"did you mean {either}the role '{role}'?"
         ) from None
+
+
+def _role_meant(ref: str, roles: list[str]) -> str | None:
+    """The role ``ref`` is near, or the one role whose name holds it ("Writer")."""
+    near = closest(ref, roles)
+    if near is not None:
+        return near
+    holding = [role for role in roles if ref.strip().casefold() in role.casefold()]
+    return holding[0] if len(holding) == 1 and ref.strip() else None
 
 
 def explain_step(source: Costable, ref: str) -> str:

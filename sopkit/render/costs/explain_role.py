@@ -125,8 +125,8 @@ def _capacity_lines(role: RoleCost) -> list[str]:
         return [
             "",
             "Capacity: no headcount is given for the role in roles.yaml, so its utilisation "
-            "is not known (give 'headcount: 2', and 'available_hours' if its people have "
-            "fewer hours a year for this work than the working year).",
+            "is not known (give it one, e.g. 'headcount: 1', and 'available_hours' if its "
+            "people have fewer hours a year for this work than the working year).",
         ]
     capacity = role.headcount * role.available_hours
     state = "over capacity" if role.over_capacity else "within capacity"
