@@ -640,8 +640,11 @@ def _role_problems(
                 f"give '{_short(name)}' a rate in {_defined(process, name)}, "
                 "or 'kind: external' if it is an outside party"
             )
+        # A name no roles file defines is told so: "has no hourly rate" alone read as if
+        # the role were there without one.
+        missing = "is not among the roles, so it has" if role is None else "has"
         first = process.source.problem(
-            loc, f"step '{step.id}': {what} '{_short(name)}' has no hourly rate", hint=hint
+            loc, f"step '{step.id}': {what} '{_short(name)}' {missing} no hourly rate", hint=hint
         )
         rateless[name] = _Rateless(first, step.id, name)
     owner = roles.get(step.owner) if step.owner is not None else None

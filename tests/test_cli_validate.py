@@ -141,7 +141,8 @@ def test_roles_option(tmp_path: Path) -> None:
     assert (code, out) == (1, "")
     assert err.splitlines() == library_lines([tmp_path / "blog.yaml"], roles=other)
     assert err == (
-        f"{tmp_path}/blog.yaml:15:12: error: step 'draft': owner 'Content Writer' has no hourly "
+        f"{tmp_path}/blog.yaml:15:12: error: step 'draft': owner 'Content Writer' "
+        "is not among the roles, so it has no hourly "
         f"rate (add 'Content Writer: {{rate: …}}' to {other} or to the process's 'roles:'; "
         f"{KINDS})\n"
     )

@@ -374,7 +374,8 @@ def test_a_duplicate_key_comes_with_the_files_other_problems(tmp_path: Path) -> 
     assert _folder_errors(tmp_path, roles, process) == [
         "p.yaml:6:1: error: duplicate key 'frequency'",
         "p.yaml:8:47: error: step 'a': unknown field 'wiat'",
-        "p.yaml:9:29: error: step 'b': owner 'Ghost' has no hourly rate",
+        "p.yaml:9:29: error: step 'b': owner 'Ghost' is not among the roles, "
+        "so it has no hourly rate",
         "roles.yaml:3:3: error: duplicate key 'Writer'",
         "roles.yaml:4:18: error: role 'Editor': rate: input should be greater than or equal to 0",
     ]
@@ -645,8 +646,11 @@ def test_a_broken_roles_file_does_not_hide_an_unknown_owner(tmp_path: Path) -> N
         "roles.yaml:1:1",
         "roles.yaml:3:18",
     ]
-    assert "owner 'Edtor' has no hourly rate (did you mean 'Editor'?" in lines[0]
-    assert not any("'Writer' has no hourly rate" in line for line in lines)
+    assert (
+        "owner 'Edtor' is not among the roles, so it has no hourly rate (did you mean 'Editor'?"
+        in lines[0]
+    )
+    assert not any("'Writer'" in line and "hourly rate" in line for line in lines)
 
 
 def test_an_impossible_date_and_a_wrong_time_hide_nothing(tmp_path: Path) -> None:
@@ -660,7 +664,8 @@ def test_an_impossible_date_and_a_wrong_time_hide_nothing(tmp_path: Path) -> Non
     )
     assert _folder_errors(tmp_path, roles, process) == [
         "p.yaml:6:39: error: not a valid date: day is out of range for month",
-        "p.yaml:8:29: error: step 'a': owner 'Desginer' has no hourly rate",
+        "p.yaml:8:29: error: step 'a': owner 'Desginer' is not among the roles, "
+        "so it has no hourly rate",
         "p.yaml:8:45: error: step 'a': time: unknown unit 'hrs' in '2 hrs'",
         "roles.yaml:1:23: error: not a valid date: day is out of range for month",
         "roles.yaml:3:20: error: role 'Designer': rate: input should be greater than or equal to 0",

@@ -781,7 +781,7 @@ def test_messages_escape_terminal_controls_and_overrides(tmp_path: Path) -> None
     (tmp_path / "roles.yaml").write_text("currency: USD\n", encoding="utf-8")  # no rates
     result = CliRunner().invoke(app, ["validate", str(tmp_path / "names.yaml")])
     assert result.exit_code == 1
-    assert "owner 'Writer \\u202eredaeR\\u202c' has no hourly rate" in result.stderr
+    assert "owner 'Writer \\u202eredaeR\\u202c' is not among the roles" in result.stderr
     assert RLO not in result.stderr and "\x1b" not in result.stderr
     line = Problem("id 'a\x1b[2Jb' \u202eevil", path="x\x1by.yaml", line=1, column=1).format()
     assert line == "x\\x1by.yaml:1:1: error: id 'a\\x1b[2Jb' \\u202eevil"

@@ -460,7 +460,9 @@ def test_years_and_seed_out_of_range(tmp_path: Path, years: int, seed: int) -> N
 
 def test_missing_rates_are_refused_as_by_the_cost_report(tmp_path: Path) -> None:
     path = write(tmp_path, process_text("- {id: a, name: A, owner: Nobody, time: 1h}"))
-    with pytest.raises(SopkitError, match="'Nobody' has no hourly rate"):
+    with pytest.raises(
+        SopkitError, match="'Nobody' is not among the roles, so it has no hourly rate"
+    ):
         simulate([load_process(path)], years=100)
 
 

@@ -242,7 +242,8 @@ CASES = [
         "owner-with-a-near-miss",
         edit("owner: Editor", "owner: Editors"),
         [
-            "process.yaml:18:12: error: step 'edit': owner 'Editors' has no hourly rate "
+            "process.yaml:18:12: error: step 'edit': owner 'Editors' is not among the roles, "
+            "so it has no hourly rate "
             "(did you mean 'Editor'? Otherwise add 'Editors: {rate: …}' to "
             f"roles.yaml or to the process's 'roles:'; {KINDS})"
         ],
@@ -251,7 +252,8 @@ CASES = [
         "owner-with-no-rate",
         edit("owner: Editor", "owner: Intern"),
         [
-            "process.yaml:18:12: error: step 'edit': owner 'Intern' has no hourly rate "
+            "process.yaml:18:12: error: step 'edit': owner 'Intern' is not among the roles, "
+            "so it has no hourly rate "
             "(add 'Intern: {rate: …}' to roles.yaml or to the process's 'roles:'; "
             f"{KINDS})"
         ],
@@ -708,7 +710,8 @@ def test_a_role_without_a_rate_is_one_error_naming_its_other_steps(
     text = f"sopkit: 1\nid: p\nname: P\nowner: Editor\nfrequency: 1/month\nsteps:\n{steps}"
     lines = problems_of(write_process(text))
     assert lines == [
-        "process.yaml:7:31: error: step 's0': owner 'Intern' has no hourly rate; also in steps "
+        "process.yaml:7:31: error: step 's0': owner 'Intern' is not among the roles, "
+        "so it has no hourly rate; also in steps "
         "'s1', 's2', 's3', 's4' and 2 more (add 'Intern: {rate: …}' to roles.yaml or to the "
         f"process's 'roles:'; {KINDS})"
     ]
@@ -717,7 +720,10 @@ def test_a_role_without_a_rate_is_one_error_naming_its_other_steps(
 def test_one_other_step_is_named_alone(write_process: Writer) -> None:
     text = edit("owner: Editor", "owner: Intern").replace("owner: Content Writer", "owner: Intern")
     [line] = problems_of(write_process(text))
-    assert "owner 'Intern' has no hourly rate; also in step 'edit' (" in line
+    assert (
+        "owner 'Intern' is not among the roles, so it has no hourly rate; also in step 'edit' ("
+        in line
+    )
 
 
 def test_local_roles_fill_in_a_missing_rate(write_process: Writer) -> None:
