@@ -307,7 +307,7 @@ def test_a_process_built_in_python_without_a_rate_is_a_clear_error() -> None:
         "steps": [{"id": "a", "name": "A", "owner": "Nobody", "time": "1h"}],
     }
     built = Process.model_validate(data).bind(Settings(roles={"Editor": {"rate": 50}}))
-    with pytest.raises(SopkitError, match="owner 'Nobody' has no hourly rate"):
+    with pytest.raises(SopkitError, match="owner 'Nobody' is not among the roles, so it has no"):
         cost_process(built)
 
 

@@ -342,10 +342,11 @@ def _check_rates(process: Process) -> None:
         )
         for what, name, loc in names:
             if _unpaid(roles, name):
+                missing = "is not among the roles, so it has" if name not in roles else "has"
                 problems.append(
                     process.source.problem(
                         loc,
-                        f"step '{step.id}': {what} '{name}' has no hourly rate",
+                        f"step '{step.id}': {what} '{name}' {missing} no hourly rate",
                         hint="add the role and its rate to roles.yaml or to the process's 'roles:'",
                     )
                 )
