@@ -249,3 +249,31 @@ def test_a_real_build_makes_the_workbook_in_a_copy(tmp_path: Path) -> None:
         patch.setattr(aside.threading, "active_count", lambda: 2)
         sopkit_build.build_site(ENGLISH, tmp_path / "here", diagrams=False)
     assert _site(tmp_path / "site") == _site(tmp_path / "here")
+
+
+def test_babel_is_imported_before_the_build_s_threads_start(tmp_path: Path) -> None:
+    """The pages and the portfolio's reports format figures in two threads at once; two
+    threads importing Babel at the same moment failed a clean machine's build with
+    "cannot import name 'Locale' from partially initialized module 'babel.core'"."""
+    script = textwrap.dedent(
+        f"""
+        import sys
+        import concurrent.futures as futures
+        seen = []
+        wanted = ("babel.numbers", "babel.lists", "babel.dates")
+        real = futures.ThreadPoolExecutor.__init__
+        def watched(self, *args, **kwargs):
+            seen.append(all(m in sys.modules for m in wanted))
+            real(self, *args, **kwargs)
+        futures.ThreadPoolExecutor.__init__ = watched
+        from sopkit.build import build_site
+        assert "babel" not in sys.modules
+        build_site({str(ENGLISH)!r}, {str(tmp_path / "site")!r}, diagrams=False)
+        print(seen[0])
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[-1] == "True"

@@ -63,6 +63,7 @@ from ..render.costs import candidates_report, cost_report
 from ..render.diagram import check_legible, draw
 from ..render.diagram.engine import Engine, find_engine
 from ..render.i18n import Catalogue, Notice, catalogue, portfolio_language
+from ..render.numbers import load_babel
 from ..render.pdf import Printer
 from ..render.report import annual_report, pdf_problem
 from ..render.site import Download, ProcessPage, render_index
@@ -285,6 +286,7 @@ def render_site(
         engine = None
         warnings.append(Notice.of("notice.no_png", reason=exc.message, hint=_hint(exc)))
 
+    load_babel()  # before the threads below, which both format figures
     # Started before the thread below: a forked copy must be the only thread's.
     workbook = Aside(
         functools.partial(

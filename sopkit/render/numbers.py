@@ -37,10 +37,11 @@ __all__ = [
     "DASH",
     "PAYBACK_DIGITS",
     "counted",
-    "listed",
     "hours_text",
     "json_fixed",
     "json_number",
+    "listed",
+    "load_babel",
     "minor_unit",
     "minutes",
     "money_text",
@@ -78,6 +79,20 @@ def counted(shown: str, one: str, other: str) -> str:
 def minor_unit(currency: str) -> int:
     """Digits after the decimal point for this currency: USD 2, KRW and JPY 0."""
     return MINOR_UNITS.get(currency, 2)
+
+
+def load_babel() -> None:
+    """Import the parts of Babel sopkit formats with, at once.
+
+    Babel is imported on first use, so ``sopkit --help`` stays quick. A build
+    formats in two threads at once (the pages, and the portfolio's reports), and
+    two threads importing one package at the same moment can each meet the
+    other's half-imported module ("cannot import name 'Locale' from partially
+    initialized module 'babel.core'"): the build calls this before they start.
+    """
+    import babel.dates
+    import babel.lists
+    import babel.numbers  # noqa: F401
 
 
 def round_money(amount: Decimal, currency: str) -> Decimal:
