@@ -100,3 +100,21 @@ def test_part_of_a_role_s_name_is_offered_the_role() -> None:
     with pytest.raises(SopkitError) as caught:
         explain_figures(portfolio, "Writer")
     assert caught.value.problems[0].hint == "did you mean the role 'Content Writer'?"
+
+
+def test_joint_work_says_when_its_rounded_factors_give_another_cost(tmp_path: Path) -> None:
+    """1 × 4 h × 1.43 exec × 4 runs × $110 × 12 reads $30,201.60, but the exact 1.4286
+    executions give $30,171.43: the line says so, as it does for a step done alone."""
+    (tmp_path / "roles.yaml").write_text(
+        "roles:\n  Designer: {rate: 110}\n  Editor: {rate: 60}\n", encoding="utf-8"
+    )
+    (tmp_path / "p.yaml").write_text(
+        "sopkit: 1\nid: p\nname: P\nowner: Designer\nfrequency: 4/month\nsteps:\n"
+        "  - {id: design, name: Design, owner: Designer, time: 4h, with: [Editor]}\n"
+        "  - {id: check, name: Check, owner: Editor, time: 1h, after: [design],\n"
+        "     rework: {to: design, probability: 0.3}}\n",
+        encoding="utf-8",
+    )
+    text = explain_figures(load_portfolio(tmp_path), "design")
+    assert "Σ over the people on the step" in text
+    assert "the rounded factors would give" in text

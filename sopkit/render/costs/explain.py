@@ -500,6 +500,19 @@ def _participant_lines(process: Process, step: Step, cost: StepCost, currency: s
     ]
     lines += [f"  {padded(label, width)}  {text}" for label, text in rows]
     lines.append(f"            = {money_text(cost.annual_cost, currency)}")
+    from_shown = sum(
+        (
+            p.count * hours * executions * runs * round_money(p.rate, currency) * MONTHS
+            for p in cost.participants
+            if p.kind is not RoleKind.SYSTEM
+        ),
+        Decimal(0),
+    )
+    if round_money(from_shown, currency) != round_money(cost.annual_cost, currency):
+        lines.append(
+            "            (the factors are shown rounded; the cost is computed from unrounded "
+            f"values: the rounded factors would give {money_text(from_shown, currency)})"
+        )
     return lines
 
 
