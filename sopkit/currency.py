@@ -10,7 +10,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-__all__ = ["AMOUNT_DECIMALS", "MAX_AMOUNT", "MINOR_UNITS", "SYMBOLS", "amount_problem"]
+__all__ = [
+    "AMOUNT_DECIMALS",
+    "MAX_AMOUNT",
+    "MINOR_UNITS",
+    "SYMBOLS",
+    "amount_problem",
+    "minor_unit",
+]
 
 #: Digits after the decimal point when money is shown (ISO 4217 minor unit).
 MINOR_UNITS: dict[str, int] = {
@@ -97,6 +104,11 @@ SYMBOLS: dict[str, str] = {
 #: (an unbounded 1e999999999999 took minutes to compare, 1e-999999999 never finished).
 MAX_AMOUNT = Decimal(10) ** 15
 AMOUNT_DECIMALS = 6
+
+
+def minor_unit(currency: str) -> int:
+    """Digits after the decimal point for this currency: USD 2, KRW and JPY 0."""
+    return MINOR_UNITS.get(currency, 2)
 
 
 def amount_problem(value: Decimal, limit: Decimal = MAX_AMOUNT) -> str | None:

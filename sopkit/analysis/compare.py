@@ -21,7 +21,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from fractions import Fraction
 
-from ..currency import MINOR_UNITS
+from ..currency import minor_unit
 from ..interop.filedata import process_data, step_data
 from ..models import Clock, Duration, Process, Settings, Step
 from .candidates import Candidate, payback, rank_candidates
@@ -866,5 +866,5 @@ def verdict(comparison: Comparison, threshold: Threshold) -> Verdict:
 
 def _as_shown(amount: Fraction, currency: str) -> Fraction:
     """An amount rounded half-up to the currency's minor unit, as reports show it."""
-    unit = Decimal(1).scaleb(-MINOR_UNITS.get(currency, 2))
+    unit = Decimal(1).scaleb(-minor_unit(currency))
     return Fraction(to_decimal(amount).quantize(unit, ROUND_HALF_UP))

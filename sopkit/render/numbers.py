@@ -28,7 +28,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..analysis.units import DIGITS, to_decimal
-from ..currency import MINOR_UNITS
+from ..currency import minor_unit
 
 if TYPE_CHECKING:  # Babel is imported on first use, to keep `sopkit --help` fast
     from babel import Locale
@@ -74,11 +74,6 @@ def counted(shown: str, one: str, other: str) -> str:
     made on the text the reader sees, after rounding.
     """
     return f"{shown} {one if shown == '1' else other}"
-
-
-def minor_unit(currency: str) -> int:
-    """Digits after the decimal point for this currency: USD 2, KRW and JPY 0."""
-    return MINOR_UNITS.get(currency, 2)
 
 
 def load_babel() -> None:

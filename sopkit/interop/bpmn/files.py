@@ -151,17 +151,14 @@ def rates_to_fill(folder: str | Path, wanted: Sequence[str]) -> list[str]:
     outside party or a system (which have no rate), needs nothing."""
     path = Path(folder) / "roles.yaml"
     try:
-        data = parse_yaml(path.read_text(encoding="utf-8"), str(path)).data
+        document = parse_yaml(path.read_text(encoding="utf-8"), str(path))
+        roles = settings_from_data(document.data, document.source).roles
     except (OSError, UnicodeDecodeError, SopkitError):
-        return list(wanted)
-    roles = data.get("roles") if isinstance(data, dict) else None
-    if not isinstance(roles, dict):
         return list(wanted)
     return [
         name
         for name in wanted
-        if not isinstance(roles.get(name), dict)
-        or (roles[name].get("rate") is None and roles[name].get("kind", "staff") == "staff")
+        if (role := roles.get(name)) is None or (role.rate is None and role.kind is RoleKind.STAFF)
     ]
 
 

@@ -41,7 +41,7 @@ from ...models import Clock, Estimate, is_slug
 from ..filedata import PROCESS_KEYS, STEP_KEYS, Data
 from ..yamltext import Blank
 from .bpsim_read import BpsimData, read_bpsim
-from .notes import Notes, clean_name, slugify, text_lines
+from .notes import Notes, clean_name, first_few, slugify, text_lines
 from .questions import Asked, merge, per_step, shares_of
 from .reader import CHOREOGRAPHIES, BpmnDocument, Node, ProcessRecord, read_bpmn
 from .roles import ENGINE, EVENTS, Pool, RoleMap, assign_roles
@@ -221,13 +221,11 @@ class _Importer:
             found.append(self._step(node_id, reworks.get(node_id), gating.get(node_id, {})))
         if self._untimed:  # one line for them all: a diagram without BPSim has dozens
             count = len(self._untimed)
-            more = f" and {count - 3} more" if count > 3 else ""
-            steps = [f"'{self.step_ids[node]}'" for node in self._untimed[:3]]
             self.notes.warn(
                 f"no processing time (BPSim) for {'a step' if count == 1 else f'{count} steps'}: "
                 f"{DEFAULT_TIME} assumed",
                 self._untimed[0],
-                shown=", ".join(steps) + more,
+                shown=first_few([self.step_ids[node] for node in self._untimed]),
             )
         return found
 

@@ -1,13 +1,14 @@
-"""Warnings an import collects: each names what was approximated and the element's id."""
+"""Warnings an import collects: each names what was approximated and the element it is about."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 from ...errors import Problem
 
-__all__ = ["Notes", "clean_name", "slugify", "text_lines"]
+__all__ = ["Notes", "clean_name", "first_few", "slugify", "text_lines"]
 
 
 class Notes:
@@ -16,8 +17,8 @@ class Notes:
     def __init__(self, path: str) -> None:
         self.path = path
         self.problems: list[Problem] = []
-        #: The id of the element each warning is about (the first, for several): the
-        #: process file it goes to is the one holding that element.
+        #: The id of the element each warning is about: the process file it goes to is
+        #: the one holding that element.
         self.about: list[str | None] = []
         self._seen: set[tuple[str, str | None]] = set()
 
@@ -31,7 +32,13 @@ class Notes:
         self._seen.add(key)
         hint = shown if shown is not None else element
         self.problems.append(Problem(message, path=self.path, hint=hint, severity="warning"))
-        self.about.append(None if element is None else re.split(r", | and ", element)[0])
+        self.about.append(element)
+
+
+def first_few(names: Sequence[str], shown: int = 3) -> str:
+    """``'a', 'b', 'c' and 4 more``: a warning about many elements names a few."""
+    more = f" and {len(names) - shown} more" if len(names) > shown else ""
+    return ", ".join(f"'{name}'" for name in names[:shown]) + more
 
 
 def clean_name(text: str) -> str:

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ...render.diagram.common import events_titles
-from .notes import Notes, clean_name
+from .notes import Notes, clean_name, first_few
 from .reader import TASKS, BpmnDocument, Lane, Participant, ProcessRecord
 
 __all__ = ["ENGINE", "EVENTS", "Pool", "RoleMap", "assign_roles"]
@@ -206,12 +206,11 @@ def _systems(
             if len(moved) > 1
             else "a service, script or business-rule task in a lane of people"
         )
-        named = [f"'{clean_name(doc.nodes[n].name)}'" for n in moved if doc.nodes[n].name.strip()]
-        more = f" and {len(named) - 3} more" if len(named) > 3 else ""
+        named = [clean_name(doc.nodes[n].name) for n in moved if doc.nodes[n].name.strip()]
         notes.warn(
             f"{what}: given to the system role '{ENGINE}' (no staff time)",
             moved[0],
-            shown=", ".join(named[:3]) + more if named else None,
+            shown=first_few(named) if named else None,
         )
     return frozenset(systems)
 

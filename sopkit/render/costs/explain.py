@@ -221,13 +221,17 @@ def _cost_lines(process: Process, step: Step, cost: StepCost, currency: str) -> 
         "Annual cost = hours per execution × executions per run × runs per month × rate × 12",
         f"            = {formula} = {money_text(cost.annual_cost, currency)}",
     ]
-    from_shown = hours * executions * runs * rate * MONTHS
-    if round_money(from_shown, currency) != round_money(cost.annual_cost, currency):
-        lines.append(
-            "            (the factors are shown rounded; the cost is computed from unrounded "
-            f"values: the rounded factors would give {money_text(from_shown, currency)})"
-        )
-    return lines
+    return lines + _rounding_note(hours * executions * runs * rate * MONTHS, cost, currency)
+
+
+def _rounding_note(from_shown: Decimal, cost: StepCost, currency: str) -> list[str]:
+    """The line saying the factors as shown multiply to another cost, when they do."""
+    if round_money(from_shown, currency) == round_money(cost.annual_cost, currency):
+        return []
+    return [
+        "            (the factors are shown rounded; the cost is computed from unrounded "
+        f"values: the rounded factors would give {money_text(from_shown, currency)})"
+    ]
 
 
 def _hours_lines(process: Process, step: Step, cost: StepCost) -> list[str]:
@@ -508,12 +512,7 @@ def _participant_lines(process: Process, step: Step, cost: StepCost, currency: s
         ),
         Decimal(0),
     )
-    if round_money(from_shown, currency) != round_money(cost.annual_cost, currency):
-        lines.append(
-            "            (the factors are shown rounded; the cost is computed from unrounded "
-            f"values: the rounded factors would give {money_text(from_shown, currency)})"
-        )
-    return lines
+    return lines + _rounding_note(from_shown, cost, currency)
 
 
 def _rate_rows(process: Process, step: Step, cost: StepCost, currency: str) -> list[str]:
