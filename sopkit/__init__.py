@@ -98,6 +98,7 @@ _EXPORTS = {
     "scenarios_report": "sopkit.render.costs.scenarios",
     "schedule": "sopkit.analysis",
     "simulate": "sopkit.analysis.simulation",
+    "simulate_scenarios": "sopkit.decide",
     "simulation_report": "sopkit.render.costs.ranges",
     "to_dot": "sopkit.render.diagram",
     "to_mermaid": "sopkit.render.diagram.mermaid",
@@ -192,6 +193,7 @@ __all__ = [
     "scenarios_report",
     "schedule",
     "simulate",
+    "simulate_scenarios",
     "simulation_report",
     "to_dot",
     "to_mermaid",
@@ -246,6 +248,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         load_scenario,
         parse_threshold,
         plan_scenario,
+        simulate_scenarios,
     )
     from .errors import (
         InputError,

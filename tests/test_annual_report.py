@@ -37,7 +37,7 @@ def library() -> PortfolioCost:
 
 @pytest.fixture(scope="module")
 def pdf(library: PortfolioCost) -> bytes:
-    return annual_report(library, date=DATE)
+    return annual_report(library, date=DATE, ranges=simulate(library))
 
 
 def stand_in(cost: PortfolioCost) -> Simulation:
@@ -294,7 +294,8 @@ def test_the_command_writes_what_the_library_writes(tmp_path: Path) -> None:
     out = tmp_path / "report.html"
     code, _, stderr = run("report", str(ENGLISH), "-o", str(out), "--date", "2026-05-04")
     assert (code, stderr) == (0, f"wrote {out}\n")
-    expected = annual_report(load_portfolio(ENGLISH), fmt="html", date=DATE)
+    cost = cost_portfolio(load_portfolio(ENGLISH))
+    expected = annual_report(cost, fmt="html", date=DATE, ranges=simulate(cost))
     assert out.read_bytes() == expected
     code, stdout, _ = run("report", str(ENGLISH), "--format", "html", "--date", "2026-05-04")
     assert code == 0 and stdout.encode("utf-8") == expected
@@ -304,7 +305,8 @@ def test_the_command_writes_a_pdf(tmp_path: Path) -> None:
     out = tmp_path / "report.pdf"
     code, _, _ = run("report", str(FIXTURE), "-o", str(out), "--date", "2026-05-04")
     assert code == 0
-    assert out.read_bytes() == annual_report(load_portfolio(FIXTURE), date=DATE)
+    cost = cost_portfolio(load_portfolio(FIXTURE))
+    assert out.read_bytes() == annual_report(cost, date=DATE, ranges=simulate(cost))
 
 
 def test_the_command_dates_the_report_today_by_default(tmp_path: Path) -> None:

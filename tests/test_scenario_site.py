@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from sopkit.analysis.simulation import simulate
 from sopkit.build import SCENARIO_PAGE, build_site
-from sopkit.decide import compare_scenarios
+from sopkit.decide import compare_scenarios, simulate_scenarios
 from sopkit.errors import SopkitError
 from sopkit.render.costs.diff import figure_text
 from sopkit.render.i18n import catalogue
@@ -147,9 +148,16 @@ def test_the_report_command_and_the_site_add_the_scenario_page(
     args = ["report", str(FIXTURE), "--format", "html", "--date", day.isoformat()]
     result = CliRunner().invoke(app, [*args, "--scenario", str(scenario)])
     assert result.exit_code == 0, result.stderr
-    expected = annual_report(view.as_is, fmt="html", date=day, scenarios=view)
+    expected = annual_report(
+        view.as_is,
+        fmt="html",
+        date=day,
+        ranges=simulate(view.as_is),
+        scenarios=view,
+        scenario_ranges=simulate_scenarios(view),
+    )
     assert result.stdout.encode("utf-8") == expected and b'id="scenarios"' in expected
-    # simulated here, so each To-Be is too: the Editor's years over capacity, before and after
+    # each To-Be simulated as the As-Is is: the Editor's years over capacity, before and after
     assert re.search(r"Editor: headcount 0\.5 → 1; .*of simulated years", result.stdout)
     # the site's report.pdf prints the same page: the HTML the build prints has it
     printed: list[str] = []

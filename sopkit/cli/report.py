@@ -103,6 +103,9 @@ def report(
       sopkit report processes/en/ --format html -o report.html --date 2026-12-31
       sopkit report processes/en/ -o report.pdf --scenario scenarios/automate-drafting.yaml
     """
+    from ..analysis import cost_portfolio
+    from ..analysis.simulation import simulate
+    from ..decide import simulate_scenarios
     from ..load import load_portfolio
     from ..output import refuse_inputs, refuse_overwrite, write_atomic
     from ..render.report import annual_report
@@ -123,12 +126,17 @@ def report(
             from ..decide import compare_scenarios
 
             view = compare_scenarios(paths, scenario, roles=roles)
+        cost = (
+            view.as_is if view is not None else cost_portfolio(load_portfolio(paths, roles=roles))
+        )
         data = annual_report(
-            view.as_is if view is not None else load_portfolio(paths, roles=roles),
+            cost,
             fmt=chosen,
             date=made,  # type: ignore[arg-type]  # parsed to a date by _date
             paper=paper.value,
+            ranges=simulate(cost),
             scenarios=view,
+            scenario_ranges=simulate_scenarios(view) if view is not None else (),
         )
         if output is None:
             typer.echo(data.decode("utf-8"), nl=False)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..analysis import PortfolioCost, cost_portfolio, rank_candidates
 from ..analysis.compare import Comparison, ScenarioResult, Threshold, compare, one_off
@@ -36,6 +37,9 @@ from .apply import Automated, ToBe, apply_scenario
 from .revision import is_revision, revision_files
 from .scenario import Scenario, load_scenario, load_scenario_parts, load_scenarios
 
+if TYPE_CHECKING:
+    from ..analysis.simulation import Simulation
+
 __all__ = [
     "Automated",
     "Diff",
@@ -53,6 +57,7 @@ __all__ = [
     "plan_scenario",
     "scenario_process",
     "scenario_results",
+    "simulate_scenarios",
 ]
 
 Roles = str | Path | Settings | None
@@ -184,6 +189,27 @@ def compare_scenarios(
         )
     portfolio = load_portfolio(paths, roles=roles)
     return scenario_results(portfolio, scenarios_for(portfolio, scenario_files))
+
+
+def simulate_scenarios(
+    view: Scenarios, *, years: int | None = None, seed: int | None = None
+) -> tuple[Simulation, ...]:
+    """Each To-Be of ``view`` simulated, in order, for the report's scenario page.
+
+    The years and seed default to ``simulate``'s, so with the As-Is simulated
+    the same way a role's years over capacity before and after each scenario
+    come from the same draws.
+    """
+    from ..analysis.simulation import DEFAULT_SEED, DEFAULT_YEARS, simulate
+
+    return tuple(
+        simulate(
+            cost_portfolio(one.portfolio),
+            years=DEFAULT_YEARS if years is None else years,
+            seed=DEFAULT_SEED if seed is None else seed,
+        )
+        for one in view.to_be
+    )
 
 
 def scenarios_for(portfolio: Portfolio, paths: str | Path | Sequence[str | Path]) -> list[Scenario]:

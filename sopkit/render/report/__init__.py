@@ -134,13 +134,14 @@ def annual_report(
         date: the date the report was made; ``None`` shows none.
         paper: ``A4`` or ``Letter``.
         sections: extra pages from other analyses.
-        ranges: the simulation for the ranges page; by default the portfolio is
-            simulated here (``DEFAULT_YEARS`` years, seed ``DEFAULT_SEED``).
+        ranges: ``simulate(source)`` for the ranges page (P10 to P90 of each figure,
+            each role's years over capacity); ``None`` leaves that page out. The
+            report only shows figures: it runs no simulation of its own.
         scenarios: scenarios of the portfolio for a page of their own (``source``
             should then be their ``as_is``).
-        scenario_ranges: each scenario's simulation, as for ``render_report``; by default,
-            when the portfolio is simulated here and ``scenarios`` is what
-            ``compare_scenarios`` returns, each To-Be is simulated the same way.
+        scenario_ranges: each scenario's simulation, as for ``render_report``
+            (``sopkit.decide.simulate_scenarios`` makes them, with the draws of
+            ``ranges``).
 
     Raises:
         UsageError: an unknown format or paper.
@@ -152,19 +153,8 @@ def annual_report(
     chosen = {p.lower(): p for p in PAPERS}.get(paper.lower())
     if chosen is None:
         raise UsageError(f"unknown paper '{paper}'", hint="use one of: " + ", ".join(PAPERS))
-    cost = ensure_costs(source)
-    if ranges is None:
-        from ...analysis import cost_portfolio
-        from ...analysis.simulation import simulate
-
-        ranges = simulate(cost)
-        to_be = getattr(scenarios, "to_be", ())  # what compare_scenarios returns has them
-        if not scenario_ranges and to_be:
-            # the same years and seed for each To-Be: a role's years over capacity, before
-            # and after, come from the same draws
-            scenario_ranges = [simulate(cost_portfolio(one.portfolio)) for one in to_be]
     html = render_report(
-        cost,
+        ensure_costs(source),
         date=date,
         paper=chosen,
         sections=sections,
