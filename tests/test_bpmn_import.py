@@ -451,9 +451,11 @@ def test_what_a_file_holds_but_a_process_cannot_is_named_not_lost() -> None:
         "inputs or outputs (name it in the instructions or done_when of the steps that use "
         "it) (brief)"
     ) in warnings
-    assert "order.bpmn: warning: sequence flow to or from 'gone', no element: left out (f3)" in (
-        warnings
-    )
+    # named by its ends, which find the line on the canvas; its id stays for a search
+    assert (
+        "order.bpmn: warning: sequence flow to or from 'gone', no element: left out "
+        "(flow from 'Book' to 'gone', f3)"
+    ) in warnings
     assert any(w.startswith("order.bpmn: warning: process 'Q' is in no pool") for w in warnings)
     assert not any("process 'P' is in no pool" in w for w in warnings)
 
@@ -1061,7 +1063,11 @@ def test_a_reply_to_an_activitys_message_comes_before_what_follows_it() -> None:
     assert order.index("pay-order") < order.index("take-payment")
     assert after["take-payment"] == ["pay-order"]
     assert "take-payment" in after["send-order"]
-    assert any("message flow answers 'Pay Order'" in w for w in warnings)
+    assert any(
+        "message flow answers 'Pay Order': read as arriving before what follows it "
+        "(message flow from 'Send Result' to 'Pay Order', " in w
+        for w in warnings
+    )
     assert not any("closes a loop" in w for w in warnings)
     # The run starts with the customer (whose start has no name), not with the carrier's
     # "Pick items", which Amazon's message starts: the file gives no trigger.

@@ -45,7 +45,7 @@ from .notes import Notes, clean_name, first_few, slugify, text_lines
 from .questions import Asked, merge, per_step, shares_of
 from .reader import CHOREOGRAPHIES, BpmnDocument, Node, ProcessRecord, read_bpmn
 from .roles import ENGINE, EVENTS, Pool, RoleMap, assign_roles
-from .structure import Decision, Structure, build_structure
+from .structure import Decision, Loop, Structure, build_structure, flow_shown, node_shown
 from .words import START_WORDS
 
 __all__ = ["BpmnImport", "ImportedProcess", "import_bpmn"]
@@ -184,6 +184,21 @@ class _Importer:
 
     def _warn(self, message: str, node_id: str) -> None:
         self.notes.warn(message, node_id, shown=self._at(node_id))
+
+    def _warn_flow(self, message: str, flow_id: str) -> None:
+        self.notes.warn(message, flow_id, shown=flow_shown(self.doc, flow_id, self._end))
+
+    def _warn_loop(self, message: str, loop: Loop) -> None:
+        """About a flow back: the sequence flow drawn, else the element it leaves."""
+        if loop.flow is None:
+            self._warn(message, loop.source)
+        else:
+            self._warn_flow(message, loop.flow)
+
+    def _end(self, node_id: str) -> str:
+        """A flow's end in a warning: the step id the file shows, else its name or id."""
+        step = self.step_ids.get(node_id)
+        return f"'{step}'" if step is not None else node_shown(self.doc, node_id)
 
     def _at(self, node_id: str) -> str:
         """How a warning names an element: by the step id the file shows, else by its
@@ -406,7 +421,6 @@ class _Importer:
     def _reworks(self) -> dict[str, Data]:
         reworks: dict[str, Data] = {}
         for loop in self.structure.loops:
-            where = loop.flow or loop.source
             sources = self.structure.steps_before(loop.source)
             targets = self.structure.steps_after(loop.target)
             inside = [
@@ -416,7 +430,7 @@ class _Importer:
             ]
             targets = inside or targets  # the loop's own steps, not the way out of it
             if not sources or not targets:
-                self.notes.warn("a flow back with no step before or after it: left out", where)
+                self._warn_loop("a flow back with no step before or after it: left out", loop)
                 continue
             position = {n: i for i, n in enumerate(self.structure.steps)}
             # the loop's own pool does the work it sends back, not a pool that replied to it
@@ -427,22 +441,22 @@ class _Importer:
             source = max(own or sources, key=position.__getitem__)
             target = min(targets, key=position.__getitem__)
             if len(sources) > 1 or len(targets) > 1:
-                self.notes.warn(
+                self._warn_loop(
                     f"a flow back from several steps or to several: read as rework of "
                     f"'{self.step_ids[source]}' back to '{self.step_ids[target]}'",
-                    where,
+                    loop,
                 )
             if source in reworks:
-                self.notes.warn(
+                self._warn_loop(
                     f"'{self.step_ids[source]}' already sends work back: this loop is left out",
-                    where,
+                    loop,
                 )
                 continue
             if target != source and not nx.has_path(self.structure.graph, target, source):
-                self.notes.warn(
+                self._warn_loop(
                     f"the flow back goes to '{self.step_ids[target]}', which is not before "
                     f"'{self.step_ids[source]}': left out",
-                    where,
+                    loop,
                 )
                 continue
             reworks[source] = {
@@ -482,11 +496,14 @@ class _Importer:
         node = self.doc.nodes.get(gateway.partition("#")[0])
         asked = clean_name(node.name) if node is not None else ""
         where = f" at '{asked}'" if asked else ""
-        self.notes.warn(
+        message = (
             f"how often work goes back from '{self.step_ids[source]}' to "
-            f"'{self.step_ids[target]}'{where} is not given (BPSim): {share} assumed",
-            flow_id or gateway,
+            f"'{self.step_ids[target]}'{where} is not given (BPSim): {share} assumed"
         )
+        if flow_id is None:
+            self._warn(message, gateway)
+        else:
+            self._warn_flow(message, flow_id)
         return share
 
     def _probability_into_loop(self, gateway: str, source: str) -> Decimal | None:

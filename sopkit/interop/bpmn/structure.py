@@ -13,15 +13,15 @@ split whose branches lead to different steps becomes a question.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import networkx as nx
 
 from .notes import Notes, clean_name
-from .reader import GATEWAYS, SUB_PROCESSES, TASKS, BpmnDocument, Node
+from .reader import GATEWAYS, SUB_PROCESSES, TASKS, BpmnDocument, MessageFlow, Node
 
-__all__ = ["Branch", "Decision", "Loop", "Structure", "build_structure"]
+__all__ = ["Branch", "Decision", "Loop", "Structure", "build_structure", "flow_shown", "node_shown"]
 
 #: Gateways whose outgoing flows are alternatives (a question with answers).
 DECISIONS = ("exclusiveGateway", "eventBasedGateway", "inclusiveGateway")
@@ -181,6 +181,9 @@ class _Builder:
             return f"{node_id}#out"
         return node_id
 
+    def _warn_flow(self, message: str, flow_id: str | None) -> None:
+        self.notes.warn(message, flow_id, shown=flow_shown(self.doc, flow_id))
+
     def _warn_boundary(self, event: Node, how: str) -> None:
         named = f" '{clean_name(event.name)}'" if event.name.strip() else ""
         host = event.attached_to or ""
@@ -233,7 +236,7 @@ class _Builder:
             loose = [end for end in (flow.source, flow.target) if end not in self.doc.nodes]
             if loose:  # every pool's builder sees it: the notes keep one warning
                 ends = " and ".join(f"'{end}'" if end else "nothing" for end in loose)
-                self.notes.warn(f"sequence flow to or from {ends}, no element: left out", flow.id)
+                self._warn_flow(f"sequence flow to or from {ends}, no element: left out", flow.id)
             if not (self.visible(flow.source) and self.visible(flow.target)):
                 continue
             kind = flow.marker if flow.marker in ("skip", "rework") else "sequence"
@@ -279,7 +282,7 @@ class _Builder:
             source, target = ends
             if source is None or target is None:
                 if message.source in self.nodes or message.target in self.nodes:
-                    self.notes.warn(
+                    self._warn_flow(
                         "message flow to or from a pool without a process of its own: left out",
                         message.id,
                     )
@@ -346,7 +349,7 @@ class _Builder:
             edge = edges.pop((source, target))
             graph.remove_edge(source, target)
             if edge.kind == "message":
-                self.notes.warn(
+                self._warn_flow(
                     "message flow closes a loop with the sequence flow: left out", edge.flow
                 )
             else:
@@ -376,12 +379,12 @@ class _Builder:
             graph.add_edge(source, node)
         name = clean_name(self.nodes[target].name) if target in self.nodes else ""
         if after:
-            self.notes.warn(
+            self._warn_flow(
                 f"message flow answers '{name or target}': read as arriving before what follows it",
                 edge.flow,
             )
         else:
-            self.notes.warn(
+            self._warn_flow(
                 "message flow closes a loop with the sequence flow: left out", edge.flow
             )
 
@@ -400,6 +403,35 @@ class _Builder:
             return 0.0
         (ax, ay), (bx, by) = a.centre, b.centre
         return max(ax - bx, 0.0) + max(ay - by, 0.0) / 10
+
+
+def flow_shown(
+    doc: BpmnDocument, flow_id: str | None, end: Callable[[str], str] | None = None
+) -> str | None:
+    """How a warning names a flow: by its name and its two ends, then its id.
+
+    A modeler draws a flow as a line and shows its id only in a panel, often a
+    generated ``Flow_0x1k2``; ``flow 'No' from 'Approved?' to 'Write draft'``
+    finds the line on the canvas. ``end`` names an end (by default the element's
+    name in the diagram, else its id).
+    """
+    if flow_id is None:
+        return None
+    found = doc.flows.get(flow_id) or next((m for m in doc.message_flows if m.id == flow_id), None)
+    if found is None:
+        return flow_id
+    name_of = end or (lambda node_id: node_shown(doc, node_id))
+    kind = "message flow" if isinstance(found, MessageFlow) else "flow"
+    label = clean_name(found.name)
+    named = f" '{label}'" if label else ""
+    return f"{kind}{named} from {name_of(found.source)} to {name_of(found.target)}, {flow_id}"
+
+
+def node_shown(doc: BpmnDocument, node_id: str) -> str:
+    """An element in a warning: ``'its name'``, else its id."""
+    node = doc.nodes.get(node_id)
+    name = "" if node is None else clean_name(node.name)
+    return f"'{name or node_id}'"
 
 
 def _reply(
