@@ -106,6 +106,11 @@ def explain_figures(source: Costable, ref: str) -> str:
     try:
         return explain_step(costs, ref)
     except UsageError:
+        if "/" not in ref and _defined_role(costs, ref):
+            raise UsageError(
+                f"the role '{ref}' works on no step of these processes",
+                hint="it is in the roles file but no step names it: it has no hours or cost",
+            ) from None
         role = None if "/" in ref else _role_meant(ref, roles)
         if role is None:
             raise
@@ -114,6 +119,11 @@ def explain_figures(source: Costable, ref: str) -> str:
         raise UsageError(
             f"no step or role '{ref}'", hint=f"did you mean {either}the role '{role}'?"
         ) from None
+
+
+def _defined_role(costs: PortfolioCost, name: str) -> bool:
+    """Whether a roles file of the portfolio defines ``name`` (used or not)."""
+    return any(name in process.process.settings.roles for process in costs.processes)
 
 
 def _role_meant(ref: str, roles: list[str]) -> str | None:

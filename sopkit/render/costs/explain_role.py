@@ -49,8 +49,17 @@ def explain_role(source: Costable, name: str) -> str:
     costs = ensure_costs(source)
     role = find_role(costs, name)
     currency = costs.currency
-    found = (_row(costs, step, role.role) for step in costs.steps_of(role))
-    rows = [row for row in found if row is not None]
+    # Every step of the role, a step that runs another process too: the role's hours in
+    # the runs it makes are that step's, not the called process's own steps' (those
+    # count only the runs it makes itself, none when only other processes run it).
+    found = (_row(costs, step, role.role) for step in role.steps)
+    listed = [row for row in found if row is not None]
+    if role.kind is RoleKind.SYSTEM:  # counts no hours: every step it works on is listed
+        rows, idle = listed, []
+    else:
+        rows = [row for row in listed if row[3] or row[4]]
+        idle = [row[0] for row in listed if not (row[3] or row[4])]
+    called_only = {process.id for process in costs.processes if not process.exact_runs_per_month}
     outside = role.kind is RoleKind.EXTERNAL
     hours = role.exact_external_hours if outside else role.exact_annual_hours
     kind = {
@@ -66,6 +75,7 @@ def explain_role(source: Costable, name: str) -> str:
         "step that runs another process, the role's hours in the runs it makes:",
         "",
         *_table(rows, currency),
+        *_idle_lines(idle, called_only),
         "",
         f"Total: {hours_text(to_decimal(hours))} h a year, "
         f"{money_text(to_decimal(role.exact_annual_cost), currency)} a year",
@@ -95,6 +105,20 @@ def _row(costs: PortfolioCost, step: StepCost, role: str) -> _Row | None:
     else:
         how = "with the owner"
     return f"{step.process_id}/{step.step_id}", step.name, how, hours, cost
+
+
+def _idle_lines(idle: list[str], called_only: set[str]) -> list[str]:
+    """The role's steps that take none of its time a year: most often those of a process
+    that runs only when another runs it, whose hours are in the calling step's row."""
+    if not idle:
+        return []
+    why = ""
+    if all(where.partition("/")[0] in called_only for where in idle):
+        why = (
+            " (a process that runs only when another process runs it has its hours in the "
+            "step that runs it)"
+        )
+    return ["", f"Not listed, as they take none of its time a year: {', '.join(idle)}{why}."]
 
 
 def _table(rows: list[_Row], currency: str) -> list[str]:
