@@ -211,6 +211,15 @@ def test_the_comparison_and_the_one_off_setup(folder: Path, tmp_path: Path) -> N
     assert automation.payback_months == Fraction(132 * 12, 1160)
 
 
+def test_one_automation_alone_says_its_cost_and_payback_once(folder: Path, tmp_path: Path) -> None:
+    """The scenario's payback is the automation's when it changes nothing else: the
+    line read "(blog/draft $120.00, payback 1.2 months), payback 1.2 months"."""
+    text = "sopkit-scenario: 1\nname: Draft with AI\nchanges:\n  - automate: [blog/draft]\n"
+    scenario = scenario_file(tmp_path, text)
+    text = scenarios_report(compare_scenarios(folder, [scenario]))
+    assert "one-off setup $120.00 (blog/draft), payback 1.2 months." in text
+
+
 def test_a_step_automated_whole_takes_no_time(folder: Path, tmp_path: Path) -> None:
     (folder / "news.yaml").write_text(NEWS, encoding="utf-8")
     scenario = "sopkit-scenario: 1\nname: Mailer\nchanges:\n  - automate: news/write\n"

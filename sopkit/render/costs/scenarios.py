@@ -232,8 +232,15 @@ def _note(result: ScenarioResult, t: Catalogue) -> str:
     if not result.one_offs:
         return t("scenario.sheet.summary", name=result.name, summary=summary)
     currency = result.comparison.currency
+    # One automation whose payback is the scenario's (it changes nothing else that saves
+    # or costs): its figures are said once, after the list, not twice.
+    alone = len(result.one_offs) == 1 and automation_payback(
+        result.one_offs[0], t
+    ) == scenario_payback(result, t)
     steps = "; ".join(
-        f"{o.process_id}/{o.step_id} "
+        f"{o.process_id}/{o.step_id}"
+        if alone
+        else f"{o.process_id}/{o.step_id} "
         + figure_text("annual_cost", o.cost, currency, t.language)
         + ", "
         + t("scenario.kpi.payback", payback=automation_payback(o, t))
