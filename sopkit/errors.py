@@ -79,6 +79,10 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
+#: How many problems ``str()`` of an error lists before it says how many more there are.
+SHOWN_PROBLEMS = 10
+
+
 class SopkitError(Exception):
     """A user mistake, located in a file, with a hint on how to fix it."""
 
@@ -108,6 +112,22 @@ class SopkitError(Exception):
             )
         super().__init__(self.problems[0].format() if len(self.problems) == 1 else message)
 
+    def __str__(self) -> str:
+        """Every problem as the command line prints it (the first ten of more), so an
+        error a program or notebook does not catch still says where each one is."""
+        if len(self.problems) == 1:
+            return self.problems[0].format()
+        shown = [p.format() for p in self.problems[:SHOWN_PROBLEMS]]
+        more = len(self.problems) - len(shown)
+        if more:
+            shown.append(f"… and {more} more (all of them in .problems)")
+        return "\n".join([f"{self.summary}:", *shown])
+
+    @property
+    def summary(self) -> str:
+        """The one-line summary: the problem itself, or how many there are."""
+        return str(self.args[0]) if self.args else ""
+
     @classmethod
     def collect(cls, problems: Iterable[Problem], summary: str = "") -> SopkitError:
         """One error for many problems, sorted by where they are."""
@@ -117,31 +137,41 @@ class SopkitError(Exception):
         text = summary or f"{len(ordered)} problems"
         return cls(text, problems=ordered)
 
+    # The first problem's parts, for the many errors that have one: ``exc.path`` reads as
+    # naturally as ``exc.problems[0].path``.
+
     @property
     def first(self) -> Problem:
+        """The first problem, in file and line order."""
         return self.problems[0]
 
     @property
     def path(self) -> str | None:
+        """The first problem's file, if it has one."""
         return self.first.path
 
     @property
     def line(self) -> int | None:
+        """The first problem's line (1-based), if known."""
         return self.first.line
 
     @property
     def column(self) -> int | None:
+        """The first problem's column (1-based), if known."""
         return self.first.column
 
     @property
     def hint(self) -> str | None:
+        """How to fix the first problem, if sopkit can say."""
         return self.first.hint
 
     @property
     def message(self) -> str:
+        """The first problem's message, without its place or hint."""
         return self.first.message
 
     def format(self) -> str:
+        """Every problem, one ``path:line:col: error: message (hint)`` line each."""
         return "\n".join(p.format() for p in self.problems)
 
 

@@ -89,7 +89,7 @@ class Revision:
 
     def error(self, exc: SopkitError) -> SopkitError:
         """The same error, naming the revision's files ``REV:path``."""
-        return type(exc).collect(self.problems(exc.problems), str(exc))
+        return type(exc).collect(self.problems(exc.problems), exc.summary)
 
 
 @contextmanager
