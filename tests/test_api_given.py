@@ -176,3 +176,37 @@ def test_the_workbook_the_ranges_and_bpmn_take_processes_too() -> None:
     assert render_workbook(process) == render_workbook(cost_portfolio([process]))
     assert simulate(process, years=200) == simulate(cost_portfolio([process]), years=200)
     assert list(export_portfolio(process)) == ["product-launch.bpmn"]
+
+
+def test_the_core_calls_say_what_they_expected_too() -> None:
+    """A trial handed paths and results to the core calls and got ``AttributeError``s
+    ('str' object has no attribute 'settings') and an ``OSError`` for a file name."""
+    process = load_process(LAUNCH)
+    portfolio = load_portfolio(LIBRARY)
+    scenario = ROOT / "scenarios" / "more-posts.yaml"
+    wrong = [
+        (lambda: cost_portfolio(str(LIBRARY)), "expected processes, not str"),
+        (lambda: cost_portfolio([process, LAUNCH]), "expected processes, not PosixPath"),
+        (lambda: cost_process(portfolio), "expected a Process, not Portfolio"),
+        (lambda: cost_process(cost_process(process)), "expected a Process, not ProcessCost"),
+        (lambda: load_portfolio([process]), "expected a path, not Process"),
+        (lambda: diff(process, process), "diff compares two files or folders, not a Process"),
+        (lambda: sopkit.apply_scenario(LIBRARY, scenario), "expected a Portfolio, not"),
+        (lambda: sopkit.apply_scenario(portfolio, scenario), "expected a Scenario, not"),
+        (lambda: callers_of(LAUNCH), "expected a Process, not PosixPath"),
+    ]
+    for call, message in wrong:
+        with pytest.raises(UsageError) as caught:
+            call()  # type: ignore[no-untyped-call]
+        assert caught.value.message.startswith(message), caught.value.message
+    # one loaded process is a portfolio of one, not the fields a model iterates over
+    assert cost_portfolio(process).processes[0].id == process.id
+
+
+def test_loaded_scenarios_compare_as_their_files_do() -> None:
+    path = ROOT / "scenarios" / "more-posts.yaml"
+    other = ROOT / "scenarios" / "automate-drafting.yaml"
+    by_file = compare_scenarios(LIBRARY, [path, other])
+    loaded = compare_scenarios(LIBRARY, [sopkit.load_scenario(path), other])
+    assert [r.name for r in loaded.results] == [r.name for r in by_file.results]
+    assert loaded.results[0].comparison == by_file.results[0].comparison

@@ -25,7 +25,7 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Any
 
-from ..errors import Problem, SopkitError
+from ..errors import Problem, SopkitError, UsageError
 from ..models import Process, Role, RoleKind, Settings
 from .limits import check_limits
 from .profile import ExpenseLine, RoleTally, RunProfile, StepRun, profile
@@ -643,13 +643,25 @@ def executions_per_run(process: Process) -> dict[str, Decimal]:
     return {step_id: to_decimal(v) for step_id, v in runs_of(process).executions.items()}
 
 
+def not_loaded(what: str, given: object) -> UsageError:
+    """A Python caller handed a path, a result or anything else where ``what`` goes: said
+    so, instead of an ``AttributeError`` from deep inside."""
+    return UsageError(
+        f"expected {what}, not {type(given).__name__}",
+        hint="load processes with load_process(path) or load_portfolio(paths)",
+    )
+
+
 def cost_process(process: Process) -> ProcessCost:
     """Annual hours and cost of each step of one process (for its own runs), and its schedule.
 
     Raises:
+        UsageError: ``process`` is not a loaded ``Process``.
         SopkitError: when a role doing work has no hourly rate, a called process
             is not loaded, or a figure is far beyond any team (``limits``).
     """
+    if not isinstance(process, Process):
+        raise not_loaded("a Process", process)
     return _cost(process, {}, (), Fraction(0))
 
 
@@ -795,17 +807,26 @@ def check_one_currency(currencies: Iterable[str]) -> None:
         )
 
 
-def cost_portfolio(processes: Iterable[Process]) -> PortfolioCost:
+def cost_portfolio(processes: Iterable[Process] | Process) -> PortfolioCost:
     """Cost every process; the settings of the first give the currency and calendar.
 
     A process that others in the portfolio run is told who calls it and how
     many runs a month the calls make (its own row still counts only its own runs).
+    One ``Process`` is a portfolio of one.
 
     Raises:
+        UsageError: something other than loaded processes (a path, say).
         SopkitError: when the processes use more than one currency, or any
             process cannot be costed (every problem of every process at once).
     """
+    if isinstance(processes, Process):  # iterating a model would give its fields
+        processes = (processes,)
+    elif isinstance(processes, str | bytes) or not isinstance(processes, Iterable):
+        raise not_loaded("processes", processes)
     given = tuple(processes)
+    odd = next((p for p in given if not isinstance(p, Process)), None)
+    if odd is not None:
+        raise not_loaded("processes", odd)
     settings = given[0].settings if given else Settings()
     check_one_currency(p.settings.currency for p in given)
     memo: dict[int, RunProfile] = {}

@@ -17,20 +17,20 @@ from collections.abc import Iterable
 
 from ..errors import UsageError
 from ..models import Process
-from .cost import PortfolioCost, ProcessCost, check_one_currency, cost_portfolio, cost_process
+from .cost import (
+    PortfolioCost,
+    ProcessCost,
+    check_one_currency,
+    cost_portfolio,
+    cost_process,
+    not_loaded,
+)
 
 __all__ = ["Costable", "as_costs", "as_process_cost"]
 
 #: Anything ``as_costs`` takes: costs, a ``Portfolio`` (it iterates its processes),
 #: processes or their costs, or one of either.
 Costable = PortfolioCost | ProcessCost | Process | Iterable[Process] | Iterable[ProcessCost]
-
-
-def _expected(what: str, given: object) -> UsageError:
-    return UsageError(
-        f"expected {what}, not {type(given).__name__}",
-        hint="load processes with load_process(path) or load_portfolio(paths)",
-    )
 
 
 def as_process_cost(source: Process | ProcessCost) -> ProcessCost:
@@ -43,7 +43,7 @@ def as_process_cost(source: Process | ProcessCost) -> ProcessCost:
         return source
     if isinstance(source, Process):
         return cost_process(source)
-    raise _expected("a Process or a ProcessCost", source)
+    raise not_loaded("a Process or a ProcessCost", source)
 
 
 def as_costs(source: Costable) -> PortfolioCost:
@@ -58,14 +58,14 @@ def as_costs(source: Costable) -> PortfolioCost:
     if isinstance(source, Process | ProcessCost):
         items: tuple[object, ...] = (source,)
     elif isinstance(source, str | bytes) or not isinstance(source, Iterable):
-        raise _expected("processes or their costs", source)
+        raise not_loaded("processes or their costs", source)
     else:
         items = tuple(source)
     if all(isinstance(item, Process) for item in items):  # none too: an empty portfolio
         return cost_portfolio(items)  # type: ignore[arg-type]
     odd = next((i for i in items if not isinstance(i, Process | ProcessCost)), None)
     if odd is not None:
-        raise _expected("processes or their costs", odd)
+        raise not_loaded("processes or their costs", odd)
     if not all(isinstance(item, ProcessCost) for item in items):
         raise UsageError(
             "give processes or their costs, not both",

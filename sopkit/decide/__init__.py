@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
+from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -61,6 +62,8 @@ __all__ = [
 ]
 
 Roles = str | Path | Settings | None
+#: A scenario file's path, or the scenario loaded from one.
+ScenarioSource = str | PathLike[str] | Scenario
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +89,13 @@ def diff(
     Raises:
         SopkitError: every problem of both sides, the revision named in the paths.
     """
+    for side in (old, new):
+        if not isinstance(side, str | Path):
+            raise UsageError(
+                f"diff compares two files or folders, not a {type(side).__name__}",
+                hint="give paths (or REV:PATH); to compare costs you hold, use "
+                "sopkit.analysis.compare.compare(before, after)",
+            )
     sides: list[PortfolioCost] = []
     problems: list[Problem] = []
     for side in (str(old), str(new)):
@@ -172,23 +182,35 @@ class Scenarios:
 
 def compare_scenarios(
     paths: str | Path | Sequence[str | Path],
-    scenario_files: str | Path | Sequence[str | Path],
+    scenario_files: ScenarioSource | Sequence[ScenarioSource],
     *,
     roles: Roles = None,
 ) -> Scenarios:
     """Load the portfolio and every scenario, apply each to a copy, cost and compare.
 
+    ``scenario_files`` are scenario files, or scenarios already loaded
+    (``load_scenario``), in the order to show them.
+
     Raises:
-        UsageError: no scenario file given.
+        UsageError: no scenario given.
         SopkitError: every problem of the portfolio, or of every scenario file (each
             located in its scenario file).
     """
-    if not as_paths(scenario_files):
+    if not _scenario_items(scenario_files):
         raise UsageError(
             "no scenario file given", hint="name at least one scenario file to compare with"
         )
     portfolio = load_portfolio(paths, roles=roles)
     return scenario_results(portfolio, scenarios_for(portfolio, scenario_files))
+
+
+def _scenario_items(
+    given: ScenarioSource | Sequence[ScenarioSource],
+) -> list[ScenarioSource]:
+    """One scenario or several, as a list: a lone path is one file, not its characters."""
+    if isinstance(given, str | PathLike | Scenario):
+        return [given]
+    return list(given)
 
 
 def simulate_scenarios(
@@ -212,8 +234,11 @@ def simulate_scenarios(
     )
 
 
-def scenarios_for(portfolio: Portfolio, paths: str | Path | Sequence[str | Path]) -> list[Scenario]:
-    """Every scenario file read for ``portfolio``, with all their problems in one run.
+def scenarios_for(
+    portfolio: Portfolio, paths: ScenarioSource | Sequence[ScenarioSource]
+) -> list[Scenario]:
+    """Every scenario file read for ``portfolio``, with all their problems in one run
+    (a scenario already loaded counts as it is).
 
     A file with a mistake in one change (a mistyped kind, say) still has its
     other changes applied to the portfolio, so what only applying finds (an
@@ -224,7 +249,11 @@ def scenarios_for(portfolio: Portfolio, paths: str | Path | Sequence[str | Path]
     """
     problems: list[Problem] = []
     scenarios: list[Scenario] = []
-    for path in as_paths(paths):
+    for item in _scenario_items(paths):
+        if isinstance(item, Scenario):
+            scenarios.append(item)
+            continue
+        (path,) = as_paths(item)
         scenario, found = load_scenario_parts(path)
         if not found and scenario is not None:
             scenarios.append(scenario)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from ..errors import Problem, SopkitError, ValidationError
+from ..errors import Problem, SopkitError, UsageError, ValidationError
 from ..load import Portfolio, process_from_data, settings_from_data
 from ..models import Clock, Duration, Estimate, Process, Settings
 from ..source import Loc, SourceMap, parse_yaml
@@ -189,8 +189,19 @@ def apply_scenario(portfolio: Portfolio, scenario: Scenario) -> ToBe:
     """The portfolio after the scenario's changes, in order; the portfolio is not changed.
 
     Raises:
+        UsageError: not a loaded portfolio and scenario (paths, say).
         SopkitError: with every problem, each located in the scenario file.
     """
+    if not isinstance(portfolio, Portfolio):
+        raise UsageError(
+            f"expected a Portfolio, not {type(portfolio).__name__}",
+            hint="load one with load_portfolio(paths)",
+        )
+    if not isinstance(scenario, Scenario):
+        raise UsageError(
+            f"expected a Scenario, not {type(scenario).__name__}",
+            hint="load one with load_scenario(path)",
+        )
     return _Applier(portfolio, scenario).run()
 
 

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..errors import SopkitError
+from ..errors import SopkitError, UsageError
 from ..models import Process, Settings
 from .paths import ROLES_FILENAMES, SUFFIXES, as_paths
 from .portfolio import Portfolio, load_portfolio
@@ -25,6 +25,11 @@ def callers_of(process: Process, *, roles: str | Path | Settings | None = None) 
     cannot be loaded, the process is returned alone (``sopkit validate`` reports
     the broken file).
     """
+    if not isinstance(process, Process):
+        raise UsageError(
+            f"expected a Process, not {type(process).__name__}",
+            hint="load it with load_process(path)",
+        )
     alone = Portfolio((process,), ())
     if not process.source_path:
         return alone

@@ -34,6 +34,11 @@ def as_paths(paths: str | PathLike[str] | Iterable[str | PathLike[str]]) -> list
             item = Path(item)
         if isinstance(item, str) and not item.strip():
             raise UsageError("an empty path", hint="name a process file or a folder, e.g. '.'")
+        if not isinstance(item, str | Path):  # a loaded process, say, from Python
+            raise UsageError(
+                f"expected a path, not {type(item).__name__}",
+                hint="name a file or folder, e.g. 'processes/en/'",
+            )
         found.append(item)
     return found
 
