@@ -119,6 +119,10 @@ class StepCost:
     from; the ``Decimal`` properties of the same names are their 40-digit views,
     made when read (a report reads some of them, a JSON document rounds the
     exact values itself).
+
+    Read-only by contract: unlike the process and portfolio results it is not
+    frozen, for speed (see above), and the totals were summed from it when it
+    was made, so a field changed afterwards would disagree with them.
     """
 
     process_id: str
