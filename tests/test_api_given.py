@@ -210,3 +210,21 @@ def test_loaded_scenarios_compare_as_their_files_do() -> None:
     loaded = compare_scenarios(LIBRARY, [sopkit.load_scenario(path), other])
     assert [r.name for r in loaded.results] == [r.name for r in by_file.results]
     assert loaded.results[0].comparison == by_file.results[0].comparison
+
+
+def test_exported_files_replace_no_process_or_roles_file_unless_forced(tmp_path: Path) -> None:
+    """As ``sopkit export bpmn`` never does without --force, nor does ``write_exports``:
+    a trial's ``write_exports({'roles.yaml': ...}, folder)`` replaced the team's rates."""
+    roles = tmp_path / "roles.yaml"
+    roles.write_text("currency: USD\nroles: {Writer: {rate: 50}}\n", encoding="utf-8")
+    files = {"a.bpmn": b"<definitions/>", "roles.yaml": b"x"}
+    with pytest.raises(sopkit.OutputError, match="output would overwrite a roles file"):
+        sopkit.write_exports(files, tmp_path)
+    assert (
+        roles.read_text(encoding="utf-8").startswith("currency")
+        and not (tmp_path / "a.bpmn").exists()
+    )  # checked before anything is written
+    written = sopkit.write_exports(files, tmp_path, force=True)
+    assert (
+        sorted(p.name for p in written) == ["a.bpmn", "roles.yaml"] and roles.read_bytes() == b"x"
+    )

@@ -87,7 +87,7 @@ def export_bpmn(
             from ..interop.bpmn import export_portfolio, write_exports
 
             portfolio = load_portfolio([path], roles=roles)
-            for written in write_exports(export_portfolio(portfolio), output):
+            for written in write_exports(export_portfolio(portfolio), output, force=force):
                 typer.echo(f"wrote {written}", err=True)
             return
         from ..interop.bpmn import export_bpmn as export

@@ -22,7 +22,7 @@ from ...analysis import cost_process
 from ...errors import InputError
 from ...load import Portfolio
 from ...models import Process
-from ...output import safe_child, write_atomic
+from ...output import refuse_overwrite, safe_child, write_atomic
 from .export import export_bpmn
 from .files import ImportFiles, import_texts, rates_to_fill, write_import
 from .imports import BpmnImport, import_bpmn
@@ -48,9 +48,22 @@ def export_portfolio(portfolio: Portfolio | Process | Iterable[Process]) -> dict
     return {f"{p.id}.bpmn": export_bpmn(cost_process(p)) for p in processes}
 
 
-def write_exports(files: Mapping[str, bytes], folder: str | Path) -> list[Path]:
-    """Write exported files into ``folder`` (atomically); the paths written."""
-    return [write_atomic(safe_child(Path(folder), name), data) for name, data in files.items()]
+def write_exports(
+    files: Mapping[str, bytes], folder: str | Path, *, force: bool = False
+) -> list[Path]:
+    """Write exported files into ``folder`` (atomically); the paths written.
+
+    As the CLI never does without ``--force``, nothing replaces a process file or
+    a roles file unless ``force``; every target is checked before any is written.
+
+    Raises:
+        OutputError: a name that leaves ``folder``, or would replace a process or
+            roles file.
+    """
+    targets = {safe_child(Path(folder), name): data for name, data in files.items()}
+    for target in targets:
+        refuse_overwrite(target, force=force)
+    return [write_atomic(target, data) for target, data in targets.items()]
 
 
 def read_bpmn_file(path: str | Path) -> bytes:
