@@ -4,6 +4,7 @@ line per mistake, with a hint where a hint helps."""
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
@@ -266,12 +267,14 @@ def _shape(loc: Loc) -> tuple[str, ...]:
 
 def _cut_by_comma(name: str, loc: Loc, source: SourceMap) -> bool:
     """Whether an unknown field looks like the rest of a text a comma cut in a ``{...}``
-    mapping: words with spaces and no value, written on a line that opens one."""
-    if " " not in name.strip():
-        return False
+    mapping: words with no value, after a comma, on a line that opens one (``{kind:
+    external, description: Customer or expert, unpaid}`` as well as ``…, budget and
+    go/no-go}``)."""
     line, _ = source.locate(loc, key=True)
     text = source.line(line) if line is not None else None
-    return text is not None and "{" in text
+    if text is None or "{" not in text:
+        return False
+    return re.search(rf",\s*{re.escape(name.strip())}\s*[,}}]", text) is not None
 
 
 def _belongs_under(
