@@ -53,7 +53,7 @@ def test_process_cards_show_the_reports_figures(report: dict, dashboard: str) ->
             total, labour, cash = (
                 _money(process[k]) for k in ("annual_total_cost", "annual_cost", "annual_expenses")
             )
-            assert f"<dd>{total} <small>(labour {labour} + cash {cash})</small></dd>" in text
+            assert f"<dd>{total} <small>(labour {labour} + cash {cash})</small>" in text
         else:
             assert f"<dd>{_money(process['annual_cost'])}</dd>" in text
         assert _money(process["cost_per_run"]) in text

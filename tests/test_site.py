@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -214,3 +215,13 @@ def test_a_process_only_others_run_has_no_bar_but_its_card(tmp_path: Path) -> No
         assert "Product launch" in svg.group(0) and "Launch asset" not in svg.group(0), chart
     name = cost.process("asset-review").name
     assert html.count(name) >= 1  # its card, which says who runs it
+    # its card says what the runs its callers make cost, beside its own $0, and shows no
+    # range of its own cost (zero every year)
+    card = html.split('id="process-asset-review"')[1].split("</article>")[0]
+    made = sum(
+        (s.annual_total_cost for p in cost.processes for s in p.steps if s.calls == "asset-review"),
+        Decimal(0),
+    )
+    assert made > 0
+    assert f"{money_text(made, 'USD')} a year in the runs its callers make, counted there" in card
+    assert "in every simulated year" not in card.split("Annual hours")[0]

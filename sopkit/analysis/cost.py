@@ -497,6 +497,16 @@ class PortfolioCost(_Totals):
                 return callee.name
         return process_id
 
+    def exact_called_cost(self, process_id: str) -> Fraction:
+        """What the runs other processes of the portfolio make of ``process_id`` cost a
+        year (labour and cash): the steps that run it count it, not its own row."""
+        return exact_sum(
+            step.exact_annual_total_cost
+            for process in self.processes
+            for step in process.steps
+            if step.calls == process_id
+        )
+
     def steps_of(self, role: RoleCost) -> tuple[StepCost, ...]:
         """The steps ``role`` works on, each once: a call to a process of this portfolio
         is left out, since that process's own steps, where the work is, are rows too."""

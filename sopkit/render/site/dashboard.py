@@ -21,6 +21,7 @@ from ...analysis.candidates import Candidate
 from ...analysis.cost import PortfolioCost, ProcessCost, RoleCost, StepCost
 from ...analysis.pareto import Pareto, pareto
 from ...analysis.simulation import ProcessRanges, Range, Simulation
+from ...analysis.units import to_decimal
 from ...models import RoleKind
 from ..i18n import (
     Catalogue,
@@ -535,7 +536,7 @@ def _card(
         "links": links,
         "review": model.review.version if model.review else DASH,
         "cost_range": None
-        if ranges is None
+        if ranges is None or process.is_called_only  # its own runs: none, every year
         else _range_view(ranges.annual_total_cost, process.annual_total_cost, money, "years", t)
         if expenses
         else _range_view(ranges.annual_cost, process.annual_cost, money, "years", t),
@@ -555,6 +556,11 @@ def _card(
         "called_by": [_relative(pid, cost, pages) for pid in process.called_by],
         "calls": [_relative(pid, cost, pages) for pid in model.calls],
         "called_only": process.is_called_only,
+        # A process only others run costs nothing of its own: what their runs of it cost
+        # is said beside the $0, so the card does not read as free work.
+        "called_cost": money(to_decimal(cost.exact_called_cost(process.id)))
+        if process.is_called_only
+        else None,
         "called_runs": hours_text(process.called_runs_per_month, language),
     }
 
