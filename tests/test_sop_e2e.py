@@ -166,24 +166,27 @@ PAPER = {"a4": (8.27, 11.69), "letter": (8.5, 11.0)}
 
 
 @pytest.mark.parametrize("paper", sorted(PAPER))
+@pytest.mark.parametrize("path", [LAUNCH, KOREAN], ids=["launch", "korean"])
 def test_the_diagram_prints_on_landscape_pages_with_lane_headers_repeated(
-    tmp_path: Path, paper: str
+    tmp_path: Path, paper: str, path: Path
 ) -> None:
-    """The 35-step, 15-role launch's SOP printed by Chromium: the map of the parts, then
-    the diagram's parts, each on a landscape page of its own, none spilling onto another,
-    each naming its lanes."""
+    """The 35-step, 15-role launch's SOP (and the Korean blog post's, whose text is
+    wider) printed by Chromium: the map of the parts, then the diagram's parts, each on
+    a landscape page of its own, none spilling onto another, each naming its lanes; the
+    first holds the whole key."""
     import base64
 
     from test_build_e2e import Browser
 
     from sopkit.render.diagram.pages import print_pages
-    from sopkit.render.diagram.scene import Group, Label
+    from sopkit.render.diagram.scene import Group, Label, walk
     from sopkit.render.diagram.swimlane import swimlane_layout
+    from sopkit.render.i18n import catalogue
 
     chromium = require_tool("chromium", "chromium")
     pdfinfo = require_tool("pdfinfo", "poppler-utils")
     pdftotext = require_tool("pdftotext", "poppler-utils")
-    cost = cost_process(load_process(LAUNCH))
+    cost = cost_process(load_process(path))
     lanes = swimlane_layout(cost)
     parts = print_pages(lanes)
     assert len(parts) > 1 and all(p.width_mm <= 259 and p.height_mm <= 190 for p in parts)
@@ -208,20 +211,22 @@ def test_the_diagram_prints_on_landscape_pages_with_lane_headers_repeated(
     assert len(landscape) == len(parts) + 1, sizes
     assert landscape == list(range(landscape[0], landscape[0] + len(parts) + 1))  # together
 
-    def text_of(index: int) -> str:
+    def text_of(index: int, *options: str) -> str:
         return " ".join(
             subprocess.run(
-                [pdftotext, "-f", str(index), "-l", str(index), str(pdf), "-"],
+                [pdftotext, *options, "-f", str(index), "-l", str(index), str(pdf), "-"],
                 capture_output=True,
                 text=True,
                 check=True,
             ).stdout.split()
         )
 
-    assert f"Map of the {len(parts)} parts" in text_of(landscape[0])
+    t = catalogue(cost.process.language)
+    total = str(len(parts))
+    assert t("diagram.map", total=total).split(":")[0] in text_of(landscape[0])
     for number, (index, part) in enumerate(zip(landscape[1:], parts, strict=True), start=1):
         text = text_of(index)
-        assert f"Part {number} of {len(parts)}" in text
+        assert t("diagram.part", part=str(number), total=total) in text
         # every lane of the part has its header cell on the page, name first
         headers = [
             shape.lines[0].text
@@ -233,3 +238,15 @@ def test_the_diagram_prints_on_landscape_pages_with_lane_headers_repeated(
         assert headers, f"page {index} repeats no lane header"
         for first_line in headers:
             assert first_line in text, (index, first_line)
+        if number == 1:
+            # The whole key, above the lanes: a user's first page ended in 'runs ano'
+            # and 'aut', the key wrapped to the paper but the page as narrow as its part.
+            key = [
+                label.lines[0].text
+                for group in part.scene.items
+                if isinstance(group, Group) and "key" in group.classes
+                for label in walk((group,))
+                if isinstance(label, Label)
+            ]
+            above = text_of(index, "-layout").split(headers[0])[0]  # top to bottom
+            assert key and all(words in above for words in key), (key, above)

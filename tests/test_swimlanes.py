@@ -519,6 +519,31 @@ def test_later_columns_have_the_keys_room_so_no_page_holds_one_lane() -> None:
     assert all(page.part.y == 0 for page in pages), [p.part for p in pages]
 
 
+@pytest.mark.parametrize("direction", ["LR", "TB"])
+@pytest.mark.parametrize("path", [*LIBRARY, LAUNCH], ids=lambda p: p.stem)
+def test_the_first_printed_page_holds_the_whole_key(path: Path, direction: str) -> None:
+    """The key is wrapped to the first page's own width, above its lanes. It was wrapped
+    to the paper's, and the first part is often narrower: a user's printed release post
+    ended its key in 'runs ano' and 'aut', the Korean blog post its colour scale. And
+    the milestone's ring, a point taller than its row, had its top cut off."""
+    from sopkit.render.diagram.geometry import Box
+    from sopkit.render.diagram.pages import _bounds, print_pages
+    from sopkit.render.diagram.scene import Group, walk
+
+    lanes = swimlane_layout(cost_process(load_process(path)), direction=direction)
+    page, *others = print_pages(lanes)
+    if not others:
+        return  # printed whole, its key wrapped to the diagram as on screen
+    (key,) = [i for i in page.scene.items if isinstance(i, Group) and "key" in i.classes]
+    background, *marks = walk((key,))
+    assert marks
+    top = page.part.y - (lanes.layout.header_size if direction == "TB" else 0.0)
+    room = Box.spanning(page.view.x, page.view.y, page.view.right, top)
+    for mark in [background, *marks]:
+        box = _bounds(mark)
+        assert box is not None and room.contains(box), (mark, room)
+
+
 def test_the_lane_headers_alone_are_where_the_whole_diagram_has_them(
     launch: ProcessCost,
 ) -> None:

@@ -18,7 +18,7 @@ either paper.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from .geometry import Box
@@ -97,24 +97,28 @@ def print_pages(lanes: Swimlanes, *, links: Mapping[str, str] | None = None) -> 
         view = Box(0, 0, whole.width, whole.height)
         return [PrintPage(whole, view, _mm(view.w, scale), _mm(view.h, scale), 1, 1, view)]
     body = body_items(lanes, links or {})
+    margin = Spacing().margin
+
+    def wrap_key(width: float) -> tuple[list[Shape], float]:
+        return title_block(lanes, width - 2 * margin, title=False)
+
     best: tuple[tuple[int, int, float], float, list[tuple[Box, Box]], list[Shape]] | None = None
     for rank, scale in enumerate(SCALES):
-        key, key_height = title_block(lanes, width_pt / scale - 2 * Spacing().margin, title=False)
         room = (width_pt / scale, height_pt / scale)
         for even in ((True, True), (True, False), (False, True), (False, False)):
-            parts = _parts(lanes.layout, *room, key_height, even=even)
+            parts, shapes = _parts(lanes.layout, *room, wrap_key, even=even)
             parts = [(part, view) for part, view in parts if _has_content(body, part)]
             # The fewest pages, at the largest scale that gives them, and of those the
             # cut whose smallest part is largest: no page holding a sliver.
             thinnest = min(min(part.w, part.h) for part, _ in parts)
             score = (len(parts), rank, -thinnest)
             if best is None or score < best[0]:
-                best = (score, scale, parts, key)
+                best = (score, scale, parts, shapes)
     assert best is not None
-    _, scale, parts, key = best
+    _, scale, parts, shapes = best
     pages = []
     for number, (part, view) in enumerate(parts, start=1):
-        scene = _page(lanes, body, key if number == 1 else [], part, view)
+        scene = _page(lanes, body, shapes if number == 1 else [], part, view)
         pages.append(
             PrintPage(scene, view, _mm(view.w, scale), _mm(view.h, scale), number, len(parts), part)
         )
@@ -174,16 +178,30 @@ SCALES = (1.0, 0.9, MIN_SCALE)
 
 
 def _parts(
-    layout: Layout, width: float, height: float, key_height: float, *, even: tuple[bool, bool]
-) -> list[tuple[Box, Box]]:
+    layout: Layout,
+    width: float,
+    height: float,
+    wrap_key: Callable[[float], tuple[list[Shape], float]],
+    *,
+    even: tuple[bool, bool],
+) -> tuple[list[tuple[Box, Box]], list[Shape]]:
     """Each page's part of the diagram and its view (the part with the header cells
     before it, and the key above it on the first page), in reading order: down the
-    lanes, then on along the flow. ``even``: whether the cuts along the flow and
-    across the lanes share the diagram out evenly (see ``_cut``)."""
+    lanes, then on along the flow; and the key for the first page. ``even``: whether
+    the cuts along the flow and across the lanes share the diagram out evenly (see
+    ``_cut``). ``wrap_key``: the key wrapped to a width, and its height.
+
+    The key is wrapped to the first page's own width, not the paper's: the cuts fall
+    between columns, so the first part is often narrower than the paper, and it
+    cropped a key as wide as the paper ('runs ano'). That width does not depend on
+    the key's height (only the cuts the other way do), so it is known first.
+    """
     header = layout.header_size
     along, across = even
     if layout.direction == "LR":
         alongs = _cut(header, layout.width, layout.cuts_along, (width - header,) * 2, along)
+        first_start, first_end = alongs[0]
+        shapes, key_height = wrap_key(min(first_end - first_start + header, width))
         rooms = (height - key_height, height)
         acrosses = _cut(0.0, layout.height, layout.cuts_across, rooms, across)
         # Only the first page holds the key: the later columns have its room for lanes
@@ -191,21 +209,23 @@ def _parts(
         # leaving a page with one lane's strip).
         later = _cut(0.0, layout.height, layout.cuts_across, (height, height), across)
     else:
+        acrosses = later = _cut(0.0, layout.width, layout.cuts_across, (width, width), across)
+        first_low, first_high = acrosses[0]
+        shapes, key_height = wrap_key(min(first_high - first_low, width))
         rooms = (height - header - key_height, height - header)
         alongs = _cut(header, layout.height, layout.cuts_along, rooms, along)
-        acrosses = later = _cut(0.0, layout.width, layout.cuts_across, (width, width), across)
     parts = []
     for i, (start, end) in enumerate(alongs):
         for j, (low, high) in enumerate(acrosses if i == 0 else later):
-            key = key_height if i == j == 0 else 0.0
+            above = key_height if i == j == 0 else 0.0
             if layout.direction == "LR":
                 part = Box.spanning(start, low, end, high)
-                view = Box.spanning(start - header, low - key, end, high)
+                view = Box.spanning(start - header, low - above, end, high)
             else:
                 part = Box.spanning(low, start, high, end)
-                view = Box.spanning(low, start - header - key, high, end)
+                view = Box.spanning(low, start - header - above, high, end)
             parts.append((part, view))
-    return parts
+    return parts, shapes
 
 
 def _along_size(layout: Layout) -> float:

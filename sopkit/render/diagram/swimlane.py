@@ -76,6 +76,9 @@ _MARK = 9.0
 _DOUBLE_ROOM = 4.0
 #: Gap between the title block and the lanes.
 _TITLE_GAP = 10.0
+#: Room above a key without a title: the milestone's ring stands a point above its
+#: row, and its stroke half a point more (a printed page's edge flattened its top).
+_KEY_TOP = 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -633,9 +636,9 @@ def title_block(
     if width is None:
         width = max(lanes.layout.width - 2 * margin, _MIN_TITLE_WIDTH)
     shapes, height = _title_block(lanes, width, title)
-    total = height + (_TITLE_GAP + margin if title else _TITLE_GAP / 2)
+    top = margin if title else _KEY_TOP
+    total = height + top + (_TITLE_GAP if title else _TITLE_GAP / 2)
     background = Rect(Box(0, 0, width + 2 * margin, total), fill=lanes.theme.background)
-    top = margin if title else 0
     return [background, *(moved_shape(shape, margin, top) for shape in shapes)], total
 
 
