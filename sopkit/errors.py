@@ -176,11 +176,16 @@ class SopkitError(Exception):
 
 
 class InputError(SopkitError):
-    """The file is not something sopkit can read: too large, not UTF-8, not YAML."""
+    """A file sopkit cannot open as one: missing, a folder, unreadable or too large.
+
+    Reading one file on its own (``read_document``, a scenario, a BPMN file) also
+    raises it for text that is not UTF-8 or not YAML.
+    """
 
 
 class ValidationError(SopkitError):
-    """The file reads, but does not follow the process format."""
+    """The files do not make valid processes: loading a process or a portfolio reports
+    every problem of every file at once (YAML syntax and encoding among them) as one."""
 
 
 class RenderError(SopkitError):

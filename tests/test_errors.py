@@ -40,3 +40,13 @@ def test_one_problem_is_its_own_line() -> None:
     error = SopkitError("no such step", path="a.yaml", line=3, column=5, hint="check the id")
     assert str(error) == error.format() == error.first.format()
     assert (error.path, error.line, error.column, error.hint) == ("a.yaml", 3, 5, "check the id")
+
+
+def test_a_missing_file_is_an_input_error_whichever_way_it_is_loaded(tmp_path: Path) -> None:
+    from sopkit import InputError, load_portfolio
+
+    missing = tmp_path / "nope.yaml"
+    for load in (load_process, load_portfolio):
+        with pytest.raises(InputError) as caught:
+            load(missing)
+        assert caught.value.message.startswith("no such file"), load

@@ -15,7 +15,7 @@ from typing import Any
 
 import pydantic
 
-from ..errors import Problem, SopkitError, ValidationError
+from ..errors import InputError, Problem, SopkitError, ValidationError
 from ..models import Process, Role, Settings, Step
 from ..source import EmptyFileError, Loc, SourceMap, read_document
 from ..validate import Shape, check_meaning, check_process, check_structure
@@ -106,12 +106,15 @@ def load_process(
             ``roles.yaml`` next to the file or in a parent folder.
 
     Raises:
-        SopkitError: with every problem found in the file.
+        InputError: the file cannot be opened (missing, a folder, unreadable, too large).
+        ValidationError: with every problem found in the file and its roles file.
     """
     cache: dict[Path, Settings | SopkitError] = {}
     folders: dict[Path, tuple[Path, Path] | None] = {}
     try:
         process = _load_one(Path(path), roles, cache, folders)
+    except InputError:
+        raise  # no such file, a folder, unreadable: as load_portfolio says of a path
     except SopkitError as exc:
         calls = unknown_calls([], [Path(path)])
         raise ValidationError.collect(dedupe(with_calls(list(exc.problems), calls))) from None
@@ -134,6 +137,10 @@ def load_portfolio(
         roles: a ``roles.yaml`` path or loaded settings instead of the nearest one.
         one_currency: refuse processes in different currencies (a portfolio's totals
             add up); ``validate`` checks a whole library of portfolios without it.
+
+    Raises:
+        InputError: a path that is not there.
+        ValidationError: with every problem of every file, each located.
     """
     files = discover(paths)
     cache: dict[Path, Settings | SopkitError] = {}
