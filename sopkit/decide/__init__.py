@@ -94,7 +94,7 @@ def diff(
             raise UsageError(
                 f"diff compares two files or folders, not a {type(side).__name__}",
                 hint="give paths (or REV:PATH); to compare costs you hold, use "
-                "sopkit.analysis.compare.compare(before, after)",
+                "sopkit.compare(cost_portfolio(before), cost_portfolio(after))",
             )
     sides: list[PortfolioCost] = []
     problems: list[Problem] = []
