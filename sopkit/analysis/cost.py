@@ -351,6 +351,7 @@ class ProcessCost:
 
     @property
     def typical_run(self) -> tuple[str, ...]:
+        """The step ids a typical run does, in order (conditions at their likelier answers)."""
         return self.schedule.typical_run
 
     @property
@@ -358,12 +359,14 @@ class ProcessCost:
         return fte(self.exact_annual_hours, self.process.settings)
 
     def step(self, step_id: str) -> StepCost:
+        """The step with this id (``KeyError`` when there is none)."""
         for step in self.steps:
             if step.step_id == step_id:
                 return step
         raise KeyError(step_id)
 
     def by_role(self) -> tuple[RoleCost, ...]:
+        """This process's hours and cost per role (a method: summed when asked, not kept)."""
         return _roles(self.steps, self.process.settings)
 
     def run_cost_by_role(self) -> dict[str, Fraction]:
@@ -473,6 +476,7 @@ class PortfolioCost(_Totals):
 
     @property
     def roles(self) -> tuple[RoleCost, ...]:
+        """Every role's hours, cost and utilisation over the portfolio (summed once)."""
         if self.summed_roles is None:
             summed = _roles(self.steps, self.settings, [p.process for p in self.processes])
             object.__setattr__(self, "summed_roles", summed)  # frozen: filled once
@@ -480,6 +484,7 @@ class PortfolioCost(_Totals):
         return self.summed_roles
 
     def process(self, process_id: str) -> ProcessCost:
+        """The process with this id (``KeyError`` when there is none)."""
         for process in self.processes:
             if process.id == process_id:
                 return process

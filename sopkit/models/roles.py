@@ -23,6 +23,9 @@ from .values import Clock, Number
 
 
 class Language(StrEnum):
+    """The languages sopkit writes its documents in: a process's ``language`` and the
+    headings, labels and figures of everything made from it."""
+
     EN = "en"
     KO = "ko"
     RU = "ru"

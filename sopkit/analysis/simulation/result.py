@@ -137,6 +137,7 @@ class Simulation:
     roles: tuple[RoleRanges, ...] = ()
 
     def process(self, process_id: str) -> ProcessRanges:
+        """The ranges of the process with this id (``KeyError`` when there is none)."""
         for process in self.processes:
             if process.process_id == process_id:
                 return process
