@@ -178,6 +178,131 @@ def test_a_due_date_further_before_the_milestone_than_the_work_between_says_so(
     assert not [m for m in plan_run(process, start=D("2026-12-01")).misses if m.step_id == "a"]
 
 
+#: 'emails' (6 h after a 1-day brief) is due 10 working days before 'live', which waits for the
+#: landing page too: 8 days after the brief. Nothing comes between 'emails' and 'live': the
+#: 7.25 working days between them are spare time, so 'emails' ends 2.75 days late, and a wait on
+#: it moves 'live' only once it outlasts those 7.25 days.
+WEBINAR = """\
+sopkit: 1
+id: webinar
+name: Webinar
+owner: Editor
+frequency: 1/month
+steps:
+  - {id: brief, name: Brief, owner: Editor, time: 1d}
+  - {id: emails, name: Invitation emails, owner: Writer, time: 6h, after: brief, due: {milestone: live, offset: -10d}}
+  - {id: site, name: Landing page, owner: Editor, time: 8d, after: brief}
+  - {id: live, name: Webinar live, milestone: true, after: [emails, site]}
+"""  # noqa: E501
+
+
+def _emails_miss(process: Process, **placed: Any) -> Any:
+    found = [m for m in plan_run(process, **placed).misses if m.step_id == "emails"]
+    return found[0] if found else None
+
+
+def _with_wait(text: str, hint: str) -> str:
+    """``text`` with the wait ``hint`` gives 'emails': ``wait: Nd``, or N days more."""
+    given = re.search(r"\(wait: (\d+)d\)|make this step's wait (\d+)d longer", hint)
+    assert given is not None, hint
+    before = re.search(r"(?<=id: emails, )[^}]*?wait: (\d+)d", text)
+    days = int(given[1] or given[2]) + (int(before[1]) if before else 0)
+    if before:
+        return text.replace(f"wait: {before[1]}d", f"wait: {days}d", 1)
+    return text.replace("time: 6h, after: brief,", f"time: 6h, wait: {days}d, after: brief,")
+
+
+def test_the_wait_a_due_hint_gives_meets_the_date_past_a_parallel_branch(
+    write_process: Any,
+) -> None:
+    """A wait after 'emails' does not move its work: it meets the date by making 'live' come
+    later, which a wait shorter than the 7.25 spare days does not. The hint said 3d (the
+    days late) and 'the work and waits between them' (there are none)."""
+    process = load_process(write_process(WEBINAR, name="webinar.yaml", roles=ROLES))
+    miss = _emails_miss(process, start=D("2026-11-16"))
+    assert "2.75 working days late" in miss.problem.message
+    waited = _with_wait(WEBINAR, miss.problem.hint)
+    process = load_process(write_process(waited, name="webinar.yaml", roles=ROLES))
+    assert _emails_miss(process, start=D("2026-11-16")) is None
+    assert _emails_miss(process, start=D("2026-11-16"), level=True) is None
+    assert "wait: 10d" in waited and miss.problem.hint == (
+        "'live' comes 7.25 working days after this step ends in every plan (all of it spare "
+        "time: 'live' also waits for 'site' to be done), whatever the start date: ask for "
+        "fewer days before 'live', or, if you plan slack there, give this step a wait of 10d "
+        "or more (wait: 10d): the wait first takes up the spare time, then moves 'live' later"
+    )
+    # and it is the fewest days that do
+    less = waited.replace("wait: 10d", "wait: 9d")
+    process = load_process(write_process(less, name="webinar.yaml", roles=ROLES))
+    assert _emails_miss(process, start=D("2026-11-16")) is not None
+
+
+@pytest.mark.parametrize(
+    "wait, between, more",
+    [
+        # 3 of the 7.25 days are the wait, the rest still spare: 7 more days, not 3
+        (
+            "3d",
+            "this step's wait, and 4.25 working days of spare time: 'live' also waits "
+            "for 'site' to be done",
+            7,
+        ),
+        # the wait outlasts the spare time: 'live' follows it, and a day more moves it a day
+        ("9d", "this step's wait", 1),
+    ],
+)
+def test_a_due_hint_counts_the_wait_a_step_has(
+    write_process: Any, wait: str, between: str, more: int
+) -> None:
+    text = WEBINAR.replace("time: 6h, after: brief,", f"time: 6h, wait: {wait}, after: brief,")
+    process = load_process(write_process(text, name="webinar.yaml", roles=ROLES))
+    hint = _emails_miss(process, start=D("2026-11-16")).problem.hint
+    waited = _with_wait(text, hint)
+    process = load_process(write_process(waited, name="webinar.yaml", roles=ROLES))
+    assert _emails_miss(process, start=D("2026-11-16")) is None
+    assert f"every plan ({between}), whatever" in hint
+    assert f"make this step's wait {more}d longer" in hint
+
+
+def test_a_due_hint_says_so_when_the_milestone_waits_for_its_date(write_process: Any) -> None:
+    """Placed by 'launch', which waits 7 days for its date (for 'prep'), 'live' comes 7 days
+    after 'emails': the hold is the spare time a wait takes up first."""
+
+    def process(wait: str) -> Process:
+        return _holding(
+            write_process,
+            "id: a, name: A, owner: Writer, time: 3d",
+            f"id: emails, name: Emails, owner: Editor, time: 1d, wait: {wait}, "
+            "due: {milestone: live, offset: -9d}",
+            "id: launch, name: Launch, milestone: true, after: emails",
+            "id: prep, name: Prep, owner: Writer, time: 1d, after: a, "
+            "due: {milestone: launch, offset: -4d}",
+            "id: live, name: Live, milestone: true, after: launch",
+        )
+
+    at = ("launch", D("2027-03-10"))
+    (miss,) = plan_run(process("0"), at=at).misses
+    assert "(all of it spare time: 'launch' also waits for its date)" in miss.problem.hint
+    assert "give this step a wait of 9d or more (wait: 9d)" in miss.problem.hint
+    assert plan_run(process("8d"), at=at).misses and not plan_run(process("9d"), at=at).misses
+
+
+def test_a_due_no_wait_can_meet_gets_the_offset_that_does(write_process: Any) -> None:
+    """A wait may be at most 87,600 hours (10,950 days of 8 hours): too short for a step due
+    2,500 weeks before its milestone, so the hint gives the offset that meets the date."""
+    text = WEBINAR.replace("offset: -10d", "offset: -2500w")
+    process = load_process(write_process(text, name="webinar.yaml", roles=ROLES))
+    hint = _emails_miss(process, start=D("2026-11-16")).problem.hint
+    assert hint.endswith(
+        "whatever the start date, and no wait on this step moves it far enough: give the due "
+        "date an offset of at least -7d, or count it from a later milestone"
+    )
+    for offset, missed in (("-7d", False), ("-8d", True)):
+        moved = WEBINAR.replace("offset: -10d", f"offset: {offset}")
+        process = load_process(write_process(moved, name="webinar.yaml", roles=ROLES))
+        assert (_emails_miss(process, start=D("2026-11-16")) is not None) is missed
+
+
 def test_planned_back_the_milestone_waits_for_its_date_so_due_dates_are_met(
     write_process: Any,
 ) -> None:
@@ -891,6 +1016,19 @@ def test_cli_prints_what_the_library_gives_and_warns_at_the_line(
     assert re.search(r"small\.yaml:10:\d+: warning: step 'c' cannot be done", result.stderr)
     strict = runner.invoke(app, ["plan", str(path), "--start", "2026-12-24", "--strict"])
     assert strict.exit_code == 1 and strict.stdout == result.stdout
+
+
+def test_cli_the_wait_a_due_warning_gives_silences_it(tmp_path: Path) -> None:
+    """The user's trial: plan, give the step the wait the warning asks for, plan again."""
+    (tmp_path / "roles.yaml").write_text(ROLES, encoding="utf-8")
+    path = tmp_path / "webinar.yaml"
+    path.write_text(WEBINAR, encoding="utf-8")
+    first = runner.invoke(app, ["plan", str(path), "--start", "2026-11-16", "--strict"])
+    assert first.exit_code == 1 and "step 'emails' cannot be done" in first.stderr
+    path.write_text(_with_wait(WEBINAR, first.stderr), encoding="utf-8")
+    again = runner.invoke(app, ["plan", str(path), "--start", "2026-11-16", "--strict"])
+    assert again.exit_code == 0, again.stderr
+    assert "cannot be done" not in again.stderr
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json", "markdown", "ics"])
