@@ -9,6 +9,7 @@ inside.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -194,6 +195,16 @@ def test_the_core_calls_say_what_they_expected_too() -> None:
         (lambda: sopkit.apply_scenario(LIBRARY, scenario), "expected a Portfolio, not"),
         (lambda: sopkit.apply_scenario(portfolio, scenario), "expected a Scenario, not"),
         (lambda: callers_of(LAUNCH), "expected a Process, not PosixPath"),
+        (lambda: load_portfolio(process), "expected a path, not Process"),  # not its fields
+        (lambda: load_portfolio(b"processes"), "expected a path, not bytes"),
+        (lambda: load_portfolio(None), "expected a path, not NoneType"),
+        (lambda: compare_scenarios(LIBRARY, [None]), "expected a path, not NoneType"),
+        (
+            lambda: sopkit.simulate_scenarios(
+                dataclasses.replace(compare_scenarios(LIBRARY, scenario), to_be=())
+            ),
+            "these scenarios do not carry their To-Be portfolios",  # was (): pages lost
+        ),
     ]
     for call, message in wrong:
         with pytest.raises(UsageError) as caught:

@@ -74,7 +74,7 @@ def test_import_prints_located_warnings_and_writes_what_the_library_makes(tmp_pa
     assert any(
         f"{C70}: warning: how often work goes back from 'approve-advertisement' to "
         "'complete-advertisement' at 'Advertisement approved?' is not given (BPSim): "
-        "0.5 assumed (flow 'No' from 'Advertisement approved?' to 'complete-advertisement', "
+        "0.5 assumed (flow 'No' from 'Advertisement approved?' to 'Complete advertisement', "
         in line  # the flow by its name and ends, which find it on the canvas, then its id
         for line in lines
     )

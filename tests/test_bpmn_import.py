@@ -1113,3 +1113,27 @@ def test_an_activity_answering_straight_back_is_no_reply_to_reroute() -> None:
     loop is cut as before (the later flow), and 'Pay' stays first."""
     after = _shop_and_bank([("a", "b1"), ("b1", "a")])
     assert after["pay"] == [] and after["check-card"] == ["pay"]
+
+
+def test_a_flow_is_named_by_its_ends_as_the_canvas_shows_them(tmp_path: Path) -> None:
+    """A message flow to a pool names the pool, not its id (``P_cust``); a flow with an
+    end missing says nothing is there, not ``''``."""
+    path = tmp_path / "pool.bpmn"
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" '
+        'targetNamespace="x"><collaboration id="c">'
+        '<participant id="P_main" name="Marketing" processRef="proc"/>'
+        '<participant id="P_cust" name="Customer"/>'
+        '<messageFlow id="m1" name="brief" sourceRef="t1" targetRef="P_cust"/>'
+        '</collaboration><process id="proc"><startEvent id="s"/>'
+        '<task id="t1" name="Write brief"/><task id="t2" name="Send"/><endEvent id="e"/>'
+        '<sequenceFlow id="f1" sourceRef="s" targetRef="t1"/>'
+        '<sequenceFlow id="f2" sourceRef="t1" targetRef="t2"/>'
+        '<sequenceFlow id="f3" sourceRef="t2" targetRef="e"/>'
+        '<sequenceFlow id="f4" targetRef="t2"/></process></definitions>',
+        encoding="utf-8",
+    )
+    _, _, warnings = _import(path)
+    assert any("(message flow 'brief' from 'Write brief' to 'Customer', m1)" in w for w in warnings)
+    assert any("(flow from nothing to 'Send', f4)" in w for w in warnings)

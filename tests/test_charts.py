@@ -256,3 +256,12 @@ def test_steps_of_the_same_name_in_two_processes_say_whose_each_is() -> None:
     root = ET.fromstring(pareto_chart(data, chart_id="c", title="t", axis_title="a"))
     names = [b.find(f"{SVG}text").text for b in bars_of(root)]
     assert names == ["Task 1 · Order", "Task 1 · Refund", "Publish"]
+
+
+def test_a_korean_name_is_cut_between_words() -> None:
+    """ "경쟁사 분석 및 키워…" reads as another word (키워, "raised"), not as 키워드 cut."""
+    from sopkit.render.site.charts import truncate
+
+    assert truncate("경쟁사 분석 및 키워드 조사", 125) == "경쟁사 분석 및…"  # was "… 및 키워…"
+    assert truncate("Competitor analysis and keyword research", 140) == "Competitor analysis…"
+    assert truncate("경쟁사분석및키워드조사", 80).endswith("…")  # one long word: cut in it

@@ -50,3 +50,15 @@ def test_a_missing_file_is_an_input_error_whichever_way_it_is_loaded(tmp_path: P
         with pytest.raises(InputError) as caught:
             load(missing)
         assert caught.value.message.startswith("no such file"), load
+
+
+def test_a_file_that_opens_but_does_not_parse_is_a_validation_error(tmp_path: Path) -> None:
+    """Only a file that cannot be opened is an InputError: bad YAML is reported with every
+    other problem of the file, one way of loading or the other."""
+    from sopkit import load_portfolio
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("sopkit: 1\nid: [unclosed\n", encoding="utf-8")
+    for load in (load_process, load_portfolio):
+        with pytest.raises(ValidationError):
+            load(bad)

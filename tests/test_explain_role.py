@@ -147,6 +147,8 @@ def test_joint_work_says_when_its_rounded_factors_give_another_cost(tmp_path: Pa
 def test_a_defined_role_no_step_names_is_said_to_have_no_work(folder: Path) -> None:
     roles = ROLES + "  Designer: {rate: 70}\n"
     (folder / "roles.yaml").write_text(roles, encoding="utf-8")
-    with pytest.raises(SopkitError) as caught:
-        explain_figures(load_portfolio(folder), "Designer")
-    assert caught.value.first.message == "the role 'Designer' works on no step of these processes"
+    for explain in (explain_figures, explain_role):  # the CLI's dispatcher, and the role's
+        with pytest.raises(SopkitError) as caught:
+            explain(load_portfolio(folder), "Designer")
+        message = caught.value.first.message
+        assert message == "the role 'Designer' works on no step of these processes", explain

@@ -225,3 +225,36 @@ def test_a_process_only_others_run_has_no_bar_but_its_card(tmp_path: Path) -> No
     assert made > 0
     assert f"{money_text(made, 'USD')} a year in the runs its callers make, counted there" in card
     assert "in every simulated year" not in card.split("Annual hours")[0]
+
+
+NESTED = {
+    "roles.yaml": "currency: USD\nroles:\n  Writer: {rate: 50}\n",
+    "a.yaml": "sopkit: 1\nid: a\nname: Top\nowner: Writer\nfrequency: 4/month\nsteps:\n"
+    "  - {id: one, name: Do one, owner: Writer, time: 1h}\n"
+    "  - {id: runb, name: Run B, process: b, after: [one]}\n",
+    "b.yaml": "sopkit: 1\nid: b\nname: Middle\nowner: Writer\nsteps:\n"
+    "  - {id: two, name: Do two, owner: Writer, time: 2h}\n"
+    "  - {id: runc, name: Run C, process: c, after: [two]}\n",
+    "c.yaml": "sopkit: 1\nid: c\nname: Bottom\nowner: Writer\nsteps:\n"
+    "  - {id: three, name: Do three, owner: Writer, time: 3h}\n",
+    "d.yaml": "sopkit: 1\nid: d\nname: Idle\nowner: Writer\nsteps:\n"
+    "  - {id: four, name: Do four, owner: Writer, time: 1h}\n",
+}
+
+
+def test_a_called_only_card_counts_the_runs_made_through_another(tmp_path: Path) -> None:
+    """By hand: the top runs 4 times a month, each running the middle once, which runs the
+    bottom once. Middle: (2 h + 3 h) × $50 × 4 × 12 = $12,000; bottom: 3 h × $50 × 4 × 12
+    = $7,200 (the sum of its direct callers' steps, the middle's own $0, read $0.00).
+    A process nothing runs and with no frequency has no such line: no one runs it."""
+    for name, text in NESTED.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    cost = cost_portfolio(load_portfolio(tmp_path))
+    html = render_index(cost, rank_candidates(cost), pages_for(cost))
+
+    def card(pid: str) -> str:
+        return html.split(f'id="process-{pid}"')[1].split("</article>")[0]
+
+    note = "a year in the runs its callers make, counted there"
+    assert f"$12,000.00 {note}" in card("b") and f"$7,200.00 {note}" in card("c")
+    assert note not in card("a") and note not in card("d")

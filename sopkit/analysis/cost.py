@@ -337,6 +337,14 @@ class ProcessCost:
         return to_decimal(self.exact_hours_per_run)
 
     @property
+    def exact_called_cost(self) -> Fraction:
+        """What the runs other processes make of this one cost a year, labour and cash of
+        a run (its calls included) for each: counted in the steps that run it, not in
+        its own row. Through a process that is itself only called, too."""
+        per_run = self.exact_cost_per_run + self.exact_expenses_per_run
+        return per_run * self.exact_called_runs_per_month * MONTHS
+
+    @property
     def cost_per_run(self) -> Decimal:
         """Labour cost of one average run, rework, ``per_run`` and calls included."""
         return to_decimal(self.exact_cost_per_run)
@@ -501,16 +509,6 @@ class PortfolioCost(_Totals):
             if callee is not None:
                 return callee.name
         return process_id
-
-    def exact_called_cost(self, process_id: str) -> Fraction:
-        """What the runs other processes of the portfolio make of ``process_id`` cost a
-        year (labour and cash): the steps that run it count it, not its own row."""
-        return exact_sum(
-            step.exact_annual_total_cost
-            for process in self.processes
-            for step in process.steps
-            if step.calls == process_id
-        )
 
     def steps_of(self, role: RoleCost) -> tuple[StepCost, ...]:
         """The steps ``role`` works on, each once: a call to a process of this portfolio

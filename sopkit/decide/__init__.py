@@ -94,7 +94,7 @@ def diff(
             raise UsageError(
                 f"diff compares two files or folders, not a {type(side).__name__}",
                 hint="give paths (or REV:PATH); to compare costs you hold, use "
-                "sopkit.compare(cost_portfolio(before), cost_portfolio(after))",
+                "sopkit.compare(as_costs(before), as_costs(after))",
             )
     sides: list[PortfolioCost] = []
     problems: list[Problem] = []
@@ -221,9 +221,17 @@ def simulate_scenarios(
     The years and seed default to ``simulate``'s, so with the As-Is simulated
     the same way a role's years over capacity before and after each scenario
     come from the same draws.
+
+    Raises:
+        UsageError: ``view`` was made without its To-Be portfolios.
     """
     from ..analysis.simulation import DEFAULT_SEED, DEFAULT_YEARS, simulate
 
+    if len(view.to_be) != len(view.results):
+        raise UsageError(
+            "these scenarios do not carry their To-Be portfolios",
+            hint="make them with compare_scenarios or scenario_results, which keep them",
+        )
     return tuple(
         simulate(
             cost_portfolio(one.portfolio),

@@ -8,6 +8,7 @@ from os import PathLike
 from pathlib import Path
 
 from ..errors import InputError, Problem, UsageError
+from ..models import Process
 
 __all__ = [
     "ROLES_FILENAMES",
@@ -27,7 +28,16 @@ def as_paths(paths: str | PathLike[str] | Iterable[str | PathLike[str]]) -> list
     Raises:
         UsageError: an empty path (it would name the current folder).
     """
-    items = [paths] if isinstance(paths, str | PathLike) else list(paths)
+    if isinstance(paths, str | PathLike):
+        items: list[object] = [paths]
+    elif isinstance(paths, bytes | Process) or not isinstance(paths, Iterable):
+        # a model iterates over its fields, bytes over their numbers: neither is paths
+        raise UsageError(
+            f"expected a path, not {type(paths).__name__}",
+            hint="name a file or folder, e.g. 'processes/en/'",
+        )
+    else:
+        items = list(paths)
     found: list[str | Path] = []
     for item in items:
         if isinstance(item, PathLike):

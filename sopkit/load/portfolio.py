@@ -113,15 +113,21 @@ def load_process(
     folders: dict[Path, tuple[Path, Path] | None] = {}
     try:
         process = _load_one(Path(path), roles, cache, folders)
-    except InputError:
-        raise  # no such file, a folder, unreadable: as load_portfolio says of a path
     except SopkitError as exc:
+        if isinstance(exc, InputError) and _cannot_open(Path(path)):
+            raise  # no such file, a folder, unreadable: as load_portfolio says of a path
         calls = unknown_calls([], [Path(path)])
         raise ValidationError.collect(dedupe(with_calls(list(exc.problems), calls))) from None
     _, problems = link_calls([process], lambda found: _load_one(found, roles, cache, folders))
     if problems:
         raise ValidationError.collect(dedupe(problems))
     return process
+
+
+def _cannot_open(path: Path) -> bool:
+    """Whether ``path`` is not a file sopkit may read (what, for a path given to
+    ``load_portfolio``, ``discover`` reports as an ``InputError``)."""
+    return not path.is_file() or not os.access(path, os.R_OK)
 
 
 def load_portfolio(

@@ -45,7 +45,7 @@ from .notes import Notes, clean_name, first_few, slugify, text_lines
 from .questions import Asked, merge, per_step, shares_of
 from .reader import CHOREOGRAPHIES, BpmnDocument, Node, ProcessRecord, read_bpmn
 from .roles import ENGINE, EVENTS, Pool, RoleMap, assign_roles
-from .structure import Decision, Loop, Structure, build_structure, flow_shown, node_shown
+from .structure import Decision, Loop, Structure, build_structure, flow_shown
 from .words import START_WORDS
 
 __all__ = ["BpmnImport", "ImportedProcess", "import_bpmn"]
@@ -186,7 +186,7 @@ class _Importer:
         self.notes.warn(message, node_id, shown=self._at(node_id))
 
     def _warn_flow(self, message: str, flow_id: str) -> None:
-        self.notes.warn(message, flow_id, shown=flow_shown(self.doc, flow_id, self._end))
+        self.notes.warn(message, flow_id, shown=flow_shown(self.doc, flow_id))
 
     def _warn_loop(self, message: str, loop: Loop) -> None:
         """About a flow back: the sequence flow drawn, else the element it leaves."""
@@ -194,11 +194,6 @@ class _Importer:
             self._warn(message, loop.source)
         else:
             self._warn_flow(message, loop.flow)
-
-    def _end(self, node_id: str) -> str:
-        """A flow's end in a warning: the step id the file shows, else its name or id."""
-        step = self.step_ids.get(node_id)
-        return f"'{step}'" if step is not None else node_shown(self.doc, node_id)
 
     def _at(self, node_id: str) -> str:
         """How a warning names an element: by the step id the file shows, else by its

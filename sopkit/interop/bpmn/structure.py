@@ -13,7 +13,7 @@ split whose branches lead to different steps becomes a question.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import networkx as nx
@@ -405,32 +405,36 @@ class _Builder:
         return max(ax - bx, 0.0) + max(ay - by, 0.0) / 10
 
 
-def flow_shown(
-    doc: BpmnDocument, flow_id: str | None, end: Callable[[str], str] | None = None
-) -> str | None:
-    """How a warning names a flow: by its name and its two ends, then its id.
+def flow_shown(doc: BpmnDocument, flow_id: str | None) -> str | None:
+    """How a warning names a flow: by its name and its two ends as the canvas shows
+    them, then its id.
 
     A modeler draws a flow as a line and shows its id only in a panel, often a
     generated ``Flow_0x1k2``; ``flow 'No' from 'Approved?' to 'Write draft'``
-    finds the line on the canvas. ``end`` names an end (by default the element's
-    name in the diagram, else its id).
+    finds the line on the canvas.
     """
     if flow_id is None:
         return None
     found = doc.flows.get(flow_id) or next((m for m in doc.message_flows if m.id == flow_id), None)
     if found is None:
         return flow_id
-    name_of = end or (lambda node_id: node_shown(doc, node_id))
     kind = "message flow" if isinstance(found, MessageFlow) else "flow"
     label = clean_name(found.name)
     named = f" '{label}'" if label else ""
-    return f"{kind}{named} from {name_of(found.source)} to {name_of(found.target)}, {flow_id}"
+    ends = f"from {node_shown(doc, found.source)} to {node_shown(doc, found.target)}"
+    return f"{kind}{named} {ends}, {flow_id}"
 
 
 def node_shown(doc: BpmnDocument, node_id: str) -> str:
-    """An element in a warning: ``'its name'``, else its id."""
+    """An element in a warning as the canvas shows it: ``'its name'`` (a pool's, for a
+    message flow to a pool), else its id; ``nothing`` for a flow's missing end."""
+    if not node_id:
+        return "nothing"
     node = doc.nodes.get(node_id)
     name = "" if node is None else clean_name(node.name)
+    if not name:
+        pools = (p for group in doc.collaborations for p in group if p.id == node_id)
+        name = next((clean_name(p.name) for p in pools), "")
     return f"'{name or node_id}'"
 
 

@@ -107,10 +107,7 @@ def explain_figures(source: Costable, ref: str) -> str:
         return explain_step(costs, ref)
     except UsageError:
         if "/" not in ref and _defined_role(costs, ref):
-            raise UsageError(
-                f"the role '{ref}' works on no step of these processes",
-                hint="it is in the roles file but no step names it: it has no hours or cost",
-            ) from None
+            return explain_role(costs, ref)  # which says it works on no step
         role = None if "/" in ref else _role_meant(ref, roles)
         if role is None:
             raise

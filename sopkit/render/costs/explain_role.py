@@ -28,11 +28,17 @@ def find_role(costs: PortfolioCost, name: str) -> RoleCost:
     """The role called ``name`` (as written in roles.yaml or the processes).
 
     Raises:
-        UsageError: when no role has that name.
+        UsageError: when no role has that name, or a roles file defines it but no step
+            names it.
     """
     for role in costs.roles:
         if role.role == name:
             return role
+    if any(name in process.process.settings.roles for process in costs.processes):
+        raise UsageError(
+            f"the role '{name}' works on no step of these processes",
+            hint="it is in the roles file but no step names it: it has no hours or cost",
+        )
     names = [role.role for role in costs.roles]
     near = closest(name, names)
     hint = f"did you mean '{near}'? " if near else ""
@@ -59,7 +65,7 @@ def explain_role(source: Costable, name: str) -> str:
     else:
         rows = [row for row in listed if row[3] or row[4]]
         idle = [row[0] for row in listed if not (row[3] or row[4])]
-    called_only = {process.id for process in costs.processes if not process.exact_runs_per_month}
+    called_only = {p.id for p in costs.processes if p.is_called_only and p.called_by}
     outside = role.kind is RoleKind.EXTERNAL
     hours = role.exact_external_hours if outside else role.exact_annual_hours
     kind = {

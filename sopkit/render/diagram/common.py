@@ -129,7 +129,7 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "unlaned_calls": "여기서 실행하는 프로세스 안에서만 작업: {roles}",
         "critical": "굵은 테두리와 화살표: 주경로",
         "rework_key": "점선 화살표: 재작업(확률)",
-        "fill": "채우기: 연간 순 자동화 절감액",
+        "fill": "색상: 연간 순 자동화 절감액",
         "none": "없음",
         "if": "조건: {question} — {answer}",
         "yes": "예",

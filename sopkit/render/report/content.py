@@ -272,6 +272,10 @@ def _pareto(cost: PortfolioCost, f: _Format) -> dict[str, Any]:
         chart_id="report-pareto",
         title=f.t("report.pareto.title"),
         axis_title=f.t("report.pareto.axis", currency=cost.currency),
+        scaled_title=lambda scale: f.t(
+            "report.pareto.axis",
+            currency=f.t("chart.scaled_unit", scale=scale, currency=cost.currency),
+        ),
         other_label=lambda n: f.t("report.pareto.other", n),
         other_value_text=f.money,
         rank_title=f.t("report.pareto.ranked"),

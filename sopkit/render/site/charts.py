@@ -101,8 +101,20 @@ def truncate(text: str, max_width: float, font_size: float = FONT_SIZE) -> str:
         if used > room:
             break
         kept.append(char)
+    shown = "".join(kept)
+    # Hangul cut inside a word reads as another word ("키워…" of 키워드 is "raised…"),
+    # where "keyw…" is plainly cut: back to the last space, unless that leaves less than
+    # 60% of the room used (one long word).
+    space = shown.rfind(" ")
+    if space > 0 and shown and _hangul(shown[-1]) and _hangul(text[len(shown)]):
+        if label_width(shown[:space], font_size) >= 0.6 * room:
+            shown = shown[:space]
     # a name cut inside a right-to-left override keeps it closed, so it cannot run on
-    return close_bidi("".join(kept).rstrip() + _ELLIPSIS)
+    return close_bidi(shown.rstrip() + _ELLIPSIS)
+
+
+def _hangul(char: str) -> bool:
+    return "\uac00" <= char <= "\ud7a3"
 
 
 def truncate_middle(text: str, max_width: float, font_size: float = FONT_SIZE) -> str:
@@ -304,6 +316,7 @@ def pareto_chart(
     height: int = 380,
     rank_title: str = "Steps ranked by annual cost",
     scale_names: tuple[str, str] = ("thousands", "millions"),
+    scaled_title: Callable[[str], str] | None = None,
     language: str = "en",
     cumulative_words: Callable[[str], str] = lambda share: f"cumulative {share}",
     total: Decimal | None = None,
@@ -329,6 +342,9 @@ def pareto_chart(
         height: the drawing's height in SVG units.
         rank_title: the axis title under unlabelled bars, in the page's language.
         scale_names: the words for thousands and millions on the value axis.
+        scaled_title: the axis title when values are shown in thousands or millions,
+            given that word (default: ``axis_title``, a comma and the word); a
+            language may put the scale inside the unit (``연간 총비용(단위: 천 KRW)``).
         language: the language numbers on the axes are written in.
         cumulative_words: a bar's running share in words for its tooltip, given the share
             as shown (``cumulative 80%``), in the page's language.
@@ -397,12 +413,17 @@ def pareto_chart(
     points = " ".join(f"{_num(x)},{_num(y)}" for x, y in line)
     paths = {} if tooltips or labelled else _bar_paths(items)
     rank_ticks = [] if labelled else _rank_ticks(len(bars))
-    scale_suffix = f", {scale_name}" if scale_name else ""
+    if not scale_name:
+        shown_title = axis_title
+    elif scaled_title is not None:
+        shown_title = scaled_title(scale_name)
+    else:
+        shown_title = f"{axis_title}, {scale_name}"
     return _render(
         "charts/pareto.svg.j2",
         chart_id=chart_id,
         title=title,
-        axis_title=axis_title + scale_suffix,
+        axis_title=shown_title,
         width=width,
         height=height,
         left=left,

@@ -314,6 +314,10 @@ def _pareto(cost: PortfolioCost, ranked: Pareto, money: _Money) -> str:
         chart_id="chart-pareto",
         title=t("report.pareto.title" if total else "site.pareto.title"),
         axis_title=t("report.pareto.axis" if total else "site.pareto.axis", currency=cost.currency),
+        scaled_title=lambda scale: t(
+            "report.pareto.axis" if total else "site.pareto.axis",
+            currency=t("chart.scaled_unit", scale=scale, currency=cost.currency),
+        ),
         other_label=lambda n: t("report.pareto.other", n),
         other_value_text=money,
         rank_title=t("site.pareto.ranked"),
@@ -558,8 +562,8 @@ def _card(
         "called_only": process.is_called_only,
         # A process only others run costs nothing of its own: what their runs of it cost
         # is said beside the $0, so the card does not read as free work.
-        "called_cost": money(to_decimal(cost.exact_called_cost(process.id)))
-        if process.is_called_only
+        "called_cost": money(to_decimal(process.exact_called_cost))
+        if process.is_called_only and process.called_by
         else None,
         "called_runs": hours_text(process.called_runs_per_month, language),
     }
@@ -668,6 +672,7 @@ def _ranges_section(
                 days,
                 t,
                 unit=lambda text: t("site.days", days=text),
+                lead=True,
             )
         )
     years = number_text(Decimal(ranges.years), 0, t.language)
@@ -692,8 +697,10 @@ def _datum(
     show: Callable[[Decimal], str],
     t: Catalogue,
     unit: Callable[[str], str] = str,
+    lead: bool = False,
 ) -> RangeDatum:
-    """One row of a range chart; ``unit`` adds the unit to a figure's text (days)."""
+    """One row of a range chart; ``unit`` adds the unit to a figure's text (days). The dot
+    is the expected figure, or for a ``lead`` time one typical run's."""
     low, typical, high = show(value.p10), show(value.p50), show(value.p90)
     values = t("site.range.label", p10=low, p50=typical, p90=high)
     return RangeDatum(
@@ -704,6 +711,9 @@ def _datum(
         expected=expected,
         value_text=unit(typical if low == high else f"{low} – {high}"),
         tooltip=t(
-            "site.range.tooltip", name=name, values=unit(values), expected=unit(show(expected))
+            "site.range.tooltip_typical" if lead else "site.range.tooltip",
+            name=name,
+            values=unit(values),
+            expected=unit(show(expected)),
         ),
     )
