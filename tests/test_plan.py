@@ -1108,7 +1108,7 @@ def test_the_readme_shows_the_real_help_and_output(monkeypatch: pytest.MonkeyPat
 
 
 def test_a_miss_rounds_its_days_half_up_as_the_table_does() -> None:
-    from sopkit.analysis.plan import _days_text
+    from sopkit.analysis.plan.due import _days_text
 
     # 0.125 days late: the table and footer show 0.13, so the warning must too.
     assert [_days_text(Decimal(v)) for v in ("0.125", "0.135", "1.5", "2")] == [

@@ -8,7 +8,7 @@ frozen result objects that the renderers format.
     cost.py        annual figures per step, process, role and portfolio
     limits.py      figures no team could have, refused with where
     schedule.py    the typical run: lead time and critical path
-    plan.py        the typical run dated on the working calendar, due dates
+    plan/          the typical run dated on the working calendar, due dates
     candidates.py  automation candidates: savings, payback, ROI
     pareto.py      the steps ranked by cost, and the few that make 80 % of it
     given.py       what callers hand in: a process or its costs, processes or theirs
