@@ -1156,3 +1156,37 @@ def test_a_milestone_named_by_its_name_is_told_its_id(small: Process) -> None:
     with pytest.raises(UsageError) as caught:
         plan_run(small, at=("go live", D("2026-12-30")))
     assert caught.value.hint == "did you mean 'm'? ('go live' is its name; --at takes the id)"
+
+
+def test_a_due_hint_says_when_its_wait_would_make_another_step_late(write_process: Any) -> None:
+    """'report' is due 11 days after the kick-off and comes after 'live': the 10 days'
+    wait that gets the emails out in time moves 'live', and 'report' with it, too late.
+    The hint said nothing, and the next plan warned about 'report' (a review found it)."""
+    text = (
+        WEBINAR.replace(
+            "  - {id: brief, name: Brief, owner: Editor, time: 1d}",
+            "  - {id: kick, name: Kick-off, milestone: true}\n"
+            "  - {id: brief, name: Brief, owner: Editor, time: 1d, after: kick}",
+        )
+        + "  - {id: report, name: Report, owner: Writer, time: 1d, after: live, "
+        "due: {milestone: kick, offset: +11d}}\n"
+    )
+    process = load_process(write_process(text, name="webinar.yaml", roles=ROLES))
+    plan = plan_run(process, start=D("2026-11-16"))
+    assert [m.step_id for m in plan.misses] == ["emails"]
+    hint = _emails_miss(process, start=D("2026-11-16")).problem.hint
+    assert hint.endswith("; that wait would also make 'report' miss its due date")
+    waited = load_process(write_process(_with_wait(text, hint), name="webinar.yaml", roles=ROLES))
+    assert "report" in [m.step_id for m in plan_run(waited, start=D("2026-11-16")).misses]
+
+
+def test_a_levelled_plan_s_due_hint_does_not_claim_every_plan(write_process: Any) -> None:
+    """Levelled, the editor does the emails after the landing page: 'live' follows them at
+    once in this plan, not in every plan (unlevelled there are 7.25 spare days)."""
+    text = WEBINAR.replace("owner: Writer, time: 6h", "owner: Editor, time: 6h")
+    process = load_process(write_process(text, name="webinar.yaml", roles=ROLES))
+    hint = _emails_miss(process, start=D("2026-11-16"), level=True).problem.hint
+    assert hint.startswith("'live' comes as soon as this step ends in this levelled plan (")
+    assert "in every plan" not in hint and "whatever the start date" not in hint
+    unlevelled = _emails_miss(process, start=D("2026-11-16")).problem.hint
+    assert "in every plan" in unlevelled and "7.25 working days" in unlevelled

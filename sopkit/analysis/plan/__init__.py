@@ -46,7 +46,7 @@ from ..schedule import schedule
 from ..units import to_decimal
 from .arrange import _arranged, _released, _timing
 from .calendar import WorkingDays, _day_index
-from .due import _due, _gap, _held_miss, _miss, _unchecked, _wait_to_meet
+from .due import _due, _gap, _held_miss, _made_late, _miss, _unchecked, _wait_to_meet
 from .results import Baseline, DueMiss, Overbooking, Plan, PlannedStep
 
 __all__ = [
@@ -232,10 +232,26 @@ def _plan_run(
                 blocked = hold.blocking if step_id in hold.late else ()
                 if gap is not None and not blocked:
                     more = _wait_to_meet(process, step, base, anchor, clock, levelled=levelled)
-                    gap = replace(gap, more=more)
+                    breaks = (
+                        ()
+                        if more is None
+                        else _made_late(
+                            process, step, base, anchor, clock, levelled=levelled, days=more
+                        )
+                    )
+                    gap = replace(gap, more=more, breaks=breaks)
                 after = (step.due.milestone, gap)
                 offset = step.due.offset.working_days(settings.days_per_week)
-                miss = _miss(process, index, planned, (due, slack), after, (at, blocked), offset)
+                miss = _miss(
+                    process,
+                    index,
+                    planned,
+                    (due, slack),
+                    after,
+                    (at, blocked),
+                    offset,
+                    levelled=levelled,
+                )
             misses.append(DueMiss(step_id, miss))
     lead = max((b + w + x for b, w, x in timing.values()), default=Fraction(0))
     return Plan(

@@ -70,6 +70,8 @@ class _Gap:
     #: The fewest whole working days more wait on the step found to meet its date
     #: (``_wait_to_meet``); ``None`` when no wait a step may have does.
     more: int | None = None
+    #: The other steps that wait would make miss their due dates (``_made_late``).
+    breaks: tuple[str, ...] = ()
 
 
 def _gap(
@@ -211,6 +213,32 @@ def _wait_to_meet(
     return high
 
 
+def _made_late(
+    process: Process,
+    step: Step,
+    timing: Timing,
+    anchor: str | None,
+    clock: tuple[Fraction, Decimal],
+    *,
+    levelled: bool,
+    days: int,
+) -> tuple[str, ...]:
+    """The other steps with a due date that ``days`` more wait on ``step`` makes late: the
+    milestone it moves may be the one a later step's date is counted back from."""
+    now = _arranged(process, timing, anchor, clock, levelled=levelled)[0]
+    waited = _waited(process, timing, step.id, days * clock[0])
+    then = _arranged(process, waited, anchor, clock, levelled=levelled)[0]
+    return tuple(
+        other.id
+        for other in process.steps
+        if other.id != step.id
+        and other.due is not None
+        and {other.id, other.due.milestone} <= then.keys()
+        and not _late(other, now, clock)
+        and _late(other, then, clock)
+    )
+
+
 def _miss(
     process: Process,
     index: int,
@@ -219,6 +247,8 @@ def _miss(
     after: tuple[str, _Gap | None],
     held: tuple[tuple[str, _dt.date] | None, tuple[str, ...]],
     offset: int,
+    *,
+    levelled: bool = False,
 ) -> Problem:
     """The warning for a due date the plan misses, with what would meet it.
 
@@ -229,7 +259,8 @@ def _miss(
     time the milestone waits for other steps anyway); when it comes before, how long
     after it. ``after`` is the milestone and that gap (``None`` when the milestone does
     not follow the step); ``held`` the milestone the plan is placed by and the steps that
-    cut its wait short; ``offset`` the due's, in working days.
+    cut its wait short; ``offset`` the due's, in working days. A ``levelled`` plan's gap
+    holds for that plan only: steps waiting for their people depend on the dates.
     """
     due, slack = missed
     late = _days_text(-slack)
@@ -243,9 +274,11 @@ def _miss(
             "late (due from a milestone before it): move one of the due dates"
         )
     elif gap is not None:
+        always = "in this levelled plan" if levelled else "in every plan"
         hint = (
-            f"'{milestone}' comes {_after_text(gap.days)} this step ends in every plan "
-            f"({_gap_text(gap, wait.is_zero, anchor)}), whatever the start date"
+            f"'{milestone}' comes {_after_text(gap.days)} this step ends {always} "
+            f"({_gap_text(gap, wait.is_zero, anchor)})"
+            + ("" if levelled else ", whatever the start date")
         )
         more = gap.more
         if more is None:
@@ -269,6 +302,10 @@ def _miss(
                 f": ask for fewer days before '{milestone}', or, if you plan slack there, "
                 f"{waits}: {then}"
             )
+            if gap.breaks:
+                names = ", ".join(f"'{b}'" for b in gap.breaks)
+                dates = "its due date" if len(gap.breaks) == 1 else "their due dates"
+                hint += f"; that wait would also make {names} miss {dates}"
     elif step.step_id in _following(Flow.of(process), milestone):
         least = offset + math.ceil(-slack)
         hint = (
