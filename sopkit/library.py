@@ -160,6 +160,15 @@ class NewProcess:
     def written(self) -> list[Path]:
         return [self.process, *self.procedures, *([self.roles] if self.roles else [])]
 
+    def _name_line(self) -> str:
+        """The name made from an ASCII id reads as English in a Korean or Russian copy."""
+        if self.template.language != "en" and self.name.isascii():
+            return (
+                f'  - name: "{self.name}", made from the id: write it in the process\'s '
+                f"language ({self.template.language}), as your team calls the process"
+            )
+        return f'  - name: "{self.name}", as your team calls the process'
+
     def next_steps(self) -> list[str]:
         """What to edit next, as lines to print."""
         if self.missing_roles:
@@ -180,7 +189,7 @@ class NewProcess:
             rates = f"the rates in {self.roles_used}: the steps' roles all have one"
         return [
             f"Next, edit {self.process}:",
-            f'  - name: "{self.name}", as your team calls the process',
+            self._name_line(),
             "  - purpose: why it exists and what good output looks like "
             "(sopkit validate --strict asks for it)",
             "  - owner, trigger, frequency, and each step's owner, time and done_when",
@@ -244,10 +253,10 @@ def new_process(
         OutputError: when the file exists and ``force`` is not set.
     """
     if not is_slug(new_id):
-        raise UsageError(
-            f"'{new_id}' is not a valid id",
-            hint="ids are lowercase ASCII letters, digits and '-', e.g. blog-post",
-        )
+        hint = "ids are lowercase ASCII letters, digits and '-', e.g. blog-post"
+        if any(ch.isalpha() and not ch.isascii() for ch in new_id):  # 뉴스레터, рассылка
+            hint += f'; the name in your language goes in --name "{new_id}"'
+        raise UsageError(f"'{new_id}' is not a valid id", hint=hint)
     if name is not None and not name.strip():
         raise UsageError("the name is empty", hint='give one, e.g. --name "Webinar"')
     entries = {e.id: e for e in library_entries()}

@@ -244,7 +244,7 @@ def test_an_invalid_revision_file_is_named_rev_path(repo: Path) -> None:
     assert problem.format().startswith("HEAD:processes/blog.yaml:9:")
     assert problem.format() == (
         "HEAD:processes/blog.yaml:9:74: error: step 'graphics': time: unknown unit 'minutes' "
-        "in '30 minutes' (use m, h, d or w)"
+        "in '30 minutes' (write 30m: sopkit's units are m, h, d and w)"
     )
     assert "/tmp" not in problem.format()
 

@@ -277,3 +277,23 @@ def test_library_diagrams_render_with_dot() -> None:
     for path in LIBRARY:
         png = render(cost_process(load_process(path)), "png")
         assert png.startswith(b"\x89PNG"), path
+
+
+def test_a_korean_copy_asks_for_a_korean_name_and_a_korean_id_is_told_where_it_goes(
+    tmp_path: Path,
+) -> None:
+    """A Korean trial got ``name: "Newsletter ko"`` with no word that it reads as English,
+    and '뉴스레터' as an id was refused without saying the name goes in --name."""
+    made = new_process("content-marketing-ko", "newsletter-ko", tmp_path)
+    line = next(line for line in made.next_steps() if line.startswith("  - name:"))
+    assert line == (
+        '  - name: "Newsletter ko", made from the id: write it in the process\'s language '
+        "(ko), as your team calls the process"
+    )
+    result = CliRunner().invoke(
+        app, ["new", "content-marketing-ko", "뉴스레터", "-o", str(tmp_path)]
+    )
+    assert result.exit_code == 2  # a usage error, as for any id that is not one
+    assert '; the name in your language goes in --name "뉴스레터")' in result.stderr
+    named = new_process("content-marketing-ko", "newsletter", tmp_path / "b", name="뉴스레터")
+    assert not any("made from the id" in line for line in named.next_steps())

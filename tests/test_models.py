@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 import pydantic
+import pydantic_core
 import pytest
 
 from sopkit.models import (
@@ -66,7 +67,7 @@ def test_duration_keeps_its_text() -> None:
     ("value", "message", "hint"),
     [
         ("15x", "unknown unit 'x' in '15x'", "use m, h, d or w"),
-        ("2 hours", "unknown unit 'hours' in '2 hours'", "use m, h, d or w"),
+        ("2 hours", "unknown unit 'hours' in '2 hours'", "write 2h: sopkit's units are"),
         ("2h2h", "unit 'h' appears twice in '2h2h'", "write a number and a unit"),
         (90, "'90' has no unit", "write a number and a unit"),
         ("-1h", "'-1h' is not a duration", "durations cannot be negative"),
@@ -342,3 +343,26 @@ def test_step_fields(field: str, value: Any, loc: tuple[Any, ...], message: str)
 def test_format_version() -> None:
     [(loc, _, _)] = refusal(Process, {**PROCESS, "sopkit": 2})
     assert loc == ("sopkit",)
+
+
+@pytest.mark.parametrize(
+    "text, written",
+    [
+        ("3시간", "3h"),
+        ("30분", "30m"),
+        ("2일", "2d"),
+        ("1주", "1w"),
+        ("3 hours", "3h"),
+        ("45 min", "45m"),
+        ("1.5 hrs", "1.5h"),
+        ("2 дня", "2d"),
+        ("1,5 часа", "1.5h"),
+        ("3ч", "3h"),
+    ],
+)
+def test_a_duration_with_a_unit_word_is_told_its_letter(text: str, written: str) -> None:
+    """A Korean trial's '3시간' got only the general rule; the letter is the fix."""
+    with pytest.raises(pydantic_core.PydanticCustomError) as caught:
+        Duration.parse(text)
+    context = caught.value.context or {}
+    assert context.get("hint") == f"write {written}: sopkit's units are m, h, d and w"

@@ -549,7 +549,7 @@ def test_table_csv_and_json(small: Process) -> None:
     assert table.startswith("Plan for Small launch: 2026-12-24 to 2026-12-31, 4.5 working days")
     assert "2026-12-24 Thu" in table and "-1.50 late" in table
     assert (
-        "Cannot meet the due date even as early as the graph allows: “Announce” (1.50 days)."
+        "Cannot meet the due date even as early as the steps allow: “Announce” (1.50 days late)."
         in table
     )
     csv = plan_report(plan, "csv").splitlines()

@@ -172,7 +172,7 @@ def test_a_due_date_missed_for_want_of_people_says_so() -> None:
     assert "the graph alone allows 2027-01-04" in miss.problem.message
     assert "wait for Writer" in (miss.problem.hint or "")
     text = plan_report(plan_run(found, start=MONDAY, level=True), "markdown")
-    assert "even as early as the graph and the people allow: “Social”" in text
+    assert "even as early as the steps and the people allow: “Social”" in text
 
 
 def test_the_table_counts_the_people_a_step_takes_and_rounds_a_headcount_up() -> None:

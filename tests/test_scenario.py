@@ -263,7 +263,8 @@ HEAD = "sopkit-scenario: 1\nname: Test\nchanges:\n"
 def test_a_bad_value_is_located_where_the_scenario_sets_it(folder: Path, tmp_path: Path) -> None:
     text = HEAD + "  - set: {process: blog, step: edit, time: 2 hours}\n"
     assert problems_of(folder, tmp_path, text) == [
-        "4:44: error: step 'edit': time: unknown unit 'hours' in '2 hours' (use m, h, d or w)"
+        "4:44: error: step 'edit': time: unknown unit 'hours' in '2 hours' (write 2h: "
+        "sopkit's units are m, h, d and w)"
     ]
 
 

@@ -298,7 +298,7 @@ CASES = [
         edit("time: 2h", "time: 2hrs"),
         [
             "process.yaml:10:11: error: step 'research': time: unknown unit 'hrs' in '2hrs' "
-            "(use m, h, d or w)"
+            "(write 2h: sopkit's units are m, h, d and w)"
         ],
     ),
     (

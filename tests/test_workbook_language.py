@@ -186,7 +186,7 @@ def test_a_korean_workbook_reads_in_korean(books: dict[str, bytes]) -> None:
         "단계",
         "참여자",
         "호출",
-        "경비",
+        "현금 비용",
         "범위",
         "시나리오 1 Dearer editors",
     ]
@@ -222,7 +222,7 @@ def test_a_korean_workbook_reads_in_korean(books: dict[str, bytes]) -> None:
         r for r in stored["자동화 후보"].iter_rows(values_only=True) if r[1] == "loss"
     )
     assert loss_value[13] == "회수 불가"
-    periods = [r[4] for r in stored["경비"].iter_rows(min_row=2, values_only=True) if r[4]]
+    periods = [r[4] for r in stored["현금 비용"].iter_rows(min_row=2, values_only=True) if r[4]]
     assert set(periods) == {"수행당", "월", "호출당"}
     notes = [row[0] for row in stored["자동화 후보"].iter_rows(values_only=True) if row[0]]
     assert any(str(n).startswith("회수 기간: 순절감액으로") for n in notes)

@@ -59,6 +59,25 @@ _PART = re.compile(r"(\d+(?:\.\d+)?)\s*([a-zA-Z]+)")
 #: "1-3h": a range written with a dash and one unit, as people write it in prose.
 _DASHED_RANGE = re.compile(r"(\d+(?:\.\d+)?)\s*[-–]\s*(\d+(?:\.\d+)?)\s*([mhdw])")
 _DURATION_HINT = "write a number and a unit: 45m, 1.5h, 2h30m, 1d or 1w"
+#: Units as people write them in English, Korean and Russian, and sopkit's letter for each.
+_UNIT_WORDS = {
+    "m": ("min", "mins", "minute", "minutes", "분", "мин", "минут", "минуты", "минута"),
+    "h": ("hr", "hrs", "hour", "hours", "시간", "ч", "час", "часа", "часов"),
+    "d": ("day", "days", "일", "д", "дн", "день", "дня", "дней"),
+    "w": ("wk", "wks", "week", "weeks", "주", "нед", "неделя", "недели", "недель"),
+}
+_UNIT_OF = {word: unit for unit, words in _UNIT_WORDS.items() for word in words}
+#: "3시간", "45 min", "2 дня": one number and a unit word.
+_WORDED = re.compile(r"(\d+(?:[.,]\d+)?)\s*([^\d\s.,]+)\.?")
+
+
+def _worded_hint(text: str) -> str | None:
+    """``write 3h`` for a duration written with a unit word sopkit knows by a letter."""
+    found = _WORDED.fullmatch(text.strip())
+    unit = None if found is None else _UNIT_OF.get(found[2].lower())
+    if found is None or unit is None:
+        return None
+    return f"write {found[1].replace(',', '.')}{unit}: sopkit's units are m, h, d and w"
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +124,8 @@ class Duration:
                 break
             number, unit = Decimal(match.group(1)), match.group(2)
             if unit not in ("m", "h", "d", "w"):
-                raise _fail(f"unknown unit '{_shown(unit)}' in '{shown}'", "use m, h, d or w")
+                hint = _worded_hint(text) or "use m, h, d or w"
+                raise _fail(f"unknown unit '{_shown(unit)}' in '{shown}'", hint)
             if unit in seen:
                 raise _fail(f"unit '{unit}' appears twice in '{shown}'", _DURATION_HINT)
             if number.adjusted() > MAX_EXPONENT:
@@ -126,6 +146,8 @@ class Duration:
                 hint = f"write {text.replace(',', '.')}: a decimal point, not a comma"
             elif re.fullmatch(r"(\d+h)\s*(\d+)", text):
                 hint = f"did you mean {text.replace(' ', '')}m? Every number needs its unit"
+            elif worded := _worded_hint(text):
+                hint = worded
             raise _fail(f"'{shown}' is not a duration", hint)
         zero = Decimal(0)
         return cls(

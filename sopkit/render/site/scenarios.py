@@ -151,7 +151,7 @@ def _setup_note(result: ScenarioResult, t: Catalogue) -> str:
         return t("scenario.kpi.no_setup")
     hours = figure_text("annual_hours", result.setup_hours, result.comparison.currency, t.language)
     setup = t("scenario.kpi.setup", count, hours=hours)
-    return f"{setup} · {t('scenario.kpi.payback', payback=scenario_payback(result, t))}"
+    return f"{setup} · {t('scenario.kpi.payback_all', payback=scenario_payback(result, t))}"
 
 
 def _chart(index: int, result: ScenarioResult, t: Catalogue) -> str:
