@@ -155,6 +155,8 @@ class NewProcess:
     currency: str | None = None
     #: The automation tools with a ``tool_cost`` in the copy, in the order met.
     paid_tools: tuple[str, ...] = ()
+    #: Whether the name was given (``--name``), not made from the id.
+    named: bool = False
 
     @property
     def written(self) -> list[Path]:
@@ -162,7 +164,7 @@ class NewProcess:
 
     def _name_line(self) -> str:
         """The name made from an ASCII id reads as English in a Korean or Russian copy."""
-        if self.template.language != "en" and self.name.isascii():
+        if self.template.language != "en" and not self.named:
             return (
                 f'  - name: "{self.name}", made from the id: write it in the process\'s '
                 f"language ({self.template.language}), as your team calls the process"
@@ -316,6 +318,7 @@ def new_process(
         kinds,
         currency,
         _paid_tools(copies),
+        named=name is not None,
     )
 
 

@@ -146,7 +146,7 @@ def test_a_missed_due_date_is_a_located_warning_with_the_slack(small: Process) -
     assert miss.step_id == "c" and problem.severity == "warning"
     assert problem.path is not None and problem.path.endswith("small.yaml") and problem.line == 10
     assert "cannot be done by its due date 2026-12-29 (m -1d)" in problem.message
-    assert "the earliest the graph allows is 2026-12-31, 1.5 working days late" in problem.message
+    assert "the earliest the steps allow is 2026-12-31, 1.5 working days late" in problem.message
     # 'c' comes after the milestone: no start date helps, only a later due date
     assert problem.hint == (
         "this step comes after 'm', so no start date gets it done sooner after it: give it "

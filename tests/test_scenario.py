@@ -195,8 +195,8 @@ def test_the_comparison_and_the_one_off_setup(folder: Path, tmp_path: Path) -> N
     (automation,) = scenario.one_offs
     assert automation.net_saving == 1200 and automation.payback_months == Fraction(6, 5)
     assert (
-        "one-off setup $120.00 (blog/draft $120.00, payback 1.2 months), payback 0.3 months."
-        in text
+        "one-off setup $120.00 (blog/draft $120.00, payback 1.2 months on its own saving), "
+        "payback 0.3 months on the whole scenario." in text
     )
     document = json.loads(scenarios_report(result, fmt="json"))
     (automated,) = document["scenarios"][0]["automated"]
@@ -217,7 +217,7 @@ def test_one_automation_alone_says_its_cost_and_payback_once(folder: Path, tmp_p
     text = "sopkit-scenario: 1\nname: Draft with AI\nchanges:\n  - automate: [blog/draft]\n"
     scenario = scenario_file(tmp_path, text)
     text = scenarios_report(compare_scenarios(folder, [scenario]))
-    assert "one-off setup $120.00 (blog/draft), payback 1.2 months." in text
+    assert "one-off setup $120.00 (blog/draft), payback 1.2 months on the whole scenario." in text
 
 
 def test_a_step_automated_whole_takes_no_time(folder: Path, tmp_path: Path) -> None:

@@ -258,3 +258,14 @@ def test_a_called_only_card_counts_the_runs_made_through_another(tmp_path: Path)
     note = "a year in the runs its callers make, counted there"
     assert f"$12,000.00 {note}" in card("b") and f"$7,200.00 {note}" in card("c")
     assert note not in card("a") and note not in card("d")
+
+
+def test_no_called_cost_line_when_the_caller_itself_never_runs(tmp_path: Path) -> None:
+    """Without the top, nothing runs the middle, so the bottom's caller makes no runs: a
+    line of "$0.00 a year in the runs its callers make" says nothing true."""
+    for name in ("roles.yaml", "b.yaml", "c.yaml"):
+        (tmp_path / name).write_text(NESTED[name], encoding="utf-8")
+    cost = cost_portfolio(load_portfolio(tmp_path))
+    assert cost.process("c").called_by == ("b",)  # named as its caller, with no runs
+    html = render_index(cost, rank_candidates(cost), pages_for(cost))
+    assert "in the runs its callers make" not in html

@@ -7,8 +7,9 @@ from collections.abc import Iterable
 from os import PathLike
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from ..errors import InputError, Problem, UsageError
-from ..models import Process
 
 __all__ = [
     "ROLES_FILENAMES",
@@ -30,7 +31,9 @@ def as_paths(paths: str | PathLike[str] | Iterable[str | PathLike[str]]) -> list
     """
     if isinstance(paths, str | PathLike):
         items: list[object] = [paths]
-    elif isinstance(paths, bytes | Process) or not isinstance(paths, Iterable):
+    elif isinstance(paths, bytes | bytearray | memoryview | BaseModel) or not isinstance(
+        paths, Iterable
+    ):
         # a model iterates over its fields, bytes over their numbers: neither is paths
         raise UsageError(
             f"expected a path, not {type(paths).__name__}",

@@ -106,7 +106,7 @@ def load_process(
             ``roles.yaml`` next to the file or in a parent folder.
 
     Raises:
-        InputError: the file cannot be opened (missing, a folder, unreadable, too large).
+        InputError: the file cannot be opened (missing, a folder, unreadable).
         ValidationError: with every problem found in the file and its roles file.
     """
     cache: dict[Path, Settings | SopkitError] = {}

@@ -52,7 +52,8 @@ def _due(
 @dataclass(frozen=True, slots=True)
 class _Gap:
     """What puts a due milestone that comes after a step where it is, counted from the end
-    of the step's work: the same in every plan of the run, so no start date changes it."""
+    of the step's work: the same in every unlevelled plan of the run, so no start date
+    changes it (levelled, steps that wait for their people depend on the dates)."""
 
     #: Working days from the end of the step's work to the milestone.
     days: Decimal
@@ -224,7 +225,8 @@ def _made_late(
     days: int,
 ) -> tuple[str, ...]:
     """The other steps with a due date that ``days`` more wait on ``step`` makes late: the
-    milestone it moves may be the one a later step's date is counted back from."""
+    wait moves the milestone, and a step after it whose date counts from a milestone the
+    wait does not move (the kick-off) moves with it. A step late already is not listed."""
     now = _arranged(process, timing, anchor, clock, levelled=levelled)[0]
     waited = _waited(process, timing, step.id, days * clock[0])
     then = _arranged(process, waited, anchor, clock, levelled=levelled)[0]
@@ -318,7 +320,7 @@ def _miss(
     found = process.source.problem(
         ("steps", index, "due"),
         f"step '{step.step_id}' cannot be done by its due date {due.isoformat()} "
-        f"({step.due_text}): the earliest the graph allows is {step.finish.isoformat()}, "
+        f"({step.due_text}): the earliest the steps allow is {step.finish.isoformat()}, "
         f"{late} working {'day' if -slack == 1 else 'days'} late",
         hint=hint,
     )
@@ -389,10 +391,10 @@ def _held_miss(
         f"step '{step.step_id}' cannot be done by its due date {due.isoformat()} "
         f"({step.due_text}) with the people there are: levelled, it ends on "
         f"{step.finish.isoformat()}, {_days_text(-slack)} working "
-        f"{'day' if -slack == 1 else 'days'} late (the graph alone "
-        f"allows {unlevelled.isoformat()})",
+        f"{'day' if -slack == 1 else 'days'} late (the steps alone "
+        f"allow {unlevelled.isoformat()})",
         hint=f"it or the steps before it wait for {waited}: give those roles a larger "
-        "headcount in roles.yaml, or plan without --level to see the graph's dates",
+        "headcount in roles.yaml, or plan without --level to see the steps' own dates",
     )
     return replace(found, severity="warning")
 

@@ -65,7 +65,9 @@ def explain_role(source: Costable, name: str) -> str:
     else:
         rows = [row for row in listed if row[3] or row[4]]
         idle = [row[0] for row in listed if not (row[3] or row[4])]
-    called_only = {p.id for p in costs.processes if p.is_called_only and p.called_by}
+    called_only = {
+        p.id for p in costs.processes if p.is_called_only and p.exact_called_runs_per_month
+    }
     outside = role.kind is RoleKind.EXTERNAL
     hours = role.exact_external_hours if outside else role.exact_annual_hours
     kind = {

@@ -243,7 +243,7 @@ def _note(result: ScenarioResult, t: Catalogue) -> str:
         else f"{o.process_id}/{o.step_id} "
         + figure_text("annual_cost", o.cost, currency, t.language)
         + ", "
-        + t("scenario.kpi.payback", payback=automation_payback(o, t))
+        + t("scenario.kpi.payback_own", payback=automation_payback(o, t))
         for o in result.one_offs
     )
     cost = figure_text("annual_cost", result.setup_cost, currency, t.language)

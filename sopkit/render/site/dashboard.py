@@ -563,7 +563,7 @@ def _card(
         # A process only others run costs nothing of its own: what their runs of it cost
         # is said beside the $0, so the card does not read as free work.
         "called_cost": money(to_decimal(process.exact_called_cost))
-        if process.is_called_only and process.called_by
+        if process.is_called_only and process.exact_called_runs_per_month
         else None,
         "called_runs": hours_text(process.called_runs_per_month, language),
     }
