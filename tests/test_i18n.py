@@ -192,3 +192,15 @@ def test_a_russian_sentence_names_the_currency_by_its_sign() -> None:
     assert catalogue("ru")("site.lede", summary="1 процесс", currency="RUB").endswith("в ₽")
     assert str(marked(catalogue("ru"), "site.lede", summary="x", currency="USD")).endswith("в $")
     assert catalogue("en")("site.lede", summary="1 process", currency="RUB").endswith("RUB")
+
+
+def test_a_held_milestone_note_agrees_with_how_many_steps_it_names() -> None:
+    """A Russian trial read «к срокам шагов «…»» (plural) naming one step."""
+    from sopkit.render.i18n import catalogue
+
+    ru, en = catalogue("ru"), catalogue("en")
+    params = {"anchor": "X", "days": "1", "steps": "«A»"}
+    assert "к сроку шага «A»" in ru("plan.note.anchor_held", 1, **params)
+    assert "к срокам шагов «A»" in ru("plan.note.anchor_held", 2, **params)
+    assert "the due date of «A» can" in en("plan.note.anchor_held", 1, **params)
+    assert "the due dates of «A» can" in en("plan.note.anchor_held", 2, **params)

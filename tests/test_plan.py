@@ -328,7 +328,7 @@ def test_planned_back_the_milestone_waits_for_its_date_so_due_dates_are_met(
     notes = plan_report(plan)
     assert (
         "Go live on 2027-03-10 waits 1 working day after the work before it, so that the due "
-        "dates of “Write” can be met (the run starts earlier to allow it)." in notes
+        "date of “Write” can be met (the run starts earlier to allow it)." in notes  # one step
     )
     document = plan_document(plan)
     assert (document["anchor_held_days"], document["held_for_due"]) == (Decimal(1), ["a"])

@@ -256,6 +256,7 @@ def _notes(plan: Plan, t: Catalogue) -> list[str]:
         notes.append(
             t(
                 "plan.note.anchor_held",
+                len(plan.held_for_due),
                 anchor=anchor_text(plan, t),
                 days=t("unit.workdays", round_number(plan.anchor_held_days, 2)),
                 steps=", ".join(named[i] for i in plan.held_for_due),
