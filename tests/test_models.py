@@ -366,3 +366,24 @@ def test_a_duration_with_a_unit_word_is_told_its_letter(text: str, written: str)
         Duration.parse(text)
     context = caught.value.context or {}
     assert context.get("hint") == f"write {written}: sopkit's units are m, h, d and w"
+
+
+@pytest.mark.parametrize(
+    "text, written",
+    [
+        ("4 раза в месяц", "4/month"),
+        ("1 раз в год", "1/year"),
+        ("ежемесячно", "1/month"),
+        ("4/мес", "4/month"),
+        ("월 4회", "4/month"),
+        ("주 2회", "2/week"),
+        ("매주", "1/week"),
+        ("4 times a month", "4/month"),
+        ("2 per week", "2/week"),
+    ],
+)
+def test_a_frequency_in_words_is_told_how_to_write_it(text: str, written: str) -> None:
+    """A Russian trial's '1 раз в год' got 'e.g. 4/month', which reads as the answer."""
+    with pytest.raises(pydantic_core.PydanticCustomError) as caught:
+        Frequency.parse(text)
+    assert (caught.value.context or {}).get("hint") == f"write {written} for {text}"

@@ -341,6 +341,57 @@ _ONCE_A = {
 
 _RATE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*/\s*([a-z]+)\s*$")
 
+#: Once a period in Russian and Korean ("ежемесячно", "매월").
+_ONCE_A.update(
+    {
+        "ежедневно": "day",
+        "еженедельно": "week",
+        "ежемесячно": "month",
+        "ежеквартально": "quarter",
+        "ежегодно": "year",
+        "매일": "day",
+        "매주": "week",
+        "매월": "month",
+        "매달": "month",
+        "매분기": "quarter",
+        "매년": "year",
+    }
+)
+#: A period as people write it in English, Russian and Korean, and sopkit's word for it.
+_PERIOD_OF = {
+    word: period
+    for period, words in {
+        "day": ("day", "days", "d", "день", "дня", "дней", "сутки", "일"),
+        "week": ("week", "weeks", "wk", "w", "неделю", "неделя", "недели", "нед", "주"),
+        "month": ("month", "months", "mo", "mon", "месяц", "месяца", "мес", "월", "달"),
+        "quarter": ("quarter", "quarters", "q", "квартал", "квартала", "кв", "분기"),
+        "year": ("year", "years", "yr", "y", "год", "года", "г", "연", "년"),
+    }.items()
+    for word in words
+}
+#: "4 times a month", "4 раза в месяц", "4/мес", "월 4회".
+_WORDED_RATES = (
+    re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:times?|x|раза?|раз)?\s*(?:a|an|per|in|в|/)\s*(\w+)\.?"),
+    re.compile(r"(\w+)\s*(\d+(?:[.,]\d+)?)\s*(?:회|번)"),
+)
+
+
+def _worded_rate(text: str) -> str | None:
+    """``4/month`` for "4 раза в месяц", "4/мес" or "월 4회": a rate in words sopkit
+    can read once written its way; ``None`` when the text is not one."""
+    text = text.strip().lower()
+    if (once := _ONCE_A.get(text)) is not None:
+        return f"1/{once}"
+    for index, pattern in enumerate(_WORDED_RATES):
+        found = pattern.fullmatch(text)
+        if found is None:
+            continue
+        count, word = (found[1], found[2]) if index == 0 else (found[2], found[1])
+        period = _PERIOD_OF.get(word)
+        if period is not None:
+            return f"{count.replace(',', '.')}/{period}"
+    return None
+
 
 def _per_period(value: Any, example: str, *, money: bool = False) -> tuple[Decimal, Period]:
     hint = f"write N/period with period day, week, month, quarter or year, e.g. {example}"
@@ -351,6 +402,8 @@ def _per_period(value: Any, example: str, *, money: bool = False) -> tuple[Decim
             if money
             else f"write 1/{once} for {value.strip()}"
         )
+    elif isinstance(value, str) and not money and (worded := _worded_rate(value)) is not None:
+        hint = f"write {worded} for {value.strip()}"
     if not isinstance(value, str):
         raise _fail(f"'{shown}' is not N/period", hint)
     match = _RATE.match(value)
