@@ -264,4 +264,7 @@ def test_a_korean_name_is_cut_between_words() -> None:
 
     assert truncate("경쟁사 분석 및 키워드 조사", 125) == "경쟁사 분석 및…"  # was "… 및 키워…"
     assert truncate("Competitor analysis and keyword research", 140) == "Competitor analysis…"
-    assert truncate("경쟁사분석및키워드조사", 80).endswith("…")  # one long word: cut in it
+    assert truncate("경쟁사 분석\u00a0및\u00a0키워드 조사", 125) == "경쟁사 분석\u00a0및…"
+    assert truncate("경쟁사/분석/및/키워드/조사", 125).endswith("/및…")
+    # one long word is cut inside it, as no break is there
+    assert truncate("경쟁사분석및키워드조사", 80) == "경쟁사분석및…"

@@ -358,6 +358,11 @@ def test_format_version() -> None:
         ("2 дня", "2d"),
         ("1,5 часа", "1.5h"),
         ("3ч", "3h"),
+        ("1h30분", "1h30m"),  # a review: every part, not only one number and a word
+        ("2 hours 30 min", "2h30m"),
+        ("2 ч. 30 мин.", "2h30m"),
+        ("3시간이", "3h"),  # with a particle
+        ("3H", "3h"),
     ],
 )
 def test_a_duration_with_a_unit_word_is_told_its_letter(text: str, written: str) -> None:

@@ -67,17 +67,33 @@ _UNIT_WORDS = {
     "w": ("wk", "wks", "week", "weeks", "주", "нед", "неделя", "недели", "недель"),
 }
 _UNIT_OF = {word: unit for unit, words in _UNIT_WORDS.items() for word in words}
-#: "3시간", "45 min", "2 дня": one number and a unit word.
-_WORDED = re.compile(r"(\d+(?:[.,]\d+)?)\s*([^\d\s.,]+)\.?")
+#: "3시간", "45 min", "2 дня", "1h30분": numbers, each with a unit word or letter.
+_WORDED = re.compile(r"\s*(\d+(?:[.,]\d+)?)\s*([^\d\s.,]+)\.?")
+
+
+def _unit_of(word: str) -> str | None:
+    """sopkit's letter for a unit word; a Korean one may carry a particle (시간이, 일간)."""
+    word = word.lower()
+    if word in ("m", "h", "d", "w"):
+        return word
+    if word in _UNIT_OF:
+        return _UNIT_OF[word]
+    known = [w for w in _UNIT_OF if "\uac00" <= w[0] <= "\ud7a3" and word.startswith(w)]
+    return _UNIT_OF[max(known, key=len)] if known else None
 
 
 def _worded_hint(text: str) -> str | None:
-    """``write 3h`` for a duration written with a unit word sopkit knows by a letter."""
-    found = _WORDED.fullmatch(text.strip())
-    unit = None if found is None else _UNIT_OF.get(found[2].lower())
-    if found is None or unit is None:
+    """``write 1h30m`` for a duration written with unit words sopkit knows by a letter."""
+    parts, position, text = [], 0, text.strip()
+    for found in _WORDED.finditer(text):
+        unit = _unit_of(found[2]) if found.start() == position else None
+        if unit is None:
+            return None
+        parts.append(f"{found[1].replace(',', '.')}{unit}")
+        position = found.end()
+    if not parts or position != len(text):
         return None
-    return f"write {found[1].replace(',', '.')}{unit}: sopkit's units are m, h, d and w"
+    return f"write {''.join(parts)}: sopkit's units are m, h, d and w"
 
 
 @dataclass(frozen=True, slots=True)

@@ -105,12 +105,16 @@ def truncate(text: str, max_width: float, font_size: float = FONT_SIZE) -> str:
     # Hangul cut inside a word reads as another word ("키워…" of 키워드 is "raised…"),
     # where "keyw…" is plainly cut: back to the last space, unless that leaves less than
     # 60% of the room used (one long word).
-    space = shown.rfind(" ")
+    space = max(shown.rfind(mark) for mark in _WORD_BREAKS)
     if space > 0 and shown and _hangul(shown[-1]) and _hangul(text[len(shown)]):
         if label_width(shown[:space], font_size) >= 0.6 * room:
             shown = shown[:space]
     # a name cut inside a right-to-left override keeps it closed, so it cannot run on
     return close_bidi(shown.rstrip() + _ELLIPSIS)
+
+
+#: Where a Korean name may be cut between words: spaces (a no-break one too) and marks.
+_WORD_BREAKS = (" ", "\u00a0", "/", "·", ",", "-", "(")
 
 
 def _hangul(char: str) -> bool:
