@@ -239,3 +239,17 @@ def test_a_role_the_scenario_takes_all_work_from_gets_no_capacity_line(tmp_path:
     assert editor.status.value == "removed"
     (page,) = scenario_pages(view, catalogue("en"))
     assert all(role["name"] != "Editor" for role in page["roles"])
+
+
+def test_a_process_only_others_run_has_no_bar_in_a_scenario_s_chart() -> None:
+    """Its year is its callers' (as on the dashboard): the library's feature write-up drew
+    a bar of $0.00 → $0.00 under the eleven processes a scenario compares."""
+    root = Path(__file__).resolve().parent.parent
+    view = compare_scenarios(
+        [root / "processes" / "en"], [root / "scenarios" / "automate-drafting.yaml"]
+    )
+    page = render_scenarios(view)
+    chart = re.search(r'<svg[^>]*aria-labelledby="chart-scenario-1-title".*?</svg>', page, re.S)
+    assert chart is not None
+    assert "Monthly release post" in chart.group(0)
+    assert "Release post feature write-up" not in chart.group(0)

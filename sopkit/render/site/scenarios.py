@@ -158,7 +158,10 @@ def _chart(index: int, result: ScenarioResult, t: Catalogue) -> str:
     comparison = result.comparison
     currency = comparison.currency
     language = t.language
-    rows = sorted(comparison.processes, key=lambda r: (-_largest(r.total), r.key[0]))
+    # A process only others run has a year of its own of nothing: its cost is its callers'
+    # (as on the dashboard's chart), and a bar of $0.00 → $0.00 reads as a mistake.
+    shown = [r for r in comparison.processes if r.key[0] not in comparison.called_only]
+    rows = sorted(shown, key=lambda r: (-_largest(r.total), r.key[0]))
     data = [
         Pair(
             label=row.name,
