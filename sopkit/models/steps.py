@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BeforeValidator,
@@ -37,6 +37,9 @@ from .values import (
     _number_literal,
     _plain,
 )
+
+#: What a step is: a task, a sign-off, a call of another process or a milestone.
+StepKind = Literal["task", "signoff", "call", "milestone"]
 
 
 class Rework(_Model):
@@ -501,6 +504,16 @@ class Step(_Model):
     @property
     def is_call(self) -> bool:
         return self.process is not None
+
+    @property
+    def kind(self) -> StepKind:
+        """What the step is, as a diagram draws it and a plan lists it: one word, so the
+        swimlanes, Mermaid and the plan agree on it."""
+        if self.milestone:
+            return "milestone"
+        if self.is_call:
+            return "call"
+        return "signoff" if self.approval else "task"
 
     @property
     def is_work(self) -> bool:

@@ -38,7 +38,7 @@ from fractions import Fraction
 
 from ...errors import UsageError
 from ...graph import cached_flow_graph
-from ...models import Process, Step
+from ...models import Process
 from ..booking import Timing, overloads
 from ..cost import cost_process
 from ..runs import typical_answers
@@ -194,7 +194,7 @@ def _plan_run(
         planned = PlannedStep(
             step_id=step_id,
             name=step.name,
-            kind=_kind(step),
+            kind=step.kind,
             owner=step.owner,
             participants=tuple(step.participants),
             counts=tuple(step.participants.values()),
@@ -290,14 +290,6 @@ def _plan_run(
 def _headcount(process: Process, role: str) -> Decimal | None:
     found = process.role(role)
     return None if found is None else found.headcount
-
-
-def _kind(step: Step) -> str:
-    if step.milestone:
-        return "milestone"
-    if step.is_call:
-        return "call"
-    return "signoff" if step.approval else "task"
 
 
 def _first_day_for(

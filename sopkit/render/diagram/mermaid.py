@@ -69,14 +69,6 @@ def _label(lines: list[str]) -> str:
     return '"' + "<br/>".join(mermaid_text(line) for line in lines) + '"'
 
 
-def _kind(step: Step) -> str:
-    if step.milestone:
-        return "milestone"
-    if step.is_call:
-        return "call"
-    return "signoff" if step.approval else "task"
-
-
 def _successors(cost: ProcessCost) -> dict[str, int]:
     counts: dict[str, int] = {}
     known = {s.id for s in cost.process.steps}
@@ -91,7 +83,7 @@ def _box_lines(
     cost: ProcessCost, step: Step, text: Wording, candidate: Candidate | None
 ) -> list[str]:
     """The lines of a step's label: conditions, tag, name (bold), details."""
-    kind = _kind(step)
+    kind = step.kind
     lines = [f"<i>{mermaid_text(c)}</i>" for c in condition_lines(cost, step, text)]
     if kind == "signoff":
         lines.append(f"<b>{mermaid_text(text('signoff'))}</b>")
@@ -166,7 +158,7 @@ def to_mermaid(
             if lane_of(step) != key:
                 continue
             candidate = candidates.get(step.id)
-            opening, closing = _SHAPES[_kind(step)]
+            opening, closing = _SHAPES[step.kind]
             body = "<br/>".join(_box_lines(cost, step, text, candidate))
             out.append(f'    {node_id(step.id)}{opening}"{body}"{closing}')
             fill = step_fill(candidate, scale, style)

@@ -121,18 +121,10 @@ def _block_size(lines: Sequence[Line]) -> tuple[float, float]:
     return width, sum(line_height(line.size) for line in lines)
 
 
-def _kind(step: Step) -> Literal["task", "signoff", "call", "milestone"]:
-    if step.milestone:
-        return "milestone"
-    if step.is_call:
-        return "call"
-    return "signoff" if step.approval else "task"
-
-
 def _content(
     cost: ProcessCost, step: Step, text: Wording, style: Theme, candidate: Candidate | None
 ) -> _Content:
-    kind = _kind(step)
+    kind = step.kind
     inner = (style.milestone_label_width if kind == "milestone" else style.box_width) - (
         0 if kind == "milestone" else 2 * style.padding
     )
