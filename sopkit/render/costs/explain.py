@@ -47,7 +47,7 @@ from ..numbers import (
     round_number,
     share_text,
 )
-from .explain_role import explain_role
+from .explain_role import defined_role, explain_role
 from .runs_text import exact_text, executions_lines, when_lines
 from .tables import ensure_costs
 
@@ -106,7 +106,7 @@ def explain_figures(source: Costable, ref: str) -> str:
     try:
         return explain_step(costs, ref)
     except UsageError:
-        if "/" not in ref and _defined_role(costs, ref):
+        if "/" not in ref and defined_role(costs, ref):
             return explain_role(costs, ref)  # which says it works on no step
         role = None if "/" in ref else _role_meant(ref, roles)
         if role is None:
@@ -116,11 +116,6 @@ def explain_figures(source: Costable, ref: str) -> str:
         raise UsageError(
             f"no step or role '{ref}'", hint=f"did you mean {either}the role '{role}'?"
         ) from None
-
-
-def _defined_role(costs: PortfolioCost, name: str) -> bool:
-    """Whether a roles file of the portfolio defines ``name`` (used or not)."""
-    return any(name in process.process.settings.roles for process in costs.processes)
 
 
 def _role_meant(ref: str, roles: list[str]) -> str | None:

@@ -21,7 +21,7 @@ from ..labels import padded, text_width
 from ..numbers import hours_text, money_text, percent_text
 from .tables import ensure_costs
 
-__all__ = ["explain_role", "find_role"]
+__all__ = ["defined_role", "explain_role", "find_role"]
 
 
 def find_role(costs: PortfolioCost, name: str) -> RoleCost:
@@ -34,7 +34,7 @@ def find_role(costs: PortfolioCost, name: str) -> RoleCost:
     for role in costs.roles:
         if role.role == name:
             return role
-    if any(name in process.process.settings.roles for process in costs.processes):
+    if defined_role(costs, name):
         raise UsageError(
             f"the role '{name}' works on no step of these processes",
             hint="it is in the roles file but no step names it: it has no hours or cost",
@@ -43,6 +43,11 @@ def find_role(costs: PortfolioCost, name: str) -> RoleCost:
     near = closest(name, names)
     hint = f"did you mean '{near}'? " if near else ""
     raise UsageError(f"no role '{name}'", hint=f"{hint}roles here: {', '.join(names)}")
+
+
+def defined_role(costs: PortfolioCost, name: str) -> bool:
+    """Whether a roles file of the portfolio defines ``name`` (whether a step names it)."""
+    return any(name in process.process.settings.roles for process in costs.processes)
 
 
 def explain_role(source: Costable, name: str) -> str:
