@@ -344,7 +344,7 @@ class Period(StrEnum):
     YEAR = "year"
 
 
-#: Once a period, as people say it: "monthly" is 1/month.
+#: Once a period, as people say it: "monthly", "ежемесячно" and "매월" are 1/month.
 _ONCE_A = {
     "daily": "day",
     "weekly": "week",
@@ -353,26 +353,21 @@ _ONCE_A = {
     "yearly": "year",
     "annually": "year",
     "annual": "year",
+    "ежедневно": "day",
+    "еженедельно": "week",
+    "ежемесячно": "month",
+    "ежеквартально": "quarter",
+    "ежегодно": "year",
+    "매일": "day",
+    "매주": "week",
+    "매월": "month",
+    "매달": "month",
+    "매분기": "quarter",
+    "매년": "year",
 }
 
 _RATE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*/\s*([a-z]+)\s*$")
 
-#: Once a period in Russian and Korean ("ежемесячно", "매월").
-_ONCE_A.update(
-    {
-        "ежедневно": "day",
-        "еженедельно": "week",
-        "ежемесячно": "month",
-        "ежеквартально": "quarter",
-        "ежегодно": "year",
-        "매일": "day",
-        "매주": "week",
-        "매월": "month",
-        "매달": "month",
-        "매분기": "quarter",
-        "매년": "year",
-    }
-)
 #: A period as people write it in English, Russian and Korean, and sopkit's word for it.
 _PERIOD_OF = {
     word: period
