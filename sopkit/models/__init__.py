@@ -27,6 +27,7 @@ from .steps import (
     ExpensePeriod,
     Rework,
     Step,
+    StepKind,
     parse_when,
 )
 from .values import MAX_ANNUAL_MONEY, Clock, Count, Duration, Estimate, Frequency, Period
@@ -54,6 +55,7 @@ __all__ = [
     "RoleKind",
     "Settings",
     "Step",
+    "StepKind",
     "Text",
     "Weekday",
     "WorkingCalendar",

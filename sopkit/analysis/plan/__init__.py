@@ -46,7 +46,7 @@ from ..schedule import schedule
 from ..units import to_decimal
 from .arrange import _arranged, _released, _timing
 from .calendar import WorkingDays, _day_index
-from .due import _due, _gap, _held_miss, _made_late, _miss, _unchecked, _wait_to_meet
+from .due import _due, _gap, _held_miss, _miss, _unchecked, _wait_to_meet
 from .results import Baseline, DueMiss, Overbooking, Plan, PlannedStep
 
 __all__ = [
@@ -231,14 +231,8 @@ def _plan_run(
             else:
                 blocked = hold.blocking if step_id in hold.late else ()
                 if gap is not None and not blocked:
-                    more = _wait_to_meet(process, step, base, anchor, clock, levelled=levelled)
-                    breaks = (
-                        ()
-                        if more is None
-                        else _made_late(
-                            process, step, base, anchor, clock, levelled=levelled, days=more
-                        )
-                    )
+                    meeting = _wait_to_meet(process, step, base, anchor, clock, levelled=levelled)
+                    more, breaks = meeting if meeting is not None else (None, ())
                     gap = replace(gap, more=more, breaks=breaks)
                 after = (step.due.milestone, gap)
                 offset = step.due.offset.working_days(settings.days_per_week)

@@ -71,7 +71,7 @@ class _Gap:
     #: The fewest whole working days more wait on the step found to meet its date
     #: (``_wait_to_meet``); ``None`` when no wait a step may have does.
     more: int | None = None
-    #: The other steps that wait would make miss their due dates (``_made_late``).
+    #: The other steps that wait would make miss their due dates (``_wait_to_meet``).
     breaks: tuple[str, ...] = ()
 
 
@@ -179,10 +179,10 @@ def _wait_to_meet(
     clock: tuple[Fraction, Decimal],
     *,
     levelled: bool,
-) -> int | None:
+) -> tuple[int, tuple[str, ...]] | None:
     """The fewest whole working days more wait on ``step`` with which the plan meets its
-    due date, planned as this plan is (``timing`` the schedule's); ``None`` when no wait a
-    step may have does.
+    due date, planned as this plan is (``timing`` the schedule's), and the other steps
+    with a due date that wait makes late; ``None`` when no wait a step may have does.
 
     A wait moves only the steps after the step, not its own work: it meets the date by
     making the milestone come later, which it does only once it outlasts the time the
@@ -190,16 +190,21 @@ def _wait_to_meet(
     spare time and the days late, not the days late alone. A hold for the date or
     levelling can take up some of the wait too, so the days are searched for in the plan
     itself rather than worked out; whatever is returned has been planned and meets it.
+
+    Moving the milestone moves the steps after it too: one whose date counts from a
+    milestone the wait does not move (the kick-off) may then be late. A step late
+    already is not listed.
     """
     hours_per_day = clock[0]
     room = Fraction(MAX_WAIT_HOURS - step.wait.points(process.settings.clock)[2])
     most = int(room / hours_per_day)
 
+    def planned(days: int) -> Timing:
+        waited = _waited(process, timing, step.id, days * hours_per_day) if days else timing
+        return _arranged(process, waited, anchor, clock, levelled=levelled)[0]
+
     def meets(days: int) -> bool:
-        waited = _waited(process, timing, step.id, days * hours_per_day)
-        return not _late(
-            step, _arranged(process, waited, anchor, clock, levelled=levelled)[0], clock
-        )
+        return not _late(step, planned(days), clock)
 
     if most < 1:
         return None
@@ -211,26 +216,8 @@ def _wait_to_meet(
     while high - low > 1:
         middle = (low + high) // 2
         low, high = (low, middle) if meets(middle) else (middle, high)
-    return high
-
-
-def _made_late(
-    process: Process,
-    step: Step,
-    timing: Timing,
-    anchor: str | None,
-    clock: tuple[Fraction, Decimal],
-    *,
-    levelled: bool,
-    days: int,
-) -> tuple[str, ...]:
-    """The other steps with a due date that ``days`` more wait on ``step`` makes late: the
-    wait moves the milestone, and a step after it whose date counts from a milestone the
-    wait does not move (the kick-off) moves with it. A step late already is not listed."""
-    now = _arranged(process, timing, anchor, clock, levelled=levelled)[0]
-    waited = _waited(process, timing, step.id, days * clock[0])
-    then = _arranged(process, waited, anchor, clock, levelled=levelled)[0]
-    return tuple(
+    now, then = planned(0), planned(high)
+    late = tuple(
         other.id
         for other in process.steps
         if other.id != step.id
@@ -239,6 +226,7 @@ def _made_late(
         and not _late(other, now, clock)
         and _late(other, then, clock)
     )
+    return high, late
 
 
 def _miss(

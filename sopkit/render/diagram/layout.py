@@ -39,6 +39,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from ...graph import Flow
+from ...models import StepKind
 from .geometry import Box, Point
 
 __all__ = [
@@ -53,7 +54,8 @@ __all__ = [
     "lay_out",
 ]
 
-NodeKind = Literal["task", "signoff", "call", "milestone"]
+#: What a node stands for: a step's kind (``Step.kind``).
+NodeKind = StepKind
 EdgeKind = Literal["flow", "rework"]
 
 
