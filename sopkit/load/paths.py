@@ -27,18 +27,15 @@ def as_paths(paths: str | PathLike[str] | Iterable[str | PathLike[str]]) -> list
     """One path or several, as a list: a lone string is one path, not its characters.
 
     Raises:
-        UsageError: an empty path (it would name the current folder).
+        UsageError: an empty path (it would name the current folder), or something
+            that is not a path (a loaded process, bytes, None).
     """
     if isinstance(paths, str | PathLike):
         items: list[object] = [paths]
     elif isinstance(paths, bytes | bytearray | memoryview | BaseModel) or not isinstance(
         paths, Iterable
     ):
-        # a model iterates over its fields, bytes over their numbers: neither is paths
-        raise UsageError(
-            f"expected a path, not {type(paths).__name__}",
-            hint="name a file or folder, e.g. 'processes/en/'",
-        )
+        raise _not_a_path(paths)  # a model iterates over its fields, bytes over numbers
     else:
         items = list(paths)
     found: list[str | Path] = []
@@ -48,12 +45,16 @@ def as_paths(paths: str | PathLike[str] | Iterable[str | PathLike[str]]) -> list
         if isinstance(item, str) and not item.strip():
             raise UsageError("an empty path", hint="name a process file or a folder, e.g. '.'")
         if not isinstance(item, str | Path):  # a loaded process, say, from Python
-            raise UsageError(
-                f"expected a path, not {type(item).__name__}",
-                hint="name a file or folder, e.g. 'processes/en/'",
-            )
+            raise _not_a_path(item)
         found.append(item)
     return found
+
+
+def _not_a_path(given: object) -> UsageError:
+    return UsageError(
+        f"expected a path, not {type(given).__name__}",
+        hint="name a file or folder, e.g. 'processes/en/'",
+    )
 
 
 def discover(paths: str | Path | Iterable[str | Path]) -> list[Path]:
