@@ -21,7 +21,7 @@ import networkx as nx
 from .notes import Notes, clean_name
 from .reader import GATEWAYS, SUB_PROCESSES, TASKS, BpmnDocument, MessageFlow, Node
 
-__all__ = ["Branch", "Decision", "Loop", "Structure", "build_structure", "flow_shown", "node_shown"]
+__all__ = ["Branch", "Decision", "Loop", "Structure", "build_structure", "flow_shown"]
 
 #: Gateways whose outgoing flows are alternatives (a question with answers).
 DECISIONS = ("exclusiveGateway", "eventBasedGateway", "inclusiveGateway")
@@ -421,11 +421,11 @@ def flow_shown(doc: BpmnDocument, flow_id: str | None) -> str | None:
     kind = "message flow" if isinstance(found, MessageFlow) else "flow"
     label = clean_name(found.name)
     named = f" '{label}'" if label else ""
-    ends = f"from {node_shown(doc, found.source)} to {node_shown(doc, found.target)}"
+    ends = f"from {_node_shown(doc, found.source)} to {_node_shown(doc, found.target)}"
     return f"{kind}{named} {ends}, {flow_id}"
 
 
-def node_shown(doc: BpmnDocument, node_id: str) -> str:
+def _node_shown(doc: BpmnDocument, node_id: str) -> str:
     """An element in a warning as the canvas shows it: ``'its name'`` (a pool's, for a
     message flow to a pool), else its id; ``nothing`` for a flow's missing end."""
     if not node_id:
