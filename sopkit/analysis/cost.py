@@ -345,6 +345,10 @@ class ProcessCost:
         return per_run * self.exact_called_runs_per_month * MONTHS
 
     @property
+    def called_cost(self) -> Decimal:
+        return to_decimal(self.exact_called_cost)
+
+    @property
     def cost_per_run(self) -> Decimal:
         """Labour cost of one average run, rework, ``per_run`` and calls included."""
         return to_decimal(self.exact_cost_per_run)

@@ -21,7 +21,6 @@ from ...analysis.candidates import Candidate
 from ...analysis.cost import PortfolioCost, ProcessCost, RoleCost, StepCost
 from ...analysis.pareto import Pareto, pareto
 from ...analysis.simulation import ProcessRanges, Range, Simulation
-from ...analysis.units import to_decimal
 from ...models import RoleKind
 from ..i18n import (
     Catalogue,
@@ -562,7 +561,7 @@ def _card(
         "called_only": process.is_called_only,
         # A process only others run costs nothing of its own: what their runs of it cost
         # is said beside the $0, so the card does not read as free work.
-        "called_cost": money(to_decimal(process.exact_called_cost))
+        "called_cost": money(process.called_cost)
         if process.is_called_only and process.exact_called_runs_per_month
         else None,
         "called_runs": hours_text(process.called_runs_per_month, language),
