@@ -204,3 +204,23 @@ def test_a_held_milestone_note_agrees_with_how_many_steps_it_names() -> None:
     assert "к срокам шагов «A»" in ru("plan.note.anchor_held", 2, **params)
     assert "the due date of «A» can" in en("plan.note.anchor_held", 1, **params)
     assert "the due dates of «A» can" in en("plan.note.anchor_held", 2, **params)
+
+
+#: Russian readers met three words for the total and two for labour cost across the
+#: report, the dashboard and the workbook; each figure has one name, everywhere.
+_RUSSIAN_VARIANTS = {
+    "всего затрат": "полная стоимость",
+    "общие затраты": "полная стоимость",
+    "общих затрат": "полной стоимости",
+    "стоимость труда": "затраты на труд",
+    "затраты за запуск": "затраты на запуск",
+}
+
+
+def test_russian_names_each_cost_figure_one_way() -> None:
+    words = resources.files("sopkit").joinpath("i18n", "workbook.json").read_text("utf-8")
+    texts = [form for message in _raw("ru").values() for form in _forms(message)]
+    texts += [entry["ru"] for entry in json.loads(words).values() if "ru" in entry]
+    for variant, term in _RUSSIAN_VARIANTS.items():
+        found = [text for text in texts if variant in text.lower()]
+        assert not found, f"{variant!r} should read {term!r}: {found[:3]}"
