@@ -18,6 +18,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from .errors import OutputError, SopkitError, UsageError
+from .interop.rolesfile import with_roles_added
 from .load import ROLES_FILENAMES, find_roles_file, process_ids_in
 from .models import is_slug
 from .output import safe_child, write_atomic
@@ -157,10 +158,14 @@ class NewProcess:
     paid_tools: tuple[str, ...] = ()
     #: Whether the name was given (``--name``), not made from the id.
     named: bool = False
+    #: Roles the copy needs that were added to the folder's own roles file, as the
+    #: library defines them (its rates are illustrative): the folder builds at once.
+    added_roles: tuple[str, ...] = ()
 
     @property
     def written(self) -> list[Path]:
-        return [self.process, *self.procedures, *([self.roles] if self.roles else [])]
+        roles = self.roles or (self.roles_used if self.added_roles else None)
+        return [self.process, *self.procedures, *([roles] if roles else [])]
 
     def _name_line(self) -> str:
         """The name made from an ASCII id reads as English in a Korean or Russian copy."""
@@ -183,6 +188,13 @@ class NewProcess:
                     f"{role}: {{{kind}}}" for role, kind in self.library_kinds.items()
                 )
                 rates += f"; outside parties and systems as the library has them: {kinds}"
+        elif self.added_roles:
+            rates = (
+                f"the rates in {self.roles_used}: {', '.join(self.added_roles)} "
+                + ("was" if len(self.added_roles) == 1 else "were")
+                + " added with the library's illustrative rates; set your team's, or change "
+                "those owners to your team's roles"
+            )
         elif self.roles_used is None:
             rates = "a roles.yaml with a rate for every step owner"
         elif self.roles is not None:
@@ -292,6 +304,7 @@ def new_process(
     )
     roles = None
     missing: tuple[str, ...] = ()
+    added: tuple[str, ...] = ()
     roles_used = find_roles_file(target)
     kinds: dict[str, str] = {}
     currency = None
@@ -302,6 +315,8 @@ def new_process(
         roles = roles_used = shown.parent / "roles.yaml"
     elif roles_used is not None:
         missing = _missing_roles(copies, roles_used)
+        added = _add_library_roles(entry, missing, roles_used)
+        missing = tuple(role for role in missing if role not in added)
         kinds = _library_kinds(entry, missing)
         folder_currency = str(_read(roles_used).get("currency", "USD"))
         if folder_currency != (entry.currency or "USD") and _has_amounts(copied):
@@ -319,6 +334,7 @@ def new_process(
         currency,
         _paid_tools(copies),
         named=name is not None,
+        added_roles=added,
     )
 
 
@@ -333,6 +349,41 @@ def _paid_tools(processes: Sequence[Mapping[object, object]]) -> tuple[str, ...]
             if automation.get("tool_cost") and isinstance(tool, str) and tool not in tools:
                 tools.append(tool)
     return tuple(tools)
+
+
+#: What a library role brings into a team's file: its headcount and hours are the
+#: library's team's, not this one's.
+_ROLE_FIELDS = ("rate", "kind", "description")
+
+
+def _add_library_roles(
+    entry: LibraryEntry, roles: Sequence[str], roles_file: Path
+) -> tuple[str, ...]:
+    """Add to the team's ``roles_file`` those of ``roles`` the library defines; the ones added.
+
+    Only into a file of the library's settings (currency, working time, calendar):
+    elsewhere a library rate would be in the wrong money or hours, and the copy
+    names the roles for the team to add. The team's own roles and comments stay.
+    """
+    if not roles or entry.roles is None:
+        return ()
+    data = _mapping(parse_yaml(entry.roles.read_text("utf-8"), entry.roles.name).data)
+    defined = _mapping(data.get("roles"))
+    wanted = {
+        str(role): {k: v for k, v in _mapping(defined[role]).items() if k in _ROLE_FIELDS}
+        for role in roles
+        if role in defined
+    }
+    if not wanted:
+        return ()
+    note = f"roles {entry.id} needs, from the sopkit library: illustrative rates, set your team's"
+    settings = {str(key): value for key, value in data.items() if key != "roles"}
+    # An hourly rate means the same under any calendar: only the money must match.
+    text = with_roles_added(roles_file, {**settings, "roles": wanted}, note, same=("currency",))
+    if text is None:
+        return ()
+    write_atomic(roles_file, text)
+    return tuple(wanted)
 
 
 def _library_kinds(entry: LibraryEntry, roles: Sequence[str]) -> dict[str, str]:

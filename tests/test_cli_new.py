@@ -66,6 +66,8 @@ def test_into_a_team_folder_it_names_the_roles_its_roles_file_lacks(tmp_path: Pa
     (tmp_path / "roles.yaml").write_text(team, encoding="utf-8")
     made = new_process("release-post", "launch-notes", tmp_path)
     assert made.roles is None and made.procedures  # the team's file stays; feature-item comes
+    assert (tmp_path / "roles.yaml").read_text(encoding="utf-8") == team  # euros: not added
+    assert made.added_roles == ()
     assert "Editor" not in made.missing_roles and "Designer" not in made.missing_roles
     line = next(line for line in made.next_steps() if "does not define" in line)
     assert ", ".join(made.missing_roles) in line
@@ -81,6 +83,35 @@ def test_into_a_team_folder_it_names_the_roles_its_roles_file_lacks(tmp_path: Pa
         (tmp_path / "roles.yaml").write_text(team + less, encoding="utf-8")
         code, _, err = new_validate(tmp_path)
         assert code == 1 and f"'{role}'" in err, (role, err)
+
+
+def test_into_a_team_folder_in_the_library_s_currency_it_adds_the_roles_it_lacks(
+    tmp_path: Path,
+) -> None:
+    """A trial copied a library process into a working folder and lost its build to 18
+    missing roles: in the same money, the library's roles come along, marked as its."""
+    team = "currency: USD\n# our team\nroles:\n  Editor: {rate: 45}   # senior\n"
+    (tmp_path / "roles.yaml").write_text(team, encoding="utf-8")
+    code, _, err = new("release-post", "launch-notes", "-o", tmp_path)
+    assert code == 0
+    text = (tmp_path / "roles.yaml").read_text(encoding="utf-8")
+    assert text.startswith(team)  # the team's own lines and comments stay as they were
+    assert "# roles release-post needs, from the sopkit library: illustrative rates" in text
+    made = load_portfolio(tmp_path)
+    roles = made.processes[0].settings.roles
+    assert roles["Editor"].rate == 45
+    assert roles["Product Manager"].rate == 84  # the library's
+    assert roles["CI Pipeline"].kind.value == "system"
+    library = yaml.safe_load((ENGLISH / "roles.yaml").read_text(encoding="utf-8"))["roles"]
+    staffed = [name for name, role in library.items() if "headcount" in role]
+    assert all(roles[name].headcount is None for name in staffed if name in roles)
+    assert f"wrote {tmp_path}/roles.yaml" in err.splitlines()
+    assert "added with the library's illustrative rates; set your team's" in err
+    assert "does not define" not in err
+    assert new_validate(tmp_path)[0] == 0
+    # A second copy needs nothing more: the file is left as it is.
+    new("release-post", "other-notes", "-o", tmp_path)
+    assert (tmp_path / "roles.yaml").read_text(encoding="utf-8") == text
 
 
 def test_into_a_folder_in_another_currency_it_names_the_amounts_and_the_outside_parties(

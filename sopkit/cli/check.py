@@ -135,9 +135,10 @@ def new(
     The copy keeps the template's steps, owners, tools and comments and becomes a
     process of its own: your id, a name from it (or --name), no purpose yet, and a
     fresh draft review block (version 0.1, dated today). The template's
-    roles.yaml comes along when the folder has none (when it has one, sopkit
-    names the roles it lacks, and says when its currency is not the library's
-    whose cash costs the copy keeps), and so do the procedures its steps run
+    roles.yaml comes along when the folder has none; when it has one in the
+    library's currency, the roles it lacks are added at its end with the
+    library's illustrative rates (marked so), and in another currency sopkit
+    names them and the cash costs to convert. So do the procedures its steps run
     (--list marks them 'called'). It then says what to edit. 'starter' is a
     blank process of three steps, for a process the library has nothing like.
 

@@ -9,12 +9,10 @@ replaced unless asked.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 from ...errors import OutputError, SopkitError, ValidationError
 from ...load import process_from_data, settings_from_data
@@ -22,7 +20,8 @@ from ...models import RoleKind
 from ...output import safe_child, write_atomic
 from ...source import parse_yaml
 from ..filedata import Data
-from ..yamltext import Blank, dump_yaml
+from ..rolesfile import with_roles_added
+from ..yamltext import dump_yaml
 from .imports import BpmnImport
 
 __all__ = ["ImportFiles", "import_texts", "write_import"]
@@ -121,7 +120,11 @@ def write_import(files: ImportFiles, folder: str | Path, *, force: bool = False)
         if not path.exists() or _same(path, texts[name]):
             continue
         merged = (
-            _with_missing_roles(path, files.settings, files.source)
+            with_roles_added(
+                path,
+                files.settings,
+                f"the roles of the processes imported from {files.source}" if files.source else "",
+            )
             if name == "roles.yaml"
             else None
         )
@@ -170,89 +173,3 @@ def _same(path: Path, text: str) -> bool:
         return existing == text or parse_yaml(existing).data == parse_yaml(text).data
     except (OSError, UnicodeDecodeError, SopkitError):
         return False
-
-
-_SETTING_FIELDS = (
-    "currency",
-    "hours_per_day",
-    "days_per_week",
-    "working_days_per_year",
-    "calendar",
-)
-_ROLES_LINE = re.compile(r"^roles:[ \t]*(#.*)?$", re.MULTILINE)
-_ROLES_KEY = re.compile(r"^roles:", re.MULTILINE)
-_COMMENT = re.compile(r"(?:^|\s)(#.*)$")
-
-
-def _with_missing_roles(path: Path, wanted: Data, source: str = "") -> str | None:
-    """The existing roles file with the roles it lacks appended (under a comment naming
-    ``source``, the file they come from); itself when it lacks none; ``None`` when it is
-    for other settings or cannot be added to safely."""
-    try:
-        text = path.read_text(encoding="utf-8")
-        document = parse_yaml(text, str(path))
-        existing = settings_from_data(document.data, document.source)
-        ours = settings_from_data(_without_blanks(wanted), document.source)
-    except (OSError, UnicodeDecodeError, SopkitError):
-        return None
-    if any(getattr(existing, f) != getattr(ours, f) for f in _SETTING_FIELDS):
-        return None
-    roles = wanted.get("roles") or {}
-    missing = {name: role for name, role in roles.items() if name not in existing.roles}
-    if not missing:
-        return text
-    keys = list(document.data) if isinstance(document.data, dict) else []
-    if not keys or keys[-1] != "roles":
-        return None
-    match = _ROLES_LINE.search(text)
-    if match is not None:
-        merged = _appended(text, match.end(), missing, source)
-    else:
-        # Written on the 'roles:' line itself, in flow style ('roles: {Pool: {rate: 55}}',
-        # as sopkit writes a few short roles): no line can be added inside it, so the roles
-        # are written again below it, the file's own first, each as it was.
-        start = _ROLES_KEY.search(text)
-        if start is None:
-            return None
-        every = {**document.data["roles"], **missing}
-        # The comments written among the roles stay, above them.
-        lines = text[start.start() :].splitlines()
-        kept = [found.group(1) for found in map(_COMMENT.search, lines) if found]
-        lines = [*kept, *dump_yaml({"roles": every}).splitlines()]
-        if source:
-            lines.insert(0, f"# with the roles of the processes imported from {source}")
-        merged = text[: start.start()] + "\n".join(lines) + "\n"
-    try:
-        check = parse_yaml(merged, str(path))
-        settings_from_data(check.data, check.source)
-    except SopkitError:
-        return None
-    return merged
-
-
-def _appended(text: str, after_roles: int, missing: Data, source: str) -> str:
-    """``text`` with the ``missing`` roles added at its end, under its ``roles:`` line."""
-    indent = _entry_indent(text[after_roles:])
-    # The roles alone, at the top level, then moved under ``roles:`` (dumped inside
-    # ``roles:``, a single short role comes out on that line, in flow style).
-    lines = dump_yaml(missing).splitlines()
-    if source:
-        lines.insert(0, f"# the roles of the processes imported from {source}")
-    shifted = [" " * indent + line if line.strip() else line for line in lines]
-    return text.rstrip("\n") + "\n" + "\n".join(shifted) + "\n"
-
-
-def _entry_indent(rest: str) -> int:
-    """The indentation of the first entry under ``roles:`` (2 when it has none yet)."""
-    for line in rest.splitlines()[1:]:
-        stripped = line.lstrip(" ")
-        if stripped and not stripped.startswith("#"):
-            return max(len(line) - len(stripped), 1)
-    return 2
-
-
-def _without_blanks(data: Any) -> Any:
-    """Settings data with rates left to fill in as missing, for comparing."""
-    if isinstance(data, dict):
-        return {k: _without_blanks(v) for k, v in data.items() if not isinstance(v, Blank)}
-    return data
