@@ -138,8 +138,8 @@ def new(
     roles.yaml comes along when the folder has none; when it has one in the
     library's currency, the roles it lacks are added at its end with the
     library's illustrative rates (marked so), and in another currency sopkit
-    names them and the cash costs to convert. So do the procedures its steps run
-    (--list marks them 'called'). It then says what to edit. 'starter' is a
+    names them and the cash costs to convert. The procedures its steps run come
+    along too (--list marks them 'called'). It then says what to edit. 'starter' is a
     blank process of three steps, for a process the library has nothing like.
 
     \b
