@@ -73,7 +73,7 @@ def test_every_message_is_used() -> None:
     sources += sorted((render / "report").glob("*.py"))
     sources += sorted((render / "site").glob("*.py"))  # the dashboard and the scenario page
     sources += [render / "costs" / "diff.py", render / "costs" / "scenarios.py"]
-    sources += [render / "totals.py", render / "diagram" / "engine.py"]
+    sources += [render / "totals.py", render / "counts.py", render / "diagram" / "engine.py"]
     sources.append(ROOT / "sopkit" / "build" / "__init__.py")  # downloads and notices
     sources += sorted((ROOT / "sopkit" / "templates").rglob("*.j2"))
     sources.append(render / "i18n.py")  # payback_text, shared by every page

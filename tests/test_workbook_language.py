@@ -197,7 +197,10 @@ def test_a_korean_workbook_reads_in_korean(books: dict[str, bytes]) -> None:
         "유형",
         "연간 인건비",
     ]
-    assert (summary["A2"].value, summary["B2"].value) == ("모든 프로세스", "프로세스 2개, USD")
+    assert (summary["A2"].value, summary["B2"].value) == (
+        "모든 프로세스",
+        "프로세스 1개와 하위 절차 1개, USD",
+    )
     assert summary["D4"].value.startswith("=SUMPRODUCT(--EXACT('단계'!$A$2:")
     staff = next(c.value for c in book["요약"]["A"] if c.value == "Writer")
     assert staff == "Writer"  # names stay as written
@@ -238,7 +241,7 @@ def test_a_russian_workbook_reads_in_russian(books: dict[str, bytes]) -> None:
     assert "по 100 смоделированным годам (начальное значение генератора 3)" in " ".join(
         map(str, shown)
     )
-    assert book["Сводка"]["B2"].value == "2 процесса, USD"
+    assert book["Сводка"]["B2"].value == "1 процесс и 1 вложенная процедура, USD"
     notes = " ".join(str(r[0]) for r in book["Сводка"].iter_rows(values_only=True) if r[0])
     assert "÷ 2 080 рабочих часов в году" in notes.replace("\u00a0", " ").replace("\u202f", " ")
     # a payback of a few days reads "< 0,1" as the Russian reports write it

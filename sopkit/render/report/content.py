@@ -24,6 +24,7 @@ from ...analysis.cost import PortfolioCost, RoleCost
 from ...analysis.pareto import pareto
 from ...models import RoleKind
 from ..costs.scenarios import ScenarioView
+from ..counts import count_processes
 from ..i18n import Catalogue, catalogue, payback_text, portfolio_language
 from ..numbers import (
     DASH,
@@ -478,11 +479,14 @@ def report_context(cost: PortfolioCost, options: ReportOptions) -> dict[str, Any
     language = report_language(cost)
     t = catalogue(language)
     f = _Format(cost, t)
-    count = len(cost.processes)
-    subtitle = t("report.subtitle", count, currency=cost.currency)
+    count = count_processes(t, cost.processes)
+    subtitle = t("report.subtitle", processes=count, currency=cost.currency)
     if options.date is not None:
         subtitle = t(
-            "report.subtitle_dated", count, currency=cost.currency, date=t.date(options.date)
+            "report.subtitle_dated",
+            processes=count,
+            currency=cost.currency,
+            date=t.date(options.date),
         )
     capped = _capped(cost)
     headline = _headline(cost, f)

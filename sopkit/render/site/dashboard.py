@@ -22,6 +22,7 @@ from ...analysis.cost import PortfolioCost, ProcessCost, RoleCost, StepCost
 from ...analysis.pareto import Pareto, pareto
 from ...analysis.simulation import ProcessRanges, Range, Simulation
 from ...models import RoleKind
+from ..counts import count_processes
 from ..i18n import (
     Catalogue,
     Notice,
@@ -170,7 +171,7 @@ def _summary(cost: PortfolioCost, t: Catalogue) -> str:
     steps = sum(len(p.steps) for p in cost.processes)
     return t(
         "site.summary",
-        processes=t("count.processes", len(cost.processes)),
+        processes=count_processes(t, cost.processes),
         steps=t("count.steps", steps),
     )
 

@@ -47,6 +47,7 @@ from ...analysis.compare import ScenarioResult
 from ...analysis.cost import PortfolioCost
 from ...analysis.given import Costable, as_costs
 from ...models import RoleKind
+from ..counts import count_processes
 from ..i18n import catalogue
 from .candidates import candidates_table
 from .cells import Formats, Table, write_table
@@ -96,7 +97,7 @@ def _tables(
     words: Words,
 ) -> list[Table]:
     plan = plan_workbook(cost)
-    title = f"{catalogue(words.language)('count.processes', len(cost.processes))}, {cost.currency}"
+    title = f"{count_processes(catalogue(words.language), cost.processes)}, {cost.currency}"
     tables = [
         summary_table(plan, title, words.language),
         rates_table(plan),
