@@ -171,3 +171,43 @@ def test_a_processs_candidates_are_found_once_and_ranked_the_same_each_time() ->
     assert again == first and again is not first  # a new list: callers may change theirs
     fresh = rank_candidates(cost_portfolio(load_portfolio([ROOT / "processes" / "en"])))
     assert fresh == first
+
+
+def test_a_tool_paid_for_on_another_step_is_named_there(write_process: Callable[..., Path]) -> None:
+    """A finance trial read "payback immediately" for a step whose tool's licence was
+    written on another step: the candidate says where the tool is paid for."""
+    steps = (
+        "  - {id: a, name: A, owner: Editor, time: 1h,"
+        " automation: {share: 0.5, tool: Customer.io, tool_cost: 1200}}\n"
+        "  - {id: b, name: B, owner: Editor, time: 1h, after: [a],"
+        " automation: {share: 0.5, tool: customer.IO}}\n"
+        "  - {id: c, name: C, owner: Editor, time: 1h, after: [b],"
+        " automation: {share: 0.5, tool: Zapier}}\n"
+    )
+    by_step = {c.step_id: c for c in candidates_of(write_process(process(steps)))}
+    assert by_step["b"].tool_paid_by == ("p/a",)
+    assert by_step["b"].payback_months == 0  # the figures are as before: only the note is new
+    assert by_step["a"].tool_paid_by == by_step["c"].tool_paid_by == ()
+    # A filter keeps the note: the paying step need not be listed itself.
+    kept = candidates_of(write_process(process(steps)), min_saving=D(1000))  # a nets $0
+    assert {c.step_id: c.tool_paid_by for c in kept} == {"b": ("p/a",), "c": ()}
+
+
+def test_the_report_names_where_a_shared_tool_is_paid_for(
+    write_process: Callable[..., Path],
+) -> None:
+    import json
+
+    from sopkit.render.costs import candidates_report
+
+    steps = (
+        "  - {id: a, name: A, owner: Editor, time: 1h,"
+        " automation: {share: 0.5, tool: Canva, tool_cost: 120}}\n"
+        "  - {id: b, name: B, owner: Editor, time: 1h, after: [a],"
+        " automation: {share: 0.5, tool: Canva}}\n"
+    )
+    costs = cost_portfolio([load_process(write_process(process(steps)))])
+    table = candidates_report(costs)
+    assert "p/b: Canva's cost is counted on p/a; this payback and ROI assume" in table
+    data = json.loads(candidates_report(costs, fmt="json"))
+    assert {c["step"]: c["tool_paid_by"] for c in data["candidates"]} == {"a": [], "b": ["p/a"]}

@@ -8,7 +8,7 @@ in months = setup ÷ (net ÷ 12); first-year ROI % = (gross − tool − setup) 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
 
@@ -47,6 +47,10 @@ class Candidate:
     #: The owner's hourly rate, which prices the setup hours.
     rate: Decimal = Decimal(0)
     exact_net_saving: Fraction = field(default=Fraction(0), repr=False)
+    #: Other candidates (``process/step``) whose automation names the same tool with a
+    #: cost, when this one names it at none: the tool is paid for there, and automating
+    #: this step alone may mean buying it (found by ``rank_candidates``, over what it ranks).
+    tool_paid_by: tuple[str, ...] = ()
 
 
 def candidate_for(process: ProcessCost, step_cost: StepCost) -> Candidate | None:
@@ -134,8 +138,38 @@ def rank_candidates(
     if top is not None and top < 0:
         raise UsageError(f"top must be 0 or more, not {top}", hint="None keeps every candidate")
     processes = as_costs(costs).processes
-    found = [candidate for process in processes for candidate in own_candidates(process)]
+    found = _with_shared_tools(
+        [candidate for process in processes for candidate in own_candidates(process)]
+    )
     if min_saving is not None:
         found = [c for c in found if c.exact_net_saving >= Fraction(min_saving)]
     found.sort(key=lambda c: (-c.exact_net_saving, c.process_id, c.step_id))
     return found if top is None else found[:top]
+
+
+def _with_shared_tools(found: list[Candidate]) -> list[Candidate]:
+    """Each candidate whose tool costs nothing, told where else that tool is paid for.
+
+    A tool one licence serves (a team's ChatGPT seat, one Customer.io account) is
+    written with its cost on one step; the others show no tool cost and pay back
+    "immediately", which holds only while that step's automation keeps the tool.
+    """
+    paid: dict[str, list[str]] = {}
+    for candidate in found:
+        if candidate.tool and candidate.tool_cost > 0:
+            paid.setdefault(_tool_key(candidate.tool), []).append(
+                f"{candidate.process_id}/{candidate.step_id}"
+            )
+    return [
+        replace(candidate, tool_paid_by=tuple(paid[key]))
+        if candidate.tool
+        and candidate.tool_cost == 0
+        and (key := _tool_key(candidate.tool)) in paid
+        else candidate
+        for candidate in found
+    ]
+
+
+def _tool_key(tool: str) -> str:
+    """One tool however its name is spaced or cased (``ChatGPT Team``, ``chatgpt team``)."""
+    return " ".join(tool.casefold().split())

@@ -376,6 +376,7 @@ def _candidate_document(c: Candidate, currency: str) -> dict[str, Any]:
         "setup_hours": _two(c.setup_hours),
         "hours_saved": _two(c.hours_saved),
         "fte_freed": _two(c.fte_freed),
+        "tool_paid_by": list(c.tool_paid_by),
     }
 
 

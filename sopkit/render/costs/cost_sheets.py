@@ -665,6 +665,12 @@ def candidates_sheet_of(
     ]
     if ranked:
         notes.insert(0, f"Totals: {totals.scope(everything)}.")
+    notes += [
+        f"{c.process_id}/{c.step_id}: {c.tool}'s cost is counted on {_listed(c.tool_paid_by)}; "
+        "this payback and ROI assume the tool is paid for there"
+        for c in ranked
+        if c.tool_paid_by
+    ]
     if everything:
         unfiltered = counted(str(everything), "candidate", "candidates")
         empty = f"No candidate passes the filters ({unfiltered} without them)."
@@ -676,3 +682,8 @@ def candidates_sheet_of(
     return Sheet(
         title, columns, rows, total if ranked else None, notes, DROP_ORDER["candidates"], empty
     )
+
+
+def _listed(refs: Sequence[str]) -> str:
+    """``a/b``, ``a/b and c/d``, ``a/b, c/d and e/f``."""
+    return refs[0] if len(refs) == 1 else f"{', '.join(refs[:-1])} and {refs[-1]}"
