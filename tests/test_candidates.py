@@ -208,6 +208,6 @@ def test_the_report_names_where_a_shared_tool_is_paid_for(
     )
     costs = cost_portfolio([load_process(write_process(process(steps)))])
     table = candidates_report(costs)
-    assert "p/b: Canva's cost is counted on p/a; this payback and ROI assume" in table
+    assert "Canva's cost is counted on p/a; p/b uses it at no cost of its own: its payback" in table
     data = json.loads(candidates_report(costs, fmt="json"))
     assert {c["step"]: c["tool_paid_by"] for c in data["candidates"]} == {"a": [], "b": ["p/a"]}

@@ -665,12 +665,7 @@ def candidates_sheet_of(
     ]
     if ranked:
         notes.insert(0, f"Totals: {totals.scope(everything)}.")
-    notes += [
-        f"{c.process_id}/{c.step_id}: {c.tool}'s cost is counted on {_listed(c.tool_paid_by)}; "
-        "this payback and ROI assume the tool is paid for there"
-        for c in ranked
-        if c.tool_paid_by
-    ]
+    notes += _shared_tool_notes(ranked)
     if everything:
         unfiltered = counted(str(everything), "candidate", "candidates")
         empty = f"No candidate passes the filters ({unfiltered} without them)."
@@ -687,3 +682,22 @@ def candidates_sheet_of(
 def _listed(refs: Sequence[str]) -> str:
     """``a/b``, ``a/b and c/d``, ``a/b, c/d and e/f``."""
     return refs[0] if len(refs) == 1 else f"{', '.join(refs[:-1])} and {refs[-1]}"
+
+
+def _shared_tool_notes(ranked: Sequence[Candidate]) -> list[str]:
+    """A line per tool paid for on one step and used at no cost on others listed."""
+    users: dict[tuple[str, ...], list[Candidate]] = {}
+    for candidate in ranked:
+        if candidate.tool_paid_by:
+            users.setdefault(candidate.tool_paid_by, []).append(candidate)
+    return [
+        f"{found[0].tool}'s cost is counted on {_listed(paid_by)}; "
+        f"{_listed([f'{c.process_id}/{c.step_id}' for c in found])} "
+        + ("uses" if len(found) == 1 else "use")
+        + " it at no cost of "
+        + ("its" if len(found) == 1 else "their")
+        + " own: "
+        + ("its" if len(found) == 1 else "their")
+        + " payback and ROI assume it is paid for there."
+        for paid_by, found in users.items()
+    ]
