@@ -688,8 +688,9 @@ def _frequency_problems(process: Process) -> list[Problem]:
 
 
 def lint_process(process: Process) -> list[Problem]:
-    """Recommended fields that are missing, an owner also named in ``with``, unused
-    conditions, text cut by a comment: warnings, errors under ``--strict``."""
+    """Recommended fields that are missing, an owner also named in ``with``, a wait
+    nothing waits for, unused conditions, text cut by a comment: warnings, errors
+    under ``--strict``."""
     source = process.source
     warnings = []
     if not process.purpose:
@@ -720,6 +721,20 @@ def lint_process(process: Process) -> list[Problem]:
                     hint=f"the owner is counted already: remove '{step.owner}' from 'with', "
                     "unless more people of the role work on the step",
                     key=True,
+                )
+            )
+    followed = {before for step in process.steps for before in step.after}
+    for index, step in enumerate(process.steps):
+        # A wait holds back the steps after it; with none, it only stretches the lead
+        # time (a trial's "report, wait: 1w" meant a report a week after the send).
+        if step.id not in followed and not step.wait.is_zero:
+            warnings.append(
+                source.problem(
+                    ("steps", index, "wait"),
+                    f"step '{step.id}' waits {step.wait} after it, but no step comes after it: "
+                    "the wait only lengthens the lead time",
+                    hint="a wait holds back the steps after its step: put it on the step "
+                    "before the one that should wait, or add the step that follows the wait",
                 )
             )
     used = {name for step in process.steps for name in (step.when or {})}

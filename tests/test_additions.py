@@ -356,6 +356,27 @@ def test_an_unused_condition_is_a_warning(tmp_path: Path) -> None:
     assert any("condition 'tier' is not used by any step" in w for w in warnings)
 
 
+def test_a_wait_no_step_waits_for_is_a_warning(tmp_path: Path) -> None:
+    """A trial put "a week after the send" on the report, the last step, as its wait."""
+    steps = (
+        "- {id: send, name: Send, owner: Editor, time: 1h}\n"
+        "- {id: report, name: Report, owner: Editor, time: 1h, after: [send], wait: 1w}\n"
+        "- {id: side, name: Side, owner: Editor, time: 1h, wait: 0}"
+    )
+    path = write(tmp_path, "p.yaml", process_text(steps))
+    warnings = [w.format() for w in lint_process(load_process(path))]
+    found = [w for w in warnings if "no step comes after it" in w]
+    assert found == [
+        f"{path}:8:78: warning: step 'report' waits 1w after it, but no step comes after it: "
+        "the wait only lengthens the lead time (a wait holds back the steps after its step: "
+        "put it on the step before the one that should wait, or add the step that follows "
+        "the wait)"
+    ]
+    moved = steps.replace(", wait: 1w}", "}").replace("time: 1h}\n", "time: 1h, wait: 1w}\n", 1)
+    path = write(tmp_path, "q.yaml", process_text(moved))
+    assert not [w for w in lint_process(load_process(path)) if "comes after" in w.message]
+
+
 # --- the typical run ----------------------------------------------------------------
 
 

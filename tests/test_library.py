@@ -220,8 +220,12 @@ def test_new_copies_a_working_process(tmp_path: Path) -> None:
 def test_new_keeps_an_existing_roles_file(tmp_path: Path) -> None:
     (tmp_path / "roles.yaml").write_text("currency: USD\nroles: {}\n", encoding="utf-8")
     made = new_process("social-media", "social", tmp_path)
-    assert [p.name for p in made.written] == ["social.yaml"]
-    assert made.roles is None and made.roles_used is not None
+    assert made.roles is None and made.roles_used is not None  # not the library's file
+    # ... but, in its currency, it gains the roles the copy needs
+    assert [p.name for p in made.written] == ["social.yaml", "roles.yaml"]
+    assert "Social Media Manager" in made.added_roles
+    text = (tmp_path / "roles.yaml").read_text(encoding="utf-8")
+    assert text.startswith("currency: USD\n# with roles social-media needs, from the sopkit")
 
 
 def test_new_cli_refuses_overwrite_and_bad_ids(tmp_path: Path) -> None:
