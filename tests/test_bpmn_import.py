@@ -273,6 +273,23 @@ def test_step_and_role_counts(name: str, counts: list[tuple[int, int]]) -> None:
     assert _counts(name) == counts
 
 
+def test_c_4_0_pools_drawn_in_collaborations_of_their_own_are_all_read() -> None:
+    """C.4.0 draws its onboarding as four collaborations of one pool each: IT, Payroll and
+    Facilities are pools of the process (their tasks its steps), and a warning says so."""
+    (process,), _, warnings = _import(MIWG / "C.4.0.bpmn")
+    steps = {s["name"]: s for s in process["steps"]}
+    assert process["name"] == "Money Bank"
+    assert steps["Create domain account"]["owner"] == "IT"
+    assert steps["Update payroll system"]["owner"] == "Payroll"
+    assert steps["Configure access details"]["owner"] == "Facilities"
+    assert len(process["steps"]) == 26
+    assert any(
+        "4 collaborations: 'IT', 'Payroll', 'Facilities' are read as pools of this one "
+        "process beside 'Money Bank'" in w
+        for w in warnings
+    )
+
+
 def test_a_1_0_is_a_sequence() -> None:
     (process,), settings, warnings = _import(MIWG / "A.1.0.bpmn")
     assert [(s["id"], s.get("after")) for s in process["steps"]] == [

@@ -2,8 +2,9 @@
 
 What maps, and how (the README has the user's version):
 
-* the pools of the file's collaboration that have a process of their own make
-  one sopkit process; a file without a collaboration, its processes that no
+* the pools of the file's collaborations (all of them: a file may draw each
+  department's pool in a collaboration of its own) that have a process of their
+  own make one sopkit process; a file without a collaboration, its processes that no
   call activity calls; a process that a call activity calls becomes a process
   of its own, run by that step;
 * tasks, collapsed sub-processes and call activities become steps,
@@ -891,8 +892,15 @@ def _refuse_unmappable(doc: BpmnDocument, processes: Iterable[str]) -> None:
 
 
 def _main_pools(doc: BpmnDocument, notes: Notes) -> list[Pool]:
-    """The pools of the first collaboration with a process, and the processes no pool
-    shows and no step calls (some tools draw a pool without a participant)."""
+    """The pools of the file's collaborations that have a process no step calls, and the
+    processes no pool shows and no step calls (some tools draw a pool without a
+    participant).
+
+    A file may draw one process as several collaborations, a pool each (MIWG C.4.0's
+    onboarding: the bank, then IT, Payroll and Facilities, linked by signals): all of
+    them are its pools, never only the first. A called process's own collaboration
+    (as sopkit exports one) is that process's, read as a process of its own.
+    """
     called = {
         _called_ref(n.element.get("calledElement"))
         for n in doc.nodes.values()
@@ -900,6 +908,7 @@ def _main_pools(doc: BpmnDocument, notes: Notes) -> list[Pool]:
     }
     shown = {p.process for participants in doc.collaborations for p in participants if p.process}
     pools: list[Pool] = []
+    groups: list[list[Pool]] = []
     for participants in doc.collaborations:
         found = []
         for participant in participants:
@@ -908,11 +917,21 @@ def _main_pools(doc: BpmnDocument, notes: Notes) -> list[Pool]:
                 name = participant.name or participant.id
                 notes.warn(f"pool '{name}' has no process of its own: left out", participant.id)
                 continue
-            if _has_nodes(doc, record):
+            taken = any(p.process.id == record.id for p in pools)
+            if record.id not in called and not taken and _has_nodes(doc, record):
                 found.append(Pool(record, participant))
         if found:
-            pools = found
-            break
+            groups.append(found)
+            pools += found
+    if len(groups) > 1:
+        others = [clean_name(p.name) or p.process.id for group in groups[1:] for p in group]
+        notes.warn(
+            f"the file draws its pools in {len(groups)} collaborations: "
+            f"{first_few(others, 6)} are read as pools of this one process beside "
+            f"'{clean_name(groups[0][0].name) or groups[0][0].process.id}' (to import one "
+            "as a process of its own, put it in a file of its own)",
+            groups[1][0].process.id,
+        )
     loose = [p for p in doc.processes.values() if p.id not in shown and p.id not in called]
     loose = [p for p in loose if _has_nodes(doc, p)]
     pools += [Pool(p, None) for p in loose]
@@ -1175,14 +1194,19 @@ def _named(doc: BpmnDocument, pools: Sequence[Pool], *, titled: bool) -> str:
     With ``titled``, a title that reads as a name of the work wins over one pool's
     name, which is often who does the work: MIWG C.7.0 is "Advertise a job vacancy",
     a pool "EU Bank". A title that is a code or the file's name ("C.1.1",
-    "Definitions_1") is not one; the pool (or the process) says more.
+    "Definitions_1") is not one; the pool (or the process) says more. Pools drawn in
+    collaborations of their own after the first pool's (MIWG C.4.0's IT, Payroll and
+    Facilities beside "Money Bank") are departments that help: the first names it.
     """
     title = clean_name(doc.name)
     stem = _stem(doc.path)
     is_title = " " in title and title.casefold() != stem.casefold()
-    if len(pools) == 1 and pools[0].name and not (titled and is_title):
+    first = pools[0].participant
+    group = next((g for g in doc.collaborations if first is not None and first in g), [])
+    together = [p for p in pools if p.participant is None or p.participant in group] or pools
+    if len(together) == 1 and pools[0].name and not (titled and is_title):
         return pools[0].name
-    return (title if is_title or len(pools) > 1 else "") or pools[0].name or stem
+    return (title if is_title or len(together) > 1 else "") or pools[0].name or stem
 
 
 def _stem(path: str) -> str:
