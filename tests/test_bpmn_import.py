@@ -598,15 +598,21 @@ def _flows(*pairs: str) -> str:
     )
 
 
-def test_collapsed_sub_processes_are_one_step_expanded_ones_are_inlined() -> None:
-    def model(expanded: str) -> bytes:
+def test_sub_processes_with_tasks_are_inlined_however_drawn_empty_ones_are_a_step() -> None:
+    """A collapsed sub-process (``isExpanded="false"``, its content on a plane of its own)
+    runs its tasks as an expanded one does: both are inlined; one with no work inside
+    (only its start and end events) is one step."""
+
+    def model(
+        expanded: str, inside: str = '<task id="a" name="Read"/><task id="b" name="Comment"/>'
+    ) -> bytes:
         return (
             f'<definitions xmlns="{BPMN_NS}" '
             'xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" '
             'xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" targetNamespace="x">'
             '<process id="p" name="P"><startEvent id="s"/><subProcess id="sp" name="Review">'
-            '<startEvent id="s2"/><task id="a" name="Read"/><task id="b" name="Comment"/>'
-            + _flows("s2>a", "a>b").replace('id="f', 'id="g')
+            f'<startEvent id="s2"/>{inside}'
+            + (_flows("s2>a", "a>b").replace('id="f', 'id="g') if "task" in inside else "")
             + '</subProcess><task id="c" name="Publish"/><endEvent id="e"/>'
             + _flows("s>sp", "sp>c", "c>e")
             + '</process><bpmndi:BPMNDiagram id="d"><bpmndi:BPMNPlane id="pl" bpmnElement="p">'
@@ -615,17 +621,25 @@ def test_collapsed_sub_processes_are_one_step_expanded_ones_are_inlined() -> Non
             "</bpmndi:BPMNPlane></bpmndi:BPMNDiagram></definitions>"
         ).encode()
 
-    (collapsed,), _, _ = _import_bytes(model("false"), "c.bpmn")
-    assert [(s["name"], s.get("after")) for s in collapsed["steps"]] == [
+    inlined = [("Read", None), ("Comment", ["read"]), ("Publish", ["comment"])]
+    for drawn in ("false", "true"):
+        (process,), _, _ = _import_bytes(model(drawn), f"{drawn}.bpmn")
+        assert [(s["name"], s.get("after")) for s in process["steps"]] == inlined
+    (empty,), _, _ = _import_bytes(model("false", '<endEvent id="e2"/>'), "empty.bpmn")
+    assert [(s["name"], s.get("after")) for s in empty["steps"]] == [
         ("Review", None),
         ("Publish", ["review"]),
     ]
-    (expanded,), _, _ = _import_bytes(model("true"), "e.bpmn")
-    assert [(s["name"], s.get("after")) for s in expanded["steps"]] == [
-        ("Read", None),
-        ("Comment", ["read"]),
-        ("Publish", ["comment"]),
-    ]
+
+
+def test_the_trials_collapsed_sub_process_keeps_its_tasks_in_their_lane() -> None:
+    """The trial's file: "Run demo" drawn collapsed holds two tasks of Field Sales."""
+    (process,), _, _ = _import(FIXTURE / "collapsed.bpmn")
+    steps = {s["name"]: s for s in process["steps"]}
+    assert "Run demo" not in steps
+    assert steps["Prepare demo environment"]["owner"] == "Field Sales"
+    assert steps["Give demo"]["after"] == ["prepare-demo-environment"]
+    assert steps["Wait for signed contract"]["after"] == ["give-demo"]
 
 
 def test_parallel_gateways_become_after_and_events_milestones() -> None:

@@ -7,8 +7,9 @@ What maps, and how (the README has the user's version):
   own make one sopkit process; a file without a collaboration, its processes that no
   call activity calls; a process that a call activity calls becomes a process
   of its own, run by that step;
-* tasks, collapsed sub-processes and call activities become steps,
-  intermediate events milestones; expanded sub-processes are inlined; start
+* tasks, sub-processes with no work inside and call activities become steps,
+  intermediate events milestones; sub-processes that hold work are inlined,
+  drawn expanded or collapsed; start
   and end events, gateways and boundary events are passed through;
 * lanes are roles (a pool without lanes is one); message flows are hand-offs
   (``after``), as sequence flows are;

@@ -145,7 +145,6 @@ class Shape:
     y: float
     width: float
     height: float
-    expanded: bool | None
 
     @property
     def centre(self) -> tuple[float, float]:
@@ -510,9 +509,7 @@ class _Reader:
                 continue
             if not all(math.isfinite(v) for v in (x, y, width, height)):
                 continue
-            expanded = shape.get("isExpanded")
-            flag = None if expanded is None else expanded.strip() in ("true", "1")
-            self.doc.shapes[element] = Shape(x, y, width, height, flag)
+            self.doc.shapes[element] = Shape(x, y, width, height)
 
 
 def read_bpmn(data: bytes, path: str) -> BpmnDocument:

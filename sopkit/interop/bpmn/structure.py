@@ -1,13 +1,13 @@
 """The flow of an imported process reduced to what sopkit keeps: steps and how they follow.
 
 A BPMN process is a graph of flow nodes. Here it becomes a directed graph in
-which only some nodes are *steps* (tasks, call activities, collapsed
-sub-processes, intermediate events); the others (start and end events,
-gateways, boundary events) are passed through. Expanded sub-processes are
-inlined: what flows into one flows to its first nodes, what leaves its last
-nodes leaves it. Message flows between pools are hand-offs, like sequence
-flows. Loops are cut where the process decides to go back (the rework), so
-what remains is acyclic and gives each step its ``after``; each exclusive
+which only some nodes are *steps* (tasks, call activities, sub-processes with
+no work inside, intermediate events); the others (start and end events,
+gateways, boundary events) are passed through. Sub-processes that hold work
+are inlined, drawn expanded or collapsed: what flows into one flows to its
+first nodes, what leaves its last nodes leaves it. Message flows between pools
+are hand-offs, like sequence flows. Loops are cut where the process decides to
+go back (the rework), so what remains is acyclic and gives each step its ``after``; each exclusive
 split whose branches lead to different steps becomes a question.
 """
 
@@ -122,7 +122,7 @@ class _Builder:
             inner = self.children.get(node.id, [])
             if node.element.get("triggeredByEvent", "").strip() == "true":
                 self._leave_out(node, "event sub-process", "it runs only when its event happens")
-            elif self._is_expanded(node, inner):
+            elif any(_holds_work(child.kind) for child in inner):
                 self.expanded.add(node.id)
                 if node.kind == "adHocSubProcess":
                     self.notes.warn(
@@ -143,19 +143,6 @@ class _Builder:
             self.hidden.add(node_id)
         for child in self.children.get(node_id, []):
             self._hide(child.id, include_self=True)
-
-    def _is_expanded(self, node: Node, inner: list[Node]) -> bool:
-        if not inner:
-            return False
-        shape = self.doc.shapes.get(node.id)
-        if shape is None:
-            return True
-        if shape.expanded is not None:
-            return shape.expanded
-        return any(
-            child.id in self.doc.shapes and shape.holds(self.doc.shapes[child.id].centre)
-            for child in inner
-        )
 
     def visible(self, node_id: str) -> bool:
         return node_id in self.nodes and node_id not in self.hidden
@@ -451,6 +438,20 @@ def _reply(
         # reply, so the loop is cut as any other (by where the flows run in the picture).
         return None
     return next((pair for pair in messages if pair[1] in senders), None)
+
+
+def _holds_work(kind: str) -> bool:
+    """Whether a flow node of this kind inside a sub-process makes it inlined.
+
+    A modeler draws a sub-process collapsed (``isExpanded="false"``, its content on a
+    diagram of its own) or expanded as a matter of layout: the tasks inside run either
+    way, so either way they are steps. One with nothing inside but start and end
+    events (or nothing at all) is a single step of work.
+    """
+    return kind in (*TASKS, "callActivity", *SUB_PROCESSES) or kind in (
+        "intermediateThrowEvent",
+        "intermediateCatchEvent",
+    )
 
 
 def _is_step(builder: _Builder, node_id: str) -> bool:
