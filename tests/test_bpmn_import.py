@@ -1012,6 +1012,20 @@ def test_a_stripped_export_keeps_done_when_trigger_and_its_roles() -> None:
     assert milestones and all("owner" not in m for m in milestones)
 
 
+def test_a_stripped_export_says_once_what_only_the_extension_carried() -> None:
+    """Instructions, automation, sign-offs and the like live only in the ``sopkit:``
+    extension: a file sopkit exported that lost it says so once, not once a step."""
+    from sopkit.load import load_portfolio
+
+    loaded = load_portfolio([PROCESSES / "en" / "release-post.yaml"])
+    xml = _without_extension(export_bpmn(cost_process(loaded.processes[0])).decode())
+    result = import_bpmn(xml.encode(), "release-post.bpmn")
+    missing = [w.message for w in result.warnings if "extension is missing" in w.message]
+    assert len(missing) == 1 and len(result.processes) == 2
+    assert "instructions" in missing[0] and "automation" in missing[0]
+    assert "sign-offs" in missing[0] and "outside parties' kind" in missing[0]
+
+
 def test_elements_added_in_a_modeler_take_ids_from_their_names() -> None:
     """bpmn-js names a new element Event_0k2x9ab or Task_1hcentk: that is no sopkit id,
     in a file with the extension or without it."""

@@ -1144,6 +1144,15 @@ def import_bpmn(data: bytes, path: str | Path) -> BpmnImport:
                 main=False,
             )
         )
+    stripped = next((i for i in importers if i.stripped), None)
+    if stripped is not None:
+        notes.warn(
+            "sopkit exported this file, but its sopkit: extension is missing (a tool removed "
+            "it): instructions, do and don't, tools, automation, sign-offs, cash costs "
+            "BPSim does not give, outside parties' kind, participants without a lane and "
+            "condition names are not in the file (compare with the original process file)",
+            stripped.pools[0].process.id,
+        )
     processes = []
     for importer in importers:
         built = importer.process()
