@@ -954,6 +954,25 @@ def test_waits_and_joint_work_come_back_from_bpsim_when_a_tool_drops_the_extensi
     import_texts(result, "launch.bpmn")  # and it loads
 
 
+def test_bpsim_waits_are_elapsed_clock_hours_and_read_back_as_working_time() -> None:
+    """BPSim's one clock is elapsed time (8,760 hours a year between triggers), so a
+    ``wait: 3w`` is 3 × 168 = 504 hours there, not 120 working hours; 2d is 2 × 24 × 7/5
+    = 67.2 (a working day's share of the week's 168 hours); read back, they are the
+    working hours again, exactly."""
+    import re
+
+    launch = load_process(PROCESSES / "en" / "product-launch.yaml")
+    xml = export_bpmn(cost_process(launch)).decode("utf-8")
+    waits = re.findall(r'<bpsim:WaitTime>\s*<bpsim:FloatingParameter value="([0-9.]+)"', xml)
+    by_step = [s.wait for s in launch.steps if not s.wait.is_zero and s.is_work]
+    hours = [w.points(launch.settings.clock)[0] for w in by_step]
+    assert [Decimal(w) for w in waits] == [h * Decimal("4.2") for h in hours]
+    assert "504" in waits  # the three-week beta: three weeks pass
+    result = import_bpmn(_without_extension(xml).encode("utf-8"), "launch.bpmn")
+    back = [s["wait"] for s in result.processes[0].data["steps"] if "wait" in s]
+    assert back == [f"{h.normalize():f}h" for h in hours]
+
+
 def _without_extension(xml: str) -> str:
     import re
 

@@ -3,9 +3,11 @@
 One scenario, in hours and the process's currency, covering a year:
 
 * each task's processing time as a triangular distribution over the step's
-  min, likely and max (a fixed time as a single value), its ``wait`` as the
-  task's ``WaitTime`` (so a simulation's lead time counts it), and the people
-  it takes (``getResource`` of the owner's and each participant's resource);
+  min, likely and max in working hours (the hands-on time), its ``wait`` as the
+  task's ``WaitTime`` in elapsed clock hours (so a simulation's lead time counts
+  it on the same clock as the inter-trigger time: see ``elapsed_hours``), and
+  the people it takes (``getResource`` of the owner's and each participant's
+  resource);
 * each role's cost per hour (``UnitCost`` of its resource) and headcount;
 * the share of runs taking each branch of an exclusive split (``Probability``);
 * how often the process starts: the hours between runs (``InterTriggerTimer``
@@ -20,20 +22,47 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from fractions import Fraction
 
-from ...models import Estimate, Settings
+from ...models import Clock, Estimate, Settings
 from .flow import FlowGraph, probability_text
 from .xmltree import El
 
-__all__ = ["HOURS_PER_YEAR", "scenario", "time_parameter"]
+__all__ = ["HOURS_PER_YEAR", "elapsed_hours", "scenario", "time_parameter"]
 
 #: Hours in a (non-leap) year: the clock BPSim's inter-trigger time runs on.
 HOURS_PER_YEAR = Decimal(8760)
+#: Hours BPSim places between two decimals it is given.
+_PLACES = Decimal("1e-10")
 
 
-def time_parameter(parent: El, estimate: Estimate, settings: Settings) -> None:
-    """A triangular distribution over min, likely and max; one value when they are equal."""
-    low, likely, high = estimate.points(settings.clock)
+def elapsed_hours(clock: Clock) -> Fraction:
+    """Clock hours that pass per working hour of a wait, exactly.
+
+    BPSim has one clock, elapsed time: the inter-trigger time counts 8,760 hours a
+    year, and no BPSim calendar says when people work. A ``wait: 1w`` is a week that
+    passes, 168 hours, not the 40 working hours it holds: a working day of
+    ``hours_per_day`` hours is 24 clock hours and a working week of ``days_per_week``
+    days is 168, so a working hour of waiting is ``24/hours_per_day × 7/days_per_week``
+    clock hours (4.2 at 8 hours a day, 5 days a week). Processing time is the
+    hands-on time, in working hours, as it is.
+    """
+    return (
+        Fraction(24) / Fraction(clock.hours_per_day) * Fraction(7) / Fraction(clock.days_per_week)
+    )
+
+
+def _scaled(value: Decimal, scale: Fraction) -> Decimal:
+    exact = Fraction(value) * scale
+    return (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(_PLACES)
+
+
+def time_parameter(
+    parent: El, estimate: Estimate, settings: Settings, scale: Fraction = Fraction(1)
+) -> None:
+    """A triangular distribution over min, likely and max (in working hours, times
+    ``scale``); one value when they are equal."""
+    low, likely, high = (_scaled(p, scale) for p in estimate.points(settings.clock))
     if not estimate.is_range:
         parent.add("bpsim:FloatingParameter", {"value": probability_text(low), "timeUnit": "hour"})
         return
@@ -75,7 +104,8 @@ def _process_parameters(graph: FlowGraph, resources: Mapping[str, str]) -> list[
         if step is not None and step.is_work and step.time is not None:
             times = params.add("bpsim:TimeParameters")
             if not step.wait.is_zero:  # before ProcessingTime, as the schema orders them
-                time_parameter(times.add("bpsim:WaitTime"), step.wait, settings)
+                wait = times.add("bpsim:WaitTime")
+                time_parameter(wait, step.wait, settings, elapsed_hours(settings.clock))
             time_parameter(times.add("bpsim:ProcessingTime"), step.time, settings)
             people = [(step.owner or "", Decimal(1)), *step.participants.items()]
             selection = params.add("bpsim:ResourceParameters").add("bpsim:Selection")

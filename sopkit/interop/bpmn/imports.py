@@ -32,6 +32,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,7 @@ from ...errors import Problem, ValidationError
 from ...models import Clock, Estimate, is_slug
 from ..filedata import PROCESS_KEYS, STEP_KEYS, Data
 from ..yamltext import Blank
+from .bpsim import elapsed_hours
 from .bpsim_read import BpsimData, read_bpsim
 from .notes import Notes, clean_name, first_few, slugify, text_lines
 from .questions import Asked, merge, per_step, shares_of
@@ -61,6 +63,8 @@ _SYSTEM_TASKS = ("serviceTask", "scriptTask", "businessRuleTask")
 #: What a task without a time of its own is given.
 DEFAULT_TIME = "1h"
 DEFAULT_FREQUENCY = "1/month"
+#: Hours a BPSim wait read back is rounded to (a ten-thousandth of a second).
+_HOUR_PLACES = Decimal("1e-8")
 #: Hours in a month of the calendar (8,760 / 12): BPSim's inter-trigger clock.
 _MONTH_HOURS = Decimal(730)
 
@@ -282,7 +286,7 @@ class _Importer:
             self._time(node_id, step)
             measured = self.bpsim.wait.get(node_id)
             if "wait" not in step and measured is not None:
-                text = _estimate_text(measured)
+                text = _estimate_text(self._working(measured))
                 if text is not None and text != "0h":
                     step["wait"] = text
             if "with" not in step:
@@ -357,6 +361,20 @@ class _Importer:
         if "time" not in step:
             self._untimed.append(node_id)
             step["time"] = DEFAULT_TIME
+
+    def _working(
+        self, elapsed: tuple[Decimal, Decimal | None, Decimal]
+    ) -> tuple[Decimal, Decimal | None, Decimal]:
+        """A BPSim wait, in the clock hours that pass, as the working hours sopkit's
+        ``wait`` counts (the inverse of the export's ``elapsed_hours``), exactly."""
+        scale = 1 / elapsed_hours(self.clock)
+
+        def working(value: Decimal) -> Decimal:
+            exact = Fraction(value) * scale
+            return (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(_HOUR_PLACES)
+
+        low, likely, high = elapsed
+        return working(low), None if likely is None else working(likely), working(high)
 
     def _same_time(self, written: Any, measured: tuple[Decimal, Decimal | None, Decimal]) -> bool:
         try:
