@@ -642,6 +642,42 @@ def test_the_trials_collapsed_sub_process_keeps_its_tasks_in_their_lane() -> Non
     assert steps["Wait for signed contract"]["after"] == ["give-demo"]
 
 
+def test_a_timer_events_duration_is_the_milestones_wait_in_working_time() -> None:
+    """The trial's "Wait 3 days" (P3D): 72 hours pass, 72 × 8/24 × 5/7 working hours."""
+    (process,), _, warnings = _import(FIXTURE / "timer.bpmn")
+    steps = {s["id"]: s for s in process["steps"]}
+    assert steps["wait-3-days"]["milestone"] is True
+    assert steps["wait-3-days"]["wait"] == "17.1429h"
+    assert any("timer P3D: a wait of 17.1429h" in w for w in warnings)
+
+
+@pytest.mark.parametrize(
+    ("timer", "wait", "said"),
+    [
+        ("<timeDuration>PT2H</timeDuration>", "0.4762h", "timer PT2H"),
+        ("<timeDuration>P1W</timeDuration>", "40h", "timer P1W"),
+        ("<timeCycle>R6/P1D</timeCycle>", None, "timer with a cycle (R6/P1D)"),
+        ("<timeDate>2025-01-01T09:00</timeDate>", None, "timer with a date (2025-01-01T09:00)"),
+        ("<timeDuration>${later}</timeDuration>", None, "a duration sopkit cannot read"),
+    ],
+)
+def test_timer_durations_are_waits_cycles_and_dates_are_named(
+    timer: str, wait: str | None, said: str
+) -> None:
+    data = (
+        f'<definitions xmlns="{BPMN_NS}" targetNamespace="x"><process id="p" name="P">'
+        '<startEvent id="s"/><task id="a" name="Ask"/><intermediateCatchEvent id="t" name="Later">'
+        f"<timerEventDefinition>{timer}</timerEventDefinition></intermediateCatchEvent>"
+        '<task id="b" name="Chase"/><endEvent id="e"/>'
+        + _flows("s>a", "a>t", "t>b", "b>e")
+        + "</process></definitions>"
+    ).encode()
+    (process,), _, warnings = _import_bytes(data, "t.bpmn")
+    later = next(s for s in process["steps"] if s["id"] == "later")
+    assert later.get("wait") == wait
+    assert any(said in w and "step 'later'" in w for w in warnings)
+
+
 def test_parallel_gateways_become_after_and_events_milestones() -> None:
     data = (
         f'<definitions xmlns="{BPMN_NS}" targetNamespace="x"><process id="p" name="P">'

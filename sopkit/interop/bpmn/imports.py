@@ -35,6 +35,7 @@ from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import Element
 
 import networkx as nx
 
@@ -106,6 +107,45 @@ def _hours_text(hours: Decimal) -> str | None:
         return f"{format(minutes.normalize(), 'f')}m"  # 30 seconds: 0.5m
     rounded = hours.quantize(Decimal("0.0001")).normalize()
     return None if rounded <= 0 else f"{format(rounded, 'f')}h"
+
+
+def _tag(element: Element) -> str:
+    """An element's local name."""
+    return element.tag.rpartition("}")[2] if isinstance(element.tag, str) else ""
+
+
+#: An ISO 8601 duration as BPMN timers write it: P3D, PT2H30M, P1W, P1Y2M.
+_ISO_DURATION = re.compile(
+    r"P(?:(\d+(?:[.,]\d+)?)Y)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)W)?"
+    r"(?:(\d+(?:[.,]\d+)?)D)?(?:T(?:(\d+(?:[.,]\d+)?)H)?(?:(\d+(?:[.,]\d+)?)M)?"
+    r"(?:(\d+(?:[.,]\d+)?)S)?)?"
+)
+#: Clock hours in each part of an ISO duration: a year of 8,760 hours and a month of
+#: 730 (its twelfth), the calendar BPSim's inter-trigger time runs on.
+_ISO_HOURS = (
+    Decimal(8760),
+    Decimal(730),
+    Decimal(168),
+    Decimal(24),
+    Decimal(1),
+    Decimal(1) / 60,
+    Decimal(1) / 3600,
+)
+
+
+def _iso_hours(text: str) -> Decimal | None:
+    """The clock hours of an ISO 8601 duration (``P3D`` is 72), or ``None``."""
+    match = _ISO_DURATION.fullmatch(text.strip().upper())
+    if match is None or not any(match.groups()) or text.strip().upper().endswith("T"):
+        return None
+    return sum(
+        (
+            Decimal(g.replace(",", ".")) * h
+            for g, h in zip(match.groups(), _ISO_HOURS, strict=True)
+            if g
+        ),
+        Decimal(0),
+    )
 
 
 def _estimate_text(points: tuple[Decimal, Decimal | None, Decimal]) -> str | Data | None:
@@ -296,6 +336,8 @@ class _Importer:
         else:
             for key in ("time", "with", "automation", "expense"):
                 step.pop(key, None)
+            if kind == "milestone" and "wait" not in step:
+                self._timer(node_id, step)
         self._repeats(node_id, step, kind)
         return {key: step[key] for key in STEP_KEYS if key in step}
 
@@ -361,6 +403,44 @@ class _Importer:
         if "time" not in step:
             self._untimed.append(node_id)
             step["time"] = DEFAULT_TIME
+
+    def _timer(self, node_id: str, step: Data) -> None:
+        """A timer event's duration as the milestone's ``wait``: the time that passes
+        before the flow goes on (P3D, PT2H), in working time as a BPSim wait is read
+        (``_working``). A cycle (R6/P1D), a date, or an expression says no one wait:
+        a warning names the event."""
+        node = self.doc.nodes[node_id]
+        timer = next((c for c in node.element if _tag(c) == "timerEventDefinition"), None)
+        if timer is None:
+            return
+        found = {_tag(c): (c.text or "").strip() for c in timer}
+        duration = found.get("timeDuration")
+        hours = None if duration is None else _iso_hours(duration)
+        if hours is not None:
+            working = self._working((hours, None, hours))[0]
+            text = _hours_text(working)
+            if text is not None:
+                step["wait"] = text
+                self._warn(
+                    f"timer {duration}: a wait of {text} (the working hours in that much "
+                    "elapsed time)",
+                    node_id,
+                )
+                return
+        what = (
+            f"a duration sopkit cannot read ({duration[:30]})"
+            if duration is not None
+            else f"a cycle ({found['timeCycle'][:30]})"
+            if "timeCycle" in found
+            else f"a date ({found['timeDate'][:30]})"
+            if "timeDate" in found
+            else "no duration"
+        )
+        self._warn(
+            f"timer with {what}: not read as a wait (write the time it waits as the "
+            "milestone's wait)",
+            node_id,
+        )
 
     def _working(
         self, elapsed: tuple[Decimal, Decimal | None, Decimal]
