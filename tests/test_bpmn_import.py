@@ -642,6 +642,13 @@ def test_the_trials_collapsed_sub_process_keeps_its_tasks_in_their_lane() -> Non
     assert steps["Wait for signed contract"]["after"] == ["give-demo"]
 
 
+def test_a_receive_task_without_a_processing_time_is_a_milestone() -> None:
+    """ "Wait for signed contract" waits for a message: no one works on it."""
+    (process,), _, _ = _import(FIXTURE / "collapsed.bpmn")
+    waiting = next(s for s in process["steps"] if s["name"] == "Wait for signed contract")
+    assert waiting["milestone"] is True and "time" not in waiting
+
+
 def test_a_timer_events_duration_is_the_milestones_wait_in_working_time() -> None:
     """The trial's "Wait 3 days" (P3D): 72 hours pass, 72 × 8/24 × 5/7 working hours."""
     (process,), _, warnings = _import(FIXTURE / "timer.bpmn")

@@ -8,8 +8,8 @@ What maps, and how (the README has the user's version):
   call activity calls; a process that a call activity calls becomes a process
   of its own, run by that step;
 * tasks, sub-processes with no work inside and call activities become steps,
-  intermediate events milestones; sub-processes that hold work are inlined,
-  drawn expanded or collapsed; start
+  intermediate events (and receive tasks BPSim gives no time) milestones;
+  sub-processes that hold work are inlined, drawn expanded or collapsed; start
   and end events, gateways and boundary events are passed through;
 * lanes are roles (a pool without lanes is one); message flows are hand-offs
   (``after``), as sequence flows are;
@@ -199,6 +199,17 @@ class _Importer:
             doc, pools, notes, default=default_role, exported=self.exported
         )
         self.structure: Structure = build_structure(doc, [p.process.id for p in pools], notes)
+        for node_id, kind in self.structure.kinds.items():
+            # A receive task waits for a message: no one works on it unless BPSim says
+            # it takes time, so it is a milestone (the message arriving), not 1h of work.
+            node = doc.nodes[node_id]
+            if (
+                kind == "work"
+                and node.kind == "receiveTask"
+                and node_id not in bpsim.processing
+                and "time" not in (node.step_data or {})
+            ):
+                self.structure.kinds[node_id] = "milestone"
         self.step_ids: dict[str, str] = {}
         self.conditions: dict[str, Data] = dict(self.extension.get("conditions") or {})
         #: Tasks without a processing time, warned about together once the steps are made.
