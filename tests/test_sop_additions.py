@@ -294,6 +294,35 @@ def test_a_process_only_others_run_shows_one_run(site: PortfolioCost, stub_diagr
     assert '<a href="launch.html">Product launch</a>' in html
 
 
+def test_a_column_of_hours_keeps_one_unit(site: PortfolioCost, stub_diagram: None) -> None:
+    """1.25 h beside 19 min reads as 1.25 beside 19: a column shows every role's hours in
+    hours once one has an hour or more, in minutes only when all are under one."""
+    text = render_sop(site.process("asset"), site=site)
+    assert "| Designer | 1. Draft the asset | 1.25 h | $68.75 |" in text
+    assert "| Editor | 2. Brand review | 0.31 h | $15.63 |" in text  # 19 min
+    html = render_sop(site.process("asset"), fmt="html", site=site)
+    assert '<td class="num">0.31 h</td>' in html
+
+
+@pytest.mark.parametrize(
+    ("language", "values", "shown"),
+    [
+        ("en", ["1.41", "0.8", "0.32"], ["1.41 h", "0.8 h", "0.32 h"]),
+        ("en", ["0.8", "0.32", "0"], ["48 min", "19 min", "0 min"]),
+        ("en", ["0", "0"], ["0 h", "0 h"]),
+        ("ko", ["2", "0.25"], ["2시간", "0.25시간"]),
+        ("ru", ["0.8", "0.05"], ["48 мин", "3 мин"]),
+        ("ru", ["1.5", "0.05"], ["1,5 ч", "0,05 ч"]),
+    ],
+)
+def test_hours_column_picks_one_unit(language: str, values: list[str], shown: list[str]) -> None:
+    from decimal import Decimal
+
+    from sopkit.render.i18n import catalogue, hours_column
+
+    assert hours_column(catalogue(language), [Decimal(v) for v in values]) == shown
+
+
 def test_a_process_run_on_its_own_and_called_says_both(tmp_path: Path) -> None:
     (tmp_path / "roles.yaml").write_text("roles: {Editor: {rate: 50}}\n", encoding="utf-8")
     (tmp_path / "caller.yaml").write_text(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -32,6 +32,7 @@ __all__ = [
     "Notice",
     "catalogue",
     "frequency_short",
+    "hours_column",
     "hours_label",
     "payback_text",
     "portfolio_language",
@@ -244,6 +245,17 @@ def hours_label(t: Catalogue, hours: Decimal) -> str:
     if 0 < hours < 1:
         return t("unit.minutes", minutes(hours))
     return t("unit.hours", hours)
+
+
+def hours_column(t: Catalogue, values: Sequence[Decimal]) -> list[str]:
+    """Durations a reader compares down one column, all in one unit: hours when any is an
+    hour or more (``1.41 h``, ``0.8 h``, ``0.32 h``), minutes when every one is under an
+    hour (``48 min``, ``19 min``). ``hours_label`` alone would mix ``1.41 h`` with
+    ``48 min``, and a reader then compares the numbers, not the times."""
+    in_minutes = any(value > 0 for value in values) and all(value < 1 for value in values)
+    if in_minutes:
+        return [t("unit.minutes", minutes(value)) for value in values]
+    return [t("unit.hours", value) for value in values]
 
 
 def span_label(t: Catalogue, hours: Decimal, clock: Clock) -> str:

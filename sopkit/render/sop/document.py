@@ -36,7 +36,7 @@ from ...analysis.schedule import schedule
 from ...analysis.units import exact_hours, expected_hours, to_decimal
 from ...errors import UsageError
 from ...models import Clock, Estimate, Process, RoleKind, Step
-from ..i18n import Catalogue, catalogue, hours_label, span_label
+from ..i18n import Catalogue, catalogue, hours_column, hours_label, span_label
 from ..numbers import DASH, hours_text, minutes, share_text
 from .context import Context, Money, execution_order
 from .diagram import diagram_for
@@ -300,12 +300,12 @@ def _roles(c: Context) -> tuple[RoleView, ...]:
     settings = c.process.settings
     t = c.t
     per_run = {role: tally for role, tally in c.run.roles.items()}
-    views = []
     roles = c.cost.by_role()
     if c.per_run_only:  # its year is zero: costliest first by what one run takes
         roles = tuple(sorted(roles, key=lambda role: -per_run[role.role].cost))
+    worked: dict[str, Decimal] = {}  # hours of the team's own staff, or outside it
+    costs: list[str] = []
     for role in roles:
-        known = settings.roles.get(role.role)
         if c.per_run_only:
             tally = per_run[role.role]
             hours, external, money_ = tally.hours, tally.external_hours, tally.cost
@@ -315,14 +315,22 @@ def _roles(c: Context) -> tuple[RoleView, ...]:
                 role.exact_external_hours,
                 role.exact_annual_cost,
             )
+        if role.kind is RoleKind.SYSTEM:  # its work is no one's hours or pay
+            costs.append(DASH)
+            continue
+        worked[role.role] = to_decimal(external if role.kind is RoleKind.EXTERNAL else hours)
+        costs.append(c.money(to_decimal(money_)))
+    # One unit down the column: 1.41 h beside 0.8 h, not beside 48 min.
+    shown = dict(zip(worked, hours_column(t, list(worked.values())), strict=True))
+    views = []
+    for role, cost_text in zip(roles, costs, strict=True):
+        known = settings.roles.get(role.role)
         if role.kind is RoleKind.SYSTEM:
-            hours_text_, cost_text = DASH, DASH
+            hours_text_ = DASH
         elif role.kind is RoleKind.EXTERNAL:
-            hours_text_ = t("role.external_hours", hours=hours_label(t, to_decimal(external)))
-            cost_text = c.money(to_decimal(money_))
+            hours_text_ = t("role.external_hours", hours=shown[role.role])
         else:
-            hours_text_ = hours_label(t, to_decimal(hours))
-            cost_text = c.money(to_decimal(money_))
+            hours_text_ = shown[role.role]
         views.append(
             RoleView(
                 role=role.role,
