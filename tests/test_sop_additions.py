@@ -282,7 +282,7 @@ def test_a_called_process_is_named_with_its_file_or_linked_in_a_site(
 
 def test_a_process_only_others_run_shows_one_run(site: PortfolioCost, stub_diagram: None) -> None:
     text = render_sop(site.process("asset"), site=site)
-    assert "- **Called by:** [Product launch](launch.md) (7. Channel assets)" in text
+    assert "- **Called by:** [Product launch](launch.md), step 7. Channel assets" in text
     assert "| Role | Steps | Hours per run | Cost per run |" in text
     assert "- **Per run:** 1.25 h · $68.75 labour + $18.75 cash = $87.50" in text
     assert "This process has no runs of its own" in text
@@ -340,6 +340,54 @@ def test_a_process_run_on_its_own_and_called_says_both(tmp_path: Path) -> None:
     # Its own 12 runs a year, plus 2 × 12 = 24 made by the caller and costed there.
     assert "| Runs per year | 12 (plus 24 a year run by Caller, costed there) |" in text
     assert "| Annual cost | $600.00 |" in text
+
+
+@pytest.mark.parametrize(
+    ("language", "markdown", "html"),
+    [
+        (
+            "ko",
+            "- **호출하는 프로세스:** [제품 출시](launch-ko.md), 단계 7. 채널별 소재",
+            '<a href="launch-ko.html">제품 출시</a>, '
+            '<span class="muted">단계 7. 채널별 소재</span>',
+        ),
+        (
+            "ru",
+            "- **Запускается из:** [Запуск продукта](launch-ru.md), шаг 7. Материалы для каналов",
+            '<a href="launch-ru.html">Запуск продукта</a>, '
+            '<span class="muted">шаг 7. Материалы для каналов</span>',
+        ),
+    ],
+    ids=["ko", "ru"],
+)
+def test_called_by_names_the_callers_step_in_words(
+    language: str, markdown: str, html: str, stub_diagram: None
+) -> None:
+    """The caller's file is in brackets already: its step follows after a comma, named as
+    a step, not in brackets of its own (``Launch (launch.yaml) (7. Channel assets)``)."""
+    costs = cost_portfolio(load_portfolio(ADDITIONS / language))
+    asset = next(p.id for p in costs.processes if p.id.startswith("asset"))
+    assert markdown in render_sop(costs.process(asset), site=costs)
+    assert html in render_sop(costs.process(asset), fmt="html", site=costs)
+
+
+def test_called_by_two_steps_says_steps(tmp_path: Path) -> None:
+    (tmp_path / "roles.yaml").write_text("roles: {Editor: {rate: 50}}\n", encoding="utf-8")
+    (tmp_path / "caller.yaml").write_text(
+        "sopkit: 1\nid: caller\nname: Заказчик\nowner: Editor\nfrequency: 1/month\n"
+        "language: ru\nsteps:\n"
+        "  - {id: c, name: Первый, process: inner, done_when: x}\n"
+        "  - {id: d, name: Второй, process: inner, after: [c], done_when: x}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "inner.yaml").write_text(
+        "sopkit: 1\nid: inner\nname: Inner\nowner: Editor\nlanguage: ru\nsteps:\n"
+        "  - {id: a, name: A, owner: Editor, time: 1h, done_when: x}\n",
+        encoding="utf-8",
+    )
+    costs = cost_portfolio(load_portfolio(tmp_path))
+    text = render_sop(costs.process("inner"), site=costs, diagram=False)
+    assert "- **Запускается из:** [Заказчик](caller.md), шаги 1. Первый; 2. Второй" in text
 
 
 def test_every_value_of_the_additions_is_escaped(tmp_path: Path, stub_diagram: None) -> None:
@@ -462,8 +510,9 @@ def test_a_sop_printed_from_its_file_names_the_processes_beside_it_that_run_it(
     cost = cost_portfolio(portfolio)
     expected = render_sop(cost.process("feature-item"), callers=portfolio.processes[1:])
     assert result.stdout == expected
-    assert "- **Called by:** Monthly release post (release-post.yaml) (4. Feature write-ups)" in (
-        result.stdout
+    assert (
+        "- **Called by:** Monthly release post (release-post.yaml), step 4. Feature write-ups"
+        in (result.stdout)
     )
     # Its candidates count the calls' executions, as on the site: the tool pays off.
     assert "saves $3,240.00 a year (net)" in result.stdout

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
 
@@ -160,5 +161,15 @@ def caller_refs(c: Context) -> tuple[ProcessRef, ...]:
             for n, s in enumerate(order, start=1)
             if s.process == c.process.id
         )
-        refs.append(c.process_ref(caller, steps))
+        ref = c.process_ref(caller, steps)
+        refs.append(replace(ref, steps_text=_steps_text(steps, c.t)))
     return tuple(refs)
+
+
+def _steps_text(steps: tuple[StepRef, ...], t: Catalogue) -> str | None:
+    """``step 4. Feature write-ups``: said after the caller's name and its file, not in
+    brackets of their own (``Release post (release-post.yaml) (4. Feature write-ups)``)."""
+    if not steps:
+        return None
+    listed = "; ".join(f"{ref.number}. {ref.name}" for ref in steps)
+    return t("called_by.steps", len(steps), steps=listed)

@@ -44,6 +44,8 @@ class ProcessRef:
     file: str | None
     #: The steps of the other process that run this one (for "called by").
     steps: tuple[StepRef, ...] = ()
+    #: Those steps in words, to follow the name: ``step 4. Feature write-ups``.
+    steps_text: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
