@@ -567,6 +567,33 @@ def test_table_csv_and_json(small: Process) -> None:
     assert document["calendar"]["holidays"] == ["2026-12-25"]
 
 
+def test_tables_leave_out_due_and_slack_when_no_step_has_a_due_date(
+    write_process: Any,
+) -> None:
+    """A dash on every row says nothing: the table and Markdown drop Due and Slack when no
+    step has a due date, forward or planned back; CSV keeps its columns for the tools
+    that read it (JSON keeps its keys)."""
+    undated = "\n".join(line for line in PROCESS.splitlines() if "due:" not in line) + "\n"
+    process = load_process(write_process(undated, name="undated.yaml", roles=ROLES))
+    for plan in (
+        plan_run(process, start=D("2026-12-21")),
+        plan_run(process, at=("m", D("2027-01-04"))),
+    ):
+        for fmt in ("table", "markdown"):
+            text = plan_report(plan, fmt)
+            assert "Waits until" in text and "Critical" in text
+            assert "Due" not in text and "Slack" not in text, fmt
+        csv = plan_report(plan, "csv").splitlines()
+        assert ",due,due_from,slack_days," in csv[0]
+        assert '"slack_days": null' in plan_report(plan, "json")
+    # One due date anywhere brings them back, a dash where a step has none.
+    dated = plan_report(
+        plan_run(load_process(write_process(PROCESS, roles=ROLES)), start=D("2026-12-21")),
+        "markdown",
+    )
+    assert "| Due | Slack (days) |" in dated and "| — | — |" in dated
+
+
 def test_a_year_the_calendar_lists_no_holidays_for_is_named(
     write_process: Any, small: Process
 ) -> None:

@@ -123,6 +123,9 @@ def plan_sheet(plan: Plan) -> Sheet:
     """The plan as a sheet: one row per step of the typical run, in the process's
     language (a CSV keeps its English column keys, plain dates and numbers)."""
     t = catalogue(plan.process.language.value)
+    # Without a due date on any step, Due and Slack would be a dash on every row: the
+    # tables leave them out; every CSV has them, as a file for tools keeps its columns.
+    dated = any(step.due_text is not None for step in plan.steps)
     columns = [
         Column("step", "Id", numeric=False, csv_only=True),
         Column("name", t("plan.col.step"), numeric=False, wraps=True),
@@ -134,9 +137,9 @@ def plan_sheet(plan: Plan) -> Sheet:
         Column("finish", t("plan.col.finish"), numeric=False),
         Column("work_days", t("plan.col.work")),
         Column("wait_until", t("plan.col.wait"), numeric=False),
-        Column("due", t("plan.col.due"), numeric=False),
+        Column("due", t("plan.col.due"), numeric=False, csv_only=not dated),
         Column("due_from", "Due from", numeric=False, csv_only=True),
-        Column("slack_days", t("plan.col.slack")),
+        Column("slack_days", t("plan.col.slack"), csv_only=not dated),
         Column("critical", t("plan.col.critical"), numeric=False),
         # a levelled plan's tables show the holds; every CSV has the column
         Column("held_days", t("plan.col.held"), csv_only=not plan.levelled),
