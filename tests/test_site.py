@@ -105,6 +105,15 @@ def test_no_script_no_network(index: str) -> None:
     assert "@import" not in index and "url(http" not in index
 
 
+def test_panels_side_by_side_keep_their_own_height(index: str) -> None:
+    """A grid stretches its items to the row's height by default: "By process" with three
+    bars beside "By role" with twelve stood half empty. Every .grid-2 row (costs, ranges,
+    capacity) aligns its panels at the top instead."""
+    rule = re.search(r"\.grid-2 \{([^}]*)\}", index)
+    assert rule is not None and "align-items: start" in rule.group(1)
+    assert index.count('<div class="grid-2">') >= 2
+
+
 def test_text_from_process_files_is_escaped(index: str) -> None:
     assert "<script>alert" not in index
     assert "<img src=x" not in index
