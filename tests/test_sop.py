@@ -353,6 +353,47 @@ def test_html_falls_back_to_mermaid_source_when_the_diagram_fails(
     assert "could not be drawn here (the process is too large to draw legibly)" in html
 
 
+@pytest.mark.parametrize(
+    ("name", "full", "fit"),
+    [
+        ("content-marketing", "Open the diagram full size", "Show the whole diagram, reduced"),
+        ("content-marketing-ko", "다이어그램을 원래 크기로 전체 화면에서 보기", "축소해 보기"),
+        ("sostac-plan-ru", "Открыть схему в полном размере", "Показать всю схему"),
+    ],
+    ids=["en", "ko", "ru"],
+)
+def test_html_offers_the_diagram_full_size_and_fitted_without_script(
+    name: str, full: str, fit: str, stub_diagram: None
+) -> None:
+    """A wide diagram shows a part of itself in the page's frame: links open it over the
+    whole window at its own size, or shrunk to the page, by CSS :target alone, and
+    #diagram brings it back. Printing never shows them (its pages are the parts)."""
+    html = render_sop(costed(DOCUMENTS[name]), fmt="html")
+    section = html.split('<section id="diagram">', 1)[1].split("</section>", 1)[0]
+    links = dict(re.findall(r'<a class="([a-z-]+)" href="([^"]+)">', section))
+    assert links == {
+        "open-full": "#diagram-full",
+        "open-fit": "#diagram-fit",
+        "close-full": "#diagram",
+        "close-fit": "#diagram",
+    }
+    assert full in section and fit in section
+    # the screen's figure sits inside both targets; the printed pages outside them
+    views = section.index('id="diagram-fit"'), section.index('id="diagram-full"')
+    assert views[0] < views[1] < section.index('class="diagram diagram-screen"')
+    assert section.index('class="diagram-print"') > section.index("</figure>")
+    assert "#diagram-full:target" in html and "#diagram-fit:target" in html
+    assert "<script" not in html
+    printed = html.split("@media print", 1)[1]
+    assert "#diagram .diagram-screen, .diagram-links { display: none; }" in printed
+
+
+def test_no_diagram_views_without_a_drawn_diagram(stub_diagram: None) -> None:
+    cost = costed(DOCUMENTS["content-marketing"])
+    for html in (render_sop(cost, fmt="html", diagram=False), render_sop(cost)):
+        assert 'class="diagram-links"' not in html and 'href="#diagram-full"' not in html
+
+
 def test_html_is_self_contained(stub_diagram: None) -> None:
     html = render_sop(costed(DOCUMENTS["content-marketing-ko"]), fmt="html")
     assert "<link" not in html and "@import" not in html and "url(" not in html

@@ -7,6 +7,7 @@ import struct
 import subprocess
 import zlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import PROCESSES, require_tool
@@ -157,6 +158,76 @@ def test_the_lane_headers_stay_in_view_while_the_diagram_scrolls(tmp_path: Path)
     for by, left, _, lane_left in scrolled:
         assert by > 0 and lane_left < at_start - 800  # the diagram's own went by…
         assert abs(left - at_start) < 1  # …its headers stayed
+
+
+def test_the_diagram_opens_full_size_over_the_window_and_fits_the_page(tmp_path: Path) -> None:
+    """The launch's diagram, far wider than the page: #diagram-full lays it over the whole
+    window at its own size (scrolling inside, its lane headers still in view), #diagram-fit
+    shrinks it to the page's width, #diagram puts it back; printed, none of it shows."""
+    import json
+
+    from test_build_e2e import Browser
+
+    chromium = require_tool("chromium", "chromium")
+    page = tmp_path / "launch.html"
+    page.write_text(render_sop(cost_process(load_process(LAUNCH)), fmt="html"), encoding="utf-8")
+    browser = Browser(chromium, tmp_path / "profile")
+
+    def seen(target: str) -> dict[str, Any]:
+        where = (
+            """((target) => {
+            location.hash = target;
+            const frame = document.querySelector('.diagram-screen');
+            const svg = document.querySelector('.diagram-screen > svg');
+            const box = frame.getBoundingClientRect();
+            const shown = (s) => document.querySelector(s).getClientRects().length > 0;
+            return JSON.stringify({
+                frame: [box.left, box.top, box.width, innerWidth],
+                svg: svg.getBoundingClientRect().width,
+                scrolls: frame.scrollWidth > frame.clientWidth,
+                headers: shown('.lane-headers'),
+                links: ['.open-full', '.open-fit', '.close-full', '.close-fit'].map(shown),
+                printed: shown('.diagram-print'),
+            });
+        })("""
+            + json.dumps(target)
+            + ")"
+        )
+        value = browser.call("Runtime.evaluate", expression=where)["result"]["value"]
+        result: dict[str, Any] = json.loads(value)
+        return result
+
+    try:
+        assert browser.open(page.as_uri()) == []
+        browser.call(
+            "Emulation.setDeviceMetricsOverride",
+            width=1280,
+            height=900,
+            deviceScaleFactor=1,
+            mobile=False,
+        )
+        normal, full, fit, back = (seen(t) for t in ("", "diagram-full", "diagram-fit", "diagram"))
+        browser.call("Emulation.setEmulatedMedia", media="print")
+        printed = seen("diagram-full")
+    finally:
+        browser.close()
+    natural = normal["svg"]
+    assert isinstance(natural, float) and natural > 2 * 1280
+    assert normal["scrolls"] and normal["headers"] and not normal["printed"]
+    assert normal["links"] == [True, True, False, False]
+    # over the whole window, at its own size, scrolling inside it
+    left, top, width, window = full["frame"]
+    assert left < 20 and top < 60 and width > window - 40
+    assert full["svg"] == natural and full["scrolls"] and full["headers"]
+    assert full["links"] == [False, False, True, False]
+    # as wide as the page's column, no wider
+    assert fit["svg"] <= fit["frame"][2] < 1000
+    assert not fit["scrolls"] and not fit["headers"]
+    assert fit["links"] == [True, False, False, True]
+    for view in (normal, back):  # the same but for where the page is scrolled to
+        view["frame"] = view["frame"][::2]
+    assert back == normal
+    assert printed["printed"] and printed["links"] == [False, False, False, False]
 
 
 # --- printing ------------------------------------------------------------------------------
