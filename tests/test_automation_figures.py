@@ -123,6 +123,10 @@ def test_cli_totals_say_what_they_include_in_every_format(folder: Path) -> None:
     document = json.loads(cli("candidates", folder, "--format", "json"))
     assert document["total_net_saving"] == 3080.0
     assert sum(c["net_saving"] for c in document["candidates"]) == 3080.0
+    # every column the Total row sums, as the finance trial wanted from the JSON too
+    for key in ("annual_cost", "tool_cost", "setup_cost", "hours_saved"):
+        column = sum(Decimal(str(c[key])) for c in document["candidates"])
+        assert abs(Decimal(str(document[f"total_{key}"])) - column) <= Decimal("0.01"), key
     assert "$3,480.00" not in table + markdown
 
 

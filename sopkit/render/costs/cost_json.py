@@ -354,6 +354,10 @@ def candidates_document(candidates: Sequence[Candidate], currency: str) -> dict[
         "total_gross_saving": _money(totals.gross_saving, currency),
         "total_net_saving": _money(totals.net_saving, currency),
         "total_fte_freed": _two(totals.fte_freed),
+        "total_annual_cost": _money(totals.annual_cost, currency),
+        "total_tool_cost": _money(totals.tool_cost, currency),
+        "total_setup_cost": _money(totals.setup_cost, currency),
+        "total_hours_saved": _two(totals.hours_saved),
     }
 
 
