@@ -201,7 +201,7 @@ def test_roles_show_kind_outside_hours_and_capacity(
     _, html = additions
     assert "<td>PR Agency</td><td>external</td>" in html
     # The outside hours column: the agency's 28.8 h are not in the team's hours.
-    assert '<td>PR Agency</td><td>external</td><td class="num">1</td><td class="num">0</td>' in (
+    assert '<td>PR Agency</td><td>external</td><td class="num">1</td><td class="num">0.00</td>' in (
         html
     )
     # Capacity has its own section: the designer's 245.87 h against 150 h.

@@ -31,7 +31,7 @@ from ..i18n import (
     payback_text,
     portfolio_language,
 )
-from ..numbers import DASH, hours_text, money_text, number_text, percent_text
+from ..numbers import DASH, hours_text, money_text, number_text, percent_text, share_text
 from ..totals import CandidateTotals, candidate_totals
 from .capacity import capacity_chart, capacity_rows
 from .charts import Datum, bar_chart, pareto_chart, site_environment
@@ -390,13 +390,14 @@ def _role_row(role: RoleCost, cost: PortfolioCost, money: _Money) -> dict[str, A
     language = money.language
     return {
         "role": role.role,
-        "hours": hours_text(role.annual_hours, language),
+        # columns: two decimals down each, as the report prints them (not 436.7 over 108)
+        "hours": number_text(role.annual_hours, 2, language),
         "cost": money(role.annual_cost),
         "fte": number_text(role.fte, 2, language),
         "share": percent_text(_share(role.annual_cost, cost.annual_cost), language),
         "steps": str(len(cost.steps_of(role))),
         "kind": money.t(f"report.kind.{role.kind.value}"),
-        "external": hours_text(role.external_hours, language),
+        "external": number_text(role.external_hours, 2, language),
     }
 
 
@@ -431,7 +432,7 @@ def _candidate_row(
         "step": candidate.name,
         "owner": candidate.owner,
         "tool": candidate.tool or "",
-        "share": percent_text(candidate.share * 100, language),
+        "share": share_text(candidate.share, language),  # as written: 60%, as in the report
         "annual_cost": money(candidate.annual_cost),
         "gross": money(candidate.gross_saving),
         "tool_cost": money(candidate.tool_cost),
