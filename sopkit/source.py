@@ -771,11 +771,81 @@ class _Builder:
         self.active.add(ident)
         try:
             if isinstance(node, yaml.SequenceNode):
-                return [self.build(item, (*loc, i), depth + 1) for i, item in enumerate(node.value)]
+                items: list[Any] = []
+                for item in node.value:
+                    for part in self._items(item, loc):
+                        items.append(self.build(part, (*loc, len(items)), depth + 1))
+                return items
             assert isinstance(node, yaml.MappingNode)
             return self._mapping(node, loc, depth)
         finally:
             self.active.discard(ident)
+
+    def _items(self, node: yaml.Node, loc: Loc) -> list[yaml.Node]:
+        """The list items ``node`` holds: one, unless it is a block mapping that repeats
+        its keys, the mark of an item written without its ``- ``.
+
+        Forgetting the ``- `` before ``id: tips`` merges that step into the one above,
+        and each of its fields becomes a duplicate key. Its ``remove one of them`` would
+        delete the step, and the steps naming it would name no step: so it is said once,
+        with the fix, and the item is read as the separate item it was meant to be (the
+        file is refused all the same). Two keys again, or more, start a new item; a
+        single key twice is a plain duplicate, as in any mapping.
+        """
+        if not isinstance(node, yaml.MappingNode) or len(node.value) < 4 or node.flow_style:
+            return [node]
+        pairs = node.value
+        keys = [k.value if isinstance(k, yaml.ScalarNode) else None for k, _ in pairs]
+        starts = [0]
+        seen: set[str] = set()
+        index = 0
+        while index < len(keys):
+            key = keys[index]
+            if key is not None and key in seen:
+                end, fresh = index, set()
+                while end < len(keys) and (keys[end] is None or keys[end] not in fresh):
+                    fresh.add(keys[end])
+                    end += 1
+                again = [k for k in keys[index:end] if k in seen]
+                if len(again) >= 2:
+                    self._new_item(pairs, starts[-1], index, again, loc)
+                    starts.append(index)
+                    seen, index = {k for k in fresh if k is not None}, end
+                    continue
+            if key is not None:
+                seen.add(key)
+            index += 1
+        if len(starts) == 1:
+            return [node]
+        bounds = [*starts, len(pairs)]
+        return [
+            yaml.MappingNode(
+                node.tag,
+                pairs[start:end],
+                pairs[start][0].start_mark,
+                pairs[end - 1][1].end_mark,
+                flow_style=False,
+            )
+            for start, end in zip(bounds, bounds[1:], strict=False)
+        ]
+
+    def _new_item(
+        self, pairs: list[Any], start: int, index: int, again: list[str | None], loc: Loc
+    ) -> None:
+        """Report the keys from ``pairs[index]`` on as an item missing its ``- ``."""
+        what = "step" if loc[-1:] == ("steps",) else "item"
+        key_node, value_node = pairs[index]
+        written = f"{key_node.value}: {value_node.value}"
+        if not isinstance(value_node, yaml.ScalarNode) or len(written) > 40:
+            written = f"{key_node.value}:"
+        named = [f"'{key}'" for key in again]
+        listed = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+        self._problem(
+            key_node,
+            f"{what} at line {pairs[start][0].start_mark.line + 1} repeats {listed}",
+            f"did you forget '- ' before '{written}' to start a new {what}?",
+            sound=True,
+        )
 
     def _mapping(self, node: yaml.MappingNode, loc: Loc, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}

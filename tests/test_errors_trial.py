@@ -1,0 +1,96 @@
+"""Messages a new user's trial found misleading, each checked as ``sopkit validate`` prints
+it: a message that leads away from the fix costs more than having none."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from sopkit.cli import app
+from sopkit.source import parse_yaml
+
+ROLES = "currency: USD\nroles:\n  Editor: {rate: 45}\n"
+HEAD = "sopkit: 1\nid: {id}\nname: P\nowner: Editor\nfrequency: 1/month\n"
+
+
+def validate(folder: Path, **files: str) -> list[str]:
+    """The error lines ``sopkit validate`` prints for a folder of these files, each path
+    relative to the folder; ``roles`` is the roles file (``ROLES`` unless given)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "roles.yaml").write_text(files.pop("roles", ROLES), encoding="utf-8")
+    for name, text in files.items():
+        (folder / f"{name}.yaml").write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(app, ["validate", str(folder)])
+    assert result.exit_code == 1, result.output
+    return [line.replace(f"{folder}/", "") for line in result.stderr.splitlines() if line]
+
+
+# --- a step written without its '- ' ---------------------------------------------------
+
+FORGOTTEN_DASH = HEAD.format(id="p") + (
+    "steps:\n"
+    "  - id: intro\n"
+    "    name: Intro\n"
+    "    owner: Editor\n"
+    "    time: 1h\n"
+    "    id: tips\n"
+    "    name: Tips\n"
+    "    owner: Editor\n"
+    "    time: 1h\n"
+    "  - id: outro\n"
+    "    name: Outro\n"
+    "    owner: Editor\n"
+    "    time: 1h\n"
+    "    after: [tips]\n"
+)
+
+
+def test_a_step_without_its_dash_is_one_message_that_says_to_add_it(tmp_path: Path) -> None:
+    """It printed a duplicate-key line per field, whose "remove one of them" deleted the
+    step, and "'after' names no step 'tips'": the step it had merged away."""
+    assert validate(tmp_path, p=FORGOTTEN_DASH) == [
+        "p.yaml:11:5: error: step at line 7 repeats 'id', 'name', 'owner' and 'time' "
+        "(did you forget '- ' before 'id: tips' to start a new step?)"
+    ]
+
+
+def test_the_step_without_its_dash_is_read_as_the_step_it_was_meant_to_be() -> None:
+    """Read as two steps, the rest of the file is checked as meant: no follow-on errors."""
+    document = parse_yaml(FORGOTTEN_DASH, "p.yaml", defer=True)
+    assert [step["id"] for step in document.data["steps"]] == ["intro", "tips", "outro"]
+    assert document.data["steps"][1] == {"id": "tips", "name": "Tips", "owner": "Editor"} | {
+        "time": "1h"
+    }
+    assert document.source.locate(("steps", 2, "id")) == (15, 9)
+    assert [problem.line for problem in document.problems] == [11]
+
+
+def test_other_lists_say_item(tmp_path: Path) -> None:
+    text = HEAD.format(id="p") + (
+        "expenses:\n"
+        "  - name: Licence\n"
+        "    amount: 100\n"
+        "    per: year\n"
+        "    name: Hosting\n"
+        "    amount: 20\n"
+        "    per: month\n"
+        "steps:\n  - {id: a, name: A, owner: Editor, time: 1h}\n"
+    )
+    assert validate(tmp_path, p=text) == [
+        "p.yaml:10:5: error: item at line 7 repeats 'name', 'amount' and 'per' "
+        "(did you forget '- ' before 'name: Hosting' to start a new item?)"
+    ]
+
+
+def test_a_single_duplicate_key_is_still_a_duplicate_key(tmp_path: Path) -> None:
+    """One key twice in a step, or in a process's header, is no forgotten item."""
+    text = HEAD.format(id="p") + (
+        "name: Q\nsteps:\n  - id: a\n    name: A\n    owner: Editor\n    name: B\n    time: 1h\n"
+    )
+    assert validate(tmp_path, p=text) == [
+        "p.yaml:6:1: error: duplicate key 'name' (first at line 3) "
+        "(remove one of them; YAML keeps only one)",
+        "p.yaml:11:5: error: duplicate key 'name' (first at line 9) "
+        "(remove one of them; YAML keeps only one)",
+    ]
