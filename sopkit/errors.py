@@ -30,7 +30,14 @@ __all__ = [
     "SopkitError",
     "UsageError",
     "ValidationError",
+    "quoted_names",
 ]
+
+
+def quoted_names(names: Sequence[str]) -> str:
+    """``'id', 'name' and 'time'``: names as one message lists them."""
+    quoted = [f"'{name}'" for name in names]
+    return ", ".join(quoted[:-1]) + " and " + quoted[-1] if len(quoted) > 1 else "".join(quoted)
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,7 @@ from typing import Any
 import yaml
 
 from .blockyaml import NOT_BLOCK, block_values
-from .errors import InputError, Problem
+from .errors import InputError, Problem, quoted_names
 
 __all__ = [
     "MAX_BYTES",
@@ -806,7 +806,7 @@ class _Builder:
                 while end < len(keys) and (keys[end] is None or keys[end] not in fresh):
                     fresh.add(keys[end])
                     end += 1
-                again = [k for k in keys[index:end] if k in seen]
+                again = [k for k in keys[index:end] if k is not None and k in seen]
                 if len(again) >= 2:
                     self._new_item(pairs, starts[-1], index, again, loc)
                     starts.append(index)
@@ -830,7 +830,7 @@ class _Builder:
         ]
 
     def _new_item(
-        self, pairs: list[Any], start: int, index: int, again: list[str | None], loc: Loc
+        self, pairs: list[Any], start: int, index: int, again: list[str], loc: Loc
     ) -> None:
         """Report the keys from ``pairs[index]`` on as an item missing its ``- ``."""
         what = "step" if loc[-1:] == ("steps",) else "item"
@@ -838,11 +838,9 @@ class _Builder:
         written = f"{key_node.value}: {value_node.value}"
         if not isinstance(value_node, yaml.ScalarNode) or len(written) > 40:
             written = f"{key_node.value}:"
-        named = [f"'{key}'" for key in again]
-        listed = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
         self._problem(
             key_node,
-            f"{what} at line {pairs[start][0].start_mark.line + 1} repeats {listed}",
+            f"{what} at line {pairs[start][0].start_mark.line + 1} repeats {quoted_names(again)}",
             f"did you forget '- ' before '{written}' to start a new {what}?",
             sound=True,
         )

@@ -94,3 +94,52 @@ def test_a_single_duplicate_key_is_still_a_duplicate_key(tmp_path: Path) -> None
         "p.yaml:11:5: error: duplicate key 'name' (first at line 9) "
         "(remove one of them; YAML keeps only one)",
     ]
+
+
+# --- a role's fields written at the role's own indent ----------------------------------
+
+
+def test_a_role_field_at_the_roles_indent_is_told_to_indent_it(tmp_path: Path) -> None:
+    """It said "role 'rate': should be a mapping of fields, got '55'" (hint "rate: {rate:
+    …}"), and apart from it that the role above had no fields: one mistake, two riddles."""
+    roles = "currency: USD\nroles:\n  Editor: {rate: 45}\n  Customer Success Manager:\n  rate: 55\n"
+    process = HEAD.format(id="p") + "steps:\n  - {id: a, name: A, owner: Editor, time: 1h}\n"
+    assert validate(tmp_path, roles=roles, p=process) == [
+        "roles.yaml:5:3: error: 'rate' is read as a role: indent it under "
+        "'Customer Success Manager' (role 'Customer Success Manager' on line 4 has no fields: "
+        "write them further in than its name, or as Customer Success Manager: {rate: 55})"
+    ]
+
+
+def test_several_role_fields_at_the_roles_indent_are_one_message(tmp_path: Path) -> None:
+    process = HEAD.format(id="p") + (
+        "roles:\n  Host:\n  rate: 50\n  headcount: 2\n  Guest: {kind: external}\n"
+        "steps:\n  - {id: a, name: A, owner: Host, time: 1h}\n"
+    )
+    assert validate(tmp_path, p=process) == [
+        "p.yaml:8:3: error: 'rate' and 'headcount' are read as roles: indent them under "
+        "'Host' (role 'Host' on line 7 has no fields: write them further in than its name, "
+        "or as Host: {rate: 50, headcount: 2})"
+    ]
+
+
+def test_a_role_named_as_a_field_after_a_full_role_says_it_is_a_field(tmp_path: Path) -> None:
+    roles = "roles:\n  Editor: {rate: 45}\n  headcount: 2\n"
+    process = HEAD.format(id="p") + "steps:\n  - {id: a, name: A, owner: Editor, time: 1h}\n"
+    assert validate(tmp_path, roles=roles, p=process) == [
+        "roles.yaml:3:14: error: role 'headcount': should be a mapping of fields, got '2' "
+        "('headcount' is a field of a role, not a role: write it among the fields of the "
+        "role it belongs to, e.g. Designer: {headcount: 2})"
+    ]
+
+
+def test_a_wrong_role_of_the_process_does_not_make_its_steps_ownerless(tmp_path: Path) -> None:
+    """The role is there, and its own problem is said; "owner 'Host' is not among the
+    roles" about each of its steps would send the user looking for a missing role."""
+    process = HEAD.format(id="p") + (
+        "roles:\n  Host: {rate: -5}\nsteps:\n  - {id: a, name: A, owner: Host, time: 1h}\n"
+    )
+    assert validate(tmp_path, p=process) == [
+        "p.yaml:7:16: error: role 'Host': rate: input should be greater than or equal to 0 "
+        "(the hourly cost in the roles file's currency, zero or more)"
+    ]

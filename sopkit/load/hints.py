@@ -8,6 +8,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from ..models import Role
 from ..models.values import PLAIN_NUMBER, plain_amount_hint
 from ..source import Loc
 from ..suggest import closest
@@ -17,6 +18,7 @@ __all__ = [
     "MISSING_HINTS",
     "RANGE_ERRORS",
     "READING_ORDER",
+    "ROLE_FIELDS",
     "date_hint",
     "hint_for",
     "id_named",
@@ -117,6 +119,9 @@ _KIND_WORDS = {
     **dict.fromkeys(["internal", "employee", "team", "person", "human", "people"], "staff"),
 }
 
+#: The fields of a role: a role named one of them is a field written at the roles' indent.
+ROLE_FIELDS = frozenset(field.alias or name for name, field in Role.model_fields.items())
+
 #: The order a person reads a step's fields in (the model's own order serves its checks).
 READING_ORDER = {
     name: i
@@ -206,6 +211,11 @@ def hint_for(kind: str, field: str, loc: Loc, value: Any = None, ctx: Any = None
     if loc == ("roles",) and kind == "dict_type":
         return "write each role on a line of its own under it, e.g. Designer: {rate: 55}"
     if len(loc) == 2 and loc[0] == "roles" and kind in ("model_type", "dict_type"):
+        if loc[1] in ROLE_FIELDS and value is not None:  # "headcount: 2" at a role's indent
+            return (
+                f"'{loc[1]}' is a field of a role, not a role: write it among the fields of "
+                f"the role it belongs to, e.g. Designer: {{{loc[1]}: {short(value)}}}"
+            )
         return f"give the rate as a field: {loc[1]}: {{rate: …}}"
     if kind in ("literal_error", "enum") and field == "per" and loc[:1] == ("expenses",):
         meant = _PERIOD_WORDS.get(str(value).strip().lower()) if isinstance(value, str) else None

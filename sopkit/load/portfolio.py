@@ -394,6 +394,8 @@ def _salvage(data: dict[str, Any], wrong: Sequence[Loc]) -> tuple[Process, list[
         return None
     fields = {k: v for k, v in data.items() if k not in bad_fields}
     fields.update({k: _PLACEHOLDERS[k] for k in bad_fields if k in _PLACEHOLDERS})
+    if "roles" in bad_fields and isinstance(data.get("roles"), dict):
+        fields["roles"] = _sound_roles(data["roles"])
     repaired: dict[int, Any] = {}
     for index, names in bad_step_fields.items():
         step = _without(raw_steps[index], names)
@@ -415,6 +417,25 @@ def _salvage(data: dict[str, Any], wrong: Sequence[Loc]) -> tuple[Process, list[
             continue
     return None
 
+
+def _sound_roles(roles: dict[Any, Any]) -> dict[str, Any]:
+    """A process's own roles, each wrong one standing in as an outside party (which needs
+    no rate): the steps it owns are checked, and not told their owner is no role, when
+    the role is there and its own problem is reported."""
+    sound: dict[str, Any] = {}
+    for name, value in roles.items():
+        if not isinstance(name, str):
+            continue
+        try:
+            Role.model_validate(value)
+        except pydantic.ValidationError:
+            value = _WRONG_ROLE
+        sound[name] = value
+    return sound
+
+
+#: What a wrong role of a process's own stands in as: an outside party needs no rate.
+_WRONG_ROLE = {"kind": "external"}
 
 #: What a step's wrong field stands in as, so the rest of the step can be checked.
 _STEP_PLACEHOLDERS: dict[str, Any] = {"time": "1h"}

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import pydantic
 
-from ..errors import Problem, ValidationError
+from ..errors import Problem, ValidationError, quoted_names
 from ..models import (
     Automation,
     Condition,
@@ -32,6 +32,7 @@ from .hints import (
     MISSING_HINTS,
     RANGE_ERRORS,
     READING_ORDER,
+    ROLE_FIELDS,
     date_hint,
     hint_for,
     id_named,
@@ -100,10 +101,18 @@ def check_model(
 ) -> tuple[M | None, list[Problem], list[Loc]]:
     """The model, or ``None`` with every located problem and the data location of each."""
     empty = _empty_fields(data, source) if model is Process else []
+    stray, strays = _stray_role_fields(data, source) if ("roles", "*") in fields else ([], set())
+    empty += stray
     try:
         found = model.model_validate(data)
     except pydantic.ValidationError as exc:
-        errors = exc.errors()
+        # A role's fields written at the roles' indent: the one message about them
+        # says all that the empty role and each "role" named after a field would.
+        errors = [
+            error
+            for error in exc.errors()
+            if not (error["loc"][:1] == ("roles",) and error["loc"][1:2] in strays)
+        ]
         # A misspelt field ("onwer") is one mistake: its "did you mean 'owner'?"
         # says all that "missing field 'owner'" would.
         meant = {
@@ -169,6 +178,59 @@ def _empty_fields(data: Any, source: SourceMap) -> list[tuple[Problem, Loc]]:
                     (source.problem(loc, f"{_prefix(where)}no value given", hint=hint), loc)
                 )
     return found
+
+
+def _stray_role_fields(
+    data: Any, source: SourceMap
+) -> tuple[list[tuple[Problem, Loc]], set[tuple[str]]]:
+    """A role's fields written at the roles' own indent, under a role left empty:
+
+    ```
+    roles:
+      Customer Success Manager:
+      rate: 55
+    ```
+
+    YAML reads an empty role and a role called ``rate``. Each such run of fields is
+    one problem, at the first of them; the second part is the roles (as the
+    ``loc[1:2]`` of their errors) whose errors it replaces.
+    """
+    roles = data.get("roles") if isinstance(data, dict) else None
+    if not isinstance(roles, dict):
+        return [], set()
+    runs: list[tuple[str, list[str]]] = []
+    for name, value in roles.items():
+        if not (name in ROLE_FIELDS and not isinstance(value, dict)):
+            runs.append((name, []))
+        elif runs and roles[runs[-1][0]] is None:
+            runs[-1][1].append(name)
+    found: list[tuple[Problem, Loc]] = []
+    strays: set[tuple[str]] = set()
+    for role, names in runs:
+        if not names:
+            continue
+        strays |= {(role,), *((name,) for name in names)}
+        read = (
+            "is read as a role: indent it" if len(names) == 1 else "are read as roles: indent them"
+        )
+        line, _ = source.locate(("roles", role), key=True)
+        fields = ", ".join(
+            f"{name}: {'…' if roles[name] is None else short(roles[name])}" for name in names
+        )
+        loc: Loc = ("roles", names[0])
+        found.append(
+            (
+                source.problem(
+                    loc,
+                    f"{quoted_names(names)} {read} under '{role}'",
+                    hint=f"role '{role}' on line {line} has no fields: write them further in "
+                    f"than its name, or as {role}: {{{fields}}}",
+                    key=True,
+                ),
+                loc,
+            )
+        )
+    return found, strays
 
 
 def _allowed(loc: Loc, fields: dict[tuple[str, ...], type[pydantic.BaseModel]]) -> list[str] | None:
