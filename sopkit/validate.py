@@ -24,7 +24,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from .errors import Problem
+from .errors import Problem, quoted_names
 from .graph import Flow
 from .models import Clock, Estimate, Process, Role, RoleKind, Step, is_slug, parse_when
 from .source import Loc, SourceMap
@@ -251,7 +251,7 @@ def _when_problems(shape: Shape, source: SourceMap) -> list[Problem]:
             loc: Loc = ("steps", step.index, "when", name)
             if name not in shape.conditions:
                 close = closest(name, names)
-                hint = (
+                hint = _option_hint(name, wanted, step.when, shape.conditions) or (
                     f"did you mean '{close}'?"
                     if close
                     else f"did you mean '{names[0]}'? It is the only condition here"
@@ -292,6 +292,44 @@ def _when_problems(shape: Shape, source: SourceMap) -> list[Problem]:
                             )
                         )
     return problems
+
+
+def _option_hint(
+    name: str,
+    wanted: bool | tuple[str, ...],
+    when: Mapping[str, bool | tuple[str, ...]],
+    conditions: Mapping[str, frozenset[str] | None],
+) -> str | None:
+    """How to ask for ``name`` when it is an option of a condition, not a condition
+    (``when: panel`` for ``format``'s option): the ``when`` to write, the step's other
+    entries kept."""
+    holders = sorted(c for c, options in conditions.items() if options and name in options)
+    if not holders:
+        return None
+    said = f"'{name}' is an option of condition{'s' if len(holders) > 1 else ''} "
+    said += quoted_names(holders)
+    if wanted is True:
+        ways = []
+        for holder in holders:
+            entries = {c: v for c, v in when.items() if c != name}
+            had = entries.get(holder)
+            entries[holder] = (*had, name) if isinstance(had, tuple) else (name,)
+            ways.append(
+                "when: {" + ", ".join(f"{c}: {_answer(v)}" for c, v in entries.items()) + "}"
+            )
+        return f"{said}: write " + " or ".join(ways)
+    if wanted is False and len(holders) == 1:
+        others = tuple(sorted((conditions[holders[0]] or frozenset()) - {name}))
+        without = f"when: {{{holders[0]}: {_answer(others)}}}"
+        return f"{said}: for the runs without it, write {without}"
+    return said
+
+
+def _answer(wanted: bool | tuple[str, ...]) -> str:
+    """One ``when`` entry's answer as it is written: ``true``, ``panel``, ``[a, b]``."""
+    if isinstance(wanted, bool):
+        return "true" if wanted else "false"
+    return wanted[0] if len(wanted) == 1 else "[" + ", ".join(wanted) + "]"
 
 
 def _flow(shape: Shape) -> Flow:

@@ -143,3 +143,38 @@ def test_a_wrong_role_of_the_process_does_not_make_its_steps_ownerless(tmp_path:
         "p.yaml:7:16: error: role 'Host': rate: input should be greater than or equal to 0 "
         "(the hourly cost in the roles file's currency, zero or more)"
     ]
+
+
+# --- an option named where a condition belongs ------------------------------------------
+
+CONDITIONS = HEAD.format(id="p") + (
+    "conditions:\n"
+    "  agency-production: {question: Is an agency producing it?, share: 0.3}\n"
+    "  format: {question: Which format?, options: {webinar: 0.6, panel: 0.3, demo: 0.1}}\n"
+    "steps:\n"
+    "  - {id: a, name: A, owner: Editor, time: 1h, when: WHEN}\n"
+)
+
+
+def test_an_option_named_as_a_condition_is_told_its_condition(tmp_path: Path) -> None:
+    """It said "no condition 'panel' (conditions here: agency-production, format)": true,
+    and no help, since 'panel' is right there under 'format'."""
+    assert validate(tmp_path, p=CONDITIONS.replace("WHEN", "panel")) == [
+        "p.yaml:10:53: error: step 'a': no condition 'panel' "
+        "('panel' is an option of condition 'format': write when: {format: panel})"
+    ]
+
+
+def test_an_option_beside_another_condition_keeps_it_in_the_hint(tmp_path: Path) -> None:
+    lines = validate(tmp_path, p=CONDITIONS.replace("WHEN", "[agency-production, panel]"))
+    assert lines == [
+        "p.yaml:10:53: error: step 'a': no condition 'panel' ('panel' is an option of "
+        "condition 'format': write when: {agency-production: true, format: panel})"
+    ]
+
+
+def test_an_option_asked_for_no_names_the_other_options(tmp_path: Path) -> None:
+    assert validate(tmp_path, p=CONDITIONS.replace("WHEN", "{panel: false}")) == [
+        "p.yaml:10:61: error: step 'a': no condition 'panel' ('panel' is an option of "
+        "condition 'format': for the runs without it, write when: {format: [demo, webinar]})"
+    ]
