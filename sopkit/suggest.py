@@ -8,6 +8,11 @@ alignment distance, ignoring case), then difflib's own ranking. A name needing
 more edits than a typo makes (a quarter of its letters, at least two) is not
 offered: difflib finds "Marketing Manager" alike to "Marketing Automation
 Platform", but nobody mistypes one for the other.
+
+A name that is no typo may still be a known one shortened: ``webinar-promo``
+for ``webinar-promo-email``, ``Manager`` for ``Marketing Manager``, whole words
+left off its start or end. The one known name it shortens is offered (of two,
+neither: that would be a guess).
 """
 
 from __future__ import annotations
@@ -27,12 +32,28 @@ def closest(name: str, known: Iterable[str]) -> str | None:
     """The known name ``name`` most likely misspells, or ``None`` when none is close."""
     choices = list(dict.fromkeys(known))
     alike = difflib.get_close_matches(name, choices, n=5, cutoff=_CUTOFF)
-    if not alike:
-        return None
-    rank = {choice: i for i, choice in enumerate(alike)}
-    edits = {choice: edit_distance(name.lower(), choice.lower()) for choice in alike}
-    best = min(alike, key=lambda choice: (edits[choice], rank[choice]))
-    return best if edits[best] <= max(_MIN_TYPO, len(name) // 4) else None
+    if alike:
+        rank = {choice: i for i, choice in enumerate(alike)}
+        edits = {choice: edit_distance(name.lower(), choice.lower()) for choice in alike}
+        best = min(alike, key=lambda choice: (edits[choice], rank[choice]))
+        if edits[best] <= max(_MIN_TYPO, len(name) // 4):
+            return best
+    longer = [choice for choice in choices if _shortens(name, choice)]
+    return longer[0] if len(longer) == 1 else None
+
+
+#: What separates the words of a name or an id.
+_WORD_BREAKS = "-_ "
+
+
+def _shortens(name: str, choice: str) -> bool:
+    """Whether ``name`` is ``choice`` with whole words left off its start or its end."""
+    short, full = name.strip().lower(), choice.lower()
+    if not short or len(short) >= len(full):
+        return False
+    return (full.startswith(short) and full[len(short)] in _WORD_BREAKS) or (
+        full.endswith(short) and full[-len(short) - 1] in _WORD_BREAKS
+    )
 
 
 def edit_distance(a: str, b: str) -> int:

@@ -178,3 +178,40 @@ def test_an_option_asked_for_no_names_the_other_options(tmp_path: Path) -> None:
         "p.yaml:10:61: error: step 'a': no condition 'panel' ('panel' is an option of "
         "condition 'format': for the runs without it, write when: {format: [demo, webinar]})"
     ]
+
+
+# --- "did you mean" where it was missing ------------------------------------------------
+
+
+def test_a_call_to_a_shortened_process_id_is_offered_the_full_one(tmp_path: Path) -> None:
+    """'webinar-promo' is too many letters from 'webinar-promo-email' to be a typo, but it
+    is that id with its last word left off."""
+    callee = HEAD.format(id="webinar-promo-email") + (
+        "steps:\n  - {id: a, name: A, owner: Editor, time: 1h}\n"
+    )
+    caller = (
+        HEAD.format(id="webinar") + "steps:\n  - {id: promo, name: Promo, process: webinar-promo}\n"
+    )
+    assert validate(tmp_path, callee=callee, caller=caller) == [
+        "caller.yaml:7:39: error: step 'promo' runs process 'webinar-promo', which is not "
+        "among the files given nor in the same folder (did you mean 'webinar-promo-email'?)"
+    ]
+
+
+def test_a_lower_case_currency_is_offered_in_capitals(tmp_path: Path) -> None:
+    process = HEAD.format(id="p") + "steps:\n  - {id: a, name: A, owner: Editor, time: 1h}\n"
+    for written, meant in (("usd", "USD"), ("EURO", "EUR"), ("US$", "USD"), ("UDS", "USD")):
+        roles = f"currency: {written}\nroles:\n  Editor: {{rate: 45}}\n"
+        assert validate(tmp_path / written, roles=roles, p=process) == [
+            f"roles.yaml:1:11: error: currency: unknown currency code '{written}' "
+            f"(did you mean '{meant}'?)"
+        ]
+
+
+def test_a_currency_code_far_from_any_is_told_what_a_code_is(tmp_path: Path) -> None:
+    process = HEAD.format(id="p") + "steps:\n  - {id: a, name: A, owner: Editor, time: 1h}\n"
+    roles = "currency: XYZ\nroles:\n  Editor: {rate: 45}\n"
+    assert validate(tmp_path, roles=roles, p=process) == [
+        "roles.yaml:1:11: error: currency: unknown currency code 'XYZ' "
+        "(use an ISO 4217 code such as USD, EUR, GBP, KRW, JPY or RUB)"
+    ]

@@ -84,3 +84,21 @@ def test_a_swapped_field_name_in_a_file_suggests_the_right_field(tmp_path: Path)
         load_process(path)
     assert "unknown field 'wiat'" in str(raised.value)
     assert "did you mean 'wait'?" in str(raised.value.problems[0].hint)
+
+
+@pytest.mark.parametrize(
+    ("name", "known", "meant"),
+    [
+        ("webinar-promo", ["webinar-promo-email", "blog"], "webinar-promo-email"),
+        ("promo-email", ["webinar-promo-email", "blog"], "webinar-promo-email"),
+        ("Manager", ["Marketing Manager", "Designer"], "Marketing Manager"),
+        # two ids it could be short for: neither is offered
+        ("webinar", ["webinar-promo", "webinar-follow-up"], None),
+        # inside a word is no word left off
+        ("promo", ["webinarpromo"], None),
+    ],
+)
+def test_a_name_with_words_left_off_is_offered_in_full(
+    name: str, known: list[str], meant: str | None
+) -> None:
+    assert closest(name, known) == meant

@@ -18,6 +18,7 @@ from pydantic import (
 
 from ..currency import MINOR_UNITS
 from ..source import NumberLiteral
+from ..suggest import closest, edit_distance
 from .common import Text, _fail, _Model, _shown
 from .values import Clock, Number
 
@@ -211,6 +212,18 @@ class WorkingCalendar(_Model):
         return value
 
 
+def _currency_hint(value: str) -> str:
+    """The code ``value`` most likely means (``usd``, ``US$``, ``EURO``), or some codes.
+
+    Codes are three letters: one a letter away is a typo, two away just another code.
+    """
+    written = value.strip().upper()
+    close = written if written in MINOR_UNITS else closest(written, MINOR_UNITS)
+    if close is not None and edit_distance(written, close) <= 1:
+        return f"did you mean '{close}'?"
+    return "use an ISO 4217 code such as USD, EUR, GBP, KRW, JPY or RUB"
+
+
 class Settings(_Model):
     """``roles.yaml``: currency, the working day and week, the working calendar, hourly rates."""
 
@@ -228,10 +241,7 @@ class Settings(_Model):
     @classmethod
     def _known_currency(cls, value: Any) -> Any:
         if isinstance(value, str) and value not in MINOR_UNITS:
-            raise _fail(
-                f"unknown currency code '{value}'",
-                "use an ISO 4217 code such as USD, EUR, GBP, KRW, JPY or RUB",
-            )
+            raise _fail(f"unknown currency code '{value}'", _currency_hint(value))
         return value
 
     @property
