@@ -215,3 +215,29 @@ def test_a_currency_code_far_from_any_is_told_what_a_code_is(tmp_path: Path) -> 
         "roles.yaml:1:11: error: currency: unknown currency code 'XYZ' "
         "(use an ISO 4217 code such as USD, EUR, GBP, KRW, JPY or RUB)"
     ]
+
+
+# --- wording: a field named once, and sopkit's words for a choice -----------------------
+
+
+def test_a_field_its_message_names_is_not_named_twice(tmp_path: Path) -> None:
+    """It read "time: time must be above zero"."""
+    process = HEAD.format(id="p") + "steps:\n  - {id: a, name: A, owner: Editor, time: 0}\n"
+    assert validate(tmp_path, p=process) == [
+        "p.yaml:7:43: error: step 'a': time must be above zero (give the hands-on time, e.g. 30m)"
+    ]
+
+
+def test_a_choice_says_what_it_must_be_not_what_input_should_be(tmp_path: Path) -> None:
+    """It read "kind: input should be 'staff', 'external' or 'system'": pydantic's words."""
+    roles = "roles:\n  Editor: {rate: 45, kind: agency}\n"
+    process = HEAD.format(id="p") + (
+        "expenses:\n  - {name: Licence, amount: 100, per: monthly}\n"
+        "steps:\n  - {id: a, name: A, owner: Editor, time: 1h}\n"
+    )
+    assert validate(tmp_path, roles=roles, p=process) == [
+        "p.yaml:7:39: error: expenses: item 1: per must be 'run', 'month', 'quarter' or "
+        "'year', not 'monthly' (did you mean 'month'?)",
+        "roles.yaml:2:28: error: role 'Editor': kind must be 'staff', 'external' or 'system', "
+        "not 'agency' (write kind: external (sopkit's word for 'agency'))",
+    ]

@@ -263,7 +263,7 @@ CASES = [
         "zero-time",
         edit("time: 2h", "time: 0m"),
         [
-            "process.yaml:10:11: error: step 'research': time: time must be above zero "
+            "process.yaml:10:11: error: step 'research': time must be above zero "
             "(give the hands-on time, e.g. 30m)"
         ],
     ),
@@ -271,7 +271,7 @@ CASES = [
         "range-from-zero",
         edit("time: 1h..4h", "time: 0..4h"),
         [
-            "process.yaml:15:11: error: step 'draft': time: time must be above zero "
+            "process.yaml:15:11: error: step 'draft': time must be above zero "
             "(give the hands-on time, e.g. 30m)"
         ],
     ),

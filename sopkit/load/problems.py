@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any, TypeVar
 
 import pydantic
@@ -416,6 +417,14 @@ def _problem(
         hint = (
             f"did you mean '{meant}'? sopkit speaks en, ko and ru" if meant else "use en, ko or ru"
         )
+    elif kind in ("literal_error", "enum") and field and ctx.get("expected"):
+        # kind: agency, per: monthly: what the field takes, in sopkit's words, not
+        # pydantic's "input should be".
+        given = error.get("input")
+        written = isinstance(given, str | int | Decimal) and not isinstance(given, bool)
+        message = f"{field} must be {ctx['expected']}, " + (
+            f"not '{short(given)}'" if written else f"got {_kind_word(given)}"
+        )
     elif kind in ("model_type", "model_attributes_type", "dataclass_type"):
         message = f"should be a mapping of fields, got {_kind_word(error['input'])}"
     elif kind == "too_short" and loc == ("steps",):
@@ -444,7 +453,10 @@ def _problem(
         hint = date_hint(loc, data, error["input"])
     if hint is None:
         hint = hint_for(kind, field, loc, error.get("input"), ctx)
-    return source.problem(loc, f"{_prefix(where)}{_lower_first(message)}", hint=hint)
+    message = _lower_first(message)
+    if field and message.startswith(f"{field} "):
+        where = where[:-1]  # "time must be above zero" names its field: not "time: time …"
+    return source.problem(loc, f"{_prefix(where)}{message}", hint=hint)
 
 
 def _is_pydantic_tag(part: Any) -> bool:
