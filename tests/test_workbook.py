@@ -157,6 +157,38 @@ def test_each_step_is_the_json_reports(library: PortfolioCost, values: openpyxl.
     assert money(total[12]) == money(report["total_annual_cost"])
 
 
+def test_the_steps_sheet_holds_the_processes_own_cash_costs_and_adds_up(
+    library: PortfolioCost, values: openpyxl.Workbook, formulas: openpyxl.Workbook
+) -> None:
+    """A process's own expenses (per run, per period) belong to no step: a row of their own
+    per process, as cost.csv has, so the Total row is the portfolio's, labour unchanged."""
+    report = json.loads(cost_report(library, fmt="json"))
+    total = next(row for row in rows(values, "Steps") if row[0] == "Total")
+    assert money(total[12]) == money(report["total_annual_cost"])
+    assert money(total[13]) == money(report["total_annual_expenses"])
+    assert money(total[14]) == money(report["total_annual_total_cost"])
+    shown = rows(values, "Steps")
+    own = {
+        row[0]: (index, row)
+        for index, row in enumerate(shown, start=2)
+        if row[1] is None and str(row[2] or "").startswith("Process cash costs: ")
+    }
+    expected = {p.id: p for p in library.processes if p.expense_lines}
+    assert set(own) == set(expected) == {"case-study", "product-launch"}
+    for pid, (number, row) in own.items():
+        process = expected[pid]
+        assert row[2] == "Process cash costs: " + ", ".join(e.name for e in process.expense_lines)
+        assert row[10] == row[11] == row[12] == 0
+        own_expenses = Decimal(process.exact_process_expenses.numerator) / Decimal(
+            process.exact_process_expenses.denominator
+        )
+        assert money(row[13]) == money(row[14]) == money(own_expenses), pid
+        assert formulas["Steps"][f"N{number}"].value.startswith("=SUM(Expenses!$I$")
+        assert formulas["Steps"][f"O{number}"].value == f"=M{number}+N{number}"
+    (note,) = [row[0] for row in shown if str(row[0]).startswith("Rows 'Process cash costs'")]
+    assert "belong to no step" in note
+
+
 def test_candidates_are_the_json_reports(library: PortfolioCost, values: openpyxl.Workbook) -> None:
     report = json.loads(candidates_report(library, fmt="json"))["candidates"]
     shown = [row for row in rows(values, "Candidates") if row[1] is not None]
@@ -454,6 +486,9 @@ def test_libreoffice_follows_a_rate_change_to_sopkits_own_figures(
         for step in process["steps"]:
             got = steps[(process["id"], step["id"])][12]
             assert money(got) == money(step["annual_cost"]), step["id"]
+    total = next(row for row in rows(book, "Steps") if row[0] == "Total")
+    assert money(total[12]) == money(report["total_annual_cost"])
+    assert money(total[14]) == money(report["total_annual_total_cost"])
     candidates = json.loads(candidates_report(expected, fmt="json"))["candidates"]
     by_step = {(r[0], r[1]): r for r in rows(book, "Candidates") if r[1] is not None}
     for candidate in candidates:

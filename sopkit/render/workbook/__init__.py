@@ -9,7 +9,8 @@ Sheets, in order:
 - **Candidates**: automation candidates with gross and net saving, setup
   cost, payback and first-year ROI as formulas.
 - **Steps**: each step's factors (hours per execution, executions per run,
-  chance, runs per month, the owner's rate) and its figures per run and per year.
+  chance, runs per month, the owner's rate) and its figures per run and per year;
+  a row per process of its own expenses, which no step holds.
 - **Participants**: one row per step and role (owner and ``with``), each at
   its own rate: the rows a role's totals are summed from.
 - **Calls** (when a step runs another process): that process's figures for

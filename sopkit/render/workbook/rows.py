@@ -86,6 +86,9 @@ class ProcessPlan:
     called_by: tuple[str, ...] = ()
     steps: list[StepPlan] = field(default_factory=list)
     expenses: list[ExpensePlan] = field(default_factory=list)
+    #: The Steps row of the process's own expenses (per run or per period), which no
+    #: step holds: without it the Steps sheet's total would leave them out. 0: none.
+    cash_row: int = 0
 
     @property
     def id(self) -> str:
@@ -103,12 +106,20 @@ class ProcessPlan:
     def total_runs(self) -> Fraction:
         return self.own_runs + self.called_runs
 
+    @property
+    def own_expenses(self) -> list[ExpensePlan]:
+        """The process's own expense rows (per run or per period), last in its block."""
+        return [e for e in self.expenses if e.per not in ("execution", "call")]
+
     def rows(self, what: str) -> tuple[int, int] | None:
-        """The first and last row of this process's participants, calls or expenses."""
+        """The first and last row of this process's participants, calls, expenses or own
+        expenses (``own expenses``: those of no step)."""
         if what == "participants":
             numbers = [p.row for s in self.steps for p in s.participants]
         elif what == "calls":
             numbers = [s.call_row for s in self.steps if s.call_row]
+        elif what == "own expenses":
+            numbers = [e.row for e in self.own_expenses]
         else:
             numbers = [e.row for e in self.expenses]
         return (numbers[0], numbers[-1]) if numbers else None
@@ -258,6 +269,9 @@ def plan_workbook(cost: PortfolioCost) -> Plan:
             for part in step.participants:
                 part.row = participant_row
                 participant_row += 1
+        if plan.counted and plan.own_expenses:
+            plan.cash_row = steps_row
+            steps_row += 1
         for expense in plan.expenses:
             expense.row = expense_row
             expense_row += 1

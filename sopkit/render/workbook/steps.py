@@ -11,6 +11,12 @@ A step that runs another process takes that process's figures for one run ×
 the calls one run makes: the Calls sheet sums the called process's
 participants (and its own calls) per run. So a rate changed on the Rates
 sheet flows through participants, steps, calls, processes and roles.
+
+A process's own expenses (per run, or per month, quarter or year) belong to
+no step: a "Process cash costs" row after its steps sums them from the
+Expenses sheet, as cost.csv has, so the sheet's Total is the portfolio's.
+It holds no hours and no labour, so the Summary's sums over Steps stay as
+they were.
 """
 
 from __future__ import annotations
@@ -175,17 +181,48 @@ def _step_row(plan: Plan, process: ProcessPlan, step: StepPlan) -> list[Cell]:
     ]
 
 
+def _cash_row(plan: Plan, process: ProcessPlan) -> list[Cell]:
+    """The process's own expenses, which no step holds, as the Expenses sheet sums them.
+
+    cost.csv and ``sopkit cost --by step`` have the same row, so the steps' column
+    adds up to the portfolio's expenses; it has no hours and no labour.
+    """
+    rows = process.rows("own expenses")
+    assert rows is not None
+    row = process.cash_row
+    value = plan.cost.process(process.id).exact_process_expenses
+    names = ", ".join(e.name for e in process.own_expenses)
+    return [
+        process.id,
+        None,
+        Phrase("Process cash costs: {names}", names=names),
+        *([None] * 7),
+        0,
+        0,
+        0,
+        Formula(f"SUM({_range('Expenses', 'I', rows)})", value),
+        Formula(f"{S_ANNUAL_LABOUR}{row}+{S_ANNUAL_EXPENSES}{row}", value),
+    ]
+
+
 def steps_table(plan: Plan) -> Table:
-    """Every step of every process (and of the processes they run), one row each."""
+    """Every step of every process (and of the processes they run), one row each, and a
+    row of each process's own expenses."""
     table = Table("Steps", STEP_COLUMNS, frozen_columns=3)
     sums = dict.fromkeys("KLMNO", Fraction(0))
+
+    def add(cells: list[Cell]) -> int:
+        for column in sums:
+            sums[column] += exact(cells[ord(column) - ord("A")])
+        return table.add(cells)
+
     for process in plan.processes:
         for step in process.steps:
-            cells = _step_row(plan, process, step)
-            number = table.add(cells)
+            number = add(_step_row(plan, process, step))
             assert number == step.row
-            for column in sums:
-                sums[column] += exact(cells[ord(column) - ord("A")])
+        if process.cash_row:
+            number = add(_cash_row(plan, process))
+            assert number == process.cash_row
     last = plan.steps_last
     totals: list[Cell] = [Phrase("Total"), *([None] * 9)]
     totals += [column_sum(c, last, sums[c]) for c in sums]
@@ -200,6 +237,17 @@ def steps_table(plan: Plan) -> Table:
         ],
         "note",
     )
+    if any(p.cash_row for p in plan.processes):
+        table.add(
+            [
+                Phrase(
+                    "Rows 'Process cash costs' hold a process's own expenses, per run or per "
+                    "month, quarter or year (Expenses): they belong to no step, and with them "
+                    "the Total is the portfolio's."
+                )
+            ],
+            "note",
+        )
     return table
 
 
