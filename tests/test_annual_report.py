@@ -102,7 +102,39 @@ def test_the_ranges_page_is_the_simulations(library: PortfolioCost) -> None:
     assert "Years over" not in render_report(library, ranges=without)
     # no role is over on average, yet some are in some years: the lede does not say "fine"
     assert "On average every role with a headcount has the hours this work needs, but" in html
-    assert "Every role with a headcount has the hours" in render_report(library, ranges=without)
+
+
+UNSIMULATED = (
+    "On average every role with a headcount has the hours this work needs; whether it has "
+    "them in every year was not simulated for this report (sopkit report simulates it)."
+)
+
+
+def test_capacity_in_every_year_is_claimed_only_from_the_roles_simulation(
+    library: PortfolioCost, tmp_path: Path
+) -> None:
+    """The site simulates without the roles' hours (and a report may have no ranges): its
+    report says what it does not know rather than that every year has the hours."""
+    without = simulate(library, years=200, seed=3, by_role=False)
+    for html in (render_report(library, ranges=without), render_report(library)):
+        assert UNSIMULATED in html
+        assert "Every role with a headcount has the hours" not in html
+        assert "in some simulated years" not in html
+    # roles simulated and never over in any year: then, and only then, the assurance
+    (tmp_path / "roles.yaml").write_text(
+        "currency: USD\nroles:\n  Writer: {rate: 50, headcount: 5}\n", encoding="utf-8"
+    )
+    (tmp_path / "p.yaml").write_text(
+        "sopkit: 1\nid: p\nname: P\nowner: Writer\nfrequency: 4/month\nsteps:\n"
+        "  - {id: a, name: Write, owner: Writer, time: 2h}\n",
+        encoding="utf-8",
+    )
+    roomy = cost_portfolio(load_portfolio(tmp_path))
+    html = render_report(roomy, ranges=simulate(roomy, years=200, seed=3))
+    assert "Every role with a headcount has the hours this work needs." in html
+    assert UNSIMULATED not in html
+    html = render_report(roomy, ranges=simulate(roomy, years=200, seed=3, by_role=False))
+    assert UNSIMULATED in html and "Every role with a headcount" not in html
 
 
 def test_the_report_speaks_the_portfolios_language() -> None:

@@ -397,18 +397,42 @@ def _capacity(cost: PortfolioCost, f: _Format, ranges: Simulation | None) -> dic
     # less than half full, whichever role is busiest.
     chart = bars(data, [role.over_capacity for role in staffed], least_top=_HUNDRED)
     unstaffed = [r.role for r in cost.roles if r.kind is RoleKind.STAFF and r.utilisation is None]
+    over = sum(1 for r in staffed if r.over_capacity)
     return {
         "rows": rows,
         "chart": chart,
         "full": mark(_HUNDRED, data, _HUNDRED),
-        "over": sum(1 for r in staffed if r.over_capacity),
+        "lede": _capacity_lede(f, over, [r.role for r in staffed], ranges, years_over),
         "unstaffed": len(unstaffed),
-        # fine on average, yet over capacity in some simulated years: the lede says so
-        "some_years": ", ".join(r.role for r in staffed if years_over.get(r.role)),
         "simulated": None
         if ranges is None or not years_over
         else number_text(Decimal(ranges.years), 0, f.language),
     }
+
+
+def _capacity_lede(
+    f: _Format,
+    over: int,
+    staffed: list[str],
+    ranges: Simulation | None,
+    years_over: dict[str, Decimal],
+) -> str:
+    """What the capacity page says first: only what the figures it was given show.
+
+    Averages say whether a role is over capacity in a typical year; only a
+    simulation of the roles' hours says whether it is in every year. Ranges
+    simulated without the roles (the site's, to keep its cache small) or no
+    ranges at all must not read as an assurance for every year.
+    """
+    if over:
+        return f.t("report.capacity.over_count", over)
+    if ranges is None or not ranges.roles:
+        return f.t("report.capacity.fine_unsimulated")
+    # fine on average, yet over capacity in some simulated years: the lede says so
+    some_years = ", ".join(role for role in staffed if years_over.get(role))
+    if some_years:
+        return f.t("report.capacity.fine_on_average", roles=some_years)
+    return f.t("report.capacity.fine")
 
 
 def _method(cost: PortfolioCost, f: _Format, options: ReportOptions) -> dict[str, Any]:
