@@ -558,6 +558,13 @@ def test_the_ranges_sheet_holds_the_simulations_figures(
     assert any("1,000 simulated years (seed 7)" in str(row[0]) for row in rows(book, "Ranges"))
     live = openpyxl.load_workbook(io.BytesIO(data))["Ranges"]
     assert live["C2"].value == "=Summary!$F$2"  # the cost report's figure stays live
+    # C2 beside D2: the simulated mean is near the cost report's figure, not equal to it
+    assert money(total[3]) != money(total[2])
+    notes = [str(row[0]) for row in rows(book, "Ranges") if row[0] and row[1] is None]
+    assert any(
+        "The simulated mean comes close to the cost report's figure, within sampling noise" in n
+        for n in notes
+    )
 
 
 def test_a_sheet_per_scenario_with_as_is_beside_to_be(decided: tuple[Any, Any, bytes]) -> None:

@@ -74,8 +74,9 @@ def simulate(
     Simulates many years of every process: three-point estimates (PERT-Beta)
     drawn once a year, conditions answered, per_run fractions and rework
     drawn run by run, sub-procedures and expenses included. P90 is the
-    figure 9 years in 10 stay under; the mean matches `sopkit cost`. Lead
-    time is one run's, simulated as often as years.
+    figure 9 years in 10 stay under; the mean comes close to `sopkit cost`'s
+    figure, within sampling noise (closer with more --years). Lead time is
+    one run's, simulated as often as years.
 
     \b
     Examples:

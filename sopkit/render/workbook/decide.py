@@ -103,6 +103,10 @@ def ranges_table(
             seed=str(ranges.seed),
         ),
         Phrase(
+            "The simulated mean comes close to the cost report's figure, within sampling "
+            "noise: the more years simulated, the closer."
+        ),
+        Phrase(
             "The simulation's figures are values: they do not follow a change on the Rates "
             "sheet. The cost report's figures are the Summary sheet's, live."
         ),
