@@ -169,6 +169,21 @@ def test_headline_figures_are_the_json_reports(library: PortfolioCost) -> None:
     assert number_text(library.fte) in html
 
 
+@pytest.mark.parametrize(
+    ("folder", "caption"),
+    [
+        (ENGLISH, "hands-on time of the team and outside parties at hourly rates"),
+        (KOREAN, "팀과 외부 참여자의 실작업 시간 × 시간당 단가"),
+        (RUSSIAN, "рабочее время команды и внешних участников по часовым ставкам"),
+    ],
+)
+def test_the_labour_caption_counts_outside_parties(folder: Path, caption: str) -> None:
+    """An agency's invoice is its hours at its rate: in labour, as the caption says."""
+    html = render_report(cost_portfolio(load_portfolio(folder)), date=DATE)
+    notes = re.findall(r'<div class="note">(.*?)</div>', html)
+    assert caption in [re.sub(r"<[^>]+>", "", note) for note in notes]  # Korean: words kept whole
+
+
 def test_unknown_format_and_paper_are_usage_errors(library: PortfolioCost) -> None:
     with pytest.raises(UsageError, match="unknown format 'docx'"):
         annual_report(library, fmt="docx")

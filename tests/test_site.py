@@ -177,6 +177,10 @@ def test_headline_shows_labour_cash_and_total_apart_from_outside_hours(
     assert shown["Annual hours"][0] == "552.87"
     assert "Annual cost" not in shown
     assert "Annual total cost by process (labour + cash)" in html
+    # An agency's fees are its hours at its rate: labour, not cash.
+    assert "outside parties" in shown["Labour cost"][1]
+    assert "fees" not in shown["Cash costs"][1]
+    assert "outside parties&#39; hours are labour" in shown["Cash costs"][1]
 
 
 def test_cards_count_conditions_milestones_sign_offs_and_link_calls(
