@@ -32,7 +32,8 @@ from typer.testing import CliRunner
 from sopkit.analysis.compare import Comparison, Status, Threshold, verdict
 from sopkit.decide import diff, parse_threshold
 from sopkit.errors import SopkitError, UsageError
-from sopkit.render.costs.diff import diff_report, summary_line
+from sopkit.render.costs.diff import details, diff_report, summary_line
+from sopkit.render.i18n import catalogue
 
 ROLES_1 = """\
 currency: USD
@@ -739,8 +740,8 @@ def test_a_split_adds_up_to_the_change_as_shown(
 
 def test_a_new_rate_for_a_role_working_with_the_owner_is_said(tmp_path: Path) -> None:
     """Edit (the Editor's, with the Writer) costs 1 h × ($50 + $40) × 48 runs = $4,320 a
-    year; the Writer at $60 makes it $5,280, and the row says why: the rates of those
-    working with the owner went from $40 to $60."""
+    year; the Writer at $60 makes it $5,280, and the row says why: the combined hourly rate
+    of those working with the owner went from $40/h to $60/h."""
     blog = BLOG_1.replace(
         "owner: Editor, after: [draft]", "owner: Editor, with: [Writer], after: [draft]"
     )
@@ -756,6 +757,17 @@ def test_a_new_rate_for_a_role_working_with_the_owner_is_said(tmp_path: Path) ->
     edit = next(r for r in result.comparison.steps if r.key == ("blog", "edit"))
     assert (money(edit.total.before), money(edit.total.after)) == (4320, 5280)
     assert (edit.figures["with_rate"].before, edit.figures["with_rate"].after) == (40, 60)
-    assert "blog/edit: rates of those working with the owner $40 → $60" in diff_report(result)
+    # an hourly figure (Σ people × rate), named and with its unit, in every output
+    said = "combined hourly rate of those working with the owner $40/h → $60/h"
+    assert f"blog/edit: {said}" in diff_report(result)
+    assert said in diff_report(result, fmt="markdown")
+    document = json.loads(diff_report(result, fmt="json"))
+    (step,) = [s for s in document["steps"] if s["id"] == "edit"]
+    assert step["with_rate"]["after"] == 60  # JSON keeps its key and number
+    for language, words in (
+        ("ko", "협업자 합산 시간당 단가 US$40/시간 → US$60/시간"),
+        ("ru", "суммарная часовая ставка участников 40\u00a0$/ч → 60\u00a0$/ч"),
+    ):
+        assert words in details(edit, "USD", t=catalogue(language), only={"with_rate"})
     draft = next(r for r in result.comparison.steps if r.key == ("blog", "draft"))
     assert draft.figures["with_rate"].before is None  # no one works with its owner

@@ -111,11 +111,16 @@ def _decimal(value: Fraction) -> Decimal:
 
 
 def figure_text(name: str, value: Fraction | None, currency: str, language: str = "en") -> str:
-    """A figure as people read it: ``$4,120.00``, ``740.5``, ``93.75%``; ``—`` for none."""
+    """A figure as people read it: ``$4,120.00``, ``740.5``, ``93.75%``, ``$807/h`` (the
+    combined hourly rate of those working with the owner); ``—`` for none."""
     if value is None:
         return DASH
     number = _decimal(value)
-    if name in ("rate", "with_rate"):
+    if name == "with_rate":
+        # Σ people × rate: an hour of everyone beside the owner, so it says its unit
+        t = catalogue(language)
+        return t("unit.per_hour", rate=rate_text(number, currency, language))
+    if name == "rate":
         return rate_text(number, currency, language)
     if name in _MONEY:
         return money_text(number, currency, language)
