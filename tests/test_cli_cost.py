@@ -47,6 +47,30 @@ def test_cost_of_a_folder_by_process_and_role() -> None:
     assert "Customer Success Manager" in run("cost", ENGLISH, "--by", "role").stdout
 
 
+def test_the_role_views_steps_total_says_what_it_counts() -> None:
+    """A step several roles work on counts for each: the library's Steps column adds up to
+    200, while the portfolio has 163 steps. The total row says it counts steps, and a
+    note says why the column adds up to more, so neither reads as a wrong sum."""
+    from sopkit.analysis import cost_portfolio
+
+    costs = cost_portfolio(load_portfolio(ENGLISH))
+    column = sum(len(costs.steps_of(role)) for role in costs.roles)
+    assert (column, len(costs.steps)) == (200, 163)
+    for fmt, total in (("table", " 163 steps "), ("markdown", "| **163 steps** |")):
+        text = run("cost", ENGLISH, "--by", "role", "--format", fmt).stdout
+        (line,) = [line for line in text.splitlines() if line.startswith((" Total", "| **Total"))]
+        assert total in line, line
+        assert (
+            "Steps: the steps each role works on. A step several roles share counts once for "
+            "each of them, and a step no role works on (a milestone without an owner, a call "
+            "to another process here) for none, so the column adds up to 200; the Total row "
+            "gives the portfolio's 163 steps."
+        ) in " ".join(text.split())
+    # one role, one owner a step: the column is the count, and no note is needed
+    text = run("cost", T1, "--by", "role").stdout
+    assert "Steps: the steps each role works on" not in text
+
+
 def test_cost_default_is_a_step_table() -> None:
     result = run("cost", T1)
     assert result.exit_code == 0

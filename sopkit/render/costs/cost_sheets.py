@@ -426,9 +426,13 @@ def _role_sheet(costs: PortfolioCost, *, reading: bool) -> Sheet:
                 "utilisation": utilisation,
             }
         )
+    # The portfolio's steps, each once, named as steps: a step several roles share is in
+    # each of their rows, so the column's sum is not this figure.
+    every = len(costs.steps)
+    column = sum(int(row["steps"].raw) for row in rows)
     total = {
         "role": _text("Total"),
-        "steps": Cell(str(len(costs.steps)), str(len(costs.steps))),
+        "steps": Cell(counted(str(every), "step", "steps"), str(every)),
         "annual_hours": _hours_cell(costs.annual_hours),
         "external_hours": _hours_cell(costs.external_hours),
         "fte": _number_cell(costs.fte),
@@ -439,6 +443,13 @@ def _role_sheet(costs: PortfolioCost, *, reading: bool) -> Sheet:
         "currency": _text(currency),
     }
     notes = _capacity_notes(costs) if capacity else []
+    if column != every:
+        notes.append(
+            "Steps: the steps each role works on. A step several roles share counts once for "
+            "each of them, and a step no role works on (a milestone without an owner, a call "
+            "to another process here) for none, so the column adds up to "
+            f"{column}; the Total row gives the portfolio's {counted(str(every), 'step', 'steps')}."
+        )
     notes += _additions_notes(costs, by="role")
     if any(r.kind is RoleKind.SYSTEM for r in roles):
         notes.append("A system role's work is already automated: no hours, no labour.")
