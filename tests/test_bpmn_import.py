@@ -774,6 +774,45 @@ def test_bpsim_rates_and_fixed_costs_are_read(tmp_path: Path) -> None:
     assert result.processes[0].data["frequency"] == "2/month"
 
 
+@pytest.mark.parametrize("path", LIBRARY, ids=lambda p: p.stem)
+def test_a_stripped_export_reads_the_frequency_back_as_written(path: Path) -> None:
+    """The inter-trigger time is 8,760 hours ÷ the runs a year (1/week: 168.4615… h): read
+    back, it is the frequency written (or an equal one), not runs a month rounded
+    (4.33/month, 0.08% off), and no warning, as nothing was guessed."""
+    from sopkit.models import Frequency
+
+    process = load_process(path)
+    if process.frequency is None:
+        return
+    xml = _without_extension(export_bpmn(cost_process(process)).decode())
+    result = import_bpmn(xml.encode(), f"{path.stem}.bpmn")
+    back = result.processes[0].data["frequency"]
+    days = process.settings.working_days_per_year
+    assert back == str(process.frequency) or Frequency.parse(back).per_month(
+        days
+    ) == process.frequency.per_month(days), back
+    assert not any("frequency" in w.message for w in result.warnings)
+
+
+@pytest.mark.parametrize(
+    ("hours", "frequency"),
+    [
+        ("168.4615384615", "1/week"),
+        ("182.5", "4/month"),  # not 12/quarter or 48/year
+        ("33.6923076923", "1/day"),  # 260 working days a year
+        ("1460", "6/year"),
+        ("17520", "0.5/year"),
+        ("100", "7.3/month"),
+        ("168", None),  # a week of 7 × 24 h is 52.14 runs a year: no N/period
+        ("0.2888888889", None),  # 30,323.08 runs a year: no small N
+    ],
+)
+def test_inter_trigger_times_that_are_a_frequency(hours: str, frequency: str | None) -> None:
+    from sopkit.interop.bpmn.imports import frequency_of
+
+    assert frequency_of(Decimal(hours), Decimal(260)) == frequency
+
+
 # --- refusals ---------------------------------------------------------------------------------
 
 

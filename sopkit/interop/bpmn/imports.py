@@ -148,6 +148,39 @@ def _iso_hours(text: str) -> Decimal | None:
     )
 
 
+#: Periods a frequency is written in, shortest first, with how many a year has (a day's
+#: count is the working days a year).
+_PERIODS = (("day", None), ("week", 52), ("month", 12), ("quarter", 4), ("year", 1))
+#: How far runs a year may be from a frequency's and still be it: BPSim's inter-trigger
+#: time is written to ten decimals of an hour, so a sopkit export is within a billionth.
+_SAME_RUNS = Fraction(1, 10**6)
+#: The largest ``N`` read as a frequency someone wrote: any large count is near a whole one.
+_LARGEST_COUNT = 1000
+
+
+def frequency_of(hours: Decimal, working_days_per_year: Decimal) -> str | None:
+    """``N/period`` when ``hours`` between runs is, within a millionth, exactly one
+    (8,760 ÷ the runs a year, as the export writes it), else ``None``.
+
+    A small whole ``N`` in the shortest period that has one (``1/week`` before
+    ``52/year``, ``4/month`` before ``12/quarter``), else an ``N`` of one decimal, then
+    of two, of at least 1 (or a year's: ``0.5/year``), as people write a frequency.
+    """
+    if hours <= 0:
+        return None
+    runs = Fraction(8760) / Fraction(hours)
+    for places in (1, 10, 100):
+        for period, per_year in _PERIODS:
+            count = runs / Fraction(working_days_per_year if per_year is None else per_year)
+            nearest = Fraction(round(count * places), places)
+            if nearest <= 0 or nearest > _LARGEST_COUNT or (nearest < 1 and period != "year"):
+                continue
+            if abs(count - nearest) <= _SAME_RUNS * nearest:
+                shown = Decimal(nearest.numerator) / Decimal(nearest.denominator)
+                return f"{format(shown.normalize(), 'f')}/{period}"
+    return None
+
+
 def _estimate_text(points: tuple[Decimal, Decimal | None, Decimal]) -> str | Data | None:
     low, likely, high = points
     texts = [_hours_text(low), None if likely is None else _hours_text(likely), _hours_text(high)]
@@ -918,6 +951,13 @@ class _Importer:
         return owner
 
     def _frequency(self) -> str:
+        """How often a run starts, from the start event's BPSim inter-trigger time.
+
+        sopkit exports ``N/period`` as 8,760 hours ÷ the runs a year it means, so a
+        time that is exactly one (``1/week``: 168.4615… hours) reads back as it was
+        written, not as the runs a month it rounds to (4.33/month); only a time that
+        is no simple ``N/period`` is rounded, with a warning.
+        """
         for pool in self.pools:
             for node in self.doc.nodes.values():
                 if (
@@ -926,6 +966,10 @@ class _Importer:
                     and node.id in self.bpsim.inter_trigger
                 ):
                     hours = self.bpsim.inter_trigger[node.id]
+                    days = Decimal(self.settings.get("working_days_per_year", Decimal(260)))
+                    exact = frequency_of(hours, days)
+                    if exact is not None:
+                        return exact
                     per_month = (_MONTH_HOURS / hours).quantize(Decimal("0.01")).normalize()
                     if per_month >= 1:
                         text = f"{format(per_month, 'f')}/month"
