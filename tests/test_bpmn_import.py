@@ -226,6 +226,105 @@ def test_documentation_lines_as_typed_and_html_as_shown(
     assert processes[0]["steps"][0]["instructions"] == instructions
 
 
+def _orders(inside: str, collaboration: str = "") -> bytes:
+    return f"""<?xml version="1.0"?>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d">{collaboration}
+  <process id="p" name="Orders">
+    <startEvent id="s"/>
+    {inside}
+    <endEvent id="e" name="Order shipped"/>
+    <sequenceFlow id="f1" sourceRef="s" targetRef="t"/>
+    <sequenceFlow id="f2" sourceRef="t" targetRef="m"/>
+    <sequenceFlow id="f3" sourceRef="m" targetRef="e"/>
+  </process>
+</definitions>""".encode()
+
+
+def test_an_annotation_on_a_task_or_event_is_a_line_of_its_instructions() -> None:
+    """A text annotation drawn beside a task (an association links them, either way round)
+    says how the task is done: a line of the step's instructions, after its documentation's;
+    an intermediate event's documentation is its milestone's instructions, as a task's."""
+    xml = _orders(
+        '<userTask id="t" name="Check order"><documentation>Open the order.</documentation>'
+        "</userTask>"
+        '<intermediateCatchEvent id="m" name="Paid"><documentation>The bank confirms.'
+        "</documentation></intermediateCatchEvent>"
+        '<textAnnotation id="a1"><text>Use the checklist</text></textAnnotation>'
+        '<association id="as1" sourceRef="t" targetRef="a1"/>'
+        '<textAnnotation id="a2"><text>Two days at most</text></textAnnotation>'
+        '<association id="as2" sourceRef="a2" targetRef="m"/>'
+    )
+    (process,), _, warnings = _import_bytes(xml, "orders.bpmn")
+    steps = {s["id"]: s for s in process["steps"]}
+    assert steps["check-order"]["instructions"] == ["Open the order.", "Use the checklist"]
+    assert steps["paid"]["instructions"] == ["The bank confirms.", "Two days at most"]
+    assert not any("annotation" in w for w in warnings)
+
+
+def test_an_annotation_added_to_a_sopkit_export_joins_the_instructions() -> None:
+    """sopkit writes no annotations: one in its export was added in a modeler, and its
+    lines follow the instructions the extension carries (the documentation stays the
+    ``done_when``), with or without the extension."""
+    process = load_process(PROCESSES / "en" / "content-marketing.yaml")
+    step = process.steps[0]
+    xml = export_bpmn(cost_process(process)).decode()
+    note = (
+        '<bpmn:textAnnotation id="TextAnnotation_1"><bpmn:text>Ask sales first</bpmn:text>'
+        f'</bpmn:textAnnotation><bpmn:association id="Association_1" sourceRef="Task_{step.id}" '
+        'targetRef="TextAnnotation_1"/>'
+    )
+    xml = xml.replace("</bpmn:process>", f"{note}</bpmn:process>", 1)
+    for text, before in ((xml, list(step.instructions)), (_without_extension(xml), [])):
+        result = import_bpmn(text.encode(), "content-marketing.bpmn")
+        back = result.processes[0].data["steps"][0]
+        assert back["instructions"] == [*before, "Ask sales first"]
+        assert back.get("done_when") == step.done_when
+        assert not any("left out" in w.message for w in result.warnings)
+
+
+def test_texts_no_field_holds_are_listed_in_one_warning() -> None:
+    """An end event's name (an outcome), an inlined sub-process's name, documentation on
+    flows, gateways and the other events, and an annotation on no step have no place in
+    a process file: one warning for the file counts them and names a few."""
+    (_, _, c81) = _import(MIWG / "C.8.1.bpmn")
+    left = [w for w in c81 if "texts no field holds, left out" in w]
+    assert len(left) == 1 and "5 end-event names ('Vacation Refused Automatically'," in left[0]
+    (_, _, a4) = _import(MIWG / "A.4.0.bpmn")
+    (left,) = [w for w in a4 if "texts no field holds" in w]
+    assert "2 sub-process names ('Expanded Sub-Process 1', 'Expanded Sub-Process 2')" in left
+    (_, _, c9) = _import(MIWG / "C.9.0.bpmn")
+    (left,) = [w for w in c9 if "texts no field holds" in w]
+    assert "4 texts on events ('Application issued', 'Application rejected' and 2 more)" in left
+    assert "1 text on a gateway ('Risk?')" in left
+    assert "3 texts on flows ('Red (severe risk)', 'Green (no risk)' and 1 more)" in left
+    # the texts of C.9.0's event sub-processes went with them, in the warnings leaving them out
+    assert "Catches timeout" not in left and "'Handle timeout'" not in left
+    (_, _, b2) = _import(MIWG / "B.2.0.bpmn")  # on an inlined sub-process: no step has it
+    (left,) = [w for w in b2 if "texts no field holds" in w]
+    assert left.endswith("1 annotation ('Annotation')")
+    xml = _orders(
+        '<task id="t" name="Pack"/><intermediateThrowEvent id="m" name="Packed"/>'
+        '<textAnnotation id="a1"><text>Fragile goods go in the blue boxes, always</text>'
+        "</textAnnotation>",
+        '<collaboration id="c"><participant id="pp" name="Shop" processRef="p"/>'
+        '<messageFlow id="mf" sourceRef="t" targetRef="pp"><documentation>The parcel'
+        "</documentation></messageFlow></collaboration>",
+    )
+    (_, _, warnings) = _import_bytes(xml, "orders.bpmn")
+    assert warnings[-1] == (
+        "orders.bpmn: warning: texts no field holds, left out: 1 end-event name ('Order "
+        "shipped'), 1 text on a flow ('mf'), 1 annotation ('Fragile goods go in the blue "
+        "boxes, alw…')"
+    )
+    # a library export's end events are named "Done": nothing is left out
+    for path in (PROCESSES / "ko" / "content-marketing-ko.yaml",):
+        result = import_bpmn(
+            _without_extension(export_bpmn(cost_process(load_process(path))).decode()).encode(),
+            "ko.bpmn",
+        )
+        assert not any("texts no field holds" in w.message for w in result.warnings)
+
+
 def test_lanes_come_from_the_diagram_when_no_lane_lists_its_nodes() -> None:
     xml = export_bpmn(cost_process(load_process(FIXTURE / "webinar.yaml"))).decode()
     import re
@@ -548,7 +647,7 @@ def test_a_question_no_step_is_left_to_is_named_as_left_out() -> None:
     assert "('replace-fridge')" in left_out[2] and "this step is costed" in left_out[2]
     # A.2.0's shape: the question still decides a step, so it stays and is not called left out.
     _, _, a2 = _import(MIWG / "A.2.0.bpmn")
-    assert not any("left out" in w for w in a2)
+    assert not any("left out" in w and "texts no field holds" not in w for w in a2)
 
 
 def test_names_from_any_encoding_the_xml_declares() -> None:

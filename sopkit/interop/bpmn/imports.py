@@ -20,6 +20,11 @@ What maps, and how (the README has the user's version):
   inclusive split asks one yes/no question per branch;
 * BPSim processing times become ``time``, unit costs rates, fixed costs
   expenses, the start event's inter-trigger time the frequency;
+* a task's or intermediate event's documentation, and the text annotations
+  linked to it, are its step's instructions (a task's documentation is the
+  ``done_when`` in a file sopkit exported); the texts no field holds (end
+  events' names, documentation on flows and gateways, …) are counted in one
+  warning;
 * a file sopkit exported carries everything else in its ``sopkit:`` extension.
 
 Whatever had to be guessed or left out is a warning naming the element's id.
@@ -48,10 +53,22 @@ from .bpsim import elapsed_hours
 from .bpsim_read import BpsimData, read_bpsim
 from .notes import Notes, clean_name, first_few, slugify, text_lines
 from .questions import Asked, merge, per_step, shares_of
-from .reader import CHOREOGRAPHIES, BpmnDocument, Node, ProcessRecord, read_bpmn
+from .reader import (
+    CHOREOGRAPHIES,
+    GATEWAYS,
+    BpmnDocument,
+    MessageFlow,
+    Node,
+    ProcessRecord,
+    SequenceFlow,
+    read_bpmn,
+)
+from .reader import (
+    EVENTS as EVENT_KINDS,
+)
 from .roles import ENGINE, EVENTS, Pool, RoleMap, assign_roles
 from .structure import Decision, Loop, Structure, build_structure, flow_shown
-from .words import START_WORDS
+from .words import END_WORDS, START_WORDS
 
 __all__ = ["BpmnImport", "ImportedProcess", "import_bpmn"]
 
@@ -353,6 +370,7 @@ class _Importer:
             step["after"] = after
         step.update(own)
         self._documentation(node, step)
+        self._annotations(node_id, step)
         step.pop("rework", None)
         if rework is not None:
             step["rework"] = rework
@@ -402,6 +420,23 @@ class _Importer:
                 step.pop("done_when", None)
         elif node.documentation and "instructions" not in step:
             step["instructions"] = text_lines(node.documentation)
+
+    def _annotations(self, node_id: str, step: Data) -> None:
+        """Text annotations linked to the step's element: a note drawn beside a task says
+        how to do it, so its lines join the step's ``instructions``. In a file sopkit
+        exported too: sopkit writes none, so one is a note added in a modeler, and the
+        ``done_when`` its documentation holds is a criterion, not a place for notes."""
+        lines = [
+            line
+            for annotation in self.doc.annotations
+            if node_id in annotation.about
+            for line in text_lines(annotation.text)
+        ]
+        if not lines:
+            return
+        written = step.get("instructions")
+        found = list(written) if isinstance(written, list) else []
+        step["instructions"] = found + [line for line in lines if line not in found]
 
     def _with(self, node_id: str, step: Data) -> None:
         """Who works on a task besides its owner, from its BPSim resource selection: every
@@ -1322,11 +1357,77 @@ def import_bpmn(data: bytes, path: str | Path) -> BpmnImport:
             "in the instructions or done_when of the steps that use it)",
             element,
         )
+    _warn_left_out(doc, importers, notes)
     settings = _settings(importers, bpsim, notes, doc)
     problems = tuple(notes.problems)
     return BpmnImport(
         tuple(_with_warnings(processes, importers, doc, problems, notes.about)), settings, problems
     )
+
+
+#: What the left-out warning counts, singular and plural, in the order it lists them.
+_LEFT_OUT = {
+    "end": ("end-event name", "end-event names"),
+    "sub": ("sub-process name", "sub-process names"),
+    "event": ("text on an event", "texts on events"),
+    "gateway": ("text on a gateway", "texts on gateways"),
+    "sub-text": ("text on a sub-process", "texts on sub-processes"),
+    "flow": ("text on a flow", "texts on flows"),
+    "annotation": ("annotation", "annotations"),
+}
+
+
+def _warn_left_out(doc: BpmnDocument, importers: Sequence[_Importer], notes: Notes) -> None:
+    """One warning for the file naming the texts no field holds, so none goes silently.
+
+    A task's or an intermediate event's documentation and the annotations linked to
+    it are its step's; a start event's name is the trigger (its documentation too, in
+    a file sopkit exported), a gateway's the question, a flow's an answer. What is
+    left has no field: an end event's name (an outcome: "Vacation Refused by
+    Manager"), an inlined sub-process's name, documentation on the other events, on
+    gateways, sub-processes and flows, and annotations linked to no step. Elements left
+    out as a whole (an event sub-process) were warned about already.
+    """
+    processes = {pool.process.id for importer in importers for pool in importer.pools}
+    steps = {node for importer in importers for node in importer.structure.steps}
+    expanded = {node for importer in importers for node in importer.structure.expanded}
+    hidden = {node for importer in importers for node in importer.structure.hidden}
+    exported = any(importer.exported for importer in importers)
+    kept = {n.id for n in doc.nodes.values() if n.process in processes and n.id not in hidden}
+    found: dict[str, list[str]] = {key: [] for key in _LEFT_OUT}
+    for node in sorted(doc.nodes.values(), key=lambda n: n.order):
+        if node.id not in kept or node.id in steps:
+            continue
+        shown = clean_name(node.name) or node.id
+        if node.kind == "endEvent" and clean_name(node.name) not in ("", *END_WORDS):
+            found["end"].append(shown)
+        if node.id in expanded and clean_name(node.name):
+            found["sub"].append(shown)
+        if not node.documentation or (node.kind == "startEvent" and exported):
+            continue  # sopkit writes the trigger as the start event's documentation
+        if node.kind in EVENT_KINDS:
+            found["event"].append(shown)
+        elif node.kind in GATEWAYS:
+            found["gateway"].append(shown)
+        elif node.id in expanded:
+            found["sub-text"].append(shown)
+    flows: list[SequenceFlow | MessageFlow] = [*doc.flows.values(), *doc.message_flows]
+    for flow in flows:
+        if flow.documentation and (flow.source in kept or flow.target in kept):
+            found["flow"].append(flow.name or flow.id)
+    for annotation in doc.annotations:
+        if not any(element in steps for element in annotation.about) and not any(
+            element in hidden for element in annotation.about
+        ):
+            text = clean_name(annotation.text)
+            found["annotation"].append(text if len(text) <= 40 else f"{text[:39]}…")
+    parts = []
+    for key, names in found.items():
+        if names:
+            one, many = _LEFT_OUT[key]
+            parts.append(f"{len(names)} {one if len(names) == 1 else many} ({first_few(names, 2)})")
+    if parts:
+        notes.warn(f"texts no field holds, left out: {', '.join(parts)}", None)
 
 
 def _with_warnings(

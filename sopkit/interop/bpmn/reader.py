@@ -27,6 +27,7 @@ from .namespaces import BPMN, BPMNDI, DC, SOPKIT, qname
 
 __all__ = [
     "MAX_BYTES",
+    "Annotation",
     "BpmnDocument",
     "Lane",
     "MessageFlow",
@@ -100,6 +101,7 @@ class SequenceFlow:
     condition: str | None
     order: int
     marker: str | None = None
+    documentation: str | None = None
 
 
 @dataclass(slots=True)
@@ -108,6 +110,17 @@ class MessageFlow:
     source: str
     target: str
     name: str
+    documentation: str | None = None
+
+
+@dataclass(slots=True)
+class Annotation:
+    """A text annotation: a note drawn beside the elements its associations link it to."""
+
+    id: str
+    text: str
+    #: The ids of the elements it is associated with (either way round).
+    about: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -174,6 +187,8 @@ class BpmnDocument:
     #: Data objects and data stores the processes draw: ``(id, "data object" or "data
     #: store", name, process id)``.
     data: list[tuple[str, str, str, str]] = field(default_factory=list)
+    #: Text annotations, wherever drawn (a process, a sub-process, a collaboration).
+    annotations: list[Annotation] = field(default_factory=list)
 
 
 def _bpmn(local: str) -> str:
@@ -372,7 +387,26 @@ class _Reader:
                 self.doc.resources[_attr(child, "id")] = _attr(child, "name")
         for plane in root.iter(qname(BPMNDI, "BPMNPlane")):
             self._plane(plane)
+        self._annotations(root)
         return self.doc
+
+    def _annotations(self, root: Element) -> None:
+        """Text annotations and the elements associations link them to, in any container."""
+        found: dict[str, Annotation] = {}
+        for element in root.iter(_bpmn("textAnnotation")):
+            text = _text(element.find(_bpmn("text")))
+            if "html" in (element.get("textFormat") or "").lower():
+                text = _html_text(text)
+            annotation_id = _attr(element, "id")
+            if text.strip() and annotation_id not in found:
+                found[annotation_id] = Annotation(annotation_id, text.strip())
+                self.doc.annotations.append(found[annotation_id])
+        for element in root.iter(_bpmn("association")):
+            source, target = _attr(element, "sourceRef"), _attr(element, "targetRef")
+            for end, other in ((source, target), (target, source)):
+                linked = found.get(end)
+                if linked is not None and other and other not in linked.about:
+                    linked.about.append(other)
 
     def _process(self, element: Element) -> None:
         self._claim(element, "process")
@@ -469,6 +503,7 @@ class _Reader:
             None if condition is None else " ".join(_text(condition).split()) or "",
             self.order,
             _marker(element, "flow"),
+            _documentation(element),
         )
         self.doc.flows[flow.id] = flow
 
@@ -492,6 +527,7 @@ class _Reader:
                     _attr(flow, "sourceRef"),
                     _attr(flow, "targetRef"),
                     " ".join(_attr(flow, "name").split()),
+                    _documentation(flow),
                 )
             )
 

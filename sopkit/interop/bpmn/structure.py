@@ -70,6 +70,11 @@ class Structure:
     graph: nx.DiGraph[str]  # acyclic
     collapsed: set[str]
     nearest: _Nearest
+    #: Sub-processes inlined (their steps take their place): their own names go nowhere.
+    expanded: frozenset[str] = frozenset()
+    #: Nodes left out of the flow (a compensation activity, an event sub-process and
+    #: what they hold; what a sub-process without work holds), warned about as a whole.
+    hidden: frozenset[str] = frozenset()
 
     def steps_before(self, node_id: str) -> list[str]:
         """The steps that lead to ``node_id`` (itself, if it is a step)."""
@@ -688,6 +693,8 @@ def build_structure(doc: BpmnDocument, processes: Iterable[str], notes: Notes) -
         graph,
         builder.collapsed,
         _Nearest(builder, graph, edges),
+        frozenset(builder.expanded),
+        frozenset(builder.hidden),
     )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-__all__ = ["START_WORDS", "words_for"]
+__all__ = ["END_WORDS", "START_WORDS", "words_for"]
 
 _WORDS: Mapping[str, Mapping[str, str]] = {
     "en": {
@@ -42,3 +42,5 @@ def words_for(language: str) -> Mapping[str, str]:
 
 #: What an exported start event is named when its trigger is too long to name it.
 START_WORDS = frozenset(words["start"] for words in _WORDS.values())
+#: What an exported end event is named: it says nothing a process file lacks.
+END_WORDS = frozenset(words["end"] for words in _WORDS.values())
