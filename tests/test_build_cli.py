@@ -53,7 +53,11 @@ def quick(monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
 
 
 def test_the_command_writes_exactly_what_the_library_writes(tmp_path: Path) -> None:
-    code, stdout, stderr = run("build", str(FIXTURE), "-o", str(tmp_path / "cli"))
+    # A cache of its own: the session's shared one may hold these renders already.
+    cache = str(tmp_path / "cache")
+    code, stdout, stderr = run(
+        "build", str(FIXTURE), "-o", str(tmp_path / "cli"), "--cache-dir", cache
+    )
     assert code == 0, stderr
     assert stdout == ""
     library = build_site([FIXTURE], tmp_path / "library")
