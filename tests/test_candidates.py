@@ -211,3 +211,40 @@ def test_the_report_names_where_a_shared_tool_is_paid_for(
     assert "Canva's cost is counted on p/a; p/b uses it at no cost of its own: its payback" in table
     data = json.loads(candidates_report(costs, fmt="json"))
     assert {c["step"]: c["tool_paid_by"] for c in data["candidates"]} == {"a": [], "b": ["p/a"]}
+
+
+@pytest.mark.parametrize(
+    ("language", "same", "other"),
+    [
+        ("en", "paid for on “A”", "paid for on “X” in Q"),
+        ("ko", "비용은 “A”에 포함", "비용은 Q의 “X”에 포함"),
+        ("ru", "оплачен в шаге «A»", "оплачен в шаге «X» процесса «Q»"),
+    ],
+)
+def test_the_dashboard_and_report_say_where_a_shared_tool_is_paid_for(
+    write_process: Callable[..., Path], language: str, same: str, other: str
+) -> None:
+    from sopkit.render.i18n import catalogue
+    from sopkit.render.totals import tool_paid_text
+
+    head = process(
+        "  - {id: a, name: A, owner: Editor, time: 1h,"
+        " automation: {share: 0.5, tool: Canva, tool_cost: 120}}\n"
+        "  - {id: b, name: B, owner: Editor, time: 1h, after: [a],"
+        " automation: {share: 0.5, tool: Canva}}\n"
+        "  - {id: c, name: C, owner: Editor, time: 1h, after: [b],"
+        " automation: {share: 0.5, tool: Miro}}\n"
+    )
+    first = write_process(head)
+    second = write_process(
+        "sopkit: 1\nid: q\nname: Q\nowner: Editor\nfrequency: 1/month\nsteps:\n"
+        "  - {id: x, name: X, owner: Editor, time: 1h,"
+        " automation: {share: 0.5, tool: Miro, tool_cost: 99}}\n",
+        name="q.yaml",
+    )
+    cost = cost_portfolio([load_process(first), load_process(second)])
+    by_step = {c.step_id: c for c in rank_candidates(cost)}
+    t = catalogue(language)
+    assert tool_paid_text(by_step["b"], cost, t) == same
+    assert tool_paid_text(by_step["c"], cost, t) == other
+    assert tool_paid_text(by_step["a"], cost, t) == ""

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..analysis.candidates import Candidate
+from ..analysis.cost import PortfolioCost
 from .i18n import Catalogue, catalogue
 
-__all__ = ["CandidateTotals", "candidate_totals"]
+__all__ = ["CandidateTotals", "candidate_totals", "tool_paid_text"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,3 +74,20 @@ def candidate_totals(candidates: Sequence[Candidate]) -> CandidateTotals:
         hours_saved=total("hours_saved"),
         fte_freed=total("fte_freed"),
     )
+
+
+def tool_paid_text(candidate: Candidate, cost: PortfolioCost, t: Catalogue) -> str:
+    """Where a candidate's tool is paid for when it costs nothing on the step itself
+    (``paid for on “Email sequence”``), or ``""``: its payback "immediately" holds
+    only while that other step keeps the tool."""
+    names = []
+    for ref in candidate.tool_paid_by:
+        process_id, step_id = ref.split("/", 1)
+        process = cost.process(process_id)
+        step = process.process.step(step_id).name
+        names.append(
+            t("candidate.step_quoted", step=step)
+            if process_id == candidate.process_id
+            else t("candidate.step_elsewhere", step=step, process=process.name)
+        )
+    return t("candidate.tool_paid", len(names), steps=", ".join(names)) if names else ""

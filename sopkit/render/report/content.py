@@ -37,7 +37,7 @@ from ..numbers import (
     share_text,
 )
 from ..site.charts import Datum, pareto_chart
-from ..totals import candidate_totals
+from ..totals import candidate_totals, tool_paid_text
 from ..workbook import rate_rows
 from .charts import bars, mark
 from .columns import figure_widths
@@ -334,6 +334,7 @@ def _candidate_row(candidate: Candidate, cost: PortfolioCost, f: _Format) -> dic
         "share": share_text(candidate.share, f.language),
         "gross": f.money(candidate.gross_saving),
         "tool_cost": f.money(candidate.tool_cost),
+        "tool_paid": tool_paid_text(candidate, cost, f.t),
         "net": f.money(candidate.net_saving),
         "negative": candidate.net_saving < 0,
         "setup": f.money(candidate.setup_cost),

@@ -32,7 +32,7 @@ from ..i18n import (
     portfolio_language,
 )
 from ..numbers import DASH, hours_text, money_text, number_text, percent_text, share_text
-from ..totals import CandidateTotals, candidate_totals
+from ..totals import CandidateTotals, candidate_totals, tool_paid_text
 from .capacity import capacity_chart, capacity_rows
 from .charts import Datum, bar_chart, pareto_chart, site_environment
 from .ranges import RangeDatum, range_bar, range_chart
@@ -436,6 +436,7 @@ def _candidate_row(
         "annual_cost": money(candidate.annual_cost),
         "gross": money(candidate.gross_saving),
         "tool_cost": money(candidate.tool_cost),
+        "tool_paid": tool_paid_text(candidate, cost, money.t),
         "net": money(candidate.net_saving),
         "negative": candidate.net_saving < 0,
         "setup": money(candidate.setup_cost),
