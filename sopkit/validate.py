@@ -726,9 +726,8 @@ def _frequency_problems(process: Process) -> list[Problem]:
 
 
 def lint_process(process: Process) -> list[Problem]:
-    """Recommended fields that are missing, an owner also named in ``with``, a wait
-    nothing waits for, unused conditions, text cut by a comment: warnings, errors
-    under ``--strict``."""
+    """Recommended fields that are missing, an owner also named in ``with``, unused
+    conditions, text cut by a comment: warnings, errors under ``--strict``."""
     source = process.source
     warnings = []
     if not process.purpose:
@@ -759,20 +758,6 @@ def lint_process(process: Process) -> list[Problem]:
                     hint=f"the owner is counted already: remove '{step.owner}' from 'with', "
                     "unless more people of the role work on the step",
                     key=True,
-                )
-            )
-    followed = {before for step in process.steps for before in step.after}
-    for index, step in enumerate(process.steps):
-        # A wait holds back the steps after it; with none, it only stretches the lead
-        # time (a trial's "report, wait: 1w" meant a report a week after the send).
-        if step.id not in followed and not step.wait.is_zero:
-            warnings.append(
-                source.problem(
-                    ("steps", index, "wait"),
-                    f"step '{step.id}' waits {step.wait} after it, but no step comes after it: "
-                    "the wait only lengthens the lead time",
-                    hint="a wait holds back the steps after its step: put it on the step "
-                    "before the one that should wait, or add the step that follows the wait",
                 )
             )
     used = {name for step in process.steps for name in (step.when or {})}
@@ -822,15 +807,22 @@ def _written_in(process: Process) -> str | None:
 
 
 def lint_portfolio(processes: Sequence[Process]) -> list[Problem]:
-    """Warnings that need the whole portfolio: a process nothing runs.
+    """Warnings that need the whole portfolio: a process nothing runs, and a wait
+    nothing waits for.
 
     A process without ``frequency`` runs only when another process's step runs
     it; when none of the processes given does, its steps count nothing a year,
-    which is what a forgotten ``frequency:`` looks like.
+    which is what a forgotten ``frequency:`` looks like. A wait on a step no step
+    comes after only lengthens the lead time, unless the process is a procedure
+    another runs (its caller's next step waits).
     """
     called = {step.process for p in processes for step in p.steps if step.process is not None}
     warnings = []
     for process in processes:
+        if process.frequency is not None and process.id not in called:
+            # A procedure's last wait holds back its caller's next step: only a process
+            # that runs on its own ends its runs with nothing to wait for.
+            warnings += _trailing_waits(process)
         if process.frequency is None and process.id not in called:
             warnings.append(
                 process.source.problem(
@@ -842,6 +834,23 @@ def lint_portfolio(processes: Sequence[Process]) -> list[Problem]:
                 )
             )
     return [_as_warning(p) for p in warnings]
+
+
+def _trailing_waits(process: Process) -> list[Problem]:
+    """Waits on steps no step comes after (a trial's "report, wait: 1w" meant a report a
+    week after the send): they hold back nothing and only stretch the lead time."""
+    followed = {before for step in process.steps for before in step.after}
+    return [
+        process.source.problem(
+            ("steps", index, "wait"),
+            f"step '{step.id}' waits {step.wait} after it, but no step comes after it: "
+            "the wait only lengthens the lead time",
+            hint="a wait holds back the steps after its step: put it on the step "
+            "before the one that should wait, or add the step that follows the wait",
+        )
+        for index, step in enumerate(process.steps)
+        if step.id not in followed and not step.wait.is_zero
+    ]
 
 
 #: Fields whose value is prose, where a ``#`` is more likely text than a comment.

@@ -19,7 +19,7 @@ from sopkit.analysis import cost_portfolio, cost_process, rank_candidates, to_de
 from sopkit.analysis.runs import runs_of
 from sopkit.errors import SopkitError
 from sopkit.models import RoleKind
-from sopkit.validate import lint_process
+from sopkit.validate import lint_portfolio, lint_process
 
 ROLES = """\
 currency: USD
@@ -364,7 +364,7 @@ def test_a_wait_no_step_waits_for_is_a_warning(tmp_path: Path) -> None:
         "- {id: side, name: Side, owner: Editor, time: 1h, wait: 0}"
     )
     path = write(tmp_path, "p.yaml", process_text(steps))
-    warnings = [w.format() for w in lint_process(load_process(path))]
+    warnings = [w.format() for w in lint_portfolio([load_process(path)])]
     found = [w for w in warnings if "no step comes after it" in w]
     assert found == [
         f"{path}:8:78: warning: step 'report' waits 1w after it, but no step comes after it: "
@@ -374,7 +374,29 @@ def test_a_wait_no_step_waits_for_is_a_warning(tmp_path: Path) -> None:
     ]
     moved = steps.replace(", wait: 1w}", "}").replace("time: 1h}\n", "time: 1h, wait: 1w}\n", 1)
     path = write(tmp_path, "q.yaml", process_text(moved))
-    assert not [w for w in lint_process(load_process(path)) if "comes after" in w.message]
+    assert not [w for w in lint_portfolio([load_process(path)]) if "comes after" in w.message]
+
+
+def test_a_procedure_s_last_wait_holds_back_its_caller_and_is_no_warning(tmp_path: Path) -> None:
+    """A review found the warning false for a procedure: its caller's next step waits."""
+    sub = write(
+        tmp_path,
+        "sub.yaml",
+        "sopkit: 1\nid: sub\nname: Sub\nowner: Editor\nsteps:\n"
+        "  - {id: one, name: One, owner: Editor, time: 1h, wait: 1w}\n",
+    )
+    main = write(
+        tmp_path,
+        "main.yaml",
+        process_text(
+            "- {id: run, name: Run, process: sub}\n"
+            "- {id: three, name: Three, owner: Editor, time: 1h, after: [run]}"
+        ),
+    )
+    everything = [load_process(main), load_process(sub)]
+    assert not [w for w in lint_portfolio(everything) if "comes after" in w.message]
+    # Alone, without its caller, a procedure has no frequency: it is not warned about either.
+    assert not [w for w in lint_portfolio([load_process(sub)]) if "comes after" in w.message]
 
 
 # --- the typical run ----------------------------------------------------------------
