@@ -183,6 +183,12 @@ class NewProcess:
                 f"{self.roles_used} does not define {', '.join(self.missing_roles)}: "
                 "add each with its rate, or change those owners to your team's roles"
             )
+            if self.added_roles:
+                rates += (
+                    f"; {', '.join(self.added_roles)} "
+                    + ("was" if len(self.added_roles) == 1 else "were")
+                    + " added with the library's illustrative rates: set your team's"
+                )
             if self.library_kinds:
                 kinds = ", ".join(
                     f"{role}: {{{kind}}}" for role, kind in self.library_kinds.items()
@@ -315,7 +321,9 @@ def new_process(
         roles = roles_used = shown.parent / "roles.yaml"
     elif roles_used is not None:
         missing = _missing_roles(copies, roles_used)
-        added = _add_library_roles(entry, missing, roles_used)
+        # Only into the folder's own roles file: one further up is every folder's below it.
+        beside = roles_used.resolve().parent == target.resolve().parent
+        added = _add_library_roles(entry, missing, roles_used) if beside else ()
         missing = tuple(role for role in missing if role not in added)
         kinds = _library_kinds(entry, missing)
         folder_currency = str(_read(roles_used).get("currency", "USD"))
@@ -353,7 +361,7 @@ def _paid_tools(processes: Sequence[Mapping[object, object]]) -> tuple[str, ...]
 
 #: What a library role brings into a team's file: its headcount and hours are the
 #: library's team's, not this one's.
-_ROLE_FIELDS = ("rate", "kind", "description")
+_COPIED_ROLE_FIELDS = ("rate", "kind", "description")
 
 
 def _add_library_roles(
@@ -370,7 +378,7 @@ def _add_library_roles(
     data = _mapping(parse_yaml(entry.roles.read_text("utf-8"), entry.roles.name).data)
     defined = _mapping(data.get("roles"))
     wanted = {
-        str(role): {k: v for k, v in _mapping(defined[role]).items() if k in _ROLE_FIELDS}
+        str(role): {k: v for k, v in _mapping(defined[role]).items() if k in _COPIED_ROLE_FIELDS}
         for role in roles
         if role in defined
     }

@@ -309,3 +309,32 @@ def test_an_output_named_like_a_file_is_refused_not_made_a_folder(tmp_path: Path
     (tmp_path / "odd.yaml").mkdir()
     code, _, err = new("starter", "x", "-o", tmp_path / "odd.yaml")
     assert code == 0 and (tmp_path / "odd.yaml" / "x.yaml").is_file(), err
+
+
+def test_a_roles_file_further_up_is_not_added_to(tmp_path: Path) -> None:
+    """A roles.yaml in a parent folder is every folder's below it: a copy into a
+    subfolder names the roles it lacks instead of adding library rates for all."""
+    team = "currency: USD\nroles:\n  Editor: {rate: 45}\n"
+    (tmp_path / "roles.yaml").write_text(team, encoding="utf-8")
+    made = new_process("case-study", "story", tmp_path / "team" / "sub")
+    assert (tmp_path / "roles.yaml").read_text(encoding="utf-8") == team
+    assert made.added_roles == () and made.missing_roles
+    assert any("does not define" in line for line in made.next_steps())
+
+
+def test_it_says_which_roles_it_added_and_which_are_still_missing() -> None:
+    from sopkit.library import NewProcess
+
+    entry = next(e for e in library_entries() if e.id == "case-study")
+    made = NewProcess(
+        Path("story.yaml"),
+        None,
+        Path("roles.yaml"),
+        "Story",
+        entry,
+        missing_roles=("Customer",),
+        added_roles=("Designer", "Editor"),
+    )
+    line = next(line for line in made.next_steps() if "does not define" in line)
+    assert "roles.yaml does not define Customer" in line
+    assert "Designer, Editor were added with the library's illustrative rates" in line

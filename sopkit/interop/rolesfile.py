@@ -17,6 +17,7 @@ from typing import Any
 
 from ..errors import SopkitError
 from ..load import settings_from_data
+from ..models import Settings
 from ..source import parse_yaml
 from .filedata import Data
 from .yamltext import Blank, dump_yaml
@@ -25,23 +26,24 @@ __all__ = ["SETTING_FIELDS", "with_roles_added"]
 
 #: The settings two roles files must share for a role of one to mean the same in the
 #: other: its rate's money and the working time its hours and capacity are counted in.
-SETTING_FIELDS = (
-    "currency",
-    "hours_per_day",
-    "days_per_week",
-    "working_days_per_year",
-    "calendar",
-)
+SETTING_FIELDS = tuple(name for name in Settings.model_fields if name != "roles")
 _ROLES_LINE = re.compile(r"^roles:[ \t]*(#.*)?$", re.MULTILINE)
 _ROLES_KEY = re.compile(r"^roles:", re.MULTILINE)
 _COMMENT = re.compile(r"(?:^|\s)(#.*)$")
 
 
 def with_roles_added(
-    path: Path, wanted: Data, note: str = "", *, same: Sequence[str] = SETTING_FIELDS
+    path: Path,
+    wanted: Data,
+    note: str = "",
+    *,
+    same: Sequence[str] = SETTING_FIELDS,
+    rewritten_note: str | None = None,
 ) -> str | None:
     """The roles file at ``path`` with the roles of ``wanted`` (roles-file data) it lacks
-    appended, under a comment saying ``note``; its text when it lacks none; ``None``
+    appended, under a comment saying ``note`` (``rewritten_note`` instead when a roles
+    block written in flow style on its ``roles:`` line has to be written again whole,
+    the file's own roles first); its text when it lacks none; ``None``
     when it differs in one of the settings ``same`` names, or cannot be
     added to safely. Its own roles, rates and comments stay as they are."""
     try:
@@ -75,8 +77,9 @@ def with_roles_added(
         lines = text[start.start() :].splitlines()
         kept = [found.group(1) for found in map(_COMMENT.search, lines) if found]
         lines = [*kept, *dump_yaml({"roles": every}).splitlines()]
-        if note:
-            lines.insert(0, f"# with {note}")
+        above = note if rewritten_note is None else rewritten_note
+        if above:
+            lines.insert(0, f"# {above}")
         merged = text[: start.start()] + "\n".join(lines) + "\n"
     try:
         check = parse_yaml(merged, str(path))

@@ -690,11 +690,6 @@ def candidates_sheet_of(
     )
 
 
-def _listed(refs: Sequence[str]) -> str:
-    """``a/b``, ``a/b and c/d``, ``a/b, c/d and e/f``."""
-    return refs[0] if len(refs) == 1 else f"{', '.join(refs[:-1])} and {refs[-1]}"
-
-
 def _shared_tool_notes(ranked: Sequence[Candidate]) -> list[str]:
     """A line per tool paid for on one step and used at no cost on others listed."""
     users: dict[tuple[str, ...], list[Candidate]] = {}
@@ -702,8 +697,8 @@ def _shared_tool_notes(ranked: Sequence[Candidate]) -> list[str]:
         if candidate.tool_paid_by:
             users.setdefault(candidate.tool_paid_by, []).append(candidate)
     return [
-        f"{found[0].tool}'s cost is counted on {_listed(paid_by)}; "
-        f"{_listed([f'{c.process_id}/{c.step_id}' for c in found])} "
+        f"{found[0].tool}'s cost is counted on {listed(paid_by)}; "
+        f"{listed([f'{c.process_id}/{c.step_id}' for c in found])} "
         + ("uses" if len(found) == 1 else "use")
         + " it at no cost of "
         + ("its" if len(found) == 1 else "their")
