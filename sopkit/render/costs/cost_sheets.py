@@ -614,6 +614,8 @@ def candidates_sheet_of(
         # names steps by id, to stay narrow).
         Column("name", "Name", numeric=False, csv_only=True),
         Column("setup_hours", "Setup hours", csv_only=True),
+        # the candidates (process/step) whose automation pays for this one's tool
+        Column("tool_paid_by", "Tool paid by", numeric=False, csv_only=True),
     ]
     rows = []
     for rank, c in enumerate(ranked, 1):
@@ -641,6 +643,7 @@ def candidates_sheet_of(
                 _text(currency),
                 _text(c.name),
                 _hours_cell(c.setup_hours),
+                _text(" ".join(c.tool_paid_by)),
             ]
         )
     total = [
@@ -657,6 +660,7 @@ def candidates_sheet_of(
         _hours_cell(totals.hours_saved),
         _number_cell(totals.fte_freed),
         _text(currency),
+        _BLANK,
         _BLANK,
         _BLANK,
     ]
