@@ -765,7 +765,7 @@ def test_a_new_rate_for_a_role_working_with_the_owner_is_said(tmp_path: Path) ->
     (step,) = [s for s in document["steps"] if s["id"] == "edit"]
     assert step["with_rate"]["after"] == 60  # JSON keeps its key and number
     for language, words in (
-        ("ko", "협업자 합산 시간당 단가 US$40/시간 → US$60/시간"),
+        ("ko", "협업자 합산 단가 US$40/시간 → US$60/시간"),
         ("ru", "суммарная часовая ставка участников 40\u00a0$/ч → 60\u00a0$/ч"),
     ):
         assert words in details(edit, "USD", t=catalogue(language), only={"with_rate"})
