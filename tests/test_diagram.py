@@ -332,7 +332,7 @@ def test_with_cash_costs_the_title_names_labour_and_cash_apart(language: str) ->
         ("en", ("5m", "10m"), "Lead time 15 min per run"),
         ("en", ("2h", "4h30m"), "Lead time 6.5 h per run"),
         ("ko", ("5m", "10m"), "리드 타임: 실행당 15분"),
-        ("ru", ("2h", "4h30m"), "Длительность 6,5 ч на запуск"),
+        ("ru", ("2h", "4h30m"), "Длительность запуска: 6,5 ч"),
     ],
 )
 def test_a_lead_time_under_a_day_is_said_in_hours_or_minutes(

@@ -21,6 +21,7 @@ from sopkit.analysis.compare import (
 )
 from sopkit.models import Language
 from sopkit.render.costs.scenarios import PORTFOLIO_ROWS, PROCESS_ROWS, ROLE_ROWS
+from sopkit.render.diagram.common import _WORDS as DIAGRAM_WORDS
 from sopkit.render.i18n import LANGUAGES, catalogue
 
 #: Every figure a row of ``sopkit diff`` can name in words (FTE and lead time in hours
@@ -207,13 +208,19 @@ def test_a_held_milestone_note_agrees_with_how_many_steps_it_names() -> None:
 
 
 #: Russian readers met three words for the total and two for labour cost across the
-#: report, the dashboard and the workbook; each figure has one name, everywhere.
+#: report, the dashboard and the workbook; each figure has one name, everywhere. A
+#: per-run figure is "за запуск": "затраты на запуск" reads as start-up costs (and a
+#: library may hold a product launch process); a sub-procedure is a "подпроцесс", as
+#: the diagram's lane names it.
 _RUSSIAN_VARIANTS = {
     "всего затрат": "полная стоимость",
     "общие затраты": "полная стоимость",
     "общих затрат": "полной стоимости",
     "стоимость труда": "затраты на труд",
-    "затраты за запуск": "затраты на запуск",
+    "затраты на запуск": "затраты за запуск",
+    "на один запуск": "за запуск",
+    "на запуск": "за запуск",
+    "вложенн": "подпроцесс",
 }
 
 
@@ -221,6 +228,7 @@ def test_russian_names_each_cost_figure_one_way() -> None:
     words = resources.files("sopkit").joinpath("i18n", "workbook.json").read_text("utf-8")
     texts = [form for message in _raw("ru").values() for form in _forms(message)]
     texts += [entry["ru"] for entry in json.loads(words).values() if "ru" in entry]
+    texts += DIAGRAM_WORDS["ru"].values()
     for variant, term in _RUSSIAN_VARIANTS.items():
         found = [text for text in texts if variant in text.lower()]
         assert not found, f"{variant!r} should read {term!r}: {found[:3]}"

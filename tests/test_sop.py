@@ -358,7 +358,7 @@ def test_html_falls_back_to_mermaid_source_when_the_diagram_fails(
     [
         ("content-marketing", "Open the diagram full size", "Show the whole diagram, reduced"),
         ("content-marketing-ko", "다이어그램을 원래 크기로 전체 화면에서 보기", "축소해 보기"),
-        ("sostac-plan-ru", "Открыть схему в полном размере", "Показать всю схему"),
+        ("sostac-plan-ru", "Открыть схему в полном размере", "Показать схему целиком"),
     ],
     ids=["en", "ko", "ru"],
 )

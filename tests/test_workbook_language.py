@@ -241,7 +241,7 @@ def test_a_russian_workbook_reads_in_russian(books: dict[str, bytes]) -> None:
     assert "по 100 смоделированным годам (начальное значение генератора 3)" in " ".join(
         map(str, shown)
     )
-    assert book["Сводка"]["B2"].value == "1 процесс и 1 вложенная процедура, USD"
+    assert book["Сводка"]["B2"].value == "1 процесс и 1 подпроцесс, USD"
     notes = " ".join(str(r[0]) for r in book["Сводка"].iter_rows(values_only=True) if r[0])
     assert "÷ 2 080 рабочих часов в году" in notes.replace("\u00a0", " ").replace("\u202f", " ")
     # a payback of a few days reads "< 0,1" as the Russian reports write it
