@@ -789,8 +789,10 @@ class _Builder:
         and each of its fields becomes a duplicate key. Its ``remove one of them`` would
         delete the step, and the steps naming it would name no step: so it is said once,
         with the fix, and the item is read as the separate item it was meant to be (the
-        file is refused all the same). Two keys again, or more, start a new item; a
-        single key twice is a plain duplicate, as in any mapping.
+        file is refused all the same). Only a run of two keys again, or more, that starts
+        again at the item's first key (a step's ``id``) looks like the start of a new
+        item; any other key written twice (``name`` and ``time`` again, further down the
+        same step) is a plain duplicate, as in any mapping, and is reported as one.
         """
         if not isinstance(node, yaml.MappingNode) or len(node.value) < 4 or node.flow_style:
             return [node]
@@ -801,7 +803,7 @@ class _Builder:
         index = 0
         while index < len(keys):
             key = keys[index]
-            if key is not None and key in seen:
+            if index > starts[-1] and key is not None and key == keys[starts[-1]]:
                 end, fresh = index, set()
                 while end < len(keys) and (keys[end] is None or keys[end] not in fresh):
                     fresh.add(keys[end])

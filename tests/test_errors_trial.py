@@ -96,6 +96,107 @@ def test_a_single_duplicate_key_is_still_a_duplicate_key(tmp_path: Path) -> None
     ]
 
 
+# The code review's examples (q.yaml, r.yaml): keys written twice further down one step,
+# not starting again at its 'id', were told to add a '- ' and split into a step with no id.
+
+ROLES_A = "currency: USD\nroles:\n  A: {rate: 50}\n"
+TWICE_NAME_AND_TIME = (
+    "sopkit: 1\nid: q\nname: Q\nowner: A\nfrequency: 1/month\n"
+    "steps:\n"
+    "  - id: one\n"
+    "    name: One\n"
+    "    owner: A\n"
+    "    time: 1h\n"
+    "    name: One again\n"
+    "    time: 2h\n"
+)
+TWICE_TIME_AND_TOOLS = (
+    "sopkit: 1\nid: r\nname: R\nowner: A\nfrequency: 1/month\n"
+    "steps:\n"
+    "  - id: one\n"
+    "    name: One\n"
+    "    owner: A\n"
+    "    time: 1h\n"
+    "    tools: [x]\n"
+    "    instructions: [a]\n"
+    "    time: 2h\n"
+    "    tools: [y]\n"
+)
+
+
+def test_keys_twice_further_down_a_step_are_duplicate_keys(tmp_path: Path) -> None:
+    """'name' and 'time' again do not start a step: no '- ' is missing."""
+    assert validate(tmp_path, roles=ROLES_A, q=TWICE_NAME_AND_TIME) == [
+        "q.yaml:11:5: error: duplicate key 'name' (first at line 8) "
+        "(remove one of them; YAML keeps only one)",
+        "q.yaml:12:5: error: duplicate key 'time' (first at line 10) "
+        "(remove one of them; YAML keeps only one)",
+    ]
+
+
+def test_keys_twice_not_in_the_steps_order_are_duplicate_keys(tmp_path: Path) -> None:
+    assert validate(tmp_path, roles=ROLES_A, r=TWICE_TIME_AND_TOOLS) == [
+        "r.yaml:13:5: error: duplicate key 'time' (first at line 10) "
+        "(remove one of them; YAML keeps only one)",
+        "r.yaml:14:5: error: duplicate key 'tools' (first at line 11) "
+        "(remove one of them; YAML keeps only one)",
+    ]
+
+
+def test_a_step_with_keys_twice_stays_one_step_with_its_first_values() -> None:
+    """Not split into a step with no id: the first value of each key is kept."""
+    for text, lines in ((TWICE_NAME_AND_TIME, [11, 12]), (TWICE_TIME_AND_TOOLS, [13, 14])):
+        document = parse_yaml(text, "p.yaml", defer=True)
+        assert len(document.data["steps"]) == 1
+        assert document.data["steps"][0]["id"] == "one"
+        assert document.data["steps"][0]["time"] == "1h"
+        assert [problem.line for problem in document.problems] == lines
+
+
+def test_a_step_without_its_dash_that_starts_with_another_key_is_still_found(
+    tmp_path: Path,
+) -> None:
+    """The item's own first key starting again is the mark, whichever key that is."""
+    text = HEAD.format(id="p") + (
+        "steps:\n"
+        "  - name: Intro\n"
+        "    id: intro\n"
+        "    owner: Editor\n"
+        "    time: 1h\n"
+        "    name: Tips\n"
+        "    id: tips\n"
+        "    time: 1h\n"
+        "    owner: Editor\n"
+        "    after: [intro]\n"
+    )
+    assert validate(tmp_path, p=text) == [
+        "p.yaml:11:5: error: step at line 7 repeats 'name', 'id', 'time' and 'owner' "
+        "(did you forget '- ' before 'name: Tips' to start a new step?)"
+    ]
+
+
+def test_a_duplicate_key_before_a_step_without_its_dash_is_said_as_both(tmp_path: Path) -> None:
+    """A key twice in the first step, then the next step written without its '- '."""
+    text = HEAD.format(id="p") + (
+        "steps:\n"
+        "  - id: intro\n"
+        "    name: Intro\n"
+        "    owner: Editor\n"
+        "    time: 1h\n"
+        "    time: 2h\n"
+        "    id: tips\n"
+        "    name: Tips\n"
+        "    owner: Editor\n"
+        "    time: 1h\n"
+    )
+    assert validate(tmp_path, p=text) == [
+        "p.yaml:11:5: error: duplicate key 'time' (first at line 10) "
+        "(remove one of them; YAML keeps only one)",
+        "p.yaml:12:5: error: step at line 7 repeats 'id', 'name', 'owner' and 'time' "
+        "(did you forget '- ' before 'id: tips' to start a new step?)",
+    ]
+
+
 # --- a role's fields written at the role's own indent ----------------------------------
 
 
