@@ -224,6 +224,29 @@ def test_several_role_fields_at_the_roles_indent_are_one_message(tmp_path: Path)
     ]
 
 
+def test_a_role_field_beside_an_empty_role_in_braces_is_told_to_put_it_in_braces(
+    tmp_path: Path,
+) -> None:
+    """A mapping in braces has no indent: "indent it under 'Writer'" could not be done."""
+    roles = "currency: USD\nroles: {Editor: {rate: 45}, Writer: , rate: 5}\n"
+    process = HEAD.format(id="p") + "steps:\n  - {id: a, name: A, owner: Editor, time: 1h}\n"
+    assert validate(tmp_path, roles=roles, p=process) == [
+        "roles.yaml:2:39: error: 'rate' is read as a role: put it inside braces after "
+        "'Writer' (role 'Writer' on line 2 has no fields: write Writer: {rate: 5})"
+    ]
+
+
+def test_role_fields_in_braces_of_a_process_are_one_message(tmp_path: Path) -> None:
+    process = HEAD.format(id="p") + (
+        "roles: {\n  Host: ,\n  rate: 50,\n  headcount: 2,\n  Guest: {kind: external}}\n"
+        "steps:\n  - {id: a, name: A, owner: Host, time: 1h}\n"
+    )
+    assert validate(tmp_path, p=process) == [
+        "p.yaml:8:3: error: 'rate' and 'headcount' are read as roles: put them inside braces "
+        "after 'Host' (role 'Host' on line 7 has no fields: write Host: {rate: 50, headcount: 2})"
+    ]
+
+
 def test_a_role_named_as_a_field_after_a_full_role_says_it_is_a_field(tmp_path: Path) -> None:
     roles = "roles:\n  Editor: {rate: 45}\n  headcount: 2\n"
     process = HEAD.format(id="p") + "steps:\n  - {id: a, name: A, owner: Editor, time: 1h}\n"

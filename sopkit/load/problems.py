@@ -194,11 +194,14 @@ def _stray_role_fields(
 
     YAML reads an empty role and a role called ``rate``. Each such run of fields is
     one problem, at the first of them; the second part is the roles (as the
-    ``loc[1:2]`` of their errors) whose errors it replaces.
+    ``loc[1:2]`` of their errors) whose errors it replaces. In braces
+    (``roles: {Writer: , rate: 5}``) the same slip has no indent to fix: the fields
+    go in braces of the role's own, so that is what it is told.
     """
     roles = data.get("roles") if isinstance(data, dict) else None
     if not isinstance(roles, dict):
         return [], set()
+    flow = _in_braces(source, ("roles",))
     runs: list[tuple[str, list[str]]] = []
     for name, value in roles.items():
         if not (name in ROLE_FIELDS and not isinstance(value, dict)):
@@ -211,27 +214,37 @@ def _stray_role_fields(
         if not names:
             continue
         strays |= {(role,), *((name,) for name in names)}
-        read = (
-            "is read as a role: indent it" if len(names) == 1 else "are read as roles: indent them"
-        )
+        read = "is read as a role" if len(names) == 1 else "are read as roles"
+        them = "it" if len(names) == 1 else "them"
         line, _ = source.locate(("roles", role), key=True)
         fields = ", ".join(
             f"{name}: {'…' if roles[name] is None else short(roles[name])}" for name in names
         )
+        if flow:
+            message = f"{read}: put {them} inside braces after '{role}'"
+            hint = f"role '{role}' on line {line} has no fields: write {role}: {{{fields}}}"
+        else:
+            message = f"{read}: indent {them} under '{role}'"
+            hint = (
+                f"role '{role}' on line {line} has no fields: write them further in "
+                f"than its name, or as {role}: {{{fields}}}"
+            )
         loc: Loc = ("roles", names[0])
         found.append(
             (
-                source.problem(
-                    loc,
-                    f"{quoted_names(names)} {read} under '{role}'",
-                    hint=f"role '{role}' on line {line} has no fields: write them further in "
-                    f"than its name, or as {role}: {{{fields}}}",
-                    key=True,
-                ),
+                source.problem(loc, f"{quoted_names(names)} {message}", hint=hint, key=True),
                 loc,
             )
         )
     return found, strays
+
+
+def _in_braces(source: SourceMap, loc: Loc) -> bool:
+    """Whether the mapping at ``loc`` is written in braces (flow style), where nothing
+    is indented; read from the text, as the values keep no style."""
+    line, column = source.values.get(loc, (None, None))
+    text = source.line(line) if line is not None else None
+    return text is not None and column is not None and text[column - 1 : column] == "{"
 
 
 def _allowed(loc: Loc, fields: dict[tuple[str, ...], type[pydantic.BaseModel]]) -> list[str] | None:
