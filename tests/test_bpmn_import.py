@@ -461,6 +461,41 @@ def test_c_5_0_call_activity_runs_the_called_process() -> None:
     assert "Check for connected clients" not in settings["roles"]
 
 
+def test_a_pool_another_pool_calls_is_a_process_of_its_own_done_by_its_pool() -> None:
+    """Sales calls Legal's process, which Legal's pool shows: Legal's process is a
+    process of its own, named and done by Legal (not by the caller), and the message
+    flow from Sales to Legal is between two processes, not to a pool without one."""
+    (sales, legal), settings, warnings = _import(FIXTURE / "calledpool.bpmn")
+    assert (sales["name"], legal["name"], legal["id"]) == ("Sales", "Legal", "legal")
+    (call,) = [s for s in sales["steps"] if "process" in s]
+    assert call["process"] == "legal"
+    assert legal["owner"] == "Legal"
+    assert [s["owner"] for s in legal["steps"]] == ["Legal"]
+    assert set(settings["roles"]) == {"Sales", "Legal"}
+    assert not any("without a process" in w for w in warnings)
+    assert any(
+        w.startswith(
+            "calledpool.bpmn: warning: message flow between two processes of this file: left out"
+        )
+        and "m1" in w
+        for w in warnings
+    )
+
+
+def test_pools_that_call_each_other_keep_their_names_and_roles() -> None:
+    """Team A and Team B call each other's process: each is a process done by its pool,
+    and the call that goes back round is one task, said to be a loop of calls."""
+    (a, b), settings, warnings = _import(FIXTURE / "mutual.bpmn")
+    assert (a["name"], b["name"]) == ("Team A", "Team B")
+    assert {s["owner"] for s in a["steps"] if "owner" in s} == {"Team A"}
+    assert {s["owner"] for s in b["steps"]} == {"Team B"}
+    assert set(settings["roles"]) == {"Team A", "Team B"}
+    assert not any("which this file does not hold" in w for w in warnings)
+    assert any(
+        "calls 'Team A', which runs this step's process: a loop of calls" in w for w in warnings
+    )
+
+
 def test_service_script_and_rule_tasks_are_a_systems_work_in_a_lane_of_people() -> None:
     (process,), settings, warnings = _import(MIWG / "C.7.0.bpmn")
     owners = {s["name"]: s["owner"] for s in process["steps"]}

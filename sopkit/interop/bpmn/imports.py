@@ -6,7 +6,8 @@ What maps, and how (the README has the user's version):
   department's pool in a collaboration of its own) that have a process of their
   own make one sopkit process; a file without a collaboration, its processes that no
   call activity calls; a process that a call activity calls becomes a process
-  of its own, run by that step;
+  of its own, run by that step (named, and done, by the pool that shows it, if
+  one does);
 * tasks, sub-processes with no work inside and call activities become steps,
   intermediate events (and receive tasks BPSim gives no time) milestones;
   sub-processes that hold work are inlined, drawn expanded or collapsed; start
@@ -59,6 +60,7 @@ from .reader import (
     BpmnDocument,
     MessageFlow,
     Node,
+    Participant,
     ProcessRecord,
     SequenceFlow,
     read_bpmn,
@@ -582,9 +584,20 @@ class _Importer:
 
     def _called(self, node_id: str) -> str | None:
         node = self.doc.nodes[node_id]
-        ref = (node.element.get("calledElement") or "").strip().rpartition(":")[2]
+        ref = _called_ref(node.element.get("calledElement"))
         if ref in self.process_ids:
             return self.process_ids[ref]
+        record = self.doc.processes.get(ref)
+        if record is not None and _has_nodes(self.doc, record):
+            # not imported as a callee, so one of the file's own pools: the process that
+            # (in the end) runs this one, as pools that call each other do
+            pool = Pool(record, _participant(self.doc, ref))
+            self._warn(
+                f"calls '{pool.name or ref}', which runs this step's process: a loop of calls, "
+                "imported as one task",
+                node_id,
+            )
+            return None
         self._warn(
             f"calls '{ref or '?'}', which this file does not hold: imported as one task", node_id
         )
@@ -1135,9 +1148,17 @@ def _main_pools(doc: BpmnDocument, notes: Notes) -> list[Pool]:
                 "import it as a process of its own, put it in a file of its own)",
                 record.id,
             )
-    if not pools:  # only called processes: import them as they are
-        pools = [Pool(p, None) for p in doc.processes.values() if _has_nodes(doc, p)][:1]
+    if not pools:  # only called processes (pools that call each other): the first
+        pools = [
+            Pool(p, _participant(doc, p.id)) for p in doc.processes.values() if _has_nodes(doc, p)
+        ][:1]
     return pools
+
+
+def _participant(doc: BpmnDocument, process_id: str) -> Participant | None:
+    """The pool that shows a process, in any of the file's collaborations: a process
+    another pool calls is still its pool's, whose name it and its role take."""
+    return next((p for group in doc.collaborations for p in group if p.process == process_id), None)
 
 
 def _called_ref(value: str | None) -> str:
@@ -1316,18 +1337,19 @@ def import_bpmn(data: bytes, path: str | Path) -> BpmnImport:
         [_named(doc, pools, titled=True), file_stem, pools[0].process.id],
         used,
     )
-    ids = {c.id: _process_id(doc, c, [c.name, c.id], used) for c in callees}
+    called = [Pool(c, _participant(doc, c.id)) for c in callees]
+    ids = {c.process.id: _process_id(doc, c.process, [c.name, c.process.id], used) for c in called}
     importers = [_Importer(doc, bpsim, notes, pools, ids, own_id=main_id)]
-    for callee in callees:
-        caller_role = _caller_role(importers, doc, callee.id)
+    for callee in called:
+        caller_role = _caller_role(importers, doc, callee.process.id)
         importers.append(
             _Importer(
                 doc,
                 bpsim,
                 notes,
-                [Pool(callee, None)],
+                [callee],
                 ids,
-                own_id=ids[callee.id],
+                own_id=ids[callee.process.id],
                 default_role=caller_role,
                 main=False,
             )

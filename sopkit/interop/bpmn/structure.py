@@ -274,8 +274,17 @@ class _Builder:
             source, target = ends
             if source is None or target is None:
                 if message.source in self.nodes or message.target in self.nodes:
+                    # the other end: a pool drawn without a process (a customer), or a
+                    # task of another process of the file (one a step calls)
+                    other = self.doc.nodes.get(
+                        message.target if message.source in self.nodes else message.source
+                    )
                     self._warn_flow(
-                        "message flow to or from a pool without a process of its own: left out",
+                        "message flow between two processes of this file: left out (a step's "
+                        "after names steps of its own process)"
+                        if other is not None and other.process not in self.processes
+                        else "message flow to or from a pool without a process of its own: "
+                        "left out",
                         message.id,
                     )
                 continue
