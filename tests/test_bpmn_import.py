@@ -776,6 +776,44 @@ def test_the_trials_collapsed_sub_process_keeps_its_tasks_in_their_lane() -> Non
     assert steps["Wait for signed contract"]["after"] == ["give-demo"]
 
 
+def test_a_sub_process_bpsim_times_itself_is_one_step_of_that_time() -> None:
+    """BPSim gives "Run demo" 3h and its two tasks nothing: it is one step of 3h (not two
+    of 1h assumed), and a warning names the tasks not read as steps. Where BPSim times
+    the tasks as well, they are the steps, and a warning says the 3h is not used."""
+    (process,), _, warnings = _import(FIXTURE / "collapsed-bpsim.bpmn")
+    steps = {s["name"]: s for s in process["steps"]}
+    assert "Prepare demo environment" not in steps and "Give demo" not in steps
+    assert steps["Run demo"]["time"] == "3h"
+    assert steps["Run demo"]["owner"] == "Field Sales"
+    assert steps["Wait for signed contract"]["after"] == ["run-demo"]
+    assert any(
+        "BPSim gives the sub-process a processing time and its tasks none: read as one step "
+        "of that time; 2 tasks inside it are not steps ('Prepare demo environment', "
+        "'Give demo') ('Run demo', SP)" in w
+        for w in warnings
+    )
+    timed = (
+        (FIXTURE / "collapsed-bpsim.bpmn")
+        .read_text()
+        .replace(
+            '<bpsim:ElementParameters elementRef="SP">',
+            '<bpsim:ElementParameters elementRef="X1"><bpsim:TimeParameters><bpsim:ProcessingTime>'
+            '<bpsim:FloatingParameter value="2" timeUnit="hour"/></bpsim:ProcessingTime>'
+            "</bpsim:TimeParameters></bpsim:ElementParameters>"
+            '<bpsim:ElementParameters elementRef="SP">',
+        )
+    )
+    (process,), _, warnings = _import_bytes(timed.encode(), "timed.bpmn")
+    steps = {s["name"]: s for s in process["steps"]}
+    assert "Run demo" not in steps
+    assert (steps["Prepare demo environment"]["time"], steps["Give demo"]["time"]) == ("2h", "1h")
+    assert any(
+        "BPSim times the sub-process and the tasks inside it: its tasks are steps, its own "
+        "processing time is not used ('Run demo', SP)" in w
+        for w in warnings
+    )
+
+
 def test_a_receive_task_without_a_processing_time_is_a_milestone() -> None:
     """ "Wait for signed contract" waits for a message: no one works on it."""
     (process,), _, _ = _import(FIXTURE / "collapsed.bpmn")

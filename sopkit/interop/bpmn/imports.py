@@ -10,7 +10,8 @@ What maps, and how (the README has the user's version):
   one does);
 * tasks, sub-processes with no work inside and call activities become steps,
   intermediate events (and receive tasks BPSim gives no time) milestones;
-  sub-processes that hold work are inlined, drawn expanded or collapsed; start
+  sub-processes that hold work are inlined, drawn expanded or collapsed (one
+  BPSim times, and none of its tasks, is one step of that time); start
   and end events, gateways and boundary events are passed through;
 * lanes are roles (a pool without lanes is one); message flows are hand-offs
   (``after``), as sequence flows are;
@@ -250,7 +251,9 @@ class _Importer:
         self.roles: RoleMap = assign_roles(
             doc, pools, notes, default=default_role, exported=self.exported
         )
-        self.structure: Structure = build_structure(doc, [p.process.id for p in pools], notes)
+        self.structure: Structure = build_structure(
+            doc, [p.process.id for p in pools], notes, timed=bpsim.processing.keys()
+        )
         for node_id, kind in self.structure.kinds.items():
             # A receive task waits for a message: no one works on it unless BPSim says
             # it takes time, so it is a milestone (the message arriving), not 1h of work.

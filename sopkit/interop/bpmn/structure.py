@@ -5,7 +5,8 @@ which only some nodes are *steps* (tasks, call activities, sub-processes with
 no work inside, intermediate events); the others (start and end events,
 gateways, boundary events) are passed through. Sub-processes that hold work
 are inlined, drawn expanded or collapsed: what flows into one flows to its
-first nodes, what leaves its last nodes leaves it. Message flows between pools
+first nodes, what leaves its last nodes leaves it (unless BPSim times the
+sub-process and nothing inside it: then it is one step). Message flows between pools
 are hand-offs, like sequence flows. Loops are cut where the process decides to
 go back (the rework), so what remains is acyclic and gives each step its ``after``; each exclusive
 split whose branches lead to different steps becomes a question.
@@ -13,12 +14,12 @@ split whose branches lead to different steps becomes a question.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 import networkx as nx
 
-from .notes import Notes, clean_name
+from .notes import Notes, clean_name, first_few
 from .reader import GATEWAYS, SUB_PROCESSES, TASKS, BpmnDocument, MessageFlow, Node
 
 __all__ = ["Branch", "Decision", "Loop", "Structure", "build_structure", "flow_shown"]
@@ -95,10 +96,19 @@ class _Edge:
 
 
 class _Builder:
-    def __init__(self, doc: BpmnDocument, processes: Iterable[str], notes: Notes) -> None:
+    def __init__(
+        self,
+        doc: BpmnDocument,
+        processes: Iterable[str],
+        notes: Notes,
+        timed: Collection[str] = frozenset(),
+    ) -> None:
         self.doc = doc
         self.notes = notes
         self.processes = set(processes)
+        #: Activities BPSim gives a processing time: a sub-process timed, and nothing
+        #: inside it, is one step of that time.
+        self.timed = frozenset(timed)
         self.nodes = {n.id: n for n in doc.nodes.values() if n.process in self.processes}
         self.children: dict[str | None, list[Node]] = {}
         for node in self.nodes.values():
@@ -128,6 +138,8 @@ class _Builder:
             if node.element.get("triggeredByEvent", "").strip() == "true":
                 self._leave_out(node, "event sub-process", "it runs only when its event happens")
             elif any(_holds_work(child.kind) for child in inner):
+                if self._timed_as_a_whole(node):
+                    continue
                 self.expanded.add(node.id)
                 if node.kind == "adHocSubProcess":
                     self.notes.warn(
@@ -136,6 +148,43 @@ class _Builder:
             else:
                 self.collapsed.add(node.id)
                 self._hide(node.id, include_self=False)
+
+    def _timed_as_a_whole(self, node: Node) -> bool:
+        """Whether a sub-process that holds work is one step: BPSim times it and nothing
+        inside it, so its time is the work's (a simulation runs it as one activity of that
+        time), and its tasks, read as steps, would each be 1h assumed instead. Where BPSim
+        times what is inside as well, those are the steps, and its own time goes unused:
+        either way a warning says so."""
+        if node.id not in self.timed:
+            return False
+        inside = self._inside(node.id)
+        shown = f"'{clean_name(node.name)}', {node.id}" if node.name.strip() else node.id
+        if any(n.id in self.timed for n in inside):
+            self.notes.warn(
+                "BPSim times the sub-process and the tasks inside it: its tasks are steps, its "
+                "own processing time is not used",
+                node.id,
+                shown=shown,
+            )
+            return False
+        work = [clean_name(n.name) or n.id for n in inside if _holds_work(n.kind)]
+        self.notes.warn(
+            "BPSim gives the sub-process a processing time and its tasks none: read as one "
+            f"step of that time; {len(work)} {'task' if len(work) == 1 else 'tasks'} inside "
+            f"it {'is' if len(work) == 1 else 'are'} not steps ({first_few(work)})",
+            node.id,
+            shown=shown,
+        )
+        self.collapsed.add(node.id)
+        self._hide(node.id, include_self=False)
+        return True
+
+    def _inside(self, node_id: str) -> list[Node]:
+        """Every node a sub-process holds, at any depth, in the file's order."""
+        found = []
+        for child in self.children.get(node_id, []):
+            found += [child, *self._inside(child.id)]
+        return sorted(found, key=lambda n: n.order)
 
     def _leave_out(self, node: Node, what: str, why: str) -> None:
         """Hide a node that runs outside the process's flow, and say why."""
@@ -677,9 +726,15 @@ def _decisions(
     return found
 
 
-def build_structure(doc: BpmnDocument, processes: Iterable[str], notes: Notes) -> Structure:
-    """Steps, ``after``, loops and decisions of the given processes (pools) together."""
-    builder = _Builder(doc, processes, notes)
+def build_structure(
+    doc: BpmnDocument,
+    processes: Iterable[str],
+    notes: Notes,
+    timed: Collection[str] = frozenset(),
+) -> Structure:
+    """Steps, ``after``, loops and decisions of the given processes (pools) together
+    (``timed``: the activities BPSim gives a processing time)."""
+    builder = _Builder(doc, processes, notes, timed)
     builder.classify()
     builder.build_edges()
     graph, loops, edges = builder.cut_loops()
