@@ -375,3 +375,22 @@ def test_a_process_too_large_to_draw_is_refused(tmp_path: Path) -> None:
 
     with pytest.raises(RenderError, match="too large for a legible diagram"):
         export_bpmn(load_process(path))
+
+
+def test_the_docs_say_how_many_clock_hours_a_working_day_of_waiting_is() -> None:
+    """A working day of waiting is hours_per_day × 24/hours_per_day × 7/days_per_week
+    clock hours: 24 × 7 ÷ 5 = 33.6 at 5 days a week (2d is 67.2), not 24. The reference,
+    the README and the code's own docstring say the number the export writes."""
+    from sopkit.interop.bpmn import bpsim
+    from sopkit.models import Clock
+
+    per_hour = bpsim.elapsed_hours(Clock(Decimal(8), Decimal(5)))
+    assert per_hour * 8 == Fraction("33.6") and per_hour * 16 == Fraction("67.2")
+    texts = {
+        "docs/format.md": " ".join((ROOT / "docs" / "format.md").read_text().split()),
+        "README.md": " ".join((ROOT / "README.md").read_text().split()),
+        "bpsim.elapsed_hours": " ".join((bpsim.elapsed_hours.__doc__ or "").split()),
+    }
+    for where, text in texts.items():
+        assert "24 × 7 ÷ 5 = 33.6" in text, where
+        assert "24 clock hours" not in text and "being 24 of them" not in text, where

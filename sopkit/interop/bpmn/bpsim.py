@@ -41,9 +41,10 @@ def elapsed_hours(clock: Clock) -> Fraction:
 
     BPSim has one clock, elapsed time: the inter-trigger time counts 8,760 hours a
     year, and no BPSim calendar says when people work. A ``wait: 1w`` is a week that
-    passes, 168 hours, not the 40 working hours it holds: a working day of
-    ``hours_per_day`` hours is 24 clock hours and a working week of ``days_per_week``
-    days is 168, so a working hour of waiting is ``24/hours_per_day × 7/days_per_week``
+    passes, 168 hours, not the 40 working hours it holds: a working week of
+    ``days_per_week`` days is 168 clock hours and a working day its share of them,
+    24 × 7 ÷ ``days_per_week`` (24 × 7 ÷ 5 = 33.6 at 5 days a week, so ``wait: 2d`` is
+    67.2), and a working hour of waiting is ``24/hours_per_day × 7/days_per_week``
     clock hours (4.2 at 8 hours a day, 5 days a week). Processing time is the
     hands-on time, in working hours, as it is.
     """
