@@ -294,9 +294,17 @@ def test_texts_no_field_holds_are_listed_in_one_warning() -> None:
     assert "2 sub-process names ('Expanded Sub-Process 1', 'Expanded Sub-Process 2')" in left
     (_, _, c9) = _import(MIWG / "C.9.0.bpmn")
     (left,) = [w for w in c9 if "texts no field holds" in w]
-    assert "4 texts on events ('Application issued', 'Application rejected' and 2 more)" in left
-    assert "1 text on a gateway ('Risk?')" in left
-    assert "3 texts on flows ('Red (severe risk)', 'Green (no risk)' and 1 more)" in left
+    # documentation is named as its element's, apart from the element's name
+    assert "3 end-event names ('Application issued', 'Application rejected' and 1 more)" in left
+    assert (
+        "4 texts on events (documentation of 'Application issued', documentation of "
+        "'Application rejected' and 2 more)"
+    ) in left
+    assert "1 text on a gateway (documentation of 'Risk?')" in left
+    assert (
+        "3 texts on flows (documentation of 'Red (severe risk)', documentation of 'Green (no "
+        "risk)' and 1 more)"
+    ) in left
     # the texts of C.9.0's event sub-processes went with them, in the warnings leaving them out
     assert "Catches timeout" not in left and "'Handle timeout'" not in left
     (_, _, b2) = _import(MIWG / "B.2.0.bpmn")  # on an inlined sub-process: no step has it
@@ -313,8 +321,8 @@ def test_texts_no_field_holds_are_listed_in_one_warning() -> None:
     (_, _, warnings) = _import_bytes(xml, "orders.bpmn")
     assert warnings[-1] == (
         "orders.bpmn: warning: texts no field holds, left out: 1 end-event name ('Order "
-        "shipped'), 1 text on a flow ('mf'), 1 annotation ('Fragile goods go in the blue "
-        "boxes, alw…')"
+        "shipped'), 1 text on a flow (documentation of 'mf'), 1 annotation ('Fragile goods "
+        "go in the blue boxes, alw…')"
     )
     # a library export's end events are named "Done": nothing is left out
     for path in (PROCESSES / "ko" / "content-marketing-ko.yaml",):
@@ -323,6 +331,12 @@ def test_texts_no_field_holds_are_listed_in_one_warning() -> None:
             "ko.bpmn",
         )
         assert not any("texts no field holds" in w.message for w in result.warnings)
+    # an end event's name and its documentation are two texts, each named as itself
+    (_, _, timer) = _import(FIXTURE / "timer.bpmn")
+    (left,) = [w for w in timer if "texts no field holds" in w]
+    assert left.endswith(
+        "1 end-event name ('Quote closed'), 1 text on an event (documentation of 'Quote closed')"
+    )
 
 
 def test_lanes_come_from_the_diagram_when_no_lane_lists_its_nodes() -> None:

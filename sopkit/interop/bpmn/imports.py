@@ -1425,32 +1425,36 @@ def _warn_left_out(doc: BpmnDocument, importers: Sequence[_Importer], notes: Not
             continue
         shown = clean_name(node.name) or node.id
         if node.kind == "endEvent" and clean_name(node.name) not in ("", *END_WORDS):
-            found["end"].append(shown)
+            found["end"].append(f"'{shown}'")
         if node.id in expanded and clean_name(node.name):
-            found["sub"].append(shown)
+            found["sub"].append(f"'{shown}'")
         if not node.documentation or (node.kind == "startEvent" and exported):
             continue  # sopkit writes the trigger as the start event's documentation
+        # named as the element's, apart from its name: an end event has both
+        text = f"documentation of '{shown}'"
         if node.kind in EVENT_KINDS:
-            found["event"].append(shown)
+            found["event"].append(text)
         elif node.kind in GATEWAYS:
-            found["gateway"].append(shown)
+            found["gateway"].append(text)
         elif node.id in expanded:
-            found["sub-text"].append(shown)
+            found["sub-text"].append(text)
     flows: list[SequenceFlow | MessageFlow] = [*doc.flows.values(), *doc.message_flows]
     for flow in flows:
         if flow.documentation and (flow.source in kept or flow.target in kept):
-            found["flow"].append(flow.name or flow.id)
+            found["flow"].append(f"documentation of '{clean_name(flow.name) or flow.id}'")
     for annotation in doc.annotations:
         if not any(element in steps for element in annotation.about) and not any(
             element in hidden for element in annotation.about
         ):
             text = clean_name(annotation.text)
-            found["annotation"].append(text if len(text) <= 40 else f"{text[:39]}…")
+            found["annotation"].append(f"'{text}'" if len(text) <= 40 else f"'{text[:39]}…'")
     parts = []
     for key, names in found.items():
         if names:
             one, many = _LEFT_OUT[key]
-            parts.append(f"{len(names)} {one if len(names) == 1 else many} ({first_few(names, 2)})")
+            more = f" and {len(names) - 2} more" if len(names) > 2 else ""
+            listed = f"{', '.join(names[:2])}{more}"
+            parts.append(f"{len(names)} {one if len(names) == 1 else many} ({listed})")
     if parts:
         notes.warn(f"texts no field holds, left out: {', '.join(parts)}", None)
 
