@@ -23,6 +23,7 @@ from sopkit.cli import app
 from sopkit.errors import InputError, SopkitError, ValidationError
 from sopkit.interop.bpmn import export_bpmn, import_bpmn, import_texts, write_import
 from sopkit.interop.bpmn.notes import slugify
+from sopkit.interop.bpmn.reader import Timer, iso_hours, read_bpmn
 from sopkit.interop.filedata import process_data, settings_data
 from sopkit.load import load_process, load_settings
 from sopkit.output import OutputError
@@ -869,6 +870,24 @@ def test_timer_durations_are_waits_cycles_and_dates_are_named(
     later = next(s for s in process["steps"] if s["id"] == "later")
     assert later.get("wait") == wait
     assert any(said in w and "step 'later'" in w for w in warnings)
+
+
+def test_the_reader_gives_an_events_timer_as_written_and_a_durations_clock_hours() -> None:
+    """The reader reads a timer (what it says is the importer's to decide): a duration with
+    its clock hours (a month 730, a year 8,760), a cycle or a date as written."""
+    doc = read_bpmn((FIXTURE / "timer.bpmn").read_bytes(), "timer.bpmn")
+    timers = {n.name: n.timer for n in doc.nodes.values() if n.timer is not None}
+    assert timers == {"Wait 3 days": Timer(duration="P3D")}
+    assert timers["Wait 3 days"].hours == 72
+    assert Timer(cycle="R6/P1D").hours is None and Timer(duration="${later}").hours is None
+    assert [iso_hours(t) for t in ("PT2H30M", "P1M", "P1Y", "P1W", "PT", "P")] == [
+        Decimal("2.5"),
+        730,
+        8760,
+        168,
+        None,
+        None,
+    ]
 
 
 def test_parallel_gateways_become_after_and_events_milestones() -> None:

@@ -28,7 +28,7 @@ from ...models import Clock, Estimate, Settings
 from .flow import FlowGraph, probability_text
 from .xmltree import El
 
-__all__ = ["HOURS_PER_YEAR", "elapsed_hours", "scenario", "time_parameter"]
+__all__ = ["HOURS_PER_YEAR", "elapsed_hours", "scaled", "scenario", "time_parameter"]
 
 #: Hours in a (non-leap) year: the clock BPSim's inter-trigger time runs on.
 HOURS_PER_YEAR = Decimal(8760)
@@ -53,9 +53,11 @@ def elapsed_hours(clock: Clock) -> Fraction:
     )
 
 
-def _scaled(value: Decimal, scale: Fraction) -> Decimal:
+def scaled(value: Decimal, scale: Fraction, places: Decimal = _PLACES) -> Decimal:
+    """``value × scale`` exactly, then rounded to ``places``: working hours to the clock
+    hours BPSim writes (to ten decimals), and an import's way back (to ``places``)."""
     exact = Fraction(value) * scale
-    return (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(_PLACES)
+    return (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(places)
 
 
 def time_parameter(
@@ -63,7 +65,7 @@ def time_parameter(
 ) -> None:
     """A triangular distribution over min, likely and max (in working hours, times
     ``scale``); one value when they are equal."""
-    low, likely, high = (_scaled(p, scale) for p in estimate.points(settings.clock))
+    low, likely, high = (scaled(p, scale) for p in estimate.points(settings.clock))
     if not estimate.is_range:
         parent.add("bpsim:FloatingParameter", {"value": probability_text(low), "timeUnit": "hour"})
         return

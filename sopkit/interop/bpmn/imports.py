@@ -42,7 +42,6 @@ from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
-from xml.etree.ElementTree import Element
 
 import networkx as nx
 
@@ -51,7 +50,7 @@ from ...errors import Problem, ValidationError
 from ...models import Clock, Estimate, is_slug
 from ..filedata import PROCESS_KEYS, STEP_KEYS, Data
 from ..yamltext import Blank
-from .bpsim import elapsed_hours
+from .bpsim import elapsed_hours, scaled
 from .bpsim_read import BpsimData, read_bpsim
 from .notes import Notes, clean_name, first_few, slugify, text_lines
 from .questions import Asked, merge, per_step, shares_of
@@ -127,45 +126,6 @@ def _hours_text(hours: Decimal) -> str | None:
         return f"{format(minutes.normalize(), 'f')}m"  # 30 seconds: 0.5m
     rounded = hours.quantize(Decimal("0.0001")).normalize()
     return None if rounded <= 0 else f"{format(rounded, 'f')}h"
-
-
-def _tag(element: Element) -> str:
-    """An element's local name."""
-    return element.tag.rpartition("}")[2] if isinstance(element.tag, str) else ""
-
-
-#: An ISO 8601 duration as BPMN timers write it: P3D, PT2H30M, P1W, P1Y2M.
-_ISO_DURATION = re.compile(
-    r"P(?:(\d+(?:[.,]\d+)?)Y)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)W)?"
-    r"(?:(\d+(?:[.,]\d+)?)D)?(?:T(?:(\d+(?:[.,]\d+)?)H)?(?:(\d+(?:[.,]\d+)?)M)?"
-    r"(?:(\d+(?:[.,]\d+)?)S)?)?"
-)
-#: Clock hours in each part of an ISO duration: a year of 8,760 hours and a month of
-#: 730 (its twelfth), the calendar BPSim's inter-trigger time runs on.
-_ISO_HOURS = (
-    Decimal(8760),
-    Decimal(730),
-    Decimal(168),
-    Decimal(24),
-    Decimal(1),
-    Decimal(1) / 60,
-    Decimal(1) / 3600,
-)
-
-
-def _iso_hours(text: str) -> Decimal | None:
-    """The clock hours of an ISO 8601 duration (``P3D`` is 72), or ``None``."""
-    match = _ISO_DURATION.fullmatch(text.strip().upper())
-    if match is None or not any(match.groups()) or text.strip().upper().endswith("T"):
-        return None
-    return sum(
-        (
-            Decimal(g.replace(",", ".")) * h
-            for g, h in zip(match.groups(), _ISO_HOURS, strict=True)
-            if g
-        ),
-        Decimal(0),
-    )
 
 
 #: Periods a frequency is written in, shortest first, with how many a year has (a day's
@@ -493,14 +453,11 @@ class _Importer:
         before the flow goes on (P3D, PT2H), in working time as a BPSim wait is read
         (``_working``). A cycle (R6/P1D), a date, or an expression says no one wait:
         a warning names the event."""
-        node = self.doc.nodes[node_id]
-        timer = next((c for c in node.element if _tag(c) == "timerEventDefinition"), None)
+        timer = self.doc.nodes[node_id].timer
         if timer is None:
             return
-        found = {_tag(c): (c.text or "").strip() for c in timer}
-        duration = found.get("timeDuration")
-        hours = None if duration is None else _iso_hours(duration)
-        if hours is not None:
+        duration, hours = timer.duration, timer.hours
+        if duration is not None and hours is not None:
             working = self._working((hours, None, hours))[0]
             text = _hours_text(working)
             if text is not None:
@@ -514,10 +471,10 @@ class _Importer:
         what = (
             f"a duration sopkit cannot read ({duration[:30]})"
             if duration is not None
-            else f"a cycle ({found['timeCycle'][:30]})"
-            if "timeCycle" in found
-            else f"a date ({found['timeDate'][:30]})"
-            if "timeDate" in found
+            else f"a cycle ({timer.cycle[:30]})"
+            if timer.cycle is not None
+            else f"a date ({timer.date[:30]})"
+            if timer.date is not None
             else "no duration"
         )
         self._warn(
@@ -532,13 +489,12 @@ class _Importer:
         """A BPSim wait, in the clock hours that pass, as the working hours sopkit's
         ``wait`` counts (the inverse of the export's ``elapsed_hours``), exactly."""
         scale = 1 / elapsed_hours(self.clock)
-
-        def working(value: Decimal) -> Decimal:
-            exact = Fraction(value) * scale
-            return (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(_HOUR_PLACES)
-
         low, likely, high = elapsed
-        return working(low), None if likely is None else working(likely), working(high)
+        return (
+            scaled(low, scale, _HOUR_PLACES),
+            None if likely is None else scaled(likely, scale, _HOUR_PLACES),
+            scaled(high, scale, _HOUR_PLACES),
+        )
 
     def _same_time(self, written: Any, measured: tuple[Decimal, Decimal | None, Decimal]) -> bool:
         try:

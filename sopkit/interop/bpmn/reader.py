@@ -15,6 +15,7 @@ import codecs
 import math
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from html.parser import HTMLParser
 from xml.etree.ElementTree import Element, ParseError
 
@@ -36,6 +37,8 @@ __all__ = [
     "ProcessRecord",
     "SequenceFlow",
     "Shape",
+    "Timer",
+    "iso_hours",
     "read_bpmn",
 ]
 
@@ -72,6 +75,56 @@ CHOREOGRAPHIES = ("choreographyTask", "subChoreography", "callChoreography")
 FLOW_NODES = (*TASKS, "callActivity", *SUB_PROCESSES, *EVENTS, *GATEWAYS, *CHOREOGRAPHIES)
 
 
+@dataclass(frozen=True, slots=True)
+class Timer:
+    """An event's timer as the file writes it: a duration (``P3D``), a cycle
+    (``R6/P1D``) or a date, each as written (``None`` if not given)."""
+
+    duration: str | None = None
+    cycle: str | None = None
+    date: str | None = None
+
+    @property
+    def hours(self) -> Decimal | None:
+        """The clock hours of the duration (``P3D`` is 72); ``None`` for none, or one that
+        is no ISO 8601 duration (an expression)."""
+        return None if self.duration is None else iso_hours(self.duration)
+
+
+#: An ISO 8601 duration as BPMN timers write it: P3D, PT2H30M, P1W, P1Y2M.
+_ISO_DURATION = re.compile(
+    r"P(?:(\d+(?:[.,]\d+)?)Y)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)W)?"
+    r"(?:(\d+(?:[.,]\d+)?)D)?(?:T(?:(\d+(?:[.,]\d+)?)H)?(?:(\d+(?:[.,]\d+)?)M)?"
+    r"(?:(\d+(?:[.,]\d+)?)S)?)?"
+)
+#: Clock hours in each part of an ISO duration: a year of 8,760 hours and a month of
+#: 730 (its twelfth), the calendar BPSim's inter-trigger time runs on.
+_ISO_HOURS = (
+    Decimal(8760),
+    Decimal(730),
+    Decimal(168),
+    Decimal(24),
+    Decimal(1),
+    Decimal(1) / 60,
+    Decimal(1) / 3600,
+)
+
+
+def iso_hours(text: str) -> Decimal | None:
+    """The clock hours of an ISO 8601 duration (``P3D`` is 72), or ``None``."""
+    match = _ISO_DURATION.fullmatch(text.strip().upper())
+    if match is None or not any(match.groups()) or text.strip().upper().endswith("T"):
+        return None
+    return sum(
+        (
+            Decimal(g.replace(",", ".")) * h
+            for g, h in zip(match.groups(), _ISO_HOURS, strict=True)
+            if g
+        ),
+        Decimal(0),
+    )
+
+
 @dataclass(slots=True)
 class Node:
     """A flow node as the file has it."""
@@ -90,6 +143,8 @@ class Node:
     extension_error: str | None = None
     #: The element's own ``documentation``: sopkit writes a step's ``done_when`` there.
     documentation: str | None = None
+    #: An event's ``timerEventDefinition``, if it has one.
+    timer: Timer | None = None
 
 
 @dataclass(slots=True)
@@ -319,6 +374,15 @@ def _documentation(element: Element) -> str | None:
     return "\n".join(t for t in texts if t) or None
 
 
+def _timer(element: Element) -> Timer | None:
+    """An event's timer definition: its duration, cycle or date, as written."""
+    timer = element.find(_bpmn("timerEventDefinition"))
+    if timer is None:
+        return None
+    found = {_local(c)[1]: _text(c).strip() for c in timer if _local(c)[0] == BPMN}
+    return Timer(found.get("timeDuration"), found.get("timeCycle"), found.get("timeDate"))
+
+
 def _attr(element: Element, name: str) -> str:
     return (element.get(name) or "").strip()
 
@@ -478,6 +542,7 @@ class _Reader:
             marker=_marker(element, "gateway"),
             extension_error=error,
             documentation=_documentation(element),
+            timer=_timer(element),
         )
         self.doc.nodes[node_id] = node
         performers = []
