@@ -248,3 +248,19 @@ def test_the_dashboard_and_report_say_where_a_shared_tool_is_paid_for(
     assert tool_paid_text(by_step["b"], cost, t) == same
     assert tool_paid_text(by_step["c"], cost, t) == other
     assert tool_paid_text(by_step["a"], cost, t) == ""
+
+
+def test_an_sop_names_where_its_shared_tool_is_paid_for(write_process: Callable[..., Path]) -> None:
+    from sopkit.render.sop import render_sop
+
+    steps = (
+        "  - {id: a, name: Alpha, owner: Editor, time: 1h,"
+        " automation: {share: 0.5, tool: Canva, tool_cost: 120}}\n"
+        "  - {id: b, name: Beta, owner: Editor, time: 1h, after: [a],"
+        " automation: {share: 0.5, tool: Canva}}\n"
+    )
+    cost = cost_portfolio([load_process(write_process(process(steps)))])
+    markdown = render_sop(cost.processes[0], diagram=False)
+    assert "| 2. Beta (Canva, paid for on “Alpha”) |" in markdown
+    html = render_sop(cost.processes[0], fmt="html", diagram=False, site=cost)
+    assert "Canva (paid for on “Alpha”)</span>" in html

@@ -220,7 +220,7 @@ def sop_document(
             else Diagram(None, None, t("diagram.omitted"))
         ),
         figures=key_figures(context, steps, simulated),
-        candidates=candidate_views(cost, candidates, refs, t, money),
+        candidates=candidate_views(cost, candidates, refs, t, money, site),
         footer=_footer(process, t),
         figures_note=None
         if simulated is None or ranges is None

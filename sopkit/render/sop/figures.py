@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from ...analysis.candidates import Candidate, rank_candidates
-from ...analysis.cost import ProcessCost
+from ...analysis.cost import PortfolioCost, ProcessCost
 from ...analysis.units import to_decimal
 from ...models import Clock, Step
 from ..i18n import Catalogue, hours_label, payback_text
@@ -18,6 +18,7 @@ from ..numbers import (
     round_number,
     share_text,
 )
+from ..totals import tool_paid_text
 from .context import Context, Money
 from .sections import caller_refs
 from .views import (
@@ -179,7 +180,11 @@ def candidate_views(
     refs: dict[str, StepRef],
     t: Catalogue,
     money: Money,
+    site: PortfolioCost | None = None,
 ) -> tuple[CandidateView, ...]:
+    # Where a shared tool is paid for is named from the site's portfolio, or this
+    # process's own steps outside a site (ranked alone, it knows no other).
+    among = site or PortfolioCost(cost.process.settings.currency, cost.process.settings, (cost,))
     if given is None:
         ranked = rank_candidates([cost], top=TOP_CANDIDATES)
     else:
@@ -195,6 +200,7 @@ def candidate_views(
                 tool=candidate.tool,
                 net_saving=money(candidate.net_saving),
                 payback=payback_text(candidate.payback_months, t),
+                tool_paid=tool_paid_text(candidate, among, t),
             )
         )
     return tuple(views)

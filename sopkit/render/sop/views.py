@@ -171,6 +171,8 @@ class CandidateView:
     tool: str | None
     net_saving: str
     payback: str
+    #: Where the tool is paid for when it costs nothing here ("paid for on “Draft”"), or "".
+    tool_paid: str = ""
 
 
 @dataclass(frozen=True, slots=True)
