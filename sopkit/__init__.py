@@ -69,6 +69,7 @@ _EXPORTS = {
     "build_digraph": "sopkit.render.diagram",
     "build_site": "sopkit.build",
     "callers_of": "sopkit.load",
+    "with_procedures": "sopkit.load",
     "candidates_report": "sopkit.render.costs.tables",
     "check_files": "sopkit.checkup",
     "check_process": "sopkit.validate",
@@ -221,6 +222,7 @@ __all__ = [
     "to_dot",
     "to_mermaid",
     "verdict",
+    "with_procedures",
     "write_exports",
     "write_import",
 ]
@@ -305,7 +307,15 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         write_import,
     )
     from .library import LibraryEntry, NewProcess, library_entries, new_process
-    from .load import Portfolio, callers_of, discover, load_portfolio, load_process, load_settings
+    from .load import (
+        Portfolio,
+        callers_of,
+        discover,
+        load_portfolio,
+        load_process,
+        load_settings,
+        with_procedures,
+    )
     from .models import (
         Automation,
         Clock,

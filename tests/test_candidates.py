@@ -264,3 +264,31 @@ def test_an_sop_names_where_its_shared_tool_is_paid_for(write_process: Callable[
     assert "| 2. Beta (Canva, paid for on “Alpha”) |" in markdown
     html = render_sop(cost.processes[0], fmt="html", diagram=False, site=cost)
     assert "Canva (paid for on “Alpha”)</span>" in html
+
+
+def test_a_caller_s_file_alone_lists_the_candidates_of_the_procedures_it_runs(
+    processes_dir: Path,
+) -> None:
+    """A trial lost its webinar's best saving (a promo email procedure's step) when it
+    asked for the webinar's candidates alone: they come from the webinar's runs."""
+    from typer.testing import CliRunner
+
+    from sopkit import with_procedures
+    from sopkit.cli import app
+
+    folder = processes_dir / "en"
+    everything = {(c.process_id, c.step_id): c for c in rank_candidates(load_portfolio(folder))}
+    alone = rank_candidates(with_procedures(load_portfolio(folder / "release-post.yaml")))
+    assert {(c.process_id, c.step_id) for c in alone} == {
+        ("release-post", "reminders"),
+        ("release-post", "social-prep"),
+        ("feature-item", "writer-review"),
+    }
+    for candidate in alone:  # at the same runs as in the whole folder's list
+        key = (candidate.process_id, candidate.step_id)
+        assert candidate.exact_net_saving == everything[key].exact_net_saving
+    result = CliRunner().invoke(app, ["candidates", str(folder / "release-post.yaml")])
+    assert result.exit_code == 0 and "writer-review" in result.stdout
+    # without it, as before, only the caller's own steps
+    own = rank_candidates(load_portfolio(folder / "release-post.yaml"))
+    assert {c.process_id for c in own} == {"release-post"}

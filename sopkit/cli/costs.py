@@ -150,6 +150,13 @@ def _costed(paths: list[Path], roles: Path | None) -> Portfolio | PortfolioCost:
     return cost_among_callers(portfolio.processes)
 
 
+def _with_procedures(costed: Portfolio | PortfolioCost) -> Portfolio | PortfolioCost:
+    """A caller's candidates with those of the procedures it runs (``with_procedures``)."""
+    from ..load import Portfolio, with_procedures
+
+    return with_procedures(costed) if isinstance(costed, Portfolio) else costed
+
+
 @app.command()
 def candidates(
     paths: Paths,
@@ -184,7 +191,8 @@ def candidates(
     above zero), first-year ROI (— when nothing is invested) and the FTE each
     would free. Totals add every candidate listed, loss-makers included. A
     procedure's file given alone is costed with the processes beside it that
-    run it, so its savings count their runs, as in the whole folder's list.
+    run it, so its savings count their runs, as in the whole folder's list; a
+    caller's file given alone lists the procedures' candidates too, at its runs.
 
     A table in a terminal fits its width and never breaks a figure: columns are
     left out, first-named first (FTE freed, Hours saved/year, Annual cost, Gross
@@ -203,7 +211,7 @@ def candidates(
             refuse_inputs(output, paths)
             refuse_overwrite(output, force=force)
         text = candidates_report(
-            _costed(paths, roles),
+            _with_procedures(_costed(paths, roles)),
             top=top,
             min_saving=min_saving,  # type: ignore[arg-type]  # parsed to Decimal by _amount
             fmt=fmt.value,

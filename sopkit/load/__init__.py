@@ -16,7 +16,7 @@ the order a load goes through them:
 
 from __future__ import annotations
 
-from .callers import callers_of, with_callers
+from .callers import callers_of, with_callers, with_procedures
 from .calls import process_ids_in
 from .paths import ROLES_FILENAMES, as_paths, discover, find_roles_file
 from .portfolio import (
@@ -42,4 +42,5 @@ __all__ = [
     "process_ids_in",
     "settings_from_data",
     "with_callers",
+    "with_procedures",
 ]

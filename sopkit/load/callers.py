@@ -14,6 +14,7 @@ from .portfolio import Portfolio, load_portfolio
 __all__ = [
     "callers_of",
     "with_callers",
+    "with_procedures",
 ]
 
 
@@ -73,3 +74,20 @@ def with_callers(
         return portfolio
     found = callers_of(portfolio.processes[0], roles=roles)
     return portfolio if len(found.processes) == 1 else found
+
+
+def with_procedures(portfolio: Portfolio) -> Portfolio:
+    """``portfolio`` with the procedures its processes run (loaded from beside them, not
+    given) among its processes, after them.
+
+    A procedure's work is costed in the steps that call it, so a caller's file given
+    alone hides the procedure's automation candidates, though their saving comes from
+    the caller's runs: with the procedure among the processes, ``rank_candidates`` lists
+    them at the runs the callers make, as the whole folder's list does. Only procedures
+    (no ``frequency``): a process that also runs on its own was not asked about.
+    """
+    procedures = tuple(p for p in portfolio.dependencies if p.frequency is None)
+    if not procedures:
+        return portfolio
+    others = tuple(p for p in portfolio.dependencies if p.frequency is not None)
+    return Portfolio((*portfolio.processes, *procedures), others)
