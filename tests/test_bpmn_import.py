@@ -1152,10 +1152,15 @@ def test_a_first_import_s_roles_on_one_line_gain_the_next_import_s(tmp_path: Pat
     from sopkit.load import load_settings
 
     text = roles.read_text(encoding="utf-8")
-    assert "# with the roles of the processes imported from b.bpmn\nroles:" in text
+    # The team's role first, each on a line of its own, then the imported ones under the note:
+    # the note says which roles came from the import, not the team's.
+    assert (
+        "roles:\n  Intern: {rate: 25}\n  # the roles of the processes imported from b.bpmn\n"
+        in text
+    )
     # a comment written beside the roles stays, above them
     roles.write_text(
-        text.split("# with the roles")[0] + "roles: {Intern: {rate: 25}}  # agreed with HR\n",
+        text.split("roles:")[0] + "roles: {Intern: {rate: 25}}  # agreed with HR\n",
         encoding="utf-8",
     )
     write_import(import_texts(import_bpmn(data, "b.bpmn"), "b.bpmn"), folder)

@@ -292,3 +292,38 @@ def test_a_caller_s_file_alone_lists_the_candidates_of_the_procedures_it_runs(
     # without it, as before, only the caller's own steps
     own = rank_candidates(load_portfolio(folder / "release-post.yaml"))
     assert {c.process_id for c in own} == {"release-post"}
+
+
+def test_an_sop_given_the_portfolio_s_candidates_without_the_site_names_others_by_id(
+    write_process: Callable[..., Path],
+) -> None:
+    """A review found render_sop(cost, candidates=rank_candidates(portfolio)) raising
+    KeyError: the tool's payer is in a process the SOP was not given."""
+    from sopkit.render.sop import render_sop
+
+    write_process(
+        process(
+            "  - {id: a, name: Alpha, owner: Editor, time: 1h,"
+            " automation: {share: 0.5, tool: Canva, tool_cost: 120}}\n"
+        ),
+        name="p.yaml",
+    )
+    other = write_process(
+        process(
+            "  - {id: b, name: Beta, owner: Editor, time: 1h,"
+            " automation: {share: 0.5, tool: Canva}}\n",
+            pid="q",
+        ),
+        name="q.yaml",
+    )
+    portfolio = cost_portfolio(load_portfolio(other.parent))
+    markdown = render_sop(portfolio.process("q"), candidates=rank_candidates(portfolio))
+    assert "| 1. Beta (Canva, paid for on “a” in p) |" in markdown
+
+
+def test_with_procedures_wants_a_portfolio() -> None:
+    from sopkit import with_procedures
+    from sopkit.errors import UsageError
+
+    with pytest.raises(UsageError, match="expected a Portfolio, not str"):
+        with_procedures("processes/en")  # type: ignore[arg-type]

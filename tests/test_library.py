@@ -225,7 +225,8 @@ def test_new_keeps_an_existing_roles_file(tmp_path: Path) -> None:
     assert [p.name for p in made.written] == ["social.yaml", "roles.yaml"]
     assert "Social Media Manager" in made.added_roles
     text = (tmp_path / "roles.yaml").read_text(encoding="utf-8")
-    assert text.startswith("currency: USD\n# roles social-media needs, from the sopkit library")
+    # written in braces, the roles are written again, the added ones under the note
+    assert text.startswith("currency: USD\nroles:\n  # roles social-media needs, from the sopkit")
 
 
 def test_new_cli_refuses_overwrite_and_bad_ids(tmp_path: Path) -> None:

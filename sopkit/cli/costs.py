@@ -192,7 +192,8 @@ def candidates(
     would free. Totals add every candidate listed, loss-makers included. A
     procedure's file given alone is costed with the processes beside it that
     run it, so its savings count their runs, as in the whole folder's list; a
-    caller's file given alone lists the procedures' candidates too, at its runs.
+    file nothing beside runs lists the candidates of the procedures it runs too,
+    at its runs.
 
     A table in a terminal fits its width and never breaks a figure: columns are
     left out, first-named first (FTE freed, Hours saved/year, Annual cost, Gross

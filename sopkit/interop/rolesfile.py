@@ -38,12 +38,11 @@ def with_roles_added(
     note: str = "",
     *,
     same: Sequence[str] = SETTING_FIELDS,
-    rewritten_note: str | None = None,
 ) -> str | None:
     """The roles file at ``path`` with the roles of ``wanted`` (roles-file data) it lacks
-    appended, under a comment saying ``note`` (``rewritten_note`` instead when a roles
-    block written in flow style on its ``roles:`` line has to be written again whole,
-    the file's own roles first); its text when it lacks none; ``None``
+    appended, under a comment saying ``note`` (a roles block written in flow style on
+    its ``roles:`` line is written again in block style, its own roles first); its
+    text when it lacks none; ``None``
     when it differs in one of the settings ``same`` names, or cannot be
     added to safely. Its own roles, rates and comments stay as they are."""
     try:
@@ -67,20 +66,22 @@ def with_roles_added(
         merged = _appended(text, match.end(), missing, note)
     else:
         # Written on the 'roles:' line itself, in flow style ('roles: {Pool: {rate: 55}}',
-        # as sopkit writes a few short roles): no line can be added inside it, so the roles
-        # are written again below it, the file's own first, each as it was.
+        # as sopkit writes a few short roles): no line can be added inside it, so the
+        # file's own roles are written again below it, each as it was, and the new ones
+        # after them under the note (which says what they are, not what the team's are).
         start = _ROLES_KEY.search(text)
         if start is None:
             return None
-        every = {**document.data["roles"], **missing}
+        own = document.data["roles"] or {}
         # The comments written among the roles stay, above them.
         lines = text[start.start() :].splitlines()
         kept = [found.group(1) for found in map(_COMMENT.search, lines) if found]
-        lines = [*kept, *dump_yaml({"roles": every}).splitlines()]
-        above = note if rewritten_note is None else rewritten_note
-        if above:
-            lines.insert(0, f"# {above}")
-        merged = text[: start.start()] + "\n".join(lines) + "\n"
+        # Each role a line of its own: dumped inside 'roles:', short ones would be one line.
+        block = ["roles:", *("  " + line for line in dump_yaml(own).splitlines() if own)]
+        head = "".join(f"{comment}\n" for comment in kept)
+        rewritten = head + "\n".join(block) + "\n"
+        after_roles = len(head) + len("roles:")
+        merged = text[: start.start()] + _appended(rewritten, after_roles, missing, note)
     try:
         check = parse_yaml(merged, str(path))
         settings_from_data(check.data, check.source)

@@ -86,6 +86,11 @@ def with_procedures(portfolio: Portfolio) -> Portfolio:
     them at the runs the callers make, as the whole folder's list does. Only procedures
     (no ``frequency``): a process that also runs on its own was not asked about.
     """
+    if not isinstance(portfolio, Portfolio):
+        raise UsageError(
+            f"expected a Portfolio, not {type(portfolio).__name__}",
+            hint="load it with load_portfolio(paths)",
+        )
     procedures = tuple(p for p in portfolio.dependencies if p.frequency is None)
     if not procedures:
         return portfolio

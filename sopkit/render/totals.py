@@ -80,14 +80,19 @@ def tool_paid_text(candidate: Candidate, cost: PortfolioCost, t: Catalogue) -> s
     """Where a candidate's tool is paid for when it costs nothing on the step itself
     (``paid for on “Email sequence”``), or ``""``: its payback "immediately" holds
     only while that other step keeps the tool."""
+    costed = {process.id: process for process in cost.processes}
     names = []
     for ref in candidate.tool_paid_by:
         process_id, step_id = ref.split("/", 1)
-        process = cost.process(process_id)
-        step = process.process.step(step_id).name
+        process = costed.get(process_id)  # ranked among others than ``cost`` holds: ids
+        step = process.process.step(step_id).name if process is not None else step_id
         names.append(
             t("candidate.step_quoted", step=step)
             if process_id == candidate.process_id
-            else t("candidate.step_elsewhere", step=step, process=process.name)
+            else t(
+                "candidate.step_elsewhere",
+                step=step,
+                process=process.name if process is not None else process_id,
+            )
         )
     return t("candidate.tool_paid", len(names), steps=", ".join(names)) if names else ""

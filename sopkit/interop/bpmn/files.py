@@ -124,10 +124,6 @@ def write_import(files: ImportFiles, folder: str | Path, *, force: bool = False)
                 path,
                 files.settings,
                 f"the roles of the processes imported from {files.source}" if files.source else "",
-                # above a roles block written again whole, the team's roles among them
-                rewritten_note=f"with the roles of the processes imported from {files.source}"
-                if files.source
-                else "",
             )
             if name == "roles.yaml"
             else None
