@@ -327,3 +327,44 @@ def test_with_procedures_wants_a_portfolio() -> None:
 
     with pytest.raises(UsageError, match="expected a Portfolio, not str"):
         with_procedures("processes/en")  # type: ignore[arg-type]
+
+
+def test_a_procedure_two_calls_down_given_alone_counts_the_runs_at_the_top(
+    tmp_path: Path,
+) -> None:
+    """A review found `sopkit candidates deep.yaml` at $0.00 a year (A runs B runs C,
+    only C given): its callers' callers are read too, while they have no runs of their own."""
+    from sopkit.analysis import cost_among_callers
+    from sopkit.load import callers_of
+
+    (tmp_path / "roles.yaml").write_text(
+        "currency: USD\nroles:\n  Writer: {rate: 50}\n  Ops: {rate: 40}\n", encoding="utf-8"
+    )
+    head = "sopkit: 1\nid: {id}\nname: {id}\nowner: Ops\n{frequency}steps:\n"
+    (tmp_path / "caller.yaml").write_text(
+        head.format(id="caller", frequency="frequency: 4/month\n")
+        + "  - {id: draft, name: Draft, owner: Writer, time: 2h}\n"
+        + "  - {id: send, name: Send, after: [draft], process: proc}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "proc.yaml").write_text(
+        head.format(id="proc", frequency="")
+        + "  - {id: email, name: Email, owner: Ops, time: 3h}\n"
+        + "  - {id: sub, name: Sub, after: [email], process: deep}\n",
+        encoding="utf-8",
+    )
+    deep = tmp_path / "deep.yaml"
+    deep.write_text(
+        head.format(id="deep", frequency="")
+        + "  - {id: check, name: Check, owner: Ops, time: 4h,"
+        + " automation: {share: 0.5, tool: Bot}}\n",
+        encoding="utf-8",
+    )
+    found = callers_of(load_process(deep))
+    assert [p.id for p in found.processes] == ["deep", "proc", "caller"]
+    cost = cost_among_callers(found.processes).processes[0]
+    assert cost.called_by == ("proc",)  # the SOP names who calls it, not who calls them
+    # 4 h × 4 runs a month × 12 × $40 = $7,680, as in the folder's list
+    (alone,) = rank_candidates(cost_among_callers(found.processes))
+    (in_folder,) = [c for c in rank_candidates(load_portfolio(tmp_path)) if c.step_id == "check"]
+    assert alone.annual_cost == in_folder.annual_cost == 7680

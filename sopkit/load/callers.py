@@ -19,9 +19,11 @@ __all__ = [
 
 
 def callers_of(process: Process, *, roles: str | Path | Settings | None = None) -> Portfolio:
-    """``process`` with the processes beside its file that run it, as one portfolio.
+    """``process`` with the processes beside its file that run it, as one portfolio:
+    those that call it, and those that call them when they have no runs of their own.
 
-    A SOP printed from one file can then say who runs it, as the site's does.
+    A SOP printed from one file can then say who runs it, as the site's does, and a
+    procedure two calls down counts the runs at the top, as in its folder.
     Only files that name it in a ``process:`` line are read; when one of them
     cannot be loaded, the process is returned alone (``sopkit validate`` reports
     the broken file).
@@ -35,30 +37,63 @@ def callers_of(process: Process, *, roles: str | Path | Settings | None = None) 
     if not process.source_path:
         return alone
     path = Path(process.source_path)
-    calls = re.compile(rf"\bprocess:[ \t]*['\"]?{re.escape(process.id)}(?![\w-])")
-    found = []
     try:
         others = sorted(path.parent.iterdir())
     except OSError:
         return alone
+    texts: dict[Path, str] = {}
     for other in others:
         if other.suffix not in SUFFIXES or other.name in ROLES_FILENAMES or other == path:
             continue
         try:
-            if calls.search(other.read_text(encoding="utf-8", errors="replace")):
-                found.append(other)
+            texts[other] = other.read_text(encoding="utf-8", errors="replace")
         except OSError:
             continue
+    found = _calling(process.id, texts)
     if not found:
         return alone
     try:
         portfolio = load_portfolio([path, *found], roles=roles)
     except SopkitError:
         return alone
-    callers = [p for p in portfolio.processes if any(s.process == process.id for s in p.steps)]
+    # The processes that run it, and those that run them when they have no runs of their
+    # own (A runs B runs C: C given alone counts A's runs, through B, as the folder does).
+    reached = {process.id}
+    callers: list[Process] = []
+    grew = True
+    while grew:
+        grew = False
+        for runner in portfolio.processes[1:]:
+            if runner not in callers and any(s.process in reached for s in runner.steps):
+                callers.append(runner)
+                if runner.frequency is None:
+                    reached.add(runner.id)
+                grew = True
     if not callers:
         return alone
     return Portfolio((portfolio.processes[0], *callers), portfolio.dependencies)
+
+
+def _calling(process_id: str, texts: dict[Path, str]) -> list[Path]:
+    """The files that name ``process_id`` in a ``process:`` line, and, for each of those
+    with no ``frequency:`` of its own, the files that name its id, and so on up."""
+    wanted, seen, found = [process_id], {process_id}, []
+    while wanted:
+        calls = re.compile(rf"\bprocess:[ \t]*['\"]?{re.escape(wanted.pop())}(?![\w-])")
+        for other, text in texts.items():
+            if other in found or not calls.search(text):
+                continue
+            found.append(other)
+            own_id = _TOP_ID.search(text)
+            if own_id and own_id.group(1) not in seen and not _TOP_FREQUENCY.search(text):
+                seen.add(own_id.group(1))
+                wanted.append(own_id.group(1))
+    return sorted(found)
+
+
+#: A process file's own ``id:`` and ``frequency:`` lines (top-level keys start a line).
+_TOP_ID = re.compile(r"^id:[ \t]*['\"]?([\w-]+)", re.MULTILINE)
+_TOP_FREQUENCY = re.compile(r"^frequency:[ \t]*\S", re.MULTILINE)
 
 
 def with_callers(
