@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import gc
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -828,7 +829,7 @@ class _Builder:
                 pairs[end - 1][1].end_mark,
                 flow_style=False,
             )
-            for start, end in zip(bounds, bounds[1:], strict=False)
+            for start, end in itertools.pairwise(bounds)
         ]
 
     def _new_item(

@@ -80,6 +80,8 @@ def tool_paid_text(candidate: Candidate, cost: PortfolioCost, t: Catalogue) -> s
     """Where a candidate's tool is paid for when it costs nothing on the step itself
     (``paid for on “Email sequence”``), or ``""``: its payback "immediately" holds
     only while that other step keeps the tool."""
+    if not candidate.tool_paid_by:
+        return ""
     costed = {process.id: process for process in cost.processes}
     names = []
     for ref in candidate.tool_paid_by:
@@ -95,4 +97,4 @@ def tool_paid_text(candidate: Candidate, cost: PortfolioCost, t: Catalogue) -> s
                 process=process.name if process is not None else process_id,
             )
         )
-    return t("candidate.tool_paid", len(names), steps=", ".join(names)) if names else ""
+    return t("candidate.tool_paid", len(names), steps=", ".join(names))

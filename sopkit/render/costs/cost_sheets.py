@@ -700,14 +700,12 @@ def _shared_tool_notes(ranked: Sequence[Candidate]) -> list[str]:
     for candidate in ranked:
         if candidate.tool_paid_by:
             users.setdefault(candidate.tool_paid_by, []).append(candidate)
-    return [
-        f"{found[0].tool}'s cost is counted on {listed(paid_by)}; "
-        f"{listed([f'{c.process_id}/{c.step_id}' for c in found])} "
-        + ("uses" if len(found) == 1 else "use")
-        + " it at no cost of "
-        + ("its" if len(found) == 1 else "their")
-        + " own: "
-        + ("its" if len(found) == 1 else "their")
-        + " payback and ROI assume it is paid for there."
-        for paid_by, found in users.items()
-    ]
+    notes = []
+    for paid_by, found in users.items():
+        uses, its = ("uses", "its") if len(found) == 1 else ("use", "their")
+        steps = listed([f"{c.process_id}/{c.step_id}" for c in found])
+        notes.append(
+            f"{found[0].tool}'s cost is counted on {listed(paid_by)}; {steps} {uses} it at "
+            f"no cost of {its} own: {its} payback and ROI assume it is paid for there."
+        )
+    return notes
