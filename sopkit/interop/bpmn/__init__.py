@@ -9,7 +9,15 @@ reader.py      a BPMN file read safely (no DTD, no entities, any declared encodi
 bpsim_read.py  BPSim scenario data read
 structure.py   the flow reduced to steps, ``after``, loops and decisions
 roles.py       lanes and pools → roles
-imports.py     a BPMN file → process data and settings, with warnings
+imports.py     a BPMN file → process data and settings, with warnings, from:
+  pools.py       which processes and pools, their ids and names
+  context.py     what one process's steps, rework and conditions share
+  steps.py       tasks and events → steps and their fields
+  timing.py      BPSim hours → times, waits and frequencies as a file writes them
+  rework.py      flows back → rework
+  conditions.py  decisions → conditions and ``when``
+  process.py     the process's own fields, then its steps
+  left_out.py    the texts no field holds, in one warning
 files.py       those as checked process files and roles.yaml, written safely
 """
 

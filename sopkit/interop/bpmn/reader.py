@@ -6,7 +6,7 @@ neither a "billion laughs" nor a file that points at ``/etc/passwd`` or the
 network does anything. The encoding is the one the XML declaration names
 (ISO-8859-1, windows-1252, UTF-16, Shift_JIS, …). Elements are matched by
 namespace URI, never by prefix. Nothing here decides what becomes a step;
-``imports.py`` does that.
+``structure.py`` and ``steps.py`` do that, for ``imports.py``.
 """
 
 from __future__ import annotations

@@ -1,0 +1,87 @@
+"""The texts of a BPMN file that no field of a process file holds, counted in one warning.
+
+A modeler writes texts everywhere: names and documentation on every element,
+annotations linked to anything. The steps keep theirs (``steps.py``); what is
+left is counted here by kind, naming a few, so no text goes silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .context import ImportContext
+from .notes import Notes, clean_name
+from .reader import EVENTS as EVENT_KINDS
+from .reader import GATEWAYS, BpmnDocument, MessageFlow, SequenceFlow
+from .words import END_WORDS
+
+__all__ = ["warn_left_out"]
+
+
+#: What the left-out warning counts, singular and plural, in the order it lists them.
+_LEFT_OUT = {
+    "end": ("end-event name", "end-event names"),
+    "sub": ("sub-process name", "sub-process names"),
+    "event": ("text on an event", "texts on events"),
+    "gateway": ("text on a gateway", "texts on gateways"),
+    "sub-text": ("text on a sub-process", "texts on sub-processes"),
+    "flow": ("text on a flow", "texts on flows"),
+    "annotation": ("annotation", "annotations"),
+}
+
+
+def warn_left_out(doc: BpmnDocument, importers: Sequence[ImportContext], notes: Notes) -> None:
+    """One warning for the file naming the texts no field holds, so none goes silently.
+
+    A task's or an intermediate event's documentation and the annotations linked to
+    it are its step's; a start event's name is the trigger (its documentation too, in
+    a file sopkit exported), a gateway's the question, a flow's an answer. What is
+    left has no field: an end event's name (an outcome: "Vacation Refused by
+    Manager"), an inlined sub-process's name, documentation on the other events, on
+    gateways, sub-processes and flows, and annotations linked to no step. Elements left
+    out as a whole (an event sub-process) were warned about already.
+    """
+    processes = {pool.process.id for importer in importers for pool in importer.pools}
+    steps = {node for importer in importers for node in importer.structure.steps}
+    expanded = {node for importer in importers for node in importer.structure.expanded}
+    hidden = {node for importer in importers for node in importer.structure.hidden}
+    exported = any(importer.exported for importer in importers)
+    kept = {n.id for n in doc.nodes.values() if n.process in processes and n.id not in hidden}
+    found: dict[str, list[str]] = {key: [] for key in _LEFT_OUT}
+    for node in sorted(doc.nodes.values(), key=lambda n: n.order):
+        if node.id not in kept or node.id in steps:
+            continue
+        shown = clean_name(node.name) or node.id
+        if node.kind == "endEvent" and clean_name(node.name) not in ("", *END_WORDS):
+            found["end"].append(f"'{shown}'")
+        if node.id in expanded and clean_name(node.name):
+            found["sub"].append(f"'{shown}'")
+        if not node.documentation or (node.kind == "startEvent" and exported):
+            continue  # sopkit writes the trigger as the start event's documentation
+        # named as the element's, apart from its name: an end event has both
+        text = f"documentation of '{shown}'"
+        if node.kind in EVENT_KINDS:
+            found["event"].append(text)
+        elif node.kind in GATEWAYS:
+            found["gateway"].append(text)
+        elif node.id in expanded:
+            found["sub-text"].append(text)
+    flows: list[SequenceFlow | MessageFlow] = [*doc.flows.values(), *doc.message_flows]
+    for flow in flows:
+        if flow.documentation and (flow.source in kept or flow.target in kept):
+            found["flow"].append(f"documentation of '{clean_name(flow.name) or flow.id}'")
+    for annotation in doc.annotations:
+        if not any(element in steps for element in annotation.about) and not any(
+            element in hidden for element in annotation.about
+        ):
+            text = clean_name(annotation.text)
+            found["annotation"].append(f"'{text}'" if len(text) <= 40 else f"'{text[:39]}…'")
+    parts = []
+    for key, names in found.items():
+        if names:
+            one, many = _LEFT_OUT[key]
+            more = f" and {len(names) - 2} more" if len(names) > 2 else ""
+            listed = f"{', '.join(names[:2])}{more}"
+            parts.append(f"{len(names)} {one if len(names) == 1 else many} ({listed})")
+    if parts:
+        notes.warn(f"texts no field holds, left out: {', '.join(parts)}", None)
