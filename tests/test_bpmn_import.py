@@ -340,6 +340,181 @@ def test_texts_no_field_holds_are_listed_in_one_warning() -> None:
     )
 
 
+def _shop(
+    *,
+    collaboration: str = "",
+    shop: str = "",
+    customer: str = "",
+    process: str = "",
+    sales: str = "",
+) -> bytes:
+    """Orders between two pools, the shop (lanes Sales and Warehouse) and the customer (no
+    lanes), each text given as the documentation of its element."""
+
+    def doc(text: str) -> str:
+        return f"<documentation>{text}</documentation>" if text else ""
+
+    return f"""<?xml version="1.0"?>
+<definitions xmlns="{BPMN_NS}" id="d">
+  <collaboration id="c" name="Ordering">{doc(collaboration)}
+    <participant id="shop" name="Shop" processRef="p">{doc(shop)}</participant>
+    <participant id="customer" name="Customer" processRef="q">{doc(customer)}</participant>
+    <messageFlow id="m1" sourceRef="order" targetRef="check"/>
+  </collaboration>
+  <process id="p">{doc(process)}
+    <laneSet id="ls">
+      <lane id="sales" name="Sales">{doc(sales)}<flowNodeRef>check</flowNodeRef></lane>
+      <lane id="warehouse" name="Warehouse"><flowNodeRef>pack</flowNodeRef></lane>
+    </laneSet>
+    <task id="check" name="Check order"/>
+    <task id="pack" name="Pack order"/>
+    <sequenceFlow id="f1" sourceRef="check" targetRef="pack"/>
+  </process>
+  <process id="q">
+    <task id="order" name="Place order"/>
+  </process>
+</definitions>""".encode()
+
+
+def test_lanes_pools_and_the_collaboration_describe_the_roles_and_the_purpose() -> None:
+    """A lane's documentation describes its role; a pool's is the purpose when the process
+    has none, else it describes the role the pool is (one without lanes); the
+    collaboration's, with the purpose taken, has no field and is counted as left out."""
+    result = import_bpmn(
+        _shop(
+            collaboration="How a web order is handled.",
+            shop="The web shop's order desk.",
+            customer="Anyone who orders online.",
+            sales="Takes orders and answers customers.",
+        ),
+        "shop.bpmn",
+    )
+    assert result.processes[0].data["purpose"] == "The web shop's order desk."
+    roles = result.settings["roles"]
+    assert roles["Sales"]["description"] == "Takes orders and answers customers."
+    assert roles["Customer"]["description"] == "Anyone who orders online."
+    assert "description" not in roles["Warehouse"]
+    (left,) = [w.message for w in result.warnings if "texts no field holds" in w.message]
+    assert left == (
+        "texts no field holds, left out: 1 text on a collaboration (documentation of 'Ordering')"
+    )
+    written = import_texts(result, "shop.bpmn").texts["roles.yaml"]
+    assert "description: Takes orders and answers customers." in written
+
+
+@pytest.mark.parametrize(
+    ("texts", "purpose", "left"),
+    [
+        # the process's own documentation is the purpose (sopkit writes it there)
+        (
+            {"process": "Orders, click to parcel.", "shop": "Order desk.", "collaboration": "All"},
+            "Orders, click to parcel.",
+            "1 text on a collaboration (documentation of 'Ordering'), "
+            "1 text on a pool (documentation of 'Shop')",
+        ),
+        # without a pool's, the collaboration's
+        ({"collaboration": "How a web order is handled."}, "How a web order is handled.", None),
+        # a pool without lanes first: its text is still the purpose (the first that says one)
+        ({"customer": "Orders placed online."}, "Orders placed online.", None),
+    ],
+)
+def test_the_purpose_is_the_first_documentation_of_the_process_its_pools_or_collaboration(
+    texts: dict[str, str], purpose: str, left: str | None
+) -> None:
+    result = import_bpmn(_shop(**texts), "shop.bpmn")
+    assert result.processes[0].data["purpose"] == purpose
+    found = [w.message for w in result.warnings if "texts no field holds" in w.message]
+    assert found == ([] if left is None else [f"texts no field holds, left out: {left}"])
+
+
+def test_a_lanes_documentation_describes_its_role_unless_the_file_describes_it() -> None:
+    """In a file sopkit exported, the roles keep the descriptions its extension carries:
+    documentation added to a lane in a modeler is counted as left out; once a tool has
+    dropped the extension, the lane's documentation is its role's description."""
+    process = load_process(PROCESSES / "en" / "content-marketing.yaml")
+    xml = export_bpmn(cost_process(process)).decode()
+    lane = '<bpmn:lane id="Lane_content-marketing_3" name="Editor">'
+    assert xml.count(lane) == 1
+    xml = xml.replace(lane, f"{lane}<bpmn:documentation>Checks every post.</bpmn:documentation>")
+    result = import_bpmn(xml.encode(), "content-marketing.bpmn")
+    assert result.settings["roles"]["Editor"]["description"] == (
+        process.settings.roles["Editor"].description
+    )
+    assert [w.message for w in result.warnings] == [
+        "texts no field holds, left out: 1 text on a lane (documentation of 'Editor')"
+    ]
+    result = import_bpmn(_without_extension(xml).encode(), "content-marketing.bpmn")
+    assert result.settings["roles"]["Editor"]["description"] == "Checks every post."
+    assert not any("texts no field holds" in w.message for w in result.warnings)
+
+
+def test_lane_texts_go_to_a_processs_own_roles_and_the_first_lane_of_a_shared_role() -> None:
+    """A role the process defines itself (its file's ``roles``) is described there; a role
+    two processes share (the webinar's and its clip's Writer) takes its first lane's text,
+    and sopkit's events lane is no role: those other texts are counted as left out."""
+    import re
+
+    xml = export_bpmn(cost_process(load_process(FIXTURE / "webinar.yaml"))).decode()
+    for lane, text in (
+        ("Lane_webinar_1", "Dates to keep"),
+        ("Lane_webinar_3", "Writes the copy"),
+        ("Lane_webinar_4", "An outside expert"),
+        ("Lane_clip_2", "Cuts the clips"),
+    ):
+        xml, found = re.subn(
+            rf'(<bpmn:lane id="{lane}"[^>]*>)',
+            rf"\1<bpmn:documentation>{text}</bpmn:documentation>",
+            xml,
+        )
+        assert found == 1, lane
+    result = import_bpmn(xml.encode(), "webinar.bpmn")
+    own = result.processes[0].data["roles"]["Guest Speaker"]
+    assert own["description"] == "An outside expert"
+    assert "Guest Speaker" not in result.settings["roles"]
+    assert result.settings["roles"]["Writer"]["description"] == "Writes the copy"
+    assert [w.message for w in result.warnings] == [
+        "texts no field holds, left out: 2 texts on lanes (documentation of 'Milestones and "
+        "sub-procedures', documentation of 'Writer')"
+    ]
+    import_texts(result, "webinar.bpmn")  # the described roles load
+
+
+def test_a_flows_name_that_answers_no_question_is_counted_as_left_out() -> None:
+    """A decision's branch names are its condition's answers, and a loop's "yes" and "no"
+    are its rework: the name of any other flow (a label on the way between two tasks)
+    has no field, and the left-out warning names it."""
+    xml = f"""<definitions xmlns="{BPMN_NS}" id="d"><process id="p" name="Orders">
+  <startEvent id="s"/>
+  <task id="check" name="Check order"/>
+  <exclusiveGateway id="ok" name="Complete?"/>
+  <task id="pack" name="Pack order"/>
+  <exclusiveGateway id="how" name="Express?"/>
+  <task id="courier" name="Call courier"/>
+  <task id="post" name="Post parcel"/>
+  <exclusiveGateway id="join"/>
+  <task id="bill" name="Send invoice"/>
+  <endEvent id="e"/>
+  <sequenceFlow id="f1" sourceRef="s" targetRef="check"/>
+  <sequenceFlow id="f2" sourceRef="check" targetRef="ok"/>
+  <sequenceFlow id="back" name="no" sourceRef="ok" targetRef="check"/>
+  <sequenceFlow id="on" name="yes" sourceRef="ok" targetRef="pack"/>
+  <sequenceFlow id="f3" sourceRef="pack" targetRef="how"/>
+  <sequenceFlow id="b1" name="Express" sourceRef="how" targetRef="courier"/>
+  <sequenceFlow id="b2" name="Standard" sourceRef="how" targetRef="post"/>
+  <sequenceFlow id="f4" sourceRef="courier" targetRef="join"/>
+  <sequenceFlow id="f5" sourceRef="post" targetRef="join"/>
+  <sequenceFlow id="f6" name="Parcel sent" sourceRef="join" targetRef="bill"/>
+  <sequenceFlow id="f7" sourceRef="bill" targetRef="e"/>
+</process></definitions>"""
+    (process,), _, warnings = _import_bytes(xml.encode(), "orders.bpmn")
+    (condition,) = process["conditions"].values()
+    assert set(condition["options"]) == {"Express", "Standard"}
+    steps = {s["id"]: s for s in process["steps"]}
+    assert steps["check-order"]["rework"]["to"] == "check-order"
+    (left,) = [w for w in warnings if "texts no field holds" in w]
+    assert left.endswith("left out: 1 flow name ('Parcel sent')")
+
+
 def test_lanes_come_from_the_diagram_when_no_lane_lists_its_nodes() -> None:
     xml = export_bpmn(cost_process(load_process(FIXTURE / "webinar.yaml"))).decode()
     import re

@@ -17,6 +17,7 @@ imports.py     a BPMN file → process data and settings, with warnings, from:
   rework.py      flows back → rework
   conditions.py  decisions → conditions and ``when``
   process.py     the process's own fields, then its steps
+  descriptions.py  pools', lanes' and collaborations' documentation → purpose, roles
   left_out.py    the texts no field holds, in one warning
 files.py       those as checked process files and roles.yaml, written safely
 """

@@ -24,9 +24,11 @@ What maps, and how (the README has the user's version):
   expenses, the start event's inter-trigger time the frequency;
 * a task's or intermediate event's documentation, and the text annotations
   linked to it, are its step's instructions (a task's documentation is the
-  ``done_when`` in a file sopkit exported); the texts no field holds (end
-  events' names, documentation on flows and gateways, …) are counted in one
-  warning;
+  ``done_when`` in a file sopkit exported); the process's documentation (else
+  its pools', else the collaboration's) is its purpose, a lane's its role's
+  description; the texts no field holds (end events' names, names on flows
+  that answer no question, documentation on flows and gateways, …) are
+  counted in one warning;
 * a file sopkit exported carries everything else in its ``sopkit:`` extension.
 
 Whatever had to be guessed or left out is a warning naming the element's id.
@@ -40,7 +42,7 @@ no field holds; the roles file's data and each process's warnings are made here.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
@@ -52,6 +54,7 @@ from ..filedata import Data
 from ..yamltext import Blank
 from .bpsim_read import BpsimData, read_bpsim
 from .context import ImportContext
+from .descriptions import place_descriptions
 from .left_out import warn_left_out
 from .notes import Notes, clean_name
 from .pools import (
@@ -164,9 +167,10 @@ def import_bpmn(data: bytes, path: str | Path) -> BpmnImport:
             "condition names are not in the file (compare with the original process file)",
             stripped.pools[0].process.id,
         )
+    placed = place_descriptions(doc, importers)
     processes = []
-    for importer in importers:
-        built = process_data(importer)
+    for importer, purpose in zip(importers, placed.purposes, strict=True):
+        built = process_data(importer, purpose, placed.roles)
         if not built["steps"]:
             shown = importer.pools[0].name or importer.pools[0].process.id
             raise ValidationError(
@@ -180,8 +184,8 @@ def import_bpmn(data: bytes, path: str | Path) -> BpmnImport:
             "in the instructions or done_when of the steps that use it)",
             element,
         )
-    warn_left_out(doc, importers, notes)
-    settings = _settings(importers, bpsim, notes, doc)
+    warn_left_out(doc, importers, notes, placed.left_out)
+    settings = _settings(importers, bpsim, notes, doc, placed.roles)
     problems = tuple(notes.problems)
     return BpmnImport(
         tuple(_with_warnings(processes, importers, doc, problems, notes.about)), settings, problems
@@ -189,7 +193,11 @@ def import_bpmn(data: bytes, path: str | Path) -> BpmnImport:
 
 
 def _settings(
-    importers: Sequence[ImportContext], bpsim: BpsimData, notes: Notes, doc: BpmnDocument
+    importers: Sequence[ImportContext],
+    bpsim: BpsimData,
+    notes: Notes,
+    doc: BpmnDocument,
+    descriptions: Mapping[str, str],
 ) -> Data:
     settings: Data = {}
     for importer in reversed(importers):  # the file's own process last, so it wins
@@ -222,6 +230,8 @@ def _settings(
             # outside party may be unpaid (a customer) when its file says so.
             if "rate" not in role and role.get("kind", "staff") == "staff":
                 role = {"rate": Blank("fill in: the hourly cost"), **role}
+            if name in descriptions and not role.get("description"):
+                role["description"] = descriptions[name]  # its lane's or pool's documentation
             roles[name] = role
     for name, role in written.items():  # participants (``with``) of sopkit's own steps
         if name not in roles and name not in local:

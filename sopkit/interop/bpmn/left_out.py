@@ -1,13 +1,15 @@
 """The texts of a BPMN file that no field of a process file holds, counted in one warning.
 
 A modeler writes texts everywhere: names and documentation on every element,
-annotations linked to anything. The steps keep theirs (``steps.py``); what is
-left is counted here by kind, naming a few, so no text goes silently.
+annotations linked to anything. The steps keep theirs (``steps.py``), the
+process and its roles the documentation of pools, lanes and collaborations
+where a field is free (``descriptions.py``); what is left is counted here by
+kind, naming a few, so no text goes silently.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from .context import ImportContext
 from .notes import Notes, clean_name
@@ -22,6 +24,10 @@ __all__ = ["warn_left_out"]
 _LEFT_OUT = {
     "end": ("end-event name", "end-event names"),
     "sub": ("sub-process name", "sub-process names"),
+    "flow-name": ("flow name", "flow names"),
+    "collaboration": ("text on a collaboration", "texts on collaborations"),
+    "pool": ("text on a pool", "texts on pools"),
+    "lane": ("text on a lane", "texts on lanes"),
     "event": ("text on an event", "texts on events"),
     "gateway": ("text on a gateway", "texts on gateways"),
     "sub-text": ("text on a sub-process", "texts on sub-processes"),
@@ -30,16 +36,23 @@ _LEFT_OUT = {
 }
 
 
-def warn_left_out(doc: BpmnDocument, importers: Sequence[ImportContext], notes: Notes) -> None:
+def warn_left_out(
+    doc: BpmnDocument,
+    importers: Sequence[ImportContext],
+    notes: Notes,
+    placed: Iterable[tuple[str, str]],
+) -> None:
     """One warning for the file naming the texts no field holds, so none goes silently.
 
     A task's or an intermediate event's documentation and the annotations linked to
     it are its step's; a start event's name is the trigger (its documentation too, in
-    a file sopkit exported), a gateway's the question, a flow's an answer. What is
-    left has no field: an end event's name (an outcome: "Vacation Refused by
-    Manager"), an inlined sub-process's name, documentation on the other events, on
-    gateways, sub-processes and flows, and annotations linked to no step. Elements left
-    out as a whole (an event sub-process) were warned about already.
+    a file sopkit exported), a gateway's the question, a decision's flow an answer.
+    What is left has no field: an end event's name (an outcome: "Vacation Refused by
+    Manager"), an inlined sub-process's name, the name of a flow that answers no
+    question (``_answers``), documentation on the other events, on gateways,
+    sub-processes and flows, and annotations linked to no step; and the texts of
+    pools, lanes and collaborations whose field was taken (``placed``: kind, shown).
+    Elements left out as a whole (an event sub-process) were warned about already.
     """
     processes = {pool.process.id for importer in importers for pool in importer.pools}
     steps = {node for importer in importers for node in importer.structure.steps}
@@ -66,6 +79,16 @@ def warn_left_out(doc: BpmnDocument, importers: Sequence[ImportContext], notes: 
             found["gateway"].append(text)
         elif node.id in expanded:
             found["sub-text"].append(text)
+    answers = _answers(doc, importers)
+    for named in doc.flows.values():
+        if (
+            named.name
+            and named.id not in answers
+            and (named.source in kept or named.target in kept)
+        ):
+            found["flow-name"].append(f"'{named.name}'")
+    for kind, shown in placed:
+        found[kind].append(shown)
     flows: list[SequenceFlow | MessageFlow] = [*doc.flows.values(), *doc.message_flows]
     for flow in flows:
         if flow.documentation and (flow.source in kept or flow.target in kept):
@@ -85,3 +108,29 @@ def warn_left_out(doc: BpmnDocument, importers: Sequence[ImportContext], notes: 
             parts.append(f"{len(names)} {one if len(names) == 1 else many} ({listed})")
     if parts:
         notes.warn(f"texts no field holds, left out: {', '.join(parts)}", None)
+
+
+def _answers(doc: BpmnDocument, importers: Sequence[ImportContext]) -> set[str]:
+    """The sequence flows whose names answer a question the process keeps: a decision's
+    branches (its condition's options), the way back out of a loop and, out of a
+    loop's gateway, the way on too (the answers to "go back?", which the ``rework``
+    is), and the flows sopkit writes for a field (a marker on the flow or its gateway)."""
+    found = {
+        branch.flow
+        for importer in importers
+        for decision in importer.structure.decisions
+        for branch in decision.branches
+        if branch.flow is not None
+    }
+    for importer in importers:
+        for loop in importer.structure.loops:
+            if loop.flow is not None:
+                found.add(loop.flow)
+            gateway = doc.nodes.get(loop.source.partition("#")[0])
+            if gateway is not None and gateway.kind in GATEWAYS:
+                found.update(f.id for f in doc.flows.values() if f.source == gateway.id)
+    for flow in doc.flows.values():
+        source = doc.nodes.get(flow.source)
+        if flow.marker is not None or (source is not None and source.marker is not None):
+            found.add(flow.id)
+    return found

@@ -7,7 +7,7 @@ wins over the copy in the ``sopkit:`` extension.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from ..filedata import PROCESS_KEYS, Data
@@ -22,7 +22,9 @@ from .words import START_WORDS
 __all__ = ["process_data"]
 
 
-def process_data(ctx: ImportContext) -> Data:
+def process_data(ctx: ImportContext, purpose: str | None, roles: Mapping[str, str]) -> Data:
+    """The process file's data; ``purpose`` and the ``roles`` described are what the
+    documentation of its pools, lanes and collaboration gives (``descriptions.py``)."""
     steps = make_steps(ctx)
     data: Data = {
         k: v for k, v in ctx.extension.items() if k not in ("name", "steps", "conditions")
@@ -42,13 +44,19 @@ def process_data(ctx: ImportContext) -> Data:
         else:
             data.pop("trigger", None)
     # sopkit writes the purpose as the process's documentation: an edit there wins
-    documentation = next(
-        (p.process.documentation for p in ctx.pools if p.process.documentation), None
-    )
-    if documentation:
-        data["purpose"] = documentation
+    if purpose:
+        data["purpose"] = purpose
     else:
         data.pop("purpose", None)
+    local = data.get("roles")
+    if isinstance(local, dict) and any(name in roles for name in local):
+        # a role of the process's own, as sopkit exported it, described by its lane
+        data["roles"] = {
+            name: {**role, "description": roles[name]}
+            if name in roles and isinstance(role, dict)
+            else role
+            for name, role in local.items()
+        }
     used = {name for step in steps for name in (step.get("when") or {})}
     conditions = {
         k: v

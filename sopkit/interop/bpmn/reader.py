@@ -187,6 +187,7 @@ class Lane:
     process: str
     leaf: bool
     marker: str | None = None
+    documentation: str | None = None
 
 
 @dataclass(slots=True)
@@ -194,6 +195,7 @@ class Participant:
     id: str
     name: str
     process: str | None
+    documentation: str | None = None
 
 
 @dataclass(slots=True)
@@ -235,6 +237,9 @@ class BpmnDocument:
     flows: dict[str, SequenceFlow] = field(default_factory=dict)
     lanes: list[Lane] = field(default_factory=list)
     collaborations: list[list[Participant]] = field(default_factory=list)
+    #: Each collaboration's name (else its id) and documentation, in the order of
+    #: ``collaborations``: a text about the whole diagram.
+    collaboration_docs: list[tuple[str, str | None]] = field(default_factory=list)
     message_flows: list[MessageFlow] = field(default_factory=list)
     shapes: dict[str, Shape] = field(default_factory=dict)
     resources: dict[str, str] = field(default_factory=dict)
@@ -504,6 +509,7 @@ class _Reader:
                     process_id,
                     not has_children,
                     _marker(lane, "lane"),
+                    _documentation(lane),
                 )
             )
             for child in children:
@@ -580,11 +586,16 @@ class _Reader:
             self._claim(child, _local(child)[1])
         participants = [
             Participant(
-                _attr(p, "id"), " ".join(_attr(p, "name").split()), _attr(p, "processRef") or None
+                _attr(p, "id"),
+                " ".join(_attr(p, "name").split()),
+                _attr(p, "processRef") or None,
+                _documentation(p),
             )
             for p in element.findall(_bpmn("participant"))
         ]
         self.doc.collaborations.append(participants)
+        shown = " ".join(_attr(element, "name").split()) or _attr(element, "id")
+        self.doc.collaboration_docs.append((shown, _documentation(element)))
         for flow in element.findall(_bpmn("messageFlow")):
             self.doc.message_flows.append(
                 MessageFlow(

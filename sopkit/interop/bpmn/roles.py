@@ -56,6 +56,9 @@ class RoleMap:
     systems: frozenset[str] = frozenset()  # roles that are systems, not people
     #: Names read as another's role (``_same_roles``): the name → the role's.
     renamed: dict[str, str] = field(default_factory=dict)
+    #: The name each lane gives its role, and each pool without lanes (by its
+    #: process's id), before ``renamed``: where a lane's or pool's documentation goes.
+    named_by: dict[str, str] = field(default_factory=dict)
 
     def role_named(self, name: str) -> str:
         """The role a lane or resource of this name is (it may have been merged)."""
@@ -111,6 +114,7 @@ def assign_roles(
     """
     roles: dict[str, str] = {}
     sources: dict[str, str] = {}
+    named_by: dict[str, str] = {}
     for pool in pools:
         lanes = [lane for lane in doc.lanes if lane.process == pool.process.id]
         names = {
@@ -121,9 +125,11 @@ def assign_roles(
         if not lanes:
             role = _pool_role(pool, default, notes)
             sources.setdefault(role, pool.participant.id if pool.participant else pool.process.id)
+            named_by[pool.process.id] = role
             for node in nodes:
                 roles[node.id] = role
             continue
+        named_by.update(names)
         for lane_id, name in names.items():
             sources.setdefault(name, lane_id)
         listed: dict[str, Lane] = {}
@@ -147,7 +153,7 @@ def assign_roles(
                 roles[node.id] = role
     renamed = {} if exported else _same_roles(roles, sources, notes)
     systems = _systems(doc, roles, sources, notes)
-    return RoleMap(roles, sources, systems, renamed)
+    return RoleMap(roles, sources, systems, renamed, named_by)
 
 
 def _same_roles(roles: dict[str, str], sources: dict[str, str], notes: Notes) -> dict[str, str]:
