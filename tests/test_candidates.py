@@ -368,3 +368,79 @@ def test_a_procedure_two_calls_down_given_alone_counts_the_runs_at_the_top(
     (alone,) = rank_candidates(cost_among_callers(found.processes))
     (in_folder,) = [c for c in rank_candidates(load_portfolio(tmp_path)) if c.step_id == "check"]
     assert alone.annual_cost == in_folder.annual_cost == 7680
+
+
+# --- the candidates of the procedures a process runs, in its own list ----------------------
+
+
+def _chain(folder: Path, *, paid_in_deep: bool = False) -> None:
+    """caller (4 runs a month) runs proc, which runs deep; neither of those runs alone."""
+    (folder / "roles.yaml").write_text(
+        "currency: USD\nroles:\n  Writer: {rate: 50}\n  Ops: {rate: 40}\n", encoding="utf-8"
+    )
+    head = "sopkit: 1\nid: {id}\nname: {name}\nowner: Ops\n{frequency}steps:\n"
+    tool_cost = ", tool_cost: 300/year" if paid_in_deep else ""
+    (folder / "caller.yaml").write_text(
+        head.format(id="caller", name="Caller", frequency="frequency: 4/month\n")
+        + "  - {id: draft, name: Draft, owner: Writer, time: 2h,"
+        + " automation: {share: 0.25, tool: Bot}}\n"
+        + "  - {id: send, name: Send, after: [draft], process: proc}\n",
+        encoding="utf-8",
+    )
+    (folder / "proc.yaml").write_text(
+        head.format(id="proc", name="Procedure", frequency="")
+        + "  - {id: email, name: Email, owner: Ops, time: 3h, automation: {share: 0.1}}\n"
+        + "  - {id: sub, name: Sub, after: [email], process: deep}\n",
+        encoding="utf-8",
+    )
+    (folder / "deep.yaml").write_text(
+        head.format(id="deep", name="Deep check", frequency="")
+        + "  - {id: check, name: Check, owner: Ops, time: 4h,"
+        + f" automation: {{share: 0.5, tool: Bot{tool_cost}}}}}\n",
+        encoding="utf-8",
+    )
+
+
+def test_a_procedure_that_runs_a_procedure_lists_its_candidates_too(tmp_path: Path) -> None:
+    """`sopkit candidates proc.yaml` (run by caller, running deep) listed proc's own
+    candidate only: deep's check, which saves on the same runs, was left out."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from sopkit.analysis import cost_among_callers
+    from sopkit.cli import app
+    from sopkit.load import callers_of
+
+    _chain(tmp_path)
+    folder = {(c.process_id, c.step_id): c for c in rank_candidates(load_portfolio(tmp_path))}
+    result = CliRunner().invoke(
+        app, ["candidates", str(tmp_path / "proc.yaml"), "--format", "json"]
+    )
+    assert result.exit_code == 0
+    listed = json.loads(result.stdout)["candidates"]
+    assert [(c["process"], c["step"]) for c in listed] == [("deep", "check"), ("proc", "email")]
+    for candidate in listed:  # at the caller's runs, as in the folder's list
+        key = (candidate["process"], candidate["step"])
+        assert candidate["annual_cost"] == float(folder[key].annual_cost)
+    # 4 h × 4 runs a month × 12 × $40 = $7,680; half of it saved
+    assert listed[0]["net_saving"] == 3840
+    found = callers_of(load_process(tmp_path / "proc.yaml"))
+    costed = cost_among_callers(found.processes, procedures=True)
+    assert [p.id for p in costed.processes] == ["proc", "deep"]
+    assert [p.id for p in cost_among_callers(found.processes).processes] == ["proc"]
+
+
+def test_the_procedures_a_process_runs(tmp_path: Path) -> None:
+    """However deep, each once, nearest first; one that runs on its own is not one, but
+    the procedures it runs are."""
+    _chain(tmp_path)
+    caller = load_process(tmp_path / "caller.yaml")
+    assert [p.id for p in caller.procedures] == ["proc", "deep"]
+    assert [p.id for p in load_process(tmp_path / "deep.yaml").procedures] == []
+    text = (tmp_path / "proc.yaml").read_text(encoding="utf-8")
+    (tmp_path / "proc.yaml").write_text(
+        text.replace("owner: Ops\nsteps:", "owner: Ops\nfrequency: 1/month\nsteps:"),
+        encoding="utf-8",
+    )
+    assert [p.id for p in load_process(tmp_path / "caller.yaml").procedures] == ["deep"]

@@ -807,11 +807,26 @@ _ZERO = Fraction(0)
 _NO_RATE = Decimal(0)
 
 
-def cost_among_callers(processes: Sequence[Process]) -> PortfolioCost:
+def cost_among_callers(processes: Sequence[Process], *, procedures: bool = False) -> PortfolioCost:
     """The first process alone, costed among the others (the processes that run it,
-    from ``load.callers_of``): its figures count their calls, as in their portfolio."""
-    costed = cost_portfolio(processes)
-    return PortfolioCost(costed.currency, costed.settings, (costed.processes[0],))
+    from ``load.callers_of``): its figures count their calls, as in their portfolio.
+
+    With ``procedures``, the procedures it runs (``Process.procedures``) follow it,
+    costed among them too: a procedure's work is costed in the step that runs it, so
+    ranked together their automation candidates save on its runs, as its SOP and
+    ``sopkit candidates`` of its file list them.
+    """
+    added: tuple[Process, ...] = ()
+    if procedures and processes and isinstance(processes[0], Process):
+        given = {p.id for p in processes if isinstance(p, Process)}
+        added = tuple(p for p in processes[0].procedures if p.id not in given)
+    costed = cost_portfolio((*processes, *added) if added else processes)
+    kept = {p.id for p in added}
+    return PortfolioCost(
+        costed.currency,
+        costed.settings,
+        (costed.processes[0], *(c for c in costed.processes if c.id in kept)),
+    )
 
 
 def check_one_currency(currencies: Iterable[str]) -> None:

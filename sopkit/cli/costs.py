@@ -137,24 +137,23 @@ def _one_file(paths: list[Path]) -> bool:
     return len(paths) == 1 and Path(paths[0]).is_file()
 
 
-def _costed(paths: list[Path], roles: Path | None) -> Portfolio | PortfolioCost:
+def _costed(
+    paths: list[Path], roles: Path | None, *, procedures: bool = False
+) -> Portfolio | PortfolioCost:
     """The processes to report on; one process file is costed with the processes beside
     it that run it (as sopkit sop and the site do), so a procedure says who runs it and
-    how often, and its candidates count those runs."""
+    how often, and its candidates count those runs.
+
+    With ``procedures`` (candidates), the procedures the processes run come too: their
+    work is costed in the steps that run them, so their automation saves on those runs.
+    """
     from ..analysis import cost_among_callers
-    from ..load import with_callers
+    from ..load import with_callers, with_procedures
 
     portfolio = with_callers(paths, roles=roles)
     if not _one_file(paths) or len(portfolio.processes) == 1:
-        return portfolio
-    return cost_among_callers(portfolio.processes)
-
-
-def _with_procedures(costed: Portfolio | PortfolioCost) -> Portfolio | PortfolioCost:
-    """A caller's candidates with those of the procedures it runs (``with_procedures``)."""
-    from ..load import Portfolio, with_procedures
-
-    return with_procedures(costed) if isinstance(costed, Portfolio) else costed
+        return with_procedures(portfolio) if procedures else portfolio
+    return cost_among_callers(portfolio.processes, procedures=procedures)
 
 
 @app.command()
@@ -192,8 +191,8 @@ def candidates(
     would free. Totals add every candidate listed, loss-makers included. A
     procedure's file given alone is costed with the processes beside it that
     run it, so its savings count their runs, as in the whole folder's list; a
-    file nothing beside runs lists the candidates of the procedures it runs too,
-    at its runs.
+    file lists the candidates of the procedures it runs too (from beside it),
+    at its runs, whether or not others run it: as its SOP does.
 
     A table in a terminal fits its width and never breaks a figure: columns are
     left out, first-named first (FTE freed, Hours saved/year, Annual cost, Gross
@@ -212,7 +211,7 @@ def candidates(
             refuse_inputs(output, paths)
             refuse_overwrite(output, force=force)
         text = candidates_report(
-            _with_procedures(_costed(paths, roles)),
+            _costed(paths, roles, procedures=True),
             top=top,
             min_saving=min_saving,  # type: ignore[arg-type]  # parsed to Decimal by _amount
             fmt=fmt.value,

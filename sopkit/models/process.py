@@ -112,6 +112,29 @@ class Process(_Model):
         return callees
 
     @property
+    def procedures(self) -> tuple[Process, ...]:
+        """The processes with no ``frequency`` its steps run, however deep, each once,
+        nearest first.
+
+        Their work is costed in the steps that run them, so their automation saves on
+        this process's runs: its SOP and ``sopkit candidates`` of its file list their
+        candidates with its own. A process it runs that also runs on its own is not
+        one (its own file lists its candidates), though the procedures it runs are.
+        """
+        found: dict[str, Process] = {}
+        seen = {self.id}
+        queue = list(self.callees.values())
+        while queue:
+            callee = queue.pop(0)
+            if callee.id in seen:
+                continue
+            seen.add(callee.id)
+            if callee.frequency is None:
+                found[callee.id] = callee
+            queue.extend(callee.callees.values())
+        return tuple(found.values())
+
+    @property
     def calls(self) -> tuple[str, ...]:
         """Ids of the processes this one's steps run, in file order, once each."""
         return tuple(dict.fromkeys(s.process for s in self.steps if s.process is not None))
