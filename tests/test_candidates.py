@@ -370,7 +370,39 @@ def test_a_procedure_two_calls_down_given_alone_counts_the_runs_at_the_top(
     assert alone.annual_cost == in_folder.annual_cost == 7680
 
 
-# --- the candidates of the procedures a process runs, in its own list ----------------------
+# --- the candidates of the procedures a process runs, in its SOP and its own list -----------
+
+
+def _sop_rows(markdown: str) -> list[str]:
+    """The rows of a Markdown SOP's top candidates table, first cell to last."""
+    section = markdown.split("### Top automation candidates", 1)[1].split("\n---", 1)[0]
+    return [line for line in section.splitlines() if line.startswith("| ") and "---" not in line][
+        1:
+    ]
+
+
+def test_a_caller_s_sop_lists_the_candidates_sopkit_candidates_lists(processes_dir: Path) -> None:
+    """The release post's SOP listed its own candidates only, while `sopkit candidates` of
+    its file put a feature write-up's review first ($3,240.00 a year, from its runs)."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from sopkit.cli import app
+
+    file = processes_dir / "en" / "release-post.yaml"
+    listed = CliRunner().invoke(app, ["candidates", str(file), "--format", "json"])
+    ranked = json.loads(listed.stdout)["candidates"][:3]
+    sop = CliRunner().invoke(app, ["sop", str(file), "--no-diagram"])
+    assert listed.exit_code == 0 and sop.exit_code == 0
+    rows = _sop_rows(sop.stdout)
+    assert all(f"${c['net_saving']:,.2f}" in row for c, row in zip(ranked, rows, strict=True))
+    assert rows[0] == (
+        "| “Technical writer review” in Release post feature write-up, run at step 4. Feature "
+        "write-ups (Vale style linter in the pipeline) | Technical Writer | 30% | $3,240.00 "
+        "| 2.8 months |"
+    )
+    assert rows[1].startswith("| 3. Remind PMs and EMs before each due date (Slack")
 
 
 def _chain(folder: Path, *, paid_in_deep: bool = False) -> None:
@@ -425,10 +457,54 @@ def test_a_procedure_that_runs_a_procedure_lists_its_candidates_too(tmp_path: Pa
         assert candidate["annual_cost"] == float(folder[key].annual_cost)
     # 4 h × 4 runs a month × 12 × $40 = $7,680; half of it saved
     assert listed[0]["net_saving"] == 3840
+    sop = CliRunner().invoke(app, ["sop", str(tmp_path / "proc.yaml"), "--no-diagram"])
+    assert sop.exit_code == 0
+    assert _sop_rows(sop.stdout)[0] == (
+        "| “Check” in Deep check, run at step 2. Sub (Bot) | Ops | 50% | $3,840.00 | immediately |"
+    )
     found = callers_of(load_process(tmp_path / "proc.yaml"))
     costed = cost_among_callers(found.processes, procedures=True)
     assert [p.id for p in costed.processes] == ["proc", "deep"]
     assert [p.id for p in cost_among_callers(found.processes).processes] == ["proc"]
+
+
+def test_an_sop_alone_names_a_shared_tool_s_payer_in_a_procedure_it_runs(tmp_path: Path) -> None:
+    """A SOP made on its own named a shared tool's payer among its own steps only: the
+    caller's Bot is paid for on a step of a procedure it runs, and now it says so."""
+    from typer.testing import CliRunner
+
+    from sopkit.cli import app
+
+    _chain(tmp_path, paid_in_deep=True)
+    sop = CliRunner().invoke(app, ["sop", str(tmp_path / "caller.yaml"), "--no-diagram"])
+    assert sop.exit_code == 0
+    rows = _sop_rows(sop.stdout)
+    assert rows[1].startswith("| 1. Draft (Bot, paid for on “Check” in Deep check) | Writer |")
+    assert rows[0].startswith("| “Check” in Deep check, run at step 2. Send (Bot) | Ops |")
+
+
+def test_render_sop_ranks_the_procedures_candidates_by_default(tmp_path: Path) -> None:
+    """``render_sop(load_process(path))`` lists what ``sopkit sop`` does; a process costed
+    among callers it is not given keeps its own (costed again, it would lose their runs)."""
+    from sopkit.analysis import cost_among_callers
+    from sopkit.load import callers_of
+    from sopkit.render.sop import render_sop
+
+    _chain(tmp_path)
+    markdown = render_sop(load_process(tmp_path / "caller.yaml"), diagram=False)
+    rows = _sop_rows(markdown)
+    assert rows[0].startswith("| “Check” in Deep check, run at step 2. Send (Bot) | Ops | 50% |")
+    assert "“Email” in Procedure, run at step 2. Send" in rows[2]
+    found = callers_of(load_process(tmp_path / "proc.yaml")).processes
+    cost = cost_among_callers(found).processes[0]
+    with_callers = _sop_rows(render_sop(cost, diagram=False, callers=found[1:]))
+    assert [row.split(" | ")[0] for row in with_callers] == [
+        "| “Check” in Deep check, run at step 2. Sub (Bot)",
+        "| 1. Email",
+    ]
+    assert [row.split(" | ")[0] for row in _sop_rows(render_sop(cost, diagram=False))] == [
+        "| 1. Email"
+    ]
 
 
 def test_the_procedures_a_process_runs(tmp_path: Path) -> None:

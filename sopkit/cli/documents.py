@@ -122,12 +122,14 @@ def sop(
     cost vary ("median 12 working days, 9 or less in 1 of 10 runs, …").
     A sub-procedure (a process that other processes in its folder run) is costed
     with its callers, as on the site: the SOP names them and counts their runs.
+    Its top automation candidates are those sopkit candidates lists for the file:
+    the procedures it runs have theirs among them, at its runs.
 
     \b
     Examples:
       sopkit sop processes/en/content-marketing.yaml --format html -o sop.html
     """
-    from ..analysis import cost_among_callers
+    from ..analysis import cost_among_callers, rank_candidates
     from ..load import callers_of, load_process
     from ..output import refuse_inputs, refuse_overwrite
     from ..render.sop import render_sop
@@ -136,9 +138,11 @@ def sop(
         if output is not None:
             refuse_inputs(output, [file, *([roles] if roles else [])])
             refuse_overwrite(output, force=force)
-        # Costed with the processes beside it that run it, so it says who does.
+        # Costed with the processes beside it that run it, so it says who does, and with
+        # the procedures it runs, whose candidates save on its runs.
         portfolio = callers_of(_speaking(load_process(file, roles=roles), lang), roles=roles)
-        cost = cost_among_callers(portfolio.processes).processes[0]
+        costed = cost_among_callers(portfolio.processes, procedures=True)
+        cost = costed.processes[0]
         callers = portfolio.processes[1:]
         simulated = None
         if ranges:
@@ -150,6 +154,7 @@ def sop(
             fmt=fmt.value,
             template_dir=template,
             diagram=not no_diagram,
+            candidates=rank_candidates(costed),
             ranges=simulated,
             callers=callers,
         )

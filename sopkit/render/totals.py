@@ -9,12 +9,13 @@ left out the loss-makers would disagree with the rows above it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from ..analysis.candidates import Candidate
-from ..analysis.cost import PortfolioCost
+from ..analysis.cost import PortfolioCost, ProcessCost
+from ..models import Process
 from .i18n import Catalogue, catalogue
 
 __all__ = ["CandidateTotals", "candidate_totals", "tool_paid_text"]
@@ -76,18 +77,28 @@ def candidate_totals(candidates: Sequence[Candidate]) -> CandidateTotals:
     )
 
 
-def tool_paid_text(candidate: Candidate, cost: PortfolioCost, t: Catalogue) -> str:
+def tool_paid_text(
+    candidate: Candidate, cost: PortfolioCost | Iterable[Process], t: Catalogue
+) -> str:
     """Where a candidate's tool is paid for when it costs nothing on the step itself
     (``paid for on “Email sequence”``), or ``""``: its payback "immediately" holds
-    only while that other step keeps the tool."""
+    only while that other step keeps the tool.
+
+    ``cost`` names the processes (a portfolio's costs, or the processes themselves: a
+    SOP's and those of the procedures it runs, which are not costed as a portfolio).
+    """
     if not candidate.tool_paid_by:
         return ""
-    costed = {process.id: process for process in cost.processes}
+    known = cost.processes if isinstance(cost, PortfolioCost) else cost
+    costed = {
+        process.id: process.process if isinstance(process, ProcessCost) else process
+        for process in known
+    }
     names = []
     for ref in candidate.tool_paid_by:
         process_id, step_id = ref.split("/", 1)
         process = costed.get(process_id)  # ranked among others than ``cost`` holds: ids
-        step = process.process.step(step_id).name if process is not None else step_id
+        step = process.step(step_id).name if process is not None else step_id
         names.append(
             t("candidate.step_quoted", step=step)
             if process_id == candidate.process_id

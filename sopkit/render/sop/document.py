@@ -126,7 +126,10 @@ def render_sop(
             (one file: inline CSS and SVG, print stylesheet).
         template_dir: a folder of team templates searched before the defaults.
         candidates: ranked automation candidates to list (e.g. the portfolio's);
-            only this process's are shown. By default they are ranked here.
+            only this process's and those of the procedures it runs are shown, the
+            best ``TOP_CANDIDATES``. By default they are ranked here: the
+            procedures costed with it and ``callers``, at its runs (``site``'s own
+            figures on a site), as ``sopkit sop`` and ``sopkit candidates`` rank them.
         diagram: ``False`` leaves the diagram out; the document says so.
         ranges: a simulation that holds this process: its lead time and annual
             cost ranges join the key figures ("median 12 days, 9 or less in
@@ -220,7 +223,7 @@ def sop_document(
             else Diagram(None, None, t("diagram.omitted"))
         ),
         figures=key_figures(context, steps, simulated),
-        candidates=candidate_views(cost, candidates, refs, t, money, site),
+        candidates=candidate_views(context, candidates),
         footer=_footer(process, t),
         figures_note=None
         if simulated is None or ranges is None

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from ...analysis.candidates import Candidate, rank_candidates
-from ...analysis.cost import PortfolioCost, ProcessCost
+from ...analysis.cost import cost_among_callers
 from ...analysis.units import to_decimal
-from ...models import Clock, Step
+from ...models import Clock, Process, Step
 from ..i18n import Catalogue, hours_label, payback_text
 from ..numbers import (
     hours_text,
@@ -19,7 +19,7 @@ from ..numbers import (
     share_text,
 )
 from ..totals import tool_paid_text
-from .context import Context, Money
+from .context import Context, execution_order
 from .sections import caller_refs
 from .views import (
     CandidateView,
@@ -174,33 +174,80 @@ def _range_item(
     return Item(label, typical, spread(bare(value.p10), bare(value.p90)))
 
 
-def candidate_views(
-    cost: ProcessCost,
-    given: Iterable[Candidate] | None,
-    refs: dict[str, StepRef],
-    t: Catalogue,
-    money: Money,
-    site: PortfolioCost | None = None,
-) -> tuple[CandidateView, ...]:
-    # Where a shared tool is paid for is named from the site's portfolio, or this
-    # process's own steps outside a site (ranked alone, it knows no other).
-    among = site or PortfolioCost(cost.process.settings.currency, cost.process.settings, (cost,))
-    if given is None:
-        ranked = rank_candidates([cost], top=TOP_CANDIDATES)
-    else:
-        ranked = [c for c in given if c.process_id == cost.id and c.step_id in refs]
-        ranked = ranked[:TOP_CANDIDATES]
+def candidate_views(c: Context, given: Iterable[Candidate] | None) -> tuple[CandidateView, ...]:
+    """This process's best candidates and those of the procedures it runs, whose work is
+    costed in its steps that run them: ``sopkit candidates`` of its file lists both."""
+    procedures = {p.id: p for p in c.process.procedures}
+    ranked = _ranked(c, procedures) if given is None else given
+    listed = [
+        candidate
+        for candidate in ranked
+        if (candidate.process_id == c.process.id and candidate.step_id in c.refs)
+        or candidate.process_id in procedures
+    ][:TOP_CANDIDATES]
+    # Where a shared tool is paid for is named from the site's portfolio, or else from
+    # this process, and from its procedures (on a site too: one may live outside it).
+    known = [p.process for p in c.site.processes] if c.site is not None else [c.process]
+    among = (*known, *procedures.values())
     views = []
-    for candidate in ranked:
+    for candidate in listed:
+        procedure = procedures.get(candidate.process_id)
+        step = (
+            c.refs[candidate.step_id]
+            if procedure is None
+            else _procedure_step(procedure, candidate.step_id)
+        )
         views.append(
             CandidateView(
-                step=refs[candidate.step_id],
+                step=step,
                 owner=candidate.owner,
-                share=share_text(candidate.share, t.language),
+                share=share_text(candidate.share, c.t.language),
                 tool=candidate.tool,
-                net_saving=money(candidate.net_saving),
-                payback=payback_text(candidate.payback_months, t),
-                tool_paid=tool_paid_text(candidate, among, t),
+                net_saving=c.money(candidate.net_saving),
+                payback=payback_text(candidate.payback_months, c.t),
+                tool_paid=tool_paid_text(candidate, among, c.t),
+                procedure=None if procedure is None else c.process_ref(procedure),
+                where="" if procedure is None else _where(c, procedure, step),
             )
         )
     return tuple(views)
+
+
+def _ranked(c: Context, procedures: Mapping[str, Process]) -> list[Candidate]:
+    """The candidates ranked here when none are given: those of the procedures too, at
+    this process's runs, as ``sopkit sop`` ranks them (a site's own figures on a site)."""
+    cost = c.cost
+    if not procedures:
+        return rank_candidates([cost])
+    if c.site is not None:
+        return rank_candidates([cost, *(p for p in c.site.processes if p.id in procedures)])
+    if cost.called_by and not c.callers:
+        # Costed among callers it was not given: costed again, it would lose their runs.
+        return rank_candidates([cost])
+    return rank_candidates(cost_among_callers((c.process, *c.callers), procedures=True))
+
+
+def _procedure_step(procedure: Process, step_id: str) -> StepRef:
+    """A procedure's step, numbered as the procedure's own SOP numbers it."""
+    number = next(n for n, s in enumerate(execution_order(procedure), start=1) if s.id == step_id)
+    return StepRef(number, step_id, procedure.step(step_id).name)
+
+
+def _where(c: Context, procedure: Process, step: StepRef) -> str:
+    """``“Review” in Feature write-up, run at step 4. Feature write-ups``: the step of
+    this process that runs the procedure, itself or through another procedure."""
+    via = next(
+        ref
+        for ref in sorted(c.refs.values(), key=lambda r: r.number)
+        if (called := c.process.step(ref.id).process) is not None
+        and (
+            called == procedure.id
+            or any(p.id == procedure.id for p in c.process.callees[called].procedures)
+        )
+    )
+    return c.t(
+        "candidate.procedure_step",
+        step=step.name,
+        process=procedure.name,
+        via=f"{via.number}. {via.name}",
+    )

@@ -163,7 +163,7 @@ class ToolView:
 
 @dataclass(frozen=True, slots=True)
 class CandidateView:
-    """An automation candidate of this process, with its saving."""
+    """An automation candidate of this process or of a procedure it runs, with its saving."""
 
     step: StepRef
     owner: str
@@ -173,6 +173,12 @@ class CandidateView:
     payback: str
     #: Where the tool is paid for when it costs nothing here ("paid for on “Draft”"), or "".
     tool_paid: str = ""
+    #: The procedure the step belongs to (``step`` is numbered as in its SOP, which
+    #: ``href`` links on a site), or ``None`` for a step of this process.
+    procedure: ProcessRef | None = None
+    #: A procedure's step in words, said instead of this SOP's number: ``“Review” in
+    #: Feature write-up, run at step 4. Feature write-ups``.
+    where: str = ""
 
 
 @dataclass(frozen=True, slots=True)
