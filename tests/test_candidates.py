@@ -520,3 +520,25 @@ def test_the_procedures_a_process_runs(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert [p.id for p in load_process(tmp_path / "caller.yaml").procedures] == ["deep"]
+
+
+def test_a_site_s_sop_pages_list_the_procedures_candidates(tmp_path: Path) -> None:
+    """The caller's page links the procedure's step on its page; a site built from the
+    caller's file alone (the procedures beside it, with no pages) lists them too."""
+    import sopkit.build
+
+    _chain(tmp_path)
+    files, _, _ = sopkit.build.render_site(load_portfolio(tmp_path), diagrams=False)
+    page = files["processes/caller.md"].decode("utf-8")
+    assert _sop_rows(page)[0].startswith(
+        "| [“Check” in Deep check, run at step 2. Send](deep.md) (Bot) | Ops | 50% | $3,840.00 |"
+    )
+    html = files["processes/caller.html"].decode("utf-8")
+    assert '<a href="deep.html#step-check">“Check” in Deep check, run at step 2. Send</a>' in html
+    assert _sop_rows(files["processes/proc.md"].decode("utf-8"))[0].startswith(
+        "| [“Check” in Deep check, run at step 2. Sub](deep.md) (Bot) |"
+    )
+    alone, _, _ = sopkit.build.render_site(load_portfolio(tmp_path / "caller.yaml"), diagrams=False)
+    assert "processes/deep.md" not in alone
+    rows = _sop_rows(alone["processes/caller.md"].decode("utf-8"))
+    assert rows[0].startswith("| “Check” in Deep check, run at step 2. Send (Bot) | Ops | 50% |")

@@ -42,6 +42,7 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 import functools
+import heapq
 import os
 import threading
 from collections.abc import Callable, Iterable, Sequence
@@ -272,6 +273,7 @@ def render_site(
     """
     cost = portfolio if isinstance(portfolio, PortfolioCost) else cost_portfolio(portfolio)
     candidates = rank_candidates(cost)
+    pages_candidates = _with_outside_procedures(cost, candidates)
     each = None if cache is None else cached_years(cache, cost, years=SITE_YEARS, seed=SITE_SEED)
     # The site shows no capacity ranges: leaving the roles out keeps the cache small.
     ranges = simulate(cost, years=SITE_YEARS, seed=SITE_SEED, each=each, by_role=False)
@@ -307,7 +309,7 @@ def render_site(
             pages = pool.submit(
                 _render_processes,
                 cost,
-                candidates,
+                pages_candidates,
                 ranges,
                 engine,
                 diagrams,
@@ -529,11 +531,21 @@ def _render_processes(
     if progress is not None:
         progress(0, total, "rendering")
 
-    # Each SOP lists only its own process's candidates: hand each its own, in rank
-    # order, rather than the portfolio's (filtering that list per SOP was quadratic).
-    own: dict[str, list[Candidate]] = {process.id: [] for process in processes}
-    for candidate in candidates:
-        own.setdefault(candidate.process_id, []).append(candidate)
+    # Each SOP lists its own process's candidates and those of the procedures it runs:
+    # hand each those, in rank order, rather than the portfolio's (filtering that list
+    # per SOP was quadratic).
+    ranked: dict[str, list[tuple[int, Candidate]]] = {}
+    for rank, candidate in enumerate(candidates):
+        ranked.setdefault(candidate.process_id, []).append((rank, candidate))
+    listed = {
+        process.id: [
+            candidate
+            for _, candidate in heapq.merge(
+                *(ranked.get(pid, []) for pid in _listed_ids(process)), key=_first
+            )
+        ]
+        for process in processes
+    }
 
     # A call's box in a diagram links to the SOP of the process it runs, when the
     # site has that page (processes/<id>.html, beside the caller's).
@@ -543,7 +555,7 @@ def _render_processes(
     def make(process: ProcessCost) -> _Rendered:
         links = {pid: f"{pid}.html" for pid in process.process.calls if pid in pages}
         return _render_process(
-            process, own[process.id], ranges, engine, diagrams, links, cost, template_dir
+            process, listed[process.id], ranges, engine, diagrams, links, cost, template_dir
         )
 
     def cached(process: ProcessCost) -> tuple[str | None, _Rendered | None]:
@@ -551,7 +563,9 @@ def _render_processes(
         if cache is None:
             return None, None
         links = {pid: f"{pid}.html" for pid in process.process.calls if pid in pages}
-        key = page_key(process, own[process.id], ranges, engine, diagrams, links, cost, templates)
+        key = page_key(
+            process, listed[process.id], ranges, engine, diagrams, links, cost, templates
+        )
         entry = cache.get(key)
         if entry is not None:
             try:
@@ -602,6 +616,36 @@ def _render_processes(
                 break
             finished(index, future.result())
     return [pages for pages in results if pages is not None]
+
+
+def _with_outside_procedures(cost: PortfolioCost, candidates: list[Candidate]) -> list[Candidate]:
+    """The candidates the SOP pages rank: the site's, and those of the procedures its
+    processes run from outside it (a file given without the procedure beside it), which
+    have no page or row of their own but save on the runs of the pages that list them.
+
+    Costed again with them only when there are some; the site's own figures stay the same.
+    """
+    site = {p.id for p in cost.processes}
+    outside = {
+        procedure.id: procedure
+        for process in cost.processes
+        for procedure in process.process.procedures
+        if procedure.id not in site
+    }
+    if not outside:
+        return candidates
+    return rank_candidates(
+        cost_portfolio((*(p.process for p in cost.processes), *outside.values()))
+    )
+
+
+def _listed_ids(cost: ProcessCost) -> list[str]:
+    """The processes whose candidates a process's SOP lists: it and its procedures."""
+    return [cost.id, *(p.id for p in cost.process.procedures)]
+
+
+def _first(item: tuple[int, Candidate]) -> int:
+    return item[0]
 
 
 def _render_process(

@@ -14,9 +14,10 @@ Four kinds of entry (see ``sopkit.build.cache`` for the store itself):
   diagrams, their warnings): keyed by everything the pages are made from —
   the costed process in full (``repr``: every step, figure and setting), every
   process it runs or is run by, directly or not (their content, settings and
-  files: a caller's name and runs appear on the page), its own automation
-  candidates, its own simulated ranges, the links, the other pages it can
-  link to, the options, the team templates' files and the renderer.
+  files: a caller's name and runs appear on the page), its automation
+  candidates and those of the procedures it runs, its own simulated ranges,
+  the links, the other pages it can link to, the options, the team
+  templates' files and the renderer.
 
 Every key also holds ``code_fingerprint()`` (sopkit's version and a hash of its
 code and templates). Keys are built from the loaded model the pages are
