@@ -14,7 +14,7 @@ import datetime as _dt
 import gc
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -789,37 +789,21 @@ class _Builder:
         Forgetting the ``- `` before ``id: tips`` merges that step into the one above,
         and each of its fields becomes a duplicate key. Its ``remove one of them`` would
         delete the step, and the steps naming it would name no step: so it is said once,
-        with the fix, and the item is read as the separate item it was meant to be (the
-        file is refused all the same). Only a run of two keys again, or more, that starts
-        again at the item's first key (a step's ``id``) looks like the start of a new
-        item; any other key written twice (``name`` and ``time`` again, further down the
-        same step) is a plain duplicate, as in any mapping, and is reported as one.
+        with the fix, and the item is read as the separate items it was meant to be (the
+        file is refused all the same). Where one item ends and the next begins is
+        ``_missing_dashes``' rule.
         """
         if not isinstance(node, yaml.MappingNode) or len(node.value) < 4 or node.flow_style:
             return [node]
         pairs = node.value
         keys = [k.value if isinstance(k, yaml.ScalarNode) else None for k, _ in pairs]
-        starts = [0]
-        seen: set[str] = set()
-        index = 0
-        while index < len(keys):
-            key = keys[index]
-            if index > starts[-1] and key is not None and key == keys[starts[-1]]:
-                end, fresh = index, set()
-                while end < len(keys) and (keys[end] is None or keys[end] not in fresh):
-                    fresh.add(keys[end])
-                    end += 1
-                again = [k for k in keys[index:end] if k is not None and k in seen]
-                if len(again) >= 2:
-                    self._new_item(pairs, starts[-1], index, again, loc)
-                    starts.append(index)
-                    seen, index = {k for k in fresh if k is not None}, end
-                    continue
-            if key is not None:
-                seen.add(key)
-            index += 1
-        if len(starts) == 1:
+        splits = _missing_dashes(keys)
+        if not splits:
             return [node]
+        starts = [0]
+        for start, again in splits:
+            self._new_item(pairs, starts[-1], start, again, loc)
+            starts.append(start)
         bounds = [*starts, len(pairs)]
         return [
             yaml.MappingNode(
@@ -930,6 +914,75 @@ _NON_DECIMAL = (
     (re.compile(r"^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+$"), "base 60"),
     (re.compile(r"^[-+]?0[0-9_]+$"), "octal"),
 )
+
+
+def _missing_dashes(keys: Sequence[str | None]) -> list[tuple[int, list[str]]]:
+    """Where the items merged into one mapping by a forgotten ``- `` begin: for each
+    item after the first, the index of its first key and its keys the item above has
+    too. ``None`` stands for a key that is not a plain name, and never repeats.
+
+    The keys of each item are all different, so trouble starts at the first key that
+    comes again: the item above ends somewhere before its first key written again,
+    and a new item starts no later than that. But people write one step's keys in
+    another order than the last one's (``id, name, owner, time``, then ``name, id,
+    owner, time``, or ``name, owner, time, id``), and keys written twice further down
+    one step (``name`` and ``time`` again) are duplicates, not a step. So:
+
+    - A new item has the first key of the item above again (a step's ``id``, or
+      ``name`` if that step starts with it): keys twice without it are duplicates.
+    - The new item is the stretch of different keys around the place where that first
+      key comes again: forward from it to the first key written twice in the stretch,
+      and back from it over keys not in the stretch, but never back past the first
+      key of the item above written again. Keys before that one are the item above's
+      (each is there once, so nothing says they are the new item's), while a key
+      written twice just above the stretch (``time: 1h``, ``time: 2h``, then ``id:
+      tips``) is the item above's duplicate, not the new item's first key.
+    - The stretch must hold two or more keys of the item above, its first key among
+      them; one key again is a duplicate key, as in any mapping. If it does not, the
+      keys up to where the first key came again are the item above's, and the next
+      key written again after that is tried by the same rule.
+
+    The next item is looked for from the end of the stretch. No key is looked at more
+    than a few times, so a mapping of one key written 100,000 times costs no more
+    than reading it.
+    """
+    splits: list[tuple[int, list[str]]] = []
+    start, index = 0, 0
+    seen: set[str] = set()
+    checked = -1  # where the first key came again without starting an item
+    while index < len(keys):
+        key = keys[index]
+        if key is None or key not in seen or index <= checked:
+            if key is not None:
+                seen.add(key)
+            index += 1
+            continue
+        # ``index`` is a key of the item written again: where its first key comes again.
+        first = keys[start]
+        again_at = next((at for at in range(index, len(keys)) if keys[at] == first), None)
+        if first is None or again_at is None:
+            break  # the rest is this item's, duplicate keys and all
+        stretch: set[str] = set()
+        end = again_at
+        while end < len(keys) and (key := keys[end]) not in stretch:
+            if key is not None:
+                stretch.add(key)
+            end += 1
+        begin = again_at
+        while begin > index and (key := keys[begin - 1]) not in stretch:
+            if key is not None:
+                stretch.add(key)
+            begin -= 1
+        # The item above: the keys seen, and those between ``index`` and the stretch.
+        between = set(keys[index:begin])
+        again = [k for k in keys[begin:end] if k is not None and (k in seen or k in between)]
+        if len(again) < 2:
+            # Starting later only shortens the stretch: no item starts around ``again_at``.
+            checked = again_at
+            continue
+        splits.append((begin, again))
+        start, seen, index = begin, stretch, end
+    return splits
 
 
 def _non_decimal_kind(text: str) -> str | None:
