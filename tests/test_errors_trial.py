@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from sopkit.cli import app
@@ -195,6 +197,135 @@ def test_a_duplicate_key_before_a_step_without_its_dash_is_said_as_both(tmp_path
         "p.yaml:12:5: error: step at line 7 repeats 'id', 'name', 'owner' and 'time' "
         "(did you forget '- ' before 'id: tips' to start a new step?)",
     ]
+
+
+# A step without its '- ' whose keys come in another order than the step above's: it was
+# split at the first step's first key again, one key late ('name' a duplicate key, the
+# rest a step without it) or never (four duplicate keys and "'after' names no step").
+
+INTRO = HEAD.format(id="p") + (
+    "steps:\n  - id: intro\n    name: Intro\n    owner: Editor\n    time: 1h\n"
+)
+OUTRO = "  - id: outro\n    name: Outro\n    owner: Editor\n    time: 1h\n    after: [tips]\n"
+TIPS = {"id": "tips", "name": "Tips", "owner": "Editor", "time": "1h"}
+
+
+def _written(*keys: str) -> str:
+    return "".join(f"    {key}: {TIPS[key]}\n" for key in keys)
+
+
+NAME_THEN_ID = INTRO + _written("name", "id", "owner", "time") + OUTRO
+ID_LAST = INTRO + _written("name", "owner", "time", "id") + OUTRO
+
+
+def test_a_step_without_its_dash_in_another_order_starts_at_its_first_key(
+    tmp_path: Path,
+) -> None:
+    assert validate(tmp_path, p=NAME_THEN_ID) == [
+        "p.yaml:11:5: error: step at line 7 repeats 'name', 'id', 'owner' and 'time' "
+        "(did you forget '- ' before 'name: Tips' to start a new step?)"
+    ]
+
+
+def test_a_step_without_its_dash_with_its_id_last_is_found(tmp_path: Path) -> None:
+    assert validate(tmp_path, p=ID_LAST) == [
+        "p.yaml:11:5: error: step at line 7 repeats 'name', 'owner', 'time' and 'id' "
+        "(did you forget '- ' before 'name: Tips' to start a new step?)"
+    ]
+
+
+def test_a_step_without_its_dash_in_another_order_is_read_as_written() -> None:
+    for text in (NAME_THEN_ID, ID_LAST):
+        document = parse_yaml(text, "p.yaml", defer=True)
+        assert [step["id"] for step in document.data["steps"]] == ["intro", "tips", "outro"]
+        assert document.data["steps"][0]["name"] == "Intro"
+        assert document.data["steps"][1] == TIPS
+        assert document.source.locate(("steps", 1, "name")) == (11, 11)
+        assert [(problem.line, problem.column) for problem in document.problems] == [(11, 5)]
+
+
+def test_a_duplicate_key_above_a_step_in_another_order_is_said_as_both(tmp_path: Path) -> None:
+    """The 'time' twice is the first step's; the step without its '- ' starts at 'name'."""
+    text = INTRO + "    time: 2h\n" + _written("name", "id", "owner", "time") + OUTRO
+    assert validate(tmp_path, p=text) == [
+        "p.yaml:11:5: error: duplicate key 'time' (first at line 10) "
+        "(remove one of them; YAML keeps only one)",
+        "p.yaml:12:5: error: step at line 7 repeats 'name', 'id', 'owner' and 'time' "
+        "(did you forget '- ' before 'name: Tips' to start a new step?)",
+    ]
+    steps = parse_yaml(text, "p.yaml", defer=True).data["steps"]
+    assert steps[0]["time"] == "1h"
+    assert steps[1] == TIPS
+
+
+def test_three_steps_without_their_dashes_in_three_orders_are_three_steps() -> None:
+    text = (
+        INTRO
+        + _written("name", "id", "owner", "time")
+        + "    time: 1h\n    owner: Editor\n    id: more\n    name: More\n"
+    )
+    document = parse_yaml(text, "p.yaml", defer=True)
+    assert [step["id"] for step in document.data["steps"]] == ["intro", "tips", "more"]
+    assert [problem.line for problem in document.problems] == [11, 15]
+    assert "before 'time: 1h'" in str(document.problems[1])
+
+
+def test_the_first_key_alone_again_is_a_duplicate_key(tmp_path: Path) -> None:
+    """'id' twice in one step, with no other key again, starts no step."""
+    text = INTRO + "    done_when: Sent\n    id: intro-again\n"
+    assert validate(tmp_path, p=text) == [
+        "p.yaml:12:5: error: duplicate key 'id' (first at line 7) "
+        "(remove one of them; YAML keeps only one)"
+    ]
+
+
+STEP_KEYS = ("id", "name", "owner", "time")
+MORE_KEYS = ("done_when", "notes", "instructions")
+
+
+@st.composite
+def _step_keys(draw: st.DrawFn) -> list[str]:
+    """A step's keys in any order: the four every step has, and any of a few others."""
+    more = draw(st.lists(st.sampled_from(MORE_KEYS), unique=True))
+    return draw(st.permutations([*STEP_KEYS, *more]))
+
+
+def _step_text(keys: list[str], number: int, dash: bool) -> str:
+    lines = [f"{key}: {key}-{number}" for key in keys]
+    return ("  - " if dash else "    ") + "\n    ".join(lines) + "\n"
+
+
+@settings(max_examples=300, deadline=None)
+@given(_step_keys(), _step_keys())
+def test_two_steps_joined_without_the_dash_split_back_into_those_steps(
+    first: list[str], second: list[str]
+) -> None:
+    """Each key order of either step, so long as each starts with a key the other has:
+    the second must have the first's first key (a step's 'id') to be a step, and a key
+    the second alone has, written between them, could be either's, and is the first's."""
+    assume(first[0] in second and second[0] in first)
+    text = "steps:\n" + _step_text(first, 1, dash=True) + _step_text(second, 2, dash=False)
+    document = parse_yaml(text, "p.yaml", defer=True)
+    assert document.data["steps"] == [
+        {key: f"{key}-1" for key in first},
+        {key: f"{key}-2" for key in second},
+    ]
+    [problem] = document.problems
+    assert (problem.line, problem.column) == (len(first) + 2, 5)
+    assert f"before '{second[0]}: {second[0]}-2'" in str(problem)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_step_keys(), st.data())
+def test_keys_twice_without_the_steps_first_key_are_duplicates(
+    keys: list[str], data: st.DataObject
+) -> None:
+    """However many of a step's other keys come again, in any order, it stays one step."""
+    twice = data.draw(st.lists(st.sampled_from(keys[1:]), min_size=1, unique=True))
+    text = "steps:\n" + _step_text(keys, 1, dash=True) + _step_text(twice, 2, dash=False)
+    document = parse_yaml(text, "p.yaml", defer=True)
+    assert document.data["steps"] == [{key: f"{key}-1" for key in keys}]
+    assert ["duplicate key" in str(problem) for problem in document.problems] == [True] * len(twice)
 
 
 # --- a role's fields written at the role's own indent ----------------------------------
