@@ -526,6 +526,61 @@ def test_a_sop_printed_from_its_file_names_the_processes_beside_it_that_run_it(
     assert alone.exit_code == 0 and "Called by" not in alone.stdout
 
 
+@pytest.mark.parametrize("language", ["ko", "ru"])
+def test_a_procedures_documents_speak_lang_among_its_callers(tmp_path: Path, language: str) -> None:
+    """``--lang`` on a procedure's file: costed among the processes that run it, it is
+    still the copy in that language that is written, not the file read again with them
+    (feature-item's SOP and diagram came out in English); ``--roles`` holds as well."""
+    from typer.testing import CliRunner
+
+    from sopkit.analysis import cost_among_callers, rank_candidates
+    from sopkit.cli import app
+    from sopkit.load import callers_of
+    from sopkit.render.diagram import draw
+    from sopkit.render.i18n import catalogue
+
+    library = ROOT / "processes" / "en"
+    for name in ("roles.yaml", "feature-item.yaml", "release-post.yaml"):
+        (tmp_path / name).write_bytes((library / name).read_bytes())
+    other = tmp_path / "other" / "roles.yaml"  # the Technical Writer at twice the rate
+    other.parent.mkdir()
+    other.write_text(
+        (library / "roles.yaml")
+        .read_text("utf-8")
+        .replace("Technical Writer:\n    rate: 48 ", "Technical Writer:\n    rate: 96 "),
+        encoding="utf-8",
+    )
+    item = tmp_path / "feature-item.yaml"
+    given = load_process(item, roles=other).in_language(language)
+    portfolio = callers_of(given, roles=other)
+    (caller,) = portfolio.processes[1:]
+    costed = cost_among_callers(portfolio.processes, procedures=True)
+    cost = costed.processes[0]
+    assert cost.called_by == ("release-post",)
+    t = catalogue(language)
+
+    runner = CliRunner()
+    options = ["--lang", language, "--roles", str(other)]
+    sop = runner.invoke(app, ["sop", str(item), *options])
+    assert sop.exit_code == 0, sop.output
+    expected = render_sop(cost, candidates=rank_candidates(costed), callers=(caller,))
+    assert sop.stdout == expected
+    assert f"*{t('doc.kind')}*" in sop.stdout and "Standard operating procedure" not in sop.stdout
+    assert f"**{t('field.called_by')}:** Monthly release post (release-post.yaml)" in sop.stdout
+    assert given.role("Technical Writer").rate == 96  # and its figures are the --roles ones
+    assert sop.stdout != runner.invoke(app, ["sop", str(item), "--lang", language]).stdout
+    diagram = runner.invoke(app, ["diagram", str(item), "--format", "mermaid", *options])
+    assert diagram.exit_code == 0, diagram.output
+    assert diagram.stdout == draw(cost, "mermaid").data.decode("utf-8")
+    assert " a run" not in diagram.stdout
+    checklist = runner.invoke(app, ["checklist", str(item), *options])
+    assert checklist.exit_code == 0, checklist.output
+    assert checklist.stdout == render_checklist(cost_process(given))
+    # The source: the given copy is costed, and its caller runs that copy.
+    assert portfolio.processes[0] is given
+    assert caller.callees["feature-item"] is given
+
+
 def test_candidates_of_a_procedures_file_count_its_callers_runs(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 

@@ -27,6 +27,10 @@ def callers_of(process: Process, *, roles: str | Path | Settings | None = None) 
     Only files that name it in a ``process:`` line are read; when one of them
     cannot be loaded, the process is returned alone (``sopkit validate`` reports
     the broken file).
+
+    ``process`` itself comes first, not the copy read again with its callers: what was
+    done to it after loading (``in_language`` for ``--lang``, a changed copy) is what
+    its figures and documents are made of, and its callers run it, not the file.
     """
     if not isinstance(process, Process):
         raise UsageError(
@@ -71,7 +75,12 @@ def callers_of(process: Process, *, roles: str | Path | Settings | None = None) 
                 grew = True
     if not callers:
         return alone
-    return Portfolio((portfolio.processes[0], *callers), portfolio.dependencies)
+    # Read again, its callers ran the file's copy of it; they are this call's own, so
+    # they may be bound to the process as given.
+    for runner in (*portfolio.processes[1:], *portfolio.dependencies):
+        if process.id in runner.callees:
+            runner.bind_callees({**runner.callees, process.id: process})
+    return Portfolio((process, *callers), portfolio.dependencies)
 
 
 def _calling(process_id: str, texts: dict[Path, str]) -> list[Path]:
