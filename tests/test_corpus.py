@@ -793,7 +793,7 @@ def test_a_failing_team_template_is_a_located_error(folder: Path, layout: Layout
     assert match, f"{main}: the first line must be {{# expect: FILE:LINE: text #}}"
     fmt = "html" if main.name == "sop.html.j2" else "markdown"
     process = _writer("p.yaml", _VALID.encode())(layout.folder)
-    out = layout.out / "sop.out"
+    out = layout.out / ("sop.html" if fmt == "html" else "sop.md")
     argv = ["sop", str(process), "--format", fmt, "--template", str(folder), "-o", str(out)]
     before = snapshot(layout.root)
     outcome = run_in_process(argv)

@@ -403,7 +403,9 @@ def test_the_output_name_picks_the_format_and_a_contradicting_one_is_refused(
         app, ["diagram", str(CM), "--format", "png", "-o", str(tmp_path / "x.svg")]
     )
     assert wrong.exit_code == 2
-    assert "x.svg is not a name for png output (end it in .png, or pick --format)" in wrong.stderr
+    said = " ".join(wrong.stderr.split())
+    assert "--format png and -o " in said and "x.svg disagree: '.svg' names svg output" in said
+    assert "(end the name in .png for png, or leave out --format to write svg)" in said
     assert not (tmp_path / "x.svg").exists()
 
 

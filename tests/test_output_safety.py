@@ -384,17 +384,23 @@ def test_a_process_or_roles_file_that_is_not_an_input_is_refused(
 
 @pytest.mark.parametrize("command", sorted(WRITERS))
 def test_force_writes_over_a_process_file_that_is_not_an_input(inputs: Path, command: str) -> None:
-    target = inputs.parent / "other.yaml"
+    # A name without an extension: every command writes any of its formats there.
+    target = inputs.parent / "other"
     target.write_text(PROCESS.replace("id: p", "id: q"), encoding="utf-8")
-    result = CliRunner().invoke(app, [*WRITERS[command], "-o", "other.yaml", "--force"])
-    if command in ("diagram", "report"):
-        # These name their format by the file's extension: a diagram or a report is
-        # never written into a .yaml file, --force or not.
-        assert result.exit_code == 2 and "is not a name for" in result.stderr
-        assert "sopkit: 1" in target.read_text(encoding="utf-8")
-        return
+    result = CliRunner().invoke(app, [*WRITERS[command], "-o", "other", "--force"])
     assert result.exit_code == 0, result.output
     assert "sopkit: 1" not in target.read_text(encoding="utf-8")
+    # A command with --format takes its format from the extension: a report, a plan
+    # or a table is never written into a .yaml file, --force or not.
+    named = inputs.parent / "other.yaml"
+    named.write_text(PROCESS.replace("id: p", "id: q"), encoding="utf-8")
+    result = CliRunner().invoke(app, [*WRITERS[command], "-o", "other.yaml", "--force"])
+    if command.startswith(("export", "schema")):
+        assert result.exit_code == 0, result.output
+        assert "sopkit: 1" not in named.read_text(encoding="utf-8")
+    else:
+        assert result.exit_code == 2 and "writes no '.yaml' files here" in result.stderr
+        assert "sopkit: 1" in named.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("command", sorted(WRITERS))

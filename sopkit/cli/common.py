@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import gc
 import sys
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -62,27 +62,72 @@ RolesOption = Annotated[
 ]
 
 
+#: The format each file extension names, for every command with both ``--format`` and
+#: ``-o`` (``suffixes_of`` keeps those a command writes; ``diagram`` has its own, where
+#: ``.md`` is Mermaid in a Markdown file).
+FILE_FORMATS: Mapping[str, str] = {
+    ".txt": "table",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".csv": "csv",
+    ".json": "json",
+    ".ics": "ics",
+    ".html": "html",
+    ".htm": "html",
+    ".svg": "svg",
+    ".png": "png",
+    ".pdf": "pdf",
+}
+
+
+def suffixes_of(formats: Iterable[str]) -> dict[str, str]:
+    """The extensions of ``FILE_FORMATS`` that name a format the command writes."""
+    wanted = {str(fmt) for fmt in formats}
+    return {suffix: fmt for suffix, fmt in FILE_FORMATS.items() if fmt in wanted}
+
+
 def format_for(
-    output: Path | None, given: str | None, suffixes: Mapping[str, str], default: str
+    output: Path | None,
+    given: str | None,
+    suffixes: Mapping[str, str],
+    default: str,
+    *,
+    also: Mapping[str, Collection[str]] | None = None,
 ) -> str:
     """The format to write: the one given, else the one ``-o``'s extension names, else
-    ``default``. A file whose extension names another format is a usage error, so a
-    PNG never lands in ``flow.svg`` nor a PDF in ``report.docx``."""
+    ``default``.
+
+    The one rule of every command with both ``--format`` and ``-o``, so a table never
+    lands in ``plan.ics`` nor a PNG in ``flow.svg``: an extension the command does not
+    write is refused, and so is one that names another format than ``--format``'s.
+    A name without an extension takes any format. ``also`` lists extensions a format
+    may be written to without the extension naming it (a GitHub issue template is a
+    ``.md`` file, though ``.md`` names plain Markdown).
+    """
     suffix = output.suffix.lower() if output is not None and str(output) != "-" else ""
+    if not suffix:
+        return given or default
     named = suffixes.get(suffix)
-    chosen = given or named or default
-    if suffix and named is None and given is None:
+    if given is None:
+        if named is None:
+            usage_error(
+                f"{output}: sopkit writes no '{suffix}' files here",
+                hint="end the name in " + ", ".join(sorted(suffixes)),
+            )
+        return named
+    fits = sorted({s for s, f in suffixes.items() if f == given} | {*(also or {}).get(given, ())})
+    if suffix in fits:
+        return given
+    ending = f"end the name in {' or '.join(fits)}" if fits else "leave out -o"
+    if named is None:
         usage_error(
             f"{output}: sopkit writes no '{suffix}' files here",
-            hint="end the name in " + ", ".join(sorted(suffixes)),
+            hint=f"{ending} for --format {given}",
         )
-    if suffix and named != chosen:
-        fits = sorted(s for s, f in suffixes.items() if f == chosen)
-        usage_error(
-            f"{output} is not a name for {chosen} output",
-            hint=f"end it in {' or '.join(fits)}" + (", or pick --format" if named else ""),
-        )
-    return chosen
+    usage_error(
+        f"--format {given} and -o {output} disagree: '{suffix}' names {named} output",
+        hint=f"{ending} for {given}, or leave out --format to write {named}",
+    )
 
 
 def usage_error(message: str, hint: str | None = None) -> NoReturn:
@@ -154,14 +199,23 @@ class ReportFormat(StrEnum):
 
 
 FormatOption = Annotated[
-    ReportFormat,
+    ReportFormat | None,
     typer.Option(
         "--format",
         help="table (for reading in a terminal), markdown, csv (for spreadsheets) or json "
-        "(the stable interface for other tools).",
+        "(the stable interface for other tools). Default: from the -o name (.txt, .md, "
+        ".csv, .json), else table.",
         case_sensitive=False,
+        show_default=False,
     ),
 ]
+
+
+def report_format(output: Path | None, given: ReportFormat | None) -> ReportFormat:
+    """``--format`` of ``cost``, ``candidates`` and ``simulate``, from ``-o``'s name when
+    not given (``format_for``)."""
+    chosen = format_for(output, given, suffixes_of(ReportFormat), ReportFormat.table)
+    return ReportFormat(chosen)
 
 
 def _dash_is_stdout(value: Path | None) -> Path | None:

@@ -23,6 +23,7 @@ from .common import (
     emit,
     in_range,
     parse_amount,
+    report_format,
     table_width,
     user_errors,
 )
@@ -51,7 +52,7 @@ def cost(
             case_sensitive=False,
         ),
     ] = CostView.step,
-    fmt: FormatOption = ReportFormat.table,
+    fmt: FormatOption = None,
     roles: RolesOption = None,
     output: TableOutput = None,
     force: ForceOption = False,
@@ -116,6 +117,7 @@ def cost(
         if output is not None:
             refuse_inputs(output, paths)
             refuse_overwrite(output, force=force)
+        fmt = report_format(output, fmt)
         if fmt is ReportFormat.json and explain is None and not _one_file(paths):
             from ..parallel import cost_json_for
 
@@ -178,7 +180,7 @@ def candidates(
             f"(-{MAX_AMOUNT:,.0f} to {MAX_AMOUNT:,.0f}).",
         ),
     ] = None,
-    fmt: FormatOption = ReportFormat.table,
+    fmt: FormatOption = None,
     roles: RolesOption = None,
     output: TableOutput = None,
     force: ForceOption = False,
@@ -210,6 +212,7 @@ def candidates(
         if output is not None:
             refuse_inputs(output, paths)
             refuse_overwrite(output, force=force)
+        fmt = report_format(output, fmt)
         text = candidates_report(
             _costed(paths, roles, procedures=True),
             top=top,

@@ -15,7 +15,9 @@ from .common import (
     ReportOutput,
     RolesOption,
     emit,
+    format_for,
     scenario_option,
+    suffixes_of,
     table_width,
     user_errors,
 )
@@ -33,14 +35,21 @@ class DiffFormat(StrEnum):
 
 
 DiffFormatOption = Annotated[
-    DiffFormat,
+    DiffFormat | None,
     typer.Option(
         "--format",
         help="table (for reading in a terminal), markdown (to paste into a pull request) or "
-        "json (the stable interface for other tools).",
+        "json (the stable interface for other tools). Default: from the -o name (.txt, .md, "
+        ".json), else table.",
         case_sensitive=False,
+        show_default=False,
     ),
 ]
+
+
+def _diff_format(output: Path | None, given: DiffFormat | None) -> DiffFormat:
+    """``--format`` from ``-o``'s name when not given (``format_for``)."""
+    return DiffFormat(format_for(output, given, suffixes_of(DiffFormat), DiffFormat.table))
 
 
 @app.command()
@@ -62,7 +71,7 @@ def diff(
             show_default=False,
         ),
     ],
-    fmt: DiffFormatOption = DiffFormat.table,
+    fmt: DiffFormatOption = None,
     everything: Annotated[
         bool,
         typer.Option(
@@ -110,6 +119,7 @@ def diff(
         if output is not None:
             refuse_inputs(output, [Path(p) for p in (old, new) if Path(p).exists()])
             refuse_overwrite(output, force=force)
+        fmt = _diff_format(output, fmt)
         result = diff_sides(old, new, roles=roles)
         text = diff_report(
             result.comparison,
@@ -136,7 +146,7 @@ def compare(
             "A scenario file (sopkit-scenario: 1); give several to see them side by side."
         ),
     ] = None,
-    fmt: DiffFormatOption = DiffFormat.table,
+    fmt: DiffFormatOption = None,
     roles: RolesOption = None,
     output: ReportOutput = None,
     force: ForceOption = False,
@@ -169,5 +179,6 @@ def compare(
         if output is not None:
             refuse_inputs(output, [*paths, *scenario])
             refuse_overwrite(output, force=force)
+        fmt = _diff_format(output, fmt)
         result = compare_scenarios(paths, scenario, roles=roles)
         emit(scenarios_report(result, fmt=fmt.value, width=table_width(output)), output)

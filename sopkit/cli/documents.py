@@ -9,7 +9,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from .app import app
-from .common import ForceOption, ReportOutput, RolesOption, emit, format_for, user_errors
+from .common import (
+    ForceOption,
+    ReportOutput,
+    RolesOption,
+    emit,
+    format_for,
+    suffixes_of,
+    user_errors,
+)
 
 if TYPE_CHECKING:
     from ..models import Process
@@ -76,14 +84,16 @@ def _speaking(process: Process, lang: DocumentLanguage | None) -> Process:
 def sop(
     file: ProcessFile,
     fmt: Annotated[
-        SopFormat,
+        SopFormat | None,
         typer.Option(
             "--format",
             help="markdown (GitHub, MkDocs; diagram as Mermaid) or html (one self-contained "
-            "page with inline CSS and SVG, prints on A4/Letter).",
+            "page with inline CSS and SVG, prints on A4/Letter). Default: from the -o name "
+            "(.md, .html), else markdown.",
             case_sensitive=False,
+            show_default=False,
         ),
-    ] = SopFormat.markdown,
+    ] = None,
     output: ReportOutput = None,
     template: Annotated[
         Path | None,
@@ -138,6 +148,7 @@ def sop(
         if output is not None:
             refuse_inputs(output, [file, *([roles] if roles else [])])
             refuse_overwrite(output, force=force)
+        chosen = format_for(output, fmt, suffixes_of(SopFormat), SopFormat.markdown)
         # Costed with the processes beside it that run it, so it says who does, and with
         # the procedures it runs, whose candidates save on its runs.
         portfolio = callers_of(_speaking(load_process(file, roles=roles), lang), roles=roles)
@@ -151,7 +162,7 @@ def sop(
             simulated = simulate([cost.process], years=DEFAULT_YEARS, seed=DEFAULT_SEED)
         text = render_sop(
             cost,
-            fmt=fmt.value,
+            fmt=chosen,
             template_dir=template,
             diagram=not no_diagram,
             candidates=rank_candidates(costed),
@@ -165,14 +176,16 @@ def sop(
 def checklist(
     file: ProcessFile,
     fmt: Annotated[
-        ChecklistFormat,
+        ChecklistFormat | None,
         typer.Option(
             "--format",
             help="markdown (a task list to paste) or github-issue (the same with issue-template "
-            "front matter, for .github/ISSUE_TEMPLATE/).",
+            "front matter, for .github/ISSUE_TEMPLATE/). Default: markdown; either is written "
+            "to a .md file.",
             case_sensitive=False,
+            show_default=False,
         ),
-    ] = ChecklistFormat.markdown,
+    ] = None,
     output: ReportOutput = None,
     roles: RolesOption = None,
     lang: LanguageOption = None,
@@ -193,9 +206,13 @@ def checklist(
         if output is not None:
             refuse_inputs(output, [file, *([roles] if roles else [])])
             refuse_overwrite(output, force=force)
+        markdown = suffixes_of([ChecklistFormat.markdown])
+        chosen = format_for(
+            output, fmt, markdown, ChecklistFormat.markdown, also={"github-issue": markdown}
+        )
         # Costed, so a file the other commands refuse is refused here too.
         cost = cost_process(_speaking(load_process(file, roles=roles), lang))
-        emit(render_checklist(cost, fmt=fmt.value), output)
+        emit(render_checklist(cost, fmt=chosen), output)
 
 
 class DiagramFormat(StrEnum):

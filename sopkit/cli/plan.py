@@ -13,8 +13,10 @@ from .app import app
 from .common import (
     ForceOption,
     RolesOption,
+    format_for,
     one_scenario,
     scenario_option,
+    suffixes_of,
     table_width,
     user_errors,
 )
@@ -97,14 +99,17 @@ def plan(
         ),
     ] = None,
     fmt: Annotated[
-        PlanFormat,
+        PlanFormat | None,
         typer.Option(
             "--format",
             help="table, markdown, csv, json, ics (a calendar file for Google Calendar or "
-            "Outlook), or a Gantt chart: svg, png, pdf (PNG and PDF drawn with Graphviz).",
+            "Outlook), or a Gantt chart: svg, png, pdf (PNG and PDF drawn with Graphviz). "
+            "Default: from the -o name (.txt, .md, .csv, .json, .ics, .svg, .png, .pdf), "
+            "else table.",
             case_sensitive=False,
+            show_default=False,
         ),
-    ] = PlanFormat.table,
+    ] = None,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -192,6 +197,14 @@ def plan(
         raise typer.BadParameter(
             "give --start DATE or --at MILESTONE=DATE (one of them)", param_hint="--start/--at"
         )
+    if output is not None and str(output) != "-":
+        # First: nobody's process is written over, by any name (the format's check next).
+        with user_errors():
+            refuse_inputs(
+                output, [file, *([roles] if roles else []), *([chosen] if chosen else [])]
+            )
+            refuse_overwrite(output, force=force)
+    fmt = PlanFormat(format_for(output, fmt, suffixes_of(PlanFormat), PlanFormat.table))
     if run is not None and fmt != PlanFormat.ics:
         raise typer.BadParameter("--run names a calendar's run: use it with --format ics")
     if run is not None and not run.strip():

@@ -16,6 +16,7 @@ from .common import (
     RolesOption,
     format_for,
     scenario_option,
+    suffixes_of,
     usage_error,
     user_errors,
 )
@@ -110,13 +111,12 @@ def report(
     from ..output import refuse_inputs, refuse_overwrite, write_atomic
     from ..render.report import annual_report
 
-    suffixes = {".pdf": "pdf", ".html": "html", ".htm": "html"}
     made = date if date is not None else datetime.date.today()
     with user_errors():
         if output is not None:  # first: nobody's file is written over, by any name
             refuse_inputs(output, [*paths, *(scenario or ())])
             refuse_overwrite(output, force=force)
-        chosen = format_for(output, fmt.value if fmt is not None else None, suffixes, "pdf")
+        chosen = format_for(output, fmt, suffixes_of(ReportFileFormat), "pdf")
         if chosen == "pdf" and output is None:
             usage_error(
                 "a PDF needs a file to go to", hint="add -o report.pdf, or use --format html"

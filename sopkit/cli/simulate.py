@@ -20,6 +20,7 @@ from .common import (
     in_range,
     one_scenario,
     progress_bar,
+    report_format,
     scenario_option,
     table_width,
     user_errors,
@@ -56,7 +57,7 @@ def simulate(
             "adding a process leaves the others' figures alone.",
         ),
     ] = 0,
-    fmt: FormatOption = ReportFormat.table,
+    fmt: FormatOption = None,
     scenario: Annotated[
         list[Path] | None,
         scenario_option(
@@ -94,6 +95,7 @@ def simulate(
         if output is not None:
             refuse_inputs(output, paths)
             refuse_overwrite(output, force=force)
+        fmt = report_format(output, fmt)
         portfolio = load_portfolio(paths, roles=roles)
         name = None
         if chosen is not None:
