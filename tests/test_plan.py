@@ -1092,7 +1092,10 @@ def test_cli_chart_goes_to_a_file_named_after_the_process(
     "args, message",
     [
         ([], "give --start DATE or --at MILESTONE=DATE"),
-        (["--start", "2026-12-24", "--at", "m=2026-12-30"], "give --start DATE or --at"),
+        (
+            ["--start", "2026-12-24", "--at", "m=2026-12-30"],
+            "--start and --at cannot be given together: a run is dated either forward",
+        ),
         (["--start", "24.12.2026"], "'24.12.2026' is not a date"),
         (["--at", "2026-12-30"], "is not MILESTONE=DATE"),
         (["--at", "m=tomorrow"], "'tomorrow' is not a date"),

@@ -193,9 +193,17 @@ def plan(
 
     begin, anchor, line = _start(start), _at(at), _today(today)
     chosen = one_scenario(scenario)
-    if (begin is None) == (anchor is None):
+    if begin is not None and anchor is not None:
         raise typer.BadParameter(
-            "give --start DATE or --at MILESTONE=DATE (one of them)", param_hint="--start/--at"
+            "--start and --at cannot be given together: a run is dated either forward from "
+            "its first day (--start DATE) or back from a milestone (--at MILESTONE=DATE)",
+            param_hint="--start/--at",
+        )
+    if begin is None and anchor is None:
+        raise typer.BadParameter(
+            "give --start DATE or --at MILESTONE=DATE: the day the run starts, or the day "
+            "one of its milestones falls on",
+            param_hint="--start/--at",
         )
     if output is not None and str(output) != "-":
         # First: nobody's process is written over, by any name (the format's check next).
