@@ -780,6 +780,27 @@ def test_a_date_without_its_zeros_says_how_to_write_it(tmp_path: Path) -> None:
     assert problem.hint == "write dates as YYYY-MM-DD: 2027-05-05"
 
 
+@pytest.mark.parametrize(
+    ("written", "hint"),
+    [
+        ("01/04/2027", "write dates as YYYY-MM-DD: 2027-01-04 or 2027-04-01, whichever it means"),
+        ("25/12/2027", "write dates as YYYY-MM-DD: 2027-12-25"),
+        ("04.01.2027", "write dates as YYYY-MM-DD: 2027-01-04 or 2027-04-01, whichever it means"),
+        ("2027/01/04", "write dates as YYYY-MM-DD: 2027-01-04"),
+        ("4 Jan 2027", "write dates as YYYY-MM-DD, e.g. 2027-01-04"),
+    ],
+)
+def test_a_date_written_another_way_gets_sopkits_message(
+    tmp_path: Path, written: str, hint: str
+) -> None:
+    """Not pydantic's "input should be a valid date or datetime, invalid character in
+    year" (a trial's holiday written 01/04/2027)."""
+    roles = WRITER_ROLES.replace("roles:", f"calendar:\n  holidays: [{written}]\nroles:")
+    (problem,) = load_problems(tmp_path, ONE_STEP, roles)
+    assert problem.message == f"calendar: holidays: item 1: '{written}' is not a date"
+    assert problem.hint == hint
+
+
 def test_one_file_comes_with_the_processes_beside_it_that_run_it(tmp_path: Path) -> None:
     from sopkit.load import with_callers
 

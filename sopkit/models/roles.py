@@ -108,18 +108,60 @@ def _strict_date(value: Any) -> Any:
     if isinstance(value, bool | int | Decimal) or isinstance(value, NumberLiteral):
         raise _fail(f"'{_shown(value)}' is not a date", "write dates as YYYY-MM-DD")
     if isinstance(value, str):
-        padded = _UNPADDED.fullmatch(value.strip())
+        written = value.strip()
+        padded = _UNPADDED.fullmatch(written)
         if padded is not None:  # 2027-5-5: YAML and ISO want two digits
             year, month, day = padded.groups()
             raise _fail(
-                f"'{value.strip()}' is not a date",
+                f"'{written}' is not a date",
                 f"write dates as YYYY-MM-DD: {year}-{int(month):02d}-{int(day):02d}",
             )
+        # Not even shaped like one (01/04/2027, 4 Jan 2027): sopkit's message, not
+        # pydantic's "invalid character in year". A date of that shape (2027-13-01) is
+        # left to pydantic, which says what is wrong with it.
+        if not _ISO_START.match(written):
+            raise _fail(f"'{_shown(written)}' is not a date", _date_hint(written))
     return value
 
 
 #: A date whose month or day lacks its leading zero.
 _UNPADDED = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+#: How an ISO date (or date and time) starts.
+_ISO_START = re.compile(r"\d{4}-\d{2}-\d{2}")
+#: A date written the other way round (01/04/2027, 4.1.2027) or with slashes (2027/01/04).
+_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})([./-])(\d{1,2})[./-](\d{4})")
+_YEAR_FIRST = re.compile(r"(\d{4})[./](\d{1,2})[./](\d{1,2})")
+
+
+def _date_hint(written: str) -> str:
+    """How to write ``written`` as a date: the dates it can mean, in YYYY-MM-DD (both,
+    when it could be day/month or month/day: only its writer knows which)."""
+    readings: list[_dt.date] = []
+    if (found := _YEAR_FIRST.fullmatch(written)) is not None:
+        year, month, day = map(int, found.groups())
+        readings = _valid([(year, month, day)])
+    elif (found := _DAY_MONTH_YEAR.fullmatch(written)) is not None:
+        first, second, year = (int(found[n]) for n in (1, 3, 4))
+        month_first = [(year, first, second), (year, second, first)]
+        # 04.01.2027 is most often day first (Europe), 01/04/2027 month first (US).
+        readings = _valid(month_first[::-1] if found[2] == "." else month_first)
+    if not readings:
+        return "write dates as YYYY-MM-DD, e.g. 2027-01-04"
+    shown = " or ".join(day.isoformat() for day in readings)
+    return f"write dates as YYYY-MM-DD: {shown}" + (
+        ", whichever it means" if len(readings) > 1 else ""
+    )
+
+
+def _valid(parts: list[tuple[int, int, int]]) -> list[_dt.date]:
+    """The real dates among ``(year, month, day)`` triples, each once, in order."""
+    found: list[_dt.date] = []
+    for year, month, day in parts:
+        try:
+            found.append(_dt.date(year, month, day))
+        except ValueError:
+            continue
+    return list(dict.fromkeys(found))
 
 
 Date = Annotated[_dt.date, BeforeValidator(_strict_date)]
