@@ -45,7 +45,7 @@ from ..runs import typical_answers
 from ..schedule import schedule
 from ..units import to_decimal
 from .arrange import _arranged, _released, _timing
-from .calendar import WorkingDays, _day_index
+from .calendar import CLOSED_TEXT, WorkingDays, _day_index
 from .due import _due, _gap, _held_miss, _miss, _unchecked, _wait_to_meet
 from .results import Baseline, DueMiss, Overbooking, Plan, PlannedStep
 
@@ -318,13 +318,13 @@ def _first_day_for(
             if answers
             else "date the run by another milestone",
         )
-    if not days.is_working(when):
-        why = "a holiday" if when in days.holidays else "a weekend day"
+    closed = days.closed_because(when)
+    if closed is not None:
         before = days.on_or_before(when)
         after = days.on_or_after(when)
         raise UsageError(
-            f"{when.isoformat()} ({when.strftime('%A')}) is not a working day: {why} in the "
-            "calendar",
+            f"{when.isoformat()} ({when.strftime('%A')}) is not a working day: "
+            f"{CLOSED_TEXT[closed]}",
             hint=f"the nearest working days are {before.isoformat()} and {after.isoformat()}; "
             "or change 'calendar' in roles.yaml",
         )

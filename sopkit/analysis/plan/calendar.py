@@ -14,8 +14,17 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Literal
 
 from ...models import WorkingCalendar
+
+#: Why a day is not worked: a holiday of the calendar, or one of its weekend days.
+ClosedReason = Literal["holiday", "weekend"]
+#: ``ClosedReason`` as English messages say it (a plan's notes say it in its language).
+CLOSED_TEXT: dict[ClosedReason, str] = {
+    "holiday": "a holiday in the calendar",
+    "weekend": "a weekend day in the calendar",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +40,14 @@ class WorkingDays:
 
     def is_working(self, day: _dt.date) -> bool:
         return day.weekday() not in self.weekend and day not in self.holidays
+
+    def closed_because(self, day: _dt.date) -> ClosedReason | None:
+        """Why ``day`` is not a working day (``None``: it is one), so that a plan refused
+        for a milestone's date and a plan whose start moved give the same reason.
+        A holiday listed on a weekend day is the holiday: the calendar names it."""
+        if day in self.holidays:
+            return "holiday"
+        return "weekend" if day.weekday() in self.weekend else None
 
     def on_or_after(self, day: _dt.date) -> _dt.date:
         while not self.is_working(day):

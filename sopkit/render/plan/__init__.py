@@ -6,6 +6,8 @@ from .output import PlanOutput, render_plan
 from .report import (
     PLAN_FORMATS,
     TEXT_FORMATS,
+    moved_start_text,
+    no_holidays_text,
     overbooking_text,
     plan_document,
     plan_report,
@@ -18,6 +20,8 @@ __all__ = [
     "TEXT_FORMATS",
     "PlanOutput",
     "gantt_scene",
+    "moved_start_text",
+    "no_holidays_text",
     "overbooking_text",
     "plan_calendar",
     "plan_document",

@@ -27,6 +27,8 @@ __all__ = [
     "PLAN_FORMATS",
     "TEXT_FORMATS",
     "anchor_text",
+    "moved_start_text",
+    "no_holidays_text",
     "overbooking_text",
     "plan_document",
     "plan_report",
@@ -233,14 +235,9 @@ def step_names(plan: Plan, t: Catalogue) -> dict[str, str]:
 def _notes(plan: Plan, t: Catalogue) -> list[str]:
     named = step_names(plan, t)
     notes = [] if plan.baseline is None else [_baseline_note(plan, t, named)]
-    if plan.asked_start is not None:
-        notes.append(
-            t(
-                "plan.note.moved",
-                asked=t.day(plan.asked_start),
-                start=t.day(plan.start),
-            )
-        )
+    moved = moved_start_text(plan, t.language)
+    if moved is not None:
+        notes.append(moved)
     late = [step for step in plan.steps if step.late]
     if late:
         listed = ", ".join(
@@ -288,9 +285,9 @@ def _notes(plan: Plan, t: Catalogue) -> list[str]:
         notes.append(t("plan.note.skipped", steps=", ".join(named[i] for i in plan.skipped)))
     if any(step.kind == "call" for step in plan.steps):  # its bar is not all work
         notes.append(t("plan.note.calls"))
-    if plan.years_without_holidays:
-        years = ", ".join(str(year) for year in plan.years_without_holidays)
-        notes.append(t("plan.note.no_holidays", len(plan.years_without_holidays), years=years))
+    unlisted = no_holidays_text(plan, t.language)
+    if unlisted is not None:
+        notes.append(unlisted)
     names = [_day_name(day.number, day.value, t) for day in plan.calendar.weekend]
     weekend = t("plan.weekend_sep").join(names)
     weekend = weekend or t("plan.none")
@@ -303,6 +300,36 @@ def _notes(plan: Plan, t: Catalogue) -> list[str]:
         )
     )
     return notes
+
+
+def moved_start_text(plan: Plan, language: str = "en") -> str | None:
+    """Why the run starts later than asked, in ``language``: the plan's note, and
+    ``sopkit plan``'s on stderr when the output has no notes. The reason is the one a
+    milestone's date is refused for (``WorkingDays.closed_because``)."""
+    asked = plan.asked_start
+    if asked is None:
+        return None
+    from babel.dates import format_date
+
+    t = catalogue(language)
+    holiday = plan.working.closed_because(asked) == "holiday"
+    return t(
+        "plan.note.moved",
+        asked=t.day(asked),
+        weekday=format_date(asked, "EEEE", locale=t.language),
+        why=t("plan.closed.holiday" if holiday else "plan.closed.weekend"),
+        start=t.day(plan.start),
+    )
+
+
+def no_holidays_text(plan: Plan, language: str = "en") -> str | None:
+    """The years the run spans that the calendar lists no holidays for, in ``language``:
+    the plan's note, and ``sopkit plan``'s warning when the output has no notes."""
+    years = plan.years_without_holidays
+    if not years:
+        return None
+    t = catalogue(language)
+    return t("plan.note.no_holidays", len(years), years=", ".join(str(year) for year in years))
 
 
 def _baseline_note(plan: Plan, t: Catalogue, named: Mapping[str, str]) -> str:
