@@ -641,6 +641,45 @@ def test_a_year_the_calendar_lists_no_holidays_for_is_named(
     assert plan_run(bare, start=D("2027-03-01")).years_without_holidays == ()
 
 
+@pytest.mark.parametrize(
+    "how",
+    [
+        ["--format", "ics", "-o", "{tmp}/run.ics"],
+        ["--format", "csv"],
+        ["--format", "json"],
+        ["-o", "{tmp}/plan.txt"],
+        ["--format", "svg", "-o", "{tmp}/plan.svg"],
+    ],
+    ids=["ics file", "csv", "json", "table file", "chart"],
+)
+def test_what_the_notes_warn_of_reaches_stderr_when_no_notes_are_read(
+    small: Process, tmp_path: Path, how: list[str]
+) -> None:
+    """A trial's ICS of a run in a year without holidays said nothing of it, though the
+    table's notes and JSON's years_without_holidays did: a calendar, CSV, JSON or a
+    file are not notes the user reads."""
+    path = tmp_path / "small.yaml"
+    argv = ["plan", str(path), "--start", "2027-03-06", *how]
+    result = runner.invoke(app, [a.replace("{tmp}", str(tmp_path)) for a in argv])
+    assert result.exit_code == 0, result.output
+    told = result.stderr.splitlines()
+    assert (
+        "note: 2027-03-06 (Saturday) is not a working day: a weekend day in the calendar; "
+        "the run starts on 2027-03-08." in told
+    )
+    assert (
+        "warning: The calendar lists no holidays in 2027: work may be planned on them (add "
+        "them to calendar.holidays in roles.yaml)." in told
+    )
+
+
+def test_a_table_on_the_terminal_says_it_once_in_its_notes(small: Process, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["plan", str(tmp_path / "small.yaml"), "--start", "2027-03-06"])
+    assert result.exit_code == 0, result.output
+    assert "lists no holidays in 2027" in result.stdout and "the run starts" in result.stdout
+    assert "holidays" not in result.stderr and "the run starts" not in result.stderr
+
+
 def test_csv_and_json_say_how_many_people_work_with_the_owner(write_process: Any) -> None:
     """As the cost CSV does: '2 × Editor', not 'Editor' (the count was lost)."""
     text = PROCESS.replace(

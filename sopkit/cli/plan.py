@@ -189,7 +189,12 @@ def plan(
     from ..analysis.plan import plan_run
     from ..load import load_process
     from ..output import read_replaced, refuse_inputs, refuse_overwrite, write_atomic, write_csv
-    from ..render.plan import overbooking_text, render_plan
+    from ..render.plan import (
+        moved_start_text,
+        no_holidays_text,
+        overbooking_text,
+        render_plan,
+    )
 
     begin, anchor, line = _start(start), _at(at), _today(today)
     chosen = one_scenario(scenario)
@@ -251,7 +256,14 @@ def plan(
         for miss in (*dated.misses, *dated.unchecked):
             typer.echo(miss.problem.format(), err=True)
         # A table or Markdown on the terminal lists them in its notes: once is enough.
+        # Anything else (a file, or CSV, JSON, a calendar or a chart, which have no notes
+        # to read) would keep them from the user: they go to stderr.
         shown = to_stdout and fmt in (PlanFormat.table, PlanFormat.markdown)
+        moved, unlisted = moved_start_text(dated), no_holidays_text(dated)
+        if moved is not None and not shown:
+            typer.echo(f"note: {moved}", err=True)
+        if unlisted is not None and not shown:
+            typer.echo(f"warning: {unlisted}", err=True)
         for found in () if shown else dated.overbooked:
             typer.echo(f"warning: {overbooking_text(found)}", err=True)
         for warning in result.warnings:
