@@ -785,11 +785,61 @@ def test_a_named_run_replaces_the_events_of_another(small: Process) -> None:
     renamed = plan_calendar(dated, run="autumn", previous=first.text)
     assert (renamed.added, renamed.changed, renamed.cancelled) == (5, 0, 5)
     assert renamed.text.count("STATUS:CANCELLED") == 5
-    # A calendar of another process is not this plan's to update.
-    other = first.text.replace("X-SOPKIT-PROCESS:small", "X-SOPKIT-PROCESS:other")
-    fresh = plan_calendar(dated, previous=other)
-    assert not fresh.updates and fresh.run == "20261224" and "CANCELLED" not in fresh.text
     assert not plan_calendar(dated, previous="not a calendar").updates
+
+
+def test_a_plan_written_over_another_process_plan_cancels_its_events(small: Process) -> None:
+    """A trial wrote social media's plan over launch.ics: the launch events imported
+    before stayed in the calendar, stale, while another run of the same process over
+    its file cancels them. The file now holds this plan: the other's events go."""
+    dated = plan_run(small, start=D("2026-12-24"))
+    first = plan_calendar(dated, run="Spring launch / 2027")
+    other = first.text.replace("X-SOPKIT-PROCESS:small", "X-SOPKIT-PROCESS:other").replace(
+        "UID:small-", "UID:other-"
+    )
+    fresh = plan_calendar(dated, previous=other)
+    # A run of its own, not the other's run name, and nothing of it to update.
+    assert not fresh.updates and fresh.run == "20261224" and fresh.replaces == "other"
+    assert (fresh.added, fresh.changed, fresh.cancelled) == (5, 0, 5)
+    events = list(_events_by_uid(fresh.text).values())
+    cancelled = [e for e in events if str(e.get("STATUS")) == "CANCELLED"]
+    assert {str(e["UID"]) for e in cancelled} == {
+        f"other-{step}-Spring-launch-2027@sopkit" for step in "abmcd"
+    }
+    assert {int(e["SEQUENCE"]) for e in cancelled} == {1}
+    # Planned again, the file is this plan's to update: the other's events stay
+    # cancelled, counted once.
+    again = plan_calendar(dated, previous=fresh.text)
+    assert again.updates and again.replaces is None and again.text == fresh.text
+    assert (again.added, again.changed, again.cancelled) == (0, 0, 0)
+    note = render_plan(dated, "ics", previous=other).notes
+    assert note == (
+        "replaced the plan of other in this file with that of small (run '20261224'): 5 "
+        "events of other cancelled, 5 events of small added; import the file again to update "
+        "the calendar",
+    )
+
+
+def test_cli_says_whose_events_it_cancelled(small: Process, tmp_path: Path) -> None:
+    other = tmp_path / "other.yaml"
+    other.write_text(PROCESS.replace("id: small", "id: other"), encoding="utf-8")
+    target = str(tmp_path / "launch.ics")
+    first = runner.invoke(app, ["plan", str(other), "--start", "2026-12-24", "-o", target])
+    assert first.exit_code == 0, first.output
+    small_path = str(tmp_path / "small.yaml")
+    result = runner.invoke(app, ["plan", small_path, "--start", "2026-12-31", "-o", target])
+    assert result.exit_code == 0, result.output
+    assert (
+        "replaced the plan of other in this file with that of small (run '20261231'): 5 "
+        "events of other cancelled, 5 events of small added; import the file again"
+    ) in " ".join(result.stderr.split())
+    assert Path(target).read_text(encoding="utf-8").count("STATUS:CANCELLED") == 5
+
+
+def _events_by_uid(text: str) -> dict[str, Any]:
+    import icalendar
+
+    return {str(e["UID"]): e for e in icalendar.Calendar.from_ical(text).walk("VEVENT")}
 
 
 def test_cli_writes_over_the_calendar_and_says_what_moved(small: Process, tmp_path: Path) -> None:

@@ -21,6 +21,11 @@ were, and marks the old file's other events (steps no longer in the plan, or
 a run renamed) ``STATUS:CANCELLED``: importing the new file moves the events
 instead of adding copies. A file from before sopkit named the run in it is
 recognised by its events' ids.
+
+Written over the file of another process's plan, the new plan is a run of its
+own (named after its first day, or ``run``), and the old plan's events are
+cancelled all the same: the file now holds this plan, so importing it must not
+leave the other's events in the calendar as if they were still planned.
 """
 
 from __future__ import annotations
@@ -136,8 +141,12 @@ class CalendarFile:
     changed: int = 0
     #: Events the replaced file did not have (or had cancelled).
     added: int = 0
-    #: Events of the replaced file whose steps are no longer in the plan, now cancelled.
+    #: Events of the replaced file whose steps are no longer in the plan, now cancelled
+    #: (all of them, when it held another process's plan).
     cancelled: int = 0
+    #: The process whose plan the replaced file held, when it is another's (its events,
+    #: ``cancelled``, make way for this plan's).
+    replaces: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,24 +182,32 @@ def _events(lines: list[str]) -> dict[str, _Old]:
     return events
 
 
-def _previous(text: str, process_id: str) -> tuple[str | None, dict[str, _Old]]:
-    """The run name and events of an earlier plan of the same process, if ``text`` is one.
+def _previous(text: str, process_id: str) -> tuple[str | None, str | None, dict[str, _Old]]:
+    """The process, run name and events of the plan ``text`` holds, if it is one.
 
+    The run name only of a plan of ``process_id`` (another's is not this plan's run).
     A file from before sopkit named the process and run in the calendar is known by
-    its ``PRODID`` and its events' ids (``<process>-<step>-<first day>@sopkit``).
+    its ``PRODID`` and its events' ids (``<process>-<step>-<first day>@sopkit``); as
+    those ids do not say where the process id ends, only a plan of ``process_id`` is
+    recognised among them.
     """
     lines = _unfolded(text.lstrip("\ufeff"))
     events = _events(lines)
-    if f"{_PROCESS}:{process_id}" in lines:
+    owner = next(
+        (line.partition(":")[2] for line in lines if line.startswith(f"{_PROCESS}:")), None
+    )
+    if owner is not None and owner != process_id:
+        return owner, None, events
+    if owner is not None:
         run = next((line.partition(":")[2] for line in lines if line.startswith(f"{_RUN}:")), None)
-        return (None if run is None else _run_name(run)), events
+        return owner, (None if run is None else _run_name(run)), events
     if f"PRODID:{_PRODID}" not in lines or not events:
-        return None, {}
+        return None, None, {}
     legacy = re.compile(rf"{re.escape(process_id)}-.+-(\d{{8}})@sopkit")
     days = {m.group(1) if (m := legacy.fullmatch(uid)) else None for uid in events}
     if len(days) != 1 or None in days:
-        return None, {}
-    return days.pop(), events
+        return None, None, {}
+    return process_id, days.pop(), events
 
 
 def _default_run(plan: Plan, old_run: str | None) -> str:
@@ -244,7 +261,9 @@ def plan_calendar(
             "previous is the text of the calendar file the plan replaces",
             hint="read it first: Path('plan.ics').read_text()",
         )
-    old_run, old = (None, {}) if previous is None else _previous(previous, plan.process.id)
+    owner, old_run, old = (
+        (None, None, {}) if previous is None else _previous(previous, plan.process.id)
+    )
     t = catalogue(plan.process.language.value)
     name = _run_name(run) if run is not None else _default_run(plan, old_run)
     stamp = f"{_date(plan.start)}T000000Z"
@@ -286,7 +305,13 @@ def plan_calendar(
         lines += ["BEGIN:VEVENT", *body[:1], f"DTSTAMP:{when}", f"SEQUENCE:{sequence}", *body[1:]]
         lines += ["STATUS:CANCELLED", "END:VEVENT"]
     text = "".join(_fold(line) + "\r\n" for line in [*lines, "END:VCALENDAR"])
-    return CalendarFile(text, name, bool(old), changed, added if old else 0, cancelled)
+    updates = owner == plan.process.id and bool(old)
+    # Shown to the user: the id as an id can be written, whatever the file says.
+    replaces = None if owner is None or owner == plan.process.id else _run_name(owner)[:100]
+    counted = updates or replaces is not None
+    return CalendarFile(
+        text, name, updates, changed, added if counted else 0, cancelled, replaces=replaces
+    )
 
 
 def plan_ics(plan: Plan, *, run: str | None = None, previous: str | bytes | None = None) -> str:

@@ -28,8 +28,19 @@ class PlanOutput:
     notes: tuple[str, ...] = ()
 
 
-def _update_note(calendar: CalendarFile) -> str:
-    """What writing over a run's calendar file did, for the user about to import it."""
+def _update_note(calendar: CalendarFile, process: str) -> str:
+    """What writing over a run's calendar file did, for the user about to import it;
+    over another process's plan, whose events the import will cancel."""
+    if calendar.replaces is not None:
+        gone = counted(str(calendar.cancelled), "event", "events")
+        done = [f"{gone} of {calendar.replaces} cancelled"] if calendar.cancelled else []
+        if calendar.added:
+            done.append(f"{counted(str(calendar.added), 'event', 'events')} of {process} added")
+        return (
+            f"replaced the plan of {calendar.replaces} in this file with that of {process}"
+            f" (run '{calendar.run}'): {', '.join(done) or 'nothing to import'}; import "
+            "the file again to update the calendar"
+        )
     counts = [
         (calendar.changed, "moved or changed"),
         (calendar.added, "added"),
@@ -69,8 +80,8 @@ def render_plan(
     if fmt == "ics":
         calendar = plan_calendar(plan, run=run, previous=previous)
         notes: tuple[str, ...] = ()
-        if calendar.updates:
-            notes = (_update_note(calendar),)
+        if calendar.updates or calendar.replaces is not None:
+            notes = (_update_note(calendar, plan.process.id),)
         return PlanOutput(calendar.text.encode("utf-8"), fmt, notes=notes)
     if fmt in ("svg", "png", "pdf"):
         drawing = draw_scene(gantt_scene(plan, today=today), fmt, engine=engine)
