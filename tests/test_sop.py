@@ -7,6 +7,7 @@ Regenerate with ``python tests/scripts/regen_golden.py tests/test_sop.py``.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -20,8 +21,8 @@ from sopkit.analysis import ProcessCost, cost_process
 from sopkit.cli import app
 from sopkit.models import Language
 from sopkit.render.diagram.mermaid import to_mermaid
+from sopkit.render.sop import SopDocument, inline_svg, md_escape, render_sop, sop_document
 from sopkit.render.sop import diagram as sop_diagram
-from sopkit.render.sop import inline_svg, md_escape, render_sop, sop_document
 
 FIXTURES = ROOT / "tests" / "fixtures" / "sop"
 
@@ -456,8 +457,110 @@ def test_a_team_template_that_is_not_utf8_names_its_file(tmp_path: Path, broken:
 
 def test_team_template_with_an_unknown_field_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "sop.md.j2").write_text("{{ doc.nonsense }}\n", encoding="utf-8")
-    with pytest.raises(RenderError, match="nonsense"):
+    with pytest.raises(RenderError, match="nonsense") as caught:
         render_sop(costed(DOCUMENTS["content-marketing"]), template_dir=tmp_path)
+    assert caught.value.message == "template error: doc has no field 'nonsense'"
+    assert caught.value.hint == "doc's fields are listed in docs/templates.md#doc"
+
+
+@pytest.mark.parametrize(
+    ("expression", "message", "hint"),
+    [
+        # A view: named as docs/templates.md names it, with the nearest fields.
+        (
+            "doc.steps[0].ownr",
+            "step has no field 'ownr'",
+            "did you mean 'owner'? step's fields are listed in docs/templates.md#step",
+        ),
+        (
+            "doc.steps[0].owner_knd",
+            "step has no field 'owner_knd'",
+            "did you mean 'owner_kind'? step's fields are listed in docs/templates.md#step",
+        ),
+        (
+            "doc.steps[0].inputs_from",
+            "step has no field 'inputs_from'",
+            "did you mean 'inputs'? step's fields are listed in docs/templates.md#step",
+        ),
+        (
+            "doc.header[0].lable",
+            "item has no field 'lable'",
+            "did you mean 'label'? item's fields are listed in docs/templates.md#item",
+        ),
+        (
+            "doc.steps[1].inputs[0].nmae",
+            "step reference has no field 'nmae'",
+            "did you mean 'name'? step reference's fields are listed in "
+            "docs/templates.md#step-reference",
+        ),
+        (
+            "doc.candidates[0].saving",
+            "candidate has no field 'saving'",
+            "did you mean 'net_saving'? candidate's fields are listed in "
+            "docs/templates.md#candidate",
+        ),
+        # Not a view: what the value is, and how to reach one.
+        (
+            "doc.steps.name",
+            "a list has no field 'name'",
+            "loop over it to reach each one's fields, as in {% for step in doc.steps %}",
+        ),
+        (
+            "doc.steps[0].inputs[0]",
+            "the list is empty here, so it has no element 0",
+            "check it first, as in {% if step.inputs %}",
+        ),
+        ("doc.header[9]", "the list has no element 9", "it has 4, numbered from 0"),
+        (
+            "doc.steps[0].call.process",
+            "no field 'process' in an empty value (none)",
+            "check a field that may be none first, as in {% if step.call %}; "
+            "docs/templates.md says which may be",
+        ),
+        (
+            "doc.title.text",
+            "text has no field 'text'",
+            "docs/templates.md lists every field and what it holds",
+        ),
+        (
+            "dco.title",
+            "'dco' is undefined",
+            "did you mean 'doc'? a template sees doc and t, and step and loop in the step "
+            "block: docs/templates.md#what-a-template-sees",
+        ),
+    ],
+)
+def test_a_wrong_field_names_the_nearest_and_the_docs(
+    tmp_path: Path, expression: str, message: str, hint: str
+) -> None:
+    """Jinja named a Python class ('sopkit.render.sop.views.StepView object' has no
+    attribute 'ownr'); a team reads docs/templates.md, so the error speaks its words."""
+    from sopkit.render.i18n import catalogue
+    from sopkit.render.sop.templates import render_template
+
+    (tmp_path / "sop.md.j2").write_text(f"# {{{{ doc.title }}}}\n{{{{ {expression} }}}}\n", "utf-8")
+    with pytest.raises(RenderError) as caught:  # as render_sop renders, on one document
+        render_template("sop.md.j2", template_dir=tmp_path, doc=_document(), t=catalogue("en"))
+    assert (caught.value.message, caught.value.hint) == (f"template error: {message}", hint)
+    assert caught.value.line == 2
+    assert "sopkit." not in caught.value.format()
+
+
+@functools.cache
+def _document() -> SopDocument:
+    return sop_document(costed(DOCUMENTS["content-marketing"]), diagram=False)
+
+
+def test_a_field_that_is_there_but_none_is_no_error(tmp_path: Path) -> None:
+    """Only a missing field fails: ``is defined`` and a check for none stay quiet."""
+    (tmp_path / "sop.md.j2").write_text(
+        "{{ doc.nosuch is defined }} {{ doc.steps[0].call is none }}"
+        " {% if doc.steps[0].call %}call{% endif %}\n",
+        encoding="utf-8",
+    )
+    assert render_sop(costed(DOCUMENTS["content-marketing"]), template_dir=tmp_path) == (
+        "False True "
+    )
 
 
 def test_unknown_format_and_missing_template_folder(tmp_path: Path) -> None:

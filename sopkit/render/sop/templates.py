@@ -4,11 +4,15 @@ Templates are package data (``sopkit/templates``); a team's folder
 (``--template``) is searched first, and every default stays reachable as
 ``default/<name>`` so a team template can ``{% extends %}`` it. HTML is
 autoescaped; Markdown passes every ``{{ value }}`` through ``md_escape``, so a
-step named ``[click](javascript:alert(1))`` shows literally.
+step named ``[click](javascript:alert(1))`` shows literally. docs/templates.md
+tells a team all this, every block and every field; a field it gets wrong is
+named as that page names it, with the nearest right ones (``_FieldUndefined``).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import difflib
 import os
 import re
 import traceback
@@ -22,10 +26,15 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from ...errors import RenderError, SopkitError
+from ...suggest import closest, edit_distance
 from ..labels import words
 from ..markdown import fenced
+from .views import VIEW_NAMES
 
-__all__ = ["environment", "md_escape", "render_template", "template_files"]
+__all__ = ["DOCS", "environment", "md_escape", "render_template", "template_files"]
+
+#: Where a team reads what its templates can use: blocks, fields, filters, escaping.
+DOCS = "docs/templates.md"
 
 
 def render_template(name: str, *, template_dir: Path | None = None, **context: Any) -> str:
@@ -90,7 +99,7 @@ def _template_failure(exc: Exception, name: str, template_dir: Path | None) -> E
         hint = "templates are looked up in the --template folder, then among sopkit's own"
     elif isinstance(exc, jinja2.UndefinedError):
         message = f"template error: {exc.message}"
-        hint = "the document's fields are listed in sopkit.render.sop.SopDocument"
+        hint = getattr(exc.message, "hint", None) or f"{DOCS} lists what a template can use"
     elif frames and frames[-1][2]:
         message = f"template error: {str(exc) or type(exc).__name__}"
         hint = "fix the expression on this line of the template"
@@ -187,7 +196,7 @@ def _environment(kind: str, template_dir: str | None, files: tuple[str, ...]) ->
         loader = jinja2.ChoiceLoader([_TeamLoader(template_dir), loader])
     options: dict[str, Any] = {
         "loader": loader,
-        "undefined": jinja2.StrictUndefined,
+        "undefined": _FieldUndefined,
         "trim_blocks": True,
         "lstrip_blocks": True,
         "keep_trailing_newline": True,
@@ -202,6 +211,128 @@ def _environment(kind: str, template_dir: str | None, files: tuple[str, ...]) ->
     env.filters["md"] = md_escape
     env.filters["fence"] = _fence
     return env
+
+
+# --- a field that is not there -----------------------------------------------------------
+
+
+#: The names a template is given (``render_sop``), and in the step block the step's loop.
+_NAMES = ("doc", "t", "step", "loop")
+#: The heading of docs/templates.md that says what each of them is.
+_SEES = "what-a-template-sees"
+
+
+class _Said(str):
+    """An error message that carries the hint shown with it (``RenderError.hint``)."""
+
+    hint: str | None = None
+
+
+def _said(message: str, hint: str) -> _Said:
+    said = _Said(message)
+    said.hint = hint
+    return said
+
+
+class _FieldUndefined(jinja2.StrictUndefined):
+    """Jinja's strict undefined, in the words of docs/templates.md.
+
+    Jinja says ``'sopkit.render.sop.views.StepView object' has no attribute
+    'ownr'``: a Python class the team never sees. This says ``step has no field
+    'ownr'``, offers the nearest fields (``did you mean 'owner'?``) and points to
+    the heading that lists them all. The message travels in the ``UndefinedError``
+    Jinja raises; its hint rides along on it (``_Said``).
+    """
+
+    __slots__ = ()
+
+    @property
+    def _undefined_message(self) -> str:
+        if self._undefined_hint:
+            return self._undefined_hint
+        return _missing(self._undefined_obj, self._undefined_name)
+
+
+def _missing(obj: Any, name: Any) -> _Said:
+    """What a template asked for that is not there, and where to look instead."""
+    if obj is jinja2.utils.missing:
+        near = _nearest(str(name), list(_NAMES))
+        seen = f"a template sees doc and t, and step and loop in the step block: {DOCS}#{_SEES}"
+        return _said(
+            f"'{name}' is undefined", f"did you mean {_either(near)}? {seen}" if near else seen
+        )
+    if isinstance(obj, tuple | list):
+        if isinstance(name, str):
+            return _said(
+                f"a list has no field '{name}'",
+                "loop over it to reach each one's fields, as in {% for step in doc.steps %}",
+            )
+        if not obj:
+            return _said(
+                f"the list is empty here, so it has no element {name!r}",
+                "check it first, as in {% if step.inputs %}",
+            )
+        return _said(
+            f"the list has no element {name!r}",
+            f"it has {len(obj)}, numbered from 0",
+        )
+    if obj is None:
+        return _said(
+            f"no field '{name}' in an empty value (none)",
+            "check a field that may be none first, as in {% if step.call %}; "
+            f"{DOCS} says which may be",
+        )
+    what = VIEW_NAMES.get(type(obj))
+    if what is None:
+        return _said(
+            f"{_kind(obj)} has no field '{name}'",
+            f"{DOCS} lists every field and what it holds",
+        )
+    known = [field.name for field in dataclasses.fields(obj)]
+    near = _nearest(str(name), known)
+    listed = f"{what}'s fields are listed in {DOCS}#{what.replace(' ', '-')}"
+    hint = f"did you mean {_either(near)}? {listed}" if near else listed
+    return _said(f"{what} has no field '{name}'", hint)
+
+
+def _kind(value: Any) -> str:
+    """A value that is no view, in a template's words."""
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    return "this value"
+
+
+def _nearest(name: str, known: list[str]) -> list[str]:
+    """Up to three names ``name`` may mean: the likeliest first, then others a typo
+    away (``owner_knd``: ``owner_kind``, not ``owner``, four letters short), then
+    when none is, those it adds a word to (``inputs_from``, as the SOP says "Inputs
+    from": ``inputs``)."""
+    best = closest(name, known)
+    typos = max(2, len(name) // 4)
+    alike = [
+        other
+        for other in difflib.get_close_matches(name, known, n=3, cutoff=0.6)
+        if edit_distance(name.lower(), other.lower()) <= typos
+    ]
+    near = list(dict.fromkeys([*([best] if best else []), *alike]))
+    if not near:
+        lower = name.lower()
+        near = [
+            other
+            for other in known
+            if lower.startswith(other.lower() + "_") or lower.endswith("_" + other.lower())
+        ]
+    return near[:3]
+
+
+def _either(names: list[str]) -> str:
+    """``'owner'``, ``'owner' or 'owner_kind'``, ``'a', 'b' or 'c'``."""
+    quoted = [f"'{name}'" for name in names]
+    return ", ".join(quoted[:-1]) + " or " + quoted[-1] if len(quoted) > 1 else quoted[0]
 
 
 # --- Markdown escaping ----------------------------------------------------------------

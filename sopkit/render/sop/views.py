@@ -239,3 +239,24 @@ class SopDocument:
     per_run_only: bool = False
     #: The site's dashboard, for a link back to it (an HTML SOP in a site only).
     home: str | None = None
+
+
+#: What docs/templates.md calls each view, where a heading of that name lists its
+#: fields; a template error names a view by it too ("step has no field 'ownr'").
+VIEW_NAMES: dict[type, str] = {
+    SopDocument: "doc",
+    StepView: "step",
+    CallView: "call",
+    StepRef: "step reference",
+    ProcessRef: "process reference",
+    Item: "item",
+    RoleView: "role",
+    ToolView: "tool",
+    ConditionView: "condition",
+    AnswerView: "answer",
+    SignoffView: "sign-off",
+    ExpenseView: "expense",
+    CandidateView: "candidate",
+    Diagram: "diagram",
+    DiagramPage: "diagram page",
+}
