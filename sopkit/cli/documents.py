@@ -101,7 +101,8 @@ def sop(
             "--template",
             metavar="DIR",
             help="Folder of your own templates (sop.md.j2, sop.html.j2), searched before the "
-            'defaults; a template may {% extends "default/sop.html.j2" %} and override blocks.',
+            'defaults; a template may {% extends "default/sop.html.j2" %} and override blocks '
+            "(docs/templates.md lists the blocks and the document's fields).",
             file_okay=False,
         ),
     ] = None,

@@ -29,7 +29,7 @@ TemplateOption = Annotated[
         "--template",
         metavar="DIR",
         help="Folder of your own SOP templates (sop.md.j2, sop.html.j2), searched before the "
-        "defaults, as for sopkit sop.",
+        "defaults, as for sopkit sop (docs/templates.md).",
         file_okay=False,
     ),
 ]
