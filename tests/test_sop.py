@@ -432,6 +432,19 @@ def test_team_template_is_escaped_too(tmp_path: Path, hostile: ProcessCost) -> N
     assert "h1 { color: red; }" in html and "<script" not in html
 
 
+@pytest.mark.parametrize("use", ["{{ doc.title|md }}", '{{ doc.title|fence("x") }}'])
+def test_an_html_team_template_has_no_markdown_filters(
+    tmp_path: Path, hostile: ProcessCost, use: str
+) -> None:
+    """They return text marked safe: in a page, a title holding a tag would run."""
+    (tmp_path / "sop.html.j2").write_text(
+        '{% extends "default/sop.html.j2" %}{% block footer %}' + use + "{% endblock %}",
+        encoding="utf-8",
+    )
+    with pytest.raises(RenderError, match="No filter named"):
+        render_sop(hostile, fmt="html", template_dir=tmp_path)
+
+
 def test_broken_team_template_is_a_located_error(tmp_path: Path) -> None:
     (tmp_path / "sop.md.j2").write_text("line one\n{% if %}\n", encoding="utf-8")
     with pytest.raises(RenderError) as caught:

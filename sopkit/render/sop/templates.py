@@ -205,9 +205,10 @@ def _environment(kind: str, template_dir: str | None, files: tuple[str, ...]) ->
     # Sandboxed: a team template is code from a folder the user points at; it may
     # format and loop, but not reach Python internals or loop for ever over a range.
     if kind == "html":
-        env: jinja2.Environment = SandboxedEnvironment(autoescape=True, **options)
-    else:
-        env = SandboxedEnvironment(autoescape=False, finalize=_finalize_markdown, **options)
+        return SandboxedEnvironment(autoescape=True, **options)
+    env = SandboxedEnvironment(autoescape=False, finalize=_finalize_markdown, **options)
+    # Markdown's only: both return text marked safe, which an HTML page would print
+    # unescaped (a step name holding a tag would reach the page).
     env.filters["md"] = md_escape
     env.filters["fence"] = _fence
     return env
