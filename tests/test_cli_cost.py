@@ -145,6 +145,18 @@ def test_explain_prints_the_library_explanation() -> None:
     assert "rounded factors would give $6,864.00" in result.stdout
 
 
+@pytest.mark.parametrize("how", [("--format", "json"), ("-o", "x.csv"), ("-o", "x.md")])
+def test_explain_refuses_another_format(tmp_path: Path, how: tuple[str, str]) -> None:
+    """It is text: a .json file used to hold the explanation's text."""
+    option, value = how
+    if option == "-o":
+        value = str(tmp_path / value)
+    result = run("cost", T1, "--explain", "draft", option, value)
+    assert result.exit_code != 0, result.output
+    assert "--explain writes text" in result.output
+    assert not list(tmp_path.iterdir())
+
+
 def test_explain_in_a_portfolio_needs_the_process_when_ambiguous() -> None:
     result = run("cost", ENGLISH, "--explain", "landing-page")
     assert result.exit_code == 2  # a usage mistake: the option's value names no one step

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..currency import MAX_AMOUNT
+from ..errors import UsageError
 from .app import app
 from .common import (
     MAX_JOBS,
@@ -118,6 +119,11 @@ def cost(
             refuse_inputs(output, paths)
             refuse_overwrite(output, force=force)
         fmt = report_format(output, fmt)
+        if explain is not None and fmt is not ReportFormat.table:
+            raise UsageError(
+                f"--explain writes text, not {fmt.value}",
+                hint="leave out --format, or write it to a .txt file",
+            )
         if fmt is ReportFormat.json and explain is None and not _one_file(paths):
             from ..parallel import cost_json_for
 
