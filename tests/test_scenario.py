@@ -507,6 +507,32 @@ def test_golden(folder: Path, tmp_path: Path, golden: Callable[[str, str], None]
     assert parsed["as_is"]["totals"]["annual_total_cost"] == 15480.0
 
 
+def test_a_scenarios_json_lists_the_fields_it_edited_as_diff_does(
+    folder: Path, tmp_path: Path
+) -> None:
+    """A JSON reader of ``compare`` sees what each change did to the steps' fields, in
+    ``sopkit diff``'s shape; the summary line and the tables say it no more than before."""
+    result = compare_scenarios(folder, [scenario_file(tmp_path, SCENARIO)])
+    (scenario,) = json.loads(scenarios_report(result, fmt="json"))["scenarios"]
+    edited = {item["key"]: item for item in scenario["edited"]}
+    assert list(edited) == ["blog", "blog/draft", "blog/edit"]
+    assert edited["blog/edit"]["fields"] == ["after", "rework"]
+    assert edited["blog/edit"]["changes"][0] == {
+        "field": "after",
+        "before": ["graphics"],
+        "after": ["draft"],
+    }
+    assert edited["blog/draft"]["changes"][0] == {
+        "field": "time",
+        "before": "2h..4h",
+        "after": "1.5h..3h",
+    }
+    assert "edited" not in scenario["summary"]
+    for fmt in ("table", "markdown"):
+        text = scenarios_report(result, fmt=fmt)
+        assert "edited" not in text and "Edited" not in text
+
+
 def test_a_mistyped_change_comes_with_what_applying_the_others_finds(
     folder: Path, tmp_path: Path
 ) -> None:

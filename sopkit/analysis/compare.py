@@ -354,13 +354,14 @@ def _changed(rows: tuple[Row, ...]) -> tuple[Row, ...]:
 # --- the comparison -------------------------------------------------------------------
 
 
-def compare(before: PortfolioCost, after: PortfolioCost, *, edits: bool = True) -> Comparison:
+def compare(before: PortfolioCost, after: PortfolioCost) -> Comparison:
     """Match the two portfolios' processes, steps and roles and subtract every figure.
 
     Every row is kept, unchanged ones with status ``unchanged``; ``changes()``
     leaves those out. The two must share a currency (the caller checks: a
-    difference of dollars and won means nothing). ``edits=False`` lists no
-    ``edited`` fields: a scenario's changes are its own file, said already.
+    difference of dollars and won means nothing). A scenario's comparison lists its
+    ``edited`` fields too: a JSON reader then sees what each change did to the files,
+    as ``sopkit diff`` of the two sides would say.
     """
     savings_before = _savings(before)
     savings_after = _savings(after)
@@ -377,8 +378,7 @@ def compare(before: PortfolioCost, after: PortfolioCost, *, edits: bool = True) 
         own: list[Edited] = []
         if was is not None and now is not None:
             own = _edited(was.process, now.process)
-        if edits:
-            edited += own
+        edited += own
         old_steps = {s.step_id: s for s in was.steps} if was else {}
         new_steps = {s.step_id: s for s in now.steps} if now else {}
         rows = [

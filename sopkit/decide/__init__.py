@@ -317,7 +317,7 @@ def scenario_results(portfolio: Portfolio, scenarios: Sequence[Scenario]) -> Sce
             ScenarioResult(
                 scenario.name,
                 scenario.path,
-                compare(as_is, cost, edits=False),
+                compare(as_is, cost),
                 one_offs,
                 scenario.description,
             )

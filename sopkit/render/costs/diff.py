@@ -201,12 +201,13 @@ def figure_document(name: str, figure: Figure, currency: str) -> dict[str, Any]:
 # --- the summary ----------------------------------------------------------------------------
 
 
-def summary_line(comparison: Comparison, t: Catalogue | None = None) -> str:
+def summary_line(comparison: Comparison, t: Catalogue | None = None, *, edits: bool = True) -> str:
     """``Annual cost +$4,120.00 (+1.93%), 2 steps added``: the change in a sentence.
 
     The figure is the annual total cost (labour and cash costs); it is called
     annual cost when neither side has cash costs, where the two are the same.
-    ``t`` is the language (English by default).
+    ``t`` is the language (English by default). ``edits=False`` counts no edited
+    processes or steps: a scenario's changes are its own file, said already.
     """
     t = t or catalogue("en")
     language = t.language
@@ -248,7 +249,7 @@ def summary_line(comparison: Comparison, t: Catalogue | None = None) -> str:
     roles += comparison.count("role", Status.ADDED) + comparison.count("role", Status.REMOVED)
     if roles:
         counts.append(t("diff.count.roles", roles))
-    for kind in ("process", "step"):
+    for kind in ("process", "step") if edits else ():
         count = sum(1 for item in comparison.edited if item.kind == kind)
         if count:
             counts.append(t(f"diff.count.{kind}.edited", count))

@@ -225,7 +225,7 @@ def _line(
 
 
 def _note(result: ScenarioResult, t: Catalogue) -> str:
-    summary = summary_line(result.comparison, t)
+    summary = summary_line(result.comparison, t, edits=False)
     for said in (relieved_text(result.comparison, t), over_capacity_text(result.comparison, t)):
         if said is not None:
             summary = f"{summary}; {said}"
@@ -306,6 +306,7 @@ def _scenario_document(result: ScenarioResult) -> dict[str, Any]:
     shown = comparison.changes()
     document = diff_document(comparison, shown)
     document["processes"] = diff_document(comparison, comparison)["processes"]
+    document["summary"] = summary_line(comparison, edits=False)
     del document["currency"]
     one_off = {
         "setup_cost": figure_value("annual_cost", result.setup_cost, currency),

@@ -112,7 +112,7 @@ def _scenario(
         "name": result.name,
         "description": result.description or "",
         "roles": roles,
-        "summary": summary_line(comparison, t),
+        "summary": summary_line(comparison, t, edits=False),
         "over": over_capacity_text(comparison, t),
         "rows": rows,
         "setup": figure_text("annual_cost", result.setup_cost, currency, language),

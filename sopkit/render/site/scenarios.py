@@ -105,7 +105,7 @@ def _scenario(index: int, result: ScenarioResult, t: Catalogue) -> dict[str, Any
         "name": result.name,
         "description": result.description or "",
         "file": result.path,
-        "summary": summary_line(comparison, t),
+        "summary": summary_line(comparison, t, edits=False),
         "over": over_capacity_text(comparison, t),
         "relieved": relieved_text(comparison, t),
         "kpis": kpis,
