@@ -142,6 +142,72 @@ def test_two_conditions_and_a_rare_conditional_step(tmp_path: Path) -> None:
     assert box in render_checklist(load_process(path))
 
 
+SKIPPED_INPUT = """\
+sopkit: 1
+id: p
+name: P
+language: {language}
+owner: Editor
+frequency: 1/month
+conditions:
+  regulated: {{question: Regulated?, share: 0.25}}
+steps:
+  - {{id: edit, name: Edit, owner: Editor, time: 1h, done_when: x}}
+  - {{id: graphics, name: Graphics, owner: Editor, time: 1h, done_when: x, after: [edit]}}
+  - {{id: legal, name: Legal check, owner: Editor, time: 1h, done_when: x, after: [graphics],
+     when: regulated}}
+  - {{id: sign, name: Legal sign-off, owner: Editor, time: 1h, done_when: x, after: [legal],
+     when: regulated}}
+  - {{id: approval, name: Approval, owner: Editor, time: 1h, done_when: x, after: [sign]}}
+  - {{id: publish, name: Publish, owner: Editor, time: 1h, done_when: x,
+     after: [approval, legal]}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        (
+            "en",
+            "- **Inputs from:** 4. Legal sign-off (only when: Regulated? — yes, about 25% of "
+            "runs; otherwise 2. Graphics)",
+        ),
+        (
+            "ko",
+            "- **선행 단계:** 4. Legal sign-off (다음 경우에만: Regulated? — 예, 실행의 약 25%; "
+            "그 외의 실행에서는 2. Graphics)",
+        ),
+        (
+            "ru",
+            "- **Выполняется после:** 4. Legal sign-off (только если: Regulated? — да, примерно "
+            "в 25% запусков; в остальных запусках — после 2. Graphics)",
+        ),
+    ],
+)
+def test_an_input_from_a_conditional_step_says_where_it_comes_from_when_skipped(
+    tmp_path: Path, language: str, said: str, stub_diagram: None
+) -> None:
+    """A skipped step passes its predecessors' work on (docs/format.md, the typical run):
+    in 75% of runs approval's input is the graphics, through a legal check and sign-off
+    that are both skipped."""
+    (tmp_path / "roles.yaml").write_text("roles: {Editor: {rate: 50}}\n", encoding="utf-8")
+    path = tmp_path / "p.yaml"
+    path.write_text(SKIPPED_INPUT.format(language=language), encoding="utf-8")
+    lines = render_sop(cost_process(load_process(path))).splitlines()
+    assert [line for line in lines if line.startswith("- **") and "4. Legal sign-off" in line] == [
+        said
+    ]
+    if language == "en":
+        # The sign-off runs only where the legal check does: its input is plain.
+        assert "- **Inputs from:** 3. Legal check" in lines
+        # Publish waits for approval, which waits for the graphics anyway: the legal check
+        # is marked with its condition, and nothing stands in for it.
+        assert (
+            "- **Inputs from:** 5. Approval; 3. Legal check (only when: Regulated? — yes, "
+            "about 25% of runs)" in lines
+        )
+
+
 DUE_PROCESS = """\
 sopkit: 1
 id: p

@@ -51,6 +51,7 @@ from .views import (
     Diagram,
     DiagramPage,
     ExpenseView,
+    InputView,
     Item,
     ProcessRef,
     RoleView,
@@ -83,6 +84,7 @@ __all__ = [
     "Diagram",
     "DiagramPage",
     "ExpenseView",
+    "InputView",
     "Item",
     "ProcessRef",
     "RoleView",
@@ -403,7 +405,91 @@ def _step_view(c: Context, step: Step, mark_critical: bool) -> StepView:
         if step.expense is None
         else t("expense.per_execution", amount=money(step.expense)),
         due=due_text(cost.process, step, t),
+        inputs_from=_inputs_from(c, step),
     )
+
+
+def _inputs_from(c: Context, step: Step) -> tuple[InputView, ...]:
+    """The steps ``step`` waits for, each conditional one with its condition and the steps
+    its own inputs come from when it is skipped (``Inputs from: 6. Legal check (only when:
+    …; otherwise 5. Graphics)``): a skipped step passes its predecessors' work on.
+
+    A predecessor that runs only where the skipped step does (same answers, or fewer) is
+    skipped with it, so its own predecessors stand in; one that may run without it is named
+    (its own entry says when it runs). Steps whose work already comes through an input of
+    every run the step has are not repeated: a launch's go-ahead after a press briefing or
+    a changelog note and the channel assets, all three after the visuals, waits for the
+    visuals anyway.
+    """
+    process, refs = c.process, c.refs
+    direct = [i for i in dict.fromkeys(step.after) if i in refs]
+    steady = [i for i in direct if _always_before(step, process.step(i))]
+    reached = _upstream(process, steady)
+    views: list[InputView] = []
+    for before in direct:
+        source = process.step(before)
+        if before in steady:
+            views.append(InputView(refs[before]))
+            continue
+        found: dict[str, None] = {}
+        _standing_in(process, source, source, found, set())
+        otherwise = tuple(
+            sorted(
+                (refs[i] for i in found if i in refs and i not in direct and i not in reached),
+                key=_number,
+            )
+        )
+        views.append(InputView(refs[before], condition_text(process, source, c.t), otherwise))
+    return tuple(views)
+
+
+def _upstream(process: Process, step_ids: Iterable[str]) -> set[str]:
+    """The steps given and every step they wait for, however far back."""
+    found: set[str] = set()
+    wanted = list(step_ids)
+    while wanted:
+        step_id = wanted.pop()
+        if step_id not in found:
+            found.add(step_id)
+            wanted.extend(process.step(step_id).after)
+    return found
+
+
+def _standing_in(
+    process: Process, skipped: Step, at: Step, found: dict[str, None], seen: set[str]
+) -> None:
+    """Into ``found``, the steps whose work reaches ``at``'s successors in the runs that
+    skip ``skipped`` (``at`` is ``skipped`` or a step skipped with it)."""
+    for before in at.after:
+        if before in seen:
+            continue
+        seen.add(before)
+        source = process.step(before)
+        if _runs_only_with(source, skipped):
+            _standing_in(process, skipped, source, found, seen)
+        else:
+            found[before] = None
+
+
+def _always_before(step: Step, before: Step) -> bool:
+    """Whether ``before`` runs in every run in which ``step`` does."""
+    return not before.when or _runs_only_with(step, before)
+
+
+def _runs_only_with(step: Step, other: Step) -> bool:
+    """Whether ``step`` runs only in runs where ``other`` does: each of ``other``'s
+    conditions is one of ``step``'s, with the same answers or fewer."""
+    if not other.when or not step.when:
+        return False
+    return all(
+        name in step.when and _answers(step.when[name]) <= _answers(wanted)
+        for name, wanted in other.when.items()
+    )
+
+
+def _answers(wanted: bool | tuple[str, ...]) -> frozenset[bool | str]:
+    """A ``when`` entry's answers as a set: yes, no, or the options listed."""
+    return frozenset((wanted,)) if isinstance(wanted, bool) else frozenset(wanted)
 
 
 def _step_figures(c: Context, step: Step) -> str:

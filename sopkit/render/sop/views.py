@@ -30,6 +30,19 @@ class StepRef:
 
 
 @dataclass(frozen=True, slots=True)
+class InputView:
+    """A step the work comes from; for one that runs only in some runs, its condition and
+    where the work comes from in the runs that skip it (a skipped step passes its own
+    inputs on, as the typical run and the simulation take it)."""
+
+    step: StepRef
+    #: ``Is this regulated? — yes, about 25% of runs``; ``None`` for a step of every run.
+    condition: str | None = None
+    #: The steps the work comes from when it is skipped, not already among the inputs.
+    otherwise: tuple[StepRef, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class ProcessRef:
     """Another process: one this process runs, or one that runs it.
 
@@ -99,6 +112,9 @@ class StepView:
     expense: str | None = None
     #: When it must be done: ``10 working days before “Launch day”``.
     due: str | None = None
+    #: ``inputs`` with each conditional one's condition and what stands in when it is
+    #: skipped (``inputs`` stays the bare steps, for team templates that list them).
+    inputs_from: tuple[InputView, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
