@@ -12,14 +12,14 @@ portfolio's.
 from __future__ import annotations
 
 import shlex
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from .analysis import PortfolioCost, RoleCost, cost_portfolio
 from .errors import Problem, SopkitError
-from .load import Portfolio, load_portfolio
+from .load import Portfolio, load_portfolio, roles_worked_beside
 from .models import Process, Settings
 from .source import read_document
 from .validate import lint_portfolio, lint_process
@@ -35,6 +35,9 @@ class Checkup:
     portfolio: Portfolio
     costs: tuple[PortfolioCost, ...]
     warnings: tuple[Problem, ...]
+    #: For each role with a headcount, the process files beside these that work in it and
+    #: were not checked (``roles_worked_beside``): their hours are in no capacity checked.
+    beside: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def steps(self) -> int:
@@ -65,7 +68,8 @@ def check_files(
             problems.extend(exc.problems)
     if problems:
         raise SopkitError.collect(problems)
-    return Checkup(portfolio, tuple(costs), tuple(file_warnings(portfolio, costs)))
+    warnings = tuple(file_warnings(portfolio, costs))
+    return Checkup(portfolio, tuple(costs), warnings, roles_worked_beside(portfolio))
 
 
 def file_warnings(portfolio: Portfolio, costs: Sequence[PortfolioCost]) -> list[Problem]:

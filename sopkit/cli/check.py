@@ -34,11 +34,15 @@ def validate(
       sopkit validate processes/en/
     """
     from ..checkup import check_files
+    from ..render.beside import capacity_check_note
     from ..render.numbers import counted
 
     with user_errors():
         result = check_files(paths, roles=roles)
         echo_problems(list(result.warnings))
+        note = capacity_check_note(result.beside, len(result.portfolio))
+        if note is not None:
+            typer.echo(note, err=True)
         if strict and result.warnings:
             warned = counted(str(len(result.warnings)), "warning", "warnings")
             typer.echo(f"{warned} with --strict: not valid", err=True)

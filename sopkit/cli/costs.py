@@ -129,13 +129,17 @@ def cost(
 
             emit(cost_json_for(paths, roles=roles, jobs=jobs), output)
             return
-        source = _costed(paths, roles)
+        from ..load import roles_worked_beside, with_callers
+
+        portfolio = with_callers(paths, roles=roles)
+        source = _costed_from(portfolio, paths)
+        beside = roles_worked_beside(portfolio)
         if explain is not None:
-            emit(explain_figures(source, explain), output)
+            emit(explain_figures(source, explain, beside=beside), output)
         else:
             width = table_width(output)
             emit(
-                cost_report_parts(source, by=by.value, fmt=fmt.value, width=width),
+                cost_report_parts(source, by=by.value, fmt=fmt.value, width=width, beside=beside),
                 output,
                 csv=fmt is ReportFormat.csv,
             )
@@ -155,10 +159,17 @@ def _costed(
     With ``procedures`` (candidates), the procedures the processes run come too: their
     work is costed in the steps that run them, so their automation saves on those runs.
     """
-    from ..analysis import cost_among_callers
-    from ..load import with_callers, with_procedures
+    from ..load import with_callers
 
-    portfolio = with_callers(paths, roles=roles)
+    return _costed_from(with_callers(paths, roles=roles), paths, procedures=procedures)
+
+
+def _costed_from(
+    portfolio: Portfolio, paths: list[Path], *, procedures: bool = False
+) -> Portfolio | PortfolioCost:
+    from ..analysis import cost_among_callers
+    from ..load import with_procedures
+
     if not _one_file(paths) or len(portfolio.processes) == 1:
         return with_procedures(portfolio) if procedures else portfolio
     return cost_among_callers(portfolio.processes, procedures=procedures)

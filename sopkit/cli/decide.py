@@ -122,7 +122,7 @@ def diff(
         fmt = _diff_format(output, fmt)
         result = diff_sides(old, new, roles=roles)
         text = diff_report(
-            result.comparison,
+            result,
             fmt=fmt.value,
             everything=everything,
             width=table_width(output),

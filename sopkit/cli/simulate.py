@@ -86,7 +86,7 @@ def simulate(
       sopkit simulate processes/en/ --scenario scenarios/automate-drafting.yaml
     """
     from ..analysis.simulation import simulate as run
-    from ..load import load_portfolio
+    from ..load import load_portfolio, roles_worked_beside
     from ..output import refuse_inputs, refuse_overwrite
     from ..render.costs.ranges import simulation_report
 
@@ -97,6 +97,7 @@ def simulate(
             refuse_overwrite(output, force=force)
         fmt = report_format(output, fmt)
         portfolio = load_portfolio(paths, roles=roles)
+        beside = roles_worked_beside(portfolio)
         name = None
         if chosen is not None:
             from ..decide import apply_scenario, scenarios_for
@@ -106,5 +107,7 @@ def simulate(
         long = years * len(portfolio) >= 1_000_000 and sys.stderr.isatty()
         with progress_bar(long, "simulating") as progress:
             result = run(portfolio, years=years, seed=seed, progress=progress)
-        text = simulation_report(result, fmt=fmt.value, width=table_width(output), scenario=name)
+        text = simulation_report(
+            result, fmt=fmt.value, width=table_width(output), scenario=name, beside=beside
+        )
         emit(text, output, csv=fmt is ReportFormat.csv)

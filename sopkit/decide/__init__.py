@@ -13,8 +13,8 @@ a portfolio, ``revision`` reads ``REV:PATH`` from git.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from os import PathLike
@@ -31,6 +31,7 @@ from ..load import (
     as_paths,
     load_portfolio,
     process_ids_in,
+    roles_worked_beside,
     with_callers,
 )
 from ..models import Process, Settings
@@ -73,6 +74,10 @@ class Diff:
     before: str
     after: str
     comparison: Comparison
+    #: For each role with a headcount, the process files beside either side's that work
+    #: in it and were not compared (``roles_worked_beside``): their hours are in neither
+    #: side's utilisation.
+    beside: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def diff(
@@ -97,10 +102,14 @@ def diff(
                 "sopkit.compare(as_costs(before), as_costs(after))",
             )
     sides: list[PortfolioCost] = []
+    beside: dict[str, dict[str, None]] = {}
     problems: list[Problem] = []
     for side in (str(old), str(new)):
         try:
-            sides.append(_cost_side(side, roles, cwd))
+            cost, found = _cost_side(side, roles, cwd)
+            sides.append(cost)
+            for role, files in found.items():
+                beside.setdefault(role, {}).update(dict.fromkeys(files))
         except SopkitError as exc:
             if isinstance(exc, UsageError):
                 raise
@@ -115,10 +124,13 @@ def diff(
             path=str(new),
             hint="compare versions of the same portfolio",
         )
-    return Diff(str(old), str(new), compare(before, after))
+    shared = {role: tuple(sorted(files)) for role, files in sorted(beside.items())}
+    return Diff(str(old), str(new), compare(before, after), shared)
 
 
-def _cost_side(side: str, roles: Roles, cwd: str | Path | None) -> PortfolioCost:
+def _cost_side(
+    side: str, roles: Roles, cwd: str | Path | None
+) -> tuple[PortfolioCost, dict[str, tuple[str, ...]]]:
     local = Path(side) if cwd is None else Path(cwd) / side
     if local.exists() or not is_revision(side):
         return _costed(local, roles)
@@ -129,11 +141,13 @@ def _cost_side(side: str, roles: Roles, cwd: str | Path | None) -> PortfolioCost
             raise revision.error(exc) from None
 
 
-def _costed(path: Path, roles: Roles) -> PortfolioCost:
-    """A folder or file as loaded; one process file with the processes beside it that run
-    it, as rows of their own: a sub-procedure's work is costed in the steps that call it
-    (its own row is zero), so alone a change to it would show as no change at all."""
-    return cost_portfolio(with_callers(path, roles=roles))
+def _costed(path: Path, roles: Roles) -> tuple[PortfolioCost, dict[str, tuple[str, ...]]]:
+    """A folder or file as loaded, and the roles it shares with files beside it; one
+    process file comes with the processes beside it that run it, as rows of their own: a
+    sub-procedure's work is costed in the steps that call it (its own row is zero), so
+    alone a change to it would show as no change at all."""
+    portfolio = with_callers(path, roles=roles)
+    return cost_portfolio(portfolio), roles_worked_beside(portfolio)
 
 
 #: The largest percentage ``--fail-over`` takes.

@@ -11,7 +11,8 @@ the order a load goes through them:
 - ``problems`` and ``hints``: pydantic's errors in the user's words, located
   at the value they are about;
 - ``calls``: processes that run other processes, bound to their callers;
-- ``callers``: a process file given alone, with the processes that run it.
+- ``callers``: a process file given alone, with the processes that run it;
+- ``sharing``: the roles a report's processes share with files it was not given.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from .portfolio import (
     process_from_data,
     settings_from_data,
 )
+from .sharing import roles_worked_beside
 
 __all__ = [
     "ROLES_FILENAMES",
@@ -40,6 +42,7 @@ __all__ = [
     "load_settings",
     "process_from_data",
     "process_ids_in",
+    "roles_worked_beside",
     "settings_from_data",
     "with_callers",
     "with_procedures",

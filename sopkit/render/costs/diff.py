@@ -16,7 +16,7 @@ change in percent of ``null`` where the figure before is 0.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
@@ -42,6 +42,7 @@ from ...analysis.units import to_decimal
 from ...decide import Diff
 from ...errors import UsageError
 from ...models import Frequency
+from ..beside import beside_text
 from ..i18n import Catalogue, catalogue, frequency_short
 from ..numbers import (
     DASH,
@@ -407,10 +408,16 @@ def diff_report(
         before: what the first side is (e.g. ``HEAD~1:processes/``), for JSON;
             by default the ``Diff``'s, else "before".
         after: what the second side is.
+
+    A ``Diff`` also names the files beside the sides that work in a role with a
+    headcount and were not compared: the table and Markdown say, under the roles, that
+    only the compared processes' hours count toward the roles' capacity.
     """
+    beside: Mapping[str, Sequence[str]] = {}
     if isinstance(comparison, Diff):
         before = comparison.before if before is None else before
         after = comparison.after if after is None else after
+        beside = comparison.beside
         comparison = comparison.comparison
     before = "before" if before is None else before
     after = "after" if after is None else after
@@ -435,10 +442,29 @@ def diff_report(
     called = called_only_lines(shown)
     if called:
         parts.append("\n".join(called))
+    capacity = _beside_line(shown, beside)
+    if capacity is not None:
+        parts.append(capacity)
     edited = edited_lines(comparison, fmt)
     if edited:
         parts.append("\n".join(edited))
     return "\n\n".join(parts) + "\n"
+
+
+def _beside_line(shown: Comparison, beside: Mapping[str, Sequence[str]]) -> str | None:
+    """That only the compared processes count toward the capacity of the roles shown with
+    a utilisation, when files not compared work in them too (``Diff.beside``)."""
+    roles = [
+        row.key[0]
+        for row in shown.roles
+        if row.figures["utilisation"].before is not None
+        or row.figures["utilisation"].after is not None
+    ]
+    elsewhere = beside_text(beside, roles)
+    if elsewhere is None:
+        return None
+    only = "Utilisation: only the compared processes' hours count toward the roles' capacity."
+    return f"{only} {elsewhere}"
 
 
 def over_capacity(comparison: Comparison, *, risen: bool = False) -> list[Row]:

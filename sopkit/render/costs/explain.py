@@ -11,6 +11,7 @@ rounded factors would give a different figure, the text says so.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -89,9 +90,11 @@ def find_step(costs: PortfolioCost, ref: str) -> tuple[ProcessCost, StepCost]:
     )
 
 
-def explain_figures(source: Costable, ref: str) -> str:
+def explain_figures(
+    source: Costable, ref: str, *, beside: Mapping[str, Sequence[str]] | None = None
+) -> str:
     """``sopkit cost --explain``: a step's figures (``STEP_ID`` or ``PROCESS_ID/STEP_ID``,
-    see ``explain_step``), or a role's by its name (``explain_role``).
+    see ``explain_step``), or a role's by its name (``explain_role``, with ``beside``).
 
     A step whose id is also a role's name is the step.
 
@@ -102,12 +105,12 @@ def explain_figures(source: Costable, ref: str) -> str:
     steps = {s.step_id for p in costs.processes for s in p.steps}
     roles = [r.role for r in costs.roles]
     if "/" not in ref and ref not in steps and ref in roles:
-        return explain_role(costs, ref)
+        return explain_role(costs, ref, beside=beside)
     try:
         return explain_step(costs, ref)
     except UsageError:
         if "/" not in ref and defined_role(costs, ref):
-            return explain_role(costs, ref)  # which says it works on no step
+            return explain_role(costs, ref, beside=beside)  # which says it works on no step
         role = None if "/" in ref else _role_meant(ref, roles)
         if role is None:
             raise

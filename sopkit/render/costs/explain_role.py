@@ -10,6 +10,7 @@ costing the reports use, and are explained in turn with ``--explain STEP``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 
 from ...analysis import Costable, PortfolioCost, RoleCost, StepCost
@@ -17,6 +18,7 @@ from ...analysis.units import to_decimal
 from ...errors import UsageError
 from ...models import RoleKind
 from ...suggest import closest
+from ..beside import beside_text, only_these_hours
 from ..labels import padded, text_width
 from ..numbers import hours_text, money_text, percent_text
 from .tables import ensure_costs
@@ -50,12 +52,17 @@ def defined_role(costs: PortfolioCost, name: str) -> bool:
     return any(name in process.process.settings.roles for process in costs.processes)
 
 
-def explain_role(source: Costable, name: str) -> str:
+def explain_role(
+    source: Costable, name: str, *, beside: Mapping[str, Sequence[str]] | None = None
+) -> str:
     """How one role's annual hours, cost and utilisation add up, as plain text.
 
     Args:
         source: loaded processes or a ``PortfolioCost``.
         name: the role's name.
+        beside: the process files not given that work in each role with a headcount
+            (``roles_worked_beside``): their hours are in none of these figures, and the
+            utilisation says so.
     """
     costs = ensure_costs(source)
     role = find_role(costs, name)
@@ -94,6 +101,9 @@ def explain_role(source: Costable, name: str) -> str:
         f"{money_text(to_decimal(role.exact_annual_cost), currency)} a year",
     ]
     lines += _capacity_lines(role)
+    elsewhere = beside_text(beside or {}, [role.role]) if role.utilisation is not None else None
+    if elsewhere is not None:
+        lines.append(f"{only_these_hours(len(costs.processes))} {elsewhere}")
     lines += [
         "",
         "Each step's figures, factor by factor: sopkit cost … --explain PROCESS/STEP",

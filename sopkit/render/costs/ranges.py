@@ -13,12 +13,13 @@ the figures.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
 from ...analysis.simulation import ProcessRanges, Range, RoleRanges, Simulation
 from ...errors import UsageError
+from ..beside import beside_text, only_these_hours
 from ..numbers import money_text, number_text, percent_text, round_money, round_number
 from .jsontext import dump_json
 from .sheet import Cell, Column, Sheet
@@ -50,9 +51,12 @@ def simulation_report(
     fmt: str = "table",
     width: int | None = None,
     scenario: str | None = None,
+    beside: Mapping[str, Sequence[str]] | None = None,
 ) -> str:
     """The simulated ranges in one format: ``table``, ``markdown``, ``csv`` or ``json``;
-    ``scenario`` names the scenario the portfolio was simulated under, if any.
+    ``scenario`` names the scenario the portfolio was simulated under, if any; ``beside``
+    the process files not simulated that work in each role with a headcount
+    (``roles_worked_beside``), which the utilisation note names.
 
     Raises:
         UsageError: on an unknown format.
@@ -61,7 +65,8 @@ def simulation_report(
         raise UsageError(f"unknown format '{fmt}'", hint="use one of: " + ", ".join(FORMATS))
     if fmt == "json":
         return dump_json(simulation_document(simulation, scenario=scenario))
-    return render_sheet(_sheet(simulation, reading=fmt != "csv", scenario=scenario), fmt, width)
+    sheet = _sheet(simulation, reading=fmt != "csv", scenario=scenario, beside=beside)
+    return render_sheet(sheet, fmt, width)
 
 
 def simulation_document(simulation: Simulation, *, scenario: str | None = None) -> dict[str, Any]:
@@ -134,7 +139,13 @@ _CSV = (
 )
 
 
-def _sheet(simulation: Simulation, *, reading: bool, scenario: str | None = None) -> Sheet:
+def _sheet(
+    simulation: Simulation,
+    *,
+    reading: bool,
+    scenario: str | None = None,
+    beside: Mapping[str, Sequence[str]] | None = None,
+) -> Sheet:
     currency = simulation.currency
     shown = _SHOWN if reading else _CSV
     columns = [
@@ -179,7 +190,7 @@ def _sheet(simulation: Simulation, *, reading: bool, scenario: str | None = None
             "not in annual hours or FTE."
         )
     if capacity:
-        notes.append(_capacity_note(capacity, len(simulation.processes)))
+        notes.append(_capacity_note(capacity, len(simulation.processes), beside or {}))
     return Sheet(title, columns, rows, None, notes if reading else [])
 
 
@@ -214,9 +225,13 @@ def _role_rows(role: RoleRanges, reading: bool) -> list[list[Cell]]:
     return rows
 
 
-def _capacity_note(roles: list[RoleRanges], processes: int) -> str:
+def _capacity_note(
+    roles: list[RoleRanges], processes: int, beside: Mapping[str, Sequence[str]]
+) -> str:
     """Which roles are over capacity in how many simulated years (the mean hides them),
-    most often first; a role over it on average is said to be."""
+    most often first; a role over it on average is said to be. Only the processes
+    simulated count toward a capacity: said of one, and of any that leave out files
+    that work in a role too (``beside``), which are named."""
     over = sorted((r for r in roles if r.over_capacity), key=lambda r: -(r.over_capacity or 0))
 
     def said(role: RoleRanges, first: bool) -> str:
@@ -234,8 +249,11 @@ def _capacity_note(roles: list[RoleRanges], processes: int) -> str:
         "Utilisation: a role's hours ÷ its capacity (headcount × available hours a year), "
         f"year by year. {listed}"
     )
-    if processes == 1:
-        note += " Only this process's hours count toward the roles' capacity."
+    elsewhere = beside_text(beside, [r.role for r in roles])
+    if processes == 1 or elsewhere is not None:
+        note += f" {only_these_hours(processes)}"
+    if elsewhere is not None:
+        note += f" {elsewhere}"
     return note
 
 

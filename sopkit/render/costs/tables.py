@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 
 from ...analysis import Costable, PortfolioCost, as_costs, rank_candidates
 from ...errors import UsageError
+from ..beside import beside_text, only_these_hours
 from .cost_json import candidates_document, cost_json, cost_json_parts
 from .cost_sheets import COST_SHEETS, DROP_ORDER, candidates_sheet_of
 from .jsontext import dump_json
@@ -62,17 +63,27 @@ def _choice(value: str, valid: Sequence[str], what: str) -> str:
 
 
 def cost_report_parts(
-    source: Costable, *, by: str = "step", fmt: str = "table", width: int | None = None
+    source: Costable,
+    *,
+    by: str = "step",
+    fmt: str = "table",
+    width: int | None = None,
+    beside: Mapping[str, Sequence[str]] | None = None,
 ) -> Iterator[str]:
     """``cost_report`` in pieces that join to it (JSON comes a process at a time)."""
     if fmt == "json":
         _choice(by, COST_VIEWS, "view")
         return cost_json_parts(ensure_costs(source))
-    return iter([cost_report(source, by=by, fmt=fmt, width=width)])
+    return iter([cost_report(source, by=by, fmt=fmt, width=width, beside=beside)])
 
 
 def cost_report(
-    source: Costable, *, by: str = "step", fmt: str = "table", width: int | None = None
+    source: Costable,
+    *,
+    by: str = "step",
+    fmt: str = "table",
+    width: int | None = None,
+    beside: Mapping[str, Sequence[str]] | None = None,
 ) -> str:
     """The annual cost report in one format.
 
@@ -83,6 +94,9 @@ def cost_report(
         width: fit a table to a terminal this many columns wide (columns are left
             out in ``DROP_ORDER``, names wrap, figures never break); ``None`` keeps
             its natural width.
+        beside: the process files not given that work in each role with a headcount
+            (``roles_worked_beside``): ``by="role"`` says under the table that only the
+            given processes' hours count toward the roles' capacity, and names them.
 
     Raises:
         UsageError: on an unknown view or format.
@@ -93,7 +107,11 @@ def cost_report(
     costs = ensure_costs(source)
     if fmt == "json":
         return cost_json(costs)
-    return render_sheet(cost_sheet(costs, by=by, reading=fmt != "csv"), fmt, width)
+    sheet = cost_sheet(costs, by=by, reading=fmt != "csv")
+    elsewhere = beside_text(beside or {}, [r.role for r in costs.roles if r.utilisation])
+    if by == "role" and elsewhere is not None:
+        sheet.notes.append(f"{only_these_hours(len(costs.processes))} {elsewhere}")
+    return render_sheet(sheet, fmt, width)
 
 
 def cost_sheet(source: Costable, *, by: str = "step", reading: bool = True) -> Sheet:

@@ -1,0 +1,63 @@
+"""The note that a role's utilisation counts only the processes given.
+
+A role's capacity is its whole team's, so a report on some of the files that
+share a ``roles.yaml`` divides their hours alone by it: right for those files,
+lower than the folder's figure. The reports that show or check utilisation say
+which files beside work in the role too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from .numbers import counted
+
+__all__ = ["beside_text", "capacity_check_note", "only_these_hours"]
+
+#: How many files a role's list names before "and N more".
+_SHOWN = 5
+
+
+def only_these_hours(processes: int) -> str:
+    """``Only this process's hours count toward the roles' capacity.``"""
+    whose = "this process's" if processes == 1 else "these processes'"
+    return f"Only {whose} hours count toward the roles' capacity."
+
+
+def capacity_check_note(beside: Mapping[str, Sequence[str]], processes: int) -> str | None:
+    """What ``sopkit validate`` says when it checked capacity without files that work in
+    the roles too: a role within capacity here may be over it with them."""
+    elsewhere = beside_text(beside, whole="validating the whole folder checks it with them")
+    if elsewhere is None:
+        return None
+    return f"note: {only_these_hours(processes)} {elsewhere}"
+
+
+def beside_text(
+    beside: Mapping[str, Sequence[str]],
+    roles: Iterable[str] | None = None,
+    *,
+    whole: str = "a report on the whole folder counts their hours",
+) -> str | None:
+    """``Other process files that use the same roles file work in these roles too, and a
+    report on the whole folder counts their hours: Content Writer in case-study.yaml and
+    lead-generation.yaml; …``, for the ``roles`` named (by default every one), or ``None``
+    when none of them has such a file."""
+    named = list(beside) if roles is None else [r for r in dict.fromkeys(roles) if r in beside]
+    said = [f"{role} in {_files(beside[role])}" for role in named if beside[role]]
+    if not said:
+        return None
+    these = "this role" if len(said) == 1 else "these roles"
+    return (
+        f"Other process files that use the same roles file work in {these} too, and "
+        f"{whole}: {'; '.join(said)}."
+    )
+
+
+def _files(files: Sequence[str]) -> str:
+    shown = list(files[:_SHOWN])
+    if len(files) > _SHOWN:
+        shown.append(counted(str(len(files) - _SHOWN), "more file", "more files"))
+    if len(shown) == 1:
+        return shown[0]
+    return ", ".join(shown[:-1]) + " and " + shown[-1]

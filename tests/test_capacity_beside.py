@@ -1,0 +1,152 @@
+"""Utilisation shown or checked for some of the files that share a roles file says that
+only their hours count, and names the files beside that work in the role too.
+
+The folder: Writer has a headcount of 1 and 1,000 hours a year. ``blog`` gives it
+10 h × 48 runs = 480 h a year (48%), ``news`` 12 h × 48 = 576 h: with ``team/other``'s
+48 h the folder's Writer is at 110.4%, over capacity, while either file alone is within
+it. ``team/`` has a roles file of its own (another team, not named from ``blog``), and
+``edit`` uses only the Editor, who has no headcount.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from sopkit.cli import app
+from sopkit.load import load_portfolio, roles_worked_beside, with_callers
+from sopkit.render.beside import beside_text
+
+ROLES = """\
+currency: USD
+hours_per_day: 8
+working_days_per_year: 250
+roles:
+  Writer: {rate: 40, headcount: 1, available_hours: 1000}
+  Editor: {rate: 50}
+"""
+PROCESS = """\
+sopkit: 1
+id: {id}
+name: {id}
+owner: {owner}
+purpose: Work.
+frequency: 4/month
+steps:
+  - {{id: work, name: Work, owner: {owner}, time: {hours}h, done_when: Done.}}
+"""
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    root = tmp_path / "processes"
+    write(root / "roles.yaml", ROLES)
+    write(root / "blog.yaml", PROCESS.format(id="blog", owner="Writer", hours=10))
+    write(root / "news.yaml", PROCESS.format(id="news", owner="Writer", hours=12))
+    write(root / "edit.yaml", PROCESS.format(id="edit", owner="Editor", hours=1))
+    write(root / "team" / "roles.yaml", ROLES)
+    write(root / "team" / "other.yaml", PROCESS.format(id="other", owner="Writer", hours=1))
+    return root
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_the_files_beside_that_work_in_a_role_with_a_headcount(folder: Path) -> None:
+    # news works in the Writer role too; edit only in the Editor's (no headcount), team/
+    # has a roles file of its own, and a broken file names no role.
+    assert roles_worked_beside(load_portfolio(folder)) == {}
+    write(folder / "broken.yaml", "sopkit: 1\nsteps: [\n")
+    blog = with_callers(folder / "blog.yaml")
+    assert roles_worked_beside(blog) == {"Writer": ("news.yaml",)}
+    both = load_portfolio([folder / "blog.yaml", folder / "news.yaml"])
+    assert roles_worked_beside(both) == {}
+    # A roles file given apart: the files beside the process are read with it too.
+    alone = load_portfolio(folder / "team" / "other.yaml", roles=folder / "roles.yaml")
+    assert roles_worked_beside(alone) == {}
+
+
+def test_a_long_list_is_cut(folder: Path) -> None:
+    files = tuple(f"p{n}.yaml" for n in range(7))
+    text = beside_text({"Writer": files})
+    assert text is not None
+    assert text.endswith("Writer in p0.yaml, p1.yaml, p2.yaml, p3.yaml, p4.yaml and 2 more files.")
+
+
+def test_cost_by_role_of_one_file_says_only_its_hours_count(folder: Path) -> None:
+    code, out, _ = run("cost", str(folder / "blog.yaml"), "--by", "role")
+    assert code == 0
+    assert "48.00%" in out  # the figure is the file's own: 480 h of 1,000
+    assert (
+        "Only this process's hours count toward the roles' capacity. Other process files "
+        "that use the same roles file work in this role too, and a report on the whole "
+        "folder counts their hours: Writer in news.yaml." in " ".join(out.split())
+    )
+    code, out, _ = run("cost", str(folder), "--by", "role")
+    assert "110.40%" in out and "Only this" not in out and "news.yaml" not in out
+
+
+def test_explain_role_of_one_file_says_only_its_hours_count(folder: Path) -> None:
+    _, out, _ = run("cost", str(folder / "blog.yaml"), "--explain", "Writer")
+    assert "= 48.00%: within capacity" in out
+    assert "Only this process's hours count" in out and "Writer in news.yaml." in out
+    _, out, _ = run("cost", str(folder), "--explain", "Writer")
+    assert "news.yaml" not in out.split("Utilisation")[-1]
+
+
+def test_diff_of_one_file_says_only_the_compared_hours_count(folder: Path, tmp_path: Path) -> None:
+    after = write(
+        tmp_path / "after" / "blog.yaml", PROCESS.format(id="blog", owner="Writer", hours=11)
+    )
+    write(tmp_path / "after" / "roles.yaml", ROLES)
+    write(tmp_path / "after" / "post.yaml", PROCESS.format(id="post", owner="Writer", hours=1))
+    code, out, _ = run("diff", str(folder / "blog.yaml"), str(after))
+    assert code == 0
+    assert "utilisation 48.00% → 52.80%" in out
+    # The files beside either side: news before, post after.
+    assert (
+        "Utilisation: only the compared processes' hours count toward the roles' capacity. "
+        "Other process files that use the same roles file work in this role too, and a "
+        "report on the whole folder counts their hours: Writer in news.yaml and post.yaml."
+        in " ".join(out.split())
+    )
+    code, out, _ = run("diff", str(folder), str(folder))
+    assert "only the compared" not in out
+
+
+def test_validate_strict_of_one_file_says_the_folder_may_be_over_capacity(folder: Path) -> None:
+    code, _, err = run("validate", str(folder / "blog.yaml"), "--strict")
+    assert code == 0
+    assert (
+        "note: Only this process's hours count toward the roles' capacity. Other process "
+        "files that use the same roles file work in this role too, and validating the whole "
+        "folder checks it with them: Writer in news.yaml." in err
+    )
+    code, _, err = run("validate", str(folder), "--strict")
+    assert code == 1 and "over capacity" in err and "note:" not in err
+
+
+def test_simulate_of_some_files_names_the_others(folder: Path) -> None:
+    _, out, _ = run("simulate", str(folder / "blog.yaml"), "--years", "100")
+    text = " ".join(out.split())
+    assert "Only this process's hours count toward the roles' capacity. Other process" in text
+    assert "Writer in news.yaml." in text
+    _, out, _ = run(
+        "simulate", str(folder / "blog.yaml"), str(folder / "edit.yaml"), "--years", "100"
+    )
+    text = " ".join(out.split())
+    assert "Only these processes' hours count toward the roles' capacity." in text
+    assert "Writer in news.yaml." in text
+    _, out, _ = run("simulate", str(folder), "--years", "100")
+    assert "Only th" not in out
