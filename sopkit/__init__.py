@@ -70,6 +70,7 @@ _EXPORTS = {
     "build_site": "sopkit.build",
     "callers_of": "sopkit.load",
     "with_procedures": "sopkit.load",
+    "roles_worked_beside": "sopkit.load",
     "candidates_report": "sopkit.render.costs.tables",
     "check_files": "sopkit.checkup",
     "check_process": "sopkit.validate",
@@ -214,6 +215,7 @@ __all__ = [
     "render_plan",
     "render_sop",
     "render_workbook",
+    "roles_worked_beside",
     "scenarios_report",
     "schedule",
     "simulate",
@@ -314,6 +316,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         load_portfolio,
         load_process,
         load_settings,
+        roles_worked_beside,
         with_procedures,
     )
     from .models import (
