@@ -10,6 +10,7 @@ it. ``team/`` has a roles file of its own (another team, not named from ``blog``
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -150,3 +151,58 @@ def test_simulate_of_some_files_names_the_others(folder: Path) -> None:
     assert "Writer in news.yaml." in text
     _, out, _ = run("simulate", str(folder), "--years", "100")
     assert "Only th" not in out
+
+
+def test_compare_of_one_file_names_the_files_beside(folder: Path, tmp_path: Path) -> None:
+    scenario = write(
+        tmp_path / "hire.yaml",
+        "sopkit-scenario: 1\nname: Hire\nchanges:\n  - headcount: {Writer: 2}\n",
+    )
+    _, out, _ = run("compare", str(folder / "blog.yaml"), "--scenario", str(scenario))
+    assert (
+        "Only this process's hours count toward the roles' capacity; other process files that "
+        "use the same roles file work in them too: Writer in news.yaml." in " ".join(out.split())
+    )
+    _, out, _ = run("compare", str(folder), "--scenario", str(scenario))
+    assert "Only this" not in out
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        (
+            "en",
+            "Only this process&#39;s hours count toward the roles&#39; capacity; other process "
+            "files that use the same roles file work in them too: Writer in news.yaml.",
+        ),
+        (
+            "ko",
+            "가동률에는 주어진 프로세스의 시간만 반영됩니다. 같은 역할 파일을 쓰는 다른 프로세스 "
+            "파일도 이 역할을 맡고 있습니다: Writer(news.yaml).",
+        ),
+        (
+            "ru",
+            "Загрузка учитывает часы только этого процесса; эти роли заняты и в других файлах "
+            "процессов с тем же файлом ролей: Writer — news.yaml.",
+        ),
+    ],
+)
+def test_the_report_and_the_dashboard_say_it_in_their_language(
+    folder: Path, language: str, said: str
+) -> None:
+    from sopkit.analysis import cost_portfolio
+    from sopkit.render.report import annual_report
+    from sopkit.render.site import render_index
+
+    blog = folder / "blog.yaml"
+    blog.write_text(blog.read_text(encoding="utf-8") + f"language: {language}\n", "utf-8")
+    portfolio = load_portfolio(blog)
+    cost, beside = cost_portfolio(portfolio), roles_worked_beside(portfolio)
+    report = annual_report(cost, fmt="html", beside=beside).decode("utf-8")
+    assert said in _text(report)  # a Korean page keeps its words whole in spans
+    assert said in _text(render_index(cost, [], [], beside=beside))
+    assert said not in _text(annual_report(cost, fmt="html").decode("utf-8"))
+
+
+def _text(html: str) -> str:
+    return re.sub(r"<[^>]+>", "", html)

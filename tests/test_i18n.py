@@ -75,6 +75,7 @@ def test_every_message_is_used() -> None:
     sources += sorted((render / "site").glob("*.py"))  # the dashboard and the scenario page
     sources += [render / "costs" / "diff.py", render / "costs" / "scenarios.py"]
     sources += [render / "totals.py", render / "counts.py", render / "diagram" / "engine.py"]
+    sources.append(render / "beside.py")  # only the given files' hours: reports and pages
     sources.append(ROOT / "sopkit" / "build" / "__init__.py")  # downloads and notices
     sources += sorted((ROOT / "sopkit" / "templates").rglob("*.j2"))
     sources.append(render / "i18n.py")  # payback_text, shared by every page

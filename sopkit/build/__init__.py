@@ -45,9 +45,9 @@ import functools
 import heapq
 import os
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import TypeGuard
@@ -57,7 +57,7 @@ from ..analysis.simulation import DEFAULT_SEED, DEFAULT_YEARS, Simulation, simul
 from ..checkup import file_warnings
 from ..decide import Scenarios, scenario_results, scenarios_for
 from ..errors import InputError, OutputError, Problem, RenderError, SopkitError, UsageError
-from ..load import Portfolio, as_paths, discover, load_portfolio
+from ..load import Portfolio, as_paths, discover, load_portfolio, roles_worked_beside
 from ..models import Settings
 from ..output import UTF8_BOM
 from ..render.costs import candidates_report, cost_report
@@ -211,7 +211,10 @@ def build_site(
             # It imports WeasyPrint while this process loads, costs and renders.
             printer = stack.enter_context(Printer())
         portfolio = load_portfolio(paths, roles=roles)
+        beside = roles_worked_beside(portfolio)
         view = _scenarios(portfolio, scenarios) if scenarios else None
+        if view is not None:
+            view = replace(view, beside=beside)
         out = Path(out_dir)
         template = _template_folder(template_dir)
         inputs = [*_inputs(paths, portfolio, roles), *map(Path, scenarios)]
@@ -233,6 +236,7 @@ def build_site(
                 template_dir=template,
                 cache=cache,
                 printer=printer,
+                beside=beside,
             )
             publication.publish(files)
     if cache is not None:
@@ -263,6 +267,7 @@ def render_site(
     template_dir: Path | None = None,
     cache: Cache | None = None,
     printer: Printer | None = None,
+    beside: Mapping[str, Sequence[str]] | None = None,
 ) -> tuple[dict[str, bytes], str | None, list[str]]:
     """Every file of the site in memory: ``{path inside the site: bytes}``.
 
@@ -270,6 +275,8 @@ def render_site(
     the warnings for the user (in English; the dashboard shows them in the
     portfolio's language). Nothing is written (but to ``cache``). With a
     ``printer``, report.pdf prints in its child process (see ``Printer``).
+    ``beside`` (``roles_worked_beside``) names, on the dashboard and in the report,
+    the files not given that work in a role whose utilisation they show.
     """
     cost = portfolio if isinstance(portfolio, PortfolioCost) else cost_portfolio(portfolio)
     candidates = rank_candidates(cost)
@@ -328,6 +335,7 @@ def render_site(
                     date=report_date,
                     ranges=ranges,
                     scenarios=scenarios if _has_scenarios(scenarios) else None,
+                    beside=beside,
                 )
                 report = pool.submit(_report, html.decode("utf-8"), cache=cache, printer=printer)
                 problem = _pdf_problem(printer)
@@ -335,7 +343,15 @@ def render_site(
                 rendered = pages.result()
                 files.update(
                     _dashboard(
-                        cost, candidates, ranges, rendered, warnings, stamp, scenarios, problem
+                        cost,
+                        candidates,
+                        ranges,
+                        rendered,
+                        warnings,
+                        stamp,
+                        scenarios,
+                        problem,
+                        beside or {},
                     )
                 )
                 files["cost.xlsx"] = workbook.result()
@@ -385,6 +401,7 @@ def _dashboard(
     stamp: Stamp | None,
     scenarios: Scenarios | None,
     problem: RenderError | None,
+    beside: Mapping[str, Sequence[str]],
 ) -> dict[str, bytes]:
     """The pages rendered, and the dashboard linking them and every download."""
     files: dict[str, bytes] = {}
@@ -414,6 +431,7 @@ def _dashboard(
             stamp=stamp,
             ranges=ranges,
             scenario_page=scenario_page,
+            beside=beside,
         )
     )
     files[MARKER] = _utf8(_MARKER_TEXT)

@@ -107,7 +107,7 @@ def report(
     from ..analysis import cost_portfolio
     from ..analysis.simulation import simulate
     from ..decide import simulate_scenarios
-    from ..load import load_portfolio
+    from ..load import load_portfolio, roles_worked_beside
     from ..output import refuse_inputs, refuse_overwrite, write_atomic
     from ..render.report import annual_report
 
@@ -126,9 +126,10 @@ def report(
             from ..decide import compare_scenarios
 
             view = compare_scenarios(paths, scenario, roles=roles)
-        cost = (
-            view.as_is if view is not None else cost_portfolio(load_portfolio(paths, roles=roles))
-        )
+            cost, beside = view.as_is, view.beside
+        else:
+            portfolio = load_portfolio(paths, roles=roles)
+            cost, beside = cost_portfolio(portfolio), roles_worked_beside(portfolio)
         data = annual_report(
             cost,
             fmt=chosen,
@@ -137,6 +138,7 @@ def report(
             ranges=simulate(cost),
             scenarios=view,
             scenario_ranges=simulate_scenarios(view) if view is not None else (),
+            beside=beside,
         )
         if output is None:
             typer.echo(data.decode("utf-8"), nl=False)

@@ -192,6 +192,9 @@ class Scenarios:
     as_is: PortfolioCost
     results: tuple[ScenarioResult, ...]
     to_be: tuple[ToBe, ...] = ()
+    #: For each role with a headcount, the process files beside the portfolio's that work
+    #: in it and were not loaded (``roles_worked_beside``): in no utilisation here.
+    beside: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def compare_scenarios(
@@ -215,7 +218,8 @@ def compare_scenarios(
             "no scenario file given", hint="name at least one scenario file to compare with"
         )
     portfolio = load_portfolio(paths, roles=roles)
-    return scenario_results(portfolio, scenarios_for(portfolio, scenario_files))
+    results = scenario_results(portfolio, scenarios_for(portfolio, scenario_files))
+    return replace(results, beside=roles_worked_beside(portfolio))
 
 
 def _scenario_items(

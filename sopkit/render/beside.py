@@ -9,10 +9,14 @@ which files beside work in the role too.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from .numbers import counted
 
-__all__ = ["beside_text", "capacity_check_note", "only_these_hours"]
+if TYPE_CHECKING:
+    from .i18n import Catalogue
+
+__all__ = ["beside_note", "beside_text", "capacity_check_note", "only_these_hours"]
 
 #: How many files a role's list names before "and N more".
 _SHOWN = 5
@@ -61,3 +65,30 @@ def _files(files: Sequence[str]) -> str:
     if len(shown) == 1:
         return shown[0]
     return ", ".join(shown[:-1]) + " and " + shown[-1]
+
+
+def beside_note(
+    beside: Mapping[str, Sequence[str]],
+    processes: int,
+    t: Catalogue,
+    roles: Iterable[str] | None = None,
+) -> str | None:
+    """``beside_text`` in a rendered document's language, with the sentence that only
+    the given processes' hours count: for a report, a site or a comparison whose
+    utilisation is shown for fewer files than share the roles file."""
+    from babel.lists import format_list
+
+    named = list(beside) if roles is None else [r for r in dict.fromkeys(roles) if r in beside]
+    said = []
+    for role in named:
+        files = list(beside[role])
+        if not files:
+            continue
+        if len(files) > _SHOWN:
+            shown = t("capacity.beside_more", len(files) - _SHOWN, files=", ".join(files[:_SHOWN]))
+        else:
+            shown = format_list(files, locale=t.language)
+        said.append(t("capacity.beside_role", role=role, files=shown))
+    if not said:
+        return None
+    return t("capacity.beside", processes, roles="; ".join(said))

@@ -12,7 +12,7 @@ changed) and what it costs once.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import Any, Protocol
 
@@ -20,6 +20,7 @@ from ...analysis.compare import Comparison, OneOff, Row, ScenarioResult, Status,
 from ...analysis.cost import PortfolioCost
 from ...analysis.units import to_decimal
 from ...errors import UsageError
+from ..beside import beside_note
 from ..i18n import Catalogue, catalogue, payback_text
 from ..numbers import DASH, round_exact
 from .diff import (
@@ -38,6 +39,7 @@ from .tables import render_sheet
 __all__ = [
     "ScenarioView",
     "scenario_results",
+    "scenarios_beside_note",
     "scenarios_document",
     "scenarios_report",
     "scenarios_sheet",
@@ -166,6 +168,9 @@ def scenarios_sheet(view: ScenarioView, t: Catalogue | None = None) -> Sheet:
             rows.append(_line(label, t(key), name, values, currency, language))
     notes = [_note(r, t) for r in results]
     notes.append(t("scenario.sheet.note_roles" if roles else "scenario.sheet.note"))
+    elsewhere = scenarios_beside_note(view, t)
+    if elsewhere is not None:
+        notes.append(elsewhere)
     title = t(
         "scenario.sheet.title",
         len(results),
@@ -194,6 +199,26 @@ def _changed_roles(as_is: Comparison, results: Sequence[ScenarioResult]) -> list
     names = [row.key[0] for row in as_is.roles]
     names += sorted(changed.difference(names))
     return [name for name in names if name in changed]
+
+
+def scenarios_beside_note(view: ScenarioView, t: Catalogue) -> str | None:
+    """That only the portfolio's hours count toward the capacity of the roles shown with a
+    utilisation, naming the files beside that work in them too (``Scenarios.beside``,
+    which a view without it lacks): their hours are in none of the columns."""
+    as_is = _as_is(view)
+    measured = [
+        role
+        for role in _changed_roles(as_is, view.results)
+        if any(
+            row is not None and row.figures["utilisation"].after is not None
+            for row in (
+                _find_role(as_is, role),
+                *(_find_role(r.comparison, role) for r in view.results),
+            )
+        )
+    ]
+    beside: Mapping[str, Sequence[str]] = getattr(view, "beside", None) or {}
+    return beside_note(beside, len(view.as_is.processes), t, measured)
 
 
 def _find_role(comparison: Comparison, role: str) -> Row | None:

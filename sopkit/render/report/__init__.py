@@ -10,7 +10,7 @@ Labels follow the portfolio's language when every process shares one.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -87,6 +87,7 @@ def render_report(
     ranges: Simulation | None = None,
     scenarios: ScenarioView | Sequence[ScenarioResult] | None = None,
     scenario_ranges: Sequence[Simulation] = (),
+    beside: Mapping[str, Sequence[str]] | None = None,
 ) -> str:
     """The report as a self-contained HTML page.
 
@@ -101,6 +102,9 @@ def render_report(
             page of their own; ``None`` (or none) leaves it out.
         scenario_ranges: each scenario's simulation, in order (same years and seed as
             ``ranges``): each role's years over capacity before and after.
+        beside: the process files not given that work in each role with a headcount
+            (``roles_worked_beside``): the capacity page names them, since only the
+            given processes' hours count toward a utilisation.
     """
     options = ReportOptions(
         date=date,
@@ -109,6 +113,7 @@ def render_report(
         ranges=ranges,
         scenarios=scenarios if scenarios is not None and scenario_results(scenarios) else None,
         scenario_ranges=tuple(scenario_ranges),
+        beside=dict(beside or {}),
     )
     context: dict[str, Any] = report_context(cost, options)
     html = _environment().get_template("report.html.j2").render(context)
@@ -125,6 +130,7 @@ def annual_report(
     ranges: Simulation | None = None,
     scenarios: ScenarioView | Sequence[ScenarioResult] | None = None,
     scenario_ranges: Sequence[Simulation] = (),
+    beside: Mapping[str, Sequence[str]] | None = None,
 ) -> bytes:
     """The annual report of loaded processes (costed here) or of costs, as file bytes.
 
@@ -142,6 +148,7 @@ def annual_report(
         scenario_ranges: each scenario's simulation, as for ``render_report``
             (``sopkit.decide.simulate_scenarios`` makes them, with the draws of
             ``ranges``).
+        beside: as for ``render_report``.
 
     Raises:
         UsageError: an unknown format or paper.
@@ -161,6 +168,7 @@ def annual_report(
         ranges=ranges,
         scenarios=scenarios,
         scenario_ranges=scenario_ranges,
+        beside=beside,
     )
     if fmt == "html":
         return html.encode("utf-8")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import itertools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -23,6 +23,7 @@ from ...analysis.compare import ScenarioResult
 from ...analysis.cost import PortfolioCost, RoleCost
 from ...analysis.pareto import pareto
 from ...models import RoleKind
+from ..beside import beside_note
 from ..costs.scenarios import ScenarioView
 from ..counts import count_processes
 from ..i18n import Catalogue, catalogue, payback_text, portfolio_language
@@ -86,6 +87,9 @@ class ReportOptions:
     scenarios: ScenarioView | Sequence[ScenarioResult] | None = None
     #: Each scenario's simulation (its To-Be), in order, as ``ranges`` is the portfolio's.
     scenario_ranges: Sequence[Simulation] = ()
+    #: The process files not given that work in each role with a headcount: the capacity
+    #: page names them (only the given processes' hours count toward a utilisation).
+    beside: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
 
 #: The report's language: the portfolio's when every process shares one; English otherwise
@@ -363,7 +367,12 @@ def _candidates(cost: PortfolioCost, f: _Format) -> dict[str, Any]:
     }
 
 
-def _capacity(cost: PortfolioCost, f: _Format, ranges: Simulation | None) -> dict[str, Any]:
+def _capacity(
+    cost: PortfolioCost,
+    f: _Format,
+    ranges: Simulation | None,
+    beside: Mapping[str, Sequence[str]],
+) -> dict[str, Any]:
     staffed = [r for r in cost.roles if r.kind is RoleKind.STAFF and r.utilisation is not None]
     staffed.sort(key=lambda r: (-(r.utilisation or 0), r.role))
     # the share of simulated years each role is over capacity, when the ranges have roles
@@ -405,6 +414,7 @@ def _capacity(cost: PortfolioCost, f: _Format, ranges: Simulation | None) -> dic
         "full": mark(_HUNDRED, data, _HUNDRED),
         "lede": _capacity_lede(f, over, [r.role for r in staffed], ranges, years_over),
         "unstaffed": len(unstaffed),
+        "beside": beside_note(beside, len(cost.processes), f.t, [r.role for r in staffed]),
         "simulated": None
         if ranges is None or not years_over
         else number_text(Decimal(ranges.years), 0, f.language),
@@ -537,7 +547,7 @@ def report_context(cost: PortfolioCost, options: ReportOptions) -> dict[str, Any
         "charts": _charts(cost, f),
         "pareto": _pareto(cost, f),
         "candidates": _candidates(cost, f),
-        "capacity": _capacity(cost, f, options.ranges),
+        "capacity": _capacity(cost, f, options.ranges, options.beside),
         "method": _method(cost, f, options),
         "sections": list(options.sections),
         "ranges": None if options.ranges is None else ranges_context(cost, options.ranges, t),

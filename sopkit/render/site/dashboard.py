@@ -11,7 +11,7 @@ Jinja. Its own words come from the catalogues, in the portfolio's language
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -22,6 +22,7 @@ from ...analysis.cost import PortfolioCost, ProcessCost, RoleCost, StepCost
 from ...analysis.pareto import Pareto, pareto
 from ...analysis.simulation import ProcessRanges, Range, Simulation
 from ...models import RoleKind
+from ..beside import beside_note
 from ..counts import count_processes
 from ..i18n import (
     Catalogue,
@@ -83,6 +84,7 @@ def render_index(
     title: str | None = None,
     ranges: Simulation | None = None,
     scenario_page: str | None = None,
+    beside: Mapping[str, Sequence[str]] | None = None,
 ) -> str:
     """The dashboard's HTML.
 
@@ -101,6 +103,9 @@ def render_index(
         ranges: simulated ranges of the same portfolio; they add P10/P50/P90
             beside the single figures, with the years and seed they came from.
         scenario_page: the link to the scenario page, when the site has one.
+        beside: the process files not given that work in each role with a headcount
+            (``roles_worked_beside``): the capacity section names them, since only the
+            given processes' hours count toward a utilisation.
     """
     t = catalogue(portfolio_language(cost))
     money = _Money(cost.currency, t)
@@ -146,6 +151,12 @@ def render_index(
         ),
         "capacity_rows": capacity_rows(cost.roles, t.language),
         "over_capacity": [role.role for role in cost.roles if role.over_capacity],
+        "capacity_beside": beside_note(
+            beside or {},
+            len(cost.processes),
+            t,
+            [role.role for role in cost.roles if role.utilisation is not None],
+        ),
     }
     return site_environment().get_template("index.html.j2").render(context)
 

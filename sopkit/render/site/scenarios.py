@@ -34,6 +34,7 @@ from ..costs.scenarios import (
     ScenarioView,
     automation_payback,
     scenario_payback,
+    scenarios_beside_note,
     scenarios_sheet,
 )
 from ..i18n import Catalogue, catalogue, portfolio_language
@@ -75,6 +76,7 @@ def render_scenarios(
         "portfolio": [row[1:] for row in rows[:portfolio]],
         "rows": rows[portfolio:],
         "scenarios": [_scenario(i, r, t) for i, r in enumerate(view.results, 1)],
+        "beside": scenarios_beside_note(view, t),
         "stamp": None if stamp is None else stamp_text(stamp, t),
         "version": __version__,
     }
