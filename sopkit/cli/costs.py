@@ -133,7 +133,9 @@ def cost(
 
         portfolio = with_callers(paths, roles=roles)
         source = _costed_from(portfolio, paths)
-        beside = roles_worked_beside(portfolio)
+        # JSON has the figures only: no note, so no files beside to read.
+        shown = explain is not None or fmt is not ReportFormat.json
+        beside = roles_worked_beside(portfolio) if shown else {}
         if explain is not None:
             emit(explain_figures(source, explain, beside=beside), output)
         else:
