@@ -30,11 +30,22 @@ def only_these_hours(processes: int) -> str:
 
 def capacity_check_note(beside: Mapping[str, Sequence[str]], processes: int) -> str | None:
     """What ``sopkit validate`` says when it checked capacity without files that work in
-    the roles too: a role within capacity here may be over it with them."""
-    elsewhere = beside_text(beside, whole="validating the whole folder checks it with them")
-    if elsewhere is None:
+    the roles too: a role within capacity here may be over it with them.
+
+    One line with counts, not the files: validating one file while editing it is the
+    common case, and the reports (``cost --by role``) name them.
+    """
+    files = {name for names in beside.values() for name in names}
+    roles = [role for role, names in beside.items() if names]
+    if not files:
         return None
-    return f"note: {only_these_hours(processes)} {elsewhere}"
+    whose = "this process's" if processes == 1 else "these processes'"
+    others = counted(str(len(files)), "other process file", "other process files")
+    return (
+        f"note: capacity was checked with {whose} hours only; {others} beside "
+        f"{'works' if len(files) == 1 else 'work'} in "
+        f"{_joined(roles)} too (validate the whole folder to check them together)"
+    )
 
 
 def beside_text(
@@ -62,9 +73,13 @@ def _files(files: Sequence[str]) -> str:
     shown = list(files[:_SHOWN])
     if len(files) > _SHOWN:
         shown.append(counted(str(len(files) - _SHOWN), "more file", "more files"))
-    if len(shown) == 1:
-        return shown[0]
-    return ", ".join(shown[:-1]) + " and " + shown[-1]
+    return _joined(shown)
+
+
+def _joined(items: Sequence[str]) -> str:
+    if len(items) == 1:
+        return items[0]
+    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def beside_note(
