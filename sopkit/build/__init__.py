@@ -40,6 +40,7 @@ and everything else is built as usual.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as _dt
 import functools
 import heapq
@@ -55,6 +56,7 @@ from typing import TypeGuard
 from ..analysis import Candidate, PortfolioCost, ProcessCost, cost_portfolio, rank_candidates
 from ..analysis.simulation import DEFAULT_SEED, DEFAULT_YEARS, Simulation, simulate
 from ..checkup import file_warnings
+from ..children import Children
 from ..decide import Scenarios, scenario_results, scenarios_for
 from ..errors import InputError, OutputError, Problem, RenderError, SopkitError, UsageError
 from ..load import Portfolio, as_paths, discover, load_portfolio, roles_worked_beside
@@ -195,7 +197,8 @@ def build_site(
             renders everything. The site is byte-identical either way.
         printer: a child Python the caller started to print report.pdf (and
             stops): ``sopkit build`` starts it before importing this module. By
-            default a large portfolio's build starts its own.
+            default a large portfolio's build starts its own. A build that
+            fails or is interrupted closes it at once, so as not to wait for it.
 
     Raises:
         SopkitError: any input problem (before anything is written), an unsafe
@@ -286,9 +289,11 @@ def render_site(
     ranges = simulate(cost, years=SITE_YEARS, seed=SITE_SEED, each=each, by_role=False)
     warnings: list[Notice] = []
     engine: Engine | None = None
+    # Graphviz's runs: ended at once if the build fails or is interrupted (Ctrl-C).
+    children = Children()
     try:
         if diagrams:
-            engine = find_engine()
+            engine = dataclasses.replace(find_engine(), children=children)
             if cache is not None:
                 engine = cached_engine(engine, cache)
     except RenderError as exc:
@@ -356,7 +361,13 @@ def render_site(
                 )
                 files["cost.xlsx"] = workbook.result()
             except BaseException:
+                # Stopped at once: the drawings under way and the printer (Graphviz and
+                # WeasyPrint run in sessions of their own, so Ctrl-C reached only us),
+                # and the pages not yet started; the threads then return promptly.
                 stop.set()
+                children.stop()
+                if printer is not None:
+                    printer.close()
                 raise
             printed = report.result()
             if printed is not None:
@@ -620,19 +631,21 @@ def _render_processes(
     stopped = stop.is_set if stop is not None else lambda: False
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sopkit-build") as pool:
         pending: list[tuple[int, Future[_Rendered]]] = []
-        for index, process in enumerate(processes):
-            if stopped():
-                break
-            key, hit = cached(process)
-            if hit is None:
-                pending.append((index, pool.submit(render, process, key)))
-            else:
-                finished(index, hit)
-        for index, future in pending:
-            if stopped():
-                pool.shutdown(cancel_futures=True)
-                break
-            finished(index, future.result())
+        try:
+            for index, process in enumerate(processes):
+                if stopped():
+                    break
+                key, hit = cached(process)
+                if hit is None:
+                    pending.append((index, pool.submit(render, process, key)))
+                else:
+                    finished(index, hit)
+            for index, future in pending:
+                if stopped():
+                    break
+                finished(index, future.result())
+        finally:  # failed or stopped: the pages not yet started are not wanted
+            pool.shutdown(wait=False, cancel_futures=True)
     return [pages for pages in results if pages is not None]
 
 

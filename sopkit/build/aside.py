@@ -19,7 +19,10 @@ The copy holds nothing of the build's but its pipe: it closes every other file
 it inherited first, so the site's lock is the build's alone (a build killed
 with SIGKILL frees it at once, as the lock promises), and the report's printer
 sees the end of its page when the build closes it. Signals do to the copy what
-they do by default: Ctrl-C ends it quietly with the build.
+they do by default: Ctrl-C ends it quietly with the build (it stays in the
+terminal's process group: unlike Graphviz, it has no SIGINT handler of its
+own to hang in). A copy stopped by the build is killed, and waited for a few
+seconds at most (``sopkit.children.reap``).
 
 Whatever goes wrong in the copy (an error, even a bug; a death; no answer
 within ``TIMEOUT``) ends in the file being made here, where a real error is
@@ -36,6 +39,8 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+
+from ..children import reap
 
 __all__ = ["TIMEOUT", "Aside", "can_fork"]
 
@@ -123,8 +128,10 @@ class Aside:
         if kill:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
+            reap(pid)  # gone at once, unless stuck in the kernel: not waited for then
+            return
         with contextlib.suppress(ChildProcessError):
-            os.waitpid(pid, 0)
+            os.waitpid(pid, 0)  # it closed its end of the pipe: it is leaving
 
 
 def _copy(make: Callable[[], bytes], writer: int) -> None:

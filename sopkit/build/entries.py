@@ -133,7 +133,13 @@ class CachedEngine(Engine):
 
 
 def cached_engine(engine: Engine, cache: Cache) -> CachedEngine:
-    return CachedEngine(engine.name, engine.path, cache, _renderer_identity(engine.path))
+    return CachedEngine(
+        engine.name,
+        engine.path,
+        children=engine.children,
+        cache=cache,
+        identity=_renderer_identity(engine.path),
+    )
 
 
 def _pdf_versions() -> str:

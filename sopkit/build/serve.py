@@ -48,7 +48,7 @@ from urllib.parse import unquote, urlsplit
 from ..checkup import warning_lines
 from ..errors import SopkitError
 from ..render.pdf import Printer
-from . import BuildResult, _prints_apart, build_site
+from . import BuildResult, build_site
 from .cache import Cache, CacheStats
 from .publish import FolderBusy
 
@@ -412,7 +412,9 @@ class SiteServer:
         self.httpd.daemon_threads = True
         self.stopped = threading.Event()
         #: The next build's printer, started after the last build: it imports WeasyPrint
-        #: while the user edits, not on the rebuild's longest path.
+        #: while the user edits, not on the rebuild's longest path. Every build prints
+        #: apart, whatever the portfolio's size: a report printed in this process
+        #: could not be stopped, and Ctrl-C would wait for it.
         self._printer: Printer | None = None
         #: The warnings the last build printed.
         self._told: list[str] = []
@@ -433,7 +435,7 @@ class SiteServer:
             cache.stats = CacheStats()  # this build's figures, not the session's
         self.echo(f"building {self.out_dir} ..." + (f" ({reason})" if reason else ""))
         errors: str | None
-        printer, self._printer = self._printer, None
+        printer, self._printer = self._printer or Printer(), None
         try:
             result = self._build_when_free(printer)
         except SopkitError as exc:
@@ -442,8 +444,7 @@ class SiteServer:
             errors = f"error: sopkit failed while building ({type(exc).__name__}: {exc}); "
             errors += "please report it"
         except BaseException as exc:  # Ctrl-C, SIGTERM: the server stops
-            if printer is not None:
-                printer.close()
+            printer.close()
             if isinstance(exc, KeyboardInterrupt):
                 self.echo("stopping: the build under way is left unfinished")
             raise
@@ -475,18 +476,17 @@ class SiteServer:
         )
         return result
 
-    def _next_printer(self, used: Printer | None) -> None:
+    def _next_printer(self, used: Printer) -> None:
         """Keep a printer the build did not use (report.pdf came from the cache), else
         start the next build's, so it imports WeasyPrint while the user edits."""
-        if used is not None and used.unused:
+        if used.unused:
             self._printer = used
             return
-        if used is not None:
-            used.close()
-        if not self.stopped.is_set() and _prints_apart(self.paths):
+        used.close()
+        if not self.stopped.is_set():
             self._printer = Printer()
 
-    def _build_when_free(self, printer: Printer | None) -> BuildResult:
+    def _build_when_free(self, printer: Printer) -> BuildResult:
         """``build_site``, again while another build (another server on the same ``-o``)
         is writing the folder, for up to ``_BUSY_WAIT`` seconds."""
         deadline = time.monotonic() + _BUSY_WAIT
@@ -502,7 +502,12 @@ class SiteServer:
                     raise
 
     def serve_in_background(self) -> threading.Thread:
-        thread = threading.Thread(target=self.httpd.serve_forever, name="sopkit-serve", daemon=True)
+        thread = threading.Thread(
+            target=self.httpd.serve_forever,
+            kwargs={"poll_interval": 0.1},
+            name="sopkit-serve",
+            daemon=True,
+        )
         thread.start()
         self._serving = True
         return thread

@@ -7,7 +7,8 @@ install pango``). Without either, ``pdf_problem`` says which to install and
 from the network: the report is self-contained and any other URL is refused.
 
 It sits beside the renderers rather than in ``render/report`` so that it
-imports nothing else of sopkit's: the child Python that prints a build's
+imports nothing else of sopkit's (but ``sopkit.children``, itself importing
+nothing of sopkit's): the child Python that prints a build's
 report (``Printer``, below) starts it in a fraction of the time the report
 package takes to import, and that start is on a rebuild's longest path.
 """
@@ -26,6 +27,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from ..children import Stopped, end
 from ..errors import RenderError
 
 __all__ = ["Printer", "pdf_problem", "report_pdf"]
@@ -155,7 +157,10 @@ _QUIET = threading.Lock()
 # HTML on its standard input. It runs the same ``report_pdf`` on the same HTML,
 # so its bytes are the ones the build would print itself; whenever it cannot be
 # started, dies or fails, the build prints in its own process instead, where
-# any real error is raised with its hint.
+# any real error is raised with its hint. It runs in a session of its own, so
+# the terminal's Ctrl-C reaches only sopkit, which closes it: a printer closed
+# while a build waits for it says ``Stopped`` (the build is being stopped, and
+# printing in its own process instead would only keep it waiting).
 
 #: What the child runs: "ready" or "no" on the first line, then the PDF for the HTML on stdin.
 _CHILD = (
@@ -187,6 +192,7 @@ class Printer:
         self._lock = threading.Lock()
         self._ready: bool | None = None
         self._given = False
+        self._closed = False
         try:
             self._child: subprocess.Popen[bytes] | None = subprocess.Popen(
                 [sys.executable, "-c", _CHILD],
@@ -194,21 +200,34 @@ class Printer:
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
                 env=env,
+                start_new_session=True,
             )
         except OSError:
             self._child = None
             self._ready = False
 
     def ready(self) -> bool:
-        """Whether the child imported WeasyPrint and waits for a page (waits for it to say)."""
+        """Whether the child imported WeasyPrint and waits for a page (waits for it to say).
+
+        Raises:
+            Stopped: the printer was closed (before or while waiting).
+        """
         with self._lock:
-            if self._ready is None:
+            if self._ready is None and not self._closed:
                 assert self._child is not None and self._child.stdout is not None
-                self._ready = self._child.stdout.readline() == _READY
-            return self._ready
+                try:
+                    self._ready = self._child.stdout.readline() == _READY
+                except (OSError, ValueError):  # closed while reading
+                    self._ready = False
+            self._check_open()
+            return bool(self._ready)
 
     def print(self, html: str) -> bytes | None:
-        """The page printed by the child, or ``None`` when the child could not print it."""
+        """The page printed by the child, or ``None`` when the child could not print it.
+
+        Raises:
+            Stopped: the printer was closed (before or while printing).
+        """
         if not self.ready():
             return None
         child = self._child
@@ -216,12 +235,18 @@ class Printer:
         self._given = True
         try:
             out, _ = child.communicate(html.encode("utf-8"), timeout=_TIMEOUT)
-        except (OSError, subprocess.TimeoutExpired):
-            self.close()
+        except (OSError, ValueError, subprocess.TimeoutExpired):
+            self._check_open()
+            self._end()
             return None
+        self._check_open()
         if child.returncode != 0 or not out.startswith(b"%PDF"):
             return None
         return out
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise Stopped
 
     @property
     def unused(self) -> bool:
@@ -229,15 +254,20 @@ class Printer:
         return not self._given and self._child is not None and self._child.poll() is None
 
     def close(self) -> None:
-        """Stop the child if it still runs (a build that printed nothing, or failed)."""
+        """Stop the child if it still runs (a build that printed nothing, failed or is
+        being stopped); a build still waiting for it is told ``Stopped``."""
+        self._closed = True
+        self._end()
+
+    def _end(self) -> None:
         child = self._child
         if child is None or child.returncode is not None:
             return
-        child.kill()
-        child.wait()
+        end(child, grace=0)  # nothing of its own to tidy up: killed at once
         for stream in (child.stdin, child.stdout):
             if stream is not None:
-                stream.close()
+                with contextlib.suppress(OSError):
+                    stream.close()
 
     def __enter__(self) -> Printer:
         return self

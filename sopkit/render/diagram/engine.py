@@ -10,8 +10,9 @@ Two renderers are supported, in this order:
    PDF, and no CJK glyphs or metrics.
 
 ``SOPKIT_GRAPHVIZ=dot`` or ``SOPKIT_GRAPHVIZ=graphviz-pure`` forces one. The
-renderer runs as a subprocess with the DOT text on stdin and a timeout; any
-failure is a ``RenderError`` carrying its stderr.
+renderer runs as a subprocess with the DOT text on stdin and a timeout, in a
+session of its own (``sopkit.children``: Ctrl-C reaches sopkit, which ends
+it); any failure is a ``RenderError`` carrying its stderr.
 """
 
 from __future__ import annotations
@@ -23,10 +24,12 @@ import subprocess
 import sys
 import sysconfig
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
+from ...children import Children
+from ...children import run as run_child
 from ...errors import RenderError
 from ..i18n import Notice
 
@@ -73,10 +76,15 @@ _CJK = re.compile(
 
 @dataclass(frozen=True, slots=True)
 class Engine:
-    """A Graphviz renderer found on this machine."""
+    """A Graphviz renderer found on this machine.
+
+    ``children``: the group its runs belong to, so a build that stops ends the
+    drawings under way and starts no more (``sopkit.children``).
+    """
 
     name: str
     path: str
+    children: Children | None = field(default=None, compare=False, repr=False)
 
     @property
     def formats(self) -> frozenset[str]:
@@ -109,13 +117,12 @@ class Engine:
         # Reproducible PDF metadata where the renderer honours it.
         env = {**os.environ, "SOURCE_DATE_EPOCH": "0"}
         try:
-            done = subprocess.run(
+            done = run_child(
                 command,
                 input=source.encode("utf-8"),
-                capture_output=True,
                 timeout=timeout,
-                check=False,
                 env=env,
+                children=self.children,
             )
         except subprocess.TimeoutExpired:
             raise RenderError(
