@@ -30,6 +30,7 @@ from sopkit.build.serve import (
     VERSION_PATH,
     SiteServer,
     Watcher,
+    host_allowed,
     is_loopback,
     reload_html,
     safe_path,
@@ -52,17 +53,29 @@ def _copy(tmp_path: Path) -> Path:
     return folder
 
 
-def _get(url: str, path: str) -> tuple[int, str]:
-    """GET ``path`` sent verbatim (no client-side normalisation)."""
+def _fetch(
+    url: str, path: str, headers: dict[str, str] | None = None
+) -> tuple[int, http.client.HTTPMessage, bytes]:
+    """GET ``path`` sent verbatim (no client-side normalisation), with ``headers``
+    (a ``Host`` among them replaces the one the client would send)."""
     parts = urlsplit(url)
+    given = headers or {}
     connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=30)
     try:
-        connection.putrequest("GET", path, skip_accept_encoding=True)
+        connection.putrequest("GET", path, skip_host="Host" in given, skip_accept_encoding=True)
+        for name, value in given.items():
+            connection.putheader(name, value)
         connection.endheaders()
         response = connection.getresponse()
-        return response.status, response.read().decode("utf-8", "replace")
+        return response.status, response.msg, response.read()
     finally:
         connection.close()
+
+
+def _get(url: str, path: str) -> tuple[int, str]:
+    """GET ``path`` sent verbatim (no client-side normalisation)."""
+    status, _, body = _fetch(url, path)
+    return status, body.decode("utf-8", "replace")
 
 
 def _until(check: Callable[[], bool], what: str) -> None:
@@ -449,3 +462,57 @@ def test_the_log_says_what_changed_and_does_not_repeat_warnings(tmp_path: Path) 
     assert not any("no done_when" in line for line in lines)
     assert "1 warning as before" in lines
     assert re.search(r"^built 1 process in [\d.]+ s at \d\d:\d\d:\d\d; serving ", lines[-1])
+
+
+def test_requests_for_another_host_are_refused(served: tuple[SiteServer, Path]) -> None:
+    """DNS rebinding: a page of attacker.example pointed its name at 127.0.0.1; its
+    requests say so in their Host header, and get nothing but a short refusal."""
+    server, _ = served
+    port = urlsplit(server.url).port
+    for host in ("rebind.attacker.example", f"rebind.attacker.example:{port}", "127.0.0.1.evil"):
+        for path in ("/cost.json", "/", VERSION_PATH, "/processes/content-marketing.md"):
+            status, headers, body = _fetch(server.url, path, {"Host": host})
+            assert status == 403, (host, path)
+            assert headers["Content-Type"] == "text/plain; charset=utf-8"
+            assert b"localhost, 127.0.0.1 or [::1]" in body and b"rate" not in body
+    for host in ("localhost", f"localhost:{port}", "127.0.0.1", f"127.0.0.1:{port}", "[::1]"):
+        status, _, body = _fetch(server.url, "/cost.json", {"Host": host})
+        assert status == 200 and b"rate" in body, host
+    assert _fetch(server.url, "/cost.json", {"Host": f"[::1]:{port}"})[0] == 200
+    assert _fetch(server.url, "/cost.json", {"Host": "localhost:9999"})[0] == 200  # a tunnel
+
+
+def test_a_server_bound_elsewhere_answers_its_own_address(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    server = SiteServer(
+        [folder], tmp_path / "site", host="127.0.0.2", port=0, diagrams=False, echo=print
+    )
+    try:
+        server.serve_in_background()
+        assert server.build() is not None
+        port = urlsplit(server.url).port
+        for host in (f"127.0.0.2:{port}", "127.0.0.2", "localhost"):
+            assert _fetch(server.url, "/cost.csv", {"Host": host})[0] == 200, host
+        assert _fetch(server.url, "/cost.csv", {"Host": "rebind.attacker.example"})[0] == 403
+    finally:
+        server.close()
+
+
+def test_host_allowed() -> None:
+    for header in ("localhost", "LOCALHOST:8000", "localhost.", "127.0.0.1:1", "[::1]:80"):
+        assert host_allowed(header, "127.0.0.1"), header
+    assert host_allowed(None, "127.0.0.1")  # HTTP/1.0 without a Host: no browser
+    refused = ["attacker.example", "127.0.0.1.nip.io", "[::1]x", "localhost:x", "", "::1"]
+    refused += ["192.168.1.2", "localhost:80:80", "[::1"]
+    for header in refused:
+        assert not host_allowed(header, "127.0.0.1"), header
+        assert not host_allowed(header, "localhost"), header
+    assert host_allowed("192.168.1.2:8000", "192.168.1.2")
+    assert host_allowed("[fe80::1]:8000", "fe80::1")
+    assert not host_allowed("attacker.example", "192.168.1.2")
+    assert host_allowed("myhost.example", "myhost.example")
+    # Bound to every address: any address of the machine, and its name.
+    for bound in ("0.0.0.0", "::"):
+        assert host_allowed("10.1.2.3:8000", bound) and host_allowed("[fe80::1]", bound)
+        assert host_allowed("Laptop:8000", bound, local_names=("laptop",))
+        assert not host_allowed("attacker.example", bound, local_names=("laptop",))

@@ -34,6 +34,7 @@ import os
 import re
 import secrets
 import shutil
+import socket
 import tempfile
 import threading
 import time
@@ -56,6 +57,7 @@ __all__ = [
     "VERSION_PATH",
     "SiteServer",
     "Watcher",
+    "host_allowed",
     "is_loopback",
     "reload_html",
     "safe_path",
@@ -156,6 +158,70 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+#: The names a browser on this machine reaches a loopback server by.
+_LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
+
+
+def _host_name(header: str) -> str | None:
+    """The name in a ``Host`` header, without its port, lower case (an IPv6 address
+    without its brackets); ``None`` when the header is not a host and port."""
+    text = header.strip().lower()
+    if text.startswith("["):
+        name, bracket, rest = text[1:].partition("]")
+        if not bracket or (rest and not (rest[:1] == ":" and rest[1:].isdigit())):
+            return None
+    else:
+        name, colon, port = text.rpartition(":")
+        if not colon:
+            name = text
+        elif not port.isdigit() or ":" in name:
+            return None
+    name = name.rstrip(".")
+    try:
+        return ipaddress.ip_address(name).compressed
+    except ValueError:
+        return name or None
+
+
+def host_allowed(header: str | None, bound: str, *, local_names: Iterable[str] = ()) -> bool:
+    """Whether to answer a request whose ``Host`` header is ``header``, on a server
+    bound to ``bound`` (``--host``).
+
+    A web page elsewhere can point a name of its own at 127.0.0.1 (DNS rebinding)
+    and read what a loopback server answers: its requests carry that name. So a
+    loopback server answers only ``localhost``, ``127.0.0.1`` and ``[::1]`` (any
+    port: an SSH tunnel may change it), and the address it is bound to; one bound
+    to all addresses (``0.0.0.0``, ``::``) also any IP address and this machine's
+    ``local_names``. A request without the header is no browser's: answered.
+    """
+    if header is None:
+        return True
+    name = _host_name(header)
+    if name is None:
+        return False
+    bound_name = _host_name(bound) or ""
+    if name in _LOOPBACK_NAMES or name == bound_name:
+        return True
+    if bound_name in ("0.0.0.0", "::", ""):
+        try:
+            ipaddress.ip_address(name)
+        except ValueError:
+            return name in {n.lower().rstrip(".") for n in local_names}
+        return True
+    return False
+
+
+def _wrong_host(bound: str, local_names: Sequence[str]) -> str:
+    """The body of the answer to a request for another host: which ones are answered."""
+    names = ["localhost", "127.0.0.1", "[::1]"]
+    if _host_name(bound) in ("0.0.0.0", "::", "", None):
+        names += ["an IP address of this machine", *local_names[:1]]
+    elif not is_loopback(bound):
+        names.append(bound)
+    listed = ", ".join(names[:-1]) + " or " + names[-1]
+    return f"sopkit serve answers only requests for {listed}: open the address it printed\n"
 
 
 def safe_path(root: Path, url_path: str) -> Path | None:
@@ -266,6 +332,9 @@ class _State:
     """What the handler threads read: the builds done and the errors of the latest."""
 
     root: Path
+    #: The ``--host`` the server is bound to, and this machine's names (``host_allowed``).
+    bound: str = "127.0.0.1"
+    local_names: tuple[str, ...] = ()
     version: int = 0
     errors: str | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -311,7 +380,12 @@ class _Handler(SimpleHTTPRequestHandler):
         self._send(status, text, "text/plain; charset=utf-8", head)
 
     def _answer(self, *, head: bool) -> None:
-        version, errors = self.state.read()
+        state = self.state
+        if not host_allowed(self.headers["Host"], state.bound, local_names=state.local_names):
+            refusal = _wrong_host(state.bound, state.local_names).encode()
+            self._send(HTTPStatus.FORBIDDEN, refusal, "text/plain; charset=utf-8", head)
+            return
+        version, errors = state.read()
         raw = self.path
         if urlsplit(raw).path == VERSION_PATH:
             self._send(HTTPStatus.OK, str(version).encode(), "text/plain; charset=utf-8", head)
@@ -354,6 +428,13 @@ class _Handler(SimpleHTTPRequestHandler):
 
 
 # --- the loop ---------------------------------------------------------------------------
+
+
+def _local_names() -> tuple[str, ...]:
+    """This machine's name, as a browser on the network may ask for it (no DNS lookup:
+    it could take seconds)."""
+    name = socket.gethostname()
+    return (name, name.partition(".")[0]) if name else ()
 
 
 def _located(exc: SopkitError) -> str:
@@ -402,7 +483,7 @@ class SiteServer:
         if template_dir is not None:
             watched.append(template_dir)
         self.watcher = Watcher(watched, skip=out_dir)
-        self.state = _State(root=out_dir)
+        self.state = _State(root=out_dir, bound=host, local_names=_local_names())
         handler = type("Handler", (_Handler,), {"state": self.state})
         try:
             self.httpd = ThreadingHTTPServer((host, port), handler)

@@ -220,7 +220,9 @@ def serve(
         typer.Option(
             "--host",
             help="Address to serve on. The default is reachable from this machine only; "
-            "any other address shows your processes and costs to the network.",
+            "any other address shows your processes and costs to the network. Requests "
+            "naming another host than localhost, 127.0.0.1, [::1] or this address are "
+            "refused (0.0.0.0: any IP address or this machine's name).",
         ),
     ] = "127.0.0.1",
 ) -> None:
