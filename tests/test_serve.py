@@ -30,6 +30,7 @@ from sopkit.build.serve import (
     VERSION_PATH,
     SiteServer,
     Watcher,
+    content_type,
     host_allowed,
     is_loopback,
     reload_html,
@@ -516,3 +517,26 @@ def test_host_allowed() -> None:
         assert host_allowed("10.1.2.3:8000", bound) and host_allowed("[fe80::1]", bound)
         assert host_allowed("Laptop:8000", bound, local_names=("laptop",))
         assert not host_allowed("attacker.example", bound, local_names=("laptop",))
+
+
+def test_text_is_served_as_utf_8(served: tuple[SiteServer, Path]) -> None:
+    """Without a charset, Chromium reads a Markdown SOP as Windows-1252: "—" as "â€\x9d"."""
+    server, _ = served
+    expected = {
+        "/processes/content-marketing.md": "text/markdown; charset=utf-8",
+        "/processes/content-marketing.checklist.md": "text/markdown; charset=utf-8",
+        "/processes/content-marketing.html": "text/html; charset=utf-8",
+        "/cost.csv": "text/csv; charset=utf-8",
+        "/cost.json": "application/json; charset=utf-8",
+        "/cost.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "/report.pdf": "application/pdf",
+    }
+    for path, kind in expected.items():
+        status, headers, body = _fetch(server.url, path)
+        assert (status, headers["Content-Type"]) == (200, kind), path
+    status, _, body = _fetch(server.url, "/processes/content-marketing.md")
+    assert NAME in body.decode("utf-8")  # the em dash, as UTF-8
+    assert content_type("a/flow.svg") == "image/svg+xml; charset=utf-8"
+    assert content_type("a/flow.PNG") == "image/png"
+    assert content_type("notes.txt") == "text/plain; charset=utf-8"
+    assert content_type("blob") == "application/octet-stream"

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import html
 import ipaddress
+import mimetypes
 import os
 import re
 import secrets
@@ -57,6 +58,7 @@ __all__ = [
     "VERSION_PATH",
     "SiteServer",
     "Watcher",
+    "content_type",
     "host_allowed",
     "is_loopback",
     "reload_html",
@@ -222,6 +224,37 @@ def _wrong_host(bound: str, local_names: Sequence[str]) -> str:
         names.append(bound)
     listed = ", ".join(names[:-1]) + " or " + names[-1]
     return f"sopkit serve answers only requests for {listed}: open the address it printed\n"
+
+
+#: The type of each kind of file a site has, whatever this system's MIME tables say.
+_TYPES = {
+    ".html": "text/html",
+    ".htm": "text/html",
+    ".md": "text/markdown",
+    ".csv": "text/csv",
+    ".txt": "text/plain",
+    ".css": "text/css",
+    ".json": "application/json",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".pdf": "application/pdf",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+#: Types that are text without being ``text/*``.
+_TEXT = {"application/json", "image/svg+xml", "application/xml", "application/javascript"}
+
+
+def content_type(path: str | Path) -> str:
+    """The ``Content-Type`` of a site file: text with ``charset=utf-8``, which is what
+    every text a build writes is (without it, a browser guesses the Markdown and CSV
+    files' encoding, and shows ``—`` as ``â€"``)."""
+    suffix = Path(path).suffix.lower()
+    kind = _TYPES.get(suffix) or mimetypes.guess_type(f"x{suffix}")[0]
+    if kind is None:
+        return "application/octet-stream"
+    if kind.startswith("text/") or kind in _TEXT:
+        return f"{kind}; charset=utf-8"
+    return kind
 
 
 def safe_path(root: Path, url_path: str) -> Path | None:
@@ -424,7 +457,7 @@ class _Handler(SimpleHTTPRequestHandler):
             text = reload_html(data.decode("utf-8", "replace"), version)
             self._send(HTTPStatus.OK, text.encode("utf-8"), "text/html; charset=utf-8", head)
             return
-        self._send(HTTPStatus.OK, data, self.guess_type(str(target)), head)
+        self._send(HTTPStatus.OK, data, content_type(target), head)
 
 
 # --- the loop ---------------------------------------------------------------------------
