@@ -153,7 +153,7 @@ def test_a_broken_file_shows_its_errors_until_it_is_fixed(
     for page in ("/", "/processes/content-marketing.html", "/no-such-page.html"):
         status, text = _get(server.url, page)
         located = re.search(r"content-marketing\.yaml:\d+:\d+: error: ", text)
-        assert status == 200 and located is not None, text
+        assert status == 503 and located is not None, text  # as the downloads
     assert "<b>" not in _get(server.url, "/")[1].split("sopkit-errors")[1]  # escaped
     # Files built from the old inputs are not handed out as current.
     for download in ("/cost.csv", "/cost.xlsx", "/report.pdf"):
@@ -393,7 +393,13 @@ def test_a_missing_page_reloads_when_a_build_makes_it(tmp_path: Path) -> None:
     try:
         server.serve_in_background()
         status, body = _get(server.url, "/")
-        assert status == 404 and "Building the site" in body and VERSION_PATH in body
+        assert status == 503 and "Building the site" in body and VERSION_PATH in body
+        for download in ("/cost.csv", "/processes/content-marketing.png", "/report.pdf"):
+            status, body = _get(server.url, download)  # not "404": it is being made
+            assert (status, body) == (
+                503,
+                "sopkit: the site is being built; try again in a moment\n",
+            )
         assert server.build() is not None
         assert _get(server.url, "/")[0] == 200
         status, body = _get(server.url, "/processes/renamed.html")

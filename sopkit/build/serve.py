@@ -21,9 +21,10 @@ new SOP, diagram and dashboard. The pieces:
   allows this one script (by nonce) and requests to the server itself.
 * **Errors**: when an input is broken, every HTML page shows the located
   errors (``path:line:col: error: …``) until the file is fixed, and every
-  other file (cost.csv, the workbook, a diagram) is refused with them (503),
-  so nothing built from the old files is handed out as current; the server
-  keeps running.
+  other file (cost.csv, the workbook, a diagram) is refused with them, all
+  with status 503, so nothing built from the old files is handed out as
+  current; the server keeps running. Before the first build is done, a file
+  not yet written is 503 too (being built), not 404.
 """
 
 from __future__ import annotations
@@ -317,6 +318,8 @@ def reload_html(page: str, version: int) -> str:
 
 #: What a download gets while an input is broken, before the located errors.
 _BROKEN = "sopkit: the site cannot be built until these files are fixed:"
+#: What a file not yet written gets before the first build is done.
+_BUILDING = "sopkit: the site is being built; try again in a moment\n"
 
 
 def _page(title: str, body: str, version: int) -> str:
@@ -432,8 +435,10 @@ class _Handler(SimpleHTTPRequestHandler):
             return
         is_html = target.suffix.lower() in (".html", ".htm")
         if errors is not None and is_html:
+            # 503 as for the downloads: the page is not what was asked for, and a
+            # script or link checker must not take it for the SOP.
             page = error_page(errors, version).encode("utf-8")
-            self._send(HTTPStatus.OK, page, "text/html; charset=utf-8", head)
+            self._send(HTTPStatus.SERVICE_UNAVAILABLE, page, "text/html; charset=utf-8", head)
             return
         if errors is not None:
             # The last good build's cost.csv or report.pdf would no longer be
@@ -444,11 +449,15 @@ class _Handler(SimpleHTTPRequestHandler):
         try:
             data = target.read_bytes()
         except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+            # Before the first build, nothing is missing yet: it is being made (503).
+            status = HTTPStatus.SERVICE_UNAVAILABLE if version == 0 else HTTPStatus.NOT_FOUND
             if is_html:
                 page = missing_page(urlsplit(raw).path, version).encode("utf-8")
-                self._send(HTTPStatus.NOT_FOUND, page, "text/html; charset=utf-8", head)
+                self._send(status, page, "text/html; charset=utf-8", head)
+            elif version == 0:
+                self._send(status, _BUILDING.encode(), "text/plain; charset=utf-8", head)
             else:
-                self._refuse(HTTPStatus.NOT_FOUND, head)
+                self._refuse(status, head)
             return
         except OSError:
             self._refuse(HTTPStatus.FORBIDDEN, head)
