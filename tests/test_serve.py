@@ -411,35 +411,110 @@ def test_a_missing_page_reloads_when_a_build_makes_it(tmp_path: Path) -> None:
 
 
 def test_a_build_waits_while_another_build_writes_the_folder(tmp_path: Path) -> None:
-    """Two servers (or a server and a build) on one -o folder: the one that finds it busy
-    tries again instead of showing an error until the next edit."""
+    """A build of the -o folder started before the server marked it as served: the
+    server's build tries again until it is done, instead of showing an error until the
+    next edit."""
     folder = _copy(tmp_path)
+    holder = (  # another build: holds the folder until told to finish
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from sopkit.build.publish import Publication\n"
+        "with Publication(Path(sys.argv[1]), shown='site'):\n"
+        "    print('locked', flush=True)\n"
+        "    sys.stdin.readline()\n"
+    )
+    other = subprocess.Popen(
+        [sys.executable, "-c", holder, str((tmp_path / "site").resolve())],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
     lines: list[str] = []
-    server = SiteServer([folder], tmp_path / "site", port=0, diagrams=False, echo=lines.append)
+    server: SiteServer | None = None
+    try:
+        assert other.stdout is not None and other.stdout.readline().strip() == "locked"
+        running = SiteServer([folder], tmp_path / "site", port=0, diagrams=False, echo=lines.append)
+        server = running
+        built: list[object] = []
+        thread = threading.Thread(target=lambda: built.append(running.build()))
+        thread.start()
+        _until(lambda: any("another sopkit build is writing" in x for x in lines), "it waits")
+        assert other.stdin is not None
+        other.stdin.write("done\n")
+        other.stdin.close()
+        assert other.wait(timeout=60) == 0
+        thread.join(TIMEOUT)
+        assert built and built[0] is not None and server.state.read()[1] is None
+    finally:
+        if other.poll() is None:
+            other.kill()
+            other.wait()
+        if other.stdout is not None:
+            other.stdout.close()
+        if server is not None:
+            server.close()
+
+
+def test_the_served_folder_is_not_built_by_another_process_while_serve_runs(
+    tmp_path: Path,
+) -> None:
+    """`sopkit build -o SAME` while serve runs would replace the served site unseen (built
+    with other options; the open pages never reload): it is refused, and serve's own
+    builds go on. A second server on the folder is refused too."""
+    from sopkit.errors import OutputError
+
+    folder = _copy(tmp_path)
+    site = tmp_path / "site"
+    server = SiteServer([folder], site, port=0, diagrams=False, echo=lambda _: None)
+    command = [sys.executable, "-m", "sopkit", "build", str(folder), "-o", str(site), "-q"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     try:
         assert server.build() is not None
-        holder = (  # another build: holds the folder for a second and a half
-            "import sys, time\n"
-            "from pathlib import Path\n"
-            "from sopkit.build.publish import Publication\n"
-            "with Publication(Path(sys.argv[1]), shown='site'):\n"
-            "    print('locked', flush=True)\n"
-            "    time.sleep(1.5)\n"
+        before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+        done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=TIMEOUT)
+        assert done.returncode == 1, done.stderr
+        assert done.stderr == (
+            f"{site}: error: sopkit serve is serving this folder (process {os.getpid()}); "
+            "a build would replace its site unseen (stop the server (Ctrl-C) and build "
+            "again, or build into another folder with -o)\n"
         )
-        other = subprocess.Popen(
-            [sys.executable, "-c", holder, str((tmp_path / "site").resolve())],
-            stdout=subprocess.PIPE,
-            text=True,
-            cwd=ROOT,
-        )
-        assert other.stdout is not None and other.stdout.readline().strip() == "locked"
-        assert server.build() is not None
-        assert other.wait(timeout=60) == 0
-        other.stdout.close()
-        assert server.state.read()[1] is None
-        assert any("another sopkit build is writing" in line for line in lines)
+        assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
+        with pytest.raises(OutputError, match="another sopkit serve is serving this folder"):
+            SiteServer([folder], site, port=0, diagrams=False, echo=lambda _: None)
+        assert server.build() is not None  # its own builds go on
     finally:
         server.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["processes", "site"]  # mark gone
+    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=TIMEOUT)
+    assert done.returncode == 0, done.stderr  # the server is gone: the folder is free
+
+
+def test_a_killed_servers_mark_holds_nothing(tmp_path: Path) -> None:
+    """The mark is a lock the kernel releases however the server ends."""
+    from sopkit.build.publish import served_by, work_folder
+
+    folder = _copy(tmp_path)
+    site = tmp_path / "site"
+    killed = (
+        "import os, sys\n"
+        "from pathlib import Path\n"
+        "from sopkit.build.publish import Served\n"
+        "Served(Path(sys.argv[1]), shown='site')\n"
+        "print(os.getpid(), flush=True)\n"
+        "os.kill(os.getpid(), 9)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", killed, str(site.resolve())],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=TIMEOUT,
+    )
+    assert done.returncode == -signal.SIGKILL and done.stdout.strip().isdigit()
+    assert (work_folder(site.resolve()) / "served").read_text().strip() == done.stdout.strip()
+    assert served_by(site.resolve()) is None
+    assert build_site([folder], site, diagrams=False).processes == 1
 
 
 def test_the_log_says_what_changed_and_does_not_repeat_warnings(tmp_path: Path) -> None:

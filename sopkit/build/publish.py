@@ -4,10 +4,13 @@
 only then, a work folder sits beside the output::
 
     site/                  the site: always the complete old one or the complete new one
-    .site.sopkit/          exists only while a build of site/ runs (or after one was killed)
+    .site.sopkit/          exists only while a build of site/ runs (or after one was killed),
+                           or while ``sopkit serve`` serves site/
         lock               held by the running build; a second build is told it is busy
         staging/           the new site, written file by file
         previous/          the old site, only where folders cannot be exchanged atomically
+        served             held by a ``sopkit serve`` of site/ while it runs (``Served``):
+                           another build of site/ is refused, not switched in unseen
 
 The order of work, and why a kill at any point leaves a whole site:
 
@@ -28,6 +31,11 @@ The order of work, and why a kill at any point leaves a whole site:
    output until the next build, which restores the old site first (step 2).
 5. Delete the old site and the work folder, then release the lock.
 
+A build takes the lock (1), then looks at ``served``: when a ``sopkit serve``
+of another process holds it, the build is refused. Its site would replace the
+served one unseen (built with other options, and the open pages never
+reload), and the server's next rebuild would replace it again.
+
 SIGTERM and SIGHUP (unless ignored, as under ``nohup``) and Ctrl-C are turned
 into an exception while the lock is held, so the work folder is cleared before
 the process exits (status 128 + signal number); SIGKILL cannot be caught, and
@@ -36,6 +44,7 @@ its debris is cleared by the next build (step 2).
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import hashlib
@@ -59,7 +68,7 @@ try:
 except ImportError:  # pragma: no cover - not on POSIX
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["FolderBusy", "Publication", "exchange", "work_folder"]
+__all__ = ["FolderBusy", "Publication", "Served", "exchange", "served_by", "work_folder"]
 
 _WORK_SUFFIX = ".sopkit"
 
@@ -72,6 +81,7 @@ class FolderBusy(OutputError):
 #: names are shortened and given a hash, so the name fits the usual 255-byte limit.
 _NAME_BYTES = 200
 _LOCK = "lock"
+_SERVED = "served"
 _STAGING = "staging"
 _PREVIOUS = "previous"
 #: Folders an older sopkit left beside the output when killed (tempfile.mkdtemp names).
@@ -122,6 +132,7 @@ class Publication:
     def __enter__(self) -> Publication:
         self._fd = self._lock()
         try:
+            self._refuse_if_served()
             self._catch_signals()
             self._restore_previous()
             self._clear_debris()
@@ -224,6 +235,18 @@ class Publication:
                 path.unlink(missing_ok=True)
             elif entry.is_dir() and ((path / ".sopkit-site").is_file() or not any(path.iterdir())):
                 _remove(path)
+
+    def _refuse_if_served(self) -> None:
+        pid = served_by(self.target)
+        if pid is not None and pid != os.getpid():
+            raise OutputError(
+                "sopkit serve is serving this folder"
+                + (f" (process {pid})" if pid > 0 else "")
+                + "; a build would replace its site unseen",
+                path=self.shown,
+                hint="stop the server (Ctrl-C) and build again, or build into another "
+                "folder with -o",
+            )
 
     # --- the lock ---------------------------------------------------------------------------
 
@@ -328,6 +351,100 @@ class Publication:
         pending, self._pending = self._pending, None
         if pending is not None:
             raise SystemExit(128 + pending)
+
+
+# --- a folder served ------------------------------------------------------------------------
+
+
+def served_by(target: Path) -> int | None:
+    """The process of the ``sopkit serve`` holding ``target`` (-1 when it cannot be
+    read), or ``None`` when no server holds it (a mark left by a killed one is no hold:
+    the kernel released its lock)."""
+    if fcntl is None:  # pragma: no cover - not on POSIX
+        return None
+    try:
+        fd = os.open(work_folder(target) / _SERVED, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        return None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except OSError:  # held: a server runs (our own process's, too: another open file)
+            text = os.read(fd, 32).decode("ascii", "replace").strip()
+            return int(text) if text.isdigit() else -1
+        return None
+    finally:
+        os.close(fd)  # releases a shared lock taken only to look
+
+
+class Served:
+    """The mark that ``sopkit serve`` serves ``target``: held while the server runs.
+
+    A build of ``target`` by another process is refused while it is held
+    (``Publication``); the server's own builds go ahead. The mark is a file in
+    the work folder holding the server's process id, locked with ``flock``, so
+    the kernel releases it however the server ends (even SIGKILL).
+
+    Raises:
+        OutputError: another server holds it, or the work folder cannot be written.
+    """
+
+    def __init__(self, target: Path, *, shown: str) -> None:
+        self.target = target
+        self.shown = shown
+        self.work = work_folder(target)
+        self._path = self.work / _SERVED
+        self._fd: int | None = None
+        if fcntl is None:  # pragma: no cover - not on POSIX: no mark, builds are not refused
+            return
+        self._fd = self._hold()
+
+    def _hold(self) -> int:
+        assert fcntl is not None
+        for _ in range(20):
+            try:
+                self.work.mkdir(mode=0o755, parents=True, exist_ok=True)
+                fd = os.open(self._path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+            except FileNotFoundError:
+                continue  # a build removed the work folder just now: again
+            except OSError as exc:
+                raise OutputError(
+                    f"cannot write beside the output folder: {exc.strerror or exc}",
+                    path=self.shown,
+                    hint=f"sopkit serve marks the folder it serves in {self.work}",
+                ) from None
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                os.close(fd)
+                pid = served_by(self.target)
+                raise OutputError(
+                    "another sopkit serve is serving this folder"
+                    + (f" (process {pid})" if pid is not None and pid > 0 else ""),
+                    path=self.shown,
+                    hint="stop it first, or serve into another folder with -o",
+                ) from None
+            if not _same_file(fd, self._path):
+                os.close(fd)  # removed by a server leaving just now: again
+                continue
+            os.ftruncate(fd, 0)
+            os.write(fd, f"{os.getpid()}\n".encode())
+            return fd
+        raise OutputError(  # pragma: no cover - the folder vanished twenty times
+            "cannot mark the output folder as served", path=self.shown
+        )
+
+    def release(self) -> None:
+        """Remove the mark (while holding it) and the work folder if nothing else is in it."""
+        fd, self._fd = self._fd, None
+        if fd is None:
+            return
+        try:
+            self._path.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                self.work.rmdir()  # not empty: a build is working in it
+        finally:
+            os.close(fd)
 
 
 # --- file-system steps ----------------------------------------------------------------------

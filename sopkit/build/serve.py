@@ -6,6 +6,8 @@ new SOP, diagram and dashboard. The pieces:
 * **Build** with ``build_site`` and the build cache, into a folder of its own
   (a temporary one unless ``-o`` names one), so a rebuild redraws only what
   changed and the folder is always one whole site (``sopkit.build.publish``).
+  The folder is marked as served while the server runs (``Served``): a build
+  of it by another process would replace the site unseen, so it is refused.
 * **Watch** by polling: every input file's modification time and size
   (processes and roles files under the given paths, ``--roles``, scenarios,
   the template folder), a few times a second. Portable, no dependency, and
@@ -53,7 +55,7 @@ from ..errors import SopkitError
 from ..render.pdf import Printer
 from . import BuildResult, build_site
 from .cache import Cache, CacheStats
-from .publish import FolderBusy
+from .publish import FolderBusy, Served
 
 __all__ = [
     "VERSION_PATH",
@@ -527,10 +529,14 @@ class SiteServer:
         self.watcher = Watcher(watched, skip=out_dir)
         self.state = _State(root=out_dir, bound=host, local_names=_local_names())
         handler = type("Handler", (_Handler,), {"state": self.state})
+        self._served: Served | None = None
         try:
+            # The folder is ours while we run: a `sopkit build -o` of it would replace
+            # the site unseen (other options, open pages never reloaded); it is refused.
+            self._served = Served(out_dir.resolve(), shown=str(out_dir))
             self.httpd = ThreadingHTTPServer((host, port), handler)
         except BaseException:
-            self._remove_temp()  # the port was taken: leave no empty folder behind
+            self._release()  # the port was taken: leave no mark and no empty folder behind
             raise
         self.httpd.daemon_threads = True
         self.stopped = threading.Event()
@@ -610,8 +616,8 @@ class SiteServer:
             self._printer = Printer()
 
     def _build_when_free(self, printer: Printer) -> BuildResult:
-        """``build_site``, again while another build (another server on the same ``-o``)
-        is writing the folder, for up to ``_BUSY_WAIT`` seconds."""
+        """``build_site``, again while another build (one started before this server
+        marked the folder as served) is writing it, for up to ``_BUSY_WAIT`` seconds."""
         deadline = time.monotonic() + _BUSY_WAIT
         told = False
         while True:
@@ -662,9 +668,13 @@ class SiteServer:
             self.httpd.shutdown()
             self._serving = False
         self.httpd.server_close()
-        self._remove_temp()
+        self._release()
 
-    def _remove_temp(self) -> None:
+    def _release(self) -> None:
+        """Give the folder back (builds may replace it again), and remove the temporary one."""
+        if self._served is not None:
+            self._served.release()
+            self._served = None
         if self._temp is not None:
             shutil.rmtree(self._temp, ignore_errors=True)
             self._temp = None

@@ -193,7 +193,7 @@ def serve(
             "-o",
             "--output",
             help="Build the site into this folder (as for build); default: a temporary "
-            "folder, deleted on exit.",
+            "folder, deleted on exit. While serve runs, sopkit build refuses this folder.",
             file_okay=False,
             show_default=False,
         ),
