@@ -621,3 +621,16 @@ def test_text_is_served_as_utf_8(served: tuple[SiteServer, Path]) -> None:
     assert content_type("a/flow.PNG") == "image/png"
     assert content_type("notes.txt") == "text/plain; charset=utf-8"
     assert content_type("blob") == "application/octet-stream"
+
+
+def test_the_server_names_itself_and_hides_the_sites_marker(
+    served: tuple[SiteServer, Path],
+) -> None:
+    from sopkit import __version__
+
+    server, _ = served
+    assert (server.out_dir / ".sopkit-site").is_file()
+    status, headers, _ = _fetch(server.url, "/")
+    assert status == 200 and headers["Server"] == f"sopkit/{__version__}"
+    for path in ("/.sopkit-site", "/%2esopkit-site", "/processes/.hidden", "/.git/config"):
+        assert _get(server.url, path) == (404, "404 Not Found\n"), path

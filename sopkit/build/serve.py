@@ -50,6 +50,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from .. import __version__
 from ..checkup import warning_lines
 from ..errors import SopkitError
 from ..render.pdf import Printer
@@ -290,6 +291,11 @@ def safe_path(root: Path, url_path: str) -> Path | None:
     return resolved
 
 
+def _hidden(root: Path, target: Path) -> bool:
+    """Whether ``target`` (inside ``root``) is or is in a dot file: none is the site's."""
+    return any(part.startswith(".") for part in target.relative_to(root.resolve()).parts)
+
+
 _CSP = re.compile(
     r'(<meta\s+http-equiv="Content-Security-Policy"\s+content=")([^"]*)(")', re.IGNORECASE
 )
@@ -391,8 +397,10 @@ class _Handler(SimpleHTTPRequestHandler):
     """Files of the site only; HTML with the reload script; errors while inputs are broken."""
 
     state: _State  # set on the subclass made per server
-    server_version = "sopkit"
-    sys_version = ""
+    server_version = f"sopkit/{__version__}"
+
+    def version_string(self) -> str:
+        return self.server_version  # not Python's version after it
 
     def log_message(self, format: str, *args: Any) -> None:
         pass  # the terminal shows builds, not every request
@@ -434,6 +442,9 @@ class _Handler(SimpleHTTPRequestHandler):
             target = None
         if target is None:
             self._refuse(HTTPStatus.FORBIDDEN, head)
+            return
+        if _hidden(state.root, target):  # .sopkit-site: the build's marker, not the site's
+            self._refuse(HTTPStatus.NOT_FOUND, head)
             return
         is_html = target.suffix.lower() in (".html", ".htm")
         if errors is not None and is_html:
