@@ -634,3 +634,79 @@ def test_the_server_names_itself_and_hides_the_sites_marker(
     assert status == 200 and headers["Server"] == f"sopkit/{__version__}"
     for path in ("/.sopkit-site", "/%2esopkit-site", "/processes/.hidden", "/.git/config"):
         assert _get(server.url, path) == (404, "404 Not Found\n"), path
+
+
+def test_the_watcher_sees_new_bytes_not_new_times(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    roles = folder / "roles.yaml"
+    watcher = Watcher([folder, roles])
+    later = roles.stat().st_mtime_ns + 5_000_000_000
+    os.utime(roles, ns=(later, later))  # touch
+    assert not watcher.changed()
+    roles.write_bytes(roles.read_bytes())  # saved without an edit
+    assert not watcher.changed()
+    roles.write_text(roles.read_text() + "# a comment\n")
+    assert watcher.changed() and watcher.last_changed == [str(roles)]
+    roles.unlink()
+    assert watcher.changed() and watcher.last_changed == [str(roles)]
+    roles.write_text("roles: {}\n")
+    assert watcher.changed()  # back, even with a time it had before
+    process = folder / "content-marketing.yaml"
+    text = process.read_bytes()
+    process.unlink()
+    assert watcher.changed() and watcher.last_changed == [str(process)]
+    process.write_bytes(text)
+    assert watcher.changed() and watcher.last_changed == [str(process)]
+
+
+def test_a_touch_rebuilds_nothing(tmp_path: Path) -> None:
+    """`touch roles.yaml` and then an edit: one rebuild, for the edit alone."""
+    folder = _copy(tmp_path)
+    lines: list[str] = []
+    server = SiteServer([folder], tmp_path / "site", port=0, diagrams=False, echo=lines.append)
+    thread = threading.Thread(target=server.run, kwargs={"poll": 0.05}, daemon=True)
+    thread.start()
+    try:
+        _until(lambda: server.state.read()[0] >= 1, "the first build is done")
+        roles = folder / "roles.yaml"
+        later = roles.stat().st_mtime_ns + 5_000_000_000
+        os.utime(roles, ns=(later, later))
+        path = folder / "content-marketing.yaml"
+        path.write_text(path.read_text().replace(f"name: {NAME}", f"name: {NEW}", 1))
+        _until(lambda: NEW in _get(server.url, "/")[1], "the edit is shown")
+    finally:
+        server.stop()
+        thread.join(TIMEOUT)
+    building = [line for line in lines if line.startswith("building ")]
+    assert len(building) == 2, lines
+    assert building[1].endswith("(content-marketing.yaml changed)")
+
+
+def test_a_rebuild_that_changes_no_byte_reloads_no_page(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    lines: list[str] = []
+    server = SiteServer([folder], tmp_path / "site", port=0, diagrams=False, echo=lines.append)
+    path = folder / "content-marketing.yaml"
+    try:
+        assert server.build() is not None
+        assert server.state.read() == (1, None)
+        path.write_text(path.read_text() + "# only a comment\n")
+        assert server.build("content-marketing.yaml changed") is not None
+        assert server.state.read() == (1, None)  # the same site: open pages stay
+        assert lines[-1].endswith("(the site is unchanged: no page reloads)")
+        good = path.read_text()
+        path.write_text(good + "steps: [\n")
+        assert server.build() is None
+        version, errors = server.state.read()
+        assert version == 2 and errors is not None
+        assert server.build() is None
+        assert server.state.read() == (2, errors)  # the same errors: nothing new to show
+        path.write_text(good)
+        assert server.build() is not None
+        assert server.state.read() == (3, None)  # the site is back: the pages reload
+        path.write_text(good.replace(f"name: {NAME}", f"name: {NEW}", 1))
+        assert server.build() is not None
+        assert server.state.read() == (4, None)
+        assert not lines[-1].endswith("no page reloads)")
+    finally:
+        server.close()

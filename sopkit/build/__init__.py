@@ -43,6 +43,7 @@ import contextlib
 import dataclasses
 import datetime as _dt
 import functools
+import hashlib
 import heapq
 import os
 import threading
@@ -142,6 +143,9 @@ class BuildResult:
     inputs: tuple[str, ...] = ()
     #: What ``sopkit validate`` warns about in the files (located), sorted by file and line.
     checks: tuple[Problem, ...] = ()
+    #: A hash of every file's path and bytes: two builds of the same site have the same,
+    #: so ``sopkit serve`` reloads no page after a rebuild that changed nothing.
+    digest: str = ""
 
     @property
     def index(self) -> Path:
@@ -255,7 +259,17 @@ def build_site(
         cache=None if cache is None else cache.stats,
         inputs=tuple(dict.fromkeys(str(p) for p in inputs)),
         checks=tuple(checks),
+        digest=_digest(files),
     )
+
+
+def _digest(files: dict[str, bytes]) -> str:
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        data = files[name]
+        digest.update(f"{name}\0{len(data)}\0".encode("utf-8", "surrogateescape"))
+        digest.update(data)
+    return digest.hexdigest()
 
 
 def render_site(

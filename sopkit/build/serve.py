@@ -11,14 +11,18 @@ new SOP, diagram and dashboard. The pieces:
 * **Watch** by polling: every input file's modification time and size
   (processes and roles files under the given paths, ``--roles``, scenarios,
   the template folder), a few times a second. Portable, no dependency, and
-  cheap for the hundreds of files a portfolio has.
+  cheap for the hundreds of files a portfolio has. A file whose time or size
+  moved is read and hashed: only new bytes are a change, so ``touch`` (or a
+  save without an edit) rebuilds nothing.
 * **Serve** with the standard library's threaded HTTP server, only files
   inside the site folder: a path with ``..`` (also percent-encoded), a
   backslash or a NUL, or one that resolves (through a symbolic link) outside
   the folder, is refused.
 * **Reload**: each HTML response gets a tiny script (at serve time only; the
   files on disk are what ``sopkit build`` writes) that polls
-  ``/__sopkit__/version`` and reloads the page when a build has finished. The
+  ``/__sopkit__/version`` and reloads the page when a build has finished
+  with another site than before (a rebuild that changed no byte, say after
+  an edit of a comment, reloads nothing). The
   pages' Content-Security-Policy forbids scripts, so the served copy's policy
   allows this one script (by nonce) and requests to the server itself.
 * **Errors**: when an input is broken, every HTML page shows the located
@@ -31,6 +35,7 @@ new SOP, diagram and dashboard. The pieces:
 
 from __future__ import annotations
 
+import hashlib
 import html
 import ipaddress
 import mimetypes
@@ -86,7 +91,8 @@ Echo = Callable[[str], None]
 
 
 class Watcher:
-    """The modification time and size of every input file; ``changed()`` says when they move."""
+    """The modification time and size of every input file, and a hash of its bytes;
+    ``changed()`` says when the bytes change (a file that moves in time only is not)."""
 
     def __init__(self, paths: Iterable[str | Path], *, skip: Path | None = None) -> None:
         self.paths = [Path(p) for p in paths]
@@ -94,6 +100,9 @@ class Watcher:
         #: The site folder, when it is inside a watched folder: its files are ours.
         self.skip = None if skip is None else skip.resolve()
         self._last = self.snapshot()
+        #: Each file's bytes as last seen (a hash; ``None`` for a missing file): read
+        #: again only when its time or size moves.
+        self._hashes = {key: _content_hash(key) for key in self._last}
         #: The files that changed, appeared or went at the last ``changed()`` that said so.
         self.last_changed: list[str] = []
 
@@ -133,17 +142,42 @@ class Watcher:
         self.extra = [Path(p) for p in paths]
         now = self.snapshot()
         self._last = {key: self._last.get(key, state) for key, state in now.items()}
+        self._hashes = {
+            key: self._hashes[key] if key in self._hashes else _content_hash(key)
+            for key in self._last
+        }
 
     def changed(self) -> bool:
-        """Whether any file changed, appeared or went since the last call."""
+        """Whether any file's bytes changed, or a file appeared or went, since the last call."""
         now = self.snapshot()
         if now == self._last:
             return False
-        self.last_changed = sorted(
+        moved = [
             key for key in now.keys() | self._last.keys() if now.get(key) != self._last.get(key)
-        )
+        ]
+        changed = []
+        for key in moved:
+            if key not in now:  # no longer watched (gone with its folder)
+                self._hashes.pop(key, None)
+                changed.append(key)
+                continue
+            digest = _content_hash(key)
+            if key not in self._last or digest != self._hashes.get(key):
+                changed.append(key)
+            self._hashes[key] = digest
         self._last = now
+        if not changed:
+            return False  # touched, or saved unchanged
+        self.last_changed = sorted(changed)
         return True
+
+
+def _content_hash(path: str) -> bytes | None:
+    """A hash of the file's bytes; ``None`` when it cannot be read (missing)."""
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).digest()
+    except OSError:
+        return None
 
 
 def what_changed(paths: Sequence[str]) -> str:
@@ -373,24 +407,36 @@ def missing_page(path: str, version: int) -> str:
 
 @dataclass
 class _State:
-    """What the handler threads read: the builds done and the errors of the latest."""
+    """What the handler threads read: the site's version and the errors of the latest build."""
 
     root: Path
     #: The ``--host`` the server is bound to, and this machine's names (``host_allowed``).
     bound: str = "127.0.0.1"
     local_names: tuple[str, ...] = ()
+    #: Moves when a build ends with another site or other errors than before: the open
+    #: pages reload then, and only then.
     version: int = 0
     errors: str | None = None
+    #: The last good site's ``BuildResult.digest``.
+    digest: str | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def read(self) -> tuple[int, str | None]:
         with self.lock:
             return self.version, self.errors
 
-    def finished(self, errors: str | None) -> None:
+    def finished(self, errors: str | None, digest: str | None = None) -> bool:
+        """Record a build's outcome; whether the pages should reload (it differs)."""
         with self.lock:
-            self.version += 1
+            if errors is None:
+                same = self.version > 0 and self.errors is None and digest == self.digest
+                self.digest = digest
+            else:
+                same = self.version > 0 and errors == self.errors
             self.errors = errors
+            if not same:
+                self.version += 1
+            return not same
 
 
 class _Handler(SimpleHTTPRequestHandler):
@@ -597,7 +643,7 @@ class SiteServer:
             self.echo("the pages show these errors until the files are fixed")
             return None
         self.watcher.watch_also(result.inputs)
-        self.state.finished(None)
+        reloaded = self.state.finished(None, result.digest)
         told = [f"warning: {w}" for w in result.warnings]
         told += warning_lines(result.checks, self.paths)
         if told and told == self._told:
@@ -613,6 +659,7 @@ class SiteServer:
         self.echo(
             f"built {result.processes} {noun} in {time.perf_counter() - started:.1f} s"
             f" at {time.strftime('%H:%M:%S')}{reused}; serving {self.url}"
+            + ("" if reloaded else " (the site is unchanged: no page reloads)")
         )
         return result
 
