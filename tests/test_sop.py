@@ -491,9 +491,9 @@ def test_team_template_with_an_unknown_field_is_an_error(tmp_path: Path) -> None
             "did you mean 'owner_kind'? step's fields are listed in docs/templates.md#step",
         ),
         (
-            "doc.steps[0].inputs_from",
-            "step has no field 'inputs_from'",
-            "did you mean 'inputs'? step's fields are listed in docs/templates.md#step",
+            "doc.steps[0].input_from",
+            "step has no field 'input_from'",
+            "did you mean 'inputs_from'? step's fields are listed in docs/templates.md#step",
         ),
         (
             "doc.header[0].lable",

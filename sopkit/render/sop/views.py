@@ -264,6 +264,7 @@ VIEW_NAMES: dict[type, str] = {
     StepView: "step",
     CallView: "call",
     StepRef: "step reference",
+    InputView: "input",
     ProcessRef: "process reference",
     Item: "item",
     RoleView: "role",
