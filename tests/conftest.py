@@ -166,6 +166,27 @@ def stand_in_simulation(
 
 #: Each content-marketing step's time as its box says it, as the SOP does: the file's
 #: ``1.5h..3h``, ``45m..1.5h``, ``{min: 3h, likely: 4h, max: 6h}``, ``20m..45m``, ``15m``.
+#: The blog post's 4-week wait, on Social distribution, before Measurement.
+_TRAFFIC_WAIT = (
+    "    wait: 4w                     # let the post collect traffic before measuring it\n"
+)
+
+
+def wait_before_two_steps(folder: Path) -> Path:
+    """The blog post with its 4-week wait on Publishing, which two steps follow (as it
+    was written once): the diagrams say a wait before two steps once, beside their
+    shared trunk. Written into ``folder`` beside a copy of its roles file."""
+    source = ENGLISH / "content-marketing.yaml"
+    shutil.copy(ENGLISH / "roles.yaml", folder / "roles.yaml")
+    text = source.read_text(encoding="utf-8")
+    publish = "    after: [approval]\n    time: 30m..1h\n"
+    assert text.count(_TRAFFIC_WAIT) == 1 and text.count(publish) == 1
+    text = text.replace(_TRAFFIC_WAIT, "").replace(publish, publish + _TRAFFIC_WAIT)
+    path = folder / "content-marketing.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 CM_TIMES = {
     "research": "1.5–3 h",
     "outline": "45 min–1.5 h",

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import CM_TIMES
+from conftest import CM_TIMES, wait_before_two_steps
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from swimlane_svg import SVG, read
@@ -123,8 +123,9 @@ def test_every_step_shows_name_time_and_annual_cost(cm: ProcessCost, cm_svg: byt
         assert f" · {money_text(cm.step(step.id).annual_cost, 'USD')} a year" in text
 
 
-def test_after_edges_and_waits_said_once(cm: ProcessCost, cm_svg: bytes) -> None:
-    drawing = read(cm_svg)
+def test_after_edges_and_waits_said_once(tmp_path: Path) -> None:
+    cm = cost_process(load_process(wait_before_two_steps(tmp_path)))
+    drawing = read(draw(cm, "svg").data)
     flows = {(e.source, e.target) for e in drawing.edges if e.kind == "flow"}
     assert flows == {(b, s.id) for s in cm.process.steps for b in s.after}
     # publish waits 4w and has two successors: said once, beside their shared trunk

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import CM_TIMES
+from conftest import CM_TIMES, wait_before_two_steps
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -94,15 +94,22 @@ def test_nodes_show_name_time_cost_and_automation(cm: ProcessCost, chart: str) -
     assert "15 min ×3 per run" in chart
 
 
-def test_edges_waits_rework_and_critical_link_styles(cm: ProcessCost, chart: str) -> None:
+def test_a_wait_before_two_steps_is_said_once_in_its_box(tmp_path: Path) -> None:
+    chart = to_mermaid(cost_process(load_process(wait_before_two_steps(tmp_path))))
     links = [x.strip() for x in chart.splitlines() if re.search(r"-->|-\.->", x)]
-    assert 's_outline -->|"wait 4 h"| s_draft' in links
     # publish waits 4w before two steps: said once, in its box, not on both arrows
     assert "s_publish --> s_measure" in links and "s_publish --> s_social" in links
     assert chart.count("wait 20 working days") == 1
     assert "then wait 20 working days" in next(
         x for x in chart.splitlines() if x.strip().startswith("s_publish[")
     )
+
+
+def test_edges_waits_rework_and_critical_link_styles(cm: ProcessCost, chart: str) -> None:
+    links = [x.strip() for x in chart.splitlines() if re.search(r"-->|-\.->", x)]
+    assert 's_outline -->|"wait 4 h"| s_draft' in links
+    # social waits 4w before measurement alone: said on that arrow
+    assert 's_social -->|"wait 20 working days"| s_measure' in links
     assert "s_research --> s_outline" in links
     assert links[-1] == 's_edit -.->|"rework 30%"| s_draft'
     assert len(links) == sum(len(s.after) for s in cm.process.steps) + 1
