@@ -96,7 +96,11 @@ def test_conditional_steps_say_when_and_how_often(stub_diagram: None) -> None:
     # L1 0.2 + L2 0.5 = 70% of runs.
     assert "> **Only when:** Which launch tier? — L1 or L2, about 70% of runs" in text
     # Legal runs 0.3 × 4/3 = 0.4 times per run: 4/3 times in each run it belongs to.
-    assert "- **Repeats:** 1.33 times in each run it applies to" in text
+    repeats = (
+        "- **How often:** Done again when this step sends the work back: about 1.33 times"
+        " on average in each run that needs it (Is this a tier-1 launch? — yes)."
+    )
+    assert repeats in text
     # The Conditions section groups the steps under each answer.
     assert "| Is this a tier-1 launch? | yes | 30% | 3. Legal review; 4. Press briefing |" in text
     assert "|  | L3 | 30% | no steps of its own |" in text
@@ -133,7 +137,11 @@ def test_two_conditions_and_a_rare_conditional_step(tmp_path: Path) -> None:
     text = render_sop(cost_process(load_process(path)))
     # 0.3 × (0.2 + 0.5) = 21% of runs; within them, per_run 0.5.
     assert "> **Only when:** Big? — yes; Tier? — L1 or L2, about 21% of runs" in text
-    assert "- **Repeats:** in 50% of the runs it applies to" in text
+    repeats = (
+        "- **How often:** Not done in every run that needs it (Big? — yes; Tier? — L1 or L2):"
+        " in 50% of them."
+    )
+    assert repeats in text
     # The typical run answers "big" with no (share 0.3 < 0.5), so it leaves out step 2.
     assert "| Lead time per run | 1 h (0.13 working days; a typical run, without step 2) |" in (
         text

@@ -65,10 +65,12 @@ from .wording import (
     condition_text,
     count_text,
     due_text,
+    join_or,
     kind_label,
     participants_text,
     rework_text,
     wait_text,
+    when_text,
 )
 
 if TYPE_CHECKING:  # NumPy, which the simulation imports, costs a SOP 0.1 s
@@ -203,6 +205,7 @@ def sop_document(
     if ranges is not None:
         simulated = next((r for r in ranges.processes if r.process_id == process.id), None)
     expenses, expense_total = expense_views(context, steps)
+    views = tuple(_step_view(context, step, branched) for step in steps)
     return SopDocument(
         language=t.language,
         id=process.id,
@@ -218,7 +221,7 @@ def sop_document(
         ),
         roles=_roles(context),
         tools=_tools(process, steps, refs),
-        steps=tuple(_step_view(context, step, branched) for step in steps),
+        steps=views,
         diagram=(
             diagram_for(cost, fmt, links or {}, t)
             if diagram
@@ -564,19 +567,68 @@ def _estimate_text(estimate: Estimate, clock: Clock, t: Catalogue) -> str:
 
 
 def _repeats(c: Context, step: Step) -> str | None:
-    """How often the step runs in the runs it belongs to (its condition says in which)."""
+    """How often the step is done, said so that it reads as a fact and not an instruction.
+
+    A bare "1.43 times per run" left a newcomer asking whether to write a draft once or
+    twice: the figure is an average that rework makes, so the text says where it comes
+    from. ``per_run`` is said as it stands (the checklist's figure, which ticks a box
+    once however often the work went back); rework passes as the steps that send the work
+    back and the average they make; a condition as its question and answer, since the
+    step's "only when" line already gives its share of runs.
+    """
     t = c.t
     chance = c.runs.chance[step.id]
     passes = to_decimal(c.runs.executions[step.id] / chance)
-    if passes == 1:
+    per_run = to_decimal(step.per_run)
+    if passes == per_run == 1:  # half the runs done twice over is once a run too, not this
         return None
-    if step.when:
-        if passes < 1:
-            return t("per_run.share_when", share=share_text(passes, t.language))
-        return t("per_run.times_when", passes)
-    if passes < 1:
-        return t("per_run.share", share=share_text(passes, t.language))
-    return t("per_run.times", passes)
+    when = when_text(c.process, step, t)
+    senders = _senders(c, step) if per_run and passes != per_run else ()
+    if not senders:
+        if per_run < 1:
+            if when:
+                return t("repeats.share_when", share=share_text(per_run, t.language), when=when)
+            return t("repeats.share", share=share_text(per_run, t.language))
+        return t("repeats.times_when", per_run, when=when) if when else t("repeats.times", per_run)
+    said = join_or(list(senders), t)
+    if per_run == 1:
+        if when:
+            return t("repeats.rework_when", passes, senders=said, when=when)
+        return t("repeats.rework", passes, senders=said)
+    if per_run < 1:
+        share = share_text(per_run, t.language)
+        if when:
+            return t("repeats.share_rework_when", passes, share=share, senders=said, when=when)
+        return t("repeats.share_rework", passes, share=share, senders=said)
+    count = t("repeats.count", per_run)
+    if when:
+        return t("repeats.times_rework_when", passes, count=count, senders=said, when=when)
+    return t("repeats.times_rework", passes, count=count, senders=said)
+
+
+def _senders(c: Context, step: Step) -> tuple[str, ...]:
+    """``step 10``, ``this step``: the steps whose rework brings ``step`` round again, in
+    the order they are done, leaving out any that never runs where ``step`` does."""
+    found: dict[str, None] = {}
+    for loop in c.runs.loops[step.id]:
+        if _can_meet(step.when, c.process.step(loop.step).when):
+            found[loop.step] = None
+    refs = sorted((c.refs[i] for i in found if i in c.refs), key=_number)
+    return tuple(
+        c.t("repeats.this_step") if ref.id == step.id else c.t("repeats.step", number=ref.number)
+        for ref in refs
+    )
+
+
+def _can_meet(
+    one: Mapping[str, bool | tuple[str, ...]] | None,
+    other: Mapping[str, bool | tuple[str, ...]] | None,
+) -> bool:
+    """Whether some run meets both conditions: no question they share has its answers
+    apart."""
+    if not one or not other:
+        return True
+    return all(_answers(one[name]) & _answers(other[name]) for name in one.keys() & other.keys())
 
 
 def _automation_note(cost: ProcessCost, step: Step, t: Catalogue, money: Money) -> str | None:
