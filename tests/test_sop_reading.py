@@ -187,3 +187,39 @@ def test_a_share_of_runs_alone_says_the_step_is_not_done_every_run(
     assert "- **How often:** Not done in every run: in 25% of runs." in render_sop(
         cost_process(load_process(path)), diagram=False
     )
+
+
+# --- the critical path -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "note"),
+    [
+        (
+            "en",
+            "Steps marked “Critical path” set the lead time: if any of them takes longer,"
+            " the whole run finishes later.",
+        ),
+        ("ko", "“주경로” 표시가 있는 단계가 리드 타임을 정합니다."),
+        ("ru", "Шаги с пометкой «Критический путь» определяют длительность запуска"),
+    ],
+)
+def test_the_critical_path_badge_is_explained_once_before_the_steps(
+    language: str, note: str, write_process: Callable[..., Path]
+) -> None:
+    path = write_process(COMBINATIONS.format(language=language))
+    cost = cost_process(load_process(path))
+    assert any(step.critical for step in sop_document(cost).steps)
+    markdown = render_sop(cost, diagram=False)
+    assert markdown.count(note) == 1
+    assert markdown.index("\n## ") < markdown.index(note) < markdown.index("\n### 1. A")
+    html = render_sop(cost, fmt="html", diagram=False)
+    assert html.count(note) == 1
+    assert html.index('id="procedure"') < html.index(note) < html.index('class="steps"')
+
+
+def test_no_note_where_no_step_is_marked() -> None:
+    """Content marketing's steps are all on the critical path: no badge, no note."""
+    cost = cost_process(load_process(PROCESSES / "en" / "content-marketing.yaml"))
+    assert sop_document(cost).critical_note is None
+    assert "Steps marked" not in render_sop(cost, diagram=False)

@@ -244,6 +244,8 @@ def sop_document(
         called_by=caller_refs(context),
         per_run_only=context.per_run_only,
         home=home if fmt == "html" else None,
+        # The badge is on the steps, well before the diagram's legend explains it.
+        critical_note=t("procedure.critical_note") if any(v.critical for v in views) else None,
     )
 
 

@@ -255,6 +255,9 @@ class SopDocument:
     per_run_only: bool = False
     #: The site's dashboard, for a link back to it (an HTML SOP in a site only).
     home: str | None = None
+    #: What the steps' "Critical path" badge means, said once before the steps; ``None``
+    #: when no step carries it.
+    critical_note: str | None = None
 
 
 #: What docs/templates.md calls each view, where a heading of that name lists its
