@@ -321,3 +321,59 @@ def test_the_diagram_prints_on_landscape_pages_with_lane_headers_repeated(
             ]
             above = text_of(index, "-layout").split(headers[0])[0]  # top to bottom
             assert key and all(words in above for words in key), (key, above)
+
+
+def _printed_pages(tmp_path: Path, path: Path, paper: str) -> list[str]:
+    """The SOP of ``path`` printed by Chromium on ``paper``: each page's text, its
+    whitespace folded."""
+    import base64
+
+    from test_build_e2e import Browser
+
+    chromium = require_tool("chromium", "chromium")
+    pdftotext = require_tool("pdftotext", "poppler-utils")
+    page = _sop_page(tmp_path, path)
+    browser = Browser(chromium, tmp_path / "profile")
+    try:
+        assert browser.open(page.as_uri()) == []
+        width, height = PAPER[paper]
+        data = browser.call(
+            "Page.printToPDF", paperWidth=width, paperHeight=height, printBackground=True
+        )["data"]
+    finally:
+        browser.close()
+    pdf = tmp_path / "sop.pdf"
+    pdf.write_bytes(base64.b64decode(data))
+    text = subprocess.run(
+        [pdftotext, str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return [" ".join(page.split()) for page in text.split("\f")]
+
+
+@pytest.mark.parametrize("paper", sorted(PAPER))
+@pytest.mark.parametrize("name", ["release-post", "content-marketing"])
+def test_a_printed_step_starts_with_its_done_when_and_first_instruction(
+    tmp_path: Path, paper: str, name: str
+) -> None:
+    """A trial printed these SOPs and found a step's header at a page's foot with its
+    "Done when" or its instructions overleaf: each step's header, "done when" and first
+    instruction now share a page (the step may go on over the page after that)."""
+    from sopkit.render.sop import sop_document
+
+    path = PROCESSES / "en" / f"{name}.yaml"
+    pages = _printed_pages(tmp_path, path, paper)
+    # the steps' pages: the diagram and the key figures, which name steps too, come after
+    pages = pages[: next(n for n, page in enumerate(pages) if "Workflow diagram" in page)]
+
+    def on(text: str, heading: bool = False) -> list[int]:
+        wanted = re.escape(" ".join(text.split())[:40])
+        if heading:  # not "4. Feature write-ups" in a table, nor “Feature write-ups” in text
+            wanted = r"(?<!\d\. )(?<!“)" + wanted
+        return [n for n, page in enumerate(pages, start=1) if re.search(wanted, page)]
+
+    for step in sop_document(cost_process(load_process(path))).steps:
+        assert step.done_when is not None and step.instructions
+        header = on(step.name, heading=True)
+        done, first = on(step.done_when), on(step.instructions[0])
+        assert len(header) == len(done) == len(first) == 1, step.id
+        assert header == done == first, (step.id, header, done, first)
