@@ -377,3 +377,56 @@ def test_a_printed_step_starts_with_its_done_when_and_first_instruction(
         done, first = on(step.done_when), on(step.instructions[0])
         assert len(header) == len(done) == len(first) == 1, step.id
         assert header == done == first, (step.id, header, done, first)
+
+
+@pytest.mark.parametrize(
+    "path", [PROCESSES / "en" / "release-post.yaml", LAUNCH], ids=["post", "launch"]
+)
+def test_at_a_phone_s_width_a_wide_table_scrolls_in_its_own_box(tmp_path: Path, path: Path) -> None:
+    """At 390 px a trial found the roles table cut off at its cost column by the page's
+    edge. Every table now sits in a box that scrolls sideways, as the diagram's does:
+    the page itself stays as wide as the screen, and scrolled, the box shows each
+    table's last column whole."""
+    import json
+
+    from test_build_e2e import Browser
+
+    chromium = require_tool("chromium", "chromium")
+    page = _sop_page(tmp_path, path)
+    browser = Browser(chromium, tmp_path / "profile")
+    try:
+        assert browser.open(page.as_uri()) == []
+        browser.call(
+            "Emulation.setDeviceMetricsOverride",
+            width=390,
+            height=844,
+            deviceScaleFactor=1,
+            mobile=True,
+        )
+        where = """(() => {
+            const sop = document.querySelector('.sop');
+            const boxes = [...document.querySelectorAll('.table-wrap')].map((box) => {
+                box.scrollLeft = box.scrollWidth;
+                const cells = box.querySelectorAll('tbody tr:first-child > *');
+                const last = cells[cells.length - 1].getBoundingClientRect();
+                const frame = box.getBoundingClientRect();
+                return {section: box.closest('section').id, wide: box.scrollWidth > box.clientWidth,
+                        inside: last.right <= frame.right + 1 && last.left >= frame.left - 1,
+                        within: frame.right <= innerWidth};
+            });
+            return JSON.stringify({
+                tables: document.querySelectorAll('table').length,
+                unboxed: [...document.querySelectorAll('table')]
+                    .filter((t) => !t.parentElement.classList.contains('table-wrap')).length,
+                page: document.documentElement.scrollWidth, window: innerWidth,
+                clipped: sop.scrollWidth > sop.clientWidth, boxes});
+        })()"""
+        found = json.loads(browser.call("Runtime.evaluate", expression=where)["result"]["value"])
+    finally:
+        browser.close()
+    assert found["tables"] > 2 and found["unboxed"] == 0
+    assert found["page"] == found["window"] == 390 and not found["clipped"]
+    roles = next(box for box in found["boxes"] if box["section"] == "roles")
+    assert roles["wide"]  # its cost column is reached by scrolling…
+    for box in found["boxes"]:
+        assert box["inside"] and box["within"], box  # …and shows whole, inside the screen
