@@ -20,6 +20,7 @@ FIXTURES = ROOT / "tests" / "fixtures" / "sop"
 CONTENT = ENGLISH / "content-marketing.yaml"
 KOREAN = PROCESSES / "ko" / "content-marketing-ko.yaml"
 MINIMAL = FIXTURES / "minimal" / "monthly-report.yaml"
+RUSSIAN = PROCESSES / "ru" / "sostac-plan-ru.yaml"
 
 BOX = re.compile(r"^- \[ \] \d+\. \*\*(.+?)\*\* — (.+?) · (.+)$", flags=re.M)
 
@@ -58,6 +59,20 @@ def test_a_box_says_how_often_one_run_does_the_step(write_process: Callable[...,
         ("Check", "Editor", "10 times per run · done when: not defined"),  # rework aside
         ("Fix", "Editor", "in 25% of runs · done when: not defined"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("path", "title"),
+    [
+        (CONTENT, "# Content marketing — blog post — run checklist"),
+        (KOREAN, "# 콘텐츠 마케팅 — 블로그 글 발행 — 실행 체크리스트"),
+        (RUSSIAN, "# Маркетинговый план по модели SOSTAC — чек-лист запуска"),
+    ],
+)
+def test_the_checklist_has_one_top_level_title_in_its_language(path: Path, title: str) -> None:
+    text = render_checklist(load_process(path))
+    assert text.splitlines()[0] == title
+    assert re.findall(r"^# .*$", text, flags=re.M) == [title]
 
 
 def test_ties_keep_file_order(write_process: Callable[..., Path]) -> None:
