@@ -21,6 +21,7 @@ CONTENT = ENGLISH / "content-marketing.yaml"
 KOREAN = PROCESSES / "ko" / "content-marketing-ko.yaml"
 MINIMAL = FIXTURES / "minimal" / "monthly-report.yaml"
 RUSSIAN = PROCESSES / "ru" / "sostac-plan-ru.yaml"
+LAUNCH = ENGLISH / "product-launch.yaml"
 
 BOX = re.compile(r"^- \[ \] \d+\. \*\*(.+?)\*\* — (.+?) · (.+)$", flags=re.M)
 
@@ -73,6 +74,14 @@ def test_the_checklist_has_one_top_level_title_in_its_language(path: Path, title
     text = render_checklist(load_process(path))
     assert text.splitlines()[0] == title
     assert re.findall(r"^# .*$", text, flags=re.M) == [title]
+
+
+def test_a_conditional_box_says_only_when_not_optional() -> None:
+    """In a T1 or T2 launch the step is required: the box says when, as the SOP does."""
+    text = render_checklist(load_process(LAUNCH))
+    rest = text.split("- [ ] 4. **Positioning and messaging** — ", 1)[1].split("\n", 1)[1]
+    assert rest.startswith("  *Only when: Which launch tier? — T1 or T2, about 70% of runs*\n")
+    assert "optional" not in text.lower()
 
 
 def test_ties_keep_file_order(write_process: Callable[..., Path]) -> None:

@@ -146,8 +146,12 @@ def test_two_conditions_and_a_rare_conditional_step(tmp_path: Path) -> None:
     assert "| Lead time per run | 1 h (0.13 working days; a typical run, without step 2) |" in (
         text
     )
-    box = "  *Optional — only when: Big? — yes; Tier? — L1 or L2, about 21% of runs*"
-    assert box in render_checklist(load_process(path))
+    checklist = render_checklist(load_process(path))
+    assert "  *Only when: Big? — yes; Tier? — L1 or L2, about 21% of runs*" in checklist
+    # per_run counts within the runs the condition names, as the SOP says, not in all runs.
+    assert "- [ ] 2. **B** — Editor · in 50% of the runs it applies to · done when: x" in (
+        checklist
+    )
 
 
 SKIPPED_INPUT = """\
@@ -537,7 +541,8 @@ def test_checklist_uses_the_sops_words() -> None:
     sop = render_sop(launch())
     text = render_checklist(load_process(LAUNCHES["en"]))
     for condition in re.findall(r"^> \*\*Only when:\*\* (.+)$", sop, flags=re.M):
-        assert f"  *Optional — only when: {condition}*" in text
+        assert f"  *Only when: {condition}*" in text
+    assert "Optional" not in text  # the condition's runs need the step: it is not optional
     assert "- [ ] 3. **Legal review** — Sign-off by Legal Counsel · done when:" in text
     assert "- [ ] 9. **Launch is live** — milestone: tick it when it happens\n" in text
     assert (

@@ -5,7 +5,7 @@ template (``fmt="github-issue"`` adds the template's YAML front matter):
 
     - [ ] 1. **Competitor analysis and keyword research** — SEO Specialist · done when: …
     - [ ] 2. **Legal review** — Sign-off by Legal Counsel · done when: …
-      *Optional — only when: Is this a tier-1 launch? — yes, about 30% of runs*
+      *Only when: Is this a tier-1 launch? — yes, about 30% of runs*
     - [ ] 3. **Channel assets** — for each of 3–7 items: run “Channel asset” (asset) · …
     - [ ] 4. **Launch is live** — milestone: tick it when it happens
     - [ ] 5. **Messaging sign-off** — Sign-off by Head of Marketing · … · then wait 1 day
@@ -13,8 +13,9 @@ template (``fmt="github-issue"`` adds the template's YAML front matter):
 
 Boxes are numbered like the SOP's steps, so "goes back to step 3" finds its box.
 
-A step that runs only in some runs is marked optional with the same words as
-the SOP (``wording``), so the two documents never disagree.
+A conditional step is marked with the SOP's words (``wording``): "Only when",
+not "optional", since in the runs its condition names it is required. A step
+done in only some runs by chance (``per_run`` below 1) says in what share.
 """
 
 from __future__ import annotations
@@ -66,12 +67,13 @@ class ChecklistItem:
     approval: bool = False
     #: ``Product Manager, 2 × Engineering Manager``: who works on it with the owner.
     participants: str | None = None
-    #: ``Is this a tier-1 launch? — yes, about 30% of runs``: the box is optional.
+    #: ``Is this a tier-1 launch? — yes, about 30% of runs``: the only runs that do it.
     condition: str | None = None
     call: str | None = None
     #: ``system, already automated`` or ``external party`` for an owner outside the team.
     owner_kind: str | None = None
-    #: ``10 times per run`` (or ``in 20% of runs``) for a step whose ``per_run`` is not 1.
+    #: ``10 times per run`` (or ``in 20% of runs``) for a step whose ``per_run`` is not 1;
+    #: ``in 50% of the runs it applies to`` for a conditional one.
     repeats: str | None = None
     #: ``10 working days before “Launch day”``: when the box must be ticked.
     due: str | None = None
@@ -156,9 +158,17 @@ def _item(
 
 def _repeats(step: Step, t: Catalogue) -> str | None:
     """How many times one run does the step, as its ``per_run`` says (rework aside: a
-    box is ticked when the work is done, however often it went back)."""
+    box is ticked when the work is done, however often it went back).
+
+    A conditional step counts within the runs its condition names, as the SOP says:
+    "in 50% of runs" beside "Only when: …, about 30% of runs" would read as 50% of all.
+    """
     if step.per_run == 1 or not step.is_work:
         return None
+    if step.when:
+        if step.per_run < 1:
+            return t("per_run.share_when", share=share_text(step.per_run, t.language))
+        return t("per_run.times_when", step.per_run)
     if step.per_run < 1:
         return t("per_run.share", share=share_text(step.per_run, t.language))
     return t("per_run.times", step.per_run)
