@@ -80,8 +80,64 @@ def test_a_conditional_box_says_only_when_not_optional() -> None:
     """In a T1 or T2 launch the step is required: the box says when, as the SOP does."""
     text = render_checklist(load_process(LAUNCH))
     rest = text.split("- [ ] 4. **Positioning and messaging** — ", 1)[1].split("\n", 1)[1]
-    assert rest.startswith("  *Only when: Which launch tier? — T1 or T2, about 70% of runs*\n")
+    assert rest.startswith("  - *Only when: Which launch tier? — T1 or T2, about 70% of runs*\n")
     assert "optional" not in text.lower()
+
+
+def test_a_rework_note_is_a_line_of_its_own_naming_the_boxes_done_again(
+    write_process: Callable[..., Path],
+) -> None:
+    # c runs beside b, outside the loop from b to d: it is not done again.
+    path = write_process(
+        "sopkit: 1\nid: p\nname: P\nowner: Editor\nfrequency: 1/month\nsteps:\n"
+        "  - {id: a, name: A, owner: Editor, time: 1h}\n"
+        "  - {id: b, name: B, owner: Editor, time: 1h, after: [a]}\n"
+        "  - {id: c, name: C, owner: Editor, time: 1h, after: [a]}\n"
+        "  - {id: d, name: D, owner: Editor, time: 1h, after: [b, c], approval: true,"
+        " rework: {to: b, probability: 0.25}}\n"
+        "  - {id: e, name: E, owner: Editor, time: 1h, after: [d],"
+        " rework: {to: e, probability: 0.1}}\n"
+    )
+    process = load_process(path)
+    items = {item.id: item for item in checklist(process).items}
+    assert [(i.number, i.id) for i in items.values()] == [
+        (1, "a"),
+        (2, "b"),
+        (3, "c"),
+        (4, "d"),
+        (5, "e"),
+    ]
+    assert items["d"].redo == (2, 4)
+    assert items["e"].redo == (5,)
+    assert items["a"].redo == ()
+    lines = render_checklist(process).splitlines()
+    box = lines.index("- [ ] 4. **D** — Sign-off by Editor · done when: not defined")
+    assert lines[box + 1] == (
+        "  - *If rejected (in 25% of sign-offs), the work goes back to step 2, “B”: "
+        "steps 2 and 4 are done again, so untick their boxes.*"
+    )
+    # A step sent back to itself is ticked once it passes: the SOP's words, as a sub-item.
+    assert lines[box + 3] == "  - *Each time it is done, in 10% of cases it has to be done again.*"
+
+
+@pytest.mark.parametrize(
+    ("path", "note"),
+    [
+        (
+            PROCESSES / "ko" / "content-marketing-ko.yaml",
+            "  - *이 단계를 마칠 때마다 30%의 확률로 3단계 “초안 작성”으로 되돌아갑니다. "
+            "3–4단계를 다시 진행하므로 체크를 해제하세요.*",
+        ),
+        (
+            RUSSIAN,
+            "  - *Каждый раз с вероятностью 15% работа возвращается на шаг 10 «Тактика - "
+            "инструменты, каналы и график кампаний»; шаги 10–15 и 18 выполняются заново — "
+            "снимите с них отметки.*",
+        ),
+    ],
+)
+def test_the_rework_note_in_korean_and_russian(path: Path, note: str) -> None:
+    assert note in render_checklist(load_process(path)).splitlines()
 
 
 def test_ties_keep_file_order(write_process: Callable[..., Path]) -> None:

@@ -147,7 +147,7 @@ def test_two_conditions_and_a_rare_conditional_step(tmp_path: Path) -> None:
         text
     )
     checklist = render_checklist(load_process(path))
-    assert "  *Only when: Big? — yes; Tier? — L1 or L2, about 21% of runs*" in checklist
+    assert "  - *Only when: Big? — yes; Tier? — L1 or L2, about 21% of runs*" in checklist
     # per_run counts within the runs the condition names, as the SOP says, not in all runs.
     assert "- [ ] 2. **B** — Editor · in 50% of the runs it applies to · done when: x" in (
         checklist
@@ -541,7 +541,7 @@ def test_checklist_uses_the_sops_words() -> None:
     sop = render_sop(launch())
     text = render_checklist(load_process(LAUNCHES["en"]))
     for condition in re.findall(r"^> \*\*Only when:\*\* (.+)$", sop, flags=re.M):
-        assert f"  *Only when: {condition}*" in text
+        assert f"  - *Only when: {condition}*" in text
     assert "Optional" not in text  # the condition's runs need the step: it is not optional
     assert "- [ ] 3. **Legal review** — Sign-off by Legal Counsel · done when:" in text
     assert "- [ ] 9. **Launch is live** — milestone: tick it when it happens\n" in text

@@ -3,15 +3,23 @@
 Paste it into a project-management task, or ship it as a GitHub/GitLab issue
 template (``fmt="github-issue"`` adds the template's YAML front matter):
 
+    # Product launch — run checklist
+    …
     - [ ] 1. **Competitor analysis and keyword research** — SEO Specialist · done when: …
     - [ ] 2. **Legal review** — Sign-off by Legal Counsel · done when: …
-      *Only when: Is this a tier-1 launch? — yes, about 30% of runs*
+      - *Only when: Is this a tier-1 launch? — yes, about 30% of runs*
     - [ ] 3. **Channel assets** — for each of 3–7 items: run “Channel asset” (asset) · …
     - [ ] 4. **Launch is live** — milestone: tick it when it happens
     - [ ] 5. **Messaging sign-off** — Sign-off by Head of Marketing · … · then wait 1 day
-      *If rejected (in 25% of sign-offs), the work goes back to step 3, “Channel assets”.*
+      - *If rejected (in 25% of sign-offs), the work goes back to step 3, “Channel
+        assets”: steps 3–5 are done again, so untick their boxes.*
 
-Boxes are numbered like the SOP's steps, so "goes back to step 3" finds its box.
+The notes under a box are sub-items, not continuation lines: GitHub would run a
+continuation into the box's line.
+
+Boxes are numbered like the SOP's steps, so "goes back to step 3" finds its box,
+and a rework note names every box whose work is done again: those of the rework
+loop, which the costs count as repeated too.
 
 A conditional step is marked with the SOP's words (``wording``): "Only when",
 not "optional", since in the runs its condition names it is required. A step
@@ -25,6 +33,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ...analysis.cost import ProcessCost
+from ...analysis.runs import ReworkLoop, rework_loops
 from ...errors import UsageError
 from ...models import Process, Step
 from ..i18n import Catalogue, catalogue
@@ -79,8 +88,11 @@ class ChecklistItem:
     due: str | None = None
     #: ``then wait 1 working day``: time that passes before the next step can start.
     wait: str | None = None
-    #: ``If rejected (in 25% of sign-offs), the work goes back to step 7, “Positioning”.``
+    #: ``If rejected (in 25% of sign-offs), the work goes back to step 7, “Positioning”:
+    #: steps 7–9 are done again, so untick their boxes.``
     rework: str | None = None
+    #: The numbers of the boxes the rework sends back (its loop's steps), to tick again.
+    redo: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +135,8 @@ def checklist(process: Process, *, issue_template: bool = False) -> Checklist:
     t = catalogue(process.language.value)
     order = execution_order(process)
     refs = {step.id: StepRef(n, step.id, step.name) for n, step in enumerate(order, start=1)}
-    items = tuple(_item(process, refs[step.id].number, step, t, refs) for step in order)
+    loops = rework_loops(process)
+    items = tuple(_item(process, refs[step.id].number, step, t, refs, loops) for step in order)
     return Checklist(
         language=t.language,
         id=process.id,
@@ -135,8 +148,14 @@ def checklist(process: Process, *, issue_template: bool = False) -> Checklist:
 
 
 def _item(
-    process: Process, number: int, step: Step, t: Catalogue, refs: dict[str, StepRef]
+    process: Process,
+    number: int,
+    step: Step,
+    t: Catalogue,
+    refs: dict[str, StepRef],
+    loops: dict[str, tuple[ReworkLoop, ...]],
 ) -> ChecklistItem:
+    redo = _redo(step, refs, loops)
     return ChecklistItem(
         number,
         step.id,
@@ -152,8 +171,58 @@ def _item(
         repeats=_repeats(step, t),
         due=due_text(process, step, t),
         wait=wait_text(step, process.settings.clock, t),
-        rework=rework_text(step, refs, t),
+        rework=_rework(step, refs, redo, t),
+        redo=redo,
     )
+
+
+def _redo(
+    step: Step, refs: dict[str, StepRef], loops: dict[str, tuple[ReworkLoop, ...]]
+) -> tuple[int, ...]:
+    """The boxes done again when ``step`` sends work back: its loop's steps, the same the
+    costs count as repeated (a step on a parallel branch inside the loop is one of them)."""
+    if step.rework is None or step.rework.probability == 0 or step.rework.to not in refs:
+        return ()
+    inside = [sid for sid, found in loops.items() if any(lp.step == step.id for lp in found)]
+    return tuple(sorted(refs[sid].number for sid in inside if sid in refs))
+
+
+def _rework(
+    step: Step, refs: dict[str, StepRef], redo: tuple[int, ...], t: Catalogue
+) -> str | None:
+    """The SOP's rework sentence, and which boxes to untick and do again.
+
+    A person who ticked boxes 4 and 5 and is sent back to step 4 would otherwise
+    see a list that says both are done. A step sent back to itself keeps the
+    SOP's words: its box is ticked once it passes.
+    """
+    said = rework_text(step, refs, t)
+    if said is None or step.rework is None or step.rework.to == step.id or len(redo) < 2:
+        return said
+    target = refs[step.rework.to]
+    share = share_text(step.rework.probability, t.language)
+    return t(
+        "checklist.rework_rejected" if step.approval else "checklist.rework",
+        share=share,
+        number=target.number,
+        name=target.name,
+        steps=_numbers(redo, t),
+    )
+
+
+def _numbers(numbers: tuple[int, ...], t: Catalogue) -> str:
+    """``4–5``, ``10–15 and 18``: box numbers, runs of consecutive ones as a range, joined
+    with the language's "and" (Babel)."""
+    from babel.lists import format_list
+
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    spans = [f"{run[0]}–{run[-1]}" if len(run) > 1 else str(run[0]) for run in runs]
+    return format_list(spans, locale=t.language)
 
 
 def _repeats(step: Step, t: Catalogue) -> str | None:
