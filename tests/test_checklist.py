@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from typer.testing import CliRunner
 from sopkit import SopkitError, load_process
 from sopkit.analysis import cost_process
 from sopkit.cli import app
+from sopkit.render.sop import render_sop
 from sopkit.render.sop.checklist import checklist, render_checklist
 
 FIXTURES = ROOT / "tests" / "fixtures" / "sop"
@@ -22,6 +24,8 @@ KOREAN = PROCESSES / "ko" / "content-marketing-ko.yaml"
 MINIMAL = FIXTURES / "minimal" / "monthly-report.yaml"
 RUSSIAN = PROCESSES / "ru" / "sostac-plan-ru.yaml"
 LAUNCH = ENGLISH / "product-launch.yaml"
+#: Every kind of box: conditions, sign-offs and rework, a call, a milestone, a chance step.
+ADDITIONS = ROOT / "tests" / "fixtures" / "additions" / "en" / "launch.yaml"
 
 BOX = re.compile(r"^- \[ \] \d+\. \*\*(.+?)\*\* — (.+?) · (.+)$", flags=re.M)
 
@@ -210,8 +214,132 @@ def test_hostile_names_stay_literal(write_process: Callable[..., Path]) -> None:
 
 
 def test_unknown_format() -> None:
-    with pytest.raises(SopkitError, match="unknown checklist format 'html'"):
-        render_checklist(load_process(CONTENT), fmt="html")
+    with pytest.raises(SopkitError, match="unknown checklist format 'pdf'"):
+        render_checklist(load_process(CONTENT), fmt="pdf")
+
+
+# --- as one HTML page -------------------------------------------------------------------------
+
+
+class _Page(HTMLParser):
+    """The boxes, links, scripts and text of an HTML checklist."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.boxes: list[dict[str, str | None]] = []
+        self.labels: list[str] = []
+        self.links: list[str] = []
+        self.scripts = 0
+        self.policy: str | None = None
+        self.text: list[str] = []
+        self._label: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "input":
+            self.boxes.append(found)
+        elif tag == "label":
+            self._label = []
+        elif tag == "a":
+            self.links.append(found["href"] or "")
+        elif tag == "script":
+            self.scripts += 1
+        elif tag == "meta" and found.get("http-equiv") == "Content-Security-Policy":
+            self.policy = found["content"]
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "label" and self._label is not None:
+            self.labels.append("".join(self._label))
+            self._label = None
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+        if self._label is not None:
+            self._label.append(data)
+
+
+def _page(html: str) -> _Page:
+    page = _Page()
+    page.feed(html)
+    return page
+
+
+def test_html_checklist_golden(golden: Callable[[str, str], None]) -> None:
+    golden(
+        "checklist/additions-launch-en.html", render_checklist(load_process(ADDITIONS), fmt="html")
+    )
+
+
+@pytest.mark.parametrize("path", [CONTENT, KOREAN, RUSSIAN, LAUNCH, MINIMAL, ADDITIONS])
+def test_html_has_a_real_checkbox_per_step_with_the_markdowns_content(path: Path) -> None:
+    process = load_process(path)
+    data = checklist(process)
+    page = _page(render_checklist(process, fmt="html"))
+    assert [box.get("type") for box in page.boxes] == ["checkbox"] * len(process.steps)
+    assert [box.get("id") for box in page.boxes] == [f"box-{i.number}" for i in data.items]
+    assert not any("checked" in box for box in page.boxes)  # a fresh page prints empty boxes
+    text = " ".join(" ".join(page.text).split())
+    markdown = render_checklist(process)
+    for item, label, line in zip(data.items, page.labels, BOX_LINES(markdown), strict=True):
+        assert label.startswith(f"{item.number}. {item.name} — ")
+        # The line is the Markdown box's, without its marks: the same words.
+        assert label == line
+        for note in (item.condition, item.rework):
+            if note is not None:
+                assert note in text
+    assert data.title in text and process.owner in text
+
+
+def BOX_LINES(markdown: str) -> list[str]:  # noqa: N802 - reads as the thing it lists
+    """Each Markdown box's line as plain text: no box, bold or escapes."""
+    lines = re.findall(r"^- \[ \] (.+)$", markdown, flags=re.M)
+    return [
+        re.sub(r"\\(.)", r"\1", line.replace("**", "")).replace("&#126;", "~") for line in lines
+    ]
+
+
+def test_html_needs_no_script_and_keeps_the_sops_security_policy() -> None:
+    sop = _page(render_sop(cost_process(load_process(LAUNCH)), fmt="html", diagram=False))
+    page = _page(render_checklist(load_process(LAUNCH), fmt="html"))
+    assert page.scripts == 0
+    assert page.policy == sop.policy and page.policy is not None
+    assert "script-src" not in page.policy and "default-src 'none'" in page.policy
+
+
+def test_html_links_only_what_it_is_given() -> None:
+    process = load_process(CONTENT)
+    assert _page(render_checklist(process, fmt="html")).links == []
+    page = _page(
+        render_checklist(
+            process, fmt="html", home="../index.html", sop="c.html", markdown="c.checklist.md"
+        )
+    )
+    assert page.links == ["../index.html", "c.html", "c.checklist.md"]
+    # Markdown has no place for them: the same text with or without.
+    assert render_checklist(process) == render_checklist(process, home="../index.html")
+
+
+def test_html_in_the_processs_language() -> None:
+    html = render_checklist(load_process(KOREAN), fmt="html")
+    assert '<html lang="ko">' in html
+    assert "<title>콘텐츠 마케팅 — 블로그 글 발행 — 실행 체크리스트</title>" in html
+    assert "체크 표시는 저장되지 않으므로" in html
+    html = render_checklist(load_process(RUSSIAN), fmt="html")
+    assert '<html lang="ru">' in html and "Отметки не сохраняются" in html
+
+
+def test_html_hostile_names_stay_literal(write_process: Callable[..., Path]) -> None:
+    path = write_process(
+        "sopkit: 1\nid: p\nname: P\nowner: Editor\nfrequency: 1/month\nsteps:\n"
+        '  - {id: a, name: "<script>alert(1)</script>", owner: Editor, time: 1h,'
+        ' done_when: "<img src=x onerror=alert(1)>"}\n'
+    )
+    html = render_checklist(load_process(path), fmt="html")
+    assert "<script>" not in html and "<img" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert _page(html).labels == [
+        "1. <script>alert(1)</script> — Editor · done when: <img src=x onerror=alert(1)>"
+    ]
 
 
 def test_cli_prints_the_library_output(tmp_path: Path) -> None:
@@ -227,6 +355,13 @@ def test_cli_prints_the_library_output(tmp_path: Path) -> None:
     assert out.read_text(encoding="utf-8") == render_checklist(
         load_process(CONTENT), fmt="github-issue"
     )
-    assert runner.invoke(app, ["checklist", str(CONTENT), "--format", "html"]).exit_code == 2
+    result = runner.invoke(app, ["checklist", str(CONTENT), "--format", "html"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == render_checklist(load_process(CONTENT), fmt="html")
+    page = tmp_path / "run.html"  # the name says the format
+    result = runner.invoke(app, ["checklist", str(KOREAN), "-o", str(page)])
+    assert result.exit_code == 0, result.output
+    assert page.read_text(encoding="utf-8") == render_checklist(load_process(KOREAN), fmt="html")
+    assert runner.invoke(app, ["checklist", str(CONTENT), "--format", "pdf"]).exit_code == 2
     missing = runner.invoke(app, ["checklist", str(tmp_path / "nope.yaml")])
     assert missing.exit_code == 1

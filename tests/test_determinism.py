@@ -53,6 +53,7 @@ COMMANDS = {
     "sop-ko.html": ["sop", "processes/ko/content-marketing-ko.yaml", "--format", "html"],
     "sop-ru.md": ["sop", "processes/ru/sostac-plan-ru.yaml"],
     "checklist.md": ["checklist", "processes/en/lead-generation.yaml"],
+    "checklist.html": ["checklist", "processes/en/lead-generation.yaml", "--format", "html"],
     "diagram.dot": ["diagram", "processes/en/content-marketing.yaml", "--format", "dot"],
     "diagram.mmd": ["diagram", "processes/ko/content-marketing-ko.yaml", "--format", "mermaid"],
     "diagram.svg": ["diagram", "processes/en/content-marketing.yaml", "-o", "out/diagram.svg"],

@@ -35,6 +35,7 @@ class ChecklistFormat(StrEnum):
 
     markdown = "markdown"
     github_issue = "github-issue"
+    html = "html"
 
 
 ProcessFile = Annotated[
@@ -180,9 +181,10 @@ def checklist(
         ChecklistFormat | None,
         typer.Option(
             "--format",
-            help="markdown (a task list to paste) or github-issue (the same with issue-template "
-            "front matter, for .github/ISSUE_TEMPLATE/). Default: markdown; either is written "
-            "to a .md file.",
+            help="markdown (a task list to paste), github-issue (the same with issue-template "
+            "front matter, for .github/ISSUE_TEMPLATE/; written to a .md file) or html (one "
+            "self-contained page of checkboxes to tick on screen or print). Default: from the "
+            "-o name (.md, .html), else markdown.",
             case_sensitive=False,
             show_default=False,
         ),
@@ -192,11 +194,12 @@ def checklist(
     lang: LanguageOption = None,
     force: ForceOption = False,
 ) -> None:
-    """Print a Markdown checklist for one run: a box per step in order, owner and done-when.
+    """Print a checklist for one run: a box per step in order, owner and done-when.
 
     \b
     Examples:
       sopkit checklist processes/en/content-marketing.yaml --format github-issue -o blog.md
+      sopkit checklist processes/en/content-marketing.yaml -o blog-checklist.html
     """
     from ..analysis import cost_process
     from ..load import load_process
@@ -207,9 +210,10 @@ def checklist(
         if output is not None:
             refuse_inputs(output, [file, *([roles] if roles else [])])
             refuse_overwrite(output, force=force)
-        markdown = suffixes_of([ChecklistFormat.markdown])
+        suffixes = suffixes_of([ChecklistFormat.markdown, ChecklistFormat.html])
+        markdown = [suffix for suffix, named in suffixes.items() if named == "markdown"]
         chosen = format_for(
-            output, fmt, markdown, ChecklistFormat.markdown, also={"github-issue": markdown}
+            output, fmt, suffixes, ChecklistFormat.markdown, also={"github-issue": markdown}
         )
         # Costed, so a file the other commands refuse is refused here too.
         cost = cost_process(_speaking(load_process(file, roles=roles), lang))

@@ -1,4 +1,4 @@
-"""A run checklist: one Markdown checkbox per step, in execution order.
+"""A run checklist: one checkbox per step, in execution order.
 
 Paste it into a project-management task, or ship it as a GitHub/GitLab issue
 template (``fmt="github-issue"`` adds the template's YAML front matter):
@@ -15,7 +15,9 @@ template (``fmt="github-issue"`` adds the template's YAML front matter):
         assets”: steps 3–5 are done again, so untick their boxes.*
 
 The notes under a box are sub-items, not continuation lines: GitHub would run a
-continuation into the box's line.
+continuation into the box's line. ``fmt="html"`` is the same list as one
+self-contained page: real checkboxes to tick on screen (no script, so a reload
+clears them), which print as boxes to tick with a pen.
 
 Boxes are numbered like the SOP's steps, so "goes back to step 3" finds its box,
 and a rework note names every box whose work is done again: those of the rework
@@ -29,7 +31,7 @@ done in only some runs by chance (``per_run`` below 1) says in what share.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from ...analysis.cost import ProcessCost
@@ -53,8 +55,15 @@ from .wording import (
 
 __all__ = ["FORMATS", "Checklist", "ChecklistItem", "checklist", "render_checklist"]
 
-#: ``markdown``: the list alone; ``github-issue``: with issue-template front matter.
-FORMATS = ("markdown", "github-issue")
+#: ``markdown``: the list alone; ``github-issue``: with issue-template front matter;
+#: ``html``: one self-contained page of checkboxes to tick on screen or print.
+FORMATS = ("markdown", "github-issue", "html")
+#: The template each format is rendered with.
+_TEMPLATES = {
+    "markdown": "checklist.md.j2",
+    "github-issue": "checklist.md.j2",
+    "html": "checklist.html.j2",
+}
 #: The label every generated issue template carries, besides the process's tags.
 LABEL = "sop"
 
@@ -97,7 +106,11 @@ class ChecklistItem:
 
 @dataclass(frozen=True, slots=True)
 class Checklist:
-    """What the checklist template shows; ``front_matter`` only for issue templates."""
+    """What the checklist template shows; ``front_matter`` only for issue templates.
+
+    The links are for an HTML checklist in a site (relative URLs), so a person who
+    ticks it can reach the SOP that explains each step; ``None`` elsewhere.
+    """
 
     language: str
     id: str
@@ -105,16 +118,34 @@ class Checklist:
     owner: str
     items: tuple[ChecklistItem, ...]
     front_matter: str | None
+    #: The site's dashboard.
+    home: str | None = None
+    #: The process's SOP page.
+    sop: str | None = None
+    #: The same checklist in Markdown, to paste into a task or an issue.
+    markdown: str | None = None
 
 
-def render_checklist(cost_or_process: ProcessCost | Process, fmt: str = "markdown") -> str:
-    """The checklist for one run of a process, as Markdown.
+def render_checklist(
+    cost_or_process: ProcessCost | Process,
+    fmt: str = "markdown",
+    *,
+    home: str | None = None,
+    sop: str | None = None,
+    markdown: str | None = None,
+) -> str:
+    """The checklist for one run of a process, as Markdown or one HTML page.
 
     Args:
         cost_or_process: the process (costs are not needed; a ``ProcessCost`` works too).
-        fmt: ``"markdown"``, or ``"github-issue"`` for a file to save as
+        fmt: ``"markdown"``; ``"github-issue"`` for a file to save as
             ``.github/ISSUE_TEMPLATE/<id>.md`` (YAML front matter: name,
-            about, title, labels).
+            about, title, labels); or ``"html"``, one self-contained page
+            whose boxes can be ticked on screen and print as boxes.
+        home: an HTML page's link back to the site's dashboard (``sopkit build``
+            gives ``../index.html``).
+        sop: an HTML page's link to the process's SOP.
+        markdown: an HTML page's link to the same checklist in Markdown.
 
     Raises:
         UsageError: for an unknown format.
@@ -127,7 +158,9 @@ def render_checklist(cost_or_process: ProcessCost | Process, fmt: str = "markdow
             f"unknown checklist format '{fmt}'", hint="use one of: " + ", ".join(FORMATS)
         )
     data = checklist(process, issue_template=fmt == "github-issue")
-    return render_template("checklist.md.j2", doc=data, t=catalogue(data.language))
+    if fmt == "html":
+        data = replace(data, home=home, sop=sop, markdown=markdown)
+    return render_template(_TEMPLATES[fmt], doc=data, t=catalogue(data.language))
 
 
 def checklist(process: Process, *, issue_template: bool = False) -> Checklist:
