@@ -22,7 +22,7 @@ from sopkit.build import MARKER, SITE_SEED, SITE_YEARS, BuildResult, build_site,
 from sopkit.errors import OutputError, SopkitError, ValidationError
 from sopkit.load import load_portfolio
 from sopkit.render.costs.tables import candidates_report, cost_report
-from sopkit.render.sop import render_sop
+from sopkit.render.sop import render_checklist, render_sop
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "build" / "portfolio"
 IDS = ("blog", "launch-ko", "newsletter")
@@ -89,7 +89,7 @@ def test_the_site_has_every_document(built: BuildResult) -> None:
     expected = {MARKER, "index.html", "cost.csv", "cost.json", "candidates.csv", "cost.xlsx"}
     expected.add("report.pdf")  # WeasyPrint is a test dependency
     for process_id in IDS:
-        for suffix in (".html", ".md", ".checklist.md", ".svg", ".png"):
+        for suffix in (".html", ".md", ".checklist.html", ".checklist.md", ".svg", ".png"):
             expected.add(f"processes/{process_id}{suffix}")
     assert set(built.files) == expected
     assert list(built.files) == sorted(built.files)
@@ -128,8 +128,23 @@ def test_every_relative_link_resolves(built: BuildResult) -> None:
     assert broken_links(built.out_dir) == []
     index = (built.out_dir / "index.html").read_text("utf-8")
     for process_id in IDS:
-        for suffix in (".html", ".md", ".checklist.md", ".svg", ".png"):
+        # The card's checklist is the page to tick; its Markdown is linked from there.
+        for suffix in (".html", ".md", ".checklist.html", ".svg", ".png"):
             assert f'href="processes/{process_id}{suffix}"' in index
+        assert f'href="processes/{process_id}.checklist.md"' not in index
+
+
+def test_the_sop_and_its_checklist_link_each_other(built: BuildResult) -> None:
+    """A new hire on the SOP finds the boxes to tick at the top, and back."""
+    folder = built.out_dir / "processes"
+    for process_id in IDS:
+        sop = (folder / f"{process_id}.html").read_text("utf-8")
+        header = sop.split("</header>", 1)[0]
+        assert f'href="{process_id}.checklist.html"' in header
+        page = (folder / f"{process_id}.checklist.html").read_text("utf-8")
+        nav = page.split("</nav>", 1)[0]
+        for href in ("../index.html", f"{process_id}.html", f"{process_id}.checklist.md"):
+            assert f'href="{href}"' in nav
 
 
 def test_reports_are_the_report_modules_output(built: BuildResult) -> None:
@@ -154,6 +169,16 @@ def test_sops_are_the_sop_modules_output(built: BuildResult) -> None:
         assert "Lead time across runs" in markdown or "실행별 리드 타임" in markdown
         html = (built.out_dir / f"processes/{process.id}.html").read_text("utf-8")
         assert html.startswith("<!DOCTYPE html>") and "<svg" in html
+        checklist = (built.out_dir / f"processes/{process.id}.checklist.md").read_text("utf-8")
+        assert checklist == render_checklist(process)
+        page = (built.out_dir / f"processes/{process.id}.checklist.html").read_text("utf-8")
+        assert page == render_checklist(
+            process,
+            fmt="html",
+            home="../index.html",
+            sop=f"{process.id}.html",
+            markdown=f"{process.id}.checklist.md",
+        )
 
 
 def test_diagrams_are_images(built: BuildResult) -> None:

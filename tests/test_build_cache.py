@@ -159,6 +159,23 @@ def test_rebuild_after_an_edit_equals_a_cold_build(
         assert renders["graphviz"] - drawn == 1 + 3
 
 
+def test_a_rework_edit_reaches_the_cached_checklist_pages(
+    portfolio: Path, tmp_path: Path, build: Build
+) -> None:
+    """The checklists are in a process's cached pages: an edit only they show in words
+    (which boxes to untick) is keyed, and the rebuild is the cold build."""
+    page = "processes/content-marketing.checklist.html"
+    before = build(portfolio, Cache(tmp_path / "cache"), diagrams=False)
+    assert "in 30% of cases" in before[page].decode()
+    _replace(portfolio / "content-marketing.yaml", "probability: 0.3", "probability: 0.35")
+    cache = Cache(tmp_path / "cache")
+    rebuilt = build(portfolio, cache, diagrams=False)
+    assert cache.stats.hits > 0  # the other processes' pages were reused
+    assert rebuilt == build(portfolio, None, diagrams=False)
+    for name in (page, "processes/content-marketing.checklist.md"):
+        assert "in 35% of cases" in rebuilt[name].decode()
+
+
 def test_only_the_edited_process_is_drawn_again(
     portfolio: Path, tmp_path: Path, build: Build, renders: dict[str, int]
 ) -> None:

@@ -330,7 +330,13 @@ def test_every_link_of_the_site_resolves(library_sites: dict[str, BuildResult]) 
 
 
 def library_site_processes(site: BuildResult) -> list[Path]:
-    return sorted((site.out_dir / "processes").glob("*.html"))
+    """The SOP pages (each process also has a checklist page beside it)."""
+    pages = (site.out_dir / "processes").glob("*.html")
+    return sorted(page for page in pages if not page.name.endswith(".checklist.html"))
+
+
+def library_site_checklists(site: BuildResult) -> list[Path]:
+    return sorted((site.out_dir / "processes").glob("*.checklist.html"))
 
 
 def test_the_dashboard_loads_cleanly_and_is_not_blank(
@@ -361,11 +367,30 @@ def test_every_sop_and_dashboard_loads_cleanly_and_is_not_blank(
     library_sites: dict[str, BuildResult], browser: Browser
 ) -> None:
     for site in library_sites.values():
-        pages = sorted((site.out_dir / "processes").glob("*.html"))
-        assert len(pages) == site.processes
-        for page in [site.out_dir / "index.html", *pages]:
+        pages = library_site_processes(site)
+        checklists = library_site_checklists(site)
+        assert len(pages) == len(checklists) == site.processes
+        for page in [site.out_dir / "index.html", *pages, *checklists]:
             assert browser.open(page.as_uri()) == [], page.name
             assert_not_blank(browser.screenshot(scale=0.125))
+
+
+def test_a_checklist_box_ticks_on_screen_without_a_script(
+    library_site: BuildResult, browser: Browser
+) -> None:
+    """The page has no script: a click on a box, or on its words, ticks it all the same."""
+    page = library_site.out_dir / "processes" / "product-launch.checklist.html"
+    assert browser.open(page.as_uri()) == []
+
+    def evaluate(expression: str) -> object:
+        return browser.call("Runtime.evaluate", expression=expression)["result"]["value"]
+
+    assert evaluate("document.scripts.length") == 0
+    assert evaluate("document.querySelectorAll('input:checked').length") == 0
+    assert evaluate("document.querySelector('#box-1').click(), box1 = '#box-1'") == "#box-1"
+    assert evaluate("document.querySelector('label[for=box-2]').click(), 'clicked'") == "clicked"
+    checked = "[...document.querySelectorAll('input:checked')].map(b => b.id).join(' ')"
+    assert evaluate(checked) == "box-1 box-2"
 
 
 def test_a_blank_page_is_recognised(browser: Browser, tmp_path: Path) -> None:

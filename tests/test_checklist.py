@@ -319,6 +319,18 @@ def test_html_links_only_what_it_is_given() -> None:
     assert render_checklist(process) == render_checklist(process, home="../index.html")
 
 
+def test_an_html_sop_links_its_checklist_at_the_top_when_told_where() -> None:
+    cost = cost_process(load_process(CONTENT))
+    sop = render_sop(cost, fmt="html", diagram=False, checklist="c.checklist.html")
+    header = sop.split("</header>", 1)[0]
+    assert '<a class="checklist-link" href="c.checklist.html">Run checklist</a>' in header
+    assert "checklist.html" not in render_sop(cost, fmt="html", diagram=False)
+    # Markdown has no header to put it in: the same text with or without.
+    assert render_sop(cost, diagram=False, checklist="c.checklist.html") == render_sop(
+        cost, diagram=False
+    )
+
+
 def test_html_in_the_processs_language() -> None:
     html = render_checklist(load_process(KOREAN), fmt="html")
     assert '<html lang="ko">' in html

@@ -195,6 +195,7 @@ def test_cli_refuses_and_no_diagram_works(
     result = runner.invoke(app, ["build", str(path), "-o", str(out), "--no-diagram", "-q"])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (out / "processes").iterdir()) == [
+        "big.checklist.html",
         "big.checklist.md",
         "big.html",
         "big.md",

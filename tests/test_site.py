@@ -54,7 +54,7 @@ def pages_for(cost: PortfolioCost) -> list[ProcessPage]:
             p.id,
             f"processes/{p.id}.html",
             f"processes/{p.id}.md",
-            f"processes/{p.id}.checklist.md",
+            f"processes/{p.id}.checklist.html",
             f"processes/{p.id}.svg",
             None if p.id == "launch-ko" else f"processes/{p.id}.png",
         )

@@ -10,7 +10,8 @@ One call turns a folder of processes into everything a team shares::
       report.pdf                 the annual report to print and forward (with WeasyPrint)
       processes/<id>.html        each SOP as a self-contained web page
       processes/<id>.md          ... in Markdown
-      processes/<id>.checklist.md
+      processes/<id>.checklist.html  its run checklist, boxes to tick on screen or print
+      processes/<id>.checklist.md    ... in Markdown, to paste into a task or an issue
       processes/<id>.svg  .png   the workflow diagram
       .sopkit-site               marks the folder as a site sopkit may replace
 
@@ -533,7 +534,8 @@ def _names(process_id: str) -> dict[str, str]:
     return {
         "html": f"{base}.html",
         "markdown": f"{base}.md",
-        "checklist": f"{base}.checklist.md",
+        "checklist": f"{base}.checklist.html",
+        "checklist_markdown": f"{base}.checklist.md",
         "svg": f"{base}.svg",
         "png": f"{base}.png",
     }
@@ -703,10 +705,12 @@ def _render_process(
     site: PortfolioCost,
     template_dir: Path | None = None,
 ) -> _Rendered:
-    """One process's files; its SOPs link the processes it runs or is run by (same folder)."""
+    """One process's files; its SOPs link the processes it runs or is run by (same folder),
+    and the HTML SOP and checklist link each other, so whoever runs it finds the boxes."""
     from ..render.sop.checklist import render_checklist
 
     names = _names(cost.id)
+    here = {kind: name.rsplit("/", 1)[-1] for kind, name in names.items()}  # same folder
     out = _Rendered()
     for fmt, name in (("html", names["html"]), ("markdown", names["markdown"])):
         sop = render_sop(
@@ -719,9 +723,14 @@ def _render_process(
             links=links,
             site=site,
             home=HOME,
+            checklist=here["checklist"],
         )
         out.files[name] = _utf8(sop)
-    out.files[names["checklist"]] = _utf8(render_checklist(cost, fmt="markdown"))
+    boxes = render_checklist(
+        cost, fmt="html", home=HOME, sop=here["html"], markdown=here["checklist_markdown"]
+    )
+    out.files[names["checklist"]] = _utf8(boxes)
+    out.files[names["checklist_markdown"]] = _utf8(render_checklist(cost, fmt="markdown"))
     if not diagrams:
         return out
     # The SVG needs no renderer; the PNG needs Graphviz.

@@ -10,8 +10,8 @@ Four kinds of entry (see ``sopkit.build.cache`` for the store itself):
 * **One process's simulated years** (its ranges and its figures year by year,
   which the portfolio's ranges add up): keyed by the seed, the years, the
   NumPy version and the process with every process it runs or is run by.
-* **One process's pages** (SOP as HTML and Markdown, checklist, SVG and PNG
-  diagrams, their warnings): keyed by everything the pages are made from —
+* **One process's pages** (SOP as HTML and Markdown, run checklist as HTML
+  and Markdown, SVG and PNG diagrams, their warnings): keyed by everything the pages are made from —
   the costed process in full (``repr``: every step, figure and setting), every
   process it runs or is run by, directly or not (their content, settings and
   files: a caller's name and runs appear on the page), its automation

@@ -59,6 +59,7 @@ class ProcessPage:
     process_id: str
     sop_html: str
     sop_markdown: str
+    #: The run checklist to tick (``processes/<id>.checklist.html`` in a site).
     checklist: str
     diagram_svg: str | None = None
     diagram_png: str | None = None

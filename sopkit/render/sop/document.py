@@ -119,6 +119,7 @@ def render_sop(
     site: PortfolioCost | None = None,
     callers: Sequence[Process] = (),
     home: str | None = None,
+    checklist: str | None = None,
 ) -> str:
     """The SOP of one costed process as Markdown or self-contained HTML.
 
@@ -149,6 +150,9 @@ def render_sop(
             a SOP outside a site (``callers_of`` finds them beside its file).
         home: the site's dashboard, relative to this page (``../index.html``):
             an HTML SOP then starts with a link back to it.
+        checklist: the process's HTML run checklist, relative to this page
+            (``<id>.checklist.html`` in a site): an HTML SOP then links to it at
+            the top, so whoever runs the process finds the list to tick.
 
     Raises:
         SopkitError: for an unknown format, a missing template folder, a
@@ -167,6 +171,7 @@ def render_sop(
         site=site,
         callers=callers,
         home=home,
+        checklist=checklist,
     )
     return render_template(
         name, template_dir=template_dir, doc=document, t=catalogue(document.language)
@@ -184,6 +189,7 @@ def sop_document(
     site: PortfolioCost | None = None,
     callers: Sequence[Process] = (),
     home: str | None = None,
+    checklist: str | None = None,
 ) -> SopDocument:
     """The SOP's content, formatted: what ``render_sop`` hands to the template.
 
@@ -191,7 +197,7 @@ def sop_document(
     with printed pages for A4/Letter landscape (Mermaid source if it cannot be
     drawn); ``"markdown"`` gives the Mermaid source; ``diagram=False`` gives
     none, and a note saying it was left out.
-    ``site``, ``callers`` and ``home`` are as for ``render_sop``.
+    ``site``, ``callers``, ``home`` and ``checklist`` are as for ``render_sop``.
     """
     process = cost.process
     t = catalogue(process.language.value)
@@ -246,6 +252,7 @@ def sop_document(
         home=home if fmt == "html" else None,
         # The badge is on the steps, well before the diagram's legend explains it.
         critical_note=t("procedure.critical_note") if any(v.critical for v in views) else None,
+        checklist=checklist if fmt == "html" else None,
     )
 
 

@@ -258,6 +258,8 @@ class SopDocument:
     #: What the steps' "Critical path" badge means, said once before the steps; ``None``
     #: when no step carries it.
     critical_note: str | None = None
+    #: The process's run checklist page, linked from the top (an HTML SOP in a site only).
+    checklist: str | None = None
 
 
 #: What docs/templates.md calls each view, where a heading of that name lists its
