@@ -641,6 +641,18 @@ def test_a_year_the_calendar_lists_no_holidays_for_is_named(
     assert plan_run(bare, start=D("2027-03-01")).years_without_holidays == ()
 
 
+def test_a_due_date_in_a_year_without_holidays_is_named(write_process: Any) -> None:
+    """A Korean trial's report step was due 2028-01-27 (in 설날) after a run ending in
+    December 2027, with 2027's holidays only listed: no warning, as no step reached 2028."""
+    text = PROCESS.replace("due: {milestone: m, offset: -1d}", "due: {milestone: m, offset: +10d}")
+    process = load_process(write_process(text, name="due.yaml", roles=ROLES))
+    plan = plan_run(process, start=D("2026-12-21"))
+    assert plan.finish.year == 2026 and plan.step("c").due is not None
+    assert plan.step("c").due.year == 2027
+    assert plan.years_without_holidays == (2027,)
+    assert "lists no holidays in 2027" in plan_report(plan)
+
+
 @pytest.mark.parametrize(
     "how",
     [

@@ -149,11 +149,19 @@ class Plan:
     @property
     def years_without_holidays(self) -> tuple[int, ...]:
         """The years the run spans for which the calendar lists no holiday while it lists
-        some for other years: most likely not entered yet, so work may fall on them."""
+        some for other years: most likely not entered yet, so work may fall on them.
+
+        The run's dates include its due dates and the date it is placed by: a due date
+        counted in working days (``launch +20d``) lands on a holiday as easily as work
+        does, though no step reaches its year."""
         listed = {day.year for day in self.calendar.holidays}
         if not listed:
             return ()
-        spanned = range(self.start.year, self.finish.year + 1)
+        dates = [self.start, self.finish]
+        dates += [step.due for step in self.steps if step.due is not None]
+        if self.anchor is not None:
+            dates.append(self.anchor[1])
+        spanned = range(min(dates).year, max(dates).year + 1)
         return tuple(year for year in spanned if year not in listed)
 
     def moved(self, step_id: str) -> int | None:
