@@ -513,6 +513,65 @@ def test_korean_words_are_kept_whole_in_the_printed_report() -> None:
     assert '<span class="kw">' not in render_report(cost_portfolio(load_portfolio(ENGLISH)))
 
 
+_LONG_NAMED = """\
+sopkit: 1
+id: long-names
+name: 분기별통합마케팅커뮤니케이션캠페인성과분석및차기분기예산재배분의사결정프로세스
+owner: 마케팅 총괄
+frequency: 1/quarter
+language: ko
+steps:
+  - id: a
+    name: 네이버검색광고카카오모먼트메타광고구글애즈통합성과데이터추출및정합성검증
+    owner: 브랜드커뮤니케이션전략기획파트장
+    time: 3h
+    automation: {share: 0.4, tool: 사내데이터웨어하우스자동추출스크립트, setup: 5h}
+  - {id: b, name: 예산재배분안작성, owner: 마케팅 총괄, after: [a], time: 1h}
+"""
+_LONG_ROLES = """\
+currency: KRW
+roles:
+  마케팅 총괄: {rate: 65000}
+  브랜드커뮤니케이션전략기획파트장: {rate: 45000}
+"""
+
+
+def test_a_korean_word_wider_than_its_cell_breaks_in_the_printed_report(
+    write_process: Callable[..., Path], tmp_path: Path
+) -> None:
+    """A trial's name written without spaces, a nowrap span, ran over the next columns
+    and pushed a table's columns off the page: a word of more than 8 syllables breaks
+    where it is wider than its cell (the site's ``overflow-wrap: break-word``), and
+    stays whole where it fits."""
+    from sopkit.render.report.hangul import keep_hangul_words
+
+    assert keep_hangul_words("<body><p>캠페인성과분석 캠페인성과분석보고서</p></body>") == (
+        '<body><p><span class="kw">캠페인성과분석</span> '
+        '<span class="kl">캠페인성과분석보고서</span></p></body>'
+    )
+    path = write_process(_LONG_NAMED, name="long.yaml", roles=_LONG_ROLES)
+    cost = cost_portfolio(load_portfolio(path.parent))
+    html = render_report(cost)
+    assert ".kl { display: inline-block; min-width: 7em; }" in html
+    data = annual_report(cost, date=DATE)
+    tool = require_tool("pdftotext", "poppler-utils")
+    (tmp_path / "long.pdf").write_bytes(data)
+    done = subprocess.run(
+        [tool, "-bbox", str(tmp_path / "long.pdf"), "-"], capture_output=True, check=True
+    )
+    page = re.search(r'<page width="([\d.]+)"', done.stdout.decode("utf-8"))
+    assert page is not None
+    right = float(page.group(1)) - 15 / 25.4 * 72  # the right margin, 15mm
+    words = re.findall(r'xMax="([\d.]+)"[^>]*>([^<]*)<', done.stdout.decode("utf-8"))
+    assert words and all(float(x) <= right + 1 for x, _ in words), [
+        (x, w) for x, w in words if float(x) > right + 1
+    ]
+    # Broken only inside the long words: every other word shows whole.
+    shown = {word for _, word in words}
+    assert {"마케팅", "총괄", "예산재배분안작성"} <= shown
+    assert cost.processes[0].name not in shown
+
+
 def test_a_process_only_others_run_has_no_bar_in_the_report() -> None:
     """Its cost is its callers': the table lists it with a note, the chart leaves it out."""
     launch = Path(__file__).resolve().parent / "fixtures" / "launch"
