@@ -179,6 +179,12 @@ def test_joint_work_in_the_diagram_counts_people_as_the_sop_does(language: str, 
         ("“검토 3”(으)로", "“검토 3”으로"),  # 삼
         ("“검토 2”(으)로", "“검토 2”로"),  # 이
         ("Jasper(으)로 자동화", "Jasper(으)로 자동화"),  # a Latin name keeps both
+        # A trial's "2027-09-14(화요일)은(는) … 공휴일": the particle agrees with 요일.
+        ("2027-09-14(화요일)은(는) 공휴일", "2027-09-14(화요일)은 공휴일"),  # ㄹ: 은
+        ("2027-09-14(화)은(는) 공휴일", "2027-09-14(화)는 공휴일"),  # no final: 는
+        ("“검토 2”이(가)", "“검토 2”가"),
+        ("“검토 10”을(를)", "“검토 10”을"),  # 십
+        ("Graphviz은(는)", "Graphviz은(는)"),
     ],
 )
 def test_korean_particles_follow_the_name_s_last_sound(text: str, expected: str) -> None:

@@ -127,14 +127,15 @@ def test_a_start_on_a_holiday_moves_to_the_next_working_day(small: Process) -> N
 def test_a_moved_start_says_why_as_a_refused_milestone_date_does(
     small: Process, day: str, why: str
 ) -> None:
-    """A trial's --start 2027-12-24 said only "is not a working day"; --at said why."""
+    """A trial's --start 2027-12-24 said only "is not a working day"; --at said why. The
+    Korean particle agrees with 요일 (a trial read "(화요일)은(는)")."""
     with pytest.raises(UsageError) as caught:
         plan_run(small, at=("m", D(day)))
     assert caught.value.message == why
     table = " ".join(plan_report(plan_run(small, start=D(day))).split())
     assert f"{why}; the run starts on 2026-12-28." in table
     korean = small.model_copy(update={"language": Language.KO})
-    assert "2026-12-25(금요일)은(는) 달력에 있는 공휴일이므로 2026-12-28에 시작합니다." in (
+    assert "2026-12-25(금요일)은 달력에 있는 공휴일이므로 2026-12-28에 시작합니다." in (
         plan_report(plan_run(korean, start=D("2026-12-25")))
     )
     russian = small.model_copy(update={"language": Language.RU})

@@ -186,6 +186,13 @@ class Notice:
 
 #: Korean "to/with": 로 after a vowel or ㄹ, 으로 after any other final consonant.
 _EURO = re.compile(r"\(으\)로")
+#: The particles written both ways, ``은(는)``: the first after a final consonant, the
+#: second after a vowel.
+_PAIRED = {"은(는)": ("은", "는"), "이(가)": ("이", "가"), "을(를)": ("을", "를")}
+_PARTICLE = re.compile("|".join([_EURO.pattern, *(re.escape(p) for p in _PAIRED)]))
+#: The digits whose sound ends in a final consonant (영, 일, 삼, 육, 칠, 팔); a number
+#: ending in 0 does too (십, 백, 천, 만).
+_DIGIT_CLOSED = frozenset("013678")
 #: How each digit is read (일, 이, 삼, …): whether its sound ends in a vowel or ㄹ.
 _DIGIT_TAKES_RO = {
     "0": False,
@@ -204,9 +211,10 @@ _DIGIT_TAKES_RO = {
 def korean_particles(text: str) -> str:
     """``“출시 비주얼”(으)로`` → ``“출시 비주얼”로``: the particle a name's last sound takes.
 
-    Messages write ``(으)로`` where a name goes before it; the name's last syllable
-    (closing quotes and brackets aside) decides. A name ending in a letter the rule
-    does not know (Latin, say) keeps ``(으)로``, which every reader understands.
+    Messages write ``(으)로``, ``은(는)``, ``이(가)`` or ``을(를)`` where a name or a value
+    goes before it; its last syllable (closing quotes and brackets aside) decides:
+    ``2027-09-14(화요일)은``, ``(화)는``. A name ending in a letter the rule does not know
+    (Latin, say) keeps both forms, which every reader understands.
     """
 
     def chosen(match: re.Match[str]) -> str:
@@ -216,12 +224,16 @@ def korean_particles(text: str) -> str:
         last = before[-1]
         if "가" <= last <= "힣":
             final = (ord(last) - 0xAC00) % 28
-            return "로" if final in (0, 8) else "으로"  # no final consonant, or ㄹ
-        if last in _DIGIT_TAKES_RO:
-            return "로" if _DIGIT_TAKES_RO[last] else "으로"
-        return match.group(0)
+            closed, ro = final != 0, final in (0, 8)  # 로 after no final or ㄹ
+        elif last in _DIGIT_TAKES_RO:
+            closed, ro = last in _DIGIT_CLOSED, _DIGIT_TAKES_RO[last]
+        else:
+            return match.group(0)
+        if match.group(0) in _PAIRED:
+            return _PAIRED[match.group(0)][0 if closed else 1]
+        return "로" if ro else "으로"
 
-    return _EURO.sub(chosen, text)
+    return _PARTICLE.sub(chosen, text)
 
 
 @lru_cache(maxsize=len(LANGUAGES))
