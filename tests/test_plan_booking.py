@@ -132,6 +132,13 @@ def test_two_steps_of_one_writer_at_once_are_an_overbooking_on_their_days() -> N
     russian = writer_twice().model_copy(update={"language": Language.RU})
     notes = plan_report(plan_run(russian, start=MONDAY))
     assert "(«Draft», «Social»), а в роли 1 человек" in notes
+    # A Korean trial read "퍼포먼스 마케터에게 … 동시에 2명이 필요하지만 … 1명입니다".
+    korean = writer_twice().model_copy(update={"language": Language.KO})
+    found = plan_run(korean, start=MONDAY).overbooked[0]
+    assert overbooking_text(found, "ko") == (
+        "인원 초과: 2027-01-04에 Writer이(가) 동시에 2명 필요하지만(draft, social) "
+        "1명(roles.yaml에 headcount가 없어 가정)뿐입니다."
+    )
 
 
 def test_levelling_runs_the_step_with_slack_after_the_critical_one() -> None:
