@@ -642,6 +642,26 @@ def test_a_year_the_calendar_lists_no_holidays_for_is_named(
     assert plan_run(bare, start=D("2027-03-01")).years_without_holidays == ()
 
 
+@pytest.mark.parametrize(
+    ("language", "why"),
+    [
+        ("en", "per_run below 0.5"),  # the field, as docs/format.md names it
+        ("ko", "조건은 가장 가능성이 높은 답, 실행당 횟수 0.5 미만"),
+        ("ru", "условия с самым вероятным ответом, выполнений за запуск меньше 0,5"),
+    ],
+)
+def test_the_steps_left_out_are_said_in_the_language_s_words(
+    write_process: Any, language: str, why: str
+) -> None:
+    """A Korean trial read "per_run 0.5 미만": a field's name in a translated sentence."""
+    text = PROCESS + "  - {id: r, name: Rare, owner: Writer, time: 1h, after: a, per_run: 0.4}\n"
+    process = load_process(write_process(text, name="rare.yaml", roles=ROLES))
+    process = process.model_copy(update={"language": Language(language)})
+    notes = " ".join(plan_report(plan_run(process, start=D("2026-12-21"))).split())
+    assert why in notes and "Rare" in notes
+    assert language == "en" or "per_run" not in notes
+
+
 def test_a_due_date_in_a_year_without_holidays_is_named(write_process: Any) -> None:
     """A Korean trial's report step was due 2028-01-27 (in 설날) after a run ending in
     December 2027, with 2027's holidays only listed: no warning, as no step reached 2028."""
