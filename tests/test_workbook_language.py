@@ -218,7 +218,7 @@ def test_a_korean_workbook_reads_in_korean(books: dict[str, bytes]) -> None:
     assert "--EXACT('참여자'!$D$2:$D$" in roles["Writer"][6].value
     assert '"직원"' in roles["Writer"][6].value  # matched in the language the kinds are in
     steps = {r[1].value: r for r in book["단계"].iter_rows(min_row=2) if r[1].value}
-    assert steps["good"][3].value == "Writer, 참여: Editor ×2"
+    assert steps["good"][3].value == "Writer, 함께: Editor ×2"  # as the SOP and plan say
     assert steps["qa"][3].value == "check 실행"
     stored = openpyxl.load_workbook(io.BytesIO(books["ko"]), data_only=True)
     loss_value = next(
