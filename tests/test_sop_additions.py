@@ -213,10 +213,17 @@ def test_an_input_from_a_conditional_step_says_where_it_comes_from_when_skipped(
         # The sign-off runs only where the legal check does: its input is plain.
         assert "- **Inputs from:** 3. Legal check" in lines
         # Publish waits for approval, which waits for the graphics anyway: the legal check
-        # is marked with its condition, and nothing stands in for it.
+        # is marked with its condition, and nothing stands in for it. The inputs are in
+        # the steps' order, not ``after``'s.
         assert (
-            "- **Inputs from:** 5. Approval; 3. Legal check (only when: Regulated? — yes, "
-            "about 25% of runs)" in lines
+            "- **Inputs from:** 3. Legal check (only when: Regulated? — yes, "
+            "about 25% of runs); 5. Approval" in lines
+        )
+    if language == "ko":
+        # A Korean trial read "4. 광고 문구 작성; 3. 광고 소재…": a comma, in number order.
+        assert (
+            "- **선행 단계:** 3. Legal check (다음 경우에만: Regulated? — 예, 실행의 약 25%), "
+            "5. Approval" in lines
         )
 
 

@@ -396,7 +396,7 @@ def _step_view(c: Context, step: Step, mark_critical: bool) -> StepView:
         owner=step.owner or "",
         time=time,
         wait=wait,
-        inputs=tuple(refs[i] for i in dict.fromkeys(step.after) if i in refs),
+        inputs=tuple(sorted((refs[i] for i in set(step.after) if i in refs), key=_number)),
         done_when=step.done_when,
         instructions=tuple(step.instructions),
         do=tuple(step.do),
@@ -434,7 +434,8 @@ def _inputs_from(c: Context, step: Step) -> tuple[InputView, ...]:
     visuals anyway.
     """
     process, refs = c.process, c.refs
-    direct = [i for i in dict.fromkeys(step.after) if i in refs]
+    # In the steps' order, as the reader finds them, not as ``after`` lists them.
+    direct = sorted((i for i in set(step.after) if i in refs), key=lambda i: refs[i].number)
     steady = [i for i in direct if _always_before(step, process.step(i))]
     reached = _upstream(process, steady)
     views: list[InputView] = []

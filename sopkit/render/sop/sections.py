@@ -171,5 +171,5 @@ def _steps_text(steps: tuple[StepRef, ...], t: Catalogue) -> str | None:
     brackets of their own (``Release post (release-post.yaml) (4. Feature write-ups)``)."""
     if not steps:
         return None
-    listed = "; ".join(f"{ref.number}. {ref.name}" for ref in steps)
+    listed = t("step.list_sep").join(f"{ref.number}. {ref.name}" for ref in steps)
     return t("called_by.steps", len(steps), steps=listed)
