@@ -295,3 +295,41 @@ def test_libreoffice_computes_every_stored_value_of_a_translated_workbook(
     data = books[language] if not bare else _workbook(_folder(tmp_path / "p", language, bare=True))
     checked = recomputed(data, tmp_path)
     assert checked > (10 if bare else 40)
+
+
+JOINT_KO = """\
+sopkit: 1
+id: joint
+name: 함께 하는 일
+owner: 프로덕트 마케팅 매니저
+frequency: 1/month
+language: ko
+steps:
+  - {id: brief, name: 브리프, owner: 프로덕트 마케팅 매니저, with: {마케팅 총괄: 1}, time: 1h}
+  - {id: setup, name: 세팅, owner: 광고대행사, with: {퍼포먼스 마케터: 1}, time: 1h, after: [brief]}
+"""
+JOINT_ROLES = """\
+currency: KRW
+roles:
+  프로덕트 마케팅 매니저: {rate: 42000}
+  마케팅 총괄: {rate: 65000}
+  퍼포먼스 마케터: {rate: 31000}
+  광고대행사: {rate: 80000, kind: external}
+"""
+
+
+def test_a_korean_owner_cell_is_as_tall_as_its_lines_in_calibri(tmp_path: Path) -> None:
+    """A trial's rows with '광고대행사, 함께: 퍼포먼스 마케터' were two lines tall and drawn
+    on one, half blank: its spaces and punctuation were counted as wide as letters. In
+    LibreOffice with Carlito (Calibri's metrics) that cell is one line, and '프로덕트
+    마케팅 매니저, 함께: 마케팅 총괄' two ("총괄" wraps): the row heights say so."""
+    (tmp_path / "roles.yaml").write_text(JOINT_ROLES, "utf-8")
+    (tmp_path / "joint.yaml").write_text(JOINT_KO, "utf-8")
+    data = render_workbook(cost_portfolio(load_portfolio(tmp_path)))
+    sheet = openpyxl.load_workbook(io.BytesIO(data))["단계"]
+    heights = {row[1].value: sheet.row_dimensions[row[1].row].height for row in sheet.iter_rows(2)}
+    owners = {row[1].value: row[3].value for row in sheet.iter_rows(2)}
+    assert owners["setup"] == "광고대행사, 함께: 퍼포먼스 마케터"
+    assert owners["brief"] == "프로덕트 마케팅 매니저, 함께: 마케팅 총괄"
+    assert heights["setup"] is None  # one line: the default height
+    assert heights["brief"] == 27
