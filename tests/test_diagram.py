@@ -603,6 +603,24 @@ def test_a_phrase_pasted_with_no_break_spaces_breaks_there_not_inside_a_word() -
         assert {w for line in lines for w in line.replace("\u00a0", " ").split()} == whole
 
 
+def test_a_bracketed_group_that_fits_on_a_line_is_not_broken() -> None:
+    """A Korean trial's setup box read "3시간 · 연 ₩6,664,000 (현금" / "₩4,000,000)": the
+    line breaks before the group; a group wider than a line still breaks inside."""
+    from sopkit.render.diagram.metrics import text_width, wrap_text
+    from sopkit.render.labels import wrap
+
+    text = "3시간 · 연 ₩6,664,000 (현금 ₩4,000,000)"
+    width = text_width("3시간 · 연 ₩6,664,000 (현금", 9) + 1
+    assert wrap_text(text, width, 9) == ["3시간 · 연 ₩6,664,000", "(현금 ₩4,000,000)"]
+    assert wrap("Review (legal and brand) today", 23) == ["Review", "(legal and brand) today"]
+    assert wrap("Review (legal and brand team sign-off)", 14) == [
+        "Review (legal",
+        "and brand team",
+        "sign-off)",
+    ]
+    assert wrap("Open (unclosed bracket here", 14) == ["Open (unclosed", "bracket here"]
+
+
 def test_long_names_wrap_to_the_box_and_cjk_counts_wide() -> None:
     from sopkit.render.diagram.metrics import text_width, wrap_text
     from sopkit.render.labels import wrap

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable
 
 __all__ = [
     "bold",
+    "bracketed",
     "close_bidi",
     "dot_quoted",
     "html_label",
@@ -67,6 +68,31 @@ def words(text: str, fits: Callable[[str], bool] | None = None) -> list[str]:
 
 
 _NO_BREAK = re.compile(r"[\u00a0\u2007\u202f]+")
+_OPENING, _CLOSING = "([（", ")]）"
+
+
+def bracketed(found: list[str], fits: Callable[[str], bool]) -> list[str]:
+    """``found``'s words with each bracketed group that fits on a line as one word, so a
+    line breaks before the group rather than inside it: ``연 ₩6,664,000`` /
+    ``(현금 ₩4,000,000)``, not ``(현금`` / ``₩4,000,000)``. A group wider than a line
+    keeps its words, to break between them."""
+    out: list[str] = []
+    index = 0
+    while index < len(found):
+        depth, end = 0, index
+        for end in range(index, len(found)):
+            depth += sum(found[end].count(c) for c in _OPENING)
+            depth -= sum(found[end].count(c) for c in _CLOSING)
+            if depth <= 0:
+                break
+        group = " ".join(found[index : end + 1])
+        if end > index and depth <= 0 and fits(group):
+            out.append(group)
+            index = end + 1
+        else:
+            out.append(found[index])
+            index += 1
+    return out
 
 
 def _clean(text: str) -> str:
@@ -183,14 +209,19 @@ def _chunks(word: str, width: int) -> list[str]:
 
 
 def wrap(text: str, width: int) -> list[str]:
-    """Lines of at most ``width`` display columns, breaking at spaces when possible.
+    """Lines of at most ``width`` display columns, breaking at spaces when possible (and
+    before a bracketed group that fits on a line rather than inside it).
 
     Explicit newlines are kept; a word longer than a line is cut.
     """
+
+    def fits(word: str) -> bool:
+        return text_width(word) <= width
+
     lines: list[str] = []
     for paragraph in _NEWLINE.split(text):
         current = ""
-        for word in words(paragraph, fits=lambda w: text_width(w) <= width):
+        for word in bracketed(words(paragraph, fits=fits), fits):
             for piece in _chunks(word, width) if text_width(word) > width else [word]:
                 candidate = f"{current} {piece}" if current else piece
                 if current and text_width(candidate) > width:

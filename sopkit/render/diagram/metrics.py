@@ -13,7 +13,7 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-from ..labels import words
+from ..labels import bracketed, words
 from ._widths import WIDTHS
 
 __all__ = ["line_height", "text_width", "wrap_text"]
@@ -60,16 +60,21 @@ def line_height(size: float) -> float:
 
 
 def wrap_text(text: str, width: float, size: float, bold: bool = False) -> list[str]:
-    """``text`` in lines no wider than ``width`` points, broken at spaces where possible.
+    """``text`` in lines no wider than ``width`` points, broken at spaces where possible,
+    and before a bracketed group that fits on a line rather than inside it.
 
     A word wider than a line is broken after a hyphen or, failing that, between
     characters, so no line is ever wider than ``width``. Line breaks in the
     text are kept; blank lines are dropped.
     """
+
+    def fits(word: str) -> bool:
+        return text_width(word, size, bold) <= width
+
     lines: list[str] = []
     for paragraph in text.split("\n"):
         current = ""
-        for word in words(paragraph, fits=lambda w: text_width(w, size, bold) <= width):
+        for word in bracketed(words(paragraph, fits=fits), fits):
             candidate = f"{current} {word}" if current else word
             if text_width(candidate, size, bold) <= width:
                 current = candidate
