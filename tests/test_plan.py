@@ -26,7 +26,7 @@ from sopkit.analysis.plan import WorkingDays, plan_run
 from sopkit.cli import app
 from sopkit.errors import SopkitError, UsageError
 from sopkit.load import load_process
-from sopkit.models import Language, Process
+from sopkit.models import Language, Process, Weekday
 from sopkit.render.diagram import to_svg
 from sopkit.render.diagram.scene import Label, walk
 from sopkit.render.plan import (
@@ -504,6 +504,26 @@ def test_exactly_one_of_start_and_at(small: Process) -> None:
 
 
 # --- the calendar and due entries in the files --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "weekend",
+    [
+        "[sat, sun]",
+        "[Saturday, SUN]",
+        "[토, 일]",
+        "[토요일, 일요일]",
+        "[сб, вс]",
+        "[Суббота, воскресенье]",
+    ],
+)
+def test_the_weekend_may_be_named_in_the_process_languages(
+    write_process: Any, weekend: str
+) -> None:
+    """A Korean trial's ``weekend: [토, 일]`` was refused ('토' is not a day of the week)."""
+    roles = ROLES.replace("weekend: [sat, sun]", f"weekend: {weekend}")
+    process = load_process(write_process(PROCESS, roles=roles))
+    assert process.settings.calendar.weekend == [Weekday.SAT, Weekday.SUN]
 
 
 @pytest.mark.parametrize(

@@ -187,24 +187,30 @@ class Weekday(StrEnum):
         return list(Weekday).index(self)
 
 
+#: Each day's names in the languages a process may be written in, Monday first: a
+#: Korean or Russian team writes its weekend as it says it (``[토, 일]``, ``[сб, вс]``).
+_NAMES_IN_LANGUAGES = (
+    ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+    ("월", "화", "수", "목", "금", "토", "일"),
+    ("월요일", "화요일", "수요일", "목요일", "금요일", "토요일", "일요일"),
+    ("пн", "вт", "ср", "чт", "пт", "сб", "вс"),
+    ("понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье"),
+)
 _DAY_NAMES = {day.value: day for day in Weekday} | {
-    name: day
-    for day, name in zip(
-        Weekday,
-        ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
-        strict=True,
-    )
+    name: day for names in _NAMES_IN_LANGUAGES for day, name in zip(Weekday, names, strict=True)
 }
 
 
 def _weekday(value: Any) -> Any:
-    """``sat``, ``Sat`` and ``saturday`` all name Saturday."""
+    """``sat``, ``Sat``, ``saturday``, ``토``, ``토요일``, ``сб`` and ``суббота`` all name
+    Saturday."""
     if isinstance(value, str):
         day = _DAY_NAMES.get(value.strip().lower())
         if day is None:
             raise _fail(
                 f"'{_shown(value)}' is not a day of the week",
-                "use mon, tue, wed, thu, fri, sat or sun",
+                "use mon, tue, wed, thu, fri, sat or sun (or the full names; in Korean "
+                "월 … 일, in Russian пн … вс)",
             )
         return day
     return value
