@@ -205,3 +205,123 @@ def test_the_report_and_the_dashboard_say_it_in_their_language(
 
 def _text(html: str) -> str:
     return re.sub(r"<[^>]+>", "", html)
+
+
+def test_diff_of_two_files_of_one_folder_names_neither_as_beside(folder: Path) -> None:
+    # blog and news are both compared: neither is a file beside the other side's.
+    write(folder / "post.yaml", PROCESS.format(id="post", owner="Writer", hours=1))
+    _, out, _ = run("diff", str(folder / "blog.yaml"), str(folder / "news.yaml"))
+    text = " ".join(out.split())
+    assert "Writer in post.yaml." in text
+    assert "blog.yaml" not in text.split("only the compared")[-1]
+    assert "news.yaml" not in text.split("only the compared")[-1]
+    (folder / "post.yaml").unlink()
+    _, out, _ = run("diff", str(folder / "blog.yaml"), str(folder / "news.yaml"))
+    assert "only the compared" not in out
+
+
+def test_only_the_views_that_show_the_note_read_the_files_beside(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sopkit.load
+
+    read: list[int] = []
+
+    def counted(*portfolios: object) -> dict[str, tuple[str, ...]]:
+        read.append(1)
+        return {"Writer": ("news.yaml",)}
+
+    monkeypatch.setattr(sopkit.load, "roles_worked_beside", counted)
+    blog = str(folder / "blog.yaml")
+    for args in (
+        ("cost", blog),
+        ("cost", blog, "--by", "role", "--format", "csv"),
+        ("cost", blog, "--format", "json"),
+        ("cost", blog, "--explain", "work"),
+        ("simulate", blog, "--years", "100", "--format", "json"),
+        ("simulate", blog, "--years", "100", "--format", "csv"),
+    ):
+        assert run(*args)[0] == 0, args
+    assert read == []
+    for args in (
+        ("cost", blog, "--by", "role"),
+        ("cost", blog, "--explain", "Writer"),
+        ("simulate", blog, "--years", "100"),
+    ):
+        _, out, _ = run(*args)
+        assert "Writer in news.yaml." in " ".join(out.split()), args
+    assert len(read) == 3
+
+
+def test_a_file_without_the_roles_names_is_not_parsed(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sopkit.load.sharing as sharing
+
+    for n in range(3):
+        write(folder / f"x{n}.yaml", PROCESS.format(id=f"x{n}", owner="Editor", hours=1))
+    parsed: list[str] = []
+    real = sharing.read_document
+
+    def counting(path: Path, **options: bool) -> object:
+        parsed.append(Path(path).name)
+        return real(path, **options)
+
+    monkeypatch.setattr(sharing, "read_document", counting)
+    assert roles_worked_beside(load_portfolio(folder / "blog.yaml")) == {"Writer": ("news.yaml",)}
+    assert parsed == ["news.yaml"]  # edit and x0..x2 name no Writer: not parsed
+    parsed.clear()
+    assert roles_worked_beside(load_portfolio(folder)) == {}
+    assert parsed == []  # every file beside is loaded
+
+
+def test_a_roles_file_from_elsewhere_reads_the_process_folder_only(tmp_path: Path) -> None:
+    roles = write(tmp_path / "team" / "roles.yaml", ROLES)
+    here = tmp_path / "downloads"
+    write(here / "blog.yaml", PROCESS.format(id="blog", owner="Writer", hours=10))
+    write(here / "news.yaml", PROCESS.format(id="news", owner="Writer", hours=12))
+    write(here / "old" / "deep.yaml", PROCESS.format(id="deep", owner="Writer", hours=1))
+    portfolio = load_portfolio(here / "blog.yaml", roles=roles)
+    assert roles_worked_beside(portfolio) == {"Writer": ("news.yaml",)}
+
+
+def test_an_unreadable_folder_beside_is_skipped(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    write(folder / "more" / "post.yaml", PROCESS.format(id="post", owner="Writer", hours=1))
+    locked = folder / "locked"
+    write(locked / "hidden.yaml", PROCESS.format(id="hidden", owner="Writer", hours=1))
+    real = os.scandir
+
+    def scandir(path: str) -> object:  # as a folder without permission (root reads any)
+        if Path(path) == locked:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    found = roles_worked_beside(load_portfolio(folder / "blog.yaml"))
+    assert found == {"Writer": ("more/post.yaml", "news.yaml")}
+
+
+def test_explain_to_a_markdown_file_says_the_extension_asks_for_it(
+    folder: Path, tmp_path: Path
+) -> None:
+    code, _, err = run(
+        "cost", str(folder / "blog.yaml"), "--explain", "work", "-o", str(tmp_path / "x.md")
+    )
+    assert code == 2
+    said = " ".join(err.split())
+    assert "the file name's extension (.md) asks for markdown" in said
+    assert "leave out --format" not in said and ".txt" in said
+    _, _, err = run("cost", str(folder / "blog.yaml"), "--explain", "work", "--format", "csv")
+    assert "leave out --format" in " ".join(err.split())
+
+
+def test_serve_watches_the_files_beside(folder: Path, tmp_path: Path) -> None:
+    from sopkit.build import build_site
+
+    result = build_site(folder / "blog.yaml", tmp_path / "site", diagrams=False)
+    assert str(folder / "news.yaml") in result.inputs
+    assert str(folder / "edit.yaml") in result.inputs  # may come to work in the Writer role

@@ -61,7 +61,7 @@ from ..checkup import file_warnings
 from ..children import Children
 from ..decide import Scenarios, scenario_results, scenarios_for
 from ..errors import InputError, OutputError, Problem, RenderError, SopkitError, UsageError
-from ..load import Portfolio, as_paths, discover, load_portfolio, roles_worked_beside
+from ..load import Portfolio, as_paths, discover, files_beside, load_portfolio
 from ..models import Settings
 from ..output import UTF8_BOM
 from ..render.costs import candidates_report, cost_report
@@ -140,7 +140,8 @@ class BuildResult:
     warnings: tuple[str, ...] = ()
     #: What the build cache did (``None`` without a cache).
     cache: CacheStats | None = None
-    #: Every file the build read (process, roles and scenario files, the paths given).
+    #: Every file the build read (process, roles and scenario files, the paths given, and
+    #: the process files beside whose roles the capacity note names: ``files_beside``).
     inputs: tuple[str, ...] = ()
     #: What ``sopkit validate`` warns about in the files (located), sorted by file and line.
     checks: tuple[Problem, ...] = ()
@@ -219,13 +220,17 @@ def build_site(
             # It imports WeasyPrint while this process loads, costs and renders.
             printer = stack.enter_context(Printer())
         portfolio = load_portfolio(paths, roles=roles)
-        beside = roles_worked_beside(portfolio)
+        # The files beside (``files_beside``) are inputs too: the capacity note names
+        # those working in a role, so ``sopkit serve`` watches them all and rebuilds the
+        # note when one changes. A whole folder's build has none: nothing is read.
+        found = files_beside(portfolio)
+        beside = found.roles
         view = _scenarios(portfolio, scenarios) if scenarios else None
         if view is not None:
             view = replace(view, beside=beside)
         out = Path(out_dir)
         template = _template_folder(template_dir)
-        inputs = [*_inputs(paths, portfolio, roles), *map(Path, scenarios)]
+        inputs = [*_inputs(paths, portfolio, roles), *map(Path, scenarios), *found.files]
         target = check_output(out, inputs)
         if diagrams:
             for process in portfolio:

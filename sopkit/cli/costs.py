@@ -112,18 +112,15 @@ def cost(
       sopkit cost processes/en/ --explain "Content Writer"
     """
     from ..output import refuse_inputs, refuse_overwrite
-    from ..render.costs import cost_report_parts, explain_figures
+    from ..render.costs import cost_report_parts, ensure_costs, explain_figures, explains_role
 
     with user_errors(), collector_paused():
         if output is not None:
             refuse_inputs(output, paths)
             refuse_overwrite(output, force=force)
-        fmt = report_format(output, fmt)
+        given, fmt = fmt, report_format(output, fmt)
         if explain is not None and fmt is not ReportFormat.table:
-            raise UsageError(
-                f"--explain writes text, not {fmt.value}",
-                hint="leave out --format, or write it to a .txt file",
-            )
+            raise _explain_format(fmt, given, output)
         if fmt is ReportFormat.json and explain is None and not _one_file(paths):
             from ..parallel import cost_json_for
 
@@ -132,9 +129,13 @@ def cost(
         from ..load import roles_worked_beside, with_callers
 
         portfolio = with_callers(paths, roles=roles)
-        source = _costed_from(portfolio, paths)
-        # JSON has the figures only: no note, so no files beside to read.
-        shown = explain is not None or fmt is not ReportFormat.json
+        source = ensure_costs(_costed_from(portfolio, paths))
+        # Only a role's utilisation note names the files beside: they are read (every
+        # YAML file under the roles folder) for it alone, not for steps, JSON or CSV.
+        if explain is not None:
+            shown = explains_role(source, explain)
+        else:
+            shown = by is CostView.role and fmt in (ReportFormat.table, ReportFormat.markdown)
         beside = roles_worked_beside(portfolio) if shown else {}
         if explain is not None:
             emit(explain_figures(source, explain, beside=beside), output)
@@ -145,6 +146,24 @@ def cost(
                 output,
                 csv=fmt is ReportFormat.csv,
             )
+
+
+def _explain_format(
+    fmt: ReportFormat, given: ReportFormat | None, output: Path | None
+) -> UsageError:
+    """``--explain`` with another format than text: the hint names what asked for it,
+    ``--format`` or the ``-o`` file's extension (telling to leave out a --format never
+    given would not help)."""
+    if given is not None:
+        return UsageError(
+            f"--explain writes text, not {fmt.value}",
+            hint="leave out --format, or write it to a .txt file",
+        )
+    suffix = output.suffix if output is not None else ""
+    return UsageError(
+        f"--explain writes text, but the file name's extension ({suffix}) asks for {fmt.value}",
+        hint="write it to a .txt file, or print it (leave out -o)",
+    )
 
 
 def _one_file(paths: list[Path]) -> bool:

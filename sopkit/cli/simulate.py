@@ -97,7 +97,10 @@ def simulate(
             refuse_overwrite(output, force=force)
         fmt = report_format(output, fmt)
         portfolio = load_portfolio(paths, roles=roles)
-        beside = roles_worked_beside(portfolio)
+        # Only the table's utilisation note names the files beside: JSON and CSV have
+        # the figures alone, so the files (every YAML under the roles folder) stay unread.
+        shown = fmt in (ReportFormat.table, ReportFormat.markdown)
+        beside = roles_worked_beside(portfolio) if shown else {}
         name = None
         if chosen is not None:
             from ..decide import apply_scenario, scenarios_for

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -102,20 +103,24 @@ def diff(
                 "sopkit.compare(as_costs(before), as_costs(after))",
             )
     sides: list[PortfolioCost] = []
-    beside: dict[str, dict[str, None]] = {}
+    loaded: list[Portfolio] = []
     problems: list[Problem] = []
-    for side in (str(old), str(new)):
-        try:
-            cost, found = _cost_side(side, roles, cwd)
-            sides.append(cost)
-            for role, files in found.items():
-                beside.setdefault(role, {}).update(dict.fromkeys(files))
-        except SopkitError as exc:
-            if isinstance(exc, UsageError):
-                raise
-            problems.extend(exc.problems)
-    if problems:
-        raise ValidationError.collect(dict.fromkeys(problems))
+    # Both sides' files stay until the files beside are found, once for both: a file
+    # compared on one side is not beside the other (each revision's are in a folder
+    # of their own until then).
+    with ExitStack() as revisions:
+        for side in (str(old), str(new)):
+            try:
+                portfolio, cost = _side(side, roles, cwd, revisions)
+                loaded.append(portfolio)
+                sides.append(cost)
+            except SopkitError as exc:
+                if isinstance(exc, UsageError):
+                    raise
+                problems.extend(exc.problems)
+        if problems:
+            raise ValidationError.collect(dict.fromkeys(problems))
+        beside = roles_worked_beside(*loaded)
     before, after = sides
     if before.currency != after.currency:
         raise SopkitError(
@@ -124,30 +129,29 @@ def diff(
             path=str(new),
             hint="compare versions of the same portfolio",
         )
-    shared = {role: tuple(sorted(files)) for role, files in sorted(beside.items())}
+    shared = {role: tuple(sorted(files)) for role, files in beside.items()}
     return Diff(str(old), str(new), compare(before, after), shared)
 
 
-def _cost_side(
-    side: str, roles: Roles, cwd: str | Path | None
-) -> tuple[PortfolioCost, dict[str, tuple[str, ...]]]:
+def _side(
+    side: str, roles: Roles, cwd: str | Path | None, revisions: ExitStack
+) -> tuple[Portfolio, PortfolioCost]:
+    """A side as loaded and costed; a revision's files are written into a folder that ``revisions``
+    removes, and its problems are named ``REV:path``.
+
+    One process file comes with the processes beside it that run it, as rows of their
+    own: a sub-procedure's work is costed in the steps that call it (its own row is
+    zero), so alone a change to it would show as no change at all."""
     local = Path(side) if cwd is None else Path(cwd) / side
     if local.exists() or not is_revision(side):
-        return _costed(local, roles)
-    with revision_files(side, cwd=cwd) as revision:  # a file brings its folder's files
-        try:
-            return _costed(revision.local, roles)
-        except SopkitError as exc:
-            raise revision.error(exc) from None
-
-
-def _costed(path: Path, roles: Roles) -> tuple[PortfolioCost, dict[str, tuple[str, ...]]]:
-    """A folder or file as loaded, and the roles it shares with files beside it; one
-    process file comes with the processes beside it that run it, as rows of their own: a
-    sub-procedure's work is costed in the steps that call it (its own row is zero), so
-    alone a change to it would show as no change at all."""
-    portfolio = with_callers(path, roles=roles)
-    return cost_portfolio(portfolio), roles_worked_beside(portfolio)
+        portfolio = with_callers(local, roles=roles)
+        return portfolio, cost_portfolio(portfolio)
+    revision = revisions.enter_context(revision_files(side, cwd=cwd))
+    try:
+        portfolio = with_callers(revision.local, roles=roles)
+        return portfolio, cost_portfolio(portfolio)
+    except SopkitError as exc:
+        raise revision.error(exc) from None
 
 
 #: The largest percentage ``--fail-over`` takes.

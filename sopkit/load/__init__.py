@@ -28,14 +28,16 @@ from .portfolio import (
     process_from_data,
     settings_from_data,
 )
-from .sharing import roles_worked_beside
+from .sharing import Beside, files_beside, roles_worked_beside
 
 __all__ = [
     "ROLES_FILENAMES",
+    "Beside",
     "Portfolio",
     "as_paths",
     "callers_of",
     "discover",
+    "files_beside",
     "find_roles_file",
     "load_portfolio",
     "load_process",

@@ -9,49 +9,97 @@ that also work in the role, so a reader knows which report counts them all.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import SopkitError
 from ..models import Process, RoleKind
 from ..source import read_document
-from .paths import discover, find_roles_file
+from .paths import ROLES_FILENAMES, SUFFIXES, find_roles_file
 from .portfolio import Portfolio
 
-__all__ = ["roles_worked_beside"]
+__all__ = ["Beside", "files_beside", "roles_worked_beside"]
 
 
-def roles_worked_beside(portfolio: Portfolio) -> dict[str, tuple[str, ...]]:
-    """For each role with a headcount that the portfolio's processes work in, the process
-    files beside them that work in it too and are not in the portfolio, by their path
-    from that folder (``case-study.yaml``); roles no such file works in are left out.
+@dataclass(frozen=True, slots=True)
+class Beside:
+    """What ``files_beside`` found: the roles worked in beside, and every process file it
+    listed beside the portfolios (read or not), which a report showing the note depends
+    on: ``sopkit serve`` watches them, so an edit to one rebuilds the note."""
+
+    roles: dict[str, tuple[str, ...]]
+    files: tuple[Path, ...]
+
+
+def roles_worked_beside(*portfolios: Portfolio) -> dict[str, tuple[str, ...]]:
+    """For each role with a headcount that the portfolios' processes work in, the process
+    files beside them that work in it too and are in none of the portfolios, by their
+    path from that folder (``case-study.yaml``); roles no such file works in are left out.
+
+    Several portfolios are one set of files compared (``sopkit diff``'s two sides): a
+    file compared on one side is not beside the other.
 
     The files beside are those that use the same roles file (under its folder, its
-    nearest one; with a roles file given instead, the process's own folder). Only their
-    steps' ``owner`` and ``with`` are read, without validating them: a file that cannot
-    be read names no role, as ``sopkit validate`` reports it.
+    nearest one; with a roles file given instead, the files in the process's own folder,
+    not its subfolders: a roles file from elsewhere says nothing of the folders below,
+    and the folder may be ~/Downloads). Only their steps' ``owner`` and ``with`` are
+    read, without validating them: a file that cannot be read names no role, as
+    ``sopkit validate`` reports it, and a folder that cannot be listed is skipped.
+
+    Call it only where the note is shown: it reads files the report was not given.
     """
-    every = (*portfolio.processes, *portfolio.dependencies)
+    return files_beside(*portfolios).roles
+
+
+def files_beside(*portfolios: Portfolio) -> Beside:
+    """``roles_worked_beside``, with the files it listed (see ``Beside``).
+
+    Cheap where it can be: nothing is read when every file beside is loaded (a whole
+    folder), and a file is parsed only when its text holds a wanted role's name, so a
+    folder of 2,000 files working in other roles costs a text search, not 2,000 parses.
+    """
+    every = [p for portfolio in portfolios for p in (*portfolio.processes, *portfolio.dependencies)]
     loaded = {_resolved(p.source_path) for p in every if p.source_path}
     wanted = _staffed_roles(every)
     if not wanted:
-        return {}
+        return Beside({}, ())
     found: dict[str, dict[str, None]] = {}
+    listed: dict[Path, None] = {}
     for folder, roles_file in _folders(every):
-        try:
-            files = discover(folder)
-        except SopkitError:
-            continue
-        for path in files:
+        for path in _listed(folder, recursive=roles_file is not None):
             if _resolved(str(path)) in loaded:
                 continue
             if roles_file is not None and _nearest(path) != roles_file:
                 continue  # a folder inside with a roles file of its own: another team
+            listed[path] = None
             shown = _from(path, folder)
-            for role in _roles_in(path) & wanted:
+            for role in _roles_in(path, wanted):
                 found.setdefault(role, {})[shown] = None
-    return {role: tuple(found[role]) for role in sorted(found)}
+    roles = {role: tuple(found[role]) for role in sorted(found)}
+    return Beside(roles, tuple(listed))
+
+
+def _listed(folder: Path, *, recursive: bool) -> list[Path]:
+    """The process files in ``folder`` (and under it, if ``recursive``), as ``discover``
+    finds them, but a folder that cannot be listed is skipped, not refused: the note is
+    a hint, and one unreadable subfolder must not drop the files of the others."""
+    files: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(folder, onerror=lambda _: None):
+        here = Path(dirpath)
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")) if recursive else []
+        for name in filenames:
+            path = here / name
+            if name.startswith(".") or path.suffix not in SUFFIXES or name in ROLES_FILENAMES:
+                continue
+            try:
+                if path.is_file():
+                    files.append(path)
+            except OSError:
+                continue
+    return sorted(files, key=lambda p: p.as_posix())
 
 
 def _staffed_roles(processes: Iterable[Process]) -> set[str]:
@@ -100,8 +148,18 @@ def _resolved(path: str) -> Path:
     return Path(path).resolve()
 
 
-def _roles_in(path: Path) -> set[str]:
-    """The role names a process file's steps give as ``owner`` or in ``with``."""
+def _roles_in(path: Path, wanted: set[str]) -> set[str]:
+    """The ``wanted`` role names a process file's steps give as ``owner`` or in ``with``.
+
+    A file whose text holds none of the names is not parsed: a name written with YAML
+    escapes or folded over lines is missed, as no process file writes one.
+    """
+    try:
+        text = path.read_text(encoding="utf-8-sig", errors="replace")
+    except OSError:
+        return set()
+    if not any(role in text for role in wanted):
+        return set()
     try:
         data: Any = read_document(path, defer=True).data
     except SopkitError:
@@ -120,4 +178,4 @@ def _roles_in(path: Path) -> set[str]:
             roles.update(str(name).strip() for name in joint)
         elif isinstance(joint, list):
             roles.update(name.strip() for name in joint if isinstance(name, str))
-    return roles
+    return roles & wanted

@@ -2,7 +2,7 @@
 and the step-by-step explanation of one figure (``--explain``)."""
 
 from .cost_json import candidates_document, cost_document
-from .explain import explain_figures, explain_step
+from .explain import explain_figures, explain_step, explains_role
 from .explain_role import explain_role
 from .jsontext import dump_json
 from .tables import (
@@ -25,6 +25,7 @@ __all__ = [
     "dump_json",
     "ensure_costs",
     "explain_figures",
+    "explains_role",
     "explain_role",
     "explain_step",
 ]

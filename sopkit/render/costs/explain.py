@@ -52,7 +52,7 @@ from .explain_role import defined_role, explain_role
 from .runs_text import exact_text, executions_lines, when_lines
 from .tables import ensure_costs
 
-__all__ = ["explain_figures", "explain_step", "find_step"]
+__all__ = ["explain_figures", "explain_step", "explains_role", "find_step"]
 
 
 def find_step(costs: PortfolioCost, ref: str) -> tuple[ProcessCost, StepCost]:
@@ -102,15 +102,13 @@ def explain_figures(
         UsageError: no step and no role by that name (a role's near name is offered).
     """
     costs = ensure_costs(source)
+    if explains_role(costs, ref):
+        return explain_role(costs, ref, beside=beside)  # one on no step says so
     steps = {s.step_id for p in costs.processes for s in p.steps}
     roles = [r.role for r in costs.roles]
-    if "/" not in ref and ref not in steps and ref in roles:
-        return explain_role(costs, ref, beside=beside)
     try:
         return explain_step(costs, ref)
     except UsageError:
-        if "/" not in ref and defined_role(costs, ref):
-            return explain_role(costs, ref, beside=beside)  # which says it works on no step
         role = None if "/" in ref else _role_meant(ref, roles)
         if role is None:
             raise
@@ -119,6 +117,25 @@ def explain_figures(
         raise UsageError(
             f"no step or role '{ref}'", hint=f"did you mean {either}the role '{role}'?"
         ) from None
+
+
+def explains_role(source: Costable, ref: str) -> bool:
+    """Whether ``explain_figures`` explains ``ref`` as a role, not a step: only a role's
+    figures name the files beside (``beside``), which the caller reads only then.
+
+    A step's id comes first; a role defined in a roles file but on no step is a role.
+    """
+    if "/" in ref:
+        return False
+    costs = ensure_costs(source)
+    steps = {s.step_id for p in costs.processes for s in p.steps}
+    if ref not in steps:
+        return ref in {r.role for r in costs.roles} or defined_role(costs, ref)
+    try:
+        find_step(costs, ref)
+    except UsageError:
+        return defined_role(costs, ref)  # a step id of several processes, and a role's name
+    return False
 
 
 def _role_meant(ref: str, roles: list[str]) -> str | None:
