@@ -5,6 +5,8 @@ from __future__ import annotations
 import errno
 import os
 import shutil
+import signal
+import threading
 import time
 from collections.abc import Callable
 from html.parser import HTMLParser
@@ -414,6 +416,56 @@ def test_a_build_that_fails_stops_drawing_the_rest(
         build_site(FIXTURE, tmp_path / "site", jobs=1, diagrams=False)
     assert len(rendered) < len(IDS)
     assert not (tmp_path / "site").exists()  # nothing half written
+
+
+class _Interrupted(Exception):
+    """Stands for Ctrl-C's KeyboardInterrupt, which would stop pytest itself."""
+
+
+@pytest.mark.skipif(
+    threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"),
+    reason="signals reach the main thread only; needs setitimer",
+)
+def test_ctrl_c_while_the_report_prints_stops_the_printer_at_once(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The printer runs in a session of its own, so Ctrl-C never reaches it: a build
+    interrupted while it waits for report.pdf must close it, not wait for the print."""
+    import sopkit.render.pdf
+    from sopkit.render.pdf import Printer
+
+    # Ready at once, then a print that takes minutes (a big report on a slow machine).
+    slow = (
+        "import sys, time\n"
+        "sys.stdout.buffer.write(b'ready\\n'); sys.stdout.buffer.flush()\n"
+        "sys.stdin.buffer.read()\n"
+        "time.sleep(120)\n"
+    )
+    monkeypatch.setattr(sopkit.render.pdf, "_CHILD", slow)
+
+    class Workbook(sopkit.build.Aside):
+        def result(self) -> bytes:
+            made = super().result()
+            # The last thing the build waits for before report.pdf: interrupted just after.
+            signal.setitimer(signal.ITIMER_REAL, 0.3)
+            return made
+
+    def interrupt(*_: object) -> None:
+        raise _Interrupted
+
+    monkeypatch.setattr(sopkit.build, "Aside", Workbook)
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    started = time.monotonic()
+    try:
+        with Printer() as printer, pytest.raises(_Interrupted):
+            build_site(FIXTURE, tmp_path / "site", diagrams=False, printer=printer)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert time.monotonic() - started < 60  # generous; the print alone takes 120 s
+    child = printer._child
+    assert child is not None and child.returncode is not None
+    assert not (tmp_path / "site").exists()
 
 
 @pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc")

@@ -380,16 +380,19 @@ def render_site(
                     )
                 )
                 files["cost.xlsx"] = workbook.result()
+                # Waited for inside the ``try``: the printer runs in a session of its own
+                # and never sees Ctrl-C, so only closing it ends a long print at once.
+                printed = report.result()
             except BaseException:
                 # Stopped at once: the drawings under way and the printer (Graphviz and
                 # WeasyPrint run in sessions of their own, so Ctrl-C reached only us),
-                # and the pages not yet started; the threads then return promptly.
+                # and the pages not yet started; the threads then return promptly, and
+                # leaving the pool (which waits for them) does not wait for the print.
                 stop.set()
                 children.stop()
                 if printer is not None:
                     printer.close()
                 raise
-            printed = report.result()
             if printed is not None:
                 files["report.pdf"] = printed
     finally:  # stopped if anything above failed; harmless once it has answered
