@@ -30,6 +30,7 @@ from sopkit.build.serve import (
     VERSION_PATH,
     SiteServer,
     Watcher,
+    _wrong_host,
     content_type,
     host_allowed,
     is_loopback,
@@ -593,6 +594,18 @@ def test_host_allowed() -> None:
     assert host_allowed("[fe80::1]:8000", "fe80::1")
     assert not host_allowed("attacker.example", "192.168.1.2")
     assert host_allowed("myhost.example", "myhost.example")
+    # An empty port is valid (RFC 3986); a port of other digits than ASCII is not.
+    for header in ("localhost:", "[::1]:", "127.0.0.1:"):
+        assert host_allowed(header, "127.0.0.1"), header
+    assert not host_allowed("localhost:\u0661", "127.0.0.1")
+    # --host writes IPv6 without brackets: bound to that address, not to every one.
+    for bound in ("::1", "fe80::1", "[fe80::1]"):
+        assert host_allowed("localhost", bound), bound
+        assert not host_allowed("10.1.2.3:8000", bound), bound
+        assert not host_allowed("[fe80::2]", bound), bound
+    assert host_allowed("[fe80::1]", "fe80::1") and host_allowed("[::1]:80", "::1")
+    assert "IP address" not in _wrong_host("::1", ["laptop"])
+    assert "IP address" in _wrong_host("::", ["laptop"])
     # Bound to every address: any address of the machine, and its name.
     for bound in ("0.0.0.0", "::"):
         assert host_allowed("10.1.2.3:8000", bound) and host_allowed("[fe80::1]", bound)

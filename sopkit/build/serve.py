@@ -210,19 +210,38 @@ def _host_name(header: str) -> str | None:
     text = header.strip().lower()
     if text.startswith("["):
         name, bracket, rest = text[1:].partition("]")
-        if not bracket or (rest and not (rest[:1] == ":" and rest[1:].isdigit())):
+        if not bracket or (rest and not (rest[:1] == ":" and _is_port(rest[1:]))):
             return None
     else:
         name, colon, port = text.rpartition(":")
         if not colon:
             name = text
-        elif not port.isdigit() or ":" in name:
+        elif not _is_port(port) or ":" in name:
             return None
     name = name.rstrip(".")
     try:
         return ipaddress.ip_address(name).compressed
     except ValueError:
         return name or None
+
+
+def _is_port(text: str) -> bool:
+    """Whether ``text`` is the port after a host's colon: ASCII digits, or none at all
+    (``localhost:`` is a valid ``Host``: RFC 3986 allows an empty port)."""
+    return not text or (text.isascii() and text.isdigit())
+
+
+def _bound_name(bound: str) -> str | None:
+    """The address ``--host`` names, as ``_host_name`` gives a header's.
+
+    Unlike a ``Host`` header, ``--host`` writes an IPv6 address without brackets
+    (``::1``): read as a name and a port, it was no host at all, and a server bound
+    to ``::1`` was taken for one bound to every address.
+    """
+    try:
+        return ipaddress.ip_address(bound.strip().strip("[]")).compressed
+    except ValueError:
+        return _host_name(bound)
 
 
 def host_allowed(header: str | None, bound: str, *, local_names: Iterable[str] = ()) -> bool:
@@ -241,7 +260,7 @@ def host_allowed(header: str | None, bound: str, *, local_names: Iterable[str] =
     name = _host_name(header)
     if name is None:
         return False
-    bound_name = _host_name(bound) or ""
+    bound_name = _bound_name(bound) or ""
     if name in _LOOPBACK_NAMES or name == bound_name:
         return True
     if bound_name in ("0.0.0.0", "::", ""):
@@ -256,7 +275,7 @@ def host_allowed(header: str | None, bound: str, *, local_names: Iterable[str] =
 def _wrong_host(bound: str, local_names: Sequence[str]) -> str:
     """The body of the answer to a request for another host: which ones are answered."""
     names = ["localhost", "127.0.0.1", "[::1]"]
-    if _host_name(bound) in ("0.0.0.0", "::", "", None):
+    if _bound_name(bound) in ("0.0.0.0", "::", "", None):
         names += ["an IP address of this machine", *local_names[:1]]
     elif not is_loopback(bound):
         names.append(bound)
