@@ -6,8 +6,9 @@ did, and ``dot`` handles SIGINT itself (it tries to draw what it has laid out
 so far): seen stuck at that for over a minute while sopkit waited for it
 without a limit, so Ctrl-C took seconds, or for ever. So each child starts in
 a session of its own: Ctrl-C reaches sopkit only, and sopkit ends its
-children itself (SIGTERM, then SIGKILL after ``GRACE``), waiting for each at
-most a few seconds however it ends.
+children itself (SIGTERM, then SIGKILL after ``GRACE``, to the child's whole
+process group: a renderer that is a shell script ends with what it started),
+waiting for each at most a few seconds however it ends.
 
 A build's children belong to a ``Children`` group: when the build fails or is
 interrupted, ``stop()`` ends every child still running and refuses new ones,
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import subprocess
 import threading
 import time
@@ -40,22 +42,40 @@ class Stopped(Exception):
     wanted, and the reason the work stopped is reported, not this."""
 
 
+def _signal(child: subprocess.Popen[bytes], number: int) -> None:
+    """Send ``number`` to every process of ``child``'s session, not to ``child`` alone.
+
+    A renderer may be a shell script that runs the real one without ``exec``: ending
+    only the shell left that process running, outside the terminal's group (no
+    Ctrl-C reaches it) and holding the pipes, so the wait for them went on until its
+    timeout. Each child leads a process group of its own (``start_new_session``), so
+    the group's id is its pid; the group outlives the child while any of it runs.
+    """
+    try:
+        os.killpg(child.pid, number)
+    except (ProcessLookupError, PermissionError):
+        # The group is gone, or was never the child's own: signal the child alone
+        # (``send_signal`` does nothing once it has been reaped).
+        with contextlib.suppress(OSError):
+            child.send_signal(number)
+
+
 def end(child: subprocess.Popen[bytes], *, grace: float = GRACE) -> None:
-    """End ``child``: SIGTERM, SIGKILL once ``grace`` has passed (at once for 0), reaped.
+    """End ``child`` and whatever it started in its session: SIGTERM, SIGKILL once
+    ``grace`` has passed (at once for 0), the child reaped.
 
     Never waits longer than ``grace`` and ``_REAPED`` together, even when
-    interrupted (the kill is in ``finally``).
+    interrupted (the kill is in ``finally``). The kill goes to the group even when
+    the child itself has left: what it started may not have.
     """
     try:
         if child.poll() is None and grace > 0:
-            with contextlib.suppress(OSError):
-                child.terminate()
+            _signal(child, signal.SIGTERM)
             with contextlib.suppress(subprocess.TimeoutExpired):
                 child.wait(grace)
     finally:
+        _signal(child, signal.SIGKILL)
         if child.poll() is None:
-            with contextlib.suppress(OSError):
-                child.kill()
             with contextlib.suppress(subprocess.TimeoutExpired):
                 child.wait(_REAPED)
 
@@ -111,8 +131,8 @@ class Children:
             self._running.discard(child)
 
     def stop(self, *, grace: float = GRACE) -> None:
-        """End every child still running (SIGTERM, then SIGKILL after ``grace``), and
-        refuse new ones from now on."""
+        """End every child still running, with all it started in its session (SIGTERM,
+        then SIGKILL after ``grace``), and refuse new ones from now on."""
         with self._lock:
             self._stopped = True
             running = list(self._running)
@@ -120,8 +140,7 @@ class Children:
         deadline = time.monotonic() + grace
         try:
             for child in running:
-                with contextlib.suppress(OSError):
-                    child.terminate()
+                _signal(child, signal.SIGTERM)
             for child in running:
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     child.wait(max(0.0, deadline - time.monotonic()))

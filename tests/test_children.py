@@ -200,6 +200,48 @@ def test_a_run_waited_for_in_a_thread_ends_when_its_group_stops(mark: str) -> No
     assert not _marked(mark)
 
 
+@pytest.mark.parametrize("stopped", [True, False])
+def test_a_wrapper_script_ends_with_what_it_started(
+    tmp_path: Path, mark: str, stopped: bool
+) -> None:
+    """A renderer that is a shell script running the real one without ``exec``: ending
+    the shell alone left its child running and holding the pipes, so the wait went on
+    until the timeout. The whole session's group is ended, whether the build stops or
+    the run times out."""
+    import threading
+
+    wrapper = tmp_path / "dot"
+    wrapper.write_text("#!/bin/sh\nsleep 600\n", encoding="utf-8")
+    wrapper.chmod(wrapper.stat().st_mode | stat.S_IXUSR)
+    children = Children()
+    outcome: list[BaseException | None] = []
+
+    def draw() -> None:
+        try:
+            run(
+                [str(wrapper)],
+                input=b"",
+                timeout=TIMEOUT * 10 if stopped else 1.0,
+                env={**os.environ, "SOPKIT_TEST_MARK": mark},
+                children=children,
+            )
+        except BaseException as exc:  # noqa: BLE001 - the test reads it
+            outcome.append(exc)
+        else:
+            outcome.append(None)
+
+    thread = threading.Thread(target=draw)
+    thread.start()
+    _until(lambda: len(_marked(mark)) == 2, "the script and its sleep run")
+    if stopped:
+        children.stop()
+    thread.join(TIMEOUT)
+    assert not thread.is_alive()
+    expected = Stopped if stopped else subprocess.TimeoutExpired
+    assert len(outcome) == 1 and isinstance(outcome[0], expected)
+    _until(lambda: not _marked(mark), "the script's sleep has ended too")
+
+
 def test_an_engine_run_in_a_stopped_group_starts_nothing(tmp_path: Path) -> None:
     children = Children()
     children.stop()
