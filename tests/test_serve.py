@@ -516,6 +516,37 @@ def test_a_killed_servers_mark_holds_nothing(tmp_path: Path) -> None:
     assert (work_folder(site.resolve()) / "served").read_text().strip() == done.stdout.strip()
     assert served_by(site.resolve()) is None
     assert build_site([folder], site, diagrams=False).processes == 1
+    # Nothing else would clear the mark: the build does, with the work folder it is in.
+    assert not work_folder(site.resolve()).exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["processes", "site"]
+
+
+def test_a_server_starting_while_a_build_looks_at_the_mark_is_not_refused(
+    tmp_path: Path,
+) -> None:
+    """A build looking whether the folder is served locks the mark for a moment; a
+    server starting then is not told that another server serves the folder."""
+    import fcntl
+
+    from sopkit.build.publish import Served, work_folder
+
+    site = (tmp_path / "site").resolve()
+    mark = work_folder(site) / "served"
+    mark.parent.mkdir()
+    mark.write_text("", encoding="utf-8")
+    looking = os.open(mark, os.O_RDONLY)
+    fcntl.flock(looking, fcntl.LOCK_SH | fcntl.LOCK_NB)  # as served_by() looks
+    timer = threading.Timer(0.3, os.close, (looking,))
+    timer.start()
+    try:
+        served = Served(site, shown="site")
+    finally:
+        timer.join()
+    try:
+        assert mark.read_text().strip() == str(os.getpid())
+    finally:
+        served.release()
+    assert not mark.parent.exists()
 
 
 def test_the_log_says_what_changed_and_does_not_repeat_warnings(tmp_path: Path) -> None:

@@ -34,7 +34,10 @@ The order of work, and why a kill at any point leaves a whole site:
 A build takes the lock (1), then looks at ``served``: when a ``sopkit serve``
 of another process holds it, the build is refused. Its site would replace the
 served one unseen (built with other options, and the open pages never
-reload), and the server's next rebuild would replace it again.
+reload), and the server's next rebuild would replace it again. A mark no
+server holds (one killed with SIGKILL left it) is removed, or the work folder
+would stay. Looking locks the mark for a moment: a server starting then waits
+a little for it rather than taking the build for another server.
 
 SIGTERM and SIGHUP (unless ignored, as under ``nohup``) and Ctrl-C are turned
 into an exception while the lock is held, so the work folder is cleared before
@@ -55,6 +58,8 @@ import signal
 import stat
 import sys
 import threading
+import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import FrameType, TracebackType
@@ -237,7 +242,9 @@ class Publication:
                 _remove(path)
 
     def _refuse_if_served(self) -> None:
-        pid = served_by(self.target)
+        """Refuse while another process serves the folder; clear a killed server's mark,
+        which would otherwise keep the work folder from being removed after every build."""
+        pid = served_by(self.target, clear=True)
         if pid is not None and pid != os.getpid():
             raise OutputError(
                 "sopkit serve is serving this folder"
@@ -262,44 +269,37 @@ class Publication:
             raise OutputError(
                 f"cannot create the output folder: {exc.strerror or exc}", path=self.shown
             ) from None
-        missing = 0
-        for _ in range(20):
+        if fcntl is None:  # pragma: no cover - not on POSIX
             try:
                 self.work.mkdir(mode=0o755, exist_ok=True)
-                if fcntl is None:
-                    return self._lock_exclusive_file()
-                fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-            except FileNotFoundError as exc:
-                missing += 1
-                if missing == 20:  # never there: a folder nothing can be made in (/proc)
-                    raise OutputError(
-                        f"cannot write beside the output folder: {exc.strerror or exc}",
-                        path=self.shown,
-                        hint=f"a build writes the new site next to the old one, in "
-                        f"{self.work.parent}: choose a folder you can write in",
-                    ) from None
-                continue  # the other build removed its work folder just now: again
             except OSError as exc:
-                if isinstance(exc, FileExistsError) and (
-                    self.work.is_dir() or not self.work.exists()
-                ):
-                    continue  # gone or made again between mkdir's two looks: again
-                raise OutputError(
-                    f"cannot write beside the output folder: {exc.strerror or exc}",
-                    path=self.shown,
-                    hint=f"a build writes the new site next to the old one, in {self.work.parent}",
-                ) from None
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
-                os.close(fd)
-                raise self._busy(
-                    "wait for it to finish, then build again; one build at a time writes a folder"
-                ) from None
-            if _same_file(fd, self._lock_path):
-                return fd
-            os.close(fd)  # we locked a lock file its owner had just removed: again
-        raise self._busy("wait for the other build to finish, then build again")
+                raise self._cannot_write(exc) from None
+            return self._lock_exclusive_file()
+        return _hold(
+            self.work,
+            self._lock_path,
+            cannot_write=self._cannot_write,
+            held=lambda: self._busy(
+                "wait for it to finish, then build again; one build at a time writes a folder"
+            ),
+            vanishing=lambda: self._busy("wait for the other build to finish, then build again"),
+        )
+
+    def _cannot_write(self, exc: OSError) -> OutputError:
+        """Why the work folder cannot be made: a folder that is never there (``/proc``)
+        is said so, not taken for another build removing it (busy)."""
+        if isinstance(exc, FileNotFoundError):  # never there: a folder nothing can be made in
+            return OutputError(
+                f"cannot write beside the output folder: {exc.strerror or exc}",
+                path=self.shown,
+                hint=f"a build writes the new site next to the old one, in "
+                f"{self.work.parent}: choose a folder you can write in",
+            )
+        return OutputError(
+            f"cannot write beside the output folder: {exc.strerror or exc}",
+            path=self.shown,
+            hint=f"a build writes the new site next to the old one, in {self.work.parent}",
+        )
 
     def _lock_exclusive_file(self) -> int:
         """The fallback without ``flock``: a lock file only one process can create."""
@@ -356,25 +356,42 @@ class Publication:
 # --- a folder served ------------------------------------------------------------------------
 
 
-def served_by(target: Path) -> int | None:
+#: How long a starting ``sopkit serve`` keeps trying for the mark while it is locked: a
+#: build looking whether the folder is served locks it for a moment (``served_by``); a
+#: server holds it for as long as it runs.
+_SERVED_PATIENCE = 2.0
+
+
+def served_by(target: Path, *, clear: bool = False) -> int | None:
     """The process of the ``sopkit serve`` holding ``target`` (-1 when it cannot be
     read), or ``None`` when no server holds it (a mark left by a killed one is no hold:
-    the kernel released its lock)."""
+    the kernel released its lock).
+
+    With ``clear`` (a build, holding the build lock), such a mark is removed: nothing
+    else would, and the work folder it is in would stay beside the output for good.
+    Looking locks the mark for a moment; a server starting then waits for it
+    (``Served``) instead of taking it for another server's.
+    """
     if fcntl is None:  # pragma: no cover - not on POSIX
         return None
+    path = work_folder(target) / _SERVED
     try:
-        fd = os.open(work_folder(target) / _SERVED, os.O_RDONLY | os.O_CLOEXEC)
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
     except OSError:
         return None
     try:
         try:
-            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            # Exclusive to remove it: no server can take it meanwhile.
+            fcntl.flock(fd, (fcntl.LOCK_EX if clear else fcntl.LOCK_SH) | fcntl.LOCK_NB)
         except OSError:  # held: a server runs (our own process's, too: another open file)
             text = os.read(fd, 32).decode("ascii", "replace").strip()
             return int(text) if text.isdigit() else -1
+        if clear and _same_file(fd, path):
+            with contextlib.suppress(OSError):
+                path.unlink()
         return None
     finally:
-        os.close(fd)  # releases a shared lock taken only to look
+        os.close(fd)  # releases the lock taken only to look
 
 
 class Served:
@@ -400,38 +417,36 @@ class Served:
         self._fd = self._hold()
 
     def _hold(self) -> int:
-        assert fcntl is not None
-        for _ in range(20):
-            try:
-                self.work.mkdir(mode=0o755, parents=True, exist_ok=True)
-                fd = os.open(self._path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-            except FileNotFoundError:
-                continue  # a build removed the work folder just now: again
-            except OSError as exc:
-                raise OutputError(
-                    f"cannot write beside the output folder: {exc.strerror or exc}",
-                    path=self.shown,
-                    hint=f"sopkit serve marks the folder it serves in {self.work}",
-                ) from None
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
-                os.close(fd)
-                pid = served_by(self.target)
-                raise OutputError(
-                    "another sopkit serve is serving this folder"
-                    + (f" (process {pid})" if pid is not None and pid > 0 else ""),
-                    path=self.shown,
-                    hint="stop it first, or serve into another folder with -o",
-                ) from None
-            if not _same_file(fd, self._path):
-                os.close(fd)  # removed by a server leaving just now: again
-                continue
-            os.ftruncate(fd, 0)
-            os.write(fd, f"{os.getpid()}\n".encode())
-            return fd
-        raise OutputError(  # pragma: no cover - the folder vanished twenty times
-            "cannot mark the output folder as served", path=self.shown
+        def cannot_write(exc: OSError) -> OutputError:
+            return OutputError(
+                f"cannot write beside the output folder: {exc.strerror or exc}",
+                path=self.shown,
+                hint=f"sopkit serve marks the folder it serves in {self.work}",
+            )
+
+        def held() -> OutputError:
+            pid = served_by(self.target)
+            return OutputError(
+                "another sopkit serve is serving this folder"
+                + (f" (process {pid})" if pid is not None and pid > 0 else ""),
+                path=self.shown,
+                hint="stop it first, or serve into another folder with -o",
+            )
+
+        try:
+            self.work.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise cannot_write(exc) from None
+        return _hold(
+            self.work,
+            self._path,
+            cannot_write=cannot_write,
+            held=held,
+            vanishing=lambda: OutputError(  # pragma: no cover - it vanished twenty times
+                "cannot mark the output folder as served", path=self.shown
+            ),
+            patience=_SERVED_PATIENCE,
+            pid=True,
         )
 
     def release(self) -> None:
@@ -448,6 +463,64 @@ class Served:
 
 
 # --- file-system steps ----------------------------------------------------------------------
+
+
+def _hold(
+    work: Path,
+    path: Path,
+    *,
+    cannot_write: Callable[[OSError], OutputError],
+    held: Callable[[], OutputError],
+    vanishing: Callable[[], OutputError],
+    patience: float = 0.0,
+    pid: bool = False,
+) -> int:
+    """``path`` in the work folder ``work`` (both made when missing), open and locked
+    with ``flock`` (exclusive); the build lock and the served mark alike.
+
+    Another process may remove the work folder or the file meanwhile (a build or a
+    server leaving): tried again, up to twenty times, and the file locked is checked
+    to be the one at ``path``. One that stays locked for ``patience`` is ``held()``;
+    with ``pid``, the file is made to hold this process's id.
+
+    Raises:
+        OutputError: ``cannot_write(error)``, ``held()``, or ``vanishing()`` after
+            twenty tries.
+    """
+    assert fcntl is not None
+    deadline = time.monotonic() + patience
+    missing = tries = 0
+    while tries < 20:
+        try:
+            work.mkdir(mode=0o755, exist_ok=True)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        except FileNotFoundError as exc:
+            missing += 1
+            tries += 1
+            if missing == 20:  # never there: a folder nothing can be made in (/proc)
+                raise cannot_write(exc) from None
+            continue  # its owner removed the work folder just now: again
+        except OSError as exc:
+            if isinstance(exc, FileExistsError) and (work.is_dir() or not work.exists()):
+                tries += 1
+                continue  # gone or made again between mkdir's two looks: again
+            raise cannot_write(exc) from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            if time.monotonic() < deadline:
+                time.sleep(0.02)
+                continue
+            raise held() from None
+        if _same_file(fd, path):
+            if pid:
+                os.ftruncate(fd, 0)
+                os.write(fd, f"{os.getpid()}\n".encode())
+            return fd
+        os.close(fd)  # we locked a file its owner had just removed: again
+        tries += 1
+    raise vanishing()
 
 
 def _write_tree(folder: Path, files: dict[str, bytes], previous: Path | None = None) -> None:
