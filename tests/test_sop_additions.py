@@ -227,6 +227,40 @@ def test_an_input_from_a_conditional_step_says_where_it_comes_from_when_skipped(
         )
 
 
+def test_the_steps_that_stand_in_for_a_skipped_input_are_listed_in_the_languages_way(
+    tmp_path: Path, stub_diagram: None
+) -> None:
+    """The "otherwise" list is a list of steps like any other, so it takes the language's
+    separator (English "; "), not a comma written into the template."""
+    (tmp_path / "roles.yaml").write_text("roles: {Editor: {rate: 50}}\n", encoding="utf-8")
+    path = tmp_path / "p.yaml"
+    path.write_text(
+        textwrap.dedent(
+            """\
+            sopkit: 1
+            id: p
+            name: P
+            owner: Editor
+            frequency: 1/month
+            conditions:
+              regulated: {question: Regulated?, share: 0.25}
+            steps:
+              - {id: copy, name: Copy, owner: Editor, time: 1h, done_when: x}
+              - {id: art, name: Art, owner: Editor, time: 1h, done_when: x}
+              - {id: legal, name: Legal check, owner: Editor, time: 1h, done_when: x,
+                 after: [copy, art], when: regulated}
+              - {id: post, name: Post, owner: Editor, time: 1h, done_when: x, after: [legal]}
+            """
+        ),
+        encoding="utf-8",
+    )
+    cost = cost_process(load_process(path))
+    said = "3. Legal check (only when: Regulated? — yes, about 25% of runs; otherwise 1. Copy"
+    assert f"- **Inputs from:** {said}; 2. Art)" in render_sop(cost).splitlines()
+    html = render_sop(cost, fmt="html")
+    assert '<a href="#step-copy">1. Copy</a>; <a href="#step-art">2. Art</a>)' in html
+
+
 DUE_PROCESS = """\
 sopkit: 1
 id: p
