@@ -53,14 +53,37 @@ def render_template(name: str, *, template_dir: Path | None = None, **context: A
     except SopkitError:
         raise
     except jinja2.TemplateSyntaxError as exc:
-        raise RenderError(
+        message, hint = _markdown_only(kind, exc.message) or (
             f"template error: {exc.message}",
-            path=exc.filename or exc.name or name,
-            line=exc.lineno,
-            hint="fix the template syntax",
+            "fix the template syntax",
+        )
+        raise RenderError(
+            message, path=exc.filename or exc.name or name, line=exc.lineno, hint=hint
         ) from None
     except Exception as exc:
-        raise _template_failure(exc, name, template_dir) from None
+        raise _template_failure(exc, name, template_dir, kind) from None
+
+
+#: Jinja's words for a filter it does not have, at compile time or (inside an ``if``) when
+#: the line runs.
+_NO_FILTER = re.compile(r"No filter named '(md|fence)'")
+
+
+def _markdown_only(kind: str, message: str | None) -> tuple[str, str] | None:
+    """The message and hint for an HTML template that uses ``md`` or ``fence``, or ``None``.
+
+    Jinja's own "No filter named 'md'. (fix the template syntax)" sends a team looking
+    for a typo; the filter is left out of HTML on purpose (it returns text marked safe,
+    so a value would print unescaped), and docs/templates.md says so.
+    """
+    found = _NO_FILTER.search(message or "")
+    if kind != "html" or found is None:
+        return None
+    return (
+        f"template error: no filter '{found[1]}' in an HTML template: the md and fence "
+        "filters are for Markdown templates only (HTML escapes every value already)",
+        f"see {DOCS}#filters",
+    )
 
 
 class _TeamLoader(jinja2.FileSystemLoader):
@@ -80,7 +103,7 @@ class _TeamLoader(jinja2.FileSystemLoader):
             ) from None
 
 
-def _template_failure(exc: Exception, name: str, template_dir: Path | None) -> Exception:
+def _template_failure(exc: Exception, name: str, template_dir: Path | None, kind: str) -> Exception:
     """A ``RenderError`` at the team template's line that failed, or ``exc`` (a bug) itself.
 
     Jinja rewrites a rendering error's traceback so that template code shows as
@@ -90,6 +113,9 @@ def _template_failure(exc: Exception, name: str, template_dir: Path | None) -> E
     frames = _template_frames(exc, template_dir)
     team = [(path, line) for path, line, own in frames if own]
     where = team[-1] if team else None
+    markdown_only = (
+        _markdown_only(kind, str(exc)) if isinstance(exc, jinja2.TemplateRuntimeError) else None
+    )
     if isinstance(exc, RecursionError):
         where = _loop_closer(team) or where
         message = "the template extends or includes itself (directly or through others)"
@@ -97,6 +123,8 @@ def _template_failure(exc: Exception, name: str, template_dir: Path | None) -> E
     elif isinstance(exc, jinja2.TemplateNotFound):
         message = f"template '{exc.name}' not found"
         hint = "templates are looked up in the --template folder, then among sopkit's own"
+    elif markdown_only is not None:
+        message, hint = markdown_only
     elif isinstance(exc, jinja2.UndefinedError):
         message = f"template error: {exc.message}"
         hint = getattr(exc.message, "hint", None) or f"{DOCS} lists what a template can use"
