@@ -12,9 +12,11 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
+from pydantic import ValidationError
 from typer.testing import CliRunner
 
 from sopkit.cli import app
+from sopkit.models import WorkingCalendar
 from sopkit.schema import json_schema
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -202,6 +204,43 @@ def test_the_schema_refuses_what_the_loader_refuses(
     data = copy.deepcopy(as_editor_sees(SPEC_EXAMPLE))
     change(data)
     assert where in errors(process_validator, data)
+
+
+@pytest.mark.parametrize(
+    "day",
+    [
+        "sat",
+        "Sun",
+        " FRI ",
+        "saturday",
+        "Sunday",
+        "토",
+        "토요일",
+        "일요일",
+        "сб",
+        "Вс",
+        "суббота",
+        "ВОСКРЕСЕНЬЕ",
+        "satur",
+        "saturdays",
+        "토일",
+        "sb",
+        "",
+    ],
+)
+def test_the_roles_schema_takes_the_weekend_days_the_loader_takes(day: str) -> None:
+    """``calendar.weekend`` takes Korean and Russian day names, in any case: an editor
+    checking against ``sopkit schema roles`` must not mark ``[토, 일]`` wrong, nor take a
+    name the loader refuses."""
+    validator = jsonschema.Draft202012Validator(json_schema("roles"))
+    roles = {"roles": {"Editor": {"rate": 50}}, "calendar": {"weekend": [day]}}
+    try:
+        WorkingCalendar.model_validate({"weekend": [day]})
+    except ValidationError:
+        loads = False
+    else:
+        loads = True
+    assert (errors(validator, roles) == []) is loads
 
 
 # --- the command --------------------------------------------------------------------

@@ -13,6 +13,7 @@ from pydantic import (
     BeforeValidator,
     Field,
     ValidationInfo,
+    WithJsonSchema,
     field_validator,
 )
 
@@ -216,6 +217,24 @@ def _weekday(value: Any) -> Any:
     return value
 
 
+def _either_case(name: str) -> str:
+    """``[sS][aA][tT]``: a JSON Schema ``pattern`` has no flag for ignoring case."""
+    return "".join(
+        f"[{char}{char.upper()}]" if char.upper() != char else re.escape(char) for char in name
+    )
+
+
+#: The schema of a weekend day: every name ``_weekday`` takes, in any case and with spaces
+#: around it, so that an editor does not mark ``[토, 일]`` or ``[Sat, Sun]`` wrong while
+#: ``sopkit validate`` takes them.
+_WEEKDAY_SCHEMA = {
+    "type": "string",
+    "pattern": r"^\s*(" + "|".join(_either_case(name) for name in _DAY_NAMES) + r")\s*$",
+    "description": "a day of the week: mon … sun or monday … sunday, in Korean 월 … 일 or "
+    "월요일 … 일요일, in Russian пн … вс or понедельник … воскресенье",
+    "examples": ["sat", "sun", "토", "сб"],
+}
+
 #: Most holidays one calendar may list (a century of them is far fewer).
 MAX_HOLIDAYS = 10_000
 
@@ -227,7 +246,9 @@ class WorkingCalendar(_Model):
     calendar only says on which dates those working days fall.
     """
 
-    weekend: list[Annotated[Weekday, BeforeValidator(_weekday)]] = Field(
+    weekend: list[
+        Annotated[Weekday, BeforeValidator(_weekday), WithJsonSchema(_WEEKDAY_SCHEMA)]
+    ] = Field(
         default_factory=lambda: [Weekday.SAT, Weekday.SUN],
         description="days nobody works, e.g. [sat, sun] (the default) or [fri, sat]",
     )
