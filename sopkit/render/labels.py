@@ -75,24 +75,52 @@ def bracketed(found: list[str], fits: Callable[[str], bool]) -> list[str]:
     """``found``'s words with each bracketed group that fits on a line as one word, so a
     line breaks before the group rather than inside it: ``연 ₩6,664,000`` /
     ``(현금 ₩4,000,000)``, not ``(현금`` / ``₩4,000,000)``. A group wider than a line
-    keeps its words, to break between them."""
+    keeps its words, to break between them.
+
+    A group starts at a word that opens more brackets than it closes and ends at the
+    first word where the count is back to where it started. Looking that word up from
+    each start made a label with thousands of unclosed ``(`` take seconds; the depth
+    before each word (a running sum) and, for each word, the next depth no higher than
+    its own, found in one pass from the end, give every group's end in linear time.
+    """
+    ends = _group_ends(found)
     out: list[str] = []
     index = 0
     while index < len(found):
-        depth, end = 0, index
-        for end in range(index, len(found)):
-            depth += sum(found[end].count(c) for c in _OPENING)
-            depth -= sum(found[end].count(c) for c in _CLOSING)
-            if depth <= 0:
-                break
-        group = " ".join(found[index : end + 1])
-        if end > index and depth <= 0 and fits(group):
-            out.append(group)
-            index = end + 1
-        else:
-            out.append(found[index])
-            index += 1
+        end = ends[index]
+        if end is not None:
+            group = " ".join(found[index : end + 1])
+            if fits(group):
+                out.append(group)
+                index = end + 1
+                continue
+        out.append(found[index])
+        index += 1
     return out
+
+
+def _group_ends(found: list[str]) -> list[int | None]:
+    """For each word, the last word of the bracketed group it opens, or ``None`` where
+    it opens none (it closes as many brackets as it opens) or the group never closes."""
+    depth = [0]  # depth[k]: brackets open before word k
+    for word in found:
+        depth.append(
+            depth[-1] + sum(word.count(c) for c in _OPENING) - sum(word.count(c) for c in _CLOSING)
+        )
+    # next_low[k]: the first k' > k with depth[k'] <= depth[k]; the group from word k
+    # then ends at word k' - 1.
+    next_low: list[int | None] = [None] * len(depth)
+    stack: list[int] = []
+    for k in range(len(depth) - 1, -1, -1):
+        while stack and depth[stack[-1]] > depth[k]:
+            stack.pop()
+        next_low[k] = stack[-1] if stack else None
+        stack.append(k)
+    ends: list[int | None] = []
+    for k in range(len(found)):
+        after = next_low[k]
+        ends.append(after - 1 if after is not None and depth[k + 1] > depth[k] else None)
+    return ends
 
 
 def _clean(text: str) -> str:
