@@ -261,6 +261,80 @@ def test_the_steps_that_stand_in_for_a_skipped_input_are_listed_in_the_languages
     assert '<a href="#step-copy">1. Copy</a>; <a href="#step-art">2. Art</a>)' in html
 
 
+CHANCE_INPUT = """\
+sopkit: 1
+id: p
+name: P
+language: {language}
+owner: Editor
+frequency: 4/month
+conditions:
+  regulated: {{question: Regulated?, share: 0.5}}
+steps:
+  - {{id: draft, name: Draft, owner: Editor, time: 2h, done_when: x}}
+  - {{id: sent, name: Draft sent, milestone: true, after: [draft]}}
+  - {{id: rare, name: Rare check, owner: Editor, time: 1h, done_when: x, after: [sent],
+     per_run: 0.2}}
+  - {{id: edit, name: Edit, owner: Editor, time: 1h, done_when: x, after: [rare],
+     rework: {{to: draft, probability: 0.3}}}}
+  - {{id: legal, name: Legal, owner: Editor, time: 1h, done_when: x, after: [edit],
+     when: regulated, per_run: 0.4}}
+  - {{id: post, name: Post, owner: Editor, time: 1h, done_when: x, after: [legal]}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", ("3. Rare check (in 20% of runs; otherwise 2. Draft sent)", "Inputs from")),
+        ("ko", ("3. Rare check (실행의 20%에서; 그 외의 실행에서는 2. Draft sent)", "선행 단계")),
+        (
+            "ru",
+            (
+                "3. Rare check (в 20% запусков; в остальных запусках — после 2. Draft sent)",
+                "Выполняется после",
+            ),
+        ),
+    ],
+)
+def test_an_input_done_by_chance_is_marked_with_its_share_of_runs(
+    tmp_path: Path, language: str, said: tuple[str, str], stub_diagram: None
+) -> None:
+    """A step with ``per_run: 0.2`` and no condition is skipped in most runs (the typical
+    run leaves it out) just as a conditional one is: the step after it names its share
+    and where the work comes from without it, not "Inputs from: 3. Rare check" alone."""
+    (tmp_path / "roles.yaml").write_text("roles: {Editor: {rate: 50}}\n", encoding="utf-8")
+    path = tmp_path / "p.yaml"
+    path.write_text(CHANCE_INPUT.format(language=language), encoding="utf-8")
+    cost = cost_process(load_process(path))
+    text, field = said
+    assert f"- **{field}:** {text}" in render_sop(cost).splitlines()
+    html = render_sop(cost, fmt="html")
+    assert '<a href="#step-rare">3. Rare check</a> <span class="muted">(' in html
+    if language == "en":
+        # A condition and a chance within it: both, and the step before stands in.
+        assert (
+            "- **Inputs from:** 5. Legal (only when: Regulated? — yes, about 50% of runs, "
+            "then in 40% of them; otherwise 4. Edit)" in render_sop(cost).splitlines()
+        )
+
+
+def test_a_milestone_in_a_rework_loop_is_not_said_to_be_done_again(
+    tmp_path: Path, stub_diagram: None
+) -> None:
+    """A milestone is an event, ticked off when it happens: "Done again when step 4 sends
+    the work back" spoke of it as work."""
+    (tmp_path / "roles.yaml").write_text("roles: {Editor: {rate: 50}}\n", encoding="utf-8")
+    path = tmp_path / "p.yaml"
+    path.write_text(CHANCE_INPUT.format(language="en"), encoding="utf-8")
+    text = render_sop(cost_process(load_process(path)))
+    milestone = text.split("### 2. Draft sent")[1].split("### 3.")[0]
+    assert "An event, not work" in milestone and "How often" not in milestone
+    # The work before it is still said to go round again.
+    draft = text.split("### 1. Draft")[1].split("### 2.")[0]
+    assert "- **How often:** Done again when step 4 sends the work back" in draft
+
+
 DUE_PROCESS = """\
 sopkit: 1
 id: p

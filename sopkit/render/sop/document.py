@@ -422,7 +422,8 @@ def _step_view(c: Context, step: Step, mark_critical: bool) -> StepView:
 
 
 def _inputs_from(c: Context, step: Step) -> tuple[InputView, ...]:
-    """The steps ``step`` waits for, each conditional one with its condition and the steps
+    """The steps ``step`` waits for, each conditional one with its condition (one done by
+    chance with its share of runs) and the steps
     its own inputs come from when it is skipped (``Inputs from: 6. Legal check (only when:
     …; otherwise 5. Graphics)``): a skipped step passes its predecessors' work on.
 
@@ -452,8 +453,24 @@ def _inputs_from(c: Context, step: Step) -> tuple[InputView, ...]:
                 key=_number,
             )
         )
-        views.append(InputView(refs[before], condition_text(process, source, c.t), otherwise))
+        views.append(
+            InputView(
+                refs[before], condition_text(process, source, c.t), otherwise, _chance(source, c.t)
+            )
+        )
     return tuple(views)
+
+
+def _chance(step: Step, t: Catalogue) -> str | None:
+    """``in 20% of runs`` for a step done in only some runs by chance (``per_run`` below
+    1), ``in 20% of those runs`` when a condition already narrows them; ``None`` for one
+    done in every run it has."""
+    if step.per_run >= 1:
+        return None
+    share = share_text(to_decimal(step.per_run), t.language)
+    if step.when:
+        return t("inputs.chance_when", share=share)
+    return t("inputs.chance", share=share)
 
 
 def _upstream(process: Process, step_ids: Iterable[str]) -> set[str]:
@@ -478,15 +495,19 @@ def _standing_in(
             continue
         seen.add(before)
         source = process.step(before)
-        if _runs_only_with(source, skipped):
+        # A step skipped by chance may be skipped where its predecessors run, however
+        # their conditions compare.
+        if skipped.per_run >= 1 and _runs_only_with(source, skipped):
             _standing_in(process, skipped, source, found, seen)
         else:
             found[before] = None
 
 
 def _always_before(step: Step, before: Step) -> bool:
-    """Whether ``before`` runs in every run in which ``step`` does."""
-    return not before.when or _runs_only_with(step, before)
+    """Whether ``before`` runs in every run in which ``step`` does: it is not done by
+    chance (``per_run`` below 1, which the typical run may leave out), and any
+    condition it has is one of ``step``'s."""
+    return before.per_run >= 1 and (not before.when or _runs_only_with(step, before))
 
 
 def _runs_only_with(step: Step, other: Step) -> bool:
@@ -585,7 +606,13 @@ def _repeats(c: Context, step: Step) -> str | None:
     once however often the work went back); rework passes as the steps that send the work
     back and the average they make; a condition as its question and answer, since the
     step's "only when" line already gives its share of runs.
+
+    A milestone has none: it is an event that is ticked off when it happens, not work
+    that is done again ("Done again when step 4 sends the work back" read as if the
+    launch day itself were redone).
     """
+    if step.milestone:
+        return None
     t = c.t
     chance = c.runs.chance[step.id]
     passes = to_decimal(c.runs.executions[step.id] / chance)

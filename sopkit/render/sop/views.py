@@ -40,6 +40,9 @@ class InputView:
     condition: str | None = None
     #: The steps the work comes from when it is skipped, not already among the inputs.
     otherwise: tuple[StepRef, ...] = ()
+    #: ``in 20% of runs`` for a step done by chance (``per_run`` below 1), ``in 20% of
+    #: those runs`` beside a condition; ``None`` for a step done in every run it has.
+    chance: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
