@@ -3,7 +3,6 @@ linear in the label's words."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 from hypothesis import given
@@ -50,10 +49,13 @@ def test_bracketed_keeps_its_groups(found: list[str], width: int) -> None:
     assert bracketed(found, fits) == _quadratic(found, fits)
 
 
-def test_many_unclosed_brackets_take_linear_time() -> None:
-    """3,000 unclosed "(" took 4.4 s: each word scanned on to the label's end."""
-    label = " ".join(["(x"] * 5000)
-    started = time.perf_counter()
-    lines = wrap(label, 20)
-    assert time.perf_counter() - started < 1.0
-    assert "".join(lines).replace(" ", "") == label.replace(" ", "")
+def test_many_unclosed_brackets_are_words_of_their_own() -> None:
+    """3,000 unclosed "(" took 4.4 s (each word scanned on to the label's end); no group
+    closes, so none is measured and the words stay as they are. (Speed is for the
+    benchmarks, not a test's clock.)"""
+    found = ["(x"] * 5000
+    asked: list[str] = []
+    assert bracketed(found, lambda group: asked.append(group) or True) == found
+    assert asked == []
+    label = " ".join(found)
+    assert "".join(wrap(label, 20)).replace(" ", "") == label.replace(" ", "")
