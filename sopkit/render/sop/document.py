@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 from ...analysis.candidates import Candidate, candidate_for
 from ...analysis.cost import PortfolioCost, ProcessCost
 from ...analysis.given import as_process_cost
+from ...analysis.inputs import can_meet, input_sources
 from ...analysis.profile import profile
 from ...analysis.schedule import schedule
 from ...analysis.units import exact_hours, expected_hours, to_decimal
@@ -423,40 +424,20 @@ def _step_view(c: Context, step: Step, mark_critical: bool) -> StepView:
 
 def _inputs_from(c: Context, step: Step) -> tuple[InputView, ...]:
     """The steps ``step`` waits for, each conditional one with its condition (one done by
-    chance with its share of runs) and the steps
-    its own inputs come from when it is skipped (``Inputs from: 6. Legal check (only when:
-    …; otherwise 5. Graphics)``): a skipped step passes its predecessors' work on.
-
-    A predecessor that runs only where the skipped step does (same answers, or fewer) is
-    skipped with it, so its own predecessors stand in; one that may run without it is named
-    (its own entry says when it runs). Steps whose work already comes through an input of
-    every run the step has are not repeated: a launch's go-ahead after a press briefing or
-    a changelog note and the channel assets, all three after the visuals, waits for the
-    visuals anyway.
-    """
+    chance with its share of runs) and the steps its own inputs come from when it is
+    skipped (``Inputs from: 6. Legal check (only when: …; otherwise 5. Graphics)``):
+    ``input_sources`` says which, in the steps' order as the reader finds them."""
     process, refs = c.process, c.refs
-    # In the steps' order, as the reader finds them, not as ``after`` lists them.
-    direct = sorted((i for i in set(step.after) if i in refs), key=lambda i: refs[i].number)
-    steady = [i for i in direct if _always_before(step, process.step(i))]
-    reached = _upstream(process, steady)
     views: list[InputView] = []
-    for before in direct:
-        source = process.step(before)
-        if before in steady:
-            views.append(InputView(refs[before]))
+    for source in sorted(input_sources(process, step), key=lambda s: refs[s.step_id].number):
+        ref = refs[source.step_id]
+        if source.always:
+            views.append(InputView(ref))
             continue
-        found: dict[str, None] = {}
-        _standing_in(process, source, source, found, set())
-        otherwise = tuple(
-            sorted(
-                (refs[i] for i in found if i in refs and i not in direct and i not in reached),
-                key=_number,
-            )
-        )
+        before = process.step(source.step_id)
+        otherwise = tuple(sorted((refs[i] for i in source.otherwise), key=_number))
         views.append(
-            InputView(
-                refs[before], condition_text(process, source, c.t), otherwise, _chance(source, c.t)
-            )
+            InputView(ref, condition_text(process, before, c.t), otherwise, _chance(before, c.t))
         )
     return tuple(views)
 
@@ -471,59 +452,6 @@ def _chance(step: Step, t: Catalogue) -> str | None:
     if step.when:
         return t("inputs.chance_when", share=share)
     return t("inputs.chance", share=share)
-
-
-def _upstream(process: Process, step_ids: Iterable[str]) -> set[str]:
-    """The steps given and every step they wait for, however far back."""
-    found: set[str] = set()
-    wanted = list(step_ids)
-    while wanted:
-        step_id = wanted.pop()
-        if step_id not in found:
-            found.add(step_id)
-            wanted.extend(process.step(step_id).after)
-    return found
-
-
-def _standing_in(
-    process: Process, skipped: Step, at: Step, found: dict[str, None], seen: set[str]
-) -> None:
-    """Into ``found``, the steps whose work reaches ``at``'s successors in the runs that
-    skip ``skipped`` (``at`` is ``skipped`` or a step skipped with it)."""
-    for before in at.after:
-        if before in seen:
-            continue
-        seen.add(before)
-        source = process.step(before)
-        # A step skipped by chance may be skipped where its predecessors run, however
-        # their conditions compare.
-        if skipped.per_run >= 1 and _runs_only_with(source, skipped):
-            _standing_in(process, skipped, source, found, seen)
-        else:
-            found[before] = None
-
-
-def _always_before(step: Step, before: Step) -> bool:
-    """Whether ``before`` runs in every run in which ``step`` does: it is not done by
-    chance (``per_run`` below 1, which the typical run may leave out), and any
-    condition it has is one of ``step``'s."""
-    return before.per_run >= 1 and (not before.when or _runs_only_with(step, before))
-
-
-def _runs_only_with(step: Step, other: Step) -> bool:
-    """Whether ``step`` runs only in runs where ``other`` does: each of ``other``'s
-    conditions is one of ``step``'s, with the same answers or fewer."""
-    if not other.when or not step.when:
-        return False
-    return all(
-        name in step.when and _answers(step.when[name]) <= _answers(wanted)
-        for name, wanted in other.when.items()
-    )
-
-
-def _answers(wanted: bool | tuple[str, ...]) -> frozenset[bool | str]:
-    """A ``when`` entry's answers as a set: yes, no, or the options listed."""
-    return frozenset((wanted,)) if isinstance(wanted, bool) else frozenset(wanted)
 
 
 def _step_figures(c: Context, step: Step) -> str:
@@ -648,24 +576,13 @@ def _senders(c: Context, step: Step) -> tuple[str, ...]:
     the order they are done, leaving out any that never runs where ``step`` does."""
     found: dict[str, None] = {}
     for loop in c.runs.loops[step.id]:
-        if _can_meet(step.when, c.process.step(loop.step).when):
+        if can_meet(step.when, c.process.step(loop.step).when):
             found[loop.step] = None
     refs = sorted((c.refs[i] for i in found if i in c.refs), key=_number)
     return tuple(
         c.t("repeats.this_step") if ref.id == step.id else c.t("repeats.step", number=ref.number)
         for ref in refs
     )
-
-
-def _can_meet(
-    one: Mapping[str, bool | tuple[str, ...]] | None,
-    other: Mapping[str, bool | tuple[str, ...]] | None,
-) -> bool:
-    """Whether some run meets both conditions: no question they share has its answers
-    apart."""
-    if not one or not other:
-        return True
-    return all(_answers(one[name]) & _answers(other[name]) for name in one.keys() & other.keys())
 
 
 def _automation_note(cost: ProcessCost, step: Step, t: Catalogue, money: Money) -> str | None:
