@@ -1,4 +1,4 @@
-"""The README's diff, scenario and capacity examples are what the commands do."""
+"""The deciding guide's diff, scenario and capacity examples are what the commands do."""
 
 from __future__ import annotations
 
@@ -15,12 +15,11 @@ from sopkit.cli import app
 from sopkit.decide import apply_scenario, compare_scenarios, load_scenario
 from sopkit.load import load_portfolio
 
-README = (ROOT / "README.md").read_text(encoding="utf-8")
-SECTION = README.split("### Deciding: diff, scenarios and capacity", 1)[1].split("\n### ", 1)[0]
+SECTION = (ROOT / "docs" / "deciding.md").read_text(encoding="utf-8")
 
 
 def _edit(text: str) -> str:
-    """The edit the README describes: a fact-check step, rework 0.3 → 0.2."""
+    """The edit the guide describes: a fact-check step, rework 0.3 → 0.2."""
     text = text.replace(
         "    rework: {to: draft, probability: 0.3}     # about 3 drafts in 10 go back for a "
         "rewrite",
@@ -77,7 +76,7 @@ def test_the_example_scenarios_compare_with_the_english_portfolio() -> None:
     files = sorted((ROOT / "scenarios").glob("*.yaml"))
     assert [f.name for f in files] == ["automate-drafting.yaml", "more-posts.yaml"]
     for file in files:
-        assert f"scenarios/{file.name}" in README
+        assert f"scenarios/{file.name}" in SECTION
     view = compare_scenarios(ENGLISH, files)
     automated = view.results[0]
     assert automated.comparison.total_cost.change < 0  # automating saves

@@ -159,3 +159,44 @@ def test_readme_additions_example_loads_and_costs(tmp_path: Path) -> None:
     assert cost.step("assets").annual_cost == 8400
     assert cost.step("live").annual_cost == 0
     assert cost.annual_expenses == 3600 + 1200
+
+
+#: The guides the README's table points to, one per job.
+GUIDES = ("site", "costing", "deciding", "documents", "plans", "bpmn", "templates", "ranges")
+
+
+def _anchor(heading: str) -> str:
+    """GitHub's anchor for a heading: lower case, punctuation dropped, spaces as hyphens."""
+    text = re.sub(r"[^\w\- ]", "", heading.strip().lower())
+    return text.replace(" ", "-")
+
+
+def _links(path: Path) -> list[str]:
+    """The relative link targets of a Markdown file, outside code blocks."""
+    text = re.sub(r"```.*?```", "", path.read_text(encoding="utf-8"), flags=re.S)
+    targets = re.findall(r"\]\(([^)\s]+)\)", text)
+    return [t for t in targets if not re.match(r"[a-z]+:", t)]
+
+
+def _headings(path: Path) -> set[str]:
+    text = re.sub(r"```.*?```", "", path.read_text(encoding="utf-8"), flags=re.S)
+    return {_anchor(h) for h in re.findall(r"^#+ (.+)$", text, flags=re.M)}
+
+
+@pytest.mark.parametrize(
+    "document", ["README.md", *(f"docs/{name}.md" for name in (*GUIDES, "format", "robustness"))]
+)
+def test_every_relative_link_of_the_docs_resolves(document: str) -> None:
+    source = ROOT / document
+    for target in _links(source):
+        file, _, anchor = target.partition("#")
+        path = (source.parent / file).resolve() if file else source
+        assert path.exists(), f"{document}: {target} does not exist"
+        if anchor and path.suffix == ".md":
+            assert anchor in _headings(path), f"{document}: no heading for {target}"
+
+
+def test_the_readme_points_to_every_guide() -> None:
+    for name in GUIDES:
+        assert f"](docs/{name}.md)" in README, name
+    assert len(README.splitlines()) < 500  # the front door: the rest is in the guides

@@ -1289,8 +1289,8 @@ def test_cli_help_has_an_example() -> None:
 # --- the README ---------------------------------------------------------------------------------
 
 
-def test_the_readme_shows_the_real_help_and_output(monkeypatch: pytest.MonkeyPatch) -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+def test_the_plans_guide_shows_the_real_help_and_output(monkeypatch: pytest.MonkeyPatch) -> None:
+    readme = (ROOT / "docs" / "plans.md").read_text(encoding="utf-8")
     shown = readme.split("`sopkit plan --help`:\n\n```text\n", 1)[1].split("```", 1)[0]
     result = runner.invoke(app, ["plan", "--help"], env={"COLUMNS": "80"})
     assert shown == result.stdout

@@ -155,8 +155,8 @@ def test_the_same_seed_gives_the_same_figures_in_another_interpreter() -> None:
     assert _in_subprocess("4242") == here
 
 
-def test_the_readme_example_is_the_real_output() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+def test_the_costing_guide_example_is_the_real_output() -> None:
+    readme = (ROOT / "docs" / "costing.md").read_text(encoding="utf-8")
     command = "$ sopkit simulate processes/en/content-marketing.yaml --years 10000 --seed 0\n"
     shown = readme.split(command, 1)[1].split("…", 1)[0]
     result = run("simulate", ENGLISH / "content-marketing.yaml", "--years", "10000")

@@ -1,6 +1,6 @@
 """A BPMN file as sopkit processes: the data of each process file and of ``roles.yaml``.
 
-What maps, and how (the README has the user's version):
+What maps, and how (docs/bpmn.md has the user's version):
 
 * the pools of the file's collaborations (all of them: a file may draw each
   department's pool in a collaboration of its own) that have a process of their
