@@ -542,3 +542,112 @@ def test_a_site_s_sop_pages_list_the_procedures_candidates(tmp_path: Path) -> No
     assert "processes/deep.md" not in alone
     rows = _sop_rows(alone["processes/caller.md"].decode("utf-8"))
     assert rows[0].startswith("| “Check” in Deep check, run at step 2. Send (Bot) | Ops | 50% |")
+
+
+# --- steps not yet assessed ---------------------------------------------------------------------
+
+UNASSESSED_ROLES = """\
+currency: USD
+roles:
+  Editor: {rate: 50}
+  Content Writer: {rate: 40}
+  Customer: {kind: external}
+  Bot: {kind: system}
+"""
+
+
+def test_the_costliest_steps_without_an_estimate_are_named(
+    write_process: Callable[..., Path],
+) -> None:
+    from sopkit.analysis import unassessed_steps
+
+    steps = (
+        "  - {id: a, name: A, owner: Editor, time: 1h}\n"  # 48 h × $50 = $2,400
+        "  - {id: b, name: B, owner: Content Writer, time: 2h, after: [a]}\n"  # 96 h × $40
+        "  - {id: c, name: C, owner: Editor, time: 3h, after: [b], automation: 0}\n"  # assessed
+        "  - {id: d, name: D, owner: Editor, time: 1h, after: [c], automation: 0.5}\n"
+        "  - {id: e, name: E, owner: Customer, time: 1h, after: [d]}\n"  # costs nothing
+        "  - {id: f, name: F, owner: Bot, time: 1h, after: [e]}\n"  # a system's work
+        "  - {id: g, name: G, after: [f], milestone: true}\n"
+    )
+    path = write_process(process(steps), roles=UNASSESSED_ROLES)
+    costs = cost_portfolio([load_process(path)])
+    # labour: a $2,400 + b $3,840 + c $7,200 + d $2,400 = $15,840
+    assert costs.annual_cost == 15840
+    found = unassessed_steps(costs)
+    assert [(u.step_id, u.annual_cost) for u in found] == [("b", 3840), ("a", 2400)]
+    # b: 3,840 ÷ 15,840 = 0.2424…; a: 2,400 ÷ 15,840 = 0.1515…
+    assert [round_number(u.share_of_labour, 4) for u in found] == [D("0.2424"), D("0.1515")]
+    assert found[0].owner == "Content Writer" and found[0].name == "B"
+    assert [u.step_id for u in unassessed_steps(costs, top=1)] == ["b"]
+
+
+def test_a_call_is_not_named_but_its_procedure_s_steps_are(tmp_path: Path) -> None:
+    from sopkit.analysis import unassessed_steps
+
+    (tmp_path / "roles.yaml").write_text("roles: {Editor: {rate: 50}}\n", encoding="utf-8")
+    (tmp_path / "caller.yaml").write_text(
+        process("  - {id: run, name: Run, process: item, count: 3}\n", pid="caller"),
+        encoding="utf-8",
+    )
+    (tmp_path / "item.yaml").write_text(
+        "sopkit: 1\nid: item\nname: Item\nowner: Editor\n"
+        "steps:\n  - {id: write, name: Write, owner: Editor, time: 1h}\n",
+        encoding="utf-8",
+    )
+    costs = cost_portfolio(load_portfolio(tmp_path))
+    # 3 items a run × 4 runs a month × 12 = 144 h × $50 = $7,200, all of the labour
+    (found,) = unassessed_steps(costs)
+    assert (found.process_id, found.step_id, found.annual_cost) == ("item", "write", 7200)
+    assert found.share_of_labour == 1
+
+
+def test_candidates_name_the_steps_not_yet_assessed_in_every_format(
+    write_process: Callable[..., Path],
+) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from sopkit.cli import app
+
+    steps = (
+        "  - {id: a, name: A, owner: Editor, time: 1h}\n"
+        "  - {id: b, name: B, owner: Editor, time: 1h, after: [a], automation: 0.5}\n"
+    )
+    path = str(write_process(process(steps)))
+    runner = CliRunner()
+    table = runner.invoke(app, ["candidates", path]).stdout
+    assert "Not yet assessed, the costliest first" in table
+    assert "  p/a (Editor): $2,400.00 a year, 50.00% of the labour cost" in table
+    markdown = runner.invoke(app, ["candidates", path, "--format", "markdown"]).stdout
+    assert "\n  - p/a (Editor): $2,400.00 a year, 50.00% of the labour cost" in markdown
+    document = json.loads(runner.invoke(app, ["candidates", path, "--format", "json"]).stdout)
+    assert document["not_assessed"] == [
+        {
+            "process": "p",
+            "step": "a",
+            "name": "A",
+            "owner": "Editor",
+            "annual_cost": 2400.0,
+            "share_of_labour": 0.5,
+        }
+    ]
+    csv = runner.invoke(app, ["candidates", path, "--format", "csv"]).stdout
+    assert "assessed" not in csv  # CSV is the ranked rows only
+
+
+def test_with_no_candidate_at_all_the_steps_to_assess_still_show(
+    write_process: Callable[..., Path],
+) -> None:
+    from typer.testing import CliRunner
+
+    from sopkit.cli import app
+
+    path = str(write_process(process("  - {id: a, name: A, owner: Editor, time: 1h}\n")))
+    result = CliRunner().invoke(app, ["candidates", path])
+    assert "No step has an automation share" in result.stdout
+    assert "p/a (Editor): $2,400.00 a year, 100.00% of the labour cost" in result.stdout
+    every = process("  - {id: a, name: A, owner: Editor, time: 1h, automation: 0}\n")
+    result = CliRunner().invoke(app, ["candidates", str(write_process(every))])
+    assert "assessed" not in result.stdout  # every step has an estimate: nothing to say

@@ -17,7 +17,7 @@ import pytest
 from conftest import ENGLISH, ROOT
 
 from sopkit import SopkitError, load_portfolio
-from sopkit.analysis import cost_portfolio, rank_candidates
+from sopkit.analysis import cost_portfolio, rank_candidates, unassessed_steps
 from sopkit.render.costs.jsontext import dump_json
 from sopkit.render.costs.tables import COST_VIEWS, FORMATS, candidates_report, cost_report
 from sopkit.render.numbers import json_number, money_text, rate_text, round_money
@@ -232,9 +232,13 @@ def test_candidates_filters_and_undefined_figures(costs: dict) -> None:
     assert f"No candidate passes the filters ({everything} candidates without them)." in empty
     assert "Process" not in empty  # no empty table's header
     markdown = candidates_report(costs["t1"], top=0, fmt="markdown")
-    assert markdown.endswith(
+    # the filters keep no candidate; the steps not yet assessed still deserve a look
+    said, pointers = markdown.split(
         f"\n\nNo candidate passes the filters ({everything} candidates without them).\n"
     )
+    assert said == "**Automation candidates (USD)**"
+    assert pointers.startswith("\n- Not yet assessed, the costliest first")
+    assert pointers.count("\n  - ") == len(unassessed_steps(costs["t1"]))
 
 
 def test_without_automation_shares_it_says_how_to_get_candidates(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ frozen result objects that the renderers format.
                    not re-exported here: ``from sopkit.analysis.simulation import simulate``
 """
 
-from .candidates import Candidate, candidate_for, rank_candidates
+from .candidates import Candidate, Unassessed, candidate_for, rank_candidates, unassessed_steps
 from .cost import (
     CostSummary,
     Participant,
@@ -57,6 +57,7 @@ __all__ = [
     "RoleShare",
     "Schedule",
     "StepCost",
+    "Unassessed",
     "as_costs",
     "as_process_cost",
     "candidate_for",
@@ -77,4 +78,5 @@ __all__ = [
     "to_decimal",
     "typical_answers",
     "typical_run",
+    "unassessed_steps",
 ]

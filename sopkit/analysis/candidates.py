@@ -17,7 +17,18 @@ from .cost import ProcessCost, StepCost, fte
 from .given import Costable, as_costs
 from .units import MONTHS, exact_hours, to_decimal
 
-__all__ = ["Candidate", "candidate_for", "own_candidates", "payback", "rank_candidates"]
+__all__ = [
+    "Candidate",
+    "Unassessed",
+    "candidate_for",
+    "own_candidates",
+    "payback",
+    "rank_candidates",
+    "unassessed_steps",
+]
+
+#: How many steps without an automation estimate the reports point at.
+UNASSESSED_SHOWN = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,3 +184,58 @@ def _with_shared_tools(found: list[Candidate]) -> list[Candidate]:
 def _tool_key(tool: str) -> str:
     """One tool however its name is spaced or cased (``ChatGPT Team``, ``chatgpt team``)."""
     return " ".join(tool.casefold().split())
+
+
+@dataclass(frozen=True, slots=True)
+class Unassessed:
+    """A step that costs labour and has no automation estimate yet.
+
+    Candidates rank only the steps a team has estimated; the costliest of the
+    others are where an estimate is most worth making, so the reports point at them.
+    """
+
+    process_id: str
+    step_id: str
+    name: str
+    owner: str
+    annual_cost: Decimal
+    #: Of the portfolio's annual labour cost (0..1).
+    share_of_labour: Decimal
+    exact_annual_cost: Fraction = field(default=Fraction(0), repr=False)
+
+
+def unassessed_steps(costs: Costable, *, top: int = UNASSESSED_SHOWN) -> list[Unassessed]:
+    """The ``top`` costliest steps with labour cost and no ``automation`` field, costliest
+    first (ties by process, then step).
+
+    A step with ``automation`` of any share (``0`` included: someone decided) is
+    assessed. Milestones, calls (their procedure's own steps are listed instead)
+    and steps that cost nothing (an unpaid outside party, a system) are not work a
+    tool could take over from the team. A step of a process others run is costed
+    over all its executions, as its candidate would be.
+    """
+    portfolio = as_costs(costs)
+    labour = portfolio.exact_annual_cost
+    found = []
+    for process in portfolio.processes:
+        runs_per_year = process.exact_total_runs_per_month * MONTHS
+        for step_cost in process.steps:
+            step = process.process.step(step_cost.step_id)
+            if step.automation is not None or step.milestone or step.is_call or not step.owner:
+                continue
+            annual = step_cost.exact_cost_per_run * runs_per_year
+            if annual <= 0:
+                continue
+            found.append(
+                Unassessed(
+                    process_id=process.id,
+                    step_id=step.id,
+                    name=step.name,
+                    owner=step.owner,
+                    annual_cost=to_decimal(annual),
+                    share_of_labour=to_decimal(annual / labour),
+                    exact_annual_cost=annual,
+                )
+            )
+    found.sort(key=lambda u: (-u.exact_annual_cost, u.process_id, u.step_id))
+    return found[:top]

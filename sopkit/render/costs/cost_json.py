@@ -21,7 +21,7 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Any
 
-from ...analysis import Candidate, CostSummary, PortfolioCost, ProcessCost, StepCost
+from ...analysis import Candidate, CostSummary, PortfolioCost, ProcessCost, StepCost, Unassessed
 from ...analysis.units import terms
 from ..numbers import json_fixed, json_number, minor_unit, round_exact, round_money, round_number
 from ..totals import candidate_totals
@@ -340,12 +340,15 @@ def _rounded_text(value: Decimal, digits: int) -> str:
     return json_number(round_number(value, digits))
 
 
-def candidates_document(candidates: Sequence[Candidate], currency: str) -> dict[str, Any]:
+def candidates_document(
+    candidates: Sequence[Candidate], currency: str, unassessed: Sequence[Unassessed] = ()
+) -> dict[str, Any]:
     """The ``sopkit candidates --format json`` document, candidates in rank order.
 
     ``share`` is written as given in the process file; ``payback_months`` is
     ``null`` when the investment never pays back and ``roi_percent`` is
-    ``null`` when nothing is invested.
+    ``null`` when nothing is invested. ``not_assessed`` lists the costliest steps
+    with no automation estimate (``unassessed_steps``), costliest first.
     """
     totals = candidate_totals(candidates)
     return {
@@ -358,6 +361,17 @@ def candidates_document(candidates: Sequence[Candidate], currency: str) -> dict[
         "total_tool_cost": _money(totals.tool_cost, currency),
         "total_setup_cost": _money(totals.setup_cost, currency),
         "total_hours_saved": _two(totals.hours_saved),
+        "not_assessed": [
+            {
+                "process": u.process_id,
+                "step": u.step_id,
+                "name": u.name,
+                "owner": u.owner,
+                "annual_cost": _money(u.annual_cost, currency),
+                "share_of_labour": round_number(u.share_of_labour, 4),
+            }
+            for u in unassessed
+        ],
     }
 
 

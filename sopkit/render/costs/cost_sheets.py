@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from ...analysis import Candidate, PortfolioCost, ProcessCost, RoleCost, StepCost
+from ...analysis import Candidate, PortfolioCost, ProcessCost, RoleCost, StepCost, Unassessed
 from ...analysis.units import to_decimal
 from ...models import RoleKind
 from ..i18n import catalogue, payback_text
@@ -589,7 +589,10 @@ def _lead_time_note(process: ProcessCost) -> str:
 
 
 def candidates_sheet_of(
-    costs: PortfolioCost, ranked: Sequence[Candidate], everything: int | None = None
+    costs: PortfolioCost,
+    ranked: Sequence[Candidate],
+    everything: int | None = None,
+    unassessed: Sequence[Unassessed] = (),
 ) -> Sheet:
     currency = costs.currency
     totals = candidate_totals(ranked)
@@ -689,9 +692,37 @@ def candidates_sheet_of(
             "No step has an automation share, so there are no candidates: give a step "
             "'automation: {share: 0.3}' (the part a tool could do) to see what it would save."
         )
+    pointers = unassessed_notes(unassessed, currency)
+    if ranked:
+        notes += pointers
     return Sheet(
-        title, columns, rows, total if ranked else None, notes, DROP_ORDER["candidates"], empty
+        title,
+        columns,
+        rows,
+        total if ranked else None,
+        notes,
+        DROP_ORDER["candidates"],
+        empty,
+        pointers,
     )
+
+
+def unassessed_notes(unassessed: Sequence[Unassessed], currency: str) -> list[str]:
+    """Where an automation estimate is most worth making: a heading line, then a line
+    per step (costliest first); nothing when every step with labour has one."""
+    if not unassessed:
+        return []
+    notes = [
+        "Not yet assessed, the costliest first (steps with no 'automation' estimate: give one "
+        "'automation: {share: 0.3}', the part a tool could do, to rank it here):"
+    ]
+    for u in unassessed:
+        cost = money_text(u.annual_cost, currency)
+        share = percent_text(u.share_of_labour * 100)
+        notes.append(
+            f"  {u.process_id}/{u.step_id} ({u.owner}): {cost} a year, {share} of the labour cost"
+        )
+    return notes
 
 
 def _shared_tool_notes(ranked: Sequence[Candidate]) -> list[str]:

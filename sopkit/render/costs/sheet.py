@@ -48,6 +48,8 @@ class Sheet:
     #: What a table or Markdown says instead of an empty table when there are no rows
     #: (CSV keeps its header row, for the spreadsheet that reads it).
     empty: str | None = None
+    #: Notes that still hold with no rows, shown under ``empty``.
+    empty_notes: list[str] = field(default_factory=list)
 
 
 def visible(sheet: Sheet, *, csv_output: bool) -> list[int]:

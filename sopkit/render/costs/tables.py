@@ -22,7 +22,7 @@ import io
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 
-from ...analysis import Costable, PortfolioCost, as_costs, rank_candidates
+from ...analysis import Costable, PortfolioCost, as_costs, rank_candidates, unassessed_steps
 from ...errors import UsageError
 from ..beside import beside_text, only_these_hours
 from .cost_json import candidates_document, cost_json, cost_json_parts
@@ -143,7 +143,7 @@ def candidates_report(
     costs = ensure_costs(source)
     if fmt == "json":
         ranked = rank_candidates(costs, top=top, min_saving=min_saving)
-        return dump_json(candidates_document(ranked, costs.currency))
+        return dump_json(candidates_document(ranked, costs.currency, unassessed_steps(costs)))
     return render_sheet(candidates_sheet(costs, top=top, min_saving=min_saving), fmt, width)
 
 
@@ -154,7 +154,7 @@ def candidates_sheet(
     costs = ensure_costs(source)
     ranked = rank_candidates(costs, top=top, min_saving=min_saving)
     everything = len(rank_candidates(costs)) if top is not None or min_saving is not None else None
-    return candidates_sheet_of(costs, ranked, everything)
+    return candidates_sheet_of(costs, ranked, everything, unassessed_steps(costs))
 
 
 def render_sheet(sheet: Sheet, fmt: str, width: int | None) -> str:
@@ -163,8 +163,10 @@ def render_sheet(sheet: Sheet, fmt: str, width: int | None) -> str:
         return _csv(sheet)
     if not sheet.rows and sheet.empty is not None:
         if fmt == "markdown":
-            return f"**{_markdown_cell(sheet.title)}**\n\n{_markdown_cell(sheet.empty)}\n"
-        return f"{sheet.title}\n\n{sheet.empty}\n"
+            notes = "".join(f"\n{_markdown_note(note)}" for note in sheet.empty_notes)
+            return f"**{_markdown_cell(sheet.title)}**\n\n{_markdown_cell(sheet.empty)}\n{notes}"
+        notes = "".join(f"\n{note}" for note in sheet.empty_notes)
+        return f"{sheet.title}\n\n{sheet.empty}\n{notes}"
     if fmt == "markdown":
         return _markdown(sheet)
     return render_table(sheet, width)
@@ -214,5 +216,12 @@ def _markdown(sheet: Sheet) -> str:
         lines.append("| " + " | ".join(cells) + " |")
     if sheet.notes:
         lines.append("")
-        lines.extend(f"- {_markdown_cell(note)}" for note in sheet.notes)
+        lines.extend(_markdown_note(note) for note in sheet.notes)
     return "\n".join(lines) + "\n"
+
+
+def _markdown_note(note: str) -> str:
+    """A note as a list item; an indented note is an item of the note before it."""
+    if note.startswith("  "):
+        return f"  - {_markdown_cell(note.strip())}"
+    return f"- {_markdown_cell(note)}"
