@@ -12,6 +12,7 @@ import datetime as dt
 import json
 from decimal import Decimal
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -19,7 +20,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from sopkit.analysis.booking import crew, people_at_once
-from sopkit.analysis.plan import plan_run
+from sopkit.analysis.plan import Unbooked, plan_run
 from sopkit.cli import app
 from sopkit.load import load_process, process_from_data, settings_from_data
 from sopkit.models import Language, Process
@@ -466,3 +467,51 @@ def test_a_table_on_the_terminal_names_an_overbooking_once(write_process: Any) -
     assert result.exit_code == 0, result.output
     assert result.stdout.count("Overbooked: Writer") == 1
     assert "Overbooked" not in result.stderr and "hint: --level" in result.stderr
+
+
+# --- what a plan does not book ------------------------------------------------------------
+
+
+def repeated() -> Process:
+    """Steps done more than once a run, booked for one execution each (hand-worked):
+    resize 5 × 30 min (2 h unbooked), post 1.5 × 1 h (30 min), pair 2 × 2 h with a writer
+    beside the agency (2 h); and steps it does not name."""
+    return process(
+        step("resize", "Writer", "30m", per_run=5),
+        step("post", "Editor", "1h", "resize", per_run=Decimal("1.5")),
+        step("pair", "Agency", "2h", **{"with": {"Writer": 1}, "per_run": 2}),
+        step("brief", "Agency", "1h", per_run=3),  # no one of the team is booked for it
+        step("bot", "Bot", "1h", per_run=3),  # nor for a system's
+        step("rare", "Writer", "1h", per_run=Decimal("0.25")),  # not in the typical run
+        step("draft", "Writer", "1h", rework={"to": "draft", "probability": 0.5}),  # goes right
+    )
+
+
+LAUNCH = Path(__file__).parent / "fixtures" / "launch" / "product-launch.yaml"
+
+
+def test_a_step_done_five_times_a_run_is_booked_once_and_the_rest_is_counted() -> None:
+    """per_run: 5 of 30 minutes books the writer for 30 minutes, one execution, as the
+    typical run takes a step's time once; the other 4 × 30 min = 2 h are booked for no one."""
+    plan = plan_run(repeated(), start=MONDAY)
+    assert plan.unbooked == (
+        Unbooked("resize", Decimal(5), Decimal("0.5"), Decimal(2)),
+        Unbooked("post", Decimal("1.5"), Decimal(1), Decimal("0.5")),
+        Unbooked("pair", Decimal(2), Decimal(2), Decimal(2)),
+    )
+    assert plan.step("resize").work_days == Decimal("0.0625")  # the span stays as it was
+    levelled = plan_run(repeated(), start=MONDAY, level=True)
+    assert levelled.unbooked == plan.unbooked  # levelling moves spans, not what they book
+    assert plan_run(writer_twice(), start=MONDAY).unbooked == ()
+
+
+def test_a_call_books_no_one_and_its_runs_are_counted() -> None:
+    """The launch fixture's 'assets' runs Launch asset review count 8..12 times: its PERT
+    mean (8 + 4 × 10 + 12) ÷ 6 = 10 runs, none of them booked here; 'training' is 2 × 1 h
+    and 'social-live' 3 × 1 h (conditions at their typical answers)."""
+    plan = plan_run(load_process(LAUNCH), start=MONDAY)
+    assert plan.unbooked == (
+        Unbooked("assets", Decimal(10), Decimal(0), None, "asset-review"),
+        Unbooked("training", Decimal(2), Decimal(1), Decimal(1)),
+        Unbooked("social-live", Decimal(3), Decimal(1), Decimal(2)),
+    )

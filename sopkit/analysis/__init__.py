@@ -36,7 +36,7 @@ from .cost import (
 )
 from .given import Costable, as_costs, as_process_cost
 from .pareto import Pareto, pareto
-from .plan import Overbooking, Plan, PlannedStep, plan_run
+from .plan import Overbooking, Plan, PlannedStep, Unbooked, plan_run
 from .runs import chance, typical_answers
 from .schedule import Schedule, schedule, typical_run
 from .units import exact_hours, expected_hours, runs_per_month, to_decimal
@@ -58,6 +58,7 @@ __all__ = [
     "Schedule",
     "StepCost",
     "Unassessed",
+    "Unbooked",
     "as_costs",
     "as_process_cost",
     "candidate_for",

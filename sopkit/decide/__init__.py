@@ -476,4 +476,12 @@ def plan_scenario(
 
 def _dated(plan: Plan) -> tuple[object, ...]:
     """What a plan says, but for the process it is of."""
-    return (plan.start, plan.finish, plan.steps, plan.skipped, plan.misses, plan.overbooked)
+    return (
+        plan.start,
+        plan.finish,
+        plan.steps,
+        plan.skipped,
+        plan.misses,
+        plan.overbooked,
+        plan.unbooked,
+    )

@@ -23,8 +23,9 @@ date (``arrange._hold``), as a team holds a launch date and starts the work soon
 
 The package, one job a module: ``calendar`` counts working days, ``results`` holds
 what a plan is made of, ``arrange`` places the steps in working hours (the schedule,
-a hold for a date, levelling), ``due`` checks due dates and words their warnings;
-this module dates a run from them (``plan_run``).
+a hold for a date, levelling), ``due`` checks due dates and words their warnings,
+``unbooked`` finds the work the bookings leave out (calls, steps done more than once
+a run); this module dates a run from them (``plan_run``).
 
 Everything here is pure: dates in, dates out.
 """
@@ -47,7 +48,8 @@ from ..units import to_decimal
 from .arrange import _arranged, _released, _timing
 from .calendar import CLOSED_TEXT, WorkingDays, _day_index
 from .due import _due, _gap, _held_miss, _miss, _unchecked, _wait_to_meet
-from .results import Baseline, DueMiss, Overbooking, Plan, PlannedStep
+from .results import Baseline, DueMiss, Overbooking, Plan, PlannedStep, Unbooked
+from .unbooked import unbooked
 
 __all__ = [
     "Baseline",
@@ -55,6 +57,7 @@ __all__ = [
     "Overbooking",
     "Plan",
     "PlannedStep",
+    "Unbooked",
     "WorkingDays",
     "plan_run",
 ]
@@ -278,6 +281,7 @@ def _plan_run(
             )
             for o in overloads(process, timing)
         ),
+        unbooked=unbooked(process, timing),
     )
 
 

@@ -93,6 +93,25 @@ class Overbooking:
 
 
 @dataclass(frozen=True, slots=True)
+class Unbooked:
+    """A step of the run whose work the plan does not all book (``unbooked.unbooked``):
+    one done more than once a run, its people booked for one execution; or a call,
+    which books no one (its steps are the called process's plan)."""
+
+    step_id: str
+    #: Executions of the step in the run (``per_run``); for a call, the runs of the
+    #: process it calls (``count`` × ``per_run``).
+    times: Decimal
+    #: Working hours the plan books the step's people for: one execution's work; 0 for a call.
+    booked_hours: Decimal
+    #: Working hours of the other executions, ``(times − 1) × booked_hours``, booked for no
+    #: one; ``None`` for a call, whose work is counted in the called process's plan.
+    unbooked_hours: Decimal | None
+    #: The id of the process a call runs; ``None`` for any other step.
+    calls: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Baseline:
     """The same run as it is, beside a scenario's plan of it: what the scenario moved."""
 
@@ -145,6 +164,9 @@ class Plan:
     baseline: Baseline | None = None
     #: A warning for each of ``undated``, located at its ``due``.
     unchecked: tuple[DueMiss, ...] = ()
+    #: The steps whose work the plan does not all book (calls, steps done more than
+    #: once a run), in file order.
+    unbooked: tuple[Unbooked, ...] = ()
 
     @property
     def years_without_holidays(self) -> tuple[int, ...]:
