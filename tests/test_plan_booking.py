@@ -24,7 +24,7 @@ from sopkit.analysis.plan import Unbooked, plan_run
 from sopkit.cli import app
 from sopkit.load import load_process, process_from_data, settings_from_data
 from sopkit.models import Language, Process
-from sopkit.render.plan import overbooking_text, plan_document, plan_report
+from sopkit.render.plan import overbooking_text, plan_document, plan_report, unbooked_notes
 from sopkit.source import SourceMap
 
 runner = CliRunner()
@@ -515,3 +515,115 @@ def test_a_call_books_no_one_and_its_runs_are_counted() -> None:
         Unbooked("training", Decimal(2), Decimal(1), Decimal(1)),
         Unbooked("social-live", Decimal(3), Decimal(1), Decimal(2)),
     )
+
+
+def test_the_notes_and_json_say_what_was_booked_once() -> None:
+    plan = plan_run(repeated(), start=MONDAY)
+    note = (
+        "Booked once (done more than once a run; the plan books the people for one execution "
+        "only): “Resize” (5 times; 30 min booked, 2 h not booked), “Post” (1.5 times; 1 h "
+        "booked, 30 min not booked), “Pair” (2 times; 2 h booked, 2 h not booked)."
+    )
+    assert f"- {note}" in plan_report(plan, "markdown").splitlines()
+    assert note in " ".join(plan_report(plan, "table", width=100).split())
+    assert "Not booked here" not in plan_report(plan, "markdown")
+    assert plan_document(plan)["unbooked"][0] == {
+        "step": "resize",
+        "times": 5,
+        "booked_hours": Decimal("0.5"),
+        "unbooked_hours": Decimal(2),
+        "calls": None,
+    }
+    once = plan_run(writer_twice(), start=MONDAY)
+    assert plan_document(once)["unbooked"] == [] and unbooked_notes(once) == []
+    assert "Booked once" not in plan_report(once) and "Not booked" not in plan_report(once)
+
+
+def test_the_notes_and_json_name_the_process_a_call_runs_and_how_often() -> None:
+    plan = plan_run(load_process(LAUNCH), start=MONDAY)
+    notes = plan_report(plan, "markdown").splitlines()
+    spans = "- A step that runs another process spans that process's whole run, its waits included."
+    calls = notes.index(spans)
+    assert notes[calls + 1 : calls + 3] == [
+        "- Not booked here (runs another process, whose steps are booked in that process's "
+        "own plan: sopkit plan on its file): “Launch assets” (runs Launch asset review 10 "
+        "times).",
+        "- Booked once (done more than once a run; the plan books the people for one "
+        "execution only): “Sales training session” (2 times; 1 h booked, 1 h not booked), "
+        "“Social posts live” (3 times; 1 h booked, 2 h not booked).",
+    ]
+    assert plan_document(plan)["unbooked"][0] == {
+        "step": "assets",
+        "times": 10,
+        "booked_hours": Decimal(0),
+        "unbooked_hours": None,
+        "calls": "asset-review",
+    }
+
+
+def test_what_is_not_booked_is_said_in_the_process_language() -> None:
+    plan = plan_run(repeated(), start=MONDAY)
+    assert unbooked_notes(plan, "ru") == [
+        "Занято один раз (выполняется больше одного раза за запуск; план занимает "
+        "исполнителей только на одно выполнение): resize (5 раз: занято 30 мин, 2 ч — нет), "
+        "post (1,5 раза: занято 1 ч, 30 мин — нет), pair (2 раза: занято 2 ч, 2 ч — нет)."
+    ]
+    assert unbooked_notes(plan, "ko") == [
+        "한 번만 배정(실행당 1회를 넘게 수행되지만 담당자는 1회 수행분만 배정됨): "
+        "resize(5회, 30분 배정, 2시간 미배정), post(1.5회, 1시간 배정, 30분 미배정), "
+        "pair(2회, 2시간 배정, 2시간 미배정)."
+    ]
+    russian = repeated().model_copy(update={"language": Language.RU})
+    assert "«Resize» (5 раз: занято 30 мин" in plan_report(plan_run(russian, start=MONDAY))
+    launch = plan_run(load_process(LAUNCH), start=MONDAY)
+    assert unbooked_notes(launch, "ru")[0].endswith(
+        ": assets (запускает Launch asset review 10 раз)."
+    )
+    assert unbooked_notes(launch, "ko")[0].endswith(": assets(Launch asset review 10회 실행).")
+
+
+CALLER = """\
+sopkit: 1
+id: crew
+name: Crew
+owner: Writer
+frequency: 1/month
+steps:
+  - {id: resize, name: Resize images, owner: Writer, time: 30m, per_run: 5}
+  - {id: onboard, name: Onboard, process: onboarding, count: 4, after: resize}
+"""
+CALLEE = """\
+sopkit: 1
+id: onboarding
+name: Onboarding
+owner: Writer
+steps:
+  - {id: welcome, name: Welcome call, owner: Writer, time: 1h}
+"""
+
+
+def test_cli_notes_what_it_did_not_book_on_stderr_when_the_notes_are_not_read(
+    write_process: Any,
+) -> None:
+    write_process(CALLEE, name="onboarding.yaml", roles=ROLES_FILE)
+    path = write_process(CALLER, name="crew.yaml", roles=ROLES_FILE)
+    args = ["plan", str(path), "--start", "2027-01-04"]
+    result = runner.invoke(app, [*args, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        "note: Not booked here (runs another process, whose steps are booked in that "
+        "process's own plan: sopkit plan on its file): onboard (runs Onboarding 4 times).",
+        "note: Booked once (done more than once a run; the plan books the people for one "
+        "execution only): resize (5 times; 30 min booked, 2 h not booked).",
+    ]
+    assert result.stdout == plan_report(plan_run(load_process(path), start=MONDAY), "json")
+    assert json.loads(result.stdout)["unbooked"] == [
+        {"step": "resize", "times": 5, "booked_hours": 0.5, "unbooked_hours": 2, "calls": None},
+        {"step": "onboard", "times": 4, "booked_hours": 0, "unbooked_hours": None,
+         "calls": "onboarding"},
+    ]  # fmt: skip
+    # A table on the terminal has them in its notes: once is enough.
+    table = runner.invoke(app, args, env={"COLUMNS": "200"})
+    assert table.exit_code == 0, table.output
+    assert "note:" not in table.stderr and "“Resize images” (5 times;" in table.stdout
+    assert "“Onboard” (runs Onboarding 4 times)" in table.stdout

@@ -194,6 +194,7 @@ def plan(
         no_holidays_text,
         overbooking_text,
         render_plan,
+        unbooked_notes,
     )
 
     begin, anchor, line = _start(start), _at(at), _today(today)
@@ -266,6 +267,8 @@ def plan(
             typer.echo(f"warning: {unlisted}", err=True)
         for found in () if shown else dated.overbooked:
             typer.echo(f"warning: {overbooking_text(found)}", err=True)
+        for note in () if shown else unbooked_notes(dated):
+            typer.echo(f"note: {note}", err=True)
         for warning in result.warnings:
             typer.echo(f"warning: {warning}", err=True)
         if to_stdout:

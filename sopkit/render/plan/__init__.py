@@ -12,6 +12,7 @@ from .report import (
     plan_document,
     plan_report,
     plan_sheet,
+    unbooked_notes,
 )
 
 __all__ = [
@@ -29,4 +30,5 @@ __all__ = [
     "plan_report",
     "plan_sheet",
     "render_plan",
+    "unbooked_notes",
 ]

@@ -20,7 +20,7 @@ from ..costs.cost_sheets import person_text
 from ..costs.jsontext import dump_json
 from ..costs.sheet import Cell, Column, Sheet
 from ..costs.tables import render_sheet
-from ..i18n import Catalogue, catalogue
+from ..i18n import Catalogue, catalogue, hours_label
 from ..numbers import DASH, hours_text, number_text, round_number
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "plan_document",
     "plan_report",
     "plan_sheet",
+    "unbooked_notes",
 ]
 
 #: Text formats of ``sopkit plan``; the others are the calendar and the chart.
@@ -285,6 +286,7 @@ def _notes(plan: Plan, t: Catalogue) -> list[str]:
         notes.append(t("plan.note.skipped", steps=", ".join(named[i] for i in plan.skipped)))
     if any(step.kind == "call" for step in plan.steps):  # its bar is not all work
         notes.append(t("plan.note.calls"))
+    notes.extend(unbooked_notes(plan, t.language, named))
     unlisted = no_holidays_text(plan, t.language)
     if unlisted is not None:
         notes.append(unlisted)
@@ -384,6 +386,48 @@ def overbooking_text(
     )
 
 
+def unbooked_notes(
+    plan: Plan, language: str = "en", names: Mapping[str, str] | None = None
+) -> list[str]:
+    """What the plan does not book (``Plan.unbooked``), in ``language``: a note for the
+    calls, whose steps are their own process's plan, and one for the steps done more than
+    once a run, booked for one execution. The plan's notes (``names``: the steps as the
+    notes name them, see ``step_names``), ``sopkit plan``'s notes on stderr (ids)."""
+    t = catalogue(language)
+    named: Mapping[str, str] = _Names() if names is None else names
+    calls = [
+        t(
+            "plan.note.not_booked_item",
+            id=named[found.step_id],
+            process=_process_name(plan, found.calls),
+            times=t("repeats.count", found.times),
+        )
+        for found in plan.unbooked
+        if found.calls is not None
+    ]
+    repeated = [
+        t(
+            "plan.note.booked_once_item",
+            id=named[found.step_id],
+            times=t("repeats.count", found.times),
+            booked=hours_label(t, found.booked_hours),
+            rest=hours_label(t, found.unbooked_hours),
+        )
+        for found in plan.unbooked
+        if found.unbooked_hours is not None
+    ]
+    notes = [t("plan.note.not_booked", steps=", ".join(calls))] if calls else []
+    if repeated:
+        notes.append(t("plan.note.booked_once", steps=", ".join(repeated)))
+    return notes
+
+
+def _process_name(plan: Plan, process_id: str) -> str:
+    """The called process by its name, as the table's owner column names it."""
+    callee = plan.process.callees.get(process_id)
+    return process_id if callee is None else callee.name
+
+
 def _rounded(found: Overbooking, people: str, t: Catalogue) -> str:
     """``1 person (headcount 0.5, rounded up)``: a part-time person still works."""
     if found.headcount is None or found.headcount == found.people:
@@ -480,4 +524,14 @@ def plan_document(plan: Plan) -> dict[str, Any]:
         "late": [step.step_id for step in plan.steps if step.late],
         "undated": list(plan.undated),
         "skipped": list(plan.skipped),
+        "unbooked": [
+            {
+                "step": found.step_id,
+                "times": _count(round_number(found.times, 2)),
+                "booked_hours": round_number(found.booked_hours, 2),
+                "unbooked_hours": _two(found.unbooked_hours),
+                "calls": found.calls,
+            }
+            for found in plan.unbooked
+        ],
     }
