@@ -124,6 +124,41 @@ def test_lanes_are_roles_and_ownerless_events_share_the_top_lane(webinar: ET.Ele
     assert marker is not None and marker.get("kind") == "events"
 
 
+def test_a_roles_description_is_its_lanes_documentation(tmp_path: Path) -> None:
+    """A modeler shows a lane's documentation beside it: each role's description is
+    written there, the process's own roles' over the roles file's; a role without one,
+    and the events lane, have none."""
+    (tmp_path / "roles.yaml").write_text(
+        "roles:\n"
+        "  Writer: {rate: 40, description: Writes the copy.}\n"
+        "  Editor: {rate: 50, description: Edits for the house.}\n"
+        "  Lead: {rate: 80}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "post.yaml").write_text(
+        "sopkit: 1\nid: post\nname: Post\nowner: Lead\nfrequency: 1/week\n"
+        "roles: {Editor: {rate: 60, description: Edits for this blog & its <readers>.}}\n"
+        "steps:\n"
+        "  - {id: draft, name: Draft, owner: Writer, time: 1h}\n"
+        "  - {id: edit, name: Edit, owner: Editor, time: 1h, after: draft}\n"
+        "  - {id: ok, name: Publish, owner: Lead, time: 15m, after: edit}\n"
+        "  - {id: live, name: Live, milestone: true, after: ok}\n",
+        encoding="utf-8",
+    )
+    root = ET.fromstring(_export(tmp_path / "post.yaml"))
+    lanes = {lane.get("name"): lane for lane in root.iter(f"{BPMN}lane")}
+    texts = {name: lane.findtext(f"{BPMN}documentation") for name, lane in lanes.items()}
+    assert texts == {
+        "Milestones": None,
+        "Writer": "Writes the copy.",
+        "Editor": "Edits for this blog & its <readers>.",
+        "Lead": None,
+    }
+    # BPMN's order within a lane: documentation before the node references
+    assert [_local(child) for child in lanes["Writer"]][:2] == ["documentation", "flowNodeRef"]
+    assert check(ET.tostring(root)) == []
+
+
 def test_kinds_of_node(webinar: ET.Element) -> None:
     kinds = {e.get("id"): _local(e) for e in _by_id(webinar, "Process_webinar")}
     assert kinds["Task_plan"] == "userTask"

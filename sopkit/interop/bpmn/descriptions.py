@@ -5,10 +5,14 @@ own documentation is its purpose, as sopkit writes it; when it has none, the
 documentation of its pools (the participants), then of the collaboration that
 draws them, says what the process is for. A lane is a role, so its
 documentation describes it; so is a pool without lanes, whose documentation
-describes that role once the purpose is taken. A text never replaces one the
-file already gives (the ``sopkit:`` extension's role descriptions), nor one
-placed before it: such a text, or one with no field to go to (on sopkit's
-events lane), is handed to the left-out warning, so none goes silently.
+describes that role once the purpose is taken. sopkit writes each role's
+description as its lane's documentation, and its ``sopkit:`` extension carries
+it too: a lane's text that says what the extension says is that description,
+and one that differs was edited in a modeler and wins, as an edited ``done_when``
+does. A text never replaces one placed before it (a role takes the first, and
+one that says the same is no other text): such a text, or one with no field to
+go to (on sopkit's events lane), is handed to the left-out warning, so none
+goes silently.
 """
 
 from __future__ import annotations
@@ -34,15 +38,15 @@ class Placed:
     left_out: tuple[tuple[str, str], ...]
 
 
-def _described(importers: Sequence[ImportContext]) -> set[str]:
-    """Roles the file describes already: in the ``sopkit:`` extension's settings, or in
-    a process's own roles."""
-    found: set[str] = set()
-    for importer in importers:
-        for source in (importer.settings, importer.extension):
-            for name, role in (source.get("roles") or {}).items():
-                if isinstance(role, dict) and role.get("description"):
-                    found.add(name)
+def _written(importer: ImportContext) -> dict[str, str]:
+    """The descriptions the ``sopkit:`` extension gives the roles of one process: its own
+    roles' over the roles file's, as the process sees them (and sopkit writes them on
+    the lanes)."""
+    found: dict[str, str] = {}
+    for source in (importer.settings, importer.extension):  # the process's own last: it wins
+        for name, role in (source.get("roles") or {}).items():
+            if isinstance(role, dict) and role.get("description"):
+                found[name] = str(role["description"])
     return found
 
 
@@ -61,7 +65,6 @@ def _pool_texts(pools: Sequence[Pool]) -> list[tuple[str, Pool, str]]:
 
 def place_descriptions(doc: BpmnDocument, importers: Sequence[ImportContext]) -> Placed:
     """Each text of a pool, a lane or a collaboration in the first free field it fits."""
-    described = _described(importers)
     roles: dict[str, str] = {}
     left_out: list[tuple[str, str]] = []
     purposes: list[str | None] = []
@@ -70,10 +73,15 @@ def place_descriptions(doc: BpmnDocument, importers: Sequence[ImportContext]) ->
         importer: ImportContext, named: str | None, text: str, kind: str, shown: str
     ) -> None:
         role = None if named is None else importer.roles.role_named(named)
-        if role is None or role == EVENTS or role in described or role in roles:
+        if role is not None and clean_name(text) in (
+            clean_name(_written(importer).get(role, "")),
+            clean_name(roles.get(role, "")),
+        ):
+            return  # the description the role has already: no other text
+        if role is None or role == EVENTS or role in roles:
             left_out.append((kind, shown))
         else:
-            roles[role] = text
+            roles[role] = text  # over the extension's: edited in a modeler
 
     collaborations = _collaborations(doc, importers)
     for index, importer in enumerate(importers):

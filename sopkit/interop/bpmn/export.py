@@ -1,11 +1,12 @@
 """A costed process as a BPMN 2.0 file that process tools open, edit and simulate.
 
 The file holds one collaboration with one participant (the process's pool)
-and a lane per role; every flow node sits in exactly one lane and has a shape,
-every flow an edge. A process this one calls (a call activity) follows in a
-collaboration and diagram of its own, so one file carries everything the
-process runs. Elements come in the order of the OMG schema, ids are made of
-step ids, and the same process always gives the same bytes.
+and a lane per role (its description the lane's documentation); every flow
+node sits in exactly one lane and has a shape, every flow an edge. A process
+this one calls (a call activity) follows in a collaboration and diagram of its
+own, so one file carries everything the process runs. Elements come in the
+order of the OMG schema, ids are made of step ids, and the same process
+always gives the same bytes.
 
 What BPMN has no element for travels in the ``sopkit:`` extension (see
 ``extension.py``): the process's own fields and settings on the process, each
@@ -210,12 +211,22 @@ def _process(graph: FlowGraph, resources: dict[str, str], roles: list[str]) -> E
         )
         if key == EVENTS_LANE:
             _marker(lane, "sopkit:lane", "events")
+        else:
+            _documentation(lane, _description(process, key))
         for node in graph.nodes:
             if node.lane == key:
                 lane.add("bpmn:flowNodeRef", text=node.id)
     element.extend(_node(graph, node, resources) for node in graph.nodes)
     element.extend(_flow(flow) for flow in graph.flows)
     return element
+
+
+def _description(process: Process, role: str) -> str | None:
+    """A role's description, as the process sees it (its own ``roles`` over the roles
+    file): a modeler shows a lane's documentation beside it, so whoever opens the file
+    reads what the role does, and a tool that drops the extension keeps it."""
+    found = process.settings.roles.get(role)
+    return None if found is None else found.description
 
 
 def _lane_id(process: Process, index: int) -> str:

@@ -230,8 +230,10 @@ def _settings(
             # outside party may be unpaid (a customer) when its file says so.
             if "rate" not in role and role.get("kind", "staff") == "staff":
                 role = {"rate": Blank("fill in: the hourly cost"), **role}
-            if name in descriptions and not role.get("description"):
-                role["description"] = descriptions[name]  # its lane's or pool's documentation
+            if name in descriptions:
+                # its lane's or pool's documentation, over the extension's where a
+                # modeler edited it (``place_descriptions`` keeps only such texts)
+                role["description"] = descriptions[name]
             roles[name] = role
     for name, role in written.items():  # participants (``with``) of sopkit's own steps
         if name not in roles and name not in local:
