@@ -290,6 +290,9 @@ def test_texts_no_field_holds_are_listed_in_one_warning() -> None:
     (_, _, c81) = _import(MIWG / "C.8.1.bpmn")
     left = [w for w in c81 if "texts no field holds, left out" in w]
     assert len(left) == 1 and "5 end-event names ('Vacation Refused Automatically'," in left[0]
+    (_, _, a2) = _import(MIWG / "A.2.0.bpmn")  # its split is the question, its merge a label
+    (left,) = [w for w in a2 if "texts no field holds" in w]
+    assert "1 gateway name ('Gateway (Merge Flows)')" in left
     (_, _, a4) = _import(MIWG / "A.4.0.bpmn")
     (left,) = [w for w in a4 if "texts no field holds" in w]
     assert "2 sub-process names ('Expanded Sub-Process 1', 'Expanded Sub-Process 2')" in left
@@ -535,6 +538,71 @@ def test_a_flows_name_that_answers_no_question_is_counted_as_left_out() -> None:
     assert steps["check-order"]["rework"]["to"] == "check-order"
     (left,) = [w for w in warnings if "texts no field holds" in w]
     assert left.endswith("left out: 1 flow name ('Parcel sent')")
+
+
+def test_a_gateways_name_that_asks_no_question_is_counted_as_left_out() -> None:
+    """A decision's name is its condition's question, and a loop's is the question its
+    rework answers (where it goes back, "Complete?", or where it is checked at its start,
+    "More items?"); a name on any other gateway ("Merge", a split whose ways all lead to
+    the same steps) is a label no field holds, and the left-out warning names it."""
+    xml = f"""<definitions xmlns="{BPMN_NS}" id="d"><process id="p" name="Orders">
+  <startEvent id="s"/>
+  <exclusiveGateway id="again"/>
+  <exclusiveGateway id="more" name="More items?"/>
+  <task id="pick" name="Pick item"/>
+  <task id="check" name="Check order"/>
+  <exclusiveGateway id="ok" name="Complete?"/>
+  <parallelGateway id="both" name="Both at once"/>
+  <task id="pack" name="Pack order"/>
+  <task id="bill" name="Send invoice"/>
+  <parallelGateway id="join"/>
+  <exclusiveGateway id="outcome" name="Review outcome"/>
+  <exclusiveGateway id="merge" name="Merge"/>
+  <exclusiveGateway id="how" name="Express?"/>
+  <task id="courier" name="Call courier"/>
+  <task id="post" name="Post parcel"/>
+  <exclusiveGateway id="sent"/>
+  <endEvent id="e"/>
+  <sequenceFlow id="f0" sourceRef="s" targetRef="again"/>
+  <sequenceFlow id="f1" sourceRef="again" targetRef="more"/>
+  <sequenceFlow id="m1" name="yes" sourceRef="more" targetRef="pick"/>
+  <sequenceFlow id="m2" sourceRef="pick" targetRef="again"/>
+  <sequenceFlow id="m3" name="no" sourceRef="more" targetRef="check"/>
+  <sequenceFlow id="f2" sourceRef="check" targetRef="ok"/>
+  <sequenceFlow id="back" name="no" sourceRef="ok" targetRef="check"/>
+  <sequenceFlow id="on" name="yes" sourceRef="ok" targetRef="both"/>
+  <sequenceFlow id="p1" sourceRef="both" targetRef="pack"/>
+  <sequenceFlow id="p2" sourceRef="both" targetRef="bill"/>
+  <sequenceFlow id="p3" sourceRef="pack" targetRef="join"/>
+  <sequenceFlow id="p4" sourceRef="bill" targetRef="join"/>
+  <sequenceFlow id="f3" sourceRef="join" targetRef="outcome"/>
+  <sequenceFlow id="o1" sourceRef="outcome" targetRef="merge"/>
+  <sequenceFlow id="o2" sourceRef="outcome" targetRef="merge"/>
+  <sequenceFlow id="f4" sourceRef="merge" targetRef="how"/>
+  <sequenceFlow id="b1" name="Express" sourceRef="how" targetRef="courier"/>
+  <sequenceFlow id="b2" name="Standard" sourceRef="how" targetRef="post"/>
+  <sequenceFlow id="f5" sourceRef="courier" targetRef="sent"/>
+  <sequenceFlow id="f6" sourceRef="post" targetRef="sent"/>
+  <sequenceFlow id="f7" sourceRef="sent" targetRef="e"/>
+</process></definitions>"""
+    (process,), _, warnings = _import_bytes(xml.encode(), "orders.bpmn")
+    questions = [c["question"] for c in process["conditions"].values()]
+    assert questions == ["More items?", "Express?"]
+    steps = {s["id"]: s for s in process["steps"]}
+    assert steps["check-order"]["rework"]["to"] == "check-order"
+    (left,) = [w for w in warnings if "texts no field holds" in w]
+    assert left.endswith(
+        "left out: 3 gateway names ('Both at once', 'Review outcome' and 1 more)"
+    ), left
+    for asked in ("Express?", "Complete?", "More items?"):
+        assert asked not in left
+    # sopkit's own gateways stand for fields (Approved?, Runs this time?): none is counted,
+    # with the extension's markers or without them
+    for path in [*LIBRARY, FIXTURE / "webinar.yaml"]:
+        xml = export_bpmn(cost_process(load_process(path))).decode()
+        for text in (xml, _without_extension(xml)):
+            result = import_bpmn(text.encode(), f"{path.stem}.bpmn")
+            assert not any("gateway name" in w.message for w in result.warnings), path.stem
 
 
 def test_lanes_come_from_the_diagram_when_no_lane_lists_its_nodes() -> None:

@@ -26,9 +26,9 @@ What maps, and how (docs/bpmn.md has the user's version):
   linked to it, are its step's instructions (a task's documentation is the
   ``done_when`` in a file sopkit exported); the process's documentation (else
   its pools', else the collaboration's) is its purpose, a lane's its role's
-  description; the texts no field holds (end events' names, names on flows
-  that answer no question, documentation on flows and gateways, …) are
-  counted in one warning;
+  description; the texts no field holds (end events' names, names on gateways
+  and flows that ask or answer no question, documentation on flows and
+  gateways, …) are counted in one warning;
 * a file sopkit exported carries everything else in its ``sopkit:`` extension.
 
 Whatever had to be guessed or left out is a warning naming the element's id.

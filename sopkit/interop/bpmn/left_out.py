@@ -24,6 +24,7 @@ __all__ = ["warn_left_out"]
 _LEFT_OUT = {
     "end": ("end-event name", "end-event names"),
     "sub": ("sub-process name", "sub-process names"),
+    "gateway-name": ("gateway name", "gateway names"),
     "flow-name": ("flow name", "flow names"),
     "collaboration": ("text on a collaboration", "texts on collaborations"),
     "pool": ("text on a pool", "texts on pools"),
@@ -46,10 +47,12 @@ def warn_left_out(
 
     A task's or an intermediate event's documentation and the annotations linked to
     it are its step's; a start event's name is the trigger (its documentation too, in
-    a file sopkit exported), a gateway's the question, a decision's flow an answer.
-    What is left has no field: an end event's name (an outcome: "Vacation Refused by
-    Manager"), an inlined sub-process's name, the name of a flow that answers no
-    question (``_answers``), documentation on the other events, on gateways,
+    a file sopkit exported), a decision's gateway the question, a loop's the question
+    its rework answers, a decision's flow an answer. What is left has no field: an end
+    event's name (an outcome: "Vacation Refused by Manager"), an inlined sub-process's
+    name, the name of a gateway that asks no question (a label, "Merge": ``_asking``),
+    the name of a flow that answers no question (``_answers``), documentation on the
+    other events, on gateways,
     sub-processes and flows, and annotations linked to no step; and the texts of
     pools, lanes and collaborations whose field was taken (``placed``: kind, shown).
     Elements left out as a whole (an event sub-process) were warned about already.
@@ -60,6 +63,7 @@ def warn_left_out(
     hidden = {node for importer in importers for node in importer.structure.hidden}
     exported = any(importer.exported for importer in importers)
     kept = {n.id for n in doc.nodes.values() if n.process in processes and n.id not in hidden}
+    asking = _asking(importers)
     found: dict[str, list[str]] = {key: [] for key in _LEFT_OUT}
     for node in sorted(doc.nodes.values(), key=lambda n: n.order):
         if node.id not in kept or node.id in steps:
@@ -69,6 +73,13 @@ def warn_left_out(
             found["end"].append(f"'{shown}'")
         if node.id in expanded and clean_name(node.name):
             found["sub"].append(f"'{shown}'")
+        if (
+            node.kind in GATEWAYS
+            and clean_name(node.name)
+            and node.id not in asking
+            and node.marker is None  # sopkit's own, named with its words for a field
+        ):
+            found["gateway-name"].append(f"'{shown}'")
         if not node.documentation or (node.kind == "startEvent" and exported):
             continue  # sopkit writes the trigger as the start event's documentation
         # named as the element's, apart from its name: an end event has both
@@ -108,6 +119,19 @@ def warn_left_out(
             parts.append(f"{len(names)} {one if len(names) == 1 else many} ({listed})")
     if parts:
         notes.warn(f"texts no field holds, left out: {', '.join(parts)}", None)
+
+
+def _asking(importers: Sequence[ImportContext]) -> set[str]:
+    """The gateways whose names are questions the process keeps: a decision's (its
+    condition's question, or the question a warning says it leaves out; a loop checked
+    at its start, "More items?", is one) and a loop's where it goes back ("Complete?",
+    answered by the ``rework``). Any other gateway's name ("Merge", "Review outcome" on
+    a split whose ways all lead to the same steps) is a label that asks nothing."""
+    found = {decision.node for importer in importers for decision in importer.structure.decisions}
+    found.update(
+        loop.source.partition("#")[0] for importer in importers for loop in importer.structure.loops
+    )
+    return found
 
 
 def _answers(doc: BpmnDocument, importers: Sequence[ImportContext]) -> set[str]:
