@@ -605,6 +605,91 @@ def test_a_gateways_name_that_asks_no_question_is_counted_as_left_out() -> None:
             assert not any("gateway name" in w.message for w in result.warnings), path.stem
 
 
+def _campaign() -> bytes:
+    """Marketing briefs an agency: named message flows between the two pools, from and to
+    a customer drawn as a pool without a process, and between two such pools."""
+    return f"""<?xml version="1.0"?>
+<definitions xmlns="{BPMN_NS}" id="d">
+  <collaboration id="c">
+    <participant id="marketing" name="Marketing" processRef="m"/>
+    <participant id="agency" name="Agency" processRef="a"/>
+    <participant id="customer" name="Customer"/>
+    <participant id="bank" name="Bank"/>
+    <messageFlow id="request" name="Campaign request" sourceRef="customer" targetRef="ms"/>
+    <messageFlow id="brief" name="Send brief" sourceRef="write" targetRef="as"/>
+    <messageFlow id="creative" name="Creative" sourceRef="produce" targetRef="review"/>
+    <messageFlow id="launch" name="Send campaign" sourceRef="review" targetRef="customer"/>
+    <messageFlow id="quiet" sourceRef="produce" targetRef="customer"/>
+    <messageFlow id="pay" name="Payment" sourceRef="customer" targetRef="bank"/>
+  </collaboration>
+  <process id="m">
+    <laneSet id="ml"><lane id="lead" name="Content Lead">
+      <flowNodeRef>ms</flowNodeRef><flowNodeRef>write</flowNodeRef>
+      <flowNodeRef>review</flowNodeRef><flowNodeRef>me</flowNodeRef>
+    </lane></laneSet>
+    <startEvent id="ms"/>
+    <task id="write" name="Write brief"><documentation>Use the brief template.</documentation>
+    </task>
+    <task id="review" name="Review creative"/>
+    <endEvent id="me"/>
+    <sequenceFlow id="m1" sourceRef="ms" targetRef="write"/>
+    <sequenceFlow id="m2" sourceRef="write" targetRef="review"/>
+    <sequenceFlow id="m3" sourceRef="review" targetRef="me"/>
+  </process>
+  <process id="a">
+    <startEvent id="as"/>
+    <task id="produce" name="Produce creative"/>
+    <endEvent id="ae"/>
+    <sequenceFlow id="a1" sourceRef="as" targetRef="produce"/>
+    <sequenceFlow id="a2" sourceRef="produce" targetRef="ae"/>
+  </process>
+</definitions>""".encode()
+
+
+def test_a_message_flows_name_opens_the_instructions_of_the_step_receiving_it() -> None:
+    """A named message flow says what one pool hands another: the step that receives it
+    (the task it reaches, or the steps a start event it begins leads to) opens its
+    instructions with the message and who sends it (their role, else their pool); one
+    that no step receives (to a pool without a process) closes the sender's; a name
+    neither end keeps is counted as left out, and an unnamed message adds nothing."""
+    (process,), _, warnings = _import_bytes(_campaign(), "campaign.bpmn")
+    steps = {s["id"]: s for s in process["steps"]}
+    assert steps["write-brief"]["instructions"] == [
+        "Message from Customer: Campaign request",
+        "Use the brief template.",
+    ]
+    assert steps["produce-creative"]["instructions"] == ["Message from Content Lead: Send brief"]
+    assert steps["produce-creative"]["after"] == ["write-brief"]  # still a hand-off
+    assert steps["review-creative"]["instructions"] == [
+        "Message from Agency: Creative",
+        "Message to Customer: Send campaign",
+    ]
+    (left,) = [w for w in warnings if "texts no field holds" in w]
+    assert left.endswith("left out: 1 message-flow name ('Payment')")
+    # MIWG C.2.0: the customer's card details begin the card company's part
+    (shop,), _, _ = _import(MIWG / "C.2.0.bpmn")
+    (payment,) = [s for s in shop["steps"] if s["id"] == "take-payment"]
+    assert payment["instructions"] == ["Message from Customer: Send Credit Card Information"]
+
+
+def test_a_message_flows_name_comes_through_the_sop_and_a_round_trip(tmp_path: Path) -> None:
+    """The line is the step's: the SOP shows it where the step is done, and an export and
+    an import of the written process keep it once, without a word."""
+    from sopkit.render.sop import render_sop
+
+    result = import_bpmn(_campaign(), "campaign.bpmn")
+    for role in result.settings["roles"].values():
+        role["rate"] = Decimal(50)
+    write_import(import_texts(result, "campaign.bpmn"), tmp_path)
+    process = load_process(tmp_path / f"{result.processes[0].id}.yaml")
+    sop = render_sop(cost_process(process))
+    assert "Message from Content Lead: Send brief" in sop
+    back = import_bpmn(export_bpmn(cost_process(process)), "campaign.bpmn")
+    assert back.warnings == ()
+    again = {s["id"]: s.get("instructions") for s in back.processes[0].data["steps"]}
+    assert again == {s.id: list(s.instructions) or None for s in process.steps}
+
+
 def test_lanes_come_from_the_diagram_when_no_lane_lists_its_nodes() -> None:
     xml = export_bpmn(cost_process(load_process(FIXTURE / "webinar.yaml"))).decode()
     import re
@@ -760,6 +845,12 @@ def test_a_pool_another_pool_calls_is_a_process_of_its_own_done_by_its_pool() ->
         and "m1" in w
         for w in warnings
     )
+    # the hand-off is left out, but not what it says: its name is the receiving step's
+    xml = (FIXTURE / "calledpool.bpmn").read_text(encoding="utf-8")
+    named = xml.replace('<bpmn:messageFlow id="m1"', '<bpmn:messageFlow id="m1" name="Contract"')
+    assert named != xml
+    (_, legal), _, _ = _import_bytes(named.encode(), "calledpool.bpmn")
+    assert [s.get("instructions") for s in legal["steps"]] == [["Message from Sales: Contract"]]
 
 
 def test_pools_that_call_each_other_keep_their_names_and_roles() -> None:

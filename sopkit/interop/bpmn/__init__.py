@@ -18,6 +18,7 @@ imports.py     a BPMN file → process data and settings, with warnings, from:
   conditions.py  decisions → conditions and ``when``
   process.py     the process's own fields, then its steps
   descriptions.py  pools', lanes' and collaborations' documentation → purpose, roles
+  messages.py    message flows' names → the instructions of the steps they reach
   left_out.py    the texts no field holds, in one warning
 files.py       those as checked process files and roles.yaml, written safely
 """

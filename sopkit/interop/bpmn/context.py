@@ -8,7 +8,7 @@ element as the process file will show it (by step id) or as the diagram does.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from ...models import Clock, is_slug
@@ -79,6 +79,10 @@ class ImportContext:
         self.untimed: list[str] = []
         #: Steps whose loop back is asked as an approval ("Approved?"): sign-offs.
         self.approvals: dict[str, str] = {}
+        #: The lines named message flows open (received) and close (sent) a step's
+        #: instructions with, by node id: ``messages.py`` places them, across processes.
+        self.received: Mapping[str, Sequence[str]] = {}
+        self.sent: Mapping[str, Sequence[str]] = {}
 
     @property
     def clock(self) -> Clock:

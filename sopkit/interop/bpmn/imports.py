@@ -14,7 +14,9 @@ What maps, and how (docs/bpmn.md has the user's version):
   BPSim times, and none of its tasks, is one step of that time); start
   and end events, gateways and boundary events are passed through;
 * lanes are roles (a pool without lanes is one); message flows are hand-offs
-  (``after``), as sequence flows are;
+  (``after``), as sequence flows are, and a message flow's name opens the
+  instructions of the step that receives it (else closes those of the step
+  that sends it);
 * a flow that goes back (a loop through an exclusive gateway) is a rework of
   the step before it, to the step it returns to;
 * the branches of an exclusive (or event-based) split become the options of
@@ -56,6 +58,7 @@ from .bpsim_read import BpsimData, read_bpsim
 from .context import ImportContext
 from .descriptions import place_descriptions
 from .left_out import warn_left_out
+from .messages import place_messages
 from .notes import Notes, clean_name
 from .pools import (
     called_processes,
@@ -168,6 +171,9 @@ def import_bpmn(data: bytes, path: str | Path) -> BpmnImport:
             stripped.pools[0].process.id,
         )
     placed = place_descriptions(doc, importers)
+    messages = place_messages(doc, importers)
+    for importer in importers:
+        importer.received, importer.sent = messages.received, messages.sent
     processes = []
     for importer, purpose in zip(importers, placed.purposes, strict=True):
         built = process_data(importer, purpose, placed.roles)
@@ -184,7 +190,7 @@ def import_bpmn(data: bytes, path: str | Path) -> BpmnImport:
             "in the instructions or done_when of the steps that use it)",
             element,
         )
-    warn_left_out(doc, importers, notes, placed.left_out)
+    warn_left_out(doc, importers, notes, [*placed.left_out, *messages.left_out])
     settings = _settings(importers, bpsim, notes, doc, placed.roles)
     problems = tuple(notes.problems)
     return BpmnImport(

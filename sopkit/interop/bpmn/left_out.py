@@ -26,6 +26,7 @@ _LEFT_OUT = {
     "sub": ("sub-process name", "sub-process names"),
     "gateway-name": ("gateway name", "gateway names"),
     "flow-name": ("flow name", "flow names"),
+    "message-name": ("message-flow name", "message-flow names"),
     "collaboration": ("text on a collaboration", "texts on collaborations"),
     "pool": ("text on a pool", "texts on pools"),
     "lane": ("text on a lane", "texts on lanes"),
@@ -54,7 +55,8 @@ def warn_left_out(
     the name of a flow that answers no question (``_answers``), documentation on the
     other events, on gateways,
     sub-processes and flows, and annotations linked to no step; and the texts of
-    pools, lanes and collaborations whose field was taken (``placed``: kind, shown).
+    pools, lanes and collaborations whose field was taken, and the names of message
+    flows no step receives or sends (``placed``: kind, shown).
     Elements left out as a whole (an event sub-process) were warned about already.
     """
     processes = {pool.process.id for importer in importers for pool in importer.pools}

@@ -2,7 +2,8 @@
 
 Names, owners (lanes), ``after``, times and waits (BPSim, timers), joint work
 (BPSim's resource selection), cash costs, repeats, calls, and the texts a
-modeler writes beside a task (documentation and linked annotations), over the
+modeler writes beside a task (documentation, linked annotations, the names of
+the message flows it receives or sends: ``messages.py``), over the
 values a file sopkit exported carries in its ``sopkit:`` extension.
 """
 
@@ -75,6 +76,7 @@ def _step(ctx: ImportContext, node_id: str, rework: Data | None, when: Data) -> 
     step.update(own)
     _documentation(ctx, node, step)
     _annotations(ctx, node_id, step)
+    _messages(ctx, node_id, step)
     step.pop("rework", None)
     if rework is not None:
         step["rework"] = rework
@@ -143,6 +145,21 @@ def _annotations(ctx: ImportContext, node_id: str, step: Data) -> None:
     written = step.get("instructions")
     found = list(written) if isinstance(written, list) else []
     step["instructions"] = found + [line for line in lines if line not in found]
+
+
+def _messages(ctx: ImportContext, node_id: str, step: Data) -> None:
+    """The names of the message flows the step receives, first (what arrives, and from
+    whom, before the work), and of those it sends where no step receives them, last."""
+    first, last = ctx.received.get(node_id, []), ctx.sent.get(node_id, [])
+    if not first and not last:
+        return
+    written = step.get("instructions")
+    found = list(written) if isinstance(written, list) else []
+    step["instructions"] = [
+        *(line for line in first if line not in found),
+        *found,
+        *(line for line in last if line not in found),
+    ]
 
 
 def _with(ctx: ImportContext, node_id: str, step: Data) -> None:
