@@ -618,15 +618,11 @@ def _scaled(estimate: Estimate, factor: Decimal) -> Estimate:
 
 
 def _scale(duration: Duration, factor: Decimal) -> Duration:
-    parts = {
-        "w": duration.weeks * factor,
-        "d": duration.days * factor,
-        "h": duration.hours * factor,
-        "m": duration.minutes * factor,
-    }
-    text = "".join(f"{format(v.normalize(), 'f')}{unit}" for unit, v in parts.items() if v)
-    return Duration(
-        minutes=parts["m"], hours=parts["h"], days=parts["d"], weeks=parts["w"], text=text or "0"
+    return Duration.of(
+        weeks=duration.weeks * factor,
+        days=duration.days * factor,
+        hours=duration.hours * factor,
+        minutes=duration.minutes * factor,
     )
 
 

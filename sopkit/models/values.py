@@ -174,6 +174,22 @@ class Duration:
             text=text,
         )
 
+    @classmethod
+    def of(
+        cls,
+        *,
+        weeks: Decimal = Decimal(0),
+        days: Decimal = Decimal(0),
+        hours: Decimal = Decimal(0),
+        minutes: Decimal = Decimal(0),
+    ) -> Duration:
+        """A duration from its parts, spelled as a file writes one (``4w1d``, ``30m``, ``0``):
+        a value sopkit works out (a scaled time, a carried wait) then reads as if written,
+        unit by unit, so it means the same on any calendar."""
+        parts = {"w": weeks, "d": days, "h": hours, "m": minutes}
+        text = "".join(f"{format(v.normalize(), 'f')}{unit}" for unit, v in parts.items() if v)
+        return cls(minutes=minutes, hours=hours, days=days, weeks=weeks, text=text or "0")
+
     def in_hours(self, clock: Clock) -> Decimal:
         day = clock.hours_per_day
         whole = self.hours + self.days * day + self.weeks * clock.days_per_week * day
