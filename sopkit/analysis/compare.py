@@ -23,10 +23,10 @@ from fractions import Fraction
 
 from ..currency import minor_unit
 from ..interop.filedata import process_data, step_data
-from ..models import Clock, Duration, Process, Settings, Step
+from ..models import Clock, Duration, Estimate, Process, Settings, Step
 from .candidates import Candidate, payback, rank_candidates
 from .cost import PortfolioCost, ProcessCost, RoleCost, StepCost
-from .units import exact_hours, to_decimal
+from .units import exact_hours, expected_hours, to_decimal
 
 __all__ = [
     "PROCESS_FIGURES",
@@ -34,6 +34,7 @@ __all__ = [
     "STEP_FIGURES",
     "TOTAL_FIGURES",
     "Comparison",
+    "Dropped",
     "Scaled",
     "Figure",
     "OneOff",
@@ -41,6 +42,7 @@ __all__ = [
     "FieldChange",
     "Row",
     "RateSplit",
+    "RemovedWait",
     "RunSplit",
     "ScenarioResult",
     "Status",
@@ -788,16 +790,59 @@ def one_off(
     return OneOff(process_id, step_id, name, owner, tool, hours, hours * Fraction(rate), net_saving)
 
 
+class Dropped(StrEnum):
+    """Why no step could carry the wait of a step a scenario removed (``RemovedWait``)."""
+
+    #: It was a first step: no step comes before it.
+    NO_STEP_BEFORE = "no_step_before"
+    #: A step before it also comes before a step the wait did not hold back.
+    OTHER_STEPS_AFTER = "other_steps_after"
+    #: A step before it does not run in exactly the runs it ran in (a condition, per_run).
+    OTHER_RUNS = "other_runs"
+    #: A step before it sends work back: its wait is taken again with each rework.
+    REWORK = "rework"
+
+
+@dataclass(frozen=True, slots=True)
+class RemovedWait:
+    """The wait of a step a scenario removed, and where it went.
+
+    A wait holds back the steps after its step; the removal gives those steps its
+    ``after``. ``onto`` names the steps before it whose own wait grew by ``wait``,
+    so the steps after it still wait as long: every one of them, or, when that
+    would hold back something else, none, and ``dropped`` says why (``before`` is
+    the step before it that could not carry it, ``other`` the step it would have
+    held back). A report says either, as a silent change of lead time misleads.
+    """
+
+    process_id: str
+    step_id: str
+    name: str
+    wait: Estimate
+    clock: Clock
+    onto: tuple[str, ...] = ()
+    dropped: Dropped | None = None
+    before: str | None = None
+    other: str | None = None
+
+    @property
+    def hours(self) -> Fraction:
+        """The wait's expected working hours, as the lead time counts it."""
+        return expected_hours(self.wait, self.clock)
+
+
 @dataclass(frozen=True, slots=True)
 class ScenarioResult:
-    """A scenario against the portfolio as it is: every row of the comparison, and what
-    it costs once (the setup of the automations it takes as done)."""
+    """A scenario against the portfolio as it is: every row of the comparison, what it
+    costs once (the setup of the automations it takes as done) and what became of the
+    waits of the steps it removes."""
 
     name: str
     path: str
     comparison: Comparison
     one_offs: tuple[OneOff, ...] = ()
     description: str | None = None
+    waits: tuple[RemovedWait, ...] = ()
 
     @property
     def setup_cost(self) -> Fraction:

@@ -342,6 +342,7 @@ def scenario_results(portfolio: Portfolio, scenarios: Sequence[Scenario]) -> Sce
                 compare(as_is, cost),
                 one_offs,
                 scenario.description,
+                to_be.waits,
             )
         )
     if problems:

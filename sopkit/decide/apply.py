@@ -18,12 +18,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from ..analysis.compare import RemovedWait
 from ..errors import Problem, SopkitError, UsageError, ValidationError
 from ..load import Portfolio, process_from_data, settings_from_data
 from ..models import Clock, Duration, Estimate, Process, Settings
 from ..source import Loc, SourceMap, parse_yaml
 from ..suggest import closest
 from .scenario import Change, Scenario, target
+from .waits import after_of, carried_wait
 
 __all__ = ["Automated", "ToBe", "apply_scenario"]
 
@@ -51,11 +53,13 @@ class Automated:
 
 @dataclass(frozen=True, slots=True)
 class ToBe:
-    """A portfolio after a scenario's changes, and the automations it took as done."""
+    """A portfolio after a scenario's changes, the automations it took as done and what
+    became of the waits of the steps it removed (``waits``: see ``waits.carried_wait``)."""
 
     scenario: Scenario
     portfolio: Portfolio
     automated: tuple[Automated, ...] = ()
+    waits: tuple[RemovedWait, ...] = ()
 
     @property
     def name(self) -> str:
@@ -213,6 +217,7 @@ class _Applier:
         self.source = scenario.source
         self.problems: list[Problem] = []
         self.automated: list[Automated] = []
+        self.waits: list[RemovedWait] = []
         self.given = {p.id for p in portfolio.processes}
         self.drafts = [self._draft(p) for p in (*portfolio.processes, *portfolio.dependencies)]
 
@@ -241,7 +246,7 @@ class _Applier:
         for change in self.scenario.changes:
             saved = [draft.snapshot() for draft in self.drafts]
             before = len(self.problems)
-            automated = len(self.automated)
+            automated, carried = len(self.automated), len(self.waits)
             getattr(self, f"_{change.kind}")(change)
             if len(self.problems) == before:
                 self._validate(change)
@@ -249,9 +254,12 @@ class _Applier:
                 for draft, state in zip(self.drafts, saved, strict=True):
                     draft.restore(state)
                 del self.automated[automated:]
+                del self.waits[carried:]
         if self.problems:
             raise ValidationError.collect(self.problems)
-        return ToBe(self.scenario, self._portfolio(), tuple(self.automated))
+        gone = {d.current.id for d in self.drafts if d.removed}
+        kept = tuple(w for w in self.waits if w.process_id not in gone)
+        return ToBe(self.scenario, self._portfolio(), tuple(self.automated), kept)
 
     def _validate(self, change: Change) -> None:
         """Validate every draft the change touched, as a process file is validated."""
@@ -541,9 +549,10 @@ class _Applier:
                     f"step: {raw.get('id')}, rework: null}}'",
                 )
                 return
-        inherited = _after(steps[index])
+        self._carry_wait(loc, draft, step_id)
+        inherited = after_of(steps[index])
         for raw in steps:
-            after = _after(raw)
+            after = after_of(raw)
             if step_id not in after:
                 continue
             rewired: list[str] = []
@@ -556,10 +565,17 @@ class _Applier:
         del draft.steps[index]
         draft.dirty = True
 
-
-def _after(raw: dict[str, Any]) -> list[str]:
-    after = raw.get("after", [])
-    return [after] if isinstance(after, str) else list(after) if isinstance(after, list) else []
+    def _carry_wait(self, loc: Loc, draft: _Draft, step_id: str) -> None:
+        """The removed step's wait onto the steps before it, where that holds back exactly
+        what it held back; recorded either way, for the reports to say."""
+        record, carried = carried_wait(draft.current, draft.data["steps"], step_id)
+        for pred, wait in carried.items():
+            index = draft.step_index(pred)
+            assert index is not None
+            draft.data["steps"][index]["wait"] = wait
+            draft.steps[index].fields["wait"] = loc  # a problem with it is the removal's
+        if record is not None:
+            self.waits.append(record)
 
 
 class _SettingsSource(SourceMap):

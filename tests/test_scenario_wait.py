@@ -1,0 +1,251 @@
+"""A removed step's wait: carried onto the steps before it where that holds back exactly
+what it held back, else dropped and recorded. Lead times worked out by hand.
+
+Every process here has 8 h days and 5-day weeks; a step's weight in the lead time is
+its time + its wait, and a step starts when the last step before it (and its wait) is
+done.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from sopkit.analysis import cost_portfolio
+from sopkit.analysis.compare import Dropped, RemovedWait
+from sopkit.decide import apply_scenario, load_scenario
+from sopkit.decide.waits import plus_wait
+from sopkit.errors import SopkitError
+from sopkit.load import load_portfolio
+from sopkit.models import Clock, Estimate
+
+ROLES = """\
+currency: USD
+hours_per_day: 8
+days_per_week: 5
+roles:
+  Writer: {rate: 40}
+"""
+HEAD = "sopkit: 1\nid: p\nname: P\nowner: Writer\nfrequency: 4/month\n"
+
+
+def step(
+    step_id: str, time: str, after: str = "", extra: str = "", *, wait: str | None = None
+) -> str:
+    text = f"  - id: {step_id}\n    name: {step_id.title()}\n    owner: Writer\n    time: {time}\n"
+    if after:
+        text += f"    after: [{after}]\n"
+    if wait is not None:
+        text += f"    wait: {wait}\n"
+    return text + extra
+
+
+def folder_with(tmp_path: Path, steps: str, head: str = HEAD) -> Path:
+    folder = tmp_path / "processes"
+    folder.mkdir(parents=True)
+    (folder / "roles.yaml").write_text(ROLES, encoding="utf-8")
+    (folder / "p.yaml").write_text(head + "steps:\n" + steps, encoding="utf-8")
+    return folder
+
+
+def scenario(tmp_path: Path, *changes: str) -> Path:
+    path = tmp_path / "scenario.yaml"
+    body = "".join(f"  - {change}\n" for change in changes)
+    path.write_text(f"sopkit-scenario: 1\nname: Leaner\nchanges:\n{body}", encoding="utf-8")
+    return path
+
+
+def lead_times(folder: Path, path: Path) -> tuple[Fraction, Fraction, tuple[RemovedWait, ...]]:
+    """The lead time of ``p`` as it is and after the scenario, and the scenario's waits."""
+    portfolio = load_portfolio(folder)
+    to_be = apply_scenario(portfolio, load_scenario(path))
+    before = cost_portfolio(portfolio).process("p").schedule.exact_lead_time_hours
+    after = cost_portfolio(to_be.portfolio).process("p").schedule.exact_lead_time_hours
+    return before, after, to_be.waits
+
+
+def test_the_wait_moves_onto_the_step_before(tmp_path: Path) -> None:
+    """a 1h → b 2h, wait 3h → c 1h: 1 + 2 + 3 + 1 = 7 h. Without b, a carries its 3 h
+    wait: 1 + 3 + 1 = 5 h (not 2 h, the wait lost)."""
+    folder = folder_with(
+        tmp_path, step("a", "1h") + step("b", "2h", "a", wait="3h") + step("c", "1h", "b")
+    )
+    before, after, waits = lead_times(folder, scenario(tmp_path, "remove: p/b"))
+    assert (before, after) == (7, 5)
+    (wait,) = waits
+    assert (wait.step_id, wait.name, str(wait.wait), wait.hours) == ("b", "B", "3h", 3)
+    assert (wait.onto, wait.dropped) == (("a",), None)
+    to_be = apply_scenario(load_portfolio(folder), load_scenario(tmp_path / "scenario.yaml"))
+    (process,) = to_be.portfolio.processes
+    assert str(process.step("a").wait) == "3h"
+    assert process.step("c").after == ["a"]
+
+
+def test_every_step_before_carries_it_and_the_latest_sets_the_start(tmp_path: Path) -> None:
+    """a 1h and x 2h + wait 1h → b 1h, wait 4h → c 1h: b starts at 3, ends at 3 + 1 + 4
+    = 8, c ends at 9. Without b: a ends at 1 + 4 = 5, x at 2 + 1 + 4 = 7, c at 8."""
+    steps = (
+        step("a", "1h")
+        + step("x", "2h", wait="1h")
+        + step("b", "1h", "a, x", wait="4h")
+        + step("c", "1h", "b")
+    )
+    folder = folder_with(tmp_path, steps)
+    before, after, (wait,) = lead_times(folder, scenario(tmp_path, "remove: p/b"))
+    assert (before, after) == (9, 8)
+    assert wait.onto == ("a", "x")
+    to_be = apply_scenario(load_portfolio(folder), load_scenario(tmp_path / "scenario.yaml"))
+    (process,) = to_be.portfolio.processes
+    assert [str(process.step(s).wait) for s in ("a", "x")] == ["4h", "5h"]
+
+
+def test_a_step_before_that_also_comes_before_a_step_after_carries_it(tmp_path: Path) -> None:
+    """The library's blog post: measure comes after publish and social, so a wait on
+    publish holds back nothing social's did not. a 1h → b 15m, wait 1w → c 30m, c also
+    after a: 1 + 0.25 + 40 + 0.5 = 41.75 h; without b, 1 + 40 + 0.5 = 41.5 h."""
+    steps = step("a", "1h") + step("b", "15m", "a", wait="1w") + step("c", "30m", "a, b")
+    folder = folder_with(tmp_path, steps)
+    before, after, (wait,) = lead_times(folder, scenario(tmp_path, "remove: p/b"))
+    assert (before, after) == (Fraction(167, 4), Fraction(83, 2))
+    assert wait.onto == ("a",) and wait.hours == 40
+
+
+def test_a_step_before_with_another_step_after_it_drops_the_wait(tmp_path: Path) -> None:
+    """a 1h → b 1h, wait 4h → c 1h, and a → d 30m: a wait on a would hold back d too, so
+    the wait is dropped: 7 h → 1 + 1 = 2 h, and the report says why."""
+    steps = (
+        step("a", "1h")
+        + step("b", "1h", "a", wait="4h")
+        + step("c", "1h", "b")
+        + step("d", "30m", "a")
+    )
+    folder = folder_with(tmp_path, steps)
+    before, after, (wait,) = lead_times(folder, scenario(tmp_path, "remove: p/b"))
+    assert (before, after) == (7, 2)
+    assert (wait.onto, wait.dropped, wait.before, wait.other) == (
+        (),
+        Dropped.OTHER_STEPS_AFTER,
+        "a",
+        "d",
+    )
+
+
+def test_a_first_step_s_wait_is_dropped(tmp_path: Path) -> None:
+    """b 1h, wait 1d → c 1h: 1 + 8 + 1 = 10 h; without b nothing comes before c: 1 h."""
+    folder = folder_with(tmp_path, step("b", "1h", wait="1d") + step("c", "1h", "b"))
+    before, after, (wait,) = lead_times(folder, scenario(tmp_path, "remove: p/b"))
+    assert (before, after) == (10, 1)
+    assert (wait.dropped, wait.before) == (Dropped.NO_STEP_BEFORE, None)
+
+
+def test_a_wait_counted_in_other_runs_is_not_carried(tmp_path: Path) -> None:
+    """b runs in one run of five (per_run 0.2): outside the typical run, its wait is in no
+    typical lead time (a 1h + c 1h = 2 h). On a, which runs every time, it would add 4 h
+    to every run: it is dropped, and the lead time stays 2 h."""
+    steps = (
+        step("a", "1h")
+        + step("b", "1h", "a", "    per_run: 0.2\n", wait="4h")
+        + step("c", "1h", "b")
+    )
+    folder = folder_with(tmp_path, steps)
+    before, after, (wait,) = lead_times(folder, scenario(tmp_path, "remove: p/b"))
+    assert (before, after) == (2, 2)
+    assert (wait.dropped, wait.before) == (Dropped.OTHER_RUNS, "a")
+
+
+def test_conditions_must_match_for_the_wait_to_move(tmp_path: Path) -> None:
+    """Under the same condition, b's wait moves onto a; a condition only b has keeps it."""
+    head = HEAD + "conditions:\n  big: {question: Is it big?, share: 0.8}\n"
+    when = "    when: big\n"
+    same = step("a", "1h", "", when) + step("b", "1h", "a", when, wait="4h")
+    folder = folder_with(tmp_path / "same", same + step("c", "1h", "b"), head)
+    *_, (wait,) = lead_times(folder, scenario(tmp_path, "remove: p/b"))
+    assert wait.onto == ("a",)
+    other = step("a", "1h") + step("b", "1h", "a", when, wait="4h")
+    folder = folder_with(tmp_path / "other", other + step("c", "1h", "b"), head)
+    before, after, (wait,) = lead_times(folder, scenario(tmp_path, "remove: p/b"))
+    assert (before, after) == (7, 2)  # big is likely: the typical run has b
+    assert (wait.dropped, wait.before) == (Dropped.OTHER_RUNS, "a")
+
+
+def test_a_step_before_that_sends_work_back_drops_the_wait(tmp_path: Path) -> None:
+    rework = "    rework: {to: a, probability: 0.2}\n"
+    steps = step("a", "1h", "", rework) + step("b", "1h", "a", wait="4h") + step("c", "1h", "b")
+    folder = folder_with(tmp_path, steps)
+    *_, (wait,) = lead_times(folder, scenario(tmp_path, "remove: p/b"))
+    assert (wait.dropped, wait.before) == (Dropped.REWORK, "a")
+
+
+def test_ranges_add_end_to_end() -> None:
+    """1h..3h (PERT 2 h) + {1d, 2d, 4d} (8 + 64 + 32 = 104 / 6 h): 1d1h, 2d2h, 4d3h, whose
+    PERT mean (9 + 72 + 35) / 6 = 116 / 6 h is the sum of the two."""
+    clock = Clock(hours_per_day=8, days_per_week=5)  # type: ignore[arg-type]
+    first = Estimate.parse("1h..3h")
+    second = Estimate.parse({"min": "1d", "likely": "2d", "max": "4d"})
+    both = plus_wait(first, second)
+    assert (str(both.low), str(both.likely), str(both.high)) == ("1d1h", "2d2h", "4d3h")
+    assert both.expected_hours(clock) == first.expected_hours(clock) + second.expected_hours(clock)
+    assert str(plus_wait(Estimate.parse("1h..3h"), Estimate.parse("1w"))) == "1w1h..1w3h"
+    assert plus_wait(Estimate.parse("0"), second) is second
+
+
+def test_a_carried_wait_carries_on_when_its_step_goes_too(tmp_path: Path) -> None:
+    """Remove b, then a: b's 3 h moves onto a, then a's onto s: s 30m + 3 h → c 1h."""
+    steps = (
+        step("s", "30m")
+        + step("a", "1h", "s")
+        + step("b", "2h", "a", wait="3h")
+        + step("c", "1h", "b")
+    )
+    folder = folder_with(tmp_path, steps)
+    before, after, waits = lead_times(folder, scenario(tmp_path, "remove: [p/b, p/a]"))
+    assert (before, after) == (Fraction(15, 2), Fraction(9, 2))
+    assert [(w.step_id, str(w.wait), w.onto) for w in waits] == [
+        ("b", "3h", ("a",)),
+        ("a", "3h", ("s",)),
+    ]
+
+
+def test_no_word_of_a_wait_in_a_process_removed_later(tmp_path: Path) -> None:
+    folder = folder_with(
+        tmp_path, step("a", "1h") + step("b", "1h", "a", wait="3h") + step("c", "1h", "b")
+    )
+    (tmp_path / "processes" / "q.yaml").write_text(
+        HEAD.replace("id: p", "id: q") + "steps:\n" + step("x", "1h"), encoding="utf-8"
+    )
+    path = scenario(tmp_path, "remove: p/b", "remove: p")
+    to_be = apply_scenario(load_portfolio(folder), load_scenario(path))
+    assert to_be.waits == ()
+
+
+def test_a_carried_wait_too_long_is_reported_at_the_removal(tmp_path: Path) -> None:
+    """87,000 h + 1,000 h is beyond the 87,600 h a wait may be: the removal is at fault."""
+    steps = (
+        step("a", "1h", wait="87000h") + step("b", "1h", "a", wait="1000h") + step("c", "1h", "b")
+    )
+    folder = folder_with(tmp_path, steps)
+    path = scenario(tmp_path, "remove: p/b")
+    with pytest.raises(SopkitError) as caught:
+        apply_scenario(load_portfolio(folder), load_scenario(path))
+    (problem,) = caught.value.problems
+    assert (problem.path, problem.line) == (str(path), 4)
+    assert problem.message == "step 'a': wait of 88000h is more than 87600 hours"
+
+
+def test_a_milestone_keeps_a_wait_that_would_be_dropped(tmp_path: Path) -> None:
+    """The docs' recipe: b as a milestone keeps its 4 h wait and costs nothing: a 1h + 4 h
+    + c 1h = 6 h, where removing it (a also before d) leaves 2 h."""
+    steps = (
+        step("a", "1h")
+        + step("b", "1h", "a", wait="4h")
+        + step("c", "1h", "b")
+        + step("d", "30m", "a")
+    )
+    folder = folder_with(tmp_path, steps)
+    path = scenario(tmp_path, "set: {process: p, step: b, milestone: true, time: null}")
+    before, after, waits = lead_times(folder, path)
+    assert (before, after, waits) == (7, 6, ())
+    to_be = apply_scenario(load_portfolio(folder), load_scenario(path))
+    assert cost_portfolio(to_be.portfolio).process("p").step("b").exact_annual_cost == 0
