@@ -1,5 +1,5 @@
 """A removed step's wait: carried onto the steps before it where that holds back exactly
-what it held back, else dropped and recorded. Lead times worked out by hand.
+what it held back, else dropped, and said either way. Lead times worked out by hand.
 
 Every process here has 8 h days and 5-day weeks; a step's weight in the lead time is
 its time + its wait, and a step starts when the last step before it (and its wait) is
@@ -8,18 +8,23 @@ done.
 
 from __future__ import annotations
 
+import json
 from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from sopkit.analysis import cost_portfolio
 from sopkit.analysis.compare import Dropped, RemovedWait
-from sopkit.decide import apply_scenario, load_scenario
+from sopkit.cli import app
+from sopkit.decide import apply_scenario, compare_scenarios, load_scenario
 from sopkit.decide.waits import plus_wait
 from sopkit.errors import SopkitError
 from sopkit.load import load_portfolio
 from sopkit.models import Clock, Estimate
+from sopkit.render.costs.scenarios import removed_wait_text, scenarios_report
+from sopkit.render.i18n import catalogue
 
 ROLES = """\
 currency: USD
@@ -130,6 +135,11 @@ def test_a_step_before_with_another_step_after_it_drops_the_wait(tmp_path: Path)
         "a",
         "d",
     )
+    assert removed_wait_text(wait, catalogue("en")) == (
+        "the wait after removed step p/b (4 h) no longer counts in the lead time: p/a also "
+        "comes before p/d, which the wait did not hold back; to keep it, make the step a "
+        "milestone instead of removing it"
+    )
 
 
 def test_a_first_step_s_wait_is_dropped(tmp_path: Path) -> None:
@@ -138,6 +148,10 @@ def test_a_first_step_s_wait_is_dropped(tmp_path: Path) -> None:
     before, after, (wait,) = lead_times(folder, scenario(tmp_path, "remove: p/b"))
     assert (before, after) == (10, 1)
     assert (wait.dropped, wait.before) == (Dropped.NO_STEP_BEFORE, None)
+    assert removed_wait_text(wait, catalogue("en")).endswith(
+        "no longer counts in the lead time: no step comes before it to carry the wait; to "
+        "keep it, make the step a milestone instead of removing it"
+    )
 
 
 def test_a_wait_counted_in_other_runs_is_not_carried(tmp_path: Path) -> None:
@@ -232,6 +246,89 @@ def test_a_carried_wait_too_long_is_reported_at_the_removal(tmp_path: Path) -> N
     (problem,) = caught.value.problems
     assert (problem.path, problem.line) == (str(path), 4)
     assert problem.message == "step 'a': wait of 88000h is more than 87600 hours"
+
+
+# --- what the reports say ----------------------------------------------------------------
+
+
+BLOG = (
+    step("publish", "30m")
+    + step("social", "15m", "publish", wait="4w")
+    + step("measure", "30m", "publish, social")
+)
+
+
+def test_compare_says_where_the_wait_went(tmp_path: Path) -> None:
+    """publish 30m → social 15m, wait 4w (160 h) → measure 30m: 160.75 + 0.5 = 161.25 h
+    (20.16 days); without social, publish carries the 4w: 0.5 + 160 + 0.5 = 161 h (20.13
+    days), not 1 h (0.13 days)."""
+    folder = folder_with(tmp_path, BLOG)
+    path = scenario(tmp_path, "remove: p/social")
+    result = CliRunner().invoke(app, ["compare", str(folder), "--scenario", str(path)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == scenarios_report(compare_scenarios(folder, [path]))
+    lead = next(line for line in result.stdout.splitlines() if "Lead time d" in line)
+    assert lead.split()[-2:] == ["20.16", "20.13"]
+    assert (
+        "Leaner: the wait after removed step p/social (20 working days) now follows "
+        "p/publish, so the steps after it still wait as long as before." in result.stdout
+    )
+    shown = CliRunner().invoke(
+        app, ["compare", str(folder), "--scenario", str(path), "--format", "json"]
+    )
+    (scenario_document,) = json.loads(shown.stdout)["scenarios"]
+    assert scenario_document["removed_waits"] == [
+        {
+            "process": "p",
+            "step": "social",
+            "name": "Social",
+            "wait": "4w",
+            "wait_hours": 160.0,
+            "carried_onto": ["publish"],
+            "dropped": None,
+            "note": "the wait after removed step p/social (20 working days) now follows "
+            "p/publish, so the steps after it still wait as long as before",
+        }
+    ]
+    # The wait publish now carries is an edit of publish, as sopkit diff would say it.
+    publish = next(e for e in scenario_document["edited"] if e["key"] == "p/publish")
+    assert publish["changes"] == [{"field": "wait", "before": None, "after": "4w"}]
+
+
+def test_compare_says_a_wait_was_dropped_in_json_too(tmp_path: Path) -> None:
+    steps = BLOG + step("archive", "15m", "publish")
+    folder = folder_with(tmp_path, steps)
+    path = scenario(tmp_path, "remove: p/social")
+    document = json.loads(scenarios_report(compare_scenarios(folder, [path]), fmt="json"))
+    (wait,) = document["scenarios"][0]["removed_waits"]
+    assert (wait["carried_onto"], wait["dropped"]) == (
+        [],
+        {"reason": "other_steps_after", "step": "publish", "other": "archive"},
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "carried", "dropped"),
+    [
+        (
+            "ko",
+            "삭제한 단계 p/b 뒤의 대기(4시간)는 이제 p/a 뒤에 오므로",
+            "p/a은(는) p/d 앞에도 있어",
+        ),
+        (
+            "ru",
+            "ожидание после удалённого шага p/b (4 ч) теперь идёт после p/a",
+            "шаг p/a идёт и перед шагом p/d",
+        ),
+    ],
+)
+def test_the_notes_in_korean_and_russian(language: str, carried: str, dropped: str) -> None:
+    t = catalogue(language)
+    clock = Clock(hours_per_day=8, days_per_week=5)  # type: ignore[arg-type]
+    parts = ("p", "b", "B", Estimate.parse("4h"), clock)
+    assert carried in removed_wait_text(RemovedWait(*parts, onto=("a",)), t)
+    gone = RemovedWait(*parts, dropped=Dropped.OTHER_STEPS_AFTER, before="a", other="d")
+    assert dropped in removed_wait_text(gone, t)
 
 
 def test_a_milestone_keeps_a_wait_that_would_be_dropped(tmp_path: Path) -> None:

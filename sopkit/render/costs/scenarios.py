@@ -5,9 +5,10 @@ for each role a scenario changes, a column for the portfolio as it is and one
 for each scenario: annual cost, expenses, total cost, hours, FTE and lead
 time (a role's hours, cost, headcount and utilisation), and each scenario's
 one-off setup cost. Under it, each scenario's change in one line (the same line
-``sopkit diff`` opens with). JSON gives, for each scenario, the comparison
-``sopkit diff --format json`` gives (every process; the steps and roles that
-changed) and what it costs once.
+``sopkit diff`` opens with), and where the wait of a step it removes went. JSON
+gives, for each scenario, the comparison ``sopkit diff --format json`` gives
+(every process; the steps and roles that changed), what it costs once and the
+waits of the steps it removes.
 """
 
 from __future__ import annotations
@@ -16,12 +17,21 @@ from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import Any, Protocol
 
-from ...analysis.compare import Comparison, OneOff, Row, ScenarioResult, Status, compare
+from ...analysis.compare import (
+    Comparison,
+    Dropped,
+    OneOff,
+    RemovedWait,
+    Row,
+    ScenarioResult,
+    Status,
+    compare,
+)
 from ...analysis.cost import PortfolioCost
 from ...analysis.units import to_decimal
 from ...errors import UsageError
 from ..beside import beside_note
-from ..i18n import Catalogue, catalogue, payback_text
+from ..i18n import Catalogue, catalogue, payback_text, span_label
 from ..numbers import DASH, round_exact
 from .diff import (
     DIFF_FORMATS,
@@ -38,6 +48,7 @@ from .tables import render_sheet
 
 __all__ = [
     "ScenarioView",
+    "removed_wait_text",
     "scenario_results",
     "scenarios_beside_note",
     "scenarios_document",
@@ -166,7 +177,13 @@ def scenarios_sheet(view: ScenarioView, t: Catalogue | None = None) -> Sheet:
         for index, (name, key, values) in enumerate(lines):
             label = t("scenario.role", role=role) if index == 0 else ""
             rows.append(_line(label, t(key), name, values, currency, language))
-    notes = [_note(r, t) for r in results]
+    notes = []
+    for result in results:
+        notes.append(_note(result, t))
+        notes += [
+            t("scenario.sheet.summary", name=result.name, summary=removed_wait_text(wait, t))
+            for wait in result.waits
+        ]
     notes.append(t("scenario.sheet.note_roles" if roles else "scenario.sheet.note"))
     elsewhere = scenarios_beside_note(view, t)
     if elsewhere is not None:
@@ -282,6 +299,28 @@ def _note(result: ScenarioResult, t: Catalogue) -> str:
     )
 
 
+def removed_wait_text(wait: RemovedWait, t: Catalogue) -> str:
+    """Where the wait of a step the scenario removed went: ``the wait after removed step
+    blog/social (20 working days) now follows blog/publish, …``, or why it no longer
+    counts. A lead time that falls by a wait nobody asked to remove must say so."""
+    step = f"{wait.process_id}/{wait.step_id}"
+    shown = span_label(t, to_decimal(wait.hours), wait.clock)
+    if wait.dropped is None:
+        onto = ", ".join(f"{wait.process_id}/{pred}" for pred in wait.onto)
+        return t("scenario.wait.carried", step=step, wait=shown, onto=onto)
+    before = f"{wait.process_id}/{wait.before}"
+    if wait.dropped is Dropped.NO_STEP_BEFORE:
+        reason = t("scenario.wait.no_step_before")
+    elif wait.dropped is Dropped.OTHER_STEPS_AFTER:
+        other = f"{wait.process_id}/{wait.other}"
+        reason = t("scenario.wait.other_steps_after", before=before, other=other)
+    elif wait.dropped is Dropped.OTHER_RUNS:
+        reason = t("scenario.wait.other_runs", before=before)
+    else:
+        reason = t("scenario.wait.rework", before=before)
+    return t("scenario.wait.dropped", step=step, wait=shown, reason=reason)
+
+
 def automation_payback(one: OneOff, t: Catalogue) -> str:
     """``0.7 months``: how soon one automation's own net saving pays for its setup ("—"
     when its saving is not known: its step is no candidate where the scenario's
@@ -361,5 +400,23 @@ def _scenario_document(result: ScenarioResult) -> dict[str, Any]:
         "description": result.description,
         "file": result.path,
         **one_off,
+        "removed_waits": [_wait_document(wait) for wait in result.waits],
         **document,
+    }
+
+
+def _wait_document(wait: RemovedWait) -> dict[str, Any]:
+    """A removed step's wait in JSON: as written and in hours, the steps that carry it,
+    or why none does (``dropped``), with the sentence the table says."""
+    return {
+        "process": wait.process_id,
+        "step": wait.step_id,
+        "name": wait.name,
+        "wait": str(wait.wait),
+        "wait_hours": round_exact(wait.hours, 2),
+        "carried_onto": list(wait.onto),
+        "dropped": None
+        if wait.dropped is None
+        else {"reason": wait.dropped.value, "step": wait.before, "other": wait.other},
+        "note": removed_wait_text(wait, catalogue("en")),
     }

@@ -2,7 +2,8 @@
 
 One self-contained page like the dashboard (inline CSS and SVG, no
 JavaScript): the portfolio's figures side by side, then a section per
-scenario with its headline figures, a chart of annual total cost by process
+scenario with its headline figures (and where the wait of a step it removes
+went), a chart of annual total cost by process
 (As-Is and To-Be), the steps and roles it changes and the automations it
 takes as done with their one-off setup cost, and last every process side by
 side (the table ``sopkit compare`` prints). Every figure comes from the
@@ -33,6 +34,7 @@ from ..costs.scenarios import (
     PORTFOLIO_ROWS,
     ScenarioView,
     automation_payback,
+    removed_wait_text,
     scenario_payback,
     scenarios_beside_note,
     scenarios_sheet,
@@ -110,6 +112,7 @@ def _scenario(index: int, result: ScenarioResult, t: Catalogue) -> dict[str, Any
         "summary": summary_line(comparison, t, edits=False),
         "over": over_capacity_text(comparison, t),
         "relieved": relieved_text(comparison, t),
+        "waits": [removed_wait_text(wait, t) for wait in result.waits],
         "kpis": kpis,
         "chart": _chart(index, result, t),
         "rows": [_row(row, currency, t, changes) for row in ordered_rows(changes)],
