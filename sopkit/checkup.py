@@ -122,7 +122,8 @@ def calendar_warnings(cost: PortfolioCost) -> list[Problem]:
         )
         differs = settings.hours_per_day != cost.settings.hours_per_day
         key = "hours_per_day" if differs else "working_days_per_year"
-        warnings.append(_warning(_in_roles_file(path, (key,), message, hint), hint))
+        where = _in_roles_file(path, (key,), message, hint)
+        warnings.append(_warning(where, hint, "other-working-year"))
     return warnings
 
 
@@ -154,19 +155,14 @@ def capacity_definition_warnings(cost: PortfolioCost) -> list[Problem]:
             )
             hint = "define the role's capacity once, in one roles file"
             where = _in_roles_file(path, ("roles", name), message, hint)
-            warnings.append(_warning(where, hint))
+            warnings.append(_warning(where, hint, "capacity-redefined", role=name))
     return warnings
 
 
-def _warning(where: Problem, hint: str) -> Problem:
+def _warning(where: Problem, hint: str, code: str, *, role: str | None = None) -> Problem:
     return Problem(
-        where.message,
-        path=where.path,
-        line=where.line,
-        column=where.column,
-        hint=hint,
-        severity="warning",
-    )
+        where.message, path=where.path, line=where.line, column=where.column, hint=hint
+    ).as_warning(code, role=role)
 
 
 def _over(role: RoleCost, processes: Sequence[Process]) -> Problem:
@@ -179,7 +175,8 @@ def _over(role: RoleCost, processes: Sequence[Process]) -> Problem:
         f"{_figure(available)}), {_figure(utilisation)}%"
     )
     hint = "raise its headcount or available_hours, or give some of its steps to another role"
-    return _warning(_role_problem(role.role, processes, message, hint), hint)
+    where = _role_problem(role.role, processes, message, hint)
+    return _warning(where, hint, "over-capacity", role=role.role)
 
 
 def _role_problem(name: str, processes: Sequence[Process], message: str, hint: str) -> Problem:

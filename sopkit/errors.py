@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 __all__ = [
@@ -51,9 +51,14 @@ class Problem:
     hint: str | None = None
     step: str | None = None
     severity: str = "error"
+    #: A warning's code (``wait-at-end``, see ``sopkit.codes``): what an ``accept:`` names.
+    code: str | None = None
+    #: The role a warning is about, as ``step`` names the step: where it can be accepted.
+    role: str | None = None
 
     def format(self) -> str:
-        """The compiler-style line the CLI prints: ``path:line:col: error: msg (hint)``."""
+        """The compiler-style line the CLI prints: ``path:line:col: error: msg (hint)``,
+        and a warning's code at its end (``… [no-done-when]``) for an ``accept:``."""
         where = [_UNSAFE.sub(_escape, self.path or "sopkit")]
         if self.line is not None:
             where.append(str(self.line))
@@ -62,7 +67,16 @@ class Problem:
         text = f"{':'.join(where)}: {self.severity}: {_one_line(self.message)}"
         if self.hint:
             text += f" ({_one_line(self.hint)})"
+        if self.code:
+            text += f" [{self.code}]"
         return text
+
+    def as_warning(self, code: str, *, step: str | None = None, role: str | None = None) -> Problem:
+        """This problem as a warning of kind ``code`` about ``step`` or ``role``: what an
+        ``accept:`` on that step or role (or its file) can accept."""
+        return replace(
+            self, severity="warning", code=code, step=step or self.step, role=role or self.role
+        )
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:

@@ -736,7 +736,7 @@ def lint_process(process: Process) -> list[Problem]:
                 ("id",),
                 "no purpose: a new team member will not know why this SOP exists",
                 hint="add 'purpose: …'",
-            )
+            ).as_warning("no-purpose")
         )
     for index, step in enumerate(process.steps):
         if not step.done_when and step.is_work:
@@ -745,7 +745,7 @@ def lint_process(process: Process) -> list[Problem]:
                     ("steps", index, "id"),
                     f"step '{step.id}' has no done_when: nobody can tell when it is finished",
                     hint="add 'done_when: …'",
-                )
+                ).as_warning("no-done-when", step=step.id)
             )
         if step.owner is not None and step.owner in step.with_:
             extra = step.with_[step.owner]
@@ -758,7 +758,7 @@ def lint_process(process: Process) -> list[Problem]:
                     hint=f"the owner is counted already: remove '{step.owner}' from 'with', "
                     "unless more people of the role work on the step",
                     key=True,
-                )
+                ).as_warning("owner-in-with", step=step.id)
             )
     used = {name for step in process.steps for name in (step.when or {})}
     for name in process.conditions:
@@ -769,7 +769,7 @@ def lint_process(process: Process) -> list[Problem]:
                     f"condition '{name}' is not used by any step",
                     hint="name it in a step's 'when', or remove it",
                     key=True,
-                )
+                ).as_warning("unused-condition")
             )
     warnings += comment_cuts(process)
     written = _written_in(process)
@@ -782,7 +782,7 @@ def lint_process(process: Process) -> list[Problem]:
                 "its SOP, checklist and diagram get English headings",
                 hint=f"write 'language: {written}'",
                 key=where == ("language",),
-            )
+            ).as_warning("language-mismatch")
         )
     return [_as_warning(p) for p in sorted(warnings, key=lambda p: p.sort_key)]
 
@@ -831,7 +831,7 @@ def lint_portfolio(processes: Sequence[Process]) -> list[Problem]:
                     "it counts nothing a year",
                     hint="add 'frequency: …', e.g. 4/month, or run it from another process's "
                     f"step with 'process: {process.id}'",
-                )
+                ).as_warning("no-frequency")
             )
     return [_as_warning(p) for p in warnings]
 
@@ -847,7 +847,7 @@ def _trailing_waits(process: Process) -> list[Problem]:
             "the wait only lengthens the lead time",
             hint="a wait holds back the steps after its step: put it on the step "
             "before the one that should wait, or add the step that follows the wait",
-        )
+        ).as_warning("wait-at-end", step=step.id)
         for index, step in enumerate(process.steps)
         if step.id not in followed and not step.wait.is_zero
     ]
@@ -889,7 +889,7 @@ def comment_cuts(process: Process) -> list[Problem]:
                 line=line,
                 column=cut.end() - 1,  # the '#', 1-based
                 hint=f'write it in quotes: "{text[column - 1 :].strip()}"',
-            )
+            ).as_warning("cut-by-comment", step=_step_at(process, loc))
         )
     return problems
 
@@ -901,16 +901,17 @@ def _is_text_loc(loc: Loc) -> bool:
     return len(loc) >= 2 and isinstance(loc[-2], str) and loc[-2] in _TEXT_LISTS
 
 
+def _step_at(process: Process, loc: Loc) -> str | None:
+    """The id of the step a value of the file belongs to (``steps[3].done_when``), if any:
+    a warning about it can be accepted on that step."""
+    if len(loc) >= 2 and loc[0] == "steps" and isinstance(loc[1], int):
+        if 0 <= loc[1] < len(process.steps):
+            return process.steps[loc[1]].id
+    return None
+
+
 def _as_warning(problem: Problem) -> Problem:
-    return Problem(
-        problem.message,
-        path=problem.path,
-        line=problem.line,
-        column=problem.column,
-        hint=problem.hint,
-        step=problem.step,
-        severity="warning",
-    )
+    return replace(problem, severity="warning")
 
 
 def _plain(number: Decimal) -> str:

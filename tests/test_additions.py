@@ -370,7 +370,7 @@ def test_a_wait_no_step_waits_for_is_a_warning(tmp_path: Path) -> None:
         f"{path}:8:78: warning: step 'report' waits 1w after it, but no step comes after it: "
         "the wait only lengthens the lead time (a wait holds back the steps after its step: "
         "put it on the step before the one that should wait, or add the step that follows "
-        "the wait)"
+        "the wait) [wait-at-end]"
     ]
     moved = steps.replace(", wait: 1w}", "}").replace("time: 1h}\n", "time: 1h, wait: 1w}\n", 1)
     path = write(tmp_path, "q.yaml", process_text(moved))
@@ -712,9 +712,9 @@ def test_text_cut_by_a_comment_is_a_warning(tmp_path: Path) -> None:
     cut = [w for w in warnings if "read as a YAML comment" in w]
     assert cut == [
         "p.yaml:11:26: warning: text after '#' was read as a YAML comment; quote the value if it "
-        'belongs to it (write it in quotes: "Posted in #launch")',
+        'belongs to it (write it in quotes: "Posted in #launch") [cut-by-comment]',
         "p.yaml:14:17: warning: text after '#' was read as a YAML comment; quote the value if it "
-        'belongs to it (write it in quotes: "Post in #general too")',
+        'belongs to it (write it in quotes: "Post in #general too") [cut-by-comment]',
     ]
 
 

@@ -19,7 +19,7 @@ FIXTURE = Path(__file__).resolve().parent / "fixtures" / "build" / "portfolio"
 OVER_CAPACITY = (
     "roles.yaml:12:3: warning: role 'Editor' is over capacity: 126.29 hours of "
     "work a year against 100 hours (0.5 × 200), 126.29% (raise its headcount or "
-    "available_hours, or give some of its steps to another role)"
+    "available_hours, or give some of its steps to another role) [over-capacity]"
 )
 
 
@@ -112,7 +112,7 @@ def test_the_files_warnings_are_told_the_first_ten_then_how_many_more(
     assert lines[0] == "warning: a warning"  # the render's own, first
     assert lines[1] == (
         f"{path}:2:5: warning: no purpose: a new team member will not know why this SOP exists "
-        "(add 'purpose: …')"
+        "(add 'purpose: …') [no-purpose]"
     )
     assert len(lines) == 1 + 10 + 1
     assert lines[-1] == f"… and 3 more warnings: sopkit validate {folder} lists them all"

@@ -127,7 +127,7 @@ def test_validate_warns_at_the_role_over_capacity(
     assert warning.format() == (
         "roles.yaml:3:3: warning: role 'Writer' is over capacity: 1,800 hours of work a year "
         "against 1,500 hours (1.5 × 1,000), 120% (raise its headcount or available_hours, or "
-        "give some of its steps to another role)"
+        "give some of its steps to another role) [over-capacity]"
     )
     from sopkit.cli import app
 

@@ -114,7 +114,7 @@ def test_warnings_pass_but_strict_fails(tmp_path: Path) -> None:
     warnings = [w.format() for w in lint_process(process)]
     assert warnings == [
         f"{tmp_path}/blog.yaml:2:5: warning: no purpose: a new team member will not know why "
-        "this SOP exists (add 'purpose: …')"
+        "this SOP exists (add 'purpose: …') [no-purpose]"
     ]
     code, out, err = run(str(tmp_path))
     assert (code, out) == (0, "")

@@ -756,10 +756,10 @@ def test_lint_warns_about_purpose_and_done_when(write_process: Writer) -> None:
     warnings = [w.format().replace(str(process.source_path), "p") for w in lint_process(process)]
     assert warnings == [
         "p:2:5: warning: no purpose: a new team member will not know why this SOP exists "
-        "(add 'purpose: …')",
+        "(add 'purpose: …') [no-purpose]",
         *(
             f"p:{line}:9: warning: step '{step}' has no done_when: nobody can tell when it is "
-            "finished (add 'done_when: …')"
+            "finished (add 'done_when: …') [no-done-when]"
             for line, step in [(7, "research"), (11, "draft"), (16, "edit")]
         ),
     ]
@@ -794,7 +794,7 @@ def test_lint_warns_when_the_names_are_in_another_language_than_the_headings(
     ]
     assert warnings == [
         f"the process is written in {said} but its language is en: its SOP, checklist and "
-        f"diagram get English headings (write 'language: {language}')"
+        f"diagram get English headings (write 'language: {language}') [language-mismatch]"
     ]
     with_language = text.replace(
         "owner: Content Lead\n", f"owner: Content Lead\nlanguage: {language}\n"

@@ -621,6 +621,8 @@ def _rehome(problem: Problem, scenario: SourceMap, loc: Loc, when: str) -> Probl
         hint=problem.hint,
         step=problem.step,
         severity=problem.severity,
+        code=problem.code,
+        role=problem.role,
     )
 
 

@@ -83,6 +83,8 @@ class Revision:
                 hint=None if p.hint is None else self.shown(p.hint),
                 step=p.step,
                 severity=p.severity,
+                code=p.code,
+                role=p.role,
             )
             for p in problems
         ]

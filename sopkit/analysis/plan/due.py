@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
@@ -312,7 +312,7 @@ def _miss(
         f"{late} working {'day' if -slack == 1 else 'days'} late",
         hint=hint,
     )
-    return replace(found, severity="warning")
+    return found.as_warning("due-missed", step=step.step_id)
 
 
 def _gap_text(gap: _Gap, no_wait: bool, anchor: tuple[str, _dt.date] | None) -> str:
@@ -359,7 +359,7 @@ def _unchecked(process: Process, index: int, milestone: str) -> Problem:
         hint="count it from a milestone every run has, or make the likely answer of the "
         f"condition the one that runs '{milestone}'",
     )
-    return replace(found, severity="warning")
+    return found.as_warning("due-unchecked", step=step_id)
 
 
 def _held_miss(
@@ -384,7 +384,7 @@ def _held_miss(
         hint=f"it or the steps before it wait for {waited}: give those roles a larger "
         "headcount in roles.yaml, or plan without --level to see the steps' own dates",
     )
-    return replace(found, severity="warning")
+    return found.as_warning("due-missed-levelled", step=step.step_id)
 
 
 def _days_text(days: Decimal) -> str:

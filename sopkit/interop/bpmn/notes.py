@@ -31,7 +31,7 @@ class Notes:
             return
         self._seen.add(key)
         hint = shown if shown is not None else element
-        self.problems.append(Problem(message, path=self.path, hint=hint, severity="warning"))
+        self.problems.append(Problem(message, path=self.path, hint=hint).as_warning("import-guess"))
         self.about.append(element)
 
 
