@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+from .accept import Accepting, sort_warnings
 from .analysis import PortfolioCost, RoleCost, cost_portfolio
 from .errors import Problem, SopkitError
 from .load import Portfolio, load_portfolio, roles_worked_beside
@@ -24,13 +25,20 @@ from .models import Process, Settings
 from .source import read_document
 from .validate import lint_portfolio, lint_process
 
-__all__ = ["SHOWN_WARNINGS", "Checkup", "check_files", "file_warnings", "warning_lines"]
+__all__ = [
+    "SHOWN_WARNINGS",
+    "Checkup",
+    "check_files",
+    "checked_warnings",
+    "file_warnings",
+    "warning_lines",
+]
 
 
 @dataclass(frozen=True, slots=True)
 class Checkup:
     """Valid processes, their costs (one portfolio per currency), and the warnings about
-    them (sorted by file and line)."""
+    them (sorted by file and line): those to show, and those the files accept."""
 
     portfolio: Portfolio
     costs: tuple[PortfolioCost, ...]
@@ -38,6 +46,9 @@ class Checkup:
     #: For each role with a headcount, the process files beside these that work in it and
     #: were not checked (``roles_worked_beside``): their hours are in no capacity checked.
     beside: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: The warnings an ``accept:`` in the files accepts: not shown, and no failure for
+    #: ``--strict``.
+    accepted: tuple[Problem, ...] = ()
 
     @property
     def steps(self) -> int:
@@ -68,13 +79,20 @@ def check_files(
             problems.extend(exc.problems)
     if problems:
         raise SopkitError.collect(problems)
-    warnings = tuple(file_warnings(portfolio, costs))
-    return Checkup(portfolio, tuple(costs), warnings, roles_worked_beside(portfolio))
+    found = checked_warnings(portfolio, costs)
+    beside = roles_worked_beside(portfolio)
+    return Checkup(portfolio, tuple(costs), found.shown, beside, found.accepted)
 
 
 def file_warnings(portfolio: Portfolio, costs: Sequence[PortfolioCost]) -> list[Problem]:
-    """Every warning about loaded, costed files, sorted by file and line: what ``sopkit
-    validate`` lists after the errors, and ``sopkit build`` too."""
+    """Every warning about loaded, costed files that they do not accept, sorted by file
+    and line: what ``sopkit validate`` lists after the errors, and ``sopkit build`` too."""
+    return list(checked_warnings(portfolio, costs).shown)
+
+
+def checked_warnings(portfolio: Portfolio, costs: Sequence[PortfolioCost]) -> Accepting:
+    """Every warning about loaded, costed files, parted into those to show (with the
+    accepts that accept nothing) and those the files' ``accept:`` accept."""
     everything = [*portfolio.processes, *portfolio.dependencies]
     warnings = [w for process in portfolio for w in lint_process(process)]
     warnings += lint_portfolio(everything)
@@ -82,7 +100,7 @@ def file_warnings(portfolio: Portfolio, costs: Sequence[PortfolioCost]) -> list[
         warnings += capacity_warnings(cost)
         warnings += calendar_warnings(cost)
         warnings += capacity_definition_warnings(cost)
-    return sorted(warnings, key=lambda p: p.sort_key)
+    return sort_warnings(warnings, portfolio.processes, portfolio.dependencies)
 
 
 def capacity_warnings(cost: PortfolioCost) -> list[Problem]:

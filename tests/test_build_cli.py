@@ -118,6 +118,31 @@ def test_the_files_warnings_are_told_the_first_ten_then_how_many_more(
     assert lines[-1] == f"… and 3 more warnings: sopkit validate {folder} lists them all"
 
 
+def test_a_build_leaves_out_the_warnings_the_files_accept(
+    tmp_path: Path, quick: dict[str, bytes]
+) -> None:
+    """The files' accepts hold in a build as in validate: one path (file_warnings)."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "roles.yaml").write_text("roles: {Editor: {rate: 50}}\n", encoding="utf-8")
+    steps = "".join(
+        f"  - {{id: s{n}, name: S{n}, owner: Editor, time: 1h}}\n" for n in range(1, 13)
+    )
+    path = folder / "p.yaml"
+    path.write_text(
+        "sopkit: 1\nid: p\nname: P\nowner: Editor\nfrequency: 1/month\n"
+        f"accept: [no-done-when]\nsteps:\n{steps}",
+        encoding="utf-8",
+    )
+    code, _, stderr = run("build", str(folder), "-o", str(tmp_path / "s"), "-q")
+    assert code == 0
+    assert stderr.splitlines() == [
+        "warning: a warning",
+        f"{path}:2:5: warning: no purpose: a new team member will not know why this SOP exists "
+        "(add 'purpose: …') [no-purpose]",
+    ]
+
+
 def test_stamp_and_jobs_reach_the_library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     seen: dict[str, object] = {}
 

@@ -232,7 +232,7 @@ def test_the_exchange_knows_every_field_of_the_format() -> None:
 
     assert names(Step) == set(STEP_KEYS)
     assert names(Process) == set(PROCESS_KEYS)
-    assert names(Role) == {"kind", "rate", "headcount", "available_hours", "description"}
+    assert names(Role) == {"kind", "rate", "headcount", "available_hours", "description", "accept"}
     assert names(Settings) == {
         "currency",
         "hours_per_day",
@@ -240,6 +240,7 @@ def test_the_exchange_knows_every_field_of_the_format() -> None:
         "working_days_per_year",
         "calendar",
         "roles",
+        "accept",
     }
     assert names(Automation) == {"share", "tool", "tool_cost", "setup"}
     assert names(Condition) == {"question", "share", "options"}

@@ -111,7 +111,7 @@ CASES = [
             "process.yaml:11:5: error: step 'research': unknown field 'colour' (allowed here: "
             "id, name, owner, with, time, wait, after, when, rework, per_run, milestone, "
             "approval, process, count, expense, due, automation, tools, done_when, instructions, "
-            "do, dont)"
+            "do, dont, accept)"
         ],
     ),
     (
@@ -511,7 +511,8 @@ CASES = [
         [
             "process.yaml:10:5: error: step 'research': unknown field 'role' (allowed here: id, "
             "name, owner, with, time, wait, after, when, rework, per_run, milestone, approval, "
-            "process, count, expense, due, automation, tools, done_when, instructions, do, dont)"
+            "process, count, expense, due, automation, tools, done_when, instructions, do, dont, "
+            "accept)"
         ],
     ),
     (

@@ -21,7 +21,8 @@ def validate(
         typer.Option(
             "--strict",
             help="Fail on any warning too: a missing purpose or done_when, a role over "
-            "capacity, an unused condition (the full list: docs/format.md).",
+            "capacity, an unused condition (the full list: docs/format.md). Warnings the "
+            "files accept (accept: [CODE]) do not count.",
         ),
     ] = False,
 ) -> None:
@@ -49,7 +50,12 @@ def validate(
             raise typer.Exit(1)
         processes = counted(str(len(result.portfolio)), "process", "processes")
         steps = counted(str(result.steps), "step", "steps")
-        typer.echo(f"ok: {processes}, {steps} valid", err=True)
+        accepted = counted(str(len(result.accepted)), "warning", "warnings")
+        typer.echo(
+            f"ok: {processes}, {steps} valid"
+            + (f" ({accepted} accepted)" if result.accepted else ""),
+            err=True,
+        )
 
 
 class SchemaKind(StrEnum):

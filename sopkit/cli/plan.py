@@ -144,7 +144,8 @@ def plan(
         typer.Option(
             "--strict",
             help="Exit 1 when a step cannot meet its due date, or its due date cannot be "
-            "checked (its milestone is not in the typical run).",
+            "checked (its milestone is not in the typical run), unless the step accepts "
+            "it (accept: [due-missed]).",
         ),
     ] = False,
     run: Annotated[
@@ -186,6 +187,7 @@ def plan(
       sopkit plan FILE --start 2026-12-01 --level
       sopkit plan FILE --start 2026-12-01 --scenario scenarios/automate-drafting.yaml
     """
+    from ..accept import accepts
     from ..analysis.plan import plan_run
     from ..load import load_process
     from ..output import read_replaced, refuse_inputs, refuse_overwrite, write_atomic, write_csv
@@ -254,8 +256,12 @@ def plan(
             run=run,
             previous=previous,
         )
-        for miss in (*dated.misses, *dated.unchecked):
-            typer.echo(miss.problem.format(), err=True)
+        # A due date the file accepts missing (accept: [due-missed]) is not told again.
+        told = [
+            m.problem for m in (*dated.misses, *dated.unchecked) if not accepts(process, m.problem)
+        ]
+        for problem in told:
+            typer.echo(problem.format(), err=True)
         # A table or Markdown on the terminal lists them in its notes: once is enough.
         # Anything else (a file, or CSV, JSON, a calendar or a chart, which have no notes
         # to read) would keep them from the user: they go to stderr.
@@ -294,5 +300,5 @@ def plan(
                 "share a role, give it a headcount in roles.yaml",
                 err=True,
             )
-        if strict and (dated.misses or dated.unchecked):
+        if strict and told:
             raise typer.Exit(1)

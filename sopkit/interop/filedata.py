@@ -58,6 +58,7 @@ PROCESS_KEYS = (
     "roles",
     "conditions",
     "expenses",
+    "accept",
     "steps",
 )
 #: Keys of a step in the order the library's files write them.
@@ -84,6 +85,7 @@ STEP_KEYS = (
     "instructions",
     "do",
     "dont",
+    "accept",
 )
 
 
@@ -153,6 +155,7 @@ def step_data(step: Step) -> Data:
         "instructions": list(step.instructions),
         "do": list(step.do),
         "dont": list(step.dont),
+        "accept": list(step.accept),
     }
     return _drop_empty(data)
 
@@ -166,6 +169,7 @@ def role_data(role: Role) -> Data:
             "headcount": role.headcount,
             "available_hours": role.available_hours,
             "description": role.description,
+            "accept": list(role.accept),
         }
     )
 
@@ -212,6 +216,7 @@ def process_data(process: Process, *, steps: bool = True) -> Data:
         "roles": {name: role_data(role) for name, role in process.roles.items()},
         "conditions": {name: _condition(c) for name, c in process.conditions.items()},
         "expenses": [_expense(e) for e in process.expenses],
+        "accept": list(process.accept),
         "steps": [step_data(step) for step in process.steps] if steps else None,
     }
     return _drop_empty(data)
@@ -244,6 +249,7 @@ def settings_data(settings: Settings, roles: Iterable[str] | None = None) -> Dat
             "working_days_per_year": settings.working_days_per_year,
             "calendar": _calendar(settings.calendar),
             "roles": {name: role_data(role) for name, role in chosen.items()},
+            "accept": list(settings.accept),
         }
     )
 

@@ -7,16 +7,22 @@ unbalanced bidirectional marks and length.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
+    WithJsonSchema,
 )
 from pydantic_core import PydanticCustomError, PydanticKnownError
+
+from ..codes import ACCEPTABLE, CODES, Place, accepted_in
+from ..suggest import closest
 
 SLUG = r"^[a-z0-9][a-z0-9-]*$"
 MAX_ID_LENGTH = 100
@@ -170,3 +176,106 @@ def _or_single(schema: dict[str, Any]) -> None:
 
 
 TextList = Annotated[list[Text], BeforeValidator(_text_list), Field(json_schema_extra=_or_single)]
+
+
+# --- accepted warnings ------------------------------------------------------------------
+
+#: Where each place's ``accept:`` sends a code that is about something else.
+_PLACE_HINTS: dict[str, str] = {
+    "step": "accept it on the step it is about",
+    "role": "accept it on the role, in the roles file or the process's 'roles:'",
+    "process": "accept it in the process's own 'accept'",
+    "roles file": "accept it in the roles file's own 'accept'",
+}
+
+
+def _accept_code(place: Place) -> Callable[[Any], Any]:
+    """The check of one code in an ``accept:`` at ``place``: a code that place can accept,
+    or an error that says which was meant (each warning line ends in its code)."""
+    here = accepted_in(place)
+
+    def check(value: Any) -> Any:
+        if not isinstance(value, str):
+            raise _fail("'accept' lists warning codes", "e.g. accept: [no-done-when]")
+        known = CODES.get(value)
+        if known is None:
+            close = closest(value, here) or closest(value, ACCEPTABLE)
+            raise _fail(
+                f"no warning code '{_shown(value)}'",
+                f"did you mean '{close}'?"
+                if close
+                else "each warning line ends in its code, e.g. [no-done-when]; here: "
+                + ", ".join(here),
+            )
+        if not known.acceptable:
+            if known.checker == "import":
+                raise _fail(
+                    f"'{value}' is a warning of sopkit import bpmn: no process file accepts it",
+                    "remove it",
+                )
+            raise _fail(
+                f"'{value}' cannot be accepted",
+                "remove the 'accept' entry that accepts nothing instead",
+            )
+        if value not in here:
+            raise _fail(
+                f"'{value}' is a warning about {_a(known.about)}, not {_a(place)}",
+                _PLACE_HINTS[known.about],
+            )
+        return value
+
+    return check
+
+
+def _a(thing: str) -> str:
+    return f"the {thing}" if thing == "process" else f"a {thing}"
+
+
+def _once(codes: list[str]) -> list[str]:
+    twice = next((code for i, code in enumerate(codes) if code in codes[:i]), None)
+    if twice is not None:
+        raise _fail(f"'accept' names '{twice}' twice", "give each code once")
+    return codes
+
+
+def _code_schema(place: Place) -> WithJsonSchema:
+    return WithJsonSchema({"type": "string", "enum": list(accepted_in(place))})
+
+
+def _accept_description(place: Place) -> Any:
+    """What the JSON Schema says of the ``accept:`` at ``place``, and that a list field
+    takes one bare code too."""
+    about = "file" if place in ("process", "roles file") else place
+    return Field(
+        json_schema_extra=_or_single,
+        description=f"codes of warnings about this {about} accepted on purpose (each warning "
+        "line ends in its code): they are not shown, and --strict passes them",
+    )
+
+
+# ``accept:`` on a step, a role, a process and a roles file: the warning codes accepted
+# there (sopkit/accept.py), each one that place can accept.
+StepAccept = Annotated[
+    list[Annotated[str, BeforeValidator(_accept_code("step")), _code_schema("step")]],
+    BeforeValidator(_text_list),
+    AfterValidator(_once),
+    _accept_description("step"),
+]
+RoleAccept = Annotated[
+    list[Annotated[str, BeforeValidator(_accept_code("role")), _code_schema("role")]],
+    BeforeValidator(_text_list),
+    AfterValidator(_once),
+    _accept_description("role"),
+]
+ProcessAccept = Annotated[
+    list[Annotated[str, BeforeValidator(_accept_code("process")), _code_schema("process")]],
+    BeforeValidator(_text_list),
+    AfterValidator(_once),
+    _accept_description("process"),
+]
+RolesFileAccept = Annotated[
+    list[Annotated[str, BeforeValidator(_accept_code("roles file")), _code_schema("roles file")]],
+    BeforeValidator(_text_list),
+    AfterValidator(_once),
+    _accept_description("roles file"),
+]

@@ -12,7 +12,7 @@ from pydantic import (
 
 from ..errors import UsageError
 from ..source import SourceMap
-from .common import Slug, Text, TextList, _fail, _Model
+from .common import ProcessAccept, Slug, Text, TextList, _fail, _Model
 from .roles import Date, Language, Role, Settings
 from .steps import Condition, Expense, Step
 from .values import FrequencyField
@@ -58,6 +58,7 @@ class Process(_Model):
     conditions: dict[Slug, Condition] = Field(default_factory=dict)
     expenses: list[Expense] = Field(default_factory=list, max_length=10_000)
     steps: Annotated[list[Step], Field(min_length=1, max_length=100_000)]
+    accept: ProcessAccept = Field(default_factory=list)
 
     _settings: Settings = PrivateAttr(default_factory=Settings)
     _base_settings: Settings = PrivateAttr(default_factory=Settings)

@@ -20,7 +20,7 @@ from pydantic import (
 from ..currency import MINOR_UNITS
 from ..source import NumberLiteral
 from ..suggest import closest, edit_distance
-from .common import Text, _fail, _Model, _shown
+from .common import RoleAccept, RolesFileAccept, Text, _fail, _Model, _shown
 from .values import Clock, Number
 
 
@@ -75,6 +75,7 @@ class Role(_Model):
         ),
     ] = None
     description: Text | None = None
+    accept: RoleAccept = Field(default_factory=list)
 
     @field_validator("rate")
     @classmethod
@@ -305,6 +306,7 @@ class Settings(_Model):
         description="the weekend and holidays, for dated plans (sopkit plan)",
     )
     roles: dict[Text, Role] = Field(default_factory=dict)
+    accept: RolesFileAccept = Field(default_factory=list)
 
     @field_validator("currency", mode="before")
     @classmethod

@@ -23,7 +23,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from ..source import NumberLiteral
-from .common import Slug, Text, TextList, _fail, _Model, _or_single, _shown
+from .common import Slug, StepAccept, Text, TextList, _fail, _Model, _or_single, _shown
 from .values import (
     AnnualMoney,
     Count,
@@ -431,6 +431,7 @@ class Step(_Model):
     instructions: TextList = Field(default_factory=list)
     do: TextList = Field(default_factory=list)
     dont: TextList = Field(default_factory=list)
+    accept: StepAccept = Field(default_factory=list)
 
     @field_validator("approval")
     @classmethod
