@@ -12,6 +12,7 @@ from decimal import Decimal
 
 __all__ = [
     "AMOUNT_DECIMALS",
+    "IN_TEXT_UNITS",
     "MAX_AMOUNT",
     "MINOR_UNITS",
     "SYMBOLS",
@@ -97,6 +98,13 @@ SYMBOLS: dict[str, str] = {
     "THB": "฿",
     "PLN": "zł",
 }
+
+#: The word a language's sentences write after an amount, where its figures put the
+#: currency's sign before it: a Korean sentence says 1,250,000원 (연간 1,250,000원 절감),
+#: while a Korean table or headline figure keeps ₩1,250,000, compact and aligned, as
+#: Korean finance tables do. Any other language and currency writes an amount in a
+#: sentence as its figures do.
+IN_TEXT_UNITS: dict[tuple[str, str], str] = {("ko", "KRW"): "원"}
 
 
 #: The bounds of an amount given as an option (``--min-saving``, ``--fail-over``): far

@@ -20,7 +20,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from ..currency import SYMBOLS
-from .numbers import PAYBACK_DIGITS, hours_text, minutes, number_text, round_number
+from .numbers import PAYBACK_DIGITS, hours_text, minutes, number_text, round_number, spoken
 
 if TYPE_CHECKING:
     from ..analysis.cost import PortfolioCost
@@ -59,8 +59,10 @@ class Catalogue:
             key: a message id such as ``"section.purpose"``.
             n: the count that chooses a plural form; also available as ``{n}``,
                 formatted for the language.
-            params: values for the other placeholders, used as given; but a Russian
-                sentence names a ``currency`` by its sign (все суммы за год в ₽, not в RUB).
+            params: values for the other placeholders, used as given; but an amount
+                (``numbers.Amount``) is written as a sentence says it (연간 1,250,000원
+                절감, not ₩1,250,000), and a Russian sentence names a ``currency`` by its
+                sign (все суммы за год в ₽, not в RUB).
         """
         message = self.messages[key]
         params = self.shown(params)
@@ -72,8 +74,11 @@ class Catalogue:
         return korean_particles(text) if self.language == "ko" else text
 
     def shown(self, params: dict[str, Any]) -> dict[str, Any]:
-        """The values as the language's sentences show them: a Russian one names a
-        ``currency`` by its sign (все суммы за год в ₽), the others by its code."""
+        """The values as the language's sentences show them: an amount as a sentence
+        says it (a Korean one 1,250,000원, where its tables keep ₩1,250,000); a Russian
+        sentence names a ``currency`` by its sign (все суммы за год в ₽), the others by
+        its code."""
+        params = {name: spoken(value, self.language) for name, value in params.items()}
         if self.language == "ru" and isinstance(params.get("currency"), str):
             return {**params, "currency": SYMBOLS.get(params["currency"], params["currency"])}
         return params

@@ -25,16 +25,17 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..analysis.units import DIGITS, to_decimal
-from ..currency import minor_unit
+from ..currency import IN_TEXT_UNITS, minor_unit
 
 if TYPE_CHECKING:  # Babel is imported on first use, to keep `sopkit --help` fast
     from babel import Locale
 
 __all__ = [
     "DASH",
+    "Amount",
     "PAYBACK_DIGITS",
     "counted",
     "hours_text",
@@ -44,6 +45,7 @@ __all__ = [
     "load_babel",
     "minor_unit",
     "minutes",
+    "money_in_text",
     "money_text",
     "number_text",
     "percent_text",
@@ -53,6 +55,7 @@ __all__ = [
     "round_money_exact",
     "round_number",
     "share_text",
+    "spoken",
 ]
 
 DASH = "—"
@@ -181,7 +184,61 @@ def _locale(language: str) -> Locale:
     return Locale.parse(language)
 
 
-def money_text(amount: Decimal, currency: str, language: str = "en") -> str:
+class Amount(str):
+    """Money as a figure shows it (``₩1,250,000``), which also knows how a sentence
+    says it (``1,250,000원``).
+
+    Tables and headline figures show the text itself. A sentence's placeholder is
+    filled with ``in_text`` (the catalogues do it for every value they are given, see
+    ``spoken``), so a Korean sentence reads 연간 1,250,000원 절감 where its table's
+    column reads ₩1,250,000 (``currency.IN_TEXT_UNITS``). Like ``markupsafe.Markup``,
+    it is a ``str`` wherever a string goes; text made from it is plain text.
+    """
+
+    __slots__ = ("currency", "digits", "signed", "value")
+
+    value: Decimal  # rounded, as shown
+    currency: str
+    digits: int  # decimals shown
+    signed: bool  # a change: ``+`` before a rise
+
+    def __new__(
+        cls, text: str, value: Decimal, currency: str, digits: int, *, signed: bool = False
+    ) -> Amount:
+        made = super().__new__(cls, text)
+        made.value, made.currency, made.digits, made.signed = value, currency, digits, signed
+        return made
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_amount, (str(self), self.value, self.currency, self.digits, self.signed))
+
+    def with_sign(self) -> Amount:
+        """A change as people write it: ``+$4,120.00`` for a rise, else as it is."""
+        if self.value <= 0:
+            return self
+        return Amount("+" + self, self.value, self.currency, self.digits, signed=True)
+
+    def in_text(self, language: str) -> str:
+        """The amount as a sentence in ``language`` says it: ``1,250,000원`` in Korean,
+        the figure's own text where the language writes the two alike."""
+        unit = IN_TEXT_UNITS.get((language, self.currency))
+        if unit is None:
+            return str(self)
+        number = _written(self.value, language, None, self.digits, self.digits)
+        return ("+" if self.signed and self.value > 0 else "") + number + unit
+
+
+def _amount(text: str, value: Decimal, currency: str, digits: int, signed: bool) -> Amount:
+    return Amount(text, value, currency, digits, signed=signed)
+
+
+def spoken(value: object, language: str) -> object:
+    """A placeholder's value as a sentence in ``language`` says it: an ``Amount`` in its
+    sentence form (``Amount.in_text``), anything else as it is."""
+    return value.in_text(language) if isinstance(value, Amount) else value
+
+
+def money_text(amount: Decimal, currency: str, language: str = "en") -> Amount:
     """``$4,290.00`` in English, ``₩10,500,000`` in Korean, ``4 290,00 $`` in Russian."""
     # Rounded half-up first and shown with exactly our minor-unit digits, so
     # Babel (whose rounding is half-even, and whose digits differ for a few
@@ -189,15 +246,21 @@ def money_text(amount: Decimal, currency: str, language: str = "en") -> str:
     return _currency(round_money(amount, currency), currency, language, minor_unit(currency))
 
 
-def rate_text(rate: Decimal, currency: str, language: str = "en") -> str:
+def money_in_text(amount: Decimal, currency: str, language: str = "en") -> str:
+    """An amount in a sentence: ``1,250,000원`` in Korean, ``$4,290.00`` in English,
+    ``4 290,00 $`` in Russian (``money_text`` everywhere but ``currency.IN_TEXT_UNITS``)."""
+    return money_text(amount, currency, language).in_text(language)
+
+
+def rate_text(rate: Decimal, currency: str, language: str = "en") -> Amount:
     """An hourly rate as people write it: ``$55``, ``$42.50``, ``₩30,000``."""
     rounded = round_money(rate, currency)
     digits = 0 if rounded == rounded.to_integral_value() else minor_unit(currency)
     return _currency(rounded.quantize(Decimal(1).scaleb(-digits)), currency, language, digits)
 
 
-def _currency(amount: Decimal, currency: str, language: str, digits: int) -> str:
-    return _written(amount, language, currency, digits, digits)
+def _currency(amount: Decimal, currency: str, language: str, digits: int) -> Amount:
+    return Amount(_written(amount, language, currency, digits, digits), amount, currency, digits)
 
 
 def _babel(value: Decimal, language: str, currency: str | None, least: int, most: int) -> str:

@@ -46,6 +46,7 @@ from ..beside import beside_text
 from ..i18n import Catalogue, catalogue, frequency_short
 from ..numbers import (
     DASH,
+    Amount,
     counted,
     hours_text,
     money_text,
@@ -54,6 +55,7 @@ from ..numbers import (
     rate_text,
     round_money,
     round_number,
+    spoken,
 )
 from .jsontext import dump_json
 from .sheet import Cell, Column, Sheet
@@ -160,10 +162,10 @@ def shown_change(name: str, figure: Figure, currency: str) -> Decimal:
     return after - before
 
 
-def signed_money(value: Decimal, currency: str, language: str = "en") -> str:
-    """``+$4,120.00``, ``-$310.50`` or ``$0.00``: a change of money, already rounded."""
-    text = money_text(value, currency, language)
-    return "+" + text if value > 0 else text
+def signed_money(value: Decimal, currency: str, language: str = "en") -> Amount:
+    """``+$4,120.00``, ``-$310.50`` or ``$0.00``: a change of money, already rounded
+    (in a Korean sentence ``+4,120원``)."""
+    return money_text(value, currency, language).with_sign()
 
 
 def _signed(name: str, figure: Figure, currency: str, language: str = "en") -> str:
@@ -765,11 +767,16 @@ def _folded_lines(comparison: Comparison) -> list[str]:
     return lines
 
 
-def change_text(name: str, figure: Figure, currency: str, language: str = "en") -> str:
-    """A figure's change as shown, with its percentage: ``+$540.00 (+5.23%)``."""
+def change_text(
+    name: str, figure: Figure, currency: str, language: str = "en", *, in_text: bool = False
+) -> str:
+    """A figure's change as shown, with its percentage: ``+$540.00 (+5.23%)``; ``in_text``
+    for a sentence, whose amount is written as the language's sentences write it
+    (``+540,000원 (+5.23%)`` in Korean, where a table's column shows ``+₩540,000``)."""
     percent = figure.change_percent
     shown = "" if percent is None else f" ({_percent(percent, language=language)})"
-    return _signed(name, figure, currency, language) + shown
+    change = _signed(name, figure, currency, language)
+    return f"{spoken(change, language) if in_text else change}{shown}"
 
 
 def row_change(row: Row, currency: str, language: str = "en") -> str:

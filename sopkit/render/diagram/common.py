@@ -17,7 +17,15 @@ from ...analysis.units import exact_hours, expected_hours, to_decimal
 from ...errors import RenderError
 from ...models import Clock, Count, Estimate, Frequency, Process, Step
 from ..i18n import catalogue, hours_label, span_label
-from ..numbers import hours_text, minutes, money_text, rate_text, round_number, share_text
+from ..numbers import (
+    hours_text,
+    minutes,
+    money_text,
+    rate_text,
+    round_number,
+    share_text,
+    spoken,
+)
 from .style import Theme
 
 __all__ = [
@@ -249,7 +257,11 @@ class Wording:
         self.words = _WORDS.get(self.language, _WORDS["en"])
 
     def __call__(self, key: str, **values: str) -> str:
-        return self.words[key].format(**values)
+        """The phrase ``key`` filled in; an amount as the language's sentences say it
+        (``numbers.spoken``: 연 1,250,000원, where a table would show ₩1,250,000)."""
+        return self.words[key].format(
+            **{name: spoken(value, self.language) for name, value in values.items()}
+        )
 
     def money(self, amount: Decimal) -> str:
         return money_text(amount, self.currency, self.language)

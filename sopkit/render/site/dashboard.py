@@ -704,13 +704,19 @@ def _ranges_section(
     }
 
 
+def _as_shown(text: str) -> str:
+    """A figure's text with no unit to add: kept as it is, so an amount stays one and a
+    sentence says it as a sentence does (``numbers.Amount``); ``str()`` would not."""
+    return text
+
+
 def _datum(
     name: str,
     value: Range,
     expected: Decimal,
     show: Callable[[Decimal], str],
     t: Catalogue,
-    unit: Callable[[str], str] = str,
+    unit: Callable[[str], str] = _as_shown,
     lead: bool = False,
 ) -> RangeDatum:
     """One row of a range chart; ``unit`` adds the unit to a figure's text (days). The dot

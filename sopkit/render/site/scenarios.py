@@ -143,7 +143,7 @@ def _kpi(label: str, name: str, figure: Figure, currency: str, t: Catalogue) -> 
         "value": figure_text(name, figure.after, currency, t.language),
         "note": t(
             "scenario.kpi.note",
-            change=change_text(name, figure, currency, t.language),
+            change=change_text(name, figure, currency, t.language, in_text=True),
             before=figure_text(name, figure.before, currency, t.language),
         ),
         "tone": tone,

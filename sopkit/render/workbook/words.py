@@ -19,6 +19,8 @@ import re
 from functools import cache
 from importlib import resources
 
+from ..numbers import spoken
+
 __all__ = ["FORMULA_WORDS", "SHEETS", "Phrase", "Words"]
 
 #: The sheets formulas refer to by name.
@@ -85,9 +87,14 @@ class Words:
         return not self._own
 
     def __call__(self, text: str, **params: str) -> str:
-        """``text`` (English, with ``{placeholders}``) in this language, filled in."""
+        """``text`` (English, with ``{placeholders}``) in this language, filled in; an
+        amount as the language's sentences say it (``numbers.spoken``: 1,250,000원)."""
         found = self._own.get(text, text)
-        return found.format(**params) if params else found
+        if not params:
+            return found
+        return found.format(
+            **{name: spoken(value, self.language) for name, value in params.items()}
+        )
 
     def sheet(self, name: str) -> str:
         """A sheet's name as its tab shows it (a scenario's sheet keeps its own)."""
