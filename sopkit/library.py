@@ -22,6 +22,7 @@ from .interop.rolesfile import with_roles_added
 from .load import ROLES_FILENAMES, find_roles_file, process_ids_in
 from .models import is_slug
 from .output import safe_child, write_atomic
+from .render.i18n import catalogue
 from .source import parse_yaml
 from .suggest import closest
 
@@ -33,6 +34,7 @@ __all__ = [
     "library_root",
     "name_from_id",
     "new_process",
+    "starter_entry",
 ]
 
 
@@ -59,17 +61,50 @@ def library_root() -> Traversable:
     return files("sopkit").joinpath("..", "processes")  # editable install / source tree
 
 
-def library_entries() -> list[LibraryEntry]:
-    """Every library process, and the blank starter (``STARTER``), sorted by id."""
-    entries = _entries(files("sopkit") / "templates" / "starter")
+def library_entries(language: str | None = None) -> list[LibraryEntry]:
+    """Every library process, and the blank starter (``STARTER``), sorted by id; with a
+    ``language``, those written in it and the starter in it (``sopkit new --list --lang``).
+
+    Raises:
+        UsageError: for a language sopkit does not write.
+    """
+    entries = [starter_entry(language or "en")]
     for folder, roles in _folders(library_root(), None):
         entries += _entries(folder, roles)
+    if language is not None:
+        entries = [entry for entry in entries if entry.language == language]
     return sorted(entries, key=lambda e: e.id)
 
 
 #: The blank process ``sopkit new`` starts from when no library process fits:
-#: three steps of one role, in ``sopkit/templates/starter`` with its roles file.
+#: three steps of one role, with its roles file, in each language sopkit writes
+#: (``sopkit/templates/starter/<language>/``): its names, instructions and comments in
+#: that language, its rates in that language's library currency (USD, KRW, RUB).
 STARTER = "starter"
+
+
+def starter_entry(language: str = "en") -> LibraryEntry:
+    """The blank starter in ``language`` (``en``, ``ko`` or ``ru``).
+
+    Raises:
+        UsageError: for a language sopkit does not write.
+    """
+    _language_name(language)
+    (entry,) = _entries(files("sopkit") / "templates" / "starter" / language)
+    return entry
+
+
+#: The languages a process is written in (``models.Language``), as messages name them.
+_LANGUAGE_NAMES = {"en": "English", "ko": "Korean", "ru": "Russian"}
+
+
+def _language_name(language: str) -> str:
+    """``Korean`` for ``ko``; a language sopkit does not write is a usage mistake."""
+    if language not in _LANGUAGE_NAMES:
+        raise UsageError(
+            f"unknown language '{language}'", hint="one of " + ", ".join(_LANGUAGE_NAMES)
+        )
+    return _LANGUAGE_NAMES[language]
 
 
 def _entries(folder: Traversable, roles: Traversable | None = None) -> list[LibraryEntry]:
@@ -255,6 +290,7 @@ def new_process(
     name: str | None = None,
     force: bool = False,
     today: _dt.date | None = None,
+    language: str | None = None,
 ) -> NewProcess:
     """Start a process at ``out_dir/<new_id>.yaml`` from library process ``template``.
 
@@ -268,8 +304,13 @@ def new_process(
     post's feature write-up) when the folder has no process of their ids:
     they keep their ids, so the copy's calls find them.
 
+    ``language`` (``en``, ``ko``, ``ru``) picks the starter written in it, with its
+    roles file in that language's currency; a library process is written in one
+    language, which ``language`` may only confirm.
+
     Raises:
-        UsageError: for an id that is not a slug, an empty name or an unknown template.
+        UsageError: for an id that is not a slug, an empty name, an unknown template, or
+            a ``language`` the template is not written in.
         OutputError: when the file exists and ``force`` is not set.
     """
     if not is_slug(new_id):
@@ -288,7 +329,7 @@ def new_process(
             if close
             else "see 'sopkit new --list'; available: " + ", ".join(entries),
         )
-    entry = entries[template]
+    entry = _in_language(entries[template], language, new_id)
     folder = Path(out_dir)
     if folder.suffix.lower() in (".yaml", ".yml") and not folder.is_dir():
         # -o new.yaml would become a folder holding x.yaml: the file name is the id's.
@@ -302,7 +343,9 @@ def new_process(
         raise OutputError("file exists", path=str(target), hint="choose another id or use --force")
     title = " ".join(name.split()) if name is not None else name_from_id(new_id)
     dated = today or _dt.date.today()
-    text = fresh_copy(entry.file.read_text(encoding="utf-8"), new_id, title, dated)
+    text = fresh_copy(
+        entry.file.read_text(encoding="utf-8"), new_id, title, dated, language=entry.language
+    )
     write_atomic(target, text)
     shown = Path(out_dir) / target.name  # as the user named the folder
     procedures = tuple(
@@ -343,6 +386,25 @@ def new_process(
         _paid_tools(copies),
         named=name is not None,
         added_roles=added,
+    )
+
+
+def _in_language(entry: LibraryEntry, language: str | None, new_id: str) -> LibraryEntry:
+    """The template to copy for ``--lang``: the starter written in it; a library process
+    only when it is written in it (its steps and instructions are words, not sopkit's)."""
+    if language is None or language == entry.language:
+        return entry
+    if entry.id == STARTER:
+        return starter_entry(language)
+    named = _language_name(language)
+    written = [e.id for e in library_entries(language) if e.id != STARTER]
+    hint = f"a blank process in {named}: sopkit new starter {new_id} --lang {language}"
+    if written:
+        hint = f"the library in {named}: {', '.join(written)}; or {hint}"
+    raise UsageError(
+        f"'{entry.id}' is written in {_LANGUAGE_NAMES.get(entry.language, entry.language)}, "
+        f"not {named}",
+        hint=hint,
     )
 
 
@@ -503,21 +565,19 @@ def name_from_id(process_id: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def fresh_copy(text: str, new_id: str, name: str, today: _dt.date) -> str:
+def fresh_copy(text: str, new_id: str, name: str, today: _dt.date, *, language: str = "en") -> str:
     """The template's text with its identity replaced and the rest (comments too) kept.
 
     ``id``, ``name`` and ``review`` are rewritten at the top level, and
-    ``purpose`` is taken out with a comment in its place. The result is parsed
-    again to make sure the fields say what was meant.
+    ``purpose`` is taken out with a comment in its place, in the template's
+    ``language`` as its other comments are. The result is parsed again to make
+    sure the fields say what was meant.
     """
     review = f'review: {{version: "0.1", last_reviewed: {today.isoformat()}}}'
     text = _set_top_level(text, "id", f"id: {new_id}")
     text = _set_top_level(text, "name", f"name: {_quoted(name)}")
-    text = _set_top_level(
-        text,
-        "purpose",
-        "# purpose: why this process exists and what good output looks like",
-    )
+    t = catalogue(language)
+    text = _set_top_level(text, "purpose", t("new.purpose"))
     text = _set_top_level(text, "review", review, after="name")
     data = parse_yaml(text, "the new process").data
     if not (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -14,7 +15,16 @@ from typer.testing import CliRunner
 
 from sopkit import lint_process, load_portfolio, load_process
 from sopkit.cli import app
-from sopkit.library import LibraryEntry, fresh_copy, library_entries, name_from_id, new_process
+from sopkit.errors import UsageError
+from sopkit.library import (
+    STARTER,
+    LibraryEntry,
+    fresh_copy,
+    library_entries,
+    name_from_id,
+    new_process,
+    starter_entry,
+)
 from sopkit.models import Review
 
 
@@ -338,3 +348,119 @@ def test_it_says_which_roles_it_added_and_which_are_still_missing() -> None:
     line = next(line for line in made.next_steps() if "does not define" in line)
     assert "roles.yaml does not define Customer" in line
     assert "Designer, Editor were added with the library's illustrative rates" in line
+
+
+# --- the starter in Korean and Russian --------------------------------------------------------
+
+#: The letters each language's starter is written in.
+SCRIPTS = {"ko": re.compile("[\uac00-\ud7a3]"), "ru": re.compile("[\u0400-\u04ff]")}
+
+
+@pytest.mark.parametrize(
+    ("language", "headings", "currency"),
+    [("ko", ("## 절차", "**완료 기준:**"), "KRW"), ("ru", ("## Порядок выполнения",), "RUB")],
+)
+def test_new_lang_writes_the_starter_in_the_language_it_validates_and_its_sop_too(
+    tmp_path: Path, language: str, headings: tuple[str, ...], currency: str
+) -> None:
+    code, out, err = new(STARTER, "partner-webinar", "--lang", language, "-o", tmp_path)
+    assert (code, out) == (0, "")
+    written = tmp_path / "partner-webinar.yaml"
+    copy = load_process(written)
+    assert copy.language.value == language and copy.settings.currency == currency
+    # the CLI wrote what the library call writes, from the starter in that language
+    entry = starter_entry(language)
+    assert copy.review is not None
+    expected = fresh_copy(
+        entry.file.read_text(encoding="utf-8"),
+        "partner-webinar",
+        "Partner webinar",
+        copy.review.last_reviewed,
+        language=language,
+    )
+    assert written.read_text(encoding="utf-8") == expected
+    assert err.splitlines()[:2] == [f"wrote {written}", f"wrote {tmp_path}/roles.yaml"]
+    # the name from an ASCII id is English: the next steps say to write it in the language
+    assert f"write it in the process's language ({language})" in err
+    # names, instructions and comments are in the language, and 'language' says so
+    text = written.read_text(encoding="utf-8")
+    assert f"\nlanguage: {language} " in text
+    comments = [line.split("#", 1)[1] for line in text.splitlines() if "#" in line]
+    assert comments and all(SCRIPTS[language].search(c) for c in comments), comments
+    texts = [copy.owner, copy.trigger or "", *(s.name for s in copy.steps)]
+    texts += [s.done_when or "" for s in copy.steps]
+    assert all(SCRIPTS[language].search(t) for t in texts), texts
+    roles = (tmp_path / "roles.yaml").read_text(encoding="utf-8")
+    assert all(SCRIPTS[language].search(line) for line in roles.splitlines() if "#" in line)
+    # it validates (only the purpose is left to write) and its SOP is in the language
+    code, _, err = new_validate(tmp_path)
+    assert code == 0 and "ok: 1 process, 3 steps valid" in err
+    assert [w.message for w in lint_process(copy)] == [
+        "no purpose: a new team member will not know why this SOP exists"
+    ]
+    result = CliRunner().invoke(app, ["sop", str(written)])
+    assert result.exit_code == 0, result.stderr
+    assert all(heading in result.stdout for heading in headings)
+
+
+def test_the_starters_are_one_process_in_three_languages() -> None:
+    """Only the words differ: the same steps, times, order, sign-off and rework."""
+
+    def shape(language: str) -> list[tuple[object, ...]]:
+        process = load_process(Path(str(starter_entry(language).file)))
+        steps = [(s.id, s.time, s.after, s.approval, s.rework) for s in process.steps]
+        return [*steps, (process.frequency, len({s.owner for s in process.steps}))]
+
+    assert shape("ko") == shape("en") == shape("ru")
+    # one for every language a process may be written in, and --lang offers each
+    from sopkit.cli.common import DocumentLanguage
+    from sopkit.models import Language
+
+    languages = [language.value for language in Language]
+    assert [starter_entry(language).language for language in languages] == languages
+    assert [language.value for language in DocumentLanguage] == languages
+    names = {lang: load_process(Path(str(starter_entry(lang).file))).name for lang in SCRIPTS}
+    assert names == {"ko": "스타터 — 빈 프로세스", "ru": "Заготовка — пустой процесс"}
+
+
+def test_new_list_lang_lists_the_library_in_the_language_with_its_starter() -> None:
+    code, out, _ = new("--list", "--lang", "ko")
+    assert code == 0
+    rows = [row.split() for row in out.splitlines()]
+    assert [row[:3] for row in rows] == [
+        ["content-marketing-ko", "ko", "KRW"],
+        ["starter", "ko", "KRW"],
+    ]
+    assert out.splitlines()[1].endswith("3 steps  스타터 — 빈 프로세스")
+    code, out, _ = new("--list")  # without --lang: every language, the starter in English
+    assert [row for row in out.splitlines() if row.startswith("starter ")] == [
+        "starter                  en  USD  1/month     3 steps  Starter — a blank process"
+    ]
+
+
+def test_new_lang_with_a_library_process_in_another_language_names_those_in_it(
+    tmp_path: Path,
+) -> None:
+    code, _, err = new("content-marketing", "blog", "--lang", "ko", "-o", tmp_path)
+    assert code == 2 and not (tmp_path / "blog.yaml").exists()
+    assert "'content-marketing' is written in English, not Korean" in err
+    assert "the library in Korean: content-marketing-ko" in " ".join(err.split())
+    assert "sopkit new starter blog --lang ko" in " ".join(err.split())
+    # in its own language --lang only confirms it: the copy is the library's
+    code, _, err = new("content-marketing-ko", "blog", "--lang", "ko", "-o", tmp_path)
+    assert code == 0, err
+    assert load_process(tmp_path / "blog.yaml").language.value == "ko"
+    code, _, err = new(STARTER, "x", "--lang", "de", "-o", tmp_path)
+    assert code == 2 and "'de' is not one of" in err
+    with pytest.raises(UsageError, match="unknown language 'de'"):
+        new_process(STARTER, "x", tmp_path, language="de")
+
+
+def test_a_korean_copy_s_purpose_comment_is_korean(tmp_path: Path) -> None:
+    """The comment left where the purpose was speaks the copy's language, as the rest."""
+    new_process("content-marketing-ko", "blog", tmp_path)
+    text = (tmp_path / "blog.yaml").read_text(encoding="utf-8")
+    assert "\n# purpose: 이 프로세스가 왜 있는지, 좋은 결과물은 어떤 모습인지\n" in text
+    new_process("sostac-plan-ru", "plan", tmp_path / "ru")
+    text = (tmp_path / "ru" / "plan.yaml").read_text(encoding="utf-8")
+    assert "\n# purpose: зачем нужен этот процесс и каким должен быть хороший результат\n" in text

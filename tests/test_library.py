@@ -190,16 +190,36 @@ def test_library_entries_match_the_folder() -> None:
     assert listed == sorted(load_process(p).id for p in LIBRARY)
 
 
-def test_the_starter_is_a_blank_process_that_validates_and_costs(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("language", "currency", "annual_cost"),
+    # 12 runs a year: brief 1 h; produce 2–4 h (3 h expected) and review 0.5 h, each done
+    # 1 ÷ (1 − 0.2) = 1.25 times a run for the rework: 12 × (1 + 1.25 × 3.5) = 64.5 h,
+    # at the starter's one rate: $50, ₩32,500, 1,200 ₽ an hour.
+    [
+        (None, "USD", Decimal("3225")),
+        ("ko", "KRW", Decimal("2096250")),
+        ("ru", "RUB", Decimal("77400")),
+    ],
+)
+def test_the_starter_is_a_blank_process_that_validates_and_costs(
+    tmp_path: Path, language: str | None, currency: str, annual_cost: Decimal
+) -> None:
     """'sopkit new starter webinar': three steps of one role with a rate, nothing left
-    over from another process (tags, tools); only its purpose is left to write."""
-    made = new_process(STARTER, "webinar", tmp_path)
+    over from another process (tags, tools); only its purpose is left to write. With
+    --lang ko or ru, the same process written in Korean or Russian, in won or roubles."""
+    made = new_process(STARTER, "webinar", tmp_path, language=language)
     process = load_process(made.process)
     assert [s.id for s in process.steps] == ["brief", "produce", "review"]
     assert not process.tags and not any(s.tools for s in process.steps)
     assert made.roles == tmp_path / "roles.yaml"
-    assert cost_process(process).annual_cost > 0
-    assert STARTER in [e.id for e in library_entries()]
+    assert process.language.value == (language or "en")
+    cost = cost_process(process)
+    assert (cost.currency, cost.annual_hours, cost.annual_cost) == (
+        currency,
+        Decimal("64.5"),
+        annual_cost,
+    )
+    assert STARTER in [e.id for e in library_entries(language)]
 
 
 def test_new_copies_a_working_process(tmp_path: Path) -> None:

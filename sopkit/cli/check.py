@@ -9,7 +9,15 @@ from typing import Annotated, Literal
 import typer
 
 from .app import app
-from .common import ForceOption, Paths, RolesOption, echo_problems, usage_error, user_errors
+from .common import (
+    DocumentLanguage,
+    ForceOption,
+    Paths,
+    RolesOption,
+    echo_problems,
+    usage_error,
+    user_errors,
+)
 
 
 @app.command()
@@ -138,6 +146,17 @@ def new(
     list_: Annotated[
         bool, typer.Option("--list", help="List the library processes and exit.")
     ] = False,
+    lang: Annotated[
+        DocumentLanguage | None,
+        typer.Option(
+            "--lang",
+            help="The starter in this language: its step names, done_when lines and "
+            "comments, 'language' and rates (ko: KRW, ru: RUB). With --list, the library "
+            "processes written in it.",
+            case_sensitive=False,
+            show_default=False,
+        ),
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """Start a new process file from a working library process.
@@ -150,18 +169,21 @@ def new(
     library's illustrative rates (marked so), and in another currency sopkit
     names them and the cash costs to convert. The procedures its steps run come
     along too (--list marks them 'called'). It then says what to edit. 'starter' is a
-    blank process of three steps, for a process the library has nothing like.
+    blank process of three steps, for a process the library has nothing like; with
+    --lang ko or ru it is written in Korean or Russian, its rates in won or roubles.
 
     \b
     Examples:
       sopkit new content-marketing webinar -o my-processes/
       sopkit new starter partner-webinar
+      sopkit new starter partner-webinar --lang ko --name "파트너 웨비나"
     """
     from ..library import library_entries, new_process
 
+    language = None if lang is None else lang.value
     with user_errors():
         if list_:
-            for entry in library_entries():
+            for entry in library_entries(language):
                 typer.echo(
                     f"{entry.id:<24} {entry.language}  {entry.currency:<4} "
                     f"{entry.frequency or 'called':<10} {entry.steps:>2} steps  {entry.name}"
@@ -171,7 +193,8 @@ def new(
             usage_error(
                 "missing arguments TEMPLATE and ID",
                 hint="e.g. 'sopkit new content-marketing webinar', or 'sopkit new starter "
-                "webinar' for a blank three-step process; see 'sopkit new --list'",
+                "webinar' for a blank three-step process ('--lang ko' or 'ru' writes it in "
+                "Korean or Russian); see 'sopkit new --list'",
             )
         if process_id is None:
             known = {entry.id for entry in library_entries()}
@@ -182,7 +205,7 @@ def new(
                 else f"the library process comes first: 'sopkit new content-marketing {template}'"
                 "; see 'sopkit new --list'",
             )
-        made = new_process(template, process_id, output, name=name, force=force)
+        made = new_process(template, process_id, output, name=name, force=force, language=language)
         for path in made.written:
             typer.echo(f"wrote {path}", err=True)
         for line in made.next_steps():

@@ -189,6 +189,15 @@ def echo_problems(problems: list[Any]) -> None:
         typer.echo(problem.format(), err=True)
 
 
+class DocumentLanguage(StrEnum):
+    """``--lang``: a language sopkit writes in (``models.Language``, which the CLI does
+    not import before it runs a command)."""
+
+    en = "en"
+    ko = "ko"
+    ru = "ru"
+
+
 class ReportFormat(StrEnum):
     """``--format`` of ``sopkit cost`` and ``sopkit candidates``."""
 

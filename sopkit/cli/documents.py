@@ -10,6 +10,7 @@ import typer
 
 from .app import app
 from .common import (
+    DocumentLanguage,
     ForceOption,
     ReportOutput,
     RolesOption,
@@ -42,14 +43,6 @@ ProcessFile = Annotated[
     Path,
     typer.Argument(metavar="FILE", help="One process file.", dir_okay=False, show_default=False),
 ]
-
-
-class DocumentLanguage(StrEnum):
-    """``--lang``: a language sopkit writes documents in."""
-
-    en = "en"
-    ko = "ko"
-    ru = "ru"
 
 
 LanguageOption = Annotated[
