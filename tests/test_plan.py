@@ -185,17 +185,21 @@ def test_a_missed_due_date_is_a_located_warning_with_the_slack(small: Process) -
 def test_a_due_date_further_before_the_milestone_than_the_work_between_says_so(
     write_process: Any,
 ) -> None:
-    """'a' ends 2 working days of review and 1 of waiting before 'm' in every plan: a due
-    date 4 days before 'm' is missed whatever the start, so the hint says what to change."""
+    """'a' ends 2 working days of review and 1 of waiting before 'm' in every plan from a
+    start date: a due date 4 days before 'm' is missed whatever the start, so the hint says
+    what to change. Not in every plan: placed by 'm', 'm' waits a day for its date (due
+    ⌈8 ÷ 8⌉ − 1 + 4 = day 4 for 'm', which falls on day 3) and the date is met, so the
+    hint offers that plan first (it said 'in every plan … whatever the start date')."""
     text = PROCESS.replace("time: 1d}\n", "time: 1d, due: {milestone: m, offset: -4d}}\n", 1)
     process = load_process(write_process(text, name="small.yaml", roles=ROLES))
     for first in (D("2026-12-01"), D("2027-06-01")):
         (miss,) = [m for m in plan_run(process, start=first).misses if m.step_id == "a"]
         assert miss.problem.hint == (
-            "'m' comes 3 working days after this step ends in every plan (the work and waits "
-            "between them), whatever the start date: ask for fewer days before 'm', or, if "
-            "you plan slack there, give this step a wait of 1d or more (wait: 1d): it then "
-            "ends that much sooner before 'm'"
+            "'m' comes 3 working days after this step ends in every plan from a start date "
+            "(the work and waits between them): plan back from 'm' (--at m=DATE), where it "
+            "waits 1 working day for its date, or ask for fewer days before 'm', or, if you "
+            "plan slack there, give this step a wait of 1d or more (wait: 1d): it then ends "
+            "that much sooner before 'm'"
         )
     # And that wait meets the date.
     waited = text.replace(
@@ -253,8 +257,9 @@ def test_the_wait_a_due_hint_gives_meets_the_date_past_a_parallel_branch(
     assert _emails_miss(process, start=D("2026-11-16")) is None
     assert _emails_miss(process, start=D("2026-11-16"), level=True) is None
     assert "wait: 10d" in waited and miss.problem.hint == (
-        "'live' comes 7.25 working days after this step ends in every plan (all of it spare "
-        "time: 'live' also waits for 'site' to be done), whatever the start date: ask for "
+        "'live' comes 7.25 working days after this step ends in every plan from a start date "
+        "(all of it spare time: 'live' also waits for 'site' to be done): plan back from "
+        "'live' (--at live=DATE), where it waits 3 working days for its date, or ask for "
         "fewer days before 'live', or, if you plan slack there, give this step a wait of 10d "
         "or more (wait: 10d): the wait first takes up the spare time, then moves 'live' later"
     )
@@ -287,7 +292,7 @@ def test_a_due_hint_counts_the_wait_a_step_has(
     waited = _with_wait(text, hint)
     process = load_process(write_process(waited, name="webinar.yaml", roles=ROLES))
     assert _emails_miss(process, start=D("2026-11-16")) is None
-    assert f"every plan ({between}), whatever" in hint
+    assert f"every plan from a start date ({between}): plan back from 'live'" in hint
     assert f"make this step's wait {more}d longer" in hint
 
 
@@ -320,9 +325,12 @@ def test_a_due_no_wait_can_meet_gets_the_offset_that_does(write_process: Any) ->
     text = WEBINAR.replace("offset: -10d", "offset: -2500w")
     process = load_process(write_process(text, name="webinar.yaml", roles=ROLES))
     hint = _emails_miss(process, start=D("2026-11-16")).problem.hint
+    # placed by 'live', it would wait 12,493 days: due on day ⌈14 ÷ 8⌉ − 1 + 12,500 = 12,501
+    # for 'live', which falls on day 8 (h 72)
     assert hint.endswith(
-        "whatever the start date, and no wait on this step moves it far enough: give the due "
-        "date an offset of at least -7d, or count it from a later milestone"
+        "'site' to be done), and no wait on this step moves it far enough: plan back from "
+        "'live' (--at live=DATE), where it waits 12493 working days for its date, or give "
+        "the due date an offset of at least -7d, or count it from a later milestone"
     )
     for offset, missed in (("-7d", False), ("-8d", True)):
         moved = WEBINAR.replace("offset: -10d", f"offset: {offset}")

@@ -47,7 +47,7 @@ from ..schedule import schedule
 from ..units import to_decimal
 from .arrange import _arranged, _released, _timing
 from .calendar import CLOSED_TEXT, WorkingDays, _day_index
-from .due import _due, _gap, _held_miss, _miss, _unchecked, _wait_to_meet
+from .due import _back_from, _due, _gap, _held_miss, _miss, _unchecked, _wait_to_meet
 from .results import Baseline, DueMiss, Overbooking, Plan, PlannedStep, Unbooked
 from .unbooked import unbooked
 
@@ -237,6 +237,11 @@ def _plan_run(
                     meeting = _wait_to_meet(process, step, base, anchor, clock, levelled=levelled)
                     more, breaks = meeting if meeting is not None else (None, ())
                     gap = replace(gap, more=more, breaks=breaks)
+                back = None
+                if not blocked and anchor != step.due.milestone:
+                    # placed otherwise, a plan placed by the milestone may meet it
+                    waits = _back_from(process, step, base, clock, levelled=levelled)
+                    back = None if waits is None else to_decimal(waits / hours_per_day)
                 after = (step.due.milestone, gap)
                 offset = step.due.offset.working_days(settings.days_per_week)
                 miss = _miss(
@@ -248,6 +253,7 @@ def _plan_run(
                     (at, blocked),
                     offset,
                     levelled=levelled,
+                    back=back,
                 )
             misses.append(DueMiss(step_id, miss))
     lead = max((b + w + x for b, w, x in timing.values()), default=Fraction(0))

@@ -52,8 +52,9 @@ def _due(
 @dataclass(frozen=True, slots=True)
 class _Gap:
     """What puts a due milestone that comes after a step where it is, counted from the end
-    of the step's work: the same in every unlevelled plan of the run, so no start date
-    changes it (levelled, steps that wait for their people depend on the dates)."""
+    of the step's work: the same in every unlevelled plan placed as this one is, so no
+    start date changes it (levelled, steps that wait for their people depend on the
+    dates; placed by the milestone, it may wait for its date: ``_back_from``)."""
 
     #: Working days from the end of the step's work to the milestone.
     days: Decimal
@@ -229,6 +230,33 @@ def _wait_to_meet(
     return high, late
 
 
+def _back_from(
+    process: Process,
+    step: Step,
+    timing: Timing,
+    clock: tuple[Fraction, Decimal],
+    *,
+    levelled: bool,
+) -> Fraction | None:
+    """The hours ``step``'s milestone waits for its date in a plan placed by it (``--at``)
+    when that plan meets the step's due date; ``None`` when it has no such wait or does
+    not meet it (``timing`` the schedule's).
+
+    From a start date the run's dates move together, so no start meets a date the steps
+    between a step and its milestone put out of reach; planned back from the milestone,
+    the milestone may wait for its date (``arrange._hold``) and the run start sooner. A
+    warning that said no plan meets it would be untrue: this is the plan that does.
+    """
+    assert step.due is not None
+    milestone = step.due.milestone
+    if milestone not in timing or step.id not in timing:
+        return None
+    held, hold, _ = _arranged(process, timing, milestone, clock, levelled=levelled)
+    if not hold.late or _late(step, held, clock):
+        return None
+    return held[milestone][0] - _released(process, held, milestone, None)[1]
+
+
 def _miss(
     process: Process,
     index: int,
@@ -239,6 +267,7 @@ def _miss(
     offset: int,
     *,
     levelled: bool = False,
+    back: Decimal | None = None,
 ) -> Problem:
     """The warning for a due date the plan misses, with what would meet it.
 
@@ -257,6 +286,7 @@ def _miss(
     milestone, gap = after
     anchor, blocked = held
     wait = process.steps[index].wait
+    instead = "" if back is None else _back_text(milestone, back)
     if blocked and anchor is not None:
         names = ", ".join(f"'{b}'" for b in blocked)
         hint = (
@@ -264,18 +294,16 @@ def _miss(
             "late (due from a milestone before it): move one of the due dates"
         )
     elif gap is not None:
-        always = "in this levelled plan" if levelled else "in every plan"
         hint = (
-            f"'{milestone}' comes {_after_text(gap.days)} this step ends {always} "
-            f"({_gap_text(gap, wait.is_zero, anchor)})"
-            + ("" if levelled else ", whatever the start date")
+            f"'{milestone}' comes {_after_text(gap.days)} this step ends "
+            f"{_plans_text(anchor, levelled)} ({_gap_text(gap, wait.is_zero, anchor)})"
         )
         more = gap.more
         if more is None:
             least = offset + math.ceil(-slack)
             hint += (
-                ", and no wait on this step moves it far enough: give the due date an offset "
-                f"of at least {least:+d}d, or count it from a later milestone"
+                f", and no wait on this step moves it far enough: {instead}give the due date "
+                f"an offset of at least {least:+d}d, or count it from a later milestone"
             )
         else:
             waits = (
@@ -289,8 +317,8 @@ def _miss(
                 else f"it then ends that much sooner before '{milestone}'"
             )
             hint += (
-                f": ask for fewer days before '{milestone}', or, if you plan slack there, "
-                f"{waits}: {then}"
+                f": {instead}ask for fewer days before '{milestone}', or, if you plan slack "
+                f"there, {waits}: {then}"
             )
             if gap.breaks:
                 names = ", ".join(f"'{b}'" for b in gap.breaks)
@@ -304,7 +332,7 @@ def _miss(
             "milestone"
         )
     else:
-        hint = "shorten this step or the work before it, or move the due date"
+        hint = f"{instead}shorten this step or the work before it, or move the due date"
     found = process.source.problem(
         ("steps", index, "due"),
         f"step '{step.step_id}' cannot be done by its due date {due.isoformat()} "
@@ -313,6 +341,25 @@ def _miss(
         hint=hint,
     )
     return found.as_warning("due-missed", step=step.step_id)
+
+
+def _plans_text(anchor: tuple[str, _dt.date] | None, levelled: bool) -> str:
+    """Which plans the gap is the same in: not every plan, as a plan placed by the
+    milestone may hold it for its date (``_back_from``), but every plan placed as this
+    one is, whatever its date (levelled: this plan only)."""
+    if levelled:
+        return "in this levelled plan"
+    if anchor is None:
+        return "in every plan from a start date"
+    return f"in every plan placed by '{anchor[0]}'"
+
+
+def _back_text(milestone: str, days: Decimal) -> str:
+    """The plan that meets the date: placed by the milestone, which waits for its date."""
+    return (
+        f"plan back from '{milestone}' (--at {milestone}=DATE), where it waits "
+        f"{_working_days(days)} for its date, or "
+    )
 
 
 def _gap_text(gap: _Gap, no_wait: bool, anchor: tuple[str, _dt.date] | None) -> str:
