@@ -32,12 +32,14 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from typer.testing import CliRunner
 
 from sopkit.analysis.plan import plan_run
+from sopkit.analysis.schedule import schedule
 from sopkit.cli import app
 from sopkit.load import load_process
-from sopkit.models import Process
+from sopkit.models import Language, Process
 from sopkit.render.plan import plan_report
 
 ROLES = """\
@@ -124,6 +126,60 @@ def test_the_hint_offers_no_plan_that_would_not_meet_the_date(write_process: Any
     assert plan_run(process, at=("webinar-day", D("2027-01-28"))).step("invite").late
 
 
+def test_a_held_plan_says_how_much_longer_it_is_than_the_lead_time(write_process: Any) -> None:
+    """The cost report, the SOP and the dashboard say 13.81 days; the run that meets its
+    due date takes 18.81: the notes say so, and why."""
+    process = _load(write_process)
+    assert schedule(process).lead_time_days == Decimal("13.8125")
+    plan = plan_run(process, at=("webinar-day", D("2027-01-28")))
+    assert (plan.lead_time_days, plan.cost_lead_time_days) == (
+        Decimal("18.8125"),
+        Decimal("13.8125"),
+    )
+    notes = " ".join(plan_report(plan).split())
+    assert (
+        "The run takes 18.81 working days, 5 working days more than the lead time the cost "
+        "report and the SOP give (13.81 working days): that counts the steps' work and "
+        "waits, not a milestone's wait for its date."
+    ) in notes
+    levelled = " ".join(
+        plan_report(plan_run(process, at=("webinar-day", D("2027-01-28")), level=True)).split()
+    )
+    assert "not a milestone's wait for its date or the steps' waits for their people." in levelled
+    # a plan that holds nothing has nothing to explain: from a start date, or placed by
+    # the webinar when the due date needs no wait (-10d: due at h 32, 'invite' ends h 25.5)
+    met = _load(write_process, WEBINAR.replace("offset: -15d", "offset: -10d"))
+    for other in (
+        plan_run(process, start=D("2027-01-04")),
+        plan_run(met, at=("webinar-day", D("2027-01-28"))),
+    ):
+        assert other.anchor_held_days == 0 and other.lead_time_days == Decimal("13.8125")
+        assert "more than the lead time" not in plan_report(other)
+
+
+@pytest.mark.parametrize(
+    "language, expected",
+    [
+        (
+            Language.KO,
+            "이 일정은 18.81영업일이 걸려 비용 보고서와 SOP의 리드 타임(13.81영업일)보다 "
+            "5영업일 깁니다.",
+        ),
+        (
+            Language.RU,
+            "Запуск занимает 18,81 рабочего дня — на 5 рабочих дней дольше длительности из "
+            "отчёта о затратах и SOP (13,81 рабочего дня)",
+        ),
+    ],
+)
+def test_the_longer_run_note_speaks_the_process_language(
+    write_process: Any, language: Language, expected: str
+) -> None:
+    process = _load(write_process).model_copy(update={"language": language})
+    notes = " ".join(plan_report(plan_run(process, at=("webinar-day", D("2027-01-28")))).split())
+    assert expected in notes
+
+
 def test_cli_plan_from_a_start_date_offers_planning_back(write_process: Any) -> None:
     path = write_process(WEBINAR, name="webinar.yaml", roles=ROLES)
     forward = runner.invoke(app, ["plan", str(path), "--start", "2027-01-04"])
@@ -134,6 +190,22 @@ def test_cli_plan_from_a_start_date_offers_planning_back(write_process: Any) -> 
         "plan back from 'webinar-day' (--at webinar-day=DATE), where it waits 5 working days"
         in warned
     )
+
+
+def test_cli_plan_back_says_the_run_is_longer_than_the_cost_report_s(
+    write_process: Any,
+) -> None:
+    path = write_process(WEBINAR, name="webinar.yaml", roles=ROLES)
+    back = runner.invoke(app, ["plan", str(path), "--at", "webinar-day=2027-01-28"])
+    assert back.exit_code == 0 and back.stderr == ""
+    shown = " ".join(back.stdout.split())
+    assert "2027-01-04 to 2027-01-28, 18.81 working days" in shown
+    assert (
+        "5 working days more than the lead time the cost report and the SOP give "
+        "(13.81 working days)" in shown
+    )
+    cost = runner.invoke(app, ["cost", str(path)])
+    assert "110.5 working hours (13.81 days)" in " ".join(cost.stdout.split())
 
 
 BRANCH = """\

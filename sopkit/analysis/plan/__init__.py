@@ -269,6 +269,7 @@ def _plan_run(
         undated=tuple(s.id for s in process.steps if s.id in undated),
         unchecked=tuple(sorted(unchecked, key=lambda miss: by_id[miss.step_id][0])),
         lead_time_days=to_decimal(lead / hours_per_day),
+        cost_lead_time_days=found_schedule.lead_time_days,
         calendar=settings.calendar,
         hours_per_day=settings.hours_per_day,
         levelled=levelled,

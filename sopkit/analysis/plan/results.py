@@ -167,6 +167,10 @@ class Plan:
     #: The steps whose work the plan does not all book (calls, steps done more than
     #: once a run), in file order.
     unbooked: tuple[Unbooked, ...] = ()
+    #: The typical run's lead time as the cost report, the SOP and the dashboard give it
+    #: (the step graph's longest path, in working days): ``lead_time_days`` is longer when
+    #: the plan holds its milestone for its date or levels it for people.
+    cost_lead_time_days: Decimal | None = None
 
     @property
     def years_without_holidays(self) -> tuple[int, ...]:

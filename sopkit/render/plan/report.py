@@ -263,6 +263,9 @@ def _notes(plan: Plan, t: Catalogue) -> list[str]:
                 steps=", ".join(named[i] for i in plan.held_for_due),
             )
         )
+        longer = _longer_text(plan, t)
+        if longer is not None:
+            notes.append(longer)
     notes.extend(overbooking_text(o, t.language, named) for o in plan.overbooked)
     if plan.levelled:
         # waits for people; the milestone's wait for its date has a note of its own
@@ -302,6 +305,25 @@ def _notes(plan: Plan, t: Catalogue) -> list[str]:
         )
     )
     return notes
+
+
+def _longer_text(plan: Plan, t: Catalogue) -> str | None:
+    """How much longer the run is than the lead time the cost report, the SOP and the
+    dashboard give, when its milestone waits for its date: a run that meets its due
+    dates takes that long, and the two figures must not disagree without a word. The
+    figures are the shown ones, so the sentence adds up."""
+    lead = plan.cost_lead_time_days
+    if lead is None:
+        return None
+    days, shown = round_number(plan.lead_time_days, 2), round_number(lead, 2)
+    if days <= shown:  # the milestone's wait is not on the run's longest way
+        return None
+    return t(
+        "plan.note.longer_levelled" if plan.levelled else "plan.note.longer",
+        days=t("unit.workdays", days),
+        more=t("unit.workdays", days - shown),
+        lead=t("unit.workdays", shown),
+    )
 
 
 def moved_start_text(plan: Plan, language: str = "en") -> str | None:
