@@ -6,7 +6,8 @@ have, a role without a rate that only a called process uses). Warnings follow:
 recommended fields, an owner counted again in ``with``, unused conditions,
 text cut by a YAML comment, processes nothing runs, roles over capacity (more
 hours than their headcount has), roles files whose working year is not the
-portfolio's.
+portfolio's, due dates only a milestone waiting for its date meets (the run then
+takes longer than the lead time).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from .accept import Accepting, sort_warnings
 from .analysis import PortfolioCost, RoleCost, cost_portfolio
+from .analysis.plan.held import held_due_warnings
 from .errors import Problem, SopkitError
 from .load import Portfolio, load_portfolio, roles_worked_beside
 from .models import Process, Settings
@@ -96,6 +98,7 @@ def checked_warnings(portfolio: Portfolio, costs: Sequence[PortfolioCost]) -> Ac
     everything = [*portfolio.processes, *portfolio.dependencies]
     warnings = [w for process in portfolio for w in lint_process(process)]
     warnings += lint_portfolio(everything)
+    warnings += [w for process in portfolio for w in held_due_warnings(process)]
     for cost in costs:
         warnings += capacity_warnings(cost)
         warnings += calendar_warnings(cost)

@@ -100,6 +100,12 @@ _ALL = (
         together=True,
     ),
     WarningCode(
+        "due-needs-hold",
+        "a due date only a plan placed by its milestone meets, by holding the milestone "
+        "(the run is then longer than the lead time)",
+        "step",
+    ),
+    WarningCode(
         "due-missed",
         "a step the plan's steps cannot get done by its due date",
         "step",

@@ -30,12 +30,14 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
 from sopkit.analysis.plan import plan_run
+from sopkit.analysis.plan.held import held_due_warnings
 from sopkit.analysis.schedule import schedule
 from sopkit.cli import app
 from sopkit.load import load_process
@@ -124,6 +126,7 @@ def test_the_hint_offers_no_plan_that_would_not_meet_the_date(write_process: Any
     (miss,) = plan_run(process, start=D("2027-01-04")).misses
     assert "plan back" not in (miss.problem.hint or "")
     assert plan_run(process, at=("webinar-day", D("2027-01-28"))).step("invite").late
+    assert held_due_warnings(process) == []  # nor does validate: no plan meets it
 
 
 def test_a_held_plan_says_how_much_longer_it_is_than_the_lead_time(write_process: Any) -> None:
@@ -180,6 +183,44 @@ def test_the_longer_run_note_speaks_the_process_language(
     assert expected in notes
 
 
+def test_validate_warns_of_a_due_date_only_a_held_milestone_meets(write_process: Any) -> None:
+    process = _load(write_process)
+    (warning,) = held_due_warnings(process)
+    assert warning.severity == "warning" and warning.line == 17  # the 'due' line
+    assert warning.message == (
+        "step 'invite' meets its due date (webinar-day -15d) only if 'webinar-day' waits "
+        "for its date: planned from a start date, it ends 4.19 working days late "
+        "('webinar-day' comes 10.19 working days after it ends: the work and waits between "
+        "them)"
+    )
+    assert warning.hint == (
+        "planned back from 'webinar-day' (sopkit plan FILE --at webinar-day=DATE), "
+        "'webinar-day' waits 5 working days for its date and the run takes 18.81 working "
+        "days, 5 more than the lead time the cost report and the SOP give (13.81); to meet "
+        "it in every plan, make this step's wait 5d longer, which the lead time counts, or "
+        "give the due date an offset of at least -10d"
+    )
+
+
+@pytest.mark.parametrize(
+    "change, warned, lead",
+    [
+        ("wait: 3w", False, Decimal("18.8125")),  # 5 days more wait: the lead time counts it
+        ("offset: -10d", False, Decimal("13.8125")),  # due at the end of day 3 (h 32)
+        ("offset: -11d", True, Decimal("13.8125")),  # due at h 24: 1.5 h late
+    ],
+)
+def test_what_the_warning_suggests_meets_the_date_in_every_plan(
+    write_process: Any, change: str, warned: bool, lead: Decimal
+) -> None:
+    field = change.split(":")[0]
+    old = "wait: 2w" if field == "wait" else "offset: -15d"
+    process = _load(write_process, WEBINAR.replace(old, change))
+    assert bool(held_due_warnings(process)) is warned
+    assert bool(plan_run(process, start=D("2027-01-04")).misses) is warned
+    assert schedule(process).lead_time_days == lead
+
+
 def test_cli_plan_from_a_start_date_offers_planning_back(write_process: Any) -> None:
     path = write_process(WEBINAR, name="webinar.yaml", roles=ROLES)
     forward = runner.invoke(app, ["plan", str(path), "--start", "2027-01-04"])
@@ -206,6 +247,21 @@ def test_cli_plan_back_says_the_run_is_longer_than_the_cost_report_s(
     )
     cost = runner.invoke(app, ["cost", str(path)])
     assert "110.5 working hours (13.81 days)" in " ".join(cost.stdout.split())
+
+
+def test_cli_validate_strict_fails_on_a_due_date_only_a_held_milestone_meets(
+    write_process: Any, tmp_path: Path
+) -> None:
+    write_process(WEBINAR, name="webinar.yaml", roles=ROLES)
+    checked = runner.invoke(app, ["validate", "--strict", str(tmp_path)])
+    assert checked.exit_code == 1
+    lines = [line for line in checked.output.splitlines() if "warning:" in line]
+    assert len(lines) == 1 and "webinar.yaml:17:" in lines[0]
+    assert (
+        "step 'invite' meets its due date (webinar-day -15d) only if 'webinar-day' waits"
+        in lines[0]
+    )
+    assert runner.invoke(app, ["validate", str(tmp_path)]).exit_code == 0  # a warning only
 
 
 BRANCH = """\
@@ -236,3 +292,18 @@ def test_a_step_on_a_branch_the_milestone_does_not_follow(write_process: Any) ->
     back = plan_run(process, at=("m", D("2027-03-10")))
     assert not back.misses and back.anchor_held_days == 2 and back.lead_time_days == 3
     assert "more than the lead time" not in plan_report(back)
+
+
+def test_validate_on_a_branch_the_milestone_does_not_follow(write_process: Any) -> None:
+    """As above: 2 days late, 'm' waits 2 days, the run takes the lead time (3 days)."""
+    (warning,) = held_due_warnings(_load(write_process, BRANCH))
+    assert warning.message == (
+        "step 'x' meets its due date (m) only if 'm' waits for its date: planned from a "
+        "start date, it ends 2 working days late"
+    )
+    assert warning.hint == (
+        "planned back from 'm' (sopkit plan FILE --at m=DATE), 'm' waits 2 working days for "
+        "its date and the run takes 3 working days, no longer than the lead time the cost "
+        "report and the SOP give; to meet it in every plan, give the due date an offset of "
+        "at least +2d"
+    )

@@ -241,7 +241,7 @@ def _plan_run(
                 if not blocked and anchor != step.due.milestone:
                     # placed otherwise, a plan placed by the milestone may meet it
                     waits = _back_from(process, step, base, clock, levelled=levelled)
-                    back = None if waits is None else to_decimal(waits / hours_per_day)
+                    back = None if waits is None else to_decimal(waits[0] / hours_per_day)
                 after = (step.due.milestone, gap)
                 offset = step.due.offset.working_days(settings.days_per_week)
                 miss = _miss(

@@ -153,16 +153,22 @@ def _waiting(
     raise AssertionError("the milestone waits only for the step, with no spare time")
 
 
-def _late(step: Step, timing: Timing, clock: tuple[Fraction, Decimal]) -> bool:
-    """Whether ``step``'s work ends after its due moment in ``timing``, as ``_due`` counts
-    it: the end of the working day ``offset`` days from the milestone's day."""
+def _slack(step: Step, timing: Timing, clock: tuple[Fraction, Decimal]) -> Fraction:
+    """The working hours from the end of ``step``'s work to its due moment in ``timing``,
+    as ``_due`` counts it: the end of the working day ``offset`` days from the milestone's
+    day (negative: late)."""
     assert step.due is not None
     hours_per_day, days_per_week = clock
     m_begin, m_work, _ = timing[step.due.milestone]
     day = _day_index(m_begin + m_work, hours_per_day, end=True)
     deadline = (day + step.due.offset.working_days(days_per_week) + 1) * hours_per_day
     begin, work, _ = timing[step.id]
-    return begin + work > deadline
+    return deadline - (begin + work)
+
+
+def _late(step: Step, timing: Timing, clock: tuple[Fraction, Decimal]) -> bool:
+    """Whether ``step``'s work ends after its due moment in ``timing``."""
+    return _slack(step, timing, clock) < 0
 
 
 def _waited(process: Process, timing: Timing, step_id: str, extra: Fraction) -> Timing:
@@ -237,10 +243,10 @@ def _back_from(
     clock: tuple[Fraction, Decimal],
     *,
     levelled: bool,
-) -> Fraction | None:
+) -> tuple[Fraction, Timing] | None:
     """The hours ``step``'s milestone waits for its date in a plan placed by it (``--at``)
-    when that plan meets the step's due date; ``None`` when it has no such wait or does
-    not meet it (``timing`` the schedule's).
+    when that plan meets the step's due date, and that plan's timing; ``None`` when it has
+    no such wait or does not meet it (``timing`` the schedule's).
 
     From a start date the run's dates move together, so no start meets a date the steps
     between a step and its milestone put out of reach; planned back from the milestone,
@@ -254,7 +260,7 @@ def _back_from(
     held, hold, _ = _arranged(process, timing, milestone, clock, levelled=levelled)
     if not hold.late or _late(step, held, clock):
         return None
-    return held[milestone][0] - _released(process, held, milestone, None)[1]
+    return held[milestone][0] - _released(process, held, milestone, None)[1], held
 
 
 def _miss(
