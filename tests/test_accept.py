@@ -80,9 +80,39 @@ SHORT_YEAR = ROLES.replace("currency: USD\n", "currency: USD\nhours_per_day: 7\n
 REDEFINED = ROLES.replace("Writer: {rate: 40}", "Writer: {rate: 40, headcount: 2}")
 FIRST_DEFINED = ROLES.replace("Writer: {rate: 40}", "Writer: {rate: 40, headcount: 3}")
 
+#: Due 15 working days before the webinar, the invitations end 4.19 days late from any
+#: start date, and meet it when the webinar day waits 5 days for its date (test_plan_held).
+HELD = """\
+sopkit: 1
+id: webinar
+name: Customer webinar
+owner: Writer
+purpose: Leads for sales.
+frequency: 2/month
+steps:
+  - {id: brief, name: Brief, owner: Writer, time: 6h30m, wait: 2d, done_when: Agreed.}
+  - id: invite
+    name: Invitations
+    owner: Writer
+    time: 3h
+    wait: 2w
+    after: [brief]
+    due: {milestone: webinar-day, offset: -15d}
+    done_when: Sent.
+  - {id: dry-run, name: Dry run, owner: Writer, time: 1h30m, after: invite, done_when: Tested.}
+  - {id: webinar-day, name: Webinar day, milestone: true, after: dry-run}
+"""
+
 #: For each warning code of ``validate``: the files that give it (each once), and the
 #: same files with an ``accept:`` where it is about. Paths are in a fresh folder.
 CASES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
+    "due-needs-hold": (
+        {"roles.yaml": ROLES, "webinar.yaml": HELD},
+        {
+            "roles.yaml": ROLES,
+            "webinar.yaml": _on_step(HELD, "    done_when: Sent.\n", "[due-needs-hold]"),
+        },
+    ),
     "no-purpose": (
         {"blog.yaml": BASE.replace("purpose: Posts that bring traffic.\n", "")},
         {
@@ -346,7 +376,8 @@ def test_a_code_far_from_any_lists_those_the_place_takes(tmp_path: Path) -> None
         "blog.yaml:19:13: error: step 'edit': accept: item 1: no warning code 'E501' (each "
         "warning "
         "line ends in its code, e.g. [no-done-when]; here: no-done-when, owner-in-with, "
-        "cut-by-comment, wait-at-end, due-missed, due-missed-levelled, due-unchecked)"
+        "cut-by-comment, wait-at-end, due-needs-hold, due-missed, due-missed-levelled, "
+        "due-unchecked)"
     )
 
 
