@@ -651,3 +651,28 @@ def test_with_no_candidate_at_all_the_steps_to_assess_still_show(
     every = process("  - {id: a, name: A, owner: Editor, time: 1h, automation: 0}\n")
     result = CliRunner().invoke(app, ["candidates", str(write_process(every))])
     assert "assessed" not in result.stdout  # every step has an estimate: nothing to say
+
+
+def test_a_procedure_s_file_alone_names_its_steps_without_a_share(tmp_path: Path) -> None:
+    """Given alone, a procedure counts no labour of its own (its callers' runs do), so its
+    steps' share of the labour cost is not a number: the cost is still named."""
+    from sopkit.analysis import unassessed_steps
+
+    (tmp_path / "roles.yaml").write_text("roles: {Editor: {rate: 50}}\n", encoding="utf-8")
+    (tmp_path / "caller.yaml").write_text(
+        process("  - {id: run, name: Run, process: item, count: 3}\n", pid="caller"),
+        encoding="utf-8",
+    )
+    item = tmp_path / "item.yaml"
+    item.write_text(
+        "sopkit: 1\nid: item\nname: Item\nowner: Editor\n"
+        "steps:\n  - {id: write, name: Write, owner: Editor, time: 1h}\n",
+        encoding="utf-8",
+    )
+    from sopkit import callers_of, cost_among_callers
+
+    costs = cost_among_callers(callers_of(load_process(item)).processes)
+    found = unassessed_steps(costs)
+    # 3 items a run × 4 runs a month × 12 = 144 h × $50, at the caller's runs
+    assert costs.annual_cost == 0  # the procedure's own runs: none
+    assert [(u.step_id, u.annual_cost, u.share_of_labour) for u in found] == [("write", 7200, None)]

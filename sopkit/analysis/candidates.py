@@ -199,8 +199,9 @@ class Unassessed:
     name: str
     owner: str
     annual_cost: Decimal
-    #: Of the portfolio's annual labour cost (0..1).
-    share_of_labour: Decimal
+    #: Of the portfolio's annual labour cost (0..1); ``None`` when the portfolio counts
+    #: none (a procedure's file alone: its steps are costed at its callers' runs).
+    share_of_labour: Decimal | None
     exact_annual_cost: Fraction = field(default=Fraction(0), repr=False)
 
 
@@ -233,7 +234,7 @@ def unassessed_steps(costs: Costable, *, top: int = UNASSESSED_SHOWN) -> list[Un
                     name=step.name,
                     owner=step.owner,
                     annual_cost=to_decimal(annual),
-                    share_of_labour=to_decimal(annual / labour),
+                    share_of_labour=to_decimal(annual / labour) if labour > 0 else None,
                     exact_annual_cost=annual,
                 )
             )

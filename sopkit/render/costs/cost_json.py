@@ -368,7 +368,9 @@ def candidates_document(
                 "name": u.name,
                 "owner": u.owner,
                 "annual_cost": _money(u.annual_cost, currency),
-                "share_of_labour": round_number(u.share_of_labour, 4),
+                "share_of_labour": None
+                if u.share_of_labour is None
+                else round_number(u.share_of_labour, 4),
             }
             for u in unassessed
         ],

@@ -718,10 +718,10 @@ def unassessed_notes(unassessed: Sequence[Unassessed], currency: str) -> list[st
     ]
     for u in unassessed:
         cost = money_text(u.annual_cost, currency)
-        share = percent_text(u.share_of_labour * 100)
-        notes.append(
-            f"  {u.process_id}/{u.step_id} ({u.owner}): {cost} a year, {share} of the labour cost"
-        )
+        said = f"  {u.process_id}/{u.step_id} ({u.owner}): {cost} a year"
+        if u.share_of_labour is not None:
+            said += f", {percent_text(u.share_of_labour * 100)} of the labour cost"
+        notes.append(said)
     return notes
 
 
