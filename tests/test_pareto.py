@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import html
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from sopkit import load_portfolio
 from sopkit.analysis import PortfolioCost, cost_portfolio, pareto
+from sopkit.render.i18n import catalogue
+from sopkit.render.numbers import count_share_text
+from sopkit.render.report import annual_report
+from sopkit.render.site.dashboard import _pareto_note
+
+LANGUAGES = ("en", "ko", "ru")
 
 ROLES = "roles:\n  Writer: {rate: 50}\n"
 # Four steps, once a run, a run a month: 10 h, 6 h, 3 h and 1 h of a $50 writer, so a
@@ -107,3 +116,44 @@ def test_ties_rank_by_process_then_step_whatever_the_file_order(tmp_path: Path) 
         ("z", "y"),
     ]
     assert pareto(cost) is ranked  # ranked once per costed portfolio
+
+
+@pytest.mark.parametrize(
+    ("part", "whole", "en", "ru"),
+    [
+        (6, 10, "60%", "60%"),  # not 60.00%: ten steps have no hundredths
+        (6, 9, "67%", "67%"),  # 66.67 to whole per cent
+        (1, 300, "0.3%", "0,3%"),  # whole per cent would read "none of them"
+        (299, 300, "99.7%", "99,7%"),  # … or "all of them"
+        (10, 10, "100%", "100%"),
+    ],
+)
+def test_a_share_of_a_count_of_steps_is_in_whole_per_cent(
+    part: int, whole: int, en: str, ru: str
+) -> None:
+    assert count_share_text(part, whole) == en == count_share_text(part, whole, "ko")
+    assert count_share_text(part, whole, "ru") == ru
+
+
+def test_the_pareto_notes_give_the_share_of_steps_in_whole_per_cent(tmp_path: Path) -> None:
+    # Three steps of 10 h, 6 h and 1 h ($6,000, $3,600 and $600 a year): the first makes
+    # 58.82 %, the first two 94.12 %, so 2 of 3 steps (66.67 %, shown 67 %) make 80 %.
+    three = PROCESS.replace("  - {id: c, name: C, owner: Writer, time: 3h}\n", "")
+    (tmp_path / "roles.yaml").write_text(ROLES, encoding="utf-8")
+    (tmp_path / "p.yaml").write_text(three, encoding="utf-8")
+    cost = cost_portfolio(load_portfolio(tmp_path))
+    ranked = pareto(cost)
+    assert (ranked.vital, len(ranked.steps)) == (2, 3)
+    notes = {language: _pareto_note(cost, ranked, catalogue(language)) for language in LANGUAGES}
+    assert notes["en"].startswith("2 of 3 steps with a cost (67%) account for 94.12%")
+    assert "3개 중 2개(67%)가" in notes["ko"]
+    assert "На 2 из 3 шагов с затратами (67%) приходится 94,12%" in notes["ru"]
+    # With cash costs of no step, the report says it in the same words as the dashboard.
+    (tmp_path / "p.yaml").write_text(
+        three + "expenses:\n  - {name: Licence, amount: 300, per: month}\n", encoding="utf-8"
+    )
+    cost = cost_portfolio(load_portfolio(tmp_path))
+    note = _pareto_note(cost, pareto(cost), catalogue("en"))
+    assert note.startswith("2 of 3 steps with a cost (67%) make 94.12% of what the steps cost")
+    report = html.unescape(annual_report(cost, fmt="html", ranges=None).decode("utf-8"))
+    assert note in report and "(66.67%)" not in report

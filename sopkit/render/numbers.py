@@ -37,6 +37,7 @@ __all__ = [
     "DASH",
     "Amount",
     "PAYBACK_DIGITS",
+    "count_share_text",
     "counted",
     "hours_text",
     "json_fixed",
@@ -393,6 +394,22 @@ def hours_text(value: Decimal, language: str = "en", digits: int = 2) -> str:
 def share_text(share: Decimal, language: str = "en") -> str:
     """An automation share as a percentage without trailing zeros: ``0.5`` → ``50%``."""
     return hours_text(share * 100, language) + "%"
+
+
+def count_share_text(part: int, whole: int, language: str = "en") -> str:
+    """``part`` of ``whole`` things (steps) as a percentage in whole per cent: ``6`` of
+    ``10`` is ``60%``, ``6`` of ``9`` ``67%``.
+
+    Counted things have no cents: ``60.00%`` of ten steps claims a precision the count
+    has not. A decimal (or two) is added only where whole per cent would read as none or
+    all of them when it is neither (``1`` of ``300`` is ``0.3%``, not ``0%``).
+    """
+    exact = Fraction(100 * part, whole) if whole else Fraction(0)
+    shown, digits = round_exact(exact, 0), 0
+    while digits < 2 and ((shown == 0) != (exact == 0) or (shown == 100) != (exact == 100)):
+        digits += 1
+        shown = round_exact(exact, digits)
+    return hours_text(shown, language, digits) + "%"
 
 
 def percent_text(value: Decimal | None, language: str = "en") -> str:

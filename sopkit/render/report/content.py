@@ -29,6 +29,7 @@ from ..counts import count_processes
 from ..i18n import Catalogue, catalogue, payback_text, portfolio_language
 from ..numbers import (
     DASH,
+    count_share_text,
     hours_text,
     listed,
     money_text,
@@ -317,7 +318,7 @@ def _pareto(cost: PortfolioCost, f: _Format) -> dict[str, Any]:
                     "pareto.note_steps",
                     len(ranked.steps),
                     count=str(ranked.vital),
-                    steps_share=f.percent(ranked.vital_step_share),
+                    steps_share=count_share_text(ranked.vital, len(ranked.steps), f.language),
                     share=f.percent(ranked.vital_share),
                 ),
                 f.t(

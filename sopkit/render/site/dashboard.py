@@ -32,7 +32,15 @@ from ..i18n import (
     payback_text,
     portfolio_language,
 )
-from ..numbers import DASH, hours_text, money_text, number_text, percent_text, share_text
+from ..numbers import (
+    DASH,
+    count_share_text,
+    hours_text,
+    money_text,
+    number_text,
+    percent_text,
+    share_text,
+)
 from ..totals import CandidateTotals, candidate_totals, tool_paid_text
 from .capacity import capacity_chart, capacity_rows
 from .charts import Datum, bar_chart, pareto_chart, site_environment
@@ -350,7 +358,7 @@ def _pareto_note(cost: PortfolioCost, ranked: Pareto, t: Catalogue) -> str:
                     "pareto.note_steps",
                     len(ranked.steps),
                     count=str(ranked.vital),
-                    steps_share=percent_text(ranked.vital_step_share, t.language),
+                    steps_share=count_share_text(ranked.vital, len(ranked.steps), t.language),
                     share=percent_text(ranked.vital_share, t.language),
                 ),
                 t(
@@ -364,7 +372,7 @@ def _pareto_note(cost: PortfolioCost, ranked: Pareto, t: Catalogue) -> str:
         "site.pareto.note_total" if has_expenses(cost) else "site.pareto.note",
         len(ranked.steps),
         count=str(ranked.vital),
-        steps_share=percent_text(ranked.vital_step_share, t.language),
+        steps_share=count_share_text(ranked.vital, len(ranked.steps), t.language),
         share=percent_text(ranked.vital_share, t.language),
     )
 
