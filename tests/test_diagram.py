@@ -27,6 +27,7 @@ from sopkit.errors import RenderError
 from sopkit.load import load_process
 from sopkit.models import Language, Process, Role, Settings
 from sopkit.render.diagram import build_digraph, draw, swimlane_scene, to_dot, to_svg
+from sopkit.render.diagram.common import colour_scale
 from sopkit.render.diagram.engine import find_engine
 from sopkit.render.diagram.style import FONTS, THEMES, contrast_text, get_theme
 from sopkit.render.numbers import money_text
@@ -394,7 +395,45 @@ def test_legend_lists_every_fill_with_its_range(cm_svg: bytes) -> None:
     fills = {r.get("fill") for r in drawing.root.iter(f"{SVG}rect")}  # type: ignore[union-attr]
     assert set(get_theme().scale) <= fills
     assert "Fill: net automation saving a year" in drawing.text
-    assert "$0–$500" in drawing.text and "$2,000–$2,500" in drawing.text
+    # The largest net saving, $1,354.29 a year: five bins of $300 up to $1,500.
+    assert "$0–$300" in drawing.text and "$1,200–$1,500" in drawing.text
+    assert "$1,500–" not in drawing.text
+
+
+def test_the_key_ends_just_above_the_largest_saving_in_the_darkest_colour() -> None:
+    # The trial's webinar: the largest net saving is $5,840 a year. Five bins of
+    # $5,840 / 5 = $1,168, rounded up to $1,200, end at $6,000 (not $2,000 bins up
+    # to $10,000, whose two darkest colours no step took).
+    theme = get_theme()
+    scale = colour_scale([_saving(Decimal("5840")), _saving(Decimal("900"))], theme)
+    assert [(low, high) for low, high, _ in scale.bins()] == [
+        (0, 1200),
+        (1200, 2400),
+        (2400, 3600),
+        (3600, 4800),
+        (4800, 6000),
+    ]
+    assert scale.colour(Decimal("5840")) == theme.scale[-1]
+    assert scale.colour(Decimal("900")) == theme.scale[0]
+    # $340.20 (the launch's largest): bins of $70 up to $350.
+    assert colour_scale([_saving(Decimal("340.2"))], theme).step == 70
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.decimals(min_value=Decimal("0.05"), max_value=Decimal(10) ** 9, places=2))
+def test_the_largest_saving_always_takes_the_darkest_colour(largest: Decimal) -> None:
+    theme = get_theme()
+    scale = colour_scale([_saving(largest)], theme)
+    top = scale.bins()[-1][1]
+    assert largest <= top <= largest * Decimal("1.25")
+    assert scale.colour(largest) == theme.scale[-1]
+
+
+def _saving(net: Decimal) -> Any:
+    """A candidate as the colour scale reads it: only its net saving a year."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(net_saving=net)
 
 
 def test_candidates_argument_overrides_the_computed_ones(cm: ProcessCost) -> None:

@@ -235,17 +235,32 @@ class ColourScale:
         return [(self.step * i, self.step * (i + 1), c) for i, c in enumerate(self.colours)]
 
 
+#: The bins' widths, × 10^k: round, and no more than a quarter apart, so the bins can
+#: always end within a quarter above the largest saving, inside the darkest one.
+_STEPS = tuple(
+    Decimal(x) for x in ("1", "1.2", "1.5", "1.8", "2", "2.5", "3", "3.5", "4", "5", "6", "7", "8")
+)
+
+
 def _nice_step(largest: Decimal, bins: int) -> Decimal:
-    """The smallest of 1, 2, 2.5, 5 × 10^k with ``bins`` steps reaching ``largest``."""
+    """The smallest of ``_STEPS`` × 10^k with ``bins`` steps reaching ``largest``.
+
+    The top bin ends at a round amount at or just above the largest saving (at most
+    a quarter above), so that saving always takes the darkest colour and the key does
+    not run on to amounts no step saves: $5,840 gives bins of $1,200 up to $6,000,
+    where steps of 1, 2, 2.5 or 5 × 10^k gave $2,000 and a key up to $10,000, its
+    darkest colour unused. Never below a cent, which a key could not show.
+    """
     if largest <= 0:
         return Decimal(0)
     raw = largest / bins
     exponent = raw.adjusted()
-    for base in (Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5), Decimal(10)):
-        step = base.scaleb(exponent)
-        if step >= raw:
-            return step.normalize() if step >= 1 else step
-    raise AssertionError("unreachable")  # pragma: no cover
+    step = next(
+        (b.scaleb(exponent) for b in _STEPS if b.scaleb(exponent) >= raw),
+        Decimal(1).scaleb(exponent + 1),
+    )
+    step = max(step, Decimal("0.01"))
+    return step.normalize() if step >= 1 else step
 
 
 class Wording:
