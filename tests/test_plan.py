@@ -28,7 +28,7 @@ from sopkit.errors import SopkitError, UsageError
 from sopkit.load import load_process
 from sopkit.models import Language, Process, Weekday
 from sopkit.render.diagram import to_svg
-from sopkit.render.diagram.scene import Label, walk
+from sopkit.render.diagram.scene import Label, Rect, walk
 from sopkit.render.plan import (
     gantt_scene,
     plan_calendar,
@@ -37,6 +37,7 @@ from sopkit.render.plan import (
     plan_report,
     render_plan,
 )
+from sopkit.render.plan.gantt import day_width, key_kinds
 
 ROOT = Path(__file__).resolve().parent.parent
 LAUNCH = ROOT / "tests" / "fixtures" / "launch" / "product-launch.yaml"
@@ -1133,8 +1134,8 @@ def test_a_late_label_past_the_last_day_goes_before_the_late_work(small: Process
     grid = max(
         shape.box.right
         for shape in walk(scene.items)
-        if isinstance(shape, Label) and shape.lines[0].text.strip().isdigit()
-    )  # the last day's number
+        if isinstance(shape, Rect) and "band" in shape.classes
+    )  # the lanes' right edge, where the last day ends
     assert label.box.right <= grid
 
 
@@ -1164,6 +1165,87 @@ def test_a_late_label_sits_after_the_wait_line_and_reads_as_the_table(
     ]
     # before the wait's line or after it, never over it
     assert label.box.right <= min(wait) or label.box.x >= max(wait)
+
+
+@pytest.mark.parametrize(
+    ("days", "width"),
+    [
+        (2, 216.0),  # a day's run and the day after: 432 points between them
+        (6, 72.0),  # a week's run: 432 / 6, where 18 a day gave 108 points in all
+        (24, 18.0),  # from 24 days on, 18 a day already makes 432
+        (50, 18.0),
+        (100, 9.0),  # 900 / 100: long plans as before
+        (200, 5.0),  # never below 5
+    ],
+)
+def test_a_short_plan_gets_a_timeline_wide_enough_to_read(days: int, width: float) -> None:
+    assert day_width(days) == width
+
+
+#: Two steps after each other and one beside them, Monday to Tuesday: no milestone,
+#: due date, wait, weekend or holiday (the chart's Wednesday is a working day).
+PLAIN = """\
+sopkit: 1
+id: plain
+name: Plain
+owner: Writer
+frequency: 1/month
+steps:
+  - {id: a, name: Write, owner: Writer, time: 1d}
+  - {id: b, name: Edit, owner: Editor, time: 1d, after: a}
+  - {id: c, name: Note, owner: Editor, time: 2h}
+"""
+
+
+def _key(scene: Any) -> list[str]:
+    """The key's words, left to right (the labels on its row, under the title)."""
+    (title,) = [g for g in scene.items if "title" in getattr(g, "classes", ())]
+    labels = [s for s in title.items if isinstance(s, Label)][1:]
+    return [label.lines[0].text for label in labels]
+
+
+def test_the_key_lists_only_what_the_chart_draws(small: Process, write_process: Any) -> None:
+    plain = plan_run(
+        load_process(write_process(PLAIN, name="plain.yaml", roles=ROLES)), start=D("2027-01-04")
+    )
+    assert key_kinds(plain, joint=False, off=False, today=False) == ["critical", "other"]
+    assert _key(gantt_scene(plain)) == ["critical path", "other steps"]
+    # The small launch has them all: a wait, a milestone, due dates, a late step, the
+    # Christmas holiday and a weekend; today is named only when drawn.
+    full = plan_run(small, start=D("2026-12-24"))
+    assert _key(gantt_scene(full, today=D("2026-12-29"))) == [
+        "critical path",
+        "other steps",
+        "waiting",
+        "milestone",
+        "due date",
+        "late",
+        "weekend or holiday",
+        "today",
+    ]
+    assert _key(gantt_scene(full))[-1] == "weekend or holiday"
+
+
+def test_a_short_plans_days_fill_the_chart_under_its_key(write_process: Any) -> None:
+    """The trial's webinar ran Monday to Friday: its days took 108 points beside 430 of
+    lanes and names, a third of the picture blank beside them under a wider key."""
+    scene = gantt_scene(
+        plan_run(
+            load_process(write_process(PLAIN, name="plain.yaml", roles=ROLES)),
+            start=D("2027-01-04"),
+        )
+    )
+    bands = [s for s in walk(scene.items) if isinstance(s, Rect) and "band" in s.classes]
+    names_end = max(
+        s.box.right
+        for s in walk(scene.items)
+        if isinstance(s, Label) and s.lines[0].text in ("Write", "Edit", "Note")
+    )
+    grid_end = max(band.box.right for band in bands)
+    assert grid_end - names_end >= 432  # Monday to Wednesday, 144 points a day
+    (title,) = [g for g in scene.items if "title" in getattr(g, "classes", ())]
+    key_end = max(s.box.right for s in walk(title.items) if isinstance(s, Label))
+    assert grid_end >= key_end - 1 and scene.width <= grid_end + 15
 
 
 def test_a_month_with_no_room_for_its_name_leaves_it_to_the_next(small: Process) -> None:

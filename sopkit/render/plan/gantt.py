@@ -13,7 +13,8 @@ work to the hour (a half-day step fills half a day); a thin line after it is
 its wait; critical steps are dark; a diamond is a milestone; a vertical tick
 is a due date, and the part of a bar past it is marked late with the number
 of working days; pink days in a lane are days its role has more work at once
-than people; a dashed line is today, when asked.
+than people; a dashed line is today, when asked. The key names only what the
+chart draws, and a short plan's days are widened to fill the picture under it.
 
 SVG groups carry classes and data attributes for tests and stylesheets:
 ``lane`` with ``data-role``, ``bar`` with ``data-step`` and ``data-role`` (the
@@ -50,7 +51,7 @@ from ..i18n import catalogue
 from ..numbers import hours_text, round_number
 from .report import anchor_text, overbooking_text, plan_name, plan_span, step_names
 
-__all__ = ["gantt_scene"]
+__all__ = ["day_width", "gantt_scene", "key_kinds"]
 
 _MARGIN = 14.0
 _ROW = 20.0
@@ -60,8 +61,12 @@ _AXIS = 30.0
 _NAME_WIDTH = 210.0
 _NAME_WIDTH_MAX = 340.0
 _GAP = 8.0
-#: The chart aims at this width for its days; a day is 5 to 18 points wide.
+#: The chart aims at this width for its days; a day is 5 to 18 points wide …
 _TIMELINE = 900.0
+#: … but for a short plan wider, so its days take at least this much (24 days of
+#: 18 points): a week's run squeezed into 108 points beside 430 of names read as a
+#: strip of slivers, a third of the picture blank beside it.
+_TIMELINE_LEAST = 432.0
 #: Today is drawn when it falls within this many days of the plan.
 _TODAY_REACH = 90
 
@@ -115,7 +120,7 @@ class _Chart:
         self.outside_today = today if today is not None and self.today is None else None
         # a day's room after the last date, so the last bar does not touch the edge
         self.count = (self.last - self.first).days + 2
-        self.day = max(5.0, min(18.0, _TIMELINE / self.count))
+        self.day = day_width(self.count)
         process_steps = {s.id: s for s in plan.process.steps}
         self.lane_of = {s.step_id: lane_of(process_steps[s.step_id]) for s in steps}
         self.keys = lanes([process_steps[s.step_id] for s in steps])
@@ -151,6 +156,10 @@ class _Chart:
         self.names_end = _MARGIN + header_width + self.name_width
         # a little room before the first day, so a milestone at its start stays clear
         self.left = self.names_end + _GAP
+        # The days reach at least to the end of the title and key above them: a short
+        # plan's chart is not a narrow block under a wide heading, blank beside it.
+        reach = max(s.box.right for s in walk(tuple(title)) if isinstance(s, Label))
+        self.day = max(self.day, round((reach - self.left) / self.count, 2))
         axis_top = top
         rows_top = axis_top + _AXIS
         bands: list[tuple[str, float, float, list[PlannedStep]]] = []
@@ -276,17 +285,13 @@ class _Chart:
 
     def _key(self, y: float) -> list[Shape]:
         size = self.style.small_size
-        kinds = ["critical", "other", "wait", "milestone", "due", "late", "off"]
-        if self.joint:
-            kinds.insert(2, "joint")
-        if self.plan.overbooked:
-            kinds.insert(kinds.index("off"), "overbooked")
-        if self.plan.levelled:
-            kinds.insert(kinds.index("wait") + 1, "held")
-        if self.plan.anchor_held_days:
-            kinds.insert(kinds.index("milestone") + 1, "held_date")
-        if self.today is not None:
-            kinds.append("today")
+        days = (self.first + _dt.timedelta(days=n) for n in range(self.count))
+        kinds = key_kinds(
+            self.plan,
+            joint=self.joint,
+            off=any(not self.plan.working.is_working(day) for day in days),
+            today=self.today is not None,
+        )
         # In a levelled plan the dark bars are what decides the end, holds for people included.
         named = {"critical": "chain"} if self.plan.levelled else {}
         keys = [(kind, self.t(f"gantt.key.{named.get(kind, kind)}")) for kind in kinds]
@@ -571,6 +576,35 @@ class _Chart:
             data={"step": step.step_id, "role": key},
             title=self._title_of(step),
         )
+
+
+def day_width(count: int) -> float:
+    """Points a day takes on a chart of ``count`` days: about ``_TIMELINE`` for them all,
+    5 to 18 points a day, but at least ``_TIMELINE_LEAST`` for them all (a short plan's)."""
+    return round(max(5.0, min(_TIMELINE / count, max(18.0, _TIMELINE_LEAST / count))), 2)
+
+
+def key_kinds(plan: Plan, *, joint: bool, off: bool, today: bool) -> list[str]:
+    """What the key explains, in its order: only what the chart draws (no "milestone"
+    for a plan without one, no "late" where every due date is met). ``joint``, ``off``
+    and ``today``: whether the chart draws a role's bar of work with the owner, a
+    weekend or holiday, and today's line."""
+    work = [s for s in plan.steps if s.kind != "milestone"]
+    drawn = {
+        "critical": any(s.critical for s in work),
+        "other": any(not s.critical for s in work),
+        "joint": joint,
+        "wait": any(s.wait_until is not None for s in plan.steps),
+        "held": plan.levelled and any(s.held_days > 0 for s in work),
+        "milestone": len(work) < len(plan.steps),
+        "held_date": bool(plan.anchor_held_days),
+        "due": any(s.due is not None for s in plan.steps),
+        "late": any(s.late for s in plan.steps),
+        "overbooked": bool(plan.overbooked),
+        "off": off,
+        "today": today,
+    }
+    return [kind for kind, shown in drawn.items() if shown]
 
 
 def gantt_scene(
