@@ -23,6 +23,7 @@ from sopkit.models import Language
 from sopkit.render.diagram.mermaid import to_mermaid
 from sopkit.render.sop import SopDocument, inline_svg, md_escape, render_sop, sop_document
 from sopkit.render.sop import diagram as sop_diagram
+from sopkit.render.sop.screen import ScreenSize, screen_size
 
 FIXTURES = ROOT / "tests" / "fixtures" / "sop"
 
@@ -387,6 +388,53 @@ def test_html_offers_the_diagram_full_size_and_fitted_without_script(
     assert "<script" not in html
     printed = html.split("@media print", 1)[1]
     assert "#diagram .diagram-screen, .diagram-links { display: none; }" in printed
+
+
+def test_the_diagram_is_sized_to_fit_the_page_never_below_legible() -> None:
+    """The trial's webinar: 1,866.85 pt wide (2,489.13 px at its own size), its lane
+    headers 137.97 pt. Its smallest text, 10 pt, is 13.33 px at its own size; at the
+    least legible 6 px the diagram is 6 / 13.33 = 45 % of it, 1,120.11 px, and the
+    headers 137.97 / 1,866.85 = 7.391 % of its width at any size."""
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="1866.85pt" height="710.8pt">'
+    strip = '<svg xmlns="http://www.w3.org/2000/svg" width="137.97pt" height="710.8pt">'
+    size = screen_size(svg, strip, 10)
+    assert size == ScreenSize(width=2489.13, least=1120.11, headers=0.07391)
+    assert size.style == (
+        "--diagram-width: 2489.13px; --diagram-least: 1120.11px; --headers-share: 0.07391"
+    )
+    # Text already at 6 px or less at its own size: never enlarged to reach it.
+    assert screen_size(svg, None, 4) == ScreenSize(width=2489.13, least=2489.13, headers=0.0)
+    # An SVG that declares no width in points: shown at its own size, as before.
+    assert screen_size('<svg width="100%">', None, 10) is None
+
+
+def test_html_fits_the_diagram_with_its_sizes_and_says_when_it_scrolls(stub_diagram: None) -> None:
+    """The page's box carries the sizes; the CSS fits the diagram between them, and only
+    a diagram still too wide at the least legible size shows the hint to scroll (and the
+    link to see it whole, smaller), in the process's language."""
+    for name, hint in (
+        ("content-marketing", "Scroll sideways for the rest of the diagram →"),
+        ("content-marketing-ko", "다이어그램의 나머지는 옆으로 스크롤해서 보세요 →"),
+        ("sostac-plan-ru", "Остальная часть схемы — правее: прокрутите вбок →"),
+    ):
+        html = render_sop(costed(DOCUMENTS[name]), fmt="html")
+        # the stub: 80 pt wide, its headers 20 pt
+        assert (
+            '<div class="diagram-view diagram-wide" id="diagram-fit" style="--diagram-width: '
+            '106.67px; --diagram-least: 48.00px; --headers-share: 0.25000">'
+        ) in html
+        assert f'<span class="scroll-hint">{hint}</span>' in html
+    css = html.split("</style>", 1)[0]
+    shown = (
+        "--shown: clamp(var(--diagram-least), var(--room) - var(--frame), var(--diagram-width));"
+    )
+    assert shown in css
+    assert ".diagram-wide .diagram-screen > svg { width: var(--shown); }" in css
+    assert "(var(--diagram-least) + var(--frame) - var(--room)) * 1000" in css  # hint, fit link
+    assert (
+        "  .diagram-wide .diagram-screen { width: auto; margin: 0; }"
+        in css.split("@media print")[1]
+    )
 
 
 def test_no_diagram_views_without_a_drawn_diagram(stub_diagram: None) -> None:

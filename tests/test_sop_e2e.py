@@ -153,24 +153,26 @@ def test_the_lane_headers_stay_in_view_while_the_diagram_scrolls(tmp_path: Path)
         browser.close()
     assert found["wide"]
     (start, at_start, width, lane_at_start), *scrolled = found["seen"]
-    assert start == 0 and width > 100
+    assert start == 0 and width > 60  # shrunk with the diagram, to its least legible size
     assert abs(at_start - lane_at_start) < 1  # over the diagram's own headers
     for by, left, _, lane_left in scrolled:
         assert by > 0 and lane_left < at_start - 800  # the diagram's own went by…
         assert abs(left - at_start) < 1  # …its headers stayed
 
 
-def test_the_diagram_opens_full_size_over_the_window_and_fits_the_page(tmp_path: Path) -> None:
-    """The launch's diagram, far wider than the page: #diagram-full lays it over the whole
-    window at its own size (scrolling inside, its lane headers still in view), #diagram-fit
-    shrinks it to the page's width, #diagram puts it back; printed, none of it shows."""
+def _diagram_views(
+    tmp_path: Path, path: Path, width: int, targets: tuple[str, ...], *, print_last: bool = False
+) -> list[dict[str, Any]]:
+    """The SOP of ``path`` in a window ``width`` px wide, with each of ``targets`` as the
+    page's fragment in turn: where the diagram's frame is, how wide it shows the
+    diagram, whether it scrolls, which links and hint show (and, with ``print_last``,
+    the last target again as printed)."""
     import json
 
     from test_build_e2e import Browser
 
     chromium = require_tool("chromium", "chromium")
-    page = tmp_path / "launch.html"
-    page.write_text(render_sop(cost_process(load_process(LAUNCH)), fmt="html"), encoding="utf-8")
+    page = _sop_page(tmp_path, path)
     browser = Browser(chromium, tmp_path / "profile")
 
     def seen(target: str) -> dict[str, Any]:
@@ -179,14 +181,26 @@ def test_the_diagram_opens_full_size_over_the_window_and_fits_the_page(tmp_path:
             location.hash = target;
             const frame = document.querySelector('.diagram-screen');
             const svg = document.querySelector('.diagram-screen > svg');
+            const lane = svg.querySelector('.lane .header');
             const box = frame.getBoundingClientRect();
-            const shown = (s) => document.querySelector(s).getClientRects().length > 0;
+            const shown = (s) => {
+                const r = document.querySelector(s).getClientRects();
+                return r.length > 0 && r[0].width > 0 && r[0].height > 0;
+            };
+            const style = getComputedStyle(frame);
             return JSON.stringify({
                 frame: [box.left, box.top, box.width, innerWidth],
-                svg: svg.getBoundingClientRect().width,
+                inner: frame.clientWidth - parseFloat(style.paddingLeft)
+                    - parseFloat(style.paddingRight),
+                svg: [svg.getBoundingClientRect().width, svg.getBoundingClientRect().height],
+                headers_width: document.querySelector('.lane-headers')
+                    .getBoundingClientRect().width,
+                lane_width: lane.getBoundingClientRect().width,
                 scrolls: frame.scrollWidth > frame.clientWidth,
+                page_scrolls: document.documentElement.scrollWidth > innerWidth,
                 headers: shown('.lane-headers'),
                 links: ['.open-full', '.open-fit', '.close-full', '.close-fit'].map(shown),
+                hint: shown('.scroll-hint'),
                 printed: shown('.diagram-print'),
             });
         })("""
@@ -201,33 +215,82 @@ def test_the_diagram_opens_full_size_over_the_window_and_fits_the_page(tmp_path:
         assert browser.open(page.as_uri()) == []
         browser.call(
             "Emulation.setDeviceMetricsOverride",
-            width=1280,
+            width=width,
             height=900,
             deviceScaleFactor=1,
             mobile=False,
         )
-        normal, full, fit, back = (seen(t) for t in ("", "diagram-full", "diagram-fit", "diagram"))
-        browser.call("Emulation.setEmulatedMedia", media="print")
-        printed = seen("diagram-full")
+        views = [seen(t) for t in targets]
+        if print_last:
+            browser.call("Emulation.setEmulatedMedia", media="print")
+            views.append(seen(targets[-1]))
     finally:
         browser.close()
-    natural = normal["svg"]
-    assert isinstance(natural, float) and natural > 2 * 1280
+    return views
+
+
+def _own_width(path: Path) -> tuple[float, float]:
+    """The diagram's own width in CSS px, and its width at the least legible size."""
+    from sopkit.render.sop.diagram import THEME
+    from sopkit.render.sop.screen import screen_size
+
+    html = render_sop(cost_process(load_process(path)), fmt="html")
+    svg = html[html.index('<svg xmlns="http://www.w3.org/2000/svg" class="sopkit swimlanes"') :]
+    size = screen_size(svg, None, min(THEME.small_size, THEME.detail_size))
+    assert size is not None
+    return size.width, size.least
+
+
+def test_a_diagram_that_fits_legibly_shows_whole_fitted_to_the_page(tmp_path: Path) -> None:
+    """A trial's 11-step webinar showed its left third in a scroll box at 1280 px, its
+    title cut and its milestone lane seemingly empty. A diagram that can be shown whole
+    with its smallest text at 6 px or more now is: as wide as the page allows (past the
+    text column, as far as the window's margins), its height following, nothing to
+    scroll and no hint; its lane headers shrink with it. The lead generation process,
+    10 steps, 2,381 px at its own size, shows at half its size at 1280 px."""
+    path = PROCESSES / "en" / "lead-generation.yaml"
+    own, least = _own_width(path)
+    (fitted,) = _diagram_views(tmp_path, path, 1280, ("",))
+    left, _, width, window = fitted["frame"]
+    assert 1200 < width <= window - 48 and left >= 24  # past the 868 px column
+    assert not fitted["scrolls"] and not fitted["page_scrolls"]
+    shown, high = fitted["svg"]
+    assert abs(shown - fitted["inner"]) < 1 and least < shown < own  # whole, not below legible
+    assert abs(high / shown - 0.3) < 0.1  # the height follows (its own 2,381 × 718 or so)
+    assert not fitted["hint"] and fitted["links"] == [True, False, False, False]
+    # the strip of lane headers laid over the diagram is as wide as its header column
+    assert abs(fitted["headers_width"] - fitted["lane_width"]) < 1
+
+
+def test_the_diagram_opens_full_size_over_the_window_and_fits_the_page(tmp_path: Path) -> None:
+    """The launch's diagram, far wider than the page: shown as narrow as legible (its
+    10 pt text at 6 px), it scrolls, and a hint says so; #diagram-full lays it over the
+    whole window at its own size (scrolling inside, its lane headers still in view),
+    #diagram-fit shrinks it whole to the page's width, #diagram puts it back; printed,
+    none of it shows."""
+    own, least = _own_width(LAUNCH)
+    normal, full, fit, back, printed = _diagram_views(
+        tmp_path, LAUNCH, 1280, ("", "diagram-full", "diagram-fit", "diagram"), print_last=True
+    )
+    assert own > 2 * 1280 and abs(least - 0.45 * own) < 1
+    assert abs(normal["svg"][0] - least) < 1
     assert normal["scrolls"] and normal["headers"] and not normal["printed"]
-    assert normal["links"] == [True, True, False, False]
+    assert not normal["page_scrolls"]
+    assert normal["links"] == [True, True, False, False] and normal["hint"]
     # over the whole window, at its own size, scrolling inside it
     left, top, width, window = full["frame"]
     assert left < 20 and top < 60 and width > window - 40
-    assert full["svg"] == natural and full["scrolls"] and full["headers"]
-    assert full["links"] == [False, False, True, False]
-    # as wide as the page's column, no wider
-    assert fit["svg"] <= fit["frame"][2] < 1000
-    assert not fit["scrolls"] and not fit["headers"]
+    assert abs(full["svg"][0] - own) < 1 and full["scrolls"] and full["headers"]
+    assert full["links"] == [False, False, True, False] and full["hint"]
+    # whole, as wide as the page allows
+    assert fit["svg"][0] <= fit["frame"][2] <= window - 48
+    assert not fit["scrolls"] and not fit["headers"] and not fit["hint"]
     assert fit["links"] == [True, False, False, True]
     for view in (normal, back):  # the same but for where the page is scrolled to
         view["frame"] = view["frame"][::2]
     assert back == normal
     assert printed["printed"] and printed["links"] == [False, False, False, False]
+    assert not printed["hint"]
 
 
 # --- printing ------------------------------------------------------------------------------

@@ -11,12 +11,17 @@ from ...analysis.cost import ProcessCost
 from ...errors import RenderError
 from ..diagram import check_legible, to_mermaid, to_svg
 from ..diagram.pages import PrintPage, part_map, print_pages
+from ..diagram.style import get_theme
 from ..diagram.swimlane import draw_swimlanes, lane_headers, swimlane_layout
 from ..i18n import Catalogue
+from .screen import screen_size
 from .views import (
     Diagram,
     DiagramPage,
 )
+
+#: The look the SOP draws its diagram in (its text sizes set how far it may shrink).
+THEME = get_theme()
 
 
 def diagram_for(cost: ProcessCost, fmt: str, links: Mapping[str, str], t: Catalogue) -> Diagram:
@@ -38,11 +43,13 @@ def diagram_for(cost: ProcessCost, fmt: str, links: Mapping[str, str], t: Catalo
         )
         if overview is not None:
             views = (DiagramPage(inline_svg(overview), t("diagram.map", total=total)), *views)
+        screen = screen_size(svg, headers, min(THEME.small_size, THEME.detail_size))
         return Diagram(
             svg=inline_svg(svg),
             mermaid=None,
             pages=views,
             headers=None if headers is None else inline_svg(headers),
+            sizes=None if screen is None else screen.style,
         )
     return Diagram(svg=None, mermaid=_mermaid(cost, links))
 

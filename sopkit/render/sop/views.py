@@ -224,6 +224,9 @@ class Diagram:
     reason: str | None = None
     #: The lane headers alone, laid over ``svg`` to stay in view when it scrolls.
     headers: Markup | None = None
+    #: How wide ``svg`` may be shown on screen (fitted to the page, never below legible):
+    #: CSS custom properties for the ``style`` of its box (see ``screen.ScreenSize``).
+    sizes: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
