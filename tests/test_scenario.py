@@ -37,6 +37,7 @@ from sopkit.cli import app
 from sopkit.decide import apply_scenario, compare_scenarios, load_scenario, scenario_results
 from sopkit.errors import SopkitError
 from sopkit.load import load_portfolio
+from sopkit.load.paths import find, is_scenario_file
 from sopkit.render.costs.scenarios import scenarios_report
 
 ROLES = """\
@@ -639,3 +640,88 @@ def test_an_empty_scenario_file_is_told_how_a_scenario_starts(tmp_path: Path) ->
     scenario, (problem,) = load_scenario_parts(tmp_path / "empty.yaml")
     assert scenario is None and problem.message == "file is empty"
     assert problem.hint == "a scenario starts with 'sopkit-scenario: 1', 'name:' and 'changes:'"
+
+
+# --- a scenario kept beside the processes ---------------------------------------------
+
+
+def test_a_scenario_in_the_processes_folder_is_left_out_of_its_processes(
+    folder: Path, tmp_path: Path
+) -> None:
+    outside = scenario_file(tmp_path, SCENARIO)
+    expected = run("compare", folder, "--scenario", outside)
+    costed = run("cost", folder)
+    inside = scenario_file(folder, SCENARIO, "automate.yaml")
+    found = find([folder])
+    assert (found.files, found.scenarios) == ([folder / "blog.yaml"], [inside])
+    assert load_portfolio(folder).scenario_files == (inside,)
+    compared = run("compare", folder, "--scenario", inside)
+    assert (compared.exit_code, compared.stdout) == (0, expected.stdout)
+    assert run("cost", folder).stdout == costed.stdout
+    checked = run("validate", folder)
+    assert checked.exit_code == 0
+    assert checked.stderr.splitlines()[-2:] == [
+        "note: 1 scenario file left out (check it with sopkit compare --scenario)",
+        "ok: 1 process, 5 steps valid",
+    ]
+
+
+def test_a_scenario_named_as_a_process_is_still_an_error(folder: Path) -> None:
+    inside = scenario_file(folder, SCENARIO, "automate.yaml")
+    result = run("cost", inside)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"{inside}:1:1: error: this is a scenario file, not a process (pass it to sopkit "
+        "compare, report, build, simulate or plan with --scenario, beside the process files "
+        "or their folder)\n"
+    )
+    assert run("cost", folder / "blog.yaml", inside).exit_code == 1
+
+
+def test_a_folder_of_scenarios_alone_has_no_process(tmp_path: Path) -> None:
+    scenario_file(tmp_path, SCENARIO, "a.yaml")
+    scenario_file(tmp_path, SCENARIO, "b.yaml")
+    result = run("validate", tmp_path)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"{tmp_path}: error: no process files found (the 2 scenario files here are no "
+        "processes: pass each to sopkit compare --scenario with the process files it changes)\n"
+    )
+
+
+def test_a_process_that_only_mentions_the_scenario_key_is_a_process(folder: Path) -> None:
+    text = BLOG.replace(
+        "frequency:", "purpose: 'sopkit-scenario: 1 files hold changes'\nfrequency:"
+    )
+    (folder / "blog.yaml").write_text(text, encoding="utf-8")
+    both = scenario_file(folder, "sopkit: 1\nsopkit-scenario: 1\n" + NEWS[len("sopkit: 1\n") :])
+    assert is_scenario_file(folder / "blog.yaml") is False
+    assert is_scenario_file(both) is False  # a process with an unknown field: reported
+    assert find([folder]).scenarios == []
+    result = run("validate", folder)
+    assert result.exit_code == 1
+    assert "unknown field 'sopkit-scenario'" in result.stderr
+
+
+def test_a_scenario_beside_a_procedure_is_not_taken_for_a_caller(tmp_path: Path) -> None:
+    """A scenario's ``set: {process: sub, …}`` reads like a call of ``sub``: loaded with
+    its callers, it made the procedure's SOP lose them."""
+    from sopkit.load import callers_of, load_process
+
+    (tmp_path / "roles.yaml").write_text(ROLES, encoding="utf-8")
+    head = "sopkit: 1\nid: {id}\nname: {id}\nowner: Editor\n{frequency}steps:\n"
+    (tmp_path / "main.yaml").write_text(
+        head.format(id="main", frequency="frequency: 4/month\n")
+        + "  - {id: send, name: Send, process: sub}\n",
+        encoding="utf-8",
+    )
+    sub = tmp_path / "sub.yaml"
+    sub.write_text(
+        head.format(id="sub", frequency="") + "  - {id: x, name: X, owner: Writer, time: 1h}\n",
+        encoding="utf-8",
+    )
+    scenario_file(
+        tmp_path,
+        "sopkit-scenario: 1\nname: S\nchanges:\n  - set: {process: sub, step: x, time: 2h}\n",
+    )
+    assert [p.id for p in callers_of(load_process(sub)).processes] == ["sub", "main"]

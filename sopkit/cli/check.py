@@ -43,6 +43,7 @@ def validate(
       sopkit validate processes/en/
     """
     from ..checkup import check_files
+    from ..load.paths import scenarios_left_out
     from ..render.beside import capacity_check_note
     from ..render.numbers import counted
 
@@ -52,6 +53,9 @@ def validate(
         note = capacity_check_note(result.beside, len(result.portfolio))
         if note is not None:
             typer.echo(note, err=True)
+        if result.portfolio.scenario_files:
+            left_out = scenarios_left_out(len(result.portfolio.scenario_files))
+            typer.echo(f"note: {left_out}", err=True)
         if strict and result.warnings:
             warned = counted(str(len(result.warnings)), "warning", "warnings")
             typer.echo(f"{warned} with --strict: not valid", err=True)

@@ -25,7 +25,8 @@ from ..currency import MAX_AMOUNT, amount_problem
 Paths = Annotated[
     list[Path],
     typer.Argument(
-        help="Process files, or folders searched for *.yaml / *.yml (roles.yaml is skipped).",
+        help="Process files, or folders searched for *.yaml / *.yml (roles.yaml and scenario "
+        "files are skipped).",
         show_default=False,
         metavar="PATH",
     ),

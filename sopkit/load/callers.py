@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..errors import SopkitError, UsageError
 from ..models import Process, Settings
-from .paths import ROLES_FILENAMES, SUFFIXES, as_paths
+from .paths import ROLES_FILENAMES, SUFFIXES, as_paths, is_scenario_file
 from .portfolio import Portfolio, load_portfolio
 
 __all__ = [
@@ -53,7 +53,7 @@ def callers_of(process: Process, *, roles: str | Path | Settings | None = None) 
             texts[other] = other.read_text(encoding="utf-8", errors="replace")
         except OSError:
             continue
-    found = _calling(process.id, texts)
+    found = [p for p in _calling(process.id, texts) if not is_scenario_file(p)]
     if not found:
         return alone
     try:

@@ -21,7 +21,7 @@ from ..source import EmptyFileError, Loc, SourceMap, read_document
 from ..validate import Shape, check_meaning, check_process, check_structure
 from .calls import link_calls, unknown_calls, with_calls
 from .hints import steps_of
-from .paths import discover, find_roles_file
+from .paths import SCENARIO_KEY, find, find_roles_file, is_scenario
 from .problems import PROCESS_FIELDS, SETTINGS_FIELDS, check_model, dedupe, kind_of, validate_model
 
 __all__ = [
@@ -42,6 +42,9 @@ class Portfolio:
     #: Processes loaded only because a process of the portfolio runs them: they are
     #: costed inside their callers, never as rows of their own.
     dependencies: tuple[Process, ...] = ()
+    #: Scenario files found under the folders given: not processes, so left out
+    #: (``sopkit validate`` says how many).
+    scenario_files: tuple[Path, ...] = ()
 
     @property
     def currency(self) -> str:
@@ -148,7 +151,8 @@ def load_portfolio(
         InputError: a path that is not there.
         ValidationError: with every problem of every file, each located.
     """
-    files = discover(paths)
+    found = find(paths)
+    files = found.files
     cache: dict[Path, Settings | SopkitError] = {}
     folders: dict[Path, tuple[Path, Path] | None] = {}
     processes: list[Process] = []
@@ -169,7 +173,7 @@ def load_portfolio(
     )
     if problems:
         raise ValidationError.collect(dedupe(problems))
-    return Portfolio(tuple(processes), tuple(dependencies))
+    return Portfolio(tuple(processes), tuple(dependencies), tuple(found.scenarios))
 
 
 def _load_one(
@@ -286,14 +290,15 @@ def _build(
             )
         )
         raise ValidationError.collect(problems)
-    if "sopkit-scenario" in data and "sopkit" not in data:
+    if is_scenario(data):
         # One line that says what the file is, not a field error for every key of it.
+        # A folder's scenario files are left out before loading: this one was named.
         problems.append(
             source.problem(
-                ("sopkit-scenario",),
+                (SCENARIO_KEY,),
                 "this is a scenario file, not a process",
-                hint="keep scenarios out of the process folders; pass them to sopkit "
-                "compare or sopkit build with --scenario",
+                hint="pass it to sopkit compare, report, build, simulate or plan with "
+                "--scenario, beside the process files or their folder",
                 key=True,
             )
         )
