@@ -26,6 +26,7 @@ from ..models import (
     WorkingCalendar,
 )
 from ..models.steps import COUNT_WITHOUT_PROCESS, NOT_EMPTY
+from ..models.values import PLAIN_COST, PLAIN_NUMBER, plain_amount_hint
 from ..source import Loc, SourceMap
 from ..suggest import closest, edit_distance
 from .hints import (
@@ -127,10 +128,14 @@ def check_model(
         # that one mistake.
         unsure = {error["loc"][1] for error in errors if _kind_unsure(error, fields, data)}
         meant |= {("steps", index, name) for index in unsure for name in ("owner", "time")}
-        problems = [
+        # {amount: $1,500}: one number a comma cut into a value and a field '500'.
+        cuts = _numbers_cut(errors, data, source)
+        problems = [_cut_problem(head, parts, data, source) for head, parts in cuts.items()]
+        problems += [
             _problem(error, source, data, fields)
             for error in errors
-            if not (error["type"] == "missing" and tuple(error["loc"]) in meant)
+            if not _in_cut(_user_loc(error["loc"], data), cuts)
+            and not (error["type"] == "missing" and tuple(error["loc"]) in meant)
             # when: {유료: true}: the structure check says no condition has that name
             and not (
                 error["loc"][:1] == ("steps",)
@@ -143,7 +148,7 @@ def check_model(
             )
         ]
         problems += [problem for problem, _ in empty]
-        wrong = [_user_loc(error["loc"], data) for error in errors]
+        wrong = [_user_loc(error["loc"], data) for error in errors] + list(cuts)
         return None, dedupe(problems), wrong + [loc for _, loc in empty]
     if empty:
         return None, [problem for problem, _ in empty], [loc for _, loc in empty]
@@ -351,6 +356,98 @@ def _cut_by_comma(name: str, loc: Loc, source: SourceMap) -> bool:
     if text is None or "{" not in text:
         return False
     return re.search(rf",\s*{re.escape(name.strip())}\s*[,}}]", text) is not None
+
+
+#: What a comma in braces cuts off a number: ``500`` of ``{amount: 1,500}``, ``200/year``
+#: of ``{tool_cost: $1,200/year}``, ``5h`` of ``{time: 1,5h}``.
+_NUMBER_PART = re.compile(r"\d+(?:\.\d+)?[a-z]*(?:/\w+)?")
+#: What such a comma leaves of the number before it: ``1``, ``$1``, ``USD 1``.
+_NUMBER_START = re.compile(r"\s*(?:[A-Za-z]{3}\s*|[^\w\s,]\s*)?\d+\s*")
+#: The fields that take an amount of money, as ``plain_amount_hint`` reads them.
+_MONEY = {"amount": PLAIN_NUMBER, "rate": PLAIN_NUMBER, "tool_cost": PLAIN_COST}
+
+
+def _numbers_cut(errors: Sequence[Any], data: Any, source: SourceMap) -> dict[Loc, list[Loc]]:
+    """Numbers a comma cut in a ``{...}`` mapping, each as the field written first and
+    the keys the rest became: ``{amount: $1,500}`` is ``amount: $1`` and a field ``500``
+    with no value (YAML reads a comma there as the end of the value). The keys are
+    unknown fields, found by their errors; the field before them must hold a number."""
+    cuts: dict[Loc, list[Loc]] = {}
+    for error in errors:
+        loc = _user_loc(error["loc"], data)
+        if error["type"] != "extra_forbidden" or not loc or error.get("input") is not None:
+            continue
+        mapping = _at(data, loc[:-1])
+        name = str(loc[-1])
+        if not isinstance(mapping, dict) or not _NUMBER_PART.fullmatch(name):
+            continue
+        keys = [str(key) for key in mapping]
+        before = keys.index(name) - 1 if name in keys else -1
+        while (
+            before >= 0 and _NUMBER_PART.fullmatch(keys[before]) and mapping[keys[before]] is None
+        ):
+            before -= 1
+        if before < 0 or not _ends_in_a_digit(mapping[keys[before]]):
+            continue
+        if _in_braces(source, loc[:-1]):
+            cuts.setdefault((*loc[:-1], keys[before]), []).append(loc)
+    return cuts
+
+
+def _ends_in_a_digit(value: Any) -> bool:
+    """Whether a value is what a comma may have cut a number to: ``1``, ``$1``, ``USD 1``."""
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int | Decimal) or (
+        isinstance(value, str) and _NUMBER_START.fullmatch(value) is not None
+    )
+
+
+def _in_cut(loc: Loc, cuts: dict[Loc, list[Loc]]) -> bool:
+    """Whether an error at ``loc`` is about a cut number: its first part or the rest."""
+    return any(loc[: len(head)] == head or loc in parts for head, parts in cuts.items())
+
+
+def _cut_problem(head: Loc, parts: list[Loc], data: Any, source: SourceMap) -> Problem:
+    """One problem for a number a comma cut, at its first part, with how to write it."""
+    names = [str(part[-1]) for part in parts]
+    text = _cut_text(head, parts, source) or ",".join([str(_at(data, head)), *names])
+    field = str(head[-1])
+    plain = _MONEY.get(field)
+    compact = re.sub(r",\s+", ",", text)  # {amount: 1, 500}
+    hint = plain_amount_hint(
+        compact, plain or PLAIN_NUMBER, per_hour=field == "rate", money=plain is not None
+    )
+    if hint is None:
+        groups = all(re.match(r"\d{3}(?!\d)", name) for name in names)
+        hint = (
+            f"write {compact.replace(',', '')}: no thousands separator"
+            if groups
+            else f"write {compact.replace(',', '.')}: a decimal point, not a comma"
+        )
+    at = "its commas" if len(parts) > 1 else "the comma"
+    message = f"'{short(text)}' is cut at {at}: a comma inside {{ }} separates fields"
+    return source.problem(head, f"{_prefix(_describe(head, data))}{message}", hint=hint)
+
+
+def _cut_text(head: Loc, parts: list[Loc], source: SourceMap) -> str | None:
+    """The cut number as written, from its first part to the end of the last."""
+    line, column = source.locate(head)
+    last = parts[-1]
+    end_line, end_column = source.locate(last, key=True)
+    text = source.line(line) if line is not None else None
+    if text is None or column is None or end_line != line or end_column is None:
+        return None
+    return text[column - 1 : end_column - 1 + len(str(last[-1]))]
+
+
+def _at(data: Any, loc: Loc) -> Any:
+    """The value at ``loc`` in the document, or ``None``."""
+    for part in loc:
+        if not _has(data, part):
+            return None
+        data = data[part]
+    return data
 
 
 def _belongs_under(
