@@ -11,13 +11,16 @@ Platform", but nobody mistypes one for the other.
 
 A name that is no typo may still be a known one shortened: ``webinar-promo``
 for ``webinar-promo-email``, ``Manager`` for ``Marketing Manager``, whole words
-left off its start or end. The one known name it shortens is offered (of two,
+left off its start or end; and words shortened too, each to letters of its own
+in order, from its first: ``Web Dev`` for ``Web Developer``, ``Mktg Ops`` for
+``Marketing Ops Lead``. The one known name it shortens is offered (of two,
 neither: that would be a guess).
 """
 
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 
 __all__ = ["closest", "edit_distance"]
@@ -43,17 +46,31 @@ def closest(name: str, known: Iterable[str]) -> str | None:
 
 
 #: What separates the words of a name or an id.
-_WORD_BREAKS = "-_ "
+_WORD_BREAKS = re.compile(r"[-_ ]+")
 
 
 def _shortens(name: str, choice: str) -> bool:
-    """Whether ``name`` is ``choice`` with whole words left off its start or its end."""
-    short, full = name.strip().lower(), choice.lower()
-    if not short or len(short) >= len(full):
+    """Whether ``name`` is ``choice`` with whole words left off its start or its end, and
+    each word it keeps whole or shortened (``_shortened``)."""
+    short = [w for w in _WORD_BREAKS.split(name.strip().lower()) if w]
+    full = [w for w in _WORD_BREAKS.split(choice.strip().lower()) if w]
+    if not short or len(short) > len(full) or short == full:
         return False
-    return (full.startswith(short) and full[len(short)] in _WORD_BREAKS) or (
-        full.endswith(short) and full[-len(short) - 1] in _WORD_BREAKS
+    return any(
+        all(_shortened(word, whole) for word, whole in zip(short, part, strict=True))
+        for part in (full[: len(short)], full[len(full) - len(short) :])
     )
+
+
+def _shortened(word: str, whole: str) -> bool:
+    """Whether ``word`` is ``whole``, or two or more of its letters in order from its
+    first (``dev``, ``mktg``): how people shorten a word."""
+    if word == whole:
+        return True
+    if len(word) < 2 or len(word) >= len(whole) or word[0] != whole[0]:
+        return False
+    letters = iter(whole)
+    return all(letter in letters for letter in word)
 
 
 def edit_distance(a: str, b: str) -> int:

@@ -50,6 +50,38 @@ def test_only_a_typo_away_is_offered(typo: str, meant: str | None) -> None:
     assert closest(typo, ROLES) == meant
 
 
+TEAM = [
+    "Marketing Ops Lead",
+    "Marketing Manager",
+    "Content Marketer",
+    "Web Developer",
+    "Legal Counsel",
+    "SDR",
+]
+
+
+@pytest.mark.parametrize(
+    ("short", "meant"),
+    [
+        ("Legal", "Legal Counsel"),  # whole words left off
+        ("Web Dev", "Web Developer"),  # a trial's owner, told only to add a role
+        ("web dev", "Web Developer"),
+        ("Mktg Ops Lead", "Marketing Ops Lead"),
+        ("Marketing Ops", "Marketing Ops Lead"),
+        ("Counsel", "Legal Counsel"),
+        ("Content Mktr", "Content Marketer"),
+        ("M", None),  # one letter is no word shortened
+        ("Marketing", None),  # two roles start so: a guess
+        ("Web Designer", None),  # a word that is not the role's
+        ("Dev Web", None),  # the words out of order
+    ],
+)
+def test_a_name_shortened_word_by_word_is_offered_when_one_fits(
+    short: str, meant: str | None
+) -> None:
+    assert closest(short, TEAM) == meant
+
+
 def test_edits_count_a_swap_as_one() -> None:
     assert edit_distance("wiat", "wait") == 1
     assert edit_distance("wiat", "with") == 2
