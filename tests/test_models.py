@@ -170,7 +170,7 @@ def test_frequency_text() -> None:
     ("value", "message"),
     [
         ("4 per month", "'4 per month' is not N/period"),
-        ("4/fortnight", "unknown period 'fortnight' in '4/fortnight'"),
+        ("4/fortnite", "unknown period 'fortnite' in '4/fortnite'"),
         ("0/month", "'0/month' must be above zero"),
         (4, "'4' is not N/period"),
         ("1" + "0" * 1100 + "/month", "is far too large"),

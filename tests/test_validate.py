@@ -369,10 +369,67 @@ CASES = [
     ),
     (
         "frequency-unknown-period",
+        edit("4/month", "2/fortnite"),
+        [
+            "process.yaml:5:12: error: frequency: unknown period 'fortnite' in '2/fortnite' "
+            "(write N/period with period day, week, month, quarter or year, e.g. 4/month)"
+        ],
+    ),
+    # A trial's biweekly was told only what N/period is: the same rate, exactly.
+    (
+        "frequency-biweekly",
+        edit("4/month", "biweekly"),
+        [
+            "process.yaml:5:12: error: frequency: 'biweekly' is not N/period (write 26/year "
+            "for biweekly, or 0.5/week: sopkit's year has 52 weeks; twice a week is 2/week)"
+        ],
+    ),
+    (
+        "frequency-fortnightly",
+        edit("4/month", "fortnightly"),
+        [
+            "process.yaml:5:12: error: frequency: 'fortnightly' is not N/period (write 26/year "
+            "for fortnightly, or 0.5/week: sopkit's year has 52 weeks)"
+        ],
+    ),
+    (
+        "frequency-every-two-weeks",
+        edit("4/month", "every 2 weeks"),
+        [
+            "process.yaml:5:12: error: frequency: 'every 2 weeks' is not N/period (write "
+            "26/year for every 2 weeks, or 0.5/week: sopkit's year has 52 weeks)"
+        ],
+    ),
+    (
+        "frequency-one-in-two-weeks",
+        edit("4/month", "1/2weeks"),
+        [
+            "process.yaml:5:12: error: frequency: '1/2weeks' is not N/period (write 26/year "
+            "for 1/2weeks, or 0.5/week: sopkit's year has 52 weeks)"
+        ],
+    ),
+    (
+        "frequency-two-a-fortnight",
         edit("4/month", "2/fortnight"),
         [
             "process.yaml:5:12: error: frequency: unknown period 'fortnight' in '2/fortnight' "
-            "(write N/period with period day, week, month, quarter or year, e.g. 4/month)"
+            "(write 1/week for 2/fortnight: sopkit's year has 52 weeks)"
+        ],
+    ),
+    (
+        "frequency-every-three-weeks",
+        edit("4/month", "every 3 weeks"),
+        [
+            "process.yaml:5:12: error: frequency: 'every 3 weeks' is not N/period (write "
+            "17.33/year for every 3 weeks, rounded: sopkit's year has 52 weeks)"
+        ],
+    ),
+    (
+        "frequency-every-other-month",
+        edit("4/month", "every other month"),
+        [
+            "process.yaml:5:12: error: frequency: 'every other month' is not N/period (write "
+            "6/year for every other month, or 0.5/month)"
         ],
     ),
     (

@@ -25,6 +25,7 @@ from pydantic_core import PydanticCustomError
 from ..currency import MINOR_UNITS
 from ..source import NumberLiteral
 from .common import MAX_EXPONENT, _fail, _shown
+from .every import every_hint
 
 # --- the clock (hours in a day and a week) and durations -------------------------
 
@@ -421,29 +422,38 @@ def _worded_rate(text: str) -> str | None:
 
 
 def _per_period(value: Any, example: str, *, money: bool = False) -> tuple[Decimal, Period]:
-    hint = f"write N/period with period day, week, month, quarter or year, e.g. {example}"
     shown = _shown(value)
-    if isinstance(value, str) and (once := _ONCE_A.get(value.strip().lower())) is not None:
-        hint = (
-            f"write the amount a {once}, e.g. 50/{once}"
-            if money
-            else f"write 1/{once} for {value.strip()}"
-        )
-    elif isinstance(value, str) and not money and (worded := _worded_rate(value)) is not None:
-        hint = f"write {worded} for {value.strip()}"
     if not isinstance(value, str):
-        raise _fail(f"'{shown}' is not N/period", hint)
+        raise _fail(f"'{shown}' is not N/period", _period_hint(value, example, money))
     match = _RATE.match(value)
     if not match:
-        raise _fail(f"'{shown}' is not N/period", hint)
+        raise _fail(f"'{shown}' is not N/period", _period_hint(value, example, money))
     try:
         period = Period(match.group(2))
     except ValueError:
+        hint = _period_hint(value, example, money)
         raise _fail(f"unknown period '{_shown(match.group(2))}' in '{shown}'", hint) from None
     count = Decimal(match.group(1))
     if count.adjusted() > MAX_EXPONENT:
         raise _fail(f"'{shown}' is far too large", f"check the number, e.g. {example}")
     return count, period
+
+
+def _period_hint(value: Any, example: str, money: bool) -> str:
+    """How to write a value that is not N/period: ``weekly`` is 1/week, ``biweekly``
+    26/year, "4 раза в месяц" 4/month; else what N/period is."""
+    if isinstance(value, str) and (once := _ONCE_A.get(value.strip().lower())) is not None:
+        return (
+            f"write the amount a {once}, e.g. 50/{once}"
+            if money
+            else f"write 1/{once} for {value.strip()}"
+        )
+    if isinstance(value, str) and not money:
+        if (worded := _worded_rate(value)) is not None:
+            return f"write {worded} for {value.strip()}"
+        if (every := every_hint(value)) is not None:
+            return every
+    return f"write N/period with period day, week, month, quarter or year, e.g. {example}"
 
 
 @dataclass(frozen=True, slots=True)
