@@ -624,6 +624,39 @@ def test_a_bare_rate_and_a_weekly_expense_get_hints_that_fix_them(tmp_path: Path
     assert problem.hint is not None and "52 times it per: year" in problem.hint
 
 
+@pytest.mark.parametrize(
+    ("per", "hint"),
+    [
+        # A trial's per: webinar was told how to turn a weekly cost into a yearly one.
+        (
+            "webinar",
+            "did you mean 'run'? A cost paid for each webinar, each time the process runs, "
+            "is per: run; one paid over time, per: month, quarter or year",
+        ),
+        ("biweekly", "a cost every two weeks is 26 times it per: year"),
+        (
+            "daily",
+            "a weekly cost is 52 times it per: year; a daily one, your working days times it",
+        ),
+        ("monthly", "did you mean 'month'?"),
+    ],
+)
+def test_an_expense_per_something_else_is_told_what_to_write(
+    tmp_path: Path, per: str, hint: str
+) -> None:
+    put(tmp_path / "roles.yaml", "currency: USD\nroles:\n  Writer: {rate: 40}\n")
+    path = put(
+        tmp_path / "e.yaml",
+        "sopkit: 1\nid: e\nname: E\nowner: Writer\nfrequency: 1/month\n"
+        f"expenses:\n  - {{name: Ads, amount: 100, per: {per}}}\n"
+        "steps:\n  - {id: a, name: A, owner: Writer, time: 1h}\n",
+    )
+    with pytest.raises(SopkitError) as info:
+        load_process(path)
+    (problem,) = info.value.problems
+    assert problem.hint == hint
+
+
 def test_a_broken_roles_file_does_not_hide_an_unknown_owner(tmp_path: Path) -> None:
     # One run: the roles file's own two problems, and the owner no role is named for. The
     # role whose rate is wrong ('Writer') is not reported again as missing.

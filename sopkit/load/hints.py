@@ -191,6 +191,13 @@ _PERIOD_WORDS = {
 }
 
 
+#: An expense's ``per`` that is a span of time the format does not take (a week, a day).
+_BY_TIME = re.compile(r"(?:(?:a|an|per|each|every)\s+)?(?:week|weeks|weekly|day|days|daily|wk|d|w)")
+_FORTNIGHT = re.compile(
+    r"bi-?\s?weekly|fortnightly|(?:a|per|each|every) (?:fortnight|2 weeks|two weeks)"
+)
+
+
 def hint_for(kind: str, field: str, loc: Loc, value: Any = None, ctx: Any = None) -> str | None:
     """A hint for pydantic's own errors, which come without one."""
     if kind in RANGE_ERRORS:
@@ -221,7 +228,16 @@ def hint_for(kind: str, field: str, loc: Loc, value: Any = None, ctx: Any = None
         meant = _PERIOD_WORDS.get(str(value).strip().lower()) if isinstance(value, str) else None
         if meant is not None:
             return f"did you mean '{meant}'?"
-        return "a weekly cost is 52 times it per: year; a daily one, your working days times it"
+        said = value.strip().lower() if isinstance(value, str) else ""
+        if _FORTNIGHT.fullmatch(said):
+            return "a cost every two weeks is 26 times it per: year"
+        if not said or _BY_TIME.fullmatch(said):
+            return "a weekly cost is 52 times it per: year; a daily one, your working days times it"
+        # per: webinar, per: event: a cost paid each time the process runs.
+        return (
+            f"did you mean 'run'? A cost paid for each {short(value.strip())}, each time the "
+            "process runs, is per: run; one paid over time, per: month, quarter or year"
+        )
     if kind == "list_type":
         return "write a list: [a, b], or one '- item' per line"
     if kind == "bool_type" and value is None and field:
