@@ -9,6 +9,7 @@ through ``sopkit.cli.common.usage_error`` or ``sopkit.errors.UsageError``.
 from __future__ import annotations
 
 import ast
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -104,6 +105,48 @@ def test_usage_mistakes_exit_2(argv: list[str], words: str, tmp_path: Path) -> N
         assert result.stderr.startswith(f"Usage: sopkit {argv[0]} ")
     assert "Traceback" not in result.stderr
     assert list(tmp_path.iterdir()) == []  # nothing written
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        # A trial's 'sopkit capacity' got only "No such command 'capacity'".
+        (
+            ["capacity"],
+            "Error: No such command 'capacity'. Capacity and utilisation by role are in "
+            "'sopkit cost PATH --by role' (their ranges in 'sopkit simulate PATH'); the site's "
+            "dashboard (sopkit build) and 'sopkit report' have a Capacity section.\n",
+        ),
+        (["Utilization", str(T1)], "Capacity and utilisation by role are in"),
+        (["workload"], "'sopkit cost PATH --by role'"),
+        (["gantt", str(T1)], "No such command 'gantt'. 'sopkit plan FILE --start DATE' dates"),
+        (["schedule"], "'sopkit plan FILE --start DATE' dates one run"),
+        (["xlsx"], "'sopkit build PATH -o site' writes cost.xlsx"),
+        # typos keep Typer's did-you-mean, and a shortened name finds its command
+        (["vaidate"], "No such command 'vaidate'. Did you mean 'validate'"),
+        (["sim"], "No such command 'sim'. Did you mean 'simulate'?"),
+        (["zzz"], "No such command 'zzz'.\n"),
+    ],
+)
+def test_an_unknown_command_is_told_where_what_it_asks_for_lives(
+    argv: list[str], words: str
+) -> None:
+    result = CliRunner().invoke(app, argv)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith("Usage: sopkit [OPTIONS] COMMAND [ARGS]...")
+    assert words in result.stderr
+
+
+def test_every_command_an_unknown_one_is_sent_to_is_there() -> None:
+    from sopkit.cli.elsewhere import ELSEWHERE
+
+    commands = set(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
+    named = {
+        word for where in ELSEWHERE.values() for word in re.findall(r"'sopkit ([a-z]+)", where)
+    }
+    assert named <= commands
+    assert not set(ELSEWHERE) & commands
 
 
 def test_usage_errors_sopkit_finds_show_the_usage_line(tmp_path: Path) -> None:

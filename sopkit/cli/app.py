@@ -7,11 +7,13 @@ from typing import Annotated
 import typer
 
 from .. import __version__
+from .elsewhere import SopkitGroup
 
 __all__ = ["app"]
 
 app = typer.Typer(
     name="sopkit",
+    cls=SopkitGroup,
     help=(
         "Document and cost marketing processes written as YAML step graphs: "
         "SOP documents, workflow diagrams and annual workflow-cost reports."
