@@ -85,10 +85,26 @@ REFUSED = [
         "plan.yaml",
         "writes no '.yaml' files here (end the name in .ics for --format ics)",
     ),
-    (["cost", T1], "cost.xlsx", "end the name in .csv, .json, .markdown, .md, .txt"),
+    # A trial's cost -o c.xlsx was not told which command writes a workbook.
+    (
+        ["cost", T1],
+        "cost.xlsx",
+        "writes no '.xlsx' files here (end the name in .csv, .json, .markdown, .md, .txt; "
+        "sopkit build writes the workbook, cost.xlsx)",
+    ),
+    (
+        ["cost", T1, "--format", "csv"],
+        "cost.pdf",
+        "(end the name in .csv for --format csv; sopkit report writes the report as PDF)",
+    ),
     (["cost", T1, "--format", "csv"], "cost.md", "'.md' names markdown output"),
     (["candidates", T1, "--format", "json"], "c.csv", "'.csv' names csv output"),
-    (["simulate", T1, "--years", "100"], "ranges.ics", "writes no '.ics' files here"),
+    (
+        ["simulate", T1, "--years", "100"],
+        "ranges.ics",
+        "writes no '.ics' files here (end the name in .csv, .json, .markdown, .md, .txt; "
+        "sopkit plan writes a run's calendar)",
+    ),
     (["diff", T1, T1], "diff.csv", "writes no '.csv' files here"),
     (["compare", T1, "--scenario", "{scenario}"], "compare.pdf", "writes no '.pdf' files"),
     (["sop", T1, "--format", "html"], "sop.md", "'.md' names markdown output"),

@@ -81,6 +81,17 @@ FILE_FORMATS: Mapping[str, str] = {
 }
 
 
+#: The command that writes a file a command refuses to: ``sopkit cost -o cost.xlsx`` is
+#: told that ``sopkit build`` writes the workbook.
+WRITTEN_BY: Mapping[str, str] = {
+    **dict.fromkeys([".xlsx", ".xls", ".ods"], "sopkit build writes the workbook, cost.xlsx"),
+    ".pdf": "sopkit report writes the report as PDF",
+    ".ics": "sopkit plan writes a run's calendar",
+    **dict.fromkeys([".png", ".svg"], "sopkit diagram draws a process, sopkit plan a Gantt chart"),
+    **dict.fromkeys([".html", ".htm"], "sopkit build writes the site"),
+}
+
+
 def suffixes_of(formats: Iterable[str]) -> dict[str, str]:
     """The extensions of ``FILE_FORMATS`` that name a format the command writes."""
     wanted = {str(fmt) for fmt in formats}
@@ -109,11 +120,12 @@ def format_for(
     if not suffix:
         return given or default
     named = suffixes.get(suffix)
+    elsewhere = f"; {WRITTEN_BY[suffix]}" if suffix in WRITTEN_BY else ""
     if given is None:
         if named is None:
             usage_error(
                 f"{output}: sopkit writes no '{suffix}' files here",
-                hint="end the name in " + ", ".join(sorted(suffixes)),
+                hint="end the name in " + ", ".join(sorted(suffixes)) + elsewhere,
             )
         return named
     fits = sorted({s for s, f in suffixes.items() if f == given} | {*(also or {}).get(given, ())})
@@ -123,7 +135,7 @@ def format_for(
     if named is None:
         usage_error(
             f"{output}: sopkit writes no '{suffix}' files here",
-            hint=f"{ending} for --format {given}",
+            hint=f"{ending} for --format {given}{elsewhere}",
         )
     usage_error(
         f"--format {given} and -o {output} disagree: '{suffix}' names {named} output",
