@@ -50,6 +50,33 @@ def text_of(costs: PortfolioCost, report: str, width: int | None) -> str:
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("report", REPORTS)
 @pytest.mark.parametrize("portfolio", FOLDERS)
+def test_notes_explain_only_the_columns_shown(
+    portfolios: dict[str, PortfolioCost], portfolio: str, report: str, width: int
+) -> None:
+    costs = portfolios[portfolio]
+    sheet = sheet_of(costs, report)
+    shown = {sheet.columns[i].key for i in layout(sheet, width).columns}
+    said = " ".join(text_of(costs, report, width).split())
+    for note, key in sheet.explains.items():
+        assert (" ".join(note.split()) in said) == (key in shown), (key, note)
+
+
+def test_a_role_table_left_without_steps_does_not_explain_them(
+    portfolios: dict[str, PortfolioCost],
+) -> None:
+    """A trial's 80 columns left out Steps, yet the note still said what they add up to."""
+    costs = portfolios["additions"]
+    wide, narrow = (cost_report(costs, by="role", width=w) for w in (None, 80))
+    assert "Steps: the steps each role works on" in wide
+    assert "Left out to fit 80 columns: Steps," in narrow
+    assert "Steps: the steps" not in narrow and "the column adds up to" not in narrow
+    assert "FTE is the same hours" in narrow  # FTE is still there
+    assert "FTE is the same hours" not in cost_report(costs, by="role", width=60)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("report", REPORTS)
+@pytest.mark.parametrize("portfolio", FOLDERS)
 def test_tables_fit_and_keep_every_figure_whole(
     portfolios: dict[str, PortfolioCost], portfolio: str, report: str, width: int
 ) -> None:

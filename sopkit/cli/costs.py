@@ -94,8 +94,8 @@ def cost(
     h/exec, Rate/h, Outside h/year, FTE, Name, Owner, Cash/year, Hours/year. --by
     process: runs/month, Lead time h, h/run, Outside h/year, Frequency, FTE, Name,
     Lead time d, Cash/year, Hours/year. --by role: Steps, Share, Headcount, Kind,
-    FTE, Outside h/year. A note names what was left out; files and pipes get
-    every column.
+    FTE, Outside h/year. A note names what was left out (and the notes that explain
+    those columns are left out with them); files and pipes get every column.
 
     --format json on 200 files or more reads, checks and costs them in several
     processes at once (one per CPU, or --jobs); the report is the same.

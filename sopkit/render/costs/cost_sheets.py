@@ -193,13 +193,19 @@ def _sheet(
     notes: list[str],
     *,
     reading: bool,
+    explains: dict[str, str] | None = None,
 ) -> Sheet:
     """A sheet from rows keyed by column: columns side by side for reading; in CSV the
-    columns of format version 1 first, in their order, then the added ones."""
+    columns of format version 1 first, in their order, then the added ones.
+
+    ``explains`` names the column each note about one column explains (the notes
+    ``_additions_notes`` writes are known already), so a table that leaves the
+    column out leaves the note out."""
     if not reading:
         first = [c for key in _CSV_FIRST[view] for c in columns if c.key == key]
         columns = first + [c for c in columns if c not in first]
     keys = [c.key for c in columns]
+    about = {note: key for note, key in _COLUMN_NOTES.items() if note in notes}
     return Sheet(
         title,
         columns,
@@ -207,6 +213,7 @@ def _sheet(
         None if total is None else [total.get(key, _BLANK) for key in keys],
         notes,
         DROP_ORDER[view],
+        explains=about | (explains or {}),
     )
 
 
@@ -326,24 +333,31 @@ def person_text(role: str, count: Decimal) -> str:
     return role if count == 1 else f"{_plain(count)} × {role}"
 
 
+_RATE_NOTE = (
+    "Rate/h is the owner's; a step done with others adds each person's hours at their "
+    "own rate (sopkit cost --explain STEP shows them)."
+)
+_OUTSIDE_NOTE = (
+    "Outside h/year: hours of external parties (an agency, a customer); they are not "
+    "in Hours/year or FTE, and their cost is in the labour column."
+)
+_CASH_NOTE = (
+    "Cash/year: money spent besides people's time (a step's expense per execution, "
+    "the process's per run or per period); Total/year = labour + cash."
+)
+#: The notes that explain one column, and its key.
+_COLUMN_NOTES = {_RATE_NOTE: "rate", _OUTSIDE_NOTE: "external_hours", _CASH_NOTE: "annual_expenses"}
+
+
 def _additions_notes(costs: PortfolioCost, *, by: str) -> list[str]:
     """What the rows of the additions mean: joint steps, outside hours, called processes."""
     notes = []
     if by == "step" and any(len(_with(s)) for s in costs.steps):
-        notes.append(
-            "Rate/h is the owner's; a step done with others adds each person's hours at their "
-            "own rate (sopkit cost --explain STEP shows them)."
-        )
+        notes.append(_RATE_NOTE)
     if costs.exact_external_hours:
-        notes.append(
-            "Outside h/year: hours of external parties (an agency, a customer); they are not "
-            "in Hours/year or FTE, and their cost is in the labour column."
-        )
+        notes.append(_OUTSIDE_NOTE)
     if by != "role" and _has_expenses(costs):
-        notes.append(
-            "Cash/year: money spent besides people's time (a step's expense per execution, "
-            "the process's per run or per period); Total/year = labour + cash."
-        )
+        notes.append(_CASH_NOTE)
         if by == "step":
             own = [
                 f"{p.id}: " + ", ".join(e.name for e in p.expense_lines)
@@ -443,18 +457,21 @@ def _role_sheet(costs: PortfolioCost, *, reading: bool) -> Sheet:
         "currency": _text(currency),
     }
     notes = _capacity_notes(costs) if capacity else []
+    explains = {notes[1]: "fte"} if capacity else {}
     if column != every:
-        notes.append(
+        steps_note = (
             "Steps: the steps each role works on. A step several roles share counts once for "
             "each of them, and a step no role works on (a milestone without an owner, a call "
             "to another process here) for none, so the column adds up to "
             f"{column}; the Total row gives the portfolio's {counted(str(every), 'step', 'steps')}."
         )
+        notes.append(steps_note)
+        explains[steps_note] = "steps"
     notes += _additions_notes(costs, by="role")
     if any(r.kind is RoleKind.SYSTEM for r in roles):
         notes.append("A system role's work is already automated: no hours, no labour.")
     title = _title("Annual workflow cost by role", costs)
-    return _sheet("role", title, columns, rows, total, notes, reading=reading)
+    return _sheet("role", title, columns, rows, total, notes, reading=reading, explains=explains)
 
 
 def _capacity_cells(role: RoleCost) -> tuple[Cell, Cell, Cell]:
@@ -475,11 +492,11 @@ def _capacity_cells(role: RoleCost) -> tuple[Cell, Cell, Cell]:
 
 def _capacity_notes(costs: PortfolioCost) -> list[str]:
     year = hours_text(costs.settings.working_year_hours)
-    notes = [
+    notes = [  # the second explains FTE beside utilisation: it goes with the FTE column
         "Utilisation = annual hours ÷ (headcount × hours a person has for this work a year); "
-        f"{DASH} for a role without a headcount. FTE is the same hours over a full working "
-        f"year ({year} h) whatever the headcount, so the two differ where people have less "
-        "of their year for this work."
+        f"{DASH} for a role without a headcount.",
+        f"FTE is the same hours over a full working year ({year} h) whatever the headcount, "
+        "so FTE and utilisation differ where people have less of their year for this work.",
     ]
     over = [r for r in costs.roles if r.over_capacity]
     if over:

@@ -50,6 +50,13 @@ class Sheet:
     empty: str | None = None
     #: Notes that still hold with no rows, shown under ``empty``.
     empty_notes: list[str] = field(default_factory=list)
+    #: The notes that explain one column, with its key: a table that leaves the column
+    #: out leaves its note out too (a note must not explain what is not there).
+    explains: dict[str, str] = field(default_factory=dict)
+
+    def notes_for(self, shown: set[str]) -> list[str]:
+        """The notes of a table showing the columns ``shown`` (by key)."""
+        return [n for n in self.notes if n not in self.explains or self.explains[n] in shown]
 
 
 def visible(sheet: Sheet, *, csv_output: bool) -> list[int]:

@@ -6,7 +6,7 @@ than the terminal:
 
 1. columns are left out in the sheet's ``drop_order`` (the least needed first,
    e.g. the factors of a cost before the cost itself) until the rest fits; a
-   note under the table names them;
+   note under the table names them, and the notes explaining them are left out;
 2. names wrap, at spaces and then after hyphens, each column kept wide
    enough for its longest word (up to ``MAX_WORD``, at least ``MIN_TEXT``), so
    leaving out a column comes before breaking a word; headings wrap at spaces;
@@ -221,7 +221,7 @@ def render_table(sheet: Sheet, width: int | None) -> str:
     )
     console.print(sheet.title, markup=False, highlight=False, soft_wrap=width is None)
     console.print(table)
-    notes = list(sheet.notes)
+    notes = sheet.notes_for({sheet.columns[i].key for i in plan.columns})
     if plan.dropped:
         titles = ", ".join(sheet.columns[i].title for i in plan.dropped)
         notes.insert(
