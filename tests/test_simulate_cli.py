@@ -205,3 +205,22 @@ def test_a_scenario_is_simulated_and_named(tmp_path: Path) -> None:
     twice = run(*args, "--scenario", hire, "--scenario", hire)
     assert getattr(twice, "exit_code", None) == 2
     assert "takes one scenario file here" in getattr(twice, "stderr", "")
+
+
+def test_one_process_is_not_repeated_as_its_own_total() -> None:
+    """A trial's simulate of one file printed its rows twice, the second time as Total."""
+    one = simulate(load_portfolio(ENGLISH / "content-marketing.yaml"), years=200)
+    for fmt in ("table", "markdown"):
+        text = simulation_report(one, fmt=fmt)
+        assert "Total" not in text.replace("Total cost", "")
+        assert "Total rows add the processes" not in text
+        assert text.count("$") == 8  # annual and total cost, once: mean, P10, P50, P90
+    # the tools' formats keep the portfolio's figures, whatever was simulated
+    assert ",total_annual_cost," in simulation_report(one, fmt="csv")
+    assert "total_annual_cost" in json.loads(simulation_report(one, fmt="json"))
+    two = simulate(
+        load_portfolio([ENGLISH / "content-marketing.yaml", ENGLISH / "case-study.yaml"]),
+        years=200,
+    )
+    table = simulation_report(two, fmt="table")
+    assert "\n Total " in table and "Total rows add the processes year by year." in table

@@ -2,7 +2,8 @@
 
 Tables, Markdown and CSV have one row per process and figure (annual cost,
 annual total cost, annual hours, lead time), then the portfolio's annual
-totals, then each role with a capacity (a ``headcount``): its hours and its
+totals (for a single process in CSV only: a table's would repeat its rows),
+then each role with a capacity (a ``headcount``): its hours and its
 utilisation, with the share of years it is over capacity in a note (a CSV row
 of its own, the share in the ``mean`` column); JSON has,
 for each figure, ``{"mean", "p10", "p50", "p90"}`` with money rounded half-up
@@ -160,15 +161,19 @@ def _sheet(
     rows: list[list[Cell]] = []
     for process in simulation.processes:
         rows += _rows(process.process_id, process, _with_outside(shown, process), currency, reading)
+    # One process's Total rows would repeat its own: a table leaves them out (CSV keeps
+    # them, as JSON keeps its total_ figures, for the tools that read them).
+    alone = reading and len(simulation.processes) == 1
     totals = tuple(entry for entry in shown if not entry[0].startswith("lead_time"))
-    rows += _rows(
-        "Total" if reading else "",
-        simulation,
-        _with_outside(totals, simulation),
-        currency,
-        reading,
-        total=True,
-    )
+    if not alone:
+        rows += _rows(
+            "Total" if reading else "",
+            simulation,
+            _with_outside(totals, simulation),
+            currency,
+            reading,
+            total=True,
+        )
     capacity = [role for role in simulation.roles if role.utilisation is not None]
     for role in capacity:
         rows += _role_rows(role, reading)
@@ -181,8 +186,9 @@ def _sheet(
         title += f", under scenario '{scenario}'"
     notes = [
         "Mean, and the values that 10%, 50% and 90% of simulated years stay under (P10, P50, "
-        f"P90); lead time is one run's, over {simulation.years:,} simulated runs. Total rows "
-        "add the processes year by year. The same seed gives the same figures."
+        f"P90); lead time is one run's, over {simulation.years:,} simulated runs. "
+        + ("" if alone else "Total rows add the processes year by year. ")
+        + "The same seed gives the same figures."
     ]
     if simulation.external_hours.mean > 0:
         notes.append(
