@@ -75,6 +75,8 @@ def test_every_message_is_used() -> None:
     sources += sorted((render / "site").glob("*.py"))  # the dashboard and the scenario page
     sources += [render / "costs" / "diff.py", render / "costs" / "scenarios.py"]
     sources += [render / "totals.py", render / "counts.py", render / "diagram" / "engine.py"]
+    # a diagram's printed pages, and the notice when they cannot be printed
+    sources += [render / "diagram" / "printed.py", render / "diagram" / "__init__.py"]
     sources.append(render / "beside.py")  # only the given files' hours: reports and pages
     sources.append(ROOT / "sopkit" / "build" / "__init__.py")  # downloads and notices
     sources.append(ROOT / "sopkit" / "library.py")  # the comment a copy has for its purpose

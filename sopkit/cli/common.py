@@ -211,6 +211,13 @@ class DocumentLanguage(StrEnum):
     ru = "ru"
 
 
+class Paper(StrEnum):
+    """``--paper`` of ``sopkit report`` and ``sopkit diagram`` (``render.pdf.PAPERS``)."""
+
+    a4 = "A4"
+    letter = "Letter"
+
+
 class ReportFormat(StrEnum):
     """``--format`` of ``sopkit cost`` and ``sopkit candidates``."""
 

@@ -12,6 +12,7 @@ from .app import app
 from .common import (
     DocumentLanguage,
     ForceOption,
+    Paper,
     ReportOutput,
     RolesOption,
     emit,
@@ -242,7 +243,8 @@ def diagram(
         DiagramFormat | None,
         typer.Option(
             "--format",
-            help="svg (written by sopkit), png, pdf (drawn with Graphviz), dot (that Graphviz "
+            help="svg (written by sopkit), png, pdf (drawn with Graphviz; a diagram too large "
+            "for one legible page prints as a map and parts, see --paper), dot (that Graphviz "
             "source) or mermaid (renders in GitHub and GitLab Markdown). Default: from the "
             "-o name (.png, .mmd, .md …), else svg.",
             case_sensitive=False,
@@ -268,6 +270,14 @@ def diagram(
             case_sensitive=False,
         ),
     ] = Direction.LR,
+    paper: Annotated[
+        Paper,
+        typer.Option(
+            "--paper",
+            help="A4 or Letter: the paper a PDF too large for one legible page prints on.",
+            case_sensitive=False,
+        ),
+    ] = Paper.a4,
     roles: RolesOption = None,
     lang: LanguageOption = None,
     force: ForceOption = False,
@@ -287,10 +297,17 @@ def diagram(
     sopkit; PNG and PDF are drawn by Graphviz ('dot'), or the bundled
     graphviz-pure (PNG only); SOPKIT_GRAPHVIZ=dot|graphviz-pure picks one.
 
+    A PDF too large to print legibly on one page (10 pt labels at 8 pt or
+    more) prints as the SOP prints it: a map of the parts, then each part
+    with its lanes' headers, a landscape sheet each on A4 or Letter (--paper).
+    That needs WeasyPrint: pip install 'sopkit[pdf]' (and the Pango library);
+    without it the PDF is one large page and a warning says so.
+
     \b
     Examples:
       sopkit diagram processes/en/content-marketing.yaml --format png
       sopkit diagram processes/en/content-marketing.yaml --format mermaid -o flow.md
+      sopkit diagram processes/en/product-launch.yaml -o launch.pdf --paper letter
     """
     from ..analysis import cost_among_callers
     from ..load import callers_of, load_process
@@ -307,7 +324,7 @@ def diagram(
         chosen = format_for(output, fmt.value if fmt else None, FILE_SUFFIXES, "svg")
         # With the processes beside it that run it: a procedure's automation saves on their runs.
         cost = cost_among_callers(callers_of(process, roles=roles).processes).processes[0]
-        drawing = draw(cost, chosen, direction=direction.value)
+        drawing = draw(cost, chosen, direction=direction.value, paper=paper.value)
         for warning in drawing.warnings:
             typer.echo(f"warning: {warning}", err=True)
         if str(output) == "-" or (output is None and chosen in TEXT_FORMATS):

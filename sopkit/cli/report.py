@@ -12,6 +12,7 @@ import typer
 from .app import app
 from .common import (
     ForceOption,
+    Paper,
     Paths,
     RolesOption,
     format_for,
@@ -27,13 +28,6 @@ class ReportFileFormat(StrEnum):
 
     pdf = "pdf"
     html = "html"
-
-
-class Paper(StrEnum):
-    """``sopkit report --paper``."""
-
-    a4 = "A4"
-    letter = "Letter"
 
 
 def _date(value: str | None) -> datetime.date | None:

@@ -28,9 +28,12 @@ from types import TracebackType
 from typing import Any
 
 from ..children import Stopped, end
-from ..errors import RenderError
+from ..errors import RenderError, UsageError
 
-__all__ = ["Printer", "pdf_problem", "report_pdf"]
+__all__ = ["PAPERS", "Printer", "paper_name", "pdf_problem", "report_pdf"]
+
+#: Paper sizes sopkit prints on (the report, and a diagram cut into pages).
+PAPERS = ("A4", "Letter")
 
 _INSTALL = (
     "install WeasyPrint: pip install 'sopkit[pdf]' (it needs the Pango library: "
@@ -95,6 +98,18 @@ def _not_searched(name: str) -> None:
     return None
 
 
+def paper_name(paper: str) -> str:
+    """``paper`` as CSS names it (``a4`` is ``A4``).
+
+    Raises:
+        UsageError: a paper sopkit does not print on (the hint lists those it does).
+    """
+    chosen = {p.lower(): p for p in PAPERS}.get(paper.lower())
+    if chosen is None:
+        raise UsageError(f"unknown paper '{paper}'", hint="use one of: " + ", ".join(PAPERS))
+    return chosen
+
+
 def pdf_problem() -> RenderError | None:
     """Why no PDF can be made here, or ``None`` when WeasyPrint works."""
     found = _weasyprint()
@@ -106,10 +121,11 @@ def _no_network(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
 
 
 def report_pdf(html: str) -> bytes:
-    """The report's HTML printed to PDF.
+    """The report's HTML (or any self-contained page: a diagram's printed parts) printed
+    to PDF.
 
     The PDF's dates come from the page's ``dcterms`` meta tags (the report's
-    date); without them it has none, so the same report gives the same bytes.
+    date); without them it has none, so the same page gives the same bytes.
 
     Raises:
         RenderError: WeasyPrint or Pango is missing (the hint says what to install).

@@ -3,15 +3,17 @@
 sopkit lays the swimlanes out itself (``layout``) and describes the picture as
 a scene (``swimlane``); ``svg`` writes SVG directly, with no renderer, and
 ``dot`` writes Graphviz source with every position fixed, which a Graphviz
-renderer (see ``engine``) turns into PNG or PDF. ``draw`` returns bytes;
-nothing here writes files or prints.
+renderer (see ``engine``) turns into PNG or PDF. A PDF of a diagram too large
+for one legible page is its printed pages instead (``printed``: a map, then
+parts that repeat the lanes' headers, on A4 or Letter), printed by WeasyPrint.
+``draw`` returns bytes; nothing here writes files or prints.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePath
 
 from ...analysis import ProcessCost, as_process_cost
@@ -19,14 +21,16 @@ from ...errors import RenderError
 from ...models import Process
 from ..i18n import Notice
 from ..markdown import fenced
+from ..pdf import paper_name, pdf_problem, report_pdf
 from .common import DIRECTIONS, MAX_ARROWS, MAX_STEPS, check_direction, check_legible
 from .dot import build_digraph, scene_digraph, to_dot
 from .engine import Engine, cjk_notice, find_engine
 from .mermaid import to_mermaid
+from .printed import printed_html
 from .scene import Scene
 from .style import DEFAULT_THEME, ENGINE_FONTS, Theme
 from .svg import to_svg
-from .swimlane import swimlane_layout, swimlane_scene
+from .swimlane import Swimlanes, draw_swimlanes, swimlane_layout, swimlane_scene
 
 __all__ = [
     "DIRECTIONS",
@@ -89,6 +93,7 @@ def draw(
     theme: str | Theme = DEFAULT_THEME,
     engine: Engine | None = None,
     links: Mapping[str, str] | None = None,
+    paper: str = "A4",
 ) -> Drawing:
     """The diagram as ``fmt`` bytes, with any warnings for the user (never printed here).
 
@@ -97,18 +102,52 @@ def draw(
     ids to pages (relative URLs) so each call's box links there (SVG only).
     A ``Process`` is costed alone (``analysis.as_process_cost``).
 
+    A ``pdf`` of a diagram too large for one page at a legible scale is the
+    map of its parts and the parts, a sheet each on ``paper`` (``A4`` or
+    ``Letter``) in landscape, printed by WeasyPrint (``printed``). Without
+    WeasyPrint it is one large page, as a smaller diagram is, and a warning
+    says what to install.
+
     Raises:
         RenderError: unknown format or direction, a process too large to draw
             legibly (``check_legible``), no renderer, or the renderer failed.
+        UsageError: an unknown paper.
     """
     _check_format(fmt)
     direction = check_direction(direction)
+    paper = paper_name(paper)
     cost = as_process_cost(cost)
     check_legible(cost.process)
     if fmt == "mermaid":
         return Drawing(to_mermaid(cost, direction=direction).encode("utf-8"), fmt)
-    scene = swimlane_scene(cost, direction=direction, theme=theme, links=links)
-    return draw_scene(scene, fmt, engine=engine)
+    lanes = swimlane_layout(cost, direction=direction, theme=theme)
+    notices: tuple[Notice, ...] = ()
+    if fmt == "pdf":
+        printed, notices = _printed_pdf(lanes, paper, links)
+        if printed is not None:
+            return printed
+    drawing = draw_scene(draw_swimlanes(lanes, links=links), fmt, engine=engine)
+    if not notices:
+        return drawing
+    notices += drawing.notices
+    return replace(drawing, warnings=tuple(map(str, notices)), notices=notices)
+
+
+def _printed_pdf(
+    lanes: Swimlanes, paper: str, links: Mapping[str, str] | None
+) -> tuple[Drawing | None, tuple[Notice, ...]]:
+    """The diagram's printed pages as a PDF, or ``None`` when it prints on one page (and,
+    when that is for want of WeasyPrint, the notice saying what to install)."""
+    html = printed_html(lanes, paper=paper, links=links)
+    if html is None:
+        return None, ()
+    problem = pdf_problem()
+    if problem is None:
+        return Drawing(report_pdf(html), "pdf", "weasyprint"), ()
+    notice = Notice.of(
+        "notice.pdf_one_page", reason=problem.message, paper=paper, install=problem.hint or ""
+    )
+    return None, (notice,)
 
 
 #: Files a Mermaid diagram is written into as a ```mermaid block rather than bare.

@@ -65,6 +65,7 @@ __all__ = [
     "header_cell",
     "lane_headers",
     "moved_shape",
+    "summary_text",
     "swimlane_layout",
     "swimlane_scene",
     "title_block",
@@ -470,18 +471,7 @@ def _title_block(lanes: Swimlanes, width: float, title: bool) -> tuple[list[Shap
     their height."""
     cost, style = lanes.cost, lanes.theme
     text = Wording(cost)
-    runs = (
-        text("runs", n=text.frequency(cost.process.frequency))
-        if cost.process.frequency is not None
-        else text("called_only")
-    )
-    summary = " · ".join(
-        [
-            lead_text(cost, text),
-            runs,
-            total_text(cost, text),
-        ]
-    )
+    summary = summary_text(cost)
     lines = _lines(cost.name, width, style.title_size, style.text, bold=True)
     lines += _lines(summary, width, style.summary_size, style.text)
     unlaned = unlaned_text(cost, text, {lane.key for lane in lanes.layout.lanes})
@@ -514,6 +504,17 @@ def _title_block(lanes: Swimlanes, width: float, title: bool) -> tuple[list[Shap
         shapes_scale, y = _swatches(lanes, text, width, y)
         shapes += shapes_scale
     return shapes, y
+
+
+def summary_text(cost: ProcessCost) -> str:
+    """The line under the diagram's title: lead time, how often it runs, total cost."""
+    text = Wording(cost)
+    runs = (
+        text("runs", n=text.frequency(cost.process.frequency))
+        if cost.process.frequency is not None
+        else text("called_only")
+    )
+    return " · ".join([lead_text(cost, text), runs, total_text(cost, text)])
 
 
 def _keys(lanes: Swimlanes, text: Wording) -> list[tuple[str, str]]:

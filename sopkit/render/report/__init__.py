@@ -23,7 +23,7 @@ from ...analysis.cost import PortfolioCost
 from ...errors import UsageError
 from ..costs.scenarios import ScenarioView, scenario_results
 from ..costs.tables import ensure_costs
-from ..pdf import pdf_problem, report_pdf
+from ..pdf import PAPERS, paper_name, pdf_problem, report_pdf
 from .content import ReportOptions, report_context, report_language
 from .hangul import keep_hangul_words
 
@@ -42,8 +42,6 @@ __all__ = [
     "report_pdf",
 ]
 
-#: Paper sizes the report prints on.
-PAPERS = ("A4", "Letter")
 #: What ``annual_report`` writes.
 FORMATS = ("pdf", "html")
 
@@ -157,9 +155,7 @@ def annual_report(
     """
     if fmt not in FORMATS:
         raise UsageError(f"unknown format '{fmt}'", hint="use one of: " + ", ".join(FORMATS))
-    chosen = {p.lower(): p for p in PAPERS}.get(paper.lower())
-    if chosen is None:
-        raise UsageError(f"unknown paper '{paper}'", hint="use one of: " + ", ".join(PAPERS))
+    chosen = paper_name(paper)
     html = render_report(
         ensure_costs(source),
         date=date,

@@ -10,7 +10,8 @@ from markupsafe import Markup
 from ...analysis.cost import ProcessCost
 from ...errors import RenderError
 from ..diagram import check_legible, to_mermaid, to_svg
-from ..diagram.pages import PrintPage, part_map, print_pages
+from ..diagram.pages import part_map, print_pages
+from ..diagram.printed import page_svg
 from ..diagram.style import get_theme
 from ..diagram.swimlane import draw_swimlanes, lane_headers, swimlane_layout
 from ..i18n import Catalogue
@@ -66,19 +67,8 @@ def _diagram_svg(
     headers = None if strip is None else to_svg(strip, classes=("header-strip",), ids=False)
     printed = print_pages(lanes, links=links)
     overview = part_map(lanes, printed, links=links)
-    pages = [_page_svg(page) for page in printed]
-    return whole, headers, None if overview is None else _page_svg(overview, "part-map"), pages
-
-
-def _page_svg(page: PrintPage, *classes: str) -> str:
-    return to_svg(
-        page.scene,
-        view=page.view,
-        width=f"{page.width_mm}mm",
-        height=f"{page.height_mm}mm",
-        classes=("print-page", *classes),
-        ids=False,
-    )
+    pages = [page_svg(page) for page in printed]
+    return whole, headers, None if overview is None else page_svg(overview, "part-map"), pages
 
 
 def _mermaid(cost: ProcessCost, links: Mapping[str, str]) -> str:
