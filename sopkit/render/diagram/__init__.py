@@ -126,7 +126,7 @@ def draw(
         printed, notices = _printed_pdf(lanes, paper, links)
         if printed is not None:
             return printed
-    drawing = draw_scene(draw_swimlanes(lanes, links=links), fmt, engine=engine)
+    drawing = draw_scene(draw_swimlanes(lanes, links=links, names=True), fmt, engine=engine)
     if not notices:
         return drawing
     notices += drawing.notices

@@ -70,6 +70,8 @@ class Theme:
     system_fill: str = "#eaf0f7"
     system_header_fill: str = "#d6e2ef"
     events_fill: str = "#ffffff"
+    #: a lane's name written again along a wide diagram: light, still legible on a band
+    lane_name_text: str = "#7a7a7a"
     # steps
     step_stroke: str = "#4d4d4d"
     step_width: float = 1.0

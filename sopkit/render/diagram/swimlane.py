@@ -6,7 +6,8 @@ hands the sizes to ``layout.lay_out``. ``swimlane_scene`` draws the result:
 
 * a band per lane with its header cell at the start: the role's name and
   annual cost, and for an outside party or a system what it is; steps without
-  an owner (milestones without one, calls) share a band at the top;
+  an owner (milestones without one, calls) share a band at the top; along a
+  wide diagram, each lane's name again, small and light (``lane_names``);
 * work steps as rounded boxes filled by their automation saving; a dashed box
   runs only in some runs (its question and answer in the box); a double box is
   a sign-off; a thick box with ⊞ runs another process (linked to its page when
@@ -53,6 +54,7 @@ from .common import (
     unlaned_text,
 )
 from .geometry import Box, Point
+from .lane_names import lane_names
 from .layout import EdgeSpec, LaneSpec, Layout, NodeSpec, Spacing, lay_out
 from .metrics import line_height, text_width, wrap_text
 from .scene import Diamond, Ellipse, Group, Label, Line, Polyline, Rect, Scene, Shape, Stroke
@@ -651,11 +653,18 @@ def body_items(lanes: Swimlanes, links: Mapping[str, str]) -> list[Shape | Group
     return items
 
 
-def draw_swimlanes(lanes: Swimlanes, *, links: Mapping[str, str] | None = None) -> Scene:
-    """The laid-out diagram as a scene: title and key above, lanes, steps and arrows."""
+def draw_swimlanes(
+    lanes: Swimlanes, *, links: Mapping[str, str] | None = None, names: bool = False
+) -> Scene:
+    """The laid-out diagram as a scene: title and key above, lanes, steps and arrows;
+    with ``names``, each lane's name written again along a wide one (``lane_names``:
+    the picture alone has them, the SOP keeps its headers in view instead)."""
     title, top, shifted = _below_title(lanes)
     items: list[Shape | Group] = [Group(tuple(title[1:]), classes=("key",))]
     items += body_items(shifted, links or {})
+    repeated = lane_names(shifted.layout, shifted.headers, shifted.theme) if names else None
+    if repeated is not None:
+        items.append(repeated)
     return Scene(
         width=shifted.layout.width,
         height=shifted.layout.height + top,
@@ -725,4 +734,4 @@ def swimlane_scene(
         links: called process id → page (relative URL), to link each call's box.
     """
     lanes = swimlane_layout(cost, direction=direction, candidates=candidates, theme=theme)
-    return draw_swimlanes(lanes, links=links)
+    return draw_swimlanes(lanes, links=links, names=True)
