@@ -27,8 +27,9 @@ from sopkit.load import load_process
 from sopkit.render.diagram import draw
 from sopkit.render.diagram.engine import Engine
 from sopkit.render.diagram.pages import print_pages
-from sopkit.render.diagram.printed import printed_html, sheets
+from sopkit.render.diagram.printed import part_caption, printed_html, sheets
 from sopkit.render.diagram.swimlane import swimlane_layout
+from sopkit.render.i18n import catalogue
 from sopkit.render.pdf import pdf_problem
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -98,9 +99,16 @@ def test_a_diagram_too_large_for_one_page_has_the_map_then_each_part(launch: Pro
     assert found[0].caption[0].startswith("Product launch (tiered) · Lead time ")
     assert found[0].caption[1] == "Map of the 10 parts: each is outlined and numbered"
     assert "print-page part-map" in found[0].svg
-    for number, sheet in enumerate(found[1:], start=1):
-        assert sheet.caption[0] == f"Product launch (tiered) · Part {number} of 10"
+    for number, (sheet, part) in enumerate(zip(found[1:], parts, strict=True), start=1):
+        assert sheet.caption[0].startswith(f"Product launch (tiered) · Part {number} of 10")
+        assert (
+            sheet.caption[0] == f"Product launch (tiered) · {part_caption(part, catalogue('en'))}"
+        )
         assert 'print-page"' in sheet.svg and "part-map" not in sheet.svg
+    # each says which parts its arrows go on to
+    assert found[1].caption[0].endswith("Part 1 of 10 · continues on part 2")
+    assert found[2].caption[0].endswith("Part 2 of 10 · continues on parts 3, 4, and 5")
+    assert found[10].caption[0].endswith("Part 10 of 10 · continues on part 9")  # above it
 
 
 def test_a_diagram_that_fits_one_legible_page_has_no_printed_pages(small: ProcessCost) -> None:
@@ -128,7 +136,7 @@ def test_the_captions_are_in_the_process_s_language() -> None:
         found[0].caption[1]
         == f"{len(found) - 1}개 부분의 지도: 각 부분은 테두리와 번호로 표시됩니다"
     )
-    assert found[1].caption[0].endswith(f"· {len(found) - 1}개 중 1번째")
+    assert f"· {len(found) - 1}개 중 1번째 · 이어지는 부분: 2" in found[1].caption[0]
 
 
 # --- the PDF --------------------------------------------------------------------------------

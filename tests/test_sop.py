@@ -20,7 +20,10 @@ from sopkit import RenderError, SopkitError, load_process
 from sopkit.analysis import ProcessCost, cost_process
 from sopkit.cli import app
 from sopkit.models import Language
+from sopkit.render.diagram.geometry import Box
 from sopkit.render.diagram.mermaid import to_mermaid
+from sopkit.render.diagram.pages import PrintPage
+from sopkit.render.diagram.scene import Scene
 from sopkit.render.sop import SopDocument, inline_svg, md_escape, render_sop, sop_document
 from sopkit.render.sop import diagram as sop_diagram
 from sopkit.render.sop.screen import ScreenSize, screen_size
@@ -55,11 +58,15 @@ STUB_HEADERS = (
     '<svg width="20pt" height="40pt" viewBox="0 0 20 40" xmlns="http://www.w3.org/2000/svg">'
     "<title>headers</title></svg>"
 )
-#: The stub's printed pages: two, so the captions show.
+#: The stub's printed pages: two, so the captions show; the first's arrows go on to the
+#: second, so its caption says so.
 STUB_PAGES = [
-    '<svg width="100mm" height="50mm" viewBox="0 0 80 40" xmlns="http://www.w3.org/2000/svg">'
-    f"<title>page {n}</title></svg>"
-    for n in (1, 2)
+    (
+        '<svg width="100mm" height="50mm" viewBox="0 0 80 40" xmlns="http://www.w3.org/2000/svg">'
+        f"<title>page {n}</title></svg>",
+        PrintPage(Scene(80, 40, ()), Box(0, 0, 80, 40), 100, 50, n, 2, Box(0, 0, 80, 40), onward),
+    )
+    for n, onward in ((1, (2,)), (2, ()))
 ]
 
 

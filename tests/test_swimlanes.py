@@ -416,7 +416,7 @@ def test_the_map_shows_the_whole_diagram_with_every_part_outlined_and_numbered(
         outline, _, number = mark.items
         assert isinstance(outline, Rect) and outline.box == page.part
         assert isinstance(number, Label) and number.lines[0].text == str(page.number)
-        assert number.lines[0].size * scale == pytest.approx(MAP_NUMBER_PT)  # legible
+        assert number.lines[0].size * scale == pytest.approx(MAP_NUMBER_PT)  # room for 16 pt
     # every step lies inside a part: the map accounts for the whole diagram
     for node in layout.nodes:
         assert any(

@@ -9,7 +9,10 @@ start, so each sheet says whose lane is whose. A diagram that fits one page at
 
 A diagram cut into parts also gets a map: the whole of it shrunk onto one
 page, each part outlined and numbered, so a reader of a pile of pages knows
-which sheet continues an arrow.
+which sheet continues an arrow. Each number sits on the part's outline where
+it covers no step or label (a corner, or else along an edge), and each part
+knows the parts its arrows lead on to (``PrintPage.continues``), for its
+caption.
 
 Sizes are for the printable area of A4 *and* US Letter in landscape with the
 SOP's 10 mm margins (the smaller of each: 259 × 190 mm), so the same pages fit
@@ -21,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from .geometry import Box
+from .geometry import Box, Point
 from .layout import Layout, Spacing
 from .scene import (
     Diamond,
@@ -36,6 +39,7 @@ from .scene import (
     Stroke,
     walk,
 )
+from .spots import Obstacles, obstacles
 from .style import FONTS
 from .swimlane import (
     Swimlanes,
@@ -51,6 +55,7 @@ __all__ = [
     "PAGE_HEIGHT_MM",
     "PAGE_WIDTH_MM",
     "PrintPage",
+    "number_spot",
     "part_map",
     "print_pages",
 ]
@@ -70,7 +75,8 @@ class PrintPage:
     """One printed page: a scene, the part of it to show, and its printed size in mm.
 
     ``part`` is the stretch of the diagram proper it shows (``view`` adds the
-    lane headers and, on the first page, the key).
+    lane headers and, on the first page, the key). ``continues``: the numbers
+    of the other parts where arrows shown on this one end, in order.
     """
 
     scene: Scene
@@ -80,6 +86,7 @@ class PrintPage:
     number: int
     total: int
     part: Box
+    continues: tuple[int, ...] = ()
 
 
 def _mm(points: float, scale: float) -> float:
@@ -117,12 +124,51 @@ def print_pages(lanes: Swimlanes, *, links: Mapping[str, str] | None = None) -> 
     assert best is not None
     _, scale, parts, shapes = best
     pages = []
+    boxes = [part for part, _ in parts]
     for number, (part, view) in enumerate(parts, start=1):
         scene = _page(lanes, body, shapes if number == 1 else [], part, view)
-        pages.append(
-            PrintPage(scene, view, _mm(view.w, scale), _mm(view.h, scale), number, len(parts), part)
-        )
+        width, height = _mm(view.w, scale), _mm(view.h, scale)
+        onward = continued_on(lanes.layout, boxes, number - 1)
+        pages.append(PrintPage(scene, view, width, height, number, len(parts), part, onward))
     return pages
+
+
+def continued_on(layout: Layout, parts: Sequence[Box], index: int) -> tuple[int, ...]:
+    """The numbers (from 1) of the parts where the arrows shown on ``parts[index]`` end,
+    this one left out: what its caption says it continues on.
+
+    An arrow is shown on a part when a stretch of it runs inside the part (one
+    along its edge is not); it ends where its tip is.
+    """
+    here = parts[index]
+    found: set[int] = set()
+    for edge in layout.edges:
+        stretches = zip(edge.points, edge.points[1:], strict=False)
+        shown = any(_runs_inside(a, b, here) for a, b in stretches)
+        if not shown:
+            continue
+        tip = edge.points[-1]
+        end = next((i for i, part in enumerate(parts) if _holds(part, tip)), None)
+        if end is not None and end != index:
+            found.add(end + 1)
+    return tuple(sorted(found))
+
+
+def _runs_inside(a: Point, b: Point, part: Box) -> bool:
+    """Whether the straight stretch from ``a`` to ``b`` runs inside ``part``: a line
+    along its outline does not."""
+
+    def meets(one: float, other: float, low: float, high: float) -> bool:
+        first, last = min(one, other), max(one, other)
+        if first == last:
+            return low < first < high
+        return first < high and low < last
+
+    return meets(a.x, b.x, part.x, part.right) and meets(a.y, b.y, part.y, part.bottom)
+
+
+def _holds(part: Box, point: Point) -> bool:
+    return part.x <= point.x <= part.right and part.y <= point.y <= part.bottom
 
 
 #: How large a part's number prints on the map, in pt.
@@ -147,30 +193,103 @@ def part_map(
     width_pt = PAGE_WIDTH_MM / _MM_PER_PT
     height_pt = (PAGE_HEIGHT_MM - CAPTION_MM) / _MM_PER_PT
     scale = min(width_pt / view.w, height_pt / view.h, 1.0)
-    marks = [_part_mark(page, scale, lanes.theme.critical_stroke) for page in pages]
+    clear = obstacles(layout)
+    marks: list[Group] = []
+    taken: list[Box] = []
+    for page in pages:
+        mark, tab = _part_mark(page, scale, lanes.theme.critical_stroke, clear, taken)
+        marks.append(mark)
+        taken.append(tab)
     scene = replace(scene, items=(*scene.items, Group(tuple(marks), classes=("part-map",))))
     return PrintPage(scene, view, _mm(view.w, scale), _mm(view.h, scale), 0, len(pages), whole)
 
 
-def _part_mark(page: PrintPage, scale: float, colour: str) -> Group:
-    """A part's outline and, in its top-left corner, its number on a white tab."""
-    size = MAP_NUMBER_PT / scale
+#: The sizes a part's number may print at on the map, in pt: the larger where it fits.
+NUMBER_SIZES = (MAP_NUMBER_PT, 12.0)
+
+
+def _part_mark(
+    page: PrintPage, scale: float, colour: str, clear: Obstacles, taken: Sequence[Box]
+) -> tuple[Group, Box]:
+    """A part's outline and its number on a white tab inside it, where it covers no step
+    or label (``number_spot``); and the tab."""
+    text = str(page.number)
+    found: Box | None = None
+    for printed in NUMBER_SIZES:
+        spot = number_spot(page.part, _tab_size(text, printed / scale), clear, taken)
+        if found is None or clear.covers(spot)[0] < clear.covers(found)[0]:
+            found = spot
+        if clear.covers(found)[0] == 0:
+            break
+    assert found is not None
+    size = found.h / 1.3
     pad = size / 4
     outline = Rect(page.part, stroke=Stroke(colour, width=1.5 / scale, dashed=True))
-    text = str(page.number)
-    tab = Box(page.part.x, page.part.y, size * (0.3 + 0.6 * len(text)), size * 1.3)
-    return Group(
+    group = Group(
         (
             outline,
-            Rect(tab, fill="#ffffff", stroke=Stroke(colour, width=1.0 / scale)),
+            Rect(found, fill="#ffffff", stroke=Stroke(colour, width=1.0 / scale)),
             Label(
-                Box(tab.x + pad, tab.y, tab.w - 2 * pad, tab.h),
+                Box(found.x + pad, found.y, found.w - 2 * pad, found.h),
                 (Line(text, size, bold=True, colour=colour),),
                 align="centre",
             ),
         ),
         classes=("part",),
     )
+    return group, found
+
+
+def _tab_size(text: str, size: float) -> tuple[float, float]:
+    """A number's tab: wide enough for its digits, 1.3 lines tall."""
+    return size * (0.3 + 0.6 * len(text)), size * 1.3
+
+
+def number_spot(
+    part: Box, tab: tuple[float, float], clear: Obstacles, taken: Sequence[Box] = ()
+) -> Box:
+    """Where a part's number goes on the map: a ``tab``-sized box inside ``part``
+    against its outline, covering no step or label of ``clear`` if it can, then
+    as few arrows as it can, and away from the other parts' numbers (``taken``:
+    two tabs side by side across an outline read as one part's).
+
+    Of the spots that do as well, the nearest a corner, the top-left first: a
+    corner is where a reader looks for a part's number. A part too full for
+    any clear spot gets the one covering fewest steps.
+    """
+    width, height = tab
+    near = [box.grown(max(width, height) / 2) for box in taken]
+    best: tuple[tuple[int, int, int, float, int], Box] | None = None
+    for order, spot in enumerate(_along_outline(part, width, height)):
+        steps, lines = clear.covers(spot)
+        crowded = sum(1 for box in near if box.overlaps(spot))
+        score = (steps, crowded, lines, _from_corner(part, spot), order)
+        if best is None or score < best[0]:
+            best = (score, spot)
+    assert best is not None
+    return best[1]
+
+
+def _along_outline(part: Box, width: float, height: float) -> list[Box]:
+    """Tab-sized boxes inside ``part`` touching its outline: the corners (top-left,
+    top-right, bottom-left, bottom-right), then along the top, bottom, left and
+    right edges in steps of a quarter of the tab."""
+    left, right = part.x, max(part.x, part.right - width)
+    top, bottom = part.y, max(part.y, part.bottom - height)
+    spots = [Box(x, y, width, height) for y in (top, bottom) for x in (left, right)]
+    step_x, step_y = max(width / 4, 1.0), max(height / 4, 1.0)
+    xs = [left + i * step_x for i in range(1, int((right - left) / step_x) + 1)]
+    ys = [top + i * step_y for i in range(1, int((bottom - top) / step_y) + 1)]
+    spots += [Box(x, y, width, height) for y in (top, bottom) for x in xs if x < right]
+    spots += [Box(x, y, width, height) for x in (left, right) for y in ys if y < bottom]
+    return spots
+
+
+def _from_corner(part: Box, spot: Box) -> float:
+    """How far ``spot`` is from the nearest corner of ``part`` (both ways added)."""
+    along = min(spot.x - part.x, part.right - spot.right)
+    down = min(spot.y - part.y, part.bottom - spot.bottom)
+    return max(along, 0.0) + max(down, 0.0)
 
 
 #: Print scales tried, largest first; the one giving fewest pages wins (ties: larger).

@@ -22,13 +22,14 @@ import jinja2
 from markupsafe import Markup
 
 from ..i18n import Catalogue, catalogue
+from ..numbers import listed
 from ..pdf import paper_name
 from .pages import PAGE_HEIGHT_MM, PAGE_WIDTH_MM, PrintPage, part_map, print_pages
 from .style import FONTS
 from .svg import to_svg
 from .swimlane import Swimlanes, summary_text
 
-__all__ = ["Sheet", "page_svg", "printed_html", "sheets"]
+__all__ = ["Sheet", "page_svg", "part_caption", "printed_html", "sheets"]
 
 #: The paper's margins around the printable area ``pages`` sizes its parts for.
 MARGIN_MM = 10.0
@@ -71,8 +72,17 @@ def sheets(lanes: Swimlanes, *, links: Mapping[str, str] | None = None) -> list[
 
 
 def _part_sheet(page: PrintPage, name: str, t: Catalogue) -> Sheet:
-    caption = f"{name} · {t('diagram.part', part=str(page.number), total=str(page.total))}"
-    return Sheet((caption,), Markup(page_svg(page)))
+    return Sheet((f"{name} · {part_caption(page, t)}",), Markup(page_svg(page)))
+
+
+def part_caption(page: PrintPage, t: Catalogue) -> str:
+    """A printed part's caption: which part of how many, and the parts its arrows lead
+    on to (*Part 2 of 15 · continues on parts 3 and 7*), as the SOP and the PDF print it."""
+    caption = t("diagram.part", part=str(page.number), total=str(page.total))
+    if not page.continues:
+        return caption
+    parts = listed([str(number) for number in page.continues], t.language)
+    return f"{caption} · {t('diagram.continues', len(page.continues), parts=parts)}"
 
 
 def printed_html(

@@ -10,8 +10,8 @@ from markupsafe import Markup
 from ...analysis.cost import ProcessCost
 from ...errors import RenderError
 from ..diagram import check_legible, to_mermaid, to_svg
-from ..diagram.pages import part_map, print_pages
-from ..diagram.printed import page_svg
+from ..diagram.pages import PrintPage, part_map, print_pages
+from ..diagram.printed import page_svg, part_caption
 from ..diagram.style import get_theme
 from ..diagram.swimlane import draw_swimlanes, lane_headers, swimlane_layout
 from ..i18n import Catalogue
@@ -38,10 +38,7 @@ def diagram_for(cost: ProcessCost, fmt: str, links: Mapping[str, str], t: Catalo
         except RenderError as exc:
             return Diagram(svg=None, mermaid=_mermaid(cost, links), reason=exc.message)
         total = str(len(pages))
-        views = tuple(
-            DiagramPage(inline_svg(page), t("diagram.part", part=str(n), total=total))
-            for n, page in enumerate(pages, start=1)
-        )
+        views = tuple(DiagramPage(inline_svg(part), part_caption(page, t)) for part, page in pages)
         if overview is not None:
             views = (DiagramPage(inline_svg(overview), t("diagram.map", total=total)), *views)
         screen = screen_size(svg, headers, min(THEME.small_size, THEME.detail_size))
@@ -57,17 +54,17 @@ def diagram_for(cost: ProcessCost, fmt: str, links: Mapping[str, str], t: Catalo
 
 def _diagram_svg(
     cost: ProcessCost, links: Mapping[str, str]
-) -> tuple[str, str | None, str | None, list[str]]:
+) -> tuple[str, str | None, str | None, list[tuple[str, PrintPage]]]:
     """The swimlanes left to right as SVG: one for the screen, its lane headers alone
     (to keep in view), the map of the printed parts (``None`` when it prints on one
-    page), and one per printed part."""
+    page), and one per printed part, with the part."""
     lanes = swimlane_layout(cost, direction="LR")
     whole = to_svg(draw_swimlanes(lanes, links=links))
     strip = lane_headers(lanes)
     headers = None if strip is None else to_svg(strip, classes=("header-strip",), ids=False)
     printed = print_pages(lanes, links=links)
     overview = part_map(lanes, printed, links=links)
-    pages = [page_svg(page) for page in printed]
+    pages = [(page_svg(page), page) for page in printed]
     return whole, headers, None if overview is None else page_svg(overview, "part-map"), pages
 
 
