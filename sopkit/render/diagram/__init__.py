@@ -70,7 +70,8 @@ class Drawing:
 
     data: bytes
     format: str
-    #: The renderer that drew it (``None`` for DOT and Mermaid text).
+    #: The renderer that drew it (``None`` for DOT and Mermaid text; ``weasyprint`` for a
+    #: PDF printed as a map and parts).
     engine: str | None = None
     #: What to tell the user, in English (``notices`` gives the same in any language).
     warnings: tuple[str, ...] = ()
