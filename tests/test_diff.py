@@ -339,6 +339,22 @@ def test_the_rise_judged_is_the_rise_shown() -> None:
     assert verdict(comparison, Threshold(Decimal("5485.70"), False)).exceeded
 
 
+def test_the_rise_judged_is_the_exact_rise_rounded_once() -> None:
+    """$100.005 → $100.014 shows as $100.01 → $100.01, yet rose by $0.009, which is
+    $0.01 rounded once: the line says so and a --fail-over of $0 fails on it, not "rose
+    by $0.00"."""
+    from sopkit.analysis.compare import Figure
+    from sopkit.render.costs.diff import verdict_line
+
+    before, after = Fraction(100_005, 1000), Fraction(100_014, 1000)
+    totals = {"annual_total_cost": Figure(before, after), "annual_expenses": Figure(None, None)}
+    comparison = Comparison("USD", (), (), (), totals)
+    judged = verdict(comparison, Threshold(Decimal(0), False))
+    assert judged.exceeded
+    assert verdict_line(judged, "USD").startswith("fail: annual total cost rose by $0.01 ")
+    assert not verdict(comparison, Threshold(Decimal("0.01"), False)).exceeded
+
+
 @pytest.mark.parametrize(
     "bad", ["five", "-5%", "%", "nan", "1e30", "1e30%", "5e-999999999%", "0.1234567"]
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import html
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -20,6 +21,8 @@ from sopkit.render.i18n import catalogue
 from sopkit.render.site.scenarios import render_scenarios
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "build" / "portfolio"
+EXAMPLES = Path(__file__).resolve().parents[1] / "processes" / "en"
+SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 
 SCENARIO = """\
 sopkit-scenario: 1
@@ -253,3 +256,36 @@ def test_a_process_only_others_run_has_no_bar_in_a_scenario_s_chart() -> None:
     assert chart is not None
     assert "Monthly release post" in chart.group(0)
     assert "Release post feature write-up" not in chart.group(0)
+
+
+def test_every_change_is_the_exact_difference_rounded_once() -> None:
+    """Automating the blog's first draft (content-marketing/draft, 15%): the draft is a
+    PERT mean of (3 + 4·4 + 6) / 6 = 25/6 h, × 1/(1 − 0.3) rewrites × 48 runs at $40, so
+    $80,000/7 = $11,428.571…; 85% of it $68,000/7 = $9,714.285…; the change -$12,000/7 =
+    -$1,714.2857… is -$1,714.29 (as the workbook's To-Be sheet and the candidate's gross
+    saving say it), not $9,714.29 − $11,428.57 = -$1,714.28. The scenario's total and its
+    automation potential both fall by the three steps' net savings, $9,480/7 + $1,170 +
+    $4,371/5 = $118,947/35 = $3,398.4857…: -$3,398.49 on both lines, not -$3,398.48 on
+    one (its two figures, $45,172.49 → $41,774.01, differ by that)."""
+    from sopkit.render.costs.scenarios import scenarios_report
+    from sopkit.render.report.scenarios import scenario_pages
+
+    view = compare_scenarios(EXAMPLES, [SCENARIOS / "automate-drafting.yaml"])
+    page = render_scenarios(view)
+    row = re.search(r"First draft.*?</tr>", page, re.S)
+    assert row is not None and "-$1,714.29" in row.group(0), row
+    role = re.search(r"Content Writer</span>.*?</tr>", page, re.S)
+    assert role is not None and "-$1,714.29" in role.group(0), role
+    assert "1,714.28" not in page
+
+    (report,) = scenario_pages(view, catalogue("en"))
+    changes = {row["label"]: row["change"] for row in report["rows"]}
+    assert changes["Annual total cost"].startswith("-$3,398.49 ")
+    assert changes["Automation potential"].startswith("-$3,398.49 ")
+
+    compared = json.loads(scenarios_report(view, fmt="json"))["scenarios"][0]
+    assert compared["totals"]["automation_potential"]["change"] == -3398.49
+    assert compared["totals"]["annual_total_cost"]["change"] == -3398.49
+    (draft,) = [s for s in compared["steps"] if s["id"] == "draft"]
+    assert draft["annual_total_cost"]["change"] == -1714.29
+    assert "-$3,398.49" in scenarios_report(view)

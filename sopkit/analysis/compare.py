@@ -893,15 +893,15 @@ class Verdict:
 def verdict(comparison: Comparison, threshold: Threshold) -> Verdict:
     """Judge the rise of the portfolio's annual total cost against ``threshold``.
 
-    The rise is the one the report shows: the total after less the total before,
-    each rounded to the currency's minor unit (as every change is), so the line
-    that says by how much never reads "rose by $5,485.71, more than the
-    $5,485.71 allowed". From nothing (a total of 0 before), any rise exceeds a
+    The rise is the one the report shows: the exact change rounded to the currency's
+    minor unit (as every change is), so the line that says by how much never reads
+    "rose by $5,485.71, more than the $5,485.71 allowed". A percentage is of the
+    total before as shown. From nothing (a total of 0 before), any rise exceeds a
     percentage: it is an infinite one.
     """
     total = comparison.total_cost
     before = _as_shown(total.before or Fraction(0), comparison.currency)
-    change = _as_shown(total.after or Fraction(0), comparison.currency) - before
+    change = _as_shown(total.change, comparison.currency)
     if threshold.percent and before == 0:
         exceeded = change > 0
     else:

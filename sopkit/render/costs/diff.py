@@ -151,15 +151,17 @@ def _rounded(name: str, value: Fraction, currency: str) -> Decimal:
 
 
 def shown_change(name: str, figure: Figure, currency: str) -> Decimal:
-    """The change as shown: the figure after, rounded, less the figure before, rounded.
+    """The change as shown: the exact difference of the two figures, rounded once.
 
-    So the change a reader sees always adds up with the two figures beside it
-    (``$44,548.61 → $45,430.74`` is ``+$882.13``, even where the exact change
-    rounds to ``$882.12``).
+    Money is exact and rounded only when shown, a difference too: the automation of
+    a $11,428.571… step (15%) saves $1,714.285…, shown as -$1,714.29 wherever the
+    change is said (the scenario page, the report, ``sopkit compare`` and ``diff``),
+    as the workbook's formula and the candidate's gross saving say it, although the
+    two figures beside it, $11,428.57 → $9,714.29, differ by $1,714.28. The same
+    change is then the same amount on every line (a total's and its automation
+    potential's), as a finance reader expects of figures "rounded only when shown".
     """
-    after = Decimal(0) if figure.after is None else _rounded(name, figure.after, currency)
-    before = Decimal(0) if figure.before is None else _rounded(name, figure.before, currency)
-    return after - before
+    return _rounded(name, figure.change, currency)
 
 
 def signed_money(value: Decimal, currency: str, language: str = "en") -> Amount:
