@@ -69,6 +69,25 @@ def summary(book: openpyxl.Workbook) -> dict[str, tuple[Any, ...]]:
     return {row[0]: row for row in rows(book, "Summary") if row[0] is not None}
 
 
+def pivot(book: openpyxl.Workbook) -> dict[str, Decimal]:
+    """A finance pivot of the Participants sheet: Annual cost (M) summed by Counted in (N)."""
+    assert book["Participants"]["N1"].value == "Counted in"
+    found: dict[str, Decimal] = {}
+    for row in rows(book, "Participants"):
+        if row[1] is not None:  # a participant, not the total or a note
+            found[row[13]] = found.get(row[13], Decimal(0)) + Decimal(str(row[12]))
+    return found
+
+
+def assert_pivot_ties(book: openpyxl.Workbook, processes: list[str]) -> None:
+    """Each process's labour on the Summary is what the pivot counts in it (0 if nothing),
+    and the pivot counts nothing elsewhere."""
+    shown, counted = summary(book), pivot(book)
+    assert set(counted) <= set(processes)
+    for pid in processes:
+        assert money(counted.get(pid, 0)) == money(shown[pid][3]), pid
+
+
 # --- what a reader that does not calculate sees ------------------------------------------
 
 
@@ -141,6 +160,14 @@ def test_each_process_and_role_is_the_json_reports(
         assert hours(row[6]) == hours(role["annual_hours"]), role["role"]
         assert hours(row[7]) == hours(role["external_hours"]), role["role"]
     assert money(shown["All roles"][3]) == money(report["total_annual_cost"])
+    # a pivot of Participants by Counted in ties to the Summary: the feature write-ups
+    # (feature-item, run by release-post's step) count in release-post, as its labour does
+    assert_pivot_ties(values, [p["id"] for p in report["processes"]])
+    counted = pivot(values)
+    assert "feature-item" not in counted and money(shown["feature-item"][3]) == 0
+    items = [r for r in rows(values, "Participants") if r[0] == "feature-item"]
+    assert items and {r[13] for r in items} == {"release-post"}
+    assert money(sum(Decimal(str(r[12])) for r in items)) == Decimal("71973.33")
 
 
 def test_each_step_is_the_json_reports(library: PortfolioCost, values: openpyxl.Workbook) -> None:
@@ -481,6 +508,7 @@ def test_libreoffice_follows_a_rate_change_to_sopkits_own_figures(
         assert money(shown[process["id"]][5]) == money(process["annual_total_cost"])
     for role in report["roles"]:
         assert money(shown[role["role"]][3]) == money(role["annual_cost"]), role["role"]
+    assert_pivot_ties(book, [p["id"] for p in report["processes"]])
     steps = {(r[0], r[1]): r for r in rows(book, "Steps") if r[1] is not None}
     for process in report["processes"]:
         for step in process["steps"]:
@@ -646,3 +674,113 @@ def test_scenario_sheet_names_fit_as_excel_counts_them() -> None:
     for name in names:
         book.add_worksheet(name)  # XlsxWriter refuses what Excel would
     book.close()
+
+
+# --- Counted in: a pivot of Participants by process ties to the Summary ---------------------
+
+SPLIT_ROLES = "currency: USD\nroles:\n  Writer: {rate: 50}\n  Editor: {rate: 70}\n"
+#: item runs on its own once a month and is run 3 times by each run of release; release
+#: runs twice a month on its own and once for each of digest's monthly runs.
+SPLIT = {
+    "item.yaml": """\
+sopkit: 1
+id: item
+name: Item
+owner: Writer
+frequency: 1/month
+steps:
+  - {id: write, name: Write, owner: Writer, with: [Editor], time: 2h}
+""",
+    "release.yaml": """\
+sopkit: 1
+id: release
+name: Release
+owner: Editor
+frequency: 2/month
+steps:
+  - {id: plan, name: Plan, owner: Editor, time: 1h}
+  - {id: items, name: Items, process: item, count: 3, after: [plan]}
+""",
+    "digest.yaml": """\
+sopkit: 1
+id: digest
+name: Digest
+owner: Editor
+frequency: 1/month
+steps:
+  - {id: run, name: Run the release, process: release}
+""",
+}
+
+
+def _split(tmp_path: Path) -> PortfolioCost:
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "roles.yaml").write_text(SPLIT_ROLES, "utf-8")
+    for name, text in SPLIT.items():
+        (tmp_path / name).write_text(text, "utf-8")
+    return cost_portfolio(load_portfolio(tmp_path))
+
+
+def test_a_procedure_counted_in_several_processes_has_a_row_for_each(tmp_path: Path) -> None:
+    """item's write (2 h Writer $50 + 2 h Editor $70 = $240 a run) runs 1 + 2×3 + 1×3 = 10
+    times a month: once on its own (item: $240 × 12 = $2,880), 6 times for release's own
+    runs ($17,280) and 3 for digest's ($8,640). release's plan (1 h Editor, $70) runs
+    2 + 1 times: $1,680 in release, $840 in digest. So the Summary's labour: item $2,880,
+    release $17,280 + $1,680 = $18,960, digest $8,640 + $840 = $9,480; a pivot of
+    Participants by Counted in gives the same."""
+    cost = _split(tmp_path)
+    assert {p.id: money(p.annual_cost) for p in cost.processes} == {
+        "item": Decimal("2880.00"),
+        "release": Decimal("18960.00"),
+        "digest": Decimal("9480.00"),
+    }
+    data = render_workbook(cost)
+    values = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+    assert_pivot_ties(values, ["item", "release", "digest"])
+    assert {k: money(v) for k, v in pivot(values).items()} == {
+        "item": Decimal("2880.00"),
+        "release": Decimal("18960.00"),
+        "digest": Decimal("9480.00"),
+    }
+    shown = [r for r in rows(values, "Participants") if r[1] is not None]
+    writes = [(r[2], r[13], r[10], r[12]) for r in shown if r[0] == "item"]
+    assert writes == [
+        ("Writer", "item", 1, 1200),
+        ("Writer", "release", 6, 7200),
+        ("Writer", "digest", 3, 3600),
+        ("Editor", "item", 1, 1680),
+        ("Editor", "release", 6, 10080),
+        ("Editor", "digest", 3, 5040),
+    ]
+    # the first row of each holds the figures per run; the others read them, so the sums
+    # per run (Steps, Calls, Candidates) count each once
+    live = openpyxl.load_workbook(io.BytesIO(data))["Participants"]
+    first = next(n for n in range(2, live.max_row + 1) if live[f"A{n}"].value == "item")
+    assert live[f"J{first}"].value == f"=I{first}*H{first}"
+    assert live[f"K{first}"].value.startswith("=Steps!$H$")
+    assert live[f"J{first + 1}"].value is None and live[f"I{first + 1}"].value is None
+    assert live[f"M{first + 1}"].value == f"=J{first}*K{first + 1}*12"
+    by_role = summary(values)
+    assert money(by_role["Writer"][3]) == Decimal("12000.00")
+    assert money(by_role["Editor"][3]) == Decimal("19320.00")
+    notes = [str(r[0]) for r in rows(values, "Participants") if r[1] is None]
+    assert any(n.startswith("Counted in: the process whose cost") for n in notes)
+    assert any(n.startswith("A procedure that runs on its own") for n in notes)
+
+
+@pytest.mark.e2e
+@pytest.mark.slow
+def test_libreoffice_keeps_a_split_procedures_pivot_tied_after_a_rate_change(
+    tmp_path: Path,
+) -> None:
+    """Recalculated, every formula of the split rows gives sopkit's value; with the Editor
+    at $80 (item's write $260 a run), the pivot by Counted in still ties to the Summary."""
+    cost = _split(tmp_path / "files")
+    data = render_workbook(cost)
+    assert recomputed(data, tmp_path / "same") > 50
+    rates = openpyxl.load_workbook(io.BytesIO(data))["Rates"]
+    (row,) = [r for r in range(2, rates.max_row + 1) if rates[f"A{r}"].value == "Editor"]
+    book = recalculate(set_number(data, "Rates", f"C{row}", 80), tmp_path / "lo")
+    assert_pivot_ties(book, ["item", "release", "digest"])
+    assert money(summary(book)["item"][3]) == Decimal("3120.00")  # $260 × 12
+    assert money(summary(book)["digest"][3]) == Decimal("10320.00")  # 3 × $260 + $80, × 12

@@ -12,7 +12,12 @@ Sheets, in order:
   chance, runs per month, the owner's rate) and its figures per run and per year;
   a row per process of its own expenses, which no step holds.
 - **Participants**: one row per step and role (owner and ``with``), each at
-  its own rate: the rows a role's totals are summed from.
+  its own rate: the rows a role's totals are summed from. Its "Counted in"
+  column (text, no formula) names the process whose Summary cost includes the
+  row (a procedure's rows: the process that runs it), so a pivot by it ties to
+  the Summary's labour by process. A procedure several processes count (it
+  also runs on its own, or several run it) has a row per process, the first
+  holding the figures per run, the others the runs a month that process counts.
 - **Calls** (when a step runs another process): that process's figures for
   one run × the calls, as formulas over its participants.
 - **Expenses**: step and process expenses with their annual formulas.

@@ -37,10 +37,25 @@ __all__ = [
 
 @dataclass(slots=True)
 class ParticipantPlan:
-    """One role's part of one step: a row of the Participants sheet."""
+    """One role's part of one step: a row of the Participants sheet.
+
+    Each row is counted in one process of the Summary (``counted_in``), so a pivot by it
+    ties to the Summary's labour by process. A step whose runs several of them count
+    (its process runs on its own and is run by another, or several run it) has a row
+    per process: the first holds the hours and cost per run, the others (``first``) only
+    the runs a month that process makes (``runs``).
+    """
 
     worker: Worker
     row: int = 0
+    #: The portfolio's process whose cost includes this row (the process itself, or the
+    #: one that runs it).
+    counted_in: str = ""
+    #: Runs a month this row counts when the step's runs are split between processes;
+    #: ``None``: all of them (its process's own and those calls make).
+    runs: Fraction | None = None
+    #: The row with the per-run figures this one counts runs of; ``None``: this one.
+    first: ParticipantPlan | None = None
 
 
 @dataclass(slots=True)
@@ -84,6 +99,10 @@ class ProcessPlan:
     own_runs: Fraction
     called_runs: Fraction = Fraction(0)
     called_by: tuple[str, ...] = ()
+    #: Runs a month by the portfolio's process whose cost counts them: its own runs under
+    #: its id, those calls make under the process that runs its caller on its own (calls
+    #: of calls followed to the top). They add up to ``total_runs``.
+    counted_in: dict[str, Fraction] = field(default_factory=dict)
     steps: list[StepPlan] = field(default_factory=list)
     expenses: list[ExpensePlan] = field(default_factory=list)
     #: The Steps row of the process's own expenses (per run or per period), which no
@@ -195,6 +214,11 @@ def _called_runs(plans: list[ProcessPlan]) -> None:
             made = sum((total(caller) * n for caller, n in calls.get(process_id, ())), Fraction(0))
             plan.called_runs = made
             plan.called_by = tuple(dict.fromkeys(caller for caller, _ in calls.get(process_id, ())))
+            counted = {plan.id: plan.own_runs} if plan.own_runs else {}
+            for caller, n in calls.get(process_id, ()):
+                for top, runs in by_id[caller].counted_in.items():
+                    counted[top] = counted.get(top, Fraction(0)) + runs * n
+            plan.counted_in = {top: runs for top, runs in counted.items() if runs}
             done[process_id] = plan.own_runs + made
         return done[process_id]
 
@@ -242,6 +266,31 @@ def _expenses(plan: ProcessPlan) -> None:
         plan.expenses.append(ExpensePlan(plan.id, line.per.value, line.name, line.amount))
 
 
+def _count_in(plan: ProcessPlan) -> None:
+    """Say which process counts each participant row; split a row counted in several.
+
+    A process that runs only on its own, or only when one other process runs it, keeps a
+    row per step and role. One whose runs several processes count gets, for each step and
+    role, a row per process: the runs a month each makes it run (``counted_in``).
+    """
+    counted = plan.counted_in
+    if len(counted) <= 1:
+        here = next(iter(counted), plan.id)
+        for step in plan.steps:
+            for part in step.participants:
+                part.counted_in = here
+        return
+    for step in plan.steps:
+        rows: list[ParticipantPlan] = []
+        for part in step.participants:
+            first: ParticipantPlan | None = None
+            for top, runs in counted.items():
+                row = ParticipantPlan(part.worker, counted_in=top, runs=runs, first=first)
+                first = first or row
+                rows.append(row)
+        step.participants = rows
+
+
 def plan_workbook(cost: PortfolioCost) -> Plan:
     """Fix every row of the workbook for a costed portfolio."""
     memo: dict[int, RunProfile] = {}
@@ -257,6 +306,8 @@ def plan_workbook(cost: PortfolioCost) -> Plan:
         ]
         plans.append(plan)
     _called_runs(plans)
+    for plan in plans:
+        _count_in(plan)
     steps_row = participant_row = expense_row = call_row = 2
     for plan in plans:
         _expenses(plan)

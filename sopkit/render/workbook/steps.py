@@ -7,6 +7,13 @@ run = those hours × the role's rate from the Rates sheet (a system role's
 rate is 0). A step's annual figures are its participants' per-run figures ×
 runs per month × 12, the format's formula.
 
+A participant's runs are its process's own and those calls make, which the
+Summary counts in the process that runs it (a calling step's cost): each row
+says where in "Counted in", so a pivot of Participants by it is the Summary's
+labour by process. A procedure counted in several processes has a row per
+process (``rows.ParticipantPlan``): the first with the per-run figures, the
+others reading them, with the runs a month that process counts.
+
 A step that runs another process takes that process's figures for one run ×
 the calls one run makes: the Calls sheet sums the called process's
 participants (and its own calls) per run. So a rate changed on the Rates
@@ -33,6 +40,7 @@ from .words import Phrase
 __all__ = [
     "CALL_COLUMNS",
     "PARTICIPANT_COLUMNS",
+    "P_COUNTED_IN",
     "STEP_COLUMNS",
     "calls_table",
     "participants_table",
@@ -81,9 +89,10 @@ PARTICIPANT_COLUMNS = (
     Column("Runs per month, calls included", "factor"),
     Column("Annual hours", "hours"),
     Column("Annual cost", "money"),
+    Column("Counted in", "text", 20),
 )
 P_ROLE, P_KIND, P_HOURS_RUN, P_COST_RUN = "C", "D", "I", "J"
-P_ANNUAL_HOURS, P_ANNUAL_COST = "L", "M"
+P_ANNUAL_HOURS, P_ANNUAL_COST, P_COUNTED_IN = "L", "M", "N"
 
 CALL_COLUMNS = (
     Column("Process", "text", 20),
@@ -251,13 +260,33 @@ def steps_table(plan: Plan) -> Table:
     return table
 
 
+def _runs(process: ProcessPlan, step: StepPlan, part: ParticipantPlan) -> Cell:
+    """Runs a month the row counts: all of its step's, or (its runs split between the
+    processes that count them) its process's own, or those one process's calls make."""
+    row = step.row
+    if part.runs is None:
+        return Formula(f"Steps!${S_RUNS}${row}+Steps!${S_CALLED}${row}", process.total_runs)
+    if part.counted_in == process.id:
+        return Formula(f"Steps!${S_RUNS}${row}", part.runs)
+    return part.runs
+
+
 def _participant_row(
     plan: Plan, process: ProcessPlan, step: StepPlan, part: ParticipantPlan
 ) -> list[Cell]:
     row, number, worker = step.row, part.row, part.worker
     hours = step.run.time_hours * step.run.executions * Fraction(worker.count)
     cost = Fraction(0) if worker.kind is RoleKind.SYSTEM else hours * Fraction(worker.rate)
-    runs = process.total_runs
+    runs = process.total_runs if part.runs is None else part.runs
+    # a row counting more runs of a split step reads its per-run figures from the first
+    # row, and leaves its own empty: the sums per run over a step's rows stay as they are
+    first = number if part.first is None else part.first.row
+    per_run: list[Cell] = [None, None]
+    if part.first is None:
+        per_run = [
+            Formula(f"F{number}*G{number}*E{number}", hours),
+            Formula(f"I{number}*H{number}", cost),
+        ]
     return [
         process.id,
         step.id,
@@ -267,11 +296,11 @@ def _participant_row(
         Formula(f"Steps!${S_HOURS}${row}", step.run.time_hours),
         Formula(f"Steps!${S_EXEC}${row}", step.run.executions),
         rate_reference(plan, step, worker.role),
-        Formula(f"F{number}*G{number}*E{number}", hours),
-        Formula(f"I{number}*H{number}", cost),
-        Formula(f"Steps!${S_RUNS}${row}+Steps!${S_CALLED}${row}", runs),
-        Formula(f"I{number}*K{number}*{MONTHS}", hours * runs * MONTHS),
-        Formula(f"J{number}*K{number}*{MONTHS}", cost * runs * MONTHS),
+        *per_run,
+        _runs(process, step, part),
+        Formula(f"I{first}*K{number}*{MONTHS}", hours * runs * MONTHS),
+        Formula(f"J{first}*K{number}*{MONTHS}", cost * runs * MONTHS),
+        part.counted_in,
     ]
 
 
@@ -294,6 +323,7 @@ def participants_table(plan: Plan) -> Table:
             *([None] * 10),
             column_sum("L", last, hours_total),
             column_sum("M", last, cost_total),
+            None,
         ],
         "total",
     )
@@ -307,6 +337,28 @@ def participants_table(plan: Plan) -> Table:
         ],
         "note",
     )
+    table.add(
+        [
+            Phrase(
+                "Counted in: the process whose cost (Summary, by process) includes the row, so "
+                "a pivot of Annual cost by it gives each process's labour. A procedure's rows "
+                "are counted in the process that runs it."
+            )
+        ],
+        "note",
+    )
+    if any(part.first for p in plan.processes for s in p.steps for part in s.participants):
+        table.add(
+            [
+                Phrase(
+                    "A procedure that runs on its own and is run by another process, or that "
+                    "several processes run, has a row per process for each step and role: the "
+                    "first holds the hours and cost per run, the others only the runs a month "
+                    "that process counts."
+                )
+            ],
+            "note",
+        )
     return table
 
 
