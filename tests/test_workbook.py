@@ -26,6 +26,7 @@ from sopkit.load import load_portfolio
 from sopkit.render.costs import candidates_report, cost_report
 from sopkit.render.numbers import round_money, round_number
 from sopkit.render.workbook import _deterministic_zip, rate_rows, render_workbook
+from sopkit.render.workbook.cells import INPUT_FILL
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "build" / "portfolio"
 #: Roles whose names SUMIF would read as wildcards, comparisons, regular expressions or
@@ -399,6 +400,83 @@ def test_money_is_shown_in_the_portfolios_currency(formulas: openpyxl.Workbook) 
         assert rates["C2"].number_format == expected
 
 
+def test_a_headcount_of_1_reads_1_and_of_1_5_reads_1_5(formulas: openpyxl.Workbook) -> None:
+    """``#,##0.##`` shows 1 as "1." in Excel: headcounts and people are General, which
+    shows 1 as 1 and 1.5 as 1.5 in Excel and LibreOffice alike."""
+    shown = {r[0].value: r for r in formulas["Summary"].iter_rows(min_row=2) if r[0].value}
+    assert shown["Content Writer"][9].value == 1
+    assert shown["Content Writer"][9].number_format == "General"
+    assert formulas["Participants"]["E2"].number_format == "General"
+
+
+#: Each sheet's input columns (typed numbers formulas read), by heading.
+INPUTS = {
+    "Summary": {"Headcount", "Available hours per person"},
+    "Rates": {"Rate per hour"},
+    "Candidates": {"Share automated", "Tool cost a year", "Setup hours"},
+    "Steps": {"Hours per execution", "Executions per run", "Runs per month"},
+    "Participants": {"People"},
+    "Expenses": {"Amount"},
+}
+
+
+def test_inputs_are_coloured_and_only_inputs(formulas: openpyxl.Workbook) -> None:
+    """A number typed in an input column is filled light yellow; no formula, total or other
+    column is; the Summary says what coloured cells are."""
+    marked: dict[str, set[str]] = {}
+    for sheet in formulas:
+        headings = {c.column_letter: c.value for c in sheet[1]}
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                if cell.fill.fgColor.rgb == "FF" + INPUT_FILL[1:]:
+                    assert cell.data_type == "n" and cell.value is not None, cell.coordinate
+                    marked.setdefault(sheet.title, set()).add(headings[cell.column_letter])
+    assert marked == INPUTS
+    rates = formulas["Rates"]
+    assert all(
+        rates[f"C{n}"].fill.fgColor.rgb == "FF" + INPUT_FILL[1:]
+        for n in range(2, rates.max_row)
+        if rates[f"C{n}"].value is not None
+    )
+    notes = [str(r[0]) for r in rows(formulas, "Summary") if r[0]]
+    assert any(n.startswith("Coloured cells are inputs:") for n in notes)
+
+
+def test_fte_divides_by_one_cell_holding_the_working_year(
+    library: PortfolioCost, formulas: openpyxl.Workbook
+) -> None:
+    """260 days × 8 h = 2,080 hours, typed once on the Summary (labelled, an input): every
+    FTE formula reads it, none divides by a literal."""
+    summary_sheet = formulas["Summary"]
+    (year,) = [
+        n
+        for n in range(2, summary_sheet.max_row + 1)
+        if summary_sheet[f"A{n}"].value == "Working hours a year"
+    ]
+    assert summary_sheet[f"K{year}"].value == 2080
+    assert summary_sheet[f"K{year}"].fill.fgColor.rgb == "FF" + INPUT_FILL[1:]
+    assert "FTE = annual hours ÷ these hours" in summary_sheet[f"B{year}"].value
+    fte = [
+        summary_sheet[f"I{n}"].value
+        for n in range(2, year)
+        if str(summary_sheet[f"I{n}"].value).startswith("=")
+    ]
+    assert len(fte) == 2 + len(library.processes) + len(library.roles)
+    assert all(f.endswith(f"/$K${year}") for f in fte), fte
+    literal = [
+        cell.coordinate
+        for sheet in formulas
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.data_type == "f" and "2080" in str(cell.value)
+    ]
+    assert not literal
+    notes = [str(r[0]) for r in rows(formulas, "Summary") if r[0]]
+    assert any(
+        n.endswith(f"FTE = annual hours ÷ the working hours a year (K{year}).") for n in notes
+    )
+
+
 def test_columns_are_wide_enough_for_their_figures(values: openpyxl.Workbook) -> None:
     from openpyxl.utils import get_column_letter
 
@@ -523,6 +601,25 @@ def test_libreoffice_follows_a_rate_change_to_sopkits_own_figures(
         row_values = by_step[(candidate["process"], candidate["step"])]
         assert money(row_values[9]) == money(candidate["net_saving"]), candidate["step"]
         assert money(row_values[12]) == money(candidate["setup_cost"]), candidate["step"]
+
+
+@pytest.mark.e2e
+@pytest.mark.slow
+def test_libreoffice_follows_a_new_working_year_to_every_fte(
+    library: PortfolioCost, tmp_path: Path
+) -> None:
+    """The working year typed as 1,800 hours: every FTE on the Summary is its hours ÷ 1,800."""
+    data = render_workbook(library)
+    sheet = openpyxl.load_workbook(io.BytesIO(data))["Summary"]
+    (year,) = [
+        n for n in range(2, sheet.max_row + 1) if sheet[f"A{n}"].value == "Working hours a year"
+    ]
+    book = recalculate(set_number(data, "Summary", f"K{year}", 1800), tmp_path)
+    shown = summary(book)
+    assert hours(shown["All processes"][8]) == hours(Decimal(str(library.annual_hours)) / 1800)
+    for name, row in shown.items():
+        if isinstance(row[8], float):
+            assert row[8] == pytest.approx(row[6] / 1800), name
 
 
 @pytest.mark.e2e
@@ -784,3 +881,30 @@ def test_libreoffice_keeps_a_split_procedures_pivot_tied_after_a_rate_change(
     assert_pivot_ties(book, ["item", "release", "digest"])
     assert money(summary(book)["item"][3]) == Decimal("3120.00")  # $260 × 12
     assert money(summary(book)["digest"][3]) == Decimal("10320.00")  # 3 × $260 + $80, × 12
+
+
+def test_a_process_with_another_working_year_gets_its_own_row(tmp_path: Path) -> None:
+    """Two folders, 260 and 220 days of 8 h: pb's FTE divides by its own 1,760 hours, typed
+    in a row of its own; the portfolio's (its roles' and totals') 2,080 comes first."""
+    process = "sopkit: 1\nid: {id}\nname: {id}\nowner: Writer\nfrequency: 1/month\nsteps:\n"
+    process += "  - {{id: s, name: S, owner: Writer, time: 2h}}\n"
+    for folder, days in (("a", 260), ("b", 220)):
+        (tmp_path / folder).mkdir()
+        roles = f"currency: USD\nworking_days_per_year: {days}\nroles:\n  Writer: {{rate: 50}}\n"
+        (tmp_path / folder / "roles.yaml").write_text(roles, "utf-8")
+        (tmp_path / folder / "p.yaml").write_text(process.format(id="p" + folder), "utf-8")
+    cost = cost_portfolio(load_portfolio([tmp_path / "a", tmp_path / "b"]))
+    book = openpyxl.load_workbook(io.BytesIO(render_workbook(cost)))
+    sheet = book["Summary"]
+    years = {
+        sheet[f"A{n}"].value: (n, sheet[f"K{n}"].value)
+        for n in range(2, sheet.max_row + 1)
+        if str(sheet[f"A{n}"].value).startswith("Working hours a year")
+    }
+    assert [v for _, v in years.values()] == [2080, 1760]
+    (row_a, _), (row_b, _) = years["Working hours a year"], years["Working hours a year: pb"]
+    shown = summary(book)
+    assert shown["pa"][8] == f"=G4/$K${row_a}" and shown["pb"][8] == f"=G5/$K${row_b}"
+    assert shown["Writer"][8].endswith(f"/$K${row_a}")
+    stored = summary(openpyxl.load_workbook(io.BytesIO(render_workbook(cost)), data_only=True))
+    assert stored["pb"][8] == pytest.approx(24 / 1760)

@@ -4,7 +4,8 @@ Sheets, in order:
 
 - **Summary**: the portfolio's labour, expenses, total cost, hours, external
   hours and FTE; the same for each process; each role with its kind, headcount,
-  available hours and utilisation.
+  available hours and utilisation; the working hours of a year, typed once,
+  which every FTE formula divides by.
 - **Rates**: one row per role and rate, the only place a rate is typed.
 - **Candidates**: automation candidates with gross and net saving, setup
   cost, payback and first-year ROI as formulas.
@@ -31,6 +32,10 @@ that do not calculate (file previews, pandas, ``openpyxl`` with
 recalculate when a rate, headcount or share changes (the file asks Excel for
 a full calculation on load). Values are the nearest binary floats of sopkit's
 exact figures, so recalculated totals agree with sopkit's to far below a cent.
+
+Inputs, the numbers typed in that formulas read (a rate, a headcount, a share, a
+step's time…), are filled light yellow, as finance sheets mark what one may type
+over; the Summary's first note says so.
 
 Each sheet prints landscape, fitted to the page width on A4 or Letter (the
 reader's paper), with its heading row on every page and panes frozen.

@@ -33,6 +33,7 @@ __all__ = [
     "Column",
     "Formula",
     "Formats",
+    "INPUT_FILL",
     "Row",
     "Table",
     "cell",
@@ -80,6 +81,8 @@ class Column:
     title: str
     kind: str = "text"
     max_width: int = 40
+    #: A column of inputs: each number typed in it (not a formula) is marked as one.
+    inputs: bool = False
 
 
 @dataclass(slots=True)
@@ -168,10 +171,13 @@ NUMBER_FORMATS = {
     "roi": "0.00%",
     # as the reports write it: what rounds to 0.0 is "< 0.1" (0.0 reads as nothing to pay back)
     "payback": '[=0]"immediately";[<0.05]"< 0.1";#,##0.0',
-    "count": "#,##0.##",
+    # headcount, people: 1 shows as 1 and 1.5 as 1.5 (#,##0.## shows "1." in Excel)
+    "count": "General",
     "integer": "#,##0",
 }
 _NAVY = "#1E3A5F"
+#: The fill of an input cell, light yellow as finance sheets mark what one may type over.
+INPUT_FILL = "#FFF2CC"
 
 
 class Formats:
@@ -215,6 +221,8 @@ class Formats:
             props.update(italic=True, font_color="#475569", text_wrap=False)
         elif style == "alert":
             props.update(bold=True, font_color="#9F1239", bg_color="#FFE4E6")
+        elif style == "input":
+            props.update(bg_color=INPUT_FILL, border=1, border_color="#D6B656")
         return props
 
 
@@ -276,9 +284,9 @@ def write_table(workbook: Any, table: Table, formats: Formats, *, title: str) ->
     table = _localised(table, formats.words)
     sheet = workbook.add_worksheet(table.name, worksheet_class=fast_worksheet())
     widths = _widths(table)
-    for index, (column, width) in enumerate(zip(table.columns, widths, strict=True)):
+    for index, (heading, width) in enumerate(zip(table.columns, widths, strict=True)):
         sheet.set_column(index, index, width)
-        sheet.write_string(0, index, column.title, formats.get(column.kind, "heading"))
+        sheet.write_string(0, index, heading.title, formats.get(heading.kind, "heading"))
     tallest = max(
         len(c.title) / max(w - 1.5, 1) for c, w in zip(table.columns, widths, strict=True)
     )
@@ -289,8 +297,11 @@ def write_table(workbook: Any, table: Table, formats: Formats, *, title: str) ->
         if lines > 1:
             sheet.set_row(position, _LINE * lines)
         for index, value in enumerate(row.cells):
-            kind = table.columns[index].kind if index < len(table.columns) else "text"
+            column = table.columns[index] if index < len(table.columns) else None
+            kind = column.kind if column is not None else "text"
             style = "alert" if (position, index) in alerts else row.style
+            if style == "data" and column is not None and column.inputs and _typed(value):
+                style = "input"
             if row.style in ("section", "note"):
                 kind = "label"
             _write(sheet, position, index, value, formats.get(kind, style))
@@ -302,10 +313,15 @@ def write_table(workbook: Any, table: Table, formats: Formats, *, title: str) ->
     sheet.fit_to_pages(1, 0)
     sheet.repeat_rows(0)
     sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-    heading = _header_text(table.title or title)[:200]
-    sheet.set_header(f"&L&8{heading}&R&8&A", {"margin": 0.25})
+    header = _header_text(table.title or title)[:200]
+    sheet.set_header(f"&L&8{header}&R&8&A", {"margin": 0.25})
     sheet.set_footer("&R&8" + formats.words("Page &P of &N"), {"margin": 0.25})
     return sheet
+
+
+def _typed(value: Cell) -> bool:
+    """A number typed into the cell (an input), not a formula, text or a blank."""
+    return isinstance(value, int | Decimal | Fraction) and not isinstance(value, bool)
 
 
 def _localised(table: Table, words: Words) -> Table:

@@ -30,7 +30,7 @@ __all__ = ["EXPENSE_COLUMNS", "RATE_COLUMNS", "expenses_table", "rates_table"]
 RATE_COLUMNS = (
     Column("Role", "text", 34),
     Column("Kind", "text", 9),
-    Column("Rate per hour", "money"),
+    Column("Rate per hour", "money", inputs=True),
     Column("Used by", "text", 60),
 )
 
@@ -38,7 +38,7 @@ EXPENSE_COLUMNS = (
     Column("Process", "text", 22),
     Column("Step", "text", 24),
     Column("Expense", "text", 40),
-    Column("Amount", "money"),
+    Column("Amount", "money", inputs=True),
     Column("Per", "text", 9),
     Column("Per run", "money"),
     Column("Runs per month", "factor"),

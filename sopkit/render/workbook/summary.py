@@ -11,17 +11,22 @@ as a pattern or a comparison.
 Utilisation = annual hours ÷ (headcount × available hours per person), a
 formula of the headcount and hours typed on this sheet; a role over capacity
 is marked.
+
+FTE = annual hours ÷ the working hours of a year, typed once in a labelled row at
+the end (a row per year when processes' roles files differ): every FTE formula
+reads that cell, so the assumption changes in one place. Inputs (headcount,
+available hours, the working year, and on other sheets rates, shares, times…)
+are coloured, and a note says so.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
 from ...analysis.cost import RoleCost
-from ...analysis.units import to_decimal
 from ...models import RoleKind, Settings
-from ..numbers import hours_text
 from .cells import Cell, Column, Formula, Table
 from .rows import Plan, ProcessPlan
 from .steps import (
@@ -47,8 +52,8 @@ SUMMARY_COLUMNS = (
     Column("Annual hours", "hours"),
     Column("External hours a year", "hours"),
     Column("FTE", "fte"),
-    Column("Headcount", "count"),
-    Column("Available hours per person", "hours"),
+    Column("Headcount", "count", inputs=True),
+    Column("Available hours per person", "hours", inputs=True),
     Column("Utilisation", "utilisation"),
 )
 
@@ -64,12 +69,37 @@ def _year(settings: Settings) -> Fraction:
     return Fraction(settings.working_days_per_year) * Fraction(settings.hours_per_day)
 
 
-def _year_text(settings: Settings) -> str:
-    year = _year(settings)
-    return str(year.numerator) if year.denominator == 1 else str(float(year))
+#: The column the working year is typed in: available hours per person, which a
+#: full-time person's year is.
+_YEAR_COLUMN = "K"
 
 
-def _process_row(plan: Plan, process: ProcessPlan, row: int) -> list[Cell]:
+@dataclass(frozen=True, slots=True)
+class _Years:
+    """The working year's rows at the end of the sheet: the portfolio's first, then each
+    other year a process's roles file gives, with the processes using it."""
+
+    rows: dict[Fraction, int]
+    users: dict[Fraction, list[str]]
+    portfolio: Fraction
+
+    def cell(self, settings: Settings) -> str:
+        """The absolute reference FTE formulas divide by."""
+        return f"${_YEAR_COLUMN}${self.rows[_year(settings)]}"
+
+
+def _years(plan: Plan, first: int) -> _Years:
+    """Number the working-year rows from ``first``; the portfolio's year comes first."""
+    portfolio = _year(plan.cost.settings)
+    users: dict[Fraction, list[str]] = {portfolio: []}
+    for process in plan.processes:
+        if process.counted:
+            users.setdefault(_year(process.process.settings), []).append(process.id)
+    rows = {year: first + index for index, year in enumerate(users)}
+    return _Years(rows, users, portfolio)
+
+
+def _process_row(plan: Plan, process: ProcessPlan, row: int, years: _Years) -> list[Cell]:
     cost = plan.cost.process(process.id)
     steps_last = plan.steps_last
     name = f"A{row}"
@@ -92,14 +122,14 @@ def _process_row(plan: Plan, process: ProcessPlan, row: int) -> list[Cell]:
         Formula(f"D{row}+E{row}", cost.exact_annual_total_cost),
         Formula(hours, cost.exact_annual_hours),
         Formula(external, cost.exact_external_hours),
-        Formula(f"G{row}/{_year_text(settings)}", cost.exact_annual_hours / _year(settings)),
+        Formula(f"G{row}/{years.cell(settings)}", cost.exact_annual_hours / _year(settings)),
         None,
         None,
         None,
     ]
 
 
-def _role_row(plan: Plan, role: RoleCost, row: int) -> list[Cell]:
+def _role_row(plan: Plan, role: RoleCost, row: int, years: _Years) -> list[Cell]:
     last = max(plan.participants_last, 2)
     name = f"A{row}"
     keys = f"Participants!${P_ROLE}$2:${P_ROLE}${last}"
@@ -135,7 +165,7 @@ def _role_row(plan: Plan, role: RoleCost, row: int) -> list[Cell]:
         None,
         Formula(hours_of("staff"), role.exact_annual_hours),
         Formula(hours_of("external"), role.exact_external_hours),
-        Formula(f"G{row}/{_year_text(settings)}", role.exact_annual_hours / _year(settings)),
+        Formula(f"G{row}/{years.cell(settings)}", role.exact_annual_hours / _year(settings)),
         headcount,
         available,
         utilisation,
@@ -157,6 +187,9 @@ def summary_table(plan: Plan, title: str, language: str = "en") -> Table:
     first = total_row + 2
     last = first + len(counted) - 1
     settings = cost.settings
+    roles = cost.roles
+    # after the processes, a blank, "By role", the roles, "All roles", a blank, "Working year"
+    years = _years(plan, last + 3 + len(roles) + (1 if roles else 0) + 2)
 
     def process_sum(column: str, value: Fraction) -> Formula:
         return Formula(f"SUM({column}{first}:{column}{last})", value)
@@ -172,7 +205,7 @@ def summary_table(plan: Plan, title: str, language: str = "en") -> Table:
             process_sum("G", cost.exact_annual_hours),
             process_sum("H", cost.exact_external_hours),
             Formula(
-                f"G{total_row}/{_year_text(settings)}", cost.exact_annual_hours / _year(settings)
+                f"G{total_row}/{years.cell(settings)}", cost.exact_annual_hours / _year(settings)
             ),
         ],
         "total",
@@ -182,14 +215,13 @@ def summary_table(plan: Plan, title: str, language: str = "en") -> Table:
     for process in counted:
         row = table.next_row()
         assert rows[process.id] == row
-        table.add(_process_row(plan, process, row))
+        table.add(_process_row(plan, process, row, years))
     table.add([], "data")
     table.add([Phrase("By role")], "section")
-    roles = cost.roles
     first_role = table.next_row()
     for role in roles:
         row = table.next_row()
-        table.add(_role_row(plan, role, row))
+        table.add(_role_row(plan, role, row, years))
         if role.over_capacity:
             table.alerts.append((row - 1, 11))
     last_role = table.next_row() - 1
@@ -205,20 +237,44 @@ def summary_table(plan: Plan, title: str, language: str = "en") -> Table:
                 Formula(f"SUM(G{first_role}:G{last_role})", cost.exact_annual_hours),
                 Formula(f"SUM(H{first_role}:H{last_role})", cost.exact_external_hours),
                 Formula(
-                    f"G{table.next_row()}/{_year_text(settings)}",
+                    f"G{table.next_row()}/{years.cell(settings)}",
                     cost.exact_annual_hours / _year(settings),
                 ),
             ],
             "total",
         )
     table.add([], "data")
-    for note in _notes(settings, language):
+    table.add([Phrase("Working year")], "section")
+    for year, row in years.rows.items():
+        assert table.next_row() == row
+        table.add(_year_row(years, year))
+    table.add([], "data")
+    for note in _notes(years):
         table.add([note], "note")
     return table
 
 
-def _notes(settings: Settings, language: str) -> list[Phrase]:
+def _year_row(years: _Years, year: Fraction) -> list[Cell]:
+    """A working year's hours, typed once: the FTE formulas above divide by it."""
+    users = years.users[year]
+    label = (
+        Phrase("Working hours a year")
+        if year == years.portfolio
+        else Phrase("Working hours a year: {processes}", processes=", ".join(users))
+    )
+    said = Phrase("A full-time person's year: FTE = annual hours ÷ these hours.")
+    return [label, said, *([None] * 8), year]
+
+
+def _notes(years: _Years) -> list[Phrase]:
+    cell = f"{_YEAR_COLUMN}{years.rows[years.portfolio]}"
     return [
+        Phrase(
+            "Coloured cells are inputs: headcount, available hours and the working year here, "
+            "rates on Rates, shares, tool costs and setup hours on Candidates, times, "
+            "executions and runs on Steps, people on Participants, amounts on Expenses. Change "
+            "one and every formula follows."
+        ),
         Phrase(
             "Labour = hours per execution × executions per run × runs per month × hourly rate "
             "× 12, for the owner and every participant at their own rate (Steps, Participants)."
@@ -229,11 +285,12 @@ def _notes(settings: Settings, language: str) -> list[Phrase]:
         ),
         Phrase(
             "Annual hours and FTE count staff only; external parties' hours are shown apart; "
-            "system roles count no hours. FTE = annual hours ÷ {year} working hours a year.",
-            year=hours_text(to_decimal(_year(settings)), language),
+            "system roles count no hours. FTE = annual hours ÷ the working hours a year "
+            "({cell}).",
+            cell=cell,
         ),
         Phrase(
             "Utilisation = annual hours ÷ (headcount × available hours per person); above 100% "
-            "the role is over capacity. Change headcount or hours here, rates on Rates."
+            "the role is over capacity."
         ),
     ]
