@@ -748,6 +748,28 @@ def test_libreoffice_computes_the_ranges_and_scenario_sheets(
     assert checked > 50
 
 
+def test_a_long_scenario_name_is_cut_after_a_word_and_says_so(
+    decided: tuple[Any, Any, bytes],
+) -> None:
+    """ "To-Be 1 Automate drafting and reporting" is 39 characters: the tab was "To-Be 1
+    Automate drafting and", cut mid-phrase as if that were its name. Cut after a whole
+    word, it ends with "…" (30 characters); a clash gets a number and stays within 31;
+    the sheet's formulas still compute (LibreOffice in the e2e tests)."""
+    from sopkit.render.workbook.decide import _sheet_name
+
+    book = openpyxl.load_workbook(io.BytesIO(decided[2]))
+    to_be = [name for name in book.sheetnames if name.startswith("To-Be")]
+    assert to_be == ["To-Be 1 Automate drafting and…", "To-Be 2 Six posts a month…"]
+    sheet = book[to_be[0]]
+    assert sheet["J2"].value == "=N(I2)-N(H2)"
+    taken = {"summary"}
+    assert _sheet_name(1, "Automate drafting and reporting", taken, "en") == to_be[0]
+    again = _sheet_name(1, "Automate drafting and reporting", taken, "en")
+    assert again == "To-Be 1 Automate drafting… (2)" and len(again) <= 31
+    assert _sheet_name(3, "Short enough", taken, "en") == "To-Be 3 Short enough"
+    assert _sheet_name(4, "x" * 40, taken, "en") == "To-Be 4 " + "x" * 22 + "…"
+
+
 def test_scenario_sheet_names_fit_as_excel_counts_them() -> None:
     """Found by probing: 28 emoji and a word made a 31-character name that Excel (and
     XlsxWriter) count as 59, and the build stopped with a traceback."""
@@ -765,6 +787,7 @@ def test_scenario_sheet_names_fit_as_excel_counts_them() -> None:
         assert not any(0xD800 <= ord(c) <= 0xDFFF for c in name)  # no half an emoji
     assert names[0].startswith("Сценарий 1 🎉") and names[1].startswith("Сценарий 2 🎉")
     assert names[3] == "To-Be 4 Plain" and len(set(names)) == 4
+    assert names[2].endswith("…") and names[0].endswith("…")
     import xlsxwriter
 
     book = xlsxwriter.Workbook(io.BytesIO(), {"in_memory": True})

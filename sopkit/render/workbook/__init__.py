@@ -24,7 +24,9 @@ Sheets, in order:
 - **Expenses**: step and process expenses with their annual formulas.
 - **Ranges** (given a simulation): P10/P50/P90 of annual total cost, hours and
   lead time per process and for the portfolio, beside the cost report's figures.
-- **To-Be** sheets (given scenarios): one per scenario, As-Is beside To-Be.
+- **To-Be** sheets (given scenarios): one per scenario, As-Is beside To-Be, named
+  ``To-Be 1 <name>``; a name past Excel's 31 characters is cut after a whole word
+  and ends in "…".
 
 Every formula is written with the value sopkit computed for it, so readers
 that do not calculate (file previews, pandas, ``openpyxl`` with

@@ -184,20 +184,29 @@ def _figures_row(
 
 def _sheet_name(index: int, name: str, taken: set[str], language: str) -> str:
     """``To-Be 1 Name`` (in the workbook's language), unique and at most 31 characters as
-    Excel counts them (UTF-16 units: an emoji is two)."""
+    Excel counts them (UTF-16 units: an emoji is two). A longer name is cut after a whole
+    word and ends with "…", so the tab reads as cut, not as a name ending mid-phrase:
+    ``To-Be 1 Automate drafting and…``, not ``To-Be 1 Automate drafting and``."""
     prefix = Words(language)("To-Be {n}", n=str(index)) + " "
     whole = " ".join((prefix + _SHEET_NAME.sub(" ", name)).split())
-    base = _fit(whole, _SHEET_LENGTH).rstrip()
-    if base != whole and " " in base[len(prefix) :]:
-        base = base.rsplit(" ", 1)[0]  # a whole word rather than half of one
-    base = base.rstrip(" ,;.-—–")  # a cut name does not end in punctuation
-    candidate, n = base, 2
+    candidate, n = _cut(whole, len(prefix), _SHEET_LENGTH), 2
     while candidate.lower() in taken:
         suffix = f" ({n})"
-        candidate = _fit(base, _SHEET_LENGTH - len(suffix)).rstrip() + suffix
+        candidate = _cut(whole, len(prefix), _SHEET_LENGTH - len(suffix)) + suffix
         n += 1
     taken.add(candidate.lower())
     return candidate
+
+
+def _cut(whole: str, prefix: int, units: int) -> str:
+    """``whole`` if it fits in ``units``, else its longest start of whole words after the
+    ``prefix`` characters (a word longer than the room is cut) followed by "…"."""
+    if _fit(whole, units) == whole:
+        return whole
+    base = _fit(whole, units - 1)  # room for the "…"
+    if " " in base[prefix:] and whole[len(base)] != " ":
+        base = base.rsplit(" ", 1)[0]  # a whole word rather than half of one
+    return base.rstrip(" ,;.-—–") + "…"  # a cut name does not end in punctuation
 
 
 def _fit(text: str, units: int) -> str:
