@@ -419,6 +419,26 @@ def test_the_role_table_lists_every_role_and_the_chart_the_costliest(tmp_path: P
     chart = chart[: chart.index('<table class="named">')]
     assert chart.count('class="fill"') == 12 and "Role 03" not in chart
     assert '<p class="muted small">3 more roles are in the table below.</p>' in chart
+    # and a total row, as the cost table has: 15 roles × 12 hours = 180 hours, $10 × (1 + 2
+    # + … + 15) × 12 = $14,400, 180 ÷ 2,080 = 0.09 FTE, the whole of the labour
+    total = re.findall(r'<tr class="total">\n<td>(.*?)</td><td></td>\n(.*?)\n(.*?)\n</tr>', roles)
+    assert total == [
+        (
+            "All roles",
+            '<td class="num">180.00</td><td class="num">0.00</td>',
+            '<td class="num">$14,400.00</td><td class="num">0.09</td><td class="num">100.00%</td>',
+        )
+    ]
+
+
+@pytest.mark.parametrize(("folder", "label"), [(KOREAN, "모든 역할"), (RUSSIAN, "Все роли")])
+def test_the_role_table_s_total_row_speaks_the_report_s_language(folder: Path, label: str) -> None:
+    cost = cost_portfolio(load_portfolio(folder))
+    html = render_report(cost, date=DATE)
+    roles = html[html.index('<table class="named">') :]
+    roles = roles[: roles.index("</table>")]
+    (row,) = re.findall(r'<tr class="total">\n<td>(.*?)</td>', roles)
+    assert re.sub(r"<[^>]+>", "", row) == label
 
 
 def test_a_report_name_that_is_neither_pdf_nor_html_is_refused(tmp_path: Path) -> None:

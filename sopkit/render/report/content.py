@@ -265,6 +265,20 @@ def _roles(cost: PortfolioCost, f: _Format) -> list[dict[str, str]]:
     return [_role_row(r.role, f.t(f"report.kind.{r.kind.value}"), [r], cost, f) for r in cost.roles]
 
 
+def _roles_total(cost: PortfolioCost, f: _Format) -> dict[str, str]:
+    """The role table's last row, as the cost table has one: the portfolio's labour, hours
+    and FTE (every role's, exactly: each hour and cost is some role's), rounded once."""
+    return {
+        "name": f.t("report.col.all_roles"),
+        "kind": "",
+        "hours": f.hours(cost.annual_hours),
+        "external": f.hours(cost.external_hours),
+        "labour": f.money(cost.annual_cost),
+        "fte": f.number(cost.fte),
+        "share": f.percent(Decimal(100)),  # of itself, as the cost table's total
+    }
+
+
 def _pareto(cost: PortfolioCost, f: _Format) -> dict[str, Any]:
     """The steps by annual total cost, the costliest listed, and how few make 80 %."""
     names = {p.id: p.name for p in cost.processes}
@@ -545,6 +559,7 @@ def report_context(cost: PortfolioCost, options: ReportOptions) -> dict[str, Any
         else "",
         "process_columns": _process_columns(processes, processes_total, t),
         "roles": _roles(cost, f),
+        "roles_total": _roles_total(cost, f),
         "charts": _charts(cost, f),
         "pareto": _pareto(cost, f),
         "candidates": _candidates(cost, f),
