@@ -102,7 +102,7 @@ def test_every_message_is_used() -> None:
     used |= {f"site.range.{of}" for of in ("years", "runs", "fixed_years", "fixed_runs")}
     gantt_keys = ("critical", "other", "wait", "milestone", "due", "late", "off", "today")
     gantt_keys += ("held", "chain", "joint", "overbooked")  # levelled; joint work; people
-    gantt_keys += ("held_date",)  # a milestone held for its date
+    gantt_keys += ("held_date", "chain_placed")  # a milestone held for its date; placed by one
     used |= {f"gantt.key.{kind}" for kind in gantt_keys}
     assert sorted(set(_raw("en")) - used) == []
     assert sorted(used - set(_raw("en"))) == []

@@ -447,6 +447,105 @@ def test_a_step_held_by_one_role_then_another_names_the_last_and_chains_to_it() 
     assert [s.step_id for s in plan.steps if s.critical] == ["d0", "b1", "s"]
 
 
+def held_launch() -> Process:
+    """The draft is due 3 working days before launch, which the check alone would not give:
+    launch waits for its date (a trial: 35 steps placed by launch day, levelled)."""
+    return process(
+        step("brief", "Writer", "4h"),
+        step("draft", "Writer", "1d", "brief", due={"milestone": "launch", "offset": "-3d"}),
+        step("check", "Editor", "4h", "draft"),
+        {"id": "launch", "name": "Launch", "milestone": True, "after": ["check"]},
+        step("follow", "Writer", "4h", "launch"),
+    )
+
+
+def test_a_levelled_plan_placed_by_a_held_milestone_marks_what_sets_its_start() -> None:
+    # brief 0–4 h, draft 4–12 h (day 1), check 12–16 h (day 1): launch would be on day 1,
+    # but draft, due launch −3d, needs launch on day ⌈12 ÷ 8⌉ − 1 + 3 = 4. So launch waits
+    # 3 days (24 h) and the run starts 4 working days before 2027-01-08: 2027-01-04.
+    # What sets that first day is draft's due date, and the steps before draft; check ends
+    # 2.5 days before launch is due to be ready for it, so it has time to spare.
+    plan = plan_run(held_launch(), at="launch=2027-01-08", level=True)
+    assert plan.start == MONDAY and plan.anchor_held_days == 3
+    assert plan.step("launch").start_hours == 40 and plan.step("follow").finish_hours == 44
+    assert plan.step("draft").slack_days == Decimal("0.5")
+    assert [s.step_id for s in plan.steps if s.critical] == ["brief", "draft", "launch", "follow"]
+    # Before, the chain stopped at the held milestone: only launch and follow were dark.
+    early = plan_run(held_launch(), at="launch=2027-01-08")
+    assert [s.step_id for s in early.steps if s.critical] == [
+        "brief", "draft", "check", "launch", "follow"
+    ]  # fmt: skip
+    # From a start date the run's first day is given: the chain decides the end alone.
+    started = plan_run(held_launch(), start=MONDAY, level=True)
+    assert [s.step_id for s in started.steps if s.critical] == [
+        "brief", "draft", "check", "launch", "follow"
+    ]  # fmt: skip
+
+
+def test_a_levelled_plan_placed_by_a_milestone_traces_what_sets_its_start_through_people() -> None:
+    # a (Writer 8 h) and b (Writer 8 h) both before launch: levelled, b waits for the
+    # writer until a is done (8–16 h), launch comes at 16 h (the end of day 1) and after
+    # it c (Editor 2 h).
+    # x (Editor 20 h) runs beside them and ends last, at 20 h: from the end alone the
+    # chain is x; placed by launch, a → b → launch set the first day too.
+    found = process(
+        step("a", "Writer", "1d"),
+        step("b", "Writer", "1d"),
+        {"id": "launch", "name": "Launch", "milestone": True, "after": ["a", "b"]},
+        step("c", "Editor", "2h", "launch"),
+        step("x", "Editor", "20h"),
+    )
+    started = plan_run(found, start=MONDAY, level=True)
+    assert [s.step_id for s in started.steps if s.critical] == ["x"]
+    placed = plan_run(found, at="launch=2027-01-05", level=True)
+    assert placed.start == MONDAY and placed.step("b").held_for == ("Writer",)
+    assert [s.step_id for s in placed.steps if s.critical] == ["a", "x", "b", "launch"]
+
+
+def test_the_gantt_key_of_a_levelled_plan_placed_by_a_milestone_says_it_sets_the_start() -> None:
+    from sopkit.render.diagram import to_svg
+    from sopkit.render.plan import gantt_scene
+
+    placed = to_svg(gantt_scene(plan_run(held_launch(), at="launch=2027-01-08", level=True)))
+    started = to_svg(gantt_scene(plan_run(held_launch(), start=MONDAY, level=True)))
+    assert "sets the start and the end" in placed and "decides the end" not in placed
+    assert "decides the end" in started and "sets the start" not in started
+
+
+HELD_FILE = """\
+sopkit: 1
+id: crew
+name: Crew
+owner: Writer
+frequency: 1/month
+steps:
+  - {id: brief, name: Brief, owner: Writer, time: 4h}
+  - {id: draft, name: Draft, owner: Writer, time: 1d, after: brief,
+     due: {milestone: launch, offset: -3d}}
+  - {id: check, name: Check, owner: Editor, time: 4h, after: draft}
+  - {id: launch, name: Launch, milestone: true, after: check}
+  - {id: follow, name: Follow, owner: Writer, time: 4h, after: launch}
+"""
+
+
+def test_cli_plan_levelled_at_a_milestone_marks_the_chain_that_sets_the_start(
+    write_process: Any,
+) -> None:
+    path = write_process(HELD_FILE, name="crew.yaml", roles=ROLES_FILE + "  Editor: {rate: 50}\n")
+    args = ["plan", str(path), "--at", "launch=2027-01-08", "--level"]
+    result = runner.invoke(app, [*args, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["start"] == "2027-01-04"
+    critical = [s["step"] for s in data["steps"] if s["critical"]]
+    assert critical == ["brief", "draft", "launch", "follow"]
+    table = runner.invoke(app, [*args, "--format", "csv"])
+    assert table.exit_code == 0, table.output
+    rows = [line.split(",") for line in table.stdout.splitlines()]
+    column = rows[0].index("critical")
+    assert [r[0] for r in rows[1:] if r[column] == "yes"] == critical
+
+
 def test_a_levelled_table_shows_the_holds_and_an_unlevelled_one_does_not() -> None:
     levelled = plan_report(plan_run(writer_twice(), start=MONDAY, level=True), "markdown")
     header = levelled.splitlines()[2]

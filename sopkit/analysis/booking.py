@@ -41,7 +41,16 @@ from fractions import Fraction
 from ..graph import Flow
 from ..models import Process, RoleKind, Step
 
-__all__ = ["Levelled", "Overload", "Timing", "crew", "level", "overloads", "people_at_once"]
+__all__ = [
+    "Levelled",
+    "Overload",
+    "Timing",
+    "chain",
+    "crew",
+    "level",
+    "overloads",
+    "people_at_once",
+]
 
 #: Each typical-run step's start, work and wait, in working hours from the start of the run.
 Timing = dict[str, tuple[Fraction, Fraction, Fraction]]
@@ -188,6 +197,10 @@ class Levelled:
     #: The steps that decide when the run ends, in order: each starts when the one
     #: before it ends (with its wait), or when its people are free of it.
     chain: tuple[str, ...]
+    #: What each step's start waited for: the step whose end (with its wait) or
+    #: freeing of its people it is; ``None`` for a step that starts the run, or one
+    #: ``release`` holds (``chain`` traces these back).
+    causes: dict[str, str | None]
 
 
 def level(
@@ -245,7 +258,7 @@ def level(
                 entry = (_early(after, timing), slack.get(after, Fraction(0)), order[after], after)
                 heapq.heappush(queue, entry)
     levelled = {step_id: placed[step_id] for step_id in timing}
-    return Levelled(levelled, held, held_for, _chain(flow, levelled, by))
+    return Levelled(levelled, held, held_for, chain(flow, levelled, by), by)
 
 
 def _latest(
@@ -266,24 +279,37 @@ def _latest(
     return min(ends, key=order.__getitem__) if ends else None
 
 
-def _chain(flow: Flow, timing: Timing, by: dict[str, str | None]) -> tuple[str, ...]:
-    """The steps that decide when the run ends, traced back from the last to end.
+def chain(
+    flow: Flow, timing: Timing, by: Mapping[str, str | None], *, also: str | None = None
+) -> tuple[str, ...]:
+    """The steps that decide when the run ends, traced back from the last to end through
+    what each step's start waited for (``by``), in the order they start.
 
     Of the steps that end last, the one furthest down the graph ends the chain (a
-    milestone after the work it marks, as in the schedule's critical path).
+    milestone after the work it marks, as in the schedule's critical path). ``also``
+    traces back from that step too: the milestone a plan is placed by, whose chain
+    sets the run's first day when it does not lead to the last step.
     """
     if not timing:
         return ()
     position = {step_id: i for i, step_id in enumerate(flow.order() or ())}
     ends = {step_id: sum(t, Fraction(0)) for step_id, t in timing.items()}
     last = max(ends.values())
-    node: str | None = max((s for s, end in ends.items() if end == last), key=position.__getitem__)
-    chain = []
+    node = max((s for s, end in ends.items() if end == last), key=position.__getitem__)
+    found = dict.fromkeys(_traced(node, timing, by))
+    if also is not None and also in timing:
+        found.update(dict.fromkeys(_traced(also, timing, by)))
+    return tuple(sorted(found, key=lambda s: (timing[s][0], position[s])))
+
+
+def _traced(node: str | None, timing: Timing, by: Mapping[str, str | None]) -> list[str]:
+    """``node`` and the steps its start waited for, back to one that starts the run."""
+    steps = []
     while node is not None:
         if node in timing:
-            chain.append(node)
+            steps.append(node)
         node = by.get(node)
-    return tuple(reversed(chain))
+    return steps
 
 
 def _early(step_id: str, timing: Timing) -> Fraction:

@@ -10,13 +10,13 @@ without dates.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
 
 from ...graph import Flow
 from ...models import Process
-from ..booking import Levelled, Timing, level
+from ..booking import Levelled, Timing, chain, level
 from ..schedule import Schedule
 from ..units import expected_hours
 from .calendar import _day_index
@@ -135,7 +135,61 @@ def _levelled(
         # the steps are placed in the order of the held run: those after the milestone later
         base = _released(process, timing, anchor, release)[0]
         found = level(process, base, release={anchor: release})
-    return found, first
+    return _placed_chain(process, found, anchor, clock), first
+
+
+def _placed_chain(
+    process: Process, found: Levelled, anchor: str, clock: tuple[Fraction, Decimal]
+) -> Levelled:
+    """``found`` with its chain the steps that set the dates of a run placed by ``anchor``.
+
+    The milestone's date is given: the steps before it set the run's first day, those
+    after it its last. So the chain is traced back from the milestone too, and through
+    a milestone that waits for its date to the step whose due date it waits for (a day
+    longer there, and the run starts a day earlier); a hold a later step cuts short
+    waits for the steps before it, and the chain goes on through the one that ends last.
+    """
+    causes = dict(found.causes)
+    if anchor in found.timing and causes.get(anchor) is None:
+        causes[anchor] = _held_by(process, found.timing, anchor, clock)
+    flow = Flow.of(process)
+    return replace(found, chain=chain(flow, found.timing, causes, also=anchor), causes=causes)
+
+
+def _held_by(
+    process: Process, timing: Timing, anchor: str, clock: tuple[Fraction, Decimal]
+) -> str | None:
+    """What ``anchor``'s start waits for when no step before it ends then: the step due
+    from it (not after it) whose due date needs the milestone on the very day it falls
+    on, the least spare time first, then the first listed; or, when none does (a hold
+    cut short), the step before it that ends last. ``None`` for a milestone that starts
+    the run."""
+    hours_per_day, days_per_week = clock
+    flow = Flow.of(process)
+    after = _following(flow, anchor)
+    day = _day_index(sum(timing[anchor][:2], Fraction(0)), hours_per_day, end=True)
+    spare: dict[str, Fraction] = {}
+    for step in process.steps:
+        if step.id in after or step.id not in timing or step.due is None:
+            continue
+        if step.due.milestone != anchor:
+            continue
+        end = sum(timing[step.id][:2], Fraction(0))
+        offset = step.due.offset.working_days(days_per_week)
+        if -((-end) // hours_per_day) - 1 - offset == day:  # as ``_hold`` counts it
+            spare[step.id] = (day + offset + 1) * hours_per_day - end
+    if spare:
+        return min(spare, key=spare.__getitem__)  # steps in file order: the first on a tie
+    before = set(flow.pred[anchor])
+    done = {
+        s.id: sum(timing[s.id], Fraction(0))
+        for s in process.steps
+        if s.id in before and s.id in timing
+    }
+    if not done:
+        return None
+    latest = max(done.values())
+    return next(p for p in done if done[p] == latest)
 
 
 def _following(flow: Flow, anchor: str) -> set[str]:

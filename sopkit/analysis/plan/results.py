@@ -44,7 +44,8 @@ class PlannedStep:
     #: The last working day of the wait after the work, or ``None`` without one.
     wait_until: _dt.date | None
     #: On the critical path: the step graph's, or in a levelled plan the steps (and
-    #: the holds for people) that decide when the run ends.
+    #: the holds for people) that decide when the run ends, and, placed by a milestone,
+    #: those that set its first day (through a hold for a date, the step it waits for).
     critical: bool
     #: When the step must be done, and how ``due`` says it (``launch -10d``).
     due: _dt.date | None = None

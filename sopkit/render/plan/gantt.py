@@ -292,8 +292,10 @@ class _Chart:
             off=any(not self.plan.working.is_working(day) for day in days),
             today=self.today is not None,
         )
-        # In a levelled plan the dark bars are what decides the end, holds for people included.
-        named = {"critical": "chain"} if self.plan.levelled else {}
+        # In a levelled plan the dark bars are what decides the end, holds for people
+        # included; placed by a milestone, what sets the first day too.
+        chain = "chain_placed" if self.plan.anchor is not None else "chain"
+        named = {"critical": chain} if self.plan.levelled else {}
         keys = [(kind, self.t(f"gantt.key.{named.get(kind, kind)}")) for kind in kinds]
         shapes: list[Shape] = []
         x = _MARGIN
