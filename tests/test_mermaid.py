@@ -99,9 +99,10 @@ def test_a_wait_before_two_steps_is_said_once_in_its_box(tmp_path: Path) -> None
     links = [x.strip() for x in chart.splitlines() if re.search(r"-->|-\.->", x)]
     # publish waits 4w before two steps: said once, in its box, not on both arrows
     assert "s_publish --> s_measure" in links and "s_publish --> s_social" in links
-    assert chart.count("wait 20 working days") == 1
+    shown = chart.replace("<br/>", " ")  # a label's lines, read as one
+    assert shown.count("wait 20 working days") == 1
     assert "then wait 20 working days" in next(
-        x for x in chart.splitlines() if x.strip().startswith("s_publish[")
+        x for x in shown.splitlines() if x.strip().startswith("s_publish[")
     )
 
 
@@ -131,8 +132,10 @@ def test_marks_of_the_additions_as_far_as_mermaid_can() -> None:
         cost_process(load_process(LAUNCH)), links={"asset-review": "asset-review.html"}
     )
     lines = [x.strip() for x in chart.splitlines()]
-    node = {
-        x.split("[", 1)[0].split("(", 1)[0].split("{", 1)[0]: x for x in lines if x.startswith("s_")
+    node = {  # a label's lines read as one
+        x.split("[", 1)[0].split("(", 1)[0].split("{", 1)[0]: x.replace("<br/>", " ")
+        for x in lines
+        if x.startswith("s_")
     }
     assert node["s_launch"].startswith('s_launch((("') and node["s_launch"].endswith('")))')
     assert (
@@ -234,3 +237,72 @@ KO = ROOT / "processes" / "ko" / "content-marketing-ko.yaml"
 )
 def test_golden_mermaid(golden: Callable[[str, str], None], golden_name: str, path: Path) -> None:
     golden(golden_name, to_mermaid(cost_process(load_process(path))))
+
+
+# --- lines Mermaid keeps whole ---------------------------------------------------------------
+
+
+def _box_lines(chart: str) -> list[tuple[str, bool]]:
+    """Every line of every step's label as Mermaid shows it, and whether it is bold."""
+    found = []
+    for line in chart.splitlines():
+        match = re.match(r'\s*s_\w+[\[({]+"(.*)"[\])}]+$', line)
+        if not match:
+            continue
+        for part in re.split(r"(<b>.*?</b>)", match.group(1)):
+            bold = part.startswith("<b>")
+            text = re.sub(r"</?[bi]>", "", part)
+            found += [(_decode(x), bold) for x in text.split("<br/>") if x]
+    return found
+
+
+def test_no_line_of_a_step_reaches_mermaid_s_wrapping_width(tmp_path: Path) -> None:
+    # A trial: a 'with' line wider than 200 px made Mermaid wrap the whole label at
+    # 200 px, and names already broken into 28-character lines left stray words:
+    # "Design landing page, / hero / and social cards".
+    from sopkit.render.diagram.metrics import text_width
+
+    long_with = ", ".join(f"Role number {n}" for n in range(6))
+    steps = [
+        {"id": "design", "name": "Design landing page, hero and social cards",
+         "owner": "Designer", "time": "1d", "with": [f"Role number {n}" for n in range(6)]},
+        {"id": "plan", "name": "Plan the launch webinar or event",
+         "owner": "Designer", "time": "1d", "after": ["design"]},
+    ]  # fmt: skip
+    data = {"sopkit": 1, "id": "launch", "name": "Launch", "owner": "Designer",
+            "frequency": "1/month", "steps": steps}  # fmt: skip
+    process = Process.model_validate(data)
+    roles = ["Designer", *(f"Role number {n}" for n in range(6))]
+    process.bind(Settings(roles={name: Role(rate=Decimal(40)) for name in roles}))
+    chart = to_mermaid(cost_process(process))
+    lines = _box_lines(chart)
+    assert lines and all(text_width(x, 16, bold) < 200 for x, bold in lines), lines
+    names = [x for x, bold in lines if bold]
+    assert names == [
+        "Design landing",
+        "page, hero and",
+        "social cards",
+        "Plan the launch",
+        "webinar or event",
+    ]
+    shown = " ".join(x for x, bold in lines if not bold)
+    assert "with " + long_with in shown  # every role still named, over several lines
+
+
+def test_a_label_line_that_fits_is_not_broken() -> None:
+    chart = to_mermaid(make_cost([{"id": "a", "name": "Draft", "owner": "Writer", "time": "1h"}]))
+    line = next(x for x in chart.splitlines() if x.strip().startswith("s_a["))
+    assert '"<b>Draft</b><br/>1 h<br/>' in line
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.text(alphabet=st.sampled_from("abcdefgh ijk-WMm가나(). "), min_size=1, max_size=120))
+def test_any_name_fits_mermaid_s_line_and_keeps_its_words(name: str) -> None:
+    from sopkit.render.diagram.metrics import text_width
+
+    if not name.strip():
+        return
+    chart = to_mermaid(make_cost([{"id": "a", "name": name, "owner": "Lead", "time": "1h"}]))
+    names = [x for x, bold in _box_lines(chart) if bold]
+    assert all(text_width(x, 16, True) < 200 for x in names), names
+    assert "".join("".join(names).split()) == "".join(name.split())

@@ -11,6 +11,12 @@ candidates filled by net saving. A wait is written once: on the arrow when one
 leaves the step, in the step's box when several do. Labels are ``"..."``
 strings with Mermaid entity codes (see ``labels.mermaid_text``), so no step
 name can break the chart. Paste the output into a fenced ``mermaid`` block.
+
+Every line of a step's label is wrapped here, measured (``_LINE``): Mermaid keeps a label
+on one line each only while all of them are narrower than its flowchart
+``wrappingWidth`` (200 px at its 16 px font); one line that reaches it makes
+Mermaid wrap the whole label at 200 px, which broke lines wrapped here into stray
+words ("Design landing page, / hero / and social cards").
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from collections.abc import Mapping
 
 from ...analysis import Candidate, ProcessCost, as_process_cost
 from ...models import Process, RoleKind, Step
-from ..labels import mermaid_text, plain_text, wrap
+from ..labels import mermaid_text, plain_text
 from .common import (
     EVENTS_LANE,
     Wording,
@@ -41,12 +47,17 @@ from .common import (
     step_fill,
     total_text,
 )
+from .metrics import wrap_text
 from .style import DEFAULT_THEME, Theme, contrast_text, get_theme
 
 __all__ = ["node_id", "to_mermaid"]
 
-#: Characters per line of a wrapped step name.
-_WRAP = 28
+#: Mermaid's font size and the widest line of a label it leaves alone, in px: its
+#: flowchart ``wrappingWidth`` is 200 px, less room for fonts wider than the DejaVu
+#: Sans widths measured here (GitHub's "trebuchet ms", verdana, arial are narrower or
+#: about as wide).
+_SIZE = 16.0
+_LINE = 192.0
 #: Mermaid's shape brackets for each kind of step.
 _SHAPES = {
     "task": ("[", "]"),
@@ -66,7 +77,25 @@ def node_id(step_id: str) -> str:
 
 
 def _label(lines: list[str]) -> str:
+    """A lane's title or an arrow's label: Mermaid does not wrap these."""
     return '"' + "<br/>".join(mermaid_text(line) for line in lines) + '"'
+
+
+def _wrapped(text: str, bold: bool = False) -> str:
+    """``text`` as label lines Mermaid keeps whole: each narrower than ``_LINE``, and
+    as even as that many lines can be, so no line is left a stray word ("If: Which
+    launch / tier? — T1", not "If: Which launch tier? — / T1")."""
+    lines = wrap_text(text, _LINE, _SIZE, bold)
+    low, high = 1, int(_LINE)  # the narrowest whole width that needs no more lines
+    while len(lines) > 1 and low < high:
+        middle = (low + high) // 2
+        if len(wrap_text(text, middle, _SIZE, bold)) <= len(lines):
+            high = middle
+        else:
+            low = middle + 1
+    if len(lines) > 1:
+        lines = wrap_text(text, high, _SIZE, bold)
+    return "<br/>".join(mermaid_text(line) for line in lines)
 
 
 def _successors(cost: ProcessCost) -> dict[str, int]:
@@ -84,11 +113,10 @@ def _box_lines(
 ) -> list[str]:
     """The lines of a step's label: conditions, tag, name (bold), details."""
     kind = step.kind
-    lines = [f"<i>{mermaid_text(c)}</i>" for c in condition_lines(cost, step, text)]
+    lines = [f"<i>{_wrapped(c)}</i>" for c in condition_lines(cost, step, text)]
     if kind == "signoff":
-        lines.append(f"<b>{mermaid_text(text('signoff'))}</b>")
-    name = "<br/>".join(mermaid_text(line) for line in wrap(step.name, _WRAP))
-    lines.append(f"<b>{name}</b>")
+        lines.append(f"<b>{_wrapped(text('signoff'), bold=True)}</b>")
+    lines.append(f"<b>{_wrapped(step.name, bold=True)}</b>")
     if kind == "milestone":
         details = milestone_details(cost, step, text)
     elif kind == "call":
@@ -96,10 +124,10 @@ def _box_lines(
     else:
         with_text = participants_text(step, text)
         details = ([with_text] if with_text else []) + step_details(cost, step, text, candidate)
-    lines += [mermaid_text(detail) for detail in details]
+    lines += [_wrapped(detail) for detail in details]
     if not step.wait.is_zero and _successors(cost).get(step.id, 0) > 1:
         lines.append(
-            mermaid_text(text("then_wait", time=text.duration(step.wait, clock(cost), wait=True)))
+            _wrapped(text("then_wait", time=text.duration(step.wait, clock(cost), wait=True)))
         )
     return lines
 
