@@ -783,3 +783,70 @@ def test_a_time_range_under_an_hour_is_in_minutes(time: str, language: str, show
     from sopkit.render.sop.document import _estimate_text
 
     assert _estimate_text(Estimate.parse(time), Clock(), catalogue(language)) == shown
+
+
+# --- a diagram too large for a Markdown page ----------------------------------------------
+
+
+def _chain_of(count: int, language: str = "en") -> str:
+    steps = "".join(
+        f"  - {{id: s{n}, name: Step {n}, owner: Editor, time: 1h"
+        + (f", after: s{n - 1}" if n else "")
+        + "}\n"
+        for n in range(count)
+    )
+    return (
+        f"sopkit: 1\nid: long-run\nname: Long run\nowner: Editor\nlanguage: {language}\n"
+        f"frequency: 1/month\nsteps:\n{steps}"
+    )
+
+
+def test_a_markdown_sop_of_more_than_25_steps_says_where_to_see_its_diagram_full_size(
+    write_process: Callable[..., Path],
+) -> None:
+    # A trial: 35 steps of Mermaid shrunk to an 880 px page could not be read.
+    long = render_sop(load_process(write_process(_chain_of(26), name="long-run.yaml")))
+    note = (
+        "This diagram has 26 steps, too many to read at the width of a Markdown page: draw "
+        "it full size with `sopkit diagram long-run.yaml` (an SVG; add `--format png` for a PNG)."
+    )
+    assert f"\n```\n\n{note}\n\n## Key figures" in long
+    short = render_sop(load_process(write_process(_chain_of(25), name="short.yaml")))
+    assert "too many to read" not in short
+    assert "too many to read" not in render_sop(
+        load_process(write_process(_chain_of(26), name="long-run.yaml")), fmt="html"
+    )
+
+
+def test_a_site_s_markdown_sop_links_its_diagram_s_svg(
+    write_process: Callable[..., Path],
+) -> None:
+    from sopkit.analysis import cost_portfolio
+
+    process = load_process(write_process(_chain_of(30), name="long-run.yaml"))
+    site = cost_portfolio([process])
+    text = render_sop(site.processes[0], site=site)
+    assert "This diagram has 30 steps, too many to read at the width of a Markdown page: " \
+        "open it full size, [long-run.svg](long-run.svg).\n" in text  # fmt: skip
+    ru = load_process(write_process(_chain_of(31, "ru"), name="long-run.yaml"))
+    assert "На этой схеме 31 шаг — в ширину страницы Markdown её не прочесть" in render_sop(ru)
+
+
+def test_cli_sop_markdown_of_a_large_process_notes_the_picture(
+    write_process: Callable[..., Path],
+) -> None:
+    path = write_process(_chain_of(27), name="long-run.yaml")
+    result = CliRunner().invoke(app, ["sop", str(path), "--format", "markdown"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == render_sop(load_process(path))
+    assert "draw it full size with `sopkit diagram long-run.yaml`" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [("sopkit diagram a.yaml", "`sopkit diagram a.yaml`"), ("a`b", "``a`b``"), ("`x", "`` `x ``")],
+)
+def test_code_span_shows_any_text_literally(text: str, span: str) -> None:
+    from sopkit.render.markdown import code_span
+
+    assert code_span(text) == span

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["fenced"]
+__all__ = ["code_span", "fenced"]
 
 _BACKTICKS = re.compile(r"`+")
 
@@ -19,3 +19,12 @@ def fenced(text: str, info: str = "") -> str:
     longest = max((len(run) for run in _BACKTICKS.findall(text)), default=0)
     fence = "`" * max(3, longest + 1)
     return f"{fence}{info}\n{text.rstrip()}\n{fence}"
+
+
+def code_span(text: str) -> str:
+    """``text`` as inline code that shows it literally: its backticks one longer than
+    any run in it, and padded with a space where it starts or ends with one."""
+    longest = max((len(run) for run in _BACKTICKS.findall(text)), default=0)
+    ticks = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{ticks}{pad}{text}{pad}{ticks}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from pathlib import Path
 
 from markupsafe import Markup
 
@@ -15,7 +16,9 @@ from ..diagram.printed import page_svg, part_caption
 from ..diagram.style import get_theme
 from ..diagram.swimlane import draw_swimlanes, lane_headers, swimlane_layout
 from ..i18n import Catalogue
+from ..markdown import code_span
 from .screen import screen_size
+from .templates import md_escape
 from .views import (
     Diagram,
     DiagramPage,
@@ -24,10 +27,22 @@ from .views import (
 #: The look the SOP draws its diagram in (its text sizes set how far it may shrink).
 THEME = get_theme()
 
+#: More steps than this and a Mermaid diagram shrunk to a Markdown page's width (GitHub's
+#: is under 1,000 px) is too small to read: the SOP says where to see it full size.
+MERMAID_STEPS = 25
 
-def diagram_for(cost: ProcessCost, fmt: str, links: Mapping[str, str], t: Catalogue) -> Diagram:
+
+def diagram_for(
+    cost: ProcessCost,
+    fmt: str,
+    links: Mapping[str, str],
+    t: Catalogue,
+    picture: str | None = None,
+) -> Diagram:
     """Inline SVG and its printed pages for HTML (Mermaid if it cannot be drawn);
-    Mermaid for Markdown.
+    Mermaid for Markdown, with a note under it where the diagram has more than
+    ``MERMAID_STEPS`` steps: a link to ``picture`` (the SVG beside a site's page), or
+    the command that draws it.
 
     A process too large to draw legibly is an error, not a fallback to Mermaid.
     """
@@ -49,7 +64,21 @@ def diagram_for(cost: ProcessCost, fmt: str, links: Mapping[str, str], t: Catalo
             headers=None if headers is None else inline_svg(headers),
             sizes=None if screen is None else screen.style,
         )
-    return Diagram(svg=None, mermaid=_mermaid(cost, links))
+    return Diagram(svg=None, mermaid=_mermaid(cost, links), note=_large_note(cost, t, picture))
+
+
+def _large_note(cost: ProcessCost, t: Catalogue, picture: str | None) -> Markup | None:
+    """Where to see a diagram too large for a Markdown page full size, or ``None``."""
+    process = cost.process
+    count = len(process.steps)
+    if count <= MERMAID_STEPS:
+        return None
+    if picture is not None:
+        link = f"[{md_escape(picture)}]({picture})"
+        return Markup(t("diagram.large_picture", count, link=link))
+    file = Path(process.source_path).name if process.source_path else f"{process.id}.yaml"
+    command = code_span(f"sopkit diagram {file}")
+    return Markup(t("diagram.large_command", count, command=command, png=code_span("--format png")))
 
 
 def _diagram_svg(

@@ -230,7 +230,8 @@ def sop_document(
         tools=_tools(process, steps, refs),
         steps=views,
         diagram=(
-            diagram_for(cost, fmt, links or {}, t)
+            # a site's Markdown SOP has its diagram's SVG beside it
+            diagram_for(cost, fmt, links or {}, t, None if site is None else f"{process.id}.svg")
             if diagram
             else Diagram(None, None, t("diagram.omitted"))
         ),

@@ -227,6 +227,9 @@ class Diagram:
     #: How wide ``svg`` may be shown on screen (fitted to the page, never below legible):
     #: CSS custom properties for the ``style`` of its box (see ``screen.ScreenSize``).
     sizes: str | None = None
+    #: Under Mermaid source too large to read at a Markdown page's width: where to see
+    #: the diagram full size (Markdown, its link or command already written).
+    note: Markup | None = None
 
 
 @dataclass(frozen=True, slots=True)
