@@ -476,3 +476,20 @@ def test_a_folder_nothing_can_be_made_in_is_said_so_not_called_busy(tmp_path: Pa
         build_site([FIXTURE], "/proc/sopkit-site", diagrams=False)
     assert caught.value.message.startswith("cannot write beside the output folder")
     assert "another sopkit build" not in str(caught.value)
+
+
+def test_a_call_s_checklist_box_links_the_checklist_of_the_process_it_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A trial: "for each of 2–4 items: run Launch asset review" had no way to that
+    # process's own checklist, where the person doing each review finds its steps.
+    monkeypatch.setattr(sopkit.build, "simulate", stand_in_simulation)
+    launch = Path(__file__).resolve().parent / "fixtures" / "launch"
+    result = build_site([launch], tmp_path / "site", jobs=1, diagrams=False)
+    folder = result.out_dir / "processes"
+    page = (folder / "product-launch.checklist.html").read_text("utf-8")
+    assert '<a href="asset-review.checklist.html">Checklist of “Launch asset review” →</a>' in page
+    assert "Items done: ____ of 8–12" in page  # count: 8..12, more than a row of boxes
+    markdown = (folder / "product-launch.checklist.md").read_text("utf-8")
+    assert "  - [Checklist of “Launch asset review”](asset-review.checklist.md)\n" in markdown
+    assert broken_links(result.out_dir) == []

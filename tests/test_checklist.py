@@ -175,8 +175,10 @@ def test_every_step_of_the_library_gets_a_box() -> None:
             assert box is not None, (path, step.id)
             if step.is_work and step.owner:
                 assert step.owner in box.group(1), (path, step.id)
-            elif step.is_call:
-                assert f"({step.process})" in box.group(1), (path, step.id)
+            elif step.is_call:  # named with its file, as loaded
+                callee = process.callees[step.process or ""]
+                file = Path(callee.source_path or "").name
+                assert f"“{callee.name}” ({file})" in box.group(1), (path, step.id)
             else:
                 assert box.group(1).startswith("milestone"), (path, step.id)
 
@@ -228,6 +230,8 @@ class _Page(HTMLParser):
         super().__init__()
         self.boxes: list[dict[str, str | None]] = []
         self.labels: list[str] = []
+        #: Each label's ``for``, in the order of ``labels``.
+        self.label_for: list[str] = []
         self.links: list[str] = []
         self.scripts = 0
         self.policy: str | None = None
@@ -240,6 +244,7 @@ class _Page(HTMLParser):
             self.boxes.append(found)
         elif tag == "label":
             self._label = []
+            self.label_for.append(found.get("for") or "")
         elif tag == "a":
             self.links.append(found["href"] or "")
         elif tag == "script":
@@ -275,12 +280,17 @@ def test_html_has_a_real_checkbox_per_step_with_the_markdowns_content(path: Path
     process = load_process(path)
     data = checklist(process)
     page = _page(render_checklist(process, fmt="html"))
-    assert [box.get("type") for box in page.boxes] == ["checkbox"] * len(process.steps)
-    assert [box.get("id") for box in page.boxes] == [f"box-{i.number}" for i in data.items]
+    # A step's box is box-N; a call's runs have boxes of their own, box-N-1 …
+    steps = [box for box in page.boxes if re.fullmatch(r"box-\d+", box.get("id") or "")]
+    assert [box.get("type") for box in page.boxes] == ["checkbox"] * len(page.boxes)
+    assert [box.get("id") for box in steps] == [f"box-{i.number}" for i in data.items]
+    runs = [f"box-{i.number}-{n}" for i in data.items for n in range(1, len(i.runs) + 1)]
+    assert [box.get("id") for box in page.boxes if box not in steps] == runs
     assert not any("checked" in box for box in page.boxes)  # a fresh page prints empty boxes
     text = " ".join(" ".join(page.text).split())
     markdown = render_checklist(process)
-    for item, label, line in zip(data.items, page.labels, BOX_LINES(markdown), strict=True):
+    labels = [x for x, at in zip(page.labels, page.label_for, strict=True) if "-" not in at[4:]]
+    for item, label, line in zip(data.items, labels, BOX_LINES(markdown), strict=True):
         assert label.startswith(f"{item.number}. {item.name} — ")
         # The line is the Markdown box's, without its marks: the same words.
         assert label == line
@@ -377,3 +387,87 @@ def test_cli_prints_the_library_output(tmp_path: Path) -> None:
     assert runner.invoke(app, ["checklist", str(CONTENT), "--format", "pdf"]).exit_code == 2
     missing = runner.invoke(app, ["checklist", str(tmp_path / "nope.yaml")])
     assert missing.exit_code == 1
+
+
+# --- a step that runs another process several times ----------------------------------------
+
+
+def _caller(tmp_path: Path, count: str) -> Path:
+    (tmp_path / "roles.yaml").write_text("roles: {Editor: {rate: 50}}\n", encoding="utf-8")
+    (tmp_path / "review.yaml").write_text(
+        "sopkit: 1\nid: review\nname: Asset review\nowner: Editor\nsteps:\n"
+        "  - {id: a, name: Check, owner: Editor, time: 1h, done_when: x}\n",
+        encoding="utf-8",
+    )
+    path = tmp_path / "launch.yaml"
+    path.write_text(
+        "sopkit: 1\nid: launch\nname: Launch\nowner: Editor\nfrequency: 1/month\nsteps:\n"
+        f"  - {{id: web, name: Review the web assets, process: review, count: {count}, "
+        "done_when: x}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.mark.parametrize(
+    ("count", "runs", "line"),
+    [
+        ("2..4", ["item 1", "item 2", "item 3, if there is one", "item 4, if there is one"], None),
+        ("3", ["item 1", "item 2", "item 3"], None),
+        ("2.5", ["item 1", "item 2", "item 3, if there is one"], None),  # an average
+        ("10", [f"item {n}" for n in range(1, 11)], None),
+        ("8..11", [], "Items done: ____ of 8–11"),
+        ("40", [], "Items done: ____ of 40"),
+        ("1", [], None),  # one run: the step's own box is its tick
+    ],
+)
+def test_a_call_gets_a_tick_per_run_or_a_line_for_many(
+    tmp_path: Path, count: str, runs: list[str], line: str | None
+) -> None:
+    # A trial: "for each of 2–4 items: run Launch asset review" had one box for it all.
+    (item,) = checklist(load_process(_caller(tmp_path, count))).items
+    assert list(item.runs) == runs and item.runs_count == line
+    assert "(review.yaml)" in (item.call or "") and item.procedure is None
+
+
+def test_a_call_in_markdown_has_a_box_per_run_and_in_a_site_its_procedure_s_checklist(
+    tmp_path: Path,
+) -> None:
+    process = load_process(_caller(tmp_path, "2..3"))
+    text = render_checklist(process)
+    assert (
+        "- [ ] 1. **Review the web assets** — for each of 2–3 items: run “Asset review” "
+        "(review.yaml) · done when: x\n  - [ ] item 1\n  - [ ] item 2\n"
+        "  - [ ] item 3, if there is one\n"
+    ) in text
+    assert "](review" not in text
+    linked = render_checklist(process, procedures={"review": "review.checklist.md"})
+    assert linked == text + "  - [Checklist of “Asset review”](review.checklist.md)\n"
+
+
+def test_a_call_in_html_has_a_real_box_per_run_and_in_a_site_links_its_checklist(
+    tmp_path: Path,
+) -> None:
+    process = load_process(_caller(tmp_path, "2..3"))
+    page = _page(render_checklist(process, fmt="html"))
+    assert [b.get("id") for b in page.boxes] == ["box-1", "box-1-1", "box-1-2", "box-1-3"]
+    assert page.labels[1:] == ["item 1", "item 2", "item 3, if there is one"]
+    assert page.links == []
+    site = render_checklist(process, fmt="html", procedures={"review": "review.checklist.html"})
+    assert _page(site).links == ["review.checklist.html"]
+    assert '<a href="review.checklist.html">Checklist of “Asset review” →</a>' in site
+
+
+def test_a_call_s_runs_speak_the_process_language(tmp_path: Path) -> None:
+    path = _caller(tmp_path, "1..2")
+    path.write_text(path.read_text().replace("owner: Editor\n", "owner: Editor\nlanguage: ru\n", 1))
+    (item,) = checklist(load_process(path)).items
+    assert item.runs == ("элемент 1", "элемент 2, если есть")
+
+
+def test_cli_checklist_html_of_a_call_matches_the_library(tmp_path: Path) -> None:
+    path = _caller(tmp_path, "2..4")
+    result = CliRunner().invoke(app, ["checklist", str(path), "--format", "html"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == render_checklist(load_process(path), fmt="html")
+    assert 'id="box-1-4"' in result.stdout and "item 4, if there is one" in result.stdout

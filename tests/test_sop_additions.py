@@ -661,7 +661,7 @@ def test_checklist_uses_the_sops_words() -> None:
     assert "- [ ] 3. **Legal review** — Sign-off by Legal Counsel · done when:" in text
     assert "- [ ] 9. **Launch is live** — milestone: tick it when it happens\n" in text
     assert (
-        "- [ ] 7. **Channel assets** — for each of 3–7 items: run “Channel asset” (asset) · "
+        "- [ ] 7. **Channel assets** — for each of 3–7 items: run “Channel asset” (asset.yaml) · "
     ) in text
     assert "— Product Marketing Manager with Product Manager, 2 × Engineering Manager · " in text
     assert "— Release Bot (system, already automated) · " in text
@@ -681,8 +681,14 @@ def test_checklist_names_a_fixed_count(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     text = render_checklist(load_process(tmp_path / "caller.yaml"))
-    assert "- [ ] 1. **Items** — for each of 40 items: run “Inner” (inner) · done when: x" in text
-    assert "- [ ] 2. **Once** — run “Inner” (inner) · done when: x" in text
+    assert (
+        "- [ ] 1. **Items** — for each of 40 items: run “Inner” (inner.yaml) · done when: x\n"
+        in text
+    )
+    # 40 runs: a line to fill in, not 40 boxes; one run: the box is its tick
+    assert "x\n  - Items done: \\_\\_\\_\\_ of 40\n- [ ] 2." in text
+    assert "- [ ] 2. **Once** — run “Inner” (inner.yaml) · done when: x\n" in text
+    assert "item 1" not in text
 
 
 def test_a_sop_printed_from_its_file_names_the_processes_beside_it_that_run_it(

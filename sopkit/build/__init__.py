@@ -734,11 +734,23 @@ def _render_process(
             checklist=here["checklist"],
         )
         out.files[name] = _utf8(sop)
+    # A call's box links to the checklist of the process it runs, beside this one.
+    called = {pid: _names(pid) for pid in links}
     boxes = render_checklist(
-        cost, fmt="html", home=HOME, sop=here["html"], markdown=here["checklist_markdown"]
+        cost,
+        fmt="html",
+        home=HOME,
+        sop=here["html"],
+        markdown=here["checklist_markdown"],
+        procedures={pid: n["checklist"].rsplit("/", 1)[-1] for pid, n in called.items()},
     )
     out.files[names["checklist"]] = _utf8(boxes)
-    out.files[names["checklist_markdown"]] = _utf8(render_checklist(cost, fmt="markdown"))
+    markdown_boxes = render_checklist(
+        cost,
+        fmt="markdown",
+        procedures={pid: n["checklist_markdown"].rsplit("/", 1)[-1] for pid, n in called.items()},
+    )
+    out.files[names["checklist_markdown"]] = _utf8(markdown_boxes)
     if not diagrams:
         return out
     # The SVG needs no renderer; the PNG needs Graphviz.

@@ -8,7 +8,10 @@ template (``fmt="github-issue"`` adds the template's YAML front matter):
     - [ ] 1. **Competitor analysis and keyword research** — SEO Specialist · done when: …
     - [ ] 2. **Legal review** — Sign-off by Legal Counsel · done when: …
       - *Only when: Is this a tier-1 launch? — yes, about 30% of runs*
-    - [ ] 3. **Channel assets** — for each of 3–7 items: run “Channel asset” (asset) · …
+    - [ ] 3. **Channel assets** — for each of 3–7 items: run “Channel asset” (asset.yaml) · …
+      - [ ] item 1
+      …
+      - [ ] item 7, if there is one
     - [ ] 4. **Launch is live** — milestone: tick it when it happens
     - [ ] 5. **Messaging sign-off** — Sign-off by Head of Marketing · … · then wait 1 day
       - *If rejected (in 25% of sign-offs), the work goes back to step 3, “Channel
@@ -23,6 +26,12 @@ Boxes are numbered like the SOP's steps, so "goes back to step 3" finds its box,
 and a rework note names every box whose work is done again: those of the rework
 loop, which the costs count as repeated too.
 
+A step that runs another process several times has a box to tick for each run
+(those past the least count "if there is one"), or, past ``RUN_BOXES`` runs, a
+line to write how many were done; its process is named with its file, and in a
+site its own checklist is linked (``procedures``), where the person doing each
+run finds that process's steps.
+
 A conditional step is marked with the SOP's words (``wording``): "Only when",
 not "optional", since in the runs its condition names it is required. A step
 done in only some runs by chance (``per_run`` below 1) says in what share.
@@ -31,8 +40,11 @@ done in only some runs by chance (``per_run`` below 1) says in what share.
 from __future__ import annotations
 
 import json
+import math
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from pathlib import Path
 
 from ...analysis.cost import ProcessCost
 from ...analysis.runs import ReworkLoop, rework_loops
@@ -53,7 +65,15 @@ from .wording import (
     wait_text,
 )
 
-__all__ = ["FORMATS", "Checklist", "ChecklistItem", "checklist", "render_checklist"]
+__all__ = [
+    "FORMATS",
+    "RUN_BOXES",
+    "Checklist",
+    "ChecklistItem",
+    "ProcedureLink",
+    "checklist",
+    "render_checklist",
+]
 
 #: ``markdown``: the list alone; ``github-issue``: with issue-template front matter;
 #: ``html``: one self-contained page of checkboxes to tick on screen or print.
@@ -66,6 +86,17 @@ _TEMPLATES = {
 }
 #: The label every generated issue template carries, besides the process's tags.
 LABEL = "sop"
+#: The most runs of a called process a box gives a tick each; more get a line to fill in.
+RUN_BOXES = 10
+
+
+@dataclass(frozen=True, slots=True)
+class ProcedureLink:
+    """A link to the checklist of the process a step runs (a site's page beside this one)."""
+
+    href: str
+    #: ``Checklist of “Launch asset review”``.
+    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +133,13 @@ class ChecklistItem:
     rework: str | None = None
     #: The numbers of the boxes the rework sends back (its loop's steps), to tick again.
     redo: tuple[int, ...] = ()
+    #: A call's ticks, one per run of its process: ``item 1``, ``item 3, if there is
+    #: one`` (past the least count); none for a single run or more than ``RUN_BOXES``.
+    runs: tuple[str, ...] = ()
+    #: ``Runs done: ____ of 12–20``: the line to fill in instead, for more runs.
+    runs_count: str | None = None
+    #: The called process's own checklist, in a site.
+    procedure: ProcedureLink | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +171,7 @@ def render_checklist(
     home: str | None = None,
     sop: str | None = None,
     markdown: str | None = None,
+    procedures: Mapping[str, str] | None = None,
 ) -> str:
     """The checklist for one run of a process, as Markdown or one HTML page.
 
@@ -146,6 +185,9 @@ def render_checklist(
             gives ``../index.html``).
         sop: an HTML page's link to the process's SOP.
         markdown: an HTML page's link to the same checklist in Markdown.
+        procedures: called process id → its checklist, relative to this page
+            (``sopkit build`` gives ``<id>.checklist.html``, or ``.md`` beside a
+            Markdown checklist): a box that runs it links there.
 
     Raises:
         UsageError: for an unknown format.
@@ -157,19 +199,28 @@ def render_checklist(
         raise UsageError(
             f"unknown checklist format '{fmt}'", hint="use one of: " + ", ".join(FORMATS)
         )
-    data = checklist(process, issue_template=fmt == "github-issue")
+    data = checklist(process, issue_template=fmt == "github-issue", procedures=procedures)
     if fmt == "html":
         data = replace(data, home=home, sop=sop, markdown=markdown)
     return render_template(_TEMPLATES[fmt], doc=data, t=catalogue(data.language))
 
 
-def checklist(process: Process, *, issue_template: bool = False) -> Checklist:
-    """The checklist's content: steps in execution order, numbered like the SOP."""
+def checklist(
+    process: Process,
+    *,
+    issue_template: bool = False,
+    procedures: Mapping[str, str] | None = None,
+) -> Checklist:
+    """The checklist's content: steps in execution order, numbered like the SOP.
+
+    ``procedures`` links a call's box to its process's checklist (``render_checklist``).
+    """
     t = catalogue(process.language.value)
     order = execution_order(process)
     refs = {step.id: StepRef(n, step.id, step.name) for n, step in enumerate(order, start=1)}
     loops = rework_loops(process)
     items = tuple(_item(process, refs[step.id].number, step, t, refs, loops) for step in order)
+    items = tuple(_with_runs(process, item, t, procedures or {}) for item in items)
     return Checklist(
         language=t.language,
         id=process.id,
@@ -277,16 +328,55 @@ def _repeats(step: Step, t: Catalogue) -> str | None:
 
 
 def _call(process: Process, step: Step, t: Catalogue) -> str:
-    """``for each of 3–7 items: run “Channel asset” (asset)``; the name as loaded, if it was."""
+    """``for each of 3–7 items: run “Channel asset” (asset.yaml)``; the name and file as
+    loaded, if it was (else its id)."""
     assert step.process is not None
-    callee = process.callees.get(step.process)
-    name = callee.name if callee is not None else step.process
+    name, file = _callee(process, step.process)
     count = step.count
     if count is not None and count.is_range:
         # The list a person ticks off says what they will meet: 2–3 speakers, not "about 2.5".
         low, high = _plain(count.low, t), _plain(count.high, t)
-        return t("checklist.call_range", low=low, high=high, name=name, id=step.process)
-    return t("checklist.call", count_mean(count), name=name, id=step.process)
+        return t("checklist.call_range", low=low, high=high, name=name, file=file)
+    return t("checklist.call", count_mean(count), name=name, file=file)
+
+
+def _callee(process: Process, called: str) -> tuple[str, str]:
+    """The name and the file of the process a step runs, its id for both when not loaded."""
+    callee = process.callees.get(called)
+    if callee is None:
+        return called, called
+    return callee.name, Path(callee.source_path).name if callee.source_path else called
+
+
+def _with_runs(
+    process: Process, item: ChecklistItem, t: Catalogue, procedures: Mapping[str, str]
+) -> ChecklistItem:
+    """A call's box with a tick for each run of its process (past the least count, "if
+    there is one"), or a line to fill in past ``RUN_BOXES``, and its checklist's link.
+
+    A count that is not whole (an average of 2.5) may mean 2 runs or 3.
+    """
+    step = process.step(item.id)
+    if step.process is None:
+        return item
+    href = procedures.get(step.process)
+    link = None
+    if href is not None:
+        link = ProcedureLink(href, t("checklist.procedure", name=_callee(process, step.process)[0]))
+    count = step.count
+    least = math.floor(count.low) if count is not None else 1
+    most = math.ceil(count.high) if count is not None else 1
+    if most <= 1:
+        return replace(item, procedure=link)
+    assert count is not None  # more than one run
+    if most > RUN_BOXES:
+        low, high = _plain(count.low, t), _plain(count.high, t)
+        shown = f"{low}–{high}" if low != high else low
+        return replace(item, runs_count=t("checklist.runs_count", count=shown), procedure=link)
+    runs = tuple(
+        t("checklist.run" if n <= least else "checklist.run_maybe", n) for n in range(1, most + 1)
+    )
+    return replace(item, runs=runs, procedure=link)
 
 
 def _plain(value: Decimal, t: Catalogue) -> str:
