@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from html.parser import HTMLParser
@@ -471,3 +472,58 @@ def test_cli_checklist_html_of_a_call_matches_the_library(tmp_path: Path) -> Non
     assert result.exit_code == 0, result.output
     assert result.stdout == render_checklist(load_process(path), fmt="html")
     assert 'id="box-1-4"' in result.stdout and "item 4, if there is one" in result.stdout
+
+
+# --- printed --------------------------------------------------------------------------------
+
+
+def _boxes(tmp_path: Path, done_when: list[str], when: bool = False) -> Path:
+    (tmp_path / "roles.yaml").write_text("roles: {Editor: {rate: 50}}\n", encoding="utf-8")
+    condition = "conditions:\n  big: {question: Is it big?, share: 0.6}\n" if when else ""
+    steps = "".join(
+        f"  - {{id: s{n}, name: Step {n}, owner: Editor, time: 1h, done_when: {json.dumps(d)}"
+        + (", when: {big: yes}" if when else "")
+        + "}\n"
+        for n, d in enumerate(done_when)
+    )
+    path = tmp_path / "boxes.yaml"
+    path.write_text(
+        f"sopkit: 1\nid: boxes\nname: Boxes\nowner: Editor\nfrequency: 1/month\n{condition}"
+        f"steps:\n{steps}",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_only_a_box_taller_than_a_third_of_a_printed_page_may_break(tmp_path: Path) -> None:
+    # A third of Letter's page less its margins is about 230 pt, 14 lines of 10 pt text.
+    sentence = "The asset list, the copy deck and the captions are approved and filed. "
+    path = _boxes(tmp_path, ["The draft is filed.", sentence * 4, sentence * 40], when=True)
+    items = checklist(load_process(path)).items
+    assert [item.long for item in items] == [False, False, True]
+    page = render_checklist(load_process(path), fmt="html")
+    assert re.findall(r'<li class="box([^"]*)"', page) == [
+        " conditional", " conditional", " conditional long"
+    ]  # fmt: skip
+
+
+def test_the_printed_checklist_lets_a_long_box_break_and_ties_no_box_to_the_next() -> None:
+    # A trial: conditional boxes ended with "Only when", whose "keep with what follows"
+    # passed to the box and tied it to the next one: a run of them turned the page
+    # together and left a quarter of page 2 blank.
+    page = render_checklist(load_process(ADDITIONS), fmt="html")
+    printed = page.split("@media print {")[-1].split("\n}\n")[0]
+    assert ".box.long { break-inside: auto; page-break-inside: auto; }" in printed
+    assert ".box > :last-child { break-after: auto; page-break-after: auto; }" in printed
+    assert ".box > label:not(:last-child) { break-after: avoid;" in printed
+    assert ".box > label { orphans: 3; widows: 2; }" in printed
+    # the SOP's rule that tied them is still there, and the box's overrides it after it
+    assert page.index(".when, .step-head") < page.index(".box > :last-child { break-after: auto")
+
+
+def test_cli_checklist_html_marks_a_long_box(tmp_path: Path) -> None:
+    path = _boxes(tmp_path, ["Filed.", "Each asset is approved and filed. " * 120])
+    result = CliRunner().invoke(app, ["checklist", str(path), "--format", "html"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == render_checklist(load_process(path), fmt="html")
+    assert re.findall(r'<li class="box([^"]*)"', result.stdout) == ["", " long"]

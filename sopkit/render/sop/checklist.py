@@ -50,6 +50,7 @@ from ...analysis.cost import ProcessCost
 from ...analysis.runs import ReworkLoop, rework_loops
 from ...errors import UsageError
 from ...models import Process, Step
+from ..diagram.metrics import wrap_text
 from ..i18n import Catalogue, catalogue
 from ..numbers import share_text
 from .context import execution_order
@@ -140,6 +141,8 @@ class ChecklistItem:
     runs_count: str | None = None
     #: The called process's own checklist, in a site.
     procedure: ProcedureLink | None = None
+    #: Printed, taller than a third of a page (``_long``): the page may break inside it.
+    long: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,6 +224,7 @@ def checklist(
     loops = rework_loops(process)
     items = tuple(_item(process, refs[step.id].number, step, t, refs, loops) for step in order)
     items = tuple(_with_runs(process, item, t, procedures or {}) for item in items)
+    items = tuple(replace(item, long=_long(item)) for item in items)
     return Checklist(
         language=t.language,
         id=process.id,
@@ -338,6 +342,34 @@ def _call(process: Process, step: Step, t: Catalogue) -> str:
         low, high = _plain(count.low, t), _plain(count.high, t)
         return t("checklist.call_range", low=low, high=high, name=name, file=file)
     return t("checklist.call", count_mean(count), name=name, file=file)
+
+
+#: The printed page (``checklist.html.j2``'s print style), in points: the text's width in a
+#: box on Letter, the narrower page (16 mm margins less the box's padding, tick and
+#: gap), a third of the height of Letter's page less its margins, the height of a line of
+#: 10 pt text, and what a box and a note add to their lines (padding and margins).
+_PRINT_WIDTH = 480.0
+_PRINT_THIRD = 230.0
+_PRINT_LINE = 15.5
+_BOX_EXTRA = 20.0
+_NOTE_EXTRA = 10.0
+
+
+def _long(item: ChecklistItem) -> bool:
+    """Whether the printed box is taller than a third of a page, its lines measured with
+    the widest of the fonts it may be printed in: a box that tall moved whole to the
+    next page would leave at least that much blank."""
+    said = [item.name, item.owner, item.call, item.participants, item.repeats, item.due]
+    said += [item.done_when, item.wait]
+    label = " · ".join(part for part in said if part)
+    notes = [note for note in (item.condition, item.rework, item.runs_count) if note]
+    if item.runs:
+        notes.append("    ".join(item.runs))
+    lines = len(wrap_text(label, _PRINT_WIDTH, 10))
+    height = _BOX_EXTRA + lines * _PRINT_LINE
+    for note in notes:
+        height += _NOTE_EXTRA + len(wrap_text(note, _PRINT_WIDTH - 14, 10)) * _PRINT_LINE
+    return height > _PRINT_THIRD
 
 
 def _callee(process: Process, called: str) -> tuple[str, str]:
