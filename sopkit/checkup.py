@@ -166,8 +166,8 @@ def capacity_definition_warnings(cost: PortfolioCost) -> list[Problem]:
             used, used_capacity = first[name]
             if capacity == used_capacity or path is None or (path, name) in seen:
                 continue
-            if name in process.roles or path == used.settings_path:
-                continue  # a process's own roles: override what it gives, on purpose
+            if _capacity_in_process(process, name) or path == used.settings_path:
+                continue  # a process's own capacity: overrides what it gives, on purpose
             seen.add((path, name))
             origin = _shown(used.settings_path) if used.settings_path else used.source_path
             message = (
@@ -202,17 +202,32 @@ def _over(role: RoleCost, processes: Sequence[Process]) -> Problem:
 
 def _role_problem(name: str, processes: Sequence[Process], message: str, hint: str) -> Problem:
     """Located where the role's capacity was read: the first process (in the portfolio's
-    order) that knows the role, in its own ``roles:`` or in its roles file, as costing
-    reads it."""
+    order) that knows the role, in its own ``roles:`` when they give its capacity, else
+    in its roles file, as costing reads it. A process's role that only describes it
+    (as a BPMN import writes) leaves the capacity, and so the warning and its
+    ``accept:``, to the roles file."""
     for process in processes:
         if name not in process.settings.roles:
             continue
-        if name in process.roles:
+        if _capacity_in_process(process, name):
             return process.source.problem(("roles", name), message, hint=hint, key=True)
         if process.settings_path is None:
             break
         return _in_roles_file(process.settings_path, ("roles", name), message, hint)
     return Problem(message, hint=hint)
+
+
+def _capacity_in_process(process: Process, name: str) -> bool:
+    """Whether the process's own ``roles:`` give the role ``name`` its capacity: they give
+    its headcount or available hours, or the role is theirs whole (the roles file has no
+    role of that name or of that kind), as ``Settings.with_roles`` merges them."""
+    own = process.roles.get(name)
+    if own is None:
+        return False
+    base = process.base_settings.roles.get(name)
+    if base is None or own.kind is not base.kind:
+        return True
+    return not own.model_fields_set.isdisjoint({"headcount", "available_hours"})
 
 
 def _in_roles_file(path: str, loc: tuple[str, ...], message: str, hint: str) -> Problem:

@@ -280,6 +280,32 @@ def test_a_process_s_own_role_accepts_its_capacity(tmp_path: Path) -> None:
     assert found.warnings == () and _codes(found.accepted) == ["over-capacity"]
 
 
+def test_a_process_role_that_only_describes_leaves_capacity_to_the_roles_file(
+    tmp_path: Path,
+) -> None:
+    """A process's role with a description (as a BPMN import writes) gives no capacity:
+    the warning stands at the roles file, whose ``accept:`` accepts it."""
+    described = "roles:\n  Writer: {description: Writes the posts}\nsteps:\n"
+    text = BASE.replace("steps:\n", described, 1)
+    accepting = CAPACITY.replace("headcount: 0.01}", "headcount: 0.01, accept: over-capacity}")
+    found = check_files(_write(tmp_path, {"roles.yaml": accepting, "blog.yaml": text}))
+    assert found.warnings == () and _codes(found.accepted) == ["over-capacity"]
+    (shown,) = check_files(_write(tmp_path, {"roles.yaml": CAPACITY, "blog.yaml": text})).warnings
+    assert (Path(shown.path or "").name, shown.line) == ("roles.yaml", 3)
+    # a process's role that gives a headcount holds the capacity, and the warning
+    own = described.replace("description: Writes the posts", "headcount: 0.02")
+    found = check_files(_write(tmp_path, {"blog.yaml": BASE.replace("steps:\n", own, 1)}))
+    assert [(Path(p.path or "").name, p.line) for p in found.warnings] == [("blog.yaml", 8)]
+
+
+def test_a_described_role_is_still_checked_for_another_capacity(tmp_path: Path) -> None:
+    files = {**CASES["capacity-redefined"][0], "a/roles.yaml": FIRST_DEFINED}
+    described = "roles:\n  Writer: {description: Writes the posts}\nsteps:\n"
+    files["b/news.yaml"] = files["b/news.yaml"].replace("steps:\n", described, 1)
+    found = check_files(_write(tmp_path, files))
+    assert _codes(found.warnings) == ["capacity-redefined"]
+
+
 def test_an_accept_elsewhere_accepts_nothing_here(tmp_path: Path) -> None:
     """Another file's accept is no accept of this one's warnings."""
     files = {
