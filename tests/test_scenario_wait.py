@@ -166,7 +166,14 @@ def test_a_wait_counted_in_other_runs_is_not_carried(tmp_path: Path) -> None:
     folder = folder_with(tmp_path, steps)
     before, after, (wait,) = lead_times(folder, scenario(tmp_path, "remove: p/b"))
     assert (before, after) == (2, 2)
-    assert (wait.dropped, wait.before) == (Dropped.OTHER_RUNS, "a")
+    assert (wait.dropped, wait.before, wait.typical) == (Dropped.OTHER_RUNS, "a", False)
+    # it never counted in the lead time, so the note does not say it no longer does
+    assert removed_wait_text(wait, catalogue("en")) == (
+        "the wait after removed step p/b (4 h) goes with it: p/a does not run "
+        "in exactly the runs it ran in (a condition, or not in every run); the step was not "
+        "in the typical run, so the lead time never counted the wait; to keep it for the "
+        "runs that take the step, make the step a milestone instead of removing it"
+    )
 
 
 def test_conditions_must_match_for_the_wait_to_move(tmp_path: Path) -> None:
@@ -216,10 +223,71 @@ def test_a_carried_wait_carries_on_when_its_step_goes_too(tmp_path: Path) -> Non
     folder = folder_with(tmp_path, steps)
     before, after, waits = lead_times(folder, scenario(tmp_path, "remove: [p/b, p/a]"))
     assert (before, after) == (Fraction(15, 2), Fraction(9, 2))
-    assert [(w.step_id, str(w.wait), w.onto) for w in waits] == [
-        ("b", "3h", ("a",)),
-        ("a", "3h", ("s",)),
+    # a has no wait of its own: what moved onto s is b's, said at b and summed at a
+    assert [(w.step_id, str(w.wait), w.carries, w.moved_hours, w.onto) for w in waits] == [
+        ("b", "3h", (), 3, ("a",)),
+        ("a", "0", ("b",), 3, ("s",)),
     ]
+    assert "(3 h, the wait of removed step p/b carried onto it) now follows p/s" in (
+        removed_wait_text(waits[1], catalogue("en"))
+    )
+
+
+#: b 2h, wait 1d..3d (16 h) → c 1h, wait {1d, 2d, 4d} (8 + 64 + 32 = 104 / 6 h), after a.
+CHAIN = (
+    step("a", "1h")
+    + step("b", "2h", "a", wait="1d..3d")
+    + step("c", "1h", "b", wait="{min: 1d, likely: 2d, max: 4d}")
+    + step("d", "1h", "c")
+)
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [("remove: [p/c, p/b]",), ("remove: p/c", "remove: p/b")],
+    ids=["one-change", "two-changes"],
+)
+def test_each_removed_wait_is_said_once_and_the_sum_where_it_went(
+    tmp_path: Path, changes: tuple[str, ...]
+) -> None:
+    """c's wait (17.33 h, 2.17 days) moves onto b, then b's own (16 h, 2 days) with it onto
+    a: 104/6 + 16 = 200/6 h (4.17 days) moved, said once, not b's 4.17 beside c's 2.17.
+    The lead time keeps both waits: 1 + (2 + 16) + (1 + 104/6) + 1 → 1 + 200/6 + 1."""
+    folder = folder_with(tmp_path, CHAIN)
+    before, after, waits = lead_times(folder, scenario(tmp_path, *changes))
+    assert before - after == 3  # only b's and c's hours of work
+    c, b = waits
+    assert (c.step_id, str(c.wait), c.carries, c.moved_hours) == (
+        "c",
+        "1d/2d/4d",
+        (),
+        52 / Fraction(3),
+    )
+    assert (b.step_id, str(b.wait), b.carries, b.moved_hours) == (
+        "b",
+        "1d..3d",
+        ("c",),
+        100 / Fraction(3),
+    )
+    assert removed_wait_text(b, catalogue("en")) == (
+        "the wait after removed step p/b (2 working days; 4.17 working days with the wait of "
+        "removed step p/c carried onto it) now follows p/a, so the steps after it still wait "
+        "as long as before"
+    )
+    path = scenario(tmp_path, *changes)
+    document = json.loads(scenarios_report(compare_scenarios(folder, [path]), fmt="json"))
+    shown = document["scenarios"][0]["removed_waits"]
+    assert [(w["wait"], w["wait_hours"], w["with_waits_of"], w["moved_hours"]) for w in shown] == [
+        ({"min": "1d", "likely": "2d", "max": "4d"}, 17.33, [], 17.33),
+        ("1d..3d", 16.0, ["c"], 33.33),
+    ]
+
+
+def test_a_wait_set_anew_is_the_step_s_own(tmp_path: Path) -> None:
+    """A wait set after c's was carried onto b replaces it: b's own is then the new one."""
+    changes = ("remove: p/c", "set: {process: p, step: b, wait: 1d}", "remove: p/b")
+    *_, (_, b) = lead_times(folder_with(tmp_path, CHAIN), scenario(tmp_path, *changes))
+    assert (str(b.wait), b.carries, b.moved) == ("1d", (), None)
 
 
 def test_no_word_of_a_wait_in_a_process_removed_later(tmp_path: Path) -> None:
@@ -284,6 +352,9 @@ def test_compare_says_where_the_wait_went(tmp_path: Path) -> None:
             "name": "Social",
             "wait": "4w",
             "wait_hours": 160.0,
+            "in_typical_run": True,
+            "with_waits_of": [],
+            "moved_hours": 160.0,
             "carried_onto": ["publish"],
             "dropped": None,
             "note": "the wait after removed step p/social (20 working days) now follows "

@@ -813,6 +813,12 @@ class RemovedWait:
     would hold back something else, none, and ``dropped`` says why (``before`` is
     the step before it that could not carry it, ``other`` the step it would have
     held back). A report says either, as a silent change of lead time misleads.
+
+    ``wait`` is the step's own wait, before any removed step's was carried onto
+    it: ``carries`` names those steps (theirs carried onto it in turn too), and
+    ``moved`` is the whole wait that went with it, so each wait is said once at
+    its own step and the sum once where it moved. ``typical`` is whether the step
+    was in the typical run: a wait outside it never counted in the lead time.
     """
 
     process_id: str
@@ -824,11 +830,20 @@ class RemovedWait:
     dropped: Dropped | None = None
     before: str | None = None
     other: str | None = None
+    typical: bool = True
+    carries: tuple[str, ...] = ()
+    moved: Estimate | None = None
 
     @property
     def hours(self) -> Fraction:
-        """The wait's expected working hours, as the lead time counts it."""
+        """The step's own wait in expected working hours, as the lead time counts it."""
         return expected_hours(self.wait, self.clock)
+
+    @property
+    def moved_hours(self) -> Fraction:
+        """The whole wait that went with the step (its own and those it carried), in
+        expected working hours."""
+        return expected_hours(self.moved or self.wait, self.clock)
 
 
 @dataclass(frozen=True, slots=True)

@@ -83,6 +83,9 @@ class _StepMeta:
     origin: int | None  # its index in the process file; None when a scenario wrote it
     fields: dict[str, Loc] = field(default_factory=dict)  # fields a change set → where
     zero_time: bool = False  # automated with share 1: no time left at all
+    #: The removed steps whose waits were carried onto it, and its own wait before them.
+    carries: tuple[str, ...] = ()
+    own_wait: Estimate | None = None
 
 
 @dataclass(slots=True)
@@ -463,6 +466,8 @@ class _Applier:
             raw, meta = draft.data["steps"][index], draft.steps[index]
             for name, new in fields.items():
                 meta.fields[name] = (*loc, name)
+                if name == "wait":  # a wait set anew is the step's own, whatever it carried
+                    meta.carries, meta.own_wait = (), None
                 if new is None:  # 'rework: null' removes the field, as if never written
                     raw.pop(name, None)
                     continue
@@ -568,12 +573,25 @@ class _Applier:
     def _carry_wait(self, loc: Loc, draft: _Draft, step_id: str) -> None:
         """The removed step's wait onto the steps before it, where that holds back exactly
         what it held back; recorded either way, for the reports to say."""
-        record, carried = carried_wait(draft.current, draft.data["steps"], step_id)
+        removed = draft.step_index(step_id)
+        assert removed is not None
+        meta = draft.steps[removed]
+        record, carried = carried_wait(
+            draft.current,
+            draft.data["steps"],
+            step_id,
+            own=meta.own_wait,
+            carries=meta.carries,
+        )
         for pred, wait in carried.items():
             index = draft.step_index(pred)
             assert index is not None
+            onto = draft.steps[index]
+            if not onto.carries:  # as last validated: only a removal changes it meanwhile
+                onto.own_wait = draft.current.step(pred).wait
+            onto.carries = (*onto.carries, step_id, *meta.carries)
             draft.data["steps"][index]["wait"] = wait
-            draft.steps[index].fields["wait"] = loc  # a problem with it is the removal's
+            onto.fields["wait"] = loc  # a problem with it is the removal's
         if record is not None:
             self.waits.append(record)
 

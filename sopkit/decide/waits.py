@@ -15,7 +15,11 @@ exactly what it held back, in every run:
 
 Then the steps after it start when the last step before it ends, plus the wait,
 as they did, only without the removed step's own time. Otherwise the wait is
-dropped. Either way a ``RemovedWait`` says so, for the reports to tell.
+dropped. Either way a ``RemovedWait`` says so, for the reports to tell: the
+step's own wait, the removed steps' waits it carried (a list of removals moves a
+wait along from step to step, and the sum is said once, where it went), and
+whether the step was in the typical run (a wait outside it never counted in the
+lead time, so dropping it leaves the lead time as it was).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..analysis.compare import Dropped, RemovedWait
+from ..analysis.schedule import typical_run
 from ..models import Duration, Estimate, Process, Step
 
 __all__ = ["after_of", "carried_wait", "plus_wait"]
@@ -37,7 +42,12 @@ def after_of(raw: Mapping[str, Any]) -> list[str]:
 
 
 def carried_wait(
-    process: Process, steps: Sequence[Mapping[str, Any]], step_id: str
+    process: Process,
+    steps: Sequence[Mapping[str, Any]],
+    step_id: str,
+    *,
+    own: Estimate | None = None,
+    carries: tuple[str, ...] = (),
 ) -> tuple[RemovedWait | None, dict[str, Estimate]]:
     """What becomes of the wait of ``step_id`` when a scenario removes it.
 
@@ -46,6 +56,9 @@ def carried_wait(
             and ``rework``, which removing a step does not change.
         steps: its raw steps as the changes left them, ``step_id`` still among them.
         step_id: the step to remove.
+        own: its own wait, when removed steps' waits were carried onto it (``carries``
+            names them); else its wait is its own.
+        carries: the removed steps whose waits it carries.
 
     Returns:
         The record of its wait (``None`` for a step without one) and the new wait
@@ -56,7 +69,7 @@ def carried_wait(
     wait = _wait(raw[step_id], model)
     if wait.is_zero:
         return None, {}
-    record = _Record(process, model, wait)
+    record = _Record(process, model, wait, own if carries and own is not None else wait, carries)
     before = after_of(raw[step_id])
     if not before:
         return record.dropped(Dropped.NO_STEP_BEFORE), {}
@@ -79,16 +92,28 @@ def carried_wait(
 class _Record:
     """The parts of a ``RemovedWait`` that every outcome shares."""
 
-    def __init__(self, process: Process, step: Step, wait: Estimate) -> None:
-        self.parts = (process.id, step.id, step.name, wait, process.settings.clock)
+    def __init__(
+        self,
+        process: Process,
+        step: Step,
+        moved: Estimate,
+        own: Estimate,
+        carries: tuple[str, ...],
+    ) -> None:
+        self.parts = (process.id, step.id, step.name, own, process.settings.clock)
+        self.common: dict[str, Any] = {
+            "typical": step.id in typical_run(process),
+            "carries": carries,
+            "moved": moved if carries else None,
+        }
 
     def dropped(
         self, why: Dropped, before: str | None = None, other: str | None = None
     ) -> RemovedWait:
-        return RemovedWait(*self.parts, dropped=why, before=before, other=other)
+        return RemovedWait(*self.parts, dropped=why, before=before, other=other, **self.common)
 
     def carried(self, onto: tuple[str, ...]) -> RemovedWait:
-        return RemovedWait(*self.parts, onto=onto)
+        return RemovedWait(*self.parts, onto=onto, **self.common)
 
 
 def _wait(raw: Mapping[str, Any], step: Step) -> Estimate:

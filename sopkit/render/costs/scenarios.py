@@ -30,6 +30,7 @@ from ...analysis.compare import (
 from ...analysis.cost import PortfolioCost
 from ...analysis.units import to_decimal
 from ...errors import UsageError
+from ...interop.filedata import estimate_data
 from ..beside import beside_note
 from ..i18n import Catalogue, catalogue, payback_text, span_label
 from ..numbers import DASH, round_exact
@@ -305,6 +306,14 @@ def removed_wait_text(wait: RemovedWait, t: Catalogue) -> str:
     counts. A lead time that falls by a wait nobody asked to remove must say so."""
     step = f"{wait.process_id}/{wait.step_id}"
     shown = span_label(t, to_decimal(wait.hours), wait.clock)
+    if wait.carries:  # its own wait (if any), then once the sum that moved with it
+        moved = span_label(t, to_decimal(wait.moved_hours), wait.clock)
+        others = ", ".join(f"{wait.process_id}/{other}" for other in wait.carries)
+        count = len(wait.carries)
+        if wait.wait.is_zero:
+            shown = t("scenario.wait.only_carried", count, moved=moved, steps=others)
+        else:
+            shown = t("scenario.wait.with_carried", count, wait=shown, moved=moved, steps=others)
     if wait.dropped is None:
         onto = ", ".join(f"{wait.process_id}/{pred}" for pred in wait.onto)
         return t("scenario.wait.carried", step=step, wait=shown, onto=onto)
@@ -318,6 +327,8 @@ def removed_wait_text(wait: RemovedWait, t: Catalogue) -> str:
         reason = t("scenario.wait.other_runs", before=before)
     else:
         reason = t("scenario.wait.rework", before=before)
+    if not wait.typical:  # the lead time never counted it: it cannot fall by it
+        return t("scenario.wait.dropped_untypical", step=step, wait=shown, reason=reason)
     return t("scenario.wait.dropped", step=step, wait=shown, reason=reason)
 
 
@@ -406,14 +417,18 @@ def _scenario_document(result: ScenarioResult) -> dict[str, Any]:
 
 
 def _wait_document(wait: RemovedWait) -> dict[str, Any]:
-    """A removed step's wait in JSON: as written and in hours, the steps that carry it,
-    or why none does (``dropped``), with the sentence the table says."""
+    """A removed step's wait in JSON: its own, as written and in hours, the removed steps'
+    waits it carried and the sum that moved, the steps that carry it, or why none does
+    (``dropped``), with the sentence the table says."""
     return {
         "process": wait.process_id,
         "step": wait.step_id,
         "name": wait.name,
-        "wait": str(wait.wait),
+        "wait": None if wait.wait.is_zero else estimate_data(wait.wait),
         "wait_hours": round_exact(wait.hours, 2),
+        "in_typical_run": wait.typical,
+        "with_waits_of": list(wait.carries),
+        "moved_hours": round_exact(wait.moved_hours, 2),
         "carried_onto": list(wait.onto),
         "dropped": None
         if wait.dropped is None
