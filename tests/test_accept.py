@@ -244,6 +244,20 @@ def test_every_code_is_tested_and_documented() -> None:
             assert f"| `{code}` |" in validate_table, code
 
 
+def test_the_plan_codes_are_named_where_plan_s_accepts_are_told() -> None:
+    """validate does not call a plan code's accept unused, but does due-needs-hold's (its
+    own): the docs name the plan's codes, not every ``due-…``; plan --strict names them."""
+    plan_codes = [code for code, known in CODES.items() if known.checker == "plan"]
+    assert plan_codes == ["due-missed", "due-missed-levelled", "due-unchecked"]
+    text = (ROOT / "docs" / "format.md").read_text(encoding="utf-8")
+    unused = " ".join(text.split("`validate` does not\n  say this of")[1].split("\n\n")[0].split())
+    assert "`due-…`" not in unused
+    assert all(f"`{code}`" in unused for code in plan_codes)
+    shown = CliRunner().invoke(app, ["plan", "--help"], env={"COLUMNS": "400", "TERM": "unknown"})
+    strict = " ".join(shown.stdout.split()).split("--strict")[1].split("--run")[0]
+    assert all(code in strict.replace("- ", "-") for code in plan_codes), strict
+
+
 def test_each_code_names_what_it_is_about_once() -> None:
     """The step and role places take what is about them; a file, all it can hold."""
     assert ACCEPTABLE == tuple(c for c in CODES if CODES[c].acceptable)
@@ -577,11 +591,32 @@ def test_plan_leaves_out_a_due_date_the_step_accepts_and_strict_passes(tmp_path:
     path = _planned(tmp_path, accepted)
     quiet = runner.invoke(app, args)
     assert quiet.exit_code == 0, quiet.stderr
-    assert "due-missed" not in quiet.stderr and quiet.stdout == warned.stdout
-    (miss,) = plan_run(load_process(path), start=MONDAY).misses
+    assert "due-missed" not in quiet.stderr
+    # nor do the plan's notes tell it: the table keeps the step's slack
+    assert "Cannot meet the due date" in warned.stdout
+    assert "Cannot meet the due date" not in quiet.stdout
+    late = [line for line in warned.stdout.splitlines() if "late" in line and "Cannot" not in line]
+    assert late and all(line in quiet.stdout.splitlines() for line in late)
+    plan = plan_run(load_process(path), start=MONDAY)
+    (miss,) = plan.misses
     assert accepts(load_process(path), miss.problem)
+    assert miss.accepted and plan.warnings == () and plan.accepted == {"c"}
+    assert json.loads(runner.invoke(app, [*args, "--format", "json"]).stdout)["accepted"] == ["c"]
     # validate cannot tell whether a plan misses it: no accept-unused for it
     assert check_files([str(path)]).warnings == ()
+
+
+def test_plan_leaves_out_an_unchecked_due_date_the_process_accepts(tmp_path: Path) -> None:
+    unchecked = PLANNED.replace(
+        "frequency", "conditions: {big: {question: Big?, share: 0.2}}\nfrequency"
+    ).replace("after: b}", "after: b, when: big}")
+    args = ["plan", str(_planned(tmp_path, unchecked)), "--start", "2027-01-04", "--strict"]
+    warned = CliRunner().invoke(app, args)
+    assert warned.exit_code == 1 and "Not dated" in warned.stdout
+    _planned(tmp_path, _on_process(unchecked, "[due-unchecked]"))
+    quiet = CliRunner().invoke(app, args)
+    assert quiet.exit_code == 0 and quiet.stderr == ""
+    assert "Not dated" not in quiet.stdout
 
 
 def test_an_import_s_guesses_have_their_code() -> None:

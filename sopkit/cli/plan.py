@@ -143,9 +143,10 @@ def plan(
         bool,
         typer.Option(
             "--strict",
-            help="Exit 1 when a step cannot meet its due date, or its due date cannot be "
-            "checked (its milestone is not in the typical run), unless the step accepts "
-            "it (accept: [due-missed]).",
+            help="Exit 1 when a step cannot meet its due date (due-missed; with --level, "
+            "due-missed-levelled), or its due date cannot be checked, its milestone not in "
+            "the typical run (due-unchecked), unless the step or its process accepts that "
+            "code (accept: [due-missed]).",
         ),
     ] = False,
     run: Annotated[
@@ -187,7 +188,6 @@ def plan(
       sopkit plan FILE --start 2026-12-01 --level
       sopkit plan FILE --start 2026-12-01 --scenario scenarios/automate-drafting.yaml
     """
-    from ..accept import accepts
     from ..analysis.plan import plan_run
     from ..load import load_process
     from ..output import read_replaced, refuse_inputs, refuse_overwrite, write_atomic, write_csv
@@ -256,10 +256,7 @@ def plan(
             run=run,
             previous=previous,
         )
-        # A due date the file accepts missing (accept: [due-missed]) is not told again.
-        told = [
-            m.problem for m in (*dated.misses, *dated.unchecked) if not accepts(process, m.problem)
-        ]
+        told = dated.warnings  # a due date the file accepts missing is not told
         for problem in told:
             typer.echo(problem.format(), err=True)
         # A table or Markdown on the terminal lists them in its notes: once is enough.

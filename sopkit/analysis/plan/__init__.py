@@ -37,6 +37,7 @@ from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
 
+from ...accept import accepts
 from ...errors import UsageError
 from ...graph import cached_flow_graph
 from ...models import Process
@@ -193,7 +194,8 @@ def _plan_run(
         )
         if step.due is not None and due is None:
             undated.append(step_id)
-            unchecked.append(DueMiss(step_id, _unchecked(process, index, step.due.milestone)))
+            warning = _unchecked(process, index, step.due.milestone)
+            unchecked.append(DueMiss(step_id, warning, accepts(process, warning)))
         planned = PlannedStep(
             step_id=step_id,
             name=step.name,
@@ -255,7 +257,7 @@ def _plan_run(
                     levelled=levelled,
                     back=back,
                 )
-            misses.append(DueMiss(step_id, miss))
+            misses.append(DueMiss(step_id, miss, accepts(process, miss)))
     lead = max((b + w + x for b, w, x in timing.values()), default=Fraction(0))
     return Plan(
         process=process,

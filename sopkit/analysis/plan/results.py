@@ -68,10 +68,16 @@ class PlannedStep:
 @dataclass(frozen=True, slots=True)
 class DueMiss:
     """A due date a plan warns about, located at the step's ``due`` in the file: one the
-    graph cannot meet (``Plan.misses``), or one it cannot check (``Plan.unchecked``)."""
+    graph cannot meet (``Plan.misses``), or one it cannot check (``Plan.unchecked``).
+
+    ``accepted``: the file accepts it (``accept: [due-missed]`` on the step or the
+    process): the team knows, so it is neither told nor a failure for ``--strict``,
+    and the plan's notes leave it out.
+    """
 
     step_id: str
     problem: Problem
+    accepted: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +178,18 @@ class Plan:
     #: (the step graph's longest path, in working days): ``lead_time_days`` is longer when
     #: the plan holds its milestone for its date or levels it for people.
     cost_lead_time_days: Decimal | None = None
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        """The due dates to warn about: those missed, then those not checked, that the
+        file does not accept (what ``sopkit plan`` prints and ``--strict`` fails on)."""
+        return tuple(m.problem for m in (*self.misses, *self.unchecked) if not m.accepted)
+
+    @property
+    def accepted(self) -> frozenset[str]:
+        """The steps whose missed or unchecked due date the file accepts: the notes leave
+        them out, as the warnings do."""
+        return frozenset(m.step_id for m in (*self.misses, *self.unchecked) if m.accepted)
 
     @property
     def years_without_holidays(self) -> tuple[int, ...]:

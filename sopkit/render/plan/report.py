@@ -239,7 +239,8 @@ def _notes(plan: Plan, t: Catalogue) -> list[str]:
     moved = moved_start_text(plan, t.language)
     if moved is not None:
         notes.append(moved)
-    late = [step for step in plan.steps if step.late]
+    # a due date the file accepts missing is left out, as its warning is
+    late = [step for step in plan.steps if step.late and step.step_id not in plan.accepted]
     if late:
         listed = ", ".join(
             t(
@@ -283,8 +284,9 @@ def _notes(plan: Plan, t: Catalogue) -> list[str]:
             notes.append(t("plan.note.levelled", steps=listed))
         else:
             notes.append(t("plan.note.levelled_none"))
-    if plan.undated:
-        notes.append(t("plan.note.undated", steps=", ".join(named[i] for i in plan.undated)))
+    undated = [i for i in plan.undated if i not in plan.accepted]
+    if undated:
+        notes.append(t("plan.note.undated", steps=", ".join(named[i] for i in undated)))
     if plan.skipped:
         notes.append(t("plan.note.skipped", steps=", ".join(named[i] for i in plan.skipped)))
     if any(step.kind == "call" for step in plan.steps):  # its bar is not all work
@@ -545,6 +547,7 @@ def plan_document(plan: Plan) -> dict[str, Any]:
         ],
         "late": [step.step_id for step in plan.steps if step.late],
         "undated": list(plan.undated),
+        "accepted": [s.id for s in plan.process.steps if s.id in plan.accepted],
         "skipped": list(plan.skipped),
         "unbooked": [
             {
