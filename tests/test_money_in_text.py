@@ -17,7 +17,7 @@ from sopkit.cli import app
 from sopkit.render.costs.diff import change_text, signed_money
 from sopkit.render.diagram.common import Wording, automation_text, cost_text
 from sopkit.render.i18n import catalogue
-from sopkit.render.numbers import Amount, money_in_text, money_text, rate_text, spoken
+from sopkit.render.numbers import Amount, money_text, rate_text, spoken
 from sopkit.render.sop import render_sop
 from sopkit.render.workbook.words import Words
 
@@ -25,11 +25,11 @@ WON = "KRW"
 
 
 def test_a_korean_sentence_writes_won_after_the_figure() -> None:
-    assert money_in_text(Decimal(1250000), WON, "ko") == "1,250,000원"
+    assert money_text(Decimal(1250000), WON, "ko").in_text("ko") == "1,250,000원"
     # rounded as the figure is: half-up to whole won (KRW has no minor unit)
-    assert money_in_text(Decimal("6172.5"), WON, "ko") == "6,173원"
-    assert money_in_text(Decimal("-507143"), WON, "ko") == "-507,143원"
-    assert money_in_text(Decimal(0), WON, "ko") == "0원"
+    assert money_text(Decimal("6172.5"), WON, "ko").in_text("ko") == "6,173원"
+    assert money_text(Decimal("-507143"), WON, "ko").in_text("ko") == "-507,143원"
+    assert money_text(Decimal(0), WON, "ko").in_text("ko") == "0원"
     # the figure itself, for tables and headline figures, keeps the sign before it
     assert money_text(Decimal(1250000), WON, "ko") == "₩1,250,000"
 
@@ -49,7 +49,7 @@ def test_other_languages_and_currencies_write_a_sentence_s_amount_as_a_figure(
     currency: str, language: str, written: str
 ) -> None:
     amount = Decimal("1250000.5")
-    assert money_in_text(amount, currency, language) == written
+    assert money_text(amount, currency, language).in_text(language) == written
     assert money_text(amount, currency, language) == written
 
 

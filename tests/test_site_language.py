@@ -253,6 +253,20 @@ def test_figures_are_written_as_the_language_writes_them() -> None:
     assert "₩" in korean and "역할 11개 전체의 작업 시간과 FTE" in korean
 
 
+def test_a_korean_tooltip_says_won_one_way() -> None:
+    """A bar's tooltip is one sentence: won after the figure throughout (인건비 36,051,000원
+    … — 55,284,333원), never ₩55,284,333 after the detail's 원; the bar's own figure, a
+    figure, keeps ₩."""
+    _, korean = additions("ko")
+    titles = re.findall(r"<title>([^<]*)</title>", korean)
+    assert (
+        "제품 출시 — 인건비 36,051,000원 + 현금 19,233,333원; 552.87시간 — 55,284,333원" in titles
+    )
+    assert "디자이너 — 245.87시간 — 11,064,000원" in titles
+    assert not [title for title in titles if "원" in title and "₩" in title]
+    assert ">₩55,284,333</text>" in korean
+
+
 def test_the_stamp_is_the_build_time_in_the_pages_language() -> None:
     moment = datetime.datetime(2026, 5, 4, 9, 30, tzinfo=datetime.UTC)
     for language, expected in (

@@ -46,7 +46,6 @@ __all__ = [
     "load_babel",
     "minor_unit",
     "minutes",
-    "money_in_text",
     "money_text",
     "number_text",
     "percent_text",
@@ -245,12 +244,6 @@ def money_text(amount: Decimal, currency: str, language: str = "en") -> Amount:
     # Babel (whose rounding is half-even, and whose digits differ for a few
     # currencies such as RSD) never rounds again.
     return _currency(round_money(amount, currency), currency, language, minor_unit(currency))
-
-
-def money_in_text(amount: Decimal, currency: str, language: str = "en") -> str:
-    """An amount in a sentence: ``1,250,000원`` in Korean, ``$4,290.00`` in English,
-    ``4 290,00 $`` in Russian (``money_text`` everywhere but ``currency.IN_TEXT_UNITS``)."""
-    return money_text(amount, currency, language).in_text(language)
 
 
 def rate_text(rate: Decimal, currency: str, language: str = "en") -> Amount:

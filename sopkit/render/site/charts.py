@@ -60,12 +60,17 @@ class Datum:
         value: the number the bar's length is drawn from; negative counts as 0.
         value_text: the value as shown to people, e.g. ``$4,320.00``.
         detail: extra text for the tooltip, e.g. the process a step belongs to.
+        tooltip: the whole tooltip, as the caller's catalogue writes it (one sentence,
+            so its amounts are in one form: ``… 36,051,000원 … — 55,284,333원``, not
+            ``₩55,284,333`` after a sentence's 원); without it, label — detail —
+            value text.
     """
 
     label: str
     value: Decimal
     value_text: str
     detail: str = ""
+    tooltip: str = ""
 
 
 # --- text measuring --------------------------------------------------------------
@@ -300,6 +305,8 @@ def bar_chart(
 
 
 def _tooltip(datum: Datum) -> str:
+    if datum.tooltip:
+        return datum.tooltip
     parts = [datum.label, datum.value_text]
     if datum.detail:
         parts.insert(1, datum.detail)

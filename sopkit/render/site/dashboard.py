@@ -289,33 +289,41 @@ def _process_chart(cost: PortfolioCost, money: _Money) -> str:
     if not has_expenses(cost):
         ordered = sorted(processes, key=lambda p: (-p.annual_cost, p.id))
         data = [
-            Datum(p.name, p.annual_cost, money(p.annual_cost), t("unit.hours", p.annual_hours))
-            for p in ordered
+            _bar(p.name, p.annual_cost, t("unit.hours", p.annual_hours), money) for p in ordered
         ]
         return bar_chart(data, chart_id="chart-processes", title=t("site.chart.processes"))
     ordered = sorted(processes, key=lambda p: (-p.exact_annual_total_cost, p.id))
     data = [
-        Datum(
+        _bar(
             p.name,
             p.annual_total_cost,
-            money(p.annual_total_cost),
             t(
                 "site.chart.labour_cash",
                 labour=money(p.annual_cost),
                 cash=money(p.annual_expenses),
                 hours=t("unit.hours", p.annual_hours),
             ),
+            money,
         )
         for p in ordered
     ]
     return bar_chart(data, chart_id="chart-processes", title=t("site.chart.processes_total"))
 
 
+def _bar(name: str, value: Decimal, detail: str, money: _Money) -> Datum:
+    """A bar whose tooltip is one sentence of the catalogue: its detail says amounts as a
+    sentence does (in Korean 36,051,000원), so its value is said so too, not ₩55,284,333
+    beside them. The bar's own figure keeps the figure's form."""
+    shown = money(value)
+    tooltip = money.t("site.chart.tooltip", name=name, detail=detail, value=shown)
+    return Datum(name, value, shown, detail, tooltip)
+
+
 def _role_chart(cost: PortfolioCost, money: _Money) -> str:
     t = money.t
     roles = list(cost.roles)
     data = [
-        Datum(r.role, r.annual_cost, money(r.annual_cost), t("unit.hours", r.annual_hours))
+        _bar(r.role, r.annual_cost, t("unit.hours", r.annual_hours), money)
         for r in roles[:ROLE_BARS]
     ]
     return bar_chart(data, chart_id="chart-roles", title=t("site.chart.roles"))
