@@ -20,6 +20,7 @@ __all__ = [
     "ACCEPT_UNUSED",
     "CODES",
     "PLACES",
+    "About",
     "Checker",
     "Place",
     "WarningCode",
@@ -29,6 +30,10 @@ __all__ = [
 #: Where an ``accept:`` stands: on a step, a role (in a roles file or a process's
 #: ``roles:``), a process (its whole file) or a roles file (the whole file).
 Place = Literal["step", "role", "process", "roles file"]
+
+#: What a warning is about: a place an ``accept:`` stands, or what no file can accept
+#: (a BPMN file ``sopkit import bpmn`` reads, an ``accept`` entry itself).
+About = Literal["step", "role", "process", "roles file", "BPMN file", "accept"]
 
 #: Which command finds a warning: ``validate`` (and ``build``, which shares its
 #: checks), ``plan``, or ``import`` (``sopkit import bpmn``).
@@ -49,7 +54,7 @@ class WarningCode:
 
     code: str
     meaning: str
-    about: str
+    about: About
     checker: Checker = "validate"
     together: bool = False
     acceptable: bool = True

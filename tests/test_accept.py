@@ -6,19 +6,23 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Literal, get_args, get_origin, get_type_hints
 
 import jsonschema
 import pytest
+from pydantic import BaseModel, TypeAdapter
 from typer.testing import CliRunner
 
 from sopkit.accept import accepts, sort_warnings
 from sopkit.analysis.plan import plan_run
 from sopkit.checkup import check_files, file_warnings
 from sopkit.cli import app
-from sopkit.codes import ACCEPTABLE, CODES, PLACES, accepted_in
+from sopkit.codes import ACCEPTABLE, CODES, PLACES, Place, WarningCode, accepted_in
 from sopkit.errors import Problem, SopkitError
 from sopkit.interop import bpmn
 from sopkit.load import load_process
+from sopkit.models import Process, Role, Settings, Step
+from sopkit.models.common import _accept_type
 from sopkit.schema import json_schema
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -265,6 +269,27 @@ def test_each_code_names_what_it_is_about_once() -> None:
     assert PLACES["step"] < PLACES["process"] and PLACES["role"] < PLACES["process"]
     assert PLACES["roles file"] == {"over-capacity", "capacity-redefined", "other-working-year"}
     assert accepted_in("role") == ("over-capacity", "capacity-redefined")
+
+
+def test_what_a_code_is_about_is_a_closed_list() -> None:
+    """``about`` is typed: the places an accept stands, and what no file can accept."""
+    about = get_type_hints(WarningCode)["about"]
+    assert get_origin(about) is Literal
+    assert {known.about for known in CODES.values()} == set(get_args(about))
+    assert set(get_args(Place)) < set(get_args(about))
+
+
+@pytest.mark.parametrize(
+    ("place", "model"),
+    [("step", Step), ("role", Role), ("process", Process), ("roles file", Settings)],
+)
+def test_each_place_s_accept_is_made_by_one_factory(place: Place, model: type[BaseModel]) -> None:
+    schema = dict(model.model_json_schema()["properties"]["accept"])
+    assert schema.pop("title") == "Accept"
+    assert TypeAdapter(_accept_type(place)).json_schema() == schema
+    assert TypeAdapter(_accept_type(place)).validate_python(accepted_in(place)[0]) == [
+        accepted_in(place)[0]
+    ]
 
 
 # --- where an accept applies ----------------------------------------------------------------

@@ -96,3 +96,18 @@ def test_only_the_cli_imports_the_cli() -> None:
         if t.startswith("sopkit.cli") and not s.startswith(("sopkit.cli", "sopkit.__main__"))
     )
     assert bad == []
+
+
+def test_the_due_date_checks_share_a_public_api() -> None:
+    """``held`` (validate's due-needs-hold) and the plan use due.py's checks by the names it
+    makes public, never its private ones: no ``_gap`` or ``_Gap`` across modules."""
+    import sopkit.analysis.plan.due as due
+
+    public = set(due.__all__)
+    assert all(not name.startswith("_") for name in public)
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").endswith("due"):
+                found += [(path.name, a.name) for a in node.names if a.name not in public]
+    assert found == []

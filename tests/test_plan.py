@@ -1396,10 +1396,10 @@ def test_the_plans_guide_shows_the_real_help_and_output(monkeypatch: pytest.Monk
 
 
 def test_a_miss_rounds_its_days_half_up_as_the_table_does() -> None:
-    from sopkit.analysis.plan.due import _days_text
+    from sopkit.analysis.plan.due import days_text
 
     # 0.125 days late: the table and footer show 0.13, so the warning must too.
-    assert [_days_text(Decimal(v)) for v in ("0.125", "0.135", "1.5", "2")] == [
+    assert [days_text(Decimal(v)) for v in ("0.125", "0.135", "1.5", "2")] == [
         "0.13",
         "0.14",
         "1.5",

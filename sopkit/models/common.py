@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import (
     AfterValidator,
@@ -253,29 +253,29 @@ def _accept_description(place: Place) -> Any:
     )
 
 
+def _accept_type(place: Place) -> Any:
+    """The type of an ``accept:`` at ``place``: a list of the warning codes that place
+    can accept (one bare code too), each once, with its JSON Schema. One factory, so
+    the four places cannot drift apart."""
+    code = Annotated[str, BeforeValidator(_accept_code(place)), _code_schema(place)]
+    return Annotated[
+        list[code],
+        BeforeValidator(_text_list),
+        AfterValidator(_once),
+        _accept_description(place),
+    ]
+
+
 # ``accept:`` on a step, a role, a process and a roles file: the warning codes accepted
-# there (sopkit/accept.py), each one that place can accept.
-StepAccept = Annotated[
-    list[Annotated[str, BeforeValidator(_accept_code("step")), _code_schema("step")]],
-    BeforeValidator(_text_list),
-    AfterValidator(_once),
-    _accept_description("step"),
-]
-RoleAccept = Annotated[
-    list[Annotated[str, BeforeValidator(_accept_code("role")), _code_schema("role")]],
-    BeforeValidator(_text_list),
-    AfterValidator(_once),
-    _accept_description("role"),
-]
-ProcessAccept = Annotated[
-    list[Annotated[str, BeforeValidator(_accept_code("process")), _code_schema("process")]],
-    BeforeValidator(_text_list),
-    AfterValidator(_once),
-    _accept_description("process"),
-]
-RolesFileAccept = Annotated[
-    list[Annotated[str, BeforeValidator(_accept_code("roles file")), _code_schema("roles file")]],
-    BeforeValidator(_text_list),
-    AfterValidator(_once),
-    _accept_description("roles file"),
-]
+# there (sopkit/accept.py), each one that place can accept. To a type checker each is
+# the list of codes it holds.
+if TYPE_CHECKING:
+    StepAccept = list[str]
+    RoleAccept = list[str]
+    ProcessAccept = list[str]
+    RolesFileAccept = list[str]
+else:
+    StepAccept = _accept_type("step")
+    RoleAccept = _accept_type("role")
+    ProcessAccept = _accept_type("process")
+    RolesFileAccept = _accept_type("roles file")

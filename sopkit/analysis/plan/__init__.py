@@ -48,7 +48,15 @@ from ..schedule import schedule
 from ..units import to_decimal
 from .arrange import _arranged, _released, _timing
 from .calendar import CLOSED_TEXT, WorkingDays, _day_index
-from .due import _back_from, _due, _gap, _held_miss, _miss, _unchecked, _wait_to_meet
+from .due import (
+    back_from,
+    dated_due,
+    find_gap,
+    held_miss_warning,
+    miss_warning,
+    unchecked_warning,
+    wait_to_meet,
+)
 from .results import Baseline, DueMiss, Overbooking, Plan, PlannedStep, Unbooked
 from .unbooked import unbooked
 
@@ -189,12 +197,12 @@ def _plan_run(
     for step_id in sorted(run_ids, key=lambda s: (timing[s][0], by_id[s][0])):
         index, step = by_id[step_id]
         begin, work, wait = timing[step_id]
-        due, due_text, slack = _due(
+        due, due_text, slack = dated_due(
             step, dated, first, days, (hours_per_day, settings.days_per_week), begin + work
         )
         if step.due is not None and due is None:
             undated.append(step_id)
-            warning = _unchecked(process, index, step.due.milestone)
+            warning = unchecked_warning(process, index, step.due.milestone)
             unchecked.append(DueMiss(step_id, warning, accepts(process, warning)))
         planned = PlannedStep(
             step_id=step_id,
@@ -218,7 +226,7 @@ def _plan_run(
         )
         steps.append(planned)
         if planned.late and step.due is not None and due is not None and slack is not None:
-            gap = _gap(process, step, timing, hours_per_day)
+            gap = find_gap(process, step, timing, hours_per_day)
             # The same run unlevelled tells a due date its people miss from one the graph does.
             if levelled and early is None:
                 early = _plan_run(process, start, at, levelled=False)
@@ -230,23 +238,23 @@ def _plan_run(
                 waited = [
                     r for s in process.steps if s.id in before for r in held_for.get(s.id, ())
                 ]
-                miss = _held_miss(
+                miss = held_miss_warning(
                     process, index, planned, (due, slack), unlevelled.finish, dict.fromkeys(waited)
                 )
             else:
                 blocked = hold.blocking if step_id in hold.late else ()
                 if gap is not None and not blocked:
-                    meeting = _wait_to_meet(process, step, base, anchor, clock, levelled=levelled)
+                    meeting = wait_to_meet(process, step, base, anchor, clock, levelled=levelled)
                     more, breaks = meeting if meeting is not None else (None, ())
                     gap = replace(gap, more=more, breaks=breaks)
                 back = None
                 if not blocked and anchor != step.due.milestone:
                     # placed otherwise, a plan placed by the milestone may meet it
-                    waits = _back_from(process, step, base, clock, levelled=levelled)
+                    waits = back_from(process, step, base, clock, levelled=levelled)
                     back = None if waits is None else to_decimal(waits[0] / hours_per_day)
                 after = (step.due.milestone, gap)
                 offset = step.due.offset.working_days(settings.days_per_week)
-                miss = _miss(
+                miss = miss_warning(
                     process,
                     index,
                     planned,

@@ -1,8 +1,8 @@
 """Due dates: each step's due date and slack, and the warnings for those a plan misses
 or cannot check, with hints that say what would meet them.
 
-A good hint needs the shape of the run between a step and its milestone (``_gap``)
-and trial plans with a longer wait (``_wait_to_meet``): more code than the dating of
+A good hint needs the shape of the run between a step and its milestone (``find_gap``)
+and trial plans with a longer wait (``wait_to_meet``): more code than the dating of
 the run itself. Kept here, the package's ``plan_run`` reads as the plan it makes, and
 the checks can be read on their own.
 """
@@ -26,8 +26,28 @@ from .arrange import _arranged, _following, _released
 from .calendar import WorkingDays, _day_index
 from .results import PlannedStep
 
+#: What the package's ``plan_run`` and ``held`` (validate's ``due-needs-hold``) share:
+#: the dating and slack of a due date, the gap to its milestone, the plans that would
+#: meet it, and the words their warnings say them in.
+__all__ = [
+    "Gap",
+    "after_text",
+    "back_from",
+    "dated_due",
+    "days_text",
+    "find_gap",
+    "gap_text",
+    "held_miss_warning",
+    "miss_warning",
+    "round_days",
+    "slack_hours",
+    "unchecked_warning",
+    "wait_to_meet",
+    "working_days_text",
+]
 
-def _due(
+
+def dated_due(
     step: Step,
     dated: dict[str, _dt.date],
     first: _dt.date,
@@ -50,11 +70,11 @@ def _due(
 
 
 @dataclass(frozen=True, slots=True)
-class _Gap:
+class Gap:
     """What puts a due milestone that comes after a step where it is, counted from the end
     of the step's work: the same in every unlevelled plan placed as this one is, so no
     start date changes it (levelled, steps that wait for their people depend on the
-    dates; placed by the milestone, it may wait for its date: ``_back_from``)."""
+    dates; placed by the milestone, it may wait for its date: ``back_from``)."""
 
     #: Working days from the end of the step's work to the milestone.
     days: Decimal
@@ -70,18 +90,18 @@ class _Gap:
     #: its date).
     waiting: tuple[str, str | None] | None
     #: The fewest whole working days more wait on the step found to meet its date
-    #: (``_wait_to_meet``); ``None`` when no wait a step may have does.
+    #: (``wait_to_meet``); ``None`` when no wait a step may have does.
     more: int | None = None
-    #: The other steps that wait would make miss their due dates (``_wait_to_meet``).
+    #: The other steps that wait would make miss their due dates (``wait_to_meet``).
     breaks: tuple[str, ...] = ()
 
 
-def _gap(
+def find_gap(
     process: Process,
     step: Step,
     timing: Timing,
     hours_per_day: Fraction,
-) -> _Gap | None:
+) -> Gap | None:
     """How far the due milestone comes after ``step``'s work, and why, when it comes after
     it. The longest way through the steps between (work and waits) sets a least gap; the
     milestone comes later than that only when something else holds it or a step on the
@@ -119,7 +139,7 @@ def _gap(
     waiting = (
         None if spare <= 0 else _waiting(flow, timing, done, milestone, step.id, after | {step.id})
     )
-    return _Gap(
+    return Gap(
         days=to_decimal((m_begin + m_work - end) / hours_per_day),
         spare=to_decimal(spare / hours_per_day),
         between=between,
@@ -153,9 +173,9 @@ def _waiting(
     raise AssertionError("the milestone waits only for the step, with no spare time")
 
 
-def _slack(step: Step, timing: Timing, clock: tuple[Fraction, Decimal]) -> Fraction:
+def slack_hours(step: Step, timing: Timing, clock: tuple[Fraction, Decimal]) -> Fraction:
     """The working hours from the end of ``step``'s work to its due moment in ``timing``,
-    as ``_due`` counts it: the end of the working day ``offset`` days from the milestone's
+    as ``dated_due`` counts it: the end of the working day ``offset`` days from the milestone's
     day (negative: late)."""
     assert step.due is not None
     hours_per_day, days_per_week = clock
@@ -168,7 +188,7 @@ def _slack(step: Step, timing: Timing, clock: tuple[Fraction, Decimal]) -> Fract
 
 def _late(step: Step, timing: Timing, clock: tuple[Fraction, Decimal]) -> bool:
     """Whether ``step``'s work ends after its due moment in ``timing``."""
-    return _slack(step, timing, clock) < 0
+    return slack_hours(step, timing, clock) < 0
 
 
 def _waited(process: Process, timing: Timing, step_id: str, extra: Fraction) -> Timing:
@@ -178,7 +198,7 @@ def _waited(process: Process, timing: Timing, step_id: str, extra: Fraction) -> 
     return _released(process, {**timing, step_id: (begin, work, wait + extra)}, step_id, None)[0]
 
 
-def _wait_to_meet(
+def wait_to_meet(
     process: Process,
     step: Step,
     timing: Timing,
@@ -193,7 +213,7 @@ def _wait_to_meet(
 
     A wait moves only the steps after the step, not its own work: it meets the date by
     making the milestone come later, which it does only once it outlasts the time the
-    milestone waits for other steps anyway (``_Gap.spare``), so the days needed are that
+    milestone waits for other steps anyway (``Gap.spare``), so the days needed are that
     spare time and the days late, not the days late alone. A hold for the date or
     levelling can take up some of the wait too, so the days are searched for in the plan
     itself rather than worked out; whatever is returned has been planned and meets it.
@@ -236,7 +256,7 @@ def _wait_to_meet(
     return high, late
 
 
-def _back_from(
+def back_from(
     process: Process,
     step: Step,
     timing: Timing,
@@ -263,12 +283,12 @@ def _back_from(
     return held[milestone][0] - _released(process, held, milestone, None)[1], held
 
 
-def _miss(
+def miss_warning(
     process: Process,
     index: int,
     step: PlannedStep,
     missed: tuple[_dt.date, Decimal],
-    after: tuple[str, _Gap | None],
+    after: tuple[str, Gap | None],
     held: tuple[tuple[str, _dt.date] | None, tuple[str, ...]],
     offset: int,
     *,
@@ -280,7 +300,7 @@ def _miss(
     Every step starts as early as the steps before it allow, so the dates of one run
     move together: starting it earlier meets no due date (but for the wait a milestone
     a plan is placed by may take, ``_hold``). When the milestone comes after the step,
-    the gap between them is fixed (``_Gap``: the work and waits between them, and any
+    the gap between them is fixed (``Gap``: the work and waits between them, and any
     time the milestone waits for other steps anyway); when it comes before, how long
     after it. ``after`` is the milestone and that gap (``None`` when the milestone does
     not follow the step); ``held`` the milestone the plan is placed by and the steps that
@@ -288,7 +308,7 @@ def _miss(
     holds for that plan only: steps waiting for their people depend on the dates.
     """
     due, slack = missed
-    late = _days_text(-slack)
+    late = days_text(-slack)
     milestone, gap = after
     anchor, blocked = held
     wait = process.steps[index].wait
@@ -301,8 +321,8 @@ def _miss(
         )
     elif gap is not None:
         hint = (
-            f"'{milestone}' comes {_after_text(gap.days)} this step ends "
-            f"{_plans_text(anchor, levelled)} ({_gap_text(gap, wait.is_zero, anchor)})"
+            f"'{milestone}' comes {after_text(gap.days)} this step ends "
+            f"{_plans_text(anchor, levelled)} ({gap_text(gap, wait.is_zero, anchor)})"
         )
         more = gap.more
         if more is None:
@@ -351,7 +371,7 @@ def _miss(
 
 def _plans_text(anchor: tuple[str, _dt.date] | None, levelled: bool) -> str:
     """Which plans the gap is the same in: not every plan, as a plan placed by the
-    milestone may hold it for its date (``_back_from``), but every plan placed as this
+    milestone may hold it for its date (``back_from``), but every plan placed as this
     one is, whatever its date (levelled: this plan only)."""
     if levelled:
         return "in this levelled plan"
@@ -364,11 +384,11 @@ def _back_text(milestone: str, days: Decimal) -> str:
     """The plan that meets the date: placed by the milestone, which waits for its date."""
     return (
         f"plan back from '{milestone}' (--at {milestone}=DATE), where it waits "
-        f"{_working_days(days)} for its date, or "
+        f"{working_days_text(days)} for its date, or "
     )
 
 
-def _gap_text(gap: _Gap, no_wait: bool, anchor: tuple[str, _dt.date] | None) -> str:
+def gap_text(gap: Gap, no_wait: bool, anchor: tuple[str, _dt.date] | None) -> str:
     """What the gap is made of: the work and waits between the step and its milestone
     only when there are some, and the spare time, and what it is spent waiting for."""
     filled = (
@@ -390,19 +410,23 @@ def _gap_text(gap: _Gap, no_wait: bool, anchor: tuple[str, _dt.date] | None) -> 
     spare = f"'{waiter}' also waits {reason}"
     if not gap.between and no_wait:
         return f"all of it spare time: {spare}"
-    return f"{filled}, and {_working_days(gap.spare)} of spare time: {spare}"
+    return f"{filled}, and {working_days_text(gap.spare)} of spare time: {spare}"
 
 
-def _after_text(days: Decimal) -> str:
-    return "as soon as" if not days else f"{_working_days(days)} after"
+def after_text(days: Decimal) -> str:
+    """How long after a step its milestone comes, as a hint says it: ``as soon as`` (no
+    time between them), or ``2.5 working days after``."""
+    return "as soon as" if not days else f"{working_days_text(days)} after"
 
 
-def _working_days(days: Decimal) -> str:
-    shown = _days_text(days)
+def working_days_text(days: Decimal) -> str:
+    """``1 working day``, ``4.19 working days``: days as the warnings say them, rounded as
+    the plan's table rounds them (``days_text``)."""
+    shown = days_text(days)
     return f"{shown} working {'day' if shown == '1' else 'days'}"
 
 
-def _unchecked(process: Process, index: int, milestone: str) -> Problem:
+def unchecked_warning(process: Process, index: int, milestone: str) -> Problem:
     """The warning for a due date no plan of the typical run can check."""
     step_id = process.steps[index].id
     found = process.source.problem(
@@ -415,7 +439,7 @@ def _unchecked(process: Process, index: int, milestone: str) -> Problem:
     return found.as_warning("due-unchecked", step=step_id)
 
 
-def _held_miss(
+def held_miss_warning(
     process: Process,
     index: int,
     step: PlannedStep,
@@ -431,7 +455,7 @@ def _held_miss(
         ("steps", index, "due"),
         f"step '{step.step_id}' cannot be done by its due date {due.isoformat()} "
         f"({step.due_text}) with the people there are: levelled, it ends on "
-        f"{step.finish.isoformat()}, {_days_text(-slack)} working "
+        f"{step.finish.isoformat()}, {days_text(-slack)} working "
         f"{'day' if -slack == 1 else 'days'} late (the steps alone "
         f"allow {unlevelled.isoformat()})",
         hint=f"it or the steps before it wait for {waited}: give those roles a larger "
@@ -440,6 +464,14 @@ def _held_miss(
     return found.as_warning("due-missed-levelled", step=step.step_id)
 
 
-def _days_text(days: Decimal) -> str:
-    """Half-up, as the plan's table and footer round the same slack (0.125 is 0.13)."""
-    return format(days.quantize(Decimal("0.01"), ROUND_HALF_UP).normalize(), "f")
+def round_days(days: Decimal) -> Decimal:
+    """Working days to two decimals, half-up, as the plan's table and footer round the same
+    slack (0.125 is 0.13): what a warning compares when it says one figure is more than
+    another, so that it never says so of two figures that read the same."""
+    return days.quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def days_text(days: Decimal) -> str:
+    """Working days as a warning writes them: ``round_days``, without trailing zeros
+    (``0.13``, ``2``)."""
+    return format(round_days(days).normalize(), "f")

@@ -24,16 +24,17 @@ from ..schedule import schedule
 from ..units import to_decimal
 from .arrange import _timing
 from .due import (
-    _after_text,
-    _back_from,
-    _days_text,
-    _Gap,
-    _gap,
-    _gap_text,
-    _slack,
-    _wait_to_meet,
+    Gap,
+    after_text,
+    back_from,
+    days_text,
+    find_gap,
+    gap_text,
+    round_days,
+    slack_hours,
+    wait_to_meet,
+    working_days_text,
 )
-from .due import _working_days as _days_words
 
 __all__ = ["held_due_warnings"]
 
@@ -59,11 +60,11 @@ def held_due_warnings(process: Process) -> list[Problem]:
         due = step.due
         if due is None or not {step.id, due.milestone} <= timing.keys():
             continue
-        slack = _slack(step, timing, clock)
-        back = None if slack >= 0 else _back_from(process, step, timing, clock, levelled=False)
+        slack = slack_hours(step, timing, clock)
+        back = None if slack >= 0 else back_from(process, step, timing, clock, levelled=False)
         if back is None:
             continue
-        gap = _gap(process, step, timing, clock[0])
+        gap = find_gap(process, step, timing, clock[0])
         found = process.source.problem(
             ("steps", index, "due"),
             _message(step, slack / clock[0], gap),
@@ -73,20 +74,20 @@ def held_due_warnings(process: Process) -> list[Problem]:
     return warnings
 
 
-def _message(step: Step, slack: Fraction, gap: _Gap | None) -> str:
+def _message(step: Step, slack: Fraction, gap: Gap | None) -> str:
     """How late the step is from a start date (``slack`` in working days), and why."""
     assert step.due is not None
     milestone, offset = step.due.milestone, step.due.offset
     text = f"{milestone} {offset}" if offset.days or offset.weeks else milestone
     message = (
         f"step '{step.id}' meets its due date ({text}) only if '{milestone}' waits for its "
-        f"date: planned from a start date, it ends {_days_words(to_decimal(-slack))} late"
+        f"date: planned from a start date, it ends {working_days_text(to_decimal(-slack))} late"
     )
     if gap is None:
         return message
     return (
-        f"{message} ('{milestone}' comes {_after_text(gap.days)} it ends: "
-        f"{_gap_text(gap, step.wait.is_zero, None)})"
+        f"{message} ('{milestone}' comes {after_text(gap.days)} it ends: "
+        f"{gap_text(gap, step.wait.is_zero, None)})"
     )
 
 
@@ -95,7 +96,7 @@ def _hint(
     step: Step,
     plans: tuple[Timing, tuple[Fraction, Timing]],
     slack: Fraction,
-    gap: _Gap | None,
+    gap: Gap | None,
 ) -> str:
     """The plan that meets the date and how long its run is against the lead time (the
     schedule's ``timing``, and the milestone's wait and timing planned back from it), and
@@ -108,13 +109,13 @@ def _hint(
     lead, run = (_lead_days(t, clock[0]) for t in (timing, held))
     hint = (
         f"planned back from '{milestone}' (sopkit plan FILE --at {milestone}=DATE), "
-        f"'{milestone}' waits {_days_words(to_decimal(waits / clock[0]))} for its date "
-        f"and the run takes {_days_words(run)}"
+        f"'{milestone}' waits {working_days_text(to_decimal(waits / clock[0]))} for its date "
+        f"and the run takes {working_days_text(run)}"
     )
-    if _shown(run) > _shown(lead):
+    if round_days(run) > round_days(lead):
         hint += (
-            f", {_days_text(_shown(run) - _shown(lead))} more than the lead time the cost "
-            f"report and the SOP give ({_days_text(lead)})"
+            f", {days_text(round_days(run) - round_days(lead))} more than the lead time the cost "
+            f"report and the SOP give ({days_text(lead)})"
         )
     else:  # it ends on a branch the milestone does not hold back
         hint += ", no longer than the lead time the cost report and the SOP give"
@@ -128,10 +129,10 @@ def _hint(
 def _longer_wait(
     process: Process, step: Step, timing: Timing, clock: tuple[Fraction, Decimal]
 ) -> str:
-    """The wait on the step that meets its date from a start date (``_wait_to_meet``), as
+    """The wait on the step that meets its date from a start date (``wait_to_meet``), as
     the first choice of the hint: the lead time then counts it, so the figures agree.
     Nothing when none does, or it would make another step late."""
-    found = _wait_to_meet(process, step, timing, None, clock, levelled=False)
+    found = wait_to_meet(process, step, timing, None, clock, levelled=False)
     if found is None or found[1]:
         return ""
     more = found[0]
@@ -145,7 +146,3 @@ def _longer_wait(
 def _lead_days(timing: Timing, hours_per_day: Fraction) -> Decimal:
     """The run's length in working days: when its last work or wait ends."""
     return to_decimal(max(sum(t, Fraction(0)) for t in timing.values()) / hours_per_day)
-
-
-def _shown(days: Decimal) -> Decimal:
-    return Decimal(_days_text(days))
