@@ -211,6 +211,17 @@ class NewProcess:
             )
         return f'  - name: "{self.name}", as your team calls the process'
 
+    def _language_line(self) -> str:
+        """What the copy's ``language:`` does, starting from the one it says (a Korean
+        starter says ``language: ko``: the line must not tell of ``en`` first)."""
+        own = self.template.language
+        others = [code for code in _LANGUAGE_NAMES if code != own]
+        return (
+            f"  - language: {own} writes the SOP's headings in {_LANGUAGE_NAMES.get(own, own)}; "
+            f"{' and '.join(others)} in {' and '.join(_LANGUAGE_NAMES[c] for c in others)} "
+            "(sopkit validate warns when the names are in another)"
+        )
+
     def next_steps(self) -> list[str]:
         """What to edit next, as lines to print."""
         if self.missing_roles:
@@ -248,8 +259,7 @@ class NewProcess:
             "  - purpose: why it exists and what good output looks like "
             "(sopkit validate --strict asks for it)",
             "  - owner, trigger, frequency, and each step's owner, time and done_when",
-            "  - language: en writes the SOP's headings in English; ko and ru in Korean and "
-            "Russian (sopkit validate warns when the names are in another)",
+            self._language_line(),
             "  - review: version 0.1 is a draft; raise it and add an approver once approved",
             f"  - {rates}",
             *(

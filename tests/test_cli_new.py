@@ -382,6 +382,10 @@ def test_new_lang_writes_the_starter_in_the_language_it_validates_and_its_sop_to
     assert err.splitlines()[:2] == [f"wrote {written}", f"wrote {tmp_path}/roles.yaml"]
     # the name from an ASCII id is English: the next steps say to write it in the language
     assert f"write it in the process's language ({language})" in err
+    # and what its 'language:' does starts from the one it says, not from en
+    named = {"ko": "Korean", "ru": "Russian"}[language]
+    (said,) = [line for line in err.splitlines() if line.startswith("  - language:")]
+    assert said.startswith(f"  - language: {language} writes the SOP's headings in {named}; ")
     # names, instructions and comments are in the language, and 'language' says so
     text = written.read_text(encoding="utf-8")
     assert f"\nlanguage: {language} " in text

@@ -307,3 +307,19 @@ def test_validate_on_a_branch_the_milestone_does_not_follow(write_process: Any) 
         "report and the SOP give; to meet it in every plan, give the due date an offset of "
         "at least +2d"
     )
+
+
+def test_the_plans_guide_says_what_a_held_run_means(write_process: Any) -> None:
+    """docs/plans.md names validate's warning, quotes the longer-run note as this plan
+    writes it, and says how to accept a due code, linking the codes' section."""
+    root = Path(__file__).resolve().parent.parent
+    guide = " ".join((root / "docs" / "plans.md").read_text(encoding="utf-8").split())
+    assert "`sopkit validate` warns about it (`due-needs-hold`" in guide
+    plan = plan_run(_load(write_process), at=("webinar-day", D("2027-01-28")))
+    note = next(n for n in plan_report(plan).splitlines() if n.startswith("The run takes"))
+    assert note.split(": ")[0] in guide
+    assert "accept: [due-missed]" in guide
+    assert "(format.md#accepting-a-warning-accept)" in guide
+    assert "### Accepting a warning: `accept`" in (root / "docs" / "format.md").read_text(
+        encoding="utf-8"
+    )
