@@ -195,9 +195,13 @@ def test_the_comparison_and_the_one_off_setup(folder: Path, tmp_path: Path) -> N
     # $120 ÷ ($1,200 / 12) = 1.2 months.
     (automation,) = scenario.one_offs
     assert automation.net_saving == 1200 and automation.payback_months == Fraction(6, 5)
+    # First-year ROI, as a candidate's: the labour falls by 15,480 − 29,024/3 = 17,416/3
+    # (gross), the cash costs rise by the tool's $600 (tool cost), so (17,416/3 − 600 − 120)
+    # × 100 ÷ (600 + 120) = 15,256/3 × 100 ÷ 720 = 706.30%.
+    assert scenario.roi_percent == Fraction(15256 * 100, 3 * 720)
     assert (
         "one-off setup $120.00 (blog/draft $120.00, payback 1.2 months on its own saving), "
-        "payback 0.3 months on the whole scenario." in text
+        "payback 0.3 months and first-year ROI 706.30% on the whole scenario." in text
     )
     document = json.loads(scenarios_report(result, fmt="json"))
     (automated,) = document["scenarios"][0]["automated"]
@@ -218,7 +222,12 @@ def test_one_automation_alone_says_its_cost_and_payback_once(folder: Path, tmp_p
     text = "sopkit-scenario: 1\nname: Draft with AI\nchanges:\n  - automate: [blog/draft]\n"
     scenario = scenario_file(tmp_path, text)
     text = scenarios_report(compare_scenarios(folder, [scenario]))
-    assert "one-off setup $120.00 (blog/draft), payback 1.2 months on the whole scenario." in text
+    # ROI: the labour falls by $1,800 (gross), the tool costs $600 a year, the setup $120:
+    # (1,800 − 600 − 120) × 100 ÷ 720 = 150%.
+    assert (
+        "one-off setup $120.00 (blog/draft), payback 1.2 months and first-year ROI 150.00% "
+        "on the whole scenario." in text
+    )
 
 
 def test_a_step_automated_whole_takes_no_time(folder: Path, tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ __all__ = [
     "Candidate",
     "Unassessed",
     "candidate_for",
+    "first_year_roi",
     "own_candidates",
     "payback",
     "rank_candidates",
@@ -84,10 +85,9 @@ def candidate_for(process: ProcessCost, step_cost: StepCost) -> Candidate | None
     net = gross - tool_cost
     setup_hours = exact_hours(automation.setup, settings.clock)
     setup_cost = setup_hours * Fraction(step_cost.rate)
-    invested = tool_cost + setup_cost
     hours_saved = annual_hours * share
     months = payback(setup_cost, net)
-    roi = None if invested == 0 else (gross - invested) * 100 / invested
+    roi = first_year_roi(gross, tool_cost, setup_cost)
     return Candidate(
         process_id=process.id,
         step_id=step.id,
@@ -118,6 +118,16 @@ def payback(setup_cost: Fraction, net: Fraction) -> Fraction | None:
     if net <= 0:
         return None
     return setup_cost / (net / MONTHS)
+
+
+def first_year_roi(gross: Fraction, tool_cost: Fraction, setup_cost: Fraction) -> Fraction | None:
+    """(gross − tool − setup) × 100 ÷ (tool + setup), in percent: what the first year
+    returns on what it lays out; ``None`` when nothing is laid out (no tool, no setup).
+    A candidate and a whole scenario (``ScenarioResult``) share it, so the two read alike."""
+    invested = tool_cost + setup_cost
+    if invested == 0:
+        return None
+    return (gross - invested) * 100 / invested
 
 
 def own_candidates(process: ProcessCost) -> tuple[Candidate, ...]:

@@ -24,9 +24,9 @@ from fractions import Fraction
 from ..currency import minor_unit
 from ..interop.filedata import process_data, step_data
 from ..models import Clock, Duration, Estimate, Process, Settings, Step
-from .candidates import Candidate, payback, rank_candidates
+from .candidates import Candidate, first_year_roi, payback, rank_candidates
 from .cost import PortfolioCost, ProcessCost, RoleCost, StepCost
-from .units import exact_hours, expected_hours, to_decimal
+from .units import MONTHS, exact_hours, expected_hours, to_decimal
 
 __all__ = [
     "PROCESS_FIGURES",
@@ -280,6 +280,9 @@ class Comparison:
     #: with their callers: their steps' work is costed in the calling steps, so their
     #: own rows can change while showing no cost.
     called_only: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Each process's own runs a year (its ``frequency``), before and after: ``None`` on
+    #: a side without the process or without runs of its own (one others run).
+    runs_a_year: Mapping[str, Figure] = field(default_factory=dict)
 
     @property
     def rows(self) -> tuple[Row, ...]:
@@ -335,6 +338,20 @@ class Comparison:
         from_hours = (hours.after - hours.before) * rate.before
         return RateSplit(from_hours, (rate.after - rate.before) * hours.after)
 
+    def cost_per_run(self, row: Row) -> Figure | None:
+        """A process's annual total cost ÷ its own runs a year, before and after, exactly
+        (``None`` on a side without runs); ``None`` for a process with runs on neither
+        side, or a row that is no process's.
+
+        Its cash costs fixed per month, quarter or year are spread over the runs: what a
+        run costs the year, so a process run more often can cost more a year and less a
+        run (six posts a month instead of four share the same fixed costs)."""
+        runs = self.runs_a_year.get(row.key[0]) if row.kind == "process" else None
+        if runs is None or not (runs.before or runs.after):
+            return None
+        total = row.figures["annual_total_cost"]
+        return Figure(_per(total.before, runs.before), _per(total.after, runs.after))
+
     def count(self, kind: str, status: Status) -> int:
         return sum(1 for row in self.rows if row.kind == kind and row.status is status)
 
@@ -347,6 +364,10 @@ class Comparison:
     def has_expenses(self) -> bool:
         expenses = self.totals["annual_expenses"]
         return bool(expenses.before or expenses.after)
+
+
+def _per(total: Fraction | None, runs: Fraction | None) -> Fraction | None:
+    return None if total is None or not runs else total / runs
 
 
 def _changed(rows: tuple[Row, ...]) -> tuple[Row, ...]:
@@ -374,8 +395,10 @@ def compare(before: PortfolioCost, after: PortfolioCost) -> Comparison:
     edited: list[Edited] = []
     scaled: list[Scaled] = []
     run_ratios: dict[str, Fraction] = {}
+    runs_a_year: dict[str, Figure] = {}
     for process_id in _union(new, old):
         was, now = old.get(process_id), new.get(process_id)
+        runs_a_year[process_id] = Figure(_runs_a_year(was), _runs_a_year(now))
         process_rows.append(_process_row(was, now, savings_before, savings_after))
         own: list[Edited] = []
         if was is not None and now is not None:
@@ -418,6 +441,7 @@ def compare(before: PortfolioCost, after: PortfolioCost) -> Comparison:
         edited=tuple(edited),
         scaled=tuple(scaled),
         run_ratios=run_ratios,
+        runs_a_year=runs_a_year,
         called_only={
             process.id: tuple(process.called_by)
             for process in (
@@ -613,6 +637,14 @@ def _process_row(
         PROCESS_FIGURES,
         texts,
     )
+
+
+def _runs_a_year(process: ProcessCost | None) -> Fraction | None:
+    """A process's own runs a year (``frequency``), ``None`` without any: a process only
+    others run is costed in its callers' steps, so its own rows count no run."""
+    if process is None or not process.exact_runs_per_month:
+        return None
+    return process.exact_runs_per_month * MONTHS
 
 
 def _frequency(process: ProcessCost | None) -> str | None:
@@ -868,10 +900,64 @@ class ScenarioResult:
         return sum((o.hours for o in self.one_offs), Fraction(0))
 
     @property
+    def labour_change(self) -> Fraction:
+        """The change in annual labour cost (hours at each role's rate), To-Be − As-Is.
+
+        Hours valued at rates, not money paid out: a fall frees the team's time, and
+        saves cash only if people are let go or hires avoided (an outside party's hours,
+        ``outside_change``, are billed, so they are cash)."""
+        return self.comparison.totals["annual_cost"].change
+
+    @property
+    def outside_change(self) -> Fraction:
+        """Of ``labour_change``, the part of external roles (an agency's, a freelancer's):
+        work billed by the hour, so cash, unlike the team's hours."""
+        return sum(
+            (
+                row.figures["annual_cost"].change
+                for row in self.comparison.roles
+                if "external" in (row.texts["kind"].before, row.texts["kind"].after)
+            ),
+            Fraction(0),
+        )
+
+    @property
+    def cash_change(self) -> Fraction:
+        """The change in annual cash costs (expenses: tools, fees), To-Be − As-Is."""
+        return self.comparison.totals["annual_expenses"].change
+
+    @property
+    def net_saving(self) -> Fraction:
+        """What the scenario saves a year: the fall in annual total cost (labour and cash),
+        below zero when it rises. Its payback divides the setup by it."""
+        return -self.comparison.total_cost.change
+
+    @property
+    def tool_cost(self) -> Fraction:
+        """What the scenario lays out anew each year, as a candidate's tool: the rise in
+        annual cash costs (its automations' tools, an expense it adds, more runs' fees);
+        0 when they do not rise."""
+        return max(self.cash_change, Fraction(0))
+
+    @property
+    def gross_saving(self) -> Fraction:
+        """The net saving before the tool cost: net saving + tool cost, so the candidates'
+        gross − tool = net holds. The fall in labour cost, and in cash costs where
+        they fall; below zero when labour rises by more than cash falls."""
+        return self.net_saving + self.tool_cost
+
+    @property
     def payback_months(self) -> Fraction | None:
         """A candidate's payback for the whole scenario: its setup over the monthly fall
         in total cost; ``None`` when it never pays back."""
-        return payback(self.setup_cost, -self.comparison.total_cost.change)
+        return payback(self.setup_cost, self.net_saving)
+
+    @property
+    def roi_percent(self) -> Fraction | None:
+        """A candidate's first-year ROI for the whole scenario: (gross saving − tool cost −
+        setup) × 100 ÷ (tool cost + setup); ``None`` when nothing is laid out (no setup,
+        cash costs that do not rise)."""
+        return first_year_roi(self.gross_saving, self.tool_cost, self.setup_cost)
 
 
 @dataclass(frozen=True, slots=True)

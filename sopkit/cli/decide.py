@@ -157,8 +157,11 @@ def compare(
     portfolio: automate (the steps' automation taken as done), rates, headcount,
     set (fields of a process or step) and remove (a step or a process). Shows
     annual cost, cash costs, total cost, hours, FTE and lead time for the portfolio
-    and each process, and the one-off setup cost of each scenario; JSON adds
-    every changed step and role. docs/format.md describes scenario files.
+    and each process (and the total cost per run of each process a scenario
+    changes), and for each scenario the change in labour cost apart from the
+    change in cash costs (labour saved is hours freed, not cash), its one-off
+    setup, payback and first-year ROI; JSON adds every changed step and role.
+    docs/format.md describes scenario files.
 
     \b
     Examples:

@@ -70,10 +70,12 @@ __all__ = [
     "figure_document",
     "figure_text",
     "figure_value",
+    "moved_text",
     "ordered_rows",
     "row_change",
     "shown_change",
     "signed_money",
+    "signed_text",
     "summary_line",
     "verdict_line",
 ]
@@ -181,6 +183,12 @@ def _signed(name: str, figure: Figure, currency: str, language: str = "en") -> s
     else:
         text = number_text(change, 2, language)
     return "+" + text if change > 0 else text
+
+
+def signed_text(name: str, figure: Figure, currency: str, language: str = "en") -> str:
+    """A figure's change as shown, signed, without its percentage: ``-101.36``,
+    ``+$960.00``."""
+    return _signed(name, figure, currency, language)
 
 
 def _percent(value: Fraction | None, digits: int = 2, language: str = "en") -> str:
@@ -767,6 +775,17 @@ def _folded_lines(comparison: Comparison) -> list[str]:
                 "each by as much; left out here, --all lists them."
             )
     return lines
+
+
+def moved_text(word: str, name: str, figure: Figure, currency: str, t: Catalogue) -> str:
+    """``total cost per run $672.99 → $549.63 (-18.33%)``: a figure before and after in
+    words, with its change in percent where the figure before is not 0."""
+    before, after = (
+        figure_text(name, v, currency, t.language) for v in (figure.before, figure.after)
+    )
+    moved = t("diff.moved", word=word, before=before, after=after)
+    percent = figure.change_percent
+    return moved if percent is None else f"{moved} ({_percent(percent, language=t.language)})"
 
 
 def change_text(

@@ -20,6 +20,7 @@ from typing import Any, Protocol
 from ...analysis.compare import (
     Comparison,
     Dropped,
+    Figure,
     OneOff,
     RemovedWait,
     Row,
@@ -33,14 +34,17 @@ from ...errors import UsageError
 from ...interop.filedata import estimate_data
 from ..beside import beside_note
 from ..i18n import Catalogue, catalogue, payback_text, span_label
-from ..numbers import DASH, round_exact
+from ..numbers import DASH, percent_text, round_exact, round_money
 from .diff import (
     DIFF_FORMATS,
     diff_document,
+    figure_document,
     figure_text,
     figure_value,
     over_capacity_text,
     relieved_text,
+    shown_change,
+    signed_money,
     summary_line,
 )
 from .jsontext import dump_json
@@ -49,8 +53,13 @@ from .tables import render_sheet
 
 __all__ = [
     "ScenarioView",
+    "cash_text",
+    "labour_text",
+    "outside_text",
+    "portfolio_lines",
     "removed_wait_text",
     "scenario_results",
+    "scenario_roi",
     "scenarios_beside_note",
     "scenarios_document",
     "scenarios_report",
@@ -144,13 +153,8 @@ def scenarios_sheet(view: ScenarioView, t: Catalogue | None = None) -> Sheet:
         Column("as_is", t("scenario.as_is")),
         *(Column(f"scenario_{i}", r.name, wraps=True) for i, r in enumerate(results, 1)),
     ]
-    rows: list[list[Cell]] = []
-    for index, (name, key) in enumerate(PORTFOLIO_ROWS):
-        values = [as_is.totals[name].after, *(r.comparison.totals[name].after for r in results)]
-        label = t("scenario.portfolio") if index == 0 else ""
-        rows.append(_line(label, t(key), name, values, currency, language))
-    setup = [None, *(r.setup_cost for r in results)]
-    rows.append(_line("", t("scenario.setup"), "annual_cost", setup, currency, language))
+    rows = portfolio_lines(view, t)
+    per_run = False
     for process_id in _process_ids(as_is, results):
         found = [_find(as_is, process_id), *(_find(r.comparison, process_id) for r in results)]
         expenses = any(
@@ -166,6 +170,11 @@ def scenarios_sheet(view: ScenarioView, t: Catalogue | None = None) -> Sheet:
             if index == 0:
                 line[0] = Cell(called, process_id)
             rows.append(line)
+        costs = _costs_per_run(as_is, results, process_id)
+        if costs is not None:
+            per_run = True
+            title = t("scenario.cost_per_run")
+            rows.append(_line("", title, "annual_total_cost", costs, currency, language))
     roles = _changed_roles(as_is, results)
     for role in roles:
         found = [_find_role(as_is, role), *(_find_role(r.comparison, role) for r in results)]
@@ -186,6 +195,9 @@ def scenarios_sheet(view: ScenarioView, t: Catalogue | None = None) -> Sheet:
             for wait in result.waits
         ]
     notes.append(t("scenario.sheet.note_roles" if roles else "scenario.sheet.note"))
+    notes += [t("scenario.note.labour"), t("scenario.note.roi")]
+    if per_run:
+        notes.append(t("scenario.note.cost_per_run"))
     elsewhere = scenarios_beside_note(view, t)
     if elsewhere is not None:
         notes.append(elsewhere)
@@ -196,6 +208,79 @@ def scenarios_sheet(view: ScenarioView, t: Catalogue | None = None) -> Sheet:
         processes=t("count.processes", len(as_is.processes)),
     )
     return Sheet(title, columns, rows, None, notes, ())
+
+
+def portfolio_lines(view: ScenarioView, t: Catalogue) -> list[list[Cell]]:
+    """The portfolio's block of the side-by-side table: its figures in each column, then
+    what each scenario does to them in money, As-Is "—": the change in labour cost (hours
+    at rates; the part outside the team, billed, where a scenario moves one), the change
+    in cash costs, the one-off setup and the first-year ROI. Labour and cash apart, since
+    only the cash is money paid out."""
+    as_is = _as_is(view)
+    currency, language = as_is.currency, t.language
+    results = view.results
+    rows: list[list[Cell]] = []
+    for index, (name, key) in enumerate(PORTFOLIO_ROWS):
+        values = [as_is.totals[name].after, *(r.comparison.totals[name].after for r in results)]
+        label = t("scenario.portfolio") if index == 0 else ""
+        rows.append(_line(label, t(key), name, values, currency, language))
+    rows.append(_texts(t("scenario.labour_change"), [labour_text(r, t) for r in results]))
+    if any(r.outside_change for r in results):
+        rows.append(_texts(t("scenario.outside_change"), [outside_text(r, t) for r in results]))
+    rows.append(_texts(t("scenario.cash_change"), [cash_text(r, t) for r in results]))
+    setup = [None, *(r.setup_cost for r in results)]
+    rows.append(_line("", t("scenario.setup"), "annual_cost", setup, currency, language))
+    rows.append(_texts(t("scenario.roi"), [scenario_roi(r, t) for r in results]))
+    return rows
+
+
+def _texts(title: str, texts: Sequence[str]) -> list[Cell]:
+    """A row of the portfolio's block whose As-Is is "—": a change, a return."""
+    return [Cell("", ""), Cell(title, title), *(Cell(text, text) for text in (DASH, *texts))]
+
+
+def labour_text(result: ScenarioResult, t: Catalogue) -> str:
+    """``-$4,358.49``: the change in labour cost as shown (the two figures rounded, so it
+    adds up with them)."""
+    figure = result.comparison.totals["annual_cost"]
+    currency = result.comparison.currency
+    return signed_money(shown_change("annual_cost", figure, currency), currency, t.language)
+
+
+def cash_text(result: ScenarioResult, t: Catalogue) -> str:
+    """``+$960.00``: the change in cash costs as shown."""
+    figure = result.comparison.totals["annual_expenses"]
+    currency = result.comparison.currency
+    return signed_money(shown_change("annual_expenses", figure, currency), currency, t.language)
+
+
+def outside_text(result: ScenarioResult, t: Catalogue) -> str:
+    """``-$300.00``: of the change in labour cost, the external roles' (billed: cash)."""
+    currency = result.comparison.currency
+    shown = round_money(to_decimal(result.outside_change), currency)
+    return signed_money(shown, currency, t.language)
+
+
+def scenario_roi(result: ScenarioResult, t: Catalogue) -> str:
+    """``171.05%``: the scenario's first-year ROI, "—" when nothing is laid out."""
+    roi = result.roi_percent
+    return percent_text(None if roi is None else to_decimal(roi), t.language)
+
+
+def _costs_per_run(
+    as_is: Comparison, results: Sequence[ScenarioResult], process_id: str
+) -> list[Fraction | None] | None:
+    """A process's total cost per run in each column, when some scenario changes the
+    process and it has runs of its own in some column; ``None`` otherwise (a process
+    no scenario touches costs what it did a run, and says so in its other rows)."""
+    found = [_find(r.comparison, process_id) for r in results]
+    if not any(row is not None and row.status is not Status.UNCHANGED for row in found):
+        return None
+    own = _find(as_is, process_id)
+    pairs = [(as_is, own), *zip([r.comparison for r in results], found, strict=True)]
+    sides = [None if row is None else comparison.cost_per_run(row) for comparison, row in pairs]
+    values = [None if side is None else side.after for side in sides]
+    return values if any(v is not None for v in values) else None
 
 
 def _process_ids(as_is: Comparison, results: Sequence[ScenarioResult]) -> list[str]:
@@ -297,6 +382,7 @@ def _note(result: ScenarioResult, t: Catalogue) -> str:
         cost=cost,
         steps=steps,
         payback=scenario_payback(result, t),
+        roi=scenario_roi(result, t),
     )
 
 
@@ -367,12 +453,25 @@ def scenarios_document(view: ScenarioView) -> dict[str, Any]:
                         name: figure_value(name, figure.after, currency)
                         for name, figure in row.figures.items()
                     },
+                    "cost_per_run": figure_value(
+                        "annual_total_cost", _after(as_is.cost_per_run(row)), currency
+                    ),
                 }
                 for row in as_is.processes
             ],
         },
         "scenarios": [_scenario_document(result) for result in view.results],
+        "notes": [_ENGLISH(key) for key in _JSON_NOTES],
     }
+
+
+#: The sentences a JSON reader needs to read the figures as they are meant.
+_JSON_NOTES = ("scenario.note.labour", "scenario.note.roi", "scenario.note.cost_per_run")
+_ENGLISH = catalogue("en")
+
+
+def _after(figure: Figure | None) -> Fraction | None:
+    return None if figure is None else figure.after
 
 
 def _scenario_document(result: ScenarioResult) -> dict[str, Any]:
@@ -380,7 +479,12 @@ def _scenario_document(result: ScenarioResult) -> dict[str, Any]:
     currency = comparison.currency
     shown = comparison.changes()
     document = diff_document(comparison, shown)
-    document["processes"] = diff_document(comparison, comparison)["processes"]
+    document["processes"] = [
+        {**process, "cost_per_run": _per_run_document(comparison, row)}
+        for process, row in zip(
+            diff_document(comparison, comparison)["processes"], comparison.processes, strict=True
+        )
+    ]
     document["summary"] = summary_line(comparison, edits=False)
     del document["currency"]
     one_off = {
@@ -389,6 +493,11 @@ def _scenario_document(result: ScenarioResult) -> dict[str, Any]:
         "payback_months": None
         if result.payback_months is None
         else round_exact(result.payback_months, 2),
+        "roi_percent": None if result.roi_percent is None else round_exact(result.roi_percent, 2),
+        "net_saving": figure_value("annual_cost", result.net_saving, currency),
+        "gross_saving": figure_value("annual_cost", result.gross_saving, currency),
+        "tool_cost": figure_value("annual_cost", result.tool_cost, currency),
+        "outside_labour_change": figure_value("annual_cost", result.outside_change, currency),
         "automated": [
             {
                 "process": o.process_id,
@@ -414,6 +523,17 @@ def _scenario_document(result: ScenarioResult) -> dict[str, Any]:
         "removed_waits": [_wait_document(wait) for wait in result.waits],
         **document,
     }
+
+
+def _per_run_document(comparison: Comparison, row: Row) -> dict[str, Any] | None:
+    """A process's total cost per run as a figure (``null`` on a side without runs), or
+    ``null`` for a process with runs on neither side."""
+    figure = comparison.cost_per_run(row)
+    return (
+        None
+        if figure is None
+        else figure_document("annual_total_cost", figure, comparison.currency)
+    )
 
 
 def _wait_document(wait: RemovedWait) -> dict[str, Any]:

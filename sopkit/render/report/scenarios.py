@@ -3,8 +3,10 @@ as it is, what it automates and what it pays once.
 
 A page for readers who decide: the figures a scenario moves (total cost, labour,
 expenses, hours, FTE, automation potential) before and after with the change,
-the sentence ``sopkit diff`` opens with, the roles still over capacity, and the
-automations it takes as done with their setup and payback. The full side-by-side
+the one-off setup with the scenario's payback and first-year ROI, the sentence
+``sopkit diff`` opens with, the roles still over capacity, and the automations it
+takes as done with their setup and payback. Labour and cash costs stand apart,
+and the page says that labour saved is hours freed, not cash. The full side-by-side
 table of every process stays on the site's scenario page and in ``sopkit
 compare``.
 """
@@ -20,8 +22,10 @@ from ..costs.diff import change_text, details, figure_text, over_capacity_text, 
 from ..costs.scenarios import (
     ScenarioView,
     automation_payback,
+    outside_text,
     scenario_payback,
     scenario_results,
+    scenario_roi,
 )
 from ..i18n import Catalogue
 from ..numbers import percent_text
@@ -34,7 +38,7 @@ __all__ = ["scenario_pages"]
 #: The figures each scenario's table shows, with the messages naming them.
 FIGURES = (
     ("annual_total_cost", "figure.annual_total"),
-    ("annual_cost", "figure.annual_cost"),
+    ("annual_cost", "figure.annual_labour"),
     ("annual_expenses", "report.col.expenses"),
     ("annual_hours", "figure.annual_hours"),
     ("fte", "figure.fte"),
@@ -89,6 +93,12 @@ def _scenario(
                 "change": change_text(name, figure, currency, language),
             }
         )
+        if name == "annual_cost" and result.outside_change:
+            # billed by the hour, so cash: the one part of labour that is money paid out
+            label = t("scenario.outside_change")
+            rows.append(
+                {"label": label, "before": "", "after": "", "change": outside_text(result, t)}
+            )
     roles = []
     for row in comparison.changes().roles:
         if row.status is not Status.CHANGED:
@@ -117,6 +127,8 @@ def _scenario(
         "rows": rows,
         "setup": figure_text("annual_cost", result.setup_cost, currency, language),
         "payback": scenario_payback(result, t) if result.one_offs else None,
+        # none when nothing is laid out: a row of "—" would only lengthen the page
+        "roi": None if result.roi_percent is None else scenario_roi(result, t),
         "automated": [
             {
                 "name": one.name,

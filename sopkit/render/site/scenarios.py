@@ -1,12 +1,14 @@
 """The scenario page of the site: As-Is against each To-Be (``sopkit build --scenario``).
 
 One self-contained page like the dashboard (inline CSS and SVG, no
-JavaScript): the portfolio's figures side by side, then a section per
-scenario with its headline figures (and where the wait of a step it removes
-went), a chart of annual total cost by process
-(As-Is and To-Be), the steps and roles it changes and the automations it
-takes as done with their one-off setup cost, and last every process side by
-side (the table ``sopkit compare`` prints). Every figure comes from the
+JavaScript): the portfolio's figures side by side, with the sentence that labour
+saved is hours freed, not cash, then a section per scenario with its headline
+figures (total cost; labour, with the hours behind it, apart from cash costs; the
+setup with its payback and first-year ROI; and where the wait of a step it removes
+went), a chart of annual total cost by process (As-Is and To-Be), the steps and
+roles it changes (a process with its total cost per run) and the automations it
+takes as done with their one-off setup cost, and last every process side by side
+(the table ``sopkit compare`` prints). Every figure comes from the
 comparison engine and is shown as ``sopkit diff`` shows it, in the portfolio's
 language as the dashboard (the processes' when they share one, English otherwise).
 """
@@ -24,22 +26,27 @@ from ..costs.diff import (
     change_text,
     details,
     figure_text,
+    moved_text,
     ordered_rows,
     over_capacity_text,
     relieved_text,
     row_change,
+    signed_text,
     summary_line,
 )
 from ..costs.scenarios import (
-    PORTFOLIO_ROWS,
     ScenarioView,
     automation_payback,
+    outside_text,
+    portfolio_lines,
     removed_wait_text,
     scenario_payback,
+    scenario_roi,
     scenarios_beside_note,
     scenarios_sheet,
 )
 from ..i18n import Catalogue, catalogue, portfolio_language
+from ..numbers import spoken
 from .charts import site_environment
 from .pairs import Pair, paired_bar_chart
 from .words import Stamp, html_words, stamp_text
@@ -67,7 +74,8 @@ def render_scenarios(
     sheet = scenarios_sheet(view, t)
     currency = view.as_is.currency
     rows = [[cell.text for cell in row] for row in sheet.rows]
-    portfolio = len(PORTFOLIO_ROWS) + 1  # and the one-off setup
+    portfolio = len(portfolio_lines(view, t))  # the figures, and what each scenario does
+    per_run = t("scenario.note.cost_per_run")
     context: dict[str, Any] = {
         "t": html_words(t),
         "lang": t.language,
@@ -78,6 +86,9 @@ def render_scenarios(
         "portfolio": [row[1:] for row in rows[:portfolio]],
         "rows": rows[portfolio:],
         "scenarios": [_scenario(i, r, t) for i, r in enumerate(view.results, 1)],
+        "labour_note": t("scenario.note.labour"),
+        "roi_note": t("scenario.note.roi"),
+        "per_run": per_run if per_run in sheet.notes else None,
         "beside": scenarios_beside_note(view, t),
         "stamp": None if stamp is None else stamp_text(stamp, t),
         "version": __version__,
@@ -90,13 +101,15 @@ def _scenario(index: int, result: ScenarioResult, t: Catalogue) -> dict[str, Any
     currency = comparison.currency
     language = t.language
     changes = comparison.changes()
-    total = comparison.totals["annual_total_cost"]
-    hours = comparison.totals["annual_hours"]
-    fte = comparison.totals["fte"]
+    totals = comparison.totals
+    labour = _kpi(t("scenario.kpi.labour"), "annual_cost", totals["annual_cost"], currency, t)
+    labour["note"] = " · ".join([labour["note"], *_labour_notes(result, t)])
     kpis = [
-        _kpi(t("figure.annual_total"), "annual_total_cost", total, currency, t),
-        _kpi(t("figure.annual_hours"), "annual_hours", hours, currency, t),
-        _kpi(t("figure.fte"), "fte", fte, currency, t),
+        _kpi(
+            t("figure.annual_total"), "annual_total_cost", totals["annual_total_cost"], currency, t
+        ),
+        labour,
+        _kpi(t("scenario.kpi.cash"), "annual_expenses", totals["annual_expenses"], currency, t),
         {
             "label": t("scenario.setup"),
             "value": figure_text("annual_cost", result.setup_cost, currency, language),
@@ -150,13 +163,29 @@ def _kpi(label: str, name: str, figure: Figure, currency: str, t: Catalogue) -> 
     }
 
 
+def _labour_notes(result: ScenarioResult, t: Catalogue) -> list[str]:
+    """What the change in labour cost is made of: the team's hours and FTE (time, which the
+    page's note says is not cash), and the part outside the team where there is one."""
+    totals = result.comparison.totals
+    currency, language = result.comparison.currency, t.language
+    hours = signed_text("annual_hours", totals["annual_hours"], currency, language)
+    fte = signed_text("fte", totals["fte"], currency, language)
+    notes = [t("scenario.kpi.hours", hours=hours, fte=fte)]
+    if result.outside_change:
+        change = spoken(outside_text(result, t), language)  # a note reads as a sentence
+        notes.append(t("scenario.kpi.outside", change=change))
+    return notes
+
+
 def _setup_note(result: ScenarioResult, t: Catalogue) -> str:
     count = len(result.one_offs)
+    roi = [] if result.roi_percent is None else [t("scenario.kpi.roi", roi=scenario_roi(result, t))]
     if not count:
-        return t("scenario.kpi.no_setup")
+        return " · ".join([t("scenario.kpi.no_setup"), *roi])
     hours = figure_text("annual_hours", result.setup_hours, result.comparison.currency, t.language)
     setup = t("scenario.kpi.setup", count, hours=hours)
-    return f"{setup} · {t('scenario.kpi.payback_all', payback=scenario_payback(result, t))}"
+    payback = t("scenario.kpi.payback_all", payback=scenario_payback(result, t))
+    return " · ".join([setup, payback, *roi])
 
 
 def _chart(index: int, result: ScenarioResult, t: Catalogue) -> str:
@@ -215,11 +244,28 @@ def _row(row: Row, currency: str, t: Catalogue, comparison: Comparison) -> dict[
         # A process's figures are in the side-by-side table and its steps say what moved;
         # only its expenses are said here (a tool's cost is the process's, no step's), so
         # its steps' changes and that one add up to its own.
-        "details": details(
-            row,
-            currency,
-            t=t,
-            only=_PROCESS_SAID if row.kind == "process" else None,
-            split=comparison.split(row) or comparison.rate_split(row),
+        "details": "; ".join(
+            said
+            for said in (
+                details(
+                    row,
+                    currency,
+                    t=t,
+                    only=_PROCESS_SAID if row.kind == "process" else None,
+                    split=comparison.split(row) or comparison.rate_split(row),
+                ),
+                _per_run(row, comparison, t),
+            )
+            if said
         ),
     }
+
+
+def _per_run(row: Row, comparison: Comparison, t: Catalogue) -> str:
+    """``total cost per run $672.99 → $549.63 (-18.33%)`` for a process whose cost per run
+    moved: a process run more often may cost more a year and less a run."""
+    figure = comparison.cost_per_run(row)
+    if figure is None or not figure.changed:
+        return ""
+    word = t("diff.word.cost_per_run")
+    return moved_text(word, "annual_total_cost", figure, comparison.currency, t)
