@@ -723,6 +723,49 @@ def test_a_sheet_per_scenario_with_as_is_beside_to_be(decided: tuple[Any, Any, b
         assert live[name].print_title_rows == "$1:$1"
 
 
+def test_a_scenario_sheet_gives_its_first_year_as_formulas(decided: tuple[Any, Any, bytes]) -> None:
+    """The setup was only a note's text: it is a cell now, and the whole scenario's first
+    year is worked out under the portfolio's row as the Candidates sheet works a step's.
+    Automating three steps: labour falls by $4,358.49 (D2 − E2), cash costs rise by the
+    tools' $960 (G2 − F2), setup $648: net $3,398.49, payback 648 ÷ (3,398.49 ÷ 12) = 2.3
+    months, ROI (4,358.49 − 960 − 648) ÷ 1,608 = 171.05%. Six posts a month lays out
+    nothing and costs more: never, and "—"."""
+    _, _, data = decided
+    book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+    live = openpyxl.load_workbook(io.BytesIO(data))
+    first, second = [name for name in book.sheetnames if name.startswith("To-Be")]
+    labels = [book[first][f"A{row}"].value for row in range(3, 10)]
+    assert labels == [
+        "First year, the whole scenario",
+        "Gross saving",
+        "Tool cost a year",
+        "Net saving",
+        "Setup cost",
+        "Payback (months)",
+        "First-year ROI",
+    ]
+    formulas = [live[first][f"J{row}"].value for row in range(4, 10)]
+    assert formulas == [
+        "=(D2-E2)+MAX(0,(F2-G2))",
+        "=MAX(0,-(F2-G2))",
+        "=J4-J5",
+        648,
+        '=IF(AND(J7=0,J6>=0),0,IF(J6<=0,"never",J7/(J6/12)))',
+        '=IF(J5+J7=0,"—",(J4-J5-J7)/(J5+J7))',
+    ]
+    values = [book[first][f"J{row}"].value for row in range(4, 10)]
+    assert [money(v) for v in values[:4]] == [
+        Decimal("4358.49"),
+        Decimal("960.00"),
+        Decimal("3398.49"),
+        Decimal("648.00"),
+    ]
+    assert round(values[4], 1) == 2.3 and round(values[5], 4) == 1.7105
+    assert live[first]["J8"].number_format.endswith("#,##0.0")
+    assert live[first]["J9"].number_format == "0.00%"
+    assert [book[second][f"J{row}"].value for row in (8, 9)] == ["never", "—"]
+
+
 @pytest.mark.e2e
 @pytest.mark.slow
 def test_libreoffice_computes_the_ranges_and_scenario_sheets(

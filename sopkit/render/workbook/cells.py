@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
@@ -87,10 +87,21 @@ class Column:
 
 @dataclass(slots=True)
 class Row:
-    """One row; ``style`` is ``data``, ``total`` (bold, ruled), ``section`` or ``note``."""
+    """One row; ``style`` is ``data``, ``total`` (bold, ruled), ``section`` or ``note``.
+
+    ``kinds`` gives a cell a kind of figure other than its column's, by column index: a
+    block of labelled figures under one column (money, then months, then a percentage).
+    """
 
     cells: Sequence[Cell]
     style: str = "data"
+    kinds: Mapping[int, str] = field(default_factory=dict)
+
+    def kind(self, table: Table, index: int) -> str:
+        """The kind of figure the cell at ``index`` holds."""
+        if index in self.kinds:
+            return self.kinds[index]
+        return table.columns[index].kind if index < len(table.columns) else "text"
 
 
 @dataclass(slots=True)
@@ -113,10 +124,12 @@ class Table:
         """The spreadsheet row number (1-based) the next appended row will have."""
         return len(self.rows) + 2
 
-    def add(self, cells: Sequence[Cell], style: str = "data") -> int:
+    def add(
+        self, cells: Sequence[Cell], style: str = "data", kinds: Mapping[int, str] | None = None
+    ) -> int:
         """Append a row; returns its spreadsheet row number."""
         number = self.next_row()
-        self.rows.append(Row(cells, style))
+        self.rows.append(Row(cells, style, dict(kinds or {})))
         return number
 
 
@@ -268,7 +281,7 @@ def _widths(table: Table) -> list[float]:
                 break  # as wide as a column gets: the rest cannot widen it
             if row.style in ("section", "note") or index >= len(row.cells):
                 continue
-            longest = max(longest, text_width(_shown(row.cells[index], column.kind)))
+            longest = max(longest, text_width(_shown(row.cells[index], row.kind(table, index))))
         widths.append(min(max(longest, 6), column.max_width) + 1.5)
     return widths
 
@@ -298,7 +311,7 @@ def write_table(workbook: Any, table: Table, formats: Formats, *, title: str) ->
             sheet.set_row(position, _LINE * lines)
         for index, value in enumerate(row.cells):
             column = table.columns[index] if index < len(table.columns) else None
-            kind = column.kind if column is not None else "text"
+            kind = row.kind(table, index)
             style = "alert" if (position, index) in alerts else row.style
             if style == "data" and column is not None and column.inputs and _typed(value):
                 style = "input"
@@ -339,7 +352,7 @@ def _localised(table: Table, words: Words) -> Table:
         table,
         name=words.sheet(table.name),
         columns=[replace(c, title=words(c.title)) for c in table.columns],
-        rows=[Row([shown(v) for v in row.cells], row.style) for row in table.rows],
+        rows=[Row([shown(v) for v in row.cells], row.style, row.kinds) for row in table.rows],
         title=None if table.title is None else words.text(table.title),
     )
 

@@ -8,7 +8,9 @@ the sheet says from how many simulated years and which seed.
 
 **To-Be** sheets: one per scenario, As-Is beside To-Be for the portfolio,
 each process and each role, with the change and the change in percent as
-formulas of the two. The figures are values sopkit computed for the scenario
+formulas of the two; under the portfolio's row, the whole scenario's first year
+as a candidate's (gross saving, tool cost, net saving, setup, payback, ROI), as
+formulas of that row but the setup. The figures are values sopkit computed for the scenario
 (a scenario can remove steps or change how often a process runs, which no
 rate cell could say), and the sheet says so.
 """
@@ -23,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from ...analysis.compare import Figure, Row, ScenarioResult, Status
 from ...analysis.cost import PortfolioCost
-from ...analysis.units import to_decimal
+from ...analysis.units import MONTHS, to_decimal
 from ..i18n import catalogue
 from ..numbers import DASH, money_text, number_text, round_number
 from .cells import Cell, Column, Formula, Table
@@ -237,6 +239,13 @@ def _notes(result: ScenarioResult, currency: str, language: str) -> list[str]:
         )
     notes.append(
         Phrase(
+            "Labour savings are hours freed, not cash: labour counts hours at each role's "
+            "rate, so a fall frees the team's time and saves money only if people are let go "
+            "or hires avoided. Expenses (tools, fees) are money paid out."
+        )
+    )
+    notes.append(
+        Phrase(
             "Figures are values sopkit computed for the scenario and for the portfolio as it "
             "is: they do not follow a change on the Rates sheet. Change and Change % are "
             "formulas."
@@ -261,12 +270,13 @@ def scenario_tables(
             title=Phrase("Scenario: {name}", name=result.name),
         )
         totals = dict(comparison.totals)
-        table.add(
+        portfolio = table.add(
             _figures_row(
                 Phrase("All processes"), result.name, "", totals, table.next_row(), role=False
             ),
             "total",
         )
+        _first_year(table, result, portfolio)
         table.add([Phrase("By process")], "section")
         for row in comparison.processes:
             table.add(_row(row, table.next_row(), role=False))
@@ -279,6 +289,82 @@ def scenario_tables(
             table.add([note], "note")
         tables.append(table)
     return tables
+
+
+#: The column of the first year's figures: the portfolio's change (``J``) above them.
+_FIRST_YEAR = 9
+
+
+def _first_year(table: Table, result: ScenarioResult, total: int) -> None:
+    """The whole scenario's first year as a candidate's, under the portfolio's row: gross
+    saving, tool cost and net saving as formulas over that row's labour and expenses, the
+    one-off setup (a value: hours at the rate when each automation applied), and payback
+    and first-year ROI as formulas over those, as the Candidates sheet writes them."""
+    table.add([Phrase("First year, the whole scenario")], "section")
+    labour, cash = f"(D{total}-E{total})", f"(F{total}-G{total})"
+    lines = (
+        (
+            "Gross saving",
+            "the fall in labour cost, and in cash costs where they fall",
+            "{labour}+MAX(0,{cash})",
+            result.gross_saving,
+        ),
+        (
+            "Tool cost a year",
+            "the rise in cash costs; 0 when they do not rise",
+            "MAX(0,-{cash})",
+            result.tool_cost,
+        ),
+        (
+            "Net saving",
+            "gross saving − tool cost: the fall in total cost",
+            "{gross}-{tool}",
+            result.net_saving,
+        ),
+    )
+    at: dict[str, str] = {}
+    for (label, said, formula, value), name in zip(lines, ("gross", "tool", "net"), strict=True):
+        text = formula.format(labour=labour, cash=cash, **at)
+        at[name] = f"J{table.add(_labelled(label, said, Formula(text, value)))}"
+    setup = table.add(
+        _labelled(
+            "Setup cost",
+            "each automation's setup hours at its owner's rate, paid once",
+            result.setup_cost,
+        )
+    )
+    gross, tool, net, paid = at["gross"], at["tool"], at["net"], f"J{setup}"
+    months = result.payback_months
+    table.add(
+        _labelled(
+            "Payback (months)",
+            "setup ÷ (net saving ÷ 12)",
+            Formula(
+                f'IF(AND({paid}=0,{net}>=0),0,IF({net}<=0,"never",{paid}/({net}/{MONTHS})))',
+                Phrase("never") if months is None else months,
+            ),
+        ),
+        kinds={_FIRST_YEAR: "payback"},
+    )
+    roi = result.roi_percent
+    table.add(
+        _labelled(
+            "First-year ROI",
+            "(gross saving − tool cost − setup) ÷ (tool cost + setup); '—' when nothing is "
+            "invested",
+            Formula(
+                f'IF({tool}+{paid}=0,"{DASH}",({gross}-{tool}-{paid})/({tool}+{paid}))',
+                DASH if roi is None else roi / 100,
+            ),
+        ),
+        kinds={_FIRST_YEAR: "roi"},
+    )
+    table.add([], "data")
+
+
+def _labelled(label: str, said: str, value: Cell) -> list[Cell]:
+    """A figure of the first year: its name, what it is, and the figure under ``Change``."""
+    return [Phrase(label), Phrase(said), *([None] * (_FIRST_YEAR - 2)), value]
 
 
 def _row(row: Row, number: int, *, role: bool) -> list[Cell]:
