@@ -113,3 +113,21 @@ def test_the_format_reference_scenario_applies_to_the_english_portfolio(tmp_path
     path.write_text(hire, encoding="utf-8")
     (result,) = compare_scenarios(ENGLISH, [path]).results
     assert result.comparison.total_cost.change == 72000
+
+
+def test_the_guides_figures_on_funding_a_scenario_are_the_commands() -> None:
+    """The guide's worked example of a scenario's first year, labour and cost per run
+    (docs/deciding.md, "Is it worth funding?") is what compare computes."""
+    from sopkit.render.costs.scenarios import scenarios_report
+
+    view = compare_scenarios(ENGLISH, sorted((ROOT / "scenarios").glob("*.yaml")))
+    markdown = scenarios_report(view, fmt="markdown")
+    for said in ("171.05%", "$4,358.49", "$960", " 648)", "$549.63", "$672.99", "101.36"):
+        assert said in SECTION, said
+    assert "|  | First-year ROI | — | 171.05% | — |" in markdown
+    assert "|  | Total cost per run | $672.99 | $644.77 | $549.63 |" in markdown
+    automate, posts = view.results
+    assert f"{float(-automate.comparison.totals['annual_hours'].change):.2f}" == "101.36"
+    assert automate.setup_cost == 648 and automate.tool_cost == 960
+    blog = next(r for r in posts.comparison.processes if r.key == ("content-marketing",))
+    assert f"{float(blog.total.change):,.2f}" == "7,269.57" and "$7,269.57" in SECTION
