@@ -453,3 +453,51 @@ def test_the_scenario_page_loads_cleanly_and_is_not_blank(browser: Browser, tmp_
         expression="document.querySelector('nav.sections a[href=\"scenarios.html\"]').textContent",
     )["result"]["value"]
     assert link == "Scenarios"
+
+
+# A year of the process twelve times a month: annual figures in the millions, the
+# widest a figure column gets ("+12 345 678,90 ₽", "₩203,536,475").
+_BIG_SCENARIO = {
+    "en": ("content-marketing", "graphics"),
+    "ko": ("content-marketing-ko", "graphics"),
+    "ru": ("sostac-plan-ru", "situation-analytics"),
+}
+
+
+@pytest.mark.parametrize("lang", sorted(_BIG_SCENARIO))
+def test_the_scenario_page_s_tables_show_every_column_whole(
+    browser: Browser, tmp_path: Path, lang: str
+) -> None:
+    """A Russian trial: "-223 200,00 ₽" was cut off the right of a table half a page wide.
+
+    The tables of changes and of roles now take the page's width below the chart, so no
+    figure column runs past its box at a laptop's width or a desktop's.
+    """
+    process, step = _BIG_SCENARIO[lang]
+    scenario = tmp_path / "big.yaml"
+    scenario.write_text(
+        "sopkit-scenario: 1\n"
+        "name: A much longer scenario name than most teams would write\n"
+        "changes:\n"
+        f"  - set: {{process: {process}, frequency: 12/month}}\n"
+        f"  - remove: {process}/{step}\n",
+        encoding="utf-8",
+    )
+    result = build_site([PORTFOLIOS[lang]], tmp_path / "site", scenarios=[scenario])
+    page = result.out_dir / "scenarios.html"
+    assert browser.open(page.as_uri()) == []
+    overflowing = (
+        "[...document.querySelectorAll('main .table-wrap')]"
+        ".filter(box => box.scrollWidth > box.clientWidth + 1)"
+        ".map(box => (box.querySelector('h3') || box.querySelector('th')).textContent)"
+    )
+    for width in (1280, 1600):
+        browser.call(
+            "Emulation.setDeviceMetricsOverride",
+            width=width,
+            height=900,
+            deviceScaleFactor=1,
+            mobile=False,
+        )
+        found = browser.call("Runtime.evaluate", expression=overflowing, returnByValue=True)
+        assert found["result"]["value"] == [], (lang, width)
