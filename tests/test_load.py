@@ -639,6 +639,27 @@ def test_a_bare_rate_and_a_weekly_expense_get_hints_that_fix_them(tmp_path: Path
             "a weekly cost is 52 times it per: year; a daily one, your working days times it",
         ),
         ("monthly", "did you mean 'month'?"),
+        # A Russian trial's per: месяц was told 'run': a monthly fee paid 6 times a month.
+        ("месяц", "did you mean 'month'?"),
+        ("мес", "did you mean 'month'?"),
+        ("мес.", "did you mean 'month'?"),
+        ("в месяц", "did you mean 'month'?"),
+        ("ежемесячно", "did you mean 'month'?"),
+        ("квартал", "did you mean 'quarter'?"),
+        ("кв", "did you mean 'quarter'?"),
+        ("год", "did you mean 'year'?"),
+        ("월", "did you mean 'month'?"),
+        ("매월", "did you mean 'month'?"),
+        ("분기", "did you mean 'quarter'?"),
+        ("년", "did you mean 'year'?"),
+        ("runs", "did you mean 'run'?"),
+        (
+            "неделя",
+            "a weekly cost is 52 times it per: year; a daily one, your working days times it",
+        ),
+        ("주", "a weekly cost is 52 times it per: year; a daily one, your working days times it"),
+        ("день", "a weekly cost is 52 times it per: year; a daily one, your working days times it"),
+        ("일", "a weekly cost is 52 times it per: year; a daily one, your working days times it"),
     ],
 )
 def test_an_expense_per_something_else_is_told_what_to_write(

@@ -392,3 +392,47 @@ def test_a_frequency_in_words_is_told_how_to_write_it(text: str, written: str) -
     with pytest.raises(pydantic_core.PydanticCustomError) as caught:
         Frequency.parse(text)
     assert (caught.value.context or {}).get("hint") == f"write {written} for {text}"
+
+
+@pytest.mark.parametrize(
+    "text, period",
+    [
+        ("месяц", "month"),
+        ("мес", "month"),
+        ("раз в месяц", "month"),
+        ("неделя", "week"),
+        ("квартал", "quarter"),
+        ("год", "year"),
+        ("день", "day"),
+        ("월", "month"),
+        ("주", "week"),
+        ("분기", "quarter"),
+        ("년", "year"),
+        ("일", "day"),
+        ("month", "month"),
+    ],
+)
+def test_a_frequency_that_is_a_period_alone_is_told_once_a_period(text: str, period: str) -> None:
+    """The period words ``per: месяц`` is read in: alone, a frequency is once a period."""
+    with pytest.raises(pydantic_core.PydanticCustomError) as caught:
+        Frequency.parse(text)
+    hint = f"write 1/{period} for {text} (N/{period} for N times a {period})"
+    assert (caught.value.context or {}).get("hint") == hint
+
+
+@pytest.mark.parametrize(
+    "text, written",
+    [
+        ("1/месяцев", "1/month"),
+        ("2/недель", "2/week"),
+        ("1/дн", "1/day"),
+        ("1/개월", "1/month"),
+        ("1/주일", "1/week"),
+        ("1/лет", "1/year"),
+        ("1/кварталов", "1/quarter"),
+    ],
+)
+def test_more_period_abbreviations_are_read_in_a_rate(text: str, written: str) -> None:
+    with pytest.raises(pydantic_core.PydanticCustomError) as caught:
+        Frequency.parse(text)
+    assert (caught.value.context or {}).get("hint") == f"write {written} for {text}"

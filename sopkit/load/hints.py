@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..models import Role
-from ..models.values import PLAIN_NUMBER, plain_amount_hint
+from ..models.values import PLAIN_NUMBER, period_word, plain_amount_hint
 from ..source import Loc
 from ..suggest import closest
 
@@ -169,26 +169,8 @@ _SHAPE_HINTS = {
 }
 
 
-#: How an expense's ``per`` is often written, and the word the format takes.
-_PERIOD_WORDS = {
-    "monthly": "month",
-    "a month": "month",
-    "per month": "month",
-    "months": "month",
-    "mo": "month",
-    "quarterly": "quarter",
-    "quarters": "quarter",
-    "yearly": "year",
-    "annually": "year",
-    "annual": "year",
-    "years": "year",
-    "a year": "year",
-    "per year": "year",
-    "yr": "year",
-    "runs": "run",
-    "per run": "run",
-    "each run": "run",
-}
+#: How an expense's ``per`` of each run is often written (periods: ``period_word``).
+_RUN_WORDS = {"runs": "run", "per run": "run", "each run": "run"}
 
 
 #: An expense's ``per`` that is a span of time the format does not take (a week, a day).
@@ -225,13 +207,14 @@ def hint_for(kind: str, field: str, loc: Loc, value: Any = None, ctx: Any = None
             )
         return f"give the rate as a field: {loc[1]}: {{rate: …}}"
     if kind in ("literal_error", "enum") and field == "per" and loc[:1] == ("expenses",):
-        meant = _PERIOD_WORDS.get(str(value).strip().lower()) if isinstance(value, str) else None
-        if meant is not None:
-            return f"did you mean '{meant}'?"
         said = value.strip().lower() if isinstance(value, str) else ""
+        # "месяц", "мес", "월", "monthly": the period as frequency's hint reads it.
+        meant = _RUN_WORDS.get(said) or period_word(said)
+        if meant in ("run", "month", "quarter", "year"):
+            return f"did you mean '{meant}'?"
         if _FORTNIGHT.fullmatch(said):
             return "a cost every two weeks is 26 times it per: year"
-        if not said or _BY_TIME.fullmatch(said):
+        if not said or meant is not None or _BY_TIME.fullmatch(said):
             return "a weekly cost is 52 times it per: year; a daily one, your working days times it"
         # per: webinar, per: event: a cost paid each time the process runs.
         return (

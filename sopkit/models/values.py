@@ -389,14 +389,43 @@ _RATE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*/\s*([a-z]+)\s*$")
 _PERIOD_OF = {
     word: period
     for period, words in {
-        "day": ("day", "days", "d", "день", "дня", "дней", "сутки", "일"),
-        "week": ("week", "weeks", "wk", "w", "неделю", "неделя", "недели", "нед", "주"),
-        "month": ("month", "months", "mo", "mon", "месяц", "месяца", "мес", "월", "달"),
-        "quarter": ("quarter", "quarters", "q", "квартал", "квартала", "кв", "분기"),
-        "year": ("year", "years", "yr", "y", "год", "года", "г", "연", "년"),
+        "day": ("day", "days", "d", "день", "дня", "дней", "дн", "сутки", "сут", "일"),
+        "week": (
+            *("week", "weeks", "wk", "w", "неделю", "неделя", "недели", "недель", "нед"),
+            *("주", "주일"),
+        ),
+        "month": (
+            *("month", "months", "mo", "mon", "mth", "месяц", "месяца", "месяцев", "мес"),
+            *("월", "달", "개월"),
+        ),
+        "quarter": ("quarter", "quarters", "q", "квартал", "квартала", "кварталов", "кв", "분기"),
+        "year": ("year", "years", "yr", "y", "год", "года", "лет", "г", "연", "년"),
     }.items()
     for word in words
 }
+#: "a month", "per month", "в месяц", "за квартал", "раз в год": a period after a word
+#: that says "each".
+_A_PERIOD = re.compile(
+    r"(?:(?:(?:once|1 time|one time|раз|один раз|1 раз)\s+)?"
+    r"(?:a|an|per|each|every|в|за|каждый|каждую|каждые)\s+)?(\w+)\.?"
+)
+
+
+def period_word(text: str) -> str | None:
+    """The period (``day``, ``week``, ``month``, ``quarter``, ``year``) a word names in
+    English, Russian or Korean: "месяц", "мес.", "в месяц", "ежемесячно", "월", "매월",
+    "monthly", "per month"; ``None`` when it names none.
+
+    The hints of ``frequency`` and of an expense's ``per`` both use it: ``per: мес`` is
+    told 'month' as ``frequency: 1/мес`` is told 1/month.
+    """
+    text = " ".join(text.strip().lower().split())
+    if (once := _ONCE_A.get(text)) is not None:
+        return once
+    found = _A_PERIOD.fullmatch(text)
+    return None if found is None else _PERIOD_OF.get(found[1])
+
+
 #: "4 times a month", "4 раза в месяц", "4/мес", "월 4회".
 _WORDED_RATES = (
     re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:times?|x|раза?|раз)?\s*(?:a|an|per|in|в|/)\s*(\w+)\.?"),
@@ -451,6 +480,8 @@ def _period_hint(value: Any, example: str, money: bool) -> str:
     if isinstance(value, str) and not money:
         if (worded := _worded_rate(value)) is not None:
             return f"write {worded} for {value.strip()}"
+        if (period := period_word(value)) is not None:  # "месяц", "раз в месяц", "월"
+            return f"write 1/{period} for {value.strip()} (N/{period} for N times a {period})"
         if (every := every_hint(value)) is not None:
             return every
     return f"write N/period with period day, week, month, quarter or year, e.g. {example}"
