@@ -784,6 +784,42 @@ def test_the_ics_file_round_trips_through_icalendar(small: Process) -> None:
     assert "late by 1.5 working days" in str(late["DESCRIPTION"])
 
 
+@pytest.mark.parametrize(
+    ("language", "due", "wait"),
+    [
+        (
+            Language.EN,
+            "Due: 2026-12-29 (1 working day before “Go live”), late by 1.5 working days",
+            "Then wait until 2026-12-30",
+        ),
+        (
+            Language.RU,
+            "Срок: 29.12.2026 (за 1 рабочий день до вехи «Go live»), опоздание 1,5 рабочего дня",
+            "Затем ожидание до 30.12.2026",
+        ),
+        (
+            Language.KO,
+            "기한: 2026-12-29(“Go live” 1영업일 전), 1.5영업일 지연",
+            "이후 2026-12-30까지 대기",
+        ),
+    ],
+)
+def test_an_event_says_its_due_date_and_wait_as_the_plan_s_table_does(
+    small: Process, language: Language, due: str, wait: str
+) -> None:
+    """A Russian trial's calendar read "Срок: 2027-01-14 (den-vebinara -10d)": the file's
+    YAML and ISO dates in a sentence. The event's text is in the process's words and dates,
+    as the SOP says the due date (its DTSTART stays ISO, for the calendar)."""
+    import icalendar
+
+    plan = plan_run(small.model_copy(update={"language": language}), start=D("2026-12-24"))
+    events = icalendar.Calendar.from_ical(plan_ics(plan)).walk("VEVENT")
+    text = {str(e["UID"]).split("-")[1]: str(e["DESCRIPTION"]).split("\n") for e in events}
+    assert due in text["c"]
+    assert wait in text["b"]
+    assert not any("m -1d" in line for line in text["c"])
+
+
 def test_ics_escapes_and_folds_any_text(write_process: Any) -> None:
     import icalendar
 

@@ -24,13 +24,14 @@ from .numbers import PAYBACK_DIGITS, hours_text, minutes, number_text, round_num
 
 if TYPE_CHECKING:
     from ..analysis.cost import PortfolioCost
-    from ..models import Clock, Frequency
+    from ..models import Clock, Frequency, Process, Step
 
 __all__ = [
     "LANGUAGES",
     "Catalogue",
     "Notice",
     "catalogue",
+    "due_text",
     "frequency_short",
     "hours_column",
     "hours_label",
@@ -117,6 +118,19 @@ class Catalogue:
         from babel.dates import format_date
 
         return format_date(value, format="long", locale=self.language)
+
+
+def due_text(process: Process, step: Step, t: Catalogue) -> str | None:
+    """``10 working days before “Launch day”``: when the step must be done, as ``sopkit
+    plan`` dates it (weeks count ``days_per_week`` working days). The SOP, the checklist
+    and the plan's calendar all say it so, never as the file's ``launch -10d``."""
+    if step.due is None:
+        return None
+    milestone = process.step(step.due.milestone).name
+    days = step.due.offset.working_days(process.settings.days_per_week)
+    if days == 0:
+        return t("due.on", name=milestone)
+    return t("due.before" if days < 0 else "due.after", abs(days), name=milestone)
 
 
 def payback_text(months: Decimal | None, t: Catalogue, *, unit: bool = True) -> str:

@@ -37,7 +37,7 @@ from decimal import Decimal
 
 from ...analysis.plan import Plan, PlannedStep
 from ...errors import UsageError
-from ..i18n import Catalogue, catalogue
+from ..i18n import Catalogue, catalogue, due_text
 from ..numbers import round_number
 from .report import plan_name
 
@@ -102,17 +102,18 @@ def _event(plan: Plan, step: PlannedStep, uid: str, t: Catalogue) -> list[str]:
         details.append(t("ics.with", names=", ".join(step.participants)))
     if step.kind != "milestone":
         details.append(t("ics.work", days=_working_days(step.work_days, t)))
+    # Dates and the due date in the reader's words, as the plan's table has them: the
+    # event text is read, unlike DTSTART, which the calendar reads.
     if step.wait_until is not None:
-        details.append(t("ics.wait", date=step.wait_until.isoformat()))
+        details.append(t("ics.wait", date=t.day(step.wait_until)))
     if step.due is not None and step.slack_days is not None:
         state = (
             t("ics.late", days=_working_days(-step.slack_days, t))
             if step.late
             else t("ics.slack", days=_working_days(step.slack_days, t))
         )
-        details.append(
-            t("ics.due", date=step.due.isoformat(), text=step.due_text or "", state=state)
-        )
+        read = due_text(process, process.step(step.step_id), t) or step.due_text or ""
+        details.append(t("ics.due", date=t.day(step.due), text=read, state=state))
     if step.critical:
         details.append(t("ics.critical"))
     lines = [

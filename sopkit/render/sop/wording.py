@@ -17,7 +17,7 @@ from ...analysis.profile import expected_count
 from ...analysis.runs import chance
 from ...analysis.units import expected_hours, to_decimal
 from ...models import Clock, Count, Process, Role, RoleKind, Step
-from ..i18n import Catalogue, span_label
+from ..i18n import Catalogue, due_text, span_label
 from ..numbers import hours_text, share_text
 from .views import StepRef
 
@@ -112,18 +112,6 @@ def count_text(count: Count | None, t: Catalogue) -> str:
 
 def _number(value: Fraction, t: Catalogue) -> str:
     return hours_text(to_decimal(value), t.language)
-
-
-def due_text(process: Process, step: Step, t: Catalogue) -> str | None:
-    """``10 working days before “Launch day”``: when the step must be done, as ``sopkit
-    plan`` dates it (weeks count ``days_per_week`` working days)."""
-    if step.due is None:
-        return None
-    milestone = process.step(step.due.milestone).name
-    days = step.due.offset.working_days(process.settings.days_per_week)
-    if days == 0:
-        return t("due.on", name=milestone)
-    return t("due.before" if days < 0 else "due.after", abs(days), name=milestone)
 
 
 def wait_text(step: Step, clock: Clock, t: Catalogue) -> str | None:
