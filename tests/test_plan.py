@@ -603,7 +603,7 @@ def test_table_csv_and_json(small: Process) -> None:
     plan = plan_run(small, start=D("2026-12-24"))
     table = plan_report(plan, "table")
     assert table.startswith("Plan for Small launch: 2026-12-24 to 2026-12-31, 4.5 working days")
-    assert "2026-12-24 Thu" in table and "-1.50 late" in table
+    assert "2026-12-24 Thu" in table and " 1.50 late " in table and "-1.50 late" not in table
     assert (
         "Cannot meet the due date even as early as the steps allow: “Announce” (1.50 days late)."
         in table
@@ -621,6 +621,34 @@ def test_table_csv_and_json(small: Process) -> None:
     assert plan_report(plan, "json").startswith('{\n  "process": "small",')
     assert '"slack_days": -1.5,' in plan_report(plan, "json")
     assert document["calendar"]["holidays"] == ["2026-12-25"]
+
+
+@pytest.mark.parametrize(
+    ("language", "slack", "note"),
+    [
+        (
+            Language.RU,
+            "опоздание 1,50",
+            "Срок не выдерживается даже при самом раннем графике: «Announce» (опоздание 1,50 дн.).",
+        ),
+        (
+            Language.KO,
+            "1.50 지연",
+            "단계 순서상 가장 이른 일정으로도 기한을 맞출 수 없습니다: “Announce”(1.50일 지연).",
+        ),
+    ],
+)
+def test_a_late_step_reads_as_late_once_in_each_language(
+    small: Process, language: Language, slack: str, note: str
+) -> None:
+    """A Russian trial read "опоздание -2,81" (late by minus 2.81) and "Срок не выполнить"
+    (an infinitive where the sentence needs a verb): the word says late, the figure is the
+    days."""
+    plan = plan_run(small.model_copy(update={"language": language}), start=D("2026-12-24"))
+    text = plan_report(plan, "markdown")
+    assert f"| {slack} |" in text and "-1,50" not in text and "-1.50" not in text
+    assert f"- {note}" in text.splitlines()
+    assert "-1.50" in plan_report(plan, "csv")  # a file for tools keeps the signed figure
 
 
 def test_tables_leave_out_due_and_slack_when_no_step_has_a_due_date(
@@ -675,8 +703,18 @@ def test_a_year_the_calendar_lists_no_holidays_for_is_named(
     ("language", "why"),
     [
         ("en", "per_run below 0.5"),  # the field, as docs/format.md names it
-        ("ko", "조건은 가장 가능성이 높은 답, 실행당 횟수 0.5 미만"),
-        ("ru", "условия с самым вероятным ответом, выполнений за запуск меньше 0,5"),
+        (
+            "ko",
+            "계획에서 제외됨(전형적인 실행에 없는 단계: 조건에 가장 가능성 높은 답을 적용하면 "
+            "수행되지 않거나, 실행의 절반 미만에서만 수행됨)",
+        ),
+        # A Russian trial: "Не вошли (их нет в типичном запуске: условия с самым вероятным
+        # ответом, выполнений за запуск меньше 0,5)" left the reader to guess the grammar.
+        (
+            "ru",
+            "Не вошли в план (шагов нет в типичном запуске: при самых вероятных ответах на "
+            "условия или если шаг выполняется реже, чем в половине запусков)",
+        ),
     ],
 )
 def test_the_steps_left_out_are_said_in_the_language_s_words(

@@ -662,18 +662,21 @@ def test_the_notes_and_json_name_the_process_a_call_runs_and_how_often() -> None
 
 def test_what_is_not_booked_is_said_in_the_process_language() -> None:
     plan = plan_run(repeated(), start=MONDAY)
+    # A Russian trial read "Занято один раз (…): «…» (2 раза: занято 4,5 ч, 4,5 ч — нет)".
     assert unbooked_notes(plan, "ru") == [
-        "Занято один раз (выполняется больше одного раза за запуск; план занимает "
-        "исполнителей только на одно выполнение): resize (5 раз: занято 30 мин, 2 ч — нет), "
-        "post (1,5 раза: занято 1 ч, 30 мин — нет), pair (2 раза: занято 2 ч, 2 ч — нет)."
+        "В плане учтено одно выполнение из нескольких: resize (5 раз за запуск: "
+        "запланировано 30 мин, не запланировано 2 ч), post (1,5 раза за запуск: "
+        "запланировано 1 ч, не запланировано 30 мин), pair (2 раза за запуск: "
+        "запланировано 2 ч, не запланировано 2 ч)."
     ]
     assert unbooked_notes(plan, "ko") == [
-        "한 번만 배정(실행당 1회를 넘게 수행되지만 담당자는 1회 수행분만 배정됨): "
-        "resize(5회, 30분 배정, 2시간 미배정), post(1.5회, 1시간 배정, 30분 미배정), "
-        "pair(2회, 2시간 배정, 2시간 미배정)."
+        "계획에는 여러 번 수행 중 1회분만 반영됨: resize(실행당 5회: 30분 배정, 2시간 미배정), "
+        "post(실행당 1.5회: 1시간 배정, 30분 미배정), pair(실행당 2회: 2시간 배정, 2시간 미배정)."
     ]
     russian = repeated().model_copy(update={"language": Language.RU})
-    assert "«Resize» (5 раз: занято 30 мин" in plan_report(plan_run(russian, start=MONDAY))
+    assert "«Resize» (5 раз за запуск: запланировано 30 мин" in plan_report(
+        plan_run(russian, start=MONDAY)
+    )
     launch = plan_run(load_process(LAUNCH), start=MONDAY)
     assert unbooked_notes(launch, "ru")[0].endswith(
         ": assets (запускает Launch asset review 10 раз)."

@@ -82,8 +82,8 @@ def _days(value: Decimal | None, t: Catalogue, *, signed: bool = False) -> Cell:
     text = number_text(rounded, 2, t.language)
     if signed and rounded > 0:
         text = "+" + text
-    if signed and rounded < 0:
-        text = t("plan.late", days=text)
+    if signed and rounded < 0:  # "2.81 late", not "-2.81 late": the word is the sign
+        text = t("plan.late", days=number_text(-rounded, 2, t.language))
     return Cell(text, format(rounded, "f"))
 
 
