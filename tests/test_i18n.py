@@ -242,3 +242,39 @@ def test_russian_names_each_cost_figure_one_way() -> None:
     for variant, term in _RUSSIAN_VARIANTS.items():
         found = [text for text in texts if variant in text.lower()]
         assert not found, f"{variant!r} should read {term!r}: {found[:3]}"
+
+
+def test_russian_calls_a_step_s_owner_one_thing_and_the_process_s_another() -> None:
+    """A Russian trial met three words for the step's role: «Владелец» (SOP, checklist),
+    «Исполнитель» (plan, report), «Ответственный» (workbook). A Russian SOP says
+    «Ответственный» per step and «Владелец процесса» at the top; so does everything here."""
+    import datetime as dt
+
+    from sopkit import (
+        annual_report,
+        cost_process,
+        load_process,
+        plan_run,
+        render_checklist,
+        render_plan,
+        render_sop,
+    )
+    from sopkit.render.workbook.words import Words
+
+    process = load_process(ROOT / "processes" / "ru" / "sostac-plan-ru.yaml")
+    cost = cost_process(process)
+    plan = plan_run(process, start=datetime.date(2026, 11, 2))
+    texts = {
+        "sop": render_sop(cost, fmt="markdown", diagram=False),
+        "checklist": render_checklist(cost, "markdown"),
+        "plan": render_plan(plan, "markdown").data.decode("utf-8"),
+        "ics": render_plan(plan, "ics").data.decode("utf-8").replace("\r\n ", ""),
+        "report": annual_report(cost, fmt="html", date=dt.date(2026, 11, 30)).decode("utf-8"),
+    }
+    for name, text in texts.items():
+        assert "Ответственный" in text or name == "checklist", name
+        assert "Исполнитель" not in text and "исполнитель " not in text, name
+        assert "Владелец" not in text.replace("Владелец процесса", ""), name
+    assert "**Владелец процесса:** Директор по маркетингу" in texts["sop"]
+    assert "Владелец процесса: Директор по маркетингу" in texts["checklist"]
+    assert Words("ru")("Owner") == "Ответственный"

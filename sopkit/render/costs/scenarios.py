@@ -87,8 +87,10 @@ def scenario_results(
 
 
 #: The rows of the portfolio's block and of each process's, with the messages naming them.
+#: Annual cost is labour only, beside expenses and the total: its label says so (a CFO read
+#: a Russian 'Затраты в год' as the whole).
 PORTFOLIO_ROWS = (
-    ("annual_cost", "figure.annual_cost"),
+    ("annual_cost", "figure.annual_labour"),
     ("annual_expenses", "report.col.expenses"),
     ("annual_total_cost", "report.col.total"),
     ("annual_hours", "site.col.hours_year"),
@@ -96,7 +98,7 @@ PORTFOLIO_ROWS = (
     ("automation_potential", "site.kpi.automation"),
 )
 PROCESS_ROWS = (
-    ("annual_cost", "figure.annual_cost"),
+    ("annual_cost", "figure.annual_labour"),
     ("annual_expenses", "report.col.expenses"),
     ("annual_total_cost", "report.col.total"),
     ("annual_hours", "site.col.hours_year"),

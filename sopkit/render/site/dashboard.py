@@ -558,8 +558,8 @@ def _card(
         "hours": hours_text(process.annual_hours, language),
         "fte": number_text(process.fte, 2, language),
         "lead_hours": t("unit.hours", schedule.lead_time_hours),
-        # as every report: two decimals
-        "lead_days": t("site.days", days=number_text(schedule.lead_time_days, 2, language)),
+        # as the SOP says it: "13 working days", "14.94 working days" (two decimals at most)
+        "lead_days": t("unit.workdays", schedule.lead_time_days),
         "steps": str(len(process.steps)),
         "steps_text": t("count.steps", len(process.steps)),
         "per_run": money(process.cost_per_run),

@@ -271,7 +271,7 @@ def _template_name(fmt: str) -> str:
 
 
 def _header(process: Process, t: Catalogue) -> tuple[Item, ...]:
-    items = [Item(t("field.owner"), process.owner)]
+    items = [Item(t("field.process_owner"), process.owner)]
     review = process.review
     if review is not None:
         items.append(Item(t("field.version"), review.version))
