@@ -268,3 +268,75 @@ def test_a_korean_name_is_cut_between_words() -> None:
     assert truncate("경쟁사/분석/및/키워드/조사", 125).endswith("/및…")
     # one long word is cut inside it, as no break is there
     assert truncate("경쟁사분석및키워드조사", 80) == "경쟁사분석및…"
+
+
+#: The Russian trial's seventeen steps, costliest first (its report cut them at about 16
+#: letters: "Посевы в Telegr…", "Написание чернов…", "Проведение вебин…").
+TRIAL_STEPS = [
+    "Посевы в Telegram-каналах",
+    "Написание черновика",
+    "Платное продвижение (таргет)",
+    "Сбор семантики и SEO-бриф",
+    "Редактура и фактчекинг",
+    "Вёрстка и публикация на сайте",
+    "Согласование с внешним экспертом",
+    "Подготовка инфографики",
+    "Подготовка презентации",
+    "Посадочная страница и форма регистрации",
+    "Квалификация и передача лидов в продажи",
+    "Проведение вебинара",
+    "Выбор темы и программы",
+    "Технический прогон",
+    "Утверждение брифа",
+    "Отправка на индексацию и контроль позиций",
+    "Письмо-приглашение по базе",
+]
+
+
+def _label_lines(root: ET.Element) -> list[list[str]]:
+    found = []
+    for bar in bars_of(root):
+        text = bar.find(f"{SVG}text")
+        assert text is not None
+        spans = text.findall(f"{SVG}tspan")
+        found.append([s.text or "" for s in spans] if spans else [text.text or ""])
+    return found
+
+
+def test_long_bar_names_take_two_lines_and_the_room_under_the_axis() -> None:
+    """Every name of the trial shows whole, on two lines where it is long; the space under
+    the axis grows by what they need, the plot keeps its height."""
+    values = range(len(TRIAL_STEPS) * 100, 0, -100)
+    data = [
+        Datum(n, Decimal(v), money(Decimal(v))) for n, v in zip(TRIAL_STEPS, values, strict=True)
+    ]
+    root = parse(pareto_chart(data, chart_id="c", title="t", axis_title="a"))
+    lines = _label_lines(root)
+    assert [" ".join(row) for row in lines] == TRIAL_STEPS
+    assert lines[0] == ["Посевы в", "Telegram-каналах"]
+    assert lines[1] == ["Написание черновика"]  # short enough for one line
+    assert lines[16] == ["Письмо-приглашение", "по базе"]  # between words, not at the hyphen
+    assert all(len(row) <= 2 and "…" not in "".join(row) for row in lines)
+    height = float(root.get("viewBox", "").split()[3])
+    assert 380 < height <= 380 + 190 / 1.3 - 96 + 13
+    # the bars stand where they did: the plot's height is the same
+    named_short = [Datum("x", d.value, d.value_text) for d in data]
+    short = parse(pareto_chart(named_short, chart_id="c", title="t", axis_title="a"))
+    assert short.get("viewBox") == "0 0 960 380"
+    assert _bar_height(root, 0) == _bar_height(short, 0)
+
+
+def _bar_height(root: ET.Element, index: int) -> float:
+    rect = bars_of(root)[index].find(f"{SVG}rect")
+    assert rect is not None
+    return float(rect.get("height", "0"))
+
+
+def test_bars_too_close_for_two_lines_keep_one_line_each() -> None:
+    """Twenty-four bars leave no room across the slant for a second line: names are cut
+    on one line, in the room under the axis the longest one needs."""
+    names = [f"{TRIAL_STEPS[i % 17]} {i}" for i in range(24)]
+    data = [Datum(n, Decimal(100 - i), "x") for i, n in enumerate(names)]
+    lines = _label_lines(parse(pareto_chart(data, chart_id="c", title="t", axis_title="a")))
+    assert all(len(row) == 1 for row in lines)
+    assert all(label_width(row[0]) <= 190 for row in lines)

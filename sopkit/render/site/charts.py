@@ -377,15 +377,23 @@ def pareto_chart(
     labelled = len(bars) <= label_limit
 
     left, right, top = 64.0, 52.0, 24.0
-    bottom = 120.0 if labelled else 44.0
-    height = height if labelled else height - 76
     plot_w = width - left - right
-    plot_h = height - top - bottom
+    slot = plot_w / max(len(bars), 1)
+    names = [_told_apart(datum, bars) for datum, _ in bars] if labelled else []
+    # A long name gets a second line where the bars are far enough apart, and the names
+    # the room under the axis they need, up to a limit: the plot keeps its height.
+    two_lines = slot * _SIN >= 2 * _LINE_HEIGHT + 4
+    room = _name_room(names, two_lines)
+    label_rows = [
+        _name_lines(n, room, left + (i + 0.5) * slot, two_lines) for i, n in enumerate(names)
+    ]
+    bottom = _label_bottom(room, label_rows) if labelled else 44.0
+    drawn = height + (bottom - _BOTTOM) if labelled else height - 76.0
+    plot_h = drawn - top - bottom
     largest = max((_positive(d.value) for d, _ in bars), default=Decimal(0))
     ticks = nice_ticks(largest)
     axis_max = ticks[-1]
     divisor, scale_name = _scale(axis_max, scale_names)
-    slot = plot_w / max(len(bars), 1)
     bar_w = slot * (0.7 if labelled else 0.8)
     base = top + plot_h
 
@@ -410,17 +418,18 @@ def pareto_chart(
                 "width": bar_w,
                 "height": base - y,
                 "center": line[-1][0],
-                "label": _told_apart(datum, bars) if labelled else "",
+                "label": names[i] if labelled else "",
+                "lines": label_rows[i] if labelled else (),
                 "tooltip": f"{i + 1}. {_tooltip(datum)} ({cumulative_words(cumulative_text)})",
                 "other": is_other,
                 "line_y": line[-1][1],
             }
         )
     if labelled:
-        rooms = [_label_room(float(str(item["center"])), bottom) for item in items]
-        names = distinct_labels([str(item["label"]) for item in items], rooms)
-        for item, name in zip(items, names, strict=True):
-            item["label"] = name
+        centers = [float(str(item["center"])) for item in items]
+        shown = _told_apart_lines(names, label_rows, [_label_room(c, room) for c in centers])
+        for item, lines in zip(items, shown, strict=True):
+            item["label"], item["lines"] = lines[0], lines[1:]
     points = " ".join(f"{_num(x)},{_num(y)}" for x, y in line)
     paths = {} if tooltips or labelled else _bar_paths(items)
     rank_ticks = [] if labelled else _rank_ticks(len(bars))
@@ -436,7 +445,7 @@ def pareto_chart(
         title=title,
         axis_title=shown_title,
         width=width,
-        height=height,
+        height=drawn,
         left=left,
         right=width - right,
         top=top,
@@ -455,18 +464,108 @@ def pareto_chart(
         ],
         rank_title=rank_title if not labelled else "",
         label_y=base + 14,
+        lines_y=base + 14 + _LINE_HEIGHT * _SLANT / 2,
+        line_height=_LINE_HEIGHT,
         font_size=FONT_SIZE,
     )
 
 
 #: The slant of the Pareto chart's bar names: they are rotated 40°, ending under their bar.
 _SLANT = math.cos(math.radians(40))
+_SIN = math.sin(math.radians(40))
+#: A name's second line, this far below its first (across the slant).
+_LINE_HEIGHT = 13.0
+#: The space under the axis for short names, and the room a line of a name has there.
+_BOTTOM = 120.0
+#: The least and the most room (width along the slant) a line of a bar's name takes: a
+#: Russian step name of 30 letters and more needs two lines of about 16 each (a trial
+#: read "Посевы в Telegr…" where the chart had room to spare).
+_ROOM = ((_BOTTOM - 24.0) * 1.3, 190.0)
 
 
-def _label_room(center: float, bottom: float) -> float:
-    """How wide a bar's slanted name may be: what fits under the axis, and no further left
+def _label_room(center: float, room: float) -> float:
+    """How wide a bar's slanted name may be: the room under the axis, and no further left
     than the drawing's edge (the first bars' long names would run off it)."""
-    return min((bottom - 24.0) * 1.3, (center - 4.0) / _SLANT)
+    return min(room, (center - 4.0) / _SLANT)
+
+
+def _name_splits(name: str) -> list[tuple[str, str]]:
+    """Every way to write ``name`` on two lines: at a space (a dash that follows it ends
+    the first line, not starts the second) or after a hyphen inside a word."""
+    found = []
+    for i in range(1, len(name) - 1):
+        if name[i] in " \u00a0":
+            first, second = name[:i].rstrip(), name[i + 1 :].lstrip()
+            if first and second and second[0] not in "-–—":
+                found.append((first, second))
+        elif name[i] == "-" and name[i - 1] not in " \u00a0" and name[i + 1] not in " \u00a0":
+            found.append((name[: i + 1], name[i + 1 :]))
+    return found
+
+
+def _balanced(name: str) -> tuple[str, str] | None:
+    """The two lines of ``name`` whose longer is shortest, if it can be split."""
+    splits = _name_splits(name)
+    if not splits:
+        return None
+    return min(splits, key=lambda pair: max(label_width(pair[0]), label_width(pair[1])))
+
+
+def _name_room(names: Sequence[str], two_lines: bool) -> float:
+    """The room the longest line of any name needs, within ``_ROOM``."""
+    needed = [_ROOM[0]]
+    for name in names:
+        split = _balanced(name) if two_lines and label_width(name) > _ROOM[0] else None
+        widest = label_width(name) if split is None else max(map(label_width, split))
+        needed.append(widest)
+    return min(max(needed), _ROOM[1])
+
+
+def _name_lines(name: str, room: float, center: float, two_lines: bool) -> tuple[str, ...]:
+    """A bar's name as the lines it is drawn on, each cut to its room with an ellipsis
+    if it must be: one line when it fits or when the bars are too close for two."""
+    first_room = _label_room(center, room)
+    if label_width(name) <= first_room or not two_lines:
+        return (name,)
+    # the two lines straddle the name's slant: the second starts a line's height further
+    # right than the first, half of it each side of the bar's centre
+    first_room = _label_room(center - _LINE_HEIGHT * _SIN / 2, room)
+    second_room = _label_room(center + _LINE_HEIGHT * _SIN / 2, room)
+    fitting = [(a, b) for a, b in _name_splits(name) if label_width(a) <= first_room]
+    # between words if it can be, inside a hyphenated word ("Письмо-/приглашение") if not
+    splits = [(a, b) for a, b in fitting if not a.endswith("-")] or fitting
+    if not splits:
+        return (name,)
+    first, second = min(
+        splits,
+        key=lambda pair: (
+            max(label_width(pair[1]) - second_room, 0.0),
+            abs(label_width(pair[0]) - label_width(pair[1])),
+        ),
+    )
+    return (first, truncate(second, second_room))
+
+
+def _told_apart_lines(
+    names: Sequence[str], rows: Sequence[tuple[str, ...]], rooms: Sequence[float]
+) -> list[tuple[str, ...]]:
+    """The lines of each name, a name that is still too long cut to one; names the cut
+    would make look alike are told apart as ``distinct_labels`` does."""
+    fitted = [
+        row if len(row) > 1 or label_width(row[0]) <= room else (truncate(row[0], room),)
+        for row, room in zip(rows, rooms, strict=True)
+    ]
+    joined = [" ".join(row) for row in fitted]
+    if not any(_clash(joined, names, i) for i in range(len(names))):
+        return fitted
+    single = distinct_labels(names, rooms)
+    return [(single[i],) if _clash(joined, names, i) else row for i, row in enumerate(fitted)]
+
+
+def _label_bottom(room: float, rows: Sequence[tuple[str, ...]]) -> float:
+    """The space under the axis: the names' room, and a line more for a second line."""
+    second = _LINE_HEIGHT * _SLANT if any(len(row) > 1 for row in rows) else 0.0
+    return 24.0 + room / 1.3 + second
 
 
 def _bar_paths(items: Sequence[dict[str, object]]) -> dict[str, str]:
