@@ -1213,6 +1213,39 @@ def test_a_late_label_past_the_last_day_goes_before_the_late_work(small: Process
     assert label.box.right <= grid
 
 
+@pytest.mark.parametrize(
+    ("language", "late", "month"),
+    [
+        (Language.EN, "late 1.63d", "Jan 2027"),
+        (Language.RU, "опоздание 1,63 дн.", "янв. 2027\u00a0г."),
+    ],
+)
+def test_words_with_no_room_in_the_grid_get_more_days_not_the_margin(
+    write_process: Any, language: Language, late: str, month: str
+) -> None:
+    """A Russian trial: "опоздание 3,06 дн." ran past the grid's right edge (its due date
+    is before the run starts, so there is no room before the bar either), and a run ending
+    on 2 February showed "февр. 2027 г." past the last column. The grid takes the days the
+    words need: 'd' is due 4 working days before 'm' (12-23, before the run's start) and
+    waits to 12-30; January has one day in view."""
+    text = PROCESS.replace(
+        "time: 1d, after: a, due: {milestone: m, offset: -2d}}",
+        "time: 5h, after: a, wait: 2d, due: {milestone: m, offset: -4d}}",
+    )
+    process = load_process(write_process(text, name="small.yaml", roles=ROLES))
+    plan = plan_run(process.model_copy(update={"language": language}), start=D("2026-12-24"))
+    scene = gantt_scene(plan)
+    grid = max(
+        shape.box.right
+        for shape in walk(scene.items)
+        if isinstance(shape, Rect) and "band" in shape.classes
+    )
+    labels = {s.lines[0].text: s.box for s in walk(scene.items) if isinstance(s, Label)}
+    assert labels[late].right <= grid and labels[month].right <= grid
+    assert labels[late].x > labels[month].x - 100  # after its wait, near the run's end
+    assert scene.width <= grid + 14 + 0.01  # the picture ends a margin after the grid
+
+
 def test_a_late_label_sits_after_the_wait_line_and_reads_as_the_table(
     write_process: Any,
 ) -> None:

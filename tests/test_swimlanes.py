@@ -65,6 +65,19 @@ def test_a_rework_label_keeps_clear_of_its_step(direction: str, air: float) -> N
         assert gap == pytest.approx(air), edge.source
 
 
+@pytest.mark.parametrize("direction", ["LR", "TB"])
+@pytest.mark.parametrize("path", [*LIBRARY, LAUNCH], ids=lambda p: p.stem)
+def test_no_box_comes_nearer_the_drawing_s_far_edges_than_its_margin(
+    path: Path, direction: str
+) -> None:
+    """A Russian trial's webinar diagram ended its last lane 8 points under its last box,
+    which read as touching the picture's edge; the other far edge had the 14-point margin."""
+    layout = swimlane_layout(cost_process(load_process(path)), direction=direction).layout
+    for node in layout.nodes:
+        assert node.bounds.bottom + 14 <= layout.height + 0.01, node.id
+        assert node.bounds.right + 14 <= layout.width + 0.01, node.id
+
+
 def test_the_launch_fixture_is_as_large_as_the_issue_says(launch: ProcessCost) -> None:
     steps = launch.process.steps
     roles = {s.owner for s in steps if s.owner} | {r for s in steps for r in s.participants}

@@ -640,6 +640,10 @@ class _Planner:
                 tracks = self.corridor_tracks.get((band, index), 0)
                 strip = strips.get((band, index), 0.0)
                 base = sp.band_padding if edge else sp.row_gap
+                if band == len(self.lanes) - 1 and index == rows:
+                    # the drawing's last edge: a margin, as the other side has, so the
+                    # last lane's last box does not touch the picture's edge
+                    base = sp.margin
                 size = max(
                     base, strip + tracks * sp.track + sp.row_gap / 2 + (sp.track if tracks else 0)
                 )

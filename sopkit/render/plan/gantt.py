@@ -26,6 +26,7 @@ owner's), ``joint`` with the same for each ``with`` role, ``due`` with
 from __future__ import annotations
 
 import datetime as _dt
+import math
 from decimal import Decimal
 
 from babel.dates import format_skeleton
@@ -160,6 +161,8 @@ class _Chart:
         # plan's chart is not a narrow block under a wide heading, blank beside it.
         reach = max(s.box.right for s in walk(tuple(title)) if isinstance(s, Label))
         self.day = max(self.day, round((reach - self.left) / self.count, 2))
+        self._axis_top = top
+        self._reach_words()
         axis_top = top
         rows_top = axis_top + _AXIS
         bands: list[tuple[str, float, float, list[PlannedStep]]] = []
@@ -237,6 +240,38 @@ class _Chart:
             title=self.t("gantt.title", name=plan_name(self.plan, self.t)),
             kind="gantt",
         )
+
+    @property
+    def grid_right(self) -> float:
+        """x of the right edge of the last day drawn."""
+        return self.left + self.count * self.day
+
+    def _reach_words(self) -> None:
+        """More days, if the words on the days need them: a month's name in the axis (a
+        run ending on 2 February showed "февр. 2027 г." past the last column) and a
+        step's lateness that has no room before its bar ("опоздание 3,06 дн." past the
+        grid) stay inside the grid, over days drawn as the others are."""
+        for _ in range(4):  # a day more may start a month, whose name needs days too
+            words = [self._month_words(day)[1] for day in self._month_starts()[-1:]]
+            words += [self._late_place(s)[1] for s in self.plan.steps if s.late]
+            right = max((box.right for box in words), default=0.0) + 4
+            if right <= self.grid_right:
+                return
+            self.count += math.ceil(round((right - self.grid_right) / self.day, 6))
+
+    def _month_starts(self) -> list[_dt.date]:
+        """The first day of each month in view (the chart's first day for the first)."""
+        days = [self.first + _dt.timedelta(days=n) for n in range(self.count)]
+        return [d for i, d in enumerate(days) if i == 0 or d.month != days[i - 1].month]
+
+    def _month_words(self, day: _dt.date) -> tuple[str, Box]:
+        """A month's name in the axis and where it goes: from the month's first day."""
+        size = self.style.small_size
+        # Babel's narrow no-break space (дек. 2026 г.) has no glyph in the fonts
+        # Graphviz draws the PNG with: the plain no-break space shows everywhere.
+        words = format_skeleton("yMMM", day, locale=self.t.language).replace("\u202f", "\u00a0")
+        width = text_width(words, size, True)
+        return words, Box(self.x(day) + 2, self._axis_top, width, line_height(size))
 
     def _joins(self, step: PlannedStep, key: str) -> bool:
         """Whether ``step`` shows in lane ``key`` as work done with its owner."""
@@ -397,26 +432,16 @@ class _Chart:
         size = self.style.small_size
         shapes: list[Shape] = []
         days = [self.first + _dt.timedelta(days=n) for n in range(self.count)]
-        starts = [d for i, d in enumerate(days) if i == 0 or d.month != days[i - 1].month]
+        starts = self._month_starts()
         for day in days:
             x = self.x(day)
             if starts and day == starts[0]:
                 starts.pop(0)
-                # Babel's narrow no-break space (дек. 2026 г.) has no glyph in the fonts
-                # Graphviz draws the PNG with: the plain no-break space shows everywhere.
-                words = format_skeleton("yMMM", day, locale=self.t.language).replace(
-                    "\u202f", "\u00a0"
-                )
-                width = text_width(words, size, True)
+                words, box = self._month_words(day)
                 # A month with too few days in view for its name (a plan starting on
                 # the 31st) leaves the words to the next month's, which they would cross.
-                if not starts or x + 2 + width + 4 <= self.x(starts[0]):
-                    shapes.append(
-                        Label(
-                            Box(x + 2, top, width, line_height(size)),
-                            (_text_line(words, size, bold=True),),
-                        )
-                    )
+                if not starts or box.right + 4 <= self.x(starts[0]):
+                    shapes.append(Label(box, (_text_line(words, size, bold=True),)))
                 shapes.append(Polyline((Point(x, top), Point(x, top + _AXIS)), Stroke(_GRID, 0.8)))
             every = 1 if self.day >= 13 else 7
             if (every == 1 or day.weekday() == 0) and self.day >= 5:
@@ -504,28 +529,9 @@ class _Chart:
                     )
             if step.late:
                 classes.append("late")
-                # the table's figure (two decimals), without its trailing zeros: 1.5, 0.45
-                late_by = hours_text(-(step.slack_days or Decimal(0)), self.t.language, 2)
-                words = self.t("gantt.late_label", days=late_by)
-                wide = text_width(words, size, True)
-                left = max(end, due_x) + 4
-                if step.wait_until is not None:  # after the wait's line, not over it
-                    left = max(left, self.x(step.wait_until) + self.day + 4)
-                first = start
-                if step.held_days > 0:  # before the line of its hold, not over it
-                    ready = step.start_hours - step.held_days * self.plan.hours_per_day
-                    first = min(first, self.at(ready, end=False))
-                before = min(first, due_x) - 4 - wide
-                if left + wide > self.left + self.count * self.day and before >= self.left + 2:
-                    # past the last day: before the late work (and its due date) instead;
-                    # where neither fits, after it, and the picture widens
-                    left = before
-                shapes.append(
-                    Label(
-                        Box(left, centre - line_height(size) / 2, wide, line_height(size)),
-                        (_text_line(words, size, bold=True, colour=_LATE),),
-                    )
-                )
+                words, place = self._late_place(step)
+                box = Box(place.x, centre - place.h / 2, place.w, place.h)
+                shapes.append(Label(box, (_text_line(words, size, bold=True, colour=_LATE),)))
         data = {"step": step.step_id, "role": "" if key == EVENTS_LANE else key}
         if step.due is not None:
             data["due"] = step.due.isoformat()
@@ -536,6 +542,37 @@ class _Chart:
             data=data,
             title=self._title_of(step),
         )
+
+    def _span(self, step: PlannedStep) -> tuple[float, float]:
+        """x where a step's bar starts and ends (a milestone: its diamond's right)."""
+        if step.kind == "milestone":
+            x = self.at(step.finish_hours, end=True) + 6
+            return x, x
+        left = self.at(step.start_hours, end=False)
+        return left, max(self.at(step.finish_hours, end=True), left + 3)
+
+    def _late_place(self, step: PlannedStep) -> tuple[str, Box]:
+        """A late step's words (``2.5 days late``) and where they go, at height 0: after
+        the bar, its wait and its due date; before them where that runs past the last
+        day; where neither fits, after them, and ``_reach_words`` adds the days."""
+        size = self.style.small_size
+        start, end = self._span(step)
+        due_x = self.x(step.due) + self.day if step.due is not None else end
+        # the table's figure (two decimals), without its trailing zeros: 1.5, 0.45
+        late_by = hours_text(-(step.slack_days or Decimal(0)), self.t.language, 2)
+        words = self.t("gantt.late_label", days=late_by)
+        wide = text_width(words, size, True)
+        left = max(end, due_x) + 4
+        if step.wait_until is not None:  # after the wait's line, not over it
+            left = max(left, self.x(step.wait_until) + self.day + 4)
+        first = start
+        if step.held_days > 0:  # before the line of its hold, not over it
+            ready = step.start_hours - step.held_days * self.plan.hours_per_day
+            first = min(first, self.at(ready, end=False))
+        before = min(first, due_x) - 4 - wide
+        if left + wide > self.grid_right and before >= self.left + 2:
+            left = before
+        return words, Box(left, 0.0, wide, line_height(size))
 
     def _title_of(self, step: PlannedStep) -> str:
         """A bar's tooltip in the chart's language: the step and its days."""
