@@ -67,6 +67,28 @@ def test_a_box_says_how_often_one_run_does_the_step(write_process: Callable[...,
     ]
 
 
+def test_done_when_goes_on_after_its_colon_as_a_russian_sentence_does(
+    write_process: Callable[..., Path],
+) -> None:
+    """A Russian trial read "готово, когда: Утверждены тема…" (a capital after a colon)
+    and "…прислал тезисы. · затем ожидание" (a full stop before more of the line)."""
+    path = write_process(
+        "sopkit: 1\nid: p\nname: P\nowner: Editor\nfrequency: 1/month\nlanguage: ru\nsteps:\n"
+        "  - {id: a, name: Тема, owner: Editor, time: 1h, done_when: Утверждены тема и спикер.}\n"
+        "  - {id: b, name: Эксперт, owner: Editor, time: 1h, wait: 3d, after: [a],"
+        " done_when: Эксперт прислал тезисы.}\n"
+        "  - {id: c, name: Лиды, owner: Editor, time: 1h, after: [b], done_when: CRM обновлена.}\n"
+        "  - {id: d, name: Tilda, owner: Editor, time: 1h, after: [c], done_when: Tilda готова.}\n"
+    )
+    boxes = [tail for _, _, tail in BOX.findall(render_checklist(load_process(path)))]
+    assert boxes == [
+        "готово, когда: утверждены тема и спикер.",
+        "готово, когда: эксперт прислал тезисы · затем ожидание 3 рабочих дня",
+        "готово, когда: CRM обновлена.",  # an acronym keeps its capitals
+        "готово, когда: Tilda готова.",  # and a Latin name its capital
+    ]
+
+
 @pytest.mark.parametrize(
     ("path", "title"),
     [

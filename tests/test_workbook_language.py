@@ -238,9 +238,7 @@ def test_a_russian_workbook_reads_in_russian(books: dict[str, bytes]) -> None:
     assert book.sheetnames[:4] == ["Сводка", "Ставки", "Автоматизация", "Шаги"]
     assert book.sheetnames[-1] == "Сценарий 1 Dearer editors"
     shown = [row[0] for row in book["Разброс"].iter_rows(values_only=True) if row[0]]
-    assert "по 100 смоделированным годам (начальное значение генератора 3)" in " ".join(
-        map(str, shown)
-    )
+    assert "по 100 смоделированным годам (зерно генератора 3)" in " ".join(map(str, shown))
     assert book["Сводка"]["B2"].value == "1 процесс и 1 подпроцесс, USD"
     notes = " ".join(str(r[0]) for r in book["Сводка"].iter_rows(values_only=True) if r[0])
     assert "FTE = часы в год ÷ рабочих часов в году (K15)" in notes

@@ -503,7 +503,7 @@ def _card(
         links = [
             {
                 "href": page.sop_html,
-                "label": "SOP",
+                "label": t("site.link.sop_label"),
                 "kind": "primary",
                 "title": t("site.link.sop"),
             },

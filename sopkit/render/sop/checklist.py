@@ -249,7 +249,7 @@ def _item(
         step.id,
         step.name,
         step.owner or "",
-        step.done_when,
+        _after_colon(step.done_when, more=not step.wait.is_zero),
         kind="milestone" if step.milestone else "call" if step.is_call else "work",
         approval=step.approval,
         participants=participants_text(step, t),
@@ -262,6 +262,23 @@ def _item(
         rework=_rework(step, refs, redo, t),
         redo=redo,
     )
+
+
+def _after_colon(text: str | None, *, more: bool) -> str | None:
+    """A step's ``done_when`` as the checklist's line goes on after "done when:": a
+    Russian sentence starts in lower case after a colon ("готово, когда: утверждены…",
+    not "Утверждены"; an acronym such as "CRM" or a Latin brand name keeps its case),
+    and its full stop goes where more of the line follows (" · then wait …")."""
+    if not text:
+        return text
+    text = text.strip()
+    if more and text.endswith(".") and not text.endswith(".."):
+        text = text[:-1]
+    first, second = text[0], text[1:2]
+    if "А" <= first <= "Я" or first == "Ё":
+        if second.islower():
+            text = first.lower() + text[1:]
+    return text
 
 
 def _redo(
