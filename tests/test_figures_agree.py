@@ -18,6 +18,7 @@ from conftest import ENGLISH
 from sopkit import load_portfolio
 from sopkit.analysis import PortfolioCost, cost_portfolio, rank_candidates
 from sopkit.render.costs import cost_report
+from sopkit.render.i18n import catalogue
 from sopkit.render.numbers import hours_text, money_text, number_text
 from sopkit.render.site import render_index
 from sopkit.render.sop import render_sop
@@ -58,8 +59,9 @@ def test_process_cards_show_the_reports_figures(report: dict, dashboard: str) ->
             assert f"<dd>{_money(process['annual_cost'])}</dd>" in text
         assert _money(process["cost_per_run"]) in text
         assert f"({number_text(Decimal(str(process['fte'])))} FTE" in text  # ")" or "; + … outside"
-        days = number_text(Decimal(str(process["lead_time_days"])))
-        assert f"<dd>{days} days" in text, process["id"]
+        # as the SOP says it: "19.18 working days", "13 working days"
+        days = catalogue("en")("unit.workdays", Decimal(str(process["lead_time_days"])))
+        assert f"<dd>{days} <small>" in text, process["id"]
 
 
 def test_sop_key_figures_show_the_reports_figures(costs: PortfolioCost, report: dict) -> None:
