@@ -266,6 +266,8 @@ def number_spot(
         score = (steps, crowded, lines, _from_corner(part, spot), order)
         if best is None or score < best[0]:
             best = (score, spot)
+        if score[:4] == (0, 0, 0, 0.0):
+            break  # a clear corner: no later spot (a higher order) can do better
     assert best is not None
     return best[1]
 

@@ -9,7 +9,8 @@ to keep clear of, as boxes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 from .geometry import Box
 from .layout import Layout
@@ -23,23 +24,48 @@ STEP_ROOM = 5.0
 LINE_ROOM = 4.0
 
 
+#: A box as its four edges (left, top, right, bottom), as ``Box.overlaps`` compares them.
+Edges = tuple[float, float, float, float]
+
+
+def _edges(box: Box) -> Edges:
+    return (box.x, box.y, box.right, box.bottom)
+
+
+def _meeting(edges: tuple[Edges, ...], box: Edges) -> Iterator[Edges]:
+    """The boxes among ``edges`` whose insides meet ``box``'s (``Box.overlaps``): every spot
+    tried is checked against every obstacle, so the edges are worked out once."""
+    x, y, right, bottom = box
+    return (e for e in edges if x < e[2] and e[0] < right and y < e[3] and e[1] < bottom)
+
+
 @dataclass(frozen=True, slots=True)
 class Obstacles:
     """The boxes of steps and labels, and of each straight stretch of an arrow."""
 
     boxes: tuple[Box, ...]
     lines: tuple[Box, ...]
+    _box_edges: tuple[Edges, ...] = field(init=False, repr=False, compare=False)
+    _line_edges: tuple[Edges, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_box_edges", tuple(map(_edges, self.boxes)))
+        object.__setattr__(self, "_line_edges", tuple(map(_edges, self.lines)))
 
     def covers(self, box: Box) -> tuple[int, int]:
         """How many steps or labels, and how many stretches of arrows, ``box`` covers."""
+        edges = _edges(box)
         return (
-            sum(1 for found in self.boxes if found.overlaps(box)),
-            sum(1 for found in self.lines if found.overlaps(box)),
+            sum(1 for _ in _meeting(self._box_edges, edges)),
+            sum(1 for _ in _meeting(self._line_edges, edges)),
         )
 
     def clear(self, box: Box) -> bool:
         """Whether ``box`` covers nothing."""
-        return self.covers(box) == (0, 0)
+        edges = _edges(box)
+        return next(_meeting(self._box_edges, edges), None) is None and (
+            next(_meeting(self._line_edges, edges), None) is None
+        )
 
 
 def obstacles(layout: Layout) -> Obstacles:
