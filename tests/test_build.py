@@ -239,6 +239,30 @@ def test_without_graphviz_the_build_has_svg_diagrams_and_says_png_is_missing(
     assert 'class="sopkit swimlanes"' in html and '<pre class="mermaid-source">' not in html
 
 
+def test_the_files_final_before_the_print_are_handed_over_while_it_prints() -> None:
+    """``render_site`` hands a caller what is final before report.pdf (``sopkit build``
+    writes it meanwhile): every file but the report, with the bytes it returns."""
+    batches: list[dict[str, bytes]] = []
+    files, _, _ = sopkit.build.render_site(
+        load_portfolio([FIXTURE]), diagrams=False, ready=lambda got: batches.append(dict(got))
+    )
+    early = {name: data for batch in batches for name, data in batch.items()}
+    assert set(files) - set(early) == {"report.pdf"}
+    assert all(files[name] == data for name, data in early.items())
+
+
+def test_the_digest_is_the_same_for_the_same_site_and_another_after_a_change(
+    portfolio: Path, tmp_path: Path
+) -> None:
+    first = build_site([portfolio], tmp_path / "a", diagrams=False)
+    again = build_site([portfolio], tmp_path / "b", diagrams=False)
+    assert len(first.digest) == 64 and first.digest == again.digest
+    blog = portfolio / "blog.yaml"
+    blog.write_text(blog.read_text("utf-8").replace("time: 2h", "time: 3h", 1), "utf-8")
+    changed = build_site([portfolio], tmp_path / "c", diagrams=False)
+    assert changed.digest != first.digest
+
+
 # --- safety: inputs, other folders, failures ---------------------------------------------------
 
 

@@ -215,6 +215,24 @@ def test_a_corrupted_entry_is_detected_and_rendered_again(
     assert cache.stats.corrupt == 0 and cache.stats.misses == 0
 
 
+def test_a_reader_leaves_repairs_writes_and_counts_to_the_build(tmp_path: Path) -> None:
+    """The build's forked copy reads the cache beside the build: a damaged entry is the
+    build's to find, count and replace, and the copy writes nothing."""
+    cache = Cache(tmp_path)
+    good, damaged = make_key("good"), make_key("damaged")
+    cache.put(good, b"kept")
+    cache.put(damaged, b"content")
+    path = next(p for p in cache.entries() if p.name == damaged)
+    path.write_bytes(path.read_bytes().replace(b"content", b"contenT"))
+    reader = cache.reader()
+    assert reader.get(good) == b"kept"
+    assert reader.get(damaged) is None
+    assert path.exists()  # left for the build
+    reader.put(make_key("new"), b"x")
+    assert len(list(cache.entries())) == 2
+    assert cache.get(damaged) is None and cache.stats.corrupt == 1 and not path.exists()
+
+
 def test_entries_round_trip_and_damage_is_caught(tmp_path: Path) -> None:
     cache = Cache(tmp_path)
     key = make_key("a", "b")

@@ -135,6 +135,33 @@ def test_a_rebuild_shares_the_files_that_did_not_change_and_writes_the_rest(
     assert all((site / name).stat().st_mode & 0o777 == 0o644 for name in NEW)
 
 
+def test_files_staged_while_the_report_prints_make_the_site_with_the_rest(
+    tmp_path: Path, old_site: Path
+) -> None:
+    """A build writes what is final before report.pdf is printed; the site switched in is
+    exactly the final files: a staged file left out is gone, one changed since is new."""
+    with Publication(old_site, shown="site") as publication:
+        publication.stage({"index.html": b"first", "gone.txt": b"x", "processes/a.html": b"a"})
+        publication.stage({"cost.xlsx": b"xlsx", "processes/a.html": b"a"})
+        assert tree(old_site) == OLD  # nothing switched in before publish
+        final = {MARKER: b"site\n", "index.html": b"second", "processes/a.html": b"a"}
+        publication.publish({**final, "cost.xlsx": b"xlsx", "report.pdf": b"%PDF"})
+    assert tree(old_site) == {**final, "cost.xlsx": b"xlsx", "report.pdf": b"%PDF"}
+    assert beside(old_site) == []
+
+
+@pytest.mark.parametrize(
+    "name", ["../escape.html", "processes/../../escape.html", "processes/..", "processes/", ""]
+)
+def test_a_name_that_would_leave_the_site_is_refused(tmp_path: Path, name: str) -> None:
+    site = tmp_path / "site"
+    with Publication(site, shown="site") as publication:
+        with pytest.raises(OutputError, match="leaves the output folder"):
+            publication.stage({name: b"x"})
+    assert not (tmp_path / "escape.html").exists()
+    assert not site.exists()
+
+
 def test_a_site_file_linked_or_changed_by_the_user_is_written_afresh(
     portfolio: Path, tmp_path: Path, quick: dict[str, bytes]
 ) -> None:

