@@ -116,7 +116,9 @@ def process_text(index: int, steps: int = 20, seed: int = 0, prose: bool = True)
             out.append(f"    after: [{', '.join(f's{b:02d}' for b in sorted(before))}]")
         out.append(f"    time: {_estimate(rng)}")
         if rng.random() < 0.4:
-            out.append(f"    wait: {rng.choice(_WAITS)}")
+            wait = rng.choice(_WAITS)  # drawn either way: the later choices stay the same
+            if s < steps - 1:  # after the last step a wait holds back nothing (a warning)
+                out.append(f"    wait: {wait}")
         if s > 1 and rng.random() < 0.15:  # rework to itself or an earlier step
             to = rng.choice([s, s - 1, s - 2])
             out.append(f"    rework: {{to: s{to:02d}, probability: {rng.choice(['0.1', '0.25'])}}}")

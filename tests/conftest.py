@@ -41,6 +41,8 @@ os.environ["COLUMNS"] = "120"
 # removed at the end, so the suite never reads or fills the user's.
 _CACHE = tempfile.mkdtemp(prefix="sopkit-test-cache-")
 os.environ["SOPKIT_CACHE_DIR"] = _CACHE
+# ... and the key that seals its compiled templates (~/.local/state/sopkit), likewise.
+os.environ["XDG_STATE_HOME"] = os.path.join(_CACHE, "state")
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -14,6 +14,8 @@ from types import ModuleType
 import pytest
 from conftest import require_tool
 
+from sopkit.analysis import cost_portfolio
+from sopkit.checkup import file_warnings
 from sopkit.load import load_portfolio
 
 BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
@@ -50,6 +52,8 @@ def test_generated_portfolio_is_valid_and_uses_every_feature(tmp_path: Path) -> 
     assert any(s.automation is not None and s.automation.tool is None for s in steps)
     assert any(s.time.is_range for s in steps)
     assert any(len(s.after) > 1 for s in steps)
+    # What ``sopkit validate`` would warn about: nothing (a build of it prints no warning).
+    assert file_warnings(portfolio, [cost_portfolio(portfolio)]) == []
 
 
 def test_generator_is_deterministic() -> None:

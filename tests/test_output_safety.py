@@ -74,6 +74,10 @@ _ALLOWED = {
     # is only slower). It writes in its own folder, never over a user's file.
     ("sopkit/build/cache.py", "tempfile.mkstemp"),
     ("sopkit/build/cache.py", "os.replace"),
+    # The key that seals compiled templates is written to a temporary file in sopkit's
+    # own state folder and linked into place only if no key is there yet (two builds
+    # starting at once agree on one): a new file, never a replacement of one.
+    ("sopkit/build/sealed.py", "tempfile.mkstemp"),
     # serve builds into a new private temporary folder unless -o names one.
     ("sopkit/build/serve.py", "tempfile.mkdtemp"),
 }

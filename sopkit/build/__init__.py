@@ -65,6 +65,7 @@ from ..errors import InputError, OutputError, Problem, RenderError, SopkitError,
 from ..load import Portfolio, as_paths, discover, files_beside, load_portfolio
 from ..models import Settings
 from ..output import UTF8_BOM
+from ..render.compiled import stored_in
 from ..render.costs import candidates_report, cost_report
 from ..render.diagram import check_legible, draw
 from ..render.diagram.engine import Engine, find_engine
@@ -89,6 +90,7 @@ from .entries import (
     unpack_files,
 )
 from .publish import Publication
+from .sealed import SealedTemplates, user_secret
 
 __all__ = [
     "MARKER",
@@ -226,6 +228,10 @@ def build_site(
         if printer is None and _prints_apart(paths):
             # It imports WeasyPrint while this process loads, costs and renders.
             printer = stack.enter_context(Printer())
+        secret = None if cache is None else user_secret()
+        if cache is not None and secret is not None:
+            # Compiled templates too, sealed with the user's key (``sopkit.build.sealed``).
+            stack.enter_context(stored_in(SealedTemplates(cache, secret)))
         portfolio = load_portfolio(paths, roles=roles)
         # The files beside (``files_beside``) are inputs too: the capacity note names
         # those working in a role, so ``sopkit serve`` watches them all and rebuilds the

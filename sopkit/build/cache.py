@@ -5,10 +5,11 @@ the PNG diagrams, WeasyPrint for ``report.pdf``) and in per-process pages
 that do not change when another process changes. This store keeps such
 results between builds so a rebuild redraws only what changed.
 
-It holds data, never code: an entry someone else wrote (a CI cache restored
-from another branch) can put a wrong file in the site, but runs nothing in
-the build. That is why Jinja's compiled templates are not kept here (they
-would save about 0.2 s of CPU a rebuild).
+It holds data, and code only under the user's seal: an entry someone else
+wrote (a CI cache restored from another branch) can put a wrong file in the
+site, but runs nothing in the build. Jinja's compiled templates, the one kind
+of code kept here, are sealed with a key of the user's kept outside every
+cache and run only when the seal is right (``sopkit.build.sealed``).
 
 **The key is the input, not a name.** An entry's key is the SHA-256 of every
 part that determines its bytes: the renderer's input text itself (the DOT

@@ -19,6 +19,8 @@ Four kinds of entry (see ``sopkit.build.cache`` for the store itself):
   the links, the other pages it can link to, the options, the team
   templates' files and the renderer.
 
+(And Jinja's compiled templates, sealed with the user's key: ``sopkit.build.sealed``.)
+
 Every key also holds ``code_fingerprint()`` (sopkit's version and a hash of its
 code and templates). Keys are built from the loaded model the pages are
 rendered from, never from files read again, so a file saved during a build

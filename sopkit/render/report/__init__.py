@@ -21,6 +21,7 @@ from ...analysis import Costable
 from ...analysis.compare import ScenarioResult
 from ...analysis.cost import PortfolioCost
 from ...errors import UsageError
+from ..compiled import StoredTemplates
 from ..costs.scenarios import ScenarioView, scenario_results
 from ..costs.tables import ensure_costs
 from ..pdf import PAPERS, paper_name, pdf_problem, report_pdf
@@ -71,6 +72,7 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
+        bytecode_cache=StoredTemplates("report"),
     )
     env.filters["css_string"] = lambda text: markupsafe.Markup(_css_string(text))
     return env

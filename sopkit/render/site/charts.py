@@ -21,6 +21,7 @@ from typing import cast
 
 import jinja2
 
+from ..compiled import StoredTemplates
 from ..labels import close_bidi
 from ..numbers import number_text
 
@@ -243,6 +244,7 @@ def site_environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
+        bytecode_cache=StoredTemplates("site"),
     )
     env.filters["num"] = _num
     return env

@@ -27,6 +27,7 @@ from markupsafe import Markup
 
 from ...errors import RenderError, SopkitError
 from ...suggest import closest, edit_distance
+from ..compiled import StoredTemplates
 from ..labels import words
 from ..markdown import fenced
 from .views import VIEW_NAMES
@@ -229,6 +230,7 @@ def _environment(kind: str, template_dir: str | None, files: tuple[str, ...]) ->
         "lstrip_blocks": True,
         "keep_trailing_newline": True,
         "auto_reload": template_dir is not None,
+        "bytecode_cache": StoredTemplates(f"sop-{kind}"),
     }
     # Sandboxed: a team template is code from a folder the user points at; it may
     # format and loop, but not reach Python internals or loop for ever over a range.
