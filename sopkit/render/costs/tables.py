@@ -26,7 +26,7 @@ from ...analysis import Costable, PortfolioCost, as_costs, rank_candidates, unas
 from ...errors import UsageError
 from ..beside import beside_text, only_these_hours
 from .cost_json import candidates_document, cost_json, cost_json_parts
-from .cost_sheets import COST_SHEETS, DROP_ORDER, candidates_sheet_of
+from .cost_sheets import COST_SHEETS, DROP_ORDER, candidates_sheet_of, raw_only
 from .jsontext import dump_json
 from .sheet import Sheet, visible
 from .terminal import render_table
@@ -107,7 +107,8 @@ def cost_report(
     costs = ensure_costs(source)
     if fmt == "json":
         return cost_json(costs)
-    sheet = cost_sheet(costs, by=by, reading=fmt != "csv")
+    with raw_only(fmt == "csv"):
+        sheet = cost_sheet(costs, by=by, reading=fmt != "csv")
     elsewhere = beside_text(beside or {}, [r.role for r in costs.roles if r.utilisation])
     if by == "role" and elsewhere is not None:
         sheet.notes.append(f"{only_these_hours(len(costs.processes))} {elsewhere}")
@@ -144,7 +145,9 @@ def candidates_report(
     if fmt == "json":
         ranked = rank_candidates(costs, top=top, min_saving=min_saving)
         return dump_json(candidates_document(ranked, costs.currency, unassessed_steps(costs)))
-    return render_sheet(candidates_sheet(costs, top=top, min_saving=min_saving), fmt, width)
+    with raw_only(fmt == "csv"):
+        sheet = candidates_sheet(costs, top=top, min_saving=min_saving)
+    return render_sheet(sheet, fmt, width)
 
 
 def candidates_sheet(
