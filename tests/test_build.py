@@ -262,6 +262,15 @@ def test_the_digest_is_the_same_for_the_same_site_and_another_after_a_change(
     changed = build_site([portfolio], tmp_path / "c", diagrams=False)
     assert changed.digest != first.digest
 
+    fresh = build_site([portfolio], tmp_path / "d", diagrams=False)
+    seen: list[str] = []
+    askers = [threading.Thread(target=lambda: seen.append(fresh.digest)) for _ in range(4)]
+    for asker in askers:
+        asker.start()
+    for asker in askers:
+        asker.join()
+    assert seen == [changed.digest] * 4  # asked at once, worked out once, the same
+
 
 # --- safety: inputs, other folders, failures ---------------------------------------------------
 

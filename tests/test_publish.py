@@ -150,6 +150,15 @@ def test_files_staged_while_the_report_prints_make_the_site_with_the_rest(
     assert beside(old_site) == []
 
 
+def test_a_folder_staged_only_for_a_dropped_file_is_not_published(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    with Publication(site, shown="site") as publication:
+        publication.stage({"extra/deep/x.txt": b"x", "processes/a.html": b"a"})
+        publication.publish({MARKER: b"site\n", "processes/a.html": b"a"})
+    assert tree(site) == {MARKER: b"site\n", "processes/a.html": b"a"}
+    assert sorted(p.name for p in site.iterdir()) == [MARKER, "processes"]
+
+
 @pytest.mark.parametrize(
     "name", ["../escape.html", "processes/../../escape.html", "processes/..", "processes/", ""]
 )

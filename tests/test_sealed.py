@@ -14,6 +14,7 @@ import pytest
 
 from sopkit.build.cache import Cache
 from sopkit.build.sealed import SealedTemplates, secret_path, user_secret
+from sopkit.render import compiled
 from sopkit.render.compiled import StoredTemplates, stored_in
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "build" / "portfolio"
@@ -76,6 +77,33 @@ def test_code_changed_under_its_seal_is_never_run(tmp_path: Path, compiles: list
     assert compiles == ["page.j2", "page.j2"]
 
 
+def test_a_seal_moved_to_another_entry_is_refused(tmp_path: Path) -> None:
+    """The seal covers the entry's key too: code sealed for one template or environment
+    is not taken for another's."""
+    cache = Cache(tmp_path / "cache")
+    store = SealedTemplates(cache, b"a" * 32)
+    store.keep("site", "key-one", "sum", b"code")
+    assert store.load("site", "key-one", "sum") == b"code"
+    (entry,) = cache.entries()
+    sealed = cache.get(entry.name)
+    assert sealed is not None
+    for other in (("site", "key-two", "sum"), ("report", "key-one", "sum")):
+        cache.put(store._key(*other), sealed)
+        assert store.load(*other) is None
+
+
+def test_stores_of_builds_that_overlap_are_all_taken_back() -> None:
+    first, second = object(), object()
+    blocks = [stored_in(first), stored_in(second)]  # type: ignore[arg-type]
+    blocks[0].__enter__()
+    blocks[1].__enter__()
+    assert compiled._store is second
+    blocks[0].__exit__(None, None, None)  # the first build ends first
+    assert compiled._store is second
+    blocks[1].__exit__(None, None, None)
+    assert compiled._store is None
+
+
 def test_a_changed_template_is_compiled_afresh(tmp_path: Path, compiles: list[str]) -> None:
     page = tmp_path / "page.j2"
     page.write_text("one", "utf-8")
@@ -111,8 +139,34 @@ def test_a_secret_others_may_read_or_write_is_not_trusted(tmp_path: Path) -> Non
         assert user_secret(path) is None
     path.chmod(0o600)
     assert user_secret(path) == b"k" * 32
-    path.write_bytes(b"short")
-    assert user_secret(path) is None
+
+
+def test_a_key_behind_a_link_or_in_a_folder_others_may_change_is_not_trusted(
+    tmp_path: Path,
+) -> None:
+    real = tmp_path / "real.key"
+    real.write_bytes(b"k" * 32)
+    real.chmod(0o600)
+    folder = tmp_path / "sopkit"
+    folder.mkdir(mode=0o700)
+    (folder / "cache.key").symlink_to(real)
+    assert user_secret(folder / "cache.key") is None
+    (folder / "cache.key").unlink()
+    made = user_secret(folder / "cache.key")
+    assert made is not None
+    folder.chmod(0o777)
+    assert user_secret(folder / "cache.key") is None
+    folder.chmod(0o700)
+    assert user_secret(folder / "cache.key") == made
+
+
+def test_a_key_cut_short_is_made_again(tmp_path: Path) -> None:
+    path = tmp_path / "sopkit" / "cache.key"
+    assert user_secret(path) is not None
+    path.write_bytes(b"")  # a machine that stopped while making it
+    again = user_secret(path)
+    assert again is not None and len(again) == 32 and path.read_bytes() == again
+    assert path.stat().st_mode & 0o777 == 0o600
 
 
 def test_no_secret_where_none_can_be_made(tmp_path: Path) -> None:

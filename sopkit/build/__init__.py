@@ -48,7 +48,7 @@ import hashlib
 import heapq
 import os
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -88,6 +88,7 @@ from .entries import (
     page_key,
     template_fingerprint,
     unpack_files,
+    years_keys,
 )
 from .publish import Publication
 from .sealed import SealedTemplates, user_secret
@@ -148,15 +149,16 @@ class BuildResult:
     inputs: tuple[str, ...] = ()
     #: What ``sopkit validate`` warns about in the files (located), sorted by file and line.
     checks: tuple[Problem, ...] = ()
-    #: The site's files, hashed when ``digest`` is first asked for.
-    fingerprint: _Fingerprint | None = field(default=None, repr=False, compare=False)
+    #: Works ``digest`` out: the site's files are kept until it is first asked for.
+    fingerprint: Callable[[], str] | None = field(default=None, repr=False, compare=False)
 
     @property
     def digest(self) -> str:
         """A hash of every file's path and bytes: two builds of the same site have the same,
         so ``sopkit serve`` reloads no page after a rebuild that changed nothing. Worked out
-        when first asked for (only serve asks: a rebuild has better use for the time)."""
-        return "" if self.fingerprint is None else self.fingerprint.hexdigest()
+        when first asked for (only serve asks: a rebuild has better use for the time);
+        until then the result holds the site's bytes."""
+        return "" if self.fingerprint is None else self.fingerprint()
 
     @property
     def index(self) -> Path:
@@ -295,22 +297,24 @@ def build_site(
 
 
 class _Fingerprint:
-    """``BuildResult.digest``: the files' hash, worked out once, when first asked for."""
+    """``BuildResult.digest``: the files' hash, worked out once, when first asked for
+    (then the files are let go)."""
 
     def __init__(self, files: Mapping[str, bytes]) -> None:
         self._files: Mapping[str, bytes] | None = files
         self._digest = ""
+        self._lock = threading.Lock()
 
-    def hexdigest(self) -> str:
-        files, self._files = self._files, None
-        if files is not None:
-            digest = hashlib.sha256()
-            for name in sorted(files):
-                data = files[name]
-                digest.update(f"{name}\0{len(data)}\0".encode("utf-8", "surrogateescape"))
-                digest.update(data)
-            self._digest = digest.hexdigest()
-        return self._digest
+    def __call__(self) -> str:
+        with self._lock:
+            if self._files is not None:
+                digest = hashlib.sha256()
+                for name in sorted(self._files):
+                    data = self._files[name]
+                    digest.update(f"{name}\0{len(data)}\0".encode("utf-8", "surrogateescape"))
+                    digest.update(data)
+                self._digest, self._files = digest.hexdigest(), None
+            return self._digest
 
 
 def render_site(
@@ -342,19 +346,24 @@ def render_site(
     cost = portfolio if isinstance(portfolio, PortfolioCost) else cost_portfolio(portfolio)
     results = scenarios.results if scenarios is not None else ()
     load_babel()  # before the copy and the threads below, which all format figures
-    # The workbook is made by a forked copy of this process (``Aside``) on the other core,
-    # forked now, before the ranges are simulated and while this is the only thread: the
-    # copy simulates them too (the same seed gives the same figures), on a core the rest
-    # of the build leaves idle until the report prints and the pages render.
-    workbook = Aside(functools.partial(_workbook, cost, cache, results))
+    keys = None if cache is None else years_keys(cost, years=SITE_YEARS, seed=SITE_SEED)
+    # The workbook is made by a forked copy of this process (``Aside``) on the other core.
+    # When the cache holds nearly every process's simulated years (a rebuild), it is
+    # forked now, while this is the only thread, and works the ranges out itself from the
+    # cache (and the few edited processes), on a core the rest of the build leaves idle
+    # until the report prints. Otherwise it is forked once the ranges are simulated here:
+    # simulating them twice would cost a second of CPU a hundred processes.
+    early = keys is not None and cache is not None and _nearly_all(cache, keys.values())
+    workbook = Aside(functools.partial(_workbook, cost, cache, keys, results)) if early else None
     try:
         candidates = rank_candidates(cost)
         pages_candidates = _with_outside_procedures(cost, candidates)
-        ranges = _site_ranges(cost, cache)
-        if not workbook.forked:  # made here: with the ranges simulated above
-            workbook = Aside(
-                functools.partial(render_workbook, cost, ranges=ranges, scenarios=results)
-            )
+        ranges = _site_ranges(cost, cache, keys)
+        here = functools.partial(render_workbook, cost, ranges=ranges, scenarios=results)
+        if workbook is not None and workbook.forked:
+            workbook.otherwise(here)  # if the copy fails: with the ranges simulated above
+        else:
+            workbook = Aside(here)
         warnings: list[Notice] = []
         engine: Engine | None = None
         # Graphviz's runs: ended at once if the build fails or is interrupted (Ctrl-C).
@@ -437,27 +446,43 @@ def render_site(
             if printed is not None:
                 files["report.pdf"] = printed
     finally:  # stopped if anything above failed; harmless once it has answered
-        workbook.close()
+        if workbook is not None:
+            workbook.close()
     if progress is not None:
         progress(total, total, "reports")
     told = [str(notice) for notice in warnings]
     return dict(sorted(files.items())), None if engine is None else engine.name, told
 
 
-def _site_ranges(cost: PortfolioCost, cache: Cache | None) -> Simulation:
+def _nearly_all(cache: Cache, keys: Collection[str]) -> bool:
+    """Whether the cache holds all but a twentieth of the entries ``keys`` name."""
+    missing = sum(1 for key in keys if not cache.holds(key))
+    return missing * 20 <= len(keys)
+
+
+def _site_ranges(
+    cost: PortfolioCost, cache: Cache | None, keys: Mapping[str, str] | None = None
+) -> Simulation:
     """The ranges the site shows (fixed seed and years: every build shows the same)."""
-    each = None if cache is None else cached_years(cache, cost, years=SITE_YEARS, seed=SITE_SEED)
+    each = (
+        None
+        if cache is None
+        else cached_years(cache, cost, years=SITE_YEARS, seed=SITE_SEED, keys=keys)
+    )
     # The site shows no capacity ranges: leaving the roles out keeps the cache small.
     return simulate(cost, years=SITE_YEARS, seed=SITE_SEED, each=each, by_role=False)
 
 
 def _workbook(
-    cost: PortfolioCost, cache: Cache | None, scenarios: Sequence[ScenarioResult]
+    cost: PortfolioCost,
+    cache: Cache | None,
+    keys: Mapping[str, str] | None,
+    scenarios: Sequence[ScenarioResult],
 ) -> bytes:
-    """cost.xlsx, its ranges simulated here (in the copy that makes it: ``render_site``),
-    reading the cache but leaving its repairs and counts to the build."""
+    """cost.xlsx, its ranges read from the cache here (in the copy that makes it:
+    ``render_site``), leaving the cache's repairs and counts to the build."""
     reader = None if cache is None else cache.reader()
-    return render_workbook(cost, ranges=_site_ranges(cost, reader), scenarios=scenarios)
+    return render_workbook(cost, ranges=_site_ranges(cost, reader, keys), scenarios=scenarios)
 
 
 def _hint(problem: RenderError) -> str:
@@ -793,8 +818,11 @@ def _render_process(
     # The PNG needs Graphviz, a child process: started first, it draws while the pages
     # below are written here.
     png = engine is not None and diagrams and "png" in engine.formats
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sopkit-png") as drawer:
-        drawing = drawer.submit(draw, cost, "png", engine=engine) if png else None
+    # Not waited for when a page fails (a team template's error): the build stops its
+    # Graphviz runs then, rather than finishing the drawing first.
+    drawer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sopkit-png") if png else None
+    drawing = None if drawer is None else drawer.submit(draw, cost, "png", engine=engine)
+    try:
         for fmt, name in (("html", names["html"]), ("markdown", names["markdown"])):
             sop = render_sop(
                 cost,
@@ -838,6 +866,9 @@ def _render_process(
             made = drawing.result()
             out.files[names["png"]] = made.data
             out.warnings.extend(w for w in made.notices if w not in out.warnings)
+    finally:
+        if drawer is not None:
+            drawer.shutdown(wait=False)
     return out
 
 

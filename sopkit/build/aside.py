@@ -86,6 +86,11 @@ class Aside:
         before ``result``."""
         return self._pid is not None
 
+    def otherwise(self, make: Callable[[], bytes]) -> None:
+        """Make the bytes with ``make`` here if the copy fails (the same bytes, made
+        with what this process has worked out since the copy was forked)."""
+        self._make = make
+
     def result(self) -> bytes:
         """The bytes, from the copy or made here (the copy failed, or there was none)."""
         if self._made is None:

@@ -62,6 +62,7 @@ __all__ = [
     "template_fingerprint",
     "unpack_files",
     "unpack_years",
+    "years_keys",
 ]
 
 
@@ -348,13 +349,26 @@ def simulation_key(process: Process, site: PortfolioCost, *, years: int, seed: i
     return make_key(*parts)
 
 
+def years_keys(site: PortfolioCost, *, years: int, seed: int) -> dict[str, str]:
+    """Each process's ``simulation_key``, by id (worked out once for all who ask)."""
+    return {c.id: simulation_key(c.process, site, years=years, seed=seed) for c in site.processes}
+
+
 def cached_years(
-    cache: Cache, site: PortfolioCost, *, years: int, seed: int
+    cache: Cache,
+    site: PortfolioCost,
+    *,
+    years: int,
+    seed: int,
+    keys: Mapping[str, str] | None = None,
 ) -> Callable[[Process], ProcessYears]:
-    """``simulate(each=...)``: each process's figures from the cache, or simulated and kept."""
+    """``simulate(each=...)``: each process's figures from the cache, or simulated and kept.
+
+    ``keys`` are the processes' keys when already known (``years_keys``)."""
 
     def each(process: Process) -> ProcessYears:
-        key = simulation_key(process, site, years=years, seed=seed)
+        known = None if keys is None else keys.get(process.id)
+        key = known or simulation_key(process, site, years=years, seed=seed)
         entry = cache.get(key)
         if entry is not None:
             try:

@@ -21,7 +21,11 @@ The order of work, and why a kill at any point leaves a whole site:
    ``.NAME.new-*``/``.NAME.old-*`` folders of sopkit versions before this
    layout); if a build was killed between the two renames of the fallback
    below, first put the old site back.
-3. Write the new site into ``staging/``; the output is not touched.
+3. Write the new site into ``staging/``; the output is not touched. Most of
+   it is written while report.pdf still prints (``Publication.stage``); a file
+   the old site holds byte for byte is a second link to it, so until the
+   switch a change made in place to that old file (by anything but sopkit)
+   would show in the new site too: the site is sopkit's to write.
 4. Switch in ONE step: ``renameat2(RENAME_EXCHANGE)`` (Linux) or
    ``renamex_np(RENAME_SWAP)`` (macOS) exchanges ``staging/`` and the output
    atomically, so at every instant the output path names one complete site;
@@ -599,8 +603,14 @@ class _Staging:
 
     def finish(self, files: Mapping[str, bytes]) -> None:
         """Make the folder hold exactly ``files``, all of it on disk."""
-        for name in [n for n in self._files if n not in files]:
+        dropped = [n for n in self._files if n not in files]
+        for name in dropped:
             self._forget(name, self._inside.child(name))
+        if dropped:  # a folder made only for what was dropped goes too
+            for made in sorted(self._made - {self.folder}, key=lambda p: -len(p.parts)):
+                if not any(made.iterdir()):
+                    made.rmdir()
+                    self._made.discard(made)
         self.write(files)
         _flush(list(self._written.values()))
         for made_folder in self._made:

@@ -47,37 +47,58 @@ def secret_path() -> Path:
 def user_secret(path: Path | None = None) -> bytes | None:
     """The user's secret, made on first use; ``None`` when it cannot be made or trusted.
 
-    Made whole or not at all (written beside, then linked into place: two builds
-    starting at once agree on one key). Trusted only as a regular file of this
-    user's that no one else may write or read.
+    Made whole or not at all (written and flushed beside, then linked into place:
+    two builds starting at once agree on one key); a key of the wrong length (a
+    machine that stopped while making it) is made again. Trusted only as a regular
+    file of this user's that no one else may read or write, opened without
+    following a link, in a folder of this user's that no one else may write.
     """
     try:
         path = path or secret_path()
-        if not path.exists():
+        if not os.path.lexists(path):
             _make(path)
-        info = os.lstat(path)
-        if (
-            not stat.S_ISREG(info.st_mode)
-            or stat.S_IMODE(info.st_mode) & 0o077
-            or (hasattr(os, "geteuid") and info.st_uid != os.geteuid())
-        ):
-            return None
-        data = path.read_bytes()
+        data = _read(path)
+        if data is not None and len(data) != _SIZE:
+            _make(path, replace=True)
+            data = _read(path)
     except (OSError, RuntimeError):  # RuntimeError: no home folder to put it in
         return None
-    return data if len(data) == _SIZE else None
+    return data if data is not None and len(data) == _SIZE else None
 
 
-def _make(path: Path) -> None:
+def _read(path: Path) -> bytes | None:
+    """The key file's bytes, if it and its folder are the user's alone."""
+    if not _private(os.stat(path.parent), folder=True):
+        return None
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(fd, "rb") as handle:
+        if not _private(os.fstat(handle.fileno()), folder=False):
+            return None
+        return handle.read(_SIZE + 1)
+
+
+def _private(info: os.stat_result, *, folder: bool) -> bool:
+    mine = not hasattr(os, "geteuid") or info.st_uid == os.geteuid()
+    kind = stat.S_ISDIR(info.st_mode) if folder else stat.S_ISREG(info.st_mode)
+    others = 0o022 if folder else 0o077  # a folder others may read, not change
+    return mine and kind and not stat.S_IMODE(info.st_mode) & others
+
+
+def _make(path: Path, *, replace: bool = False) -> None:
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=".key-", dir=path.parent)  # 0600
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(secrets.token_bytes(_SIZE))
-        try:
-            os.link(temp, path)
-        except FileExistsError:
-            pass  # another build made it first: theirs is the key
+            handle.flush()
+            os.fsync(handle.fileno())
+        if replace:
+            os.replace(temp, path)
+        else:
+            try:
+                os.link(temp, path)
+            except FileExistsError:
+                pass  # another build made it first: theirs is the key
     finally:
         Path(temp).unlink(missing_ok=True)
 

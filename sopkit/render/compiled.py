@@ -36,20 +36,30 @@ class TemplateStore(Protocol):
 
 
 _lock = threading.Lock()
+_active: list[TemplateStore] = []  # the blocks under way, newest last
 _store: TemplateStore | None = None
 
 
 @contextlib.contextmanager
 def stored_in(store: TemplateStore) -> Iterator[None]:
-    """Keep compiled templates in ``store`` while the block runs (then as before)."""
+    """Keep compiled templates in ``store`` while the block runs (then as before).
+
+    Blocks in several threads (two builds at once) may end in any order: the store
+    in use is always the newest of those still running, none once all have ended.
+    """
     global _store
     with _lock:
-        previous, _store = _store, store
+        _active.append(store)
+        _store = store
     try:
         yield
     finally:
         with _lock:
-            _store = previous
+            for index in range(len(_active) - 1, -1, -1):
+                if _active[index] is store:
+                    del _active[index]
+                    break
+            _store = _active[-1] if _active else None
 
 
 class StoredTemplates(jinja2.BytecodeCache):
