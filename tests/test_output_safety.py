@@ -499,7 +499,7 @@ HOSTILE = {
     "trigger": "| a | b |\n---\n```",
     "tools": ["`rm -rf /`", "]]> <!-- -->", '=HYPERLINK("http://evil.example","x")'],
     "research": 'Research "q" ]; x -> y; subgraph cluster_evil { z } \\N \\G <b>bold</b>',
-    "editor": '<b>Editor</b> " ]; evil [ -->',
+    "editor": '<b>Editor</b> " ]; evil [ --> ~~struck~~',
     "done": "- [x] already done\n* bullet\n# heading",
     "instructions": ["<script>alert(2)</script>", "line1\nline2\n# heading", JINJA],
     "draft": f"Draft {RLO}lmth.exe {LRI}isolate",
@@ -695,6 +695,7 @@ def test_markdown_keeps_its_structure(rendered: tuple[dict[str, str], ...], key:
 
     assert shape(hostile[key]) == shape(plain[key])
     outside = _outside_fences(hostile[key])
+    assert not re.search(r"(?<!\\)~~", outside)  # GitHub would strike the text through
     for raw in RAW_HTML:
         assert raw not in outside, raw
     link = re.compile(r"(?<!\\)\](?:\(|\[)")

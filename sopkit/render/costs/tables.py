@@ -199,10 +199,11 @@ def _csv_text(text: str) -> str:
 
 
 def _markdown_cell(text: str) -> str:
-    """A table cell that shows names as text: no raw HTML (``<svg onload=…>``), no links."""
+    """A table cell that shows names as text: no raw HTML (``<svg onload=…>``), no links,
+    no strikethrough (``~~``)."""
     cell = text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
     cell = cell.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return cell.replace("[", "\\[").replace("]", "\\]")
+    return cell.replace("[", "\\[").replace("]", "\\]").replace("~", "\\~")
 
 
 def _markdown(sheet: Sheet) -> str:
