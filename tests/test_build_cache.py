@@ -215,6 +215,32 @@ def test_a_corrupted_entry_is_detected_and_rendered_again(
     assert cache.stats.corrupt == 0 and cache.stats.misses == 0
 
 
+def test_only_a_rebuild_forks_the_workbook_s_copy_before_the_ranges(
+    portfolio: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first build simulates every process's years: a copy forked before that would
+    simulate them all a second time, so it is handed the ranges instead. A rebuild finds
+    nearly all in the cache, and its copy starts before the ranges are worked out."""
+    import functools
+
+    import sopkit.build
+
+    made: list[object] = []
+    real = sopkit.build.Aside
+
+    def watched(make: functools.partial[bytes], **options: object) -> object:
+        made.append(make.func)
+        return real(make, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sopkit.build, "Aside", watched)
+    cache = Cache(tmp_path / "cache")
+    build_site([portfolio], tmp_path / "first", cache=cache, diagrams=False)
+    assert made == [sopkit.build.render_workbook]  # with the ranges simulated here
+    made.clear()
+    build_site([portfolio], tmp_path / "again", cache=cache, diagrams=False)
+    assert made[0] is sopkit.build._workbook  # forked first; it reads the ranges itself
+
+
 def test_a_reader_leaves_repairs_writes_and_counts_to_the_build(tmp_path: Path) -> None:
     """The build's forked copy reads the cache beside the build: a damaged entry is the
     build's to find, count and replace, and the copy writes nothing."""
