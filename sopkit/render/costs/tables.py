@@ -203,7 +203,8 @@ def _markdown_cell(text: str) -> str:
     no strikethrough (``~~``)."""
     cell = text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
     cell = cell.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return cell.replace("[", "\\[").replace("]", "\\]").replace("~", "\\~")
+    # "~" as SOPs write it (``md_escape``): an entity, which MkDocs shows too.
+    return cell.replace("[", "\\[").replace("]", "\\]").replace("~", "&#126;")
 
 
 def _markdown(sheet: Sheet) -> str:

@@ -372,7 +372,7 @@ def _either(names: list[str]) -> str:
 # one is escapable in CommonMark (GitHub) and in Python-Markdown (MkDocs).
 # "(", ")" and "!" only matter next to "[" or "]", which are escaped, so text
 # such as "Paid search (PPC)" stays readable in the Markdown source.
-_MD_INLINE = re.compile(r"([\\`*_{}\[\]|~])")
+_MD_INLINE = re.compile(r"([\\`*_{}\[\]|])")
 # Marks that only mean something at the start of a line: headings ("#"), list
 # items ("- ", "+ ", "1. ", "1) "), setext underlines and thematic breaks
 # ("===", "---"). ">" becomes an entity everywhere.
@@ -385,10 +385,11 @@ def md_escape(value: Any) -> Markup:
 
     Whitespace runs (newlines included) become one space, so a value can sit
     in a table cell or list item. ``<``, ``>`` and entity-like ``&`` become
-    HTML entities (so no tag reaches the page); ``\\ ` * _ { } [ ] | ~`` get a
-    backslash, so no link, image, emphasis, code span, attribute list, table
-    cell or strikethrough can start (``3\\~5`` reads as it is written in the
-    file, where an entity would not); a leading ``#``,
+    HTML entities (so no tag reaches the page); ``~`` becomes ``&#126;``, so no
+    strikethrough can start (a backslash would do on GitHub, but Python-Markdown,
+    MkDocs's, prints ``\\~`` as it is); ``\\ ` * _ { } [ ] |`` get a backslash,
+    so no link, image, emphasis, code span, attribute list or table cell can
+    start; a leading ``#``,
     ``- ``, ``+ ``, ``===`` or ``1. `` cannot start a heading, list or rule.
     """
     if isinstance(value, Markup):
@@ -396,7 +397,7 @@ def md_escape(value: Any) -> Markup:
     text = " ".join(words(str(value)))
     text = _ENTITY_LIKE.sub("&amp;", text)
     text = _MD_INLINE.sub(r"\\\1", text)  # before the entities below, which hold "#"
-    text = text.replace("<", "&lt;").replace(">", "&gt;")
+    text = text.replace("<", "&lt;").replace(">", "&gt;").replace("~", "&#126;")
     text = _MD_LEADING.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", text)
     return Markup(text)
 
