@@ -97,11 +97,11 @@ def test_stores_of_builds_that_overlap_are_all_taken_back() -> None:
     blocks = [stored_in(first), stored_in(second)]  # type: ignore[arg-type]
     blocks[0].__enter__()
     blocks[1].__enter__()
-    assert compiled._store is second
+    assert compiled.current_store() is second
     blocks[0].__exit__(None, None, None)  # the first build ends first
-    assert compiled._store is second
+    assert compiled.current_store() is second
     blocks[1].__exit__(None, None, None)
-    assert compiled._store is None
+    assert compiled.current_store() is None
 
 
 def test_a_changed_template_is_compiled_afresh(tmp_path: Path, compiles: list[str]) -> None:

@@ -230,8 +230,7 @@ def build_site(
         if printer is None and _prints_apart(paths):
             # It imports WeasyPrint while this process loads, costs and renders.
             printer = stack.enter_context(Printer())
-        secret = None if cache is None else user_secret()
-        if cache is not None and secret is not None:
+        if cache is not None and (secret := user_secret()) is not None:
             # Compiled templates too, sealed with the user's key (``sopkit.build.sealed``).
             stack.enter_context(stored_in(SealedTemplates(cache, secret)))
         portfolio = load_portfolio(paths, roles=roles)
@@ -353,7 +352,7 @@ def render_site(
     # cache (and the few edited processes), on a core the rest of the build leaves idle
     # until the report prints. Otherwise it is forked once the ranges are simulated here:
     # simulating them twice would cost a second of CPU a hundred processes.
-    early = keys is not None and cache is not None and _nearly_all(cache, keys.values())
+    early = cache is not None and keys is not None and _nearly_all(cache, keys.values())
     workbook = Aside(functools.partial(_workbook, cost, cache, keys, results)) if early else None
     try:
         candidates = rank_candidates(cost)
@@ -744,13 +743,15 @@ def _render_processes(
             for index, process in enumerate(processes):
                 if stopped():
                     break
-                key = None if cache is None else key_of(process)
-                if key is not None and cache is not None and cache.holds(key):
+                if cache is None:
+                    pending.append((index, pool.submit(render, process, None)))
+                    continue
+                key = key_of(process)
+                if cache.holds(key):
                     held.append((index, key))
                 else:
-                    if key is not None and cache is not None:
-                        cache.stats.count("misses")
-                    pending.append((index, pool.submit(render, processes[index], key)))
+                    cache.stats.count("misses")
+                    pending.append((index, pool.submit(render, process, key)))
             for index, key in held:
                 if stopped():
                     break

@@ -4,9 +4,10 @@ A rebuild after one edit redraws little, but everything that adds up the whole
 portfolio is made again, and most of that is Python holding one core: the
 workbook alone (about a million XML characters through XlsxWriter) takes as
 long as the report's HTML, the cost files and the dashboard together. Made by
-a copy of this process that ``fork`` started as soon as the portfolio is
-costed, it is made on the second core while this one writes the rest; only
-its bytes come back, through a pipe.
+a copy of this process that ``fork`` started once the portfolio is costed
+(in a rebuild even before its ranges are simulated: ``render_site``), it is
+made on the second core while this one writes the rest; only its bytes come
+back, through a pipe.
 
 Forking is safe only while this process runs no other thread (a copy gets only
 the forking thread, and a lock another thread held at that moment stays locked

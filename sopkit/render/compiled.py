@@ -24,7 +24,7 @@ from typing import Protocol
 import jinja2
 from jinja2.bccache import Bucket
 
-__all__ = ["StoredTemplates", "TemplateStore", "stored_in"]
+__all__ = ["StoredTemplates", "TemplateStore", "current_store", "stored_in"]
 
 
 class TemplateStore(Protocol):
@@ -37,7 +37,6 @@ class TemplateStore(Protocol):
 
 _lock = threading.Lock()
 _active: list[TemplateStore] = []  # the blocks under way, newest last
-_store: TemplateStore | None = None
 
 
 @contextlib.contextmanager
@@ -47,19 +46,19 @@ def stored_in(store: TemplateStore) -> Iterator[None]:
     Blocks in several threads (two builds at once) may end in any order: the store
     in use is always the newest of those still running, none once all have ended.
     """
-    global _store
     with _lock:
         _active.append(store)
-        _store = store
     try:
         yield
     finally:
         with _lock:
-            for index in range(len(_active) - 1, -1, -1):
-                if _active[index] is store:
-                    del _active[index]
-                    break
-            _store = _active[-1] if _active else None
+            _active.remove(store)
+
+
+def current_store() -> TemplateStore | None:
+    """The store in use: the newest block's, or none."""
+    with _lock:
+        return _active[-1] if _active else None
 
 
 class StoredTemplates(jinja2.BytecodeCache):
@@ -74,7 +73,7 @@ class StoredTemplates(jinja2.BytecodeCache):
         self.environment = environment
 
     def load_bytecode(self, bucket: Bucket) -> None:
-        store = _store
+        store = current_store()
         if store is None:
             return
         found = store.load(self.environment, bucket.key, bucket.checksum)
@@ -82,6 +81,6 @@ class StoredTemplates(jinja2.BytecodeCache):
             bucket.bytecode_from_string(found)  # reset unless made from the same source
 
     def dump_bytecode(self, bucket: Bucket) -> None:
-        store = _store
+        store = current_store()
         if store is not None:
             store.keep(self.environment, bucket.key, bucket.checksum, bucket.bytecode_to_string())
